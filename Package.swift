@@ -1,0 +1,47 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// One target per concern (see ../shared/STYLE.md §1). Only the executable imports
+// ArgumentParser; the engines (Consent, Redaction) import no store and do no I/O.
+let package = Package(
+    name: "casevault",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "casevault", targets: ["casevault"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .target(name: "VaultCrypto", dependencies: ["COpenSSL"]),
+        .target(
+            name: "VaultStore",
+            dependencies: ["VaultCrypto", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(name: "Consent"),
+        .target(name: "Redaction", dependencies: ["ZIPFoundation"]),
+        .executableTarget(
+            name: "casevault",
+            dependencies: [
+                "VaultCrypto", "VaultStore", "Consent", "Redaction",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "VaultCryptoTests", dependencies: ["VaultCrypto", "CZlib"]),
+        .testTarget(name: "ConsentTests", dependencies: ["Consent"]),
+        .testTarget(name: "RedactionTests", dependencies: ["Redaction"]),
+        .testTarget(name: "CLITests", dependencies: ["VaultCrypto"]),
+    ]
+)

@@ -1,0 +1,1 @@
+// Consent: placeholder until its issue lands.

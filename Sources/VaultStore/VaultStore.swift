@@ -1,0 +1,1 @@
+// VaultStore: placeholder until its issue lands.
