@@ -21,7 +21,7 @@ let package = Package(
             providers: [.apt(["libssl-dev"])]
         ),
         .systemLibrary(
-            name: "CZlib",
+            name: "CSystemZlib",
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
@@ -39,7 +39,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "VaultCryptoTests", dependencies: ["VaultCrypto", "CZlib"]),
+        .testTarget(name: "VaultCryptoTests", dependencies: ["VaultCrypto", "CSystemZlib"]),
         .testTarget(name: "ConsentTests", dependencies: ["Consent"]),
         .testTarget(name: "RedactionTests", dependencies: ["Redaction"]),
         .testTarget(name: "CLITests", dependencies: ["VaultCrypto"]),

@@ -1,9 +1,0 @@
-#ifndef CASEVAULT_CZLIB_SHIM_H
-#define CASEVAULT_CZLIB_SHIM_H
-#include <zlib.h>
-
-/* inflateInit is a macro; Swift cannot import it. */
-static inline int CZlibShims_inflateInit(z_streamp strm) {
-    return inflateInit(strm);
-}
-#endif
