@@ -1,1 +1,0 @@
-// VaultCrypto: placeholder
