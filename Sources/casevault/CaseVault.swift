@@ -1,9 +1,35 @@
 import ArgumentParser
+import Foundation
 
 @main
-struct CaseVault: AsyncParsableCommand {
+struct CaseVault: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "casevault",
-        abstract: "A secure document vault with consent tracking for NHS complaints advocates."
+        abstract: "A secure document vault with consent tracking for NHS complaints advocates.",
+        discussion: """
+        Exit codes: 0 success, 1 failure, 2 partial (some inputs failed), 3 refused by the consent rules, 64 usage.
+        Every command takes --vault DIR (else $CASEVAULT_VAULT, else ./vault), --keys FILE (else $CASEVAULT_KEYS,
+        else DIR/keys.json), --passphrase-file F (else $CASEVAULT_PASSPHRASE, else a prompt) and --json.
+        """,
+        version: "0.1.0",
+        subcommands: [Init.self, Keys.self]
     )
+
+    /// Hardening first, then parse and run; our own errors print age-style with hints.
+    static func main() {
+        ProcessHardening.apply()
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as CLIError {
+            error.report()
+            Foundation.exit(error.exitCode)
+        } catch {
+            if let presented = CLIError.presenting(error) {
+                presented.report()
+                Foundation.exit(presented.exitCode)
+            }
+            exit(withError: error)
+        }
+    }
 }

@@ -1,0 +1,25 @@
+# The two commands in README: `make demo` and `make test`. Both install missing system packages first.
+SWIFT ?= swift
+
+.PHONY: deps build release demo test clean
+
+deps:
+	@scripts/ensure-deps.sh
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+# An end-to-end run from an empty vault (see scripts/demo.sh).
+demo: build
+	@scripts/demo.sh .build/debug/casevault
+
+# Every test: unit tests, Wycheproof vectors and CLI end-to-end tests against the built binary.
+test: build
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --disable-swift-testing
+
+clean:
+	rm -rf .build

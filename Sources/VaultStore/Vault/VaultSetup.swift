@@ -1,0 +1,162 @@
+import Foundation
+import VaultCrypto
+
+/// Where a vault and its key file are.
+public struct VaultPaths: Sendable {
+    public let root: String
+    public let keyFile: String
+
+    public init(root: String, keyFile: String?) {
+        self.root = root
+        self.keyFile = keyFile ?? (root as NSString).appendingPathComponent("keys.json")
+    }
+
+    public var infoFile: String { (root as NSString).appendingPathComponent("vault.json") }
+    public var keyFileIsInsideVault: Bool {
+        (keyFile as NSString).standardizingPath.hasPrefix((root as NSString).standardizingPath + "/")
+    }
+}
+
+/// `vault.json`: identifies the folder as a casevault vault and names its id.
+public struct VaultInfo: Codable, Sendable, Equatable {
+    public static let formatName = "casevault-vault"
+    public static let currentFormatVersion = 1
+
+    public var format: String
+    public var formatVersion: Int
+    public var vaultID: String
+    public var createdAt: String
+
+    enum CodingKeys: String, CodingKey {
+        case format
+        case formatVersion = "format_version"
+        case vaultID = "vault_id"
+        case createdAt = "created_at"
+    }
+}
+
+/// An opened vault: its identity and its unlocked keys.
+public struct OpenedVault: Sendable {
+    public let paths: VaultPaths
+    public let info: VaultInfo
+    public let keyFile: KeyFile
+    public let keys: UnlockedKeys
+}
+
+public enum VaultSetupError: Error, Equatable, Sendable, CustomStringConvertible {
+    case folderNotEmpty(path: String)
+    case notAVault(path: String)
+    case damagedVaultInfo(path: String)
+    case newerFormat(found: Int, supported: Int)
+    case keyFileExists(path: String)
+
+    public var description: String {
+        switch self {
+        case .folderNotEmpty(let path): "\(path) already exists and is not empty"
+        case .notAVault(let path): "\(path) is not a casevault vault (no vault.json)"
+        case .damagedVaultInfo(let path): "the vault description \(path) is damaged or truncated"
+        case .newerFormat(let found, let supported):
+            "this vault has format version \(found); this casevault understands up to \(supported)"
+        case .keyFileExists(let path): "a key file already exists at \(path); refusing to overwrite it"
+        }
+    }
+
+    public var hints: [String] {
+        switch self {
+        case .folderNotEmpty: ["choose a new folder with --vault, or remove the old one if it holds nothing you need"]
+        case .notAVault: ["check --vault / CASEVAULT_VAULT, or create a vault with 'casevault init'"]
+        case .damagedVaultInfo: ["restore vault.json from a backup ('casevault restore'); nothing was changed"]
+        case .newerFormat: ["upgrade casevault to open this vault"]
+        case .keyFileExists: ["choose another --keys path, or move the existing key file away if it belongs to no vault"]
+        }
+    }
+}
+
+public enum VaultSetup {
+    static func timestamp(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: date)
+    }
+
+    /// Creates the vault folder (0700), the key file (0600) and vault.json. Written last, vault.json marks
+    /// the vault complete; on any failure everything this call created is removed again.
+    public static func initialize(paths: VaultPaths, passphrase: SecureBytes?, now: Date,
+                                  scrypt: Scrypt.Parameters = .passphrase) throws -> OpenedVault {
+        let existing = try PrivateFiles.status(paths.root)
+        if let existing {
+            guard existing.isDirectory else { throw FileError.wrongType(subject: .vaultFolder, path: paths.root) }
+            guard try FileManager.default.contentsOfDirectory(atPath: paths.root).isEmpty else {
+                throw VaultSetupError.folderNotEmpty(path: paths.root)
+            }
+            try PrivateFiles.requirePrivate(paths.root, what: .vaultFolder)
+        }
+        if try PrivateFiles.status(paths.keyFile) != nil { throw VaultSetupError.keyFileExists(path: paths.keyFile) }
+        if existing == nil { try PrivateFiles.createPrivateDirectory(paths.root) }
+        let createdFolder = existing == nil
+
+        var wroteKeyFile = false
+        do {
+            let vaultID = UUID().uuidString.lowercased()
+            let created = timestamp(now)
+            let (keyFile, keys) = try KeyFile.create(vaultID: vaultID, passphrase: passphrase, createdAt: created, scrypt: scrypt)
+            try PrivateFiles.atomicWrite(try keyFile.encoded(), to: paths.keyFile, replacing: false)
+            wroteKeyFile = true
+            let info = VaultInfo(format: VaultInfo.formatName, formatVersion: VaultInfo.currentFormatVersion,
+                                 vaultID: vaultID, createdAt: created)
+            try PrivateFiles.atomicWrite(try encode(info), to: paths.infoFile, replacing: false)
+            return OpenedVault(paths: paths, info: info, keyFile: keyFile, keys: keys)
+        } catch {
+            if wroteKeyFile { unlink(paths.keyFile) }
+            if createdFolder { rmdir(paths.root) }
+            throw error
+        }
+    }
+
+    /// Opens an existing vault: checks folder and key-file permissions, that the key file belongs to this
+    /// vault, then unlocks it. `passphrase` is asked only when the key file needs one.
+    public static func open(paths: VaultPaths, passphrase: () throws -> SecureBytes) throws -> OpenedVault {
+        let info = try readInfo(paths)
+        let keyFile = try readKeyFile(paths)
+        guard keyFile.vaultID == info.vaultID else {
+            throw KeyFileError.belongsToAnotherVault(keyFileVault: keyFile.vaultID, expected: info.vaultID)
+        }
+        let keys = try keyFile.unlock(passphrase: keyFile.needsPassphrase ? try passphrase() : nil)
+        return OpenedVault(paths: paths, info: info, keyFile: keyFile, keys: keys)
+    }
+
+    public static func readInfo(_ paths: VaultPaths) throws -> VaultInfo {
+        try PrivateFiles.requirePrivate(paths.root, what: .vaultFolder)
+        guard try PrivateFiles.status(paths.infoFile) != nil else { throw VaultSetupError.notAVault(path: paths.root) }
+        try PrivateFiles.requirePrivate(paths.infoFile, what: .vaultFile)
+        let info: VaultInfo
+        do {
+            info = try JSONDecoder().decode(VaultInfo.self, from: PrivateFiles.read(paths.infoFile))
+        } catch {
+            throw VaultSetupError.damagedVaultInfo(path: paths.infoFile)
+        }
+        guard info.format == VaultInfo.formatName else { throw VaultSetupError.damagedVaultInfo(path: paths.infoFile) }
+        guard info.formatVersion <= VaultInfo.currentFormatVersion else {
+            throw VaultSetupError.newerFormat(found: info.formatVersion, supported: VaultInfo.currentFormatVersion)
+        }
+        return info
+    }
+
+    public static func readKeyFile(_ paths: VaultPaths) throws -> KeyFile {
+        try PrivateFiles.requirePrivate(paths.keyFile, what: .keyFile)
+        return try KeyFile.decode(PrivateFiles.read(paths.keyFile))
+    }
+
+    /// Replaces the key file atomically (rotation, retirement).
+    public static func writeKeyFile(_ keyFile: KeyFile, paths: VaultPaths) throws {
+        try PrivateFiles.atomicWrite(try keyFile.encoded(), to: paths.keyFile, replacing: true)
+    }
+
+    static func encode(_ info: VaultInfo) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        var data = try encoder.encode(info)
+        data.append(0x0A)
+        return data
+    }
+}

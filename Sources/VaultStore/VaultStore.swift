@@ -1,1 +1,0 @@
-// VaultStore: placeholder until its issue lands.

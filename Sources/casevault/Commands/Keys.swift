@@ -1,0 +1,95 @@
+import ArgumentParser
+import Foundation
+import VaultCrypto
+import VaultStore
+
+struct Keys: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show and manage the vault's keys.",
+        subcommands: [Show.self]
+    )
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List key versions, creation dates and fingerprints (never key bytes).")
+
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            let vault = try global.openVault()
+            let keys = vault.keys
+            let current = keys.currentMasterVersion
+            let masters = try vault.keyFile.masterKeys.sorted { $0.version < $1.version }.map { entry in
+                MasterKeyRow(version: entry.version, status: entry.status.rawValue, createdAt: entry.createdAt,
+                             fingerprint: try keys.fingerprint(ofMasterVersion: entry.version),
+                             current: entry.version == current, protection: entry.protection.rawValue)
+            }
+            let signing = SigningKeyRow(algorithm: vault.keyFile.signingKey.algorithm, createdAt: vault.keyFile.signingKey.createdAt,
+                                        fingerprint: try keys.signingKeyFingerprint,
+                                        publicKey: Data(keys.signingKey.publicKey.rawRepresentation).base64EncodedString())
+            let kdf = vault.keyFile.passphrase.map { "scrypt N=2^\($0.log2N) r=\($0.r) p=\($0.p)" }
+            if global.json {
+                try global.emitJSON(KeysReport(vaultID: keys.vaultID, keyFile: vault.paths.keyFile, passphraseKDF: kdf,
+                                               masterKeys: masters, signingKey: signing))
+                return
+            }
+            Terminal.printOut("Vault \(keys.vaultID)")
+            Terminal.printOut("Key file \(vault.paths.keyFile) (\(kdf.map { "passphrase-protected, \($0)" } ?? "no passphrase"))")
+            Terminal.printOut("")
+            Terminal.printOut("MASTER KEYS")
+            Terminal.printOut(pad("VERSION", 9) + pad("STATUS", 9) + pad("CREATED", 22) + "FINGERPRINT")
+            for row in masters {
+                Terminal.printOut(pad(String(row.version) + (row.current ? "*" : ""), 9) + pad(row.status, 9) + pad(row.createdAt, 22) + row.fingerprint)
+            }
+            Terminal.printOut("")
+            Terminal.printOut("SIGNING KEY (bundles, audit checkpoints)")
+            Terminal.printOut("\(signing.algorithm), created \(signing.createdAt), fingerprint \(signing.fingerprint)")
+            Terminal.printOut("public key \(signing.publicKey)")
+            Terminal.printOut("")
+            Terminal.printOut("* current version: new case keys are wrapped under it")
+        }
+
+        func pad(_ text: String, _ width: Int) -> String {
+            text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
+        }
+    }
+
+    struct MasterKeyRow: Encodable {
+        let version: Int
+        let status: String
+        let createdAt: String
+        let fingerprint: String
+        let current: Bool
+        let protection: String
+        enum CodingKeys: String, CodingKey {
+            case version, status, fingerprint, current, protection
+            case createdAt = "created_at"
+        }
+    }
+
+    struct SigningKeyRow: Encodable {
+        let algorithm: String
+        let createdAt: String
+        let fingerprint: String
+        let publicKey: String
+        enum CodingKeys: String, CodingKey {
+            case algorithm, fingerprint
+            case createdAt = "created_at"
+            case publicKey = "public_key"
+        }
+    }
+
+    struct KeysReport: Encodable {
+        let vaultID: String
+        let keyFile: String
+        let passphraseKDF: String?
+        let masterKeys: [MasterKeyRow]
+        let signingKey: SigningKeyRow
+        enum CodingKeys: String, CodingKey {
+            case vaultID = "vault_id"
+            case keyFile = "key_file"
+            case passphraseKDF = "passphrase_kdf"
+            case masterKeys = "master_keys"
+            case signingKey = "signing_key"
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import VaultCrypto
+import VaultStore
+
+/// An error for the user: what happened, then how to fix it, age-style on stderr:
+/// `casevault: error: …` / `casevault: hint: …`.
+struct CLIError: Error {
+    var message: String
+    var hints: [String] = []
+    var exitCode: Int32 = 1
+
+    init(_ message: String, hints: [String] = [], exitCode: Int32 = 1) {
+        self.message = message
+        self.hints = hints
+        self.exitCode = exitCode
+    }
+
+    func report() {
+        Terminal.printError("casevault: error: \(message)")
+        for hint in hints { Terminal.printError("casevault: hint: \(hint)") }
+    }
+
+    /// Explains the library errors a user can act on; nil leaves the error to ArgumentParser.
+    static func presenting(_ error: Error) -> CLIError? {
+        switch error {
+        case let error as FileError:
+            return CLIError(error.description, hints: error.hints)
+        case let error as VaultSetupError:
+            return CLIError(error.description, hints: error.hints)
+        case let error as KeyFileError:
+            return CLIError(error.description, hints: hints(for: error))
+        case let error as VaultCryptoError:
+            return CLIError(error.description)
+        default:
+            return nil
+        }
+    }
+
+    static func hints(for error: KeyFileError) -> [String] {
+        switch error {
+        case .wrongPassphrase:
+            ["check the passphrase (CASEVAULT_PASSPHRASE, --passphrase-file, or the prompt); nothing was changed"]
+        case .passphraseRequired:
+            ["set CASEVAULT_PASSPHRASE or pass --passphrase-file FILE, or run in a terminal to be prompted"]
+        case .empty, .notJSON, .malformed, .damaged:
+            ["restore the key file from where you keep its copy (see README: 'Keeping the key file'); nothing was changed"]
+        case .belongsToAnotherVault:
+            ["point --keys / CASEVAULT_KEYS at this vault's own key file"]
+        case .weakOrInvalidKDFParameters:
+            ["the file may have been tampered with; restore the key file from your copy"]
+        case .unsupportedFormatVersion:
+            ["upgrade casevault"]
+        case .unknownVersion, .lastActiveKey:
+            ["see 'casevault keys show' for the versions in the key file"]
+        }
+    }
+}

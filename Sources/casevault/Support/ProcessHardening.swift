@@ -1,0 +1,15 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Keeps key material out of core dumps and files out of other users' reach.
+enum ProcessHardening {
+    static func apply() {
+        // No core dumps: a crash while unlocked would otherwise write keys and plaintext to disk.
+        var none = rlimit(rlim_cur: 0, rlim_max: 0)
+        _ = setrlimit(Int32(RLIMIT_CORE.rawValue), &none)
+        // Everything we create is private, whatever the caller's umask.
+        umask(0o077)
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import XCTest
+
+/// Runs the built `casevault` binary in a temporary folder, like age's testscript suites do.
+struct CLIResult {
+    let exitCode: Int32
+    let stdout: String
+    let stderr: String
+}
+
+let packageRoot = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// `$CASEVAULT_BIN`, else the debug build beside the tests (the README's test command builds it first).
+func casevaultBinary() throws -> URL {
+    if let path = ProcessInfo.processInfo.environment["CASEVAULT_BIN"] { return URL(fileURLWithPath: path) }
+    let candidate = packageRoot.appendingPathComponent(".build/debug/casevault")
+    guard FileManager.default.isExecutableFile(atPath: candidate.path) else {
+        throw XCTSkip("casevault binary not built at \(candidate.path); run 'swift build' first (make test does)")
+    }
+    return candidate
+}
+
+final class Sandbox {
+    let directory: URL
+    var environment: [String: String]
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("casevault-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        environment = ["PATH": "/usr/bin:/bin", "HOME": directory.path, "LANG": "C.UTF-8"]
+    }
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
+
+    func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+
+    @discardableResult
+    func run(_ arguments: [String], environment extra: [String: String] = [:], stdin: Data? = nil) throws -> CLIResult {
+        let process = Process()
+        process.executableURL = try casevaultBinary()
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        process.environment = environment.merging(extra) { $1 }
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(stdin) }
+        try input.fileHandleForWriting.close()
+        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
+        let stderrData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return CLIResult(exitCode: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
+                         stderr: String(decoding: stderrData, as: UTF8.self))
+    }
+
+    func mode(_ name: String) throws -> Int {
+        (try FileManager.default.attributesOfItem(atPath: path(name))[.posixPermissions] as? Int) ?? -1
+    }
+
+    func json(_ result: CLIResult, file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
+        guard let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] else {
+            XCTFail("stdout is not one JSON object: \(result.stdout)", file: file, line: line)
+            return [:]
+        }
+        return object
+    }
+}
