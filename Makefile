@@ -1,7 +1,7 @@
 # The two commands in README: `make demo` and `make test`. Both install missing system packages first.
 SWIFT ?= swift
 
-.PHONY: deps build release demo test clean
+.PHONY: deps build release demo test bench clean
 
 deps:
 	@scripts/ensure-deps.sh
@@ -23,3 +23,8 @@ test: build
 
 clean:
 	rm -rf .build
+
+# Release-mode benchmarks, each a ratio against a reference tool measured in the same run.
+bench: deps
+	$(SWIFT) build -c release --product casevault-bench
+	.build/release/casevault-bench

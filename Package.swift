@@ -39,6 +39,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(name: "casevault-bench", dependencies: ["VaultCrypto"]),
         .testTarget(name: "VaultCryptoTests", dependencies: ["VaultCrypto", "CSystemZlib"]),
         .testTarget(name: "ConsentTests", dependencies: ["Consent"]),
         .testTarget(name: "RedactionTests", dependencies: ["Redaction"]),

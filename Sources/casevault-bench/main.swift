@@ -1,0 +1,108 @@
+import Foundation
+import VaultCrypto
+
+// Release-mode benchmark harness. Every figure is a ratio against a reference measured in the same run,
+// because these machines are shared and noisy. Prints a table and writes bench/results.json.
+
+struct Row: Encodable {
+    let name: String
+    let unit: String
+    let median: Double
+    let min: Double
+    let max: Double
+    let reference: String?
+    let referenceValue: Double?
+    let ratio: Double?
+    let target: String?
+}
+
+func measure(runs: Int, _ body: () throws -> Double) rethrows -> [Double] {
+    try (0..<runs).map { _ in try body() }
+}
+
+func stats(_ values: [Double]) -> (median: Double, min: Double, max: Double) {
+    let sorted = values.sorted()
+    return (sorted[sorted.count / 2], sorted.first ?? 0, sorted.last ?? 0)
+}
+
+func now() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+/// `openssl speed -evp aes-256-gcm -bytes 16384 -seconds 3`, parsed to MB/s (1 MB = 10^6 bytes, as openssl prints k = 1000 bytes).
+func opensslSpeed() -> Double? {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["openssl", "speed", "-evp", "aes-256-gcm", "-bytes", "16384", "-seconds", "3"]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = FileHandle.nullDevice
+    guard (try? process.run()) != nil else { return nil }
+    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    guard let line = output.split(separator: "\n").last(where: { $0.lowercased().hasPrefix("aes-256-gcm") }),
+          let field = line.split(separator: " ").last, field.hasSuffix("k"), let kilobytes = Double(field.dropLast()) else { return nil }
+    return kilobytes / 1000
+}
+
+let size = 64 << 20
+let runs = Int(ProcessInfo.processInfo.environment["BENCH_RUNS"] ?? "") ?? 5
+var rows: [Row] = []
+let key = try SecureBytes.random(count: 32)
+let context = Array("casevault/bench".utf8)
+let plaintext = [UInt8](repeating: 0x5A, count: size)
+
+FileHandle.standardError.write(Data("casevault-bench: openssl speed (3 s)…\n".utf8))
+let reference = opensslSpeed()
+
+// The consumer only counts the bytes it is handed, as `openssl speed` leaves its output in place: this row
+// measures the cipher path (chunking, nonces, tags, staging), not a copy the caller may or may not make.
+let encrypt = try measure(runs: runs) {
+    let start = now()
+    let encryptor = try CobblestoneEncryptor(key: key, context: context)
+    var total = encryptor.header.count
+    try plaintext.withUnsafeBytes { input in
+        try encryptor.update(input) { chunk in
+            total += chunk.count
+        }
+    }
+    try encryptor.finish { chunk in total += chunk.count }
+    precondition(total == Int(Cobblestone256.ciphertextSize(forPlaintextSize: UInt64(size))))
+    return Double(size) / (now() - start) / 1e6
+}
+let ciphertext = try Cobblestone256.seal(plaintext, key: key, context: context)
+let decrypt = try measure(runs: runs) {
+    let decryptor = try CobblestoneDecryptor(key: key, context: context)
+    var total = 0
+    let start = now()
+    try ciphertext.withUnsafeBytes { input in
+        try decryptor.update(input) { chunk in
+            total += chunk.count
+        }
+    }
+    try decryptor.finish { chunk in total += chunk.count }
+    precondition(total == size)
+    return Double(size) / (now() - start) / 1e6
+}
+
+for (name, values) in [("Cobblestone-256 encrypt, 64 MiB in memory, 1 core", encrypt), ("Cobblestone-256 decrypt, 64 MiB in memory, 1 core", decrypt)] {
+    let s = stats(values)
+    rows.append(Row(name: name, unit: "MB/s", median: s.median, min: s.min, max: s.max,
+                    reference: "openssl speed -evp aes-256-gcm -bytes 16384", referenceValue: reference,
+                    ratio: reference.map { s.median / $0 }, target: "≥ 0.95 × openssl"))
+}
+
+print("row".padding(toLength: 52, withPad: " ", startingAt: 0) + " " + ["median", "min", "max", "reference", "ratio"]
+    .map { String(repeating: " ", count: max(0, 10 - $0.count)) + $0 }.joined(separator: " "))
+for row in rows {
+    print(String(format: "%-52@ %10.1f %10.1f %10.1f %10@ %10@", row.name as NSString, row.median, row.min, row.max,
+                 (row.referenceValue.map { String(format: "%.1f", $0) } ?? "n/a") as NSString,
+                 (row.ratio.map { String(format: "%.3f", $0) } ?? "n/a") as NSString))
+}
+print("(MB/s, 1 MB = 10^6 bytes; \(runs) runs each)")
+let encoder = JSONEncoder()
+encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+try FileManager.default.createDirectory(atPath: "bench", withIntermediateDirectories: true)
+try encoder.encode(rows).write(to: URL(fileURLWithPath: "bench/results.json"))
