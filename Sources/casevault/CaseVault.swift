@@ -12,7 +12,8 @@ struct CaseVault: ParsableCommand {
         else DIR/keys.json), --passphrase-file F (else $CASEVAULT_PASSPHRASE, else a prompt) and --json.
         """,
         version: "0.1.0",
-        subcommands: [Init.self, Keys.self]
+        subcommands: [Init.self, Keys.self, Org.self, Advocate.self, Person.self, Case.self, Ingest.self, ListDocuments.self,
+                      ShowDocument.self, Cat.self, Verify.self, Backup.self, Restore.self]
     )
 
     /// Hardening first, then parse and run; our own errors print age-style with hints.

@@ -316,6 +316,11 @@ public struct UnlockedKeys: Sendable, CustomStringConvertible {
         }.joined(separator: ":")
     }
 
+    /// The same keys with a new set of retired versions (after `retiringMasterKey`).
+    public func withRetired(_ retired: Set<Int>) -> UnlockedKeys {
+        UnlockedKeys(vaultID: vaultID, masterKeys: masterKeys, retiredVersions: retired, signingKey: signingKey, wrapping: wrapping)
+    }
+
     public var description: String { "UnlockedKeys(vault: \(vaultID), versions: \(masterKeys.keys.sorted()), <redacted>)" }
 }
 

@@ -37,6 +37,7 @@ struct Init: ParsableCommand {
             passphrase = entered
         }
         let vault = try VaultSetup.initialize(paths: paths, passphrase: passphrase, now: Date())
+        _ = try Vault(vault)  // creates the database, objects/ and tmp/
         if global.json {
             try global.emitJSON(InitResult(id: vault.info.vaultID, vault: paths.root, keyFile: paths.keyFile,
                                            protection: passphrase == nil ? "none" : "passphrase"))

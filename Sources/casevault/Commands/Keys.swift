@@ -6,7 +6,7 @@ import VaultStore
 struct Keys: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show and manage the vault's keys.",
-        subcommands: [Show.self]
+        subcommands: [Show.self, Rotate.self, Retire.self]
     )
 
     struct Show: ParsableCommand {
@@ -50,6 +50,30 @@ struct Keys: ParsableCommand {
 
         func pad(_ text: String, _ width: Int) -> String {
             text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
+        }
+    }
+
+    struct Rotate: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a master key version and rewrap every case key under it (no document is re-encrypted).")
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            let version = try global.openStore().rotateMasterKey()
+            if global.json { try global.emitJSON(["version": version]) } else {
+                Terminal.printOut("Master key version \(version) is now current; every key was rewrapped under it")
+                Terminal.printOut("Older versions can be retired with 'casevault keys retire VERSION' (older backups still need them)")
+            }
+        }
+    }
+
+    struct Retire: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Retire a master key version that nothing uses any more.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The version to retire.") var version: Int
+
+        func run() throws {
+            try global.openStore().retireMasterKey(version: version)
+            if global.json { try global.emitJSON(["version": version]) } else { Terminal.printOut("Retired master key version \(version)") }
         }
     }
 

@@ -30,6 +30,10 @@ struct CLIError: Error {
             return CLIError(error.description, hints: error.hints)
         case let error as KeyFileError:
             return CLIError(error.description, hints: hints(for: error))
+        case let error as VaultError:
+            return CLIError(error.description, hints: error.hints)
+        case let error as StoreError:
+            return CLIError(error.description, hints: error.hints)
         case let error as VaultCryptoError:
             return CLIError(error.description)
         default:

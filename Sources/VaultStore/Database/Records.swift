@@ -1,0 +1,184 @@
+import Foundation
+import GRDB
+
+// Rows as stored. Ids, timestamps, sizes, kinds and key versions are clear so listings are fast; every
+// personal field is a sealed BLOB (nonce ‖ AES-256-GCM ciphertext ‖ tag, AAD = table ‖ column ‖ row id).
+
+public struct OrganisationRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "organisations"
+    public var id: String
+    public var name: String
+    public var createdAt: String
+
+    enum CodingKeys: String, CodingKey {
+        case id, name
+        case createdAt = "created_at"
+    }
+}
+
+public struct AdvocateRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "advocates"
+    public var id: String
+    public var organisationID: String
+    public var nameSealed: Data
+    public var createdAt: String
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case organisationID = "organisation_id"
+        case nameSealed = "name_sealed"
+        case createdAt = "created_at"
+    }
+}
+
+public struct PersonRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "people"
+    public var id: String
+    public var createdAt: String
+    public var nameSealed: Data
+    public var dobSealed: Data?
+    public var nhsNumberSealed: Data?
+    public var addressSealed: Data?
+    public var phoneSealed: Data?
+    public var emailSealed: Data?
+    /// Blind indexes: truncated HMAC-SHA-256 of the normalised value, for exact lookups without decrypting.
+    public var nameIndex: Data
+    public var nhsNumberIndex: Data?
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case createdAt = "created_at"
+        case nameSealed = "name_sealed"
+        case dobSealed = "dob_sealed"
+        case nhsNumberSealed = "nhs_number_sealed"
+        case addressSealed = "address_sealed"
+        case phoneSealed = "phone_sealed"
+        case emailSealed = "email_sealed"
+        case nameIndex = "name_index"
+        case nhsNumberIndex = "nhs_number_index"
+    }
+}
+
+public struct CaseRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "cases"
+    public var id: String
+    public var clientID: String
+    public var organisationID: String
+    public var nhsBody: String?
+    public var status: String
+    public var incidentDate: String?
+    public var awareDate: String?
+    public var complaintDate: String?
+    public var openedAt: String
+    public var openedBy: String?
+    public var closedAt: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, status
+        case clientID = "client_id"
+        case organisationID = "organisation_id"
+        case nhsBody = "nhs_body"
+        case incidentDate = "incident_date"
+        case awareDate = "aware_date"
+        case complaintDate = "complaint_date"
+        case openedAt = "opened_at"
+        case openedBy = "opened_by"
+        case closedAt = "closed_at"
+    }
+}
+
+public struct CaseAdvocateRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "case_advocates"
+    public var caseID: String
+    public var advocateID: String
+
+    enum CodingKeys: String, CodingKey {
+        case caseID = "case_id"
+        case advocateID = "advocate_id"
+    }
+}
+
+/// A data key (the vault metadata key, or a case key version). Its bytes exist only in wrappers.
+public struct DataKeyRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "data_keys"
+    public var scope: String
+    public var version: Int
+    public var createdAt: String
+
+    enum CodingKeys: String, CodingKey {
+        case scope, version
+        case createdAt = "created_at"
+    }
+}
+
+/// One sealed copy of a data key. Several wrappers can hold the same key: today one per master key
+/// version; later one per assigned advocate's X25519 key and an organisation recovery key.
+public struct KeyWrapperRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "key_wrappers"
+    public var scope: String
+    public var version: Int
+    public var wrapperKind: String
+    public var wrapperID: String
+    public var sealed: Data
+    public var createdAt: String
+
+    enum CodingKeys: String, CodingKey {
+        case scope, version, sealed
+        case wrapperKind = "wrapper_kind"
+        case wrapperID = "wrapper_id"
+        case createdAt = "created_at"
+    }
+}
+
+public struct DocumentRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "documents"
+    public var id: String
+    public var caseID: String
+    public var kind: String
+    public var mediaType: String
+    public var size: Int64
+    public var documentDate: String?
+    public var documentDateSource: String
+    public var ingestedAt: String
+    public var ingestedBy: String?
+    public var caseKeyVersion: Int
+    public var wrappedKey: Data
+    public var originalNameSealed: Data
+    public var ciphertextSize: Int64
+    public var ciphertextSHA256: Data
+    /// Keyed HMAC of the plaintext, per case: finds duplicates without revealing content.
+    public var contentMAC: Data
+
+    enum CodingKeys: String, CodingKey {
+        case id, kind, size
+        case caseID = "case_id"
+        case mediaType = "media_type"
+        case documentDate = "document_date"
+        case documentDateSource = "document_date_source"
+        case ingestedAt = "ingested_at"
+        case ingestedBy = "ingested_by"
+        case caseKeyVersion = "case_key_version"
+        case wrappedKey = "wrapped_key"
+        case originalNameSealed = "original_name_sealed"
+        case ciphertextSize = "ciphertext_size"
+        case ciphertextSHA256 = "ciphertext_sha256"
+        case contentMAC = "content_mac"
+    }
+}
+
+public struct TombstoneRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "tombstones"
+    public var caseID: String
+    public var erasedAt: String
+    public var erasedBy: String?
+    public var reasonSealed: Data?
+    public var documentCount: Int
+
+    enum CodingKeys: String, CodingKey {
+        case caseID = "case_id"
+        case erasedAt = "erased_at"
+        case erasedBy = "erased_by"
+        case reasonSealed = "reason_sealed"
+        case documentCount = "document_count"
+    }
+}

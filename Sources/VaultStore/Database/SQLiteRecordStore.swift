@@ -1,0 +1,145 @@
+import Foundation
+import GRDB
+
+/// The vault database: SQLite through GRDB, WAL, foreign keys on, a busy timeout for a second process.
+public final class SQLiteRecordStore: VaultRecordStore {
+    let queue: DatabaseQueue
+    let path: String
+
+    public init(path: String) throws {
+        self.path = path
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.journalMode = .wal
+        configuration.busyMode = .timeout(10)
+        configuration.label = "casevault"
+        do {
+            queue = try DatabaseQueue(path: path, configuration: configuration)
+            let migrator = Schema.migrator
+            if try queue.read({ try migrator.hasBeenSuperseded($0) }) { throw StoreError.newerSchema }
+            try migrator.migrate(queue)
+        } catch let error as DatabaseError {
+            throw Self.translate(error)
+        }
+        // GRDB creates the file with the process umask (077 in the CLI); make sure regardless.
+        for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
+            chmod(path + suffix, 0o600)
+        }
+    }
+
+    static func translate(_ error: DatabaseError) -> StoreError {
+        switch error.resultCode {
+        case .SQLITE_NOTADB, .SQLITE_CORRUPT: .notADatabase(path: "vault.db")
+        case .SQLITE_BUSY, .SQLITE_LOCKED: .busy
+        case .SQLITE_FULL: .diskFull
+        default: .failed(error.message ?? "\(error.resultCode)")
+        }
+    }
+
+    public func read<T>(_ body: (any VaultRecordReading) throws -> T) throws -> T {
+        do {
+            return try queue.read { db in try body(GRDBTransaction(db: db)) }
+        } catch let error as DatabaseError {
+            throw Self.translate(error)
+        }
+    }
+
+    public func write<T>(_ body: (any VaultRecordWriting) throws -> T) throws -> T {
+        do {
+            return try queue.write { db in try body(GRDBTransaction(db: db)) }
+        } catch let error as DatabaseError {
+            throw Self.translate(error)
+        }
+    }
+
+    public func integrityProblems() throws -> [String] {
+        try queue.read { db in
+            var problems = try String.fetchAll(db, sql: "PRAGMA integrity_check").filter { $0 != "ok" }
+            let foreignKeys = try Row.fetchAll(db, sql: "PRAGMA foreign_key_check")
+            problems += foreignKeys.map { "foreign key violation in \($0[0] as String? ?? "?") row \($0[1] as Int64? ?? -1)" }
+            return problems
+        }
+    }
+
+    public func backup(to destination: String) throws {
+        do {
+            try queue.writeWithoutTransaction { db in
+                try db.execute(sql: "VACUUM INTO ?", arguments: [destination])
+            }
+        } catch let error as DatabaseError {
+            throw Self.translate(error)
+        }
+    }
+}
+
+struct GRDBTransaction: VaultRecordWriting {
+    let db: Database
+
+    func meta(_ key: String) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT value FROM vault_meta WHERE key = ?", arguments: [key])
+    }
+    func setMeta(_ key: String, _ value: String) throws {
+        try db.execute(sql: "INSERT INTO vault_meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                       arguments: [key, value])
+    }
+    func organisations() throws -> [OrganisationRecord] { try OrganisationRecord.order(Column("created_at"), Column("id")).fetchAll(db) }
+    func organisation(_ id: String) throws -> OrganisationRecord? { try OrganisationRecord.fetchOne(db, key: id) }
+    func advocates() throws -> [AdvocateRecord] { try AdvocateRecord.order(Column("created_at"), Column("id")).fetchAll(db) }
+    func advocate(_ id: String) throws -> AdvocateRecord? { try AdvocateRecord.fetchOne(db, key: id) }
+    func people() throws -> [PersonRecord] { try PersonRecord.order(Column("created_at"), Column("id")).fetchAll(db) }
+    func person(_ id: String) throws -> PersonRecord? { try PersonRecord.fetchOne(db, key: id) }
+    func people(nhsNumberIndex: Data) throws -> [PersonRecord] {
+        try PersonRecord.filter(Column("nhs_number_index") == nhsNumberIndex).fetchAll(db)
+    }
+    func people(nameIndex: Data) throws -> [PersonRecord] {
+        try PersonRecord.filter(Column("name_index") == nameIndex).fetchAll(db)
+    }
+    func cases() throws -> [CaseRecord] { try CaseRecord.order(Column("opened_at"), Column("id")).fetchAll(db) }
+    func caseRecord(_ id: String) throws -> CaseRecord? { try CaseRecord.fetchOne(db, key: id) }
+    func caseAdvocates(_ caseID: String) throws -> [String] {
+        try String.fetchAll(db, sql: "SELECT advocate_id FROM case_advocates WHERE case_id = ? ORDER BY advocate_id", arguments: [caseID])
+    }
+    func dataKeyVersions(scope: String) throws -> [Int] {
+        try Int.fetchAll(db, sql: "SELECT version FROM data_keys WHERE scope = ? ORDER BY version", arguments: [scope])
+    }
+    func wrappers() throws -> [KeyWrapperRecord] { try KeyWrapperRecord.fetchAll(db) }
+    func wrappers(scope: String, version: Int) throws -> [KeyWrapperRecord] {
+        try KeyWrapperRecord.filter(Column("scope") == scope && Column("version") == version).fetchAll(db)
+    }
+    func document(_ id: String) throws -> DocumentRecord? { try DocumentRecord.fetchOne(db, key: id) }
+    func documents(caseID: String?) throws -> [DocumentRecord] {
+        var request = DocumentRecord.order(Column("ingested_at"), Column("id"))
+        if let caseID { request = request.filter(Column("case_id") == caseID) }
+        return try request.fetchAll(db)
+    }
+    func document(caseID: String, contentMAC: Data) throws -> DocumentRecord? {
+        try DocumentRecord.filter(Column("case_id") == caseID && Column("content_mac") == contentMAC).fetchOne(db)
+    }
+    func documentCount(caseID: String?) throws -> Int {
+        if let caseID { return try DocumentRecord.filter(Column("case_id") == caseID).fetchCount(db) }
+        return try DocumentRecord.fetchCount(db)
+    }
+    func tombstone(_ caseID: String) throws -> TombstoneRecord? { try TombstoneRecord.fetchOne(db, key: caseID) }
+
+    func insert(_ record: OrganisationRecord) throws { try record.insert(db) }
+    func insert(_ record: AdvocateRecord) throws { try record.insert(db) }
+    func insert(_ record: PersonRecord) throws { try record.insert(db) }
+    func insert(_ record: CaseRecord) throws { try record.insert(db) }
+    func update(_ record: CaseRecord) throws { try record.update(db) }
+    func insert(_ record: CaseAdvocateRecord) throws { try record.insert(db) }
+    func insert(_ record: DataKeyRecord) throws { try record.insert(db) }
+    func insert(_ record: KeyWrapperRecord) throws { try record.insert(db) }
+    func deleteWrapper(_ record: KeyWrapperRecord) throws { _ = try record.delete(db) }
+    func deleteDataKey(scope: String, version: Int) throws {
+        try db.execute(sql: "DELETE FROM data_keys WHERE scope = ? AND version = ?", arguments: [scope, version])
+    }
+    func insert(_ record: DocumentRecord) throws { try record.insert(db) }
+    func update(_ record: DocumentRecord) throws { try record.update(db) }
+    func deleteDocuments(caseID: String) throws {
+        try db.execute(sql: "DELETE FROM documents WHERE case_id = ?", arguments: [caseID])
+    }
+    func deleteCaseAdvocates(caseID: String) throws {
+        try db.execute(sql: "DELETE FROM case_advocates WHERE case_id = ?", arguments: [caseID])
+    }
+    func insert(_ record: TombstoneRecord) throws { try record.insert(db) }
+}

@@ -1,0 +1,97 @@
+import GRDB
+
+/// The schema, only ever changed by adding migrations ("a good migration is never modified once shipped").
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.create(table: "vault_meta") { t in
+                t.primaryKey("key", .text)
+                t.column("value", .text).notNull()
+            }
+            try db.create(table: "organisations") { t in
+                t.primaryKey("id", .text)
+                t.column("name", .text).notNull().unique()
+                t.column("created_at", .text).notNull()
+            }
+            try db.create(table: "advocates") { t in
+                t.primaryKey("id", .text)
+                t.column("organisation_id", .text).notNull().references("organisations")
+                t.column("name_sealed", .blob).notNull()
+                t.column("created_at", .text).notNull()
+            }
+            try db.create(table: "people") { t in
+                t.primaryKey("id", .text)
+                t.column("created_at", .text).notNull()
+                t.column("name_sealed", .blob).notNull()
+                t.column("dob_sealed", .blob)
+                t.column("nhs_number_sealed", .blob)
+                t.column("address_sealed", .blob)
+                t.column("phone_sealed", .blob)
+                t.column("email_sealed", .blob)
+                t.column("name_index", .blob).notNull().indexed()
+                t.column("nhs_number_index", .blob).indexed()
+            }
+            try db.create(table: "cases") { t in
+                t.primaryKey("id", .text)
+                t.column("client_id", .text).notNull().references("people")
+                t.column("organisation_id", .text).notNull().references("organisations")
+                t.column("nhs_body", .text)
+                t.column("status", .text).notNull()
+                t.column("incident_date", .text)
+                t.column("aware_date", .text)
+                t.column("complaint_date", .text)
+                t.column("opened_at", .text).notNull()
+                t.column("opened_by", .text)
+                t.column("closed_at", .text)
+            }
+            try db.create(table: "case_advocates") { t in
+                t.column("case_id", .text).notNull().references("cases", onDelete: .cascade)
+                t.column("advocate_id", .text).notNull().references("advocates")
+                t.primaryKey(["case_id", "advocate_id"])
+            }
+            try db.create(table: "data_keys") { t in
+                t.column("scope", .text).notNull()
+                t.column("version", .integer).notNull()
+                t.column("created_at", .text).notNull()
+                t.primaryKey(["scope", "version"])
+            }
+            try db.create(table: "key_wrappers") { t in
+                t.column("scope", .text).notNull()
+                t.column("version", .integer).notNull()
+                t.column("wrapper_kind", .text).notNull()
+                t.column("wrapper_id", .text).notNull()
+                t.column("sealed", .blob).notNull()
+                t.column("created_at", .text).notNull()
+                t.primaryKey(["scope", "version", "wrapper_kind", "wrapper_id"])
+                t.foreignKey(["scope", "version"], references: "data_keys", onDelete: .cascade)
+            }
+            try db.create(table: "documents") { t in
+                t.primaryKey("id", .text)
+                t.column("case_id", .text).notNull().references("cases").indexed()
+                t.column("kind", .text).notNull()
+                t.column("media_type", .text).notNull()
+                t.column("size", .integer).notNull()
+                t.column("document_date", .text)
+                t.column("document_date_source", .text).notNull()
+                t.column("ingested_at", .text).notNull()
+                t.column("ingested_by", .text)
+                t.column("case_key_version", .integer).notNull()
+                t.column("wrapped_key", .blob).notNull()
+                t.column("original_name_sealed", .blob).notNull()
+                t.column("ciphertext_size", .integer).notNull()
+                t.column("ciphertext_sha256", .blob).notNull()
+                t.column("content_mac", .blob).notNull()
+            }
+            try db.create(index: "documents_case_mac", on: "documents", columns: ["case_id", "content_mac"])
+            try db.create(table: "tombstones") { t in
+                t.primaryKey("case_id", .text)
+                t.column("erased_at", .text).notNull()
+                t.column("erased_by", .text)
+                t.column("reason_sealed", .blob)
+                t.column("document_count", .integer).notNull()
+            }
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+
+public enum DocumentKind: String, CaseIterable, Sendable {
+    case letter, email, reply, meetingNotes = "meeting_notes", evidence, consentForm = "consent_form", other
+}
+
+/// Guesses a document's kind, media type and own date from its name and first bytes. Pure.
+public enum DocumentClassifier {
+    public static func mediaType(fileName: String, head: [UInt8]) -> String {
+        switch (fileName as NSString).pathExtension.lowercased() {
+        case "txt", "text": return "text/plain"
+        case "md", "markdown": return "text/markdown"
+        case "eml": return "message/rfc822"
+        case "pdf": return "application/pdf"
+        case "docx": return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        case "png": return "image/png"
+        case "jpg", "jpeg": return "image/jpeg"
+        case "tif", "tiff": return "image/tiff"
+        case "html", "htm": return "text/html"
+        default: break
+        }
+        if head.starts(with: Array("%PDF-".utf8)) { return "application/pdf" }
+        if head.starts(with: [0x89, 0x50, 0x4E, 0x47]) { return "image/png" }
+        if head.starts(with: [0xFF, 0xD8, 0xFF]) { return "image/jpeg" }
+        if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return "application/zip" }
+        if String(validating: head.prefix(4096), as: UTF8.self) != nil { return "text/plain" }
+        return "application/octet-stream"
+    }
+
+    public static func kind(fileName: String, mediaType: String) -> DocumentKind {
+        let name = fileName.lowercased()
+        if name.contains("consent") || name.contains("authority") { return .consentForm }
+        if mediaType == "message/rfc822" { return .email }
+        if name.contains("notes") || name.contains("meeting") || name.contains("minutes") { return .meetingNotes }
+        if name.contains("response") || name.contains("reply") || name.contains("acknowledg") { return .reply }
+        if mediaType.hasPrefix("image/") || name.contains("evidence") || name.contains("record") { return .evidence }
+        if mediaType.hasPrefix("text/") || mediaType.contains("wordprocessingml") || mediaType == "application/pdf" { return .letter }
+        return .other
+    }
+
+    /// The document's own date: an email's Date header, else a date in the letterhead (first lines).
+    /// Returns `YYYY-MM-DD` and where it came from.
+    public static func documentDate(mediaType: String, head: [UInt8]) -> (date: String, source: String)? {
+        let text = String(decoding: head, as: UTF8.self)
+        if mediaType == "message/rfc822" {
+            for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+                let trimmed = line.trimmingCharacters(in: .whitespaces)
+                if trimmed.isEmpty { break }  // end of headers
+                if trimmed.lowercased().hasPrefix("date:"), let date = firstDate(in: String(trimmed.dropFirst(5))) {
+                    return (date, "email Date header")
+                }
+            }
+        }
+        guard mediaType.hasPrefix("text/") else { return nil }
+        let letterhead = text.split(separator: "\n").prefix(25).joined(separator: "\n")
+        return firstDate(in: letterhead).map { ($0, "letterhead") }
+    }
+
+    static let months = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+                         "october", "november", "december"]
+
+    /// Finds "2 March 2025", "March 2, 2025", "02/03/2025" (UK order) or "2025-03-02".
+    static func firstDate(in text: String) -> String? {
+        let words = text.replacingOccurrences(of: ",", with: " ").split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" })
+            .map { String($0) }
+        for (i, word) in words.enumerated() {
+            let lower = word.lowercased()
+            if let day = dayNumber(word), i + 2 < words.count, let month = monthNumber(words[i + 1]), let year = Int(words[i + 2].prefix(4)),
+               words[i + 2].prefix(4).count == 4 {
+                if let date = format(year, month, day) { return date }
+            }
+            if let month = monthNumber(lower), i + 2 < words.count, let day = dayNumber(words[i + 1]), let year = Int(words[i + 2].prefix(4)),
+               words[i + 2].prefix(4).count == 4 {
+                if let date = format(year, month, day) { return date }
+            }
+            let numeric = word.trimmingCharacters(in: .punctuationCharacters.subtracting(CharacterSet(charactersIn: "/-")))
+            let slash = numeric.split(separator: "/")
+            if slash.count == 3, let d = Int(slash[0]), let m = Int(slash[1]), let y = Int(slash[2]), slash[2].count == 4,
+               let date = format(y, m, d) { return date }
+            let dash = numeric.split(separator: "-")
+            if dash.count == 3, dash[0].count == 4, let y = Int(dash[0]), let m = Int(dash[1]), let d = Int(dash[2]),
+               let date = format(y, m, d) { return date }
+        }
+        return nil
+    }
+
+    static func dayNumber(_ word: String) -> Int? {
+        let digits = word.lowercased().replacingOccurrences(of: "st", with: "").replacingOccurrences(of: "nd", with: "")
+            .replacingOccurrences(of: "rd", with: "").replacingOccurrences(of: "th", with: "")
+        guard let day = Int(digits), (1...31).contains(day) else { return nil }
+        return day
+    }
+
+    static func monthNumber(_ word: String) -> Int? {
+        let lower = word.lowercased().trimmingCharacters(in: .punctuationCharacters)
+        guard lower.count >= 3 else { return nil }
+        return months.firstIndex { $0 == lower || ($0.hasPrefix(lower) && lower.count == 3) }.map { $0 + 1 }
+    }
+
+    static func format(_ year: Int, _ month: Int, _ day: Int) -> String? {
+        guard (1900...2200).contains(year), (1...12).contains(month), (1...31).contains(day) else { return nil }
+        var components = DateComponents()
+        components.year = year
+        components.month = month
+        components.day = day
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        guard components.isValidDate(in: calendar) else { return nil }
+        return String(format: "%04d-%02d-%02d", year, month, day)
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import VaultCrypto
+
+/// The vault's key hierarchy below the master keys (SECURITY.md, "Key hierarchy"):
+/// master key → data keys (the vault metadata key, case keys) → document keys → Cobblestone bodies.
+/// Every sealed value's AAD names exactly where it belongs, so moving it elsewhere makes it fail.
+public struct KeyHierarchy: Sendable {
+    public let vaultID: String
+    public let keys: UnlockedKeys
+
+    public static let vaultScope = "vault"
+    public static func caseScope(_ caseID: String) -> String { "case:" + caseID }
+    static let masterWrapper = "master"
+
+    static func join(_ parts: String...) -> [UInt8] {
+        var out: [UInt8] = []
+        for (index, part) in parts.enumerated() {
+            if index > 0 { out.append(0) }
+            out += Array(part.utf8)
+        }
+        return out
+    }
+
+    // MARK: Data keys
+
+    func dataKeyAAD(scope: String, version: Int, masterVersion: Int) -> [UInt8] {
+        Self.join("casevault/data-key/v1", vaultID, scope, String(version), String(masterVersion))
+    }
+
+    /// Seals a data key under the current master key version.
+    func wrap(_ dataKey: SecureBytes, scope: String, version: Int, createdAt: String) throws -> KeyWrapperRecord {
+        let master = keys.currentMasterVersion
+        let box = try AESGCM.seal(dataKey, key: try keys.masterKey(version: master),
+                                  authenticating: dataKeyAAD(scope: scope, version: version, masterVersion: master))
+        return KeyWrapperRecord(scope: scope, version: version, wrapperKind: Self.masterWrapper, wrapperID: String(master),
+                                sealed: Data(box.combined), createdAt: createdAt)
+    }
+
+    /// Opens the first master-key wrapper this key file can open.
+    func unwrap(_ wrappers: [KeyWrapperRecord]) throws -> SecureBytes {
+        guard let wrapper = wrappers.first(where: { $0.wrapperKind == Self.masterWrapper && keys.masterKeys[Int($0.wrapperID) ?? -1] != nil })
+        else { throw VaultError.keyUnavailable }
+        let master = Int(wrapper.wrapperID) ?? -1
+        do {
+            return try AESGCM.openSecret(try AESGCM.SealedBox(combined: Array(wrapper.sealed)), key: try keys.masterKey(version: master),
+                                         authenticating: dataKeyAAD(scope: wrapper.scope, version: wrapper.version, masterVersion: master))
+        } catch {
+            throw VaultError.damagedKey(scope: wrapper.scope, version: wrapper.version)
+        }
+    }
+
+    // MARK: Document keys
+
+    static func documentKeyAAD(documentID: String, caseID: String, caseKeyVersion: Int) -> [UInt8] {
+        join("casevault/document-key/v1", documentID, caseID, String(caseKeyVersion))
+    }
+
+    func wrapDocumentKey(_ key: SecureBytes, documentID: String, caseID: String, caseKey: SecureBytes, caseKeyVersion: Int) throws -> Data {
+        Data(try AESGCM.seal(key, key: caseKey, authenticating: Self.documentKeyAAD(documentID: documentID, caseID: caseID,
+                                                                                      caseKeyVersion: caseKeyVersion)).combined)
+    }
+
+    func unwrapDocumentKey(_ document: DocumentRecord, caseKey: SecureBytes) throws -> SecureBytes {
+        do {
+            return try AESGCM.openSecret(try AESGCM.SealedBox(combined: Array(document.wrappedKey)), key: caseKey,
+                                         authenticating: Self.documentKeyAAD(documentID: document.id, caseID: document.caseID,
+                                                                             caseKeyVersion: document.caseKeyVersion))
+        } catch {
+            throw VaultError.damagedDocumentKey(documentID: document.id)
+        }
+    }
+
+    /// Binds a blob to this vault and document: a blob moved under another id fails its commitment.
+    func documentContext(documentID: String) -> [UInt8] {
+        Self.join("casevault/document/v1", vaultID, documentID)
+    }
+
+    // MARK: Fields and lookups
+
+    static func fieldKey(_ dataKey: SecureBytes) throws -> SecureBytes {
+        try HKDF.expand(.sha256, pseudoRandomKey: dataKey, info: Array("casevault/field-key/v1".utf8), outputCount: 32)
+    }
+
+    static func fieldAAD(table: String, column: String, rowID: String) -> [UInt8] {
+        join("casevault/field/v1", table, column, rowID)
+    }
+
+    static func seal(_ value: [UInt8], fieldKey: SecureBytes, table: String, column: String, rowID: String) throws -> Data {
+        Data(try AESGCM.seal(value, key: fieldKey, authenticating: fieldAAD(table: table, column: column, rowID: rowID)).combined)
+    }
+
+    static func open(_ sealed: Data, fieldKey: SecureBytes, table: String, column: String, rowID: String) throws -> [UInt8] {
+        do {
+            return try AESGCM.open(try AESGCM.SealedBox(combined: Array(sealed)), key: fieldKey,
+                                   authenticating: fieldAAD(table: table, column: column, rowID: rowID))
+        } catch {
+            throw VaultError.damagedField(table: table, column: column, rowID: rowID)
+        }
+    }
+
+    /// A blind index (as CipherSweet does): HMAC-SHA-256 under a per-field key, truncated to 16 bytes.
+    static func blindIndex(_ normalised: String, field: String, metadataKey: SecureBytes) throws -> Data {
+        let key = try HKDF.expand(.sha256, pseudoRandomKey: metadataKey, info: join("casevault/blind-index/v1", field), outputCount: 32)
+        return Data(try HMACSHA256.authenticationCode(for: Array(normalised.utf8), key: key).prefix(16))
+    }
+
+    /// The per-case key for duplicate detection: HMAC of the plaintext, comparable only within one case.
+    static func contentMACKey(metadataKey: SecureBytes, caseID: String) throws -> SecureBytes {
+        try HKDF.expand(.sha256, pseudoRandomKey: metadataKey, info: join("casevault/content-mac/v1", caseID), outputCount: 32)
+    }
+}
+
+/// Normalisation for blind indexes: the same person typed differently must index the same.
+public enum Normalise {
+    public static func nhsNumber(_ text: String) -> String { text.filter(\.isNumber) }
+
+    public static func name(_ text: String) -> String {
+        text.lowercased().unicodeScalars.map { CharacterSet.letters.contains($0) ? String($0) : " " }.joined()
+            .split(separator: " ").joined(separator: " ")
+    }
+}

@@ -1,0 +1,182 @@
+import Foundation
+import VaultCrypto
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Vault {
+    public struct IngestOptions: Sendable {
+        public var kind: DocumentKind?
+        public var date: String?
+        public var allowDuplicate: Bool
+        public var actor: String?
+        /// Rows are committed in batches of this many files (each blob is durable before its row commits).
+        public var batchSize: Int
+
+        public init(kind: DocumentKind? = nil, date: String? = nil, allowDuplicate: Bool = false, actor: String? = nil, batchSize: Int = 500) {
+            self.kind = kind
+            self.date = date
+            self.allowDuplicate = allowDuplicate
+            self.actor = actor
+            self.batchSize = batchSize
+        }
+    }
+
+    /// One file to ingest: the path to open (raw bytes, so names that are not UTF-8 still work) and the
+    /// name to remember (sealed).
+    public struct IngestFile: Sendable {
+        public let pathBytes: [UInt8]
+        public let originalName: [UInt8]
+
+        public init(pathBytes: [UInt8], originalName: [UInt8]) {
+            self.pathBytes = pathBytes
+            self.originalName = originalName
+        }
+
+        public init(path: String) {
+            self.init(pathBytes: Array(path.utf8), originalName: Array((path as NSString).lastPathComponent.utf8))
+        }
+
+        /// The path for messages: printable, with control characters and invalid UTF-8 escaped.
+        public var path: String { DisplayName.escape(pathBytes) }
+    }
+
+    public enum IngestOutcome: Sendable {
+        case stored(documentID: String, size: Int64)
+        case duplicate(of: String)
+        case failed(String)
+    }
+
+    public struct IngestResult: Sendable {
+        public let file: IngestFile
+        public let outcome: IngestOutcome
+    }
+
+    /// Encrypts each file into the case. A file that fails is reported and the others still go in; a
+    /// failure never leaves a row without its blob, nor a temp file behind.
+    public func ingest(caseID: String, files: [IngestFile], options: IngestOptions,
+                       progress: (Int, Int64) -> Void = { _, _ in }) throws -> [IngestResult] {
+        if let date = options.date { _ = try Validation.date(date, field: "--date") }
+        let (caseKey, caseKeyVersion, macKey) = try store.read { tx -> (SecureBytes, Int, SecureBytes) in
+            guard let record = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
+            guard record.status == "open" else { throw VaultError.caseNotOpen(id: caseID, status: record.status) }
+            let (key, version) = try currentCaseKey(caseID, in: tx)
+            let metadataKey = try dataKey(scope: KeyHierarchy.vaultScope, version: 1, in: tx)
+            return (key, version, try KeyHierarchy.contentMACKey(metadataKey: metadataKey, caseID: caseID))
+        }
+        let fieldKey = try KeyHierarchy.fieldKey(caseKey)
+        var results: [IngestResult] = []
+        var pending: [(index: Int, record: DocumentRecord)] = []
+        var pendingMACs: [Data: String] = [:]
+        var bytesDone: Int64 = 0
+
+        func flush() throws {
+            guard !pending.isEmpty else { return }
+            let batch = pending
+            pending = []
+            pendingMACs = [:]
+            do {
+                try store.write { tx in
+                    for item in batch { try tx.insert(item.record) }
+                }
+            } catch {
+                // The rows did not commit: their blobs would be orphans, so take them away again.
+                for item in batch {
+                    blobs.remove(documentID: item.record.id)
+                    results[item.index] = IngestResult(file: results[item.index].file, outcome: .failed("not recorded: \(error)"))
+                }
+                throw error
+            }
+        }
+
+        for file in files {
+            let outcome: IngestOutcome
+            do {
+                let (record, body) = try encryptOne(file, caseID: caseID, caseKey: caseKey, caseKeyVersion: caseKeyVersion,
+                                                    fieldKey: fieldKey, macKey: macKey, options: options) { mac in
+                    if options.allowDuplicate { return nil }
+                    if let earlier = pendingMACs[mac] { return earlier }
+                    return try store.read { try $0.document(caseID: caseID, contentMAC: mac)?.id }
+                }
+                if let record {
+                    pending.append((results.count, record))
+                    pendingMACs[record.contentMAC] = record.id
+                    outcome = .stored(documentID: record.id, size: record.size)
+                } else {
+                    outcome = .duplicate(of: body)
+                }
+            } catch {
+                outcome = .failed(Self.describe(error))
+            }
+            if case .stored(_, let size) = outcome { bytesDone += size }
+            results.append(IngestResult(file: file, outcome: outcome))
+            progress(results.count, bytesDone)
+            if pending.count >= options.batchSize { try flush() }
+        }
+        try flush()
+        return results
+    }
+
+    static func describe(_ error: Error) -> String {
+        String(describing: error)
+    }
+
+    /// Encrypts one file to a durable blob and returns its row (not yet committed), or nil and the id of
+    /// the document it duplicates.
+    private func encryptOne(_ file: IngestFile, caseID: String, caseKey: SecureBytes, caseKeyVersion: Int, fieldKey: SecureBytes,
+                            macKey: SecureBytes, options: IngestOptions,
+                            duplicateOf: (Data) throws -> String?) throws -> (DocumentRecord?, String) {
+        let input = (file.pathBytes + [0]).withUnsafeBufferPointer { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) }
+        }
+        guard input >= 0 else { throw FileError.system(operation: "open", path: file.path, errno: errno) }
+        defer { close(input) }
+        var before = stat()
+        guard fstat(input, &before) == 0 else { throw FileError.system(operation: "stat", path: file.path, errno: errno) }
+        guard before.st_mode & S_IFMT == S_IFREG else { throw VaultError.invalidInput("\(file.path) is not a regular file") }
+
+        let documentID = try Self.newID("doc")
+        let documentKey = try SecureBytes.random(count: 32)
+        let (output, temporaryPath) = try blobs.createTemporary(for: documentID)
+        var committed = false
+        defer {
+            if !committed { unlink(temporaryPath) }
+        }
+        let body: EncryptedBody
+        do {
+            defer { close(output) }
+            body = try BodyWriter.encrypt(input: input, output: output, key: documentKey,
+                                          context: hierarchy.documentContext(documentID: documentID), macKey: macKey)
+            var after = stat()
+            guard fstat(input, &after) == 0 else { throw FileError.system(operation: "stat", path: file.path, errno: errno) }
+            guard after.st_size == before.st_size, after.st_mtim.tv_sec == before.st_mtim.tv_sec,
+                  after.st_mtim.tv_nsec == before.st_mtim.tv_nsec, body.plaintextSize == Int64(before.st_size) else {
+                throw VaultError.fileChanged(path: file.path)
+            }
+            if let existing = try duplicateOf(Data(body.contentMAC)) { return (nil, existing) }
+            guard fsync(output) == 0 else { throw FileError.system(operation: "fsync", path: temporaryPath, errno: errno) }
+        }
+        try blobs.commit(temporaryPath: temporaryPath, documentID: documentID)
+        committed = true
+
+        let name = String(decoding: file.originalName, as: UTF8.self)
+        let mediaType = DocumentClassifier.mediaType(fileName: name, head: body.head)
+        var date = options.date.map { ($0, "given at ingest (--date)") } ?? DocumentClassifier.documentDate(mediaType: mediaType, head: body.head)
+        if date == nil {
+            let modified = Date(timeIntervalSince1970: TimeInterval(before.st_mtim.tv_sec))
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = [.withFullDate]
+            date = (formatter.string(from: modified), "file modified time")
+        }
+        let record = DocumentRecord(
+            id: documentID, caseID: caseID, kind: (options.kind ?? DocumentClassifier.kind(fileName: name, mediaType: mediaType)).rawValue,
+            mediaType: mediaType, size: body.plaintextSize, documentDate: date?.0, documentDateSource: date?.1 ?? "unknown",
+            ingestedAt: timestamp(), ingestedBy: options.actor, caseKeyVersion: caseKeyVersion,
+            wrappedKey: try hierarchy.wrapDocumentKey(documentKey, documentID: documentID, caseID: caseID, caseKey: caseKey,
+                                                      caseKeyVersion: caseKeyVersion),
+            originalNameSealed: try KeyHierarchy.seal(file.originalName, fieldKey: fieldKey, table: "documents", column: "original_name",
+                                                      rowID: documentID),
+            ciphertextSize: body.ciphertextSize, ciphertextSHA256: Data(body.ciphertextSHA256), contentMAC: Data(body.contentMAC))
+        return (record, documentID)
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import VaultCrypto
+
+extension Vault {
+    /// Adds a master key version and rewraps every data key under it in one transaction (headers only;
+    /// no document is re-encrypted). The new key file is durable before the database changes, so a crash
+    /// leaves at worst an unused new version.
+    public func rotateMasterKey() throws -> Int {
+        let (newFile, newKeys) = try keyFile.addingMasterKey(using: hierarchy.keys, createdAt: timestamp())
+        try VaultSetup.writeKeyFile(newFile, paths: paths)
+        let old = hierarchy
+        let new = KeyHierarchy(vaultID: info.vaultID, keys: newKeys)
+        let created = timestamp()
+        try store.write { tx in
+            let grouped = Dictionary(grouping: try tx.wrappers()) { "\($0.scope)#\($0.version)" }
+            for (_, wrappers) in grouped {
+                let key = try old.unwrap(wrappers)
+                try tx.insert(try new.wrap(key, scope: wrappers[0].scope, version: wrappers[0].version, createdAt: created))
+                for wrapper in wrappers where wrapper.wrapperKind == KeyHierarchy.masterWrapper {
+                    try tx.deleteWrapper(wrapper)
+                }
+            }
+        }
+        keyFile = newFile
+        hierarchy = new
+        return newKeys.currentMasterVersion
+    }
+
+    /// Marks a master key version retired; refused while any wrapper still uses it.
+    public func retireMasterKey(version: Int) throws {
+        guard keyFile.masterKeys.contains(where: { $0.version == version }) else { throw KeyFileError.unknownVersion(version) }
+        let users = try store.read { tx in
+            try tx.wrappers().filter { $0.wrapperKind == KeyHierarchy.masterWrapper && $0.wrapperID == String(version) }.count
+        }
+        guard users == 0 else { throw VaultError.keyVersionInUse(version: version, wrappers: users) }
+        let newFile = try keyFile.retiringMasterKey(version: version)
+        try VaultSetup.writeKeyFile(newFile, paths: paths)
+        keyFile = newFile
+        hierarchy = KeyHierarchy(vaultID: info.vaultID, keys: try newFile.unlockedCopy(of: hierarchy.keys))
+    }
+
+    /// Rotates one case key: a new version, every document key of the case rewrapped under it and its
+    /// sealed fields resealed, and the old version destroyed, all in one transaction.
+    public func rekeyCase(_ caseID: String) throws -> Int {
+        let created = timestamp()
+        let version = try store.write { tx -> Int in
+            guard try tx.caseRecord(caseID) != nil else { throw VaultError.notFound(kind: "case", id: caseID) }
+            let scope = KeyHierarchy.caseScope(caseID)
+            let versions = try tx.dataKeyVersions(scope: scope)
+            let newVersion = (versions.last ?? 0) + 1
+            let newKey = try SecureBytes.random(count: 32)
+            let newFieldKey = try KeyHierarchy.fieldKey(newKey)
+            try tx.insert(DataKeyRecord(scope: scope, version: newVersion, createdAt: created))
+            try tx.insert(try hierarchy.wrap(newKey, scope: scope, version: newVersion, createdAt: created))
+            for var document in try tx.documents(caseID: caseID) {
+                let oldKey = try dataKey(scope: scope, version: document.caseKeyVersion, in: tx)
+                let documentKey = try hierarchy.unwrapDocumentKey(document, caseKey: oldKey)
+                let name = try KeyHierarchy.open(document.originalNameSealed, fieldKey: try KeyHierarchy.fieldKey(oldKey),
+                                                 table: "documents", column: "original_name", rowID: document.id)
+                document.caseKeyVersion = newVersion
+                document.wrappedKey = try hierarchy.wrapDocumentKey(documentKey, documentID: document.id, caseID: caseID, caseKey: newKey,
+                                                                   caseKeyVersion: newVersion)
+                document.originalNameSealed = try KeyHierarchy.seal(name, fieldKey: newFieldKey, table: "documents",
+                                                                    column: "original_name", rowID: document.id)
+                try tx.update(document)
+            }
+            for old in versions { try tx.deleteDataKey(scope: scope, version: old) }
+            return newVersion
+        }
+        dataKeys = dataKeys.filter { !$0.key.hasPrefix(KeyHierarchy.caseScope(caseID) + "#") }
+        return version
+    }
+
+    /// Master key versions and how many data keys each still wraps.
+    public func masterKeyUsage() throws -> [Int: Int] {
+        try store.read { tx in
+            var usage: [Int: Int] = [:]
+            for wrapper in try tx.wrappers() where wrapper.wrapperKind == KeyHierarchy.masterWrapper {
+                usage[Int(wrapper.wrapperID) ?? -1, default: 0] += 1
+            }
+            return usage
+        }
+    }
+}
+
+extension KeyFile {
+    /// The same unlocked keys with this file's retired set (no passphrase needed again).
+    func unlockedCopy(of keys: UnlockedKeys) throws -> UnlockedKeys {
+        keys.withRetired(Set(masterKeys.filter { $0.status == .retired }.map(\.version)))
+    }
+}

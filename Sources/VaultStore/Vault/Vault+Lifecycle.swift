@@ -1,0 +1,165 @@
+import Foundation
+import VaultCrypto
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Vault {
+    public struct ErasureReport: Encodable, Sendable {
+        public let caseID: String
+        public let documentsErased: Int
+        public let erasedAt: String
+
+        enum CodingKeys: String, CodingKey {
+            case caseID = "id"
+            case documentsErased = "documents_erased"
+            case erasedAt = "erased_at"
+        }
+    }
+
+    /// Crypto-shredding for an erasure request: the case key is destroyed (every wrapper and version), the
+    /// document rows and blobs go, the case keeps only ids and a tombstone (when, who, sealed reason).
+    public func eraseCase(_ caseID: String, by actor: String?, reason: String?) throws -> ErasureReport {
+        let erasedAt = timestamp()
+        let documentIDs = try store.write { tx -> [String] in
+            guard var record = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
+            guard record.status != "erased" else { throw VaultError.caseNotOpen(id: caseID, status: "erased") }
+            let documents = try tx.documents(caseID: caseID).map(\.id)
+            let reasonSealed = try reason.map {
+                try KeyHierarchy.seal(Array($0.utf8), fieldKey: try metadataFieldKey(tx), table: "tombstones", column: "reason", rowID: caseID)
+            }
+            try tx.deleteDocuments(caseID: caseID)
+            try tx.deleteCaseAdvocates(caseID: caseID)
+            for version in try tx.dataKeyVersions(scope: KeyHierarchy.caseScope(caseID)) {
+                try tx.deleteDataKey(scope: KeyHierarchy.caseScope(caseID), version: version)
+            }
+            record.status = "erased"
+            record.incidentDate = nil
+            record.awareDate = nil
+            record.complaintDate = nil
+            record.closedAt = erasedAt
+            try tx.update(record)
+            try tx.insert(TombstoneRecord(caseID: caseID, erasedAt: erasedAt, erasedBy: actor, reasonSealed: reasonSealed,
+                                          documentCount: documents.count))
+            return documents
+        }
+        dataKeys = dataKeys.filter { !$0.key.hasPrefix(KeyHierarchy.caseScope(caseID) + "#") }
+        // After the commit: without the case key these blobs are noise; a crash here leaves orphans that
+        // `verify` reports and `verify --repair` quarantines.
+        for id in documentIDs { blobs.remove(documentID: id) }
+        return ErasureReport(caseID: caseID, documentsErased: documentIDs.count, erasedAt: erasedAt)
+    }
+
+    public struct BackupReport: Encodable, Sendable {
+        public let destination: String
+        public let documents: Int
+        public let bytes: Int64
+        public let includesKeyFile: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case destination, documents, bytes
+            case includesKeyFile = "includes_key_file"
+        }
+    }
+
+    /// A consistent, still-encrypted copy: the database through `VACUUM INTO` (one snapshot), then the blobs
+    /// that snapshot lists, then vault.json last (its presence marks a complete backup). The key file is
+    /// copied only when asked.
+    public func backup(to destination: String, includeKeyFile: Bool) throws -> BackupReport {
+        try Self.prepareEmptyFolder(destination)
+        let databaseCopy = destination + "/vault.db"
+        try store.backup(to: databaseCopy)
+        chmod(databaseCopy, 0o600)
+        let snapshot = try SQLiteRecordStore(path: databaseCopy)
+        let documents = try snapshot.read { try $0.documents(caseID: nil) }
+        let target = BlobStore(root: destination)
+        try target.ensureLayout()
+        var bytes: Int64 = 0
+        for document in documents {
+            let shard = target.shard(for: document.id)
+            if try PrivateFiles.status(shard) == nil { try PrivateFiles.createPrivateDirectory(shard) }
+            bytes += try Self.copyFile(from: blobs.path(for: document.id), to: target.path(for: document.id))
+        }
+        for document in documents { try PrivateFiles.syncDirectory(target.shard(for: document.id)) }
+        try PrivateFiles.syncDirectory(target.objects)
+        if includeKeyFile {
+            try PrivateFiles.atomicWrite(try keyFile.encoded(), to: destination + "/keys.json", replacing: false)
+        }
+        try PrivateFiles.atomicWrite(try PrivateFiles.read(paths.infoFile), to: destination + "/vault.json", replacing: false)
+        return BackupReport(destination: destination, documents: documents.count, bytes: bytes, includesKeyFile: includeKeyFile)
+    }
+
+    /// Restores a backup into a new (absent or empty) vault folder: everything is copied to a staging folder
+    /// beside it and renamed into place only when complete.
+    public static func restore(from source: String, to paths: VaultPaths) throws -> Int {
+        guard try PrivateFiles.status(source + "/vault.json") != nil, try PrivateFiles.status(source + "/vault.db") != nil else {
+            throw VaultError.invalidInput("\(source) is not a complete casevault backup (vault.json or vault.db missing)")
+        }
+        if let status = try PrivateFiles.status(paths.root) {
+            guard status.isDirectory, try FileManager.default.contentsOfDirectory(atPath: paths.root).isEmpty else {
+                throw VaultError.destinationExists(path: paths.root)
+            }
+            rmdir(paths.root)
+        }
+        let staging = paths.root + ".restoring-" + (try SystemRandom.bytes(count: 4)).map { String(format: "%02x", $0) }.joined()
+        try PrivateFiles.createPrivateDirectory(staging)
+        var count = 0
+        do {
+            for name in ["vault.json", "vault.db"] { _ = try copyFile(from: source + "/" + name, to: staging + "/" + name) }
+            let sourceBlobs = BlobStore(root: source), target = BlobStore(root: staging)
+            try target.ensureLayout()
+            for (id, path) in try sourceBlobs.storedDocumentIDs() {
+                let shard = target.shard(for: id)
+                if try PrivateFiles.status(shard) == nil { try PrivateFiles.createPrivateDirectory(shard) }
+                _ = try copyFile(from: path, to: target.path(for: id))
+                try PrivateFiles.syncDirectory(shard)
+                count += 1
+            }
+            if try PrivateFiles.status(source + "/keys.json") != nil, try PrivateFiles.status(paths.keyFile) == nil,
+               paths.keyFileIsInsideVault {
+                _ = try copyFile(from: source + "/keys.json", to: staging + "/keys.json")
+            }
+            try PrivateFiles.syncDirectory(staging)
+            guard rename(staging, paths.root) == 0 else { throw FileError.system(operation: "rename", path: paths.root, errno: errno) }
+            try PrivateFiles.syncDirectory((paths.root as NSString).deletingLastPathComponent.isEmpty ? "." : (paths.root as NSString).deletingLastPathComponent)
+        } catch {
+            try? FileManager.default.removeItem(atPath: staging)
+            throw error
+        }
+        return count
+    }
+
+    static func prepareEmptyFolder(_ path: String) throws {
+        if let status = try PrivateFiles.status(path) {
+            guard status.isDirectory, try FileManager.default.contentsOfDirectory(atPath: path).isEmpty else {
+                throw VaultError.destinationExists(path: path)
+            }
+            chmod(path, 0o700)
+        } else {
+            try PrivateFiles.createPrivateDirectory(path)
+        }
+    }
+
+    /// Copies a file durably (0600, fsync'd); returns its size.
+    static func copyFile(from source: String, to destination: String) throws -> Int64 {
+        let input = open(source, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard input >= 0 else { throw FileError.system(operation: "open", path: source, errno: errno) }
+        defer { close(input) }
+        let output = open(destination, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard output >= 0 else { throw FileError.system(operation: "create", path: destination, errno: errno) }
+        defer { close(output) }
+        var source = FileDescriptorSource(fd: input)
+        var sink = FileDescriptorSink(fd: output)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { buffer.deallocate() }
+        var total: Int64 = 0
+        while true {
+            let n = try source.read(into: buffer)
+            if n == 0 { break }
+            try sink.write(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+            total += Int64(n)
+        }
+        guard fsync(output) == 0 else { throw FileError.system(operation: "fsync", path: destination, errno: errno) }
+        return total
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import VaultCrypto
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Vault {
+    public struct DocumentView: Encodable, Sendable {
+        public let id: String
+        public let caseID: String
+        public let kind: String
+        public let name: String
+        public let mediaType: String
+        public let size: Int64
+        public let documentDate: String?
+        public let documentDateSource: String
+        public let ingestedAt: String
+        public let ingestedBy: String?
+        public let caseKeyVersion: Int
+        public let ciphertextSHA256: String
+
+        enum CodingKeys: String, CodingKey {
+            case id, kind, name, size
+            case caseID = "case_id"
+            case mediaType = "media_type"
+            case documentDate = "document_date"
+            case documentDateSource = "document_date_source"
+            case ingestedAt = "ingested_at"
+            case ingestedBy = "ingested_by"
+            case caseKeyVersion = "case_key_version"
+            case ciphertextSHA256 = "ciphertext_sha256"
+        }
+    }
+
+    func view(_ record: DocumentRecord, tx: any VaultRecordReading) throws -> DocumentView {
+        let caseKey = try dataKey(scope: KeyHierarchy.caseScope(record.caseID), version: record.caseKeyVersion, in: tx)
+        let name = try KeyHierarchy.open(record.originalNameSealed, fieldKey: try KeyHierarchy.fieldKey(caseKey), table: "documents",
+                                         column: "original_name", rowID: record.id)
+        return DocumentView(id: record.id, caseID: record.caseID, kind: record.kind, name: String(decoding: name, as: UTF8.self),
+                            mediaType: record.mediaType, size: record.size, documentDate: record.documentDate,
+                            documentDateSource: record.documentDateSource, ingestedAt: record.ingestedAt, ingestedBy: record.ingestedBy,
+                            caseKeyVersion: record.caseKeyVersion,
+                            ciphertextSHA256: record.ciphertextSHA256.map { String(format: "%02x", $0) }.joined())
+    }
+
+    public func documents(caseID: String?) throws -> [DocumentView] {
+        try store.read { tx in
+            if let caseID, try tx.caseRecord(caseID) == nil { throw VaultError.notFound(kind: "case", id: caseID) }
+            return try tx.documents(caseID: caseID).map { try view($0, tx: tx) }
+        }
+    }
+
+    public func document(_ id: String) throws -> DocumentView {
+        try store.read { tx in
+            guard let record = try tx.document(id) else { throw VaultError.notFound(kind: "document", id: id) }
+            return try view(record, tx: tx)
+        }
+    }
+
+    /// The document's key and its blob checked for presence and size, ready to decrypt.
+    func prepareRead(_ id: String) throws -> (record: DocumentRecord, key: SecureBytes, fd: Int32) {
+        let (record, key) = try store.read { tx -> (DocumentRecord, SecureBytes) in
+            guard let record = try tx.document(id) else { throw VaultError.notFound(kind: "document", id: id) }
+            let caseKey = try dataKey(scope: KeyHierarchy.caseScope(record.caseID), version: record.caseKeyVersion, in: tx)
+            return (record, try hierarchy.unwrapDocumentKey(record, caseKey: caseKey))
+        }
+        let path = blobs.path(for: id)
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else {
+            if errno == ENOENT { throw VaultError.blobMissing(documentID: id) }
+            throw FileError.system(operation: "open", path: path, errno: errno)
+        }
+        var info = stat()
+        fstat(fd, &info)
+        // A cut or padded blob is caught before any plaintext leaves.
+        guard Int64(info.st_size) == record.ciphertextSize else {
+            close(fd)
+            throw VaultError.blobWrongSize(documentID: id, expected: record.ciphertextSize, found: Int64(info.st_size))
+        }
+        return (record, key, fd)
+    }
+
+    /// Streams the plaintext to `sink`, each chunk only after it authenticates. A blob that fails part-way
+    /// throws after the authentic prefix; callers writing to a file discard it.
+    public func decrypt(documentID: String, to sink: inout some ByteSink) throws {
+        let (_, key, fd) = try prepareRead(documentID)
+        defer { close(fd) }
+        var source = FileDescriptorSource(fd: fd)
+        do {
+            try Cobblestone256.decrypt(from: &source, to: &sink, key: key, context: hierarchy.documentContext(documentID: documentID))
+        } catch let error as VaultCryptoError {
+            if case .io = error { throw error }
+            throw VaultError.blobDamaged(documentID: documentID, reason: error.description)
+        }
+    }
+
+    /// The whole plaintext in memory (for engines that work on text).
+    public func plaintext(documentID: String) throws -> [UInt8] {
+        var sink = ArraySink()
+        try decrypt(documentID: documentID, to: &sink)
+        return sink.bytes
+    }
+}

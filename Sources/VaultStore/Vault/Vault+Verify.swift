@@ -1,0 +1,150 @@
+import Foundation
+import VaultCrypto
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Vault {
+    public struct VerifyProblem: Encodable, Sendable, Equatable {
+        public let kind: String
+        public let id: String
+        public let message: String
+    }
+
+    public struct VerifyReport: Encodable, Sendable {
+        public var problems: [VerifyProblem] = []
+        public var orphans: [String] = []
+        public var quarantined: [String] = []
+        public var documentsChecked = 0
+        public var wrappedKeysChecked = 0
+        public var fieldsChecked = 0
+        public var bytesDecrypted: Int64 = 0
+        public var readData = false
+        public var ok: Bool { problems.isEmpty }
+
+        enum CodingKeys: String, CodingKey {
+            case problems, orphans, quarantined, ok
+            case documentsChecked = "documents_checked"
+            case wrappedKeysChecked = "wrapped_keys_checked"
+            case fieldsChecked = "fields_checked"
+            case bytesDecrypted = "bytes_decrypted"
+            case readData = "read_data"
+        }
+
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(problems, forKey: .problems)
+            try c.encode(orphans, forKey: .orphans)
+            try c.encode(quarantined, forKey: .quarantined)
+            try c.encode(ok, forKey: .ok)
+            try c.encode(documentsChecked, forKey: .documentsChecked)
+            try c.encode(wrappedKeysChecked, forKey: .wrappedKeysChecked)
+            try c.encode(fieldsChecked, forKey: .fieldsChecked)
+            try c.encode(bytesDecrypted, forKey: .bytesDecrypted)
+            try c.encode(readData, forKey: .readData)
+        }
+    }
+
+    /// Like `restic check`: the database checks itself; every wrapped key unwraps; every personal field
+    /// opens; every document has its blob with the recorded size and SHA-256, its key unwraps and its
+    /// commitment and final chunk check. With `readData`, every chunk decrypts. Blobs and temp files
+    /// without a row are reported as orphans, and with `repair` moved to `quarantine/`.
+    public func verify(readData: Bool, repair: Bool) throws -> VerifyReport {
+        var report = VerifyReport()
+        report.readData = readData
+        for problem in try store.integrityProblems() {
+            report.problems.append(VerifyProblem(kind: "database", id: "vault.db", message: problem))
+        }
+        let (documents, wrappers, people, advocates) = try store.read { tx in
+            (try tx.documents(caseID: nil), try tx.wrappers(), try tx.people(), try tx.advocates())
+        }
+        for wrapper in wrappers {
+            report.wrappedKeysChecked += 1
+            do { _ = try hierarchy.unwrap([wrapper]) } catch {
+                report.problems.append(VerifyProblem(kind: "wrapped_key", id: "\(wrapper.scope)#\(wrapper.version)@\(wrapper.wrapperKind):\(wrapper.wrapperID)",
+                                                     message: Self.describe(error)))
+            }
+        }
+        do {
+            let key = try store.read { try metadataFieldKey($0) }
+            for person in people {
+                do { _ = try view(person, key: key); report.fieldsChecked += 1 } catch {
+                    report.problems.append(VerifyProblem(kind: "person", id: person.id, message: Self.describe(error)))
+                }
+            }
+            for advocate in advocates {
+                do {
+                    _ = try KeyHierarchy.open(advocate.nameSealed, fieldKey: key, table: "advocates", column: "name", rowID: advocate.id)
+                    report.fieldsChecked += 1
+                } catch {
+                    report.problems.append(VerifyProblem(kind: "advocate", id: advocate.id, message: Self.describe(error)))
+                }
+            }
+        } catch {
+            report.problems.append(VerifyProblem(kind: "wrapped_key", id: KeyHierarchy.vaultScope, message: Self.describe(error)))
+        }
+
+        for document in documents {
+            report.documentsChecked += 1
+            do {
+                report.bytesDecrypted += try verifyDocument(document, readData: readData)
+            } catch {
+                report.problems.append(VerifyProblem(kind: "document", id: document.id, message: Self.describe(error)))
+            }
+        }
+
+        let known = Set(documents.map(\.id))
+        let stored = try blobs.storedDocumentIDs()
+        var orphanPaths = stored.filter { !known.contains($0.key) }.map(\.value).sorted()
+        orphanPaths += blobs.temporaryLeftovers().sorted()
+        report.orphans = orphanPaths
+        if repair {
+            for path in orphanPaths {
+                try blobs.quarantine(path)
+                report.quarantined.append(path)
+            }
+        }
+        return report
+    }
+
+    /// Checks one document end to end; returns the bytes decrypted.
+    private func verifyDocument(_ document: DocumentRecord, readData: Bool) throws -> Int64 {
+        _ = try store.read { tx in try view(document, tx: tx) }  // the sealed name opens
+        let (_, key, fd) = try prepareRead(document.id)
+        defer { close(fd) }
+        let digest = try StreamingHash(.sha256)
+        var source = FileDescriptorSource(fd: fd)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let n = try source.read(into: buffer)
+            if n == 0 { break }
+            try digest.update(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+        }
+        guard constantTimeEquals(try digest.finalize(), Array(document.ciphertextSHA256)) else {
+            throw VaultError.blobDamaged(documentID: document.id, reason: "its SHA-256 differs from the recorded one")
+        }
+        let context = hierarchy.documentContext(documentID: document.id)
+        do {
+            // Opening checks the commitment and authenticates the final chunk (the length).
+            _ = try CobblestoneReader(source: try FileDescriptorRandomAccess(fd: fd), key: key, context: context)
+            guard readData else { return 0 }
+            var counter = CountingSink()
+            lseek(fd, 0, SEEK_SET)
+            var again = FileDescriptorSource(fd: fd)
+            try Cobblestone256.decrypt(from: &again, to: &counter, key: key, context: context)
+            guard counter.count == document.size else {
+                throw VaultError.blobDamaged(documentID: document.id, reason: "it decrypts to \(counter.count) bytes, expected \(document.size)")
+            }
+            return counter.count
+        } catch let error as VaultCryptoError {
+            throw VaultError.blobDamaged(documentID: document.id, reason: error.description)
+        }
+    }
+}
+
+/// Counts and forgets (verification decrypts without keeping plaintext).
+struct CountingSink: ByteSink {
+    var count: Int64 = 0
+    mutating func write(_ bytes: UnsafeRawBufferPointer) throws { count += Int64(bytes.count) }
+}

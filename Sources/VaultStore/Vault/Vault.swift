@@ -1,0 +1,361 @@
+import Foundation
+import VaultCrypto
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An open vault: the database, the encrypted bodies and the unlocked key hierarchy.
+/// The CLI calls this; this calls the record store (all SQL) and the blob store (all files).
+public final class Vault {
+    public let paths: VaultPaths
+    public let info: VaultInfo
+    public internal(set) var keyFile: KeyFile
+    public internal(set) var hierarchy: KeyHierarchy
+    public let store: any VaultRecordStore
+    public let blobs: BlobStore
+    let now: () -> Date
+    var dataKeys: [String: SecureBytes] = [:]
+
+    public var databasePath: String { paths.root + "/vault.db" }
+
+    public init(_ opened: OpenedVault, now: @escaping () -> Date = Date.init) throws {
+        paths = opened.paths
+        info = opened.info
+        keyFile = opened.keyFile
+        hierarchy = KeyHierarchy(vaultID: opened.info.vaultID, keys: opened.keys)
+        blobs = BlobStore(root: opened.paths.root)
+        self.now = now
+        try blobs.ensureLayout()
+        let databasePath = opened.paths.root + "/vault.db"
+        if let status = try PrivateFiles.status(databasePath) {
+            if status.mode & 0o077 != 0 { throw FileError.insecurePermissions(subject: .vaultFile, path: databasePath, mode: status.mode) }
+        }
+        store = try SQLiteRecordStore(path: databasePath)
+        let vaultID = info.vaultID
+        let created = timestamp()
+        try store.write { tx in
+            if let stored = try tx.meta("vault_id") {
+                guard stored == vaultID else {
+                    throw VaultError.invalidInput("the vault database belongs to vault \(stored), not \(vaultID)")
+                }
+            } else {
+                try tx.setMeta("vault_id", vaultID)
+            }
+            if try tx.dataKeyVersions(scope: KeyHierarchy.vaultScope).isEmpty {
+                let key = try SecureBytes.random(count: 32)
+                try tx.insert(DataKeyRecord(scope: KeyHierarchy.vaultScope, version: 1, createdAt: created))
+                try tx.insert(try hierarchy.wrap(key, scope: KeyHierarchy.vaultScope, version: 1, createdAt: created))
+            }
+        }
+    }
+
+    func timestamp() -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: now())
+    }
+
+    static func newID(_ prefix: String) throws -> String {
+        prefix + "-" + (try SystemRandom.bytes(count: 8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    // MARK: - Keys below the master key
+
+    func dataKey(scope: String, version: Int, in tx: any VaultRecordReading) throws -> SecureBytes {
+        let cacheKey = "\(scope)#\(version)"
+        if let cached = dataKeys[cacheKey] { return cached }
+        let wrappers = try tx.wrappers(scope: scope, version: version)
+        guard !wrappers.isEmpty else { throw VaultError.damagedKey(scope: scope, version: version) }
+        let key = try hierarchy.unwrap(wrappers)
+        dataKeys[cacheKey] = key
+        return key
+    }
+
+    func metadataFieldKey(_ tx: any VaultRecordReading) throws -> SecureBytes {
+        try KeyHierarchy.fieldKey(try dataKey(scope: KeyHierarchy.vaultScope, version: 1, in: tx))
+    }
+
+    func currentCaseKey(_ caseID: String, in tx: any VaultRecordReading) throws -> (key: SecureBytes, version: Int) {
+        guard let version = try tx.dataKeyVersions(scope: KeyHierarchy.caseScope(caseID)).last else {
+            throw VaultError.damagedKey(scope: KeyHierarchy.caseScope(caseID), version: 0)
+        }
+        return (try dataKey(scope: KeyHierarchy.caseScope(caseID), version: version, in: tx), version)
+    }
+
+    // MARK: - Organisations, advocates, people
+
+    public func addOrganisation(name: String) throws -> OrganisationRecord {
+        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw VaultError.invalidInput("the organisation name is empty") }
+        let record = OrganisationRecord(id: try Self.newID("org"), name: trimmed, createdAt: timestamp())
+        try store.write { tx in
+            if try tx.organisations().contains(where: { $0.name.lowercased() == trimmed.lowercased() }) {
+                throw VaultError.invalidInput("an organisation with that name already exists")
+            }
+            try tx.insert(record)
+        }
+        return record
+    }
+
+    public func organisations() throws -> [OrganisationRecord] { try store.read { try $0.organisations() } }
+
+    public func addAdvocate(name: String, organisationID: String) throws -> String {
+        let id = try Self.newID("adv")
+        try store.write { tx in
+            guard try tx.organisation(organisationID) != nil else { throw VaultError.notFound(kind: "organisation", id: organisationID) }
+            let sealed = try KeyHierarchy.seal(Array(name.utf8), fieldKey: try metadataFieldKey(tx), table: "advocates", column: "name", rowID: id)
+            try tx.insert(AdvocateRecord(id: id, organisationID: organisationID, nameSealed: sealed, createdAt: timestamp()))
+        }
+        return id
+    }
+
+    public struct AdvocateView: Encodable, Sendable {
+        public let id: String
+        public let name: String
+        public let organisation: String
+    }
+
+    public func advocates() throws -> [AdvocateView] {
+        try store.read { tx in
+            let key = try metadataFieldKey(tx)
+            return try tx.advocates().map { record in
+                AdvocateView(id: record.id, name: String(decoding: try KeyHierarchy.open(record.nameSealed, fieldKey: key, table: "advocates", column: "name", rowID: record.id), as: UTF8.self),
+                             organisation: record.organisationID)
+            }
+        }
+    }
+
+    public struct PersonInput: Sendable {
+        public var name: String
+        public var dob: String?
+        public var nhsNumber: String?
+        public var address: String?
+        public var phone: String?
+        public var email: String?
+
+        public init(name: String, dob: String? = nil, nhsNumber: String? = nil, address: String? = nil, phone: String? = nil, email: String? = nil) {
+            self.name = name
+            self.dob = dob
+            self.nhsNumber = nhsNumber
+            self.address = address
+            self.phone = phone
+            self.email = email
+        }
+    }
+
+    public struct PersonView: Encodable, Sendable {
+        public let id: String
+        public let name: String
+        public let dob: String?
+        public let nhsNumber: String?
+        public let address: String?
+        public let phone: String?
+        public let email: String?
+        public let createdAt: String
+
+        enum CodingKeys: String, CodingKey {
+            case id, name, dob, address, phone, email
+            case nhsNumber = "nhs_number"
+            case createdAt = "created_at"
+        }
+    }
+
+    public func addPerson(_ input: PersonInput) throws -> String {
+        let name = input.name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !Normalise.name(name).isEmpty else { throw VaultError.invalidInput("--name is empty") }
+        if let dob = input.dob { _ = try Validation.date(dob, field: "--dob") }
+        let nhs = try input.nhsNumber.map { try Validation.nhsNumber($0) }
+        let id = try Self.newID("per")
+        try store.write { tx in
+            let metadataKey = try dataKey(scope: KeyHierarchy.vaultScope, version: 1, in: tx)
+            let key = try KeyHierarchy.fieldKey(metadataKey)
+            func seal(_ value: String?, _ column: String) throws -> Data? {
+                try value.map { try KeyHierarchy.seal(Array($0.utf8), fieldKey: key, table: "people", column: column, rowID: id) }
+            }
+            let record = PersonRecord(
+                id: id, createdAt: timestamp(), nameSealed: try seal(name, "name")!, dobSealed: try seal(input.dob, "dob"),
+                nhsNumberSealed: try seal(nhs, "nhs_number"), addressSealed: try seal(input.address, "address"),
+                phoneSealed: try seal(input.phone, "phone"), emailSealed: try seal(input.email, "email"),
+                nameIndex: try KeyHierarchy.blindIndex(Normalise.name(name), field: "people.name", metadataKey: metadataKey),
+                nhsNumberIndex: try nhs.map { try KeyHierarchy.blindIndex($0, field: "people.nhs_number", metadataKey: metadataKey) })
+            try tx.insert(record)
+        }
+        return id
+    }
+
+    func view(_ record: PersonRecord, key: SecureBytes) throws -> PersonView {
+        func open(_ sealed: Data?, _ column: String) throws -> String? {
+            try sealed.map { String(decoding: try KeyHierarchy.open($0, fieldKey: key, table: "people", column: column, rowID: record.id), as: UTF8.self) }
+        }
+        return PersonView(id: record.id, name: try open(record.nameSealed, "name") ?? "", dob: try open(record.dobSealed, "dob"),
+                          nhsNumber: try open(record.nhsNumberSealed, "nhs_number"), address: try open(record.addressSealed, "address"),
+                          phone: try open(record.phoneSealed, "phone"), email: try open(record.emailSealed, "email"), createdAt: record.createdAt)
+    }
+
+    public func people() throws -> [PersonView] {
+        try store.read { tx in
+            let key = try metadataFieldKey(tx)
+            return try tx.people().map { try view($0, key: key) }
+        }
+    }
+
+    public func person(_ id: String) throws -> PersonView {
+        try store.read { tx in
+            guard let record = try tx.person(id) else { throw VaultError.notFound(kind: "person", id: id) }
+            return try view(record, key: try metadataFieldKey(tx))
+        }
+    }
+
+    /// Exact lookup through the blind indexes; nothing is decrypted to search.
+    public func findPeople(nhsNumber: String?, name: String?) throws -> [PersonView] {
+        try store.read { tx in
+            let metadataKey = try dataKey(scope: KeyHierarchy.vaultScope, version: 1, in: tx)
+            let key = try KeyHierarchy.fieldKey(metadataKey)
+            var found: [PersonRecord] = []
+            if let nhsNumber {
+                let index = try KeyHierarchy.blindIndex(try Validation.nhsNumber(nhsNumber), field: "people.nhs_number", metadataKey: metadataKey)
+                found = try tx.people(nhsNumberIndex: index)
+            }
+            if let name {
+                let index = try KeyHierarchy.blindIndex(Normalise.name(name), field: "people.name", metadataKey: metadataKey)
+                let byName = try tx.people(nameIndex: index)
+                found = nhsNumber == nil ? byName : found.filter { record in byName.contains { $0.id == record.id } }
+            }
+            return try found.map { try view($0, key: key) }
+        }
+    }
+
+    // MARK: - Cases
+
+    public struct CaseInput: Sendable {
+        public var clientID: String
+        public var organisationID: String
+        public var advocateIDs: [String]
+        public var nhsBody: String?
+        public var incidentDate: String?
+        public var awareDate: String?
+        public var complaintDate: String?
+        public var openedBy: String?
+
+        public init(clientID: String, organisationID: String, advocateIDs: [String], nhsBody: String? = nil, incidentDate: String? = nil,
+                    awareDate: String? = nil, complaintDate: String? = nil, openedBy: String? = nil) {
+            self.clientID = clientID
+            self.organisationID = organisationID
+            self.advocateIDs = advocateIDs
+            self.nhsBody = nhsBody
+            self.incidentDate = incidentDate
+            self.awareDate = awareDate
+            self.complaintDate = complaintDate
+            self.openedBy = openedBy
+        }
+    }
+
+    public func openCase(_ input: CaseInput) throws -> String {
+        for (value, field) in [(input.incidentDate, "--incident-date"), (input.awareDate, "--aware-date"), (input.complaintDate, "--complaint-date")] {
+            if let value { _ = try Validation.date(value, field: field) }
+        }
+        let id = try Self.newID("case")
+        let created = timestamp()
+        try store.write { tx in
+            guard try tx.person(input.clientID) != nil else { throw VaultError.notFound(kind: "person", id: input.clientID) }
+            guard try tx.organisation(input.organisationID) != nil else { throw VaultError.notFound(kind: "organisation", id: input.organisationID) }
+            for advocate in input.advocateIDs where try tx.advocate(advocate) == nil {
+                throw VaultError.notFound(kind: "advocate", id: advocate)
+            }
+            try tx.insert(CaseRecord(id: id, clientID: input.clientID, organisationID: input.organisationID, nhsBody: input.nhsBody,
+                                     status: "open", incidentDate: input.incidentDate, awareDate: input.awareDate,
+                                     complaintDate: input.complaintDate, openedAt: created, openedBy: input.openedBy, closedAt: nil))
+            for advocate in Set(input.advocateIDs) { try tx.insert(CaseAdvocateRecord(caseID: id, advocateID: advocate)) }
+            let key = try SecureBytes.random(count: 32)
+            try tx.insert(DataKeyRecord(scope: KeyHierarchy.caseScope(id), version: 1, createdAt: created))
+            try tx.insert(try hierarchy.wrap(key, scope: KeyHierarchy.caseScope(id), version: 1, createdAt: created))
+        }
+        return id
+    }
+
+    public struct CaseView: Encodable, Sendable {
+        public let id: String
+        public let client: String
+        public let organisation: String
+        public let advocates: [String]
+        public let nhsBody: String?
+        public let status: String
+        public let incidentDate: String?
+        public let awareDate: String?
+        public let complaintDate: String?
+        public let openedAt: String
+        public let closedAt: String?
+        public let documents: Int
+        public let caseKeyVersion: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case id, client, organisation, advocates, status, documents
+            case nhsBody = "nhs_body"
+            case incidentDate = "incident_date"
+            case awareDate = "aware_date"
+            case complaintDate = "complaint_date"
+            case openedAt = "opened_at"
+            case closedAt = "closed_at"
+            case caseKeyVersion = "case_key_version"
+        }
+    }
+
+    func caseView(_ record: CaseRecord, tx: any VaultRecordReading) throws -> CaseView {
+        CaseView(id: record.id, client: record.clientID, organisation: record.organisationID, advocates: try tx.caseAdvocates(record.id),
+                 nhsBody: record.nhsBody, status: record.status, incidentDate: record.incidentDate, awareDate: record.awareDate,
+                 complaintDate: record.complaintDate, openedAt: record.openedAt, closedAt: record.closedAt,
+                 documents: try tx.documentCount(caseID: record.id),
+                 caseKeyVersion: try tx.dataKeyVersions(scope: KeyHierarchy.caseScope(record.id)).last)
+    }
+
+    public func cases() throws -> [CaseView] {
+        try store.read { tx in try tx.cases().map { try caseView($0, tx: tx) } }
+    }
+
+    public func caseDetail(_ id: String) throws -> CaseView {
+        try store.read { tx in
+            guard let record = try tx.caseRecord(id) else { throw VaultError.notFound(kind: "case", id: id) }
+            return try caseView(record, tx: tx)
+        }
+    }
+
+    public func closeCase(_ id: String) throws {
+        let closed = timestamp()
+        try store.write { tx in
+            guard var record = try tx.caseRecord(id) else { throw VaultError.notFound(kind: "case", id: id) }
+            guard record.status == "open" else { throw VaultError.caseNotOpen(id: id, status: record.status) }
+            record.status = "closed"
+            record.closedAt = closed
+            try tx.update(record)
+        }
+    }
+}
+
+/// Checks on what people type, with messages that name the option.
+public enum Validation {
+    public static func date(_ text: String, field: String) throws -> String {
+        let parts = text.split(separator: "-")
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
+              let formatted = DocumentClassifier.format(y, m, d), formatted == text else {
+            throw VaultError.invalidInput("\(field) must be a date written YYYY-MM-DD")
+        }
+        return formatted
+    }
+
+    /// Ten digits with a valid modulus-11 check digit; spaces and hyphens are allowed.
+    public static func nhsNumber(_ text: String) throws -> String {
+        let digits = text.filter { !$0.isWhitespace && $0 != "-" }
+        guard digits.count == 10, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) else {
+            throw VaultError.invalidInput("an NHS number has 10 digits")
+        }
+        let values = digits.compactMap { $0.wholeNumberValue }
+        let sum = zip(values.prefix(9), stride(from: 10, through: 2, by: -1)).map(*).reduce(0, +)
+        var check = 11 - sum % 11
+        if check == 11 { check = 0 }
+        guard check != 10, check == values[9] else {
+            throw VaultError.invalidInput("that NHS number's check digit is wrong (a typo?)")
+        }
+        return digits
+    }
+}
