@@ -41,6 +41,7 @@ let package = Package(
         ),
         .executableTarget(name: "casevault-bench", dependencies: ["VaultCrypto"]),
         .testTarget(name: "VaultCryptoTests", dependencies: ["VaultCrypto", "CSystemZlib"]),
+        .testTarget(name: "VaultStoreTests", dependencies: ["VaultStore", "VaultCrypto"]),
         .testTarget(name: "ConsentTests", dependencies: ["Consent"]),
         .testTarget(name: "RedactionTests", dependencies: ["Redaction"]),
         .testTarget(name: "CLITests", dependencies: ["VaultCrypto"]),
