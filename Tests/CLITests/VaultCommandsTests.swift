@@ -1,0 +1,215 @@
+import Foundation
+import XCTest
+
+/// The vault store through the CLI: the scripting contract and the bad-input list of the issue.
+final class VaultCommandsTests: XCTestCase {
+    /// A vault with an organisation, an advocate, a client and an open case; returns the case id.
+    func prepare(_ sandbox: Sandbox) throws -> String {
+        sandbox.environment["CASEVAULT_VAULT"] = sandbox.path("vault")
+        XCTAssertEqual(try sandbox.run(["init", "--no-passphrase"]).exitCode, 0)
+        let org = try XCTUnwrap(try sandbox.json(try sandbox.run(["org", "add", "Norfolk NHS Complaints Advocacy", "--json"]))["id"] as? String)
+        let advocate = try XCTUnwrap(try sandbox.json(try sandbox.run(["advocate", "add", "Sam Carter", "--org", org, "--json"]))["id"] as? String)
+        let person = try XCTUnwrap(try sandbox.json(try sandbox.run(["person", "add", "--name", "Margaret Ellis", "--dob", "1946-03-14",
+                                                                       "--nhs-number", "943 476 5919", "--json"]))["id"] as? String)
+        let opened = try sandbox.run(["case", "open", "--client", person, "--org", org, "--advocate", advocate, "--nhs-body", "trust-X",
+                                      "--incident-date", "2025-01-15", "--json"])
+        XCTAssertEqual(opened.exitCode, 0, opened.stderr)
+        return try XCTUnwrap(try sandbox.json(opened)["id"] as? String)
+    }
+
+    func write(_ sandbox: Sandbox, _ name: String, _ text: String) throws -> String {
+        let path = sandbox.path(name)
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    func ingestedIDs(_ result: CLIResult) throws -> [String: String] {
+        let rows = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        var ids: [String: String] = [:]
+        for row in rows { if let id = row["id"] as? String, let path = row["path"] as? String { ids[path] = id } }
+        return ids
+    }
+
+    func testIngestListShowCatRoundTripWithJSONContract() throws {
+        let sandbox = try Sandbox()
+        let caseID = try prepare(sandbox)
+        let letter = try write(sandbox, "in/letter.txt", "Complaints Team\n\n2 March 2025\n\nDear Sir or Madam,\nI am writing about my mother.\n")
+        let result = try sandbox.run(["ingest", "--case", caseID, "in", "--json"])
+        XCTAssertEqual(result.exitCode, 0, result.stderr)
+        let id = try XCTUnwrap(try ingestedIDs(result)["in/letter.txt"])
+        let listed = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try sandbox.run(["list", "--case", caseID, "--json"]).stdout.utf8)) as? [[String: Any]])
+        XCTAssertEqual(listed.map { $0["id"] as? String }, [id])
+        XCTAssertEqual(listed[0]["document_date"] as? String, "2025-03-02")
+        XCTAssertEqual(listed[0]["document_date_source"] as? String, "letterhead")
+        XCTAssertEqual(listed[0]["kind"] as? String, "letter")
+        let shown = try sandbox.json(try sandbox.run(["show", id, "--json"]))
+        XCTAssertEqual(shown["name"] as? String, "letter.txt")
+        let cat = try sandbox.run(["cat", id])
+        XCTAssertEqual(cat.exitCode, 0)
+        XCTAssertEqual(cat.stdout, try String(contentsOfFile: letter, encoding: .utf8))
+        XCTAssertEqual(try sandbox.run(["cat", id, "-o", "out.txt"]).exitCode, 0)
+        XCTAssertEqual(try String(contentsOfFile: sandbox.path("out.txt"), encoding: .utf8), cat.stdout)
+        let again = try sandbox.run(["cat", id, "-o", "out.txt"])
+        XCTAssertEqual(again.exitCode, 1, "never overwrites")
+        XCTAssertTrue(again.stderr.contains("already exists"))
+        let verify = try sandbox.json(try sandbox.run(["verify", "--read-data", "--json"]))
+        XCTAssertEqual(verify["ok"] as? Bool, true)
+        XCTAssertEqual(verify["documents_checked"] as? Int, 1)
+    }
+
+    func testUnreadableZeroByteAndOddNamesWithPartialExitCode() throws {
+        let sandbox = try Sandbox()
+        let caseID = try prepare(sandbox)
+        _ = try write(sandbox, "in/good.txt", "good")
+        _ = try write(sandbox, "in/empty.txt", "")
+        _ = try write(sandbox, "in/new\nline.txt", "newline name")
+        let unreadable = try write(sandbox, "in/secret.txt", "unreadable")
+        chmod(unreadable, 0)
+        // A name that is not UTF-8, created through the raw bytes.
+        let raw = Array(sandbox.path("in/latin1-").utf8) + [0xE9] + Array(".txt".utf8) + [0]
+        let fd = raw.withUnsafeBufferPointer { $0.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_WRONLY | O_CREAT, 0o600) } }
+        XCTAssertGreaterThanOrEqual(fd, 0)
+        _ = "latin-1 name".withCString { Glibc.write(fd, $0, 12) }
+        close(fd)
+
+        // A path that vanished before it was read fails for every user (root reads mode-000 files).
+        let result = try sandbox.run(["ingest", "--case", caseID, "in", "vanished.txt", "--json"])
+        XCTAssertEqual(result.exitCode, 2, "some inputs failed: \(result.stderr)")
+        XCTAssertTrue(result.stderr.contains("vanished.txt: open"), result.stderr)
+        if geteuid() != 0 { XCTAssertTrue(result.stderr.contains("secret.txt"), result.stderr) }
+        let ids = try ingestedIDs(result)
+        XCTAssertNotNil(ids["in/good.txt"])
+        XCTAssertNotNil(ids["in/empty.txt"])
+        XCTAssertNotNil(ids["in/new\\nline.txt"], "newline escaped in output: \(ids.keys)")
+        XCTAssertNotNil(ids["in/latin1-\\xe9.txt"], "invalid UTF-8 escaped: \(ids.keys)")
+        XCTAssertEqual(try sandbox.run(["cat", ids["in/empty.txt"]!]).stdout, "")
+        XCTAssertEqual(try sandbox.run(["cat", ids["in/latin1-\\xe9.txt"]!]).stdout, "latin-1 name")
+        XCTAssertFalse(result.stdout.contains("new\nline"), "a newline in a name cannot forge output lines")
+        XCTAssertEqual(try sandbox.json(try sandbox.run(["verify", "--read-data", "--json"]))["ok"] as? Bool, true)
+    }
+
+    func testDiskFullLeavesNoRowAndNoTempFile() throws {
+        let sandbox = try Sandbox()
+        let caseID = try prepare(sandbox)
+        _ = try write(sandbox, "big.bin", String(repeating: "x", count: 3 << 20))
+        let before = try FileManager.default.contentsOfDirectory(atPath: sandbox.path("vault/objects"))
+        // RLIMIT_FSIZE stands in for a full disk: writes beyond 1 MiB fail with EFBIG.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "ulimit -f 1024; exec \"$0\" \"$@\"", try casevaultBinary().path, "ingest", "--case", caseID, "big.bin"]
+        process.currentDirectoryURL = sandbox.directory
+        process.environment = sandbox.environment
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = Pipe()
+        try process.run()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 1, stderr)
+        XCTAssertTrue(stderr.contains("big.bin"), stderr)
+        XCTAssertTrue(stderr.lowercased().contains("too large") || stderr.contains("File too large"), stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: sandbox.path("vault/tmp")), [], "no temp file left")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: sandbox.path("vault/objects")), before)
+        let listed = try JSONSerialization.jsonObject(with: Data(try sandbox.run(["list", "--json"]).stdout.utf8)) as? [Any]
+        XCTAssertEqual(listed?.count, 0)
+        XCTAssertEqual(try sandbox.json(try sandbox.run(["verify", "--json"]))["ok"] as? Bool, true)
+    }
+
+    func testMissingAndCorruptBlobsFailCatAndAreNamedByVerify() throws {
+        let sandbox = try Sandbox()
+        let caseID = try prepare(sandbox)
+        _ = try write(sandbox, "in/a.txt", String(repeating: "a", count: 50_000))
+        _ = try write(sandbox, "in/b.txt", String(repeating: "b", count: 50_000))
+        let ids = try ingestedIDs(try sandbox.run(["ingest", "--case", caseID, "in", "--json"]))
+        let a = try XCTUnwrap(ids["in/a.txt"]), b = try XCTUnwrap(ids["in/b.txt"])
+        let hexA = String(a.dropFirst(4).prefix(2)), hexB = String(b.dropFirst(4).prefix(2))
+        try FileManager.default.removeItem(atPath: sandbox.path("vault/objects/\(hexA)/\(a)"))
+        let blobB = sandbox.path("vault/objects/\(hexB)/\(b)")
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: blobB))
+        bytes[100] ^= 1
+        try bytes.write(to: URL(fileURLWithPath: blobB))
+
+        let missing = try sandbox.run(["cat", a])
+        XCTAssertEqual(missing.exitCode, 1)
+        XCTAssertTrue(missing.stderr.contains("missing"), missing.stderr)
+        XCTAssertTrue(missing.stderr.contains("casevault: hint:"))
+        let corrupt = try sandbox.run(["cat", b, "-o", "b-out.txt"])
+        XCTAssertEqual(corrupt.exitCode, 1)
+        XCTAssertTrue(corrupt.stderr.contains("damaged"), corrupt.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: sandbox.path("b-out.txt")), "no partial output file")
+        let verify = try sandbox.run(["verify", "--read-data"])
+        XCTAssertEqual(verify.exitCode, 1)
+        XCTAssertTrue(verify.stdout.contains(a) && verify.stdout.contains(b), verify.stdout)
+    }
+
+    func testTwoProcessesIngestIntoOneVaultAtOnce() throws {
+        let sandbox = try Sandbox()
+        let caseID = try prepare(sandbox)
+        for writer in 0..<2 {
+            for index in 0..<30 { _ = try write(sandbox, "w\(writer)/f\(index).txt", "writer \(writer) file \(index) \(UUID())") }
+        }
+        let processes: [(Process, Pipe)] = try (0..<2).map { writer in
+            let process = Process()
+            process.executableURL = try casevaultBinary()
+            process.arguments = ["ingest", "--case", caseID, "w\(writer)", "--json"]
+            process.currentDirectoryURL = sandbox.directory
+            process.environment = sandbox.environment
+            let out = Pipe()
+            process.standardOutput = out
+            process.standardError = Pipe()
+            try process.run()
+            return (process, out)
+        }
+        for (process, out) in processes {
+            _ = out.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            XCTAssertEqual(process.terminationStatus, 0)
+        }
+        let listed = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try sandbox.run(["list", "--json"]).stdout.utf8)) as? [[String: Any]])
+        XCTAssertEqual(listed.count, 60)
+        XCTAssertEqual(Set(listed.compactMap { $0["id"] as? String }).count, 60)
+        XCTAssertEqual(try sandbox.json(try sandbox.run(["verify", "--read-data", "--json"]))["ok"] as? Bool, true)
+    }
+
+    func testRotateRetireEraseBackupRestoreThroughTheCLI() throws {
+        let sandbox = try Sandbox()
+        let caseID = try prepare(sandbox)
+        _ = try write(sandbox, "in/a.txt", "alpha")
+        let id = try XCTUnwrap(try ingestedIDs(try sandbox.run(["ingest", "--case", caseID, "in", "--json"]))["in/a.txt"])
+        let retireTooEarly = try sandbox.run(["keys", "retire", "1"])
+        XCTAssertEqual(retireTooEarly.exitCode, 1)
+        XCTAssertTrue(retireTooEarly.stderr.contains("keys rotate"), retireTooEarly.stderr)
+        XCTAssertEqual(try sandbox.run(["keys", "rotate"]).exitCode, 0)
+        XCTAssertEqual(try sandbox.run(["keys", "retire", "1"]).exitCode, 0)
+        XCTAssertEqual(try sandbox.run(["cat", id]).stdout, "alpha")
+
+        XCTAssertEqual(try sandbox.run(["backup", "bk"]).exitCode, 0)
+        let restore = try sandbox.run(["restore", "bk"], environment: ["CASEVAULT_VAULT": sandbox.path("restored"),
+                                                                       "CASEVAULT_KEYS": sandbox.path("vault/keys.json")])
+        XCTAssertEqual(restore.exitCode, 0, restore.stderr)
+        XCTAssertEqual(try sandbox.run(["cat", id], environment: ["CASEVAULT_VAULT": sandbox.path("restored"),
+                                                                  "CASEVAULT_KEYS": sandbox.path("vault/keys.json")]).stdout, "alpha")
+
+        let refused = try sandbox.run(["case", "erase", caseID])
+        XCTAssertEqual(refused.exitCode, 64, "needs --yes")
+        XCTAssertEqual(try sandbox.run(["case", "erase", caseID, "--yes", "--reason", "erasure request"]).exitCode, 0)
+        let gone = try sandbox.run(["cat", id])
+        XCTAssertEqual(gone.exitCode, 1)
+        XCTAssertTrue(gone.stderr.contains("no document"), gone.stderr)
+        XCTAssertEqual(try sandbox.json(try sandbox.run(["case", "show", caseID, "--json"]))["status"] as? String, "erased")
+    }
+
+    func testUnknownIdsAndBadValuesGetClearErrors() throws {
+        let sandbox = try Sandbox()
+        _ = try prepare(sandbox)
+        let unknownCase = try sandbox.run(["ingest", "--case", "case-nope", sandbox.path("x")])
+        XCTAssertEqual(unknownCase.exitCode, 1)
+        XCTAssertTrue(unknownCase.stderr.contains("no case with id case-nope"), unknownCase.stderr)
+        let badDate = try sandbox.run(["person", "add", "--name", "A B", "--dob", "1/2/1950"])
+        XCTAssertEqual(badDate.exitCode, 1)
+        XCTAssertTrue(badDate.stderr.contains("--dob must be a date written YYYY-MM-DD"), badDate.stderr)
+        let found = try JSONSerialization.jsonObject(with: Data(try sandbox.run(["person", "find", "--nhs-number", "9434765919", "--json"]).stdout.utf8)) as? [[String: Any]]
+        XCTAssertEqual(found?.first?["name"] as? String, "Margaret Ellis")
+    }
+}
