@@ -41,7 +41,12 @@ public enum DocumentClassifier {
     /// The document's own date: an email's Date header, else a date in the letterhead (first lines).
     /// Returns `YYYY-MM-DD` and where it came from.
     public static func documentDate(mediaType: String, head: [UInt8]) -> (date: String, source: String)? {
-        let text = String(decoding: head, as: UTF8.self)
+        // Only the start matters (headers, letterhead); decoding all of `head` would cost more than the crypto.
+        let start = head.prefix(mediaType == "message/rfc822" ? 16384 : 2048)
+        // Binary content has no letterhead; a multi-byte character cut at the end is fine.
+        guard let text = String(validating: start, as: UTF8.self) ?? String(validating: start.dropLast(3), as: UTF8.self) else {
+            return nil
+        }
         if mediaType == "message/rfc822" {
             for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
                 let trimmed = line.trimmingCharacters(in: .whitespaces)
@@ -85,6 +90,7 @@ public enum DocumentClassifier {
     }
 
     static func dayNumber(_ word: String) -> Int? {
+        guard let first = word.utf8.first, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first), word.utf8.count <= 4 else { return nil }
         let digits = word.lowercased().replacingOccurrences(of: "st", with: "").replacingOccurrences(of: "nd", with: "")
             .replacingOccurrences(of: "rd", with: "").replacingOccurrences(of: "th", with: "")
         guard let day = Int(digits), (1...31).contains(day) else { return nil }

@@ -15,6 +15,12 @@ public final class Vault {
     public let blobs: BlobStore
     let now: () -> Date
     var dataKeys: [String: SecureBytes] = [:]
+    /// Built once: a formatter per call costs more than encrypting a small letter.
+    private let timestampFormatter: ISO8601DateFormatter = {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter
+    }()
 
     public var databasePath: String { paths.root + "/vault.db" }
 
@@ -50,9 +56,7 @@ public final class Vault {
     }
 
     func timestamp() -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: now())
+        timestampFormatter.string(from: now())
     }
 
     static func newID(_ prefix: String) throws -> String {
