@@ -26,22 +26,24 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]
         ),
         .target(name: "VaultCrypto", dependencies: ["COpenSSL"]),
+        .target(name: "Audit", dependencies: ["VaultCrypto"]),
         .target(
             name: "VaultStore",
-            dependencies: ["VaultCrypto", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["VaultCrypto", "Audit", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(name: "Consent"),
         .target(name: "Redaction", dependencies: ["ZIPFoundation"]),
         .executableTarget(
             name: "casevault",
             dependencies: [
-                "VaultCrypto", "VaultStore", "Consent", "Redaction",
+                "VaultCrypto", "VaultStore", "Audit", "Consent", "Redaction",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "casevault-bench", dependencies: ["VaultCrypto"]),
         .testTarget(name: "VaultCryptoTests", dependencies: ["VaultCrypto", "CSystemZlib"]),
         .testTarget(name: "VaultStoreTests", dependencies: ["VaultStore", "VaultCrypto"]),
+        .testTarget(name: "AuditTests", dependencies: ["Audit", "VaultCrypto"]),
         .testTarget(name: "ConsentTests", dependencies: ["Consent"]),
         .testTarget(name: "RedactionTests", dependencies: ["Redaction"]),
         .testTarget(name: "CLITests", dependencies: ["VaultCrypto"]),

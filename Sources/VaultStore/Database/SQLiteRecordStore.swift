@@ -1,3 +1,4 @@
+import Audit
 import Foundation
 import GRDB
 
@@ -142,4 +143,54 @@ struct GRDBTransaction: VaultRecordWriting {
         try db.execute(sql: "DELETE FROM case_advocates WHERE case_id = ?", arguments: [caseID])
     }
     func insert(_ record: TombstoneRecord) throws { try record.insert(db) }
+
+    func lastAuditEntry() throws -> ChainedEvent? {
+        try Row.fetchOne(db, sql: "SELECT * FROM audit_events ORDER BY seq DESC LIMIT 1").map(Self.chainedEvent)
+    }
+
+    func auditEntries(caseID: String?, since: String?, actor: String?) throws -> [ChainedEvent] {
+        var conditions: [String] = []
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        if let caseID { conditions.append("case_id = ?"); arguments.append(caseID) }
+        if let since { conditions.append("time >= ?"); arguments.append(since) }
+        if let actor { conditions.append("actor = ?"); arguments.append(actor) }
+        let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        return try Row.fetchAll(db, sql: "SELECT * FROM audit_events\(filter) ORDER BY seq", arguments: StatementArguments(arguments))
+            .map(Self.chainedEvent)
+    }
+
+    static func chainedEvent(_ row: Row) -> ChainedEvent {
+        let ruleIDs = (try? JSONDecoder().decode([String].self, from: Data((row["rule_ids"] as String? ?? "[]").utf8))) ?? []
+        let details = (try? JSONDecoder().decode([String: String].self, from: Data((row["details"] as String? ?? "{}").utf8))) ?? [:]
+        let event = AuditEvent(sequence: row["seq"], time: row["time"], actor: row["actor"], action: row["action"], caseID: row["case_id"],
+                               documentID: row["document_id"], decision: row["decision"], ruleIDs: ruleIDs, outcome: row["outcome"],
+                               details: details)
+        return ChainedEvent(event: event, previousMAC: Array(row["prev_mac"] as Data? ?? Data()), entryMAC: Array(row["entry_mac"] as Data? ?? Data()))
+    }
+
+    func append(_ entry: ChainedEvent) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let e = entry.event
+        try db.execute(sql: """
+            INSERT INTO audit_events (seq, time, actor, action, case_id, document_id, decision, rule_ids, outcome, details, prev_mac, entry_mac)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [e.sequence, e.time, e.actor, e.action, e.caseID, e.documentID, e.decision,
+                             String(decoding: try encoder.encode(e.ruleIDs), as: UTF8.self), e.outcome,
+                             String(decoding: try encoder.encode(e.details), as: UTF8.self), Data(entry.previousMAC), Data(entry.entryMAC)])
+    }
+
+    func auditCheckpoints() throws -> [AuditCheckpoint] {
+        // A checkpoint that no longer decodes is damage, reported, never skipped.
+        try String.fetchAll(db, sql: "SELECT checkpoint FROM audit_checkpoints ORDER BY id").map {
+            try JSONDecoder().decode(AuditCheckpoint.self, from: Data($0.utf8))
+        }
+    }
+
+    func insert(_ checkpoint: AuditCheckpoint) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        try db.execute(sql: "INSERT INTO audit_checkpoints (checkpoint) VALUES (?)",
+                       arguments: [String(decoding: try encoder.encode(checkpoint), as: UTF8.self)])
+    }
 }

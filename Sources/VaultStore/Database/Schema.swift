@@ -92,6 +92,33 @@ enum Schema {
                 t.column("document_count", .integer).notNull()
             }
         }
+        registerAudit(&migrator)
         return migrator
+    }
+}
+
+extension Schema {
+    /// Audit tables: append-only by convention and checked by the hash chain, not by trust in SQL.
+    static func registerAudit(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v2-audit") { db in
+            try db.create(table: "audit_events") { t in
+                t.primaryKey("seq", .integer)
+                t.column("time", .text).notNull()
+                t.column("actor", .text)
+                t.column("action", .text).notNull()
+                t.column("case_id", .text).indexed()
+                t.column("document_id", .text)
+                t.column("decision", .text)
+                t.column("rule_ids", .text).notNull()
+                t.column("outcome", .text).notNull()
+                t.column("details", .text).notNull()
+                t.column("prev_mac", .blob).notNull()
+                t.column("entry_mac", .blob).notNull()
+            }
+            try db.create(table: "audit_checkpoints") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("checkpoint", .text).notNull()
+            }
+        }
     }
 }

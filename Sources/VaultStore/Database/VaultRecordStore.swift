@@ -1,3 +1,4 @@
+import Audit
 import Foundation
 
 /// Everything the vault reads from its database. All SQL lives behind this and `VaultRecordWriting`, so a
@@ -23,6 +24,9 @@ public protocol VaultRecordReading {
     func document(caseID: String, contentMAC: Data) throws -> DocumentRecord?
     func documentCount(caseID: String?) throws -> Int
     func tombstone(_ caseID: String) throws -> TombstoneRecord?
+    func lastAuditEntry() throws -> ChainedEvent?
+    func auditEntries(caseID: String?, since: String?, actor: String?) throws -> [ChainedEvent]
+    func auditCheckpoints() throws -> [AuditCheckpoint]
 }
 
 /// Changes, always inside one transaction (`VaultRecordStore.write`).
@@ -43,6 +47,8 @@ public protocol VaultRecordWriting: VaultRecordReading {
     func deleteDocuments(caseID: String) throws
     func deleteCaseAdvocates(caseID: String) throws
     func insert(_ record: TombstoneRecord) throws
+    func append(_ entry: ChainedEvent) throws
+    func insert(_ checkpoint: AuditCheckpoint) throws
 }
 
 public protocol VaultRecordStore: Sendable {

@@ -1,3 +1,4 @@
+import Audit
 import Foundation
 import VaultCrypto
 #if canImport(Glibc)
@@ -67,17 +68,22 @@ extension Vault {
         let fieldKey = try KeyHierarchy.fieldKey(caseKey)
         var results: [IngestResult] = []
         var pending: [(index: Int, record: DocumentRecord)] = []
+        var pendingEvents: [AuditEvent] = []
         var pendingMACs: [Data: String] = [:]
         var bytesDone: Int64 = 0
 
         func flush() throws {
-            guard !pending.isEmpty else { return }
+            guard !pending.isEmpty || !pendingEvents.isEmpty else { return }
             let batch = pending
+            let events = pendingEvents
             pending = []
+            pendingEvents = []
             pendingMACs = [:]
             do {
+                // Rows and their audit events commit together, or neither does.
                 try store.write { tx in
                     for item in batch { try tx.insert(item.record) }
+                    for event in events { try audit(event, in: tx) }
                 }
             } catch {
                 // The rows did not commit: their blobs would be orphans, so take them away again.
@@ -108,7 +114,17 @@ extension Vault {
             } catch {
                 outcome = .failed(Self.describe(error))
             }
-            if case .stored(_, let size) = outcome { bytesDone += size }
+            switch outcome {
+            case .stored(let id, let size):
+                bytesDone += size
+                pendingEvents.append(event("document.ingest", caseID: caseID, documentID: id, details: ["bytes": String(size)]))
+            case .duplicate(let of):
+                pendingEvents.append(event("document.ingest", caseID: caseID, outcome: "duplicate",
+                                           details: ["duplicate_of": of, "name_hmac": try auditChain.pseudonym(file.path)]))
+            case .failed:
+                pendingEvents.append(event("document.ingest", caseID: caseID, outcome: "failure",
+                                           details: ["name_hmac": try auditChain.pseudonym(file.path)]))
+            }
             results.append(IngestResult(file: file, outcome: outcome))
             progress(results.count, bytesDone)
             if pending.count >= options.batchSize { try flush() }

@@ -20,6 +20,7 @@ extension Vault {
                     try tx.deleteWrapper(wrapper)
                 }
             }
+            try audit(event("keys.rotate", details: ["master_version": String(newKeys.currentMasterVersion), "rewrapped": String(grouped.count)]), in: tx)
         }
         keyFile = newFile
         hierarchy = new
@@ -34,6 +35,7 @@ extension Vault {
         }
         guard users == 0 else { throw VaultError.keyVersionInUse(version: version, wrappers: users) }
         let newFile = try keyFile.retiringMasterKey(version: version)
+        try audit(event("keys.retire", details: ["master_version": String(version)]))
         try VaultSetup.writeKeyFile(newFile, paths: paths)
         keyFile = newFile
         hierarchy = KeyHierarchy(vaultID: info.vaultID, keys: try newFile.unlockedCopy(of: hierarchy.keys))
@@ -65,6 +67,7 @@ extension Vault {
                 try tx.update(document)
             }
             for old in versions { try tx.deleteDataKey(scope: scope, version: old) }
+            try audit(event("case.rekey", caseID: caseID, details: ["case_key_version": String(newVersion)]), in: tx)
             return newVersion
         }
         dataKeys = dataKeys.filter { !$0.key.hasPrefix(KeyHierarchy.caseScope(caseID) + "#") }

@@ -41,6 +41,8 @@ extension Vault {
             try tx.update(record)
             try tx.insert(TombstoneRecord(caseID: caseID, erasedAt: erasedAt, erasedBy: actor, reasonSealed: reasonSealed,
                                           documentCount: documents.count))
+            // Audit rows name ids only, so the chain keeps every earlier entry about this case intact.
+            try audit(event("case.erase", caseID: caseID, details: ["documents": String(documents.count)]), in: tx)
             return documents
         }
         dataKeys = dataKeys.filter { !$0.key.hasPrefix(KeyHierarchy.caseScope(caseID) + "#") }
@@ -67,6 +69,9 @@ extension Vault {
     /// copied only when asked.
     public func backup(to destination: String, includeKeyFile: Bool) throws -> BackupReport {
         try Self.prepareEmptyFolder(destination)
+        // Recorded first, so the backup carries the record of its own making.
+        try audit(event("vault.backup", details: ["destination_hmac": try auditChain.pseudonym(destination),
+                                                  "includes_key_file": String(includeKeyFile)]))
         let databaseCopy = destination + "/vault.db"
         try store.backup(to: databaseCopy)
         chmod(databaseCopy, 0o600)

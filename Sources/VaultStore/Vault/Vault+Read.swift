@@ -1,3 +1,4 @@
+import Audit
 import Foundation
 import VaultCrypto
 #if canImport(Glibc)
@@ -82,13 +83,19 @@ extension Vault {
 
     /// Streams the plaintext to `sink`, each chunk only after it authenticates. A blob that fails part-way
     /// throws after the authentic prefix; callers writing to a file discard it.
-    public func decrypt(documentID: String, to sink: inout some ByteSink) throws {
-        let (_, key, fd) = try prepareRead(documentID)
+    /// The read is recorded in the audit log (and committed) before any plaintext leaves; a read that then
+    /// fails is recorded too.
+    public func decrypt(documentID: String, to sink: inout some ByteSink, purpose: String = "document.read") throws {
+        let (record, key, fd) = try prepareRead(documentID)
         defer { close(fd) }
+        try audit(event(purpose, caseID: record.caseID, documentID: documentID))
         var source = FileDescriptorSource(fd: fd)
         do {
             try Cobblestone256.decrypt(from: &source, to: &sink, key: key, context: hierarchy.documentContext(documentID: documentID))
         } catch let error as VaultCryptoError {
+            // The read was already recorded; if recording its failure fails too, the decryption error is the
+            // one the user must see.
+            try? audit(event(purpose, caseID: record.caseID, documentID: documentID, outcome: "failure"))
             if case .io = error { throw error }
             throw VaultError.blobDamaged(documentID: documentID, reason: error.description)
         }

@@ -104,6 +104,10 @@ extension Vault {
                 report.quarantined.append(path)
             }
         }
+        try audit(event("vault.verify", outcome: report.ok ? "success" : "failure",
+                        details: ["problems": String(report.problems.count), "orphans": String(report.orphans.count),
+                                  "quarantined": String(report.quarantined.count), "documents": String(report.documentsChecked),
+                                  "read_data": String(readData)]))
         return report
     }
 

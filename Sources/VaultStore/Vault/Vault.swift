@@ -1,3 +1,4 @@
+import Audit
 import Foundation
 import VaultCrypto
 #if canImport(Glibc)
@@ -14,6 +15,11 @@ public final class Vault {
     public let store: any VaultRecordStore
     public let blobs: BlobStore
     let now: () -> Date
+    /// The advocate acting (`--as`), recorded in every audit event.
+    public let actor: String?
+    let auditChain: AuditChain
+    /// Events this process wrote; a command that wrote any ends with a signed checkpoint.
+    public internal(set) var eventsWritten = 0
     var dataKeys: [String: SecureBytes] = [:]
     /// Built once: a formatter per call costs more than encrypting a small letter.
     private let timestampFormatter: ISO8601DateFormatter = {
@@ -24,7 +30,11 @@ public final class Vault {
 
     public var databasePath: String { paths.root + "/vault.db" }
 
-    public init(_ opened: OpenedVault, now: @escaping () -> Date = Date.init) throws {
+    public init(_ opened: OpenedVault, actor: String? = nil, now: @escaping () -> Date = Date.init) throws {
+        self.actor = actor
+        // Master key version 1 is never removed from the key file (retired versions stay), so the audit key
+        // derived from it stays the same for the vault's whole life.
+        auditChain = try AuditChain(masterKey: try opened.keys.masterKey(version: 1), vaultID: opened.info.vaultID)
         paths = opened.paths
         info = opened.info
         keyFile = opened.keyFile
@@ -46,6 +56,7 @@ public final class Vault {
                 }
             } else {
                 try tx.setMeta("vault_id", vaultID)
+                try audit(event("vault.init"), in: tx)
             }
             if try tx.dataKeyVersions(scope: KeyHierarchy.vaultScope).isEmpty {
                 let key = try SecureBytes.random(count: 32)
@@ -57,6 +68,24 @@ public final class Vault {
 
     func timestamp() -> String {
         timestampFormatter.string(from: now())
+    }
+
+    // MARK: - Audit
+
+    func event(_ action: String, caseID: String? = nil, documentID: String? = nil, outcome: String = "success",
+               details: [String: String] = [:]) -> AuditEvent {
+        AuditEvent(time: timestamp(), actor: actor, action: action, caseID: caseID, documentID: documentID, outcome: outcome, details: details)
+    }
+
+    /// Appends to the hash chain inside the caller's transaction: the change and its record commit together.
+    func audit(_ event: AuditEvent, in tx: any VaultRecordWriting) throws {
+        try tx.append(try auditChain.append(event, after: try tx.lastAuditEntry()))
+        eventsWritten += 1
+    }
+
+    /// An event that stands alone (reads): it commits before anything else happens.
+    public func audit(_ event: AuditEvent) throws {
+        try store.write { tx in try audit(event, in: tx) }
     }
 
     static func newID(_ prefix: String) throws -> String {
@@ -97,6 +126,7 @@ public final class Vault {
                 throw VaultError.invalidInput("an organisation with that name already exists")
             }
             try tx.insert(record)
+            try audit(event("organisation.add", details: ["organisation": record.id]), in: tx)
         }
         return record
     }
@@ -109,6 +139,7 @@ public final class Vault {
             guard try tx.organisation(organisationID) != nil else { throw VaultError.notFound(kind: "organisation", id: organisationID) }
             let sealed = try KeyHierarchy.seal(Array(name.utf8), fieldKey: try metadataFieldKey(tx), table: "advocates", column: "name", rowID: id)
             try tx.insert(AdvocateRecord(id: id, organisationID: organisationID, nameSealed: sealed, createdAt: timestamp()))
+            try audit(event("advocate.add", details: ["advocate": id, "organisation": organisationID]), in: tx)
         }
         return id
     }
@@ -183,6 +214,7 @@ public final class Vault {
                 nameIndex: try KeyHierarchy.blindIndex(Normalise.name(name), field: "people.name", metadataKey: metadataKey),
                 nhsNumberIndex: try nhs.map { try KeyHierarchy.blindIndex($0, field: "people.nhs_number", metadataKey: metadataKey) })
             try tx.insert(record)
+            try audit(event("person.add", details: ["person": id]), in: tx)
         }
         return id
     }
@@ -273,6 +305,8 @@ public final class Vault {
             let key = try SecureBytes.random(count: 32)
             try tx.insert(DataKeyRecord(scope: KeyHierarchy.caseScope(id), version: 1, createdAt: created))
             try tx.insert(try hierarchy.wrap(key, scope: KeyHierarchy.caseScope(id), version: 1, createdAt: created))
+            try audit(event("case.open", caseID: id, details: ["client": input.clientID, "organisation": input.organisationID,
+                                                             "advocates": input.advocateIDs.sorted().joined(separator: ",")]), in: tx)
         }
         return id
     }
@@ -331,6 +365,7 @@ public final class Vault {
             record.status = "closed"
             record.closedAt = closed
             try tx.update(record)
+            try audit(event("case.close", caseID: id), in: tx)
         }
     }
 }

@@ -18,9 +18,9 @@ struct Case: ParsableCommand {
         @Option(help: "Date the complaint was made, YYYY-MM-DD.") var complaintDate: String?
 
         func run() throws {
-            let id = try global.openStore().openCase(.init(clientID: client, organisationID: org, advocateIDs: advocate, nhsBody: nhsBody,
+            let id = try global.withVault { try $0.openCase(.init(clientID: client, organisationID: org, advocateIDs: advocate, nhsBody: nhsBody,
                                                        incidentDate: incidentDate, awareDate: awareDate, complaintDate: complaintDate,
-                                                       openedBy: global.advocate))
+                                                       openedBy: global.advocate)) }
             if global.json { try global.emitJSON(CreatedID(id: id)) } else { Terminal.printOut(id) }
         }
     }
@@ -30,7 +30,7 @@ struct Case: ParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            let cases = try global.openStore().cases()
+            let cases = try global.withVault { try $0.cases() }
             if global.json { try global.emitJSON(cases) } else {
                 Terminal.printOut(Table.render(["ID", "STATUS", "CLIENT", "NHS BODY", "DOCS", "OPENED"],
                                                cases.map { [$0.id, $0.status, $0.client, $0.nhsBody ?? "", String($0.documents), $0.openedAt] }))
@@ -44,7 +44,7 @@ struct Case: ParsableCommand {
         @Argument(help: "The case id.") var id: String
 
         func run() throws {
-            let detail = try global.openStore().caseDetail(id)
+            let detail = try global.withVault { try $0.caseDetail(id) }
             if global.json { try global.emitJSON(detail); return }
             let lines: [(String, String?)] = [("id", detail.id), ("status", detail.status), ("client", detail.client),
                                               ("organisation", detail.organisation), ("advocates", detail.advocates.joined(separator: ", ")),
@@ -61,7 +61,7 @@ struct Case: ParsableCommand {
         @Argument(help: "The case id.") var id: String
 
         func run() throws {
-            try global.openStore().closeCase(id)
+            try global.withVault { try $0.closeCase(id) }
             if global.json { try global.emitJSON(CreatedID(id: id)) } else { Terminal.printOut("Closed \(id)") }
         }
     }
@@ -72,7 +72,7 @@ struct Case: ParsableCommand {
         @Argument(help: "The case id.") var id: String
 
         func run() throws {
-            let version = try global.openStore().rekeyCase(id)
+            let version = try global.withVault { try $0.rekeyCase(id) }
             if global.json { try global.emitJSON(["id": id, "case_key_version": String(version)]) } else {
                 Terminal.printOut("Case \(id) now uses case key version \(version); older versions were destroyed")
             }
@@ -93,7 +93,7 @@ struct Case: ParsableCommand {
         }
 
         func run() throws {
-            let report = try global.openStore().eraseCase(id, by: global.advocate, reason: reason)
+            let report = try global.withVault { try $0.eraseCase(id, by: global.advocate, reason: reason) }
             if global.json { try global.emitJSON(report) } else {
                 Terminal.printOut("Erased case \(id): \(report.documentsErased) document(s) destroyed; tombstone kept")
             }

@@ -11,7 +11,7 @@ struct Org: ParsableCommand {
         @Argument(help: "The organisation's name.") var name: String
 
         func run() throws {
-            let record = try global.openStore().addOrganisation(name: name)
+            let record = try global.withVault { try $0.addOrganisation(name: name) }
             if global.json { try global.emitJSON(CreatedID(id: record.id)) } else { Terminal.printOut(record.id) }
         }
     }
@@ -21,7 +21,7 @@ struct Org: ParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            let organisations = try global.openStore().organisations()
+            let organisations = try global.withVault { try $0.organisations() }
             if global.json {
                 try global.emitJSON(organisations.map { ["id": $0.id, "name": $0.name, "created_at": $0.createdAt] })
             } else {
@@ -41,7 +41,7 @@ struct Advocate: ParsableCommand {
         @Option(help: "The organisation id.") var org: String
 
         func run() throws {
-            let id = try global.openStore().addAdvocate(name: name, organisationID: org)
+            let id = try global.withVault { try $0.addAdvocate(name: name, organisationID: org) }
             if global.json { try global.emitJSON(CreatedID(id: id)) } else { Terminal.printOut(id) }
         }
     }
@@ -51,7 +51,7 @@ struct Advocate: ParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            let advocates = try global.openStore().advocates()
+            let advocates = try global.withVault { try $0.advocates() }
             if global.json { try global.emitJSON(advocates) } else {
                 Terminal.printOut(Table.render(["ID", "NAME", "ORGANISATION"], advocates.map { [$0.id, $0.name, $0.organisation] }))
             }
@@ -74,7 +74,7 @@ struct Person: ParsableCommand {
         @Option(help: "Email address.") var email: String?
 
         func run() throws {
-            let id = try global.openStore().addPerson(.init(name: name, dob: dob, nhsNumber: nhsNumber, address: address, phone: phone, email: email))
+            let id = try global.withVault { try $0.addPerson(.init(name: name, dob: dob, nhsNumber: nhsNumber, address: address, phone: phone, email: email)) }
             if global.json { try global.emitJSON(CreatedID(id: id)) } else { Terminal.printOut(id) }
         }
     }
@@ -84,7 +84,7 @@ struct Person: ParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            let people = try global.openStore().people()
+            let people = try global.withVault { try $0.people() }
             if global.json { try global.emitJSON(people) } else {
                 Terminal.printOut(Table.render(["ID", "NAME", "DOB"], people.map { [$0.id, $0.name, $0.dob ?? ""] }))
             }
@@ -97,7 +97,7 @@ struct Person: ParsableCommand {
         @Argument(help: "The person id.") var id: String
 
         func run() throws {
-            let person = try global.openStore().person(id)
+            let person = try global.withVault { try $0.person(id) }
             if global.json { try global.emitJSON(person); return }
             for (label, value) in [("id", person.id), ("name", person.name), ("date of birth", person.dob), ("NHS number", person.nhsNumber),
                                    ("address", person.address), ("phone", person.phone), ("email", person.email), ("added", person.createdAt)] {
@@ -117,7 +117,7 @@ struct Person: ParsableCommand {
         }
 
         func run() throws {
-            let people = try global.openStore().findPeople(nhsNumber: nhsNumber, name: name)
+            let people = try global.withVault { try $0.findPeople(nhsNumber: nhsNumber, name: name) }
             if global.json { try global.emitJSON(people) } else {
                 Terminal.printOut(Table.render(["ID", "NAME", "DOB"], people.map { [$0.id, $0.name, $0.dob ?? ""] }))
             }

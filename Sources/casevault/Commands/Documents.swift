@@ -25,6 +25,7 @@ struct Ingest: ParsableCommand {
 
     func run() throws {
         let vault = try global.openStore()
+        defer { global.finish(vault) }
         let (files, skipped) = InputWalker(includeHidden: includeHidden, followSymlinks: followSymlinks).expand(paths)
         for skip in skipped { Terminal.printError("casevault: skipped \(skip.path): \(skip.reason)") }
         let progress = Progress(total: files.count, enabled: isatty(STDERR_FILENO) == 1 && !global.json)
@@ -102,7 +103,7 @@ struct ListDocuments: ParsableCommand {
     @Option(name: .customLong("case"), help: "Only this case.") var caseID: String?
 
     func run() throws {
-        let documents = try global.openStore().documents(caseID: caseID)
+        let documents = try global.withVault { try $0.documents(caseID: caseID) }
         if global.json { try global.emitJSON(documents); return }
         Terminal.printOut(Table.render(["ID", "CASE", "KIND", "DATE", "SIZE", "NAME"], documents.map {
             [$0.id, $0.caseID, $0.kind, $0.documentDate ?? "", String($0.size), DisplayName.escape(Array($0.name.utf8))]
@@ -116,7 +117,7 @@ struct ShowDocument: ParsableCommand {
     @Argument(help: "The document id.") var id: String
 
     func run() throws {
-        let document = try global.openStore().document(id)
+        let document = try global.withVault { try $0.document(id) }
         if global.json { try global.emitJSON(document); return }
         let lines: [(String, String?)] = [
             ("id", document.id), ("case", document.caseID), ("kind", document.kind), ("name", DisplayName.escape(Array(document.name.utf8))),
@@ -144,6 +145,7 @@ struct Cat: ParsableCommand {
 
     func run() throws {
         let vault = try global.openStore()
+        defer { global.finish(vault) }
         guard let output, output != "-" else {
             var sink = FileDescriptorSink(fd: STDOUT_FILENO)
             try vault.decrypt(documentID: id, to: &sink)
@@ -180,7 +182,7 @@ struct Verify: ParsableCommand {
     @Flag(help: "Move orphaned blobs and temp files to quarantine/ (never deletes).") var repair = false
 
     func run() throws {
-        let report = try global.openStore().verify(readData: readData, repair: repair)
+        let report = try global.withVault { try $0.verify(readData: readData, repair: repair) }
         if global.json {
             try global.emitJSON(report)
         } else {
@@ -208,7 +210,7 @@ struct Backup: ParsableCommand {
         if includeKeys {
             Terminal.printError("casevault: warning: the backup includes the key file; whoever holds it needs only the passphrase")
         }
-        let report = try global.openStore().backup(to: destination, includeKeyFile: includeKeys)
+        let report = try global.withVault { try $0.backup(to: destination, includeKeyFile: includeKeys) }
         if global.json { try global.emitJSON(report) } else {
             Terminal.printOut("Backed up \(report.documents) documents (\(report.bytes) bytes) to \(destination)")
         }

@@ -37,7 +37,7 @@ struct Init: ParsableCommand {
             passphrase = entered
         }
         let vault = try VaultSetup.initialize(paths: paths, passphrase: passphrase, now: Date())
-        _ = try Vault(vault)  // creates the database, objects/ and tmp/
+        global.finish(try Vault(vault, actor: global.advocate))  // creates the database, objects/ and tmp/, and records the init
         if global.json {
             try global.emitJSON(InitResult(id: vault.info.vaultID, vault: paths.root, keyFile: paths.keyFile,
                                            protection: passphrase == nil ? "none" : "passphrase"))

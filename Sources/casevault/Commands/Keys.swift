@@ -58,7 +58,7 @@ struct Keys: ParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            let version = try global.openStore().rotateMasterKey()
+            let version = try global.withVault { try $0.rotateMasterKey() }
             if global.json { try global.emitJSON(["version": version]) } else {
                 Terminal.printOut("Master key version \(version) is now current; every key was rewrapped under it")
                 Terminal.printOut("Older versions can be retired with 'casevault keys retire VERSION' (older backups still need them)")
@@ -72,7 +72,7 @@ struct Keys: ParsableCommand {
         @Argument(help: "The version to retire.") var version: Int
 
         func run() throws {
-            try global.openStore().retireMasterKey(version: version)
+            try global.withVault { try $0.retireMasterKey(version: version) }
             if global.json { try global.emitJSON(["version": version]) } else { Terminal.printOut("Retired master key version \(version)") }
         }
     }

@@ -22,8 +22,24 @@ struct CreatedID: Encodable {
 }
 
 extension GlobalOptions {
-    /// Opens the vault with its database and blobs.
+    /// Opens the vault with its database and blobs, acting as `--as`.
     func openStore() throws -> Vault {
-        try Vault(try openVault())
+        try Vault(try openVault(), actor: advocate)
+    }
+
+    /// Runs `body` on the open vault, then seals what it recorded with a signed audit checkpoint.
+    func withVault<T>(_ body: (Vault) throws -> T) throws -> T {
+        let vault = try openStore()
+        defer { finish(vault) }
+        return try body(vault)
+    }
+
+    /// Ends a command: if it wrote audit events, a signed checkpoint of the chain's head is stored.
+    func finish(_ vault: Vault) {
+        do {
+            try vault.writeCheckpoint()
+        } catch {
+            Terminal.printError("casevault: warning: the audit checkpoint was not written (\(error)); the next command that writes events will write one")
+        }
     }
 }

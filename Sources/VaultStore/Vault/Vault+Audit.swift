@@ -1,0 +1,81 @@
+import Audit
+import Foundation
+import VaultCrypto
+
+extension Vault {
+    public struct AuditLogEntry: Encodable, Sendable {
+        public let sequence: Int64
+        public let time: String
+        public let actor: String?
+        public let action: String
+        public let caseID: String?
+        public let documentID: String?
+        public let decision: String?
+        public let ruleIDs: [String]
+        public let outcome: String
+        public let details: [String: String]
+
+        enum CodingKeys: String, CodingKey {
+            case time, actor, action, decision, outcome, details
+            case sequence = "seq"
+            case caseID = "case_id"
+            case documentID = "document_id"
+            case ruleIDs = "rule_ids"
+        }
+    }
+
+    public func auditLog(caseID: String?, since: String?, actor: String?) throws -> [AuditLogEntry] {
+        if let since { _ = try Validation.date(since, field: "--since") }
+        return try store.read { try $0.auditEntries(caseID: caseID, since: since, actor: actor) }.map { entry in
+            let e = entry.event
+            return AuditLogEntry(sequence: e.sequence, time: e.time, actor: e.actor, action: e.action, caseID: e.caseID,
+                                 documentID: e.documentID, decision: e.decision, ruleIDs: e.ruleIDs, outcome: e.outcome, details: e.details)
+        }
+    }
+
+    /// Signs the chain's head with the vault's Ed25519 key and stores the checkpoint. Called at the end of
+    /// every command that wrote events.
+    @discardableResult
+    public func writeCheckpoint() throws -> AuditCheckpoint? {
+        guard eventsWritten > 0 else { return nil }
+        let checkpoint = try store.write { tx -> AuditCheckpoint? in
+            guard let head = try tx.lastAuditEntry() else { return nil }
+            let checkpoint = try AuditCheckpoint.sign(vaultID: info.vaultID, sequence: head.event.sequence, headMAC: head.entryMAC,
+                                                      time: timestamp(), key: hierarchy.keys.signingKey)
+            try tx.insert(checkpoint)
+            return checkpoint
+        }
+        eventsWritten = 0
+        return checkpoint
+    }
+
+    public func latestCheckpoint() throws -> AuditCheckpoint? {
+        try store.read { try $0.auditCheckpoints() }.last
+    }
+
+    public struct AuditVerification: Encodable, Sendable {
+        public let entries: Int
+        public let checkpoints: Int
+        public let ok: Bool
+        public let breakKind: String?
+        public let message: String?
+
+        enum CodingKeys: String, CodingKey {
+            case entries, checkpoints, ok, message
+            case breakKind = "break"
+        }
+    }
+
+    /// Checks every link of the chain and every stored checkpoint, plus `external` (an exported checkpoint
+    /// kept off the machine), and reports the first break.
+    public func verifyAudit(external: AuditCheckpoint?) throws -> AuditVerification {
+        let (entries, stored) = try store.read { tx in
+            (try tx.auditEntries(caseID: nil, since: nil, actor: nil), try tx.auditCheckpoints())
+        }
+        let checkpoints = stored + (external.map { [$0] } ?? [])
+        let found = try AuditVerifier(chain: auditChain).verify(entries, checkpoints: checkpoints,
+                                                                 vaultPublicKey: hierarchy.keys.signingKey.publicKey)
+        return AuditVerification(entries: entries.count, checkpoints: checkpoints.count, ok: found == nil, breakKind: found?.kind,
+                                 message: found?.description)
+    }
+}
