@@ -40,7 +40,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "casevault-bench", dependencies: ["VaultCrypto"]),
+        .executableTarget(name: "casevault-bench", dependencies: ["VaultCrypto", "VaultStore", "Audit"]),
         .testTarget(name: "VaultCryptoTests", dependencies: ["VaultCrypto", "CSystemZlib"]),
         .testTarget(name: "VaultStoreTests", dependencies: ["VaultStore", "VaultCrypto"]),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "VaultCrypto"]),

@@ -78,15 +78,18 @@ public struct ChainedEvent: Sendable, Equatable {
 }
 
 /// The hash chain: entry_mac = HMAC-SHA-256(audit key, previous entry_mac ‖ canonical entry).
-public struct AuditChain: Sendable {
+public struct AuditChain: @unchecked Sendable {
+    // @unchecked: `keyed` is only ever copied (EVP_MAC_CTX_dup reads it), never updated or finalised.
     let key: SecureBytes
     public let vaultID: String
+    private let keyed: HMACSHA256
 
     /// The audit key comes from the key file through HKDF and is never stored in the database.
     public init(masterKey: SecureBytes, vaultID: String) throws {
         key = try HKDF.expand(.sha256, pseudoRandomKey: masterKey, info: Array("casevault/audit-key/v1".utf8) + [0] + Array(vaultID.utf8),
                               outputCount: 32)
         self.vaultID = vaultID
+        keyed = try HMACSHA256(key: key)
     }
 
     /// What the first entry chains from: bound to the vault, so one vault's log cannot be spliced into another's.
@@ -95,7 +98,10 @@ public struct AuditChain: Sendable {
     }
 
     public func mac(_ event: AuditEvent, previous: [UInt8]) throws -> [UInt8] {
-        try HMACSHA256.authenticationCode(for: previous + event.canonicalEncoding, key: key)
+        let mac = try keyed.copy()
+        try mac.update(previous)
+        try mac.update(event.canonicalEncoding)
+        return try mac.finalize()
     }
 
     public func append(_ event: AuditEvent, after previous: ChainedEvent?) throws -> ChainedEvent {

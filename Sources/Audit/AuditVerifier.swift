@@ -102,18 +102,23 @@ public struct AuditVerifier: Sendable {
             guard checkpoint.vaultID == chain.vaultID else { return .checkpointFromAnotherVault(checkpoint.vaultID) }
             guard checkpoint.hasValidSignature(vaultPublicKey: vaultPublicKey) else { return .checkpointSignatureInvalid }
         }
-        var expectedPrevious = try chain.genesis
-        let storedMACs = Dictionary(entries.enumerated().map { (hex($0.element.entryMAC), $0.offset) }, uniquingKeysWith: { a, _ in a })
+        let genesis = try chain.genesis
+        var expectedPrevious = genesis
+        // Built only when a link breaks: where in the log does this entry's predecessor stand?
+        var positions: [[UInt8]: Int]?
+        func place(of mac: [UInt8]) -> Int? {
+            if positions == nil {
+                positions = Dictionary(entries.enumerated().map { ($0.element.entryMAC, $0.offset) }, uniquingKeysWith: { a, _ in a })
+            }
+            return positions?[mac]
+        }
         for (position, entry) in entries.enumerated() {
             let authentic = constantTimeEquals(try chain.mac(entry.event, previous: entry.previousMAC), entry.entryMAC)
             guard authentic else { return .modifiedEntry(sequence: entry.event.sequence) }
             if !constantTimeEquals(entry.previousMAC, expectedPrevious) {
                 // An authentic entry in the wrong place: its predecessor is elsewhere in the log (moved), or
                 // gone (deleted).
-                if let predecessor = storedMACs[hex(entry.previousMAC)], predecessor >= position {
-                    return .reorderedEntries(at: entry.event.sequence)
-                }
-                if entry.previousMAC == (try chain.genesis) || storedMACs[hex(entry.previousMAC)] != nil {
+                if entry.previousMAC == genesis || place(of: entry.previousMAC) != nil {
                     return .reorderedEntries(at: entry.event.sequence)
                 }
                 return .deletedEntry(before: entry.event.sequence)

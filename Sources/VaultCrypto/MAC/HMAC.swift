@@ -6,6 +6,17 @@ public final class HMACSHA256 {
     private let context: OpaquePointer
     private var finished = false
 
+    private init(context: OpaquePointer) {
+        self.context = context
+    }
+
+    /// A copy of this (keyed, not yet finalised) MAC: keying once and copying per message avoids fetching
+    /// the algorithm and hashing the key again for every one of many short messages.
+    public func copy() throws -> HMACSHA256 {
+        guard !finished, let duplicate = EVP_MAC_CTX_dup(context) else { throw VaultCryptoError.underlyingOpenSSL(.drain()) }
+        return HMACSHA256(context: duplicate)
+    }
+
     public init(key: SecureBytes) throws {
         guard let mac = EVP_MAC_fetch(nil, "HMAC", nil) else { throw VaultCryptoError.underlyingOpenSSL(.drain()) }
         defer { EVP_MAC_free(mac) }

@@ -160,8 +160,9 @@ struct GRDBTransaction: VaultRecordWriting {
     }
 
     static func chainedEvent(_ row: Row) -> ChainedEvent {
-        let ruleIDs = (try? JSONDecoder().decode([String].self, from: Data((row["rule_ids"] as String? ?? "[]").utf8))) ?? []
-        let details = (try? JSONDecoder().decode([String: String].self, from: Data((row["details"] as String? ?? "{}").utf8))) ?? [:]
+        // A value that no longer parses reads as empty, and the entry's MAC then fails: damage is reported.
+        let ruleIDs = (try? JSONSerialization.jsonObject(with: Data((row["rule_ids"] as String? ?? "[]").utf8))) as? [String] ?? []
+        let details = (try? JSONSerialization.jsonObject(with: Data((row["details"] as String? ?? "{}").utf8))) as? [String: String] ?? [:]
         let event = AuditEvent(sequence: row["seq"], time: row["time"], actor: row["actor"], action: row["action"], caseID: row["case_id"],
                                documentID: row["document_id"], decision: row["decision"], ruleIDs: ruleIDs, outcome: row["outcome"],
                                details: details)
