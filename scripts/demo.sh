@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The end-to-end demo: from an empty vault to (as later issues land) a verified redacted bundle.
+# The end-to-end demo: from an empty vault to (as later features land) a verified redacted bundle.
 # Usage: scripts/demo.sh PATH-TO-CASEVAULT
 set -euo pipefail
 casevault="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+examples="$(cd "$(dirname "$0")/../examples" && pwd)"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/casevault-demo.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
@@ -15,17 +16,59 @@ export CASEVAULT_PASSPHRASE="demo passphrase - not for real use"
 mkdir -m 700 keys
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+run() { printf '$ casevault %s\n' "$*"; "$casevault" "$@"; }
+json_id() { python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'; }
 
 step "Create a vault (key file kept apart from the vault folder)"
-"$casevault" init
+run init
 
 step "Show the keys: versions, dates, fingerprints; never key bytes"
-"$casevault" keys show
+run keys show
 
 step "A wrong passphrase is refused and changes nothing"
 if CASEVAULT_PASSPHRASE="not the passphrase" "$casevault" keys show; then
     echo "demo: expected a refusal" >&2; exit 1
 fi
+
+step "Who is who: the service, its advocate, the client and her daughter (personal fields encrypted)"
+org=$("$casevault" org add "Norfolk NHS Complaints Advocacy" --json | json_id)
+adv=$("$casevault" advocate add "Sam Carter" --org "$org" --json | json_id)
+export CASEVAULT_ADVOCATE="$adv"
+client=$("$casevault" person add --name "Margaret Ellis" --dob 1946-03-14 --nhs-number "999 000 0018" \
+    --address "12 Orchard Close, Norwich NR1 3XX" --json | json_id)
+"$casevault" person add --name "Joanne Ellis" --phone "07700 900461" --json >/dev/null
+run person find --nhs-number 9990000018
+
+step "Open the complaint case against the trust"
+case_id=$("$casevault" case open --client "$client" --org "$org" --advocate "$adv" --nhs-body trust-nwh \
+    --incident-date 2025-01-28 --aware-date 2025-01-28 --json | json_id)
+run case show "$case_id"
+
+step "Ingest the letters, emails, meeting notes and the signed consent form"
+run ingest --case "$case_id" "$examples/letters" "$examples/emails" "$examples/notes" "$examples/consent"
+run list --case "$case_id"
+
+step "Read one back (decrypted to the screen only because stdout is not a terminal here)"
+letter=$("$casevault" list --case "$case_id" --json | python3 -c '
+import json, sys
+print(next(d["id"] for d in json.load(sys.stdin) if d["kind"] == "letter"))')
+run show "$letter"
+"$casevault" cat "$letter" | head -n 12
+
+step "Rotate the master key: every case key is rewrapped, no document re-encrypted"
+run keys rotate
+run keys retire 1
+
+step "Check everything: database, keys, fields, hashes, every chunk"
+run verify --read-data
+
+step "Backup (still encrypted, no key file) and verify the backup"
+run backup "$work/backup"
+"$casevault" verify --read-data --vault "$work/backup"
+
+step "The audit trail for this case, and its verification"
+run audit log --case "$case_id"
+run audit verify
 
 echo
 echo "Demo complete."

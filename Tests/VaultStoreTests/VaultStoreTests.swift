@@ -269,6 +269,9 @@ final class VaultStoreTests: XCTestCase {
         XCTAssertEqual(DocumentClassifier.documentDate(mediaType: "text/plain", head: Array("Complaints Team\n\n2 March 2025\n".utf8))?.date, "2025-03-02")
         XCTAssertEqual(DocumentClassifier.documentDate(mediaType: "text/plain", head: Array("Ref 12/03/2024 visit".utf8))?.date, "2024-03-12")
         XCTAssertNil(DocumentClassifier.documentDate(mediaType: "text/plain", head: Array("31 February 2025".utf8)))
+        XCTAssertEqual(DocumentClassifier.documentDate(mediaType: "text/plain",
+                                                      head: Array("Date of birth: 14 March 1946\nValid until 31 March 2026\nDate: 20 February 2025".utf8))?.date,
+                       "2025-02-20", "a date of birth or an expiry is not the document's date")
         XCTAssertEqual(DocumentClassifier.kind(fileName: "third-party-consent-form.txt", mediaType: "text/plain"), .consentForm)
         XCTAssertEqual(DocumentClassifier.kind(fileName: "pals.eml", mediaType: "message/rfc822"), .email)
         XCTAssertEqual(DocumentClassifier.kind(fileName: "2025-04-10-meeting-notes.md", mediaType: "text/markdown"), .meetingNotes)

@@ -68,7 +68,10 @@ public enum DocumentClassifier {
     static func firstDate(in text: String) -> String? {
         let words = text.replacingOccurrences(of: ",", with: " ").split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" })
             .map { String($0) }
+        // A date of birth or an expiry in the letterhead is not the document's own date.
+        let notOwnDate: Set<String> = ["birth", "birth:", "dob", "dob:", "d.o.b.", "d.o.b", "born", "until", "expires", "expiry"]
         for (i, word) in words.enumerated() {
+            if words[max(0, i - 4)..<i].contains(where: { notOwnDate.contains($0.lowercased()) }) { continue }
             let lower = word.lowercased()
             if let day = dayNumber(word), i + 2 < words.count, let month = monthNumber(words[i + 1]), let year = Int(words[i + 2].prefix(4)),
                words[i + 2].prefix(4).count == 4 {
