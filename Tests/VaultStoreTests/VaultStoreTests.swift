@@ -278,6 +278,18 @@ final class VaultStoreTests: XCTestCase {
         XCTAssertEqual(DocumentClassifier.mediaType(fileName: "scan", head: Array("%PDF-1.7".utf8)), "application/pdf")
     }
 
+    func testAFileThatChangesWhileReadIsRefused() throws {
+        let t = try TemporaryVault()
+        let caseID = try t.openCase()
+        // /proc files claim size 0 but yield bytes: exactly what a file growing during the read looks like.
+        let results = try t.vault.ingest(caseID: caseID, files: [Vault.IngestFile(path: "/proc/self/status")], options: .init())
+        guard case .failed(let message) = results[0].outcome else { return XCTFail("\(results[0].outcome)") }
+        XCTAssertTrue(message.contains("changed while it was being read"), message)
+        XCTAssertEqual(try t.vault.documents(caseID: caseID).count, 0)
+        XCTAssertEqual(try t.vault.blobs.storedDocumentIDs().count, 0, "its blob was not kept")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: t.paths.root + "/tmp"), [])
+    }
+
     func testDisplayNamesEscapeControlCharactersAndInvalidUTF8() {
         XCTAssertEqual(DisplayName.escape(Array("a\nb".utf8)), "a\\nb")
         XCTAssertEqual(DisplayName.escape([0x66, 0xFF, 0x67]), "f\\xffg")

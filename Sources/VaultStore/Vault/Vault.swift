@@ -72,7 +72,7 @@ public final class Vault {
 
     // MARK: - Audit
 
-    func event(_ action: String, caseID: String? = nil, documentID: String? = nil, outcome: String = "success",
+    public func event(_ action: String, caseID: String? = nil, documentID: String? = nil, outcome: String = "success",
                details: [String: String] = [:]) -> AuditEvent {
         AuditEvent(time: timestamp(), actor: actor, action: action, caseID: caseID, documentID: documentID, outcome: outcome, details: details)
     }

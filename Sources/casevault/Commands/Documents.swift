@@ -224,6 +224,14 @@ struct Restore: ParsableCommand {
 
     func run() throws {
         let count = try Vault.restore(from: source, to: global.paths)
+        // Record the restore in the restored vault's own audit log when its key file is at hand.
+        if (try? PrivateFiles.status(global.paths.keyFile)) != nil {
+            try global.withVault { vault in
+                try vault.audit(vault.event("vault.restore", details: ["documents": String(count)]))
+            }
+        } else {
+            Terminal.printError("casevault: note: no key file at \(global.paths.keyFile) yet; the restore is not in the audit log until the vault is opened with its key file")
+        }
         if global.json { try global.emitJSON(["vault": global.paths.root, "documents": String(count)]) } else {
             Terminal.printOut("Restored \(count) documents into \(global.paths.root); run 'casevault verify --read-data' to check it")
         }
