@@ -159,14 +159,19 @@ struct GRDBTransaction: VaultRecordWriting {
             .map(Self.chainedEvent)
     }
 
+    /// Reads an audit row without trusting its types: a tampered column (a BLOB where text belongs, a
+    /// string that no longer parses) reads as something else, and the entry's MAC then fails, so the damage
+    /// is reported instead of crashing the reader.
     static func chainedEvent(_ row: Row) -> ChainedEvent {
-        // A value that no longer parses reads as empty, and the entry's MAC then fails: damage is reported.
-        let ruleIDs = (try? JSONSerialization.jsonObject(with: Data((row["rule_ids"] as String? ?? "[]").utf8))) as? [String] ?? []
-        let details = (try? JSONSerialization.jsonObject(with: Data((row["details"] as String? ?? "{}").utf8))) as? [String: String] ?? [:]
-        let event = AuditEvent(sequence: row["seq"], time: row["time"], actor: row["actor"], action: row["action"], caseID: row["case_id"],
-                               documentID: row["document_id"], decision: row["decision"], ruleIDs: ruleIDs, outcome: row["outcome"],
-                               details: details)
-        return ChainedEvent(event: event, previousMAC: Array(row["prev_mac"] as Data? ?? Data()), entryMAC: Array(row["entry_mac"] as Data? ?? Data()))
+        func text(_ column: String) -> String? { String.fromDatabaseValue(row[column] as DatabaseValue) }
+        func bytes(_ column: String) -> [UInt8] { Data.fromDatabaseValue(row[column] as DatabaseValue).map(Array.init) ?? [] }
+        let ruleIDs = (try? JSONSerialization.jsonObject(with: Data((text("rule_ids") ?? "[]").utf8))) as? [String] ?? ["<unreadable>"]
+        let details = (try? JSONSerialization.jsonObject(with: Data((text("details") ?? "{}").utf8))) as? [String: String]
+            ?? ["<unreadable>": ""]
+        let event = AuditEvent(sequence: Int64.fromDatabaseValue(row["seq"] as DatabaseValue) ?? -1, time: text("time") ?? "",
+                               actor: text("actor"), action: text("action") ?? "", caseID: text("case_id"), documentID: text("document_id"),
+                               decision: text("decision"), ruleIDs: ruleIDs, outcome: text("outcome") ?? "", details: details)
+        return ChainedEvent(event: event, previousMAC: bytes("prev_mac"), entryMAC: bytes("entry_mac"))
     }
 
     func append(_ entry: ChainedEvent) throws {

@@ -81,18 +81,19 @@ public struct KeyHierarchy: Sendable {
         try HKDF.expand(.sha256, pseudoRandomKey: dataKey, info: Array("casevault/field-key/v1".utf8), outputCount: 32)
     }
 
-    static func fieldAAD(table: String, column: String, rowID: String) -> [UInt8] {
-        join("casevault/field/v1", table, column, rowID)
+    /// `binding` adds clear columns of the same row to the AAD, so editing them breaks this field.
+    static func fieldAAD(table: String, column: String, rowID: String, binding: [UInt8] = []) -> [UInt8] {
+        join("casevault/field/v1", table, column, rowID) + (binding.isEmpty ? [] : [0] + binding)
     }
 
-    static func seal(_ value: [UInt8], fieldKey: SecureBytes, table: String, column: String, rowID: String) throws -> Data {
-        Data(try AESGCM.seal(value, key: fieldKey, authenticating: fieldAAD(table: table, column: column, rowID: rowID)).combined)
+    static func seal(_ value: [UInt8], fieldKey: SecureBytes, table: String, column: String, rowID: String, binding: [UInt8] = []) throws -> Data {
+        Data(try AESGCM.seal(value, key: fieldKey, authenticating: fieldAAD(table: table, column: column, rowID: rowID, binding: binding)).combined)
     }
 
-    static func open(_ sealed: Data, fieldKey: SecureBytes, table: String, column: String, rowID: String) throws -> [UInt8] {
+    static func open(_ sealed: Data, fieldKey: SecureBytes, table: String, column: String, rowID: String, binding: [UInt8] = []) throws -> [UInt8] {
         do {
             return try AESGCM.open(try AESGCM.SealedBox(combined: Array(sealed)), key: fieldKey,
-                                   authenticating: fieldAAD(table: table, column: column, rowID: rowID))
+                                   authenticating: fieldAAD(table: table, column: column, rowID: rowID, binding: binding))
         } catch {
             throw VaultError.damagedField(table: table, column: column, rowID: rowID)
         }
@@ -107,6 +108,15 @@ public struct KeyHierarchy: Sendable {
     /// The per-case key for duplicate detection: HMAC of the plaintext, comparable only within one case.
     static func contentMACKey(metadataKey: SecureBytes, caseID: String) throws -> SecureBytes {
         try HKDF.expand(.sha256, pseudoRandomKey: metadataKey, info: join("casevault/content-mac/v1", caseID), outputCount: 32)
+    }
+}
+
+extension DocumentRecord {
+    /// The clear columns a document's sealed name is bound to: editing the case, kind, media type, sizes,
+    /// dates, who ingested it or the ciphertext hash makes the name fail to open, so `verify` reports it.
+    var clearFieldsBinding: [UInt8] {
+        KeyHierarchy.join(caseID, kind, mediaType, String(size), documentDate ?? "-", documentDateSource, ingestedAt, ingestedBy ?? "-",
+                          String(ciphertextSize), ciphertextSHA256.map { String(format: "%02x", $0) }.joined(), contentMAC.base64EncodedString())
     }
 }
 

@@ -184,15 +184,16 @@ extension Vault {
             formatter.formatOptions = [.withFullDate]
             date = (formatter.string(from: modified), "file modified time")
         }
-        let record = DocumentRecord(
+        var record = DocumentRecord(
             id: documentID, caseID: caseID, kind: (options.kind ?? DocumentClassifier.kind(fileName: name, mediaType: mediaType)).rawValue,
             mediaType: mediaType, size: body.plaintextSize, documentDate: date?.0, documentDateSource: date?.1 ?? "unknown",
             ingestedAt: timestamp(), ingestedBy: options.actor, caseKeyVersion: caseKeyVersion,
             wrappedKey: try hierarchy.wrapDocumentKey(documentKey, documentID: documentID, caseID: caseID, caseKey: caseKey,
                                                       caseKeyVersion: caseKeyVersion),
-            originalNameSealed: try KeyHierarchy.seal(file.originalName, fieldKey: fieldKey, table: "documents", column: "original_name",
-                                                      rowID: documentID),
-            ciphertextSize: body.ciphertextSize, ciphertextSHA256: Data(body.ciphertextSHA256), contentMAC: Data(body.contentMAC))
+            originalNameSealed: Data(), ciphertextSize: body.ciphertextSize, ciphertextSHA256: Data(body.ciphertextSHA256),
+            contentMAC: Data(body.contentMAC))
+        record.originalNameSealed = try KeyHierarchy.seal(file.originalName, fieldKey: fieldKey, table: "documents", column: "original_name",
+                                                          rowID: documentID, binding: record.clearFieldsBinding)
         return (record, documentID)
     }
 }

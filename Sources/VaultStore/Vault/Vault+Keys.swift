@@ -58,12 +58,14 @@ extension Vault {
                 let oldKey = try dataKey(scope: scope, version: document.caseKeyVersion, in: tx)
                 let documentKey = try hierarchy.unwrapDocumentKey(document, caseKey: oldKey)
                 let name = try KeyHierarchy.open(document.originalNameSealed, fieldKey: try KeyHierarchy.fieldKey(oldKey),
-                                                 table: "documents", column: "original_name", rowID: document.id)
+                                                 table: "documents", column: "original_name", rowID: document.id,
+                                                 binding: document.clearFieldsBinding)
                 document.caseKeyVersion = newVersion
                 document.wrappedKey = try hierarchy.wrapDocumentKey(documentKey, documentID: document.id, caseID: caseID, caseKey: newKey,
                                                                    caseKeyVersion: newVersion)
                 document.originalNameSealed = try KeyHierarchy.seal(name, fieldKey: newFieldKey, table: "documents",
-                                                                    column: "original_name", rowID: document.id)
+                                                                    column: "original_name", rowID: document.id,
+                                                                    binding: document.clearFieldsBinding)
                 try tx.update(document)
             }
             for old in versions { try tx.deleteDataKey(scope: scope, version: old) }

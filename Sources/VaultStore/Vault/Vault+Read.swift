@@ -36,7 +36,7 @@ extension Vault {
     func view(_ record: DocumentRecord, tx: any VaultRecordReading) throws -> DocumentView {
         let caseKey = try dataKey(scope: KeyHierarchy.caseScope(record.caseID), version: record.caseKeyVersion, in: tx)
         let name = try KeyHierarchy.open(record.originalNameSealed, fieldKey: try KeyHierarchy.fieldKey(caseKey), table: "documents",
-                                         column: "original_name", rowID: record.id)
+                                         column: "original_name", rowID: record.id, binding: record.clearFieldsBinding)
         return DocumentView(id: record.id, caseID: record.caseID, kind: record.kind, name: String(decoding: name, as: UTF8.self),
                             mediaType: record.mediaType, size: record.size, documentDate: record.documentDate,
                             documentDateSource: record.documentDateSource, ingestedAt: record.ingestedAt, ingestedBy: record.ingestedBy,

@@ -46,8 +46,8 @@ extension Vault {
     }
 
     /// Like `restic check`: the database checks itself; every wrapped key unwraps; every personal field
-    /// opens; every document has its blob with the recorded size and SHA-256, its key unwraps and its
-    /// commitment and final chunk check. With `readData`, every chunk decrypts. Blobs and temp files
+    /// opens; the audit chain holds; every document has its blob with the recorded size and SHA-256, its key
+    /// unwraps and its commitment and final chunk check. With `readData`, every chunk decrypts. Blobs and temp files
     /// without a row are reported as orphans, and with `repair` moved to `quarantine/`.
     public func verify(readData: Bool, repair: Bool) throws -> VerifyReport {
         var report = VerifyReport()
@@ -91,6 +91,11 @@ extension Vault {
             } catch {
                 report.problems.append(VerifyProblem(kind: "document", id: document.id, message: Self.describe(error)))
             }
+        }
+
+        let chainCheck = try verifyAudit(external: nil)
+        if !chainCheck.ok {
+            report.problems.append(VerifyProblem(kind: "audit_log", id: chainCheck.breakKind ?? "audit", message: chainCheck.message ?? "audit log broken"))
         }
 
         let known = Set(documents.map(\.id))
