@@ -165,9 +165,18 @@ struct GRDBTransaction: VaultRecordWriting {
     static func chainedEvent(_ row: Row) -> ChainedEvent {
         func text(_ column: String) -> String? { String.fromDatabaseValue(row[column] as DatabaseValue) }
         func bytes(_ column: String) -> [UInt8] { Data.fromDatabaseValue(row[column] as DatabaseValue).map(Array.init) ?? [] }
-        let ruleIDs = (try? JSONSerialization.jsonObject(with: Data((text("rule_ids") ?? "[]").utf8))) as? [String] ?? ["<unreadable>"]
-        let details = (try? JSONSerialization.jsonObject(with: Data((text("details") ?? "{}").utf8))) as? [String: String]
-            ?? ["<unreadable>": ""]
+        // Only the exact bytes we write count: anything else (unparsable, or parsable but not in our canonical
+        // form, e.g. with added whitespace) reads as a marker that no MAC covers.
+        let storedRules = text("rule_ids"), storedDetails = text("details")
+        var ruleIDs = ["<unreadable>"], details = ["<unreadable>": storedDetails ?? ""]
+        if let storedRules, let parsed = (try? JSONSerialization.jsonObject(with: Data(storedRules.utf8))) as? [String],
+           CanonicalJSON.encode(parsed) == storedRules {
+            ruleIDs = parsed
+        }
+        if let storedDetails, let parsed = (try? JSONSerialization.jsonObject(with: Data(storedDetails.utf8))) as? [String: String],
+           CanonicalJSON.encode(parsed) == storedDetails {
+            details = parsed
+        }
         let event = AuditEvent(sequence: Int64.fromDatabaseValue(row["seq"] as DatabaseValue) ?? -1, time: text("time") ?? "",
                                actor: text("actor"), action: text("action") ?? "", caseID: text("case_id"), documentID: text("document_id"),
                                decision: text("decision"), ruleIDs: ruleIDs, outcome: text("outcome") ?? "", details: details)
@@ -175,15 +184,13 @@ struct GRDBTransaction: VaultRecordWriting {
     }
 
     func append(_ entry: ChainedEvent) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
         let e = entry.event
         try db.execute(sql: """
             INSERT INTO audit_events (seq, time, actor, action, case_id, document_id, decision, rule_ids, outcome, details, prev_mac, entry_mac)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [e.sequence, e.time, e.actor, e.action, e.caseID, e.documentID, e.decision,
-                             String(decoding: try encoder.encode(e.ruleIDs), as: UTF8.self), e.outcome,
-                             String(decoding: try encoder.encode(e.details), as: UTF8.self), Data(entry.previousMAC), Data(entry.entryMAC)])
+                             CanonicalJSON.encode(e.ruleIDs), e.outcome, CanonicalJSON.encode(e.details),
+                             Data(entry.previousMAC), Data(entry.entryMAC)])
     }
 
     func auditCheckpoints() throws -> [AuditCheckpoint] {
@@ -198,5 +205,30 @@ struct GRDBTransaction: VaultRecordWriting {
         encoder.outputFormatting = .sortedKeys
         try db.execute(sql: "INSERT INTO audit_checkpoints (checkpoint) VALUES (?)",
                        arguments: [String(decoding: try encoder.encode(checkpoint), as: UTF8.self)])
+    }
+}
+
+/// The one JSON spelling the audit table stores: no whitespace, keys sorted, only `"`, `\\` and control
+/// characters escaped. Readers accept exactly this spelling.
+enum CanonicalJSON {
+    static func encode(_ values: [String]) -> String {
+        "[" + values.map(quote).joined(separator: ",") + "]"
+    }
+
+    static func encode(_ object: [String: String]) -> String {
+        "{" + object.keys.sorted().map { quote($0) + ":" + quote(object[$0] ?? "") }.joined(separator: ",") + "}"
+    }
+
+    static func quote(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\u{0}"..."\u{1F}", "\u{7F}": out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
     }
 }
