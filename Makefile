@@ -1,7 +1,7 @@
 # The two commands in README: `make demo` and `make test`. Both install missing system packages first.
 SWIFT ?= swift
 
-.PHONY: deps build release demo test bench clean
+.PHONY: deps build release demo test bench soak clean
 
 deps:
 	@scripts/ensure-deps.sh
@@ -28,3 +28,8 @@ clean:
 bench: deps
 	$(SWIFT) build -c release --product casevault-bench
 	.build/release/casevault-bench
+
+# The long reliability run: 10 000 tamper flips and 500 crash kills (make test runs 300 and 50).
+soak: build
+	$(SWIFT) build --build-tests
+	CASEVAULT_TAMPER_FLIPS=10000 CASEVAULT_CRASH_KILLS=500 $(SWIFT) test --disable-swift-testing --filter 'TamperSweepTests|CrashSweepTests'

@@ -4,10 +4,10 @@ import XCTest
 /// The vault store through the CLI: the scripting contract and the bad-input list of the issue.
 final class VaultCommandsTests: XCTestCase {
     /// A vault with an organisation, an advocate, a client and an open case; returns the case id.
-    func prepare(_ sandbox: Sandbox) throws -> String {
+    func prepare(_ sandbox: Sandbox, reuse: Bool = false) throws -> String {
         sandbox.environment["CASEVAULT_VAULT"] = sandbox.path("vault")
-        XCTAssertEqual(try sandbox.run(["init", "--no-passphrase"]).exitCode, 0)
-        let org = try XCTUnwrap(try sandbox.json(try sandbox.run(["org", "add", "Norfolk NHS Complaints Advocacy", "--json"]))["id"] as? String)
+        if !reuse { XCTAssertEqual(try sandbox.run(["init", "--no-passphrase"]).exitCode, 0) }
+        let org = try XCTUnwrap(try sandbox.json(try sandbox.run(["org", "add", "Partner \(UUID().uuidString.prefix(8))", "--json"]))["id"] as? String)
         let advocate = try XCTUnwrap(try sandbox.json(try sandbox.run(["advocate", "add", "Sam Carter", "--org", org, "--json"]))["id"] as? String)
         let person = try XCTUnwrap(try sandbox.json(try sandbox.run(["person", "add", "--name", "Margaret Ellis", "--dob", "1946-03-14",
                                                                        "--nhs-number", "943 476 5919", "--json"]))["id"] as? String)
@@ -143,32 +143,47 @@ final class VaultCommandsTests: XCTestCase {
         XCTAssertTrue(verify.stdout.contains(a) && verify.stdout.contains(b), verify.stdout)
     }
 
-    func testTwoProcessesIngestIntoOneVaultAtOnce() throws {
+    /// Four processes ingest (two into one case, two into another) while two more list and decrypt.
+    func testConcurrentWritersAndReaders() throws {
         let sandbox = try Sandbox()
-        let caseID = try prepare(sandbox)
-        for writer in 0..<2 {
-            for index in 0..<30 { _ = try write(sandbox, "w\(writer)/f\(index).txt", "writer \(writer) file \(index) \(UUID())") }
+        let caseA = try prepare(sandbox)
+        let caseB = try prepare(sandbox, reuse: true)
+        for writer in 0..<4 {
+            for index in 0..<25 { _ = try write(sandbox, "w\(writer)/f\(index).txt", "writer \(writer) file \(index) \(UUID())") }
         }
-        let processes: [(Process, Pipe)] = try (0..<2).map { writer in
+        _ = try write(sandbox, "seed.txt", "seed document")
+        let seed = try XCTUnwrap(try ingestedIDs(try sandbox.run(["ingest", "--case", caseA, "seed.txt", "--json"]))["seed.txt"])
+        func start(_ arguments: [String]) throws -> Process {
             let process = Process()
             process.executableURL = try casevaultBinary()
-            process.arguments = ["ingest", "--case", caseID, "w\(writer)", "--json"]
+            process.arguments = arguments
             process.currentDirectoryURL = sandbox.directory
             process.environment = sandbox.environment
-            let out = Pipe()
-            process.standardOutput = out
-            process.standardError = Pipe()
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
             try process.run()
-            return (process, out)
+            return process
         }
-        for (process, out) in processes {
-            _ = out.fileHandleForReading.readDataToEndOfFile()
+        var writers: [Process] = []
+        for writer in 0..<4 { writers.append(try start(["ingest", "--case", writer < 2 ? caseA : caseB, "w\(writer)"])) }
+        var readerFailures = 0
+        for round in 0..<6 {
+            let list = try start(["list", "--json"])
+            let cat = try start(["cat", seed, "-o", "seed-copy-\(round).txt"])
+            for process in [list, cat] {
+                process.waitUntilExit()
+                if process.terminationStatus != 0 { readerFailures += 1 }
+            }
+        }
+        for process in writers {
             process.waitUntilExit()
             XCTAssertEqual(process.terminationStatus, 0)
         }
+        XCTAssertEqual(readerFailures, 0, "readers never fail while writers work")
         let listed = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try sandbox.run(["list", "--json"]).stdout.utf8)) as? [[String: Any]])
-        XCTAssertEqual(listed.count, 60)
-        XCTAssertEqual(Set(listed.compactMap { $0["id"] as? String }).count, 60)
+        XCTAssertEqual(listed.count, 101)
+        XCTAssertEqual(Set(listed.compactMap { $0["id"] as? String }).count, 101, "every document exactly once")
+        XCTAssertEqual(listed.filter { $0["case_id"] as? String == caseB }.count, 50)
         XCTAssertEqual(try sandbox.json(try sandbox.run(["verify", "--read-data", "--json"]))["ok"] as? Bool, true)
     }
 
