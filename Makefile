@@ -1,7 +1,7 @@
 # The two commands in README: `make demo` and `make test`. Both install missing system packages first.
 SWIFT ?= swift
 
-.PHONY: deps build release demo test bench soak clean
+.PHONY: deps build release demo test bench soak fuzz clean
 
 deps:
 	@scripts/ensure-deps.sh
@@ -33,3 +33,7 @@ bench: deps
 soak: build
 	$(SWIFT) build --build-tests
 	CASEVAULT_TAMPER_FLIPS=10000 CASEVAULT_CRASH_KILLS=500 $(SWIFT) test --disable-swift-testing --filter 'TamperSweepTests|CrashSweepTests'
+
+# libFuzzer on the Cobblestone decryptor and the key-file parser (FUZZ_SECONDS each, default 60).
+fuzz: deps
+	scripts/fuzz.sh

@@ -8,6 +8,9 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "casevault", targets: ["casevault"]),
+        // For the fuzz package in Fuzz/ (built with libFuzzer, kept apart so `swift build` stays normal).
+        .library(name: "VaultCrypto", targets: ["VaultCrypto"]),
+        .library(name: "VaultStore", targets: ["VaultStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

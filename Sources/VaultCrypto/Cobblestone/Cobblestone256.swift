@@ -85,7 +85,7 @@ public enum Cobblestone256 {
     private static func sealAll(_ plaintext: [UInt8], with encryptor: CobblestoneEncryptor) throws -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(Int(ciphertextSize(forPlaintextSize: UInt64(plaintext.count))))
-        try encryptor.header.withUnsafeBytes { out.append(contentsOf: $0) }
+        encryptor.header.withUnsafeBytes { out.append(contentsOf: $0) }
         try plaintext.withUnsafeBytes { input in
             try encryptor.update(input) { out.append(contentsOf: $0) }
         }
