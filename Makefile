@@ -19,6 +19,7 @@ demo: build
 # Every test: unit tests, Wycheproof vectors and CLI end-to-end tests against the built binary.
 test: build
 	$(SWIFT) build --build-tests
+	python3 scripts/bench.py --quick --bin .build/debug
 	$(SWIFT) test --disable-swift-testing
 
 clean:
@@ -26,8 +27,9 @@ clean:
 
 # Release-mode benchmarks, each a ratio against a reference tool measured in the same run.
 bench: deps
-	$(SWIFT) build -c release --product casevault-bench
-	.build/release/casevault-bench
+	@scripts/ensure-deps.sh age gnupg openssl
+	$(SWIFT) build -c release
+	python3 scripts/bench.py --bin .build/release
 
 # The long reliability run: 10 000 tamper flips and 500 crash kills (make test runs 300 and 50).
 soak: build

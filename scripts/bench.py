@@ -1,0 +1,238 @@
+#!/usr/bin/env python3
+"""casevault benchmarks: every figure beside a reference measured in the same run, on the same input.
+
+    scripts/bench.py                      # full run (release build; make bench)
+    scripts/bench.py --quick --bin DIR    # tiny inputs: checks every built row yields a number (CI)
+
+Whole-process rows use a key file without a passphrase (like age with an identity file); the passphrase
+KDF has its own row. Prints a table and writes bench/results.json."""
+import argparse, json, os, resource, shutil, statistics, subprocess, sys, tempfile, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+p = argparse.ArgumentParser()
+p.add_argument("--quick", action="store_true")
+p.add_argument("--bin", default=os.path.join(ROOT, ".build/release"))
+p.add_argument("--runs", type=int, default=3)
+args = p.parse_args()
+RUNS = 1 if args.quick else args.runs
+LARGE = (8 << 20) if args.quick else (1 << 30)
+HUGE = (16 << 20) if args.quick else (2 << 30)
+SMALL_COUNT = 50 if args.quick else 10_000
+CASEVAULT = os.path.join(args.bin, "casevault")
+rows = []
+
+
+def have(tool):
+    return shutil.which(tool) is not None
+
+
+def timed(command, stdout=subprocess.DEVNULL, env=None, cwd=None):
+    """Wall seconds and child CPU seconds of one command."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(command, stdout=stdout, stderr=subprocess.DEVNULL, env=env, cwd=cwd, check=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def fsync_file(path):
+    fd = os.open(path, os.O_RDONLY)
+    os.fsync(fd)
+    os.close(fd)
+
+
+def measure(setup, run, runs=RUNS):
+    values = []
+    for _ in range(runs):
+        setup()
+        values.append(run())
+    return values
+
+
+def row(name, unit, values, reference=None, reference_values=None, target=None, higher_is_better=True):
+    median = statistics.median(values)
+    ref_median = statistics.median(reference_values) if reference_values else None
+    ratio = None
+    if ref_median:
+        ratio = median / ref_median if higher_is_better else ref_median / median
+    rows.append({"name": name, "unit": unit, "median": median, "min": min(values), "max": max(values),
+                 "reference": reference, "reference_median": ref_median, "ratio": ratio, "target": target})
+
+
+def not_built(name, why="not built yet"):
+    rows.append({"name": name, "unit": "", "median": None, "min": None, "max": None, "reference": None,
+                 "reference_median": None, "ratio": None, "target": why})
+
+
+def cv(env, *command, json_out=False):
+    out = subprocess.run([CASEVAULT, *command] + (["--json"] if json_out else []), env=env, check=True,
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout
+    return json.loads(out) if json_out else out
+
+
+def new_vault(work, name):
+    env = dict(os.environ, CASEVAULT_VAULT=os.path.join(work, name))
+    env.pop("CASEVAULT_PASSPHRASE", None)
+    cv(env, "init", "--no-passphrase")
+    org = cv(env, "org", "add", "Bench Org", json_out=True)["id"]
+    adv = cv(env, "advocate", "add", "Bench Advocate", "--org", org, json_out=True)["id"]
+    person = cv(env, "person", "add", "--name", "Bench Client", json_out=True)["id"]
+    case = cv(env, "case", "open", "--client", person, "--org", org, "--advocate", adv, json_out=True)["id"]
+    return env, case
+
+
+def write_random(path, size):
+    with open(path, "wb") as f:
+        remaining = size
+        while remaining:
+            n = min(remaining, 1 << 24)
+            f.write(os.urandom(n))
+            remaining -= n
+
+
+def main():
+    # In-process rows (AEAD limit, audit verify, passphrase KDF) from the Swift harness.
+    bench = os.path.join(args.bin, "casevault-bench")
+    out = subprocess.run([bench, "--json"] + (["--quick"] if args.quick else []), check=True, stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL, cwd=ROOT).stdout
+    for r in json.loads(out):
+        rows.append({"name": r["name"], "unit": r["unit"], "median": r["median"], "min": r["min"], "max": r["max"],
+                     "reference": r.get("reference"), "reference_median": r.get("referenceValue"), "ratio": r.get("ratio"),
+                     "target": r.get("target")})
+
+    work = tempfile.mkdtemp(prefix="casevault-bench-")
+    try:
+        large = os.path.join(work, "large.bin")
+        write_random(large, LARGE)
+        subprocess.run(["cat", large], stdout=subprocess.DEVNULL, check=True)  # page cache warm
+        mb = LARGE / 1e6
+
+        # Large file in: casevault ingest (fsync included) vs age + fsync, gpg, dd conv=fdatasync.
+        state = {}
+        def fresh_vault():
+            if "dir" in state:
+                shutil.rmtree(state["dir"], ignore_errors=True)
+            state["dir"] = tempfile.mkdtemp(dir=work)
+            state["env"], state["case"] = new_vault(state["dir"], "v")
+        ingest = measure(fresh_vault, lambda: mb / timed([CASEVAULT, "ingest", "--case", state["case"], large], env=state["env"])[0])
+        references = {}
+        if have("age"):
+            subprocess.run(["age-keygen", "-o", os.path.join(work, "age.key")], check=True, stderr=subprocess.DEVNULL)
+            recipient = subprocess.run(["age-keygen", "-y", os.path.join(work, "age.key")], check=True, stdout=subprocess.PIPE).stdout.decode().strip()
+            age_out = os.path.join(work, "large.age")
+            def age_in():
+                start = time.perf_counter()
+                subprocess.run(["age", "-e", "-r", recipient, "-o", age_out, large], check=True)
+                fsync_file(age_out)
+                return mb / (time.perf_counter() - start)
+            references["age+fsync"] = measure(lambda: None, age_in)
+        if have("gpg"):
+            home = tempfile.mkdtemp(dir=work)
+            gpg_out = os.path.join(work, "large.gpg")
+            gpg = ["gpg", "--homedir", home, "--batch", "--yes", "--pinentry-mode", "loopback", "--passphrase", "bench"]
+            references["gpg"] = measure(lambda: None, lambda: mb / timed(gpg + ["--symmetric", "--cipher-algo", "AES256", "--compress-algo", "none", "-o", gpg_out, large])[0])
+        dd_out = os.path.join(work, "large.dd")
+        references["dd conv=fdatasync"] = measure(lambda: None, lambda: mb / timed(["dd", f"if={large}", f"of={dd_out}", "bs=1M", "conv=fdatasync", "status=none"])[0])
+        targets = {"age+fsync": "≥ 1.0 × age+fsync", "gpg": "≥ 3 × gpg", "dd conv=fdatasync": "≥ 0.8 × dd"}
+        for name, values in references.items():
+            row(f"large file in, {LARGE >> 20} MiB (MB/s)", "MB/s", ingest, name, values, targets[name])
+
+        # Large file out (ciphertext in page cache): casevault cat vs age -d, gpg -d.
+        document = cv(state["env"], "list", json_out=True)[0]["id"]
+        cat = measure(lambda: None, lambda: mb / timed([CASEVAULT, "cat", document], env=state["env"])[0])
+        if have("age"):
+            row(f"large file out, {LARGE >> 20} MiB (MB/s)", "MB/s", cat, "age -d",
+                measure(lambda: None, lambda: mb / timed(["age", "-d", "-i", os.path.join(work, "age.key"), age_out])[0]), "≥ 2 × age")
+        if have("gpg"):
+            row(f"large file out, {LARGE >> 20} MiB (MB/s)", "MB/s", cat, "gpg -d",
+                measure(lambda: None, lambda: mb / timed(gpg + ["-d", gpg_out])[0]))
+
+        # verify --read-data vs the openssl decrypt limit.
+        verify = measure(lambda: None, lambda: mb / timed([CASEVAULT, "verify", "--read-data"], env=state["env"])[0])
+        limit = None
+        if not args.quick:
+            text = subprocess.run(["openssl", "speed", "-evp", "aes-256-gcm", "-decrypt", "-bytes", "16384", "-seconds", "3"],
+                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout.decode()
+            last = [l for l in text.splitlines() if l.lower().startswith("aes-256-gcm")]
+            limit = [float(last[-1].split()[-1].rstrip("k")) / 1000] if last else None
+        row(f"verify --read-data, {LARGE >> 20} MiB (MB/s)", "MB/s", verify, "openssl speed -decrypt" if limit else None, limit, "≥ 0.7 × openssl")
+        shutil.rmtree(state["dir"], ignore_errors=True)
+        os.remove(large)
+        for f in (os.path.join(work, "large.age"), os.path.join(work, "large.gpg"), dd_out):
+            if os.path.exists(f):
+                os.remove(f)
+
+        # Memory: peak RSS of ingest and cat of a large file.
+        huge = os.path.join(work, "huge.bin")
+        write_random(huge, HUGE)
+        env, case = new_vault(work, "mem")
+        def peak(command):
+            result = subprocess.run(["/usr/bin/time", "-f", "%M", CASEVAULT, *command], env=env, stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.PIPE, check=True)
+            return int(result.stderr.decode().strip().splitlines()[-1]) / 1024
+        row(f"peak RSS, ingest {HUGE >> 20} MiB (MiB)", "MiB", [peak(["ingest", "--case", case, huge])], target="≤ 64 MiB", higher_is_better=False)
+        doc = cv(env, "list", json_out=True)[0]["id"]
+        row(f"peak RSS, cat {HUGE >> 20} MiB (MiB)", "MiB", [peak(["cat", doc])], target="≤ 64 MiB", higher_is_better=False)
+        os.remove(huge)
+        shutil.rmtree(env["CASEVAULT_VAULT"], ignore_errors=True)
+
+        # Small files: one ingest of N files of 2-50 KB vs an fsync-each loop and age per file.
+        import random
+        rng = random.Random(7)
+        small = os.path.join(work, "small")
+        os.makedirs(small)
+        for i in range(SMALL_COUNT):
+            with open(os.path.join(small, f"f{i:05d}.txt"), "wb") as f:
+                f.write(os.urandom(rng.randint(2000, 50_000)))
+        env, case = new_vault(work, "small-vault")
+        wall, _ = timed([CASEVAULT, "ingest", "--case", case, small], env=env)
+        casevault_rate = [SMALL_COUNT / wall]
+        names = sorted(os.listdir(small))
+        copy_dir = os.path.join(work, "fsync-copy")
+        os.makedirs(copy_dir)
+        start = time.perf_counter()
+        for name in names:
+            with open(os.path.join(small, name), "rb") as src:
+                data = src.read()
+            fd = os.open(os.path.join(copy_dir, name), os.O_WRONLY | os.O_CREAT, 0o600)
+            os.write(fd, data)
+            os.fsync(fd)
+            os.close(fd)
+        fsync_rate = [SMALL_COUNT / (time.perf_counter() - start)]
+        row(f"small files, {SMALL_COUNT} × 2-50 KB (docs/s)", "docs/s", casevault_rate, "write+fsync each (python loop)", fsync_rate, "≥ 1 500 docs/s")
+        if have("age"):
+            sample = names[: min(len(names), 1000)]
+            start = time.perf_counter()
+            for name in sample:
+                subprocess.run(["age", "-e", "-r", recipient, "-o", os.path.join(copy_dir, name + ".age"), os.path.join(small, name)], check=True)
+            row(f"small files, {SMALL_COUNT} × 2-50 KB (docs/s)", "docs/s", casevault_rate, "age per file", [len(sample) / (time.perf_counter() - start)])
+
+        # Listing: process CPU time of `list --case C` (100 000 documents not seeded here; see BENCHMARKS.md).
+        listing = measure(lambda: None, lambda: timed([CASEVAULT, "list", "--case", case], env=env)[1] * 1000)
+        row(f"listing, {SMALL_COUNT} documents (ms process time)", "ms", listing, target="≤ 200 ms at 100 000", higher_is_better=False)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    for name in ("consent decision p50/p99, 100 authorities", "redaction MB/s vs Presidio", "bundle, 50 documents / 100 pages"):
+        not_built(name)
+
+    print(f"{'row':<52} {'median':>10} {'min':>10} {'max':>10} {'reference':>34} {'ref':>10} {'ratio':>7}  target")
+    for r in rows:
+        f = lambda v: "n/a" if v is None else (f"{v:.3f}" if abs(v) < 10 else f"{v:.1f}")
+        print(f"{r['name']:<52} {f(r['median']):>10} {f(r['min']):>10} {f(r['max']):>10} {str(r['reference'] or '-'):>34} "
+              f"{f(r['reference_median']):>10} {f(r['ratio']):>7}  {r['target'] or ''}")
+    os.makedirs(os.path.join(ROOT, "bench"), exist_ok=True)
+    with open(os.path.join(ROOT, "bench", "results.json"), "w") as f:
+        json.dump({"quick": args.quick, "rows": rows}, f, indent=2, sort_keys=True)
+    missing = [r["name"] for r in rows if r["median"] is None and r["target"] != "not built yet"]
+    if missing:
+        print("rows without a number: " + ", ".join(missing), file=sys.stderr)
+        sys.exit(1)
+    if args.quick:
+        print(f"bench --quick: {sum(1 for r in rows if r['median'] is not None)} rows measured, "
+              f"{sum(1 for r in rows if r['target'] == 'not built yet')} not built yet")
+
+
+if __name__ == "__main__":
+    main()
