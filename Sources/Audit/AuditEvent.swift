@@ -114,6 +114,6 @@ public struct AuditChain: @unchecked Sendable {
     /// A keyed HMAC for values that must be matchable but not readable (destinations, file names).
     public func pseudonym(_ value: String) throws -> String {
         let derived = try HKDF.expand(.sha256, pseudoRandomKey: key, info: Array("casevault/audit-pseudonym/v1".utf8), outputCount: 32)
-        return try HMACSHA256.authenticationCode(for: Array(value.utf8), key: derived).prefix(12).map { String(format: "%02x", $0) }.joined()
+        return try HMACSHA256.authenticationCode(for: Array(value.utf8), key: derived).prefix(12).hexString
     }
 }

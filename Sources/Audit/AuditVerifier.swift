@@ -35,7 +35,7 @@ public struct AuditCheckpoint: Codable, Sendable, Equatable {
     }
 }
 
-func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
+func hex(_ bytes: [UInt8]) -> String { bytes.hexString }
 
 func unhex(_ text: String) -> [UInt8]? {
     var bytes: [UInt8] = []

@@ -312,7 +312,7 @@ public struct UnlockedKeys: Sendable, CustomStringConvertible {
 
     static func formatFingerprint(_ bytes: [UInt8]) -> String {
         stride(from: 0, to: bytes.count, by: 2).map { i in
-            bytes[i..<min(i + 2, bytes.count)].map { String(format: "%02x", $0) }.joined()
+            bytes[i..<min(i + 2, bytes.count)].hexString
         }.joined(separator: ":")
     }
 

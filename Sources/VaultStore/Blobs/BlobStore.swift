@@ -88,23 +88,29 @@ struct EncryptedBody {
     var head: [UInt8] = []
 }
 
-enum BodyWriter {
+/// Streams files into blobs. One writer serves a whole ingest, so its 1 MiB buffers are allocated (and
+/// their pages faulted in) once, not once per file; what a file left in them is wiped after each file.
+final class BodyWriter {
     static let readSize = 1 << 20
     static let headSize = 64 << 10
+    private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: readSize, alignment: 16)
+    private var sink = BufferedSink(fd: -1)
+
+    deinit {
+        secureZero(buffer)
+        buffer.deallocate()
+    }
 
     /// Reads `input` to its end, encrypting to `output` in constant memory while hashing the ciphertext
     /// and MACing the plaintext. Returns what it measured; the caller fsyncs and commits.
-    static func encrypt(input: Int32, output: Int32, key: SecureBytes, context: [UInt8], macKey: SecureBytes) throws -> EncryptedBody {
+    func encrypt(input: Int32, output: Int32, key: SecureBytes, context: [UInt8], macKey: SecureBytes) throws -> EncryptedBody {
         let encryptor = try CobblestoneEncryptor(key: key, context: context)
         let mac = try HMACSHA256(key: macKey)
         let digest = try StreamingHash(.sha256)
-        var sink = BufferedSink(fd: output)
+        sink.reset(fd: output)
         var body = EncryptedBody()
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: readSize, alignment: 16)
-        defer {
-            secureZero(buffer)
-            buffer.deallocate()
-        }
+        var used = 0
+        defer { secureZero(UnsafeMutableRawBufferPointer(rebasing: buffer[0..<used])) }
         try encryptor.header.withUnsafeBytes { header in
             try digest.update(header)
             try sink.write(header)
@@ -113,8 +119,9 @@ enum BodyWriter {
         while true {
             let n = try source.read(into: buffer)
             if n == 0 { break }
+            used = max(used, n)
             let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<n])
-            if body.head.count < headSize { body.head += chunk.prefix(headSize - body.head.count) }
+            if body.head.count < Self.headSize { body.head += chunk.prefix(Self.headSize - body.head.count) }
             try mac.update(chunk)
             try encryptor.update(chunk) { sealed in
                 try digest.update(sealed)
@@ -134,15 +141,21 @@ enum BodyWriter {
     }
 }
 
-/// Gathers small writes into 1 MiB `write` calls.
+/// Gathers small writes into 1 MiB `write` calls. Holds only ciphertext.
 struct BufferedSink: ByteSink {
-    let fd: Int32
+    private(set) var fd: Int32
     private var buffer: [UInt8] = []
     private(set) var written: Int64 = 0
 
     init(fd: Int32) {
         self.fd = fd
         buffer.reserveCapacity(1 << 20)
+    }
+
+    mutating func reset(fd: Int32) {
+        self.fd = fd
+        buffer.removeAll(keepingCapacity: true)
+        written = 0
     }
 
     mutating func write(_ bytes: UnsafeRawBufferPointer) throws {

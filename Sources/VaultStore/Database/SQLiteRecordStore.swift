@@ -113,9 +113,14 @@ struct GRDBTransaction: VaultRecordWriting {
         if let caseID { request = request.filter(Column("case_id") == caseID) }
         return try request.fetchAll(db)
     }
-    func document(caseID: String, contentMAC: Data) throws -> DocumentRecord? {
-        try DocumentRecord.filter(Column("case_id") == caseID && Column("content_mac") == contentMAC).fetchOne(db)
+    func contentMACs(caseID: String) throws -> [Data: String] {
+        var found: [Data: String] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT content_mac, id FROM documents WHERE case_id = ?", arguments: [caseID]) {
+            if let mac = Data.fromDatabaseValue(row[0] as DatabaseValue), let id = String.fromDatabaseValue(row[1] as DatabaseValue) { found[mac] = id }
+        }
+        return found
     }
+
     func documentCount(caseID: String?) throws -> Int {
         if let caseID { return try DocumentRecord.filter(Column("case_id") == caseID).fetchCount(db) }
         return try DocumentRecord.fetchCount(db)

@@ -21,7 +21,8 @@ public protocol VaultRecordReading {
     func wrappers(scope: String, version: Int) throws -> [KeyWrapperRecord]
     func document(_ id: String) throws -> DocumentRecord?
     func documents(caseID: String?) throws -> [DocumentRecord]
-    func document(caseID: String, contentMAC: Data) throws -> DocumentRecord?
+    /// Every content MAC in a case with its document id, for duplicate detection in one query.
+    func contentMACs(caseID: String) throws -> [Data: String]
     func documentCount(caseID: String?) throws -> Int
     func tombstone(_ caseID: String) throws -> TombstoneRecord?
     func lastAuditEntry() throws -> ChainedEvent?

@@ -133,7 +133,7 @@ public enum PrivateFiles {
             throw FileError.system(operation: "read", path: "/dev/urandom", errno: errno)
         }
         close(fd)
-        return bytes.map { String(format: "%02x", $0) }.joined()
+        return bytes.hexString
     }
 }
 

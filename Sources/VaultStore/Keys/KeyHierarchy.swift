@@ -116,7 +116,7 @@ extension DocumentRecord {
     /// dates, who ingested it or the ciphertext hash makes the name fail to open, so `verify` reports it.
     var clearFieldsBinding: [UInt8] {
         KeyHierarchy.join(caseID, kind, mediaType, String(size), documentDate ?? "-", documentDateSource, ingestedAt, ingestedBy ?? "-",
-                          String(ciphertextSize), ciphertextSHA256.map { String(format: "%02x", $0) }.joined(), contentMAC.base64EncodedString())
+                          String(ciphertextSize), ciphertextSHA256.hexString, contentMAC.base64EncodedString())
     }
 }
 

@@ -58,18 +58,21 @@ extension Vault {
     public func ingest(caseID: String, files: [IngestFile], options: IngestOptions,
                        progress: (Int, Int64) -> Void = { _, _ in }) throws -> [IngestResult] {
         if let date = options.date { _ = try Validation.date(date, field: "--date") }
-        let (caseKey, caseKeyVersion, macKey) = try store.read { tx -> (SecureBytes, Int, SecureBytes) in
+        let (caseKey, caseKeyVersion, macKey, storedMACs) = try store.read { tx -> (SecureBytes, Int, SecureBytes, [Data: String]) in
             guard let record = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
             guard record.status == "open" else { throw VaultError.caseNotOpen(id: caseID, status: record.status) }
             let (key, version) = try currentCaseKey(caseID, in: tx)
             let metadataKey = try dataKey(scope: KeyHierarchy.vaultScope, version: 1, in: tx)
-            return (key, version, try KeyHierarchy.contentMACKey(metadataKey: metadataKey, caseID: caseID))
+            return (key, version, try KeyHierarchy.contentMACKey(metadataKey: metadataKey, caseID: caseID), try tx.contentMACs(caseID: caseID))
         }
         let fieldKey = try KeyHierarchy.fieldKey(caseKey)
+        let writer = BodyWriter()
         var results: [IngestResult] = []
         var pending: [(index: Int, record: DocumentRecord)] = []
         var pendingEvents: [AuditEvent] = []
-        var pendingMACs: [Data: String] = [:]
+        // Known content, loaded once: one query instead of one per file. (Another process ingesting the same
+        // content at the same moment can still store it twice; duplicates are reported, never harmful.)
+        var knownMACs = storedMACs
         var bytesDone: Int64 = 0
 
         func flush() throws {
@@ -78,7 +81,6 @@ extension Vault {
             let events = pendingEvents
             pending = []
             pendingEvents = []
-            pendingMACs = [:]
             do {
                 // Rows and their audit events commit together, or neither does.
                 try store.write { tx in
@@ -98,15 +100,13 @@ extension Vault {
         for file in files {
             let outcome: IngestOutcome
             do {
-                let (record, body) = try encryptOne(file, caseID: caseID, caseKey: caseKey, caseKeyVersion: caseKeyVersion,
+                let (record, body) = try encryptOne(file, writer: writer, caseID: caseID, caseKey: caseKey, caseKeyVersion: caseKeyVersion,
                                                     fieldKey: fieldKey, macKey: macKey, options: options) { mac in
-                    if options.allowDuplicate { return nil }
-                    if let earlier = pendingMACs[mac] { return earlier }
-                    return try store.read { try $0.document(caseID: caseID, contentMAC: mac)?.id }
+                    options.allowDuplicate ? nil : knownMACs[mac]
                 }
                 if let record {
                     pending.append((results.count, record))
-                    pendingMACs[record.contentMAC] = record.id
+                    knownMACs[record.contentMAC] = record.id
                     outcome = .stored(documentID: record.id, size: record.size)
                 } else {
                     outcome = .duplicate(of: body)
@@ -139,7 +139,7 @@ extension Vault {
 
     /// Encrypts one file to a durable blob and returns its row (not yet committed), or nil and the id of
     /// the document it duplicates.
-    private func encryptOne(_ file: IngestFile, caseID: String, caseKey: SecureBytes, caseKeyVersion: Int, fieldKey: SecureBytes,
+    private func encryptOne(_ file: IngestFile, writer: BodyWriter, caseID: String, caseKey: SecureBytes, caseKeyVersion: Int, fieldKey: SecureBytes,
                             macKey: SecureBytes, options: IngestOptions,
                             duplicateOf: (Data) throws -> String?) throws -> (DocumentRecord?, String) {
         let input = (file.pathBytes + [0]).withUnsafeBufferPointer { bytes in
@@ -161,7 +161,7 @@ extension Vault {
         let body: EncryptedBody
         do {
             defer { close(output) }
-            body = try BodyWriter.encrypt(input: input, output: output, key: documentKey,
+            body = try writer.encrypt(input: input, output: output, key: documentKey,
                                           context: hierarchy.documentContext(documentID: documentID), macKey: macKey)
             var after = stat()
             guard fstat(input, &after) == 0 else { throw FileError.system(operation: "stat", path: file.path, errno: errno) }
@@ -179,10 +179,10 @@ extension Vault {
         let mediaType = DocumentClassifier.mediaType(fileName: name, head: body.head)
         var date = options.date.map { ($0, "given at ingest (--date)") } ?? DocumentClassifier.documentDate(mediaType: mediaType, head: body.head)
         if date == nil {
-            let modified = Date(timeIntervalSince1970: TimeInterval(before.st_mtim.tv_sec))
-            let formatter = ISO8601DateFormatter()
-            formatter.formatOptions = [.withFullDate]
-            date = (formatter.string(from: modified), "file modified time")
+            var time = before.st_mtim.tv_sec
+            var parts = tm()
+            gmtime_r(&time, &parts)
+            date = (String(format: "%04d-%02d-%02d", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday)), "file modified time")
         }
         var record = DocumentRecord(
             id: documentID, caseID: caseID, kind: (options.kind ?? DocumentClassifier.kind(fileName: name, mediaType: mediaType)).rawValue,

@@ -106,7 +106,7 @@ extension Vault {
             }
             rmdir(paths.root)
         }
-        let staging = paths.root + ".restoring-" + (try SystemRandom.bytes(count: 4)).map { String(format: "%02x", $0) }.joined()
+        let staging = paths.root + ".restoring-" + (try SystemRandom.bytes(count: 4)).hexString
         try PrivateFiles.createPrivateDirectory(staging)
         var count = 0
         do {

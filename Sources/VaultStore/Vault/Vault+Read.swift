@@ -41,7 +41,7 @@ extension Vault {
                             mediaType: record.mediaType, size: record.size, documentDate: record.documentDate,
                             documentDateSource: record.documentDateSource, ingestedAt: record.ingestedAt, ingestedBy: record.ingestedBy,
                             caseKeyVersion: record.caseKeyVersion,
-                            ciphertextSHA256: record.ciphertextSHA256.map { String(format: "%02x", $0) }.joined())
+                            ciphertextSHA256: record.ciphertextSHA256.hexString)
     }
 
     public func documents(caseID: String?) throws -> [DocumentView] {

@@ -89,7 +89,7 @@ public final class Vault {
     }
 
     static func newID(_ prefix: String) throws -> String {
-        prefix + "-" + (try SystemRandom.bytes(count: 8)).map { String(format: "%02x", $0) }.joined()
+        prefix + "-" + (try SystemRandom.bytes(count: 8)).hexString
     }
 
     // MARK: - Keys below the master key
