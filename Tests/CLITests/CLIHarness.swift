@@ -21,6 +21,11 @@ func casevaultBinary() throws -> URL {
     return candidate
 }
 
+/// Holds what a background reader collected; written once before the semaphore is signalled.
+final class DataBox: @unchecked Sendable {
+    var data = Data()
+}
+
 final class Sandbox {
     let directory: URL
     var environment: [String: String]
@@ -49,8 +54,17 @@ final class Sandbox {
         try process.run()
         if let stdin { input.fileHandleForWriting.write(stdin) }
         try input.fileHandleForWriting.close()
+        // Drain stderr on another thread: reading one pipe to its end while the child fills the other would
+        // deadlock once a pipe buffer (64 KiB) is full.
+        let stderrBox = DataBox()
+        let drained = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            stderrBox.data = err.fileHandleForReading.readDataToEndOfFile()
+            drained.signal()
+        }
         let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
-        let stderrData = err.fileHandleForReading.readDataToEndOfFile()
+        drained.wait()
+        let stderrData = stderrBox.data
         process.waitUntilExit()
         return CLIResult(exitCode: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
                          stderr: String(decoding: stderrData, as: UTF8.self))

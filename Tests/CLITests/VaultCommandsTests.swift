@@ -215,6 +215,27 @@ final class VaultCommandsTests: XCTestCase {
         XCTAssertEqual(try sandbox.json(try sandbox.run(["case", "show", caseID, "--json"]))["status"] as? String, "erased")
     }
 
+    func testSymlinkLoopsAndTraversalNamesAreHarmless() throws {
+        let sandbox = try Sandbox()
+        let caseID = try prepare(sandbox)
+        _ = try write(sandbox, "in/sub/real.txt", "real")
+        try FileManager.default.createSymbolicLink(atPath: sandbox.path("in/sub/loop"), withDestinationPath: ".")
+        try FileManager.default.createSymbolicLink(atPath: sandbox.path("in/escape"), withDestinationPath: "/etc")
+        _ = try write(sandbox, "in/evil\\..\\..\\windows.txt", "a name that looks like a path")
+        let skipped = try sandbox.run(["ingest", "--case", caseID, "in", "--json"])
+        XCTAssertEqual(skipped.exitCode, 0, skipped.stderr)
+        XCTAssertTrue(skipped.stderr.contains("symbolic link (use --follow-symlinks)"), skipped.stderr)
+        XCTAssertEqual(try ingestedIDs(skipped).count, 2)
+        let followed = try sandbox.run(["ingest", "--case", caseID, "--follow-symlinks", "in/sub", "--json"])
+        XCTAssertEqual(followed.exitCode, 0, followed.stderr)
+        XCTAssertTrue(followed.stderr.contains("symbolic link loop"), followed.stderr)
+        // Names are only ever stored (sealed) and shown, never used as paths inside the vault.
+        let listed = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try sandbox.run(["list", "--json"]).stdout.utf8)) as? [[String: Any]])
+        XCTAssertTrue(listed.contains { $0["name"] as? String == "evil\\..\\..\\windows.txt" }, "\(listed.map { $0["name"] ?? "" })")
+        let objects = try FileManager.default.subpathsOfDirectory(atPath: sandbox.path("vault/objects"))
+        XCTAssertTrue(objects.allSatisfy { $0.split(separator: "/").last.map { $0.hasPrefix("doc-") || $0.count == 2 } ?? false }, "\(objects)")
+    }
+
     func testUnknownIdsAndBadValuesGetClearErrors() throws {
         let sandbox = try Sandbox()
         _ = try prepare(sandbox)
