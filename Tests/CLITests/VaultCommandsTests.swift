@@ -220,6 +220,8 @@ final class VaultCommandsTests: XCTestCase {
         let caseID = try prepare(sandbox)
         _ = try write(sandbox, "in/sub/real.txt", "real")
         try FileManager.default.createSymbolicLink(atPath: sandbox.path("in/sub/loop"), withDestinationPath: ".")
+        _ = try write(sandbox, "elsewhere/target.txt", "reached through a link")
+        try FileManager.default.createSymbolicLink(atPath: sandbox.path("in/sub/link.txt"), withDestinationPath: sandbox.path("elsewhere/target.txt"))
         try FileManager.default.createSymbolicLink(atPath: sandbox.path("in/escape"), withDestinationPath: "/etc")
         _ = try write(sandbox, "in/evil\\..\\..\\windows.txt", "a name that looks like a path")
         let skipped = try sandbox.run(["ingest", "--case", caseID, "in", "--json"])
@@ -229,6 +231,9 @@ final class VaultCommandsTests: XCTestCase {
         let followed = try sandbox.run(["ingest", "--case", caseID, "--follow-symlinks", "in/sub", "--json"])
         XCTAssertEqual(followed.exitCode, 0, followed.stderr)
         XCTAssertTrue(followed.stderr.contains("symbolic link loop"), followed.stderr)
+        let linked = try XCTUnwrap(try ingestedIDs(followed).first { $0.key.hasSuffix("target.txt") }?.value, followed.stdout)
+        XCTAssertEqual(try sandbox.run(["cat", linked]).stdout, "reached through a link")
+        XCTAssertEqual(try sandbox.json(try sandbox.run(["show", linked, "--json"]))["name"] as? String, "link.txt")
         // Names are only ever stored (sealed) and shown, never used as paths inside the vault.
         let listed = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try sandbox.run(["list", "--json"]).stdout.utf8)) as? [[String: Any]])
         XCTAssertTrue(listed.contains { $0["name"] as? String == "evil\\..\\..\\windows.txt" }, "\(listed.map { $0["name"] ?? "" })")

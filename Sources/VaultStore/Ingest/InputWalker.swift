@@ -77,6 +77,7 @@ public struct InputWalker {
             skipped.append(Skipped(path: display, reason: "hidden (use --include-hidden)"))
             return
         }
+        var resolved = path
         if info.st_mode & S_IFMT == S_IFLNK {
             guard followSymlinks else {
                 skipped.append(Skipped(path: display, reason: "symbolic link (use --follow-symlinks)"))
@@ -87,10 +88,16 @@ public struct InputWalker {
                 skipped.append(Skipped(path: display, reason: "broken symbolic link"))
                 return
             }
+            // Ingest opens with O_NOFOLLOW, so hand it the link's real target (the name stays the link's).
+            if info.st_mode & S_IFMT == S_IFREG,
+               let real = cPath.withUnsafeBufferPointer({ $0.withMemoryRebound(to: CChar.self) { realpath($0.baseAddress!, nil) } }) {
+                resolved = Array(UnsafeBufferPointer(start: UnsafeRawPointer(real).assumingMemoryBound(to: UInt8.self), count: strlen(real)))
+                free(real)
+            }
         }
         switch info.st_mode & S_IFMT {
         case S_IFREG:
-            files.append(Vault.IngestFile(pathBytes: path, originalName: name))
+            files.append(Vault.IngestFile(pathBytes: resolved, originalName: name))
         case S_IFDIR:
             let identity = "\(info.st_dev):\(info.st_ino)"
             guard !visited.contains(identity) else {
