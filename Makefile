@@ -31,10 +31,10 @@ bench: deps
 	$(SWIFT) build -c release
 	python3 scripts/bench.py --bin .build/release
 
-# The long reliability run: 10 000 tamper flips and 500 crash kills (make test runs 300 and 50).
+# The long reliability run: 10 000 tamper flips, 500 crash kills and a 5 GiB sparse file (make test: 300, 50, 1 GiB).
 soak: build
 	$(SWIFT) build --build-tests
-	CASEVAULT_TAMPER_FLIPS=10000 CASEVAULT_CRASH_KILLS=500 $(SWIFT) test --disable-swift-testing --filter 'TamperSweepTests|CrashSweepTests'
+	CASEVAULT_TAMPER_FLIPS=10000 CASEVAULT_CRASH_KILLS=500 CASEVAULT_SPARSE_GIB=5 $(SWIFT) test --disable-swift-testing --filter 'TamperSweepTests|CrashSweepTests|testLargeSparseFile'
 
 # libFuzzer on the Cobblestone decryptor and the key-file parser (FUZZ_SECONDS each, default 60).
 fuzz: deps

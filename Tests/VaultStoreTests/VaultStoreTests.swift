@@ -278,6 +278,34 @@ final class VaultStoreTests: XCTestCase {
         XCTAssertEqual(DocumentClassifier.mediaType(fileName: "scan", head: Array("%PDF-1.7".utf8)), "application/pdf")
     }
 
+    /// A large sparse file streams through in constant memory (CASEVAULT_SPARSE_GIB: 1 in CI, 5 in soak).
+    func testLargeSparseFileRoundTripsInConstantMemory() throws {
+        let gib = Int(ProcessInfo.processInfo.environment["CASEVAULT_SPARSE_GIB"] ?? "") ?? 1
+        let t = try TemporaryVault()
+        let caseID = try t.openCase()
+        let path = try t.file("sparse.bin", [])
+        let handle = try XCTUnwrap(FileHandle(forWritingAtPath: path))
+        try handle.truncate(atOffset: UInt64(gib) << 30)
+        try handle.seek(toOffset: (UInt64(gib) << 30) - 5)
+        handle.write(Data("tail!".utf8))
+        try handle.close()
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let peakBefore = usage.ru_maxrss
+        let id = t.storedID(try t.vault.ingest(caseID: caseID, files: [Vault.IngestFile(path: path)], options: .init())[0])
+        var sink = CountingSink()
+        try t.vault.decrypt(documentID: id, to: &sink)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        XCTAssertEqual(sink.count, Int64(gib) << 30)
+        XCTAssertLessThan(usage.ru_maxrss - peakBefore, 64 * 1024, "peak RSS grew by \(usage.ru_maxrss - peakBefore) KiB")
+        let reader = try CobblestoneReader(source: try FileDescriptorRandomAccess(fd: open(t.vault.blobs.path(for: id), O_RDONLY)),
+                                           key: try t.vault.store.read { tx in
+                                               try t.vault.hierarchy.unwrapDocumentKey(try XCTUnwrap(try tx.document(id)),
+                                                   caseKey: try t.vault.dataKey(scope: KeyHierarchy.caseScope(caseID), version: 1, in: tx)) },
+                                           context: t.vault.hierarchy.documentContext(documentID: id))
+        XCTAssertEqual(try reader.read(offset: (UInt64(gib) << 30) - 5, count: 10), Array("tail!".utf8))
+    }
+
     func testAFileThatChangesWhileReadIsRefused() throws {
         let t = try TemporaryVault()
         let caseID = try t.openCase()
