@@ -18,6 +18,7 @@ RUNS = 1 if args.quick else args.runs
 LARGE = (8 << 20) if args.quick else (1 << 30)
 HUGE = (16 << 20) if args.quick else (2 << 30)
 SMALL_COUNT = 50 if args.quick else 10_000
+LISTING_COUNT = 50 if args.quick else 100_000
 CASEVAULT = os.path.join(args.bin, "casevault")
 rows = []
 
@@ -208,9 +209,18 @@ def main():
                 subprocess.run(["age", "-e", "-r", recipient, "-o", os.path.join(copy_dir, name + ".age"), os.path.join(small, name)], check=True)
             row(f"small files, {SMALL_COUNT} × 2-50 KB (docs/s)", "docs/s", casevault_rate, "age per file", [len(sample) / (time.perf_counter() - start)])
 
-        # Listing: process CPU time of `list --case C` (100 000 documents not seeded here; see BENCHMARKS.md).
+        # Listing: process CPU time of `list --case C` over a case of LISTING_COUNT tiny documents.
+        shutil.rmtree(small, ignore_errors=True)
+        shutil.rmtree(copy_dir, ignore_errors=True)
+        tiny = os.path.join(work, "tiny")
+        os.makedirs(tiny)
+        for i in range(LISTING_COUNT):
+            with open(os.path.join(tiny, f"t{i:06d}.txt"), "w") as f:
+                f.write(f"document {i}\n")
+        env, case = new_vault(work, "listing-vault")
+        subprocess.run([CASEVAULT, "ingest", "--case", case, tiny], env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         listing = measure(lambda: None, lambda: timed([CASEVAULT, "list", "--case", case], env=env)[1] * 1000)
-        row(f"listing, {SMALL_COUNT} documents (ms process time)", "ms", listing, target="≤ 200 ms at 100 000", higher_is_better=False)
+        row(f"listing, {LISTING_COUNT} documents (ms process time)", "ms", listing, target="≤ 200 ms", higher_is_better=False)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

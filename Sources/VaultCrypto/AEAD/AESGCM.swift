@@ -85,3 +85,31 @@ public enum AESGCM {
         }
     }
 }
+
+extension AESGCM {
+    /// Opens many boxes under one key with one cipher context (no key setup per box): for listings that
+    /// decrypt a field of every row.
+    public final class Opener {
+        private let cipher: GCMCipher
+
+        public init(key: SecureBytes) throws {
+            cipher = try GCMCipher(key: key, encrypting: false)
+        }
+
+        public func open(_ box: SealedBox, authenticating aad: [UInt8] = []) throws -> [UInt8] {
+            guard box.nonce.count == AESGCM.nonceSize else { throw VaultCryptoError.incorrectNonceSize(expected: AESGCM.nonceSize, got: box.nonce.count) }
+            guard box.tag.count == AESGCM.tagSize else { throw VaultCryptoError.incorrectTagSize(expected: AESGCM.tagSize, got: box.tag.count) }
+            var plaintext = [UInt8](repeating: 0, count: box.ciphertext.count)
+            try plaintext.withUnsafeMutableBytes { out in
+                try box.nonce.withUnsafeBytes { n in
+                    try aad.withUnsafeBytes { a in
+                        try box.ciphertext.withUnsafeBytes { c in
+                            try box.tag.withUnsafeBytes { t in try cipher.open(nonce: n, aad: a, input: c, tag: t, output: out) }
+                        }
+                    }
+                }
+            }
+            return plaintext
+        }
+    }
+}

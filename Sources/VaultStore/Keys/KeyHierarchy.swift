@@ -90,6 +90,16 @@ public struct KeyHierarchy: Sendable {
         Data(try AESGCM.seal(value, key: fieldKey, authenticating: fieldAAD(table: table, column: column, rowID: rowID, binding: binding)).combined)
     }
 
+    /// Opens with a cipher context already keyed for this field key (listings open one field per row).
+    static func open(_ sealed: Data, opener: AESGCM.Opener, table: String, column: String, rowID: String, binding: [UInt8] = []) throws -> [UInt8] {
+        do {
+            return try opener.open(try AESGCM.SealedBox(combined: Array(sealed)),
+                                   authenticating: fieldAAD(table: table, column: column, rowID: rowID, binding: binding))
+        } catch {
+            throw VaultError.damagedField(table: table, column: column, rowID: rowID)
+        }
+    }
+
     static func open(_ sealed: Data, fieldKey: SecureBytes, table: String, column: String, rowID: String, binding: [UInt8] = []) throws -> [UInt8] {
         do {
             return try AESGCM.open(try AESGCM.SealedBox(combined: Array(sealed)), key: fieldKey,

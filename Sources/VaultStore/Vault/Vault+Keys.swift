@@ -72,7 +72,7 @@ extension Vault {
             try audit(event("case.rekey", caseID: caseID, details: ["case_key_version": String(newVersion)]), in: tx)
             return newVersion
         }
-        dataKeys = dataKeys.filter { !$0.key.hasPrefix(KeyHierarchy.caseScope(caseID) + "#") }
+        forgetCaseKeys(caseID)
         return version
     }
 

@@ -45,7 +45,7 @@ extension Vault {
             try audit(event("case.erase", caseID: caseID, details: ["documents": String(documents.count)]), in: tx)
             return documents
         }
-        dataKeys = dataKeys.filter { !$0.key.hasPrefix(KeyHierarchy.caseScope(caseID) + "#") }
+        forgetCaseKeys(caseID)
         // After the commit: without the case key these blobs are noise; a crash here leaves orphans that
         // `verify` reports and `verify --repair` quarantines.
         for id in documentIDs { blobs.remove(documentID: id) }

@@ -34,8 +34,8 @@ extension Vault {
     }
 
     func view(_ record: DocumentRecord, tx: any VaultRecordReading) throws -> DocumentView {
-        let caseKey = try dataKey(scope: KeyHierarchy.caseScope(record.caseID), version: record.caseKeyVersion, in: tx)
-        let name = try KeyHierarchy.open(record.originalNameSealed, fieldKey: try KeyHierarchy.fieldKey(caseKey), table: "documents",
+        let opener = try fieldOpener(scope: KeyHierarchy.caseScope(record.caseID), version: record.caseKeyVersion, in: tx)
+        let name = try KeyHierarchy.open(record.originalNameSealed, opener: opener, table: "documents",
                                          column: "original_name", rowID: record.id, binding: record.clearFieldsBinding)
         return DocumentView(id: record.id, caseID: record.caseID, kind: record.kind, name: String(decoding: name, as: UTF8.self),
                             mediaType: record.mediaType, size: record.size, documentDate: record.documentDate,

@@ -21,6 +21,8 @@ public final class Vault {
     /// Events this process wrote; a command that wrote any ends with a signed checkpoint.
     public internal(set) var eventsWritten = 0
     var dataKeys: [String: SecureBytes] = [:]
+    /// Field openers per data key (scope#version): HKDF and AES key setup once, not once per row.
+    var fieldOpeners: [String: AESGCM.Opener] = [:]
     /// Built once: a formatter per call costs more than encrypting a small letter.
     private let timestampFormatter: ISO8601DateFormatter = {
         let formatter = ISO8601DateFormatter()
@@ -102,6 +104,21 @@ public final class Vault {
         let key = try hierarchy.unwrap(wrappers)
         dataKeys[cacheKey] = key
         return key
+    }
+
+    func fieldOpener(scope: String, version: Int, in tx: any VaultRecordReading) throws -> AESGCM.Opener {
+        let cacheKey = "\(scope)#\(version)"
+        if let cached = fieldOpeners[cacheKey] { return cached }
+        let opener = try AESGCM.Opener(key: try KeyHierarchy.fieldKey(try dataKey(scope: scope, version: version, in: tx)))
+        fieldOpeners[cacheKey] = opener
+        return opener
+    }
+
+    /// Drops cached keys of a case whose key versions were destroyed (rekey, erase).
+    func forgetCaseKeys(_ caseID: String) {
+        let prefix = KeyHierarchy.caseScope(caseID) + "#"
+        dataKeys = dataKeys.filter { !$0.key.hasPrefix(prefix) }
+        fieldOpeners = fieldOpeners.filter { !$0.key.hasPrefix(prefix) }
     }
 
     func metadataFieldKey(_ tx: any VaultRecordReading) throws -> SecureBytes {
