@@ -51,7 +51,7 @@ struct Case: ParsableCommand {
                                               ("NHS body", detail.nhsBody), ("incident", detail.incidentDate), ("aware", detail.awareDate),
                                               ("complaint", detail.complaintDate), ("opened", detail.openedAt), ("closed", detail.closedAt),
                                               ("documents", String(detail.documents)), ("case key", detail.caseKeyVersion.map { "version \($0)" })]
-            for (label, value) in lines { if let value { Terminal.printOut(label.padding(toLength: 14, withPad: " ", startingAt: 0) + value) } }
+            Terminal.printFields(lines)
         }
     }
 

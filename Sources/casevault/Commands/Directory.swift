@@ -99,10 +99,8 @@ struct Person: ParsableCommand {
         func run() throws {
             let person = try global.withVault { try $0.person(id) }
             if global.json { try global.emitJSON(person); return }
-            for (label, value) in [("id", person.id), ("name", person.name), ("date of birth", person.dob), ("NHS number", person.nhsNumber),
-                                   ("address", person.address), ("phone", person.phone), ("email", person.email), ("added", person.createdAt)] {
-                if let value { Terminal.printOut(label.padding(toLength: 15, withPad: " ", startingAt: 0) + value) }
-            }
+            Terminal.printFields([("id", person.id), ("name", person.name), ("date of birth", person.dob), ("NHS number", person.nhsNumber),
+                                  ("address", person.address), ("phone", person.phone), ("email", person.email), ("added", person.createdAt)])
         }
     }
 

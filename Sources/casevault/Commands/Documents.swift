@@ -126,7 +126,7 @@ struct ShowDocument: ParsableCommand {
             ("ingested", document.ingestedAt + (document.ingestedBy.map { " by \($0)" } ?? "")),
             ("case key", "version \(document.caseKeyVersion)"), ("ciphertext", "SHA-256 \(document.ciphertextSHA256)"),
         ]
-        for (label, value) in lines { if let value { Terminal.printOut(label.padding(toLength: 15, withPad: " ", startingAt: 0) + value) } }
+        Terminal.printFields(lines)
     }
 }
 

@@ -17,6 +17,16 @@ enum Table {
     }
 }
 
+extension Terminal {
+    /// `label   value` lines for a `show` command; absent values are left out.
+    static func printFields(_ fields: [(String, String?)]) {
+        let width = (fields.map(\.0.count).max() ?? 0) + 2
+        for (label, value) in fields {
+            if let value { printOut(label.padding(toLength: width, withPad: " ", startingAt: 0) + value) }
+        }
+    }
+}
+
 struct CreatedID: Encodable {
     let id: String
 }
