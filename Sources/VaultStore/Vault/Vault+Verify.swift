@@ -116,39 +116,57 @@ extension Vault {
         return report
     }
 
-    /// Checks one document end to end; returns the bytes decrypted.
+    /// Checks one document end to end; returns the bytes decrypted. With `readData` the ciphertext is read
+    /// once: hashed as it streams into the decryptor.
     private func verifyDocument(_ document: DocumentRecord, readData: Bool) throws -> Int64 {
         _ = try store.read { tx in try view(document, tx: tx) }  // the sealed name opens
         let (_, key, fd) = try prepareRead(document.id)
         defer { close(fd) }
-        let digest = try StreamingHash(.sha256)
-        var source = FileDescriptorSource(fd: fd)
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
-        defer { buffer.deallocate() }
-        while true {
-            let n = try source.read(into: buffer)
-            if n == 0 { break }
-            try digest.update(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
-        }
-        guard constantTimeEquals(try digest.finalize(), Array(document.ciphertextSHA256)) else {
-            throw VaultError.blobDamaged(documentID: document.id, reason: "its SHA-256 differs from the recorded one")
-        }
         let context = hierarchy.documentContext(documentID: document.id)
+        var source = HashingSource(FileDescriptorSource(fd: fd), digest: try StreamingHash(.sha256))
+        var counter = CountingSink()
         do {
             // Opening checks the commitment and authenticates the final chunk (the length).
             _ = try CobblestoneReader(source: try FileDescriptorRandomAccess(fd: fd), key: key, context: context)
-            guard readData else { return 0 }
-            var counter = CountingSink()
-            lseek(fd, 0, SEEK_SET)
-            var again = FileDescriptorSource(fd: fd)
-            try Cobblestone256.decrypt(from: &again, to: &counter, key: key, context: context)
-            guard counter.count == document.size else {
-                throw VaultError.blobDamaged(documentID: document.id, reason: "it decrypts to \(counter.count) bytes, expected \(document.size)")
+            if readData {
+                try Cobblestone256.decrypt(from: &source, to: &counter, key: key, context: context)
+            } else {
+                try source.drain()
             }
-            return counter.count
         } catch let error as VaultCryptoError {
             throw VaultError.blobDamaged(documentID: document.id, reason: error.description)
         }
+        guard constantTimeEquals(try source.digest.finalize(), Array(document.ciphertextSHA256)) else {
+            throw VaultError.blobDamaged(documentID: document.id, reason: "its SHA-256 differs from the recorded one")
+        }
+        guard !readData || counter.count == document.size else {
+            throw VaultError.blobDamaged(documentID: document.id, reason: "it decrypts to \(counter.count) bytes, expected \(document.size)")
+        }
+        return counter.count
+    }
+}
+
+/// Hashes everything read through it.
+struct HashingSource<Base: ByteSource>: ByteSource {
+    var base: Base
+    let digest: StreamingHash
+
+    init(_ base: Base, digest: StreamingHash) {
+        self.base = base
+        self.digest = digest
+    }
+
+    mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        let n = try base.read(into: buffer)
+        try digest.update(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+        return n
+    }
+
+    /// Reads (and hashes) to the end.
+    mutating func drain() throws {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { buffer.deallocate() }
+        while try read(into: buffer) > 0 {}
     }
 }
 
