@@ -71,18 +71,7 @@ public enum AESGCM {
     }
 
     private static func open(_ box: SealedBox, key: SecureBytes, aad: [UInt8], into output: UnsafeMutableRawBufferPointer) throws {
-        guard box.nonce.count == nonceSize else { throw VaultCryptoError.incorrectNonceSize(expected: nonceSize, got: box.nonce.count) }
-        guard box.tag.count == tagSize else { throw VaultCryptoError.incorrectTagSize(expected: tagSize, got: box.tag.count) }
-        let cipher = try GCMCipher(key: key, encrypting: false)
-        try box.nonce.withUnsafeBytes { n in
-            try aad.withUnsafeBytes { a in
-                try box.ciphertext.withUnsafeBytes { c in
-                    try box.tag.withUnsafeBytes { t in
-                        try cipher.open(nonce: n, aad: a, input: c, tag: t, output: output)
-                    }
-                }
-            }
-        }
+        try Opener(key: key).open(box, authenticating: aad, into: output)
     }
 }
 
@@ -97,19 +86,21 @@ extension AESGCM {
         }
 
         public func open(_ box: SealedBox, authenticating aad: [UInt8] = []) throws -> [UInt8] {
+            var plaintext = [UInt8](repeating: 0, count: box.ciphertext.count)
+            try plaintext.withUnsafeMutableBytes { try open(box, authenticating: aad, into: $0) }
+            return plaintext
+        }
+
+        func open(_ box: SealedBox, authenticating aad: [UInt8], into output: UnsafeMutableRawBufferPointer) throws {
             guard box.nonce.count == AESGCM.nonceSize else { throw VaultCryptoError.incorrectNonceSize(expected: AESGCM.nonceSize, got: box.nonce.count) }
             guard box.tag.count == AESGCM.tagSize else { throw VaultCryptoError.incorrectTagSize(expected: AESGCM.tagSize, got: box.tag.count) }
-            var plaintext = [UInt8](repeating: 0, count: box.ciphertext.count)
-            try plaintext.withUnsafeMutableBytes { out in
-                try box.nonce.withUnsafeBytes { n in
-                    try aad.withUnsafeBytes { a in
-                        try box.ciphertext.withUnsafeBytes { c in
-                            try box.tag.withUnsafeBytes { t in try cipher.open(nonce: n, aad: a, input: c, tag: t, output: out) }
-                        }
+            try box.nonce.withUnsafeBytes { n in
+                try aad.withUnsafeBytes { a in
+                    try box.ciphertext.withUnsafeBytes { c in
+                        try box.tag.withUnsafeBytes { t in try cipher.open(nonce: n, aad: a, input: c, tag: t, output: output) }
                     }
                 }
             }
-            return plaintext
         }
     }
 }

@@ -49,7 +49,20 @@ public final class Vault {
             if status.mode & 0o077 != 0 { throw FileError.insecurePermissions(subject: .vaultFile, path: databasePath, mode: status.mode) }
         }
         store = try SQLiteRecordStore(path: databasePath)
+        try prepareDatabase()
+    }
+
+    /// Binds a new database to this vault (id, metadata key, the init event). Checked with a read first, so
+    /// opening an existing vault for a listing takes no write lock.
+    private func prepareDatabase() throws {
         let vaultID = info.vaultID
+        let prepared = try store.read { tx -> Bool in
+            if let stored = try tx.meta("vault_id"), stored != vaultID {
+                throw VaultError.invalidInput("the vault database belongs to vault \(stored), not \(vaultID)")
+            }
+            return try tx.meta("vault_id") != nil && !(try tx.dataKeyVersions(scope: KeyHierarchy.vaultScope).isEmpty)
+        }
+        guard !prepared else { return }
         let created = timestamp()
         try store.write { tx in
             if let stored = try tx.meta("vault_id") {
