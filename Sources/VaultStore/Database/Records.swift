@@ -131,6 +131,57 @@ public struct KeyWrapperRecord: Codable, Sendable, FetchableRecord, PersistableR
 }
 
 public struct DocumentRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    /// Decoded by hand: listings read every row, and Codable decoding cost more than decrypting the names.
+    /// A value of the wrong type throws (it never crashes, as a typed row subscript would).
+    public init(row: Row) throws {
+        func value<T: DatabaseValueConvertible>(_ column: String, _ type: T.Type = T.self) throws -> T {
+            guard let value = T.fromDatabaseValue(row[column] as DatabaseValue) else {
+                throw StoreError.failed("documents.\(column) holds an unexpected value")
+            }
+            return value
+        }
+        func optional<T: DatabaseValueConvertible>(_ column: String, _ type: T.Type = T.self) throws -> T? {
+            let stored = row[column] as DatabaseValue
+            if stored.isNull { return nil }
+            return try value(column, type)
+        }
+        id = try value("id")
+        caseID = try value("case_id")
+        kind = try value("kind")
+        mediaType = try value("media_type")
+        size = try value("size")
+        documentDate = try optional("document_date")
+        documentDateSource = try value("document_date_source")
+        ingestedAt = try value("ingested_at")
+        ingestedBy = try optional("ingested_by")
+        caseKeyVersion = try value("case_key_version")
+        wrappedKey = try value("wrapped_key")
+        originalNameSealed = try value("original_name_sealed")
+        ciphertextSize = try value("ciphertext_size")
+        ciphertextSHA256 = try value("ciphertext_sha256")
+        contentMAC = try value("content_mac")
+    }
+
+    public init(id: String, caseID: String, kind: String, mediaType: String, size: Int64, documentDate: String?, documentDateSource: String,
+                ingestedAt: String, ingestedBy: String?, caseKeyVersion: Int, wrappedKey: Data, originalNameSealed: Data,
+                ciphertextSize: Int64, ciphertextSHA256: Data, contentMAC: Data) {
+        self.id = id
+        self.caseID = caseID
+        self.kind = kind
+        self.mediaType = mediaType
+        self.size = size
+        self.documentDate = documentDate
+        self.documentDateSource = documentDateSource
+        self.ingestedAt = ingestedAt
+        self.ingestedBy = ingestedBy
+        self.caseKeyVersion = caseKeyVersion
+        self.wrappedKey = wrappedKey
+        self.originalNameSealed = originalNameSealed
+        self.ciphertextSize = ciphertextSize
+        self.ciphertextSHA256 = ciphertextSHA256
+        self.contentMAC = contentMAC
+    }
+
     public static let databaseTableName = "documents"
     public var id: String
     public var caseID: String
