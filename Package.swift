@@ -28,6 +28,7 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        .target(name: "CProcessShims"),
         .target(name: "VaultCrypto", dependencies: ["COpenSSL"]),
         .target(name: "Audit", dependencies: ["VaultCrypto"]),
         .target(
@@ -39,7 +40,7 @@ let package = Package(
         .executableTarget(
             name: "casevault",
             dependencies: [
-                "VaultCrypto", "VaultStore", "Audit", "Consent", "Redaction",
+                "VaultCrypto", "VaultStore", "Audit", "Consent", "Redaction", "CProcessShims",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
