@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "Audit", dependencies: ["VaultCrypto"]),
         .target(
             name: "VaultStore",
-            dependencies: ["VaultCrypto", "Audit", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["VaultCrypto", "Audit", "CProcessShims", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(name: "Consent"),
         .target(name: "Redaction", dependencies: ["ZIPFoundation"]),

@@ -1,3 +1,4 @@
+import CProcessShims
 import Foundation
 import VaultCrypto
 #if canImport(Glibc)
@@ -35,19 +36,31 @@ public struct BlobStore: Sendable {
         return (fd, path)
     }
 
-    /// Moves a complete, fsync'd temp file into place and makes the move durable.
-    func commit(temporaryPath: String, documentID: String) throws {
-        let shard = shard(for: documentID)
-        if try PrivateFiles.status(shard) == nil {
-            if mkdir(shard, 0o700) != 0 && errno != EEXIST {
-                throw FileError.system(operation: "mkdir", path: shard, errno: errno)
+    /// Makes a batch of written temp files durable with one `syncfs` (one journal commit instead of one
+    /// fsync each), moves them into place, and fsyncs each folder that received one. After this returns,
+    /// every blob of the batch is durable under its final name.
+    func commitBatch(_ documentIDs: [String]) throws {
+        guard !documentIDs.isEmpty else { return }
+        let fd = open(temporary, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw FileError.system(operation: "open", path: temporary, errno: errno) }
+        defer { close(fd) }
+        guard CProcessShims_syncfs(fd) == 0 else { throw FileError.system(operation: "syncfs", path: temporary, errno: errno) }
+        var shards = Set<String>()
+        var newShard = false
+        for id in documentIDs {
+            let shard = shard(for: id)
+            if !shards.contains(shard), try PrivateFiles.status(shard) == nil {
+                if mkdir(shard, 0o700) != 0 && errno != EEXIST { throw FileError.system(operation: "mkdir", path: shard, errno: errno) }
+                newShard = true
             }
-            try PrivateFiles.syncDirectory(objects)
+            shards.insert(shard)
+            guard rename(temporary + "/" + id + ".tmp", path(for: id)) == 0 else {
+                throw FileError.system(operation: "rename", path: path(for: id), errno: errno)
+            }
         }
-        guard rename(temporaryPath, path(for: documentID)) == 0 else {
-            throw FileError.system(operation: "rename", path: path(for: documentID), errno: errno)
-        }
-        try PrivateFiles.syncDirectory(shard)
+        if newShard { try PrivateFiles.syncDirectory(objects) }
+        for shard in shards { try PrivateFiles.syncDirectory(shard) }
+        try PrivateFiles.syncDirectory(temporary)
     }
 
     func remove(documentID: String) {

@@ -82,15 +82,18 @@ extension Vault {
             pending = []
             pendingEvents = []
             do {
+                // Every blob of the batch is durable under its final name before any of its rows commits.
+                try blobs.commitBatch(batch.map(\.record.id))
                 // Rows and their audit events commit together, or neither does.
                 try store.write { tx in
                     for item in batch { try tx.insert(item.record) }
                     for event in events { try audit(event, in: tx) }
                 }
             } catch {
-                // The rows did not commit: their blobs would be orphans, so take them away again.
+                // The rows did not commit: their blobs (or temp files) would be orphans, so take them away again.
                 for item in batch {
                     blobs.remove(documentID: item.record.id)
+                    unlink(blobs.temporary + "/" + item.record.id + ".tmp")
                     results[item.index] = IngestResult(file: results[item.index].file, outcome: .failed("not recorded: \(error)"))
                 }
                 throw error
@@ -137,8 +140,8 @@ extension Vault {
         String(describing: error)
     }
 
-    /// Encrypts one file to a durable blob and returns its row (not yet committed), or nil and the id of
-    /// the document it duplicates.
+    /// Encrypts one file to a temp blob and returns its row (not yet committed), or nil and the id of the
+    /// document it duplicates. Its batch's `flush` makes the blob durable and moves it into place.
     private func encryptOne(_ file: IngestFile, writer: BodyWriter, caseID: String, caseKey: SecureBytes, caseKeyVersion: Int, fieldKey: SecureBytes,
                             macKey: SecureBytes, options: IngestOptions,
                             duplicateOf: (Data) throws -> String?) throws -> (DocumentRecord?, String) {
@@ -154,9 +157,9 @@ extension Vault {
         let documentID = try Self.newID("doc")
         let documentKey = try SecureBytes.random(count: 32)
         let (output, temporaryPath) = try blobs.createTemporary(for: documentID)
-        var committed = false
+        var keepTemporary = false
         defer {
-            if !committed { unlink(temporaryPath) }
+            if !keepTemporary { unlink(temporaryPath) }
         }
         let body: EncryptedBody
         do {
@@ -170,10 +173,9 @@ extension Vault {
                 throw VaultError.fileChanged(path: file.path)
             }
             if let existing = try duplicateOf(Data(body.contentMAC)) { return (nil, existing) }
-            guard fsync(output) == 0 else { throw FileError.system(operation: "fsync", path: temporaryPath, errno: errno) }
         }
-        try blobs.commit(temporaryPath: temporaryPath, documentID: documentID)
-        committed = true
+        // The temp file stays until its batch is made durable and moved into place (`flush`).
+        keepTemporary = true
 
         let name = String(decoding: file.originalName, as: UTF8.self)
         let mediaType = DocumentClassifier.mediaType(fileName: name, head: body.head)
