@@ -1,1 +1,0 @@
-// Consent: placeholder until its issue lands.

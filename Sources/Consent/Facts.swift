@@ -1,0 +1,607 @@
+/// The fact vocabulary of CONSENT-RULES.md §1, exactly as `casevault consent evaluate` reads it
+/// (snake_case keys, dates `YYYY-MM-DD`). Unknown keys are refused by `ConsentInput` so a misspelt
+/// `withdrawn_on` can never silently become "not withdrawn".
+public struct ConsentRequest: Sendable, Equatable, Codable {
+    public var actor: String
+    public var action: ConsentAction
+    public var onBehalfOf: String
+    public var date: CivilDate
+    public var caseID: String?
+    public var targetOrg: String?
+
+    public init(actor: String, action: ConsentAction, onBehalfOf: String, date: CivilDate, caseID: String? = nil, targetOrg: String? = nil) {
+        self.actor = actor
+        self.action = action
+        self.onBehalfOf = onBehalfOf
+        self.date = date
+        self.caseID = caseID
+        self.targetOrg = targetOrg
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case actor, action, date
+        case onBehalfOf = "on_behalf_of", caseID = "case_id", targetOrg = "target_org"
+    }
+}
+
+public enum ConsentAction: String, Sendable, Codable, CaseIterable {
+    case viewDocuments = "view_documents"
+    case ingestDocument = "ingest_document"
+    case draftLetter = "draft_letter"
+    case sendLetterToNHSBody = "send_letter_to_nhs_body"
+    case attendMeeting = "attend_meeting"
+    case speakByPhone = "speak_by_phone"
+    case receiveRecords = "receive_records"
+    case exportBundle = "export_bundle"
+    case shareWithThirdParty = "share_with_third_party"
+    case referToOmbudsman = "refer_to_ombudsman"
+    case checkDeadlines = "check_deadlines"
+
+    /// Actions that disclose records: after death they need the personal representative (R-DEC-3/4).
+    public var disclosesRecords: Bool { [.receiveRecords, .exportBundle, .shareWithThirdParty].contains(self) }
+}
+
+public struct ConsentFacts: Sendable, Equatable, Codable {
+    public var person: PersonFacts
+    public var actors: [String: ActorFacts]
+    public var authorities: [Authority]
+    public var `case`: CaseFacts?
+
+    public init(person: PersonFacts, actors: [String: ActorFacts], authorities: [Authority], case caseFacts: CaseFacts? = nil) {
+        self.person = person
+        self.actors = actors
+        self.authorities = authorities
+        self.case = caseFacts
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case person, actors, authorities, `case` }
+
+    public init(from decoder: any Decoder) throws {
+        try StrictKeys.check(decoder, CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        person = try container.decode(PersonFacts.self, forKey: .person)
+        actors = try container.decodeIfPresent([String: ActorFacts].self, forKey: .actors) ?? [:]
+        authorities = try container.decodeIfPresent([Authority].self, forKey: .authorities) ?? []
+        self.case = try container.decodeIfPresent(CaseFacts.self, forKey: .case)
+    }
+}
+
+public struct PersonFacts: Sendable, Equatable, Codable {
+    public var id: String
+    public var dob: CivilDate?
+    public var deceased: Bool
+    public var dateOfDeath: CivilDate?
+    /// Informational only: a lack of capacity counts only when an assessment records it (step 1).
+    public var hasCapacity: Bool?
+    public var capacityAssessments: [CapacityAssessment]
+    public var gillickCompetent: Bool?
+    public var objectsTo: [String]
+    public var physicalIncapacity: Bool?
+
+    public init(id: String, dob: CivilDate? = nil, deceased: Bool = false, dateOfDeath: CivilDate? = nil, hasCapacity: Bool? = nil,
+                capacityAssessments: [CapacityAssessment] = [], gillickCompetent: Bool? = nil, objectsTo: [String] = [],
+                physicalIncapacity: Bool? = nil) {
+        self.id = id
+        self.dob = dob
+        self.deceased = deceased
+        self.dateOfDeath = dateOfDeath
+        self.hasCapacity = hasCapacity
+        self.capacityAssessments = capacityAssessments
+        self.gillickCompetent = gillickCompetent
+        self.objectsTo = objectsTo
+        self.physicalIncapacity = physicalIncapacity
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case id, dob, deceased
+        case dateOfDeath = "date_of_death", hasCapacity = "has_capacity", capacityAssessments = "capacity_assessments"
+        case gillickCompetent = "gillick_competent", objectsTo = "objects_to", physicalIncapacity = "physical_incapacity"
+        case name
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try StrictKeys.check(decoder, CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        dob = try container.decodeIfPresent(CivilDate.self, forKey: .dob)
+        deceased = try container.decodeIfPresent(Bool.self, forKey: .deceased) ?? false
+        dateOfDeath = try container.decodeIfPresent(CivilDate.self, forKey: .dateOfDeath)
+        hasCapacity = try container.decodeIfPresent(Bool.self, forKey: .hasCapacity)
+        capacityAssessments = try container.decodeIfPresent([CapacityAssessment].self, forKey: .capacityAssessments) ?? []
+        gillickCompetent = try container.decodeIfPresent(Bool.self, forKey: .gillickCompetent)
+        objectsTo = try container.decodeIfPresent([String].self, forKey: .objectsTo) ?? []
+        physicalIncapacity = try container.decodeIfPresent(Bool.self, forKey: .physicalIncapacity)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encodeIfPresent(dob, forKey: .dob)
+        try container.encode(deceased, forKey: .deceased)
+        try container.encodeIfPresent(dateOfDeath, forKey: .dateOfDeath)
+        try container.encodeIfPresent(hasCapacity, forKey: .hasCapacity)
+        try container.encode(capacityAssessments, forKey: .capacityAssessments)
+        try container.encodeIfPresent(gillickCompetent, forKey: .gillickCompetent)
+        try container.encode(objectsTo, forKey: .objectsTo)
+        try container.encodeIfPresent(physicalIncapacity, forKey: .physicalIncapacity)
+    }
+}
+
+public struct CapacityAssessment: Sendable, Equatable, Codable {
+    public enum Result: String, Sendable, Codable { case hasCapacity = "has_capacity", lacksCapacity = "lacks_capacity" }
+    public var decision: String?
+    public var date: CivilDate
+    public var result: Result
+    public var assessor: String?
+
+    public init(decision: String?, date: CivilDate, result: Result, assessor: String?) {
+        self.decision = decision
+        self.date = date
+        self.result = result
+        self.assessor = assessor
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case decision, date, result, assessor }
+
+    public init(from decoder: any Decoder) throws {
+        try StrictKeys.check(decoder, CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        decision = try container.decodeIfPresent(String.self, forKey: .decision)
+        date = try container.decode(CivilDate.self, forKey: .date)
+        result = try container.decode(Result.self, forKey: .result)
+        assessor = try container.decodeIfPresent(String.self, forKey: .assessor)
+    }
+}
+
+public struct ActorFacts: Sendable, Equatable, Codable {
+    public enum Kind: String, Sendable, Codable { case advocate, individual }
+    public var kind: Kind
+    public var organisation: String?
+
+    public init(kind: Kind, organisation: String? = nil) {
+        self.kind = kind
+        self.organisation = organisation
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case kind, organisation, name }
+
+    public init(from decoder: any Decoder) throws {
+        try StrictKeys.check(decoder, CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        kind = try container.decode(Kind.self, forKey: .kind)
+        organisation = try container.decodeIfPresent(String.self, forKey: .organisation)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(kind, forKey: .kind)
+        try container.encodeIfPresent(organisation, forKey: .organisation)
+    }
+}
+
+public enum AuthorityKind: String, Sendable, Codable, CaseIterable {
+    case writtenConsent = "written_consent"
+    case verbalConsent = "verbal_consent"
+    case lpaHealthWelfare = "lpa_health_welfare"
+    case lpaPropertyFinance = "lpa_property_finance"
+    case courtDeputyWelfare = "court_deputy_welfare"
+    case courtDeputyProperty = "court_deputy_property"
+    case parentalResponsibility = "parental_responsibility"
+    case personalRepresentative = "personal_representative"
+    case nextOfKin = "next_of_kin"
+    case bestInterestsRecord = "best_interests_record"
+
+    /// Consents are given by someone (the person or a holder of a legal authority) to a grantee;
+    /// the other kinds are legal positions held by someone.
+    public var isConsent: Bool { self == .writtenConsent || self == .verbalConsent }
+}
+
+public struct Party: Sendable, Equatable, Hashable, Codable {
+    public enum Kind: String, Sendable, Codable { case person, advocate, organisation }
+    public var type: Kind
+    public var id: String
+
+    public init(type: Kind, id: String) {
+        self.type = type
+        self.id = id
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case type, id }
+
+    public init(from decoder: any Decoder) throws {
+        try StrictKeys.check(decoder, CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        type = try container.decode(Kind.self, forKey: .type)
+        id = try container.decode(String.self, forKey: .id)
+    }
+}
+
+public struct AuthorityScope: Sendable, Equatable, Codable {
+    public var cases: [String]?
+    public var organisations: [String]?
+    public var actions: [String]?
+    public var thirdParties: [String]?
+    /// On LPAs and court orders: which matters the instrument covers (e.g. `["health", "complaints"]`).
+    public var matters: [String]?
+
+    public init(cases: [String]? = nil, organisations: [String]? = nil, actions: [String]? = nil,
+                thirdParties: [String]? = nil, matters: [String]? = nil) {
+        self.cases = cases
+        self.organisations = organisations
+        self.actions = actions
+        self.thirdParties = thirdParties
+        self.matters = matters
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case cases, organisations, actions, matters
+        case thirdParties = "third_parties"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try StrictKeys.check(decoder, CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        cases = try container.decodeIfPresent([String].self, forKey: .cases)
+        organisations = try container.decodeIfPresent([String].self, forKey: .organisations)
+        actions = try container.decodeIfPresent([String].self, forKey: .actions)
+        thirdParties = try container.decodeIfPresent([String].self, forKey: .thirdParties)
+        matters = try container.decodeIfPresent([String].self, forKey: .matters)
+    }
+}
+
+/// The written consent form's contents as the recording advocate confirmed them (R-CON-10).
+public struct ConsentForm: Sendable, Equatable, Codable {
+    public var patientName: String?
+    public var dob: String?
+    public var nhsNumber: String?
+    public var address: String?
+    public var representativeName: String?
+    public var scope: String?
+    public var signature: Bool
+    public var date: CivilDate?
+
+    public init(patientName: String? = nil, dob: String? = nil, nhsNumber: String? = nil, address: String? = nil,
+                representativeName: String? = nil, scope: String? = nil, signature: Bool, date: CivilDate?) {
+        self.patientName = patientName
+        self.dob = dob
+        self.nhsNumber = nhsNumber
+        self.address = address
+        self.representativeName = representativeName
+        self.scope = scope
+        self.signature = signature
+        self.date = date
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case dob, address, scope, signature, date
+        case patientName = "patient_name", nhsNumber = "nhs_number", representativeName = "representative_name"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try StrictKeys.check(decoder, CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        patientName = try container.decodeIfPresent(String.self, forKey: .patientName).nonBlank
+        dob = try container.decodeIfPresent(String.self, forKey: .dob).nonBlank
+        nhsNumber = try container.decodeIfPresent(String.self, forKey: .nhsNumber).nonBlank
+        address = try container.decodeIfPresent(String.self, forKey: .address).nonBlank
+        representativeName = try container.decodeIfPresent(String.self, forKey: .representativeName).nonBlank
+        scope = try container.decodeIfPresent(String.self, forKey: .scope).nonBlank
+        // A signature is recorded either as `true` or as the signer's name as it appears on the form.
+        if let flag = try? container.decodeIfPresent(Bool.self, forKey: .signature) {
+            signature = flag
+        } else {
+            signature = try container.decodeIfPresent(String.self, forKey: .signature).nonBlank != nil
+        }
+        date = try container.decodeIfPresent(CivilDate.self, forKey: .date)
+    }
+}
+
+public struct Authority: Sendable, Equatable, Codable {
+    public var id: String
+    public var kind: AuthorityKind
+    /// Person id, a holder id of another authority (a chain), or `court_of_protection` for deputies.
+    public var grantedBy: String?
+    /// `grantee` on consents, `holder` on the legal authorities; the engine treats them alike.
+    public var party: Party?
+    public var scope: AuthorityScope?
+    public var validFrom: CivilDate?
+    public var validUntil: CivilDate?
+    public var withdrawnOn: CivilDate?
+    public var registered: Bool?
+    public var evidence: [String]
+    public var recorded: Bool?
+    public var recordedBy: String?
+    public var recordedOn: CivilDate?
+    public var witness: String?
+    public var form: ConsentForm?
+    public var claimArisingFromDeath: Bool?
+    public var reasons: String?
+
+    public init(id: String, kind: AuthorityKind, grantedBy: String?, party: Party?, scope: AuthorityScope? = nil,
+                validFrom: CivilDate? = nil, validUntil: CivilDate? = nil, withdrawnOn: CivilDate? = nil,
+                registered: Bool? = nil, evidence: [String] = [], recorded: Bool? = nil, recordedBy: String? = nil,
+                recordedOn: CivilDate? = nil, witness: String? = nil, form: ConsentForm? = nil,
+                claimArisingFromDeath: Bool? = nil, reasons: String? = nil) {
+        self.id = id
+        self.kind = kind
+        self.grantedBy = grantedBy
+        self.party = party
+        self.scope = scope
+        self.validFrom = validFrom
+        self.validUntil = validUntil
+        self.withdrawnOn = withdrawnOn
+        self.registered = registered
+        self.evidence = evidence
+        self.recorded = recorded
+        self.recordedBy = recordedBy
+        self.recordedOn = recordedOn
+        self.witness = witness
+        self.form = form
+        self.claimArisingFromDeath = claimArisingFromDeath
+        self.reasons = reasons
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case id, kind, scope, registered, evidence, recorded, witness, form, reasons, grantee, holder
+        case grantedBy = "granted_by", validFrom = "valid_from", validUntil = "valid_until", withdrawnOn = "withdrawn_on"
+        case recordedBy = "recorded_by", recordedOn = "recorded_on", claimArisingFromDeath = "claim_arising_from_death"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try StrictKeys.check(decoder, CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        kind = try container.decode(AuthorityKind.self, forKey: .kind)
+        grantedBy = try container.decodeIfPresent(String.self, forKey: .grantedBy)
+        let grantee = try container.decodeIfPresent(Party.self, forKey: .grantee)
+        let holder = try container.decodeIfPresent(Party.self, forKey: .holder)
+        if let grantee, let holder, grantee != holder {
+            throw DecodingError.dataCorruptedError(forKey: .holder, in: container,
+                debugDescription: "gives both `grantee` and `holder` and they differ; give one")
+        }
+        party = grantee ?? holder
+        scope = try container.decodeIfPresent(AuthorityScope.self, forKey: .scope)
+        validFrom = try container.decodeIfPresent(CivilDate.self, forKey: .validFrom)
+        validUntil = try container.decodeIfPresent(CivilDate.self, forKey: .validUntil)
+        withdrawnOn = try container.decodeIfPresent(CivilDate.self, forKey: .withdrawnOn)
+        registered = try container.decodeIfPresent(Bool.self, forKey: .registered)
+        if let list = try? container.decodeIfPresent([String].self, forKey: .evidence) {
+            evidence = list.compactMap(\.nonBlank)
+        } else {
+            evidence = (try container.decodeIfPresent(String.self, forKey: .evidence).nonBlank).map { [$0] } ?? []
+        }
+        recorded = try container.decodeIfPresent(Bool.self, forKey: .recorded)
+        recordedBy = try container.decodeIfPresent(String.self, forKey: .recordedBy).nonBlank
+        recordedOn = try container.decodeIfPresent(CivilDate.self, forKey: .recordedOn)
+        witness = try container.decodeIfPresent(String.self, forKey: .witness).nonBlank
+        form = try container.decodeIfPresent(ConsentForm.self, forKey: .form)
+        claimArisingFromDeath = try container.decodeIfPresent(Bool.self, forKey: .claimArisingFromDeath)
+        reasons = try container.decodeIfPresent(String.self, forKey: .reasons).nonBlank
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(kind, forKey: .kind)
+        try container.encodeIfPresent(grantedBy, forKey: .grantedBy)
+        try container.encodeIfPresent(party, forKey: kind.isConsent ? .grantee : .holder)
+        try container.encodeIfPresent(scope, forKey: .scope)
+        try container.encodeIfPresent(validFrom, forKey: .validFrom)
+        try container.encodeIfPresent(validUntil, forKey: .validUntil)
+        try container.encodeIfPresent(withdrawnOn, forKey: .withdrawnOn)
+        try container.encodeIfPresent(registered, forKey: .registered)
+        if !evidence.isEmpty { try container.encode(evidence, forKey: .evidence) }
+        try container.encodeIfPresent(recorded, forKey: .recorded)
+        try container.encodeIfPresent(recordedBy, forKey: .recordedBy)
+        try container.encodeIfPresent(recordedOn, forKey: .recordedOn)
+        try container.encodeIfPresent(witness, forKey: .witness)
+        try container.encodeIfPresent(form, forKey: .form)
+        try container.encodeIfPresent(claimArisingFromDeath, forKey: .claimArisingFromDeath)
+        try container.encodeIfPresent(reasons, forKey: .reasons)
+    }
+}
+
+public struct CaseTransfer: Sendable, Equatable, Codable {
+    public var fromOrg: String
+    public var toOrg: String
+    public var date: CivilDate?
+    public var consented: Bool
+
+    public init(fromOrg: String, toOrg: String, date: CivilDate?, consented: Bool) {
+        self.fromOrg = fromOrg
+        self.toOrg = toOrg
+        self.date = date
+        self.consented = consented
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case date, consented
+        case fromOrg = "from_org", toOrg = "to_org"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try StrictKeys.check(decoder, CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        fromOrg = try container.decode(String.self, forKey: .fromOrg)
+        toOrg = try container.decode(String.self, forKey: .toOrg)
+        date = try container.decodeIfPresent(CivilDate.self, forKey: .date)
+        consented = try container.decodeIfPresent(Bool.self, forKey: .consented) ?? false
+    }
+}
+
+public struct CaseEvents: Sendable, Equatable, Codable {
+    public var incidentDate: CivilDate?
+    public var awareDate: CivilDate?
+    public var complaintDate: CivilDate?
+    public var acknowledgedOn: CivilDate?
+    public var finalResponseOn: CivilDate?
+    public var responseExtensionAgreedUntil: CivilDate?
+
+    public init(incidentDate: CivilDate? = nil, awareDate: CivilDate? = nil, complaintDate: CivilDate? = nil,
+                acknowledgedOn: CivilDate? = nil, finalResponseOn: CivilDate? = nil, responseExtensionAgreedUntil: CivilDate? = nil) {
+        self.incidentDate = incidentDate
+        self.awareDate = awareDate
+        self.complaintDate = complaintDate
+        self.acknowledgedOn = acknowledgedOn
+        self.finalResponseOn = finalResponseOn
+        self.responseExtensionAgreedUntil = responseExtensionAgreedUntil
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case incidentDate = "incident_date", awareDate = "aware_date", complaintDate = "complaint_date"
+        case acknowledgedOn = "acknowledged_on", finalResponseOn = "final_response_on"
+        case responseExtensionAgreedUntil = "response_extension_agreed_until"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try StrictKeys.check(decoder, CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        incidentDate = try container.decodeIfPresent(CivilDate.self, forKey: .incidentDate)
+        awareDate = try container.decodeIfPresent(CivilDate.self, forKey: .awareDate)
+        complaintDate = try container.decodeIfPresent(CivilDate.self, forKey: .complaintDate)
+        acknowledgedOn = try container.decodeIfPresent(CivilDate.self, forKey: .acknowledgedOn)
+        finalResponseOn = try container.decodeIfPresent(CivilDate.self, forKey: .finalResponseOn)
+        responseExtensionAgreedUntil = try container.decodeIfPresent(CivilDate.self, forKey: .responseExtensionAgreedUntil)
+    }
+}
+
+/// A reg 5(4) notice: either the case's representative route as a whole, or one named representative.
+public enum BodyRefusal: Sendable, Equatable, Codable {
+    case currentRepresentative
+    case holder(id: String, date: CivilDate?)
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case holderID = "holder_id", date }
+
+    public init(from decoder: any Decoder) throws {
+        try StrictKeys.check(decoder, CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self = .holder(id: try container.decode(String.self, forKey: .holderID),
+                       date: try container.decodeIfPresent(CivilDate.self, forKey: .date))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        switch self {
+        case .currentRepresentative:
+            var container = encoder.singleValueContainer()
+            try container.encode(true)
+        case .holder(let id, let date):
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(id, forKey: .holderID)
+            try container.encodeIfPresent(date, forKey: .date)
+        }
+    }
+}
+
+public struct CaseFacts: Sendable, Equatable, Codable {
+    public var id: String
+    public var nhsBodies: [String]
+    public var subjectsOfComplaint: [String]
+    public var bodyRefusedRepresentative: BodyRefusal?
+    public var transfers: [CaseTransfer]
+    public var events: CaseEvents
+
+    public init(id: String, nhsBodies: [String] = [], subjectsOfComplaint: [String] = [], bodyRefusedRepresentative: BodyRefusal? = nil,
+                transfers: [CaseTransfer] = [], events: CaseEvents = CaseEvents()) {
+        self.id = id
+        self.nhsBodies = nhsBodies
+        self.subjectsOfComplaint = subjectsOfComplaint
+        self.bodyRefusedRepresentative = bodyRefusedRepresentative
+        self.transfers = transfers
+        self.events = events
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case id, transfers, events
+        case nhsBodies = "nhs_bodies", subjectsOfComplaint = "subjects_of_complaint"
+        case bodyRefusedRepresentative = "body_refused_representative"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try StrictKeys.check(decoder, CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        nhsBodies = try container.decodeIfPresent([String].self, forKey: .nhsBodies) ?? []
+        subjectsOfComplaint = try container.decodeIfPresent([String].self, forKey: .subjectsOfComplaint) ?? []
+        if let flag = try? container.decodeIfPresent(Bool.self, forKey: .bodyRefusedRepresentative) {
+            bodyRefusedRepresentative = flag ? .currentRepresentative : nil
+        } else {
+            bodyRefusedRepresentative = try container.decodeIfPresent(BodyRefusal.self, forKey: .bodyRefusedRepresentative)
+        }
+        transfers = try container.decodeIfPresent([CaseTransfer].self, forKey: .transfers) ?? []
+        events = try container.decodeIfPresent(CaseEvents.self, forKey: .events) ?? CaseEvents()
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(nhsBodies, forKey: .nhsBodies)
+        try container.encode(subjectsOfComplaint, forKey: .subjectsOfComplaint)
+        if let refusal = bodyRefusedRepresentative {
+            try container.encode(refusal, forKey: .bodyRefusedRepresentative)
+        } else {
+            try container.encode(false, forKey: .bodyRefusedRepresentative)
+        }
+        try container.encode(transfers, forKey: .transfers)
+        try container.encode(events, forKey: .events)
+    }
+}
+
+extension CivilDate: Codable {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let date = CivilDate(iso: text) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "is not a date in the form YYYY-MM-DD")
+        }
+        self = date
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}
+
+extension ConsentRequest {
+    public init(from decoder: any Decoder) throws {
+        try StrictKeys.check(decoder, CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        actor = try container.decode(String.self, forKey: .actor)
+        action = try container.decode(ConsentAction.self, forKey: .action)
+        onBehalfOf = try container.decode(String.self, forKey: .onBehalfOf)
+        date = try container.decode(CivilDate.self, forKey: .date)
+        caseID = try container.decodeIfPresent(String.self, forKey: .caseID)
+        targetOrg = try container.decodeIfPresent(String.self, forKey: .targetOrg)
+    }
+}
+
+/// Refuses keys outside the vocabulary, naming them, so a typo is an error and not a silent default.
+enum StrictKeys {
+    struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    static func check<Keys: CodingKey & CaseIterable>(_ decoder: any Decoder, _: Keys.Type) throws {
+        guard let container = try? decoder.container(keyedBy: AnyKey.self) else { return }
+        let known = Set(Keys.allCases.map(\.stringValue))
+        for key in container.allKeys where !known.contains(key.stringValue) {
+            throw DecodingError.dataCorrupted(DecodingError.Context(
+                codingPath: decoder.codingPath + [key],
+                debugDescription: "is not in the fact vocabulary (CONSENT-RULES.md §1); known here: \(known.sorted().joined(separator: ", "))"))
+        }
+    }
+}
+
+extension Optional where Wrapped == String {
+    var nonBlank: String? {
+        guard let value = self, !value.allSatisfy(\.isWhitespace) else { return nil }
+        return value
+    }
+}
+
+extension String {
+    var nonBlank: String? { allSatisfy(\.isWhitespace) ? nil : self }
+}
