@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "Audit", dependencies: ["VaultCrypto"]),
         .target(
             name: "VaultStore",
-            dependencies: ["VaultCrypto", "Audit", "CProcessShims", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["VaultCrypto", "Audit", "Consent", "CProcessShims", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(name: "Consent"),
         .target(name: "Redaction", dependencies: ["ZIPFoundation"]),
@@ -46,7 +46,7 @@ let package = Package(
         ),
         .executableTarget(name: "casevault-bench", dependencies: ["VaultCrypto", "VaultStore", "Audit"]),
         .testTarget(name: "VaultCryptoTests", dependencies: ["VaultCrypto", "CSystemZlib"]),
-        .testTarget(name: "VaultStoreTests", dependencies: ["VaultStore", "VaultCrypto"]),
+        .testTarget(name: "VaultStoreTests", dependencies: ["VaultStore", "VaultCrypto", "Consent"]),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "VaultCrypto"]),
         .testTarget(name: "ConsentTests", dependencies: ["Consent"]),
         .testTarget(name: "RedactionTests", dependencies: ["Redaction"]),

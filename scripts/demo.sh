@@ -44,9 +44,44 @@ case_id=$("$casevault" case open --client "$client" --org "$org" --advocate "$ad
     --incident-date 2025-01-28 --aware-date 2025-01-28 --json | json_id)
 run case show "$case_id"
 
-step "Ingest the letters, emails, meeting notes and the signed consent form"
-run ingest --case "$case_id" "$examples/letters" "$examples/emails" "$examples/notes" "$examples/consent"
+step "Record the complaint's dates (for the 12-month limit and the response deadlines)"
+run case event "$case_id" --complaint-date 2025-03-03 --acknowledged-on 2025-03-05 --final-response-on 2025-05-20
+
+step "Consent: her signed form of 20 February 2025 ran until 31 March 2026, so it no longer covers anything"
+run consent record --case "$case_id" --person "$client" --kind written_consent --grantee "$org" \
+    --actions view_documents,ingest_document,draft_letter,send_letter_to_nhs_body,attend_meeting,speak_by_phone,receive_records,export_bundle,check_deadlines,refer_to_ombudsman \
+    --bodies trust-nwh,phso --form "$examples/consent/third-party-consent-form.txt" --signed-on 2025-02-20 --valid-until 2026-03-31
+if "$casevault" consent check --case "$case_id" --action ingest_document; then
+    echo "demo: expected the expired consent to be refused" >&2; exit 1
+fi
+
+step "She signs a renewal today; the scanned form is stored encrypted and linked to the consent"
+today=$(TZ=Europe/London date +%F)
+sed -e "s/^Date: .*/Date:   $today/" -e "s/^It is valid until .*/It is valid for 12 months unless I withdraw it in writing or by telling my advocate./" \
+    "$examples/consent/third-party-consent-form.txt" > "$work/renewed-consent-form.txt"
+consent_id=$("$casevault" consent record --case "$case_id" --person "$client" --kind written_consent --grantee "$org" \
+    --actions view_documents,ingest_document,draft_letter,send_letter_to_nhs_body,attend_meeting,speak_by_phone,receive_records,export_bundle,check_deadlines,refer_to_ombudsman \
+    --bodies trust-nwh,phso --form "$work/renewed-consent-form.txt" --signed-on "$today" --witness "duty manager" --json | json_id)
+run consent list --case "$case_id"
+run consent check --case "$case_id" --action attend_meeting --for trust-nwh
+
+step "Ingest the letters, emails and meeting notes (allowed: the renewed consent covers ingest_document)"
+run ingest --case "$case_id" "$examples/letters" "$examples/emails" "$examples/notes"
 run list --case "$case_id"
+
+step "An advocate of a partner organisation is refused, with the reason and what would allow it"
+partner=$("$casevault" org add "Partner Advocacy Service" --json | json_id)
+outsider=$("$casevault" advocate add "Alex Reid" --org "$partner" --json | json_id)
+first_doc=$("$casevault" list --case "$case_id" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+set +e
+"$casevault" cat "$first_doc" --as "$outsider" >/dev/null
+status=$?
+set -e
+echo "(exit code $status: refused by the consent rules)"
+[ "$status" -eq 3 ] || { echo "demo: expected exit 3" >&2; exit 1; }
+
+step "Deadlines for the case, soonest first"
+run deadlines --case "$case_id"
 
 step "Read one back (decrypted to the screen only because stdout is not a terminal here)"
 letter=$("$casevault" list --case "$case_id" --json | python3 -c '

@@ -233,3 +233,24 @@ public struct TombstoneRecord: Codable, Sendable, FetchableRecord, PersistableRe
         case documentCount = "document_count"
     }
 }
+
+/// A sealed consent-engine record; `recordType` says which payload `sealed` holds (see Vault+Consent).
+public struct ConsentRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "consent_records"
+    public var id: String
+    public var recordType: String
+    public var caseID: String?
+    public var personID: String?
+    public var createdAt: String
+    public var updatedAt: String
+    public var sealed: Data
+
+    enum CodingKeys: String, CodingKey {
+        case id, sealed
+        case recordType = "record_type"
+        case caseID = "case_id"
+        case personID = "person_id"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+    }
+}

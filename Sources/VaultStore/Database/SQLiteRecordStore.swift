@@ -148,6 +148,18 @@ struct GRDBTransaction: VaultRecordWriting {
         try db.execute(sql: "DELETE FROM case_advocates WHERE case_id = ?", arguments: [caseID])
     }
     func insert(_ record: TombstoneRecord) throws { try record.insert(db) }
+    func save(_ record: ConsentRecord) throws { try record.save(db) }
+    func deleteConsentRecords(caseID: String) throws {
+        try db.execute(sql: "DELETE FROM consent_records WHERE case_id = ?", arguments: [caseID])
+    }
+    func consentRecords(type: String?, caseID: String?, personID: String?) throws -> [ConsentRecord] {
+        var request = ConsentRecord.order(Column("created_at"), Column("id"))
+        if let type { request = request.filter(Column("record_type") == type) }
+        if let caseID { request = request.filter(Column("case_id") == caseID) }
+        if let personID { request = request.filter(Column("person_id") == personID) }
+        return try request.fetchAll(db)
+    }
+    func consentRecord(_ id: String) throws -> ConsentRecord? { try ConsentRecord.fetchOne(db, key: id) }
 
     func lastAuditEntry() throws -> ChainedEvent? {
         try Row.fetchOne(db, sql: "SELECT * FROM audit_events ORDER BY seq DESC LIMIT 1").map(Self.chainedEvent)

@@ -93,6 +93,7 @@ enum Schema {
             }
         }
         registerAudit(&migrator)
+        registerConsent(&migrator)
         return migrator
     }
 }
@@ -118,6 +119,24 @@ extension Schema {
             try db.create(table: "audit_checkpoints") { t in
                 t.autoIncrementedPrimaryKey("id")
                 t.column("checkpoint", .text).notNull()
+            }
+        }
+    }
+}
+
+extension Schema {
+    /// Consent records: authorities, capacity assessments, a person's status and a case's complaint facts.
+    /// Everything but the ids is sealed (personal data, and a withdrawal must not be undoable by editing a column).
+    static func registerConsent(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v3-consent") { db in
+            try db.create(table: "consent_records") { t in
+                t.primaryKey("id", .text)
+                t.column("record_type", .text).notNull()
+                t.column("case_id", .text).indexed()
+                t.column("person_id", .text).indexed()
+                t.column("created_at", .text).notNull()
+                t.column("updated_at", .text).notNull()
+                t.column("sealed", .blob).notNull()
             }
         }
     }

@@ -28,6 +28,8 @@ public protocol VaultRecordReading {
     func lastAuditEntry() throws -> ChainedEvent?
     func auditEntries(caseID: String?, since: String?, actor: String?) throws -> [ChainedEvent]
     func auditCheckpoints() throws -> [AuditCheckpoint]
+    func consentRecords(type: String?, caseID: String?, personID: String?) throws -> [ConsentRecord]
+    func consentRecord(_ id: String) throws -> ConsentRecord?
 }
 
 /// Changes, always inside one transaction (`VaultRecordStore.write`).
@@ -50,6 +52,8 @@ public protocol VaultRecordWriting: VaultRecordReading {
     func insert(_ record: TombstoneRecord) throws
     func append(_ entry: ChainedEvent) throws
     func insert(_ checkpoint: AuditCheckpoint) throws
+    func save(_ record: ConsentRecord) throws
+    func deleteConsentRecords(caseID: String) throws
 }
 
 public protocol VaultRecordStore: Sendable {

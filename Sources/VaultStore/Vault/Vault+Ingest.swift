@@ -57,6 +57,13 @@ extension Vault {
     /// failure never leaves a row without its blob, nor a temp file behind.
     public func ingest(caseID: String, files: [IngestFile], options: IngestOptions,
                        progress: (Int, Int64) -> Void = { _, _ in }) throws -> [IngestResult] {
+        try ingest(caseID: caseID, files: files, options: options, progress: progress, alsoCommit: nil)
+    }
+
+    /// `alsoCommit` runs inside the last batch's transaction, with every result: a record that refers to the
+    /// ingested documents (a consent's signed form) commits with them or not at all.
+    func ingest(caseID: String, files: [IngestFile], options: IngestOptions, progress: (Int, Int64) -> Void,
+                alsoCommit: ((any VaultRecordWriting, [IngestResult]) throws -> Void)?) throws -> [IngestResult] {
         if let date = options.date { _ = try Validation.date(date, field: "--date") }
         let (caseKey, caseKeyVersion, macKey, storedMACs) = try store.read { tx -> (SecureBytes, Int, SecureBytes, [Data: String]) in
             guard let record = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
@@ -75,8 +82,8 @@ extension Vault {
         var knownMACs = storedMACs
         var bytesDone: Int64 = 0
 
-        func flush() throws {
-            guard !pending.isEmpty || !pendingEvents.isEmpty else { return }
+        func flush(last: Bool = false) throws {
+            guard !pending.isEmpty || !pendingEvents.isEmpty || (last && alsoCommit != nil) else { return }
             let batch = pending
             let events = pendingEvents
             pending = []
@@ -88,6 +95,7 @@ extension Vault {
                 try store.write { tx in
                     for item in batch { try tx.insert(item.record) }
                     for event in events { try audit(event, in: tx) }
+                    if last { try alsoCommit?(tx, results) }
                 }
             } catch {
                 // The rows did not commit: their blobs (or temp files) would be orphans, so take them away again.
@@ -132,7 +140,7 @@ extension Vault {
             progress(results.count, bytesDone)
             if pending.count >= options.batchSize { try flush() }
         }
-        try flush()
+        try flush(last: true)
         return results
     }
 

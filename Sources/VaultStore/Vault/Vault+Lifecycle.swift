@@ -30,6 +30,7 @@ extension Vault {
             }
             try tx.deleteDocuments(caseID: caseID)
             try tx.deleteCaseAdvocates(caseID: caseID)
+            try tx.deleteConsentRecords(caseID: caseID)
             for version in try tx.dataKeyVersions(scope: KeyHierarchy.caseScope(caseID)) {
                 try tx.deleteDataKey(scope: KeyHierarchy.caseScope(caseID), version: version)
             }

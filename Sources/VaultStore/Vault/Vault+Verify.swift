@@ -80,6 +80,17 @@ extension Vault {
                     report.problems.append(VerifyProblem(kind: "advocate", id: advocate.id, message: Self.describe(error)))
                 }
             }
+            // Consent records: each sealed payload must open under its own row id, type, case and person.
+            try store.read { tx in
+                for record in try tx.consentRecords(type: nil, caseID: nil, personID: nil) {
+                    do {
+                        _ = try openConsent(record, as: ConsentPayloadProbe.self, in: tx)
+                        report.fieldsChecked += 1
+                    } catch {
+                        report.problems.append(VerifyProblem(kind: "consent_record", id: record.id, message: Self.describe(error)))
+                    }
+                }
+            }
         } catch {
             report.problems.append(VerifyProblem(kind: "wrapped_key", id: KeyHierarchy.vaultScope, message: Self.describe(error)))
         }
@@ -174,4 +185,18 @@ struct HashingSource<Base: ByteSource>: ByteSource {
 struct CountingSink: ByteSink {
     var count: Int64 = 0
     mutating func write(_ bytes: UnsafeRawBufferPointer) throws { count += Int64(bytes.count) }
+}
+
+/// Decodes any JSON object: verify only needs to know that a consent payload opens and parses.
+struct ConsentPayloadProbe: Decodable {
+    init(from decoder: any Decoder) throws {
+        _ = try decoder.container(keyedBy: AnyCodingKey.self)
+    }
+
+    struct AnyCodingKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
 }

@@ -13,9 +13,9 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
     case blobDamaged(documentID: String, reason: String)
     case keyVersionInUse(version: Int, wrappers: Int)
     case invalidInput(String)
-    case duplicate(documentID: String)
     case fileChanged(path: String)
     case destinationExists(path: String)
+    case actorRequired
 
     public var description: String {
         switch self {
@@ -30,9 +30,9 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
         case .blobDamaged(let id, let reason): "the encrypted body of document \(id) is damaged: \(reason)"
         case .keyVersionInUse(let version, let wrappers): "master key version \(version) still wraps \(wrappers) key(s)"
         case .invalidInput(let what): what
-        case .duplicate(let id): "the same content is already in this case as document \(id)"
         case .fileChanged(let path): "\(path) changed while it was being read"
         case .destinationExists(let path): "\(path) already exists and is not empty"
+        case .actorRequired: "this command acts on a case, so the consent rules need to know who is acting"
         }
     }
 
@@ -42,9 +42,9 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
             ["run 'casevault verify --read-data' for a full report; restore from a backup with 'casevault restore'"]
         case .notFound(let kind, _): ["list the \(kind)s with the matching 'list' command"]
         case .keyVersionInUse: ["run 'casevault keys rotate' first, so every key is rewrapped under a newer version"]
-        case .duplicate: ["use --allow-duplicate to store it again anyway"]
         case .fileChanged: ["try again when nothing is writing to the file"]
         case .destinationExists: ["choose a new or empty folder"]
+        case .actorRequired: ["pass --as ADVOCATE-ID (or set CASEVAULT_ADVOCATE); 'casevault advocate list' shows the ids"]
         case .caseNotOpen, .invalidInput: []
         }
     }

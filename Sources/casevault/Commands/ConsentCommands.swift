@@ -1,11 +1,416 @@
 import ArgumentParser
 import Consent
 import Foundation
+import VaultStore
+
+extension AuthorityKind: ExpressibleByArgument {}
+extension ConsentAction: ExpressibleByArgument {}
+
+/// Parsing for the consent options: dates and comma lists, with messages that name the option.
+enum ConsentArguments {
+    static func date(_ text: String?, _ option: String) throws -> CivilDate? {
+        guard let text else { return nil }
+        guard let date = CivilDate(iso: text) else { throw ValidationError("\(option) must be a date written YYYY-MM-DD (got '\(text)')") }
+        return date
+    }
+
+    static func list(_ text: String?) -> [String]? {
+        text.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+    }
+
+    static func actions(_ text: String?) throws -> [ConsentAction] {
+        try (list(text) ?? []).map { name in
+            guard let action = ConsentAction(rawValue: name) else {
+                throw ValidationError("--actions: '\(name)' is not an action; use \(ConsentAction.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return action
+        }
+    }
+
+    static func status(_ authority: Authority, on today: CivilDate) -> String {
+        if let withdrawn = authority.withdrawnOn, withdrawn <= today { return "withdrawn \(withdrawn)" }
+        if let from = authority.validFrom, today < from { return "from \(from)" }
+        if let until = authority.validUntil, until < today { return "expired \(until)" }
+        return "active"
+    }
+}
 
 struct ConsentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "consent",
         abstract: "Record, withdraw, list and check consents and legal authorities; evaluate what-if scenarios.",
-        subcommands: [ConsentEvaluate.self]
+        subcommands: [Record.self, Withdraw.self, List.self, Show.self, Check.self, ConsentEvaluate.self]
     )
+
+    struct Record: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record a consent or legal authority for a person on a case.",
+            discussion: """
+            KIND: written_consent, verbal_consent, lpa_health_welfare, lpa_property_finance, court_deputy_welfare, \
+            court_deputy_property, parental_responsibility, personal_representative, next_of_kin, best_interests_record.
+            Written consent needs --form FILE --signed-on D: you confirm the form carries the person's signature and that date; \
+            the form is stored as an encrypted consent_form document of the case, and its identifiers come from the person record. \
+            A consent is valid for 12 months from signing unless --valid-until says otherwise.
+            """)
+        @OptionGroup var global: GlobalOptions
+        @Option(name: .customLong("case"), help: "The case id.") var caseID: String
+        @Option(help: "The person the authority is about (usually the client).") var person: String
+        @Option(help: "The kind of authority.") var kind: AuthorityKind
+        @Option(help: "Who receives it: an organisation (org-…), advocate (adv-…) or person (per-…, e.g. an attorney or parent).")
+        var grantee: String
+        @Option(help: "Comma-separated actions, e.g. view_documents,ingest_document,draft_letter.") var actions: String?
+        @Option(help: "Comma-separated NHS bodies (and phso); default: the case's NHS body.") var bodies: String?
+        @Option(help: "Comma-separated named third parties the person agreed to share with.") var thirdParties: String?
+        @Option(help: "YYYY-MM-DD; default: the signing or recording date.") var validFrom: String?
+        @Option(help: "YYYY-MM-DD; default for consents: 12 months after it starts.") var validUntil: String?
+        @Option(help: "The signed form or order to store with it.") var form: String?
+        @Option(help: "The date on the signed form, YYYY-MM-DD.") var signedOn: String?
+        @Option(help: "Who took a verbal consent (default: --as).") var recordedBy: String?
+        @Option(help: "When a verbal consent or best-interests record was taken, YYYY-MM-DD (default: today).") var recordedOn: String?
+        @Option(help: "An independent witness.") var witness: String?
+        @Option(help: "Who granted it when not the person (the holder of an LPA, deputyship, parental responsibility …).") var grantedBy: String?
+        @Option(help: "Evidence tokens: opg_registration, court_order, birth_certificate, grant_of_probate, letters_of_administration.")
+        var evidence: [String] = []
+        @Flag(help: "The LPA is registered with the Office of the Public Guardian.") var registered = false
+        @Option(help: "Comma-separated matters an LPA or court order covers, e.g. health,complaints.") var matters: String?
+        @Flag(help: "Next of kin with a claim arising from the death.") var claimArisingFromDeath = false
+        @Option(help: "Best-interests reasons.") var reasons: String?
+
+        func run() throws {
+            let today = Today.inEngland()
+            var input = Vault.AuthorityInput(caseID: caseID, personID: person, kind: kind, granteeID: grantee,
+                                             actions: try ConsentArguments.actions(actions), today: today)
+            input.bodies = ConsentArguments.list(bodies)
+            input.thirdParties = ConsentArguments.list(thirdParties) ?? []
+            input.matters = ConsentArguments.list(matters)
+            input.validFrom = try ConsentArguments.date(validFrom, "--valid-from")
+            input.validUntil = try ConsentArguments.date(validUntil, "--valid-until")
+            input.signedOn = try ConsentArguments.date(signedOn, "--signed-on")
+            input.recordedOn = try ConsentArguments.date(recordedOn, "--recorded-on")
+            if let signed = input.signedOn, signed > today { throw ValidationError("--signed-on \(signed) is in the future") }
+            input.form = form.map { Vault.IngestFile(path: $0) }
+            input.recordedBy = recordedBy
+            input.witness = witness
+            input.grantedBy = grantedBy
+            input.evidence = evidence.flatMap { ConsentArguments.list($0) ?? [] }
+            input.registered = kind == .lpaHealthWelfare || kind == .lpaPropertyFinance ? registered : nil
+            input.claimArisingFromDeath = kind == .nextOfKin ? claimArisingFromDeath : nil
+            input.reasons = reasons
+            let stored = try global.withVault { try $0.recordAuthority(input) }
+            if global.json {
+                try global.emitJSON(Created(id: stored.authority.id, validFrom: stored.authority.validFrom?.description,
+                                            validUntil: stored.authority.validUntil?.description, formDocument: stored.formDocumentID))
+            } else {
+                Terminal.printOut(stored.authority.id)
+                let window = "\(stored.authority.validFrom?.description ?? "open") to \(stored.authority.validUntil?.description ?? "open")"
+                Terminal.printError("casevault: recorded \(kind.rawValue) \(stored.authority.id) for \(person), valid \(window)"
+                                    + (stored.formDocumentID.map { "; form stored as \($0)" } ?? ""))
+            }
+        }
+
+        struct Created: Encodable {
+            let id: String
+            let validFrom: String?
+            let validUntil: String?
+            let formDocument: String?
+
+            enum CodingKeys: String, CodingKey {
+                case id
+                case validFrom = "valid_from", validUntil = "valid_until", formDocument = "form_document"
+            }
+        }
+    }
+
+    struct Withdraw: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Record that a consent was withdrawn (from that date nothing new may be done).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The consent id.") var id: String
+        @Option(help: "The date of withdrawal, YYYY-MM-DD (default: today).") var date: String?
+
+        func run() throws {
+            let day = try ConsentArguments.date(date, "--date") ?? Today.inEngland()
+            let stored = try global.withVault { try $0.withdrawAuthority(id, on: day) }
+            if global.json { try global.emitJSON(["id": id, "withdrawn_on": day.description]) } else {
+                Terminal.printOut("Consent \(stored.authority.id) withdrawn on \(day)")
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the consents and authorities recorded on a case.")
+        @OptionGroup var global: GlobalOptions
+        @Option(name: .customLong("case"), help: "The case id.") var caseID: String
+
+        func run() throws {
+            let authorities = try global.withVault { try $0.authorities(caseID: caseID) }
+            if global.json { try global.emitJSON(authorities); return }
+            let today = Today.inEngland()
+            Terminal.printOut(Table.render(["ID", "KIND", "PERSON", "GRANTEE", "ACTIONS", "VALID", "STATUS"], authorities.map { stored in
+                let authority = stored.authority
+                return [authority.id, authority.kind.rawValue, stored.personID, authority.party?.id ?? "",
+                        authority.scope?.actions?.joined(separator: ",") ?? "(all)",
+                        "\(authority.validFrom?.description ?? "open")..\(authority.validUntil?.description ?? "open")",
+                        ConsentArguments.status(authority, on: today)]
+            }))
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one consent or authority.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The consent id.") var id: String
+
+        func run() throws {
+            let stored = try global.withVault { try $0.authority(id) }
+            if global.json { try global.emitJSON(stored); return }
+            let authority = stored.authority
+            let scope = authority.scope
+            Terminal.printFields([
+                ("id", authority.id), ("kind", authority.kind.rawValue), ("case", stored.caseID), ("person", stored.personID),
+                ("granted by", authority.grantedBy), ("grantee", authority.party.map { "\($0.type.rawValue) \($0.id)" }),
+                ("cases", scope?.cases?.joined(separator: ", ")), ("bodies", scope?.organisations?.joined(separator: ", ")),
+                ("actions", scope?.actions?.joined(separator: ", ")), ("third parties", scope?.thirdParties.map { $0.isEmpty ? "(none)" : $0.joined(separator: ", ") }),
+                ("matters", scope?.matters?.joined(separator: ", ")),
+                ("valid", "\(authority.validFrom?.description ?? "open") to \(authority.validUntil?.description ?? "open")"),
+                ("status", ConsentArguments.status(authority, on: Today.inEngland())),
+                ("registered", authority.registered.map { $0 ? "yes (OPG)" : "no" }),
+                ("evidence", authority.evidence.isEmpty ? nil : authority.evidence.joined(separator: ", ")),
+                ("form", stored.formDocumentID.map { doc in "\(doc)" + (authority.form?.date.map { ", signed \($0)" } ?? "") }),
+                ("recorded", stored.recordedAt + (stored.recordedBy.map { " by \($0)" } ?? "")),
+                ("taken by", authority.kind == .verbalConsent ? authority.recordedBy : nil),
+                ("witness", authority.witness),
+                ("withdrawal", stored.withdrawalRecordedAt.map { "recorded \($0)" + (stored.withdrawalRecordedBy.map { " by \($0)" } ?? "") }),
+            ])
+        }
+    }
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Ask whether the acting advocate (--as) may take an action on a case today, and why.",
+            discussion: "Exit 0 for allow or warn, 3 for deny. Refusals and warnings are recorded in the audit log.")
+        @OptionGroup var global: GlobalOptions
+        @Option(name: .customLong("case"), help: "The case id.") var caseID: String
+        @Option(help: "The action, e.g. attend_meeting.") var action: ConsentAction
+        @Option(name: .customLong("for"), help: "The NHS body, the PHSO (phso) or the named third party the action is towards.") var target: String?
+
+        func run() throws {
+            let decision = try global.withVault { vault -> Decision in
+                let check = try vault.checkConsent(caseID: caseID, action: action, on: Today.inEngland(), targetOrg: target)
+                if check.decision.outcome != .allow { try vault.auditDecision(check, proceeded: false, acknowledged: []) }
+                return check.decision
+            }
+            if global.json {
+                Terminal.printOut(decision.json(pretty: true))
+            } else {
+                Terminal.printOut("\(decision.outcome.rawValue.uppercased()) (\(decision.ruleIDs.map(\.rawValue).joined(separator: ", ")))")
+                for line in decision.explanation { Terminal.printOut("  " + line) }
+                if let hint = decision.hint, !hint.isEmpty { Terminal.printOut("  To proceed: \(hint)") }
+                if !decision.acknowledgementRequired.isEmpty {
+                    Terminal.printOut("  Commands will need: " + decision.acknowledgementRequired.map { "--acknowledge \($0.rawValue)" }.joined(separator: " "))
+                }
+            }
+            if decision.outcome == .deny { throw ExitCode(3) }
+        }
+    }
+}
+
+struct CapacityCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "capacity", abstract: "Capacity assessments (MCA 2005 ss.2-3).",
+                                                    subcommands: [Record.self, List.self])
+
+    struct Record: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Record a decision-specific capacity assessment; the latest one decides.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "The person assessed.") var person: String
+        @Option(help: "The decision assessed, e.g. \"conduct NHS complaint\".") var decision: String
+        @Option(help: "Date of the assessment, YYYY-MM-DD.") var date: String
+        @Option(help: "has_capacity or lacks_capacity.") var result: String
+        @Option(help: "Who assessed.") var assessor: String
+        @Option(name: .customLong("case"), help: "The case it was recorded for (for the audit log).") var caseID: String?
+
+        func run() throws {
+            guard let outcome = CapacityAssessment.Result(rawValue: result) else {
+                throw ValidationError("--result must be has_capacity or lacks_capacity")
+            }
+            guard let day = try ConsentArguments.date(date, "--date") else { return }
+            if day > Today.inEngland() { throw ValidationError("--date \(day) is in the future") }
+            let assessment = CapacityAssessment(decision: decision, date: day, result: outcome, assessor: assessor)
+            let id = try global.withVault { try $0.recordCapacity(personID: person, assessment: assessment, caseID: caseID) }
+            if global.json { try global.emitJSON(CreatedID(id: id)) } else { Terminal.printOut(id) }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List a person's capacity assessments.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "The person.") var person: String
+
+        func run() throws {
+            let assessments = try global.withVault { try $0.capacityAssessments(personID: person) }
+            if global.json { try global.emitJSON(assessments); return }
+            Terminal.printOut(Table.render(["ID", "DATE", "RESULT", "DECISION", "ASSESSOR"], assessments.map {
+                [$0.id, $0.assessment.date.description, $0.assessment.result.rawValue, $0.assessment.decision ?? "", $0.assessment.assessor ?? ""]
+            }))
+        }
+    }
+}
+
+struct Deadlines: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List complaint deadlines (12-month limit, acknowledgement, 6-month response, PHSO), soonest first.",
+        discussion: "Only cases the acting advocate may check_deadlines on are listed.")
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .customLong("case"), help: "Only this case.") var caseID: String?
+
+    struct Row: Encodable {
+        let caseID: String
+        let deadline: ComplaintDeadline
+
+        enum CodingKeys: String, CodingKey { case caseID = "case_id", ruleID = "rule_id", title, due, status, daysRemaining = "days_remaining" }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(caseID, forKey: .caseID)
+            try container.encode(deadline.rule, forKey: .ruleID)
+            try container.encode(deadline.title, forKey: .title)
+            try container.encode(deadline.due, forKey: .due)
+            try container.encode(deadline.status, forKey: .status)
+            try container.encode(deadline.daysRemaining, forKey: .daysRemaining)
+        }
+    }
+
+    func run() throws {
+        let today = Today.inEngland()
+        let rows = try global.withVault { vault -> [Row] in
+            let ids = try caseID.map { [$0] } ?? vault.cases().filter { $0.status == "open" }.map(\.id)
+            var rows: [Row] = []
+            for id in ids {
+                if caseID != nil {
+                    try ConsentGate.require(.checkDeadlines, caseID: id, vault: vault, options: ConsentOptions())
+                } else {
+                    let check = try vault.checkConsent(caseID: id, action: .checkDeadlines, on: today)
+                    guard check.decision.outcome != .deny else { continue }
+                }
+                rows += ComplaintDeadlines.compute(try vault.caseFacts(id).events, on: today).map { Row(caseID: id, deadline: $0) }
+            }
+            return rows.sorted { ($0.deadline.due, $0.caseID) < ($1.deadline.due, $1.caseID) }
+        }
+        if global.json { try global.emitJSON(rows); return }
+        Terminal.printOut(Table.render(["DUE", "CASE", "RULE", "STATUS", "DAYS", "DEADLINE"], rows.map {
+            [$0.deadline.due.description, $0.caseID, $0.deadline.rule.rawValue, $0.deadline.status.rawValue, String($0.deadline.daysRemaining), $0.deadline.title]
+        }))
+    }
+}
+
+extension Case {
+    struct Transfer: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Transfer a case to a partner organisation.",
+            discussion: "Consent given to the old organisation covers the new one only with --consented (the person agreed, R-CON-8).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The case id.") var id: String
+        @Option(help: "The receiving organisation id.") var to: String
+        @Flag(help: "The person agreed to the transfer.") var consented = false
+        @Option(help: "Date of the transfer, YYYY-MM-DD (default: today).") var date: String?
+
+        func run() throws {
+            let day = try ConsentArguments.date(date, "--date") ?? Today.inEngland()
+            _ = try global.withVault { try $0.transferCase(id, to: to, consented: consented, on: day) }
+            if global.json { try global.emitJSON(["id": id, "organisation": to, "consented": String(consented)]) } else {
+                Terminal.printOut("Case \(id) transferred to \(to) on \(day)")
+                if !consented {
+                    Terminal.printError("casevault: warning: the transfer is recorded without the person's agreement, so existing consents do not cover \(to)'s advocates (R-CON-8)")
+                }
+            }
+        }
+    }
+
+    struct Event: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Record complaint events and facts: dates, agreed extension, a reg 5(4) refusal, people complained about.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The case id.") var id: String
+        @Option(help: "YYYY-MM-DD") var incidentDate: String?
+        @Option(help: "YYYY-MM-DD") var awareDate: String?
+        @Option(help: "The day the body received the complaint, YYYY-MM-DD.") var complaintDate: String?
+        @Option(help: "YYYY-MM-DD") var acknowledgedOn: String?
+        @Option(help: "YYYY-MM-DD") var finalResponseOn: String?
+        @Option(help: "Response period extension agreed until, YYYY-MM-DD.") var extensionUntil: String?
+        @Flag(help: "The body refused the case's representative under reg 5(4).") var bodyRefused = false
+        @Option(help: "The body refused this representative (id) under reg 5(4).") var refusedRepresentative: String?
+        @Option(help: "Date of the reg 5(4) notice, YYYY-MM-DD.") var refusedOn: String?
+        @Option(help: "Someone the complaint is about (actor or person id); repeatable.") var subject: [String] = []
+        @Option(help: "Another NHS body the complaint concerns; repeatable.") var nhsBody: [String] = []
+
+        func run() throws {
+            let incident = try ConsentArguments.date(incidentDate, "--incident-date")
+            let aware = try ConsentArguments.date(awareDate, "--aware-date")
+            let complaint = try ConsentArguments.date(complaintDate, "--complaint-date")
+            let acknowledged = try ConsentArguments.date(acknowledgedOn, "--acknowledged-on")
+            let final = try ConsentArguments.date(finalResponseOn, "--final-response-on")
+            let extensionDate = try ConsentArguments.date(extensionUntil, "--extension-until")
+            let refusedDate = try ConsentArguments.date(refusedOn, "--refused-on")
+            let facts = try global.withVault { vault in
+                try vault.updateCaseFacts(id, auditAction: "case.event") { facts, _, _ in
+                    if let incident { facts.events.incidentDate = incident }
+                    if let aware { facts.events.awareDate = aware }
+                    if let complaint { facts.events.complaintDate = complaint }
+                    if let acknowledged { facts.events.acknowledgedOn = acknowledged }
+                    if let final { facts.events.finalResponseOn = final }
+                    if let extensionDate { facts.events.responseExtensionAgreedUntil = extensionDate }
+                    if bodyRefused { facts.bodyRefusedRepresentative = .currentRepresentative }
+                    if let refusedRepresentative { facts.bodyRefusedRepresentative = .holder(id: refusedRepresentative, date: refusedDate) }
+                    facts.subjectsOfComplaint = (facts.subjectsOfComplaint + subject).uniquedPreservingOrder()
+                    facts.nhsBodies = (facts.nhsBodies + nhsBody).uniquedPreservingOrder()
+                    if let complaint, let acknowledged, acknowledged < complaint {
+                        throw ValidationError("--acknowledged-on \(acknowledged) is before the complaint date \(complaint)")
+                    }
+                }
+            }
+            if global.json { try global.emitJSON(facts); return }
+            Terminal.printOut("Case \(id) updated")
+        }
+    }
+}
+
+extension Person {
+    struct Update: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Record a person's status for the consent rules: death, Gillick competence, objections.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The person id.") var id: String
+        @Option(help: "Date of death, YYYY-MM-DD.") var diedOn: String?
+        @Option(help: "Gillick competence of a child under 16: yes, no or unknown.") var gillick: String?
+        @Option(help: "The person objects to this advocate, organisation or person acting for them (repeatable).") var objectsTo: [String] = []
+        @Option(help: "Remove a recorded objection (repeatable).") var withdrawObjection: [String] = []
+
+        func run() throws {
+            let died = try ConsentArguments.date(diedOn, "--died-on")
+            let competence: Bool??
+            switch gillick {
+            case nil: competence = nil
+            case "yes"?: competence = .some(true)
+            case "no"?: competence = .some(false)
+            case "unknown"?: competence = .some(nil)
+            default: throw ValidationError("--gillick must be yes, no or unknown")
+            }
+            let status = try global.withVault { vault in
+                try vault.updatePersonStatus(id) { status in
+                    if let died {
+                        status.deceased = true
+                        status.dateOfDeath = died
+                    }
+                    if let competence { status.gillickCompetent = competence }
+                    status.objectsTo = (status.objectsTo + objectsTo).uniquedPreservingOrder().filter { !withdrawObjection.contains($0) }
+                }
+            }
+            if global.json { try global.emitJSON(status); return }
+            Terminal.printOut("Person \(id) updated")
+        }
+    }
+}
+
+extension Array where Element: Hashable {
+    func uniquedPreservingOrder() -> [Element] {
+        var seen: Set<Element> = []
+        return filter { seen.insert($0).inserted }
+    }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Consent
 import Foundation
 import VaultCrypto
 import VaultStore
@@ -22,10 +23,12 @@ struct Ingest: ParsableCommand {
     @Flag(help: "Include hidden files and folders.") var includeHidden = false
     @Flag(help: "Follow symbolic links.") var followSymlinks = false
     @Argument(help: "Files and folders.") var paths: [String]
+    @OptionGroup var consent: ConsentOptions
 
     func run() throws {
         let vault = try global.openStore()
         defer { global.finish(vault) }
+        try ConsentGate.require(.ingestDocument, caseID: caseID, vault: vault, options: consent)
         let (files, skipped) = InputWalker(includeHidden: includeHidden, followSymlinks: followSymlinks).expand(paths)
         for skip in skipped { Terminal.printError("casevault: skipped \(skip.path): \(skip.reason)") }
         let progress = Progress(total: files.count, enabled: isatty(STDERR_FILENO) == 1 && !global.json)
@@ -101,9 +104,31 @@ struct ListDocuments: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List documents.")
     @OptionGroup var global: GlobalOptions
     @Option(name: .customLong("case"), help: "Only this case.") var caseID: String?
+    @OptionGroup var consent: ConsentOptions
 
     func run() throws {
-        let documents = try global.withVault { try $0.documents(caseID: caseID) }
+        let documents = try global.withVault { vault in
+            if let caseID {
+                try ConsentGate.require(.viewDocuments, caseID: caseID, vault: vault, options: consent)
+                return try vault.documents(caseID: caseID)
+            }
+            // Across cases: only the cases the acting advocate may view (names are personal data too).
+            var visible: [Vault.DocumentView] = []
+            var hidden = 0
+            for caseView in try vault.cases() where caseView.documents > 0 {
+                let check = try vault.checkConsent(caseID: caseView.id, action: .viewDocuments, on: Today.inEngland())
+                if check.decision.outcome == .deny {
+                    try vault.auditDecision(check, proceeded: false, acknowledged: [])
+                    hidden += 1
+                } else {
+                    visible += try vault.documents(caseID: caseView.id)
+                }
+            }
+            if hidden > 0 {
+                Terminal.printError("casevault: \(hidden) case(s) not listed: no authority to view their documents ('consent check --case C --action view_documents' explains)")
+            }
+            return visible
+        }
         if global.json { try global.emitJSON(documents); return }
         Terminal.printOut(Table.render(["ID", "CASE", "KIND", "DATE", "SIZE", "NAME"], documents.map {
             [$0.id, $0.caseID, $0.kind, $0.documentDate ?? "", String($0.size), DisplayName.escape(Array($0.name.utf8))]
@@ -115,9 +140,13 @@ struct ShowDocument: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a document's details (not its contents).")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The document id.") var id: String
+    @OptionGroup var consent: ConsentOptions
 
     func run() throws {
-        let document = try global.withVault { try $0.document(id) }
+        let document = try global.withVault { vault in
+            try ConsentGate.require(.viewDocuments, caseID: try vault.caseID(ofDocument: id), vault: vault, options: consent, documentID: id)
+            return try vault.document(id)
+        }
         if global.json { try global.emitJSON(document); return }
         let lines: [(String, String?)] = [
             ("id", document.id), ("case", document.caseID), ("kind", document.kind), ("name", DisplayName.escape(Array(document.name.utf8))),
@@ -135,6 +164,7 @@ struct Cat: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The document id.") var id: String
     @Option(name: .shortAndLong, help: "Write to this path (created only once the document has decrypted; '-' for stdout).") var output: String?
+    @OptionGroup var consent: ConsentOptions
 
     func validate() throws {
         if output == nil && isatty(STDOUT_FILENO) == 1 {
@@ -146,6 +176,7 @@ struct Cat: ParsableCommand {
     func run() throws {
         let vault = try global.openStore()
         defer { global.finish(vault) }
+        try ConsentGate.require(.viewDocuments, caseID: try vault.caseID(ofDocument: id), vault: vault, options: consent, documentID: id)
         guard let output, output != "-" else {
             var sink = FileDescriptorSink(fd: STDOUT_FILENO)
             try vault.decrypt(documentID: id, to: &sink)

@@ -7,17 +7,21 @@ import VaultStore
 /// `casevault: error: …` / `casevault: hint: …`.
 struct CLIError: Error {
     var message: String
+    /// Why, line by line (e.g. the consent rules that refused), printed between the error and its hints.
+    var reasons: [String] = []
     var hints: [String] = []
     var exitCode: Int32 = 1
 
-    init(_ message: String, hints: [String] = [], exitCode: Int32 = 1) {
+    init(_ message: String, reasons: [String] = [], hints: [String] = [], exitCode: Int32 = 1) {
         self.message = message
+        self.reasons = reasons
         self.hints = hints
         self.exitCode = exitCode
     }
 
     func report() {
         Terminal.printError("casevault: error: \(message)")
+        for reason in reasons { Terminal.printError("casevault: because: \(reason)") }
         for hint in hints { Terminal.printError("casevault: hint: \(hint)") }
     }
 

@@ -1,0 +1,443 @@
+import Audit
+import Consent
+import Foundation
+import VaultCrypto
+
+/// Consent records on the vault: authorities (with their signed form ingested as an encrypted document),
+/// capacity assessments, a person's status (death, Gillick competence, objections) and a case's complaint
+/// facts (events, transfers, refusals). Each is one sealed JSON payload, so nothing about who may act for
+/// whom is readable, or editable, without the key. The engine reads them back as `ConsentFacts`.
+extension Vault {
+    enum ConsentRecordType: String {
+        case authority, capacity
+        case personStatus = "person_status"
+        case caseFacts = "case_facts"
+    }
+
+    /// An authority as recorded: the engine's record plus where it came from.
+    public struct StoredAuthority: Codable, Sendable, Equatable {
+        public var authority: Authority
+        public var caseID: String
+        public var personID: String
+        /// The signed form or order, stored as an encrypted `consent_form`/`evidence` document of the case.
+        public var formDocumentID: String?
+        public var recordedAt: String
+        public var recordedBy: String?
+        public var withdrawalRecordedAt: String?
+        public var withdrawalRecordedBy: String?
+
+        enum CodingKeys: String, CodingKey {
+            case authority
+            case caseID = "case_id", personID = "person_id", formDocumentID = "form_document_id", recordedAt = "recorded_at"
+            case recordedBy = "recorded_by", withdrawalRecordedAt = "withdrawal_recorded_at", withdrawalRecordedBy = "withdrawal_recorded_by"
+        }
+    }
+
+    /// Facts about a person that the rules need besides their identity.
+    public struct PersonStatus: Codable, Sendable, Equatable {
+        public var deceased = false
+        public var dateOfDeath: CivilDate?
+        public var gillickCompetent: Bool?
+        public var objectsTo: [String] = []
+        public var hasCapacity: Bool?
+
+        public init() {}
+
+        enum CodingKeys: String, CodingKey {
+            case deceased
+            case dateOfDeath = "date_of_death", gillickCompetent = "gillick_competent", objectsTo = "objects_to", hasCapacity = "has_capacity"
+        }
+    }
+
+    public struct StoredCapacityAssessment: Codable, Sendable, Equatable {
+        public var id: String
+        public var personID: String
+        public var assessment: CapacityAssessment
+
+        enum CodingKeys: String, CodingKey { case id, assessment, personID = "person_id" }
+    }
+
+    public struct AuthorityInput: Sendable {
+        public var caseID: String
+        public var personID: String
+        public var kind: AuthorityKind
+        public var granteeID: String
+        public var grantedBy: String?
+        public var actions: [ConsentAction]
+        public var bodies: [String]?
+        public var thirdParties: [String]
+        public var matters: [String]?
+        public var validFrom: CivilDate?
+        public var validUntil: CivilDate?
+        public var form: IngestFile?
+        public var signedOn: CivilDate?
+        public var recordedBy: String?
+        public var recordedOn: CivilDate?
+        public var witness: String?
+        public var evidence: [String]
+        public var registered: Bool?
+        public var claimArisingFromDeath: Bool?
+        public var reasons: String?
+        /// The caller's date (the store reads no clock for the rules' dates).
+        public var today: CivilDate
+
+        public init(caseID: String, personID: String, kind: AuthorityKind, granteeID: String, actions: [ConsentAction], today: CivilDate) {
+            self.caseID = caseID
+            self.personID = personID
+            self.kind = kind
+            self.granteeID = granteeID
+            self.actions = actions
+            self.today = today
+            thirdParties = []
+            evidence = []
+        }
+    }
+
+    // MARK: - Sealing
+
+    private static let consentEncoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
+
+    private func consentBinding(_ type: ConsentRecordType, caseID: String?, personID: String?) -> [UInt8] {
+        Array("\(type.rawValue)|\(caseID ?? "")|\(personID ?? "")".utf8)
+    }
+
+    func sealConsent(_ value: some Encodable, id: String, type: ConsentRecordType, caseID: String?, personID: String?,
+                     createdAt: String? = nil, in tx: any VaultRecordReading) throws -> ConsentRecord {
+        var payload = Array(try Self.consentEncoder.encode(value))
+        defer { payload.withUnsafeMutableBytes { secureZero($0) } }
+        let sealed = try KeyHierarchy.seal(payload, fieldKey: try metadataFieldKey(tx), table: ConsentRecord.databaseTableName,
+                                           column: type.rawValue, rowID: id, binding: consentBinding(type, caseID: caseID, personID: personID))
+        let now = timestamp()
+        return ConsentRecord(id: id, recordType: type.rawValue, caseID: caseID, personID: personID, createdAt: createdAt ?? now,
+                             updatedAt: now, sealed: sealed)
+    }
+
+    func openConsent<T: Decodable>(_ record: ConsentRecord, as _: T.Type, in tx: any VaultRecordReading) throws -> T {
+        guard let type = ConsentRecordType(rawValue: record.recordType) else {
+            throw VaultError.damagedField(table: ConsentRecord.databaseTableName, column: "record_type", rowID: record.id)
+        }
+        let opener = try fieldOpener(scope: KeyHierarchy.vaultScope, version: 1, in: tx)
+        let plain: [UInt8]
+        do {
+            plain = try KeyHierarchy.open(record.sealed, opener: opener, table: ConsentRecord.databaseTableName, column: type.rawValue,
+                                          rowID: record.id, binding: consentBinding(type, caseID: record.caseID, personID: record.personID))
+        } catch {
+            throw VaultError.damagedField(table: ConsentRecord.databaseTableName, column: type.rawValue, rowID: record.id)
+        }
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(plain))
+        } catch {
+            throw VaultError.damagedField(table: ConsentRecord.databaseTableName, column: type.rawValue, rowID: record.id)
+        }
+    }
+
+    // MARK: - Authorities
+
+    /// Records an authority. With a form, the form is ingested into the case as an encrypted document in
+    /// the same transaction as the record: both commit, or neither does.
+    public func recordAuthority(_ input: AuthorityInput) throws -> StoredAuthority {
+        let id = try Self.newID("auth")
+        let (prepared, grantee) = try store.read { tx -> (Authority, Party) in
+            guard let caseRecord = try tx.caseRecord(input.caseID) else { throw VaultError.notFound(kind: "case", id: input.caseID) }
+            guard caseRecord.status == "open" else { throw VaultError.caseNotOpen(id: input.caseID, status: caseRecord.status) }
+            guard let personRecord = try tx.person(input.personID) else { throw VaultError.notFound(kind: "person", id: input.personID) }
+            let (grantee, granteeName) = try resolveParty(input.granteeID, in: tx)
+            let person = try view(personRecord, key: try metadataFieldKey(tx))
+            return (try buildAuthority(id: id, input: input, caseRecord: caseRecord, person: person, grantee: grantee,
+                                       granteeName: granteeName), grantee)
+        }
+        _ = grantee
+        var stored = StoredAuthority(authority: prepared, caseID: input.caseID, personID: input.personID, formDocumentID: nil,
+                                     recordedAt: timestamp(), recordedBy: actor)
+        func commit(_ tx: any VaultRecordWriting) throws {
+            try tx.save(try sealConsent(stored, id: id, type: .authority, caseID: input.caseID, personID: input.personID, in: tx))
+            var details = ["authority": id, "person": input.personID, "kind": input.kind.rawValue]
+            if let document = stored.formDocumentID { details["form_document"] = document }
+            try audit(event("consent.record", caseID: input.caseID, details: details), in: tx)
+        }
+        if let form = input.form {
+            let kind: DocumentKind = input.kind.isConsent ? .consentForm : .evidence
+            let options = IngestOptions(kind: kind, date: input.signedOn?.description, allowDuplicate: false, actor: actor, batchSize: 1)
+            _ = try ingest(caseID: input.caseID, files: [form], options: options, progress: { _, _ in }) { tx, results in
+                switch results.first?.outcome {
+                case .stored(let document, _)?, .duplicate(let document)?:
+                    stored.formDocumentID = document
+                case .failed(let reason)?:
+                    throw VaultError.invalidInput("the form \(form.path) could not be stored (\(reason)); nothing was recorded")
+                case nil:
+                    throw VaultError.invalidInput("the form \(form.path) could not be stored; nothing was recorded")
+                }
+                try commit(tx)
+            }
+        } else {
+            try store.write { tx in try commit(tx) }
+        }
+        return stored
+    }
+
+    private func resolveParty(_ id: String, in tx: any VaultRecordReading) throws -> (Party, String) {
+        let key = try metadataFieldKey(tx)
+        if id.hasPrefix("org-") {
+            guard let organisation = try tx.organisation(id) else { throw VaultError.notFound(kind: "organisation", id: id) }
+            return (Party(type: .organisation, id: id), organisation.name)
+        }
+        if id.hasPrefix("adv-") {
+            guard let advocate = try tx.advocate(id) else { throw VaultError.notFound(kind: "advocate", id: id) }
+            let name = String(decoding: try KeyHierarchy.open(advocate.nameSealed, fieldKey: key, table: "advocates", column: "name", rowID: id), as: UTF8.self)
+            return (Party(type: .advocate, id: id), name)
+        }
+        if id.hasPrefix("per-") {
+            guard let person = try tx.person(id) else { throw VaultError.notFound(kind: "person", id: id) }
+            return (Party(type: .person, id: id), try view(person, key: key).name)
+        }
+        throw VaultError.invalidInput("--grantee must be an organisation (org-…), advocate (adv-…) or person (per-…) id")
+    }
+
+    private func buildAuthority(id: String, input: AuthorityInput, caseRecord: CaseRecord, person: PersonView, grantee: Party,
+                                granteeName: String) throws -> Authority {
+        let isConsent = input.kind.isConsent
+        if input.kind == .writtenConsent && (input.form == nil || input.signedOn == nil) {
+            throw VaultError.invalidInput("written consent needs its signed form: add --form FILE --signed-on YYYY-MM-DD")
+        }
+        if input.form != nil && input.signedOn == nil && input.kind == .writtenConsent {
+            throw VaultError.invalidInput("--form needs --signed-on (the date on the signed form)")
+        }
+        if isConsent && input.actions.isEmpty {
+            throw VaultError.invalidInput("--actions is empty: name what the person agreed to (e.g. view_documents,draft_letter)")
+        }
+        let recordedBy = input.recordedBy ?? actor
+        if input.kind == .verbalConsent && recordedBy == nil {
+            throw VaultError.invalidInput("verbal consent must say who took it: add --recorded-by ADVOCATE-ID (or act --as one)")
+        }
+        var bodies = input.bodies
+        if isConsent && bodies == nil {
+            guard let body = caseRecord.nhsBody else {
+                throw VaultError.invalidInput("the case names no NHS body, so say which bodies the consent covers: --bodies trust-X,phso")
+            }
+            bodies = [body]
+        }
+        let recordedOn = input.kind == .verbalConsent ? (input.recordedOn ?? input.today) : input.recordedOn
+        let validFrom = input.validFrom ?? input.signedOn ?? recordedOn ?? (isConsent ? input.today : nil)
+        // Service policy (CONSENT-RULES.md §4): a consent is reviewed at least every 12 months.
+        let validUntil = input.validUntil ?? (isConsent ? validFrom.map { $0.adding(months: 12).adding(days: -1) } : nil)
+        if let validFrom, let validUntil, validUntil < validFrom {
+            throw VaultError.invalidInput("--valid-until \(validUntil) is before --valid-from \(validFrom)")
+        }
+        let scope = AuthorityScope(cases: [input.caseID], organisations: bodies,
+                                   actions: input.actions.isEmpty ? nil : input.actions.map(\.rawValue),
+                                   thirdParties: isConsent ? input.thirdParties : (input.thirdParties.isEmpty ? nil : input.thirdParties),
+                                   matters: input.matters)
+        let grantedBy = input.grantedBy ?? (input.kind == .courtDeputyWelfare || input.kind == .courtDeputyProperty ? "court_of_protection" : input.personID)
+        var form: ConsentForm?
+        if input.kind == .writtenConsent, let signedOn = input.signedOn {
+            // The form's identifiers come from the person record; the advocate confirms the signature and date.
+            let scopeText = "case \(input.caseID); bodies \((bodies ?? []).joined(separator: ", ")); actions \(input.actions.map(\.rawValue).joined(separator: ", "))"
+            form = ConsentForm(patientName: person.name, dob: person.dob, nhsNumber: person.nhsNumber, address: person.address,
+                               representativeName: granteeName, scope: scopeText, signature: true, date: signedOn)
+        }
+        return Authority(id: id, kind: input.kind, grantedBy: grantedBy, party: grantee, scope: scope, validFrom: validFrom,
+                         validUntil: validUntil, withdrawnOn: nil, registered: input.registered, evidence: input.evidence,
+                         recorded: input.kind == .verbalConsent ? true : nil, recordedBy: recordedBy, recordedOn: recordedOn,
+                         witness: input.witness, form: form, claimArisingFromDeath: input.claimArisingFromDeath, reasons: input.reasons)
+    }
+
+    /// Withdrawal is dated (from that day nothing new may be done, R-CON-2) and recorded, never undone.
+    public func withdrawAuthority(_ id: String, on date: CivilDate) throws -> StoredAuthority {
+        try store.write { tx in
+            guard let record = try tx.consentRecord(id), record.recordType == ConsentRecordType.authority.rawValue else {
+                throw VaultError.notFound(kind: "consent", id: id)
+            }
+            var stored = try openConsent(record, as: StoredAuthority.self, in: tx)
+            if let already = stored.authority.withdrawnOn {
+                throw VaultError.invalidInput("consent \(id) was already withdrawn on \(already); a withdrawal is never changed")
+            }
+            stored.authority.withdrawnOn = date
+            stored.withdrawalRecordedAt = timestamp()
+            stored.withdrawalRecordedBy = actor
+            try tx.save(try sealConsent(stored, id: id, type: .authority, caseID: record.caseID, personID: record.personID,
+                                        createdAt: record.createdAt, in: tx))
+            try audit(event("consent.withdraw", caseID: record.caseID, details: ["authority": id, "withdrawn_on": date.description]), in: tx)
+            return stored
+        }
+    }
+
+    public func authorities(caseID: String?) throws -> [StoredAuthority] {
+        try store.read { tx in
+            if let caseID, try tx.caseRecord(caseID) == nil { throw VaultError.notFound(kind: "case", id: caseID) }
+            return try tx.consentRecords(type: ConsentRecordType.authority.rawValue, caseID: caseID, personID: nil)
+                .map { try openConsent($0, as: StoredAuthority.self, in: tx) }
+        }
+    }
+
+    public func authority(_ id: String) throws -> StoredAuthority {
+        try store.read { tx in
+            guard let record = try tx.consentRecord(id), record.recordType == ConsentRecordType.authority.rawValue else {
+                throw VaultError.notFound(kind: "consent", id: id)
+            }
+            return try openConsent(record, as: StoredAuthority.self, in: tx)
+        }
+    }
+
+    // MARK: - Capacity and person status
+
+    public func recordCapacity(personID: String, assessment: CapacityAssessment, caseID: String?) throws -> String {
+        let id = try Self.newID("cap")
+        try store.write { tx in
+            guard try tx.person(personID) != nil else { throw VaultError.notFound(kind: "person", id: personID) }
+            if let caseID, try tx.caseRecord(caseID) == nil { throw VaultError.notFound(kind: "case", id: caseID) }
+            let stored = StoredCapacityAssessment(id: id, personID: personID, assessment: assessment)
+            try tx.save(try sealConsent(stored, id: id, type: .capacity, caseID: nil, personID: personID, in: tx))
+            try audit(event("capacity.record", caseID: caseID, details: ["person": personID, "assessment": id]), in: tx)
+        }
+        return id
+    }
+
+    public func capacityAssessments(personID: String) throws -> [StoredCapacityAssessment] {
+        try store.read { tx in try capacityAssessments(personID: personID, in: tx) }
+    }
+
+    func capacityAssessments(personID: String, in tx: any VaultRecordReading) throws -> [StoredCapacityAssessment] {
+        try tx.consentRecords(type: ConsentRecordType.capacity.rawValue, caseID: nil, personID: personID)
+            .map { try openConsent($0, as: StoredCapacityAssessment.self, in: tx) }
+    }
+
+    func personStatus(_ personID: String, in tx: any VaultRecordReading) throws -> PersonStatus {
+        guard let record = try tx.consentRecord("status-" + personID) else { return PersonStatus() }
+        return try openConsent(record, as: PersonStatus.self, in: tx)
+    }
+
+    public func personStatus(_ personID: String) throws -> PersonStatus {
+        try store.read { tx in
+            guard try tx.person(personID) != nil else { throw VaultError.notFound(kind: "person", id: personID) }
+            return try personStatus(personID, in: tx)
+        }
+    }
+
+    public func updatePersonStatus(_ personID: String, change: (inout PersonStatus) throws -> Void) throws -> PersonStatus {
+        try store.write { tx in
+            guard try tx.person(personID) != nil else { throw VaultError.notFound(kind: "person", id: personID) }
+            let existing = try tx.consentRecord("status-" + personID)
+            var status = try personStatus(personID, in: tx)
+            try change(&status)
+            try tx.save(try sealConsent(status, id: "status-" + personID, type: .personStatus, caseID: nil, personID: personID,
+                                        createdAt: existing?.createdAt, in: tx))
+            try audit(event("person.status", details: ["person": personID]), in: tx)
+            return status
+        }
+    }
+
+    // MARK: - Case facts
+
+    func caseFacts(_ caseRecord: CaseRecord, in tx: any VaultRecordReading) throws -> CaseFacts {
+        if let record = try tx.consentRecord("facts-" + caseRecord.id) {
+            return try openConsent(record, as: CaseFacts.self, in: tx)
+        }
+        let events = CaseEvents(incidentDate: caseRecord.incidentDate.flatMap(CivilDate.init(iso:)),
+                                awareDate: caseRecord.awareDate.flatMap(CivilDate.init(iso:)),
+                                complaintDate: caseRecord.complaintDate.flatMap(CivilDate.init(iso:)))
+        return CaseFacts(id: caseRecord.id, nhsBodies: [caseRecord.nhsBody].compactMap { $0 }, events: events)
+    }
+
+    public func caseFacts(_ caseID: String) throws -> CaseFacts {
+        try store.read { tx in
+            guard let record = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
+            return try caseFacts(record, in: tx)
+        }
+    }
+
+    /// Changes the case's complaint facts (events, refusals, subjects) and keeps the case row's dates in step.
+    public func updateCaseFacts(_ caseID: String, auditAction: String, details: [String: String] = [:],
+                                change: (inout CaseFacts, inout CaseRecord, any VaultRecordReading) throws -> Void) throws -> CaseFacts {
+        try store.write { tx in
+            guard var caseRecord = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
+            guard caseRecord.status != "erased" else { throw VaultError.caseNotOpen(id: caseID, status: caseRecord.status) }
+            let existing = try tx.consentRecord("facts-" + caseID)
+            var facts = try caseFacts(caseRecord, in: tx)
+            try change(&facts, &caseRecord, tx)
+            caseRecord.incidentDate = facts.events.incidentDate?.description
+            caseRecord.awareDate = facts.events.awareDate?.description
+            caseRecord.complaintDate = facts.events.complaintDate?.description
+            try tx.update(caseRecord)
+            try tx.save(try sealConsent(facts, id: "facts-" + caseID, type: .caseFacts, caseID: caseID, personID: nil,
+                                        createdAt: existing?.createdAt, in: tx))
+            try audit(event(auditAction, caseID: caseID, details: details), in: tx)
+            return facts
+        }
+    }
+
+    /// Moves a case to a partner organisation. Consent given to the old organisation reaches the new one
+    /// only when the person agreed to the transfer (R-CON-8).
+    public func transferCase(_ caseID: String, to organisation: String, consented: Bool, on date: CivilDate) throws -> CaseFacts {
+        try updateCaseFacts(caseID, auditAction: "case.transfer", details: ["to": organisation, "consented": String(consented)]) { facts, record, tx in
+            guard try tx.organisation(organisation) != nil else { throw VaultError.notFound(kind: "organisation", id: organisation) }
+            guard record.organisationID != organisation else {
+                throw VaultError.invalidInput("case \(caseID) is already with \(organisation)")
+            }
+            facts.transfers.append(CaseTransfer(fromOrg: record.organisationID, toOrg: organisation, date: date, consented: consented))
+            record.organisationID = organisation
+        }
+    }
+
+    // MARK: - Deciding
+
+    /// Everything the rules need about this case's client, read from the vault.
+    public func consentFacts(caseID: String) throws -> ConsentFacts {
+        try store.read { tx in
+            guard let caseRecord = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
+            let key = try metadataFieldKey(tx)
+            guard let clientRecord = try tx.person(caseRecord.clientID) else { throw VaultError.notFound(kind: "person", id: caseRecord.clientID) }
+            let client = try view(clientRecord, key: key)
+            let status = try personStatus(client.id, in: tx)
+            let person = PersonFacts(id: client.id, dob: client.dob.flatMap(CivilDate.init(iso:)), deceased: status.deceased,
+                                     dateOfDeath: status.dateOfDeath, hasCapacity: status.hasCapacity,
+                                     capacityAssessments: try capacityAssessments(personID: client.id, in: tx).map(\.assessment),
+                                     gillickCompetent: status.gillickCompetent, objectsTo: status.objectsTo)
+            let authorities = try tx.consentRecords(type: ConsentRecordType.authority.rawValue, caseID: nil, personID: client.id)
+                .map { try openConsent($0, as: StoredAuthority.self, in: tx).authority }
+            var actors: [String: ActorFacts] = [:]
+            for advocate in try tx.advocates() { actors[advocate.id] = ActorFacts(kind: .advocate, organisation: advocate.organisationID) }
+            for party in authorities.compactMap(\.party) where party.type == .person { actors[party.id] = ActorFacts(kind: .individual) }
+            return ConsentFacts(person: person, actors: actors, authorities: authorities, case: try caseFacts(caseRecord, in: tx))
+        }
+    }
+
+    public struct ConsentCheck: Sendable {
+        public let request: ConsentRequest
+        public let decision: Decision
+    }
+
+    /// Asks the engine whether the acting advocate may do `action` on the case today.
+    public func checkConsent(caseID: String, action: ConsentAction, on date: CivilDate, targetOrg: String? = nil,
+                             policy: ConsentPolicy = .standard) throws -> ConsentCheck {
+        guard let actor else { throw VaultError.actorRequired }
+        let facts = try consentFacts(caseID: caseID)
+        guard facts.actors[actor]?.kind == .advocate else { throw VaultError.notFound(kind: "advocate", id: actor) }
+        let request = ConsentRequest(actor: actor, action: action, onBehalfOf: facts.person.id, date: date, caseID: caseID, targetOrg: targetOrg)
+        return ConsentCheck(request: request, decision: ConsentEngine(policy: policy).evaluate(request, facts: facts))
+    }
+
+    /// R-AUD-1: a decision that refused or warned is logged with the rules and authorities behind it.
+    public func auditDecision(_ check: ConsentCheck, proceeded: Bool, acknowledged: [RuleID], documentID: String? = nil) throws {
+        let decision = check.decision
+        var details = ["action": check.request.action.rawValue, "person": check.request.onBehalfOf,
+                       "matched": decision.authorities.filter { $0.status == .matched }.map(\.id).joined(separator: ","),
+                       "rejected": decision.authorities.filter { $0.status == .rejected }.map(\.id).joined(separator: ",")]
+        if let target = check.request.targetOrg { details["target"] = target }
+        if !acknowledged.isEmpty { details["acknowledged"] = acknowledged.map(\.rawValue).joined(separator: ",") }
+        try audit(AuditEvent(time: timestamp(), actor: actor, action: "consent.decision", caseID: check.request.caseID, documentID: documentID,
+                             decision: decision.outcome.rawValue, ruleIDs: decision.ruleIDs.map(\.rawValue),
+                             outcome: proceeded ? "success" : "refused", details: details))
+    }
+
+    /// The case of a document, for commands that start from a document id.
+    public func caseID(ofDocument documentID: String) throws -> String {
+        try store.read { tx in
+            guard let record = try tx.document(documentID) else { throw VaultError.notFound(kind: "document", id: documentID) }
+            return record.caseID
+        }
+    }
+}
