@@ -79,7 +79,14 @@ def new_vault(work, name):
     org = cv(env, "org", "add", "Bench Org", json_out=True)["id"]
     adv = cv(env, "advocate", "add", "Bench Advocate", "--org", org, json_out=True)["id"]
     person = cv(env, "person", "add", "--name", "Bench Client", json_out=True)["id"]
-    case = cv(env, "case", "open", "--client", person, "--org", org, "--advocate", adv, json_out=True)["id"]
+    case = cv(env, "case", "open", "--client", person, "--org", org, "--advocate", adv, "--nhs-body", "trust-X", json_out=True)["id"]
+    # Every command on a case is checked against the consent rules: record a signed consent first.
+    env["CASEVAULT_ADVOCATE"] = adv
+    form = os.path.join(work, name + "-consent-form.txt")
+    with open(form, "w") as f:
+        f.write("Signed consent form (benchmark)\n")
+    cv(env, "consent", "record", "--case", case, "--person", person, "--kind", "written_consent", "--grantee", org,
+       "--actions", "view_documents,ingest_document", "--form", form, "--signed-on", time.strftime("%Y-%m-%d", time.gmtime(time.time() - 86400)))
     return env, case
 
 

@@ -3,18 +3,50 @@ import XCTest
 
 /// The vault store through the CLI: the scripting contract and the bad-input list of the issue.
 final class VaultCommandsTests: XCTestCase {
-    /// A vault with an organisation, an advocate, a client and an open case; returns the case id.
+    /// A vault with an organisation, an advocate, a client and an open case whose client has signed a written
+    /// consent (the form is stored in the case as a consent_form document); returns the case id. Commands then
+    /// act as that advocate (CASEVAULT_ADVOCATE). With `reuse`, a second case shares the organisation and advocate.
     func prepare(_ sandbox: Sandbox, reuse: Bool = false) throws -> String {
         sandbox.environment["CASEVAULT_VAULT"] = sandbox.path("vault")
         if !reuse { XCTAssertEqual(try sandbox.run(["init", "--no-passphrase"]).exitCode, 0) }
-        let org = try XCTUnwrap(try sandbox.json(try sandbox.run(["org", "add", "Partner \(UUID().uuidString.prefix(8))", "--json"]))["id"] as? String)
-        let advocate = try XCTUnwrap(try sandbox.json(try sandbox.run(["advocate", "add", "Sam Carter", "--org", org, "--json"]))["id"] as? String)
+        let org: String
+        if reuse, let existing = sandbox.environment["TEST_ORGANISATION"] {
+            org = existing
+        } else {
+            org = try XCTUnwrap(try sandbox.json(try sandbox.run(["org", "add", "Partner \(UUID().uuidString.prefix(8))", "--json"]))["id"] as? String)
+            let advocate = try XCTUnwrap(try sandbox.json(try sandbox.run(["advocate", "add", "Sam Carter", "--org", org, "--json"]))["id"] as? String)
+            sandbox.environment["TEST_ORGANISATION"] = org
+            sandbox.environment["CASEVAULT_ADVOCATE"] = advocate
+        }
+        let advocate = try XCTUnwrap(sandbox.environment["CASEVAULT_ADVOCATE"])
         let person = try XCTUnwrap(try sandbox.json(try sandbox.run(["person", "add", "--name", "Margaret Ellis", "--dob", "1946-03-14",
                                                                        "--nhs-number", "943 476 5919", "--json"]))["id"] as? String)
         let opened = try sandbox.run(["case", "open", "--client", person, "--org", org, "--advocate", advocate, "--nhs-body", "trust-X",
-                                      "--incident-date", "2025-01-15", "--json"])
+                                      "--incident-date", "2025-01-15", "--complaint-date", "2025-03-03", "--json"])
         XCTAssertEqual(opened.exitCode, 0, opened.stderr)
-        return try XCTUnwrap(try sandbox.json(opened)["id"] as? String)
+        let caseID = try XCTUnwrap(try sandbox.json(opened)["id"] as? String)
+        let form = try write(sandbox, "forms/\(caseID)-consent.txt", "Consent form for \(caseID), signed and dated.\n")
+        let recorded = try sandbox.run(["consent", "record", "--case", caseID, "--person", person, "--kind", "written_consent",
+                                        "--grantee", org, "--actions", "view_documents,ingest_document,export_bundle",
+                                        "--form", form, "--signed-on", Self.yesterday, "--json"])
+        XCTAssertEqual(recorded.exitCode, 0, recorded.stderr)
+        return caseID
+    }
+
+    static var yesterday: String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyy-MM-dd"
+        formatter.timeZone = TimeZone(identifier: "Europe/London")
+        formatter.locale = Locale(identifier: "en_GB_POSIX")
+        return formatter.string(from: Date().addingTimeInterval(-86_400))
+    }
+
+    /// Documents listed for a case, leaving out the consent form `prepare` stored.
+    func listedDocuments(_ sandbox: Sandbox, _ arguments: [String]) throws -> [[String: Any]] {
+        let result = try sandbox.run(arguments + ["--json"])
+        XCTAssertEqual(result.exitCode, 0, result.stderr)
+        let rows = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        return rows.filter { $0["kind"] as? String != "consent_form" }
     }
 
     func write(_ sandbox: Sandbox, _ name: String, _ text: String) throws -> String {
@@ -38,7 +70,7 @@ final class VaultCommandsTests: XCTestCase {
         let result = try sandbox.run(["ingest", "--case", caseID, "in", "--json"])
         XCTAssertEqual(result.exitCode, 0, result.stderr)
         let id = try XCTUnwrap(try ingestedIDs(result)["in/letter.txt"])
-        let listed = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try sandbox.run(["list", "--case", caseID, "--json"]).stdout.utf8)) as? [[String: Any]])
+        let listed = try listedDocuments(sandbox, ["list", "--case", caseID])
         XCTAssertEqual(listed.map { $0["id"] as? String }, [id])
         XCTAssertEqual(listed[0]["document_date"] as? String, "2025-03-02")
         XCTAssertEqual(listed[0]["document_date_source"] as? String, "letterhead")
@@ -55,7 +87,7 @@ final class VaultCommandsTests: XCTestCase {
         XCTAssertTrue(again.stderr.contains("already exists"))
         let verify = try sandbox.json(try sandbox.run(["verify", "--read-data", "--json"]))
         XCTAssertEqual(verify["ok"] as? Bool, true)
-        XCTAssertEqual(verify["documents_checked"] as? Int, 1)
+        XCTAssertEqual(verify["documents_checked"] as? Int, 2, "the letter and the consent form")
     }
 
     func testUnreadableZeroByteAndOddNamesWithPartialExitCode() throws {
@@ -111,8 +143,7 @@ final class VaultCommandsTests: XCTestCase {
         XCTAssertTrue(stderr.lowercased().contains("too large") || stderr.contains("File too large"), stderr)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: sandbox.path("vault/tmp")), [], "no temp file left")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: sandbox.path("vault/objects")), before)
-        let listed = try JSONSerialization.jsonObject(with: Data(try sandbox.run(["list", "--json"]).stdout.utf8)) as? [Any]
-        XCTAssertEqual(listed?.count, 0)
+        XCTAssertEqual(try listedDocuments(sandbox, ["list"]).count, 0)
         XCTAssertEqual(try sandbox.json(try sandbox.run(["verify", "--json"]))["ok"] as? Bool, true)
     }
 
@@ -180,7 +211,7 @@ final class VaultCommandsTests: XCTestCase {
             XCTAssertEqual(process.terminationStatus, 0)
         }
         XCTAssertEqual(readerFailures, 0, "readers never fail while writers work")
-        let listed = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try sandbox.run(["list", "--json"]).stdout.utf8)) as? [[String: Any]])
+        let listed = try listedDocuments(sandbox, ["list"])
         XCTAssertEqual(listed.count, 101)
         XCTAssertEqual(Set(listed.compactMap { $0["id"] as? String }).count, 101, "every document exactly once")
         XCTAssertEqual(listed.filter { $0["case_id"] as? String == caseB }.count, 50)

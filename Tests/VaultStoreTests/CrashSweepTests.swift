@@ -21,7 +21,8 @@ final class CrashSweepTests: XCTestCase {
         let kills = Int(ProcessInfo.processInfo.environment["CASEVAULT_CRASH_KILLS"] ?? "") ?? 50
         let casevault = try binary()
         let t = try TemporaryVault()
-        let caseID = try t.openCase()
+        let caseID = try t.openCase(withConsent: true)
+        let advocate = try XCTUnwrap(t.advocateID)
         let scratchCases = try (0..<3).map { _ in try t.openCase(client: "Scratch Client") }
         var originals: [String: [UInt8]] = [:]
         var markers: [String] = []
@@ -49,7 +50,7 @@ final class CrashSweepTests: XCTestCase {
             }
             let process = Process()
             process.executableURL = URL(fileURLWithPath: casevault)
-            process.arguments = arguments + ["--vault", t.paths.root]
+            process.arguments = arguments + ["--vault", t.paths.root, "--as", advocate]
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
@@ -61,23 +62,23 @@ final class CrashSweepTests: XCTestCase {
             let vault = try t.reopen()
             let report = try vault.verify(readData: true, repair: kill % 5 == 0)
             XCTAssertTrue(report.ok, "kill \(kill) (\(arguments[0])): \(report.problems)")
-            for document in try vault.documents(caseID: caseID) {
+            for document in try vault.documents(caseID: caseID) where document.kind != "consent_form" {
                 XCTAssertEqual(try vault.plaintext(documentID: document.id), originals[document.name], "kill \(kill): \(document.name)")
             }
             if report.ok { clean += 1 }
-            let count = try vault.documents(caseID: caseID).count
+            let count = try vault.documents(caseID: caseID).filter { $0.kind != "consent_form" }.count
             if !report.orphans.isEmpty || (count > 0 && count < originals.count && arguments[0] == "ingest") { interrupted += 1 }
         }
         // Re-running the command completes the job: every file present exactly once.
         let finish = Process()
         finish.executableURL = URL(fileURLWithPath: casevault)
-        finish.arguments = ["ingest", "--case", caseID, folder, "--vault", t.paths.root]
+        finish.arguments = ["ingest", "--case", caseID, folder, "--vault", t.paths.root, "--as", advocate]
         finish.standardOutput = FileHandle.nullDevice
         finish.standardError = FileHandle.nullDevice
         try finish.run()
         finish.waitUntilExit()
         XCTAssertEqual(finish.terminationStatus, 0)
-        let names = try t.reopen().documents(caseID: caseID).map(\.name)
+        let names = try t.reopen().documents(caseID: caseID).filter { $0.kind != "consent_form" }.map(\.name)
         XCTAssertEqual(names.sorted(), originals.keys.sorted(), "each file exactly once")
 
         // No plaintext at rest, even after crashes: scan every file of the vault for the markers.

@@ -1,3 +1,4 @@
+import Consent
 import Foundation
 import XCTest
 @testable import VaultCrypto
@@ -31,12 +32,26 @@ final class TemporaryVault {
         return url.path
     }
 
-    /// An organisation, an advocate, a client and an open case.
-    func openCase(client: String = "Margaret Ellis") throws -> String {
+    /// The advocate of the last case opened (commands run through the CLI act as them).
+    private(set) var advocateID: String?
+
+    /// An organisation, an advocate, a client and an open case; `withConsent` also records the client's
+    /// signed written consent to the organisation (its form becomes a consent_form document of the case).
+    func openCase(client: String = "Margaret Ellis", withConsent: Bool = false) throws -> String {
         let org = try vault.organisations().first?.id ?? vault.addOrganisation(name: "Norfolk NHS Complaints Advocacy").id
         let advocate = try vault.addAdvocate(name: "Sam Carter", organisationID: org)
+        advocateID = advocate
         let person = try vault.addPerson(.init(name: client, dob: "1946-03-14"))
-        return try vault.openCase(.init(clientID: person, organisationID: org, advocateIDs: [advocate], nhsBody: "trust-X"))
+        let caseID = try vault.openCase(.init(clientID: person, organisationID: org, advocateIDs: [advocate], nhsBody: "trust-X"))
+        if withConsent {
+            let today = CivilDate(dayNumber: Int(Date().timeIntervalSince1970 / 86_400))
+            var input = Vault.AuthorityInput(caseID: caseID, personID: person, kind: .writtenConsent, granteeID: org,
+                                             actions: ConsentAction.allCases, today: today)
+            input.form = Vault.IngestFile(path: try file("consent-\(caseID).txt", Array("Signed consent form\n".utf8)))
+            input.signedOn = today.adding(days: -1)
+            _ = try vault.recordAuthority(input)
+        }
+        return caseID
     }
 
     func ingest(_ caseID: String, _ paths: [String], allowDuplicate: Bool = false) throws -> [Vault.IngestResult] {

@@ -155,7 +155,8 @@ extension Vault {
                                      recordedAt: timestamp(), recordedBy: actor)
         func commit(_ tx: any VaultRecordWriting) throws {
             try tx.save(try sealConsent(stored, id: id, type: .authority, caseID: input.caseID, personID: input.personID, in: tx))
-            var details = ["authority": id, "person": input.personID, "kind": input.kind.rawValue]
+            // Ids only: the kind of authority (an LPA, a best-interests record) would itself reveal health information.
+            var details = ["authority": id, "person": input.personID]
             if let document = stored.formDocumentID { details["form_document"] = document }
             try audit(event("consent.record", caseID: input.caseID, details: details), in: tx)
         }

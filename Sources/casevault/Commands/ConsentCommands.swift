@@ -261,6 +261,7 @@ struct Deadlines: ParsableCommand {
         discussion: "Only cases the acting advocate may check_deadlines on are listed.")
     @OptionGroup var global: GlobalOptions
     @Option(name: .customLong("case"), help: "Only this case.") var caseID: String?
+    @OptionGroup var consent: ConsentOptions
 
     struct Row: Encodable {
         let caseID: String
@@ -286,7 +287,7 @@ struct Deadlines: ParsableCommand {
             var rows: [Row] = []
             for id in ids {
                 if caseID != nil {
-                    try ConsentGate.require(.checkDeadlines, caseID: id, vault: vault, options: ConsentOptions())
+                    try ConsentGate.require(.checkDeadlines, caseID: id, vault: vault, options: consent)
                 } else {
                     let check = try vault.checkConsent(caseID: id, action: .checkDeadlines, on: today)
                     guard check.decision.outcome != .deny else { continue }

@@ -35,6 +35,12 @@ enum ConsentGate {
     @discardableResult
     static func require(_ action: ConsentAction, caseID: String, vault: Vault, options: ConsentOptions, targetOrg: String? = nil,
                         documentID: String? = nil) throws -> Decision {
+        try require(action, caseID: caseID, vault: vault, acknowledged: options.rules, targetOrg: targetOrg, documentID: documentID)
+    }
+
+    @discardableResult
+    static func require(_ action: ConsentAction, caseID: String, vault: Vault, acknowledged: [RuleID], targetOrg: String? = nil,
+                        documentID: String? = nil) throws -> Decision {
         let check = try vault.checkConsent(caseID: caseID, action: action, on: Today.inEngland(), targetOrg: targetOrg)
         let decision = check.decision
         switch decision.outcome {
@@ -44,9 +50,9 @@ enum ConsentGate {
             try vault.auditDecision(check, proceeded: false, acknowledged: [], documentID: documentID)
             throw refusal(check)
         case .warn:
-            let missing = decision.acknowledgementRequired.filter { !options.rules.contains($0) }
+            let missing = decision.acknowledgementRequired.filter { !acknowledged.contains($0) }
             for line in decision.explanation { Terminal.printError("casevault: warning: \(line)") }
-            try vault.auditDecision(check, proceeded: missing.isEmpty, acknowledged: options.rules.filter(decision.ruleIDs.contains),
+            try vault.auditDecision(check, proceeded: missing.isEmpty, acknowledged: acknowledged.filter(decision.ruleIDs.contains),
                                     documentID: documentID)
             guard missing.isEmpty else {
                 throw CLIError("\(action.rawValue) on case \(caseID) needs you to acknowledge \(missing.map(\.rawValue).joined(separator: ", ")) first; nothing was done",
