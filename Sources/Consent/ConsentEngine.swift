@@ -41,6 +41,14 @@ private struct Evaluation {
     let facts: ConsentFacts
     let actorOrganisation: String?
     let person: String
+    /// Worked out once per request: the authorities in id order, by holder, the person's state today,
+    /// and whether a valid attorney or deputy exists (which closes the best-interests route).
+    let authorities: [Authority]
+    let authoritiesByParty: [String: [Authority]]
+    let today: PersonState
+    private(set) var attorneyOrDeputyToday: String?
+    /// Organisations whose consents reach the actor's organisation through consented transfers (R-CON-8).
+    let organisationsTransferredToActor: Set<String>
 
     init(policy: ConsentPolicy, request: ConsentRequest, facts: ConsentFacts) {
         self.policy = policy
@@ -48,13 +56,21 @@ private struct Evaluation {
         self.facts = facts
         actorOrganisation = facts.actors[request.actor]?.organisation
         person = facts.person.id
+        let sorted = facts.authorities.indices.sorted { facts.authorities[$0].id < facts.authorities[$1].id }.map { facts.authorities[$0] }
+        authorities = sorted
+        var byParty: [String: [Authority]] = [:]
+        for authority in sorted { if let party = authority.party { byParty[party.id, default: []].append(authority) } }
+        authoritiesByParty = byParty
+        organisationsTransferredToActor = Self.organisationsTransferred(to: actorOrganisation, facts: facts, on: request.date)
+        today = Self.state(of: facts.person, on: request.date)
+        attorneyOrDeputyToday = validAttorneyOrDeputy(on: request.date)
     }
 
     // MARK: - Combining (step 4 and step 6)
 
     func decide() -> Decision {
         var assessments: [AuthorityAssessment] = []
-        for authority in facts.authorities.sorted(by: { $0.id < $1.id }) {
+        for authority in authorities {
             if let assessment = assess(authority) { assessments.append(assessment) }
         }
         let overlays = globalOverlays()
@@ -89,15 +105,18 @@ private struct Evaluation {
     }
 
     private func unique(_ findings: [Finding]) -> [Finding] {
-        var seen: Set<String> = []
-        return findings.filter { seen.insert("\($0.rule.rawValue)|\($0.outcome)|\($0.text)").inserted }
+        var seen: Set<Finding> = []
+        return findings.filter { seen.insert($0).inserted }
             .sorted { ($0.rule, $0.authorityID ?? "", $0.text) < ($1.rule, $1.authorityID ?? "", $1.text) }
     }
 
     // MARK: - Step 1: the person's state
 
     func state(on date: CivilDate) -> PersonState {
-        let subject = facts.person
+        date == request.date ? today : Self.state(of: facts.person, on: date)
+    }
+
+    static func state(of subject: PersonFacts, on date: CivilDate) -> PersonState {
         let age = subject.dob.map { $0.wholeYears(until: date) }
         let deceased = subject.deceased && (subject.dateOfDeath.map { $0 <= date } ?? true)
         let counted = subject.capacityAssessments.filter { $0.date <= date }
@@ -127,9 +146,14 @@ private struct Evaluation {
         }
         var findings: [Finding] = []
         var holders: [String] = []
+        // The checks that need no route come first; an authority they already rule out is not followed
+        // further (its refusal reasons are those checks), which keeps a decision fast with many records.
         if authority.kind.isConsent {
             guard let reach = reach(authority, party) else { return nil }
             findings += reach
+            if findings.contains(where: { $0.outcome == .deny }) { return assessment(authority, findings) }
+            findings += consentChecks(authority)
+            if findings.contains(where: { $0.outcome == .deny }) { return assessment(authority, findings) }
             let grantor = authority.grantedBy ?? person
             if grantor == person {
                 findings += ownConsent(authority, on: request.date)
@@ -137,13 +161,13 @@ private struct Evaluation {
                 holders.append(grantor)
                 findings += chain(through: grantor, for: authority)
             }
-            findings += consentChecks(authority)
         } else {
             guard reachesActorDirectly(party) else { return nil }
             holders.append(party.id)
-            findings += legalRoute(authority, on: request.date)
             findings += validity(authority, on: request.date)
             findings += scopeChecks(authority, strict: false)
+            if findings.contains(where: { $0.outcome == .deny }) { return assessment(authority, findings) }
+            findings += legalRoute(authority, on: request.date)
         }
         if party.type != .organisation { holders.append(party.id) }
         findings += holderOverlays(authority, holders: holders)
@@ -200,17 +224,24 @@ private struct Evaluation {
                         "\(request.actor) works for \(actorOrganisation), which consent \(consent.id) does not cover. Record a referral or transfer that \(person) has agreed to.", authority: consent.id)]
     }
 
-    /// Consented transfers dated on or before the request, followed transitively (A → B → C).
     private func transferReaches(from origin: String, to destination: String) -> Bool {
-        let transfers = (facts.case?.transfers ?? []).filter { $0.consented && ($0.date.map { $0 <= request.date } ?? false) }
-        var reached: Set<String> = [origin]
-        var frontier = [origin]
+        destination == actorOrganisation && organisationsTransferredToActor.contains(origin)
+    }
+
+    /// Consented transfers dated on or before the request, followed backwards from the actor's organisation
+    /// (A → B → C reaches C from A and from B).
+    static func organisationsTransferred(to destination: String?, facts: ConsentFacts, on date: CivilDate) -> Set<String> {
+        guard let destination else { return [] }
+        let transfers = (facts.case?.transfers ?? []).filter { $0.consented && ($0.date.map { $0 <= date } ?? false) }
+        var reached: Set<String> = [destination]
+        var frontier = [destination]
         while let next = frontier.popLast() {
-            for transfer in transfers where transfer.fromOrg == next && reached.insert(transfer.toOrg).inserted {
-                frontier.append(transfer.toOrg)
+            for transfer in transfers where transfer.toOrg == next && reached.insert(transfer.fromOrg).inserted {
+                frontier.append(transfer.fromOrg)
             }
         }
-        return reached.contains(destination)
+        reached.remove(destination)
+        return reached
     }
 
     // MARK: - Routes
@@ -250,10 +281,9 @@ private struct Evaluation {
     /// A consent given by someone other than the person: it stands only on a representative authority
     /// that the grantor holds, valid both when the consent began and on the request date.
     private func chain(through grantor: String, for consent: Authority) -> [Finding] {
-        let links = facts.authorities.filter { link in
-            link.id != consent.id && link.party?.id == grantor
-                && (!link.kind.isConsent || (link.party?.type == .person && (link.grantedBy ?? person) == person))
-        }.sorted { $0.id < $1.id }
+        let links = (authoritiesByParty[grantor] ?? []).filter { link in
+            link.id != consent.id && (!link.kind.isConsent || (link.party?.type == .person && (link.grantedBy ?? person) == person))
+        }
         guard !links.isEmpty else {
             return [Finding(.con1, .deny, "Consent \(consent.id) was given by \(grantor), who holds no authority to act for \(person).", authority: consent.id)]
         }
@@ -369,7 +399,7 @@ private struct Evaluation {
                                                         presumedText: "\(person) is presumed to have capacity (MCA s.1(2)). They must give consent themselves.") {
                 return [refusal]
             }
-            if let decider = validAttorneyOrDeputy(on: date) {
+            if let decider = date == request.date ? attorneyOrDeputyToday : validAttorneyOrDeputy(on: date) {
                 return [Finding(.cap3, .deny, "\(person) has an attorney or deputy (\(decider)); the best-interests route is for people who have neither.", authority: id)]
             }
             guard case .lacks(let since) = now.capacity else { return [] }
@@ -404,7 +434,7 @@ private struct Evaluation {
     }
 
     private func validAttorneyOrDeputy(on date: CivilDate) -> String? {
-        facts.authorities.sorted { $0.id < $1.id }.first { authority in
+        authorities.first { authority in
             switch authority.kind {
             case .lpaHealthWelfare:
                 return (authority.registered == true || authority.evidence.contains("opg_registration"))
@@ -505,7 +535,11 @@ private struct Evaluation {
 
     /// Everything a consent must satisfy besides its route: dates, scope, and how it was given (R-CON-9, R-CON-10).
     private func consentChecks(_ consent: Authority) -> [Finding] {
-        var findings = validity(consent, on: request.date) + scopeChecks(consent, strict: true)
+        // In order, stopping at the first stage that rules the consent out: one clear reason per record.
+        var findings = validity(consent, on: request.date)
+        if !findings.isEmpty { return findings }
+        findings = scopeChecks(consent, strict: true)
+        if !findings.isEmpty { return findings }
         let id = consent.id
         switch consent.kind {
         case .verbalConsent:

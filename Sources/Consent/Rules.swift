@@ -16,9 +16,11 @@ public enum RuleID: String, Sendable, Codable, CaseIterable, Comparable {
     case aud1 = "R-AUD-1"
 
     /// Order of the rules table, so output lists rules the way the rules document does.
-    public static func < (lhs: RuleID, rhs: RuleID) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
-    }
+    public static func < (lhs: RuleID, rhs: RuleID) -> Bool { lhs.rank < rhs.rank }
+
+    private static let ranks: [RuleID: Int] = Dictionary(uniqueKeysWithValues: allCases.enumerated().map { ($1, $0) })
+
+    var rank: Int { Self.ranks[self] ?? Int.max }
 
     public var source: String {
         switch self {
@@ -92,7 +94,7 @@ public enum RuleID: String, Sendable, Codable, CaseIterable, Comparable {
     }
 }
 
-public enum Outcome: String, Sendable, Codable, Comparable {
+public enum Outcome: String, Sendable, Codable, Comparable, Hashable {
     case allow, warn, deny
 
     private var rank: Int {
@@ -107,7 +109,7 @@ public enum Outcome: String, Sendable, Codable, Comparable {
 }
 
 /// One rule that fired, at the severity it fired with, and why, in plain English.
-public struct Finding: Sendable, Equatable, Codable {
+public struct Finding: Sendable, Hashable, Codable {
     public var rule: RuleID
     public var outcome: Outcome
     public var text: String
