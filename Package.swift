@@ -49,7 +49,7 @@ let package = Package(
         .testTarget(name: "VaultStoreTests", dependencies: ["VaultStore", "VaultCrypto", "Consent"]),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "VaultCrypto"]),
         .testTarget(name: "ConsentTests", dependencies: ["Consent"]),
-        .testTarget(name: "RedactionTests", dependencies: ["Redaction"]),
+        .testTarget(name: "RedactionTests", dependencies: ["Redaction", "ZIPFoundation"]),
         .testTarget(name: "CLITests", dependencies: ["VaultCrypto"]),
     ]
 )

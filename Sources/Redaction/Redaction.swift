@@ -1,1 +1,270 @@
-// Redaction: placeholder until its issue lands.
+/// Personal-data detection for meeting bundles: text in, spans out. Pure (no I/O, no clock, no globals
+/// with state).
+///
+/// ```swift
+/// let context = RedactionContext(people: [KnownPerson(id: "per-1", role: .relative, fullName: "Joanne Ellis")],
+///                                customTerms: ["Ward 7B"], allowList: ["Norfolk and Norwich University Hospitals"])
+/// let redactor = Redactor(context: context, policy: .standard)
+/// let spans = redactor.spans(in: text)                       // merged, sorted, non-overlapping
+/// let shown = redactor.redact(text) { "[REDACTED:\($0.kind.rawValue)]" }
+/// ```
+///
+/// Spans carry UTF-8 byte offsets into the text (what the bundle writer and `--json` need) and the
+/// equivalent `String.Index` range. A span's `reason` never contains the matched text.
+public enum RedactionKind: String, Sendable, Codable, CaseIterable, Comparable {
+    case nhsNumber = "nhs_number"
+    case nino
+    case email
+    case phone
+    case dateOfBirth = "date_of_birth"
+    case postcode
+    case address
+    case personName = "person_name"
+    case customTerm = "custom_term"
+
+    /// When spans of several kinds merge, the most specific kind names the result.
+    var specificity: Int { RedactionKind.allCases.count - RedactionKind.allCases.firstIndex(of: self)! }
+
+    public static func < (lhs: RedactionKind, rhs: RedactionKind) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}
+
+public struct RedactionSpan: Sendable, Equatable, Codable {
+    /// UTF-8 byte offsets into the text.
+    public var start: Int
+    public var end: Int
+    public var kind: RedactionKind
+    public var detector: String
+    public var reason: String
+    /// The known person the span belongs to, when a person's name, address or identifier matched.
+    public var personID: String?
+
+    public init(start: Int, end: Int, kind: RedactionKind, detector: String, reason: String, personID: String? = nil) {
+        self.start = start
+        self.end = end
+        self.kind = kind
+        self.detector = detector
+        self.reason = reason
+        self.personID = personID
+    }
+
+    public var utf8Range: Range<Int> { start..<end }
+
+    /// The same range as `String.Index`es of `text` (the text the span was found in).
+    public func range(in text: String) -> Range<String.Index> {
+        let utf8 = text.utf8
+        let lower = utf8.index(utf8.startIndex, offsetBy: start)
+        return lower..<utf8.index(lower, offsetBy: end - start)
+    }
+
+    enum CodingKeys: String, CodingKey { case start, end, kind, detector, reason, personID = "person_id" }
+}
+
+public enum PersonRole: String, Sendable, Codable, CaseIterable {
+    case client, relative, representative, witness, staff
+    case thirdParty = "third_party"
+}
+
+/// Someone registered on the case whose name and details must be found in any reasonable spelling.
+public struct KnownPerson: Sendable, Equatable {
+    public var id: String
+    public var role: PersonRole
+    public var fullName: String
+    public var title: String?
+    /// Match the first name on its own (only when the case says it is distinctive enough).
+    public var firstNameIsSafe: Bool
+    public var addresses: [String]
+    /// Other identifiers written exactly (NHS number, phone, email): found even where the generic
+    /// detectors would not fire (a foreign phone format, an unlabelled bad-checksum NHS number).
+    public var identifiers: [String]
+
+    public init(id: String, role: PersonRole, fullName: String, title: String? = nil, firstNameIsSafe: Bool = false,
+                addresses: [String] = [], identifiers: [String] = []) {
+        self.id = id
+        self.role = role
+        self.fullName = fullName
+        self.title = title
+        self.firstNameIsSafe = firstNameIsSafe
+        self.addresses = addresses
+        self.identifiers = identifiers
+    }
+}
+
+public struct RedactionContext: Sendable, Equatable {
+    public var people: [KnownPerson]
+    public var customTerms: [String]
+    /// Never redacted (the trust's name, staff roles, switchboard numbers): a span inside one is dropped.
+    public var allowList: [String]
+
+    public init(people: [KnownPerson] = [], customTerms: [String] = [], allowList: [String] = []) {
+        self.people = people
+        self.customTerms = customTerms
+        self.allowList = allowList
+    }
+}
+
+/// Which kinds are redacted for a recipient. NHS staff acting in their role are kept unless asked.
+public struct RedactionPolicy: Sendable, Equatable {
+    public var redactedKinds: Set<RedactionKind>
+    /// The client consents to be named (their identifiers stay redacted unless their kinds are kept).
+    public var keepClientName: Bool
+    public var redactStaff: Bool
+
+    public init(redactedKinds: Set<RedactionKind> = Set(RedactionKind.allCases), keepClientName: Bool = false, redactStaff: Bool = false) {
+        self.redactedKinds = redactedKinds
+        self.keepClientName = keepClientName
+        self.redactStaff = redactStaff
+    }
+
+    public static let standard = RedactionPolicy()
+
+    /// `default`, or `keep=client-name,postcode,…` / `redact-staff`, comma- or plus-separated:
+    /// e.g. `keep=client-name` when the client agreed to be named in the bundle.
+    public static func parse(_ text: String) throws(RedactionPolicyError) -> RedactionPolicy {
+        var policy = RedactionPolicy.standard
+        for clause in text.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespaces) }) where !clause.isEmpty {
+            if clause == "default" { continue }
+            if clause == "redact-staff" {
+                policy.redactStaff = true
+                continue
+            }
+            guard clause.hasPrefix("keep=") else { throw .unknownClause(String(clause)) }
+            for item in clause.dropFirst(5).split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+                if item == "client-name" {
+                    policy.keepClientName = true
+                } else if let kind = RedactionKind(rawValue: item.replacingOccurrences(of: "-", with: "_")) {
+                    policy.redactedKinds.remove(kind)
+                } else {
+                    throw .unknownKind(item)
+                }
+            }
+        }
+        return policy
+    }
+}
+
+public enum RedactionPolicyError: Error, Sendable, Equatable, CustomStringConvertible {
+    case unknownClause(String)
+    case unknownKind(String)
+
+    public var description: String {
+        switch self {
+        case .unknownClause(let clause): "the policy clause '\(clause)' is not 'default', 'redact-staff' or 'keep=…'"
+        case .unknownKind(let kind):
+            "'\(kind)' cannot be kept: use client-name or one of \(RedactionKind.allCases.map(\.rawValue).joined(separator: ", "))"
+        }
+    }
+}
+
+/// Runs every detector and the known-people matcher, applies the allow-list and the policy, and merges.
+public struct Redactor: Sendable {
+    public let context: RedactionContext
+    public let policy: RedactionPolicy
+    private let phrases: PhraseMatcher
+    private let allow: PhraseMatcher
+
+    public init(context: RedactionContext, policy: RedactionPolicy = .standard) {
+        self.context = context
+        self.policy = policy
+        var builder = PhraseMatcher.Builder()
+        for person in context.people where person.role != .staff || policy.redactStaff {
+            if person.role == .client && policy.keepClientName {
+                // Still matched for addresses and identifiers below; the name itself is kept.
+            } else {
+                for spelling in NameSpellings.spellings(of: person) {
+                    builder.add(spelling, label: .init(kind: .personName, detector: "known-person", personID: person.id,
+                                                       reason: "name of \(person.role.rawValue) \(person.id)"))
+                }
+            }
+            for address in person.addresses {
+                builder.add(address, label: .init(kind: .address, detector: "known-address", personID: person.id,
+                                                  reason: "address of \(person.role.rawValue) \(person.id)"))
+            }
+            for identifier in person.identifiers {
+                builder.add(identifier, label: .init(kind: IdentifierKind.guess(identifier), detector: "known-identifier",
+                                                     personID: person.id, reason: "identifier of \(person.role.rawValue) \(person.id)"))
+            }
+        }
+        for term in context.customTerms {
+            builder.add(term, label: .init(kind: .customTerm, detector: "custom-term", personID: nil, reason: "custom term of the case"))
+        }
+        phrases = builder.build()
+        var allowBuilder = PhraseMatcher.Builder()
+        for term in context.allowList {
+            allowBuilder.add(term, label: .init(kind: .customTerm, detector: "allow-list", personID: nil, reason: "allowed"))
+        }
+        allow = allowBuilder.build()
+    }
+
+    /// Every span to redact under the policy: sorted, merged, non-overlapping.
+    public func spans(in text: String) -> [RedactionSpan] {
+        var text = text
+        return text.withUTF8 { bytes in spans(in: bytes) }
+    }
+
+    public func spans(in bytes: UnsafeBufferPointer<UInt8>) -> [RedactionSpan] {
+        var found: [RedactionSpan] = []
+        PatternDetectors.scan(bytes, into: &found)
+        phrases.matches(in: bytes, into: &found)
+        found.removeAll { !policy.redactedKinds.contains($0.kind) }
+        let allowed = allow.ranges(in: bytes)
+        if !allowed.isEmpty {
+            found.removeAll { span in allowed.contains { $0.lowerBound <= span.start && span.end <= $0.upperBound } }
+        }
+        return Self.merge(found)
+    }
+
+    /// The text with each span replaced by `marker(span)`.
+    public func redact(_ text: String, marker: (RedactionSpan) -> String) -> String {
+        let spans = spans(in: text)
+        guard !spans.isEmpty else { return text }
+        let bytes = Array(text.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var position = 0
+        for span in spans {
+            out += bytes[position..<span.start]
+            out += Array(marker(span).utf8)
+            position = span.end
+        }
+        out += bytes[position...]
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    public static func counts(_ spans: [RedactionSpan]) -> [RedactionKind: Int] {
+        spans.reduce(into: [:]) { $0[$1.kind, default: 0] += 1 }
+    }
+
+    /// Overlapping or touching spans become one; its kind is the most specific of its parts.
+    static func merge(_ spans: [RedactionSpan]) -> [RedactionSpan] {
+        let sorted = spans.sorted { ($0.start, -$0.end) < ($1.start, -$1.end) }
+        var merged: [RedactionSpan] = []
+        for span in sorted {
+            if var last = merged.last, span.start <= last.end {
+                if span.end > last.end { last.end = span.end }
+                if span.kind.specificity > last.kind.specificity {
+                    last.kind = span.kind
+                    last.detector = span.detector
+                    last.reason = span.reason
+                    last.personID = span.personID
+                }
+                merged[merged.count - 1] = last
+            } else {
+                merged.append(span)
+            }
+        }
+        return merged
+    }
+}
+
+/// A registered identifier's kind, from its shape (used for known people's exact identifiers).
+enum IdentifierKind {
+    static func guess(_ identifier: String) -> RedactionKind {
+        if identifier.contains("@") { return .email }
+        let digits = identifier.filter(\.isNumber)
+        if digits.count == 10 && NHSNumber.isValid(Array(digits.utf8)) { return .nhsNumber }
+        if digits.count >= 9 { return .phone }
+        return .customTerm
+    }
+}

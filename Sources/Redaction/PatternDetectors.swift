@@ -1,0 +1,403 @@
+/// The shape-based detectors (NHS number, National Insurance number, postcode, phone, email, date of
+/// birth), each a hand-written matcher over UTF-8 bytes: one pass, no regular expressions, no allocation
+/// per character.
+enum PatternDetectors {
+    static func scan(_ bytes: UnsafeBufferPointer<UInt8>, into spans: inout [RedactionSpan]) {
+        let count = bytes.count
+        var index = 0
+        while index < count {
+            let byte = bytes[index]
+            if Bytes.isDigit(byte) || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "(") {
+                if !Bytes.isAlnum(at: index - 1, bytes), !Bytes.isDigitRunBefore(index, bytes) {
+                    if let end = NHSNumber.match(bytes, at: index) {
+                        spans.append(end)
+                    }
+                    if let span = Phone.match(bytes, at: index) {
+                        spans.append(span)
+                    }
+                }
+            } else if Bytes.isLetter(byte), !Bytes.isAlnum(at: index - 1, bytes) {
+                if let span = NINO.match(bytes, at: index) { spans.append(span) }
+                if let span = Postcode.match(bytes, at: index) { spans.append(span) }
+                if let span = DateOfBirth.match(bytes, at: index) { spans.append(span) }
+            } else if byte == UInt8(ascii: "@") {
+                if let span = Email.match(bytes, at: index) { spans.append(span) }
+            }
+            index += 1
+        }
+    }
+}
+
+enum Bytes {
+    @inline(__always) static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+    @inline(__always) static func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A }
+    @inline(__always) static func lower(_ byte: UInt8) -> UInt8 { isLetter(byte) ? byte | 0x20 : byte }
+
+    /// True when `index` is inside the text and holds a letter, digit or any non-ASCII byte (a word character).
+    @inline(__always) static func isAlnum(at index: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard index >= 0, index < bytes.count else { return false }
+        let byte = bytes[index]
+        return isDigit(byte) || isLetter(byte) || byte >= 0x80
+    }
+
+    @inline(__always) static func isDigit(at index: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        index >= 0 && index < bytes.count && isDigit(bytes[index])
+    }
+
+    /// "12 345 …": a digit, a separator, then `index` — so `index` continues a longer number.
+    static func isDigitRunBefore(_ index: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard index >= 2 else { return false }
+        let separator = bytes[index - 1]
+        return (separator == UInt8(ascii: " ") || separator == UInt8(ascii: "-") || separator == UInt8(ascii: ".")) && isDigit(bytes[index - 2])
+    }
+
+    /// The lower-cased ASCII text of `range`, for label look-behinds (short ranges only).
+    static func lowered(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> [UInt8] {
+        let clamped = max(0, range.lowerBound)..<min(bytes.count, range.upperBound)
+        return clamped.map { lower(bytes[$0]) }
+    }
+
+    static func matches(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int, lowercase word: String) -> Bool {
+        var position = index
+        for expected in word.utf8 {
+            guard position < bytes.count, lower(bytes[position]) == expected else { return false }
+            position += 1
+        }
+        return true
+    }
+}
+
+/// NHS numbers: 10 digits (or 3-3-4 with spaces or hyphens) whose modulus-11 check digit holds; after a
+/// label ("NHS number", "NHS no.") any 10 digits, because a typo in a real NHS number must fail safe.
+enum NHSNumber {
+    static func isValid(_ digits: [UInt8]) -> Bool {
+        guard digits.count == 10 else { return false }
+        var sum = 0
+        for position in 0..<9 { sum += Int(digits[position] - 0x30) * (10 - position) }
+        var check = 11 - sum % 11
+        if check == 11 { check = 0 }
+        return check != 10 && check == Int(digits[9] - 0x30)
+    }
+
+    static func match(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> RedactionSpan? {
+        guard Bytes.isDigit(bytes[start]) else { return nil }
+        var digits: [UInt8] = []
+        digits.reserveCapacity(10)
+        var index = start
+        // Contiguous, or grouped 3-3-4 with one space or hyphen between groups.
+        let groups = [3, 3, 4]
+        var grouped = true
+        for (number, size) in groups.enumerated() {
+            for _ in 0..<size {
+                guard Bytes.isDigit(at: index, bytes) else { grouped = false; break }
+                digits.append(bytes[index])
+                index += 1
+            }
+            if !grouped { break }
+            if number < 2 {
+                if index < bytes.count, bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "-") {
+                    if Bytes.isDigit(at: index + 1, bytes) { index += 1 }
+                }
+            }
+        }
+        guard grouped, digits.count == 10 else { return nil }
+        // Not part of a longer number: no digit, and no separator-then-digit, right after.
+        if Bytes.isAlnum(at: index, bytes) { return nil }
+        // A further digit group ("943 476 5919 2") makes it an 11+ digit number, not an NHS number.
+        if index + 1 < bytes.count, bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "-"), Bytes.isDigit(bytes[index + 1]) {
+            return nil
+        }
+        if isValid(digits) {
+            return RedactionSpan(start: start, end: index, kind: .nhsNumber, detector: "nhs-number", reason: "NHS number (valid check digit)")
+        }
+        if isLabelled(bytes, before: start) {
+            return RedactionSpan(start: start, end: index, kind: .nhsNumber, detector: "nhs-number-label",
+                                 reason: "10 digits after an NHS number label (check digit fails: redacted to fail safe)")
+        }
+        return nil
+    }
+
+    static func isLabelled(_ bytes: UnsafeBufferPointer<UInt8>, before start: Int) -> Bool {
+        var text = Bytes.lowered(bytes, (start - 32)..<start)
+        let separators: Set<UInt8> = Set(" \t\r\n:.#-=(".utf8)
+        while let last = text.last, separators.contains(last) { text.removeLast() }
+        if text.count >= 3, text.suffix(3) == Array(" is".utf8) {
+            text.removeLast(3)
+            while let last = text.last, separators.contains(last) { text.removeLast() }
+        }
+        let string = String(decoding: text, as: UTF8.self)
+        for label in ["nhs number", "nhs no", "nhs num", "nhs", "nhs#", "nhs nbr"] where string.hasSuffix(label) {
+            let before = string.dropLast(label.count).last
+            if before == nil || !(before!.isLetter || before!.isNumber) { return true }
+        }
+        return false
+    }
+}
+
+/// National Insurance numbers: two prefix letters with the official exclusions, six digits, suffix A–D.
+enum NINO {
+    static let firstExcluded: Set<UInt8> = Set("dfiquv".utf8)
+    static let secondExcluded: Set<UInt8> = Set("dfioquv".utf8)
+    static let unallocated: Set<String> = ["bg", "gb", "kn", "nk", "nt", "tn", "zz"]
+
+    static func match(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> RedactionSpan? {
+        var index = start
+        func letter() -> UInt8? {
+            guard index < bytes.count, Bytes.isLetter(bytes[index]) else { return nil }
+            defer { index += 1 }
+            return Bytes.lower(bytes[index])
+        }
+        func skipSpace() {
+            if index < bytes.count, bytes[index] == UInt8(ascii: " ") { index += 1 }
+        }
+        guard let first = letter(), let second = letter() else { return nil }
+        guard !firstExcluded.contains(first), !secondExcluded.contains(second),
+              !unallocated.contains(String(decoding: [first, second], as: UTF8.self)) else { return nil }
+        for pair in 0..<3 {
+            skipSpace()
+            _ = pair
+            for _ in 0..<2 {
+                guard Bytes.isDigit(at: index, bytes) else { return nil }
+                index += 1
+            }
+        }
+        skipSpace()
+        guard let suffix = letter(), (UInt8(ascii: "a")...UInt8(ascii: "d")).contains(suffix) else { return nil }
+        guard !Bytes.isAlnum(at: index, bytes) else { return nil }
+        return RedactionSpan(start: start, end: index, kind: .nino, detector: "nino", reason: "National Insurance number")
+    }
+}
+
+/// UK postcodes in every format (A9 9AA, A99 9AA, A9A 9AA, AA9 9AA, AA99 9AA, AA9A 9AA, GIR 0AA), any case,
+/// with or without the space, using the letters each position may hold.
+enum Postcode {
+    static let firstLetters: Set<UInt8> = Set("abcdefghijklmnoprstuwyz".utf8)
+    static let secondLetters: Set<UInt8> = Set("abcdefghklmnopqrstuvwxy".utf8)
+    static let thirdLetters: Set<UInt8> = Set("abcdefghjkpstuw".utf8)
+    static let fourthLetters: Set<UInt8> = Set("abehmnprvwxy".utf8)
+    static let inwardLetters: Set<UInt8> = Set("abdefghjlnpqrstuwxyz".utf8)
+
+    static func match(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> RedactionSpan? {
+        func at(_ offset: Int) -> UInt8? {
+            let index = start + offset
+            guard index < bytes.count else { return nil }
+            return Bytes.lower(bytes[index])
+        }
+        func isDigit(_ byte: UInt8?) -> Bool { byte.map(Bytes.isDigit) ?? false }
+        if Bytes.matches(bytes, at: start, lowercase: "gir"), let end = inward(bytes, from: start + 3), end.digit == UInt8(ascii: "0") {
+            return RedactionSpan(start: start, end: end.end, kind: .postcode, detector: "postcode", reason: "UK postcode")
+        }
+        guard let a = at(0), firstLetters.contains(a) else { return nil }
+        // Outward code lengths to try, longest first: the inward code decides which one is right.
+        var outwardEnds: [Int] = []
+        if let b = at(1) {
+            if isDigit(b) {
+                // A9, A99, A9A
+                if let c = at(2), isDigit(c) { outwardEnds.append(3) }
+                if let c = at(2), thirdLetters.contains(c) { outwardEnds.append(3) }
+                outwardEnds.append(2)
+            } else if secondLetters.contains(b), isDigit(at(2)) {
+                // AA9, AA99, AA9A
+                if let d = at(3), isDigit(d) { outwardEnds.append(4) }
+                if let d = at(3), fourthLetters.contains(d) { outwardEnds.append(4) }
+                outwardEnds.append(3)
+            }
+        }
+        for length in outwardEnds {
+            if let end = inward(bytes, from: start + length) {
+                return RedactionSpan(start: start, end: end.end, kind: .postcode, detector: "postcode", reason: "UK postcode")
+            }
+        }
+        return nil
+    }
+
+    /// The inward code (9AA) after an optional single space, ending at a word boundary.
+    static func inward(_ bytes: UnsafeBufferPointer<UInt8>, from position: Int) -> (end: Int, digit: UInt8)? {
+        var index = position
+        if index < bytes.count, bytes[index] == UInt8(ascii: " ") { index += 1 }
+        guard index + 3 <= bytes.count, Bytes.isDigit(bytes[index]),
+              inwardLetters.contains(Bytes.lower(bytes[index + 1])), inwardLetters.contains(Bytes.lower(bytes[index + 2])),
+              !Bytes.isAlnum(at: index + 3, bytes) else { return nil }
+        return (index + 3, bytes[index])
+    }
+}
+
+/// UK phone numbers: +44 / 0044 / 0 forms, landline and mobile, with spaces, brackets and hyphens;
+/// 10 or 11 national digits with a valid leading range; never part of a longer digit run.
+enum Phone {
+    static func match(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> RedactionSpan? {
+        var index = start
+        var national: [UInt8] = []
+        func expect(_ text: String) -> Bool {
+            guard Bytes.matches(bytes, at: index, lowercase: text) else { return false }
+            index += text.utf8.count
+            return true
+        }
+        if expect("+44") || expect("0044") {
+            if index < bytes.count, bytes[index] == UInt8(ascii: " ") { index += 1 }
+            if expect("(0)") {
+                if index < bytes.count, bytes[index] == UInt8(ascii: " ") { index += 1 }
+            }
+            national.append(UInt8(ascii: "0"))
+            guard Bytes.isDigit(at: index, bytes), bytes[index] != UInt8(ascii: "0") else { return nil }
+        } else if bytes[start] == UInt8(ascii: "(") {
+            guard Bytes.isDigit(at: start + 1, bytes), bytes[start + 1] == UInt8(ascii: "0") else { return nil }
+        } else if bytes[start] != UInt8(ascii: "0") {
+            return nil
+        }
+        // Digits with single separators between them.
+        var end = index
+        while index < bytes.count {
+            let byte = bytes[index]
+            if Bytes.isDigit(byte) {
+                national.append(byte)
+                index += 1
+                end = index
+                if national.count > 11 { return nil }
+            } else if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "(") || byte == UInt8(ascii: ")")
+                        || (byte == 0xC2 && index + 1 < bytes.count && bytes[index + 1] == 0xA0) {
+                // One separator (or ") " / " (", or a no-break space) between digit groups.
+                var next = byte == 0xC2 ? index + 2 : index + 1
+                if next < bytes.count, (bytes[next] == UInt8(ascii: " ") && byte == UInt8(ascii: ")"))
+                    || (bytes[next] == UInt8(ascii: "(") && byte == UInt8(ascii: " ")) {
+                    next += 1
+                }
+                guard Bytes.isDigit(at: next, bytes), national.count >= 1 || byte == UInt8(ascii: "(") else { break }
+                index = next
+            } else {
+                break
+            }
+        }
+        guard !Bytes.isAlnum(at: end, bytes) else { return nil }
+        guard national.count >= 10, national.count <= 11, national[0] == UInt8(ascii: "0") else { return nil }
+        let range = national[1]
+        switch range {
+        case UInt8(ascii: "1"): break                                   // geographic: 10 or 11 digits
+        case UInt8(ascii: "2"), UInt8(ascii: "3"), UInt8(ascii: "7"): guard national.count == 11 else { return nil }
+        case UInt8(ascii: "5"), UInt8(ascii: "8"), UInt8(ascii: "9"): break
+        default: return nil
+        }
+        if range == UInt8(ascii: "7"), national[2] == UInt8(ascii: "0") { return nil }  // 070 personal numbers are not phones here
+        return RedactionSpan(start: start, end: end, kind: .phone, detector: "uk-phone", reason: "UK phone number")
+    }
+}
+
+enum Email {
+    static func isLocal(_ byte: UInt8) -> Bool {
+        Bytes.isDigit(byte) || Bytes.isLetter(byte) || "._%+-'".utf8.contains(byte)
+    }
+
+    static func isDomain(_ byte: UInt8) -> Bool { Bytes.isDigit(byte) || Bytes.isLetter(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") }
+
+    static func match(_ bytes: UnsafeBufferPointer<UInt8>, at at: Int) -> RedactionSpan? {
+        var start = at
+        while start > 0, isLocal(bytes[start - 1]) { start -= 1 }
+        while start < at, !Bytes.isLetter(bytes[start]) && !Bytes.isDigit(bytes[start]) { start += 1 }
+        guard start < at else { return nil }
+        var end = at + 1
+        while end < bytes.count, isDomain(bytes[end]) { end += 1 }
+        while end > at + 1, bytes[end - 1] == UInt8(ascii: ".") || bytes[end - 1] == UInt8(ascii: "-") { end -= 1 }
+        let domain = Array(bytes[(at + 1)..<end])
+        guard let dot = domain.lastIndex(of: UInt8(ascii: ".")), dot > 0 else { return nil }
+        let tld = domain[(dot + 1)...]
+        guard tld.count >= 2, tld.allSatisfy(Bytes.isLetter) else { return nil }
+        return RedactionSpan(start: start, end: end, kind: .email, detector: "email", reason: "email address")
+    }
+}
+
+/// Dates of birth: a date within a short distance after "DOB", "D.O.B.", "date of birth", "born" or "birth date".
+enum DateOfBirth {
+    static let labels = ["date of birth", "d.o.b", "dob", "born", "birth date", "birthdate"]
+    static let window = 40
+
+    static func match(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> RedactionSpan? {
+        let first = Bytes.lower(bytes[start])
+        guard first == UInt8(ascii: "d") || first == UInt8(ascii: "b") else { return nil }
+        guard let label = labels.first(where: { Bytes.matches(bytes, at: start, lowercase: $0) }) else { return nil }
+        let labelEnd = start + label.utf8.count
+        guard !(Bytes.isLetter(bytes[labelEnd - 1]) && Bytes.isAlnum(at: labelEnd, bytes) && bytes[labelEnd] < 0x80 && Bytes.isLetter(bytes[labelEnd])) else {
+            return nil
+        }
+        var index = labelEnd
+        let limit = min(bytes.count, labelEnd + window)
+        while index < limit {
+            if !Bytes.isAlnum(at: index - 1, bytes), let end = DateShapes.match(bytes, at: index) {
+                return RedactionSpan(start: index, end: end, kind: .dateOfBirth, detector: "date-of-birth", reason: "date of birth (after a label)")
+            }
+            index += 1
+        }
+        return nil
+    }
+}
+
+/// Dates as people write them: 14/03/1946, 14-03-46, 14.03.1946, 1946-03-14, 14th March 1946, 14 Mar 1946,
+/// March 14, 1946.
+enum DateShapes {
+    static let months = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                         "november", "december", "sept", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+
+    static func match(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Int? {
+        var index = start
+        func digits(_ range: ClosedRange<Int>) -> Int? {
+            var count = 0
+            while Bytes.isDigit(at: index + count, bytes) { count += 1 }
+            guard range.contains(count) else { return nil }
+            index += count
+            return count
+        }
+        func separator() -> Bool {
+            guard index < bytes.count, "/-.".utf8.contains(bytes[index]) else { return false }
+            index += 1
+            return true
+        }
+        func spaces() { while index < bytes.count, bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: ",") { index += 1 } }
+        func month() -> Bool {
+            for name in months where Bytes.matches(bytes, at: index, lowercase: name) && !Bytes.isAlnum(at: index + name.utf8.count, bytes) {
+                index += name.utf8.count
+                if index < bytes.count, bytes[index] == UInt8(ascii: ".") { index += 1 }
+                return true
+            }
+            return false
+        }
+        func ordinal() {
+            for suffix in ["st", "nd", "rd", "th"] where Bytes.matches(bytes, at: index, lowercase: suffix) && !Bytes.isAlnum(at: index + 2, bytes) {
+                index += 2
+                return
+            }
+        }
+        if Bytes.isDigit(at: index, bytes) {
+            let saved = index
+            // ISO 1946-03-14
+            if digits(4...4) != nil, separator(), digits(1...2) != nil, separator(), digits(1...2) != nil, !Bytes.isAlnum(at: index, bytes) {
+                return index
+            }
+            index = saved
+            // 14/03/1946, 14-03-46, 14.03.1946
+            if digits(1...2) != nil, separator(), digits(1...2) != nil, separator(), digits(2...4) != nil, !Bytes.isAlnum(at: index, bytes) {
+                return index
+            }
+            index = saved
+            // 14th March 1946, 14 Mar 1946
+            if digits(1...2) != nil {
+                ordinal()
+                spaces()
+                if Bytes.matches(bytes, at: index, lowercase: "of ") { index += 3 }
+                if month() {
+                    spaces()
+                    if digits(4...4) != nil, !Bytes.isAlnum(at: index, bytes) { return index }
+                }
+            }
+            return nil
+        }
+        // March 14, 1946
+        if month() {
+            spaces()
+            if digits(1...2) != nil {
+                ordinal()
+                spaces()
+                if digits(4...4) != nil, !Bytes.isAlnum(at: index, bytes) { return index }
+            }
+        }
+        return nil
+    }
+}
