@@ -36,7 +36,7 @@ adv=$("$casevault" advocate add "Sam Carter" --org "$org" --json | json_id)
 export CASEVAULT_ADVOCATE="$adv"
 client=$("$casevault" person add --name "Margaret Ellis" --dob 1946-03-14 --nhs-number "999 000 0018" \
     --address "12 Orchard Close, Norwich NR1 3XX" --json | json_id)
-"$casevault" person add --name "Joanne Ellis" --phone "07700 900461" --json >/dev/null
+daughter=$("$casevault" person add --name "Joanne Ellis" --phone "07700 900461" --json | json_id)
 run person find --nhs-number 9990000018
 
 step "Open the complaint case against the trust"
@@ -69,6 +69,15 @@ step "Ingest the letters, emails and meeting notes (allowed: the renewed consent
 run ingest --case "$case_id" "$examples/letters" "$examples/emails" "$examples/notes"
 run list --case "$case_id"
 
+step "Redaction preview: who and what a bundle for the trust would hide"
+run case add-person "$case_id" "$daughter" --role relative --first-name-safe
+run redact terms add --case "$case_id" "Ward 7B"
+run redact allow add --org "$org" "Norfolk and Waveney Hospitals NHS Trust" "Norfolk and Norwich University Hospitals NHS Foundation Trust"
+letter=$("$casevault" list --case "$case_id" --json | python3 -c '
+import json, sys
+print(next(d["id"] for d in json.load(sys.stdin) if d["kind"] == "letter"))')
+run redact preview "$letter"
+
 step "An advocate of a partner organisation is refused, with the reason and what would allow it"
 partner=$("$casevault" org add "Partner Advocacy Service" --json | json_id)
 outsider=$("$casevault" advocate add "Alex Reid" --org "$partner" --json | json_id)
@@ -84,9 +93,6 @@ step "Deadlines for the case, soonest first"
 run deadlines --case "$case_id"
 
 step "Read one back (decrypted to the screen only because stdout is not a terminal here)"
-letter=$("$casevault" list --case "$case_id" --json | python3 -c '
-import json, sys
-print(next(d["id"] for d in json.load(sys.stdin) if d["kind"] == "letter"))')
 run show "$letter"
 "$casevault" cat "$letter" | head -n 12
 

@@ -208,9 +208,9 @@ public struct Redactor: Sendable {
         PatternDetectors.scan(bytes, into: &found)
         phrases.matches(in: bytes, into: &found)
         found.removeAll { !policy.redactedKinds.contains($0.kind) }
-        let allowed = allow.ranges(in: bytes)
+        let allowed = Self.union(allow.ranges(in: bytes))
         if !allowed.isEmpty {
-            found.removeAll { span in allowed.contains { $0.lowerBound <= span.start && span.end <= $0.upperBound } }
+            found.removeAll { span in Self.isInside(span, allowed) }
         }
         return Self.merge(found)
     }
@@ -234,6 +234,30 @@ public struct Redactor: Sendable {
 
     public static func counts(_ spans: [RedactionSpan]) -> [RedactionKind: Int] {
         spans.reduce(into: [:]) { $0[$1.kind, default: 0] += 1 }
+    }
+
+    /// Sorted, non-overlapping ranges covering the same bytes.
+    static func union(_ ranges: [Range<Int>]) -> [Range<Int>] {
+        var result: [Range<Int>] = []
+        for range in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+            if let last = result.last, range.lowerBound <= last.upperBound {
+                result[result.count - 1] = last.lowerBound..<max(last.upperBound, range.upperBound)
+            } else {
+                result.append(range)
+            }
+        }
+        return result
+    }
+
+    /// Whether the span lies wholly inside one of the sorted, disjoint `ranges` (binary search).
+    static func isInside(_ span: RedactionSpan, _ ranges: [Range<Int>]) -> Bool {
+        var low = 0, high = ranges.count
+        while low < high {
+            let middle = (low + high) / 2
+            if ranges[middle].lowerBound <= span.start { low = middle + 1 } else { high = middle }
+        }
+        guard low > 0 else { return false }
+        return span.end <= ranges[low - 1].upperBound
     }
 
     /// Overlapping or touching spans become one; its kind is the most specific of its parts.

@@ -3,59 +3,6 @@ import XCTest
 
 /// The vault store through the CLI: the scripting contract and the bad-input list of the issue.
 final class VaultCommandsTests: XCTestCase {
-    /// A vault with an organisation, an advocate, a client and an open case whose client has signed a written
-    /// consent (the form is stored in the case as a consent_form document); returns the case id. Commands then
-    /// act as that advocate (CASEVAULT_ADVOCATE). With `reuse`, a second case shares the organisation and advocate.
-    func prepare(_ sandbox: Sandbox, reuse: Bool = false) throws -> String {
-        sandbox.environment["CASEVAULT_VAULT"] = sandbox.path("vault")
-        if !reuse { XCTAssertEqual(try sandbox.run(["init", "--no-passphrase"]).exitCode, 0) }
-        let org: String
-        if reuse, let existing = sandbox.environment["TEST_ORGANISATION"] {
-            org = existing
-        } else {
-            org = try XCTUnwrap(try sandbox.json(try sandbox.run(["org", "add", "Partner \(UUID().uuidString.prefix(8))", "--json"]))["id"] as? String)
-            let advocate = try XCTUnwrap(try sandbox.json(try sandbox.run(["advocate", "add", "Sam Carter", "--org", org, "--json"]))["id"] as? String)
-            sandbox.environment["TEST_ORGANISATION"] = org
-            sandbox.environment["CASEVAULT_ADVOCATE"] = advocate
-        }
-        let advocate = try XCTUnwrap(sandbox.environment["CASEVAULT_ADVOCATE"])
-        let person = try XCTUnwrap(try sandbox.json(try sandbox.run(["person", "add", "--name", "Margaret Ellis", "--dob", "1946-03-14",
-                                                                       "--nhs-number", "943 476 5919", "--json"]))["id"] as? String)
-        let opened = try sandbox.run(["case", "open", "--client", person, "--org", org, "--advocate", advocate, "--nhs-body", "trust-X",
-                                      "--incident-date", "2025-01-15", "--complaint-date", "2025-03-03", "--json"])
-        XCTAssertEqual(opened.exitCode, 0, opened.stderr)
-        let caseID = try XCTUnwrap(try sandbox.json(opened)["id"] as? String)
-        let form = try write(sandbox, "forms/\(caseID)-consent.txt", "Consent form for \(caseID), signed and dated.\n")
-        let recorded = try sandbox.run(["consent", "record", "--case", caseID, "--person", person, "--kind", "written_consent",
-                                        "--grantee", org, "--actions", "view_documents,ingest_document,export_bundle",
-                                        "--form", form, "--signed-on", Self.yesterday, "--json"])
-        XCTAssertEqual(recorded.exitCode, 0, recorded.stderr)
-        return caseID
-    }
-
-    static var yesterday: String {
-        let formatter = DateFormatter()
-        formatter.dateFormat = "yyyy-MM-dd"
-        formatter.timeZone = TimeZone(identifier: "Europe/London")
-        formatter.locale = Locale(identifier: "en_GB_POSIX")
-        return formatter.string(from: Date().addingTimeInterval(-86_400))
-    }
-
-    /// Documents listed for a case, leaving out the consent form `prepare` stored.
-    func listedDocuments(_ sandbox: Sandbox, _ arguments: [String]) throws -> [[String: Any]] {
-        let result = try sandbox.run(arguments + ["--json"])
-        XCTAssertEqual(result.exitCode, 0, result.stderr)
-        let rows = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
-        return rows.filter { $0["kind"] as? String != "consent_form" }
-    }
-
-    func write(_ sandbox: Sandbox, _ name: String, _ text: String) throws -> String {
-        let path = sandbox.path(name)
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-        return path
-    }
-
     func ingestedIDs(_ result: CLIResult) throws -> [String: String] {
         let rows = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
         var ids: [String: String] = [:]
@@ -284,4 +231,61 @@ final class VaultCommandsTests: XCTestCase {
         let found = try JSONSerialization.jsonObject(with: Data(try sandbox.run(["person", "find", "--nhs-number", "9434765919", "--json"]).stdout.utf8)) as? [[String: Any]]
         XCTAssertEqual(found?.first?["name"] as? String, "Margaret Ellis")
     }
+}
+
+/// Shared by the CLI test classes: a prepared vault and case, files, dates.
+extension XCTestCase {
+    /// A vault with an organisation, an advocate, a client and an open case whose client has signed a written
+    /// consent (the form is stored in the case as a consent_form document); returns the case id. Commands then
+    /// act as that advocate (CASEVAULT_ADVOCATE). With `reuse`, a second case shares the organisation and advocate.
+    func prepare(_ sandbox: Sandbox, reuse: Bool = false) throws -> String {
+        sandbox.environment["CASEVAULT_VAULT"] = sandbox.path("vault")
+        if !reuse { XCTAssertEqual(try sandbox.run(["init", "--no-passphrase"]).exitCode, 0) }
+        let org: String
+        if reuse, let existing = sandbox.environment["TEST_ORGANISATION"] {
+            org = existing
+        } else {
+            org = try XCTUnwrap(try sandbox.json(try sandbox.run(["org", "add", "Partner \(UUID().uuidString.prefix(8))", "--json"]))["id"] as? String)
+            let advocate = try XCTUnwrap(try sandbox.json(try sandbox.run(["advocate", "add", "Sam Carter", "--org", org, "--json"]))["id"] as? String)
+            sandbox.environment["TEST_ORGANISATION"] = org
+            sandbox.environment["CASEVAULT_ADVOCATE"] = advocate
+        }
+        let advocate = try XCTUnwrap(sandbox.environment["CASEVAULT_ADVOCATE"])
+        let person = try XCTUnwrap(try sandbox.json(try sandbox.run(["person", "add", "--name", "Margaret Ellis", "--dob", "1946-03-14",
+                                                                       "--nhs-number", "943 476 5919", "--json"]))["id"] as? String)
+        let opened = try sandbox.run(["case", "open", "--client", person, "--org", org, "--advocate", advocate, "--nhs-body", "trust-X",
+                                      "--incident-date", "2025-01-15", "--complaint-date", "2025-03-03", "--json"])
+        XCTAssertEqual(opened.exitCode, 0, opened.stderr)
+        let caseID = try XCTUnwrap(try sandbox.json(opened)["id"] as? String)
+        let form = try write(sandbox, "forms/\(caseID)-consent.txt", "Consent form for \(caseID), signed and dated.\n")
+        let recorded = try sandbox.run(["consent", "record", "--case", caseID, "--person", person, "--kind", "written_consent",
+                                        "--grantee", org, "--actions", "view_documents,ingest_document,export_bundle",
+                                        "--form", form, "--signed-on", Self.yesterday, "--json"])
+        XCTAssertEqual(recorded.exitCode, 0, recorded.stderr)
+        return caseID
+    }
+
+    static var yesterday: String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyy-MM-dd"
+        formatter.timeZone = TimeZone(identifier: "Europe/London")
+        formatter.locale = Locale(identifier: "en_GB_POSIX")
+        return formatter.string(from: Date().addingTimeInterval(-86_400))
+    }
+
+    /// Documents listed for a case, leaving out the consent form `prepare` stored.
+    func listedDocuments(_ sandbox: Sandbox, _ arguments: [String]) throws -> [[String: Any]] {
+        let result = try sandbox.run(arguments + ["--json"])
+        XCTAssertEqual(result.exitCode, 0, result.stderr)
+        let rows = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        return rows.filter { $0["kind"] as? String != "consent_form" }
+    }
+
+    func write(_ sandbox: Sandbox, _ name: String, _ text: String) throws -> String {
+        let path = sandbox.path(name)
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
 }

@@ -8,10 +8,13 @@ import VaultCrypto
 /// facts (events, transfers, refusals). Each is one sealed JSON payload, so nothing about who may act for
 /// whom is readable, or editable, without the key. The engine reads them back as `ConsentFacts`.
 extension Vault {
+    /// What a sealed row of `consent_records` holds (the table keeps every sealed case-level record).
     enum ConsentRecordType: String {
         case authority, capacity
         case personStatus = "person_status"
         case caseFacts = "case_facts"
+        case casePeople = "case_people"
+        case redactionTerms = "redaction_terms"
     }
 
     /// An authority as recorded: the engine's record plus where it came from.

@@ -4,7 +4,7 @@ import VaultStore
 
 struct Case: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Complaint cases.",
-                                                    subcommands: [Open.self, List.self, Show.self, Close.self, Rekey.self, Erase.self, Transfer.self, Event.self])
+                                                    subcommands: [Open.self, List.self, Show.self, Close.self, Rekey.self, Erase.self, Transfer.self, Event.self, AddPerson.self])
 
     struct Open: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Open a case.")

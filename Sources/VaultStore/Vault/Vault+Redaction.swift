@@ -1,0 +1,87 @@
+import Foundation
+
+/// What the redaction engine needs from the vault: the people registered on a case (with their role),
+/// the case's custom terms and allow-list, and an organisation-wide allow-list (NHS bodies' names,
+/// addresses, switchboards). All sealed like the consent records.
+extension Vault {
+    public enum CaseRole: String, Sendable, Codable, CaseIterable {
+        case relative, representative, witness, staff
+        case thirdParty = "third_party"
+    }
+
+    public struct CasePerson: Codable, Sendable, Equatable {
+        public var personID: String
+        public var role: CaseRole
+        /// The first name alone is distinctive enough to redact wherever it appears.
+        public var firstNameIsSafe: Bool
+
+        enum CodingKeys: String, CodingKey { case role, personID = "person_id", firstNameIsSafe = "first_name_is_safe" }
+    }
+
+    struct CasePeople: Codable {
+        var people: [CasePerson] = []
+    }
+
+    public struct RedactionTerms: Codable, Sendable, Equatable {
+        public var terms: [String] = []
+        public var allow: [String] = []
+
+        public init() {}
+    }
+
+    public func addCasePerson(caseID: String, personID: String, role: CaseRole, firstNameIsSafe: Bool) throws {
+        try store.write { tx in
+            guard let record = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
+            guard record.status == "open" else { throw VaultError.caseNotOpen(id: caseID, status: record.status) }
+            guard try tx.person(personID) != nil else { throw VaultError.notFound(kind: "person", id: personID) }
+            guard personID != record.clientID else {
+                throw VaultError.invalidInput("\(personID) is the case's client already; add relatives, representatives and other third parties")
+            }
+            let id = "people-" + caseID
+            let existing = try tx.consentRecord(id)
+            var list = try existing.map { try openConsent($0, as: CasePeople.self, in: tx) } ?? CasePeople()
+            list.people.removeAll { $0.personID == personID }
+            list.people.append(CasePerson(personID: personID, role: role, firstNameIsSafe: firstNameIsSafe))
+            try tx.save(try sealConsent(list, id: id, type: .casePeople, caseID: caseID, personID: nil, createdAt: existing?.createdAt, in: tx))
+            try audit(event("case.add_person", caseID: caseID, details: ["person": personID]), in: tx)
+        }
+    }
+
+    public func casePeople(caseID: String) throws -> [CasePerson] {
+        try store.read { tx in
+            guard try tx.caseRecord(caseID) != nil else { throw VaultError.notFound(kind: "case", id: caseID) }
+            return try tx.consentRecord("people-" + caseID).map { try openConsent($0, as: CasePeople.self, in: tx).people } ?? []
+        }
+    }
+
+    /// Adds custom terms and allowed terms, for a case (`caseID`) or for a whole organisation (`organisationID`).
+    public func addRedactionTerms(caseID: String?, organisationID: String?, terms: [String], allow: [String]) throws -> RedactionTerms {
+        let cleaned = { (list: [String]) in list.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty } }
+        guard (caseID == nil) != (organisationID == nil) else { throw VaultError.invalidInput("give either --case or --org") }
+        guard !(cleaned(terms) + cleaned(allow)).isEmpty else { throw VaultError.invalidInput("no terms given") }
+        return try store.write { tx in
+            if let caseID, try tx.caseRecord(caseID) == nil { throw VaultError.notFound(kind: "case", id: caseID) }
+            if let organisationID, try tx.organisation(organisationID) == nil { throw VaultError.notFound(kind: "organisation", id: organisationID) }
+            let id = caseID.map { "redact-" + $0 } ?? "redact-org-" + organisationID!
+            let existing = try tx.consentRecord(id)
+            var list = try existing.map { try openConsent($0, as: RedactionTerms.self, in: tx) } ?? RedactionTerms()
+            for term in cleaned(terms) where !list.terms.contains(term) { list.terms.append(term) }
+            for term in cleaned(allow) where !list.allow.contains(term) { list.allow.append(term) }
+            try tx.save(try sealConsent(list, id: id, type: .redactionTerms, caseID: caseID, personID: nil, createdAt: existing?.createdAt, in: tx))
+            try audit(event("redaction.terms", caseID: caseID, details: ["organisation": organisationID ?? "", "terms": String(cleaned(terms).count),
+                                                                         "allowed": String(cleaned(allow).count)]), in: tx)
+            return list
+        }
+    }
+
+    /// The case's own terms and its organisation's allow-list.
+    public func redactionTerms(caseID: String) throws -> (caseTerms: RedactionTerms, organisation: RedactionTerms) {
+        try store.read { tx in
+            guard let record = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
+            let own = try tx.consentRecord("redact-" + caseID).map { try openConsent($0, as: RedactionTerms.self, in: tx) } ?? RedactionTerms()
+            let organisation = try tx.consentRecord("redact-org-" + record.organisationID)
+                .map { try openConsent($0, as: RedactionTerms.self, in: tx) } ?? RedactionTerms()
+            return (own, organisation)
+        }
+    }
+}
