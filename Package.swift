@@ -11,6 +11,7 @@ let package = Package(
         // For the fuzz package in Fuzz/ (built with libFuzzer, kept apart so `swift build` stays normal).
         .library(name: "VaultCrypto", targets: ["VaultCrypto"]),
         .library(name: "VaultStore", targets: ["VaultStore"]),
+        .library(name: "Redaction", targets: ["Redaction"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

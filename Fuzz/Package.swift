@@ -13,5 +13,7 @@ let package = Package(
     targets: [
         .executableTarget(name: "fuzz-cobblestone", dependencies: [.product(name: "VaultCrypto", package: "casevault")]),
         .executableTarget(name: "fuzz-keyfile", dependencies: [.product(name: "VaultCrypto", package: "casevault")]),
+        .executableTarget(name: "fuzz-eml", dependencies: [.product(name: "Redaction", package: "casevault")]),
+        .executableTarget(name: "fuzz-docx", dependencies: [.product(name: "Redaction", package: "casevault")]),
     ]
 )

@@ -28,6 +28,22 @@ enum PatternDetectors {
     }
 }
 
+/// A set of lower-case ASCII letters as a 26-bit mask: membership without hashing or allocation.
+struct LetterSet {
+    let mask: UInt32
+
+    init(_ letters: String) {
+        var mask: UInt32 = 0
+        for byte in letters.utf8 { mask |= 1 << UInt32(byte - UInt8(ascii: "a")) }
+        self.mask = mask
+    }
+
+    @inline(__always) func contains(_ lowercase: UInt8) -> Bool {
+        let offset = Int(lowercase) - 0x61
+        return offset >= 0 && offset < 26 && mask & (1 << UInt32(offset)) != 0
+    }
+}
+
 enum Bytes {
     @inline(__always) static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
     @inline(__always) static func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A }
@@ -81,38 +97,32 @@ enum NHSNumber {
 
     static func match(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> RedactionSpan? {
         guard Bytes.isDigit(bytes[start]) else { return nil }
-        var digits: [UInt8] = []
-        digits.reserveCapacity(10)
+        var digits = (UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0))
+        var count = 0
         var index = start
         // Contiguous, or grouped 3-3-4 with one space or hyphen between groups.
-        let groups = [3, 3, 4]
-        var grouped = true
-        for (number, size) in groups.enumerated() {
-            for _ in 0..<size {
-                guard Bytes.isDigit(at: index, bytes) else { grouped = false; break }
-                digits.append(bytes[index])
+        while count < 10 {
+            guard Bytes.isDigit(at: index, bytes) else { return nil }
+            withUnsafeMutableBytes(of: &digits) { $0[count] = bytes[index] }
+            count += 1
+            index += 1
+            if count == 3 || count == 6, index + 1 < bytes.count, bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "-"),
+               Bytes.isDigit(bytes[index + 1]) {
                 index += 1
             }
-            if !grouped { break }
-            if number < 2 {
-                if index < bytes.count, bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "-") {
-                    if Bytes.isDigit(at: index + 1, bytes) { index += 1 }
-                }
-            }
         }
-        guard grouped, digits.count == 10 else { return nil }
+        let digitArray = withUnsafeBytes(of: &digits) { Array($0) }
         // Not part of a longer number: no digit, and no separator-then-digit, right after.
         if Bytes.isAlnum(at: index, bytes) { return nil }
         // A further digit group ("943 476 5919 2") makes it an 11+ digit number, not an NHS number.
         if index + 1 < bytes.count, bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "-"), Bytes.isDigit(bytes[index + 1]) {
             return nil
         }
-        if isValid(digits) {
-            return RedactionSpan(start: start, end: index, kind: .nhsNumber, detector: "nhs-number", reason: "NHS number (valid check digit)")
+        if isValid(digitArray) {
+            return RedactionSpan(start: start, end: index, kind: .nhsNumber, detector: .nhsNumber)
         }
         if isLabelled(bytes, before: start) {
-            return RedactionSpan(start: start, end: index, kind: .nhsNumber, detector: "nhs-number-label",
-                                 reason: "10 digits after an NHS number label (check digit fails: redacted to fail safe)")
+            return RedactionSpan(start: start, end: index, kind: .nhsNumber, detector: .nhsNumberLabel)
         }
         return nil
     }
@@ -136,79 +146,65 @@ enum NHSNumber {
 
 /// National Insurance numbers: two prefix letters with the official exclusions, six digits, suffix A–D.
 enum NINO {
-    static let firstExcluded: Set<UInt8> = Set("dfiquv".utf8)
-    static let secondExcluded: Set<UInt8> = Set("dfioquv".utf8)
-    static let unallocated: Set<String> = ["bg", "gb", "kn", "nk", "nt", "tn", "zz"]
+    static let firstExcluded = LetterSet("dfiquv")
+    static let secondExcluded = LetterSet("dfioquv")
+    /// BG, GB, KN, NK, NT, TN, ZZ are never allocated.
+    static let unallocated: [(UInt8, UInt8)] = [("b", "g"), ("g", "b"), ("k", "n"), ("n", "k"), ("n", "t"), ("t", "n"), ("z", "z")]
+        .map { (UInt8(ascii: $0.0), UInt8(ascii: $0.1)) }
 
     static func match(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> RedactionSpan? {
-        var index = start
-        func letter() -> UInt8? {
-            guard index < bytes.count, Bytes.isLetter(bytes[index]) else { return nil }
-            defer { index += 1 }
-            return Bytes.lower(bytes[index])
-        }
-        func skipSpace() {
-            if index < bytes.count, bytes[index] == UInt8(ascii: " ") { index += 1 }
-        }
-        guard let first = letter(), let second = letter() else { return nil }
+        guard start + 9 <= bytes.count, Bytes.isLetter(bytes[start + 1]) else { return nil }
+        let first = Bytes.lower(bytes[start]), second = Bytes.lower(bytes[start + 1])
         guard !firstExcluded.contains(first), !secondExcluded.contains(second),
-              !unallocated.contains(String(decoding: [first, second], as: UTF8.self)) else { return nil }
-        for pair in 0..<3 {
-            skipSpace()
-            _ = pair
-            for _ in 0..<2 {
-                guard Bytes.isDigit(at: index, bytes) else { return nil }
-                index += 1
-            }
+              !unallocated.contains(where: { $0.0 == first && $0.1 == second }) else { return nil }
+        var index = start + 2
+        for _ in 0..<3 {
+            if index < bytes.count, bytes[index] == UInt8(ascii: " ") { index += 1 }
+            guard Bytes.isDigit(at: index, bytes), Bytes.isDigit(at: index + 1, bytes) else { return nil }
+            index += 2
         }
-        skipSpace()
-        guard let suffix = letter(), (UInt8(ascii: "a")...UInt8(ascii: "d")).contains(suffix) else { return nil }
-        guard !Bytes.isAlnum(at: index, bytes) else { return nil }
-        return RedactionSpan(start: start, end: index, kind: .nino, detector: "nino", reason: "National Insurance number")
+        if index < bytes.count, bytes[index] == UInt8(ascii: " ") { index += 1 }
+        guard index < bytes.count else { return nil }
+        let suffix = Bytes.lower(bytes[index])
+        guard suffix >= UInt8(ascii: "a"), suffix <= UInt8(ascii: "d"), !Bytes.isAlnum(at: index + 1, bytes) else { return nil }
+        return RedactionSpan(start: start, end: index + 1, kind: .nino, detector: .nino)
     }
 }
 
 /// UK postcodes in every format (A9 9AA, A99 9AA, A9A 9AA, AA9 9AA, AA99 9AA, AA9A 9AA, GIR 0AA), any case,
 /// with or without the space, using the letters each position may hold.
 enum Postcode {
-    static let firstLetters: Set<UInt8> = Set("abcdefghijklmnoprstuwyz".utf8)
-    static let secondLetters: Set<UInt8> = Set("abcdefghklmnopqrstuvwxy".utf8)
-    static let thirdLetters: Set<UInt8> = Set("abcdefghjkpstuw".utf8)
-    static let fourthLetters: Set<UInt8> = Set("abehmnprvwxy".utf8)
-    static let inwardLetters: Set<UInt8> = Set("abdefghjlnpqrstuwxyz".utf8)
+    static let firstLetters = LetterSet("abcdefghijklmnoprstuwyz")
+    static let secondLetters = LetterSet("abcdefghklmnopqrstuvwxy")
+    static let thirdLetters = LetterSet("abcdefghjkpstuw")
+    static let fourthLetters = LetterSet("abehmnprvwxy")
+    static let inwardLetters = LetterSet("abdefghjlnpqrstuwxyz")
 
     static func match(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> RedactionSpan? {
-        func at(_ offset: Int) -> UInt8? {
+        @inline(__always) func at(_ offset: Int) -> UInt8 {
             let index = start + offset
-            guard index < bytes.count else { return nil }
-            return Bytes.lower(bytes[index])
+            return index < bytes.count ? Bytes.lower(bytes[index]) : 0
         }
-        func isDigit(_ byte: UInt8?) -> Bool { byte.map(Bytes.isDigit) ?? false }
-        if Bytes.matches(bytes, at: start, lowercase: "gir"), let end = inward(bytes, from: start + 3), end.digit == UInt8(ascii: "0") {
-            return RedactionSpan(start: start, end: end.end, kind: .postcode, detector: "postcode", reason: "UK postcode")
+        let a = at(0), b = at(1), c = at(2), d = at(3)
+        guard firstLetters.contains(a) || a == UInt8(ascii: "g") else { return nil }
+        if a == UInt8(ascii: "g"), b == UInt8(ascii: "i"), c == UInt8(ascii: "r"), let end = inward(bytes, from: start + 3), end.digit == UInt8(ascii: "0") {
+            return span(start, end.end)
         }
-        guard let a = at(0), firstLetters.contains(a) else { return nil }
         // Outward code lengths to try, longest first: the inward code decides which one is right.
-        var outwardEnds: [Int] = []
-        if let b = at(1) {
-            if isDigit(b) {
-                // A9, A99, A9A
-                if let c = at(2), isDigit(c) { outwardEnds.append(3) }
-                if let c = at(2), thirdLetters.contains(c) { outwardEnds.append(3) }
-                outwardEnds.append(2)
-            } else if secondLetters.contains(b), isDigit(at(2)) {
-                // AA9, AA99, AA9A
-                if let d = at(3), isDigit(d) { outwardEnds.append(4) }
-                if let d = at(3), fourthLetters.contains(d) { outwardEnds.append(4) }
-                outwardEnds.append(3)
-            }
-        }
-        for length in outwardEnds {
-            if let end = inward(bytes, from: start + length) {
-                return RedactionSpan(start: start, end: end.end, kind: .postcode, detector: "postcode", reason: "UK postcode")
-            }
+        if Bytes.isDigit(b) {
+            // A9, A99, A9A
+            if Bytes.isDigit(c) || thirdLetters.contains(c), let end = inward(bytes, from: start + 3) { return span(start, end.end) }
+            if let end = inward(bytes, from: start + 2) { return span(start, end.end) }
+        } else if secondLetters.contains(b), Bytes.isDigit(c) {
+            // AA9, AA99, AA9A
+            if Bytes.isDigit(d) || fourthLetters.contains(d), let end = inward(bytes, from: start + 4) { return span(start, end.end) }
+            if let end = inward(bytes, from: start + 3) { return span(start, end.end) }
         }
         return nil
+    }
+
+    @inline(__always) static func span(_ start: Int, _ end: Int) -> RedactionSpan {
+        RedactionSpan(start: start, end: end, kind: .postcode, detector: .postcode)
     }
 
     /// The inward code (9AA) after an optional single space, ending at a word boundary.
@@ -227,22 +223,37 @@ enum Postcode {
 enum Phone {
     static func match(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> RedactionSpan? {
         var index = start
-        var national: [UInt8] = []
-        func expect(_ text: String) -> Bool {
-            guard Bytes.matches(bytes, at: index, lowercase: text) else { return false }
-            index += text.utf8.count
+        // The national number's digits are counted, and its first three kept, without allocating.
+        var count = 0
+        var leading: (UInt8, UInt8, UInt8) = (0, 0, 0)
+        @inline(__always) func record(_ digit: UInt8) {
+            switch count {
+            case 0: leading.0 = digit
+            case 1: leading.1 = digit
+            case 2: leading.2 = digit
+            default: break
+            }
+            count += 1
+        }
+        func expect(_ text: StaticString) -> Bool {
+            let length = text.utf8CodeUnitCount
+            guard index + length <= bytes.count else { return false }
+            for offset in 0..<length where bytes[index + offset] != text.utf8Start[offset] { return false }
+            index += length
             return true
         }
-        if expect("+44") || expect("0044") {
+        let first = bytes[start]
+        if first == UInt8(ascii: "+") || (first == UInt8(ascii: "0") && Bytes.isDigit(at: start + 1, bytes) && bytes[start + 1] == UInt8(ascii: "0")) {
+            guard expect("+44") || expect("0044") else { return nil }
             if index < bytes.count, bytes[index] == UInt8(ascii: " ") { index += 1 }
             if expect("(0)") {
                 if index < bytes.count, bytes[index] == UInt8(ascii: " ") { index += 1 }
             }
-            national.append(UInt8(ascii: "0"))
+            record(UInt8(ascii: "0"))
             guard Bytes.isDigit(at: index, bytes), bytes[index] != UInt8(ascii: "0") else { return nil }
-        } else if bytes[start] == UInt8(ascii: "(") {
+        } else if first == UInt8(ascii: "(") {
             guard Bytes.isDigit(at: start + 1, bytes), bytes[start + 1] == UInt8(ascii: "0") else { return nil }
-        } else if bytes[start] != UInt8(ascii: "0") {
+        } else if first != UInt8(ascii: "0") {
             return nil
         }
         // Digits with single separators between them.
@@ -250,10 +261,10 @@ enum Phone {
         while index < bytes.count {
             let byte = bytes[index]
             if Bytes.isDigit(byte) {
-                national.append(byte)
+                record(byte)
                 index += 1
                 end = index
-                if national.count > 11 { return nil }
+                if count > 11 { return nil }
             } else if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "(") || byte == UInt8(ascii: ")")
                         || (byte == 0xC2 && index + 1 < bytes.count && bytes[index + 1] == 0xA0) {
                 // One separator (or ") " / " (", or a no-break space) between digit groups.
@@ -262,23 +273,22 @@ enum Phone {
                     || (bytes[next] == UInt8(ascii: "(") && byte == UInt8(ascii: " ")) {
                     next += 1
                 }
-                guard Bytes.isDigit(at: next, bytes), national.count >= 1 || byte == UInt8(ascii: "(") else { break }
+                guard Bytes.isDigit(at: next, bytes), count >= 1 || byte == UInt8(ascii: "(") else { break }
                 index = next
             } else {
                 break
             }
         }
         guard !Bytes.isAlnum(at: end, bytes) else { return nil }
-        guard national.count >= 10, national.count <= 11, national[0] == UInt8(ascii: "0") else { return nil }
-        let range = national[1]
-        switch range {
+        guard count >= 10, count <= 11, leading.0 == UInt8(ascii: "0") else { return nil }
+        switch leading.1 {
         case UInt8(ascii: "1"): break                                   // geographic: 10 or 11 digits
-        case UInt8(ascii: "2"), UInt8(ascii: "3"), UInt8(ascii: "7"): guard national.count == 11 else { return nil }
+        case UInt8(ascii: "2"), UInt8(ascii: "3"), UInt8(ascii: "7"): guard count == 11 else { return nil }
         case UInt8(ascii: "5"), UInt8(ascii: "8"), UInt8(ascii: "9"): break
         default: return nil
         }
-        if range == UInt8(ascii: "7"), national[2] == UInt8(ascii: "0") { return nil }  // 070 personal numbers are not phones here
-        return RedactionSpan(start: start, end: end, kind: .phone, detector: "uk-phone", reason: "UK phone number")
+        if leading.1 == UInt8(ascii: "7"), leading.2 == UInt8(ascii: "0") { return nil }  // 070 personal numbers are not phones here
+        return RedactionSpan(start: start, end: end, kind: .phone, detector: .ukPhone)
     }
 }
 
@@ -301,7 +311,7 @@ enum Email {
         guard let dot = domain.lastIndex(of: UInt8(ascii: ".")), dot > 0 else { return nil }
         let tld = domain[(dot + 1)...]
         guard tld.count >= 2, tld.allSatisfy(Bytes.isLetter) else { return nil }
-        return RedactionSpan(start: start, end: end, kind: .email, detector: "email", reason: "email address")
+        return RedactionSpan(start: start, end: end, kind: .email, detector: .email)
     }
 }
 
@@ -322,7 +332,7 @@ enum DateOfBirth {
         let limit = min(bytes.count, labelEnd + window)
         while index < limit {
             if !Bytes.isAlnum(at: index - 1, bytes), let end = DateShapes.match(bytes, at: index) {
-                return RedactionSpan(start: index, end: end, kind: .dateOfBirth, detector: "date-of-birth", reason: "date of birth (after a label)")
+                return RedactionSpan(start: index, end: end, kind: .dateOfBirth, detector: .dateOfBirth)
             }
             index += 1
         }

@@ -6,9 +6,11 @@ import Foundation
 struct PhraseMatcher: Sendable {
     struct Label: Sendable {
         var kind: RedactionKind
-        var detector: String
+        var detector: Detector
         var personID: String?
-        var reason: String
+        var role: PersonRole?
+        /// An allow-list phrase: what it covers is never redacted.
+        var allows = false
     }
 
     struct Phrase: Sendable {
@@ -26,48 +28,68 @@ struct PhraseMatcher: Sendable {
         }
 
         func build() -> PhraseMatcher {
-            var byFirstWord: [UInt64: [Int]] = [:]
-            for (index, phrase) in phrases.enumerated() { byFirstWord[phrase.words[0], default: []].append(index) }
-            return PhraseMatcher(phrases: phrases, byFirstWord: byFirstWord, longest: phrases.map(\.words.count).max() ?? 0)
+            var byLastWord: [UInt64: [Int]] = [:]
+            var filter = [UInt64](repeating: 0, count: PhraseMatcher.filterWords)
+            for (index, phrase) in phrases.enumerated() {
+                let last = phrase.words[phrase.words.count - 1]
+                byLastWord[last, default: []].append(index)
+                let bit = Int(last & UInt64(PhraseMatcher.filterBits - 1))
+                filter[bit >> 6] |= 1 << UInt64(bit & 63)
+            }
+            return PhraseMatcher(phrases: phrases, byLastWord: byLastWord, filter: filter,
+                                 longest: phrases.map(\.words.count).max() ?? 0)
         }
     }
 
+    /// A 64 Ki-bit filter on the last word's hash: almost every word of a text is rejected without a
+    /// dictionary lookup.
+    static let filterBits = 1 << 16
+    static let filterWords = filterBits / 64
+
     let phrases: [Phrase]
-    let byFirstWord: [UInt64: [Int]]
+    let byLastWord: [UInt64: [Int]]
+    let filter: [UInt64]
     let longest: Int
 
     var isEmpty: Bool { phrases.isEmpty }
 
-    func matches(in bytes: UnsafeBufferPointer<UInt8>, into spans: inout [RedactionSpan]) {
+    /// One pass over the words, keeping only the last `longest` of them: a phrase is recognised when its
+    /// last word arrives. Redaction spans go to `spans`, allow-list matches to `allowed`.
+    func matches(in bytes: UnsafeBufferPointer<UInt8>, into spans: inout [RedactionSpan], allowed: inout [Range<Int>]) {
         guard !phrases.isEmpty else { return }
-        let words = Words.scan(bytes)
-        for index in words.indices {
-            guard let candidates = byFirstWord[words[index].hash] else { continue }
-            for candidate in candidates {
-                let phrase = phrases[candidate]
-                let last = index + phrase.words.count - 1
-                guard last < words.count else { continue }
-                var matched = true
-                var offset = 1
-                while offset < phrase.words.count {
-                    if words[index + offset].hash != phrase.words[offset] {
-                        matched = false
-                        break
+        let window = longest
+        var recent = [Words.Word](repeating: Words.Word(start: 0, end: 0, hash: 0), count: window)
+        var seen = 0
+        filter.withUnsafeBufferPointer { filter in
+            Words.forEach(bytes) { word in
+                recent[seen % window] = word
+                seen += 1
+                let bit = Int(word.hash & UInt64(PhraseMatcher.filterBits - 1))
+                guard filter[bit >> 6] & (1 << UInt64(bit & 63)) != 0, let candidates = byLastWord[word.hash] else { return }
+                for candidate in candidates {
+                    let phrase = phrases[candidate]
+                    let length = phrase.words.count
+                    guard length <= seen else { continue }
+                    var matched = true
+                    var offset = 1
+                    while offset < length {
+                        if recent[(seen - 1 - offset) % window].hash != phrase.words[length - 1 - offset] {
+                            matched = false
+                            break
+                        }
+                        offset += 1
                     }
-                    offset += 1
-                }
-                if matched {
-                    spans.append(RedactionSpan(start: words[index].start, end: words[last].end, kind: phrase.label.kind,
-                                               detector: phrase.label.detector, reason: phrase.label.reason, personID: phrase.label.personID))
+                    guard matched else { continue }
+                    let start = recent[(seen - length) % window].start
+                    if phrase.label.allows {
+                        allowed.append(start..<word.end)
+                    } else {
+                        spans.append(RedactionSpan(start: start, end: word.end, kind: phrase.label.kind, detector: phrase.label.detector,
+                                                   personID: phrase.label.personID, role: phrase.label.role))
+                    }
                 }
             }
         }
-    }
-
-    func ranges(in bytes: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
-        var spans: [RedactionSpan] = []
-        matches(in: bytes, into: &spans)
-        return spans.map(\.utf8Range)
     }
 }
 
@@ -84,24 +106,22 @@ enum Words {
 
     static func hashes(of text: String) -> [UInt64] {
         var text = text
-        return text.withUTF8 { scan($0).map(\.hash) }
+        var hashes: [UInt64] = []
+        text.withUTF8 { bytes in forEach(bytes) { hashes.append($0.hash) } }
+        return hashes
     }
 
-    static func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> [Word] {
-        var words: [Word] = []
-        words.reserveCapacity(bytes.count / 6)
+    static func forEach(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (Word) -> Void) {
         var index = 0
         let count = bytes.count
         var inWord = false
         var start = 0
         var hash = offsetBasis
-        @inline(__always) func mix(_ byte: UInt8) {
-            hash = (hash ^ UInt64(byte)) &* prime
-        }
         while index < count {
             let byte = bytes[index]
             if byte < 0x80 {
-                let isLetter = (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A)
+                let lowered = byte | 0x20
+                let isLetter = lowered >= 0x61 && lowered <= 0x7A
                 let isDigit = byte >= 0x30 && byte <= 0x39
                 if isLetter || isDigit {
                     if !inWord {
@@ -109,9 +129,9 @@ enum Words {
                         start = index
                         hash = offsetBasis
                     }
-                    mix(isLetter ? byte | 0x20 : byte)
+                    hash = (hash ^ UInt64(isLetter ? lowered : byte)) &* prime
                 } else if inWord {
-                    words.append(Word(start: start, end: index, hash: hash))
+                    body(Word(start: start, end: index, hash: hash))
                     inWord = false
                 }
                 index += 1
@@ -125,15 +145,14 @@ enum Words {
                     start = index
                     hash = offsetBasis
                 }
-                for folded in Folding.fold(scalar) { mix(folded) }
+                for folded in Folding.fold(scalar) { hash = (hash ^ UInt64(folded)) &* prime }
             } else if inWord {
-                words.append(Word(start: start, end: index, hash: hash))
+                body(Word(start: start, end: index, hash: hash))
                 inWord = false
             }
             index += length
         }
-        if inWord { words.append(Word(start: start, end: count, hash: hash)) }
-        return words
+        if inWord { body(Word(start: start, end: count, hash: hash)) }
     }
 
     /// One UTF-8 scalar at `index`; invalid bytes count as one non-letter byte.

@@ -35,18 +35,39 @@ public struct RedactionSpan: Sendable, Equatable, Codable {
     public var start: Int
     public var end: Int
     public var kind: RedactionKind
-    public var detector: String
-    public var reason: String
+    public var detectorID: Detector
     /// The known person the span belongs to, when a person's name, address or identifier matched.
     public var personID: String?
+    public var personRole: PersonRole?
 
-    public init(start: Int, end: Int, kind: RedactionKind, detector: String, reason: String, personID: String? = nil) {
+    public init(start: Int, end: Int, kind: RedactionKind, detector: Detector, personID: String? = nil, role: PersonRole? = nil) {
         self.start = start
         self.end = end
         self.kind = kind
-        self.detector = detector
-        self.reason = reason
+        self.detectorID = detector
         self.personID = personID
+        self.personRole = role
+    }
+
+    public var detector: String { detectorID.rawValue }
+
+    /// Why this was redacted, in words; names people by id and never contains the matched text.
+    public var reason: String {
+        let whose = personID.map { " of \(personRole?.rawValue ?? "person") \($0)" } ?? ""
+        switch detectorID {
+        case .nhsNumber: return "NHS number (valid check digit)"
+        case .nhsNumberLabel: return "10 digits after an NHS number label (check digit fails: redacted to fail safe)"
+        case .nino: return "National Insurance number"
+        case .postcode: return "UK postcode"
+        case .ukPhone: return "UK phone number"
+        case .email: return "email address"
+        case .dateOfBirth: return "date of birth (after a label)"
+        case .knownPerson: return "name" + whose
+        case .knownAddress: return "address" + whose
+        case .knownIdentifier: return "identifier" + whose
+        case .customTerm: return "custom term of the case"
+        case .allowList: return "allowed"
+        }
     }
 
     public var utf8Range: Range<Int> { start..<end }
@@ -58,7 +79,14 @@ public struct RedactionSpan: Sendable, Equatable, Codable {
         return lower..<utf8.index(lower, offsetBy: end - start)
     }
 
-    enum CodingKeys: String, CodingKey { case start, end, kind, detector, reason, personID = "person_id" }
+    enum CodingKeys: String, CodingKey { case start, end, kind, detectorID = "detector", personID = "person_id", personRole = "person_role" }
+}
+
+/// Which matcher found a span (a small value, so spans stay cheap to copy and sort).
+public enum Detector: String, Sendable, Codable, CaseIterable {
+    case nhsNumber = "nhs-number", nhsNumberLabel = "nhs-number-label", nino, postcode, ukPhone = "uk-phone", email
+    case dateOfBirth = "date-of-birth", knownPerson = "known-person", knownAddress = "known-address"
+    case knownIdentifier = "known-identifier", customTerm = "custom-term", allowList = "allow-list"
 }
 
 public enum PersonRole: String, Sendable, Codable, CaseIterable {
@@ -161,8 +189,8 @@ public enum RedactionPolicyError: Error, Sendable, Equatable, CustomStringConver
 public struct Redactor: Sendable {
     public let context: RedactionContext
     public let policy: RedactionPolicy
+    /// Names, addresses, identifiers, custom terms and the allow-list, matched in one pass.
     private let phrases: PhraseMatcher
-    private let allow: PhraseMatcher
 
     public init(context: RedactionContext, policy: RedactionPolicy = .standard) {
         self.context = context
@@ -173,28 +201,23 @@ public struct Redactor: Sendable {
                 // Still matched for addresses and identifiers below; the name itself is kept.
             } else {
                 for spelling in NameSpellings.spellings(of: person) {
-                    builder.add(spelling, label: .init(kind: .personName, detector: "known-person", personID: person.id,
-                                                       reason: "name of \(person.role.rawValue) \(person.id)"))
+                    builder.add(spelling, label: .init(kind: .personName, detector: .knownPerson, personID: person.id, role: person.role))
                 }
             }
             for address in person.addresses {
-                builder.add(address, label: .init(kind: .address, detector: "known-address", personID: person.id,
-                                                  reason: "address of \(person.role.rawValue) \(person.id)"))
+                builder.add(address, label: .init(kind: .address, detector: .knownAddress, personID: person.id, role: person.role))
             }
             for identifier in person.identifiers {
-                builder.add(identifier, label: .init(kind: IdentifierKind.guess(identifier), detector: "known-identifier",
-                                                     personID: person.id, reason: "identifier of \(person.role.rawValue) \(person.id)"))
+                builder.add(identifier, label: .init(kind: IdentifierKind.guess(identifier), detector: .knownIdentifier, personID: person.id, role: person.role))
             }
         }
         for term in context.customTerms {
-            builder.add(term, label: .init(kind: .customTerm, detector: "custom-term", personID: nil, reason: "custom term of the case"))
+            builder.add(term, label: .init(kind: .customTerm, detector: .customTerm, personID: nil, role: nil))
+        }
+        for term in context.allowList {
+            builder.add(term, label: .init(kind: .customTerm, detector: .allowList, personID: nil, role: nil, allows: true))
         }
         phrases = builder.build()
-        var allowBuilder = PhraseMatcher.Builder()
-        for term in context.allowList {
-            allowBuilder.add(term, label: .init(kind: .customTerm, detector: "allow-list", personID: nil, reason: "allowed"))
-        }
-        allow = allowBuilder.build()
     }
 
     /// Every span to redact under the policy: sorted, merged, non-overlapping.
@@ -205,10 +228,12 @@ public struct Redactor: Sendable {
 
     public func spans(in bytes: UnsafeBufferPointer<UInt8>) -> [RedactionSpan] {
         var found: [RedactionSpan] = []
+        found.reserveCapacity(bytes.count / 64)
         PatternDetectors.scan(bytes, into: &found)
-        phrases.matches(in: bytes, into: &found)
-        found.removeAll { !policy.redactedKinds.contains($0.kind) }
-        let allowed = Self.union(allow.ranges(in: bytes))
+        var allowList: [Range<Int>] = []
+        phrases.matches(in: bytes, into: &found, allowed: &allowList)
+        if policy.redactedKinds.count < RedactionKind.allCases.count { found.removeAll { !policy.redactedKinds.contains($0.kind) } }
+        let allowed = Self.union(allowList)
         if !allowed.isEmpty {
             found.removeAll { span in Self.isInside(span, allowed) }
         }
@@ -269,9 +294,9 @@ public struct Redactor: Sendable {
                 if span.end > last.end { last.end = span.end }
                 if span.kind.specificity > last.kind.specificity {
                     last.kind = span.kind
-                    last.detector = span.detector
-                    last.reason = span.reason
+                    last.detectorID = span.detectorID
                     last.personID = span.personID
+                    last.personRole = span.personRole
                 }
                 merged[merged.count - 1] = last
             } else {
