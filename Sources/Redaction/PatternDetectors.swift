@@ -17,9 +17,17 @@ enum PatternDetectors {
                     }
                 }
             } else if Bytes.isLetter(byte), !Bytes.isAlnum(at: index - 1, bytes) {
-                if let span = NINO.match(bytes, at: index) { spans.append(span) }
-                if let span = Postcode.match(bytes, at: index) { spans.append(span) }
-                if let span = DateOfBirth.match(bytes, at: index) { spans.append(span) }
+                // Postcodes and NI numbers have a digit within their first four characters ("GIR 0AA" aside):
+                // an ordinary word is ruled out by looking at three bytes.
+                if Bytes.isDigit(at: index + 1, bytes) || Bytes.isDigit(at: index + 2, bytes) || Bytes.isDigit(at: index + 3, bytes)
+                    || Bytes.isDigit(at: index + 4, bytes) {
+                    if let span = NINO.match(bytes, at: index) { spans.append(span) }
+                    if let span = Postcode.match(bytes, at: index) { spans.append(span) }
+                }
+                let lowered = byte | 0x20
+                if lowered == UInt8(ascii: "d") || lowered == UInt8(ascii: "b"), let span = DateOfBirth.match(bytes, at: index) {
+                    spans.append(span)
+                }
             } else if byte == UInt8(ascii: "@") {
                 if let span = Email.match(bytes, at: index) { spans.append(span) }
             }

@@ -57,12 +57,15 @@ struct PhraseMatcher: Sendable {
     /// last word arrives. Redaction spans go to `spans`, allow-list matches to `allowed`.
     func matches(in bytes: UnsafeBufferPointer<UInt8>, into spans: inout [RedactionSpan], allowed: inout [Range<Int>]) {
         guard !phrases.isEmpty else { return }
-        let window = longest
+        // A power-of-two ring, so finding the k-th previous word is a mask, not a division.
+        var window = 1
+        while window < longest { window <<= 1 }
+        let mask = window - 1
         var recent = [Words.Word](repeating: Words.Word(start: 0, end: 0, hash: 0), count: window)
         var seen = 0
         filter.withUnsafeBufferPointer { filter in
             Words.forEach(bytes) { word in
-                recent[seen % window] = word
+                recent[seen & mask] = word
                 seen += 1
                 let bit = Int(word.hash & UInt64(PhraseMatcher.filterBits - 1))
                 guard filter[bit >> 6] & (1 << UInt64(bit & 63)) != 0, let candidates = byLastWord[word.hash] else { return }
@@ -73,14 +76,14 @@ struct PhraseMatcher: Sendable {
                     var matched = true
                     var offset = 1
                     while offset < length {
-                        if recent[(seen - 1 - offset) % window].hash != phrase.words[length - 1 - offset] {
+                        if recent[(seen - 1 - offset) & mask].hash != phrase.words[length - 1 - offset] {
                             matched = false
                             break
                         }
                         offset += 1
                     }
                     guard matched else { continue }
-                    let start = recent[(seen - length) % window].start
+                    let start = recent[(seen - length) & mask].start
                     if phrase.label.allows {
                         allowed.append(start..<word.end)
                     } else {
