@@ -43,8 +43,9 @@ private struct Evaluation {
     let person: String
     /// Worked out once per request: the authorities in id order, by holder, the person's state today,
     /// and whether a valid attorney or deputy exists (which closes the best-interests route).
-    let authorities: [Authority]
-    let authoritiesByParty: [String: [Authority]]
+    /// Indices into `facts.authorities`, in id order (records are never copied, only borrowed).
+    let order: [Int]
+    let indicesByParty: [String: [Int]]
     let today: PersonState
     private(set) var attorneyOrDeputyToday: String?
     /// Organisations whose consents reach the actor's organisation through consented transfers (R-CON-8).
@@ -56,11 +57,11 @@ private struct Evaluation {
         self.facts = facts
         actorOrganisation = facts.actors[request.actor]?.organisation
         person = facts.person.id
-        let sorted = facts.authorities.indices.sorted { facts.authorities[$0].id < facts.authorities[$1].id }.map { facts.authorities[$0] }
-        authorities = sorted
-        var byParty: [String: [Authority]] = [:]
-        for authority in sorted { if let party = authority.party { byParty[party.id, default: []].append(authority) } }
-        authoritiesByParty = byParty
+        let sorted = facts.authorities.indices.sorted { facts.authorities[$0].id < facts.authorities[$1].id }
+        order = sorted
+        var byParty: [String: [Int]] = [:]
+        for index in sorted { if let party = facts.authorities[index].party { byParty[party.id, default: []].append(index) } }
+        indicesByParty = byParty
         organisationsTransferredToActor = Self.organisationsTransferred(to: actorOrganisation, facts: facts, on: request.date)
         today = Self.state(of: facts.person, on: request.date)
         attorneyOrDeputyToday = validAttorneyOrDeputy(on: request.date)
@@ -70,8 +71,8 @@ private struct Evaluation {
 
     func decide() -> Decision {
         var assessments: [AuthorityAssessment] = []
-        for authority in authorities {
-            if let assessment = assess(authority) { assessments.append(assessment) }
+        for index in order {
+            if let assessment = assess(facts.authorities[index]) { assessments.append(assessment) }
         }
         let overlays = globalOverlays()
         let matched = assessments.filter { $0.status == .matched }
@@ -104,10 +105,23 @@ private struct Evaluation {
         )
     }
 
+    /// Findings arrive in a fixed order (authorities by id, then the overlays), so no sort is needed for
+    /// the result to be independent of record order; repeated findings are dropped.
     private func unique(_ findings: [Finding]) -> [Finding] {
-        var seen: Set<Finding> = []
-        return findings.filter { seen.insert($0).inserted }
-            .sorted { ($0.rule, $0.authorityID ?? "", $0.text) < ($1.rule, $1.authorityID ?? "", $1.text) }
+        struct Key: Hashable {
+            var rule: RuleID
+            var authority: String?
+        }
+        var seen: [Key: [Int]] = [:]
+        var result: [Finding] = []
+        result.reserveCapacity(findings.count)
+        for finding in findings {
+            let key = Key(rule: finding.rule, authority: finding.authorityID)
+            if let earlier = seen[key], earlier.contains(where: { result[$0].text == finding.text }) { continue }
+            seen[key, default: []].append(result.count)
+            result.append(finding)
+        }
+        return result
     }
 
     // MARK: - Step 1: the person's state
@@ -281,7 +295,7 @@ private struct Evaluation {
     /// A consent given by someone other than the person: it stands only on a representative authority
     /// that the grantor holds, valid both when the consent began and on the request date.
     private func chain(through grantor: String, for consent: Authority) -> [Finding] {
-        let links = (authoritiesByParty[grantor] ?? []).filter { link in
+        let links = (indicesByParty[grantor] ?? []).map { facts.authorities[$0] }.filter { link in
             link.id != consent.id && (!link.kind.isConsent || (link.party?.type == .person && (link.grantedBy ?? person) == person))
         }
         guard !links.isEmpty else {
@@ -434,7 +448,7 @@ private struct Evaluation {
     }
 
     private func validAttorneyOrDeputy(on date: CivilDate) -> String? {
-        authorities.first { authority in
+        order.lazy.map { facts.authorities[$0] }.first { authority in
             switch authority.kind {
             case .lpaHealthWelfare:
                 return (authority.registered == true || authority.evidence.contains("opg_registration"))

@@ -416,6 +416,9 @@ enum XMLText {
 /// `.docx`: `word/document.xml` read from the archive in memory; paragraphs become lines, tabs and breaks kept.
 enum DocxExtractor {
     static func extract(_ data: Data) throws(ExtractionError) -> ExtractedText {
+        // ZIPFoundation 0.9.20 traps (instead of throwing) when an archive points past its own end, so the
+        // structure is checked with bounds first (found by the fuzzer; Fuzz/regressions/docx-*).
+        try ZipStructure.validate([UInt8](data))
         let archive: Archive
         do {
             archive = try Archive(data: data, accessMode: .read)
@@ -470,5 +473,51 @@ enum DocxExtractor {
         var text = XMLText.decodeEntities(String(decoding: out, as: UTF8.self))
         while text.hasSuffix("\n") { text.removeLast() }
         return text
+    }
+}
+
+/// Bounds checks on a ZIP archive's directory before any library reads it: every offset and size must lie
+/// inside the data. ZIP64 is refused (a .docx within our size cap never needs it).
+enum ZipStructure {
+    static let maximumEntries = 10_000
+
+    static func validate(_ bytes: [UInt8]) throws(ExtractionError) {
+        func u16(_ at: Int) -> Int { Int(bytes[at]) | Int(bytes[at + 1]) << 8 }
+        func u32(_ at: Int) -> Int { u16(at) | u16(at + 2) << 16 }
+        guard bytes.count >= 22 else { throw .notAZipArchive }
+        // The end-of-central-directory record: searched backwards over at most a maximal comment.
+        var end = -1
+        var position = bytes.count - 22
+        let lowest = max(0, bytes.count - 22 - 0xFFFF)
+        while position >= lowest {
+            if u32(position) == 0x0605_4B50, position + 22 + u16(position + 20) == bytes.count {
+                end = position
+                break
+            }
+            position -= 1
+        }
+        guard end >= 0 else { throw .notAZipArchive }
+        let entries = u16(end + 10), directorySize = u32(end + 12), directoryOffset = u32(end + 16)
+        guard entries != 0xFFFF, directorySize != 0xFFFF_FFFF, directoryOffset != 0xFFFF_FFFF, entries <= maximumEntries,
+              directoryOffset + directorySize <= end else { throw .malformed("the archive's directory lies outside the file") }
+        var cursor = directoryOffset
+        for _ in 0..<entries {
+            guard cursor + 46 <= directoryOffset + directorySize, u32(cursor) == 0x0201_4B50 else {
+                throw .malformed("the archive's directory is damaged")
+            }
+            let compressed = u32(cursor + 20), uncompressed = u32(cursor + 24)
+            let nameLength = u16(cursor + 28), extraLength = u16(cursor + 30), commentLength = u16(cursor + 32)
+            let localOffset = u32(cursor + 42)
+            guard compressed != 0xFFFF_FFFF, uncompressed != 0xFFFF_FFFF, localOffset != 0xFFFF_FFFF else {
+                throw .malformed("ZIP64 archives are not accepted")
+            }
+            guard localOffset + 30 <= directoryOffset, u32(localOffset) == 0x0403_4B50 else {
+                throw .malformed("an archive entry points outside the file")
+            }
+            let localEnd = localOffset + 30 + u16(localOffset + 26) + u16(localOffset + 28) + compressed
+            guard localEnd <= directoryOffset else { throw .malformed("an archive entry runs past the end of the file") }
+            cursor += 46 + nameLength + extraLength + commentLength
+        }
+        guard cursor <= directoryOffset + directorySize else { throw .malformed("the archive's directory is damaged") }
     }
 }

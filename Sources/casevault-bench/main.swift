@@ -58,11 +58,15 @@ let jsonOnly = arguments.contains("--json")
 let size = quick ? 1 << 20 : 64 << 20
 let sizeLabel = "\(size >> 20) MiB"
 let runs = quick ? 1 : Int(ProcessInfo.processInfo.environment["BENCH_RUNS"] ?? "") ?? 5
+/// BENCH_ONLY=aead,audit,kdf,consent,redaction runs only those groups (for profiling one row).
+let only = ProcessInfo.processInfo.environment["BENCH_ONLY"].map { Set($0.split(separator: ",").map(String.init)) }
+func selected(_ group: String) -> Bool { only?.contains(group) ?? true }
 var rows: [Row] = []
 let key = try SecureBytes.random(count: 32)
 let context = Array("casevault/bench".utf8)
 let plaintext = [UInt8](repeating: 0x5A, count: size)
 
+if selected("aead") {
 // The reference runs between our runs (interleaved), so a noisy neighbour slows both alike.
 var referenceRuns: [Double] = []
 
@@ -117,8 +121,10 @@ for (name, values) in [("Cobblestone-256 encrypt, \(sizeLabel) in memory, 1 core
                     ratio: reference.map { s.median / $0 }, target: "≥ 0.95 × openssl"))
 }
 
+}
+
 // Audit verify over 100 000 events (issue: "well under a few seconds"): no reference tool, so seconds.
-do {
+if selected("audit") {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("casevault-bench-\(UUID().uuidString)").path
     defer { try? FileManager.default.removeItem(atPath: folder) }
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -148,7 +154,7 @@ do {
 }
 
 // The passphrase KDF on its own (scrypt N=2^17, r=8, p=1), so whole-process rows can run without it.
-do {
+if selected("kdf") {
     let passphrase = SecureBytes(copying: Array("correct horse battery staple".utf8))
     let times = try measure(runs: runs) {
         let start = now()
@@ -161,7 +167,7 @@ do {
 }
 
 // Consent decision latency for a case whose client has 100 authority records (issue: p99 ≤ 0.2 ms).
-do {
+if selected("consent") {
     func day(_ text: String) -> CivilDate { CivilDate(iso: text)! }
     var actors: [String: ActorFacts] = ["adv-1": ActorFacts(kind: .advocate, organisation: "org-A")]
     var authorities: [Authority] = []
@@ -215,7 +221,7 @@ do {
 
 // Redaction throughput: plain text with every detector on and 20 known people (issue: ≥ 50 MB/s per core),
 // against grep -E scanning the same file for the shape-based patterns alone.
-do {
+if selected("redaction") {
     let paragraph = """
     Dear Complaints Team, I write about my mother Margaret Ellis (NHS number 999 000 0018, DOB 14/03/1946) of
     12 Orchard Close, Norwich NR1 3XX. My sister Joanne Ellis (07700 900461, joanne.ellis@example.com) collected
