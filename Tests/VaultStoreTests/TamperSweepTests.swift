@@ -7,12 +7,13 @@ import XCTest
 /// Flip, cut or extend one random stored thing at a time; `verify --read-data` must name it and reading
 /// must fail, never returning wrong plaintext. `CASEVAULT_TAMPER_FLIPS` sets the count (CI 300, soak 10 000).
 final class TamperSweepTests: XCTestCase {
-    enum Target: CaseIterable { case blob, wrappedDocumentKey, caseKeyWrapper, personField, documentName, documentClearColumn, keyFile, auditRow }
+    enum Target: CaseIterable { case blob, wrappedDocumentKey, caseKeyWrapper, personField, documentName, documentClearColumn, keyFile, auditRow, consentRecord }
 
     func testTamperSweep() throws {
         let flips = Int(ProcessInfo.processInfo.environment["CASEVAULT_TAMPER_FLIPS"] ?? "") ?? 300
         let t = try TemporaryVault()
-        let caseID = try t.openCase()
+        // With a recorded consent (its form is a document of the case too), so consent records are in the sweep.
+        let caseID = try t.openCase(withConsent: true)
         var originals: [String: [UInt8]] = [:]
         for (index, size) in [0, 1, 700, 16383, 16384, 16385, 50_000, 200_000].enumerated() {
             let bytes = pattern(size, seed: UInt64(100 + index))
@@ -23,6 +24,9 @@ final class TamperSweepTests: XCTestCase {
         try t.vault.writeCheckpoint()
         let ids = originals.keys.sorted()
         let database = t.paths.root + "/vault.db"
+        let authorityRow = try XCTUnwrap(try DatabaseQueue(path: database).read {
+            try String.fetchOne($0, sql: "SELECT id FROM consent_records WHERE record_type = 'authority'")
+        })
         var generator = SystemRandomNumberGenerator()
         var detected = 0, silent: [String] = []
 
@@ -53,6 +57,11 @@ final class TamperSweepTests: XCTestCase {
             case .personField:
                 let column = ["name_sealed", "nhs_number_sealed", "address_sealed", "dob_sealed"].randomElement(using: &generator)!
                 undo = try mutateColumn(database, table: "people", column: column, key: "id", value: hartID, using: &generator)
+                what += " \(column)"
+            case .consentRecord:
+                // The sealed payload, or a clear column it is bound to (moving a consent to another case or person).
+                let column = ["sealed", "sealed", "case_id", "person_id", "record_type"].randomElement(using: &generator)!
+                undo = try mutateColumn(database, table: "consent_records", column: column, key: "id", value: authorityRow, using: &generator)
                 what += " \(column)"
             case .keyFile:
                 undo = try mutateKeyFile(t.paths.keyFile, using: &generator)
