@@ -11,7 +11,7 @@ for target in fuzz-cobblestone fuzz-keyfile fuzz-eml fuzz-docx; do
     corpus="corpus/${target#fuzz-}"
     scratch="$(mktemp -d)"
     echo "== $target ($seconds s)"
-    if ! ".build/debug/$target" "$scratch" "$corpus" -max_total_time="$seconds" -artifact_prefix=crashes/ 2>&1 | tail -n 3; then
+    if ! ".build/debug/$target" "$scratch" "$corpus" -max_total_time="$seconds" -timeout=10 -artifact_prefix=crashes/ 2>&1 | tail -n 3; then
         status=1
     fi
     rm -rf "$scratch"

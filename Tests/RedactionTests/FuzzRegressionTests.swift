@@ -22,3 +22,13 @@ final class FuzzRegressionTests: XCTestCase {
         }
     }
 }
+
+extension FuzzRegressionTests {
+    /// ZIPFoundation's extract never returned on this (a deflate stream cut in half): ours reports it.
+    func testATruncatedDeflateStreamIsMalformedNotAHang() throws {
+        let data = try Data(contentsOf: Self.regressions.appendingPathComponent("docx-truncated-deflate"))
+        XCTAssertThrowsError(try TextExtractor.extract(data: data, format: .docx)) {
+            XCTAssertEqual($0 as? ExtractionError, .malformed("word/document.xml is not a complete deflate stream"))
+        }
+    }
+}
