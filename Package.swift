@@ -37,7 +37,7 @@ let package = Package(
             dependencies: ["VaultCrypto", "Audit", "Consent", "CProcessShims", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(name: "Consent"),
-        .target(name: "Redaction", dependencies: ["ZIPFoundation", "CSystemZlib"]),
+        .target(name: "Redaction", dependencies: ["CSystemZlib"]),
         .executableTarget(
             name: "casevault",
             dependencies: [
