@@ -78,7 +78,7 @@ def new_vault(work, name):
     cv(env, "init", "--no-passphrase")
     org = cv(env, "org", "add", "Bench Org", json_out=True)["id"]
     adv = cv(env, "advocate", "add", "Bench Advocate", "--org", org, json_out=True)["id"]
-    person = cv(env, "person", "add", "--name", "Bench Client", json_out=True)["id"]
+    person = cv(env, "person", "add", "--name", "Bench Client", "--dob", "1950-01-01", "--nhs-number", "9990000018", json_out=True)["id"]
     case = cv(env, "case", "open", "--client", person, "--org", org, "--advocate", adv, "--nhs-body", "trust-X", json_out=True)["id"]
     # Every command on a case is checked against the consent rules: record a signed consent first.
     env["CASEVAULT_ADVOCATE"] = adv

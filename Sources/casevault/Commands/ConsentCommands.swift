@@ -106,6 +106,9 @@ struct ConsentCommand: ParsableCommand {
                 Terminal.printError("casevault: recorded \(kind.rawValue) \(stored.authority.id) for \(person), valid \(window)"
                                     + (stored.formDocumentID.map { "; form stored as \($0)" } ?? ""))
             }
+            if let form = stored.authority.form, form.nhsNumber == nil, form.dob == nil, form.address == nil {
+                Terminal.printError("casevault: warning: person \(person) has no NHS number, date of birth or address on record, so this form does not identify the patient and the consent will be refused (R-CON-10); record the person with those details")
+            }
         }
 
         struct Created: Encodable {
