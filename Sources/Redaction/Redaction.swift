@@ -22,12 +22,14 @@ public enum RedactionKind: String, Sendable, Codable, CaseIterable, Comparable {
     case personName = "person_name"
     case customTerm = "custom_term"
 
-    /// When spans of several kinds merge, the most specific kind names the result.
-    var specificity: Int { RedactionKind.allCases.count - RedactionKind.allCases.firstIndex(of: self)! }
+    /// Declaration order, looked up once (merging compares kinds for every overlap, a hot path).
+    private static let ranks: [RedactionKind: Int] = Dictionary(uniqueKeysWithValues: allCases.enumerated().map { ($1, $0) })
+    private var rank: Int { Self.ranks[self] ?? Int.max }
 
-    public static func < (lhs: RedactionKind, rhs: RedactionKind) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
-    }
+    /// When spans of several kinds merge, the most specific kind (declared first) names the result.
+    var specificity: Int { RedactionKind.allCases.count - rank }
+
+    public static func < (lhs: RedactionKind, rhs: RedactionKind) -> Bool { lhs.rank < rhs.rank }
 }
 
 public struct RedactionSpan: Sendable, Equatable, Codable {
