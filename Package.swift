@@ -29,6 +29,9 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        .systemLibrary(name: "CPoppler", pkgConfig: "poppler-glib", providers: [.apt(["libpoppler-glib-dev"])]),
+        .systemLibrary(name: "CPangoCairo", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]),
+        .systemLibrary(name: "CTesseract", pkgConfig: "tesseract", providers: [.apt(["libtesseract-dev"])]),
         .target(name: "CProcessShims"),
         .target(name: "VaultCrypto", dependencies: ["COpenSSL"]),
         .target(name: "Audit", dependencies: ["VaultCrypto"]),
@@ -38,6 +41,8 @@ let package = Package(
         ),
         .target(name: "Consent"),
         .target(name: "Redaction", dependencies: ["CSystemZlib"]),
+        .target(name: "PDFRender", dependencies: ["CPoppler", "CPangoCairo", "CTesseract"], linkerSettings: [.linkedLibrary("m")]),
+        .target(name: "MeetingBundle", dependencies: ["PDFRender", "Redaction", "VaultCrypto"]),
         .executableTarget(
             name: "casevault",
             dependencies: [
@@ -51,6 +56,8 @@ let package = Package(
         .testTarget(name: "AuditTests", dependencies: ["Audit", "VaultCrypto"]),
         .testTarget(name: "ConsentTests", dependencies: ["Consent"]),
         .testTarget(name: "RedactionTests", dependencies: ["Redaction", "ZIPFoundation"]),
+        .testTarget(name: "PDFRenderTests", dependencies: ["PDFRender"]),
+        .testTarget(name: "MeetingBundleTests", dependencies: ["MeetingBundle", "PDFRender", "Redaction", "VaultCrypto", "CPoppler"]),
         .testTarget(name: "CLITests", dependencies: ["VaultCrypto"]),
     ]
 )

@@ -310,7 +310,7 @@ public struct UnlockedKeys: Sendable, CustomStringConvertible {
         get throws { Self.formatFingerprint(Array(try HashFunction.sha256.hash(signingKey.publicKey.rawRepresentation).prefix(8))) }
     }
 
-    static func formatFingerprint(_ bytes: [UInt8]) -> String {
+    public static func formatFingerprint(_ bytes: [UInt8]) -> String {
         stride(from: 0, to: bytes.count, by: 2).map { i in
             bytes[i..<min(i + 2, bytes.count)].hexString
         }.joined(separator: ":")

@@ -1,0 +1,193 @@
+import Foundation
+import PDFRender
+import Redaction
+
+/// A page that came from a PDF or an image: drawn as pixels with black boxes, never as the original.
+struct PagePlan {
+    enum Source { case pdf(index: Int), image }
+    var source: Source
+    /// 1-based number of the page in its document.
+    var number: Int
+    /// Boxes to black out, in raster pixels.
+    var boxes: [Box]
+    /// OCR was needed and was unavailable or unsure: a person must check this page.
+    var flagged: Bool
+}
+
+struct AnalysedDocument {
+    enum Content {
+        case typeset(TypesetText)
+        case pages([PagePlan])
+    }
+
+    var sourceIndex: Int
+    var title: String
+    var content: Content
+    var report: DocumentReport
+    var redacted: [RedactedString]
+
+    var pageCount: Int {
+        switch content {
+        case .typeset(let text): text.pageCount
+        case .pages(let pages): pages.count
+        }
+    }
+}
+
+/// Where redaction happens: text is replaced before layout; PDF pages and images get boxes over the words
+/// the redactor picks (from the text layer, or OCR where a page has none).
+struct BundleAnalyser {
+    static let ocrConfidenceFloor = 60.0
+    /// Below this share of dark pixels a page is blank: nothing to read, nothing to flag.
+    static let blankInk = 0.002
+
+    let redactor: Redactor
+    let ocr: OCREngine?
+    let composer: PDFComposer
+    let dpi: Double
+    let includeUnreviewed: Bool
+
+    func analyse(_ source: BundleSource, index: Int) throws -> AnalysedDocument {
+        guard let form = source.form else { throw BundleError.unsupported(documentID: source.documentID, mediaType: source.mediaType) }
+        var redacted: [RedactedString] = []
+        var spans: [RedactionSpan] = []
+        let (title, titleSpans) = redactTitle(source.name)
+        spans += titleSpans.spans
+        redacted += titleSpans.strings.map { RedactedString(documentID: source.documentID, kind: $0.kind, text: $0.text) }
+        let content: AnalysedDocument.Content
+        var flagged: [Int] = []
+        var leftOut = 0
+        do {
+            switch form {
+            case .text(let format):
+                let text = try TextExtractor.extract(data: Data(source.plaintext), format: format).renderedText
+                let found = redactor.spans(in: text)
+                spans += found
+                redacted += strings(of: found, in: text, documentID: source.documentID)
+                let (output, highlights) = Self.replace(found, in: text)
+                content = .typeset(composer.typeset(output, style: BundleStyle.body, highlighted: highlights,
+                                                    width: BundleStyle.textWidth, pageHeight: BundleStyle.textHeight))
+            case .pdf:
+                let pdf = try PDFSource(data: source.plaintext)
+                var pages: [PagePlan] = []
+                for page in 0..<pdf.pageCount {
+                    let scale = dpi / 72
+                    var words = try pdf.words(ofPage: page).map { PositionedWord(text: $0.text, box: $0.box.scaled(by: scale)) }
+                    var isFlagged = false
+                    if words.isEmpty {
+                        (words, isFlagged) = try read(try pdf.render(page: page, dpi: dpi))
+                    }
+                    let (boxes, found, text) = redact(words)
+                    spans += found
+                    redacted += strings(of: found, in: text, documentID: source.documentID)
+                    if isFlagged { flagged.append(page + 1) }
+                    if isFlagged && !includeUnreviewed { leftOut += 1; continue }
+                    pages.append(PagePlan(source: .pdf(index: page), number: page + 1, boxes: boxes, flagged: isFlagged))
+                }
+                content = .pages(pages)
+            case .image:
+                let (words, isFlagged) = try read(try Raster(decodingImage: source.plaintext, dpi: dpi))
+                let (boxes, found, text) = redact(words)
+                spans += found
+                redacted += strings(of: found, in: text, documentID: source.documentID)
+                if isFlagged { flagged.append(1) }
+                if isFlagged && !includeUnreviewed {
+                    leftOut = 1
+                    content = .pages([])
+                } else {
+                    content = .pages([PagePlan(source: .image, number: 1, boxes: boxes, flagged: isFlagged)])
+                }
+            }
+        } catch let error as ExtractionError {
+            throw BundleError.unreadable(documentID: source.documentID, reason: error.description)
+        } catch let error as PDFError {
+            throw BundleError.unreadable(documentID: source.documentID, reason: error.description)
+        }
+        let report = DocumentReport(documentID: source.documentID, tab: 0, title: title, date: source.documentDate, firstPage: nil, lastPage: nil,
+                                    redactions: Dictionary(Redactor.counts(spans).map { ($0.key.rawValue, $0.value) }, uniquingKeysWith: +),
+                                    detectors: spans.reduce(into: [:]) { $0[$1.detector, default: 0] += 1 },
+                                    pagesFlagged: flagged, pagesLeftOut: leftOut)
+        return AnalysedDocument(sourceIndex: index, title: title, content: content, report: report, redacted: redacted)
+    }
+
+    /// OCR of a page without a text layer. Unreadable or unsure pages are flagged, unless they are blank.
+    private func read(_ raster: Raster) throws -> (words: [PositionedWord], flagged: Bool) {
+        guard raster.inkCoverage() >= Self.blankInk else { return ([], false) }
+        guard let ocr else { return ([], true) }
+        let result = ocr.recognize(raster)
+        return (result.words, result.words.isEmpty || result.meanConfidence < Self.ocrConfidenceFloor)
+    }
+
+    /// Words joined by spaces (so a name broken across lines is still one phrase), redacted; each word that a
+    /// span touches is boxed.
+    private func redact(_ words: [PositionedWord]) -> (boxes: [Box], spans: [RedactionSpan], text: String) {
+        var text = ""
+        var starts: [Int] = []
+        for word in words {
+            if !text.isEmpty { text += " " }
+            starts.append(text.utf8.count)
+            text += word.text
+        }
+        let spans = redactor.spans(in: text)
+        var boxes: [Box] = []
+        var next = 0
+        for span in spans {
+            while next < words.count, starts[next] + words[next].text.utf8.count <= span.start { next += 1 }
+            var index = next
+            while index < words.count, starts[index] < span.end {
+                // A little outward, so the edges of tall glyphs are covered too.
+                boxes.append(words[index].box.inset(by: -dpi / 72))
+                index += 1
+            }
+        }
+        return (boxes, spans, text)
+    }
+
+    private func redactTitle(_ name: String) -> (String, (spans: [RedactionSpan], strings: [(kind: RedactionKind, text: String)])) {
+        let base = (name as NSString).deletingPathExtension
+        let title = base.isEmpty ? name : base
+        let spans = redactor.spans(in: title)
+        let strings = spans.map { (kind: $0.kind, text: String(title[$0.range(in: title)])) }
+        let redactedTitle = redactor.redact(title) { _ in "[REDACTED]" }
+        return (redactedTitle, (spans, strings))
+    }
+
+    private func strings(of spans: [RedactionSpan], in text: String, documentID: String) -> [RedactedString] {
+        spans.map { RedactedString(documentID: documentID, kind: $0.kind, text: String(text[$0.range(in: text)])) }
+    }
+
+    /// The text with each span replaced by a visible marker, and where the markers are (UTF-8 byte ranges).
+    static func replace(_ spans: [RedactionSpan], in text: String) -> (String, [Range<Int>]) {
+        let bytes = Array(text.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var highlights: [Range<Int>] = []
+        var position = 0
+        for span in spans {
+            out += bytes[position..<span.start]
+            let marker = Array(" REDACTED: \(span.kind.rawValue.replacingOccurrences(of: "_", with: " ")) ".utf8)
+            highlights.append(out.count..<(out.count + marker.count))
+            out += marker
+            position = span.end
+        }
+        out += bytes[position...]
+        return (String(decoding: out, as: UTF8.self), highlights)
+    }
+}
+
+/// The bundle's look, in points on A4.
+enum BundleStyle {
+    static let margin = 56.7
+    static let footerHeight = 28.0
+    static let textWidth = PageSize.a4.width - 2 * margin
+    static let textHeight = PageSize.a4.height - 2 * margin - footerHeight
+    static let body = TextStyle(font: "DejaVu Serif 10.5", lineSpacing: 1.15)
+    static let heading = TextStyle(font: "DejaVu Sans Bold 20")
+    static let label = TextStyle(font: "DejaVu Sans Bold 10", gray: 0.3)
+    static let value = TextStyle(font: "DejaVu Sans 12")
+    static let small = TextStyle(font: "DejaVu Sans 8", gray: 0.35)
+    static let pageNumber = TextStyle(font: "DejaVu Sans Bold 9", alignment: .right)
+    static let tableHeader = TextStyle(font: "DejaVu Sans Bold 9.5")
+    static let tableCell = TextStyle(font: "DejaVu Sans 9.5")
+    static let tableLink = TextStyle(font: "DejaVu Sans 9.5", gray: 0.05)
+}

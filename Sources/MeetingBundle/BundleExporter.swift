@@ -1,0 +1,93 @@
+import Foundation
+import PDFRender
+import Redaction
+import VaultCrypto
+
+/// Makes a redacted, signed meeting bundle from documents already decrypted in memory. Writes nothing:
+/// the caller writes the PDF and manifest it returns (atomically), so a bundle that fails its leak check
+/// never reaches the disk.
+public final class BundleExporter {
+    public struct Result {
+        public var pdf: [UInt8]
+        public var manifest: BundleManifest
+        public var reports: [DocumentReport]
+        public var pages: Int
+        /// Whether the finished PDF's image pages were read back by OCR in the leak check.
+        public var leakCheckUsedOCR: Bool
+    }
+
+    public struct Plan {
+        public var reports: [DocumentReport]
+        public var pages: Int
+    }
+
+    private let request: BundleRequest
+    private let sources: [BundleSource]
+    private let ocr: OCREngine?
+    private let redactor: Redactor
+
+    /// `sources` in any order: the bundle puts them in date order (undated last, then by when they were stored).
+    public init(request: BundleRequest, sources: [BundleSource], ocr: OCREngine?) {
+        var request = request
+        self.redactor = Redactor(context: request.context, policy: request.policy)
+        // The meeting's name is printed on every page: it is redacted like everything else.
+        request.meeting = redactor.redact(request.meeting) { _ in "[REDACTED]" }
+        self.request = request
+        self.sources = sources.sorted { Self.chronological($0, $1) }
+        self.ocr = ocr
+    }
+
+    static func chronological(_ a: BundleSource, _ b: BundleSource) -> Bool {
+        switch (a.documentDate, b.documentDate) {
+        case let (x?, y?) where x != y: return x < y
+        case (_?, nil): return true
+        case (nil, _?): return false
+        default: return (a.ingestedAt, a.documentID) < (b.ingestedAt, b.documentID)
+        }
+    }
+
+    public var ocrAvailable: Bool { ocr != nil }
+
+    private func analyse(with composer: PDFComposer) throws -> [AnalysedDocument] {
+        guard !sources.isEmpty else { throw BundleError.nothingToBundle }
+        let analyser = BundleAnalyser(redactor: redactor, ocr: ocr, composer: composer, dpi: request.dpi, includeUnreviewed: request.includeUnreviewed)
+        return try sources.enumerated().map { try analyser.analyse($1, index: $0) }
+    }
+
+    /// What `export` would do, without drawing anything (`--dry-run`).
+    public func plan() throws -> Plan {
+        let composer = try PDFComposer(title: "Meeting bundle")
+        var documents = try analyse(with: composer)
+        let index = BundleWriter(request: request, composer: composer, sources: sources).indexLayout(documents)
+        let pages = BundleWriter.number(&documents, indexPages: index.rowsPerPage.count)
+        return Plan(reports: documents.map(\.report), pages: pages)
+    }
+
+    public func export(signingKey: Ed25519.PrivateKey) throws -> Result {
+        // The title is the same for every bundle: the document information dictionary says nothing about the case.
+        let composer = try PDFComposer(title: "Meeting bundle")
+        var documents = try analyse(with: composer)
+        guard documents.contains(where: { $0.pageCount > 0 }) else { throw BundleError.nothingToBundle }
+        let writer = BundleWriter(request: request, composer: composer, sources: sources)
+        let index = writer.indexLayout(documents)
+        let pages = BundleWriter.number(&documents, indexPages: index.rowsPerPage.count)
+        let rasterPages = try writer.draw(documents, index: index, totalPages: pages)
+        let pdf = try composer.finish()
+
+        let check = LeakCheck(redacted: documents.flatMap(\.redacted), allowList: request.context.allowList)
+        if let leak = try check.findLeaks(in: pdf, rasterPages: rasterPages, ocr: ocr, dpi: request.dpi).first {
+            throw BundleError.leak(documentID: leak.documentID, kind: leak.kind, location: leak.location)
+        }
+
+        let items = documents.map { document in
+            BundleManifest.Item(tab: document.report.tab, documentID: document.report.documentID,
+                                ciphertextSHA256: sources[document.sourceIndex].ciphertextSHA256,
+                                firstPage: document.report.firstPage, lastPage: document.report.lastPage,
+                                redactions: document.report.redactions, pagesLeftOut: document.report.pagesLeftOut)
+        }
+        let manifest = try BundleManifest(vaultID: request.vaultID, caseID: request.caseID, bundleID: request.bundleID, created: request.created,
+                                          creator: request.creatorID, recipient: request.recipientID, pages: pages,
+                                          pdfSHA256: HashFunction.sha256.hash(pdf).hexString, items: items).signed(with: signingKey)
+        return Result(pdf: pdf, manifest: manifest, reports: documents.map(\.report), pages: pages, leakCheckUsedOCR: ocr != nil)
+    }
+}

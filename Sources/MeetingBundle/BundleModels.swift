@@ -1,0 +1,131 @@
+import Foundation
+import PDFRender
+import Redaction
+
+/// One stored document, decrypted in memory, as the bundle needs it.
+public struct BundleSource: Sendable {
+    public var documentID: String
+    public var name: String
+    public var mediaType: String
+    /// YYYY-MM-DD, when the vault knows it.
+    public var documentDate: String?
+    public var ingestedAt: String
+    public var ciphertextSHA256: String
+    public var plaintext: [UInt8]
+
+    public init(documentID: String, name: String, mediaType: String, documentDate: String?, ingestedAt: String, ciphertextSHA256: String,
+                plaintext: [UInt8]) {
+        self.documentID = documentID
+        self.name = name
+        self.mediaType = mediaType
+        self.documentDate = documentDate
+        self.ingestedAt = ingestedAt
+        self.ciphertextSHA256 = ciphertextSHA256
+        self.plaintext = plaintext
+    }
+
+    /// How the bundle reads the document, or nil when it cannot go into a bundle.
+    public var form: Form? {
+        if let text = SourceFormat.guess(mediaType: mediaType, fileName: name) { return .text(text) }
+        if mediaType == "application/pdf" || name.lowercased().hasSuffix(".pdf") { return .pdf }
+        if mediaType.hasPrefix("image/") { return .image }
+        return nil
+    }
+
+    public enum Form: Sendable, Equatable {
+        case text(SourceFormat)
+        case pdf
+        case image
+    }
+}
+
+/// Everything about the bundle that is not a document.
+public struct BundleRequest: Sendable {
+    public var vaultID: String
+    public var caseID: String
+    public var bundleID: String
+    /// The client's name, shown on the cover only when the policy keeps it.
+    public var clientName: String
+    public var meeting: String
+    public var recipientID: String
+    public var recipientName: String
+    public var preparedBy: String
+    public var creatorID: String
+    /// Display date for the cover and footer ("25 November 2026") and the manifest's timestamp.
+    public var date: String
+    public var created: String
+    public var context: RedactionContext
+    public var policy: RedactionPolicy
+    public var includeUnreviewed: Bool
+    public var dpi: Double
+
+    public init(vaultID: String, caseID: String, bundleID: String, clientName: String, meeting: String, recipientID: String, recipientName: String,
+                preparedBy: String, creatorID: String, date: String, created: String, context: RedactionContext, policy: RedactionPolicy,
+                includeUnreviewed: Bool = false, dpi: Double = 150) {
+        self.vaultID = vaultID
+        self.caseID = caseID
+        self.bundleID = bundleID
+        self.clientName = clientName
+        self.meeting = meeting
+        self.recipientID = recipientID
+        self.recipientName = recipientName
+        self.preparedBy = preparedBy
+        self.creatorID = creatorID
+        self.date = date
+        self.created = created
+        self.context = context
+        self.policy = policy
+        self.includeUnreviewed = includeUnreviewed
+        self.dpi = dpi
+    }
+}
+
+/// What happened to one document: the redaction log's row (ids and counts, never text).
+public struct DocumentReport: Codable, Sendable, Equatable {
+    public var documentID: String
+    public var tab: Int
+    /// The title as printed in the index (already redacted).
+    public var title: String
+    public var date: String?
+    public var firstPage: Int?
+    public var lastPage: Int?
+    public var redactions: [String: Int]
+    public var detectors: [String: Int]
+    /// Source pages (1-based) that needed a person to check them: no OCR, or OCR unsure.
+    public var pagesFlagged: [Int]
+    public var pagesLeftOut: Int
+
+    enum CodingKeys: String, CodingKey {
+        case tab, title, date, redactions, detectors
+        case documentID = "document_id"
+        case firstPage = "first_page"
+        case lastPage = "last_page"
+        case pagesFlagged = "pages_flagged"
+        case pagesLeftOut = "pages_left_out"
+    }
+}
+
+/// A string that was redacted, kept in memory only for the leak check.
+struct RedactedString: Hashable {
+    var documentID: String
+    var kind: RedactionKind
+    var text: String
+}
+
+public enum BundleError: Error, Sendable, Equatable, CustomStringConvertible {
+    case unsupported(documentID: String, mediaType: String)
+    case unreadable(documentID: String, reason: String)
+    case nothingToBundle
+    /// The finished PDF still contained something that was redacted: it was not written.
+    case leak(documentID: String?, kind: String, location: String)
+
+    public var description: String {
+        switch self {
+        case .unsupported(let id, let type): "document \(id) is \(type), which cannot go into a bundle (text, .eml, .docx, PDF and images can)"
+        case .unreadable(let id, let reason): "document \(id) could not be read: \(reason)"
+        case .nothingToBundle: "no document is left to put in the bundle"
+        case .leak(let id, let kind, let location):
+            "the finished bundle still contained redacted text (\(kind)\(id.map { " from document \($0)" } ?? "") on \(location)); it was not kept"
+        }
+    }
+}

@@ -1,0 +1,195 @@
+import Foundation
+import PDFRender
+
+/// Draws the bundle: a cover, an index with links, then each document's pages in order, every page with
+/// the bundle's own page number (bottom right, "Page N of M") and a footer naming the meeting.
+struct BundleWriter {
+    let request: BundleRequest
+    let composer: PDFComposer
+    let sources: [BundleSource]
+
+    /// Index rows with the pages they take, worked out before drawing so that page numbers are known.
+    struct IndexLayout {
+        var rowsPerPage: [[Int]]
+        var rowHeights: [Double]
+    }
+
+    static let indexTop = BundleStyle.margin + 60
+    static let columns = (tab: 36.0, date: 100.0, pages: 56.0)
+    static var titleWidth: Double { BundleStyle.textWidth - columns.tab - columns.date - columns.pages - 12 }
+
+    func indexLayout(_ documents: [AnalysedDocument]) -> IndexLayout {
+        let heights = documents.map { composer.measure($0.title, style: BundleStyle.tableCell, width: Self.titleWidth) + 8 }
+        let available = PageSize.a4.height - BundleStyle.margin - BundleStyle.footerHeight - Self.indexTop - 24
+        var pages: [[Int]] = [[]]
+        var used = 0.0
+        for (row, height) in heights.enumerated() {
+            if used + height > available, !pages[pages.count - 1].isEmpty {
+                pages.append([])
+                used = 0
+            }
+            pages[pages.count - 1].append(row)
+            used += height
+        }
+        return IndexLayout(rowsPerPage: pages, rowHeights: heights)
+    }
+
+    /// Assigns tabs and bundle page ranges; returns the total page count.
+    static func number(_ documents: inout [AnalysedDocument], indexPages: Int) -> Int {
+        var next = 1 + indexPages + 1
+        for index in documents.indices {
+            documents[index].report.tab = index + 1
+            let count = documents[index].pageCount
+            if count > 0 {
+                documents[index].report.firstPage = next
+                documents[index].report.lastPage = next + count - 1
+                next += count
+            }
+        }
+        return next - 1
+    }
+
+    /// Returns the bundle page numbers that hold rasters (for the OCR pass of the leak check).
+    func draw(_ documents: [AnalysedDocument], index: IndexLayout, totalPages: Int) throws -> Set<Int> {
+        var page = 0
+        func footer(size: PageSize) {
+            page += 1
+            let y = size.height - BundleStyle.footerHeight + 6
+            composer.text("\(request.meeting) · \(request.date) · CONFIDENTIAL", style: BundleStyle.small,
+                          x: BundleStyle.margin, y: y + 2, width: size.width - 2 * BundleStyle.margin - 110)
+            let numberBox = Box(x: size.width - BundleStyle.margin - 100, y: y - 3, width: 100, height: 16)
+            composer.fill(numberBox, gray: 1)
+            composer.text("Page \(page) of \(totalPages)", style: BundleStyle.pageNumber, x: numberBox.x, y: numberBox.y + 2, width: numberBox.width - 4)
+        }
+
+        composer.beginPage(size: .a4)
+        composer.bookmark("Cover", toPage: 1)
+        drawCover(documents: documents, totalPages: totalPages)
+        footer(size: .a4)
+
+        for (number, rows) in index.rowsPerPage.enumerated() {
+            composer.beginPage(size: .a4)
+            if number == 0 { composer.bookmark("Index", toPage: page + 1) }
+            drawIndexPage(rows: rows.map { (documents[$0], index.rowHeights[$0]) }, continued: number > 0)
+            footer(size: .a4)
+        }
+
+        var rasterPages = Set<Int>()
+        for document in documents {
+            if let first = document.report.firstPage {
+                composer.bookmark("Tab \(document.report.tab): \(document.title)", toPage: first)
+            }
+            switch document.content {
+            case .typeset(let text):
+                for pageIndex in 0..<text.pageCount {
+                    composer.beginPage(size: .a4)
+                    composer.draw(text, page: pageIndex, x: BundleStyle.margin, y: BundleStyle.margin)
+                    footer(size: .a4)
+                }
+            case .pages(let plans):
+                let source = sources[document.sourceIndex]
+                let pdf = plans.isEmpty ? nil : try? PDFSource(data: source.plaintext)
+                for plan in plans {
+                    let raster: Raster
+                    let size: PageSize
+                    let target: Box
+                    switch plan.source {
+                    case .pdf(let pageIndex):
+                        guard let pdf else { throw BundleError.unreadable(documentID: source.documentID, reason: "the PDF could not be opened again") }
+                        raster = try pdf.render(page: pageIndex, dpi: request.dpi)
+                        let original = try pdf.size(ofPage: pageIndex)
+                        size = PageSize(width: original.width, height: original.height + BundleStyle.footerHeight)
+                        target = Box(x: 0, y: 0, width: original.width, height: original.height)
+                    case .image:
+                        raster = try Raster(decodingImage: source.plaintext, dpi: request.dpi)
+                        size = raster.width > raster.height ? PageSize(width: PageSize.a4.height, height: PageSize.a4.width) : .a4
+                        target = Self.fit(raster, into: Box(x: BundleStyle.margin, y: BundleStyle.margin, width: size.width - 2 * BundleStyle.margin,
+                                                            height: size.height - 2 * BundleStyle.margin - BundleStyle.footerHeight))
+                    }
+                    raster.blackOut(plan.boxes)
+                    composer.beginPage(size: size)
+                    composer.draw(raster, in: target)
+                    if plan.flagged {
+                        composer.text("Not checked by OCR: reviewed by hand", style: BundleStyle.small, x: BundleStyle.margin,
+                                      y: size.height - BundleStyle.footerHeight - 12, width: 300)
+                    }
+                    footer(size: size)
+                    rasterPages.insert(page)
+                }
+            }
+        }
+        return rasterPages
+    }
+
+    static func fit(_ raster: Raster, into box: Box) -> Box {
+        let scale = min(box.width / Double(raster.width), box.height / Double(raster.height))
+        let width = Double(raster.width) * scale, height = Double(raster.height) * scale
+        return Box(x: box.x + (box.width - width) / 2, y: box.y, width: width, height: height)
+    }
+
+    private func drawCover(documents: [AnalysedDocument], totalPages: Int) {
+        let left = BundleStyle.margin, width = BundleStyle.textWidth
+        composer.text("CONFIDENTIAL", style: TextStyle(font: "DejaVu Sans Bold 12", gray: 0.45, alignment: .right), x: left, y: BundleStyle.margin, width: width)
+        var y = BundleStyle.margin + 90
+        y += composer.text("Meeting bundle", style: BundleStyle.heading, x: left, y: y, width: width) + 30
+        let client = request.policy.keepClientName ? request.clientName : "withheld under the redaction policy"
+        let fields = [("Case reference", request.caseID), ("Client", client), ("Meeting", request.meeting), ("For", request.recipientName),
+                      ("Prepared by", request.preparedBy), ("Date", request.date),
+                      ("Contents", "\(documents.count) document\(documents.count == 1 ? "" : "s"), \(totalPages) pages including this cover and the index")]
+        for (label, value) in fields {
+            composer.text(label.uppercased(), style: BundleStyle.label, x: left, y: y, width: width)
+            y += 14
+            y += composer.text(value, style: BundleStyle.value, x: left, y: y, width: width) + 14
+        }
+        y += 20
+        composer.text("""
+            Personal information about people other than the client has been removed from this bundle. Pages that \
+            came from PDFs or scans are reproduced as images with the removed parts blacked out. Page numbers at the \
+            bottom right are the bundle's own. A signed manifest beside this file lets anyone check it has not been changed.
+            """, style: TextStyle(font: "DejaVu Sans 9", gray: 0.25), x: left, y: y, width: width)
+    }
+
+    private func drawIndexPage(rows: [(AnalysedDocument, Double)], continued: Bool) {
+        let left = BundleStyle.margin
+        composer.text(continued ? "Index (continued)" : "Index", style: BundleStyle.heading, x: left, y: BundleStyle.margin, width: BundleStyle.textWidth)
+        var y = Self.indexTop
+        let (tabX, titleX) = (left, left + Self.columns.tab)
+        let dateX = titleX + Self.titleWidth + 12, pagesX = dateX + Self.columns.date
+        for (text, x, width) in [("Tab", tabX, Self.columns.tab), ("Document", titleX, Self.titleWidth), ("Date", dateX, Self.columns.date),
+                                 ("Pages", pagesX, Self.columns.pages)] {
+            composer.text(text, style: BundleStyle.tableHeader, x: x, y: y, width: width)
+        }
+        y += 18
+        composer.fill(Box(x: left, y: y - 4, width: BundleStyle.textWidth, height: 0.8), gray: 0.3)
+        for (document, height) in rows {
+            let report = document.report
+            let pages: String
+            if let first = report.firstPage, let last = report.lastPage {
+                pages = first == last ? "\(first)" : "\(first)–\(last)"
+            } else {
+                pages = "left out"
+            }
+            composer.text("\(report.tab)", style: BundleStyle.tableCell, x: tabX, y: y, width: Self.columns.tab)
+            composer.text(document.title, style: BundleStyle.tableLink, x: titleX, y: y, width: Self.titleWidth)
+            composer.text(BundleDates.display(report.date) ?? "undated", style: BundleStyle.tableCell, x: dateX, y: y, width: Self.columns.date)
+            composer.text(pages, style: BundleStyle.tableCell, x: pagesX, y: y, width: Self.columns.pages)
+            if let first = report.firstPage {
+                composer.link(Box(x: left, y: y - 2, width: BundleStyle.textWidth, height: height - 4), toPage: first)
+            }
+            y += height
+        }
+    }
+}
+
+enum BundleDates {
+    private static let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                                 "November", "December"]
+
+    /// "2026-03-14" → "14 March 2026"; anything else is shown as given.
+    static func display(_ iso: String?) -> String? {
+        guard let iso else { return nil }
+        let parts = iso.prefix(10).split(separator: "-")
+        guard parts.count == 3, let month = Int(parts[1]), (1...12).contains(month), let day = Int(parts[2]) else { return iso }
+        return "\(day) \(months[month - 1]) \(parts[0])"
+    }
+}

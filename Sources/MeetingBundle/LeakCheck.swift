@@ -1,0 +1,50 @@
+import Foundation
+import PDFRender
+import Redaction
+
+/// The last line of defence: read the finished PDF back the way a recipient could (its text layer, its
+/// metadata and annotations, and OCR of its image pages) and look for every string that was redacted.
+struct LeakCheck {
+    let redacted: [RedactedString]
+    let allowList: [String]
+
+    struct Leak: Equatable {
+        var documentID: String?
+        var kind: String
+        var location: String
+    }
+
+    /// Folded to letters and digits, so "Mrs  JONES," and "mrs jones" compare equal.
+    static func key(_ text: String) -> String {
+        text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+            .unicodeScalars.split { !CharacterSet.alphanumerics.contains($0) }.map { String(String.UnicodeScalarView($0)) }.joined(separator: " ")
+    }
+
+    func findLeaks(in pdf: [UInt8], rasterPages: Set<Int>, ocr: OCREngine?, dpi: Double) throws -> [Leak] {
+        let terms = Array(Set(redacted.map(\.text)))
+        guard !terms.isEmpty else { return [] }
+        // The phrase matcher of the redaction engine, given the redacted strings as custom terms and nothing
+        // else: it finds them across line breaks and in any case, and honours the allow-list as redaction did.
+        let matcher = Redactor(context: RedactionContext(customTerms: terms, allowList: allowList), policy: RedactionPolicy(redactedKinds: [.customTerm]))
+        var owners: [String: RedactedString] = [:]
+        for item in redacted { owners[Self.key(item.text)] = owners[Self.key(item.text)] ?? item }
+
+        let document = try PDFSource(data: pdf)
+        var leaks: [Leak] = []
+        func search(_ text: String, location: String) {
+            for span in matcher.spans(in: text) {
+                let owner = owners[Self.key(String(text[span.range(in: text)]))]
+                leaks.append(Leak(documentID: owner?.documentID, kind: owner?.kind.rawValue ?? "redacted text", location: location))
+            }
+        }
+        for text in try document.hiddenText() { search(text, location: "the document's metadata or annotations") }
+        for page in 0..<document.pageCount {
+            search(try document.text(ofPage: page), location: "page \(page + 1)")
+            if let ocr, rasterPages.contains(page + 1) {
+                let words = ocr.recognize(try document.render(page: page, dpi: dpi)).words.map(\.text)
+                search(words.joined(separator: " "), location: "page \(page + 1) (read by OCR)")
+            }
+        }
+        return leaks
+    }
+}
