@@ -46,7 +46,7 @@ let package = Package(
         .executableTarget(
             name: "casevault",
             dependencies: [
-                "VaultCrypto", "VaultStore", "Audit", "Consent", "Redaction", "CProcessShims",
+                "VaultCrypto", "VaultStore", "Audit", "Consent", "Redaction", "MeetingBundle", "PDFRender", "CProcessShims",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# The end-to-end demo: from an empty vault to (as later features land) a verified redacted bundle.
+# The end-to-end demo: from an empty vault to a verified, redacted meeting bundle.
 # Usage: scripts/demo.sh PATH-TO-CASEVAULT
 set -euo pipefail
 casevault="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
-examples="$(cd "$(dirname "$0")/../examples" && pwd)"
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+examples="$repo/examples"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/casevault-demo.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
@@ -67,16 +68,42 @@ run consent check --case "$case_id" --action attend_meeting --for trust-nwh
 
 step "Ingest the letters, emails and meeting notes (allowed: the renewed consent covers ingest_document)"
 run ingest --case "$case_id" "$examples/letters" "$examples/emails" "$examples/notes"
+run ingest --case "$case_id" --kind evidence --date 2025-02-06 "$examples/evidence/2025-02-06-discharge-summary.pdf"
+run ingest --case "$case_id" --kind evidence --date 2025-03-04 "$examples/evidence/2025-03-04-witness-statement-scan.png"
 run list --case "$case_id"
 
 step "Redaction preview: who and what a bundle for the trust would hide"
 run case add-person "$case_id" "$daughter" --role relative --first-name-safe
+neighbour=$("$casevault" person add --name "Peter Hart" --json | json_id)
+run case add-person "$case_id" "$neighbour" --role third_party
 run redact terms add --case "$case_id" "Ward 7B"
 run redact allow add --org "$org" "Norfolk and Waveney Hospitals NHS Trust" "Norfolk and Norwich University Hospitals NHS Foundation Trust"
 letter=$("$casevault" list --case "$case_id" --json | python3 -c '
 import json, sys
 print(next(d["id"] for d in json.load(sys.stdin) if d["kind"] == "letter"))')
 run redact preview "$letter"
+
+step "The meeting bundle for the trust: first what would be redacted (nothing written)"
+run export --case "$case_id" --meeting "Local resolution meeting" --for trust-nwh --dry-run
+
+step "Export it: one PDF (cover, index, page numbers; PDFs and scans redrawn as images) and its signed manifest"
+out_dir="${CASEVAULT_DEMO_OUT:-$repo/demo-output}"
+mkdir -p "$out_dir"
+bundle="$out_dir/meeting-bundle.pdf"
+run export --case "$case_id" --meeting "Local resolution meeting" --for trust-nwh --out "$bundle" --force
+run bundle verify "$bundle"
+run bundle log --case "$case_id"
+
+step "Anyone with the vault's public key can check it, without the vault; a changed copy fails"
+public_key=$("$casevault" keys show --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["signing_key"]["public_key"])')
+(unset CASEVAULT_VAULT CASEVAULT_KEYS CASEVAULT_PASSPHRASE; "$casevault" bundle verify "$bundle" --public-key "$public_key" >/dev/null && echo "verified with the public key alone")
+cp "$bundle" "$work/changed.pdf"; cp "$bundle.manifest.json" "$work/changed.pdf.manifest.json"
+printf 'x' >> "$work/changed.pdf"
+set +e
+"$casevault" bundle verify "$work/changed.pdf" --public-key "$public_key"
+status=$?
+set -e
+[ "$status" -eq 5 ] || { echo "demo: expected the changed copy to fail verification (exit 5)" >&2; exit 1; }
 
 step "An advocate of a partner organisation is refused, with the reason and what would allow it"
 partner=$("$casevault" org add "Partner Advocacy Service" --json | json_id)
@@ -112,4 +139,4 @@ run audit log --case "$case_id"
 run audit verify
 
 echo
-echo "Demo complete."
+echo "Demo complete. The redacted bundle is $bundle (manifest: $bundle.manifest.json)."

@@ -143,9 +143,10 @@ struct BundleWriter {
         }
         y += 20
         composer.text("""
-            Personal information about people other than the client has been removed from this bundle. Pages that \
-            came from PDFs or scans are reproduced as images with the removed parts blacked out. Page numbers at the \
-            bottom right are the bundle's own. A signed manifest beside this file lets anyone check it has not been changed.
+            Personal information has been removed from this bundle under the advocacy service's redaction policy: \
+            in typed pages it is replaced by a REDACTED label; pages that came from PDFs or scans are reproduced as \
+            images with the removed parts blacked out. Page numbers at the bottom right are the bundle's own. A signed \
+            manifest beside this file lets anyone check that the bundle has not been changed.
             """, style: TextStyle(font: "DejaVu Sans 9", gray: 0.25), x: left, y: y, width: width)
     }
 
@@ -181,12 +182,12 @@ struct BundleWriter {
     }
 }
 
-enum BundleDates {
+public enum BundleDates {
     private static let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
                                  "November", "December"]
 
     /// "2026-03-14" → "14 March 2026"; anything else is shown as given.
-    static func display(_ iso: String?) -> String? {
+    public static func display(_ iso: String?) -> String? {
         guard let iso else { return nil }
         let parts = iso.prefix(10).split(separator: "-")
         guard parts.count == 3, let month = Int(parts[1]), (1...12).contains(month), let day = Int(parts[2]) else { return iso }

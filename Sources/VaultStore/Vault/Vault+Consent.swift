@@ -15,6 +15,7 @@ extension Vault {
         case caseFacts = "case_facts"
         case casePeople = "case_people"
         case redactionTerms = "redaction_terms"
+        case bundleLog = "bundle_log"
     }
 
     /// An authority as recorded: the engine's record plus where it came from.

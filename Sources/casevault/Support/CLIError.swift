@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VaultCrypto
+import MeetingBundle
 import VaultStore
 
 /// An error for the user: what happened, then how to fix it, age-style on stderr:
@@ -40,8 +41,21 @@ struct CLIError: Error {
             return CLIError(error.description, hints: error.hints)
         case let error as VaultCryptoError:
             return CLIError(error.description)
+        case let error as BundleError:
+            return CLIError(error.description + "; nothing was written", hints: bundleHints(error))
         default:
             return nil
+        }
+    }
+
+    static func bundleHints(_ error: BundleError) -> [String] {
+        switch error {
+        case .unsupported: ["choose the documents with --docs, leaving this one out"]
+        case .unreadable: ["check the document with 'casevault verify --read-data', or leave it out with --docs"]
+        case .nothingToBundle: ["every page needs review: check the scans and add --include-unreviewed, or ingest readable copies"]
+        case .leak:
+            ["register the person on the case (case add-person) or add the term (redact terms add) so every occurrence is found, then export again",
+             "'casevault export --dry-run' shows what is redacted per document"]
         }
     }
 

@@ -1,0 +1,304 @@
+import ArgumentParser
+import Consent
+import Foundation
+import MeetingBundle
+import PDFRender
+import Redaction
+import VaultCrypto
+import VaultStore
+
+/// `casevault export`: the redacted meeting bundle, its signed manifest, and the redaction log in the vault.
+struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Make the redacted meeting bundle: one PDF with a cover, an index and page numbers, and a signed manifest beside it.",
+        discussion: """
+            Documents go in date order (undated last). Text, .eml and .docx are typeset with redactions replaced before \
+            layout; PDF pages and images are redrawn as pixels with black boxes, so nothing of the original file survives. \
+            The finished PDF is read back (text, metadata, OCR of image pages) and refused if anything redacted is found. \
+            Pages without text that OCR cannot read confidently are left out unless --include-unreviewed.
+            """)
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .customLong("case"), help: "The case id.") var caseID: String
+    @Option(help: "The meeting, as printed on the cover and every page (e.g. \"Local resolution meeting, 3 December 2026\").") var meeting: String
+    @Option(name: .customLong("for"), help: ArgumentHelp("Who receives the bundle: the NHS body's organisation id, or a third party named in the consent.",
+                                                        valueName: "ORG")) var recipient: String
+    @Option(name: .customLong("out"), help: ArgumentHelp("Where to write the PDF (the manifest goes beside it as PATH.manifest.json).", valueName: "PATH"))
+    var output: String?
+    @Option(name: .customLong("docs"), parsing: .upToNextOption, help: ArgumentHelp("Only these documents (default: every document of the case).",
+                                                                                    valueName: "DOC-ID")) var documentIDs: [String] = []
+    @Option(help: "default, keep=client-name,postcode,…, redact-staff (clauses separated by ';').") var policy = "default"
+    @Flag(help: "Put in pages that need a person to check them (no OCR, or OCR unsure); you have checked them.") var includeUnreviewed = false
+    @Flag(help: "Show what would be redacted per document, and the pages; write nothing.") var dryRun = false
+    @Flag(help: "Replace PATH and its manifest if they exist.") var force = false
+    @OptionGroup var consent: ConsentOptions
+
+    func validate() throws {
+        if !dryRun && output == nil { throw ValidationError("--out PATH is needed (or --dry-run)") }
+        if meeting.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--meeting must not be empty") }
+        do { _ = try RedactionPolicy.parse(policy) } catch { throw ValidationError("--policy: \(error.description)") }
+    }
+
+    struct DocumentOut: Encodable {
+        let report: DocumentReport
+        func encode(to encoder: Encoder) throws { try report.encode(to: encoder) }
+    }
+
+    struct ExportOut: Encodable {
+        let bundle: String?
+        let path: String?
+        let manifest: String?
+        let pages: Int
+        let dryRun: Bool
+        let leftOut: [String]
+        let documents: [DocumentReport]
+
+        enum CodingKeys: String, CodingKey { case bundle, path, manifest, pages, documents, dryRun = "dry_run", leftOut = "left_out" }
+    }
+
+    func run() throws {
+        let redactionPolicy = try RedactionPolicy.parse(policy)
+        let vault = try global.openStore()
+        defer { global.finish(vault) }
+        let detail = try vault.caseDetail(caseID)
+        try requireConsent(vault: vault, nhsBody: detail.nhsBody)
+
+        let (sources, leftOut) = try loadDocuments(vault: vault)
+        for note in leftOut { Terminal.printError("casevault: note: \(note)") }
+        let ocr = OCREngine.make(environment: ProcessInfo.processInfo.environment)
+        if ocr == nil {
+            Terminal.printError("casevault: warning: OCR is not available (install tesseract-ocr-eng, or unset CASEVAULT_OCR=off): pages without a text layer are left out unless --include-unreviewed, and the leak check reads text layers only")
+        }
+        let request = try bundleRequest(vault: vault, detail: detail, policy: redactionPolicy)
+        let exporter = BundleExporter(request: request, sources: sources, ocr: ocr)
+
+        if dryRun {
+            let plan = try exporter.plan()
+            report(ExportOut(bundle: nil, path: nil, manifest: nil, pages: plan.pages, dryRun: true, leftOut: leftOut, documents: plan.reports))
+            return
+        }
+        guard let output else { return }
+        let manifestPath = output + ".manifest.json"
+        if !force {
+            for path in [output, manifestPath] where FileManager.default.fileExists(atPath: path) {
+                throw CLIError("\(path) already exists; nothing was done", hints: ["choose another --out, or add --force to replace it"])
+            }
+        }
+        let result: BundleExporter.Result
+        do {
+            result = try exporter.export(signingKey: vault.bundleSigningKey)
+        } catch let error as BundleError {
+            try? vault.recordBundleFailure(caseID: caseID, reason: Self.auditReason(error))
+            throw error
+        }
+        try write(result, to: output, manifestPath: manifestPath)
+        do {
+            try vault.recordBundle(log(result, request: request))
+        } catch {
+            // Every bundle that exists is in the redaction log: without the log, the files go.
+            unlink(output)
+            unlink(manifestPath)
+            throw error
+        }
+        report(ExportOut(bundle: request.bundleID, path: output, manifest: manifestPath, pages: result.pages, dryRun: false, leftOut: leftOut,
+                         documents: result.reports))
+    }
+
+    /// Sharing with the case's NHS body is export_bundle towards it; anyone else also needs
+    /// share_with_third_party naming them (R-DATA-1).
+    private func requireConsent(vault: Vault, nhsBody: String?) throws {
+        if let nhsBody, nhsBody != recipient {
+            try ConsentGate.require(.exportBundle, caseID: caseID, vault: vault, options: consent, targetOrg: nhsBody)
+            try ConsentGate.require(.shareWithThirdParty, caseID: caseID, vault: vault, options: consent, targetOrg: recipient)
+        } else {
+            try ConsentGate.require(.exportBundle, caseID: caseID, vault: vault, options: consent, targetOrg: recipient)
+        }
+    }
+
+    /// The documents, decrypted into memory. Asked-for documents must all be usable; by default the case's
+    /// documents that cannot go into a bundle are left out with a note.
+    private func loadDocuments(vault: Vault) throws -> ([BundleSource], [String]) {
+        let all = try vault.documents(caseID: caseID)
+        var chosen = all
+        if !documentIDs.isEmpty {
+            chosen = try documentIDs.map { id in
+                guard let document = all.first(where: { $0.id == id }) else {
+                    throw CLIError("document \(id) is not in case \(caseID); nothing was done", hints: ["'casevault list --case \(caseID)' lists its documents"])
+                }
+                return document
+            }
+        }
+        var sources: [BundleSource] = []
+        var leftOut: [String] = []
+        for document in chosen {
+            var source = BundleSource(documentID: document.id, name: document.name, mediaType: document.mediaType, documentDate: document.documentDate,
+                                      ingestedAt: document.ingestedAt, ciphertextSHA256: document.ciphertextSHA256, plaintext: [])
+            guard source.form != nil else {
+                if !documentIDs.isEmpty { throw BundleError.unsupported(documentID: document.id, mediaType: document.mediaType) }
+                leftOut.append("\(document.id) (\(document.mediaType)) left out: it cannot go into a bundle")
+                continue
+            }
+            var sink = ArraySink()
+            try vault.decrypt(documentID: document.id, to: &sink, purpose: "bundle.read")
+            source.plaintext = sink.bytes
+            sources.append(source)
+        }
+        if sources.isEmpty { throw CLIError("case \(caseID) has no document that can go into a bundle; nothing was done",
+                                            hints: ["ingest the letters, emails, notes, PDFs or scans first: casevault ingest --case \(caseID) FILE…"]) }
+        return (sources, leftOut)
+    }
+
+    private func bundleRequest(vault: Vault, detail: Vault.CaseView, policy: RedactionPolicy) throws -> BundleRequest {
+        let organisations = try vault.organisations()
+        let advocate = try vault.advocates().first { $0.id == global.advocate }
+        let preparedBy = advocate.map { person in
+            "\(person.name), \(organisations.first { $0.id == person.organisation }?.name ?? person.organisation)"
+        } ?? (global.advocate ?? "unknown")
+        let today = Today.inEngland()
+        return BundleRequest(vaultID: vault.vaultID, caseID: caseID, bundleID: try vault.newBundleID(), clientName: try vault.person(detail.client).name,
+                             meeting: meeting, recipientID: recipient, recipientName: organisations.first { $0.id == recipient }?.name ?? recipient,
+                             preparedBy: preparedBy, creatorID: global.advocate ?? "unknown",
+                             date: BundleDates.display(today.description) ?? today.description, created: vault.bundleTimestamp(),
+                             context: try RedactionSetup.context(vault: vault, caseID: caseID), policy: policy, includeUnreviewed: includeUnreviewed)
+    }
+
+    /// PDF first, then the manifest; both atomically. If the manifest cannot be written the PDF goes too, and
+    /// the PDF is read back to check it is the one the manifest signs.
+    private func write(_ result: BundleExporter.Result, to output: String, manifestPath: String) throws {
+        try PrivateFiles.atomicWrite(Data(result.pdf), to: output, replacing: force)
+        do {
+            try PrivateFiles.atomicWrite(Data(try result.manifest.fileBytes()), to: manifestPath, replacing: force)
+            let written = Array(try PrivateFiles.read(output, limit: 4 << 30))
+            guard try HashFunction.sha256.hash(written).hexString == result.manifest.pdfSHA256 else {
+                throw CLIError("the bundle read back from \(output) is not the one that was signed; it was removed", hints: ["check the disk and try again"])
+            }
+        } catch {
+            unlink(output)
+            unlink(manifestPath)
+            throw error
+        }
+    }
+
+    private func log(_ result: BundleExporter.Result, request: BundleRequest) -> Vault.BundleLog {
+        Vault.BundleLog(bundleID: request.bundleID, caseID: caseID, exportedBy: request.creatorID, exportedAt: request.created, recipient: recipient,
+                        meeting: meeting, policy: policy, pages: result.pages, pdfSHA256: result.manifest.pdfSHA256,
+                        items: result.reports.map {
+                            Vault.BundleLog.Item(documentID: $0.documentID, tab: $0.tab, firstPage: $0.firstPage, lastPage: $0.lastPage,
+                                                 redactions: $0.redactions, detectors: $0.detectors, pagesFlagged: $0.pagesFlagged,
+                                                 pagesLeftOut: $0.pagesLeftOut)
+                        })
+    }
+
+    static func auditReason(_ error: BundleError) -> String {
+        switch error {
+        case .leak(let id, let kind, _): "leak check: \(kind) from \(id ?? "unknown document")"
+        case .unsupported(let id, _): "unsupported document \(id)"
+        case .unreadable(let id, _): "unreadable document \(id)"
+        case .nothingToBundle: "nothing to bundle"
+        }
+    }
+
+    private func report(_ out: ExportOut) {
+        if global.json { try? global.emitJSON(out); return }
+        let rows = out.documents.map { report -> [String] in
+            let pages = report.firstPage.map { first in report.lastPage.map { $0 == first ? "\(first)" : "\(first)-\($0)" } ?? "\(first)" } ?? "left out"
+            let counts = report.redactions.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            let flagged = report.pagesFlagged.isEmpty ? "" : "page(s) \(report.pagesFlagged.map(String.init).joined(separator: ",")) need review"
+            return [String(report.tab), report.documentID, pages, counts.isEmpty ? "-" : counts, flagged]
+        }
+        Terminal.printOut(Table.render(["TAB", "DOCUMENT", "PAGES", "REDACTED", "REVIEW"], rows))
+        if out.dryRun {
+            Terminal.printOut("Dry run: \(out.pages) pages; nothing was written.")
+        } else if let path = out.path, let manifest = out.manifest, let bundle = out.bundle {
+            Terminal.printOut("Wrote \(path) (\(out.pages) pages, bundle \(bundle)) and \(manifest)")
+            Terminal.printOut("Check it any time with: casevault bundle verify \(path)")
+        }
+    }
+}
+
+struct BundleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "bundle", abstract: "Check exported bundles, and list a case's redaction log.",
+                                                    subcommands: [VerifyBundle.self, Log.self])
+
+    struct VerifyBundle: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "verify",
+            abstract: "Check a bundle against its signed manifest: the PDF's SHA-256 and the vault's Ed25519 signature.",
+            discussion: "Without a vault, give the vault's public key (printed by 'casevault keys show') with --public-key. Exit 0 when genuine, 5 when not.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The bundle PDF.") var path: String
+        @Option(help: "The manifest (default: PATH.manifest.json).") var manifest: String?
+        @Option(name: .customLong("public-key"), help: ArgumentHelp("The signing vault's public key, base64 (from 'keys show'), or a file holding it.", valueName: "KEY"))
+        var publicKey: String?
+
+        struct VerifiedOut: Encodable {
+            let verified: Bool
+            let manifest: BundleManifest
+            let signer: String
+        }
+
+        func run() throws {
+            let trusted = try trustedKey()
+            let pdf: [UInt8], manifestBytes: [UInt8]
+            do {
+                pdf = Array(try PrivateFiles.read(path, limit: 4 << 30))
+                manifestBytes = Array(try PrivateFiles.read(manifest ?? path + ".manifest.json", limit: 16 << 20))
+            }
+            let verified: BundleManifest
+            do {
+                verified = try BundleVerifier.verify(pdf: pdf, manifest: manifestBytes, trustedKey: trusted)
+            } catch let error as BundleVerificationError {
+                throw CLIError("\(path) is NOT a genuine bundle: \(error.description)",
+                               hints: ["do not rely on this copy; export the bundle again from the vault, or ask its sender for the original"], exitCode: 5)
+            }
+            let signer = BundleVerifier.fingerprint(base64: Data(trusted.rawRepresentation).base64EncodedString())
+            if global.json { try global.emitJSON(VerifiedOut(verified: true, manifest: verified, signer: signer)); return }
+            Terminal.printOut("OK: \(path) is the bundle the vault signed")
+            Terminal.printFields([
+                ("bundle", verified.bundleID), ("case", verified.caseID), ("vault", verified.vaultID), ("created", verified.created),
+                ("by", verified.creator), ("for", verified.recipient), ("pages", String(verified.pages)),
+                ("documents", verified.items.map(\.documentID).joined(separator: ", ")),
+                ("redactions", String(verified.items.reduce(0) { $0 + $1.redactions.values.reduce(0, +) })),
+                ("pdf sha256", verified.pdfSHA256), ("signed by", signer),
+            ])
+        }
+
+        private func trustedKey() throws -> Ed25519.PublicKey {
+            if let publicKey {
+                var text = publicKey
+                if FileManager.default.fileExists(atPath: publicKey) {
+                    text = String(decoding: try PrivateFiles.read(publicKey, limit: 4096), as: UTF8.self)
+                }
+                guard let raw = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)),
+                      let key = try? Ed25519.PublicKey(rawRepresentation: Array(raw)) else {
+                    throw CLIError("--public-key is not an Ed25519 public key", hints: ["copy the 'public key' line printed by 'casevault keys show' on the vault that made the bundle"])
+                }
+                return key
+            }
+            do {
+                return try global.openVault().keys.signingKey.publicKey
+            } catch {
+                throw CLIError("no key to check the signature against: give --public-key, or run where the vault is",
+                               reasons: [(CLIError.presenting(error)?.message ?? "the vault could not be opened")],
+                               hints: ["the vault's public key is the 'public key' line of 'casevault keys show'"])
+            }
+        }
+    }
+
+    struct Log: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The redaction log of a case's bundles: who exported what, when, for whom, and what was removed.")
+        @OptionGroup var global: GlobalOptions
+        @Option(name: .customLong("case"), help: "The case id.") var caseID: String
+
+        func run() throws {
+            let logs = try global.withVault { vault -> [Vault.BundleLog] in
+                try ConsentGate.require(.viewDocuments, caseID: caseID, vault: vault, acknowledged: [])
+                return try vault.bundleLogs(caseID: caseID)
+            }
+            if global.json { try global.emitJSON(logs); return }
+            Terminal.printOut(Table.render(["BUNDLE", "EXPORTED", "BY", "FOR", "PAGES", "DOCUMENTS", "REDACTIONS"], logs.map { log in
+                [log.bundleID, log.exportedAt, log.exportedBy, log.recipient, String(log.pages), String(log.items.count),
+                 String(log.items.reduce(0) { $0 + $1.redactions.values.reduce(0, +) })]
+            }))
+        }
+    }
+}
