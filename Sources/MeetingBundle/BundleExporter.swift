@@ -74,7 +74,11 @@ public final class BundleExporter {
         let rasterPages = try writer.draw(documents, index: index, totalPages: pages)
         let pdf = try composer.finish()
 
-        let check = LeakCheck(redacted: documents.flatMap(\.redacted), allowList: request.context.allowList)
+        var owners: [Int: String] = [:]
+        for report in documents.map(\.report) {
+            if let first = report.firstPage, let last = report.lastPage { for page in first...last { owners[page] = report.documentID } }
+        }
+        let check = LeakCheck(redacted: documents.flatMap(\.redacted), allowList: request.context.allowList, pageOwners: owners)
         if let leak = try check.findLeaks(in: pdf, rasterPages: rasterPages, ocr: ocr, dpi: request.dpi).first {
             throw BundleError.leak(documentID: leak.documentID, kind: leak.kind, location: leak.location)
         }

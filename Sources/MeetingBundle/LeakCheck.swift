@@ -7,6 +7,8 @@ import Redaction
 struct LeakCheck {
     let redacted: [RedactedString]
     let allowList: [String]
+    /// Which document each bundle page came from, so a leak is blamed on the page's own document.
+    let pageOwners: [Int: String]
 
     struct Leak: Equatable {
         var documentID: String?
@@ -31,18 +33,19 @@ struct LeakCheck {
 
         let document = try PDFSource(data: pdf)
         var leaks: [Leak] = []
-        func search(_ text: String, location: String) {
+        func search(_ text: String, page: Int?, location: String) {
             for span in matcher.spans(in: text) {
                 let owner = owners[Self.key(String(text[span.range(in: text)]))]
-                leaks.append(Leak(documentID: owner?.documentID, kind: owner?.kind.rawValue ?? "redacted text", location: location))
+                leaks.append(Leak(documentID: page.flatMap { pageOwners[$0] } ?? owner?.documentID, kind: owner?.kind.rawValue ?? "redacted text",
+                                  location: location))
             }
         }
-        for text in try document.hiddenText() { search(text, location: "the document's metadata or annotations") }
-        for page in 0..<document.pageCount {
-            search(try document.text(ofPage: page), location: "page \(page + 1)")
-            if let ocr, rasterPages.contains(page + 1) {
-                let words = ocr.recognize(try document.render(page: page, dpi: dpi)).words.map(\.text)
-                search(words.joined(separator: " "), location: "page \(page + 1) (read by OCR)")
+        for text in try document.hiddenText() { search(text, page: nil, location: "the document's metadata or annotations") }
+        for page in stride(from: 1, through: document.pageCount, by: 1) {
+            search(try document.text(ofPage: page - 1), page: page, location: "page \(page)")
+            if let ocr, rasterPages.contains(page) {
+                let words = ocr.recognize(try document.render(page: page - 1, dpi: dpi)).words.map(\.text)
+                search(words.joined(separator: " "), page: page, location: "page \(page) (read by OCR)")
             }
         }
         return leaks

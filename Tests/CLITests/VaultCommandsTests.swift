@@ -259,7 +259,7 @@ extension XCTestCase {
         let caseID = try XCTUnwrap(try sandbox.json(opened)["id"] as? String)
         let form = try write(sandbox, "forms/\(caseID)-consent.txt", "Consent form for \(caseID), signed and dated.\n")
         let recorded = try sandbox.run(["consent", "record", "--case", caseID, "--person", person, "--kind", "written_consent",
-                                        "--grantee", org, "--actions", "view_documents,ingest_document,export_bundle",
+                                        "--grantee", org, "--actions", "view_documents,ingest_document,export_bundle", "--bodies", "trust-X",
                                         "--form", form, "--signed-on", Self.yesterday, "--json"])
         XCTAssertEqual(recorded.exitCode, 0, recorded.stderr)
         return caseID

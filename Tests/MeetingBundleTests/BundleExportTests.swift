@@ -107,6 +107,20 @@ final class BundleExportTests: XCTestCase {
         XCTAssertEqual(reviewed.reports.first { $0.documentID == "doc-scan" }?.firstPage, 4)
     }
 
+    func testTextLeftInAPictureOnATypedPageFailsTheLeakCheck() throws {
+        guard let ocr = OCREngine.make(environment: [:]) else {
+            throw XCTSkip("tesseract's English model is not installed (make test installs it): the leak check's OCR pass cannot run")
+        }
+        let mixed = BundleFixtures.source("doc-mixed", name: "letter.pdf", mediaType: "application/pdf", date: "2026-01-05", bytes: try BundleFixtures.mixedPDF())
+        XCTAssertThrowsError(try BundleExporter(request: BundleFixtures.request(), sources: [mixed], ocr: ocr).export(signingKey: try Ed25519.PrivateKey.generate())) {
+            guard case .leak(let id, let kind, let location)? = $0 as? BundleError else { return XCTFail("\($0)") }
+            XCTAssertEqual(id, "doc-mixed")
+            XCTAssertEqual(kind, "person_name")
+            XCTAssertEqual(location, "page 3 (read by OCR)")
+            XCTAssertFalse("\($0)".contains("Quenby"), "the error names the document and kind, never the text")
+        }
+    }
+
     func testDryRunPlansWithoutDrawing() throws {
         let letter = BundleFixtures.source("doc-letter", name: "letter.txt", mediaType: "text/plain", date: "2026-02-10", bytes: Array(BundleFixtures.letter.utf8))
         let plan = try BundleExporter(request: BundleFixtures.request(), sources: [letter], ocr: nil).plan()

@@ -47,6 +47,20 @@ enum BundleFixtures {
         return try scan.finish()
     }
 
+    /// A typed page (with a text layer naming the third party) that also carries a picture of their name:
+    /// the text is found and boxed, the picture is not read at source, so only the leak check can catch it.
+    static func mixedPDF() throws -> [UInt8] {
+        let typed = try PDFComposer(title: "picture")
+        typed.beginPage(size: .a4)
+        typed.text("Signed for and on behalf of Bartholomew Quenby", style: TextStyle(font: "DejaVu Sans 18"), x: 40, y: 40, width: 520)
+        let picture = try PDFSource(data: try typed.finish()).render(page: 0, dpi: 150)
+        let page = try PDFComposer(title: "mixed")
+        page.beginPage(size: .a4)
+        page.text("Letter from Bartholomew Quenby about the ward.", style: TextStyle(font: "DejaVu Sans 12"), x: 60, y: 60, width: 470)
+        page.draw(picture, in: Box(x: 0, y: 300, width: PageSize.a4.width, height: PageSize.a4.height))
+        return try page.finish()
+    }
+
     static func annotate(_ pdf: [UInt8], contents: String, in directory: URL) throws -> [UInt8] {
         let input = directory.appendingPathComponent("plain-\(UUID().uuidString).pdf")
         let output = directory.appendingPathComponent("annotated-\(UUID().uuidString).pdf")

@@ -61,6 +61,7 @@ struct Export: ParsableCommand {
         defer { global.finish(vault) }
         let detail = try vault.caseDetail(caseID)
         try requireConsent(vault: vault, nhsBody: detail.nhsBody)
+        if !dryRun, let output { try checkDestination(output) }
 
         let (sources, leftOut) = try loadDocuments(vault: vault)
         for note in leftOut { Terminal.printError("casevault: note: \(note)") }
@@ -78,11 +79,6 @@ struct Export: ParsableCommand {
         }
         guard let output else { return }
         let manifestPath = output + ".manifest.json"
-        if !force {
-            for path in [output, manifestPath] where FileManager.default.fileExists(atPath: path) {
-                throw CLIError("\(path) already exists; nothing was done", hints: ["choose another --out, or add --force to replace it"])
-            }
-        }
         let result: BundleExporter.Result
         do {
             result = try exporter.export(signingKey: vault.bundleSigningKey)
@@ -101,6 +97,23 @@ struct Export: ParsableCommand {
         }
         report(ExportOut(bundle: request.bundleID, path: output, manifest: manifestPath, pages: result.pages, dryRun: false, leftOut: leftOut,
                          documents: result.reports))
+    }
+
+    /// Checked before any document is decrypted, so a long export does not fail at the end for want of a folder.
+    private func checkDestination(_ output: String) throws {
+        let folder = (output as NSString).deletingLastPathComponent.isEmpty ? "." : (output as NSString).deletingLastPathComponent
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw CLIError("the folder \(folder) does not exist; nothing was done", hints: ["create it first, or choose another --out"])
+        }
+        guard access(folder, W_OK) == 0 else {
+            throw CLIError("the folder \(folder) is not writable; nothing was done", hints: ["choose another --out"])
+        }
+        if !force {
+            for path in [output, output + ".manifest.json"] where FileManager.default.fileExists(atPath: path) {
+                throw CLIError("\(path) already exists; nothing was done", hints: ["choose another --out, or add --force to replace it"])
+            }
+        }
     }
 
     /// Sharing with the case's NHS body is export_bundle towards it; anyone else also needs

@@ -1,0 +1,182 @@
+import Foundation
+import PDFRender
+import XCTest
+
+/// `casevault export` and `bundle verify|log` through the binary, with a real vault and real PDFs.
+final class BundleCommandsTests: XCTestCase {
+    private let letter = """
+        Dear Complaints Team,
+        My mother Margaret Ellis (NHS 943 476 5919) was discharged too early. Our neighbour Peter Quenby saw it.
+        Staff nurse Helen Brooks was kind.
+        """
+
+    /// A vault with a case, its consent (export_bundle towards trust-X), a registered third party, and a letter.
+    private func caseWithLetter(_ sandbox: Sandbox) throws -> String {
+        let caseID = try prepare(sandbox)
+        let neighbour = try XCTUnwrap(try sandbox.json(try sandbox.run(["person", "add", "--name", "Peter Quenby", "--json"]))["id"] as? String)
+        XCTAssertEqual(try sandbox.run(["case", "add-person", caseID, neighbour, "--role", "third_party"]).exitCode, 0)
+        _ = try write(sandbox, "letter.txt", letter)
+        XCTAssertEqual(try sandbox.run(["ingest", "--case", caseID, "--date", "2025-03-02", "letter.txt"]).exitCode, 0)
+        return caseID
+    }
+
+    private func export(_ sandbox: Sandbox, _ caseID: String, _ extra: [String] = []) throws -> CLIResult {
+        try sandbox.run(["export", "--case", caseID, "--meeting", "Local resolution meeting", "--for", "trust-X"] + extra,
+                        environment: ["CASEVAULT_OCR": "off"])
+    }
+
+    func testExportWritesAVerifiableRedactedBundleAndLogsIt() throws {
+        let sandbox = try Sandbox()
+        let caseID = try caseWithLetter(sandbox)
+        let result = try export(sandbox, caseID, ["--out", "bundle.pdf", "--json"])
+        XCTAssertEqual(result.exitCode, 0, result.stderr)
+        XCTAssertTrue(result.stderr.contains("OCR is not available"), "the degraded mode is announced: \(result.stderr)")
+        let summary = try sandbox.json(result)
+        XCTAssertEqual(summary["pages"] as? Int, 4, "cover, index, the consent form and the letter")
+        XCTAssertEqual(try sandbox.mode("bundle.pdf") & 0o077, 0)
+
+        let pdf = try PDFSource(data: Array(try Data(contentsOf: URL(fileURLWithPath: sandbox.path("bundle.pdf")))))
+        let text = (try (0..<pdf.pageCount).map { try pdf.text(ofPage: $0) } + (try pdf.hiddenText()))
+            .joined(separator: "\n").split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        for secret in ["Quenby", "Margaret Ellis", "943 476 5919"] { XCTAssertFalse(text.contains(secret), secret) }
+        XCTAssertTrue(text.contains("Helen Brooks") && text.contains("discharged too early"))
+        let manifestText = try String(contentsOfFile: sandbox.path("bundle.pdf.manifest.json"), encoding: .utf8)
+        XCTAssertFalse(manifestText.contains("Quenby"))
+
+        let verified = try sandbox.run(["bundle", "verify", "bundle.pdf"])
+        XCTAssertEqual(verified.exitCode, 0, verified.stderr)
+        XCTAssertTrue(verified.stdout.contains("OK:") && verified.stdout.contains(caseID), verified.stdout)
+
+        // Without the vault, with the public key `keys show` prints.
+        let keys = try sandbox.json(try sandbox.run(["keys", "show", "--json"]))
+        let publicKey = try XCTUnwrap((keys["signing_key"] as? [String: Any])?["public_key"] as? String)
+        var noVault = sandbox.environment
+        noVault["CASEVAULT_VAULT"] = sandbox.path("nowhere")
+        let standalone = Sandbox.with(sandbox, environment: noVault)
+        XCTAssertEqual(try standalone.run(["bundle", "verify", "bundle.pdf", "--public-key", publicKey]).exitCode, 0)
+        let noKey = try standalone.run(["bundle", "verify", "bundle.pdf"])
+        XCTAssertEqual(noKey.exitCode, 1)
+        XCTAssertTrue(noKey.stderr.contains("--public-key"), noKey.stderr)
+
+        // One byte changed in the PDF, or in the manifest: not genuine (exit 5).
+        for name in ["bundle.pdf", "bundle.pdf.manifest.json"] {
+            try FileManager.default.copyItem(atPath: sandbox.path("bundle.pdf"), toPath: sandbox.path("copy.pdf"))
+            try FileManager.default.copyItem(atPath: sandbox.path("bundle.pdf.manifest.json"), toPath: sandbox.path("copy.pdf.manifest.json"))
+            let target = name == "bundle.pdf" ? "copy.pdf" : "copy.pdf.manifest.json"
+            var bytes = try Data(contentsOf: URL(fileURLWithPath: sandbox.path(target)))
+            bytes[bytes.count / 2] ^= 0x20
+            try bytes.write(to: URL(fileURLWithPath: sandbox.path(target)))
+            let changed = try sandbox.run(["bundle", "verify", "copy.pdf"])
+            XCTAssertEqual(changed.exitCode, 5, "\(name): \(changed.stderr)")
+            XCTAssertTrue(changed.stderr.contains("NOT a genuine bundle"), changed.stderr)
+            try FileManager.default.removeItem(atPath: sandbox.path("copy.pdf"))
+            try FileManager.default.removeItem(atPath: sandbox.path("copy.pdf.manifest.json"))
+        }
+
+        // Another vault's key does not vouch for this bundle.
+        let other = try Sandbox()
+        other.environment["CASEVAULT_VAULT"] = other.path("vault")
+        XCTAssertEqual(try other.run(["init", "--no-passphrase"]).exitCode, 0)
+        try FileManager.default.copyItem(atPath: sandbox.path("bundle.pdf"), toPath: other.path("bundle.pdf"))
+        try FileManager.default.copyItem(atPath: sandbox.path("bundle.pdf.manifest.json"), toPath: other.path("bundle.pdf.manifest.json"))
+        let foreign = try other.run(["bundle", "verify", "bundle.pdf"])
+        XCTAssertEqual(foreign.exitCode, 5)
+        XCTAssertTrue(foreign.stderr.contains("signed by another key"), foreign.stderr)
+
+        let log = try sandbox.run(["bundle", "log", "--case", caseID, "--json"])
+        XCTAssertEqual(log.exitCode, 0, log.stderr)
+        let entries = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(log.stdout.utf8)) as? [[String: Any]])
+        XCTAssertEqual(entries.count, 1)
+        let items = try XCTUnwrap(entries.first?["items"] as? [[String: Any]])
+        let letterItem = try XCTUnwrap(items.first { ($0["redactions"] as? [String: Int])?["nhs_number"] != nil })
+        XCTAssertEqual((letterItem["redactions"] as? [String: Int])?["person_name"], 2)
+        XCTAssertEqual(entries.first?["exported_by"] as? String, sandbox.environment["CASEVAULT_ADVOCATE"])
+        let audit = try sandbox.run(["audit", "log", "--case", caseID, "--json"])
+        XCTAssertTrue(audit.stdout.contains("bundle.export"), "the export is in the audit log")
+        XCTAssertFalse(audit.stdout.contains("Quenby"))
+
+        // The same path again is refused, and the file is untouched.
+        let before = try Data(contentsOf: URL(fileURLWithPath: sandbox.path("bundle.pdf")))
+        let again = try export(sandbox, caseID, ["--out", "bundle.pdf"])
+        XCTAssertEqual(again.exitCode, 1)
+        XCTAssertTrue(again.stderr.contains("already exists") && again.stderr.contains("--force"), again.stderr)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: sandbox.path("bundle.pdf"))), before)
+    }
+
+    func testAnOutputFolderThatDoesNotExistIsRefusedBeforeAnyWork() throws {
+        let sandbox = try Sandbox()
+        let caseID = try caseWithLetter(sandbox)
+        let result = try export(sandbox, caseID, ["--out", "missing/bundle.pdf"])
+        XCTAssertEqual(result.exitCode, 1)
+        XCTAssertTrue(result.stderr.contains("missing") && result.stderr.contains("does not exist"), result.stderr)
+        let audit = try sandbox.run(["audit", "log", "--case", caseID])
+        XCTAssertFalse(audit.stdout.contains("bundle.read"), "no document was decrypted for an export that could not be written")
+    }
+
+    func testDryRunWritesNothingAndShowsCounts() throws {
+        let sandbox = try Sandbox()
+        let caseID = try caseWithLetter(sandbox)
+        let dry = try export(sandbox, caseID, ["--dry-run", "--out", "bundle.pdf"])
+        XCTAssertEqual(dry.exitCode, 0, dry.stderr)
+        XCTAssertTrue(dry.stdout.contains("nhs_number 1") && dry.stdout.contains("person_name 2"), dry.stdout)
+        XCTAssertTrue(dry.stdout.contains("nothing was written"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: sandbox.path("bundle.pdf")))
+        XCTAssertFalse(dry.stdout.contains("Quenby"))
+    }
+
+    func testSharingWithSomeoneTheConsentDoesNotNameIsRefusedAndNothingIsWritten() throws {
+        let sandbox = try Sandbox()
+        let caseID = try caseWithLetter(sandbox)
+        let refused = try sandbox.run(["export", "--case", caseID, "--meeting", "Meeting", "--for", "solicitor-Y", "--out", "bundle.pdf"])
+        XCTAssertEqual(refused.exitCode, 3, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("R-DATA-1"), refused.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: sandbox.path("bundle.pdf")))
+        let audit = try sandbox.run(["audit", "log", "--case", caseID])
+        XCTAssertTrue(audit.stdout.contains("share_with_third_party"), "the refusal is audited")
+    }
+
+    func testALeakFoundInTheFinishedBundleDeletesItAndSaysWhichDocument() throws {
+        guard OCREngine.make(environment: [:]) != nil else {
+            throw XCTSkip("tesseract's English model is not installed (make test installs it): the leak check's OCR pass cannot run")
+        }
+        let sandbox = try Sandbox()
+        let caseID = try caseWithLetter(sandbox)
+        // A typed page that also carries a picture of the third party's name: only OCR of the output sees it.
+        let typed = try PDFComposer(title: "picture")
+        typed.beginPage(size: .a4)
+        typed.text("Witnessed by Peter Quenby", style: TextStyle(font: "DejaVu Sans 20"), x: 40, y: 40, width: 520)
+        let picture = try PDFSource(data: try typed.finish()).render(page: 0, dpi: 150)
+        let page = try PDFComposer(title: "mixed")
+        page.beginPage(size: .a4)
+        page.text("Statement of Peter Quenby.", style: TextStyle(font: "DejaVu Sans 12"), x: 60, y: 60, width: 470)
+        page.draw(picture, in: Box(x: 0, y: 300, width: PageSize.a4.width, height: PageSize.a4.height))
+        try Data(try page.finish()).write(to: URL(fileURLWithPath: sandbox.path("statement.pdf")))
+        let ingested = try sandbox.run(["ingest", "--case", caseID, "statement.pdf", "--json"])
+        let document = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(ingested.stdout.utf8)) as? [[String: Any]])?.first?["id"] as? String)
+
+        try FileManager.default.createDirectory(atPath: sandbox.path("out"), withIntermediateDirectories: true)
+        let failed = try sandbox.run(["export", "--case", caseID, "--meeting", "Meeting", "--for", "trust-X", "--out", "out/bundle.pdf"])
+        XCTAssertEqual(failed.exitCode, 1)
+        XCTAssertTrue(failed.stderr.contains(document) && failed.stderr.contains("person_name") && failed.stderr.contains("it was not kept"), failed.stderr)
+        XCTAssertFalse(failed.stderr.contains("Quenby"))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: sandbox.path("out")).count, 0, "no bundle, manifest or temp file is left")
+        let audit = try sandbox.run(["audit", "log", "--case", caseID])
+        XCTAssertTrue(audit.stdout.contains("bundle.export") && audit.stdout.contains("failure"), audit.stdout)
+    }
+}
+
+extension Sandbox {
+    /// Another view of the same folder with a different environment.
+    static func with(_ sandbox: Sandbox, environment: [String: String]) -> SandboxView {
+        SandboxView(base: sandbox, environment: environment)
+    }
+}
+
+struct SandboxView {
+    let base: Sandbox
+    let environment: [String: String]
+
+    func run(_ arguments: [String]) throws -> CLIResult {
+        try base.run(arguments, environment: environment)
+    }
+}
