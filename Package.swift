@@ -31,7 +31,7 @@ let package = Package(
         ),
         .systemLibrary(name: "CPoppler", pkgConfig: "poppler-glib", providers: [.apt(["libpoppler-glib-dev"])]),
         .systemLibrary(name: "CPangoCairo", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]),
-        .systemLibrary(name: "CTesseract", pkgConfig: "tesseract", providers: [.apt(["libtesseract-dev"])]),
+        .systemLibrary(name: "CLeptonica", pkgConfig: "lept", providers: [.apt(["libleptonica-dev"])]),
         .target(name: "CProcessShims"),
         .target(name: "VaultCrypto", dependencies: ["COpenSSL"]),
         .target(name: "Audit", dependencies: ["VaultCrypto"]),
@@ -41,7 +41,7 @@ let package = Package(
         ),
         .target(name: "Consent"),
         .target(name: "Redaction", dependencies: ["CSystemZlib"]),
-        .target(name: "PDFRender", dependencies: ["CPoppler", "CPangoCairo", "CTesseract"], linkerSettings: [.linkedLibrary("m")]),
+        .target(name: "PDFRender", dependencies: ["CPoppler", "CPangoCairo", "CLeptonica"], linkerSettings: [.linkedLibrary("m")]),
         .target(name: "MeetingBundle", dependencies: ["PDFRender", "Redaction", "VaultCrypto"]),
         .executableTarget(
             name: "casevault",
@@ -50,7 +50,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "casevault-bench", dependencies: ["VaultCrypto", "VaultStore", "Audit", "Consent", "Redaction"]),
+        .executableTarget(name: "casevault-bench", dependencies: ["VaultCrypto", "VaultStore", "Audit", "Consent", "Redaction", "PDFRender"]),
         .testTarget(name: "VaultCryptoTests", dependencies: ["VaultCrypto", "CSystemZlib"]),
         .testTarget(name: "VaultStoreTests", dependencies: ["VaultStore", "VaultCrypto", "Consent"]),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "VaultCrypto"]),

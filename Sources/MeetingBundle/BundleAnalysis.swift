@@ -12,6 +12,11 @@ struct PagePlan {
     var boxes: [Box]
     /// OCR was needed and was unavailable or unsure: a person must check this page.
     var flagged: Bool
+    /// The page's pixels hold more than its text layer says (a scan, a picture, a drawing, a garbled text
+    /// layer): the leak check reads the finished page by OCR.
+    var readByOCR: Bool
+    /// What a reader sees on the page once the boxes are drawn, when the text layer accounts for every mark.
+    var visibleText: String
 }
 
 struct AnalysedDocument {
@@ -40,6 +45,9 @@ struct BundleAnalyser {
     static let ocrConfidenceFloor = 60.0
     /// Below this share of dark pixels a page is blank: nothing to read, nothing to flag.
     static let blankInk = 0.002
+    /// Above this share of dark pixels outside the text layer's words, a page carries marks its text layer
+    /// does not explain (about a signature's worth at 150 dpi).
+    static let unexplainedInk = 0.0005
 
     let redactor: Redactor
     let ocr: OCREngine?
@@ -72,17 +80,26 @@ struct BundleAnalyser {
                 var pages: [PagePlan] = []
                 for page in 0..<pdf.pageCount {
                     let scale = dpi / 72
+                    let raster = try pdf.render(page: page, dpi: dpi)
                     var words = try pdf.words(ofPage: page).map { PositionedWord(text: $0.text, box: $0.box.scaled(by: scale)) }
                     var isFlagged = false
-                    if words.isEmpty {
-                        (words, isFlagged) = try read(try pdf.render(page: page, dpi: dpi))
+                    // Marks outside the text layer's words (a picture of a signature, a pasted scan) or a text layer
+                    // that does not read as text are read by OCR too, and the finished page is read back by OCR.
+                    let explained = !words.isEmpty && !TextLayer.looksGarbled(words)
+                        && raster.inkCoverage(ignoring: words.map { $0.box.inset(by: -2 * scale) }) < Self.unexplainedInk
+                    if !explained {
+                        let (read, unsure) = try read(raster)
+                        // OCR words over the text layer's own words are the same words read twice.
+                        words = TextLayer.looksGarbled(words) ? read : words + read.filter { found in !words.contains { $0.box.intersects(found.box) } }
+                        isFlagged = unsure
                     }
                     let (boxes, found, text) = redact(words)
                     spans += found
                     redacted += strings(of: found, in: text, documentID: source.documentID)
                     if isFlagged { flagged.append(page + 1) }
                     if isFlagged && !includeUnreviewed { leftOut += 1; continue }
-                    pages.append(PagePlan(source: .pdf(index: page), number: page + 1, boxes: boxes, flagged: isFlagged))
+                    pages.append(PagePlan(source: .pdf(index: page), number: page + 1, boxes: boxes, flagged: isFlagged, readByOCR: !explained,
+                                          visibleText: explained ? Self.unredacted(text, spans: found) : ""))
                 }
                 content = .pages(pages)
             case .image:
@@ -95,7 +112,7 @@ struct BundleAnalyser {
                     leftOut = 1
                     content = .pages([])
                 } else {
-                    content = .pages([PagePlan(source: .image, number: 1, boxes: boxes, flagged: isFlagged)])
+                    content = .pages([PagePlan(source: .image, number: 1, boxes: boxes, flagged: isFlagged, readByOCR: true, visibleText: "")])
                 }
             }
         } catch let error as ExtractionError {
@@ -110,7 +127,8 @@ struct BundleAnalyser {
         return AnalysedDocument(sourceIndex: index, title: title, content: content, report: report, redacted: redacted)
     }
 
-    /// OCR of a page without a text layer. Unreadable or unsure pages are flagged, unless they are blank.
+    /// OCR of a page whose pixels its text layer does not explain. Unreadable or unsure pages are flagged,
+    /// unless they are blank.
     private func read(_ raster: Raster) throws -> (words: [PositionedWord], flagged: Bool) {
         guard raster.inkCoverage() >= Self.blankInk else { return ([], false) }
         guard let ocr else { return ([], true) }
@@ -143,6 +161,20 @@ struct BundleAnalyser {
         return (boxes, spans, text)
     }
 
+    /// The text with the spans cut out: what remains readable on the page.
+    static func unredacted(_ text: String, spans: [RedactionSpan]) -> String {
+        guard !spans.isEmpty else { return text }
+        let bytes = Array(text.utf8)
+        var out: [UInt8] = []
+        var position = 0
+        for span in spans {
+            out += bytes[position..<span.start] + [0x0A]
+            position = span.end
+        }
+        out += bytes[position...]
+        return String(decoding: out, as: UTF8.self)
+    }
+
     private func redactTitle(_ name: String) -> (String, (spans: [RedactionSpan], strings: [(kind: RedactionKind, text: String)])) {
         let base = (name as NSString).deletingPathExtension
         let title = base.isEmpty ? name : base
@@ -172,6 +204,24 @@ struct BundleAnalyser {
         }
         out += bytes[position...]
         return (String(decoding: out, as: UTF8.self), highlights)
+    }
+}
+
+enum TextLayer {
+    /// A text layer that does not decode to text (fonts without a usable Unicode map give private-use
+    /// characters, control codes or U+FFFD): what the page shows cannot be known from it.
+    static func looksGarbled(_ words: [PositionedWord]) -> Bool {
+        var odd = 0, total = 0
+        for word in words {
+            for scalar in word.text.unicodeScalars {
+                total += 1
+                switch scalar.properties.generalCategory {
+                case .privateUse, .control, .unassigned, .surrogate, .format: odd += 1
+                default: if scalar == "\u{FFFD}" { odd += 1 }
+                }
+            }
+        }
+        return total > 0 && Double(odd) / Double(total) > 0.05
     }
 }
 

@@ -49,8 +49,8 @@ struct BundleWriter {
         return next - 1
     }
 
-    /// Returns the bundle page numbers that hold rasters (for the OCR pass of the leak check).
-    func draw(_ documents: [AnalysedDocument], index: IndexLayout, totalPages: Int) throws -> Set<Int> {
+    /// Returns, for each bundle page drawn from pixels, what the leak check must do with it.
+    func draw(_ documents: [AnalysedDocument], index: IndexLayout, totalPages: Int) throws -> [Int: PagePlan] {
         var page = 0
         func footer(size: PageSize) {
             page += 1
@@ -74,7 +74,7 @@ struct BundleWriter {
             footer(size: .a4)
         }
 
-        var rasterPages = Set<Int>()
+        var rasterPages: [Int: PagePlan] = [:]
         for document in documents {
             if let first = document.report.firstPage {
                 composer.bookmark("Tab \(document.report.tab): \(document.title)", toPage: first)
@@ -114,7 +114,7 @@ struct BundleWriter {
                                       y: size.height - BundleStyle.footerHeight - 12, width: 300)
                     }
                     footer(size: size)
-                    rasterPages.insert(page)
+                    rasterPages[page] = plan
                 }
             }
         }

@@ -22,7 +22,7 @@ struct LeakCheck {
             .unicodeScalars.split { !CharacterSet.alphanumerics.contains($0) }.map { String(String.UnicodeScalarView($0)) }.joined(separator: " ")
     }
 
-    func findLeaks(in pdf: [UInt8], rasterPages: Set<Int>, ocr: OCREngine?, dpi: Double) throws -> [Leak] {
+    func findLeaks(in pdf: [UInt8], rasterPages: [Int: PagePlan], ocr: OCREngine?, dpi: Double) throws -> [Leak] {
         let terms = Array(Set(redacted.map(\.text)))
         guard !terms.isEmpty else { return [] }
         // The phrase matcher of the redaction engine, given the redacted strings as custom terms and nothing
@@ -43,11 +43,50 @@ struct LeakCheck {
         for text in try document.hiddenText() { search(text, page: nil, location: "the document's metadata or annotations") }
         for page in stride(from: 1, through: document.pageCount, by: 1) {
             search(try document.text(ofPage: page - 1), page: page, location: "page \(page)")
-            if let ocr, rasterPages.contains(page) {
-                let words = ocr.recognize(try document.render(page: page - 1, dpi: dpi)).words.map(\.text)
-                search(words.joined(separator: " "), page: page, location: "page \(page) (read by OCR)")
-            }
+            // A page drawn from a text layer that explains every mark on it shows that text minus the boxes.
+            if let plan = rasterPages[page], !plan.readByOCR { search(plan.visibleText, page: page, location: "page \(page)") }
+        }
+        if ocr != nil {
+            let pages = rasterPages.filter { $0.value.readByOCR }.keys.sorted()
+            for (page, text) in try Self.read(pages, of: pdf, dpi: dpi) { search(text, page: page, location: "page \(page) (read by OCR)") }
         }
         return leaks
+    }
+
+    /// OCR of the finished pages, one engine and one copy of the PDF per core (neither poppler documents nor
+    /// tesseract engines are shared between threads).
+    static func read(_ pages: [Int], of pdf: [UInt8], dpi: Double) throws -> [(Int, String)] {
+        guard !pages.isEmpty else { return [] }
+        final class Shared: @unchecked Sendable {
+            let lock = NSLock()
+            var next = 0
+            var texts: [(Int, String)] = []
+            var failure: Error?
+        }
+        let shared = Shared()
+        let workers = min(pages.count, max(1, ProcessInfo.processInfo.activeProcessorCount))
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            do {
+                guard let ocr = OCREngine.make(environment: [:]) else { throw BundleError.unreadable(documentID: "-", reason: "OCR stopped working") }
+                let document = try PDFSource(data: pdf)
+                while true {
+                    shared.lock.lock()
+                    let index = shared.next
+                    shared.next += 1
+                    shared.lock.unlock()
+                    guard index < pages.count else { return }
+                    let words = ocr.recognize(try document.render(page: pages[index] - 1, dpi: dpi)).words.map(\.text)
+                    shared.lock.lock()
+                    shared.texts.append((pages[index], words.joined(separator: " ")))
+                    shared.lock.unlock()
+                }
+            } catch {
+                shared.lock.lock()
+                shared.failure = error
+                shared.lock.unlock()
+            }
+        }
+        if let failure = shared.failure { throw failure }
+        return shared.texts.sorted { $0.0 < $1.0 }
     }
 }

@@ -21,6 +21,10 @@ public struct Box: Sendable, Equatable, Hashable {
         return Box(x: left, y: top, width: max(maxX, other.maxX) - left, height: max(maxY, other.maxY) - top)
     }
 
+    public func intersects(_ other: Box) -> Bool {
+        x < other.maxX && other.x < maxX && y < other.maxY && other.y < maxY
+    }
+
     public func scaled(by factor: Double) -> Box {
         Box(x: x * factor, y: y * factor, width: width * factor, height: height * factor)
     }

@@ -1,5 +1,5 @@
 import CPangoCairo
-import CTesseract
+import CLeptonica
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -115,10 +115,19 @@ public final class Raster {
         return gray
     }
 
-    /// The fraction of pixels that are not near-white: a blank page has almost none.
-    public func inkCoverage() -> Double {
-        let gray = grayscale()
+    /// The fraction of pixels that are not near-white, leaving out those inside `ignoring` (pixels): a blank
+    /// page has almost none; a page of text with the words' boxes ignored has almost none unless it also
+    /// carries pictures, drawings or text its text layer does not account for.
+    public func inkCoverage(ignoring boxes: [Box] = []) -> Double {
+        var gray = grayscale()
+        defer { gray.withUnsafeMutableBytes { if let base = $0.baseAddress { memset(base, 0, $0.count) } } }
         guard !gray.isEmpty else { return 0 }
+        for box in boxes {
+            let left = max(0, Int(box.x.rounded(.down))), right = min(width, Int(box.maxX.rounded(.up)))
+            let top = max(0, Int(box.y.rounded(.down))), bottom = min(height, Int(box.maxY.rounded(.up)))
+            guard left < right, top < bottom else { continue }
+            for row in top..<bottom { for column in left..<right { gray[row * width + column] = 255 } }
+        }
         return Double(gray.reduce(0) { $0 + ($1 < 200 ? 1 : 0) }) / Double(gray.count)
     }
 

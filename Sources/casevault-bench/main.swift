@@ -51,6 +51,12 @@ func opensslSpeed(seconds: Int = 1) -> Double? {
     return kilobytes / 1000
 }
 
+// `bundle-corpus DIR`: write the bundle row's documents for bench.py, and stop.
+if CommandLine.arguments.count >= 3, CommandLine.arguments[1] == "bundle-corpus" {
+    try BundleCorpus.write(to: CommandLine.arguments[2], quick: CommandLine.arguments.contains("--quick"))
+    exit(0)
+}
+
 // --quick: tiny inputs so CI can check every row still produces a number. --json: only JSON on stdout.
 let arguments = Set(CommandLine.arguments.dropFirst())
 let quick = arguments.contains("--quick")
