@@ -36,6 +36,6 @@ soak: build
 	$(SWIFT) build --build-tests
 	CASEVAULT_TAMPER_FLIPS=10000 CASEVAULT_CRASH_KILLS=500 CASEVAULT_SPARSE_GIB=5 $(SWIFT) test --disable-swift-testing --filter 'TamperSweepTests|CrashSweepTests|testLargeSparseFile'
 
-# libFuzzer on the Cobblestone decryptor, the key-file parser and the .eml and .docx extractors (FUZZ_SECONDS each, default 60).
+# libFuzzer on the Cobblestone decryptor, the key-file parser, the .eml and .docx extractors and the bundle manifest verifier (FUZZ_SECONDS each, default 60).
 fuzz: deps
 	scripts/fuzz.sh

@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "VaultCrypto", targets: ["VaultCrypto"]),
         .library(name: "VaultStore", targets: ["VaultStore"]),
         .library(name: "Redaction", targets: ["Redaction"]),
+        .library(name: "MeetingBundle", targets: ["MeetingBundle"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -15,5 +15,7 @@ let package = Package(
         .executableTarget(name: "fuzz-keyfile", dependencies: [.product(name: "VaultCrypto", package: "casevault")]),
         .executableTarget(name: "fuzz-eml", dependencies: [.product(name: "Redaction", package: "casevault")]),
         .executableTarget(name: "fuzz-docx", dependencies: [.product(name: "Redaction", package: "casevault")]),
+        .executableTarget(name: "fuzz-manifest", dependencies: [.product(name: "MeetingBundle", package: "casevault"),
+                                                              .product(name: "VaultCrypto", package: "casevault")]),
     ]
 )

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Builds each libFuzzer target (Cobblestone decryptor, key-file parser, .eml and .docx extractors) and runs it for FUZZ_SECONDS (default 60) on its committed seed corpus.
+# Builds each libFuzzer target (Cobblestone decryptor, key-file parser, .eml and .docx extractors, bundle manifest verifier) and runs it for FUZZ_SECONDS (default 60) on its committed seed corpus.
 # New inputs found go to a scratch corpus; crashes are written to Fuzz/crashes/ and fail the run.
 set -euo pipefail
 cd "$(dirname "$0")/../Fuzz"
 seconds="${FUZZ_SECONDS:-60}"
 mkdir -p crashes
 status=0
-for target in fuzz-cobblestone fuzz-keyfile fuzz-eml fuzz-docx; do
+for target in fuzz-cobblestone fuzz-keyfile fuzz-eml fuzz-docx fuzz-manifest; do
     swift build --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address --product "$target" >/dev/null
     corpus="corpus/${target#fuzz-}"
     scratch="$(mktemp -d)"

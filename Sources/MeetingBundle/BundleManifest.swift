@@ -16,6 +16,16 @@ public struct BundleManifest: Codable, Sendable, Equatable {
         public var redactions: [String: Int]
         public var pagesLeftOut: Int
 
+        public init(tab: Int, documentID: String, ciphertextSHA256: String, firstPage: Int?, lastPage: Int?, redactions: [String: Int], pagesLeftOut: Int) {
+            self.tab = tab
+            self.documentID = documentID
+            self.ciphertextSHA256 = ciphertextSHA256
+            self.firstPage = firstPage
+            self.lastPage = lastPage
+            self.redactions = redactions
+            self.pagesLeftOut = pagesLeftOut
+        }
+
         enum CodingKeys: String, CodingKey {
             case tab, redactions
             case documentID = "document_id"

@@ -57,7 +57,13 @@ public final class PDFComposer {
         cairo_pdf_surface_set_size(surface, size.width, size.height)
         if cr == nil { cr = cairo_create(surface) }
         pageCount += 1
+        // Every page is a named destination: cairo 1.16 writes no target for a link to a page that does not
+        // exist yet (the index links forward), but resolves names at the end.
+        cairo_tag_begin(cr, CAIRO_TAG_DEST, "name='\(Self.destination(pageCount))' x=0 y=0")
+        cairo_tag_end(cr, CAIRO_TAG_DEST)
     }
+
+    private static func destination(_ page: Int) -> String { "page-\(page)" }
 
     private var page: OpaquePointer {
         precondition(cr != nil, "beginPage first")
@@ -116,14 +122,14 @@ public final class PDFComposer {
 
     /// Makes `box` on the current page a link to bundle page `target` (1-based).
     public func link(_ box: Box, toPage target: Int) {
-        let attributes = "rect=[\(box.x) \(box.y) \(box.width) \(box.height)] page=\(target) pos=[0 0]"
+        let attributes = "rect=[\(box.x) \(box.y) \(box.width) \(box.height)] dest='\(Self.destination(target))'"
         cairo_tag_begin(page, CAIRO_TAG_LINK, attributes)
         cairo_tag_end(page, CAIRO_TAG_LINK)
     }
 
     /// Adds a top-level bookmark to bundle page `target` (1-based).
     public func bookmark(_ title: String, toPage target: Int) {
-        _ = cairo_pdf_surface_add_outline(surface, CAIRO_PDF_OUTLINE_ROOT, title, "page=\(target)", cairo_pdf_outline_flags_t(rawValue: 0))
+        _ = cairo_pdf_surface_add_outline(surface, CAIRO_PDF_OUTLINE_ROOT, title, "dest='\(Self.destination(target))'", cairo_pdf_outline_flags_t(rawValue: 0))
     }
 
     public func typeset(_ text: String, style: TextStyle, highlighted: [Range<Int>], width: Double, pageHeight: Double) -> TypesetText {

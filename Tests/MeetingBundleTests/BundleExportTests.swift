@@ -166,6 +166,18 @@ final class BundleExportTests: XCTestCase {
         let result = try BundleExporter(request: BundleFixtures.request(), sources: letters, ocr: nil).export(signingKey: try Ed25519.PrivateKey.generate())
         let first = try XCTUnwrap(result.reports.first?.firstPage)
         XCTAssertGreaterThan(first, 3, "70 rows need more than one index page")
+        // Every index row is a link to its tab's first page, across both index pages; every tab has a bookmark.
+        let linked = try (2..<first).flatMap { try Navigation.linkTargets(result.pdf, page: $0) }
+        XCTAssertEqual(linked, result.reports.compactMap(\.firstPage))
+        let outline = try Navigation.outline(result.pdf)
+        XCTAssertEqual(outline.count, 2 + 70)
+        XCTAssertEqual(outline.first?.0, "Cover")
+        XCTAssertEqual(outline[1].0, "Index")
+        XCTAssertEqual(outline[1].1, 2)
+        for (entry, report) in zip(outline.dropFirst(2), result.reports) {
+            XCTAssertEqual(entry.0, "Tab \(report.tab): \(report.title)")
+            XCTAssertEqual(entry.1, report.firstPage)
+        }
         XCTAssertEqual(result.pages, first + 69)
         let output = try PDFSource(data: result.pdf)
         XCTAssertTrue(try output.text(ofPage: first - 1).contains("Note"), "the first tab starts where the index says")

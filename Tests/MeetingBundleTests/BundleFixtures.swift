@@ -96,3 +96,60 @@ enum BundleFixtures {
                       includeUnreviewed: includeUnreviewed)
     }
 }
+
+/// What a PDF reader would offer: link targets on a page, and the bookmarks (outline). Read with poppler.
+enum Navigation {
+    static func withDocument<T>(_ pdf: [UInt8], _ body: (OpaquePointer) throws -> T) throws -> T {
+        let bytes = pdf.withUnsafeBytes { g_bytes_new($0.baseAddress, gsize($0.count)) }
+        defer { g_bytes_unref(bytes) }
+        guard let document = poppler_document_new_from_bytes(bytes, nil, nil) else { throw XCTSkip("poppler could not open the bundle") }
+        defer { g_object_unref(UnsafeMutableRawPointer(document)) }
+        return try body(document)
+    }
+
+    /// 1-based target pages of the links on 1-based `page`.
+    static func linkTargets(_ pdf: [UInt8], page: Int) throws -> [Int] {
+        try withDocument(pdf) { document in
+            let pageObject = poppler_document_get_page(document, Int32(page - 1))
+            defer { g_object_unref(UnsafeMutableRawPointer(pageObject)) }
+            let list = poppler_page_get_link_mapping(pageObject)
+            defer { poppler_page_free_link_mapping(list) }
+            var targets: [Int] = []
+            var node = list
+            while let current = node {
+                if let mapping = current.pointee.data?.assumingMemoryBound(to: PopplerLinkMapping.self), let action = mapping.pointee.action,
+                   action.pointee.type == POPPLER_ACTION_GOTO_DEST {
+                    targets.append(Int(destinationPage(document, action.pointee.goto_dest.dest)))
+                }
+                node = current.pointee.next
+            }
+            return targets.sorted()
+        }
+    }
+
+    private static func destinationPage(_ document: OpaquePointer, _ dest: UnsafeMutablePointer<PopplerDest>?) -> Int32 {
+        guard let dest else { return -1 }
+        if dest.pointee.type == POPPLER_DEST_NAMED, let named = poppler_document_find_dest(document, dest.pointee.named_dest) {
+            defer { poppler_dest_free(named) }
+            return named.pointee.page_num
+        }
+        return dest.pointee.page_num
+    }
+
+    /// Top-level bookmarks: title and 1-based target page.
+    static func outline(_ pdf: [UInt8]) throws -> [(String, Int)] {
+        try withDocument(pdf) { document in
+            guard let iterator = poppler_index_iter_new(document) else { return [] }
+            defer { poppler_index_iter_free(iterator) }
+            var entries: [(String, Int)] = []
+            repeat {
+                guard let action = poppler_index_iter_get_action(iterator) else { continue }
+                defer { poppler_action_free(action) }
+                let title = action.pointee.any.title.map { String(cString: $0) } ?? ""
+                let page = action.pointee.type == POPPLER_ACTION_GOTO_DEST ? Int(destinationPage(document, action.pointee.goto_dest.dest)) : -1
+                entries.append((title, page))
+            } while poppler_index_iter_next(iterator) != 0
+            return entries
+        }
+    }
+}
