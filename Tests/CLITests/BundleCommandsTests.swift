@@ -122,6 +122,24 @@ final class BundleCommandsTests: XCTestCase {
         XCTAssertTrue(dry.stdout.contains("nothing was written"))
         XCTAssertFalse(FileManager.default.fileExists(atPath: sandbox.path("bundle.pdf")))
         XCTAssertFalse(dry.stdout.contains("Quenby"))
+
+        // --docs picks documents; one from another case, or one that cannot go into a bundle, is refused by id.
+        let letterID = try XCTUnwrap(try listedDocuments(sandbox, ["list", "--case", caseID]).first?["id"] as? String)
+        let picked = try export(sandbox, caseID, ["--dry-run", "--docs", letterID, "--json"])
+        XCTAssertEqual(picked.exitCode, 0, picked.stderr)
+        XCTAssertEqual((try sandbox.json(picked)["documents"] as? [[String: Any]])?.map { $0["document_id"] as? String }, [letterID])
+        let unknown = try export(sandbox, caseID, ["--dry-run", "--docs", "doc-0000000000000000"])
+        XCTAssertEqual(unknown.exitCode, 1)
+        XCTAssertTrue(unknown.stderr.contains("doc-0000000000000000 is not in case"), unknown.stderr)
+        try Data([0x00, 0x01, 0x02, 0xFF]).write(to: URL(fileURLWithPath: sandbox.path("blob.bin")))
+        let stored = try sandbox.run(["ingest", "--case", caseID, "blob.bin", "--json"])
+        let blob = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(stored.stdout.utf8)) as? [[String: Any]])?.first?["id"] as? String)
+        let refused = try export(sandbox, caseID, ["--dry-run", "--docs", blob])
+        XCTAssertEqual(refused.exitCode, 1)
+        XCTAssertTrue(refused.stderr.contains("\(blob) is application/octet-stream"), refused.stderr)
+        let all = try export(sandbox, caseID, ["--dry-run"])
+        XCTAssertEqual(all.exitCode, 0, all.stderr)
+        XCTAssertTrue(all.stderr.contains("\(blob) (application/octet-stream) left out"), "by default it is left out with a note: \(all.stderr)")
     }
 
     func testSharingWithSomeoneTheConsentDoesNotNameIsRefusedAndNothingIsWritten() throws {
