@@ -86,13 +86,6 @@ public final class PDFComposer {
         cairo_fill(page)
     }
 
-    public func stroke(_ box: Box, gray: Double, width: Double) {
-        cairo_set_source_rgb(page, gray, gray, gray)
-        cairo_set_line_width(page, width)
-        cairo_rectangle(page, box.x, box.y, box.width, box.height)
-        cairo_stroke(page)
-    }
-
     /// Draws a paragraph wrapped to `width` with its top at `y`; returns its height.
     @discardableResult
     public func text(_ string: String, style: TextStyle, x: Double, y: Double, width: Double) -> Double {
