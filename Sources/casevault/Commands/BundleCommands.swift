@@ -127,36 +127,48 @@ struct Export: ParsableCommand {
         }
     }
 
-    /// The documents, decrypted into memory. Asked-for documents must all be usable; by default the case's
-    /// documents that cannot go into a bundle are left out with a note.
+    /// The documents, decrypted into memory. Asked-for documents must all be usable, and are checked before
+    /// anything is decrypted. By default every document of the case goes in except signed consent forms (they
+    /// carry the client's signature and address, and go to the NHS body on their own) and documents that
+    /// cannot go into a bundle; each left out is noted.
     private func loadDocuments(vault: Vault) throws -> ([BundleSource], [String]) {
         let all = try vault.documents(caseID: caseID)
-        var chosen = all
-        if !documentIDs.isEmpty {
+        var leftOut: [String] = []
+        let chosen: [BundleSource]
+        func source(_ document: Vault.DocumentView) -> BundleSource {
+            BundleSource(documentID: document.id, name: document.name, mediaType: document.mediaType, documentDate: document.documentDate,
+                         ingestedAt: document.ingestedAt, ciphertextSHA256: document.ciphertextSHA256, plaintext: [])
+        }
+        if documentIDs.isEmpty {
+            chosen = all.compactMap { document in
+                if document.kind == "consent_form" {
+                    leftOut.append("\(document.id) (consent form) left out: name it with --docs to include it")
+                    return nil
+                }
+                guard source(document).form != nil else {
+                    leftOut.append("\(document.id) (\(document.mediaType)) left out: it cannot go into a bundle")
+                    return nil
+                }
+                return source(document)
+            }
+        } else {
             chosen = try documentIDs.map { id in
                 guard let document = all.first(where: { $0.id == id }) else {
                     throw CLIError("document \(id) is not in case \(caseID); nothing was done", hints: ["'casevault list --case \(caseID)' lists its documents"])
                 }
-                return document
+                guard source(document).form != nil else { throw BundleError.unsupported(documentID: document.id, mediaType: document.mediaType) }
+                return source(document)
             }
         }
-        var sources: [BundleSource] = []
-        var leftOut: [String] = []
-        for document in chosen {
-            var source = BundleSource(documentID: document.id, name: document.name, mediaType: document.mediaType, documentDate: document.documentDate,
-                                      ingestedAt: document.ingestedAt, ciphertextSHA256: document.ciphertextSHA256, plaintext: [])
-            guard source.form != nil else {
-                if !documentIDs.isEmpty { throw BundleError.unsupported(documentID: document.id, mediaType: document.mediaType) }
-                leftOut.append("\(document.id) (\(document.mediaType)) left out: it cannot go into a bundle")
-                continue
-            }
+        if chosen.isEmpty { throw CLIError("case \(caseID) has no document that can go into a bundle; nothing was done",
+                                           hints: ["ingest the letters, emails, notes, PDFs or scans first: casevault ingest --case \(caseID) FILE…"]) }
+        let sources = try chosen.map { source in
             var sink = ArraySink()
-            try vault.decrypt(documentID: document.id, to: &sink, purpose: "bundle.read")
-            source.plaintext = sink.bytes
-            sources.append(source)
+            try vault.decrypt(documentID: source.documentID, to: &sink, purpose: "bundle.read")
+            var loaded = source
+            loaded.plaintext = sink.bytes
+            return loaded
         }
-        if sources.isEmpty { throw CLIError("case \(caseID) has no document that can go into a bundle; nothing was done",
-                                            hints: ["ingest the letters, emails, notes, PDFs or scans first: casevault ingest --case \(caseID) FILE…"]) }
         return (sources, leftOut)
     }
 
@@ -216,9 +228,10 @@ struct Export: ParsableCommand {
             let pages = report.firstPage.map { first in report.lastPage.map { $0 == first ? "\(first)" : "\(first)-\($0)" } ?? "\(first)" } ?? "left out"
             let counts = report.redactions.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             let flagged = report.pagesFlagged.isEmpty ? "" : "page(s) \(report.pagesFlagged.map(String.init).joined(separator: ",")) need review"
-            return [String(report.tab), report.documentID, pages, counts.isEmpty ? "-" : counts, flagged]
+            let title = report.title.count > 36 ? String(report.title.prefix(35)) + "…" : report.title
+            return [String(report.tab), report.documentID, title, pages, counts.isEmpty ? "-" : counts, flagged]
         }
-        Terminal.printOut(Table.render(["TAB", "DOCUMENT", "PAGES", "REDACTED", "REVIEW"], rows))
+        Terminal.printOut(Table.render(["TAB", "DOCUMENT", "TITLE (REDACTED)", "PAGES", "REDACTED", "REVIEW"], rows))
         if out.dryRun {
             Terminal.printOut("Dry run: \(out.pages) pages; nothing was written.")
         } else if let path = out.path, let manifest = out.manifest, let bundle = out.bundle {
