@@ -115,6 +115,32 @@ final class BundleCommandsTests: XCTestCase {
         XCTAssertFalse(audit.stdout.contains("bundle.read"), "no document was decrypted for an export that could not be written")
     }
 
+    func testNothingOnDiskCarriesTheThirdPartyAfterAnExport() throws {
+        let sandbox = try Sandbox()
+        let caseID = try caseWithLetter(sandbox)
+        try FileManager.default.removeItem(atPath: sandbox.path("letter.txt"))
+        try FileManager.default.createDirectory(atPath: sandbox.path("tmp"), withIntermediateDirectories: true)
+        let result = try sandbox.run(["export", "--case", caseID, "--meeting", "Meeting", "--for", "trust-X", "--out", "bundle.pdf"],
+                                     environment: ["TMPDIR": sandbox.path("tmp")])
+        XCTAssertEqual(result.exitCode, 0, result.stderr)
+        // Everything under the sandbox (vault, key file, temp folder, the bundle, caches the PDF stack may write
+        // in HOME): the plaintext of the letter is only ever in memory.
+        let enumerator = try XCTUnwrap(FileManager.default.enumerator(atPath: sandbox.directory.path))
+        var files = 0
+        while let name = enumerator.nextObject() as? String {
+            let path = sandbox.path(name)
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+                  let data = FileManager.default.contents(atPath: path) else { continue }
+            files += 1
+            for secret in ["Quenby", "discharged too early", "943 476 5919"] where name != "bundle.pdf" || secret == "Quenby" {
+                XCTAssertNil(data.range(of: Data(secret.utf8)), "\(secret) found in \(name)")
+            }
+        }
+        XCTAssertGreaterThan(files, 3)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: sandbox.path("tmp")), [], "nothing left in the temp folder")
+    }
+
     func testDryRunWritesNothingAndShowsCounts() throws {
         let sandbox = try Sandbox()
         let caseID = try caseWithLetter(sandbox)
