@@ -74,6 +74,12 @@ final class BundleCommandsTests: XCTestCase {
             try FileManager.default.removeItem(atPath: sandbox.path("copy.pdf.manifest.json"))
         }
 
+        try FileManager.default.copyItem(atPath: sandbox.path("bundle.pdf"), toPath: sandbox.path("lonely.pdf"))
+        let noManifest = try sandbox.run(["bundle", "verify", "lonely.pdf"])
+        XCTAssertEqual(noManifest.exitCode, 1)
+        XCTAssertTrue(noManifest.stderr.contains("no manifest at") && noManifest.stderr.contains("--manifest"), noManifest.stderr)
+        XCTAssertEqual(try sandbox.run(["bundle", "verify", "lonely.pdf", "--manifest", "bundle.pdf.manifest.json"]).exitCode, 0)
+
         // Another vault's key does not vouch for this bundle.
         let other = try Sandbox()
         other.environment["CASEVAULT_VAULT"] = other.path("vault")

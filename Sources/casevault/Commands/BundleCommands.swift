@@ -38,11 +38,6 @@ struct Export: ParsableCommand {
         do { _ = try RedactionPolicy.parse(policy) } catch { throw ValidationError("--policy: \(error.description)") }
     }
 
-    struct DocumentOut: Encodable {
-        let report: DocumentReport
-        func encode(to encoder: Encoder) throws { try report.encode(to: encoder) }
-    }
-
     struct ExportOut: Encodable {
         let bundle: String?
         let path: String?
@@ -264,11 +259,13 @@ struct BundleCommand: ParsableCommand {
 
         func run() throws {
             let trusted = try trustedKey()
-            let pdf: [UInt8], manifestBytes: [UInt8]
-            do {
-                pdf = Array(try PrivateFiles.read(path, limit: 4 << 30))
-                manifestBytes = Array(try PrivateFiles.read(manifest ?? path + ".manifest.json", limit: 16 << 20))
+            let manifestPath = manifest ?? path + ".manifest.json"
+            guard FileManager.default.fileExists(atPath: manifestPath) else {
+                throw CLIError("there is no manifest at \(manifestPath), so \(path) cannot be checked",
+                               hints: ["the manifest is written beside the PDF as PDF.manifest.json; point --manifest at it if it was moved"])
             }
+            let pdf = Array(try PrivateFiles.read(path, limit: 4 << 30))
+            let manifestBytes = Array(try PrivateFiles.read(manifestPath, limit: 16 << 20))
             let verified: BundleManifest
             do {
                 verified = try BundleVerifier.verify(pdf: pdf, manifest: manifestBytes, trustedKey: trusted)
