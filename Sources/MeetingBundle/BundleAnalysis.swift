@@ -54,6 +54,7 @@ struct BundleAnalyser {
     let composer: PDFComposer
     let dpi: Double
     let includeUnreviewed: Bool
+    let ocrEveryPage: Bool
 
     func analyse(_ source: BundleSource, index: Int) throws -> AnalysedDocument {
         guard let form = source.form else { throw BundleError.unsupported(documentID: source.documentID, mediaType: source.mediaType) }
@@ -85,7 +86,7 @@ struct BundleAnalyser {
                     var isFlagged = false
                     // Marks outside the text layer's words (a picture of a signature, a pasted scan) or a text layer
                     // that does not read as text are read by OCR too, and the finished page is read back by OCR.
-                    let explained = !words.isEmpty && !TextLayer.looksGarbled(words)
+                    let explained = !ocrEveryPage && !words.isEmpty && !TextLayer.looksGarbled(words)
                         && raster.inkCoverage(ignoring: words.map { $0.box.inset(by: -2 * scale) }) < Self.unexplainedInk
                     if !explained {
                         let (read, unsure) = try read(raster)

@@ -50,7 +50,8 @@ public final class BundleExporter {
 
     private func analyse(with composer: PDFComposer) throws -> [AnalysedDocument] {
         guard !sources.isEmpty else { throw BundleError.nothingToBundle }
-        let analyser = BundleAnalyser(redactor: redactor, ocr: ocr, composer: composer, dpi: request.dpi, includeUnreviewed: request.includeUnreviewed)
+        let analyser = BundleAnalyser(redactor: redactor, ocr: ocr, composer: composer, dpi: request.dpi, includeUnreviewed: request.includeUnreviewed,
+                                      ocrEveryPage: request.ocrEveryPage)
         return try sources.enumerated().map { try analyser.analyse($1, index: $0) }
     }
 

@@ -137,6 +137,30 @@ final class BundleExportTests: XCTestCase {
         }
     }
 
+    func testPagesFromPDFsAreCheckedByTheirTextOrByOCRWhenAskedForEveryPage() throws {
+        guard let ocr = OCREngine.make(environment: [:]) else {
+            throw XCTSkip("tesseract's English model is not installed (make test installs it): OCR of every page cannot run")
+        }
+        // The date of birth is labelled in a letter and bare on a typed PDF page. The PDF page is drawn as pixels;
+        // its text layer explains every mark, so the leak check reads it by that text — or by OCR when asked to.
+        let labelled = BundleFixtures.source("doc-a", name: "a.txt", mediaType: "text/plain", date: "2026-01-05",
+                                             bytes: Array("Patient date of birth: 14/03/1946.".utf8))
+        let composer = try PDFComposer(title: "card")
+        composer.beginPage(size: .a4)
+        composer.text("Appointment card 14/03/1946", style: TextStyle(font: "DejaVu Sans 16"), x: 60, y: 80, width: 470)
+        let card = BundleFixtures.source("doc-card", name: "card.pdf", mediaType: "application/pdf", date: "2026-01-06", bytes: try composer.finish())
+        for (everyPage, expected) in [(false, "page 4"), (true, "page 4 (read by OCR)")] {
+            var request = BundleFixtures.request()
+            request.ocrEveryPage = everyPage
+            XCTAssertThrowsError(try BundleExporter(request: request, sources: [card, labelled], ocr: ocr).export(signingKey: try Ed25519.PrivateKey.generate())) {
+                guard case .leak(let id, let kind, let location)? = $0 as? BundleError else { return XCTFail("\($0)") }
+                XCTAssertEqual(id, "doc-card")
+                XCTAssertEqual(kind, "date_of_birth")
+                XCTAssertEqual(location, expected)
+            }
+        }
+    }
+
     func testDryRunPlansWithoutDrawing() throws {
         let letter = BundleFixtures.source("doc-letter", name: "letter.txt", mediaType: "text/plain", date: "2026-02-10", bytes: Array(BundleFixtures.letter.utf8))
         let plan = try BundleExporter(request: BundleFixtures.request(), sources: [letter], ocr: nil).plan()
