@@ -12,8 +12,6 @@ public final class BundleExporter {
         public var manifest: BundleManifest
         public var reports: [DocumentReport]
         public var pages: Int
-        /// Whether the finished PDF's image pages were read back by OCR in the leak check.
-        public var leakCheckUsedOCR: Bool
     }
 
     public struct Plan {
@@ -45,8 +43,6 @@ public final class BundleExporter {
         default: return (a.ingestedAt, a.documentID) < (b.ingestedAt, b.documentID)
         }
     }
-
-    public var ocrAvailable: Bool { ocr != nil }
 
     private func analyse(with composer: PDFComposer) throws -> [AnalysedDocument] {
         guard !sources.isEmpty else { throw BundleError.nothingToBundle }
@@ -80,7 +76,13 @@ public final class BundleExporter {
             if let first = report.firstPage, let last = report.lastPage { for page in first...last { owners[page] = report.documentID } }
         }
         let check = LeakCheck(redacted: documents.flatMap(\.redacted), allowList: request.context.allowList, pageOwners: owners)
-        if let leak = try check.findLeaks(in: pdf, rasterPages: rasterPages, ocr: ocr, dpi: request.dpi).first {
+        let leaks: [LeakCheck.Leak]
+        do {
+            leaks = try check.findLeaks(in: pdf, rasterPages: rasterPages, ocr: ocr, dpi: request.dpi)
+        } catch let error as PDFError {
+            throw BundleError.checkFailed(reason: error.description)
+        }
+        if let leak = leaks.first {
             throw BundleError.leak(documentID: leak.documentID, kind: leak.kind, location: leak.location)
         }
 
@@ -93,6 +95,6 @@ public final class BundleExporter {
         let manifest = try BundleManifest(vaultID: request.vaultID, caseID: request.caseID, bundleID: request.bundleID, created: request.created,
                                           creator: request.creatorID, recipient: request.recipientID, pages: pages,
                                           pdfSHA256: HashFunction.sha256.hash(pdf).hexString, items: items).signed(with: signingKey)
-        return Result(pdf: pdf, manifest: manifest, reports: documents.map(\.report), pages: pages, leakCheckUsedOCR: ocr != nil)
+        return Result(pdf: pdf, manifest: manifest, reports: documents.map(\.report), pages: pages)
     }
 }

@@ -122,6 +122,8 @@ public enum BundleError: Error, Sendable, Equatable, CustomStringConvertible {
     case nothingToBundle
     /// The finished PDF still contained something that was redacted: it was not written.
     case leak(documentID: String?, kind: String, location: String)
+    /// The finished PDF could not be read back to check it: it was not written.
+    case checkFailed(reason: String)
 
     public var description: String {
         switch self {
@@ -130,6 +132,7 @@ public enum BundleError: Error, Sendable, Equatable, CustomStringConvertible {
         case .nothingToBundle: "no document is left to put in the bundle"
         case .leak(let id, let kind, let location):
             "the finished bundle still contained redacted text (\(kind)\(id.map { " from document \($0)" } ?? "") on \(location)); it was not kept"
+        case .checkFailed(let reason): "the finished bundle could not be checked for leaks (\(reason)); it was not kept"
         }
     }
 }

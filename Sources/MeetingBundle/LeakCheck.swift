@@ -67,7 +67,7 @@ struct LeakCheck {
         let workers = min(pages.count, max(1, ProcessInfo.processInfo.activeProcessorCount))
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             do {
-                guard let ocr = OCREngine.make(environment: [:]) else { throw BundleError.unreadable(documentID: "-", reason: "OCR stopped working") }
+                guard let ocr = OCREngine.make(environment: [:]) else { throw BundleError.checkFailed(reason: "OCR could not be started again") }
                 let document = try PDFSource(data: pdf)
                 while true {
                     shared.lock.lock()

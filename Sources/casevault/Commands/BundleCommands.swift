@@ -220,6 +220,7 @@ struct Export: ParsableCommand {
         case .unsupported(let id, _): "unsupported document \(id)"
         case .unreadable(let id, _): "unreadable document \(id)"
         case .nothingToBundle: "nothing to bundle"
+        case .checkFailed: "leak check could not run"
         }
     }
 

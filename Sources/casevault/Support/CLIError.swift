@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import VaultCrypto
 import MeetingBundle
+import PDFRender
 import VaultStore
 
 /// An error for the user: what happened, then how to fix it, age-style on stderr:
@@ -41,6 +42,8 @@ struct CLIError: Error {
             return CLIError(error.description, hints: error.hints)
         case let error as VaultCryptoError:
             return CLIError(error.description)
+        case let error as PDFError:
+            return CLIError("the bundle could not be made: \(error.description); nothing was written")
         case let error as BundleError:
             return CLIError(error.description + "; nothing was written", hints: bundleHints(error))
         default:
@@ -53,6 +56,7 @@ struct CLIError: Error {
         case .unsupported: ["choose the documents with --docs, leaving this one out"]
         case .unreadable: ["check the document with 'casevault verify --read-data', or leave it out with --docs"]
         case .nothingToBundle: ["every page needs review: check the scans and add --include-unreviewed, or ingest readable copies"]
+        case .checkFailed: ["try again; if it keeps failing, run with CASEVAULT_OCR=off to see whether OCR is the cause"]
         case .leak:
             ["register the person on the case (case add-person) or add the term (redact terms add) so every occurrence is found, then export again",
              "'casevault export --dry-run' shows what is redacted per document"]
