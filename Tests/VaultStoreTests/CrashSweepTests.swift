@@ -23,6 +23,10 @@ final class CrashSweepTests: XCTestCase {
         let t = try TemporaryVault()
         let caseID = try t.openCase(withConsent: true)
         let advocate = try XCTUnwrap(t.advocateID)
+        // Once the main case holds every file, a re-run has nothing to write; later ingest kills go to a second
+        // case with --allow-duplicate, so every kill can land while something is being written.
+        var repeatCase = try t.openCase(client: "Repeat Client", withConsent: true)
+        var repeatAdvocate = try XCTUnwrap(t.advocateID)
         let scratchCases = try (0..<3).map { _ in try t.openCase(client: "Scratch Client") }
         var originals: [String: [UInt8]] = [:]
         var markers: [String] = []
@@ -38,19 +42,27 @@ final class CrashSweepTests: XCTestCase {
         var scratchIndex = 0
         var generator = SystemRandomNumberGenerator()
         var clean = 0, interrupted = 0
+        var mainComplete = false
         for kill in 0..<kills {
-            let arguments: [String]
+            var arguments: [String]
+            var actor = advocate
             switch kill % 10 {
             case 7: arguments = ["keys", "rotate"]
             case 8:
                 arguments = ["case", "erase", scratchCases[min(scratchIndex, scratchCases.count - 1)], "--yes"]
                 scratchIndex += 1
             case 9: arguments = ["backup", t.directory.appendingPathComponent("backup-\(kill)").path]
-            default: arguments = ["ingest", "--case", caseID, folder]
+            default:
+                if mainComplete {
+                    arguments = ["ingest", "--case", repeatCase, folder, "--allow-duplicate"]
+                    actor = repeatAdvocate
+                } else {
+                    arguments = ["ingest", "--case", caseID, folder]
+                }
             }
             let process = Process()
             process.executableURL = URL(fileURLWithPath: casevault)
-            process.arguments = arguments + ["--vault", t.paths.root, "--as", advocate]
+            process.arguments = arguments + ["--vault", t.paths.root, "--as", actor]
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
@@ -62,12 +74,21 @@ final class CrashSweepTests: XCTestCase {
             let vault = try t.reopen()
             let report = try vault.verify(readData: true, repair: kill % 5 == 0)
             XCTAssertTrue(report.ok, "kill \(kill) (\(arguments[0])): \(report.problems)")
-            for document in try vault.documents(caseID: caseID) where document.kind != "consent_form" {
+            for document in try vault.documents(caseID: caseID) + vault.documents(caseID: repeatCase) where document.kind != "consent_form" {
                 XCTAssertEqual(try vault.plaintext(documentID: document.id), originals[document.name], "kill \(kill): \(document.name)")
             }
             if report.ok { clean += 1 }
             let count = try vault.documents(caseID: caseID).filter { $0.kind != "consent_form" }.count
-            if !report.orphans.isEmpty || (count > 0 && count < originals.count && arguments[0] == "ingest") { interrupted += 1 }
+            let repeats = try vault.documents(caseID: repeatCase).filter { $0.kind != "consent_form" }.count
+            mainComplete = count == originals.count
+            if !report.orphans.isEmpty || (count > 0 && count < originals.count && arguments[0] == "ingest")
+                || repeats % originals.count != 0 { interrupted += 1 }
+            // Keep each iteration's verify bounded: the repeat case is erased and replaced before it grows.
+            if repeats >= 2 * originals.count {
+                _ = try vault.eraseCase(repeatCase, by: nil, reason: "crash sweep: a fresh case for repeated ingests")
+                repeatCase = try t.openCase(client: "Repeat Client", withConsent: true)
+                repeatAdvocate = try XCTUnwrap(t.advocateID)
+            }
         }
         // Re-running the command completes the job: every file present exactly once.
         let finish = Process()
