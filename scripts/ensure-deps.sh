@@ -4,7 +4,8 @@
 set -euo pipefail
 
 packages=(pkg-config libssl-dev libsqlite3-dev zlib1g-dev
-    libpoppler-glib-dev libcairo2-dev libpango1.0-dev libtesseract-dev tesseract-ocr-eng poppler-utils fonts-dejavu-core "$@")
+    libpoppler-glib-dev libcairo2-dev libpango1.0-dev libleptonica-dev libtesseract-dev tesseract-ocr-eng poppler-utils
+    fonts-dejavu-core "$@")
 
 if ! command -v swift >/dev/null 2>&1; then
     echo "casevault: error: the Swift toolchain (6.1 or newer) is not on PATH" >&2
