@@ -109,6 +109,53 @@ public struct DocumentReport: Codable, Sendable, Equatable {
     }
 }
 
+/// The redaction log of one bundle, kept (sealed) in the vault and never in the bundle: who exported it,
+/// when, for whom, under which policy, and per document what was removed.
+public struct BundleLog: Codable, Sendable, Equatable {
+    public var bundleID: String
+    public var caseID: String
+    public var exportedBy: String
+    public var exportedAt: String
+    public var recipient: String
+    public var meeting: String
+    public var policy: String
+    public var pages: Int
+    public var pdfSHA256: String
+    public var documents: [DocumentReport]
+
+    public init(bundleID: String, caseID: String, exportedBy: String, exportedAt: String, recipient: String, meeting: String, policy: String,
+                pages: Int, pdfSHA256: String, documents: [DocumentReport]) {
+        self.bundleID = bundleID
+        self.caseID = caseID
+        self.exportedBy = exportedBy
+        self.exportedAt = exportedAt
+        self.recipient = recipient
+        self.meeting = meeting
+        self.policy = policy
+        self.pages = pages
+        self.pdfSHA256 = pdfSHA256
+        self.documents = documents
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case recipient, meeting, policy, pages, documents
+        case bundleID = "bundle_id"
+        case caseID = "case_id"
+        case exportedBy = "exported_by"
+        case exportedAt = "exported_at"
+        case pdfSHA256 = "pdf_sha256"
+    }
+
+    /// What the audit log records of the export: ids, counts and the PDF's hash.
+    public var auditDetails: [String: String] {
+        let counts = documents.reduce(into: [String: Int]()) { total, document in document.redactions.forEach { total[$0.key, default: 0] += $0.value } }
+        return ["recipient": recipient, "pages": String(pages), "documents": documents.map(\.documentID).joined(separator: ","),
+                "pdf_sha256": pdfSHA256, "redactions": counts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")]
+    }
+
+    public var redactionCount: Int { documents.reduce(0) { $0 + $1.redactions.values.reduce(0, +) } }
+}
+
 /// A string that was redacted, kept in memory only for the leak check.
 struct RedactedString: Hashable {
     var documentID: String

@@ -93,6 +93,8 @@ struct BundleWriter {
                     let raster: Raster
                     let size: PageSize
                     let target: Box
+                    // Pages are rendered again here rather than kept from the analysis: ~30 ms a page against
+                    // 9 MB of pixels a page held for the whole bundle.
                     switch plan.source {
                     case .pdf(let pageIndex):
                         guard let pdf else { throw BundleError.unreadable(documentID: source.documentID, reason: "the PDF could not be opened again") }

@@ -94,7 +94,7 @@ final class BundleCommandsTests: XCTestCase {
         XCTAssertEqual(log.exitCode, 0, log.stderr)
         let entries = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(log.stdout.utf8)) as? [[String: Any]])
         XCTAssertEqual(entries.count, 1)
-        let items = try XCTUnwrap(entries.first?["items"] as? [[String: Any]])
+        let items = try XCTUnwrap(entries.first?["documents"] as? [[String: Any]])
         XCTAssertEqual(items.count, 1)
         let letterItem = try XCTUnwrap(items.first)
         XCTAssertEqual((letterItem["redactions"] as? [String: Int])?["person_name"], 2)

@@ -88,7 +88,10 @@ struct Export: ParsableCommand {
         }
         try write(result, to: output, manifestPath: manifestPath)
         do {
-            try vault.recordBundle(log(result, request: request))
+            let log = BundleLog(bundleID: request.bundleID, caseID: caseID, exportedBy: request.creatorID, exportedAt: request.created,
+                                recipient: recipient, meeting: meeting, policy: policy, pages: result.pages, pdfSHA256: result.manifest.pdfSHA256,
+                                documents: result.reports)
+            try vault.recordBundle(log, bundleID: log.bundleID, caseID: caseID, auditDetails: log.auditDetails)
         } catch {
             // Every bundle that exists is in the redaction log: without the log, the files go.
             unlink(output)
@@ -204,16 +207,6 @@ struct Export: ParsableCommand {
         }
     }
 
-    private func log(_ result: BundleExporter.Result, request: BundleRequest) -> Vault.BundleLog {
-        Vault.BundleLog(bundleID: request.bundleID, caseID: caseID, exportedBy: request.creatorID, exportedAt: request.created, recipient: recipient,
-                        meeting: meeting, policy: policy, pages: result.pages, pdfSHA256: result.manifest.pdfSHA256,
-                        items: result.reports.map {
-                            Vault.BundleLog.Item(documentID: $0.documentID, tab: $0.tab, firstPage: $0.firstPage, lastPage: $0.lastPage,
-                                                 redactions: $0.redactions, detectors: $0.detectors, pagesFlagged: $0.pagesFlagged,
-                                                 pagesLeftOut: $0.pagesLeftOut)
-                        })
-    }
-
     static func auditReason(_ error: BundleError) -> String {
         switch error {
         case .leak(let id, let kind, _): "leak check: \(kind) from \(id ?? "unknown document")"
@@ -320,14 +313,13 @@ struct BundleCommand: ParsableCommand {
         @Option(name: .customLong("case"), help: "The case id.") var caseID: String
 
         func run() throws {
-            let logs = try global.withVault { vault -> [Vault.BundleLog] in
+            let logs = try global.withVault { vault -> [BundleLog] in
                 try ConsentGate.require(.viewDocuments, caseID: caseID, vault: vault, acknowledged: [])
-                return try vault.bundleLogs(caseID: caseID)
+                return try vault.bundleLogs(caseID: caseID, as: BundleLog.self)
             }
             if global.json { try global.emitJSON(logs); return }
             Terminal.printOut(Table.render(["BUNDLE", "EXPORTED", "BY", "FOR", "PAGES", "DOCUMENTS", "REDACTIONS"], logs.map { log in
-                [log.bundleID, log.exportedAt, log.exportedBy, log.recipient, String(log.pages), String(log.items.count),
-                 String(log.items.reduce(0) { $0 + $1.redactions.values.reduce(0, +) })]
+                [log.bundleID, log.exportedAt, log.exportedBy, log.recipient, String(log.pages), String(log.documents.count), String(log.redactionCount)]
             }))
         }
     }
