@@ -60,9 +60,11 @@ struct BundleAnalyser {
         guard let form = source.form else { throw BundleError.unsupported(documentID: source.documentID, mediaType: source.mediaType) }
         var redacted: [RedactedString] = []
         var spans: [RedactionSpan] = []
-        let (title, titleSpans) = redactTitle(source.name)
-        spans += titleSpans.spans
-        redacted += titleSpans.strings.map { RedactedString(documentID: source.documentID, kind: $0.kind, text: $0.text) }
+        let originalTitle = Self.title(of: source.name)
+        let titleSpans = redactor.spans(in: originalTitle)
+        let title = Redactor.replacing(titleSpans, in: originalTitle) { _ in "[REDACTED]" }.text
+        spans += titleSpans
+        redacted += strings(of: titleSpans, in: originalTitle, documentID: source.documentID)
         let content: AnalysedDocument.Content
         var flagged: [Int] = []
         var leftOut = 0
@@ -162,27 +164,15 @@ struct BundleAnalyser {
         return (boxes, spans, text)
     }
 
-    /// The text with the spans cut out: what remains readable on the page.
+    /// The text with the spans cut out (a line break for each): what remains readable on the page.
     static func unredacted(_ text: String, spans: [RedactionSpan]) -> String {
-        guard !spans.isEmpty else { return text }
-        let bytes = Array(text.utf8)
-        var out: [UInt8] = []
-        var position = 0
-        for span in spans {
-            out += bytes[position..<span.start] + [0x0A]
-            position = span.end
-        }
-        out += bytes[position...]
-        return String(decoding: out, as: UTF8.self)
+        Redactor.replacing(spans, in: text) { _ in "\n" }.text
     }
 
-    private func redactTitle(_ name: String) -> (String, (spans: [RedactionSpan], strings: [(kind: RedactionKind, text: String)])) {
+    /// The file name without its extension, as the original and redacted titles.
+    private static func title(of name: String) -> String {
         let base = (name as NSString).deletingPathExtension
-        let title = base.isEmpty ? name : base
-        let spans = redactor.spans(in: title)
-        let strings = spans.map { (kind: $0.kind, text: String(title[$0.range(in: title)])) }
-        let redactedTitle = redactor.redact(title) { _ in "[REDACTED]" }
-        return (redactedTitle, (spans, strings))
+        return base.isEmpty ? name : base
     }
 
     private func strings(of spans: [RedactionSpan], in text: String, documentID: String) -> [RedactedString] {
@@ -191,20 +181,7 @@ struct BundleAnalyser {
 
     /// The text with each span replaced by a visible marker, and where the markers are (UTF-8 byte ranges).
     static func replace(_ spans: [RedactionSpan], in text: String) -> (String, [Range<Int>]) {
-        let bytes = Array(text.utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
-        var highlights: [Range<Int>] = []
-        var position = 0
-        for span in spans {
-            out += bytes[position..<span.start]
-            let marker = Array(" REDACTED: \(span.kind.rawValue.replacingOccurrences(of: "_", with: " ")) ".utf8)
-            highlights.append(out.count..<(out.count + marker.count))
-            out += marker
-            position = span.end
-        }
-        out += bytes[position...]
-        return (String(decoding: out, as: UTF8.self), highlights)
+        Redactor.replacing(spans, in: text) { " REDACTED: \($0.kind.rawValue.replacingOccurrences(of: "_", with: " ")) " }
     }
 }
 

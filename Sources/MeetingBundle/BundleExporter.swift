@@ -78,7 +78,7 @@ public final class BundleExporter {
         let check = LeakCheck(redacted: documents.flatMap(\.redacted), allowList: request.context.allowList, pageOwners: owners)
         let leaks: [LeakCheck.Leak]
         do {
-            leaks = try check.findLeaks(in: pdf, rasterPages: rasterPages, ocr: ocr, dpi: request.dpi)
+            leaks = try check.findLeaks(in: pdf, rasterPages: rasterPages, readByOCR: ocr != nil, dpi: request.dpi)
         } catch let error as PDFError {
             throw BundleError.checkFailed(reason: error.description)
         }

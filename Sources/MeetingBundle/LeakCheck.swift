@@ -22,7 +22,8 @@ struct LeakCheck {
             .unicodeScalars.split { !CharacterSet.alphanumerics.contains($0) }.map { String(String.UnicodeScalarView($0)) }.joined(separator: " ")
     }
 
-    func findLeaks(in pdf: [UInt8], rasterPages: [Int: PagePlan], ocr: OCREngine?, dpi: Double) throws -> [Leak] {
+    /// `readByOCR`: OCR is available, so pages drawn from pixels that their text does not explain are read back by it.
+    func findLeaks(in pdf: [UInt8], rasterPages: [Int: PagePlan], readByOCR: Bool, dpi: Double) throws -> [Leak] {
         let terms = Array(Set(redacted.map(\.text)))
         guard !terms.isEmpty else { return [] }
         // The phrase matcher of the redaction engine, given the redacted strings as custom terms and nothing
@@ -46,7 +47,7 @@ struct LeakCheck {
             // A page drawn from a text layer that explains every mark on it shows that text minus the boxes.
             if let plan = rasterPages[page], !plan.readByOCR { search(plan.visibleText, page: page, location: "page \(page)") }
         }
-        if ocr != nil {
+        if readByOCR {
             let pages = rasterPages.filter { $0.value.readByOCR }.keys.sorted()
             for (page, text) in try Self.read(pages, of: pdf, dpi: dpi) { search(text, page: page, location: "page \(page) (read by OCR)") }
         }

@@ -244,19 +244,28 @@ public struct Redactor: Sendable {
 
     /// The text with each span replaced by `marker(span)`.
     public func redact(_ text: String, marker: (RedactionSpan) -> String) -> String {
-        let spans = spans(in: text)
-        guard !spans.isEmpty else { return text }
+        Self.replacing(spans(in: text), in: text, with: marker).text
+    }
+
+    /// The text with each of `spans` (sorted, non-overlapping, as `spans(in:)` returns them) replaced by
+    /// `marker(span)`, and where the markers now are (UTF-8 byte ranges of the result).
+    public static func replacing(_ spans: [RedactionSpan], in text: String, with marker: (RedactionSpan) -> String)
+        -> (text: String, markers: [Range<Int>]) {
+        guard !spans.isEmpty else { return (text, []) }
         let bytes = Array(text.utf8)
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
+        var markers: [Range<Int>] = []
         var position = 0
         for span in spans {
             out += bytes[position..<span.start]
-            out += Array(marker(span).utf8)
+            let replacement = Array(marker(span).utf8)
+            markers.append(out.count..<(out.count + replacement.count))
+            out += replacement
             position = span.end
         }
         out += bytes[position...]
-        return String(decoding: out, as: UTF8.self)
+        return (String(decoding: out, as: UTF8.self), markers)
     }
 
     public static func counts(_ spans: [RedactionSpan]) -> [RedactionKind: Int] {
