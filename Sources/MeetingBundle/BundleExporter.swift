@@ -75,7 +75,7 @@ public final class BundleExporter {
         for report in documents.map(\.report) {
             if let first = report.firstPage, let last = report.lastPage { for page in first...last { owners[page] = report.documentID } }
         }
-        let check = LeakCheck(redacted: documents.flatMap(\.redacted), allowList: request.context.allowList, pageOwners: owners)
+        let check = LeakCheck(redacted: documents.flatMap(\.redacted), context: request.context, policy: redactor.policy, pageOwners: owners)
         let leaks: [LeakCheck.Leak]
         do {
             leaks = try check.findLeaks(in: pdf, rasterPages: rasterPages, readByOCR: ocr != nil, dpi: request.dpi)

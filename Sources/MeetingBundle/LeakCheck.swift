@@ -6,7 +6,10 @@ import Redaction
 /// metadata and annotations, and OCR of its image pages) and look for every string that was redacted.
 struct LeakCheck {
     let redacted: [RedactedString]
-    let allowList: [String]
+    /// Everyone and everything registered on the case: searched for as well, so a name that redaction missed
+    /// everywhere (hidden with invisible characters, say) is still caught.
+    let context: RedactionContext
+    let policy: RedactionPolicy
     /// Which document each bundle page came from, so a leak is blamed on the page's own document.
     let pageOwners: [Int: String]
 
@@ -25,17 +28,21 @@ struct LeakCheck {
     /// `readByOCR`: OCR is available, so pages drawn from pixels that their text does not explain are read back by it.
     func findLeaks(in pdf: [UInt8], rasterPages: [Int: PagePlan], readByOCR: Bool, dpi: Double) throws -> [Leak] {
         let terms = Array(Set(redacted.map(\.text)))
-        guard !terms.isEmpty else { return [] }
-        // The phrase matcher of the redaction engine, given the redacted strings as custom terms and nothing
-        // else: it finds them across line breaks and in any case, and honours the allow-list as redaction did.
-        let matcher = Redactor(context: RedactionContext(customTerms: terms, allowList: allowList), policy: RedactionPolicy(redactedKinds: [.customTerm]))
+        // The phrase matcher of the redaction engine (with its normalisation), given the registered people and
+        // terms under the bundle's policy and the redacted strings as custom terms: it finds them across line
+        // breaks, in any case and behind invisible or look-alike characters, and honours the allow-list as
+        // redaction did. The shape detectors are left out: the bundle's own cover, dates and references would
+        // trip them, and what they found is among the redacted strings.
+        let registered = RedactionContext(people: context.people, customTerms: context.customTerms + terms, allowList: context.allowList)
+        let matcher = Redactor(context: registered, policy: policy)
+        let phraseDetectors: Set<Detector> = [.knownPerson, .knownAddress, .knownIdentifier, .customTerm]
         var owners: [String: RedactedString] = [:]
         for item in redacted { owners[Self.key(item.text)] = owners[Self.key(item.text)] ?? item }
 
         let document = try PDFSource(data: pdf)
         var leaks: [Leak] = []
         func search(_ text: String, page: Int?, location: String) {
-            for span in matcher.spans(in: text) {
+            for span in matcher.spans(in: text) where phraseDetectors.contains(span.detectorID) {
                 let owner = owners[Self.key(String(text[span.range(in: text)]))]
                 leaks.append(Leak(documentID: page.flatMap { pageOwners[$0] } ?? owner?.documentID, kind: owner?.kind.rawValue ?? "redacted text",
                                   location: location))

@@ -114,12 +114,41 @@ enum Words {
         return hashes
     }
 
+    /// Every word of the text, in order. Invisible characters (default-ignorable code points: zero-width
+    /// spaces and joiners, soft hyphens, bidi controls, variation selectors) and combining marks inside a
+    /// word do not break it, and a hyphen at a line end followed by a lower-case letter joins the two halves
+    /// ("Hart-\nley"), so a word's range covers the whole original text, invisible characters included.
+    /// Runs of three or more single letters separated by single spaces ("P e t e r") are one word too.
     static func forEach(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (Word) -> Void) {
+        var spaced = LetterSpacing()
+        scanWords(bytes) { word, single in spaced.feed(word, single: single, bytes: bytes, body) }
+        spaced.flush(body)
+    }
+
+    /// The words as the text spells them; `single` is the folded letter of a one-letter word.
+    private static func scanWords(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (Word, UInt8?) -> Void) {
         var index = 0
         let count = bytes.count
         var inWord = false
         var start = 0
         var hash = offsetBasis
+        var letters = 0
+        var last: UInt8 = 0
+        func begin(at position: Int) {
+            inWord = true
+            start = position
+            hash = offsetBasis
+            letters = 0
+        }
+        func add(_ folded: UInt8) {
+            hash = (hash ^ UInt64(folded)) &* prime
+            letters += 1
+            last = folded
+        }
+        func end(at position: Int) {
+            body(Word(start: start, end: position, hash: hash), letters == 1 ? last : nil)
+            inWord = false
+        }
         while index < count {
             let byte = bytes[index]
             if byte < 0x80 {
@@ -127,35 +156,84 @@ enum Words {
                 let isLetter = lowered >= 0x61 && lowered <= 0x7A
                 let isDigit = byte >= 0x30 && byte <= 0x39
                 if isLetter || isDigit {
-                    if !inWord {
-                        inWord = true
-                        start = index
-                        hash = offsetBasis
-                    }
-                    hash = (hash ^ UInt64(isLetter ? lowered : byte)) &* prime
+                    if !inWord { begin(at: index) }
+                    add(isLetter ? lowered : byte)
                 } else if inWord {
-                    body(Word(start: start, end: index, hash: hash))
-                    inWord = false
+                    if byte == UInt8(ascii: "-"), let resume = lineBreakContinuation(bytes, after: index + 1) {
+                        index = resume
+                        continue
+                    }
+                    end(at: index)
                 }
                 index += 1
                 continue
             }
             // A multi-byte scalar: decode it, then fold it (or end the word when it is not a letter).
             let (scalar, length) = decode(bytes, at: index)
-            if let scalar, scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
-                if !inWord {
-                    inWord = true
-                    start = index
-                    hash = offsetBasis
+            if let scalar {
+                let properties = scalar.properties
+                if properties.isDefaultIgnorableCodePoint || Folding.isMark(properties) {
+                    // Invisible, or an accent on the letter before it: part of the word around it.
+                    if inWord, scalar.value == 0xAD, let resume = lineBreakContinuation(bytes, after: index + length) {
+                        index = resume
+                        continue
+                    }
+                    index += length
+                    continue
                 }
-                for folded in Folding.fold(scalar) { hash = (hash ^ UInt64(folded)) &* prime }
-            } else if inWord {
-                body(Word(start: start, end: index, hash: hash))
-                inWord = false
+                if properties.isAlphabetic || properties.numericType != nil {
+                    if !inWord { begin(at: index) }
+                    for folded in Folding.fold(scalar) { add(folded) }
+                    index += length
+                    continue
+                }
             }
+            if inWord { end(at: index) }
             index += length
         }
-        if inWord { body(Word(start: start, end: count, hash: hash)) }
+        if inWord { end(at: count) }
+    }
+
+    /// After a hyphen inside a word: where the word goes on when only a line break (with spaces around it)
+    /// separates the hyphen from a lower-case letter.
+    static func lineBreakContinuation(_ bytes: UnsafeBufferPointer<UInt8>, after position: Int) -> Int? {
+        var index = position
+        while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 { index += 1 }
+        if index < bytes.count, bytes[index] == 0x0D { index += 1 }
+        guard index < bytes.count, bytes[index] == 0x0A else { return nil }
+        index += 1
+        while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 { index += 1 }
+        guard index < bytes.count, bytes[index] >= 0x61, bytes[index] <= 0x7A else { return nil }
+        return index
+    }
+
+    /// Joins letter-spaced words: three or more one-letter words, each one space after the last, are passed
+    /// on as one word; anything else is passed on as it came.
+    struct LetterSpacing {
+        private var run: [(word: Word, letter: UInt8)] = []
+
+        mutating func feed(_ word: Word, single: UInt8?, bytes: UnsafeBufferPointer<UInt8>, _ body: (Word) -> Void) {
+            if let single {
+                if let previous = run.last, !(word.start == previous.word.end + 1 && bytes[previous.word.end] == 0x20) {
+                    flush(body)
+                }
+                run.append((word, single))
+                return
+            }
+            flush(body)
+            body(word)
+        }
+
+        mutating func flush(_ body: (Word) -> Void) {
+            defer { run.removeAll(keepingCapacity: true) }
+            guard run.count >= 3, let first = run.first, let last = run.last else {
+                for item in run { body(item.word) }
+                return
+            }
+            var hash = Words.offsetBasis
+            for item in run { hash = (hash ^ UInt64(item.letter)) &* Words.prime }
+            body(Word(start: first.word.start, end: last.word.end, hash: hash))
+        }
     }
 
     /// One UTF-8 scalar at `index`; invalid bytes count as one non-letter byte.
@@ -200,9 +278,31 @@ enum Folding {
         return table
     }()
 
+    /// A letter's folded bytes: look-alikes of ASCII letters (Cyrillic "а", Greek "ο") as that letter, Latin
+    /// letters without their accents, and everything else after compatibility decomposition (NFKC: fullwidth
+    /// "Ｅ" is "e", the ligature "ﬁ" is "fi"), lower-cased.
     static func fold(_ scalar: Unicode.Scalar) -> [UInt8] {
+        if let ascii = ConfusableTable.toASCII[scalar.value] { return [ascii] }
         if let folded = table[scalar.value] { return folded }
-        return Array(scalar.properties.lowercaseMapping.utf8)
+        let compatible = String(scalar).precomposedStringWithCompatibilityMapping.unicodeScalars
+        if compatible.count == 1, compatible.first == scalar { return Array(scalar.properties.lowercaseMapping.utf8) }
+        var bytes: [UInt8] = []
+        for part in compatible where !part.properties.isDefaultIgnorableCodePoint && !isMark(part.properties) {
+            if part.isASCII {
+                bytes.append(UInt8(part.value) | (part.properties.isAlphabetic ? 0x20 : 0))
+            } else {
+                bytes += ConfusableTable.toASCII[part.value].map { [$0] } ?? table[part.value] ?? Array(part.properties.lowercaseMapping.utf8)
+            }
+        }
+        return bytes
+    }
+
+    /// Combining marks (accents written as separate code points) belong to the letter before them.
+    static func isMark(_ properties: Unicode.Scalar.Properties) -> Bool {
+        switch properties.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark: true
+        default: false
+        }
     }
 }
 
