@@ -8,7 +8,7 @@ enum PatternDetectors {
         while index < count {
             let byte = bytes[index]
             if Bytes.isDigit(byte) || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "(") {
-                if !Bytes.isAlnum(at: index - 1, bytes), !Bytes.isDigitRunBefore(index, bytes) {
+                if !Bytes.isWordCharacterBefore(index, bytes), !Bytes.isDigitRunBefore(index, bytes) {
                     if let end = NHSNumber.match(bytes, at: index) {
                         spans.append(end)
                     }
@@ -16,11 +16,11 @@ enum PatternDetectors {
                         spans.append(span)
                     }
                 }
-            } else if Bytes.isLetter(byte), !Bytes.isAlnum(at: index - 1, bytes) {
+            } else if Bytes.isLetter(byte), !Bytes.isWordCharacterBefore(index, bytes) {
                 // Postcodes and NI numbers have a digit within their first four characters ("GIR 0AA" aside):
                 // an ordinary word is ruled out by looking at three bytes.
                 if Bytes.isDigit(at: index + 1, bytes) || Bytes.isDigit(at: index + 2, bytes) || Bytes.isDigit(at: index + 3, bytes)
-                    || Bytes.isDigit(at: index + 4, bytes) {
+                    || Bytes.isDigit(at: index + 4, bytes) || Bytes.isDigit(at: index + 5, bytes) || Bytes.isDigit(at: index + 6, bytes) {
                     if let span = NINO.match(bytes, at: index) { spans.append(span) }
                     if let span = Postcode.match(bytes, at: index) { spans.append(span) }
                 }
@@ -72,13 +72,70 @@ enum Bytes {
     static func isDigitRunBefore(_ index: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard index >= 2 else { return false }
         let separator = bytes[index - 1]
-        return (separator == UInt8(ascii: " ") || separator == UInt8(ascii: "-") || separator == UInt8(ascii: ".")) && isDigit(bytes[index - 2])
+        if separator == UInt8(ascii: " ") || separator == UInt8(ascii: "-") || separator == UInt8(ascii: ".") || separator == UInt8(ascii: "/") {
+            return isDigit(bytes[index - 2])
+        }
+        let length = spaceLength(endingAt: index, bytes)
+        return length > 0 && isDigit(at: index - length - 1, bytes)
+    }
+
+    /// The length of a space at `index`: an ASCII space, or a no-break, narrow no-break, figure or thin space
+    /// (what word processors and hospital systems put inside numbers); 0 when there is none.
+    @inline(__always) static func spaceLength(at index: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        guard index >= 0, index < bytes.count else { return 0 }
+        let byte = bytes[index]
+        if byte == 0x20 { return 1 }
+        if byte == 0xC2, index + 1 < bytes.count, bytes[index + 1] == 0xA0 { return 2 }
+        if byte == 0xE2, index + 2 < bytes.count, bytes[index + 1] == 0x80, [0x87, 0x89, 0xAF].contains(bytes[index + 2]) { return 3 }
+        return 0
+    }
+
+    /// The length of such a space that ends just before `index` (0 when there is none).
+    static func spaceLength(endingAt index: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        for length in [1, 2, 3] where index - length >= 0 && spaceLength(at: index - length, bytes) == length { return length }
+        return 0
+    }
+
+    /// Whether a word character stands just before `index`; the wide spaces above are not word characters
+    /// even though they are not ASCII.
+    static func isWordCharacterBefore(_ index: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        isAlnum(at: index - 1, bytes) && spaceLength(endingAt: index, bytes) == 0
     }
 
     /// The lower-cased ASCII text of `range`, for label look-behinds (short ranges only).
     static func lowered(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> [UInt8] {
         let clamped = max(0, range.lowerBound)..<min(bytes.count, range.upperBound)
-        return clamped.map { lower(bytes[$0]) }
+        var text: [UInt8] = []
+        var index = clamped.lowerBound
+        while index < clamped.upperBound {
+            let space = spaceLength(at: index, bytes)
+            if space > 1 {
+                text.append(0x20)
+                index += space
+            } else {
+                text.append(lower(bytes[index]))
+                index += 1
+            }
+        }
+        return text
+    }
+
+    /// Whether one of `labels` (lower case) ends within `window` bytes before `start`, followed only by
+    /// separators (": ", " is ", "no. ").
+    static func isLabelled(_ bytes: UnsafeBufferPointer<UInt8>, before start: Int, labels: [String], window: Int = 32) -> Bool {
+        var text = lowered(bytes, (start - window)..<start)
+        let separators: Set<UInt8> = Set(" \t\r\n:.#-=(".utf8)
+        while let last = text.last, separators.contains(last) { text.removeLast() }
+        if text.count >= 3, text.suffix(3) == Array(" is".utf8) {
+            text.removeLast(3)
+            while let last = text.last, separators.contains(last) { text.removeLast() }
+        }
+        let string = String(decoding: text, as: UTF8.self)
+        for label in labels where string.hasSuffix(label) {
+            guard let before = string.dropLast(label.count).last else { return true }
+            if !(before.isLetter || before.isNumber) { return true }
+        }
+        return false
     }
 
     static func matches(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int, lowercase word: String) -> Bool {
@@ -103,30 +160,47 @@ enum NHSNumber {
         return check != 10 && check == Int(digits[9] - 0x30)
     }
 
+    /// Separators people and systems put between digit groups: a space of any width, a hyphen, a dot, a slash.
+    @inline(__always) static func separatorLength(at index: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        guard index < bytes.count else { return 0 }
+        let byte = bytes[index]
+        if byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "/") { return 1 }
+        return Bytes.spaceLength(at: index, bytes)
+    }
+
+    /// Ten digits in groups of two or more (3-3-4, 4-3-3, 2-2-2-2-2, none), one separator between groups, the
+    /// same separator throughout.
     static func match(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> RedactionSpan? {
         guard Bytes.isDigit(bytes[start]) else { return nil }
-        var digits = (UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0))
+        // The modulus-11 sum is kept as the digits arrive, so no digit array is allocated per candidate.
+        var sum = 0
+        var last: UInt8 = 0
         var count = 0
+        var group = 0
+        var separator: UInt8? = nil
         var index = start
-        // Contiguous, or grouped 3-3-4 with one space or hyphen between groups.
         while count < 10 {
             guard Bytes.isDigit(at: index, bytes) else { return nil }
-            withUnsafeMutableBytes(of: &digits) { $0[count] = bytes[index] }
+            if count < 9 { sum += Int(bytes[index] - 0x30) * (10 - count) } else { last = bytes[index] - 0x30 }
             count += 1
+            group += 1
             index += 1
-            if count == 3 || count == 6, index + 1 < bytes.count, bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "-"),
-               Bytes.isDigit(bytes[index + 1]) {
-                index += 1
+            let length = count < 10 ? separatorLength(at: index, bytes) : 0
+            if length > 0, group >= 2, Bytes.isDigit(at: index + length, bytes) {
+                let kind = bytes[index]
+                guard separator == nil || separator == kind else { return nil }
+                separator = kind
+                index += length
+                group = 0
             }
         }
-        let digitArray = withUnsafeBytes(of: &digits) { Array($0) }
-        // Not part of a longer number: no digit, and no separator-then-digit, right after.
-        if Bytes.isAlnum(at: index, bytes) { return nil }
-        // A further digit group ("943 476 5919 2") makes it an 11+ digit number, not an NHS number.
-        if index + 1 < bytes.count, bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "-"), Bytes.isDigit(bytes[index + 1]) {
-            return nil
-        }
-        if isValid(digitArray) {
+        // Not part of a longer number: no word character, and no separator-then-digit, right after.
+        if Bytes.isAlnum(at: index, bytes), Bytes.spaceLength(at: index, bytes) == 0 { return nil }
+        let after = separatorLength(at: index, bytes)
+        if after > 0, Bytes.isDigit(at: index + after, bytes) { return nil }
+        if group < 2 { return nil }
+        let check = (11 - sum % 11) % 11
+        if check != 10 && check == Int(last) {
             return RedactionSpan(start: start, end: index, kind: .nhsNumber, detector: .nhsNumber)
         }
         if isLabelled(bytes, before: start) {
@@ -136,19 +210,7 @@ enum NHSNumber {
     }
 
     static func isLabelled(_ bytes: UnsafeBufferPointer<UInt8>, before start: Int) -> Bool {
-        var text = Bytes.lowered(bytes, (start - 32)..<start)
-        let separators: Set<UInt8> = Set(" \t\r\n:.#-=(".utf8)
-        while let last = text.last, separators.contains(last) { text.removeLast() }
-        if text.count >= 3, text.suffix(3) == Array(" is".utf8) {
-            text.removeLast(3)
-            while let last = text.last, separators.contains(last) { text.removeLast() }
-        }
-        let string = String(decoding: text, as: UTF8.self)
-        for label in ["nhs number", "nhs no", "nhs num", "nhs", "nhs#", "nhs nbr"] where string.hasSuffix(label) {
-            let before = string.dropLast(label.count).last
-            if before == nil || !(before!.isLetter || before!.isNumber) { return true }
-        }
-        return false
+        Bytes.isLabelled(bytes, before: start, labels: ["nhs number", "nhs no", "nhs num", "nhs", "nhs#", "nhs nbr"])
     }
 }
 
@@ -160,11 +222,16 @@ enum NINO {
     static let unallocated: [(UInt8, UInt8)] = [("b", "g"), ("g", "b"), ("k", "n"), ("n", "k"), ("n", "t"), ("t", "n"), ("z", "z")]
         .map { (UInt8(ascii: $0.0), UInt8(ascii: $0.1)) }
 
+    static let labels = ["ni number", "ni no", "ni", "nino", "national insurance number", "national insurance no", "national insurance",
+                         "n.i. number", "n.i. no", "n.i"]
+
     static func match(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> RedactionSpan? {
         guard start + 9 <= bytes.count, Bytes.isLetter(bytes[start + 1]) else { return nil }
         let first = Bytes.lower(bytes[start]), second = Bytes.lower(bytes[start + 1])
-        guard !firstExcluded.contains(first), !secondExcluded.contains(second),
-              !unallocated.contains(where: { $0.0 == first && $0.1 == second }) else { return nil }
+        // After a label the number is redacted whatever its prefix: a mistyped one must fail safe.
+        let issued = !firstExcluded.contains(first) && !secondExcluded.contains(second)
+            && !unallocated.contains(where: { $0.0 == first && $0.1 == second })
+        guard issued || Bytes.isLabelled(bytes, before: start, labels: labels) else { return nil }
         var index = start + 2
         for _ in 0..<3 {
             if index < bytes.count, bytes[index] == UInt8(ascii: " ") { index += 1 }
@@ -189,6 +256,35 @@ enum Postcode {
     static let inwardLetters = LetterSet("abdefghjlnpqrstuwxyz")
 
     static func match(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> RedactionSpan? {
+        compact(bytes, at: start) ?? letterSpaced(bytes, at: start)
+    }
+
+    /// "N R 1 3 X X": single characters one space apart (a wider gap between the two halves), read as the
+    /// postcode they spell.
+    static func letterSpaced(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> RedactionSpan? {
+        var letters: [UInt8] = []
+        var ends: [Int] = []
+        var index = start
+        while letters.count < 8, Bytes.isDigit(at: index, bytes) || (index < bytes.count && Bytes.isLetter(bytes[index])) {
+            letters.append(bytes[index])
+            index += 1
+            ends.append(index)
+            guard !Bytes.isAlnum(at: index, bytes) || Bytes.spaceLength(at: index, bytes) > 0 else { return nil }
+            var gap = Bytes.spaceLength(at: index, bytes)
+            guard gap > 0 else { break }
+            let second = Bytes.spaceLength(at: index + gap, bytes)
+            gap += second
+            guard Bytes.isAlnum(at: index + gap, bytes), Bytes.spaceLength(at: index + gap, bytes) == 0 else { break }
+            index += gap
+        }
+        guard (5...7).contains(letters.count) else { return nil }
+        return letters.withUnsafeBufferPointer { compacted in
+            guard let span = compact(compacted, at: 0), span.end == compacted.count else { return nil }
+            return self.span(start, ends[span.end - 1])
+        }
+    }
+
+    static func compact(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> RedactionSpan? {
         @inline(__always) func at(_ offset: Int) -> UInt8 {
             let index = start + offset
             return index < bytes.count ? Bytes.lower(bytes[index]) : 0
@@ -215,10 +311,9 @@ enum Postcode {
         RedactionSpan(start: start, end: end, kind: .postcode, detector: .postcode)
     }
 
-    /// The inward code (9AA) after an optional single space, ending at a word boundary.
+    /// The inward code (9AA) after an optional single space (of any width), ending at a word boundary.
     static func inward(_ bytes: UnsafeBufferPointer<UInt8>, from position: Int) -> (end: Int, digit: UInt8)? {
-        var index = position
-        if index < bytes.count, bytes[index] == UInt8(ascii: " ") { index += 1 }
+        let index = position + Bytes.spaceLength(at: position, bytes)
         guard index + 3 <= bytes.count, Bytes.isDigit(bytes[index]),
               inwardLetters.contains(Bytes.lower(bytes[index + 1])), inwardLetters.contains(Bytes.lower(bytes[index + 2])),
               !Bytes.isAlnum(at: index + 3, bytes) else { return nil }

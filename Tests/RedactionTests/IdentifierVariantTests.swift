@@ -1,0 +1,48 @@
+import Redaction
+import XCTest
+
+/// Identifiers written the many ways people and systems write them (issue: NHS numbers with dots, slashes,
+/// 4-3-3 groups or no-break spaces; postcodes with no-break or letter spacing; phones with brackets).
+final class IdentifierVariantTests: XCTestCase {
+    func only(_ kind: RedactionKind, in text: String, file: StaticString = #filePath, line: UInt = #line) -> [String] {
+        found(text).filter { $0.0 == kind }.map(\.1)
+    }
+
+    func testNHSNumbersInAnyGroupingAndSeparator() {
+        for written in ["943.476.5919", "943/476/5919", "9434 765 919", "943\u{00A0}476\u{00A0}5919", "943\u{202F}476\u{202F}5919",
+                        "94 34 76 59 19", "943-476-5919", "9434765919"] {
+            XCTAssertEqual(only(.nhsNumber, in: "Ref \(written) on file."), [written], written)
+        }
+    }
+
+    func testLabelledNHSNumbersWithNoBreakSpacesAndBadChecksums() {
+        XCTAssertEqual(only(.nhsNumber, in: "NHS number:\u{00A0}943 476 5918"), ["943 476 5918"])
+        XCTAssertEqual(only(.nhsNumber, in: "NHS\u{00A0}number\u{00A0}943\u{00A0}476\u{00A0}5919"), ["943\u{00A0}476\u{00A0}5919"])
+        XCTAssertEqual(only(.nhsNumber, in: "NHS No. 123.456.7890"), ["123.456.7890"])
+    }
+
+    func testNumbersThatAreNotNHSNumbers() {
+        XCTAssertEqual(only(.nhsNumber, in: "Invoice 943.476.59 for £1,234.56 on 15/01/2025 at 10.30."), [])
+        XCTAssertEqual(only(.nhsNumber, in: "Order 943/476/5919/2 was a longer reference."), [])
+    }
+
+    func testPostcodesWithNoBreakAndLetterSpacing() {
+        XCTAssertEqual(only(.postcode, in: "Norwich NR1\u{00A0}3XX."), ["NR1\u{00A0}3XX"])
+        XCTAssertEqual(only(.postcode, in: "Address: N R 1 3 X X, Norfolk"), ["N R 1 3 X X"])
+        XCTAssertEqual(only(.postcode, in: "Postcode N R 1  3 X X"), ["N R 1  3 X X"])
+        XCTAssertEqual(only(.postcode, in: "at 10 am we met; a t 1 0 a m"), [])
+    }
+
+    func testUKPhoneFormats() {
+        for written in ["(01603) 286286", "+44(0)1603 286286", "+44 (0) 1603 286286", "01603286286", "+44 1603 286286",
+                        "01603 286 286", "0160 328 6286", "07700\u{00A0}900123", "+44 7700 900123", "(0161) 496 0000"] {
+            XCTAssertEqual(only(.phone, in: "Call \(written) today."), [written], written)
+        }
+    }
+
+    func testLabelledNationalInsuranceNumbersWithUnissuedPrefixes() {
+        XCTAssertEqual(only(.nino, in: "NI number: QQ 12 34 56 C"), ["QQ 12 34 56 C"])
+        XCTAssertEqual(only(.nino, in: "National Insurance no. BG123456A"), ["BG123456A"])
+        XCTAssertEqual(only(.nino, in: "Reference QQ 12 34 56 C"), [], "an unissued prefix without a label is not a NINO")
+    }
+}
