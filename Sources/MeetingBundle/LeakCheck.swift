@@ -36,13 +36,16 @@ struct LeakCheck {
         let registered = RedactionContext(people: context.people, customTerms: context.customTerms + terms, allowList: context.allowList)
         let matcher = Redactor(context: registered, policy: policy)
         let phraseDetectors: Set<Detector> = [.knownPerson, .knownAddress, .knownIdentifier, .customTerm]
+        // Identifier shapes count wherever they come from (a registered identifier merged with the shape
+        // detector's span of the same text is named by either); the policy has already dropped kept kinds.
+        let identifierKinds: Set<RedactionKind> = [.nhsNumber, .nino, .email, .phone]
         var owners: [String: RedactedString] = [:]
         for item in redacted { owners[Self.key(item.text)] = owners[Self.key(item.text)] ?? item }
 
         let document = try PDFSource(data: pdf)
         var leaks: [Leak] = []
         func search(_ text: String, page: Int?, location: String) {
-            for span in matcher.spans(in: text) where phraseDetectors.contains(span.detectorID) {
+            for span in matcher.spans(in: text) where phraseDetectors.contains(span.detectorID) || identifierKinds.contains(span.kind) {
                 let owner = owners[Self.key(String(text[span.range(in: text)]))]
                 leaks.append(Leak(documentID: page.flatMap { pageOwners[$0] } ?? owner?.documentID, kind: owner?.kind.rawValue ?? "redacted text",
                                   location: location))

@@ -25,7 +25,16 @@ struct PhraseMatcher: Sendable {
             let words = Words.hashes(of: text)
             guard !words.isEmpty else { return }
             phrases.append(Phrase(words: words, label: label))
+            // The same phrase run together ("BARTHOLOMEWQUENBY" from letter-spacing whose word gap was lost,
+            // "bartholomewquenby" in an email or a URL), when it is long enough not to be an ordinary word.
+            let joined = String(String.UnicodeScalarView(text.unicodeScalars.filter { $0.properties.isAlphabetic || $0.properties.numericType != nil }))
+            if words.count > 1, joined.count >= Self.shortestJoined, let single = Words.hashes(of: joined).first {
+                phrases.append(Phrase(words: [single], label: label))
+            }
         }
+
+        /// Shorter run-together phrases ("mellis" for "M Ellis") could be ordinary words.
+        static let shortestJoined = 8
 
         func build() -> PhraseMatcher {
             var byLastWord: [UInt64: [Int]] = [:]

@@ -67,4 +67,25 @@ final class RedactCommandsTests: XCTestCase {
         XCTAssertTrue(refused.stderr.contains("R-CON-8"), refused.stderr)
         XCTAssertEqual(refused.stdout, "")
     }
+
+    func testPreviewFindsHiddenNamesAndWarnsOfBidiControls() throws {
+        let sandbox = try Sandbox()
+        let caseID = try prepare(sandbox)
+        // The client (Margaret Ellis) written with a zero-width space, a Cyrillic "а", a soft hyphen at a line
+        // end and a right-to-left override; and her NHS number with dots.
+        let letter = "Marg\u{200B}aret Ellis wrote; then M\u{0430}rgaret Ellis wrote; then Margaret El\u{00AD}\nlis wrote; then \u{202E}Margaret Ellis\u{202C} wrote; NHS 943.476.5919\n"
+        try Data(letter.utf8).write(to: URL(fileURLWithPath: sandbox.path("tricks.txt")))
+        let ingested = try sandbox.run(["ingest", "--case", caseID, "tricks.txt", "--json"])
+        let document = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(ingested.stdout.utf8)) as? [[String: Any]])?.first?["id"] as? String)
+        let preview = try sandbox.run(["redact", "preview", document])
+        XCTAssertEqual(preview.exitCode, 0, preview.stderr)
+        XCTAssertEqual(preview.stdout.components(separatedBy: "[REDACTED:person_name]").count - 1, 4, preview.stdout)
+        XCTAssertTrue(preview.stdout.contains("[REDACTED:nhs_number]"), preview.stdout)
+        for fragment in ["aret", "rgaret", "Ellis", "lis", "943"] {
+            XCTAssertFalse(preview.stdout.contains(fragment), "\(fragment) survived: \(preview.stdout)")
+        }
+        XCTAssertTrue(preview.stderr.contains("bidirectional control characters"), preview.stderr)
+        let json = try sandbox.json(try sandbox.run(["redact", "preview", document, "--json"]))
+        XCTAssertEqual(json["bidi_controls"] as? Bool, true)
+    }
 }

@@ -122,6 +122,9 @@ struct RedactCommand: ParsableCommand {
             let policy: String
             let counts: [String: Int]
             let spans: [SpanOut]
+            let bidiControls: Bool
+
+            enum CodingKeys: String, CodingKey { case document, policy, counts, spans, bidiControls = "bidi_controls" }
         }
 
         func run() throws {
@@ -149,8 +152,12 @@ struct RedactCommand: ParsableCommand {
             if global.json {
                 try global.emitJSON(PreviewOut(document: id, policy: policy, counts: counts, spans: spans.map {
                     SpanOut(kind: $0.kind.rawValue, start: $0.start, end: $0.end, detector: $0.detector, personID: $0.personID)
-                }))
+                }, bidiControls: TextHazards.hasBidiControls(text)))
                 return
+            }
+            if TextHazards.hasBidiControls(text) {
+                Terminal.printError("casevault: warning: document \(id) contains bidirectional control characters: what a screen shows "
+                    + "may be in a different order from the text; check the redactions carefully")
             }
             let onTerminal = isatty(STDOUT_FILENO) == 1
             let bytes = Array(text.utf8)
