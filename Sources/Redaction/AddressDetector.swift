@@ -219,7 +219,7 @@ enum AddressDetector {
                 } else if token.shape != .number {
                     letters = true
                     let flags = NameList.shared.flags(token.hash)
-                    if flags.contains(.calendar) || AddressWords.bodies.contains(token.hash) || flags.contains(.salutation) { return false }
+                    if flags.contains(.calendar) || AddressWords.bodies.contains(token.hash) || flags.contains(.salutation) || flags.contains(.signOff) { return false }
                 }
                 index = max(word.next, index + 1)
                 continue

@@ -91,7 +91,6 @@ struct NameFinder: Sendable {
                 remember(token)
                 return
             }
-            if finder.conditionalBits & (1 << (token.hash & 63)) != 0, token.shape != .initial { noteConditional(token) }
             let flags = finder.list.flags(token.hash)
             if let last = run.last {
                 let joined = token.gap.isEmpty || token.gap == .hyphen
@@ -140,6 +139,12 @@ struct NameFinder: Sendable {
                 for entry in run { remember(entry.token) }
                 run.removeAll(keepingCapacity: true)
             }
+            // Registered first names and surnames, unless they name a street or body ("Ellis Road").
+            for position in run.indices where finder.conditionalBits & (1 << (run[position].token.hash & 63)) != 0 {
+                guard run[position].token.shape != .initial else { continue }
+                if position + 1 < run.count, run[position + 1].flags.contains(.organisation) { continue }
+                noteConditional(run[position].token)
+            }
             var index = 0
             while index < run.count {
                 // Title + name: "Mrs Okafor", "Dr. A. Patel", "Staff Nurse Bell".
@@ -159,7 +164,8 @@ struct NameFinder: Sendable {
                 var last = index
                 while last + 1 < run.count, last - index < 3, isNameWord(last + 1) { last += 1 }
                 // "James Paget University Hospital", "Hope Street": the words name a place or body.
-                if last + 1 < run.count, run[last + 1].flags.contains(.organisation) {
+                // "St Mary's ward": a saint.
+                if last + 1 < run.count && run[last + 1].flags.contains(.organisation) || before(index)?.hash == NameFinder.saint {
                     index = last + 2
                     continue
                 }
@@ -184,8 +190,8 @@ struct NameFinder: Sendable {
             if previousFlags.contains(.salutation), gap.isEmpty { return .salutationName }
             if previousFlags.contains(.relation), previous.shape == .lower, gap.isSubset(of: [.comma]) {
                 for back in 1...3 where flags(before: index, back: back).contains(.determiner) { return .relationName }
-                // "son-in-law David", "GP receptionist Karen"
-                if previous.hash == NameFinder.law || before(index, back: 1)?.shape == .upper { return .relationName }
+                // "son-in-law David", "GP receptionist Karen", "Mr Okafor's carer, Grace"
+                if previous.hash == NameFinder.law || before(index, back: 1)?.isNameShaped == true { return .relationName }
             }
             if gap.contains(.newline), previousFlags.contains(.signOff) { return .signatureName }
             if previous.hash == NameFinder.signed, !gap.contains(.blankLine) { return .signatureName }
@@ -231,5 +237,6 @@ struct NameFinder: Sendable {
     }
 
     static let law = NameList.hash("law")
+    static let saint = NameList.hash("st")
     static let signed = NameList.hash("signed")
 }
