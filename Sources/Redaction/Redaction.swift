@@ -20,6 +20,8 @@ public enum RedactionKind: String, Sendable, Codable, CaseIterable, Comparable {
     case postcode
     case address
     case personName = "person_name"
+    /// A likely personal name that is not registered on the case (redacted by default).
+    case unregisteredName = "unregistered_name"
     case customTerm = "custom_term"
 
     /// Declaration order, looked up once (merging compares kinds for every overlap, a hot path).
@@ -69,6 +71,15 @@ public struct RedactionSpan: Sendable, Equatable, Codable {
         case .knownIdentifier: return "identifier" + whose
         case .customTerm: return "custom term of the case"
         case .allowList: return "allowed"
+        case .streetAddress: return "street address (house or flat number and street)"
+        case .addressBlock: return "address line above a postcode"
+        case .knownFirstName: return "first name" + whose + " (their surname is in the same text)"
+        case .titledName: return "name after a title (not registered on the case)"
+        case .relationName: return "name after a relation word (not registered on the case)"
+        case .salutationName: return "name in a salutation (not registered on the case)"
+        case .signatureName: return "name in a signature (not registered on the case)"
+        case .listedName: return "given name or surname from the name list (not registered on the case)"
+        case .repeatedName: return "a name found elsewhere in the text (not registered on the case)"
         }
     }
 
@@ -89,6 +100,9 @@ public enum Detector: String, Sendable, Codable, CaseIterable {
     case nhsNumber = "nhs-number", nhsNumberLabel = "nhs-number-label", nino, postcode, ukPhone = "uk-phone", email
     case dateOfBirth = "date-of-birth", knownPerson = "known-person", knownAddress = "known-address"
     case knownIdentifier = "known-identifier", customTerm = "custom-term", allowList = "allow-list"
+    case streetAddress = "street-address", addressBlock = "address-block", knownFirstName = "known-first-name"
+    case titledName = "titled-name", relationName = "relation-name", salutationName = "salutation-name"
+    case signatureName = "signature-name", listedName = "listed-name", repeatedName = "repeated-name"
 }
 
 public enum PersonRole: String, Sendable, Codable, CaseIterable {
@@ -193,6 +207,8 @@ public struct Redactor: Sendable {
     public let policy: RedactionPolicy
     /// Names, addresses, identifiers, custom terms and the allow-list, matched in one pass.
     private let phrases: PhraseMatcher
+    /// Names not registered on the case, and registered first names alone.
+    private let names: NameFinder
 
     public init(context: RedactionContext, policy: RedactionPolicy = .standard) {
         self.context = context
@@ -220,6 +236,7 @@ public struct Redactor: Sendable {
             builder.add(term, label: .init(kind: .customTerm, detector: .allowList, personID: nil, role: nil, allows: true))
         }
         phrases = builder.build()
+        names = NameFinder(context: context, policy: policy)
     }
 
     /// Every span to redact under the policy: sorted, merged, non-overlapping.
@@ -232,10 +249,12 @@ public struct Redactor: Sendable {
         var found: [RedactionSpan] = []
         found.reserveCapacity(bytes.count / 64)
         PatternDetectors.scan(bytes, into: &found)
+        AddressDetector.scan(bytes, into: &found)
         var allowList: [Range<Int>] = []
         phrases.matches(in: bytes, into: &found, allowed: &allowList)
-        if policy.redactedKinds.count < RedactionKind.allCases.count { found.removeAll { !policy.redactedKinds.contains($0.kind) } }
         let allowed = Self.union(allowList)
+        names.find(in: bytes, allowed: allowed, into: &found)
+        if policy.redactedKinds.count < RedactionKind.allCases.count { found.removeAll { !policy.redactedKinds.contains($0.kind) } }
         if !allowed.isEmpty {
             found.removeAll { span in Self.isInside(span, allowed) }
         }

@@ -1,0 +1,242 @@
+/// Finds likely personal names that are not registered on the case, and registered people's first names
+/// written alone once their surname is in the same text.
+///
+/// A name is a run of capitalised words with context: a title ("Mrs Okafor", "Dr A. Patel"), a relation
+/// word ("my son Tom", "our neighbour, Bob Hale"), a salutation ("Dear Kevin,"), a signature after a
+/// sign-off ("Kind regards,\nPriya"), or the open name list (a given name and a surname: "Arthur Bell"; a
+/// given name alone only when it is not also an everyday word, a place or a month: "Kevin" yes, "Will"
+/// no). Words of registered people's names and of short allow-listed phrases are never reported here: the
+/// phrase matcher owns them (and keeps staff readable). Once found, a name's words are redacted wherever
+/// else they stand capitalised in the text, so "Arthur" later in the letter goes too.
+struct NameFinder: Sendable {
+    /// A registered person whose first name alone counts once their surname appears.
+    struct Conditional: Sendable {
+        var first: UInt64
+        var surname: UInt64
+        var personID: String
+        var role: PersonRole
+    }
+
+    /// Folded words of registered people's names and of allow-listed phrases of up to three words.
+    let known: Set<UInt64>
+    let conditionals: [Conditional]
+    /// One bit per conditional word (hash & 63): almost every word is ruled out without a loop.
+    let conditionalBits: UInt64
+    let list = NameList.shared
+
+    init(context: RedactionContext, policy: RedactionPolicy) {
+        var known: Set<UInt64> = []
+        var conditionals: [Conditional] = []
+        for person in context.people {
+            let parts = person.fullName.split(whereSeparator: { $0.isWhitespace || $0 == "-" }).map(String.init)
+            for part in parts { known.insert(NameList.hash(part)) }
+            let named = person.role != .staff || policy.redactStaff
+            let kept = person.role == .client && policy.keepClientName
+            if named, !kept, !person.firstNameIsSafe, parts.count > 1, let first = parts.first, let last = parts.last {
+                conditionals.append(Conditional(first: NameList.hash(first), surname: NameList.hash(last), personID: person.id, role: person.role))
+            }
+        }
+        for term in context.allowList {
+            let words = term.split(whereSeparator: { $0.isWhitespace })
+            if words.count <= 3 { for word in words { known.insert(NameList.hash(String(word))) } }
+        }
+        self.known = known
+        self.conditionals = conditionals
+        conditionalBits = conditionals.reduce(0) { $0 | 1 << ($1.first & 63) | 1 << ($1.surname & 63) }
+    }
+
+    /// Appends what it finds to `spans`; nothing inside an `allowed` range (sorted, disjoint) is reported.
+    func find(in bytes: UnsafeBufferPointer<UInt8>, allowed: [Range<Int>], into spans: inout [RedactionSpan]) {
+        var scan = Scan(finder: self, allowed: allowed)
+        NameToken.forEach(bytes) { scan.take($0) }
+        scan.endRun()
+        for candidate in scan.firstNames where scan.surnamesSeen.contains(candidate.person) {
+            let person = conditionals[candidate.person]
+            spans.append(RedactionSpan(start: candidate.start, end: candidate.end, kind: .personName, detector: .knownFirstName,
+                                       personID: person.personID, role: person.role))
+        }
+        spans += scan.found
+        guard !scan.foundWords.isEmpty else { return }
+        // The same names wherever else they stand capitalised.
+        NameToken.forEach(bytes) { token in
+            guard token.shape == .capitalised || token.shape == .upper, scan.foundWords.contains(token.hash),
+                  !Redactor.isInside(RedactionSpan(start: token.start, end: token.end, kind: .unregisteredName, detector: .repeatedName), allowed)
+            else { return }
+            spans.append(RedactionSpan(start: token.start, end: token.end, kind: .unregisteredName, detector: .repeatedName))
+        }
+    }
+
+    /// The state of one pass: the recent words and the run of capitalised words being read.
+    struct Scan {
+        let finder: NameFinder
+        let allowed: [Range<Int>]
+        /// The last four words before the current run (a ring; `seen` counts every word put in).
+        var ring = [NameToken](repeating: NameToken(start: 0, end: 0, hash: 0, shape: .lower, gap: [], letters: 0), count: 4)
+        var seen = 0
+        var run: [(token: NameToken, flags: NameList.Flags)] = []
+        var found: [RedactionSpan] = []
+        var foundWords: Set<UInt64> = []
+        var firstNames: [(start: Int, end: Int, person: Int)] = []
+        var surnamesSeen: Set<Int> = []
+
+        init(finder: NameFinder, allowed: [Range<Int>]) {
+            self.finder = finder
+            self.allowed = allowed
+            run.reserveCapacity(9)
+        }
+
+        mutating func take(_ token: NameToken) {
+            guard token.isNameShaped else {
+                if !run.isEmpty { endRun() }
+                remember(token)
+                return
+            }
+            let flags = finder.list.flags(token.hash)
+            if let last = run.last {
+                let joined = token.gap.isEmpty || token.gap == .hyphen
+                    || (token.gap == .period && (last.token.shape == .initial || last.flags.contains(.title)))
+                if !joined || run.count == 8 { endRun() }
+            }
+            run.append((token, flags))
+        }
+
+        @inline(__always) mutating func remember(_ token: NameToken) {
+            ring[seen & 3] = token
+            seen += 1
+        }
+
+        mutating func noteConditional(_ token: NameToken) {
+            for (index, person) in finder.conditionals.enumerated() {
+                if person.surname == token.hash { surnamesSeen.insert(index) }
+                if person.first == token.hash { firstNames.append((token.start, token.end, index)) }
+            }
+        }
+
+        /// The word `back` places before run position `index` (0 = the word right before it).
+        func before(_ index: Int, back: Int = 0) -> NameToken? {
+            let position = index - 1 - back
+            if position >= 0 { return run[position].token }
+            let older = -position - 1
+            return older < min(seen, 4) ? ring[(seen - 1 - older) & 3] : nil
+        }
+
+        func flags(before index: Int, back: Int = 0) -> NameList.Flags {
+            guard let token = before(index, back: back) else { return [] }
+            return index - 1 - back >= 0 ? run[index - 1 - back].flags : finder.list.flags(token.hash)
+        }
+
+        /// A word that can be part of a name: capitalised (or an initial), not a role, body, month or title.
+        func isNameWord(_ index: Int, afterTitle: Bool = false) -> Bool {
+            let (token, flags) = run[index]
+            if flags.contains(.stop) || flags.contains(.title) { return false }
+            // Capitals alone ("NHS", "PALS", "MRS OKAFOR") make a name only after a title or from the list.
+            if token.shape == .upper && !afterTitle { return flags.contains(.given) || flags.contains(.surname) }
+            return true
+        }
+
+        mutating func endRun() {
+            defer {
+                for entry in run { remember(entry.token) }
+                run.removeAll(keepingCapacity: true)
+            }
+            // Registered first names and surnames, unless they name a street or body ("Ellis Road").
+            for position in run.indices where finder.conditionalBits & (1 << (run[position].token.hash & 63)) != 0 {
+                guard run[position].token.shape != .initial else { continue }
+                if position + 1 < run.count, run[position + 1].flags.contains(.organisation) { continue }
+                noteConditional(run[position].token)
+            }
+            var index = 0
+            while index < run.count {
+                // Title + name: "Mrs Okafor", "Dr. A. Patel", "Staff Nurse Bell".
+                if run[index].flags.contains(.title), run[index].token.shape != .initial {
+                    var last = index
+                    while last + 1 < run.count, last - index < 4, isNameWord(last + 1, afterTitle: true) { last += 1 }
+                    while last > index, run[last].token.shape == .initial { last -= 1 }
+                    if last > index {
+                        report(from: index + 1, through: last, spanStart: run[index].token.start, detector: .titledName, strong: true)
+                        index = last + 1
+                        continue
+                    }
+                    index += 1
+                    continue
+                }
+                guard isNameWord(index) else { index += 1; continue }
+                var last = index
+                while last + 1 < run.count, last - index < 3, isNameWord(last + 1) { last += 1 }
+                // "James Paget University Hospital", "Hope Street": the words name a place or body.
+                // "St Mary's ward": a saint.
+                if last + 1 < run.count && run[last + 1].flags.contains(.organisation) || before(index)?.hash == NameFinder.saint {
+                    index = last + 2
+                    continue
+                }
+                if let detector = contextDetector(index) {
+                    report(from: index, through: last, spanStart: run[index].token.start, detector: detector, strong: true)
+                    index = last + 1
+                } else if isListedName(index, last) {
+                    report(from: index, through: last, spanStart: run[index].token.start, detector: .listedName, strong: false)
+                    index = last + 1
+                } else {
+                    // "Yesterday Kevin Bell…": the name may start one word later.
+                    index += 1
+                }
+            }
+        }
+
+        /// A relation word, a salutation or a sign-off right before position `index`.
+        func contextDetector(_ index: Int) -> Detector? {
+            guard let previous = before(index) else { return nil }
+            let gap = run[index].token.gap
+            let previousFlags = flags(before: index)
+            if previousFlags.contains(.salutation), gap.isEmpty { return .salutationName }
+            if previousFlags.contains(.relation), previous.shape == .lower, gap.isSubset(of: [.comma]) {
+                for back in 1...3 where flags(before: index, back: back).contains(.determiner) { return .relationName }
+                // "son-in-law David", "GP receptionist Karen", "Mr Okafor's carer, Grace"
+                if previous.hash == NameFinder.law || before(index, back: 1)?.isNameShaped == true { return .relationName }
+            }
+            if gap.contains(.newline), previousFlags.contains(.signOff) { return .signatureName }
+            if previous.hash == NameFinder.signed, !gap.contains(.blankLine) { return .signatureName }
+            return nil
+        }
+
+        /// The open name list, without other context: a given name and one or two more name words, the last
+        /// a listed surname or the first not an everyday word; or a given name alone that is neither an
+        /// everyday word, a place nor a month.
+        func isListedName(_ first: Int, _ last: Int) -> Bool {
+            let head = run[first]
+            if last == first {
+                let flags = head.flags
+                return head.token.shape == .capitalised && head.token.letters >= 3 && flags.contains(.given)
+                    && flags.isDisjoint(with: [.common, .place, .calendar])
+            }
+            let tail = run[last].flags
+            if head.token.shape == .initial {
+                return tail.contains(.surname) && !tail.contains(.common) && run[last].token.shape == .capitalised
+            }
+            guard head.flags.contains(.given), !head.flags.contains(.calendar) else { return false }
+            if head.token.shape == .upper || run[last].token.shape == .upper {
+                return !head.flags.contains(.common) && tail.contains(.surname)
+            }
+            return tail.contains(.surname) || head.flags.isDisjoint(with: [.common, .place])
+        }
+
+        mutating func report(from first: Int, through last: Int, spanStart: Int, detector: Detector, strong: Bool) {
+            var allKnown = true
+            for position in first...last where run[position].token.shape != .initial && !finder.known.contains(run[position].token.hash) {
+                allKnown = false
+            }
+            guard !allKnown else { return }
+            let span = RedactionSpan(start: spanStart, end: run[last].token.end, kind: .unregisteredName, detector: detector)
+            guard !Redactor.isInside(span, allowed) else { return }
+            found.append(span)
+            for position in first...last {
+                let (token, flags) = run[position]
+                guard token.letters >= 3, !finder.known.contains(token.hash), strong || !flags.contains(.common) else { continue }
+                foundWords.insert(token.hash)
+            }
+        }
+    }
+
+    static let law = NameList.hash("law")
+    static let saint = NameList.hash("st")
+    static let signed = NameList.hash("signed")
+}

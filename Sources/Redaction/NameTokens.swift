@@ -1,0 +1,142 @@
+/// Words for the name finder: runs of letters and digits (an apostrophe between letters joins, as in
+/// "O'Connell"; a trailing "'s" is left out of the word), with their shape and what separates each from
+/// the word before. One pass over UTF-8 bytes; ASCII stays on a fast path.
+struct NameToken {
+    enum Shape: UInt8 { case lower, capitalised, upper, initial, number }
+
+    struct Gap: OptionSet {
+        let rawValue: UInt8
+        static let newline = Gap(rawValue: 1 << 0)
+        static let blankLine = Gap(rawValue: 1 << 1)
+        static let comma = Gap(rawValue: 1 << 2)
+        static let period = Gap(rawValue: 1 << 3)
+        static let hyphen = Gap(rawValue: 1 << 4)
+        /// Any other punctuation (colon, brackets, quotes, slashes…).
+        static let other = Gap(rawValue: 1 << 5)
+        static let colon = Gap(rawValue: 1 << 6)
+    }
+
+    var start: Int
+    var end: Int
+    var hash: UInt64
+    var shape: Shape
+    /// What lies between the previous word and this one.
+    var gap: Gap
+    var letters: Int
+
+    var isNameShaped: Bool { shape == .capitalised || shape == .upper || shape == .initial }
+
+    static func forEach(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (NameToken) -> Void) {
+        let count = bytes.count
+        var index = 0
+        var gap: Gap = []
+        while index < count {
+            let byte = bytes[index]
+            if byte < 0x80 {
+                let lowered = byte | 0x20
+                if !((lowered >= 0x61 && lowered <= 0x7A) || (byte >= 0x30 && byte <= 0x39)) {
+                    switch byte {
+                    case UInt8(ascii: "\n"):
+                        if gap.contains(.newline) { gap.insert(.blankLine) }
+                        gap.insert(.newline)
+                    case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"): break
+                    case UInt8(ascii: ","): gap.insert(.comma)
+                    case UInt8(ascii: "."): gap.insert(.period)
+                    case UInt8(ascii: "-"): gap.insert(.hyphen)
+                    case UInt8(ascii: ":"): gap.insert(.colon)
+                    default: gap.insert(.other)
+                    }
+                    index += 1
+                    continue
+                }
+            } else {
+                let (scalar, length) = Words.decode(bytes, at: index)
+                guard let scalar, scalar.properties.isAlphabetic || scalar.properties.numericType != nil else {
+                    // No-break space and the like separate words; other symbols count as punctuation.
+                    if let scalar, scalar.properties.isWhitespace {
+                        if scalar == "\u{2028}" || scalar == "\u{2029}" { gap.insert(.newline) }
+                    } else if scalar?.properties.generalCategory != .nonspacingMark {
+                        gap.insert(.other)
+                    }
+                    index += length
+                    continue
+                }
+            }
+            let token = word(bytes, from: index, gap: gap)
+            index = token.next
+            gap = []
+            body(token.token)
+        }
+    }
+
+    /// The word starting at `start` (a letter or digit), and where scanning goes on.
+    @inline(__always)
+    static func word(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, gap: Gap) -> (token: NameToken, next: Int) {
+        let count = bytes.count
+        var index = start
+        var hash = Words.offsetBasis
+        var upper = 0, lower = 0, digits = 0
+        var firstUpper = false
+        // Where the word stood before its last apostrophe, to drop a possessive "'s".
+        var beforeApostrophe: (end: Int, hash: UInt64, letters: Int)?
+        while index < count {
+            let byte = bytes[index]
+            if byte < 0x80 {
+                if byte >= 0x41 && byte <= 0x5A {
+                    if upper + lower + digits == 0 { firstUpper = true }
+                    upper += 1
+                    hash = (hash ^ UInt64(byte | 0x20)) &* Words.prime
+                } else if byte >= 0x61 && byte <= 0x7A {
+                    lower += 1
+                    hash = (hash ^ UInt64(byte)) &* Words.prime
+                } else if byte >= 0x30 && byte <= 0x39 {
+                    digits += 1
+                    hash = (hash ^ UInt64(byte)) &* Words.prime
+                } else if byte == UInt8(ascii: "'"), index + 1 < count, Bytes.isLetter(bytes[index + 1]) {
+                    beforeApostrophe = (index, hash, upper + lower)
+                } else {
+                    break
+                }
+                index += 1
+                continue
+            }
+            let (scalar, length) = Words.decode(bytes, at: index)
+            guard let scalar else { break }
+            if scalar == "\u{2019}", index + length < count, Bytes.isLetter(bytes[index + length]) {
+                beforeApostrophe = (index, hash, upper + lower)
+            } else if scalar.properties.isAlphabetic {
+                if scalar.properties.isUppercase {
+                    if upper + lower + digits == 0 { firstUpper = true }
+                    upper += 1
+                } else {
+                    lower += 1
+                }
+                for folded in Folding.fold(scalar) { hash = (hash ^ UInt64(folded)) &* Words.prime }
+            } else if scalar.properties.numericType != nil {
+                digits += 1
+            } else if scalar.properties.generalCategory != .nonspacingMark {
+                break
+            }
+            index += length
+        }
+        var end = index
+        var letters = upper + lower
+        // "Okafor's" is the word "Okafor".
+        if let cut = beforeApostrophe, index - cut.end <= 4, bytes[index - 1] | 0x20 == UInt8(ascii: "s"), letters - cut.letters == 1 {
+            end = cut.end
+            hash = cut.hash
+            letters = cut.letters
+        }
+        let shape: Shape
+        if digits > 0 {
+            shape = .number
+        } else if letters == 1 && firstUpper {
+            shape = .initial
+        } else if firstUpper {
+            shape = lower == 0 ? .upper : .capitalised
+        } else {
+            shape = .lower
+        }
+        return (NameToken(start: start, end: end, hash: hash, shape: shape, gap: gap, letters: letters), index)
+    }
+}
