@@ -17,6 +17,11 @@ struct PagePlan {
     var readByOCR: Bool
     /// What a reader sees on the page once the boxes are drawn, when the text layer accounts for every mark.
     var visibleText: String
+    /// The page as rendered for the analysis, unredacted (the writer draws the boxes on it): each page is
+    /// rendered once. Nil when the page is not drawn (left out, or a dry run).
+    var raster: Raster?
+    /// The PDF page's size in points (nil for an image file).
+    var size: PageSize?
 }
 
 struct AnalysedDocument {
@@ -30,6 +35,7 @@ struct AnalysedDocument {
     var content: Content
     var report: DocumentReport
     var redacted: [RedactedString]
+    var timing: DocumentTiming
 
     var pageCount: Int {
         switch content {
@@ -42,19 +48,16 @@ struct AnalysedDocument {
 /// Where redaction happens: text is replaced before layout; PDF pages and images get boxes over the words
 /// the redactor picks (from the text layer, or OCR where a page has none).
 struct BundleAnalyser {
-    static let ocrConfidenceFloor = 60.0
-    /// Below this share of dark pixels a page is blank: nothing to read, nothing to flag.
-    static let blankInk = 0.002
-    /// Above this share of dark pixels outside the text layer's words, a page carries marks its text layer
-    /// does not explain (about a signature's worth at 150 dpi).
-    static let unexplainedInk = 0.0005
-
     let redactor: Redactor
     let ocr: OCREngine?
     let composer: PDFComposer
     let dpi: Double
     let includeUnreviewed: Bool
     let ocrEveryPage: Bool
+    /// Keep each page's raster for the writer (not for a dry run, which draws nothing).
+    var keepRasters = true
+    /// Engines for the other cores' workers, shared by the documents of one export.
+    var pool = OCRPool()
 
     func analyse(_ source: BundleSource, index: Int) throws -> AnalysedDocument {
         guard let form = source.form else { throw BundleError.unsupported(documentID: source.documentID, mediaType: source.mediaType) }
@@ -68,7 +71,21 @@ struct BundleAnalyser {
         let content: AnalysedDocument.Content
         var flagged: [Int] = []
         var leftOut = 0
+        var pages: [PageTiming] = []
+        let started = Date()
         do {
+            func take(_ outcomes: [PageOutcome]) -> [PagePlan] {
+                var plans: [PagePlan] = []
+                for outcome in outcomes {
+                    spans += outcome.found.map(\.span)
+                    redacted += outcome.found.map { RedactedString(documentID: source.documentID, kind: $0.span.kind, text: $0.text) }
+                    pages.append(outcome.timing)
+                    if outcome.plan.flagged { flagged.append(outcome.plan.number) }
+                    if outcome.plan.flagged && !includeUnreviewed { leftOut += 1; continue }
+                    plans.append(outcome.plan)
+                }
+                return plans
+            }
             switch form {
             case .text(let format):
                 let text = try TextExtractor.extract(data: Data(source.plaintext), format: format).renderedText
@@ -80,88 +97,23 @@ struct BundleAnalyser {
                                                     width: BundleStyle.textWidth, pageHeight: BundleStyle.textHeight))
             case .pdf:
                 let pdf = try PDFSource(data: source.plaintext)
-                var pages: [PagePlan] = []
-                for page in 0..<pdf.pageCount {
-                    let scale = dpi / 72
-                    let raster = try pdf.render(page: page, dpi: dpi)
-                    var words = try pdf.words(ofPage: page).map { PositionedWord(text: $0.text, box: $0.box.scaled(by: scale)) }
-                    var isFlagged = false
-                    // Marks outside the text layer's words (a picture of a signature, a pasted scan) or a text layer
-                    // that does not read as text are read by OCR too, and the finished page is read back by OCR.
-                    let explained = !ocrEveryPage && !words.isEmpty && !TextLayer.looksGarbled(words)
-                        && raster.inkCoverage(ignoring: words.map { $0.box.inset(by: -2 * scale) }) < Self.unexplainedInk
-                    if !explained {
-                        let (read, unsure) = try read(raster)
-                        // OCR words over the text layer's own words are the same words read twice.
-                        words = TextLayer.looksGarbled(words) ? read : words + read.filter { found in !words.contains { $0.box.intersects(found.box) } }
-                        isFlagged = unsure
-                    }
-                    let (boxes, found, text) = redact(words)
-                    spans += found
-                    redacted += strings(of: found, in: text, documentID: source.documentID)
-                    if isFlagged { flagged.append(page + 1) }
-                    if isFlagged && !includeUnreviewed { leftOut += 1; continue }
-                    pages.append(PagePlan(source: .pdf(index: page), number: page + 1, boxes: boxes, flagged: isFlagged, readByOCR: !explained,
-                                          visibleText: explained ? Self.unredacted(text, spans: found) : ""))
-                }
-                content = .pages(pages)
+                guard pdf.pageCount > 0 else { throw BundleError.noPages(documentID: source.documentID) }
+                let outcomes = try analysePages(of: source.plaintext, pageCount: pdf.pageCount)
+                content = .pages(take(outcomes))
             case .image:
-                let (words, isFlagged) = try read(try Raster(decodingImage: source.plaintext, dpi: dpi))
-                let (boxes, found, text) = redact(words)
-                spans += found
-                redacted += strings(of: found, in: text, documentID: source.documentID)
-                if isFlagged { flagged.append(1) }
-                if isFlagged && !includeUnreviewed {
-                    leftOut = 1
-                    content = .pages([])
-                } else {
-                    content = .pages([PagePlan(source: .image, number: 1, boxes: boxes, flagged: isFlagged, readByOCR: true, visibleText: "")])
-                }
+                content = .pages(take([try analyseImage(source.plaintext)]))
             }
         } catch let error as ExtractionError {
             throw BundleError.unreadable(documentID: source.documentID, reason: error.description)
         } catch let error as PDFError {
-            throw BundleError.unreadable(documentID: source.documentID, reason: error.description)
+            throw BundleError.pdfProblem(error, documentID: source.documentID)
         }
         let report = DocumentReport(documentID: source.documentID, tab: 0, title: title, date: source.documentDate, firstPage: nil, lastPage: nil,
                                     redactions: Dictionary(Redactor.counts(spans).map { ($0.key.rawValue, $0.value) }, uniquingKeysWith: +),
                                     detectors: spans.reduce(into: [:]) { $0[$1.detector, default: 0] += 1 },
                                     pagesFlagged: flagged, pagesLeftOut: leftOut)
-        return AnalysedDocument(sourceIndex: index, title: title, content: content, report: report, redacted: redacted)
-    }
-
-    /// OCR of a page whose pixels its text layer does not explain. Unreadable or unsure pages are flagged,
-    /// unless they are blank.
-    private func read(_ raster: Raster) throws -> (words: [PositionedWord], flagged: Bool) {
-        guard raster.inkCoverage() >= Self.blankInk else { return ([], false) }
-        guard let ocr else { return ([], true) }
-        let result = ocr.recognize(raster)
-        return (result.words, result.words.isEmpty || result.meanConfidence < Self.ocrConfidenceFloor)
-    }
-
-    /// Words joined by spaces (so a name broken across lines is still one phrase), redacted; each word that a
-    /// span touches is boxed.
-    private func redact(_ words: [PositionedWord]) -> (boxes: [Box], spans: [RedactionSpan], text: String) {
-        var text = ""
-        var starts: [Int] = []
-        for word in words {
-            if !text.isEmpty { text += " " }
-            starts.append(text.utf8.count)
-            text += word.text
-        }
-        let spans = redactor.spans(in: text)
-        var boxes: [Box] = []
-        var next = 0
-        for span in spans {
-            while next < words.count, starts[next] + words[next].text.utf8.count <= span.start { next += 1 }
-            var index = next
-            while index < words.count, starts[index] < span.end {
-                // A little outward, so the edges of tall glyphs are covered too.
-                boxes.append(words[index].box.inset(by: -dpi / 72))
-                index += 1
-            }
-        }
-        return (boxes, spans, text)
+        return AnalysedDocument(sourceIndex: index, title: title, content: content, report: report, redacted: redacted,
+                                timing: DocumentTiming(documentID: source.documentID, seconds: Date().timeIntervalSince(started), pages: pages))
     }
 
     /// The text with the spans cut out (a line break for each): what remains readable on the page.

@@ -12,11 +12,15 @@ public final class BundleExporter {
         public var manifest: BundleManifest
         public var reports: [DocumentReport]
         public var pages: Int
+        /// How long each document and page took to analyse, and the leak check (seconds).
+        public var timings: [DocumentTiming] = []
+        public var leakCheckSeconds: Double = 0
     }
 
     public struct Plan {
         public var reports: [DocumentReport]
         public var pages: Int
+        public var timings: [DocumentTiming] = []
     }
 
     private let request: BundleRequest
@@ -44,27 +48,29 @@ public final class BundleExporter {
         }
     }
 
-    private func analyse(with composer: PDFComposer) throws -> [AnalysedDocument] {
+    private func analyse(with composer: PDFComposer, keepRasters: Bool) throws -> [AnalysedDocument] {
         guard !sources.isEmpty else { throw BundleError.nothingToBundle }
         let analyser = BundleAnalyser(redactor: redactor, ocr: ocr, composer: composer, dpi: request.dpi, includeUnreviewed: request.includeUnreviewed,
-                                      ocrEveryPage: request.ocrEveryPage)
+                                      ocrEveryPage: request.ocrEveryPage, keepRasters: keepRasters)
         return try sources.enumerated().map { try analyser.analyse($1, index: $0) }
     }
 
     /// What `export` would do, without drawing anything (`--dry-run`).
     public func plan() throws -> Plan {
         let composer = try PDFComposer(title: "Meeting bundle")
-        var documents = try analyse(with: composer)
+        var documents = try analyse(with: composer, keepRasters: false)
         let index = BundleWriter(request: request, composer: composer, sources: sources).indexLayout(documents)
         let pages = BundleWriter.number(&documents, indexPages: index.rowsPerPage.count)
-        return Plan(reports: documents.map(\.report), pages: pages)
+        return Plan(reports: documents.map(\.report), pages: pages, timings: documents.map(\.timing))
     }
 
     public func export(signingKey: Ed25519.PrivateKey) throws -> Result {
         // The title is the same for every bundle: the document information dictionary says nothing about the case.
         let composer = try PDFComposer(title: "Meeting bundle")
-        var documents = try analyse(with: composer)
-        guard documents.contains(where: { $0.pageCount > 0 }) else { throw BundleError.nothingToBundle }
+        var documents = try analyse(with: composer, keepRasters: true)
+        guard documents.contains(where: { $0.pageCount > 0 }) else {
+            throw documents.contains(where: { $0.report.pagesLeftOut > 0 }) ? BundleError.everyPageNeedsReview : BundleError.nothingToBundle
+        }
         let writer = BundleWriter(request: request, composer: composer, sources: sources)
         let index = writer.indexLayout(documents)
         let pages = BundleWriter.number(&documents, indexPages: index.rowsPerPage.count)
@@ -77,11 +83,13 @@ public final class BundleExporter {
         }
         let check = LeakCheck(redacted: documents.flatMap(\.redacted), context: request.context, policy: redactor.policy, pageOwners: owners)
         let leaks: [LeakCheck.Leak]
+        let checkStarted = Date()
         do {
             leaks = try check.findLeaks(in: pdf, rasterPages: rasterPages, readByOCR: ocr != nil, dpi: request.dpi)
         } catch let error as PDFError {
             throw BundleError.checkFailed(reason: error.description)
         }
+        let leakCheckSeconds = Date().timeIntervalSince(checkStarted)
         if let leak = leaks.first {
             throw BundleError.leak(documentID: leak.documentID, kind: leak.kind, location: leak.location)
         }
@@ -95,6 +103,7 @@ public final class BundleExporter {
         let manifest = try BundleManifest(vaultID: request.vaultID, caseID: request.caseID, bundleID: request.bundleID, created: request.created,
                                           creator: request.creatorID, recipient: request.recipientID, pages: pages,
                                           pdfSHA256: HashFunction.sha256.hash(pdf).hexString, items: items).signed(with: signingKey)
-        return Result(pdf: pdf, manifest: manifest, reports: documents.map(\.report), pages: pages)
+        return Result(pdf: pdf, manifest: manifest, reports: documents.map(\.report), pages: pages, timings: documents.map(\.timing),
+                      leakCheckSeconds: leakCheckSeconds)
     }
 }

@@ -164,9 +164,24 @@ struct RedactedString: Hashable {
 }
 
 public enum BundleError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What a PDF or image problem means for the document: a password, or damage beyond reading.
+    static func pdfProblem(_ error: PDFError, documentID: String) -> BundleError {
+        switch error {
+        case .passwordProtected: .passwordProtected(documentID: documentID)
+        case .unreadablePDF(let reason): .unreadable(documentID: documentID, reason: "the PDF is damaged beyond reading (\(reason))")
+        default: .unreadable(documentID: documentID, reason: error.description)
+        }
+    }
+
     case unsupported(documentID: String, mediaType: String)
     case unreadable(documentID: String, reason: String)
+    /// A PDF that opens but has no pages.
+    case noPages(documentID: String)
+    /// A PDF that needs a password to open; casevault neither asks for nor stores document passwords.
+    case passwordProtected(documentID: String)
     case nothingToBundle
+    /// Nothing is left to bundle because every page was left out for a person to check.
+    case everyPageNeedsReview
     /// The finished PDF still contained something that was redacted: it was not written.
     case leak(documentID: String?, kind: String, location: String)
     /// The finished PDF could not be read back to check it: it was not written.
@@ -176,7 +191,10 @@ public enum BundleError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .unsupported(let id, let type): "document \(id) is \(type), which cannot go into a bundle (text, .eml, .docx, PDF and images can)"
         case .unreadable(let id, let reason): "document \(id) could not be read: \(reason)"
+        case .noPages(let id): "document \(id) is a PDF with no pages: there is nothing in it to put in the bundle"
+        case .passwordProtected(let id): "document \(id) is a password-protected PDF, which casevault cannot open"
         case .nothingToBundle: "no document is left to put in the bundle"
+        case .everyPageNeedsReview: "no page is left to put in the bundle: every page needs a person to check it"
         case .leak(let id, let kind, let location):
             "the finished bundle still contained redacted text (\(kind)\(id.map { " from document \($0)" } ?? "") on \(location)); it was not kept"
         case .checkFailed(let reason): "the finished bundle could not be checked for leaks (\(reason)); it was not kept"

@@ -29,6 +29,17 @@ public struct Box: Sendable, Equatable, Hashable {
         Box(x: x * factor, y: y * factor, width: width * factor, height: height * factor)
     }
 
+    public func offset(x dx: Double, y dy: Double) -> Box {
+        Box(x: x + dx, y: y + dy, width: width, height: height)
+    }
+
+    public var area: Double { max(0, width) * max(0, height) }
+
+    public func intersection(_ other: Box) -> Box? {
+        let left = max(x, other.x), top = max(y, other.y), right = min(maxX, other.maxX), bottom = min(maxY, other.maxY)
+        return left < right && top < bottom ? Box(x: left, y: top, width: right - left, height: bottom - top) : nil
+    }
+
     public func inset(by amount: Double) -> Box {
         Box(x: x + amount, y: y + amount, width: width - 2 * amount, height: height - 2 * amount)
     }
@@ -40,11 +51,21 @@ public struct PositionedWord: Sendable, Equatable {
     public var box: Box
     /// 0–100 for OCR words; nil for words from a text layer.
     public var confidence: Double?
+    /// Where the rest of a word broken across lines ("Quen-" / "by") is drawn: boxing the word boxes these too.
+    public var continuation: [Box]
 
-    public init(text: String, box: Box, confidence: Double? = nil) {
+    public init(text: String, box: Box, confidence: Double? = nil, continuation: [Box] = []) {
         self.text = text
         self.box = box
         self.confidence = confidence
+        self.continuation = continuation
+    }
+
+    /// Every box the word is drawn in.
+    public var boxes: [Box] { [box] + continuation }
+
+    public func scaled(by factor: Double) -> PositionedWord {
+        PositionedWord(text: text, box: box.scaled(by: factor), confidence: confidence, continuation: continuation.map { $0.scaled(by: factor) })
     }
 }
 

@@ -2,6 +2,15 @@
 import Glibc
 #endif
 
+/// How tesseract divides a picture into text before reading it (TessPageSegMode in capi.h).
+public enum PageSegmentation: Int32, Sendable {
+    /// Automatic layout analysis (PSM_AUTO), as the tesseract command line uses: columns, headings, a name in
+    /// large capitals on a cover. The library's own default is one uniform block, which misreads such pages.
+    case automatic = 3
+    /// As much text as can be found, in no particular order (PSM_SPARSE_TEXT): labels scattered on a picture.
+    case sparseText = 11
+}
+
 /// Words read from a raster by tesseract, with boxes in the raster's pixels.
 public struct OCRResult: Sendable {
     public var words: [PositionedWord]
@@ -42,13 +51,15 @@ public final class OCREngine {
         library.delete(api)
     }
 
-    public func recognize(_ raster: Raster) -> OCRResult {
+    /// Reads the raster with the given segmentation, set explicitly on every call (never the library default).
+    public func recognize(_ raster: Raster, segmentation: PageSegmentation = .automatic) -> OCRResult {
         var gray = raster.grayscale()
         defer { gray.withUnsafeMutableBytes { if let base = $0.baseAddress { memset(base, 0, $0.count) } } }
         gray.withUnsafeBufferPointer { pixels in
             library.setImage(api, pixels.baseAddress, Int32(raster.width), Int32(raster.height), 1, Int32(raster.width))
         }
         library.setSourceResolution(api, Int32(raster.dpi))
+        library.setPageSegMode(api, segmentation.rawValue)
         defer { library.clear(api) }
         guard library.recognize(api, nil) == 0, let iterator = library.iterator(api) else {
             return OCRResult(words: [], meanConfidence: 0)
@@ -84,6 +95,8 @@ private struct Tesseract: @unchecked Sendable {
     let initialise: @convention(c) (OpaquePointer?, UnsafePointer<CChar>?, UnsafePointer<CChar>?) -> Int32
     let setImage: @convention(c) (OpaquePointer?, UnsafePointer<UInt8>?, Int32, Int32, Int32, Int32) -> Void
     let setSourceResolution: @convention(c) (OpaquePointer?, Int32) -> Void
+    /// TessBaseAPISetPageSegMode(handle, TessPageSegMode): the enum is passed as a C int.
+    let setPageSegMode: @convention(c) (OpaquePointer?, Int32) -> Void
     let recognize: @convention(c) (OpaquePointer?, OpaquePointer?) -> Int32
     let meanConfidence: @convention(c) (OpaquePointer?) -> Int32
     let iterator: @convention(c) (OpaquePointer?) -> OpaquePointer?
@@ -110,6 +123,7 @@ private struct Tesseract: @unchecked Sendable {
               let initialise = symbol("TessBaseAPIInit3", as: (@convention(c) (OpaquePointer?, UnsafePointer<CChar>?, UnsafePointer<CChar>?) -> Int32).self),
               let setImage = symbol("TessBaseAPISetImage", as: (@convention(c) (OpaquePointer?, UnsafePointer<UInt8>?, Int32, Int32, Int32, Int32) -> Void).self),
               let setSourceResolution = symbol("TessBaseAPISetSourceResolution", as: (@convention(c) (OpaquePointer?, Int32) -> Void).self),
+              let setPageSegMode = symbol("TessBaseAPISetPageSegMode", as: (@convention(c) (OpaquePointer?, Int32) -> Void).self),
               let recognize = symbol("TessBaseAPIRecognize", as: (@convention(c) (OpaquePointer?, OpaquePointer?) -> Int32).self),
               let meanConfidence = symbol("TessBaseAPIMeanTextConf", as: (@convention(c) (OpaquePointer?) -> Int32).self),
               let iterator = symbol("TessBaseAPIGetIterator", as: (@convention(c) (OpaquePointer?) -> OpaquePointer?).self),
@@ -122,7 +136,7 @@ private struct Tesseract: @unchecked Sendable {
               let next = symbol("TessResultIteratorNext", as: (@convention(c) (OpaquePointer?, Int32) -> Int32).self)
         else { return nil }
         return Tesseract(create: create, delete: delete, end: end, clear: clear, setVariable: setVariable, initialise: initialise, setImage: setImage,
-                         setSourceResolution: setSourceResolution, recognize: recognize, meanConfidence: meanConfidence, iterator: iterator,
+                         setSourceResolution: setSourceResolution, setPageSegMode: setPageSegMode, recognize: recognize, meanConfidence: meanConfidence, iterator: iterator,
                          deleteIterator: deleteIterator, pageIterator: pageIterator, text: text, deleteText: deleteText, confidence: confidence,
                          boundingBox: boundingBox, next: next)
     }()

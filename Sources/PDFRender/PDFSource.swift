@@ -24,9 +24,9 @@ public final class PDFSource {
 
     deinit { unref(document) }
 
-    private func withPage<T>(_ index: Int, _ body: (OpaquePointer) throws -> T) throws -> T {
+    func withPage<T>(_ index: Int, _ body: (OpaquePointer) throws -> T) throws -> T {
         guard index >= 0, index < pageCount, let page = poppler_document_get_page(document, Int32(index)) else {
-            throw PDFError.unreadablePDF(reason: "page \(index + 1) is missing")
+            throw PDFError.unreadablePDF(reason: "page \(index + 1) of \(pageCount) could not be read")
         }
         defer { unref(page) }
         return try body(page)
@@ -44,36 +44,6 @@ public final class PDFSource {
     /// The page's text layer as poppler reads it (lines joined by newlines).
     public func text(ofPage index: Int) throws -> String {
         try withPage(index) { takeString(poppler_page_get_text($0)) ?? "" }
-    }
-
-    /// Words of the text layer with their boxes in points. poppler gives one box per character of
-    /// `poppler_page_get_text`; characters between whitespace form a word.
-    public func words(ofPage index: Int) throws -> [PositionedWord] {
-        try withPage(index) { page in
-            let text = takeString(poppler_page_get_text(page)) ?? ""
-            var rectangles: UnsafeMutablePointer<PopplerRectangle>?
-            var count: guint = 0
-            guard poppler_page_get_text_layout(page, &rectangles, &count) != 0, let rectangles else { return [] }
-            defer { g_free(rectangles) }
-            var words: [PositionedWord] = []
-            var current = ""
-            var box: Box?
-            func finish() {
-                if let box, !current.isEmpty { words.append(PositionedWord(text: current, box: box)) }
-                current = ""
-                box = nil
-            }
-            for (offset, character) in text.unicodeScalars.enumerated() {
-                guard offset < Int(count) else { break }
-                if character.properties.isWhitespace { finish(); continue }
-                let r = rectangles[offset]
-                let charBox = Box(x: min(r.x1, r.x2), y: min(r.y1, r.y2), width: abs(r.x2 - r.x1), height: abs(r.y2 - r.y1))
-                current.unicodeScalars.append(character)
-                box = box.map { $0.union(charBox) } ?? charBox
-            }
-            finish()
-            return words
-        }
     }
 
     /// Renders the page at `dpi` onto a white raster, annotations included as they would print.

@@ -212,7 +212,10 @@ struct Export: ParsableCommand {
         case .leak(let id, let kind, _): "leak check: \(kind) from \(id ?? "unknown document")"
         case .unsupported(let id, _): "unsupported document \(id)"
         case .unreadable(let id, _): "unreadable document \(id)"
+        case .noPages(let id): "document without pages \(id)"
+        case .passwordProtected(let id): "password-protected document \(id)"
         case .nothingToBundle: "nothing to bundle"
+        case .everyPageNeedsReview: "every page needs review"
         case .checkFailed: "leak check could not run"
         }
     }

@@ -54,8 +54,13 @@ struct CLIError: Error {
     static func bundleHints(_ error: BundleError) -> [String] {
         switch error {
         case .unsupported: ["choose the documents with --docs, leaving this one out"]
-        case .unreadable: ["check the document with 'casevault verify --read-data', or leave it out with --docs"]
-        case .nothingToBundle: ["every page needs review: check the scans and add --include-unreviewed, or ingest readable copies"]
+        // The vault decrypted these documents intact: the files themselves are the problem, so the hints are
+        // about the file (the vault's own check, verify --read-data, would find nothing wrong).
+        case .unreadable: ["the file itself is damaged: ask the sender for a new copy, or leave it out with --docs"]
+        case .noPages: ["ask the sender for a complete copy, or leave it out with --docs"]
+        case .passwordProtected: ["ask the sender for an unprotected copy (casevault does not open password-protected PDFs), or leave it out with --docs"]
+        case .nothingToBundle: ["choose documents that have pages to show with --docs, or ingest readable copies"]
+        case .everyPageNeedsReview: ["check the pages flagged in 'casevault export --dry-run' and add --include-unreviewed, or ingest readable copies"]
         case .checkFailed: ["try again; if it keeps failing, run with CASEVAULT_OCR=off to see whether OCR is the cause"]
         case .leak:
             ["register the person on the case (case add-person) or add the term (redact terms add) so every occurrence is found, then export again",
