@@ -224,18 +224,21 @@ enum Words {
         mutating func feed(_ word: Word, single: UInt8?, bytes: UnsafeBufferPointer<UInt8>, _ body: (Word) -> Void) {
             if let single {
                 if let previous = run.last, !(word.start == previous.word.end + 1 && bytes[previous.word.end] == 0x20) {
-                    flush(body)
+                    flush(body, nextWordStart: word.start)
                 }
                 run.append((word, single))
                 return
             }
-            flush(body)
+            flush(body, nextWordStart: word.start)
             body(word)
         }
 
-        mutating func flush(_ body: (Word) -> Void) {
+        /// Two letters are joined only when a wider gap (or the end) follows them ("1 2  O r c h a r d"), so
+        /// initials before a surname ("M A Ellis") stay initials.
+        mutating func flush(_ body: (Word) -> Void, nextWordStart: Int? = nil) {
             defer { run.removeAll(keepingCapacity: true) }
-            guard run.count >= 3, let first = run.first, let last = run.last else {
+            let pairJoins = run.count == 2 && (nextWordStart.map { $0 > run[1].word.end + 1 } ?? true)
+            guard run.count >= 3 || pairJoins, let first = run.first, let last = run.last else {
                 for item in run { body(item.word) }
                 return
             }

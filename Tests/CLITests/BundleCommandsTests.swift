@@ -15,6 +15,9 @@ final class BundleCommandsTests: XCTestCase {
         let caseID = try prepare(sandbox)
         let neighbour = try XCTUnwrap(try sandbox.json(try sandbox.run(["person", "add", "--name", "Peter Quenby", "--json"]))["id"] as? String)
         XCTAssertEqual(try sandbox.run(["case", "add-person", caseID, neighbour, "--role", "third_party"]).exitCode, 0)
+        // Staff acting in their role stay readable once registered (unregistered names are redacted).
+        let nurse = try XCTUnwrap(try sandbox.json(try sandbox.run(["person", "add", "--name", "Helen Brooks", "--json"]))["id"] as? String)
+        XCTAssertEqual(try sandbox.run(["case", "add-person", caseID, nurse, "--role", "staff"]).exitCode, 0)
         _ = try write(sandbox, "letter.txt", letter)
         XCTAssertEqual(try sandbox.run(["ingest", "--case", caseID, "--date", "2025-03-02", "letter.txt"]).exitCode, 0)
         return caseID
