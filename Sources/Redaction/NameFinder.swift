@@ -93,7 +93,13 @@ struct NameFinder: Sendable {
             }
             let flags = finder.list.flags(token.hash)
             if let last = run.last {
-                let joined = token.gap.isEmpty || token.gap == .hyphen
+                // A name wrapped at a line end in prose ("our neighbour Arthur\nBell"): a given name after a
+                // lower-case word on its line, then a listed surname that is not a street, body or month word.
+                // Address blocks and signatures (a line that is all name) do not join this way.
+                let wrapped = token.gap == .newline && token.shape == .capitalised && run.count == 1 && last.flags.contains(.given)
+                    && !last.token.gap.contains(.newline) && seen > 0 && ring[(seen - 1) & 3].shape == .lower
+                    && flags.contains(.surname) && flags.isDisjoint(with: [.organisation, .stop, .title, .calendar])
+                let joined = token.gap.isEmpty || token.gap == .hyphen || wrapped
                     || (token.gap == .period && (last.token.shape == .initial || last.flags.contains(.title)))
                 if !joined || run.count == 8 { endRun() }
             }

@@ -249,11 +249,26 @@ public struct Redactor: Sendable {
         var found: [RedactionSpan] = []
         found.reserveCapacity(bytes.count / 64)
         PatternDetectors.scan(bytes, into: &found)
-        AddressDetector.scan(bytes, into: &found)
         var allowList: [Range<Int>] = []
         phrases.matches(in: bytes, into: &found, allowed: &allowList)
         let allowed = Self.union(allowList)
-        names.find(in: bytes, allowed: allowed, into: &found)
+        // Addresses and unregistered names are read by the shape of words: they look at the text as a
+        // reader sees it (invisible characters gone, look-alike letters as Latin, letter-spacing closed).
+        if let readable = ReadableText(bytes) {
+            var local: [RedactionSpan] = []
+            readable.bytes.withUnsafeBufferPointer { view in
+                AddressDetector.scan(view, into: &local)
+                names.find(in: view, allowed: allowed.map(readable.readable), into: &local)
+            }
+            for var span in local {
+                let range = readable.original(span.start..<span.end)
+                (span.start, span.end) = (range.lowerBound, range.upperBound)
+                found.append(span)
+            }
+        } else {
+            AddressDetector.scan(bytes, into: &found)
+            names.find(in: bytes, allowed: allowed, into: &found)
+        }
         if policy.redactedKinds.count < RedactionKind.allCases.count { found.removeAll { !policy.redactedKinds.contains($0.kind) } }
         if !allowed.isEmpty {
             found.removeAll { span in Self.isInside(span, allowed) }
