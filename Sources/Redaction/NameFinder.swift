@@ -58,11 +58,9 @@ struct NameFinder: Sendable {
         spans += scan.found
         guard !scan.foundWords.isEmpty else { return }
         // The same names wherever else they stand capitalised.
-        NameToken.forEach(bytes) { token in
-            guard token.shape == .capitalised || token.shape == .upper, scan.foundWords.contains(token.hash),
-                  !Redactor.isInside(RedactionSpan(start: token.start, end: token.end, kind: .unregisteredName, detector: .repeatedName), allowed)
-            else { return }
-            spans.append(RedactionSpan(start: token.start, end: token.end, kind: .unregisteredName, detector: .repeatedName))
+        for token in scan.capitalised where scan.foundWords.contains(token.hash) {
+            let span = RedactionSpan(start: token.start, end: token.end, kind: .unregisteredName, detector: .repeatedName)
+            if !Redactor.isInside(span, allowed) { spans.append(span) }
         }
     }
 
@@ -77,6 +75,8 @@ struct NameFinder: Sendable {
         var found: [RedactionSpan] = []
         var foundWords: Set<UInt64> = []
         var firstNames: [(start: Int, end: Int, person: Int)] = []
+        /// Every capitalised word, so names found late are found again earlier without a second pass.
+        var capitalised: [(start: Int, end: Int, hash: UInt64)] = []
         var surnamesSeen: Set<Int> = []
 
         init(finder: NameFinder, allowed: [Range<Int>]) {
@@ -91,6 +91,7 @@ struct NameFinder: Sendable {
                 remember(token)
                 return
             }
+            if token.shape == .capitalised || token.shape == .upper { capitalised.append((token.start, token.end, token.hash)) }
             let flags = finder.list.flags(token.hash)
             if let last = run.last {
                 // A name wrapped at a line end in prose ("our neighbour Arthur\nBell"): a given name after a

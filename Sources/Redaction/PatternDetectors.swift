@@ -32,6 +32,10 @@ enum PatternDetectors {
                 if let span = Email.match(bytes, at: index) { spans.append(span) }
             }
             index += 1
+            // The rest of a word or number starts nothing (a word character stands before each of its bytes).
+            if Bytes.isLetter(byte) || Bytes.isDigit(byte) {
+                while index < count, Bytes.isLetter(bytes[index]) || Bytes.isDigit(bytes[index]) { index += 1 }
+            }
         }
     }
 }
@@ -86,13 +90,21 @@ enum Bytes {
         let byte = bytes[index]
         if byte == 0x20 { return 1 }
         if byte == 0xC2, index + 1 < bytes.count, bytes[index + 1] == 0xA0 { return 2 }
-        if byte == 0xE2, index + 2 < bytes.count, bytes[index + 1] == 0x80, [0x87, 0x89, 0xAF].contains(bytes[index + 2]) { return 3 }
+        if byte == 0xE2, index + 2 < bytes.count, bytes[index + 1] == 0x80 {
+            let third = bytes[index + 2]
+            if third == 0x87 || third == 0x89 || third == 0xAF { return 3 }
+        }
         return 0
     }
 
     /// The length of such a space that ends just before `index` (0 when there is none).
-    static func spaceLength(endingAt index: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Int {
-        for length in [1, 2, 3] where index - length >= 0 && spaceLength(at: index - length, bytes) == length { return length }
+    @inline(__always) static func spaceLength(endingAt index: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        guard index > 0, index <= bytes.count else { return 0 }
+        let last = bytes[index - 1]
+        if last == 0x20 { return 1 }
+        guard last >= 0x80 else { return 0 }
+        if index >= 2, spaceLength(at: index - 2, bytes) == 2 { return 2 }
+        if index >= 3, spaceLength(at: index - 3, bytes) == 3 { return 3 }
         return 0
     }
 
@@ -124,7 +136,6 @@ enum Bytes {
     /// separators (": ", " is ", "no. ").
     static func isLabelled(_ bytes: UnsafeBufferPointer<UInt8>, before start: Int, labels: [String], window: Int = 32) -> Bool {
         var text = lowered(bytes, (start - window)..<start)
-        let separators: Set<UInt8> = Set(" \t\r\n:.#-=(".utf8)
         while let last = text.last, separators.contains(last) { text.removeLast() }
         if text.count >= 3, text.suffix(3) == Array(" is".utf8) {
             text.removeLast(3)
@@ -137,6 +148,8 @@ enum Bytes {
         }
         return false
     }
+
+    private static let separators: Set<UInt8> = Set(" \t\r\n:.#-=(".utf8)
 
     static func matches(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int, lowercase word: String) -> Bool {
         var position = index
@@ -229,9 +242,6 @@ enum NINO {
         guard start + 9 <= bytes.count, Bytes.isLetter(bytes[start + 1]) else { return nil }
         let first = Bytes.lower(bytes[start]), second = Bytes.lower(bytes[start + 1])
         // After a label the number is redacted whatever its prefix: a mistyped one must fail safe.
-        let issued = !firstExcluded.contains(first) && !secondExcluded.contains(second)
-            && !unallocated.contains(where: { $0.0 == first && $0.1 == second })
-        guard issued || Bytes.isLabelled(bytes, before: start, labels: labels) else { return nil }
         var index = start + 2
         for _ in 0..<3 {
             if index < bytes.count, bytes[index] == UInt8(ascii: " ") { index += 1 }
@@ -242,6 +252,10 @@ enum NINO {
         guard index < bytes.count else { return nil }
         let suffix = Bytes.lower(bytes[index])
         guard suffix >= UInt8(ascii: "a"), suffix <= UInt8(ascii: "d"), !Bytes.isAlnum(at: index + 1, bytes) else { return nil }
+        // The shape first, the label last: most words start with two letters, few go on with six digits.
+        let issued = !firstExcluded.contains(first) && !secondExcluded.contains(second)
+            && !unallocated.contains(where: { $0.0 == first && $0.1 == second })
+        guard issued || Bytes.isLabelled(bytes, before: start, labels: labels) else { return nil }
         return RedactionSpan(start: start, end: index + 1, kind: .nino, detector: .nino)
     }
 }
