@@ -256,7 +256,8 @@ enum AddressWords {
                             "center", "clinic", "service", "services", "team", "unit", "department", "council", "ombudsman",
                             "authority", "board", "pharmacy", "office", "partnership", "ltd", "limited", "plc", "advocacy",
                             "complaints", "pals", "parliamentary", "commission", "icb", "directorate", "division", "patient",
-                            "details", "address", "contact", "correspondence", "private", "confidential", "re", "ref", "subject"]
+                            "details", "address", "contact", "correspondence", "private", "confidential", "re", "ref", "subject",
+                            "postcode", "zip"]
     /// Capitalised words that end a town list after a street ("14 Mill Lane, The patient…").
     static let notPlaceWords = ["the", "i", "it", "we", "she", "he", "they", "this", "that", "on", "in", "at", "and", "but", "my", "her",
                                 "his", "our", "your", "their", "who", "which", "where", "when", "then", "so", "please", "tel",

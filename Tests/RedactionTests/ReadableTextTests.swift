@@ -61,3 +61,15 @@ final class ReadableTextTests: XCTestCase {
         }
     }
 }
+
+extension ReadableTextTests {
+    /// A label before a postcode is not part of an address block (it stays readable; the postcode goes).
+    func testALabelBeforeALetterSpacedPostcodeStaysReadable() {
+        let redactor = Redactor(context: RedactionContext())
+        for text in ["Postcode N R 1 3 X X", "Postcode NR1 3XX", "Postcode: NR1\u{00A0}3XX"] {
+            let shown = redactor.redact(text) { "[\($0.kind.rawValue)]" }
+            XCTAssertTrue(shown.hasPrefix("Postcode"), shown)
+            XCTAssertTrue(shown.hasSuffix("[postcode]"), shown)
+        }
+    }
+}
