@@ -169,12 +169,15 @@ public enum BundleError: Error, Sendable, Equatable, CustomStringConvertible {
         switch error {
         case .passwordProtected: .passwordProtected(documentID: documentID)
         case .unreadablePDF(let reason): .unreadable(documentID: documentID, reason: "the PDF is damaged beyond reading (\(reason))")
+        case .tooLarge(let what, let limit): .tooLarge(documentID: documentID, what: what, limit: limit)
         default: .unreadable(documentID: documentID, reason: error.description)
         }
     }
 
     case unsupported(documentID: String, mediaType: String)
     case unreadable(documentID: String, reason: String)
+    /// A page or image too large to draw (a decompression bomb, or a drawing at an absurd size): not damage.
+    case tooLarge(documentID: String, what: String, limit: String)
     /// A PDF that opens but has no pages.
     case noPages(documentID: String)
     /// A PDF that needs a password to open; casevault neither asks for nor stores document passwords.
@@ -191,6 +194,7 @@ public enum BundleError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .unsupported(let id, let type): "document \(id) is \(type), which cannot go into a bundle (text, .eml, .docx, PDF and images can)"
         case .unreadable(let id, let reason): "document \(id) could not be read: \(reason)"
+        case .tooLarge(let id, let what, let limit): "document \(id) could not be drawn: \(what) is larger than casevault accepts (\(limit))"
         case .noPages(let id): "document \(id) is a PDF with no pages: there is nothing in it to put in the bundle"
         case .passwordProtected(let id): "document \(id) is a password-protected PDF, which casevault cannot open"
         case .nothingToBundle: "no document is left to put in the bundle"

@@ -6,6 +6,8 @@ struct CLIResult {
     let exitCode: Int32
     let stdout: String
     let stderr: String
+    /// Ended by a signal (a crash, or killed by the watchdog of `run(_:timeout:)`); `exitCode` is the signal.
+    var signalled = false
 }
 
 let packageRoot = URL(fileURLWithPath: #filePath)
@@ -41,7 +43,7 @@ final class Sandbox {
     func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 
     @discardableResult
-    func run(_ arguments: [String], environment extra: [String: String] = [:], stdin: Data? = nil) throws -> CLIResult {
+    func run(_ arguments: [String], environment extra: [String: String] = [:], stdin: Data? = nil, timeout: TimeInterval? = nil) throws -> CLIResult {
         let process = Process()
         process.executableURL = try casevaultBinary()
         process.arguments = arguments
@@ -52,6 +54,13 @@ final class Sandbox {
         process.standardError = err
         process.standardInput = input
         try process.run()
+        // A watchdog for commands that must not hang: the process is killed and the result says so (exit 137).
+        if let timeout {
+            let pid = process.processIdentifier
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { [process] in
+                if process.isRunning { kill(pid, SIGKILL) }
+            }
+        }
         if let stdin { input.fileHandleForWriting.write(stdin) }
         try input.fileHandleForWriting.close()
         // Drain stderr on another thread: reading one pipe to its end while the child fills the other would
@@ -67,7 +76,7 @@ final class Sandbox {
         let stderrData = stderrBox.data
         process.waitUntilExit()
         return CLIResult(exitCode: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
-                         stderr: String(decoding: stderrData, as: UTF8.self))
+                         stderr: String(decoding: stderrData, as: UTF8.self), signalled: process.terminationReason == .uncaughtSignal)
     }
 
     func mode(_ name: String) throws -> Int {

@@ -212,6 +212,7 @@ struct Export: ParsableCommand {
         case .leak(let id, let kind, _): "leak check: \(kind) from \(id ?? "unknown document")"
         case .unsupported(let id, _): "unsupported document \(id)"
         case .unreadable(let id, _): "unreadable document \(id)"
+        case .tooLarge(let id, _, _): "document too large to draw \(id)"
         case .noPages(let id): "document without pages \(id)"
         case .passwordProtected(let id): "password-protected document \(id)"
         case .nothingToBundle: "nothing to bundle"

@@ -57,6 +57,7 @@ struct CLIError: Error {
         // The vault decrypted these documents intact: the files themselves are the problem, so the hints are
         // about the file (the vault's own check, verify --read-data, would find nothing wrong).
         case .unreadable: ["the file itself is damaged: ask the sender for a new copy, or leave it out with --docs"]
+        case .tooLarge: ["ask the sender for a copy at an ordinary page size (printing it to PDF again usually does), or leave it out with --docs"]
         case .noPages: ["ask the sender for a complete copy, or leave it out with --docs"]
         case .passwordProtected: ["ask the sender for an unprotected copy (casevault does not open password-protected PDFs), or leave it out with --docs"]
         case .nothingToBundle: ["choose documents that have pages to show with --docs, or ingest readable copies"]
