@@ -27,7 +27,7 @@ clean:
 
 # Release-mode benchmarks, each a ratio against a reference tool measured in the same run.
 bench: deps
-	@scripts/ensure-deps.sh age gnupg openssl
+	@scripts/ensure-deps.sh age gnupg openssl tesseract-ocr
 	$(SWIFT) build -c release
 	python3 scripts/bench.py --bin .build/release
 
