@@ -32,7 +32,7 @@ bench: deps
 	python3 scripts/bench.py --bin .build/release
 
 # The long reliability run: 10 000 tamper flips, 500 crash kills, a 5 GiB sparse file (make test: 300, 50, 1 GiB) and
-# every file of the real-PDF corpus (make test: the 9 marked quick).
+# every file of the real-PDF corpus (make test: the 10 marked quick).
 soak: build
 	$(SWIFT) build --build-tests
 	CASEVAULT_TAMPER_FLIPS=10000 CASEVAULT_CRASH_KILLS=500 CASEVAULT_SPARSE_GIB=5 $(SWIFT) test --disable-swift-testing --filter 'TamperSweepTests|CrashSweepTests|testLargeSparseFile'

@@ -1,3 +1,4 @@
+import CLeptonica
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -32,6 +33,9 @@ public final class OCREngine {
     public static func make(environment: [String: String]) -> OCREngine? {
         if environment["CASEVAULT_OCR"] == "off" { return nil }
         guard let library = Tesseract.loaded, let api = library.create() else { return nil }
+        // leptonica (tesseract's image library, shared with ours) prints its own errors on odd images
+        // ("Error in boxClipToRectangle"); they would mix with the CLI's messages and say nothing to an advocate.
+        _ = setMsgSeverity(Int32(L_SEVERITY_NONE))
         // tesseract writes diagnostics to stderr; they would mix with the CLI's own messages.
         _ = library.setVariable(api, "debug_file", "/dev/null")
         guard library.initialise(api, nil, "eng") == 0 else {

@@ -65,6 +65,10 @@ final class RealPDFCorpusTests: XCTestCase {
                 continue
             }
             let written = FileManager.default.fileExists(atPath: sandbox.path("bundle.pdf"))
+            // Only casevault's own messages: no library diagnostics (leptonica's "Error in …", poppler's).
+            for line in result.stderr.split(separator: "\n") where !line.hasPrefix("casevault: ") && !line.hasPrefix("  ") && !line.isEmpty {
+                XCTFail("\(entry.file): stray output on stderr: \(line)")
+            }
             switch entry.expect {
             case "exported":
                 XCTAssertEqual(result.exitCode, 0, "\(entry.file): \(result.stderr)")
