@@ -81,7 +81,8 @@ struct PageReader {
             let this = reader.value
             do {
                 let pdf = try PDFSource(data: data)
-                let engine = this.ocr ? this.pool.engine(slot: worker) : nil
+                // Made on first use and kept by the pool (slot k is worker k's alone).
+                let engine = { this.ocr ? this.pool.engine(slot: worker) : nil }
                 while true {
                     shared.lock.lock()
                     let index = shared.next
@@ -109,7 +110,7 @@ struct PageReader {
 
     /// One PDF page: rendered once at the bundle's resolution (the raster is kept for the writer), its text
     /// layer read in several ways, OCR where the text layer does not explain the ink or an image is shown.
-    func readPage(_ index: Int, of pdf: PDFSource, ocr engine: OCREngine?) throws -> PageReading {
+    func readPage(_ index: Int, of pdf: PDFSource, ocr engine: @escaping () -> OCREngine?) throws -> PageReading {
         let started = Date()
         let scale = dpi / 72
         let raster = try pdf.render(page: index, dpi: dpi)
@@ -131,7 +132,7 @@ struct PageReader {
         let raster = try Raster(decodingImage: bytes, dpi: dpi)
         let rendered = Date().timeIntervalSince(started)
         let whole = Box(x: 0, y: 0, width: Double(raster.width), height: Double(raster.height))
-        let reader = PixelReader(ocr: ocr ? pool.engine(slot: 0) : nil, ocrEveryPage: true)
+        let reader = PixelReader(ocr: { ocr ? pool.engine(slot: 0) : nil }, ocrEveryPage: true)
         let reading = try reader.read(.init(raster: raster, textLayer: [], imageAreas: [whole]) { region, factor in
             try raster.enlarged(region: region, by: factor)
         })
