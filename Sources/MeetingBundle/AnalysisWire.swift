@@ -17,6 +17,7 @@ enum AnalysisWire {
         writer.bool(job.ocr)
         writer.bool(job.ocrEveryPage)
         writer.bool(job.keepRasters)
+        writer.u64(UInt64(job.workers))
         writer.data(job.document)
         return writer.bytes
     }
@@ -25,7 +26,7 @@ enum AnalysisWire {
         var reader = WireReader(bytes)
         try reader.expect(magic)
         return AnalysisJob(image: try reader.bool(), dpi: try reader.f64(), ocr: try reader.bool(), ocrEveryPage: try reader.bool(),
-                           keepRasters: try reader.bool(), document: try reader.data())
+                           keepRasters: try reader.bool(), workers: max(1, try reader.count(limit: 1024)), document: try reader.data())
     }
 
     static func encode(_ pages: [PageReading], into writer: inout WireWriter) {

@@ -118,7 +118,7 @@ struct BundleAnalyser {
     /// before it is believed, and the copies of the plaintext and pixels are wiped.
     private func read(_ source: BundleSource, image: Bool) throws -> [PageReading] {
         var request = AnalysisWire.encodeRequest(AnalysisJob(image: image, dpi: dpi, ocr: ocr != nil, ocrEveryPage: ocrEveryPage,
-                                                             keepRasters: keepRasters, document: source.plaintext))
+                                                             keepRasters: keepRasters, workers: limits.workers, document: source.plaintext))
         defer { request.wipe() }
         var answer: [UInt8]
         do {

@@ -19,6 +19,14 @@ public struct AnalysisLimits: Sendable, Equatable {
 
     /// Processor seconds for the reading process: every core may work for the whole wall-clock limit. A
     /// backstop: it stops the reader even if the exporter that waits for it is gone.
+    /// Pages read at once: one per core, but each with room for a page and a tesseract engine within the
+    /// memory limit (on a many-core machine, one worker per core would not fit in 2 GiB).
+    var workers: Int {
+        max(1, min(ProcessInfo.processInfo.activeProcessorCount, memoryBytes / Self.memoryPerWorker))
+    }
+
+    static let memoryPerWorker = 384 << 20
+
     public var processorSeconds: Int {
         Int(seconds.rounded(.up)) * max(1, ProcessInfo.processInfo.activeProcessorCount) + 1
     }
@@ -85,7 +93,8 @@ public enum DocumentAnalysis {
         do {
             var job = try AnalysisWire.decodeRequest(request)
             defer { job.document.wipe() }
-            let reader = PageReader(ocr: job.ocr, dpi: job.dpi, ocrEveryPage: job.ocrEveryPage, keepRasters: job.keepRasters, pool: pool)
+            let reader = PageReader(ocr: job.ocr, dpi: job.dpi, ocrEveryPage: job.ocrEveryPage, keepRasters: job.keepRasters, pool: pool,
+                                    workers: job.workers)
             let pages = try job.image ? [reader.readImage(job.document)] : reader.readPages(of: job.document)
             writer.u8(0)
             AnalysisWire.encode(pages, into: &writer)
@@ -108,6 +117,8 @@ struct AnalysisJob {
     var ocr: Bool
     var ocrEveryPage: Bool
     var keepRasters: Bool
+    /// Pages read at once (at most).
+    var workers: Int = 1
     var document: [UInt8]
 }
 

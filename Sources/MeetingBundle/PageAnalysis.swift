@@ -55,6 +55,8 @@ struct PageReader {
     /// Keep each page's raster for the writer (not for a dry run, which draws nothing).
     let keepRasters: Bool
     let pool: OCRPool
+    /// Pages read at once, at most (one per core unless the memory limit allows fewer).
+    var workers = ProcessInfo.processInfo.activeProcessorCount
 
     /// Reads the PDF's pages in parallel, one worker per core, each with its own poppler document and its own
     /// tesseract engine (neither may be shared between threads); readings come back in page order.
@@ -76,7 +78,7 @@ struct PageReader {
         }
         let shared = Shared()
         let reader = Reader(self)
-        let workers = min(pageCount, max(1, ProcessInfo.processInfo.activeProcessorCount))
+        let workers = min(pageCount, max(1, workers))
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             let this = reader.value
             do {
