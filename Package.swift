@@ -59,6 +59,6 @@ let package = Package(
         .testTarget(name: "RedactionTests", dependencies: ["Redaction", "ZIPFoundation"]),
         .testTarget(name: "PDFRenderTests", dependencies: ["PDFRender"]),
         .testTarget(name: "MeetingBundleTests", dependencies: ["MeetingBundle", "PDFRender", "Redaction", "VaultCrypto", "CPoppler"]),
-        .testTarget(name: "CLITests", dependencies: ["VaultCrypto", "PDFRender"]),
+        .testTarget(name: "CLITests", dependencies: ["VaultCrypto", "PDFRender", "CSystemZlib"]),
     ]
 )

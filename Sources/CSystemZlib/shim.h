@@ -6,4 +6,8 @@
 static inline int CSystemZlibShims_inflateInit(z_streamp strm) {
     return inflateInit(strm);
 }
+/* deflateInit is a macro too (used by the tests that build compressed PDFs). */
+static inline int CSystemZlibShims_deflateInit(z_streamp strm, int level) {
+    return deflateInit(strm, level);
+}
 #endif

@@ -56,8 +56,9 @@ struct BundleAnalyser {
     let ocrEveryPage: Bool
     /// Keep each page's raster for the writer (not for a dry run, which draws nothing).
     var keepRasters = true
-    /// Engines for the other cores' workers, shared by the documents of one export.
-    var pool = OCRPool()
+    /// Where PDFs and images are parsed, rendered and read (in the CLI: a child process with limits).
+    var runner: DocumentAnalysisRunner = InProcessAnalysis()
+    var limits = AnalysisLimits()
 
     func analyse(_ source: BundleSource, index: Int) throws -> AnalysedDocument {
         guard let form = source.form else { throw BundleError.unsupported(documentID: source.documentID, mediaType: source.mediaType) }
@@ -95,13 +96,10 @@ struct BundleAnalyser {
                 let (output, highlights) = Self.replace(found, in: text)
                 content = .typeset(composer.typeset(output, style: BundleStyle.body, highlighted: highlights,
                                                     width: BundleStyle.textWidth, pageHeight: BundleStyle.textHeight))
-            case .pdf:
-                let pdf = try PDFSource(data: source.plaintext)
-                guard pdf.pageCount > 0 else { throw BundleError.noPages(documentID: source.documentID) }
-                let outcomes = try analysePages(of: source.plaintext, pageCount: pdf.pageCount)
-                content = .pages(take(outcomes))
-            case .image:
-                content = .pages(take([try analyseImage(source.plaintext)]))
+            case .pdf, .image:
+                let readings = try read(source, image: form == .image)
+                guard !readings.isEmpty else { throw BundleError.noPages(documentID: source.documentID) }
+                content = .pages(take(readings.map(finish)))
             }
         } catch let error as ExtractionError {
             throw BundleError.unreadable(documentID: source.documentID, reason: error.description)
@@ -114,6 +112,35 @@ struct BundleAnalyser {
                                     pagesFlagged: flagged, pagesLeftOut: leftOut)
         return AnalysedDocument(sourceIndex: index, title: title, content: content, report: report, redacted: redacted,
                                 timing: DocumentTiming(documentID: source.documentID, seconds: Date().timeIntervalSince(started), pages: pages))
+    }
+
+    /// The pages of an untrusted PDF or image, read by the runner within the limits; the answer is checked
+    /// before it is believed, and the copies of the plaintext and pixels are wiped.
+    private func read(_ source: BundleSource, image: Bool) throws -> [PageReading] {
+        var request = AnalysisWire.encodeRequest(AnalysisJob(image: image, dpi: dpi, ocr: ocr != nil, ocrEveryPage: ocrEveryPage,
+                                                             keepRasters: keepRasters, workers: limits.workers, document: source.plaintext))
+        defer { request.wipe() }
+        var answer: [UInt8]
+        do {
+            answer = try runner.run(request, limits: limits)
+        } catch AnalysisLimitBreach.notStarted(let reason) {
+            // Not the document's fault: the export stops rather than leave out every document.
+            throw BundleError.unreadable(documentID: source.documentID, reason: "the reader could not be started (\(reason))")
+        } catch let breach as AnalysisLimitBreach {
+            throw BundleError.analysisLimit(documentID: source.documentID, limit: breach.description)
+        }
+        defer { answer.wipe() }
+        let decoded: AnalysisAnswer
+        do {
+            decoded = try AnalysisWire.decodeAnswer(answer)
+        } catch {
+            throw BundleError.analysisLimit(documentID: source.documentID, limit: AnalysisLimitBreach.badAnswer(reason: String(describing: error)).description)
+        }
+        switch decoded {
+        case .pages(let pages): return pages
+        case .pdfError(let error): throw error
+        case .failed(let reason): throw BundleError.unreadable(documentID: source.documentID, reason: reason)
+        }
     }
 
     /// The text with the spans cut out (a line break for each): what remains readable on the page.

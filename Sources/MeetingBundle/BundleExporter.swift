@@ -15,21 +15,27 @@ public final class BundleExporter {
         /// How long each document and page took to analyse, and the leak check (seconds).
         public var timings: [DocumentTiming] = []
         public var leakCheckSeconds: Double = 0
+        /// Documents left out because their analysis broke a limit (`BundleError.analysisLimit`).
+        public var leftOut: [BundleError] = []
     }
 
     public struct Plan {
         public var reports: [DocumentReport]
         public var pages: Int
         public var timings: [DocumentTiming] = []
+        public var leftOut: [BundleError] = []
     }
 
     private let request: BundleRequest
     private let sources: [BundleSource]
     private let ocr: OCREngine?
     private let redactor: Redactor
+    private let runner: DocumentAnalysisRunner
 
     /// `sources` in any order: the bundle puts them in date order (undated last, then by when they were stored).
-    public init(request: BundleRequest, sources: [BundleSource], ocr: OCREngine?) {
+    /// PDFs and images are read by `runner`: a program that handles files from outside gives one that runs the
+    /// analysis in a child process with `request.analysisLimits`.
+    public init(request: BundleRequest, sources: [BundleSource], ocr: OCREngine?, runner: DocumentAnalysisRunner = InProcessAnalysis()) {
         var request = request
         self.redactor = Redactor(context: request.context, policy: request.policy)
         // The meeting's name is printed on every page: it is redacted like everything else.
@@ -37,6 +43,7 @@ public final class BundleExporter {
         self.request = request
         self.sources = sources.sorted { Self.chronological($0, $1) }
         self.ocr = ocr
+        self.runner = runner
     }
 
     static func chronological(_ a: BundleSource, _ b: BundleSource) -> Bool {
@@ -48,26 +55,37 @@ public final class BundleExporter {
         }
     }
 
-    private func analyse(with composer: PDFComposer, keepRasters: Bool) throws -> [AnalysedDocument] {
+    /// The documents analysed, and those left out because their analysis broke a limit.
+    private func analyse(with composer: PDFComposer, keepRasters: Bool) throws -> ([AnalysedDocument], [BundleError]) {
         guard !sources.isEmpty else { throw BundleError.nothingToBundle }
         let analyser = BundleAnalyser(redactor: redactor, ocr: ocr, composer: composer, dpi: request.dpi, includeUnreviewed: request.includeUnreviewed,
-                                      ocrEveryPage: request.ocrEveryPage, keepRasters: keepRasters)
-        return try sources.enumerated().map { try analyser.analyse($1, index: $0) }
+                                      ocrEveryPage: request.ocrEveryPage, keepRasters: keepRasters, runner: runner, limits: request.analysisLimits)
+        var documents: [AnalysedDocument] = []
+        var leftOut: [BundleError] = []
+        for (index, source) in sources.enumerated() {
+            do {
+                documents.append(try analyser.analyse(source, index: index))
+            } catch let error as BundleError {
+                guard case .analysisLimit = error, !request.stopAtAnalysisLimit else { throw error }
+                leftOut.append(error)
+            }
+        }
+        return (documents, leftOut)
     }
 
     /// What `export` would do, without drawing anything (`--dry-run`).
     public func plan() throws -> Plan {
         let composer = try PDFComposer(title: "Meeting bundle")
-        var documents = try analyse(with: composer, keepRasters: false)
+        var (documents, leftOut) = try analyse(with: composer, keepRasters: false)
         let index = BundleWriter(request: request, composer: composer, sources: sources).indexLayout(documents)
         let pages = BundleWriter.number(&documents, indexPages: index.rowsPerPage.count)
-        return Plan(reports: documents.map(\.report), pages: pages, timings: documents.map(\.timing))
+        return Plan(reports: documents.map(\.report), pages: pages, timings: documents.map(\.timing), leftOut: leftOut)
     }
 
     public func export(signingKey: Ed25519.PrivateKey) throws -> Result {
         // The title is the same for every bundle: the document information dictionary says nothing about the case.
         let composer = try PDFComposer(title: "Meeting bundle")
-        var documents = try analyse(with: composer, keepRasters: true)
+        var (documents, leftOut) = try analyse(with: composer, keepRasters: true)
         guard documents.contains(where: { $0.pageCount > 0 }) else {
             throw documents.contains(where: { $0.report.pagesLeftOut > 0 }) ? BundleError.everyPageNeedsReview : BundleError.nothingToBundle
         }
@@ -104,6 +122,6 @@ public final class BundleExporter {
                                           creator: request.creatorID, recipient: request.recipientID, pages: pages,
                                           pdfSHA256: HashFunction.sha256.hash(pdf).hexString, items: items).signed(with: signingKey)
         return Result(pdf: pdf, manifest: manifest, reports: documents.map(\.report), pages: pages, timings: documents.map(\.timing),
-                      leakCheckSeconds: leakCheckSeconds)
+                      leakCheckSeconds: leakCheckSeconds, leftOut: leftOut)
     }
 }

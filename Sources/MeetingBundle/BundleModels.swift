@@ -61,6 +61,11 @@ public struct BundleRequest: Sendable {
     /// explains every mark (for PDFs whose fonts may not draw what their text says). About 0.6 s a page.
     public var ocrEveryPage: Bool
     public var dpi: Double
+    /// Limits on the analysis of each PDF or image (time, memory).
+    public var analysisLimits = AnalysisLimits()
+    /// The documents were chosen one by one: one whose analysis breaks a limit stops the export. Otherwise
+    /// (every document of the case) it is left out with a note, so one hostile file cannot block a bundle.
+    public var stopAtAnalysisLimit = false
 
     public init(vaultID: String, caseID: String, bundleID: String, clientName: String, meeting: String, recipientID: String, recipientName: String,
                 preparedBy: String, creatorID: String, date: String, created: String, context: RedactionContext, policy: RedactionPolicy,
@@ -189,6 +194,8 @@ public enum BundleError: Error, Sendable, Equatable, CustomStringConvertible {
     case leak(documentID: String?, kind: String, location: String)
     /// The finished PDF could not be read back to check it: it was not written.
     case checkFailed(reason: String)
+    /// Reading a PDF or image broke a limit (time, memory): a file built to stall the reader, or too big.
+    case analysisLimit(documentID: String, limit: String)
 
     public var description: String {
         switch self {
@@ -202,6 +209,7 @@ public enum BundleError: Error, Sendable, Equatable, CustomStringConvertible {
         case .leak(let id, let kind, let location):
             "the finished bundle still contained redacted text (\(kind)\(id.map { " from document \($0)" } ?? "") on \(location)); it was not kept"
         case .checkFailed(let reason): "the finished bundle could not be checked for leaks (\(reason)); it was not kept"
+        case .analysisLimit(let id, let limit): "document \(id) could not be analysed \(limit)"
         }
     }
 }

@@ -44,33 +44,47 @@ final class OCRPool: @unchecked Sendable {
     }
 }
 
-extension BundleAnalyser {
-    /// Analyses the PDF's pages in parallel, one worker per core, each with its own poppler document and its own
-    /// tesseract engine (neither may be shared between threads); outcomes come back in page order.
-    func analysePages(of data: [UInt8], pageCount: Int) throws -> [PageOutcome] {
+/// Reads the pages of one PDF or image: renders them, reads their text layers and, where the text layer does
+/// not explain the ink, OCR. It decides nothing about redaction; it runs where the untrusted file is parsed
+/// (in the CLI, a child process with limits).
+struct PageReader {
+    /// OCR is available (the exporter's engine loaded); each worker takes its own engine from the pool.
+    let ocr: Bool
+    let dpi: Double
+    let ocrEveryPage: Bool
+    /// Keep each page's raster for the writer (not for a dry run, which draws nothing).
+    let keepRasters: Bool
+    let pool: OCRPool
+    /// Pages read at once, at most (one per core unless the memory limit allows fewer).
+    var workers = ProcessInfo.processInfo.activeProcessorCount
+
+    /// Reads the PDF's pages in parallel, one worker per core, each with its own poppler document and its own
+    /// tesseract engine (neither may be shared between threads); readings come back in page order.
+    func readPages(of data: [UInt8]) throws -> [PageReading] {
+        let pageCount = try PDFSource(data: data).pageCount
         guard pageCount > 0 else { return [] }
         final class Shared: @unchecked Sendable {
             // Guarded by `lock`; written by workers, read after concurrentPerform returns.
             let lock = NSLock()
             var next = 0
-            var outcomes: [Int: PageOutcome] = [:]
+            var outcomes: [Int: PageReading] = [:]
             var failure: Error?
         }
-        // @unchecked Sendable: the workers share the analyser read-only, except its engines: worker 0 alone uses
-        // `ocr`, worker k alone uses the pool's slot k; the composer is not touched by page analysis.
-        final class Analyser: @unchecked Sendable {
-            let value: BundleAnalyser
-            init(_ value: BundleAnalyser) { self.value = value }
+        // @unchecked Sendable: the workers share the reader read-only, except its engines: worker k alone uses
+        // the pool's slot k.
+        final class Reader: @unchecked Sendable {
+            let value: PageReader
+            init(_ value: PageReader) { self.value = value }
         }
         let shared = Shared()
-        let analyser = Analyser(self)
-        let workers = min(pageCount, max(1, ProcessInfo.processInfo.activeProcessorCount))
+        let reader = Reader(self)
+        let workers = min(pageCount, max(1, workers))
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            let this = analyser.value
-            let ocr = this.ocr, pool = this.pool
+            let this = reader.value
             do {
                 let pdf = try PDFSource(data: data)
-                let engine = ocr == nil ? nil : (worker == 0 ? ocr : pool.engine(slot: worker))
+                // Made on first use and kept by the pool (slot k is worker k's alone).
+                let engine = { this.ocr ? this.pool.engine(slot: worker) : nil }
                 while true {
                     shared.lock.lock()
                     let index = shared.next
@@ -78,7 +92,7 @@ extension BundleAnalyser {
                     let stop = shared.failure != nil
                     shared.lock.unlock()
                     guard index < pageCount, !stop else { return }
-                    let outcome = try this.analysePage(index, of: pdf, ocr: engine)
+                    let outcome = try this.readPage(index, of: pdf, ocr: engine)
                     shared.lock.lock()
                     shared.outcomes[index] = outcome
                     shared.lock.unlock()
@@ -98,7 +112,7 @@ extension BundleAnalyser {
 
     /// One PDF page: rendered once at the bundle's resolution (the raster is kept for the writer), its text
     /// layer read in several ways, OCR where the text layer does not explain the ink or an image is shown.
-    func analysePage(_ index: Int, of pdf: PDFSource, ocr engine: OCREngine?) throws -> PageOutcome {
+    func readPage(_ index: Int, of pdf: PDFSource, ocr engine: @escaping () -> OCREngine?) throws -> PageReading {
         let started = Date()
         let scale = dpi / 72
         let raster = try pdf.render(page: index, dpi: dpi)
@@ -110,34 +124,45 @@ extension BundleAnalyser {
         let reading = try reader.read(.init(raster: raster, textLayer: layer, imageAreas: images) { region, factor in
             try pdf.render(page: index, region: region.scaled(by: 1 / scale), dpi: raster.dpi * factor)
         })
-        return finish(reading, raster: raster, source: .pdf(index: index), number: index + 1, size: size, textLayerReadings: layer.count,
-                      started: started, rendered: rendered)
+        return self.reading(reading, raster: raster, source: .pdf(index: index), number: index + 1, size: size, textLayerReadings: layer.count,
+                       started: started, rendered: rendered)
     }
 
     /// An image file: the same reader and the same decisions as a PDF page that is all image.
-    func analyseImage(_ bytes: [UInt8]) throws -> PageOutcome {
+    func readImage(_ bytes: [UInt8]) throws -> PageReading {
         let started = Date()
         let raster = try Raster(decodingImage: bytes, dpi: dpi)
         let rendered = Date().timeIntervalSince(started)
         let whole = Box(x: 0, y: 0, width: Double(raster.width), height: Double(raster.height))
-        let reader = PixelReader(ocr: ocr, ocrEveryPage: true)
+        let reader = PixelReader(ocr: { ocr ? pool.engine(slot: 0) : nil }, ocrEveryPage: true)
         let reading = try reader.read(.init(raster: raster, textLayer: [], imageAreas: [whole]) { region, factor in
             try raster.enlarged(region: region, by: factor)
         })
-        return finish(reading, raster: raster, source: .image, number: 1, size: nil, textLayerReadings: 0, started: started, rendered: rendered)
+        return self.reading(reading, raster: raster, source: .image, number: 1, size: nil, textLayerReadings: 0, started: started, rendered: rendered)
     }
 
-    private func finish(_ reading: PixelReader.Output, raster: Raster, source: PagePlan.Source, number: Int, size: PageSize?,
-                        textLayerReadings: Int, started: Date, rendered: Double) -> PageOutcome {
-        let redaction = PageRedaction(redactor: redactor, readings: reading.readings, textLayerReadings: textLayerReadings,
-                                      visible: reading.visibleWords, margin: dpi / 72)
-        let flagged = reading.flagged || redaction.disagreement
+    private func reading(_ reading: PixelReader.Output, raster: Raster, source: PagePlan.Source, number: Int, size: PageSize?,
+                         textLayerReadings: Int, started: Date, rendered: Double) -> PageReading {
+        PageReading(source: source, number: number, size: size, raster: keepRasters ? raster : nil, readings: reading.readings,
+                    textLayerReadings: textLayerReadings, visibleWords: reading.visibleWords, explained: reading.explained,
+                    flagged: reading.flagged, seconds: Date().timeIntervalSince(started), renderSeconds: rendered, ocrSeconds: reading.ocrSeconds)
+    }
+}
+
+extension BundleAnalyser {
+    /// A page read (here or in the analysing process) made into its plan: the core's redaction rules decide
+    /// the boxes, and whether the page is kept.
+    func finish(_ page: PageReading) -> PageOutcome {
+        let started = Date()
+        let redaction = PageRedaction(redactor: redactor, readings: page.readings, textLayerReadings: page.textLayerReadings,
+                                      visible: page.visibleWords, margin: dpi / 72)
+        let flagged = page.flagged || redaction.disagreement
         let keep = keepRasters && (!flagged || includeUnreviewed)
-        let plan = PagePlan(source: source, number: number, boxes: redaction.boxes, flagged: flagged, readByOCR: !reading.explained,
-                            visibleText: reading.explained ? Self.unredacted(redaction.primaryText, spans: redaction.primarySpans) : "",
-                            raster: keep ? raster : nil, size: size)
-        let timing = PageTiming(page: number, seconds: Date().timeIntervalSince(started), renderSeconds: rendered, ocrSeconds: reading.ocrSeconds,
-                                readByOCR: !reading.explained)
+        let plan = PagePlan(source: page.source, number: page.number, boxes: redaction.boxes, flagged: flagged, readByOCR: !page.explained,
+                            visibleText: page.explained ? Self.unredacted(redaction.primaryText, spans: redaction.primarySpans) : "",
+                            raster: keep ? page.raster : nil, size: page.size)
+        let timing = PageTiming(page: page.number, seconds: page.seconds + Date().timeIntervalSince(started), renderSeconds: page.renderSeconds,
+                                ocrSeconds: page.ocrSeconds, readByOCR: !page.explained)
         return PageOutcome(plan: plan, found: redaction.found, timing: timing)
     }
 }

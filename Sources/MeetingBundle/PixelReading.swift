@@ -22,7 +22,9 @@ struct PixelReader {
     /// Enlarged regions on one page, in all: beyond this the rest are read only at the page's resolution.
     static let enlargedPixelsPerPage = 10_000_000.0
 
-    let ocr: OCREngine?
+    /// The engine, asked for only when a page needs OCR: loading tesseract's model takes a few tenths of a
+    /// second, and each document is read in a fresh process, so typed pages should not pay for it.
+    let ocr: () -> OCREngine?
     let ocrEveryPage: Bool
 
     struct Input {
@@ -66,7 +68,7 @@ struct PixelReader {
         guard !explained else { return output }
         let ink = raster.inkCoverage()
         guard ink >= Self.blankInk || !input.imageAreas.isEmpty else { return output }
-        guard let ocr else {
+        guard let ocr = ocr() else {
             output.flagged = ink >= Self.blankInk
             return output
         }

@@ -14,7 +14,8 @@ struct CaseVault: ParsableCommand {
         version: "0.1.0",
         subcommands: [Init.self, Keys.self, Org.self, Advocate.self, Person.self, Case.self, Ingest.self, ListDocuments.self,
                       ShowDocument.self, Cat.self, Verify.self, Backup.self, Restore.self, AuditCommand.self,
-                      ConsentCommand.self, CapacityCommand.self, Deadlines.self, RedactCommand.self, Export.self, BundleCommand.self]
+                      ConsentCommand.self, CapacityCommand.self, Deadlines.self, RedactCommand.self, Export.self, BundleCommand.self,
+                      AnalyseCommand.self]
     )
 
     /// Hardening first, then parse and run; our own errors print age-style with hints.

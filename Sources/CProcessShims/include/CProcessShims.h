@@ -7,4 +7,14 @@ int CProcessShims_setNotDumpable(void);
 /* syncfs is a GNU extension the Swift Glibc module does not import. Returns 0 or -1 with errno set. */
 int CProcessShims_syncfs(int fd);
 
+/* Starts `path` with `argv` and `envp`, its stdin and stdout connected to new pipes, stderr to /dev/null,
+   no other descriptor inherited, default signal dispositions and an empty signal mask. On success returns 0
+   and sets *pid, *toChild (write end of its stdin) and *fromChild (read end of its stdout), both close-on-exec;
+   otherwise returns an errno value. */
+int CProcessShims_spawnPiped(const char *path, char *const argv[], char *const envp[], int *pid, int *toChild, int *fromChild);
+
+/* For a child that reads untrusted input: killed when its parent dies, and unable to gain privileges.
+   Returns 0 or -1 with errno set. */
+int CProcessShims_confineChild(void);
+
 #endif

@@ -30,6 +30,12 @@ struct Export: ParsableCommand {
     @Flag(help: "Put in pages that need a person to check them (no OCR, or OCR unsure); you have checked them.") var includeUnreviewed = false
     @Flag(help: "Read every page from a PDF or scan by OCR too, even where its text layer accounts for every mark (slower: about 0.6 s a page).")
     var ocrEveryPage = false
+    @Option(name: .customLong("analysis-seconds"),
+            help: ArgumentHelp("Time allowed to read each PDF or image (default 60, or $CASEVAULT_ANALYSIS_SECONDS); one that takes longer is left out, or stops the export if named with --docs.",
+                               valueName: "SECONDS")) var analysisSeconds: Double?
+    @Option(name: .customLong("analysis-memory"),
+            help: ArgumentHelp("Memory allowed to read each PDF or image, in MB (default 2048, or $CASEVAULT_ANALYSIS_MEMORY_MB).", valueName: "MB"))
+    var analysisMemory: Int?
     @Flag(help: "Show what would be redacted per document, and the pages; write nothing.") var dryRun = false
     @Flag(help: "Replace PATH and its manifest if they exist.") var force = false
     @OptionGroup var consent: ConsentOptions
@@ -41,6 +47,26 @@ struct Export: ParsableCommand {
         }
         if meeting.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--meeting must not be empty") }
         do { _ = try RedactionPolicy.parse(policy) } catch { throw ValidationError("--policy: \(error.description)") }
+        _ = try analysisLimits()
+    }
+
+    /// The options, else the environment (for tests and scripts), else the defaults.
+    func analysisLimits() throws -> AnalysisLimits {
+        let environment = ProcessInfo.processInfo.environment
+        var limits = AnalysisLimits()
+        if let seconds = analysisSeconds ?? environment["CASEVAULT_ANALYSIS_SECONDS"].map({ Double($0) ?? -1 }) {
+            guard seconds.isFinite, seconds > 0, seconds <= 86_400 else {
+                throw ValidationError("--analysis-seconds (or CASEVAULT_ANALYSIS_SECONDS) must be a number of seconds between 0 and 86400")
+            }
+            limits.seconds = seconds
+        }
+        if let megabytes = analysisMemory ?? environment["CASEVAULT_ANALYSIS_MEMORY_MB"].map({ Int($0) ?? -1 }) {
+            guard megabytes >= 256, megabytes <= 1 << 20 else {
+                throw ValidationError("--analysis-memory (or CASEVAULT_ANALYSIS_MEMORY_MB) must be a number of MB from 256 up")
+            }
+            limits.memoryBytes = megabytes << 20
+        }
+        return limits
     }
 
     struct ExportOut: Encodable {
@@ -70,11 +96,14 @@ struct Export: ParsableCommand {
             Terminal.printError("casevault: warning: OCR is not available (install tesseract-ocr-eng, or unset CASEVAULT_OCR=off): pages without a text layer are left out unless --include-unreviewed, and the leak check reads text layers only")
         }
         let request = try bundleRequest(vault: vault, detail: detail, policy: redactionPolicy)
-        let exporter = BundleExporter(request: request, sources: sources, ocr: ocr)
+        // PDFs and images are parsed, drawn and read by OCR in a child process with limits, never in this one.
+        let exporter = BundleExporter(request: request, sources: sources, ocr: ocr, runner: ChildProcessAnalysis())
 
         if dryRun {
             let plan = try exporter.plan()
-            report(ExportOut(bundle: nil, path: nil, manifest: nil, pages: plan.pages, dryRun: true, leftOut: leftOut, documents: plan.reports))
+            let notes = Self.notes(plan.leftOut)
+            for note in notes { Terminal.printError("casevault: note: \(note)") }
+            report(ExportOut(bundle: nil, path: nil, manifest: nil, pages: plan.pages, dryRun: true, leftOut: leftOut + notes, documents: plan.reports))
             return
         }
         guard let output else { return }
@@ -86,6 +115,8 @@ struct Export: ParsableCommand {
             try? vault.recordBundleFailure(caseID: caseID, reason: Self.auditReason(error))
             throw error
         }
+        let notes = Self.notes(result.leftOut)
+        for note in notes { Terminal.printError("casevault: note: \(note)") }
         try write(result, to: output, manifestPath: manifestPath)
         do {
             let log = BundleLog(bundleID: request.bundleID, caseID: caseID, exportedBy: request.creatorID, exportedAt: request.created,
@@ -98,8 +129,13 @@ struct Export: ParsableCommand {
             unlink(manifestPath)
             throw error
         }
-        report(ExportOut(bundle: request.bundleID, path: output, manifest: manifestPath, pages: result.pages, dryRun: false, leftOut: leftOut,
+        report(ExportOut(bundle: request.bundleID, path: output, manifest: manifestPath, pages: result.pages, dryRun: false, leftOut: leftOut + notes,
                          documents: result.reports))
+    }
+
+    /// Documents the exporter left out because reading them broke a limit, as notes naming each by id.
+    static func notes(_ leftOut: [BundleError]) -> [String] {
+        leftOut.map { "\($0.description); left out of the bundle" }
     }
 
     /// Checked before any document is decrypted, so a long export does not fail at the end for want of a folder.
@@ -182,12 +218,16 @@ struct Export: ParsableCommand {
             "\(person.name), \(organisations.first { $0.id == person.organisation }?.name ?? person.organisation)"
         } ?? (global.advocate ?? "unknown")
         let today = Today.inEngland()
-        return BundleRequest(vaultID: vault.vaultID, caseID: caseID, bundleID: try vault.newBundleID(), clientName: try vault.person(detail.client).name,
+        var request = BundleRequest(vaultID: vault.vaultID, caseID: caseID, bundleID: try vault.newBundleID(), clientName: try vault.person(detail.client).name,
                              meeting: meeting, recipientID: recipient, recipientName: organisations.first { $0.id == recipient }?.name ?? recipient,
                              preparedBy: preparedBy, creatorID: global.advocate ?? "unknown",
                              date: BundleDates.display(today.description) ?? today.description, created: vault.bundleTimestamp(),
                              context: try RedactionSetup.context(vault: vault, caseID: caseID), policy: policy, includeUnreviewed: includeUnreviewed,
                              ocrEveryPage: ocrEveryPage)
+        request.analysisLimits = try analysisLimits()
+        // Documents named one by one are all wanted: one that cannot be read within the limits stops the export.
+        request.stopAtAnalysisLimit = !documentIDs.isEmpty
+        return request
     }
 
     /// PDF first, then the manifest; both atomically. If the manifest cannot be written the PDF goes too, and
@@ -218,6 +258,7 @@ struct Export: ParsableCommand {
         case .nothingToBundle: "nothing to bundle"
         case .everyPageNeedsReview: "every page needs review"
         case .checkFailed: "leak check could not run"
+        case .analysisLimit(let id, _): "analysis limit broken by document \(id)"
         }
     }
 

@@ -63,6 +63,9 @@ struct CLIError: Error {
         case .nothingToBundle: ["choose documents that have pages to show with --docs, or ingest readable copies"]
         case .everyPageNeedsReview: ["check the pages flagged in 'casevault export --dry-run' and add --include-unreviewed, or ingest readable copies"]
         case .checkFailed: ["try again; if it keeps failing, run with CASEVAULT_OCR=off to see whether OCR is the cause"]
+        case .analysisLimit:
+            ["a file built to stall or exhaust PDF readers is not safe to put in a bundle: leave it out of --docs, or ask the sender for a plain copy",
+             "if it is a genuine large file, allow more with --analysis-seconds or --analysis-memory"]
         case .leak:
             ["register the person on the case (case add-person) or add the term (redact terms add) so every occurrence is found, then export again",
              "'casevault export --dry-run' shows what is redacted per document"]

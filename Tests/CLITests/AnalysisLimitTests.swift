@@ -1,0 +1,105 @@
+import Foundation
+import PDFRender
+import XCTest
+
+/// Hostile PDFs are read in a child process with limits: each is cut off within its limit (+ 2 s), named by
+/// id; the rest of the case still makes a bundle; nothing is written for a refused export; the vault verifies.
+final class AnalysisLimitTests: XCTestCase {
+    /// Small, so the suite stays quick; the default is 60 s.
+    private let limit = 5.0
+
+    private func export(_ sandbox: Sandbox, _ caseID: String, _ extra: [String]) throws -> (CLIResult, Double) {
+        try FileManager.default.createDirectory(atPath: sandbox.path("tmpdir"), withIntermediateDirectories: true)
+        let started = Date()
+        let result = try sandbox.run(["export", "--case", caseID, "--meeting", "Local resolution meeting", "--for", "trust-X"] + extra,
+                                     environment: ["CASEVAULT_ANALYSIS_SECONDS": String(Int(limit)), "TMPDIR": sandbox.path("tmpdir")])
+        return (result, Date().timeIntervalSince(started))
+    }
+
+    private func ingest(_ sandbox: Sandbox, _ caseID: String, _ name: String, _ bytes: [UInt8]) throws -> String {
+        try Data(bytes).write(to: URL(fileURLWithPath: sandbox.path(name)))
+        let stored = try sandbox.run(["ingest", "--case", caseID, "--date", "2025-03-04", name, "--json"])
+        XCTAssertEqual(stored.exitCode, 0, stored.stderr)
+        return try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(stored.stdout.utf8)) as? [[String: Any]])?.first?["id"] as? String)
+    }
+
+    private var hostile: [(name: String, bytes: [UInt8], timesOut: Bool)] {
+        [("fan-out.pdf", HostilePDFs.fanOut(), true), ("flate-bomb.pdf", HostilePDFs.flateBomb(), true),
+         ("nested.pdf", HostilePDFs.deeplyNested(), true), ("type3-loop.pdf", HostilePDFs.selfDrawingType3Glyph(), false)]
+    }
+
+    func testAHostilePDFNamedWithDocsStopsTheExportWithinItsLimitAndNothingIsWritten() throws {
+        let sandbox = try Sandbox()
+        let caseID = try prepare(sandbox)
+        for file in hostile {
+            let id = try ingest(sandbox, caseID, file.name, file.bytes)
+            // A dry run reads the same way (checked on one file, to keep the suite quick).
+            for dryRun in file.name == "fan-out.pdf" ? [false, true] : [false] {
+                let (result, seconds) = try export(sandbox, caseID, ["--docs", id] + (dryRun ? ["--dry-run"] : ["--out", "bundle.pdf"]))
+                XCTAssertEqual(result.exitCode, 1, "\(file.name): \(result.stderr)")
+                XCTAssertTrue(result.stderr.contains("document \(id) could not be analysed"), "\(file.name): \(result.stderr)")
+                if file.timesOut { XCTAssertTrue(result.stderr.contains("within 5 s"), "\(file.name): \(result.stderr)") }
+                XCTAssertTrue(result.stderr.contains("nothing was written"), result.stderr)
+                XCTAssertLessThan(seconds, limit + 2, "\(file.name) is cut off within its limit + 2 s")
+                print("\(file.name) (\(file.bytes.count) bytes) cut off after \(String(format: "%.2f", seconds)) s\(dryRun ? " (dry run)" : "")")
+                XCTAssertFalse(FileManager.default.fileExists(atPath: sandbox.path("bundle.pdf")), file.name)
+                XCTAssertFalse(FileManager.default.fileExists(atPath: sandbox.path("bundle.pdf.manifest.json")), file.name)
+            }
+        }
+        // The plaintext went to the child over a pipe: no temp file, in the vault or in TMPDIR.
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: sandbox.path("tmpdir")), [])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: sandbox.path("vault/tmp")), [])
+        let verified = try sandbox.run(["verify", "--read-data"])
+        XCTAssertEqual(verified.exitCode, 0, verified.stdout + verified.stderr)
+        XCTAssertFalse(try Self.analysisChildrenRunning(), "every child was killed and reaped")
+    }
+
+    func testHostilePDFsAreLeftOutAndTheCasesOtherDocumentsStillMakeABundle() throws {
+        let sandbox = try Sandbox()
+        let caseID = try prepare(sandbox)
+        try Data("Dear Complaints Team,\nMy mother Margaret Ellis was discharged too early.\n".utf8)
+            .write(to: URL(fileURLWithPath: sandbox.path("letter.txt")))
+        XCTAssertEqual(try sandbox.run(["ingest", "--case", caseID, "--date", "2025-03-02", "letter.txt"]).exitCode, 0)
+        let plain = try ingest(sandbox, caseID, "ward-note.pdf", HostilePDFs.plain("Margaret Ellis was seen on the ward at 10:00."))
+        var hostileIDs: [String: String] = [:]
+        for file in hostile { hostileIDs[file.name] = try ingest(sandbox, caseID, file.name, file.bytes) }
+
+        for dryRun in [true, false] {
+            let (result, seconds) = try export(sandbox, caseID, (dryRun ? ["--dry-run"] : ["--out", "bundle.pdf"]) + ["--json"])
+            XCTAssertEqual(result.exitCode, 0, result.stderr)
+            print("export of 2 documents with \(hostile.count) hostile PDFs left out\(dryRun ? " (dry run)" : ""): \(String(format: "%.2f", seconds)) s")
+            XCTAssertLessThan(seconds, Double(hostile.count) * (limit + 2) + 10)
+            let summary = try sandbox.json(result)
+            let documents = (summary["documents"] as? [[String: Any]])?.compactMap { $0["document_id"] as? String } ?? []
+            XCTAssertEqual(documents.count, 2, "the letter and the plain PDF: \(documents)")
+            XCTAssertTrue(documents.contains(plain))
+            let leftOut = summary["left_out"] as? [String] ?? []
+            for (name, id) in hostileIDs {
+                XCTAssertFalse(documents.contains(id), name)
+                XCTAssertTrue(result.stderr.contains("note: document \(id) could not be analysed"), "\(name): \(result.stderr)")
+                XCTAssertTrue(leftOut.contains { $0.contains(id) && $0.hasSuffix("left out of the bundle") }, "\(name): \(leftOut)")
+            }
+        }
+        let verified = try sandbox.run(["bundle", "verify", "bundle.pdf", "--json"])
+        XCTAssertEqual(verified.exitCode, 0, verified.stderr)
+        let manifest = try XCTUnwrap(try sandbox.json(verified)["manifest"] as? [String: Any])
+        let items = (manifest["items"] as? [[String: Any]])?.compactMap { $0["document_id"] as? String } ?? []
+        XCTAssertTrue(items.contains(plain) && items.count == 2, "the manifest lists only what is in the bundle: \(items)")
+        let pdf = try PDFSource(data: Array(try Data(contentsOf: URL(fileURLWithPath: sandbox.path("bundle.pdf")))))
+        let text = try (0..<pdf.pageCount).map { try pdf.text(ofPage: $0) }.joined(separator: "\n")
+        XCTAssertFalse(text.contains("Margaret Ellis"), "redaction still applies to the pages read in the child process")
+        XCTAssertEqual(try sandbox.run(["verify", "--read-data"]).exitCode, 0)
+        XCTAssertFalse(try Self.analysisChildrenRunning())
+    }
+
+    /// Any `__analyse` child of the binary under test still alive (one not killed would show here).
+    static func analysisChildrenRunning() throws -> Bool {
+        let binary = try casevaultBinary().resolvingSymlinksInPath().path
+        let entries = try FileManager.default.contentsOfDirectory(atPath: "/proc").filter { Int($0) != nil }
+        return entries.contains { pid in
+            guard let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/exe"), executable == binary,
+                  let command = try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline")) else { return false }
+            return String(decoding: command, as: UTF8.self).contains("__analyse")
+        }
+    }
+}
