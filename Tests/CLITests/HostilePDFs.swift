@@ -89,7 +89,7 @@ enum HostilePDFs {
     }
 
     /// A page tree nested `depth` levels deep (each /Pages node holds only the next).
-    static func deeplyNested(depth: Int = 100_000) -> [UInt8] {
+    static func deeplyNested(depth: Int = 300_000) -> [UInt8] {
         var objects = [catalog]
         for _ in 0..<depth { objects.append(object("<< /Type /Pages /Kids [\(objects.count + 2) 0 R] /Count 1 >>")) }
         objects.append(object("<< /Type /Page /MediaBox [0 0 200 200] >>"))
