@@ -41,6 +41,9 @@ extension Evaluation {
             }
             if misses(scope?.thirdParties, recipient) {
                 findings.append(Finding(.data1, .deny, "\(recipient) is not named in consent \(id).", authority: id))
+            } else if scope?.thirdParties?.contains(recipient) == true {
+                // The allow rests on the recipient being named, so the decision cites R-DATA-1 too.
+                findings.append(Finding(.data1, .allow, "\(recipient) is named in consent \(id) as a recipient \(person) agreed to.", authority: id))
             }
         } else if let organisation = request.action == .referToOmbudsman ? "phso" : request.targetOrg,
                   misses(scope?.organisations, organisation) {
@@ -55,17 +58,21 @@ extension Evaluation {
         var findings = validity(consent, on: request.date)
         if !findings.isEmpty { return findings }
         findings = scopeChecks(consent, strict: true)
-        if !findings.isEmpty { return findings }
+        if findings.contains(where: { $0.outcome == .deny }) { return findings }
         let id = consent.id
         switch consent.kind {
         case .verbalConsent:
-            let recorded = consent.recorded ?? (consent.recordedBy != nil || consent.recordedOn != nil)
-            if !recorded {
+            // Recorded means `recorded` true and both who took it and when (CONSENT-RULES.md §2, R-CON-9
+            // clarified 2026-12-02); anything less is an unrecorded verbal consent, which is no consent.
+            let taker = consent.recordedBy.flatMap { $0.allSatisfy(\.isWhitespace) ? nil : $0 }
+            let missing = (taker == nil ? ["who took it"] : []) + (consent.recordedOn == nil ? ["when it was taken"] : [])
+            if consent.recorded != true {
                 findings.append(Finding(.con9, .deny, "Verbal consent \(id) was not recorded (who gave it, who took it, when, the scope), so it counts as no consent.", authority: id))
-            } else {
-                let by = consent.recordedBy ?? "an unnamed advocate", on = consent.recordedOn?.description ?? "an unrecorded date"
+            } else if let by = taker, let on = consent.recordedOn {
                 let text = "Only verbal consent is on file (recorded by \(by) on \(on)). Get signed consent before \(request.action.rawValue). The NHS body may not discuss the case until it has a signed form."
                 findings.append(Finding(.con9, policy.verbalConsentActions.contains(request.action) ? .warn : .deny, text, authority: id))
+            } else {
+                findings.append(Finding(.con9, .deny, "Verbal consent \(id) does not say \(missing.joined(separator: " or ")), so it counts as unrecorded, which is no consent. Record who took it and on which date, or get signed consent.", authority: id))
             }
         case .writtenConsent:
             findings += formChecks(consent)
@@ -155,13 +162,19 @@ extension Evaluation {
         if tested > limit {
             return [Finding(.time1, .warn, "This is \(limit.days(until: tested)) days past the 12-month limit (reg 12). Record the good reasons for the delay. The NHS body has discretion to accept it if a fair investigation is still possible.")]
         }
+        var findings: [Finding] = []
+        // When the complaint is in time only because the limit runs from the awareness date, the decision
+        // rests on that part of reg 12, so it cites R-TIME-1.
+        if let aware = events.awareDate, let incident = events.incidentDate, aware > incident, tested > incident.adding(months: 12) {
+            findings.append(Finding(.time1, .allow, "In time: the 12-month limit runs from when the complainant became aware on \(aware), not from the incident on \(incident), so it ends on \(limit) (reg 12)."))
+        }
         if events.complaintDate == nil {
             let remaining = request.date.days(until: limit)
             if remaining <= policy.deadlineWarningDays {
-                return [Finding(.time2, .warn, "\(remaining) days remain before the 12-month limit on \(limit).")]
+                findings.append(Finding(.time2, .warn, "\(remaining) days remain before the 12-month limit on \(limit)."))
             }
         }
-        return []
+        return findings
     }
 
     func responseDeadlines(_ events: CaseEvents) -> [Finding] {

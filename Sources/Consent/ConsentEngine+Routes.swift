@@ -49,10 +49,14 @@ extension Evaluation {
         for link in links {
             var findings = linkFindings(link, on: request.date)
             if let start = consent.validFrom, start != request.date {
-                // "Valid" at the start means in force and not withdrawn; the person's capacity is judged on
-                // the request date, since an attorney's consent may be given before the donor's incapacity is assessed.
+                // "Valid" at the start means in full (CONSENT-RULES.md §2, chains clarified 2026-12-02): in force,
+                // not withdrawn, and the holder's own conditions met on that date, so an attorney cannot instruct
+                // before an assessment recorded the donor's lack of capacity (R-LPA-1(b)).
                 let deniedNow = Set(findings.filter { $0.outcome == .deny }.map(\.rule))
-                findings += validity(link, on: start).filter { !deniedNow.contains($0.rule) }
+                var atStart = validity(link, on: start)
+                // A holder already refused today for the person's state is not refused twice for the same cause.
+                if atStart.isEmpty && deniedNow.isEmpty { atStart = holderConditions(link, on: start) }
+                findings += atStart.filter { !deniedNow.contains($0.rule) }
                     .map { Finding($0.rule, .deny, "On \(start), when consent \(consent.id) began: \($0.text)", authority: link.id) }
             }
             let outcome = findings.map(\.outcome).max() ?? .allow
@@ -63,6 +67,32 @@ extension Evaluation {
             }
         }
         return best ?? rejections
+    }
+
+    /// The refusals a holder's authority met on one date because of the person's state then: capacity for an
+    /// attorney or welfare deputy, age and competence for a parent. The routes that begin with a death
+    /// (personal representative, next of kin) are judged on the request date only.
+    func holderConditions(_ link: Authority, on date: CivilDate) -> [Finding] {
+        let then = state(on: date)
+        switch link.kind {
+        case .lpaHealthWelfare, .courtDeputyWelfare:
+            if !then.deceased, !then.capacity.lacks, (then.age ?? 18) >= 18 {
+                let (rule, role) = link.kind == .lpaHealthWelfare ? (RuleID.lpa1, "LPA \(link.id) did not yet work and the attorney could not instruct anyone")
+                                                                     : (RuleID.dep1, "deputy order \(link.id) did not yet let the deputy decide for \(person)")
+                let why: String
+                if case .has(let since, true) = then.capacity {
+                    why = "\(person) had regained capacity to decide about the complaint on \(since)"
+                } else {
+                    why = "no assessment about the complaint had yet recorded that \(person) lacked capacity"
+                }
+                return [Finding(rule, .deny, "\(why), so \(role). Get a new consent from the holder dated on or after the assessment.", authority: link.id)]
+            }
+            return legalRoute(link, on: date).filter { $0.outcome == .deny }
+        case .parentalResponsibility:
+            return legalRoute(link, on: date).filter { $0.outcome == .deny }
+        default:
+            return []
+        }
     }
 
     func linkFindings(_ link: Authority, on date: CivilDate) -> [Finding] {
@@ -97,23 +127,29 @@ extension Evaluation {
             if let age = now.age, age < 18 {
                 return [Finding(.chi3, .deny, "\(person) is \(age); a lasting power of attorney is not available under 18.", authority: id)]
             }
+            // R-LPA-1's conditions are independent: every one that fails is named, so the advocate learns
+            // at once that, say, registering the LPA would not be enough while the donor has capacity.
+            var causes: [Finding] = []
             if authority.registered != true && !authority.evidence.contains("opg_registration") {
-                return [Finding(.lpa1, .deny, "LPA \(id) is not registered with the OPG.", authority: id)]
+                causes.append(Finding(.lpa1, .deny, "LPA \(id) is not registered with the OPG.", authority: id))
             }
-            if let excluded = excludesHealth(authority) { return [Finding(.lpa1, .deny, "LPA \(id) \(excluded).", authority: id)] }
+            if let excluded = excludesHealth(authority) { causes.append(Finding(.lpa1, .deny, "LPA \(id) \(excluded).", authority: id)) }
             if let refusal = capacityBarsRepresentative(now, authority, presumedRule: .lpa1,
                                                         presumedText: "The donor has capacity, so the attorney cannot decide for them.") {
-                return [refusal]
+                causes.append(refusal)
             }
+            if !causes.isEmpty { return causes }
             return [Finding(.lpa1, .allow, "Registered health & welfare LPA \(id); \(person) lacks capacity for this decision.", authority: id), covered]
 
         case .courtDeputyWelfare:
             if now.deceased { return [ended(authority)] }
-            if let excluded = excludesHealth(authority) { return [Finding(.dep1, .deny, "Deputy order \(id) \(excluded).", authority: id)] }
+            var causes: [Finding] = []
+            if let excluded = excludesHealth(authority) { causes.append(Finding(.dep1, .deny, "Deputy order \(id) \(excluded).", authority: id)) }
             if let refusal = capacityBarsRepresentative(now, authority, presumedRule: .cap1,
                                                         presumedText: "\(person) is presumed to have capacity (MCA s.1(2)). They must give consent themselves.") {
-                return [refusal]
+                causes.append(refusal)
             }
+            if !causes.isEmpty { return causes }
             return [Finding(.dep1, .allow, "Personal welfare deputy order \(id) covers health matters.", authority: id), covered]
 
         case .parentalResponsibility:

@@ -98,11 +98,24 @@ struct Evaluation {
             outcome: outcome,
             ruleIDs: rules,
             explanation: deciding.map { "\($0.rule.rawValue): \($0.text)" },
-            findings: unique(findings),
+            findings: unique(findings) + capacityNotes(),
             authorities: assessments,
             hint: hint,
             acknowledgementRequired: outcome == .warn ? rules.filter { policy.acknowledgementRequired.contains($0) } : []
         )
+    }
+
+    /// Assessments for other decisions (finances, where to live, treatment) neither establish nor remove
+    /// incapacity for the complaint; they are listed so the advocate sees why they were set aside. The
+    /// decision text is not repeated (it may describe the person's affairs): the date and result identify it.
+    private func capacityNotes() -> [Finding] {
+        facts.person.capacityAssessments.filter { $0.date <= request.date && !$0.countsForComplaint }
+            .sorted { ($0.date, $0.result.rawValue) < ($1.date, $1.result.rawValue) }
+            .map { assessment in
+                let result = assessment.result == .lacksCapacity ? "lacks capacity" : "has capacity"
+                let about = assessment.decision == nil ? "records no decision" : "is about another decision"
+                return Finding(.cap2, .allow, "The capacity assessment of \(assessment.date) (\(result)) \(about), not the complaint, so it neither establishes nor removes a lack of capacity for the complaint. Record an assessment about the complaint if one is needed.", note: true)
+            }
     }
 
     /// Findings arrive in a fixed order (authorities by id, then the overlays), so no sort is needed for
@@ -133,8 +146,10 @@ struct Evaluation {
     static func state(of subject: PersonFacts, on date: CivilDate) -> PersonState {
         let age = subject.dob.map { $0.wholeYears(until: date) }
         let deceased = subject.deceased && (subject.dateOfDeath.map { $0 <= date } ?? true)
-        let counted = subject.capacityAssessments.filter { $0.date <= date }
-        // The latest assessment decides; on a tie the presumption of capacity (MCA s.1(2)) wins.
+        // Only assessments about the complaint count (capacity is decision-specific, R-CAP-2); the others
+        // are listed as notes by `capacityNotes()`.
+        let counted = subject.capacityAssessments.filter { $0.date <= date && $0.countsForComplaint }
+        // The latest relevant assessment decides; on a tie the presumption of capacity (MCA s.1(2)) wins.
         let latest = counted.max { lhs, rhs in
             (lhs.date, lhs.result == .hasCapacity ? 1 : 0) < (rhs.date, rhs.result == .hasCapacity ? 1 : 0)
         }
@@ -222,7 +237,14 @@ struct Evaluation {
             if let granteeOrganisation { return organisationReach(consent, from: granteeOrganisation) }
             return [Finding(.con1, .deny, "Consent \(id) was given to \(grantee.id), not to \(request.actor) or their organisation.", authority: id)]
         case .organisation:
-            if grantee.id == actorOrganisation { return [] }
+            if grantee.id == actorOrganisation {
+                // Named when the actor is not the advocate who took the consent: the organisation (the controller)
+                // is what the person chose, so a colleague is covered without a new confirmation (R-CON-7).
+                if let taker = consent.recordedBy, !taker.isEmpty, taker != request.actor {
+                    return [Finding(.con7, .allow, "Consent \(id) was given to \(grantee.id), so it covers \(request.actor), a colleague of \(taker) who took it.", authority: id)]
+                }
+                return []
+            }
             return organisationReach(consent, from: grantee.id)
         }
     }

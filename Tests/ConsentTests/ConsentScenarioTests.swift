@@ -15,6 +15,10 @@ final class ConsentScenarioTests: XCTestCase {
             if decision.outcome == .deny {
                 XCTAssertNotNil(decision.hint, "\(scenario.id): a refusal must say what would make it allowed")
             }
+            for cause in scenario.explains {
+                XCTAssertTrue(decision.explanation.contains { $0.localizedCaseInsensitiveContains(cause) },
+                              "\(scenario.id) does not name the cause '\(cause)': \(decision.explanation)")
+            }
         }
     }
 
