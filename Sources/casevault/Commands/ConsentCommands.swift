@@ -78,6 +78,9 @@ struct ConsentCommand: ParsableCommand {
 
         func run() throws {
             let today = Today.inEngland()
+            var input = Vault.AuthorityInput(caseID: caseID, personID: person, kind: kind, granteeID: grantee,
+                                             actions: try ConsentArguments.actions(actions), today: today)
+            // After the actions are parsed, so a misspelt action is reported first.
             if kind == .verbalConsent {
                 // R-CON-9 (clarified 2026-12-02): without who took it and when, a verbal consent counts as no consent,
                 // so it is refused here rather than stored as if it authorised anything.
@@ -87,8 +90,6 @@ struct ConsentCommand: ParsableCommand {
                     throw ValidationError("a verbal consent counts only when it says who took it and when (R-CON-9); nothing was recorded. Add \(missing.joined(separator: " and ")).")
                 }
             }
-            var input = Vault.AuthorityInput(caseID: caseID, personID: person, kind: kind, granteeID: grantee,
-                                             actions: try ConsentArguments.actions(actions), today: today)
             input.bodies = ConsentArguments.list(bodies)
             input.thirdParties = ConsentArguments.list(thirdParties) ?? []
             input.matters = ConsentArguments.list(matters)
