@@ -110,12 +110,12 @@ struct Evaluation {
     /// decision text is not repeated (it may describe the person's affairs): the date and result identify it.
     private func capacityNotes() -> [Finding] {
         facts.person.capacityAssessments.filter { $0.date <= request.date && !$0.countsForComplaint }
-            .sorted { ($0.date, $0.result.rawValue) < ($1.date, $1.result.rawValue) }
             .map { assessment in
                 let result = assessment.result == .lacksCapacity ? "lacks capacity" : "has capacity"
                 let about = assessment.decision == nil ? "records no decision" : "is about another decision"
                 return Finding(.cap2, .allow, "The capacity assessment of \(assessment.date) (\(result)) \(about), not the complaint, so it neither establishes nor removes a lack of capacity for the complaint. Record an assessment about the complaint if one is needed.", note: true)
             }
+            .sorted { $0.text < $1.text }  // the text starts with the ISO date: date order, independent of record order
     }
 
     /// Findings arrive in a fixed order (authorities by id, then the overlays), so no sort is needed for
