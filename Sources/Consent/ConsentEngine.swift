@@ -47,6 +47,8 @@ struct Evaluation {
     let order: [Int]
     let indicesByParty: [String: [Int]]
     let today: PersonState
+    /// The person's capacity assessments whose decision is about the complaint (R-CAP-2, decision-specific).
+    let complaintAssessments: [CapacityAssessment]
     private(set) var attorneyOrDeputyToday: String?
     /// Organisations whose consents reach the actor's organisation through consented transfers (R-CON-8).
     let organisationsTransferredToActor: Set<String>
@@ -63,7 +65,8 @@ struct Evaluation {
         for index in sorted { if let party = facts.authorities[index].party { byParty[party.id, default: []].append(index) } }
         indicesByParty = byParty
         organisationsTransferredToActor = Self.organisationsTransferred(to: actorOrganisation, facts: facts, on: request.date)
-        today = Self.state(of: facts.person, on: request.date)
+        complaintAssessments = facts.person.capacityAssessments.filter(\.countsForComplaint)
+        today = Self.state(of: facts.person, assessments: complaintAssessments, on: request.date)
         attorneyOrDeputyToday = validAttorneyOrDeputy(on: request.date)
     }
 
@@ -140,15 +143,17 @@ struct Evaluation {
     // MARK: - Step 1: the person's state
 
     func state(on date: CivilDate) -> PersonState {
-        date == request.date ? today : Self.state(of: facts.person, on: date)
+        date == request.date ? today : Self.state(of: facts.person, assessments: complaintAssessments, on: date)
     }
 
-    static func state(of subject: PersonFacts, on date: CivilDate) -> PersonState {
+    /// `assessments` are the person's assessments about the complaint (decided once per request, since
+    /// matching the decision text is the costly part and a chain asks for the state on several dates).
+    static func state(of subject: PersonFacts, assessments: [CapacityAssessment], on date: CivilDate) -> PersonState {
         let age = subject.dob.map { $0.wholeYears(until: date) }
         let deceased = subject.deceased && (subject.dateOfDeath.map { $0 <= date } ?? true)
         // Only assessments about the complaint count (capacity is decision-specific, R-CAP-2); the others
         // are listed as notes by `capacityNotes()`.
-        let counted = subject.capacityAssessments.filter { $0.date <= date && $0.countsForComplaint }
+        let counted = assessments.filter { $0.date <= date }
         // The latest relevant assessment decides; on a tie the presumption of capacity (MCA s.1(2)) wins.
         let latest = counted.max { lhs, rhs in
             (lhs.date, lhs.result == .hasCapacity ? 1 : 0) < (rhs.date, rhs.result == .hasCapacity ? 1 : 0)
