@@ -35,7 +35,7 @@ struct PersonState {
     var isChild: Bool { (age ?? 18) < 18 }
 }
 
-private struct Evaluation {
+struct Evaluation {
     let policy: ConsentPolicy
     let request: ConsentRequest
     let facts: ConsentFacts
@@ -47,6 +47,8 @@ private struct Evaluation {
     let order: [Int]
     let indicesByParty: [String: [Int]]
     let today: PersonState
+    /// The person's capacity assessments whose decision is about the complaint (R-CAP-2, decision-specific).
+    let complaintAssessments: [CapacityAssessment]
     private(set) var attorneyOrDeputyToday: String?
     /// Organisations whose consents reach the actor's organisation through consented transfers (R-CON-8).
     let organisationsTransferredToActor: Set<String>
@@ -63,7 +65,8 @@ private struct Evaluation {
         for index in sorted { if let party = facts.authorities[index].party { byParty[party.id, default: []].append(index) } }
         indicesByParty = byParty
         organisationsTransferredToActor = Self.organisationsTransferred(to: actorOrganisation, facts: facts, on: request.date)
-        today = Self.state(of: facts.person, on: request.date)
+        complaintAssessments = facts.person.capacityAssessments.filter(\.countsForComplaint)
+        today = Self.state(of: facts.person, assessments: complaintAssessments, on: request.date)
         attorneyOrDeputyToday = validAttorneyOrDeputy(on: request.date)
     }
 
@@ -98,16 +101,29 @@ private struct Evaluation {
             outcome: outcome,
             ruleIDs: rules,
             explanation: deciding.map { "\($0.rule.rawValue): \($0.text)" },
-            findings: unique(findings),
+            findings: unique(findings) + capacityNotes(),
             authorities: assessments,
             hint: hint,
             acknowledgementRequired: outcome == .warn ? rules.filter { policy.acknowledgementRequired.contains($0) } : []
         )
     }
 
+    /// Assessments for other decisions (finances, where to live, treatment) neither establish nor remove
+    /// incapacity for the complaint; they are listed so the advocate sees why they were set aside. The
+    /// decision text is not repeated (it may describe the person's affairs): the date and result identify it.
+    private func capacityNotes() -> [Finding] {
+        facts.person.capacityAssessments.filter { $0.date <= request.date && !$0.countsForComplaint }
+            .map { assessment in
+                let result = assessment.result == .lacksCapacity ? "lacks capacity" : "has capacity"
+                let about = assessment.decision == nil ? "records no decision" : "is about another decision"
+                return Finding(.cap2, .allow, "The capacity assessment of \(assessment.date) (\(result)) \(about), not the complaint, so it neither establishes nor removes a lack of capacity for the complaint. Record an assessment about the complaint if one is needed.", note: true)
+            }
+            .sorted { $0.text < $1.text }  // the text starts with the ISO date: date order, independent of record order
+    }
+
     /// Findings arrive in a fixed order (authorities by id, then the overlays), so no sort is needed for
     /// the result to be independent of record order; repeated findings are dropped.
-    private func unique(_ findings: [Finding]) -> [Finding] {
+    func unique(_ findings: [Finding]) -> [Finding] {
         struct Key: Hashable {
             var rule: RuleID
             var authority: String?
@@ -127,14 +143,18 @@ private struct Evaluation {
     // MARK: - Step 1: the person's state
 
     func state(on date: CivilDate) -> PersonState {
-        date == request.date ? today : Self.state(of: facts.person, on: date)
+        date == request.date ? today : Self.state(of: facts.person, assessments: complaintAssessments, on: date)
     }
 
-    static func state(of subject: PersonFacts, on date: CivilDate) -> PersonState {
+    /// `assessments` are the person's assessments about the complaint (decided once per request, since
+    /// matching the decision text is the costly part and a chain asks for the state on several dates).
+    static func state(of subject: PersonFacts, assessments: [CapacityAssessment], on date: CivilDate) -> PersonState {
         let age = subject.dob.map { $0.wholeYears(until: date) }
         let deceased = subject.deceased && (subject.dateOfDeath.map { $0 <= date } ?? true)
-        let counted = subject.capacityAssessments.filter { $0.date <= date }
-        // The latest assessment decides; on a tie the presumption of capacity (MCA s.1(2)) wins.
+        // Only assessments about the complaint count (capacity is decision-specific, R-CAP-2); the others
+        // are listed as notes by `capacityNotes()`.
+        let counted = assessments.filter { $0.date <= date }
+        // The latest relevant assessment decides; on a tie the presumption of capacity (MCA s.1(2)) wins.
         let latest = counted.max { lhs, rhs in
             (lhs.date, lhs.result == .hasCapacity ? 1 : 0) < (rhs.date, rhs.result == .hasCapacity ? 1 : 0)
         }
@@ -193,12 +213,12 @@ private struct Evaluation {
         return assessment(authority, findings)
     }
 
-    private func assessment(_ authority: Authority, _ findings: [Finding]) -> AuthorityAssessment {
+    func assessment(_ authority: Authority, _ findings: [Finding]) -> AuthorityAssessment {
         let outcome = findings.map(\.outcome).max() ?? .allow
         return AuthorityAssessment(id: authority.id, status: outcome == .deny ? .rejected : .matched, outcome: outcome, findings: findings)
     }
 
-    private func reachesActorDirectly(_ party: Party) -> Bool {
+    func reachesActorDirectly(_ party: Party) -> Bool {
         switch party.type {
         case .person, .advocate: party.id == request.actor
         case .organisation: actorOrganisation != nil && party.id == actorOrganisation
@@ -207,7 +227,7 @@ private struct Evaluation {
 
     /// R-CON-7 and R-CON-8: how a consent's grantee relates to the actor. Nil: the consent is for
     /// someone else entirely (for example a relative the person asked, who may pass it on by a chain).
-    private func reach(_ consent: Authority, _ grantee: Party) -> [Finding]? {
+    func reach(_ consent: Authority, _ grantee: Party) -> [Finding]? {
         let id = consent.id
         switch grantee.type {
         case .person:
@@ -222,12 +242,19 @@ private struct Evaluation {
             if let granteeOrganisation { return organisationReach(consent, from: granteeOrganisation) }
             return [Finding(.con1, .deny, "Consent \(id) was given to \(grantee.id), not to \(request.actor) or their organisation.", authority: id)]
         case .organisation:
-            if grantee.id == actorOrganisation { return [] }
+            if grantee.id == actorOrganisation {
+                // Named when the actor is not the advocate who took the consent: the organisation (the controller)
+                // is what the person chose, so a colleague is covered without a new confirmation (R-CON-7).
+                if let taker = consent.recordedBy, !taker.isEmpty, taker != request.actor {
+                    return [Finding(.con7, .allow, "Consent \(id) was given to \(grantee.id), so it covers \(request.actor), a colleague of \(taker) who took it.", authority: id)]
+                }
+                return []
+            }
             return organisationReach(consent, from: grantee.id)
         }
     }
 
-    private func organisationReach(_ consent: Authority, from organisation: String) -> [Finding] {
+    func organisationReach(_ consent: Authority, from organisation: String) -> [Finding] {
         guard let actorOrganisation else {
             return [Finding(.con1, .deny, "\(request.actor) is not recorded as working for an organisation that consent \(consent.id) covers.", authority: consent.id)]
         }
@@ -238,7 +265,7 @@ private struct Evaluation {
                         "\(request.actor) works for \(actorOrganisation), which consent \(consent.id) does not cover. Record a referral or transfer that \(person) has agreed to.", authority: consent.id)]
     }
 
-    private func transferReaches(from origin: String, to destination: String) -> Bool {
+    func transferReaches(from origin: String, to destination: String) -> Bool {
         destination == actorOrganisation && organisationsTransferredToActor.contains(origin)
     }
 
@@ -256,437 +283,6 @@ private struct Evaluation {
         }
         reached.remove(destination)
         return reached
-    }
-
-    // MARK: - Routes
-
-    /// The person's own request (reg 5(2)), with their age, capacity and death taken into account.
-    private func ownConsent(_ consent: Authority, on date: CivilDate) -> [Finding] {
-        let id = consent.id
-        let now = state(on: date)
-        let asked = [Finding(.who1, .allow, "Acting at \(person)'s own request (reg 5(2)); consent \(id) covers this action.", authority: id),
-                     Finding(.con1, .allow, "Consent \(id) is on file and covers \(request.actor).", authority: id)]
-        if now.deceased {
-            let died = facts.person.dateOfDeath.map { " on \($0)" } ?? ""
-            if request.action.disclosesRecords {
-                return [Finding(.dec4, .deny, "\(person) died\(died). Their consent no longer authorises access to records. Contact the personal representative.", authority: id)]
-            }
-            return [Finding(.dec4, .warn, "\(person) died\(died). Work already started may continue only as a complaint under reg 5(2)(a); records access needs the personal representative.", authority: id)]
-        }
-        if let age = now.age, age < 16 {
-            switch facts.person.gillickCompetent {
-            case true?:
-                return asked + [Finding(.chi2, .allow, "\(person) (aged \(age)) is Gillick-competent and has given their own consent.", authority: id)]
-            case nil where age >= 12:
-                return asked + [Finding(.chi2, .warn, "\(person) is \(age) and their competence has not been assessed. Record the child's views and assess Gillick competence.", authority: id)]
-            default:
-                return [Finding(.chi2, .deny, "\(person) is \(age) and not assessed as Gillick-competent, so their own consent cannot authorise this. A person with parental responsibility may act.", authority: id)]
-            }
-        }
-        if case .lacks(let since) = now.capacity {
-            return [Finding(.cap2, .deny, "\(person) was assessed on \(since) as lacking capacity to decide about this complaint, so their earlier consent cannot authorise this now.", authority: id)]
-        }
-        if let age = now.age, age < 18 {
-            return asked + [Finding(.chi3, .allow, "\(person) is \(age), presumed to have capacity, and has given their own consent.", authority: id)]
-        }
-        return asked
-    }
-
-    /// A consent given by someone other than the person: it stands only on a representative authority
-    /// that the grantor holds, valid both when the consent began and on the request date.
-    private func chain(through grantor: String, for consent: Authority) -> [Finding] {
-        let links = (indicesByParty[grantor] ?? []).map { facts.authorities[$0] }.filter { link in
-            link.id != consent.id && (!link.kind.isConsent || (link.party?.type == .person && (link.grantedBy ?? person) == person))
-        }
-        guard !links.isEmpty else {
-            return [Finding(.con1, .deny, "Consent \(consent.id) was given by \(grantor), who holds no authority to act for \(person).", authority: consent.id)]
-        }
-        var best: [Finding]?
-        var rejections: [Finding] = []
-        for link in links {
-            var findings = linkFindings(link, on: request.date)
-            if let start = consent.validFrom, start != request.date {
-                // "Valid" at the start means in force and not withdrawn; the person's capacity is judged on
-                // the request date, since an attorney's consent may be given before the donor's incapacity is assessed.
-                let deniedNow = Set(findings.filter { $0.outcome == .deny }.map(\.rule))
-                findings += validity(link, on: start).filter { !deniedNow.contains($0.rule) }
-                    .map { Finding($0.rule, .deny, "On \(start), when consent \(consent.id) began: \($0.text)", authority: link.id) }
-            }
-            let outcome = findings.map(\.outcome).max() ?? .allow
-            if outcome == .deny {
-                rejections += findings.filter { $0.outcome == .deny }.map { Finding($0.rule, .deny, $0.text, authority: consent.id) }
-            } else if best == nil || outcome < (best!.map(\.outcome).max() ?? .allow) {
-                best = findings.map { Finding($0.rule, $0.outcome, $0.text, authority: consent.id) }
-            }
-        }
-        return best ?? rejections
-    }
-
-    private func linkFindings(_ link: Authority, on date: CivilDate) -> [Finding] {
-        var findings = validity(link, on: date)
-        if link.kind.isConsent {
-            findings += ownConsent(link, on: date)
-        } else {
-            findings += legalRoute(link, on: date)
-        }
-        if link.scope != nil { findings += scopeChecks(link, strict: false) }
-        return findings
-    }
-
-    /// The legal positions: LPAs, deputies, parental responsibility, personal representative, next of kin,
-    /// best-interests record (R-LPA, R-DEP, R-CHI, R-DEC, R-CAP).
-    private func legalRoute(_ authority: Authority, on date: CivilDate) -> [Finding] {
-        let id = authority.id
-        let now = state(on: date)
-        let covered = Finding(.con1, .allow, "Authority \(id) covers \(request.actor) for \(person).", authority: id)
-        switch authority.kind {
-        case .writtenConsent, .verbalConsent:
-            return ownConsent(authority, on: date)
-
-        case .lpaPropertyFinance:
-            return [Finding(.lpa2, .deny, "LPA \(id) is for property and finance. It does not cover an NHS complaint or health records.", authority: id)]
-
-        case .courtDeputyProperty:
-            return [Finding(.dep1, .deny, "Deputy order \(id) covers property and affairs only.", authority: id)]
-
-        case .lpaHealthWelfare:
-            if now.deceased { return [ended(authority)] }
-            if let age = now.age, age < 18 {
-                return [Finding(.chi3, .deny, "\(person) is \(age); a lasting power of attorney is not available under 18.", authority: id)]
-            }
-            if authority.registered != true && !authority.evidence.contains("opg_registration") {
-                return [Finding(.lpa1, .deny, "LPA \(id) is not registered with the OPG.", authority: id)]
-            }
-            if let excluded = excludesHealth(authority) { return [Finding(.lpa1, .deny, "LPA \(id) \(excluded).", authority: id)] }
-            if let refusal = capacityBarsRepresentative(now, authority, presumedRule: .lpa1,
-                                                        presumedText: "The donor has capacity, so the attorney cannot decide for them.") {
-                return [refusal]
-            }
-            return [Finding(.lpa1, .allow, "Registered health & welfare LPA \(id); \(person) lacks capacity for this decision.", authority: id), covered]
-
-        case .courtDeputyWelfare:
-            if now.deceased { return [ended(authority)] }
-            if let excluded = excludesHealth(authority) { return [Finding(.dep1, .deny, "Deputy order \(id) \(excluded).", authority: id)] }
-            if let refusal = capacityBarsRepresentative(now, authority, presumedRule: .cap1,
-                                                        presumedText: "\(person) is presumed to have capacity (MCA s.1(2)). They must give consent themselves.") {
-                return [refusal]
-            }
-            return [Finding(.dep1, .allow, "Personal welfare deputy order \(id) covers health matters.", authority: id), covered]
-
-        case .parentalResponsibility:
-            return parentalResponsibility(authority, now)
-
-        case .personalRepresentative:
-            guard now.deceased else {
-                return [Finding(.dec2, .deny, "\(id) claims a personal representative's authority, but \(person) is not recorded as having died.", authority: id)]
-            }
-            if let evidence = authority.evidence.first {
-                return [Finding(.dec2, .allow, "Acting as or for the personal representative (\(evidence)). Records access is under AHRA 1990.", authority: id), covered]
-            }
-            return [Finding(.dec2, .warn, "Acting as or for the personal representative, but no grant of probate or letters of administration is on file.", authority: id)]
-
-        case .nextOfKin:
-            if !now.deceased {
-                if now.isChild {
-                    return [Finding(.chi1, .deny, "Next of kin has no authority to act for a child; a person with parental responsibility is needed.", authority: id)]
-                }
-                if now.capacity.lacks {
-                    return [Finding(.cap3, .deny, "Next of kin has no legal power to act for \(person). Record a best-interests basis or an attorney or deputy.", authority: id)]
-                }
-                return [Finding(.cap1, .deny, "\(person) is presumed to have capacity (MCA s.1(2)). They must give consent themselves.", authority: id),
-                        Finding(.who2, .deny, "\(person) is an adult presumed to have capacity. Only \(person), or someone they have asked, can act.", authority: id)]
-            }
-            if request.action.disclosesRecords {
-                if authority.claimArisingFromDeath == true {
-                    return [Finding(.dec3, .warn, "\(authority.party?.id ?? id) may have a claim arising from the death: records access is limited to the relevant parts.", authority: id)]
-                }
-                return [Finding(.dec3, .deny, "As next of kin, \(authority.party?.id ?? id) has no right to \(person)'s records unless they are the personal representative or have a claim arising from the death.", authority: id)]
-            }
-            return [Finding(.dec1, .warn, "Complaints about a deceased person are allowed, but the NHS body may ask for proof of status (grant of probate / letters of administration).", authority: id)]
-
-        case .bestInterestsRecord:
-            if now.deceased { return [ended(authority)] }
-            if let age = now.age, age < 16 {
-                return [Finding(.chi1, .deny, "\(person) is \(age); a person with parental responsibility acts for a child this young.", authority: id)]
-            }
-            if let refusal = capacityBarsRepresentative(now, authority, presumedRule: .cap1,
-                                                        presumedText: "\(person) is presumed to have capacity (MCA s.1(2)). They must give consent themselves.") {
-                return [refusal]
-            }
-            if let decider = date == request.date ? attorneyOrDeputyToday : validAttorneyOrDeputy(on: date) {
-                return [Finding(.cap3, .deny, "\(person) has an attorney or deputy (\(decider)); the best-interests route is for people who have neither.", authority: id)]
-            }
-            guard case .lacks(let since) = now.capacity else { return [] }
-            let reasons = authority.reasons == nil ? " No best-interests reasons are recorded yet: record them." : ""
-            return [Finding(.cap3, .warn, "\(person) lacks capacity (assessed \(since)) and has no attorney or deputy. Acting on a best-interests basis. The NHS body may test this under reg 5.\(reasons)", authority: id),
-                    Finding(.who3, .warn, "The NHS body must be satisfied that the representative acts in \(person)'s best interests (reg 5(3)); it may refuse under reg 5(4).", authority: id)]
-        }
-    }
-
-    private func ended(_ authority: Authority) -> Finding {
-        Finding(.dec4, .deny, "\(person) has died, so \(authority.id) no longer gives authority. Contact the personal representative.", authority: authority.id)
-    }
-
-    /// Nil when the person lacks capacity on this date (by assessment), which the representative routes need.
-    private func capacityBarsRepresentative(_ now: PersonState, _ authority: Authority, presumedRule: RuleID, presumedText: String) -> Finding? {
-        switch now.capacity {
-        case .lacks:
-            return nil
-        case .claimedWithoutAssessment:
-            return Finding(.cap2, .deny, "No recorded assessment shows \(person) lacks capacity to decide about this complaint, so the presumption applies.", authority: authority.id)
-        case .has(let since, true):
-            return Finding(.cap2, .deny, "\(person) regained capacity on \(since). Get their own consent.", authority: authority.id)
-        case .has, .presumed:
-            return Finding(presumedRule, .deny, presumedText, authority: authority.id)
-        }
-    }
-
-    private func excludesHealth(_ authority: Authority) -> String? {
-        guard let matters = authority.scope?.matters else { return nil }
-        let covered = matters.contains { policy.healthMatters.contains($0.lowercased()) }
-        return covered ? nil : "does not cover health matters (it covers: \(matters.joined(separator: ", ")))"
-    }
-
-    private func validAttorneyOrDeputy(on date: CivilDate) -> String? {
-        order.lazy.map { facts.authorities[$0] }.first { authority in
-            switch authority.kind {
-            case .lpaHealthWelfare:
-                return (authority.registered == true || authority.evidence.contains("opg_registration"))
-                    && excludesHealth(authority) == nil && validity(authority, on: date).isEmpty
-            case .courtDeputyWelfare:
-                return excludesHealth(authority) == nil && validity(authority, on: date).isEmpty
-            default:
-                return false
-            }
-        }?.id
-    }
-
-    /// R-CHI-1, R-CHI-2, R-CHI-3 for a parent acting by parental responsibility.
-    private func parentalResponsibility(_ authority: Authority, _ now: PersonState) -> [Finding] {
-        let id = authority.id
-        if now.deceased { return [ended(authority)] }
-        guard let age = now.age else {
-            return [Finding(.chi1, .deny, "\(person)'s date of birth is not recorded, so parental responsibility cannot be checked. Record it.", authority: id)]
-        }
-        guard age < 18 else {
-            return [Finding(.chi1, .deny, "\(person) is \(age), no longer a child; parental responsibility gives no authority.", authority: id)]
-        }
-        let evidence = authority.evidence.first
-        let unevidenced = evidence == nil
-            ? [Finding(.chi1, .warn, "Parental responsibility for \(person) is not evidenced (birth certificate or court order). The NHS body may ask for it.", authority: id)]
-            : []
-        if age >= 16 {
-            guard case .lacks(let since) = now.capacity else {
-                return [Finding(.chi3, .deny, "\(person) is \(age) and presumed to have capacity. They must agree before anyone acts for them.", authority: id)]
-            }
-            return unevidenced + [
-                Finding(.chi3, .warn, "\(person) is \(age) and lacks capacity (assessed \(since)): acting with parental responsibility in their best interests.", authority: id),
-                Finding(.who3, .warn, "The NHS body must be satisfied there are reasonable grounds for a representative to act for \(person) (reg 5(3)).", authority: id),
-            ]
-        }
-        switch facts.person.gillickCompetent {
-        case true?:
-            return [Finding(.chi2, .deny, "\(person) is Gillick-competent. Parental responsibility alone is not enough: the child's own consent is the authority.", authority: id)]
-        case nil where age >= 12:
-            return unevidenced + [Finding(.chi2, .warn, "\(person) is \(age) and their competence has not been assessed. Record the child's views.", authority: id)]
-        default:
-            if let evidence {
-                return [Finding(.chi1, .allow, "Acting for \(person) (aged \(age)) with parental responsibility (\(evidence)).", authority: id),
-                        Finding(.con1, .allow, "Authority \(id) covers \(request.actor) for \(person).", authority: id)]
-            }
-            return unevidenced
-        }
-    }
-
-    // MARK: - Checks shared by every authority
-
-    /// R-CON-2 and R-CON-3 on one date.
-    private func validity(_ authority: Authority, on date: CivilDate) -> [Finding] {
-        let id = authority.id
-        if let withdrawn = authority.withdrawnOn, withdrawn <= date {
-            return [Finding(.con2, .deny, "Consent \(id) was withdrawn on \(withdrawn). Stop acting. Existing files are kept only under the retention policy.", authority: id)]
-        }
-        let starts = authority.validFrom.map { $0 <= date } ?? true
-        let lasts = authority.validUntil.map { date <= $0 } ?? true
-        if !starts || !lasts {
-            let from = authority.validFrom?.description ?? "open", until = authority.validUntil?.description ?? "open"
-            return [Finding(.con3, .deny, "Consent \(id) is not in force on \(date) (valid \(from) to \(until)). Get a new, dated consent.", authority: id)]
-        }
-        return []
-    }
-
-    /// R-CON-4, R-CON-5, R-CON-6, R-DATA-1. Consents must name what they cover (`strict`); the legal
-    /// authorities are limited only where their record states a scope.
-    private func scopeChecks(_ authority: Authority, strict: Bool) -> [Finding] {
-        let id = authority.id
-        let scope = authority.scope
-        var findings: [Finding] = []
-        func misses(_ list: [String]?, _ value: String) -> Bool {
-            guard let list else { return strict }
-            return !list.contains(value)
-        }
-        if let caseID = request.caseID, misses(scope?.cases, caseID) {
-            let cases = scope?.cases?.joined(separator: ", ") ?? "none"
-            findings.append(Finding(.con4, .deny, "Consent \(id) covers case(s) \(cases.isEmpty ? "none" : cases), not \(caseID).", authority: id))
-        }
-        if misses(scope?.actions, request.action.rawValue) {
-            findings.append(Finding(.con6, .deny, "Consent \(id) does not include '\(request.action.rawValue)'.", authority: id))
-        }
-        if request.action == .shareWithThirdParty {
-            guard let recipient = request.targetOrg else {
-                findings.append(Finding(.data1, .deny, "No recipient is named for sharing, so no consent can cover it.", authority: id))
-                return findings
-            }
-            if misses(scope?.thirdParties, recipient) {
-                findings.append(Finding(.data1, .deny, "\(recipient) is not named in consent \(id).", authority: id))
-            }
-        } else if let organisation = request.action == .referToOmbudsman ? "phso" : request.targetOrg,
-                  misses(scope?.organisations, organisation) {
-            findings.append(Finding(.con5, .deny, "Consent \(id) does not name \(organisation). Ask \(person) to add it.", authority: id))
-        }
-        return findings
-    }
-
-    /// Everything a consent must satisfy besides its route: dates, scope, and how it was given (R-CON-9, R-CON-10).
-    private func consentChecks(_ consent: Authority) -> [Finding] {
-        // In order, stopping at the first stage that rules the consent out: one clear reason per record.
-        var findings = validity(consent, on: request.date)
-        if !findings.isEmpty { return findings }
-        findings = scopeChecks(consent, strict: true)
-        if !findings.isEmpty { return findings }
-        let id = consent.id
-        switch consent.kind {
-        case .verbalConsent:
-            let recorded = consent.recorded ?? (consent.recordedBy != nil || consent.recordedOn != nil)
-            if !recorded {
-                findings.append(Finding(.con9, .deny, "Verbal consent \(id) was not recorded (who gave it, who took it, when, the scope), so it counts as no consent.", authority: id))
-            } else {
-                let by = consent.recordedBy ?? "an unnamed advocate", on = consent.recordedOn?.description ?? "an unrecorded date"
-                let text = "Only verbal consent is on file (recorded by \(by) on \(on)). Get signed consent before \(request.action.rawValue). The NHS body may not discuss the case until it has a signed form."
-                findings.append(Finding(.con9, policy.verbalConsentActions.contains(request.action) ? .warn : .deny, text, authority: id))
-            }
-        case .writtenConsent:
-            findings += formChecks(consent)
-        default:
-            break
-        }
-        return findings
-    }
-
-    private func formChecks(_ consent: Authority) -> [Finding] {
-        let id = consent.id
-        guard let form = consent.form else {
-            return [Finding(.con10, .deny, "Written consent \(id) has no signed form on file, so it cannot show consent.", authority: id)]
-        }
-        var missing: [String] = []
-        if !form.signature { missing.append("signature") }
-        if form.date == nil { missing.append("date") }
-        if !missing.isEmpty {
-            return [Finding(.con10, .deny, "The consent form is missing \(missing.joined(separator: " and ")). The trust may reject it or delay.", authority: id)]
-        }
-        let identifiers = [("NHS number", form.nhsNumber), ("date of birth", form.dob), ("address", form.address)]
-        let absent = identifiers.filter { $0.1 == nil }.map(\.0)
-        if absent.count == identifiers.count {
-            return [Finding(.con10, .deny, "The consent form is missing NHS number, date of birth and address, so it does not identify the patient.", authority: id)]
-        }
-        let alsoAbsent = (form.patientName == nil ? ["patient name"] : []) + (form.representativeName == nil ? ["representative name"] : [])
-        let gaps = absent + alsoAbsent
-        if !gaps.isEmpty {
-            return [Finding(.con10, .warn, "The consent form is missing \(gaps.joined(separator: ", ")). The trust may reject it or delay.", authority: id)]
-        }
-        return []
-    }
-
-    // MARK: - Step 5: overlays
-
-    /// Overlays that depend on who holds the authority: objections, conflicts, a named refusal.
-    private func holderOverlays(_ authority: Authority, holders: [String]) -> [Finding] {
-        let id = authority.id
-        var findings: [Finding] = []
-        let child = state(on: request.date).isChild
-        for holder in holders.uniqued() where holder != request.actor && facts.person.objectsTo.contains(holder) {
-            findings.append(Finding(child ? .chi2 : .con1, .deny, "\(person) has objected to \(holder) acting for them.", authority: id))
-        }
-        let subjects = Set(facts.case?.subjectsOfComplaint ?? [])
-        for holder in ([request.actor] + holders).uniqued() where subjects.contains(holder) {
-            findings.append(Finding(.conf1, .warn, "\(holder) is named in the complaint. The NHS body may refuse them as representative. Consider an independent representative.", authority: id))
-        }
-        if case .holder(let refused, let since)? = facts.case?.bodyRefusedRepresentative, representativeActions.contains(request.action),
-           since.map({ $0 <= request.date }) ?? true,
-           ([request.actor] + holders + [actorOrganisation].compactMap { $0 }).contains(refused) {
-            findings.append(refusal(authority: id))
-        }
-        return findings
-    }
-
-    private var representativeActions: Set<ConsentAction> { [.sendLetterToNHSBody, .attendMeeting, .speakByPhone] }
-
-    private func refusal(authority: String?) -> Finding {
-        Finding(.who3, .deny, "The NHS body has refused this representative under reg 5(4). Review its written reasons. The options are to challenge the decision, find another representative, or go to the PHSO.", authority: authority)
-    }
-
-    /// Overlays on the request as a whole: the actor objected to, a refused route, time limits, the PHSO.
-    private func globalOverlays() -> [Finding] {
-        var findings: [Finding] = []
-        let now = state(on: request.date)
-        let objected = [request.actor, actorOrganisation].compactMap { $0 }.filter { facts.person.objectsTo.contains($0) }
-        if !objected.isEmpty {
-            let text = now.isChild
-                ? "\(person) is Gillick-competent and has objected. A parent cannot act for them or see their information."
-                : "\(person) has objected to \(objected.joined(separator: " and ")) acting for them."
-            findings.append(Finding(now.isChild ? .chi2 : .con1, .deny, text))
-        }
-        if facts.case?.bodyRefusedRepresentative == .currentRepresentative, representativeActions.contains(request.action) {
-            findings.append(refusal(authority: nil))
-        }
-        guard let events = facts.case?.events else { return findings }
-        findings += timeLimit(events)
-        if request.action == .checkDeadlines { findings += responseDeadlines(events) }
-        if request.action == .referToOmbudsman { findings += ombudsmanReadiness(events) }
-        return findings
-    }
-
-    /// R-TIME-1 and R-TIME-2: warned about, never blocked (the body has discretion under reg 12).
-    private func timeLimit(_ events: CaseEvents) -> [Finding] {
-        guard let limit = ComplaintDeadlines.twelveMonthLimit(events) else { return [] }
-        let tested = events.complaintDate ?? request.date
-        if tested > limit {
-            return [Finding(.time1, .warn, "This is \(limit.days(until: tested)) days past the 12-month limit (reg 12). Record the good reasons for the delay. The NHS body has discretion to accept it if a fair investigation is still possible.")]
-        }
-        if events.complaintDate == nil {
-            let remaining = request.date.days(until: limit)
-            if remaining <= policy.deadlineWarningDays {
-                return [Finding(.time2, .warn, "\(remaining) days remain before the 12-month limit on \(limit).")]
-            }
-        }
-        return []
-    }
-
-    private func responseDeadlines(_ events: CaseEvents) -> [Finding] {
-        guard let received = events.complaintDate, received <= request.date else { return [] }
-        var findings: [Finding] = []
-        let acknowledgementDue = policy.calendar.addingWorkingDays(3, to: received)
-        if events.acknowledgedOn == nil, request.date > acknowledgementDue {
-            findings.append(Finding(.time3, .warn, "No acknowledgement recorded within 3 working days (due \(acknowledgementDue)). Chase the complaints team."))
-        }
-        let responded = events.finalResponseOn.map { $0 <= request.date } ?? false
-        if !responded, request.date >= received.adding(months: 6) {
-            if let agreedUntil = events.responseExtensionAgreedUntil, request.date <= agreedUntil {
-                return findings
-            }
-            findings.append(Finding(.time4, .warn, "More than 6 months without a response and no agreed extension. The body must explain the delay in writing (reg 14)."))
-        }
-        return findings
-    }
-
-    private func ombudsmanReadiness(_ events: CaseEvents) -> [Finding] {
-        guard let final = events.finalResponseOn, final <= request.date else {
-            return [Finding(.phso1, .warn, "The local complaints process is not finished (no final response recorded). The PHSO will usually send it back.")]
-        }
-        if request.date > final.adding(months: 12) {
-            return [Finding(.phso1, .warn, "More than 12 months have passed since the final response on \(final). The PHSO usually expects a complaint within 12 months.")]
-        }
-        return []
     }
 }
 

@@ -114,31 +114,40 @@ public struct Finding: Sendable, Hashable, Codable {
     public var outcome: Outcome
     public var text: String
     public var authorityID: String?
+    /// A note decides nothing: it tells the advocate about a fact the rules set aside (for example a capacity
+    /// assessment about another decision), so it never enters the outcome or the deciding rule ids.
+    public var isNote: Bool
 
-    public init(_ rule: RuleID, _ outcome: Outcome, _ text: String, authority: String? = nil) {
+    public init(_ rule: RuleID, _ outcome: Outcome, _ text: String, authority: String? = nil, note: Bool = false) {
         self.rule = rule
         self.outcome = outcome
         self.text = text
         self.authorityID = authority
+        self.isNote = note
     }
 
-    enum CodingKeys: String, CodingKey { case rule = "rule_id", outcome = "decision", text, authorityID = "authority_id", source }
+    enum CodingKeys: String, CodingKey { case rule = "rule_id", outcome = "decision", text, authorityID = "authority_id", source, note }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(rule, forKey: .rule)
-        try container.encode(outcome, forKey: .outcome)
+        // A note has no outcome of its own; "note" keeps a reader of the JSON from taking it as an allow.
+        if isNote { try container.encode("note", forKey: .outcome) } else { try container.encode(outcome, forKey: .outcome) }
         try container.encode(text, forKey: .text)
         try container.encodeIfPresent(authorityID, forKey: .authorityID)
         try container.encode(rule.source, forKey: .source)
+        if isNote { try container.encode(true, forKey: .note) }
     }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         rule = try container.decode(RuleID.self, forKey: .rule)
-        outcome = try container.decode(Outcome.self, forKey: .outcome)
+        let noteOutcome = (try? container.decode(String.self, forKey: .outcome)) == "note"
+        outcome = noteOutcome ? .allow : try container.decode(Outcome.self, forKey: .outcome)
         text = try container.decode(String.self, forKey: .text)
         authorityID = try container.decodeIfPresent(String.self, forKey: .authorityID)
+        let flagged = try container.decodeIfPresent(Bool.self, forKey: .note) ?? false
+        isNote = noteOutcome || flagged
     }
 }
 

@@ -202,7 +202,7 @@ if selected("consent") {
         case 3: authorities.append(Authority(id: "a\(index)", kind: .writtenConsent, grantedBy: "att-\(index - 1)", party: Party(type: .organisation, id: "org-A"),
                                              scope: scope, validFrom: day("2025-01-05"), validUntil: day("2025-12-31"), form: form))
         default: authorities.append(Authority(id: "a\(index)", kind: .verbalConsent, grantedBy: "p1", party: Party(type: .organisation, id: "org-A"),
-                                              scope: scope, validFrom: day("2025-01-05"), validUntil: day("2025-06-30"), recorded: true, recordedBy: "adv-1"))
+                                              scope: scope, validFrom: day("2025-01-05"), validUntil: day("2025-06-30"), recorded: true, recordedBy: "adv-1", recordedOn: day("2025-01-05")))
         }
     }
     let facts = ConsentFacts(

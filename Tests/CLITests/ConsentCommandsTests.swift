@@ -267,4 +267,68 @@ final class ConsentCommandsTests: XCTestCase {
         let partnerView = try sandbox.run(["deadlines", "--json", "--as", world.partner])
         XCTAssertEqual(try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(partnerView.stdout.utf8)) as? [Any]).count, 0)
     }
+
+    /// R-CON-9 (clarified 2026-12-02): a verbal consent counts only with who took it and when, so the CLI
+    /// refuses to record one without both and says what to add; with both it allows low-risk steps with a warning.
+    func testVerbalConsentIsRefusedWithoutWhoTookItAndWhen() throws {
+        let sandbox = try Sandbox()
+        let world = try makeWorld(sandbox)
+        let verbal = ["consent", "record", "--case", world.caseID, "--person", world.client, "--kind", "verbal_consent",
+                      "--grantee", world.org, "--actions", "view_documents,draft_letter"]
+        let neither = try sandbox.run(verbal)
+        XCTAssertNotEqual(neither.exitCode, 0)
+        XCTAssertTrue(neither.stderr.contains("--recorded-by") && neither.stderr.contains("--recorded-on"), neither.stderr)
+        let noDate = try sandbox.run(verbal + ["--recorded-by", world.advocate])
+        XCTAssertNotEqual(noDate.exitCode, 0)
+        XCTAssertTrue(noDate.stderr.contains("--recorded-on"), noDate.stderr)
+        XCTAssertFalse(noDate.stderr.contains("--recorded-by ADVOCATE-ID"), "only what is missing is asked for: \(noDate.stderr)")
+        let noTaker = try sandbox.run(verbal + ["--recorded-on", VaultCommandsTests.yesterday])
+        XCTAssertNotEqual(noTaker.exitCode, 0)
+        XCTAssertTrue(noTaker.stderr.contains("--recorded-by"), noTaker.stderr)
+        let none = try sandbox.run(["consent", "list", "--case", world.caseID, "--json"])
+        XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(none.stdout.utf8)) as? [Any])?.count, 0,
+                       "nothing was recorded by the refused attempts")
+
+        let recorded = try sandbox.run(verbal + ["--recorded-by", world.advocate, "--recorded-on", VaultCommandsTests.yesterday, "--json"])
+        XCTAssertEqual(recorded.exitCode, 0, recorded.stderr)
+        let id = try XCTUnwrap(try sandbox.json(recorded)["id"] as? String)
+        let authority = try XCTUnwrap(try sandbox.json(try sandbox.run(["consent", "show", id, "--json"]))["authority"] as? [String: Any])
+        XCTAssertEqual(authority["recorded_by"] as? String, world.advocate)
+        XCTAssertEqual(authority["recorded_on"] as? String, VaultCommandsTests.yesterday)
+        let check = try sandbox.run(["consent", "check", "--case", world.caseID, "--action", "draft_letter", "--json"])
+        XCTAssertEqual(check.exitCode, 0, check.stderr)
+        let decision = try sandbox.json(check)
+        XCTAssertEqual(decision["decision"] as? String, "warn")
+        XCTAssertEqual(decision["rule_ids"] as? [String], ["R-CON-9"])
+    }
+
+    /// Capacity is decision-specific (R-CAP-2): `capacity record` says when an assessment will not count, and
+    /// `capacity list` shows which assessments count for the complaint.
+    func testCapacityListShowsWhichAssessmentsCountForTheComplaint() throws {
+        let sandbox = try Sandbox()
+        let world = try makeWorld(sandbox)
+        func record(_ decision: String, _ result: String) throws -> CLIResult {
+            let run = try sandbox.run(["capacity", "record", "--person", world.client, "--decision", decision,
+                                       "--date", VaultCommandsTests.yesterday, "--result", result, "--assessor", "Dr B"])
+            XCTAssertEqual(run.exitCode, 0, run.stderr)
+            return run
+        }
+        let finances = try record("managing her finances", "lacks_capacity")
+        XCTAssertTrue(finances.stderr.contains("not about the complaint"), finances.stderr)
+        XCTAssertFalse(finances.stderr.contains("managing her finances"), "the decision text is not echoed: \(finances.stderr)")
+        let complaint = try record("Making a complaint about NHS care", "has_capacity")
+        XCTAssertFalse(complaint.stderr.contains("not about the complaint"), complaint.stderr)
+
+        let listed = try sandbox.run(["capacity", "list", "--person", world.client, "--json"])
+        XCTAssertEqual(listed.exitCode, 0, listed.stderr)
+        let rows = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
+        let counts = Dictionary(uniqueKeysWithValues: rows.compactMap { row -> (String, Bool)? in
+            guard let assessment = row["assessment"] as? [String: Any], let decision = assessment["decision"] as? String,
+                  let flag = row["counts_for_complaint"] as? Bool else { return nil }
+            return (decision, flag)
+        })
+        XCTAssertEqual(counts, ["managing her finances": false, "Making a complaint about NHS care": true])
+        let table = try sandbox.run(["capacity", "list", "--person", world.client])
+        XCTAssertTrue(table.stdout.contains("COMPLAINT") && table.stdout.contains("other decision") && table.stdout.contains("counts"), table.stdout)
+    }
 }

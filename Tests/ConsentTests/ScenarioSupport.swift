@@ -9,6 +9,8 @@ struct Scenario {
     var expected: Outcome
     var ruleIDs: Set<String>
     var covers: Set<String>
+    /// Words that must each appear in the explanation: one per independent cause of a refusal.
+    var explains: [String]
     var raw: Data
     var input: ConsentInput
 
@@ -25,6 +27,7 @@ struct Scenario {
                 expected: Outcome(rawValue: entry["expected"] as? String ?? "") ?? .deny,
                 ruleIDs: Set(entry["rule_ids"] as? [String] ?? []),
                 covers: Set(entry["covers"] as? [String] ?? []),
+                explains: entry["explains"] as? [String] ?? [],
                 raw: raw,
                 input: try ConsentInput.decode(raw)
             )

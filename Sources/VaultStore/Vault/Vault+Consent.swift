@@ -214,9 +214,11 @@ extension Vault {
         if isConsent && input.actions.isEmpty {
             throw VaultError.invalidInput("--actions is empty: name what the person agreed to (e.g. view_documents,draft_letter)")
         }
-        let recordedBy = input.recordedBy ?? actor
-        if input.kind == .verbalConsent && recordedBy == nil {
-            throw VaultError.invalidInput("verbal consent must say who took it: add --recorded-by ADVOCATE-ID (or act --as one)")
+        // R-CON-9 (clarified 2026-12-02): a verbal consent counts only with who took it and when, so the core
+        // refuses to store one without both instead of filling them in (a default would invent a record).
+        let recordedBy = input.kind == .verbalConsent ? input.recordedBy : (input.recordedBy ?? actor)
+        if input.kind == .verbalConsent && (recordedBy.map { $0.allSatisfy(\.isWhitespace) } ?? true || input.recordedOn == nil) {
+            throw VaultError.invalidInput("a verbal consent must say who took it and on which date; without both it counts as no consent (R-CON-9)")
         }
         var bodies = input.bodies
         if isConsent && bodies == nil {
@@ -225,7 +227,7 @@ extension Vault {
             }
             bodies = [body]
         }
-        let recordedOn = input.kind == .verbalConsent ? (input.recordedOn ?? input.today) : input.recordedOn
+        let recordedOn = input.recordedOn
         let validFrom = input.validFrom ?? input.signedOn ?? recordedOn ?? (isConsent ? input.today : nil)
         // Service policy (CONSENT-RULES.md §4): a consent is reviewed at least every 12 months.
         let validUntil = input.validUntil ?? (isConsent ? validFrom.map { $0.adding(months: 12).adding(days: -1) } : nil)

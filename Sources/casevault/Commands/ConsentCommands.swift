@@ -65,8 +65,8 @@ struct ConsentCommand: ParsableCommand {
         @Option(help: "YYYY-MM-DD; default for consents: 12 months after it starts.") var validUntil: String?
         @Option(help: "The signed form or order to store with it.") var form: String?
         @Option(help: "The date on the signed form, YYYY-MM-DD.") var signedOn: String?
-        @Option(help: "Who took a verbal consent (default: --as).") var recordedBy: String?
-        @Option(help: "When a verbal consent or best-interests record was taken, YYYY-MM-DD (default: today).") var recordedOn: String?
+        @Option(help: "Who took a verbal consent (required for verbal_consent).") var recordedBy: String?
+        @Option(help: "When a verbal consent or best-interests record was taken, YYYY-MM-DD (required for verbal_consent).") var recordedOn: String?
         @Option(help: "An independent witness.") var witness: String?
         @Option(help: "Who granted it when not the person (the holder of an LPA, deputyship, parental responsibility …).") var grantedBy: String?
         @Option(help: "Evidence tokens: opg_registration, court_order, birth_certificate, grant_of_probate, letters_of_administration.")
@@ -80,6 +80,16 @@ struct ConsentCommand: ParsableCommand {
             let today = Today.inEngland()
             var input = Vault.AuthorityInput(caseID: caseID, personID: person, kind: kind, granteeID: grantee,
                                              actions: try ConsentArguments.actions(actions), today: today)
+            // After the actions are parsed, so a misspelt action is reported first.
+            if kind == .verbalConsent {
+                // R-CON-9 (clarified 2026-12-02): without who took it and when, a verbal consent counts as no consent,
+                // so it is refused here rather than stored as if it authorised anything.
+                let missing = (recordedBy.map { $0.allSatisfy(\.isWhitespace) } ?? true ? ["--recorded-by ADVOCATE-ID (who took it)"] : [])
+                    + (recordedOn == nil ? ["--recorded-on YYYY-MM-DD (when it was taken)"] : [])
+                if !missing.isEmpty {
+                    throw ValidationError("a verbal consent counts only when it says who took it and when (R-CON-9); nothing was recorded. Add \(missing.joined(separator: " and ")).")
+                }
+            }
             input.bodies = ConsentArguments.list(bodies)
             input.thirdParties = ConsentArguments.list(thirdParties) ?? []
             input.matters = ConsentArguments.list(matters)
@@ -88,6 +98,7 @@ struct ConsentCommand: ParsableCommand {
             input.signedOn = try ConsentArguments.date(signedOn, "--signed-on")
             input.recordedOn = try ConsentArguments.date(recordedOn, "--recorded-on")
             if let signed = input.signedOn, signed > today { throw ValidationError("--signed-on \(signed) is in the future") }
+            if let taken = input.recordedOn, taken > today { throw ValidationError("--recorded-on \(taken) is in the future") }
             input.form = form.map { Vault.IngestFile(path: $0) }
             input.recordedBy = recordedBy
             input.witness = witness
@@ -213,47 +224,6 @@ struct ConsentCommand: ParsableCommand {
                 }
             }
             if decision.outcome == .deny { throw ExitCode(3) }
-        }
-    }
-}
-
-struct CapacityCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "capacity", abstract: "Capacity assessments (MCA 2005 ss.2-3).",
-                                                    subcommands: [Record.self, List.self])
-
-    struct Record: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Record a decision-specific capacity assessment; the latest one decides.")
-        @OptionGroup var global: GlobalOptions
-        @Option(help: "The person assessed.") var person: String
-        @Option(help: "The decision assessed, e.g. \"conduct NHS complaint\".") var decision: String
-        @Option(help: "Date of the assessment, YYYY-MM-DD.") var date: String
-        @Option(help: "has_capacity or lacks_capacity.") var result: String
-        @Option(help: "Who assessed.") var assessor: String
-        @Option(name: .customLong("case"), help: "The case it was recorded for (for the audit log).") var caseID: String?
-
-        func run() throws {
-            guard let outcome = CapacityAssessment.Result(rawValue: result) else {
-                throw ValidationError("--result must be has_capacity or lacks_capacity")
-            }
-            guard let day = try ConsentArguments.date(date, "--date") else { return }
-            if day > Today.inEngland() { throw ValidationError("--date \(day) is in the future") }
-            let assessment = CapacityAssessment(decision: decision, date: day, result: outcome, assessor: assessor)
-            let id = try global.withVault { try $0.recordCapacity(personID: person, assessment: assessment, caseID: caseID) }
-            if global.json { try global.emitJSON(CreatedID(id: id)) } else { Terminal.printOut(id) }
-        }
-    }
-
-    struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List a person's capacity assessments.")
-        @OptionGroup var global: GlobalOptions
-        @Option(help: "The person.") var person: String
-
-        func run() throws {
-            let assessments = try global.withVault { try $0.capacityAssessments(personID: person) }
-            if global.json { try global.emitJSON(assessments); return }
-            Terminal.printOut(Table.render(["ID", "DATE", "RESULT", "DECISION", "ASSESSOR"], assessments.map {
-                [$0.id, $0.assessment.date.description, $0.assessment.result.rawValue, $0.assessment.decision ?? "", $0.assessment.assessor ?? ""]
-            }))
         }
     }
 }

@@ -61,8 +61,9 @@ def via(holder_authority, lacks=True, **person):
 
 scenarios = []
 
-def scenario(id, description, expected, rule_ids, *changes, request=None, covers=()):
-    """`covers` names rules this scenario exercises without firing them (the allow side of an edge)."""
+def scenario(id, description, expected, rule_ids, *changes, request=None, covers=(), explains=()):
+    """`covers` names rules this scenario exercises without firing them (the allow side of an edge).
+    `explains` lists words that must each appear in the explanation: one per independent cause."""
     s = base()
     for change in changes:
         change(s)
@@ -71,6 +72,8 @@ def scenario(id, description, expected, rule_ids, *changes, request=None, covers
     s.update({"id": id, "description": description, "expected": expected, "rule_ids": rule_ids})
     if covers:
         s["covers"] = list(covers)
+    if explains:
+        s["explains"] = list(explains)
     scenarios.append(s)
 
 def consent(**extra):
@@ -147,8 +150,8 @@ scenario("S-20", "Written consent form without a signature", "deny", ["R-CON-10"
 scenario("S-21", "Written consent form without a date", "deny", ["R-CON-10"], form_change(date=None))
 scenario("S-22", "Form missing the NHS number but carrying DOB and address", "warn", ["R-CON-10"], form_change(nhs_number=None))
 scenario("S-23", "Form with no identifier at all", "deny", ["R-CON-10"], form_change(nhs_number=None, dob=None, address=None))
-scenario("S-24", "Sharing with a recipient the consent names", "allow", ["R-WHO-1", "R-CON-1"], scope(third_parties=["mp-norwich-south"]),
-         request={"action": "share_with_third_party", "target_org": "mp-norwich-south"}, covers=["R-DATA-1"])
+scenario("S-24", "Sharing with a recipient the consent names (the allow rests on R-DATA-1, issue 25)", "allow", ["R-WHO-1", "R-CON-1", "R-DATA-1"],
+         scope(third_parties=["mp-norwich-south"]), request={"action": "share_with_third_party", "target_org": "mp-norwich-south"})
 scenario("S-25", "Sharing with a recipient the consent does not name", "deny", ["R-DATA-1"],
          request={"action": "share_with_third_party", "target_org": "solicitor-firm-q"})
 scenario("S-26", "No authority at all", "deny", ["R-CON-1"], authorities())
@@ -299,8 +302,8 @@ scenario("S-91", "Someone else is named in the complaint", "allow", ["R-WHO-1", 
 scenario("S-92", "29 days before the 12-month limit: no warning yet", "allow", ["R-WHO-1", "R-CON-1"],
          events(incident_date="2024-03-30", aware_date="2024-03-30"), covers=["R-TIME-2"])
 scenario("S-93", "The 12-month limit is today", "warn", ["R-TIME-2"], events(incident_date="2024-03-01", aware_date="2024-03-01"))
-scenario("S-94", "Aware later than the incident: the later date counts", "allow", ["R-WHO-1", "R-CON-1"],
-         events(incident_date="2023-06-01", aware_date="2024-06-01"), covers=["R-TIME-1"])
+scenario("S-94", "Aware later than the incident: the later date counts (the allow rests on R-TIME-1, issue 25)", "allow",
+         ["R-WHO-1", "R-CON-1", "R-TIME-1"], events(incident_date="2023-06-01", aware_date="2024-06-01"))
 scenario("S-95", "Acknowledged on time", "allow", ["R-WHO-1", "R-CON-1"], events(complaint_date="2025-02-24", acknowledged_on="2025-02-26"),
          request={"action": "check_deadlines"}, covers=["R-TIME-3"])
 scenario("S-96", "Agreed extension has passed without a response", "warn", ["R-TIME-4"],
@@ -309,5 +312,128 @@ scenario("S-96", "Agreed extension has passed without a response", "warn", ["R-T
 scenario("S-97", "PHSO more than 12 months after the final response", "warn", ["R-PHSO-1"],
          consent(valid_until="2026-12-31"), events(complaint_date="2025-02-10", final_response_on="2025-02-25"),
          request={"action": "refer_to_ombudsman", "target_org": "phso", "date": "2026-03-02"})
+
+
+# --- issue 25, derived from CONSENT-RULES.md §2 "clarified 2026-12-02" ------------------------------------------------
+def assessed(decision, date, result="lacks_capacity"):
+    a = {"date": date, "result": result, "assessor": "Dr B"}
+    if decision is not None:
+        a["decision"] = decision
+    return a
+
+def assessments(*items, has_capacity=False):
+    return person(capacity_assessments=list(items), has_capacity=has_capacity)
+
+LPA = holder_auth("a1", "lpa_health_welfare", registered=True, evidence="opg_registration")
+DEPUTY = holder_auth("d1", "court_deputy_welfare", granted_by="court_of_protection", evidence="court_order", scope={"matters": ["health"]})
+
+# 1. Capacity is decision-specific: only assessments whose decision contains the word "complaint" count.
+scenario("S-98", "Only assessment: lacks capacity to manage finances; attorney acts on the complaint", "deny", ["R-CAP-2"],
+         via(LPA), assessments(assessed("manage property and finances", "2024-12-01")))
+scenario("S-99", "Complaint assessment lacks capacity; a later finances assessment finds capacity: the attorney still acts", "allow",
+         ["R-CON-1", "R-LPA-1"], via(LPA),
+         assessments(assessed("conduct NHS complaint", "2024-12-01"), assessed("managing her finances", "2025-02-20", "has_capacity")))
+scenario("S-100", "Assessment phrased 'making a complaint' counts", "allow", ["R-CON-1", "R-LPA-1"],
+         via(LPA), assessments(assessed("making a complaint", "2024-12-01")))
+scenario("S-101", "Assessment phrased 'Complaint about NHS care' (capitalised) counts", "allow", ["R-CON-1", "R-LPA-1"],
+         via(LPA), assessments(assessed("Complaint about NHS care at trust-X", "2024-12-01")))
+scenario("S-102", "Assessment phrased 'decisions about NHS complaints' (plural) counts", "allow", ["R-CON-1", "R-DEP-1"],
+         via(DEPUTY), assessments(assessed("decisions about NHS complaints", "2024-12-01")))
+scenario("S-103", "Later assessment 'the complaint' finds capacity: the attorney's authority lapses", "deny", ["R-CAP-2"],
+         via(LPA), assessments(assessed("conduct NHS complaint", "2024-12-01"), assessed("whether to pursue the complaint", "2025-02-20", "has_capacity")))
+scenario("S-104", "Only 'where to live' assessment, capacity not claimed: the donor is presumed to have capacity", "deny", ["R-LPA-1"],
+         via(LPA), assessments(assessed("where to live", "2024-12-01"), has_capacity=None))
+scenario("S-105", "Own consent while an assessment says the person lacks capacity for treatment decisions", "allow", ["R-WHO-1", "R-CON-1"],
+         assessments(assessed("consent to medical treatment", "2024-12-01"), has_capacity=None), covers=["R-CAP-2"])
+scenario("S-106", "Assessment with no decision recorded does not count", "deny", ["R-CAP-2"],
+         via(LPA), assessments(assessed(None, "2024-12-01")))
+scenario("S-107", "Complaint assessment dated on the request date counts (own consent refused)", "deny", ["R-CAP-2"],
+         assessments(assessed("conduct NHS complaint", "2025-03-01"), has_capacity=None))
+scenario("S-108", "Complaint assessment dated the day after the request does not yet count", "allow", ["R-WHO-1", "R-CON-1"],
+         assessments(assessed("conduct NHS complaint", "2025-03-02"), has_capacity=None), covers=["R-CAP-2"])
+scenario("S-109", "Best-interests record when only a finances assessment finds a lack of capacity", "deny", ["R-CAP-1"],
+         authorities(holder_auth("bi1", "best_interests_record", holder=("organisation", "org-A"), reasons="…")),
+         assessments(assessed("finances", "2024-12-01"), has_capacity=None))
+
+# 2. A chained consent must be valid at its start in full (the holder's own conditions on valid_from 2025-01-05).
+scenario("S-110", "Attorney instructed before any assessment recorded the donor's lack of capacity", "deny", ["R-LPA-1"],
+         via(LPA), assessments(assessed("conduct NHS complaint", "2025-01-20")))
+scenario("S-111", "Assessment dated on the day the attorney's consent began: valid at its start", "allow", ["R-CON-1", "R-LPA-1"],
+         via(LPA), assessments(assessed("conduct NHS complaint", "2025-01-05")))
+scenario("S-112", "Assessment dated the day after the attorney's consent began", "deny", ["R-LPA-1"],
+         via(LPA), assessments(assessed("conduct NHS complaint", "2025-01-06")))
+scenario("S-113", "Attorney's consent began after a finances assessment but before the complaint assessment", "deny", ["R-LPA-1"],
+         via(LPA), assessments(assessed("finances", "2024-11-01"), assessed("the complaint", "2025-02-01")))
+scenario("S-114", "Welfare deputy instructed before the lack of capacity was assessed", "deny", ["R-DEP-1"],
+         via(DEPUTY), assessments(assessed("conduct NHS complaint", "2025-02-01")))
+scenario("S-115", "Welfare deputy instructed the day after the assessment", "allow", ["R-CON-1", "R-DEP-1"],
+         via(DEPUTY), assessments(assessed("conduct NHS complaint", "2025-01-04")))
+scenario("S-116", "Parent instructed while the 16-year-old was presumed to have capacity (assessed later)", "deny", ["R-CHI-3"],
+         via(PR, lacks=False), child("2008-06-01"), assessments(assessed("making a complaint", "2025-02-01")))
+scenario("S-117", "Parent instructed after the 17-year-old was assessed as lacking capacity", "warn", ["R-WHO-3", "R-CHI-3"],
+         via(PR, lacks=False), child("2007-06-01"), assessments(assessed("making a complaint", "2025-01-05")))
+scenario("S-118", "Parent's instruction for a child who has become Gillick-competent", "deny", ["R-CHI-2"],
+         via(PR, lacks=False), child("2011-01-01", gillick_competent=True))
+
+# 3. Recorded verbal consent needs recorded_by and recorded_on.
+scenario("S-119", "Verbal consent marked recorded but no recorded_by", "deny", ["R-CON-9"],
+         authorities({**VERBAL, "recorded_by": None}))
+scenario("S-120", "Verbal consent marked recorded but no recorded_on", "deny", ["R-CON-9"],
+         authorities({k: v for k, v in VERBAL.items() if k != "recorded_on"}))
+scenario("S-121", "Verbal consent marked recorded with neither who nor when", "deny", ["R-CON-9"],
+         authorities({**VERBAL, "recorded_by": None, "recorded_on": None}), request={"action": "speak_by_phone"})
+scenario("S-122", "Verbal consent with who and when but recorded not set true", "deny", ["R-CON-9"],
+         authorities({k: v for k, v in VERBAL.items() if k != "recorded"}))
+scenario("S-123", "Verbal consent recorded on the request date by a named advocate", "warn", ["R-CON-9"],
+         authorities({**VERBAL, "recorded_on": "2025-03-01", "valid_from": "2025-03-01"}), request={"action": "attend_meeting"})
+scenario("S-124", "Verbal consent whose recorded_by is blank", "deny", ["R-CON-9"], authorities({**VERBAL, "recorded_by": "  "}))
+
+# 4. The rule that decided is named.
+def chained_scope(**extra):
+    """Changes the scope of the chained written consent that via() adds last."""
+    def change(s):
+        s["facts"]["authorities"][-1]["scope"].update(extra)
+    return change
+
+def actor(id, organisation):
+    def change(s):
+        s["facts"]["actors"][id] = {"kind": "advocate", "organisation": organisation}
+    return change
+
+scenario("S-125", "Colleague acts under the organisation's consent taken by adv-1", "allow", ["R-WHO-1", "R-CON-1", "R-CON-7"],
+         consent(recorded_by="adv-1"), request={"actor": "adv-2"})
+scenario("S-126", "The advocate who took the organisation's consent acts", "allow", ["R-WHO-1", "R-CON-1"],
+         consent(recorded_by="adv-1"), covers=["R-CON-7"])
+scenario("S-127", "Colleague under the organisation's consent, sharing with a named recipient", "allow",
+         ["R-WHO-1", "R-CON-1", "R-CON-7", "R-DATA-1"], consent(recorded_by="adv-1"), scope(third_parties=["solicitor-firm-q", "mp-norwich-south"]),
+         request={"actor": "adv-2", "action": "share_with_third_party", "target_org": "solicitor-firm-q"})
+scenario("S-128", "Attorney's consent names the recipient", "allow", ["R-CON-1", "R-LPA-1", "R-DATA-1"],
+         via(LPA), chained_scope(third_parties=["mp-norwich-south"]), request={"action": "share_with_third_party", "target_org": "mp-norwich-south"})
+scenario("S-129", "Complaint made on the last day of a limit counted from awareness", "allow", ["R-WHO-1", "R-CON-1", "R-TIME-1"],
+         events(incident_date="2023-12-01", aware_date="2024-02-10", complaint_date="2025-02-10"))
+scenario("S-130", "Awareness on 29 Feb, complaint on 28 Feb next year (incident limit passed)", "allow", ["R-WHO-1", "R-CON-1", "R-TIME-1"],
+         events(incident_date="2023-10-01", aware_date="2024-02-29", complaint_date="2025-02-28"))
+scenario("S-131", "Complaint one day after a limit counted from awareness", "warn", ["R-TIME-1"],
+         events(incident_date="2023-12-01", aware_date="2024-02-10", complaint_date="2025-02-11"))
+scenario("S-132", "Two consented transfers org-A to org-B to org-C", "allow", ["R-WHO-1", "R-CON-1", "R-CON-8"], actor("adv-4", "org-C"),
+         case(transfers=[{"from_org": "org-A", "to_org": "org-B", "date": "2025-02-01", "consented": True},
+                         {"from_org": "org-B", "to_org": "org-C", "date": "2025-02-15", "consented": True}]), request={"actor": "adv-4"})
+scenario("S-133", "Consented transfer dated on the request date", "allow", ["R-WHO-1", "R-CON-1", "R-CON-8"],
+         case(transfers=[{"from_org": "org-A", "to_org": "org-B", "date": "2025-03-01", "consented": True}]), request={"actor": "adv-3"})
+scenario("S-134", "Named-advocate consent reaches a partner organisation by a consented transfer", "allow", ["R-WHO-1", "R-CON-1", "R-CON-8"],
+         consent(grantee={"type": "advocate", "id": "adv-1"}),
+         case(transfers=[{"from_org": "org-A", "to_org": "org-B", "date": "2025-02-10", "consented": True}]), request={"actor": "adv-3"})
+scenario("S-135", "Unregistered LPA for a donor with capacity: both causes named", "deny", ["R-LPA-1"],
+         via(holder_auth("a1", "lpa_health_welfare", registered=False), lacks=False), explains=["not registered", "has capacity"])
+scenario("S-136", "Unregistered LPA for a donor who regained capacity", "deny", ["R-LPA-1", "R-CAP-2"],
+         via(holder_auth("a1", "lpa_health_welfare", registered=False)),
+         assessments(assessed("conduct NHS complaint", "2024-12-01"), assessed("conduct NHS complaint", "2025-02-20", "has_capacity")),
+         explains=["not registered", "regained capacity"])
+scenario("S-137", "Unregistered LPA, incapacity claimed without an assessment", "deny", ["R-LPA-1", "R-CAP-2"],
+         via(holder_auth("a1", "lpa_health_welfare", registered=False)), person(capacity_assessments=[]),
+         explains=["not registered", "No recorded assessment"])
+scenario("S-138", "Welfare deputy order without health matters for a person presumed to have capacity", "deny", ["R-DEP-1", "R-CAP-1"],
+         via(holder_auth("d1", "court_deputy_welfare", granted_by="court_of_protection", evidence="court_order",
+                         scope={"matters": ["accommodation"]}), lacks=False), explains=["health", "presumed to have capacity"])
 
 print(json.dumps(scenarios, indent=1))
