@@ -182,7 +182,8 @@ enum NHSNumber {
     }
 
     /// Ten digits in groups of two or more (3-3-4, 4-3-3, 2-2-2-2-2, none), one separator between groups, the
-    /// same separator throughout.
+    /// same separator throughout. With a hyphen, dot or slash every group has three digits or more: "24" run
+    /// into "2025-01-25" (a page number beside a date in an index) is a date, not an NHS number.
     static func match(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> RedactionSpan? {
         guard Bytes.isDigit(bytes[start]) else { return nil }
         // The modulus-11 sum is kept as the digits arrive, so no digit array is allocated per candidate.
@@ -191,6 +192,7 @@ enum NHSNumber {
         var count = 0
         var group = 0
         var separator: UInt8? = nil
+        var shortestGroup = 10
         var index = start
         while count < 10 {
             guard Bytes.isDigit(at: index, bytes) else { return nil }
@@ -203,6 +205,7 @@ enum NHSNumber {
                 let kind = bytes[index]
                 guard separator == nil || separator == kind else { return nil }
                 separator = kind
+                shortestGroup = min(shortestGroup, group)
                 index += length
                 group = 0
             }
@@ -212,8 +215,10 @@ enum NHSNumber {
         let after = separatorLength(at: index, bytes)
         if after > 0, Bytes.isDigit(at: index + after, bytes) { return nil }
         if group < 2 { return nil }
+        shortestGroup = min(shortestGroup, group)
+        let punctuated = separator == UInt8(ascii: "-") || separator == UInt8(ascii: ".") || separator == UInt8(ascii: "/")
         let check = (11 - sum % 11) % 11
-        if check != 10 && check == Int(last) {
+        if check != 10 && check == Int(last) && !(punctuated && shortestGroup < 3) {
             return RedactionSpan(start: start, end: index, kind: .nhsNumber, detector: .nhsNumber)
         }
         if isLabelled(bytes, before: start) {

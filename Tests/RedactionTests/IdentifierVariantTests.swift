@@ -24,6 +24,12 @@ final class IdentifierVariantTests: XCTestCase {
     func testNumbersThatAreNotNHSNumbers() {
         XCTAssertEqual(only(.nhsNumber, in: "Invoice 943.476.59 for £1,234.56 on 15/01/2025 at 10.30."), [])
         XCTAssertEqual(only(.nhsNumber, in: "Order 943/476/5919/2 was a longer reference."), [])
+        // A bundle index's page number run into a date (its digits happen to pass the check): a date.
+        for written in ["242025-01-25", "262025-02-18", "422025.01.23", "442025/01/27"] {
+            XCTAssertEqual(only(.nhsNumber, in: "Letter \(written) page"), [], written)
+        }
+        // After a label any grouping still counts (fail safe).
+        XCTAssertEqual(only(.nhsNumber, in: "NHS number: 242025-01-25"), ["242025-01-25"])
     }
 
     func testPostcodesWithNoBreakAndLetterSpacing() {
