@@ -73,6 +73,12 @@ struct PixelReader {
         let started = Date()
         defer { output.ocrSeconds = Date().timeIntervalSince(started) }
         var words = ocr.recognize(raster, segmentation: .automatic).words
+        // A second segmentation of the whole page when the first is unsure or leaves ink unread: automatic layout
+        // can read nothing of a name in large capitals on a patterned cover that sparse-text mode reads at 90 %.
+        // Both readings are kept, so the stricter one wins.
+        if words.contains(where: Self.unsure) || Self.leavesInkUnread(raster, words: words + visible, imageAreas: input.imageAreas, pad: pad) {
+            words += ocr.recognize(raster, segmentation: .sparseText).words
+        }
         var unsure = words.contains(where: Self.unsure)
         var budget = Self.enlargedPixelsPerPage
         for area in Self.merged(input.imageAreas) where area.width >= 6 && area.height >= 6 {
@@ -112,6 +118,12 @@ struct PixelReader {
         let letters = word.text.unicodeScalars.filter { $0.properties.isAlphabetic }
         guard letters.count >= 2, Double(letters.count) >= 0.6 * Double(word.text.unicodeScalars.count) else { return false }
         return letters.first.map { $0.properties.isUppercase } ?? false
+    }
+
+    /// Ink on the page, or inside one of its images, that none of `words` accounts for.
+    static func leavesInkUnread(_ raster: Raster, words: [PositionedWord], imageAreas: [Box], pad: Double) -> Bool {
+        raster.inkCoverage(ignoring: words.map { $0.box.inset(by: pad) }) >= unreadDarkArea
+            || merged(imageAreas).contains { unread($0, in: raster, words: words) }
     }
 
     /// An image whose ink the words read in it do not account for: little text on a dark area.
