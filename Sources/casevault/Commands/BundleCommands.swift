@@ -67,7 +67,11 @@ struct Export: ParsableCommand {
         for note in leftOut { Terminal.printError("casevault: note: \(note)") }
         let ocr = OCREngine.make(environment: ProcessInfo.processInfo.environment)
         if ocr == nil {
-            Terminal.printError("casevault: warning: OCR is not available (install tesseract-ocr-eng, or unset CASEVAULT_OCR=off): pages without a text layer are left out unless --include-unreviewed, and the leak check reads text layers only")
+            // No advice to add --include-unreviewed here: it helps only when pages were left out, and the error
+            // that says so (every page needs review) gives it.
+            let pages = includeUnreviewed ? "pages without a text layer go in unchecked, as asked"
+                : "pages without a text layer are left out for a person to check"
+            Terminal.printError("casevault: warning: OCR is not available (install tesseract-ocr-eng, or unset CASEVAULT_OCR=off): \(pages), and the leak check reads text layers only")
         }
         let request = try bundleRequest(vault: vault, detail: detail, policy: redactionPolicy)
         let exporter = BundleExporter(request: request, sources: sources, ocr: ocr)
