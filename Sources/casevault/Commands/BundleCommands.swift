@@ -31,6 +31,7 @@ struct Export: ParsableCommand {
     @Flag(help: "Read every page from a PDF or scan by OCR too, even where its text layer accounts for every mark (slower: about 0.6 s a page).")
     var ocrEveryPage = false
     @Flag(help: "Show what would be redacted per document, and the pages; write nothing.") var dryRun = false
+    @Flag(help: "Print how long each document and page took to analyse (render, OCR), and the leak check, on stderr.") var verbose = false
     @Flag(help: "Replace PATH and its manifest if they exist.") var force = false
     @OptionGroup var consent: ConsentOptions
 
@@ -78,6 +79,7 @@ struct Export: ParsableCommand {
 
         if dryRun {
             let plan = try exporter.plan()
+            if verbose { Self.printTimings(plan.timings, leakCheckSeconds: nil) }
             report(ExportOut(bundle: nil, path: nil, manifest: nil, pages: plan.pages, dryRun: true, leftOut: leftOut, documents: plan.reports))
             return
         }
@@ -90,6 +92,7 @@ struct Export: ParsableCommand {
             try? vault.recordBundleFailure(caseID: caseID, reason: Self.auditReason(error))
             throw error
         }
+        if verbose { Self.printTimings(result.timings, leakCheckSeconds: result.leakCheckSeconds) }
         try write(result, to: output, manifestPath: manifestPath)
         do {
             let log = BundleLog(bundleID: request.bundleID, caseID: caseID, exportedBy: request.creatorID, exportedAt: request.created,
@@ -209,6 +212,27 @@ struct Export: ParsableCommand {
             unlink(manifestPath)
             throw error
         }
+    }
+
+    /// Seconds per document and per page (ids and numbers only, never content), for finding the slow pages.
+    static func printTimings(_ timings: [DocumentTiming], leakCheckSeconds: Double?) {
+        func seconds(_ value: Double) -> String { String(format: "%.2f s", value) }
+        for document in timings {
+            let pages = document.pages.isEmpty ? "typeset text" : document.pages.count == 1 ? "1 page" : "\(document.pages.count) pages"
+            Terminal.printError("casevault: timing: \(document.documentID): \(seconds(document.seconds)) (\(pages))")
+            for page in document.pages {
+                let read = page.readByOCR ? ", read by OCR" : ""
+                Terminal.printError("casevault: timing:   page \(page.page): \(seconds(page.seconds)) (render \(seconds(page.renderSeconds)), "
+                                    + "OCR \(seconds(page.ocrSeconds))\(read))")
+            }
+        }
+        let pageSeconds = timings.flatMap(\.pages).map(\.seconds).sorted()
+        if !pageSeconds.isEmpty {
+            let median = pageSeconds[pageSeconds.count / 2]
+            let p95 = pageSeconds[min(pageSeconds.count - 1, Int((Double(pageSeconds.count) * 0.95).rounded(.up)) - 1)]
+            Terminal.printError("casevault: timing: \(pageSeconds.count) page(s): median \(seconds(median)), p95 \(seconds(p95)) a page")
+        }
+        if let leakCheckSeconds { Terminal.printError("casevault: timing: leak check: \(seconds(leakCheckSeconds))") }
     }
 
     static func auditReason(_ error: BundleError) -> String {
