@@ -185,4 +185,25 @@ final class PictureLeakTests: XCTestCase {
             try assertNeverLegible(try export(pdf, ocr: ocr), ocr: ocr, trick)
         }
     }
+
+    /// The same without any image: the name drawn as vector paths (no text, no picture), with harmless text laid
+    /// over it that is invisible or white. The text layer must not be taken to explain the name's ink.
+    func testInvisibleTextOverANameDrawnAsPathsDoesNotExplainItsInk() throws {
+        let ocr = try engine()
+        let pictured = try Self.picture(of: Self.name, font: "DejaVu Sans 20", box: Box(x: 40, y: 40, width: 300, height: 30), dpi: 150)
+        let drawn = RawPDF.paths(of: pictured, x: 72, y: 640, width: 300, height: 30)
+        let cases = [
+            "paths alone": "",
+            "paths under render mode 3": "BT 3 Tr /F1 20 Tf 76 648 Td (Thank you kindly, all well) Tj ET\n",
+            "paths under white text": "BT 1 g /F1 20 Tf 76 648 Td (Thank you kindly, all well) Tj ET\n",
+            "paths under text clipped away": "q 0 0 1 1 re W n BT /F1 20 Tf 76 648 Td (Thank you kindly, all well) Tj ET Q\n",
+        ]
+        for (trick, overlay) in cases.sorted(by: { $0.key < $1.key }) {
+            let content = "BT /F1 12 Tf 72 720 Td (Thank you for your letter about Holt ward.) Tj ET\n" + drawn + overlay
+            let pdf = RawPDF.page(content: RawPDF.bytes(content))
+            XCTAssertEqual(try PDFSource(data: pdf).imageAreas(ofPage: 0), [], "\(trick): no image on the page")
+            XCTAssertTrue(Self.showsName(try Self.ocrText(pdf, ocr: ocr)), "\(trick): the fixture really shows the name")
+            try assertNeverLegible(try export(pdf, ocr: ocr), ocr: ocr, trick)
+        }
+    }
 }

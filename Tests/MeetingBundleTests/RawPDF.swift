@@ -26,6 +26,25 @@ enum RawPDF {
         }
     }
 
+    /// Content-stream rectangles that draw the raster's dark pixels at `x, y` (points, PDF space, bottom-left)
+    /// scaled to `width × height`: a picture drawn as vector paths, with no image and no text.
+    static func paths(of raster: Raster, x: Double, y: Double, width: Double, height: Double) -> String {
+        let gray = raster.grayscale()
+        let sx = width / Double(raster.width), sy = height / Double(raster.height)
+        var out = "0 g\n"
+        for row in 0..<raster.height {
+            var column = 0
+            while column < raster.width {
+                guard gray[row * raster.width + column] < 128 else { column += 1; continue }
+                let start = column
+                while column < raster.width, gray[row * raster.width + column] < 128 { column += 1 }
+                let top = y + height - Double(row + 1) * sy
+                out += String(format: "%.2f %.2f %.2f %.2f re\n", x + Double(start) * sx, top, Double(column - start) * sx, sy)
+            }
+        }
+        return out + "f\n"
+    }
+
     static let ligatureFi: UInt8 = 0x80
     static let softHyphen: UInt8 = 0x81
 
