@@ -37,29 +37,36 @@ extension Raster {
         let text = glyphs.inkMask(left: left, top: top, right: right, bottom: bottom)
         let w = right - left, h = bottom - top
         // Within one pixel: anti-aliasing and rounding differ between the two drawings.
-        func near(_ mask: [Bool], _ x: Int, _ y: Int) -> Bool {
-            for dy in -1...1 {
-                for dx in -1...1 {
-                    let nx = x + dx, ny = y + dy
-                    if nx >= 0, nx < w, ny >= 0, ny < h, mask[ny * w + nx] { return true }
-                }
-            }
-            return false
-        }
+        let nearPage = Self.dilated(page, width: w, height: h), nearText = Self.dilated(text, width: w, height: h)
         var glyphPixels = 0, glyphInked = 0, inkPixels = 0, inkOnGlyph = 0
-        for y in 0..<h {
-            for x in 0..<w {
-                if text[y * w + x] {
-                    glyphPixels += 1
-                    if near(page, x, y) { glyphInked += 1 }
-                }
-                if page[y * w + x] {
-                    inkPixels += 1
-                    if near(text, x, y) { inkOnGlyph += 1 }
-                }
+        for index in 0..<(w * h) {
+            if text[index] {
+                glyphPixels += 1
+                if nearPage[index] { glyphInked += 1 }
+            }
+            if page[index] {
+                inkPixels += 1
+                if nearText[index] { inkOnGlyph += 1 }
             }
         }
         return (glyphPixels == 0 ? 1 : Double(glyphInked) / Double(glyphPixels), inkPixels == 0 ? 1 : Double(inkOnGlyph) / Double(inkPixels))
+    }
+
+    /// The mask grown by one pixel in every direction (3×3).
+    static func dilated(_ mask: [Bool], width w: Int, height h: Int) -> [Bool] {
+        var across = mask
+        for y in 0..<h {
+            for x in 0..<w where !mask[y * w + x] {
+                across[y * w + x] = (x > 0 && mask[y * w + x - 1]) || (x + 1 < w && mask[y * w + x + 1])
+            }
+        }
+        var grown = across
+        for y in 0..<h {
+            for x in 0..<w where !across[y * w + x] {
+                grown[y * w + x] = (y > 0 && across[(y - 1) * w + x]) || (y + 1 < h && across[(y + 1) * w + x])
+            }
+        }
+        return grown
     }
 
     /// Which pixels of the region are ink, row by row.
