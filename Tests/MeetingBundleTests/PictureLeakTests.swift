@@ -186,6 +186,23 @@ final class PictureLeakTests: XCTestCase {
         }
     }
 
+    /// Without OCR, a page whose text layer does not explain its ink (harmless invisible text over a name drawn
+    /// as paths) cannot be read, so it is left out for a person to check, never put in as explained.
+    func testWithoutOCRInvisibleTextOverANameDrawnAsPathsIsLeftOut() throws {
+        let pictured = try Self.picture(of: Self.name, font: "DejaVu Sans 20", box: Box(x: 40, y: 40, width: 300, height: 30), dpi: 150)
+        let content = "BT /F1 12 Tf 72 720 Td (Thank you for your letter about Holt ward.) Tj ET\n"
+            + RawPDF.paths(of: pictured, x: 72, y: 640, width: 300, height: 30)
+            + "BT 3 Tr /F1 20 Tf 76 648 Td (Thank you kindly, all well) Tj ET\n"
+        let result = try export(RawPDF.page(content: RawPDF.bytes(content)), ocr: nil)
+        let report = try XCTUnwrap(result.reports.first { $0.documentID == "doc-pic" })
+        XCTAssertEqual(report.pagesFlagged, [1])
+        XCTAssertEqual(report.pagesLeftOut, 1)
+        // The same page without the drawing is explained by its text and goes in.
+        let plain = try export(RawPDF.page(content: RawPDF.bytes("BT /F1 12 Tf 72 720 Td (Thank you for your letter about Holt ward.) Tj ET\n")),
+                               ocr: nil)
+        XCTAssertEqual(plain.reports.first { $0.documentID == "doc-pic" }?.pagesLeftOut, 0)
+    }
+
     /// The same without any image: the name drawn as vector paths (no text, no picture), with harmless text laid
     /// over it that is invisible or white. The text layer must not be taken to explain the name's ink.
     func testInvisibleTextOverANameDrawnAsPathsDoesNotExplainItsInk() throws {

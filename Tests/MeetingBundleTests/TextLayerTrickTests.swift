@@ -38,9 +38,9 @@ final class TextLayerTrickTests: XCTestCase {
     ]
 
     func testANameSplitInTheTextLayerIsStillRedacted() throws {
-        guard let ocr = OCREngine.make(environment: [:]) else {
-            throw XCTSkip("tesseract's English model is not installed (make test installs it): the bundle pages cannot be read back")
-        }
+        // Without tesseract the redaction counts are still checked; the bundle is read back only with it.
+        let ocr = OCREngine.make(environment: [:])
+        if ocr == nil { print("TextLayerTrickTests: tesseract's English model is not installed (make test installs it): bundle pages are not read back") }
         var leaked: [String] = []
         for (trick, pdf) in Self.tricks {
             let source = BundleFixtures.source("doc-trick", name: "visit.pdf", mediaType: "application/pdf", date: "2026-01-05", bytes: pdf)
@@ -54,6 +54,7 @@ final class TextLayerTrickTests: XCTestCase {
             }
             let report = try XCTUnwrap(result.reports.first)
             if (report.redactions["person_name"] ?? 0) < 1 { leaked.append("\(trick): nothing redacted \(report.redactions)") }
+            guard let ocr else { continue }
             let read = try PictureLeakTests.ocrText(result.pdf, ocr: ocr)
             let matcher = Redactor(context: Self.request.context)
             if matcher.spans(in: read).contains(where: { $0.detectorID == .knownPerson && $0.personRole == .thirdParty })
