@@ -26,6 +26,8 @@ public struct BundleSource: Sendable {
 
     /// How the bundle reads the document, or nil when it cannot go into a bundle.
     public var form: Form? {
+        // Stored when a file's content is not what its name says (a `.pdf` that is not a PDF): the name is no guide.
+        if mediaType == "application/octet-stream" { return nil }
         if let text = SourceFormat.guess(mediaType: mediaType, fileName: name) { return .text(text) }
         if mediaType == "application/pdf" || name.lowercased().hasSuffix(".pdf") { return .pdf }
         if mediaType.hasPrefix("image/") { return .image }

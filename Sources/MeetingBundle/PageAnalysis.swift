@@ -121,7 +121,8 @@ struct PageReader {
         let layer = try pdf.textLayer(ofPage: index).readings.map { $0.map { $0.scaled(by: scale) } }
         let images = try pdf.imageAreas(ofPage: index).map { $0.scaled(by: scale) }
         let reader = PixelReader(ocr: engine, ocrEveryPage: ocrEveryPage)
-        let reading = try reader.read(.init(raster: raster, textLayer: layer, imageAreas: images) { region, factor in
+        let glyphs = layer.first?.isEmpty == false ? try pdf.renderTextLayer(page: index, dpi: dpi) : nil
+        let reading = try reader.read(.init(raster: raster, textLayer: layer, imageAreas: images, textLayerInk: glyphs) { region, factor in
             try pdf.render(page: index, region: region.scaled(by: 1 / scale), dpi: raster.dpi * factor)
         })
         return self.reading(reading, raster: raster, source: .pdf(index: index), number: index + 1, size: size, textLayerReadings: layer.count,

@@ -17,6 +17,9 @@ struct PixelReader {
     static let unreadDarkArea = 0.10
     /// The same inside one image: a small picture whose ink OCR cannot explain.
     static let unreadDarkImage = 0.15
+    /// A text-layer word explains the ink under it only when this share of its glyphs is drawn and this share of
+    /// the ink is its glyphs.
+    static let glyphAgreement = 0.8
     /// Regions are enlarged for OCR until about this many pixels (tesseract's time grows with pixels).
     static let enlargedPixels = 4_000_000.0
     /// Enlarged regions on one page, in all: beyond this the rest are read only at the page's resolution.
@@ -34,6 +37,8 @@ struct PixelReader {
         var textLayer: [[PositionedWord]]
         /// Where images are shown, in raster pixels.
         var imageAreas: [Box]
+        /// The text layer's glyphs drawn alone, like `raster` (PDF pages only): what the text layer claims is shown.
+        var textLayerInk: Raster? = nil
         /// A region (pixels) drawn again at `factor` times the raster's resolution.
         var enlarge: (Box, Double) throws -> Raster
     }
@@ -59,7 +64,12 @@ struct PixelReader {
         // has far more.
         let visible = plain.filter { word in
             let ink = raster.inkFraction(in: word.box)
-            return ink >= 0.02 && ink <= 0.7
+            guard ink >= 0.02 && ink <= 0.7 else { return false }
+            // The ink under the word must be the word's own glyphs: harmless text laid invisibly over a name drawn
+            // as paths has ink under it, but not in the shape of its glyphs.
+            guard let glyphs = input.textLayerInk else { return true }
+            let match = raster.agreement(with: glyphs, in: word.box)
+            return match.drawn >= Self.glyphAgreement && match.accounted >= Self.glyphAgreement
         }
         let pad = -2 * raster.dpi / 72
         let explained = !ocrEveryPage && input.imageAreas.isEmpty && !visible.isEmpty && !TextLayer.looksGarbled(plain)
@@ -75,6 +85,12 @@ struct PixelReader {
         let started = Date()
         defer { output.ocrSeconds = Date().timeIntervalSince(started) }
         var words = ocr.recognize(raster, segmentation: .automatic).words
+        // A second segmentation of the whole page when the first is unsure or leaves ink unread: automatic layout
+        // can read nothing of a name in large capitals on a patterned cover that sparse-text mode reads at 90 %.
+        // Both readings are kept, so the stricter one wins.
+        if words.contains(where: Self.unsure) || Self.leavesInkUnread(raster, words: words + visible, imageAreas: input.imageAreas, pad: pad) {
+            words += ocr.recognize(raster, segmentation: .sparseText).words
+        }
         var unsure = words.contains(where: Self.unsure)
         var budget = Self.enlargedPixelsPerPage
         for area in Self.merged(input.imageAreas) where area.width >= 6 && area.height >= 6 {
@@ -114,6 +130,12 @@ struct PixelReader {
         let letters = word.text.unicodeScalars.filter { $0.properties.isAlphabetic }
         guard letters.count >= 2, Double(letters.count) >= 0.6 * Double(word.text.unicodeScalars.count) else { return false }
         return letters.first.map { $0.properties.isUppercase } ?? false
+    }
+
+    /// Ink on the page, or inside one of its images, that none of `words` accounts for.
+    static func leavesInkUnread(_ raster: Raster, words: [PositionedWord], imageAreas: [Box], pad: Double) -> Bool {
+        raster.inkCoverage(ignoring: words.map { $0.box.inset(by: pad) }) >= unreadDarkArea
+            || merged(imageAreas).contains { unread($0, in: raster, words: words) }
     }
 
     /// An image whose ink the words read in it do not account for: little text on a dark area.

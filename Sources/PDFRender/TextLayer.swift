@@ -90,7 +90,26 @@ enum TextLayerBuilder {
         var joined = joinedLines.flatMap { $0.compactMap { word($0) } }
         joined += hyphenated(joinedLines)
         let spaced = lines.flatMap { line in letterSpacedRuns(line).compactMap { word($0) } }
-        return TextLayerReading(words: plain, alternatives: [joined, spaced])
+        // A hyphen drawn inside a word ("Bartholo-mew": WinAnsi's soft-hyphen byte is drawn as a visible hyphen,
+        // and a hostile sender can put one anywhere) is read without it too; "Jean-Paul" is still read whole.
+        let unhyphenated = joined.map { word in
+            PositionedWord(text: removingInnerHyphens(word.text), box: word.box, confidence: word.confidence, continuation: word.continuation)
+        }
+        return TextLayerReading(words: plain, alternatives: [joined, spaced] + (unhyphenated == joined ? [] : [unhyphenated]))
+    }
+
+    /// The word without hyphens that stand between two letters.
+    static func removingInnerHyphens(_ text: String) -> String {
+        let scalars = Array(text.unicodeScalars)
+        var kept = String.UnicodeScalarView()
+        for (index, scalar) in scalars.enumerated() {
+            if ["-", "\u{2010}", "\u{2011}"].contains(scalar), index > 0, index + 1 < scalars.count,
+               scalars[index - 1].properties.isAlphabetic, scalars[index + 1].properties.isAlphabetic {
+                continue
+            }
+            kept.append(scalar)
+        }
+        return String(kept)
     }
 
     /// Consecutive tokens grouped while `together` says the next one continues the previous one.

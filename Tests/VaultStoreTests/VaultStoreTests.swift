@@ -278,6 +278,26 @@ final class VaultStoreTests: XCTestCase {
         XCTAssertEqual(DocumentClassifier.mediaType(fileName: "scan", head: Array("%PDF-1.7".utf8)), "application/pdf")
     }
 
+    /// A file's name is believed only where its first bytes agree: a `.pdf` that is not a PDF is stored as what
+    /// it is (or as unknown), with kind `other` and a sentence saying so.
+    func testContentThatContradictsTheNameIsNotBelieved() {
+        XCTAssertEqual(DocumentClassifier.mediaType(fileName: "letter.pdf", head: Array("oops\n".utf8)), "application/octet-stream")
+        XCTAssertEqual(DocumentClassifier.kind(fileName: "letter.pdf", mediaType: "application/octet-stream"), .other)
+        XCTAssertEqual(DocumentClassifier.kind(fileName: "consent.pdf", mediaType: "application/octet-stream"), .other, "not even by its name")
+        XCTAssertEqual(DocumentClassifier.mismatch(fileName: "letter.pdf", mediaType: "application/octet-stream"),
+                       "its name ends in .pdf but its content is not a .pdf file; it was stored as kind 'other'")
+        XCTAssertEqual(DocumentClassifier.mediaType(fileName: "photo.PDF", head: [0x89, 0x50, 0x4E, 0x47, 0x0D]), "image/png")
+        XCTAssertEqual(DocumentClassifier.mediaType(fileName: "scan.jpg", head: Array("%PDF-1.4".utf8)), "application/pdf")
+        XCTAssertEqual(DocumentClassifier.mediaType(fileName: "empty.pdf", head: []), "application/octet-stream")
+        // What readers accept stays accepted: a PDF header after some junk, a docx (a zip), text of any kind.
+        XCTAssertEqual(DocumentClassifier.mediaType(fileName: "mail.pdf", head: Array("\r\n\r\n%PDF-1.3\n".utf8)), "application/pdf")
+        XCTAssertEqual(DocumentClassifier.mediaType(fileName: "a.docx", head: [0x50, 0x4B, 0x03, 0x04, 0x14]),
+                       "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        XCTAssertEqual(DocumentClassifier.mediaType(fileName: "notes.txt", head: [0xFF, 0xFE, 0x00]), "text/plain")
+        XCTAssertNil(DocumentClassifier.mismatch(fileName: "letter.pdf", mediaType: "application/pdf"))
+        XCTAssertNil(DocumentClassifier.mismatch(fileName: "noname", mediaType: "application/octet-stream"))
+    }
+
     /// A large sparse file streams through in constant memory (CASEVAULT_SPARSE_GIB: 1 in CI, 5 in soak).
     func testLargeSparseFileRoundTripsInConstantMemory() throws {
         let gib = Int(ProcessInfo.processInfo.environment["CASEVAULT_SPARSE_GIB"] ?? "") ?? 1

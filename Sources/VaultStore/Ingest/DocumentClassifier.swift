@@ -6,28 +6,75 @@ public enum DocumentKind: String, CaseIterable, Sendable {
 
 /// Guesses a document's kind, media type and own date from its name and first bytes. Pure.
 public enum DocumentClassifier {
+    /// The media type, from the file's name where its content agrees (or cannot be checked), else from its
+    /// first bytes: a `.pdf` that is not a PDF is not stored as one.
     public static func mediaType(fileName: String, head: [UInt8]) -> String {
+        guard let named = namedType(fileName) else { return sniffed(head) ?? (isText(head) ? "text/plain" : "application/octet-stream") }
+        // Content that contradicts the name: its own magic bytes say what it is, else nothing is known (not
+        // even text: a file that lies about its type is not typeset into a bundle on a guess).
+        if content(head, matches: named) == false { return sniffed(head) ?? "application/octet-stream" }
+        return named
+    }
+
+    /// When the file's content is not what its name says: a sentence for the person ingesting it (no content,
+    /// no path), or nil.
+    public static func mismatch(fileName: String, mediaType: String) -> String? {
+        guard let named = namedType(fileName), named != mediaType else { return nil }
+        let ext = (fileName as NSString).pathExtension.lowercased()
+        let found = mediaType == "application/octet-stream" ? "is not a .\(ext) file" : "is \(mediaType)"
+        return "its name ends in .\(ext) but its content \(found); it was stored as kind 'other'"
+    }
+
+    /// The type a file's name promises.
+    static func namedType(_ fileName: String) -> String? {
         switch (fileName as NSString).pathExtension.lowercased() {
-        case "txt", "text": return "text/plain"
-        case "md", "markdown": return "text/markdown"
-        case "eml": return "message/rfc822"
-        case "pdf": return "application/pdf"
-        case "docx": return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        case "png": return "image/png"
-        case "jpg", "jpeg": return "image/jpeg"
-        case "tif", "tiff": return "image/tiff"
-        case "html", "htm": return "text/html"
-        default: break
+        case "txt", "text": "text/plain"
+        case "md", "markdown": "text/markdown"
+        case "eml": "message/rfc822"
+        case "pdf": "application/pdf"
+        case "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        case "png": "image/png"
+        case "jpg", "jpeg": "image/jpeg"
+        case "tif", "tiff": "image/tiff"
+        case "html", "htm": "text/html"
+        default: nil
         }
+    }
+
+    /// Whether the first bytes are those of `mediaType`; nil for types without magic bytes (text).
+    static func content(_ head: [UInt8], matches mediaType: String) -> Bool? {
+        switch mediaType {
+        // PDF readers accept the header anywhere in the first kilobyte.
+        case "application/pdf": find(Array("%PDF-".utf8), in: Array(head.prefix(1024)))
+        case "image/png": head.starts(with: [0x89, 0x50, 0x4E, 0x47])
+        case "image/jpeg": head.starts(with: [0xFF, 0xD8, 0xFF])
+        case "image/tiff": head.starts(with: [0x49, 0x49, 0x2A, 0x00]) || head.starts(with: [0x4D, 0x4D, 0x00, 0x2A])
+        case "application/vnd.openxmlformats-officedocument.wordprocessingml.document": head.starts(with: [0x50, 0x4B, 0x03, 0x04])
+        default: nil
+        }
+    }
+
+    /// The type the first bytes show, for types with magic bytes.
+    static func sniffed(_ head: [UInt8]) -> String? {
         if head.starts(with: Array("%PDF-".utf8)) { return "application/pdf" }
         if head.starts(with: [0x89, 0x50, 0x4E, 0x47]) { return "image/png" }
         if head.starts(with: [0xFF, 0xD8, 0xFF]) { return "image/jpeg" }
         if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return "application/zip" }
-        if String(validating: head.prefix(4096), as: UTF8.self) != nil { return "text/plain" }
-        return "application/octet-stream"
+        return nil
+    }
+
+    static func isText(_ head: [UInt8]) -> Bool {
+        String(validating: head.prefix(4096), as: UTF8.self) != nil
+    }
+
+    static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Bool {
+        guard haystack.count >= needle.count else { return false }
+        return (0...(haystack.count - needle.count)).contains { haystack[$0..<($0 + needle.count)].elementsEqual(needle) }
     }
 
     public static func kind(fileName: String, mediaType: String) -> DocumentKind {
+        // A file whose content is not what its name says is nothing the name suggests either.
+        if mismatch(fileName: fileName, mediaType: mediaType) != nil { return .other }
         let name = fileName.lowercased()
         if name.contains("consent") || name.contains("authority") { return .consentForm }
         if mediaType == "message/rfc822" { return .email }

@@ -51,6 +51,8 @@ extension Vault {
     public struct IngestResult: Sendable {
         public let file: IngestFile
         public let outcome: IngestOutcome
+        /// Something the person ingesting should know about a stored file (its content is not what its name says).
+        public var warning: String? = nil
     }
 
     /// Encrypts each file into the case. A file that fails is reported and the others still go in; a
@@ -110,6 +112,7 @@ extension Vault {
 
         for file in files {
             let outcome: IngestOutcome
+            var warning: String?
             do {
                 let (record, body) = try encryptOne(file, writer: writer, caseID: caseID, caseKey: caseKey, caseKeyVersion: caseKeyVersion,
                                                     fieldKey: fieldKey, macKey: macKey, options: options) { mac in
@@ -119,6 +122,7 @@ extension Vault {
                     pending.append((results.count, record))
                     knownMACs[record.contentMAC] = record.id
                     outcome = .stored(documentID: record.id, size: record.size)
+                    warning = DocumentClassifier.mismatch(fileName: String(decoding: file.originalName, as: UTF8.self), mediaType: record.mediaType)
                 } else {
                     outcome = .duplicate(of: body)
                 }
@@ -136,7 +140,7 @@ extension Vault {
                 pendingEvents.append(event("document.ingest", caseID: caseID, outcome: "failure",
                                            details: ["name_hmac": try auditChain.pseudonym(file.path)]))
             }
-            results.append(IngestResult(file: file, outcome: outcome))
+            results.append(IngestResult(file: file, outcome: outcome, warning: warning))
             progress(results.count, bytesDone)
             if pending.count >= options.batchSize { try flush() }
         }

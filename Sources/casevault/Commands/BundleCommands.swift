@@ -37,6 +37,7 @@ struct Export: ParsableCommand {
             help: ArgumentHelp("Memory allowed to read each PDF or image, in MB (default 2048, or $CASEVAULT_ANALYSIS_MEMORY_MB).", valueName: "MB"))
     var analysisMemory: Int?
     @Flag(help: "Show what would be redacted per document, and the pages; write nothing.") var dryRun = false
+    @Flag(help: "Print how long each document and page took to analyse (render, OCR), and the leak check, on stderr.") var verbose = false
     @Flag(help: "Replace PATH and its manifest if they exist.") var force = false
     @OptionGroup var consent: ConsentOptions
 
@@ -93,7 +94,11 @@ struct Export: ParsableCommand {
         for note in leftOut { Terminal.printError("casevault: note: \(note)") }
         let ocr = OCREngine.make(environment: ProcessInfo.processInfo.environment)
         if ocr == nil {
-            Terminal.printError("casevault: warning: OCR is not available (install tesseract-ocr-eng, or unset CASEVAULT_OCR=off): pages without a text layer are left out unless --include-unreviewed, and the leak check reads text layers only")
+            // No advice to add --include-unreviewed here: it helps only when pages were left out, and the error
+            // that says so (every page needs review) gives it.
+            let pages = includeUnreviewed ? "pages without a text layer go in unchecked, as asked"
+                : "pages without a text layer are left out for a person to check"
+            Terminal.printError("casevault: warning: OCR is not available (install tesseract-ocr-eng, or unset CASEVAULT_OCR=off): \(pages), and the leak check reads text layers only")
         }
         let request = try bundleRequest(vault: vault, detail: detail, policy: redactionPolicy)
         // PDFs and images are parsed, drawn and read by OCR in a child process with limits, never in this one.
@@ -103,6 +108,7 @@ struct Export: ParsableCommand {
             let plan = try exporter.plan()
             let notes = Self.notes(plan.leftOut)
             for note in notes { Terminal.printError("casevault: note: \(note)") }
+            if verbose { Self.printTimings(plan.timings, leakCheckSeconds: nil) }
             report(ExportOut(bundle: nil, path: nil, manifest: nil, pages: plan.pages, dryRun: true, leftOut: leftOut + notes, documents: plan.reports))
             return
         }
@@ -117,6 +123,7 @@ struct Export: ParsableCommand {
         }
         let notes = Self.notes(result.leftOut)
         for note in notes { Terminal.printError("casevault: note: \(note)") }
+        if verbose { Self.printTimings(result.timings, leakCheckSeconds: result.leakCheckSeconds) }
         try write(result, to: output, manifestPath: manifestPath)
         do {
             let log = BundleLog(bundleID: request.bundleID, caseID: caseID, exportedBy: request.creatorID, exportedAt: request.created,
@@ -245,6 +252,27 @@ struct Export: ParsableCommand {
             unlink(manifestPath)
             throw error
         }
+    }
+
+    /// Seconds per document and per page (ids and numbers only, never content), for finding the slow pages.
+    static func printTimings(_ timings: [DocumentTiming], leakCheckSeconds: Double?) {
+        func seconds(_ value: Double) -> String { String(format: "%.2f s", value) }
+        for document in timings {
+            let pages = document.pages.isEmpty ? "typeset text" : document.pages.count == 1 ? "1 page" : "\(document.pages.count) pages"
+            Terminal.printError("casevault: timing: \(document.documentID): \(seconds(document.seconds)) (\(pages))")
+            for page in document.pages {
+                let read = page.readByOCR ? ", read by OCR" : ""
+                Terminal.printError("casevault: timing:   page \(page.page): \(seconds(page.seconds)) (render \(seconds(page.renderSeconds)), "
+                                    + "OCR \(seconds(page.ocrSeconds))\(read))")
+            }
+        }
+        let pageSeconds = timings.flatMap(\.pages).map(\.seconds).sorted()
+        if !pageSeconds.isEmpty {
+            let median = pageSeconds[pageSeconds.count / 2]
+            let p95 = pageSeconds[min(pageSeconds.count - 1, Int((Double(pageSeconds.count) * 0.95).rounded(.up)) - 1)]
+            Terminal.printError("casevault: timing: \(pageSeconds.count) page(s): median \(seconds(median)), p95 \(seconds(p95)) a page")
+        }
+        if let leakCheckSeconds { Terminal.printError("casevault: timing: leak check: \(seconds(leakCheckSeconds))") }
     }
 
     static func auditReason(_ error: BundleError) -> String {

@@ -43,15 +43,18 @@ struct Ingest: ParsableCommand {
             case .stored(let id, let size):
                 stored += 1
                 bytes += size
-                rows.append(IngestRow(id: id, path: result.file.path, status: "stored", duplicateOf: nil, error: nil))
+                rows.append(IngestRow(id: id, path: result.file.path, status: "stored", duplicateOf: nil, error: nil, warning: result.warning))
                 if !global.json { Terminal.printOut("\(id)  \(result.file.path)") }
+                if let warning = result.warning {
+                    Terminal.printError("casevault: warning: \(result.file.path): \(warning); ask the sender for the file they meant to send")
+                }
             case .duplicate(let of):
                 duplicates += 1
-                rows.append(IngestRow(id: nil, path: result.file.path, status: "duplicate", duplicateOf: of, error: nil))
+                rows.append(IngestRow(id: nil, path: result.file.path, status: "duplicate", duplicateOf: of, error: nil, warning: nil))
                 Terminal.printError("casevault: not stored \(result.file.path): same content as \(of) (use --allow-duplicate to store it again)")
             case .failed(let message):
                 failed += 1
-                rows.append(IngestRow(id: nil, path: result.file.path, status: "failed", duplicateOf: nil, error: message))
+                rows.append(IngestRow(id: nil, path: result.file.path, status: "failed", duplicateOf: nil, error: message, warning: nil))
                 Terminal.printError("casevault: error: \(result.file.path): \(message)")
             }
         }
@@ -66,8 +69,9 @@ struct Ingest: ParsableCommand {
         let status: String
         let duplicateOf: String?
         let error: String?
+        let warning: String?
         enum CodingKeys: String, CodingKey {
-            case id, path, status, error
+            case id, path, status, error, warning
             case duplicateOf = "duplicate_of"
         }
     }
