@@ -281,6 +281,8 @@ enum Postcode {
     /// "N R 1 3 X X": single characters one space apart (a wider gap between the two halves), read as the
     /// postcode they spell.
     static func letterSpaced(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> RedactionSpan? {
+        // Most candidates are ordinary words: ruled out before anything is allocated.
+        guard Bytes.spaceLength(at: start + 1, bytes) > 0 else { return nil }
         var letters: [UInt8] = []
         var ends: [Int] = []
         var index = start

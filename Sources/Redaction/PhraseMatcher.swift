@@ -236,6 +236,7 @@ enum Words {
         /// Two letters are joined only when a wider gap (or the end) follows them ("1 2  O r c h a r d"), so
         /// initials before a surname ("M A Ellis") stay initials.
         mutating func flush(_ body: (Word) -> Void, nextWordStart: Int? = nil) {
+            guard !run.isEmpty else { return }
             defer { run.removeAll(keepingCapacity: true) }
             let pairJoins = run.count == 2 && (nextWordStart.map { $0 > run[1].word.end + 1 } ?? true)
             guard run.count >= 3 || pairJoins, let first = run.first, let last = run.last else {

@@ -273,7 +273,7 @@ public struct Redactor: Sendable {
         if !allowed.isEmpty {
             found.removeAll { span in Self.isInside(span, allowed) }
         }
-        return Self.merge(found)
+        return Self.merge(consume found)
     }
 
     /// The text with each span replaced by `marker(span)`.
@@ -331,8 +331,9 @@ public struct Redactor: Sendable {
     }
 
     /// Overlapping or touching spans become one; its kind is the most specific of its parts.
-    static func merge(_ spans: [RedactionSpan]) -> [RedactionSpan] {
-        let sorted = spans.sorted { ($0.start, -$0.end) < ($1.start, -$1.end) }
+    static func merge(_ spans: consuming [RedactionSpan]) -> [RedactionSpan] {
+        var sorted = spans
+        sorted.sort { $0.start != $1.start ? $0.start < $1.start : $0.end > $1.end }
         var merged: [RedactionSpan] = []
         for span in sorted {
             if var last = merged.last, span.start <= last.end {
