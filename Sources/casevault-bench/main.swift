@@ -279,12 +279,16 @@ if selected("redaction") {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["grep", "-Eoi", patterns.joined(separator: "|"), file.path]
-        process.standardOutput = FileHandle.nullDevice
+        // Into a pipe that is drained, not /dev/null: GNU grep stops at the first match when its output is
+        // /dev/null, which made the reference look ~15 times faster than a full scan.
+        let output = Pipe()
+        process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         // grep's CPU time too (user + system of the child), like ours.
         var before = rusage()
         getrusage(RUSAGE_CHILDREN.rawValue, &before)
         guard (try? process.run()) != nil else { break }
+        _ = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         var after = rusage()
         getrusage(RUSAGE_CHILDREN.rawValue, &after)
