@@ -94,8 +94,11 @@ struct Evaluation {
 
     func decide() -> Decision {
         var assessments: [AuthorityAssessment] = []
+        // One read of the records: each is then passed borrowed, not copied out of the shared context.
+        let authorities = facts.authorities
+        assessments.reserveCapacity(authorities.count)
         for index in order {
-            if let assessment = assess(facts.authorities[index]) { assessments.append(assessment) }
+            if let assessment = assess(authorities[index]) { assessments.append(assessment) }
         }
         let overlays = globalOverlays()
         let matched = assessments.filter { $0.status == .matched }
