@@ -87,9 +87,7 @@ extension Evaluation {
         guard let form = consent.form else {
             return [Finding(.con10, .deny, "Written consent \(id) has no signed form on file, so it cannot show consent.", authority: id)]
         }
-        var missing: [String] = []
-        if !form.signature { missing.append("signature") }
-        if form.date == nil { missing.append("date") }
+        let missing = (form.signature ? [] : ["signature"]) + (form.date == nil ? ["date"] : [])
         if !missing.isEmpty {
             return [Finding(.con10, .deny, "The consent form is missing \(missing.joined(separator: " and ")). The trust may reject it or delay.", authority: id)]
         }

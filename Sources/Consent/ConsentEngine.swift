@@ -35,21 +35,21 @@ struct PersonState {
     var isChild: Bool { (age ?? 18) < 18 }
 }
 
-struct Evaluation {
+/// What one request works out once, shared by reference: findings render their sentences lazily and
+/// capture the evaluation, and one reference is one retain where a copy of every field would be many.
+final class EvaluationContext: Sendable {
     let policy: ConsentPolicy
     let request: ConsentRequest
     let facts: ConsentFacts
     let actorOrganisation: String?
     let person: String
-    /// Worked out once per request: the authorities in id order, by holder, the person's state today,
-    /// and whether a valid attorney or deputy exists (which closes the best-interests route).
+    /// Worked out once per request: the authorities in id order, by holder, and the person's state today.
     /// Indices into `facts.authorities`, in id order (records are never copied, only borrowed).
     let order: [Int]
     let indicesByParty: [String: [Int]]
     let today: PersonState
     /// The person's capacity assessments whose decision is about the complaint (R-CAP-2, decision-specific).
     let complaintAssessments: [CapacityAssessment]
-    private(set) var attorneyOrDeputyToday: String?
     /// Organisations whose consents reach the actor's organisation through consented transfers (R-CON-8).
     let organisationsTransferredToActor: Set<String>
 
@@ -64,9 +64,29 @@ struct Evaluation {
         var byParty: [String: [Int]] = [:]
         for index in sorted { if let party = facts.authorities[index].party { byParty[party.id, default: []].append(index) } }
         indicesByParty = byParty
-        organisationsTransferredToActor = Self.organisationsTransferred(to: actorOrganisation, facts: facts, on: request.date)
+        organisationsTransferredToActor = Evaluation.organisationsTransferred(to: actorOrganisation, facts: facts, on: request.date)
         complaintAssessments = facts.person.capacityAssessments.filter(\.countsForComplaint)
-        today = Self.state(of: facts.person, assessments: complaintAssessments, on: request.date)
+        today = Evaluation.state(of: facts.person, assessments: complaintAssessments, on: request.date)
+    }
+}
+
+struct Evaluation {
+    private let context: EvaluationContext
+    var policy: ConsentPolicy { context.policy }
+    var request: ConsentRequest { context.request }
+    var facts: ConsentFacts { context.facts }
+    var actorOrganisation: String? { context.actorOrganisation }
+    var person: String { context.person }
+    var order: [Int] { context.order }
+    var indicesByParty: [String: [Int]] { context.indicesByParty }
+    var today: PersonState { context.today }
+    var complaintAssessments: [CapacityAssessment] { context.complaintAssessments }
+    var organisationsTransferredToActor: Set<String> { context.organisationsTransferredToActor }
+    /// Whether a valid attorney or deputy exists on the request date (which closes the best-interests route).
+    private(set) var attorneyOrDeputyToday: String?
+
+    init(policy: ConsentPolicy, request: ConsentRequest, facts: ConsentFacts) {
+        context = EvaluationContext(policy: policy, request: request, facts: facts)
         attorneyOrDeputyToday = validAttorneyOrDeputy(on: request.date)
     }
 
@@ -74,8 +94,11 @@ struct Evaluation {
 
     func decide() -> Decision {
         var assessments: [AuthorityAssessment] = []
+        // One read of the records: each is then passed borrowed, not copied out of the shared context.
+        let authorities = facts.authorities
+        assessments.reserveCapacity(authorities.count)
         for index in order {
-            if let assessment = assess(facts.authorities[index]) { assessments.append(assessment) }
+            if let assessment = assess(authorities[index]) { assessments.append(assessment) }
         }
         let overlays = globalOverlays()
         let matched = assessments.filter { $0.status == .matched }
@@ -100,7 +123,7 @@ struct Evaluation {
         return Decision(
             outcome: outcome,
             ruleIDs: rules,
-            explanation: deciding.map { "\($0.rule.rawValue): \($0.text)" },
+            deciding: deciding,
             findings: unique(findings) + capacityNotes(),
             authorities: assessments,
             hint: hint,

@@ -112,18 +112,50 @@ public enum Outcome: String, Sendable, Codable, Comparable, Hashable {
 public struct Finding: Sendable, Hashable, Codable {
     public var rule: RuleID
     public var outcome: Outcome
-    public var text: String
+    /// The sentence is rendered when it is read, not when the rule fires: a decision over many records
+    /// collects findings for every rejected record, and most of them are never printed (p99 target).
+    /// The captured values are immutable, so every read gives the same text.
+    public var text: String {
+        get {
+            switch source {
+            case .rendered(let text): text
+            case .deferred(let render): render()
+            }
+        }
+        set { source = .rendered(newValue) }
+    }
     public var authorityID: String?
     /// A note decides nothing: it tells the advocate about a fact the rules set aside (for example a capacity
     /// assessment about another decision), so it never enters the outcome or the deciding rule ids.
     public var isNote: Bool
 
-    public init(_ rule: RuleID, _ outcome: Outcome, _ text: String, authority: String? = nil, note: Bool = false) {
+    private enum TextSource: Sendable {
+        case rendered(String)
+        case deferred(@Sendable () -> String)
+    }
+
+    private var source: TextSource
+
+    public init(_ rule: RuleID, _ outcome: Outcome, _ text: @autoclosure @escaping @Sendable () -> String,
+                authority: String? = nil, note: Bool = false) {
         self.rule = rule
         self.outcome = outcome
-        self.text = text
+        self.source = .deferred(text)
         self.authorityID = authority
         self.isNote = note
+    }
+
+    public static func == (lhs: Finding, rhs: Finding) -> Bool {
+        lhs.rule == rhs.rule && lhs.outcome == rhs.outcome && lhs.authorityID == rhs.authorityID
+            && lhs.isNote == rhs.isNote && lhs.text == rhs.text
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(rule)
+        hasher.combine(outcome)
+        hasher.combine(text)
+        hasher.combine(authorityID)
+        hasher.combine(isNote)
     }
 
     enum CodingKeys: String, CodingKey { case rule = "rule_id", outcome = "decision", text, authorityID = "authority_id", source, note }
@@ -144,7 +176,7 @@ public struct Finding: Sendable, Hashable, Codable {
         rule = try container.decode(RuleID.self, forKey: .rule)
         let noteOutcome = (try? container.decode(String.self, forKey: .outcome)) == "note"
         outcome = noteOutcome ? .allow : try container.decode(Outcome.self, forKey: .outcome)
-        text = try container.decode(String.self, forKey: .text)
+        source = .rendered(try container.decode(String.self, forKey: .text))
         authorityID = try container.decodeIfPresent(String.self, forKey: .authorityID)
         let flagged = try container.decodeIfPresent(Bool.self, forKey: .note) ?? false
         isNote = noteOutcome || flagged
@@ -166,8 +198,12 @@ public struct Decision: Sendable, Equatable, Codable {
     public var outcome: Outcome
     /// The rules that decided the outcome (those that fired at the outcome's severity).
     public var ruleIDs: [RuleID]
-    /// Plain-English sentences for the deciding rules, each prefixed with its rule id.
-    public var explanation: [String]
+    /// Plain-English sentences for the deciding rules, each prefixed with its rule id. Rendered when read
+    /// (a refusal over many records has many deciding findings, and most callers only need the outcome).
+    public var explanation: [String] {
+        get { explanationSource.lines }
+        set { explanationSource = Explanation(lines: newValue) }
+    }
     /// Every finding, deciding or not, with its source.
     public var findings: [Finding]
     public var authorities: [AuthorityAssessment]
@@ -176,8 +212,63 @@ public struct Decision: Sendable, Equatable, Codable {
     /// Warning rules the policy says the advocate must acknowledge before proceeding.
     public var acknowledgementRequired: [RuleID]
 
+    private var explanationSource: Explanation
+
+    init(outcome: Outcome, ruleIDs: [RuleID], deciding: [Finding], findings: [Finding], authorities: [AuthorityAssessment],
+         hint: String?, acknowledgementRequired: [RuleID]) {
+        self.outcome = outcome
+        self.ruleIDs = ruleIDs
+        self.explanationSource = Explanation(deciding: deciding)
+        self.findings = findings
+        self.authorities = authorities
+        self.hint = hint
+        self.acknowledgementRequired = acknowledgementRequired
+    }
+
     enum CodingKeys: String, CodingKey {
         case outcome = "decision", ruleIDs = "rule_ids", explanation, findings, authorities, hint
         case acknowledgementRequired = "acknowledgement_required"
     }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        outcome = try container.decode(Outcome.self, forKey: .outcome)
+        ruleIDs = try container.decode([RuleID].self, forKey: .ruleIDs)
+        explanationSource = Explanation(lines: try container.decode([String].self, forKey: .explanation))
+        findings = try container.decode([Finding].self, forKey: .findings)
+        authorities = try container.decode([AuthorityAssessment].self, forKey: .authorities)
+        hint = try container.decodeIfPresent(String.self, forKey: .hint)
+        acknowledgementRequired = try container.decode([RuleID].self, forKey: .acknowledgementRequired)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(outcome, forKey: .outcome)
+        try container.encode(ruleIDs, forKey: .ruleIDs)
+        try container.encode(explanation, forKey: .explanation)
+        try container.encode(findings, forKey: .findings)
+        try container.encode(authorities, forKey: .authorities)
+        try container.encodeIfPresent(hint, forKey: .hint)
+        try container.encode(acknowledgementRequired, forKey: .acknowledgementRequired)
+    }
+}
+
+/// The deciding findings until the explanation is read; lines as given when decoded or assigned.
+private struct Explanation: Sendable, Equatable {
+    private let deciding: [Finding]?
+    private let given: [String]
+
+    init(deciding: [Finding]) {
+        self.deciding = deciding
+        given = []
+    }
+
+    init(lines: [String]) {
+        deciding = nil
+        given = lines
+    }
+
+    var lines: [String] { deciding.map { $0.map { "\($0.rule.rawValue): \($0.text)" } } ?? given }
+
+    static func == (lhs: Explanation, rhs: Explanation) -> Bool { lhs.lines == rhs.lines }
 }
