@@ -46,11 +46,17 @@ public final class PDFSource {
         try withPage(index) { takeString(poppler_page_get_text($0)) ?? "" }
     }
 
-    /// Renders the page at `dpi` onto a white raster, annotations included as they would print.
-    public func render(page index: Int, dpi: Double) throws -> Raster {
+    /// A white raster the size of page `index` at `dpi`, the scale from points to its pixels, and the page size.
+    func blankRaster(forPage index: Int, dpi: Double) throws -> (raster: Raster, scale: Double, size: PageSize) {
         let size = try size(ofPage: index)
         let scale = dpi / 72
         let raster = try Raster(width: max(1, Int((size.width * scale).rounded(.up))), height: max(1, Int((size.height * scale).rounded(.up))), dpi: dpi)
+        return (raster, scale, size)
+    }
+
+    /// Renders the page at `dpi` onto a white raster, annotations included as they would print.
+    public func render(page index: Int, dpi: Double) throws -> Raster {
+        let (raster, scale, _) = try blankRaster(forPage: index, dpi: dpi)
         try withPage(index) { page in
             raster.withContext { cr in
                 cairo_scale(cr, scale, scale)

@@ -7,9 +7,7 @@ extension PDFSource {
     /// painter redraws the extracted glyphs in their own fonts and places, filled. Compared with the page's own
     /// rendering, it tells text that is drawn from text that is only there.
     public func renderTextLayer(page index: Int, dpi: Double) throws -> Raster {
-        let size = try size(ofPage: index)
-        let scale = dpi / 72
-        let raster = try Raster(width: max(1, Int((size.width * scale).rounded(.up))), height: max(1, Int((size.height * scale).rounded(.up))), dpi: dpi)
+        let (raster, scale, size) = try blankRaster(forPage: index, dpi: dpi)
         try withPage(index) { page in
             raster.withContext { cr in
                 cairo_scale(cr, scale, scale)
