@@ -34,7 +34,7 @@ struct ReadableText {
                     index = resume
                     continue
                 }
-                append([byte], from: index, to: index + 1)
+                append(byte, from: index, to: index + 1)
                 index += 1
                 continue
             }
@@ -51,7 +51,7 @@ struct ReadableText {
             }() {
                 append(replacement, from: index, to: index + length)
             } else {
-                append(Array(original[index..<(index + length)]), from: index, to: index + length)
+                for byte in original[index..<(index + length)] { append(byte, from: index, to: index + length) }
             }
             index += length
         }
@@ -59,11 +59,14 @@ struct ReadableText {
     }
 
     private mutating func append(_ replacement: [UInt8], from start: Int, to end: Int) {
-        for byte in replacement {
-            bytes.append(byte)
-            starts.append(Int32(start))
-            ends.append(Int32(end))
-        }
+        for byte in replacement { append(byte, from: start, to: end) }
+    }
+
+    /// One byte and the original character it comes from (no array per byte: most bytes are copied as they are).
+    @inline(__always) private mutating func append(_ byte: UInt8, from start: Int, to end: Int) {
+        bytes.append(byte)
+        starts.append(Int32(start))
+        ends.append(Int32(end))
     }
 
     /// The original range of a range of the readable text.
