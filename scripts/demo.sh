@@ -20,8 +20,10 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 run() { printf '$ casevault %s\n' "$*"; "$casevault" "$@"; }
 json_id() { python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'; }
 
-step "Create a vault (key file kept apart from the vault folder)"
-run init
+step "Create a vault (key file kept apart from the vault folder) and its first administrator"
+printf '$ casevault init --admin "Dana Brooks"\n'
+admin=$("$casevault" init --admin "Dana Brooks" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["administrator"])')
+echo "administrator: $admin"
 
 step "Show the keys: versions, dates, fingerprints; never key bytes"
 run keys show
@@ -31,9 +33,11 @@ if CASEVAULT_PASSPHRASE="not the passphrase" "$casevault" keys show; then
     echo "demo: expected a refusal" >&2; exit 1
 fi
 
-step "Who is who: the service, its advocate, the client and her daughter (personal fields encrypted)"
-org=$("$casevault" org add "Norfolk NHS Complaints Advocacy" --json | json_id)
-adv=$("$casevault" advocate add "Sam Carter" --org "$org" --json | json_id)
+step "Who is who: the administrator adds the service and its advocate; the advocate adds the client and her daughter"
+org=$("$casevault" org add "Norfolk NHS Complaints Advocacy" --as "$admin" --json | json_id)
+adv=$("$casevault" advocate add "Sam Carter" --org "$org" --as "$admin" --json | json_id)
+manager=$("$casevault" advocate add "Lee Morgan" --org "$org" --role manager --as "$admin" --json | json_id)
+run advocate list --as "$admin"
 export CASEVAULT_ADVOCATE="$adv"
 client=$("$casevault" person add --name "Margaret Ellis" --dob 1946-03-14 --nhs-number "999 000 0018" \
     --address "12 Orchard Close, Norwich NR1 3XX" --json | json_id)
@@ -77,7 +81,7 @@ run case add-person "$case_id" "$daughter" --role relative --first-name-safe
 neighbour=$("$casevault" person add --name "Peter Hart" --json | json_id)
 run case add-person "$case_id" "$neighbour" --role third_party
 run redact terms add --case "$case_id" "Ward 7B"
-run redact allow add --org "$org" "Norfolk and Waveney Hospitals NHS Trust" "Norfolk and Norwich University Hospitals NHS Foundation Trust"
+run redact allow add --org "$org" "Norfolk and Waveney Hospitals NHS Trust" "Norfolk and Norwich University Hospitals NHS Foundation Trust" --as "$manager"
 letter=$("$casevault" list --case "$case_id" --json | python3 -c '
 import json, sys
 print(next(d["id"] for d in json.load(sys.stdin) if d["kind"] == "letter"))')
@@ -106,8 +110,8 @@ set -e
 [ "$status" -eq 5 ] || { echo "demo: expected the changed copy to fail verification (exit 5)" >&2; exit 1; }
 
 step "An advocate of a partner organisation is refused, with the reason and what would allow it"
-partner=$("$casevault" org add "Partner Advocacy Service" --json | json_id)
-outsider=$("$casevault" advocate add "Alex Reid" --org "$partner" --json | json_id)
+partner=$("$casevault" org add "Partner Advocacy Service" --as "$admin" --json | json_id)
+outsider=$("$casevault" advocate add "Alex Reid" --org "$partner" --as "$admin" --json | json_id)
 first_doc=$("$casevault" list --case "$case_id" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
 set +e
 "$casevault" cat "$first_doc" --as "$outsider" >/dev/null
@@ -115,6 +119,16 @@ status=$?
 set -e
 echo "(exit code $status: refused by the consent rules)"
 [ "$status" -eq 3 ] || { echo "demo: expected exit 3" >&2; exit 1; }
+
+step "Nor can they record a consent naming their own organisation, or erase the case"
+set +e
+"$casevault" consent record --case "$case_id" --person "$client" --kind verbal_consent --grantee "$partner" \
+    --actions view_documents --bodies trust-nwh --recorded-by "Alex Reid" --recorded-on "$today" --as "$outsider"
+status_consent=$?
+"$casevault" case erase "$case_id" --reason "test" --yes --as "$outsider"
+status_erase=$?
+set -e
+[ "$status_consent" -eq 3 ] && [ "$status_erase" -eq 3 ] || { echo "demo: expected both refused (exit 3)" >&2; exit 1; }
 
 step "Deadlines for the case, soonest first"
 run deadlines --case "$case_id"
@@ -124,18 +138,18 @@ run show "$letter"
 "$casevault" cat "$letter" | head -n 12
 
 step "Rotate the master key: every case key is rewrapped, no document re-encrypted"
-run keys rotate
-run keys retire 1
+run keys rotate --as "$admin"
+run keys retire 1 --as "$admin"
 
 step "Check everything: database, keys, fields, hashes, every chunk"
 run verify --read-data
 
 step "Backup (still encrypted, no key file) and verify the backup"
-run backup "$work/backup"
+run backup "$work/backup" --as "$manager"
 "$casevault" verify --read-data --vault "$work/backup"
 
 step "The audit trail for this case, and its verification"
-run audit log --case "$case_id"
+run audit log --case "$case_id" --as "$manager"
 run audit verify
 
 echo

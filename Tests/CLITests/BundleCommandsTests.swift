@@ -102,7 +102,7 @@ final class BundleCommandsTests: XCTestCase {
         let letterItem = try XCTUnwrap(items.first)
         XCTAssertEqual((letterItem["redactions"] as? [String: Int])?["person_name"], 2)
         XCTAssertEqual(entries.first?["exported_by"] as? String, sandbox.environment["CASEVAULT_ADVOCATE"])
-        let audit = try sandbox.run(["audit", "log", "--case", caseID, "--json"])
+        let audit = try sandbox.asManager(["audit", "log", "--case", caseID, "--json"])
         XCTAssertTrue(audit.stdout.contains("bundle.export"), "the export is in the audit log")
         XCTAssertFalse(audit.stdout.contains("Quenby"))
 
@@ -120,7 +120,7 @@ final class BundleCommandsTests: XCTestCase {
         let result = try export(sandbox, caseID, ["--out", "missing/bundle.pdf"])
         XCTAssertEqual(result.exitCode, 1)
         XCTAssertTrue(result.stderr.contains("missing") && result.stderr.contains("does not exist"), result.stderr)
-        let audit = try sandbox.run(["audit", "log", "--case", caseID])
+        let audit = try sandbox.asManager(["audit", "log", "--case", caseID])
         XCTAssertFalse(audit.stdout.contains("bundle.read"), "no document was decrypted for an export that could not be written")
     }
 
@@ -186,7 +186,7 @@ final class BundleCommandsTests: XCTestCase {
         XCTAssertEqual(refused.exitCode, 3, refused.stderr)
         XCTAssertTrue(refused.stderr.contains("R-DATA-1"), refused.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: sandbox.path("bundle.pdf")))
-        let audit = try sandbox.run(["audit", "log", "--case", caseID])
+        let audit = try sandbox.asManager(["audit", "log", "--case", caseID])
         XCTAssertTrue(audit.stdout.contains("share_with_third_party"), "the refusal is audited")
     }
 
@@ -207,7 +207,7 @@ final class BundleCommandsTests: XCTestCase {
         XCTAssertTrue(failed.stderr.contains(document) && failed.stderr.contains("date_of_birth") && failed.stderr.contains("it was not kept"), failed.stderr)
         XCTAssertFalse(failed.stderr.contains("1946"))
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: sandbox.path("out")).count, 0, "no bundle, manifest or temp file is left")
-        let audit = try sandbox.run(["audit", "log", "--case", caseID])
+        let audit = try sandbox.asManager(["audit", "log", "--case", caseID])
         XCTAssertTrue(audit.stdout.contains("bundle.export") && audit.stdout.contains("failure"), audit.stdout)
         let log = try sandbox.run(["bundle", "log", "--case", caseID, "--json"])
         XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(log.stdout.utf8)) as? [Any])?.count, 0, "a refused bundle is not in the redaction log")

@@ -42,6 +42,36 @@ final class Sandbox {
 
     func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 
+    /// `init --json` with `arguments`; remembers the first administrator's id (for `asAdmin`) and returns it.
+    @discardableResult
+    func initVault(_ arguments: [String] = ["--no-passphrase"], environment extra: [String: String] = [:],
+                   file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        let result = try run(["init", "--json"] + arguments, environment: extra)
+        XCTAssertEqual(result.exitCode, 0, result.stderr, file: file, line: line)
+        let admin = try XCTUnwrap(try json(result, file: file, line: line)["administrator"] as? String, file: file, line: line)
+        environment["TEST_ADMIN"] = admin
+        return admin
+    }
+
+    /// Runs a command as the vault's first administrator (organisations, accounts).
+    @discardableResult
+    func asAdmin(_ arguments: [String], environment extra: [String: String] = [:]) throws -> CLIResult {
+        try run(arguments, environment: extra.merging(["CASEVAULT_ADVOCATE": environment["TEST_ADMIN"] ?? ""]) { $1 })
+    }
+
+    /// Runs a command as the manager `prepare` made (erasure, keys, backups, allow-lists, the audit log).
+    @discardableResult
+    func asManager(_ arguments: [String], environment extra: [String: String] = [:]) throws -> CLIResult {
+        try run(arguments, environment: extra.merging(["CASEVAULT_ADVOCATE": environment["TEST_MANAGER"] ?? ""]) { $1 })
+    }
+
+    /// The id a `--json` command printed, as the administrator.
+    func adminID(_ arguments: [String], file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        let result = try asAdmin(arguments + ["--json"])
+        XCTAssertEqual(result.exitCode, 0, "\(arguments): \(result.stderr)", file: file, line: line)
+        return try XCTUnwrap(try json(result, file: file, line: line)["id"] as? String, file: file, line: line)
+    }
+
     @discardableResult
     func run(_ arguments: [String], environment extra: [String: String] = [:], stdin: Data? = nil, timeout: TimeInterval? = nil) throws -> CLIResult {
         let process = Process()

@@ -64,29 +64,32 @@ final class ConsentCommandsTests: XCTestCase {
         var colleague: String
         var partnerOrg: String
         var partner: String
+        var partnerManager: String
         var client: String
         var caseID: String
     }
 
     private func makeWorld(_ sandbox: Sandbox) throws -> World {
         sandbox.environment["CASEVAULT_VAULT"] = sandbox.path("vault")
-        XCTAssertEqual(try sandbox.run(["init", "--no-passphrase"]).exitCode, 0)
+        try sandbox.initVault()
         func id(_ arguments: [String]) throws -> String {
             let result = try sandbox.run(arguments + ["--json"])
             XCTAssertEqual(result.exitCode, 0, "\(arguments): \(result.stderr)")
             return try XCTUnwrap(try sandbox.json(result)["id"] as? String)
         }
-        let org = try id(["org", "add", "Norfolk NHS Complaints Advocacy"])
-        let partnerOrg = try id(["org", "add", "Partner Advocacy"])
-        let advocate = try id(["advocate", "add", "Sam Carter", "--org", org])
-        let colleague = try id(["advocate", "add", "Priya Shah", "--org", org])
-        let partner = try id(["advocate", "add", "Alex Reid", "--org", partnerOrg])
+        let org = try sandbox.adminID(["org", "add", "Norfolk NHS Complaints Advocacy"])
+        let partnerOrg = try sandbox.adminID(["org", "add", "Partner Advocacy"])
+        let advocate = try sandbox.adminID(["advocate", "add", "Sam Carter", "--org", org])
+        let colleague = try sandbox.adminID(["advocate", "add", "Priya Shah", "--org", org])
+        let partner = try sandbox.adminID(["advocate", "add", "Alex Reid", "--org", partnerOrg])
+        let partnerManager = try sandbox.adminID(["advocate", "add", "Robin Hale", "--org", partnerOrg, "--role", "manager"])
+        sandbox.environment["CASEVAULT_ADVOCATE"] = advocate
         let client = try id(["person", "add", "--name", "Margaret Ellis", "--dob", "1946-03-14", "--nhs-number", "943 476 5919",
                              "--address", "12 Orchard Close, Norwich"])
         let caseID = try id(["case", "open", "--client", client, "--org", org, "--advocate", advocate, "--nhs-body", "trust-X",
                              "--incident-date", "2025-01-15", "--complaint-date", "2025-03-03"])
         sandbox.environment["CASEVAULT_ADVOCATE"] = advocate
-        return World(org: org, advocate: advocate, colleague: colleague, partnerOrg: partnerOrg, partner: partner, client: client, caseID: caseID)
+        return World(org: org, advocate: advocate, colleague: colleague, partnerOrg: partnerOrg, partner: partner, partnerManager: partnerManager, client: client, caseID: caseID)
     }
 
     private func recordConsent(_ sandbox: Sandbox, _ world: World, grantee: String, actions: String, extra: [String] = []) throws -> String {
@@ -140,7 +143,7 @@ final class ConsentCommandsTests: XCTestCase {
         assertRefused(try sandbox.run(["ingest", "--case", world.caseID, "letter.txt", "--allow-duplicate"]), "R-CON-2")
 
         // Every refusal is in the audit log with its decision and rules; the chain still verifies.
-        let log = try sandbox.run(["audit", "log", "--case", world.caseID, "--json"])
+        let log = try sandbox.asAdmin(["audit", "log", "--case", world.caseID, "--json"])
         let events = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(log.stdout.utf8)) as? [[String: Any]])
         let refusals = events.filter { $0["action"] as? String == "consent.decision" && $0["decision"] as? String == "deny" }
         // ingest (none), cat/show/list (scope), cat/show (withdrawn), ingest (both withdrawn)
@@ -171,7 +174,9 @@ final class ConsentCommandsTests: XCTestCase {
         assertRefused(try sandbox.run(["list", "--case", world.caseID, "--as", world.partner]), "R-CON-8")
         XCTAssertEqual(try sandbox.run(["case", "transfer", world.caseID, "--to", world.partnerOrg]).exitCode, 0)
         assertRefused(try sandbox.run(["list", "--case", world.caseID, "--as", world.partner]), "R-CON-8")
-        XCTAssertEqual(try sandbox.run(["case", "transfer", world.caseID, "--to", world.org]).exitCode, 0)
+        // The case now belongs to the partner: its old advocate no longer changes it; the partner's manager does.
+        XCTAssertEqual(try sandbox.run(["case", "transfer", world.caseID, "--to", world.org]).exitCode, 3)
+        XCTAssertEqual(try sandbox.run(["case", "transfer", world.caseID, "--to", world.org, "--as", world.partnerManager]).exitCode, 0)
         XCTAssertEqual(try sandbox.run(["case", "transfer", world.caseID, "--to", world.partnerOrg, "--consented"]).exitCode, 0)
         // The consent named an advocate of org-A; after a consented transfer the partner may act.
         let transferred = try sandbox.run(["list", "--case", world.caseID, "--as", world.partner])

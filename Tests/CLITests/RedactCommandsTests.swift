@@ -15,7 +15,9 @@ final class RedactCommandsTests: XCTestCase {
         let badRole = try sandbox.run(["case", "add-person", caseID, nurse, "--role", "cousin"])
         XCTAssertNotEqual(badRole.exitCode, 0)
         XCTAssertEqual(try sandbox.run(["redact", "terms", "add", "--case", caseID, "Ward 7B"]).exitCode, 0)
-        XCTAssertEqual(try sandbox.run(["redact", "allow", "add", "--org", org, "Norfolk and Norwich University Hospitals"]).exitCode, 0)
+        XCTAssertEqual(try sandbox.run(["redact", "allow", "add", "--org", org, "Norfolk and Norwich University Hospitals"]).exitCode, 3,
+                       "an organisation's allow-list is its manager's")
+        XCTAssertEqual(try sandbox.asManager(["redact", "allow", "add", "--org", org, "Norfolk and Norwich University Hospitals"]).exitCode, 0)
 
         let letter = """
         Dear Complaints Team at Norfolk and Norwich University Hospitals,
@@ -60,8 +62,8 @@ final class RedactCommandsTests: XCTestCase {
         try Data("Margaret Ellis\n".utf8).write(to: URL(fileURLWithPath: sandbox.path("note.txt")))
         let ingested = try sandbox.run(["ingest", "--case", caseID, "note.txt", "--json"])
         let document = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(ingested.stdout.utf8)) as? [[String: Any]])?.first?["id"] as? String)
-        let org = try XCTUnwrap(try sandbox.json(try sandbox.run(["org", "add", "Elsewhere", "--json"]))["id"] as? String)
-        let stranger = try XCTUnwrap(try sandbox.json(try sandbox.run(["advocate", "add", "Alex Reid", "--org", org, "--json"]))["id"] as? String)
+        let org = try sandbox.adminID(["org", "add", "Elsewhere"])
+        let stranger = try sandbox.adminID(["advocate", "add", "Alex Reid", "--org", org])
         let refused = try sandbox.run(["redact", "preview", document, "--as", stranger])
         XCTAssertEqual(refused.exitCode, 3, refused.stderr)
         XCTAssertTrue(refused.stderr.contains("R-CON-8"), refused.stderr)

@@ -170,27 +170,31 @@ final class VaultCommandsTests: XCTestCase {
         let caseID = try prepare(sandbox)
         _ = try write(sandbox, "in/a.txt", "alpha")
         let id = try XCTUnwrap(try ingestedIDs(try sandbox.run(["ingest", "--case", caseID, "in", "--json"]))["in/a.txt"])
-        let retireTooEarly = try sandbox.run(["keys", "retire", "1"])
+        let retireTooEarly = try sandbox.asManager(["keys", "retire", "1"])
         XCTAssertEqual(retireTooEarly.exitCode, 1)
         XCTAssertTrue(retireTooEarly.stderr.contains("keys rotate"), retireTooEarly.stderr)
-        XCTAssertEqual(try sandbox.run(["keys", "rotate"]).exitCode, 0)
-        XCTAssertEqual(try sandbox.run(["keys", "retire", "1"]).exitCode, 0)
+        XCTAssertEqual(try sandbox.asManager(["keys", "rotate"]).exitCode, 0)
+        XCTAssertEqual(try sandbox.asManager(["keys", "retire", "1"]).exitCode, 0)
         XCTAssertEqual(try sandbox.run(["cat", id]).stdout, "alpha")
 
-        XCTAssertEqual(try sandbox.run(["backup", "bk"]).exitCode, 0)
+        let notAdvocates = try sandbox.run(["backup", "bk"])
+        XCTAssertEqual(notAdvocates.exitCode, 3, "an advocate does not back up the whole vault")
+        XCTAssertEqual(try sandbox.asManager(["backup", "bk"]).exitCode, 0)
         let restore = try sandbox.run(["restore", "bk"], environment: ["CASEVAULT_VAULT": sandbox.path("restored"),
                                                                        "CASEVAULT_KEYS": sandbox.path("vault/keys.json")])
         XCTAssertEqual(restore.exitCode, 0, restore.stderr)
         XCTAssertEqual(try sandbox.run(["cat", id], environment: ["CASEVAULT_VAULT": sandbox.path("restored"),
                                                                   "CASEVAULT_KEYS": sandbox.path("vault/keys.json")]).stdout, "alpha")
 
-        let refused = try sandbox.run(["case", "erase", caseID])
+        let refused = try sandbox.asManager(["case", "erase", caseID, "--reason", "erasure request"])
         XCTAssertEqual(refused.exitCode, 64, "needs --yes")
-        XCTAssertEqual(try sandbox.run(["case", "erase", caseID, "--yes", "--reason", "erasure request"]).exitCode, 0)
+        let byAdvocate = try sandbox.run(["case", "erase", caseID, "--yes", "--reason", "erasure request"])
+        XCTAssertEqual(byAdvocate.exitCode, 3, "only a manager erases: \(byAdvocate.stderr)")
+        XCTAssertEqual(try sandbox.asManager(["case", "erase", caseID, "--yes", "--reason", "erasure request"]).exitCode, 0)
         let gone = try sandbox.run(["cat", id])
         XCTAssertEqual(gone.exitCode, 1)
         XCTAssertTrue(gone.stderr.contains("no document"), gone.stderr)
-        XCTAssertEqual(try sandbox.json(try sandbox.run(["case", "show", caseID, "--json"]))["status"] as? String, "erased")
+        XCTAssertEqual(try sandbox.json(try sandbox.asManager(["case", "show", caseID, "--json"]))["status"] as? String, "erased")
     }
 
     func testSymlinkLoopsAndTraversalNamesAreHarmless() throws {
@@ -240,13 +244,14 @@ extension XCTestCase {
     /// act as that advocate (CASEVAULT_ADVOCATE). With `reuse`, a second case shares the organisation and advocate.
     func prepare(_ sandbox: Sandbox, reuse: Bool = false) throws -> String {
         sandbox.environment["CASEVAULT_VAULT"] = sandbox.path("vault")
-        if !reuse { XCTAssertEqual(try sandbox.run(["init", "--no-passphrase"]).exitCode, 0) }
+        if !reuse { try sandbox.initVault() }
         let org: String
         if reuse, let existing = sandbox.environment["TEST_ORGANISATION"] {
             org = existing
         } else {
-            org = try XCTUnwrap(try sandbox.json(try sandbox.run(["org", "add", "Partner \(UUID().uuidString.prefix(8))", "--json"]))["id"] as? String)
-            let advocate = try XCTUnwrap(try sandbox.json(try sandbox.run(["advocate", "add", "Sam Carter", "--org", org, "--json"]))["id"] as? String)
+            org = try sandbox.adminID(["org", "add", "Partner \(UUID().uuidString.prefix(8))"])
+            let advocate = try sandbox.adminID(["advocate", "add", "Sam Carter", "--org", org])
+            sandbox.environment["TEST_MANAGER"] = try sandbox.adminID(["advocate", "add", "Lee Morgan", "--org", org, "--role", "manager"])
             sandbox.environment["TEST_ORGANISATION"] = org
             sandbox.environment["CASEVAULT_ADVOCATE"] = advocate
         }

@@ -28,6 +28,8 @@ final class CrashSweepTests: XCTestCase {
         var repeatCase = try t.openCase(client: "Repeat Client", withConsent: true)
         var repeatAdvocate = try XCTUnwrap(t.advocateID)
         let scratchCases = try (0..<3).map { _ in try t.openCase(client: "Scratch Client") }
+        // Key rotation, erasure and backups are a manager's; the checks after each kill run as them too (repairs).
+        let manager = try XCTUnwrap(try t.asManager().actor)
         var originals: [String: [UInt8]] = [:]
         var markers: [String] = []
         let folder = t.directory.appendingPathComponent("incoming").path
@@ -47,11 +49,16 @@ final class CrashSweepTests: XCTestCase {
             var arguments: [String]
             var actor = advocate
             switch kill % 10 {
-            case 7: arguments = ["keys", "rotate"]
+            case 7:
+                arguments = ["keys", "rotate"]
+                actor = manager
             case 8:
-                arguments = ["case", "erase", scratchCases[min(scratchIndex, scratchCases.count - 1)], "--yes"]
+                arguments = ["case", "erase", scratchCases[min(scratchIndex, scratchCases.count - 1)], "--yes", "--reason", "crash sweep"]
                 scratchIndex += 1
-            case 9: arguments = ["backup", t.directory.appendingPathComponent("backup-\(kill)").path]
+                actor = manager
+            case 9:
+                arguments = ["backup", t.directory.appendingPathComponent("backup-\(kill)").path]
+                actor = manager
             default:
                 if mainComplete {
                     arguments = ["ingest", "--case", repeatCase, folder, "--allow-duplicate"]
@@ -71,7 +78,7 @@ final class CrashSweepTests: XCTestCase {
             process.waitUntilExit()
 
             // The vault opens, verifies apart from orphans, and every listed document is intact.
-            let vault = try t.reopen()
+            let vault = try t.asManager()
             let report = try vault.verify(readData: true, repair: kill % 5 == 0)
             XCTAssertTrue(report.ok, "kill \(kill) (\(arguments[0])): \(report.problems)")
             for document in try vault.documents(caseID: caseID) + vault.documents(caseID: repeatCase) where document.kind != "consent_form" {
@@ -85,7 +92,7 @@ final class CrashSweepTests: XCTestCase {
                 || repeats % originals.count != 0 { interrupted += 1 }
             // Keep each iteration's verify bounded: the repeat case is erased and replaced before it grows.
             if repeats >= 2 * originals.count {
-                _ = try vault.eraseCase(repeatCase, by: nil, reason: "crash sweep: a fresh case for repeated ingests")
+                _ = try t.asManager().eraseCase(repeatCase, reason: "crash sweep: a fresh case for repeated ingests")
                 repeatCase = try t.openCase(client: "Repeat Client", withConsent: true)
                 repeatAdvocate = try XCTUnwrap(t.advocateID)
             }

@@ -1,4 +1,5 @@
 import Foundation
+import Consent
 import GRDB
 import XCTest
 @testable import VaultCrypto
@@ -90,6 +91,7 @@ final class VaultStoreTests: XCTestCase {
 
     func testPersonFieldsAreSealedAndFoundThroughBlindIndexes() throws {
         let t = try TemporaryVault()
+        try t.actAsAdvocate()
         let id = try t.vault.addPerson(.init(name: "Joanne  Ellis", dob: "1975-06-01", nhsNumber: "943 476 5919", address: "4 Elm Road, NR1 3XX",
                                              phone: "07700 900123", email: "joanne@example.org"))
         XCTAssertEqual(try t.vault.findPeople(nhsNumber: "9434765919", name: nil).map(\.id), [id])
@@ -108,12 +110,12 @@ final class VaultStoreTests: XCTestCase {
         let t = try TemporaryVault()
         let caseID = try t.openCase()
         let ids = try t.ingest(caseID, [try t.file("a.txt", pattern(5000, seed: 9)), try t.file("b.txt", pattern(70000, seed: 8))]).map { t.storedID($0) }
-        XCTAssertThrowsError(try t.vault.retireMasterKey(version: 1)) { error in
+        XCTAssertThrowsError(try t.asManager().retireMasterKey(version: 1)) { error in
             guard case VaultError.keyVersionInUse(1, _) = error else { return XCTFail("\(error)") }
         }
-        XCTAssertEqual(try t.vault.rotateMasterKey(), 2)
+        XCTAssertEqual(try t.asManager().rotateMasterKey(), 2)
         XCTAssertEqual(try t.vault.masterKeyUsage().keys.sorted(), [2])
-        try t.vault.retireMasterKey(version: 1)
+        try t.asManager().retireMasterKey(version: 1)
         let reopened = try t.reopen()
         XCTAssertEqual(reopened.keyFile.masterKeys.first { $0.version == 1 }?.status, .retired)
         XCTAssertEqual(try reopened.plaintext(documentID: ids[1]), pattern(70000, seed: 8))
@@ -124,7 +126,7 @@ final class VaultStoreTests: XCTestCase {
         XCTAssertTrue(try t.reopen().verify(readData: true, repair: false).ok)
 
         // Rekeying a case rewraps its documents and destroys the old case key version.
-        XCTAssertEqual(try t.vault.rekeyCase(caseID), 2)
+        XCTAssertEqual(try t.asManager().rekeyCase(caseID), 2)
         let afterRekey = try t.reopen()
         XCTAssertEqual(try afterRekey.plaintext(documentID: ids[0]), pattern(5000, seed: 9))
         XCTAssertEqual(try afterRekey.document(ids[0]).caseKeyVersion, 2)
@@ -138,13 +140,13 @@ final class VaultStoreTests: XCTestCase {
         let blob = try Data(contentsOf: URL(fileURLWithPath: t.vault.blobs.path(for: gone)))
         let stays = t.storedID(try t.ingest(kept, [try t.file("stays.txt", pattern(30000, seed: 5))])[0])
         let wrappedBefore = try t.vault.store.read { try $0.wrappers(scope: "case:" + erased, version: 1) }
-        let report = try t.vault.eraseCase(erased, by: "adv-1", reason: "erasure request")
+        let report = try t.asManager().eraseCase(erased, reason: "erasure request")
         XCTAssertEqual(report.documentsErased, 1)
         XCTAssertFalse(FileManager.default.fileExists(atPath: t.vault.blobs.path(for: gone)))
         XCTAssertThrowsError(try t.vault.document(gone))
         XCTAssertEqual(try t.vault.store.read { try $0.wrappers(scope: "case:" + erased, version: 1) }.count, 0)
         XCTAssertEqual(try t.vault.store.read { try $0.tombstone(erased) }?.documentCount, 1)
-        XCTAssertEqual(try t.vault.caseDetail(erased).status, "erased")
+        XCTAssertEqual(try t.asManager().caseDetail(erased).status, "erased")
         // Even with the old blob and the old wrapper put back, nothing in the vault can open the key now
         // that its data-key row is gone; and the saved wrapper needs the master key that still exists —
         // which is why SECURITY.md says old backups stay readable until that master version is retired.
@@ -159,10 +161,10 @@ final class VaultStoreTests: XCTestCase {
         let caseID = try t.openCase()
         let ids = try t.ingest(caseID, (0..<5).map { try t.file("f\($0).txt", pattern(9000 * $0 + 1, seed: UInt64($0))) }).map { t.storedID($0) }
         let backup = t.directory.appendingPathComponent("backup").path
-        let report = try t.vault.backup(to: backup, includeKeyFile: false)
+        let report = try t.asManager().backup(to: backup, includeKeyFile: false)
         XCTAssertEqual(report.documents, 5)
         XCTAssertFalse(FileManager.default.fileExists(atPath: backup + "/keys.json"), "no key file unless asked")
-        XCTAssertThrowsError(try t.vault.backup(to: backup, includeKeyFile: false), "refuses a non-empty destination")
+        XCTAssertThrowsError(try t.asManager().backup(to: backup, includeKeyFile: false), "refuses a non-empty destination")
 
         // verify works on the backup itself (with the vault's key file).
         let onBackup = try Vault(try VaultSetup.open(paths: VaultPaths(root: backup, keyFile: t.paths.keyFile)) { throw KeyFileError.passphraseRequired })
@@ -170,7 +172,8 @@ final class VaultStoreTests: XCTestCase {
 
         let restoredPaths = VaultPaths(root: t.directory.appendingPathComponent("restored").path, keyFile: t.paths.keyFile)
         XCTAssertEqual(try Vault.restore(from: backup, to: restoredPaths), 5)
-        let restored = try Vault(try VaultSetup.open(paths: restoredPaths) { throw KeyFileError.passphraseRequired })
+        let restored = try Vault(try VaultSetup.open(paths: restoredPaths) { throw KeyFileError.passphraseRequired }, actor: t.advocateID)
+        restored.acknowledged = RuleID.allCases
         let verified = try restored.verify(readData: true, repair: false)
         XCTAssertTrue(verified.ok, "\(verified.problems)")
         XCTAssertEqual(verified.documentsChecked, 5)
@@ -204,7 +207,7 @@ final class VaultStoreTests: XCTestCase {
         let report = try t.vault.verify(readData: false, repair: false)
         XCTAssertTrue(report.ok, "orphans are not damage")
         XCTAssertEqual(report.orphans.count, 2)
-        let repaired = try t.vault.verify(readData: false, repair: true)
+        let repaired = try t.asManager().verify(readData: false, repair: true)
         XCTAssertEqual(repaired.quarantined.count, 2)
         XCTAssertTrue(FileManager.default.fileExists(atPath: t.paths.root + "/quarantine/doc-00aa00aa00aa00aa"))
         XCTAssertEqual(try t.vault.verify(readData: false, repair: false).orphans, [])

@@ -8,9 +8,9 @@ import XCTest
 final class VerbalConsentStoreTests: XCTestCase {
     func testVaultRefusesVerbalConsentWithoutWhoAndWhenAndStoresItWithBoth() throws {
         let temporary = try TemporaryVault()
-        let vault = temporary.vault
-        let org = try vault.addOrganisation(name: "Norfolk NHS Complaints Advocacy").id
-        let advocate = try vault.addAdvocate(name: "Sam Carter", organisationID: org)
+        let org = try temporary.vault.addOrganisation(name: "Norfolk NHS Complaints Advocacy").id
+        let advocate = try temporary.vault.addAdvocate(name: "Sam Carter", organisationID: org)
+        let vault = try temporary.reopen(as: advocate)
         let person = try vault.addPerson(.init(name: "Margaret Ellis", dob: "1946-03-14"))
         let caseID = try vault.openCase(.init(clientID: person, organisationID: org, advocateIDs: [advocate], nhsBody: "trust-X"))
         let today = CivilDate(dayNumber: Int(Date().timeIntervalSince1970 / 86_400))

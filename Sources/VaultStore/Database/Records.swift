@@ -19,12 +19,15 @@ public struct OrganisationRecord: Codable, Sendable, FetchableRecord, Persistabl
 public struct AdvocateRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "advocates"
     public var id: String
-    public var organisationID: String
+    /// Nil only for an administrator, who manages accounts for the whole vault.
+    public var organisationID: String?
     public var nameSealed: Data
     public var createdAt: String
+    /// An `AccountRole` raw value; a clear column because every command reads it before any key is used.
+    public var role: String
 
     enum CodingKeys: String, CodingKey {
-        case id
+        case id, role
         case organisationID = "organisation_id"
         case nameSealed = "name_sealed"
         case createdAt = "created_at"
@@ -44,6 +47,8 @@ public struct PersonRecord: Codable, Sendable, FetchableRecord, PersistableRecor
     /// Blind indexes: truncated HMAC-SHA-256 of the normalised value, for exact lookups without decrypting.
     public var nameIndex: Data
     public var nhsNumberIndex: Data?
+    /// The account that registered the person (who may see them before they are on a case).
+    public var addedBy: String?
 
     enum CodingKeys: String, CodingKey {
         case id
@@ -56,6 +61,7 @@ public struct PersonRecord: Codable, Sendable, FetchableRecord, PersistableRecor
         case emailSealed = "email_sealed"
         case nameIndex = "name_index"
         case nhsNumberIndex = "nhs_number_index"
+        case addedBy = "added_by"
     }
 }
 

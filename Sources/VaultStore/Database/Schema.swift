@@ -94,6 +94,7 @@ enum Schema {
         }
         registerAudit(&migrator)
         registerConsent(&migrator)
+        registerRoles(&migrator)
         return migrator
     }
 }
@@ -138,6 +139,31 @@ extension Schema {
                 t.column("updated_at", .text).notNull()
                 t.column("sealed", .blob).notNull()
             }
+        }
+    }
+}
+
+extension Schema {
+    /// Roles (advocate, manager, admin): an administrator manages accounts for the whole vault and belongs to no
+    /// organisation, so `organisation_id` becomes optional. SQLite cannot drop NOT NULL in place; the table is
+    /// rebuilt the documented way (new table, copy, drop, rename) with foreign keys off during the migration.
+    /// `people.added_by` lets the advocate who registered a person see them before they are on any case.
+    static func registerRoles(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v4-roles") { db in
+            try db.create(table: "advocates_v4") { t in
+                t.primaryKey("id", .text)
+                t.column("organisation_id", .text).references("organisations")
+                t.column("name_sealed", .blob).notNull()
+                t.column("created_at", .text).notNull()
+                t.column("role", .text).notNull().defaults(to: "advocate")
+            }
+            try db.execute(sql: """
+                INSERT INTO advocates_v4 (id, organisation_id, name_sealed, created_at, role)
+                SELECT id, organisation_id, name_sealed, created_at, 'advocate' FROM advocates
+                """)
+            try db.drop(table: "advocates")
+            try db.rename(table: "advocates_v4", to: "advocates")
+            try db.alter(table: "people") { t in t.add(column: "added_by", .text) }
         }
     }
 }

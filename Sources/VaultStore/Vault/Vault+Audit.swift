@@ -25,8 +25,19 @@ extension Vault {
     }
 
     public func auditLog(caseID: String?, since: String?, actor: String?) throws -> [AuditLogEntry] {
-        if let since { _ = try Validation.date(since, field: "--since") }
-        return try store.read { try $0.auditEntries(caseID: caseID, since: since, actor: actor) }.map { entry in
+        if let since { _ = try Validation.date(since, field: "since") }
+        // Administrators see every event (ids only); a manager sees the events of their organisation's cases.
+        let entries = try guarded { try store.read { tx -> [ChainedEvent] in
+            let account = try require(.auditRead, roles: [.admin, .manager], in: tx)
+            let all = try tx.auditEntries(caseID: caseID, since: since, actor: actor)
+            guard account.role == .manager else { return all }
+            let own = Set(try tx.cases().filter { $0.organisationID == account.organisationID }.map(\.id))
+            if let caseID, !own.contains(caseID) {
+                throw AccessError.refused(operation: .auditRead, actor: account.id, subject: caseID, reason: "this needs \(VaultOperation.auditRead.who)")
+            }
+            return all.filter { $0.event.caseID.map(own.contains) ?? (caseID == nil) }
+        } }
+        return entries.map { entry in
             let e = entry.event
             return AuditLogEntry(sequence: e.sequence, time: e.time, actor: e.actor, action: e.action, caseID: e.caseID,
                                  documentID: e.documentID, decision: e.decision, ruleIDs: e.ruleIDs, outcome: e.outcome, details: e.details)

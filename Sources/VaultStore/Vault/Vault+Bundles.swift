@@ -1,3 +1,4 @@
+import Consent
 import Foundation
 import VaultCrypto
 
@@ -17,6 +18,9 @@ extension Vault {
     /// Stores a bundle's log and its `bundle.export` audit event (ids and counts only) together, after the
     /// bundle's files are durable.
     public func recordBundle(_ log: some Encodable, bundleID: String, caseID: String, auditDetails: [String: String]) throws {
+        guard consentGrants["\(caseID)|\(ConsentAction.exportBundle.rawValue)|*"] != nil else {
+            throw VaultError.invalidInput("a bundle is recorded only after the consent rules allowed its export")
+        }
         try store.write { tx in
             guard try tx.caseRecord(caseID) != nil else { throw VaultError.notFound(kind: "case", id: caseID) }
             try tx.save(try sealConsent(log, id: bundleID, type: .bundleLog, caseID: caseID, personID: nil, in: tx))
@@ -31,7 +35,8 @@ extension Vault {
 
     /// A case's bundle logs, oldest first.
     public func bundleLogs<Log: Decodable>(caseID: String, as _: Log.Type) throws -> [Log] {
-        try store.read { tx in
+        try requireConsent(.viewDocuments, caseID: caseID)
+        return try store.read { tx in
             guard try tx.caseRecord(caseID) != nil else { throw VaultError.notFound(kind: "case", id: caseID) }
             return try tx.consentRecords(type: ConsentRecordType.bundleLog.rawValue, caseID: caseID, personID: nil)
                 .sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }

@@ -145,15 +145,16 @@ extension Vault {
     /// the same transaction as the record: both commit, or neither does.
     public func recordAuthority(_ input: AuthorityInput) throws -> StoredAuthority {
         let id = try Self.newID("auth")
-        let (prepared, grantee) = try store.read { tx -> (Authority, Party) in
+        let (prepared, grantee) = try guarded { try store.read { tx -> (Authority, Party) in
             guard let caseRecord = try tx.caseRecord(input.caseID) else { throw VaultError.notFound(kind: "case", id: input.caseID) }
+            try requireMember(.caseChange, of: caseRecord, in: tx)
             guard caseRecord.status == "open" else { throw VaultError.caseNotOpen(id: input.caseID, status: caseRecord.status) }
             guard let personRecord = try tx.person(input.personID) else { throw VaultError.notFound(kind: "person", id: input.personID) }
             let (grantee, granteeName) = try resolveParty(input.granteeID, in: tx)
             let person = try view(personRecord, key: try metadataFieldKey(tx))
             return (try buildAuthority(id: id, input: input, caseRecord: caseRecord, person: person, grantee: grantee,
                                        granteeName: granteeName), grantee)
-        }
+        } }
         _ = grantee
         var stored = StoredAuthority(authority: prepared, caseID: input.caseID, personID: input.personID, formDocumentID: nil,
                                      recordedAt: timestamp(), recordedBy: actor)
@@ -254,10 +255,11 @@ extension Vault {
 
     /// Withdrawal is dated (from that day nothing new may be done, R-CON-2) and recorded, never undone.
     public func withdrawAuthority(_ id: String, on date: CivilDate) throws -> StoredAuthority {
-        try store.write { tx in
+        try guarded { try store.write { tx in
             guard let record = try tx.consentRecord(id), record.recordType == ConsentRecordType.authority.rawValue else {
                 throw VaultError.notFound(kind: "consent", id: id)
             }
+            try requireMember(.caseChange, of: try caseRecord(of: record, in: tx), in: tx)
             var stored = try openConsent(record, as: StoredAuthority.self, in: tx)
             if let already = stored.authority.withdrawnOn {
                 throw VaultError.invalidInput("consent \(id) was already withdrawn on \(already); a withdrawal is never changed")
@@ -269,42 +271,71 @@ extension Vault {
                                         createdAt: record.createdAt, in: tx))
             try audit(event("consent.withdraw", caseID: record.caseID, details: ["authority": id, "withdrawn_on": date.description]), in: tx)
             return stored
-        }
+        } }
     }
 
-    public func authorities(caseID: String?) throws -> [StoredAuthority] {
-        try store.read { tx in
-            if let caseID, try tx.caseRecord(caseID) == nil { throw VaultError.notFound(kind: "case", id: caseID) }
-            return try tx.consentRecords(type: ConsentRecordType.authority.rawValue, caseID: caseID, personID: nil)
-                .map { try openConsent($0, as: StoredAuthority.self, in: tx) }
+    /// The case a consent record belongs to (every authority is recorded on one).
+    func caseRecord(of record: ConsentRecord, in tx: any VaultRecordReading) throws -> CaseRecord {
+        guard let caseID = record.caseID, let caseRecord = try tx.caseRecord(caseID) else {
+            throw VaultError.damagedField(table: ConsentRecord.databaseTableName, column: "case_id", rowID: record.id)
         }
+        return caseRecord
+    }
+
+    /// The authorities of a case, or of every case this account may read.
+    public func authorities(caseID: String?) throws -> [StoredAuthority] {
+        try guarded { try store.read { tx in
+            let account = try account(in: tx)
+            var readable: [String: Bool] = [:]
+            if let caseID {
+                guard let caseRecord = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
+                try requireRead(caseRecord, in: tx)
+                readable[caseID] = true
+            }
+            return try tx.consentRecords(type: ConsentRecordType.authority.rawValue, caseID: caseID, personID: nil).filter { record in
+                guard let id = record.caseID else { return false }
+                if let known = readable[id] { return known }
+                let may = try tx.caseRecord(id).map { try mayRead($0, as: account, in: tx) } ?? false
+                readable[id] = may
+                return may
+            }.map { try openConsent($0, as: StoredAuthority.self, in: tx) }
+        } }
     }
 
     public func authority(_ id: String) throws -> StoredAuthority {
-        try store.read { tx in
+        try guarded { try store.read { tx in
             guard let record = try tx.consentRecord(id), record.recordType == ConsentRecordType.authority.rawValue else {
                 throw VaultError.notFound(kind: "consent", id: id)
             }
+            try requireRead(try caseRecord(of: record, in: tx), in: tx)
             return try openConsent(record, as: StoredAuthority.self, in: tx)
-        }
+        } }
     }
 
     // MARK: - Capacity and person status
 
     public func recordCapacity(personID: String, assessment: CapacityAssessment, caseID: String?) throws -> String {
         let id = try Self.newID("cap")
-        try store.write { tx in
+        try guarded { try store.write { tx in
             guard try tx.person(personID) != nil else { throw VaultError.notFound(kind: "person", id: personID) }
-            if let caseID, try tx.caseRecord(caseID) == nil { throw VaultError.notFound(kind: "case", id: caseID) }
+            if let caseID {
+                guard let caseRecord = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
+                try requireMember(.caseChange, of: caseRecord, in: tx)
+            }
+            try requireCarer(person: personID, in: tx)
             let stored = StoredCapacityAssessment(id: id, personID: personID, assessment: assessment)
             try tx.save(try sealConsent(stored, id: id, type: .capacity, caseID: nil, personID: personID, in: tx))
             try audit(event("capacity.record", caseID: caseID, details: ["person": personID, "assessment": id]), in: tx)
-        }
+        } }
         return id
     }
 
+    /// Capacity is health information: only for people on a case this account may read.
     public func capacityAssessments(personID: String) throws -> [StoredCapacityAssessment] {
-        try store.read { tx in try capacityAssessments(personID: personID, in: tx) }
+        try guarded { try store.read { tx in
+            try requireVisible(.personRead, person: personID, in: tx)
+            return try capacityAssessments(personID: personID, in: tx)
+        } }
     }
 
     func capacityAssessments(personID: String, in tx: any VaultRecordReading) throws -> [StoredCapacityAssessment] {
@@ -318,15 +349,15 @@ extension Vault {
     }
 
     public func personStatus(_ personID: String) throws -> PersonStatus {
-        try store.read { tx in
-            guard try tx.person(personID) != nil else { throw VaultError.notFound(kind: "person", id: personID) }
+        try guarded { try store.read { tx in
+            try requireVisible(.personRead, person: personID, in: tx)
             return try personStatus(personID, in: tx)
-        }
+        } }
     }
 
     public func updatePersonStatus(_ personID: String, change: (inout PersonStatus) throws -> Void) throws -> PersonStatus {
-        try store.write { tx in
-            guard try tx.person(personID) != nil else { throw VaultError.notFound(kind: "person", id: personID) }
+        try guarded { try store.write { tx in
+            try requireCarer(person: personID, in: tx)
             let existing = try tx.consentRecord("status-" + personID)
             var status = try personStatus(personID, in: tx)
             try change(&status)
@@ -334,7 +365,7 @@ extension Vault {
                                         createdAt: existing?.createdAt, in: tx))
             try audit(event("person.status", details: ["person": personID]), in: tx)
             return status
-        }
+        } }
     }
 
     // MARK: - Case facts
@@ -350,17 +381,24 @@ extension Vault {
     }
 
     public func caseFacts(_ caseID: String) throws -> CaseFacts {
-        try store.read { tx in
+        try guarded { try store.read { tx in
             guard let record = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
+            try requireRead(record, in: tx)
             return try caseFacts(record, in: tx)
-        }
+        } }
     }
 
     /// Changes the case's complaint facts (events, refusals, subjects) and keeps the case row's dates in step.
     public func updateCaseFacts(_ caseID: String, auditAction: String, details: [String: String] = [:],
                                 change: (inout CaseFacts, inout CaseRecord, any VaultRecordReading) throws -> Void) throws -> CaseFacts {
-        try store.write { tx in
+        try updateCaseFacts(caseID, operation: .caseChange, auditAction: auditAction, details: details, change: change)
+    }
+
+    func updateCaseFacts(_ caseID: String, operation: VaultOperation, auditAction: String, details: [String: String],
+                         change: (inout CaseFacts, inout CaseRecord, any VaultRecordReading) throws -> Void) throws -> CaseFacts {
+        try guarded { try store.write { tx in
             guard var caseRecord = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
+            try requireMember(operation, of: caseRecord, in: tx)
             guard caseRecord.status != "erased" else { throw VaultError.caseNotOpen(id: caseID, status: caseRecord.status) }
             let existing = try tx.consentRecord("facts-" + caseID)
             var facts = try caseFacts(caseRecord, in: tx)
@@ -373,13 +411,15 @@ extension Vault {
                                         createdAt: existing?.createdAt, in: tx))
             try audit(event(auditAction, caseID: caseID, details: details), in: tx)
             return facts
-        }
+        } }
     }
 
     /// Moves a case to a partner organisation. Consent given to the old organisation reaches the new one
     /// only when the person agreed to the transfer (R-CON-8).
     public func transferCase(_ caseID: String, to organisation: String, consented: Bool, on date: CivilDate) throws -> CaseFacts {
-        try updateCaseFacts(caseID, auditAction: "case.transfer", details: ["to": organisation, "consented": String(consented)]) { facts, record, tx in
+        // Every organisation in the vault is a partner: the vault is the partnership's.
+        try updateCaseFacts(caseID, operation: .caseTransfer, auditAction: "case.transfer",
+                            details: ["to": organisation, "consented": String(consented)]) { facts, record, tx in
             guard try tx.organisation(organisation) != nil else { throw VaultError.notFound(kind: "organisation", id: organisation) }
             guard record.organisationID != organisation else {
                 throw VaultError.invalidInput("case \(caseID) is already with \(organisation)")
@@ -395,21 +435,27 @@ extension Vault {
     public func consentFacts(caseID: String) throws -> ConsentFacts {
         try store.read { tx in
             guard let caseRecord = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
-            let key = try metadataFieldKey(tx)
-            guard let clientRecord = try tx.person(caseRecord.clientID) else { throw VaultError.notFound(kind: "person", id: caseRecord.clientID) }
-            let client = try view(clientRecord, key: key)
-            let status = try personStatus(client.id, in: tx)
-            let person = PersonFacts(id: client.id, dob: client.dob.flatMap(CivilDate.init(iso:)), deceased: status.deceased,
-                                     dateOfDeath: status.dateOfDeath, hasCapacity: status.hasCapacity,
-                                     capacityAssessments: try capacityAssessments(personID: client.id, in: tx).map(\.assessment),
-                                     gillickCompetent: status.gillickCompetent, objectsTo: status.objectsTo)
-            let authorities = try tx.consentRecords(type: ConsentRecordType.authority.rawValue, caseID: nil, personID: client.id)
-                .map { try openConsent($0, as: StoredAuthority.self, in: tx).authority }
-            var actors: [String: ActorFacts] = [:]
-            for advocate in try tx.advocates() { actors[advocate.id] = ActorFacts(kind: .advocate, organisation: advocate.organisationID) }
-            for party in authorities.compactMap(\.party) where party.type == .person { actors[party.id] = ActorFacts(kind: .individual) }
-            return ConsentFacts(person: person, actors: actors, authorities: authorities, case: try caseFacts(caseRecord, in: tx))
+            return try consentFacts(caseRecord, in: tx)
         }
+    }
+
+    func consentFacts(_ caseRecord: CaseRecord, in tx: any VaultRecordReading) throws -> ConsentFacts {
+        let key = try metadataFieldKey(tx)
+        guard let clientRecord = try tx.person(caseRecord.clientID) else { throw VaultError.notFound(kind: "person", id: caseRecord.clientID) }
+        let client = try view(clientRecord, key: key)
+        let status = try personStatus(client.id, in: tx)
+        let person = PersonFacts(id: client.id, dob: client.dob.flatMap(CivilDate.init(iso:)), deceased: status.deceased,
+                                 dateOfDeath: status.dateOfDeath, hasCapacity: status.hasCapacity,
+                                 capacityAssessments: try capacityAssessments(personID: client.id, in: tx).map(\.assessment),
+                                 gillickCompetent: status.gillickCompetent, objectsTo: status.objectsTo)
+        let authorities = try tx.consentRecords(type: ConsentRecordType.authority.rawValue, caseID: nil, personID: client.id)
+            .map { try openConsent($0, as: StoredAuthority.self, in: tx).authority }
+        var actors: [String: ActorFacts] = [:]
+        for advocate in try tx.advocates() {
+            actors[advocate.id] = ActorFacts(kind: .advocate, organisation: advocate.organisationID)
+        }
+        for party in authorities.compactMap(\.party) where party.type == .person { actors[party.id] = ActorFacts(kind: .individual) }
+        return ConsentFacts(person: person, actors: actors, authorities: authorities, case: try caseFacts(caseRecord, in: tx))
     }
 
     public struct ConsentCheck: Sendable {
@@ -417,13 +463,22 @@ extension Vault {
         public let decision: Decision
     }
 
-    /// Asks the engine whether the acting advocate may do `action` on the case today.
+    /// Asks the engine whether the acting advocate may do `action` on the case on `date` (an explanation only:
+    /// the services ask through `requireConsent`).
     public func checkConsent(caseID: String, action: ConsentAction, on date: CivilDate, targetOrg: String? = nil,
                              policy: ConsentPolicy = .standard) throws -> ConsentCheck {
-        guard let actor else { throw VaultError.actorRequired }
-        let facts = try consentFacts(caseID: caseID)
-        guard facts.actors[actor]?.kind == .advocate else { throw VaultError.notFound(kind: "advocate", id: actor) }
-        let request = ConsentRequest(actor: actor, action: action, onBehalfOf: facts.person.id, date: date, caseID: caseID, targetOrg: targetOrg)
+        try store.read { tx in
+            guard let caseRecord = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
+            return try evaluate(action, caseRecord: caseRecord, targetOrg: targetOrg, on: date, policy: policy, in: tx)
+        }
+    }
+
+    func evaluate(_ action: ConsentAction, caseRecord: CaseRecord, targetOrg: String?, on date: CivilDate? = nil,
+                  policy: ConsentPolicy = .standard, in tx: any VaultRecordReading) throws -> ConsentCheck {
+        let account = try account(in: tx)
+        let facts = try consentFacts(caseRecord, in: tx)
+        let request = ConsentRequest(actor: account.id, action: action, onBehalfOf: facts.person.id, date: date ?? today(),
+                                     caseID: caseRecord.id, targetOrg: targetOrg)
         return ConsentCheck(request: request, decision: ConsentEngine(policy: policy).evaluate(request, facts: facts))
     }
 

@@ -59,7 +59,8 @@ extension Vault {
     /// failure never leaves a row without its blob, nor a temp file behind.
     public func ingest(caseID: String, files: [IngestFile], options: IngestOptions,
                        progress: (Int, Int64) -> Void = { _, _ in }) throws -> [IngestResult] {
-        try ingest(caseID: caseID, files: files, options: options, progress: progress, alsoCommit: nil)
+        try requireConsent(.ingestDocument, caseID: caseID)
+        return try ingest(caseID: caseID, files: files, options: options, progress: progress, alsoCommit: nil)
     }
 
     /// `alsoCommit` runs inside the last batch's transaction, with every result: a record that refers to the

@@ -6,6 +6,7 @@ extension Vault {
     /// no document is re-encrypted). The new key file is durable before the database changes, so a crash
     /// leaves at worst an unused new version.
     public func rotateMasterKey() throws -> Int {
+        try requireMaintenance()
         let (newFile, newKeys) = try keyFile.addingMasterKey(using: hierarchy.keys, createdAt: timestamp())
         try VaultSetup.writeKeyFile(newFile, paths: paths)
         let old = hierarchy
@@ -29,6 +30,7 @@ extension Vault {
 
     /// Marks a master key version retired; refused while any wrapper still uses it.
     public func retireMasterKey(version: Int) throws {
+        try requireMaintenance()
         guard keyFile.masterKeys.contains(where: { $0.version == version }) else { throw KeyFileError.unknownVersion(version) }
         let users = try store.read { tx in
             try tx.wrappers().filter { $0.wrapperKind == KeyHierarchy.masterWrapper && $0.wrapperID == String(version) }.count
@@ -45,8 +47,9 @@ extension Vault {
     /// sealed fields resealed, and the old version destroyed, all in one transaction.
     public func rekeyCase(_ caseID: String) throws -> Int {
         let created = timestamp()
-        let version = try store.write { tx -> Int in
-            guard try tx.caseRecord(caseID) != nil else { throw VaultError.notFound(kind: "case", id: caseID) }
+        let version = try guarded { try store.write { tx -> Int in
+            guard let record = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
+            try requireMember(.caseChange, of: record, in: tx)
             let scope = KeyHierarchy.caseScope(caseID)
             let versions = try tx.dataKeyVersions(scope: scope)
             let newVersion = (versions.last ?? 0) + 1
@@ -71,7 +74,7 @@ extension Vault {
             for old in versions { try tx.deleteDataKey(scope: scope, version: old) }
             try audit(event("case.rekey", caseID: caseID, details: ["case_key_version": String(newVersion)]), in: tx)
             return newVersion
-        }
+        } }
         forgetCaseKeys(caseID)
         return version
     }
@@ -85,6 +88,11 @@ extension Vault {
             }
             return usage
         }
+    }
+
+    /// Key rotation and retirement change the whole vault: an administrator's (or a manager's) job.
+    func requireMaintenance() throws {
+        try guarded { try store.read { tx in try require(.vaultMaintenance, roles: [.admin, .manager], in: tx) } }
     }
 }
 

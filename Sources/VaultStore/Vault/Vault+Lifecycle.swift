@@ -19,15 +19,22 @@ extension Vault {
 
     /// Crypto-shredding for an erasure request: the case key is destroyed (every wrapper and version), the
     /// document rows and blobs go, the case keeps only ids and a tombstone (when, who, sealed reason).
-    public func eraseCase(_ caseID: String, by actor: String?, reason: String?) throws -> ErasureReport {
+    public func eraseCase(_ caseID: String, reason: String?) throws -> ErasureReport {
         let erasedAt = timestamp()
-        let documentIDs = try store.write { tx -> [String] in
+        guard let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines), !reason.isEmpty else {
+            throw VaultError.invalidInput("an erasure needs a reason (for example, the client's erasure request and its date)")
+        }
+        let documentIDs = try guarded { try store.write { tx -> [String] in
             guard var record = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
+            let account = try account(in: tx)
+            guard account.role == .manager, account.organisationID == record.organisationID else {
+                throw AccessError.refused(operation: .caseErase, actor: account.id, subject: caseID,
+                                          reason: "this needs \(VaultOperation.caseErase.who)")
+            }
             guard record.status != "erased" else { throw VaultError.caseNotOpen(id: caseID, status: "erased") }
             let documents = try tx.documents(caseID: caseID).map(\.id)
-            let reasonSealed = try reason.map {
-                try KeyHierarchy.seal(Array($0.utf8), fieldKey: try metadataFieldKey(tx), table: "tombstones", column: "reason", rowID: caseID)
-            }
+            let reasonSealed = try KeyHierarchy.seal(Array(reason.utf8), fieldKey: try metadataFieldKey(tx), table: "tombstones",
+                                                     column: "reason", rowID: caseID)
             try tx.deleteDocuments(caseID: caseID)
             try tx.deleteCaseAdvocates(caseID: caseID)
             try tx.deleteConsentRecords(caseID: caseID)
@@ -45,7 +52,7 @@ extension Vault {
             // Audit rows name ids only, so the chain keeps every earlier entry about this case intact.
             try audit(event("case.erase", caseID: caseID, details: ["documents": String(documents.count)]), in: tx)
             return documents
-        }
+        } }
         forgetCaseKeys(caseID)
         // After the commit: without the case key these blobs are noise; a crash here leaves orphans that
         // `verify` reports and `verify --repair` quarantines.
@@ -69,6 +76,7 @@ extension Vault {
     /// that snapshot lists, then vault.json last (its presence marks a complete backup). The key file is
     /// copied only when asked.
     public func backup(to destination: String, includeKeyFile: Bool) throws -> BackupReport {
+        try guarded { try store.read { tx in try require(.vaultMaintenance, roles: [.admin, .manager], in: tx) } }
         try Self.prepareEmptyFolder(destination)
         // Recorded first, so the backup carries the record of its own making.
         try audit(event("vault.backup", details: ["destination_hmac": try auditChain.pseudonym(destination),

@@ -1,4 +1,5 @@
 import Audit
+import Consent
 import Foundation
 import VaultCrypto
 #if canImport(Glibc)
@@ -44,15 +45,35 @@ extension Vault {
                             ciphertextSHA256: record.ciphertextSHA256.hexString)
     }
 
+    /// The documents of a case (the consent rules must allow viewing them), or of every case the rules let this
+    /// account view.
     public func documents(caseID: String?) throws -> [DocumentView] {
-        try store.read { tx in
-            if let caseID, try tx.caseRecord(caseID) == nil { throw VaultError.notFound(kind: "case", id: caseID) }
-            return try tx.documents(caseID: caseID).map { try view($0, tx: tx) }
+        if let caseID {
+            try requireConsent(.viewDocuments, caseID: caseID)
+            return try store.read { tx in try tx.documents(caseID: caseID).map { try view($0, tx: tx) } }
         }
+        return try guarded { try store.read { tx in
+            let account = try account(in: tx)
+            var viewable: [String: Bool] = [:]
+            return try tx.documents(caseID: nil).filter { record in
+                if let known = viewable[record.caseID] { return known }
+                var may = false
+                if account.role != .admin, let caseRecord = try tx.caseRecord(record.caseID) {
+                    let decision = try evaluate(.viewDocuments, caseRecord: caseRecord, targetOrg: nil, in: tx).decision
+                    // A listing asks no questions: a warning counts only when its acknowledgements were given.
+                    may = decision.outcome == .allow
+                        || (decision.outcome == .warn && decision.acknowledgementRequired.allSatisfy(acknowledged.contains))
+                }
+                viewable[record.caseID] = may
+                return may
+            }.map { try view($0, tx: tx) }
+        } }
     }
 
     public func document(_ id: String) throws -> DocumentView {
-        try store.read { tx in
+        let caseID = try caseID(ofDocument: id)
+        try requireConsentForRead(.viewDocuments, caseID: caseID, documentID: id)
+        return try store.read { tx in
             guard let record = try tx.document(id) else { throw VaultError.notFound(kind: "document", id: id) }
             return try view(record, tx: tx)
         }
@@ -86,6 +107,14 @@ extension Vault {
     /// The read is recorded in the audit log (and committed) before any plaintext leaves; a read that then
     /// fails is recorded too.
     public func decrypt(documentID: String, to sink: inout some ByteSink, purpose: String = "document.read") throws {
+        // A bundle reads under the export's own decision; anything else under view_documents.
+        let action: ConsentAction = purpose == "bundle.read" ? .exportBundle : .viewDocuments
+        try requireConsentForRead(action, caseID: try caseID(ofDocument: documentID), documentID: documentID)
+        try decryptUnchecked(documentID: documentID, to: &sink, purpose: purpose)
+    }
+
+    /// For `verify --read-data`, which checks every body and shows none of it.
+    func decryptUnchecked(documentID: String, to sink: inout some ByteSink, purpose: String) throws {
         let (record, key, fd) = try prepareRead(documentID)
         defer { close(fd) }
         try audit(event(purpose, caseID: record.caseID, documentID: documentID))

@@ -30,8 +30,9 @@ extension Vault {
     }
 
     public func addCasePerson(caseID: String, personID: String, role: CaseRole, firstNameIsSafe: Bool) throws {
-        try store.write { tx in
+        try guarded { try store.write { tx in
             guard let record = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
+            try requireMember(.caseChange, of: record, in: tx)
             guard record.status == "open" else { throw VaultError.caseNotOpen(id: caseID, status: record.status) }
             guard try tx.person(personID) != nil else { throw VaultError.notFound(kind: "person", id: personID) }
             guard personID != record.clientID else {
@@ -44,14 +45,15 @@ extension Vault {
             list.people.append(CasePerson(personID: personID, role: role, firstNameIsSafe: firstNameIsSafe))
             try tx.save(try sealConsent(list, id: id, type: .casePeople, caseID: caseID, personID: nil, createdAt: existing?.createdAt, in: tx))
             try audit(event("case.add_person", caseID: caseID, details: ["person": personID]), in: tx)
-        }
+        } }
     }
 
     public func casePeople(caseID: String) throws -> [CasePerson] {
-        try store.read { tx in
-            guard try tx.caseRecord(caseID) != nil else { throw VaultError.notFound(kind: "case", id: caseID) }
+        try guarded { try store.read { tx in
+            guard let record = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
+            try requireRead(record, in: tx)
             return try tx.consentRecord("people-" + caseID).map { try openConsent($0, as: CasePeople.self, in: tx).people } ?? []
-        }
+        } }
     }
 
     /// Adds custom terms and allowed terms, for a case (`caseID`) or for a whole organisation (`organisationID`).
@@ -59,9 +61,20 @@ extension Vault {
         let cleaned = { (list: [String]) in list.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty } }
         guard (caseID == nil) != (organisationID == nil) else { throw VaultError.invalidInput("give either --case or --org") }
         guard !(cleaned(terms) + cleaned(allow)).isEmpty else { throw VaultError.invalidInput("no terms given") }
-        return try store.write { tx in
-            if let caseID, try tx.caseRecord(caseID) == nil { throw VaultError.notFound(kind: "case", id: caseID) }
-            if let organisationID, try tx.organisation(organisationID) == nil { throw VaultError.notFound(kind: "organisation", id: organisationID) }
+        return try guarded { try store.write { tx in
+            if let caseID {
+                guard let record = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
+                try requireMember(.caseChange, of: record, in: tx)
+            }
+            if let organisationID {
+                guard try tx.organisation(organisationID) != nil else { throw VaultError.notFound(kind: "organisation", id: organisationID) }
+                // An allow-list reaches every case of the organisation, so only its manager sets one.
+                let account = try require(.organisationAllowList, roles: [.manager], subject: organisationID, in: tx)
+                guard account.organisationID == organisationID else {
+                    throw AccessError.refused(operation: .organisationAllowList, actor: account.id, subject: organisationID,
+                                              reason: "this needs \(VaultOperation.organisationAllowList.who)")
+                }
+            }
             let id = caseID.map { "redact-" + $0 } ?? "redact-org-" + organisationID!
             let existing = try tx.consentRecord(id)
             var list = try existing.map { try openConsent($0, as: RedactionTerms.self, in: tx) } ?? RedactionTerms()
@@ -71,17 +84,18 @@ extension Vault {
             try audit(event("redaction.terms", caseID: caseID, details: ["organisation": organisationID ?? "", "terms": String(cleaned(terms).count),
                                                                          "allowed": String(cleaned(allow).count)]), in: tx)
             return list
-        }
+        } }
     }
 
     /// The case's own terms and its organisation's allow-list.
     public func redactionTerms(caseID: String) throws -> (caseTerms: RedactionTerms, organisation: RedactionTerms) {
-        try store.read { tx in
+        try guarded { try store.read { tx in
             guard let record = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
+            try requireRead(record, in: tx)
             let own = try tx.consentRecord("redact-" + caseID).map { try openConsent($0, as: RedactionTerms.self, in: tx) } ?? RedactionTerms()
             let organisation = try tx.consentRecord("redact-org-" + record.organisationID)
                 .map { try openConsent($0, as: RedactionTerms.self, in: tx) } ?? RedactionTerms()
             return (own, organisation)
-        }
+        } }
     }
 }

@@ -1,4 +1,5 @@
 import Audit
+import Consent
 import Foundation
 import VaultCrypto
 #if canImport(Glibc)
@@ -23,6 +24,12 @@ public final class Vault {
     var dataKeys: [String: SecureBytes] = [:]
     /// Field openers per data key (scope#version): HKDF and AES key setup once, not once per row.
     var fieldOpeners: [String: AESGCM.Opener] = [:]
+    /// Consent warnings the person acting has acknowledged for this session (R-CON-7 and the like).
+    public var acknowledged: [RuleID] = []
+    /// Called once per case and action when the consent rules allow with a warning, so a front end can show it.
+    public var onConsentWarning: ((ConsentCheck) -> Void)?
+    /// Consent decisions already made in this session, by case and action: a bundle of 40 documents asks once.
+    var consentGrants: [String: Decision] = [:]
     /// Built once: a formatter per call costs more than encrypting a small letter.
     private let timestampFormatter: ISO8601DateFormatter = {
         let formatter = ISO8601DateFormatter()
@@ -151,43 +158,69 @@ public final class Vault {
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw VaultError.invalidInput("the organisation name is empty") }
         let record = OrganisationRecord(id: try Self.newID("org"), name: trimmed, createdAt: timestamp())
-        try store.write { tx in
+        try guarded { try store.write { tx in
+            try require(.organisationAdd, roles: [.admin], in: tx)
             if try tx.organisations().contains(where: { $0.name.lowercased() == trimmed.lowercased() }) {
                 throw VaultError.invalidInput("an organisation with that name already exists")
             }
             try tx.insert(record)
             try audit(event("organisation.add", details: ["organisation": record.id]), in: tx)
-        }
+        } }
         return record
     }
 
-    public func organisations() throws -> [OrganisationRecord] { try store.read { try $0.organisations() } }
+    public func organisations() throws -> [OrganisationRecord] {
+        try guarded { try store.read { tx in
+            _ = try account(in: tx)
+            return try tx.organisations()
+        } }
+    }
 
-    public func addAdvocate(name: String, organisationID: String) throws -> String {
+    /// Adds an account. Only an administrator may; the one exception is a vault with no administrator at all (a
+    /// new vault, or one made before roles existed), whose first administrator is added by whoever holds the key.
+    public func addAdvocate(name: String, organisationID: String?, role: AccountRole = .advocate) throws -> String {
+        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw VaultError.invalidInput("the name is empty") }
         let id = try Self.newID("adv")
-        try store.write { tx in
-            guard try tx.organisation(organisationID) != nil else { throw VaultError.notFound(kind: "organisation", id: organisationID) }
-            let sealed = try KeyHierarchy.seal(Array(name.utf8), fieldKey: try metadataFieldKey(tx), table: "advocates", column: "name", rowID: id)
-            try tx.insert(AdvocateRecord(id: id, organisationID: organisationID, nameSealed: sealed, createdAt: timestamp()))
-            try audit(event("advocate.add", details: ["advocate": id, "organisation": organisationID]), in: tx)
-        }
+        try guarded { try store.write { tx in
+            let hasAdministrator = try tx.advocates().contains { $0.role == AccountRole.admin.rawValue }
+            let bootstrap = role == .admin && !hasAdministrator
+            if !bootstrap { try require(.accountAdd, roles: [.admin], in: tx) }
+            switch (role, organisationID) {
+            case (.admin, .some):
+                throw VaultError.invalidInput("an administrator manages the whole vault and belongs to no organisation")
+            case (.advocate, nil), (.manager, nil):
+                throw VaultError.invalidInput("an advocate or manager belongs to an organisation: name it")
+            case (_, .some(let organisationID)):
+                guard try tx.organisation(organisationID) != nil else { throw VaultError.notFound(kind: "organisation", id: organisationID) }
+            case (.admin, nil):
+                break
+            }
+            let sealed = try KeyHierarchy.seal(Array(trimmed.utf8), fieldKey: try metadataFieldKey(tx), table: "advocates", column: "name", rowID: id)
+            try tx.insert(AdvocateRecord(id: id, organisationID: organisationID, nameSealed: sealed, createdAt: timestamp(), role: role.rawValue))
+            var details = ["advocate": id, "role": role.rawValue]
+            if let organisationID { details["organisation"] = organisationID }
+            try audit(event("advocate.add", details: details), in: tx)
+        } }
         return id
     }
 
     public struct AdvocateView: Encodable, Sendable {
         public let id: String
         public let name: String
-        public let organisation: String
+        public let organisation: String?
+        public let role: AccountRole
     }
 
     public func advocates() throws -> [AdvocateView] {
-        try store.read { tx in
+        try guarded { try store.read { tx in
+            _ = try account(in: tx)
             let key = try metadataFieldKey(tx)
             return try tx.advocates().map { record in
                 AdvocateView(id: record.id, name: String(decoding: try KeyHierarchy.open(record.nameSealed, fieldKey: key, table: "advocates", column: "name", rowID: record.id), as: UTF8.self),
-                             organisation: record.organisationID)
+                             organisation: record.organisationID, role: AccountRole(rawValue: record.role) ?? .advocate)
             }
-        }
+        } }
     }
 
     public struct PersonInput: Sendable {
@@ -231,7 +264,8 @@ public final class Vault {
         if let dob = input.dob { _ = try Validation.date(dob, field: "--dob") }
         let nhs = try input.nhsNumber.map { try Validation.nhsNumber($0) }
         let id = try Self.newID("per")
-        try store.write { tx in
+        try guarded { try store.write { tx in
+            let account = try require(.personAdd, roles: [.advocate, .manager], in: tx)
             let metadataKey = try dataKey(scope: KeyHierarchy.vaultScope, version: 1, in: tx)
             let key = try KeyHierarchy.fieldKey(metadataKey)
             func seal(_ value: String?, _ column: String) throws -> Data? {
@@ -242,10 +276,11 @@ public final class Vault {
                 nhsNumberSealed: try seal(nhs, "nhs_number"), addressSealed: try seal(input.address, "address"),
                 phoneSealed: try seal(input.phone, "phone"), emailSealed: try seal(input.email, "email"),
                 nameIndex: try KeyHierarchy.blindIndex(Normalise.name(name), field: "people.name", metadataKey: metadataKey),
-                nhsNumberIndex: try nhs.map { try KeyHierarchy.blindIndex($0, field: "people.nhs_number", metadataKey: metadataKey) })
+                nhsNumberIndex: try nhs.map { try KeyHierarchy.blindIndex($0, field: "people.nhs_number", metadataKey: metadataKey) },
+                addedBy: account.id)
             try tx.insert(record)
             try audit(event("person.add", details: ["person": id]), in: tx)
-        }
+        } }
         return id
     }
 
@@ -258,23 +293,27 @@ public final class Vault {
                           phone: try open(record.phoneSealed, "phone"), email: try open(record.emailSealed, "email"), createdAt: record.createdAt)
     }
 
+    /// The people this account may see (on cases it may read, or registered by it).
     public func people() throws -> [PersonView] {
-        try store.read { tx in
+        try guarded { try store.read { tx in
+            let visible = try visiblePeople(as: try account(in: tx), in: tx)
             let key = try metadataFieldKey(tx)
-            return try tx.people().map { try view($0, key: key) }
-        }
+            return try tx.people().filter { visible.contains($0.id) }.map { try view($0, key: key) }
+        } }
     }
 
     public func person(_ id: String) throws -> PersonView {
-        try store.read { tx in
+        try guarded { try store.read { tx in
+            try requireVisible(.personRead, person: id, in: tx)
             guard let record = try tx.person(id) else { throw VaultError.notFound(kind: "person", id: id) }
             return try view(record, key: try metadataFieldKey(tx))
-        }
+        } }
     }
 
     /// Exact lookup through the blind indexes; nothing is decrypted to search.
     public func findPeople(nhsNumber: String?, name: String?) throws -> [PersonView] {
-        try store.read { tx in
+        try guarded { try store.read { tx in
+            let visible = try visiblePeople(as: try account(in: tx), in: tx)
             let metadataKey = try dataKey(scope: KeyHierarchy.vaultScope, version: 1, in: tx)
             let key = try KeyHierarchy.fieldKey(metadataKey)
             var found: [PersonRecord] = []
@@ -287,8 +326,8 @@ public final class Vault {
                 let byName = try tx.people(nameIndex: index)
                 found = nhsNumber == nil ? byName : found.filter { record in byName.contains { $0.id == record.id } }
             }
-            return try found.map { try view($0, key: key) }
-        }
+            return try found.filter { visible.contains($0.id) }.map { try view($0, key: key) }
+        } }
     }
 
     // MARK: - Cases
@@ -322,11 +361,19 @@ public final class Vault {
         }
         let id = try Self.newID("case")
         let created = timestamp()
-        try store.write { tx in
-            guard try tx.person(input.clientID) != nil else { throw VaultError.notFound(kind: "person", id: input.clientID) }
+        try guarded { try store.write { tx in
+            let account = try require(.caseOpen, roles: [.advocate, .manager], in: tx)
             guard try tx.organisation(input.organisationID) != nil else { throw VaultError.notFound(kind: "organisation", id: input.organisationID) }
-            for advocate in input.advocateIDs where try tx.advocate(advocate) == nil {
-                throw VaultError.notFound(kind: "advocate", id: advocate)
+            guard account.organisationID == input.organisationID else {
+                throw AccessError.refused(operation: .caseOpen, actor: account.id, subject: input.organisationID,
+                                          reason: "a case is opened by its own organisation's advocates")
+            }
+            try requireVisible(.caseOpen, person: input.clientID, in: tx)
+            for advocate in input.advocateIDs {
+                guard let record = try tx.advocate(advocate) else { throw VaultError.notFound(kind: "advocate", id: advocate) }
+                guard record.organisationID == input.organisationID, record.role != AccountRole.admin.rawValue else {
+                    throw VaultError.invalidInput("advocate \(advocate) is not an advocate of \(input.organisationID), so cannot be assigned to its case")
+                }
             }
             try tx.insert(CaseRecord(id: id, clientID: input.clientID, organisationID: input.organisationID, nhsBody: input.nhsBody,
                                      status: "open", incidentDate: input.incidentDate, awareDate: input.awareDate,
@@ -337,7 +384,7 @@ public final class Vault {
             try tx.insert(try hierarchy.wrap(key, scope: KeyHierarchy.caseScope(id), version: 1, createdAt: created))
             try audit(event("case.open", caseID: id, details: ["client": input.clientID, "organisation": input.organisationID,
                                                              "advocates": input.advocateIDs.sorted().joined(separator: ",")]), in: tx)
-        }
+        } }
         return id
     }
 
@@ -376,27 +423,33 @@ public final class Vault {
                  caseKeyVersion: try tx.dataKeyVersions(scope: KeyHierarchy.caseScope(record.id)).last)
     }
 
+    /// The cases this account may read.
     public func cases() throws -> [CaseView] {
-        try store.read { tx in try tx.cases().map { try caseView($0, tx: tx) } }
+        try guarded { try store.read { tx in
+            let account = try account(in: tx)
+            return try tx.cases().filter { try mayRead($0, as: account, in: tx) }.map { try caseView($0, tx: tx) }
+        } }
     }
 
     public func caseDetail(_ id: String) throws -> CaseView {
-        try store.read { tx in
+        try guarded { try store.read { tx in
             guard let record = try tx.caseRecord(id) else { throw VaultError.notFound(kind: "case", id: id) }
+            try requireRead(record, in: tx)
             return try caseView(record, tx: tx)
-        }
+        } }
     }
 
     public func closeCase(_ id: String) throws {
         let closed = timestamp()
-        try store.write { tx in
+        try guarded { try store.write { tx in
             guard var record = try tx.caseRecord(id) else { throw VaultError.notFound(kind: "case", id: id) }
+            try requireMember(.caseChange, of: record, in: tx)
             guard record.status == "open" else { throw VaultError.caseNotOpen(id: id, status: record.status) }
             record.status = "closed"
             record.closedAt = closed
             try tx.update(record)
             try audit(event("case.close", caseID: id), in: tx)
-        }
+        } }
     }
 }
 

@@ -85,7 +85,7 @@ struct Case: ParsableCommand {
             discussion: "Destroys the case key, deletes its documents and keeps a tombstone. Older backups stay readable until the master key versions that wrapped this case key are rotated and retired (SECURITY.md).")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The case id.") var id: String
-        @Option(help: "Why (stored encrypted in the tombstone).") var reason: String?
+        @Option(help: "Why (required; stored encrypted in the tombstone).") var reason: String
         @Flag(help: "Confirm: this cannot be undone.") var yes = false
 
         func validate() throws {
@@ -93,7 +93,7 @@ struct Case: ParsableCommand {
         }
 
         func run() throws {
-            let report = try global.withVault { try $0.eraseCase(id, by: global.advocate, reason: reason) }
+            let report = try global.withVault { try $0.eraseCase(id, reason: reason) }
             if global.json { try global.emitJSON(report) } else {
                 Terminal.printOut("Erased case \(id): \(report.documentsErased) document(s) destroyed; tombstone kept")
             }

@@ -38,10 +38,12 @@ struct Advocate: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add an advocate.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The advocate's name (stored encrypted).") var name: String
-        @Option(help: "The organisation id.") var org: String
+        @Option(help: "The organisation id (every advocate and manager belongs to one; an administrator to none).") var org: String?
+        @Option(help: "advocate (works on assigned cases), manager (supervises the organisation's cases) or admin (accounts only).")
+        var role: AccountRole = .advocate
 
         func run() throws {
-            let id = try global.withVault { try $0.addAdvocate(name: name, organisationID: org) }
+            let id = try global.withVault { try $0.addAdvocate(name: name, organisationID: org, role: role) }
             if global.json { try global.emitJSON(CreatedID(id: id)) } else { Terminal.printOut(id) }
         }
     }
@@ -53,7 +55,8 @@ struct Advocate: ParsableCommand {
         func run() throws {
             let advocates = try global.withVault { try $0.advocates() }
             if global.json { try global.emitJSON(advocates) } else {
-                Terminal.printOut(Table.render(["ID", "NAME", "ORGANISATION"], advocates.map { [$0.id, $0.name, $0.organisation] }))
+                Terminal.printOut(Table.render(["ID", "NAME", "ROLE", "ORGANISATION"],
+                                               advocates.map { [$0.id, $0.name, $0.role.rawValue, $0.organisation ?? "-"] }))
             }
         }
     }
@@ -122,3 +125,5 @@ struct Person: ParsableCommand {
         }
     }
 }
+
+extension AccountRole: ExpressibleByArgument {}

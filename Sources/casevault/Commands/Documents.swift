@@ -116,22 +116,9 @@ struct ListDocuments: ParsableCommand {
                 try ConsentGate.require(.viewDocuments, caseID: caseID, vault: vault, options: consent)
                 return try vault.documents(caseID: caseID)
             }
-            // Across cases: only the cases the acting advocate may view (names are personal data too).
-            var visible: [Vault.DocumentView] = []
-            var hidden = 0
-            for caseView in try vault.cases() where caseView.documents > 0 {
-                let check = try vault.checkConsent(caseID: caseView.id, action: .viewDocuments, on: Today.inEngland())
-                if check.decision.outcome == .deny {
-                    try vault.auditDecision(check, proceeded: false, acknowledged: [])
-                    hidden += 1
-                } else {
-                    visible += try vault.documents(caseID: caseView.id)
-                }
-            }
-            if hidden > 0 {
-                Terminal.printError("casevault: \(hidden) case(s) not listed: no authority to view their documents ('consent check --case C --action view_documents' explains)")
-            }
-            return visible
+            // Across cases: the vault lists only the cases the acting advocate may view (names are personal data too).
+            vault.acknowledged = consent.rules
+            return try vault.documents(caseID: nil)
         }
         if global.json { try global.emitJSON(documents); return }
         Terminal.printOut(Table.render(["ID", "CASE", "KIND", "DATE", "SIZE", "NAME"], documents.map {

@@ -17,6 +17,9 @@ struct Init: ParsableCommand {
     @Flag(name: .long, help: "Store the master key without a passphrase (anyone who can read the key file can read the vault).")
     var noPassphrase = false
 
+    @Option(name: .long, help: ArgumentHelp("The name of the vault's first administrator (who adds organisations and advocates).", valueName: "NAME"))
+    var admin = "Vault administrator"
+
     func validate() throws {
         if noPassphrase && global.passphraseFile != nil {
             throw ValidationError("--no-passphrase and --passphrase-file contradict each other")
@@ -37,13 +40,16 @@ struct Init: ParsableCommand {
             passphrase = entered
         }
         let vault = try VaultSetup.initialize(paths: paths, passphrase: passphrase, now: Date())
-        global.finish(try Vault(vault, actor: global.advocate))  // creates the database, objects/ and tmp/, and records the init
+        let store = try Vault(vault)  // creates the database, objects/ and tmp/, and records the init
+        let administrator = try store.addAdvocate(name: admin, organisationID: nil, role: .admin)
+        global.finish(store)
         if global.json {
             try global.emitJSON(InitResult(id: vault.info.vaultID, vault: paths.root, keyFile: paths.keyFile,
-                                           protection: passphrase == nil ? "none" : "passphrase"))
+                                           protection: passphrase == nil ? "none" : "passphrase", administrator: administrator))
         } else {
             Terminal.printOut("Created vault \(vault.info.vaultID) in \(paths.root)")
             Terminal.printOut("Key file: \(paths.keyFile) (\(passphrase == nil ? "no passphrase" : "passphrase-protected"))")
+            Terminal.printOut("Administrator: \(administrator) (act as them with --as \(administrator) to add organisations and advocates)")
         }
         if paths.keyFileIsInsideVault {
             Terminal.printError("casevault: note: the key file is inside the vault folder; keep a copy somewhere safe and leave it out of backups (see README)")
@@ -55,9 +61,10 @@ struct Init: ParsableCommand {
         let vault: String
         let keyFile: String
         let protection: String
+        let administrator: String
 
         enum CodingKeys: String, CodingKey {
-            case id, vault, protection
+            case id, vault, protection, administrator
             case keyFile = "key_file"
         }
     }

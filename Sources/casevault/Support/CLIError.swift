@@ -38,6 +38,8 @@ struct CLIError: Error {
             return CLIError(error.description, hints: hints(for: error))
         case let error as VaultError:
             return CLIError(error.description, hints: error.hints)
+        case let error as AccessError:
+            return ConsentGate.refusal(error)
         case let error as StoreError:
             return CLIError(error.description, hints: error.hints)
         case let error as VaultCryptoError:

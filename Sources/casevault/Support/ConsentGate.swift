@@ -28,9 +28,9 @@ enum Today {
     }
 }
 
-/// Runs the consent engine before a command acts on a case: deny stops it (exit 3) with the explanation and
-/// what would make it allowed; warn prints on stderr and, for the rules the policy marks, needs
-/// `--acknowledge`. Refusals and warnings are audit events (R-AUD-1).
+/// Asks the vault's consent gate before a command acts on a case and shows its warnings. The decision itself is
+/// made in the core (`Vault.requireConsent`), which also guards every read and ingest, so a command that forgets
+/// to call this is still checked; calling it first only lets the command pass a recipient and show the warning once.
 enum ConsentGate {
     @discardableResult
     static func require(_ action: ConsentAction, caseID: String, vault: Vault, options: ConsentOptions, targetOrg: String? = nil,
@@ -41,34 +41,43 @@ enum ConsentGate {
     @discardableResult
     static func require(_ action: ConsentAction, caseID: String, vault: Vault, acknowledged: [RuleID], targetOrg: String? = nil,
                         documentID: String? = nil) throws -> Decision {
-        let check = try vault.checkConsent(caseID: caseID, action: action, on: Today.inEngland(), targetOrg: targetOrg)
-        let decision = check.decision
-        switch decision.outcome {
-        case .allow:
-            return decision
-        case .deny:
-            try vault.auditDecision(check, proceeded: false, acknowledged: [], documentID: documentID)
-            throw refusal(check)
-        case .warn:
-            let missing = decision.acknowledgementRequired.filter { !acknowledged.contains($0) }
-            for line in decision.explanation { Terminal.printError("casevault: warning: \(line)") }
-            try vault.auditDecision(check, proceeded: missing.isEmpty, acknowledged: acknowledged.filter(decision.ruleIDs.contains),
-                                    documentID: documentID)
-            guard missing.isEmpty else {
-                throw CLIError("\(action.rawValue) on case \(caseID) needs you to acknowledge \(missing.map(\.rawValue).joined(separator: ", ")) first; nothing was done",
-                               hints: ["read the warning above, then run again with " + missing.map { "--acknowledge \($0.rawValue)" }.joined(separator: " ")],
-                               exitCode: 3)
-            }
-            return decision
+        vault.acknowledged = acknowledged
+        return try vault.requireConsent(action, caseID: caseID, targetOrg: targetOrg, documentID: documentID)
+    }
+
+    /// Prints a warning the rules gave (once per case and action).
+    static func show(_ check: Vault.ConsentCheck) {
+        for line in check.decision.explanation { Terminal.printError("casevault: warning: \(line)") }
+    }
+
+    /// The words, hints and exit code (3) for a refusal by the vault's rules.
+    static func refusal(_ error: AccessError) -> CLIError {
+        switch error {
+        case .consentRefused(let check):
+            let decision = check.decision
+            let hints = (decision.hint.map { $0.isEmpty ? [] : ["to proceed: \($0)"] } ?? [])
+                + ["'casevault consent check --case \(check.request.caseID ?? "C") --action \(check.request.action.rawValue)' explains in full"]
+            return CLIError(error.description, reasons: decision.explanation, hints: hints, exitCode: 3)
+        case .acknowledgementNeeded(_, let missing):
+            return CLIError(error.description,
+                            hints: ["read the warning above, then run again with " + missing.map { "--acknowledge \($0.rawValue)" }.joined(separator: " ")],
+                            exitCode: 3)
+        case .refused(let operation, _, _, _):
+            return CLIError(error.description, hints: [operationHint(operation)], exitCode: 3)
+        case .unknownAccount:
+            return CLIError(error.description, hints: ["'casevault advocate list' shows the accounts; act as yours with --as or $CASEVAULT_ADVOCATE"],
+                            exitCode: 3)
         }
     }
 
-    static func refusal(_ check: Vault.ConsentCheck) -> CLIError {
-        let decision = check.decision
-        let rules = decision.ruleIDs.map(\.rawValue).joined(separator: ", ")
-        let hints = (decision.hint.map { $0.isEmpty ? [] : ["to proceed: \($0)"] } ?? [])
-            + ["'casevault consent check --case \(check.request.caseID ?? "C") --action \(check.request.action.rawValue)' explains in full"]
-        return CLIError("refused by the consent rules (\(rules)): \(check.request.actor) may not \(check.request.action.rawValue) for \(check.request.onBehalfOf) on case \(check.request.caseID ?? "-"); nothing was done",
-                        reasons: decision.explanation, hints: hints, exitCode: 3)
+    static func operationHint(_ operation: VaultOperation) -> String {
+        switch operation {
+        case .organisationAdd, .accountAdd: "ask an administrator of the vault (the one 'casevault init' created) to do this"
+        case .caseErase, .organisationAllowList: "ask a manager of the case's organisation to do this"
+        case .auditRead: "ask a manager of the organisation or an administrator"
+        case .vaultMaintenance: "ask an administrator or a manager"
+        case .caseOpen, .personAdd: "act as an advocate of the organisation the case belongs to"
+        default: "ask an advocate assigned to the case, or a manager of its organisation; if you should work on it, a manager can assign you"
+        }
     }
 }

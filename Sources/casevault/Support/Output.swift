@@ -34,7 +34,9 @@ struct CreatedID: Encodable {
 extension GlobalOptions {
     /// Opens the vault with its database and blobs, acting as `--as`.
     func openStore() throws -> Vault {
-        try Vault(try openVault(), actor: advocate)
+        let vault = try Vault(try openVault(), actor: advocate)
+        vault.onConsentWarning = ConsentGate.show
+        return vault
     }
 
     /// Runs `body` on the open vault, then seals what it recorded with a signed audit checkpoint.

@@ -1,0 +1,105 @@
+import Consent
+
+/// What an account may do in the vault, before any consent is asked (SECURITY.md, "Who may do what").
+public enum AccountRole: String, Codable, Sendable, CaseIterable {
+    /// Works on the cases they are assigned to, under the client's consent.
+    case advocate
+    /// An advocate who also supervises every case of their own organisation (erasure, allow-lists, audit).
+    case manager
+    /// Manages organisations and accounts for the whole vault; never reads case contents.
+    case admin
+}
+
+/// The acting account, as the vault knows it.
+public struct Account: Sendable, Equatable {
+    public let id: String
+    public let organisationID: String?
+    public let role: AccountRole
+}
+
+/// Every operation on the vault, each with the one rule that authorizes it. The CLI maps each command to one
+/// of these (a test fails when a command has none), and SECURITY.md prints this table.
+public enum VaultOperation: String, CaseIterable, Sendable {
+    case organisationAdd = "organisation.add"
+    case accountAdd = "account.add"
+    case directoryList = "directory.list"
+    case personAdd = "person.add"
+    case personRead = "person.read"
+    case personChange = "person.change"
+    case caseOpen = "case.open"
+    case caseList = "case.list"
+    case caseRead = "case.read"
+    case caseChange = "case.change"
+    case caseTransfer = "case.transfer"
+    case caseErase = "case.erase"
+    case organisationAllowList = "organisation.allow_list"
+    case documentIngest = "document.ingest"
+    case documentRead = "document.read"
+    case bundleExport = "bundle.export"
+    case deadlines = "case.deadlines"
+    case auditRead = "audit.read"
+    case vaultCheck = "vault.check"
+    case vaultMaintenance = "vault.maintenance"
+    /// Needs the key file only: creating a vault, restoring one, checking a bundle's signature.
+    case keyHolder = "key_holder"
+
+    /// What the operation does, in words for refusals ("… may not <summary>").
+    public var summary: String {
+        switch self {
+        case .organisationAdd: "add an organisation"
+        case .accountAdd: "add an account"
+        case .directoryList: "list organisations and accounts"
+        case .personAdd: "register a person"
+        case .personRead: "see this person's record"
+        case .personChange: "change this person's record"
+        case .caseOpen: "open a case for this organisation"
+        case .caseList: "list cases"
+        case .caseRead: "read this case's records"
+        case .caseChange: "change this case's records"
+        case .caseTransfer: "transfer this case"
+        case .caseErase: "erase this case"
+        case .organisationAllowList: "change this organisation's redaction allow-list"
+        case .documentIngest: "add documents to this case"
+        case .documentRead: "read this case's documents"
+        case .bundleExport: "export a bundle of this case"
+        case .deadlines: "see this case's deadlines"
+        case .auditRead: "read the audit log"
+        case .vaultCheck: "check the vault"
+        case .vaultMaintenance: "change the vault's keys or back it up"
+        case .keyHolder: "use the key file"
+        }
+    }
+
+    /// Who may, in words for SECURITY.md and for refusals.
+    public var who: String {
+        switch self {
+        case .organisationAdd, .accountAdd: "an administrator"
+        case .directoryList: "any account"
+        case .personAdd, .caseOpen: "an advocate or manager (for their own organisation)"
+        case .personRead: "an account that may read a case the person is on, or who registered them"
+        case .personChange: "an assigned advocate or manager of a case the person is on, or who registered them"
+        case .caseList: "any account; shows only cases it may read"
+        case .caseRead: "an assigned advocate, a manager of the case's organisation, or anyone the consent rules allow to view it"
+        case .caseChange: "an assigned advocate or a manager of the case's organisation"
+        case .caseTransfer: "an assigned advocate or a manager of the case's organisation; the recipient is a partner organisation in this vault"
+        case .caseErase: "a manager of the case's organisation, with a reason"
+        case .organisationAllowList: "a manager of that organisation"
+        case .documentIngest, .documentRead, .bundleExport, .deadlines: "whoever the consent rules allow"
+        case .auditRead: "an administrator, or a manager (events of their organisation's cases)"
+        case .vaultCheck: "whoever holds the key file (it shows no personal data)"
+        case .vaultMaintenance: "an administrator or a manager"
+        case .keyHolder: "whoever holds the key file (no account yet, or none needed)"
+        }
+    }
+
+    /// The consent action the engine is asked about, if any.
+    public var consent: ConsentAction? {
+        switch self {
+        case .documentIngest: .ingestDocument
+        case .documentRead, .caseRead: .viewDocuments
+        case .bundleExport: .exportBundle
+        case .deadlines: .checkDeadlines
+        default: nil
+        }
+    }
+}

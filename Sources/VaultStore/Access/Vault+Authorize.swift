@@ -1,0 +1,151 @@
+import Audit
+import Consent
+import Foundation
+
+/// A refusal by the vault's rules. Nothing was changed; the refusal itself is an audit event.
+public enum AccessError: Error, Sendable, CustomStringConvertible {
+    /// The acting id names no account of this vault.
+    case unknownAccount(id: String)
+    /// The account's role or its relation to the case does not allow the operation.
+    case refused(operation: VaultOperation, actor: String, subject: String?, reason: String)
+    /// The consent engine denied the action.
+    case consentRefused(Vault.ConsentCheck)
+    /// The consent engine warned, and the policy needs the warning acknowledged first.
+    case acknowledgementNeeded(Vault.ConsentCheck, missing: [RuleID])
+
+    public var description: String {
+        switch self {
+        case .unknownAccount(let id): "\(id) is not an account of this vault"
+        case .refused(let operation, let actor, let subject, let reason):
+            "\(actor) may not \(operation.summary)\(subject.map { " (\($0))" } ?? ""): \(reason); nothing was done"
+        case .consentRefused(let check):
+            "refused by the consent rules (\(check.decision.ruleIDs.map(\.rawValue).joined(separator: ", "))): \(check.request.actor) may not "
+                + "\(check.request.action.rawValue) for \(check.request.onBehalfOf) on case \(check.request.caseID ?? "-"); nothing was done"
+        case .acknowledgementNeeded(let check, let missing):
+            "\(check.request.action.rawValue) on case \(check.request.caseID ?? "-") needs the warning of "
+                + "\(missing.map(\.rawValue).joined(separator: ", ")) acknowledged first; nothing was done"
+        }
+    }
+}
+
+/// The one place that decides whether the acting account may do an operation: its role, its relation to the case
+/// (assigned, or a manager of the case's organisation) and, for anything that reads or adds documents, the consent
+/// engine. Services call it inside their own transaction, so a check and the change it guards see the same rows.
+extension Vault {
+    func account(in tx: any VaultRecordReading) throws -> Account {
+        guard let actor else { throw VaultError.actorRequired }
+        guard let record = try tx.advocate(actor) else { throw AccessError.unknownAccount(id: actor) }
+        guard let role = AccountRole(rawValue: record.role) else {
+            throw VaultError.damagedField(table: AdvocateRecord.databaseTableName, column: "role", rowID: actor)
+        }
+        return Account(id: actor, organisationID: record.organisationID, role: role)
+    }
+
+    /// The account, refused unless its role is one of `roles`.
+    @discardableResult
+    func require(_ operation: VaultOperation, roles: Set<AccountRole>, subject: String? = nil,
+                 in tx: any VaultRecordReading) throws -> Account {
+        let account = try account(in: tx)
+        guard roles.contains(account.role) else {
+            throw AccessError.refused(operation: operation, actor: account.id, subject: subject,
+                                      reason: "this needs \(operation.who), and this account is \(account.role.article)")
+        }
+        return account
+    }
+
+    /// Assigned to the case, or a manager of its organisation, and (either way) of the organisation that holds it
+    /// now: after a transfer the old organisation's advocates are no longer members.
+    func isMember(_ account: Account, of caseRecord: CaseRecord, in tx: any VaultRecordReading) throws -> Bool {
+        guard account.role != .admin, account.organisationID == caseRecord.organisationID else { return false }
+        if account.role == .manager { return true }
+        return try tx.caseAdvocates(caseRecord.id).contains(account.id)
+    }
+
+    @discardableResult
+    func requireMember(_ operation: VaultOperation, of caseRecord: CaseRecord, in tx: any VaultRecordReading) throws -> Account {
+        let account = try account(in: tx)
+        guard try isMember(account, of: caseRecord, in: tx) else {
+            throw AccessError.refused(operation: operation, actor: account.id, subject: caseRecord.id,
+                                      reason: "this needs \(operation.who), and this account is neither")
+        }
+        return account
+    }
+
+    /// Members read a case's records (they must see a withdrawal to act on it); anyone else only when the consent
+    /// rules would let them view the case's documents today.
+    func mayRead(_ caseRecord: CaseRecord, as account: Account, in tx: any VaultRecordReading) throws -> Bool {
+        if try isMember(account, of: caseRecord, in: tx) { return true }
+        guard account.role != .admin, caseRecord.status != "erased" else { return false }
+        return try evaluate(.viewDocuments, caseRecord: caseRecord, targetOrg: nil, in: tx).decision.outcome != .deny
+    }
+
+    @discardableResult
+    func requireRead(_ caseRecord: CaseRecord, in tx: any VaultRecordReading) throws -> Account {
+        let account = try account(in: tx)
+        guard try mayRead(caseRecord, as: account, in: tx) else {
+            throw AccessError.refused(operation: .caseRead, actor: account.id, subject: caseRecord.id,
+                                      reason: "this needs \(VaultOperation.caseRead.who), and none of these holds")
+        }
+        return account
+    }
+
+    /// People an account may see: those on cases it may read (client or registered case person), and those it
+    /// registered itself.
+    func visiblePeople(as account: Account, in tx: any VaultRecordReading) throws -> Set<String> {
+        var visible = Set<String>()
+        for caseRecord in try tx.cases() where try mayRead(caseRecord, as: account, in: tx) {
+            visible.insert(caseRecord.clientID)
+            if let people = try tx.consentRecord("people-" + caseRecord.id) {
+                visible.formUnion(try openConsent(people, as: CasePeople.self, in: tx).people.map(\.personID))
+            }
+        }
+        for person in try tx.people() where person.addedBy == account.id { visible.insert(person.id) }
+        return visible
+    }
+
+    func requireVisible(_ operation: VaultOperation, person personID: String, in tx: any VaultRecordReading) throws {
+        let account = try account(in: tx)
+        guard try tx.person(personID) != nil else { throw VaultError.notFound(kind: "person", id: personID) }
+        guard try visiblePeople(as: account, in: tx).contains(personID) else {
+            throw AccessError.refused(operation: operation, actor: account.id, subject: personID,
+                                      reason: "this needs \(operation.who)")
+        }
+    }
+
+    /// Changing what is known about a person (status, capacity) needs a case of theirs the account is a member of,
+    /// or to have registered them.
+    func requireCarer(person personID: String, in tx: any VaultRecordReading) throws {
+        let account = try account(in: tx)
+        guard let person = try tx.person(personID) else { throw VaultError.notFound(kind: "person", id: personID) }
+        if person.addedBy == account.id && account.role != .admin { return }
+        for caseRecord in try tx.cases() where try isMember(account, of: caseRecord, in: tx) {
+            if caseRecord.clientID == personID { return }
+            if let people = try tx.consentRecord("people-" + caseRecord.id),
+               try openConsent(people, as: CasePeople.self, in: tx).people.contains(where: { $0.personID == personID }) {
+                return
+            }
+        }
+        throw AccessError.refused(operation: .personChange, actor: account.id, subject: personID, reason: "this needs \(VaultOperation.personChange.who)")
+    }
+
+    /// Runs `body`; a refusal is recorded in the audit log (in its own transaction, since the guarded one rolled
+    /// back) before it reaches the caller.
+    func guarded<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as AccessError {
+            if case .refused(let operation, let actor, let subject, _) = error {
+                var details = ["operation": operation.rawValue]
+                if let subject { details["subject"] = subject }
+                let caseID = subject.flatMap { $0.hasPrefix("case-") ? $0 : nil }
+                // If the refusal cannot be recorded, the refusal still stands and is what the caller must see.
+                try? audit(AuditEvent(time: timestamp(), actor: actor, action: "access.refused", caseID: caseID, outcome: "refused", details: details))
+            }
+            throw error
+        }
+    }
+}
+
+extension AccountRole {
+    var article: String { self == .admin ? "an administrator" : "an \(rawValue)" }
+}
