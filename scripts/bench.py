@@ -83,9 +83,10 @@ def cv(env, *command, json_out=False):
 def new_vault(work, name):
     env = dict(os.environ, CASEVAULT_VAULT=os.path.join(work, name))
     env.pop("CASEVAULT_PASSPHRASE", None)
-    cv(env, "init", "--no-passphrase")
-    org = cv(env, "org", "add", "Bench Org", json_out=True)["id"]
-    adv = cv(env, "advocate", "add", "Bench Advocate", "--org", org, json_out=True)["id"]
+    admin = cv(env, "init", "--no-passphrase", json_out=True)["administrator"]
+    org = cv(env, "org", "add", "Bench Org", "--as", admin, json_out=True)["id"]
+    adv = cv(env, "advocate", "add", "Bench Advocate", "--org", org, "--as", admin, json_out=True)["id"]
+    env["CASEVAULT_ADVOCATE"] = adv
     person = cv(env, "person", "add", "--name", "Bench Client", "--dob", "1950-01-01", "--nhs-number", "9990000018", json_out=True)["id"]
     case = cv(env, "case", "open", "--client", person, "--org", org, "--advocate", adv, "--nhs-body", "trust-X", json_out=True)["id"]
     # Every command on a case is checked against the consent rules: record a signed consent first.

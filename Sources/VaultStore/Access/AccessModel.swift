@@ -38,6 +38,7 @@ public enum VaultOperation: String, CaseIterable, Sendable {
     case bundleExport = "bundle.export"
     case deadlines = "case.deadlines"
     case auditRead = "audit.read"
+    case consentExplain = "consent.explain"
     case vaultCheck = "vault.check"
     case vaultMaintenance = "vault.maintenance"
     /// Needs the key file only: creating a vault, restoring one, checking a bundle's signature.
@@ -64,6 +65,7 @@ public enum VaultOperation: String, CaseIterable, Sendable {
         case .bundleExport: "export a bundle of this case"
         case .deadlines: "see this case's deadlines"
         case .auditRead: "read the audit log"
+        case .consentExplain: "ask the consent rules about this case"
         case .vaultCheck: "check the vault"
         case .vaultMaintenance: "change the vault's keys or back it up"
         case .keyHolder: "use the key file"
@@ -86,6 +88,7 @@ public enum VaultOperation: String, CaseIterable, Sendable {
         case .organisationAllowList: "a manager of that organisation"
         case .documentIngest, .documentRead, .bundleExport, .deadlines: "whoever the consent rules allow"
         case .auditRead: "an administrator, or a manager (events of their organisation's cases)"
+        case .consentExplain: "any advocate or manager, about their own access (the explanation a refusal gives)"
         case .vaultCheck: "whoever holds the key file (it shows no personal data)"
         case .vaultMaintenance: "an administrator or a manager"
         case .keyHolder: "whoever holds the key file (no account yet, or none needed)"

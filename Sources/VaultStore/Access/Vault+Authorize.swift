@@ -15,7 +15,7 @@ public enum AccessError: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .unknownAccount(let id): "\(id) is not an account of this vault"
+        case .unknownAccount(let id): "\(id) is not an account of this vault; nothing was done"
         case .refused(let operation, let actor, let subject, let reason):
             "\(actor) may not \(operation.summary)\(subject.map { " (\($0))" } ?? ""): \(reason); nothing was done"
         case .consentRefused(let check):

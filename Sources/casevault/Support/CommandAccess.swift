@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import VaultStore
+
+/// Which of the core's operations each command performs. The core enforces the rule whichever front end calls it;
+/// this table lets `__access-table` list it and a test check that no command is missing (SECURITY.md prints it).
+enum CommandAccess {
+    static let operations: [String: [VaultOperation]] = [
+        "init": [.keyHolder],
+        "keys show": [.vaultCheck], "keys rotate": [.vaultMaintenance], "keys retire": [.vaultMaintenance],
+        "org add": [.organisationAdd], "org list": [.directoryList],
+        "advocate add": [.accountAdd], "advocate list": [.directoryList],
+        "person add": [.personAdd], "person list": [.personRead], "person show": [.personRead], "person find": [.personRead],
+        "person update": [.personChange],
+        "case open": [.caseOpen], "case list": [.caseList], "case show": [.caseRead], "case close": [.caseChange],
+        "case rekey": [.caseChange], "case erase": [.caseErase], "case transfer": [.caseTransfer], "case event": [.caseChange],
+        "case add-person": [.caseChange],
+        "ingest": [.documentIngest], "list": [.documentRead], "show": [.documentRead], "cat": [.documentRead],
+        "verify": [.vaultCheck, .vaultMaintenance], "backup": [.vaultMaintenance], "restore": [.keyHolder],
+        "audit log": [.auditRead], "audit verify": [.vaultCheck], "audit checkpoint": [.vaultCheck],
+        "consent record": [.caseChange], "consent withdraw": [.caseChange], "consent list": [.caseRead], "consent show": [.caseRead],
+        "consent check": [.consentExplain], "consent evaluate": [.keyHolder],
+        "capacity record": [.personChange], "capacity list": [.personRead],
+        "deadlines": [.deadlines],
+        "redact terms add": [.caseChange], "redact allow add": [.caseChange, .organisationAllowList], "redact list": [.caseRead],
+        "redact preview": [.documentRead],
+        "export": [.bundleExport], "bundle verify": [.keyHolder], "bundle log": [.documentRead],
+        "__analyse": [.keyHolder], "__access-table": [.keyHolder],
+    ]
+
+    /// Every runnable command path of the tree, e.g. "redact terms add".
+    static func commandPaths(_ root: ParsableCommand.Type, prefix: String = "") -> [String] {
+        let children = root.configuration.subcommands
+        if children.isEmpty { return [prefix] }
+        return children.flatMap { child in
+            commandPaths(child, prefix: prefix.isEmpty ? child._commandName : prefix + " " + child._commandName)
+        }
+    }
+}
+
+/// `casevault __access-table`: the command → operation → who table, as JSON (for the test and for SECURITY.md).
+struct AccessTableCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "__access-table", abstract: "Internal: who may run each command.",
+                                                    shouldDisplay: false)
+
+    struct Row: Encodable {
+        let command: String
+        let operations: [String]?
+        let who: [String]
+        let consent: [String]
+    }
+
+    func run() throws {
+        let rows = CommandAccess.commandPaths(CaseVault.self).sorted().map { path in
+            let operations = CommandAccess.operations[path]
+            return Row(command: path, operations: operations?.map(\.rawValue), who: operations?.map(\.who) ?? [],
+                       consent: operations?.compactMap { $0.consent?.rawValue } ?? [])
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        Terminal.printOut(String(decoding: try encoder.encode(rows), as: UTF8.self))
+    }
+}
