@@ -59,6 +59,7 @@ let package = Package(
         .testTarget(name: "RedactionTests", dependencies: ["Redaction", "ZIPFoundation"]),
         .testTarget(name: "PDFRenderTests", dependencies: ["PDFRender"]),
         .testTarget(name: "MeetingBundleTests", dependencies: ["MeetingBundle", "PDFRender", "Redaction", "VaultCrypto", "CPoppler"]),
-        .testTarget(name: "CLITests", dependencies: ["VaultCrypto", "PDFRender", "CSystemZlib"]),
+        // Fixtures are read from the source tree (real PDFs, a vault of the previous release), not bundled.
+        .testTarget(name: "CLITests", dependencies: ["VaultCrypto", "PDFRender", "CSystemZlib"], exclude: ["Fixtures"]),
     ]
 )

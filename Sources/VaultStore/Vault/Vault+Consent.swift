@@ -111,7 +111,7 @@ extension Vault {
 
     func sealConsent(_ value: some Encodable, id: String, type: ConsentRecordType, caseID: String?, personID: String?,
                      createdAt: String? = nil, in tx: any VaultRecordReading) throws -> ConsentRecord {
-        var payload = Array(try Self.consentEncoder.encode(value))
+        var payload = Array(try SealedFormat.encode(value, with: Self.consentEncoder))
         defer { payload.withUnsafeMutableBytes { secureZero($0) } }
         let sealed = try KeyHierarchy.seal(payload, fieldKey: try metadataFieldKey(tx), table: ConsentRecord.databaseTableName,
                                            column: type.rawValue, rowID: id, binding: consentBinding(type, caseID: caseID, personID: personID))
@@ -133,7 +133,9 @@ extension Vault {
             throw VaultError.damagedField(table: ConsentRecord.databaseTableName, column: type.rawValue, rowID: record.id)
         }
         do {
-            return try JSONDecoder().decode(T.self, from: Data(plain))
+            return try SealedFormat.decode(T.self, from: Data(plain))
+        } catch .newer(let version) {
+            throw VaultError.newerRecordFormat(rowID: record.id, version: version)
         } catch {
             throw VaultError.damagedField(table: ConsentRecord.databaseTableName, column: type.rawValue, rowID: record.id)
         }

@@ -16,6 +16,7 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
     case fileChanged(path: String)
     case destinationExists(path: String)
     case actorRequired
+    case newerRecordFormat(rowID: String, version: Int)
 
     public var description: String {
         switch self {
@@ -33,6 +34,7 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
         case .fileChanged(let path): "\(path) changed while it was being read"
         case .destinationExists(let path): "\(path) already exists and is not empty"
         case .actorRequired: "this command acts on a case, so the consent rules need to know who is acting"
+        case .newerRecordFormat(let id, let version): "record \(id) was written by a newer casevault (format \(version)); nothing was changed"
         }
     }
 
@@ -45,6 +47,7 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
         case .fileChanged: ["try again when nothing is writing to the file"]
         case .destinationExists: ["choose a new or empty folder"]
         case .actorRequired: ["pass --as ADVOCATE-ID (or set CASEVAULT_ADVOCATE); 'casevault advocate list' shows the ids"]
+        case .newerRecordFormat: ["upgrade casevault to read this vault"]
         case .caseNotOpen, .invalidInput: []
         }
     }

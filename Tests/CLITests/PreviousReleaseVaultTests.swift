@@ -1,0 +1,60 @@
+import Foundation
+import XCTest
+
+/// A vault written by the previous release (0.1.0, before roles and versioned sealed payloads; Fixtures/vault-0.1.0,
+/// made with commit c6019f3) opens, migrates, verifies and reads with this one.
+final class PreviousReleaseVaultTests: XCTestCase {
+    func testAVaultOfThePreviousReleaseOpensVerifiesAndReads() throws {
+        let fixtures = packageRoot.appendingPathComponent("Tests/CLITests/Fixtures")
+        let ids = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: fixtures.appendingPathComponent("vault-0.1.0.ids.json")))
+            as? [String: String])
+        let sandbox = try Sandbox()
+        let vault = sandbox.path("vault")
+        try FileManager.default.copyItem(at: fixtures.appendingPathComponent("vault-0.1.0"), to: URL(fileURLWithPath: vault))
+        // Git keeps no modes and no empty folders: put back what casevault made.
+        for (path, mode) in [(vault, 0o700), (vault + "/objects", 0o700), (vault + "/keys.json", 0o600), (vault + "/vault.db", 0o600),
+                             (vault + "/vault.json", 0o600)] {
+            XCTAssertEqual(chmod(path, mode_t(mode)), 0)
+        }
+        for shard in try FileManager.default.contentsOfDirectory(atPath: vault + "/objects") {
+            chmod(vault + "/objects/" + shard, 0o700)
+            for blob in try FileManager.default.contentsOfDirectory(atPath: vault + "/objects/" + shard) { chmod(vault + "/objects/\(shard)/\(blob)", 0o600) }
+        }
+        sandbox.environment["CASEVAULT_VAULT"] = vault
+        let advocate = try XCTUnwrap(ids["advocate"]), caseID = try XCTUnwrap(ids["case"])
+        sandbox.environment["CASEVAULT_ADVOCATE"] = advocate
+
+        let verified = try sandbox.run(["verify", "--read-data", "--json"])
+        XCTAssertEqual(verified.exitCode, 0, verified.stderr)
+        XCTAssertEqual(try sandbox.json(verified)["ok"] as? Bool, true)
+        XCTAssertEqual(try sandbox.json(verified)["documents_checked"] as? Int, 2)
+        XCTAssertEqual(try sandbox.run(["audit", "verify"]).exitCode, 0)
+
+        // The old advocate becomes an advocate; the vault has no administrator until the key holder adds one.
+        let accounts = try sandbox.run(["advocate", "list", "--json"])
+        XCTAssertEqual(accounts.exitCode, 0, accounts.stderr)
+        XCTAssertTrue(accounts.stdout.contains("\"role\" : \"advocate\""), accounts.stdout)
+        let admin = try sandbox.run(["advocate", "add", "Dana Brooks", "--role", "admin", "--json"])
+        XCTAssertEqual(admin.exitCode, 0, admin.stderr)
+        let second = try sandbox.run(["advocate", "add", "Eve", "--role", "admin"])
+        XCTAssertEqual(second.exitCode, 3, "once there is an administrator only an administrator adds accounts: \(second.stderr)")
+
+        // Sealed records of the old format read: the consent, the case's people and its redaction terms.
+        let consents = try sandbox.run(["consent", "list", "--case", caseID, "--json"])
+        XCTAssertEqual(consents.exitCode, 0, consents.stderr)
+        XCTAssertTrue(consents.stdout.contains(try XCTUnwrap(ids["consent"])), consents.stdout)
+        let terms = try sandbox.run(["redact", "list", "--case", caseID, "--json"])
+        let relative = try XCTUnwrap(ids["relative"])
+        XCTAssertTrue(terms.stdout.contains("Ward 7B") && terms.stdout.contains(relative), terms.stdout)
+        // The old consent runs out one day; a fresh one (written in the new format) keeps the read independent of the date.
+        try Data("I agree. Signed M. Ellis\n".utf8).write(to: URL(fileURLWithPath: sandbox.path("renewal.txt")))
+        let renewed = try sandbox.run(["consent", "record", "--case", caseID, "--person", try XCTUnwrap(ids["client"]), "--kind",
+                                       "written_consent", "--grantee", try XCTUnwrap(ids["organisation"]), "--actions", "view_documents",
+                                       "--bodies", "trust-X", "--form", "renewal.txt", "--signed-on", VaultCommandsTests.yesterday])
+        XCTAssertEqual(renewed.exitCode, 0, renewed.stderr)
+        let letter = try sandbox.run(["cat", try XCTUnwrap(ids["letter"])])
+        XCTAssertEqual(letter.exitCode, 0, letter.stderr)
+        XCTAssertTrue(letter.stdout.contains("the care my mother received on Ward 7B"), letter.stdout)
+        XCTAssertEqual(try sandbox.json(try sandbox.run(["verify", "--read-data", "--json"]))["ok"] as? Bool, true)
+    }
+}
