@@ -49,4 +49,76 @@ extension Vault {
         if consentGrants["\(caseID)|\(action.rawValue)|*"] != nil { return }
         try requireConsent(action, caseID: caseID, documentID: documentID)
     }
+
+    /// Everything the rules need about this case's client, read from the vault.
+    public func consentFacts(caseID: String) throws -> ConsentFacts {
+        try store.read { tx in
+            guard let caseRecord = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
+            return try consentFacts(caseRecord, in: tx)
+        }
+    }
+
+    func consentFacts(_ caseRecord: CaseRecord, in tx: any VaultRecordReading) throws -> ConsentFacts {
+        let key = try metadataFieldKey(tx)
+        guard let clientRecord = try tx.person(caseRecord.clientID) else { throw VaultError.notFound(kind: "person", id: caseRecord.clientID) }
+        let client = try view(clientRecord, key: key)
+        let status = try personStatus(client.id, in: tx)
+        let person = PersonFacts(id: client.id, dob: client.dob.flatMap(CivilDate.init(iso:)), deceased: status.deceased,
+                                 dateOfDeath: status.dateOfDeath, hasCapacity: status.hasCapacity,
+                                 capacityAssessments: try capacityAssessments(personID: client.id, in: tx).map(\.assessment),
+                                 gillickCompetent: status.gillickCompetent, objectsTo: status.objectsTo)
+        let authorities = try tx.consentRecords(type: ConsentRecordType.authority.rawValue, caseID: nil, personID: client.id)
+            .map { try openConsent($0, as: StoredAuthority.self, in: tx).authority }
+        var actors: [String: ActorFacts] = [:]
+        for advocate in try tx.advocates() {
+            actors[advocate.id] = ActorFacts(kind: .advocate, organisation: advocate.organisationID)
+        }
+        for party in authorities.compactMap(\.party) where party.type == .person { actors[party.id] = ActorFacts(kind: .individual) }
+        return ConsentFacts(person: person, actors: actors, authorities: authorities, case: try caseFacts(caseRecord, in: tx))
+    }
+
+    public struct ConsentCheck: Sendable {
+        public let request: ConsentRequest
+        public let decision: Decision
+    }
+
+    /// Asks the engine whether the acting advocate may do `action` on the case on `date` (an explanation only:
+    /// the services ask through `requireConsent`).
+    public func checkConsent(caseID: String, action: ConsentAction, on date: CivilDate, targetOrg: String? = nil,
+                             policy: ConsentPolicy = .standard) throws -> ConsentCheck {
+        try store.read { tx in
+            guard let caseRecord = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
+            return try evaluate(action, caseRecord: caseRecord, targetOrg: targetOrg, on: date, policy: policy, in: tx)
+        }
+    }
+
+    func evaluate(_ action: ConsentAction, caseRecord: CaseRecord, targetOrg: String?, on date: CivilDate? = nil,
+                  policy: ConsentPolicy = .standard, in tx: any VaultRecordReading) throws -> ConsentCheck {
+        let account = try account(in: tx)
+        let facts = try consentFacts(caseRecord, in: tx)
+        let request = ConsentRequest(actor: account.id, action: action, onBehalfOf: facts.person.id, date: date ?? today(),
+                                     caseID: caseRecord.id, targetOrg: targetOrg)
+        return ConsentCheck(request: request, decision: ConsentEngine(policy: policy).evaluate(request, facts: facts))
+    }
+
+    /// R-AUD-1: a decision that refused or warned is logged with the rules and authorities behind it.
+    public func auditDecision(_ check: ConsentCheck, proceeded: Bool, acknowledged: [RuleID], documentID: String? = nil) throws {
+        let decision = check.decision
+        var details = ["action": check.request.action.rawValue, "person": check.request.onBehalfOf,
+                       "matched": decision.authorities.filter { $0.status == .matched }.map(\.id).joined(separator: ","),
+                       "rejected": decision.authorities.filter { $0.status == .rejected }.map(\.id).joined(separator: ",")]
+        if let target = check.request.targetOrg { details["target"] = target }
+        if !acknowledged.isEmpty { details["acknowledged"] = acknowledged.map(\.rawValue).joined(separator: ",") }
+        try audit(AuditEvent(time: timestamp(), actor: actor, action: "consent.decision", caseID: check.request.caseID, documentID: documentID,
+                             decision: decision.outcome.rawValue, ruleIDs: decision.ruleIDs.map(\.rawValue),
+                             outcome: proceeded ? "success" : "refused", details: details))
+    }
+
+    /// The case of a document, for commands that start from a document id.
+    public func caseID(ofDocument documentID: String) throws -> String {
+        try store.read { tx in
+            guard let record = try tx.document(documentID) else { throw VaultError.notFound(kind: "document", id: documentID) }
+            return record.caseID
+        }
+    }
 }

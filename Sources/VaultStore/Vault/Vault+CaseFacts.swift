@@ -1,0 +1,125 @@
+import Audit
+import Consent
+import Foundation
+import VaultCrypto
+
+/// Capacity assessments, a person's status (death, Gillick competence, objections) and a case's complaint facts
+/// (events, transfers, refusals): the sealed records the consent rules read besides the authorities.
+extension Vault {
+    // MARK: - Capacity and person status
+
+    public func recordCapacity(personID: String, assessment: CapacityAssessment, caseID: String?) throws -> String {
+        let id = try Self.newID("cap")
+        try guarded { try store.write { tx in
+            guard try tx.person(personID) != nil else { throw VaultError.notFound(kind: "person", id: personID) }
+            if let caseID {
+                guard let caseRecord = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
+                try requireMember(.caseChange, of: caseRecord, in: tx)
+            }
+            try requireCarer(person: personID, in: tx)
+            let stored = StoredCapacityAssessment(id: id, personID: personID, assessment: assessment)
+            try tx.save(try sealConsent(stored, id: id, type: .capacity, caseID: nil, personID: personID, in: tx))
+            try audit(event("capacity.record", caseID: caseID, details: ["person": personID, "assessment": id]), in: tx)
+        } }
+        return id
+    }
+
+    /// Capacity is health information: only for people on a case this account may read.
+    public func capacityAssessments(personID: String) throws -> [StoredCapacityAssessment] {
+        try guarded { try store.read { tx in
+            try requireVisible(.personRead, person: personID, in: tx)
+            return try capacityAssessments(personID: personID, in: tx)
+        } }
+    }
+
+    func capacityAssessments(personID: String, in tx: any VaultRecordReading) throws -> [StoredCapacityAssessment] {
+        try tx.consentRecords(type: ConsentRecordType.capacity.rawValue, caseID: nil, personID: personID)
+            .map { try openConsent($0, as: StoredCapacityAssessment.self, in: tx) }
+    }
+
+    func personStatus(_ personID: String, in tx: any VaultRecordReading) throws -> PersonStatus {
+        guard let record = try tx.consentRecord("status-" + personID) else { return PersonStatus() }
+        return try openConsent(record, as: PersonStatus.self, in: tx)
+    }
+
+    public func personStatus(_ personID: String) throws -> PersonStatus {
+        try guarded { try store.read { tx in
+            try requireVisible(.personRead, person: personID, in: tx)
+            return try personStatus(personID, in: tx)
+        } }
+    }
+
+    public func updatePersonStatus(_ personID: String, change: (inout PersonStatus) throws -> Void) throws -> PersonStatus {
+        try guarded { try store.write { tx in
+            try requireCarer(person: personID, in: tx)
+            let existing = try tx.consentRecord("status-" + personID)
+            var status = try personStatus(personID, in: tx)
+            try change(&status)
+            try tx.save(try sealConsent(status, id: "status-" + personID, type: .personStatus, caseID: nil, personID: personID,
+                                        createdAt: existing?.createdAt, in: tx))
+            try audit(event("person.status", details: ["person": personID]), in: tx)
+            return status
+        } }
+    }
+
+    // MARK: - Case facts
+
+    func caseFacts(_ caseRecord: CaseRecord, in tx: any VaultRecordReading) throws -> CaseFacts {
+        if let record = try tx.consentRecord("facts-" + caseRecord.id) {
+            return try openConsent(record, as: CaseFacts.self, in: tx)
+        }
+        let events = CaseEvents(incidentDate: caseRecord.incidentDate.flatMap(CivilDate.init(iso:)),
+                                awareDate: caseRecord.awareDate.flatMap(CivilDate.init(iso:)),
+                                complaintDate: caseRecord.complaintDate.flatMap(CivilDate.init(iso:)))
+        return CaseFacts(id: caseRecord.id, nhsBodies: [caseRecord.nhsBody].compactMap { $0 }, events: events)
+    }
+
+    public func caseFacts(_ caseID: String) throws -> CaseFacts {
+        try guarded { try store.read { tx in
+            guard let record = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
+            try requireRead(record, in: tx)
+            return try caseFacts(record, in: tx)
+        } }
+    }
+
+    /// Changes the case's complaint facts (events, refusals, subjects) and keeps the case row's dates in step.
+    public func updateCaseFacts(_ caseID: String, auditAction: String, details: [String: String] = [:],
+                                change: (inout CaseFacts, inout CaseRecord, any VaultRecordReading) throws -> Void) throws -> CaseFacts {
+        try updateCaseFacts(caseID, operation: .caseChange, auditAction: auditAction, details: details, change: change)
+    }
+
+    func updateCaseFacts(_ caseID: String, operation: VaultOperation, auditAction: String, details: [String: String],
+                         change: (inout CaseFacts, inout CaseRecord, any VaultRecordReading) throws -> Void) throws -> CaseFacts {
+        try guarded { try store.write { tx in
+            guard var caseRecord = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
+            try requireMember(operation, of: caseRecord, in: tx)
+            guard caseRecord.status != "erased" else { throw VaultError.caseNotOpen(id: caseID, status: caseRecord.status) }
+            let existing = try tx.consentRecord("facts-" + caseID)
+            var facts = try caseFacts(caseRecord, in: tx)
+            try change(&facts, &caseRecord, tx)
+            caseRecord.incidentDate = facts.events.incidentDate?.description
+            caseRecord.awareDate = facts.events.awareDate?.description
+            caseRecord.complaintDate = facts.events.complaintDate?.description
+            try tx.update(caseRecord)
+            try tx.save(try sealConsent(facts, id: "facts-" + caseID, type: .caseFacts, caseID: caseID, personID: nil,
+                                        createdAt: existing?.createdAt, in: tx))
+            try audit(event(auditAction, caseID: caseID, details: details), in: tx)
+            return facts
+        } }
+    }
+
+    /// Moves a case to a partner organisation. Consent given to the old organisation reaches the new one
+    /// only when the person agreed to the transfer (R-CON-8).
+    public func transferCase(_ caseID: String, to organisation: String, consented: Bool, on date: CivilDate) throws -> CaseFacts {
+        // Every organisation in the vault is a partner: the vault is the partnership's.
+        try updateCaseFacts(caseID, operation: .caseTransfer, auditAction: "case.transfer",
+                            details: ["to": organisation, "consented": String(consented)]) { facts, record, tx in
+            guard try tx.organisation(organisation) != nil else { throw VaultError.notFound(kind: "organisation", id: organisation) }
+            guard record.organisationID != organisation else {
+                throw VaultError.invalidInput("case \(caseID) is already with \(organisation)")
+            }
+            facts.transfers.append(CaseTransfer(fromOrg: record.organisationID, toOrg: organisation, date: date, consented: consented))
+            record.organisationID = organisation
+        }
+    }
+}

@@ -1,0 +1,182 @@
+import Foundation
+import VaultCrypto
+
+/// Organisations, accounts and people: the directory every case refers to. Names and personal fields are sealed
+/// under the vault's metadata key; people are found through blind indexes.
+extension Vault {
+    public func addOrganisation(name: String) throws -> OrganisationRecord {
+        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw VaultError.invalidInput("the organisation name is empty") }
+        let record = OrganisationRecord(id: try Self.newID("org"), name: trimmed, createdAt: timestamp())
+        try guarded { try store.write { tx in
+            try require(.organisationAdd, roles: [.admin], in: tx)
+            if try tx.organisations().contains(where: { $0.name.lowercased() == trimmed.lowercased() }) {
+                throw VaultError.invalidInput("an organisation with that name already exists")
+            }
+            try tx.insert(record)
+            try audit(event("organisation.add", details: ["organisation": record.id]), in: tx)
+        } }
+        return record
+    }
+
+    public func organisations() throws -> [OrganisationRecord] {
+        try guarded { try store.read { tx in
+            _ = try account(in: tx)
+            return try tx.organisations()
+        } }
+    }
+
+    /// Adds an account. Only an administrator may; the one exception is a vault with no administrator at all (a
+    /// new vault, or one made before roles existed), whose first administrator is added by whoever holds the key.
+    public func addAdvocate(name: String, organisationID: String?, role: AccountRole = .advocate) throws -> String {
+        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw VaultError.invalidInput("the name is empty") }
+        let id = try Self.newID("adv")
+        try guarded { try store.write { tx in
+            let hasAdministrator = try tx.advocates().contains { $0.role == AccountRole.admin.rawValue }
+            let bootstrap = role == .admin && !hasAdministrator
+            if !bootstrap { try require(.accountAdd, roles: [.admin], in: tx) }
+            switch (role, organisationID) {
+            case (.admin, .some):
+                throw VaultError.invalidInput("an administrator manages the whole vault and belongs to no organisation")
+            case (.advocate, nil), (.manager, nil):
+                throw VaultError.invalidInput("an advocate or manager belongs to an organisation: name it")
+            case (_, .some(let organisationID)):
+                guard try tx.organisation(organisationID) != nil else { throw VaultError.notFound(kind: "organisation", id: organisationID) }
+            case (.admin, nil):
+                break
+            }
+            let sealed = try KeyHierarchy.seal(Array(trimmed.utf8), fieldKey: try metadataFieldKey(tx), table: "advocates", column: "name", rowID: id)
+            try tx.insert(AdvocateRecord(id: id, organisationID: organisationID, nameSealed: sealed, createdAt: timestamp(), role: role.rawValue))
+            var details = ["advocate": id, "role": role.rawValue]
+            if let organisationID { details["organisation"] = organisationID }
+            try audit(event("advocate.add", details: details), in: tx)
+        } }
+        return id
+    }
+
+    public struct AdvocateView: Encodable, Sendable {
+        public let id: String
+        public let name: String
+        public let organisation: String?
+        public let role: AccountRole
+    }
+
+    public func advocates() throws -> [AdvocateView] {
+        try guarded { try store.read { tx in
+            _ = try account(in: tx)
+            let key = try metadataFieldKey(tx)
+            return try tx.advocates().map { record in
+                AdvocateView(id: record.id, name: String(decoding: try KeyHierarchy.open(record.nameSealed, fieldKey: key, table: "advocates", column: "name", rowID: record.id), as: UTF8.self),
+                             organisation: record.organisationID, role: AccountRole(rawValue: record.role) ?? .advocate)
+            }
+        } }
+    }
+
+    public struct PersonInput: Sendable {
+        public var name: String
+        public var dob: String?
+        public var nhsNumber: String?
+        public var address: String?
+        public var phone: String?
+        public var email: String?
+
+        public init(name: String, dob: String? = nil, nhsNumber: String? = nil, address: String? = nil, phone: String? = nil, email: String? = nil) {
+            self.name = name
+            self.dob = dob
+            self.nhsNumber = nhsNumber
+            self.address = address
+            self.phone = phone
+            self.email = email
+        }
+    }
+
+    public struct PersonView: Encodable, Sendable {
+        public let id: String
+        public let name: String
+        public let dob: String?
+        public let nhsNumber: String?
+        public let address: String?
+        public let phone: String?
+        public let email: String?
+        public let createdAt: String
+
+        enum CodingKeys: String, CodingKey {
+            case id, name, dob, address, phone, email
+            case nhsNumber = "nhs_number"
+            case createdAt = "created_at"
+        }
+    }
+
+    public func addPerson(_ input: PersonInput) throws -> String {
+        let name = input.name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !Normalise.name(name).isEmpty else { throw VaultError.invalidInput("--name is empty") }
+        if let dob = input.dob { _ = try Validation.date(dob, field: "--dob") }
+        let nhs = try input.nhsNumber.map { try Validation.nhsNumber($0) }
+        let id = try Self.newID("per")
+        try guarded { try store.write { tx in
+            let account = try require(.personAdd, roles: [.advocate, .manager], in: tx)
+            let metadataKey = try dataKey(scope: KeyHierarchy.vaultScope, version: 1, in: tx)
+            let key = try KeyHierarchy.fieldKey(metadataKey)
+            func seal(_ value: String?, _ column: String) throws -> Data? {
+                try value.map { try KeyHierarchy.seal(Array($0.utf8), fieldKey: key, table: "people", column: column, rowID: id) }
+            }
+            let record = PersonRecord(
+                id: id, createdAt: timestamp(), nameSealed: try seal(name, "name")!, dobSealed: try seal(input.dob, "dob"),
+                nhsNumberSealed: try seal(nhs, "nhs_number"), addressSealed: try seal(input.address, "address"),
+                phoneSealed: try seal(input.phone, "phone"), emailSealed: try seal(input.email, "email"),
+                nameIndex: try KeyHierarchy.blindIndex(Normalise.name(name), field: "people.name", metadataKey: metadataKey),
+                nhsNumberIndex: try nhs.map { try KeyHierarchy.blindIndex($0, field: "people.nhs_number", metadataKey: metadataKey) },
+                addedBy: account.id)
+            try tx.insert(record)
+            try audit(event("person.add", details: ["person": id]), in: tx)
+        } }
+        return id
+    }
+
+    func view(_ record: PersonRecord, key: SecureBytes) throws -> PersonView {
+        func open(_ sealed: Data?, _ column: String) throws -> String? {
+            try sealed.map { String(decoding: try KeyHierarchy.open($0, fieldKey: key, table: "people", column: column, rowID: record.id), as: UTF8.self) }
+        }
+        return PersonView(id: record.id, name: try open(record.nameSealed, "name") ?? "", dob: try open(record.dobSealed, "dob"),
+                          nhsNumber: try open(record.nhsNumberSealed, "nhs_number"), address: try open(record.addressSealed, "address"),
+                          phone: try open(record.phoneSealed, "phone"), email: try open(record.emailSealed, "email"), createdAt: record.createdAt)
+    }
+
+    /// The people this account may see (on cases it may read, or registered by it).
+    public func people() throws -> [PersonView] {
+        try guarded { try store.read { tx in
+            let visible = try visiblePeople(as: try account(in: tx), in: tx)
+            let key = try metadataFieldKey(tx)
+            return try tx.people().filter { visible.contains($0.id) }.map { try view($0, key: key) }
+        } }
+    }
+
+    public func person(_ id: String) throws -> PersonView {
+        try guarded { try store.read { tx in
+            try requireVisible(.personRead, person: id, in: tx)
+            guard let record = try tx.person(id) else { throw VaultError.notFound(kind: "person", id: id) }
+            return try view(record, key: try metadataFieldKey(tx))
+        } }
+    }
+
+    /// Exact lookup through the blind indexes; nothing is decrypted to search.
+    public func findPeople(nhsNumber: String?, name: String?) throws -> [PersonView] {
+        try guarded { try store.read { tx in
+            let visible = try visiblePeople(as: try account(in: tx), in: tx)
+            let metadataKey = try dataKey(scope: KeyHierarchy.vaultScope, version: 1, in: tx)
+            let key = try KeyHierarchy.fieldKey(metadataKey)
+            var found: [PersonRecord] = []
+            if let nhsNumber {
+                let index = try KeyHierarchy.blindIndex(try Validation.nhsNumber(nhsNumber), field: "people.nhs_number", metadataKey: metadataKey)
+                found = try tx.people(nhsNumberIndex: index)
+            }
+            if let name {
+                let index = try KeyHierarchy.blindIndex(Normalise.name(name), field: "people.name", metadataKey: metadataKey)
+                let byName = try tx.people(nameIndex: index)
+                found = nhsNumber == nil ? byName : found.filter { record in byName.contains { $0.id == record.id } }
+            }
+            return try found.filter { visible.contains($0.id) }.map { try view($0, key: key) }
+        } }
+    }
+}
