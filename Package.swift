@@ -36,9 +36,13 @@ let package = Package(
         .target(name: "CProcessShims"),
         .target(name: "VaultCrypto", dependencies: ["COpenSSL"]),
         .target(name: "Audit", dependencies: ["VaultCrypto"]),
+        // Plain records and one protocol per store; no database library in it (a PostgreSQL store implements it later).
+        .target(name: "VaultStorage", dependencies: ["Audit"]),
+        // The only target that imports GRDB: the SQLite store, its schema and migrations.
+        .target(name: "VaultStorageSQLite", dependencies: ["VaultStorage", "Audit", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "VaultStore",
-            dependencies: ["VaultCrypto", "Audit", "Consent", "CProcessShims", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["VaultCrypto", "Audit", "Consent", "CProcessShims", "VaultStorage", "VaultStorageSQLite"]
         ),
         .target(name: "Consent"),
         .target(name: "Redaction", dependencies: ["CSystemZlib"]),
@@ -53,7 +57,8 @@ let package = Package(
         ),
         .executableTarget(name: "casevault-bench", dependencies: ["VaultCrypto", "VaultStore", "Audit", "Consent", "Redaction", "PDFRender"]),
         .testTarget(name: "VaultCryptoTests", dependencies: ["VaultCrypto", "CSystemZlib"]),
-        .testTarget(name: "VaultStoreTests", dependencies: ["VaultStore", "VaultCrypto", "Consent"]),
+        .testTarget(name: "VaultStoreTests", dependencies: ["VaultStore", "VaultCrypto", "Consent", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "VaultStorageTests", dependencies: ["VaultStorage", "VaultStorageSQLite", "Audit", "VaultCrypto"]),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "VaultCrypto"]),
         .testTarget(name: "ConsentTests", dependencies: ["Consent"]),
         .testTarget(name: "RedactionTests", dependencies: ["Redaction", "ZIPFoundation"]),

@@ -36,7 +36,7 @@ extension Vault {
         guard let actor else { throw VaultError.actorRequired }
         guard let record = try tx.advocate(actor) else { throw AccessError.unknownAccount(id: actor) }
         guard let role = AccountRole(rawValue: record.role) else {
-            throw VaultError.damagedField(table: AdvocateRecord.databaseTableName, column: "role", rowID: actor)
+            throw VaultError.damagedField(table: AdvocateRecord.tableName, column: "role", rowID: actor)
         }
         return Account(id: actor, organisationID: record.organisationID, role: role)
     }

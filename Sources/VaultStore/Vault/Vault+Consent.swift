@@ -113,7 +113,7 @@ extension Vault {
                      createdAt: String? = nil, in tx: any VaultRecordReading) throws -> ConsentRecord {
         var payload = Array(try SealedFormat.encode(value, with: Self.consentEncoder))
         defer { payload.withUnsafeMutableBytes { secureZero($0) } }
-        let sealed = try KeyHierarchy.seal(payload, fieldKey: try metadataFieldKey(tx), table: ConsentRecord.databaseTableName,
+        let sealed = try KeyHierarchy.seal(payload, fieldKey: try metadataFieldKey(tx), table: ConsentRecord.tableName,
                                            column: type.rawValue, rowID: id, binding: consentBinding(type, caseID: caseID, personID: personID))
         let now = timestamp()
         return ConsentRecord(id: id, recordType: type.rawValue, caseID: caseID, personID: personID, createdAt: createdAt ?? now,
@@ -122,22 +122,22 @@ extension Vault {
 
     func openConsent<T: Decodable>(_ record: ConsentRecord, as _: T.Type, in tx: any VaultRecordReading) throws -> T {
         guard let type = ConsentRecordType(rawValue: record.recordType) else {
-            throw VaultError.damagedField(table: ConsentRecord.databaseTableName, column: "record_type", rowID: record.id)
+            throw VaultError.damagedField(table: ConsentRecord.tableName, column: "record_type", rowID: record.id)
         }
         let opener = try fieldOpener(scope: KeyHierarchy.vaultScope, version: 1, in: tx)
         let plain: [UInt8]
         do {
-            plain = try KeyHierarchy.open(record.sealed, opener: opener, table: ConsentRecord.databaseTableName, column: type.rawValue,
+            plain = try KeyHierarchy.open(record.sealed, opener: opener, table: ConsentRecord.tableName, column: type.rawValue,
                                           rowID: record.id, binding: consentBinding(type, caseID: record.caseID, personID: record.personID))
         } catch {
-            throw VaultError.damagedField(table: ConsentRecord.databaseTableName, column: type.rawValue, rowID: record.id)
+            throw VaultError.damagedField(table: ConsentRecord.tableName, column: type.rawValue, rowID: record.id)
         }
         do {
             return try SealedFormat.decode(T.self, from: Data(plain))
         } catch .newer(let version) {
             throw VaultError.newerRecordFormat(rowID: record.id, version: version)
         } catch {
-            throw VaultError.damagedField(table: ConsentRecord.databaseTableName, column: type.rawValue, rowID: record.id)
+            throw VaultError.damagedField(table: ConsentRecord.tableName, column: type.rawValue, rowID: record.id)
         }
     }
 
@@ -279,7 +279,7 @@ extension Vault {
     /// The case a consent record belongs to (every authority is recorded on one).
     func caseRecord(of record: ConsentRecord, in tx: any VaultRecordReading) throws -> CaseRecord {
         guard let caseID = record.caseID, let caseRecord = try tx.caseRecord(caseID) else {
-            throw VaultError.damagedField(table: ConsentRecord.databaseTableName, column: "case_id", rowID: record.id)
+            throw VaultError.damagedField(table: ConsentRecord.tableName, column: "case_id", rowID: record.id)
         }
         return caseRecord
     }

@@ -1,5 +1,6 @@
 import Foundation
 import VaultCrypto
+import VaultStorageSQLite
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -2,6 +2,7 @@ import Audit
 import Consent
 import Foundation
 import VaultCrypto
+import VaultStorageSQLite
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,11 +1,10 @@
 import Foundation
-import GRDB
 
 // Rows as stored. Ids, timestamps, sizes, kinds and key versions are clear so listings are fast; every
 // personal field is a sealed BLOB (nonce ‖ AES-256-GCM ciphertext ‖ tag, AAD = table ‖ column ‖ row id).
 
-public struct OrganisationRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "organisations"
+public struct OrganisationRecord: Codable, Sendable, Equatable {
+    public static let tableName = "organisations"
     public var id: String
     public var name: String
     public var createdAt: String
@@ -14,10 +13,16 @@ public struct OrganisationRecord: Codable, Sendable, FetchableRecord, Persistabl
         case id, name
         case createdAt = "created_at"
     }
+
+    public init(id: String, name: String, createdAt: String) {
+        self.id = id
+        self.name = name
+        self.createdAt = createdAt
+    }
 }
 
-public struct AdvocateRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "advocates"
+public struct AdvocateRecord: Codable, Sendable, Equatable {
+    public static let tableName = "advocates"
     public var id: String
     /// Nil only for an administrator, who manages accounts for the whole vault.
     public var organisationID: String?
@@ -32,10 +37,18 @@ public struct AdvocateRecord: Codable, Sendable, FetchableRecord, PersistableRec
         case nameSealed = "name_sealed"
         case createdAt = "created_at"
     }
+
+    public init(id: String, organisationID: String? = nil, nameSealed: Data, createdAt: String, role: String) {
+        self.id = id
+        self.organisationID = organisationID
+        self.nameSealed = nameSealed
+        self.createdAt = createdAt
+        self.role = role
+    }
 }
 
-public struct PersonRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "people"
+public struct PersonRecord: Codable, Sendable, Equatable {
+    public static let tableName = "people"
     public var id: String
     public var createdAt: String
     public var nameSealed: Data
@@ -63,10 +76,24 @@ public struct PersonRecord: Codable, Sendable, FetchableRecord, PersistableRecor
         case nhsNumberIndex = "nhs_number_index"
         case addedBy = "added_by"
     }
+
+    public init(id: String, createdAt: String, nameSealed: Data, dobSealed: Data? = nil, nhsNumberSealed: Data? = nil, addressSealed: Data? = nil, phoneSealed: Data? = nil, emailSealed: Data? = nil, nameIndex: Data, nhsNumberIndex: Data? = nil, addedBy: String? = nil) {
+        self.id = id
+        self.createdAt = createdAt
+        self.nameSealed = nameSealed
+        self.dobSealed = dobSealed
+        self.nhsNumberSealed = nhsNumberSealed
+        self.addressSealed = addressSealed
+        self.phoneSealed = phoneSealed
+        self.emailSealed = emailSealed
+        self.nameIndex = nameIndex
+        self.nhsNumberIndex = nhsNumberIndex
+        self.addedBy = addedBy
+    }
 }
 
-public struct CaseRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "cases"
+public struct CaseRecord: Codable, Sendable, Equatable {
+    public static let tableName = "cases"
     public var id: String
     public var clientID: String
     public var organisationID: String
@@ -91,10 +118,24 @@ public struct CaseRecord: Codable, Sendable, FetchableRecord, PersistableRecord 
         case openedBy = "opened_by"
         case closedAt = "closed_at"
     }
+
+    public init(id: String, clientID: String, organisationID: String, nhsBody: String? = nil, status: String, incidentDate: String? = nil, awareDate: String? = nil, complaintDate: String? = nil, openedAt: String, openedBy: String? = nil, closedAt: String? = nil) {
+        self.id = id
+        self.clientID = clientID
+        self.organisationID = organisationID
+        self.nhsBody = nhsBody
+        self.status = status
+        self.incidentDate = incidentDate
+        self.awareDate = awareDate
+        self.complaintDate = complaintDate
+        self.openedAt = openedAt
+        self.openedBy = openedBy
+        self.closedAt = closedAt
+    }
 }
 
-public struct CaseAdvocateRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "case_advocates"
+public struct CaseAdvocateRecord: Codable, Sendable, Equatable {
+    public static let tableName = "case_advocates"
     public var caseID: String
     public var advocateID: String
 
@@ -102,11 +143,16 @@ public struct CaseAdvocateRecord: Codable, Sendable, FetchableRecord, Persistabl
         case caseID = "case_id"
         case advocateID = "advocate_id"
     }
+
+    public init(caseID: String, advocateID: String) {
+        self.caseID = caseID
+        self.advocateID = advocateID
+    }
 }
 
 /// A data key (the vault metadata key, or a case key version). Its bytes exist only in wrappers.
-public struct DataKeyRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "data_keys"
+public struct DataKeyRecord: Codable, Sendable, Equatable {
+    public static let tableName = "data_keys"
     public var scope: String
     public var version: Int
     public var createdAt: String
@@ -115,12 +161,18 @@ public struct DataKeyRecord: Codable, Sendable, FetchableRecord, PersistableReco
         case scope, version
         case createdAt = "created_at"
     }
+
+    public init(scope: String, version: Int, createdAt: String) {
+        self.scope = scope
+        self.version = version
+        self.createdAt = createdAt
+    }
 }
 
 /// One sealed copy of a data key. Several wrappers can hold the same key: today one per master key
 /// version; later one per assigned advocate's X25519 key and an organisation recovery key.
-public struct KeyWrapperRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "key_wrappers"
+public struct KeyWrapperRecord: Codable, Sendable, Equatable {
+    public static let tableName = "key_wrappers"
     public var scope: String
     public var version: Int
     public var wrapperKind: String
@@ -134,40 +186,18 @@ public struct KeyWrapperRecord: Codable, Sendable, FetchableRecord, PersistableR
         case wrapperID = "wrapper_id"
         case createdAt = "created_at"
     }
+
+    public init(scope: String, version: Int, wrapperKind: String, wrapperID: String, sealed: Data, createdAt: String) {
+        self.scope = scope
+        self.version = version
+        self.wrapperKind = wrapperKind
+        self.wrapperID = wrapperID
+        self.sealed = sealed
+        self.createdAt = createdAt
+    }
 }
 
-public struct DocumentRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
-    /// Decoded by hand: listings read every row, and Codable decoding cost more than decrypting the names.
-    /// A value of the wrong type throws (it never crashes, as a typed row subscript would).
-    public init(row: Row) throws {
-        func value<T: DatabaseValueConvertible>(_ column: String, _ type: T.Type = T.self) throws -> T {
-            guard let value = T.fromDatabaseValue(row[column] as DatabaseValue) else {
-                throw StoreError.failed("documents.\(column) holds an unexpected value")
-            }
-            return value
-        }
-        func optional<T: DatabaseValueConvertible>(_ column: String, _ type: T.Type = T.self) throws -> T? {
-            let stored = row[column] as DatabaseValue
-            if stored.isNull { return nil }
-            return try value(column, type)
-        }
-        id = try value("id")
-        caseID = try value("case_id")
-        kind = try value("kind")
-        mediaType = try value("media_type")
-        size = try value("size")
-        documentDate = try optional("document_date")
-        documentDateSource = try value("document_date_source")
-        ingestedAt = try value("ingested_at")
-        ingestedBy = try optional("ingested_by")
-        caseKeyVersion = try value("case_key_version")
-        wrappedKey = try value("wrapped_key")
-        originalNameSealed = try value("original_name_sealed")
-        ciphertextSize = try value("ciphertext_size")
-        ciphertextSHA256 = try value("ciphertext_sha256")
-        contentMAC = try value("content_mac")
-    }
-
+public struct DocumentRecord: Codable, Sendable, Equatable {
     public init(id: String, caseID: String, kind: String, mediaType: String, size: Int64, documentDate: String?, documentDateSource: String,
                 ingestedAt: String, ingestedBy: String?, caseKeyVersion: Int, wrappedKey: Data, originalNameSealed: Data,
                 ciphertextSize: Int64, ciphertextSHA256: Data, contentMAC: Data) {
@@ -188,7 +218,7 @@ public struct DocumentRecord: Codable, Sendable, FetchableRecord, PersistableRec
         self.contentMAC = contentMAC
     }
 
-    public static let databaseTableName = "documents"
+    public static let tableName = "documents"
     public var id: String
     public var caseID: String
     public var kind: String
@@ -223,8 +253,8 @@ public struct DocumentRecord: Codable, Sendable, FetchableRecord, PersistableRec
     }
 }
 
-public struct TombstoneRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "tombstones"
+public struct TombstoneRecord: Codable, Sendable, Equatable {
+    public static let tableName = "tombstones"
     public var caseID: String
     public var erasedAt: String
     public var erasedBy: String?
@@ -238,11 +268,19 @@ public struct TombstoneRecord: Codable, Sendable, FetchableRecord, PersistableRe
         case reasonSealed = "reason_sealed"
         case documentCount = "document_count"
     }
+
+    public init(caseID: String, erasedAt: String, erasedBy: String? = nil, reasonSealed: Data? = nil, documentCount: Int) {
+        self.caseID = caseID
+        self.erasedAt = erasedAt
+        self.erasedBy = erasedBy
+        self.reasonSealed = reasonSealed
+        self.documentCount = documentCount
+    }
 }
 
 /// A sealed consent-engine record; `recordType` says which payload `sealed` holds (see Vault+Consent).
-public struct ConsentRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "consent_records"
+public struct ConsentRecord: Codable, Sendable, Equatable {
+    public static let tableName = "consent_records"
     public var id: String
     public var recordType: String
     public var caseID: String?
@@ -258,5 +296,15 @@ public struct ConsentRecord: Codable, Sendable, FetchableRecord, PersistableReco
         case personID = "person_id"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
+    }
+
+    public init(id: String, recordType: String, caseID: String? = nil, personID: String? = nil, createdAt: String, updatedAt: String, sealed: Data) {
+        self.id = id
+        self.recordType = recordType
+        self.caseID = caseID
+        self.personID = personID
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.sealed = sealed
     }
 }

@@ -1,4 +1,6 @@
 import GRDB
+import VaultStorage
+
 
 /// The schema, only ever changed by adding migrations ("a good migration is never modified once shipped").
 enum Schema {

@@ -1,6 +1,7 @@
 import Audit
 import Foundation
 import GRDB
+import VaultStorage
 
 /// The vault database: SQLite through GRDB, WAL, foreign keys on, a busy timeout for a second process.
 public final class SQLiteRecordStore: VaultRecordStore {

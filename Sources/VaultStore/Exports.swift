@@ -1,0 +1,3 @@
+// The plain records and storage protocols are part of the core's API (the CLI lists organisations, reports
+// store errors): re-exported so front ends import one module.
+@_exported import VaultStorage

@@ -1,0 +1,173 @@
+import Audit
+import Foundation
+import VaultCrypto
+import VaultStorage
+import XCTest
+
+/// What every implementation of the storage protocols must do, whatever database is behind it. A store passes by
+/// running `StorageConformance.run(makeStore:)` in its own XCTestCase (SQLite below; PostgreSQL later).
+enum StorageConformance {
+    struct Failure: Error {}
+
+    static func run(makeStore: () throws -> any VaultRecordStore, file: StaticString = #filePath, line: UInt = #line) throws {
+        try recordsRoundTrip(try makeStore(), file: file, line: line)
+        try aFailedWriteChangesNothing(try makeStore(), file: file, line: line)
+        try queriesFilterAndOrder(try makeStore(), file: file, line: line)
+        try auditAppendsInOrder(try makeStore(), file: file, line: line)
+        try deletionsReachOnlyTheirCase(try makeStore(), file: file, line: line)
+    }
+
+    static let organisation = OrganisationRecord(id: "org-1", name: "Norfolk NHS Complaints Advocacy", createdAt: "2026-01-01T00:00:00Z")
+    static let advocate = AdvocateRecord(id: "adv-1", organisationID: "org-1", nameSealed: Data([1, 2, 3]), createdAt: "2026-01-01T00:00:01Z",
+                                         role: "advocate")
+    static let administrator = AdvocateRecord(id: "adv-0", organisationID: nil, nameSealed: Data([9]), createdAt: "2026-01-01T00:00:00Z",
+                                              role: "admin")
+    static func person(_ id: String, name: UInt8, nhs: UInt8?) -> PersonRecord {
+        PersonRecord(id: id, createdAt: "2026-01-0\(name)T00:00:00Z", nameSealed: Data([name]), nameIndex: Data([name, name]),
+                     nhsNumberIndex: nhs.map { Data([$0]) }, addedBy: "adv-1")
+    }
+    static func caseRecord(_ id: String, client: String) -> CaseRecord {
+        CaseRecord(id: id, clientID: client, organisationID: "org-1", nhsBody: "trust-X", status: "open", openedAt: "2026-01-02T00:00:00Z")
+    }
+    static func document(_ id: String, caseID: String, mac: UInt8) -> DocumentRecord {
+        DocumentRecord(id: id, caseID: caseID, kind: "letter", mediaType: "text/plain", size: 10, documentDate: "2025-03-02",
+                       documentDateSource: "letterhead", ingestedAt: "2026-01-03T00:00:00Z", ingestedBy: "adv-1", caseKeyVersion: 1,
+                       wrappedKey: Data([4]), originalNameSealed: Data([5]), ciphertextSize: 100, ciphertextSHA256: Data(repeating: 6, count: 32),
+                       contentMAC: Data([mac]))
+    }
+
+    /// The directory and a case with one document.
+    static func seed(_ store: any VaultRecordStore) throws {
+        try store.write { tx in
+            try tx.insert(organisation)
+            try tx.insert(administrator)
+            try tx.insert(advocate)
+            try tx.insert(person("per-1", name: 1, nhs: 7))
+            try tx.insert(person("per-2", name: 2, nhs: nil))
+            try tx.insert(caseRecord("case-1", client: "per-1"))
+            try tx.insert(CaseAdvocateRecord(caseID: "case-1", advocateID: "adv-1"))
+            try tx.insert(DataKeyRecord(scope: "case:case-1", version: 1, createdAt: "2026-01-02T00:00:00Z"))
+            try tx.insert(KeyWrapperRecord(scope: "case:case-1", version: 1, wrapperKind: "master", wrapperID: "1", sealed: Data([8]),
+                                           createdAt: "2026-01-02T00:00:00Z"))
+            try tx.insert(document("doc-1", caseID: "case-1", mac: 11))
+            try tx.save(ConsentRecord(id: "auth-1", recordType: "authority", caseID: "case-1", personID: "per-1", createdAt: "t", updatedAt: "t",
+                                      sealed: Data([12])))
+            try tx.setMeta("vault_id", "vault-1")
+        }
+    }
+
+    static func recordsRoundTrip(_ store: any VaultRecordStore, file: StaticString, line: UInt) throws {
+        try seed(store)
+        try store.read { tx in
+            XCTAssertEqual(try tx.meta("vault_id"), "vault-1", file: file, line: line)
+            XCTAssertEqual(try tx.organisation("org-1"), organisation, file: file, line: line)
+            XCTAssertEqual(try tx.advocate("adv-1"), advocate, file: file, line: line)
+            XCTAssertEqual(try tx.advocate("adv-0")?.organisationID, nil, "an administrator belongs to no organisation", file: file, line: line)
+            XCTAssertEqual(try tx.person("per-1"), person("per-1", name: 1, nhs: 7), file: file, line: line)
+            XCTAssertEqual(try tx.caseRecord("case-1"), caseRecord("case-1", client: "per-1"), file: file, line: line)
+            XCTAssertEqual(try tx.caseAdvocates("case-1"), ["adv-1"], file: file, line: line)
+            XCTAssertEqual(try tx.dataKeyVersions(scope: "case:case-1"), [1], file: file, line: line)
+            XCTAssertEqual(try tx.wrappers(scope: "case:case-1", version: 1).map(\.sealed), [Data([8])], file: file, line: line)
+            XCTAssertEqual(try tx.document("doc-1"), document("doc-1", caseID: "case-1", mac: 11), file: file, line: line)
+            XCTAssertEqual(try tx.consentRecord("auth-1")?.sealed, Data([12]), file: file, line: line)
+            XCTAssertNil(try tx.person("per-9"), file: file, line: line)
+        }
+        // Updates replace, `save` inserts or replaces.
+        try store.write { tx in
+            var updated = caseRecord("case-1", client: "per-1")
+            updated.status = "closed"
+            try tx.update(updated)
+            try tx.save(ConsentRecord(id: "auth-1", recordType: "authority", caseID: "case-1", personID: "per-1", createdAt: "t", updatedAt: "u",
+                                      sealed: Data([13])))
+        }
+        try store.read { tx in
+            XCTAssertEqual(try tx.caseRecord("case-1")?.status, "closed", file: file, line: line)
+            XCTAssertEqual(try tx.consentRecord("auth-1")?.sealed, Data([13]), file: file, line: line)
+        }
+        XCTAssertEqual(try store.integrityProblems(), [], file: file, line: line)
+    }
+
+    static func aFailedWriteChangesNothing(_ store: any VaultRecordStore, file: StaticString, line: UInt) throws {
+        try seed(store)
+        XCTAssertThrowsError(try store.write { tx in
+            try tx.insert(person("per-3", name: 3, nhs: nil))
+            try tx.insert(document("doc-2", caseID: "case-1", mac: 12))
+            throw Failure()
+        }, file: file, line: line)
+        XCTAssertThrowsError(try store.write { tx in try tx.insert(organisation) }, "a duplicate id is refused", file: file, line: line)
+        try store.read { tx in
+            XCTAssertNil(try tx.person("per-3"), file: file, line: line)
+            XCTAssertNil(try tx.document("doc-2"), file: file, line: line)
+            XCTAssertEqual(try tx.organisations().count, 1, file: file, line: line)
+        }
+    }
+
+    static func queriesFilterAndOrder(_ store: any VaultRecordStore, file: StaticString, line: UInt) throws {
+        try seed(store)
+        try store.write { tx in
+            try tx.insert(caseRecord("case-2", client: "per-2"))
+            try tx.insert(document("doc-3", caseID: "case-2", mac: 21))
+            try tx.insert(document("doc-2", caseID: "case-1", mac: 12))
+        }
+        try store.read { tx in
+            XCTAssertEqual(try tx.people().map(\.id), ["per-1", "per-2"], "oldest first", file: file, line: line)
+            XCTAssertEqual(try tx.people(nhsNumberIndex: Data([7])).map(\.id), ["per-1"], file: file, line: line)
+            XCTAssertEqual(try tx.people(nameIndex: Data([2, 2])).map(\.id), ["per-2"], file: file, line: line)
+            XCTAssertEqual(Set(try tx.documents(caseID: "case-1").map(\.id)), ["doc-1", "doc-2"], file: file, line: line)
+            XCTAssertEqual(try tx.documents(caseID: nil).count, 3, file: file, line: line)
+            XCTAssertEqual(try tx.documentCount(caseID: "case-2"), 1, file: file, line: line)
+            XCTAssertEqual(try tx.contentMACs(caseID: "case-1"), [Data([11]): "doc-1", Data([12]): "doc-2"], file: file, line: line)
+            XCTAssertEqual(try tx.consentRecords(type: "authority", caseID: "case-1", personID: nil).map(\.id), ["auth-1"], file: file, line: line)
+            XCTAssertEqual(try tx.consentRecords(type: "capacity", caseID: nil, personID: nil).count, 0, file: file, line: line)
+        }
+    }
+
+    static func auditAppendsInOrder(_ store: any VaultRecordStore, file: StaticString, line: UInt) throws {
+        let chain = try AuditChain(masterKey: try SecureBytes.random(count: 32), vaultID: "vault-1")
+        var previous: ChainedEvent?
+        for index in 0..<5 {
+            let event = AuditEvent(time: "2026-01-01T00:00:0\(index)Z", actor: "adv-1", action: "document.read", caseID: index.isMultiple(of: 2) ? "case-1" : nil)
+            let entry = try chain.append(event, after: previous)
+            try store.write { tx in
+                XCTAssertEqual(try tx.lastAuditEntry(), previous, "the head is the last appended", file: file, line: line)
+                try tx.append(entry)
+            }
+            previous = entry
+        }
+        try store.read { tx in
+            let all = try tx.auditEntries(caseID: nil, since: nil, actor: nil)
+            XCTAssertEqual(all.map(\.event.sequence), [1, 2, 3, 4, 5], file: file, line: line)
+            XCTAssertEqual(try tx.auditEntries(caseID: "case-1", since: nil, actor: nil).map(\.event.sequence), [1, 3, 5], file: file, line: line)
+            XCTAssertEqual(all.last?.entryMAC, previous?.entryMAC, file: file, line: line)
+        }
+        // Two appends at the same place: the second is refused (a chain never forks).
+        XCTAssertThrowsError(try store.write { tx in try tx.append(previous!) }, file: file, line: line)
+    }
+
+    static func deletionsReachOnlyTheirCase(_ store: any VaultRecordStore, file: StaticString, line: UInt) throws {
+        try seed(store)
+        try store.write { tx in
+            try tx.insert(caseRecord("case-2", client: "per-2"))
+            try tx.insert(document("doc-3", caseID: "case-2", mac: 21))
+            try tx.save(ConsentRecord(id: "auth-2", recordType: "authority", caseID: "case-2", personID: "per-2", createdAt: "t", updatedAt: "t",
+                                      sealed: Data([1])))
+        }
+        try store.write { tx in
+            try tx.deleteDocuments(caseID: "case-1")
+            try tx.deleteCaseAdvocates(caseID: "case-1")
+            try tx.deleteConsentRecords(caseID: "case-1")
+            try tx.deleteDataKey(scope: "case:case-1", version: 1)
+            try tx.insert(TombstoneRecord(caseID: "case-1", erasedAt: "t", erasedBy: "adv-1", reasonSealed: nil, documentCount: 1))
+        }
+        try store.read { tx in
+            XCTAssertEqual(try tx.documents(caseID: "case-1").count, 0, file: file, line: line)
+            XCTAssertEqual(try tx.caseAdvocates("case-1"), [], file: file, line: line)
+            XCTAssertNil(try tx.consentRecord("auth-1"), file: file, line: line)
+            XCTAssertEqual(try tx.dataKeyVersions(scope: "case:case-1"), [], file: file, line: line)
+            XCTAssertEqual(try tx.wrappers(scope: "case:case-1", version: 1).count, 0, "a data key's wrappers go with it", file: file, line: line)
+            XCTAssertEqual(try tx.tombstone("case-1")?.documentCount, 1, file: file, line: line)
+            XCTAssertEqual(try tx.documents(caseID: "case-2").map(\.id), ["doc-3"], file: file, line: line)
+            XCTAssertNotNil(try tx.consentRecord("auth-2"), file: file, line: line)
+        }
+    }
+}
