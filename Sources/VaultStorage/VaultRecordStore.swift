@@ -1,10 +1,18 @@
 import Audit
 import Foundation
 
-/// Everything the vault reads from its database. All SQL lives behind this and `VaultRecordWriting`, so a
-/// PostgreSQL store for a team server can be added without touching the engines or the CLI.
-public protocol VaultRecordReading {
+// One small protocol per aggregate, each with its reading and its writing half. A store implements them all; the
+// core's services ask for the composition (`VaultRecordReading` / `VaultRecordWriting`) inside one transaction, so a
+// change and its audit event commit together. All SQL lives behind these, so a PostgreSQL store can be added without
+// touching the engines, the core or the CLI (it must pass Tests/VaultStorageTests/StorageConformance.swift).
+
+/// The vault's own settings (its id).
+public protocol MetaReading {
     func meta(_ key: String) throws -> String?
+}
+
+/// Organisations, accounts and people.
+public protocol DirectoryReading {
     func organisations() throws -> [OrganisationRecord]
     func organisation(_ id: String) throws -> OrganisationRecord?
     func advocates() throws -> [AdvocateRecord]
@@ -13,48 +21,107 @@ public protocol VaultRecordReading {
     func person(_ id: String) throws -> PersonRecord?
     func people(nhsNumberIndex: Data) throws -> [PersonRecord]
     func people(nameIndex: Data) throws -> [PersonRecord]
+}
+
+/// Cases, their assigned advocates and the tombstones of erased ones.
+public protocol CaseReading {
     func cases() throws -> [CaseRecord]
     func caseRecord(_ id: String) throws -> CaseRecord?
     func caseAdvocates(_ caseID: String) throws -> [String]
+    func tombstone(_ caseID: String) throws -> TombstoneRecord?
+}
+
+/// Data keys and their wrappers.
+public protocol KeyReading {
     func dataKeyVersions(scope: String) throws -> [Int]
     func wrappers() throws -> [KeyWrapperRecord]
     func wrappers(scope: String, version: Int) throws -> [KeyWrapperRecord]
+}
+
+/// Document rows (the bodies are files, in the blob store).
+public protocol DocumentReading {
     func document(_ id: String) throws -> DocumentRecord?
     func documents(caseID: String?) throws -> [DocumentRecord]
     /// Every content MAC in a case with its document id, for duplicate detection in one query.
     func contentMACs(caseID: String) throws -> [Data: String]
     func documentCount(caseID: String?) throws -> Int
-    func tombstone(_ caseID: String) throws -> TombstoneRecord?
-    func lastAuditEntry() throws -> ChainedEvent?
-    func auditEntries(caseID: String?, since: String?, actor: String?) throws -> [ChainedEvent]
-    func auditCheckpoints() throws -> [AuditCheckpoint]
+}
+
+/// Sealed records: consents, capacity, status, case facts, case people, redaction terms, bundle logs.
+public protocol SealedRecordReading {
     func consentRecords(type: String?, caseID: String?, personID: String?) throws -> [ConsentRecord]
     func consentRecord(_ id: String) throws -> ConsentRecord?
 }
 
-/// Changes, always inside one transaction (`VaultRecordStore.write`).
-public protocol VaultRecordWriting: VaultRecordReading {
+/// The audit log and its signed checkpoints.
+public protocol AuditLogReading {
+    func lastAuditEntry() throws -> ChainedEvent?
+    func auditEntries(caseID: String?, since: String?, actor: String?) throws -> [ChainedEvent]
+    func auditCheckpoints() throws -> [AuditCheckpoint]
+}
+
+public protocol MetaWriting: MetaReading {
     func setMeta(_ key: String, _ value: String) throws
+}
+
+public protocol DirectoryWriting: DirectoryReading {
     func insert(_ record: OrganisationRecord) throws
     func insert(_ record: AdvocateRecord) throws
     func insert(_ record: PersonRecord) throws
+}
+
+public protocol CaseWriting: CaseReading {
     func insert(_ record: CaseRecord) throws
     func update(_ record: CaseRecord) throws
     func insert(_ record: CaseAdvocateRecord) throws
+    func deleteCaseAdvocates(caseID: String) throws
+    func insert(_ record: TombstoneRecord) throws
+}
+
+public protocol KeyWriting: KeyReading {
     func insert(_ record: DataKeyRecord) throws
     func insert(_ record: KeyWrapperRecord) throws
     func deleteWrapper(_ record: KeyWrapperRecord) throws
+    /// Deletes the data key version and every wrapper of it.
     func deleteDataKey(scope: String, version: Int) throws
+}
+
+public protocol DocumentWriting: DocumentReading {
     func insert(_ record: DocumentRecord) throws
     func update(_ record: DocumentRecord) throws
     func deleteDocuments(caseID: String) throws
-    func deleteCaseAdvocates(caseID: String) throws
-    func insert(_ record: TombstoneRecord) throws
-    func append(_ entry: ChainedEvent) throws
-    func insert(_ checkpoint: AuditCheckpoint) throws
+}
+
+public protocol SealedRecordWriting: SealedRecordReading {
+    /// Inserts or replaces by id.
     func save(_ record: ConsentRecord) throws
     func deleteConsentRecords(caseID: String) throws
 }
+
+public protocol AuditLogWriting: AuditLogReading {
+    /// Appends one entry; an entry whose sequence is taken is refused (a chain never forks).
+    func append(_ entry: ChainedEvent) throws
+    func insert(_ checkpoint: AuditCheckpoint) throws
+}
+
+extension AuditLogWriting {
+    /// Chains `event` after the current head and appends it, in the caller's transaction: two writers cannot both
+    /// chain from the same head, since the store serialises transactions and refuses a taken sequence.
+    @discardableResult
+    public func appendChained(_ event: AuditEvent, using chain: AuditChain) throws -> ChainedEvent {
+        let entry = try chain.append(event, after: try lastAuditEntry())
+        try append(entry)
+        return entry
+    }
+}
+
+/// Everything the vault reads, in one transaction.
+public protocol VaultRecordReading: MetaReading, DirectoryReading, CaseReading, KeyReading, DocumentReading, SealedRecordReading,
+    AuditLogReading {}
+
+/// Changes, always inside one transaction (`VaultRecordStore.write`).
+public protocol VaultRecordWriting: VaultRecordReading, MetaWriting, DirectoryWriting, CaseWriting, KeyWriting, DocumentWriting,
+    SealedRecordWriting, AuditLogWriting {}
 
 public protocol VaultRecordStore: Sendable {
     func read<T>(_ body: (any VaultRecordReading) throws -> T) throws -> T

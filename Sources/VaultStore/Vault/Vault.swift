@@ -102,7 +102,7 @@ public final class Vault {
 
     /// Appends to the hash chain inside the caller's transaction: the change and its record commit together.
     func audit(_ event: AuditEvent, in tx: any VaultRecordWriting) throws {
-        try tx.append(try auditChain.append(event, after: try tx.lastAuditEntry()))
+        try tx.appendChained(event, using: auditChain)
         eventsWritten += 1
     }
 
