@@ -135,9 +135,11 @@ struct BundleWriter {
         var y = BundleStyle.margin + 90
         y += composer.text("Meeting bundle", style: BundleStyle.heading, x: left, y: y, width: width) + 30
         let client = request.policy.keepClientName ? request.clientName : "withheld under the redaction policy"
-        let fields = [("Case reference", request.caseID), ("Client", client), ("Meeting", request.meeting), ("For", request.recipientName),
-                      ("Prepared by", request.preparedBy), ("Date", request.date),
-                      ("Contents", "\(documents.count) document\(documents.count == 1 ? "" : "s"), \(totalPages) pages including this cover and the index")]
+        var fields = [("For", request.recipientName)]
+        if let theirs = request.theirReference { fields.append(("Their reference", theirs)) }
+        fields += [("Our reference", request.ourReference ?? request.caseID), ("Client", client), ("Meeting", request.meeting),
+                   ("Prepared by", request.preparedBy), ("Date", request.date),
+                   ("Contents", "\(documents.count) document\(documents.count == 1 ? "" : "s"), \(totalPages) pages including this cover and the index")]
         for (label, value) in fields {
             composer.text(label.uppercased(), style: BundleStyle.label, x: left, y: y, width: width)
             y += 14
