@@ -308,6 +308,10 @@ public struct Redactor: Sendable {
         return span.end <= ranges[low - 1].upperBound
     }
 
+    /// Spans found in two texts with the same bytes at the same offsets (a text and its reflowed copy), as one
+    /// sorted, non-overlapping list.
+    public static func merged(_ spans: [RedactionSpan]) -> [RedactionSpan] { merge(spans) }
+
     /// Overlapping or touching spans become one; its kind is the most specific of its parts.
     static func merge(_ spans: consuming [RedactionSpan]) -> [RedactionSpan] {
         var sorted = spans
