@@ -123,7 +123,7 @@ enum MarkdownLayout {
                 if character.isWhitespace {
                     needsSpace = true
                 } else {
-                    if needsSpace, !text.isEmpty, !text.hasSuffix("\n"), !text.hasSuffix(" ") { collapsed.append(" ") }
+                    if needsSpace, let last = collapsed.last ?? text.last, last != "\n", last != " " { collapsed.append(" ") }
                     needsSpace = false
                     collapsed.append(character)
                 }

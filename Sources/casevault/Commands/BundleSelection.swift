@@ -85,9 +85,9 @@ struct BundleSelection {
         case .kindIncluded(let kind): return "\(describe(kind)), added with --include-kind \(kind.rawValue)"
         case .notNamed: return "not named with --docs"
         case .privateKind(let kind):
-            return "\(describe(kind)) stay with the service unless asked for: add --include-kind \(kind.rawValue), or name it with --docs \(id)"
+            return "\(describe(kind)), kept out of bundles unless asked for: add --include-kind \(kind.rawValue), or name it with --docs \(id)"
         case .authorityForm(let authority):
-            return "the form of authority record \(authority) (evidence of authority) stays with the service unless asked for: name it with --docs \(id)"
+            return "the form of authority record \(authority) (evidence of authority), kept out of bundles unless asked for: name it with --docs \(id)"
         case .unknownKind(let kind):
             return "its kind '\(DisplayName.escape(Array(kind.utf8)))' is not one this version knows: name it with --docs \(id) if it belongs in the bundle"
         case .cannotBeBundled(let type): return "it is \(type), which cannot go into a bundle (text, .eml, .docx, PDF and images can)"
