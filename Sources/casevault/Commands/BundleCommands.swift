@@ -12,7 +12,9 @@ struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Make the redacted meeting bundle: one PDF with a cover, an index and page numbers, and a signed manifest beside it.",
         discussion: """
-            Documents go in date order (undated last). Text, .eml and .docx are typeset with redactions replaced before \
+            By default only the complaint correspondence and evidence go in (letters, emails, replies, evidence); meeting \
+            notes, internal notes, consent forms and evidence of authority only with --include-kind or --docs. --dry-run \
+            lists every document, in or out, and why. Documents go in date order (undated last). Text, .eml and .docx are typeset with redactions replaced before \
             layout; PDF pages and images are redrawn as pixels with black boxes, so nothing of the original file survives. \
             The finished PDF is read back (text, metadata, OCR of image pages) and refused if anything redacted is found. \
             Pages without text that OCR cannot read confidently are left out unless --include-unreviewed.
