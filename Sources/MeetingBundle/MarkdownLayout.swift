@@ -131,6 +131,12 @@ enum MarkdownLayout {
             append(collapsed)
         }
 
+        /// A space owed before the next word goes in now, so that emphasis starting here does not cover it.
+        mutating func flushSpace() {
+            if needsSpace, let last = text.last, last != "\n", last != " " { append(" ") }
+            needsSpace = false
+        }
+
         mutating func openTag(_ tag: String, start: Int?) {
             switch tag {
             case "h1", "h2", "h3", "h4", "h5", "h6":
@@ -155,8 +161,12 @@ enum MarkdownLayout {
             case "td", "th": if !text.hasSuffix("\n") && !text.isEmpty { append(" | ") }
             case "br": append("\n"); needsSpace = false
             case "hr": newBlock(); append("* * *")
-            case "strong", "b": open.append((.bold, offset))
-            case "em", "i": open.append((.italic, offset))
+            case "strong", "b":
+                flushSpace()
+                open.append((.bold, offset))
+            case "em", "i":
+                flushSpace()
+                open.append((.italic, offset))
             default: break  // a, code, img, del, span, …: their text (if any) is kept, plain.
             }
         }

@@ -54,8 +54,10 @@ final class TextLayoutTests: XCTestCase {
             2. Medication
                 • missing inhaler
 
-            <script>alert(1)</script> a & b
-            """)
+            <script>alert(1)</script>
+
+            a & b
+            """, "raw HTML is printed as typed, not interpreted")
         func run(_ kind: TextEmphasis.Kind) -> [String] {
             laidOut.emphasis.filter { $0.kind == kind }.map { String(decoding: Array(laidOut.text.utf8)[$0.range], as: UTF8.self) }
         }
