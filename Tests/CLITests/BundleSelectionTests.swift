@@ -68,6 +68,17 @@ final class BundleSelectionTests: XCTestCase {
         let rows = try XCTUnwrap(json["selection"] as? [[String: Any]])
         XCTAssertEqual(Set(rows.filter { $0["included"] as? Bool == true }.compactMap { $0["document_id"] as? String }), [letter, reply])
 
+        // The form behind a record of authority is stored as evidence of authority, and stays out.
+        let attorney = try XCTUnwrap(try sandbox.json(try sandbox.run(["person", "add", "--name", "Joanne Ellis", "--json"]))["id"] as? String)
+        let client = try XCTUnwrap(try sandbox.json(try sandbox.run(["case", "show", caseID, "--json"]))["client"] as? String)
+        let form = try write(sandbox, "lpa.txt", "Lasting power of attorney LPAMARK.\n")
+        let lpa = try sandbox.run(["consent", "record", "--case", caseID, "--person", client, "--kind", "lpa_health_welfare", "--grantee", attorney,
+                                   "--registered", "--evidence", "opg_registration", "--matters", "health,complaints", "--form", form, "--json"])
+        XCTAssertEqual(lpa.exitCode, 0, lpa.stderr)
+        let lpaForm = try XCTUnwrap(try sandbox.json(lpa)["form_document"] as? String)
+        let afterLPA = try export(sandbox, caseID, ["--dry-run"])
+        XCTAssertTrue(afterLPA.stdout.contains("  out \(lpaForm) authority_evidence"), afterLPA.stdout)
+
         // Named with --docs, a private document goes in.
         let named = try export(sandbox, caseID, ["--out", "named.pdf", "--docs", phone])
         XCTAssertEqual(named.exitCode, 0, named.stderr)
