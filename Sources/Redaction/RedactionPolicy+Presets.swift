@@ -114,9 +114,14 @@ public enum RedactionPolicyError: Error, Sendable, Equatable, CustomStringConver
 struct KeptClientDetails: Sendable {
     private var nhsDigits: Set<String> = []
     private var birthDate: (year: Int, month: Int, day: Int)?
+    /// The client's name as the policy keeps it, folded: a detector that reads the shape of text (the first
+    /// line of an address block, a salutation) would otherwise redact in one place the name kept everywhere
+    /// else, and the leak check would then find it on the cover.
+    private var name: String?
 
     init(context: RedactionContext, policy: RedactionPolicy) {
         guard let client = context.people.first(where: { $0.role == .client }) else { return }
+        if policy.keepClientName { name = Self.fold(client.fullName) }
         if policy.keptClientDetails.contains(.nhsNumber) {
             for identifier in client.identifiers where IdentifierKind.guess(identifier) == .nhsNumber {
                 nhsDigits.insert(String(identifier.filter(\.isASCIIDigit)))
@@ -128,10 +133,18 @@ struct KeptClientDetails: Sendable {
         }
     }
 
-    var isEmpty: Bool { nhsDigits.isEmpty && birthDate == nil }
+    var isEmpty: Bool { nhsDigits.isEmpty && birthDate == nil && name == nil }
+
+    /// Letters only, lower case, one space between words; a title before the name is dropped.
+    static func fold(_ text: String) -> String {
+        var words = text.lowercased().split { !$0.isLetter }.map(String.init)
+        if let first = words.first, ["mr", "mrs", "ms", "miss", "mx", "dr"].contains(first), words.count > 1 { words.removeFirst() }
+        return words.joined(separator: " ")
+    }
 
     func isKept(_ span: RedactionSpan, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[span.start..<span.end]), as: UTF8.self)
+        if let name, span.personID == nil, Self.fold(text) == name { return true }
         switch span.kind {
         case .nhsNumber: return nhsDigits.contains(String(text.filter(\.isASCIIDigit)))
         case .dateOfBirth:

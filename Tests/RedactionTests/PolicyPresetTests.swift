@@ -22,6 +22,15 @@ final class PolicyPresetTests: XCTestCase {
         XCTAssertEqual(found("born 2 May 1944", context: context, policy: policy).map(\.1), ["2 May 1944"])
     }
 
+    func testTheKeptNameIsNotRedactedAsTheFirstLineOfAnAddress() throws {
+        let text = "Margaret Ellis\n12 Orchard Close\nNorwich NR1 3XX\n"
+        let context = RedactionContext(people: [client])
+        XCTAssertTrue(found(text, context: context).map(\.1).contains { $0.contains("Margaret Ellis") }, "redacted by default")
+        let kept = found(text, context: context, policy: try RedactionPolicy.parse("trust-meeting")).map(\.1)
+        XCTAssertFalse(kept.contains { $0.contains("Margaret") }, "\(kept)")
+        XCTAssertTrue(kept.contains { $0.contains("NR1 3XX") }, "the address itself is still redacted: \(kept)")
+    }
+
     func testThirdPartyRedactsThePatientAndStaff() throws {
         let policy = try RedactionPolicy.parse("third-party")
         XCTAssertFalse(policy.keepClientName)
