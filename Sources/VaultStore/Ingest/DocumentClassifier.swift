@@ -83,7 +83,7 @@ public enum DocumentClassifier {
         if mismatch(fileName: fileName, mediaType: mediaType) != nil { return .other }
         let name = fileName.lowercased()
         if name.contains("consent") { return .consentForm }
-        if name.contains("authority") || name.contains("lasting power") || name.contains("probate") { return .authorityEvidence }
+        if ["authority", "attorney", "probate", "deputyship"].contains(where: name.contains) { return .authorityEvidence }
         if mediaType == "message/rfc822" { return .email }
         if name.contains("notes") || name.contains("meeting") || name.contains("minutes") { return .meetingNotes }
         if name.contains("response") || name.contains("reply") || name.contains("acknowledg") { return .reply }
