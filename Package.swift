@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        // Markdown documents (meeting notes) are rendered in bundles, not printed with their marks.
+        .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -47,7 +49,7 @@ let package = Package(
         .target(name: "Consent"),
         .target(name: "Redaction", dependencies: ["CSystemZlib"]),
         .target(name: "PDFRender", dependencies: ["CPoppler", "CPangoCairo", "CLeptonica"], linkerSettings: [.linkedLibrary("m")]),
-        .target(name: "MeetingBundle", dependencies: ["PDFRender", "Redaction", "VaultCrypto"]),
+        .target(name: "MeetingBundle", dependencies: ["PDFRender", "Redaction", "VaultCrypto", .product(name: "Ink", package: "Ink")]),
         .executableTarget(
             name: "casevault",
             dependencies: [

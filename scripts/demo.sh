@@ -87,14 +87,16 @@ import json, sys
 print(next(d["id"] for d in json.load(sys.stdin) if d["kind"] == "letter"))')
 run redact preview "$letter"
 
-step "The meeting bundle for the trust: first what would be redacted (nothing written)"
-run export --case "$case_id" --meeting "Local resolution meeting" --for trust-nwh --dry-run
+step "The meeting bundle for the trust (the patient's name, date of birth and NHS number kept for it; everyone else redacted; the meeting notes added): first what goes in and what would be redacted (nothing written)"
+run export --case "$case_id" --meeting "Local resolution meeting" --for trust-nwh --dry-run --policy trust-meeting --include-kind meeting_notes \
+    --recipient-name "Norfolk and Norwich University Hospitals NHS Foundation Trust" --their-reference "COMP/2025/0412" --our-reference "ADV-2025-117"
 
 step "Export it: one PDF (cover, index, page numbers; PDFs and scans redrawn as images) and its signed manifest"
 out_dir="${CASEVAULT_DEMO_OUT:-$repo/demo-output}"
 mkdir -p "$out_dir"
 bundle="$out_dir/meeting-bundle.pdf"
-run export --case "$case_id" --meeting "Local resolution meeting" --for trust-nwh --out "$bundle" --force
+run export --case "$case_id" --meeting "Local resolution meeting" --for trust-nwh --out "$bundle" --force --policy trust-meeting --include-kind meeting_notes \
+    --recipient-name "Norfolk and Norwich University Hospitals NHS Foundation Trust" --their-reference "COMP/2025/0412" --our-reference "ADV-2025-117"
 run bundle verify "$bundle"
 run bundle log --case "$case_id"
 

@@ -89,12 +89,17 @@ struct BundleAnalyser {
             }
             switch form {
             case .text(let format):
-                let text = try TextExtractor.extract(data: Data(source.plaintext), format: format).renderedText
-                let found = redactor.spans(in: text)
+                let extracted = try TextExtractor.extract(data: Data(source.plaintext), format: format).renderedText
+                // Redaction reads the text exactly as it will be drawn (reflowed, or Markdown rendered).
+                let laidOut = TextLayout.layOut(extracted, markdown: format == .markdown)
+                let text = laidOut.text
+                var found = redactor.spans(in: text)
+                if let original = laidOut.sameOffsets { found = Redactor.merged(found + redactor.spans(in: original)) }
                 spans += found
                 redacted += strings(of: found, in: text, documentID: source.documentID)
                 let (output, highlights) = Self.replace(found, in: text)
                 content = .typeset(composer.typeset(output, style: BundleStyle.body, highlighted: highlights,
+                                                    emphasis: Self.moved(laidOut.emphasis, by: found, markers: highlights),
                                                     width: BundleStyle.textWidth, pageHeight: BundleStyle.textHeight))
             case .pdf, .image:
                 let readings = try read(source, image: form == .image)
@@ -141,6 +146,21 @@ struct BundleAnalyser {
         case .pdfError(let error): throw error
         case .failed(let reason): throw BundleError.unreadable(documentID: source.documentID, reason: reason)
         }
+    }
+
+    /// Emphasis ranges of a text, moved to where they are once each span is replaced by its marker.
+    static func moved(_ emphasis: [TextEmphasis], by spans: [RedactionSpan], markers: [Range<Int>]) -> [TextEmphasis] {
+        guard !spans.isEmpty else { return emphasis }
+        func move(_ offset: Int) -> Int {
+            var shift = 0
+            for (span, marker) in zip(spans, markers) {
+                if offset <= span.start { break }
+                if offset < span.end { return marker.lowerBound + min(offset - span.start, marker.count) }
+                shift = marker.upperBound - span.end
+            }
+            return offset + shift
+        }
+        return emphasis.map { TextEmphasis(range: move($0.range.lowerBound)..<max(move($0.range.lowerBound), move($0.range.upperBound)), kind: $0.kind) }
     }
 
     /// The text with the spans cut out (a line break for each): what remains readable on the page.

@@ -37,9 +37,13 @@ public final class BundleExporter {
     /// analysis in a child process with `request.analysisLimits`.
     public init(request: BundleRequest, sources: [BundleSource], ocr: OCREngine?, runner: DocumentAnalysisRunner = InProcessAnalysis()) {
         var request = request
-        self.redactor = Redactor(context: request.context, policy: request.policy)
-        // The meeting's name is printed on every page: it is redacted like everything else.
+        let redactor = Redactor(context: request.context, policy: request.policy)
+        self.redactor = redactor
+        // The meeting's name is printed on every page: it is redacted like everything else, and so are the
+        // references typed for the cover.
         request.meeting = redactor.redact(request.meeting) { _ in "[REDACTED]" }
+        request.ourReference = request.ourReference.map { redactor.redact($0) { _ in "[REDACTED]" } }
+        request.theirReference = request.theirReference.map { redactor.redact($0) { _ in "[REDACTED]" } }
         self.request = request
         self.sources = sources.sorted { Self.chronological($0, $1) }
         self.ocr = ocr

@@ -68,6 +68,10 @@ public struct BundleRequest: Sendable {
     /// The documents were chosen one by one: one whose analysis breaks a limit stops the export. Otherwise
     /// (every document of the case) it is left out with a note, so one hostile file cannot block a bundle.
     public var stopAtAnalysisLimit = false
+    /// The service's own reference for the complaint (the cover shows the case id when there is none).
+    public var ourReference: String?
+    /// The recipient's reference for the complaint, so the NHS body can file the bundle.
+    public var theirReference: String?
 
     public init(vaultID: String, caseID: String, bundleID: String, clientName: String, meeting: String, recipientID: String, recipientName: String,
                 preparedBy: String, creatorID: String, date: String, created: String, context: RedactionContext, policy: RedactionPolicy,

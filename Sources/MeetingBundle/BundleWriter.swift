@@ -93,17 +93,20 @@ struct BundleWriter {
                     guard let raster = plan.raster else {
                         throw BundleError.unreadable(documentID: source.documentID, reason: "page \(plan.number) was not kept from the analysis")
                     }
-                    let size: PageSize
+                    // Every page of the bundle is A4 portrait. Pages of other sizes (US letter, landscape scans)
+                    // are scaled to fit, upright: a page turned on its side could not be read back by the leak
+                    // check's OCR.
+                    let size = PageSize.a4
                     let target: Box
                     switch plan.source {
                     case .pdf:
                         let original = plan.size ?? PageSize(width: Double(raster.width) * 72 / raster.dpi, height: Double(raster.height) * 72 / raster.dpi)
-                        size = PageSize(width: original.width, height: original.height + BundleStyle.footerHeight)
-                        target = Box(x: 0, y: 0, width: original.width, height: original.height)
+                        target = Self.fit(width: original.width, height: original.height,
+                                          into: Box(x: 0, y: 0, width: size.width, height: size.height - BundleStyle.footerHeight))
                     case .image:
-                        size = raster.width > raster.height ? PageSize(width: PageSize.a4.height, height: PageSize.a4.width) : .a4
-                        target = Self.fit(raster, into: Box(x: BundleStyle.margin, y: BundleStyle.margin, width: size.width - 2 * BundleStyle.margin,
-                                                            height: size.height - 2 * BundleStyle.margin - BundleStyle.footerHeight))
+                        target = Self.fit(width: Double(raster.width), height: Double(raster.height),
+                                          into: Box(x: BundleStyle.margin, y: BundleStyle.margin, width: size.width - 2 * BundleStyle.margin,
+                                                    height: size.height - 2 * BundleStyle.margin - BundleStyle.footerHeight))
                     }
                     raster.blackOut(plan.boxes)
                     composer.beginPage(size: size)
@@ -123,10 +126,11 @@ struct BundleWriter {
         return rasterPages
     }
 
-    static func fit(_ raster: Raster, into box: Box) -> Box {
-        let scale = min(box.width / Double(raster.width), box.height / Double(raster.height))
-        let width = Double(raster.width) * scale, height = Double(raster.height) * scale
-        return Box(x: box.x + (box.width - width) / 2, y: box.y, width: width, height: height)
+    /// A box of the given proportions, as large as fits in `box`, centred across and at its top.
+    static func fit(width: Double, height: Double, into box: Box) -> Box {
+        let scale = min(box.width / width, box.height / height)
+        let fitted = (width: width * scale, height: height * scale)
+        return Box(x: box.x + (box.width - fitted.width) / 2, y: box.y, width: fitted.width, height: fitted.height)
     }
 
     private func drawCover(documents: [AnalysedDocument], totalPages: Int) {
@@ -135,9 +139,11 @@ struct BundleWriter {
         var y = BundleStyle.margin + 90
         y += composer.text("Meeting bundle", style: BundleStyle.heading, x: left, y: y, width: width) + 30
         let client = request.policy.keepClientName ? request.clientName : "withheld under the redaction policy"
-        let fields = [("Case reference", request.caseID), ("Client", client), ("Meeting", request.meeting), ("For", request.recipientName),
-                      ("Prepared by", request.preparedBy), ("Date", request.date),
-                      ("Contents", "\(documents.count) document\(documents.count == 1 ? "" : "s"), \(totalPages) pages including this cover and the index")]
+        var fields = [("For", request.recipientName)]
+        if let theirs = request.theirReference { fields.append(("Their reference", theirs)) }
+        fields += [("Our reference", request.ourReference ?? request.caseID), ("Client", client), ("Meeting", request.meeting),
+                   ("Prepared by", request.preparedBy), ("Date", request.date),
+                   ("Contents", "\(documents.count) document\(documents.count == 1 ? "" : "s"), \(totalPages) pages including this cover and the index")]
         for (label, value) in fields {
             composer.text(label.uppercased(), style: BundleStyle.label, x: left, y: y, width: width)
             y += 14

@@ -19,6 +19,23 @@ public struct TextStyle: Sendable {
 
 /// Writes a PDF with cairo into memory: pages of rasters and pango-laid-out text, internal links, bookmarks,
 /// and neutral document metadata (a title, casevault as creator, no author, subject or keywords).
+/// A run of a typeset text drawn with emphasis (UTF-8 byte range of the text).
+public struct TextEmphasis: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        case bold, italic
+        /// 1 is the largest.
+        case heading(Int)
+    }
+
+    public var range: Range<Int>
+    public var kind: Kind
+
+    public init(range: Range<Int>, kind: Kind) {
+        self.range = range
+        self.kind = kind
+    }
+}
+
 public final class PDFComposer {
     private final class Output { var bytes: [UInt8] = [] }
     private let output = Output()
@@ -125,8 +142,9 @@ public final class PDFComposer {
         _ = cairo_pdf_surface_add_outline(surface, CAIRO_PDF_OUTLINE_ROOT, title, "dest='\(Self.destination(target))'", cairo_pdf_outline_flags_t(rawValue: 0))
     }
 
-    public func typeset(_ text: String, style: TextStyle, highlighted: [Range<Int>], width: Double, pageHeight: Double) -> TypesetText {
-        TypesetText(context: context, text: text, style: style, highlighted: highlighted, width: width, pageHeight: pageHeight)
+    public func typeset(_ text: String, style: TextStyle, highlighted: [Range<Int>], emphasis: [TextEmphasis] = [], width: Double,
+                        pageHeight: Double) -> TypesetText {
+        TypesetText(context: context, text: text, style: style, highlighted: highlighted, emphasis: emphasis, width: width, pageHeight: pageHeight)
     }
 
     /// Finishes the PDF and returns its bytes.
@@ -207,11 +225,27 @@ public final class TypesetText {
     let pages: [[Line]]
     public var pageCount: Int { pages.count }
 
-    init(context: PangoTextContext, text: String, style: TextStyle, highlighted: [Range<Int>], width: Double, pageHeight: Double) {
+    init(context: PangoTextContext, text: String, style: TextStyle, highlighted: [Range<Int>], emphasis: [TextEmphasis], width: Double,
+         pageHeight: Double) {
         let made = context.layout(text, style: style, width: width)
         layout = made.pointer
-        if !highlighted.isEmpty {
+        if !highlighted.isEmpty || !emphasis.isEmpty {
             let attributes = pango_attr_list_new()
+            for item in emphasis {
+                let made: [UnsafeMutablePointer<PangoAttribute>?]
+                switch item.kind {
+                case .bold: made = [pango_attr_weight_new(PANGO_WEIGHT_BOLD)]
+                case .italic: made = [pango_attr_style_new(PANGO_STYLE_ITALIC)]
+                case .heading(let level):
+                    made = [pango_attr_weight_new(PANGO_WEIGHT_BOLD), pango_attr_scale_new([1.6, 1.35, 1.15, 1.05][min(max(level, 1), 4) - 1])]
+                }
+                for attribute in made {
+                    guard let attribute else { continue }
+                    attribute.pointee.start_index = guint(item.range.lowerBound)
+                    attribute.pointee.end_index = guint(item.range.upperBound)
+                    pango_attr_list_insert(attributes, attribute)
+                }
+            }
             for range in highlighted {
                 for attribute in [pango_attr_background_new(0, 0, 0), pango_attr_foreground_new(0xFFFF, 0xFFFF, 0xFFFF)] {
                     guard let attribute else { continue }

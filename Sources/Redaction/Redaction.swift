@@ -122,9 +122,12 @@ public struct KnownPerson: Sendable, Equatable {
     /// Other identifiers written exactly (NHS number, phone, email): found even where the generic
     /// detectors would not fire (a foreign phone format, an unlabelled bad-checksum NHS number).
     public var identifiers: [String]
+    /// YYYY-MM-DD: lets a policy keep the client's own date of birth and redact everyone else's.
+    public var dateOfBirth: String?
 
     public init(id: String, role: PersonRole, fullName: String, title: String? = nil, firstNameIsSafe: Bool = false,
-                addresses: [String] = [], identifiers: [String] = []) {
+                addresses: [String] = [], identifiers: [String] = [], dateOfBirth: String? = nil) {
+        self.dateOfBirth = dateOfBirth
         self.id = id
         self.role = role
         self.fullName = fullName
@@ -154,6 +157,14 @@ public struct RedactionPolicy: Sendable, Equatable {
     /// The client consents to be named (their identifiers stay redacted unless their kinds are kept).
     public var keepClientName: Bool
     public var redactStaff: Bool
+    /// The client's own date of birth and NHS number, kept where they are found (the NHS body needs them to find
+    /// the records); anyone else's stay redacted. Parsed from `keep-client=…` (see `RedactionPolicy+Presets.swift`).
+    public var keptClientDetails: Set<ClientDetail> = []
+
+    public enum ClientDetail: String, Sendable, CaseIterable {
+        case dateOfBirth = "date-of-birth"
+        case nhsNumber = "nhs-number"
+    }
 
     public init(redactedKinds: Set<RedactionKind> = Set(RedactionKind.allCases), keepClientName: Bool = false, redactStaff: Bool = false) {
         self.redactedKinds = redactedKinds
@@ -162,43 +173,6 @@ public struct RedactionPolicy: Sendable, Equatable {
     }
 
     public static let standard = RedactionPolicy()
-
-    /// `default`, or `keep=client-name,postcode,…` / `redact-staff`, comma- or plus-separated:
-    /// e.g. `keep=client-name` when the client agreed to be named in the bundle.
-    public static func parse(_ text: String) throws(RedactionPolicyError) -> RedactionPolicy {
-        var policy = RedactionPolicy.standard
-        for clause in text.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespaces) }) where !clause.isEmpty {
-            if clause == "default" { continue }
-            if clause == "redact-staff" {
-                policy.redactStaff = true
-                continue
-            }
-            guard clause.hasPrefix("keep=") else { throw .unknownClause(String(clause)) }
-            for item in clause.dropFirst(5).split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
-                if item == "client-name" {
-                    policy.keepClientName = true
-                } else if let kind = RedactionKind(rawValue: item.replacingOccurrences(of: "-", with: "_")) {
-                    policy.redactedKinds.remove(kind)
-                } else {
-                    throw .unknownKind(item)
-                }
-            }
-        }
-        return policy
-    }
-}
-
-public enum RedactionPolicyError: Error, Sendable, Equatable, CustomStringConvertible {
-    case unknownClause(String)
-    case unknownKind(String)
-
-    public var description: String {
-        switch self {
-        case .unknownClause(let clause): "the policy clause '\(clause)' is not 'default', 'redact-staff' or 'keep=…'"
-        case .unknownKind(let kind):
-            "'\(kind)' cannot be kept: use client-name or one of \(RedactionKind.allCases.map(\.rawValue).joined(separator: ", "))"
-        }
-    }
 }
 
 /// Runs every detector and the known-people matcher, applies the allow-list and the policy, and merges.
@@ -209,10 +183,13 @@ public struct Redactor: Sendable {
     private let phrases: PhraseMatcher
     /// Names not registered on the case, and registered first names alone.
     private let names: NameFinder
+    /// The client's own details the policy keeps (date of birth, NHS number).
+    private let clientDetails: KeptClientDetails
 
     public init(context: RedactionContext, policy: RedactionPolicy = .standard) {
         self.context = context
         self.policy = policy
+        self.clientDetails = KeptClientDetails(context: context, policy: policy)
         var builder = PhraseMatcher.Builder()
         for person in context.people where person.role != .staff || policy.redactStaff {
             if person.role == .client && policy.keepClientName {
@@ -270,6 +247,7 @@ public struct Redactor: Sendable {
             names.find(in: bytes, allowed: allowed, into: &found)
         }
         if policy.redactedKinds.count < RedactionKind.allCases.count { found.removeAll { !policy.redactedKinds.contains($0.kind) } }
+        if !clientDetails.isEmpty { found.removeAll { clientDetails.isKept($0, in: bytes) } }
         if !allowed.isEmpty {
             found.removeAll { span in Self.isInside(span, allowed) }
         }
@@ -329,6 +307,10 @@ public struct Redactor: Sendable {
         guard low > 0 else { return false }
         return span.end <= ranges[low - 1].upperBound
     }
+
+    /// Spans found in two texts with the same bytes at the same offsets (a text and its reflowed copy), as one
+    /// sorted, non-overlapping list.
+    public static func merged(_ spans: [RedactionSpan]) -> [RedactionSpan] { merge(spans) }
 
     /// Overlapping or touching spans become one; its kind is the most specific of its parts.
     static func merge(_ spans: consuming [RedactionSpan]) -> [RedactionSpan] {

@@ -176,7 +176,7 @@ final class BundleCommandsTests: XCTestCase {
         XCTAssertTrue(refused.stderr.contains("\(blob) is application/octet-stream"), refused.stderr)
         let all = try export(sandbox, caseID, ["--dry-run"])
         XCTAssertEqual(all.exitCode, 0, all.stderr)
-        XCTAssertTrue(all.stderr.contains("\(blob) (application/octet-stream) left out"), "by default it is left out with a note: \(all.stderr)")
+        XCTAssertTrue(all.stdout.contains("out \(blob) other"), "by default it is left out, and the dry run says so: \(all.stdout)")
     }
 
     func testSharingWithSomeoneTheConsentDoesNotNameIsRefusedAndNothingIsWritten() throws {

@@ -277,6 +277,7 @@ final class VaultStoreTests: XCTestCase {
                        "2025-02-20", "a date of birth or an expiry is not the document's date")
         XCTAssertEqual(DocumentClassifier.kind(fileName: "third-party-consent-form.txt", mediaType: "text/plain"), .consentForm)
         XCTAssertEqual(DocumentClassifier.kind(fileName: "pals.eml", mediaType: "message/rfc822"), .email)
+        XCTAssertEqual(DocumentClassifier.kind(fileName: "lasting-power-of-attorney.pdf", mediaType: "application/pdf"), .authorityEvidence)
         XCTAssertEqual(DocumentClassifier.kind(fileName: "2025-04-10-meeting-notes.md", mediaType: "text/markdown"), .meetingNotes)
         XCTAssertEqual(DocumentClassifier.mediaType(fileName: "scan", head: Array("%PDF-1.7".utf8)), "application/pdf")
     }

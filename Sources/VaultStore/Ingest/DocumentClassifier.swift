@@ -1,7 +1,13 @@
 import Foundation
 
+/// Stored as text in `documents.kind`, which has no constraint: a vault written before a kind existed reads
+/// as before, and a value this version does not know is kept as it is (and left out of bundles by default).
 public enum DocumentKind: String, CaseIterable, Sendable {
     case letter, email, reply, meetingNotes = "meeting_notes", evidence, consentForm = "consent_form", other
+    /// The advocate's own notes (a phone call, a home visit): never for the NHS body.
+    case internalNote = "internal_note"
+    /// The form or order behind a record of authority (LPA, deputyship, grant of probate, next of kin).
+    case authorityEvidence = "authority_evidence"
 }
 
 /// Guesses a document's kind, media type and own date from its name and first bytes. Pure.
@@ -76,7 +82,8 @@ public enum DocumentClassifier {
         // A file whose content is not what its name says is nothing the name suggests either.
         if mismatch(fileName: fileName, mediaType: mediaType) != nil { return .other }
         let name = fileName.lowercased()
-        if name.contains("consent") || name.contains("authority") { return .consentForm }
+        if name.contains("consent") { return .consentForm }
+        if ["authority", "attorney", "probate", "deputyship"].contains(where: name.contains) { return .authorityEvidence }
         if mediaType == "message/rfc822" { return .email }
         if name.contains("notes") || name.contains("meeting") || name.contains("minutes") { return .meetingNotes }
         if name.contains("response") || name.contains("reply") || name.contains("acknowledg") { return .reply }

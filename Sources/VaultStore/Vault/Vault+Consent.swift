@@ -23,7 +23,8 @@ extension Vault {
         public var authority: Authority
         public var caseID: String
         public var personID: String
-        /// The signed form or order, stored as an encrypted `consent_form`/`evidence` document of the case.
+        /// The signed form or order, stored as an encrypted `consent_form`/`authority_evidence` document of the case
+        /// (`evidence` in vaults written before that kind existed).
         public var formDocumentID: String?
         public var recordedAt: String
         public var recordedBy: String?
@@ -168,7 +169,7 @@ extension Vault {
             try audit(event("consent.record", caseID: input.caseID, details: details), in: tx)
         }
         if let form = input.form {
-            let kind: DocumentKind = input.kind.isConsent ? .consentForm : .evidence
+            let kind: DocumentKind = input.kind.isConsent ? .consentForm : .authorityEvidence
             let options = IngestOptions(kind: kind, date: input.signedOn?.description, allowDuplicate: false, actor: actor, batchSize: 1)
             _ = try ingest(caseID: input.caseID, files: [form], options: options, progress: { _, _ in }) { tx, results in
                 switch results.first?.outcome {

@@ -12,7 +12,9 @@ struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Make the redacted meeting bundle: one PDF with a cover, an index and page numbers, and a signed manifest beside it.",
         discussion: """
-            Documents go in date order (undated last). Text, .eml and .docx are typeset with redactions replaced before \
+            By default only the complaint correspondence and evidence go in (letters, emails, replies, evidence); meeting \
+            notes, internal notes, consent forms and evidence of authority only with --include-kind or --docs. --dry-run \
+            lists every document, in or out, and why. Documents go in date order (undated last). Text, .eml and .docx are typeset with redactions replaced before \
             layout; PDF pages and images are redrawn as pixels with black boxes, so nothing of the original file survives. \
             The finished PDF is read back (text, metadata, OCR of image pages) and refused if anything redacted is found. \
             Pages without text that OCR cannot read confidently are left out unless --include-unreviewed.
@@ -24,9 +26,20 @@ struct Export: ParsableCommand {
                                                         valueName: "ORG")) var recipient: String
     @Option(name: .customLong("out"), help: ArgumentHelp("Where to write the PDF (the manifest goes beside it as PATH.manifest.json).", valueName: "PATH"))
     var output: String?
-    @Option(name: .customLong("docs"), parsing: .upToNextOption, help: ArgumentHelp("Only these documents (default: every document of the case).",
-                                                                                    valueName: "DOC-ID")) var documentIDs: [String] = []
-    @Option(help: "default, keep=client-name,postcode,…, redact-staff (clauses separated by ';').") var policy = "default"
+    @Option(name: .customLong("docs"), parsing: .upToNextOption,
+            help: ArgumentHelp("Only these documents, of any kind (default: the case's letters, emails, replies and evidence).", valueName: "DOC-ID"))
+    var documentIDs: [String] = []
+    @Option(name: .customLong("include-kind"),
+            help: ArgumentHelp("Also put in every document of this kind (meeting_notes, internal_note, consent_form, authority_evidence, other); repeatable.",
+                               valueName: "KIND")) var includeKinds: [DocumentKind] = []
+    @Option(name: .customLong("our-reference"), help: ArgumentHelp("The service's reference, printed on the cover (default: the case id).", valueName: "REF"))
+    var ourReference: String?
+    @Option(name: .customLong("their-reference"), help: ArgumentHelp("The NHS body's (or recipient's) reference, printed on the cover.", valueName: "REF"))
+    var theirReference: String?
+    @Option(name: .customLong("recipient-name"), help: ArgumentHelp("The recipient's name for the cover (default: the registered organisation's name).", valueName: "NAME"))
+    var recipientName: String?
+    @Option(help: ArgumentHelp("A preset (trust-meeting, phso, third-party, default), a policy file, or clauses such as keep=postcode;redact-staff "
+                               + "(see docs/bundle-policies.md).", valueName: "POLICY")) var policy = "default"
     @Flag(help: "Put in pages that need a person to check them (no OCR, or OCR unsure); you have checked them.") var includeUnreviewed = false
     @Flag(help: "Read every page from a PDF or scan by OCR too, even where its text layer accounts for every mark (slower: about 0.6 s a page).")
     var ocrEveryPage = false
@@ -47,7 +60,12 @@ struct Export: ParsableCommand {
             throw ValidationError("--ocr-every-page needs OCR, and CASEVAULT_OCR=off turns it off")
         }
         if meeting.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--meeting must not be empty") }
-        do { _ = try RedactionPolicy.parse(policy) } catch { throw ValidationError("--policy: \(error.description)") }
+        do { _ = try PolicyOption.resolve(policy) } catch let error as CLIError { throw ValidationError(error.message) }
+        for (option, value) in [("--our-reference", ourReference), ("--their-reference", theirReference), ("--recipient-name", recipientName)] {
+            if let value, value.trimmingCharacters(in: .whitespaces).isEmpty || value.contains(where: { $0.isNewline }) {
+                throw ValidationError("\(option) must be one line of text")
+            }
+        }
         _ = try analysisLimits()
     }
 
@@ -78,20 +96,29 @@ struct Export: ParsableCommand {
         let dryRun: Bool
         let leftOut: [String]
         let documents: [DocumentReport]
+        /// Every document of the case: in or out of the bundle, and why.
+        let selection: [BundleSelection.Row]
 
-        enum CodingKeys: String, CodingKey { case bundle, path, manifest, pages, documents, dryRun = "dry_run", leftOut = "left_out" }
+        enum CodingKeys: String, CodingKey { case bundle, path, manifest, pages, documents, selection, dryRun = "dry_run", leftOut = "left_out" }
     }
 
     func run() throws {
-        let redactionPolicy = try RedactionPolicy.parse(policy)
+        let redactionPolicy = try PolicyOption.resolve(policy)
         let vault = try global.openStore()
         defer { global.finish(vault) }
         let detail = try vault.caseDetail(caseID)
         try requireConsent(vault: vault, nhsBody: detail.nhsBody)
         if !dryRun, let output { try checkDestination(output) }
 
-        let (sources, leftOut) = try loadDocuments(vault: vault)
-        for note in leftOut { Terminal.printError("casevault: note: \(note)") }
+        let selection = try select(vault: vault)
+        let leftOut = selection.excluded.map { "\($0.document.id) (\($0.kind.map(BundleSelection.describe) ?? "unknown kind")) left out: \(BundleSelection.explain($0))" }
+        if dryRun && !global.json {
+            Terminal.printOut("Documents of case \(caseID):")
+            for line in selection.lines() { Terminal.printOut("  " + line) }
+        } else if !dryRun {
+            for note in leftOut { Terminal.printError("casevault: note: \(note)") }
+        }
+        let sources = try loadDocuments(vault: vault, selection: selection)
         let ocr = OCREngine.make(environment: ProcessInfo.processInfo.environment)
         if ocr == nil {
             // No advice to add --include-unreviewed here: it helps only when pages were left out, and the error
@@ -109,7 +136,8 @@ struct Export: ParsableCommand {
             let notes = Self.notes(plan.leftOut)
             for note in notes { Terminal.printError("casevault: note: \(note)") }
             if verbose { Self.printTimings(plan.timings, leakCheckSeconds: nil) }
-            report(ExportOut(bundle: nil, path: nil, manifest: nil, pages: plan.pages, dryRun: true, leftOut: leftOut + notes, documents: plan.reports))
+            report(ExportOut(bundle: nil, path: nil, manifest: nil, pages: plan.pages, dryRun: true, leftOut: leftOut + notes, documents: plan.reports,
+                             selection: selection.rows))
             return
         }
         guard let output else { return }
@@ -137,7 +165,7 @@ struct Export: ParsableCommand {
             throw error
         }
         report(ExportOut(bundle: request.bundleID, path: output, manifest: manifestPath, pages: result.pages, dryRun: false, leftOut: leftOut + notes,
-                         documents: result.reports))
+                         documents: result.reports, selection: selection.rows))
     }
 
     /// Documents the exporter left out because reading them broke a limit, as notes naming each by id.
@@ -173,49 +201,37 @@ struct Export: ParsableCommand {
         }
     }
 
-    /// The documents, decrypted into memory. Asked-for documents must all be usable, and are checked before
-    /// anything is decrypted. By default every document of the case goes in except signed consent forms (they
-    /// carry the client's signature and address, and go to the NHS body on their own) and documents that
-    /// cannot go into a bundle; each left out is noted.
-    private func loadDocuments(vault: Vault) throws -> ([BundleSource], [String]) {
-        let all = try vault.documents(caseID: caseID)
-        var leftOut: [String] = []
-        let chosen: [BundleSource]
-        func source(_ document: Vault.DocumentView) -> BundleSource {
-            BundleSource(documentID: document.id, name: document.name, mediaType: document.mediaType, documentDate: document.documentDate,
-                         ingestedAt: document.ingestedAt, ciphertextSHA256: document.ciphertextSHA256, plaintext: [])
-        }
-        if documentIDs.isEmpty {
-            chosen = all.compactMap { document in
-                if document.kind == "consent_form" {
-                    leftOut.append("\(document.id) (consent form) left out: name it with --docs to include it")
-                    return nil
-                }
-                guard source(document).form != nil else {
-                    leftOut.append("\(document.id) (\(document.mediaType)) left out: it cannot go into a bundle")
-                    return nil
-                }
-                return source(document)
+    /// The documents chosen (see `BundleSelection`), decrypted into memory. Documents named with --docs must
+    /// all exist and be usable, and are checked before anything is decrypted.
+    private func loadDocuments(vault: Vault, selection: BundleSelection) throws -> [BundleSource] {
+        for id in documentIDs {
+            guard let entry = selection.entries.first(where: { $0.document.id == id }) else {
+                throw CLIError("document \(id) is not in case \(caseID); nothing was done", hints: ["'casevault list --case \(caseID)' lists its documents"])
             }
-        } else {
-            chosen = try documentIDs.map { id in
-                guard let document = all.first(where: { $0.id == id }) else {
-                    throw CLIError("document \(id) is not in case \(caseID); nothing was done", hints: ["'casevault list --case \(caseID)' lists its documents"])
-                }
-                guard source(document).form != nil else { throw BundleError.unsupported(documentID: document.id, mediaType: document.mediaType) }
-                return source(document)
-            }
+            if case .cannotBeBundled(let mediaType) = entry.reason { throw BundleError.unsupported(documentID: id, mediaType: mediaType) }
         }
-        if chosen.isEmpty { throw CLIError("case \(caseID) has no document that can go into a bundle; nothing was done",
-                                           hints: ["ingest the letters, emails, notes, PDFs or scans first: casevault ingest --case \(caseID) FILE…"]) }
-        let sources = try chosen.map { source in
+        let chosen = selection.included
+        if chosen.isEmpty {
+            throw CLIError("case \(caseID) has no document that goes into a bundle by default; nothing was done",
+                           reasons: selection.excluded.prefix(5).map { "\($0.document.id): \(BundleSelection.explain($0))" },
+                           hints: ["ingest the complaint letters, emails and evidence first (casevault ingest --case \(caseID) FILE…), "
+                                   + "or choose documents with --docs or --include-kind"])
+        }
+        return try chosen.map { document in
             var sink = ArraySink()
-            try vault.decrypt(documentID: source.documentID, to: &sink, purpose: "bundle.read")
-            var loaded = source
-            loaded.plaintext = sink.bytes
-            return loaded
+            try vault.decrypt(documentID: document.id, to: &sink, purpose: "bundle.read")
+            return BundleSource(documentID: document.id, name: document.name, mediaType: document.mediaType, documentDate: document.documentDate,
+                                ingestedAt: document.ingestedAt, ciphertextSHA256: document.ciphertextSHA256, plaintext: sink.bytes)
         }
-        return (sources, leftOut)
+    }
+
+    /// Which documents go in, and why the others stay out.
+    private func select(vault: Vault) throws -> BundleSelection {
+        // Forms behind records of authority, whatever kind they were stored as (vaults older than authority_evidence
+        // stored them as evidence).
+        var forms: [String: String] = [:]
+        for stored in try vault.authorities(caseID: caseID) { if let form = stored.formDocumentID { forms[form] = stored.authority.id } }
+        return BundleSelection(documents: try vault.documents(caseID: caseID), named: documentIDs, includeKinds: Set(includeKinds), authorityForms: forms)
     }
 
     private func bundleRequest(vault: Vault, detail: Vault.CaseView, policy: RedactionPolicy) throws -> BundleRequest {
@@ -232,6 +248,13 @@ struct Export: ParsableCommand {
                              context: try RedactionSetup.context(vault: vault, caseID: caseID), policy: policy, includeUnreviewed: includeUnreviewed,
                              ocrEveryPage: ocrEveryPage)
         request.analysisLimits = try analysisLimits()
+        request.ourReference = ourReference
+        request.theirReference = theirReference
+        if let recipientName {
+            request.recipientName = recipientName
+        } else if !organisations.contains(where: { $0.id == recipient }) {
+            Terminal.printError("casevault: note: \(recipient) is not a registered organisation, so the cover names it by its id; give its name with --recipient-name")
+        }
         // Documents named one by one are all wanted: one that cannot be read within the limits stops the export.
         request.stopAtAnalysisLimit = !documentIDs.isEmpty
         return request
@@ -251,42 +274,6 @@ struct Export: ParsableCommand {
             unlink(output)
             unlink(manifestPath)
             throw error
-        }
-    }
-
-    /// Seconds per document and per page (ids and numbers only, never content), for finding the slow pages.
-    static func printTimings(_ timings: [DocumentTiming], leakCheckSeconds: Double?) {
-        func seconds(_ value: Double) -> String { String(format: "%.2f s", value) }
-        for document in timings {
-            let pages = document.pages.isEmpty ? "typeset text" : document.pages.count == 1 ? "1 page" : "\(document.pages.count) pages"
-            Terminal.printError("casevault: timing: \(document.documentID): \(seconds(document.seconds)) (\(pages))")
-            for page in document.pages {
-                let read = page.readByOCR ? ", read by OCR" : ""
-                Terminal.printError("casevault: timing:   page \(page.page): \(seconds(page.seconds)) (render \(seconds(page.renderSeconds)), "
-                                    + "OCR \(seconds(page.ocrSeconds))\(read))")
-            }
-        }
-        let pageSeconds = timings.flatMap(\.pages).map(\.seconds).sorted()
-        if !pageSeconds.isEmpty {
-            let median = pageSeconds[pageSeconds.count / 2]
-            let p95 = pageSeconds[min(pageSeconds.count - 1, Int((Double(pageSeconds.count) * 0.95).rounded(.up)) - 1)]
-            Terminal.printError("casevault: timing: \(pageSeconds.count) page(s): median \(seconds(median)), p95 \(seconds(p95)) a page")
-        }
-        if let leakCheckSeconds { Terminal.printError("casevault: timing: leak check: \(seconds(leakCheckSeconds))") }
-    }
-
-    static func auditReason(_ error: BundleError) -> String {
-        switch error {
-        case .leak(let id, let kind, _): "leak check: \(kind) from \(id ?? "unknown document")"
-        case .unsupported(let id, _): "unsupported document \(id)"
-        case .unreadable(let id, _): "unreadable document \(id)"
-        case .tooLarge(let id, _, _): "document too large to draw \(id)"
-        case .noPages(let id): "document without pages \(id)"
-        case .passwordProtected(let id): "password-protected document \(id)"
-        case .nothingToBundle: "nothing to bundle"
-        case .everyPageNeedsReview: "every page needs review"
-        case .checkFailed: "leak check could not run"
-        case .analysisLimit(let id, _): "analysis limit broken by document \(id)"
         }
     }
 

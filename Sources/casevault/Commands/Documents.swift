@@ -16,7 +16,7 @@ struct Ingest: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Option(name: .customLong("case"), help: "The case id.") var caseID: String
-    @Option(help: "The document kind for every file (else guessed): letter, email, reply, meeting_notes, evidence, consent_form, other.")
+    @Option(help: "The document kind for every file (else guessed): letter, email, reply, meeting_notes, evidence, consent_form, internal_note, authority_evidence, other.")
     var kind: DocumentKind?
     @Option(help: "The documents' own date, YYYY-MM-DD (else the email Date header, a letterhead date, or the file time).") var date: String?
     @Flag(help: "Store content already in the case again.") var allowDuplicate = false

@@ -190,7 +190,7 @@ enum RedactionSetup {
             let person = try vault.person(id)
             return KnownPerson(id: id, role: role, fullName: person.name, firstNameIsSafe: firstNameIsSafe,
                                addresses: [person.address].compactMap { $0 },
-                               identifiers: [person.nhsNumber, person.phone, person.email].compactMap { $0 })
+                               identifiers: [person.nhsNumber, person.phone, person.email].compactMap { $0 }, dateOfBirth: person.dob)
         }
         people.append(try known(detail.client, .client, firstNameIsSafe: false))
         for member in try vault.casePeople(caseID: caseID) {
