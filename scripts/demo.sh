@@ -81,7 +81,7 @@ run case add-person "$case_id" "$daughter" --role relative --first-name-safe
 neighbour=$("$casevault" person add --name "Peter Hart" --json | json_id)
 run case add-person "$case_id" "$neighbour" --role third_party
 run redact terms add --case "$case_id" "Ward 7B"
-run redact allow add --org "$org" "Norfolk and Waveney Hospitals NHS Trust" "Norfolk and Norwich University Hospitals NHS Foundation Trust" --as "$manager"
+run redact allow add --org "$org" --reason "the trusts' own names" "Norfolk and Waveney Hospitals NHS Trust" "Norfolk and Norwich University Hospitals NHS Foundation Trust" --as "$manager"
 letter=$("$casevault" list --case "$case_id" --json | python3 -c '
 import json, sys
 print(next(d["id"] for d in json.load(sys.stdin) if d["kind"] == "letter"))')

@@ -106,7 +106,7 @@ final class AuthorizationTests: XCTestCase {
         try expect(3, sandbox, ["case", "erase", world.caseID, "--yes", "--reason", "x"], as: outsider, "erase by a stranger")
         try expect(3, sandbox, ["case", "erase", world.caseID, "--yes", "--reason", "x"], as: world.advocate, "erase by its advocate")
         try expect(3, sandbox, ["redact", "allow", "add", "--case", world.caseID, "Joanne Quenby"], as: outsider, "allow a third party's name")
-        try expect(3, sandbox, ["redact", "allow", "add", "--org", world.org, "Joanne Quenby"], as: world.advocate, "organisation allow-list")
+        try expect(3, sandbox, ["redact", "allow", "add", "--org", world.org, "Joanne Quenby", "--reason", "the trust\'s own name"], as: world.advocate, "organisation allow-list")
         // Reading people, capacity, consents and redaction terms.
         try expect(3, sandbox, ["person", "show", world.client], as: outsider, "person show")
         try expect(3, sandbox, ["person", "show", world.thirdParty], as: outsider, "person show of a third party")
@@ -165,8 +165,8 @@ final class AuthorizationTests: XCTestCase {
         try expect(3, sandbox, ["redact", "terms", "add", "--case", w.caseID, "Ward 7"], as: w.colleague, "case.change by an unassigned colleague")
         try expect(0, sandbox, ["redact", "terms", "add", "--case", w.caseID, "Ward 7"], as: w.advocate, "case.change")
         // organisation.allow_list, document.ingest, document.read, bundle.export, case.deadlines, consent.explain
-        try expect(3, sandbox, ["redact", "allow", "add", "--org", w.org, "Norfolk Trust"], as: w.advocate, "organisation.allow_list")
-        try expect(0, sandbox, ["redact", "allow", "add", "--org", w.org, "Norfolk Trust"], as: w.manager, "organisation.allow_list")
+        try expect(3, sandbox, ["redact", "allow", "add", "--org", w.org, "Norfolk Trust", "--reason", "the trust\'s own name"], as: w.advocate, "organisation.allow_list")
+        try expect(0, sandbox, ["redact", "allow", "add", "--org", w.org, "Norfolk Trust", "--reason", "the trust\'s own name"], as: w.manager, "organisation.allow_list")
         try Data("Another note\n".utf8).write(to: URL(fileURLWithPath: sandbox.path("note.txt")))
         try expect(3, sandbox, ["ingest", "--case", w.caseID, "note.txt"], as: w.outsider, "document.ingest")
         try expect(0, sandbox, ["ingest", "--case", w.caseID, "note.txt"], as: w.advocate, "document.ingest")

@@ -15,9 +15,9 @@ final class RedactCommandsTests: XCTestCase {
         let badRole = try sandbox.run(["case", "add-person", caseID, nurse, "--role", "cousin"])
         XCTAssertNotEqual(badRole.exitCode, 0)
         XCTAssertEqual(try sandbox.run(["redact", "terms", "add", "--case", caseID, "Ward 7B"]).exitCode, 0)
-        XCTAssertEqual(try sandbox.run(["redact", "allow", "add", "--org", org, "Norfolk and Norwich University Hospitals"]).exitCode, 3,
+        XCTAssertEqual(try sandbox.run(["redact", "allow", "add", "--org", org, "Norfolk and Norwich University Hospitals", "--reason", "the trust\'s own name"]).exitCode, 3,
                        "an organisation's allow-list is its manager's")
-        XCTAssertEqual(try sandbox.asManager(["redact", "allow", "add", "--org", org, "Norfolk and Norwich University Hospitals"]).exitCode, 0)
+        XCTAssertEqual(try sandbox.asManager(["redact", "allow", "add", "--org", org, "Norfolk and Norwich University Hospitals", "--reason", "the trust\'s own name"]).exitCode, 0)
 
         let letter = """
         Dear Complaints Team at Norfolk and Norwich University Hospitals,

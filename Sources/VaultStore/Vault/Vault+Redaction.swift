@@ -25,6 +25,9 @@ extension Vault {
     public struct RedactionTerms: Codable, Sendable, Equatable {
         public var terms: [String] = []
         public var allow: [String] = []
+        /// Why an organisation-wide allow-list was changed, one entry per change (sealed with the list; optional so
+        /// lists written before reasons were asked for still read).
+        public var reasons: [String]?
 
         public init() {}
     }
@@ -57,7 +60,13 @@ extension Vault {
     }
 
     /// Adds custom terms and allowed terms, for a case (`caseID`) or for a whole organisation (`organisationID`).
-    public func addRedactionTerms(caseID: String?, organisationID: String?, terms: [String], allow: [String]) throws -> RedactionTerms {
+    public func addRedactionTerms(caseID: String?, organisationID: String?, terms: [String], allow: [String],
+                                  reason: String? = nil) throws -> RedactionTerms {
+        let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if organisationID != nil && (reason ?? "").isEmpty {
+            // A term allowed organisation-wide is printed in every bundle of every case: say why, for the audit.
+            throw VaultError.invalidInput("an organisation-wide allow-list change needs a reason (for example, \"the trust's own name and switchboard\")")
+        }
         let cleaned = { (list: [String]) in list.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty } }
         guard (caseID == nil) != (organisationID == nil) else { throw VaultError.invalidInput("give either --case or --org") }
         guard !(cleaned(terms) + cleaned(allow)).isEmpty else { throw VaultError.invalidInput("no terms given") }
@@ -80,6 +89,7 @@ extension Vault {
             var list = try existing.map { try openConsent($0, as: RedactionTerms.self, in: tx) } ?? RedactionTerms()
             for term in cleaned(terms) where !list.terms.contains(term) { list.terms.append(term) }
             for term in cleaned(allow) where !list.allow.contains(term) { list.allow.append(term) }
+            if organisationID != nil, let reason { list.reasons = (list.reasons ?? []) + [reason] }
             try tx.save(try sealConsent(list, id: id, type: .redactionTerms, caseID: caseID, personID: nil, createdAt: existing?.createdAt, in: tx))
             try audit(event("redaction.terms", caseID: caseID, details: ["organisation": organisationID ?? "", "terms": String(cleaned(terms).count),
                                                                          "allowed": String(cleaned(allow).count)]), in: tx)
