@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "Audit", dependencies: ["VaultCrypto"]),
         .target(
             name: "VaultStore",
-            dependencies: ["VaultCrypto", "Audit", "Consent", "CProcessShims", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["VaultCrypto", "Audit", "Consent", "Redaction", "CProcessShims", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(name: "Consent"),
         .target(name: "Redaction", dependencies: ["CSystemZlib"]),

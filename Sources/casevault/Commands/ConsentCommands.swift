@@ -214,7 +214,7 @@ struct ConsentCommand: ParsableCommand {
                 return check.decision
             }
             if global.json {
-                Terminal.printOut(decision.json(pretty: true))
+                Terminal.printVerbatim(decision.json(pretty: true))
             } else {
                 Terminal.printOut("\(decision.outcome.rawValue.uppercased()) (\(decision.ruleIDs.map(\.rawValue).joined(separator: ", ")))")
                 for line in decision.explanation { Terminal.printOut("  " + line) }

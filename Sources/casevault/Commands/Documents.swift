@@ -170,19 +170,26 @@ struct Cat: ParsableCommand {
     @Option(name: .shortAndLong, help: "Write to this path (created only once the document has decrypted; '-' for stdout).") var output: String?
     @OptionGroup var consent: ConsentOptions
 
-    func validate() throws {
+    func run() throws {
+        // Checked here, not in validate(): the parser would wrap our error and print it as a Swift value.
         if output == nil && isatty(STDOUT_FILENO) == 1 {
             throw CLIError("refusing to output a document to the terminal", hints: ["write it to a file with -o PATH", "force anyway with \"-o -\""],
                            exitCode: ExitCode.validationFailure.rawValue)
         }
-    }
-
-    func run() throws {
         let vault = try global.openStore()
         defer { global.finish(vault) }
         try ConsentGate.require(.viewDocuments, caseID: try vault.caseID(ofDocument: id), vault: vault, options: consent, documentID: id)
         guard let output, output != "-" else {
             var sink = FileDescriptorSink(fd: STDOUT_FILENO)
+            try vault.decrypt(documentID: id, to: &sink)
+            return
+        }
+        // A device (/dev/null) is written straight to: there is no file to leave half-written.
+        if PrivateFiles.isCharacterDevice(output) {
+            let fd = open(output, O_WRONLY | O_CLOEXEC | O_NOCTTY)
+            guard fd >= 0 else { throw FileError.system(operation: "open", path: output, errno: errno) }
+            defer { close(fd) }
+            var sink = FileDescriptorSink(fd: fd)
             try vault.decrypt(documentID: id, to: &sink)
             return
         }
