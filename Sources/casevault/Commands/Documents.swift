@@ -135,7 +135,7 @@ struct ListDocuments: ParsableCommand {
         }
         if global.json { try global.emitJSON(documents); return }
         Terminal.printOut(Table.render(["ID", "CASE", "KIND", "DATE", "SIZE", "NAME"], documents.map {
-            [$0.id, $0.caseID, $0.kind, $0.documentDate ?? "", String($0.size), DisplayName.escape(Array($0.name.utf8))]
+            [$0.id, $0.caseID, $0.kind, $0.documentDate ?? "", String($0.size), $0.name]  // cells are escaped by Table
         }))
     }
 }
@@ -153,7 +153,7 @@ struct ShowDocument: ParsableCommand {
         }
         if global.json { try global.emitJSON(document); return }
         let lines: [(String, String?)] = [
-            ("id", document.id), ("case", document.caseID), ("kind", document.kind), ("name", DisplayName.escape(Array(document.name.utf8))),
+            ("id", document.id), ("case", document.caseID), ("kind", document.kind), ("name", document.name),
             ("media type", document.mediaType), ("size", "\(document.size) bytes"),
             ("document date", document.documentDate.map { "\($0) (from \(document.documentDateSource))" }),
             ("ingested", document.ingestedAt + (document.ingestedBy.map { " by \($0)" } ?? "")),
