@@ -107,7 +107,13 @@ struct ConsentCommand: ParsableCommand {
             input.registered = kind == .lpaHealthWelfare || kind == .lpaPropertyFinance ? registered : nil
             input.claimArisingFromDeath = kind == .nextOfKin ? claimArisingFromDeath : nil
             input.reasons = reasons
-            let stored = try global.withVault { try $0.recordAuthority(input) }
+            // The record's own warnings are shown now, once (and by `consent show`), not on every later command.
+            let (stored, warnings) = try global.withVault { vault in
+                let stored = try vault.recordAuthority(input)
+                return (stored, try ConsentGate.warnings(about: stored.authority.id, caseID: stored.caseID,
+                                                         actions: stored.authority.scope?.actions, vault: vault))
+            }
+            for warning in warnings { Terminal.printError("casevault: warning: \(warning)") }
             if global.json {
                 try global.emitJSON(Created(id: stored.authority.id, validFrom: stored.authority.validFrom?.description,
                                             validUntil: stored.authority.validUntil?.description, formDocument: stored.formDocumentID))
@@ -175,7 +181,10 @@ struct ConsentCommand: ParsableCommand {
         @Argument(help: "The consent id.") var id: String
 
         func run() throws {
-            let stored = try global.withVault { try $0.authority(id) }
+            let (stored, warnings) = try global.withVault { vault in
+                let stored = try vault.authority(id)
+                return (stored, try ConsentGate.warnings(about: id, caseID: stored.caseID, actions: stored.authority.scope?.actions, vault: vault))
+            }
             if global.json { try global.emitJSON(stored); return }
             let authority = stored.authority
             let scope = authority.scope
@@ -194,6 +203,7 @@ struct ConsentCommand: ParsableCommand {
                 ("taken by", authority.kind == .verbalConsent ? authority.recordedBy : nil),
                 ("witness", authority.witness),
                 ("withdrawal", stored.withdrawalRecordedAt.map { "recorded \($0)" + (stored.withdrawalRecordedBy.map { " by \($0)" } ?? "") }),
+                ("warnings", warnings.isEmpty ? nil : warnings.joined(separator: "; ")),
             ])
         }
     }

@@ -18,7 +18,8 @@ struct Ingest: ParsableCommand {
     @Option(name: .customLong("case"), help: "The case id.") var caseID: String
     @Option(help: "The document kind for every file (else guessed): letter, email, reply, meeting_notes, evidence, consent_form, other.")
     var kind: DocumentKind?
-    @Option(help: "The documents' own date, YYYY-MM-DD (else the email Date header, a letterhead date, or the file time).") var date: String?
+    @Option(help: "The documents' own date, YYYY-MM-DD (else the email Date header, the letterhead's date, a PDF's creation date, a date in the file name, or the file time, marked as a guess).")
+    var date: String?
     @Flag(help: "Store content already in the case again.") var allowDuplicate = false
     @Flag(help: "Include hidden files and folders.") var includeHidden = false
     @Flag(help: "Follow symbolic links.") var followSymlinks = false

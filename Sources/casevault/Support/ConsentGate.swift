@@ -48,10 +48,10 @@ enum ConsentGate {
             return decision
         case .deny:
             try vault.auditDecision(check, proceeded: false, acknowledged: [], documentID: documentID)
-            throw refusal(check)
+            throw refusal(check, vault: vault)
         case .warn:
             let missing = decision.acknowledgementRequired.filter { !acknowledged.contains($0) }
-            for line in decision.explanation { Terminal.printError("casevault: warning: \(line)") }
+            for line in shownWarnings(decision) { Terminal.printError("casevault: warning: \(line)") }
             try vault.auditDecision(check, proceeded: missing.isEmpty, acknowledged: acknowledged.filter(decision.ruleIDs.contains),
                                     documentID: documentID)
             guard missing.isEmpty else {
@@ -63,12 +63,40 @@ enum ConsentGate {
         }
     }
 
-    static func refusal(_ check: Vault.ConsentCheck) -> CLIError {
+    /// A warning about a record (a form without the NHS number, a verbal consent) does not change from one command
+    /// to the next: it is shown when the record is made and by `consent show` and `consent check`, not on every
+    /// command, where it would teach people to skip warnings. Warnings about the case as it stands today (time
+    /// limits, a death) and those that must be acknowledged are shown every time. All are audited either way.
+    static func shownWarnings(_ decision: Decision) -> [String] {
+        decision.findings.filter { finding in
+            finding.outcome == .warn && (finding.authorityID == nil || decision.acknowledgementRequired.contains(finding.rule))
+        }.map { "\($0.rule.rawValue): \($0.text)" }.uniquedPreservingOrder()
+    }
+
+    /// The warnings the consent rules give about one record, for `consent record` and `consent show`.
+    static func warnings(about authorityID: String, caseID: String, actions: [String]?, vault: Vault) throws -> [String] {
+        let action = actions?.compactMap(ConsentAction.init(rawValue:)).first ?? .viewDocuments
+        let check = try vault.checkConsent(caseID: caseID, action: action, on: Today.inEngland())
+        return check.decision.findings.filter { $0.outcome == .warn && $0.authorityID == authorityID }
+            .map { "\($0.rule.rawValue): \($0.text)" }.uniquedPreservingOrder()
+    }
+
+    /// A refusal cites only the records of the case at hand (another case's consent is neither evidence here nor
+    /// anyone's business), and hints only at the remedies of the rules that still refuse.
+    static func refusal(_ check: Vault.ConsentCheck, vault: Vault) -> CLIError {
         let decision = check.decision
-        let rules = decision.ruleIDs.map(\.rawValue).joined(separator: ", ")
-        let hints = (decision.hint.map { $0.isEmpty ? [] : ["to proceed: \($0)"] } ?? [])
-            + ["'casevault consent check --case \(check.request.caseID ?? "C") --action \(check.request.action.rawValue)' explains in full"]
-        return CLIError("refused by the consent rules (\(rules)): \(check.request.actor) may not \(check.request.action.rawValue) for \(check.request.onBehalfOf) on case \(check.request.caseID ?? "-"); nothing was done",
-                        reasons: decision.explanation, hints: hints, exitCode: 3)
+        let caseID = check.request.caseID ?? "-"
+        let ours = Set(((try? vault.authorities(caseID: check.request.caseID)) ?? []).map(\.authority.id))
+        var findings = decision.findings.filter { $0.outcome == .deny && ($0.authorityID.map(ours.contains) ?? true) }
+        if findings.isEmpty {
+            // Only other cases' records were refused: for this case there is none.
+            findings = [Finding(.con4, .deny, "No consent or authority recorded for case \(caseID) lets \(check.request.actor) \(check.request.action.rawValue) for \(check.request.onBehalfOf).")]
+        }
+        let rules = Array(Set(findings.map(\.rule))).sorted()
+        let remedies = rules.map(\.remedy).filter { !$0.isEmpty }.uniquedPreservingOrder()
+        let hints = (remedies.isEmpty ? [] : ["to proceed: " + remedies.joined(separator: "; ")])
+            + ["'casevault consent check --case \(caseID) --action \(check.request.action.rawValue)' explains in full"]
+        return CLIError("refused by the consent rules (\(rules.map(\.rawValue).joined(separator: ", "))): \(check.request.actor) may not \(check.request.action.rawValue) for \(check.request.onBehalfOf) on case \(caseID); nothing was done",
+                        reasons: findings.map { "\($0.rule.rawValue): \($0.text)" }.uniquedPreservingOrder(), hints: hints, exitCode: 3)
     }
 }
