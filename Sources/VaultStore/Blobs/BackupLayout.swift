@@ -7,8 +7,9 @@ import Glibc
 /// shard, a file outside `objects/xx/<id>`, a wrongly named object) is refused before anything is written, so
 /// a restore never follows a link or copies a file it would not have written itself.
 enum BackupLayout {
-    /// Top-level entries a backup may hold: regular files, and the two folders.
-    static let files: Set<String> = ["vault.json", "vault.db", "keys.json"]
+    /// Top-level entries a backup may hold: regular files, and the two folders. SQLite leaves its side files
+    /// beside the database copy when `backup` reads it back (they are not restored, as before).
+    static let files: Set<String> = ["vault.json", "vault.db", "keys.json", "vault.db-wal", "vault.db-shm", "vault.db-journal"]
     static let folders: Set<String> = ["objects", "tmp"]
 
     /// The stored bodies (document id → path), or the first thing that is not as `backup` writes it.
