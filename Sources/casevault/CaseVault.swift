@@ -15,7 +15,7 @@ struct CaseVault: ParsableCommand {
         subcommands: [Init.self, Keys.self, Org.self, Advocate.self, Person.self, Case.self, Ingest.self, ListDocuments.self,
                       ShowDocument.self, Cat.self, Verify.self, Backup.self, Restore.self, AuditCommand.self,
                       ConsentCommand.self, CapacityCommand.self, Deadlines.self, RedactCommand.self, Export.self, BundleCommand.self,
-                      AnalyseCommand.self]
+                      AnalyseCommand.self, PDFTextCommand.self]
     )
 
     /// Parse errors carry our prefix too, so every error reads `casevault: error: …` (ParsableArguments reads it).

@@ -1,5 +1,6 @@
 import CSystemZlib
 import Foundation
+import PDFRender
 import XCTest
 
 /// Issue 20, point 4: a corpus of 20 small documents with known dates, of every kind ingest meets. Each date comes
@@ -37,8 +38,15 @@ final class DocumentDatesTests: XCTestCase {
     }
 
     /// The corpus: file name, content, and the date a person reading it would give it (nil: it has none).
-    static var corpus: [(name: String, content: Data, date: String?)] {
+    static func corpus() throws -> [(name: String, content: Data, date: String?)] {
         func text(_ s: String) -> Data { Data(s.utf8) }
+        // Typed text on the page, and cairo's own creation date (today) in the metadata: the text wins.
+        let composer = try PDFComposer(title: "Letter")
+        composer.beginPage(size: .a4)
+        for (index, line) in ["Norfolk Trust", "12/05/2025", "Dear Ms Ellis,", "Your appointment on 01/01/2024."].enumerated() {
+            _ = composer.text(line, style: TextStyle(font: "DejaVu Sans 12"), x: 60, y: 80 + Double(index) * 20, width: 470)
+        }
+        let typedPDF = try composer.finish()
         let infoPDF = PDFMessagesTests.assemble([
             "<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
             "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
@@ -55,7 +63,7 @@ final class DocumentDatesTests: XCTestCase {
             ("reply.eml", text("Date: 3 Feb 2025 09:00:00 +0000\nSubject: Re: complaint\n\nDear Ms Ellis,\nYour letter of 20 January 2025.\n"), "2025-02-03"),
             ("letter-to-trust.txt", text("Complaints Team\nNorfolk Trust\n\n14 March 2025\n\nDear Sir or Madam,\nOn 2 January 2025 my mother was admitted.\n"), "2025-03-14"),
             ("2025-04-22-letter-to-trust.txt", text("Complaints Team\nNorfolk Trust\n\nDear Sir or Madam,\nOn 2 January 2025 my mother was admitted.\n"), "2025-04-22"),
-            ("numeric.txt", text("Ref: ABC/123\n12/05/2025\n\nDear Ms Ellis,\nThe records of 01/01/2024 are enclosed.\n"), "2025-05-12"),
+            ("typed-letter.pdf", Data(typedPDF), "2025-05-12"),
             ("us-order.txt", text("June 3, 2025\n\nDear Ms Ellis,\nThank you for calling on July 1, 2025.\n"), "2025-06-03"),
             ("dob-first.txt", text("Patient: M Ellis\nDate of birth: 14 March 1946\nDate: 20 February 2025\n\nDear Dr Shah,\nSeen 1 March 2025.\n"), "2025-02-20"),
             ("notes.md", text("# Meeting notes, 3 March 2025\n\nAttendees: M Ellis, S Carter\n\nNext meeting 10 April 2025.\n"), "2025-03-03"),
@@ -77,13 +85,14 @@ final class DocumentDatesTests: XCTestCase {
         let sandbox = try Sandbox()
         let caseID = try prepare(sandbox)
         try FileManager.default.createDirectory(atPath: sandbox.path("corpus"), withIntermediateDirectories: true)
-        for document in Self.corpus { try document.content.write(to: URL(fileURLWithPath: sandbox.path("corpus/" + document.name))) }
+        let corpus = try Self.corpus()
+        for document in corpus { try document.content.write(to: URL(fileURLWithPath: sandbox.path("corpus/" + document.name))) }
         XCTAssertEqual(try sandbox.run(["ingest", "--case", caseID, "corpus"]).exitCode, 0)
         // The twentieth: --date wins over the letterhead date in it.
         _ = try write(sandbox, "given.txt", "Norfolk Trust\n5 May 2025\n\nDear Sir,\n")
         XCTAssertEqual(try sandbox.run(["ingest", "--case", caseID, "--date", "2025-01-31", "given.txt"]).exitCode, 0)
 
-        let expected = Dictionary(uniqueKeysWithValues: Self.corpus.map { ($0.name, $0.date) } + [("given.txt", "2025-01-31")])
+        let expected = Dictionary(uniqueKeysWithValues: corpus.map { ($0.name, $0.date) } + [("given.txt", "2025-01-31")])
         let listed = try listedDocuments(sandbox, ["list", "--case", caseID])
         XCTAssertEqual(listed.count, 20)
         var right = 0, flagged = 0, wrong: [String] = []
@@ -106,6 +115,7 @@ final class DocumentDatesTests: XCTestCase {
         func row(_ name: String) throws -> [String: Any] { try XCTUnwrap(listed.first { $0["name"] as? String == name }) }
         XCTAssertEqual(try row("given.txt")["document_date_source"] as? String, "given at ingest (--date)")
         XCTAssertEqual(try row("trust-response.pdf")["document_date_source"] as? String, "PDF creation date")
+        XCTAssertEqual(try row("typed-letter.pdf")["document_date_source"] as? String, "PDF text", "read in the child process")
         XCTAssertEqual(try row("2025-04-22-letter-to-trust.txt")["document_date_source"] as? String, "file name", "not the body's 2 January")
         // Kinds from content as well as the extension.
         XCTAssertEqual(try row("call.docx")["kind"] as? String, "meeting_notes", "a .docx phone note is not a letter")

@@ -7,6 +7,7 @@ public enum DateSource: String, Sendable, CaseIterable {
     case given = "given at ingest (--date)"
     case emailHeader = "email Date header"
     case letterhead
+    case pdfText = "PDF text"
     case pdfMetadata = "PDF creation date"
     case fileName = "file name"
     case fileTime = "file time (guessed)"
@@ -19,7 +20,9 @@ extension DocumentClassifier {
     /// `text` is the start of the readable text (nil for binary content); `pdfBytes` the PDF's start and end.
     public static func documentDate(name: String, mediaType: String, text: String?, pdfBytes: [UInt8] = []) -> (date: String, source: DateSource)? {
         if mediaType == "message/rfc822", let text, let date = emailDate(text) { return (date, .emailHeader) }
-        if mediaType != "message/rfc822", let text, let date = letterheadDate(text) { return (date, .letterhead) }
+        if mediaType != "message/rfc822", let text, let date = letterheadDate(text) {
+            return (date, mediaType == "application/pdf" ? .pdfText : .letterhead)
+        }
         if let date = pdfCreationDate(pdfBytes) { return (date, .pdfMetadata) }
         if let date = fileNameDate(name) { return (date, .fileName) }
         return nil
@@ -146,7 +149,7 @@ import Glibc
 #endif
 
 extension Vault {
-    /// The largest .docx read a second time for its text (the date and kind come from its first lines).
+    /// The largest .docx or PDF read a second time for its text (the date and kind come from its first lines).
     static let maximumDocxForText = 32 << 20
 
     /// The date (with its source) and kind of a file being ingested: `--date` and `--kind` win; else the evidence
@@ -154,8 +157,14 @@ extension Vault {
     /// file, read again only for a .docx's text and a PDF's last bytes (its Info dictionary is usually there).
     static func dateAndKind(name: String, mediaType: String, head: [UInt8], input: Int32, size: Int, modified: Int,
                             options: IngestOptions) -> (date: String, source: DateSource, kind: DocumentKind) {
-        let text = DocumentClassifier.readableStart(mediaType: mediaType, head: head) {
-            size <= maximumDocxForText ? readAt(input, offset: 0, count: size) : nil
+        // With both given, nothing is read again (a PDF's text costs a child process).
+        let needed = options.kind == nil || options.date == nil
+        var text = DocumentClassifier.readableStart(mediaType: mediaType, head: head) {
+            needed && size <= maximumDocxForText ? readAt(input, offset: 0, count: size) : nil
+        }
+        if needed, mediaType == "application/pdf", let reader = options.pdfText, size <= maximumDocxForText,
+           let bytes = readAt(input, offset: 0, count: size) {
+            text = reader(bytes)
         }
         let kind = options.kind ?? DocumentClassifier.kind(fileName: name, mediaType: mediaType, text: text)
         if let date = options.date { return (date, .given, kind) }

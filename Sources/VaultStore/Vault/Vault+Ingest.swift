@@ -13,8 +13,13 @@ extension Vault {
         public var actor: String?
         /// Rows are committed in batches of this many files (each blob is durable before its row commits).
         public var batchSize: Int
+        /// The start of a PDF's text, for its date and kind; nil reads none (the vault runs no PDF parser itself:
+        /// the CLI reads it in a child process with limits).
+        public var pdfText: (@Sendable ([UInt8]) -> String?)?
 
-        public init(kind: DocumentKind? = nil, date: String? = nil, allowDuplicate: Bool = false, actor: String? = nil, batchSize: Int = 500) {
+        public init(kind: DocumentKind? = nil, date: String? = nil, allowDuplicate: Bool = false, actor: String? = nil, batchSize: Int = 500,
+                    pdfText: (@Sendable ([UInt8]) -> String?)? = nil) {
+            self.pdfText = pdfText
             self.kind = kind
             self.date = date
             self.allowDuplicate = allowDuplicate

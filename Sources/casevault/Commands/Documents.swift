@@ -34,7 +34,8 @@ struct Ingest: ParsableCommand {
         for skip in skipped { Terminal.printError("casevault: skipped \(skip.path): \(skip.reason)") }
         let progress = Progress(total: files.count, enabled: isatty(STDERR_FILENO) == 1 && !global.json)
         let results = try vault.ingest(caseID: caseID, files: files,
-                                       options: .init(kind: kind, date: date, allowDuplicate: allowDuplicate, actor: global.advocate),
+                                       options: .init(kind: kind, date: date, allowDuplicate: allowDuplicate, actor: global.advocate,
+                                                     pdfText: { PDFTextCommand.firstPage($0) }),
                                        progress: progress.update)
         progress.finish()
         var stored = 0, duplicates = 0, failed = 0, bytes: Int64 = 0
