@@ -377,5 +377,8 @@ final class ConsentCommandsTests: XCTestCase {
         XCTAssertFalse(refused.stderr.contains(consent), "the first case's consent is not cited: \(refused.stderr)")
         XCTAssertFalse(refused.stderr.contains("record a consent that names this case"), "one does: \(refused.stderr)")
         XCTAssertTrue(refused.stderr.contains(lettersOnly), refused.stderr)
+        let check = try sandbox.run(["consent", "check", "--case", second, "--action", "view_documents"])
+        XCTAssertEqual(check.exitCode, 3)
+        XCTAssertFalse(check.stdout.contains(consent) || check.stdout.contains("names this case"), check.stdout)
     }
 }

@@ -121,6 +121,14 @@ final class TerminalSafetyTests: XCTestCase {
         XCTAssertFalse(result.stderr.contains("wrong passphrase"), result.stderr)
         XCTAssertTrue(result.stderr.contains("the key file is not this vault's"), result.stderr)
         XCTAssertTrue(result.stderr.contains("its vault id was edited"), result.stderr)
+        // Without a passphrase the edit breaks the keys' check values: not "damaged" either, but the same answer.
+        XCTAssertEqual(try sandbox.run(["init", "--vault", "c", "--no-passphrase"]).exitCode, 0)
+        var plain = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: sandbox.path("c/keys.json")))) as? [String: Any])
+        plain["vault_id"] = info["vault_id"]
+        try JSONSerialization.data(withJSONObject: plain).write(to: URL(fileURLWithPath: sandbox.path("plain.json")))
+        chmod(sandbox.path("plain.json"), 0o600)
+        let unprotected = try sandbox.run(["keys", "show", "--vault", "a", "--keys", "plain.json"])
+        XCTAssertTrue(unprotected.stderr.contains("the key file is not this vault's"), unprotected.stderr)
         // A wrong passphrase with the vault's own key file is still called that.
         let wrong = try sandbox.run(["keys", "show", "--vault", "a"], environment: ["CASEVAULT_PASSPHRASE": "not it"])
         XCTAssertTrue(wrong.stderr.contains("casevault: error: wrong passphrase"), wrong.stderr)

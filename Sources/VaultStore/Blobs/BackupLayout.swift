@@ -21,21 +21,21 @@ enum BackupLayout {
             } else if folders.contains(name) {
                 try require(root + "/" + name, isFolder: true, why: "\(name) is not a plain folder")
             } else {
-                throw refusal(root, "it holds \(name), which a backup never does")
+                throw refusal("it holds \(name), which a backup never does")
             }
         }
         if try PrivateFiles.status(blobs.temporary) != nil, try !entries(blobs.temporary).isEmpty {
-            throw refusal(root, "its tmp folder is not empty")
+            throw refusal("its tmp folder is not empty")
         }
         var found: [String: String] = [:]
         guard try PrivateFiles.status(blobs.objects) != nil else { return found }
         for shard in try entries(blobs.objects) {
             let folder = blobs.objects + "/" + shard
-            guard shard.utf8.count == 2, shard.utf8.allSatisfy(isLowerHex) else { throw refusal(root, "objects/ holds \(shard), not a shard folder") }
+            guard shard.utf8.count == 2, shard.utf8.allSatisfy(isLowerHex) else { throw refusal("objects/ holds \(shard), not a shard folder") }
             try require(folder, isFolder: true, why: "objects/\(shard) is not a plain folder (a link, or a file)")
             for name in try entries(folder) {
                 guard isDocumentID(name), blobs.shard(for: name) == folder else {
-                    throw refusal(root, "objects/\(shard) holds \(name), which is not a document of that folder")
+                    throw refusal("objects/\(shard) holds \(name), which is not a document of that folder")
                 }
                 try require(folder + "/" + name, isFolder: false, why: "objects/\(shard)/\(name) is not a plain file")
                 found[name] = folder + "/" + name
@@ -63,11 +63,11 @@ enum BackupLayout {
     /// lstat, so a link is seen as a link and never followed.
     static func require(_ path: String, isFolder: Bool, why: String) throws {
         guard let status = try PrivateFiles.status(path), isFolder ? status.isDirectory : status.isRegularFile else {
-            throw refusal((path as NSString).deletingLastPathComponent, why)
+            throw refusal(why)
         }
     }
 
-    static func refusal(_ root: String, _ why: String) -> VaultError {
+    static func refusal(_ why: String) -> VaultError {
         .invalidInput("this is not a backup casevault made, or it was changed since: \(why); nothing was restored")
     }
 }

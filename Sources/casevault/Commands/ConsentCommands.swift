@@ -218,13 +218,18 @@ struct ConsentCommand: ParsableCommand {
         @Option(name: .customLong("for"), help: "The NHS body, the PHSO (phso) or the named third party the action is towards.") var target: String?
 
         func run() throws {
-            let decision = try global.withVault { vault -> Decision in
+            let (decision, refusal) = try global.withVault { vault in
                 let check = try vault.checkConsent(caseID: caseID, action: action, on: Today.inEngland(), targetOrg: target)
                 if check.decision.outcome != .allow { try vault.auditDecision(check, proceeded: false, acknowledged: []) }
-                return check.decision
+                return (check.decision, check.decision.outcome == .deny ? ConsentGate.scopedRefusal(check, vault: vault) : nil)
             }
             if global.json {
                 Terminal.printVerbatim(decision.json(pretty: true))
+            } else if let refusal {
+                // As the refusal itself says it: this case's records only.
+                Terminal.printOut("DENY (\(refusal.rules.map(\.rawValue).joined(separator: ", ")))")
+                for line in refusal.reasons { Terminal.printOut("  " + line) }
+                if !refusal.remedies.isEmpty { Terminal.printOut("  To proceed: " + refusal.remedies.joined(separator: "; ")) }
             } else {
                 Terminal.printOut("\(decision.outcome.rawValue.uppercased()) (\(decision.ruleIDs.map(\.rawValue).joined(separator: ", ")))")
                 for line in decision.explanation { Terminal.printOut("  " + line) }
@@ -389,12 +394,5 @@ extension Person {
             if global.json { try global.emitJSON(status); return }
             Terminal.printOut("Person \(id) updated")
         }
-    }
-}
-
-extension Array where Element: Hashable {
-    func uniquedPreservingOrder() -> [Element] {
-        var seen: Set<Element> = []
-        return filter { seen.insert($0).inserted }
     }
 }

@@ -84,19 +84,25 @@ enum ConsentGate {
     /// A refusal cites only the records of the case at hand (another case's consent is neither evidence here nor
     /// anyone's business), and hints only at the remedies of the rules that still refuse.
     static func refusal(_ check: Vault.ConsentCheck, vault: Vault) -> CLIError {
-        let decision = check.decision
+        let caseID = check.request.caseID ?? "-"
+        let scoped = scopedRefusal(check, vault: vault)
+        let hints = (scoped.remedies.isEmpty ? [] : ["to proceed: " + scoped.remedies.joined(separator: "; ")])
+            + ["'casevault consent check --case \(caseID) --action \(check.request.action.rawValue)' explains in full"]
+        return CLIError("refused by the consent rules (\(scoped.rules.map(\.rawValue).joined(separator: ", "))): \(check.request.actor) may not \(check.request.action.rawValue) for \(check.request.onBehalfOf) on case \(caseID); nothing was done",
+                        reasons: scoped.reasons, hints: hints, exitCode: 3)
+    }
+
+    /// The refusing rules, their sentences and remedies, about this case's records only (`refusal`, `consent check`).
+    static func scopedRefusal(_ check: Vault.ConsentCheck, vault: Vault) -> (rules: [RuleID], reasons: [String], remedies: [String]) {
         let caseID = check.request.caseID ?? "-"
         let ours = Set(((try? vault.authorities(caseID: check.request.caseID)) ?? []).map(\.authority.id))
-        var findings = decision.findings.filter { $0.outcome == .deny && ($0.authorityID.map(ours.contains) ?? true) }
+        var findings = check.decision.findings.filter { $0.outcome == .deny && ($0.authorityID.map(ours.contains) ?? true) }
         if findings.isEmpty {
             // Only other cases' records were refused: for this case there is none.
             findings = [Finding(.con4, .deny, "No consent or authority recorded for case \(caseID) lets \(check.request.actor) \(check.request.action.rawValue) for \(check.request.onBehalfOf).")]
         }
         let rules = Array(Set(findings.map(\.rule))).sorted()
-        let remedies = rules.map(\.remedy).filter { !$0.isEmpty }.uniquedPreservingOrder()
-        let hints = (remedies.isEmpty ? [] : ["to proceed: " + remedies.joined(separator: "; ")])
-            + ["'casevault consent check --case \(caseID) --action \(check.request.action.rawValue)' explains in full"]
-        return CLIError("refused by the consent rules (\(rules.map(\.rawValue).joined(separator: ", "))): \(check.request.actor) may not \(check.request.action.rawValue) for \(check.request.onBehalfOf) on case \(caseID); nothing was done",
-                        reasons: findings.map { "\($0.rule.rawValue): \($0.text)" }.uniquedPreservingOrder(), hints: hints, exitCode: 3)
+        return (rules, findings.map { "\($0.rule.rawValue): \($0.text)" }.uniquedPreservingOrder(),
+                rules.map(\.remedy).filter { !$0.isEmpty }.uniquedPreservingOrder())
     }
 }
