@@ -28,8 +28,11 @@ enum Terminal {
     static func escaped(_ text: String, keepingLineBreaks: Bool = false) -> String {
         guard text.unicodeScalars.contains(where: { needsEscape($0, keepingLineBreaks: keepingLineBreaks) }) else { return text }
         var out = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            if needsEscape(scalar, keepingLineBreaks: keepingLineBreaks) {
+        let scalars = Array(text.unicodeScalars)
+        for (index, scalar) in scalars.enumerated() {
+            // A Windows line end (CR LF) in multi-line text is a line end, not a stray carriage return.
+            let lineEnd = keepingLineBreaks && scalar == "\r" && index + 1 < scalars.count && scalars[index + 1] == "\n"
+            if needsEscape(scalar, keepingLineBreaks: keepingLineBreaks) && !lineEnd {
                 out.append(contentsOf: "\\u{\(String(scalar.value, radix: 16, uppercase: true))}".unicodeScalars)
             } else {
                 out.append(scalar)
