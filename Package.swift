@@ -44,7 +44,7 @@ let package = Package(
         .target(name: "VaultStorageSQLite", dependencies: ["VaultStorage", "Audit", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "VaultStore",
-            dependencies: ["VaultCrypto", "Audit", "Consent", "CProcessShims", "VaultStorage", "VaultStorageSQLite"]
+            dependencies: ["VaultCrypto", "Audit", "Consent", "Redaction", "CProcessShims", "VaultStorage", "VaultStorageSQLite"]
         ),
         .target(name: "Consent"),
         .target(name: "Redaction", dependencies: ["CSystemZlib"]),

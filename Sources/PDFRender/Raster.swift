@@ -18,7 +18,8 @@ public final class Raster {
 
     /// A white raster.
     public init(width: Int, height: Int, dpi: Double) throws {
-        guard width > 0, height > 0, width * height <= Self.maximumPixels else {
+        guard width > 0, height > 0 else { throw PDFError.drawing(reason: "the page has no size (\(width)×\(height)); the file is damaged") }
+        guard width * height <= Self.maximumPixels else {
             throw PDFError.tooLarge(what: "a \(width)×\(height) page", limit: "\(Self.maximumPixels) pixels")
         }
         guard let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(width), Int32(height)),
@@ -43,6 +44,8 @@ public final class Raster {
         guard pixReadHeaderMem(bytes, bytes.count, &format, &width, &height, &bitsPerSample, &samples, &colormap) == 0 else {
             throw PDFError.unreadableImage(reason: "unknown or damaged image format")
         }
+        // A header that claims no pixels is a damaged file, not an image too large.
+        guard width > 0, height > 0 else { throw PDFError.unreadableImage(reason: "the image is damaged: its header gives no size") }
         guard Int(width) * Int(height) <= Self.maximumPixels else {
             throw PDFError.tooLarge(what: "a \(width)×\(height) image", limit: "\(Self.maximumPixels) pixels")
         }
@@ -51,6 +54,7 @@ public final class Raster {
         guard var rgb: UnsafeMutablePointer<PIX>? = pixConvertTo32(decoded) else { throw PDFError.unreadableImage(reason: "unsupported pixel format") }
         defer { pixDestroy(&rgb) }
         let w = Int(pixGetWidth(rgb)), h = Int(pixGetHeight(rgb)), wordsPerLine = Int(pixGetWpl(rgb))
+        guard w > 0, h > 0 else { throw PDFError.unreadableImage(reason: "the image is damaged: it decodes to no pixels") }
         try self.init(width: w, height: h, dpi: dpi)
         guard let source = pixGetData(rgb) else { throw PDFError.unreadableImage(reason: "no pixel data") }
         cairo_surface_flush(surface)

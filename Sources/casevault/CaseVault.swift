@@ -15,24 +15,42 @@ struct CaseVault: ParsableCommand {
         subcommands: [Init.self, Keys.self, Org.self, Advocate.self, Person.self, Case.self, Ingest.self, ListDocuments.self,
                       ShowDocument.self, Cat.self, Verify.self, Backup.self, Restore.self, AuditCommand.self,
                       ConsentCommand.self, CapacityCommand.self, Deadlines.self, RedactCommand.self, Export.self, BundleCommand.self,
-                      AnalyseCommand.self, AccessTableCommand.self]
+                      AnalyseCommand.self, PDFTextCommand.self, AccessTableCommand.self]
     )
 
-    /// Hardening first, then parse and run; our own errors print age-style with hints.
+    /// Parse errors carry our prefix too, so every error reads `casevault: error: …` (ParsableArguments reads it).
+    static var _errorPrefix: String { "casevault: error: " }
+
+    /// Hardening first, then parse and run. Global options are accepted before the subcommand (ArgumentOrder).
+    /// Every error a command throws is presented the same way (`present`), never as a Swift value.
     static func main() {
         ProcessHardening.apply()
+        let arguments = ArgumentOrder.reordered(Array(CommandLine.arguments.dropFirst()), root: CaseVault.self)
+        var command: ParsableCommand
         do {
-            var command = try parseAsRoot()
-            try command.run()
-        } catch let error as CLIError {
-            error.report()
-            Foundation.exit(error.exitCode)
+            command = try parseAsRoot(arguments)
         } catch {
-            if let presented = CLIError.presenting(error) {
-                presented.report()
-                Foundation.exit(presented.exitCode)
-            }
+            // Usage errors, --help and --version: the parser's own text, with our prefix and exit 64 (or 0).
             exit(withError: error)
+        }
+        do {
+            try command.run()
+        } catch {
+            present(error)
+        }
+    }
+
+    static func present(_ error: Error) -> Never {
+        switch error {
+        case let code as ExitCode:
+            // Thrown after the command printed its own message (e.g. exit 2 for a partial ingest).
+            Foundation.exit(code.rawValue)
+        case is ValidationError, is CleanExit:
+            exit(withError: error)
+        default:
+            let presented = error as? CLIError ?? CLIError.presenting(error) ?? CLIError.unexpected(error)
+            presented.report()
+            Foundation.exit(presented.exitCode)
         }
     }
 }

@@ -335,6 +335,8 @@ public enum KeyFileError: Error, Equatable, Sendable, CustomStringConvertible {
     case wrongPassphrase
     case damaged(what: String)
     case belongsToAnotherVault(keyFileVault: String, expected: String)
+    /// The ids agree but the key file was made with another vault: its vault id was changed by hand.
+    case madeForAnotherVault(keyFileCreated: String, vaultCreated: String)
     case unknownVersion(Int)
     case lastActiveKey(Int)
 
@@ -350,6 +352,8 @@ public enum KeyFileError: Error, Equatable, Sendable, CustomStringConvertible {
         case .damaged(let what): "the key file is damaged: the \(what) does not match its check value"
         case .belongsToAnotherVault(let keyFileVault, let expected):
             "the key file belongs to another vault (key file vault id \(keyFileVault), this vault \(expected))"
+        case .madeForAnotherVault(let keyFileCreated, let vaultCreated):
+            "the key file is not this vault's: it carries this vault's id, but it was made on \(keyFileCreated) and this vault on \(vaultCreated) (its vault id was edited; the passphrase was not the problem)"
         case .unknownVersion(let v): "master key version \(v) is not in the key file"
         case .lastActiveKey(let v): "master key version \(v) is the only active version and cannot be retired"
         }

@@ -80,6 +80,9 @@ extension Vault {
     public struct ConsentCheck: Sendable {
         public let request: ConsentRequest
         public let decision: Decision
+        /// The authorities recorded on this case: a refusal cites only these (another case's records are none of
+        /// the reader's business).
+        public let caseAuthorities: Set<String>
     }
 
     /// Asks the engine whether the acting advocate may do `action` on the case on `date` (an explanation only:
@@ -98,7 +101,8 @@ extension Vault {
         let facts = try consentFacts(caseRecord, in: tx)
         let request = ConsentRequest(actor: account.id, action: action, onBehalfOf: facts.person.id, date: date ?? today(),
                                      caseID: caseRecord.id, targetOrg: targetOrg)
-        return ConsentCheck(request: request, decision: ConsentEngine(policy: policy).evaluate(request, facts: facts))
+        let own = Set(try tx.consentRecords(type: ConsentRecordType.authority.rawValue, caseID: caseRecord.id, personID: nil).map(\.id))
+        return ConsentCheck(request: request, decision: ConsentEngine(policy: policy).evaluate(request, facts: facts), caseAuthorities: own)
     }
 
     /// R-AUD-1: a decision that refused or warned is logged with the rules and authorities behind it.

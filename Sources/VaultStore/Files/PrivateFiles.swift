@@ -96,6 +96,37 @@ public enum PrivateFiles {
         try syncDirectory(directory)
     }
 
+    /// Whether `path` is a character device (`/dev/null`, a terminal): output goes straight to it, since a temp
+    /// file beside it and a rename would mean writing into /dev. Follows links (`/dev/stdout` is one).
+    public static func isCharacterDevice(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFCHR
+    }
+
+    /// Writes `data` to an existing character device (never creates or truncates anything).
+    public static func writeToDevice(_ data: Data, path: String) throws {
+        let fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY)
+        guard fd >= 0 else { throw FileError.system(operation: "open", path: path, errno: errno) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFCHR else { throw FileError.alreadyExists(path: path) }
+        try writeAll(data, to: fd, path: path)
+    }
+
+    static func writeAll(_ data: Data, to fd: Int32, path: String) throws {
+        try data.withUnsafeBytes { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let n = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw FileError.system(operation: "write", path: path, errno: errno)
+                }
+                offset += n
+            }
+        }
+    }
+
     /// fsync on a folder makes a rename or create in it durable.
     public static func syncDirectory(_ path: String) throws {
         let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)

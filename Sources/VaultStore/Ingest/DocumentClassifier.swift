@@ -78,13 +78,15 @@ public enum DocumentClassifier {
         return (0...(haystack.count - needle.count)).contains { haystack[$0..<($0 + needle.count)].elementsEqual(needle) }
     }
 
-    public static func kind(fileName: String, mediaType: String) -> DocumentKind {
+    /// The kind from the name, then from what the first lines say (`text`), then from the type.
+    public static func kind(fileName: String, mediaType: String, text: String? = nil) -> DocumentKind {
         // A file whose content is not what its name says is nothing the name suggests either.
         if mismatch(fileName: fileName, mediaType: mediaType) != nil { return .other }
         let name = fileName.lowercased()
         if name.contains("consent") { return .consentForm }
         if ["authority", "attorney", "probate", "deputyship"].contains(where: name.contains) { return .authorityEvidence }
         if mediaType == "message/rfc822" { return .email }
+        if let text, let kind = kindFromContent(text) { return kind }
         if name.contains("notes") || name.contains("meeting") || name.contains("minutes") { return .meetingNotes }
         if name.contains("response") || name.contains("reply") || name.contains("acknowledg") { return .reply }
         if mediaType.hasPrefix("image/") || name.contains("evidence") || name.contains("record") { return .evidence }
@@ -92,27 +94,10 @@ public enum DocumentClassifier {
         return .other
     }
 
-    /// The document's own date: an email's Date header, else a date in the letterhead (first lines).
-    /// Returns `YYYY-MM-DD` and where it came from.
+    /// The document's own date from its first bytes alone (an email's Date header, a letterhead date).
     public static func documentDate(mediaType: String, head: [UInt8]) -> (date: String, source: String)? {
-        // Only the start matters (headers, letterhead); decoding all of `head` would cost more than the crypto.
-        let start = head.prefix(mediaType == "message/rfc822" ? 16384 : 2048)
-        // Binary content has no letterhead; a multi-byte character cut at the end is fine.
-        guard let text = String(validating: start, as: UTF8.self) ?? String(validating: start.dropLast(3), as: UTF8.self) else {
-            return nil
-        }
-        if mediaType == "message/rfc822" {
-            for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-                let trimmed = line.trimmingCharacters(in: .whitespaces)
-                if trimmed.isEmpty { break }  // end of headers
-                if trimmed.lowercased().hasPrefix("date:"), let date = firstDate(in: String(trimmed.dropFirst(5))) {
-                    return (date, "email Date header")
-                }
-            }
-        }
-        guard mediaType.hasPrefix("text/") else { return nil }
-        let letterhead = text.split(separator: "\n").prefix(25).joined(separator: "\n")
-        return firstDate(in: letterhead).map { ($0, "letterhead") }
+        let text = readableStart(mediaType: mediaType, head: head) { nil }
+        return documentDate(name: "", mediaType: mediaType, text: text).map { ($0.date, $0.source.rawValue) }
     }
 
     static let months = ["january", "february", "march", "april", "may", "june", "july", "august", "september",

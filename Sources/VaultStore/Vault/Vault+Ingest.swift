@@ -13,8 +13,13 @@ extension Vault {
         public var actor: String?
         /// Rows are committed in batches of this many files (each blob is durable before its row commits).
         public var batchSize: Int
+        /// The start of a PDF's text, for its date and kind; nil reads none (the vault runs no PDF parser itself:
+        /// the CLI reads it in a child process with limits).
+        public var pdfText: (@Sendable ([UInt8]) -> String?)?
 
-        public init(kind: DocumentKind? = nil, date: String? = nil, allowDuplicate: Bool = false, actor: String? = nil, batchSize: Int = 500) {
+        public init(kind: DocumentKind? = nil, date: String? = nil, allowDuplicate: Bool = false, actor: String? = nil, batchSize: Int = 500,
+                    pdfText: (@Sendable ([UInt8]) -> String?)? = nil) {
+            self.pdfText = pdfText
             self.kind = kind
             self.date = date
             self.allowDuplicate = allowDuplicate
@@ -192,16 +197,11 @@ extension Vault {
 
         let name = String(decoding: file.originalName, as: UTF8.self)
         let mediaType = DocumentClassifier.mediaType(fileName: name, head: body.head)
-        var date = options.date.map { ($0, "given at ingest (--date)") } ?? DocumentClassifier.documentDate(mediaType: mediaType, head: body.head)
-        if date == nil {
-            var time = before.st_mtim.tv_sec
-            var parts = tm()
-            gmtime_r(&time, &parts)
-            date = (String(format: "%04d-%02d-%02d", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday)), "file modified time")
-        }
+        let dated = Self.dateAndKind(name: name, mediaType: mediaType, head: body.head, input: input, size: Int(before.st_size),
+                                     modified: before.st_mtim.tv_sec, options: options)
         var record = DocumentRecord(
-            id: documentID, caseID: caseID, kind: (options.kind ?? DocumentClassifier.kind(fileName: name, mediaType: mediaType)).rawValue,
-            mediaType: mediaType, size: body.plaintextSize, documentDate: date?.0, documentDateSource: date?.1 ?? "unknown",
+            id: documentID, caseID: caseID, kind: dated.kind.rawValue,
+            mediaType: mediaType, size: body.plaintextSize, documentDate: dated.date, documentDateSource: dated.source.rawValue,
             ingestedAt: timestamp(), ingestedBy: options.actor, caseKeyVersion: caseKeyVersion,
             wrappedKey: try hierarchy.wrapDocumentKey(documentKey, documentID: documentID, caseID: caseID, caseKey: caseKey,
                                                       caseKeyVersion: caseKeyVersion),

@@ -110,6 +110,8 @@ extension Vault {
         guard try PrivateFiles.status(source + "/vault.json") != nil, try PrivateFiles.status(source + "/vault.db") != nil else {
             throw VaultError.invalidInput("\(source) is not a complete casevault backup (vault.json or vault.db missing)")
         }
+        // Checked before anything is written: exactly the layout `backup` makes (no links, nothing extra).
+        let stored = try BackupLayout.check(source)
         if let status = try PrivateFiles.status(paths.root) {
             guard status.isDirectory, try FileManager.default.contentsOfDirectory(atPath: paths.root).isEmpty else {
                 throw VaultError.destinationExists(path: paths.root)
@@ -121,9 +123,9 @@ extension Vault {
         var count = 0
         do {
             for name in ["vault.json", "vault.db"] { _ = try copyFile(from: source + "/" + name, to: staging + "/" + name) }
-            let sourceBlobs = BlobStore(root: source), target = BlobStore(root: staging)
+            let target = BlobStore(root: staging)
             try target.ensureLayout()
-            for (id, path) in try sourceBlobs.storedDocumentIDs() {
+            for (id, path) in stored {
                 let shard = target.shard(for: id)
                 if try PrivateFiles.status(shard) == nil { try PrivateFiles.createPrivateDirectory(shard) }
                 _ = try copyFile(from: path, to: target.path(for: id))

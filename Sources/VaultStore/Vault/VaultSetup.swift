@@ -121,7 +121,16 @@ public enum VaultSetup {
         guard keyFile.vaultID == info.vaultID else {
             throw KeyFileError.belongsToAnotherVault(keyFileVault: keyFile.vaultID, expected: info.vaultID)
         }
-        let keys = try keyFile.unlock(passphrase: keyFile.needsPassphrase ? try passphrase() : nil)
+        let keys: UnlockedKeys
+        do {
+            keys = try keyFile.unlock(passphrase: keyFile.needsPassphrase ? try passphrase() : nil)
+        } catch KeyFileError.wrongPassphrase where keyFile.createdAt != info.createdAt {
+            // Both files are written with one creation time at `init`: another vault's key file with an edited
+            // vault id fails the passphrase check (the id is bound into it), and this says why.
+            throw KeyFileError.madeForAnotherVault(keyFileCreated: keyFile.createdAt, vaultCreated: info.createdAt)
+        } catch KeyFileError.damaged where keyFile.createdAt != info.createdAt {
+            throw KeyFileError.madeForAnotherVault(keyFileCreated: keyFile.createdAt, vaultCreated: info.createdAt)
+        }
         return OpenedVault(paths: paths, info: info, keyFile: keyFile, keys: keys)
     }
 

@@ -24,7 +24,7 @@ struct Export: ParsableCommand {
     @Option(help: "The meeting, as printed on the cover and every page (e.g. \"Local resolution meeting, 3 December 2026\").") var meeting: String
     @Option(name: .customLong("for"), help: ArgumentHelp("Who receives the bundle: the NHS body's organisation id, or a third party named in the consent.",
                                                         valueName: "ORG")) var recipient: String
-    @Option(name: .customLong("out"), help: ArgumentHelp("Where to write the PDF (the manifest goes beside it as PATH.manifest.json).", valueName: "PATH"))
+    @Option(name: [.customLong("out"), .customShort("o")], help: ArgumentHelp("Where to write the PDF (the manifest goes beside it as PATH.manifest.json).", valueName: "PATH"))
     var output: String?
     @Option(name: .customLong("docs"), parsing: .upToNextOption,
             help: ArgumentHelp("Only these documents, of any kind (default: the case's letters, emails, replies and evidence).", valueName: "DOC-ID"))
@@ -159,9 +159,11 @@ struct Export: ParsableCommand {
                                 documents: result.reports)
             try vault.recordBundle(log, bundleID: log.bundleID, caseID: caseID, auditDetails: log.auditDetails)
         } catch {
-            // Every bundle that exists is in the redaction log: without the log, the files go.
-            unlink(output)
-            unlink(manifestPath)
+            // Every bundle that exists is in the redaction log: without the log, the files go (a device is left alone).
+            if !PrivateFiles.isCharacterDevice(output) {
+                unlink(output)
+                unlink(manifestPath)
+            }
             throw error
         }
         report(ExportOut(bundle: request.bundleID, path: output, manifest: manifestPath, pages: result.pages, dryRun: false, leftOut: leftOut + notes,
@@ -175,6 +177,7 @@ struct Export: ParsableCommand {
 
     /// Checked before any document is decrypted, so a long export does not fail at the end for want of a folder.
     private func checkDestination(_ output: String) throws {
+        if PrivateFiles.isCharacterDevice(output) { return }  // /dev/null: written straight to, nothing to replace
         let folder = (output as NSString).deletingLastPathComponent.isEmpty ? "." : (output as NSString).deletingLastPathComponent
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -263,6 +266,8 @@ struct Export: ParsableCommand {
     /// PDF first, then the manifest; both atomically. If the manifest cannot be written the PDF goes too, and
     /// the PDF is read back to check it is the one the manifest signs.
     private func write(_ result: BundleExporter.Result, to output: String, manifestPath: String) throws {
+        // A device (/dev/null) takes the PDF as it is; no manifest file can sit beside it (the log still records it).
+        if PrivateFiles.isCharacterDevice(output) { return try PrivateFiles.writeToDevice(Data(result.pdf), path: output) }
         try PrivateFiles.atomicWrite(Data(result.pdf), to: output, replacing: force)
         do {
             try PrivateFiles.atomicWrite(Data(try result.manifest.fileBytes()), to: manifestPath, replacing: force)

@@ -107,7 +107,13 @@ struct ConsentCommand: ParsableCommand {
             input.registered = kind == .lpaHealthWelfare || kind == .lpaPropertyFinance ? registered : nil
             input.claimArisingFromDeath = kind == .nextOfKin ? claimArisingFromDeath : nil
             input.reasons = reasons
-            let stored = try global.withVault { try $0.recordAuthority(input) }
+            // The record's own warnings are shown now, once (and by `consent show`), not on every later command.
+            let (stored, warnings) = try global.withVault { vault in
+                let stored = try vault.recordAuthority(input)
+                return (stored, try ConsentGate.warnings(about: stored.authority.id, caseID: stored.caseID,
+                                                         actions: stored.authority.scope?.actions, vault: vault))
+            }
+            for warning in warnings { Terminal.printError("casevault: warning: \(warning)") }
             if global.json {
                 try global.emitJSON(Created(id: stored.authority.id, validFrom: stored.authority.validFrom?.description,
                                             validUntil: stored.authority.validUntil?.description, formDocument: stored.formDocumentID))
@@ -175,7 +181,10 @@ struct ConsentCommand: ParsableCommand {
         @Argument(help: "The consent id.") var id: String
 
         func run() throws {
-            let stored = try global.withVault { try $0.authority(id) }
+            let (stored, warnings) = try global.withVault { vault in
+                let stored = try vault.authority(id)
+                return (stored, try ConsentGate.warnings(about: id, caseID: stored.caseID, actions: stored.authority.scope?.actions, vault: vault))
+            }
             if global.json { try global.emitJSON(stored); return }
             let authority = stored.authority
             let scope = authority.scope
@@ -194,6 +203,7 @@ struct ConsentCommand: ParsableCommand {
                 ("taken by", authority.kind == .verbalConsent ? authority.recordedBy : nil),
                 ("witness", authority.witness),
                 ("withdrawal", stored.withdrawalRecordedAt.map { "recorded \($0)" + (stored.withdrawalRecordedBy.map { " by \($0)" } ?? "") }),
+                ("warnings", warnings.isEmpty ? nil : warnings.joined(separator: "; ")),
             ])
         }
     }
@@ -208,13 +218,18 @@ struct ConsentCommand: ParsableCommand {
         @Option(name: .customLong("for"), help: "The NHS body, the PHSO (phso) or the named third party the action is towards.") var target: String?
 
         func run() throws {
-            let decision = try global.withVault { vault -> Decision in
+            let (decision, refusal) = try global.withVault { vault in
                 let check = try vault.checkConsent(caseID: caseID, action: action, on: Today.inEngland(), targetOrg: target)
                 if check.decision.outcome != .allow { try vault.auditDecision(check, proceeded: false, acknowledged: []) }
-                return check.decision
+                return (check.decision, check.decision.outcome == .deny ? ConsentGate.scopedRefusal(check) : nil)
             }
             if global.json {
-                Terminal.printOut(decision.json(pretty: true))
+                Terminal.printVerbatim(decision.json(pretty: true))
+            } else if let refusal {
+                // As the refusal itself says it: this case's records only.
+                Terminal.printOut("DENY (\(refusal.rules.map(\.rawValue).joined(separator: ", ")))")
+                for line in refusal.reasons { Terminal.printOut("  " + line) }
+                if !refusal.remedies.isEmpty { Terminal.printOut("  To proceed: " + refusal.remedies.joined(separator: "; ")) }
             } else {
                 Terminal.printOut("\(decision.outcome.rawValue.uppercased()) (\(decision.ruleIDs.map(\.rawValue).joined(separator: ", ")))")
                 for line in decision.explanation { Terminal.printOut("  " + line) }
@@ -379,12 +394,5 @@ extension Person {
             if global.json { try global.emitJSON(status); return }
             Terminal.printOut("Person \(id) updated")
         }
-    }
-}
-
-extension Array where Element: Hashable {
-    func uniquedPreservingOrder() -> [Element] {
-        var seen: Set<Element> = []
-        return filter { seen.insert($0).inserted }
     }
 }

@@ -18,7 +18,8 @@ struct Ingest: ParsableCommand {
     @Option(name: .customLong("case"), help: "The case id.") var caseID: String
     @Option(help: "The document kind for every file (else guessed): letter, email, reply, meeting_notes, evidence, consent_form, internal_note, authority_evidence, other.")
     var kind: DocumentKind?
-    @Option(help: "The documents' own date, YYYY-MM-DD (else the email Date header, a letterhead date, or the file time).") var date: String?
+    @Option(help: "The documents' own date, YYYY-MM-DD (else the email Date header, the letterhead's date, a PDF's creation date, a date in the file name, or the file time, marked as a guess).")
+    var date: String?
     @Flag(help: "Store content already in the case again.") var allowDuplicate = false
     @Flag(help: "Include hidden files and folders.") var includeHidden = false
     @Flag(help: "Follow symbolic links.") var followSymlinks = false
@@ -33,7 +34,8 @@ struct Ingest: ParsableCommand {
         for skip in skipped { Terminal.printError("casevault: skipped \(skip.path): \(skip.reason)") }
         let progress = Progress(total: files.count, enabled: isatty(STDERR_FILENO) == 1 && !global.json)
         let results = try vault.ingest(caseID: caseID, files: files,
-                                       options: .init(kind: kind, date: date, allowDuplicate: allowDuplicate, actor: global.advocate),
+                                       options: .init(kind: kind, date: date, allowDuplicate: allowDuplicate, actor: global.advocate,
+                                                     pdfText: { PDFTextCommand.firstPage($0) }),
                                        progress: progress.update)
         progress.finish()
         var stored = 0, duplicates = 0, failed = 0, bytes: Int64 = 0
@@ -122,7 +124,7 @@ struct ListDocuments: ParsableCommand {
         }
         if global.json { try global.emitJSON(documents); return }
         Terminal.printOut(Table.render(["ID", "CASE", "KIND", "DATE", "SIZE", "NAME"], documents.map {
-            [$0.id, $0.caseID, $0.kind, $0.documentDate ?? "", String($0.size), DisplayName.escape(Array($0.name.utf8))]
+            [$0.id, $0.caseID, $0.kind, $0.documentDate ?? "", String($0.size), $0.name]  // cells are escaped by Table
         }))
     }
 }
@@ -140,7 +142,7 @@ struct ShowDocument: ParsableCommand {
         }
         if global.json { try global.emitJSON(document); return }
         let lines: [(String, String?)] = [
-            ("id", document.id), ("case", document.caseID), ("kind", document.kind), ("name", DisplayName.escape(Array(document.name.utf8))),
+            ("id", document.id), ("case", document.caseID), ("kind", document.kind), ("name", document.name),
             ("media type", document.mediaType), ("size", "\(document.size) bytes"),
             ("document date", document.documentDate.map { "\($0) (from \(document.documentDateSource))" }),
             ("ingested", document.ingestedAt + (document.ingestedBy.map { " by \($0)" } ?? "")),
@@ -157,19 +159,26 @@ struct Cat: ParsableCommand {
     @Option(name: .shortAndLong, help: "Write to this path (created only once the document has decrypted; '-' for stdout).") var output: String?
     @OptionGroup var consent: ConsentOptions
 
-    func validate() throws {
+    func run() throws {
+        // Checked here, not in validate(): the parser would wrap our error and print it as a Swift value.
         if output == nil && isatty(STDOUT_FILENO) == 1 {
             throw CLIError("refusing to output a document to the terminal", hints: ["write it to a file with -o PATH", "force anyway with \"-o -\""],
                            exitCode: ExitCode.validationFailure.rawValue)
         }
-    }
-
-    func run() throws {
         let vault = try global.openStore()
         defer { global.finish(vault) }
         try ConsentGate.require(.viewDocuments, caseID: try vault.caseID(ofDocument: id), vault: vault, options: consent, documentID: id)
         guard let output, output != "-" else {
             var sink = FileDescriptorSink(fd: STDOUT_FILENO)
+            try vault.decrypt(documentID: id, to: &sink)
+            return
+        }
+        // A device (/dev/null) is written straight to: there is no file to leave half-written.
+        if PrivateFiles.isCharacterDevice(output) {
+            let fd = open(output, O_WRONLY | O_CLOEXEC | O_NOCTTY)
+            guard fd >= 0 else { throw FileError.system(operation: "open", path: output, errno: errno) }
+            defer { close(fd) }
+            var sink = FileDescriptorSink(fd: fd)
             try vault.decrypt(documentID: id, to: &sink)
             return
         }

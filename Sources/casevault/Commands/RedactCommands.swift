@@ -167,20 +167,23 @@ struct RedactCommand: ParsableCommand {
                     + "may be in a different order from the text; check the redactions carefully")
             }
             let onTerminal = isatty(STDOUT_FILENO) == 1
+            // The document's own text is escaped piece by piece (an ESC[2J in it must not clear the screen);
+            // only the highlighting around the redactions is ours.
             let bytes = Array(text.utf8)
-            var out: [UInt8] = []
+            func piece(_ range: Range<Int>) -> String { Terminal.escaped(String(decoding: bytes[range], as: UTF8.self), keepingLineBreaks: true) }
+            var out = ""
             var position = 0
             for span in spans {
-                out += bytes[position..<span.start]
+                out += piece(position..<span.start)
                 if onTerminal {
-                    out += Array("\u{1B}[7m".utf8) + bytes[span.start..<span.end] + Array("\u{1B}[27m\u{1B}[2m[\(span.kind.rawValue)]\u{1B}[22m".utf8)
+                    out += "\u{1B}[7m" + piece(span.start..<span.end) + "\u{1B}[27m\u{1B}[2m[\(span.kind.rawValue)]\u{1B}[22m"
                 } else {
-                    out += Array("[REDACTED:\(span.kind.rawValue)]".utf8)
+                    out += "[REDACTED:\(span.kind.rawValue)]"
                 }
                 position = span.end
             }
-            out += bytes[position...]
-            Terminal.printOut(String(decoding: out, as: UTF8.self))
+            out += piece(position..<bytes.count)
+            Terminal.printVerbatim(out)
             let summary = counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             Terminal.printError("casevault: \(spans.count) redaction(s)" + (summary.isEmpty ? "" : ": \(summary)"))
         }

@@ -7,7 +7,7 @@ import VaultStore
 
 /// An error for the user: what happened, then how to fix it, age-style on stderr:
 /// `casevault: error: …` / `casevault: hint: …`.
-struct CLIError: Error {
+struct CLIError: Error, CustomStringConvertible {
     var message: String
     /// Why, line by line (e.g. the consent rules that refused), printed between the error and its hints.
     var reasons: [String] = []
@@ -19,6 +19,23 @@ struct CLIError: Error {
         self.reasons = reasons
         self.hints = hints
         self.exitCode = exitCode
+    }
+
+    /// The message alone: what the parser prints should a CLIError ever reach it from a `validate()`.
+    var description: String { message }
+
+    /// An error no presentation knows: its own words when it has them, else its kind, never a Swift dump.
+    static func unexpected(_ error: Error) -> CLIError {
+        let words: String
+        // `as? CustomStringConvertible` always succeeds for an Error on Linux; the type tells whether it has words.
+        if let localized = error as? LocalizedError, let text = localized.errorDescription {
+            words = text
+        } else if type(of: error) is any CustomStringConvertible.Type {
+            words = String(describing: error)
+        } else {
+            words = "an unexpected internal error (\(type(of: error)))"
+        }
+        return CLIError(words, hints: ["nothing more is known; if it happens again, report it with the command you ran"])
     }
 
     func report() {
@@ -82,7 +99,7 @@ struct CLIError: Error {
             ["set CASEVAULT_PASSPHRASE or pass --passphrase-file FILE, or run in a terminal to be prompted"]
         case .empty, .notJSON, .malformed, .damaged:
             ["restore the key file from where you keep its copy (see README: 'Keeping the key file'); nothing was changed"]
-        case .belongsToAnotherVault:
+        case .belongsToAnotherVault, .madeForAnotherVault:
             ["point --keys / CASEVAULT_KEYS at this vault's own key file"]
         case .weakOrInvalidKDFParameters:
             ["the file may have been tampered with; restore the key file from your copy"]

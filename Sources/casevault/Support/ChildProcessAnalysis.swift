@@ -16,11 +16,16 @@ struct ChildProcessAnalysis: DocumentAnalysisRunner {
                                        "FONTCONFIG_FILE", "FONTCONFIG_PATH", "XDG_CACHE_HOME", "XDG_DATA_DIRS"]
 
     func run(_ request: [UInt8], limits: AnalysisLimits) throws -> [UInt8] {
+        try run(request, limits: limits, command: "__analyse")
+    }
+
+    /// `command`: the internal command the child runs (`__analyse`, or `__pdftext` for ingest's dates).
+    func run(_ request: [UInt8], limits: AnalysisLimits, command: String) throws -> [UInt8] {
         let deadline = Date().addingTimeInterval(limits.seconds)
         // A child that dies while we write to it must not kill us with SIGPIPE: the write fails instead.
         signal(SIGPIPE, SIG_IGN)
         let executable = try Self.executablePath()
-        let arguments = ["casevault", "__analyse", "--cpu-seconds", String(limits.processorSeconds), "--memory-bytes", String(limits.memoryBytes)]
+        let arguments = ["casevault", command, "--cpu-seconds", String(limits.processorSeconds), "--memory-bytes", String(limits.memoryBytes)]
         var environment = ProcessInfo.processInfo.environment.filter { Self.inheritedEnvironment.contains($0.key) }.map { "\($0.key)=\($0.value)" }
         // Fewer malloc arenas: each reserves 64 MiB of address space, which counts against the memory limit.
         environment.append("MALLOC_ARENA_MAX=2")

@@ -25,7 +25,7 @@ enum CommandAccess {
         "redact terms add": [.caseChange], "redact allow add": [.caseChange, .organisationAllowList], "redact list": [.caseRead],
         "redact preview": [.documentRead],
         "export": [.bundleExport], "bundle verify": [.keyHolder], "bundle log": [.documentRead],
-        "__analyse": [.keyHolder], "__access-table": [.keyHolder],
+        "__analyse": [.keyHolder], "__pdftext": [.keyHolder], "__access-table": [.keyHolder],
     ]
 
     /// Every runnable command path of the tree, e.g. "redact terms add".

@@ -45,19 +45,40 @@ enum ConsentGate {
         return try vault.requireConsent(action, caseID: caseID, targetOrg: targetOrg, documentID: documentID)
     }
 
-    /// Prints a warning the rules gave (once per case and action).
+    /// Prints the warnings the rules gave that are worth showing on this command (once per case and action).
     static func show(_ check: Vault.ConsentCheck) {
-        for line in check.decision.explanation { Terminal.printError("casevault: warning: \(line)") }
+        for line in shownWarnings(check.decision) { Terminal.printError("casevault: warning: \(line)") }
+    }
+
+    /// A warning about a record (a form without the NHS number, a verbal consent) does not change from one command
+    /// to the next: it is shown when the record is made and by `consent show` and `consent check`, not on every
+    /// command, where it would teach people to skip warnings. Warnings about the case as it stands today (time
+    /// limits, a death) and those that must be acknowledged are shown every time. All are audited either way.
+    static func shownWarnings(_ decision: Decision) -> [String] {
+        decision.findings.filter { finding in
+            finding.outcome == .warn && (finding.authorityID == nil || decision.acknowledgementRequired.contains(finding.rule))
+        }.map { "\($0.rule.rawValue): \($0.text)" }.uniquedPreservingOrder()
+    }
+
+    /// The warnings the consent rules give about one record, for `consent record` and `consent show`.
+    static func warnings(about authorityID: String, caseID: String, actions: [String]?, vault: Vault) throws -> [String] {
+        let action = actions?.compactMap(ConsentAction.init(rawValue:)).first ?? .viewDocuments
+        let check = try vault.checkConsent(caseID: caseID, action: action, on: vault.today())
+        return check.decision.findings.filter { $0.outcome == .warn && $0.authorityID == authorityID }
+            .map { "\($0.rule.rawValue): \($0.text)" }.uniquedPreservingOrder()
     }
 
     /// The words, hints and exit code (3) for a refusal by the vault's rules.
     static func refusal(_ error: AccessError) -> CLIError {
         switch error {
         case .consentRefused(let check):
-            let decision = check.decision
-            let hints = (decision.hint.map { $0.isEmpty ? [] : ["to proceed: \($0)"] } ?? [])
-                + ["'casevault consent check --case \(check.request.caseID ?? "C") --action \(check.request.action.rawValue)' explains in full"]
-            return CLIError(error.description, reasons: decision.explanation, hints: hints, exitCode: 3)
+            let caseID = check.request.caseID ?? "-"
+            let scoped = scopedRefusal(check)
+            let hints = (scoped.remedies.isEmpty ? [] : ["to proceed: " + scoped.remedies.joined(separator: "; ")])
+                + ["'casevault consent check --case \(caseID) --action \(check.request.action.rawValue)' explains in full"]
+            return CLIError("refused by the consent rules (\(scoped.rules.map(\.rawValue).joined(separator: ", "))): \(check.request.actor) may not "
+                            + "\(check.request.action.rawValue) for \(check.request.onBehalfOf) on case \(caseID); nothing was done",
+                            reasons: scoped.reasons, hints: hints, exitCode: 3)
         case .acknowledgementNeeded(_, let missing):
             return CLIError(error.description,
                             hints: ["read the warning above, then run again with " + missing.map { "--acknowledge \($0.rawValue)" }.joined(separator: " ")],
@@ -79,5 +100,19 @@ enum ConsentGate {
         case .caseOpen, .personAdd: "act as an advocate of the organisation the case belongs to"
         default: "ask an advocate assigned to the case, or a manager of its organisation; if you should work on it, a manager can assign you"
         }
+    }
+
+    /// A refusal cites only the records of the case at hand (another case's consent is neither evidence here nor
+    /// anyone's business), and hints only at the remedies of the rules that still refuse.
+    static func scopedRefusal(_ check: Vault.ConsentCheck) -> (rules: [RuleID], reasons: [String], remedies: [String]) {
+        let caseID = check.request.caseID ?? "-"
+        var findings = check.decision.findings.filter { $0.outcome == .deny && ($0.authorityID.map(check.caseAuthorities.contains) ?? true) }
+        if findings.isEmpty {
+            // Only other cases' records were refused: for this case there is none.
+            findings = [Finding(.con4, .deny, "No consent or authority recorded for case \(caseID) lets \(check.request.actor) \(check.request.action.rawValue) for \(check.request.onBehalfOf).")]
+        }
+        let rules = Array(Set(findings.map(\.rule))).sorted()
+        return (rules, findings.map { "\($0.rule.rawValue): \($0.text)" }.uniquedPreservingOrder(),
+                rules.map(\.remedy).filter { !$0.isEmpty }.uniquedPreservingOrder())
     }
 }

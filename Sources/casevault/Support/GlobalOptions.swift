@@ -38,6 +38,6 @@ struct GlobalOptions: ParsableArguments {
     func emitJSON(_ value: some Encodable) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        Terminal.printOut(String(decoding: try encoder.encode(value), as: UTF8.self))
+        Terminal.printVerbatim(String(decoding: try encoder.encode(value), as: UTF8.self))
     }
 }

@@ -3,7 +3,9 @@ import VaultStore
 
 /// Plain-text tables for people; `--json` for scripts.
 enum Table {
-    static func render(_ header: [String], _ rows: [[String]]) -> String {
+    static func render(_ header: [String], _ unescapedRows: [[String]]) -> String {
+        // Cells are stored text: a line break or an escape sequence in one must not break the table.
+        let rows = unescapedRows.map { $0.map { Terminal.escaped($0) } }
         var widths = header.map(\.count)
         for row in rows {
             for (index, cell) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], cell.count) }
@@ -22,7 +24,7 @@ extension Terminal {
     static func printFields(_ fields: [(String, String?)]) {
         let width = (fields.map(\.0.count).max() ?? 0) + 2
         for (label, value) in fields {
-            if let value { printOut(label.padding(toLength: width, withPad: " ", startingAt: 0) + value) }
+            if let value { printOut(label.padding(toLength: width, withPad: " ", startingAt: 0) + escaped(value)) }
         }
     }
 }
@@ -53,5 +55,12 @@ extension GlobalOptions {
         } catch {
             Terminal.printError("casevault: warning: the audit checkpoint was not written (\(error)); the next command that writes events will write one")
         }
+    }
+}
+
+extension Array where Element: Hashable {
+    func uniquedPreservingOrder() -> [Element] {
+        var seen: Set<Element> = []
+        return filter { seen.insert($0).inserted }
     }
 }
