@@ -60,7 +60,7 @@ public enum RuleID: String, Sendable, Codable, CaseIterable, Comparable {
     /// What would make a refusal under this rule go away; printed as the CLI's hint.
     public var remedy: String {
         switch self {
-        case .who2, .cap1: "record the person's own written consent (consent record --kind written_consent)"
+        case .who2, .cap1: "record the person's own written consent"
         case .who3: "challenge the body's reg 5(4) decision, find another representative, or go to the PHSO"
         case .con1: "record a consent or legal authority that covers this actor, case, body and action"
         case .con2: "stop acting; a new consent from the person is needed to resume"
@@ -69,10 +69,10 @@ public enum RuleID: String, Sendable, Codable, CaseIterable, Comparable {
         case .con5: "ask the person to add this NHS body (or the PHSO) to their consent"
         case .con6: "ask the person to add this action to their consent"
         case .con7: "confirm with the person that this advocate may take over, then record the confirmation"
-        case .con8: "record a transfer the person agreed to (case transfer C --to ORG --consented)"
-        case .con9: "get signed written consent (consent record --kind written_consent --form FILE --signed-on D)"
+        case .con8: "record a transfer the person agreed to"
+        case .con9: "get the person's signed written consent (the form, and the date they signed it)"
         case .con10: "record the signed, dated form with at least one identifier (NHS number, DOB or address)"
-        case .data1: "ask the person to name this recipient in their consent (--third-parties)"
+        case .data1: "ask the person to name this recipient in their consent"
         case .cap2: "record a capacity assessment for this decision (capacity record) or get the person's own consent"
         case .cap3: "record the best-interests reasons and consider a less restrictive option"
         case .lpa1: "register the LPA with the Office of the Public Guardian, or rely on the donor's own consent while they have capacity"

@@ -149,14 +149,4 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .failed(let what): "database error: \(what)"
         }
     }
-
-    public var hints: [String] {
-        switch self {
-        case .newerSchema: ["upgrade casevault to open this vault"]
-        case .notADatabase: ["restore the vault from a backup with 'casevault restore'; nothing was changed"]
-        case .busy: ["try again in a moment"]
-        case .diskFull: ["free some disk space and try again; nothing was changed"]
-        case .failed: ["run 'casevault verify' to check the vault"]
-        }
-    }
 }

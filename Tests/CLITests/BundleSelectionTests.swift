@@ -31,7 +31,7 @@ final class BundleSelectionTests: XCTestCase {
         let caseID = try prepare(sandbox)  // its signed consent form is a consent_form document of the case
         let letter = try ingest(sandbox, caseID, "complaint-letter.txt", "Complaint letter LETTERMARK about the discharge.\n")
         let reply = try ingest(sandbox, caseID, "trust-response.txt", "The trust's reply REPLYMARK.\n", kind: "reply")
-        let notes = try ingest(sandbox, caseID, "home-visit-notes.md", "# Home visit\n\nPrivate NOTESMARK.\n")
+        let notes = try ingest(sandbox, caseID, "meeting-notes.md", "# Meeting with the trust\n\nNotes NOTESMARK.\n")
         let phone = try ingest(sandbox, caseID, "phone.txt", "Phone call PHONEMARK.\n", kind: "internal_note")
         let authority = try ingest(sandbox, caseID, "grant.txt", "Grant of probate AUTHMARK.\n", kind: "authority_evidence")
         // A file name with a newline and a terminal escape sequence.

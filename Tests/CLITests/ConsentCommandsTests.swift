@@ -342,14 +342,14 @@ final class ConsentCommandsTests: XCTestCase {
     func testRecordWarningsAreShownOnceAndRefusalsKeepToTheirCase() throws {
         let sandbox = try Sandbox()
         sandbox.environment["CASEVAULT_VAULT"] = sandbox.path("vault")
-        XCTAssertEqual(try sandbox.run(["init", "--no-passphrase"]).exitCode, 0)
+        try sandbox.initVault()
         func id(_ arguments: [String]) throws -> String {
             let result = try sandbox.run(arguments + ["--json"])
             XCTAssertEqual(result.exitCode, 0, "\(arguments): \(result.stderr)")
             return try XCTUnwrap(try sandbox.json(result)["id"] as? String)
         }
-        let org = try id(["org", "add", "Norfolk NHS Complaints Advocacy"])
-        sandbox.environment["CASEVAULT_ADVOCATE"] = try id(["advocate", "add", "Sam Carter", "--org", org])
+        let org = try sandbox.adminID(["org", "add", "Norfolk NHS Complaints Advocacy"])
+        sandbox.environment["CASEVAULT_ADVOCATE"] = try sandbox.adminID(["advocate", "add", "Sam Carter", "--org", org])
         // No address on record: the consent form is missing it (R-CON-10, a warning).
         let client = try id(["person", "add", "--name", "Margaret Ellis", "--dob", "1946-03-14", "--nhs-number", "943 476 5919"])
         func openCase() throws -> String {

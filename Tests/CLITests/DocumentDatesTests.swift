@@ -113,7 +113,7 @@ final class DocumentDatesTests: XCTestCase {
         XCTAssertEqual(wrong, [])
 
         func row(_ name: String) throws -> [String: Any] { try XCTUnwrap(listed.first { $0["name"] as? String == name }) }
-        XCTAssertEqual(try row("given.txt")["document_date_source"] as? String, "given at ingest (--date)")
+        XCTAssertEqual(try row("given.txt")["document_date_source"] as? String, "given at ingest")
         XCTAssertEqual(try row("trust-response.pdf")["document_date_source"] as? String, "PDF creation date")
         XCTAssertEqual(try row("typed-letter.pdf")["document_date_source"] as? String, "PDF text", "read in the child process")
         XCTAssertEqual(try row("2025-04-22-letter-to-trust.txt")["document_date_source"] as? String, "file name", "not the body's 2 January")

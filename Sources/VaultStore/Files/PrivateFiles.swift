@@ -197,17 +197,4 @@ public enum FileError: Error, Equatable, Sendable, CustomStringConvertible {
         case .system(let operation, let path, let code): "\(operation) \(path): \(String(cString: strerror(code)))"
         }
     }
-
-    /// What the user can do about it.
-    public var hints: [String] {
-        switch self {
-        case .insecurePermissions(let subject, let path, _):
-            ["run: chmod \(subject == .vaultFolder ? "700" : "600") '\(path)'"]
-        case .wrongOwner(_, let path): ["run casevault as the user who owns \(path)"]
-        case .missing(.vaultFolder, _): ["create a vault with 'casevault init', or point --vault / CASEVAULT_VAULT at an existing one"]
-        case .missing(.keyFile, _): ["point --keys / CASEVAULT_KEYS at the vault's key file"]
-        case .system(_, _, let code) where code == ENOSPC || code == EDQUOT: ["free some disk space and try again; nothing was changed"]
-        default: []
-        }
-    }
 }

@@ -4,7 +4,7 @@ import Redaction
 /// Where a document's date came from, strongest first. Stored with the date and shown by `show` and `list
 /// --json`, so a date the trust will see in the index can be checked; `fileTime` is a guess and says so.
 public enum DateSource: String, Sendable, CaseIterable {
-    case given = "given at ingest (--date)"
+    case given = "given at ingest"
     case emailHeader = "email Date header"
     case letterhead
     case pdfText = "PDF text"

@@ -43,8 +43,11 @@ public struct InputWalker {
     public var followSymlinks = false
 
     public struct Skipped: Sendable {
+        /// Why an entry was left out: the first two are choices a front end can offer to change.
+        public enum Kind: Sendable { case hidden, symbolicLink, other }
         public let path: String
         public let reason: String
+        public var kind: Kind = .other
     }
 
     public init(includeHidden: Bool, followSymlinks: Bool) {
@@ -74,13 +77,13 @@ public struct InputWalker {
             return
         }
         if !topLevel && !includeHidden && name.first == UInt8(ascii: ".") {
-            skipped.append(Skipped(path: display, reason: "hidden (use --include-hidden)"))
+            skipped.append(Skipped(path: display, reason: "hidden file (left out unless hidden files are asked for)", kind: .hidden))
             return
         }
         var resolved = path
         if info.st_mode & S_IFMT == S_IFLNK {
             guard followSymlinks else {
-                skipped.append(Skipped(path: display, reason: "symbolic link (use --follow-symlinks)"))
+                skipped.append(Skipped(path: display, reason: "symbolic link (left out unless links are to be followed)", kind: .symbolicLink))
                 return
             }
             let target = cPath.withUnsafeBufferPointer { $0.withMemoryRebound(to: CChar.self) { stat($0.baseAddress!, &info) } }

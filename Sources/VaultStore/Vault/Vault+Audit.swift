@@ -25,7 +25,7 @@ extension Vault {
     }
 
     public func auditLog(caseID: String?, since: String?, actor: String?) throws -> [AuditLogEntry] {
-        if let since { _ = try Validation.date(since, field: "since") }
+        if let since { _ = try Validation.date(since, field: "the start date") }
         // Administrators see every event (ids only); a manager sees the events of their organisation's cases.
         let entries = try guarded { try store.read { tx -> [ChainedEvent] in
             let account = try require(.auditRead, roles: [.admin, .manager], in: tx)

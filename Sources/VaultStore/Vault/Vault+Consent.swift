@@ -203,20 +203,20 @@ extension Vault {
             guard let person = try tx.person(id) else { throw VaultError.notFound(kind: "person", id: id) }
             return (Party(type: .person, id: id), try view(person, key: key).name)
         }
-        throw VaultError.invalidInput("--grantee must be an organisation (org-…), advocate (adv-…) or person (per-…) id")
+        throw VaultError.invalidInput("the grantee must be an organisation (org-…), advocate (adv-…) or person (per-…) id")
     }
 
     private func buildAuthority(id: String, input: AuthorityInput, caseRecord: CaseRecord, person: PersonView, grantee: Party,
                                 granteeName: String) throws -> Authority {
         let isConsent = input.kind.isConsent
         if input.kind == .writtenConsent && (input.form == nil || input.signedOn == nil) {
-            throw VaultError.invalidInput("written consent needs its signed form: add --form FILE --signed-on YYYY-MM-DD")
+            throw VaultError.invalidInput("written consent needs its signed form and the date it was signed")
         }
         if input.form != nil && input.signedOn == nil && input.kind == .writtenConsent {
-            throw VaultError.invalidInput("--form needs --signed-on (the date on the signed form)")
+            throw VaultError.invalidInput("a signed form needs the date it was signed (the date on the form)")
         }
         if isConsent && input.actions.isEmpty {
-            throw VaultError.invalidInput("--actions is empty: name what the person agreed to (e.g. view_documents,draft_letter)")
+            throw VaultError.invalidInput("no actions given: name what the person agreed to (e.g. view_documents, draft_letter)")
         }
         // R-CON-9 (clarified 2026-12-02): a verbal consent counts only with who took it and when, so the core
         // refuses to store one without both instead of filling them in (a default would invent a record).
@@ -227,7 +227,7 @@ extension Vault {
         var bodies = input.bodies
         if isConsent && bodies == nil {
             guard let body = caseRecord.nhsBody else {
-                throw VaultError.invalidInput("the case names no NHS body, so say which bodies the consent covers: --bodies trust-X,phso")
+                throw VaultError.invalidInput("the case names no NHS body, so say which bodies the consent covers (e.g. trust-X, phso)")
             }
             bodies = [body]
         }
@@ -236,7 +236,7 @@ extension Vault {
         // Service policy (CONSENT-RULES.md §4): a consent is reviewed at least every 12 months.
         let validUntil = input.validUntil ?? (isConsent ? validFrom.map { $0.adding(months: 12).adding(days: -1) } : nil)
         if let validFrom, let validUntil, validUntil < validFrom {
-            throw VaultError.invalidInput("--valid-until \(validUntil) is before --valid-from \(validFrom)")
+            throw VaultError.invalidInput("the consent would end (\(validUntil)) before it starts (\(validFrom))")
         }
         let scope = AuthorityScope(cases: [input.caseID], organisations: bodies,
                                    actions: input.actions.isEmpty ? nil : input.actions.map(\.rawValue),

@@ -110,8 +110,8 @@ extension Vault {
 
     public func addPerson(_ input: PersonInput) throws -> String {
         let name = input.name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !Normalise.name(name).isEmpty else { throw VaultError.invalidInput("--name is empty") }
-        if let dob = input.dob { _ = try Validation.date(dob, field: "--dob") }
+        guard !Normalise.name(name).isEmpty else { throw VaultError.invalidInput("the person's name is empty") }
+        if let dob = input.dob { _ = try Validation.date(dob, field: "the date of birth") }
         let nhs = try input.nhsNumber.map { try Validation.nhsNumber($0) }
         let id = try Self.newID("per")
         try guarded { try store.write { tx in

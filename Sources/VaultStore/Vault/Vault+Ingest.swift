@@ -72,7 +72,7 @@ extension Vault {
     /// ingested documents (a consent's signed form) commits with them or not at all.
     func ingest(caseID: String, files: [IngestFile], options: IngestOptions, progress: (Int, Int64) -> Void,
                 alsoCommit: ((any VaultRecordWriting, [IngestResult]) throws -> Void)?) throws -> [IngestResult] {
-        if let date = options.date { _ = try Validation.date(date, field: "--date") }
+        if let date = options.date { _ = try Validation.date(date, field: "the document date") }
         let (caseKey, caseKeyVersion, macKey, storedMACs) = try store.read { tx -> (SecureBytes, Int, SecureBytes, [Data: String]) in
             guard let record = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
             guard record.status == "open" else { throw VaultError.caseNotOpen(id: caseID, status: record.status) }

@@ -68,7 +68,7 @@ extension Vault {
             throw VaultError.invalidInput("an organisation-wide allow-list change needs a reason (for example, \"the trust's own name and switchboard\")")
         }
         let cleaned = { (list: [String]) in list.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty } }
-        guard (caseID == nil) != (organisationID == nil) else { throw VaultError.invalidInput("give either --case or --org") }
+        guard (caseID == nil) != (organisationID == nil) else { throw VaultError.invalidInput("give either a case or an organisation") }
         guard !(cleaned(terms) + cleaned(allow)).isEmpty else { throw VaultError.invalidInput("no terms given") }
         return try guarded { try store.write { tx in
             if let caseID {

@@ -179,7 +179,7 @@ public final class Vault {
     }
 
     public func openCase(_ input: CaseInput) throws -> String {
-        for (value, field) in [(input.incidentDate, "--incident-date"), (input.awareDate, "--aware-date"), (input.complaintDate, "--complaint-date")] {
+        for (value, field) in [(input.incidentDate, "the incident date"), (input.awareDate, "the date of awareness"), (input.complaintDate, "the complaint date")] {
             if let value { _ = try Validation.date(value, field: field) }
         }
         let id = try Self.newID("case")

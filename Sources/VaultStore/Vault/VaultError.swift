@@ -33,22 +33,8 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidInput(let what): what
         case .fileChanged(let path): "\(path) changed while it was being read"
         case .destinationExists(let path): "\(path) already exists and is not empty"
-        case .actorRequired: "this command acts on a case, so the consent rules need to know who is acting"
+        case .actorRequired: "this command needs to know who is acting: every action is checked against that account's role and the consent rules"
         case .newerRecordFormat(let id, let version): "record \(id) was written by a newer casevault (format \(version)); nothing was changed"
-        }
-    }
-
-    public var hints: [String] {
-        switch self {
-        case .keyUnavailable, .damagedKey, .damagedDocumentKey, .damagedField, .blobMissing, .blobWrongSize, .blobDamaged:
-            ["run 'casevault verify --read-data' for a full report; restore from a backup with 'casevault restore'"]
-        case .notFound(let kind, _): ["list the \(kind)s with the matching 'list' command"]
-        case .keyVersionInUse: ["run 'casevault keys rotate' first, so every key is rewrapped under a newer version"]
-        case .fileChanged: ["try again when nothing is writing to the file"]
-        case .destinationExists: ["choose a new or empty folder"]
-        case .actorRequired: ["pass --as ADVOCATE-ID (or set CASEVAULT_ADVOCATE); 'casevault advocate list' shows the ids"]
-        case .newerRecordFormat: ["upgrade casevault to read this vault"]
-        case .caseNotOpen, .invalidInput: []
         }
     }
 }

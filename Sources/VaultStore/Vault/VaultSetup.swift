@@ -60,16 +60,6 @@ public enum VaultSetupError: Error, Equatable, Sendable, CustomStringConvertible
         case .keyFileExists(let path): "a key file already exists at \(path); refusing to overwrite it"
         }
     }
-
-    public var hints: [String] {
-        switch self {
-        case .folderNotEmpty: ["choose a new folder with --vault, or remove the old one if it holds nothing you need"]
-        case .notAVault: ["check --vault / CASEVAULT_VAULT, or create a vault with 'casevault init'"]
-        case .damagedVaultInfo: ["restore vault.json from a backup ('casevault restore'); nothing was changed"]
-        case .newerFormat: ["upgrade casevault to open this vault"]
-        case .keyFileExists: ["choose another --keys path, or move the existing key file away if it belongs to no vault"]
-        }
-    }
 }
 
 public enum VaultSetup {

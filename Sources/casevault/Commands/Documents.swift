@@ -32,6 +32,12 @@ struct Ingest: ParsableCommand {
         try ConsentGate.require(.ingestDocument, caseID: caseID, vault: vault, options: consent)
         let (files, skipped) = InputWalker(includeHidden: includeHidden, followSymlinks: followSymlinks).expand(paths)
         for skip in skipped { Terminal.printError("casevault: skipped \(skip.path): \(skip.reason)") }
+        if skipped.contains(where: { $0.kind == .hidden }) {
+            Terminal.printError("casevault: hint: add --include-hidden to ingest hidden files too")
+        }
+        if skipped.contains(where: { $0.kind == .symbolicLink }) {
+            Terminal.printError("casevault: hint: add --follow-symlinks to ingest what the links point to")
+        }
         let progress = Progress(total: files.count, enabled: isatty(STDERR_FILENO) == 1 && !global.json)
         let results = try vault.ingest(caseID: caseID, files: files,
                                        options: .init(kind: kind, date: date, allowDuplicate: allowDuplicate, actor: global.advocate,

@@ -1,0 +1,62 @@
+import Foundation
+import VaultStore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// What the person at the command line can do about a library error. The libraries say what happened, in words that
+// fit any front end; the hints name this CLI's commands and flags, so they live here (a server words its own).
+
+extension FileError {
+    var hints: [String] {
+        switch self {
+        case .insecurePermissions(let subject, let path, _):
+            ["run: chmod \(subject == .vaultFolder ? "700" : "600") '\(path)'"]
+        case .wrongOwner(_, let path): ["run casevault as the user who owns \(path)"]
+        case .missing(.vaultFolder, _): ["create a vault with 'casevault init', or point --vault / CASEVAULT_VAULT at an existing one"]
+        case .missing(.keyFile, _): ["point --keys / CASEVAULT_KEYS at the vault's key file"]
+        case .system(_, _, let code) where code == ENOSPC || code == EDQUOT: ["free some disk space and try again; nothing was changed"]
+        default: []
+        }
+    }
+}
+
+extension VaultSetupError {
+    var hints: [String] {
+        switch self {
+        case .folderNotEmpty: ["choose a new folder with --vault, or remove the old one if it holds nothing you need"]
+        case .notAVault: ["check --vault / CASEVAULT_VAULT, or create a vault with 'casevault init'"]
+        case .damagedVaultInfo: ["restore vault.json from a backup ('casevault restore'); nothing was changed"]
+        case .newerFormat: ["upgrade casevault to open this vault"]
+        case .keyFileExists: ["choose another --keys path, or move the existing key file away if it belongs to no vault"]
+        }
+    }
+}
+
+extension VaultError {
+    var hints: [String] {
+        switch self {
+        case .keyUnavailable, .damagedKey, .damagedDocumentKey, .damagedField, .blobMissing, .blobWrongSize, .blobDamaged:
+            ["run 'casevault verify --read-data' for a full report; restore from a backup with 'casevault restore'"]
+        case .notFound(let kind, _): ["list the \(kind)s with the matching 'list' command"]
+        case .keyVersionInUse: ["run 'casevault keys rotate' first, so every key is rewrapped under a newer version"]
+        case .fileChanged: ["try again when nothing is writing to the file"]
+        case .destinationExists: ["choose a new or empty folder"]
+        case .actorRequired: ["pass --as ADVOCATE-ID (or set CASEVAULT_ADVOCATE); 'casevault advocate list' shows the ids"]
+        case .newerRecordFormat: ["upgrade casevault to read this vault"]
+        case .caseNotOpen, .invalidInput: []
+        }
+    }
+}
+
+extension StoreError {
+    var hints: [String] {
+        switch self {
+        case .newerSchema: ["upgrade casevault to open this vault"]
+        case .notADatabase: ["restore the vault from a backup with 'casevault restore'; nothing was changed"]
+        case .busy: ["try again in a moment"]
+        case .diskFull: ["free some disk space and try again; nothing was changed"]
+        case .failed: ["run 'casevault verify' to check the vault"]
+        }
+    }
+}
