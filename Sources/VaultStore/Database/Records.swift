@@ -49,6 +49,9 @@ public struct PersonRecord: Codable, Sendable, FetchableRecord, PersistableRecor
     public var nhsNumberIndex: Data?
     /// The account that registered the person (who may see them before they are on a case).
     public var addedBy: String?
+    /// Set when the person was erased with the only case they were on: the row then keeps ids only (every sealed
+    /// field and blind index emptied), so the cases and audit events that name the id still resolve.
+    public var erasedAt: String?
 
     enum CodingKeys: String, CodingKey {
         case id
@@ -62,6 +65,7 @@ public struct PersonRecord: Codable, Sendable, FetchableRecord, PersistableRecor
         case nameIndex = "name_index"
         case nhsNumberIndex = "nhs_number_index"
         case addedBy = "added_by"
+        case erasedAt = "erased_at"
     }
 }
 

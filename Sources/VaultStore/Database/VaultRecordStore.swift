@@ -28,6 +28,9 @@ public protocol VaultRecordReading {
     func lastAuditEntry() throws -> ChainedEvent?
     func auditEntries(caseID: String?, since: String?, actor: String?) throws -> [ChainedEvent]
     func auditCheckpoints() throws -> [AuditCheckpoint]
+    /// One entry by its place in the chain, and the checkpoints at that place (the state-mark check at every open).
+    func auditEntry(sequence: Int64) throws -> ChainedEvent?
+    func auditCheckpoints(sequence: Int64) throws -> [AuditCheckpoint]
     func consentRecords(type: String?, caseID: String?, personID: String?) throws -> [ConsentRecord]
     func consentRecord(_ id: String) throws -> ConsentRecord?
 }
@@ -38,6 +41,7 @@ public protocol VaultRecordWriting: VaultRecordReading {
     func insert(_ record: OrganisationRecord) throws
     func insert(_ record: AdvocateRecord) throws
     func insert(_ record: PersonRecord) throws
+    func update(_ record: PersonRecord) throws
     func insert(_ record: CaseRecord) throws
     func update(_ record: CaseRecord) throws
     func insert(_ record: CaseAdvocateRecord) throws
@@ -54,6 +58,8 @@ public protocol VaultRecordWriting: VaultRecordReading {
     func insert(_ checkpoint: AuditCheckpoint) throws
     func save(_ record: ConsentRecord) throws
     func deleteConsentRecords(caseID: String) throws
+    /// Every sealed record about one person (capacity, status), when the person is erased.
+    func deleteConsentRecords(personID: String) throws
 }
 
 public protocol VaultRecordStore: Sendable {

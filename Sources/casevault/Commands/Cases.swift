@@ -96,6 +96,9 @@ struct Case: ParsableCommand {
             let report = try global.withVault { try $0.eraseCase(id, reason: reason) }
             if global.json { try global.emitJSON(report) } else {
                 Terminal.printOut("Erased case \(id): \(report.documentsErased) document(s) destroyed; tombstone kept")
+                if !report.peopleErased.isEmpty {
+                    Terminal.printOut("Erased \(report.peopleErased.count) person(s) who were on no other case: \(report.peopleErased.joined(separator: ", "))")
+                }
             }
         }
     }
