@@ -73,6 +73,11 @@ final class IntegrityCommandsTests: XCTestCase {
             XCTAssertEqual(refused.exitCode, 1, "\(command)")
             XCTAssertTrue(refused.stderr.contains("its newest records deleted"), refused.stderr)
         }
+        let empty = try sandbox.run(["list", "--case", caseID, "--accept-older-state", " "])
+        XCTAssertEqual(empty.exitCode, 64, "a reason is required: \(empty.stderr)")
+        let accepted = try sandbox.run(["list", "--case", caseID, "--accept-older-state", "audit tail lost in a disk repair"])
+        XCTAssertEqual(accepted.exitCode, 0, accepted.stderr)
+        XCTAssertEqual(try sandbox.run(["audit", "verify"]).exitCode, 0, "accepted once, the vault opens again without the option")
     }
 
     func testRestoringABackupIsAcceptedAndMovesTheMark() throws {
