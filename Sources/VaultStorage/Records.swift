@@ -62,6 +62,9 @@ public struct PersonRecord: Codable, Sendable, Equatable {
     public var nhsNumberIndex: Data?
     /// The account that registered the person (who may see them before they are on a case).
     public var addedBy: String?
+    /// Set when the person was erased with the only case they were on: the row then keeps ids only (every sealed
+    /// field and blind index emptied), so the cases and audit events that name the id still resolve.
+    public var erasedAt: String?
 
     enum CodingKeys: String, CodingKey {
         case id
@@ -75,9 +78,11 @@ public struct PersonRecord: Codable, Sendable, Equatable {
         case nameIndex = "name_index"
         case nhsNumberIndex = "nhs_number_index"
         case addedBy = "added_by"
+        case erasedAt = "erased_at"
     }
 
-    public init(id: String, createdAt: String, nameSealed: Data, dobSealed: Data? = nil, nhsNumberSealed: Data? = nil, addressSealed: Data? = nil, phoneSealed: Data? = nil, emailSealed: Data? = nil, nameIndex: Data, nhsNumberIndex: Data? = nil, addedBy: String? = nil) {
+    public init(id: String, createdAt: String, nameSealed: Data, dobSealed: Data? = nil, nhsNumberSealed: Data? = nil, addressSealed: Data? = nil, phoneSealed: Data? = nil, emailSealed: Data? = nil, nameIndex: Data, nhsNumberIndex: Data? = nil, addedBy: String? = nil,
+                erasedAt: String? = nil) {
         self.id = id
         self.createdAt = createdAt
         self.nameSealed = nameSealed
@@ -89,6 +94,7 @@ public struct PersonRecord: Codable, Sendable, Equatable {
         self.nameIndex = nameIndex
         self.nhsNumberIndex = nhsNumberIndex
         self.addedBy = addedBy
+        self.erasedAt = erasedAt
     }
 }
 

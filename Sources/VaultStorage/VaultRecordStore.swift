@@ -58,6 +58,9 @@ public protocol AuditLogReading {
     func lastAuditEntry() throws -> ChainedEvent?
     func auditEntries(caseID: String?, since: String?, actor: String?) throws -> [ChainedEvent]
     func auditCheckpoints() throws -> [AuditCheckpoint]
+    /// One entry by its place in the chain, and the checkpoints at that place (the state-mark check at every open).
+    func auditEntry(sequence: Int64) throws -> ChainedEvent?
+    func auditCheckpoints(sequence: Int64) throws -> [AuditCheckpoint]
 }
 
 public protocol MetaWriting: MetaReading {
@@ -68,6 +71,7 @@ public protocol DirectoryWriting: DirectoryReading {
     func insert(_ record: OrganisationRecord) throws
     func insert(_ record: AdvocateRecord) throws
     func insert(_ record: PersonRecord) throws
+    func update(_ record: PersonRecord) throws
 }
 
 public protocol CaseWriting: CaseReading {
@@ -96,6 +100,8 @@ public protocol SealedRecordWriting: SealedRecordReading {
     /// Inserts or replaces by id.
     func save(_ record: ConsentRecord) throws
     func deleteConsentRecords(caseID: String) throws
+    /// Every sealed record about one person (capacity, status), when the person is erased.
+    func deleteConsentRecords(personID: String) throws
 }
 
 public protocol AuditLogWriting: AuditLogReading {

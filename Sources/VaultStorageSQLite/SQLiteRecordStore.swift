@@ -131,6 +131,7 @@ struct GRDBTransaction: VaultRecordWriting {
     func insert(_ record: OrganisationRecord) throws { try record.insert(db) }
     func insert(_ record: AdvocateRecord) throws { try record.insert(db) }
     func insert(_ record: PersonRecord) throws { try record.insert(db) }
+    func update(_ record: PersonRecord) throws { try record.update(db) }
     func insert(_ record: CaseRecord) throws { try record.insert(db) }
     func update(_ record: CaseRecord) throws { try record.update(db) }
     func insert(_ record: CaseAdvocateRecord) throws { try record.insert(db) }
@@ -152,6 +153,9 @@ struct GRDBTransaction: VaultRecordWriting {
     func save(_ record: ConsentRecord) throws { try record.save(db) }
     func deleteConsentRecords(caseID: String) throws {
         try db.execute(sql: "DELETE FROM consent_records WHERE case_id = ?", arguments: [caseID])
+    }
+    func deleteConsentRecords(personID: String) throws {
+        try db.execute(sql: "DELETE FROM consent_records WHERE person_id = ?", arguments: [personID])
     }
     func consentRecords(type: String?, caseID: String?, personID: String?) throws -> [ConsentRecord] {
         var request = ConsentRecord.order(Column("created_at"), Column("id"))
@@ -216,6 +220,17 @@ struct GRDBTransaction: VaultRecordWriting {
         try String.fetchAll(db, sql: "SELECT checkpoint FROM audit_checkpoints ORDER BY id").map {
             try JSONDecoder().decode(AuditCheckpoint.self, from: Data($0.utf8))
         }
+    }
+
+    func auditEntry(sequence: Int64) throws -> ChainedEvent? {
+        try Row.fetchOne(db, sql: "SELECT * FROM audit_events WHERE seq = ?", arguments: [sequence]).map(Self.chainedEvent)
+    }
+
+    func auditCheckpoints(sequence: Int64) throws -> [AuditCheckpoint] {
+        // A row that no longer decodes is left out here: it cannot vouch for the mark, and `audit verify` reports it.
+        try String.fetchAll(db, sql: "SELECT checkpoint FROM audit_checkpoints WHERE json_extract(checkpoint, '$.sequence') = ? ORDER BY id",
+                            arguments: [sequence])
+            .compactMap { try? JSONDecoder().decode(AuditCheckpoint.self, from: Data($0.utf8)) }
     }
 
     func insert(_ checkpoint: AuditCheckpoint) throws {

@@ -97,6 +97,7 @@ enum Schema {
         registerAudit(&migrator)
         registerConsent(&migrator)
         registerRoles(&migrator)
+        registerPeopleErasure(&migrator)
         return migrator
     }
 }
@@ -166,6 +167,16 @@ extension Schema {
             try db.drop(table: "advocates")
             try db.rename(table: "advocates_v4", to: "advocates")
             try db.alter(table: "people") { t in t.add(column: "added_by", .text) }
+        }
+    }
+}
+
+extension Schema {
+    /// `people.erased_at`: a person erased with the only case they were on keeps a row of ids (cases and audit events
+    /// still name them), marked erased, with every sealed field and blind index emptied.
+    static func registerPeopleErasure(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v5-people-erasure") { db in
+            try db.alter(table: "people") { t in t.add(column: "erased_at", .text) }
         }
     }
 }

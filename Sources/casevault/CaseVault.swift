@@ -10,6 +10,7 @@ struct CaseVault: ParsableCommand {
         Exit codes: 0 success, 1 failure, 2 partial (some inputs failed), 3 refused by the consent rules, 64 usage.
         Every command takes --vault DIR (else $CASEVAULT_VAULT, else ./vault), --keys FILE (else $CASEVAULT_KEYS,
         else DIR/keys.json), --passphrase-file F (else $CASEVAULT_PASSPHRASE, else a prompt) and --json.
+        A vault older than the one last used on this computer is refused; --accept-older-state REASON accepts it once.
         """,
         version: "0.1.0",
         subcommands: [Init.self, Keys.self, Org.self, Advocate.self, Person.self, Case.self, Ingest.self, ListDocuments.self,

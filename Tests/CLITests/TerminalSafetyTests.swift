@@ -62,7 +62,7 @@ final class TerminalSafetyTests: XCTestCase {
         let caseID = try prepare(sandbox)
         _ = try write(sandbox, "a.txt", "alpha")
         XCTAssertEqual(try sandbox.run(["ingest", "--case", caseID, "a.txt"]).exitCode, 0)
-        XCTAssertEqual(try sandbox.run(["backup", "good"]).exitCode, 0)
+        XCTAssertEqual(try sandbox.asManager(["backup", "good"]).exitCode, 0)
         let fm = FileManager.default
         let shard = try XCTUnwrap(try fm.contentsOfDirectory(atPath: sandbox.path("good/objects")).first)
         let object = try XCTUnwrap(try fm.contentsOfDirectory(atPath: sandbox.path("good/objects/\(shard)")).first)

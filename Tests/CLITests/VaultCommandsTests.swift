@@ -180,11 +180,13 @@ final class VaultCommandsTests: XCTestCase {
         let notAdvocates = try sandbox.run(["backup", "bk"])
         XCTAssertEqual(notAdvocates.exitCode, 3, "an advocate does not back up the whole vault")
         XCTAssertEqual(try sandbox.asManager(["backup", "bk"]).exitCode, 0)
-        let restore = try sandbox.run(["restore", "bk"], environment: ["CASEVAULT_VAULT": sandbox.path("restored"),
-                                                                       "CASEVAULT_KEYS": sandbox.path("vault/keys.json")])
+        // Restored as on another computer (its own state folder): on this one, the restore would make the restored copy
+        // the newest state of the vault, and the original would then be refused as older (IntegrityCommandsTests).
+        let elsewhere = ["CASEVAULT_VAULT": sandbox.path("restored"), "CASEVAULT_KEYS": sandbox.path("vault/keys.json"),
+                         "XDG_STATE_HOME": sandbox.path("other-computer-state")]
+        let restore = try sandbox.run(["restore", "bk"], environment: elsewhere)
         XCTAssertEqual(restore.exitCode, 0, restore.stderr)
-        XCTAssertEqual(try sandbox.run(["cat", id], environment: ["CASEVAULT_VAULT": sandbox.path("restored"),
-                                                                  "CASEVAULT_KEYS": sandbox.path("vault/keys.json")]).stdout, "alpha")
+        XCTAssertEqual(try sandbox.run(["cat", id], environment: elsewhere).stdout, "alpha")
 
         let refused = try sandbox.asManager(["case", "erase", caseID, "--reason", "erasure request"])
         XCTAssertEqual(refused.exitCode, 64, "needs --yes")

@@ -41,6 +41,10 @@ final class CrashSweepTests: XCTestCase {
             _ = try t.file("../incoming/\(name)", bytes)
             originals[name] = bytes
         }
+        // The high-water mark goes to the sweep's own folder, and is checked after every kill: written only after its
+        // checkpoint commits, a kill can leave it behind the vault but never ahead of it.
+        let marks = StateMarks(directory: t.directory.appendingPathComponent("state/casevault").path)
+        let environment = ProcessInfo.processInfo.environment.merging(["XDG_STATE_HOME": t.directory.appendingPathComponent("state").path]) { $1 }
         var scratchIndex = 0
         var generator = SystemRandomNumberGenerator()
         var clean = 0, interrupted = 0
@@ -70,6 +74,7 @@ final class CrashSweepTests: XCTestCase {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: casevault)
             process.arguments = arguments + ["--vault", t.paths.root, "--as", actor]
+            process.environment = environment
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
@@ -77,7 +82,9 @@ final class CrashSweepTests: XCTestCase {
             Glibc.kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
 
-            // The vault opens, verifies apart from orphans, and every listed document is intact.
+            // The vault opens (not behind its mark), verifies apart from orphans, and every listed document is intact.
+            XCTAssertNoThrow(try Vault(try VaultSetup.open(paths: t.paths) { throw KeyFileError.passphraseRequired }, stateMarks: marks),
+                             "kill \(kill) (\(arguments[0])): the mark is ahead of the vault")
             let vault = try t.asManager()
             let report = try vault.verify(readData: true, repair: kill % 5 == 0)
             XCTAssertTrue(report.ok, "kill \(kill) (\(arguments[0])): \(report.problems)")
@@ -101,6 +108,7 @@ final class CrashSweepTests: XCTestCase {
         let finish = Process()
         finish.executableURL = URL(fileURLWithPath: casevault)
         finish.arguments = ["ingest", "--case", caseID, folder, "--vault", t.paths.root, "--as", advocate]
+        finish.environment = environment
         finish.standardOutput = FileHandle.nullDevice
         finish.standardError = FileHandle.nullDevice
         try finish.run()

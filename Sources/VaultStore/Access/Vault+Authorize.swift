@@ -105,7 +105,8 @@ extension Vault {
 
     func requireVisible(_ operation: VaultOperation, person personID: String, in tx: any VaultRecordReading) throws {
         let account = try account(in: tx)
-        guard try tx.person(personID) != nil else { throw VaultError.notFound(kind: "person", id: personID) }
+        guard let person = try tx.person(personID) else { throw VaultError.notFound(kind: "person", id: personID) }
+        if let erasedAt = person.erasedAt { throw VaultError.personErased(id: personID, erasedAt: erasedAt) }
         guard try visiblePeople(as: account, in: tx).contains(personID) else {
             throw AccessError.refused(operation: operation, actor: account.id, subject: personID,
                                       reason: "this needs \(operation.who)")

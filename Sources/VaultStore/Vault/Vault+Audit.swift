@@ -57,6 +57,8 @@ extension Vault {
             return checkpoint
         }
         eventsWritten = 0
+        // Only now that the checkpoint has committed (see moveStateMark for why the order matters).
+        if let checkpoint { try moveStateMark(to: checkpoint) }
         return checkpoint
     }
 

@@ -135,6 +135,7 @@ extension Vault {
     }
 
     func view(_ record: PersonRecord, key: SecureBytes) throws -> PersonView {
+        if let erasedAt = record.erasedAt { throw VaultError.personErased(id: record.id, erasedAt: erasedAt) }
         func open(_ sealed: Data?, _ column: String) throws -> String? {
             try sealed.map { String(decoding: try KeyHierarchy.open($0, fieldKey: key, table: "people", column: column, rowID: record.id), as: UTF8.self) }
         }
@@ -148,12 +149,14 @@ extension Vault {
         try guarded { try store.read { tx in
             let visible = try visiblePeople(as: try account(in: tx), in: tx)
             let key = try metadataFieldKey(tx)
-            return try tx.people().filter { visible.contains($0.id) }.map { try view($0, key: key) }
+            return try tx.people().filter { visible.contains($0.id) && $0.erasedAt == nil }.map { try view($0, key: key) }
         } }
     }
 
     public func person(_ id: String) throws -> PersonView {
         try guarded { try store.read { tx in
+            // An erased row holds ids only, so saying that it was erased tells any account nothing about the person.
+            if let record = try tx.person(id), let erasedAt = record.erasedAt { throw VaultError.personErased(id: id, erasedAt: erasedAt) }
             try requireVisible(.personRead, person: id, in: tx)
             guard let record = try tx.person(id) else { throw VaultError.notFound(kind: "person", id: id) }
             return try view(record, key: try metadataFieldKey(tx))
@@ -176,7 +179,7 @@ extension Vault {
                 let byName = try tx.people(nameIndex: index)
                 found = nhsNumber == nil ? byName : found.filter { record in byName.contains { $0.id == record.id } }
             }
-            return try found.filter { visible.contains($0.id) }.map { try view($0, key: key) }
+            return try found.filter { visible.contains($0.id) && $0.erasedAt == nil }.map { try view($0, key: key) }
         } }
     }
 }

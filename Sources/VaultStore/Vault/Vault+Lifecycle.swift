@@ -9,23 +9,27 @@ extension Vault {
     public struct ErasureReport: Encodable, Sendable {
         public let caseID: String
         public let documentsErased: Int
+        /// The client and registered people who were on no other case, erased with it.
+        public let peopleErased: [String]
         public let erasedAt: String
 
         enum CodingKeys: String, CodingKey {
             case caseID = "id"
             case documentsErased = "documents_erased"
+            case peopleErased = "people_erased"
             case erasedAt = "erased_at"
         }
     }
 
     /// Crypto-shredding for an erasure request: the case key is destroyed (every wrapper and version), the
-    /// document rows and blobs go, the case keeps only ids and a tombstone (when, who, sealed reason).
+    /// document rows and blobs go, the case keeps only ids and a tombstone (when, who, sealed reason). The people who
+    /// were on this case and no other are erased with it (see `peopleOnlyOn`).
     public func eraseCase(_ caseID: String, reason: String?) throws -> ErasureReport {
         let erasedAt = timestamp()
         guard let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines), !reason.isEmpty else {
             throw VaultError.invalidInput("an erasure needs a reason (for example, the client's erasure request and its date)")
         }
-        let documentIDs = try guarded { try store.write { tx -> [String] in
+        let (documentIDs, people) = try guarded { try store.write { tx -> ([String], [String]) in
             guard var record = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
             let account = try account(in: tx)
             guard account.role == .manager, account.organisationID == record.organisationID else {
@@ -34,6 +38,8 @@ extension Vault {
             }
             guard record.status != "erased" else { throw VaultError.caseNotOpen(id: caseID, status: "erased") }
             let documents = try tx.documents(caseID: caseID).map(\.id)
+            // Worked out before the case's records go: the list of its registered people is one of them.
+            let people = try peopleOnlyOn(record, in: tx)
             let reasonSealed = try KeyHierarchy.seal(Array(reason.utf8), fieldKey: try metadataFieldKey(tx), table: "tombstones",
                                                      column: "reason", rowID: caseID)
             try tx.deleteDocuments(caseID: caseID)
@@ -50,15 +56,17 @@ extension Vault {
             try tx.update(record)
             try tx.insert(TombstoneRecord(caseID: caseID, erasedAt: erasedAt, erasedBy: actor, reasonSealed: reasonSealed,
                                           documentCount: documents.count))
+            for person in people { try erasePerson(person, at: erasedAt, in: tx) }
             // Audit rows name ids only, so the chain keeps every earlier entry about this case intact.
-            try audit(event("case.erase", caseID: caseID, details: ["documents": String(documents.count)]), in: tx)
-            return documents
+            try audit(event("case.erase", caseID: caseID, details: ["documents": String(documents.count),
+                                                                  "people_erased": people.joined(separator: ",")]), in: tx)
+            return (documents, people)
         } }
         forgetCaseKeys(caseID)
         // After the commit: without the case key these blobs are noise; a crash here leaves orphans that
         // `verify` reports and `verify --repair` quarantines.
         for id in documentIDs { blobs.remove(documentID: id) }
-        return ErasureReport(caseID: caseID, documentsErased: documentIDs.count, erasedAt: erasedAt)
+        return ErasureReport(caseID: caseID, documentsErased: documentIDs.count, peopleErased: people, erasedAt: erasedAt)
     }
 
     public struct BackupReport: Encodable, Sendable {

@@ -71,7 +71,7 @@ extension Vault {
         }
         do {
             let key = try store.read { try metadataFieldKey($0) }
-            for person in people {
+            for person in people where person.erasedAt == nil {
                 do { _ = try view(person, key: key); report.fieldsChecked += 1 } catch {
                     report.problems.append(VerifyProblem(kind: "person", id: person.id, message: Self.describe(error)))
                 }

@@ -31,6 +31,12 @@ public final class Vault {
     public var onConsentWarning: ((ConsentCheck) -> Void)?
     /// Consent decisions already made in this session, by case and action: a bundle of 40 documents asks once.
     var consentGrants: [String: Decision] = [:]
+    /// Where this machine keeps the vault's high-water mark; nil keeps none (and checks none).
+    let stateMarks: StateMarks?
+    /// Set when a restore or an accepted older state must move the mark back to this vault's next checkpoint.
+    var moveMarkOnCheckpoint = false
+    /// What this open accepted (an older state, or an unreadable mark), for the front end to say.
+    public internal(set) var acceptedOlderState: AcceptedOlderState?
     /// Built once: a formatter per call costs more than encrypting a small letter.
     private let timestampFormatter: ISO8601DateFormatter = {
         let formatter = ISO8601DateFormatter()
@@ -40,7 +46,11 @@ public final class Vault {
 
     public var databasePath: String { paths.root + "/vault.db" }
 
-    public init(_ opened: OpenedVault, actor: String? = nil, now: @escaping () -> Date = Date.init) throws {
+    /// Opens the database and checks, before anything else happens, that the clock is not behind the audit log and
+    /// (with `stateMarks`) that the vault is not behind the newest state this machine saw; `acceptOlderState`
+    /// lets an older state through once, recorded in the audit log.
+    public init(_ opened: OpenedVault, actor: String? = nil, now: @escaping () -> Date = Date.init,
+                stateMarks: StateMarks? = nil, acceptOlderState: OlderStateAcceptance? = nil) throws {
         self.actor = actor
         // Master key version 1 is never removed from the key file (retired versions stay), so the audit key
         // derived from it stays the same for the vault's whole life.
@@ -51,6 +61,7 @@ public final class Vault {
         hierarchy = KeyHierarchy(vaultID: opened.info.vaultID, keys: opened.keys)
         blobs = BlobStore(root: opened.paths.root)
         self.now = now
+        self.stateMarks = stateMarks
         try blobs.ensureLayout()
         let databasePath = opened.paths.root + "/vault.db"
         if let status = try PrivateFiles.status(databasePath) {
@@ -58,6 +69,8 @@ public final class Vault {
         }
         store = try SQLiteRecordStore(path: databasePath)
         try prepareDatabase()
+        try checkClock()
+        try checkStateMark(acceptOlderState)
     }
 
     /// Binds a new database to this vault (id, metadata key, the init event). Checked with a read first, so

@@ -17,6 +17,14 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
     case destinationExists(path: String)
     case actorRequired
     case newerRecordFormat(rowID: String, version: Int)
+    /// The clock reads earlier than the newest audit event by more than the tolerance (both ISO 8601 times).
+    case clockBehind(now: String, newest: String)
+    /// The vault's audit log is behind the high-water mark kept outside it (rolled back, or its tail deleted).
+    case olderState(markTime: String, markSequence: Int64, vaultSequence: Int64)
+    /// The mark kept outside the vault does not decode or its signature is not this vault's.
+    case stateMarkInvalid(path: String)
+    /// The person was erased with the only case they were on; only their id is kept.
+    case personErased(id: String, erasedAt: String)
 
     public var description: String {
         switch self {
@@ -35,6 +43,17 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
         case .destinationExists(let path): "\(path) already exists and is not empty"
         case .actorRequired: "this command needs to know who is acting: every action is checked against that account's role and the consent rules"
         case .newerRecordFormat(let id, let version): "record \(id) was written by a newer casevault (format \(version)); nothing was changed"
+        case .clockBehind(let now, let newest):
+            "the computer's clock says \(now), but the vault's newest audit record is dated \(newest): the clock is more than 5 minutes "
+                + "behind it, so consent dates and the audit log cannot be trusted; nothing was done"
+        case .olderState(let markTime, let markSequence, let vaultSequence):
+            "this vault is older than the one you last used on \(markTime): it may have been rolled back or its newest records deleted "
+                + "(its audit log ends at record \(vaultSequence); the one last used had record \(markSequence)); nothing was done"
+        case .personErased(let id, let erasedAt):
+            "person \(id) was erased on \(erasedAt), with the only case they were on: nothing but their id is kept"
+        case .stateMarkInvalid(let path):
+            "the record of this vault's newest state (\(path)) is damaged or was not signed with this vault's key, "
+                + "so a rollback cannot be ruled out; nothing was done"
         }
     }
 }

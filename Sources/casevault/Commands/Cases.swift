@@ -82,7 +82,7 @@ struct Case: ParsableCommand {
     struct Erase: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Erase a case for an erasure request (crypto-shredding).",
-            discussion: "Destroys the case key, deletes its documents and keeps a tombstone. Older backups stay readable until the master key versions that wrapped this case key are rotated and retired (SECURITY.md).")
+            discussion: "Destroys the case key, deletes its documents and keeps a tombstone. Its client and the people registered on it who are on no other case are erased too (only their ids are kept). Older backups stay readable until the master key versions that wrapped this case key are rotated and retired (SECURITY.md).")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The case id.") var id: String
         @Option(help: "Why (required; stored encrypted in the tombstone).") var reason: String
@@ -96,6 +96,9 @@ struct Case: ParsableCommand {
             let report = try global.withVault { try $0.eraseCase(id, reason: reason) }
             if global.json { try global.emitJSON(report) } else {
                 Terminal.printOut("Erased case \(id): \(report.documentsErased) document(s) destroyed; tombstone kept")
+                if !report.peopleErased.isEmpty {
+                    Terminal.printOut("Erased \(report.peopleErased.count) person(s) who were on no other case: \(report.peopleErased.joined(separator: ", "))")
+                }
             }
         }
     }

@@ -40,7 +40,7 @@ struct Init: ParsableCommand {
             passphrase = entered
         }
         let vault = try VaultSetup.initialize(paths: paths, passphrase: passphrase, now: Date())
-        let store = try Vault(vault)  // creates the database, objects/ and tmp/, and records the init
+        let store = try Vault(vault, stateMarks: global.stateMarks)  // creates the database, objects/ and tmp/, and records the init
         let administrator = try store.addAdvocate(name: admin, organisationID: nil, role: .admin)
         global.finish(store)
         if global.json {

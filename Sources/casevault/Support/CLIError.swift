@@ -54,7 +54,7 @@ struct CLIError: Error, CustomStringConvertible {
         case let error as KeyFileError:
             return CLIError(error.description, hints: hints(for: error))
         case let error as VaultError:
-            return CLIError(error.description, hints: error.hints)
+            return CLIError(error.description, hints: hints(for: error))
         case let error as AccessError:
             return ConsentGate.refusal(error)
         case let error as StoreError:
@@ -88,6 +88,21 @@ struct CLIError: Error, CustomStringConvertible {
         case .leak:
             ["register the person on the case (case add-person) or add the term (redact terms add) so every occurrence is found, then export again",
              "'casevault export --dry-run' shows what is redacted per document"]
+        }
+    }
+
+    /// The core's hints name no flag; for the state checks the CLI names its own.
+    static func hints(for error: VaultError) -> [String] {
+        switch error {
+        case .olderState:
+            ["if another copy of this vault folder is newer (a sync, a second disk), put that one back",
+             "if you restored a backup on purpose, restore it with 'casevault restore', which records it",
+             "if you know why this vault is older and accept it, run the command again with --accept-older-state REASON (recorded in the audit log)"]
+        case .stateMarkInvalid(let path):
+            ["the record is kept outside the vault so that an older copy of it is noticed; someone may have edited \(path)",
+             "if you trust this copy of the vault, run the command again with --accept-older-state REASON: the record is rewritten and the reason audited"]
+        default:
+            error.hints
         }
     }
 

@@ -44,7 +44,12 @@ extension VaultError {
         case .destinationExists: ["choose a new or empty folder"]
         case .actorRequired: ["pass --as ADVOCATE-ID (or set CASEVAULT_ADVOCATE); 'casevault advocate list' shows the ids"]
         case .newerRecordFormat: ["upgrade casevault to read this vault"]
-        case .caseNotOpen, .invalidInput: []
+        case .clockBehind: ["check the computer's clock (date, time and time zone), then try again"]
+        case .olderState:
+            ["put the newest copy of the vault folder back; if this older state is expected, accept it with --accept-older-state REASON (recorded in the audit log)"]
+        case .stateMarkInvalid:
+            ["if you trust this copy of the vault, accept its state with --accept-older-state REASON (recorded in the audit log; the record is rewritten)"]
+        case .caseNotOpen, .invalidInput, .personErased: []
         }
     }
 }

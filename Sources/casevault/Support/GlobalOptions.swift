@@ -20,6 +20,9 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .long, help: "Print exactly one JSON document on stdout; diagnostics go to stderr.")
     var json = false
 
+    @Option(name: .long, help: ArgumentHelp("Open this vault although it is older than the one last used on this computer (else $CASEVAULT_ACCEPT_OLDER_STATE); the reason is recorded in the audit log, in clear, so name no one.", valueName: "REASON"))
+    var acceptOlderState: String?
+
     var paths: VaultPaths {
         let environment = ProcessInfo.processInfo.environment
         let root = vault ?? environment["CASEVAULT_VAULT"] ?? "vault"
@@ -29,6 +32,21 @@ struct GlobalOptions: ParsableArguments {
     var advocate: String? { actingAdvocate ?? ProcessInfo.processInfo.environment["CASEVAULT_ADVOCATE"] }
 
     var passphrase: PassphraseSource { PassphraseSource(file: passphraseFile) }
+
+    /// Where this computer keeps each vault's high-water mark ($XDG_STATE_HOME/casevault, else ~/.local/state/casevault).
+    var stateMarks: StateMarks? { StateMarks.standard(environment: ProcessInfo.processInfo.environment) }
+
+    /// `--accept-older-state REASON`, else the environment's; an empty reason is a usage error (checked in `validate`).
+    var olderStateAcceptance: OlderStateAcceptance? {
+        let reason = acceptOlderState ?? ProcessInfo.processInfo.environment["CASEVAULT_ACCEPT_OLDER_STATE"]
+        return reason.map { .accepted(reason: $0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+
+    func validate() throws {
+        if case .accepted(let reason) = olderStateAcceptance, reason.isEmpty {
+            throw ValidationError("--accept-older-state needs a reason (for example: \"restored from last week's backup after the disk failed\")")
+        }
+    }
 
     func openVault() throws -> OpenedVault {
         try VaultSetup.open(paths: paths) { try passphrase.read(confirm: false) }

@@ -35,15 +35,24 @@ struct CreatedID: Encodable {
 
 extension GlobalOptions {
     /// Opens the vault with its database and blobs, acting as `--as`.
-    func openStore() throws -> Vault {
-        let vault = try Vault(try openVault(), actor: advocate)
+    func openStore(acceptOlderState: OlderStateAcceptance? = nil) throws -> Vault {
+        let vault = try Vault(try openVault(), actor: advocate, stateMarks: stateMarks,
+                              acceptOlderState: acceptOlderState ?? olderStateAcceptance)
         vault.onConsentWarning = ConsentGate.show
+        if let accepted = vault.acceptedOlderState { Terminal.printError("casevault: note: " + Self.describe(accepted)) }
         return vault
     }
 
+    static func describe(_ accepted: AcceptedOlderState) -> String {
+        let was = accepted.mark.map { "it was behind the state last used on \($0.time) (audit record \($0.sequence))" }
+            ?? "the record of its newest state was unreadable"
+        return "accepted this vault as it is (audit record \(accepted.vaultSequence)): \(was); "
+            + "this is recorded in the audit log and this vault is now the newest state"
+    }
+
     /// Runs `body` on the open vault, then seals what it recorded with a signed audit checkpoint.
-    func withVault<T>(_ body: (Vault) throws -> T) throws -> T {
-        let vault = try openStore()
+    func withVault<T>(acceptOlderState: OlderStateAcceptance? = nil, _ body: (Vault) throws -> T) throws -> T {
+        let vault = try openStore(acceptOlderState: acceptOlderState)
         defer { finish(vault) }
         return try body(vault)
     }
@@ -53,7 +62,7 @@ extension GlobalOptions {
         do {
             try vault.writeCheckpoint()
         } catch {
-            Terminal.printError("casevault: warning: the audit checkpoint was not written (\(error)); the next command that writes events will write one")
+            Terminal.printError("casevault: warning: the audit checkpoint or this computer's record of the vault's newest state was not written (\(error)); the next command that writes events will write them")
         }
     }
 }

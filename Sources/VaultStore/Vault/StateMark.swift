@@ -1,0 +1,109 @@
+import Foundation
+import VaultCrypto
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The high-water mark of a vault: the newest signed audit checkpoint this machine has seen. It lives outside the
+/// vault folder, so putting an older copy of the folder in place (or cutting the end off its audit log) cannot
+/// take the mark back with it. Signed with the vault's Ed25519 key: a mark cannot be forged without the key file.
+public struct StateMark: Codable, Sendable, Equatable {
+    public static let formatName = "casevault-state-mark/v1"
+
+    public var format = StateMark.formatName
+    public var vaultID: String
+    public var sequence: Int64
+    public var headMAC: String
+    /// When the mark was written (the "last used on" of a refusal).
+    public var time: String
+    public var signature: String
+
+    enum CodingKeys: String, CodingKey {
+        case format, sequence, time, signature
+        case vaultID = "vault_id"
+        case headMAC = "head_mac"
+    }
+
+    var signedBytes: [UInt8] {
+        Array(format.utf8) + [0] + Array(vaultID.utf8) + [0] + Array(String(sequence).utf8) + [0] + Array(headMAC.utf8) + [0] + Array(time.utf8)
+    }
+
+    static func sign(vaultID: String, sequence: Int64, headMAC: String, time: String, key: Ed25519.PrivateKey) throws -> StateMark {
+        var mark = StateMark(vaultID: vaultID, sequence: sequence, headMAC: headMAC, time: time, signature: "")
+        mark.signature = try key.signature(for: mark.signedBytes).hexString
+        return mark
+    }
+
+    func hasValidSignature(_ publicKey: Ed25519.PublicKey) -> Bool {
+        guard format == Self.formatName, let signature = Self.bytes(hex: signature) else { return false }
+        return publicKey.isValidSignature(signature, for: signedBytes)
+    }
+
+    static func bytes(hex: String) -> [UInt8]? {
+        let digits = Array(hex.utf8)
+        guard digits.count % 2 == 0 else { return nil }
+        var out: [UInt8] = []
+        for index in stride(from: 0, to: digits.count, by: 2) {
+            guard let byte = UInt8(String(decoding: digits[index..<index + 2], as: UTF8.self), radix: 16) else { return nil }
+            out.append(byte)
+        }
+        return out
+    }
+}
+
+/// The folder of marks, one file per vault id: `$XDG_STATE_HOME/casevault` (else `~/.local/state/casevault`).
+public struct StateMarks: Sendable {
+    public let directory: String
+
+    public init(directory: String) {
+        self.directory = directory
+    }
+
+    /// The XDG base-directory rule: `XDG_STATE_HOME` when it is an absolute path, else `$HOME/.local/state`.
+    /// nil when neither is known (no home): then there is nowhere to keep a mark.
+    public static func standard(environment: [String: String]) -> StateMarks? {
+        if let state = environment["XDG_STATE_HOME"], state.hasPrefix("/") {
+            return StateMarks(directory: (state as NSString).appendingPathComponent("casevault"))
+        }
+        guard let home = environment["HOME"], home.hasPrefix("/") else { return nil }
+        return StateMarks(directory: (home as NSString).appendingPathComponent(".local/state/casevault"))
+    }
+
+    /// What is on disk for a vault.
+    enum Found {
+        case none
+        case valid(StateMark)
+        /// There is a file, but it does not decode, names another vault or its signature is wrong.
+        case invalid(path: String)
+    }
+
+    /// vault.json can be edited, so its id is checked before it becomes part of a path.
+    func path(vaultID: String) throws -> String {
+        guard !vaultID.isEmpty, vaultID.count <= 64, vaultID.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || isalnum(Int32($0)) != 0 }) else {
+            throw VaultError.invalidInput("the vault id \(vaultID.prefix(64)) in vault.json is not a valid id")
+        }
+        return (directory as NSString).appendingPathComponent(vaultID + ".json")
+    }
+
+    func read(vaultID: String, publicKey: Ed25519.PublicKey) throws -> Found {
+        let path = try path(vaultID: vaultID)
+        guard try PrivateFiles.status(path) != nil else { return .none }
+        guard let mark = try? JSONDecoder().decode(StateMark.self, from: PrivateFiles.read(path, limit: 64 << 10)),
+              mark.vaultID == vaultID, mark.hasValidSignature(publicKey) else { return .invalid(path: path) }
+        return .valid(mark)
+    }
+
+    /// Atomic (temp file, fsync, rename), mode 0600 in a 0700 folder: a crash leaves the old mark or the new one.
+    func write(_ mark: StateMark) throws {
+        if try PrivateFiles.status(directory) == nil {
+            let parent = (directory as NSString).deletingLastPathComponent
+            try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+            if try PrivateFiles.status(directory) == nil { try PrivateFiles.createPrivateDirectory(directory) }
+        }
+        guard chmod(directory, 0o700) == 0 else { throw FileError.system(operation: "chmod", path: directory, errno: errno) }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try PrivateFiles.atomicWrite(try encoder.encode(mark), to: try path(vaultID: mark.vaultID), replacing: true)
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import GRDB
+import XCTest
+@testable import VaultCrypto
+@testable import VaultStore
+
+/// Issue 18: a clock that cannot go back, a vault that cannot be rolled back under the mark kept outside it, and
+/// erasure that reaches the people who were only on the erased case.
+final class IntegrityTests: XCTestCase {
+    func open(_ t: TemporaryVault, now: @escaping () -> Date = Date.init, marks: StateMarks? = nil,
+              accept: OlderStateAcceptance? = nil) throws -> Vault {
+        try Vault(try VaultSetup.open(paths: t.paths) { throw KeyFileError.passphraseRequired }, actor: t.administratorID, now: now,
+                  stateMarks: marks, acceptOlderState: accept)
+    }
+
+    func testAClockBehindTheNewestAuditEventIsRefusedNamingBothTimes() throws {
+        let t = try TemporaryVault()
+        _ = try t.openCase()
+        let newest = try XCTUnwrap(try t.vault.store.read { try $0.lastAuditEntry() }).event.time
+        XCTAssertThrowsError(try open(t, now: { Date().addingTimeInterval(-3600) })) { error in
+            guard case VaultError.clockBehind(let now, let stored) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(stored, newest)
+            XCTAssertTrue((error as? VaultError)?.description.contains(now) == true && (error as? VaultError)?.description.contains(newest) == true)
+            XCTAssertTrue((error as? VaultError)?.hints.joined().contains("clock") == true)
+        }
+        // Within the tolerance (a clock a few minutes slow) the vault opens.
+        XCTAssertNoThrow(try open(t, now: { Date().addingTimeInterval(-240) }))
+        // An event written by a clock running ahead dates the log: the real clock is then behind it and refused.
+        let ahead = try open(t, now: { Date().addingTimeInterval(2 * 3600) })
+        try ahead.audit(ahead.event("vault.verify"))
+        XCTAssertThrowsError(try open(t)) { error in
+            guard case VaultError.clockBehind = error else { return XCTFail("\(error)") }
+        }
+    }
+
+    func testTruncatingTheAuditTailIsRefusedAgainstTheMarkAndAcceptingMovesIt() throws {
+        let t = try TemporaryVault()
+        let marks = StateMarks(directory: t.directory.appendingPathComponent("state/casevault").path)
+        let caseID = try t.openCase()
+        let advocate = try XCTUnwrap(t.advocateID)
+        let vault = try Vault(try VaultSetup.open(paths: t.paths) { throw KeyFileError.passphraseRequired }, actor: advocate, stateMarks: marks)
+        vault.acknowledged = t.vault.acknowledged
+        _ = try vault.ingest(caseID: caseID, files: [Vault.IngestFile(path: try t.file("late.txt", pattern(500, seed: 9)))], options: .init())
+        let checkpoint = try XCTUnwrap(try vault.writeCheckpoint())
+        let markPath = marks.directory + "/\(t.vault.info.vaultID).json"
+        let mark = try JSONDecoder().decode(StateMark.self, from: Data(contentsOf: URL(fileURLWithPath: markPath)))
+        XCTAssertEqual(mark.sequence, checkpoint.sequence)
+        XCTAssertEqual(try PrivateFiles.status(markPath)?.mode, 0o600)
+        XCTAssertEqual(try PrivateFiles.status(marks.directory)?.mode, 0o700)
+        XCTAssertNoThrow(try open(t, marks: marks), "the vault at its own mark opens")
+
+        // The last three events and their checkpoints go, with SQLite and no key.
+        let queue = try DatabaseQueue(path: t.paths.root + "/vault.db")
+        try queue.write { db in
+            try db.execute(sql: "DELETE FROM audit_events WHERE seq > ?", arguments: [checkpoint.sequence - 3])
+            try db.execute(sql: "DELETE FROM audit_checkpoints WHERE json_extract(checkpoint, '$.sequence') > ?", arguments: [checkpoint.sequence - 3])
+        }
+        XCTAssertTrue(try t.reopen(as: t.administratorID).verifyAudit(external: nil).ok, "the chain alone cannot see a cut tail")
+        XCTAssertThrowsError(try open(t, marks: marks)) { error in
+            XCTAssertEqual(error as? VaultError, .olderState(markTime: mark.time, markSequence: mark.sequence, vaultSequence: checkpoint.sequence - 3))
+        }
+        let accepted = try open(t, marks: marks, accept: .accepted(reason: "tail lost in a disk repair"))
+        XCTAssertEqual(accepted.acceptedOlderState?.mark, mark)
+        let moved = try XCTUnwrap(try accepted.writeCheckpoint())
+        XCTAssertLessThan(moved.sequence, mark.sequence, "the mark went back on purpose")
+        let event = try XCTUnwrap(try accepted.store.read { try $0.lastAuditEntry() }).event
+        XCTAssertEqual(event.action, "vault.accept_older_state")
+        XCTAssertEqual(event.details["reason"], "tail lost in a disk repair")
+        XCTAssertNoThrow(try open(t, marks: marks), "accepted once: the next open needs nothing")
+
+        // A mark whose signature does not verify is reported, not ignored.
+        var forged = try JSONDecoder().decode(StateMark.self, from: Data(contentsOf: URL(fileURLWithPath: markPath)))
+        forged.sequence += 100
+        try JSONEncoder().encode(forged).write(to: URL(fileURLWithPath: markPath))
+        XCTAssertThrowsError(try open(t, marks: marks)) { error in
+            XCTAssertEqual(error as? VaultError, .stateMarkInvalid(path: markPath))
+        }
+    }
+
+    func testErasingACaseErasesThePeopleWhoWereOnNoOtherCase() throws {
+        let t = try TemporaryVault()
+        let erased = try t.openCase(client: "Margaret Ellis")
+        let advocate = try XCTUnwrap(t.advocateID)
+        let client = try t.vault.caseDetail(erased).client
+        let sister = try t.vault.addPerson(.init(name: "Joan Ellis", dob: "1950-02-02", nhsNumber: "943 476 5919", address: "1 Mill Lane"))
+        let shared = try t.vault.addPerson(.init(name: "Peter Shaw"))
+        try t.vault.addCasePerson(caseID: erased, personID: sister, role: .relative, firstNameIsSafe: false)
+        try t.vault.addCasePerson(caseID: erased, personID: shared, role: .representative, firstNameIsSafe: false)
+        // Peter is also on a case that stays, so he stays.
+        let kept = try t.openCase(client: "Dora Quinn")
+        try t.vault.addCasePerson(caseID: kept, personID: shared, role: .witness, firstNameIsSafe: false)
+        let before = try t.vault.store.read { try $0.person(sister) }
+
+        let report = try t.asManager().eraseCase(erased, reason: "erasure request")
+        XCTAssertEqual(Set(report.peopleErased), [client, sister])
+
+        for id in [client, sister] {
+            let row = try XCTUnwrap(try t.vault.store.read { try $0.person(id) })
+            XCTAssertEqual(row.erasedAt, report.erasedAt)
+            XCTAssertTrue(row.nameSealed.isEmpty && row.nameIndex.isEmpty, "no name or name index left for \(id)")
+            XCTAssertNil(row.dobSealed)
+            XCTAssertNil(row.nhsNumberSealed)
+            XCTAssertNil(row.nhsNumberIndex)
+            XCTAssertNil(row.addressSealed)
+            XCTAssertTrue(try t.vault.store.read { try $0.consentRecords(type: nil, caseID: nil, personID: id) }.isEmpty)
+        }
+        XCTAssertNotNil(before?.nhsNumberIndex, "the sister had an NHS number index before")
+        // `person show` says they were erased, to the advocate who registered them and to the manager.
+        for vault in [try t.reopen(as: advocate), try t.asManager()] {
+            XCTAssertThrowsError(try vault.person(sister)) { error in
+                XCTAssertEqual(error as? VaultError, .personErased(id: sister, erasedAt: report.erasedAt))
+                XCTAssertTrue("\(error)".contains("erased"))
+            }
+        }
+        XCTAssertThrowsError(try t.asManager().person(client)) { XCTAssertEqual($0 as? VaultError, .personErased(id: client, erasedAt: report.erasedAt)) }
+        XCTAssertTrue(try t.reopen(as: advocate).findPeople(nhsNumber: "9434765919", name: nil).isEmpty, "the blind index no longer finds her")
+        XCTAssertEqual(try t.vault.person(shared).name, "Peter Shaw", "on another case: kept")
+        XCTAssertFalse(try t.reopen(as: advocate).people().contains { $0.id == sister })
+        XCTAssertTrue(try t.asManager().verify(readData: true, repair: false).ok, "an erased person is not damage")
+    }
+}
