@@ -90,6 +90,10 @@ struct ConsentCommand: ParsableCommand {
                     throw ValidationError("a verbal consent counts only when it says who took it and when (R-CON-9); nothing was recorded. Add \(missing.joined(separator: " and ")).")
                 }
             }
+            if kind == .writtenConsent && (form == nil || signedOn == nil) {
+                throw CLIError("written consent needs its signed form; nothing was recorded",
+                               hints: ["add --form FILE --signed-on YYYY-MM-DD (the scanned or photographed form, and the date on it)"])
+            }
             input.bodies = ConsentArguments.list(bodies)
             input.thirdParties = ConsentArguments.list(thirdParties) ?? []
             input.matters = ConsentArguments.list(matters)
