@@ -42,7 +42,7 @@ final class IntegrityTests: XCTestCase {
         vault.acknowledged = t.vault.acknowledged
         _ = try vault.ingest(caseID: caseID, files: [Vault.IngestFile(path: try t.file("late.txt", pattern(500, seed: 9)))], options: .init())
         let checkpoint = try XCTUnwrap(try vault.writeCheckpoint())
-        let markPath = marks.directory + "/\(t.vault.info.vaultID).json"
+        let markPath = try marks.path(vaultID: t.vault.info.vaultID, folder: t.paths.root)
         let mark = try JSONDecoder().decode(StateMark.self, from: Data(contentsOf: URL(fileURLWithPath: markPath)))
         XCTAssertEqual(mark.sequence, checkpoint.sequence)
         XCTAssertEqual(try PrivateFiles.status(markPath)?.mode, 0o600)
@@ -117,5 +117,19 @@ final class IntegrityTests: XCTestCase {
         XCTAssertEqual(try t.vault.person(shared).name, "Peter Shaw", "on another case: kept")
         XCTAssertFalse(try t.reopen(as: advocate).people().contains { $0.id == sister })
         XCTAssertTrue(try t.asManager().verify(readData: true, repair: false).ok, "an erased person is not damage")
+    }
+}
+
+/// A mark belongs to a vault folder: a copy in another folder (a backup being checked) has its own and never makes
+/// the working vault look older, while the same folder put back from an old copy is caught.
+final class StateMarkFolderTests: XCTestCase {
+    func testACopyInAnotherFolderKeepsItsOwnMark() throws {
+        let t = try TemporaryVault()
+        let marks = StateMarks(directory: t.directory.appendingPathComponent("state/casevault").path)
+        let id = t.vault.info.vaultID
+        let here = try marks.path(vaultID: id, folder: t.paths.root)
+        XCTAssertEqual(try marks.path(vaultID: id, folder: t.paths.root + "/."), here, "the real path decides")
+        XCTAssertNotEqual(try marks.path(vaultID: id, folder: t.directory.appendingPathComponent("backup").path), here)
+        XCTAssertThrowsError(try marks.path(vaultID: "../evil", folder: t.paths.root), "an edited id never becomes a path")
     }
 }

@@ -51,7 +51,7 @@ public struct StateMark: Codable, Sendable, Equatable {
     }
 }
 
-/// The folder of marks, one file per vault id: `$XDG_STATE_HOME/casevault` (else `~/.local/state/casevault`).
+/// The folder of marks, one file per vault id and vault folder: `$XDG_STATE_HOME/casevault` (else `~/.local/state/casevault`).
 public struct StateMarks: Sendable {
     public let directory: String
 
@@ -77,16 +77,25 @@ public struct StateMarks: Sendable {
         case invalid(path: String)
     }
 
-    /// vault.json can be edited, so its id is checked before it becomes part of a path.
-    func path(vaultID: String) throws -> String {
+    /// One mark per vault id and folder: a rollback replaces the folder the advocate uses, so that folder's mark
+    /// catches it, while a backup or a restored copy in another folder (checked, opened read-only) keeps its own mark
+    /// and never makes the working vault look older. vault.json can be edited, so its id is checked before it
+    /// becomes part of a path; the folder enters as a hash of its real path.
+    func path(vaultID: String, folder: String) throws -> String {
         guard !vaultID.isEmpty, vaultID.count <= 64, vaultID.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || isalnum(Int32($0)) != 0 }) else {
             throw VaultError.invalidInput("the vault id \(vaultID.prefix(64)) in vault.json is not a valid id")
         }
-        return (directory as NSString).appendingPathComponent(vaultID + ".json")
+        var resolved = folder
+        if let real = realpath(folder, nil) {
+            resolved = String(cString: real)
+            free(real)
+        }
+        let digest = try HashFunction.sha256.hash(Array(resolved.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
+        return (directory as NSString).appendingPathComponent(vaultID + "-" + digest + ".json")
     }
 
-    func read(vaultID: String, publicKey: Ed25519.PublicKey) throws -> Found {
-        let path = try path(vaultID: vaultID)
+    func read(vaultID: String, folder: String, publicKey: Ed25519.PublicKey) throws -> Found {
+        let path = try path(vaultID: vaultID, folder: folder)
         guard try PrivateFiles.status(path) != nil else { return .none }
         guard let mark = try? JSONDecoder().decode(StateMark.self, from: PrivateFiles.read(path, limit: 64 << 10)),
               mark.vaultID == vaultID, mark.hasValidSignature(publicKey) else { return .invalid(path: path) }
@@ -94,7 +103,7 @@ public struct StateMarks: Sendable {
     }
 
     /// Atomic (temp file, fsync, rename), mode 0600 in a 0700 folder: a crash leaves the old mark or the new one.
-    func write(_ mark: StateMark) throws {
+    func write(_ mark: StateMark, folder: String) throws {
         if try PrivateFiles.status(directory) == nil {
             let parent = (directory as NSString).deletingLastPathComponent
             try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true,
@@ -104,6 +113,6 @@ public struct StateMarks: Sendable {
         guard chmod(directory, 0o700) == 0 else { throw FileError.system(operation: "chmod", path: directory, errno: errno) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try PrivateFiles.atomicWrite(try encoder.encode(mark), to: try path(vaultID: mark.vaultID), replacing: true)
+        try PrivateFiles.atomicWrite(try encoder.encode(mark), to: try path(vaultID: mark.vaultID, folder: folder), replacing: true)
     }
 }

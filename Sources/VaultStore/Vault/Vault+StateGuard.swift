@@ -42,7 +42,7 @@ extension Vault {
         guard let stateMarks else { return }
         let publicKey = hierarchy.keys.signingKey.publicKey
         let (behind, vaultSequence): (StateMark?, Int64)
-        switch try stateMarks.read(vaultID: info.vaultID, publicKey: publicKey) {
+        switch try stateMarks.read(vaultID: info.vaultID, folder: paths.root, publicKey: publicKey) {
         case .none:
             if acceptance == .restore { moveMarkOnCheckpoint = true }
             return
@@ -88,12 +88,13 @@ extension Vault {
     /// state moved it on purpose; two processes racing can at worst leave it at the older of their two checkpoints.
     func moveStateMark(to checkpoint: AuditCheckpoint) throws {
         guard let stateMarks else { return }
-        if !moveMarkOnCheckpoint, case .valid(let current) = try stateMarks.read(vaultID: info.vaultID, publicKey: hierarchy.keys.signingKey.publicKey),
+        let publicKey = hierarchy.keys.signingKey.publicKey
+        if !moveMarkOnCheckpoint, case .valid(let current) = try stateMarks.read(vaultID: info.vaultID, folder: paths.root, publicKey: publicKey),
            current.sequence >= checkpoint.sequence {
             return
         }
         try stateMarks.write(try StateMark.sign(vaultID: info.vaultID, sequence: checkpoint.sequence, headMAC: checkpoint.headMAC,
-                                                time: checkpoint.time, key: hierarchy.keys.signingKey))
+                                                time: checkpoint.time, key: hierarchy.keys.signingKey), folder: paths.root)
         moveMarkOnCheckpoint = false
     }
 }
