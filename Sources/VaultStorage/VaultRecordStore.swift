@@ -79,6 +79,7 @@ public protocol CaseWriting: CaseReading {
     func update(_ record: CaseRecord) throws
     func insert(_ record: CaseAdvocateRecord) throws
     func deleteCaseAdvocates(caseID: String) throws
+    func deleteCaseAdvocate(caseID: String, advocateID: String) throws
     func insert(_ record: TombstoneRecord) throws
 }
 

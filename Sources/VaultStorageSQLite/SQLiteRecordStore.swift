@@ -149,6 +149,9 @@ struct GRDBTransaction: VaultRecordWriting {
     func deleteCaseAdvocates(caseID: String) throws {
         try db.execute(sql: "DELETE FROM case_advocates WHERE case_id = ?", arguments: [caseID])
     }
+    func deleteCaseAdvocate(caseID: String, advocateID: String) throws {
+        try db.execute(sql: "DELETE FROM case_advocates WHERE case_id = ? AND advocate_id = ?", arguments: [caseID, advocateID])
+    }
     func insert(_ record: TombstoneRecord) throws { try record.insert(db) }
     func save(_ record: ConsentRecord) throws { try record.save(db) }
     func deleteConsentRecords(caseID: String) throws {

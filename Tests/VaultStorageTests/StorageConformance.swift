@@ -153,6 +153,9 @@ enum StorageConformance {
                                       sealed: Data([1])))
         }
         try store.write { tx in
+            try tx.insert(CaseAdvocateRecord(caseID: "case-2", advocateID: "adv-1"))
+            try tx.insert(CaseAdvocateRecord(caseID: "case-2", advocateID: "adv-0"))
+            try tx.deleteCaseAdvocate(caseID: "case-2", advocateID: "adv-0")
             try tx.deleteDocuments(caseID: "case-1")
             try tx.deleteCaseAdvocates(caseID: "case-1")
             try tx.deleteConsentRecords(caseID: "case-1")
@@ -167,6 +170,7 @@ enum StorageConformance {
             XCTAssertEqual(try tx.wrappers(scope: "case:case-1", version: 1).count, 0, "a data key's wrappers go with it", file: file, line: line)
             XCTAssertEqual(try tx.tombstone("case-1")?.documentCount, 1, file: file, line: line)
             XCTAssertEqual(try tx.documents(caseID: "case-2").map(\.id), ["doc-3"], file: file, line: line)
+            XCTAssertEqual(try tx.caseAdvocates("case-2"), ["adv-1"], "one assignment removed, the other kept", file: file, line: line)
             XCTAssertNotNil(try tx.consentRecord("auth-2"), file: file, line: line)
         }
     }

@@ -141,6 +141,10 @@ extension Vault {
                 let caseID = subject.flatMap { $0.hasPrefix("case-") ? $0 : nil }
                 // If the refusal cannot be recorded, the refusal still stands and is what the caller must see.
                 try? audit(AuditEvent(time: timestamp(), actor: actor, action: "access.refused", caseID: caseID, outcome: "refused", details: details))
+                // The audit keeps the id; the person reading the refusal sees their own name too.
+                if let name = try? accountName(actor), case .refused(let operation, _, let subject, let reason) = error {
+                    throw AccessError.refused(operation: operation, actor: "\(name) (\(actor))", subject: subject, reason: reason)
+                }
             }
             throw error
         }

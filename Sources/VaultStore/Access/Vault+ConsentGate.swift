@@ -30,7 +30,9 @@ extension Vault {
             break
         case .deny:
             try auditDecision(check, proceeded: false, acknowledged: [], documentID: documentID)
-            throw AccessError.consentRefused(check)
+            var named = check
+            named.actorName = try? accountName(check.request.actor)
+            throw AccessError.consentRefused(named)
         case .warn:
             let missing = decision.acknowledgementRequired.filter { !acknowledged.contains($0) }
             try auditDecision(check, proceeded: missing.isEmpty, acknowledged: acknowledged.filter(decision.ruleIDs.contains),
@@ -83,6 +85,8 @@ extension Vault {
         /// The authorities recorded on this case: a refusal cites only these (another case's records are none of
         /// the reader's business).
         public let caseAuthorities: Set<String>
+        /// The acting account's name, for the words of a refusal (set when one is made).
+        public var actorName: String? = nil
     }
 
     /// Asks the engine whether the acting advocate may do `action` on the case on `date` (an explanation only:

@@ -59,16 +59,21 @@ extension Vault {
         public let id: String
         public let name: String
         public let organisation: String?
+        public let organisationName: String?
         public let role: AccountRole
+
+        enum CodingKeys: String, CodingKey { case id, name, organisation, role, organisationName = "organisation_name" }
     }
 
     public func advocates() throws -> [AdvocateView] {
         try guarded { try store.read { tx in
             _ = try account(in: tx)
             let key = try metadataFieldKey(tx)
+            let organisations = Dictionary(uniqueKeysWithValues: try tx.organisations().map { ($0.id, $0.name) })
             return try tx.advocates().map { record in
-                AdvocateView(id: record.id, name: String(decoding: try KeyHierarchy.open(record.nameSealed, fieldKey: key, table: "advocates", column: "name", rowID: record.id), as: UTF8.self),
-                             organisation: record.organisationID, role: AccountRole(rawValue: record.role) ?? .advocate)
+                AdvocateView(id: record.id, name: try name(ofAccount: record, key: key), organisation: record.organisationID,
+                             organisationName: record.organisationID.flatMap { organisations[$0] },
+                             role: AccountRole(rawValue: record.role) ?? .advocate)
             }
         } }
     }

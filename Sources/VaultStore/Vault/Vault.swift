@@ -238,9 +238,14 @@ public final class Vault {
         public let closedAt: String?
         public let documents: Int
         public let caseKeyVersion: Int?
+        /// Names next to the ids (the case is one the account may read, so its people are visible to it).
+        public let clientName: String
+        public let organisationName: String
+        public let advocateNames: [String]
 
         enum CodingKeys: String, CodingKey {
             case id, client, organisation, advocates, status, documents
+            case clientName = "client_name", organisationName = "organisation_name", advocateNames = "advocate_names"
             case nhsBody = "nhs_body"
             case incidentDate = "incident_date"
             case awareDate = "aware_date"
@@ -252,11 +257,18 @@ public final class Vault {
     }
 
     func caseView(_ record: CaseRecord, tx: any VaultRecordReading) throws -> CaseView {
-        CaseView(id: record.id, client: record.clientID, organisation: record.organisationID, advocates: try tx.caseAdvocates(record.id),
-                 nhsBody: record.nhsBody, status: record.status, incidentDate: record.incidentDate, awareDate: record.awareDate,
-                 complaintDate: record.complaintDate, openedAt: record.openedAt, closedAt: record.closedAt,
-                 documents: try tx.documentCount(caseID: record.id),
-                 caseKeyVersion: try tx.dataKeyVersions(scope: KeyHierarchy.caseScope(record.id)).last)
+        let key = try metadataFieldKey(tx)
+        let advocates = try tx.caseAdvocates(record.id).sorted()
+        let client = try tx.person(record.clientID)
+        let clientName = try client.map { $0.erasedAt == nil ? try view($0, key: key).name : "(erased)" } ?? ""
+        let advocateNames = try advocates.map { id in try tx.advocate(id).map { try name(ofAccount: $0, key: key) } ?? id }
+        return CaseView(id: record.id, client: record.clientID, organisation: record.organisationID, advocates: advocates,
+                        nhsBody: record.nhsBody, status: record.status, incidentDate: record.incidentDate, awareDate: record.awareDate,
+                        complaintDate: record.complaintDate, openedAt: record.openedAt, closedAt: record.closedAt,
+                        documents: try tx.documentCount(caseID: record.id),
+                        caseKeyVersion: try tx.dataKeyVersions(scope: KeyHierarchy.caseScope(record.id)).last,
+                        clientName: clientName, organisationName: try tx.organisation(record.organisationID)?.name ?? record.organisationID,
+                        advocateNames: advocateNames)
     }
 
     /// The cases this account may read.

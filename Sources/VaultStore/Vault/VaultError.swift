@@ -17,6 +17,7 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
     case destinationExists(path: String)
     case actorRequired
     case newerRecordFormat(rowID: String, version: Int)
+    case ambiguousName(kind: String, text: String, candidates: [String])
     /// The clock reads earlier than the newest audit event by more than the tolerance (both ISO 8601 times).
     case clockBehind(now: String, newest: String)
     /// The vault's audit log is behind the high-water mark kept outside it (rolled back, or its tail deleted).
@@ -42,6 +43,8 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
         case .fileChanged(let path): "\(path) changed while it was being read"
         case .destinationExists(let path): "\(path) already exists and is not empty"
         case .actorRequired: "this command needs to know who is acting: every action is checked against that account's role and the consent rules"
+        case .ambiguousName(let kind, let text, let candidates):
+            "\"\(text)\" matches \(candidates.count) \(kind)s: \(candidates.joined(separator: "; ")); nothing was done"
         case .newerRecordFormat(let id, let version): "record \(id) was written by a newer casevault (format \(version)); nothing was changed"
         case .clockBehind(let now, let newest):
             "the computer's clock says \(now), but the vault's newest audit record is dated \(newest): the clock is more than 5 minutes "

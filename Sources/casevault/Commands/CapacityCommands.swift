@@ -24,7 +24,7 @@ struct CapacityCommand: ParsableCommand {
             guard let day = try ConsentArguments.date(date, "--date") else { return }
             if day > Today.inEngland() { throw ValidationError("--date \(day) is in the future") }
             let assessment = CapacityAssessment(decision: decision, date: day, result: outcome, assessor: assessor)
-            let id = try global.withVault { try $0.recordCapacity(personID: person, assessment: assessment, caseID: caseID) }
+            let id = try global.withVault { vault in try vault.recordCapacity(personID: try vault.personID(person), assessment: assessment, caseID: caseID) }
             if global.json { try global.emitJSON(CreatedID(id: id)) } else { Terminal.printOut(id) }
             if !assessment.countsForComplaint {
                 // Capacity is decision-specific (R-CAP-2): say so now, not when a later check surprises the advocate.
@@ -41,7 +41,7 @@ struct CapacityCommand: ParsableCommand {
         @Option(help: "The person.") var person: String
 
         func run() throws {
-            let assessments = try global.withVault { try $0.capacityAssessments(personID: person) }
+            let assessments = try global.withVault { vault in try vault.capacityAssessments(personID: try vault.personID(person)) }
             if global.json { try global.emitJSON(assessments.map(Row.init)); return }
             Terminal.printOut(Table.render(["ID", "DATE", "RESULT", "COMPLAINT", "DECISION", "ASSESSOR"], assessments.map {
                 [$0.id, $0.assessment.date.description, $0.assessment.result.rawValue, $0.assessment.countsForComplaint ? "counts" : "other decision",

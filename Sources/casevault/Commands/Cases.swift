@@ -4,36 +4,58 @@ import VaultStore
 
 struct Case: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Complaint cases.",
-                                                    subcommands: [Open.self, List.self, Show.self, Close.self, Rekey.self, Erase.self, Transfer.self, Event.self, AddPerson.self])
+                                                    subcommands: [Open.self, List.self, Show.self, Close.self, Rekey.self, Erase.self, Transfer.self, Event.self, AddPerson.self,
+                                                                 Assign.self, Unassign.self])
 
     struct Open: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Open a case.")
         @OptionGroup var global: GlobalOptions
-        @Option(help: "The client's person id.") var client: String
-        @Option(help: "The organisation id.") var org: String
-        @Option(help: "An assigned advocate id (repeat for several).") var advocate: [String] = []
+        @Option(help: "The client: their name (as registered) or person id.") var client: String
+        @Option(help: "The organisation: its name or id.") var org: String
+        @Option(help: "An assigned advocate: name or id (repeat for several).") var advocate: [String] = []
         @Option(help: "The NHS body complained about (e.g. trust-X, gp-Y).") var nhsBody: String?
         @Option(help: "Date of the incident, YYYY-MM-DD.") var incidentDate: String?
         @Option(help: "Date the client became aware, YYYY-MM-DD.") var awareDate: String?
         @Option(help: "Date the complaint was made, YYYY-MM-DD.") var complaintDate: String?
 
         func run() throws {
-            let id = try global.withVault { try $0.openCase(.init(clientID: client, organisationID: org, advocateIDs: advocate, nhsBody: nhsBody,
-                                                       incidentDate: incidentDate, awareDate: awareDate, complaintDate: complaintDate,
-                                                       openedBy: global.advocate)) }
+            let id = try global.withVault { vault in
+                try vault.openCase(.init(clientID: try vault.personID(client), organisationID: try vault.organisationID(org),
+                                         advocateIDs: try advocate.map(vault.accountID), nhsBody: nhsBody, incidentDate: incidentDate,
+                                         awareDate: awareDate, complaintDate: complaintDate, openedBy: global.advocate))
+            }
             if global.json { try global.emitJSON(CreatedID(id: id)) } else { Terminal.printOut(id) }
         }
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List cases.")
+        static let configuration = CommandConfiguration(abstract: "List the cases you may read: open ones first, newest first.")
         @OptionGroup var global: GlobalOptions
+        @Option(help: "Only cases of this client (name or id).") var client: String?
+        @Option(help: "Only cases this advocate is assigned to (name or id).") var advocate: String?
+        @Option(help: "Only cases with this status: open, closed or erased.") var status: String?
+        @Option(help: "Only cases about this NHS body.") var body: String?
 
         func run() throws {
-            let cases = try global.withVault { try $0.cases() }
+            let cases = try global.withVault { vault -> [Vault.CaseView] in
+                let clientID = try client.map(vault.personID)
+                let advocateID = try advocate.map(vault.accountID)
+                let matching = try vault.cases().filter { view in
+                    guard clientID.map({ $0 == view.client }) ?? true, advocateID.map(view.advocates.contains) ?? true else { return false }
+                    return (status.map { $0 == view.status } ?? true) && (body.map { $0 == view.nhsBody } ?? true)
+                }
+                // Open cases first, then the newest.
+                return matching.sorted { a, b in
+                    if (a.status == "open") != (b.status == "open") { return a.status == "open" }
+                    return a.openedAt == b.openedAt ? a.id < b.id : a.openedAt > b.openedAt
+                }
+            }
             if global.json { try global.emitJSON(cases) } else {
-                Terminal.printOut(Table.render(["ID", "STATUS", "CLIENT", "NHS BODY", "DOCS", "OPENED"],
-                                               cases.map { [$0.id, $0.status, $0.client, $0.nhsBody ?? "", String($0.documents), $0.openedAt] }))
+                let rows: [[String]] = cases.map { view in
+                    [view.id, view.status, view.clientName, view.nhsBody ?? "",
+                     view.advocateNames.joined(separator: ", "), String(view.documents), String(view.openedAt.prefix(10))]
+                }
+                Terminal.printOut(Table.render(["ID", "STATUS", "CLIENT", "NHS BODY", "ADVOCATES", "DOCS", "OPENED"], rows))
             }
         }
     }
@@ -46,8 +68,9 @@ struct Case: ParsableCommand {
         func run() throws {
             let detail = try global.withVault { try $0.caseDetail(id) }
             if global.json { try global.emitJSON(detail); return }
-            let lines: [(String, String?)] = [("id", detail.id), ("status", detail.status), ("client", detail.client),
-                                              ("organisation", detail.organisation), ("advocates", detail.advocates.joined(separator: ", ")),
+            let advocates = zip(detail.advocateNames, detail.advocates).map { "\($0) (\($1))" }.joined(separator: ", ")
+            let lines: [(String, String?)] = [("id", detail.id), ("status", detail.status), ("client", "\(detail.clientName) (\(detail.client))"),
+                                              ("organisation", "\(detail.organisationName) (\(detail.organisation))"), ("advocates", advocates),
                                               ("NHS body", detail.nhsBody), ("incident", detail.incidentDate), ("aware", detail.awareDate),
                                               ("complaint", detail.complaintDate), ("opened", detail.openedAt), ("closed", detail.closedAt),
                                               ("documents", String(detail.documents)), ("case key", detail.caseKeyVersion.map { "version \($0)" })]

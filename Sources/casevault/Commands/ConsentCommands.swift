@@ -113,6 +113,9 @@ struct ConsentCommand: ParsableCommand {
             input.reasons = reasons
             // The record's own warnings are shown now, once (and by `consent show`), not on every later command.
             let (stored, warnings) = try global.withVault { vault in
+                // Names work as well as ids for the person and the grantee.
+                input.personID = try vault.personID(person)
+                input.granteeID = try vault.partyID(grantee)
                 let stored = try vault.recordAuthority(input)
                 return (stored, try ConsentGate.warnings(about: stored.authority.id, caseID: stored.caseID,
                                                          actions: stored.authority.scope?.actions, vault: vault))
@@ -166,12 +169,12 @@ struct ConsentCommand: ParsableCommand {
         @Option(name: .customLong("case"), help: "The case id.") var caseID: String
 
         func run() throws {
-            let authorities = try global.withVault { try $0.authorities(caseID: caseID) }
+            let (authorities, names) = try global.withVault { vault in (try vault.authorities(caseID: caseID), try vault.names()) }
             if global.json { try global.emitJSON(authorities); return }
             let today = Today.inEngland()
             Terminal.printOut(Table.render(["ID", "KIND", "PERSON", "GRANTEE", "ACTIONS", "VALID", "STATUS"], authorities.map { stored in
                 let authority = stored.authority
-                return [authority.id, authority.kind.rawValue, stored.personID, authority.party?.id ?? "",
+                return [authority.id, authority.kind.rawValue, names.label(stored.personID), authority.party.map { names.label($0.id) } ?? "",
                         authority.scope?.actions?.joined(separator: ",") ?? "(all)",
                         "\(authority.validFrom?.description ?? "open")..\(authority.validUntil?.description ?? "open")",
                         ConsentArguments.status(authority, on: today)]
@@ -185,16 +188,17 @@ struct ConsentCommand: ParsableCommand {
         @Argument(help: "The consent id.") var id: String
 
         func run() throws {
-            let (stored, warnings) = try global.withVault { vault in
+            let (stored, warnings, names) = try global.withVault { vault in
                 let stored = try vault.authority(id)
-                return (stored, try ConsentGate.warnings(about: id, caseID: stored.caseID, actions: stored.authority.scope?.actions, vault: vault))
+                return (stored, try ConsentGate.warnings(about: id, caseID: stored.caseID, actions: stored.authority.scope?.actions, vault: vault),
+                        try vault.names())
             }
             if global.json { try global.emitJSON(stored); return }
             let authority = stored.authority
             let scope = authority.scope
             Terminal.printFields([
-                ("id", authority.id), ("kind", authority.kind.rawValue), ("case", stored.caseID), ("person", stored.personID),
-                ("granted by", authority.grantedBy), ("grantee", authority.party.map { "\($0.type.rawValue) \($0.id)" }),
+                ("id", authority.id), ("kind", authority.kind.rawValue), ("case", stored.caseID), ("person", names.label(stored.personID)),
+                ("granted by", authority.grantedBy.map(names.label)), ("grantee", authority.party.map { "\($0.type.rawValue) \(names.label($0.id))" }),
                 ("cases", scope?.cases?.joined(separator: ", ")), ("bodies", scope?.organisations?.joined(separator: ", ")),
                 ("actions", scope?.actions?.joined(separator: ", ")), ("third parties", scope?.thirdParties.map { $0.isEmpty ? "(none)" : $0.joined(separator: ", ") }),
                 ("matters", scope?.matters?.joined(separator: ", ")),
@@ -302,13 +306,13 @@ extension Case {
             discussion: "Consent given to the old organisation covers the new one only with --consented (the person agreed, R-CON-8).")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The case id.") var id: String
-        @Option(help: "The receiving organisation id.") var to: String
+        @Option(help: "The receiving organisation: its name or id.") var to: String
         @Flag(help: "The person agreed to the transfer.") var consented = false
         @Option(help: "Date of the transfer, YYYY-MM-DD (default: today).") var date: String?
 
         func run() throws {
             let day = try ConsentArguments.date(date, "--date") ?? Today.inEngland()
-            _ = try global.withVault { try $0.transferCase(id, to: to, consented: consented, on: day) }
+            _ = try global.withVault { vault in try vault.transferCase(id, to: try vault.organisationID(to), consented: consented, on: day) }
             if global.json { try global.emitJSON(["id": id, "organisation": to, "consented": String(consented)]) } else {
                 Terminal.printOut("Case \(id) transferred to \(to) on \(day)")
                 if !consented {

@@ -38,12 +38,12 @@ struct Advocate: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add an advocate.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The advocate's name (stored encrypted).") var name: String
-        @Option(help: "The organisation id (every advocate and manager belongs to one; an administrator to none).") var org: String?
+        @Option(help: "The organisation: its name or id (every advocate and manager belongs to one; an administrator to none).") var org: String?
         @Option(help: "advocate (works on assigned cases), manager (supervises the organisation's cases) or admin (accounts only).")
         var role: AccountRole = .advocate
 
         func run() throws {
-            let id = try global.withVault { try $0.addAdvocate(name: name, organisationID: org, role: role) }
+            let id = try global.withVault { vault in try vault.addAdvocate(name: name, organisationID: try org.map(vault.organisationID), role: role) }
             if global.json { try global.emitJSON(CreatedID(id: id)) } else { Terminal.printOut(id) }
         }
     }
@@ -56,7 +56,7 @@ struct Advocate: ParsableCommand {
             let advocates = try global.withVault { try $0.advocates() }
             if global.json { try global.emitJSON(advocates) } else {
                 Terminal.printOut(Table.render(["ID", "NAME", "ROLE", "ORGANISATION"],
-                                               advocates.map { [$0.id, $0.name, $0.role.rawValue, $0.organisation ?? "-"] }))
+                                               advocates.map { [$0.id, $0.name, $0.role.rawValue, $0.organisationName ?? "-"] }))
             }
         }
     }
@@ -97,10 +97,10 @@ struct Person: ParsableCommand {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show one person.")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The person id.") var id: String
+        @Argument(help: "The person: their name or id.") var id: String
 
         func run() throws {
-            let person = try global.withVault { try $0.person(id) }
+            let person = try global.withVault { vault in try vault.person(try vault.personID(id)) }
             if global.json { try global.emitJSON(person); return }
             Terminal.printFields([("id", person.id), ("name", person.name), ("date of birth", person.dob), ("NHS number", person.nhsNumber),
                                   ("address", person.address), ("phone", person.phone), ("email", person.email), ("added", person.createdAt)])
@@ -108,17 +108,23 @@ struct Person: ParsableCommand {
     }
 
     struct Find: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Find people by exact NHS number or name (through blind indexes).")
+        static let configuration = CommandConfiguration(
+            abstract: "Find people you may see by part of their name, their NHS number or date of birth.",
+            discussion: "\"Platt\", \"mrs platt\", \"j platt\" and \"Zoe\" for \"Zoë\" all match: case, accents, titles and word order are ignored.")
         @OptionGroup var global: GlobalOptions
-        @Option(help: "NHS number.") var nhsNumber: String?
-        @Option(help: "Full name (case and punctuation ignored).") var name: String?
+        @Argument(help: "Part of a name, an NHS number (spaces allowed) or a date of birth (YYYY-MM-DD).") var text: String?
+        @Option(help: "NHS number (exact).") var nhsNumber: String?
+        @Option(help: "Full name (exact, case and punctuation ignored).") var name: String?
 
         func validate() throws {
-            if nhsNumber == nil && name == nil { throw ValidationError("give --nhs-number or --name") }
+            if nhsNumber == nil && name == nil && text == nil { throw ValidationError("give what to look for: part of a name, --nhs-number or --name") }
         }
 
         func run() throws {
-            let people = try global.withVault { try $0.findPeople(nhsNumber: nhsNumber, name: name) }
+            let people = try global.withVault { vault in
+                if let text { return try vault.findPeople(matching: text) }
+                return try vault.findPeople(nhsNumber: nhsNumber, name: name)
+            }
             if global.json { try global.emitJSON(people) } else {
                 Terminal.printOut(Table.render(["ID", "NAME", "DOB"], people.map { [$0.id, $0.name, $0.dob ?? ""] }))
             }

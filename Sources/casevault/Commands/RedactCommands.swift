@@ -21,7 +21,9 @@ extension Case {
         @Flag(help: "Their first name alone is distinctive enough to redact wherever it appears.") var firstNameSafe = false
 
         func run() throws {
-            try global.withVault { try $0.addCasePerson(caseID: caseID, personID: personID, role: role, firstNameIsSafe: firstNameSafe) }
+            try global.withVault { vault in
+                try vault.addCasePerson(caseID: caseID, personID: try vault.personID(personID), role: role, firstNameIsSafe: firstNameSafe)
+            }
             if global.json { try global.emitJSON(["case": caseID, "person": personID, "role": role.rawValue]) } else {
                 Terminal.printOut("Added \(personID) to \(caseID) as \(role.rawValue)")
             }
@@ -72,7 +74,7 @@ struct RedactCommand: ParsableCommand {
 
             func run() throws {
                 let list = try global.withVault {
-                    try $0.addRedactionTerms(caseID: caseID, organisationID: organisationID, terms: [], allow: terms, reason: reason)
+                    try $0.addRedactionTerms(caseID: caseID, organisationID: try organisationID.map($0.organisationID), terms: [], allow: terms, reason: reason)
                 }
                 if global.json { try global.emitJSON(list) } else { Terminal.printOut("\(list.allow.count) allowed term(s)") }
             }

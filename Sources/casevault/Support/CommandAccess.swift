@@ -14,7 +14,7 @@ enum CommandAccess {
         "person update": [.personChange],
         "case open": [.caseOpen], "case list": [.caseList], "case show": [.caseRead], "case close": [.caseChange],
         "case rekey": [.caseChange], "case erase": [.caseErase], "case transfer": [.caseTransfer], "case event": [.caseChange],
-        "case add-person": [.caseChange],
+        "case add-person": [.caseChange], "case assign": [.caseChange], "case unassign": [.caseChange],
         "ingest": [.documentIngest], "list": [.documentRead], "show": [.documentRead], "cat": [.documentRead],
         "verify": [.vaultCheck, .vaultMaintenance], "backup": [.vaultMaintenance], "restore": [.keyHolder],
         "audit log": [.auditRead], "audit verify": [.vaultCheck], "audit checkpoint": [.vaultCheck],

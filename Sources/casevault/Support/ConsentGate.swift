@@ -76,7 +76,8 @@ enum ConsentGate {
             let scoped = scopedRefusal(check)
             let hints = (scoped.remedies.isEmpty ? [] : ["to proceed: " + scoped.remedies.joined(separator: "; ")])
                 + ["'casevault consent check --case \(caseID) --action \(check.request.action.rawValue)' explains in full"]
-            return CLIError("refused by the consent rules (\(scoped.rules.map(\.rawValue).joined(separator: ", "))): \(check.request.actor) may not "
+            let actor = check.actorName.map { "\($0) (\(check.request.actor))" } ?? check.request.actor
+            return CLIError("refused by the consent rules (\(scoped.rules.map(\.rawValue).joined(separator: ", "))): \(actor) may not "
                             + "\(check.request.action.rawValue) for \(check.request.onBehalfOf) on case \(caseID); nothing was done",
                             reasons: scoped.reasons, hints: hints, exitCode: 3)
         case .acknowledgementNeeded(_, let missing):

@@ -44,6 +44,7 @@ extension VaultError {
         case .destinationExists: ["choose a new or empty folder"]
         case .actorRequired: ["pass --as ADVOCATE-ID (or set CASEVAULT_ADVOCATE); 'casevault advocate list' shows the ids"]
         case .newerRecordFormat: ["upgrade casevault to read this vault"]
+        case .ambiguousName: ["use more of the name, or the id shown in brackets"]
         case .clockBehind: ["check the computer's clock (date, time and time zone), then try again"]
         case .olderState:
             ["put the newest copy of the vault folder back; if this older state is expected, accept it with --accept-older-state REASON (recorded in the audit log)"]

@@ -1,0 +1,169 @@
+import Foundation
+import VaultCrypto
+
+/// Names for people to read and type: every listing shows names next to ids, and every command that takes an id also
+/// takes an unambiguous name. Names are sealed, so they are opened here, for what the acting account may see only.
+extension Vault {
+    /// Matching that forgives case, accents, punctuation and a title ("Mrs Platt" finds "Joan Platt").
+    static func searchable(_ text: String) -> [Substring] {
+        let titles: Set<Substring> = ["mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "rev", "the"]
+        let folded = text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: Locale(identifier: "en_GB"))
+        return Normalise.name(folded).split(separator: " ").filter { !titles.contains($0) }
+    }
+
+    /// Every word typed starts a word of the name, in any order: "platt" and "j platt" find "Joan Platt".
+    static func nameMatches(_ query: [Substring], _ name: String) -> Bool {
+        let words = searchable(name)
+        return !query.isEmpty && query.allSatisfy { part in words.contains { $0.hasPrefix(part) } }
+    }
+
+    /// An account's name (for refusal messages: the acting account's own name is no secret to it).
+    func accountName(_ id: String) throws -> String? {
+        try store.read { tx in try tx.advocate(id).map { try name(ofAccount: $0, key: try metadataFieldKey(tx)) } }
+    }
+
+    func name(ofAccount record: AdvocateRecord, key: SecureBytes) throws -> String {
+        String(decoding: try KeyHierarchy.open(record.nameSealed, fieldKey: key, table: "advocates", column: "name", rowID: record.id),
+               as: UTF8.self)
+    }
+
+    /// One id from an id or a name; none or several → a clear error (the candidates named, nothing done).
+    func resolve(_ text: String, kind: String, idPrefix: String, candidates: [(id: String, name: String)]) throws -> String {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.hasPrefix(idPrefix) {
+            guard candidates.contains(where: { $0.id == trimmed }) else { throw VaultError.notFound(kind: kind, id: trimmed) }
+            return trimmed
+        }
+        let query = Self.searchable(trimmed)
+        let exact = candidates.filter { Self.searchable($0.name) == query }
+        let found = exact.isEmpty ? candidates.filter { Self.nameMatches(query, $0.name) } : exact
+        switch found.count {
+        case 1: return found[0].id
+        case 0: throw VaultError.notFound(kind: kind, id: trimmed)
+        default: throw VaultError.ambiguousName(kind: kind, text: trimmed, candidates: found.map { "\($0.name) (\($0.id))" }.sorted())
+        }
+    }
+
+    /// An organisation by id or name (organisation names are not personal data: every account may use them).
+    public func organisationID(_ text: String) throws -> String {
+        try guarded { try store.read { tx in
+            _ = try account(in: tx)
+            return try resolve(text, kind: "organisation", idPrefix: "org-", candidates: try tx.organisations().map { ($0.id, $0.name) })
+        } }
+    }
+
+    /// An account by id or name.
+    public func accountID(_ text: String) throws -> String {
+        try guarded { try store.read { tx in
+            _ = try account(in: tx)
+            let key = try metadataFieldKey(tx)
+            return try resolve(text, kind: "advocate", idPrefix: "adv-", candidates: try tx.advocates().map { ($0.id, try name(ofAccount: $0, key: key)) })
+        } }
+    }
+
+    /// A person by id or name, among the people this account may see (a name never reveals anyone else).
+    public func personID(_ text: String) throws -> String {
+        try guarded { try store.read { tx in
+            let visible = try visiblePeople(as: try account(in: tx), in: tx)
+            let key = try metadataFieldKey(tx)
+            let people = try tx.people().filter { visible.contains($0.id) && $0.erasedAt == nil }
+            return try resolve(text, kind: "person", idPrefix: "per-", candidates: try people.map { ($0.id, try view($0, key: key).name) })
+        } }
+    }
+
+    /// The id of a party a consent names: an organisation, an account or a person, by id or name.
+    public func partyID(_ text: String) throws -> String {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        for prefix in ["org-", "adv-", "per-"] where trimmed.hasPrefix(prefix) { return trimmed }
+        var found: [String] = []
+        for lookup in [organisationID, accountID, personID] {
+            do { found.append(try lookup(trimmed)) } catch VaultError.notFound { continue }
+        }
+        guard found.count == 1 else {
+            if found.isEmpty { throw VaultError.notFound(kind: "organisation, advocate or person", id: trimmed) }
+            throw VaultError.ambiguousName(kind: "party", text: trimmed, candidates: found)
+        }
+        return found[0]
+    }
+
+    /// People whose name matches `text` (partial, any order, case and accents ignored, titles skipped), or whose NHS
+    /// number or date of birth is `text`, among those this account may see. Names are opened to search: people are
+    /// few per service, and no index of names exists in clear.
+    public func findPeople(matching text: String) throws -> [PersonView] {
+        try guarded { try store.read { tx in
+            let visible = try visiblePeople(as: try account(in: tx), in: tx)
+            let key = try metadataFieldKey(tx)
+            let query = Self.searchable(text)
+            let digits = text.filter(\.isNumber)
+            return try tx.people().filter { visible.contains($0.id) && $0.erasedAt == nil }.map { try view($0, key: key) }.filter { person in
+                Self.nameMatches(query, person.name) || (digits.count == 10 && person.nhsNumber == digits)
+                    || person.dob == text.trimmingCharacters(in: .whitespaces)
+            }.sorted { ($0.name, $0.id) < ($1.name, $1.id) }
+        } }
+    }
+
+    /// Names for the ids a listing shows: organisations, accounts, and the people this account may see.
+    public struct Names: Sendable {
+        public var organisations: [String: String] = [:]
+        public var accounts: [String: String] = [:]
+        public var people: [String: String] = [:]
+
+        /// "Name (id)" when the name is known, else the id alone.
+        public func label(_ id: String) -> String {
+            guard let name = organisations[id] ?? accounts[id] ?? people[id] else { return id }
+            return "\(name) (\(id))"
+        }
+
+        public func name(_ id: String) -> String? { organisations[id] ?? accounts[id] ?? people[id] }
+    }
+
+    public func names() throws -> Names {
+        try guarded { try store.read { tx in
+            let account = try account(in: tx)
+            let key = try metadataFieldKey(tx)
+            var names = Names()
+            for organisation in try tx.organisations() { names.organisations[organisation.id] = organisation.name }
+            for record in try tx.advocates() { names.accounts[record.id] = try name(ofAccount: record, key: key) }
+            let visible = try visiblePeople(as: account, in: tx)
+            for person in try tx.people() where visible.contains(person.id) && person.erasedAt == nil {
+                names.people[person.id] = try view(person, key: key).name
+            }
+            return names
+        } }
+    }
+}
+
+extension Vault {
+    /// Assigns an advocate or manager of the case's organisation to it (a member of the case, or its manager, does).
+    public func assignAdvocate(caseID: String, advocateID: String) throws {
+        try guarded { try store.write { tx in
+            guard let record = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
+            try requireMember(.caseChange, of: record, in: tx)
+            guard record.status == "open" else { throw VaultError.caseNotOpen(id: caseID, status: record.status) }
+            guard let assignee = try tx.advocate(advocateID) else { throw VaultError.notFound(kind: "advocate", id: advocateID) }
+            guard assignee.organisationID == record.organisationID, assignee.role != AccountRole.admin.rawValue else {
+                throw VaultError.invalidInput("\(advocateID) is not an advocate of the organisation that holds \(caseID)")
+            }
+            guard try !tx.caseAdvocates(caseID).contains(advocateID) else {
+                throw VaultError.invalidInput("\(advocateID) is already assigned to \(caseID)")
+            }
+            try tx.insert(CaseAdvocateRecord(caseID: caseID, advocateID: advocateID))
+            try audit(event("case.assign", caseID: caseID, details: ["advocate": advocateID]), in: tx)
+        } }
+    }
+
+    /// Unassigns an advocate; an open case always keeps at least one.
+    public func unassignAdvocate(caseID: String, advocateID: String) throws {
+        try guarded { try store.write { tx in
+            guard let record = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
+            try requireMember(.caseChange, of: record, in: tx)
+            let assigned = try tx.caseAdvocates(caseID)
+            guard assigned.contains(advocateID) else { throw VaultError.invalidInput("\(advocateID) is not assigned to \(caseID)") }
+            guard record.status != "open" || assigned.count > 1 else {
+                throw VaultError.invalidInput("\(advocateID) is the only advocate assigned to the open case \(caseID): assign someone else first")
+            }
+            try tx.deleteCaseAdvocate(caseID: caseID, advocateID: advocateID)
+            try audit(event("case.unassign", caseID: caseID, details: ["advocate": advocateID]), in: tx)
+        } }
+    }
+}
