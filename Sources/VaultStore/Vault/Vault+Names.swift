@@ -61,9 +61,13 @@ extension Vault {
         } }
     }
 
-    /// A person by id or name, among the people this account may see (a name never reveals anyone else).
+    /// A person by id or name. A name is looked up only among the people this account may see (a name never reveals
+    /// anyone else); an id is passed on as it is, so the operation itself refuses it (exit 3, audited) when the
+    /// account may not see that person.
     public func personID(_ text: String) throws -> String {
-        try guarded { try store.read { tx in
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.hasPrefix("per-") { return trimmed }
+        return try guarded { try store.read { tx in
             let visible = try visiblePeople(as: try account(in: tx), in: tx)
             let key = try metadataFieldKey(tx)
             let people = try tx.people().filter { visible.contains($0.id) && $0.erasedAt == nil }
