@@ -16,6 +16,8 @@ extension Vault {
         case casePeople = "case_people"
         case redactionTerms = "redaction_terms"
         case bundleLog = "bundle_log"
+        case caseNote = "case_note"
+        case reminder
     }
 
     /// An authority as recorded: the engine's record plus where it came from.

@@ -66,7 +66,7 @@ struct Case: ParsableCommand {
         @Argument(help: "The case id.") var id: String
 
         func run() throws {
-            let detail = try global.withVault { try $0.caseDetail(id) }
+            let (detail, notes) = try global.withVault { vault in (try vault.caseDetail(id), try vault.notes(caseID: id)) }
             if global.json { try global.emitJSON(detail); return }
             let advocates = zip(detail.advocateNames, detail.advocates).map { "\($0) (\($1))" }.joined(separator: ", ")
             let lines: [(String, String?)] = [("id", detail.id), ("status", detail.status), ("client", "\(detail.clientName) (\(detail.client))"),
@@ -75,6 +75,12 @@ struct Case: ParsableCommand {
                                               ("complaint", detail.complaintDate), ("opened", detail.openedAt), ("closed", detail.closedAt),
                                               ("documents", String(detail.documents)), ("case key", detail.caseKeyVersion.map { "version \($0)" })]
             Terminal.printFields(lines)
+            if !notes.isEmpty {
+                Terminal.printOut("notes (\(notes.count); 'casevault note list --case \(id)' shows them in full):")
+                for note in notes.suffix(5) {
+                    Terminal.printOut("  \(note.writtenAt.prefix(10))  \(note.text.split(separator: "\n").first.map(String.init)?.prefix(70) ?? "")")
+                }
+            }
         }
     }
 

@@ -251,54 +251,6 @@ struct ConsentCommand: ParsableCommand {
     }
 }
 
-struct Deadlines: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "List complaint deadlines (12-month limit, acknowledgement, 6-month response, PHSO), soonest first.",
-        discussion: "Only cases the acting advocate may check_deadlines on are listed.")
-    @OptionGroup var global: GlobalOptions
-    @Option(name: .customLong("case"), help: "Only this case.") var caseID: String?
-    @OptionGroup var consent: ConsentOptions
-
-    struct Row: Encodable {
-        let caseID: String
-        let deadline: ComplaintDeadline
-
-        enum CodingKeys: String, CodingKey { case caseID = "case_id", ruleID = "rule_id", title, due, status, daysRemaining = "days_remaining" }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(caseID, forKey: .caseID)
-            try container.encode(deadline.rule, forKey: .ruleID)
-            try container.encode(deadline.title, forKey: .title)
-            try container.encode(deadline.due, forKey: .due)
-            try container.encode(deadline.status, forKey: .status)
-            try container.encode(deadline.daysRemaining, forKey: .daysRemaining)
-        }
-    }
-
-    func run() throws {
-        let today = Today.inEngland()
-        let rows = try global.withVault { vault -> [Row] in
-            let ids = try caseID.map { [$0] } ?? vault.cases().filter { $0.status == "open" }.map(\.id)
-            var rows: [Row] = []
-            for id in ids {
-                if caseID != nil {
-                    try ConsentGate.require(.checkDeadlines, caseID: id, vault: vault, options: consent)
-                } else {
-                    let check = try vault.checkConsent(caseID: id, action: .checkDeadlines, on: today)
-                    guard check.decision.outcome != .deny else { continue }
-                }
-                rows += ComplaintDeadlines.compute(try vault.caseFacts(id).events, on: today).map { Row(caseID: id, deadline: $0) }
-            }
-            return rows.sorted { ($0.deadline.due, $0.caseID) < ($1.deadline.due, $1.caseID) }
-        }
-        if global.json { try global.emitJSON(rows); return }
-        Terminal.printOut(Table.render(["DUE", "CASE", "RULE", "STATUS", "DAYS", "DEADLINE"], rows.map {
-            [$0.deadline.due.description, $0.caseID, $0.deadline.rule.rawValue, $0.deadline.status.rawValue, String($0.deadline.daysRemaining), $0.deadline.title]
-        }))
-    }
-}
-
 extension Case {
     struct Transfer: ParsableCommand {
         static let configuration = CommandConfiguration(

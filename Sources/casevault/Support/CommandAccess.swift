@@ -22,6 +22,7 @@ enum CommandAccess {
         "consent check": [.consentExplain], "consent evaluate": [.keyHolder],
         "capacity record": [.personChange], "capacity list": [.personRead],
         "deadlines": [.deadlines],
+        "note add": [.caseChange], "note list": [.caseRead], "remind add": [.caseChange], "remind done": [.caseChange],
         "redact terms add": [.caseChange], "redact allow add": [.caseChange, .organisationAllowList], "redact list": [.caseRead],
         "redact preview": [.documentRead],
         "export": [.bundleExport], "bundle verify": [.keyHolder], "bundle log": [.documentRead],
