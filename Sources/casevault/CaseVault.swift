@@ -15,7 +15,7 @@ struct CaseVault: ParsableCommand {
         version: "0.1.0",
         subcommands: [Init.self, Keys.self, Org.self, Advocate.self, Person.self, Case.self, Ingest.self, ListDocuments.self,
                       ShowDocument.self, Cat.self, Verify.self, Backup.self, Restore.self, AuditCommand.self,
-                      ConsentCommand.self, CapacityCommand.self, Deadlines.self, RedactCommand.self, Export.self, BundleCommand.self, NoteCommand.self, RemindCommand.self,
+                      ConsentCommand.self, CapacityCommand.self, Deadlines.self, RedactCommand.self, Export.self, BundleCommand.self, NoteCommand.self, RemindCommand.self, DocumentCommand.self,
                       AnalyseCommand.self, PDFTextCommand.self, AccessTableCommand.self]
     )
 

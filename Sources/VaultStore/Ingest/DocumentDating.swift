@@ -11,6 +11,8 @@ public enum DateSource: String, Sendable, CaseIterable {
     case pdfMetadata = "PDF creation date"
     case fileName = "file name"
     case fileTime = "file time (guessed)"
+    /// Set by an advocate after ingest (`document retag`).
+    case corrected = "corrected by hand"
 }
 
 extension DocumentClassifier {

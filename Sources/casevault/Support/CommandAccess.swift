@@ -21,7 +21,7 @@ enum CommandAccess {
         "consent record": [.caseChange], "consent withdraw": [.caseChange], "consent list": [.caseRead], "consent show": [.caseRead],
         "consent check": [.consentExplain], "consent evaluate": [.keyHolder],
         "capacity record": [.personChange], "capacity list": [.personRead],
-        "deadlines": [.deadlines],
+        "deadlines": [.deadlines], "document retag": [.caseChange], "document history": [.caseRead],
         "note add": [.caseChange], "note list": [.caseRead], "remind add": [.caseChange], "remind done": [.caseChange],
         "redact terms add": [.caseChange], "redact allow add": [.caseChange, .organisationAllowList], "redact list": [.caseRead],
         "redact preview": [.documentRead],
