@@ -48,6 +48,9 @@ struct CaseVault: ParsableCommand {
             Foundation.exit(code.rawValue)
         case is ValidationError, is CleanExit:
             exit(withError: error)
+        // `--help` parses to the parser's own help command, whose run throws the parser's internal request type.
+        case _ where String(reflecting: type(of: error)).hasPrefix("ArgumentParser."):
+            exit(withError: error)
         default:
             let presented = error as? CLIError ?? CLIError.presenting(error) ?? CLIError.unexpected(error)
             presented.report()

@@ -109,3 +109,45 @@ extension Vault {
         } }
     }
 }
+
+extension Vault {
+    /// Removes custom terms or allowed terms (a term added by mistake). Removing an allowed term makes redaction
+    /// stricter; removing a custom term makes it looser, so both are audited with counts (never the terms).
+    public func removeRedactionTerms(caseID: String?, organisationID: String?, terms: [String], allow: [String],
+                                     reason: String? = nil) throws -> RedactionTerms {
+        guard (caseID == nil) != (organisationID == nil) else { throw VaultError.invalidInput("give either a case or an organisation") }
+        let cleaned = { (list: [String]) in Set(list.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }) }
+        let (dropTerms, dropAllowed) = (cleaned(terms), cleaned(allow))
+        guard !(dropTerms.isEmpty && dropAllowed.isEmpty) else { throw VaultError.invalidInput("no terms given") }
+        return try guarded { try store.write { tx in
+            if let caseID {
+                guard let record = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
+                try requireMember(.caseChange, of: record, in: tx)
+            }
+            if let organisationID {
+                guard try tx.organisation(organisationID) != nil else { throw VaultError.notFound(kind: "organisation", id: organisationID) }
+                let account = try require(.organisationAllowList, roles: [.manager], subject: organisationID, in: tx)
+                guard account.organisationID == organisationID else {
+                    throw AccessError.refused(operation: .organisationAllowList, actor: account.id, subject: organisationID,
+                                              reason: "this needs \(VaultOperation.organisationAllowList.who)")
+                }
+            }
+            let id = caseID.map { "redact-" + $0 } ?? "redact-org-" + (organisationID ?? "")
+            guard let existing = try tx.consentRecord(id) else { throw VaultError.invalidInput("there are no such terms to remove") }
+            var list = try openConsent(existing, as: RedactionTerms.self, in: tx)
+            let missing = dropTerms.subtracting(list.terms).union(dropAllowed.subtracting(list.allow))
+            guard missing.isEmpty else {
+                throw VaultError.invalidInput("\(missing.count) of those term(s) are not on the list (spelling must match); nothing was removed")
+            }
+            list.terms.removeAll(where: dropTerms.contains)
+            list.allow.removeAll(where: dropAllowed.contains)
+            if organisationID != nil, let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines), !reason.isEmpty {
+                list.reasons = (list.reasons ?? []) + ["removed: " + reason]
+            }
+            try tx.save(try sealConsent(list, id: id, type: .redactionTerms, caseID: caseID, personID: nil, createdAt: existing.createdAt, in: tx))
+            try audit(event("redaction.terms_removed", caseID: caseID, details: ["organisation": organisationID ?? "",
+                                                                                "terms": String(dropTerms.count), "allowed": String(dropAllowed.count)]), in: tx)
+            return list
+        } }
+    }
+}

@@ -39,7 +39,7 @@ struct RedactCommand: ParsableCommand {
 
     struct Terms: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Custom terms always redacted in a case (e.g. a ward, a bay).",
-                                                        subcommands: [Add.self])
+                                                        subcommands: [Add.self, Remove.self])
         struct Add: ParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Add custom terms to a case.")
             @OptionGroup var global: GlobalOptions
@@ -55,7 +55,7 @@ struct RedactCommand: ParsableCommand {
 
     struct Allow: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Terms never redacted: for a case, or organisation-wide (NHS bodies' names, addresses, switchboards).",
-                                                        subcommands: [Add.self])
+                                                        subcommands: [Add.self, Remove.self])
         struct Add: ParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Add allowed terms to a case (--case) or an organisation (--org).")
             @OptionGroup var global: GlobalOptions
