@@ -18,6 +18,7 @@ extension Vault {
         case bundleLog = "bundle_log"
         case caseNote = "case_note"
         case reminder
+        case personHistory = "person_history"
     }
 
     /// An authority as recorded: the engine's record plus where it came from.

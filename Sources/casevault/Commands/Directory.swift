@@ -64,7 +64,7 @@ struct Advocate: ParsableCommand {
 
 struct Person: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "People: clients and third parties (all personal fields encrypted).",
-                                                    subcommands: [Add.self, List.self, Show.self, Find.self, Update.self])
+                                                    subcommands: [Add.self, List.self, Show.self, Find.self, Update.self, Edit.self, History.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a person.")

@@ -11,7 +11,7 @@ enum CommandAccess {
         "org add": [.organisationAdd], "org list": [.directoryList],
         "advocate add": [.accountAdd], "advocate list": [.directoryList],
         "person add": [.personAdd], "person list": [.personRead], "person show": [.personRead], "person find": [.personRead],
-        "person update": [.personChange],
+        "person update": [.personChange], "person edit": [.personChange], "person history": [.personRead],
         "case open": [.caseOpen], "case list": [.caseList], "case show": [.caseRead], "case close": [.caseChange],
         "case rekey": [.caseChange], "case erase": [.caseErase], "case transfer": [.caseTransfer], "case event": [.caseChange],
         "case add-person": [.caseChange], "case assign": [.caseChange], "case unassign": [.caseChange],

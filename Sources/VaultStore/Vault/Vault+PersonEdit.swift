@@ -1,0 +1,97 @@
+import Foundation
+import VaultCrypto
+
+/// Correcting a person's details (a misspelt name, a wrong date of birth, a new address). The row is re-sealed and its
+/// blind indexes recomputed in one transaction; the previous values go to a sealed history (never to the audit log,
+/// which is readable without the key and must name no one).
+extension Vault {
+    public enum PersonField: String, Codable, Sendable, CaseIterable {
+        case name, dob, nhsNumber = "nhs_number", address, phone, email
+    }
+
+    public struct PersonChange: Codable, Sendable, Equatable {
+        public var time: String
+        public var by: String?
+        public var field: PersonField
+        public var previous: String?
+    }
+
+    struct PersonHistory: Codable {
+        var changes: [PersonChange] = []
+    }
+
+    /// Sets the given fields; an empty string clears an optional one.
+    public func editPerson(_ id: String, changes: [PersonField: String]) throws -> PersonView {
+        guard !changes.isEmpty else { throw VaultError.invalidInput("nothing to change: give at least one field") }
+        var cleaned: [PersonField: String?] = [:]
+        for (field, raw) in changes {
+            let value = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            switch field {
+            case .name:
+                guard !Normalise.name(value).isEmpty else { throw VaultError.invalidInput("the person's name is empty") }
+                cleaned[field] = value
+            case .dob:
+                if !value.isEmpty { _ = try Validation.date(value, field: "the date of birth") }
+                cleaned[field] = value.isEmpty ? nil : value
+            case .nhsNumber:
+                cleaned[field] = value.isEmpty ? nil : try Validation.nhsNumber(value)
+            case .address, .phone, .email:
+                cleaned[field] = value.isEmpty ? nil : value
+            }
+        }
+        return try guarded { try store.write { tx in
+            try requireCarer(person: id, in: tx)
+            guard var record = try tx.person(id), record.erasedAt == nil else { throw VaultError.notFound(kind: "person", id: id) }
+            let metadataKey = try dataKey(scope: KeyHierarchy.vaultScope, version: 1, in: tx)
+            let key = try KeyHierarchy.fieldKey(metadataKey)
+            let before = try view(record, key: key)
+            func seal(_ value: String?, _ column: String) throws -> Data? {
+                try value.map { try KeyHierarchy.seal(Array($0.utf8), fieldKey: key, table: "people", column: column, rowID: id) }
+            }
+            var history = try tx.consentRecord("history-" + id).map { try openConsent($0, as: PersonHistory.self, in: tx) } ?? PersonHistory()
+            let now = timestamp()
+            for field in PersonField.allCases {
+                guard let value = cleaned[field] else { continue }
+                let previous: String? = switch field {
+                case .name: before.name
+                case .dob: before.dob
+                case .nhsNumber: before.nhsNumber
+                case .address: before.address
+                case .phone: before.phone
+                case .email: before.email
+                }
+                guard previous != value else { continue }
+                history.changes.append(PersonChange(time: now, by: actor, field: field, previous: previous))
+                switch field {
+                case .name:
+                    record.nameSealed = try seal(value, "name") ?? record.nameSealed
+                    record.nameIndex = try KeyHierarchy.blindIndex(Normalise.name(value ?? ""), field: "people.name", metadataKey: metadataKey)
+                case .dob: record.dobSealed = try seal(value, "dob")
+                case .nhsNumber:
+                    record.nhsNumberSealed = try seal(value, "nhs_number")
+                    record.nhsNumberIndex = try value.map { try KeyHierarchy.blindIndex($0, field: "people.nhs_number", metadataKey: metadataKey) }
+                case .address: record.addressSealed = try seal(value, "address")
+                case .phone: record.phoneSealed = try seal(value, "phone")
+                case .email: record.emailSealed = try seal(value, "email")
+                }
+            }
+            let changed = history.changes.filter { $0.time == now }.map(\.field.rawValue)
+            guard !changed.isEmpty else { throw VaultError.invalidInput("\(id) already has those details; nothing was changed") }
+            try tx.update(record)
+            let existing = try tx.consentRecord("history-" + id)
+            try tx.save(try sealConsent(history, id: "history-" + id, type: .personHistory, caseID: nil, personID: id,
+                                        createdAt: existing?.createdAt, in: tx))
+            // Which fields changed, never their values.
+            try audit(event("person.edit", details: ["person": id, "fields": changed.joined(separator: ",")]), in: tx)
+            return try view(record, key: key)
+        } }
+    }
+
+    /// A person's earlier details, oldest first, for those who may see the person.
+    public func personHistory(_ id: String) throws -> [PersonChange] {
+        try guarded { try store.read { tx in
+            try requireVisible(.personRead, person: id, in: tx)
+            return try tx.consentRecord("history-" + id).map { try openConsent($0, as: PersonHistory.self, in: tx).changes } ?? []
+        } }
+    }
+}
