@@ -65,13 +65,13 @@ extension Evaluation {
             // Recorded means `recorded` true and both who took it and when (CONSENT-RULES.md §2, R-CON-9
             // clarified 2026-12-02); anything less is an unrecorded verbal consent, which is no consent.
             let taker = consent.recordedBy.flatMap { $0.allSatisfy(\.isWhitespace) ? nil : $0 }
-            let missing = (taker == nil ? ["who took it"] : []) + (consent.recordedOn == nil ? ["when it was taken"] : [])
             if consent.recorded != true {
                 findings.append(Finding(.con9, .deny, "Verbal consent \(id) was not recorded (who gave it, who took it, when, the scope), so it counts as no consent.", authority: id))
             } else if let by = taker, let on = consent.recordedOn {
                 let text = "Only verbal consent is on file (recorded by \(by) on \(on)). Get signed consent before \(request.action.rawValue). The NHS body may not discuss the case until it has a signed form."
                 findings.append(Finding(.con9, policy.verbalConsentActions.contains(request.action) ? .warn : .deny, text, authority: id))
             } else {
+                let missing = (taker == nil ? ["who took it"] : []) + (consent.recordedOn == nil ? ["when it was taken"] : [])
                 findings.append(Finding(.con9, .deny, "Verbal consent \(id) does not say \(missing.joined(separator: " or ")), so it counts as unrecorded, which is no consent. Record who took it and on which date, or get signed consent.", authority: id))
             }
         case .writtenConsent:
@@ -86,6 +86,11 @@ extension Evaluation {
         let id = consent.id
         guard let form = consent.form else {
             return [Finding(.con10, .deny, "Written consent \(id) has no signed form on file, so it cannot show consent.", authority: id)]
+        }
+        // A complete form (the usual case) is settled without building the lists of gaps below.
+        if form.signature, form.date != nil, form.nhsNumber != nil, form.dob != nil, form.address != nil,
+           form.patientName != nil, form.representativeName != nil {
+            return []
         }
         let missing = (form.signature ? [] : ["signature"]) + (form.date == nil ? ["date"] : [])
         if !missing.isEmpty {
@@ -107,20 +112,31 @@ extension Evaluation {
     // MARK: - Step 5: overlays
 
     /// Overlays that depend on who holds the authority: objections, conflicts, a named refusal.
-    func holderOverlays(_ authority: Authority, holders: [String]) -> [Finding] {
+    func holderOverlays(_ authority: Authority, holders: Holders) -> [Finding] {
         let id = authority.id
         var findings: [Finding] = []
-        let child = state(on: request.date).isChild
-        for holder in holders.uniqued() where holder != request.actor && facts.person.objectsTo.contains(holder) {
-            findings.append(Finding(child ? .chi2 : .con1, .deny, "\(person) has objected to \(holder) acting for them.", authority: id))
+        let objections = facts.person.objectsTo
+        if !objections.isEmpty {
+            let child = today.isChild
+            holders.forEachDistinct(excluding: request.actor) { holder in
+                if objections.contains(holder) {
+                    findings.append(Finding(child ? .chi2 : .con1, .deny, "\(person) has objected to \(holder) acting for them.", authority: id))
+                }
+            }
         }
-        let subjects = Set(facts.case?.subjectsOfComplaint ?? [])
-        for holder in ([request.actor] + holders).uniqued() where subjects.contains(holder) {
-            findings.append(Finding(.conf1, .warn, "\(holder) is named in the complaint. The NHS body may refuse them as representative. Consider an independent representative.", authority: id))
+        if let subjects = facts.case?.subjectsOfComplaint, !subjects.isEmpty {
+            // The actor first, then each holder once.
+            func conflict(_ holder: String) {
+                if subjects.contains(holder) {
+                    findings.append(Finding(.conf1, .warn, "\(holder) is named in the complaint. The NHS body may refuse them as representative. Consider an independent representative.", authority: id))
+                }
+            }
+            conflict(request.actor)
+            holders.forEachDistinct(excluding: request.actor, conflict)
         }
         if case .holder(let refused, let since)? = facts.case?.bodyRefusedRepresentative, representativeActions.contains(request.action),
            since.map({ $0 <= request.date }) ?? true,
-           ([request.actor] + holders + [actorOrganisation].compactMap { $0 }).contains(refused) {
+           refused == request.actor || holders.contains(refused) || refused == actorOrganisation {
             findings.append(refusal(authority: id))
         }
         return findings

@@ -46,7 +46,10 @@ final class EvaluationContext: Sendable {
     /// Worked out once per request: the authorities in id order, by holder, and the person's state today.
     /// Indices into `facts.authorities`, in id order (records are never copied, only borrowed).
     let order: [Int]
-    let indicesByParty: [String: [Int]]
+    /// The records of each holder in id order, as a linked list through `nextBySameParty` (the index of
+    /// the holder's next record, or -1): one dictionary entry per holder and no array per holder.
+    let firstByParty: [String: Int]
+    let nextBySameParty: [Int]
     let today: PersonState
     /// The person's capacity assessments whose decision is about the complaint (R-CAP-2, decision-specific).
     let complaintAssessments: [CapacityAssessment]
@@ -61,9 +64,17 @@ final class EvaluationContext: Sendable {
         person = facts.person.id
         let sorted = facts.authorities.indices.sorted { facts.authorities[$0].id < facts.authorities[$1].id }
         order = sorted
-        var byParty: [String: [Int]] = [:]
-        for index in sorted { if let party = facts.authorities[index].party { byParty[party.id, default: []].append(index) } }
-        indicesByParty = byParty
+        var first: [String: Int] = [:]
+        first.reserveCapacity(sorted.count)
+        var next = [Int](repeating: -1, count: sorted.count)
+        facts.authorities.withUnsafeBufferPointer { records in
+            // Backwards, so each holder's list ends up in id order.
+            for index in sorted.reversed() {
+                if let party = records[index].party { next[index] = first.updateValue(index, forKey: party.id) ?? -1 }
+            }
+        }
+        firstByParty = first
+        nextBySameParty = next
         organisationsTransferredToActor = Evaluation.organisationsTransferred(to: actorOrganisation, facts: facts, on: request.date)
         complaintAssessments = facts.person.capacityAssessments.filter(\.countsForComplaint)
         today = Evaluation.state(of: facts.person, assessments: complaintAssessments, on: request.date)
@@ -71,14 +82,13 @@ final class EvaluationContext: Sendable {
 }
 
 struct Evaluation {
-    private let context: EvaluationContext
+    let context: EvaluationContext
     var policy: ConsentPolicy { context.policy }
     var request: ConsentRequest { context.request }
     var facts: ConsentFacts { context.facts }
     var actorOrganisation: String? { context.actorOrganisation }
     var person: String { context.person }
     var order: [Int] { context.order }
-    var indicesByParty: [String: [Int]] { context.indicesByParty }
     var today: PersonState { context.today }
     var complaintAssessments: [CapacityAssessment] { context.complaintAssessments }
     var organisationsTransferredToActor: Set<String> { context.organisationsTransferredToActor }
@@ -94,37 +104,49 @@ struct Evaluation {
 
     func decide() -> Decision {
         var assessments: [AuthorityAssessment] = []
-        // One read of the records: each is then passed borrowed, not copied out of the shared context.
-        let authorities = facts.authorities
-        assessments.reserveCapacity(authorities.count)
-        for index in order {
-            if let assessment = assess(authorities[index]) { assessments.append(assessment) }
+        assessments.reserveCapacity(facts.authorities.count)
+        // Each record is passed borrowed from the shared context, never copied (see `forEachAuthority`).
+        facts.authorities.withUnsafeBufferPointer { records in
+            for index in order {
+                if let assessment = assess(records[index]) { assessments.append(assessment) }
+            }
         }
         let overlays = globalOverlays()
-        let matched = assessments.filter { $0.status == .matched }
-
-        var findings: [Finding]
-        if matched.isEmpty {
-            let reasons = assessments.flatMap { $0.findings.filter { $0.outcome == .deny } }
-            findings = reasons.isEmpty
-                ? [Finding(.con1, .deny, "No consent or legal authority lets \(request.actor) do \(request.action.rawValue) for \(person).")]
-                : reasons
-            findings += overlays
-        } else {
-            let mildest = matched.map(\.outcome).min()!
-            findings = matched.filter { $0.outcome == mildest }.flatMap(\.findings) + overlays
+        var mildest: Outcome?
+        for assessment in assessments where assessment.status == .matched {
+            if let current = mildest, current <= assessment.outcome { continue }
+            mildest = assessment.outcome
         }
-        let outcome = findings.map(\.outcome).max() ?? .deny
+
+        var findings: [Finding] = []
+        if let mildest {
+            for assessment in assessments where assessment.status == .matched && assessment.outcome == mildest {
+                findings.add(assessment.findings)
+            }
+        } else {
+            for assessment in assessments {
+                for finding in assessment.findings where finding.outcome == .deny { findings.append(finding) }
+            }
+            if findings.isEmpty {
+                findings = [Finding(.con1, .deny, "No consent or legal authority lets \(request.actor) do \(request.action.rawValue) for \(person).")]
+            }
+        }
+        findings.add(overlays)
+        let outcome = findings.maxOutcome ?? .deny
         let deciding = unique(findings.filter { $0.outcome == outcome })
-        let rules = Array(Set(deciding.map(\.rule))).sorted()
+        var rules: [RuleID] = []
+        for finding in deciding where !rules.contains(finding.rule) { rules.append(finding.rule) }
+        rules.sort()
         let hint: String? = outcome == .deny
             ? rules.map(\.remedy).filter { !$0.isEmpty }.uniqued().joined(separator: "; ")
             : nil
+        var all = unique(findings)
+        all.add(capacityNotes())
         return Decision(
             outcome: outcome,
             ruleIDs: rules,
             deciding: deciding,
-            findings: unique(findings) + capacityNotes(),
+            findings: all,
             authorities: assessments,
             hint: hint,
             acknowledgementRequired: outcome == .warn ? rules.filter { policy.acknowledgementRequired.contains($0) } : []
@@ -147,17 +169,30 @@ struct Evaluation {
     /// Findings arrive in a fixed order (authorities by id, then the overlays), so no sort is needed for
     /// the result to be independent of record order; repeated findings are dropped.
     func unique(_ findings: [Finding]) -> [Finding] {
+        guard findings.count > 1 else { return findings }
         struct Key: Hashable {
             var rule: RuleID
             var authority: String?
         }
-        var seen: [Key: [Int]] = [:]
+        // For each key, the latest kept finding with it; earlier ones are linked through `previousSameKey`
+        // (no array per key). Texts are compared, and so rendered, only when a key repeats.
+        var latest: [Key: Int] = [:]
+        latest.reserveCapacity(findings.count)
+        var previousSameKey: [Int] = []
+        previousSameKey.reserveCapacity(findings.count)
         var result: [Finding] = []
         result.reserveCapacity(findings.count)
         for finding in findings {
             let key = Key(rule: finding.rule, authority: finding.authorityID)
-            if let earlier = seen[key], earlier.contains(where: { result[$0].text == finding.text }) { continue }
-            seen[key, default: []].append(result.count)
+            if var kept = latest[key] {
+                var repeated = false
+                while kept >= 0 {
+                    if result[kept].text == finding.text { repeated = true; break }
+                    kept = previousSameKey[kept]
+                }
+                if repeated { continue }
+            }
+            previousSameKey.append(latest.updateValue(result.count, forKey: key) ?? -1)
             result.append(finding)
         }
         return result
@@ -201,43 +236,43 @@ struct Evaluation {
         guard let party = authority.party else {
             return assessment(authority, [Finding(.con1, .deny, "Authority \(authority.id) names no grantee or holder.", authority: authority.id)])
         }
-        var findings: [Finding] = []
-        var holders: [String] = []
+        var findings: [Finding]
+        var holders = Holders()
         // The checks that need no route come first; an authority they already rule out is not followed
         // further (its refusal reasons are those checks), which keeps a decision fast with many records.
         if authority.kind.isConsent {
             guard let reach = reach(authority, party) else { return nil }
-            findings += reach
-            if findings.contains(where: { $0.outcome == .deny }) { return assessment(authority, findings) }
-            findings += consentChecks(authority)
-            if findings.contains(where: { $0.outcome == .deny }) { return assessment(authority, findings) }
+            findings = reach
+            if findings.hasDeny { return assessment(authority, findings) }
+            findings.add(consentChecks(authority))
+            if findings.hasDeny { return assessment(authority, findings) }
             let grantor = authority.grantedBy ?? person
             if grantor == person {
-                findings += ownConsent(authority, on: request.date)
+                findings.add(ownConsent(authority, on: request.date))
             } else {
                 holders.append(grantor)
-                findings += chain(through: grantor, for: authority)
+                findings.add(chain(through: grantor, for: authority))
             }
         } else {
             guard reachesActorDirectly(party) else { return nil }
             holders.append(party.id)
-            findings += validity(authority, on: request.date)
-            findings += scopeChecks(authority, strict: false)
-            if findings.contains(where: { $0.outcome == .deny }) { return assessment(authority, findings) }
-            findings += legalRoute(authority, on: request.date)
+            findings = validity(authority, on: request.date)
+            findings.add(scopeChecks(authority, strict: false))
+            if findings.hasDeny { return assessment(authority, findings) }
+            findings.add(legalRoute(authority, on: request.date))
         }
         if party.type != .organisation { holders.append(party.id) }
-        findings += holderOverlays(authority, holders: holders)
+        findings.add(holderOverlays(authority, holders: holders))
         // R-DEC-1 unless the route already is the personal representative's or the next of kin's (R-DEC-2/3).
-        if state(on: request.date).deceased, !findings.contains(where: { $0.outcome == .deny }),
-           !findings.contains(where: { [.dec1, .dec2, .dec3].contains($0.rule) }) {
+        if today.deceased, !findings.hasDeny,
+           !findings.contains(where: { $0.rule == .dec1 || $0.rule == .dec2 || $0.rule == .dec3 }) {
             findings.append(Finding(.dec1, .warn, "Complaints about a deceased person are allowed, but the NHS body may ask for proof of status (grant of probate / letters of administration).", authority: authority.id))
         }
         return assessment(authority, findings)
     }
 
     func assessment(_ authority: Authority, _ findings: [Finding]) -> AuthorityAssessment {
-        let outcome = findings.map(\.outcome).max() ?? .allow
+        let outcome = findings.maxOutcome ?? .allow
         return AuthorityAssessment(id: authority.id, status: outcome == .deny ? .rejected : .matched, outcome: outcome, findings: findings)
     }
 
