@@ -20,16 +20,22 @@ extension Evaluation {
     /// R-CON-4, R-CON-5, R-CON-6, R-DATA-1. Consents must name what they cover (`strict`); the legal
     /// authorities are limited only where their record states a scope.
     func scopeChecks(_ authority: Authority, strict: Bool) -> [Finding] {
+        var findings: [Finding] = []
+        scopeChecks(authority, strict: strict, into: &findings)
+        return findings
+    }
+
+    func scopeChecks(_ authority: Authority, strict: Bool, into findings: inout [Finding]) {
         let id = authority.id
         let scope = authority.scope
-        var findings: [Finding] = []
         func misses(_ list: [String]?, _ value: String) -> Bool {
             guard let list else { return strict }
             return !list.contains(value)
         }
         if let caseID = request.caseID, misses(scope?.cases, caseID) {
-            let cases = scope?.cases?.joined(separator: ", ") ?? "none"
-            findings.append(Finding(.con4, .deny, "Consent \(id) covers case(s) \(cases.isEmpty ? "none" : cases), not \(caseID).", authority: id))
+            // The list is joined when the sentence is read: most such refusals are never printed.
+            let cases = scope?.cases
+            findings.append(Finding(.con4, .deny, "Consent \(id) covers case(s) \(Self.listed(cases)), not \(caseID).", authority: id))
         }
         if misses(scope?.actions, request.action.rawValue) {
             findings.append(Finding(.con6, .deny, "Consent \(id) does not include '\(request.action.rawValue)'.", authority: id))
@@ -37,7 +43,7 @@ extension Evaluation {
         if request.action == .shareWithThirdParty {
             guard let recipient = request.targetOrg else {
                 findings.append(Finding(.data1, .deny, "No recipient is named for sharing, so no consent can cover it.", authority: id))
-                return findings
+                return
             }
             if misses(scope?.thirdParties, recipient) {
                 findings.append(Finding(.data1, .deny, "\(recipient) is not named in consent \(id).", authority: id))
@@ -49,16 +55,25 @@ extension Evaluation {
                   misses(scope?.organisations, organisation) {
             findings.append(Finding(.con5, .deny, "Consent \(id) does not name \(organisation). Ask \(person) to add it.", authority: id))
         }
-        return findings
+    }
+
+    /// The cases a consent names, as a sentence shows them ("none" for no list, an empty one or blank names).
+    static func listed(_ cases: [String]?) -> String {
+        let text = cases?.joined(separator: ", ") ?? ""
+        return text.isEmpty ? "none" : text
     }
 
     /// Everything a consent must satisfy besides its route: dates, scope, and how it was given (R-CON-9, R-CON-10).
-    func consentChecks(_ consent: Authority) -> [Finding] {
+    /// Appends to `findings`, which holds no refusal yet (the caller stops at the first one).
+    func consentChecks(_ consent: Authority, into findings: inout [Finding]) {
         // In order, stopping at the first stage that rules the consent out: one clear reason per record.
-        var findings = validity(consent, on: request.date)
-        if !findings.isEmpty { return findings }
-        findings = scopeChecks(consent, strict: true)
-        if findings.contains(where: { $0.outcome == .deny }) { return findings }
+        let invalid = validity(consent, on: request.date)
+        if !invalid.isEmpty {
+            findings.append(contentsOf: invalid)
+            return
+        }
+        scopeChecks(consent, strict: true, into: &findings)
+        if findings.hasDeny { return }
         let id = consent.id
         switch consent.kind {
         case .verbalConsent:
@@ -75,11 +90,10 @@ extension Evaluation {
                 findings.append(Finding(.con9, .deny, "Verbal consent \(id) does not say \(missing.joined(separator: " or ")), so it counts as unrecorded, which is no consent. Record who took it and on which date, or get signed consent.", authority: id))
             }
         case .writtenConsent:
-            findings += formChecks(consent)
+            findings.append(contentsOf: formChecks(consent))
         default:
             break
         }
-        return findings
     }
 
     func formChecks(_ consent: Authority) -> [Finding] {

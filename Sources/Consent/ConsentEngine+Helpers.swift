@@ -2,17 +2,22 @@
 /// and the latency target is 200 µs, so these avoid the temporary arrays, sets and record copies that
 /// `map`/`filter`/`Set(...)` would make for each record; the results are the same as those spellings.
 extension Array where Element == Finding {
-    /// The most severe outcome (nil when there are no findings), without an array of outcomes.
+    /// The most severe outcome (nil when there are no findings), without an array of outcomes. By index:
+    /// `contains(where:)` and `for in` copy each finding (retaining its sentence) to read one byte.
     var maxOutcome: Outcome? {
         var most: Outcome?
-        for finding in self {
-            if let current = most, finding.outcome <= current { continue }
-            most = finding.outcome
+        for index in indices {
+            let outcome = self[index].outcome
+            if let current = most, outcome <= current { continue }
+            most = outcome
         }
         return most
     }
 
-    var hasDeny: Bool { contains { $0.outcome == .deny } }
+    var hasDeny: Bool {
+        for index in indices where self[index].outcome == .deny { return true }
+        return false
+    }
 
     /// `+=` that takes the other array as it is when this one is still empty (no copy, no allocation).
     mutating func add(_ more: [Finding]) {

@@ -112,20 +112,23 @@ struct Evaluation {
             }
         }
         let overlays = globalOverlays()
+        // Loops by index: `for assessment in assessments` would copy each one to read two fields.
         var mildest: Outcome?
-        for assessment in assessments where assessment.status == .matched {
-            if let current = mildest, current <= assessment.outcome { continue }
-            mildest = assessment.outcome
+        for index in assessments.indices where assessments[index].status == .matched {
+            let outcome = assessments[index].outcome
+            if let current = mildest, current <= outcome { continue }
+            mildest = outcome
         }
 
         var findings: [Finding] = []
         if let mildest {
-            for assessment in assessments where assessment.status == .matched && assessment.outcome == mildest {
-                findings.add(assessment.findings)
+            for index in assessments.indices where assessments[index].status == .matched && assessments[index].outcome == mildest {
+                findings.add(assessments[index].findings)
             }
         } else {
-            for assessment in assessments {
-                for finding in assessment.findings where finding.outcome == .deny { findings.append(finding) }
+            for index in assessments.indices {
+                let reasons = assessments[index].findings
+                for position in reasons.indices where reasons[position].outcome == .deny { findings.append(reasons[position]) }
             }
             if findings.isEmpty {
                 findings = [Finding(.con1, .deny, "No consent or legal authority lets \(request.actor) do \(request.action.rawValue) for \(person).")]
@@ -236,33 +239,36 @@ struct Evaluation {
         guard let party = authority.party else {
             return assessment(authority, [Finding(.con1, .deny, "Authority \(authority.id) names no grantee or holder.", authority: authority.id)])
         }
-        var findings: [Finding]
+        // One list per record, sized for the usual few findings, that the checks append to in place.
+        var findings: [Finding] = []
         var holders = Holders()
         // The checks that need no route come first; an authority they already rule out is not followed
         // further (its refusal reasons are those checks), which keeps a decision fast with many records.
         if authority.kind.isConsent {
-            guard let reach = reach(authority, party) else { return nil }
-            findings = reach
+            guard case .reaches(let first) = reach(authority, party) else { return nil }
+            findings.reserveCapacity(4)
+            if let first { findings.append(first) }
             if findings.hasDeny { return assessment(authority, findings) }
-            findings.add(consentChecks(authority))
+            consentChecks(authority, into: &findings)
             if findings.hasDeny { return assessment(authority, findings) }
             let grantor = authority.grantedBy ?? person
             if grantor == person {
-                findings.add(ownConsent(authority, on: request.date))
+                findings.append(contentsOf: ownConsent(authority, on: request.date))
             } else {
                 holders.append(grantor)
-                findings.add(chain(through: grantor, for: authority))
+                findings.append(contentsOf: chain(through: grantor, for: authority))
             }
         } else {
             guard reachesActorDirectly(party) else { return nil }
             holders.append(party.id)
-            findings = validity(authority, on: request.date)
-            findings.add(scopeChecks(authority, strict: false))
+            findings.reserveCapacity(4)
+            findings.append(contentsOf: validity(authority, on: request.date))
+            scopeChecks(authority, strict: false, into: &findings)
             if findings.hasDeny { return assessment(authority, findings) }
-            findings.add(legalRoute(authority, on: request.date))
+            findings.append(contentsOf: legalRoute(authority, on: request.date))
         }
         if party.type != .organisation { holders.append(party.id) }
-        findings.add(holderOverlays(authority, holders: holders))
+        findings.append(contentsOf: holderOverlays(authority, holders: holders))
         // R-DEC-1 unless the route already is the personal representative's or the next of kin's (R-DEC-2/3).
         if today.deceased, !findings.hasDeny,
            !findings.contains(where: { $0.rule == .dec1 || $0.rule == .dec2 || $0.rule == .dec3 }) {
@@ -283,44 +289,50 @@ struct Evaluation {
         }
     }
 
-    /// R-CON-7 and R-CON-8: how a consent's grantee relates to the actor. Nil: the consent is for
-    /// someone else entirely (for example a relative the person asked, who may pass it on by a chain).
-    func reach(_ consent: Authority, _ grantee: Party) -> [Finding]? {
+    /// How a consent's grantee relates to the actor: not at all, or it reaches them with at most one finding.
+    enum Reach {
+        /// The consent is for someone else entirely (for example a relative the person asked, who may pass it on by a chain).
+        case unrelated
+        case reaches(Finding?)
+    }
+
+    /// R-CON-7 and R-CON-8: how a consent's grantee relates to the actor.
+    func reach(_ consent: Authority, _ grantee: Party) -> Reach {
         let id = consent.id
         switch grantee.type {
         case .person:
-            return grantee.id == request.actor ? [] : nil
+            return grantee.id == request.actor ? .reaches(nil) : .unrelated
         case .advocate:
-            if grantee.id == request.actor { return [] }
+            if grantee.id == request.actor { return .reaches(nil) }
             let granteeOrganisation = facts.actors[grantee.id]?.organisation
             if let granteeOrganisation, granteeOrganisation == actorOrganisation {
-                return [Finding(.con7, policy.namedAdvocateReassignment,
-                                "Consent names \(grantee.id). Confirm with \(person) that \(request.actor) may take over, and record the confirmation.", authority: id)]
+                return .reaches(Finding(.con7, policy.namedAdvocateReassignment,
+                                        "Consent names \(grantee.id). Confirm with \(person) that \(request.actor) may take over, and record the confirmation.", authority: id))
             }
-            if let granteeOrganisation { return organisationReach(consent, from: granteeOrganisation) }
-            return [Finding(.con1, .deny, "Consent \(id) was given to \(grantee.id), not to \(request.actor) or their organisation.", authority: id)]
+            if let granteeOrganisation { return .reaches(organisationReach(consent, from: granteeOrganisation)) }
+            return .reaches(Finding(.con1, .deny, "Consent \(id) was given to \(grantee.id), not to \(request.actor) or their organisation.", authority: id))
         case .organisation:
             if grantee.id == actorOrganisation {
                 // Named when the actor is not the advocate who took the consent: the organisation (the controller)
                 // is what the person chose, so a colleague is covered without a new confirmation (R-CON-7).
                 if let taker = consent.recordedBy, !taker.isEmpty, taker != request.actor {
-                    return [Finding(.con7, .allow, "Consent \(id) was given to \(grantee.id), so it covers \(request.actor), a colleague of \(taker) who took it.", authority: id)]
+                    return .reaches(Finding(.con7, .allow, "Consent \(id) was given to \(grantee.id), so it covers \(request.actor), a colleague of \(taker) who took it.", authority: id))
                 }
-                return []
+                return .reaches(nil)
             }
-            return organisationReach(consent, from: grantee.id)
+            return .reaches(organisationReach(consent, from: grantee.id))
         }
     }
 
-    func organisationReach(_ consent: Authority, from organisation: String) -> [Finding] {
+    func organisationReach(_ consent: Authority, from organisation: String) -> Finding {
         guard let actorOrganisation else {
-            return [Finding(.con1, .deny, "\(request.actor) is not recorded as working for an organisation that consent \(consent.id) covers.", authority: consent.id)]
+            return Finding(.con1, .deny, "\(request.actor) is not recorded as working for an organisation that consent \(consent.id) covers.", authority: consent.id)
         }
         if transferReaches(from: organisation, to: actorOrganisation) {
-            return [Finding(.con8, .allow, "The case was transferred from \(organisation) to \(actorOrganisation) with \(person)'s agreement.", authority: consent.id)]
+            return Finding(.con8, .allow, "The case was transferred from \(organisation) to \(actorOrganisation) with \(person)'s agreement.", authority: consent.id)
         }
-        return [Finding(.con8, .deny,
-                        "\(request.actor) works for \(actorOrganisation), which consent \(consent.id) does not cover. Record a referral or transfer that \(person) has agreed to.", authority: consent.id)]
+        return Finding(.con8, .deny,
+                       "\(request.actor) works for \(actorOrganisation), which consent \(consent.id) does not cover. Record a referral or transfer that \(person) has agreed to.", authority: consent.id)
     }
 
     func transferReaches(from origin: String, to destination: String) -> Bool {
