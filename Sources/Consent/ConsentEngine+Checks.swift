@@ -20,16 +20,22 @@ extension Evaluation {
     /// R-CON-4, R-CON-5, R-CON-6, R-DATA-1. Consents must name what they cover (`strict`); the legal
     /// authorities are limited only where their record states a scope.
     func scopeChecks(_ authority: Authority, strict: Bool) -> [Finding] {
+        var findings: [Finding] = []
+        scopeChecks(authority, strict: strict, into: &findings)
+        return findings
+    }
+
+    func scopeChecks(_ authority: Authority, strict: Bool, into findings: inout [Finding]) {
         let id = authority.id
         let scope = authority.scope
-        var findings: [Finding] = []
         func misses(_ list: [String]?, _ value: String) -> Bool {
             guard let list else { return strict }
             return !list.contains(value)
         }
         if let caseID = request.caseID, misses(scope?.cases, caseID) {
-            let cases = scope?.cases?.joined(separator: ", ") ?? "none"
-            findings.append(Finding(.con4, .deny, "Consent \(id) covers case(s) \(cases.isEmpty ? "none" : cases), not \(caseID).", authority: id))
+            // The list is joined when the sentence is read: most such refusals are never printed.
+            let cases = scope?.cases
+            findings.append(Finding(.con4, .deny, "Consent \(id) covers case(s) \(Self.listed(cases)), not \(caseID).", authority: id))
         }
         if misses(scope?.actions, request.action.rawValue) {
             findings.append(Finding(.con6, .deny, "Consent \(id) does not include '\(request.action.rawValue)'.", authority: id))
@@ -37,7 +43,7 @@ extension Evaluation {
         if request.action == .shareWithThirdParty {
             guard let recipient = request.targetOrg else {
                 findings.append(Finding(.data1, .deny, "No recipient is named for sharing, so no consent can cover it.", authority: id))
-                return findings
+                return
             }
             if misses(scope?.thirdParties, recipient) {
                 findings.append(Finding(.data1, .deny, "\(recipient) is not named in consent \(id).", authority: id))
@@ -49,43 +55,56 @@ extension Evaluation {
                   misses(scope?.organisations, organisation) {
             findings.append(Finding(.con5, .deny, "Consent \(id) does not name \(organisation). Ask \(person) to add it.", authority: id))
         }
-        return findings
+    }
+
+    /// The cases a consent names, as a sentence shows them ("none" for no list, an empty one or blank names).
+    static func listed(_ cases: [String]?) -> String {
+        let text = cases?.joined(separator: ", ") ?? ""
+        return text.isEmpty ? "none" : text
     }
 
     /// Everything a consent must satisfy besides its route: dates, scope, and how it was given (R-CON-9, R-CON-10).
-    func consentChecks(_ consent: Authority) -> [Finding] {
+    /// Appends to `findings`, which holds no refusal yet (the caller stops at the first one).
+    func consentChecks(_ consent: Authority, into findings: inout [Finding]) {
         // In order, stopping at the first stage that rules the consent out: one clear reason per record.
-        var findings = validity(consent, on: request.date)
-        if !findings.isEmpty { return findings }
-        findings = scopeChecks(consent, strict: true)
-        if findings.contains(where: { $0.outcome == .deny }) { return findings }
+        let invalid = validity(consent, on: request.date)
+        if !invalid.isEmpty {
+            findings.append(contentsOf: invalid)
+            return
+        }
+        scopeChecks(consent, strict: true, into: &findings)
+        if findings.hasDeny { return }
         let id = consent.id
         switch consent.kind {
         case .verbalConsent:
             // Recorded means `recorded` true and both who took it and when (CONSENT-RULES.md §2, R-CON-9
             // clarified 2026-12-02); anything less is an unrecorded verbal consent, which is no consent.
             let taker = consent.recordedBy.flatMap { $0.allSatisfy(\.isWhitespace) ? nil : $0 }
-            let missing = (taker == nil ? ["who took it"] : []) + (consent.recordedOn == nil ? ["when it was taken"] : [])
             if consent.recorded != true {
                 findings.append(Finding(.con9, .deny, "Verbal consent \(id) was not recorded (who gave it, who took it, when, the scope), so it counts as no consent.", authority: id))
             } else if let by = taker, let on = consent.recordedOn {
                 let text = "Only verbal consent is on file (recorded by \(by) on \(on)). Get signed consent before \(request.action.rawValue). The NHS body may not discuss the case until it has a signed form."
                 findings.append(Finding(.con9, policy.verbalConsentActions.contains(request.action) ? .warn : .deny, text, authority: id))
             } else {
+                let missing = (taker == nil ? ["who took it"] : []) + (consent.recordedOn == nil ? ["when it was taken"] : [])
                 findings.append(Finding(.con9, .deny, "Verbal consent \(id) does not say \(missing.joined(separator: " or ")), so it counts as unrecorded, which is no consent. Record who took it and on which date, or get signed consent.", authority: id))
             }
         case .writtenConsent:
-            findings += formChecks(consent)
+            findings.append(contentsOf: formChecks(consent))
         default:
             break
         }
-        return findings
     }
 
     func formChecks(_ consent: Authority) -> [Finding] {
         let id = consent.id
         guard let form = consent.form else {
             return [Finding(.con10, .deny, "Written consent \(id) has no signed form on file, so it cannot show consent.", authority: id)]
+        }
+        // A complete form (the usual case) is settled without building the lists of gaps below.
+        if form.signature, form.date != nil, form.nhsNumber != nil, form.dob != nil, form.address != nil,
+           form.patientName != nil, form.representativeName != nil {
+            return []
         }
         let missing = (form.signature ? [] : ["signature"]) + (form.date == nil ? ["date"] : [])
         if !missing.isEmpty {
@@ -107,20 +126,31 @@ extension Evaluation {
     // MARK: - Step 5: overlays
 
     /// Overlays that depend on who holds the authority: objections, conflicts, a named refusal.
-    func holderOverlays(_ authority: Authority, holders: [String]) -> [Finding] {
+    func holderOverlays(_ authority: Authority, holders: Holders) -> [Finding] {
         let id = authority.id
         var findings: [Finding] = []
-        let child = state(on: request.date).isChild
-        for holder in holders.uniqued() where holder != request.actor && facts.person.objectsTo.contains(holder) {
-            findings.append(Finding(child ? .chi2 : .con1, .deny, "\(person) has objected to \(holder) acting for them.", authority: id))
+        let objections = facts.person.objectsTo
+        if !objections.isEmpty {
+            let child = today.isChild
+            holders.forEachDistinct(excluding: request.actor) { holder in
+                if objections.contains(holder) {
+                    findings.append(Finding(child ? .chi2 : .con1, .deny, "\(person) has objected to \(holder) acting for them.", authority: id))
+                }
+            }
         }
-        let subjects = Set(facts.case?.subjectsOfComplaint ?? [])
-        for holder in ([request.actor] + holders).uniqued() where subjects.contains(holder) {
-            findings.append(Finding(.conf1, .warn, "\(holder) is named in the complaint. The NHS body may refuse them as representative. Consider an independent representative.", authority: id))
+        if let subjects = facts.case?.subjectsOfComplaint, !subjects.isEmpty {
+            // The actor first, then each holder once.
+            func conflict(_ holder: String) {
+                if subjects.contains(holder) {
+                    findings.append(Finding(.conf1, .warn, "\(holder) is named in the complaint. The NHS body may refuse them as representative. Consider an independent representative.", authority: id))
+                }
+            }
+            conflict(request.actor)
+            holders.forEachDistinct(excluding: request.actor, conflict)
         }
         if case .holder(let refused, let since)? = facts.case?.bodyRefusedRepresentative, representativeActions.contains(request.action),
            since.map({ $0 <= request.date }) ?? true,
-           ([request.actor] + holders + [actorOrganisation].compactMap { $0 }).contains(refused) {
+           refused == request.actor || holders.contains(refused) || refused == actorOrganisation {
             findings.append(refusal(authority: id))
         }
         return findings

@@ -7,8 +7,13 @@ extension Evaluation {
     func ownConsent(_ consent: Authority, on date: CivilDate) -> [Finding] {
         let id = consent.id
         let now = state(on: date)
-        let asked = [Finding(.who1, .allow, "Acting at \(person)'s own request (reg 5(2)); consent \(id) covers this action.", authority: id),
-                     Finding(.con1, .allow, "Consent \(id) is on file and covers \(request.actor).", authority: id)]
+        // Built only on the routes that allow (a refusal never lists them).
+        func asked(_ more: Finding? = nil) -> [Finding] {
+            var findings = [Finding(.who1, .allow, "Acting at \(person)'s own request (reg 5(2)); consent \(id) covers this action.", authority: id),
+                            Finding(.con1, .allow, "Consent \(id) is on file and covers \(request.actor).", authority: id)]
+            if let more { findings.append(more) }
+            return findings
+        }
         if now.deceased {
             let died = facts.person.dateOfDeath.map { " on \($0)" } ?? ""
             if request.action.disclosesRecords {
@@ -19,9 +24,9 @@ extension Evaluation {
         if let age = now.age, age < 16 {
             switch facts.person.gillickCompetent {
             case true?:
-                return asked + [Finding(.chi2, .allow, "\(person) (aged \(age)) is Gillick-competent and has given their own consent.", authority: id)]
+                return asked(Finding(.chi2, .allow, "\(person) (aged \(age)) is Gillick-competent and has given their own consent.", authority: id))
             case nil where age >= 12:
-                return asked + [Finding(.chi2, .warn, "\(person) is \(age) and their competence has not been assessed. Record the child's views and assess Gillick competence.", authority: id)]
+                return asked(Finding(.chi2, .warn, "\(person) is \(age) and their competence has not been assessed. Record the child's views and assess Gillick competence.", authority: id))
             default:
                 return [Finding(.chi2, .deny, "\(person) is \(age) and not assessed as Gillick-competent, so their own consent cannot authorise this. A person with parental responsibility may act.", authority: id)]
             }
@@ -30,41 +35,49 @@ extension Evaluation {
             return [Finding(.cap2, .deny, "\(person) was assessed on \(since) as lacking capacity to decide about this complaint, so their earlier consent cannot authorise this now.", authority: id)]
         }
         if let age = now.age, age < 18 {
-            return asked + [Finding(.chi3, .allow, "\(person) is \(age), presumed to have capacity, and has given their own consent.", authority: id)]
+            return asked(Finding(.chi3, .allow, "\(person) is \(age), presumed to have capacity, and has given their own consent.", authority: id))
         }
-        return asked
+        return asked()
     }
 
     /// A consent given by someone other than the person: it stands only on a representative authority
     /// that the grantor holds, valid both when the consent began and on the request date.
     func chain(through grantor: String, for consent: Authority) -> [Finding] {
-        let links = (indicesByParty[grantor] ?? []).map { facts.authorities[$0] }.filter { link in
-            link.id != consent.id && (!link.kind.isConsent || (link.party?.type == .person && (link.grantedBy ?? person) == person))
-        }
-        guard !links.isEmpty else {
-            return [Finding(.con1, .deny, "Consent \(consent.id) was given by \(grantor), who holds no authority to act for \(person).", authority: consent.id)]
-        }
         var best: [Finding]?
         var rejections: [Finding] = []
-        for link in links {
+        var anyLink = false
+        context.forEachAuthority(heldBy: grantor) { link in
+            guard link.id != consent.id, !link.kind.isConsent || (link.party?.type == .person && (link.grantedBy ?? person) == person) else { return }
+            anyLink = true
             var findings = linkFindings(link, on: request.date)
             if let start = consent.validFrom, start != request.date {
                 // "Valid" at the start means in full (CONSENT-RULES.md §2, chains clarified 2026-12-02): in force,
                 // not withdrawn, and the holder's own conditions met on that date, so an attorney cannot instruct
                 // before an assessment recorded the donor's lack of capacity (R-LPA-1(b)).
-                let deniedNow = Set(findings.filter { $0.outcome == .deny }.map(\.rule))
+                var deniedNow: [RuleID] = []
+                for finding in findings where finding.outcome == .deny && !deniedNow.contains(finding.rule) { deniedNow.append(finding.rule) }
                 var atStart = validity(link, on: start)
                 // A holder already refused today for the person's state is not refused twice for the same cause.
                 if atStart.isEmpty && deniedNow.isEmpty { atStart = holderConditions(link, on: start) }
                 findings += atStart.filter { !deniedNow.contains($0.rule) }
                     .map { Finding($0.rule, .deny, "On \(start), when consent \(consent.id) began: \($0.text)", authority: link.id) }
             }
-            let outcome = findings.map(\.outcome).max() ?? .allow
-            if outcome == .deny {
-                rejections += findings.filter { $0.outcome == .deny }.map { Finding($0.rule, .deny, $0.text, authority: consent.id) }
-            } else if best == nil || outcome < (best!.map(\.outcome).max() ?? .allow) {
-                best = findings.map { Finding($0.rule, $0.outcome, $0.text, authority: consent.id) }
+            // The link's findings are reported under the consent; the sentence is kept as it is (not re-rendered).
+            func underConsent(_ finding: Finding) -> Finding {
+                var moved = finding
+                moved.authorityID = consent.id
+                moved.isNote = false
+                return moved
             }
+            let outcome = findings.maxOutcome ?? .allow
+            if outcome == .deny {
+                for finding in findings where finding.outcome == .deny { rejections.append(underConsent(finding)) }
+            } else if best == nil || outcome < (best!.maxOutcome ?? .allow) {
+                best = findings.map(underConsent)
+            }
+        }
+        guard anyLink else {
+            return [Finding(.con1, .deny, "Consent \(consent.id) was given by \(grantor), who holds no authority to act for \(person).", authority: consent.id)]
         }
         return best ?? rejections
     }
@@ -227,17 +240,22 @@ extension Evaluation {
     }
 
     func validAttorneyOrDeputy(on date: CivilDate) -> String? {
-        order.lazy.map { facts.authorities[$0] }.first { authority in
-            switch authority.kind {
-            case .lpaHealthWelfare:
-                return (authority.registered == true || authority.evidence.contains("opg_registration"))
-                    && excludesHealth(authority) == nil && validity(authority, on: date).isEmpty
-            case .courtDeputyWelfare:
-                return excludesHealth(authority) == nil && validity(authority, on: date).isEmpty
-            default:
-                return false
-            }
-        }?.id
+        facts.authorities.withUnsafeBufferPointer { records in
+            for index in order where isValidAttorneyOrDeputy(records[index], on: date) { return records[index].id }
+            return nil
+        }
+    }
+
+    private func isValidAttorneyOrDeputy(_ authority: Authority, on date: CivilDate) -> Bool {
+        switch authority.kind {
+        case .lpaHealthWelfare:
+            (authority.registered == true || authority.evidence.contains("opg_registration"))
+                && excludesHealth(authority) == nil && validity(authority, on: date).isEmpty
+        case .courtDeputyWelfare:
+            excludesHealth(authority) == nil && validity(authority, on: date).isEmpty
+        default:
+            false
+        }
     }
 
     /// R-CHI-1, R-CHI-2, R-CHI-3 for a parent acting by parental responsibility.

@@ -46,7 +46,10 @@ final class EvaluationContext: Sendable {
     /// Worked out once per request: the authorities in id order, by holder, and the person's state today.
     /// Indices into `facts.authorities`, in id order (records are never copied, only borrowed).
     let order: [Int]
-    let indicesByParty: [String: [Int]]
+    /// The records of each holder in id order, as a linked list through `nextBySameParty` (the index of
+    /// the holder's next record, or -1): one dictionary entry per holder and no array per holder.
+    let firstByParty: [String: Int]
+    let nextBySameParty: [Int]
     let today: PersonState
     /// The person's capacity assessments whose decision is about the complaint (R-CAP-2, decision-specific).
     let complaintAssessments: [CapacityAssessment]
@@ -61,9 +64,17 @@ final class EvaluationContext: Sendable {
         person = facts.person.id
         let sorted = facts.authorities.indices.sorted { facts.authorities[$0].id < facts.authorities[$1].id }
         order = sorted
-        var byParty: [String: [Int]] = [:]
-        for index in sorted { if let party = facts.authorities[index].party { byParty[party.id, default: []].append(index) } }
-        indicesByParty = byParty
+        var first: [String: Int] = [:]
+        first.reserveCapacity(sorted.count)
+        var next = [Int](repeating: -1, count: sorted.count)
+        facts.authorities.withUnsafeBufferPointer { records in
+            // Backwards, so each holder's list ends up in id order.
+            for index in sorted.reversed() {
+                if let party = records[index].party { next[index] = first.updateValue(index, forKey: party.id) ?? -1 }
+            }
+        }
+        firstByParty = first
+        nextBySameParty = next
         organisationsTransferredToActor = Evaluation.organisationsTransferred(to: actorOrganisation, facts: facts, on: request.date)
         complaintAssessments = facts.person.capacityAssessments.filter(\.countsForComplaint)
         today = Evaluation.state(of: facts.person, assessments: complaintAssessments, on: request.date)
@@ -71,14 +82,13 @@ final class EvaluationContext: Sendable {
 }
 
 struct Evaluation {
-    private let context: EvaluationContext
+    let context: EvaluationContext
     var policy: ConsentPolicy { context.policy }
     var request: ConsentRequest { context.request }
     var facts: ConsentFacts { context.facts }
     var actorOrganisation: String? { context.actorOrganisation }
     var person: String { context.person }
     var order: [Int] { context.order }
-    var indicesByParty: [String: [Int]] { context.indicesByParty }
     var today: PersonState { context.today }
     var complaintAssessments: [CapacityAssessment] { context.complaintAssessments }
     var organisationsTransferredToActor: Set<String> { context.organisationsTransferredToActor }
@@ -94,37 +104,52 @@ struct Evaluation {
 
     func decide() -> Decision {
         var assessments: [AuthorityAssessment] = []
-        // One read of the records: each is then passed borrowed, not copied out of the shared context.
-        let authorities = facts.authorities
-        assessments.reserveCapacity(authorities.count)
-        for index in order {
-            if let assessment = assess(authorities[index]) { assessments.append(assessment) }
+        assessments.reserveCapacity(facts.authorities.count)
+        // Each record is passed borrowed from the shared context, never copied (see `forEachAuthority`).
+        facts.authorities.withUnsafeBufferPointer { records in
+            for index in order {
+                if let assessment = assess(records[index]) { assessments.append(assessment) }
+            }
         }
         let overlays = globalOverlays()
-        let matched = assessments.filter { $0.status == .matched }
-
-        var findings: [Finding]
-        if matched.isEmpty {
-            let reasons = assessments.flatMap { $0.findings.filter { $0.outcome == .deny } }
-            findings = reasons.isEmpty
-                ? [Finding(.con1, .deny, "No consent or legal authority lets \(request.actor) do \(request.action.rawValue) for \(person).")]
-                : reasons
-            findings += overlays
-        } else {
-            let mildest = matched.map(\.outcome).min()!
-            findings = matched.filter { $0.outcome == mildest }.flatMap(\.findings) + overlays
+        // Loops by index: `for assessment in assessments` would copy each one to read two fields.
+        var mildest: Outcome?
+        for index in assessments.indices where assessments[index].status == .matched {
+            let outcome = assessments[index].outcome
+            if let current = mildest, current <= outcome { continue }
+            mildest = outcome
         }
-        let outcome = findings.map(\.outcome).max() ?? .deny
+
+        var findings: [Finding] = []
+        if let mildest {
+            for index in assessments.indices where assessments[index].status == .matched && assessments[index].outcome == mildest {
+                findings.add(assessments[index].findings)
+            }
+        } else {
+            for index in assessments.indices {
+                let reasons = assessments[index].findings
+                for position in reasons.indices where reasons[position].outcome == .deny { findings.append(reasons[position]) }
+            }
+            if findings.isEmpty {
+                findings = [Finding(.con1, .deny, "No consent or legal authority lets \(request.actor) do \(request.action.rawValue) for \(person).")]
+            }
+        }
+        findings.add(overlays)
+        let outcome = findings.maxOutcome ?? .deny
         let deciding = unique(findings.filter { $0.outcome == outcome })
-        let rules = Array(Set(deciding.map(\.rule))).sorted()
+        var rules: [RuleID] = []
+        for finding in deciding where !rules.contains(finding.rule) { rules.append(finding.rule) }
+        rules.sort()
         let hint: String? = outcome == .deny
             ? rules.map(\.remedy).filter { !$0.isEmpty }.uniqued().joined(separator: "; ")
             : nil
+        var all = unique(findings)
+        all.add(capacityNotes())
         return Decision(
             outcome: outcome,
             ruleIDs: rules,
             deciding: deciding,
-            findings: unique(findings) + capacityNotes(),
+            findings: all,
             authorities: assessments,
             hint: hint,
             acknowledgementRequired: outcome == .warn ? rules.filter { policy.acknowledgementRequired.contains($0) } : []
@@ -147,17 +172,30 @@ struct Evaluation {
     /// Findings arrive in a fixed order (authorities by id, then the overlays), so no sort is needed for
     /// the result to be independent of record order; repeated findings are dropped.
     func unique(_ findings: [Finding]) -> [Finding] {
+        guard findings.count > 1 else { return findings }
         struct Key: Hashable {
             var rule: RuleID
             var authority: String?
         }
-        var seen: [Key: [Int]] = [:]
+        // For each key, the latest kept finding with it; earlier ones are linked through `previousSameKey`
+        // (no array per key). Texts are compared, and so rendered, only when a key repeats.
+        var latest: [Key: Int] = [:]
+        latest.reserveCapacity(findings.count)
+        var previousSameKey: [Int] = []
+        previousSameKey.reserveCapacity(findings.count)
         var result: [Finding] = []
         result.reserveCapacity(findings.count)
         for finding in findings {
             let key = Key(rule: finding.rule, authority: finding.authorityID)
-            if let earlier = seen[key], earlier.contains(where: { result[$0].text == finding.text }) { continue }
-            seen[key, default: []].append(result.count)
+            if var kept = latest[key] {
+                var repeated = false
+                while kept >= 0 {
+                    if result[kept].text == finding.text { repeated = true; break }
+                    kept = previousSameKey[kept]
+                }
+                if repeated { continue }
+            }
+            previousSameKey.append(latest.updateValue(result.count, forKey: key) ?? -1)
             result.append(finding)
         }
         return result
@@ -201,43 +239,46 @@ struct Evaluation {
         guard let party = authority.party else {
             return assessment(authority, [Finding(.con1, .deny, "Authority \(authority.id) names no grantee or holder.", authority: authority.id)])
         }
+        // One list per record, sized for the usual few findings, that the checks append to in place.
         var findings: [Finding] = []
-        var holders: [String] = []
+        var holders = Holders()
         // The checks that need no route come first; an authority they already rule out is not followed
         // further (its refusal reasons are those checks), which keeps a decision fast with many records.
         if authority.kind.isConsent {
-            guard let reach = reach(authority, party) else { return nil }
-            findings += reach
-            if findings.contains(where: { $0.outcome == .deny }) { return assessment(authority, findings) }
-            findings += consentChecks(authority)
-            if findings.contains(where: { $0.outcome == .deny }) { return assessment(authority, findings) }
+            guard case .reaches(let first) = reach(authority, party) else { return nil }
+            findings.reserveCapacity(4)
+            if let first { findings.append(first) }
+            if findings.hasDeny { return assessment(authority, findings) }
+            consentChecks(authority, into: &findings)
+            if findings.hasDeny { return assessment(authority, findings) }
             let grantor = authority.grantedBy ?? person
             if grantor == person {
-                findings += ownConsent(authority, on: request.date)
+                findings.append(contentsOf: ownConsent(authority, on: request.date))
             } else {
                 holders.append(grantor)
-                findings += chain(through: grantor, for: authority)
+                findings.append(contentsOf: chain(through: grantor, for: authority))
             }
         } else {
             guard reachesActorDirectly(party) else { return nil }
             holders.append(party.id)
-            findings += validity(authority, on: request.date)
-            findings += scopeChecks(authority, strict: false)
-            if findings.contains(where: { $0.outcome == .deny }) { return assessment(authority, findings) }
-            findings += legalRoute(authority, on: request.date)
+            findings.reserveCapacity(4)
+            findings.append(contentsOf: validity(authority, on: request.date))
+            scopeChecks(authority, strict: false, into: &findings)
+            if findings.hasDeny { return assessment(authority, findings) }
+            findings.append(contentsOf: legalRoute(authority, on: request.date))
         }
         if party.type != .organisation { holders.append(party.id) }
-        findings += holderOverlays(authority, holders: holders)
+        findings.append(contentsOf: holderOverlays(authority, holders: holders))
         // R-DEC-1 unless the route already is the personal representative's or the next of kin's (R-DEC-2/3).
-        if state(on: request.date).deceased, !findings.contains(where: { $0.outcome == .deny }),
-           !findings.contains(where: { [.dec1, .dec2, .dec3].contains($0.rule) }) {
+        if today.deceased, !findings.hasDeny,
+           !findings.contains(where: { $0.rule == .dec1 || $0.rule == .dec2 || $0.rule == .dec3 }) {
             findings.append(Finding(.dec1, .warn, "Complaints about a deceased person are allowed, but the NHS body may ask for proof of status (grant of probate / letters of administration).", authority: authority.id))
         }
         return assessment(authority, findings)
     }
 
     func assessment(_ authority: Authority, _ findings: [Finding]) -> AuthorityAssessment {
-        let outcome = findings.map(\.outcome).max() ?? .allow
+        let outcome = findings.maxOutcome ?? .allow
         return AuthorityAssessment(id: authority.id, status: outcome == .deny ? .rejected : .matched, outcome: outcome, findings: findings)
     }
 
@@ -248,44 +289,50 @@ struct Evaluation {
         }
     }
 
-    /// R-CON-7 and R-CON-8: how a consent's grantee relates to the actor. Nil: the consent is for
-    /// someone else entirely (for example a relative the person asked, who may pass it on by a chain).
-    func reach(_ consent: Authority, _ grantee: Party) -> [Finding]? {
+    /// How a consent's grantee relates to the actor: not at all, or it reaches them with at most one finding.
+    enum Reach {
+        /// The consent is for someone else entirely (for example a relative the person asked, who may pass it on by a chain).
+        case unrelated
+        case reaches(Finding?)
+    }
+
+    /// R-CON-7 and R-CON-8: how a consent's grantee relates to the actor.
+    func reach(_ consent: Authority, _ grantee: Party) -> Reach {
         let id = consent.id
         switch grantee.type {
         case .person:
-            return grantee.id == request.actor ? [] : nil
+            return grantee.id == request.actor ? .reaches(nil) : .unrelated
         case .advocate:
-            if grantee.id == request.actor { return [] }
+            if grantee.id == request.actor { return .reaches(nil) }
             let granteeOrganisation = facts.actors[grantee.id]?.organisation
             if let granteeOrganisation, granteeOrganisation == actorOrganisation {
-                return [Finding(.con7, policy.namedAdvocateReassignment,
-                                "Consent names \(grantee.id). Confirm with \(person) that \(request.actor) may take over, and record the confirmation.", authority: id)]
+                return .reaches(Finding(.con7, policy.namedAdvocateReassignment,
+                                        "Consent names \(grantee.id). Confirm with \(person) that \(request.actor) may take over, and record the confirmation.", authority: id))
             }
-            if let granteeOrganisation { return organisationReach(consent, from: granteeOrganisation) }
-            return [Finding(.con1, .deny, "Consent \(id) was given to \(grantee.id), not to \(request.actor) or their organisation.", authority: id)]
+            if let granteeOrganisation { return .reaches(organisationReach(consent, from: granteeOrganisation)) }
+            return .reaches(Finding(.con1, .deny, "Consent \(id) was given to \(grantee.id), not to \(request.actor) or their organisation.", authority: id))
         case .organisation:
             if grantee.id == actorOrganisation {
                 // Named when the actor is not the advocate who took the consent: the organisation (the controller)
                 // is what the person chose, so a colleague is covered without a new confirmation (R-CON-7).
                 if let taker = consent.recordedBy, !taker.isEmpty, taker != request.actor {
-                    return [Finding(.con7, .allow, "Consent \(id) was given to \(grantee.id), so it covers \(request.actor), a colleague of \(taker) who took it.", authority: id)]
+                    return .reaches(Finding(.con7, .allow, "Consent \(id) was given to \(grantee.id), so it covers \(request.actor), a colleague of \(taker) who took it.", authority: id))
                 }
-                return []
+                return .reaches(nil)
             }
-            return organisationReach(consent, from: grantee.id)
+            return .reaches(organisationReach(consent, from: grantee.id))
         }
     }
 
-    func organisationReach(_ consent: Authority, from organisation: String) -> [Finding] {
+    func organisationReach(_ consent: Authority, from organisation: String) -> Finding {
         guard let actorOrganisation else {
-            return [Finding(.con1, .deny, "\(request.actor) is not recorded as working for an organisation that consent \(consent.id) covers.", authority: consent.id)]
+            return Finding(.con1, .deny, "\(request.actor) is not recorded as working for an organisation that consent \(consent.id) covers.", authority: consent.id)
         }
         if transferReaches(from: organisation, to: actorOrganisation) {
-            return [Finding(.con8, .allow, "The case was transferred from \(organisation) to \(actorOrganisation) with \(person)'s agreement.", authority: consent.id)]
+            return Finding(.con8, .allow, "The case was transferred from \(organisation) to \(actorOrganisation) with \(person)'s agreement.", authority: consent.id)
         }
-        return [Finding(.con8, .deny,
-                        "\(request.actor) works for \(actorOrganisation), which consent \(consent.id) does not cover. Record a referral or transfer that \(person) has agreed to.", authority: consent.id)]
+        return Finding(.con8, .deny,
+                       "\(request.actor) works for \(actorOrganisation), which consent \(consent.id) does not cover. Record a referral or transfer that \(person) has agreed to.", authority: consent.id)
     }
 
     func transferReaches(from origin: String, to destination: String) -> Bool {
