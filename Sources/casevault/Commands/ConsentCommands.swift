@@ -5,6 +5,7 @@ import VaultStore
 
 extension AuthorityKind: ExpressibleByArgument {}
 extension ConsentAction: ExpressibleByArgument {}
+extension Vault.WithdrawalChannel: ExpressibleByArgument {}
 
 /// Parsing for the consent options: dates and comma lists, with messages that name the option.
 enum ConsentArguments {
@@ -75,6 +76,7 @@ struct ConsentCommand: ParsableCommand {
         @Option(help: "Comma-separated matters an LPA or court order covers, e.g. health,complaints.") var matters: String?
         @Flag(help: "Next of kin with a claim arising from the death.") var claimArisingFromDeath = false
         @Option(help: "Best-interests reasons.") var reasons: String?
+        @Flag(help: "Record it although a warning says it looks wrong (scripts need this; a terminal asks).") var yes = false
 
         func run() throws {
             let today = Today.inEngland()
@@ -116,6 +118,8 @@ struct ConsentCommand: ParsableCommand {
                 // Names work as well as ids for the person and the grantee.
                 input.personID = try vault.personID(person)
                 input.granteeID = try vault.partyID(grantee)
+                let died = try vault.personStatus(input.personID).deceased
+                try Confirmation.require(ConsentEntryWarnings.forAuthority(input, died: died, today: today), yes: yes)
                 let stored = try vault.recordAuthority(input)
                 return (stored, try ConsentGate.warnings(about: stored.authority.id, caseID: stored.caseID,
                                                          actions: stored.authority.scope?.actions, vault: vault))
@@ -153,10 +157,18 @@ struct ConsentCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The consent id.") var id: String
         @Option(help: "The date of withdrawal, YYYY-MM-DD (default: today).") var date: String?
+        @Option(help: "How the withdrawal reached you: letter, phone, email or in-person.") var receivedBy: Vault.WithdrawalChannel
+        @Flag(help: "Confirm without being asked (scripts need this; a terminal asks).") var yes = false
 
         func run() throws {
             let day = try ConsentArguments.date(date, "--date") ?? Today.inEngland()
-            let stored = try global.withVault { try $0.withdrawAuthority(id, on: day) }
+            let stored = try global.withVault { vault in
+                _ = try vault.authority(id)  // an unknown id is reported before any question is asked
+                // A withdrawal is never undone, so it is confirmed like a questionable record.
+                try Confirmation.require(["withdrawing consent \(id) cannot be undone: from \(day) nothing new may be done under it. "
+                                          + "If the person changes their mind later, record a new consent."], yes: yes, question: "Withdraw it?")
+                return try vault.withdrawAuthority(id, on: day, receivedBy: receivedBy)
+            }
             if global.json { try global.emitJSON(["id": id, "withdrawn_on": day.description]) } else {
                 Terminal.printOut("Consent \(stored.authority.id) withdrawn on \(day)")
             }
@@ -210,7 +222,8 @@ struct ConsentCommand: ParsableCommand {
                 ("recorded", stored.recordedAt + (stored.recordedBy.map { " by \($0)" } ?? "")),
                 ("taken by", authority.kind == .verbalConsent ? authority.recordedBy : nil),
                 ("witness", authority.witness),
-                ("withdrawal", stored.withdrawalRecordedAt.map { "recorded \($0)" + (stored.withdrawalRecordedBy.map { " by \($0)" } ?? "") }),
+                ("withdrawal", stored.withdrawalRecordedAt.map { "recorded \($0)" + (stored.withdrawalRecordedBy.map { " by \($0)" } ?? "")
+                    + (stored.withdrawalReceivedBy.map { ", received by \($0.rawValue)" } ?? "") }),
                 ("warnings", warnings.isEmpty ? nil : warnings.joined(separator: "; ")),
             ])
         }
