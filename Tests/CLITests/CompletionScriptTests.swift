@@ -12,7 +12,7 @@ final class CompletionScriptTests: XCTestCase {
                 XCTAssertTrue(script.stdout.contains(word), "\(shell) completion lacks \(word)")
             }
         }
-        XCTAssertTrue(try sandbox.run(["--generate-completion-script", "bash"]).stdout.contains("complete -F"))
-        XCTAssertTrue(try sandbox.run(["--generate-completion-script", "zsh"]).stdout.hasPrefix("#compdef casevault"))
+        XCTAssertTrue(try sandbox.run(["--generate-completion-script", "bash"]).stdout.contains("-F _casevault casevault"))
+        XCTAssertTrue(try sandbox.run(["--generate-completion-script", "zsh"]).stdout.contains("#compdef casevault"))
     }
 }

@@ -323,7 +323,7 @@ final class ConsentCommandsTests: XCTestCase {
         XCTAssertTrue(unconfirmed.stderr.contains("not about the complaint"), unconfirmed.stderr)
         XCTAssertTrue(unconfirmed.stderr.contains("nothing was recorded") && unconfirmed.stderr.contains("--yes"), unconfirmed.stderr)
         let none = try sandbox.run(["capacity", "list", "--person", world.client, "--json"])
-        XCTAssertEqual(try JSONSerialization.jsonObject(with: Data(none.stdout.utf8)) as? [[String: Any]], [], "an unconfirmed record is not stored")
+        XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(none.stdout.utf8)) as? [[String: Any]])?.count, 0, "an unconfirmed record is not stored")
         let finances = try record("managing her finances", "lacks_capacity", ["--yes"])
         XCTAssertTrue(finances.stderr.contains("not about the complaint"), finances.stderr)
         XCTAssertFalse(finances.stderr.contains("managing her finances"), "the decision text is not echoed: \(finances.stderr)")

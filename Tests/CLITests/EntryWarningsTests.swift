@@ -96,7 +96,7 @@ final class EntryWarningsTests: XCTestCase {
         XCTAssertEqual(refused.exitCode, 1, refused.stderr)
         XCTAssertTrue(refused.stderr.contains("--decision \"conduct NHS complaint\"") && refused.stderr.contains("--yes"), refused.stderr)
         let listed = try sandbox.run(["capacity", "list", "--person", world.client, "--json"])
-        XCTAssertEqual(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]], [])
+        XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])?.count, 0, "nothing recorded")
         XCTAssertEqual(try sandbox.run(arguments + ["--yes"]).exitCode, 0)
     }
 
@@ -148,9 +148,13 @@ final class EntryWarningsTests: XCTestCase {
         XCTAssertEqual(try sandbox.run(["case", "list", "--json"]).stdout, before)
 
         let help = try sandbox.run(["case", "open", "--help"])
+        XCTAssertEqual(help.exitCode, 0, help.stderr)
+        // The parser wraps the text to the width of the screen: compare words, not lines.
+        let text = help.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         for situation in ["patient:", "representative:", "attorney:", "deputy:", "child:", "after-death:"] {
-            XCTAssertTrue(help.stdout.contains(situation), "help explains \(situation)")
+            XCTAssertTrue(text.contains(situation), "help explains \(situation): \(text)")
         }
-        XCTAssertTrue(help.stdout.contains("Two records are needed"), help.stdout)
+        XCTAssertTrue(text.contains("Two records are needed: the LPA itself"), text)
+        XCTAssertTrue(text.contains("The client is NOT the patient"), text)
     }
 }
