@@ -87,6 +87,29 @@ final class EntryWarningsTests: XCTestCase {
         XCTAssertEqual(try sandbox.run(arguments + ["--yes"]).exitCode, 0)
     }
 
+    /// After a death the client is the personal representative: their consent, given by name, is stored with
+    /// their id and is not questioned; the patient's own name as the giver still is.
+    func testAfterADeathTheRepresentativesConsentByNameIsAccepted() throws {
+        let sandbox = try Sandbox()
+        let world = try makeWorld(sandbox)
+        let widow = try id(sandbox, ["person", "add", "--name", "Joan Ellis"])
+        XCTAssertEqual(try sandbox.run(["person", "update", world.client, "--died-on", "2025-06-01"]).exitCode, 0)
+        let standing = try sandbox.run(["consent", "record", "--case", world.caseID, "--person", "Margaret Ellis",
+                                        "--kind", "personal_representative", "--grantee", "Joan Ellis", "--evidence", "grant_of_probate"])
+        XCTAssertEqual(standing.exitCode, 0, standing.stderr)
+        let consent = ["consent", "record", "--case", world.caseID, "--person", "Margaret Ellis", "--kind", "written_consent",
+                       "--grantee", "Norfolk NHS Complaints Advocacy", "--actions", "view_documents", "--form", "form.txt",
+                       "--signed-on", VaultCommandsTests.yesterday]
+        let own = try sandbox.run(consent + ["--granted-by", "Margaret Ellis"])
+        XCTAssertEqual(own.exitCode, 1, own.stderr)
+        XCTAssertTrue(own.stderr.contains("recorded as having died"), own.stderr)
+        let hers = try sandbox.run(consent + ["--granted-by", "Joan Ellis", "--json"])
+        XCTAssertEqual(hers.exitCode, 0, hers.stderr)
+        XCTAssertFalse(hers.stderr.contains("having died"), hers.stderr)
+        let shown = try sandbox.json(try sandbox.run(["consent", "show", try XCTUnwrap(try sandbox.json(hers)["id"] as? String), "--json"]))
+        XCTAssertEqual((shown["authority"] as? [String: Any])?["granted_by"] as? String, widow)
+    }
+
     func testCapacityForAnotherDecisionNeedsYes() throws {
         let sandbox = try Sandbox()
         let world = try makeWorld(sandbox)

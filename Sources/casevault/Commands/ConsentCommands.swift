@@ -69,7 +69,7 @@ struct ConsentCommand: ParsableCommand {
         @Option(help: "Who took a verbal consent (required for verbal_consent).") var recordedBy: String?
         @Option(help: "When a verbal consent or best-interests record was taken, YYYY-MM-DD (required for verbal_consent).") var recordedOn: String?
         @Option(help: "An independent witness.") var witness: String?
-        @Option(help: "Who granted it when not the person (the holder of an LPA, deputyship, parental responsibility …).") var grantedBy: String?
+        @Option(help: "Who granted it when not the person: name or id of the holder of an LPA, deputyship, parental responsibility …") var grantedBy: String?
         @Option(help: "Evidence tokens: opg_registration, court_order, birth_certificate, grant_of_probate, letters_of_administration.")
         var evidence: [String] = []
         @Flag(help: "The LPA is registered with the Office of the Public Guardian.") var registered = false
@@ -118,6 +118,8 @@ struct ConsentCommand: ParsableCommand {
                 // Names work as well as ids for the person and the grantee.
                 input.personID = try vault.personID(person)
                 input.granteeID = try vault.partyID(grantee)
+                // A name must become the id the rules compare with; the court's own token stays as typed.
+                input.grantedBy = try grantedBy.map { $0 == "court_of_protection" ? $0 : try vault.partyID($0) }
                 let died = try vault.personStatus(input.personID).deceased
                 try Confirmation.require(ConsentEntryWarnings.forAuthority(input, died: died, today: today), yes: yes)
                 let stored = try vault.recordAuthority(input)
@@ -378,42 +380,6 @@ extension Case {
             }
             if global.json { try global.emitJSON(facts); return }
             Terminal.printOut("Case \(id) updated")
-        }
-    }
-}
-
-extension Person {
-    struct Update: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Record a person's status for the consent rules: death, Gillick competence, objections.")
-        @OptionGroup var global: GlobalOptions
-        @Argument(help: "The person id.") var id: String
-        @Option(help: "Date of death, YYYY-MM-DD.") var diedOn: String?
-        @Option(help: "Gillick competence of a child under 16: yes, no or unknown.") var gillick: String?
-        @Option(help: "The person objects to this advocate, organisation or person acting for them (repeatable).") var objectsTo: [String] = []
-        @Option(help: "Remove a recorded objection (repeatable).") var withdrawObjection: [String] = []
-
-        func run() throws {
-            let died = try ConsentArguments.date(diedOn, "--died-on")
-            let competence: Bool??
-            switch gillick {
-            case nil: competence = nil
-            case "yes"?: competence = .some(true)
-            case "no"?: competence = .some(false)
-            case "unknown"?: competence = .some(nil)
-            default: throw ValidationError("--gillick must be yes, no or unknown")
-            }
-            let status = try global.withVault { vault in
-                try vault.updatePersonStatus(id) { status in
-                    if let died {
-                        status.deceased = true
-                        status.dateOfDeath = died
-                    }
-                    if let competence { status.gillickCompetent = competence }
-                    status.objectsTo = (status.objectsTo + objectsTo).uniquedPreservingOrder().filter { !withdrawObjection.contains($0) }
-                }
-            }
-            if global.json { try global.emitJSON(status); return }
-            Terminal.printOut("Person \(id) updated")
         }
     }
 }
