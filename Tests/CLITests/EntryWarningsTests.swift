@@ -79,7 +79,7 @@ final class EntryWarningsTests: XCTestCase {
     func testAClientWhoHasDiedCannotGiveTheirOwnConsent() throws {
         let sandbox = try Sandbox()
         let world = try makeWorld(sandbox)
-        XCTAssertEqual(try sandbox.run(["person", "update", world.client, "--died-on", "2025-06-01"]).exitCode, 0)
+        XCTAssertEqual(try sandbox.run(["person", "update", "Margaret Ellis", "--died-on", "2025-06-01"]).exitCode, 0)
         let arguments = ["consent", "record", "--case", world.caseID, "--person", "Margaret Ellis", "--kind", "written_consent",
                          "--grantee", "Norfolk NHS Complaints Advocacy", "--actions", "view_documents", "--form", "form.txt",
                          "--signed-on", VaultCommandsTests.yesterday]
@@ -93,7 +93,7 @@ final class EntryWarningsTests: XCTestCase {
         let sandbox = try Sandbox()
         let world = try makeWorld(sandbox)
         let widow = try id(sandbox, ["person", "add", "--name", "Joan Ellis"])
-        XCTAssertEqual(try sandbox.run(["person", "update", world.client, "--died-on", "2025-06-01"]).exitCode, 0)
+        XCTAssertEqual(try sandbox.run(["person", "update", "Margaret Ellis", "--died-on", "2025-06-01"]).exitCode, 0)
         let standing = try sandbox.run(["consent", "record", "--case", world.caseID, "--person", "Margaret Ellis",
                                         "--kind", "personal_representative", "--grantee", "Joan Ellis", "--evidence", "grant_of_probate"])
         XCTAssertEqual(standing.exitCode, 0, standing.stderr)

@@ -7,7 +7,7 @@ extension Person {
     struct Update: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Record a person's status for the consent rules: death, Gillick competence, objections.")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The person id.") var id: String
+        @Argument(help: "The person: their name or id.") var id: String
         @Option(help: "Date of death, YYYY-MM-DD.") var diedOn: String?
         @Option(help: "Gillick competence of a child under 16: yes, no or unknown.") var gillick: String?
         @Option(help: "The person objects to this advocate, organisation or person acting for them (repeatable).") var objectsTo: [String] = []
@@ -24,7 +24,7 @@ extension Person {
             default: throw ValidationError("--gillick must be yes, no or unknown")
             }
             let status = try global.withVault { vault in
-                try vault.updatePersonStatus(id) { status in
+                try vault.updatePersonStatus(try vault.personID(id)) { status in
                     if let died {
                         status.deceased = true
                         status.dateOfDeath = died
