@@ -123,6 +123,44 @@ final class EntryWarningsTests: XCTestCase {
         XCTAssertEqual(try sandbox.run(arguments + ["--yes"]).exitCode, 0)
     }
 
+    /// On a terminal the advocate is asked (y/N): "n" records nothing, "y" records. util-linux `script` gives the
+    /// command a pseudo-terminal; the answer is typed into it.
+    func testOnATerminalTheAdvocateIsAskedAndOnlyYesRecords() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else { throw XCTSkip("SKIPPED: no /usr/bin/script for a terminal") }
+        let sandbox = try Sandbox()
+        let world = try makeWorld(sandbox)
+        let command = [try casevaultBinary().path, "capacity", "record", "--person", "'Margaret Ellis'", "--decision", "'moving into a care home'",
+                       "--date", VaultCommandsTests.yesterday, "--result", "lacks_capacity", "--assessor", "'Dr B'"].joined(separator: " ")
+        func answer(_ reply: String) throws -> (Int32, String) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+            process.arguments = ["-qec", command, "/dev/null"]
+            process.currentDirectoryURL = URL(fileURLWithPath: sandbox.path("."))
+            process.environment = sandbox.environment
+            let input = Pipe(), output = Pipe()
+            process.standardInput = input
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+            input.fileHandleForWriting.write(Data((reply + "\n").utf8))
+            try input.fileHandleForWriting.close()
+            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return (process.terminationStatus, text)
+        }
+        func count() throws -> Int? {
+            let listed = try sandbox.run(["capacity", "list", "--person", world.client, "--json"])
+            return (try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [Any])?.count
+        }
+        let (refusedStatus, refused) = try answer("n")
+        XCTAssertEqual(refusedStatus, 1, refused)
+        XCTAssertTrue(refused.contains("Record it anyway? [y/N]") && refused.contains("not confirmed"), refused)
+        XCTAssertEqual(try count(), 0)
+        let (acceptedStatus, accepted) = try answer("y")
+        XCTAssertEqual(acceptedStatus, 0, accepted)
+        XCTAssertEqual(try count(), 1)
+    }
+
     func testWithdrawalNeedsHowItWasReceivedAndConfirmation() throws {
         let sandbox = try Sandbox()
         let world = try makeWorld(sandbox)
