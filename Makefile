@@ -1,7 +1,7 @@
 # The two commands in README: `make demo` and `make test`. Both install missing system packages first.
 SWIFT ?= swift
 
-.PHONY: deps build release demo test bench soak fuzz clean
+.PHONY: deps build release demo test bench soak fuzz clean install
 
 deps:
 	@scripts/ensure-deps.sh
@@ -24,6 +24,18 @@ test: build
 
 clean:
 	rm -rf .build
+
+# Installs the release binary, its man pages (generated from the command tree by swift-argument-parser's
+# generate-manual plugin, one page per command) and bash and zsh completions. PREFIX and DESTDIR as usual.
+PREFIX ?= /usr/local
+MANDIR = $(DESTDIR)$(PREFIX)/share/man/man1
+install: release
+	$(SWIFT) package plugin generate-manual --multi-page
+	install -d $(DESTDIR)$(PREFIX)/bin $(MANDIR) $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions
+	install -m 0755 .build/release/casevault $(DESTDIR)$(PREFIX)/bin/casevault
+	find .build/plugins -path '*GenerateManual*' -name 'casevault*.1' -exec install -m 0644 {} $(MANDIR)/ \;
+	.build/release/casevault --generate-completion-script bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/casevault
+	.build/release/casevault --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_casevault
 
 # Release-mode benchmarks, each a ratio against a reference tool measured in the same run.
 bench: deps

@@ -52,10 +52,10 @@ run case show "$case_id"
 step "Record the complaint's dates (for the 12-month limit and the response deadlines)"
 run case event "$case_id" --complaint-date 2025-03-03 --acknowledged-on 2025-03-05 --final-response-on 2025-05-20
 
-step "Consent: her signed form of 20 February 2025 ran until 31 March 2026, so it no longer covers anything"
+step "Consent: her signed form of 20 February 2025 ran until 31 March 2026, so it no longer covers anything (recorded for the history: casevault warns, and a script must add --yes)"
 run consent record --case "$case_id" --person "$client" --kind written_consent --grantee "$org" \
     --actions view_documents,ingest_document,draft_letter,send_letter_to_nhs_body,attend_meeting,speak_by_phone,receive_records,export_bundle,check_deadlines,refer_to_ombudsman \
-    --bodies trust-nwh,phso --form "$examples/consent/third-party-consent-form.txt" --signed-on 2025-02-20 --valid-until 2026-03-31
+    --bodies trust-nwh,phso --form "$examples/consent/third-party-consent-form.txt" --signed-on 2025-02-20 --valid-until 2026-03-31 --yes
 if "$casevault" consent check --case "$case_id" --action ingest_document; then
     echo "demo: expected the expired consent to be refused" >&2; exit 1
 fi

@@ -98,7 +98,7 @@ final class AuthorizationTests: XCTestCase {
                                 "--grantee", world.partnerOrg, "--actions", "view_documents", "--bodies", "trust-X",
                                 "--recorded-by", "Alex Reid", "--recorded-on", VaultCommandsTests.yesterday], as: outsider, "consent record")
         try expect(3, sandbox, ["cat", world.document], as: outsider, "cat after the refused consent")
-        try expect(3, sandbox, ["consent", "withdraw", world.consent], as: outsider, "withdrawing someone else's consent")
+        try expect(3, sandbox, ["consent", "withdraw", world.consent, "--received-by", "letter", "--yes"], as: outsider, "withdrawing someone else's consent")
         // Accounts, transfer, erasure, allow-list.
         try expect(3, sandbox, ["advocate", "add", "Mallory", "--org", world.org], as: outsider, "advocate add to another organisation")
         try expect(3, sandbox, ["advocate", "add", "Mallory", "--org", world.partnerOrg], as: outsider, "advocate add to their own")

@@ -131,15 +131,15 @@ final class ConsentCommandsTests: XCTestCase {
         // A consent to view: reading works; once withdrawn (today), it is refused again.
         let view = try recordConsent(sandbox, world, grantee: world.org, actions: "view_documents")
         XCTAssertEqual(try sandbox.run(["cat", document]).stdout, "Dear Complaints Team,\n")
-        XCTAssertEqual(try sandbox.run(["consent", "withdraw", view]).exitCode, 0)
+        XCTAssertEqual(try sandbox.run(["consent", "withdraw", view, "--received-by", "letter", "--yes"]).exitCode, 0)
         assertRefused(try sandbox.run(["cat", document, "-o", "copy.txt"]), "R-CON-2")
         XCTAssertFalse(FileManager.default.fileExists(atPath: sandbox.path("copy.txt")), "a refusal writes nothing")
         assertRefused(try sandbox.run(["show", document]), "R-CON-2")
-        let twice = try sandbox.run(["consent", "withdraw", view])
+        let twice = try sandbox.run(["consent", "withdraw", view, "--received-by", "letter", "--yes"])
         XCTAssertEqual(twice.exitCode, 1)
         XCTAssertTrue(twice.stderr.contains("already withdrawn"), twice.stderr)
 
-        XCTAssertEqual(try sandbox.run(["consent", "withdraw", ingestOnly]).exitCode, 0)
+        XCTAssertEqual(try sandbox.run(["consent", "withdraw", ingestOnly, "--received-by", "letter", "--yes"]).exitCode, 0)
         assertRefused(try sandbox.run(["ingest", "--case", world.caseID, "letter.txt", "--allow-duplicate"]), "R-CON-2")
 
         // Every refusal is in the audit log with its decision and rules; the chain still verifies.
@@ -312,13 +312,19 @@ final class ConsentCommandsTests: XCTestCase {
     func testCapacityListShowsWhichAssessmentsCountForTheComplaint() throws {
         let sandbox = try Sandbox()
         let world = try makeWorld(sandbox)
-        func record(_ decision: String, _ result: String) throws -> CLIResult {
+        func record(_ decision: String, _ result: String, _ extra: [String] = [], exit: Int32 = 0) throws -> CLIResult {
             let run = try sandbox.run(["capacity", "record", "--person", world.client, "--decision", decision,
-                                       "--date", VaultCommandsTests.yesterday, "--result", result, "--assessor", "Dr B"])
-            XCTAssertEqual(run.exitCode, 0, run.stderr)
+                                       "--date", VaultCommandsTests.yesterday, "--result", result, "--assessor", "Dr B"] + extra)
+            XCTAssertEqual(run.exitCode, exit, run.stderr)
             return run
         }
-        let finances = try record("managing her finances", "lacks_capacity")
+        // Another decision is warned about at entry; a script must confirm it with --yes, else nothing is recorded.
+        let unconfirmed = try record("managing her finances", "lacks_capacity", exit: 1)
+        XCTAssertTrue(unconfirmed.stderr.contains("not about the complaint"), unconfirmed.stderr)
+        XCTAssertTrue(unconfirmed.stderr.contains("nothing was recorded") && unconfirmed.stderr.contains("--yes"), unconfirmed.stderr)
+        let none = try sandbox.run(["capacity", "list", "--person", world.client, "--json"])
+        XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(none.stdout.utf8)) as? [[String: Any]])?.count, 0, "an unconfirmed record is not stored")
+        let finances = try record("managing her finances", "lacks_capacity", ["--yes"])
         XCTAssertTrue(finances.stderr.contains("not about the complaint"), finances.stderr)
         XCTAssertFalse(finances.stderr.contains("managing her finances"), "the decision text is not echoed: \(finances.stderr)")
         let complaint = try record("Making a complaint about NHS care", "has_capacity")

@@ -35,7 +35,7 @@ final class IntegrityCommandsTests: XCTestCase {
         _ = try helper.write(sandbox, "in/new.txt", "a letter that arrived later")
         XCTAssertEqual(try sandbox.run(["ingest", "--case", caseID, "in"]).exitCode, 0)
         let consent = try consentID(sandbox, caseID)
-        XCTAssertEqual(try sandbox.run(["consent", "withdraw", consent]).exitCode, 0)
+        XCTAssertEqual(try sandbox.run(["consent", "withdraw", consent, "--received-by", "letter", "--yes"]).exitCode, 0)
 
         try swapIn(sandbox, "vault-before")
         let refused = try sandbox.run(["consent", "list", "--case", caseID])

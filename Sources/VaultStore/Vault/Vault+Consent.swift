@@ -33,12 +33,21 @@ extension Vault {
         public var recordedBy: String?
         public var withdrawalRecordedAt: String?
         public var withdrawalRecordedBy: String?
+        /// How the withdrawal reached the service. Optional: withdrawals recorded before it was asked have none.
+        public var withdrawalReceivedBy: WithdrawalChannel?
 
         enum CodingKeys: String, CodingKey {
             case authority
             case caseID = "case_id", personID = "person_id", formDocumentID = "form_document_id", recordedAt = "recorded_at"
             case recordedBy = "recorded_by", withdrawalRecordedAt = "withdrawal_recorded_at", withdrawalRecordedBy = "withdrawal_recorded_by"
+            case withdrawalReceivedBy = "withdrawal_received_by"
         }
+    }
+
+    /// How a person told the service they withdraw their consent; kept so the withdrawal can be traced to its source.
+    public enum WithdrawalChannel: String, Codable, Sendable, CaseIterable {
+        case letter, phone, email
+        case inPerson = "in-person"
     }
 
     /// Facts about a person that the rules need besides their identity.
@@ -260,7 +269,7 @@ extension Vault {
     }
 
     /// Withdrawal is dated (from that day nothing new may be done, R-CON-2) and recorded, never undone.
-    public func withdrawAuthority(_ id: String, on date: CivilDate) throws -> StoredAuthority {
+    public func withdrawAuthority(_ id: String, on date: CivilDate, receivedBy channel: WithdrawalChannel? = nil) throws -> StoredAuthority {
         try guarded { try store.write { tx in
             guard let record = try tx.consentRecord(id), record.recordType == ConsentRecordType.authority.rawValue else {
                 throw VaultError.notFound(kind: "consent", id: id)
@@ -273,6 +282,7 @@ extension Vault {
             stored.authority.withdrawnOn = date
             stored.withdrawalRecordedAt = timestamp()
             stored.withdrawalRecordedBy = actor
+            stored.withdrawalReceivedBy = channel
             try tx.save(try sealConsent(stored, id: id, type: .authority, caseID: record.caseID, personID: record.personID,
                                         createdAt: record.createdAt, in: tx))
             try audit(event("consent.withdraw", caseID: record.caseID, details: ["authority": id, "withdrawn_on": date.description]), in: tx)

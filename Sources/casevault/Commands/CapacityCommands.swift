@@ -16,6 +16,7 @@ struct CapacityCommand: ParsableCommand {
         @Option(help: "has_capacity or lacks_capacity.") var result: String
         @Option(help: "Who assessed.") var assessor: String
         @Option(name: .customLong("case"), help: "The case it was recorded for (for the audit log).") var caseID: String?
+        @Flag(help: "Record it although a warning says it looks wrong (scripts need this; a terminal asks).") var yes = false
 
         func run() throws {
             guard let outcome = CapacityAssessment.Result(rawValue: result) else {
@@ -24,12 +25,10 @@ struct CapacityCommand: ParsableCommand {
             guard let day = try ConsentArguments.date(date, "--date") else { return }
             if day > Today.inEngland() { throw ValidationError("--date \(day) is in the future") }
             let assessment = CapacityAssessment(decision: decision, date: day, result: outcome, assessor: assessor)
+            // Capacity is decision-specific (R-CAP-2): said now, not when a later check surprises the advocate.
+            try Confirmation.require(ConsentEntryWarnings.forCapacity(assessment), yes: yes)
             let id = try global.withVault { vault in try vault.recordCapacity(personID: try vault.personID(person), assessment: assessment, caseID: caseID) }
             if global.json { try global.emitJSON(CreatedID(id: id)) } else { Terminal.printOut(id) }
-            if !assessment.countsForComplaint {
-                // Capacity is decision-specific (R-CAP-2): say so now, not when a later check surprises the advocate.
-                Terminal.printError("casevault: note: assessment \(id) is not about the complaint (its decision does not contain the word \"complaint\"), so it neither establishes nor removes a lack of capacity for the complaint (R-CAP-2). If it was about the complaint, record it again with --decision \"conduct NHS complaint\".")
-            }
         }
     }
 

@@ -5,6 +5,7 @@ import VaultStore
 
 extension AuthorityKind: ExpressibleByArgument {}
 extension ConsentAction: ExpressibleByArgument {}
+extension Vault.WithdrawalChannel: ExpressibleByArgument {}
 
 /// Parsing for the consent options: dates and comma lists, with messages that name the option.
 enum ConsentArguments {
@@ -68,13 +69,14 @@ struct ConsentCommand: ParsableCommand {
         @Option(help: "Who took a verbal consent (required for verbal_consent).") var recordedBy: String?
         @Option(help: "When a verbal consent or best-interests record was taken, YYYY-MM-DD (required for verbal_consent).") var recordedOn: String?
         @Option(help: "An independent witness.") var witness: String?
-        @Option(help: "Who granted it when not the person (the holder of an LPA, deputyship, parental responsibility …).") var grantedBy: String?
+        @Option(help: "Who granted it when not the person: name or id of the holder of an LPA, deputyship, parental responsibility …") var grantedBy: String?
         @Option(help: "Evidence tokens: opg_registration, court_order, birth_certificate, grant_of_probate, letters_of_administration.")
         var evidence: [String] = []
         @Flag(help: "The LPA is registered with the Office of the Public Guardian.") var registered = false
         @Option(help: "Comma-separated matters an LPA or court order covers, e.g. health,complaints.") var matters: String?
         @Flag(help: "Next of kin with a claim arising from the death.") var claimArisingFromDeath = false
         @Option(help: "Best-interests reasons.") var reasons: String?
+        @Flag(help: "Record it although a warning says it looks wrong (scripts need this; a terminal asks).") var yes = false
 
         func run() throws {
             let today = Today.inEngland()
@@ -116,6 +118,10 @@ struct ConsentCommand: ParsableCommand {
                 // Names work as well as ids for the person and the grantee.
                 input.personID = try vault.personID(person)
                 input.granteeID = try vault.partyID(grantee)
+                // A name must become the id the rules compare with; the court's own token stays as typed.
+                input.grantedBy = try grantedBy.map { $0 == "court_of_protection" ? $0 : try vault.partyID($0) }
+                let died = try vault.personStatus(input.personID).deceased
+                try Confirmation.require(ConsentEntryWarnings.forAuthority(input, died: died, today: today), yes: yes)
                 let stored = try vault.recordAuthority(input)
                 return (stored, try ConsentGate.warnings(about: stored.authority.id, caseID: stored.caseID,
                                                          actions: stored.authority.scope?.actions, vault: vault))
@@ -153,10 +159,18 @@ struct ConsentCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The consent id.") var id: String
         @Option(help: "The date of withdrawal, YYYY-MM-DD (default: today).") var date: String?
+        @Option(help: "How the withdrawal reached you: letter, phone, email or in-person.") var receivedBy: Vault.WithdrawalChannel
+        @Flag(help: "Confirm without being asked (scripts need this; a terminal asks).") var yes = false
 
         func run() throws {
             let day = try ConsentArguments.date(date, "--date") ?? Today.inEngland()
-            let stored = try global.withVault { try $0.withdrawAuthority(id, on: day) }
+            let stored = try global.withVault { vault in
+                _ = try vault.authority(id)  // an unknown id is reported before any question is asked
+                // A withdrawal is never undone, so it is confirmed like a questionable record.
+                try Confirmation.require(["withdrawing consent \(id) cannot be undone: from \(day) nothing new may be done under it. "
+                                          + "If the person changes their mind later, record a new consent."], yes: yes, question: "Withdraw it?")
+                return try vault.withdrawAuthority(id, on: day, receivedBy: receivedBy)
+            }
             if global.json { try global.emitJSON(["id": id, "withdrawn_on": day.description]) } else {
                 Terminal.printOut("Consent \(stored.authority.id) withdrawn on \(day)")
             }
@@ -210,7 +224,8 @@ struct ConsentCommand: ParsableCommand {
                 ("recorded", stored.recordedAt + (stored.recordedBy.map { " by \($0)" } ?? "")),
                 ("taken by", authority.kind == .verbalConsent ? authority.recordedBy : nil),
                 ("witness", authority.witness),
-                ("withdrawal", stored.withdrawalRecordedAt.map { "recorded \($0)" + (stored.withdrawalRecordedBy.map { " by \($0)" } ?? "") }),
+                ("withdrawal", stored.withdrawalRecordedAt.map { "recorded \($0)" + (stored.withdrawalRecordedBy.map { " by \($0)" } ?? "")
+                    + (stored.withdrawalReceivedBy.map { ", received by \($0.rawValue)" } ?? "") }),
                 ("warnings", warnings.isEmpty ? nil : warnings.joined(separator: "; ")),
             ])
         }
@@ -317,42 +332,6 @@ extension Case {
             }
             if global.json { try global.emitJSON(facts); return }
             Terminal.printOut("Case \(id) updated")
-        }
-    }
-}
-
-extension Person {
-    struct Update: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Record a person's status for the consent rules: death, Gillick competence, objections.")
-        @OptionGroup var global: GlobalOptions
-        @Argument(help: "The person id.") var id: String
-        @Option(help: "Date of death, YYYY-MM-DD.") var diedOn: String?
-        @Option(help: "Gillick competence of a child under 16: yes, no or unknown.") var gillick: String?
-        @Option(help: "The person objects to this advocate, organisation or person acting for them (repeatable).") var objectsTo: [String] = []
-        @Option(help: "Remove a recorded objection (repeatable).") var withdrawObjection: [String] = []
-
-        func run() throws {
-            let died = try ConsentArguments.date(diedOn, "--died-on")
-            let competence: Bool??
-            switch gillick {
-            case nil: competence = nil
-            case "yes"?: competence = .some(true)
-            case "no"?: competence = .some(false)
-            case "unknown"?: competence = .some(nil)
-            default: throw ValidationError("--gillick must be yes, no or unknown")
-            }
-            let status = try global.withVault { vault in
-                try vault.updatePersonStatus(id) { status in
-                    if let died {
-                        status.deceased = true
-                        status.dateOfDeath = died
-                    }
-                    if let competence { status.gillickCompetent = competence }
-                    status.objectsTo = (status.objectsTo + objectsTo).uniquedPreservingOrder().filter { !withdrawObjection.contains($0) }
-                }
-            }
-            if global.json { try global.emitJSON(status); return }
-            Terminal.printOut("Person \(id) updated")
         }
     }
 }
