@@ -37,9 +37,6 @@ struct CaseVault: ParsableCommand {
         do {
             try command.run()
         } catch {
-            // `--help` and `help …` parse to the parser's own help command, whose run throws the parser's internal
-            // error carrying the help text: it must reach the parser's presentation (help on stdout, exit 0).
-            if type(of: command).configuration.commandName == "help" { exit(withError: error) }
             present(error)
         }
     }
