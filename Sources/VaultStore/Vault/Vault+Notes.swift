@@ -10,8 +10,10 @@ extension Vault {
         public var text: String
         public var writtenAt: String
         public var writtenBy: String?
+        /// The note's place on its case (1, 2, …): notes written in the same second keep their order.
+        public var number: Int?
 
-        enum CodingKeys: String, CodingKey { case id, text, caseID = "case_id", writtenAt = "written_at", writtenBy = "written_by" }
+        enum CodingKeys: String, CodingKey { case id, text, number, caseID = "case_id", writtenAt = "written_at", writtenBy = "written_by" }
     }
 
     public struct Reminder: Codable, Sendable, Equatable {
@@ -33,8 +35,9 @@ extension Vault {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw VaultError.invalidInput("the note is empty") }
         guard trimmed.utf8.count <= 1 << 20 else { throw VaultError.invalidInput("the note is over 1 MB: store it as a document instead") }
-        let note = CaseNote(id: try Self.newID("note"), caseID: caseID, text: trimmed, writtenAt: timestamp(), writtenBy: actor)
+        var note = CaseNote(id: try Self.newID("note"), caseID: caseID, text: trimmed, writtenAt: timestamp(), writtenBy: actor)
         try guarded { try store.write { tx in
+            note.number = try tx.consentRecords(type: ConsentRecordType.caseNote.rawValue, caseID: caseID, personID: nil).count + 1
             guard let record = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
             try requireMember(.caseChange, of: record, in: tx)
             guard record.status != "erased" else { throw VaultError.caseNotOpen(id: caseID, status: record.status) }
@@ -50,7 +53,8 @@ extension Vault {
             guard let record = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
             try requireRead(record, in: tx)
             return try tx.consentRecords(type: ConsentRecordType.caseNote.rawValue, caseID: caseID, personID: nil)
-                .map { try openConsent($0, as: CaseNote.self, in: tx) }.sorted { ($0.writtenAt, $0.id) < ($1.writtenAt, $1.id) }
+                .map { try openConsent($0, as: CaseNote.self, in: tx) }
+                .sorted { ($0.writtenAt, $0.number ?? 0, $0.id) < ($1.writtenAt, $1.number ?? 0, $1.id) }
         } }
     }
 
