@@ -30,7 +30,11 @@ extension KeyFile {
     }
 
     static func open(_ entry: SealedKey, kind: KeyKind, vaultID: String, wrapping: PassphraseWrapping?, expectedSize: Int) throws -> SecureBytes {
-        let name = kind == .master ? "master key version \(entry.version)" : "signing key"
+        let name = switch kind {
+        case .master: "master key version \(entry.version)"
+        case .signing: "signing key"
+        case .audit: "audit key"
+        }
         let key: SecureBytes
         switch entry.protection {
         case .raw:
@@ -55,7 +59,9 @@ extension KeyFile {
         }
         guard key.count == expectedSize else { throw KeyFileError.damaged(what: name) }
         let expected = try checkValue(of: key, kind: kind, vaultID: vaultID, version: entry.version)
-        guard constantTimeEquals(Array(expected.utf8), Array(entry.check.utf8)) else { throw KeyFileError.damaged(what: name) }
+        guard let stored = entry.check, constantTimeEquals(Array(expected.utf8), Array(stored.utf8)) else {
+            throw KeyFileError.damaged(what: name)
+        }
         return key
     }
 }

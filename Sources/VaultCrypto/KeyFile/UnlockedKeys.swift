@@ -4,7 +4,12 @@ import Foundation
 public struct UnlockedKeys: Sendable, CustomStringConvertible {
     public let vaultID: String
     public let masterKeys: [Int: SecureBytes]
+    /// Retired in an older key file: kept, but no longer current.
     public let retiredVersions: Set<Int>
+    /// Destroyed by `keys retire`: listed in the file, their keys gone.
+    public let destroyedVersions: Set<Int>
+    /// Keys the audit chain's MACs (never a master version, so it survives any retirement).
+    public let auditKey: SecureBytes
     public let signingKey: Ed25519.PrivateKey
     let wrapping: PassphraseWrapping?
 
@@ -14,7 +19,9 @@ public struct UnlockedKeys: Sendable, CustomStringConvertible {
     }
 
     public func masterKey(version: Int) throws -> SecureBytes {
-        guard let key = masterKeys[version] else { throw KeyFileError.unknownVersion(version) }
+        guard let key = masterKeys[version] else {
+            throw destroyedVersions.contains(version) ? KeyFileError.destroyedVersion(version) : KeyFileError.unknownVersion(version)
+        }
         return key
     }
 
@@ -35,9 +42,14 @@ public struct UnlockedKeys: Sendable, CustomStringConvertible {
         }.joined(separator: ":")
     }
 
-    /// The same keys with a new set of retired versions (after `retiringMasterKey`).
-    public func withRetired(_ retired: Set<Int>) -> UnlockedKeys {
-        UnlockedKeys(vaultID: vaultID, masterKeys: masterKeys, retiredVersions: retired, signingKey: signingKey, wrapping: wrapping)
+    /// The same keys without master version `version` (after `destroyingMasterKey`): its key is dropped here too, and
+    /// its buffer wiped once no other copy of these keys holds it.
+    public func destroying(_ version: Int) -> UnlockedKeys {
+        var remaining = masterKeys
+        remaining[version] = nil
+        return UnlockedKeys(vaultID: vaultID, masterKeys: remaining, retiredVersions: retiredVersions.subtracting([version]),
+                            destroyedVersions: destroyedVersions.union([version]), auditKey: auditKey, signingKey: signingKey,
+                            wrapping: wrapping)
     }
 
     public var description: String { "UnlockedKeys(vault: \(vaultID), versions: \(masterKeys.keys.sorted()), <redacted>)" }
@@ -58,6 +70,13 @@ public enum KeyFileError: Error, Equatable, Sendable, CustomStringConvertible {
     case madeForAnotherVault(keyFileCreated: String, vaultCreated: String)
     case unknownVersion(Int)
     case lastActiveKey(Int)
+    /// The version was destroyed by `keys retire`: what only it wrapped can no longer be opened.
+    case destroyedVersion(Int)
+    case alreadyDestroyed(Int)
+    /// A key file without a stored audit key whose master key version 1 is gone: the audit key cannot be recovered.
+    case auditKeyMissing
+    /// Destroying a version before the audit key is stored could destroy the audit key with it.
+    case auditKeyNotStored
 
     public var description: String {
         switch self {
@@ -75,6 +94,12 @@ public enum KeyFileError: Error, Equatable, Sendable, CustomStringConvertible {
             "the key file is not this vault's: it carries this vault's id, but it was made on \(keyFileCreated) and this vault on \(vaultCreated) (its vault id was edited; the passphrase was not the problem)"
         case .unknownVersion(let v): "master key version \(v) is not in the key file"
         case .lastActiveKey(let v): "master key version \(v) is the only active version and cannot be retired"
+        case .destroyedVersion(let v):
+            "master key version \(v) was destroyed when it was retired: what was wrapped only under it cannot be decrypted any more"
+        case .alreadyDestroyed(let v): "master key version \(v) was already destroyed; nothing was changed"
+        case .auditKeyMissing:
+            "the key file has no audit key and its master key version 1 is gone, so the audit log's key cannot be recovered"
+        case .auditKeyNotStored: "the key file does not store its audit key yet; open the vault once so it is added, then retire"
         }
     }
 }
