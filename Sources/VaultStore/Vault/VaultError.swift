@@ -32,7 +32,8 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .keyUnavailable: "no key in this key file opens the data key (was its master key version removed?)"
         case .keyDestroyed(let scope, let versions):
-            "the key of \(scope) was wrapped only under master key version \(versions.map(String.init).joined(separator: ", ")), "
+            "the key of \(scope == KeyHierarchy.vaultScope ? "the vault's records" : scope.replacingOccurrences(of: "case:", with: "case ")) "
+                + "was wrapped only under master key version \(versions.map(String.init).joined(separator: ", ")), "
                 + "which was destroyed when it was retired: it cannot be decrypted any more"
         case .damagedKey(let scope, let version): "the wrapped key for \(scope) version \(version) does not open: it is damaged or was moved"
         case .damagedDocumentKey(let id): "the wrapped key of document \(id) does not open: it is damaged or was moved"
