@@ -225,8 +225,11 @@ final class VaultCommandsTests: XCTestCase {
         let entry = try XCTUnwrap(try keyFileMasterEntries(afterRetire).first { $0["version"] as? Int == 1 })
         XCTAssertEqual(entry["status"] as? String, "destroyed")
         XCTAssertNil(entry["key"])
-        let shown = try XCTUnwrap(try sandbox.json(try sandbox.run(["keys", "show", "--json"]))["master_keys"] as? [[String: Any]])
+        let report = try sandbox.json(try sandbox.run(["keys", "show", "--json"]))
+        let shown = try XCTUnwrap(report["master_keys"] as? [[String: Any]])
         XCTAssertEqual(shown.first { $0["version"] as? Int == 1 }?["status"] as? String, "destroyed")
+        XCTAssertNil(shown.first { $0["version"] as? Int == 1 }?["fingerprint"] as? String, "no key left to fingerprint")
+        XCTAssertEqual((report["audit_key"] as? [String: Any])?["algorithm"] as? String, "hmac-sha256")
         XCTAssertEqual(try sandbox.run(["cat", keptDocument]).stdout, "bravo", "the live vault was rewrapped under version 2")
 
         let elsewhere = ["CASEVAULT_VAULT": sandbox.path("restored"), "CASEVAULT_KEYS": sandbox.path("vault/keys.json"),

@@ -28,10 +28,13 @@ struct Keys: ParsableCommand {
             let signing = SigningKeyRow(algorithm: vault.keyFile.signingKey.algorithm, createdAt: vault.keyFile.signingKey.createdAt,
                                         fingerprint: try keys.signingKeyFingerprint,
                                         publicKey: Data(keys.signingKey.publicKey.rawRepresentation).base64EncodedString())
+            let audit = vault.keyFile.auditKey.map {
+                AuditKeyRow(algorithm: $0.algorithm, createdAt: $0.createdAt, protection: $0.protection.rawValue)
+            }
             let kdf = vault.keyFile.passphrase.map { "scrypt N=2^\($0.log2N) r=\($0.r) p=\($0.p)" }
             if global.json {
                 try global.emitJSON(KeysReport(vaultID: keys.vaultID, keyFile: vault.paths.keyFile, passphraseKDF: kdf,
-                                               masterKeys: masters, signingKey: signing))
+                                               masterKeys: masters, auditKey: audit, signingKey: signing))
                 return
             }
             Terminal.printOut("Vault \(keys.vaultID)")
@@ -44,6 +47,11 @@ struct Keys: ParsableCommand {
                 Terminal.printOut(pad(String(row.version) + (row.current ? "*" : ""), 9) + pad(row.status, 11) + pad(row.createdAt, 22) + last)
             }
             Terminal.printOut("")
+            if let audit {
+                Terminal.printOut("AUDIT KEY (the audit log's MAC chain; never changed by rotation or retirement)")
+                Terminal.printOut("\(audit.algorithm), in use since \(audit.createdAt)")
+                Terminal.printOut("")
+            }
             Terminal.printOut("SIGNING KEY (bundles, audit checkpoints)")
             Terminal.printOut("\(signing.algorithm), created \(signing.createdAt), fingerprint \(signing.fingerprint)")
             Terminal.printOut("public key \(signing.publicKey)")
@@ -112,17 +120,29 @@ struct Keys: ParsableCommand {
         }
     }
 
+    struct AuditKeyRow: Encodable {
+        let algorithm: String
+        let createdAt: String
+        let protection: String
+        enum CodingKeys: String, CodingKey {
+            case algorithm, protection
+            case createdAt = "created_at"
+        }
+    }
+
     struct KeysReport: Encodable {
         let vaultID: String
         let keyFile: String
         let passphraseKDF: String?
         let masterKeys: [MasterKeyRow]
+        let auditKey: AuditKeyRow?
         let signingKey: SigningKeyRow
         enum CodingKeys: String, CodingKey {
             case vaultID = "vault_id"
             case keyFile = "key_file"
             case passphraseKDF = "passphrase_kdf"
             case masterKeys = "master_keys"
+            case auditKey = "audit_key"
             case signingKey = "signing_key"
         }
     }
