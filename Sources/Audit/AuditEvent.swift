@@ -84,10 +84,11 @@ public struct AuditChain: @unchecked Sendable {
     public let vaultID: String
     private let keyed: HMACSHA256
 
-    /// The audit key comes from the key file through HKDF and is never stored in the database.
-    public init(masterKey: SecureBytes, vaultID: String) throws {
-        key = try HKDF.expand(.sha256, pseudoRandomKey: masterKey, info: Array("casevault/audit-key/v1".utf8) + [0] + Array(vaultID.utf8),
-                              outputCount: 32)
+    /// The audit key is the key file's own audit key (never a master key version, so retiring one leaves the log
+    /// verifiable); it is never stored in the database.
+    public init(auditKey: SecureBytes, vaultID: String) throws {
+        guard auditKey.count == 32 else { throw VaultCryptoError.incorrectKeySize(expected: 32, got: auditKey.count) }
+        key = auditKey
         self.vaultID = vaultID
         keyed = try HMACSHA256(key: key)
     }

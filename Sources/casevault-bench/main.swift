@@ -144,7 +144,7 @@ if selected("audit") {
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     let paths = VaultPaths(root: folder + "/vault", keyFile: nil)
     let vault = try Vault(try VaultSetup.initialize(paths: paths, passphrase: nil, now: Date()))
-    let chain = try AuditChain(masterKey: try vault.hierarchy.keys.masterKey(version: 1), vaultID: vault.info.vaultID)
+    let chain = try AuditChain(auditKey: vault.hierarchy.keys.auditKey, vaultID: vault.info.vaultID)
     let count = quick ? 1_000 : 100_000
     try vault.store.write { tx in
         var last = try tx.lastAuditEntry()

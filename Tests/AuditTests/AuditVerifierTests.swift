@@ -4,7 +4,7 @@ import XCTest
 
 final class AuditVerifierTests: XCTestCase {
     let signing = try! Ed25519.PrivateKey.generate()
-    let chain = try! AuditChain(masterKey: SecureBytes(copying: [UInt8](repeating: 7, count: 32)), vaultID: "vault-a")
+    let chain = try! AuditChain(auditKey: SecureBytes(copying: [UInt8](repeating: 7, count: 32)), vaultID: "vault-a")
 
     func makeLog(_ count: Int) throws -> [ChainedEvent] {
         var entries: [ChainedEvent] = []
@@ -99,7 +99,7 @@ final class AuditVerifierTests: XCTestCase {
     }
 
     func testAnotherVaultsChainDoesNotVerify() throws {
-        let other = try AuditChain(masterKey: SecureBytes(copying: [UInt8](repeating: 7, count: 32)), vaultID: "vault-b")
+        let other = try AuditChain(auditKey: SecureBytes(copying: [UInt8](repeating: 7, count: 32)), vaultID: "vault-b")
         let foreign = try other.append(AuditEvent(time: "t", actor: nil, action: "vault.init"), after: nil)
         XCTAssertNotNil(try verify([foreign]), "the genesis binds the vault id")
     }

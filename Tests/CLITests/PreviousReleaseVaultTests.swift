@@ -29,6 +29,12 @@ final class PreviousReleaseVaultTests: XCTestCase {
         XCTAssertEqual(try sandbox.json(verified)["ok"] as? Bool, true)
         XCTAssertEqual(try sandbox.json(verified)["documents_checked"] as? Int, 2)
         XCTAssertEqual(try sandbox.run(["audit", "verify"]).exitCode, 0)
+        // The first open stored the audit key (derived from master version 1) in the key file: format 2, same log MACs.
+        let keyFile = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: vault + "/keys.json")))
+            as? [String: Any])
+        XCTAssertEqual(keyFile["format_version"] as? Int, 2)
+        XCTAssertEqual((keyFile["audit_key"] as? [String: Any])?["protection"] as? String, "raw", "protected like the file's other keys")
+        XCTAssertEqual(try sandbox.mode("vault/keys.json"), 0o600)
 
         // The old advocate becomes an advocate; the vault has no administrator until the key holder adds one.
         let accounts = try sandbox.run(["advocate", "list", "--json"])

@@ -199,6 +199,60 @@ final class VaultCommandsTests: XCTestCase {
         XCTAssertEqual(try sandbox.json(try sandbox.asManager(["case", "show", caseID, "--json"]))["status"] as? String, "erased")
     }
 
+    /// The erasure reaches an old backup: backup, erase, rotate, retire the old version, restore the backup with the
+    /// current key file → the erased case's document does not decrypt (nor anything else wrapped only under the
+    /// destroyed version), while the backup's audit log still verifies (the audit key is its own key).
+    func testRetiringTheOldVersionMakesAnErasedCaseUnreadableInAnOlderBackup() throws {
+        let sandbox = try Sandbox()
+        let erasedCase = try prepare(sandbox)
+        let keptCase = try prepare(sandbox, reuse: true)
+        _ = try write(sandbox, "in/a.txt", "alpha")
+        _ = try write(sandbox, "other/b.txt", "bravo")
+        let erasedDocument = try XCTUnwrap(try ingestedIDs(try sandbox.run(["ingest", "--case", erasedCase, "in", "--json"]))["in/a.txt"])
+        let keptDocument = try XCTUnwrap(try ingestedIDs(try sandbox.run(["ingest", "--case", keptCase, "other", "--json"]))["other/b.txt"])
+        XCTAssertEqual(try sandbox.asManager(["backup", "bk"]).exitCode, 0)
+        XCTAssertEqual(try sandbox.asManager(["case", "erase", erasedCase, "--yes", "--reason", "erasure request"]).exitCode, 0)
+        XCTAssertEqual(try sandbox.asManager(["keys", "rotate"]).exitCode, 0)
+        let beforeRetire = try Data(contentsOf: URL(fileURLWithPath: sandbox.path("vault/keys.json")))
+        let version1 = try XCTUnwrap(try keyFileMasterEntries(beforeRetire).first { $0["version"] as? Int == 1 }?["key"] as? String)
+        let retire = try sandbox.asManager(["keys", "retire", "1"])
+        XCTAssertEqual(retire.exitCode, 0, retire.stderr)
+        XCTAssertTrue(retire.stdout.contains("Destroyed master key version 1"), retire.stdout)
+
+        // The key is gone from the key file; its entry says so.
+        let afterRetire = try Data(contentsOf: URL(fileURLWithPath: sandbox.path("vault/keys.json")))
+        XCTAssertFalse(String(decoding: afterRetire, as: UTF8.self).contains(version1))
+        let entry = try XCTUnwrap(try keyFileMasterEntries(afterRetire).first { $0["version"] as? Int == 1 })
+        XCTAssertEqual(entry["status"] as? String, "destroyed")
+        XCTAssertNil(entry["key"])
+        let report = try sandbox.json(try sandbox.run(["keys", "show", "--json"]))
+        let shown = try XCTUnwrap(report["master_keys"] as? [[String: Any]])
+        XCTAssertEqual(shown.first { $0["version"] as? Int == 1 }?["status"] as? String, "destroyed")
+        XCTAssertNil(shown.first { $0["version"] as? Int == 1 }?["fingerprint"] as? String, "no key left to fingerprint")
+        XCTAssertEqual((report["audit_key"] as? [String: Any])?["algorithm"] as? String, "hmac-sha256")
+        XCTAssertEqual(try sandbox.run(["cat", keptDocument]).stdout, "bravo", "the live vault was rewrapped under version 2")
+
+        let elsewhere = ["CASEVAULT_VAULT": sandbox.path("restored"), "CASEVAULT_KEYS": sandbox.path("vault/keys.json"),
+                         "XDG_STATE_HOME": sandbox.path("other-computer-state")]
+        let restore = try sandbox.asManager(["restore", "bk"], environment: elsewhere)
+        XCTAssertEqual(restore.exitCode, 0, restore.stderr)
+        for document in [erasedDocument, keptDocument] {
+            let read = try sandbox.run(["cat", document], environment: elsewhere)
+            XCTAssertEqual(read.exitCode, 1, read.stderr)
+            XCTAssertEqual(read.stdout, "")
+            XCTAssertTrue(read.stderr.contains("casevault: error:") && read.stderr.contains("master key version 1")
+                          && read.stderr.contains("destroyed"), read.stderr)
+            XCTAssertTrue(read.stderr.contains("casevault: hint:") && read.stderr.contains("backup made after"), read.stderr)
+        }
+        let verified = try sandbox.asManager(["audit", "verify"], environment: elsewhere)
+        XCTAssertEqual(verified.exitCode, 0, "the audit key did not change: \(verified.stdout) \(verified.stderr)")
+        XCTAssertEqual(try sandbox.asManager(["audit", "verify"]).exitCode, 0)
+    }
+
+    func keyFileMasterEntries(_ data: Data) throws -> [[String: Any]] {
+        try XCTUnwrap((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["master_keys"] as? [[String: Any]])
+    }
+
     func testSymlinkLoopsAndTraversalNamesAreHarmless() throws {
         let sandbox = try Sandbox()
         let caseID = try prepare(sandbox)

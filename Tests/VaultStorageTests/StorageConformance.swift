@@ -123,7 +123,7 @@ enum StorageConformance {
     }
 
     static func auditAppendsInOrder(_ store: any VaultRecordStore, file: StaticString, line: UInt) throws {
-        let chain = try AuditChain(masterKey: try SecureBytes.random(count: 32), vaultID: "vault-1")
+        let chain = try AuditChain(auditKey: try SecureBytes.random(count: 32), vaultID: "vault-1")
         var previous: ChainedEvent?
         for index in 0..<5 {
             let event = AuditEvent(time: "2026-01-01T00:00:0\(index)Z", actor: "adv-1", action: "document.read", caseID: index.isMultiple(of: 2) ? "case-1" : nil)

@@ -143,6 +143,7 @@ final class TamperSweepTests: XCTestCase {
         var object = try JSONSerialization.jsonObject(with: original) as! [String: Any]
         var masters = object["master_keys"] as! [[String: Any]]
         var signing = object["signing_key"] as! [String: Any]
+        var audit = object["audit_key"] as! [String: Any]
         let field = ["key", "check", "public_key"].randomElement(using: &generator)!
         func flipped(_ text: String) -> String {
             var bytes = [UInt8](Data(base64Encoded: text) ?? Data())
@@ -152,13 +153,16 @@ final class TamperSweepTests: XCTestCase {
         }
         if field == "public_key" {
             signing["public_key"] = flipped(signing["public_key"] as! String)
-        } else if Bool.random(using: &generator) {
-            masters[0][field] = flipped(masters[0][field] as! String)
         } else {
-            signing[field] = flipped(signing[field] as! String)
+            switch Int.random(in: 0..<3, using: &generator) {
+            case 0: masters[0][field] = flipped(masters[0][field] as! String)
+            case 1: signing[field] = flipped(signing[field] as! String)
+            default: audit[field] = flipped(audit[field] as! String)
+            }
         }
         object["master_keys"] = masters
         object["signing_key"] = signing
+        object["audit_key"] = audit
         try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: path))
         return { try original.write(to: URL(fileURLWithPath: path)) }
     }

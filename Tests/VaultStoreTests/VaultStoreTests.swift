@@ -117,7 +117,11 @@ final class VaultStoreTests: XCTestCase {
         XCTAssertEqual(try t.vault.masterKeyUsage().keys.sorted(), [2])
         try t.asManager().retireMasterKey(version: 1)
         let reopened = try t.reopen()
-        XCTAssertEqual(reopened.keyFile.masterKeys.first { $0.version == 1 }?.status, .retired)
+        XCTAssertEqual(reopened.keyFile.masterKeys.first { $0.version == 1 }?.status, .destroyed)
+        let destroyed = reopened.keyFile.masterKeys.first { $0.version == 1 }
+        XCTAssertNil(destroyed?.key)
+        XCTAssertNil(destroyed?.sealedKey)
+        XCTAssertTrue(try reopened.verifyAudit(external: nil).ok, "the audit key is not version 1: the log still verifies")
         XCTAssertEqual(try reopened.plaintext(documentID: ids[1]), pattern(70000, seed: 8))
         // New cases after rotation are wrapped under version 2 only.
         let second = try t.openCase(client: "Peter Hart")
@@ -148,8 +152,8 @@ final class VaultStoreTests: XCTestCase {
         XCTAssertEqual(try t.vault.store.read { try $0.tombstone(erased) }?.documentCount, 1)
         XCTAssertEqual(try t.asManager().caseDetail(erased).status, "erased")
         // Even with the old blob and the old wrapper put back, nothing in the vault can open the key now
-        // that its data-key row is gone; and the saved wrapper needs the master key that still exists —
-        // which is why SECURITY.md says old backups stay readable until that master version is retired.
+        // that its data-key row is gone; the saved wrapper (as in an older backup) needs master version 1,
+        // which opens it until `keys retire 1` destroys that version (SECURITY.md, "Erasure and backups").
         XCTAssertEqual(wrappedBefore.count, 1)
         XCTAssertGreaterThan(blob.count, 0)
         XCTAssertEqual(try t.reopen().plaintext(documentID: stays), pattern(30000, seed: 5))

@@ -1,7 +1,11 @@
 import Foundation
 
-/// The vault's key file: master key versions and the Ed25519 signing key, each stored raw or sealed under a
-/// passphrase. JSON, so any reviewer can read it with standard tools; see SECURITY.md and keys.example.
+/// The vault's key file: master key versions, the audit key and the Ed25519 signing key, each stored raw or sealed
+/// under a passphrase. JSON, so any reviewer can read it with standard tools; see SECURITY.md and keys.example.
+///
+/// The audit key is its own key, not derived from a master version, so retiring (destroying) any master version leaves
+/// the audit log verifiable. Key files written before it existed get it on first open (`storingAuditKey`): its value
+/// there is the one those vaults always used, HKDF of master key version 1.
 ///
 /// Passphrase protection runs scrypt once per unlock (N = 2^17, r = 8, p = 1) and derives two keys from the
 /// result with HKDF: one only to recognise a wrong passphrase (the check value), one to unseal the keys with
@@ -9,7 +13,11 @@ import Foundation
 /// copied into another file or slot fails to open.
 public struct KeyFile: Codable, Sendable, Equatable {
     public static let formatName = "casevault-keyfile"
-    public static let currentFormatVersion = 1
+    /// 2 added the stored audit key and destroyed master versions. A version-1 file (neither) is still read, and
+    /// rewritten as version 2 when its audit key is stored; an older casevault refuses a version-2 file by name
+    /// instead of deriving a wrong audit key from it.
+    public static let currentFormatVersion = 2
+    static let oldestReadableFormatVersion = 1
     /// Below this, a passphrase is too cheap to guess; a file asking for less was weakened and is refused.
     public static let minimumScryptLog2N = 17
     static let maximumScryptLog2N = 22
@@ -21,6 +29,8 @@ public struct KeyFile: Codable, Sendable, Equatable {
     public var passphrase: PassphraseSettings?
     public var masterKeys: [SealedKey]
     public var signingKey: SealedKey
+    /// Absent only in key files written before the audit key was stored (see `storingAuditKey`).
+    public var auditKey: SealedKey?
 
     public struct PassphraseSettings: Codable, Sendable, Equatable {
         public var kdf: String
@@ -38,6 +48,7 @@ public struct KeyFile: Codable, Sendable, Equatable {
     }
 
     /// One key, raw (`key`) or sealed (`nonce` + `sealed_key`), with a check value over its plaintext.
+    /// A destroyed master version keeps only its entry (version, dates, status): no key, no check value.
     public struct SealedKey: Codable, Sendable, Equatable {
         public var version: Int
         public var algorithm: String
@@ -48,9 +59,11 @@ public struct KeyFile: Codable, Sendable, Equatable {
         public var nonce: String?
         public var sealedKey: String?
         public var publicKey: String?
-        public var check: String
+        public var check: String?
+        public var destroyedAt: String?
 
-        public enum Status: String, Codable, Sendable { case active, retired }
+        /// `retired` is read from older key files (the key kept); `keys retire` now destroys the version.
+        public enum Status: String, Codable, Sendable { case active, retired, destroyed }
         public enum Protection: String, Codable, Sendable { case raw, passphrase }
 
         enum CodingKeys: String, CodingKey {
@@ -58,7 +71,11 @@ public struct KeyFile: Codable, Sendable, Equatable {
             case createdAt = "created_at"
             case sealedKey = "sealed_key"
             case publicKey = "public_key"
+            case destroyedAt = "destroyed_at"
         }
+
+        /// Whether any key material (raw, sealed or its check value) is left in the entry.
+        var holdsKeyMaterial: Bool { key != nil || nonce != nil || sealedKey != nil || check != nil }
     }
 
     enum CodingKeys: String, CodingKey {
@@ -68,21 +85,28 @@ public struct KeyFile: Codable, Sendable, Equatable {
         case createdAt = "created_at"
         case masterKeys = "master_keys"
         case signingKey = "signing_key"
+        case auditKey = "audit_key"
     }
 
     enum KeyKind: String {
         case master = "master-key"
         case signing = "signing-key"
+        case audit = "audit-key"
     }
+
+    static let auditKeyAlgorithm = "hmac-sha256"
 
     // MARK: - Creating
 
-    /// A new key file with master key version 1 and a signing key. `passphrase == nil` stores them raw.
+    /// A new key file with master key version 1, an audit key and a signing key. `passphrase == nil` stores them raw.
+    /// The audit key is random: the HKDF-of-version-1 value exists only so logs written before the audit key was
+    /// stored keep verifying, and a new vault has no such log; a random key has no tie to any master version at all.
     public static func create(vaultID: String, passphrase: SecureBytes?, createdAt: String,
                               scrypt: Scrypt.Parameters = .passphrase) throws -> (KeyFile, UnlockedKeys) {
         let wrapping = try passphrase.map { try PassphraseWrapping.create(passphrase: $0, vaultID: vaultID, parameters: scrypt) }
         let master = try SecureBytes.random(count: 32)
         let signing = try Ed25519.PrivateKey.generate()
+        let audit = try SecureBytes.random(count: 32)
         let file = KeyFile(
             format: formatName, formatVersion: currentFormatVersion, vaultID: vaultID, createdAt: createdAt,
             passphrase: wrapping?.settings,
@@ -90,10 +114,12 @@ public struct KeyFile: Codable, Sendable, Equatable {
                                   vaultID: vaultID, createdAt: createdAt, wrapping: wrapping)],
             signingKey: try seal(signing.seed, kind: .signing, version: 1, algorithm: "ed25519",
                                  publicKey: Data(signing.publicKey.rawRepresentation).base64EncodedString(),
-                                 vaultID: vaultID, createdAt: createdAt, wrapping: wrapping)
+                                 vaultID: vaultID, createdAt: createdAt, wrapping: wrapping),
+            auditKey: try seal(audit, kind: .audit, version: 1, algorithm: auditKeyAlgorithm, publicKey: nil, vaultID: vaultID,
+                               createdAt: createdAt, wrapping: wrapping)
         )
-        let unlocked = UnlockedKeys(vaultID: vaultID, masterKeys: [1: master], retiredVersions: [], signingKey: signing,
-                                    wrapping: wrapping)
+        let unlocked = UnlockedKeys(vaultID: vaultID, masterKeys: [1: master], retiredVersions: [], destroyedVersions: [],
+                                    auditKey: audit, signingKey: signing, wrapping: wrapping)
         return (file, unlocked)
     }
 
@@ -108,17 +134,47 @@ public struct KeyFile: Codable, Sendable, Equatable {
         var all = keys.masterKeys
         all[version] = master
         return (file, UnlockedKeys(vaultID: vaultID, masterKeys: all, retiredVersions: keys.retiredVersions,
+                                   destroyedVersions: keys.destroyedVersions, auditKey: keys.auditKey,
                                    signingKey: keys.signingKey, wrapping: keys.wrapping))
     }
 
-    /// A copy with `version` marked retired. The caller checks nothing still uses it.
-    public func retiringMasterKey(version: Int) throws -> KeyFile {
+    /// A copy in which master key `version` is destroyed: its key and check value are gone, its entry stays (status
+    /// `destroyed`) so the file still says what happened to it. The caller checks nothing still uses it. Refused while
+    /// the audit key is not stored in the file yet, since an older file's audit key is derived from version 1.
+    public func destroyingMasterKey(version: Int, destroyedAt: String) throws -> KeyFile {
         guard let index = masterKeys.firstIndex(where: { $0.version == version }) else { throw KeyFileError.unknownVersion(version) }
+        guard masterKeys[index].status != .destroyed else { throw KeyFileError.alreadyDestroyed(version) }
         let active = masterKeys.filter { $0.status == .active }
         guard !(active.count == 1 && active[0].version == version) else { throw KeyFileError.lastActiveKey(version) }
+        guard auditKey != nil else { throw KeyFileError.auditKeyNotStored }
         var file = self
-        file.masterKeys[index].status = .retired
+        file.masterKeys[index].status = .destroyed
+        file.masterKeys[index].key = nil
+        file.masterKeys[index].nonce = nil
+        file.masterKeys[index].sealedKey = nil
+        file.masterKeys[index].check = nil
+        file.masterKeys[index].destroyedAt = destroyedAt
         return file
+    }
+
+    /// A copy that stores the audit key these unlocked keys use, protected like the other keys (under the passphrase
+    /// when the file has one). For a key file written before the audit key was stored: its value is the one derived
+    /// from master key version 1 at unlock, so every existing audit MAC stays valid. The key's creation date is the
+    /// file's, since that is when the value came into use.
+    public func storingAuditKey(_ keys: UnlockedKeys) throws -> KeyFile {
+        guard keys.vaultID == vaultID else { throw KeyFileError.belongsToAnotherVault(keyFileVault: vaultID, expected: keys.vaultID) }
+        var file = self
+        file.formatVersion = Self.currentFormatVersion
+        file.auditKey = try Self.seal(keys.auditKey, kind: .audit, version: 1, algorithm: Self.auditKeyAlgorithm, publicKey: nil,
+                                      vaultID: vaultID, createdAt: createdAt, wrapping: keys.wrapping)
+        return file
+    }
+
+    /// The audit key of a vault whose key file predates the stored audit key: HKDF-Expand of master key version 1 with
+    /// the label the audit chain always used. Computed once, when such a file is first opened.
+    public static func legacyAuditKey(masterKeyVersion1 master: SecureBytes, vaultID: String) throws -> SecureBytes {
+        try HKDF.expand(.sha256, pseudoRandomKey: master, info: Array("casevault/audit-key/v1".utf8) + [0] + Array(vaultID.utf8),
+                        outputCount: 32)
     }
 
     // MARK: - Reading
@@ -138,10 +194,29 @@ public struct KeyFile: Codable, Sendable, Equatable {
             throw KeyFileError.notJSON
         }
         guard file.format == formatName else { throw KeyFileError.malformed(field: "format") }
-        guard file.formatVersion == currentFormatVersion else { throw KeyFileError.unsupportedFormatVersion(file.formatVersion) }
+        guard (oldestReadableFormatVersion...currentFormatVersion).contains(file.formatVersion) else {
+            throw KeyFileError.unsupportedFormatVersion(file.formatVersion)
+        }
+        if file.formatVersion == 1 {
+            guard file.auditKey == nil, !file.masterKeys.contains(where: { $0.status == .destroyed }) else {
+                throw KeyFileError.malformed(field: "format_version")
+            }
+        } else if file.auditKey == nil {
+            throw KeyFileError.malformed(field: "audit_key")
+        }
         guard !file.masterKeys.isEmpty, Set(file.masterKeys.map(\.version)).count == file.masterKeys.count,
               file.masterKeys.allSatisfy({ $0.version > 0 }) else {
             throw KeyFileError.malformed(field: "master_keys")
+        }
+        // A destroyed version must hold nothing; any other key must have its check value.
+        for entry in file.masterKeys {
+            guard entry.status == .destroyed ? !entry.holdsKeyMaterial : entry.check != nil else {
+                throw KeyFileError.malformed(field: "master_keys.\(entry.version)")
+            }
+        }
+        guard file.signingKey.status == .active, file.signingKey.check != nil else { throw KeyFileError.malformed(field: "signing_key") }
+        if let audit = file.auditKey {
+            guard audit.status == .active, audit.version == 1, audit.check != nil else { throw KeyFileError.malformed(field: "audit_key") }
         }
         if let settings = file.passphrase {
             guard settings.kdf == "scrypt" else { throw KeyFileError.malformed(field: "passphrase.kdf") }
@@ -162,7 +237,8 @@ public struct KeyFile: Codable, Sendable, Equatable {
     }
 
     public var needsPassphrase: Bool {
-        passphrase != nil && (masterKeys.contains { $0.protection == .passphrase } || signingKey.protection == .passphrase)
+        passphrase != nil && (masterKeys.contains { $0.status != .destroyed && $0.protection == .passphrase }
+            || signingKey.protection == .passphrase || auditKey?.protection == .passphrase)
     }
 
     /// Opens every key. Wrong passphrase and damaged file are distinct errors, and neither says anything
@@ -174,8 +250,16 @@ public struct KeyFile: Codable, Sendable, Equatable {
             wrapping = try PassphraseWrapping.open(settings: settings, passphrase: passphrase, vaultID: vaultID)
         }
         var masters: [Int: SecureBytes] = [:]
-        for entry in masterKeys {
+        for entry in masterKeys where entry.status != .destroyed {
             masters[entry.version] = try Self.open(entry, kind: .master, vaultID: vaultID, wrapping: wrapping, expectedSize: 32)
+        }
+        let audit: SecureBytes
+        if let stored = auditKey {
+            audit = try Self.open(stored, kind: .audit, vaultID: vaultID, wrapping: wrapping, expectedSize: 32)
+        } else if let version1 = masters[1] {
+            audit = try Self.legacyAuditKey(masterKeyVersion1: version1, vaultID: vaultID)
+        } else {
+            throw KeyFileError.auditKeyMissing
         }
         let seed = try Self.open(signingKey, kind: .signing, vaultID: vaultID, wrapping: wrapping, expectedSize: Ed25519.seedSize)
         let signing = try Ed25519.PrivateKey(seed: seed)
@@ -184,178 +268,7 @@ public struct KeyFile: Codable, Sendable, Equatable {
         }
         return UnlockedKeys(vaultID: vaultID, masterKeys: masters,
                             retiredVersions: Set(masterKeys.filter { $0.status == .retired }.map(\.version)),
-                            signingKey: signing, wrapping: wrapping)
-    }
-
-    // MARK: - Sealing one key
-
-    static func aad(kind: KeyKind, vaultID: String, version: Int) -> [UInt8] {
-        Array("casevault/keyfile/v1/\(kind.rawValue)".utf8) + [0] + Array(vaultID.utf8) + [0] + Array(String(version).utf8)
-    }
-
-    static func checkValue(of key: SecureBytes, kind: KeyKind, vaultID: String, version: Int) throws -> String {
-        let info = Array("casevault/keyfile/v1/key-check".utf8) + [0] + aad(kind: kind, vaultID: vaultID, version: version)
-        let check = try HKDF.expand(.sha256, pseudoRandomKey: key, info: info, outputCount: 16)
-        return Data(check.unsafeCopyToArray()).base64EncodedString()
-    }
-
-    static func seal(_ key: SecureBytes, kind: KeyKind, version: Int, algorithm: String, publicKey: String?, vaultID: String,
-                     createdAt: String, wrapping: PassphraseWrapping?) throws -> SealedKey {
-        var entry = SealedKey(version: version, algorithm: algorithm, createdAt: createdAt, status: .active,
-                              protection: wrapping == nil ? .raw : .passphrase, key: nil, nonce: nil, sealedKey: nil,
-                              publicKey: publicKey, check: try checkValue(of: key, kind: kind, vaultID: vaultID, version: version))
-        if let wrapping {
-            let box = try AESGCM.seal(key, key: wrapping.wrappingKey, authenticating: aad(kind: kind, vaultID: vaultID, version: version))
-            entry.nonce = Data(box.nonce).base64EncodedString()
-            entry.sealedKey = Data(box.ciphertext + box.tag).base64EncodedString()
-        } else {
-            var raw = key.unsafeCopyToArray()
-            defer { secureZero(&raw) }
-            entry.key = Data(raw).base64EncodedString()
-        }
-        return entry
-    }
-
-    static func open(_ entry: SealedKey, kind: KeyKind, vaultID: String, wrapping: PassphraseWrapping?, expectedSize: Int) throws -> SecureBytes {
-        let name = kind == .master ? "master key version \(entry.version)" : "signing key"
-        let key: SecureBytes
-        switch entry.protection {
-        case .raw:
-            guard let encoded = entry.key, var raw = Data(base64Encoded: encoded).map(Array.init) else {
-                throw KeyFileError.damaged(what: name)
-            }
-            defer { secureZero(&raw) }
-            key = SecureBytes(copying: raw)
-        case .passphrase:
-            guard let wrapping else { throw KeyFileError.passphraseRequired }
-            guard let nonce = entry.nonce.flatMap({ Data(base64Encoded: $0) }),
-                  let sealed = entry.sealedKey.flatMap({ Data(base64Encoded: $0) }), sealed.count >= AESGCM.tagSize else {
-                throw KeyFileError.damaged(what: name)
-            }
-            let box = AESGCM.SealedBox(nonce: Array(nonce), ciphertext: Array(sealed.dropLast(AESGCM.tagSize)),
-                                       tag: Array(sealed.suffix(AESGCM.tagSize)))
-            do {
-                key = try AESGCM.openSecret(box, key: wrapping.wrappingKey, authenticating: aad(kind: kind, vaultID: vaultID, version: entry.version))
-            } catch {
-                throw KeyFileError.damaged(what: name)
-            }
-        }
-        guard key.count == expectedSize else { throw KeyFileError.damaged(what: name) }
-        let expected = try checkValue(of: key, kind: kind, vaultID: vaultID, version: entry.version)
-        guard constantTimeEquals(Array(expected.utf8), Array(entry.check.utf8)) else { throw KeyFileError.damaged(what: name) }
-        return key
-    }
-}
-
-/// The passphrase-derived keys, kept while the file is unlocked so a rotation can seal a new version
-/// without running scrypt again.
-struct PassphraseWrapping: Sendable {
-    let settings: KeyFile.PassphraseSettings
-    let wrappingKey: SecureBytes
-
-    static func derive(passphrase: SecureBytes, salt: [UInt8], parameters: Scrypt.Parameters, vaultID: String)
-        throws -> (check: [UInt8], wrappingKey: SecureBytes) {
-        let stretched = try Scrypt.deriveKey(passphrase: passphrase, salt: salt, parameters: parameters, outputCount: 32)
-        let label = { (purpose: String) in Array("casevault/keyfile/v1/passphrase-\(purpose)".utf8) + [0] + Array(vaultID.utf8) }
-        let check = try HKDF.expand(.sha256, pseudoRandomKey: stretched, info: label("check"), outputCount: 32).unsafeCopyToArray()
-        let wrappingKey = try HKDF.expand(.sha256, pseudoRandomKey: stretched, info: label("wrap"), outputCount: 32)
-        return (check, wrappingKey)
-    }
-
-    static func create(passphrase: SecureBytes, vaultID: String, parameters: Scrypt.Parameters) throws -> PassphraseWrapping {
-        let salt = try SystemRandom.bytes(count: 16)
-        let derived = try derive(passphrase: passphrase, salt: salt, parameters: parameters, vaultID: vaultID)
-        let settings = KeyFile.PassphraseSettings(kdf: "scrypt", salt: Data(salt).base64EncodedString(), log2N: parameters.log2N,
-                                                  r: parameters.r, p: parameters.p, check: Data(derived.check).base64EncodedString())
-        return PassphraseWrapping(settings: settings, wrappingKey: derived.wrappingKey)
-    }
-
-    static func open(settings: KeyFile.PassphraseSettings, passphrase: SecureBytes, vaultID: String) throws -> PassphraseWrapping {
-        guard let salt = Data(base64Encoded: settings.salt), let stored = Data(base64Encoded: settings.check) else {
-            throw KeyFileError.malformed(field: "passphrase")
-        }
-        let derived = try derive(passphrase: passphrase, salt: Array(salt),
-                                 parameters: .init(log2N: settings.log2N, r: settings.r, p: settings.p), vaultID: vaultID)
-        guard constantTimeEquals(derived.check, Array(stored)) else { throw KeyFileError.wrongPassphrase }
-        return PassphraseWrapping(settings: settings, wrappingKey: derived.wrappingKey)
-    }
-}
-
-/// The keys of an unlocked key file, held in wiped-on-release memory.
-public struct UnlockedKeys: Sendable, CustomStringConvertible {
-    public let vaultID: String
-    public let masterKeys: [Int: SecureBytes]
-    public let retiredVersions: Set<Int>
-    public let signingKey: Ed25519.PrivateKey
-    let wrapping: PassphraseWrapping?
-
-    /// The newest active master key version: the one new case keys are wrapped under.
-    public var currentMasterVersion: Int {
-        masterKeys.keys.filter { !retiredVersions.contains($0) }.max() ?? masterKeys.keys.max() ?? 0
-    }
-
-    public func masterKey(version: Int) throws -> SecureBytes {
-        guard let key = masterKeys[version] else { throw KeyFileError.unknownVersion(version) }
-        return key
-    }
-
-    /// A short, non-secret identifier of a master key version (HKDF of the key; reveals nothing about it).
-    public func fingerprint(ofMasterVersion version: Int) throws -> String {
-        let info = Array("casevault/keyfile/v1/fingerprint".utf8) + [0] + Array(vaultID.utf8) + [0] + Array(String(version).utf8)
-        let bytes = try HKDF.expand(.sha256, pseudoRandomKey: try masterKey(version: version), info: info, outputCount: 8)
-        return Self.formatFingerprint(bytes.unsafeCopyToArray())
-    }
-
-    public var signingKeyFingerprint: String {
-        get throws { Self.formatFingerprint(Array(try HashFunction.sha256.hash(signingKey.publicKey.rawRepresentation).prefix(8))) }
-    }
-
-    public static func formatFingerprint(_ bytes: [UInt8]) -> String {
-        stride(from: 0, to: bytes.count, by: 2).map { i in
-            bytes[i..<min(i + 2, bytes.count)].hexString
-        }.joined(separator: ":")
-    }
-
-    /// The same keys with a new set of retired versions (after `retiringMasterKey`).
-    public func withRetired(_ retired: Set<Int>) -> UnlockedKeys {
-        UnlockedKeys(vaultID: vaultID, masterKeys: masterKeys, retiredVersions: retired, signingKey: signingKey, wrapping: wrapping)
-    }
-
-    public var description: String { "UnlockedKeys(vault: \(vaultID), versions: \(masterKeys.keys.sorted()), <redacted>)" }
-}
-
-/// Why a key file could not be read or unlocked. Never carries key material.
-public enum KeyFileError: Error, Equatable, Sendable, CustomStringConvertible {
-    case empty
-    case notJSON
-    case malformed(field: String)
-    case unsupportedFormatVersion(Int)
-    case weakOrInvalidKDFParameters
-    case passphraseRequired
-    case wrongPassphrase
-    case damaged(what: String)
-    case belongsToAnotherVault(keyFileVault: String, expected: String)
-    /// The ids agree but the key file was made with another vault: its vault id was changed by hand.
-    case madeForAnotherVault(keyFileCreated: String, vaultCreated: String)
-    case unknownVersion(Int)
-    case lastActiveKey(Int)
-
-    public var description: String {
-        switch self {
-        case .empty: "the key file is empty"
-        case .notJSON: "the key file is truncated or is not a casevault key file (not valid JSON)"
-        case .malformed(let field): "the key file is damaged: field '\(field)' is missing or invalid"
-        case .unsupportedFormatVersion(let v): "the key file has format version \(v), which this casevault does not understand"
-        case .weakOrInvalidKDFParameters: "the key file's scrypt parameters are weaker than allowed (N ≥ 2^17) or invalid"
-        case .passphraseRequired: "the key file is protected by a passphrase, and none was given"
-        case .wrongPassphrase: "wrong passphrase"
-        case .damaged(let what): "the key file is damaged: the \(what) does not match its check value"
-        case .belongsToAnotherVault(let keyFileVault, let expected):
-            "the key file belongs to another vault (key file vault id \(keyFileVault), this vault \(expected))"
-        case .madeForAnotherVault(let keyFileCreated, let vaultCreated):
-            "the key file is not this vault's: it carries this vault's id, but it was made on \(keyFileCreated) and this vault on \(vaultCreated) (its vault id was edited; the passphrase was not the problem)"
-        case .unknownVersion(let v): "master key version \(v) is not in the key file"
-        case .lastActiveKey(let v): "master key version \(v) is the only active version and cannot be retired"
-        }
+                            destroyedVersions: Set(masterKeys.filter { $0.status == .destroyed }.map(\.version)),
+                            auditKey: audit, signingKey: signing, wrapping: wrapping)
     }
 }

@@ -39,7 +39,13 @@ public struct KeyHierarchy: Sendable {
     /// Opens the first master-key wrapper this key file can open.
     func unwrap(_ wrappers: [KeyWrapperRecord]) throws -> SecureBytes {
         guard let wrapper = wrappers.first(where: { $0.wrapperKind == Self.masterWrapper && keys.masterKeys[Int($0.wrapperID) ?? -1] != nil })
-        else { throw VaultError.keyUnavailable }
+        else {
+            let versions = wrappers.filter { $0.wrapperKind == Self.masterWrapper }.compactMap { Int($0.wrapperID) }
+            if !versions.isEmpty, versions.allSatisfy(keys.destroyedVersions.contains) {
+                throw VaultError.keyDestroyed(scope: wrappers[0].scope, masterVersions: Array(Set(versions)).sorted())
+            }
+            throw VaultError.keyUnavailable
+        }
         let master = Int(wrapper.wrapperID) ?? -1
         do {
             return try AESGCM.openSecret(try AESGCM.SealedBox(combined: Array(wrapper.sealed)), key: try keys.masterKey(version: master),

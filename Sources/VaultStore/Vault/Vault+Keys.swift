@@ -28,7 +28,9 @@ extension Vault {
         return newKeys.currentMasterVersion
     }
 
-    /// Marks a master key version retired; refused while any wrapper still uses it.
+    /// Destroys a master key version: its key leaves the key file (the entry stays, marked destroyed). Refused while any
+    /// wrapper in this vault still uses it. Whatever was wrapped only under it elsewhere, such as a backup made before
+    /// the last rotation, can no longer be decrypted: that is how an erasure reaches old backups.
     public func retireMasterKey(version: Int) throws {
         try requireMaintenance()
         guard keyFile.masterKeys.contains(where: { $0.version == version }) else { throw KeyFileError.unknownVersion(version) }
@@ -36,11 +38,11 @@ extension Vault {
             try tx.wrappers().filter { $0.wrapperKind == KeyHierarchy.masterWrapper && $0.wrapperID == String(version) }.count
         }
         guard users == 0 else { throw VaultError.keyVersionInUse(version: version, wrappers: users) }
-        let newFile = try keyFile.retiringMasterKey(version: version)
-        try audit(event("keys.retire", details: ["master_version": String(version)]))
+        let newFile = try keyFile.destroyingMasterKey(version: version, destroyedAt: timestamp())
+        try audit(event("keys.retire", details: ["master_version": String(version), "destroyed": "true"]))
         try VaultSetup.writeKeyFile(newFile, paths: paths)
         keyFile = newFile
-        hierarchy = KeyHierarchy(vaultID: info.vaultID, keys: try newFile.unlockedCopy(of: hierarchy.keys))
+        hierarchy = KeyHierarchy(vaultID: info.vaultID, keys: hierarchy.keys.destroying(version))
     }
 
     /// Rotates one case key: a new version, every document key of the case rewrapped under it and its
@@ -93,12 +95,5 @@ extension Vault {
     /// Key rotation and retirement change the whole vault: an administrator's (or a manager's) job.
     func requireMaintenance() throws {
         try guarded { try store.read { tx in try require(.vaultMaintenance, roles: [.admin, .manager], in: tx) } }
-    }
-}
-
-extension KeyFile {
-    /// The same unlocked keys with this file's retired set (no passphrase needed again).
-    func unlockedCopy(of keys: UnlockedKeys) throws -> UnlockedKeys {
-        keys.withRetired(Set(masterKeys.filter { $0.status == .retired }.map(\.version)))
     }
 }

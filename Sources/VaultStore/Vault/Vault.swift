@@ -52,9 +52,8 @@ public final class Vault {
     public init(_ opened: OpenedVault, actor: String? = nil, now: @escaping () -> Date = Date.init,
                 stateMarks: StateMarks? = nil, acceptOlderState: OlderStateAcceptance? = nil) throws {
         self.actor = actor
-        // Master key version 1 is never removed from the key file (retired versions stay), so the audit key
-        // derived from it stays the same for the vault's whole life.
-        auditChain = try AuditChain(masterKey: try opened.keys.masterKey(version: 1), vaultID: opened.info.vaultID)
+        // The key file's own audit key: no rotation or retirement changes it, so the log verifies for the vault's life.
+        auditChain = try AuditChain(auditKey: opened.keys.auditKey, vaultID: opened.info.vaultID)
         paths = opened.paths
         info = opened.info
         keyFile = opened.keyFile

@@ -3,6 +3,8 @@ import Foundation
 /// What went wrong in a vault operation, by id, never by name or content.
 public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
     case keyUnavailable
+    /// Every wrapper of this data key is under a master key version that was destroyed (`retireMasterKey`).
+    case keyDestroyed(scope: String, masterVersions: [Int])
     case damagedKey(scope: String, version: Int)
     case damagedDocumentKey(documentID: String)
     case damagedField(table: String, column: String, rowID: String)
@@ -30,6 +32,10 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .keyUnavailable: "no key in this key file opens the data key (was its master key version removed?)"
+        case .keyDestroyed(let scope, let versions):
+            "the key of \(scope == KeyHierarchy.vaultScope ? "the vault's records" : scope.replacingOccurrences(of: "case:", with: "case ")) "
+                + "was wrapped only under master key version \(versions.map(String.init).joined(separator: ", ")), "
+                + "which was destroyed when it was retired: it cannot be decrypted any more"
         case .damagedKey(let scope, let version): "the wrapped key for \(scope) version \(version) does not open: it is damaged or was moved"
         case .damagedDocumentKey(let id): "the wrapped key of document \(id) does not open: it is damaged or was moved"
         case .damagedField(let table, let column, let rowID): "the encrypted \(column) of \(table) row \(rowID) does not open: it is damaged or was moved"

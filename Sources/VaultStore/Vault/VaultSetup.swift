@@ -121,6 +121,13 @@ public enum VaultSetup {
         } catch KeyFileError.damaged where keyFile.createdAt != info.createdAt {
             throw KeyFileError.madeForAnotherVault(keyFileCreated: keyFile.createdAt, vaultCreated: info.createdAt)
         }
+        // A key file from before the audit key was stored: its audit key (derived from master version 1 at unlock) is
+        // written into it now, once, so that retiring version 1 later cannot take the audit log's key with it.
+        if keyFile.auditKey == nil {
+            let migrated = try keyFile.storingAuditKey(keys)
+            try writeKeyFile(migrated, paths: paths)
+            return OpenedVault(paths: paths, info: info, keyFile: migrated, keys: keys)
+        }
         return OpenedVault(paths: paths, info: info, keyFile: keyFile, keys: keys)
     }
 

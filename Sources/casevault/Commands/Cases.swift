@@ -136,7 +136,7 @@ struct Case: ParsableCommand {
     struct Erase: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Erase a case for an erasure request (crypto-shredding).",
-            discussion: "Destroys the case key, deletes its documents and keeps a tombstone. Its client and the people registered on it who are on no other case are erased too (only their ids are kept). Older backups stay readable until the master key versions that wrapped this case key are rotated and retired (SECURITY.md).")
+            discussion: "Destroys the case key, deletes its documents and keeps a tombstone. Its client and the people registered on it who are on no other case are erased too (only their ids are kept). Backups made before the erasure still hold the case until the master key version they were made under is destroyed: run 'casevault keys rotate', take a new backup, then 'casevault keys retire' each older version ('casevault keys show'). After that, those older backups open nothing at all with the current key file, this case or any other (SECURITY.md, 'Erasure and backups').")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The case id.") var id: String
         @Option(help: "Why (required; stored encrypted in the tombstone).") var reason: String
@@ -153,6 +153,8 @@ struct Case: ParsableCommand {
                 if !report.peopleErased.isEmpty {
                     Terminal.printOut("Erased \(report.peopleErased.count) person(s) who were on no other case: \(report.peopleErased.joined(separator: ", "))")
                 }
+                Terminal.printOut("Older backups still hold this case: to reach them, run 'casevault keys rotate', take a new backup, "
+                                  + "then 'casevault keys retire' the older version(s)")
             }
         }
     }

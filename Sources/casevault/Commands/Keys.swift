@@ -19,28 +19,39 @@ struct Keys: ParsableCommand {
             let keys = vault.keys
             let current = keys.currentMasterVersion
             let masters = try vault.keyFile.masterKeys.sorted { $0.version < $1.version }.map { entry in
+                // A destroyed version has no key left to take a fingerprint of.
                 MasterKeyRow(version: entry.version, status: entry.status.rawValue, createdAt: entry.createdAt,
-                             fingerprint: try keys.fingerprint(ofMasterVersion: entry.version),
-                             current: entry.version == current, protection: entry.protection.rawValue)
+                             fingerprint: entry.status == .destroyed ? nil : try keys.fingerprint(ofMasterVersion: entry.version),
+                             current: entry.version == current, protection: entry.status == .destroyed ? nil : entry.protection.rawValue,
+                             destroyedAt: entry.destroyedAt)
             }
             let signing = SigningKeyRow(algorithm: vault.keyFile.signingKey.algorithm, createdAt: vault.keyFile.signingKey.createdAt,
                                         fingerprint: try keys.signingKeyFingerprint,
                                         publicKey: Data(keys.signingKey.publicKey.rawRepresentation).base64EncodedString())
+            let audit = vault.keyFile.auditKey.map {
+                AuditKeyRow(algorithm: $0.algorithm, createdAt: $0.createdAt, protection: $0.protection.rawValue)
+            }
             let kdf = vault.keyFile.passphrase.map { "scrypt N=2^\($0.log2N) r=\($0.r) p=\($0.p)" }
             if global.json {
                 try global.emitJSON(KeysReport(vaultID: keys.vaultID, keyFile: vault.paths.keyFile, passphraseKDF: kdf,
-                                               masterKeys: masters, signingKey: signing))
+                                               masterKeys: masters, auditKey: audit, signingKey: signing))
                 return
             }
             Terminal.printOut("Vault \(keys.vaultID)")
             Terminal.printOut("Key file \(vault.paths.keyFile) (\(kdf.map { "passphrase-protected, \($0)" } ?? "no passphrase"))")
             Terminal.printOut("")
             Terminal.printOut("MASTER KEYS")
-            Terminal.printOut(pad("VERSION", 9) + pad("STATUS", 9) + pad("CREATED", 22) + "FINGERPRINT")
+            Terminal.printOut(pad("VERSION", 9) + pad("STATUS", 11) + pad("CREATED", 22) + "FINGERPRINT")
             for row in masters {
-                Terminal.printOut(pad(String(row.version) + (row.current ? "*" : ""), 9) + pad(row.status, 9) + pad(row.createdAt, 22) + row.fingerprint)
+                let last = row.fingerprint ?? "(key destroyed \(row.destroyedAt ?? "") - nothing wrapped only under it can be read)"
+                Terminal.printOut(pad(String(row.version) + (row.current ? "*" : ""), 9) + pad(row.status, 11) + pad(row.createdAt, 22) + last)
             }
             Terminal.printOut("")
+            if let audit {
+                Terminal.printOut("AUDIT KEY (the audit log's MAC chain; never changed by rotation or retirement)")
+                Terminal.printOut("\(audit.algorithm), in use since \(audit.createdAt)")
+                Terminal.printOut("")
+            }
             Terminal.printOut("SIGNING KEY (bundles, audit checkpoints)")
             Terminal.printOut("\(signing.algorithm), created \(signing.createdAt), fingerprint \(signing.fingerprint)")
             Terminal.printOut("public key \(signing.publicKey)")
@@ -61,19 +72,24 @@ struct Keys: ParsableCommand {
             let version = try global.withVault { try $0.rotateMasterKey() }
             if global.json { try global.emitJSON(["version": version]) } else {
                 Terminal.printOut("Master key version \(version) is now current; every key was rewrapped under it")
-                Terminal.printOut("Older versions can be retired with 'casevault keys retire VERSION' (older backups still need them)")
+                Terminal.printOut("Take a new backup now: 'casevault keys retire VERSION' destroys an older version, and a backup made before")
+                Terminal.printOut("this rotation opens nothing once the version it was made under is destroyed")
             }
         }
     }
 
     struct Retire: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Retire a master key version that nothing uses any more.")
+        static let configuration = CommandConfiguration(
+            abstract: "Destroy a master key version that nothing in the vault uses any more.",
+            discussion: "The version's key is removed from the key file (its entry stays, marked destroyed). Backups made before the rotation that replaced it can no longer be read with this key file, including the cases erased since: take a new backup after each rotation, before retiring.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The version to retire.") var version: Int
 
         func run() throws {
             try global.withVault { try $0.retireMasterKey(version: version) }
-            if global.json { try global.emitJSON(["version": version]) } else { Terminal.printOut("Retired master key version \(version)") }
+            if global.json { try global.emitJSON(["version": version]) } else {
+                Terminal.printOut("Destroyed master key version \(version): backups made under it can no longer be read with this key file")
+            }
         }
     }
 
@@ -81,12 +97,14 @@ struct Keys: ParsableCommand {
         let version: Int
         let status: String
         let createdAt: String
-        let fingerprint: String
+        let fingerprint: String?
         let current: Bool
-        let protection: String
+        let protection: String?
+        let destroyedAt: String?
         enum CodingKeys: String, CodingKey {
             case version, status, fingerprint, current, protection
             case createdAt = "created_at"
+            case destroyedAt = "destroyed_at"
         }
     }
 
@@ -102,17 +120,29 @@ struct Keys: ParsableCommand {
         }
     }
 
+    struct AuditKeyRow: Encodable {
+        let algorithm: String
+        let createdAt: String
+        let protection: String
+        enum CodingKeys: String, CodingKey {
+            case algorithm, protection
+            case createdAt = "created_at"
+        }
+    }
+
     struct KeysReport: Encodable {
         let vaultID: String
         let keyFile: String
         let passphraseKDF: String?
         let masterKeys: [MasterKeyRow]
+        let auditKey: AuditKeyRow?
         let signingKey: SigningKeyRow
         enum CodingKeys: String, CodingKey {
             case vaultID = "vault_id"
             case keyFile = "key_file"
             case passphraseKDF = "passphrase_kdf"
             case masterKeys = "master_keys"
+            case auditKey = "audit_key"
             case signingKey = "signing_key"
         }
     }

@@ -120,8 +120,15 @@ struct CLIError: Error, CustomStringConvertible {
             ["the file may have been tampered with; restore the key file from your copy"]
         case .unsupportedFormatVersion:
             ["upgrade casevault"]
-        case .unknownVersion, .lastActiveKey:
+        case .unknownVersion, .lastActiveKey, .alreadyDestroyed:
             ["see 'casevault keys show' for the versions in the key file"]
+        case .destroyedVersion:
+            ["a backup made before the last 'casevault keys rotate' opens nothing once the older version is retired: "
+                + "restore a backup made after the rotation"]
+        case .auditKeyMissing:
+            ["restore the key file from the copy you keep (see README: 'Keeping the key file'); nothing was changed"]
+        case .auditKeyNotStored:
+            ["run any command on the vault (for example 'casevault keys show') so the key file is updated, then retire again"]
         }
     }
 }

@@ -40,6 +40,9 @@ extension VaultError {
             ["run 'casevault verify --read-data' for a full report; restore from a backup with 'casevault restore'"]
         case .notFound(let kind, _): ["list the \(kind)s with the matching 'list' command"]
         case .keyVersionInUse: ["run 'casevault keys rotate' first, so every key is rewrapped under a newer version"]
+        case .keyDestroyed:
+            ["this is how an erased case stays erased in old backups; a backup made before the last 'casevault keys rotate' "
+                + "opens nothing once the older version is retired: restore a backup made after the rotation"]
         case .fileChanged: ["try again when nothing is writing to the file"]
         case .destinationExists: ["choose a new or empty folder"]
         case .actorRequired: ["pass --as ADVOCATE-ID (or set CASEVAULT_ADVOCATE); 'casevault advocate list' shows the ids"]

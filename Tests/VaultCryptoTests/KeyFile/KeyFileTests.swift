@@ -20,9 +20,9 @@ final class KeyFileTests: XCTestCase {
         XCTAssertNotEqual(try reopened.masterKey(version: 1), try reopened.masterKey(version: 2))
         XCTAssertNotEqual(try reopened.fingerprint(ofMasterVersion: 1), try reopened.fingerprint(ofMasterVersion: 2))
 
-        let retired = try rotated.retiringMasterKey(version: 1)
+        let retired = try rotated.destroyingMasterKey(version: 1, destroyedAt: "2026-03-01T00:00:00Z")
         XCTAssertEqual(try retired.unlock(passphrase: passphrase).currentMasterVersion, 2)
-        XCTAssertThrowsError(try retired.retiringMasterKey(version: 2)) { XCTAssertEqual($0 as? KeyFileError, .lastActiveKey(2)) }
+        XCTAssertThrowsError(try retired.destroyingMasterKey(version: 2, destroyedAt: "t")) { XCTAssertEqual($0 as? KeyFileError, .lastActiveKey(2)) }
     }
 
     func testWrongPassphraseAndMissingPassphrase() throws {
@@ -72,8 +72,8 @@ final class KeyFileTests: XCTestCase {
         weak.passphrase?.log2N = 14
         XCTAssertThrowsError(try KeyFile.decode(try weak.encoded())) { XCTAssertEqual($0 as? KeyFileError, .weakOrInvalidKDFParameters) }
         var future = file
-        future.formatVersion = 2
-        XCTAssertThrowsError(try KeyFile.decode(try future.encoded())) { XCTAssertEqual($0 as? KeyFileError, .unsupportedFormatVersion(2)) }
+        future.formatVersion = 3
+        XCTAssertThrowsError(try KeyFile.decode(try future.encoded())) { XCTAssertEqual($0 as? KeyFileError, .unsupportedFormatVersion(3)) }
     }
 
     func testSecretsNeverAppearInDescriptions() throws {
@@ -101,6 +101,9 @@ final class KeyFileExampleTests: XCTestCase {
         let example = try Data(contentsOf: packageRoot.appendingPathComponent("keys.example"))
         let file = try KeyFile.decode(example)
         XCTAssertEqual(file.masterKeys.map(\.version), [1, 2])
+        XCTAssertEqual(file.masterKeys.map(\.status), [.destroyed, .active])
+        XCTAssertEqual(file.formatVersion, KeyFile.currentFormatVersion)
+        XCTAssertEqual(file.auditKey?.algorithm, "hmac-sha256")
         XCTAssertEqual(file.passphrase?.log2N, 17)
         XCTAssertThrowsError(try file.unlock(passphrase: SecureBytes(copying: Array("anything".utf8)))) {
             XCTAssertEqual($0 as? KeyFileError, .wrongPassphrase)
