@@ -71,20 +71,7 @@ extension Vault {
         guard (caseID == nil) != (organisationID == nil) else { throw VaultError.invalidInput("give either a case or an organisation") }
         guard !(cleaned(terms) + cleaned(allow)).isEmpty else { throw VaultError.invalidInput("no terms given") }
         return try guarded { try store.write { tx in
-            if let caseID {
-                guard let record = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
-                try requireMember(.caseChange, of: record, in: tx)
-            }
-            if let organisationID {
-                guard try tx.organisation(organisationID) != nil else { throw VaultError.notFound(kind: "organisation", id: organisationID) }
-                // An allow-list reaches every case of the organisation, so only its manager sets one.
-                let account = try require(.organisationAllowList, roles: [.manager], subject: organisationID, in: tx)
-                guard account.organisationID == organisationID else {
-                    throw AccessError.refused(operation: .organisationAllowList, actor: account.id, subject: organisationID,
-                                              reason: "this needs \(VaultOperation.organisationAllowList.who)")
-                }
-            }
-            let id = caseID.map { "redact-" + $0 } ?? "redact-org-" + organisationID!
+            let id = try termsRecordID(caseID: caseID, organisationID: organisationID, in: tx)
             let existing = try tx.consentRecord(id)
             var list = try existing.map { try openConsent($0, as: RedactionTerms.self, in: tx) } ?? RedactionTerms()
             for term in cleaned(terms) where !list.terms.contains(term) { list.terms.append(term) }
@@ -120,19 +107,7 @@ extension Vault {
         let (dropTerms, dropAllowed) = (cleaned(terms), cleaned(allow))
         guard !(dropTerms.isEmpty && dropAllowed.isEmpty) else { throw VaultError.invalidInput("no terms given") }
         return try guarded { try store.write { tx in
-            if let caseID {
-                guard let record = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
-                try requireMember(.caseChange, of: record, in: tx)
-            }
-            if let organisationID {
-                guard try tx.organisation(organisationID) != nil else { throw VaultError.notFound(kind: "organisation", id: organisationID) }
-                let account = try require(.organisationAllowList, roles: [.manager], subject: organisationID, in: tx)
-                guard account.organisationID == organisationID else {
-                    throw AccessError.refused(operation: .organisationAllowList, actor: account.id, subject: organisationID,
-                                              reason: "this needs \(VaultOperation.organisationAllowList.who)")
-                }
-            }
-            let id = caseID.map { "redact-" + $0 } ?? "redact-org-" + (organisationID ?? "")
+            let id = try termsRecordID(caseID: caseID, organisationID: organisationID, in: tx)
             guard let existing = try tx.consentRecord(id) else { throw VaultError.invalidInput("there are no such terms to remove") }
             var list = try openConsent(existing, as: RedactionTerms.self, in: tx)
             let missing = dropTerms.subtracting(list.terms).union(dropAllowed.subtracting(list.allow))
@@ -149,5 +124,23 @@ extension Vault {
                                                                                 "terms": String(dropTerms.count), "allowed": String(dropAllowed.count)]), in: tx)
             return list
         } }
+    }
+
+    /// The sealed record holding a case's or an organisation's terms, once the account may change it: a case's terms
+    /// by its members; an organisation's allow-list, which reaches every case of the organisation, by its manager.
+    func termsRecordID(caseID: String?, organisationID: String?, in tx: any VaultRecordReading) throws -> String {
+        if let caseID {
+            guard let record = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
+            try requireMember(.caseChange, of: record, in: tx)
+            return "redact-" + caseID
+        }
+        guard let organisationID else { throw VaultError.invalidInput("give either a case or an organisation") }
+        guard try tx.organisation(organisationID) != nil else { throw VaultError.notFound(kind: "organisation", id: organisationID) }
+        let account = try require(.organisationAllowList, roles: [.manager], subject: organisationID, in: tx)
+        guard account.organisationID == organisationID else {
+            throw AccessError.refused(operation: .organisationAllowList, actor: account.id, subject: organisationID,
+                                      reason: "this needs \(VaultOperation.organisationAllowList.who)")
+        }
+        return "redact-org-" + organisationID
     }
 }
