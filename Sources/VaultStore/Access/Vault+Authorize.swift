@@ -95,9 +95,7 @@ extension Vault {
         var visible = Set<String>()
         for caseRecord in try tx.cases() where try mayRead(caseRecord, as: account, in: tx) {
             visible.insert(caseRecord.clientID)
-            if let people = try tx.consentRecord("people-" + caseRecord.id) {
-                visible.formUnion(try openConsent(people, as: CasePeople.self, in: tx).people.map(\.personID))
-            }
+            visible.formUnion(try registeredPeople(caseID: caseRecord.id, in: tx).map(\.personID))
         }
         for person in try tx.people() where person.addedBy == account.id { visible.insert(person.id) }
         return visible
@@ -121,10 +119,7 @@ extension Vault {
         if person.addedBy == account.id && account.role != .admin { return }
         for caseRecord in try tx.cases() where try isMember(account, of: caseRecord, in: tx) {
             if caseRecord.clientID == personID { return }
-            if let people = try tx.consentRecord("people-" + caseRecord.id),
-               try openConsent(people, as: CasePeople.self, in: tx).people.contains(where: { $0.personID == personID }) {
-                return
-            }
+            if try registeredPeople(caseID: caseRecord.id, in: tx).contains(where: { $0.personID == personID }) { return }
         }
         throw AccessError.refused(operation: .personChange, actor: account.id, subject: personID, reason: "this needs \(VaultOperation.personChange.who)")
     }

@@ -55,8 +55,13 @@ extension Vault {
         try guarded { try store.read { tx in
             guard let record = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
             try requireRead(record, in: tx)
-            return try tx.consentRecord("people-" + caseID).map { try openConsent($0, as: CasePeople.self, in: tx).people } ?? []
+            return try registeredPeople(caseID: caseID, in: tx)
         } }
+    }
+
+    /// The people registered on a case (not its client), read in the caller's transaction.
+    func registeredPeople(caseID: String, in tx: any VaultRecordReading) throws -> [CasePerson] {
+        try tx.consentRecord("people-" + caseID).map { try openConsent($0, as: CasePeople.self, in: tx).people } ?? []
     }
 
     /// Adds custom terms and allowed terms, for a case (`caseID`) or for a whole organisation (`organisationID`).

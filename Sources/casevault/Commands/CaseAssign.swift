@@ -10,13 +10,8 @@ extension Case {
         @Argument(help: "The advocate: name or id.") var advocate: String
 
         func run() throws {
-            let (advocateID, names) = try global.withVault { vault in
-                let advocateID = try vault.accountID(advocate)
-                try vault.assignAdvocate(caseID: id, advocateID: advocateID)
-                return (advocateID, try vault.names())
-            }
-            if global.json { try global.emitJSON(["case": id, "assigned": advocateID]) } else {
-                Terminal.printOut("Assigned \(names.label(advocateID)) to \(id)")
+            try Case.changeAssignment(global, caseID: id, advocate: advocate, key: "assigned", done: "Assigned %@ to %@") {
+                try $0.assignAdvocate(caseID: id, advocateID: $1)
             }
         }
     }
@@ -28,14 +23,22 @@ extension Case {
         @Argument(help: "The advocate: name or id.") var advocate: String
 
         func run() throws {
-            let (advocateID, names) = try global.withVault { vault in
-                let advocateID = try vault.accountID(advocate)
-                try vault.unassignAdvocate(caseID: id, advocateID: advocateID)
-                return (advocateID, try vault.names())
+            try Case.changeAssignment(global, caseID: id, advocate: advocate, key: "unassigned", done: "Took %@ off %@") {
+                try $0.unassignAdvocate(caseID: id, advocateID: $1)
             }
-            if global.json { try global.emitJSON(["case": id, "unassigned": advocateID]) } else {
-                Terminal.printOut("Took \(names.label(advocateID)) off \(id)")
-            }
+        }
+    }
+
+    /// Resolves the advocate's name, makes the change, and says what was done (by name) or prints JSON.
+    static func changeAssignment(_ global: GlobalOptions, caseID: String, advocate: String, key: String, done: String,
+                                 change: (Vault, String) throws -> Void) throws {
+        let (advocateID, names) = try global.withVault { vault in
+            let advocateID = try vault.accountID(advocate)
+            try change(vault, advocateID)
+            return (advocateID, try vault.names())
+        }
+        if global.json { try global.emitJSON(["case": caseID, key: advocateID]) } else {
+            Terminal.printOut(String(format: done, names.label(advocateID), caseID))
         }
     }
 }
