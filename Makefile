@@ -43,11 +43,11 @@ bench: deps
 	$(SWIFT) build -c release
 	python3 scripts/bench.py --bin .build/release
 
-# The long reliability run: 10 000 tamper flips, 500 crash kills, a 5 GiB sparse file (make test: 300, 50, 1 GiB) and
+# The long reliability run: 10 000 tamper flips, 10 000 row mutations, 500 crash kills, a 5 GiB sparse file (make test: 300, 1 000, 50, 1 GiB) and
 # every file of the real-PDF corpus (make test: the 10 marked quick).
 soak: build
 	$(SWIFT) build --build-tests
-	CASEVAULT_TAMPER_FLIPS=10000 CASEVAULT_CRASH_KILLS=500 CASEVAULT_SPARSE_GIB=5 $(SWIFT) test --disable-swift-testing --filter 'TamperSweepTests|CrashSweepTests|testLargeSparseFile'
+	CASEVAULT_TAMPER_FLIPS=10000 CASEVAULT_MUTATIONS=10000 CASEVAULT_CRASH_KILLS=500 CASEVAULT_SPARSE_GIB=5 $(SWIFT) test --disable-swift-testing --filter 'TamperSweepTests|MutationSweepTests|CrashSweepTests|testLargeSparseFile'
 	CASEVAULT_REAL_PDFS=all $(SWIFT) test --disable-swift-testing --filter RealPDFCorpusTests
 
 # libFuzzer on the Cobblestone decryptor, the key-file parser, the .eml and .docx extractors and the bundle manifest verifier (FUZZ_SECONDS each, default 60).

@@ -9,28 +9,41 @@ public struct AuditCheckpoint: Codable, Sendable, Equatable {
     public var time: String
     public var publicKey: String
     public var signature: String
+    /// v2: the digest of the whole stored state at `sequence` (the state ledger's root), signed with the rest.
+    public var stateDigest: String?
+
+    public static let formatV2 = "casevault-audit-checkpoint/v2"
 
     enum CodingKeys: String, CodingKey {
         case format, sequence, time, signature
         case vaultID = "vault_id"
         case headMAC = "head_mac"
         case publicKey = "public_key"
+        case stateDigest = "state_digest"
     }
 
     var signedBytes: [UInt8] {
-        Array(format.utf8) + [0] + Array(vaultID.utf8) + [0] + Array(String(sequence).utf8) + [0] + Array(headMAC.utf8) + [0] + Array(time.utf8)
+        let v1 = Array(format.utf8) + [0] + Array(vaultID.utf8) + [0] + Array(String(sequence).utf8) + [0] + Array(headMAC.utf8) + [0] + Array(time.utf8)
+        // The format names what is signed: a v2 checkpoint cannot pass as v1 by dropping its digest.
+        return format == Self.formatV2 ? v1 + [0] + Array((stateDigest ?? "").utf8) : v1
     }
 
-    public static func sign(vaultID: String, sequence: Int64, headMAC: [UInt8], time: String, key: Ed25519.PrivateKey) throws -> AuditCheckpoint {
+    public static func sign(vaultID: String, sequence: Int64, headMAC: [UInt8], time: String, stateDigest: [UInt8]? = nil,
+                            key: Ed25519.PrivateKey) throws -> AuditCheckpoint {
         var checkpoint = AuditCheckpoint(vaultID: vaultID, sequence: sequence, headMAC: hex(headMAC), time: time,
                                          publicKey: hex(key.publicKey.rawRepresentation), signature: "")
+        if let stateDigest {
+            checkpoint.format = formatV2
+            checkpoint.stateDigest = hex(stateDigest)
+        }
         checkpoint.signature = hex(try key.signature(for: checkpoint.signedBytes))
         return checkpoint
     }
 
     /// Checks the signature against the vault's own public key (not the one the checkpoint carries).
     public func hasValidSignature(vaultPublicKey: Ed25519.PublicKey) -> Bool {
-        guard publicKey == hex(vaultPublicKey.rawRepresentation), let signature = unhex(signature) else { return false }
+        guard format == "casevault-audit-checkpoint/v1" || (format == Self.formatV2 && stateDigest != nil),
+              publicKey == hex(vaultPublicKey.rawRepresentation), let signature = unhex(signature) else { return false }
         return vaultPublicKey.isValidSignature(signature, for: signedBytes)
     }
 }

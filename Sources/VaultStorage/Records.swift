@@ -314,3 +314,29 @@ public struct ConsentRecord: Codable, Sendable, Equatable {
         self.sealed = sealed
     }
 }
+
+/// The state ledger's index entry for one stored record: its current version and the hash of its stored value (nil
+/// once deleted, so a record added again continues its numbering). The audit log is the authority; this index only
+/// lets a writer number the next version and a checkpoint digest the state without reading every row.
+public struct RecordStateRecord: Codable, Sendable, Equatable {
+    public static let tableName = "record_state"
+    public var kind: String
+    public var recordID: String
+    public var version: Int64
+    public var hash: Data?
+    /// Which of the 256 digest buckets the record falls in (the first byte of a hash of kind and id).
+    public var bucket: Int
+
+    enum CodingKeys: String, CodingKey {
+        case kind, version, hash, bucket
+        case recordID = "record_id"
+    }
+
+    public init(kind: String, recordID: String, version: Int64, hash: Data?, bucket: Int) {
+        self.kind = kind
+        self.recordID = recordID
+        self.version = version
+        self.hash = hash
+        self.bucket = bucket
+    }
+}

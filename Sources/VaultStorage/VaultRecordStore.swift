@@ -9,6 +9,8 @@ import Foundation
 /// The vault's own settings (its id).
 public protocol MetaReading {
     func meta(_ key: String) throws -> String?
+    /// Every setting (the state check reads every row).
+    func metaEntries() throws -> [String: String]
 }
 
 /// Organisations, accounts and people.
@@ -29,11 +31,15 @@ public protocol CaseReading {
     func caseRecord(_ id: String) throws -> CaseRecord?
     func caseAdvocates(_ caseID: String) throws -> [String]
     func tombstone(_ caseID: String) throws -> TombstoneRecord?
+    /// Every assignment and every tombstone (the state check reads every row).
+    func caseAdvocateRecords() throws -> [CaseAdvocateRecord]
+    func tombstones() throws -> [TombstoneRecord]
 }
 
 /// Data keys and their wrappers.
 public protocol KeyReading {
     func dataKeyVersions(scope: String) throws -> [Int]
+    func dataKeys() throws -> [DataKeyRecord]
     func wrappers() throws -> [KeyWrapperRecord]
     func wrappers(scope: String, version: Int) throws -> [KeyWrapperRecord]
 }
@@ -61,6 +67,21 @@ public protocol AuditLogReading {
     /// One entry by its place in the chain, and the checkpoints at that place (the state-mark check at every open).
     func auditEntry(sequence: Int64) throws -> ChainedEvent?
     func auditCheckpoints(sequence: Int64) throws -> [AuditCheckpoint]
+}
+
+/// The state ledger's index (see RecordStateRecord) and the digest of each of its 256 buckets.
+public protocol StateReading {
+    func recordState(kind: String, id: String) throws -> RecordStateRecord?
+    /// Ordered by kind, then id.
+    func recordStates(bucket: Int) throws -> [RecordStateRecord]
+    func recordStates() throws -> [RecordStateRecord]
+    func stateBucketDigests() throws -> [Int: Data]
+}
+
+public protocol StateWriting: StateReading {
+    /// Inserts or replaces by kind and id.
+    func save(_ record: RecordStateRecord) throws
+    func setStateBucket(_ bucket: Int, digest: Data) throws
 }
 
 public protocol MetaWriting: MetaReading {
@@ -124,11 +145,11 @@ extension AuditLogWriting {
 
 /// Everything the vault reads, in one transaction.
 public protocol VaultRecordReading: MetaReading, DirectoryReading, CaseReading, KeyReading, DocumentReading, SealedRecordReading,
-    AuditLogReading {}
+    AuditLogReading, StateReading {}
 
 /// Changes, always inside one transaction (`VaultRecordStore.write`).
 public protocol VaultRecordWriting: VaultRecordReading, MetaWriting, DirectoryWriting, CaseWriting, KeyWriting, DocumentWriting,
-    SealedRecordWriting, AuditLogWriting {}
+    SealedRecordWriting, AuditLogWriting, StateWriting {}
 
 public protocol VaultRecordStore: Sendable {
     func read<T>(_ body: (any VaultRecordReading) throws -> T) throws -> T

@@ -66,3 +66,7 @@ extension TombstoneRecord: FetchableRecord, PersistableRecord {
 extension ConsentRecord: FetchableRecord, PersistableRecord {
     public static var databaseTableName: String { tableName }
 }
+
+extension RecordStateRecord: FetchableRecord, PersistableRecord {
+    public static var databaseTableName: String { tableName }
+}

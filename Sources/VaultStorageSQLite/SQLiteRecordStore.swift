@@ -84,6 +84,13 @@ struct GRDBTransaction: VaultRecordWriting {
         try db.execute(sql: "INSERT INTO vault_meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                        arguments: [key, value])
     }
+    func metaEntries() throws -> [String: String] {
+        var entries: [String: String] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT key, value FROM vault_meta") {
+            if let key = String.fromDatabaseValue(row[0] as DatabaseValue) { entries[key] = String.fromDatabaseValue(row[1] as DatabaseValue) ?? "" }
+        }
+        return entries
+    }
     func organisations() throws -> [OrganisationRecord] { try OrganisationRecord.order(Column("created_at"), Column("id")).fetchAll(db) }
     func organisation(_ id: String) throws -> OrganisationRecord? { try OrganisationRecord.fetchOne(db, key: id) }
     func advocates() throws -> [AdvocateRecord] { try AdvocateRecord.order(Column("created_at"), Column("id")).fetchAll(db) }
@@ -100,6 +107,30 @@ struct GRDBTransaction: VaultRecordWriting {
     func caseRecord(_ id: String) throws -> CaseRecord? { try CaseRecord.fetchOne(db, key: id) }
     func caseAdvocates(_ caseID: String) throws -> [String] {
         try String.fetchAll(db, sql: "SELECT advocate_id FROM case_advocates WHERE case_id = ? ORDER BY advocate_id", arguments: [caseID])
+    }
+    func caseAdvocateRecords() throws -> [CaseAdvocateRecord] { try CaseAdvocateRecord.fetchAll(db) }
+    func tombstones() throws -> [TombstoneRecord] { try TombstoneRecord.fetchAll(db) }
+    func dataKeys() throws -> [DataKeyRecord] { try DataKeyRecord.fetchAll(db) }
+    func recordState(kind: String, id: String) throws -> RecordStateRecord? {
+        try RecordStateRecord.filter(Column("kind") == kind && Column("record_id") == id).fetchOne(db)
+    }
+    func recordStates(bucket: Int) throws -> [RecordStateRecord] {
+        try RecordStateRecord.filter(Column("bucket") == bucket).order(Column("kind"), Column("record_id")).fetchAll(db)
+    }
+    func recordStates() throws -> [RecordStateRecord] { try RecordStateRecord.order(Column("kind"), Column("record_id")).fetchAll(db) }
+    func stateBucketDigests() throws -> [Int: Data] {
+        var digests: [Int: Data] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT bucket, digest FROM state_buckets") {
+            if let bucket = Int.fromDatabaseValue(row[0] as DatabaseValue), let digest = Data.fromDatabaseValue(row[1] as DatabaseValue) {
+                digests[bucket] = digest
+            }
+        }
+        return digests
+    }
+    func save(_ record: RecordStateRecord) throws { try record.save(db) }
+    func setStateBucket(_ bucket: Int, digest: Data) throws {
+        try db.execute(sql: "INSERT INTO state_buckets(bucket, digest) VALUES (?, ?) ON CONFLICT(bucket) DO UPDATE SET digest = excluded.digest",
+                       arguments: [bucket, digest])
     }
     func dataKeyVersions(scope: String) throws -> [Int] {
         try Int.fetchAll(db, sql: "SELECT version FROM data_keys WHERE scope = ? ORDER BY version", arguments: [scope])

@@ -98,6 +98,7 @@ enum Schema {
         registerConsent(&migrator)
         registerRoles(&migrator)
         registerPeopleErasure(&migrator)
+        registerStateLedger(&migrator)
         return migrator
     }
 }
@@ -177,6 +178,28 @@ extension Schema {
     static func registerPeopleErasure(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v5-people-erasure") { db in
             try db.alter(table: "people") { t in t.add(column: "erased_at", .text) }
+        }
+    }
+}
+
+extension Schema {
+    /// The state ledger's index: each record's current version and stored-value hash, and a digest per bucket, kept by
+    /// the core in the same transaction as every change (the audit log carries the same facts, MAC-chained).
+    static func registerStateLedger(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v6-state-ledger") { db in
+            try db.create(table: "record_state") { t in
+                t.column("kind", .text).notNull()
+                t.column("record_id", .text).notNull()
+                t.column("version", .integer).notNull()
+                t.column("hash", .blob)
+                t.column("bucket", .integer).notNull()
+                t.primaryKey(["kind", "record_id"])
+            }
+            try db.create(index: "record_state_bucket", on: "record_state", columns: ["bucket"])
+            try db.create(table: "state_buckets") { t in
+                t.primaryKey("bucket", .integer)
+                t.column("digest", .blob).notNull()
+            }
         }
     }
 }

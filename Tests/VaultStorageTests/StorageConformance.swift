@@ -15,6 +15,33 @@ enum StorageConformance {
         try queriesFilterAndOrder(try makeStore(), file: file, line: line)
         try auditAppendsInOrder(try makeStore(), file: file, line: line)
         try deletionsReachOnlyTheirCase(try makeStore(), file: file, line: line)
+        try everyRowAndTheStateIndex(try makeStore(), file: file, line: line)
+    }
+
+    /// The readers the whole-state check uses (every row of each table) and the state ledger's index.
+    static func everyRowAndTheStateIndex(_ store: any VaultRecordStore, file: StaticString, line: UInt) throws {
+        try seed(store)
+        try store.write { tx in
+            try tx.insert(TombstoneRecord(caseID: "case-9", erasedAt: "t", erasedBy: "adv-1", reasonSealed: nil, documentCount: 2))
+            try tx.save(RecordStateRecord(kind: "document", recordID: "doc-1", version: 1, hash: Data([1]), bucket: 7))
+            try tx.save(RecordStateRecord(kind: "case", recordID: "case-1", version: 1, hash: Data([2]), bucket: 7))
+            try tx.save(RecordStateRecord(kind: "person", recordID: "per-1", version: 1, hash: Data([3]), bucket: 9))
+            // Saving again replaces (a new version, or a deletion with no hash).
+            try tx.save(RecordStateRecord(kind: "person", recordID: "per-1", version: 2, hash: nil, bucket: 9))
+            try tx.setStateBucket(7, digest: Data([70]))
+            try tx.setStateBucket(7, digest: Data([71]))
+        }
+        try store.read { tx in
+            XCTAssertEqual(try tx.metaEntries(), ["vault_id": "vault-1"], file: file, line: line)
+            XCTAssertEqual(try tx.caseAdvocateRecords(), [CaseAdvocateRecord(caseID: "case-1", advocateID: "adv-1")], file: file, line: line)
+            XCTAssertEqual(try tx.tombstones().map(\.caseID), ["case-9"], file: file, line: line)
+            XCTAssertEqual(try tx.dataKeys().map(\.scope), ["case:case-1"], file: file, line: line)
+            XCTAssertEqual(try tx.recordStates(bucket: 7).map(\.recordID), ["case-1", "doc-1"], "ordered by kind, then id", file: file, line: line)
+            XCTAssertEqual(try tx.recordState(kind: "person", id: "per-1"),
+                           RecordStateRecord(kind: "person", recordID: "per-1", version: 2, hash: nil, bucket: 9), file: file, line: line)
+            XCTAssertEqual(try tx.recordStates().count, 3, file: file, line: line)
+            XCTAssertEqual(try tx.stateBucketDigests(), [7: Data([71])], file: file, line: line)
+        }
     }
 
     static let organisation = OrganisationRecord(id: "org-1", name: "Norfolk NHS Complaints Advocacy", createdAt: "2026-01-01T00:00:00Z")

@@ -48,15 +48,17 @@ extension Vault {
     /// every command that wrote events.
     @discardableResult
     public func writeCheckpoint() throws -> AuditCheckpoint? {
-        guard eventsWritten > 0 else { return nil }
+        guard eventsWritten > 0 || ledger.eventsAppended > 0 else { return nil }
         let checkpoint = try store.write { tx -> AuditCheckpoint? in
             guard let head = try tx.lastAuditEntry() else { return nil }
+            let digest = try StateHash.root(try tx.stateBucketDigests().mapValues(Array.init))
             let checkpoint = try AuditCheckpoint.sign(vaultID: info.vaultID, sequence: head.event.sequence, headMAC: head.entryMAC,
-                                                      time: timestamp(), key: hierarchy.keys.signingKey)
+                                                      time: timestamp(), stateDigest: digest, key: hierarchy.keys.signingKey)
             try tx.insert(checkpoint)
             return checkpoint
         }
         eventsWritten = 0
+        ledger.resetEventsAppended()
         // Only now that the checkpoint has committed (see moveStateMark for why the order matters).
         if let checkpoint { try moveStateMark(to: checkpoint) }
         return checkpoint

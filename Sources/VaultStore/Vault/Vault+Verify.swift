@@ -112,6 +112,7 @@ extension Vault {
         if !chainCheck.ok {
             report.problems.append(VerifyProblem(kind: "audit_log", id: chainCheck.breakKind ?? "audit", message: chainCheck.message ?? "audit log broken"))
         }
+        report.problems += try stateProblems()
 
         let known = Set(documents.map(\.id))
         let stored = try blobs.storedDocumentIDs()

@@ -15,6 +15,8 @@ public final class Vault {
     public internal(set) var keyFile: KeyFile
     public internal(set) var hierarchy: KeyHierarchy
     public let store: any VaultRecordStore
+    /// The same store: every write goes through the state ledger (State/).
+    let ledger: LedgeredStore
     public let blobs: BlobStore
     let now: () -> Date
     /// The advocate acting (`--as`), recorded in every audit event.
@@ -66,8 +68,14 @@ public final class Vault {
         if let status = try PrivateFiles.status(databasePath) {
             if status.mode & 0o077 != 0 { throw FileError.insecurePermissions(subject: .vaultFile, path: databasePath, mode: status.mode) }
         }
-        store = try SQLiteRecordStore(path: databasePath)
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        ledger = LedgeredStore(base: try SQLiteRecordStore(path: databasePath), chain: auditChain) { action, details in
+            AuditEvent(time: formatter.string(from: now()), actor: actor, action: action, outcome: "success", details: details)
+        }
+        store = ledger
         try prepareDatabase()
+        try adoptEarlierState()
         try checkClock()
         try checkStateMark(acceptOlderState)
     }
@@ -85,15 +93,21 @@ public final class Vault {
         guard !prepared else { return }
         let created = timestamp()
         try store.write { tx in
+            // Only a new database is bound and keyed here: one whose log has entries but lost its vault id or its
+            // metadata key was changed outside casevault, and making new ones would hide that.
+            let fresh = try tx.lastAuditEntry() == nil
             if let stored = try tx.meta("vault_id") {
                 guard stored == vaultID else {
                     throw VaultError.invalidInput("the vault database belongs to vault \(stored), not \(vaultID)")
                 }
             } else {
+                guard fresh else { throw VaultError.invalidInput("the vault database has lost its vault id: vault.db was changed outside casevault") }
                 try tx.setMeta("vault_id", vaultID)
+                try tx.setMeta(Self.stateLedgerMeta, "1")
                 try audit(event("vault.init"), in: tx)
             }
             if try tx.dataKeyVersions(scope: KeyHierarchy.vaultScope).isEmpty {
+                guard fresh else { throw VaultError.invalidInput("the vault database has lost its metadata key: vault.db was changed outside casevault") }
                 let key = try SecureBytes.random(count: 32)
                 try tx.insert(DataKeyRecord(scope: KeyHierarchy.vaultScope, version: 1, createdAt: created))
                 try tx.insert(try hierarchy.wrap(key, scope: KeyHierarchy.vaultScope, version: 1, createdAt: created))

@@ -19,8 +19,17 @@ struct AuditCommand: ParsableCommand {
             if global.json { try global.emitJSON(entries); return }
             Terminal.printOut(Table.render(["SEQ", "TIME", "ACTOR", "ACTION", "OUTCOME", "CASE", "DOCUMENT", "DETAILS"], entries.map {
                 [String($0.sequence), $0.time, $0.actor ?? "-", $0.action, $0.outcome + ($0.decision.map { " (\($0))" } ?? ""),
-                 $0.caseID ?? "", $0.documentID ?? "", $0.details.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")]
+                 $0.caseID ?? "", $0.documentID ?? "", Self.details($0)]
             }))
+        }
+
+        /// A state-ledger event lists one line per record changed (kind, id, version, hash): the table says how many;
+        /// `--json` has them all.
+        static func details(_ entry: Vault.AuditLogEntry) -> String {
+            entry.details.sorted { $0.key < $1.key }.map { key, value in
+                guard entry.action.hasPrefix("state."), key == "changes" else { return "\(key)=\(value)" }
+                return "records=\(value.split(separator: "\n").count)"
+            }.joined(separator: " ")
         }
     }
 

@@ -230,6 +230,11 @@ struct Verify: ParsableCommand {
                               + (report.ok ? "no problems" : "\(report.problems.count) problem(s)")
                               + (report.orphans.isEmpty ? "" : ", \(report.orphans.count) orphan(s)"))
         }
+        if report.problems.contains(where: { $0.kind == "state" }) {
+            Terminal.printError("casevault: hint: records were changed in vault.db without casevault (each PROBLEM state line names one);"
+                                + " do not keep working in this vault: restore the newest backup made before the change with 'casevault restore',"
+                                + " and find out who could write to the vault folder")
+        }
         if !report.ok { throw ExitCode.failure }
         if !report.orphans.isEmpty && !repair {
             Terminal.printError("casevault: hint: orphans are left by interrupted writes; 'casevault verify --repair' moves them to quarantine/")

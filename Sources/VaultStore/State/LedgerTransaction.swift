@@ -1,0 +1,171 @@
+import Audit
+import Foundation
+import VaultStorage
+
+/// A write transaction that records every change in the state ledger: each write is passed on unchanged, then its
+/// record's new version and hash go into the index and into the lines of the transaction's `state.change` event(s),
+/// which `finish` appends before the transaction commits. Every write of the core goes through here, so no code path
+/// can change a record without the log saying so.
+final class LedgerTransaction: VaultRecordWriting {
+    let base: any VaultRecordWriting
+    private(set) var changes: [StateChange] = []
+    private var dirtyBuckets = Set<Int>()
+
+    init(_ base: any VaultRecordWriting) {
+        self.base = base
+    }
+
+    /// Numbers the change after the record's current version and updates the index and the bucket list.
+    func record(_ key: RecordKey, hash: [UInt8]?) throws {
+        let current = try base.recordState(kind: key.kind.rawValue, id: key.id)
+        // A deletion of something never recorded (or already deleted) changes nothing and says nothing.
+        if hash == nil, current?.hash == nil { return }
+        let bucket = try StateHash.bucket(key)
+        let version = (current?.version ?? 0) + 1
+        try base.save(RecordStateRecord(kind: key.kind.rawValue, recordID: key.id, version: version, hash: hash.map { Data($0) }, bucket: bucket))
+        changes.append(StateChange(key: key, version: version, hash: hash))
+        dirtyBuckets.insert(bucket)
+    }
+
+    func record<T: Encodable>(_ kind: RecordKind, _ id: String, _ value: T) throws {
+        let key = RecordKey(kind: kind, id: id)
+        try record(key, hash: try StateHash.of(key, value))
+    }
+
+    func deleted(_ kind: RecordKind, _ id: String) throws {
+        try record(RecordKey(kind: kind, id: id), hash: nil)
+    }
+
+    /// Recomputes the changed buckets and appends the change lines as audit events (`action`), in this transaction.
+    /// Returns how many events were appended.
+    func finish(action: String = StateHash.changeAction, append: (AuditEvent) throws -> Void,
+                makeEvent: (String, [String: String]) -> AuditEvent) throws -> Int {
+        guard !changes.isEmpty else { return 0 }
+        for bucket in dirtyBuckets.sorted() {
+            let entries = try base.recordStates(bucket: bucket).compactMap { state -> (key: RecordKey, version: Int64, hash: [UInt8])? in
+                guard let hash = state.hash, let kind = RecordKind(rawValue: state.kind) else { return nil }
+                return (RecordKey(kind: kind, id: state.recordID), state.version, Array(hash))
+            }
+            try base.setStateBucket(bucket, digest: Data(try StateHash.bucketDigest(entries)))
+        }
+        var appended = 0
+        for start in stride(from: 0, to: changes.count, by: StateHash.linesPerEvent) {
+            let lines = changes[start..<min(start + StateHash.linesPerEvent, changes.count)].map(\.line)
+            try append(makeEvent(action, [StateHash.changesDetail: lines.joined(separator: "\n")]))
+            appended += 1
+        }
+        changes = []
+        dirtyBuckets = []
+        return appended
+    }
+
+    // MARK: - Reads pass through
+
+    func meta(_ key: String) throws -> String? { try base.meta(key) }
+    func metaEntries() throws -> [String: String] { try base.metaEntries() }
+    func organisations() throws -> [OrganisationRecord] { try base.organisations() }
+    func organisation(_ id: String) throws -> OrganisationRecord? { try base.organisation(id) }
+    func advocates() throws -> [AdvocateRecord] { try base.advocates() }
+    func advocate(_ id: String) throws -> AdvocateRecord? { try base.advocate(id) }
+    func people() throws -> [PersonRecord] { try base.people() }
+    func person(_ id: String) throws -> PersonRecord? { try base.person(id) }
+    func people(nhsNumberIndex: Data) throws -> [PersonRecord] { try base.people(nhsNumberIndex: nhsNumberIndex) }
+    func people(nameIndex: Data) throws -> [PersonRecord] { try base.people(nameIndex: nameIndex) }
+    func cases() throws -> [CaseRecord] { try base.cases() }
+    func caseRecord(_ id: String) throws -> CaseRecord? { try base.caseRecord(id) }
+    func caseAdvocates(_ caseID: String) throws -> [String] { try base.caseAdvocates(caseID) }
+    func tombstone(_ caseID: String) throws -> TombstoneRecord? { try base.tombstone(caseID) }
+    func caseAdvocateRecords() throws -> [CaseAdvocateRecord] { try base.caseAdvocateRecords() }
+    func tombstones() throws -> [TombstoneRecord] { try base.tombstones() }
+    func dataKeyVersions(scope: String) throws -> [Int] { try base.dataKeyVersions(scope: scope) }
+    func dataKeys() throws -> [DataKeyRecord] { try base.dataKeys() }
+    func wrappers() throws -> [KeyWrapperRecord] { try base.wrappers() }
+    func wrappers(scope: String, version: Int) throws -> [KeyWrapperRecord] { try base.wrappers(scope: scope, version: version) }
+    func document(_ id: String) throws -> DocumentRecord? { try base.document(id) }
+    func documents(caseID: String?) throws -> [DocumentRecord] { try base.documents(caseID: caseID) }
+    func contentMACs(caseID: String) throws -> [Data: String] { try base.contentMACs(caseID: caseID) }
+    func documentCount(caseID: String?) throws -> Int { try base.documentCount(caseID: caseID) }
+    func consentRecords(type: String?, caseID: String?, personID: String?) throws -> [ConsentRecord] {
+        try base.consentRecords(type: type, caseID: caseID, personID: personID)
+    }
+    func consentRecord(_ id: String) throws -> ConsentRecord? { try base.consentRecord(id) }
+    func lastAuditEntry() throws -> ChainedEvent? { try base.lastAuditEntry() }
+    func auditEntries(caseID: String?, since: String?, actor: String?) throws -> [ChainedEvent] {
+        try base.auditEntries(caseID: caseID, since: since, actor: actor)
+    }
+    func auditCheckpoints() throws -> [AuditCheckpoint] { try base.auditCheckpoints() }
+    func auditEntry(sequence: Int64) throws -> ChainedEvent? { try base.auditEntry(sequence: sequence) }
+    func auditCheckpoints(sequence: Int64) throws -> [AuditCheckpoint] { try base.auditCheckpoints(sequence: sequence) }
+    func recordState(kind: String, id: String) throws -> RecordStateRecord? { try base.recordState(kind: kind, id: id) }
+    func recordStates(bucket: Int) throws -> [RecordStateRecord] { try base.recordStates(bucket: bucket) }
+    func recordStates() throws -> [RecordStateRecord] { try base.recordStates() }
+    func stateBucketDigests() throws -> [Int: Data] { try base.stateBucketDigests() }
+
+    // MARK: - Writes pass through and are recorded
+
+    func setMeta(_ key: String, _ value: String) throws {
+        try base.setMeta(key, value)
+        try record(.meta, key, value)
+    }
+    func insert(_ record: OrganisationRecord) throws { try base.insert(record); try self.record(.organisation, record.id, record) }
+    func insert(_ record: AdvocateRecord) throws { try base.insert(record); try self.record(.advocate, record.id, record) }
+    func insert(_ record: PersonRecord) throws { try base.insert(record); try self.record(.person, record.id, record) }
+    func update(_ record: PersonRecord) throws { try base.update(record); try self.record(.person, record.id, record) }
+    func insert(_ record: CaseRecord) throws { try base.insert(record); try self.record(.caseRecord, record.id, record) }
+    func update(_ record: CaseRecord) throws { try base.update(record); try self.record(.caseRecord, record.id, record) }
+    func insert(_ record: CaseAdvocateRecord) throws {
+        try base.insert(record)
+        try self.record(.caseAdvocate, Self.id(record), record)
+    }
+    func deleteCaseAdvocates(caseID: String) throws {
+        let advocates = try base.caseAdvocates(caseID)
+        try base.deleteCaseAdvocates(caseID: caseID)
+        for advocate in advocates { try deleted(.caseAdvocate, Self.id(CaseAdvocateRecord(caseID: caseID, advocateID: advocate))) }
+    }
+    func deleteCaseAdvocate(caseID: String, advocateID: String) throws {
+        try base.deleteCaseAdvocate(caseID: caseID, advocateID: advocateID)
+        try deleted(.caseAdvocate, Self.id(CaseAdvocateRecord(caseID: caseID, advocateID: advocateID)))
+    }
+    func insert(_ record: TombstoneRecord) throws { try base.insert(record); try self.record(.tombstone, record.caseID, record) }
+    func insert(_ record: DataKeyRecord) throws { try base.insert(record); try self.record(.dataKey, Self.id(record), record) }
+    func insert(_ record: KeyWrapperRecord) throws { try base.insert(record); try self.record(.keyWrapper, Self.id(record), record) }
+    func deleteWrapper(_ record: KeyWrapperRecord) throws {
+        try base.deleteWrapper(record)
+        try deleted(.keyWrapper, Self.id(record))
+    }
+    func deleteDataKey(scope: String, version: Int) throws {
+        let wrappers = try base.wrappers(scope: scope, version: version)
+        let existed = try base.dataKeyVersions(scope: scope).contains(version)
+        try base.deleteDataKey(scope: scope, version: version)
+        for wrapper in wrappers { try deleted(.keyWrapper, Self.id(wrapper)) }
+        if existed { try deleted(.dataKey, Self.id(DataKeyRecord(scope: scope, version: version, createdAt: ""))) }
+    }
+    func insert(_ record: DocumentRecord) throws { try base.insert(record); try self.record(.document, record.id, record) }
+    func update(_ record: DocumentRecord) throws { try base.update(record); try self.record(.document, record.id, record) }
+    func deleteDocuments(caseID: String) throws {
+        let ids = try base.documents(caseID: caseID).map(\.id)
+        try base.deleteDocuments(caseID: caseID)
+        for id in ids { try deleted(.document, id) }
+    }
+    func save(_ record: ConsentRecord) throws { try base.save(record); try self.record(.sealed, record.id, record) }
+    func deleteConsentRecords(caseID: String) throws {
+        let ids = try base.consentRecords(type: nil, caseID: caseID, personID: nil).map(\.id)
+        try base.deleteConsentRecords(caseID: caseID)
+        for id in ids { try deleted(.sealed, id) }
+    }
+    func deleteConsentRecords(personID: String) throws {
+        let ids = try base.consentRecords(type: nil, caseID: nil, personID: personID).map(\.id)
+        try base.deleteConsentRecords(personID: personID)
+        for id in ids { try deleted(.sealed, id) }
+    }
+    func append(_ entry: ChainedEvent) throws { try base.append(entry) }
+    func insert(_ checkpoint: AuditCheckpoint) throws { try base.insert(checkpoint) }
+    func save(_ record: RecordStateRecord) throws { try base.save(record) }
+    func setStateBucket(_ bucket: Int, digest: Data) throws { try base.setStateBucket(bucket, digest: digest) }
+
+    // MARK: - Ledger ids of records whose key is several columns
+
+    static func id(_ record: CaseAdvocateRecord) -> String { record.caseID + "/" + record.advocateID }
+    static func id(_ record: DataKeyRecord) -> String { "\(record.scope)#\(record.version)" }
+    static func id(_ record: KeyWrapperRecord) -> String { "\(record.scope)#\(record.version)@\(record.wrapperKind):\(record.wrapperID)" }
+}

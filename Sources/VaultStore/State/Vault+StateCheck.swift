@@ -1,0 +1,181 @@
+import Audit
+import Foundation
+import VaultStorage
+
+extension Vault {
+    /// vault_meta key set once the vault's records are under the ledger (new vaults at once; older ones at first open).
+    static let stateLedgerMeta = "state_ledger"
+
+    /// A vault written before the ledger existed: every row is recorded once, as it stands, in `state.baseline`
+    /// events, so later changes made outside casevault are caught. (Changes made before this moment cannot be.)
+    /// Skipped when the index already holds entries: the flag was removed, which `verify` reports, and re-recording
+    /// would bless whatever had been edited.
+    func adoptEarlierState() throws {
+        guard try store.read({ try $0.meta(Self.stateLedgerMeta) }) == nil else { return }
+        try ledger.write(action: StateHash.baselineAction) { tx in
+            guard try tx.meta(Self.stateLedgerMeta) == nil, try tx.recordStates().isEmpty, let ledgerTx = tx as? LedgerTransaction else { return }
+            for (key, hash) in try Self.storedRecords(tx).sorted(by: { $0.key < $1.key }) {
+                try ledgerTx.record(key, hash: hash)
+            }
+            try tx.setMeta(Self.stateLedgerMeta, "1")
+        }
+    }
+
+    /// Every stored record with the hash of its stored value, read through the storage protocols.
+    static func storedRecords(_ tx: any VaultRecordReading) throws -> [RecordKey: [UInt8]] {
+        var found: [RecordKey: [UInt8]] = [:]
+        func add<T: Encodable>(_ kind: RecordKind, _ id: String, _ value: T) throws {
+            let key = RecordKey(kind: kind, id: id)
+            found[key] = try StateHash.of(key, value)
+        }
+        for (key, value) in try tx.metaEntries() { try add(.meta, key, value) }
+        for record in try tx.organisations() { try add(.organisation, record.id, record) }
+        for record in try tx.advocates() { try add(.advocate, record.id, record) }
+        for record in try tx.people() { try add(.person, record.id, record) }
+        for record in try tx.cases() { try add(.caseRecord, record.id, record) }
+        for record in try tx.caseAdvocateRecords() { try add(.caseAdvocate, LedgerTransaction.id(record), record) }
+        for record in try tx.dataKeys() { try add(.dataKey, LedgerTransaction.id(record), record) }
+        for record in try tx.wrappers() { try add(.keyWrapper, LedgerTransaction.id(record), record) }
+        for record in try tx.documents(caseID: nil) { try add(.document, record.id, record) }
+        for record in try tx.tombstones() { try add(.tombstone, record.caseID, record) }
+        for record in try tx.consentRecords(type: nil, caseID: nil, personID: nil) { try add(.sealed, record.id, record) }
+        return found
+    }
+
+    /// The whole-state check of `verify`: the ledger replayed from the audit log must match every stored row, the
+    /// index must match the ledger, and the newest signed checkpoint's state digest must match the ledger at its place.
+    func stateProblems() throws -> [VerifyProblem] {
+        let (entries, checkpoints, stored, index) = try store.read { tx in
+            (try tx.auditEntries(caseID: nil, since: nil, actor: nil), try tx.auditCheckpoints(), try Self.storedRecords(tx), try tx.recordStates())
+        }
+        // The newest signed state is checked (every checkpoint at that place): older ones would each need the
+        // digest of the whole state at their own place, and the log's MAC chain already binds them to this one.
+        let withDigest = checkpoints.filter { $0.format == AuditCheckpoint.formatV2 && $0.stateDigest != nil }
+        let newest = withDigest.map(\.sequence).max()
+        var replay = StateReplay()
+        for entry in entries {
+            replay.apply(entry.event)
+            if entry.event.sequence == newest {
+                for checkpoint in withDigest where checkpoint.sequence == newest { replay.checkDigest(against: checkpoint) }
+            }
+        }
+        if let newest, !entries.contains(where: { $0.event.sequence == newest }) {
+            replay.problems.append(VerifyProblem(kind: "state", id: "checkpoint \(newest)",
+                                                 message: "the signed checkpoint at entry \(newest) has no entry in the log to match its state"))
+        }
+        return replay.problems + replay.compare(stored: stored) + replay.compare(index: index)
+    }
+}
+
+/// The ledger rebuilt from the log: each record's last version and hash, and what went wrong on the way.
+struct StateReplay {
+    struct Entry {
+        var version: Int64
+        var hash: [UInt8]?
+        /// Hashes the record had before its current one: a row equal to one of them is an older value put back.
+        var earlier: [[UInt8]] = []
+    }
+
+    var entries: [RecordKey: Entry] = [:]
+    var problems: [Vault.VerifyProblem] = []
+    /// Whether the vault came under the ledger at all (a vault that never did has nothing to compare).
+    var started = false
+
+    mutating func apply(_ event: AuditEvent) {
+        let baseline = event.action == StateHash.baselineAction
+        guard baseline || event.action == StateHash.changeAction else { return }
+        started = true
+        var recordedAfresh = 0
+        defer {
+            if recordedAfresh > 0 {
+                problems.append(problem("audit entry \(event.sequence)", "records \(recordedAfresh) record(s) afresh although the log already knew them: the state index was reset outside casevault"))
+            }
+        }
+        for line in (event.details[StateHash.changesDetail] ?? "").split(separator: "\n") {
+            guard let change = StateChange(line: line) else {
+                problems.append(problem("audit entry \(event.sequence)", "holds a state line that cannot be read"))
+                continue
+            }
+            let previous = entries[change.key]
+            if baseline, previous != nil {
+                recordedAfresh += 1
+            } else if change.version != (previous?.version ?? 0) + 1 {
+                problems.append(problem(change.key.description, "jumps to version \(change.version) at entry \(event.sequence) after version \(previous?.version ?? 0)"))
+            }
+            var entry = previous ?? Entry(version: 0, hash: nil)
+            entry.version = change.version
+            // A reset baseline does not get to bless the value it found: the log's own last hash stays the truth
+            // (only the numbering restarts), so a row edited before the reset is still reported.
+            if !(baseline && previous != nil) {
+                if let old = entry.hash { entry.earlier.append(old) }
+                entry.hash = change.hash
+            }
+            entries[change.key] = entry
+        }
+    }
+
+    func root() throws -> [UInt8] {
+        var buckets: [Int: [(key: RecordKey, version: Int64, hash: [UInt8])]] = [:]
+        for (key, entry) in entries {
+            guard let hash = entry.hash else { continue }
+            buckets[try StateHash.bucket(key), default: []].append((key, entry.version, hash))
+        }
+        return try StateHash.root(try buckets.mapValues { try StateHash.bucketDigest($0) })
+    }
+
+    mutating func checkDigest(against checkpoint: AuditCheckpoint) {
+        guard let digest = checkpoint.stateDigest else { return }
+        if (try? root().hexString) != digest {
+            problems.append(problem("checkpoint \(checkpoint.sequence)", "signs a state the log does not lead to: the stored records were changed around that checkpoint"))
+        }
+    }
+
+    func compare(stored: [RecordKey: [UInt8]]) -> [Vault.VerifyProblem] {
+        guard started else { return [] }
+        var found: [Vault.VerifyProblem] = []
+        for key in Set(stored.keys).union(entries.keys).sorted() {
+            let entry = entries[key], hash = stored[key]
+            switch (entry?.hash, hash) {
+            case (nil, nil):
+                continue
+            case (nil, .some):
+                found.append(problem(key.description, entry == nil
+                    ? "was added outside casevault: no change in the audit log created it"
+                    : "was deleted by casevault (version \(entry!.version)) but is back: it was put back outside casevault"))
+            case (.some, nil):
+                found.append(problem(key.description, "was deleted outside casevault: the audit log's last change (version \(entry!.version)) kept it"))
+            case (.some(let expected), .some(let actual)) where expected != actual:
+                let older = entry!.earlier.lastIndex(of: actual).map { " (it matches version \($0 + 1), an older value put back)" } ?? ""
+                found.append(problem(key.description, "was changed outside casevault: it is not its last recorded version \(entry!.version)\(older)"))
+            default:
+                continue
+            }
+        }
+        return found
+    }
+
+    /// The index only numbers versions, but a wrong entry would make the next change's line disagree: report it now.
+    func compare(index: [RecordStateRecord]) -> [Vault.VerifyProblem] {
+        guard started else { return [] }
+        var seen = Set<RecordKey>()
+        var found: [Vault.VerifyProblem] = []
+        for state in index {
+            guard let kind = RecordKind(rawValue: state.kind) else {
+                found.append(problem("state index", "holds an entry of unknown kind"))
+                continue
+            }
+            let key = RecordKey(kind: kind, id: state.recordID)
+            seen.insert(key)
+            if let entry = entries[key], entry.version == state.version, entry.hash == state.hash.map(Array.init) { continue }
+            found.append(problem(key.description, "has a state index entry that differs from the audit log"))
+        }
+        for key in Set(entries.keys).subtracting(seen).sorted() {
+            found.append(problem(key.description, "is missing from the state index"))
+        }
+        return found
+    }
+
+    func problem(_ id: String, _ message: String) -> Vault.VerifyProblem {
+        Vault.VerifyProblem(kind: "state", id: id, message: message)
+    }
+}

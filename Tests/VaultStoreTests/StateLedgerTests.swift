@@ -1,0 +1,107 @@
+import Consent
+import Foundation
+import GRDB
+import XCTest
+@testable import Audit
+@testable import VaultCrypto
+@testable import VaultStore
+
+/// Issue 18's sequences, each made with SQLite directly and no key: `verify` must name what was changed.
+final class StateLedgerTests: XCTestCase {
+    /// A case with a consent, a registered third party, a note and a document, checkpointed.
+    func makeCase() throws -> (TemporaryVault, String, String) {
+        let t = try TemporaryVault()
+        let caseID = try t.openCase(withConsent: true)
+        let neighbour = try t.vault.addPerson(.init(name: "Brian Cole"))
+        try t.vault.addCasePerson(caseID: caseID, personID: neighbour, role: .thirdParty, firstNameIsSafe: false)
+        _ = try t.vault.addNote(caseID: caseID, text: "Phoned the ward manager.")
+        let document = t.storedID(try t.ingest(caseID, [try t.file("letter.txt", Array("Dear Sir,\nA letter.\n".utf8))])[0])
+        try t.vault.writeCheckpoint()
+        XCTAssertEqual(try t.reopen().verify(readData: true, repair: false, record: false).problems, [], "a vault casevault wrote is clean")
+        return (t, caseID, document)
+    }
+
+    func sql(_ t: TemporaryVault, _ statement: String, _ arguments: StatementArguments = []) throws {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = false
+        try DatabaseQueue(path: t.paths.root + "/vault.db", configuration: configuration).write { try $0.execute(sql: statement, arguments: arguments) }
+    }
+
+    func stateProblems(_ t: TemporaryVault) throws -> [Vault.VerifyProblem] {
+        try t.reopen().verify(readData: false, repair: false, record: false).problems.filter { $0.kind == "state" }
+    }
+
+    func testWithdrawalUndoneWithTheOldSealedValueIsNamed() throws {
+        let (t, caseID, _) = try makeCase()
+        let consent = try XCTUnwrap(try t.vault.authorities(caseID: caseID).first)
+        let before = try XCTUnwrap(try t.vault.store.read { try $0.consentRecord(consent.authority.id) })
+        _ = try t.vault.withdrawAuthority(consent.authority.id, on: t.vault.today(), receivedBy: .letter)
+        try sql(t, "UPDATE consent_records SET sealed = ?, updated_at = ? WHERE id = ?", [before.sealed, before.updatedAt, consent.authority.id])
+        let problems = try stateProblems(t)
+        XCTAssertEqual(problems.map(\.id), ["sealed \(consent.authority.id)"])
+        XCTAssertTrue(problems[0].message.contains("older value put back"), problems[0].message)
+    }
+
+    func testClearColumnEditOfAnAdvocatesOrganisationIsNamed() throws {
+        let (t, _, _) = try makeCase()
+        let advocate = try XCTUnwrap(t.advocateID)
+        try sql(t, "UPDATE advocates SET organisation_id = NULL WHERE id = ?", [advocate])
+        XCTAssertEqual(try stateProblems(t).map(\.id), ["advocate \(advocate)"])
+    }
+
+    func testDeletedRegisteredPeopleNotesAndDocumentsAreNamed() throws {
+        let (t, caseID, document) = try makeCase()
+        let sealedRows = try t.vault.store.read { try $0.consentRecords(type: nil, caseID: caseID, personID: nil) }
+        let casePeople = try XCTUnwrap(sealedRows.first { $0.recordType == "case_people" })
+        try sql(t, "DELETE FROM consent_records WHERE record_type = 'case_people'")
+        XCTAssertEqual(try stateProblems(t).map(\.id), ["sealed \(casePeople.id)"])
+        try sql(t, "DELETE FROM documents WHERE id = ?", [document])
+        try FileManager.default.removeItem(atPath: t.vault.blobs.path(for: document))
+        let problems = try stateProblems(t)
+        XCTAssertEqual(Set(problems.map(\.id)), ["sealed \(casePeople.id)", "document \(document)"])
+        XCTAssertTrue(problems.allSatisfy { $0.message.contains("deleted outside casevault") })
+    }
+
+    func testInsertedRowsAndEditedIndexAreNamed() throws {
+        let (t, caseID, _) = try makeCase()
+        try sql(t, "INSERT INTO organisations (id, name, created_at) VALUES ('org-evil', 'Another service', '2026-01-01T00:00:00Z')")
+        try sql(t, "INSERT INTO case_advocates (case_id, advocate_id) VALUES (?, 'adv-evil')", [caseID])
+        XCTAssertEqual(Set(try stateProblems(t).map(\.id)), ["organisation org-evil", "case_advocate \(caseID)/adv-evil"])
+        try sql(t, "DELETE FROM organisations WHERE id = 'org-evil'; DELETE FROM case_advocates WHERE advocate_id = 'adv-evil'")
+        try sql(t, "UPDATE record_state SET version = version + 1 WHERE kind = 'case'")
+        XCTAssertEqual(try stateProblems(t).map(\.id), ["case \(caseID)"])
+    }
+
+    /// Wiping the index and the flag so the vault is "adopted" afresh (blessing an edit) is itself reported.
+    func testResettingTheLedgerIsReported() throws {
+        let (t, _, document) = try makeCase()
+        try sql(t, "UPDATE documents SET kind = 'internal_note' WHERE id = ?", [document])
+        try sql(t, "DELETE FROM record_state; DELETE FROM vault_meta WHERE key = 'state_ledger'")
+        let problems = try stateProblems(t)
+        XCTAssertTrue(problems.contains { $0.message.contains("state index was reset") }, "\(problems)")
+        XCTAssertTrue(problems.contains { $0.id == "document \(document)" }, "the edit stays visible: \(problems)")
+    }
+
+    /// Each checkpoint signs the state digest; one whose digest the log does not lead to is reported.
+    func testCheckpointsSignTheStateDigest() throws {
+        let (t, _, _) = try makeCase()
+        let vault = try t.reopen()
+        let checkpoint = try XCTUnwrap(try vault.latestCheckpoint())
+        XCTAssertEqual(checkpoint.format, AuditCheckpoint.formatV2)
+        var replay = StateReplay()
+        for entry in try vault.store.read({ try $0.auditEntries(caseID: nil, since: nil, actor: nil) }) where entry.event.sequence <= checkpoint.sequence {
+            replay.apply(entry.event)
+        }
+        XCTAssertEqual(checkpoint.stateDigest, try replay.root().hexString, "the signed digest is the ledger's root at the checkpoint")
+        // A checkpoint carrying another digest, properly signed: verify says the state does not match it.
+        let forged = try AuditCheckpoint.sign(vaultID: vault.info.vaultID, sequence: checkpoint.sequence, headMAC: try XCTUnwrap(StateMark.bytes(hex: checkpoint.headMAC)),
+                                              time: checkpoint.time, stateDigest: [UInt8](repeating: 7, count: 32), key: vault.hierarchy.keys.signingKey)
+        try vault.store.write { try $0.insert(forged) }
+        XCTAssertTrue(try stateProblems(t).contains { $0.id == "checkpoint \(checkpoint.sequence)" })
+        // Dropping the digest to pass as a v1 checkpoint breaks the signature.
+        var downgraded = checkpoint
+        downgraded.format = "casevault-audit-checkpoint/v1"
+        downgraded.stateDigest = nil
+        XCTAssertFalse(downgraded.hasValidSignature(vaultPublicKey: vault.hierarchy.keys.signingKey.publicKey))
+    }
+}
