@@ -326,17 +326,21 @@ public struct RecordStateRecord: Codable, Sendable, Equatable {
     public var hash: Data?
     /// Which of the 256 digest buckets the record falls in (the first byte of a hash of kind and id).
     public var bucket: Int
+    /// The case the record belongs to (else the person, for sealed records about a person alone): lets a command
+    /// check a case's records against the signed state without reading the whole index.
+    public var scope: String?
 
     enum CodingKeys: String, CodingKey {
-        case kind, version, hash, bucket
+        case kind, version, hash, bucket, scope
         case recordID = "record_id"
     }
 
-    public init(kind: String, recordID: String, version: Int64, hash: Data?, bucket: Int) {
+    public init(kind: String, recordID: String, version: Int64, hash: Data?, bucket: Int, scope: String? = nil) {
         self.kind = kind
         self.recordID = recordID
         self.version = version
         self.hash = hash
         self.bucket = bucket
+        self.scope = scope
     }
 }

@@ -75,6 +75,7 @@ public protocol StateReading {
     /// Ordered by kind, then id.
     func recordStates(bucket: Int) throws -> [RecordStateRecord]
     func recordStates() throws -> [RecordStateRecord]
+    func recordStates(scope: String) throws -> [RecordStateRecord]
     func stateBucketDigests() throws -> [Int: Data]
 }
 

@@ -118,6 +118,9 @@ struct GRDBTransaction: VaultRecordWriting {
         try RecordStateRecord.filter(Column("bucket") == bucket).order(Column("kind"), Column("record_id")).fetchAll(db)
     }
     func recordStates() throws -> [RecordStateRecord] { try RecordStateRecord.order(Column("kind"), Column("record_id")).fetchAll(db) }
+    func recordStates(scope: String) throws -> [RecordStateRecord] {
+        try RecordStateRecord.filter(Column("scope") == scope).order(Column("kind"), Column("record_id")).fetchAll(db)
+    }
     func stateBucketDigests() throws -> [Int: Data] {
         var digests: [Int: Data] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT bucket, digest FROM state_buckets") {

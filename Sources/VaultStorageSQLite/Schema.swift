@@ -193,9 +193,11 @@ extension Schema {
                 t.column("version", .integer).notNull()
                 t.column("hash", .blob)
                 t.column("bucket", .integer).notNull()
+                t.column("scope", .text)
                 t.primaryKey(["kind", "record_id"])
             }
             try db.create(index: "record_state_bucket", on: "record_state", columns: ["bucket"])
+            try db.create(index: "record_state_scope", on: "record_state", columns: ["scope"])
             try db.create(table: "state_buckets") { t in
                 t.primaryKey("bucket", .integer)
                 t.column("digest", .blob).notNull()

@@ -104,4 +104,38 @@ final class StateLedgerTests: XCTestCase {
         downgraded.stateDigest = nil
         XCTAssertFalse(downgraded.hasValidSignature(vaultPublicKey: vault.hierarchy.keys.signingKey.publicKey))
     }
+
+    /// Ordinary commands check the records they rely on against the signed state: the tampered consent, membership
+    /// or account is refused at once, not only by `verify`.
+    func testCommandsRefuseRecordsTheVaultDidNotSign() throws {
+        func refused(_ t: TemporaryVault, _ document: String, file: StaticString = #filePath, line: UInt = #line) {
+            XCTAssertThrowsError(try t.reopen().plaintext(documentID: document), file: file, line: line) { error in
+                guard case VaultError.changedOutside = error else { return XCTFail("\(error)", file: file, line: line) }
+            }
+        }
+        // A withdrawal undone with the old sealed value.
+        var (t, caseID, document) = try makeCase()
+        XCTAssertNoThrow(try t.reopen().plaintext(documentID: document), "an untouched vault reads")
+        let consent = try XCTUnwrap(try t.vault.authorities(caseID: caseID).first)
+        let before = try XCTUnwrap(try t.vault.store.read { try $0.consentRecord(consent.authority.id) })
+        _ = try t.vault.withdrawAuthority(consent.authority.id, on: t.vault.today(), receivedBy: .letter)
+        try t.vault.writeCheckpoint()
+        try sql(t, "UPDATE consent_records SET sealed = ?, updated_at = ? WHERE id = ?", [before.sealed, before.updatedAt, consent.authority.id])
+        refused(t, document)
+        // The index rewound too, to match the old value: its bucket no longer matches the signed digest.
+        let oldHash = try StateHash.of(RecordKey(kind: .sealed, id: consent.authority.id), before)
+        try sql(t, "UPDATE record_state SET hash = ? WHERE kind = 'sealed' AND record_id = ?", [Data(oldHash), consent.authority.id])
+        refused(t, document)
+        // A registered third party deleted (their name would no longer be redacted).
+        (t, caseID, document) = try makeCase()
+        try sql(t, "DELETE FROM consent_records WHERE record_type = 'case_people'")
+        refused(t, document)
+        // A case assignment added for someone else, and an account moved to another organisation.
+        (t, caseID, document) = try makeCase()
+        try sql(t, "INSERT INTO case_advocates (case_id, advocate_id) VALUES (?, ?)", [caseID, t.administratorID])
+        refused(t, document)
+        (t, caseID, document) = try makeCase()
+        try sql(t, "UPDATE advocates SET role = 'manager' WHERE id = ?", [try XCTUnwrap(t.advocateID)])
+        refused(t, document)
+    }
 }

@@ -63,6 +63,7 @@ extension Vault {
 
     @discardableResult
     func requireMember(_ operation: VaultOperation, of caseRecord: CaseRecord, in tx: any VaultRecordReading) throws -> Account {
+        try checkSignedState(caseID: caseRecord.id, in: tx)
         let account = try account(in: tx)
         guard try isMember(account, of: caseRecord, in: tx) else {
             throw AccessError.refused(operation: operation, actor: account.id, subject: caseRecord.id,
@@ -81,6 +82,7 @@ extension Vault {
 
     @discardableResult
     func requireRead(_ caseRecord: CaseRecord, in tx: any VaultRecordReading) throws -> Account {
+        try checkSignedState(caseID: caseRecord.id, in: tx)
         let account = try account(in: tx)
         guard try mayRead(caseRecord, as: account, in: tx) else {
             throw AccessError.refused(operation: .caseRead, actor: account.id, subject: caseRecord.id,

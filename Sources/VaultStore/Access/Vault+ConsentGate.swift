@@ -22,6 +22,9 @@ extension Vault {
         if let granted = consentGrants[cacheKey] { return granted }
         let check = try store.read { tx -> ConsentCheck in
             guard let caseRecord = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
+            // The records the rules are about to read must be the ones the vault signed (a withdrawal undone with
+            // sqlite3 is refused here, not only by `verify`).
+            try checkSignedState(caseID: caseID, personIDs: [caseRecord.clientID], in: tx)
             return try evaluate(action, caseRecord: caseRecord, targetOrg: targetOrg, in: tx)
         }
         let decision = check.decision

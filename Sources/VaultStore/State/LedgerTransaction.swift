@@ -16,20 +16,24 @@ final class LedgerTransaction: VaultRecordWriting {
     }
 
     /// Numbers the change after the record's current version and updates the index and the bucket list.
-    func record(_ key: RecordKey, hash: [UInt8]?) throws {
+    func record(_ key: RecordKey, hash: [UInt8]?, scope: String? = nil) throws {
         let current = try base.recordState(kind: key.kind.rawValue, id: key.id)
         // A deletion of something never recorded (or already deleted) changes nothing and says nothing.
         if hash == nil, current?.hash == nil { return }
-        let bucket = try StateHash.bucket(key)
+        // A deletion keeps the record's scope (and so its bucket); a record that changes scope leaves its old bucket.
+        let scope = hash == nil ? current?.scope : scope
+        let bucket = try StateHash.bucket(key, scope: scope)
         let version = (current?.version ?? 0) + 1
-        try base.save(RecordStateRecord(kind: key.kind.rawValue, recordID: key.id, version: version, hash: hash.map { Data($0) }, bucket: bucket))
-        changes.append(StateChange(key: key, version: version, hash: hash))
+        try base.save(RecordStateRecord(kind: key.kind.rawValue, recordID: key.id, version: version, hash: hash.map { Data($0) }, bucket: bucket,
+                                        scope: scope))
+        changes.append(StateChange(key: key, version: version, hash: hash, scope: scope))
         dirtyBuckets.insert(bucket)
+        if let old = current?.bucket { dirtyBuckets.insert(old) }
     }
 
-    func record<T: Encodable>(_ kind: RecordKind, _ id: String, _ value: T) throws {
+    func record<T: Encodable>(_ kind: RecordKind, _ id: String, _ value: T, scope: String? = nil) throws {
         let key = RecordKey(kind: kind, id: id)
-        try record(key, hash: try StateHash.of(key, value))
+        try record(key, hash: try StateHash.of(key, value), scope: scope)
     }
 
     func deleted(_ kind: RecordKind, _ id: String) throws {
@@ -42,11 +46,7 @@ final class LedgerTransaction: VaultRecordWriting {
                 makeEvent: (String, [String: String]) -> AuditEvent) throws -> Int {
         guard !changes.isEmpty else { return 0 }
         for bucket in dirtyBuckets.sorted() {
-            let entries = try base.recordStates(bucket: bucket).compactMap { state -> (key: RecordKey, version: Int64, hash: [UInt8])? in
-                guard let hash = state.hash, let kind = RecordKind(rawValue: state.kind) else { return nil }
-                return (RecordKey(kind: kind, id: state.recordID), state.version, Array(hash))
-            }
-            try base.setStateBucket(bucket, digest: Data(try StateHash.bucketDigest(entries)))
+            try base.setStateBucket(bucket, digest: Data(try StateHash.bucketDigest(StateHash.entries(try base.recordStates(bucket: bucket)))))
         }
         var appended = 0
         for start in stride(from: 0, to: changes.count, by: StateHash.linesPerEvent) {
@@ -99,6 +99,7 @@ final class LedgerTransaction: VaultRecordWriting {
     func recordState(kind: String, id: String) throws -> RecordStateRecord? { try base.recordState(kind: kind, id: id) }
     func recordStates(bucket: Int) throws -> [RecordStateRecord] { try base.recordStates(bucket: bucket) }
     func recordStates() throws -> [RecordStateRecord] { try base.recordStates() }
+    func recordStates(scope: String) throws -> [RecordStateRecord] { try base.recordStates(scope: scope) }
     func stateBucketDigests() throws -> [Int: Data] { try base.stateBucketDigests() }
 
     // MARK: - Writes pass through and are recorded
@@ -111,11 +112,11 @@ final class LedgerTransaction: VaultRecordWriting {
     func insert(_ record: AdvocateRecord) throws { try base.insert(record); try self.record(.advocate, record.id, record) }
     func insert(_ record: PersonRecord) throws { try base.insert(record); try self.record(.person, record.id, record) }
     func update(_ record: PersonRecord) throws { try base.update(record); try self.record(.person, record.id, record) }
-    func insert(_ record: CaseRecord) throws { try base.insert(record); try self.record(.caseRecord, record.id, record) }
-    func update(_ record: CaseRecord) throws { try base.update(record); try self.record(.caseRecord, record.id, record) }
+    func insert(_ record: CaseRecord) throws { try base.insert(record); try self.record(.caseRecord, record.id, record, scope: record.id) }
+    func update(_ record: CaseRecord) throws { try base.update(record); try self.record(.caseRecord, record.id, record, scope: record.id) }
     func insert(_ record: CaseAdvocateRecord) throws {
         try base.insert(record)
-        try self.record(.caseAdvocate, Self.id(record), record)
+        try self.record(.caseAdvocate, Self.id(record), record, scope: record.caseID)
     }
     func deleteCaseAdvocates(caseID: String) throws {
         let advocates = try base.caseAdvocates(caseID)
@@ -126,7 +127,7 @@ final class LedgerTransaction: VaultRecordWriting {
         try base.deleteCaseAdvocate(caseID: caseID, advocateID: advocateID)
         try deleted(.caseAdvocate, Self.id(CaseAdvocateRecord(caseID: caseID, advocateID: advocateID)))
     }
-    func insert(_ record: TombstoneRecord) throws { try base.insert(record); try self.record(.tombstone, record.caseID, record) }
+    func insert(_ record: TombstoneRecord) throws { try base.insert(record); try self.record(.tombstone, record.caseID, record, scope: record.caseID) }
     func insert(_ record: DataKeyRecord) throws { try base.insert(record); try self.record(.dataKey, Self.id(record), record) }
     func insert(_ record: KeyWrapperRecord) throws { try base.insert(record); try self.record(.keyWrapper, Self.id(record), record) }
     func deleteWrapper(_ record: KeyWrapperRecord) throws {
@@ -140,14 +141,17 @@ final class LedgerTransaction: VaultRecordWriting {
         for wrapper in wrappers { try deleted(.keyWrapper, Self.id(wrapper)) }
         if existed { try deleted(.dataKey, Self.id(DataKeyRecord(scope: scope, version: version, createdAt: ""))) }
     }
-    func insert(_ record: DocumentRecord) throws { try base.insert(record); try self.record(.document, record.id, record) }
-    func update(_ record: DocumentRecord) throws { try base.update(record); try self.record(.document, record.id, record) }
+    func insert(_ record: DocumentRecord) throws { try base.insert(record); try self.record(.document, record.id, record, scope: record.caseID) }
+    func update(_ record: DocumentRecord) throws { try base.update(record); try self.record(.document, record.id, record, scope: record.caseID) }
     func deleteDocuments(caseID: String) throws {
         let ids = try base.documents(caseID: caseID).map(\.id)
         try base.deleteDocuments(caseID: caseID)
         for id in ids { try deleted(.document, id) }
     }
-    func save(_ record: ConsentRecord) throws { try base.save(record); try self.record(.sealed, record.id, record) }
+    func save(_ record: ConsentRecord) throws {
+        try base.save(record)
+        try self.record(.sealed, record.id, record, scope: Self.scope(record))
+    }
     func deleteConsentRecords(caseID: String) throws {
         let ids = try base.consentRecords(type: nil, caseID: caseID, personID: nil).map(\.id)
         try base.deleteConsentRecords(caseID: caseID)
@@ -165,6 +169,7 @@ final class LedgerTransaction: VaultRecordWriting {
 
     // MARK: - Ledger ids of records whose key is several columns
 
+    static func scope(_ record: ConsentRecord) -> String? { record.caseID ?? record.personID }
     static func id(_ record: CaseAdvocateRecord) -> String { record.caseID + "/" + record.advocateID }
     static func id(_ record: DataKeyRecord) -> String { "\(record.scope)#\(record.version)" }
     static func id(_ record: KeyWrapperRecord) -> String { "\(record.scope)#\(record.version)@\(record.wrapperKind):\(record.wrapperID)" }

@@ -36,19 +36,23 @@ struct StateChange: Equatable {
     let version: Int64
     /// nil: the record was deleted.
     let hash: [UInt8]?
+    /// The case (or person) the record belongs to, which decides its bucket.
+    let scope: String?
 
-    /// `kind id version hash|-`: ids never contain spaces or newlines (they are ours, or scope#version@kind:id).
-    var line: String { "\(key.kind.rawValue) \(key.id) \(version) \(hash?.hexString ?? "-")" }
+    /// `kind id version hash|- scope|-`: ids never contain spaces or newlines (they are ours, or scope#version@kind:id).
+    var line: String { "\(key.kind.rawValue) \(key.id) \(version) \(hash?.hexString ?? "-") \(scope ?? "-")" }
 
-    init(key: RecordKey, version: Int64, hash: [UInt8]?) {
+    init(key: RecordKey, version: Int64, hash: [UInt8]?, scope: String?) {
         self.key = key
         self.version = version
         self.hash = hash
+        self.scope = scope
     }
 
     init?(line: Substring) {
         let parts = line.split(separator: " ", omittingEmptySubsequences: false)
-        guard parts.count == 4, let kind = RecordKind(rawValue: String(parts[0])), let version = Int64(parts[2]) else { return nil }
+        guard parts.count == 5, let kind = RecordKind(rawValue: String(parts[0])), let version = Int64(parts[2]) else { return nil }
+        scope = parts[4] == "-" ? nil : String(parts[4])
         if parts[3] == "-" {
             hash = nil
         } else {
@@ -78,17 +82,36 @@ enum StateHash {
         return try HashFunction.sha256.hash(bytes)
     }
 
-    static func bucket(_ key: RecordKey) throws -> Int {
-        Int(try HashFunction.sha256.hash(Array("\(key.kind.rawValue)\u{0}\(key.id)".utf8))[0])
+    /// A record's bucket. The records of one case (or of one person alone) share a bucket, so a command can check
+    /// that case's complete set of records against the signed state by recomputing one bucket; documents are spread
+    /// by id instead (a case can hold thousands, and commands do not re-check them).
+    static func bucket(_ key: RecordKey, scope: String?) throws -> Int {
+        let name = scope.map { key.kind == .document ? nil : "scope\u{0}" + $0 } ?? nil
+        return Int(try HashFunction.sha256.hash(Array((name ?? "\(key.kind.rawValue)\u{0}\(key.id)").utf8))[0])
     }
 
-    /// A bucket's digest: SHA-256 over its live records in (kind, id) order.
-    static func bucketDigest(_ entries: [(key: RecordKey, version: Int64, hash: [UInt8])]) throws -> [UInt8] {
+    struct BucketEntry {
+        let key: RecordKey
+        let version: Int64
+        let hash: [UInt8]
+        let scope: String?
+    }
+
+    /// A bucket's digest: SHA-256 over its live records in (kind, id) order, each with its version, hash and scope.
+    static func bucketDigest(_ entries: [BucketEntry]) throws -> [UInt8] {
         var bytes: [UInt8] = []
         for entry in entries.sorted(by: { $0.key < $1.key }) {
-            bytes += Array("\(entry.key.kind.rawValue)\u{0}\(entry.key.id)\u{0}\(entry.version)\u{0}".utf8) + entry.hash
+            bytes += Array("\(entry.key.kind.rawValue)\u{0}\(entry.key.id)\u{0}\(entry.version)\u{0}\(entry.scope ?? "")\u{0}".utf8) + entry.hash
         }
         return try HashFunction.sha256.hash(bytes)
+    }
+
+    /// The live entries of the index rows given (one bucket's, read from the store).
+    static func entries(_ states: [RecordStateRecord]) -> [BucketEntry] {
+        states.compactMap { state in
+            guard let hash = state.hash, let kind = RecordKind(rawValue: state.kind) else { return nil }
+            return BucketEntry(key: RecordKey(kind: kind, id: state.recordID), version: state.version, hash: Array(hash), scope: state.scope)
+        }
     }
 
     /// The state digest a checkpoint signs: a two-level Merkle tree, SHA-256 over the 256 bucket digests in order

@@ -14,31 +14,57 @@ extension Vault {
         guard try store.read({ try $0.meta(Self.stateLedgerMeta) }) == nil else { return }
         try ledger.write(action: StateHash.baselineAction) { tx in
             guard try tx.meta(Self.stateLedgerMeta) == nil, try tx.recordStates().isEmpty, let ledgerTx = tx as? LedgerTransaction else { return }
-            for (key, hash) in try Self.storedRecords(tx).sorted(by: { $0.key < $1.key }) {
-                try ledgerTx.record(key, hash: hash)
+            for (key, stored) in try Self.storedRecords(tx).sorted(by: { $0.key < $1.key }) {
+                try ledgerTx.record(key, hash: stored.hash, scope: stored.scope)
             }
             try tx.setMeta(Self.stateLedgerMeta, "1")
         }
     }
 
     /// Every stored record with the hash of its stored value, read through the storage protocols.
-    static func storedRecords(_ tx: any VaultRecordReading) throws -> [RecordKey: [UInt8]] {
-        var found: [RecordKey: [UInt8]] = [:]
-        func add<T: Encodable>(_ kind: RecordKind, _ id: String, _ value: T) throws {
+    struct StoredState: Equatable {
+        let hash: [UInt8]
+        let scope: String?
+    }
+
+    /// Every stored record with the hash of its stored value and its scope, read through the storage protocols.
+    static func storedRecords(_ tx: any VaultRecordReading) throws -> [RecordKey: StoredState] {
+        var found: [RecordKey: StoredState] = [:]
+        func add<T: Encodable>(_ kind: RecordKind, _ id: String, _ value: T, scope: String? = nil) throws {
             let key = RecordKey(kind: kind, id: id)
-            found[key] = try StateHash.of(key, value)
+            found[key] = StoredState(hash: try StateHash.of(key, value), scope: scope)
         }
         for (key, value) in try tx.metaEntries() { try add(.meta, key, value) }
         for record in try tx.organisations() { try add(.organisation, record.id, record) }
         for record in try tx.advocates() { try add(.advocate, record.id, record) }
         for record in try tx.people() { try add(.person, record.id, record) }
-        for record in try tx.cases() { try add(.caseRecord, record.id, record) }
-        for record in try tx.caseAdvocateRecords() { try add(.caseAdvocate, LedgerTransaction.id(record), record) }
         for record in try tx.dataKeys() { try add(.dataKey, LedgerTransaction.id(record), record) }
         for record in try tx.wrappers() { try add(.keyWrapper, LedgerTransaction.id(record), record) }
-        for record in try tx.documents(caseID: nil) { try add(.document, record.id, record) }
-        for record in try tx.tombstones() { try add(.tombstone, record.caseID, record) }
-        for record in try tx.consentRecords(type: nil, caseID: nil, personID: nil) { try add(.sealed, record.id, record) }
+        for record in try tx.documents(caseID: nil) { try add(.document, record.id, record, scope: record.caseID) }
+        for (key, state) in try caseRecords(tx, caseID: nil, personID: nil) { found[key] = state }
+        return found
+    }
+
+    /// The records a case (or, with `personID`, a person alone) holds outside documents: the case, its assignments,
+    /// its tombstone and its sealed records. nil for both: those of every case and person.
+    static func caseRecords(_ tx: any VaultRecordReading, caseID: String?, personID: String?) throws -> [RecordKey: StoredState] {
+        var found: [RecordKey: StoredState] = [:]
+        func add<T: Encodable>(_ kind: RecordKind, _ id: String, _ value: T, scope: String?) throws {
+            let key = RecordKey(kind: kind, id: id)
+            found[key] = StoredState(hash: try StateHash.of(key, value), scope: scope)
+        }
+        if personID == nil {
+            let cases = try caseID.map { try tx.caseRecord($0).map { [$0] } ?? [] } ?? tx.cases()
+            for record in cases { try add(.caseRecord, record.id, record, scope: record.id) }
+            let assignments = try caseID.map { id in try tx.caseAdvocates(id).map { CaseAdvocateRecord(caseID: id, advocateID: $0) } }
+                ?? tx.caseAdvocateRecords()
+            for record in assignments { try add(.caseAdvocate, LedgerTransaction.id(record), record, scope: record.caseID) }
+            let tombstones = try caseID.map { try tx.tombstone($0).map { [$0] } ?? [] } ?? tx.tombstones()
+            for record in tombstones { try add(.tombstone, record.caseID, record, scope: record.caseID) }
+        }
+        for record in try tx.consentRecords(type: nil, caseID: caseID, personID: personID) where personID == nil || record.caseID == nil {
+            try add(.sealed, record.id, record, scope: LedgerTransaction.scope(record))
+        }
         return found
     }
 
@@ -72,6 +98,7 @@ struct StateReplay {
     struct Entry {
         var version: Int64
         var hash: [UInt8]?
+        var scope: String?
         /// Hashes the record had before its current one: a row equal to one of them is an older value put back.
         var earlier: [[UInt8]] = []
     }
@@ -102,8 +129,9 @@ struct StateReplay {
             } else if change.version != (previous?.version ?? 0) + 1 {
                 problems.append(problem(change.key.description, "jumps to version \(change.version) at entry \(event.sequence) after version \(previous?.version ?? 0)"))
             }
-            var entry = previous ?? Entry(version: 0, hash: nil)
+            var entry = previous ?? Entry(version: 0, hash: nil, scope: nil)
             entry.version = change.version
+            entry.scope = change.scope
             // A reset baseline does not get to bless the value it found: the log's own last hash stays the truth
             // (only the numbering restarts), so a row edited before the reset is still reported.
             if !(baseline && previous != nil) {
@@ -115,10 +143,11 @@ struct StateReplay {
     }
 
     func root() throws -> [UInt8] {
-        var buckets: [Int: [(key: RecordKey, version: Int64, hash: [UInt8])]] = [:]
+        var buckets: [Int: [StateHash.BucketEntry]] = [:]
         for (key, entry) in entries {
             guard let hash = entry.hash else { continue }
-            buckets[try StateHash.bucket(key), default: []].append((key, entry.version, hash))
+            buckets[try StateHash.bucket(key, scope: entry.scope), default: []]
+                .append(StateHash.BucketEntry(key: key, version: entry.version, hash: hash, scope: entry.scope))
         }
         return try StateHash.root(try buckets.mapValues { try StateHash.bucketDigest($0) })
     }
@@ -130,11 +159,11 @@ struct StateReplay {
         }
     }
 
-    func compare(stored: [RecordKey: [UInt8]]) -> [Vault.VerifyProblem] {
+    func compare(stored: [RecordKey: Vault.StoredState]) -> [Vault.VerifyProblem] {
         guard started else { return [] }
         var found: [Vault.VerifyProblem] = []
         for key in Set(stored.keys).union(entries.keys).sorted() {
-            let entry = entries[key], hash = stored[key]
+            let entry = entries[key], hash = stored[key]?.hash
             switch (entry?.hash, hash) {
             case (nil, nil):
                 continue
@@ -166,7 +195,8 @@ struct StateReplay {
             }
             let key = RecordKey(kind: kind, id: state.recordID)
             seen.insert(key)
-            if let entry = entries[key], entry.version == state.version, entry.hash == state.hash.map(Array.init) { continue }
+            if let entry = entries[key], entry.version == state.version, entry.hash == state.hash.map(Array.init), entry.scope == state.scope,
+               (try? StateHash.bucket(key, scope: entry.scope)) == state.bucket { continue }
             found.append(problem(key.description, "has a state index entry that differs from the audit log"))
         }
         for key in Set(entries.keys).subtracting(seen).sorted() {

@@ -33,6 +33,8 @@ public final class Vault {
     public var onConsentWarning: ((ConsentCheck) -> Void)?
     /// Consent decisions already made in this session, by case and action: a bundle of 40 documents asks once.
     var consentGrants: [String: Decision] = [:]
+    /// Cases (with the people read for them) whose records this process checked against the signed state.
+    var stateChecked = Set<String>()
     /// Where this machine keeps the vault's high-water mark; nil keeps none (and checks none).
     let stateMarks: StateMarks?
     /// Set when a restore or an accepted older state must move the mark back to this vault's next checkpoint.

@@ -28,6 +28,8 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
     case stateMarkInvalid(path: String)
     /// The person was erased with the only case they were on; only their id is kept.
     case personErased(id: String, erasedAt: String)
+    /// Records a command relies on differ from the state the vault last signed: changed outside casevault.
+    case changedOutside(subject: String, what: String)
 
     public var description: String {
         switch self {
@@ -60,6 +62,8 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
                 + "(its audit log ends at record \(vaultSequence); the one last used had record \(markSequence)); nothing was done"
         case .personErased(let id, let erasedAt):
             "person \(id) was erased on \(erasedAt), with the only case they were on: nothing but their id is kept"
+        case .changedOutside(let subject, let what):
+            "the records of \(subject) differ from the state this vault last signed: \(what), changed outside casevault; nothing was done"
         case .stateMarkInvalid(let path):
             "the record of this vault's newest state (\(path)) is damaged or was not signed with this vault's key, "
                 + "so a rollback cannot be ruled out; nothing was done"

@@ -53,6 +53,8 @@ extension VaultError {
             ["put the newest copy of the vault folder back; if this older state is expected, accept it with --accept-older-state REASON (recorded in the audit log)"]
         case .stateMarkInvalid:
             ["if you trust this copy of the vault, accept its state with --accept-older-state REASON (recorded in the audit log; the record is rewritten)"]
+        case .changedOutside:
+            ["run 'casevault verify' to see every record that was changed; restore the newest backup made before the change with 'casevault restore'"]
         case .caseNotOpen, .invalidInput, .personErased: []
         }
     }

@@ -1,0 +1,66 @@
+import Audit
+import Foundation
+import VaultStorage
+
+// What a command checks before it relies on a case's records (issue 18): `verify` replays the whole log, which is too
+// slow for every command, so a command checks only the records it is about to trust against the state the newest
+// signed checkpoint vouches for. A case's records (the case row, its assignments, its tombstone and its sealed
+// records) share one bucket of the state digest, so recomputing that bucket from the index, and the root from the
+// bucket digests, proves the index entries are the signed ones; the rows must then equal those entries exactly, so a
+// row deleted, added, edited or put back with an older value is refused before anything is decided from it.
+extension Vault {
+    /// Checks the acting account's own row and the records of `caseID` and of the people whose records the consent
+    /// rules read (`personIDs`). Skipped, not failed, when the log has moved past its newest signed checkpoint (this
+    /// process, or another, is between a change and its checkpoint; a crash leaves it so until the next command).
+    func checkSignedState(caseID: String, personIDs: [String] = [], in tx: any VaultRecordReading) throws {
+        let checked = ([caseID] + personIDs.sorted()).joined(separator: "|")
+        guard !stateChecked.contains(checked) else { return }
+        defer { stateChecked.insert(checked) }
+        guard let head = try tx.lastAuditEntry(),
+              let checkpoint = try tx.auditCheckpoints(sequence: head.event.sequence).last(where: {
+                  $0.format == AuditCheckpoint.formatV2 && $0.hasValidSignature(vaultPublicKey: hierarchy.keys.signingKey.publicKey)
+              }),
+              let signedDigest = checkpoint.stateDigest
+        else { return }
+        let buckets = try tx.stateBucketDigests().mapValues(Array.init)
+        guard try StateHash.root(buckets).hexString == signedDigest else {
+            throw VaultError.changedOutside(subject: "this vault", what: "the state index")
+        }
+        let empty = try StateHash.bucketDigest([])
+        func checkBucket(_ bucket: Int, subject: String) throws -> [RecordStateRecord] {
+            let states = try tx.recordStates(bucket: bucket)
+            guard try StateHash.bucketDigest(StateHash.entries(states)) == buckets[bucket] ?? empty else {
+                throw VaultError.changedOutside(subject: subject, what: "the state index")
+            }
+            return states
+        }
+        // The scope's complete set of records, as signed, against the rows stored.
+        func checkScope(_ scope: String, subject: String, stored: [RecordKey: StoredState]) throws {
+            let signed = try checkBucket(try StateHash.bucket(RecordKey(kind: .caseRecord, id: scope), scope: scope), subject: subject)
+                .filter { $0.scope == scope && $0.hash != nil && $0.kind != RecordKind.document.rawValue }
+            var expected: [RecordKey: [UInt8]] = [:]
+            for state in signed {
+                guard let kind = RecordKind(rawValue: state.kind), let hash = state.hash else { continue }
+                expected[RecordKey(kind: kind, id: state.recordID)] = Array(hash)
+            }
+            for (key, state) in stored where expected[key] != state.hash {
+                throw VaultError.changedOutside(subject: subject, what: expected[key] == nil ? "\(key) was added" : "\(key) was edited or put back")
+            }
+            if let missing = expected.keys.sorted().first(where: { stored[$0] == nil }) {
+                throw VaultError.changedOutside(subject: subject, what: "\(missing) was deleted")
+            }
+        }
+        try checkScope(caseID, subject: "case \(caseID)", stored: try Self.caseRecords(tx, caseID: caseID, personID: nil))
+        for person in Set(personIDs) {
+            try checkScope(person, subject: "person \(person)", stored: try Self.caseRecords(tx, caseID: nil, personID: person))
+        }
+        // The account acting: its role and organisation decide what it may do.
+        if let actor, let record = try tx.advocate(actor) {
+            let key = RecordKey(kind: .advocate, id: actor)
+            let signed = try checkBucket(try StateHash.bucket(key, scope: nil), subject: "account \(actor)")
+            guard signed.first(where: { $0.kind == key.kind.rawValue && $0.recordID == actor })?.hash.map(Array.init) == (try StateHash.of(key, record)) else {
+                throw VaultError.changedOutside(subject: "account \(actor)", what: "its role or organisation")
+            }
+        }
+    }
+}
