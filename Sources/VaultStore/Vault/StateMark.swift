@@ -9,6 +9,8 @@ import Glibc
 /// take the mark back with it. Signed with the vault's Ed25519 key: a mark cannot be forged without the key file.
 public struct StateMark: Codable, Sendable, Equatable {
     public static let formatName = "casevault-state-mark/v1"
+    /// v2 also names the state digest the checkpoint signed (issue 18): the mark pins the whole state, not only the log.
+    public static let formatV2 = "casevault-state-mark/v2"
 
     public var format = StateMark.formatName
     public var vaultID: String
@@ -17,25 +19,33 @@ public struct StateMark: Codable, Sendable, Equatable {
     /// When the mark was written (the "last used on" of a refusal).
     public var time: String
     public var signature: String
+    public var stateDigest: String?
 
     enum CodingKeys: String, CodingKey {
         case format, sequence, time, signature
         case vaultID = "vault_id"
         case headMAC = "head_mac"
+        case stateDigest = "state_digest"
     }
 
     var signedBytes: [UInt8] {
-        Array(format.utf8) + [0] + Array(vaultID.utf8) + [0] + Array(String(sequence).utf8) + [0] + Array(headMAC.utf8) + [0] + Array(time.utf8)
+        let v1 = Array(format.utf8) + [0] + Array(vaultID.utf8) + [0] + Array(String(sequence).utf8) + [0] + Array(headMAC.utf8) + [0] + Array(time.utf8)
+        return format == Self.formatV2 ? v1 + [0] + Array((stateDigest ?? "").utf8) : v1
     }
 
-    static func sign(vaultID: String, sequence: Int64, headMAC: String, time: String, key: Ed25519.PrivateKey) throws -> StateMark {
+    static func sign(vaultID: String, sequence: Int64, headMAC: String, time: String, stateDigest: String? = nil,
+                     key: Ed25519.PrivateKey) throws -> StateMark {
         var mark = StateMark(vaultID: vaultID, sequence: sequence, headMAC: headMAC, time: time, signature: "")
+        if let stateDigest {
+            mark.format = Self.formatV2
+            mark.stateDigest = stateDigest
+        }
         mark.signature = try key.signature(for: mark.signedBytes).hexString
         return mark
     }
 
     func hasValidSignature(_ publicKey: Ed25519.PublicKey) -> Bool {
-        guard format == Self.formatName, let signature = Self.bytes(hex: signature) else { return false }
+        guard format == Self.formatName || (format == Self.formatV2 && stateDigest != nil), let signature = Self.bytes(hex: signature) else { return false }
         return publicKey.isValidSignature(signature, for: signedBytes)
     }
 

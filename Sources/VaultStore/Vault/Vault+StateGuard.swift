@@ -55,6 +55,7 @@ extension Vault {
                 guard let entry = try tx.auditEntry(sequence: mark.sequence), entry.entryMAC.hexString == mark.headMAC else { return (false, last) }
                 let vouched = try tx.auditCheckpoints(sequence: mark.sequence).contains {
                     $0.vaultID == info.vaultID && $0.headMAC == mark.headMAC && $0.hasValidSignature(vaultPublicKey: publicKey)
+                        && (mark.stateDigest == nil || $0.stateDigest == mark.stateDigest)
                 }
                 return (vouched, last)
             }
@@ -94,7 +95,8 @@ extension Vault {
             return
         }
         try stateMarks.write(try StateMark.sign(vaultID: info.vaultID, sequence: checkpoint.sequence, headMAC: checkpoint.headMAC,
-                                                time: checkpoint.time, key: hierarchy.keys.signingKey), folder: paths.root)
+                                                time: checkpoint.time, stateDigest: checkpoint.stateDigest, key: hierarchy.keys.signingKey),
+                             folder: paths.root)
         moveMarkOnCheckpoint = false
     }
 }
