@@ -16,8 +16,10 @@ release: deps
 demo: build
 	@scripts/demo.sh .build/debug/casevault
 
-# Every test: unit tests, Wycheproof vectors and CLI end-to-end tests against the built binary.
+# Every test: unit tests, Wycheproof vectors and CLI end-to-end tests against the built binary (faketime for the
+# clock-set-back test, which would otherwise skip).
 test: build
+	@scripts/ensure-deps.sh faketime
 	$(SWIFT) build --build-tests
 	python3 scripts/bench.py --quick --bin .build/debug
 	$(SWIFT) test --disable-swift-testing

@@ -2,7 +2,7 @@ import Foundation
 import PDFRender
 import XCTest
 
-/// Hostile PDFs are read in a child process with limits: each is cut off within its limit (+ 2 s), named by
+/// Hostile PDFs are read in a child process with limits: each is cut off within its limit (+ slack), named by
 /// id; the rest of the case still makes a bundle; nothing is written for a refused export; the vault verifies.
 final class AnalysisLimitTests: XCTestCase {
     /// Small, so the suite stays quick; the default is 60 s.
@@ -40,7 +40,9 @@ final class AnalysisLimitTests: XCTestCase {
                 XCTAssertTrue(result.stderr.contains("document \(id) could not be analysed"), "\(file.name): \(result.stderr)")
                 if file.timesOut { XCTAssertTrue(result.stderr.contains("within 5 s"), "\(file.name): \(result.stderr)") }
                 XCTAssertTrue(result.stderr.contains("nothing was written"), result.stderr)
-                XCTAssertLessThan(seconds, limit + 2, "\(file.name) is cut off within its limit + 2 s")
+                // The slack covers the whole command (key derivation, start-up, the rest of the export) on a loaded
+                // 2-core machine, where 8-9 s was seen; a child that is never cut off runs for minutes.
+                XCTAssertLessThan(seconds, limit + 8, "\(file.name) is cut off within its limit")
                 print("\(file.name) (\(file.bytes.count) bytes) cut off after \(String(format: "%.2f", seconds)) s\(dryRun ? " (dry run)" : "")")
                 XCTAssertFalse(FileManager.default.fileExists(atPath: sandbox.path("bundle.pdf")), file.name)
                 XCTAssertFalse(FileManager.default.fileExists(atPath: sandbox.path("bundle.pdf.manifest.json")), file.name)
@@ -68,7 +70,7 @@ final class AnalysisLimitTests: XCTestCase {
             let (result, seconds) = try export(sandbox, caseID, (dryRun ? ["--dry-run"] : ["--out", "bundle.pdf"]) + ["--json"])
             XCTAssertEqual(result.exitCode, 0, result.stderr)
             print("export of 2 documents with \(hostile.count) hostile PDFs left out\(dryRun ? " (dry run)" : ""): \(String(format: "%.2f", seconds)) s")
-            XCTAssertLessThan(seconds, Double(hostile.count) * (limit + 2) + 10)
+            XCTAssertLessThan(seconds, Double(hostile.count) * (limit + 8) + 10)
             let summary = try sandbox.json(result)
             let documents = (summary["documents"] as? [[String: Any]])?.compactMap { $0["document_id"] as? String } ?? []
             XCTAssertEqual(documents.count, 2, "the letter and the plain PDF: \(documents)")
