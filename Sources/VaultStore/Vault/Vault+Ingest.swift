@@ -44,7 +44,7 @@ extension Vault {
         }
 
         /// The path for messages: printable, with control characters and invalid UTF-8 escaped.
-        public var path: String { DisplayName.escape(pathBytes) }
+        public var path: String { DisplayText.escaped(bytes: pathBytes) }
     }
 
     public enum IngestOutcome: Sendable {
