@@ -110,6 +110,44 @@ final class CaseSetUpTests: XCTestCase {
         XCTAssertTrue(records.stdout.contains("R-DEC-2"), records.stdout)
         let people = try sandbox.run(["redact", "list", "--case", caseID, "--json"])
         XCTAssertTrue(people.stdout.contains(widow), people.stdout)
+        // Her death is on record now: a case "consented" by her is refused, and the way forward named.
+        let ownConsent = try open("patient", [])
+        XCTAssertEqual(ownConsent.exitCode, 1, ownConsent.stderr)
+        XCTAssertTrue(ownConsent.stderr.contains("recorded as having died"), ownConsent.stderr)
+        XCTAssertTrue(ownConsent.stderr.contains("hint: if the patient has died, use --situation after-death"), ownConsent.stderr)
+        // A second case after the death does not need the date again.
+        let again = try open("after-death", ["--representative", "Peter Ellis", "--standing", "next-of-kin", "--claim-arising-from-death", "--json"])
+        let (_, made) = try opened(again)
+        XCTAssertEqual(made.map { $0["kind"] as? String }, ["next_of_kin", "written_consent"])
+        XCTAssertNil(try sandbox.json(again)["date_of_death"] as? String)
+    }
+
+    func testDeputySituationNeedsTheOrderAndRecordsIt() throws {
+        let deputy = try id(["person", "add", "--name", "Ruth Cole"])
+        let missing = try open("deputy", ["--representative", "Ruth Cole"])
+        XCTAssertEqual(missing.exitCode, 1, missing.stderr)
+        XCTAssertTrue(missing.stderr.contains("needs the court order") && missing.stderr.contains("add --authority-form"), missing.stderr)
+        let (_, authorities) = try opened(try open("deputy", ["--representative", "Ruth Cole", "--authority-form", "order.txt", "--json"]))
+        XCTAssertEqual(authorities.map { $0["kind"] as? String }, ["court_deputy_welfare", "written_consent"])
+        XCTAssertEqual(authorities[0]["granted_by"] as? String, "court_of_protection")
+        XCTAssertEqual(authorities[1]["granted_by"] as? String, deputy)
+        let order = try sandbox.run(["consent", "show", try XCTUnwrap(authorities[0]["id"] as? String)])
+        XCTAssertTrue(order.stdout.contains("court_order") && order.stdout.contains("health, complaints"), order.stdout)
+    }
+
+    func testChildSituationRecordsParentalResponsibilityAndTheParentsInstruction() throws {
+        let child = try id(["person", "add", "--name", "Amy Clarke", "--dob", "2016-05-01", "--address", "3 Elm Road, Norwich"])
+        let parent = try id(["person", "add", "--name", "Laura Clarke"])
+        let result = try sandbox.run(["case", "open", "--client", "Amy Clarke", "--org", org, "--advocate", "Sam Carter", "--nhs-body", "trust-X",
+                                      "--situation", "child", "--representative", "Laura Clarke", "--evidence", "birth_certificate",
+                                      "--consent-form", "consent.txt", "--signed-on", Self.yesterday, "--actions", "view_documents,draft_letter", "--json"])
+        let (caseID, authorities) = try opened(result)
+        XCTAssertEqual(authorities.map { $0["kind"] as? String }, ["parental_responsibility", "written_consent"])
+        XCTAssertEqual(authorities.map { $0["person"] as? String }, [child, child])
+        XCTAssertEqual(authorities[1]["granted_by"] as? String, parent)
+        XCTAssertTrue(result.stderr.contains("--gillick"), "what is left to record: \(result.stderr)")
+        let allowed = try check(caseID, "draft_letter")
+        XCTAssertEqual(allowed.exitCode, 0, "a parent with evidenced parental responsibility for a young child (R-CHI-1): \(allowed.stdout)")
     }
 
     func testAnythingMissingOrRefusedLeavesTheVaultAsItWas() throws {

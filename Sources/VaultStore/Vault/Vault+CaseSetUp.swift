@@ -117,6 +117,9 @@ extension Vault {
         if options.situation == .patient && options.representativeID != nil {
             throw CaseSetUpError.unsuitable(situation: .patient, reason: "a patient complaining for themselves has no representative; for someone acting for them choose their situation (representative, attorney, deputy, child, after-death)")
         }
+        if died && (options.situation == .patient || options.situation == .representative) {
+            throw CaseSetUpError.unsuitable(situation: options.situation, reason: "the patient is recorded as having died, so they cannot give consent (R-DEC-4); after a death the client is the personal representative or the next of kin (the after-death situation)")
+        }
         if options.representativeID == clientID {
             throw CaseSetUpError.unsuitable(situation: options.situation, reason: "the person acting for the patient is the client (the patient) themselves")
         }

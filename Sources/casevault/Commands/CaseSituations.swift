@@ -28,8 +28,11 @@ enum CaseSituationText {
             missing.map { "add " + option($0) }
                 + ["'casevault case open --help' explains each situation; or open the case without --situation and record each consent with 'casevault consent record'"]
         case .unsuitable(let situation, _):
-            situation == .attorney ? ["if the patient can still decide, use --situation patient or representative with their own consent"]
-                : ["'casevault case open --help' explains each situation"]
+            switch situation {
+            case .attorney: ["if the patient can still decide, use --situation patient or representative with their own consent"]
+            case .patient, .representative: ["if the patient has died, use --situation after-death with the personal representative or next of kin"]
+            default: ["'casevault case open --help' explains each situation"]
+            }
         }
     }
 
