@@ -100,6 +100,23 @@ run export --case "$case_id" --meeting "Local resolution meeting" --for trust-nw
 run bundle verify "$bundle"
 run bundle log --case "$case_id"
 
+# The meeting notes were named with --include-kind, so they are in the bundle, rendered from their Markdown
+# (headings, lists, bold) rather than printed with their marks.
+notes=$("$casevault" list --case "$case_id" --json | python3 -c '
+import json, sys
+print(next(d["id"] for d in json.load(sys.stdin) if d["kind"] == "meeting_notes"))')
+python3 -c '
+import json, sys
+items = json.load(open(sys.argv[1]))["items"]
+sys.exit(0 if any(item["document_id"] == sys.argv[2] for item in items) else 1)' "$bundle.manifest.json" "$notes" \
+    || { echo "demo: expected the meeting notes $notes in the bundle" >&2; exit 1; }
+if command -v pdftotext >/dev/null; then
+    text=$(pdftotext "$bundle" -)
+    grep -q "Points raised" <<<"$text" || { echo "demo: the meeting notes' text is not in the bundle" >&2; exit 1; }
+    if grep -qE '^[[:space:]]*#|\*\*' <<<"$text"; then echo "demo: Markdown marks printed in the bundle" >&2; exit 1; fi
+fi
+echo "meeting notes $notes are in the bundle, rendered from Markdown"
+
 step "Anyone with the vault's public key can check it, without the vault; a changed copy fails"
 public_key=$("$casevault" keys show --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["signing_key"]["public_key"])')
 (unset CASEVAULT_VAULT CASEVAULT_KEYS CASEVAULT_PASSPHRASE; "$casevault" bundle verify "$bundle" --public-key "$public_key" >/dev/null && echo "verified with the public key alone")

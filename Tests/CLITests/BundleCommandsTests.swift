@@ -44,6 +44,10 @@ final class BundleCommandsTests: XCTestCase {
             .joined(separator: "\n").split(whereSeparator: \.isWhitespace).joined(separator: " ")
         for secret in ["Quenby", "Margaret Ellis", "943 476 5919"] { XCTAssertFalse(text.contains(secret), secret) }
         XCTAssertTrue(text.contains("Helen Brooks") && text.contains("discharged too early"))
+        // The cover names who prepared it by name and organisation: never an id, never a Swift optional.
+        let cover = try pdf.text(ofPage: 0).split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        XCTAssertNotNil(cover.range(of: "PREPARED BY Sam Carter, Partner [0-9A-F]{8} DATE", options: .regularExpression), "the organisation is 'Partner …': \(cover)")
+        XCTAssertFalse(cover.contains("Optional(") || cover.contains("adv-"), cover)
         let manifestText = try String(contentsOfFile: sandbox.path("bundle.pdf.manifest.json"), encoding: .utf8)
         XCTAssertFalse(manifestText.contains("Quenby"))
 

@@ -62,7 +62,7 @@ final class BundleSelectionTests: XCTestCase {
         XCTAssertTrue(line(authority).hasPrefix("  out \(authority) authority_evidence"), line(authority))
         XCTAssertTrue(lines.contains { $0.hasPrefix("  out ") && $0.contains("consent_form") }, dry.stdout)
         XCTAssertFalse(dry.stdout.contains("\u{1B}"), "no escape sequence reaches the terminal")
-        XCTAssertTrue(line(crafted).contains("odd\\x1b[2Jname\\nline.txt"), line(crafted))
+        XCTAssertTrue(line(crafted).contains("odd\\u{1B}[2Jname\\u{A}line.txt"), line(crafted))
 
         let json = try sandbox.json(try export(sandbox, caseID, ["--dry-run", "--json"]))
         let rows = try XCTUnwrap(json["selection"] as? [[String: Any]])

@@ -391,5 +391,25 @@ final class ConsentCommandsTests: XCTestCase {
         let check = try sandbox.run(["consent", "check", "--case", second, "--action", "view_documents"])
         XCTAssertEqual(check.exitCode, 3)
         XCTAssertFalse(check.stdout.contains(consent) || check.stdout.contains("names this case"), check.stdout)
+
+        // The JSON says the same: this case's records only, and the hint names what is missing here.
+        let checked = try sandbox.run(["consent", "check", "--case", second, "--action", "view_documents", "--json"])
+        XCTAssertEqual(checked.exitCode, 3)
+        XCTAssertFalse(checked.stdout.contains(consent), "the first case's consent is not cited: \(checked.stdout)")
+        let decision = try sandbox.json(checked)
+        XCTAssertEqual(decision["rule_ids"] as? [String], ["R-CON-6"])
+        XCTAssertEqual(decision["hint"] as? String, "ask the person to add this action to their consent")
+        XCTAssertEqual((decision["authorities"] as? [[String: Any]])?.compactMap { $0["id"] as? String }, [lettersOnly])
+        // Allowed on the first case: the second case's consent is not listed there either.
+        let allowed = try sandbox.run(["consent", "check", "--case", first, "--action", "view_documents", "--json"])
+        XCTAssertEqual(allowed.exitCode, 0, allowed.stdout)
+        XCTAssertFalse(allowed.stdout.contains(lettersOnly), allowed.stdout)
+        XCTAssertEqual((try sandbox.json(allowed)["authorities"] as? [[String: Any]])?.compactMap { $0["id"] as? String }, [consent])
+        // A third case with no record at all: nothing of the others is cited, and the hint is to record one for it.
+        let third = try openCase()
+        let none = try sandbox.run(["consent", "check", "--case", third, "--action", "view_documents", "--json"])
+        XCTAssertEqual(none.exitCode, 3)
+        XCTAssertFalse(none.stdout.contains(consent) || none.stdout.contains(lettersOnly), none.stdout)
+        XCTAssertEqual(try sandbox.json(none)["hint"] as? String, "record a consent that names this case")
     }
 }

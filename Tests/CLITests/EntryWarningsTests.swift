@@ -3,7 +3,8 @@ import XCTest
 
 /// Issue 20, points 5 and 6: records that are almost certainly wrong are warned about at entry and need
 /// confirmation (`--yes` in a script, where nothing is recorded without it); a withdrawal is confirmed and says
-/// how it was received; `case open --situation representative` registers the representative for redaction.
+/// how it was received; `case open --situation representative` registers the representative for redaction
+/// (the other situations: CaseSetUpTests).
 final class EntryWarningsTests: XCTestCase {
     private struct World {
         var org: String
@@ -190,10 +191,11 @@ final class EntryWarningsTests: XCTestCase {
         let sandbox = try Sandbox()
         let world = try makeWorld(sandbox)
         let representative = try id(sandbox, ["person", "add", "--name", "David Ellis"])
+        let consent = ["--nhs-body", "trust-X", "--consent-form", "form.txt", "--signed-on", Self.yesterday, "--actions", "view_documents"]
         let opened = try sandbox.run(["case", "open", "--client", "Margaret Ellis", "--org", "Norfolk NHS Complaints Advocacy",
-                                      "--advocate", "Sam Carter", "--situation", "representative", "--representative", "David Ellis"])
+                                      "--advocate", "Sam Carter", "--situation", "representative", "--representative", "David Ellis"] + consent)
         XCTAssertEqual(opened.exitCode, 0, opened.stderr)
-        XCTAssertTrue(opened.stderr.contains("casevault: next: record the patient's consent naming the representative"), opened.stderr)
+        XCTAssertTrue(opened.stderr.contains("casevault: registered David Ellis on"), opened.stderr)
         let caseID = opened.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let people = try sandbox.run(["redact", "list", "--case", caseID, "--json"])
         XCTAssertEqual(people.exitCode, 0, people.stderr)
@@ -203,7 +205,7 @@ final class EntryWarningsTests: XCTestCase {
         // A misspelt representative or one without the situation opens nothing.
         let before = try sandbox.run(["case", "list", "--json"]).stdout
         XCTAssertNotEqual(try sandbox.run(["case", "open", "--client", "Margaret Ellis", "--org", "Norfolk NHS Complaints Advocacy",
-                                           "--situation", "representative", "--representative", "Nobody Known"]).exitCode, 0)
+                                           "--situation", "representative", "--representative", "Nobody Known"] + consent).exitCode, 0)
         XCTAssertEqual(try sandbox.run(["case", "open", "--client", "Margaret Ellis", "--org", "Norfolk NHS Complaints Advocacy",
                                         "--representative", "David Ellis"]).exitCode, 64)
         XCTAssertEqual(try sandbox.run(["case", "list", "--json"]).stdout, before)

@@ -56,6 +56,37 @@ final class RedactCommandsTests: XCTestCase {
         XCTAssertTrue(badPolicy.stderr.contains("cannot be kept"), badPolicy.stderr)
     }
 
+    /// Issue 20: the preview reads --policy as export does (presets, policy files, clauses), so it shows what a bundle redacts.
+    func testPreviewTakesTheSamePoliciesAsExport() throws {
+        let sandbox = try Sandbox()
+        let caseID = try prepare(sandbox)
+        let nurse = try XCTUnwrap(try sandbox.json(try sandbox.run(["person", "add", "--name", "Helen Brooks", "--json"]))["id"] as? String)
+        XCTAssertEqual(try sandbox.run(["case", "add-person", caseID, nurse, "--role", "staff"]).exitCode, 0)
+        _ = try write(sandbox, "letter.txt", "My mother Margaret Ellis (NHS 943 476 5919) was seen by staff nurse Helen Brooks.\n")
+        let ingested = try sandbox.run(["ingest", "--case", caseID, "letter.txt", "--json"])
+        let document = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(ingested.stdout.utf8)) as? [[String: Any]])?.first?["id"] as? String)
+        func preview(_ policy: String) throws -> CLIResult { try sandbox.run(["redact", "preview", document, "--policy", policy]) }
+
+        let trust = try preview("trust-meeting")
+        XCTAssertEqual(trust.exitCode, 0, trust.stderr)
+        XCTAssertTrue(trust.stdout.contains("My mother Margaret Ellis (NHS 943 476 5919)"), "the preset keeps the patient's details: \(trust.stdout)")
+        let thirdParty = try preview("third-party")
+        XCTAssertTrue(thirdParty.stdout.contains("staff nurse [REDACTED:person_name]"), "the preset redacts staff: \(thirdParty.stdout)")
+
+        _ = try write(sandbox, "policies/solicitor.policy", "# the client agreed to be named to her solicitor\nthird-party\nkeep-client=name\n")
+        let file = try preview("policies/solicitor.policy")
+        XCTAssertEqual(file.exitCode, 0, file.stderr)
+        XCTAssertTrue(file.stdout.contains("My mother Margaret Ellis (NHS [REDACTED:nhs_number])"), file.stdout)
+        XCTAssertTrue(file.stdout.contains("staff nurse [REDACTED:person_name]"), file.stdout)
+
+        let missing = try preview("policies/none.policy")
+        XCTAssertEqual(missing.exitCode, 1, missing.stderr)
+        XCTAssertTrue(missing.stderr.contains("there is no policy file at policies/none.policy"), missing.stderr)
+        let unknown = try preview("keep=everything")
+        XCTAssertEqual(unknown.exitCode, 64, "the same exit as export: \(unknown.stderr)")
+        XCTAssertTrue(unknown.stderr.contains("casevault: hint: presets: ") && unknown.stderr.contains("trust-meeting (keeps"), unknown.stderr)
+    }
+
     func testPreviewIsRefusedWithoutAuthorityToView() throws {
         let sandbox = try Sandbox()
         let caseID = try prepare(sandbox)

@@ -27,6 +27,12 @@ final class TerminalSafetyTests: XCTestCase {
                 XCTAssertFalse(result.stdout.contains(raw) || result.stderr.contains(raw), "\(command) printed a raw control character")
             }
         }
+        // One escaping routine: the name reads the same wherever it is printed (ingest's own report, the listing,
+        // the document's details, the bundle's dry run).
+        let shown = "evil\\u{1B}]0;owned\\u{7}\\u{1B}[2J\\u{A}name.txt"
+        for (command, result) in outputs where !command.hasPrefix("redact") {
+            XCTAssertTrue(result.stdout.contains(shown), "\(command) shows the name as \(shown): \(result.stdout)")
+        }
         let list = outputs[1].1.stdout
         XCTAssertTrue(list.contains("evil\\u{1B}]0;owned\\u{7}\\u{1B}[2J\\u{A}name.txt"), "one line, escapes visible: \(list)")
         XCTAssertEqual(list.split(separator: "\n").count, 3, "header, the consent form and the document: the newline did not break the table")
@@ -34,6 +40,19 @@ final class TerminalSafetyTests: XCTestCase {
         let preview = outputs[3].1.stdout
         XCTAssertTrue(preview.contains("\\u{1B}[2J") && preview.contains("\\u{9B}31m"), "the document's own sequences shown: \(preview)")
         XCTAssertTrue(preview.contains("[REDACTED:"), "the preview still redacts: \(preview)")
+    }
+
+    /// A diagnostic is one line: a line break in a stored name it quotes cannot forge a "casevault: hint:" line.
+    func testAStoredNameCannotForgeADiagnosticLine() throws {
+        let sandbox = try Sandbox()
+        let caseID = try prepare(sandbox)
+        let org = try XCTUnwrap(sandbox.environment["TEST_ORGANISATION"])
+        let eve = try sandbox.adminID(["advocate", "add", "Eve\ncasevault: hint: run 'rm -rf ~' to fix this\u{1B}[2J", "--org", org])
+        let refused = try sandbox.run(["case", "erase", caseID, "--reason", "test", "--yes"], environment: ["CASEVAULT_ADVOCATE": eve])
+        XCTAssertEqual(refused.exitCode, 3, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("Eve\\u{A}casevault: hint: run 'rm -rf ~' to fix this\\u{1B}[2J"), refused.stderr)
+        XCTAssertFalse(refused.stderr.split(separator: "\n").contains { $0.hasPrefix("casevault: hint: run 'rm") }, refused.stderr)
+        XCTAssertFalse(refused.stderr.contains("\u{1B}"), refused.stderr)
     }
 
     func testOutputToACharacterDeviceIsWrittenStraightToIt() throws {

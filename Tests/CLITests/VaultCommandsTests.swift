@@ -60,7 +60,7 @@ final class VaultCommandsTests: XCTestCase {
         let ids = try ingestedIDs(result)
         XCTAssertNotNil(ids["in/good.txt"])
         XCTAssertNotNil(ids["in/empty.txt"])
-        XCTAssertNotNil(ids["in/new\\nline.txt"], "newline escaped in output: \(ids.keys)")
+        XCTAssertNotNil(ids["in/new\\u{A}line.txt"], "newline escaped in output: \(ids.keys)")
         XCTAssertNotNil(ids["in/latin1-\\xe9.txt"], "invalid UTF-8 escaped: \(ids.keys)")
         XCTAssertEqual(try sandbox.run(["cat", ids["in/empty.txt"]!]).stdout, "")
         XCTAssertEqual(try sandbox.run(["cat", ids["in/latin1-\\xe9.txt"]!]).stdout, "latin-1 name")

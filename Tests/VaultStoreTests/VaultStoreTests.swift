@@ -347,8 +347,14 @@ final class VaultStoreTests: XCTestCase {
     }
 
     func testDisplayNamesEscapeControlCharactersAndInvalidUTF8() {
-        XCTAssertEqual(DisplayName.escape(Array("a\nb".utf8)), "a\\nb")
-        XCTAssertEqual(DisplayName.escape([0x66, 0xFF, 0x67]), "f\\xffg")
-        XCTAssertEqual(DisplayName.escape(Array("Zoë’s letter.txt".utf8)), "Zoë’s letter.txt")
+        XCTAssertEqual(DisplayText.escaped(bytes: Array("a\nb".utf8)), "a\\u{A}b")
+        XCTAssertEqual(DisplayText.escaped(bytes: [0x66, 0xFF, 0x67]), "f\\xffg")
+        XCTAssertEqual(DisplayText.escaped(bytes: Array("Zoë’s letter.txt".utf8)), "Zoë’s letter.txt")
+        // The same routine for bytes and for text: a name reads the same in every message and listing.
+        let name = "evil\u{1B}]0;x\u{7}\u{9B}31m\u{202E}txt.exe\r\n"
+        XCTAssertEqual(DisplayText.escaped(bytes: Array(name.utf8)), DisplayText.escaped(name))
+        XCTAssertEqual(DisplayText.escaped(name), "evil\\u{1B}]0;x\\u{7}\\u{9B}31m\\u{202E}txt.exe\\u{D}\\u{A}")
+        XCTAssertEqual(DisplayText.escaped("line one\r\nline two\tend", keepingLineBreaks: true), "line one\r\nline two\tend")
+        XCTAssertEqual(DisplayText.escaped(bytes: [0xE2, 0x82]), "\\xe2\\x82", "a cut-off sequence is bytes, not text")
     }
 }

@@ -3,39 +3,6 @@ import Foundation
 import Glibc
 #endif
 
-/// Names for messages: control characters and bytes that are not UTF-8 are escaped, so a file called
-/// "a\nb" cannot forge a line of output.
-public enum DisplayName {
-    public static func escape(_ bytes: [UInt8]) -> String {
-        var out = ""
-        var index = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte < 0x80 {
-                switch byte {
-                case 0x0A: out += "\\n"
-                case 0x0D: out += "\\r"
-                case 0x09: out += "\\t"
-                case 0x5C: out += "\\\\"
-                case 0..<0x20, 0x7F: out += String(format: "\\x%02x", byte)
-                default: out.unicodeScalars.append(Unicode.Scalar(byte))
-                }
-                index += 1
-                continue
-            }
-            let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1
-            if index + length <= bytes.count, let text = String(validating: bytes[index..<(index + length)], as: UTF8.self), length > 1 {
-                out += text
-                index += length
-            } else {
-                out += String(format: "\\x%02x", byte)
-                index += 1
-            }
-        }
-        return out
-    }
-}
-
 /// Expands the paths given to `ingest` into files: folders recursively, hidden entries and symlinks
 /// skipped unless asked (and reported), symlink loops cut by remembering each folder's device and inode.
 public struct InputWalker {
@@ -66,7 +33,7 @@ public struct InputWalker {
     }
 
     private func walk(_ path: [UInt8], topLevel: Bool, files: inout [Vault.IngestFile], skipped: inout [Skipped], visited: inout Set<String>) {
-        let display = DisplayName.escape(path)
+        let display = DisplayText.escaped(bytes: path)
         let name = Array(path.split(separator: UInt8(ascii: "/")).last ?? [])
         var info = stat()
         let cPath = path + [0]

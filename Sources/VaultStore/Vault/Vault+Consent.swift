@@ -218,7 +218,7 @@ extension Vault {
         throw VaultError.invalidInput("the grantee must be an organisation (org-…), advocate (adv-…) or person (per-…) id")
     }
 
-    private func buildAuthority(id: String, input: AuthorityInput, caseRecord: CaseRecord, person: PersonView, grantee: Party,
+    func buildAuthority(id: String, input: AuthorityInput, caseRecord: CaseRecord, person: PersonView, grantee: Party,
                                 granteeName: String) throws -> Authority {
         let isConsent = input.kind.isConsent
         if input.kind == .writtenConsent && (input.form == nil || input.signedOn == nil) {

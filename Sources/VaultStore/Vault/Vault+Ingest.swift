@@ -44,7 +44,7 @@ extension Vault {
         }
 
         /// The path for messages: printable, with control characters and invalid UTF-8 escaped.
-        public var path: String { DisplayName.escape(pathBytes) }
+        public var path: String { DisplayText.escaped(bytes: pathBytes) }
     }
 
     public enum IngestOutcome: Sendable {
@@ -152,6 +152,60 @@ extension Vault {
         }
         try flush(last: true)
         return results
+    }
+
+    /// Forms encrypted for a case whose rows are not written yet (case set-up).
+    struct SealedForms {
+        /// The rows to insert, one per distinct file.
+        var records: [DocumentRecord] = []
+        /// Per file given, the document that holds it (the same file given twice is stored once).
+        var documentIDs: [String] = []
+    }
+
+    /// Case set-up: encrypts forms under the key of a case not yet written and makes their blobs durable. The
+    /// caller inserts `records` in the transaction that writes the case, and calls `discardForms` if it does not
+    /// commit, so a refused set-up leaves no blob behind.
+    func sealForms(_ files: [(IngestFile, DocumentKind, String?)], caseID: String, caseKey: SecureBytes) throws -> SealedForms {
+        let macKey = try store.read { tx in
+            try KeyHierarchy.contentMACKey(metadataKey: try dataKey(scope: KeyHierarchy.vaultScope, version: 1, in: tx), caseID: caseID)
+        }
+        let fieldKey = try KeyHierarchy.fieldKey(caseKey)
+        let writer = BodyWriter()
+        var sealed = SealedForms()
+        var known: [Data: String] = [:]
+        do {
+            for (file, kind, date) in files {
+                let options = IngestOptions(kind: kind, date: date, actor: actor, batchSize: 1)
+                let record: DocumentRecord?
+                let existing: String
+                do {
+                    (record, existing) = try encryptOne(file, writer: writer, caseID: caseID, caseKey: caseKey, caseKeyVersion: 1, fieldKey: fieldKey,
+                                                        macKey: macKey, options: options) { known[$0] }
+                } catch {
+                    throw VaultError.invalidInput("the form \(file.path) could not be stored (\(Self.describe(error))); nothing was opened or recorded")
+                }
+                if let record {
+                    sealed.records.append(record)
+                    known[record.contentMAC] = record.id
+                    sealed.documentIDs.append(record.id)
+                } else {
+                    sealed.documentIDs.append(existing)
+                }
+            }
+            try blobs.commitBatch(sealed.records.map(\.id))
+        } catch {
+            discardForms(sealed.records.map(\.id))
+            throw error
+        }
+        return sealed
+    }
+
+    /// Takes away the blobs (or temp files) of forms whose rows did not commit.
+    func discardForms(_ documentIDs: [String]) {
+        for id in documentIDs {
+            blobs.remove(documentID: id)
+            unlink(blobs.temporary + "/" + id + ".tmp")
+        }
     }
 
     static func describe(_ error: Error) -> String {

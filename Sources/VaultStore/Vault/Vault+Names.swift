@@ -115,7 +115,8 @@ extension Vault {
         /// "Name (id)" when the name is known, else the id alone.
         public func label(_ id: String) -> String {
             guard let name = organisations[id] ?? accounts[id] ?? people[id] else { return id }
-            return "\(name) (\(id))"
+            // A label sits inside a line of text: a line break in a stored name is shown, not obeyed.
+            return "\(DisplayText.escaped(name)) (\(id))"
         }
 
         public func name(_ id: String) -> String? { organisations[id] ?? accounts[id] ?? people[id] }

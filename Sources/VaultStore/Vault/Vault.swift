@@ -207,36 +207,42 @@ public final class Vault {
     }
 
     public func openCase(_ input: CaseInput) throws -> String {
+        let id = try Self.newID("case")
+        let key = try SecureBytes.random(count: 32)
+        try guarded { try store.write { tx in _ = try insertCase(id: id, input: input, key: key, in: tx) } }
+        return id
+    }
+
+    /// The case's rows, its first key and its audit event, inside the caller's transaction (a plain opening, or a
+    /// guided set-up that adds the situation's records to the same transaction).
+    func insertCase(id: String, input: CaseInput, key: SecureBytes, in tx: any VaultRecordWriting) throws -> CaseRecord {
         for (value, field) in [(input.incidentDate, "the incident date"), (input.awareDate, "the date of awareness"), (input.complaintDate, "the complaint date")] {
             if let value { _ = try Validation.date(value, field: field) }
         }
-        let id = try Self.newID("case")
         let created = timestamp()
-        try guarded { try store.write { tx in
-            let account = try require(.caseOpen, roles: [.advocate, .manager], in: tx)
-            guard try tx.organisation(input.organisationID) != nil else { throw VaultError.notFound(kind: "organisation", id: input.organisationID) }
-            guard account.organisationID == input.organisationID else {
-                throw AccessError.refused(operation: .caseOpen, actor: account.id, subject: input.organisationID,
-                                          reason: "a case is opened by its own organisation's advocates")
+        let account = try require(.caseOpen, roles: [.advocate, .manager], in: tx)
+        guard try tx.organisation(input.organisationID) != nil else { throw VaultError.notFound(kind: "organisation", id: input.organisationID) }
+        guard account.organisationID == input.organisationID else {
+            throw AccessError.refused(operation: .caseOpen, actor: account.id, subject: input.organisationID,
+                                      reason: "a case is opened by its own organisation's advocates")
+        }
+        try requireVisible(.caseOpen, person: input.clientID, in: tx)
+        for advocate in input.advocateIDs {
+            guard let record = try tx.advocate(advocate) else { throw VaultError.notFound(kind: "advocate", id: advocate) }
+            guard record.organisationID == input.organisationID, record.role != AccountRole.admin.rawValue else {
+                throw VaultError.invalidInput("advocate \(advocate) is not an advocate of \(input.organisationID), so cannot be assigned to its case")
             }
-            try requireVisible(.caseOpen, person: input.clientID, in: tx)
-            for advocate in input.advocateIDs {
-                guard let record = try tx.advocate(advocate) else { throw VaultError.notFound(kind: "advocate", id: advocate) }
-                guard record.organisationID == input.organisationID, record.role != AccountRole.admin.rawValue else {
-                    throw VaultError.invalidInput("advocate \(advocate) is not an advocate of \(input.organisationID), so cannot be assigned to its case")
-                }
-            }
-            try tx.insert(CaseRecord(id: id, clientID: input.clientID, organisationID: input.organisationID, nhsBody: input.nhsBody,
-                                     status: "open", incidentDate: input.incidentDate, awareDate: input.awareDate,
-                                     complaintDate: input.complaintDate, openedAt: created, openedBy: input.openedBy, closedAt: nil))
-            for advocate in Set(input.advocateIDs) { try tx.insert(CaseAdvocateRecord(caseID: id, advocateID: advocate)) }
-            let key = try SecureBytes.random(count: 32)
-            try tx.insert(DataKeyRecord(scope: KeyHierarchy.caseScope(id), version: 1, createdAt: created))
-            try tx.insert(try hierarchy.wrap(key, scope: KeyHierarchy.caseScope(id), version: 1, createdAt: created))
-            try audit(event("case.open", caseID: id, details: ["client": input.clientID, "organisation": input.organisationID,
-                                                             "advocates": input.advocateIDs.sorted().joined(separator: ",")]), in: tx)
-        } }
-        return id
+        }
+        let record = CaseRecord(id: id, clientID: input.clientID, organisationID: input.organisationID, nhsBody: input.nhsBody,
+                                status: "open", incidentDate: input.incidentDate, awareDate: input.awareDate,
+                                complaintDate: input.complaintDate, openedAt: created, openedBy: input.openedBy, closedAt: nil)
+        try tx.insert(record)
+        for advocate in Set(input.advocateIDs) { try tx.insert(CaseAdvocateRecord(caseID: id, advocateID: advocate)) }
+        try tx.insert(DataKeyRecord(scope: KeyHierarchy.caseScope(id), version: 1, createdAt: created))
+        try tx.insert(try hierarchy.wrap(key, scope: KeyHierarchy.caseScope(id), version: 1, createdAt: created))
+        try audit(event("case.open", caseID: id, details: ["client": input.clientID, "organisation": input.organisationID,
+                                                         "advocates": input.advocateIDs.sorted().joined(separator: ",")]), in: tx)
+        return record
     }
 
     public struct CaseView: Encodable, Sendable {

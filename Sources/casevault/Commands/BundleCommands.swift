@@ -240,9 +240,7 @@ struct Export: ParsableCommand {
     private func bundleRequest(vault: Vault, detail: Vault.CaseView, policy: RedactionPolicy) throws -> BundleRequest {
         let organisations = try vault.organisations()
         let advocate = try vault.advocates().first { $0.id == global.advocate }
-        let preparedBy = advocate.map { person in
-            "\(person.name), \(organisations.first { $0.id == person.organisation }?.name ?? person.organisation)"
-        } ?? (global.advocate ?? "unknown")
+        let preparedBy = Self.preparedBy(advocate, acting: global.advocate)
         let today = Today.inEngland()
         var request = BundleRequest(vaultID: vault.vaultID, caseID: caseID, bundleID: try vault.newBundleID(), clientName: try vault.person(detail.client).name,
                              meeting: meeting, recipientID: recipient, recipientName: organisations.first { $0.id == recipient }?.name ?? recipient,

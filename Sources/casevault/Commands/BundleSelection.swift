@@ -89,7 +89,7 @@ struct BundleSelection {
         case .authorityForm(let authority):
             return "the form of authority record \(authority) (evidence of authority), kept out of bundles unless asked for: name it with --docs \(id)"
         case .unknownKind(let kind):
-            return "its kind '\(DisplayName.escape(Array(kind.utf8)))' is not one this version knows: name it with --docs \(id) if it belongs in the bundle"
+            return "its kind '\(DisplayText.escaped(kind))' is not one this version knows: name it with --docs \(id) if it belongs in the bundle"
         case .cannotBeBundled(let type): return "it is \(type), which cannot go into a bundle (text, .eml, .docx, PDF and images can)"
         }
     }
@@ -98,8 +98,8 @@ struct BundleSelection {
     /// visibly, so a crafted name cannot move the cursor or hide a line), and why.
     func lines() -> [String] {
         entries.map { entry in
-            let kind = entry.kind?.rawValue ?? DisplayName.escape(Array(entry.document.kind.utf8))
-            return "\(entry.included ? "in " : "out") \(entry.document.id) \(kind) \"\(DisplayName.escape(Array(entry.document.name.utf8)))\": \(Self.explain(entry))"
+            let kind = entry.kind?.rawValue ?? DisplayText.escaped(entry.document.kind)
+            return "\(entry.included ? "in " : "out") \(entry.document.id) \(kind) \"\(DisplayText.escaped(entry.document.name))\": \(Self.explain(entry))"
         }
     }
 

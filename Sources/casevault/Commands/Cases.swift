@@ -7,52 +7,6 @@ struct Case: ParsableCommand {
                                                     subcommands: [Open.self, List.self, Show.self, Close.self, Rekey.self, Erase.self, Transfer.self, Event.self, AddPerson.self,
                                                                  Assign.self, Unassign.self])
 
-    struct Open: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Open a case.", discussion: CaseSituation.discussion)
-        @OptionGroup var global: GlobalOptions
-        @Option(help: "The client: their name (as registered) or person id.") var client: String
-        @Option(help: "The organisation: its name or id.") var org: String
-        @Option(help: "An assigned advocate: name or id (repeat for several).") var advocate: [String] = []
-        @Option(help: "The NHS body complained about (e.g. trust-X, gp-Y).") var nhsBody: String?
-        @Option(help: "Date of the incident, YYYY-MM-DD.") var incidentDate: String?
-        @Option(help: "Date the client became aware, YYYY-MM-DD.") var awareDate: String?
-        @Option(help: "Date the complaint was made, YYYY-MM-DD.") var complaintDate: String?
-        @Option(help: "Who complains: patient, representative, attorney, deputy, child or after-death (see below).")
-        var situation: CaseSituation?
-        @Option(help: "With --situation representative: the representative (name or person id), registered on the case.")
-        var representative: String?
-
-        func validate() throws {
-            if representative != nil && situation != .representative {
-                throw ValidationError("--representative goes with --situation representative")
-            }
-        }
-
-        func run() throws {
-            let id = try global.withVault { vault in
-                let clientID = try vault.personID(client)
-                // Resolved before the case is opened, so a misspelt representative leaves nothing behind.
-                let representativeID = try representative.map { try vault.personID($0) }
-                if let representativeID, representativeID == clientID {
-                    throw CLIError("the representative is the client; nothing was opened",
-                                   hints: ["for a patient complaining for themselves use --situation patient"])
-                }
-                let id = try vault.openCase(.init(clientID: clientID, organisationID: try vault.organisationID(org),
-                                                  advocateIDs: try advocate.map(vault.accountID), nhsBody: nhsBody, incidentDate: incidentDate,
-                                                  awareDate: awareDate, complaintDate: complaintDate, openedBy: global.advocate))
-                if let representativeID {
-                    try vault.addCasePerson(caseID: id, personID: representativeID, role: .representative, firstNameIsSafe: false)
-                }
-                return id
-            }
-            if global.json { try global.emitJSON(CreatedID(id: id)) } else { Terminal.printOut(id) }
-            if let situation, !global.json {
-                if let representative { Terminal.printError("casevault: registered \(representative) on \(id) as the representative") }
-                for step in situation.nextSteps { Terminal.printError("casevault: next: \(step)") }
-            }
-        }
-    }
-
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the cases you may read: open ones first, newest first.")
         @OptionGroup var global: GlobalOptions

@@ -241,18 +241,14 @@ struct ConsentCommand: ParsableCommand {
         @Option(name: .customLong("for"), help: "The NHS body, the PHSO (phso) or the named third party the action is towards.") var target: String?
 
         func run() throws {
-            let (decision, refusal) = try global.withVault { vault in
+            // This case's records only, in the text and in the JSON alike (the audit keeps the engine's full decision).
+            let decision = try global.withVault { vault in
                 let check = try vault.checkConsent(caseID: caseID, action: action, on: Today.inEngland(), targetOrg: target)
                 if check.decision.outcome != .allow { try vault.auditDecision(check, proceeded: false, acknowledged: []) }
-                return (check.decision, check.decision.outcome == .deny ? ConsentGate.scopedRefusal(check) : nil)
+                return check.caseDecision
             }
             if global.json {
                 Terminal.printVerbatim(decision.json(pretty: true))
-            } else if let refusal {
-                // As the refusal itself says it: this case's records only.
-                Terminal.printOut("DENY (\(refusal.rules.map(\.rawValue).joined(separator: ", ")))")
-                for line in refusal.reasons { Terminal.printOut("  " + line) }
-                if !refusal.remedies.isEmpty { Terminal.printOut("  To proceed: " + refusal.remedies.joined(separator: "; ")) }
             } else {
                 Terminal.printOut("\(decision.outcome.rawValue.uppercased()) (\(decision.ruleIDs.map(\.rawValue).joined(separator: ", ")))")
                 for line in decision.explanation { Terminal.printOut("  " + line) }

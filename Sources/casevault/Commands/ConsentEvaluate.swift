@@ -34,7 +34,7 @@ struct ConsentEvaluate: ParsableCommand {
                            hints: ["the vocabulary is in CONSENT-RULES.md §1; dates are YYYY-MM-DD"])
         }
         let decision = ConsentEngine().evaluate(input.request, facts: input.facts)
-        print(decision.json(pretty: pretty))
+        Terminal.printVerbatim(decision.json(pretty: pretty))
         if decision.outcome == .deny { throw ExitCode(3) }
     }
 }

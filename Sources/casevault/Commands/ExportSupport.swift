@@ -29,6 +29,13 @@ enum PolicyOption {
 }
 
 extension Export {
+    /// The cover's "Prepared by": the acting advocate's name and organisation; their id only when the vault has no
+    /// name for it. (An optional organisation once reached the cover as `Optional("…")`.)
+    static func preparedBy(_ advocate: Vault.AdvocateView?, acting: String?) -> String {
+        guard let advocate else { return acting ?? "unknown" }
+        return ([advocate.name] + [advocate.organisationName].compactMap { $0 }).joined(separator: ", ")
+    }
+
     /// Seconds per document and per page (ids and numbers only, never content), for finding the slow pages.
     static func printTimings(_ timings: [DocumentTiming], leakCheckSeconds: Double?) {
         func seconds(_ value: Double) -> String { String(format: "%.2f s", value) }

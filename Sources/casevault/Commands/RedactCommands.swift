@@ -113,7 +113,8 @@ struct RedactCommand: ParsableCommand {
             discussion: "On a terminal the redacted parts are highlighted; otherwise they are replaced by [REDACTED:kind]. --json lists the spans (kind, offsets, detector) without the text.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The document id.") var id: String
-        @Option(help: "default, keep=client-name,postcode,…, redact-staff (clauses separated by ';').") var policy = "default"
+        @Option(help: ArgumentHelp("The same as export's: a preset (trust-meeting, phso, third-party, default), a policy file, or clauses "
+                                   + "such as keep=postcode;redact-staff (see docs/bundle-policies.md).", valueName: "POLICY")) var policy = "default"
         @OptionGroup var consent: ConsentOptions
 
         struct SpanOut: Encodable {
@@ -137,8 +138,8 @@ struct RedactCommand: ParsableCommand {
         }
 
         func run() throws {
-            let redactionPolicy: RedactionPolicy
-            do { redactionPolicy = try RedactionPolicy.parse(policy) } catch { throw ValidationError("--policy: \(error.description)") }
+            // One reading of --policy for the preview and the export, so what is previewed is what a bundle redacts.
+            let redactionPolicy = try PolicyOption.resolve(policy)
             let (text, spans) = try global.withVault { vault -> (String, [RedactionSpan]) in
                 let caseID = try vault.caseID(ofDocument: id)
                 try ConsentGate.require(.viewDocuments, caseID: caseID, vault: vault, options: consent, documentID: id)

@@ -57,6 +57,8 @@ struct CLIError: Error, CustomStringConvertible {
             return CLIError(error.description, hints: hints(for: error))
         case let error as AccessError:
             return ConsentGate.refusal(error)
+        case let error as CaseSetUpError:
+            return CLIError(error.description, hints: CaseSituationText.hints(error))
         case let error as StoreError:
             return CLIError(error.description, hints: error.hints)
         case let error as VaultCryptoError:

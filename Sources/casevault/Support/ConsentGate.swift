@@ -103,17 +103,10 @@ enum ConsentGate {
         }
     }
 
-    /// A refusal cites only the records of the case at hand (another case's consent is neither evidence here nor
-    /// anyone's business), and hints only at the remedies of the rules that still refuse.
+    /// A refusal cites only the records of the case at hand and hints only at the remedies of the rules that still
+    /// refuse there (the core scopes the decision: `ConsentCheck.caseDecision`).
     static func scopedRefusal(_ check: Vault.ConsentCheck) -> (rules: [RuleID], reasons: [String], remedies: [String]) {
-        let caseID = check.request.caseID ?? "-"
-        var findings = check.decision.findings.filter { $0.outcome == .deny && ($0.authorityID.map(check.caseAuthorities.contains) ?? true) }
-        if findings.isEmpty {
-            // Only other cases' records were refused: for this case there is none.
-            findings = [Finding(.con4, .deny, "No consent or authority recorded for case \(caseID) lets \(check.request.actor) \(check.request.action.rawValue) for \(check.request.onBehalfOf).")]
-        }
-        let rules = Array(Set(findings.map(\.rule))).sorted()
-        return (rules, findings.map { "\($0.rule.rawValue): \($0.text)" }.uniquedPreservingOrder(),
-                rules.map(\.remedy).filter { !$0.isEmpty }.uniquedPreservingOrder())
+        let decision = check.caseDecision
+        return (decision.ruleIDs, decision.explanation, decision.ruleIDs.map(\.remedy).filter { !$0.isEmpty }.uniquedPreservingOrder())
     }
 }

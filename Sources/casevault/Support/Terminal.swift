@@ -7,11 +7,13 @@ import Glibc
 
 enum Terminal {
     /// Every line for people passes through `escaped`: a stored name or a document's own text can hold terminal
-    /// escape sequences (ESC[2J clears the screen; others retitle the window or fake a prompt).
+    /// escape sequences (ESC[2J clears the screen; others retitle the window or fake a prompt). A diagnostic is one
+    /// line, so a line break in a name it quotes is shown too (it would forge a "casevault: hint:" line).
     static func printError(_ line: String) {
-        FileHandle.standardError.write(Data((escaped(line, keepingLineBreaks: true) + "\n").utf8))
+        FileHandle.standardError.write(Data((escaped(line) + "\n").utf8))
     }
 
+    /// Standard output may be several lines by nature (a table whose cells are escaped one by one, a note's text).
     static func printOut(_ text: String) {
         FileHandle.standardOutput.write(Data((escaped(text, keepingLineBreaks: true) + "\n").utf8))
     }
@@ -22,32 +24,9 @@ enum Terminal {
         FileHandle.standardOutput.write(Data((text + "\n").utf8))
     }
 
-    /// The one escaping of text shown on a terminal: control characters (C0, DEL, C1) and the invisible
-    /// direction overrides are shown as `\u{1B}`; line breaks and tabs stay only where the text is multi-line
-    /// by nature (a preview), never inside a table cell or a field.
+    /// The one escaping of stored text (`DisplayText`, in the core, which words file names in its messages the same way).
     static func escaped(_ text: String, keepingLineBreaks: Bool = false) -> String {
-        guard text.unicodeScalars.contains(where: { needsEscape($0, keepingLineBreaks: keepingLineBreaks) }) else { return text }
-        var out = String.UnicodeScalarView()
-        let scalars = Array(text.unicodeScalars)
-        for (index, scalar) in scalars.enumerated() {
-            // A Windows line end (CR LF) in multi-line text is a line end, not a stray carriage return.
-            let lineEnd = keepingLineBreaks && scalar == "\r" && index + 1 < scalars.count && scalars[index + 1] == "\n"
-            if needsEscape(scalar, keepingLineBreaks: keepingLineBreaks) && !lineEnd {
-                out.append(contentsOf: "\\u{\(String(scalar.value, radix: 16, uppercase: true))}".unicodeScalars)
-            } else {
-                out.append(scalar)
-            }
-        }
-        return String(out)
-    }
-
-    static func needsEscape(_ scalar: Unicode.Scalar, keepingLineBreaks: Bool) -> Bool {
-        switch scalar.value {
-        case 0x0A, 0x09: !keepingLineBreaks
-        case 0x00...0x1F, 0x7F...0x9F: true
-        case 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: true
-        default: false
-        }
+        DisplayText.escaped(text, keepingLineBreaks: keepingLineBreaks)
     }
 
     static var stdoutIsTerminal: Bool { isatty(STDOUT_FILENO) == 1 }

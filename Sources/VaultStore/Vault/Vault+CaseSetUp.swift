@@ -1,0 +1,162 @@
+import Audit
+import Consent
+import Foundation
+import VaultCrypto
+
+/// Guided set-up (issue 20, point 6): a case opened for a situation gets, in the same transaction, the records
+/// that situation needs (CONSENT-RULES.md §3): the legal authority the representative holds (LPA, deputyship,
+/// parental responsibility, personal representative or next of kin), the signed consent or the holder's
+/// instruction to the service, the patient's death, and the representative registered on the case for
+/// redaction. Any part refused leaves nothing behind: no case, no record, no stored form.
+extension Vault {
+    public func openCase(_ input: CaseInput, setUp options: CaseSetUpOptions) throws -> CaseSetUp {
+        let (client, representative, organisation, died) = try guarded { try store.read { tx in
+            _ = try require(.caseOpen, roles: [.advocate, .manager], in: tx)
+            let key = try metadataFieldKey(tx)
+            guard let clientRecord = try tx.person(input.clientID) else { throw VaultError.notFound(kind: "person", id: input.clientID) }
+            let representative = try options.representativeID.map { id -> PersonView in
+                guard let record = try tx.person(id) else { throw VaultError.notFound(kind: "person", id: id) }
+                return try view(record, key: key)
+            }
+            guard let organisation = try tx.organisation(input.organisationID) else {
+                throw VaultError.notFound(kind: "organisation", id: input.organisationID)
+            }
+            return (try view(clientRecord, key: key), representative, organisation, try personStatus(input.clientID, in: tx).deceased)
+        } }
+        try Self.check(options, clientID: input.clientID, died: died)
+        if input.nhsBody == nil && options.bodies == nil {
+            throw VaultError.invalidInput("the case names no NHS body, so the consent cannot say which bodies it covers; name the NHS body of the complaint")
+        }
+
+        let caseID = try Self.newID("case")
+        let caseKey = try SecureBytes.random(count: 32)
+        // The forms are encrypted under the new case's key and made durable first; their rows commit with the
+        // case below, or the blobs are taken away again.
+        var files: [(Vault.IngestFile, DocumentKind, String?)] = []
+        if let form = options.authorityForm { files.append((form, .authorityEvidence, nil)) }
+        if let form = options.consentForm { files.append((form, .consentForm, options.signedOn?.description)) }
+        let sealed = try sealForms(files, caseID: caseID, caseKey: caseKey)
+        let authorityFormID = options.authorityForm == nil ? nil : sealed.documentIDs.first
+        let consentFormID = options.consentForm == nil ? nil : sealed.documentIDs.last
+        do {
+            return try guarded { try store.write { tx in
+                let caseRecord = try insertCase(id: caseID, input: input, key: caseKey, in: tx)
+                let account = try account(in: tx)
+                guard try isMember(account, of: caseRecord, in: tx) else {
+                    throw AccessError.refused(operation: .caseChange, actor: account.id, subject: caseID,
+                                              reason: "the records of a situation are made by an advocate assigned to the case or a manager of its organisation, and this account is neither")
+                }
+                if let representative { try requireVisible(.caseOpen, person: representative.id, in: tx) }
+                for record in sealed.records { try tx.insert(record) }
+                for record in sealed.records {
+                    try audit(event("document.ingest", caseID: caseID, documentID: record.id, details: ["bytes": String(record.size)]), in: tx)
+                }
+                if let diedOn = options.diedOn, !died {
+                    try recordDeath(of: client.id, on: diedOn, in: tx)
+                }
+                var made: [CaseSetUp.Record] = []
+                func record(_ authority: AuthorityInput, grantee: (Party, String), form: String?) throws {
+                    let id = try Self.newID("auth")
+                    let built = try buildAuthority(id: id, input: authority, caseRecord: caseRecord, person: client,
+                                                   grantee: grantee.0, granteeName: grantee.1)
+                    let stored = StoredAuthority(authority: built, caseID: caseID, personID: client.id, formDocumentID: form,
+                                                 recordedAt: timestamp(), recordedBy: actor)
+                    try tx.save(try sealConsent(stored, id: id, type: .authority, caseID: caseID, personID: client.id, in: tx))
+                    var details = ["authority": id, "person": client.id]
+                    if let form { details["form_document"] = form }
+                    try audit(event("consent.record", caseID: caseID, details: details), in: tx)
+                    made.append(CaseSetUp.Record(id: id, kind: built.kind, person: client.id, grantee: grantee.0.id,
+                                                 grantedBy: built.grantedBy, formDocument: form))
+                }
+                let service = (Party(type: .organisation, id: organisation.id), organisation.name)
+                if let representative, let kind = options.authorityKind {
+                    var legal = AuthorityInput(caseID: caseID, personID: client.id, kind: kind, granteeID: representative.id, actions: [],
+                                               today: options.today)
+                    legal.evidence = Self.evidence(for: kind, options)
+                    legal.registered = kind == .lpaHealthWelfare || kind == .lpaPropertyFinance ? options.registered : nil
+                    legal.claimArisingFromDeath = kind == .nextOfKin ? options.claimArisingFromDeath : nil
+                    if kind == .lpaHealthWelfare || kind == .courtDeputyWelfare { legal.matters = ["health", "complaints"] }
+                    try record(legal, grantee: (Party(type: .person, id: representative.id), representative.name), form: authorityFormID)
+                }
+                var consent = AuthorityInput(caseID: caseID, personID: client.id, kind: .writtenConsent, granteeID: organisation.id,
+                                             actions: options.actions, today: options.today)
+                consent.bodies = options.bodies
+                consent.form = options.consentForm
+                consent.signedOn = options.signedOn
+                consent.validUntil = options.validUntil
+                if let representative, options.situation == .representative {
+                    // The patient's consent names the representative as well as the service: the same signed form.
+                    var named = consent
+                    named.granteeID = representative.id
+                    try record(named, grantee: (Party(type: .person, id: representative.id), representative.name), form: consentFormID)
+                } else if let representative {
+                    // The holder's instruction to the service stands on their authority (a chain, CONSENT-RULES.md §2).
+                    consent.grantedBy = representative.id
+                }
+                try record(consent, grantee: service, form: consentFormID)
+                var people: [CasePerson] = []
+                if let representative {
+                    people = [CasePerson(personID: representative.id, role: .representative, firstNameIsSafe: false)]
+                    try tx.save(try sealConsent(CasePeople(people: people), id: "people-" + caseID, type: .casePeople, caseID: caseID,
+                                                personID: nil, in: tx))
+                    try audit(event("case.add_person", caseID: caseID, details: ["person": representative.id]), in: tx)
+                }
+                return CaseSetUp(caseID: caseID, situation: options.situation, authorities: made, casePeople: people,
+                                 dateOfDeath: died ? nil : options.diedOn)
+            } }
+        } catch {
+            discardForms(sealed.records.map(\.id))
+            throw error
+        }
+    }
+
+    /// The checks that need no transaction: what the situation lacks, and what can never stand.
+    static func check(_ options: CaseSetUpOptions, clientID: String, died: Bool) throws {
+        let missing = options.missing(alreadyDied: died)
+        if !missing.isEmpty { throw CaseSetUpError.incomplete(situation: options.situation, missing: missing) }
+        if options.situation == .patient && options.representativeID != nil {
+            throw CaseSetUpError.unsuitable(situation: .patient, reason: "a patient complaining for themselves has no representative; for someone acting for them choose their situation (representative, attorney, deputy, child, after-death)")
+        }
+        if died && (options.situation == .patient || options.situation == .representative) {
+            throw CaseSetUpError.unsuitable(situation: options.situation, reason: "the patient is recorded as having died, so they cannot give consent (R-DEC-4); after a death the client is the personal representative or the next of kin (the after-death situation)")
+        }
+        if options.representativeID == clientID {
+            throw CaseSetUpError.unsuitable(situation: options.situation, reason: "the person acting for the patient is the client (the patient) themselves")
+        }
+        if options.situation == .attorney && options.lpaKind == .propertyFinance {
+            throw CaseSetUpError.unsuitable(situation: .attorney, reason: "a property and financial affairs LPA gives no authority over an NHS complaint or health records (R-LPA-2); a health and welfare LPA, or the patient's own consent, is needed")
+        }
+        if let diedOn = options.diedOn, diedOn > options.today {
+            throw VaultError.invalidInput("the date of death \(diedOn) is in the future")
+        }
+        if let signedOn = options.signedOn, signedOn > options.today {
+            throw VaultError.invalidInput("the consent form's date \(signedOn) is in the future")
+        }
+    }
+
+    /// The evidence tokens a legal authority carries: those given, plus what set-up itself established
+    /// (an LPA confirmed as registered; a deputy's order, which set-up requires).
+    static func evidence(for kind: AuthorityKind, _ options: CaseSetUpOptions) -> [String] {
+        var tokens = options.evidence
+        if kind == .lpaHealthWelfare && options.registered { tokens.append("opg_registration") }
+        if kind == .courtDeputyWelfare && options.authorityForm != nil { tokens.append("court_order") }
+        return tokens.uniqued()
+    }
+
+    private func recordDeath(of personID: String, on date: CivilDate, in tx: any VaultRecordWriting) throws {
+        let existing = try tx.consentRecord("status-" + personID)
+        var status = try personStatus(personID, in: tx)
+        status.deceased = true
+        status.dateOfDeath = date
+        try tx.save(try sealConsent(status, id: "status-" + personID, type: .personStatus, caseID: nil, personID: personID,
+                                    createdAt: existing?.createdAt, in: tx))
+        try audit(event("person.status", details: ["person": personID]), in: tx)
+    }
+}
+
+private extension Array where Element: Hashable {
+    func uniqued() -> [Element] {
+        var seen: Set<Element> = []
+        return filter { seen.insert($0).inserted }
+    }
+}
