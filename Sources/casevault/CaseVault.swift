@@ -13,7 +13,7 @@ struct CaseVault: ParsableCommand {
         A vault older than the one last used on this computer is refused; --accept-older-state REASON accepts it once.
         """,
         version: "0.1.0",
-        subcommands: [Init.self, Keys.self, Org.self, Advocate.self, Person.self, Case.self, Ingest.self, ListDocuments.self,
+        subcommands: [Init.self, Keys.self, Org.self, Advocate.self, Person.self, Case.self, Ingest.self, ListDocuments.self, SearchDocuments.self,
                       ShowDocument.self, Cat.self, Verify.self, Backup.self, Restore.self, AuditCommand.self,
                       ConsentCommand.self, CapacityCommand.self, Deadlines.self, RedactCommand.self, Export.self, BundleCommand.self, NoteCommand.self, RemindCommand.self, DocumentCommand.self,
                       AnalyseCommand.self, PDFTextCommand.self, AccessTableCommand.self]

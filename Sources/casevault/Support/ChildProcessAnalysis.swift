@@ -19,13 +19,14 @@ struct ChildProcessAnalysis: DocumentAnalysisRunner {
         try run(request, limits: limits, command: "__analyse")
     }
 
-    /// `command`: the internal command the child runs (`__analyse`, or `__pdftext` for ingest's dates).
-    func run(_ request: [UInt8], limits: AnalysisLimits, command: String) throws -> [UInt8] {
+    /// `command`: the internal command the child runs (`__analyse`, or `__pdftext` for ingest's dates and search),
+    /// with `options` after the limits.
+    func run(_ request: [UInt8], limits: AnalysisLimits, command: String, options: [String] = []) throws -> [UInt8] {
         let deadline = Date().addingTimeInterval(limits.seconds)
         // A child that dies while we write to it must not kill us with SIGPIPE: the write fails instead.
         signal(SIGPIPE, SIG_IGN)
         let executable = try Self.executablePath()
-        let arguments = ["casevault", command, "--cpu-seconds", String(limits.processorSeconds), "--memory-bytes", String(limits.memoryBytes)]
+        let arguments = ["casevault", command, "--cpu-seconds", String(limits.processorSeconds), "--memory-bytes", String(limits.memoryBytes)] + options
         var environment = ProcessInfo.processInfo.environment.filter { Self.inheritedEnvironment.contains($0.key) }.map { "\($0.key)=\($0.value)" }
         // Fewer malloc arenas: each reserves 64 MiB of address space, which counts against the memory limit.
         environment.append("MALLOC_ARENA_MAX=2")

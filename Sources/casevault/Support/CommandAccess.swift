@@ -15,7 +15,7 @@ enum CommandAccess {
         "case open": [.caseOpen], "case list": [.caseList], "case show": [.caseRead], "case close": [.caseChange],
         "case rekey": [.caseChange], "case erase": [.caseErase], "case transfer": [.caseTransfer], "case event": [.caseChange],
         "case add-person": [.caseChange], "case assign": [.caseChange], "case unassign": [.caseChange],
-        "ingest": [.documentIngest], "list": [.documentRead], "show": [.documentRead], "cat": [.documentRead],
+        "ingest": [.documentIngest], "list": [.documentRead], "search": [.documentRead], "show": [.documentRead], "cat": [.documentRead],
         "verify": [.vaultCheck, .vaultMaintenance], "backup": [.vaultMaintenance], "restore": [.keyHolder],
         "audit log": [.auditRead], "audit verify": [.vaultCheck], "audit checkpoint": [.vaultCheck],
         "consent record": [.caseChange], "consent withdraw": [.caseChange], "consent list": [.caseRead], "consent show": [.caseRead],

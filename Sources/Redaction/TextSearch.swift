@@ -1,0 +1,161 @@
+import Foundation
+
+/// Finding words inside a document's text the way an advocate types them: case and accents ignored ("platt"
+/// finds "PLATT", "Zoe" finds "Zoë"), invisible characters and combining marks skipped (a zero-width space
+/// inside a name does not hide it from the advocate either), any run of spaces or line breaks matching one
+/// space. Each folded byte remembers where its character starts in the original, so a hit maps back to the
+/// original text for its snippet.
+public struct SearchQuery: Sendable, Equatable {
+    /// The folded words, each matched on its own; a document must contain every one.
+    public let terms: [[UInt8]]
+    /// The whole query folded, for the bonus a document gets when the words appear together in order.
+    public let phrase: [UInt8]
+
+    /// Nil when nothing searchable is left (only spaces or punctuation).
+    public init?(_ text: String) {
+        let folded = FoldedText(text).bytes
+        let words = folded.split(whereSeparator: { !FoldedText.isWordByte($0) }).map(Array.init)
+        guard !words.isEmpty else { return nil }
+        terms = words
+        phrase = Array(words.joined(separator: [UInt8(ascii: " ")]))
+    }
+}
+
+public struct SearchMatch: Sendable, Equatable {
+    /// Occurrences of every term together (0 when one term is missing).
+    public let count: Int
+    /// Whether the words appear together in the query's order.
+    public let phrase: Bool
+    /// UTF-8 offsets in the original text of the first occurrences (at most `limit`), phrase hits first.
+    public let ranges: [Range<Int>]
+}
+
+public struct FoldedText: Sendable {
+    public private(set) var bytes: [UInt8] = []
+    /// For each folded byte, the UTF-8 offset where its original character starts.
+    private var origins: [Int32] = []
+    private let original: [UInt8]
+
+    public init(_ text: String) {
+        original = Array(text.utf8)
+        bytes.reserveCapacity(original.count)
+        origins.reserveCapacity(original.count)
+        var cache: [UInt32: [UInt8]] = [:]
+        var offset = 0
+        var lastWasSpace = true
+        for scalar in text.unicodeScalars {
+            let length = UTF8.width(scalar)
+            defer { offset += length }
+            let value = scalar.value
+            if value < 0x80 {
+                var byte = UInt8(value)
+                if Self.isSpace(byte) {
+                    if lastWasSpace { continue }
+                    byte = UInt8(ascii: " ")
+                    lastWasSpace = true
+                } else {
+                    lastWasSpace = false
+                    if byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") { byte += 32 }
+                }
+                bytes.append(byte)
+                origins.append(Int32(truncatingIfNeeded: offset))
+                continue
+            }
+            let folded: [UInt8]
+            if let cached = cache[value] { folded = cached } else {
+                folded = Self.fold(scalar)
+                cache[value] = folded
+            }
+            if folded == [UInt8(ascii: " ")] {
+                if lastWasSpace { continue }
+                lastWasSpace = true
+            } else if !folded.isEmpty {
+                lastWasSpace = false
+            }
+            for byte in folded {
+                bytes.append(byte)
+                origins.append(Int32(truncatingIfNeeded: offset))
+            }
+        }
+    }
+
+    /// Every term must occur; returns nil otherwise. `limit` bounds the ranges kept for snippets.
+    public func match(_ query: SearchQuery, limit: Int = 3) -> SearchMatch? {
+        var count = 0
+        var firsts: [Range<Int>] = []
+        for term in query.terms {
+            let hits = occurrences(of: term, limit: Int.max)
+            guard !hits.isEmpty else { return nil }
+            count += hits.count
+            if firsts.count < limit { firsts.append(hits[0]) }
+        }
+        let phraseHits = query.terms.count > 1 ? occurrences(of: query.phrase, limit: limit) : []
+        let ranges = Array((phraseHits + firsts).prefix(limit))
+        return SearchMatch(count: count, phrase: !phraseHits.isEmpty, ranges: ranges)
+    }
+
+    /// The original text around `range`, widened to whole words, at most about `width` bytes each side,
+    /// with line breaks and runs of spaces shown as one space.
+    public func snippet(around range: Range<Int>, width: Int = 60) -> String {
+        var start = max(0, range.lowerBound - width)
+        var end = min(original.count, range.upperBound + width)
+        // Never cut a character in two, and prefer to start and end at a space.
+        while start > 0 && (original[start] & 0xC0) == 0x80 { start -= 1 }
+        while end < original.count && (original[end] & 0xC0) == 0x80 { end += 1 }
+        if start > 0, let space = original[start..<range.lowerBound].firstIndex(where: { Self.isSpace($0) }) { start = space + 1 }
+        if end < original.count, let space = original[range.upperBound..<end].lastIndex(where: { Self.isSpace($0) }) { end = space }
+        let text = String(decoding: original[start..<end], as: UTF8.self)
+        let words = text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        return (start > 0 ? "…" : "") + words + (end < original.count ? "…" : "")
+    }
+
+    private func occurrences(of needle: [UInt8], limit: Int) -> [Range<Int>] {
+        guard !needle.isEmpty, needle.count <= bytes.count else { return [] }
+        var found: [Range<Int>] = []
+        let first = needle[0]
+        let last = bytes.count - needle.count
+        bytes.withUnsafeBufferPointer { haystack in
+            needle.withUnsafeBufferPointer { needle in
+                var index = 0
+                while index <= last {
+                    guard haystack[index] == first else { index += 1; continue }
+                    var matched = 1
+                    while matched < needle.count && haystack[index + matched] == needle[matched] { matched += 1 }
+                    // Whole-word starts only: "all" is not found inside "ballot".
+                    if matched == needle.count && (index == 0 || !Self.isWordByte(haystack[index - 1])) {
+                        let end = index + needle.count
+                        let originalEnd = end < origins.count ? Int(origins[end]) : original.count
+                        found.append(Int(origins[index])..<originalEnd)
+                        if found.count >= limit { return }
+                        index = end
+                    } else {
+                        index += 1
+                    }
+                }
+            }
+        }
+        return found
+    }
+
+    static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
+
+    /// Letters, digits and any byte of a non-ASCII letter that folding kept.
+    static func isWordByte(_ byte: UInt8) -> Bool { byte >= 0x80 || Bytes.isDigit(byte) || Bytes.isLetter(byte) }
+
+    /// A character outside ASCII as a search compares it: invisible ones and combining marks vanish, spaces of
+    /// every width become a space, letters lose their accents ("é" → "e") and case, compatibility forms read plain ("ﬁ" → "fi", "Ｐ" → "p").
+    static func fold(_ scalar: Unicode.Scalar) -> [UInt8] {
+        let properties = scalar.properties
+        if properties.isDefaultIgnorableCodePoint || properties.generalCategory == .nonspacingMark
+            || properties.generalCategory == .enclosingMark || properties.generalCategory == .format { return [] }
+        if properties.isWhitespace { return [UInt8(ascii: " ")] }
+        let decomposed = String(scalar).decomposedStringWithCompatibilityMapping.lowercased()
+        var result: [UInt8] = []
+        for part in decomposed.unicodeScalars {
+            let category = part.properties.generalCategory
+            if category == .nonspacingMark || category == .enclosingMark { continue }
+            result += Array(String(part).utf8)
+        }
+        return result
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import Redaction
+import VaultCrypto
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Search inside documents: decrypt and scan, in memory, over the documents of the cases the actor may view.
+/// No index is kept (SECURITY.md, "Search"): a plaintext index would put the words of every letter on disk, and a
+/// sealed one would have to be rebuilt on every rekey and erased with its case; scanning 100 MB of letters
+/// decrypts at memory speed.
+extension Vault {
+    public struct SearchHit: Encodable, Sendable {
+        public let documentID: String
+        public let caseID: String
+        public let name: String
+        public let kind: String
+        public let documentDate: String?
+        /// Occurrences of the query's words in the document.
+        public let matches: Int
+        /// Whether the words appear together in the order typed.
+        public let phrase: Bool
+        /// Up to three passages around the first hits, original text with line breaks as spaces.
+        public let snippets: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case name, kind, matches, phrase, snippets
+            case documentID = "document_id"
+            case caseID = "case_id"
+            case documentDate = "document_date"
+        }
+    }
+
+    public struct SearchResult: Encodable, Sendable {
+        public let hits: [SearchHit]
+        public let documentsSearched: Int
+        /// Documents whose text could not be read here, named so nobody takes "no hit" for "not in the case".
+        public let notSearched: [NotSearched]
+
+        enum CodingKeys: String, CodingKey {
+            case hits
+            case documentsSearched = "documents_searched"
+            case notSearched = "not_searched"
+        }
+    }
+
+    public struct NotSearched: Encodable, Sendable {
+        public let documentID: String
+        /// Why, in words: "no text to read (a scan or photo)", "the PDF's text could not be read", "damaged: …".
+        public let reason: String
+
+        enum CodingKeys: String, CodingKey {
+            case reason
+            case documentID = "document_id"
+        }
+    }
+
+    /// `pdfText` reads an untrusted PDF's text layer (the front end runs it in a confined child process); nil
+    /// leaves PDFs out, listed in `notSearched`. Each case searched is one audit event (how many documents were
+    /// read and how many matched); the query itself is not logged, since it is usually a person's name.
+    public func search(_ text: String, caseID: String?, pdfText: (([UInt8]) -> String?)? = nil) throws -> SearchResult {
+        guard let query = SearchQuery(text) else { throw VaultError.invalidInput("the search has no letters or digits to look for") }
+        // documents(caseID:) applies the consent rules: a named case must allow viewing; otherwise only the cases
+        // this account may view are listed.
+        let documents = try documents(caseID: caseID)
+        var hits: [SearchHit] = []
+        var notSearched: [NotSearched] = []
+        var perCase: [String: (read: Int, matched: Int)] = [:]
+        for document in documents {
+            let body: String
+            switch searchableText(of: document, pdfText: pdfText) {
+            case .success(let text): body = text
+            case .failure(let reason):
+                notSearched.append(NotSearched(documentID: document.id, reason: reason.text))
+                continue
+            }
+            perCase[document.caseID, default: (0, 0)].read += 1
+            let folded = FoldedText(body)
+            guard let match = folded.match(query) else { continue }
+            perCase[document.caseID, default: (0, 0)].matched += 1
+            hits.append(SearchHit(documentID: document.id, caseID: document.caseID, name: document.name, kind: document.kind,
+                                  documentDate: document.documentDate, matches: match.count, phrase: match.phrase,
+                                  snippets: match.ranges.map { folded.snippet(around: $0) }))
+        }
+        for (caseID, counts) in perCase.sorted(by: { $0.key < $1.key }) {
+            try audit(event("document.search", caseID: caseID,
+                            details: ["documents": String(counts.read), "matched": String(counts.matched)]))
+        }
+        // Ranked: the words together first, then by how often they occur, then the newest document.
+        hits.sort {
+            if $0.phrase != $1.phrase { return $0.phrase }
+            if $0.matches != $1.matches { return $0.matches > $1.matches }
+            return ($0.documentDate ?? "") > ($1.documentDate ?? "")
+        }
+        return SearchResult(hits: hits, documentsSearched: documents.count - notSearched.count, notSearched: notSearched)
+    }
+
+    struct Unreadable: Error { let text: String }
+
+    /// The document's text, or why this search cannot read it. A damaged or missing body is reported here rather
+    /// than stopping the search of the others (`verify` says what to do about it).
+    private func searchableText(of document: DocumentView, pdfText: (([UInt8]) -> String?)?) -> Result<String, Unreadable> {
+        let isPDF = document.mediaType == "application/pdf" || document.name.lowercased().hasSuffix(".pdf")
+        let format = SourceFormat.guess(mediaType: document.mediaType, fileName: document.name)
+        guard isPDF ? pdfText != nil : format != nil else { return .failure(Unreadable(text: "no text to read here (a scan, photo or other file)")) }
+        // Read without a per-document audit event: the search's own event per case says how many were read.
+        var sink = ArraySink()
+        do {
+            let (_, key, fd) = try prepareRead(document.id)
+            defer { close(fd) }
+            var source = FileDescriptorSource(fd: fd)
+            try Cobblestone256.decrypt(from: &source, to: &sink, key: key, context: hierarchy.documentContext(documentID: document.id))
+        } catch {
+            return .failure(Unreadable(text: "its encrypted body could not be read (\(Self.describe(error))); verify the vault to find out more"))
+        }
+        if isPDF {
+            guard let text = pdfText?(sink.bytes) else { return .failure(Unreadable(text: "the PDF has no text layer that could be read")) }
+            return .success(text)
+        }
+        guard let format, let extracted = try? TextExtractor.extract(data: Data(sink.bytes), format: format) else {
+            return .failure(Unreadable(text: "its text could not be extracted"))
+        }
+        return .success(extracted.renderedText)
+    }
+}
