@@ -33,10 +33,13 @@ final class NamesTests: XCTestCase {
                              "--nhs-body", "trust-X"])
 
         // Finding people: part of a name, any case, accents and titles ignored; NHS number with spaces; date of birth.
-        for query in ["ellis", "Mrs Ellis", "zoe", "M Ellis", "943 476 5919", "1946-03-14"] {
+        for query in ["ellis", "Mrs Ellis", "zoe", "M Ellis", "943 476 5919", "943.476.5919", "1946-03-14"] {
             let found = try sandbox.run(["person", "find", query, "--json"])
             XCTAssertEqual(found.exitCode, 0, found.stderr)
             XCTAssertTrue(found.stdout.contains(client), "\(query): \(found.stdout)")
+        }
+        for miss in ["943 476 5918", "1946-03-15", "Ellison"] {
+            XCTAssertFalse(try sandbox.run(["person", "find", miss, "--json"]).stdout.contains(client), miss)
         }
         let platts = try sandbox.run(["person", "find", "Platt", "--json"])
         XCTAssertTrue(platts.stdout.contains(joan) && platts.stdout.contains(john), platts.stdout)

@@ -91,18 +91,32 @@ extension Vault {
     }
 
     /// People whose name matches `text` (partial, any order, case and accents ignored, titles skipped), or whose NHS
-    /// number or date of birth is `text`, among those this account may see. Names are opened to search: people are
-    /// few per service, and no index of names exists in clear.
+    /// number or date of birth is `text`, among those this account may see. Names are opened to search (no index of
+    /// names exists in clear); an NHS number is compared by its keyed index and a date of birth opened only when the
+    /// text is a date, so each person costs one decryption, and only the people found are opened in full.
     public func findPeople(matching text: String) throws -> [PersonView] {
         try guarded { try store.read { tx in
             let visible = try visiblePeople(as: try account(in: tx), in: tx)
-            let key = try metadataFieldKey(tx)
+            let metadataKey = try dataKey(scope: KeyHierarchy.vaultScope, version: 1, in: tx)
+            let key = try KeyHierarchy.fieldKey(metadataKey)
             let query = Self.searchable(text)
-            let digits = text.filter(\.isNumber)
-            return try tx.people().filter { visible.contains($0.id) && $0.erasedAt == nil }.map { try view($0, key: key) }.filter { person in
-                Self.nameMatches(query, person.name) || (digits.count == 10 && person.nhsNumber == digits)
-                    || person.dob == text.trimmingCharacters(in: .whitespaces)
-            }.sorted { ($0.name, $0.id) < ($1.name, $1.id) }
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            // "943 476 5919", "943-476-5919" and "943.476.5919" alike.
+            let digits = String(text.filter(\.isNumber))
+            let nhsIndex = try (digits.count == 10 ? try? Validation.nhsNumber(digits) : nil).map {
+                try KeyHierarchy.blindIndex($0, field: "people.nhs_number", metadataKey: metadataKey)
+            }
+            let isDate = (try? Validation.date(trimmed, field: "")) != nil
+            func open(_ sealed: Data?, _ column: String, _ id: String) throws -> String? {
+                try sealed.map { String(decoding: try KeyHierarchy.open($0, fieldKey: key, table: "people", column: column, rowID: id), as: UTF8.self) }
+            }
+            return try tx.people().filter { record in
+                guard visible.contains(record.id), record.erasedAt == nil else { return false }
+                if let nhsIndex, record.nhsNumberIndex == nhsIndex { return true }
+                if isDate, try open(record.dobSealed, "dob", record.id) == trimmed { return true }
+                guard !query.isEmpty else { return false }
+                return Self.nameMatches(query, try open(record.nameSealed, "name", record.id) ?? "")
+            }.map { try view($0, key: key) }.sorted { ($0.name, $0.id) < ($1.name, $1.id) }
         } }
     }
 
