@@ -72,7 +72,7 @@ let jsonOnly = arguments.contains("--json")
 let size = quick ? 1 << 20 : 64 << 20
 let sizeLabel = "\(size >> 20) MiB"
 let runs = quick ? 1 : Int(ProcessInfo.processInfo.environment["BENCH_RUNS"] ?? "") ?? 5
-/// BENCH_ONLY=aead,audit,kdf,consent,redaction runs only those groups (for profiling one row).
+/// BENCH_ONLY=aead,audit,find,kdf,consent,redaction runs only those groups (for profiling one row).
 let only = ProcessInfo.processInfo.environment["BENCH_ONLY"].map { Set($0.split(separator: ",").map(String.init)) }
 func selected(_ group: String) -> Bool { only?.contains(group) ?? true }
 var rows: [Row] = []
@@ -167,6 +167,35 @@ if selected("audit") {
     let s = stats(times)
     rows.append(Row(name: "audit verify, \(count) events", unit: "s", median: s.median, min: s.min, max: s.max, reference: nil,
                     referenceValue: nil, ratio: nil, target: "well under a few seconds"))
+}
+
+// person find over N people an advocate registered (issue 19: 100 000 in ≤ 0.2 s): a partial surname, so every
+// visible person's sealed name is opened and compared.
+if selected("find") {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("casevault-bench-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    let paths = VaultPaths(root: folder + "/vault", keyFile: nil)
+    let setup = try Vault(try VaultSetup.initialize(paths: paths, passphrase: nil, now: Date()))
+    let admin = try setup.addAdvocate(name: "Administrator", organisationID: nil, role: .admin)
+    let asAdmin = try Vault(try VaultSetup.open(paths: paths) { throw KeyFileError.passphraseRequired }, actor: admin)
+    let organisation = try asAdmin.addOrganisation(name: "Bench Advocacy").id
+    let advocate = try asAdmin.addAdvocate(name: "Bench Advocate", organisationID: organisation)
+    let vault = try Vault(try VaultSetup.open(paths: paths) { throw KeyFileError.passphraseRequired }, actor: advocate)
+    let count = quick ? 200 : 100_000
+    let surnames = ["Ellis", "Platt", "Okafor", "Hart", "Bell", "Marsh", "Quenby", "Reid", "Carter", "Morgan"]
+    for index in 0..<count {
+        _ = try vault.addPerson(.init(name: "Person\(index) \(surnames[index % surnames.count])\(index / surnames.count)"))
+    }
+    let times = try measure(runs: runs) {
+        let start = now()
+        let found = try vault.findPeople(matching: "okafor1")
+        precondition(!found.isEmpty)
+        return now() - start
+    }
+    let s = stats(times)
+    rows.append(Row(name: "person find, \(count) people (s)", unit: "s", median: s.median, min: s.min, max: s.max, reference: nil,
+                    referenceValue: nil, ratio: nil, target: "≤ 0.2 s"))
 }
 
 // The passphrase KDF on its own (scrypt N=2^17, r=8, p=1), so whole-process rows can run without it.
