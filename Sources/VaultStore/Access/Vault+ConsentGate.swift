@@ -73,7 +73,9 @@ extension Vault {
                                  capacityAssessments: try capacityAssessments(personID: client.id, in: tx).map(\.assessment),
                                  gillickCompetent: status.gillickCompetent, objectsTo: status.objectsTo)
         let authorities = try tx.consentRecords(type: ConsentRecordType.authority.rawValue, caseID: nil, personID: client.id)
-            .map { try openConsent($0, as: StoredAuthority.self, in: tx).authority }
+            .map { try openConsent($0, as: StoredAuthority.self, in: tx) }
+            // A voided record was a recording mistake: the person never gave it, so no decision may rest on it.
+            .filter { $0.voided == nil }.map(\.authority)
         var actors: [String: ActorFacts] = [:]
         for advocate in try tx.advocates() {
             actors[advocate.id] = ActorFacts(kind: .advocate, organisation: advocate.organisationID)

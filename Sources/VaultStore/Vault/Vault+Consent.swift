@@ -35,12 +35,15 @@ extension Vault {
         public var withdrawalRecordedBy: String?
         /// How the withdrawal reached the service. Optional: withdrawals recorded before it was asked have none.
         public var withdrawalReceivedBy: WithdrawalChannel?
+        /// Set when the record was a recording mistake (see Vault+ConsentVoid): it then counts for no decision.
+        public var voided: Voiding?
 
         enum CodingKeys: String, CodingKey {
             case authority
             case caseID = "case_id", personID = "person_id", formDocumentID = "form_document_id", recordedAt = "recorded_at"
             case recordedBy = "recorded_by", withdrawalRecordedAt = "withdrawal_recorded_at", withdrawalRecordedBy = "withdrawal_recorded_by"
             case withdrawalReceivedBy = "withdrawal_received_by"
+            case voided
         }
     }
 

@@ -40,7 +40,7 @@ struct ConsentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "consent",
         abstract: "Record, withdraw, list and check consents and legal authorities; evaluate what-if scenarios.",
-        subcommands: [Record.self, Withdraw.self, List.self, Show.self, Check.self, ConsentEvaluate.self]
+        subcommands: [Record.self, Withdraw.self, VoidRecord.self, List.self, Show.self, Check.self, ConsentEvaluate.self]
     )
 
     struct Record: ParsableCommand {
@@ -191,7 +191,7 @@ struct ConsentCommand: ParsableCommand {
                 return [authority.id, authority.kind.rawValue, names.label(stored.personID), authority.party.map { names.label($0.id) } ?? "",
                         authority.scope?.actions?.joined(separator: ",") ?? "(all)",
                         "\(authority.validFrom?.description ?? "open")..\(authority.validUntil?.description ?? "open")",
-                        ConsentArguments.status(authority, on: today)]
+                        ConsentHistory.status(stored, on: today)]
             }))
         }
     }
@@ -200,6 +200,7 @@ struct ConsentCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show one consent or authority.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The consent id.") var id: String
+        @Flag(help: "List what happened to the record (recorded, withdrawn, voided), oldest first.") var history = false
 
         func run() throws {
             let (stored, warnings, names) = try global.withVault { vault in
@@ -208,6 +209,10 @@ struct ConsentCommand: ParsableCommand {
                         try vault.names())
             }
             if global.json { try global.emitJSON(stored); return }
+            if history {
+                for line in ConsentHistory.lines(stored) { Terminal.printOut(line) }
+                return
+            }
             let authority = stored.authority
             let scope = authority.scope
             Terminal.printFields([
@@ -217,7 +222,8 @@ struct ConsentCommand: ParsableCommand {
                 ("actions", scope?.actions?.joined(separator: ", ")), ("third parties", scope?.thirdParties.map { $0.isEmpty ? "(none)" : $0.joined(separator: ", ") }),
                 ("matters", scope?.matters?.joined(separator: ", ")),
                 ("valid", "\(authority.validFrom?.description ?? "open") to \(authority.validUntil?.description ?? "open")"),
-                ("status", ConsentArguments.status(authority, on: Today.inEngland())),
+                ("status", ConsentHistory.status(stored, on: Today.inEngland())),
+                ("voided", stored.voided.map { "\($0.at)" + ($0.by.map { " by \($0)" } ?? "") + ": \($0.reason)" }),
                 ("registered", authority.registered.map { $0 ? "yes (OPG)" : "no" }),
                 ("evidence", authority.evidence.isEmpty ? nil : authority.evidence.joined(separator: ", ")),
                 ("form", stored.formDocumentID.map { doc in "\(doc)" + (authority.form?.date.map { ", signed \($0)" } ?? "") }),
