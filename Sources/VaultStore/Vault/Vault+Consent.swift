@@ -37,13 +37,15 @@ extension Vault {
         public var withdrawalReceivedBy: WithdrawalChannel?
         /// Set when the record was a recording mistake (see Vault+ConsentVoid): it then counts for no decision.
         public var voided: Voiding?
+        /// Colleagues the person confirmed may take over a consent naming one advocate (R-CON-7), with who recorded it.
+        public var handoverRecords: [HandoverRecord]?
 
         enum CodingKeys: String, CodingKey {
             case authority
             case caseID = "case_id", personID = "person_id", formDocumentID = "form_document_id", recordedAt = "recorded_at"
             case recordedBy = "recorded_by", withdrawalRecordedAt = "withdrawal_recorded_at", withdrawalRecordedBy = "withdrawal_recorded_by"
             case withdrawalReceivedBy = "withdrawal_received_by"
-            case voided
+            case voided, handoverRecords = "handover_records"
         }
     }
 

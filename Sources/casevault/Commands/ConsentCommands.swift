@@ -40,7 +40,7 @@ struct ConsentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "consent",
         abstract: "Record, withdraw, list and check consents and legal authorities; evaluate what-if scenarios.",
-        subcommands: [Record.self, Withdraw.self, VoidRecord.self, List.self, Show.self, Check.self, ConsentEvaluate.self]
+        subcommands: [Record.self, Withdraw.self, VoidRecord.self, ConfirmHandover.self, List.self, Show.self, Check.self, ConsentEvaluate.self]
     )
 
     struct Record: ParsableCommand {
@@ -230,6 +230,8 @@ struct ConsentCommand: ParsableCommand {
                 ("recorded", stored.recordedAt + (stored.recordedBy.map { " by \($0)" } ?? "")),
                 ("taken by", authority.kind == .verbalConsent ? authority.recordedBy : nil),
                 ("witness", authority.witness),
+                ("handed over", stored.authority.handovers.isEmpty ? nil
+                    : stored.authority.handovers.map { "\(names.label($0.to)) from \($0.date)" }.joined(separator: ", ")),
                 ("withdrawal", stored.withdrawalRecordedAt.map { "recorded \($0)" + (stored.withdrawalRecordedBy.map { " by \($0)" } ?? "")
                     + (stored.withdrawalReceivedBy.map { ", received by \($0.rawValue)" } ?? "") }),
                 ("warnings", warnings.isEmpty ? nil : warnings.joined(separator: "; ")),

@@ -38,6 +38,10 @@ enum ConsentHistory {
                          + (stored.withdrawalRecordedBy.map { " by \($0)" } ?? "")
                          + (stored.withdrawalReceivedBy.map { " (received by \($0.rawValue))" } ?? ""))
         }
+        for handover in stored.handoverRecords ?? [] {
+            lines.append("\(handover.recordedAt)  handover to \(handover.to) from \(handover.date) confirmed"
+                         + (handover.recordedBy.map { " (recorded by \($0))" } ?? ""))
+        }
         if let voided = stored.voided {
             lines.append("\(voided.at)  voided" + (voided.by.map { " by \($0)" } ?? "") + ": \(voided.reason)")
         }

@@ -18,7 +18,7 @@ enum CommandAccess {
         "ingest": [.documentIngest], "list": [.documentRead], "show": [.documentRead], "cat": [.documentRead],
         "verify": [.vaultCheck, .vaultMaintenance], "backup": [.vaultMaintenance], "restore": [.keyHolder],
         "audit log": [.auditRead], "audit verify": [.vaultCheck], "audit checkpoint": [.vaultCheck],
-        "consent record": [.caseChange], "consent withdraw": [.caseChange], "consent void": [.caseChange], "consent list": [.caseRead], "consent show": [.caseRead],
+        "consent record": [.caseChange], "consent withdraw": [.caseChange], "consent void": [.caseChange], "consent confirm-handover": [.caseChange], "consent list": [.caseRead], "consent show": [.caseRead],
         "consent check": [.consentExplain], "consent evaluate": [.keyHolder],
         "capacity record": [.personChange], "capacity list": [.personRead],
         "deadlines": [.deadlines], "document retag": [.caseChange], "document history": [.caseRead],
