@@ -148,6 +148,10 @@ final class LedgerTransaction: VaultRecordWriting {
         try base.deleteDocuments(caseID: caseID)
         for id in ids { try deleted(.document, id) }
     }
+    func deleteDocument(_ id: String) throws {
+        try base.deleteDocument(id)
+        try deleted(.document, id)
+    }
     func save(_ record: ConsentRecord) throws {
         try base.save(record)
         try self.record(.sealed, record.id, record, scope: Self.scope(record))

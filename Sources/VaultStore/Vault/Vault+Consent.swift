@@ -19,6 +19,7 @@ extension Vault {
         case caseNote = "case_note"
         case reminder
         case personHistory = "person_history"
+        case documentTombstone = "document_tombstone"
     }
 
     /// An authority as recorded: the engine's record plus where it came from.

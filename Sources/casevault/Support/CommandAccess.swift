@@ -21,7 +21,7 @@ enum CommandAccess {
         "consent record": [.caseChange], "consent withdraw": [.caseChange], "consent void": [.caseChange], "consent confirm-handover": [.caseChange], "consent list": [.caseRead], "consent show": [.caseRead],
         "consent check": [.consentExplain], "consent evaluate": [.keyHolder],
         "capacity record": [.personChange], "capacity list": [.personRead],
-        "deadlines": [.deadlines], "document retag": [.caseChange], "document history": [.caseRead],
+        "deadlines": [.deadlines], "document retag": [.caseChange], "document remove": [.caseChange], "document history": [.caseRead],
         "note add": [.caseChange], "note list": [.caseRead], "remind add": [.caseChange], "remind done": [.caseChange],
         "redact terms add": [.caseChange], "redact terms remove": [.caseChange],
         "redact allow remove": [.caseChange, .organisationAllowList], "redact allow add": [.caseChange, .organisationAllowList], "redact list": [.caseRead],
