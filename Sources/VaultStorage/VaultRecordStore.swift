@@ -91,6 +91,7 @@ public protocol MetaWriting: MetaReading {
 
 public protocol DirectoryWriting: DirectoryReading {
     func insert(_ record: OrganisationRecord) throws
+    func update(_ record: OrganisationRecord) throws
     func insert(_ record: AdvocateRecord) throws
     func insert(_ record: PersonRecord) throws
     func update(_ record: PersonRecord) throws

@@ -176,6 +176,7 @@ struct GRDBTransaction: VaultRecordWriting {
     func tombstone(_ caseID: String) throws -> TombstoneRecord? { try TombstoneRecord.fetchOne(db, key: caseID) }
 
     func insert(_ record: OrganisationRecord) throws { try record.insert(db) }
+    func update(_ record: OrganisationRecord) throws { try record.update(db) }
     func insert(_ record: AdvocateRecord) throws { try record.insert(db) }
     func insert(_ record: PersonRecord) throws { try record.insert(db) }
     func update(_ record: PersonRecord) throws { try record.update(db) }

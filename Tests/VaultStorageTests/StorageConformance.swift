@@ -103,15 +103,27 @@ enum StorageConformance {
         try store.write { tx in
             var updated = caseRecord("case-1", client: "per-1")
             updated.status = "closed"
+            updated.reference = "NCA-2026-0001"
+            updated.theirReferenceSealed = Data([14])
             try tx.update(updated)
+            var organisation = organisation
+            organisation.casePrefix = "NCA"
+            try tx.update(organisation)
             try tx.save(ConsentRecord(id: "auth-1", recordType: "authority", caseID: "case-1", personID: "per-1", createdAt: "t", updatedAt: "u",
                                       sealed: Data([13])))
         }
         try store.read { tx in
             XCTAssertEqual(try tx.caseRecord("case-1")?.status, "closed", file: file, line: line)
+            XCTAssertEqual(try tx.caseRecord("case-1")?.reference, "NCA-2026-0001", file: file, line: line)
+            XCTAssertEqual(try tx.caseRecord("case-1")?.theirReferenceSealed, Data([14]), file: file, line: line)
+            XCTAssertEqual(try tx.organisation("org-1")?.casePrefix, "NCA", file: file, line: line)
             XCTAssertEqual(try tx.consentRecord("auth-1")?.sealed, Data([13]), file: file, line: line)
         }
         XCTAssertEqual(try store.integrityProblems(), [], file: file, line: line)
+        // A case reference is unique in the vault.
+        XCTAssertThrowsError(try store.write { tx in
+            try tx.insert(CaseRecord(id: "case-7", clientID: "per-1", organisationID: "org-1", status: "open", openedAt: "t", reference: "NCA-2026-0001"))
+        }, file: file, line: line)
     }
 
     static func aFailedWriteChangesNothing(_ store: any VaultRecordStore, file: StaticString, line: UInt) throws {

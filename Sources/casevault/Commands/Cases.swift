@@ -5,7 +5,7 @@ import VaultStore
 struct Case: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Complaint cases.",
                                                     subcommands: [Open.self, List.self, Show.self, Close.self, Rekey.self, Erase.self, Transfer.self, Event.self, AddPerson.self,
-                                                                 Assign.self, Unassign.self])
+                                                                 Assign.self, Unassign.self, Update.self])
 
     struct Open: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Open a case.", discussion: CaseSituation.discussion)
@@ -77,10 +77,10 @@ struct Case: ParsableCommand {
             }
             if global.json { try global.emitJSON(cases) } else {
                 let rows: [[String]] = cases.map { view in
-                    [view.id, view.status, view.clientName, view.nhsBody ?? "",
+                    [view.id, view.reference ?? "-", view.status, view.clientName, view.nhsBody ?? "",
                      view.advocateNames.joined(separator: ", "), String(view.documents), String(view.openedAt.prefix(10))]
                 }
-                Terminal.printOut(Table.render(["ID", "STATUS", "CLIENT", "NHS BODY", "ADVOCATES", "DOCS", "OPENED"], rows))
+                Terminal.printOut(Table.render(["ID", "REFERENCE", "STATUS", "CLIENT", "NHS BODY", "ADVOCATES", "DOCS", "OPENED"], rows))
             }
         }
     }
@@ -91,10 +91,14 @@ struct Case: ParsableCommand {
         @Argument(help: "The case id.") var id: String
 
         func run() throws {
-            let (detail, notes) = try global.withVault { vault in (try vault.caseDetail(id), try vault.notes(caseID: id)) }
+            let (detail, notes) = try global.withVault { vault in
+                let id = try vault.caseID(id)
+                return (try vault.caseDetail(id), try vault.notes(caseID: id))
+            }
             if global.json { try global.emitJSON(detail); return }
             let advocates = zip(detail.advocateNames, detail.advocates).map { "\($0) (\($1))" }.joined(separator: ", ")
-            let lines: [(String, String?)] = [("id", detail.id), ("status", detail.status), ("client", "\(detail.clientName) (\(detail.client))"),
+            let lines: [(String, String?)] = [("id", detail.id), ("reference", detail.reference), ("their reference", detail.theirReference),
+                                              ("status", detail.status), ("client", "\(detail.clientName) (\(detail.client))"),
                                               ("organisation", "\(detail.organisationName) (\(detail.organisation))"), ("advocates", advocates),
                                               ("NHS body", detail.nhsBody), ("incident", detail.incidentDate), ("aware", detail.awareDate),
                                               ("complaint", detail.complaintDate), ("opened", detail.openedAt), ("closed", detail.closedAt),
@@ -115,7 +119,7 @@ struct Case: ParsableCommand {
         @Argument(help: "The case id.") var id: String
 
         func run() throws {
-            try global.withVault { try $0.closeCase(id) }
+            try global.withVault { try $0.closeCase(try $0.caseID(id)) }
             if global.json { try global.emitJSON(CreatedID(id: id)) } else { Terminal.printOut("Closed \(id)") }
         }
     }
@@ -126,7 +130,7 @@ struct Case: ParsableCommand {
         @Argument(help: "The case id.") var id: String
 
         func run() throws {
-            let version = try global.withVault { try $0.rekeyCase(id) }
+            let version = try global.withVault { try $0.rekeyCase(try $0.caseID(id)) }
             if global.json { try global.emitJSON(["id": id, "case_key_version": String(version)]) } else {
                 Terminal.printOut("Case \(id) now uses case key version \(version); older versions were destroyed")
             }
@@ -147,7 +151,7 @@ struct Case: ParsableCommand {
         }
 
         func run() throws {
-            let report = try global.withVault { try $0.eraseCase(id, reason: reason) }
+            let report = try global.withVault { try $0.eraseCase(try $0.caseID(id), reason: reason) }
             if global.json { try global.emitJSON(report) } else {
                 Terminal.printOut("Erased case \(id): \(report.documentsErased) document(s) destroyed; tombstone kept")
                 if !report.peopleErased.isEmpty {

@@ -116,6 +116,7 @@ struct ConsentCommand: ParsableCommand {
             // The record's own warnings are shown now, once (and by `consent show`), not on every later command.
             let (stored, warnings) = try global.withVault { vault in
                 // Names work as well as ids for the person and the grantee.
+                input.caseID = try vault.caseID(caseID)
                 input.personID = try vault.personID(person)
                 input.granteeID = try vault.partyID(grantee)
                 // A name must become the id the rules compare with; the court's own token stays as typed.
@@ -183,7 +184,7 @@ struct ConsentCommand: ParsableCommand {
         @Option(name: .customLong("case"), help: "The case id.") var caseID: String
 
         func run() throws {
-            let (authorities, names) = try global.withVault { vault in (try vault.authorities(caseID: caseID), try vault.names()) }
+            let (authorities, names) = try global.withVault { vault in (try vault.authorities(caseID: try vault.caseID(caseID)), try vault.names()) }
             if global.json { try global.emitJSON(authorities); return }
             let today = Today.inEngland()
             Terminal.printOut(Table.render(["ID", "KIND", "PERSON", "GRANTEE", "ACTIONS", "VALID", "STATUS"], authorities.map { stored in
@@ -250,7 +251,7 @@ struct ConsentCommand: ParsableCommand {
 
         func run() throws {
             let (decision, refusal) = try global.withVault { vault in
-                let check = try vault.checkConsent(caseID: caseID, action: action, on: Today.inEngland(), targetOrg: target)
+                let check = try vault.checkConsent(caseID: try vault.caseID(caseID), action: action, on: Today.inEngland(), targetOrg: target)
                 if check.decision.outcome != .allow { try vault.auditDecision(check, proceeded: false, acknowledged: []) }
                 return (check.decision, check.decision.outcome == .deny ? ConsentGate.scopedRefusal(check) : nil)
             }
@@ -287,7 +288,7 @@ extension Case {
 
         func run() throws {
             let day = try ConsentArguments.date(date, "--date") ?? Today.inEngland()
-            _ = try global.withVault { vault in try vault.transferCase(id, to: try vault.organisationID(to), consented: consented, on: day) }
+            _ = try global.withVault { vault in try vault.transferCase(try vault.caseID(id), to: try vault.organisationID(to), consented: consented, on: day) }
             if global.json { try global.emitJSON(["id": id, "organisation": to, "consented": String(consented)]) } else {
                 Terminal.printOut("Case \(id) transferred to \(to) on \(day)")
                 if !consented {
@@ -322,7 +323,7 @@ extension Case {
             let extensionDate = try ConsentArguments.date(extensionUntil, "--extension-until")
             let refusedDate = try ConsentArguments.date(refusedOn, "--refused-on")
             let facts = try global.withVault { vault in
-                try vault.updateCaseFacts(id, auditAction: "case.event") { facts, _, _ in
+                try vault.updateCaseFacts(try vault.caseID(id), auditAction: "case.event") { facts, _, _ in
                     if let incident { facts.events.incidentDate = incident }
                     if let aware { facts.events.awareDate = aware }
                     if let complaint { facts.events.complaintDate = complaint }

@@ -97,7 +97,7 @@ struct Deadlines: ParsableCommand {
         let today = Today.inEngland()
         var reminders: [Vault.Reminder] = []
         let rows = try global.withVault { vault -> [Row] in
-            let ids = try caseID.map { [$0] } ?? vault.cases().filter { $0.status == "open" }.map(\.id)
+            let ids = try caseID.map { [try vault.caseID($0)] } ?? vault.cases().filter { $0.status == "open" }.map(\.id)
             var rows: [Row] = []
             for id in ids {
                 if caseID != nil {

@@ -29,6 +29,7 @@ struct Ingest: ParsableCommand {
     func run() throws {
         let vault = try global.openStore()
         defer { global.finish(vault) }
+        let caseID = try vault.caseID(caseID)
         try ConsentGate.require(.ingestDocument, caseID: caseID, vault: vault, options: consent)
         let (files, skipped) = InputWalker(includeHidden: includeHidden, followSymlinks: followSymlinks).expand(paths)
         for skip in skipped { Terminal.printError("casevault: skipped \(skip.path): \(skip.reason)") }
@@ -120,7 +121,7 @@ struct ListDocuments: ParsableCommand {
 
     func run() throws {
         let documents = try global.withVault { vault in
-            if let caseID {
+            if let caseID = try caseID.map { try vault.caseID($0) } {
                 try ConsentGate.require(.viewDocuments, caseID: caseID, vault: vault, options: consent)
                 return try vault.documents(caseID: caseID)
             }

@@ -95,6 +95,7 @@ enum ConsentGate {
     static func operationHint(_ operation: VaultOperation) -> String {
         switch operation {
         case .organisationAdd, .accountAdd: "ask an administrator of the vault (the one 'casevault init' created) to do this"
+        case .organisationChange: "ask an administrator, or a manager of that organisation, to do this"
         case .caseErase, .organisationAllowList: "ask a manager of the case's organisation to do this"
         case .auditRead: "ask a manager of the organisation or an administrator"
         case .vaultMaintenance: "ask an administrator or a manager"
