@@ -91,9 +91,9 @@ struct Case: ParsableCommand {
         @Argument(help: "The case id.") var id: String
 
         func run() throws {
-            let (detail, notes) = try global.withVault { vault in
+            let (detail, notes, transfers, names) = try global.withVault { vault in
                 let id = try vault.caseID(id)
-                return (try vault.caseDetail(id), try vault.notes(caseID: id))
+                return (try vault.caseDetail(id), try vault.notes(caseID: id), try vault.caseFacts(id).transfers, try vault.names())
             }
             if global.json { try global.emitJSON(detail); return }
             let advocates = zip(detail.advocateNames, detail.advocates).map { "\($0) (\($1))" }.joined(separator: ", ")
@@ -104,6 +104,13 @@ struct Case: ParsableCommand {
                                               ("complaint", detail.complaintDate), ("opened", detail.openedAt), ("closed", detail.closedAt),
                                               ("documents", String(detail.documents)), ("case key", detail.caseKeyVersion.map { "version \($0)" })]
             Terminal.printFields(lines)
+            if !transfers.isEmpty {
+                Terminal.printOut("transfers:")
+                for transfer in transfers {
+                    Terminal.printOut("  \(transfer.date?.description ?? "(no date)")  \(names.label(transfer.fromOrg)) -> \(names.label(transfer.toOrg)), "
+                                      + (transfer.consented ? "with the person's agreement" : "without the person's agreement"))
+                }
+            }
             if !notes.isEmpty {
                 Terminal.printOut("notes (\(notes.count); 'casevault note list --case \(id)' shows them in full):")
                 for note in notes.suffix(5) {

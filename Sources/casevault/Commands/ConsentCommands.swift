@@ -276,28 +276,6 @@ struct ConsentCommand: ParsableCommand {
 }
 
 extension Case {
-    struct Transfer: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Transfer a case to a partner organisation.",
-            discussion: "Consent given to the old organisation covers the new one only with --consented (the person agreed, R-CON-8).")
-        @OptionGroup var global: GlobalOptions
-        @Argument(help: "The case id.") var id: String
-        @Option(help: "The receiving organisation: its name or id.") var to: String
-        @Flag(help: "The person agreed to the transfer.") var consented = false
-        @Option(help: "Date of the transfer, YYYY-MM-DD (default: today).") var date: String?
-
-        func run() throws {
-            let day = try ConsentArguments.date(date, "--date") ?? Today.inEngland()
-            _ = try global.withVault { vault in try vault.transferCase(try vault.caseID(id), to: try vault.organisationID(to), consented: consented, on: day) }
-            if global.json { try global.emitJSON(["id": id, "organisation": to, "consented": String(consented)]) } else {
-                Terminal.printOut("Case \(id) transferred to \(to) on \(day)")
-                if !consented {
-                    Terminal.printError("casevault: warning: the transfer is recorded without the person's agreement, so existing consents do not cover \(to)'s advocates (R-CON-8)")
-                }
-            }
-        }
-    }
-
     struct Event: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Record complaint events and facts: dates, agreed extension, a reg 5(4) refusal, people complained about.")
         @OptionGroup var global: GlobalOptions
