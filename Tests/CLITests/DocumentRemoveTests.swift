@@ -42,6 +42,7 @@ final class DocumentRemoveTests: XCTestCase {
             guard let data = FileManager.default.contents(atPath: path) else { continue }
             XCTAssertNil(data.range(of: digest), "\(name) still holds the removed row")
         }
+        XCTAssertTrue(try sandbox.run(["case", "show", world.caseID]).stdout.contains("removed document \(wrong) (letter"), "the tombstone is listed")
         let history = try sandbox.run(["document", "history", wrong]).stdout
         XCTAssertTrue(history.contains("document.remove"), history)
         let log = try sandbox.asManager(["audit", "log", "--json"]).stdout

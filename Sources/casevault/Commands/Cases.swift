@@ -91,9 +91,10 @@ struct Case: ParsableCommand {
         @Argument(help: "The case id.") var id: String
 
         func run() throws {
-            let (detail, notes, transfers, names) = try global.withVault { vault in
+            let (detail, notes, transfers, removed, names) = try global.withVault { vault in
                 let id = try vault.caseID(id)
-                return (try vault.caseDetail(id), try vault.notes(caseID: id), try vault.caseFacts(id).transfers, try vault.names())
+                return (try vault.caseDetail(id), try vault.notes(caseID: id), try vault.caseFacts(id).transfers,
+                        try vault.removedDocuments(caseID: id), try vault.names())
             }
             if global.json { try global.emitJSON(detail); return }
             let advocates = zip(detail.advocateNames, detail.advocates).map { "\($0) (\($1))" }.joined(separator: ", ")
@@ -110,6 +111,10 @@ struct Case: ParsableCommand {
                     Terminal.printOut("  \(transfer.date?.description ?? "(no date)")  \(names.label(transfer.fromOrg)) -> \(names.label(transfer.toOrg)), "
                                       + (transfer.consented ? "with the person's agreement" : "without the person's agreement"))
                 }
+            }
+            for tombstone in removed {
+                Terminal.printOut("removed document \(tombstone.documentID) (\(tombstone.kind), \(tombstone.size) bytes) on "
+                                  + "\(tombstone.removedAt.prefix(10))" + (tombstone.removedBy.map { " by \(names.label($0))" } ?? ""))
             }
             if !notes.isEmpty {
                 Terminal.printOut("notes (\(notes.count); 'casevault note list --case \(id)' shows them in full):")
