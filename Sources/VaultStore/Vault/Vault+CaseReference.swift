@@ -53,6 +53,16 @@ extension Vault {
         }
     }
 
+    /// The references of these cases (those without one are left out), for listings that show cases the caller
+    /// has already been allowed to see.
+    public func caseReferences(_ ids: Set<String>) throws -> [String: String] {
+        try store.read { tx in
+            var found: [String: String] = [:]
+            for id in ids { if let reference = try tx.caseRecord(id)?.reference { found[id] = reference } }
+            return found
+        }
+    }
+
     /// Sets an organisation's case prefix (new cases use it; existing references never change, since letters and
     /// files quote them) and gives a reference to each of its cases opened before references existed.
     public func setCasePrefix(organisationID: String, prefix: String) throws -> (prefix: String, referenced: Int) {

@@ -63,9 +63,10 @@ extension Vault {
             return tombstone
         } }
         // After the commit: the row and its wrapped key are gone, so the body is noise; a crash before the unlink
-        // leaves an orphan that `verify` reports and `verify --repair` quarantines.
-        try store.purgeFreedPages()
+        // leaves an orphan that `verify` reports and `verify --repair` quarantines. The body goes first, so a
+        // failing checkpoint (another process holding the database) still leaves no readable copy behind.
         blobs.remove(documentID: documentID)
+        try store.purgeFreedPages()
         return tombstone
     }
 

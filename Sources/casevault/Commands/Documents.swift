@@ -120,18 +120,21 @@ struct ListDocuments: ParsableCommand {
     @OptionGroup var consent: ConsentOptions
 
     func run() throws {
-        let documents = try global.withVault { vault in
-            if let caseID = try caseID.map { try vault.caseID($0) } {
+        let (documents, references) = try global.withVault { vault in
+            let documents: [Vault.DocumentView]
+            if let caseID = try caseID.map({ try vault.caseID($0) }) {
                 try ConsentGate.require(.viewDocuments, caseID: caseID, vault: vault, options: consent)
-                return try vault.documents(caseID: caseID)
+                documents = try vault.documents(caseID: caseID)
+            } else {
+                // Across cases: the vault lists only the cases the acting advocate may view (names are personal data too).
+                vault.acknowledged = consent.rules
+                documents = try vault.documents(caseID: nil)
             }
-            // Across cases: the vault lists only the cases the acting advocate may view (names are personal data too).
-            vault.acknowledged = consent.rules
-            return try vault.documents(caseID: nil)
+            return (documents, global.json ? [:] : try vault.caseReferences(Set(documents.map(\.caseID))))
         }
         if global.json { try global.emitJSON(documents); return }
         Terminal.printOut(Table.render(["ID", "CASE", "KIND", "DATE", "SIZE", "NAME"], documents.map {
-            [$0.id, $0.caseID, $0.kind, $0.documentDate ?? "", String($0.size), $0.name]  // cells are escaped by Table
+            [$0.id, references[$0.caseID] ?? $0.caseID, $0.kind, $0.documentDate ?? "", String($0.size), $0.name]  // cells are escaped by Table
         }))
     }
 }
