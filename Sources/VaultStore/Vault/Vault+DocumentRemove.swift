@@ -52,6 +52,12 @@ extension Vault {
                         + "person agreed, so it stays while that consent stands (void the consent first if it was recorded by mistake); nothing was removed")
                 }
             }
+            // A transfer's signed agreement (R-CON-8) is named only by its audit event.
+            let transfers = try tx.auditEntries(caseID: document.caseID, since: nil, actor: nil).filter { $0.event.action == "case.transfer" }
+            if transfers.contains(where: { $0.event.details["form_document"] == documentID }) {
+                throw VaultError.invalidInput("document \(documentID) is the person's signed agreement to a transfer of the case, the "
+                    + "evidence that their consents cover the new organisation (R-CON-8), so it stays; nothing was removed")
+            }
             let tombstone = DocumentTombstone(documentID: documentID, caseID: document.caseID, kind: document.kind,
                                               documentDate: document.documentDate, size: document.size, ingestedAt: document.ingestedAt,
                                               removedAt: timestamp(), removedBy: actor, reason: reason)
