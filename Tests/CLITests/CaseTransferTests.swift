@@ -73,6 +73,9 @@ final class CaseTransferTests: XCTestCase {
         XCTAssertEqual(try sandbox.run(["cat", letter]).exitCode, 0)
         XCTAssertEqual(try sandbox.run(["cat", letter, "--as", world.partner]).exitCode, 3)
         XCTAssertEqual(try world.auditActions(sandbox).filter { $0 == "case.transfer" }.count, 3)
+        let listed = try XCTUnwrap(try sandbox.json(try sandbox.run(["case", "show", caseID, "--json"]))["transfers"] as? [[String: Any]])
+        XCTAssertEqual(listed.compactMap { $0["consented"] as? Bool }, [false, true, true])
+        XCTAssertEqual(listed.last?["to_org"] as? String, world.org)
         try world.assertVerifies(sandbox)
     }
 }

@@ -263,9 +263,11 @@ public final class Vault {
         public var reference: String? = nil
         /// The NHS body's own reference: opened only for one case's detail, not for listings.
         public var theirReference: String? = nil
+        /// The case's transfers, oldest first (one case's detail only).
+        public var transfers: [CaseTransfer]? = nil
 
         enum CodingKeys: String, CodingKey {
-            case id, client, organisation, advocates, status, documents, reference
+            case id, client, organisation, advocates, status, documents, reference, transfers
             case theirReference = "their_reference"
             case clientName = "client_name", organisationName = "organisation_name", advocateNames = "advocate_names"
             case nhsBody = "nhs_body"
@@ -307,6 +309,7 @@ public final class Vault {
             try requireRead(record, in: tx)
             var view = try caseView(record, tx: tx)
             view.theirReference = try theirReference(record, in: tx)
+            view.transfers = try caseFacts(record, in: tx).transfers
             return view
         } }
     }
