@@ -173,6 +173,7 @@ extension Evaluation {
                 : "\(person) has objected to \(objected.joined(separator: " and ")) acting for them."
             findings.append(Finding(now.isChild ? .chi2 : .con1, .deny, text))
         }
+        if let away = transferredAway() { findings.append(away) }
         if facts.case?.bodyRefusedRepresentative == .currentRepresentative, representativeActions.contains(request.action) {
             findings.append(refusal(authority: nil))
         }

@@ -306,6 +306,9 @@ struct Evaluation {
             if grantee.id == request.actor { return .reaches(nil) }
             let granteeOrganisation = facts.actors[grantee.id]?.organisation
             if let granteeOrganisation, granteeOrganisation == actorOrganisation {
+                if let handover = consent.handovers.first(where: { $0.to == request.actor && $0.date <= request.date }) {
+                    return .reaches(Finding(.con7, .allow, "Consent \(id) names \(grantee.id); \(person) confirmed on \(handover.date) that \(request.actor) may take over.", authority: id))
+                }
                 return .reaches(Finding(.con7, policy.namedAdvocateReassignment,
                                         "Consent names \(grantee.id). Confirm with \(person) that \(request.actor) may take over, and record the confirmation.", authority: id))
             }

@@ -316,6 +316,8 @@ public struct Authority: Sendable, Equatable, Codable {
     public var form: ConsentForm?
     public var claimArisingFromDeath: Bool?
     public var reasons: String?
+    /// R-CON-7 confirmations: colleagues the person agreed may take over a consent naming one advocate.
+    public var handovers: [Handover] = []
 
     public init(id: String, kind: AuthorityKind, grantedBy: String?, party: Party?, scope: AuthorityScope? = nil,
                 validFrom: CivilDate? = nil, validUntil: CivilDate? = nil, withdrawnOn: CivilDate? = nil,
@@ -342,7 +344,7 @@ public struct Authority: Sendable, Equatable, Codable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case id, kind, scope, registered, evidence, recorded, witness, form, reasons, grantee, holder
+        case id, kind, scope, registered, evidence, recorded, witness, form, reasons, grantee, holder, handovers
         case grantedBy = "granted_by", validFrom = "valid_from", validUntil = "valid_until", withdrawnOn = "withdrawn_on"
         case recordedBy = "recorded_by", recordedOn = "recorded_on", claimArisingFromDeath = "claim_arising_from_death"
     }
@@ -377,6 +379,7 @@ public struct Authority: Sendable, Equatable, Codable {
         form = try container.decodeIfPresent(ConsentForm.self, forKey: .form)
         claimArisingFromDeath = try container.decodeIfPresent(Bool.self, forKey: .claimArisingFromDeath)
         reasons = try container.decodeIfPresent(String.self, forKey: .reasons).nonBlank
+        handovers = try container.decodeIfPresent([Handover].self, forKey: .handovers) ?? []
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -398,5 +401,6 @@ public struct Authority: Sendable, Equatable, Codable {
         try container.encodeIfPresent(form, forKey: .form)
         try container.encodeIfPresent(claimArisingFromDeath, forKey: .claimArisingFromDeath)
         try container.encodeIfPresent(reasons, forKey: .reasons)
+        if !handovers.isEmpty { try container.encode(handovers, forKey: .handovers) }
     }
 }

@@ -8,16 +8,20 @@ public struct OrganisationRecord: Codable, Sendable, Equatable {
     public var id: String
     public var name: String
     public var createdAt: String
+    /// The first part of the organisation's case references (e.g. NCA in NCA-2026-0001); nil: made from its name.
+    public var casePrefix: String?
 
     enum CodingKeys: String, CodingKey {
         case id, name
         case createdAt = "created_at"
+        case casePrefix = "case_prefix"
     }
 
-    public init(id: String, name: String, createdAt: String) {
+    public init(id: String, name: String, createdAt: String, casePrefix: String? = nil) {
         self.id = id
         self.name = name
         self.createdAt = createdAt
+        self.casePrefix = casePrefix
     }
 }
 
@@ -111,9 +115,15 @@ public struct CaseRecord: Codable, Sendable, Equatable {
     public var openedAt: String
     public var openedBy: String?
     public var closedAt: String?
+    /// The human reference (PREFIX-YYYY-NNNN), unique in the vault; nil for cases opened before references existed
+    /// until their organisation's prefix is set.
+    public var reference: String?
+    /// The NHS body's own complaint reference, sealed (it can identify the complaint to anyone who has the file).
+    public var theirReferenceSealed: Data?
 
     enum CodingKeys: String, CodingKey {
-        case id, status
+        case id, status, reference
+        case theirReferenceSealed = "their_reference_sealed"
         case clientID = "client_id"
         case organisationID = "organisation_id"
         case nhsBody = "nhs_body"
@@ -125,7 +135,10 @@ public struct CaseRecord: Codable, Sendable, Equatable {
         case closedAt = "closed_at"
     }
 
-    public init(id: String, clientID: String, organisationID: String, nhsBody: String? = nil, status: String, incidentDate: String? = nil, awareDate: String? = nil, complaintDate: String? = nil, openedAt: String, openedBy: String? = nil, closedAt: String? = nil) {
+    public init(id: String, clientID: String, organisationID: String, nhsBody: String? = nil, status: String, incidentDate: String? = nil, awareDate: String? = nil, complaintDate: String? = nil, openedAt: String, openedBy: String? = nil, closedAt: String? = nil,
+                reference: String? = nil, theirReferenceSealed: Data? = nil) {
+        self.reference = reference
+        self.theirReferenceSealed = theirReferenceSealed
         self.id = id
         self.clientID = clientID
         self.organisationID = organisationID

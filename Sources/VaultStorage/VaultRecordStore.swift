@@ -91,6 +91,7 @@ public protocol MetaWriting: MetaReading {
 
 public protocol DirectoryWriting: DirectoryReading {
     func insert(_ record: OrganisationRecord) throws
+    func update(_ record: OrganisationRecord) throws
     func insert(_ record: AdvocateRecord) throws
     func insert(_ record: PersonRecord) throws
     func update(_ record: PersonRecord) throws
@@ -117,6 +118,8 @@ public protocol DocumentWriting: DocumentReading {
     func insert(_ record: DocumentRecord) throws
     func update(_ record: DocumentRecord) throws
     func deleteDocuments(caseID: String) throws
+    /// Deletes one document row (its wrapped key with it); nothing when there is none.
+    func deleteDocument(_ id: String) throws
 }
 
 public protocol SealedRecordWriting: SealedRecordReading {
@@ -160,6 +163,9 @@ public protocol VaultRecordStore: Sendable {
     func integrityProblems() throws -> [String]
     /// A consistent copy of the database at `path` (which must not exist).
     func backup(to path: String) throws
+    /// Makes sure deleted rows are gone from the files too (freed pages overwritten, no older copies in a log), after
+    /// a crypto-shredding delete.
+    func purgeFreedPages() throws
 }
 
 public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {

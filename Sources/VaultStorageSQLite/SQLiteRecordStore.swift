@@ -15,6 +15,9 @@ public final class SQLiteRecordStore: VaultRecordStore {
         configuration.journalMode = .wal
         configuration.busyMode = .timeout(10)
         configuration.label = "casevault"
+        // Deleted rows (a removed document's wrapped key, an erased case) are overwritten on disk, not left in free
+        // pages where a copy of the file would still hold them.
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA secure_delete = ON") }
         do {
             queue = try DatabaseQueue(path: path, configuration: configuration)
             let migrator = Schema.migrator
@@ -49,6 +52,16 @@ public final class SQLiteRecordStore: VaultRecordStore {
     public func write<T>(_ body: (any VaultRecordWriting) throws -> T) throws -> T {
         do {
             return try queue.write { db in try body(GRDBTransaction(db: db)) }
+        } catch let error as DatabaseError {
+            throw Self.translate(error)
+        }
+    }
+
+    /// secure_delete has already zeroed the freed cells in the pages written to the WAL; a TRUNCATE checkpoint copies
+    /// them into the main file and empties the WAL, so no earlier frame still holds the deleted rows.
+    public func purgeFreedPages() throws {
+        do {
+            try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
         } catch let error as DatabaseError {
             throw Self.translate(error)
         }
@@ -163,6 +176,7 @@ struct GRDBTransaction: VaultRecordWriting {
     func tombstone(_ caseID: String) throws -> TombstoneRecord? { try TombstoneRecord.fetchOne(db, key: caseID) }
 
     func insert(_ record: OrganisationRecord) throws { try record.insert(db) }
+    func update(_ record: OrganisationRecord) throws { try record.update(db) }
     func insert(_ record: AdvocateRecord) throws { try record.insert(db) }
     func insert(_ record: PersonRecord) throws { try record.insert(db) }
     func update(_ record: PersonRecord) throws { try record.update(db) }
@@ -179,6 +193,9 @@ struct GRDBTransaction: VaultRecordWriting {
     func update(_ record: DocumentRecord) throws { try record.update(db) }
     func deleteDocuments(caseID: String) throws {
         try db.execute(sql: "DELETE FROM documents WHERE case_id = ?", arguments: [caseID])
+    }
+    func deleteDocument(_ id: String) throws {
+        try db.execute(sql: "DELETE FROM documents WHERE id = ?", arguments: [id])
     }
     func deleteCaseAdvocates(caseID: String) throws {
         try db.execute(sql: "DELETE FROM case_advocates WHERE case_id = ?", arguments: [caseID])

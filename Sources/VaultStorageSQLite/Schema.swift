@@ -99,6 +99,7 @@ enum Schema {
         registerRoles(&migrator)
         registerPeopleErasure(&migrator)
         registerStateLedger(&migrator)
+        registerCaseReferences(&migrator)
         return migrator
     }
 }
@@ -202,6 +203,22 @@ extension Schema {
                 t.primaryKey("bucket", .integer)
                 t.column("digest", .blob).notNull()
             }
+        }
+    }
+}
+
+extension Schema {
+    /// Case references: each organisation's prefix, each case's reference (unique) and the NHS body's own reference,
+    /// sealed. Existing rows are left as they are: a migration that wrote values would change rows behind the state
+    /// ledger's back (the core assigns references through its ledgered writes instead).
+    static func registerCaseReferences(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v7-case-references") { db in
+            try db.alter(table: "organisations") { t in t.add(column: "case_prefix", .text) }
+            try db.alter(table: "cases") { t in
+                t.add(column: "reference", .text)
+                t.add(column: "their_reference_sealed", .blob)
+            }
+            try db.create(index: "cases_reference", on: "cases", columns: ["reference"], unique: true)
         }
     }
 }

@@ -186,9 +186,9 @@ final class AuthorizationTests: XCTestCase {
         try expect(3, sandbox, ["verify", "--repair"], as: w.advocate, "vault.maintenance (repair)")
         try expect(0, sandbox, ["verify"], as: w.advocate, "vault.check")
         // case.transfer, case.erase: last, since they end the organisation's hold on the case.
-        try expect(3, sandbox, ["case", "transfer", w.caseID, "--to", w.partnerOrg], as: w.colleague, "case.transfer by an unassigned colleague")
+        try expect(3, sandbox, ["case", "transfer", w.caseID, "--to", w.partnerOrg, "--consented"], as: w.colleague, "case.transfer by an unassigned colleague")
         try expect(0, sandbox, ["case", "transfer", w.caseID, "--to", w.partnerOrg, "--consented"], as: w.advocate, "case.transfer")
-        // After the transfer the old organisation's advocate is no longer a member (reading stays with the consent rules).
+        // After the transfer the old organisation's advocate is no longer a member, and the consent rules refuse it reading too.
         try expect(3, sandbox, ["redact", "terms", "add", "--case", w.caseID, "Ward 8"], as: w.advocate, "case.change after a transfer")
         try expect(3, sandbox, ["case", "erase", w.caseID, "--yes", "--reason", "request"], as: w.manager, "case.erase by the old organisation")
         let partnerManager = try sandbox.adminID(["advocate", "add", "Robin Hale", "--org", w.partnerOrg, "--role", "manager"])

@@ -172,11 +172,11 @@ final class ConsentCommandsTests: XCTestCase {
 
         // A partner organisation: refused until a transfer the person agreed to.
         assertRefused(try sandbox.run(["list", "--case", world.caseID, "--as", world.partner]), "R-CON-8")
-        XCTAssertEqual(try sandbox.run(["case", "transfer", world.caseID, "--to", world.partnerOrg]).exitCode, 0)
+        XCTAssertEqual(try sandbox.run(["case", "transfer", world.caseID, "--to", world.partnerOrg, "--without-consent"]).exitCode, 0)
         assertRefused(try sandbox.run(["list", "--case", world.caseID, "--as", world.partner]), "R-CON-8")
         // The case now belongs to the partner: its old advocate no longer changes it; the partner's manager does.
-        XCTAssertEqual(try sandbox.run(["case", "transfer", world.caseID, "--to", world.org]).exitCode, 3)
-        XCTAssertEqual(try sandbox.run(["case", "transfer", world.caseID, "--to", world.org, "--as", world.partnerManager]).exitCode, 0)
+        XCTAssertEqual(try sandbox.run(["case", "transfer", world.caseID, "--to", world.org, "--without-consent"]).exitCode, 3)
+        XCTAssertEqual(try sandbox.run(["case", "transfer", world.caseID, "--to", world.org, "--without-consent", "--advocate", world.advocate, "--as", world.partnerManager]).exitCode, 0)
         XCTAssertEqual(try sandbox.run(["case", "transfer", world.caseID, "--to", world.partnerOrg, "--consented"]).exitCode, 0)
         // The consent named an advocate of org-A; after a consented transfer the partner may act.
         let transferred = try sandbox.run(["list", "--case", world.caseID, "--as", world.partner])

@@ -61,6 +61,17 @@ final class PreviousReleaseVaultTests: XCTestCase {
         let letter = try sandbox.run(["cat", try XCTUnwrap(ids["letter"])])
         XCTAssertEqual(letter.exitCode, 0, letter.stderr)
         XCTAssertTrue(letter.stdout.contains("the care my mother received on Ward 7B"), letter.stdout)
+
+        // Case references (v7): the old case has none until its organisation sets a prefix, then gets one (a ledgered
+        // write, so verify stays clean) that works wherever the id does.
+        XCTAssertNil(try sandbox.json(try sandbox.run(["case", "show", caseID, "--json"]))["reference"] as? String)
+        let adminID = try XCTUnwrap(try sandbox.json(admin)["id"] as? String)
+        let prefixed = try sandbox.run(["org", "update", try XCTUnwrap(ids["organisation"]), "--case-prefix", "NCA", "--json", "--as", adminID])
+        XCTAssertEqual(prefixed.exitCode, 0, prefixed.stderr)
+        XCTAssertEqual(try sandbox.json(prefixed)["cases_referenced"] as? String, "1")
+        let reference = try XCTUnwrap(try sandbox.json(try sandbox.run(["case", "show", caseID, "--json"]))["reference"] as? String)
+        XCTAssertTrue(reference.hasPrefix("NCA-") && reference.hasSuffix("-0001"), reference)
+        XCTAssertEqual(try sandbox.json(try sandbox.run(["case", "show", reference.lowercased(), "--json"]))["id"] as? String, caseID)
         XCTAssertEqual(try sandbox.json(try sandbox.run(["verify", "--read-data", "--json"]))["ok"] as? Bool, true)
     }
 }

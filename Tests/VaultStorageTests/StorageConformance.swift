@@ -103,15 +103,27 @@ enum StorageConformance {
         try store.write { tx in
             var updated = caseRecord("case-1", client: "per-1")
             updated.status = "closed"
+            updated.reference = "NCA-2026-0001"
+            updated.theirReferenceSealed = Data([14])
             try tx.update(updated)
+            var organisation = organisation
+            organisation.casePrefix = "NCA"
+            try tx.update(organisation)
             try tx.save(ConsentRecord(id: "auth-1", recordType: "authority", caseID: "case-1", personID: "per-1", createdAt: "t", updatedAt: "u",
                                       sealed: Data([13])))
         }
         try store.read { tx in
             XCTAssertEqual(try tx.caseRecord("case-1")?.status, "closed", file: file, line: line)
+            XCTAssertEqual(try tx.caseRecord("case-1")?.reference, "NCA-2026-0001", file: file, line: line)
+            XCTAssertEqual(try tx.caseRecord("case-1")?.theirReferenceSealed, Data([14]), file: file, line: line)
+            XCTAssertEqual(try tx.organisation("org-1")?.casePrefix, "NCA", file: file, line: line)
             XCTAssertEqual(try tx.consentRecord("auth-1")?.sealed, Data([13]), file: file, line: line)
         }
         XCTAssertEqual(try store.integrityProblems(), [], file: file, line: line)
+        // A case reference is unique in the vault.
+        XCTAssertThrowsError(try store.write { tx in
+            try tx.insert(CaseRecord(id: "case-7", clientID: "per-1", organisationID: "org-1", status: "open", openedAt: "t", reference: "NCA-2026-0001"))
+        }, file: file, line: line)
     }
 
     static func aFailedWriteChangesNothing(_ store: any VaultRecordStore, file: StaticString, line: UInt) throws {
@@ -176,6 +188,7 @@ enum StorageConformance {
         try store.write { tx in
             try tx.insert(caseRecord("case-2", client: "per-2"))
             try tx.insert(document("doc-3", caseID: "case-2", mac: 21))
+            try tx.insert(document("doc-4", caseID: "case-2", mac: 22))
             try tx.save(ConsentRecord(id: "auth-2", recordType: "authority", caseID: "case-2", personID: "per-2", createdAt: "t", updatedAt: "t",
                                       sealed: Data([1])))
         }
@@ -184,6 +197,8 @@ enum StorageConformance {
             try tx.insert(CaseAdvocateRecord(caseID: "case-2", advocateID: "adv-0"))
             try tx.deleteCaseAdvocate(caseID: "case-2", advocateID: "adv-0")
             try tx.deleteDocuments(caseID: "case-1")
+            try tx.deleteDocument("doc-4")
+            try tx.deleteDocument("doc-none")
             try tx.deleteCaseAdvocates(caseID: "case-1")
             try tx.deleteConsentRecords(caseID: "case-1")
             try tx.deleteDataKey(scope: "case:case-1", version: 1)
@@ -196,7 +211,8 @@ enum StorageConformance {
             XCTAssertEqual(try tx.dataKeyVersions(scope: "case:case-1"), [], file: file, line: line)
             XCTAssertEqual(try tx.wrappers(scope: "case:case-1", version: 1).count, 0, "a data key's wrappers go with it", file: file, line: line)
             XCTAssertEqual(try tx.tombstone("case-1")?.documentCount, 1, file: file, line: line)
-            XCTAssertEqual(try tx.documents(caseID: "case-2").map(\.id), ["doc-3"], file: file, line: line)
+            XCTAssertEqual(try tx.documents(caseID: "case-2").map(\.id), ["doc-3"], "one document deleted by id, the other kept", file: file, line: line)
+            XCTAssertNil(try tx.document("doc-4"), file: file, line: line)
             XCTAssertEqual(try tx.caseAdvocates("case-2"), ["adv-1"], "one assignment removed, the other kept", file: file, line: line)
             XCTAssertNotNil(try tx.consentRecord("auth-2"), file: file, line: line)
         }

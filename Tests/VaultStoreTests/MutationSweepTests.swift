@@ -32,6 +32,9 @@ final class MutationSweepTests: XCTestCase {
         let older = try rows(database)
         _ = try t.vault.editPerson(neighbour, changes: [.address: "5 Mill Lane"])
         _ = try t.vault.retagDocument(document, date: "2025-02-01", kind: nil)
+        // Case references (v7): a prefix, a reference and the NHS body's sealed reference, so their columns hold values.
+        _ = try t.asManager().setCasePrefix(organisationID: try t.vault.caseDetail(caseID).organisation, prefix: "NCA")
+        try t.vault.setTheirReference(caseID: caseID, reference: "CMP/2025/0917")
         let consent = try XCTUnwrap(try t.vault.authorities(caseID: caseID).first)
         _ = try t.vault.withdrawAuthority(consent.authority.id, on: t.vault.today(), receivedBy: .letter)
         _ = try t.vault.addNote(caseID: caseID, text: "Phoned the ward manager.")
@@ -117,8 +120,9 @@ final class MutationSweepTests: XCTestCase {
             // A copy under another key: every text column of the key gets a suffix (an id nobody wrote).
             var values = row.values
             for (column, value) in values {
-                // (and `name`: an organisation's name is unique too)
-                if let text = String.fromDatabaseValue(value), ["id", "key", "case_id", "advocate_id", "scope", "wrapper_id", "name"].contains(column) {
+                // (and `name`, `reference`: an organisation's name and a case's reference are unique too)
+                if let text = String.fromDatabaseValue(value),
+                   ["id", "key", "case_id", "advocate_id", "scope", "wrapper_id", "name", "reference"].contains(column) {
                     values[column] = (text + "-copy").databaseValue
                 }
             }

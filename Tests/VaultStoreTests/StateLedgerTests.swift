@@ -62,6 +62,25 @@ final class StateLedgerTests: XCTestCase {
         XCTAssertTrue(problems.allSatisfy { $0.message.contains("deleted outside casevault") })
     }
 
+    /// `document remove` is a ledgered deletion: the vault stays clean, and putting the row back, or deleting the
+    /// tombstone that remembers it, is named.
+    func testRemovedDocumentIsLedgeredAndItsTombstoneIsCovered() throws {
+        let (t, _, document) = try makeCase()
+        let row = try XCTUnwrap(try t.vault.store.read { try $0.document(document) })
+        _ = try t.vault.removeDocument(document, reason: "filed on the wrong case")
+        XCTAssertNil(try t.vault.store.read { try $0.document(document) })
+        XCTAssertFalse(FileManager.default.fileExists(atPath: t.vault.blobs.path(for: document)))
+        XCTAssertEqual(try t.reopen().verify(readData: true, repair: false, record: false).problems, [])
+        try sql(t, "DELETE FROM consent_records WHERE id = ?", ["removed-" + document])
+        XCTAssertEqual(try stateProblems(t).map(\.id), ["sealed removed-\(document)"])
+        try sql(t, "INSERT INTO documents (id, case_id, kind, media_type, size, document_date, document_date_source, ingested_at, "
+                + "ingested_by, case_key_version, wrapped_key, original_name_sealed, ciphertext_size, ciphertext_sha256, content_mac) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [row.id, row.caseID, row.kind, row.mediaType, row.size, row.documentDate, row.documentDateSource, row.ingestedAt,
+                 row.ingestedBy, row.caseKeyVersion, row.wrappedKey, row.originalNameSealed, row.ciphertextSize, row.ciphertextSHA256, row.contentMAC])
+        XCTAssertEqual(Set(try stateProblems(t).map(\.id)), ["sealed removed-\(document)", "document \(document)"])
+    }
+
     func testInsertedRowsAndEditedIndexAreNamed() throws {
         let (t, caseID, _) = try makeCase()
         try sql(t, "INSERT INTO organisations (id, name, created_at) VALUES ('org-evil', 'Another service', '2026-01-01T00:00:00Z')")

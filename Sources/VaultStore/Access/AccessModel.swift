@@ -21,6 +21,7 @@ public struct Account: Sendable, Equatable {
 /// of these (a test fails when a command has none), and SECURITY.md prints this table.
 public enum VaultOperation: String, CaseIterable, Sendable {
     case organisationAdd = "organisation.add"
+    case organisationChange = "organisation.change"
     case accountAdd = "account.add"
     case directoryList = "directory.list"
     case personAdd = "person.add"
@@ -48,6 +49,7 @@ public enum VaultOperation: String, CaseIterable, Sendable {
     public var summary: String {
         switch self {
         case .organisationAdd: "add an organisation"
+        case .organisationChange: "change this organisation's settings"
         case .accountAdd: "add an account"
         case .directoryList: "list organisations and accounts"
         case .personAdd: "register a person"
@@ -86,6 +88,7 @@ public enum VaultOperation: String, CaseIterable, Sendable {
         case .caseTransfer: "an assigned advocate or a manager of the case's organisation; the recipient is a partner organisation in this vault"
         case .caseErase: "a manager of the case's organisation, with a reason"
         case .organisationAllowList: "a manager of that organisation"
+        case .organisationChange: "an administrator, or a manager of that organisation"
         case .documentIngest, .documentRead, .bundleExport, .deadlines: "whoever the consent rules allow"
         case .auditRead: "an administrator, or a manager (events of their organisation's cases)"
         case .consentExplain: "any advocate or manager, about their own access (the explanation a refusal gives)"

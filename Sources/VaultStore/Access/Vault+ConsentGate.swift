@@ -73,7 +73,9 @@ extension Vault {
                                  capacityAssessments: try capacityAssessments(personID: client.id, in: tx).map(\.assessment),
                                  gillickCompetent: status.gillickCompetent, objectsTo: status.objectsTo)
         let authorities = try tx.consentRecords(type: ConsentRecordType.authority.rawValue, caseID: nil, personID: client.id)
-            .map { try openConsent($0, as: StoredAuthority.self, in: tx).authority }
+            .map { try openConsent($0, as: StoredAuthority.self, in: tx) }
+            // A voided record was a recording mistake: the person never gave it, so no decision may rest on it.
+            .filter { $0.voided == nil }.map(\.authority)
         var actors: [String: ActorFacts] = [:]
         for advocate in try tx.advocates() {
             actors[advocate.id] = ActorFacts(kind: .advocate, organisation: advocate.organisationID)
@@ -90,6 +92,8 @@ extension Vault {
         public let caseAuthorities: Set<String>
         /// The acting account's name, for the words of a refusal (set when one is made).
         public var actorName: String? = nil
+        /// The acting account's organisation (a refusal under R-CON-8 says which transfer would help).
+        public var actorOrganisation: String? = nil
     }
 
     /// Asks the engine whether the acting advocate may do `action` on the case on `date` (an explanation only:
@@ -109,7 +113,8 @@ extension Vault {
         let request = ConsentRequest(actor: account.id, action: action, onBehalfOf: facts.person.id, date: date ?? today(),
                                      caseID: caseRecord.id, targetOrg: targetOrg)
         let own = Set(try tx.consentRecords(type: ConsentRecordType.authority.rawValue, caseID: caseRecord.id, personID: nil).map(\.id))
-        return ConsentCheck(request: request, decision: ConsentEngine(policy: policy).evaluate(request, facts: facts), caseAuthorities: own)
+        return ConsentCheck(request: request, decision: ConsentEngine(policy: policy).evaluate(request, facts: facts), caseAuthorities: own,
+                            actorOrganisation: account.organisationID)
     }
 
     /// R-AUD-1: a decision that refused or warned is logged with the rules and authorities behind it.

@@ -109,6 +109,7 @@ final class LedgerTransaction: VaultRecordWriting {
         try record(.meta, key, value)
     }
     func insert(_ record: OrganisationRecord) throws { try base.insert(record); try self.record(.organisation, record.id, record) }
+    func update(_ record: OrganisationRecord) throws { try base.update(record); try self.record(.organisation, record.id, record) }
     func insert(_ record: AdvocateRecord) throws { try base.insert(record); try self.record(.advocate, record.id, record) }
     func insert(_ record: PersonRecord) throws { try base.insert(record); try self.record(.person, record.id, record) }
     func update(_ record: PersonRecord) throws { try base.update(record); try self.record(.person, record.id, record) }
@@ -147,6 +148,10 @@ final class LedgerTransaction: VaultRecordWriting {
         let ids = try base.documents(caseID: caseID).map(\.id)
         try base.deleteDocuments(caseID: caseID)
         for id in ids { try deleted(.document, id) }
+    }
+    func deleteDocument(_ id: String) throws {
+        try base.deleteDocument(id)
+        try deleted(.document, id)
     }
     func save(_ record: ConsentRecord) throws {
         try base.save(record)

@@ -43,4 +43,5 @@ final class LedgeredStore: VaultRecordStore, @unchecked Sendable {
 
     func integrityProblems() throws -> [String] { try base.integrityProblems() }
     func backup(to path: String) throws { try base.backup(to: path) }
+    func purgeFreedPages() throws { try base.purgeFreedPages() }
 }

@@ -107,19 +107,4 @@ extension Vault {
             return facts
         } }
     }
-
-    /// Moves a case to a partner organisation. Consent given to the old organisation reaches the new one
-    /// only when the person agreed to the transfer (R-CON-8).
-    public func transferCase(_ caseID: String, to organisation: String, consented: Bool, on date: CivilDate) throws -> CaseFacts {
-        // Every organisation in the vault is a partner: the vault is the partnership's.
-        try updateCaseFacts(caseID, operation: .caseTransfer, auditAction: "case.transfer",
-                            details: ["to": organisation, "consented": String(consented)]) { facts, record, tx in
-            guard try tx.organisation(organisation) != nil else { throw VaultError.notFound(kind: "organisation", id: organisation) }
-            guard record.organisationID != organisation else {
-                throw VaultError.invalidInput("case \(caseID) is already with \(organisation)")
-            }
-            facts.transfers.append(CaseTransfer(fromOrg: record.organisationID, toOrg: organisation, date: date, consented: consented))
-            record.organisationID = organisation
-        }
-    }
 }

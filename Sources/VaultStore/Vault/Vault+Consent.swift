@@ -19,6 +19,7 @@ extension Vault {
         case caseNote = "case_note"
         case reminder
         case personHistory = "person_history"
+        case documentTombstone = "document_tombstone"
     }
 
     /// An authority as recorded: the engine's record plus where it came from.
@@ -35,12 +36,17 @@ extension Vault {
         public var withdrawalRecordedBy: String?
         /// How the withdrawal reached the service. Optional: withdrawals recorded before it was asked have none.
         public var withdrawalReceivedBy: WithdrawalChannel?
+        /// Set when the record was a recording mistake (see Vault+ConsentVoid): it then counts for no decision.
+        public var voided: Voiding?
+        /// Colleagues the person confirmed may take over a consent naming one advocate (R-CON-7), with who recorded it.
+        public var handoverRecords: [HandoverRecord]?
 
         enum CodingKeys: String, CodingKey {
             case authority
             case caseID = "case_id", personID = "person_id", formDocumentID = "form_document_id", recordedAt = "recorded_at"
             case recordedBy = "recorded_by", withdrawalRecordedAt = "withdrawal_recorded_at", withdrawalRecordedBy = "withdrawal_recorded_by"
             case withdrawalReceivedBy = "withdrawal_received_by"
+            case voided, handoverRecords = "handover_records"
         }
     }
 

@@ -51,11 +51,15 @@ extension Vault {
     /// A document's corrections, oldest first, for those who may read its case.
     public func documentHistory(_ id: String) throws -> [DocumentChange] {
         try guarded { try store.read { tx in
-            guard let record = try tx.document(id) else { throw VaultError.notFound(kind: "document", id: id) }
-            guard let caseRecord = try tx.caseRecord(record.caseID) else { throw VaultError.notFound(kind: "case", id: record.caseID) }
+            // A removed document's history stays readable through its tombstone.
+            guard let caseID = try tx.document(id)?.caseID ?? tx.consentRecord(Self.tombstoneID(ofDocument: id))?.caseID else {
+                throw VaultError.notFound(kind: "document", id: id)
+            }
+            guard let caseRecord = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
             try requireRead(caseRecord, in: tx)
-            return try tx.auditEntries(caseID: record.caseID, since: nil, actor: nil)
-                .filter { $0.event.documentID == id && ($0.event.action == "document.retag" || $0.event.action == "document.ingest") }
+            let actions: Set<String> = ["document.retag", "document.ingest", "document.remove"]
+            return try tx.auditEntries(caseID: caseID, since: nil, actor: nil)
+                .filter { $0.event.documentID == id && actions.contains($0.event.action) }
                 .map { DocumentChange(time: $0.event.time, actor: $0.event.actor, details: $0.event.details.merging(["action": $0.event.action]) { $1 }) }
         } }
     }

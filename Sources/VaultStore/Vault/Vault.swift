@@ -235,7 +235,9 @@ public final class Vault {
         }
         let record = CaseRecord(id: id, clientID: input.clientID, organisationID: input.organisationID, nhsBody: input.nhsBody,
                                 status: "open", incidentDate: input.incidentDate, awareDate: input.awareDate,
-                                complaintDate: input.complaintDate, openedAt: created, openedBy: input.openedBy, closedAt: nil)
+                                complaintDate: input.complaintDate, openedAt: created, openedBy: input.openedBy, closedAt: nil,
+                                reference: try nextCaseReference(prefix: try casePrefix(of: input.organisationID, in: tx),
+                                                                 year: created.prefix(4), in: tx))
         try tx.insert(record)
         for advocate in Set(input.advocateIDs) { try tx.insert(CaseAdvocateRecord(caseID: id, advocateID: advocate)) }
         try tx.insert(DataKeyRecord(scope: KeyHierarchy.caseScope(id), version: 1, createdAt: created))
@@ -263,9 +265,16 @@ public final class Vault {
         public let clientName: String
         public let organisationName: String
         public let advocateNames: [String]
+        /// PREFIX-YYYY-NNNN (nil for a case opened before references, until its organisation sets a prefix).
+        public var reference: String? = nil
+        /// The NHS body's own reference: opened only for one case's detail, not for listings.
+        public var theirReference: String? = nil
+        /// The case's transfers, oldest first (one case's detail only).
+        public var transfers: [CaseTransfer]? = nil
 
         enum CodingKeys: String, CodingKey {
-            case id, client, organisation, advocates, status, documents
+            case id, client, organisation, advocates, status, documents, reference, transfers
+            case theirReference = "their_reference"
             case clientName = "client_name", organisationName = "organisation_name", advocateNames = "advocate_names"
             case nhsBody = "nhs_body"
             case incidentDate = "incident_date"
@@ -289,7 +298,7 @@ public final class Vault {
                         documents: try tx.documentCount(caseID: record.id),
                         caseKeyVersion: try tx.dataKeyVersions(scope: KeyHierarchy.caseScope(record.id)).last,
                         clientName: clientName, organisationName: try tx.organisation(record.organisationID)?.name ?? record.organisationID,
-                        advocateNames: advocateNames)
+                        advocateNames: advocateNames, reference: record.reference)
     }
 
     /// The cases this account may read.
@@ -304,7 +313,10 @@ public final class Vault {
         try guarded { try store.read { tx in
             guard let record = try tx.caseRecord(id) else { throw VaultError.notFound(kind: "case", id: id) }
             try requireRead(record, in: tx)
-            return try caseView(record, tx: tx)
+            var view = try caseView(record, tx: tx)
+            view.theirReference = try theirReference(record, in: tx)
+            view.transfers = try caseFacts(record, in: tx).transfers
+            return view
         } }
     }
 

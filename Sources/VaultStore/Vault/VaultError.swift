@@ -28,6 +28,9 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
     case stateMarkInvalid(path: String)
     /// The person was erased with the only case they were on; only their id is kept.
     case personErased(id: String, erasedAt: String)
+    /// The case is already with the organisation it was to be transferred to (since `since`, with or without the
+    /// person's agreement).
+    case alreadyTransferred(caseID: String, organisation: String, since: String?, agreed: Bool)
     /// Records a command relies on differ from the state the vault last signed: changed outside casevault.
     case changedOutside(subject: String, what: String)
 
@@ -60,6 +63,11 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
         case .olderState(let markTime, let markSequence, let vaultSequence):
             "this vault is older than the one you last used on \(markTime): it may have been rolled back or its newest records deleted "
                 + "(its audit log ends at record \(vaultSequence); the one last used had record \(markSequence)); nothing was done"
+        case .alreadyTransferred(let caseID, let organisation, let since, let agreed):
+            "case \(caseID) is already with \(organisation)" + (since.map { " (transferred on \($0)" } ?? " (")
+                + (agreed ? " with the person's agreement); nothing was changed"
+                    : " without the person's agreement, so the consents given to the previous organisation do not cover "
+                        + "\(organisation)'s advocates (R-CON-8)); nothing was changed")
         case .personErased(let id, let erasedAt):
             "person \(id) was erased on \(erasedAt), with the only case they were on: nothing but their id is kept"
         case .changedOutside(let subject, let what):

@@ -15,7 +15,7 @@ struct AuditCommand: ParsableCommand {
         @Option(help: "Only events by this advocate id.") var actor: String?
 
         func run() throws {
-            let entries = try global.withVault { try $0.auditLog(caseID: caseID, since: since, actor: actor) }
+            let entries = try global.withVault { vault in try vault.auditLog(caseID: try caseID.map { try vault.caseID($0) }, since: since, actor: actor) }
             if global.json { try global.emitJSON(entries); return }
             Terminal.printOut(Table.render(["SEQ", "TIME", "ACTOR", "ACTION", "OUTCOME", "CASE", "DOCUMENT", "DETAILS"], entries.map {
                 [String($0.sequence), $0.time, $0.actor ?? "-", $0.action, $0.outcome + ($0.decision.map { " (\($0))" } ?? ""),

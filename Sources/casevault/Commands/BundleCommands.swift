@@ -102,10 +102,11 @@ struct Export: ParsableCommand {
         enum CodingKeys: String, CodingKey { case bundle, path, manifest, pages, documents, selection, dryRun = "dry_run", leftOut = "left_out" }
     }
 
-    func run() throws {
+    mutating func run() throws {
         let redactionPolicy = try PolicyOption.resolve(policy)
         let vault = try global.openStore()
         defer { global.finish(vault) }
+        caseID = try vault.caseID(caseID)  // a reference works as well as the id; the rest of the export uses the id
         let detail = try vault.caseDetail(caseID)
         try requireConsent(vault: vault, nhsBody: detail.nhsBody)
         if !dryRun, let output { try checkDestination(output) }
@@ -377,6 +378,7 @@ struct BundleCommand: ParsableCommand {
 
         func run() throws {
             let logs = try global.withVault { vault -> [BundleLog] in
+                let caseID = try vault.caseID(caseID)
                 try ConsentGate.require(.viewDocuments, caseID: caseID, vault: vault, acknowledged: [])
                 return try vault.bundleLogs(caseID: caseID, as: BundleLog.self)
             }

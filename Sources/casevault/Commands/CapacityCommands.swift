@@ -27,7 +27,7 @@ struct CapacityCommand: ParsableCommand {
             let assessment = CapacityAssessment(decision: decision, date: day, result: outcome, assessor: assessor)
             // Capacity is decision-specific (R-CAP-2): said now, not when a later check surprises the advocate.
             try Confirmation.require(ConsentEntryWarnings.forCapacity(assessment), yes: yes)
-            let id = try global.withVault { vault in try vault.recordCapacity(personID: try vault.personID(person), assessment: assessment, caseID: caseID) }
+            let id = try global.withVault { vault in try vault.recordCapacity(personID: try vault.personID(person), assessment: assessment, caseID: try caseID.map { try vault.caseID($0) }) }
             if global.json { try global.emitJSON(CreatedID(id: id)) } else { Terminal.printOut(id) }
         }
     }

@@ -11,7 +11,7 @@ extension Case {
 
         func run() throws {
             try Case.changeAssignment(global, caseID: id, advocate: advocate, key: "assigned", done: "Assigned %@ to %@") {
-                try $0.assignAdvocate(caseID: id, advocateID: $1)
+                try $0.assignAdvocate(caseID: try $0.caseID(id), advocateID: $1)
             }
         }
     }
@@ -24,7 +24,7 @@ extension Case {
 
         func run() throws {
             try Case.changeAssignment(global, caseID: id, advocate: advocate, key: "unassigned", done: "Took %@ off %@") {
-                try $0.unassignAdvocate(caseID: id, advocateID: $1)
+                try $0.unassignAdvocate(caseID: try $0.caseID(id), advocateID: $1)
             }
         }
     }

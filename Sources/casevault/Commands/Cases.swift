@@ -5,7 +5,7 @@ import VaultStore
 struct Case: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Complaint cases.",
                                                     subcommands: [Open.self, List.self, Show.self, Close.self, Rekey.self, Erase.self, Transfer.self, Event.self, AddPerson.self,
-                                                                 Assign.self, Unassign.self])
+                                                                 Assign.self, Unassign.self, Update.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the cases you may read: open ones first, newest first.")
@@ -31,10 +31,10 @@ struct Case: ParsableCommand {
             }
             if global.json { try global.emitJSON(cases) } else {
                 let rows: [[String]] = cases.map { view in
-                    [view.id, view.status, view.clientName, view.nhsBody ?? "",
+                    [view.id, view.reference ?? "-", view.status, view.clientName, view.nhsBody ?? "",
                      view.advocateNames.joined(separator: ", "), String(view.documents), String(view.openedAt.prefix(10))]
                 }
-                Terminal.printOut(Table.render(["ID", "STATUS", "CLIENT", "NHS BODY", "ADVOCATES", "DOCS", "OPENED"], rows))
+                Terminal.printOut(Table.render(["ID", "REFERENCE", "STATUS", "CLIENT", "NHS BODY", "ADVOCATES", "DOCS", "OPENED"], rows))
             }
         }
     }
@@ -45,15 +45,31 @@ struct Case: ParsableCommand {
         @Argument(help: "The case id.") var id: String
 
         func run() throws {
-            let (detail, notes) = try global.withVault { vault in (try vault.caseDetail(id), try vault.notes(caseID: id)) }
+            let (detail, notes, transfers, removed, names) = try global.withVault { vault in
+                let id = try vault.caseID(id)
+                return (try vault.caseDetail(id), try vault.notes(caseID: id), try vault.caseFacts(id).transfers,
+                        try vault.removedDocuments(caseID: id), try vault.names())
+            }
             if global.json { try global.emitJSON(detail); return }
             let advocates = zip(detail.advocateNames, detail.advocates).map { "\($0) (\($1))" }.joined(separator: ", ")
-            let lines: [(String, String?)] = [("id", detail.id), ("status", detail.status), ("client", "\(detail.clientName) (\(detail.client))"),
+            let lines: [(String, String?)] = [("id", detail.id), ("reference", detail.reference), ("their reference", detail.theirReference),
+                                              ("status", detail.status), ("client", "\(detail.clientName) (\(detail.client))"),
                                               ("organisation", "\(detail.organisationName) (\(detail.organisation))"), ("advocates", advocates),
                                               ("NHS body", detail.nhsBody), ("incident", detail.incidentDate), ("aware", detail.awareDate),
                                               ("complaint", detail.complaintDate), ("opened", detail.openedAt), ("closed", detail.closedAt),
                                               ("documents", String(detail.documents)), ("case key", detail.caseKeyVersion.map { "version \($0)" })]
             Terminal.printFields(lines)
+            if !transfers.isEmpty {
+                Terminal.printOut("transfers:")
+                for transfer in transfers {
+                    Terminal.printOut("  \(transfer.date?.description ?? "(no date)")  \(names.label(transfer.fromOrg)) -> \(names.label(transfer.toOrg)), "
+                                      + (transfer.consented ? "with the person's agreement" : "without the person's agreement"))
+                }
+            }
+            for tombstone in removed {
+                Terminal.printOut("removed document \(tombstone.documentID) (\(tombstone.kind), \(tombstone.size) bytes) on "
+                                  + "\(tombstone.removedAt.prefix(10))" + (tombstone.removedBy.map { " by \(names.label($0))" } ?? ""))
+            }
             if !notes.isEmpty {
                 Terminal.printOut("notes (\(notes.count); 'casevault note list --case \(id)' shows them in full):")
                 for note in notes.suffix(5) {
@@ -69,7 +85,7 @@ struct Case: ParsableCommand {
         @Argument(help: "The case id.") var id: String
 
         func run() throws {
-            try global.withVault { try $0.closeCase(id) }
+            try global.withVault { try $0.closeCase(try $0.caseID(id)) }
             if global.json { try global.emitJSON(CreatedID(id: id)) } else { Terminal.printOut("Closed \(id)") }
         }
     }
@@ -80,7 +96,7 @@ struct Case: ParsableCommand {
         @Argument(help: "The case id.") var id: String
 
         func run() throws {
-            let version = try global.withVault { try $0.rekeyCase(id) }
+            let version = try global.withVault { try $0.rekeyCase(try $0.caseID(id)) }
             if global.json { try global.emitJSON(["id": id, "case_key_version": String(version)]) } else {
                 Terminal.printOut("Case \(id) now uses case key version \(version); older versions were destroyed")
             }
@@ -101,7 +117,7 @@ struct Case: ParsableCommand {
         }
 
         func run() throws {
-            let report = try global.withVault { try $0.eraseCase(id, reason: reason) }
+            let report = try global.withVault { try $0.eraseCase(try $0.caseID(id), reason: reason) }
             if global.json { try global.emitJSON(report) } else {
                 Terminal.printOut("Erased case \(id): \(report.documentsErased) document(s) destroyed; tombstone kept")
                 if !report.peopleErased.isEmpty {

@@ -40,7 +40,7 @@ struct ConsentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "consent",
         abstract: "Record, withdraw, list and check consents and legal authorities; evaluate what-if scenarios.",
-        subcommands: [Record.self, Withdraw.self, List.self, Show.self, Check.self, ConsentEvaluate.self]
+        subcommands: [Record.self, Withdraw.self, VoidRecord.self, ConfirmHandover.self, List.self, Show.self, Check.self, ConsentEvaluate.self]
     )
 
     struct Record: ParsableCommand {
@@ -116,6 +116,7 @@ struct ConsentCommand: ParsableCommand {
             // The record's own warnings are shown now, once (and by `consent show`), not on every later command.
             let (stored, warnings) = try global.withVault { vault in
                 // Names work as well as ids for the person and the grantee.
+                input.caseID = try vault.caseID(caseID)
                 input.personID = try vault.personID(person)
                 input.granteeID = try vault.partyID(grantee)
                 // A name must become the id the rules compare with; the court's own token stays as typed.
@@ -183,7 +184,7 @@ struct ConsentCommand: ParsableCommand {
         @Option(name: .customLong("case"), help: "The case id.") var caseID: String
 
         func run() throws {
-            let (authorities, names) = try global.withVault { vault in (try vault.authorities(caseID: caseID), try vault.names()) }
+            let (authorities, names) = try global.withVault { vault in (try vault.authorities(caseID: try vault.caseID(caseID)), try vault.names()) }
             if global.json { try global.emitJSON(authorities); return }
             let today = Today.inEngland()
             Terminal.printOut(Table.render(["ID", "KIND", "PERSON", "GRANTEE", "ACTIONS", "VALID", "STATUS"], authorities.map { stored in
@@ -191,7 +192,7 @@ struct ConsentCommand: ParsableCommand {
                 return [authority.id, authority.kind.rawValue, names.label(stored.personID), authority.party.map { names.label($0.id) } ?? "",
                         authority.scope?.actions?.joined(separator: ",") ?? "(all)",
                         "\(authority.validFrom?.description ?? "open")..\(authority.validUntil?.description ?? "open")",
-                        ConsentArguments.status(authority, on: today)]
+                        ConsentHistory.status(stored, on: today)]
             }))
         }
     }
@@ -200,6 +201,7 @@ struct ConsentCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show one consent or authority.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The consent id.") var id: String
+        @Flag(help: "List what happened to the record (recorded, withdrawn, voided), oldest first.") var history = false
 
         func run() throws {
             let (stored, warnings, names) = try global.withVault { vault in
@@ -208,6 +210,10 @@ struct ConsentCommand: ParsableCommand {
                         try vault.names())
             }
             if global.json { try global.emitJSON(stored); return }
+            if history {
+                for line in ConsentHistory.lines(stored) { Terminal.printOut(line) }
+                return
+            }
             let authority = stored.authority
             let scope = authority.scope
             Terminal.printFields([
@@ -217,13 +223,16 @@ struct ConsentCommand: ParsableCommand {
                 ("actions", scope?.actions?.joined(separator: ", ")), ("third parties", scope?.thirdParties.map { $0.isEmpty ? "(none)" : $0.joined(separator: ", ") }),
                 ("matters", scope?.matters?.joined(separator: ", ")),
                 ("valid", "\(authority.validFrom?.description ?? "open") to \(authority.validUntil?.description ?? "open")"),
-                ("status", ConsentArguments.status(authority, on: Today.inEngland())),
+                ("status", ConsentHistory.status(stored, on: Today.inEngland())),
+                ("voided", stored.voided.map { "\($0.at)" + ($0.by.map { " by \($0)" } ?? "") + ": \($0.reason)" }),
                 ("registered", authority.registered.map { $0 ? "yes (OPG)" : "no" }),
                 ("evidence", authority.evidence.isEmpty ? nil : authority.evidence.joined(separator: ", ")),
                 ("form", stored.formDocumentID.map { doc in "\(doc)" + (authority.form?.date.map { ", signed \($0)" } ?? "") }),
                 ("recorded", stored.recordedAt + (stored.recordedBy.map { " by \($0)" } ?? "")),
                 ("taken by", authority.kind == .verbalConsent ? authority.recordedBy : nil),
                 ("witness", authority.witness),
+                ("handed over", stored.authority.handovers.isEmpty ? nil
+                    : stored.authority.handovers.map { "\(names.label($0.to)) from \($0.date)" }.joined(separator: ", ")),
                 ("withdrawal", stored.withdrawalRecordedAt.map { "recorded \($0)" + (stored.withdrawalRecordedBy.map { " by \($0)" } ?? "")
                     + (stored.withdrawalReceivedBy.map { ", received by \($0.rawValue)" } ?? "") }),
                 ("warnings", warnings.isEmpty ? nil : warnings.joined(separator: "; ")),
@@ -243,7 +252,7 @@ struct ConsentCommand: ParsableCommand {
         func run() throws {
             // This case's records only, in the text and in the JSON alike (the audit keeps the engine's full decision).
             let decision = try global.withVault { vault in
-                let check = try vault.checkConsent(caseID: caseID, action: action, on: Today.inEngland(), targetOrg: target)
+                let check = try vault.checkConsent(caseID: try vault.caseID(caseID), action: action, on: Today.inEngland(), targetOrg: target)
                 if check.decision.outcome != .allow { try vault.auditDecision(check, proceeded: false, acknowledged: []) }
                 return check.caseDecision
             }
@@ -263,28 +272,6 @@ struct ConsentCommand: ParsableCommand {
 }
 
 extension Case {
-    struct Transfer: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Transfer a case to a partner organisation.",
-            discussion: "Consent given to the old organisation covers the new one only with --consented (the person agreed, R-CON-8).")
-        @OptionGroup var global: GlobalOptions
-        @Argument(help: "The case id.") var id: String
-        @Option(help: "The receiving organisation: its name or id.") var to: String
-        @Flag(help: "The person agreed to the transfer.") var consented = false
-        @Option(help: "Date of the transfer, YYYY-MM-DD (default: today).") var date: String?
-
-        func run() throws {
-            let day = try ConsentArguments.date(date, "--date") ?? Today.inEngland()
-            _ = try global.withVault { vault in try vault.transferCase(id, to: try vault.organisationID(to), consented: consented, on: day) }
-            if global.json { try global.emitJSON(["id": id, "organisation": to, "consented": String(consented)]) } else {
-                Terminal.printOut("Case \(id) transferred to \(to) on \(day)")
-                if !consented {
-                    Terminal.printError("casevault: warning: the transfer is recorded without the person's agreement, so existing consents do not cover \(to)'s advocates (R-CON-8)")
-                }
-            }
-        }
-    }
-
     struct Event: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Record complaint events and facts: dates, agreed extension, a reg 5(4) refusal, people complained about.")
         @OptionGroup var global: GlobalOptions
@@ -310,7 +297,7 @@ extension Case {
             let extensionDate = try ConsentArguments.date(extensionUntil, "--extension-until")
             let refusedDate = try ConsentArguments.date(refusedOn, "--refused-on")
             let facts = try global.withVault { vault in
-                try vault.updateCaseFacts(id, auditAction: "case.event") { facts, _, _ in
+                try vault.updateCaseFacts(try vault.caseID(id), auditAction: "case.event") { facts, _, _ in
                     if let incident { facts.events.incidentDate = incident }
                     if let aware { facts.events.awareDate = aware }
                     if let complaint { facts.events.complaintDate = complaint }

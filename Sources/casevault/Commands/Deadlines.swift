@@ -96,8 +96,9 @@ struct Deadlines: ParsableCommand {
     func run() throws {
         let today = Today.inEngland()
         var reminders: [Vault.Reminder] = []
+        var references: [String: String] = [:]
         let rows = try global.withVault { vault -> [Row] in
-            let ids = try caseID.map { [$0] } ?? vault.cases().filter { $0.status == "open" }.map(\.id)
+            let ids = try caseID.map { [try vault.caseID($0)] } ?? vault.cases().filter { $0.status == "open" }.map(\.id)
             var rows: [Row] = []
             for id in ids {
                 if caseID != nil {
@@ -109,6 +110,7 @@ struct Deadlines: ParsableCommand {
                 rows += ComplaintDeadlines.compute(try vault.caseFacts(id).events, on: today).map { Row(caseID: id, deadline: $0) }
                 reminders += try vault.reminders(caseID: id).filter { !open || $0.doneAt == nil }
             }
+            references = try vault.caseReferences(Set(rows.map(\.caseID) + reminders.map(\.caseID)))
             return rows.sorted { ($0.deadline.due, $0.caseID) < ($1.deadline.due, $1.caseID) }
         }
         // The advocate's own reminders join the statutory deadlines in one list, soonest first; done ones are marked.
@@ -116,7 +118,7 @@ struct Deadlines: ParsableCommand {
             .sorted { ($0.due, $0.caseID, $0.what) < ($1.due, $1.caseID, $1.what) }
         if global.json { try global.emitJSON(listed); return }
         Terminal.printOut(Table.render(["DUE", "CASE", "RULE", "STATUS", "DAYS", "DEADLINE"], listed.map {
-            [$0.due, $0.caseID, $0.what, $0.status, String($0.days), $0.title]
+            [$0.due, references[$0.caseID] ?? $0.caseID, $0.what, $0.status, String($0.days), $0.title]
         }))
     }
 }

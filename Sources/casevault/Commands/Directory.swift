@@ -3,7 +3,7 @@ import Foundation
 import VaultStore
 
 struct Org: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Organisations (partner advocacy services).", subcommands: [Add.self, List.self])
+    static let configuration = CommandConfiguration(abstract: "Organisations (partner advocacy services).", subcommands: [Add.self, List.self, Update.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add an organisation.")

@@ -29,6 +29,7 @@ struct Ingest: ParsableCommand {
     func run() throws {
         let vault = try global.openStore()
         defer { global.finish(vault) }
+        let caseID = try vault.caseID(caseID)
         try ConsentGate.require(.ingestDocument, caseID: caseID, vault: vault, options: consent)
         let (files, skipped) = InputWalker(includeHidden: includeHidden, followSymlinks: followSymlinks).expand(paths)
         for skip in skipped { Terminal.printError("casevault: skipped \(skip.path): \(skip.reason)") }
@@ -133,18 +134,21 @@ struct ListDocuments: ParsableCommand {
 
     func run() throws {
         let filter = Vault.DocumentFilter(kinds: Set(kinds.compactMap(DocumentKind.init(rawValue:))), from: from, to: to)
-        let documents = try global.withVault { vault in
-            if let caseID {
+        let (documents, references) = try global.withVault { vault in
+            let documents: [Vault.DocumentView]
+            if let caseID = try caseID.map({ try vault.caseID($0) }) {
                 try ConsentGate.require(.viewDocuments, caseID: caseID, vault: vault, options: consent)
-                return try vault.documents(caseID: caseID, filter: filter)
+                documents = try vault.documents(caseID: caseID, filter: filter)
+            } else {
+                // Across cases: the vault lists only the cases the acting advocate may view (names are personal data too).
+                vault.acknowledged = consent.rules
+                documents = try vault.documents(caseID: nil, filter: filter)
             }
-            // Across cases: the vault lists only the cases the acting advocate may view (names are personal data too).
-            vault.acknowledged = consent.rules
-            return try vault.documents(caseID: nil, filter: filter)
+            return (documents, global.json ? [:] : try vault.caseReferences(Set(documents.map(\.caseID))))
         }
         if global.json { try global.emitJSON(documents); return }
         Terminal.printOut(Table.render(["ID", "CASE", "KIND", "DATE", "SIZE", "NAME"], documents.map {
-            [$0.id, $0.caseID, $0.kind, $0.documentDate ?? "", String($0.size), $0.name]  // cells are escaped by Table
+            [$0.id, references[$0.caseID] ?? $0.caseID, $0.kind, $0.documentDate ?? "", String($0.size), $0.name]  // cells are escaped by Table
         }))
     }
 }

@@ -21,7 +21,7 @@ struct NoteCommand: ParsableCommand {
 
         func run() throws {
             let body = try text ?? String(decoding: try Data(contentsOf: URL(fileURLWithPath: file ?? "")), as: UTF8.self)
-            let note = try global.withVault { try $0.addNote(caseID: caseID, text: body) }
+            let note = try global.withVault { try $0.addNote(caseID: try $0.caseID(caseID), text: body) }
             if global.json { try global.emitJSON(CreatedID(id: note.id)) } else { Terminal.printOut("Added note \(note.id) to \(caseID)") }
         }
     }
@@ -32,7 +32,7 @@ struct NoteCommand: ParsableCommand {
         @Option(name: .customLong("case"), help: "The case id.") var caseID: String
 
         func run() throws {
-            let (notes, names) = try global.withVault { vault in (try vault.notes(caseID: caseID), try vault.names()) }
+            let (notes, names) = try global.withVault { vault in (try vault.notes(caseID: try vault.caseID(caseID)), try vault.names()) }
             if global.json { try global.emitJSON(notes); return }
             for note in notes {
                 Terminal.printOut("\(note.writtenAt.prefix(16).replacingOccurrences(of: "T", with: " "))  \(note.writtenBy.map(names.label) ?? "")  \(note.id)")
@@ -56,7 +56,7 @@ struct RemindCommand: ParsableCommand {
 
         func run() throws {
             guard let due = CivilDate(iso: on) else { throw ValidationError("--on must be a date written YYYY-MM-DD (got '\(on)')") }
-            let reminder = try global.withVault { try $0.addReminder(caseID: caseID, on: due, text: text) }
+            let reminder = try global.withVault { try $0.addReminder(caseID: try $0.caseID(caseID), on: due, text: text) }
             if global.json { try global.emitJSON(CreatedID(id: reminder.id)) } else {
                 Terminal.printOut("Reminder \(reminder.id) on \(due) for \(caseID)")
             }

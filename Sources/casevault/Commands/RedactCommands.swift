@@ -22,7 +22,7 @@ extension Case {
 
         func run() throws {
             try global.withVault { vault in
-                try vault.addCasePerson(caseID: caseID, personID: try vault.personID(personID), role: role, firstNameIsSafe: firstNameSafe)
+                try vault.addCasePerson(caseID: try vault.caseID(caseID), personID: try vault.personID(personID), role: role, firstNameIsSafe: firstNameSafe)
             }
             if global.json { try global.emitJSON(["case": caseID, "person": personID, "role": role.rawValue]) } else {
                 Terminal.printOut("Added \(personID) to \(caseID) as \(role.rawValue)")
@@ -47,7 +47,7 @@ struct RedactCommand: ParsableCommand {
             @Argument(help: "Terms (quote multi-word terms).") var terms: [String]
 
             func run() throws {
-                let list = try global.withVault { try $0.addRedactionTerms(caseID: caseID, organisationID: nil, terms: terms, allow: []) }
+                let list = try global.withVault { try $0.addRedactionTerms(caseID: try $0.caseID(caseID), organisationID: nil, terms: terms, allow: []) }
                 if global.json { try global.emitJSON(list) } else { Terminal.printOut("\(list.terms.count) custom term(s) on \(caseID)") }
             }
         }
@@ -74,7 +74,7 @@ struct RedactCommand: ParsableCommand {
 
             func run() throws {
                 let list = try global.withVault {
-                    try $0.addRedactionTerms(caseID: caseID, organisationID: try organisationID.map($0.organisationID), terms: [], allow: terms, reason: reason)
+                    try $0.addRedactionTerms(caseID: try caseID.map { [vault = $0] in try vault.caseID($0) }, organisationID: try organisationID.map($0.organisationID), terms: [], allow: terms, reason: reason)
                 }
                 if global.json { try global.emitJSON(list) } else { Terminal.printOut("\(list.allow.count) allowed term(s)") }
             }
@@ -97,6 +97,7 @@ struct RedactCommand: ParsableCommand {
 
         func run() throws {
             let listing = try global.withVault { vault -> Listing in
+                let caseID = try vault.caseID(caseID)
                 let (own, organisation) = try vault.redactionTerms(caseID: caseID)
                 return Listing(people: try vault.casePeople(caseID: caseID), terms: own.terms, allow: own.allow, organisationAllow: organisation.allow)
             }

@@ -10,7 +10,7 @@ extension RedactCommand.Terms {
         @Argument(help: "Terms (quote multi-word terms).") var terms: [String]
 
         func run() throws {
-            let list = try global.withVault { try $0.removeRedactionTerms(caseID: caseID, organisationID: nil, terms: terms, allow: []) }
+            let list = try global.withVault { try $0.removeRedactionTerms(caseID: try $0.caseID(caseID), organisationID: nil, terms: terms, allow: []) }
             if global.json { try global.emitJSON(list) } else { Terminal.printOut("\(list.terms.count) custom term(s) left on \(caseID)") }
         }
     }
@@ -31,7 +31,7 @@ extension RedactCommand.Allow {
 
         func run() throws {
             let list = try global.withVault { vault in
-                try vault.removeRedactionTerms(caseID: caseID, organisationID: try organisationID.map(vault.organisationID), terms: [],
+                try vault.removeRedactionTerms(caseID: try caseID.map { try vault.caseID($0) }, organisationID: try organisationID.map(vault.organisationID), terms: [],
                                                allow: terms, reason: reason)
             }
             if global.json { try global.emitJSON(list) } else { Terminal.printOut("\(list.allow.count) allowed term(s) left") }

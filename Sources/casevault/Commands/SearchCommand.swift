@@ -15,7 +15,7 @@ struct SearchDocuments: ParsableCommand {
         """)
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The words to look for, e.g. \"discharge letter\" or a surname.") var text: String
-    @Option(name: .customLong("case"), help: "Only this case.") var caseID: String?
+    @Option(name: .customLong("case"), help: "Only this case (its id or reference).") var caseID: String?
     @OptionGroup var consent: ConsentOptions
 
     func validate() throws {
@@ -24,6 +24,7 @@ struct SearchDocuments: ParsableCommand {
 
     func run() throws {
         let result = try global.withVault { vault in
+            let caseID = try caseID.map { try vault.caseID($0) }  // an id or a reference (NCA-2026-0001)
             if let caseID { try ConsentGate.require(.viewDocuments, caseID: caseID, vault: vault, options: consent) }
             vault.acknowledged = consent.rules
             return try vault.search(text, caseID: caseID, pdfText: PDFTextCommand.allPages)

@@ -75,6 +75,7 @@ enum ConsentGate {
             let caseID = check.request.caseID ?? "-"
             let scoped = scopedRefusal(check)
             let hints = (scoped.remedies.isEmpty ? [] : ["to proceed: " + scoped.remedies.joined(separator: "; ")])
+                + transferHint(check)
                 + ["'casevault consent check --case \(caseID) --action \(check.request.action.rawValue)' explains in full"]
             let actor = check.actorName.map { "\($0) (\(check.request.actor))" } ?? check.request.actor
             return CLIError("refused by the consent rules (\(scoped.rules.map(\.rawValue).joined(separator: ", "))): \(actor) may not "
@@ -92,9 +93,21 @@ enum ConsentGate {
         }
     }
 
+    /// R-CON-8 refused a consent of another organisation: the command that records the transfer (or, when the case
+    /// is already here, the agreement to it), and who may run it. Not for the organisation a case has left.
+    static func transferHint(_ check: Vault.ConsentCheck) -> [String] {
+        guard let organisation = check.actorOrganisation, let caseID = check.request.caseID,
+              check.decision.findings.contains(where: { $0.rule == .con8 && $0.outcome == .deny && $0.authorityID != nil }),
+              !check.decision.findings.contains(where: { $0.rule == .con8 && $0.outcome == .deny && $0.authorityID == nil }) else { return [] }
+        return ["once the person agrees to the case being with \(organisation), an advocate assigned to the case or a manager of the "
+                + "organisation that holds it runs: casevault case transfer \(caseID) --to \(organisation) --consented "
+                + "(or --consent-form FILE); if the case is already with \(organisation), that records the agreement"]
+    }
+
     static func operationHint(_ operation: VaultOperation) -> String {
         switch operation {
         case .organisationAdd, .accountAdd: "ask an administrator of the vault (the one 'casevault init' created) to do this"
+        case .organisationChange: "ask an administrator, or a manager of that organisation, to do this"
         case .caseErase, .organisationAllowList: "ask a manager of the case's organisation to do this"
         case .auditRead: "ask a manager of the organisation or an administrator"
         case .vaultMaintenance: "ask an administrator or a manager"

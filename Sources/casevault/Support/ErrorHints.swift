@@ -55,6 +55,10 @@ extension VaultError {
             ["if you trust this copy of the vault, accept its state with --accept-older-state REASON (recorded in the audit log; the record is rewritten)"]
         case .changedOutside:
             ["run 'casevault verify' to see every record that was changed; restore the newest backup made before the change with 'casevault restore'"]
+        case .alreadyTransferred(let caseID, let organisation, _, let agreed):
+            agreed ? ["'casevault case show \(caseID)' lists the transfers"]
+                : ["when the person agrees, record it with: casevault case transfer \(caseID) --to \(organisation) --consented "
+                    + "(or --consent-form FILE, their signed agreement); a manager of \(organisation) or an advocate assigned to the case runs it"]
         case .caseNotOpen, .invalidInput, .personErased: []
         }
     }
