@@ -14,6 +14,7 @@ release: deps
 
 # An end-to-end run from an empty vault (see scripts/demo.sh).
 demo: build
+	@scripts/ensure-deps.sh tesseract-ocr
 	@scripts/demo.sh .build/debug/casevault
 
 # Every test: unit tests, Wycheproof vectors and CLI end-to-end tests against the built binary (faketime for the

@@ -117,6 +117,17 @@ if command -v pdftotext >/dev/null; then
 fi
 echo "meeting notes $notes are in the bundle, rendered from Markdown"
 
+# What the trust sees: the cover rendered to PNG and read back by OCR names the recipient and both references.
+if command -v pdftoppm >/dev/null && command -v tesseract >/dev/null; then
+    pdftoppm -f 1 -l 1 -r 150 -png "$bundle" "$out_dir/cover"
+    cover_png=$(ls "$out_dir"/cover*.png | head -1)
+    seen=$(tesseract "$cover_png" - 2>/dev/null | tr -s ' \n' ' ')
+    for expected in "Norfolk and Norwich University Hospitals" "COMP/2025/0412" "ADV-2025-117"; do
+        grep -qF "$expected" <<<"$seen" || { echo "demo: the rendered cover does not show \"$expected\"" >&2; exit 1; }
+    done
+    echo "the cover, rendered to $cover_png, shows the recipient and both references"
+fi
+
 step "Anyone with the vault's public key can check it, without the vault; a changed copy fails"
 public_key=$("$casevault" keys show --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["signing_key"]["public_key"])')
 (unset CASEVAULT_VAULT CASEVAULT_KEYS CASEVAULT_PASSPHRASE; "$casevault" bundle verify "$bundle" --public-key "$public_key" >/dev/null && echo "verified with the public key alone")
