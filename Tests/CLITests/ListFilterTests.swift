@@ -27,4 +27,26 @@ final class ListFilterTests: XCTestCase {
         XCTAssertTrue(badKind.stderr.contains("internal_note"), "the kinds are named: \(badKind.stderr)")
         XCTAssertEqual(try sandbox.run(["list", "--case", caseID, "--from", "02/03/2025"]).exitCode, 64)
     }
+
+    func testCaseListPutsTheSoonestDeadlineFirst() throws {
+        let sandbox = try Sandbox()
+        let first = try prepare(sandbox)
+        let second = try prepare(sandbox, reuse: true)  // opened later: newest first would list it first
+        // Only the first case's consent covers checking deadlines, so only it has a next deadline to show.
+        let form = try write(sandbox, "deadline-form.txt", "I agree to deadlines being checked. Signed M. Ellis\n")
+        let client = try XCTUnwrap(try sandbox.json(try sandbox.run(["case", "show", first, "--json"]))["client"] as? String)
+        let recorded = try sandbox.run(["consent", "record", "--case", first, "--person", client, "--kind", "written_consent",
+                                        "--grantee", try XCTUnwrap(sandbox.environment["TEST_ORGANISATION"]), "--actions", "check_deadlines",
+                                        "--bodies", "trust-X", "--form", form, "--signed-on", VaultCommandsTests.yesterday])
+        XCTAssertEqual(recorded.exitCode, 0, recorded.stderr)
+        let reminder = try sandbox.run(["remind", "add", "--case", first, "--on", "2099-01-31", "Chase the reply"])
+        XCTAssertEqual(reminder.exitCode, 0, reminder.stderr)
+        let listed = try sandbox.run(["case", "list", "--json"])
+        let ids = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]]).compactMap { $0["id"] as? String }
+        XCTAssertEqual(ids.filter { [first, second].contains($0) }, [first, second], "the case with a deadline first")
+        let table = try sandbox.run(["case", "list"]).stdout
+        XCTAssertTrue(table.contains("NEXT DEADLINE"), table)
+        let firstLine = try XCTUnwrap(table.split(separator: "\n").first { $0.contains(first) })
+        XCTAssertNotNil(firstLine.range(of: #"\d{4}-\d{2}-\d{2}\s*$"#, options: .regularExpression), "its next deadline is shown: \(firstLine)")
+    }
 }
