@@ -38,45 +38,65 @@ public struct FoldedText: Sendable {
 
     public init(_ text: String) {
         original = Array(text.utf8)
+        var bytes: [UInt8] = []
+        var origins: [Int32] = []
         bytes.reserveCapacity(original.count)
         origins.reserveCapacity(original.count)
         var cache: [UInt32: [UInt8]] = [:]
-        var offset = 0
         var lastWasSpace = true
-        for scalar in text.unicodeScalars {
-            let length = UTF8.width(scalar)
-            defer { offset += length }
-            let value = scalar.value
-            if value < 0x80 {
-                var byte = UInt8(value)
-                if Self.isSpace(byte) {
-                    if lastWasSpace { continue }
-                    byte = UInt8(ascii: " ")
-                    lastWasSpace = true
-                } else {
-                    lastWasSpace = false
-                    if byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") { byte += 32 }
+        // Bytes, not Characters: ASCII (nearly all of a letter) is folded without decoding anything.
+        original.withUnsafeBufferPointer { source in
+            var offset = 0
+            while offset < source.count {
+                var byte = source[offset]
+                if byte < 0x80 {
+                    if Self.isSpace(byte) {
+                        if !lastWasSpace {
+                            bytes.append(UInt8(ascii: " "))
+                            origins.append(Int32(truncatingIfNeeded: offset))
+                            lastWasSpace = true
+                        }
+                    } else {
+                        if byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") { byte += 32 }
+                        bytes.append(byte)
+                        origins.append(Int32(truncatingIfNeeded: offset))
+                        lastWasSpace = false
+                    }
+                    offset += 1
+                    continue
                 }
-                bytes.append(byte)
-                origins.append(Int32(truncatingIfNeeded: offset))
-                continue
-            }
-            let folded: [UInt8]
-            if let cached = cache[value] { folded = cached } else {
-                folded = Self.fold(scalar)
-                cache[value] = folded
-            }
-            if folded == [UInt8(ascii: " ")] {
-                if lastWasSpace { continue }
-                lastWasSpace = true
-            } else if !folded.isEmpty {
-                lastWasSpace = false
-            }
-            for byte in folded {
-                bytes.append(byte)
-                origins.append(Int32(truncatingIfNeeded: offset))
+                let (scalar, length) = Self.decode(source, at: offset)
+                let folded: [UInt8]
+                if let cached = cache[scalar.value] { folded = cached } else {
+                    folded = Self.fold(scalar)
+                    cache[scalar.value] = folded
+                }
+                if folded == [UInt8(ascii: " ")] {
+                    if !lastWasSpace {
+                        bytes.append(UInt8(ascii: " "))
+                        origins.append(Int32(truncatingIfNeeded: offset))
+                        lastWasSpace = true
+                    }
+                } else if !folded.isEmpty {
+                    lastWasSpace = false
+                    for byte in folded {
+                        bytes.append(byte)
+                        origins.append(Int32(truncatingIfNeeded: offset))
+                    }
+                }
+                offset += length
             }
         }
+        self.bytes = bytes
+        self.origins = origins
+    }
+
+    /// One scalar of well-formed UTF-8 (a Swift String's bytes always are).
+    private static func decode(_ source: UnsafeBufferPointer<UInt8>, at offset: Int) -> (Unicode.Scalar, Int) {
+        var iterator = source[offset...].makeIterator()
+        var decoder = UTF8()
+        if case .scalarValue(let scalar) = decoder.decode(&iterator) { return (scalar, UTF8.width(scalar)) }
+        return (Unicode.Scalar(0xFFFD)!, 1)
     }
 
     /// Every term must occur; returns nil otherwise. `limit` bounds the ranges kept for snippets.

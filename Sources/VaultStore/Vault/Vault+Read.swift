@@ -124,6 +124,12 @@ extension Vault {
             let caseKey = try dataKey(scope: KeyHierarchy.caseScope(record.caseID), version: record.caseKeyVersion, in: tx)
             return (record, try hierarchy.unwrapDocumentKey(record, caseKey: caseKey))
         }
+        return (record, key, try openBlob(record))
+    }
+
+    /// The document's blob, opened and checked against its row's size.
+    func openBlob(_ record: DocumentRecord) throws -> Int32 {
+        let id = record.id
         let path = blobs.path(for: id)
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         guard fd >= 0 else {
@@ -137,7 +143,7 @@ extension Vault {
             close(fd)
             throw VaultError.blobWrongSize(documentID: id, expected: record.ciphertextSize, found: Int64(info.st_size))
         }
-        return (record, key, fd)
+        return fd
     }
 
     /// Streams the plaintext to `sink`, each chunk only after it authenticates. A blob that fails part-way

@@ -1,6 +1,7 @@
 import Foundation
 import Redaction
 import VaultCrypto
+import VaultStorage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -63,12 +64,29 @@ extension Vault {
         // documents(caseID:) applies the consent rules: a named case must allow viewing; otherwise only the cases
         // this account may view are listed.
         let documents = try documents(caseID: caseID)
+        // The rows and case keys in one read, rather than a query per document.
+        let (records, caseKeys) = try store.read { tx -> ([String: DocumentRecord], [String: SecureBytes]) in
+            let wanted = Set(documents.map(\.id))
+            var records: [String: DocumentRecord] = [:]
+            var keys: [String: SecureBytes] = [:]
+            for caseID in Set(documents.map(\.caseID)) {
+                for record in try tx.documents(caseID: caseID) where wanted.contains(record.id) {
+                    records[record.id] = record
+                    let scope = KeyHierarchy.caseScope(record.caseID)
+                    let slot = "\(scope)#\(record.caseKeyVersion)"
+                    if keys[slot] == nil { keys[slot] = try dataKey(scope: scope, version: record.caseKeyVersion, in: tx) }
+                }
+            }
+            return (records, keys)
+        }
         var hits: [SearchHit] = []
         var notSearched: [NotSearched] = []
         var perCase: [String: (read: Int, matched: Int)] = [:]
         for document in documents {
             let body: String
-            switch searchableText(of: document, pdfText: pdfText) {
+            let record = records[document.id]
+            let caseKey = record.flatMap { caseKeys["\(KeyHierarchy.caseScope($0.caseID))#\($0.caseKeyVersion)"] }
+            switch searchableText(of: document, record: record, caseKey: caseKey, pdfText: pdfText) {
             case .success(let text): body = text
             case .failure(let reason):
                 notSearched.append(NotSearched(documentID: document.id, reason: reason.text))
@@ -99,14 +117,18 @@ extension Vault {
 
     /// The document's text, or why this search cannot read it. A damaged or missing body is reported here rather
     /// than stopping the search of the others (`verify` says what to do about it).
-    private func searchableText(of document: DocumentView, pdfText: (([UInt8]) -> String?)?) -> Result<String, Unreadable> {
+    private func searchableText(of document: DocumentView, record: DocumentRecord?, caseKey: SecureBytes?,
+                                pdfText: (([UInt8]) -> String?)?) -> Result<String, Unreadable> {
         let isPDF = document.mediaType == "application/pdf" || document.name.lowercased().hasSuffix(".pdf")
         let format = SourceFormat.guess(mediaType: document.mediaType, fileName: document.name)
         guard isPDF ? pdfText != nil : format != nil else { return .failure(Unreadable(text: "no text to read here (a scan, photo or other file)")) }
         // Read without a per-document audit event: the search's own event per case says how many were read.
         var sink = ArraySink()
         do {
-            let (_, key, fd) = try prepareRead(document.id)
+            // A row that went between the listing and this read (removed meanwhile) reads as not found.
+            guard let record, let caseKey else { throw VaultError.notFound(kind: "document", id: document.id) }
+            let key = try hierarchy.unwrapDocumentKey(record, caseKey: caseKey)
+            let fd = try openBlob(record)
             defer { close(fd) }
             var source = FileDescriptorSource(fd: fd)
             try Cobblestone256.decrypt(from: &source, to: &sink, key: key, context: hierarchy.documentContext(documentID: document.id))
