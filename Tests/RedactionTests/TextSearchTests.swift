@@ -24,6 +24,8 @@ final class TextSearchTests: XCTestCase {
         XCTAssertEqual(match("ward 7", "Ward 7 and ward 8")?.count, 3)
         XCTAssertEqual(match("7 ward", "Ward 7")?.phrase, false, "the words are there but not in this order")
         XCTAssertNil(match("all", "ballot box"), "inside a word is not a hit")
+        XCTAssertEqual(match("all", "ballot box, all of it, ALL")?.count, 2, "a later whole word after a hit inside one")
+        XCTAssertEqual(match("a", "a")?.count, 1, "a one-letter text and term")
         XCTAssertNotNil(match("discharge", "discharged"), "a word's start is")
         XCTAssertNil(SearchQuery("  ,;  "), "nothing to look for")
     }
