@@ -185,6 +185,8 @@ public struct Redactor: Sendable {
     private let names: NameFinder
     /// The client's own details the policy keeps (date of birth, NHS number).
     private let clientDetails: KeptClientDetails
+    /// Allow-listed phone numbers, recognised in any format.
+    private let allowedPhones: AllowedPhones
 
     public init(context: RedactionContext, policy: RedactionPolicy = .standard) {
         self.context = context
@@ -214,6 +216,7 @@ public struct Redactor: Sendable {
         }
         phrases = builder.build()
         names = NameFinder(context: context, policy: policy)
+        allowedPhones = AllowedPhones(allowList: context.allowList)
     }
 
     /// Every span to redact under the policy: sorted, merged, non-overlapping.
@@ -231,9 +234,11 @@ public struct Redactor: Sendable {
         let allowed = Self.union(allowList)
         // Addresses and unregistered names are read by the shape of words: they look at the text as a
         // reader sees it (invisible characters gone, look-alike letters as Latin, letter-spacing closed).
+        // The identifier shapes are read there again: "９４３ ４７６ ５９１９", "NR18\u{200B}0AB", "9 9 9  0 0 0  0 0 1 8".
         if let readable = ReadableText(bytes) {
             var local: [RedactionSpan] = []
             readable.bytes.withUnsafeBufferPointer { view in
+                PatternDetectors.scan(view, into: &local)
                 AddressDetector.scan(view, into: &local)
                 names.find(in: view, allowed: allowed.map(readable.readable), into: &local)
             }
@@ -251,6 +256,7 @@ public struct Redactor: Sendable {
         if !allowed.isEmpty {
             found.removeAll { span in Self.isInside(span, allowed) }
         }
+        if !allowedPhones.isEmpty { found.removeAll { allowedPhones.isAllowed($0, in: bytes) } }
         return Self.merge(consume found)
     }
 

@@ -123,6 +123,10 @@ final class CorpusTests: XCTestCase {
         for (name, document) in labels.documents.sorted(by: { $0.key < $1.key }) where (document.tricks ?? false) == tricks {
             let text = try Self.extract(name)
             let spans = redactor.spans(in: text)
+            // CORPUS_SPANS=1 prints every span (to see what a change to the engine found or lost).
+            if ProcessInfo.processInfo.environment["CORPUS_SPANS"] != nil {
+                for span in spans { print("span \(name) \(span.start)..<\(span.end) \(span.kind.rawValue) \(span.detector) '\(text[span.range(in: text)])'") }
+            }
             var labelled: [Range<Int>] = []
             for pair in document.sensitive {
                 let (kind, value) = (pair[0], pair[1])
@@ -187,6 +191,7 @@ final class CorpusTests: XCTestCase {
         let score = try score(labels, tricks: true, keptFailures: &keptFailures)
         print(score.report("Trick documents (invisible characters, look-alikes, split and letter-spaced words)"))
         for miss in score.misses { print("  missed: \(miss)") }
+        for falsePositive in score.falsePositives { print("  not labelled: \(falsePositive)") }
         guard Self.assertTricks else { return }
         for failure in keptFailures { XCTFail(failure) }
         for category in Self.categories {
