@@ -200,6 +200,11 @@ struct NameFinder: Sendable {
                 // "son-in-law David", "GP receptionist Karen", "Mr Okafor's carer, Grace"
                 if previous.hash == NameFinder.law || before(index, back: 1)?.isNameShaped == true { return .relationName }
             }
+            // "a nurse called Priya", "a man named Tariq": a name the list may not hold.
+            if NameFinder.naming.contains(previous.hash), previous.shape == .lower, gap.isSubset(of: [.newline]),
+               let noun = before(index, back: 1), NameFinder.people.contains(noun.hash), noun.shape == .lower {
+                return .relationName
+            }
             if gap.contains(.newline), previousFlags.contains(.signOff) { return .signatureName }
             if previous.hash == NameFinder.signed, !gap.contains(.blankLine) { return .signatureName }
             return nil
@@ -243,6 +248,11 @@ struct NameFinder: Sendable {
         }
     }
 
+    static let naming: Set<UInt64> = Set(["called", "named"].map(NameList.hash))
+    /// Words for a person before "called" / "named".
+    static let people: Set<UInt64> = Set(["nurse", "doctor", "man", "woman", "lady", "gentleman", "girl", "boy", "lad", "chap", "carer",
+                                          "porter", "someone", "person", "friend", "neighbour", "receptionist", "midwife", "paramedic",
+                                          "physio", "physiotherapist", "student", "assistant", "worker", "cleaner", "volunteer"].map(NameList.hash))
     static let law = NameList.hash("law")
     static let saint = NameList.hash("st")
     static let signed = NameList.hash("signed")

@@ -64,6 +64,10 @@ struct PhraseMatcher: Sendable {
 
     /// One pass over the words, keeping only the last `longest` of them: a phrase is recognised when its
     /// last word arrives. Redaction spans go to `spans`, allow-list matches to `allowed`.
+    ///
+    /// Two other readings of a word are tried where a name hides in one: the halves of a word split by a
+    /// hyphen inside a line, read as one ("Quen-by", "siobhan-oconnell"), and a word's letters without the
+    /// digits run on after them ("bartholomewquenby83" in a web address).
     func matches(in bytes: UnsafeBufferPointer<UInt8>, into spans: inout [RedactionSpan], allowed: inout [Range<Int>]) {
         guard !phrases.isEmpty else { return }
         // A power-of-two ring, so finding the k-th previous word is a mask, not a division.
@@ -72,37 +76,85 @@ struct PhraseMatcher: Sendable {
         let mask = window - 1
         var recent = [Words.Word](repeating: Words.Word(start: 0, end: 0, hash: 0), count: window)
         var seen = 0
+        // The same words with each hyphenated word as one, so "Mar-garet Ellis" is "margaret ellis": filled
+        // from `recent` at a hyphenated word and kept (and read) only for the `longest` words after it.
+        var merged = recent
+        var mergedSeen = 0
+        var mergedDiffers = 0
+        // The hyphenated word the last word belongs to (one part when it had no hyphen before it).
+        var joined = (end: -2, hash: UInt64(0), parts: 0)
         filter.withUnsafeBufferPointer { filter in
-            Words.forEach(bytes) { word in
-                recent[seen & mask] = word
-                seen += 1
-                let bit = Int(word.hash & UInt64(PhraseMatcher.filterBits - 1))
-                guard filter[bit >> 6] & (1 << UInt64(bit & 63)) != 0, let candidates = byLastWord[word.hash] else { return }
+            /// Looks up phrases ending in a word with `hash` ending at `end`, the words before it taken from
+            /// `recent` (or `merged`).
+            func check(_ hash: UInt64, end: Int, inMerged: Bool) {
+                let bit = Int(hash & UInt64(PhraseMatcher.filterBits - 1))
+                guard filter[bit >> 6] & (1 << UInt64(bit & 63)) != 0, let candidates = byLastWord[hash] else { return }
+                let count = inMerged ? mergedSeen : seen
                 for candidate in candidates {
                     let phrase = phrases[candidate]
                     let length = phrase.words.count
-                    guard length <= seen else { continue }
+                    guard length <= count else { continue }
                     var matched = true
                     var offset = 1
                     while offset < length {
-                        if recent[(seen - 1 - offset) & mask].hash != phrase.words[length - 1 - offset] {
+                        let word = inMerged ? merged[(count - 1 - offset) & mask] : recent[(count - 1 - offset) & mask]
+                        if word.hash != phrase.words[length - 1 - offset] {
                             matched = false
                             break
                         }
                         offset += 1
                     }
                     guard matched else { continue }
-                    let start = recent[(seen - length) & mask].start
+                    let start = inMerged ? merged[(count - length) & mask].start : recent[(count - length) & mask].start
                     if phrase.label.allows {
-                        allowed.append(start..<word.end)
+                        allowed.append(start..<end)
                     } else {
-                        spans.append(RedactionSpan(start: start, end: word.end, kind: phrase.label.kind, detector: phrase.label.detector,
+                        spans.append(RedactionSpan(start: start, end: end, kind: phrase.label.kind, detector: phrase.label.detector,
                                                    personID: phrase.label.personID, role: phrase.label.role))
+                    }
+                }
+            }
+            Words.forEach(bytes) { word in
+                recent[seen & mask] = word
+                seen += 1
+                // The filter first, here: almost every word stops at it, without a call.
+                let bit = Int(word.hash & UInt64(PhraseMatcher.filterBits - 1))
+                if filter[bit >> 6] & (1 << UInt64(bit & 63)) != 0 { check(word.hash, end: word.end, inMerged: false) }
+                if joined.end + 1 == word.start, bytes[joined.end] == UInt8(ascii: "-"), joined.parts < Self.hyphenParts,
+                   Bytes.isLetter(bytes[word.start]), Bytes.isLetter(bytes[joined.end - 1]) {
+                    joined = (word.end, Words.hash(continuing: joined.hash, bytes, word.start..<word.end), joined.parts + 1)
+                    if mergedDiffers == 0 {
+                        merged = recent
+                        mergedSeen = seen - 1
+                    }
+                    let last = (mergedSeen - 1) & mask
+                    merged[last] = Words.Word(start: merged[last].start, end: word.end, hash: joined.hash)
+                    mergedDiffers = longest
+                    check(joined.hash, end: word.end, inMerged: true)
+                } else {
+                    joined = (word.end, word.hash, 1)
+                    if mergedDiffers > 0 {
+                        merged[mergedSeen & mask] = word
+                        mergedSeen += 1
+                        mergedDiffers -= 1
+                        check(word.hash, end: word.end, inMerged: true)
+                    }
+                }
+                if word.end - word.start > Self.shortestLetters, Bytes.isDigit(bytes[word.end - 1]), Bytes.isLetter(bytes[word.start]) {
+                    var letters = word.end - 1
+                    while letters > word.start, Bytes.isDigit(bytes[letters - 1]) { letters -= 1 }
+                    if letters - word.start >= Self.shortestLetters {
+                        check(Words.hash(continuing: Words.offsetBasis, bytes, word.start..<letters), end: word.end, inMerged: false)
                     }
                 }
             }
         }
     }
+
+    /// "a-b-c" at most is read as one word.
+    static let hyphenParts = 3
+    /// Letters before digits shorter than this ("nr" of "nr18") are not looked up alone.
+    static let shortestLetters = 4
 }
 
 /// Words of a UTF-8 text: runs of letters and digits, folded (lower case, accents removed) and hashed.
@@ -115,6 +167,26 @@ enum Words {
 
     static let offsetBasis: UInt64 = 0xcbf2_9ce4_8422_2325
     static let prime: UInt64 = 0x0000_0100_0000_01b3
+
+    /// `hash` continued with the folded letters and digits of `range` (a word, or part of one).
+    static func hash(continuing hash: UInt64, _ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> UInt64 {
+        var hash = hash
+        var index = range.lowerBound
+        while index < range.upperBound {
+            let byte = bytes[index]
+            if byte < 0x80 {
+                if Bytes.isLetter(byte) || Bytes.isDigit(byte) { hash = (hash ^ UInt64(Bytes.lower(byte))) &* prime }
+                index += 1
+                continue
+            }
+            let (scalar, length) = decode(bytes, at: index)
+            index += length
+            guard let scalar, !scalar.properties.isDefaultIgnorableCodePoint, !Folding.isMark(scalar.properties),
+                  scalar.properties.isAlphabetic || scalar.properties.numericType != nil else { continue }
+            for folded in Folding.fold(scalar) { hash = (hash ^ UInt64(folded)) &* prime }
+        }
+        return hash
+    }
 
     static func hashes(of text: String) -> [UInt64] {
         var text = text
@@ -295,7 +367,7 @@ enum Folding {
     /// letters without their accents, and everything else after compatibility decomposition (NFKC: fullwidth
     /// "Ｅ" is "e", the ligature "ﬁ" is "fi"), lower-cased.
     static func fold(_ scalar: Unicode.Scalar) -> [UInt8] {
-        if let ascii = ConfusableTable.toASCII[scalar.value] { return [ascii] }
+        if let ascii = ConfusableTable.toASCII[scalar.value] { return [Self.lookAlike(ascii, scalar)] }
         if let folded = table[scalar.value] { return folded }
         let compatible = String(scalar).precomposedStringWithCompatibilityMapping.unicodeScalars
         if compatible.count == 1, compatible.first == scalar { return Array(scalar.properties.lowercaseMapping.utf8) }
@@ -304,10 +376,16 @@ enum Folding {
             if part.isASCII {
                 bytes.append(UInt8(part.value) | (part.properties.isAlphabetic ? 0x20 : 0))
             } else {
-                bytes += ConfusableTable.toASCII[part.value].map { [$0] } ?? table[part.value] ?? Array(part.properties.lowercaseMapping.utf8)
+                bytes += ConfusableTable.toASCII[part.value].map { [lookAlike($0, part)] } ?? table[part.value] ?? Array(part.properties.lowercaseMapping.utf8)
             }
         }
         return bytes
+    }
+
+    /// TR39 reads Greek "Ι" and Cyrillic "І" as "l" (a skeleton folds "I" and "l" together); here case is
+    /// folded first, and a capital I is "i", so a capital that looks like one is "i" too ("ELLΙS" is "ellis").
+    @inline(__always) static func lookAlike(_ ascii: UInt8, _ scalar: Unicode.Scalar) -> UInt8 {
+        ascii == UInt8(ascii: "l") && scalar.properties.isUppercase ? UInt8(ascii: "i") : ascii
     }
 
     /// Combining marks (accents written as separate code points) belong to the letter before them.
@@ -340,6 +418,8 @@ enum NameSpellings {
         for title in personTitles {
             spellings += ["\(title) \(last)", "\(title) \(initial) \(last)", "\(title) \(first) \(last)"]
         }
+        // "Okafor, D." in an index or a list of people.
+        spellings.append("\(last) \(initial)")
         if person.firstNameIsSafe { spellings.append(first) }
         return Array(Set(spellings)).sorted()
     }

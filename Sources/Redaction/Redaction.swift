@@ -247,6 +247,16 @@ public struct Redactor: Sendable {
                 (span.start, span.end) = (range.lowerBound, range.upperBound)
                 found.append(span)
             }
+            // Only a text with invisible characters can hold a right-to-left override.
+            if let (visual, overrides) = BidiOverride.visual(bytes) {
+                var reversed: [RedactionSpan] = []
+                var ignored: [Range<Int>] = []
+                visual.withUnsafeBufferPointer { view in
+                    PatternDetectors.scan(view, into: &reversed)
+                    phrases.matches(in: view, into: &reversed, allowed: &ignored)
+                }
+                found += BidiOverride.widened(reversed, to: overrides)
+            }
         } else {
             AddressDetector.scan(bytes, into: &found)
             names.find(in: bytes, allowed: allowed, into: &found)

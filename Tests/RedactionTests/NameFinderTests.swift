@@ -23,6 +23,12 @@ final class NameFinderTests: XCTestCase {
         XCTAssertEqual(names("the GP receptionist, Karen, said no"), ["Karen"])
     }
 
+    func testANameAfterCalledOrNamedWhenAPersonIsMeant() {
+        XCTAssertEqual(names("told by a nurse called Priya that the notes were lost"), ["Priya"])
+        XCTAssertEqual(names("a man named Tariq helped"), ["Tariq"])
+        XCTAssertEqual(names("a drug called Warfarin was given; a ward called Cley"), [])
+    }
+
     func testSalutationsAndSignatures() {
         XCTAssertEqual(names("Dear Priya,\nThank you."), ["Priya"])
         XCTAssertEqual(names("Hello Kevin, thanks"), ["Kevin"])

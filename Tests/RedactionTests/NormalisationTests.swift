@@ -70,6 +70,37 @@ final class NormalisationTests: XCTestCase {
         XCTAssertEqual(nameSpan(text), "Peter Hartley")
     }
 
+    func testAReversedRightToLeftOverrideIsReadAsShown() {
+        // Stored "yelt raH reteP" inside U+202E shows as "Peter Hartley": the whole override is covered.
+        let hidden = "\u{202E}yeltraH reteP\u{202C}"
+        XCTAssertEqual(nameSpan("From \(hidden), son."), hidden)
+        let unterminated = "\u{202E}yeltraH reteP"
+        XCTAssertEqual(nameSpan("From \(unterminated)\nNext line."), unterminated, "an override ends at the line end")
+        XCTAssertNil(nameSpan("From \u{202E}yeltraH\u{202C} Road."), "the surname alone is not a spelling, reversed or not")
+    }
+
+    func testHyphenInsideALineInsideAName() {
+        XCTAssertEqual(nameSpan("Mr Peter Hart-ley called."), "Mr Peter Hart-ley")
+        XCTAssertEqual(nameSpan("Pe-ter Hartley called."), "Pe-ter Hartley")
+        XCTAssertEqual(nameSpan("See example.org/in/peter-hartley-4a2b"), "peter-hartley")
+    }
+
+    func testNameRunIntoDigitsInAnAddress() {
+        XCTAssertEqual(nameSpan("instagram.com/peterhartley83 posts"), "peterhartley83")
+    }
+
+    func testCapitalsThatLookLikeACapitalI() {
+        let ellis = RedactionContext(people: [KnownPerson(id: "per-4", role: .relative, fullName: "Joanne Ellis")])
+        for text in ["JOANNE ELL\u{0399}S", "JOANNE ELL\u{0406}S", "JOANNE ELL\u{04C0}S"] {
+            let spans = Redactor(context: ellis).spans(in: "Signed \(text).")
+            XCTAssertEqual(spans.map(\.kind), [.personName], text)
+        }
+    }
+
+    func testSurnameThenInitialInAList() {
+        XCTAssertEqual(nameSpan("Index: Hartley, P. (son)"), "Hartley, P")
+    }
+
     func testOrdinaryTextIsNotJoinedIntoNames() {
         // Ordinary words, hyphenated words and short letter runs do not produce matches or merge across words.
         let text = "Peter went to Hartley Road. A B testing; x-ray\nresults; well-\nknown."
