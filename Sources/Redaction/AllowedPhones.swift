@@ -31,7 +31,8 @@ struct AllowedPhones: Sendable {
         var countryDigits = 0
         if bytes[range.lowerBound] == UInt8(ascii: "+") {
             countryDigits = 2
-        } else if range.count >= 4, Array(bytes[range.lowerBound..<(range.lowerBound + 4)]) == Array("0044".utf8) {
+        } else if range.count >= 4, bytes[range.lowerBound] == UInt8(ascii: "0"), bytes[range.lowerBound + 1] == UInt8(ascii: "0"),
+                  bytes[range.lowerBound + 2] == UInt8(ascii: "4"), bytes[range.lowerBound + 3] == UInt8(ascii: "4") {
             countryDigits = 4
         }
         var hash = Words.offsetBasis

@@ -63,7 +63,8 @@ enum Bytes {
     /// non-breaking hyphen, U+2012 figure dash, U+2013 en dash) at `index`; 0 when there is none.
     @inline(__always) static func dashLength(at index: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Int {
         guard index >= 0, index + 2 < bytes.count, bytes[index] == 0xE2, bytes[index + 1] == 0x80 else { return 0 }
-        return (0x90...0x93).contains(bytes[index + 2]) ? 3 : 0
+        let last = bytes[index + 2]
+        return last >= 0x90 && last <= 0x93 ? 3 : 0
     }
 
     /// The length of such a space that ends just before `index` (0 when there is none).

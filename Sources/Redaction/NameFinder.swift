@@ -205,6 +205,8 @@ struct NameFinder: Sendable {
                let noun = before(index, back: 1), NameFinder.people.contains(noun.hash), noun.shape == .lower {
                 return .relationName
             }
+            // "HCA Baxter", "Nurse Practitioner Lund", "the porter Dunn": a listed name right after a job.
+            if previousFlags.contains(.role), gap.isEmpty, !run[index].flags.isDisjoint(with: [.given, .surname]) { return .titledName }
             if gap.contains(.newline), previousFlags.contains(.signOff) { return .signatureName }
             if previous.hash == NameFinder.signed, !gap.contains(.blankLine) { return .signatureName }
             return nil

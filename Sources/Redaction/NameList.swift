@@ -26,6 +26,8 @@ struct NameList: Sendable {
         static let calendar = Flags(rawValue: 1 << 10)
         /// A place (or a word like "Christian") that is also a given name: a name only with context.
         static let place = Flags(rawValue: 1 << 11)
+        /// A job on a ward ("Porter", "HCA", "Practitioner"): a listed name right after it is a person.
+        static let role = Flags(rawValue: 1 << 12)
     }
 
     let table: WordTable
@@ -99,6 +101,15 @@ struct NameList: Sendable {
                          "dover", "exeter", "truro", "carlisle", "kendal", "whitby", "scarborough", "ripon", "selby", "goole",
                          "chelmsford", "colchester", "braintree", "sudbury", "bury", "newmarket", "march", "wisbech", "downham"]
     static let nurseTitles = ["nurse", "sister", "matron", "midwife"]
+    /// Jobs written before a name ("Nurse Practitioner Lund", "HCA Baxter", "the porter Dunn"). Those that are
+    /// also surnames (Porter, Carer…) are not stop words, so "Mr Porter" is still a name.
+    static let roles = ["practitioner", "assistant", "hca", "porter", "paramedic", "physio", "physiotherapist", "therapist",
+                        "pharmacist", "radiographer", "sonographer", "phlebotomist", "dietitian", "anaesthetist", "registrar",
+                        "consultant", "receptionist", "manager", "surgeon", "doctor", "carer", "cleaner", "chaplain", "student",
+                        "volunteer", "housekeeper", "coordinator", "secretary", "officer", "worker", "nurse", "sister", "matron",
+                        "midwife", "gp"]
+    static let roleStopWords = ["hca", "paramedic", "physio", "physiotherapist", "therapist", "pharmacist", "radiographer",
+                                "sonographer", "phlebotomist", "dietitian", "anaesthetist"]
 
     init() {
         var flags: [UInt64: Flags] = [:]
@@ -137,6 +148,8 @@ struct NameList: Sendable {
         mark(Self.organisations, .organisation)
         mark(Self.organisations, .stop)
         mark(Self.stopWords, .stop)
+        mark(Self.roles, .role)
+        mark(Self.roleStopWords, .stop)
         mark(AddressWords.streets, .stop)
         table = WordTable(flags.mapValues(\.rawValue))
     }

@@ -276,10 +276,12 @@ enum Phone {
                 group += 1
                 if count > 11 { return nil }
             } else if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "(") || byte == UInt8(ascii: ")")
-                        || (byte == UInt8(ascii: ".") && group >= 3) || (byte >= 0xC2 && Bytes.spaceLength(at: index, bytes) > 0) {
-                // One separator (or ") " / " (", or a space of any width) between digit groups; a dot only after
-                // three digits or more ("01603.555.143"), so a decimal "0.1234…" is not a phone number.
-                var next = index + max(1, Bytes.spaceLength(at: index, bytes))
+                        || (byte == UInt8(ascii: ".") && group >= 3)
+                        || (byte >= 0xC2 && Bytes.spaceLength(at: index, bytes) + Bytes.dashLength(at: index, bytes) > 0) {
+                // One separator (or ") " / " (", or a space of any width, or a word processor's dash) between
+                // digit groups; a dot only after three digits or more ("01603.555.143"), so a decimal "0.1234…"
+                // is not a phone number.
+                var next = index + max(1, Bytes.spaceLength(at: index, bytes) + Bytes.dashLength(at: index, bytes))
                 group = 0
                 if next < bytes.count, (bytes[next] == UInt8(ascii: " ") && byte == UInt8(ascii: ")"))
                     || (bytes[next] == UInt8(ascii: "(") && byte == UInt8(ascii: " ")) {

@@ -25,6 +25,11 @@ struct PhraseMatcher: Sendable {
             let words = Words.hashes(of: text)
             guard !words.isEmpty else { return }
             phrases.append(Phrase(words: words, label: label))
+            // "O'Connell" written "OConnell".
+            if text.contains("'") || text.contains("\u{2019}") {
+                let closed = Words.hashes(of: text.replacingOccurrences(of: "'", with: "").replacingOccurrences(of: "\u{2019}", with: ""))
+                if closed != words, !closed.isEmpty { phrases.append(Phrase(words: closed, label: label)) }
+            }
             // The same phrase run together ("BARTHOLOMEWQUENBY" from letter-spacing whose word gap was lost,
             // "bartholomewquenby" in an email or a URL), when it is long enough not to be an ordinary word.
             let joined = String(String.UnicodeScalarView(text.unicodeScalars.filter { $0.properties.isAlphabetic || $0.properties.numericType != nil }))
@@ -66,13 +71,13 @@ struct PhraseMatcher: Sendable {
     /// last word arrives. Redaction spans go to `spans`, allow-list matches to `allowed`.
     ///
     /// Two other readings of a word are tried where a name hides in one: the halves of a word split by a
-    /// hyphen inside a line, read as one ("Quen-by", "siobhan-oconnell"), and a word's letters without the
+    /// hyphen or an apostrophe inside a line, read as one ("Quen-by", "siobhan-oconnell", "O'Kafor"), and a word's letters without the
     /// digits run on after them ("bartholomewquenby83" in a web address).
     func matches(in bytes: UnsafeBufferPointer<UInt8>, into spans: inout [RedactionSpan], allowed: inout [Range<Int>]) {
         guard !phrases.isEmpty else { return }
         // A power-of-two ring, so finding the k-th previous word is a mask, not a division.
         var window = 1
-        while window < longest { window <<= 1 }
+        while window < longest + Self.middleInitials { window <<= 1 }
         let mask = window - 1
         var recent = [Words.Word](repeating: Words.Word(start: 0, end: 0, hash: 0), count: window)
         var seen = 0
@@ -95,17 +100,27 @@ struct PhraseMatcher: Sendable {
                     let length = phrase.words.count
                     guard length <= count else { continue }
                     var matched = true
+                    // `offset` counts the phrase's words back from its last, `back` the text's: they differ by the
+                    // middle initials skipped inside a name ("Peter J. Hart", "Mrs M A Ellis").
                     var offset = 1
+                    var back = 1
                     while offset < length {
-                        let word = inMerged ? merged[(count - 1 - offset) & mask] : recent[(count - 1 - offset) & mask]
-                        if word.hash != phrase.words[length - 1 - offset] {
+                        guard back < count, back < window else {
                             matched = false
                             break
                         }
-                        offset += 1
+                        let word = inMerged ? merged[(count - 1 - back) & mask] : recent[(count - 1 - back) & mask]
+                        if word.hash == phrase.words[length - 1 - offset] {
+                            offset += 1
+                        } else if phrase.label.kind != .personName || back - offset >= Self.middleInitials || word.end - word.start != 1
+                                    || !Bytes.isLetter(bytes[word.start]) {
+                            matched = false
+                            break
+                        }
+                        back += 1
                     }
                     guard matched else { continue }
-                    let start = inMerged ? merged[(count - length) & mask].start : recent[(count - length) & mask].start
+                    let start = inMerged ? merged[(count - back) & mask].start : recent[(count - back) & mask].start
                     if phrase.label.allows {
                         allowed.append(start..<end)
                     } else {
@@ -120,7 +135,7 @@ struct PhraseMatcher: Sendable {
                 // The filter first, here: almost every word stops at it, without a call.
                 let bit = Int(word.hash & UInt64(PhraseMatcher.filterBits - 1))
                 if filter[bit >> 6] & (1 << UInt64(bit & 63)) != 0 { check(word.hash, end: word.end, inMerged: false) }
-                if joined.end + 1 == word.start, bytes[joined.end] == UInt8(ascii: "-"), joined.parts < Self.hyphenParts,
+                if Self.isJoiner(bytes, joined.end, word.start), joined.parts < Self.hyphenParts,
                    Bytes.isLetter(bytes[word.start]), Bytes.isLetter(bytes[joined.end - 1]) {
                     joined = (word.end, Words.hash(continuing: joined.hash, bytes, word.start..<word.end), joined.parts + 1)
                     if mergedDiffers == 0 {
@@ -151,8 +166,23 @@ struct PhraseMatcher: Sendable {
         }
     }
 
+    /// Up to two one-letter words inside a person's name are passed over ("Peter J. R. Hart").
+    static let middleInitials = 2
+
     /// "a-b-c" at most is read as one word.
     static let hyphenParts = 3
+
+    /// A hyphen or an apostrophe ("O'Kafor" for "Okafor") alone between two words.
+    @inline(__always) static func isJoiner(_ bytes: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> Bool {
+        switch to - from {
+        case 1: return bytes[from] == UInt8(ascii: "-") || bytes[from] == UInt8(ascii: "'")
+        case 3:
+            guard bytes[from] == 0xE2, bytes[from + 1] == 0x80 else { return false }
+            let last = bytes[from + 2]
+            return last == 0x90 || last == 0x91 || last == 0x99
+        default: return false
+        }
+    }
     /// Letters before digits shorter than this ("nr" of "nr18") are not looked up alone.
     static let shortestLetters = 4
 }
@@ -292,11 +322,33 @@ enum Words {
     /// on as one word; anything else is passed on as it came.
     struct LetterSpacing {
         private var run: [(word: Word, letter: UInt8)] = []
+        /// The run has a dot or hyphen between its letters ("P.e.t.e.r", "H-a-r-t"): initials like "M.A." or
+        /// "e.g." are not joined, so such a run needs three letters.
+        private var punctuated = false
+
+        enum Gap { case space, punctuation, none }
+
+        /// What stands between two one-letter words: one space (a tab or a no-break space too), one dot or
+        /// hyphen, or anything else.
+        static func gap(_ bytes: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> Gap {
+            switch to - from {
+            case 1:
+                let byte = bytes[from]
+                if byte == 0x20 || byte == 0x09 { return .space }
+                return byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-") ? .punctuation : .none
+            case 2: return bytes[from] == 0xC2 && bytes[from + 1] == 0xA0 ? .space : .none
+            default: return .none
+            }
+        }
 
         mutating func feed(_ word: Word, single: UInt8?, bytes: UnsafeBufferPointer<UInt8>, _ body: (Word) -> Void) {
             if let single {
-                if let previous = run.last, !(word.start == previous.word.end + 1 && bytes[previous.word.end] == 0x20) {
-                    flush(body, nextWordStart: word.start)
+                if let previous = run.last {
+                    switch Self.gap(bytes, previous.word.end, word.start) {
+                    case .space: break
+                    case .punctuation: punctuated = true
+                    case .none: flush(body, nextWordStart: word.start)
+                    }
                 }
                 run.append((word, single))
                 return
@@ -309,8 +361,11 @@ enum Words {
         /// initials before a surname ("M A Ellis") stay initials.
         mutating func flush(_ body: (Word) -> Void, nextWordStart: Int? = nil) {
             guard !run.isEmpty else { return }
-            defer { run.removeAll(keepingCapacity: true) }
-            let pairJoins = run.count == 2 && (nextWordStart.map { $0 > run[1].word.end + 1 } ?? true)
+            defer {
+                run.removeAll(keepingCapacity: true)
+                punctuated = false
+            }
+            let pairJoins = run.count == 2 && !punctuated && (nextWordStart.map { $0 > run[1].word.end + 1 } ?? true)
             guard run.count >= 3 || pairJoins, let first = run.first, let last = run.last else {
                 for item in run { body(item.word) }
                 return

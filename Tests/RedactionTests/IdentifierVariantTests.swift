@@ -66,7 +66,7 @@ final class IdentifierVariantTests: XCTestCase {
     }
 
     func testPhonesWithDotsAndNarrowSpacesButNotDecimals() {
-        for written in ["01603.555.143", "01603\u{202F}555144", "0044 1603 555145"] {
+        for written in ["01603.555.143", "01603\u{202F}555144", "0044 1603 555145", "01603\u{2013}555146", "01603\u{2011}555 147"] {
             XCTAssertEqual(only(.phone, in: "Call \(written) today."), [written], written)
         }
         XCTAssertEqual(only(.phone, in: "A ratio of 0.1603555143 was noted."), [])

@@ -101,6 +101,31 @@ final class NormalisationTests: XCTestCase {
         XCTAssertEqual(nameSpan("Index: Hartley, P. (son)"), "Hartley, P")
     }
 
+    func testLetterSpacingWithNoBreakSpacesTabsDotsOrHyphens() {
+        for spaced in ["P\u{00A0}e\u{00A0}t\u{00A0}e\u{00A0}r  H\u{00A0}a\u{00A0}r\u{00A0}t\u{00A0}l\u{00A0}e\u{00A0}y",
+                       "P\te\tt\te\tr\t\tH\ta\tr\tt\tl\te\ty", "P.e.t.e.r H.a.r.t.l.e.y", "P-e-t-e-r H-a-r-t-l-e-y"] {
+            XCTAssertEqual(nameSpan("Witness: \(spaced) (son)"), spaced, spaced.debugDescription)
+        }
+        // Dotted initials and abbreviations are not joined into words: "P.A." stays two initials.
+        XCTAssertEqual(nameSpan("From P.A. Hartley, e.g. at 9 a.m."), "P.A. Hartley")
+    }
+
+    func testMiddleInitialsInsideAName() {
+        XCTAssertEqual(nameSpan("From Peter J. Hartley (son)."), "Peter J. Hartley")
+        XCTAssertEqual(nameSpan("From Mr Peter J R Hartley (son)."), "Mr Peter J R Hartley")
+        XCTAssertNil(nameSpan("Peter and a Hartley Road sign."), "only one-letter words are passed over")
+    }
+
+    func testAnApostropheAddedOrDroppedInsideAName() {
+        let okafor = RedactionContext(people: [KnownPerson(id: "per-5", role: .relative, fullName: "David Okafor"),
+                                               KnownPerson(id: "per-6", role: .witness, fullName: "Siobhan O'Connell")])
+        for text in ["Dr O'Kafor", "David O\u{2019}kafor", "Siobhan OConnell", "Siobhan O\u{2019}Connell"] {
+            let spans = Redactor(context: okafor).spans(in: "Seen: \(text) today.")
+            XCTAssertEqual(spans.map(\.kind), [.personName], text)
+        }
+        XCTAssertEqual(Redactor(context: okafor).spans(in: "The ward's reply didn't come; we'll chase.").count, 0)
+    }
+
     func testOrdinaryTextIsNotJoinedIntoNames() {
         // Ordinary words, hyphenated words and short letter runs do not produce matches or merge across words.
         let text = "Peter went to Hartley Road. A B testing; x-ray\nresults; well-\nknown."
