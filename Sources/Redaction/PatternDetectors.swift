@@ -216,9 +216,14 @@ enum Postcode {
         RedactionSpan(start: start, end: end, kind: .postcode, detector: .postcode)
     }
 
-    /// The inward code (9AA) after an optional single space (of any width), ending at a word boundary.
+    /// The inward code (9AA) after up to three spaces (of any width) or tabs, ending at a word boundary.
     static func inward(_ bytes: UnsafeBufferPointer<UInt8>, from position: Int) -> (end: Int, digit: UInt8)? {
-        let index = position + Bytes.spaceLength(at: position, bytes)
+        var index = position
+        for _ in 0..<3 {
+            let space = index < bytes.count && bytes[index] == 0x09 ? 1 : Bytes.spaceLength(at: index, bytes)
+            guard space > 0 else { break }
+            index += space
+        }
         guard index + 3 <= bytes.count, Bytes.isDigit(bytes[index]),
               inwardLetters.contains(Bytes.lower(bytes[index + 1])), inwardLetters.contains(Bytes.lower(bytes[index + 2])),
               !Bytes.isAlnum(at: index + 3, bytes) else { return nil }

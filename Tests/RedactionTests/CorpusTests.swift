@@ -3,8 +3,8 @@ import Redaction
 import XCTest
 import ZIPFoundation
 
-/// The hand-labelled corpus: 67 fictional complaint documents (letters, PALS emails, meeting notes, a
-/// consent form, .docx files) with every sensitive string and the strings that must stay; 37 of them are
+/// The hand-labelled corpus: 68 fictional complaint documents (letters, PALS emails, meeting notes, a
+/// consent form, .docx files) with every sensitive string and the strings that must stay; 38 of them are
 /// trick documents (invisible characters, look-alikes, right-to-left overrides, split, spaced, reversed and
 /// run-together names, identifier variants, jobs before names, allow-listed terms in brackets), scored on their own.
 final class CorpusTests: XCTestCase {
@@ -187,7 +187,7 @@ final class CorpusTests: XCTestCase {
 
     func testTrickDocumentsAfterNormalisation() throws {
         let labels = try Self.labels()
-        XCTAssertGreaterThanOrEqual(labels.documents.values.filter { $0.tricks ?? false }.count, 37)
+        XCTAssertGreaterThanOrEqual(labels.documents.values.filter { $0.tricks ?? false }.count, 38)
         var keptFailures: [String] = []
         let score = try score(labels, tricks: true, keptFailures: &keptFailures)
         print(score.report("Trick documents (invisible characters, look-alikes, split and letter-spaced words)"))

@@ -41,6 +41,7 @@ final class IdentifierVariantTests: XCTestCase {
             XCTAssertTrue(spans.first?.hasSuffix(postcode) ?? false, "\(spans) for \(text)")
         }
         XCTAssertEqual(only(.postcode, in: "at 10 am we met; a t 1 0 a m"), [])
+        XCTAssertEqual(only(.postcode, in: "Postcode NR1  3XX or NR18\t0AB."), ["NR1  3XX", "NR18\t0AB"])
     }
 
     func testUKPhoneFormats() {
@@ -78,6 +79,11 @@ final class IdentifierVariantTests: XCTestCase {
             XCTAssertEqual(redactor.spans(in: "The switchboard is \(written).").count, 0, written)
         }
         XCTAssertEqual(redactor.spans(in: "The ward is (01603) 286287.").count, 1, "another number on the same exchange is redacted")
+    }
+
+    func testDatesOfBirthWithTheMonthBetweenDashesOrDots() {
+        XCTAssertEqual(only(.dateOfBirth, in: "Date of birth: 14-Mar-1946."), ["14-Mar-1946"])
+        XCTAssertEqual(only(.dateOfBirth, in: "DOB 14.Mar.46 (from the old system)"), ["14.Mar.46"])
     }
 
     func testLabelledNationalInsuranceNumbersWithUnissuedPrefixes() {

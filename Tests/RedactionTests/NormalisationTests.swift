@@ -126,6 +126,17 @@ final class NormalisationTests: XCTestCase {
         XCTAssertEqual(Redactor(context: okafor).spans(in: "The ward's reply didn't come; we'll chase.").count, 0)
     }
 
+    func testTwoRegisteredSurnamesJoinedIntoOneName() {
+        let family = RedactionContext(people: [KnownPerson(id: "per-7", role: .client, fullName: "Margaret Ellis"),
+                                               KnownPerson(id: "per-8", role: .relative, fullName: "David Okafor"),
+                                               KnownPerson(id: "per-9", role: .staff, fullName: "Alan Price")])
+        let text = "Seen: Mrs. Okafor-Ellis and Dr Price."
+        let spans = Redactor(context: family).spans(in: text)
+        XCTAssertEqual(spans.map { String(text[$0.range(in: text)]) }, ["Mrs. Okafor-Ellis"], "the whole name goes, registered staff stay")
+        let kept = Redactor(context: family, policy: RedactionPolicy(keepClientName: true)).spans(in: "Seen: Mrs Ellis-Okafor.")
+        XCTAssertEqual(kept.count, 1, "with the client's name kept, only the other person's surname is redacted")
+    }
+
     func testOrdinaryTextIsNotJoinedIntoNames() {
         // Ordinary words, hyphenated words and short letter runs do not produce matches or merge across words.
         let text = "Peter went to Hartley Road. A B testing; x-ray\nresults; well-\nknown."
