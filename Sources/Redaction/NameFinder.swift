@@ -217,8 +217,8 @@ struct NameFinder: Sendable {
                 if previous.hash == NameFinder.law || before(index, back: 1)?.isNameShaped == true { return .relationName }
             }
             // "a nurse called Priya", "a man named Tariq": a name the list may not hold.
-            if NameFinder.naming.contains(previous.hash), previous.shape == .lower, gap.isSubset(of: [.newline]),
-               let noun = before(index, back: 1), NameFinder.people.contains(noun.hash), noun.shape == .lower {
+            if previousFlags.contains(.naming), previous.shape == .lower, gap.isSubset(of: [.newline]),
+               flags(before: index, back: 1).contains(.personNoun), before(index, back: 1)?.shape == .lower {
                 return .relationName
             }
             // "HCA Baxter", "Nurse Practitioner Lund", "the porter Dunn": a listed name right after a job.
@@ -255,15 +255,14 @@ struct NameFinder: Sendable {
                 allKnown = false
             }
             if allKnown {
+                // Most such runs are one registered person's name (the phrase matcher's): one lookup a word.
+                guard first < last else { return }
                 var common = UInt64.max
-                var keeps = false
                 for position in first...last where run[position].token.shape != .initial {
-                    let hash = run[position].token.hash
-                    keeps = keeps || finder.keptWords.contains(hash)
-                    common &= finder.owners[hash, default: 0]
+                    common &= finder.owners[run[position].token.hash, default: 0]
                 }
                 guard common == 0 else { return }
-                if keeps {
+                if (first...last).contains(where: { finder.keptWords.contains(run[$0].token.hash) }) {
                     // "Mrs Ellis-Okafor" with the client's name kept: the other person's words alone go.
                     for position in first...last where run[position].token.shape != .initial && !finder.keptWords.contains(run[position].token.hash) {
                         let token = run[position].token
@@ -284,11 +283,6 @@ struct NameFinder: Sendable {
         }
     }
 
-    static let naming: Set<UInt64> = Set(["called", "named"].map(NameList.hash))
-    /// Words for a person before "called" / "named".
-    static let people: Set<UInt64> = Set(["nurse", "doctor", "man", "woman", "lady", "gentleman", "girl", "boy", "lad", "chap", "carer",
-                                          "porter", "someone", "person", "friend", "neighbour", "receptionist", "midwife", "paramedic",
-                                          "physio", "physiotherapist", "student", "assistant", "worker", "cleaner", "volunteer"].map(NameList.hash))
     static let law = NameList.hash("law")
     static let saint = NameList.hash("st")
     static let signed = NameList.hash("signed")

@@ -28,6 +28,10 @@ struct NameList: Sendable {
         static let place = Flags(rawValue: 1 << 11)
         /// A job on a ward ("Porter", "HCA", "Practitioner"): a listed name right after it is a person.
         static let role = Flags(rawValue: 1 << 12)
+        /// called, named: a name follows when a word for a person stands before ("a nurse called Priya").
+        static let naming = Flags(rawValue: 1 << 13)
+        /// nurse, man, woman, friend…: a person, before "called" / "named".
+        static let personNoun = Flags(rawValue: 1 << 14)
     }
 
     let table: WordTable
@@ -108,6 +112,9 @@ struct NameList: Sendable {
                         "consultant", "receptionist", "manager", "surgeon", "doctor", "carer", "cleaner", "chaplain", "student",
                         "volunteer", "housekeeper", "coordinator", "secretary", "officer", "worker", "nurse", "sister", "matron",
                         "midwife", "gp"]
+    static let personNouns = ["nurse", "doctor", "man", "woman", "lady", "gentleman", "girl", "boy", "lad", "chap", "carer", "porter",
+                              "someone", "person", "friend", "neighbour", "receptionist", "midwife", "paramedic", "physio",
+                              "physiotherapist", "student", "assistant", "worker", "cleaner", "volunteer"]
     static let roleStopWords = ["hca", "paramedic", "physio", "physiotherapist", "therapist", "pharmacist", "radiographer",
                                 "sonographer", "phlebotomist", "dietitian", "anaesthetist"]
 
@@ -149,6 +156,8 @@ struct NameList: Sendable {
         mark(Self.organisations, .stop)
         mark(Self.stopWords, .stop)
         mark(Self.roles, .role)
+        mark(["called", "named"], .naming)
+        mark(Self.personNouns, .personNoun)
         mark(Self.roleStopWords, .stop)
         mark(AddressWords.streets, .stop)
         table = WordTable(flags.mapValues(\.rawValue))
