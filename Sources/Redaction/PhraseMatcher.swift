@@ -154,6 +154,14 @@ struct PhraseMatcher: Sendable {
             }
         }
 
+        /// A one-letter word followed by a dot, a comma or a space: "J." in "Peter J. Hart", not the "A" of "A&E".
+        static func isInitial(_ word: Words.Word, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            guard word.end - word.start == 1, Bytes.isLetter(bytes[word.start]) else { return false }
+            guard word.end < bytes.count else { return true }
+            let after = bytes[word.end]
+            return after == 0x20 || after == UInt8(ascii: ".") || after == UInt8(ascii: ",") || after == 0x0A || after == 0x09
+        }
+
         /// Looks up phrases ending in a word with `hash` ending at `end`, the words before it taken from
         /// `recent` (or `merged`).
         mutating func check(_ hash: UInt64, end: Int, inMerged: Bool) {
@@ -178,7 +186,7 @@ struct PhraseMatcher: Sendable {
                     if word.hash == phrase.words[length - 1 - offset] {
                         offset += 1
                     } else if phrase.label.kind != .personName || back - offset >= PhraseMatcher.middleInitials
-                                || word.end - word.start != 1 || !Bytes.isLetter(bytes[word.start]) {
+                                || !Self.isInitial(word, bytes) {
                         matched = false
                         break
                     }

@@ -114,6 +114,7 @@ final class NormalisationTests: XCTestCase {
         XCTAssertEqual(nameSpan("From Peter J. Hartley (son)."), "Peter J. Hartley")
         XCTAssertEqual(nameSpan("From Mr Peter J R Hartley (son)."), "Mr Peter J R Hartley")
         XCTAssertNil(nameSpan("Peter and a Hartley Road sign."), "only one-letter words are passed over")
+        XCTAssertEqual(nameSpan("Seen in A&E; P Hartley came."), "P Hartley", "the letters of A&E are not initials")
     }
 
     func testAnApostropheAddedOrDroppedInsideAName() {
