@@ -128,7 +128,11 @@ struct PhraseMatcher: Sendable {
             // The filter first, written out: almost every word stops at it.
             let bit = Int(word.hash & UInt64(PhraseMatcher.filterBits - 1))
             if filter[bit >> 6] & (1 << UInt64(bit & 63)) != 0 { check(word.hash, end: word.end, inMerged: false) }
-            if word.flags & Words.Word.joinsPrevious != 0, seen >= 2 {
+            // Byte tests first: almost every word stands after a space and ends in a letter. (A flag set while
+            // the words are read would make a word 25 bytes, copied by a call in a debug build.)
+            let before = word.start >= 2 ? bytes[word.start - 1] : 0
+            if before == 0x2D || before == 0x27 || (before >= 0x90 && before <= 0x99), seen >= 2, Bytes.isLetter(bytes[word.start]),
+               Words.isJoined(bytes, at: word.start) {
                 // The previous word (or the hyphenated word so far) and this one, read as one word.
                 if mergedDiffers == 0 {
                     merged = recent
@@ -145,7 +149,7 @@ struct PhraseMatcher: Sendable {
                 mergedDiffers -= 1
                 if passes(word.hash) { check(word.hash, end: word.end, inMerged: true) }
             }
-            if word.flags & Words.Word.digitTail != 0 {
+            if bytes[word.end - 1] &- 0x30 < 10, word.end - word.start > PhraseMatcher.shortestLetters, Bytes.isLetter(bytes[word.start]) {
                 var letters = word.end - 1
                 while letters > word.start, Bytes.isDigit(bytes[letters - 1]) { letters -= 1 }
                 if letters - word.start >= PhraseMatcher.shortestLetters {

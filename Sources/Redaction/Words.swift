@@ -6,14 +6,6 @@ enum Words {
         var start: Int
         var end: Int
         var hash: UInt64
-        /// `joinsPrevious`, `digitTail`: noted while the bytes are read, so the matcher's other readings cost
-        /// nothing on words that have neither.
-        var flags: UInt8 = 0
-
-        /// A hyphen or an apostrophe alone stands between this word and a letter before it ("Quen-by", "O'Kafor").
-        static let joinsPrevious: UInt8 = 1
-        /// Letters, then digits to the end ("bartholomewquenby83").
-        static let digitTail: UInt8 = 2
     }
 
     /// Whether a hyphen or an apostrophe (ASCII, U+2010, U+2011, U+2019) ends just before `start`, with a
@@ -90,17 +82,7 @@ enum Words {
             last = folded
         }
         func end(at position: Int) {
-            // Byte tests first, inline: almost every word stands after a space and ends in a letter.
-            var flags: UInt8 = 0
-            if start >= 2 {
-                let before = bytes[start - 1]
-                if (before == 0x2D || before == 0x27 || (before >= 0x90 && before <= 0x99)) && isJoined(bytes, at: start)
-                    && Bytes.isLetter(bytes[start]) {
-                    flags = Word.joinsPrevious
-                }
-            }
-            if last &- 0x30 < 10, letters > PhraseMatcher.shortestLetters, Bytes.isLetter(bytes[start]) { flags |= Word.digitTail }
-            body(Word(start: start, end: position, hash: hash, flags: flags), letters == 1 ? last : nil)
+            body(Word(start: start, end: position, hash: hash), letters == 1 ? last : nil)
             inWord = false
         }
         while index < count {
