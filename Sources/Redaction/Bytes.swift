@@ -40,7 +40,8 @@ enum Bytes {
         if separator == UInt8(ascii: " ") || separator == UInt8(ascii: "-") || separator == UInt8(ascii: ".") || separator == UInt8(ascii: "/") {
             return isDigit(bytes[index - 2])
         }
-        let length = spaceLength(endingAt: index, bytes)
+        guard separator >= 0x80 else { return false }
+        let length = index >= 3 && dashLength(at: index - 3, bytes) == 3 ? 3 : spaceLength(endingAt: index, bytes)
         return length > 0 && isDigit(at: index - length - 1, bytes)
     }
 
@@ -56,6 +57,14 @@ enum Bytes {
             if third == 0x87 || third == 0x89 || third == 0xAF { return 3 }
         }
         return 0
+    }
+
+    /// The length of a dash a word processor puts where a hyphen was typed (U+2010 hyphen, U+2011
+    /// non-breaking hyphen, U+2012 figure dash, U+2013 en dash) at `index`; 0 when there is none.
+    @inline(__always) static func dashLength(at index: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        guard index >= 0, index + 2 < bytes.count, bytes[index] == 0xE2, bytes[index + 1] == 0x80 else { return 0 }
+        let last = bytes[index + 2]
+        return last >= 0x90 && last <= 0x93 ? 3 : 0
     }
 
     /// The length of such a space that ends just before `index` (0 when there is none).

@@ -70,14 +70,15 @@ enum DateShapes {
                 return index
             }
             index = saved
-            // 14th March 1946, 14 Mar 1946
+            // 14th March 1946, 14 Mar 1946, 14-Mar-1946, 14.Mar.46
             if digits(1...2) != nil {
                 ordinal()
-                spaces()
+                let dashed = separator()
+                if !dashed { spaces() }
                 if Bytes.matches(bytes, at: index, lowercase: "of ") { index += 3 }
                 if month() {
-                    spaces()
-                    if digits(4...4) != nil, !Bytes.isAlnum(at: index, bytes) { return index }
+                    if dashed { _ = separator() } else { spaces() }
+                    if digits(dashed ? 2...4 : 4...4) != nil, !Bytes.isAlnum(at: index, bytes) { return index }
                 }
             }
             return nil

@@ -20,6 +20,13 @@ struct NameFinder: Sendable {
     /// Folded words of registered people's names and of allow-listed phrases of up to three words.
     let known: Set<UInt64>
     let conditionals: [Conditional]
+    /// For each word of a registered name, the people (one bit each, the first 64) whose names hold it: a run
+    /// of registered words that no one person's name holds ("Mrs Okafor-Ellis") is reported here, as no
+    /// phrase covers all of it.
+    let owners: [UInt64: UInt64]
+    /// Words that stay readable: registered staff (unless staff are redacted), the client's name when the
+    /// policy keeps it, and allow-listed phrases.
+    let keptWords: Set<UInt64>
     /// One bit per conditional word (hash & 63): almost every word is ruled out without a loop.
     let conditionalBits: UInt64
     let list = NameList.shared
@@ -27,11 +34,17 @@ struct NameFinder: Sendable {
     init(context: RedactionContext, policy: RedactionPolicy) {
         var known: Set<UInt64> = []
         var conditionals: [Conditional] = []
-        for person in context.people {
+        var owners: [UInt64: UInt64] = [:]
+        var keptWords: Set<UInt64> = []
+        for (number, person) in context.people.enumerated() {
             let parts = person.fullName.split(whereSeparator: { $0.isWhitespace || $0 == "-" }).map(String.init)
             for part in parts { known.insert(NameList.hash(part)) }
             let named = person.role != .staff || policy.redactStaff
             let kept = person.role == .client && policy.keepClientName
+            for part in parts {
+                if number < 64 { owners[NameList.hash(part), default: 0] |= 1 << UInt64(number) }
+                if !named || kept { keptWords.insert(NameList.hash(part)) }
+            }
             if named, !kept, !person.firstNameIsSafe, parts.count > 1, let first = parts.first, let last = parts.last {
                 conditionals.append(Conditional(first: NameList.hash(first), surname: NameList.hash(last), personID: person.id, role: person.role))
             }
@@ -39,7 +52,10 @@ struct NameFinder: Sendable {
         for term in context.allowList {
             let words = term.split(whereSeparator: { $0.isWhitespace })
             if words.count <= 3 { for word in words { known.insert(NameList.hash(String(word))) } }
+            for word in words { keptWords.insert(NameList.hash(String(word))) }
         }
+        self.owners = owners
+        self.keptWords = keptWords
         self.known = known
         self.conditionals = conditionals
         conditionalBits = conditionals.reduce(0) { $0 | 1 << ($1.first & 63) | 1 << ($1.surname & 63) }
@@ -200,6 +216,13 @@ struct NameFinder: Sendable {
                 // "son-in-law David", "GP receptionist Karen", "Mr Okafor's carer, Grace"
                 if previous.hash == NameFinder.law || before(index, back: 1)?.isNameShaped == true { return .relationName }
             }
+            // "a nurse called Priya", "a man named Tariq": a name the list may not hold.
+            if previousFlags.contains(.naming), previous.shape == .lower, gap.isSubset(of: [.newline]),
+               flags(before: index, back: 1).contains(.personNoun), before(index, back: 1)?.shape == .lower {
+                return .relationName
+            }
+            // "HCA Baxter", "Nurse Practitioner Lund", "the porter Dunn": a listed name right after a job.
+            if previousFlags.contains(.role), gap.isEmpty, !run[index].flags.isDisjoint(with: [.given, .surname]) { return .titledName }
             if gap.contains(.newline), previousFlags.contains(.signOff) { return .signatureName }
             if previous.hash == NameFinder.signed, !gap.contains(.blankLine) { return .signatureName }
             return nil
@@ -231,7 +254,24 @@ struct NameFinder: Sendable {
             for position in first...last where run[position].token.shape != .initial && !finder.known.contains(run[position].token.hash) {
                 allKnown = false
             }
-            guard !allKnown else { return }
+            if allKnown {
+                // Most such runs are one registered person's name (the phrase matcher's): one lookup a word.
+                guard first < last else { return }
+                var common = UInt64.max
+                for position in first...last where run[position].token.shape != .initial {
+                    common &= finder.owners[run[position].token.hash, default: 0]
+                }
+                guard common == 0 else { return }
+                if (first...last).contains(where: { finder.keptWords.contains(run[$0].token.hash) }) {
+                    // "Mrs Ellis-Okafor" with the client's name kept: the other person's words alone go.
+                    for position in first...last where run[position].token.shape != .initial && !finder.keptWords.contains(run[position].token.hash) {
+                        let token = run[position].token
+                        let span = RedactionSpan(start: token.start, end: token.end, kind: .unregisteredName, detector: detector)
+                        if !Redactor.isInside(span, allowed) { found.append(span) }
+                    }
+                    return
+                }
+            }
             let span = RedactionSpan(start: spanStart, end: run[last].token.end, kind: .unregisteredName, detector: detector)
             guard !Redactor.isInside(span, allowed) else { return }
             found.append(span)

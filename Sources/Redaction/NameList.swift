@@ -26,6 +26,12 @@ struct NameList: Sendable {
         static let calendar = Flags(rawValue: 1 << 10)
         /// A place (or a word like "Christian") that is also a given name: a name only with context.
         static let place = Flags(rawValue: 1 << 11)
+        /// A job on a ward ("Porter", "HCA", "Practitioner"): a listed name right after it is a person.
+        static let role = Flags(rawValue: 1 << 12)
+        /// called, named: a name follows when a word for a person stands before ("a nurse called Priya").
+        static let naming = Flags(rawValue: 1 << 13)
+        /// nurse, man, woman, friend…: a person, before "called" / "named".
+        static let personNoun = Flags(rawValue: 1 << 14)
     }
 
     let table: WordTable
@@ -99,6 +105,18 @@ struct NameList: Sendable {
                          "dover", "exeter", "truro", "carlisle", "kendal", "whitby", "scarborough", "ripon", "selby", "goole",
                          "chelmsford", "colchester", "braintree", "sudbury", "bury", "newmarket", "march", "wisbech", "downham"]
     static let nurseTitles = ["nurse", "sister", "matron", "midwife"]
+    /// Jobs written before a name ("Nurse Practitioner Lund", "HCA Baxter", "the porter Dunn"). Those that are
+    /// also surnames (Porter, Carer…) are not stop words, so "Mr Porter" is still a name.
+    static let roles = ["practitioner", "assistant", "hca", "porter", "paramedic", "physio", "physiotherapist", "therapist",
+                        "pharmacist", "radiographer", "sonographer", "phlebotomist", "dietitian", "anaesthetist", "registrar",
+                        "consultant", "receptionist", "manager", "surgeon", "doctor", "carer", "cleaner", "chaplain", "student",
+                        "volunteer", "housekeeper", "coordinator", "secretary", "officer", "worker", "nurse", "sister", "matron",
+                        "midwife", "gp"]
+    static let personNouns = ["nurse", "doctor", "man", "woman", "lady", "gentleman", "girl", "boy", "lad", "chap", "carer", "porter",
+                              "someone", "person", "friend", "neighbour", "receptionist", "midwife", "paramedic", "physio",
+                              "physiotherapist", "student", "assistant", "worker", "cleaner", "volunteer"]
+    static let roleStopWords = ["hca", "paramedic", "physio", "physiotherapist", "therapist", "pharmacist", "radiographer",
+                                "sonographer", "phlebotomist", "dietitian", "anaesthetist"]
 
     init() {
         var flags: [UInt64: Flags] = [:]
@@ -137,6 +155,10 @@ struct NameList: Sendable {
         mark(Self.organisations, .organisation)
         mark(Self.organisations, .stop)
         mark(Self.stopWords, .stop)
+        mark(Self.roles, .role)
+        mark(["called", "named"], .naming)
+        mark(Self.personNouns, .personNoun)
+        mark(Self.roleStopWords, .stop)
         mark(AddressWords.streets, .stop)
         table = WordTable(flags.mapValues(\.rawValue))
     }

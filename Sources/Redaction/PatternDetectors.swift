@@ -52,17 +52,20 @@ enum NHSNumber {
         return check != 10 && check == Int(digits[9] - 0x30)
     }
 
-    /// Separators people and systems put between digit groups: a space of any width, a hyphen, a dot, a slash.
+    /// Separators people and systems put between digit groups: a space of any width, a hyphen, a dot, a slash,
+    /// or the dashes a word processor substitutes for a typed hyphen (en dash, non-breaking hyphen).
     @inline(__always) static func separatorLength(at index: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Int {
         guard index < bytes.count else { return 0 }
         let byte = bytes[index]
         if byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "/") { return 1 }
+        if byte == 0xE2 { return Bytes.dashLength(at: index, bytes) + Bytes.spaceLength(at: index, bytes) }
         return Bytes.spaceLength(at: index, bytes)
     }
 
     /// Ten digits in groups of two or more (3-3-4, 4-3-3, 2-2-2-2-2, none), one separator between groups, the
-    /// same separator throughout. With a hyphen, dot or slash every group has three digits or more: "24" run
-    /// into "2025-01-25" (a page number beside a date in an index) is a date, not an NHS number.
+    /// same separator throughout (mixed separators, "999 000-0018", only after a label). With a hyphen, dot
+    /// or slash every group has three digits or more: "24" run into "2025-01-25" (a page number beside a date
+    /// in an index) is a date, not an NHS number.
     static func match(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> RedactionSpan? {
         guard Bytes.isDigit(bytes[start]) else { return nil }
         // The modulus-11 sum is kept as the digits arrive, so no digit array is allocated per candidate.
@@ -71,6 +74,7 @@ enum NHSNumber {
         var count = 0
         var group = 0
         var separator: UInt8? = nil
+        var mixed = false
         var shortestGroup = 10
         var index = start
         while count < 10 {
@@ -81,8 +85,9 @@ enum NHSNumber {
             index += 1
             let length = count < 10 ? separatorLength(at: index, bytes) : 0
             if length > 0, group >= 2, Bytes.isDigit(at: index + length, bytes) {
-                let kind = bytes[index]
-                guard separator == nil || separator == kind else { return nil }
+                // A dash or space of any width is told apart by its last byte (a hyphen's 0x2D aside).
+                let kind = length == 1 ? bytes[index] : bytes[index + length - 1] | 0x80
+                if let separator, separator != kind { mixed = true }
                 separator = kind
                 shortestGroup = min(shortestGroup, group)
                 index += length
@@ -95,9 +100,9 @@ enum NHSNumber {
         if after > 0, Bytes.isDigit(at: index + after, bytes) { return nil }
         if group < 2 { return nil }
         shortestGroup = min(shortestGroup, group)
-        let punctuated = separator == UInt8(ascii: "-") || separator == UInt8(ascii: ".") || separator == UInt8(ascii: "/")
+        let punctuated = separator.map { ![0x20, 0xA0, 0x87, 0x89, 0xAF].contains($0) } ?? false
         let check = (11 - sum % 11) % 11
-        if check != 10 && check == Int(last) && !(punctuated && shortestGroup < 3) {
+        if check != 10 && check == Int(last) && !(punctuated && shortestGroup < 3) && !mixed {
             return RedactionSpan(start: start, end: index, kind: .nhsNumber, detector: .nhsNumber)
         }
         if isLabelled(bytes, before: start) {
@@ -211,9 +216,14 @@ enum Postcode {
         RedactionSpan(start: start, end: end, kind: .postcode, detector: .postcode)
     }
 
-    /// The inward code (9AA) after an optional single space (of any width), ending at a word boundary.
+    /// The inward code (9AA) after up to three spaces (of any width) or tabs, ending at a word boundary.
     static func inward(_ bytes: UnsafeBufferPointer<UInt8>, from position: Int) -> (end: Int, digit: UInt8)? {
-        let index = position + Bytes.spaceLength(at: position, bytes)
+        var index = position
+        for _ in 0..<3 {
+            let space = index < bytes.count && bytes[index] == 0x09 ? 1 : Bytes.spaceLength(at: index, bytes)
+            guard space > 0 else { break }
+            index += space
+        }
         guard index + 3 <= bytes.count, Bytes.isDigit(bytes[index]),
               inwardLetters.contains(Bytes.lower(bytes[index + 1])), inwardLetters.contains(Bytes.lower(bytes[index + 2])),
               !Bytes.isAlnum(at: index + 3, bytes) else { return nil }
@@ -261,17 +271,23 @@ enum Phone {
         }
         // Digits with single separators between them.
         var end = index
+        var group = 0
         while index < bytes.count {
             let byte = bytes[index]
             if Bytes.isDigit(byte) {
                 record(byte)
                 index += 1
                 end = index
+                group += 1
                 if count > 11 { return nil }
             } else if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "(") || byte == UInt8(ascii: ")")
-                        || (byte == 0xC2 && index + 1 < bytes.count && bytes[index + 1] == 0xA0) {
-                // One separator (or ") " / " (", or a no-break space) between digit groups.
-                var next = byte == 0xC2 ? index + 2 : index + 1
+                        || (byte == UInt8(ascii: ".") && group >= 3)
+                        || (byte >= 0xC2 && Bytes.spaceLength(at: index, bytes) + Bytes.dashLength(at: index, bytes) > 0) {
+                // One separator (or ") " / " (", or a space of any width, or a word processor's dash) between
+                // digit groups; a dot only after three digits or more ("01603.555.143"), so a decimal "0.1234…"
+                // is not a phone number.
+                var next = index + max(1, Bytes.spaceLength(at: index, bytes) + Bytes.dashLength(at: index, bytes))
+                group = 0
                 if next < bytes.count, (bytes[next] == UInt8(ascii: " ") && byte == UInt8(ascii: ")"))
                     || (bytes[next] == UInt8(ascii: "(") && byte == UInt8(ascii: " ")) {
                     next += 1

@@ -25,6 +25,11 @@ struct PhraseMatcher: Sendable {
             let words = Words.hashes(of: text)
             guard !words.isEmpty else { return }
             phrases.append(Phrase(words: words, label: label))
+            // "O'Connell" written "OConnell".
+            if text.contains("'") || text.contains("\u{2019}") {
+                let closed = Words.hashes(of: text.replacingOccurrences(of: "'", with: "").replacingOccurrences(of: "\u{2019}", with: ""))
+                if closed != words, !closed.isEmpty { phrases.append(Phrase(words: closed, label: label)) }
+            }
             // The same phrase run together ("BARTHOLOMEWQUENBY" from letter-spacing whose word gap was lost,
             // "bartholomewquenby" in an email or a URL), when it is long enough not to be an ordinary word.
             let joined = String(String.UnicodeScalarView(text.unicodeScalars.filter { $0.properties.isAlphabetic || $0.properties.numericType != nil }))
@@ -64,283 +69,148 @@ struct PhraseMatcher: Sendable {
 
     /// One pass over the words, keeping only the last `longest` of them: a phrase is recognised when its
     /// last word arrives. Redaction spans go to `spans`, allow-list matches to `allowed`.
+    ///
+    /// Two other readings of a word are tried where a name hides in one: the halves of a word split by a
+    /// hyphen or an apostrophe inside a line, read as one ("Quen-by", "siobhan-oconnell", "O'Kafor"), and a
+    /// word's letters without the digits run on after them ("bartholomewquenby83" in a web address).
     func matches(in bytes: UnsafeBufferPointer<UInt8>, into spans: inout [RedactionSpan], allowed: inout [Range<Int>]) {
         guard !phrases.isEmpty else { return }
-        // A power-of-two ring, so finding the k-th previous word is a mask, not a division.
-        var window = 1
-        while window < longest { window <<= 1 }
-        let mask = window - 1
-        var recent = [Words.Word](repeating: Words.Word(start: 0, end: 0, hash: 0), count: window)
+        var state = Matching(matcher: self, bytes: bytes)
+        swap(&state.spans, &spans)
+        swap(&state.allowed, &allowed)
+        Words.forEach(bytes) { state.take($0) }
+        swap(&state.spans, &spans)
+        swap(&state.allowed, &allowed)
+    }
+
+    /// The state of one pass, in a struct whose methods work on it in place: a debug build checks every access
+    /// to a variable a closure captures, and the per-word path is the hot one.
+    struct Matching {
+        // The matcher's tables as fields of their own: reading one through a stored matcher would copy (and
+        // retain) the whole matcher on every word in a debug build.
+        let phrases: [Phrase]
+        let byLastWord: [UInt64: [Int]]
+        let filter: [UInt64]
+        let longest: Int
+        let bytes: UnsafeBufferPointer<UInt8>
+        let mask: Int
+        /// A power-of-two ring of the last words, so finding the k-th previous word is a mask, not a division.
+        var recent: [Words.Word]
         var seen = 0
-        filter.withUnsafeBufferPointer { filter in
-            Words.forEach(bytes) { word in
-                recent[seen & mask] = word
-                seen += 1
-                let bit = Int(word.hash & UInt64(PhraseMatcher.filterBits - 1))
-                guard filter[bit >> 6] & (1 << UInt64(bit & 63)) != 0, let candidates = byLastWord[word.hash] else { return }
-                for candidate in candidates {
-                    let phrase = phrases[candidate]
-                    let length = phrase.words.count
-                    guard length <= seen else { continue }
-                    var matched = true
-                    var offset = 1
-                    while offset < length {
-                        if recent[(seen - 1 - offset) & mask].hash != phrase.words[length - 1 - offset] {
-                            matched = false
-                            break
-                        }
+        /// The same words with each hyphenated word as one, so "Mar-garet Ellis" is "margaret ellis": filled
+        /// from `recent` at a hyphenated word and kept (and read) only for the `longest` words after it.
+        var merged: [Words.Word] = []
+        var mergedSeen = 0
+        var mergedDiffers = 0
+        var spans: [RedactionSpan] = []
+        var allowed: [Range<Int>] = []
+
+        init(matcher: PhraseMatcher, bytes: UnsafeBufferPointer<UInt8>) {
+            phrases = matcher.phrases
+            byLastWord = matcher.byLastWord
+            filter = matcher.filter
+            longest = matcher.longest
+            self.bytes = bytes
+            var window = 1
+            while window < matcher.longest + PhraseMatcher.middleInitials { window <<= 1 }
+            mask = window - 1
+            recent = [Words.Word](repeating: Words.Word(start: 0, end: 0, hash: 0), count: window)
+        }
+
+        @inline(__always) func passes(_ hash: UInt64) -> Bool {
+            let bit = Int(hash & UInt64(PhraseMatcher.filterBits - 1))
+            return filter[bit >> 6] & (1 << UInt64(bit & 63)) != 0
+        }
+
+        mutating func take(_ word: Words.Word) {
+            recent[seen & mask] = word
+            seen += 1
+            // The filter first, written out: almost every word stops at it.
+            let bit = Int(word.hash & UInt64(PhraseMatcher.filterBits - 1))
+            if filter[bit >> 6] & (1 << UInt64(bit & 63)) != 0 { check(word.hash, end: word.end, inMerged: false) }
+            // Byte tests first: almost every word stands after a space and ends in a letter. (A flag set while
+            // the words are read would make a word 25 bytes, copied by a call in a debug build.)
+            let before = word.start >= 2 ? bytes[word.start - 1] : 0
+            if before == 0x2D || before == 0x27 || (before >= 0x90 && before <= 0x99), seen >= 2, Bytes.isLetter(bytes[word.start]),
+               Words.isJoined(bytes, at: word.start) {
+                // The previous word (or the hyphenated word so far) and this one, read as one word.
+                if mergedDiffers == 0 {
+                    merged = recent
+                    mergedSeen = seen - 1
+                }
+                let last = (mergedSeen - 1) & mask
+                let hash = Words.hash(continuing: merged[last].hash, bytes, word.start..<word.end)
+                merged[last] = Words.Word(start: merged[last].start, end: word.end, hash: hash)
+                mergedDiffers = longest
+                check(hash, end: word.end, inMerged: true)
+            } else if mergedDiffers > 0 {
+                merged[mergedSeen & mask] = word
+                mergedSeen += 1
+                mergedDiffers -= 1
+                if passes(word.hash) { check(word.hash, end: word.end, inMerged: true) }
+            }
+            if bytes[word.end - 1] &- 0x30 < 10, word.end - word.start > PhraseMatcher.shortestLetters, Bytes.isLetter(bytes[word.start]) {
+                var letters = word.end - 1
+                while letters > word.start, Bytes.isDigit(bytes[letters - 1]) { letters -= 1 }
+                if letters - word.start >= PhraseMatcher.shortestLetters {
+                    check(Words.hash(continuing: Words.offsetBasis, bytes, word.start..<letters), end: word.end, inMerged: false)
+                }
+            }
+        }
+
+        /// A one-letter word followed by a dot, a comma or a space: "J." in "Peter J. Hart", not the "A" of "A&E".
+        static func isInitial(_ word: Words.Word, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            guard word.end - word.start == 1, Bytes.isLetter(bytes[word.start]) else { return false }
+            guard word.end < bytes.count else { return true }
+            let after = bytes[word.end]
+            return after == 0x20 || after == UInt8(ascii: ".") || after == UInt8(ascii: ",") || after == 0x0A || after == 0x09
+        }
+
+        /// Looks up phrases ending in a word with `hash` ending at `end`, the words before it taken from
+        /// `recent` (or `merged`).
+        mutating func check(_ hash: UInt64, end: Int, inMerged: Bool) {
+            guard passes(hash), let candidates = byLastWord[hash] else { return }
+            let count = inMerged ? mergedSeen : seen
+            let ring = inMerged ? merged : recent
+            for candidate in candidates {
+                let phrase = phrases[candidate]
+                let length = phrase.words.count
+                guard length <= count else { continue }
+                var matched = true
+                // `offset` counts the phrase's words back from its last, `back` the text's: they differ by the
+                // middle initials skipped inside a name ("Peter J. Hart", "Mrs M A Ellis").
+                var offset = 1
+                var back = 1
+                while offset < length {
+                    guard back < count, back <= mask else {
+                        matched = false
+                        break
+                    }
+                    let word = ring[(count - 1 - back) & mask]
+                    if word.hash == phrase.words[length - 1 - offset] {
                         offset += 1
+                    } else if phrase.label.kind != .personName || back - offset >= PhraseMatcher.middleInitials
+                                || !Self.isInitial(word, bytes) {
+                        matched = false
+                        break
                     }
-                    guard matched else { continue }
-                    let start = recent[(seen - length) & mask].start
-                    if phrase.label.allows {
-                        allowed.append(start..<word.end)
-                    } else {
-                        spans.append(RedactionSpan(start: start, end: word.end, kind: phrase.label.kind, detector: phrase.label.detector,
-                                                   personID: phrase.label.personID, role: phrase.label.role))
-                    }
+                    back += 1
+                }
+                guard matched else { continue }
+                let start = ring[(count - back) & mask].start
+                if phrase.label.allows {
+                    allowed.append(start..<end)
+                } else {
+                    spans.append(RedactionSpan(start: start, end: end, kind: phrase.label.kind, detector: phrase.label.detector,
+                                               personID: phrase.label.personID, role: phrase.label.role))
                 }
             }
         }
     }
-}
 
-/// Words of a UTF-8 text: runs of letters and digits, folded (lower case, accents removed) and hashed.
-enum Words {
-    struct Word {
-        var start: Int
-        var end: Int
-        var hash: UInt64
-    }
+    /// Up to two one-letter words inside a person's name are passed over ("Peter J. R. Hart").
+    static let middleInitials = 2
 
-    static let offsetBasis: UInt64 = 0xcbf2_9ce4_8422_2325
-    static let prime: UInt64 = 0x0000_0100_0000_01b3
-
-    static func hashes(of text: String) -> [UInt64] {
-        var text = text
-        var hashes: [UInt64] = []
-        text.withUTF8 { bytes in forEach(bytes) { hashes.append($0.hash) } }
-        return hashes
-    }
-
-    /// Every word of the text, in order. Invisible characters (default-ignorable code points: zero-width
-    /// spaces and joiners, soft hyphens, bidi controls, variation selectors) and combining marks inside a
-    /// word do not break it, and a hyphen at a line end followed by a lower-case letter joins the two halves
-    /// ("Hart-\nley"), so a word's range covers the whole original text, invisible characters included.
-    /// Runs of three or more single letters separated by single spaces ("P e t e r") are one word too.
-    static func forEach(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (Word) -> Void) {
-        var spaced = LetterSpacing()
-        scanWords(bytes) { word, single in spaced.feed(word, single: single, bytes: bytes, body) }
-        spaced.flush(body)
-    }
-
-    /// The words as the text spells them; `single` is the folded letter of a one-letter word.
-    private static func scanWords(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (Word, UInt8?) -> Void) {
-        var index = 0
-        let count = bytes.count
-        var inWord = false
-        var start = 0
-        var hash = offsetBasis
-        var letters = 0
-        var last: UInt8 = 0
-        func begin(at position: Int) {
-            inWord = true
-            start = position
-            hash = offsetBasis
-            letters = 0
-        }
-        func add(_ folded: UInt8) {
-            hash = (hash ^ UInt64(folded)) &* prime
-            letters += 1
-            last = folded
-        }
-        func end(at position: Int) {
-            body(Word(start: start, end: position, hash: hash), letters == 1 ? last : nil)
-            inWord = false
-        }
-        while index < count {
-            let byte = bytes[index]
-            if byte < 0x80 {
-                let lowered = byte | 0x20
-                let isLetter = lowered >= 0x61 && lowered <= 0x7A
-                let isDigit = byte >= 0x30 && byte <= 0x39
-                if isLetter || isDigit {
-                    if !inWord { begin(at: index) }
-                    add(isLetter ? lowered : byte)
-                } else if inWord {
-                    if byte == UInt8(ascii: "-"), let resume = lineBreakContinuation(bytes, after: index + 1) {
-                        index = resume
-                        continue
-                    }
-                    end(at: index)
-                }
-                index += 1
-                continue
-            }
-            // A multi-byte scalar: decode it, then fold it (or end the word when it is not a letter).
-            let (scalar, length) = decode(bytes, at: index)
-            if let scalar {
-                let properties = scalar.properties
-                if properties.isDefaultIgnorableCodePoint || Folding.isMark(properties) {
-                    // Invisible, or an accent on the letter before it: part of the word around it.
-                    if inWord, scalar.value == 0xAD, let resume = lineBreakContinuation(bytes, after: index + length) {
-                        index = resume
-                        continue
-                    }
-                    index += length
-                    continue
-                }
-                if properties.isAlphabetic || properties.numericType != nil {
-                    if !inWord { begin(at: index) }
-                    for folded in Folding.fold(scalar) { add(folded) }
-                    index += length
-                    continue
-                }
-            }
-            if inWord { end(at: index) }
-            index += length
-        }
-        if inWord { end(at: count) }
-    }
-
-    /// After a hyphen inside a word: where the word goes on when only a line break (with spaces around it)
-    /// separates the hyphen from a lower-case letter.
-    static func lineBreakContinuation(_ bytes: UnsafeBufferPointer<UInt8>, after position: Int) -> Int? {
-        var index = position
-        while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 { index += 1 }
-        if index < bytes.count, bytes[index] == 0x0D { index += 1 }
-        guard index < bytes.count, bytes[index] == 0x0A else { return nil }
-        index += 1
-        while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 { index += 1 }
-        guard index < bytes.count, bytes[index] >= 0x61, bytes[index] <= 0x7A else { return nil }
-        return index
-    }
-
-    /// Joins letter-spaced words: three or more one-letter words, each one space after the last, are passed
-    /// on as one word; anything else is passed on as it came.
-    struct LetterSpacing {
-        private var run: [(word: Word, letter: UInt8)] = []
-
-        mutating func feed(_ word: Word, single: UInt8?, bytes: UnsafeBufferPointer<UInt8>, _ body: (Word) -> Void) {
-            if let single {
-                if let previous = run.last, !(word.start == previous.word.end + 1 && bytes[previous.word.end] == 0x20) {
-                    flush(body, nextWordStart: word.start)
-                }
-                run.append((word, single))
-                return
-            }
-            flush(body, nextWordStart: word.start)
-            body(word)
-        }
-
-        /// Two letters are joined only when a wider gap (or the end) follows them ("1 2  O r c h a r d"), so
-        /// initials before a surname ("M A Ellis") stay initials.
-        mutating func flush(_ body: (Word) -> Void, nextWordStart: Int? = nil) {
-            guard !run.isEmpty else { return }
-            defer { run.removeAll(keepingCapacity: true) }
-            let pairJoins = run.count == 2 && (nextWordStart.map { $0 > run[1].word.end + 1 } ?? true)
-            guard run.count >= 3 || pairJoins, let first = run.first, let last = run.last else {
-                for item in run { body(item.word) }
-                return
-            }
-            var hash = Words.offsetBasis
-            for item in run { hash = (hash ^ UInt64(item.letter)) &* Words.prime }
-            body(Word(start: first.word.start, end: last.word.end, hash: hash))
-        }
-    }
-
-    /// One UTF-8 scalar at `index`; invalid bytes count as one non-letter byte.
-    static func decode(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> (Unicode.Scalar?, Int) {
-        let lead = bytes[index]
-        let length: Int
-        var value: UInt32
-        switch lead {
-        case 0xC2...0xDF: length = 2; value = UInt32(lead & 0x1F)
-        case 0xE0...0xEF: length = 3; value = UInt32(lead & 0x0F)
-        case 0xF0...0xF4: length = 4; value = UInt32(lead & 0x07)
-        default: return (nil, 1)
-        }
-        guard index + length <= bytes.count else { return (nil, 1) }
-        for offset in 1..<length {
-            let byte = bytes[index + offset]
-            guard byte & 0xC0 == 0x80 else { return (nil, 1) }
-            value = value << 6 | UInt32(byte & 0x3F)
-        }
-        return (Unicode.Scalar(value), length)
-    }
-}
-
-/// Case and accent folding for the Latin letters names are written in (é → e, Ø → o, ß → ss), and
-/// Unicode lower-casing for everything else.
-enum Folding {
-    private static let table: [UInt32: [UInt8]] = {
-        var table: [UInt32: [UInt8]] = [:]
-        let specials: [UInt32: String] = [0xDF: "ss", 0xC6: "ae", 0xE6: "ae", 0xD8: "o", 0xF8: "o", 0x110: "d", 0x111: "d",
-                                          0x141: "l", 0x142: "l", 0xDE: "th", 0xFE: "th", 0x152: "oe", 0x153: "oe", 0x131: "i", 0xD0: "d", 0xF0: "d"]
-        for value in UInt32(0xC0)...UInt32(0x24F) {
-            if let special = specials[value] {
-                table[value] = Array(special.utf8)
-                continue
-            }
-            guard let scalar = Unicode.Scalar(value) else { continue }
-            let decomposed = String(Character(scalar)).decomposedStringWithCanonicalMapping.unicodeScalars
-            if let base = decomposed.first, base.isASCII, base.properties.isAlphabetic {
-                table[value] = Array(String(base).lowercased().utf8)
-            }
-        }
-        return table
-    }()
-
-    /// A letter's folded bytes: look-alikes of ASCII letters (Cyrillic "а", Greek "ο") as that letter, Latin
-    /// letters without their accents, and everything else after compatibility decomposition (NFKC: fullwidth
-    /// "Ｅ" is "e", the ligature "ﬁ" is "fi"), lower-cased.
-    static func fold(_ scalar: Unicode.Scalar) -> [UInt8] {
-        if let ascii = ConfusableTable.toASCII[scalar.value] { return [ascii] }
-        if let folded = table[scalar.value] { return folded }
-        let compatible = String(scalar).precomposedStringWithCompatibilityMapping.unicodeScalars
-        if compatible.count == 1, compatible.first == scalar { return Array(scalar.properties.lowercaseMapping.utf8) }
-        var bytes: [UInt8] = []
-        for part in compatible where !part.properties.isDefaultIgnorableCodePoint && !isMark(part.properties) {
-            if part.isASCII {
-                bytes.append(UInt8(part.value) | (part.properties.isAlphabetic ? 0x20 : 0))
-            } else {
-                bytes += ConfusableTable.toASCII[part.value].map { [$0] } ?? table[part.value] ?? Array(part.properties.lowercaseMapping.utf8)
-            }
-        }
-        return bytes
-    }
-
-    /// Combining marks (accents written as separate code points) belong to the letter before them.
-    static func isMark(_ properties: Unicode.Scalar.Properties) -> Bool {
-        switch properties.generalCategory {
-        case .nonspacingMark, .spacingMark, .enclosingMark: true
-        default: false
-        }
-    }
-}
-
-/// The spellings of a person's name to look for: full name, first + last, "Surname, First", title +
-/// surname, initial + surname; the first name alone only when the case marks it safe. Never the surname
-/// alone (too many false hits on common words).
-enum NameSpellings {
-    static let titles = ["mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame", "rev", "lady", "lord"]
-
-    static func spellings(of person: KnownPerson) -> [String] {
-        let parts = person.fullName.split(whereSeparator: { $0.isWhitespace }).map(String.init)
-        guard let first = parts.first else { return [] }
-        guard parts.count > 1, let last = parts.last else { return [first] }
-        var spellings = [parts.joined(separator: " "), "\(first) \(last)", "\(last) \(first)"]
-        let initial = String(first.prefix(1))
-        spellings.append("\(initial) \(last)")
-        var personTitles = titles
-        if let title = person.title?.trimmingCharacters(in: CharacterSet(charactersIn: ". ")).lowercased(), !title.isEmpty {
-            personTitles.append(title)
-        }
-        // With a title in front, the title goes too: "Mrs Margaret Ellis", "Mrs M Ellis", "Mrs Ellis".
-        for title in personTitles {
-            spellings += ["\(title) \(last)", "\(title) \(initial) \(last)", "\(title) \(first) \(last)"]
-        }
-        if person.firstNameIsSafe { spellings.append(first) }
-        return Array(Set(spellings)).sorted()
-    }
+    /// Letters before digits shorter than this ("nr" of "nr18") are not looked up alone.
+    static let shortestLetters = 4
 }

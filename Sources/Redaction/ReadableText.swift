@@ -104,7 +104,7 @@ struct ReadableText {
         let properties = scalar.properties
         if properties.isDefaultIgnorableCodePoint || Folding.isMark(properties) { return [] }
         if let ascii = ConfusableTable.toASCII[scalar.value], Bytes.isLetter(ascii) {
-            return [properties.isUppercase ? ascii & ~0x20 : ascii]
+            return [properties.isUppercase ? Folding.lookAlike(ascii, scalar) & ~0x20 : ascii]
         }
         let plain = String(scalar).precomposedStringWithCompatibilityMapping.unicodeScalars
         guard !(plain.count == 1 && plain.first == scalar) else { return nil }
@@ -113,7 +113,7 @@ struct ReadableText {
             if part.properties.isWhitespace {
                 bytes.append(UInt8(ascii: " "))
             } else if let ascii = ConfusableTable.toASCII[part.value], Bytes.isLetter(ascii) {
-                bytes.append(part.properties.isUppercase ? ascii & ~0x20 : ascii)
+                bytes.append(part.properties.isUppercase ? Folding.lookAlike(ascii, part) & ~0x20 : ascii)
             } else {
                 bytes += Array(String(part).utf8)
             }

@@ -185,6 +185,8 @@ public struct Redactor: Sendable {
     private let names: NameFinder
     /// The client's own details the policy keeps (date of birth, NHS number).
     private let clientDetails: KeptClientDetails
+    /// Allow-listed phone numbers, recognised in any format.
+    private let allowedPhones: AllowedPhones
 
     public init(context: RedactionContext, policy: RedactionPolicy = .standard) {
         self.context = context
@@ -214,6 +216,7 @@ public struct Redactor: Sendable {
         }
         phrases = builder.build()
         names = NameFinder(context: context, policy: policy)
+        allowedPhones = AllowedPhones(allowList: context.allowList)
     }
 
     /// Every span to redact under the policy: sorted, merged, non-overlapping.
@@ -231,9 +234,11 @@ public struct Redactor: Sendable {
         let allowed = Self.union(allowList)
         // Addresses and unregistered names are read by the shape of words: they look at the text as a
         // reader sees it (invisible characters gone, look-alike letters as Latin, letter-spacing closed).
+        // The identifier shapes are read there again: "９４３ ４７６ ５９１９", "NR18\u{200B}0AB", "9 9 9  0 0 0  0 0 1 8".
         if let readable = ReadableText(bytes) {
             var local: [RedactionSpan] = []
             readable.bytes.withUnsafeBufferPointer { view in
+                PatternDetectors.scan(view, into: &local)
                 AddressDetector.scan(view, into: &local)
                 names.find(in: view, allowed: allowed.map(readable.readable), into: &local)
             }
@@ -242,14 +247,27 @@ public struct Redactor: Sendable {
                 (span.start, span.end) = (range.lowerBound, range.upperBound)
                 found.append(span)
             }
+            // Only a text with invisible characters can hold a right-to-left override.
+            if let (visual, overrides) = BidiOverride.visual(bytes) {
+                var reversed: [RedactionSpan] = []
+                var ignored: [Range<Int>] = []
+                visual.withUnsafeBufferPointer { view in
+                    PatternDetectors.scan(view, into: &reversed)
+                    phrases.matches(in: view, into: &reversed, allowed: &ignored)
+                }
+                found += BidiOverride.widened(reversed, to: overrides)
+            }
         } else {
             AddressDetector.scan(bytes, into: &found)
             names.find(in: bytes, allowed: allowed, into: &found)
         }
         if policy.redactedKinds.count < RedactionKind.allCases.count { found.removeAll { !policy.redactedKinds.contains($0.kind) } }
         if !clientDetails.isEmpty { found.removeAll { clientDetails.isKept($0, in: bytes) } }
-        if !allowed.isEmpty {
-            found.removeAll { span in Self.isInside(span, allowed) }
+        // One pass for both (a pass over every span costs as much as the checks in it).
+        if !allowed.isEmpty || !allowedPhones.isEmpty {
+            found.removeAll { span in
+                Self.isInside(span, allowed) || (span.detectorID == .ukPhone && allowedPhones.isAllowed(span, in: bytes))
+            }
         }
         return Self.merge(consume found)
     }

@@ -3,9 +3,10 @@ import Redaction
 import XCTest
 import ZIPFoundation
 
-/// The hand-labelled corpus: 38 fictional complaint documents (letters, PALS emails, meeting notes, a
-/// consent form, .docx files) with every sensitive string and the strings that must stay; 8 of them are
-/// trick documents for the normalisation layer, scored on their own.
+/// The hand-labelled corpus: 68 fictional complaint documents (letters, PALS emails, meeting notes, a
+/// consent form, .docx files) with every sensitive string and the strings that must stay; 38 of them are
+/// trick documents (invisible characters, look-alikes, right-to-left overrides, split, spaced, reversed and
+/// run-together names, identifier variants, jobs before names, allow-listed terms in brackets), scored on their own.
 final class CorpusTests: XCTestCase {
     struct Labels: Decodable {
         struct Person: Decodable {
@@ -123,6 +124,10 @@ final class CorpusTests: XCTestCase {
         for (name, document) in labels.documents.sorted(by: { $0.key < $1.key }) where (document.tricks ?? false) == tricks {
             let text = try Self.extract(name)
             let spans = redactor.spans(in: text)
+            // CORPUS_SPANS=1 prints every span (to see what a change to the engine found or lost).
+            if ProcessInfo.processInfo.environment["CORPUS_SPANS"] != nil {
+                for span in spans { print("span \(name) \(span.start)..<\(span.end) \(span.kind.rawValue) \(span.detector) '\(text[span.range(in: text)])'") }
+            }
             var labelled: [Range<Int>] = []
             for pair in document.sensitive {
                 let (kind, value) = (pair[0], pair[1])
@@ -182,11 +187,12 @@ final class CorpusTests: XCTestCase {
 
     func testTrickDocumentsAfterNormalisation() throws {
         let labels = try Self.labels()
-        XCTAssertGreaterThanOrEqual(labels.documents.values.filter { $0.tricks ?? false }.count, 8)
+        XCTAssertGreaterThanOrEqual(labels.documents.values.filter { $0.tricks ?? false }.count, 38)
         var keptFailures: [String] = []
         let score = try score(labels, tricks: true, keptFailures: &keptFailures)
         print(score.report("Trick documents (invisible characters, look-alikes, split and letter-spaced words)"))
         for miss in score.misses { print("  missed: \(miss)") }
+        for falsePositive in score.falsePositives { print("  not labelled: \(falsePositive)") }
         guard Self.assertTricks else { return }
         for failure in keptFailures { XCTFail(failure) }
         for category in Self.categories {

@@ -41,6 +41,7 @@ final class IdentifierVariantTests: XCTestCase {
             XCTAssertTrue(spans.first?.hasSuffix(postcode) ?? false, "\(spans) for \(text)")
         }
         XCTAssertEqual(only(.postcode, in: "at 10 am we met; a t 1 0 a m"), [])
+        XCTAssertEqual(only(.postcode, in: "Postcode NR1  3XX or NR18\t0AB."), ["NR1  3XX", "NR18\t0AB"])
     }
 
     func testUKPhoneFormats() {
@@ -48,6 +49,41 @@ final class IdentifierVariantTests: XCTestCase {
                         "01603 286 286", "0160 328 6286", "07700\u{00A0}900123", "+44 7700 900123", "(0161) 496 0000"] {
             XCTAssertEqual(only(.phone, in: "Call \(written) today."), [written], written)
         }
+    }
+
+    func testNHSNumbersWithWordProcessorDashesAndMixedSeparatorsAfterALabel() {
+        for written in ["943\u{2013}476\u{2013}5919", "943\u{2011}476\u{2011}5919", "943\u{2010}476\u{2010}5919"] {
+            XCTAssertEqual(only(.nhsNumber, in: "Ref \(written) on file."), [written], written)
+        }
+        XCTAssertEqual(only(.nhsNumber, in: "NHS No. 943 476-5919"), ["943 476-5919"])
+        XCTAssertEqual(only(.nhsNumber, in: "Ref 943 476-5919 on file."), [], "mixed separators without a label are not an NHS number")
+    }
+
+    func testIdentifiersBehindInvisibleOrFullwidthCharacters() {
+        XCTAssertEqual(only(.nhsNumber, in: "Ref \u{FF19}\u{FF14}\u{FF13} \u{FF14}\u{FF17}\u{FF16} \u{FF15}\u{FF19}\u{FF11}\u{FF19}."),
+                       ["\u{FF19}\u{FF14}\u{FF13} \u{FF14}\u{FF17}\u{FF16} \u{FF15}\u{FF19}\u{FF11}\u{FF19}"])
+        XCTAssertEqual(only(.nhsNumber, in: "Ref 943\u{200B}476\u{200B}5919."), ["943\u{200B}476\u{200B}5919"])
+        XCTAssertEqual(only(.postcode, in: "Post to NR18\u{200B}0AB please"), ["NR18\u{200B}0AB"])
+    }
+
+    func testPhonesWithDotsAndNarrowSpacesButNotDecimals() {
+        for written in ["01603.555.143", "01603\u{202F}555144", "0044 1603 555145", "01603\u{2013}555146", "01603\u{2011}555 147"] {
+            XCTAssertEqual(only(.phone, in: "Call \(written) today."), [written], written)
+        }
+        XCTAssertEqual(only(.phone, in: "A ratio of 0.1603555143 was noted."), [])
+    }
+
+    func testAnAllowListedPhoneStaysInEveryFormat() {
+        let redactor = Redactor(context: RedactionContext(allowList: ["01603 286286"]))
+        for written in ["(01603) 286286", "+44(0)1603 286286", "+44 1603 286286", "01603286286", "0044 1603 286 286"] {
+            XCTAssertEqual(redactor.spans(in: "The switchboard is \(written).").count, 0, written)
+        }
+        XCTAssertEqual(redactor.spans(in: "The ward is (01603) 286287.").count, 1, "another number on the same exchange is redacted")
+    }
+
+    func testDatesOfBirthWithTheMonthBetweenDashesOrDots() {
+        XCTAssertEqual(only(.dateOfBirth, in: "Date of birth: 14-Mar-1946."), ["14-Mar-1946"])
+        XCTAssertEqual(only(.dateOfBirth, in: "DOB 14.Mar.46 (from the old system)"), ["14.Mar.46"])
     }
 
     func testLabelledNationalInsuranceNumbersWithUnissuedPrefixes() {

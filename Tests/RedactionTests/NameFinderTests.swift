@@ -23,6 +23,19 @@ final class NameFinderTests: XCTestCase {
         XCTAssertEqual(names("the GP receptionist, Karen, said no"), ["Karen"])
     }
 
+    func testANameAfterCalledOrNamedWhenAPersonIsMeant() {
+        XCTAssertEqual(names("told by a nurse called Priya that the notes were lost"), ["Priya"])
+        XCTAssertEqual(names("a man named Tariq helped"), ["Tariq"])
+        XCTAssertEqual(names("a drug called Warfarin was given; a ward called Cley"), [])
+    }
+
+    func testAListedNameAfterAJobOnTheWard() {
+        XCTAssertEqual(names("Nurse Practitioner Lund assessed her; HCA Baxter did the obs."), ["Lund", "Baxter"])
+        XCTAssertEqual(names("the porter Dunn took her down"), ["Dunn"])
+        XCTAssertEqual(names("A Consultant Anaesthetist and the Ward Manager reviewed it with the Consultant Physician."), [])
+        XCTAssertEqual(names("I spoke to Mr Porter."), ["Mr Porter"], "a job that is also a surname is still a name after a title")
+    }
+
     func testSalutationsAndSignatures() {
         XCTAssertEqual(names("Dear Priya,\nThank you."), ["Priya"])
         XCTAssertEqual(names("Hello Kevin, thanks"), ["Kevin"])

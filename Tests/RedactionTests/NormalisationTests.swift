@@ -70,6 +70,74 @@ final class NormalisationTests: XCTestCase {
         XCTAssertEqual(nameSpan(text), "Peter Hartley")
     }
 
+    func testAReversedRightToLeftOverrideIsReadAsShown() {
+        // Stored "yelt raH reteP" inside U+202E shows as "Peter Hartley": the whole override is covered.
+        let hidden = "\u{202E}yeltraH reteP\u{202C}"
+        XCTAssertEqual(nameSpan("From \(hidden), son."), hidden)
+        let unterminated = "\u{202E}yeltraH reteP"
+        XCTAssertEqual(nameSpan("From \(unterminated)\nNext line."), unterminated, "an override ends at the line end")
+        XCTAssertNil(nameSpan("From \u{202E}yeltraH\u{202C} Road."), "the surname alone is not a spelling, reversed or not")
+    }
+
+    func testHyphenInsideALineInsideAName() {
+        XCTAssertEqual(nameSpan("Mr Peter Hart-ley called."), "Mr Peter Hart-ley")
+        XCTAssertEqual(nameSpan("Pe-ter Hartley called."), "Pe-ter Hartley")
+        XCTAssertEqual(nameSpan("See example.org/in/peter-hartley-4a2b"), "peter-hartley")
+    }
+
+    func testNameRunIntoDigitsInAnAddress() {
+        XCTAssertEqual(nameSpan("instagram.com/peterhartley83 posts"), "peterhartley83")
+    }
+
+    func testCapitalsThatLookLikeACapitalI() {
+        let ellis = RedactionContext(people: [KnownPerson(id: "per-4", role: .relative, fullName: "Joanne Ellis")])
+        for text in ["JOANNE ELL\u{0399}S", "JOANNE ELL\u{0406}S", "JOANNE ELL\u{04C0}S"] {
+            let spans = Redactor(context: ellis).spans(in: "Signed \(text).")
+            XCTAssertEqual(spans.map(\.kind), [.personName], text)
+        }
+    }
+
+    func testSurnameThenInitialInAList() {
+        XCTAssertEqual(nameSpan("Index: Hartley, P. (son)"), "Hartley, P")
+    }
+
+    func testLetterSpacingWithNoBreakSpacesTabsDotsOrHyphens() {
+        for spaced in ["P\u{00A0}e\u{00A0}t\u{00A0}e\u{00A0}r  H\u{00A0}a\u{00A0}r\u{00A0}t\u{00A0}l\u{00A0}e\u{00A0}y",
+                       "P\te\tt\te\tr\t\tH\ta\tr\tt\tl\te\ty", "P.e.t.e.r H.a.r.t.l.e.y", "P-e-t-e-r H-a-r-t-l-e-y"] {
+            XCTAssertEqual(nameSpan("Witness: \(spaced) (son)"), spaced, spaced.debugDescription)
+        }
+        // Dotted initials and abbreviations are not joined into words: "P.A." stays two initials.
+        XCTAssertEqual(nameSpan("From P.A. Hartley, e.g. at 9 a.m."), "P.A. Hartley")
+    }
+
+    func testMiddleInitialsInsideAName() {
+        XCTAssertEqual(nameSpan("From Peter J. Hartley (son)."), "Peter J. Hartley")
+        XCTAssertEqual(nameSpan("From Mr Peter J R Hartley (son)."), "Mr Peter J R Hartley")
+        XCTAssertNil(nameSpan("Peter and a Hartley Road sign."), "only one-letter words are passed over")
+        XCTAssertEqual(nameSpan("Seen in A&E; P Hartley came."), "P Hartley", "the letters of A&E are not initials")
+    }
+
+    func testAnApostropheAddedOrDroppedInsideAName() {
+        let okafor = RedactionContext(people: [KnownPerson(id: "per-5", role: .relative, fullName: "David Okafor"),
+                                               KnownPerson(id: "per-6", role: .witness, fullName: "Siobhan O'Connell")])
+        for text in ["Dr O'Kafor", "David O\u{2019}kafor", "Siobhan OConnell", "Siobhan O\u{2019}Connell"] {
+            let spans = Redactor(context: okafor).spans(in: "Seen: \(text) today.")
+            XCTAssertEqual(spans.map(\.kind), [.personName], text)
+        }
+        XCTAssertEqual(Redactor(context: okafor).spans(in: "The ward's reply didn't come; we'll chase.").count, 0)
+    }
+
+    func testTwoRegisteredSurnamesJoinedIntoOneName() {
+        let family = RedactionContext(people: [KnownPerson(id: "per-7", role: .client, fullName: "Margaret Ellis"),
+                                               KnownPerson(id: "per-8", role: .relative, fullName: "David Okafor"),
+                                               KnownPerson(id: "per-9", role: .staff, fullName: "Alan Price")])
+        let text = "Seen: Mrs. Okafor-Ellis and Dr Price."
+        let spans = Redactor(context: family).spans(in: text)
+        XCTAssertEqual(spans.map { String(text[$0.range(in: text)]) }, ["Mrs. Okafor-Ellis"], "the whole name goes, registered staff stay")
+        let kept = Redactor(context: family, policy: RedactionPolicy(keepClientName: true)).spans(in: "Seen: Mrs Ellis-Okafor.")
+        XCTAssertEqual(kept.count, 1, "with the client's name kept, only the other person's surname is redacted")
+    }
+
     func testOrdinaryTextIsNotJoinedIntoNames() {
         // Ordinary words, hyphenated words and short letter runs do not produce matches or merge across words.
         let text = "Peter went to Hartley Road. A B testing; x-ray\nresults; well-\nknown."
