@@ -39,8 +39,56 @@ public struct FoldedText: Sendable {
 
     public init(_ text: String) {
         original = Array(text.utf8)
-        var unused: [Int32]? = nil
-        bytes = Self.fold(original, origins: &unused)
+        if let quick = Self.foldInPlace(original) {
+            bytes = quick
+        } else {
+            var unused: [Int32]? = nil
+            bytes = Self.fold(original, origins: &unused)
+        }
+    }
+
+    /// The same folding as `fold`, written straight into a buffer the size of the text: the search's hot loop.
+    /// Nil when a character would fold to more bytes than it had (rare compatibility forms), and `fold` runs.
+    private static func foldInPlace(_ original: [UInt8]) -> [UInt8]? {
+        var cache: [UInt32: [UInt8]] = [:]
+        var fits = true
+        let folded = [UInt8](unsafeUninitializedCapacity: original.count) { out, written in
+            var count = 0
+            var lastWasSpace = true
+            original.withUnsafeBufferPointer { source in
+                var offset = 0
+                while offset < source.count {
+                    let byte = source[offset]
+                    if byte < 0x80 {
+                        if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) {
+                            if !lastWasSpace { out[count] = 0x20; count += 1; lastWasSpace = true }
+                        } else {
+                            out[count] = byte >= 0x41 && byte <= 0x5A ? byte + 32 : byte
+                            count += 1
+                            lastWasSpace = false
+                        }
+                        offset += 1
+                        continue
+                    }
+                    let (scalar, length) = decode(source, at: offset)
+                    let replacement: [UInt8]
+                    if let cached = cache[scalar.value] { replacement = cached } else {
+                        replacement = fold(scalar)
+                        cache[scalar.value] = replacement
+                    }
+                    guard replacement.count <= length else { fits = false; return }
+                    if replacement == [0x20] {
+                        if !lastWasSpace { out[count] = 0x20; count += 1; lastWasSpace = true }
+                    } else if !replacement.isEmpty {
+                        for value in replacement { out[count] = value; count += 1 }
+                        lastWasSpace = false
+                    }
+                    offset += length
+                }
+            }
+            written = fits ? count : 0
+        }
+        return fits ? folded : nil
     }
 
     /// The folded bytes; with `origins`, also where each folded byte's character starts in `source` (needed only
