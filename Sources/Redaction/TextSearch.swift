@@ -47,6 +47,15 @@ public struct FoldedText: Sendable {
         }
     }
 
+    /// Each byte as the search compares it: ASCII letters lower-cased, every space and line break a space,
+    /// 0xFF for the bytes of a character outside ASCII (decoded and folded on their own).
+    private static let asciiFold: [UInt8] = (0...255).map { value in
+        let byte = UInt8(value)
+        if byte >= 0x80 { return 0xFF }
+        if isSpace(byte) { return 0x20 }
+        return byte >= 0x41 && byte <= 0x5A ? byte + 32 : byte
+    }
+
     /// The same folding as `fold`, written straight into a buffer the size of the text: the search's hot loop.
     /// Nil when a character would fold to more bytes than it had (rare compatibility forms), and `fold` runs.
     private static func foldInPlace(_ original: [UInt8]) -> [UInt8]? {
@@ -55,15 +64,15 @@ public struct FoldedText: Sendable {
         let folded = [UInt8](unsafeUninitializedCapacity: original.count) { out, written in
             var count = 0
             var lastWasSpace = true
-            original.withUnsafeBufferPointer { source in
+            Self.asciiFold.withUnsafeBufferPointer { asciiFold in original.withUnsafeBufferPointer { source in
                 var offset = 0
                 while offset < source.count {
-                    let byte = source[offset]
-                    if byte < 0x80 {
-                        if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) {
+                    let mapped = asciiFold[Int(source[offset])]
+                    if mapped < 0x80 {
+                        if mapped == 0x20 {
                             if !lastWasSpace { out[count] = 0x20; count += 1; lastWasSpace = true }
                         } else {
-                            out[count] = byte >= 0x41 && byte <= 0x5A ? byte + 32 : byte
+                            out[count] = mapped
                             count += 1
                             lastWasSpace = false
                         }
@@ -85,7 +94,7 @@ public struct FoldedText: Sendable {
                     }
                     offset += length
                 }
-            }
+            } }
             written = fits ? count : 0
         }
         return fits ? folded : nil
