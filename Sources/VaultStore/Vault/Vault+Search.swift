@@ -82,23 +82,36 @@ extension Vault {
         var hits: [SearchHit] = []
         var notSearched: [NotSearched] = []
         var perCase: [String: (read: Int, matched: Int)] = [:]
-        for document in documents {
-            let body: String
-            let record = records[document.id]
-            let caseKey = record.flatMap { caseKeys["\(KeyHierarchy.caseScope($0.caseID))#\($0.caseKeyVersion)"] }
-            switch searchableText(of: document, record: record, caseKey: caseKey, pdfText: pdfText) {
-            case .success(let text): body = text
-            case .failure(let reason):
-                notSearched.append(NotSearched(documentID: document.id, reason: reason.text))
-                continue
+        // Decrypting is sequential (the vault's keys and files); folding and matching, most of the work, run on
+        // every core, a batch at a time so memory stays bounded.
+        let batchSize = 64
+        for start in stride(from: 0, to: documents.count, by: batchSize) {
+            var batch: [(document: DocumentView, body: String)] = []
+            for document in documents[start..<min(start + batchSize, documents.count)] {
+                let record = records[document.id]
+                let caseKey = record.flatMap { caseKeys["\(KeyHierarchy.caseScope($0.caseID))#\($0.caseKeyVersion)"] }
+                switch searchableText(of: document, record: record, caseKey: caseKey, pdfText: pdfText) {
+                case .success(let text):
+                    batch.append((document, text))
+                    perCase[document.caseID, default: (0, 0)].read += 1
+                case .failure(let reason):
+                    notSearched.append(NotSearched(documentID: document.id, reason: reason.text))
+                }
             }
-            perCase[document.caseID, default: (0, 0)].read += 1
-            let folded = FoldedText(body)
-            guard let match = folded.match(query) else { continue }
-            perCase[document.caseID, default: (0, 0)].matched += 1
-            hits.append(SearchHit(documentID: document.id, caseID: document.caseID, name: document.name, kind: document.kind,
-                                  documentDate: document.documentDate, matches: match.count, phrase: match.phrase,
-                                  snippets: match.ranges.map { folded.snippet(around: $0) }))
+            let found = SearchBatch(count: batch.count)
+            let bodies = batch.map(\.body)
+            DispatchQueue.concurrentPerform(iterations: bodies.count) { index in
+                let folded = FoldedText(bodies[index])
+                guard let match = folded.match(query) else { return }
+                found.set(index, (match, match.ranges.map { folded.snippet(around: $0) }))
+            }
+            for (index, item) in batch.enumerated() {
+                guard let (match, snippets) = found.get(index) else { continue }
+                let document = item.document
+                perCase[document.caseID, default: (0, 0)].matched += 1
+                hits.append(SearchHit(documentID: document.id, caseID: document.caseID, name: document.name, kind: document.kind,
+                                      documentDate: document.documentDate, matches: match.count, phrase: match.phrase, snippets: snippets))
+            }
         }
         for (caseID, counts) in perCase.sorted(by: { $0.key < $1.key }) {
             try audit(event("document.search", caseID: caseID,
@@ -143,5 +156,25 @@ extension Vault {
             return .failure(Unreadable(text: "its text could not be extracted"))
         }
         return .success(extracted.renderedText)
+    }
+}
+
+/// The matches of one batch, written by the threads that fold it (each index by exactly one).
+private final class SearchBatch: @unchecked Sendable {
+    private var results: [(SearchMatch, [String])?]
+    private let lock = NSLock()
+
+    init(count: Int) { results = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ value: (SearchMatch, [String])) {
+        lock.lock()
+        defer { lock.unlock() }
+        results[index] = value
+    }
+
+    func get(_ index: Int) -> (SearchMatch, [String])? {
+        lock.lock()
+        defer { lock.unlock() }
+        return results[index]
     }
 }
