@@ -93,13 +93,14 @@ extension Vault {
 
     /// People an account may see: those on cases it may read (client or registered case person), and those it
     /// registered itself.
-    func visiblePeople(as account: Account, in tx: any VaultRecordReading) throws -> Set<String> {
+    /// `people`: the rows when the caller has already read them (a search over everyone reads them once).
+    func visiblePeople(as account: Account, in tx: any VaultRecordReading, people: [PersonRecord]? = nil) throws -> Set<String> {
         var visible = Set<String>()
         for caseRecord in try tx.cases() where try mayRead(caseRecord, as: account, in: tx) {
             visible.insert(caseRecord.clientID)
             visible.formUnion(try registeredPeople(caseID: caseRecord.id, in: tx).map(\.personID))
         }
-        for person in try tx.people() where person.addedBy == account.id { visible.insert(person.id) }
+        for person in try people ?? tx.people() where person.addedBy == account.id { visible.insert(person.id) }
         return visible
     }
 

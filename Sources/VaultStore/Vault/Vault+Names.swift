@@ -96,9 +96,11 @@ extension Vault {
     /// text is a date, so each person costs one decryption, and only the people found are opened in full.
     public func findPeople(matching text: String) throws -> [PersonView] {
         try guarded { try store.read { tx in
-            let visible = try visiblePeople(as: try account(in: tx), in: tx)
+            let everyone = try tx.people()
+            let visible = try visiblePeople(as: try account(in: tx), in: tx, people: everyone)
             let metadataKey = try dataKey(scope: KeyHierarchy.vaultScope, version: 1, in: tx)
             let key = try KeyHierarchy.fieldKey(metadataKey)
+            let opener = try AESGCM.Opener(key: key)  // one keyed cipher context for every name
             let query = Self.searchable(text)
             let trimmed = text.trimmingCharacters(in: .whitespaces)
             // "943 476 5919", "943-476-5919" and "943.476.5919" alike.
@@ -108,9 +110,9 @@ extension Vault {
             }
             let isDate = (try? Validation.date(trimmed, field: "")) != nil
             func open(_ sealed: Data?, _ column: String, _ id: String) throws -> String? {
-                try sealed.map { String(decoding: try KeyHierarchy.open($0, fieldKey: key, table: "people", column: column, rowID: id), as: UTF8.self) }
+                try sealed.map { String(decoding: try KeyHierarchy.open($0, opener: opener, table: "people", column: column, rowID: id), as: UTF8.self) }
             }
-            return try tx.people().filter { record in
+            return try everyone.filter { record in
                 guard visible.contains(record.id), record.erasedAt == nil else { return false }
                 if let nhsIndex, record.nhsNumberIndex == nhsIndex { return true }
                 if isDate, try open(record.dobSealed, "dob", record.id) == trimmed { return true }
