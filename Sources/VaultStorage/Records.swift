@@ -107,6 +107,8 @@ public struct CaseRecord: Codable, Sendable, Equatable {
     public var id: String
     public var clientID: String
     public var organisationID: String
+    /// The NHS body and the dates are clear only in rows of earlier releases, until the vault is first opened with
+    /// its key: they are sealed together in `detailsSealed` (issue 18) and these columns stay NULL.
     public var nhsBody: String?
     public var status: String
     public var incidentDate: String?
@@ -120,10 +122,13 @@ public struct CaseRecord: Codable, Sendable, Equatable {
     public var reference: String?
     /// The NHS body's own complaint reference, sealed (it can identify the complaint to anyone who has the file).
     public var theirReferenceSealed: Data?
+    /// The NHS body and the incident, awareness and complaint dates, sealed as one value under the metadata key.
+    public var detailsSealed: Data?
 
     enum CodingKeys: String, CodingKey {
         case id, status, reference
         case theirReferenceSealed = "their_reference_sealed"
+        case detailsSealed = "details_sealed"
         case clientID = "client_id"
         case organisationID = "organisation_id"
         case nhsBody = "nhs_body"
@@ -136,9 +141,10 @@ public struct CaseRecord: Codable, Sendable, Equatable {
     }
 
     public init(id: String, clientID: String, organisationID: String, nhsBody: String? = nil, status: String, incidentDate: String? = nil, awareDate: String? = nil, complaintDate: String? = nil, openedAt: String, openedBy: String? = nil, closedAt: String? = nil,
-                reference: String? = nil, theirReferenceSealed: Data? = nil) {
+                reference: String? = nil, theirReferenceSealed: Data? = nil, detailsSealed: Data? = nil) {
         self.reference = reference
         self.theirReferenceSealed = theirReferenceSealed
+        self.detailsSealed = detailsSealed
         self.id = id
         self.clientID = clientID
         self.organisationID = organisationID

@@ -100,6 +100,7 @@ enum Schema {
         registerPeopleErasure(&migrator)
         registerStateLedger(&migrator)
         registerCaseReferences(&migrator)
+        registerSealedCaseDetails(&migrator)
         return migrator
     }
 }
@@ -219,6 +220,17 @@ extension Schema {
                 t.add(column: "their_reference_sealed", .blob)
             }
             try db.create(index: "cases_reference", on: "cases", columns: ["reference"], unique: true)
+        }
+    }
+}
+
+extension Schema {
+    /// The case's NHS body and dates, sealed in one column. The clear columns stay (SQLite cannot drop them without
+    /// rebuilding the table) and are emptied by the core when it first opens the vault with its key: a migration has
+    /// no key to seal with, and values written here would change rows behind the state ledger's back.
+    static func registerSealedCaseDetails(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v8-sealed-case-details") { db in
+            try db.alter(table: "cases") { t in t.add(column: "details_sealed", .blob) }
         }
     }
 }

@@ -58,7 +58,7 @@ extension Vault {
                 func record(_ authority: AuthorityInput, grantee: (Party, String), form: String?) throws {
                     let id = try Self.newID("auth")
                     let built = try buildAuthority(id: id, input: authority, caseRecord: caseRecord, person: client,
-                                                   grantee: grantee.0, granteeName: grantee.1)
+                                                   grantee: grantee.0, granteeName: grantee.1, in: tx)
                     let stored = StoredAuthority(authority: built, caseID: caseID, personID: client.id, formDocumentID: form,
                                                  recordedAt: timestamp(), recordedBy: actor)
                     try tx.save(try sealConsent(stored, id: id, type: .authority, caseID: caseID, personID: client.id, in: tx))

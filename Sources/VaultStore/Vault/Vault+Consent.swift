@@ -174,7 +174,7 @@ extension Vault {
             let (grantee, granteeName) = try resolveParty(input.granteeID, in: tx)
             let person = try view(personRecord, key: try metadataFieldKey(tx))
             return (try buildAuthority(id: id, input: input, caseRecord: caseRecord, person: person, grantee: grantee,
-                                       granteeName: granteeName), grantee)
+                                       granteeName: granteeName, in: tx), grantee)
         } }
         _ = grantee
         var stored = StoredAuthority(authority: prepared, caseID: input.caseID, personID: input.personID, formDocumentID: nil,
@@ -225,7 +225,7 @@ extension Vault {
     }
 
     func buildAuthority(id: String, input: AuthorityInput, caseRecord: CaseRecord, person: PersonView, grantee: Party,
-                                granteeName: String) throws -> Authority {
+                                granteeName: String, in tx: any VaultRecordReading) throws -> Authority {
         let isConsent = input.kind.isConsent
         if input.kind == .writtenConsent && (input.form == nil || input.signedOn == nil) {
             throw VaultError.invalidInput("written consent needs its signed form and the date it was signed")
@@ -244,7 +244,7 @@ extension Vault {
         }
         var bodies = input.bodies
         if isConsent && bodies == nil {
-            guard let body = caseRecord.nhsBody else {
+            guard let body = try caseDetails(caseRecord, in: tx).nhsBody else {
                 throw VaultError.invalidInput("the case names no NHS body, so say which bodies the consent covers (e.g. trust-X, phso)")
             }
             bodies = [body]

@@ -1,0 +1,60 @@
+import Foundation
+import VaultStorage
+
+/// Columns that earlier releases kept in clear and this one seals (SECURITY.md, "What vault.db holds in clear").
+/// A schema migration runs without keys, so it can only add the sealed columns; the values are sealed here, the first
+/// time the vault is opened with its key file, in one ledgered write transaction: the `state.change` lines record
+/// every rewritten row, so `verify` stays clean, and the clear columns are emptied in the same commit.
+extension Vault {
+    /// vault_meta key: how far the clear columns of this vault have been sealed (absent: not at all).
+    static let sealedColumnsMeta = "sealed_columns"
+    /// 1: the cases' NHS body and dates.
+    static let sealedColumnsLevel = 1
+
+    /// Seals what an earlier release left in clear; does nothing (and takes no write lock) once done.
+    func sealClearColumns() throws {
+        guard try store.read({ try Self.sealedLevel($0) }) < Self.sealedColumnsLevel else { return }
+        try store.write { tx in
+            // Checked again under the write lock: another process may have done it meanwhile.
+            let level = try Self.sealedLevel(tx)
+            guard level < Self.sealedColumnsLevel else { return }
+            // A level the ledger knows but the table lacks was deleted outside casevault: `verify` reports that, and
+            // setting it again here would record the deletion as casevault's own.
+            if level == 0, try tx.recordState(kind: RecordKind.meta.rawValue, id: Self.sealedColumnsMeta)?.hash != nil { return }
+            var details: [String: String] = [:]
+            if level < 1 {
+                let (sealed, left) = try sealCaseDetails(in: tx)
+                details["cases"] = String(sealed)
+                if !left.isEmpty { details["cases_left"] = left.joined(separator: ",") }
+            }
+            try tx.setMeta(Self.sealedColumnsMeta, String(Self.sealedColumnsLevel))
+            try audit(event("vault.seal_columns", details: details), in: tx)
+        }
+    }
+
+    static func sealedLevel(_ tx: any VaultRecordReading) throws -> Int {
+        try tx.meta(sealedColumnsMeta).flatMap(Int.init) ?? 0
+    }
+
+    /// Whether the row is the one the state ledger last recorded. A row changed outside casevault is left as it is:
+    /// rewriting it would record the change as casevault's own, and `verify` could no longer report it.
+    static func matchesLedger<T: Encodable>(_ kind: RecordKind, _ id: String, _ value: T, in tx: any VaultRecordReading) throws -> Bool {
+        guard let recorded = try tx.recordState(kind: kind.rawValue, id: id)?.hash else { return false }
+        return recorded == Data(try StateHash.of(RecordKey(kind: kind, id: id), value))
+    }
+
+    private func sealCaseDetails(in tx: any VaultRecordWriting) throws -> (sealed: Int, left: [String]) {
+        var sealed = 0
+        var left: [String] = []
+        for var record in try tx.cases() where record.hasClearDetails && record.detailsSealed == nil {
+            guard try Self.matchesLedger(.caseRecord, record.id, record, in: tx) else {
+                left.append(record.id)
+                continue
+            }
+            try setCaseDetails(CaseDetails(clearColumnsOf: record), on: &record, in: tx)
+            try tx.update(record)
+            sealed += 1
+        }
+        return (sealed, left)
+    }
+}
