@@ -225,7 +225,8 @@ public struct KeyWrapperRecord: Codable, Sendable, Equatable {
 public struct DocumentRecord: Codable, Sendable, Equatable {
     public init(id: String, caseID: String, kind: String, mediaType: String, size: Int64, documentDate: String?, documentDateSource: String,
                 ingestedAt: String, ingestedBy: String?, caseKeyVersion: Int, wrappedKey: Data, originalNameSealed: Data,
-                ciphertextSize: Int64, ciphertextSHA256: Data, contentMAC: Data) {
+                ciphertextSize: Int64, ciphertextSHA256: Data, contentMAC: Data, dateSourceSealed: Data? = nil) {
+        self.dateSourceSealed = dateSourceSealed
         self.id = id
         self.caseID = caseID
         self.kind = kind
@@ -250,7 +251,11 @@ public struct DocumentRecord: Codable, Sendable, Equatable {
     public var mediaType: String
     public var size: Int64
     public var documentDate: String?
+    /// How the document's date was found, in clear only in rows of earlier releases until the vault is first opened
+    /// with its key; then "" (the column is NOT NULL) and the value is in `dateSourceSealed`.
     public var documentDateSource: String
+    /// The date source sealed under the case key (it can tell, say, that a letter was dated from its letterhead).
+    public var dateSourceSealed: Data?
     public var ingestedAt: String
     public var ingestedBy: String?
     public var caseKeyVersion: Int
@@ -275,6 +280,7 @@ public struct DocumentRecord: Codable, Sendable, Equatable {
         case ciphertextSize = "ciphertext_size"
         case ciphertextSHA256 = "ciphertext_sha256"
         case contentMAC = "content_mac"
+        case dateSourceSealed = "date_source_sealed"
     }
 }
 

@@ -101,6 +101,7 @@ enum Schema {
         registerStateLedger(&migrator)
         registerCaseReferences(&migrator)
         registerSealedCaseDetails(&migrator)
+        registerSealedDateSource(&migrator)
         return migrator
     }
 }
@@ -231,6 +232,16 @@ extension Schema {
     static func registerSealedCaseDetails(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v8-sealed-case-details") { db in
             try db.alter(table: "cases") { t in t.add(column: "details_sealed", .blob) }
+        }
+    }
+}
+
+extension Schema {
+    /// How a document's date was found, sealed under the case key. The clear column is NOT NULL, so the core leaves ""
+    /// in it once the value is sealed (sealed by the core at the first open with the key, as for the case details).
+    static func registerSealedDateSource(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v9-sealed-date-source") { db in
+            try db.alter(table: "documents") { t in t.add(column: "date_source_sealed", .blob) }
         }
     }
 }

@@ -34,7 +34,10 @@ final class PreviousReleaseVaultTests: XCTestCase {
             SELECT count(*) FROM cases WHERE nhs_body IS NOT NULL OR incident_date IS NOT NULL OR aware_date IS NOT NULL
             OR complaint_date IS NOT NULL OR details_sealed IS NULL
             """), "0")
-        try SealedColumnsTests.assertNotInDatabase(["trust-X", "2025-01-15"], sandbox)
+        XCTAssertEqual(try SealedColumnsTests.sqlite(vault + "/vault.db", """
+            SELECT count(*) FROM documents WHERE document_date_source != '' OR date_source_sealed IS NULL
+            """), "0")
+        try SealedColumnsTests.assertNotInDatabase(["trust-X", "2025-01-15", "file modified time", "given at ingest"], sandbox)
         let opened = try sandbox.json(try sandbox.run(["case", "show", caseID, "--json"]))
         XCTAssertEqual(opened["nhs_body"] as? String, "trust-X")
         XCTAssertEqual(opened["incident_date"] as? String, "2025-01-15")
@@ -70,6 +73,8 @@ final class PreviousReleaseVaultTests: XCTestCase {
                                        "written_consent", "--grantee", try XCTUnwrap(ids["organisation"]), "--actions", "view_documents",
                                        "--bodies", "trust-X", "--form", "renewal.txt", "--signed-on", VaultCommandsTests.yesterday])
         XCTAssertEqual(renewed.exitCode, 0, renewed.stderr)
+        let listed = try sandbox.run(["list", "--case", caseID, "--json"])
+        XCTAssertTrue(listed.stdout.contains("\"document_date_source\" : \"file modified time\""), "sealed, and read back: \(listed.stdout)")
         let letter = try sandbox.run(["cat", try XCTUnwrap(ids["letter"])])
         XCTAssertEqual(letter.exitCode, 0, letter.stderr)
         XCTAssertTrue(letter.stdout.contains("the care my mother received on Ward 7B"), letter.stdout)

@@ -34,6 +34,34 @@ final class SealedColumnsTests: XCTestCase {
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// How a document's date was found is sealed under the case key, reads back in listings, and survives a
+    /// correction (`document retag`) and a new case key (`case rekey`), both of which re-seal it.
+    func testTheDocumentDateSourceIsSealedAndReadsBackAfterRetagAndRekey() throws {
+        let helper = VaultCommandsTests(name: "helper") { _ in }
+        let sandbox = try Sandbox()
+        let caseID = try helper.prepare(sandbox)
+        _ = try helper.write(sandbox, "in/letter.txt", "Complaints Team\n\n2 March 2025\n\nDear Sir or Madam,\nI am writing about my mother.\n")
+        let ingested = try sandbox.run(["ingest", "--case", caseID, "in", "--json"])
+        XCTAssertEqual(ingested.exitCode, 0, ingested.stderr)
+        let letter = try XCTUnwrap(try helper.ingestedIDs(ingested)["in/letter.txt"])
+        func source(_ id: String) throws -> String? {
+            try helper.listedDocuments(sandbox, ["list", "--case", caseID]).first { $0["id"] as? String == id }?["document_date_source"] as? String
+        }
+        XCTAssertEqual(try source(letter), "letterhead")
+        try Self.assertNotInDatabase(["letterhead"], sandbox)
+        XCTAssertEqual(try Self.sqlite(sandbox.path("vault/vault.db"), "SELECT count(*) FROM documents WHERE document_date_source != '' OR date_source_sealed IS NULL"), "0")
+
+        XCTAssertEqual(try sandbox.run(["document", "retag", letter, "--date", "2025-02-20"]).exitCode, 0)
+        XCTAssertEqual(try source(letter), "corrected by hand")
+        let rekeyed = try sandbox.run(["case", "rekey", caseID])
+        XCTAssertEqual(rekeyed.exitCode, 0, rekeyed.stderr)
+        XCTAssertEqual(try source(letter), "corrected by hand")
+        XCTAssertEqual(try sandbox.json(try sandbox.run(["show", letter, "--json"]))["name"] as? String, "letter.txt")
+        let verified = try sandbox.run(["verify", "--read-data", "--json"])
+        XCTAssertEqual(try sandbox.json(verified)["ok"] as? Bool, true, verified.stdout + verified.stderr)
+        try Self.assertNotInDatabase(["letterhead", "corrected by hand", "given at ingest"], sandbox)
+    }
+
     func testTheNHSBodyAndTheCaseDatesAreSealedAndStillListFilterAndDecide() throws {
         let sandbox = try Sandbox()
         sandbox.environment["CASEVAULT_VAULT"] = sandbox.path("vault")

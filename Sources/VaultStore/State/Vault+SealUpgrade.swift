@@ -8,8 +8,8 @@ import VaultStorage
 extension Vault {
     /// vault_meta key: how far the clear columns of this vault have been sealed (absent: not at all).
     static let sealedColumnsMeta = "sealed_columns"
-    /// 1: the cases' NHS body and dates.
-    static let sealedColumnsLevel = 1
+    /// 1: the cases' NHS body and dates. 2: the documents' date source.
+    static let sealedColumnsLevel = 2
 
     /// Seals what an earlier release left in clear; does nothing (and takes no write lock) once done.
     func sealClearColumns() throws {
@@ -26,6 +26,11 @@ extension Vault {
                 let (sealed, left) = try sealCaseDetails(in: tx)
                 details["cases"] = String(sealed)
                 if !left.isEmpty { details["cases_left"] = left.joined(separator: ",") }
+            }
+            if level < 2 {
+                let (sealed, left) = try sealDateSources(in: tx)
+                details["documents"] = String(sealed)
+                if !left.isEmpty { details["documents_left"] = left.joined(separator: ",") }
             }
             try tx.setMeta(Self.sealedColumnsMeta, String(Self.sealedColumnsLevel))
             try audit(event("vault.seal_columns", details: details), in: tx)
@@ -52,6 +57,29 @@ extension Vault {
                 continue
             }
             try setCaseDetails(CaseDetails(clearColumnsOf: record), on: &record, in: tx)
+            try tx.update(record)
+            sealed += 1
+        }
+        return (sealed, left)
+    }
+
+    /// Re-seals each document's name with its date source under the case key version it is under. A document whose
+    /// key cannot be opened (its master key version destroyed) or whose row does not match the ledger is left.
+    private func sealDateSources(in tx: any VaultRecordWriting) throws -> (sealed: Int, left: [String]) {
+        var sealed = 0
+        var left: [String] = []
+        for var record in try tx.documents(caseID: nil) where record.dateSourceSealed == nil {
+            guard try Self.matchesLedger(.document, record.id, record, in: tx),
+                  let caseKey = try? dataKey(scope: KeyHierarchy.caseScope(record.caseID), version: record.caseKeyVersion, in: tx) else {
+                left.append(record.id)
+                continue
+            }
+            let fieldKey = try KeyHierarchy.fieldKey(caseKey)
+            guard let opened = try? Self.openDocumentFields(record, fieldKey: fieldKey) else {
+                left.append(record.id)
+                continue
+            }
+            try Self.sealDocumentFields(name: opened.name, dateSource: opened.dateSource, into: &record, fieldKey: fieldKey)
             try tx.update(record)
             sealed += 1
         }
