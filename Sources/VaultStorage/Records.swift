@@ -6,22 +6,33 @@ import Foundation
 public struct OrganisationRecord: Codable, Sendable, Equatable {
     public static let tableName = "organisations"
     public var id: String
+    /// As stored: the organisation's id once its name is sealed (the column is NOT NULL and unique), its clear name in
+    /// rows of earlier releases until the vault is first opened with its key. The core hands out records whose `name`
+    /// is the opened name.
     public var name: String
     public var createdAt: String
     /// The first part of the organisation's case references (e.g. NCA in NCA-2026-0001); nil: made from its name.
     public var casePrefix: String?
+    /// The name, sealed under the vault metadata key.
+    public var nameSealed: Data?
+    /// Blind index of the lower-cased name (unique): exact lookups and the one-name-per-organisation rule without keys.
+    public var nameIndex: Data?
 
     enum CodingKeys: String, CodingKey {
         case id, name
         case createdAt = "created_at"
         case casePrefix = "case_prefix"
+        case nameSealed = "name_sealed"
+        case nameIndex = "name_index"
     }
 
-    public init(id: String, name: String, createdAt: String, casePrefix: String? = nil) {
+    public init(id: String, name: String, createdAt: String, casePrefix: String? = nil, nameSealed: Data? = nil, nameIndex: Data? = nil) {
         self.id = id
         self.name = name
         self.createdAt = createdAt
         self.casePrefix = casePrefix
+        self.nameSealed = nameSealed
+        self.nameIndex = nameIndex
     }
 }
 

@@ -102,6 +102,7 @@ enum Schema {
         registerCaseReferences(&migrator)
         registerSealedCaseDetails(&migrator)
         registerSealedDateSource(&migrator)
+        registerSealedOrganisationNames(&migrator)
         return migrator
     }
 }
@@ -242,6 +243,21 @@ extension Schema {
     static func registerSealedDateSource(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v9-sealed-date-source") { db in
             try db.alter(table: "documents") { t in t.add(column: "date_source_sealed", .blob) }
+        }
+    }
+}
+
+extension Schema {
+    /// Organisation names sealed, with a unique blind index. `name` keeps its NOT NULL UNIQUE constraint and holds the
+    /// organisation's id once the name is sealed (rebuilding the table to relax it would touch every row behind the
+    /// state ledger's back for no gain).
+    static func registerSealedOrganisationNames(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v10-sealed-organisation-names") { db in
+            try db.alter(table: "organisations") { t in
+                t.add(column: "name_sealed", .blob)
+                t.add(column: "name_index", .blob)
+            }
+            try db.create(index: "organisations_name_index", on: "organisations", columns: ["name_index"], unique: true)
         }
     }
 }

@@ -37,10 +37,12 @@ final class PreviousReleaseVaultTests: XCTestCase {
         XCTAssertEqual(try SealedColumnsTests.sqlite(vault + "/vault.db", """
             SELECT count(*) FROM documents WHERE document_date_source != '' OR date_source_sealed IS NULL
             """), "0")
-        try SealedColumnsTests.assertNotInDatabase(["trust-X", "2025-01-15", "file modified time", "given at ingest"], sandbox)
+        XCTAssertEqual(try SealedColumnsTests.sqlite(vault + "/vault.db", "SELECT count(*) FROM organisations WHERE name != id OR name_sealed IS NULL"), "0")
+        try SealedColumnsTests.assertNotInDatabase(["trust-X", "2025-01-15", "file modified time", "given at ingest", "Norfolk NHS"], sandbox)
         let opened = try sandbox.json(try sandbox.run(["case", "show", caseID, "--json"]))
         XCTAssertEqual(opened["nhs_body"] as? String, "trust-X")
         XCTAssertEqual(opened["incident_date"] as? String, "2025-01-15")
+        XCTAssertEqual(opened["organisation_name"] as? String, "Norfolk NHS Complaints Advocacy")
         XCTAssertEqual(try sandbox.json(verified)["ok"] as? Bool, true)
         XCTAssertEqual(try sandbox.json(verified)["documents_checked"] as? Int, 2)
         XCTAssertEqual(try sandbox.run(["audit", "verify"]).exitCode, 0)

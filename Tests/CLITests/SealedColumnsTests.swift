@@ -62,6 +62,42 @@ final class SealedColumnsTests: XCTestCase {
         try Self.assertNotInDatabase(["letterhead", "corrected by hand", "given at ingest"], sandbox)
     }
 
+    /// Organisation names are sealed with a blind index: listed, resolved by exact name (any case) and by part of
+    /// a name, still one per name, and absent from vault.db.
+    func testOrganisationNamesAreSealedAndStillResolve() throws {
+        let sandbox = try Sandbox()
+        sandbox.environment["CASEVAULT_VAULT"] = sandbox.path("vault")
+        try sandbox.initVault()
+        let org = try sandbox.adminID(["org", "add", "Wymondham Complaints Advocacy"])
+        let partner = try sandbox.adminID(["org", "add", "Partner Advocacy"])
+        XCTAssertEqual(try sandbox.asAdmin(["org", "add", "wymondham complaints advocacy "]).exitCode, 1, "one organisation per name")
+        let listed = try sandbox.asAdmin(["org", "list", "--json"])
+        XCTAssertEqual(listed.exitCode, 0, listed.stderr)
+        let rows = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
+        XCTAssertEqual(Set(rows.compactMap { $0["name"] as? String }), ["Wymondham Complaints Advocacy", "Partner Advocacy"])
+        // Exact (any case) and partial names resolve to the organisation.
+        let advocate = try sandbox.adminID(["advocate", "add", "Sam Carter", "--org", "WYMONDHAM complaints advocacy"])
+        let colleague = try sandbox.adminID(["advocate", "add", "Priya Shah", "--org", "Wymondham"])
+        let accounts = try sandbox.asAdmin(["advocate", "list", "--json"])
+        let byID = Dictionary(uniqueKeysWithValues: (try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(accounts.stdout.utf8)) as? [[String: Any]]))
+            .compactMap { row in (row["id"] as? String).map { ($0, row) } })
+        for id in [advocate, colleague] {
+            XCTAssertEqual(byID[id]?["organisation"] as? String, org)
+            XCTAssertEqual(byID[id]?["organisation_name"] as? String, "Wymondham Complaints Advocacy")
+        }
+        sandbox.environment["CASEVAULT_ADVOCATE"] = advocate
+        let client = try ConsentWorld.id(sandbox, ["person", "add", "--name", "Margaret Ellis"])
+        let caseID = try ConsentWorld.id(sandbox, ["case", "open", "--client", client, "--org", "Wymondham Complaints Advocacy", "--advocate", advocate])
+        let shown = try sandbox.json(try sandbox.run(["case", "show", caseID, "--json"]))
+        XCTAssertEqual(shown["organisation_name"] as? String, "Wymondham Complaints Advocacy")
+        XCTAssertTrue((shown["reference"] as? String)?.hasPrefix("WCA-") == true, "the default prefix is made from the opened name: \(shown)")
+        let verified = try sandbox.run(["verify", "--read-data", "--json"])
+        XCTAssertEqual(try sandbox.json(verified)["ok"] as? Bool, true, verified.stdout + verified.stderr)
+        XCTAssertEqual(try Self.sqlite(sandbox.path("vault/vault.db"), "SELECT count(*) FROM organisations WHERE name != id OR name_sealed IS NULL"), "0")
+        _ = partner
+        try Self.assertNotInDatabase(["Wymondham", "Partner Advocacy"], sandbox)
+    }
+
     func testTheNHSBodyAndTheCaseDatesAreSealedAndStillListFilterAndDecide() throws {
         let sandbox = try Sandbox()
         sandbox.environment["CASEVAULT_VAULT"] = sandbox.path("vault")

@@ -8,8 +8,8 @@ import VaultStorage
 extension Vault {
     /// vault_meta key: how far the clear columns of this vault have been sealed (absent: not at all).
     static let sealedColumnsMeta = "sealed_columns"
-    /// 1: the cases' NHS body and dates. 2: the documents' date source.
-    static let sealedColumnsLevel = 2
+    /// 1: the cases' NHS body and dates. 2: the documents' date source. 3: the organisations' names.
+    static let sealedColumnsLevel = 3
 
     /// Seals what an earlier release left in clear; does nothing (and takes no write lock) once done.
     func sealClearColumns() throws {
@@ -18,9 +18,12 @@ extension Vault {
             // Checked again under the write lock: another process may have done it meanwhile.
             let level = try Self.sealedLevel(tx)
             guard level < Self.sealedColumnsLevel else { return }
-            // A level the ledger knows but the table lacks was deleted outside casevault: `verify` reports that, and
-            // setting it again here would record the deletion as casevault's own.
-            if level == 0, try tx.recordState(kind: RecordKind.meta.rawValue, id: Self.sealedColumnsMeta)?.hash != nil { return }
+            // A level the ledger knows but that was deleted or edited outside casevault: `verify` reports that, and
+            // setting it again here would record the change as casevault's own.
+            if try tx.recordState(kind: RecordKind.meta.rawValue, id: Self.sealedColumnsMeta)?.hash != nil {
+                guard let stored = try tx.meta(Self.sealedColumnsMeta),
+                      try Self.matchesLedger(.meta, Self.sealedColumnsMeta, stored, in: tx) else { return }
+            }
             var details: [String: String] = [:]
             if level < 1 {
                 let (sealed, left) = try sealCaseDetails(in: tx)
@@ -31,6 +34,11 @@ extension Vault {
                 let (sealed, left) = try sealDateSources(in: tx)
                 details["documents"] = String(sealed)
                 if !left.isEmpty { details["documents_left"] = left.joined(separator: ",") }
+            }
+            if level < 3 {
+                let (sealed, left) = try sealOrganisationNames(in: tx)
+                details["organisations"] = String(sealed)
+                if !left.isEmpty { details["organisations_left"] = left.joined(separator: ",") }
             }
             try tx.setMeta(Self.sealedColumnsMeta, String(Self.sealedColumnsLevel))
             try audit(event("vault.seal_columns", details: details), in: tx)
@@ -57,6 +65,21 @@ extension Vault {
                 continue
             }
             try setCaseDetails(CaseDetails(clearColumnsOf: record), on: &record, in: tx)
+            try tx.update(record)
+            sealed += 1
+        }
+        return (sealed, left)
+    }
+
+    private func sealOrganisationNames(in tx: any VaultRecordWriting) throws -> (sealed: Int, left: [String]) {
+        var sealed = 0
+        var left: [String] = []
+        for var record in try tx.organisations() where record.nameSealed == nil {
+            guard try Self.matchesLedger(.organisation, record.id, record, in: tx) else {
+                left.append(record.id)
+                continue
+            }
+            try sealOrganisationName(record.name, into: &record, in: tx)
             try tx.update(record)
             sealed += 1
         }

@@ -18,7 +18,7 @@ extension Vault {
                 guard let record = try tx.person(id) else { throw VaultError.notFound(kind: "person", id: id) }
                 return try view(record, key: key)
             }
-            guard let organisation = try tx.organisation(input.organisationID) else {
+            guard let organisation = try tx.organisation(input.organisationID).map({ try opened($0, in: tx) }) else {
                 throw VaultError.notFound(kind: "organisation", id: input.organisationID)
             }
             return (try view(clientRecord, key: key), representative, organisation, try personStatus(input.clientID, in: tx).deceased)

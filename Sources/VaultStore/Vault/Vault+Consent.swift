@@ -210,7 +210,7 @@ extension Vault {
         let key = try metadataFieldKey(tx)
         if id.hasPrefix("org-") {
             guard let organisation = try tx.organisation(id) else { throw VaultError.notFound(kind: "organisation", id: id) }
-            return (Party(type: .organisation, id: id), organisation.name)
+            return (Party(type: .organisation, id: id), try opened(organisation, in: tx).name)
         }
         if id.hasPrefix("adv-") {
             guard let advocate = try tx.advocate(id) else { throw VaultError.notFound(kind: "advocate", id: id) }

@@ -301,7 +301,7 @@ public final class Vault {
                         complaintDate: details.complaintDate, openedAt: record.openedAt, closedAt: record.closedAt,
                         documents: try tx.documentCount(caseID: record.id),
                         caseKeyVersion: try tx.dataKeyVersions(scope: KeyHierarchy.caseScope(record.id)).last,
-                        clientName: clientName, organisationName: try tx.organisation(record.organisationID)?.name ?? record.organisationID,
+                        clientName: clientName, organisationName: try organisationName(record.organisationID, in: tx) ?? record.organisationID,
                         advocateNames: advocateNames, reference: record.reference)
     }
 
