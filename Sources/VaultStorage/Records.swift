@@ -6,22 +6,33 @@ import Foundation
 public struct OrganisationRecord: Codable, Sendable, Equatable {
     public static let tableName = "organisations"
     public var id: String
+    /// As stored: the organisation's id once its name is sealed (the column is NOT NULL and unique), its clear name in
+    /// rows of earlier releases until the vault is first opened with its key. The core hands out records whose `name`
+    /// is the opened name.
     public var name: String
     public var createdAt: String
     /// The first part of the organisation's case references (e.g. NCA in NCA-2026-0001); nil: made from its name.
     public var casePrefix: String?
+    /// The name, sealed under the vault metadata key.
+    public var nameSealed: Data?
+    /// Blind index of the lower-cased name (unique): exact lookups and the one-name-per-organisation rule without keys.
+    public var nameIndex: Data?
 
     enum CodingKeys: String, CodingKey {
         case id, name
         case createdAt = "created_at"
         case casePrefix = "case_prefix"
+        case nameSealed = "name_sealed"
+        case nameIndex = "name_index"
     }
 
-    public init(id: String, name: String, createdAt: String, casePrefix: String? = nil) {
+    public init(id: String, name: String, createdAt: String, casePrefix: String? = nil, nameSealed: Data? = nil, nameIndex: Data? = nil) {
         self.id = id
         self.name = name
         self.createdAt = createdAt
         self.casePrefix = casePrefix
+        self.nameSealed = nameSealed
+        self.nameIndex = nameIndex
     }
 }
 
@@ -107,6 +118,8 @@ public struct CaseRecord: Codable, Sendable, Equatable {
     public var id: String
     public var clientID: String
     public var organisationID: String
+    /// The NHS body and the dates are clear only in rows of earlier releases, until the vault is first opened with
+    /// its key: they are sealed together in `detailsSealed` (issue 18) and these columns stay NULL.
     public var nhsBody: String?
     public var status: String
     public var incidentDate: String?
@@ -120,10 +133,13 @@ public struct CaseRecord: Codable, Sendable, Equatable {
     public var reference: String?
     /// The NHS body's own complaint reference, sealed (it can identify the complaint to anyone who has the file).
     public var theirReferenceSealed: Data?
+    /// The NHS body and the incident, awareness and complaint dates, sealed as one value under the metadata key.
+    public var detailsSealed: Data?
 
     enum CodingKeys: String, CodingKey {
         case id, status, reference
         case theirReferenceSealed = "their_reference_sealed"
+        case detailsSealed = "details_sealed"
         case clientID = "client_id"
         case organisationID = "organisation_id"
         case nhsBody = "nhs_body"
@@ -136,9 +152,10 @@ public struct CaseRecord: Codable, Sendable, Equatable {
     }
 
     public init(id: String, clientID: String, organisationID: String, nhsBody: String? = nil, status: String, incidentDate: String? = nil, awareDate: String? = nil, complaintDate: String? = nil, openedAt: String, openedBy: String? = nil, closedAt: String? = nil,
-                reference: String? = nil, theirReferenceSealed: Data? = nil) {
+                reference: String? = nil, theirReferenceSealed: Data? = nil, detailsSealed: Data? = nil) {
         self.reference = reference
         self.theirReferenceSealed = theirReferenceSealed
+        self.detailsSealed = detailsSealed
         self.id = id
         self.clientID = clientID
         self.organisationID = organisationID
@@ -219,7 +236,8 @@ public struct KeyWrapperRecord: Codable, Sendable, Equatable {
 public struct DocumentRecord: Codable, Sendable, Equatable {
     public init(id: String, caseID: String, kind: String, mediaType: String, size: Int64, documentDate: String?, documentDateSource: String,
                 ingestedAt: String, ingestedBy: String?, caseKeyVersion: Int, wrappedKey: Data, originalNameSealed: Data,
-                ciphertextSize: Int64, ciphertextSHA256: Data, contentMAC: Data) {
+                ciphertextSize: Int64, ciphertextSHA256: Data, contentMAC: Data, dateSourceSealed: Data? = nil) {
+        self.dateSourceSealed = dateSourceSealed
         self.id = id
         self.caseID = caseID
         self.kind = kind
@@ -244,7 +262,11 @@ public struct DocumentRecord: Codable, Sendable, Equatable {
     public var mediaType: String
     public var size: Int64
     public var documentDate: String?
+    /// How the document's date was found, in clear only in rows of earlier releases until the vault is first opened
+    /// with its key; then "" (the column is NOT NULL) and the value is in `dateSourceSealed`.
     public var documentDateSource: String
+    /// The date source sealed under the case key (it can tell, say, that a letter was dated from its letterhead).
+    public var dateSourceSealed: Data?
     public var ingestedAt: String
     public var ingestedBy: String?
     public var caseKeyVersion: Int
@@ -269,6 +291,7 @@ public struct DocumentRecord: Codable, Sendable, Equatable {
         case ciphertextSize = "ciphertext_size"
         case ciphertextSHA256 = "ciphertext_sha256"
         case contentMAC = "content_mac"
+        case dateSourceSealed = "date_source_sealed"
     }
 }
 

@@ -100,6 +100,9 @@ enum Schema {
         registerPeopleErasure(&migrator)
         registerStateLedger(&migrator)
         registerCaseReferences(&migrator)
+        registerSealedCaseDetails(&migrator)
+        registerSealedDateSource(&migrator)
+        registerSealedOrganisationNames(&migrator)
         return migrator
     }
 }
@@ -219,6 +222,42 @@ extension Schema {
                 t.add(column: "their_reference_sealed", .blob)
             }
             try db.create(index: "cases_reference", on: "cases", columns: ["reference"], unique: true)
+        }
+    }
+}
+
+extension Schema {
+    /// The case's NHS body and dates, sealed in one column. The clear columns stay (SQLite cannot drop them without
+    /// rebuilding the table) and are emptied by the core when it first opens the vault with its key: a migration has
+    /// no key to seal with, and values written here would change rows behind the state ledger's back.
+    static func registerSealedCaseDetails(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v8-sealed-case-details") { db in
+            try db.alter(table: "cases") { t in t.add(column: "details_sealed", .blob) }
+        }
+    }
+}
+
+extension Schema {
+    /// How a document's date was found, sealed under the case key. The clear column is NOT NULL, so the core leaves ""
+    /// in it once the value is sealed (sealed by the core at the first open with the key, as for the case details).
+    static func registerSealedDateSource(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v9-sealed-date-source") { db in
+            try db.alter(table: "documents") { t in t.add(column: "date_source_sealed", .blob) }
+        }
+    }
+}
+
+extension Schema {
+    /// Organisation names sealed, with a unique blind index. `name` keeps its NOT NULL UNIQUE constraint and holds the
+    /// organisation's id once the name is sealed (rebuilding the table to relax it would touch every row behind the
+    /// state ledger's back for no gain).
+    static func registerSealedOrganisationNames(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v10-sealed-organisation-names") { db in
+            try db.alter(table: "organisations") { t in
+                t.add(column: "name_sealed", .blob)
+                t.add(column: "name_index", .blob)
+            }
+            try db.create(index: "organisations_name_index", on: "organisations", columns: ["name_index"], unique: true)
         }
     }
 }

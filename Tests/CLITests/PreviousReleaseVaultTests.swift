@@ -24,8 +24,25 @@ final class PreviousReleaseVaultTests: XCTestCase {
         let advocate = try XCTUnwrap(ids["advocate"]), caseID = try XCTUnwrap(ids["case"])
         sandbox.environment["CASEVAULT_ADVOCATE"] = advocate
 
+        // The old release kept the NHS body and the incident date in clear columns.
+        XCTAssertEqual(try SealedColumnsTests.sqlite(vault + "/vault.db", "SELECT nhs_body, incident_date FROM cases"), "trust-X|2025-01-15")
         let verified = try sandbox.run(["verify", "--read-data", "--json"])
         XCTAssertEqual(verified.exitCode, 0, verified.stderr)
+        // Opened with its key file, the vault sealed them (issue 18) in ledgered writes, so verify is clean, and the
+        // clear columns are empty; the values read back the same.
+        XCTAssertEqual(try SealedColumnsTests.sqlite(vault + "/vault.db", """
+            SELECT count(*) FROM cases WHERE nhs_body IS NOT NULL OR incident_date IS NOT NULL OR aware_date IS NOT NULL
+            OR complaint_date IS NOT NULL OR details_sealed IS NULL
+            """), "0")
+        XCTAssertEqual(try SealedColumnsTests.sqlite(vault + "/vault.db", """
+            SELECT count(*) FROM documents WHERE document_date_source != '' OR date_source_sealed IS NULL
+            """), "0")
+        XCTAssertEqual(try SealedColumnsTests.sqlite(vault + "/vault.db", "SELECT count(*) FROM organisations WHERE name != id OR name_sealed IS NULL"), "0")
+        try SealedColumnsTests.assertNotInDatabase(["trust-X", "2025-01-15", "file modified time", "given at ingest", "Norfolk NHS"], sandbox)
+        let opened = try sandbox.json(try sandbox.run(["case", "show", caseID, "--json"]))
+        XCTAssertEqual(opened["nhs_body"] as? String, "trust-X")
+        XCTAssertEqual(opened["incident_date"] as? String, "2025-01-15")
+        XCTAssertEqual(opened["organisation_name"] as? String, "Norfolk NHS Complaints Advocacy")
         XCTAssertEqual(try sandbox.json(verified)["ok"] as? Bool, true)
         XCTAssertEqual(try sandbox.json(verified)["documents_checked"] as? Int, 2)
         XCTAssertEqual(try sandbox.run(["audit", "verify"]).exitCode, 0)
@@ -58,6 +75,8 @@ final class PreviousReleaseVaultTests: XCTestCase {
                                        "written_consent", "--grantee", try XCTUnwrap(ids["organisation"]), "--actions", "view_documents",
                                        "--bodies", "trust-X", "--form", "renewal.txt", "--signed-on", VaultCommandsTests.yesterday])
         XCTAssertEqual(renewed.exitCode, 0, renewed.stderr)
+        let listed = try sandbox.run(["list", "--case", caseID, "--json"])
+        XCTAssertTrue(listed.stdout.contains("\"document_date_source\" : \"file modified time\""), "sealed, and read back: \(listed.stdout)")
         let letter = try sandbox.run(["cat", try XCTUnwrap(ids["letter"])])
         XCTAssertEqual(letter.exitCode, 0, letter.stderr)
         XCTAssertTrue(letter.stdout.contains("the care my mother received on Ward 7B"), letter.stdout)
@@ -73,5 +92,7 @@ final class PreviousReleaseVaultTests: XCTestCase {
         XCTAssertTrue(reference.hasPrefix("NCA-") && reference.hasSuffix("-0001"), reference)
         XCTAssertEqual(try sandbox.json(try sandbox.run(["case", "show", reference.lowercased(), "--json"]))["id"] as? String, caseID)
         XCTAssertEqual(try sandbox.json(try sandbox.run(["verify", "--read-data", "--json"]))["ok"] as? Bool, true)
+        // The sealing ran once, at the first open, not at every open since.
+        XCTAssertEqual(try SealedColumnsTests.sqlite(vault + "/vault.db", "SELECT count(*) FROM audit_events WHERE action = 'vault.seal_columns'"), "1")
     }
 }

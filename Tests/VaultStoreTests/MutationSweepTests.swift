@@ -125,6 +125,10 @@ final class MutationSweepTests: XCTestCase {
                    ["id", "key", "case_id", "advocate_id", "scope", "wrapper_id", "name", "reference"].contains(column) {
                     values[column] = (text + "-copy").databaseValue
                 }
+                // An organisation's name index is unique too (a blob: one byte more).
+                if row.table == "organisations", column == "name_index", let blob = Data.fromDatabaseValue(value) {
+                    values[column] = (blob + [1]).databaseValue
+                }
             }
             try queue.write { try self.insert(row.table, values, rowid: nil, replace: false, in: $0) }
             let key = values.filter { ["id", "key", "case_id", "scope"].contains($0.key) }.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: ",")

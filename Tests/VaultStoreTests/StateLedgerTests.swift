@@ -74,10 +74,11 @@ final class StateLedgerTests: XCTestCase {
         try sql(t, "DELETE FROM consent_records WHERE id = ?", ["removed-" + document])
         XCTAssertEqual(try stateProblems(t).map(\.id), ["sealed removed-\(document)"])
         try sql(t, "INSERT INTO documents (id, case_id, kind, media_type, size, document_date, document_date_source, ingested_at, "
-                + "ingested_by, case_key_version, wrapped_key, original_name_sealed, ciphertext_size, ciphertext_sha256, content_mac) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                + "ingested_by, case_key_version, wrapped_key, original_name_sealed, ciphertext_size, ciphertext_sha256, content_mac, "
+                + "date_source_sealed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [row.id, row.caseID, row.kind, row.mediaType, row.size, row.documentDate, row.documentDateSource, row.ingestedAt,
-                 row.ingestedBy, row.caseKeyVersion, row.wrappedKey, row.originalNameSealed, row.ciphertextSize, row.ciphertextSHA256, row.contentMAC])
+                 row.ingestedBy, row.caseKeyVersion, row.wrappedKey, row.originalNameSealed, row.ciphertextSize, row.ciphertextSHA256, row.contentMAC,
+                 row.dateSourceSealed])
         XCTAssertEqual(Set(try stateProblems(t).map(\.id)), ["sealed removed-\(document)", "document \(document)"])
     }
 

@@ -68,10 +68,11 @@ extension Vault {
         if let record = try tx.consentRecord("facts-" + caseRecord.id) {
             return try openConsent(record, as: CaseFacts.self, in: tx)
         }
-        let events = CaseEvents(incidentDate: caseRecord.incidentDate.flatMap(CivilDate.init(iso:)),
-                                awareDate: caseRecord.awareDate.flatMap(CivilDate.init(iso:)),
-                                complaintDate: caseRecord.complaintDate.flatMap(CivilDate.init(iso:)))
-        return CaseFacts(id: caseRecord.id, nhsBodies: [caseRecord.nhsBody].compactMap { $0 }, events: events)
+        let details = try caseDetails(caseRecord, in: tx)
+        let events = CaseEvents(incidentDate: details.incidentDate.flatMap(CivilDate.init(iso:)),
+                                awareDate: details.awareDate.flatMap(CivilDate.init(iso:)),
+                                complaintDate: details.complaintDate.flatMap(CivilDate.init(iso:)))
+        return CaseFacts(id: caseRecord.id, nhsBodies: [details.nhsBody].compactMap { $0 }, events: events)
     }
 
     public func caseFacts(_ caseID: String) throws -> CaseFacts {
@@ -97,9 +98,11 @@ extension Vault {
             let existing = try tx.consentRecord("facts-" + caseID)
             var facts = try caseFacts(caseRecord, in: tx)
             try change(&facts, &caseRecord, tx)
-            caseRecord.incidentDate = facts.events.incidentDate?.description
-            caseRecord.awareDate = facts.events.awareDate?.description
-            caseRecord.complaintDate = facts.events.complaintDate?.description
+            var sealedDetails = try caseDetails(caseRecord, in: tx)
+            sealedDetails.incidentDate = facts.events.incidentDate?.description
+            sealedDetails.awareDate = facts.events.awareDate?.description
+            sealedDetails.complaintDate = facts.events.complaintDate?.description
+            try setCaseDetails(sealedDetails, on: &caseRecord, in: tx)
             try tx.update(caseRecord)
             try tx.save(try sealConsent(facts, id: "facts-" + caseID, type: .caseFacts, caseID: caseID, personID: nil,
                                         createdAt: existing?.createdAt, in: tx))

@@ -28,7 +28,7 @@ extension Vault {
 
     func casePrefix(of organisationID: String, in tx: any VaultRecordReading) throws -> String {
         guard let organisation = try tx.organisation(organisationID) else { throw VaultError.notFound(kind: "organisation", id: organisationID) }
-        return organisation.casePrefix ?? Self.defaultCasePrefix(organisation.name)
+        return try organisation.casePrefix ?? Self.defaultCasePrefix(opened(organisation, in: tx).name)
     }
 
     /// The next free reference for `prefix` in `year`, read in the caller's write transaction (writes are serialised,

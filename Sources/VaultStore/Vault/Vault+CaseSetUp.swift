@@ -18,7 +18,7 @@ extension Vault {
                 guard let record = try tx.person(id) else { throw VaultError.notFound(kind: "person", id: id) }
                 return try view(record, key: key)
             }
-            guard let organisation = try tx.organisation(input.organisationID) else {
+            guard let organisation = try tx.organisation(input.organisationID).map({ try opened($0, in: tx) }) else {
                 throw VaultError.notFound(kind: "organisation", id: input.organisationID)
             }
             return (try view(clientRecord, key: key), representative, organisation, try personStatus(input.clientID, in: tx).deceased)
@@ -58,7 +58,7 @@ extension Vault {
                 func record(_ authority: AuthorityInput, grantee: (Party, String), form: String?) throws {
                     let id = try Self.newID("auth")
                     let built = try buildAuthority(id: id, input: authority, caseRecord: caseRecord, person: client,
-                                                   grantee: grantee.0, granteeName: grantee.1)
+                                                   grantee: grantee.0, granteeName: grantee.1, in: tx)
                     let stored = StoredAuthority(authority: built, caseID: caseID, personID: client.id, formDocumentID: form,
                                                  recordedAt: timestamp(), recordedBy: actor)
                     try tx.save(try sealConsent(stored, id: id, type: .authority, caseID: caseID, personID: client.id, in: tx))

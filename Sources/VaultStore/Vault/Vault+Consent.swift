@@ -174,7 +174,7 @@ extension Vault {
             let (grantee, granteeName) = try resolveParty(input.granteeID, in: tx)
             let person = try view(personRecord, key: try metadataFieldKey(tx))
             return (try buildAuthority(id: id, input: input, caseRecord: caseRecord, person: person, grantee: grantee,
-                                       granteeName: granteeName), grantee)
+                                       granteeName: granteeName, in: tx), grantee)
         } }
         _ = grantee
         var stored = StoredAuthority(authority: prepared, caseID: input.caseID, personID: input.personID, formDocumentID: nil,
@@ -210,7 +210,7 @@ extension Vault {
         let key = try metadataFieldKey(tx)
         if id.hasPrefix("org-") {
             guard let organisation = try tx.organisation(id) else { throw VaultError.notFound(kind: "organisation", id: id) }
-            return (Party(type: .organisation, id: id), organisation.name)
+            return (Party(type: .organisation, id: id), try opened(organisation, in: tx).name)
         }
         if id.hasPrefix("adv-") {
             guard let advocate = try tx.advocate(id) else { throw VaultError.notFound(kind: "advocate", id: id) }
@@ -225,7 +225,7 @@ extension Vault {
     }
 
     func buildAuthority(id: String, input: AuthorityInput, caseRecord: CaseRecord, person: PersonView, grantee: Party,
-                                granteeName: String) throws -> Authority {
+                                granteeName: String, in tx: any VaultRecordReading) throws -> Authority {
         let isConsent = input.kind.isConsent
         if input.kind == .writtenConsent && (input.form == nil || input.signedOn == nil) {
             throw VaultError.invalidInput("written consent needs its signed form and the date it was signed")
@@ -244,7 +244,7 @@ extension Vault {
         }
         var bodies = input.bodies
         if isConsent && bodies == nil {
-            guard let body = caseRecord.nhsBody else {
+            guard let body = try caseDetails(caseRecord, in: tx).nhsBody else {
                 throw VaultError.invalidInput("the case names no NHS body, so say which bodies the consent covers (e.g. trust-X, phso)")
             }
             bodies = [body]

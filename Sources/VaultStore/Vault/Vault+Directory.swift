@@ -7,13 +7,17 @@ extension Vault {
     public func addOrganisation(name: String) throws -> OrganisationRecord {
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw VaultError.invalidInput("the organisation name is empty") }
-        let record = OrganisationRecord(id: try Self.newID("org"), name: trimmed, createdAt: timestamp())
+        var record = OrganisationRecord(id: try Self.newID("org"), name: trimmed, createdAt: timestamp())
         try guarded { try store.write { tx in
             try require(.organisationAdd, roles: [.admin], in: tx)
-            if try tx.organisations().contains(where: { $0.name.lowercased() == trimmed.lowercased() }) {
+            if try organisation(named: trimmed, in: tx) != nil {
                 throw VaultError.invalidInput("an organisation with that name already exists")
             }
-            try tx.insert(record)
+            var stored = record
+            try sealOrganisationName(trimmed, into: &stored, in: tx)
+            try tx.insert(stored)
+            record = stored
+            record.name = trimmed
             try audit(event("organisation.add", details: ["organisation": record.id]), in: tx)
         } }
         return record
@@ -22,7 +26,7 @@ extension Vault {
     public func organisations() throws -> [OrganisationRecord] {
         try guarded { try store.read { tx in
             _ = try account(in: tx)
-            return try tx.organisations()
+            return try openedOrganisations(in: tx)
         } }
     }
 
@@ -69,7 +73,7 @@ extension Vault {
         try guarded { try store.read { tx in
             _ = try account(in: tx)
             let key = try metadataFieldKey(tx)
-            let organisations = Dictionary(uniqueKeysWithValues: try tx.organisations().map { ($0.id, $0.name) })
+            let organisations = Dictionary(uniqueKeysWithValues: try openedOrganisations(in: tx).map { ($0.id, $0.name) })
             return try tx.advocates().map { record in
                 AdvocateView(id: record.id, name: try name(ofAccount: record, key: key), organisation: record.organisationID,
                              organisationName: record.organisationID.flatMap { organisations[$0] },

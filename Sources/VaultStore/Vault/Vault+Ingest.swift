@@ -261,8 +261,7 @@ extension Vault {
                                                       caseKeyVersion: caseKeyVersion),
             originalNameSealed: Data(), ciphertextSize: body.ciphertextSize, ciphertextSHA256: Data(body.ciphertextSHA256),
             contentMAC: Data(body.contentMAC))
-        record.originalNameSealed = try KeyHierarchy.seal(file.originalName, fieldKey: fieldKey, table: "documents", column: "original_name",
-                                                          rowID: documentID, binding: record.clearFieldsBinding)
+        try Self.sealDocumentFields(name: file.originalName, dateSource: dated.source.rawValue, into: &record, fieldKey: fieldKey)
         return (record, documentID)
     }
 }

@@ -62,15 +62,11 @@ extension Vault {
             for var document in try tx.documents(caseID: caseID) {
                 let oldKey = try dataKey(scope: scope, version: document.caseKeyVersion, in: tx)
                 let documentKey = try hierarchy.unwrapDocumentKey(document, caseKey: oldKey)
-                let name = try KeyHierarchy.open(document.originalNameSealed, fieldKey: try KeyHierarchy.fieldKey(oldKey),
-                                                 table: "documents", column: "original_name", rowID: document.id,
-                                                 binding: document.clearFieldsBinding)
+                let (name, dateSource) = try Self.openDocumentFields(document, fieldKey: try KeyHierarchy.fieldKey(oldKey))
                 document.caseKeyVersion = newVersion
                 document.wrappedKey = try hierarchy.wrapDocumentKey(documentKey, documentID: document.id, caseID: caseID, caseKey: newKey,
                                                                    caseKeyVersion: newVersion)
-                document.originalNameSealed = try KeyHierarchy.seal(name, fieldKey: newFieldKey, table: "documents",
-                                                                    column: "original_name", rowID: document.id,
-                                                                    binding: document.clearFieldsBinding)
+                try Self.sealDocumentFields(name: name, dateSource: dateSource, into: &document, fieldKey: newFieldKey)
                 try tx.update(document)
             }
             for old in versions { try tx.deleteDataKey(scope: scope, version: old) }

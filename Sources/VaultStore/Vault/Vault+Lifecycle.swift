@@ -49,9 +49,8 @@ extension Vault {
                 try tx.deleteDataKey(scope: KeyHierarchy.caseScope(caseID), version: version)
             }
             record.status = "erased"
-            record.incidentDate = nil
-            record.awareDate = nil
-            record.complaintDate = nil
+            // The NHS body stays (sealed), as before: an erased case still says which body it was about.
+            try setCaseDetails(CaseDetails(nhsBody: try caseDetails(record, in: tx).nhsBody), on: &record, in: tx)
             record.closedAt = erasedAt
             try tx.update(record)
             try tx.insert(TombstoneRecord(caseID: caseID, erasedAt: erasedAt, erasedBy: actor, reasonSealed: reasonSealed,

@@ -48,7 +48,9 @@ extension Vault {
     public func organisationID(_ text: String) throws -> String {
         try guarded { try store.read { tx in
             _ = try account(in: tx)
-            return try resolve(text, kind: "organisation", idPrefix: "org-", candidates: try tx.organisations().map { ($0.id, $0.name) })
+            // An exact name is found by its blind index; anything else by matching the opened names (organisations are few).
+            if !text.hasPrefix("org-"), let exact = try organisation(named: text, in: tx) { return exact.id }
+            return try resolve(text, kind: "organisation", idPrefix: "org-", candidates: try openedOrganisations(in: tx).map { ($0.id, $0.name) })
         } }
     }
 
@@ -143,7 +145,7 @@ extension Vault {
             let account = try account(in: tx)
             let key = try metadataFieldKey(tx)
             var names = Names()
-            for organisation in try tx.organisations() { names.organisations[organisation.id] = organisation.name }
+            for organisation in try openedOrganisations(in: tx) { names.organisations[organisation.id] = organisation.name }
             for record in try tx.advocates() { names.accounts[record.id] = try name(ofAccount: record, key: key) }
             let visible = try visiblePeople(as: account, in: tx)
             for person in try tx.people() where visible.contains(person.id) && person.erasedAt == nil {

@@ -40,7 +40,7 @@ extension Vault {
                                          column: "original_name", rowID: record.id, binding: record.clearFieldsBinding)
         return DocumentView(id: record.id, caseID: record.caseID, kind: record.kind, name: String(decoding: name, as: UTF8.self),
                             mediaType: record.mediaType, size: record.size, documentDate: record.documentDate,
-                            documentDateSource: record.documentDateSource, ingestedAt: record.ingestedAt, ingestedBy: record.ingestedBy,
+                            documentDateSource: try Self.dateSource(record, opener: opener), ingestedAt: record.ingestedAt, ingestedBy: record.ingestedBy,
                             caseKeyVersion: record.caseKeyVersion,
                             ciphertextSHA256: record.ciphertextSHA256.hexString)
     }

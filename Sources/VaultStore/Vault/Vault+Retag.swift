@@ -27,21 +27,20 @@ extension Vault {
             try requireMember(.caseChange, of: caseRecord, in: tx)
             let caseKey = try dataKey(scope: KeyHierarchy.caseScope(record.caseID), version: record.caseKeyVersion, in: tx)
             let fieldKey = try KeyHierarchy.fieldKey(caseKey)
-            let name = try KeyHierarchy.open(record.originalNameSealed, fieldKey: fieldKey, table: "documents", column: "original_name",
-                                             rowID: id, binding: record.clearFieldsBinding)
+            let opened = try Self.openDocumentFields(record, fieldKey: fieldKey)
+            var dateSource = opened.dateSource
             var details: [String: String] = [:]
             if let date, date != record.documentDate {
                 details["date"] = "\(record.documentDate ?? "-") -> \(date)"
                 record.documentDate = date
-                record.documentDateSource = DateSource.corrected.rawValue
+                dateSource = DateSource.corrected.rawValue
             }
             if let kind, kind.rawValue != record.kind {
                 details["kind"] = "\(record.kind) -> \(kind.rawValue)"
                 record.kind = kind.rawValue
             }
             guard !details.isEmpty else { throw VaultError.invalidInput("\(id) already has that date and kind; nothing was changed") }
-            record.originalNameSealed = try KeyHierarchy.seal(name, fieldKey: fieldKey, table: "documents", column: "original_name", rowID: id,
-                                                              binding: record.clearFieldsBinding)
+            try Self.sealDocumentFields(name: opened.name, dateSource: dateSource, into: &record, fieldKey: fieldKey)
             try tx.update(record)
             try audit(event("document.retag", caseID: record.caseID, documentID: id, details: details), in: tx)
             return try view(record, tx: tx)

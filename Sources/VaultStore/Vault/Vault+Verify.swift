@@ -86,6 +86,16 @@ extension Vault {
             }
             // Consent records: each sealed payload must open under its own row id, type, case and person.
             try store.read { tx in
+                for record in try tx.organisations() where record.nameSealed != nil {
+                    do { _ = try opened(record, in: tx); report.fieldsChecked += 1 } catch {
+                        report.problems.append(VerifyProblem(kind: "organisation", id: record.id, message: Self.describe(error)))
+                    }
+                }
+                for record in try tx.cases() where record.detailsSealed != nil {
+                    do { _ = try caseDetails(record, in: tx); report.fieldsChecked += 1 } catch {
+                        report.problems.append(VerifyProblem(kind: "case", id: record.id, message: Self.describe(error)))
+                    }
+                }
                 for record in try tx.consentRecords(type: nil, caseID: nil, personID: nil) {
                     do {
                         _ = try openConsent(record, as: ConsentPayloadProbe.self, in: tx)

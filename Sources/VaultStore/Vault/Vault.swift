@@ -80,6 +80,7 @@ public final class Vault {
         try adoptEarlierState()
         try checkClock()
         try checkStateMark(acceptOlderState)
+        try sealClearColumns()
     }
 
     /// Binds a new database to this vault (id, metadata key, the init event). Checked with a read first, so
@@ -106,6 +107,7 @@ public final class Vault {
                 guard fresh else { throw VaultError.invalidInput("the vault database has lost its vault id: vault.db was changed outside casevault") }
                 try tx.setMeta("vault_id", vaultID)
                 try tx.setMeta(Self.stateLedgerMeta, "1")
+                try tx.setMeta(Self.sealedColumnsMeta, String(Self.sealedColumnsLevel))
                 try audit(event("vault.init"), in: tx)
             }
             if try tx.dataKeyVersions(scope: KeyHierarchy.vaultScope).isEmpty {
@@ -233,11 +235,12 @@ public final class Vault {
                 throw VaultError.invalidInput("advocate \(advocate) is not an advocate of \(input.organisationID), so cannot be assigned to its case")
             }
         }
-        let record = CaseRecord(id: id, clientID: input.clientID, organisationID: input.organisationID, nhsBody: input.nhsBody,
-                                status: "open", incidentDate: input.incidentDate, awareDate: input.awareDate,
-                                complaintDate: input.complaintDate, openedAt: created, openedBy: input.openedBy, closedAt: nil,
+        var record = CaseRecord(id: id, clientID: input.clientID, organisationID: input.organisationID, status: "open", openedAt: created,
+                                openedBy: input.openedBy, closedAt: nil,
                                 reference: try nextCaseReference(prefix: try casePrefix(of: input.organisationID, in: tx),
                                                                  year: created.prefix(4), in: tx))
+        try setCaseDetails(CaseDetails(nhsBody: input.nhsBody, incidentDate: input.incidentDate, awareDate: input.awareDate,
+                                       complaintDate: input.complaintDate), on: &record, in: tx)
         try tx.insert(record)
         for advocate in Set(input.advocateIDs) { try tx.insert(CaseAdvocateRecord(caseID: id, advocateID: advocate)) }
         try tx.insert(DataKeyRecord(scope: KeyHierarchy.caseScope(id), version: 1, createdAt: created))
@@ -292,12 +295,13 @@ public final class Vault {
         let client = try tx.person(record.clientID)
         let clientName = try client.map { $0.erasedAt == nil ? try view($0, key: key).name : "(erased)" } ?? ""
         let advocateNames = try advocates.map { id in try tx.advocate(id).map { try name(ofAccount: $0, key: key) } ?? id }
+        let details = try caseDetails(record, in: tx)
         return CaseView(id: record.id, client: record.clientID, organisation: record.organisationID, advocates: advocates,
-                        nhsBody: record.nhsBody, status: record.status, incidentDate: record.incidentDate, awareDate: record.awareDate,
-                        complaintDate: record.complaintDate, openedAt: record.openedAt, closedAt: record.closedAt,
+                        nhsBody: details.nhsBody, status: record.status, incidentDate: details.incidentDate, awareDate: details.awareDate,
+                        complaintDate: details.complaintDate, openedAt: record.openedAt, closedAt: record.closedAt,
                         documents: try tx.documentCount(caseID: record.id),
                         caseKeyVersion: try tx.dataKeyVersions(scope: KeyHierarchy.caseScope(record.id)).last,
-                        clientName: clientName, organisationName: try tx.organisation(record.organisationID)?.name ?? record.organisationID,
+                        clientName: clientName, organisationName: try organisationName(record.organisationID, in: tx) ?? record.organisationID,
                         advocateNames: advocateNames, reference: record.reference)
     }
 
