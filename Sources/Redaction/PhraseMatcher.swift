@@ -42,15 +42,22 @@ struct PhraseMatcher: Sendable {
         static let shortestJoined = 8
 
         func build() -> PhraseMatcher {
-            var byLastWord: [UInt64: [Int]] = [:]
+            // Phrases grouped by their last word, in the order they were added (spans come out in that order).
+            var groupOf: [UInt64: Int] = [:]
+            var groups: [[Int]] = []
             var filter = [UInt64](repeating: 0, count: PhraseMatcher.filterWords)
             for (index, phrase) in phrases.enumerated() {
                 let last = phrase.words[phrase.words.count - 1]
-                byLastWord[last, default: []].append(index)
+                if let group = groupOf[last] {
+                    groups[group].append(index)
+                } else {
+                    groupOf[last] = groups.count
+                    groups.append([index])
+                }
                 let bit = Int(last & UInt64(PhraseMatcher.filterBits - 1))
                 filter[bit >> 6] |= 1 << UInt64(bit & 63)
             }
-            return PhraseMatcher(phrases: phrases, byLastWord: byLastWord, filter: filter,
+            return PhraseMatcher(phrases: phrases, groupOf: groupOf, groups: groups, filter: filter,
                                  longest: phrases.map(\.words.count).max() ?? 0)
         }
     }
@@ -61,9 +68,43 @@ struct PhraseMatcher: Sendable {
     static let filterWords = filterBits / 64
 
     let phrases: [Phrase]
-    let byLastWord: [UInt64: [Int]]
+    /// The lookup tables, flat (no array or label copied, and nothing retained, per word looked up): a
+    /// phrase's words are `words[wordStart[p]..<wordStart[p + 1]]`; the phrases ending in a word are
+    /// `members[memberStart[g]..<memberStart[g + 1]]` for the group `lastWord[hash] - 1`.
+    let lastWord: WordTable
+    let memberStart: [Int32]
+    let members: [Int32]
+    let wordStart: [Int32]
+    let words: [UInt64]
+    /// Whether phrase p is a person's name (only names pass over middle initials).
+    let isName: [Bool]
     let filter: [UInt64]
     let longest: Int
+
+    init(phrases: [Phrase], groupOf: [UInt64: Int], groups: [[Int]], filter: [UInt64], longest: Int) {
+        precondition(groups.count < Int(UInt16.max), "too many distinct last words for the phrase table")
+        self.phrases = phrases
+        lastWord = WordTable(groupOf.mapValues { UInt16($0 + 1) })
+        var memberStart: [Int32] = [0]
+        var members: [Int32] = []
+        for group in groups {
+            members += group.map { Int32($0) }
+            memberStart.append(Int32(members.count))
+        }
+        self.memberStart = memberStart
+        self.members = members
+        var wordStart: [Int32] = [0]
+        var words: [UInt64] = []
+        for phrase in phrases {
+            words += phrase.words
+            wordStart.append(Int32(words.count))
+        }
+        self.wordStart = wordStart
+        self.words = words
+        isName = phrases.map { $0.label.kind == .personName }
+        self.filter = filter
+        self.longest = longest
+    }
 
     var isEmpty: Bool { phrases.isEmpty }
 
@@ -89,7 +130,12 @@ struct PhraseMatcher: Sendable {
         // The matcher's tables as fields of their own: reading one through a stored matcher would copy (and
         // retain) the whole matcher on every word in a debug build.
         let phrases: [Phrase]
-        let byLastWord: [UInt64: [Int]]
+        let lastWord: WordTable
+        let memberStart: [Int32]
+        let members: [Int32]
+        let wordStart: [Int32]
+        let words: [UInt64]
+        let isName: [Bool]
         let filter: [UInt64]
         let longest: Int
         let bytes: UnsafeBufferPointer<UInt8>
@@ -107,7 +153,12 @@ struct PhraseMatcher: Sendable {
 
         init(matcher: PhraseMatcher, bytes: UnsafeBufferPointer<UInt8>) {
             phrases = matcher.phrases
-            byLastWord = matcher.byLastWord
+            lastWord = matcher.lastWord
+            memberStart = matcher.memberStart
+            members = matcher.members
+            wordStart = matcher.wordStart
+            words = matcher.words
+            isName = matcher.isName
             filter = matcher.filter
             longest = matcher.longest
             self.bytes = bytes
@@ -169,12 +220,14 @@ struct PhraseMatcher: Sendable {
         /// Looks up phrases ending in a word with `hash` ending at `end`, the words before it taken from
         /// `recent` (or `merged`).
         mutating func check(_ hash: UInt64, end: Int, inMerged: Bool) {
-            guard passes(hash), let candidates = byLastWord[hash] else { return }
+            guard passes(hash) else { return }
+            let group = Int(lastWord[hash])
+            guard group > 0 else { return }
             let count = inMerged ? mergedSeen : seen
-            let ring = inMerged ? merged : recent
-            for candidate in candidates {
-                let phrase = phrases[candidate]
-                let length = phrase.words.count
+            for member in Int(memberStart[group - 1])..<Int(memberStart[group]) {
+                let candidate = Int(members[member])
+                let first = Int(wordStart[candidate])
+                let length = Int(wordStart[candidate + 1]) - first
                 guard length <= count else { continue }
                 var matched = true
                 // `offset` counts the phrase's words back from its last, `back` the text's: they differ by the
@@ -186,10 +239,10 @@ struct PhraseMatcher: Sendable {
                         matched = false
                         break
                     }
-                    let word = ring[(count - 1 - back) & mask]
-                    if word.hash == phrase.words[length - 1 - offset] {
+                    let word = inMerged ? merged[(count - 1 - back) & mask] : recent[(count - 1 - back) & mask]
+                    if word.hash == words[first + length - 1 - offset] {
                         offset += 1
-                    } else if phrase.label.kind != .personName || back - offset >= PhraseMatcher.middleInitials
+                    } else if !isName[candidate] || back - offset >= PhraseMatcher.middleInitials
                                 || !Self.isInitial(word, bytes) {
                         matched = false
                         break
@@ -197,12 +250,13 @@ struct PhraseMatcher: Sendable {
                     back += 1
                 }
                 guard matched else { continue }
-                let start = ring[(count - back) & mask].start
-                if phrase.label.allows {
+                let start = inMerged ? merged[(count - back) & mask].start : recent[(count - back) & mask].start
+                let label = phrases[candidate].label
+                if label.allows {
                     allowed.append(start..<end)
                 } else {
-                    spans.append(RedactionSpan(start: start, end: end, kind: phrase.label.kind, detector: phrase.label.detector,
-                                               personID: phrase.label.personID, role: phrase.label.role))
+                    spans.append(RedactionSpan(start: start, end: end, kind: label.kind, detector: label.detector,
+                                               personID: label.personID, role: label.role))
                 }
             }
         }

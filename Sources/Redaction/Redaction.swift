@@ -24,9 +24,22 @@ public enum RedactionKind: String, Sendable, Codable, CaseIterable, Comparable {
     case unregisteredName = "unregistered_name"
     case customTerm = "custom_term"
 
-    /// Declaration order, looked up once (merging compares kinds for every overlap, a hot path).
-    private static let ranks: [RedactionKind: Int] = Dictionary(uniqueKeysWithValues: allCases.enumerated().map { ($1, $0) })
-    private var rank: Int { Self.ranks[self] ?? Int.max }
+    /// Declaration order, written out (merging compares kinds for every overlap, a hot path: a dictionary
+    /// lookup hashed the kind each time); DetectorTests checks it against `allCases`.
+    var rank: Int {
+        switch self {
+        case .nhsNumber: 0
+        case .nino: 1
+        case .email: 2
+        case .phone: 3
+        case .dateOfBirth: 4
+        case .postcode: 5
+        case .address: 6
+        case .personName: 7
+        case .unregisteredName: 8
+        case .customTerm: 9
+        }
+    }
 
     /// When spans of several kinds merge, the most specific kind (declared first) names the result.
     var specificity: Int { RedactionKind.allCases.count - rank }

@@ -206,6 +206,16 @@ final class MergingAndPolicyTests: XCTestCase {
         XCTAssertEqual(found("NR1 3XX", policy: policy).count, 0)
     }
 
+    /// The kinds' order (which kind names merged spans) is written out by hand: it must be the declaration order.
+    func testKindsOrderFollowsDeclarationOrder() {
+        let kinds = RedactionKind.allCases
+        for (index, kind) in kinds.enumerated() {
+            for (other, otherKind) in kinds.enumerated() {
+                XCTAssertEqual(kind < otherKind, index < other, "\(kind) < \(otherKind)")
+            }
+        }
+    }
+
     func testReasonsNeverContainTheMatchedText() {
         let person = KnownPerson(id: "per-1", role: .relative, fullName: "Joanne Ellis", addresses: ["4 Mill Lane"])
         let text = "Joanne Ellis, 4 Mill Lane, 07700 900461, j@x.org, AB123456C, NR1 3XX, DOB 01/02/1970, 943 476 5919"
