@@ -78,6 +78,9 @@ struct PhraseMatcher: Sendable {
     let words: [UInt64]
     /// Whether phrase p is a person's name (only names pass over middle initials).
     let isName: [Bool]
+    /// Phrase p's next-to-last word (0 for a one-word phrase): most phrases ending in the same word differ
+    /// there ("Mrs Ellis", "Joanne Ellis"), so most are ruled out by one comparison.
+    let penultimate: [UInt64]
     let filter: [UInt64]
     let longest: Int
 
@@ -102,6 +105,7 @@ struct PhraseMatcher: Sendable {
         self.wordStart = wordStart
         self.words = words
         isName = phrases.map { $0.label.kind == .personName }
+        penultimate = phrases.map { $0.words.count > 1 ? $0.words[$0.words.count - 2] : 0 }
         self.filter = filter
         self.longest = longest
     }
@@ -136,6 +140,7 @@ struct PhraseMatcher: Sendable {
         let wordStart: [Int32]
         let words: [UInt64]
         let isName: [Bool]
+        let penultimate: [UInt64]
         let filter: [UInt64]
         let longest: Int
         let bytes: UnsafeBufferPointer<UInt8>
@@ -159,6 +164,7 @@ struct PhraseMatcher: Sendable {
             wordStart = matcher.wordStart
             words = matcher.words
             isName = matcher.isName
+            penultimate = matcher.penultimate
             filter = matcher.filter
             longest = matcher.longest
             self.bytes = bytes
@@ -224,11 +230,22 @@ struct PhraseMatcher: Sendable {
             let group = Int(lastWord[hash])
             guard group > 0 else { return }
             let count = inMerged ? mergedSeen : seen
+            // The word before this one, read once for all candidates: a phrase of two words or more whose
+            // next-to-last word is not it fails at once, unless it is an initial a name may pass over (the
+            // first step of the loop below, taken for every candidate at once).
+            var previous: UInt64 = 0
+            var previousIsInitial = false
+            if count >= 2 {
+                let word = inMerged ? merged[(count - 2) & mask] : recent[(count - 2) & mask]
+                previous = word.hash
+                previousIsInitial = Self.isInitial(word, bytes)
+            }
             for member in Int(memberStart[group - 1])..<Int(memberStart[group]) {
                 let candidate = Int(members[member])
                 let first = Int(wordStart[candidate])
                 let length = Int(wordStart[candidate + 1]) - first
                 guard length <= count else { continue }
+                if length > 1, penultimate[candidate] != previous, !(previousIsInitial && isName[candidate]) { continue }
                 var matched = true
                 // `offset` counts the phrase's words back from its last, `back` the text's: they differ by the
                 // middle initials skipped inside a name ("Peter J. Hart", "Mrs M A Ellis").
