@@ -345,10 +345,29 @@ public struct Redactor: Sendable {
 
     /// Overlapping or touching spans become one; its kind is the most specific of its parts.
     static func merge(_ spans: consuming [RedactionSpan]) -> [RedactionSpan] {
-        var sorted = spans
-        sorted.sort { $0.start != $1.start ? $0.start < $1.start : $0.end > $1.end }
+        let spans = spans
+        // Sorted by start, longest first, ties in the order found: small keys are sorted, not the spans (each
+        // span is 48 bytes with a reference in it). The index in the key keeps the order of ties, as the
+        // stable sort of the spans did.
+        guard spans.count < Int(Int32.max), spans.allSatisfy({ $0.start >= 0 && $0.end >= 0 && $0.end < Int(UInt32.max) && $0.start < Int(UInt32.max) }) else {
+            var sorted = spans
+            sorted.sort { $0.start != $1.start ? $0.start < $1.start : $0.end > $1.end }
+            return mergeSorted(sorted.indices, sorted)
+        }
+        var keys: [(key: UInt64, index: Int32)] = []
+        keys.reserveCapacity(spans.count)
+        for (index, span) in spans.enumerated() {
+            keys.append((UInt64(span.start) << 32 | UInt64(UInt32.max - UInt32(span.end)), Int32(index)))
+        }
+        keys.sort { $0.key != $1.key ? $0.key < $1.key : $0.index < $1.index }
+        return mergeSorted(keys.lazy.map { Int($0.index) }, spans)
+    }
+
+    private static func mergeSorted(_ order: some Sequence<Int>, _ spans: [RedactionSpan]) -> [RedactionSpan] {
         var merged: [RedactionSpan] = []
-        for span in sorted {
+        merged.reserveCapacity(spans.count)
+        for position in order {
+            let span = spans[position]
             if var last = merged.last, span.start <= last.end {
                 if span.end > last.end { last.end = span.end }
                 if span.kind.specificity > last.kind.specificity {
