@@ -81,8 +81,22 @@ struct PhraseMatcher: Sendable {
     /// Phrase p's next-to-last word (0 for a one-word phrase): most phrases ending in the same word differ
     /// there ("Mrs Ellis", "Joanne Ellis"), so most are ruled out by one comparison.
     let penultimate: [UInt64]
+    /// The same candidates split for the common case (the word before is not an initial): per last word, the
+    /// one-word phrases (`singles[singleStart[g]..<singleStart[g + 1]]`); per last and next-to-last word, the
+    /// longer ones (`pairs[pairStart[q]..<pairStart[q + 1]]` for `q = pairGroup[pairKey] - 1`). A key shared
+    /// by two pairs only adds candidates, each still compared word by word.
+    let singleStart: [Int32]
+    let singles: [Int32]
+    let pairGroup: WordTable
+    let pairStart: [Int32]
+    let pairs: [Int32]
     let filter: [UInt64]
     let longest: Int
+
+    @inline(__always) static func pairKey(_ last: UInt64, _ previous: UInt64) -> UInt64 {
+        let key = (last &* 0x9E37_79B9_7F4A_7C15) ^ previous
+        return key == 0 ? 1 : key
+    }
 
     init(phrases: [Phrase], groupOf: [UInt64: Int], groups: [[Int]], filter: [UInt64], longest: Int) {
         precondition(groups.count < Int(UInt16.max), "too many distinct last words for the phrase table")
@@ -106,6 +120,39 @@ struct PhraseMatcher: Sendable {
         self.words = words
         isName = phrases.map { $0.label.kind == .personName }
         penultimate = phrases.map { $0.words.count > 1 ? $0.words[$0.words.count - 2] : 0 }
+        var singleStart: [Int32] = [0]
+        var singles: [Int32] = []
+        var pairOf: [UInt64: Int] = [:]
+        var pairLists: [[Int32]] = []
+        for group in groups {
+            for index in group {
+                let words = phrases[index].words
+                if words.count == 1 {
+                    singles.append(Int32(index))
+                    continue
+                }
+                let key = Self.pairKey(words[words.count - 1], words[words.count - 2])
+                if let pair = pairOf[key] {
+                    pairLists[pair].append(Int32(index))
+                } else {
+                    pairOf[key] = pairLists.count
+                    pairLists.append([Int32(index)])
+                }
+            }
+            singleStart.append(Int32(singles.count))
+        }
+        precondition(pairLists.count < Int(UInt16.max), "too many distinct word pairs for the phrase table")
+        self.singleStart = singleStart
+        self.singles = singles
+        pairGroup = WordTable(pairOf.mapValues { UInt16($0 + 1) })
+        var pairStart: [Int32] = [0]
+        var pairs: [Int32] = []
+        for list in pairLists {
+            pairs += list
+            pairStart.append(Int32(pairs.count))
+        }
+        self.pairStart = pairStart
+        self.pairs = pairs
         self.filter = filter
         self.longest = longest
     }
@@ -141,6 +188,11 @@ struct PhraseMatcher: Sendable {
         let words: [UInt64]
         let isName: [Bool]
         let penultimate: [UInt64]
+        let singleStart: [Int32]
+        let singles: [Int32]
+        let pairGroup: WordTable
+        let pairStart: [Int32]
+        let pairs: [Int32]
         let filter: [UInt64]
         let longest: Int
         let bytes: UnsafeBufferPointer<UInt8>
@@ -165,6 +217,11 @@ struct PhraseMatcher: Sendable {
             words = matcher.words
             isName = matcher.isName
             penultimate = matcher.penultimate
+            singleStart = matcher.singleStart
+            singles = matcher.singles
+            pairGroup = matcher.pairGroup
+            pairStart = matcher.pairStart
+            pairs = matcher.pairs
             filter = matcher.filter
             longest = matcher.longest
             self.bytes = bytes
@@ -240,41 +297,70 @@ struct PhraseMatcher: Sendable {
                 previous = word.hash
                 previousIsInitial = Self.isInitial(word, bytes)
             }
+            guard count < 2 || previousIsInitial else {
+                // Only the one-word phrases and those whose next-to-last word is the previous word can match:
+                // the two lists, in the order the phrases were added.
+                var single = Int(singleStart[group - 1])
+                let singlesEnd = Int(singleStart[group])
+                let pair = Int(pairGroup[PhraseMatcher.pairKey(hash, previous)])
+                var paired = pair > 0 ? Int(pairStart[pair - 1]) : 0
+                let pairedEnd = pair > 0 ? Int(pairStart[pair]) : 0
+                while single < singlesEnd || paired < pairedEnd {
+                    let candidate: Int
+                    if paired >= pairedEnd || (single < singlesEnd && singles[single] < pairs[paired]) {
+                        candidate = Int(singles[single])
+                        single += 1
+                    } else {
+                        candidate = Int(pairs[paired])
+                        paired += 1
+                    }
+                    if Int(wordStart[candidate + 1] - wordStart[candidate]) > 1, penultimate[candidate] != previous { continue }
+                    verify(candidate, count: count, end: end, inMerged: inMerged)
+                }
+                return
+            }
             for member in Int(memberStart[group - 1])..<Int(memberStart[group]) {
                 let candidate = Int(members[member])
-                let first = Int(wordStart[candidate])
-                let length = Int(wordStart[candidate + 1]) - first
-                guard length <= count else { continue }
+                let length = Int(wordStart[candidate + 1] - wordStart[candidate])
                 if length > 1, penultimate[candidate] != previous, !(previousIsInitial && isName[candidate]) { continue }
-                var matched = true
-                // `offset` counts the phrase's words back from its last, `back` the text's: they differ by the
-                // middle initials skipped inside a name ("Peter J. Hart", "Mrs M A Ellis").
-                var offset = 1
-                var back = 1
-                while offset < length {
-                    guard back < count, back <= mask else {
-                        matched = false
-                        break
-                    }
-                    let word = inMerged ? merged[(count - 1 - back) & mask] : recent[(count - 1 - back) & mask]
-                    if word.hash == words[first + length - 1 - offset] {
-                        offset += 1
-                    } else if !isName[candidate] || back - offset >= PhraseMatcher.middleInitials
-                                || !Self.isInitial(word, bytes) {
-                        matched = false
-                        break
-                    }
-                    back += 1
+                verify(candidate, count: count, end: end, inMerged: inMerged)
+            }
+        }
+
+        /// Whether phrase `candidate` ends with the word just read, and if so its span (or allowed range).
+        @inline(__always)
+        mutating func verify(_ candidate: Int, count: Int, end: Int, inMerged: Bool) {
+            let first = Int(wordStart[candidate])
+            let length = Int(wordStart[candidate + 1]) - first
+            guard length <= count else { return }
+            var matched = true
+            // `offset` counts the phrase's words back from its last, `back` the text's: they differ by the
+            // middle initials skipped inside a name ("Peter J. Hart", "Mrs M A Ellis").
+            var offset = 1
+            var back = 1
+            while offset < length {
+                guard back < count, back <= mask else {
+                    matched = false
+                    break
                 }
-                guard matched else { continue }
-                let start = inMerged ? merged[(count - back) & mask].start : recent[(count - back) & mask].start
-                let label = phrases[candidate].label
-                if label.allows {
-                    allowed.append(start..<end)
-                } else {
-                    spans.append(RedactionSpan(start: start, end: end, kind: label.kind, detector: label.detector,
-                                               personID: label.personID, role: label.role))
+                let word = inMerged ? merged[(count - 1 - back) & mask] : recent[(count - 1 - back) & mask]
+                if word.hash == words[first + length - 1 - offset] {
+                    offset += 1
+                } else if !isName[candidate] || back - offset >= PhraseMatcher.middleInitials
+                            || !Self.isInitial(word, bytes) {
+                    matched = false
+                    break
                 }
+                back += 1
+            }
+            guard matched else { return }
+            let start = inMerged ? merged[(count - back) & mask].start : recent[(count - back) & mask].start
+            let label = phrases[candidate].label
+            if label.allows {
+                allowed.append(start..<end)
+            } else {
+                spans.append(RedactionSpan(start: start, end: end, kind: label.kind, detector: label.detector,
+                                           personID: label.personID, role: label.role))
             }
         }
     }
