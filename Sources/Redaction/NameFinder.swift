@@ -27,8 +27,9 @@ struct NameFinder: Sendable {
     /// Words that stay readable: registered staff (unless staff are redacted), the client's name when the
     /// policy keeps it, and allow-listed phrases.
     let keptWords: Set<UInt64>
-    /// One bit per conditional word (hash & 63): almost every word is ruled out without a loop.
-    let conditionalBits: UInt64
+    /// A 4 Ki-bit filter on the conditional words' hashes: almost every word is ruled out without a loop over
+    /// the people (with 64 bits, 20 people's first names and surnames set most of them).
+    let conditionalFilter: [UInt64]
     let list = NameList.shared
 
     init(context: RedactionContext, policy: RedactionPolicy) {
@@ -58,7 +59,18 @@ struct NameFinder: Sendable {
         self.keptWords = keptWords
         self.known = known
         self.conditionals = conditionals
-        conditionalBits = conditionals.reduce(0) { $0 | 1 << ($1.first & 63) | 1 << ($1.surname & 63) }
+        var conditionalFilter = [UInt64](repeating: 0, count: 64)
+        for person in conditionals {
+            for hash in [person.first, person.surname] { conditionalFilter[Self.filterBit(hash) >> 6] |= 1 << UInt64(Self.filterBit(hash) & 63) }
+        }
+        self.conditionalFilter = conditionalFilter
+    }
+
+    @inline(__always) static func filterBit(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: hash >> 32) & 4095 }
+
+    @inline(__always) func mayBeConditional(_ hash: UInt64) -> Bool {
+        let bit = Self.filterBit(hash)
+        return conditionalFilter[bit >> 6] & (1 << UInt64(bit & 63)) != 0
     }
 
     /// Appends what it finds to `spans`; nothing inside an `allowed` range (sorted, disjoint) is reported.
@@ -66,7 +78,7 @@ struct NameFinder: Sendable {
         var scan = Scan(finder: self, allowed: allowed)
         NameToken.forEach(bytes) { scan.take($0) }
         scan.endRun()
-        for candidate in scan.firstNames where scan.surnamesSeen.contains(candidate.person) {
+        for candidate in scan.firstNames where scan.surnamesSeen[candidate.person] {
             let person = conditionals[candidate.person]
             spans.append(RedactionSpan(start: candidate.start, end: candidate.end, kind: .personName, detector: .knownFirstName,
                                        personID: person.personID, role: person.role))
@@ -74,7 +86,7 @@ struct NameFinder: Sendable {
         spans += scan.found
         guard !scan.foundWords.isEmpty else { return }
         // The same names wherever else they stand capitalised.
-        for token in scan.capitalised where scan.foundWords.contains(token.hash) {
+        for token in scan.capitalised where scan.mayBeFound(token.hash) && scan.foundWords.contains(token.hash) {
             let span = RedactionSpan(start: token.start, end: token.end, kind: .unregisteredName, detector: .repeatedName)
             if !Redactor.isInside(span, allowed) { spans.append(span) }
         }
@@ -90,14 +102,18 @@ struct NameFinder: Sendable {
         var run: [(token: NameToken, flags: NameList.Flags)] = []
         var found: [RedactionSpan] = []
         var foundWords: Set<UInt64> = []
+        /// A 1 Ki-bit filter on `foundWords`: every capitalised word is looked up, few were found.
+        var foundFilter = [UInt64](repeating: 0, count: 16)
         var firstNames: [(start: Int, end: Int, person: Int)] = []
         /// Every capitalised word, so names found late are found again earlier without a second pass.
         var capitalised: [(start: Int, end: Int, hash: UInt64)] = []
-        var surnamesSeen: Set<Int> = []
+        /// Per conditional person, whether their surname was seen (an array: a set hashed every insert).
+        var surnamesSeen: [Bool]
 
         init(finder: NameFinder, allowed: [Range<Int>]) {
             self.finder = finder
             self.allowed = allowed
+            surnamesSeen = [Bool](repeating: false, count: finder.conditionals.count)
             run.reserveCapacity(9)
         }
 
@@ -123,6 +139,10 @@ struct NameFinder: Sendable {
             run.append((token, flags))
         }
 
+        @inline(__always) func mayBeFound(_ hash: UInt64) -> Bool {
+            foundFilter[Int(hash >> 60)] & (1 << ((hash >> 54) & 63)) != 0
+        }
+
         @inline(__always) mutating func remember(_ token: NameToken) {
             ring[seen & 3] = token
             seen += 1
@@ -130,7 +150,7 @@ struct NameFinder: Sendable {
 
         mutating func noteConditional(_ token: NameToken) {
             for (index, person) in finder.conditionals.enumerated() {
-                if person.surname == token.hash { surnamesSeen.insert(index) }
+                if person.surname == token.hash { surnamesSeen[index] = true }
                 if person.first == token.hash { firstNames.append((token.start, token.end, index)) }
             }
         }
@@ -163,7 +183,7 @@ struct NameFinder: Sendable {
                 run.removeAll(keepingCapacity: true)
             }
             // Registered first names and surnames, unless they name a street or body ("Ellis Road").
-            for position in run.indices where finder.conditionalBits & (1 << (run[position].token.hash & 63)) != 0 {
+            for position in run.indices where finder.mayBeConditional(run[position].token.hash) {
                 guard run[position].token.shape != .initial else { continue }
                 if position + 1 < run.count, run[position + 1].flags.contains(.organisation) { continue }
                 noteConditional(run[position].token)
@@ -279,6 +299,7 @@ struct NameFinder: Sendable {
                 let (token, flags) = run[position]
                 guard token.letters >= 3, !finder.known.contains(token.hash), strong || !flags.contains(.common) else { continue }
                 foundWords.insert(token.hash)
+                foundFilter[Int(token.hash >> 60)] |= 1 << ((token.hash >> 54) & 63)
             }
         }
     }

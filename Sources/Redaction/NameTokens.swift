@@ -69,9 +69,44 @@ struct NameToken {
         }
     }
 
-    /// The word starting at `start` (a letter or digit), and where scanning goes on.
+    /// The word starting at `start` (a letter or digit), and where scanning goes on. An ASCII word is read
+    /// here; a word with a non-ASCII character is read again from its start by `anyWord`, whose Unicode
+    /// property lookups cost set-up work on every call even when no character needs them (most words).
     @inline(__always)
     static func word(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, gap: Gap) -> (token: NameToken, next: Int) {
+        let count = bytes.count
+        var index = start
+        var hash = Words.offsetBasis
+        var upper = 0, lower = 0, digits = 0
+        var firstUpper = false
+        var beforeApostrophe: (end: Int, hash: UInt64, letters: Int)?
+        while index < count {
+            let byte = bytes[index]
+            if byte >= 0x80 { return anyWord(bytes, from: start, gap: gap) }
+            if byte >= 0x41 && byte <= 0x5A {
+                if upper + lower + digits == 0 { firstUpper = true }
+                upper += 1
+                hash = (hash ^ UInt64(byte | 0x20)) &* Words.prime
+            } else if byte >= 0x61 && byte <= 0x7A {
+                lower += 1
+                hash = (hash ^ UInt64(byte)) &* Words.prime
+            } else if byte >= 0x30 && byte <= 0x39 {
+                digits += 1
+                hash = (hash ^ UInt64(byte)) &* Words.prime
+            } else if byte == UInt8(ascii: "'"), index + 1 < count, Bytes.isLetter(bytes[index + 1]) {
+                beforeApostrophe = (index, hash, upper + lower)
+            } else {
+                break
+            }
+            index += 1
+        }
+        return finish(bytes, start: start, index: index, hash: hash, upper: upper, lower: lower, digits: digits,
+                      firstUpper: firstUpper, beforeApostrophe: beforeApostrophe, gap: gap)
+    }
+
+    /// `word` for any word, non-ASCII characters included.
+    @inline(never)
+    static func anyWord(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, gap: Gap) -> (token: NameToken, next: Int) {
         let count = bytes.count
         var index = start
         var hash = Words.offsetBasis
@@ -119,6 +154,15 @@ struct NameToken {
             }
             index += length
         }
+        return finish(bytes, start: start, index: index, hash: hash, upper: upper, lower: lower, digits: digits,
+                      firstUpper: firstUpper, beforeApostrophe: beforeApostrophe, gap: gap)
+    }
+
+    /// The token read up to `index`: a possessive "'s" cut off, and its shape.
+    @inline(__always)
+    static func finish(_ bytes: UnsafeBufferPointer<UInt8>, start: Int, index: Int, hash: UInt64, upper: Int, lower: Int, digits: Int,
+                       firstUpper: Bool, beforeApostrophe: (end: Int, hash: UInt64, letters: Int)?, gap: Gap) -> (token: NameToken, next: Int) {
+        var hash = hash
         var end = index
         var letters = upper + lower
         // "Okafor's" is the word "Okafor".

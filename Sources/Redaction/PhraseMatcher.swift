@@ -42,15 +42,22 @@ struct PhraseMatcher: Sendable {
         static let shortestJoined = 8
 
         func build() -> PhraseMatcher {
-            var byLastWord: [UInt64: [Int]] = [:]
+            // Phrases grouped by their last word, in the order they were added (spans come out in that order).
+            var groupOf: [UInt64: Int] = [:]
+            var groups: [[Int]] = []
             var filter = [UInt64](repeating: 0, count: PhraseMatcher.filterWords)
             for (index, phrase) in phrases.enumerated() {
                 let last = phrase.words[phrase.words.count - 1]
-                byLastWord[last, default: []].append(index)
+                if let group = groupOf[last] {
+                    groups[group].append(index)
+                } else {
+                    groupOf[last] = groups.count
+                    groups.append([index])
+                }
                 let bit = Int(last & UInt64(PhraseMatcher.filterBits - 1))
                 filter[bit >> 6] |= 1 << UInt64(bit & 63)
             }
-            return PhraseMatcher(phrases: phrases, byLastWord: byLastWord, filter: filter,
+            return PhraseMatcher(phrases: phrases, groupOf: groupOf, groups: groups, filter: filter,
                                  longest: phrases.map(\.words.count).max() ?? 0)
         }
     }
@@ -61,9 +68,94 @@ struct PhraseMatcher: Sendable {
     static let filterWords = filterBits / 64
 
     let phrases: [Phrase]
-    let byLastWord: [UInt64: [Int]]
+    /// The lookup tables, flat (no array or label copied, and nothing retained, per word looked up): a
+    /// phrase's words are `words[wordStart[p]..<wordStart[p + 1]]`; the phrases ending in a word are
+    /// `members[memberStart[g]..<memberStart[g + 1]]` for the group `lastWord[hash] - 1`.
+    let lastWord: WordTable
+    let memberStart: [Int32]
+    let members: [Int32]
+    let wordStart: [Int32]
+    let words: [UInt64]
+    /// Whether phrase p is a person's name (only names pass over middle initials).
+    let isName: [Bool]
+    /// Phrase p's next-to-last word (0 for a one-word phrase): most phrases ending in the same word differ
+    /// there ("Mrs Ellis", "Joanne Ellis"), so most are ruled out by one comparison.
+    let penultimate: [UInt64]
+    /// The same candidates split for the common case (the word before is not an initial): per last word, the
+    /// one-word phrases (`singles[singleStart[g]..<singleStart[g + 1]]`); per last and next-to-last word, the
+    /// longer ones (`pairs[pairStart[q]..<pairStart[q + 1]]` for `q = pairGroup[pairKey] - 1`). A key shared
+    /// by two pairs only adds candidates, each still compared word by word.
+    let singleStart: [Int32]
+    let singles: [Int32]
+    let pairGroup: WordTable
+    let pairStart: [Int32]
+    let pairs: [Int32]
     let filter: [UInt64]
     let longest: Int
+
+    @inline(__always) static func pairKey(_ last: UInt64, _ previous: UInt64) -> UInt64 {
+        let key = (last &* 0x9E37_79B9_7F4A_7C15) ^ previous
+        return key == 0 ? 1 : key
+    }
+
+    init(phrases: [Phrase], groupOf: [UInt64: Int], groups: [[Int]], filter: [UInt64], longest: Int) {
+        precondition(groups.count < Int(UInt16.max), "too many distinct last words for the phrase table")
+        self.phrases = phrases
+        lastWord = WordTable(groupOf.mapValues { UInt16($0 + 1) })
+        var memberStart: [Int32] = [0]
+        var members: [Int32] = []
+        for group in groups {
+            members += group.map { Int32($0) }
+            memberStart.append(Int32(members.count))
+        }
+        self.memberStart = memberStart
+        self.members = members
+        var wordStart: [Int32] = [0]
+        var words: [UInt64] = []
+        for phrase in phrases {
+            words += phrase.words
+            wordStart.append(Int32(words.count))
+        }
+        self.wordStart = wordStart
+        self.words = words
+        isName = phrases.map { $0.label.kind == .personName }
+        penultimate = phrases.map { $0.words.count > 1 ? $0.words[$0.words.count - 2] : 0 }
+        var singleStart: [Int32] = [0]
+        var singles: [Int32] = []
+        var pairOf: [UInt64: Int] = [:]
+        var pairLists: [[Int32]] = []
+        for group in groups {
+            for index in group {
+                let words = phrases[index].words
+                if words.count == 1 {
+                    singles.append(Int32(index))
+                    continue
+                }
+                let key = Self.pairKey(words[words.count - 1], words[words.count - 2])
+                if let pair = pairOf[key] {
+                    pairLists[pair].append(Int32(index))
+                } else {
+                    pairOf[key] = pairLists.count
+                    pairLists.append([Int32(index)])
+                }
+            }
+            singleStart.append(Int32(singles.count))
+        }
+        precondition(pairLists.count < Int(UInt16.max), "too many distinct word pairs for the phrase table")
+        self.singleStart = singleStart
+        self.singles = singles
+        pairGroup = WordTable(pairOf.mapValues { UInt16($0 + 1) })
+        var pairStart: [Int32] = [0]
+        var pairs: [Int32] = []
+        for list in pairLists {
+            pairs += list
+            pairStart.append(Int32(pairs.count))
+        }
+        self.pairStart = pairStart
+        self.pairs = pairs
+        self.filter = filter
+        self.longest = longest
+    }
 
     var isEmpty: Bool { phrases.isEmpty }
 
@@ -89,7 +181,18 @@ struct PhraseMatcher: Sendable {
         // The matcher's tables as fields of their own: reading one through a stored matcher would copy (and
         // retain) the whole matcher on every word in a debug build.
         let phrases: [Phrase]
-        let byLastWord: [UInt64: [Int]]
+        let lastWord: WordTable
+        let memberStart: [Int32]
+        let members: [Int32]
+        let wordStart: [Int32]
+        let words: [UInt64]
+        let isName: [Bool]
+        let penultimate: [UInt64]
+        let singleStart: [Int32]
+        let singles: [Int32]
+        let pairGroup: WordTable
+        let pairStart: [Int32]
+        let pairs: [Int32]
         let filter: [UInt64]
         let longest: Int
         let bytes: UnsafeBufferPointer<UInt8>
@@ -107,7 +210,18 @@ struct PhraseMatcher: Sendable {
 
         init(matcher: PhraseMatcher, bytes: UnsafeBufferPointer<UInt8>) {
             phrases = matcher.phrases
-            byLastWord = matcher.byLastWord
+            lastWord = matcher.lastWord
+            memberStart = matcher.memberStart
+            members = matcher.members
+            wordStart = matcher.wordStart
+            words = matcher.words
+            isName = matcher.isName
+            penultimate = matcher.penultimate
+            singleStart = matcher.singleStart
+            singles = matcher.singles
+            pairGroup = matcher.pairGroup
+            pairStart = matcher.pairStart
+            pairs = matcher.pairs
             filter = matcher.filter
             longest = matcher.longest
             self.bytes = bytes
@@ -169,41 +283,84 @@ struct PhraseMatcher: Sendable {
         /// Looks up phrases ending in a word with `hash` ending at `end`, the words before it taken from
         /// `recent` (or `merged`).
         mutating func check(_ hash: UInt64, end: Int, inMerged: Bool) {
-            guard passes(hash), let candidates = byLastWord[hash] else { return }
+            guard passes(hash) else { return }
+            let group = Int(lastWord[hash])
+            guard group > 0 else { return }
             let count = inMerged ? mergedSeen : seen
-            let ring = inMerged ? merged : recent
-            for candidate in candidates {
-                let phrase = phrases[candidate]
-                let length = phrase.words.count
-                guard length <= count else { continue }
-                var matched = true
-                // `offset` counts the phrase's words back from its last, `back` the text's: they differ by the
-                // middle initials skipped inside a name ("Peter J. Hart", "Mrs M A Ellis").
-                var offset = 1
-                var back = 1
-                while offset < length {
-                    guard back < count, back <= mask else {
-                        matched = false
-                        break
+            // The word before this one, read once for all candidates: a phrase of two words or more whose
+            // next-to-last word is not it fails at once, unless it is an initial a name may pass over (the
+            // first step of the loop below, taken for every candidate at once).
+            var previous: UInt64 = 0
+            var previousIsInitial = false
+            if count >= 2 {
+                let word = inMerged ? merged[(count - 2) & mask] : recent[(count - 2) & mask]
+                previous = word.hash
+                previousIsInitial = Self.isInitial(word, bytes)
+            }
+            guard count < 2 || previousIsInitial else {
+                // Only the one-word phrases and those whose next-to-last word is the previous word can match:
+                // the two lists, in the order the phrases were added.
+                var single = Int(singleStart[group - 1])
+                let singlesEnd = Int(singleStart[group])
+                let pair = Int(pairGroup[PhraseMatcher.pairKey(hash, previous)])
+                var paired = pair > 0 ? Int(pairStart[pair - 1]) : 0
+                let pairedEnd = pair > 0 ? Int(pairStart[pair]) : 0
+                while single < singlesEnd || paired < pairedEnd {
+                    let candidate: Int
+                    if paired >= pairedEnd || (single < singlesEnd && singles[single] < pairs[paired]) {
+                        candidate = Int(singles[single])
+                        single += 1
+                    } else {
+                        candidate = Int(pairs[paired])
+                        paired += 1
                     }
-                    let word = ring[(count - 1 - back) & mask]
-                    if word.hash == phrase.words[length - 1 - offset] {
-                        offset += 1
-                    } else if phrase.label.kind != .personName || back - offset >= PhraseMatcher.middleInitials
-                                || !Self.isInitial(word, bytes) {
-                        matched = false
-                        break
-                    }
-                    back += 1
+                    if Int(wordStart[candidate + 1] - wordStart[candidate]) > 1, penultimate[candidate] != previous { continue }
+                    verify(candidate, count: count, end: end, inMerged: inMerged)
                 }
-                guard matched else { continue }
-                let start = ring[(count - back) & mask].start
-                if phrase.label.allows {
-                    allowed.append(start..<end)
-                } else {
-                    spans.append(RedactionSpan(start: start, end: end, kind: phrase.label.kind, detector: phrase.label.detector,
-                                               personID: phrase.label.personID, role: phrase.label.role))
+                return
+            }
+            for member in Int(memberStart[group - 1])..<Int(memberStart[group]) {
+                let candidate = Int(members[member])
+                let length = Int(wordStart[candidate + 1] - wordStart[candidate])
+                if length > 1, penultimate[candidate] != previous, !(previousIsInitial && isName[candidate]) { continue }
+                verify(candidate, count: count, end: end, inMerged: inMerged)
+            }
+        }
+
+        /// Whether phrase `candidate` ends with the word just read, and if so its span (or allowed range).
+        @inline(__always)
+        mutating func verify(_ candidate: Int, count: Int, end: Int, inMerged: Bool) {
+            let first = Int(wordStart[candidate])
+            let length = Int(wordStart[candidate + 1]) - first
+            guard length <= count else { return }
+            var matched = true
+            // `offset` counts the phrase's words back from its last, `back` the text's: they differ by the
+            // middle initials skipped inside a name ("Peter J. Hart", "Mrs M A Ellis").
+            var offset = 1
+            var back = 1
+            while offset < length {
+                guard back < count, back <= mask else {
+                    matched = false
+                    break
                 }
+                let word = inMerged ? merged[(count - 1 - back) & mask] : recent[(count - 1 - back) & mask]
+                if word.hash == words[first + length - 1 - offset] {
+                    offset += 1
+                } else if !isName[candidate] || back - offset >= PhraseMatcher.middleInitials
+                            || !Self.isInitial(word, bytes) {
+                    matched = false
+                    break
+                }
+                back += 1
+            }
+            guard matched else { return }
+            let start = inMerged ? merged[(count - back) & mask].start : recent[(count - back) & mask].start
+            let label = phrases[candidate].label
+            if label.allows {
+                allowed.append(start..<end)
+            } else {
+                spans.append(RedactionSpan(start: start, end: end, kind: label.kind, detector: label.detector,
+                                           personID: label.personID, role: label.role))
             }
         }
     }

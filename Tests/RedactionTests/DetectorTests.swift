@@ -206,6 +206,26 @@ final class MergingAndPolicyTests: XCTestCase {
         XCTAssertEqual(found("NR1 3XX", policy: policy).count, 0)
     }
 
+    /// The kinds' order (which kind names merged spans) is written out by hand: it must be the declaration order.
+    func testKindsOrderFollowsDeclarationOrder() {
+        let kinds = RedactionKind.allCases
+        for (index, kind) in kinds.enumerated() {
+            for (other, otherKind) in kinds.enumerated() {
+                XCTAssertEqual(kind < otherKind, index < other, "\(kind) < \(otherKind)")
+            }
+        }
+    }
+
+    /// Spans over the same bytes merge into the first one found: "Mrs Ellis" is a spelling of both people, and the
+    /// merged span names the person registered first (the order the sort of the merge must keep for ties).
+    func testTiedSpansKeepTheFirstFound() {
+        let people = [KnownPerson(id: "per-1", role: .client, fullName: "Margaret Ellis"),
+                      KnownPerson(id: "per-2", role: .relative, fullName: "Joanne Ellis")]
+        let spans = Redactor(context: RedactionContext(people: people)).spans(in: "Mrs Ellis called. Later Mrs Ellis wrote.")
+        XCTAssertEqual(spans.map(\.personID), ["per-1", "per-1"])
+        XCTAssertEqual(spans.map(\.start), [0, 24])
+    }
+
     func testReasonsNeverContainTheMatchedText() {
         let person = KnownPerson(id: "per-1", role: .relative, fullName: "Joanne Ellis", addresses: ["4 Mill Lane"])
         let text = "Joanne Ellis, 4 Mill Lane, 07700 900461, j@x.org, AB123456C, NR1 3XX, DOB 01/02/1970, 943 476 5919"
