@@ -34,6 +34,8 @@ final class SearchTests: XCTestCase {
                        "a zero-width space inside a name does not hide it")
         let text = try sandbox.run(["search", "discharge"])
         XCTAssertTrue(text.stdout.contains("2 documents found of"), text.stdout)
+        let reference = try XCTUnwrap(try sandbox.json(try sandbox.run(["case", "show", caseID, "--json"]))["reference"] as? String)
+        XCTAssertTrue(text.stdout.contains("case \(reference)"), "cases are named by their reference: \(text.stdout)")
 
         // A colleague from another organisation sees nothing and may not name the case.
         let other = try sandbox.adminID(["org", "add", "Other Advocacy"])

@@ -23,17 +23,18 @@ struct SearchDocuments: ParsableCommand {
     }
 
     func run() throws {
-        let result = try global.withVault { vault in
+        let (result, references) = try global.withVault { vault in
             let caseID = try caseID.map { try vault.caseID($0) }  // an id or a reference (NCA-2026-0001)
             if let caseID { try ConsentGate.require(.viewDocuments, caseID: caseID, vault: vault, options: consent) }
             vault.acknowledged = consent.rules
-            return try vault.search(text, caseID: caseID, pdfText: PDFTextCommand.allPages)
+            let result = try vault.search(text, caseID: caseID, pdfText: PDFTextCommand.allPages)
+            return (result, global.json ? [:] : try vault.caseReferences(Set(result.hits.map(\.caseID))))
         }
         if global.json { try global.emitJSON(result); return }
         var lines: [String] = []
         for hit in result.hits {
             let date = hit.documentDate.map { ", \($0)" } ?? ""
-            lines.append("\(hit.documentID)  \(Terminal.escaped(hit.name)) (\(hit.kind)\(date), case \(hit.caseID)): "
+            lines.append("\(hit.documentID)  \(Terminal.escaped(hit.name)) (\(hit.kind)\(date), case \(references[hit.caseID] ?? hit.caseID)): "
                          + "\(hit.matches) match\(hit.matches == 1 ? "" : "es")")
             lines += hit.snippets.map { "    \(Terminal.escaped($0))" }
         }
