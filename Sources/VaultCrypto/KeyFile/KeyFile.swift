@@ -103,7 +103,7 @@ public struct KeyFile: Codable, Sendable, Equatable {
     /// stored keep verifying, and a new vault has no such log; a random key has no tie to any master version at all.
     public static func create(vaultID: String, passphrase: SecureBytes?, createdAt: String,
                               scrypt: Scrypt.Parameters = .passphrase) throws -> (KeyFile, UnlockedKeys) {
-        let wrapping = try passphrase.map { try PassphraseWrapping.create(passphrase: $0, vaultID: vaultID, parameters: scrypt) }
+        let wrapping = try passphrase.map { try PassphraseWrapping.create(passphrase: $0, binding: .keyFile(vaultID: vaultID), parameters: scrypt) }
         let master = try SecureBytes.random(count: 32)
         let signing = try Ed25519.PrivateKey.generate()
         let audit = try SecureBytes.random(count: 32)
@@ -247,7 +247,7 @@ public struct KeyFile: Codable, Sendable, Equatable {
         var wrapping: PassphraseWrapping?
         if needsPassphrase {
             guard let passphrase, let settings = self.passphrase else { throw KeyFileError.passphraseRequired }
-            wrapping = try PassphraseWrapping.open(settings: settings, passphrase: passphrase, vaultID: vaultID)
+            wrapping = try PassphraseWrapping.open(settings: settings, passphrase: passphrase, binding: .keyFile(vaultID: vaultID))
         }
         var masters: [Int: SecureBytes] = [:]
         for entry in masterKeys where entry.status != .destroyed {
