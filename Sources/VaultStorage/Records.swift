@@ -17,6 +17,9 @@ public struct OrganisationRecord: Codable, Sendable, Equatable {
     public var nameSealed: Data?
     /// Blind index of the lower-cased name (unique): exact lookups and the one-name-per-organisation rule without keys.
     public var nameIndex: Data?
+    /// The X25519 public key of the organisation's recovery key (its private half exists only as trustees' shares):
+    /// every case key of the organisation is also wrapped to it. Nil in vaults without identities.
+    public var recoveryPublic: Data?
 
     enum CodingKeys: String, CodingKey {
         case id, name
@@ -24,15 +27,18 @@ public struct OrganisationRecord: Codable, Sendable, Equatable {
         case casePrefix = "case_prefix"
         case nameSealed = "name_sealed"
         case nameIndex = "name_index"
+        case recoveryPublic = "recovery_public"
     }
 
-    public init(id: String, name: String, createdAt: String, casePrefix: String? = nil, nameSealed: Data? = nil, nameIndex: Data? = nil) {
+    public init(id: String, name: String, createdAt: String, casePrefix: String? = nil, nameSealed: Data? = nil, nameIndex: Data? = nil,
+                recoveryPublic: Data? = nil) {
         self.id = id
         self.name = name
         self.createdAt = createdAt
         self.casePrefix = casePrefix
         self.nameSealed = nameSealed
         self.nameIndex = nameIndex
+        self.recoveryPublic = recoveryPublic
     }
 }
 
@@ -45,20 +51,29 @@ public struct AdvocateRecord: Codable, Sendable, Equatable {
     public var createdAt: String
     /// An `AccountRole` raw value; a clear column because every command reads it before any key is used.
     public var role: String
+    /// The public halves of the account's identity (X25519: keys are wrapped to it; Ed25519: checks what it signs).
+    /// Nil for accounts of vaults without identities.
+    public var agreementPublic: Data?
+    public var signingPublic: Data?
 
     enum CodingKeys: String, CodingKey {
         case id, role
         case organisationID = "organisation_id"
         case nameSealed = "name_sealed"
         case createdAt = "created_at"
+        case agreementPublic = "agreement_public"
+        case signingPublic = "signing_public"
     }
 
-    public init(id: String, organisationID: String? = nil, nameSealed: Data, createdAt: String, role: String) {
+    public init(id: String, organisationID: String? = nil, nameSealed: Data, createdAt: String, role: String,
+                agreementPublic: Data? = nil, signingPublic: Data? = nil) {
         self.id = id
         self.organisationID = organisationID
         self.nameSealed = nameSealed
         self.createdAt = createdAt
         self.role = role
+        self.agreementPublic = agreementPublic
+        self.signingPublic = signingPublic
     }
 }
 

@@ -103,6 +103,7 @@ enum Schema {
         registerSealedCaseDetails(&migrator)
         registerSealedDateSource(&migrator)
         registerSealedOrganisationNames(&migrator)
+        registerIdentities(&migrator)
         return migrator
     }
 }
@@ -258,6 +259,22 @@ extension Schema {
                 t.add(column: "name_index", .blob)
             }
             try db.create(index: "organisations_name_index", on: "organisations", columns: ["name_index"], unique: true)
+        }
+    }
+}
+
+extension Schema {
+    /// Identities (issue 17): each account's public keys, and each organisation's recovery public key. Nullable: a
+    /// vault of an earlier release has accounts without identities until `migrate` gives them one.
+    static func registerIdentities(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v11-identities") { db in
+            try db.alter(table: "advocates") { t in
+                t.add(column: "agreement_public", .blob)
+                t.add(column: "signing_public", .blob)
+            }
+            try db.alter(table: "organisations") { t in
+                t.add(column: "recovery_public", .blob)
+            }
         }
     }
 }

@@ -144,7 +144,8 @@ if selected("audit") {
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     let paths = VaultPaths(root: folder + "/vault", keyFile: nil)
     let vault = try Vault(try VaultSetup.initialize(paths: paths, passphrase: nil, now: Date()))
-    let chain = try AuditChain(auditKey: vault.hierarchy.keys.auditKey, vaultID: vault.info.vaultID)
+    guard let keys = vault.hierarchy.keys else { fatalError("the audit row measures a key-file vault") }
+    let chain = try AuditChain(auditKey: keys.auditKey, vaultID: vault.info.vaultID)
     let count = quick ? 1_000 : 100_000
     // init already logged its own events (creation, the state ledger's first lines): count them, not a constant.
     let initial = try vault.verifyAudit(external: nil).entries

@@ -115,14 +115,14 @@ final class StateLedgerTests: XCTestCase {
         XCTAssertEqual(checkpoint.stateDigest, try replay.root().hexString, "the signed digest is the ledger's root at the checkpoint")
         // A checkpoint carrying another digest, properly signed: verify says the state does not match it.
         let forged = try AuditCheckpoint.sign(vaultID: vault.info.vaultID, sequence: checkpoint.sequence, headMAC: try XCTUnwrap(StateMark.bytes(hex: checkpoint.headMAC)),
-                                              time: checkpoint.time, stateDigest: [UInt8](repeating: 7, count: 32), key: vault.hierarchy.keys.signingKey)
+                                              time: checkpoint.time, stateDigest: [UInt8](repeating: 7, count: 32), key: vault.secrets.signingKey)
         try vault.store.write { try $0.insert(forged) }
         XCTAssertTrue(try stateProblems(t).contains { $0.id == "checkpoint \(checkpoint.sequence)" })
         // Dropping the digest to pass as a v1 checkpoint breaks the signature.
         var downgraded = checkpoint
         downgraded.format = "casevault-audit-checkpoint/v1"
         downgraded.stateDigest = nil
-        XCTAssertFalse(downgraded.hasValidSignature(vaultPublicKey: vault.hierarchy.keys.signingKey.publicKey))
+        XCTAssertFalse(downgraded.hasValidSignature(vaultPublicKey: vault.signingPublicKey))
     }
 
     /// Ordinary commands check the records they rely on against the signed state: the tampered consent, membership

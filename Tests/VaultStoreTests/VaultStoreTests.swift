@@ -117,8 +117,8 @@ final class VaultStoreTests: XCTestCase {
         XCTAssertEqual(try t.vault.masterKeyUsage().keys.sorted(), [2])
         try t.asManager().retireMasterKey(version: 1)
         let reopened = try t.reopen()
-        XCTAssertEqual(reopened.keyFile.masterKeys.first { $0.version == 1 }?.status, .destroyed)
-        let destroyed = reopened.keyFile.masterKeys.first { $0.version == 1 }
+        XCTAssertEqual(reopened.keyFile?.masterKeys.first { $0.version == 1 }?.status, .destroyed)
+        let destroyed = reopened.keyFile?.masterKeys.first { $0.version == 1 }
         XCTAssertNil(destroyed?.key)
         XCTAssertNil(destroyed?.sealedKey)
         XCTAssertTrue(try reopened.verifyAudit(external: nil).ok, "the audit key is not version 1: the log still verifies")

@@ -92,6 +92,12 @@ public struct IdentityFile: Codable, Sendable, Equatable {
 
     // MARK: - Reading
 
+    /// Whether `data` claims to be an identity file (so a caller can tell it from a vault key file before decoding).
+    public static func isIdentityFile(_ data: Data) -> Bool {
+        struct Kind: Decodable { let format: String? }
+        return (try? JSONDecoder().decode(Kind.self, from: data))?.format == formatName
+    }
+
     public static func decode(_ data: Data) throws -> IdentityFile {
         guard !data.isEmpty else { throw IdentityFileError.empty }
         // A vault key file of an earlier release is the likeliest mix-up: say so rather than "field missing".

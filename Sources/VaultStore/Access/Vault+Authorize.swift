@@ -6,6 +6,10 @@ import Foundation
 public enum AccessError: Error, Sendable, CustomStringConvertible {
     /// The acting id names no account of this vault.
     case unknownAccount(id: String)
+    /// With identities: someone other than the identity's own account was named as acting.
+    case notYourIdentity(asked: String, identity: String)
+    /// With identities: the account no longer has this identity (removed, or re-issued a new one by recovery).
+    case identityReplaced(account: String)
     /// The account's role or its relation to the case does not allow the operation.
     case refused(operation: VaultOperation, actor: String, subject: String?, reason: String)
     /// The consent engine denied the action.
@@ -16,6 +20,10 @@ public enum AccessError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unknownAccount(let id): "\(id) is not an account of this vault; nothing was done"
+        case .notYourIdentity(let asked, let identity):
+            "this identity file is \(identity)'s: it cannot act as \(asked) (each person acts with their own identity file); nothing was done"
+        case .identityReplaced(let account):
+            "this identity file is no longer \(account)'s identity (the account was removed, or given a new identity); nothing was done"
         case .refused(let operation, let actor, let subject, let reason):
             "\(actor) may not \(operation.summary)\(subject.map { " (\($0))" } ?? ""): \(reason); nothing was done"
         case .consentRefused(let check):
@@ -35,6 +43,11 @@ extension Vault {
     func account(in tx: any VaultRecordReading) throws -> Account {
         guard let actor else { throw VaultError.actorRequired }
         guard let record = try tx.advocate(actor) else { throw AccessError.unknownAccount(id: actor) }
+        // The vault, not the file, says whose identity this is now: an old or forged file for the account is refused.
+        if let identity = hierarchy.unlock.identity,
+           record.agreementPublic.map(Array.init) != identity.agreementKey.publicKey.rawRepresentation {
+            throw AccessError.identityReplaced(account: actor)
+        }
         guard let role = AccountRole(rawValue: record.role) else {
             throw VaultError.damagedField(table: AdvocateRecord.tableName, column: "role", rowID: actor)
         }

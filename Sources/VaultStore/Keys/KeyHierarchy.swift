@@ -6,10 +6,25 @@ import VaultCrypto
 /// Every sealed value's AAD names exactly where it belongs, so moving it elsewhere makes it fail.
 public struct KeyHierarchy: Sendable {
     public let vaultID: String
-    public let keys: UnlockedKeys
+    public let unlock: VaultUnlock
+
+    public init(vaultID: String, unlock: VaultUnlock) {
+        self.vaultID = vaultID
+        self.unlock = unlock
+    }
+
+    /// The master keys of a key-file vault (an earlier release's); nil with identities.
+    public var keys: UnlockedKeys? { unlock.keys }
 
     public static let vaultScope = "vault"
+    /// With identities, the audit MAC key and the vault signing key's seed are data keys of their own.
+    static let auditScope = "vault-audit"
+    static let signingScope = "vault-signing"
+    /// The keys every account holds with identities.
+    static let memberScopes = [vaultScope, auditScope, signingScope]
     public static func caseScope(_ caseID: String) -> String { "case:" + caseID }
+    /// The case a scope belongs to, if it is a case key's.
+    static func caseID(ofScope scope: String) -> String? { scope.hasPrefix("case:") ? String(scope.dropFirst(5)) : nil }
     static let masterWrapper = "master"
 
     static func join(_ parts: String...) -> [UInt8] {
@@ -29,6 +44,7 @@ public struct KeyHierarchy: Sendable {
 
     /// Seals a data key under the current master key version.
     func wrap(_ dataKey: SecureBytes, scope: String, version: Int, createdAt: String) throws -> KeyWrapperRecord {
+        guard let keys else { throw VaultError.keyUnavailable }
         let master = keys.currentMasterVersion
         let box = try AESGCM.seal(dataKey, key: try keys.masterKey(version: master),
                                   authenticating: dataKeyAAD(scope: scope, version: version, masterVersion: master))
@@ -36,8 +52,16 @@ public struct KeyHierarchy: Sendable {
                                 sealed: Data(box.combined), createdAt: createdAt)
     }
 
-    /// Opens the first master-key wrapper this key file can open.
+    /// Opens the wrapper this process's keys can open: a master-key wrapper with a key file, the acting identity's own
+    /// wrapper with identities.
     func unwrap(_ wrappers: [KeyWrapperRecord]) throws -> SecureBytes {
+        switch unlock {
+        case .keyFile(_, let keys): try unwrapMaster(wrappers, keys: keys)
+        case .identity(_, let identity): try unwrapOwn(wrappers, identity: identity)
+        }
+    }
+
+    private func unwrapMaster(_ wrappers: [KeyWrapperRecord], keys: UnlockedKeys) throws -> SecureBytes {
         guard let wrapper = wrappers.first(where: { $0.wrapperKind == Self.masterWrapper && keys.masterKeys[Int($0.wrapperID) ?? -1] != nil })
         else {
             let versions = wrappers.filter { $0.wrapperKind == Self.masterWrapper }.compactMap { Int($0.wrapperID) }

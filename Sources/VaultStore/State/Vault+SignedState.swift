@@ -18,7 +18,7 @@ extension Vault {
         defer { stateChecked.insert(checked) }
         guard let head = try tx.lastAuditEntry(),
               let checkpoint = try tx.auditCheckpoints(sequence: head.event.sequence).last(where: {
-                  $0.format == AuditCheckpoint.formatV2 && $0.hasValidSignature(vaultPublicKey: hierarchy.keys.signingKey.publicKey)
+                  $0.format == AuditCheckpoint.formatV2 && $0.hasValidSignature(vaultPublicKey: secrets.signingKey.publicKey)
               }),
               let signedDigest = checkpoint.stateDigest
         else { return }

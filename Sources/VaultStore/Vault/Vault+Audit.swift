@@ -53,7 +53,7 @@ extension Vault {
             guard let head = try tx.lastAuditEntry() else { return nil }
             let digest = try StateHash.root(try tx.stateBucketDigests().mapValues(Array.init))
             let checkpoint = try AuditCheckpoint.sign(vaultID: info.vaultID, sequence: head.event.sequence, headMAC: head.entryMAC,
-                                                      time: timestamp(), stateDigest: digest, key: hierarchy.keys.signingKey)
+                                                      time: timestamp(), stateDigest: digest, key: secrets.signingKey)
             try tx.insert(checkpoint)
             return checkpoint
         }
@@ -89,7 +89,7 @@ extension Vault {
         }
         let checkpoints = stored + (external.map { [$0] } ?? [])
         let found = try AuditVerifier(chain: auditChain).verify(entries, checkpoints: checkpoints,
-                                                                 vaultPublicKey: hierarchy.keys.signingKey.publicKey)
+                                                                 vaultPublicKey: secrets.signingKey.publicKey)
         return AuditVerification(entries: entries.count, checkpoints: checkpoints.count, ok: found == nil, breakKind: found?.kind,
                                  message: found?.description)
     }

@@ -8,9 +8,11 @@ extension Vault {
     public func newBundleID() throws -> String { try Self.newID("bun") }
 
     /// Bundles are signed with the vault's Ed25519 key (the one `keys show` prints the public half of).
-    public var bundleSigningKey: Ed25519.PrivateKey { hierarchy.keys.signingKey }
+    public var bundleSigningKey: Ed25519.PrivateKey { secrets.signingKey }
 
-    public var vaultID: String { hierarchy.keys.vaultID }
+    public var vaultID: String { info.vaultID }
+    /// Checks this vault's signatures (bundles, checkpoints) without any secret.
+    public var signingPublicKey: Ed25519.PublicKey { secrets.signingKey.publicKey }
 
     /// The time a bundle is stamped with (the vault's clock, as the audit log uses).
     public func bundleTimestamp() -> String { timestamp() }

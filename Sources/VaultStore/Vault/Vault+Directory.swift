@@ -32,14 +32,35 @@ extension Vault {
 
     /// Adds an account. Only an administrator may; the one exception is a vault with no administrator at all (a
     /// new vault, or one made before roles existed), whose first administrator is added by whoever holds the key.
+    /// With identities use `addAccount`, which also makes the person's identity (only the first administrator, whose
+    /// identity `init` made, is added here).
     public func addAdvocate(name: String, organisationID: String?, role: AccountRole = .advocate) throws -> String {
+        try addAccount(name: name, organisationID: organisationID, role: role, identityPassphrase: nil).id
+    }
+
+    /// Adds an account. With identities (except for the first administrator, whose identity `init` made) it makes the
+    /// person's identity too: the caller writes `identity` where they asked, and the vault's own keys are wrapped to it.
+    public func addAccount(name: String, organisationID: String?, role: AccountRole = .advocate,
+                           identityPassphrase: SecureBytes?) throws -> NewAccount {
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw VaultError.invalidInput("the name is empty") }
-        let id = try Self.newID("adv")
+        var id = try Self.newID("adv")
+        var identity: IdentityFile?
         try guarded { try store.write { tx in
             let hasAdministrator = try tx.advocates().contains { $0.role == AccountRole.admin.rawValue }
             let bootstrap = role == .admin && !hasAdministrator
             if !bootstrap { try require(.accountAdd, roles: [.admin], in: tx) }
+            var keys: (agreement: Data, signing: Data)?
+            if let own = hierarchy.unlock.identity {
+                if bootstrap {
+                    id = own.accountID
+                    keys = (Data(own.agreementKey.publicKey.rawRepresentation), Data(own.signingKey.publicKey.rawRepresentation))
+                } else {
+                    let made = try IdentityFile.create(vaultID: info.vaultID, accountID: id, passphrase: identityPassphrase, createdAt: timestamp())
+                    identity = made.0
+                    keys = (Data(made.1.agreementKey.publicKey.rawRepresentation), Data(made.1.signingKey.publicKey.rawRepresentation))
+                }
+            }
             switch (role, organisationID) {
             case (.admin, .some):
                 throw VaultError.invalidInput("an administrator manages the whole vault and belongs to no organisation")
@@ -51,12 +72,21 @@ extension Vault {
                 break
             }
             let sealed = try KeyHierarchy.seal(Array(trimmed.utf8), fieldKey: try metadataFieldKey(tx), table: "advocates", column: "name", rowID: id)
-            try tx.insert(AdvocateRecord(id: id, organisationID: organisationID, nameSealed: sealed, createdAt: timestamp(), role: role.rawValue))
+            try tx.insert(AdvocateRecord(id: id, organisationID: organisationID, nameSealed: sealed, createdAt: timestamp(), role: role.rawValue,
+                                         agreementPublic: keys?.agreement, signingPublic: keys?.signing))
+            // Every account reads the directory and writes the audit log: the vault's own keys are wrapped to it now.
+            for scope in KeyHierarchy.memberScopes { try shareKey(scope: scope, in: tx) }
             var details = ["advocate": id, "role": role.rawValue]
             if let organisationID { details["organisation"] = organisationID }
             try audit(event("advocate.add", details: details), in: tx)
         } }
-        return id
+        return NewAccount(id: id, identity: identity)
+    }
+
+    /// A new account, and (with identities) the identity file to hand to the person.
+    public struct NewAccount: Sendable {
+        public let id: String
+        public let identity: IdentityFile?
     }
 
     public struct AdvocateView: Encodable, Sendable {

@@ -7,10 +7,11 @@ extension Vault {
     /// leaves at worst an unused new version.
     public func rotateMasterKey() throws -> Int {
         try requireMaintenance()
-        let (newFile, newKeys) = try keyFile.addingMasterKey(using: hierarchy.keys, createdAt: timestamp())
+        let (keyFile, keys) = try masterKeys()
+        let (newFile, newKeys) = try keyFile.addingMasterKey(using: keys, createdAt: timestamp())
         try VaultSetup.writeKeyFile(newFile, paths: paths)
         let old = hierarchy
-        let new = KeyHierarchy(vaultID: info.vaultID, keys: newKeys)
+        let new = KeyHierarchy(vaultID: info.vaultID, unlock: .keyFile(newFile, newKeys))
         let created = timestamp()
         try store.write { tx in
             let grouped = Dictionary(grouping: try tx.wrappers()) { "\($0.scope)#\($0.version)" }
@@ -23,7 +24,7 @@ extension Vault {
             }
             try audit(event("keys.rotate", details: ["master_version": String(newKeys.currentMasterVersion), "rewrapped": String(grouped.count)]), in: tx)
         }
-        keyFile = newFile
+        self.keyFile = newFile
         hierarchy = new
         return newKeys.currentMasterVersion
     }
@@ -33,6 +34,7 @@ extension Vault {
     /// the last rotation, can no longer be decrypted: that is how an erasure reaches old backups.
     public func retireMasterKey(version: Int) throws {
         try requireMaintenance()
+        let (keyFile, keys) = try masterKeys()
         guard keyFile.masterKeys.contains(where: { $0.version == version }) else { throw KeyFileError.unknownVersion(version) }
         let users = try store.read { tx in
             try tx.wrappers().filter { $0.wrapperKind == KeyHierarchy.masterWrapper && $0.wrapperID == String(version) }.count
@@ -41,40 +43,52 @@ extension Vault {
         let newFile = try keyFile.destroyingMasterKey(version: version, destroyedAt: timestamp())
         try audit(event("keys.retire", details: ["master_version": String(version), "destroyed": "true"]))
         try VaultSetup.writeKeyFile(newFile, paths: paths)
-        keyFile = newFile
-        hierarchy = KeyHierarchy(vaultID: info.vaultID, keys: hierarchy.keys.destroying(version))
+        self.keyFile = newFile
+        hierarchy = KeyHierarchy(vaultID: info.vaultID, unlock: .keyFile(newFile, keys.destroying(version)))
+    }
+
+    /// The key file's master keys; a vault with identities has none (each case key is rotated on its own instead).
+    func masterKeys() throws -> (KeyFile, UnlockedKeys) {
+        guard let file = keyFile, let keys = hierarchy.keys else { throw VaultError.noMasterKeys }
+        return (file, keys)
     }
 
     /// Rotates one case key: a new version, every document key of the case rewrapped under it and its
     /// sealed fields resealed, and the old version destroyed, all in one transaction.
     public func rekeyCase(_ caseID: String) throws -> Int {
-        let created = timestamp()
         let version = try guarded { try store.write { tx -> Int in
             guard let record = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
             try requireMember(.caseChange, of: record, in: tx)
-            let scope = KeyHierarchy.caseScope(caseID)
-            let versions = try tx.dataKeyVersions(scope: scope)
-            let newVersion = (versions.last ?? 0) + 1
-            let newKey = try SecureBytes.random(count: 32)
-            let newFieldKey = try KeyHierarchy.fieldKey(newKey)
-            try tx.insert(DataKeyRecord(scope: scope, version: newVersion, createdAt: created))
-            try tx.insert(try hierarchy.wrap(newKey, scope: scope, version: newVersion, createdAt: created))
-            for var document in try tx.documents(caseID: caseID) {
-                let oldKey = try dataKey(scope: scope, version: document.caseKeyVersion, in: tx)
-                let documentKey = try hierarchy.unwrapDocumentKey(document, caseKey: oldKey)
-                let (name, dateSource) = try Self.openDocumentFields(document, fieldKey: try KeyHierarchy.fieldKey(oldKey))
-                document.caseKeyVersion = newVersion
-                document.wrappedKey = try hierarchy.wrapDocumentKey(documentKey, documentID: document.id, caseID: caseID, caseKey: newKey,
-                                                                   caseKeyVersion: newVersion)
-                try Self.sealDocumentFields(name: name, dateSource: dateSource, into: &document, fieldKey: newFieldKey)
-                try tx.update(document)
-            }
-            for old in versions { try tx.deleteDataKey(scope: scope, version: old) }
-            try audit(event("case.rekey", caseID: caseID, details: ["case_key_version": String(newVersion)]), in: tx)
-            return newVersion
+            return try rotateCaseKey(caseID, in: tx)
         } }
         forgetCaseKeys(caseID)
         return version
+    }
+
+    /// The rotation inside the caller's transaction (a rekey, or an unassignment or transfer with identities): the new
+    /// version is wrapped to whoever is entitled to the case at this point of the transaction.
+    func rotateCaseKey(_ caseID: String, in tx: any VaultRecordWriting) throws -> Int {
+        let created = timestamp()
+        let scope = KeyHierarchy.caseScope(caseID)
+        let versions = try tx.dataKeyVersions(scope: scope)
+        let newVersion = (versions.last ?? 0) + 1
+        let newKey = try SecureBytes.random(count: 32)
+        let newFieldKey = try KeyHierarchy.fieldKey(newKey)
+        try tx.insert(DataKeyRecord(scope: scope, version: newVersion, createdAt: created))
+        try insertWrappers(of: newKey, scope: scope, version: newVersion, createdAt: created, in: tx)
+        for var document in try tx.documents(caseID: caseID) {
+            let oldKey = try dataKey(scope: scope, version: document.caseKeyVersion, in: tx)
+            let documentKey = try hierarchy.unwrapDocumentKey(document, caseKey: oldKey)
+            let (name, dateSource) = try Self.openDocumentFields(document, fieldKey: try KeyHierarchy.fieldKey(oldKey))
+            document.caseKeyVersion = newVersion
+            document.wrappedKey = try hierarchy.wrapDocumentKey(documentKey, documentID: document.id, caseID: caseID, caseKey: newKey,
+                                                               caseKeyVersion: newVersion)
+            try Self.sealDocumentFields(name: name, dateSource: dateSource, into: &document, fieldKey: newFieldKey)
+            try tx.update(document)
+        }
+        for old in versions { try tx.deleteDataKey(scope: scope, version: old) }
+        try audit(event("case.rekey", caseID: caseID, details: ["case_key_version": String(newVersion)]), in: tx)
+        return newVersion
     }
 
     /// Master key versions and how many data keys each still wraps.

@@ -84,6 +84,8 @@ extension Vault {
     /// that snapshot lists, then vault.json last (its presence marks a complete backup). The key file is
     /// copied only when asked.
     public func backup(to destination: String, includeKeyFile: Bool) throws -> BackupReport {
+        // With identities there is no vault key file to include: each person keeps their own identity file.
+        if includeKeyFile && keyFile == nil { throw VaultError.noMasterKeys }
         try guarded { try store.read { tx in try require(.vaultMaintenance, roles: [.admin, .manager], in: tx) } }
         try Self.prepareEmptyFolder(destination)
         // Recorded first, so the backup carries the record of its own making.
@@ -105,6 +107,7 @@ extension Vault {
         for document in documents { try PrivateFiles.syncDirectory(target.shard(for: document.id)) }
         try PrivateFiles.syncDirectory(target.objects)
         if includeKeyFile {
+            guard let keyFile else { throw VaultError.noMasterKeys }
             try PrivateFiles.atomicWrite(try keyFile.encoded(), to: destination + "/keys.json", replacing: false)
         }
         try PrivateFiles.atomicWrite(try PrivateFiles.read(paths.infoFile), to: destination + "/vault.json", replacing: false)

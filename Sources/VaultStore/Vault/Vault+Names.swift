@@ -171,6 +171,8 @@ extension Vault {
                 throw VaultError.invalidInput("\(advocateID) is already assigned to \(caseID)")
             }
             try tx.insert(CaseAdvocateRecord(caseID: caseID, advocateID: advocateID))
+            // With identities the new member gets the case key now, from the member (or manager) assigning them.
+            try shareKey(scope: KeyHierarchy.caseScope(caseID), in: tx)
             try audit(event("case.assign", caseID: caseID, details: ["advocate": advocateID]), in: tx)
         } }
     }
@@ -187,6 +189,8 @@ extension Vault {
             }
             try tx.deleteCaseAdvocate(caseID: caseID, advocateID: advocateID)
             try audit(event("case.unassign", caseID: caseID, details: ["advocate": advocateID]), in: tx)
+            try rotateAfterLosingHolder(caseID: caseID, in: tx)
         } }
+        forgetCaseKeys(caseID)
     }
 }

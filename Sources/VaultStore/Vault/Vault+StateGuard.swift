@@ -40,7 +40,7 @@ extension Vault {
     /// else means entries were removed or an older copy was put in place.
     func checkStateMark(_ acceptance: OlderStateAcceptance?) throws {
         guard let stateMarks else { return }
-        let publicKey = hierarchy.keys.signingKey.publicKey
+        let publicKey = secrets.signingKey.publicKey
         let (behind, vaultSequence): (StateMark?, Int64)
         switch try stateMarks.read(vaultID: info.vaultID, folder: paths.root, publicKey: publicKey) {
         case .none:
@@ -89,13 +89,13 @@ extension Vault {
     /// state moved it on purpose; two processes racing can at worst leave it at the older of their two checkpoints.
     func moveStateMark(to checkpoint: AuditCheckpoint) throws {
         guard let stateMarks else { return }
-        let publicKey = hierarchy.keys.signingKey.publicKey
+        let publicKey = secrets.signingKey.publicKey
         if !moveMarkOnCheckpoint, case .valid(let current) = try stateMarks.read(vaultID: info.vaultID, folder: paths.root, publicKey: publicKey),
            current.sequence >= checkpoint.sequence {
             return
         }
         try stateMarks.write(try StateMark.sign(vaultID: info.vaultID, sequence: checkpoint.sequence, headMAC: checkpoint.headMAC,
-                                                time: checkpoint.time, stateDigest: checkpoint.stateDigest, key: hierarchy.keys.signingKey),
+                                                time: checkpoint.time, stateDigest: checkpoint.stateDigest, key: secrets.signingKey),
                              folder: paths.root)
         moveMarkOnCheckpoint = false
     }

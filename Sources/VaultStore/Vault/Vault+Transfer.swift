@@ -55,6 +55,7 @@ extension Vault {
         } else {
             try guarded { try store.write { tx in try apply(tx) } }
         }
+        forgetCaseKeys(caseID)
         guard let result else { throw VaultError.invalidInput("the transfer of case \(caseID) was not recorded") }
         return result
     }
@@ -106,6 +107,8 @@ extension Vault {
             }
         }
         try tx.update(record)
+        // With identities the old organisation's people lose the case key: a new version, wrapped to the new holders.
+        if !agreementOnly { try rotateAfterLosingHolder(caseID: caseID, in: tx) }
         try tx.save(try sealConsent(facts, id: "facts-" + caseID, type: .caseFacts, caseID: caseID, personID: nil,
                                     createdAt: existing?.createdAt, in: tx))
         var details = ["from": from, "to": organisation, "consented": String(agreement.isAgreed), "date": date.description]

@@ -12,14 +12,17 @@ import Glibc
 public final class Vault {
     public let paths: VaultPaths
     public let info: VaultInfo
-    public internal(set) var keyFile: KeyFile
+    /// The key file of a key-file vault (an earlier release's, until `migrate`); nil with identities.
+    public internal(set) var keyFile: KeyFile?
     public internal(set) var hierarchy: KeyHierarchy
+    /// The audit MAC key and the vault signing key, from the key file or (with identities) the database.
+    let secrets: VaultSecrets
     public let store: any VaultRecordStore
     /// The same store: every write goes through the state ledger (State/).
     let ledger: LedgeredStore
     public let blobs: BlobStore
     let now: () -> Date
-    /// The advocate acting (`--as`), recorded in every audit event.
+    /// The account acting, recorded in every audit event: the identity's with identities, else the one named (`--as`).
     public let actor: String?
     let auditChain: AuditChain
     /// Events this process wrote; a command that wrote any ends with a signed checkpoint.
@@ -55,13 +58,16 @@ public final class Vault {
     /// lets an older state through once, recorded in the audit log.
     public init(_ opened: OpenedVault, actor: String? = nil, now: @escaping () -> Date = Date.init,
                 stateMarks: StateMarks? = nil, acceptOlderState: OlderStateAcceptance? = nil) throws {
+        // With identities the account acting is the identity's: naming anyone else is refused, not believed.
+        if let identity = opened.unlock.identity, let actor, actor != identity.accountID {
+            throw AccessError.notYourIdentity(asked: actor, identity: identity.accountID)
+        }
+        let actor = opened.unlock.identity?.accountID ?? actor
         self.actor = actor
-        // The key file's own audit key: no rotation or retirement changes it, so the log verifies for the vault's life.
-        auditChain = try AuditChain(auditKey: opened.keys.auditKey, vaultID: opened.info.vaultID)
         paths = opened.paths
         info = opened.info
         keyFile = opened.keyFile
-        hierarchy = KeyHierarchy(vaultID: opened.info.vaultID, keys: opened.keys)
+        hierarchy = KeyHierarchy(vaultID: opened.info.vaultID, unlock: opened.unlock)
         blobs = BlobStore(root: opened.paths.root)
         self.now = now
         self.stateMarks = stateMarks
@@ -70,13 +76,18 @@ public final class Vault {
         if let status = try PrivateFiles.status(databasePath) {
             if status.mode & 0o077 != 0 { throw FileError.insecurePermissions(subject: .vaultFile, path: databasePath, mode: status.mode) }
         }
+        let base = try SQLiteRecordStore(path: databasePath)
+        let (secrets, newSecrets) = try Self.loadSecrets(opened.unlock, hierarchy: hierarchy, base: base)
+        self.secrets = secrets
+        // The audit key never changes with a rotation or retirement, so the log verifies for the vault's life.
+        auditChain = try AuditChain(auditKey: secrets.auditKey, vaultID: opened.info.vaultID)
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
-        ledger = LedgeredStore(base: try SQLiteRecordStore(path: databasePath), chain: auditChain) { action, details in
+        ledger = LedgeredStore(base: base, chain: auditChain) { action, details in
             AuditEvent(time: formatter.string(from: now()), actor: actor, action: action, outcome: "success", details: details)
         }
         store = ledger
-        try prepareDatabase()
+        try prepareDatabase(newSecrets: newSecrets)
         try adoptEarlierState()
         try checkClock()
         try checkStateMark(acceptOlderState)
@@ -85,7 +96,7 @@ public final class Vault {
 
     /// Binds a new database to this vault (id, metadata key, the init event). Checked with a read first, so
     /// opening an existing vault for a listing takes no write lock.
-    private func prepareDatabase() throws {
+    private func prepareDatabase(newSecrets: Bool) throws {
         let vaultID = info.vaultID
         let prepared = try store.read { tx -> Bool in
             if let stored = try tx.meta("vault_id"), stored != vaultID {
@@ -113,8 +124,12 @@ public final class Vault {
             if try tx.dataKeyVersions(scope: KeyHierarchy.vaultScope).isEmpty {
                 guard fresh else { throw VaultError.invalidInput("the vault database has lost its metadata key: vault.db was changed outside casevault") }
                 let key = try SecureBytes.random(count: 32)
-                try tx.insert(DataKeyRecord(scope: KeyHierarchy.vaultScope, version: 1, createdAt: created))
-                try tx.insert(try hierarchy.wrap(key, scope: KeyHierarchy.vaultScope, version: 1, createdAt: created))
+                if newSecrets {
+                    try storeNewSecrets(metadataKey: key, in: tx)
+                } else {
+                    try tx.insert(DataKeyRecord(scope: KeyHierarchy.vaultScope, version: 1, createdAt: created))
+                    try tx.insert(try hierarchy.wrap(key, scope: KeyHierarchy.vaultScope, version: 1, createdAt: created))
+                }
             }
         }
     }
@@ -244,7 +259,7 @@ public final class Vault {
         try tx.insert(record)
         for advocate in Set(input.advocateIDs) { try tx.insert(CaseAdvocateRecord(caseID: id, advocateID: advocate)) }
         try tx.insert(DataKeyRecord(scope: KeyHierarchy.caseScope(id), version: 1, createdAt: created))
-        try tx.insert(try hierarchy.wrap(key, scope: KeyHierarchy.caseScope(id), version: 1, createdAt: created))
+        try insertWrappers(of: key, scope: KeyHierarchy.caseScope(id), version: 1, createdAt: created, in: tx)
         try audit(event("case.open", caseID: id, details: ["client": input.clientID, "organisation": input.organisationID,
                                                          "advocates": input.advocateIDs.sorted().joined(separator: ",")]), in: tx)
         return record

@@ -3,6 +3,10 @@ import Foundation
 /// What went wrong in a vault operation, by id, never by name or content.
 public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
     case keyUnavailable
+    /// With identities: the acting account holds no wrapper of this key (not its case, or not yet given one).
+    case keyNotHeld(scope: String, account: String)
+    /// Master-key operations on a vault with identities, which has no master key.
+    case noMasterKeys
     /// Every wrapper of this data key is under a master key version that was destroyed (`retireMasterKey`).
     case keyDestroyed(scope: String, masterVersions: [Int])
     case damagedKey(scope: String, version: Int)
@@ -37,6 +41,14 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .keyUnavailable: "no key in this key file opens the data key (was its master key version removed?)"
+        case .noMasterKeys:
+            "this vault has no master key: its keys follow people (identities), and each case's key is rotated on its own"
+        case .keyNotHeld(let scope, let account):
+            if let caseID = KeyHierarchy.caseID(ofScope: scope) {
+                "\(account)'s identity holds no key to case \(caseID): only its assigned advocates and its organisation's managers can decrypt it"
+            } else {
+                "\(account)'s identity holds no key to the vault's records (\(scope)); an administrator can give it one"
+            }
         case .keyDestroyed(let scope, let versions):
             "the key of \(scope == KeyHierarchy.vaultScope ? "the vault's records" : scope.replacingOccurrences(of: "case:", with: "case ")) "
                 + "was wrapped only under master key version \(versions.map(String.init).joined(separator: ", ")), "

@@ -35,12 +35,24 @@ public struct VaultInfo: Codable, Sendable, Equatable {
     }
 }
 
-/// An opened vault: its identity and its unlocked keys.
+/// An opened vault: its description and the keys this process unlocked (a key file, or a person's identity).
 public struct OpenedVault: Sendable {
     public let paths: VaultPaths
     public let info: VaultInfo
-    public let keyFile: KeyFile
-    public let keys: UnlockedKeys
+    public let unlock: VaultUnlock
+
+    public init(paths: VaultPaths, info: VaultInfo, unlock: VaultUnlock) {
+        self.paths = paths
+        self.info = info
+        self.unlock = unlock
+    }
+
+    init(paths: VaultPaths, info: VaultInfo, keyFile: KeyFile, keys: UnlockedKeys) {
+        self.init(paths: paths, info: info, unlock: .keyFile(keyFile, keys))
+    }
+
+    public var keyFile: KeyFile? { unlock.keyFile }
+    public var keys: UnlockedKeys? { unlock.keys }
 }
 
 public enum VaultSetupError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -49,6 +61,7 @@ public enum VaultSetupError: Error, Equatable, Sendable, CustomStringConvertible
     case damagedVaultInfo(path: String)
     case newerFormat(found: Int, supported: Int)
     case keyFileExists(path: String)
+    case identityOfAnotherVault(identityVault: String, expected: String)
 
     public var description: String {
         switch self {
@@ -58,6 +71,8 @@ public enum VaultSetupError: Error, Equatable, Sendable, CustomStringConvertible
         case .newerFormat(let found, let supported):
             "this vault has format version \(found); this casevault understands up to \(supported)"
         case .keyFileExists(let path): "a key file already exists at \(path); refusing to overwrite it"
+        case .identityOfAnotherVault(let identityVault, let expected):
+            "the identity file belongs to another vault (identity for vault \(identityVault), this vault \(expected))"
         }
     }
 }
@@ -73,17 +88,7 @@ public enum VaultSetup {
     /// the vault complete; on any failure everything this call created is removed again.
     public static func initialize(paths: VaultPaths, passphrase: SecureBytes?, now: Date,
                                   scrypt: Scrypt.Parameters = .passphrase) throws -> OpenedVault {
-        let existing = try PrivateFiles.status(paths.root)
-        if let existing {
-            guard existing.isDirectory else { throw FileError.wrongType(subject: .vaultFolder, path: paths.root) }
-            guard try FileManager.default.contentsOfDirectory(atPath: paths.root).isEmpty else {
-                throw VaultSetupError.folderNotEmpty(path: paths.root)
-            }
-            try PrivateFiles.requirePrivate(paths.root, what: .vaultFolder)
-        }
-        if try PrivateFiles.status(paths.keyFile) != nil { throw VaultSetupError.keyFileExists(path: paths.keyFile) }
-        if existing == nil { try PrivateFiles.createPrivateDirectory(paths.root) }
-        let createdFolder = existing == nil
+        let createdFolder = try prepareFolder(paths)
 
         var wroteKeyFile = false
         do {
@@ -107,7 +112,10 @@ public enum VaultSetup {
     /// vault, then unlocks it. `passphrase` is asked only when the key file needs one.
     public static func open(paths: VaultPaths, passphrase: () throws -> SecureBytes) throws -> OpenedVault {
         let info = try readInfo(paths)
-        let keyFile = try readKeyFile(paths)
+        try PrivateFiles.requirePrivate(paths.keyFile, what: .keyFile)
+        let data = try PrivateFiles.read(paths.keyFile)
+        if IdentityFile.isIdentityFile(data) { return try openIdentity(data, info: info, paths: paths, passphrase: passphrase) }
+        let keyFile = try KeyFile.decode(data)
         guard keyFile.vaultID == info.vaultID else {
             throw KeyFileError.belongsToAnotherVault(keyFileVault: keyFile.vaultID, expected: info.vaultID)
         }
@@ -129,6 +137,22 @@ public enum VaultSetup {
             return OpenedVault(paths: paths, info: info, keyFile: migrated, keys: keys)
         }
         return OpenedVault(paths: paths, info: info, keyFile: keyFile, keys: keys)
+    }
+
+    /// Checks that the vault folder is absent or empty and private and that no key file is in the way, and creates the
+    /// folder; returns whether it did (so a failed set-up removes it again).
+    static func prepareFolder(_ paths: VaultPaths) throws -> Bool {
+        let existing = try PrivateFiles.status(paths.root)
+        if let existing {
+            guard existing.isDirectory else { throw FileError.wrongType(subject: .vaultFolder, path: paths.root) }
+            guard try FileManager.default.contentsOfDirectory(atPath: paths.root).isEmpty else {
+                throw VaultSetupError.folderNotEmpty(path: paths.root)
+            }
+            try PrivateFiles.requirePrivate(paths.root, what: .vaultFolder)
+        }
+        if try PrivateFiles.status(paths.keyFile) != nil { throw VaultSetupError.keyFileExists(path: paths.keyFile) }
+        if existing == nil { try PrivateFiles.createPrivateDirectory(paths.root) }
+        return existing == nil
     }
 
     public static func readInfo(_ paths: VaultPaths) throws -> VaultInfo {

@@ -362,7 +362,7 @@ struct BundleCommand: ParsableCommand {
                 return key
             }
             do {
-                return try global.openVault().keys.signingKey.publicKey
+                return try Vault(try global.openVault(), actor: global.advocate).signingPublicKey
             } catch {
                 throw CLIError("no key to check the signature against: give --public-key, or run where the vault is",
                                reasons: [(CLIError.presenting(error)?.message ?? "the vault could not be opened")],

@@ -15,8 +15,11 @@ struct Keys: ParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            let vault = try global.openVault()
-            let keys = vault.keys
+            let opened = try global.openVault()
+            guard let keyFile = opened.keyFile, let keys = opened.keys else {
+                throw CLIError(VaultError.noMasterKeys.description, hints: ["each person's keys are in their own identity file"])
+            }
+            let vault = (paths: opened.paths, keyFile: keyFile)
             let current = keys.currentMasterVersion
             let masters = try vault.keyFile.masterKeys.sorted { $0.version < $1.version }.map { entry in
                 // A destroyed version has no key left to take a fingerprint of.

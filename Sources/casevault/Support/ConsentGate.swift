@@ -90,6 +90,11 @@ enum ConsentGate {
         case .unknownAccount:
             return CLIError(error.description, hints: ["'casevault advocate list' shows the accounts; act as yours with --as or $CASEVAULT_ADVOCATE"],
                             exitCode: 3)
+        case .notYourIdentity:
+            return CLIError(error.description, hints: ["use your own identity file (--keys or $CASEVAULT_KEYS), and leave out --as"], exitCode: 3)
+        case .identityReplaced:
+            return CLIError(error.description, hints: ["use the identity file you were given most recently; an administrator can tell you whether your account is still active"],
+                            exitCode: 3)
         }
     }
 

@@ -29,6 +29,7 @@ extension VaultSetupError {
         case .damagedVaultInfo: ["restore vault.json from a backup ('casevault restore'); nothing was changed"]
         case .newerFormat: ["upgrade casevault to open this vault"]
         case .keyFileExists: ["choose another --keys path, or move the existing key file away if it belongs to no vault"]
+        case .identityOfAnotherVault: ["use your identity file for this vault with --keys or $CASEVAULT_KEYS"]
         }
     }
 }
@@ -59,6 +60,8 @@ extension VaultError {
             agreed ? ["'casevault case show \(caseID)' lists the transfers"]
                 : ["when the person agrees, record it with: casevault case transfer \(caseID) --to \(organisation) --consented "
                     + "(or --consent-form FILE, their signed agreement); a manager of \(organisation) or an advocate assigned to the case runs it"]
+        case .keyNotHeld: ["ask an advocate assigned to the case, or a manager of its organisation, to do this"]
+        case .noMasterKeys: ["'casevault case rekey CASE' rotates one case's key"]
         case .caseNotOpen, .invalidInput, .personErased: []
         }
     }
