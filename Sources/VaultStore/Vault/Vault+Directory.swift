@@ -4,10 +4,17 @@ import VaultCrypto
 /// Organisations, accounts and people: the directory every case refers to. Names and personal fields are sealed
 /// under the vault's metadata key; people are found through blind indexes.
 extension Vault {
-    public func addOrganisation(name: String) throws -> OrganisationRecord {
+    /// `recoveryKey`: with identities, the public half of the organisation's recovery key (the caller splits the private
+    /// half into trustees' shares and keeps nothing); every key the organisation's people hold is also wrapped to it.
+    public func addOrganisation(name: String, recoveryKey: X25519.PublicKey? = nil) throws -> OrganisationRecord {
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw VaultError.invalidInput("the organisation name is empty") }
-        var record = OrganisationRecord(id: try Self.newID("org"), name: trimmed, createdAt: timestamp())
+        guard usesIdentities == (recoveryKey != nil) else {
+            throw VaultError.invalidInput(usesIdentities ? "an organisation of a vault with identities needs a recovery key"
+                                                         : "this vault has no identities, so an organisation has no recovery key")
+        }
+        var record = OrganisationRecord(id: try Self.newID("org"), name: trimmed, createdAt: timestamp(),
+                                        recoveryPublic: recoveryKey.map { Data($0.rawRepresentation) })
         try guarded { try store.write { tx in
             try require(.organisationAdd, roles: [.admin], in: tx)
             if try organisation(named: trimmed, in: tx) != nil {
@@ -18,6 +25,7 @@ extension Vault {
             try tx.insert(stored)
             record = stored
             record.name = trimmed
+            for scope in KeyHierarchy.memberScopes { try shareKey(scope: scope, in: tx) }
             try audit(event("organisation.add", details: ["organisation": record.id]), in: tx)
         } }
         return record

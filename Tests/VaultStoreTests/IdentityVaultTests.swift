@@ -1,0 +1,201 @@
+import Consent
+import Foundation
+import GRDB
+import XCTest
+@testable import VaultCrypto
+@testable import VaultStore
+
+/// Issue 17: in a vault with identities an advocate not entitled to a case cannot decrypt it, even with the vault
+/// folder and their own identity, reading the database directly.
+final class IdentityVaultTests: XCTestCase {
+    /// A vault with identities: two organisations, an advocate in each, a manager in the first, a client and a case of
+    /// the first organisation with one letter. Identity files live beside the vault, one per person.
+    final class World {
+        let directory: URL
+        let root: String
+        var identities: [String: String] = [:]
+        let admin: String
+        var org1 = "", org2 = "", sam = "", alex = "", lee = "", caseID = "", letter = ""
+        var recovery: [String: X25519.PrivateKey] = [:]
+
+        init() throws {
+            directory = FileManager.default.temporaryDirectory.appendingPathComponent("casevault-identity-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            root = directory.appendingPathComponent("vault").path
+            let adminPath = directory.appendingPathComponent("admin.identity").path
+            let opened = try VaultSetup.initializeWithIdentity(paths: VaultPaths(root: root, keyFile: adminPath), passphrase: nil, now: Date())
+            let first = try Vault(opened)
+            admin = try first.addAdvocate(name: "Vault administrator", organisationID: nil, role: .admin)
+            identities[admin] = adminPath
+        }
+
+        deinit { try? FileManager.default.removeItem(at: directory) }
+
+        func open(as account: String) throws -> Vault {
+            let vault = try Vault(try VaultSetup.open(paths: VaultPaths(root: root, keyFile: identities[account]!)) {
+                throw IdentityFileError.passphraseRequired
+            })
+            vault.acknowledged = RuleID.allCases
+            return vault
+        }
+
+        func addAccount(_ name: String, org: String?, role: AccountRole = .advocate) throws -> String {
+            let made = try open(as: admin).addAccount(name: name, organisationID: org, role: role, identityPassphrase: nil)
+            let path = directory.appendingPathComponent("\(made.id).identity").path
+            try VaultSetup.writeNewIdentity(try XCTUnwrap(made.identity), to: path)
+            identities[made.id] = path
+            return made.id
+        }
+
+        func addOrganisation(_ name: String) throws -> String {
+            let key = try X25519.PrivateKey.generate()
+            let id = try open(as: admin).addOrganisation(name: name, recoveryKey: key.publicKey).id
+            recovery[id] = key
+            return id
+        }
+
+        func input(_ name: String, _ bytes: String) throws -> String {
+            let url = directory.appendingPathComponent("inputs/\(name)")
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(bytes.utf8).write(to: url)
+            return url.path
+        }
+
+        /// Everything above, up to one stored letter on Sam's case.
+        func populate() throws {
+            org1 = try addOrganisation("Norfolk NHS Complaints Advocacy")
+            org2 = try addOrganisation("Suffolk Advocacy")
+            lee = try addAccount("Lee Morgan", org: org1, role: .manager)
+            sam = try addAccount("Sam Carter", org: org1)
+            alex = try addAccount("Alex Reid", org: org2)
+            let vault = try open(as: sam)
+            let client = try vault.addPerson(.init(name: "Margaret Ellis", dob: "1946-03-14"))
+            caseID = try vault.openCase(.init(clientID: client, organisationID: org1, advocateIDs: [sam], nhsBody: "trust-X"))
+            var consent = Vault.AuthorityInput(caseID: caseID, personID: client, kind: .verbalConsent, granteeID: org1,
+                                               actions: ConsentAction.allCases, today: vault.today())
+            consent.recordedBy = sam
+            consent.recordedOn = vault.today()
+            _ = try vault.recordAuthority(consent)
+            let results = try vault.ingest(caseID: caseID, files: [Vault.IngestFile(path: try input("letter.txt", "Dear Ms Ellis, your mother's care"))],
+                                           options: .init())
+            guard case .stored(let id, _) = results.first?.outcome else { return XCTFail("not stored") }
+            letter = id
+        }
+
+        func privateKey(of account: String) throws -> X25519.PrivateKey {
+            try IdentityFile.decode(try Data(contentsOf: URL(fileURLWithPath: identities[account]!))).unlock(passphrase: nil).agreementKey
+        }
+    }
+
+    func testAnAdvocateOfAnotherOrganisationCannotDecryptTheCaseEvenFromTheDatabase() throws {
+        let w = try World()
+        try w.populate()
+        XCTAssertEqual(try w.open(as: w.sam).plaintext(documentID: w.letter), Array("Dear Ms Ellis, your mother's care".utf8))
+        XCTAssertEqual(try w.open(as: w.lee).plaintext(documentID: w.letter).count, 33, "the organisation's manager holds the key")
+        // Alex: refused by the rules, and below them, by the keys.
+        XCTAssertThrowsError(try w.open(as: w.alex).plaintext(documentID: w.letter))
+        let alex = try w.open(as: w.alex)
+        let caseScope = KeyHierarchy.caseScope(w.caseID)
+        XCTAssertThrowsError(try alex.store.read { tx in try alex.dataKey(scope: caseScope, version: 1, in: tx) }) {
+            guard case VaultError.keyNotHeld = $0 else { return XCTFail("\($0)") }
+        }
+        // The administrator holds no case key either.
+        let admin = try w.open(as: w.admin)
+        XCTAssertThrowsError(try admin.store.read { tx in try admin.dataKey(scope: caseScope, version: 1, in: tx) })
+
+        // Straight from the SQLite file: every wrapper, opened with Alex's private key under the AAD its own row names.
+        let key = try w.privateKey(of: w.alex)
+        let hierarchy = KeyHierarchy(vaultID: alex.info.vaultID, unlock: alex.hierarchy.unlock)
+        let rows = try DatabaseQueue(path: w.root + "/vault.db").read { db in
+            try Row.fetchAll(db, sql: "SELECT scope, version, wrapper_kind, wrapper_id, sealed FROM key_wrappers")
+        }
+        var opened: [String] = []
+        for row in rows {
+            let wrapper = KeyWrapperRecord(scope: row["scope"], version: row["version"], wrapperKind: row["wrapper_kind"], wrapperID: row["wrapper_id"],
+                                           sealed: row["sealed"], createdAt: "")
+            // Every holder label, not just the row's: a wrapper made for someone else must not open under any of them.
+            for kind in [KeyRecipient.Kind.identity, .recovery] {
+                for holder in [wrapper.wrapperID, w.alex] {
+                    if (try? hierarchy.open(wrapper, with: key, kind: kind, holder: holder)) != nil { opened.append(wrapper.scope) }
+                }
+            }
+        }
+        XCTAssertFalse(rows.isEmpty)
+        XCTAssertEqual(Set(opened), Set(KeyHierarchy.memberScopes), "Alex opens only the vault's member keys, never a case key")
+        XCTAssertFalse(rows.contains { $0["scope"] == caseScope && $0["wrapper_id"] == w.admin }, "no case wrapper for the administrator")
+        XCTAssertEqual(Set(rows.filter { $0["scope"] == caseScope }.map { $0["wrapper_id"] as String }), [w.sam, w.lee, w.org1])
+    }
+
+    func testUnassignedAdvocateCannotReadWhatIsAddedAfterwards() throws {
+        let w = try World()
+        try w.populate()
+        let kim = try w.addAccount("Kim Hale", org: w.org1)
+        try w.open(as: w.sam).assignAdvocate(caseID: w.caseID, advocateID: kim)
+        XCTAssertEqual(try w.open(as: kim).plaintext(documentID: w.letter).count, 33, "assigning shares the key")
+        try w.open(as: w.sam).unassignAdvocate(caseID: w.caseID, advocateID: kim)
+        let sam = try w.open(as: w.sam)
+        let results = try sam.ingest(caseID: w.caseID, files: [Vault.IngestFile(path: try w.input("later.txt", "Added after Kim left"))], options: .init())
+        guard case .stored(let later, _) = results.first?.outcome else { return XCTFail("not stored") }
+        XCTAssertEqual(try sam.plaintext(documentID: later), Array("Added after Kim left".utf8))
+        // The rotation removed every wrapper Kim had: neither the new letter nor the old one opens with Kim's identity.
+        let kimVault = try w.open(as: kim)
+        for document in [later, w.letter] {
+            XCTAssertThrowsError(try kimVault.store.read { tx in
+                try kimVault.dataKey(scope: KeyHierarchy.caseScope(w.caseID), version: try XCTUnwrap(tx.document(document)).caseKeyVersion, in: tx)
+            })
+        }
+        let versions = try sam.store.read { try $0.dataKeyVersions(scope: KeyHierarchy.caseScope(w.caseID)) }
+        XCTAssertEqual(versions, [2], "assigning keeps version 1; unassigning rotates to 2 and destroys version 1")
+    }
+
+    func testTheIdentityDecidesWhoIsActing() throws {
+        let w = try World()
+        try w.populate()
+        XCTAssertThrowsError(try Vault(try VaultSetup.open(paths: VaultPaths(root: w.root, keyFile: w.identities[w.alex]!)) {
+            throw IdentityFileError.passphraseRequired
+        }, actor: w.sam)) {
+            guard case AccessError.notYourIdentity(let asked, let identity) = $0 else { return XCTFail("\($0)") }
+            XCTAssertEqual([asked, identity], [w.sam, w.alex])
+        }
+        // An identity file made for Sam's account id but not registered by the vault: refused as soon as it acts.
+        let (forged, _) = try IdentityFile.create(vaultID: try w.open(as: w.sam).info.vaultID, accountID: w.sam, passphrase: nil,
+                                                  createdAt: "2026-12-06T00:00:00Z")
+        let forgedPath = w.directory.appendingPathComponent("forged.identity").path
+        try VaultSetup.writeNewIdentity(forged, to: forgedPath)
+        w.identities["forged"] = forgedPath
+        XCTAssertThrowsError(try w.open(as: "forged").documents(caseID: w.caseID))
+    }
+
+    /// The organisation's recovery key (rebuilt from trustees' shares in practice) opens every case key of the
+    /// organisation and the vault's own keys, and nothing of another organisation.
+    func testRecoveryKeyOpensItsOrganisationsCaseKeys() throws {
+        let w = try World()
+        try w.populate()
+        let vault = try w.open(as: w.sam)
+        let wrappers = try vault.store.read { try $0.wrappers() }
+        let ownCase = try XCTUnwrap(wrappers.first { $0.scope == KeyHierarchy.caseScope(w.caseID) && $0.wrapperKind == "recovery" })
+        XCTAssertNoThrow(try vault.hierarchy.open(ownCase, with: try XCTUnwrap(w.recovery[w.org1]), kind: .recovery, holder: w.org1))
+        XCTAssertThrowsError(try vault.hierarchy.open(ownCase, with: try XCTUnwrap(w.recovery[w.org2]), kind: .recovery, holder: w.org2))
+    }
+
+    /// `verify` with one person's identity: their own wrappers open, everyone else's are checked for shape and holder,
+    /// and documents of cases they hold no key to are checked from their ciphertext. A clean vault is clean for all.
+    func testVerifyWithAnIdentityChecksWhatItCan() throws {
+        let w = try World()
+        try w.populate()
+        let asSam = try w.open(as: w.sam).verify(readData: true, repair: false, record: false)
+        XCTAssertTrue(asSam.ok, "\(asSam.problems)")
+        XCTAssertEqual(asSam.documentsCheckedWithoutKey, 0)
+        XCTAssertGreaterThan(asSam.bytesDecrypted, 0)
+        let asAlex = try w.open(as: w.alex).verify(readData: true, repair: false, record: false)
+        XCTAssertTrue(asAlex.ok, "\(asAlex.problems)")
+        XCTAssertEqual(asAlex.documentsCheckedWithoutKey, asAlex.documentsChecked)
+        XCTAssertEqual(asAlex.bytesDecrypted, 0)
+        // A blob changed on disk is still caught without its key.
+        let path = try w.open(as: w.alex).blobs.path(for: w.letter)
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        bytes[bytes.count / 2] ^= 1
+        try bytes.write(to: URL(fileURLWithPath: path))
+        XCTAssertTrue(try w.open(as: w.alex).verify(readData: false, repair: false, record: false).problems.contains { $0.id == w.letter })
+    }
+}
