@@ -25,12 +25,12 @@ public enum KernelKeyring {
         let serial = secret.withUnsafeBytes { bytes in
             CProcessShims_keyAdd(description, bytes.baseAddress, bytes.count)
         }
-        guard serial >= 0 else { throw error(-serial, "adding the key") }
+        guard serial >= 0 else { throw error(-serial, "adding the key", description: description) }
         var rc = CProcessShims_keySetTimeout(serial, timeoutSeconds)
         if rc == 0 { rc = CProcessShims_keyRestrictToPossessor(serial) }
         guard rc == 0 else {
             _ = destroy(serial)
-            throw error(-rc, "setting the key's timeout and permissions")
+            throw error(-rc, "setting the key's timeout and permissions", description: description)
         }
     }
 
@@ -81,7 +81,7 @@ public enum KernelKeyring {
         return rc
     }
 
-    private static func error(_ code: Int32, _ operation: String, description: String = "") -> KernelKeyringError {
+    private static func error(_ code: Int32, _ operation: String, description: String) -> KernelKeyringError {
         switch code {
         case ENOSYS, EPERM, EACCES: .unavailable(errno: code)
         case EKEYEXPIRED: .expired(description: description)

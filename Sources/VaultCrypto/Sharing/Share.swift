@@ -34,7 +34,8 @@ public struct Share: Sendable, Equatable, CustomStringConvertible {
     public let secretCheck: UInt32
     public let value: SecureBytes
 
-    public init(
+    /// Shares come from `Shamir.split` or `ShareCode.decode`, which check every field.
+    init(
         splitID: ShareSplitID, threshold: Int, index: Int, contextTag: UInt32, secretCheck: UInt32, value: SecureBytes
     ) {
         self.splitID = splitID

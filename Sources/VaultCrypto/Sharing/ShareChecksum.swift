@@ -28,7 +28,7 @@ enum ShareChecksum {
     static func checksum(for data: [UInt16], customization: [UInt16] = ShareChecksum.customization) -> [UInt16] {
         // Systematic encoding: the remainder of (prefix ‖ data)·x^3 divided by g(x) = (x−α)(x−α²)(x−α³).
         var remainder: [UInt16] = [0, 0, 0]
-        for symbol in customization + data {
+        for symbol in [customization, data].joined() {
             let feedback = symbol ^ remainder[0]
             remainder[0] = remainder[1] ^ GF2048.multiply(feedback, generator[1])
             remainder[1] = remainder[2] ^ GF2048.multiply(feedback, generator[2])
@@ -38,8 +38,7 @@ enum ShareChecksum {
     }
 
     static func verify(_ words: [UInt16]) -> Verdict {
-        let all = customization + words
-        let syndromes = (1...3).map { i in evaluate(all, at: GF2048.power(GF2048.alpha, i)) }
+        let syndromes = (1...3).map { i in evaluate([customization, words].joined(), at: GF2048.power(GF2048.alpha, i)) }
         if syndromes.allSatisfy({ $0 == 0 }) { return .valid }
         let (s1, s2, s3) = (syndromes[0], syndromes[1], syndromes[2])
         // One error of value e at degree d: S_i = e·X^i with X = α^d, so S2² = S1·S3 and X = S2/S1.
@@ -73,7 +72,7 @@ enum ShareChecksum {
     }()
 
     /// The polynomial with coefficients `symbols` (highest degree first) at `x`, by Horner's rule.
-    static func evaluate(_ symbols: [UInt16], at x: UInt16) -> UInt16 {
+    static func evaluate(_ symbols: some Sequence<UInt16>, at x: UInt16) -> UInt16 {
         symbols.reduce(0) { GF2048.multiply($0, x) ^ $1 }
     }
 }

@@ -7,7 +7,9 @@
 /// 35 data words + 3 checksum words = 38 words.
 ///
 /// A share code is as sensitive as the share: the words are Strings, which cannot be wiped, so they
-/// should go straight to the printer or screen. The working byte arrays here are wiped.
+/// should go straight to the printer or screen. The working byte arrays here are wiped. Words are
+/// looked up by value (the list, a dictionary), which is not constant time; share codes are typed and
+/// printed at human speed on the trustee's own terminal, where the text itself is on show.
 public enum ShareCode {
     public static let formatVersion = 1
     static let headerLength = 16
@@ -16,12 +18,15 @@ public enum ShareCode {
 
     /// The words for `share`, in order.
     public static func words(for share: Share) -> [String] {
-        var payload: [UInt8] = [UInt8(formatVersion)] + share.splitID.bytes
-            + [UInt8(share.threshold), UInt8(share.index), UInt8(share.value.count)]
-            + Shamir.bigEndian(share.contextTag) + Shamir.bigEndian(share.secretCheck)
-        payload += share.value.unsafeCopyToArray()
+        // Built in place with room reserved, so no reallocation leaves an unwiped copy behind.
+        var payload: [UInt8] = []
+        payload.reserveCapacity(headerLength + share.value.count)
+        payload += [UInt8(formatVersion)] + share.splitID.bytes
+        payload += [UInt8(share.threshold), UInt8(share.index), UInt8(share.value.count)]
+        payload += Shamir.bigEndian(share.contextTag) + Shamir.bigEndian(share.secretCheck)
+        share.value.withUnsafeBytes { payload.append(contentsOf: $0) }
         defer { secureZero(&payload) }
-        var symbols = pack(payload)
+        var symbols = pack(payload, extraCapacity: ShareChecksum.wordCount)
         defer { symbols.withUnsafeMutableBytes { secureZero($0) } }
         symbols += ShareChecksum.checksum(for: symbols)
         return symbols.map { shareWordList[Int($0)] }
@@ -60,7 +65,7 @@ public enum ShareCode {
             // code is a word or two longer or shorter than its header says: then a word was left out or
             // written twice (which can also look like one wrong word, e.g. the last word repeated), unless
             // the checksum blames word 6 itself.
-            var head = unpack(Array(symbols.prefix(6)), byteCount: 8)
+            var head = unpack(symbols, byteCount: 8)
             defer { secureZero(&head) }
             let expected = dataWords(forValueLength: Int(head[7])) + ShareChecksum.wordCount
             let countLooksWrong = (1...2).contains(abs(expected - symbols.count))
@@ -71,7 +76,8 @@ public enum ShareCode {
                 throw .severalWrongWords(words: symbols.count, expectedWords: countLooksWrong ? expected : nil)
             }
         }
-        let data = Array(symbols.dropLast(ShareChecksum.wordCount))
+        var data = Array(symbols.dropLast(ShareChecksum.wordCount))
+        defer { data.withUnsafeMutableBytes { secureZero($0) } }
         let byteCount = data.count * 11 / 8
         var payload = unpack(data, byteCount: byteCount)
         defer { secureZero(&payload) }
@@ -95,9 +101,9 @@ public enum ShareCode {
     }
 
     /// Bytes to 11-bit symbols, big-endian, the last one padded with zero bits.
-    static func pack(_ bytes: [UInt8]) -> [UInt16] {
+    static func pack(_ bytes: [UInt8], extraCapacity: Int = 0) -> [UInt16] {
         var symbols: [UInt16] = []
-        symbols.reserveCapacity((bytes.count * 8 + 10) / 11)
+        symbols.reserveCapacity((bytes.count * 8 + 10) / 11 + extraCapacity)
         var accumulator: UInt32 = 0, bits = 0
         for byte in bytes {
             accumulator = accumulator << 8 | UInt32(byte)
