@@ -5,6 +5,13 @@ import Glibc
 import Darwin
 #endif
 
+// The keyring's errno values exist only in Linux headers; elsewhere the shim answers ENOSYS to everything.
+#if os(Linux)
+private let noKey = ENOKEY, keyExpired = EKEYEXPIRED, keyRevoked = EKEYREVOKED
+#else
+private let noKey: Int32 = 126, keyExpired: Int32 = 127, keyRevoked: Int32 = 128
+#endif
+
 /// Secrets kept for a while in the Linux kernel's session keyring, so that later commands of the same
 /// login session need no passphrase (`casevault unlock`), without the secret ever touching the disk.
 ///
@@ -39,7 +46,7 @@ public enum KernelKeyring {
     /// remembers an expired key, so the caller can say that the unlock ran out.
     public static func read(description: String) throws(KernelKeyringError) -> SecureBytes? {
         let serial = CProcessShims_keySearch(description)
-        if serial == -ENOKEY || serial == -EKEYREVOKED { return nil }
+        if serial == -noKey || serial == -keyRevoked { return nil }
         guard serial >= 0 else { throw error(-serial, "finding the key", description: description) }
         // The payload's length first, then a read straight into wiped-on-release memory; if the key was
         // replaced in between with a longer one, the length read back differs and we try again.
@@ -50,7 +57,7 @@ public enum KernelKeyring {
             let secret = SecureBytes(count: Int(length)) { buffer in
                 actual = CProcessShims_keyRead(serial, buffer.baseAddress, buffer.count)
             }
-            if actual == -Int(ENOKEY) || actual == -Int(EKEYREVOKED) { return nil }
+            if actual == -Int(noKey) || actual == -Int(keyRevoked) { return nil }
             guard actual >= 0 else { throw error(Int32(-actual), "reading the key", description: description) }
             if actual == length { return secret }
         }
@@ -61,8 +68,8 @@ public enum KernelKeyring {
     @discardableResult
     public static func remove(description: String) throws(KernelKeyringError) -> Bool {
         var serial = CProcessShims_keySearch(description)
-        if serial == -ENOKEY || serial == -EKEYREVOKED { return false }
-        if serial == -EKEYEXPIRED {
+        if serial == -noKey || serial == -keyRevoked { return false }
+        if serial == -keyExpired {
             // An expired key cannot be found by search, but adding a key of the same description updates
             // it in place and returns its serial: overwrite it with one zero byte, then destroy it.
             let placeholder: [UInt8] = [0]
@@ -70,7 +77,7 @@ public enum KernelKeyring {
         }
         guard serial >= 0 else { throw error(-serial, "finding the key", description: description) }
         let rc = destroy(serial)
-        guard rc == 0 || rc == -ENOKEY else { throw error(-rc, "removing the key", description: description) }
+        guard rc == 0 || rc == -noKey else { throw error(-rc, "removing the key", description: description) }
         return true
     }
 
@@ -84,7 +91,7 @@ public enum KernelKeyring {
     private static func error(_ code: Int32, _ operation: String, description: String) -> KernelKeyringError {
         switch code {
         case ENOSYS, EPERM, EACCES: .unavailable(errno: code)
-        case EKEYEXPIRED: .expired(description: description)
+        case keyExpired: .expired(description: description)
         default: .failed(operation: operation, errno: code)
         }
     }

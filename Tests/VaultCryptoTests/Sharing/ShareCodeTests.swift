@@ -98,6 +98,24 @@ final class ShareCodeTests: XCTestCase {
         XCTAssertNil(ShareWords.suggestion(for: "bax"))                     // "bag", "bar" and "box" are one edit away
     }
 
+    /// 5 000 random 38-word sequences: none passes as a share (a random sequence passes the checksum
+    /// with probability 2^-33, then the header's checks).
+    func testRandomWordsAreNotAShare() {
+        var accepted = 0, blamedOnOneWord = 0
+        for _ in 0..<5_000 {
+            let words = (0..<38).map { _ in shareWordList.randomElement()! }
+            do {
+                _ = try ShareCode.decode(words.joined(separator: " "), context: context)
+                accepted += 1
+            } catch .wrongWord {
+                blamedOnOneWord += 1
+            } catch {}
+        }
+        XCTAssertEqual(accepted, 0)
+        // A random sequence is one word away from a codeword for about 38·2047/2^33 of them: almost never.
+        XCTAssertLessThan(blamedOnOneWord, 5)
+    }
+
     func testShareOfAnotherContextIsRefused() throws {
         let words = ShareCode.words(for: try sampleShare())
         XCTAssertThrowsError(try ShareCode.decode(words.joined(separator: " "), context: "vault-3f2a/org-8")) {
