@@ -36,7 +36,8 @@ let package = Package(
         .systemLibrary(name: "CPangoCairo", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]),
         .systemLibrary(name: "CLeptonica", pkgConfig: "lept", providers: [.apt(["libleptonica-dev"])]),
         .target(name: "CProcessShims"),
-        .target(name: "VaultCrypto", dependencies: ["COpenSSL"]),
+        // CProcessShims for the kernel keyring's system calls (Keyring/), which Swift cannot make directly.
+        .target(name: "VaultCrypto", dependencies: ["COpenSSL", "CProcessShims"]),
         .target(name: "Audit", dependencies: ["VaultCrypto"]),
         // Plain records and one protocol per store; no database library in it (a PostgreSQL store implements it later).
         .target(name: "VaultStorage", dependencies: ["Audit"]),

@@ -1,6 +1,8 @@
 #ifndef CASEVAULT_CPROCESSSHIMS_H
 #define CASEVAULT_CPROCESSSHIMS_H
 
+#include "keyring.h"
+
 /* prctl is variadic, which Swift cannot call. Returns 0 on success, -1 with errno set otherwise. */
 int CProcessShims_setNotDumpable(void);
 
