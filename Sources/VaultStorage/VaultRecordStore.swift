@@ -92,6 +92,8 @@ public protocol MetaWriting: MetaReading {
 public protocol DirectoryWriting: DirectoryReading {
     func insert(_ record: OrganisationRecord) throws
     func update(_ record: OrganisationRecord) throws
+    /// An account's identity keys (given at migration, or re-issued by recovery).
+    func update(_ record: AdvocateRecord) throws
     func insert(_ record: AdvocateRecord) throws
     func insert(_ record: PersonRecord) throws
     func update(_ record: PersonRecord) throws

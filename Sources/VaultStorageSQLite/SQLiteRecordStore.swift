@@ -178,6 +178,7 @@ struct GRDBTransaction: VaultRecordWriting {
     func insert(_ record: OrganisationRecord) throws { try record.insert(db) }
     func update(_ record: OrganisationRecord) throws { try record.update(db) }
     func insert(_ record: AdvocateRecord) throws { try record.insert(db) }
+    func update(_ record: AdvocateRecord) throws { try record.update(db) }
     func insert(_ record: PersonRecord) throws { try record.insert(db) }
     func update(_ record: PersonRecord) throws { try record.update(db) }
     func insert(_ record: CaseRecord) throws { try record.insert(db) }

@@ -198,4 +198,36 @@ final class IdentityVaultTests: XCTestCase {
         try bytes.write(to: URL(fileURLWithPath: path))
         XCTAssertTrue(try w.open(as: w.alex).verify(readData: false, repair: false, record: false).problems.contains { $0.id == w.letter })
     }
+
+    /// A vault of the previous kind (one key file) becomes one with identities: every account gets an identity, each
+    /// organisation a recovery key, the audit log keeps verifying, and the old key file opens nothing.
+    func testMigrationFromAKeyFileVault() throws {
+        let t = try TemporaryVault()
+        let caseID = try t.openCase()
+        let letter = t.storedID(try t.ingest(caseID, [try t.file("letter.txt", Array("Dear Ms Ellis".utf8))])[0])
+        let advocate = try XCTUnwrap(t.advocateID)
+        let migration = try t.asManager().migrateToIdentities(passphrase: nil)
+        let accounts = try t.vault.store.read { try $0.advocates() }
+        XCTAssertEqual(Set(migration.identities.map(\.accountID)), Set(accounts.map(\.id)))
+        XCTAssertEqual(migration.recoveryKeys.count, 1)
+        XCTAssertTrue(try t.vault.store.read { try $0.wrappers() }.allSatisfy { $0.wrapperKind != "master" })
+        XCTAssertThrowsError(try t.reopen(as: advocate)) { XCTAssertEqual("\($0)", "\(VaultError.migratedToIdentities)") }
+
+        let file = try XCTUnwrap(migration.identities.first { $0.accountID == advocate }?.file)
+        let path = t.directory.appendingPathComponent("sam.identity").path
+        try VaultSetup.writeNewIdentity(file, to: path)
+        let vault = try Vault(try VaultSetup.open(paths: VaultPaths(root: t.paths.root, keyFile: path)) { throw IdentityFileError.passphraseRequired })
+        vault.acknowledged = RuleID.allCases
+        XCTAssertEqual(try vault.plaintext(documentID: letter), Array("Dear Ms Ellis".utf8))
+        XCTAssertTrue(try vault.verifyAudit(external: nil).ok)
+        let report = try vault.verify(readData: true, repair: false, record: false)
+        XCTAssertTrue(report.ok, "\(report.problems)")
+        // The administrator's identity opens the directory but no case.
+        let adminFile = try XCTUnwrap(migration.identities.first { $0.accountID == t.administratorID }?.file)
+        let adminPath = t.directory.appendingPathComponent("admin.identity").path
+        try VaultSetup.writeNewIdentity(adminFile, to: adminPath)
+        let admin = try Vault(try VaultSetup.open(paths: VaultPaths(root: t.paths.root, keyFile: adminPath)) { throw IdentityFileError.passphraseRequired })
+        XCTAssertFalse(try admin.advocates().isEmpty)
+        XCTAssertThrowsError(try admin.store.read { tx in try admin.dataKey(scope: KeyHierarchy.caseScope(caseID), version: 1, in: tx) })
+    }
 }

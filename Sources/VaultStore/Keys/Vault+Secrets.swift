@@ -10,6 +10,8 @@ extension Vault {
     static func loadSecrets(_ unlock: VaultUnlock, hierarchy: KeyHierarchy, base: SQLiteRecordStore) throws -> (VaultSecrets, new: Bool) {
         switch unlock {
         case .keyFile(_, let keys):
+            // After `migrate` the key file opens nothing: say so, rather than fail on the first key it cannot unwrap.
+            if try base.read({ try $0.meta(keyModelMeta) }) == identitiesKeyModel { throw VaultError.migratedToIdentities }
             return (VaultSecrets(auditKey: keys.auditKey, signingKey: keys.signingKey), false)
         case .identity:
             let (audit, signing, fresh) = try base.read { tx in
@@ -35,6 +37,7 @@ extension Vault {
     func storeNewSecrets(metadataKey: SecureBytes, in tx: any VaultRecordWriting) throws {
         guard let own = ownRecipient else { return }
         let created = timestamp()
+        try tx.setMeta(Self.keyModelMeta, Self.identitiesKeyModel)
         for (scope, key) in [(KeyHierarchy.vaultScope, metadataKey), (KeyHierarchy.auditScope, secrets.auditKey),
                              (KeyHierarchy.signingScope, secrets.signingKey.seed)] {
             try tx.insert(DataKeyRecord(scope: scope, version: 1, createdAt: created))

@@ -111,6 +111,7 @@ final class LedgerTransaction: VaultRecordWriting {
     func insert(_ record: OrganisationRecord) throws { try base.insert(record); try self.record(.organisation, record.id, record) }
     func update(_ record: OrganisationRecord) throws { try base.update(record); try self.record(.organisation, record.id, record) }
     func insert(_ record: AdvocateRecord) throws { try base.insert(record); try self.record(.advocate, record.id, record) }
+    func update(_ record: AdvocateRecord) throws { try base.update(record); try self.record(.advocate, record.id, record) }
     func insert(_ record: PersonRecord) throws { try base.insert(record); try self.record(.person, record.id, record) }
     func update(_ record: PersonRecord) throws { try base.update(record); try self.record(.person, record.id, record) }
     func insert(_ record: CaseRecord) throws { try base.insert(record); try self.record(.caseRecord, record.id, record, scope: record.id) }

@@ -7,6 +7,8 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
     case keyNotHeld(scope: String, account: String)
     /// Master-key operations on a vault with identities, which has no master key.
     case noMasterKeys
+    /// A key file of a vault that now uses identities.
+    case migratedToIdentities
     /// Every wrapper of this data key is under a master key version that was destroyed (`retireMasterKey`).
     case keyDestroyed(scope: String, masterVersions: [Int])
     case damagedKey(scope: String, version: Int)
@@ -41,6 +43,8 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .keyUnavailable: "no key in this key file opens the data key (was its master key version removed?)"
+        case .migratedToIdentities:
+            "this vault now uses identities: the old key file opens nothing any more; each person opens the vault with their own identity file"
         case .noMasterKeys:
             "this vault has no master key: its keys follow people (identities), and each case's key is rotated on its own"
         case .keyNotHeld(let scope, let account):

@@ -62,6 +62,7 @@ extension VaultError {
                     + "(or --consent-form FILE, their signed agreement); a manager of \(organisation) or an advocate assigned to the case runs it"]
         case .keyNotHeld: ["ask an advocate assigned to the case, or a manager of its organisation, to do this"]
         case .noMasterKeys: ["'casevault case rekey CASE' rotates one case's key"]
+        case .migratedToIdentities: ["give your identity file with --keys FILE (or $CASEVAULT_KEYS); the old key file can be destroyed"]
         case .caseNotOpen, .invalidInput, .personErased: []
         }
     }
