@@ -230,4 +230,30 @@ final class IdentityVaultTests: XCTestCase {
         XCTAssertFalse(try admin.advocates().isEmpty)
         XCTAssertThrowsError(try admin.store.read { tx in try admin.dataKey(scope: KeyHierarchy.caseScope(caseID), version: 1, in: tx) })
     }
+
+    /// Sam forgot their passphrase: Lee (manager) re-issues Sam's identity with the organisation's recovery key, rebuilt
+    /// from 2 of 3 trustees' share codes. The new identity reads the case; the old file is refused.
+    func testRecoveryReissuesAForgottenIdentity() throws {
+        let w = try World()
+        try w.populate()
+        let context = "test-context"
+        let shares = try Shamir.split(secret: try XCTUnwrap(w.recovery[w.org1]).rawRepresentation, threshold: 2, shares: 3, context: context)
+        let codes = shares.map { ShareCode.printable(ShareCode.words(for: $0)) }
+        let rebuilt = try Shamir.combine([try ShareCode.decode(codes[0], context: context), try ShareCode.decode(codes[2], context: context)],
+                                         context: context)
+        let key = try X25519.PrivateKey(rawRepresentation: rebuilt)
+        let oldPath = try XCTUnwrap(w.identities[w.sam])
+        XCTAssertThrowsError(try w.open(as: w.alex).reissueIdentity(accountID: w.sam, organisationID: w.org1, recoveryKey: key, passphrase: nil))
+        let reissued = try w.open(as: w.lee).reissueIdentity(accountID: w.sam, organisationID: w.org1, recoveryKey: key, passphrase: nil)
+        XCTAssertEqual(reissued.keysRewrapped, 4, "the case key and the three member keys")
+        let newPath = w.directory.appendingPathComponent("sam-new.identity").path
+        try VaultSetup.writeNewIdentity(reissued.identity, to: newPath)
+        w.identities[w.sam] = newPath
+        XCTAssertEqual(try w.open(as: w.sam).plaintext(documentID: w.letter).count, 33)
+        w.identities["old"] = oldPath
+        XCTAssertThrowsError(try w.open(as: "old").documents(caseID: w.caseID))
+        // Another organisation's recovery key cannot re-issue Sam.
+        XCTAssertThrowsError(try w.open(as: w.lee).reissueIdentity(accountID: w.sam, organisationID: w.org1,
+                                                                   recoveryKey: try XCTUnwrap(w.recovery[w.org2]), passphrase: nil))
+    }
 }

@@ -1,0 +1,60 @@
+import Foundation
+import VaultCrypto
+import VaultStorage
+
+/// Recovery without a back door (issue 17, build 4): an organisation's recovery key, rebuilt from its trustees' shares,
+/// re-issues a person's identity when they forgot their passphrase. No one holds the recovery key between recoveries:
+/// its private half exists only as shares (`Shamir`, `ShareCode`).
+extension Vault {
+    public struct ReissuedIdentity: Sendable {
+        public let accountID: String
+        public let identity: IdentityFile
+        public let keysRewrapped: Int
+    }
+
+    /// Gives `accountID` a new identity: every key the organisation's recovery key holds and the account is entitled to
+    /// is wrapped to the new identity, the old identity's wrappers are deleted, and the account's public keys replaced,
+    /// so the forgotten (or stolen) identity file opens nothing and is refused. An administrator, or a manager of the
+    /// organisation, does it; the account belongs to the organisation (an administrator's own: any organisation's
+    /// recovery key holds the vault's member keys).
+    public func reissueIdentity(accountID: String, organisationID: String, recoveryKey: X25519.PrivateKey,
+                                passphrase: SecureBytes?) throws -> ReissuedIdentity {
+        guard usesIdentities else { throw VaultError.invalidInput("this vault has no identities; nothing was changed") }
+        var result: ReissuedIdentity?
+        try guarded { try store.write { tx in
+            let actor = try require(.accountAdd, roles: [.admin, .manager], in: tx)
+            guard let organisation = try tx.organisation(organisationID) else { throw VaultError.notFound(kind: "organisation", id: organisationID) }
+            guard actor.role == .admin || actor.organisationID == organisationID else {
+                throw AccessError.refused(operation: .accountAdd, actor: actor.id, subject: accountID,
+                                          reason: "a manager re-issues identities of their own organisation only")
+            }
+            guard var account = try tx.advocate(accountID) else { throw VaultError.notFound(kind: "advocate", id: accountID) }
+            guard account.organisationID == organisationID || (account.role == AccountRole.admin.rawValue && account.organisationID == nil) else {
+                throw VaultError.invalidInput("\(accountID) is not an account of \(organisationID): use that organisation's recovery shares")
+            }
+            guard organisation.recoveryPublic.map(Array.init) == recoveryKey.publicKey.rawRepresentation else {
+                throw VaultError.invalidInput("the shares rebuild a key that is not \(organisationID)'s recovery key; nothing was changed")
+            }
+            let created = timestamp()
+            let (file, identity) = try IdentityFile.create(vaultID: info.vaultID, accountID: accountID, passphrase: passphrase, createdAt: created)
+            let oldWrappers = try tx.wrappers().filter { $0.wrapperKind == KeyRecipient.Kind.identity.rawValue && $0.wrapperID == accountID }
+            for wrapper in oldWrappers { try tx.deleteWrapper(wrapper) }
+            account.agreementPublic = Data(identity.agreementKey.publicKey.rawRepresentation)
+            account.signingPublic = Data(identity.signingKey.publicKey.rawRepresentation)
+            try tx.update(account)
+            let recipient = KeyRecipient(kind: .identity, id: accountID, publicKey: identity.agreementKey.publicKey)
+            var rewrapped = 0
+            for wrapper in try tx.wrappers() where wrapper.wrapperKind == KeyRecipient.Kind.recovery.rawValue && wrapper.wrapperID == organisationID {
+                guard try entitledRecipients(scope: wrapper.scope, in: tx).contains(recipient) else { continue }
+                let key = try hierarchy.open(wrapper, with: recoveryKey, kind: .recovery, holder: organisationID)
+                try tx.insert(try hierarchy.wrap(key, scope: wrapper.scope, version: wrapper.version, to: recipient, createdAt: created))
+                rewrapped += 1
+            }
+            try audit(event("account.reissue_identity", details: ["advocate": accountID, "organisation": organisationID,
+                                                                 "keys": String(rewrapped)]), in: tx)
+            result = ReissuedIdentity(accountID: accountID, identity: file, keysRewrapped: rewrapped)
+        } }
+        guard let result else { throw VaultError.invalidInput("the identity of \(accountID) was not re-issued") }
+        return result
+    }
+}
