@@ -1,9 +1,8 @@
 import ArgumentParser
-import Consent
 import Foundation
 import VaultStore
 
-extension Case {
+extension CaseVault.Case {
     struct Open: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Open a case (with --situation, together with its consent and authority records).",
                                                         discussion: CaseSituationText.discussion)

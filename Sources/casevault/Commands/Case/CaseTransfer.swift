@@ -1,9 +1,8 @@
 import ArgumentParser
-import Consent
 import Foundation
 import VaultStore
 
-extension Case {
+extension CaseVault.Case {
     /// `case transfer`: the case moves to a partner organisation with the person's agreement given in the same step
     /// (R-CON-8), or their agreement is recorded later with the same command.
     struct Transfer: ParsableCommand {

@@ -1,9 +1,8 @@
 import ArgumentParser
-import Consent
 import Foundation
 import VaultStore
 
-extension ConsentCommand {
+extension CaseVault.ConsentCommand {
     /// `consent confirm-handover`: the person agreed that a colleague may take over a consent that names one
     /// advocate (R-CON-7). Recorded once, so the colleague's commands need no `--acknowledge R-CON-7`.
     struct ConfirmHandover: ParsableCommand {

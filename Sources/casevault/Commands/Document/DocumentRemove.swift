@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import VaultStore
 
-extension DocumentCommand {
+extension CaseVault.DocumentCommand {
     /// `document remove`: crypto-shreds one document (filed by mistake, on the wrong case, a duplicate the client
     /// asked to delete); a sealed tombstone and the audit log keep that it existed.
     struct Remove: ParsableCommand {

@@ -2,11 +2,7 @@ import ArgumentParser
 import Foundation
 import VaultStore
 
-/// `casevault document`: corrections to a stored document's details, with their history.
-struct DocumentCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "document", abstract: "Correct a document's date or kind, see its history, or remove it.",
-                                                    subcommands: [Retag.self, History.self, Remove.self])
-
+extension CaseVault.DocumentCommand {
     struct Retag: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Correct a document's date or kind (the date the trust sees in the bundle's index).",
@@ -25,21 +21,6 @@ struct DocumentCommand: ParsableCommand {
             if global.json { try global.emitJSON(view) } else {
                 Terminal.printOut("\(view.id): \(view.kind), dated \(view.documentDate ?? "-") (\(view.documentDateSource))")
             }
-        }
-    }
-
-    struct History: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "When a document was stored and every correction since, oldest first.")
-        @OptionGroup var global: GlobalOptions
-        @Argument(help: "The document id.") var id: String
-
-        func run() throws {
-            let (changes, names) = try global.withVault { vault in (try vault.documentHistory(id), try vault.names()) }
-            if global.json { try global.emitJSON(changes); return }
-            Terminal.printOut(Table.render(["TIME", "BY", "WHAT"], changes.map { change in
-                let what = change.details.filter { $0.key != "action" }.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
-                return [change.time, change.actor.map(names.label) ?? "", ([change.details["action"] ?? ""] + what).joined(separator: "; ")]
-            }))
         }
     }
 }

@@ -28,7 +28,7 @@ enum PolicyOption {
     }
 }
 
-extension Export {
+extension CaseVault.Export {
     /// The cover's "Prepared by": the acting advocate's name and organisation; their id only when the vault has no
     /// name for it. (An optional organisation once reached the cover as `Optional("…")`.)
     static func preparedBy(_ advocate: Vault.AdvocateView?, acting: String?) -> String {

@@ -1,14 +1,8 @@
 import ArgumentParser
 import Foundation
-import VaultCrypto
 import VaultStore
 
-struct Keys: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Show and manage the vault's keys.",
-        subcommands: [Show.self, Rotate.self, Retire.self]
-    )
-
+extension CaseVault.Keys {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List key versions, creation dates and fingerprints (never key bytes).")
 
@@ -61,89 +55,6 @@ struct Keys: ParsableCommand {
 
         func pad(_ text: String, _ width: Int) -> String {
             text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
-        }
-    }
-
-    struct Rotate: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add a master key version and rewrap every case key under it (no document is re-encrypted).")
-        @OptionGroup var global: GlobalOptions
-
-        func run() throws {
-            let version = try global.withVault { try $0.rotateMasterKey() }
-            if global.json { try global.emitJSON(["version": version]) } else {
-                Terminal.printOut("Master key version \(version) is now current; every key was rewrapped under it")
-                Terminal.printOut("Take a new backup now: 'casevault keys retire VERSION' destroys an older version, and a backup made before")
-                Terminal.printOut("this rotation opens nothing once the version it was made under is destroyed")
-            }
-        }
-    }
-
-    struct Retire: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Destroy a master key version that nothing in the vault uses any more.",
-            discussion: "The version's key is removed from the key file (its entry stays, marked destroyed). Backups made before the rotation that replaced it can no longer be read with this key file, including the cases erased since: take a new backup after each rotation, before retiring.")
-        @OptionGroup var global: GlobalOptions
-        @Argument(help: "The version to retire.") var version: Int
-
-        func run() throws {
-            try global.withVault { try $0.retireMasterKey(version: version) }
-            if global.json { try global.emitJSON(["version": version]) } else {
-                Terminal.printOut("Destroyed master key version \(version): backups made under it can no longer be read with this key file")
-            }
-        }
-    }
-
-    struct MasterKeyRow: Encodable {
-        let version: Int
-        let status: String
-        let createdAt: String
-        let fingerprint: String?
-        let current: Bool
-        let protection: String?
-        let destroyedAt: String?
-        enum CodingKeys: String, CodingKey {
-            case version, status, fingerprint, current, protection
-            case createdAt = "created_at"
-            case destroyedAt = "destroyed_at"
-        }
-    }
-
-    struct SigningKeyRow: Encodable {
-        let algorithm: String
-        let createdAt: String
-        let fingerprint: String
-        let publicKey: String
-        enum CodingKeys: String, CodingKey {
-            case algorithm, fingerprint
-            case createdAt = "created_at"
-            case publicKey = "public_key"
-        }
-    }
-
-    struct AuditKeyRow: Encodable {
-        let algorithm: String
-        let createdAt: String
-        let protection: String
-        enum CodingKeys: String, CodingKey {
-            case algorithm, protection
-            case createdAt = "created_at"
-        }
-    }
-
-    struct KeysReport: Encodable {
-        let vaultID: String
-        let keyFile: String
-        let passphraseKDF: String?
-        let masterKeys: [MasterKeyRow]
-        let auditKey: AuditKeyRow?
-        let signingKey: SigningKeyRow
-        enum CodingKeys: String, CodingKey {
-            case vaultID = "vault_id"
-            case keyFile = "key_file"
-            case passphraseKDF = "passphrase_kdf"
-            case masterKeys = "master_keys"
-            case auditKey = "audit_key"
-            case signingKey = "signing_key"
         }
     }
 }

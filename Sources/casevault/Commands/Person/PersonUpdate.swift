@@ -1,9 +1,8 @@
 import ArgumentParser
-import Consent
 import Foundation
 import VaultStore
 
-extension Person {
+extension CaseVault.Person {
     struct Update: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Record a person's status for the consent rules: death, Gillick competence, objections.")
         @OptionGroup var global: GlobalOptions
