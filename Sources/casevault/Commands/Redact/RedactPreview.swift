@@ -1,4 +1,5 @@
 import ArgumentParser
+import DocumentText
 import Foundation
 import Redaction
 import VaultStore

@@ -1,5 +1,5 @@
 import Foundation
-import Redaction
+import DocumentText
 import XCTest
 import ZIPFoundation
 
@@ -103,7 +103,7 @@ final class DocxExtractionTests: XCTestCase {
         <w:p><w:r><w:t>Zoë&#8217;s call</w:t></w:r></w:p>
         </w:body></w:document>
         """
-        let text = try TextExtractor.extract(data: try CorpusTests.docx(Data(xml.utf8)), format: .docx).body
+        let text = try TextExtractor.extract(data: try DocxArchive.make(Data(xml.utf8)), format: .docx).body
         XCTAssertEqual(text, "Chronology\n28/01 \tDischarged & sent home\n11pm <late>\n\nZoë’s call")
     }
 

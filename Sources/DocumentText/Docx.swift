@@ -3,6 +3,7 @@ import Foundation
 
 // .docx: a ZIP of XML parts, read without a ZIP library (stored and deflated entries, bounded sizes).
 
+/// `.docx`: `word/document.xml` read from the archive in memory; paragraphs become lines, tabs and breaks kept.
 enum DocxExtractor {
     static func extract(_ data: Data) throws(ExtractionError) -> ExtractedText {
         // Not ZIPFoundation: on hostile input its in-memory reader (0.9.20) traps when an archive points before
