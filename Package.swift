@@ -2,7 +2,8 @@
 import PackageDescription
 
 // One target per concern (see ../shared/STYLE.md §1). Only the executable imports
-// ArgumentParser; the engines (Consent, Redaction) import no store and do no I/O.
+// ArgumentParser; the engines (Consent, Redaction) import no store and do no I/O, and Redaction
+// parses no file format (DocumentText does).
 let package = Package(
     name: "casevault",
     platforms: [.macOS(.v14)],
@@ -12,6 +13,7 @@ let package = Package(
         .library(name: "VaultCrypto", targets: ["VaultCrypto"]),
         .library(name: "VaultStore", targets: ["VaultStore"]),
         .library(name: "Redaction", targets: ["Redaction"]),
+        .library(name: "DocumentText", targets: ["DocumentText"]),
         .library(name: "MeetingBundle", targets: ["MeetingBundle"]),
     ],
     dependencies: [
@@ -45,16 +47,18 @@ let package = Package(
         .target(name: "VaultStorageSQLite", dependencies: ["VaultStorage", "Audit", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "VaultStore",
-            dependencies: ["VaultCrypto", "Audit", "Consent", "Redaction", "CProcessShims", "VaultStorage", "VaultStorageSQLite"]
+            dependencies: ["VaultCrypto", "Audit", "Consent", "Redaction", "DocumentText", "CProcessShims", "VaultStorage", "VaultStorageSQLite"]
         ),
         .target(name: "Consent"),
-        .target(name: "Redaction", dependencies: ["CSystemZlib"]),
+        .target(name: "Redaction"),
+        // Untrusted file formats (.txt, .md, .eml, .docx, HTML) to text, bounded; fuzzed in Fuzz/. Redaction reads no format.
+        .target(name: "DocumentText", dependencies: ["CSystemZlib"]),
         .target(name: "PDFRender", dependencies: ["CPoppler", "CPangoCairo", "CLeptonica"], linkerSettings: [.linkedLibrary("m")]),
-        .target(name: "MeetingBundle", dependencies: ["PDFRender", "Redaction", "VaultCrypto", .product(name: "Ink", package: "Ink")]),
+        .target(name: "MeetingBundle", dependencies: ["PDFRender", "Redaction", "DocumentText", "VaultCrypto", .product(name: "Ink", package: "Ink")]),
         .executableTarget(
             name: "casevault",
             dependencies: [
-                "VaultCrypto", "VaultStore", "Audit", "Consent", "Redaction", "MeetingBundle", "PDFRender", "CProcessShims",
+                "VaultCrypto", "VaultStore", "Audit", "Consent", "Redaction", "DocumentText", "MeetingBundle", "PDFRender", "CProcessShims",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -64,7 +68,8 @@ let package = Package(
         .testTarget(name: "VaultStorageTests", dependencies: ["VaultStorage", "VaultStorageSQLite", "Audit", "VaultCrypto"]),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "VaultCrypto"]),
         .testTarget(name: "ConsentTests", dependencies: ["Consent"]),
-        .testTarget(name: "RedactionTests", dependencies: ["Redaction", "ZIPFoundation"]),
+        .testTarget(name: "RedactionTests", dependencies: ["Redaction", "DocumentText", "ZIPFoundation"]),
+        .testTarget(name: "DocumentTextTests", dependencies: ["DocumentText", "ZIPFoundation"]),
         .testTarget(name: "PDFRenderTests", dependencies: ["PDFRender"]),
         .testTarget(name: "MeetingBundleTests", dependencies: ["MeetingBundle", "PDFRender", "Redaction", "VaultCrypto", "CPoppler"]),
         // Fixtures are read from the source tree (real PDFs, a vault of the previous release), not bundled.

@@ -13,8 +13,10 @@ let package = Package(
     targets: [
         .executableTarget(name: "fuzz-cobblestone", dependencies: [.product(name: "VaultCrypto", package: "casevault")]),
         .executableTarget(name: "fuzz-keyfile", dependencies: [.product(name: "VaultCrypto", package: "casevault")]),
-        .executableTarget(name: "fuzz-eml", dependencies: [.product(name: "Redaction", package: "casevault")]),
-        .executableTarget(name: "fuzz-docx", dependencies: [.product(name: "Redaction", package: "casevault")]),
+        .executableTarget(name: "fuzz-eml", dependencies: [.product(name: "DocumentText", package: "casevault"),
+                                                          .product(name: "Redaction", package: "casevault")]),
+        .executableTarget(name: "fuzz-docx", dependencies: [.product(name: "DocumentText", package: "casevault"),
+                                                          .product(name: "Redaction", package: "casevault")]),
         .executableTarget(name: "fuzz-manifest", dependencies: [.product(name: "MeetingBundle", package: "casevault"),
                                                               .product(name: "VaultCrypto", package: "casevault")]),
     ]

@@ -1,3 +1,4 @@
+import DocumentText
 import Foundation
 import PDFRender
 import Redaction

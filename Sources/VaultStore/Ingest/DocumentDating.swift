@@ -1,5 +1,5 @@
+import DocumentText
 import Foundation
-import Redaction
 
 /// Where a document's date came from, strongest first. Stored with the date and shown by `show` and `list
 /// --json`, so a date the trust will see in the index can be checked; `fileTime` is a guess and says so.

@@ -1,0 +1,18 @@
+import ArgumentParser
+import Foundation
+import VaultStore
+
+extension CaseVault.Advocate {
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List advocates.")
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            let advocates = try global.withVault { try $0.advocates() }
+            if global.json { try global.emitJSON(advocates) } else {
+                Terminal.printOut(Table.render(["ID", "NAME", "ROLE", "ORGANISATION"],
+                                               advocates.map { [$0.id, $0.name, $0.role.rawValue, $0.organisationName ?? "-"] }))
+            }
+        }
+    }
+}

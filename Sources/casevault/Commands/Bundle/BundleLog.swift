@@ -1,0 +1,28 @@
+import ArgumentParser
+import Consent
+import Foundation
+import MeetingBundle
+import PDFRender
+import Redaction
+import VaultCrypto
+import VaultStore
+
+extension CaseVault.BundleCommand {
+    struct Log: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The redaction log of a case's bundles: who exported what, when, for whom, and what was removed.")
+        @OptionGroup var global: GlobalOptions
+        @Option(name: .customLong("case"), help: "The case id.") var caseID: String
+
+        func run() throws {
+            let logs = try global.withVault { vault -> [BundleLog] in
+                let caseID = try vault.caseID(caseID)
+                try ConsentGate.require(.viewDocuments, caseID: caseID, vault: vault, acknowledged: [])
+                return try vault.bundleLogs(caseID: caseID, as: BundleLog.self)
+            }
+            if global.json { try global.emitJSON(logs); return }
+            Terminal.printOut(Table.render(["BUNDLE", "EXPORTED", "BY", "FOR", "PAGES", "DOCUMENTS", "REDACTIONS"], logs.map { log in
+                [log.bundleID, log.exportedAt, log.exportedBy, log.recipient, String(log.pages), String(log.documents.count), String(log.redactionCount)]
+            }))
+        }
+    }
+}

@@ -1,0 +1,16 @@
+import ArgumentParser
+import Foundation
+import VaultStore
+
+extension CaseVault.Case {
+    struct Close: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Close a case (documents stay; no new ones).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The case id.") var id: String
+
+        func run() throws {
+            try global.withVault { try $0.closeCase(try $0.caseID(id)) }
+            if global.json { try global.emitJSON(CreatedID(id: id)) } else { Terminal.printOut("Closed \(id)") }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import VaultStore
+
+extension CaseVault.Case {
+    struct Event: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Record complaint events and facts: dates, agreed extension, a reg 5(4) refusal, people complained about.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The case id.") var id: String
+        @Option(help: "YYYY-MM-DD") var incidentDate: String?
+        @Option(help: "YYYY-MM-DD") var awareDate: String?
+        @Option(help: "The day the body received the complaint, YYYY-MM-DD.") var complaintDate: String?
+        @Option(help: "YYYY-MM-DD") var acknowledgedOn: String?
+        @Option(help: "YYYY-MM-DD") var finalResponseOn: String?
+        @Option(help: "Response period extension agreed until, YYYY-MM-DD.") var extensionUntil: String?
+        @Flag(help: "The body refused the case's representative under reg 5(4).") var bodyRefused = false
+        @Option(help: "The body refused this representative (id) under reg 5(4).") var refusedRepresentative: String?
+        @Option(help: "Date of the reg 5(4) notice, YYYY-MM-DD.") var refusedOn: String?
+        @Option(help: "Someone the complaint is about (actor or person id); repeatable.") var subject: [String] = []
+        @Option(help: "Another NHS body the complaint concerns; repeatable.") var nhsBody: [String] = []
+
+        func run() throws {
+            let incident = try ConsentArguments.date(incidentDate, "--incident-date")
+            let aware = try ConsentArguments.date(awareDate, "--aware-date")
+            let complaint = try ConsentArguments.date(complaintDate, "--complaint-date")
+            let acknowledged = try ConsentArguments.date(acknowledgedOn, "--acknowledged-on")
+            let final = try ConsentArguments.date(finalResponseOn, "--final-response-on")
+            let extensionDate = try ConsentArguments.date(extensionUntil, "--extension-until")
+            let refusedDate = try ConsentArguments.date(refusedOn, "--refused-on")
+            let facts = try global.withVault { vault in
+                try vault.updateCaseFacts(try vault.caseID(id), auditAction: "case.event") { facts, _, _ in
+                    if let incident { facts.events.incidentDate = incident }
+                    if let aware { facts.events.awareDate = aware }
+                    if let complaint { facts.events.complaintDate = complaint }
+                    if let acknowledged { facts.events.acknowledgedOn = acknowledged }
+                    if let final { facts.events.finalResponseOn = final }
+                    if let extensionDate { facts.events.responseExtensionAgreedUntil = extensionDate }
+                    if bodyRefused { facts.bodyRefusedRepresentative = .currentRepresentative }
+                    if let refusedRepresentative { facts.bodyRefusedRepresentative = .holder(id: refusedRepresentative, date: refusedDate) }
+                    facts.subjectsOfComplaint = (facts.subjectsOfComplaint + subject).uniquedPreservingOrder()
+                    facts.nhsBodies = (facts.nhsBodies + nhsBody).uniquedPreservingOrder()
+                    if let complaint, let acknowledged, acknowledged < complaint {
+                        throw ValidationError("--acknowledged-on \(acknowledged) is before the complaint date \(complaint)")
+                    }
+                }
+            }
+            if global.json { try global.emitJSON(facts); return }
+            Terminal.printOut("Case \(id) updated")
+        }
+    }
+}

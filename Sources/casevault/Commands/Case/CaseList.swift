@@ -1,0 +1,57 @@
+import ArgumentParser
+import Consent
+import Foundation
+import VaultStore
+
+extension CaseVault.Case {
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the cases you may read: open ones first, the soonest deadline first, then the newest.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Only cases of this client (name or id).") var client: String?
+        @Option(help: "Only cases this advocate is assigned to (name or id).") var advocate: String?
+        @Option(help: "Only cases with this status: open, closed or erased.") var status: String?
+        @Option(help: "Only cases about this NHS body.") var body: String?
+
+        func run() throws {
+            let today = Today.inEngland()
+            let (cases, next) = try global.withVault { vault -> ([Vault.CaseView], [String: String]) in
+                let clientID = try client.map(vault.personID)
+                let advocateID = try advocate.map(vault.accountID)
+                let matching = try vault.cases().filter { view in
+                    guard clientID.map({ $0 == view.client }) ?? true, advocateID.map(view.advocates.contains) ?? true else { return false }
+                    return (status.map { $0 == view.status } ?? true) && (body.map { $0 == view.nhsBody } ?? true)
+                }
+                let next = try Dictionary(uniqueKeysWithValues: matching.filter { $0.status == "open" }.compactMap { view in
+                    try CaseVault.Case.nextDeadlineOf(view.id, vault: vault, today: today).map { (view.id, $0) }
+                })
+                // Open cases first; among them the soonest deadline (a case with none after those with one); then the newest.
+                return (matching.sorted { a, b in
+                    if (a.status == "open") != (b.status == "open") { return a.status == "open" }
+                    switch (next[a.id], next[b.id]) {
+                    case let (x?, y?) where x != y: return x < y
+                    case (_?, nil): return true
+                    case (nil, _?): return false
+                    default: return a.openedAt == b.openedAt ? a.id < b.id : a.openedAt > b.openedAt
+                    }
+                }, next)
+            }
+            if global.json { try global.emitJSON(cases) } else {
+                let rows: [[String]] = cases.map { view in
+                    [view.id, view.reference ?? "-", view.status, view.clientName, view.nhsBody ?? "",
+                     view.advocateNames.joined(separator: ", "), String(view.documents), String(view.openedAt.prefix(10)), next[view.id] ?? ""]
+                }
+                Terminal.printOut(Table.render(["ID", "REFERENCE", "STATUS", "CLIENT", "NHS BODY", "ADVOCATES", "DOCS", "OPENED", "NEXT DEADLINE"], rows))
+            }
+        }
+    }
+
+    /// The soonest statutory deadline not yet met or reminder not yet done, where the consent rules let this
+    /// account check the case's deadlines (a listing asks no questions: otherwise none is shown).
+    fileprivate static func nextDeadlineOf(_ caseID: String, vault: Vault, today: CivilDate) throws -> String? {
+        guard try vault.checkConsent(caseID: caseID, action: .checkDeadlines, on: today).decision.outcome != .deny else { return nil }
+        let statutory = ComplaintDeadlines.compute(try vault.caseFacts(caseID).events, on: today).filter { $0.status != .met }.map(\.due.description)
+        let reminders = try vault.reminders(caseID: caseID).filter { $0.doneAt == nil }.map(\.due.description)
+        return (statutory + reminders).min()
+    }
+}

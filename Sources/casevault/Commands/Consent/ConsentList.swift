@@ -1,0 +1,24 @@
+import ArgumentParser
+import Foundation
+import VaultStore
+
+extension CaseVault.ConsentCommand {
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the consents and authorities recorded on a case.")
+        @OptionGroup var global: GlobalOptions
+        @Option(name: .customLong("case"), help: "The case id.") var caseID: String
+
+        func run() throws {
+            let (authorities, names) = try global.withVault { vault in (try vault.authorities(caseID: try vault.caseID(caseID)), try vault.names()) }
+            if global.json { try global.emitJSON(authorities); return }
+            let today = Today.inEngland()
+            Terminal.printOut(Table.render(["ID", "KIND", "PERSON", "GRANTEE", "ACTIONS", "VALID", "STATUS"], authorities.map { stored in
+                let authority = stored.authority
+                return [authority.id, authority.kind.rawValue, names.label(stored.personID), authority.party.map { names.label($0.id) } ?? "",
+                        authority.scope?.actions?.joined(separator: ",") ?? "(all)",
+                        "\(authority.validFrom?.description ?? "open")..\(authority.validUntil?.description ?? "open")",
+                        ConsentHistory.status(stored, on: today)]
+            }))
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import VaultStore
+
+extension CaseVault {
+    struct ListDocuments: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List documents, oldest first.")
+        @OptionGroup var global: GlobalOptions
+        @Option(name: .customLong("case"), help: "Only this case.") var caseID: String?
+        @Option(name: .customLong("kind"), help: ArgumentHelp("Only this kind (repeatable): \(DocumentKind.allCases.map(\.rawValue).joined(separator: ", ")).",
+                                                              valueName: "KIND")) var kinds: [String] = []
+        @Option(help: ArgumentHelp("Only documents dated on or after this day.", valueName: "YYYY-MM-DD")) var from: String?
+        @Option(help: ArgumentHelp("Only documents dated on or before this day.", valueName: "YYYY-MM-DD")) var to: String?
+        @OptionGroup var consent: ConsentOptions
+
+        func validate() throws {
+            for kind in kinds where DocumentKind(rawValue: kind) == nil {
+                throw ValidationError("--kind \(kind) is not a document kind; use one of: \(DocumentKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            for (flag, value) in [("--from", from), ("--to", to)] {
+                if let value, (try? Validation.date(value, field: flag)) == nil { throw ValidationError("\(flag) must be a date written YYYY-MM-DD") }
+            }
+        }
+
+        func run() throws {
+            let filter = Vault.DocumentFilter(kinds: Set(kinds.compactMap(DocumentKind.init(rawValue:))), from: from, to: to)
+            let (documents, references) = try global.withVault { vault in
+                let documents: [Vault.DocumentView]
+                if let caseID = try caseID.map({ try vault.caseID($0) }) {
+                    try ConsentGate.require(.viewDocuments, caseID: caseID, vault: vault, options: consent)
+                    documents = try vault.documents(caseID: caseID, filter: filter)
+                } else {
+                    // Across cases: the vault lists only the cases the acting advocate may view (names are personal data too).
+                    vault.acknowledged = consent.rules
+                    documents = try vault.documents(caseID: nil, filter: filter)
+                }
+                return (documents, global.json ? [:] : try vault.caseReferences(Set(documents.map(\.caseID))))
+            }
+            if global.json { try global.emitJSON(documents); return }
+            Terminal.printOut(Table.render(["ID", "CASE", "KIND", "DATE", "SIZE", "NAME"], documents.map {
+                [$0.id, references[$0.caseID] ?? $0.caseID, $0.kind, $0.documentDate ?? "", String($0.size), $0.name]  // cells are escaped by Table
+            }))
+        }
+    }
+}

@@ -1,0 +1,20 @@
+import ArgumentParser
+import Foundation
+import VaultStore
+
+extension CaseVault.NoteCommand {
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "A case's notes, oldest first.")
+        @OptionGroup var global: GlobalOptions
+        @Option(name: .customLong("case"), help: "The case id.") var caseID: String
+
+        func run() throws {
+            let (notes, names) = try global.withVault { vault in (try vault.notes(caseID: try vault.caseID(caseID)), try vault.names()) }
+            if global.json { try global.emitJSON(notes); return }
+            for note in notes {
+                Terminal.printOut("\(note.writtenAt.prefix(16).replacingOccurrences(of: "T", with: " "))  \(note.writtenBy.map(names.label) ?? "")  \(note.id)")
+                Terminal.printOut("    " + note.text.replacingOccurrences(of: "\n", with: "\n    "))
+            }
+        }
+    }
+}

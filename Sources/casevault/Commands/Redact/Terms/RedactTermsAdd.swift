@@ -1,0 +1,17 @@
+import ArgumentParser
+import Foundation
+import VaultStore
+
+extension CaseVault.RedactCommand.Terms {
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add custom terms to a case.")
+        @OptionGroup var global: GlobalOptions
+        @Option(name: .customLong("case"), help: "The case id.") var caseID: String
+        @Argument(help: "Terms (quote multi-word terms).") var terms: [String]
+
+        func run() throws {
+            let list = try global.withVault { try $0.addRedactionTerms(caseID: try $0.caseID(caseID), organisationID: nil, terms: terms, allow: []) }
+            if global.json { try global.emitJSON(list) } else { Terminal.printOut("\(list.terms.count) custom term(s) on \(caseID)") }
+        }
+    }
+}

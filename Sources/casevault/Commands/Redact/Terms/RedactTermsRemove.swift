@@ -1,0 +1,17 @@
+import ArgumentParser
+import Foundation
+import VaultStore
+
+extension CaseVault.RedactCommand.Terms {
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove custom terms from a case (spelled as they were added).")
+        @OptionGroup var global: GlobalOptions
+        @Option(name: .customLong("case"), help: "The case id.") var caseID: String
+        @Argument(help: "Terms (quote multi-word terms).") var terms: [String]
+
+        func run() throws {
+            let list = try global.withVault { try $0.removeRedactionTerms(caseID: try $0.caseID(caseID), organisationID: nil, terms: terms, allow: []) }
+            if global.json { try global.emitJSON(list) } else { Terminal.printOut("\(list.terms.count) custom term(s) left on \(caseID)") }
+        }
+    }
+}

@@ -1,0 +1,28 @@
+import ArgumentParser
+import Foundation
+import VaultStore
+
+extension CaseVault {
+    struct Restore: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Restore a backup into a new vault folder (--vault).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The backup folder.") var source: String
+
+        func run() throws {
+            let count = try Vault.restore(from: source, to: global.paths)
+            // Record the restore in the restored vault's own audit log when its key file is at hand.
+            if (try? PrivateFiles.status(global.paths.keyFile)) != nil {
+                // The restored vault is older than the one last used, by design: this computer's mark moves to it.
+                try global.withVault(acceptOlderState: .restore) { vault in
+                    try vault.audit(vault.event("vault.restore", details: ["documents": String(count)]))
+                }
+            } else {
+                Terminal.printError("casevault: note: no key file at \(global.paths.keyFile) yet; the restore is not in the audit log until the vault is opened with its key file")
+                Terminal.printError("casevault: note: if this computer used a newer state of this vault, the first command needs --accept-older-state REASON")
+            }
+            if global.json { try global.emitJSON(["vault": global.paths.root, "documents": String(count)]) } else {
+                Terminal.printOut("Restored \(count) documents into \(global.paths.root); run 'casevault verify --read-data' to check it")
+            }
+        }
+    }
+}
