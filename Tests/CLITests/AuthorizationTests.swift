@@ -181,8 +181,8 @@ final class AuthorizationTests: XCTestCase {
         // audit.read, vault.maintenance, vault.check
         try expect(3, sandbox, ["audit", "log"], as: w.advocate, "audit.read")
         XCTAssertTrue(try expect(0, sandbox, ["audit", "log"], as: w.manager, "audit.read").stdout.contains(w.caseID))
-        try expect(3, sandbox, ["keys", "rotate"], as: w.advocate, "vault.maintenance")
-        try expect(0, sandbox, ["keys", "rotate"], as: w.admin, "vault.maintenance")
+        try expect(3, sandbox, ["backup", sandbox.path("auth-backup")], as: w.advocate, "vault.maintenance")
+        try expect(0, sandbox, ["backup", sandbox.path("auth-backup")], as: w.admin, "vault.maintenance")
         try expect(3, sandbox, ["verify", "--repair"], as: w.advocate, "vault.maintenance (repair)")
         try expect(0, sandbox, ["verify"], as: w.advocate, "vault.check")
         // case.transfer, case.erase: last, since they end the organisation's hold on the case.

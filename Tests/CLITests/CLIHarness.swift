@@ -72,13 +72,61 @@ final class Sandbox {
         return try XCTUnwrap(try json(result, file: file, line: line)["id"] as? String, file: file, line: line)
     }
 
+    /// Each account's identity file (absolute path), as `init` and `advocate add` wrote them: every person acts with
+    /// their own identity, so a command run "as" an account (`--as`, $CASEVAULT_ADVOCATE) is given that account's
+    /// file as $CASEVAULT_KEYS, unless the test names a key file itself.
+    var identities: [String: String] = [:]
+    private var identityCount = 0
+
     @discardableResult
     func run(_ arguments: [String], environment extra: [String: String] = [:], stdin: Data? = nil, timeout: TimeInterval? = nil) throws -> CLIResult {
+        var arguments = arguments
+        var environment = environment.merging(extra) { $1 }
+        // `advocate add` in a vault with identities writes the new person's file; tests that do not say where get one here.
+        var newIdentity: String?
+        if arguments.starts(with: ["advocate", "add"]), !arguments.contains("--identity-out"), !arguments.contains("--help") {
+            identityCount += 1
+            let file = self.path("identities/\(identityCount).identity")
+            try FileManager.default.createDirectory(atPath: self.path("identities"), withIntermediateDirectories: true)
+            newIdentity = file
+            arguments += ["--identity-out", file, "--no-passphrase"]
+        }
+        let actor = arguments.firstIndex(of: "--as").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
+            ?? environment["CASEVAULT_ADVOCATE"]
+        if let actor, let file = identities[actor], !arguments.contains("--keys"), extra["CASEVAULT_KEYS"] == nil {
+            environment["CASEVAULT_KEYS"] = file
+        }
+        let result = try launch(arguments, environment: environment, stdin: stdin, timeout: timeout)
+        if let newIdentity {
+            if result.exitCode == 0, let account = Self.accountID(ofIdentity: newIdentity) {
+                identities[account] = newIdentity
+            } else if result.stderr.contains("has no identities yet") {
+                // A vault without identities: the option was refused, so run the command as the test wrote it.
+                return try launch(Array(arguments.dropLast(3)), environment: environment, stdin: stdin, timeout: timeout)
+            }
+        }
+        if arguments.first == "init", result.exitCode == 0 {
+            let keys = arguments.firstIndex(of: "--keys").map { arguments[$0 + 1] } ?? environment["CASEVAULT_KEYS"]
+                ?? ((arguments.firstIndex(of: "--vault").map { arguments[$0 + 1] } ?? environment["CASEVAULT_VAULT"] ?? "vault") + "/keys.json")
+            let absolute = keys.hasPrefix("/") ? keys : path(keys)
+            if let account = Self.accountID(ofIdentity: absolute) { identities[account] = absolute }
+        }
+        return result
+    }
+
+    static func accountID(ofIdentity path: String) -> String? {
+        guard let data = FileManager.default.contents(atPath: path),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              object["format"] as? String == "casevault-identity" else { return nil }
+        return object["account_id"] as? String
+    }
+
+    private func launch(_ arguments: [String], environment: [String: String], stdin: Data?, timeout: TimeInterval?) throws -> CLIResult {
         let process = Process()
         process.executableURL = try casevaultBinary()
         process.arguments = arguments
         process.currentDirectoryURL = directory
-        process.environment = environment.merging(extra) { $1 }
+        process.environment = environment
         let out = Pipe(), err = Pipe(), input = Pipe()
         process.standardOutput = out
         process.standardError = err

@@ -6,7 +6,7 @@ final class InitAndKeysTests: XCTestCase {
 
     func testInitCreatesPrivateVaultAndKeysShowPrintsFingerprintsOnly() throws {
         let sandbox = try Sandbox()
-        let created = try sandbox.run(["init", "--vault", "v", "--json"], environment: passphrase)
+        let created = try sandbox.run(["init", "--key-file-vault", "--vault", "v", "--json"], environment: passphrase)
         XCTAssertEqual(created.exitCode, 0, created.stderr)
         let vaultID = try XCTUnwrap(try sandbox.json(created)["id"] as? String)
         XCTAssertEqual(try sandbox.mode("v"), 0o700)
@@ -30,7 +30,7 @@ final class InitAndKeysTests: XCTestCase {
 
     func testKeysShowNeverPrintsRawKeyBytes() throws {
         let sandbox = try Sandbox()
-        XCTAssertEqual(try sandbox.run(["init", "--vault", "v", "--no-passphrase"]).exitCode, 0)
+        XCTAssertEqual(try sandbox.run(["init", "--key-file-vault", "--vault", "v", "--no-passphrase"]).exitCode, 0)
         let keyFile = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: sandbox.path("v/keys.json")))) as! [String: Any]
         let rawMaster = try XCTUnwrap(((keyFile["master_keys"] as? [[String: Any]])?.first?["key"]) as? String)
         let rawSigning = try XCTUnwrap((keyFile["signing_key"] as? [String: Any])?["key"] as? String)
@@ -46,7 +46,7 @@ final class InitAndKeysTests: XCTestCase {
 
     func testWrongPassphraseIsAClearDistinctError() throws {
         let sandbox = try Sandbox()
-        XCTAssertEqual(try sandbox.run(["init", "--vault", "v"], environment: passphrase).exitCode, 0)
+        XCTAssertEqual(try sandbox.run(["init", "--key-file-vault", "--vault", "v"], environment: passphrase).exitCode, 0)
         let before = try Data(contentsOf: URL(fileURLWithPath: sandbox.path("v/keys.json")))
         let result = try sandbox.run(["keys", "show", "--vault", "v"], environment: ["CASEVAULT_PASSPHRASE": "not the passphrase"])
         XCTAssertEqual(result.exitCode, 1)
@@ -58,7 +58,7 @@ final class InitAndKeysTests: XCTestCase {
 
     func testMissingPassphraseWithoutTerminalSaysHowToGiveOne() throws {
         let sandbox = try Sandbox()
-        XCTAssertEqual(try sandbox.run(["init", "--vault", "v"], environment: passphrase).exitCode, 0)
+        XCTAssertEqual(try sandbox.run(["init", "--key-file-vault", "--vault", "v"], environment: passphrase).exitCode, 0)
         let result = try sandbox.run(["keys", "show", "--vault", "v"])
         XCTAssertEqual(result.exitCode, 1)
         XCTAssertTrue(result.stderr.contains("CASEVAULT_PASSPHRASE"), result.stderr)
@@ -66,7 +66,7 @@ final class InitAndKeysTests: XCTestCase {
 
     func testGroupReadableKeyFileIsRefusedWithTheFix() throws {
         let sandbox = try Sandbox()
-        XCTAssertEqual(try sandbox.run(["init", "--vault", "v"], environment: passphrase).exitCode, 0)
+        XCTAssertEqual(try sandbox.run(["init", "--key-file-vault", "--vault", "v"], environment: passphrase).exitCode, 0)
         chmod(sandbox.path("v/keys.json"), 0o644)
         let result = try sandbox.run(["keys", "show", "--vault", "v"], environment: passphrase)
         XCTAssertEqual(result.exitCode, 1)
@@ -78,7 +78,7 @@ final class InitAndKeysTests: XCTestCase {
 
     func testTruncatedEmptyAndGarbageKeyFilesGiveDistinctErrors() throws {
         let sandbox = try Sandbox()
-        XCTAssertEqual(try sandbox.run(["init", "--vault", "v"], environment: passphrase).exitCode, 0)
+        XCTAssertEqual(try sandbox.run(["init", "--key-file-vault", "--vault", "v"], environment: passphrase).exitCode, 0)
         let keyPath = sandbox.path("v/keys.json")
         let original = try Data(contentsOf: URL(fileURLWithPath: keyPath))
         let cases: [(String, Data, String)] = [
@@ -100,7 +100,7 @@ final class InitAndKeysTests: XCTestCase {
 
     func testTamperedSealedKeyIsReportedAsDamagedNotWrongPassphrase() throws {
         let sandbox = try Sandbox()
-        XCTAssertEqual(try sandbox.run(["init", "--vault", "v"], environment: passphrase).exitCode, 0)
+        XCTAssertEqual(try sandbox.run(["init", "--key-file-vault", "--vault", "v"], environment: passphrase).exitCode, 0)
         let keyPath = sandbox.path("v/keys.json")
         var object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: keyPath))) as! [String: Any]
         var masters = object["master_keys"] as! [[String: Any]]
@@ -117,7 +117,7 @@ final class InitAndKeysTests: XCTestCase {
 
     func testWeakenedScryptParametersAreRefused() throws {
         let sandbox = try Sandbox()
-        XCTAssertEqual(try sandbox.run(["init", "--vault", "v"], environment: passphrase).exitCode, 0)
+        XCTAssertEqual(try sandbox.run(["init", "--key-file-vault", "--vault", "v"], environment: passphrase).exitCode, 0)
         let keyPath = sandbox.path("v/keys.json")
         let text = try String(contentsOfFile: keyPath, encoding: .utf8).replacingOccurrences(of: "\"log2_n\" : 17", with: "\"log2_n\" : 10")
         try text.write(toFile: keyPath, atomically: false, encoding: .utf8)
@@ -128,8 +128,8 @@ final class InitAndKeysTests: XCTestCase {
 
     func testKeyFileOfAnotherVaultIsRefused() throws {
         let sandbox = try Sandbox()
-        XCTAssertEqual(try sandbox.run(["init", "--vault", "a", "--no-passphrase"]).exitCode, 0)
-        XCTAssertEqual(try sandbox.run(["init", "--vault", "b", "--no-passphrase"]).exitCode, 0)
+        XCTAssertEqual(try sandbox.run(["init", "--key-file-vault", "--vault", "a", "--no-passphrase"]).exitCode, 0)
+        XCTAssertEqual(try sandbox.run(["init", "--key-file-vault", "--vault", "b", "--no-passphrase"]).exitCode, 0)
         let result = try sandbox.run(["keys", "show", "--vault", "a", "--keys", "b/keys.json"])
         XCTAssertEqual(result.exitCode, 1)
         XCTAssertTrue(result.stderr.contains("belongs to another vault"), result.stderr)
@@ -139,13 +139,13 @@ final class InitAndKeysTests: XCTestCase {
         let sandbox = try Sandbox()
         try FileManager.default.createDirectory(atPath: sandbox.path("keys"), withIntermediateDirectories: true)
         let env = ["CASEVAULT_VAULT": sandbox.path("vault"), "CASEVAULT_KEYS": sandbox.path("keys/vault.keys")]
-        let created = try sandbox.run(["init", "--no-passphrase"], environment: env)
+        let created = try sandbox.run(["init", "--key-file-vault", "--no-passphrase"], environment: env)
         XCTAssertEqual(created.exitCode, 0, created.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: sandbox.path("vault/keys.json")))
         XCTAssertEqual(try sandbox.mode("keys/vault.keys"), 0o600)
         XCTAssertEqual(try sandbox.run(["keys", "show"], environment: env).exitCode, 0)
 
-        let again = try sandbox.run(["init", "--no-passphrase"], environment: env)
+        let again = try sandbox.run(["init", "--key-file-vault", "--no-passphrase"], environment: env)
         XCTAssertEqual(again.exitCode, 1)
         XCTAssertTrue(again.stderr.contains("not empty"), again.stderr)
         XCTAssertEqual(try sandbox.run(["keys", "show"], environment: env).exitCode, 0, "the first vault is untouched")
@@ -154,7 +154,7 @@ final class InitAndKeysTests: XCTestCase {
     func testInitRefusesToOverwriteAnExistingKeyFileAndLeavesNothingBehind() throws {
         let sandbox = try Sandbox()
         try Data("precious".utf8).write(to: URL(fileURLWithPath: sandbox.path("existing.keys")))
-        let result = try sandbox.run(["init", "--vault", "v", "--keys", "existing.keys", "--no-passphrase"])
+        let result = try sandbox.run(["init", "--key-file-vault", "--vault", "v", "--keys", "existing.keys", "--no-passphrase"])
         XCTAssertEqual(result.exitCode, 1)
         XCTAssertTrue(result.stderr.contains("refusing to overwrite"), result.stderr)
         XCTAssertEqual(try String(contentsOfFile: sandbox.path("existing.keys"), encoding: .utf8), "precious")
@@ -163,7 +163,7 @@ final class InitAndKeysTests: XCTestCase {
 
     func testVaultFolderOpenToOthersIsRefused() throws {
         let sandbox = try Sandbox()
-        XCTAssertEqual(try sandbox.run(["init", "--vault", "v", "--no-passphrase"]).exitCode, 0)
+        XCTAssertEqual(try sandbox.run(["init", "--key-file-vault", "--vault", "v", "--no-passphrase"]).exitCode, 0)
         chmod(sandbox.path("v"), 0o755)
         let result = try sandbox.run(["keys", "show", "--vault", "v"])
         XCTAssertEqual(result.exitCode, 1)
@@ -175,18 +175,18 @@ final class InitAndKeysTests: XCTestCase {
         let file = sandbox.path("pass")
         try Data("file passphrase 123\n".utf8).write(to: URL(fileURLWithPath: file))
         chmod(file, 0o644)
-        let refused = try sandbox.run(["init", "--vault", "v", "--passphrase-file", "pass"])
+        let refused = try sandbox.run(["init", "--key-file-vault", "--vault", "v", "--passphrase-file", "pass"])
         XCTAssertEqual(refused.exitCode, 1)
         XCTAssertTrue(refused.stderr.contains("passphrase file"), refused.stderr)
         chmod(file, 0o600)
-        XCTAssertEqual(try sandbox.run(["init", "--vault", "v", "--passphrase-file", "pass"]).exitCode, 0)
+        XCTAssertEqual(try sandbox.run(["init", "--key-file-vault", "--vault", "v", "--passphrase-file", "pass"]).exitCode, 0)
         XCTAssertEqual(try sandbox.run(["keys", "show", "--vault", "v"], environment: ["CASEVAULT_PASSPHRASE": "file passphrase 123"]).exitCode, 0,
                        "the trailing newline is not part of the passphrase")
     }
 
     func testShortPassphraseAndMissingVaultAreExplained() throws {
         let sandbox = try Sandbox()
-        let short = try sandbox.run(["init", "--vault", "v"], environment: ["CASEVAULT_PASSPHRASE": "short"])
+        let short = try sandbox.run(["init", "--key-file-vault", "--vault", "v"], environment: ["CASEVAULT_PASSPHRASE": "short"])
         XCTAssertEqual(short.exitCode, 1)
         XCTAssertTrue(short.stderr.contains("too short"))
         XCTAssertFalse(FileManager.default.fileExists(atPath: sandbox.path("v")))

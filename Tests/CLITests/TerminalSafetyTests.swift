@@ -127,9 +127,9 @@ final class TerminalSafetyTests: XCTestCase {
     func testAnEditedKeyFileOfAnotherVaultSaysSoNotWrongPassphrase() throws {
         let sandbox = try Sandbox()
         let passphrase = ["CASEVAULT_PASSPHRASE": "correct horse battery staple"]
-        XCTAssertEqual(try sandbox.run(["init", "--vault", "a"], environment: passphrase).exitCode, 0)
+        XCTAssertEqual(try sandbox.run(["init", "--key-file-vault", "--vault", "a"], environment: passphrase).exitCode, 0)
         Thread.sleep(forTimeInterval: 1.1)  // creation times are to the second
-        XCTAssertEqual(try sandbox.run(["init", "--vault", "b"], environment: passphrase).exitCode, 0)
+        XCTAssertEqual(try sandbox.run(["init", "--key-file-vault", "--vault", "b"], environment: passphrase).exitCode, 0)
         let info = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: sandbox.path("a/vault.json")))) as? [String: Any])
         var keys = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: sandbox.path("b/keys.json")))) as? [String: Any])
         keys["vault_id"] = info["vault_id"]
@@ -141,7 +141,7 @@ final class TerminalSafetyTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("the key file is not this vault's"), result.stderr)
         XCTAssertTrue(result.stderr.contains("its vault id was edited"), result.stderr)
         // Without a passphrase the edit breaks the keys' check values: not "damaged" either, but the same answer.
-        XCTAssertEqual(try sandbox.run(["init", "--vault", "c", "--no-passphrase"]).exitCode, 0)
+        XCTAssertEqual(try sandbox.run(["init", "--key-file-vault", "--vault", "c", "--no-passphrase"]).exitCode, 0)
         var plain = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: sandbox.path("c/keys.json")))) as? [String: Any])
         plain["vault_id"] = info["vault_id"]
         try JSONSerialization.data(withJSONObject: plain).write(to: URL(fileURLWithPath: sandbox.path("plain.json")))

@@ -167,7 +167,7 @@ final class VaultCommandsTests: XCTestCase {
 
     func testRotateRetireEraseBackupRestoreThroughTheCLI() throws {
         let sandbox = try Sandbox()
-        let caseID = try prepare(sandbox)
+        let caseID = try prepare(sandbox, keyFileVault: true)
         _ = try write(sandbox, "in/a.txt", "alpha")
         let id = try XCTUnwrap(try ingestedIDs(try sandbox.run(["ingest", "--case", caseID, "in", "--json"]))["in/a.txt"])
         let retireTooEarly = try sandbox.asManager(["keys", "retire", "1"])
@@ -204,7 +204,7 @@ final class VaultCommandsTests: XCTestCase {
     /// destroyed version), while the backup's audit log still verifies (the audit key is its own key).
     func testRetiringTheOldVersionMakesAnErasedCaseUnreadableInAnOlderBackup() throws {
         let sandbox = try Sandbox()
-        let erasedCase = try prepare(sandbox)
+        let erasedCase = try prepare(sandbox, keyFileVault: true)
         let keptCase = try prepare(sandbox, reuse: true)
         _ = try write(sandbox, "in/a.txt", "alpha")
         _ = try write(sandbox, "other/b.txt", "bravo")
@@ -298,9 +298,10 @@ extension XCTestCase {
     /// A vault with an organisation, an advocate, a client and an open case whose client has signed a written
     /// consent (the form is stored in the case as a consent_form document); returns the case id. Commands then
     /// act as that advocate (CASEVAULT_ADVOCATE). With `reuse`, a second case shares the organisation and advocate.
-    func prepare(_ sandbox: Sandbox, reuse: Bool = false) throws -> String {
+    /// `keyFileVault`: a vault of the earlier kind (one key file), for the master-key commands only such vaults have.
+    func prepare(_ sandbox: Sandbox, reuse: Bool = false, keyFileVault: Bool = false) throws -> String {
         sandbox.environment["CASEVAULT_VAULT"] = sandbox.path("vault")
-        if !reuse { try sandbox.initVault() }
+        if !reuse { try sandbox.initVault(keyFileVault ? ["--no-passphrase", "--key-file-vault"] : ["--no-passphrase"]) }
         let org: String
         if reuse, let existing = sandbox.environment["TEST_ORGANISATION"] {
             org = existing

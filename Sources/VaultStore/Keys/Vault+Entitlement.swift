@@ -10,6 +10,8 @@ import VaultStorage
 /// added afterwards is unreadable to the former holder.
 extension Vault {
     var usesIdentities: Bool { hierarchy.unlock.identity != nil }
+    /// Whether people act with their own identity files (else: one key file of an earlier release).
+    public var usesIdentityFiles: Bool { usesIdentities }
 
     func entitledRecipients(scope: String, in tx: any VaultRecordReading) throws -> [KeyRecipient] {
         if let caseID = KeyHierarchy.caseID(ofScope: scope) {

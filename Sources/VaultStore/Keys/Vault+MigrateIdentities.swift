@@ -20,7 +20,9 @@ extension Vault {
     /// One write transaction: identities for every account, a recovery key for every organisation, the audit and
     /// signing keys (the same values, so the log and old bundles keep verifying) stored as data keys, every data key
     /// wrapped to whoever is entitled to it, and every master-key wrapper deleted. Nothing is written if any step fails.
-    public func migrateToIdentities(passphrase: SecureBytes?) throws -> IdentityMigration {
+    /// `deliver` stores the new identity files inside the transaction: if it throws, nothing is migrated.
+    public func migrateToIdentities(passphrase: SecureBytes?,
+                                    deliver: (([(accountID: String, file: IdentityFile)]) throws -> Void)? = nil) throws -> IdentityMigration {
         guard hierarchy.keys != nil else { throw VaultError.invalidInput("this vault already uses identities; nothing was changed") }
         try requireMaintenance()
         var identities: [(String, IdentityFile)] = []
@@ -59,6 +61,7 @@ extension Vault {
                 rewrapped += 1
             }
             try tx.setMeta(Self.keyModelMeta, Self.identitiesKeyModel)
+            try deliver?(identities)
             try audit(event("vault.migrate_identities", details: ["identities": String(identities.count),
                                                                   "organisations": String(recoveryKeys.count), "keys": String(rewrapped)]), in: tx)
         } }

@@ -47,9 +47,10 @@ extension Vault {
     }
 
     /// Adds an account. With identities (except for the first administrator, whose identity `init` made) it makes the
-    /// person's identity too: the caller writes `identity` where they asked, and the vault's own keys are wrapped to it.
+    /// person's identity too, and the vault's own keys are wrapped to it. `deliver` stores the identity file inside the
+    /// transaction: if it fails nothing is recorded (the caller removes the file if the commit then fails).
     public func addAccount(name: String, organisationID: String?, role: AccountRole = .advocate,
-                           identityPassphrase: SecureBytes?) throws -> NewAccount {
+                           identityPassphrase: SecureBytes?, deliver: ((IdentityFile) throws -> Void)? = nil) throws -> NewAccount {
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw VaultError.invalidInput("the name is empty") }
         var id = try Self.newID("adv")
@@ -66,6 +67,7 @@ extension Vault {
                 } else {
                     let made = try IdentityFile.create(vaultID: info.vaultID, accountID: id, passphrase: identityPassphrase, createdAt: timestamp())
                     identity = made.0
+                    try deliver?(made.0)
                     keys = (Data(made.1.agreementKey.publicKey.rawRepresentation), Data(made.1.signingKey.publicKey.rawRepresentation))
                 }
             }

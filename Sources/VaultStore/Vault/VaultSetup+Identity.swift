@@ -29,9 +29,15 @@ extension VaultSetup {
     }
 
     /// Unlocks an identity file for this vault. `passphrase` is asked only when the file needs one.
-    static func openIdentity(_ data: Data, info: VaultInfo, paths: VaultPaths, passphrase: () throws -> SecureBytes) throws -> OpenedVault {
+    static func openIdentity(_ data: Data, info: VaultInfo, paths: VaultPaths, unlocked: ((IdentityFile) -> UnlockedIdentity?)?,
+                             passphrase: () throws -> SecureBytes) throws -> OpenedVault {
         let file = try IdentityFile.decode(data)
         guard file.vaultID == info.vaultID else { throw VaultSetupError.identityOfAnotherVault(identityVault: file.vaultID, expected: info.vaultID) }
+        // A cached identity counts only if it is this file's: same vault, account and public keys.
+        if let cached = unlocked?(file), cached.vaultID == file.vaultID, cached.accountID == file.accountID,
+           cached.agreementKey.publicKey == (try file.agreementPublicKey), cached.signingKey.publicKey == (try file.signingPublicKey) {
+            return OpenedVault(paths: paths, info: info, unlock: .identity(file, cached))
+        }
         let identity = try file.unlock(passphrase: file.needsPassphrase ? try passphrase() : nil)
         return OpenedVault(paths: paths, info: info, unlock: .identity(file, identity))
     }

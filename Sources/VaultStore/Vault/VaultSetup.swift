@@ -110,11 +110,16 @@ public enum VaultSetup {
 
     /// Opens an existing vault: checks folder and key-file permissions, that the key file belongs to this
     /// vault, then unlocks it. `passphrase` is asked only when the key file needs one.
-    public static func open(paths: VaultPaths, passphrase: () throws -> SecureBytes) throws -> OpenedVault {
+    /// `unlocked`: an identity this login session already unlocked (`casevault unlock`), used instead of asking for the
+    /// passphrase when it is the one in the file.
+    public static func open(paths: VaultPaths, unlocked: ((IdentityFile) -> UnlockedIdentity?)? = nil,
+                            passphrase: () throws -> SecureBytes) throws -> OpenedVault {
         let info = try readInfo(paths)
         try PrivateFiles.requirePrivate(paths.keyFile, what: .keyFile)
         let data = try PrivateFiles.read(paths.keyFile)
-        if IdentityFile.isIdentityFile(data) { return try openIdentity(data, info: info, paths: paths, passphrase: passphrase) }
+        if IdentityFile.isIdentityFile(data) {
+            return try openIdentity(data, info: info, paths: paths, unlocked: unlocked, passphrase: passphrase)
+        }
         let keyFile = try KeyFile.decode(data)
         guard keyFile.vaultID == info.vaultID else {
             throw KeyFileError.belongsToAnotherVault(keyFileVault: keyFile.vaultID, expected: info.vaultID)

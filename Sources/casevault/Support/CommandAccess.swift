@@ -6,7 +6,8 @@ import VaultStore
 /// this table lets `__access-table` list it and a test check that no command is missing (SECURITY.md prints it).
 enum CommandAccess {
     static let operations: [String: [VaultOperation]] = [
-        "init": [.keyHolder],
+        "init": [.keyHolder], "passwd": [.keyHolder], "unlock": [.keyHolder], "lock": [.keyHolder],
+        "migrate": [.vaultMaintenance], "recovery restore": [.accountAdd],
         "keys show": [.vaultCheck], "keys rotate": [.vaultMaintenance], "keys retire": [.vaultMaintenance],
         "org add": [.organisationAdd], "org update": [.organisationChange], "org list": [.directoryList],
         "advocate add": [.accountAdd], "advocate list": [.directoryList],

@@ -8,13 +8,13 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The vault folder (else $CASEVAULT_VAULT, else ./vault).", valueName: "DIR"))
     var vault: String?
 
-    @Option(name: .long, help: ArgumentHelp("The key file (else $CASEVAULT_KEYS, else DIR/keys.json).", valueName: "FILE"))
+    @Option(name: .long, help: ArgumentHelp("Your identity file (else $CASEVAULT_KEYS, else DIR/keys.json); in a vault of an earlier release, its key file.", valueName: "FILE"))
     var keys: String?
 
     @Option(name: .long, help: ArgumentHelp("Read the passphrase from this file (mode 0600) instead of $CASEVAULT_PASSPHRASE or a prompt.", valueName: "FILE"))
     var passphraseFile: String?
 
-    @Option(name: .customLong("as"), help: ArgumentHelp("The acting advocate id (else $CASEVAULT_ADVOCATE).", valueName: "ADVOCATE-ID"))
+    @Option(name: .customLong("as"), help: ArgumentHelp("The acting advocate id (else $CASEVAULT_ADVOCATE); with identities you act as your identity's account, and naming anyone else is refused.", valueName: "ADVOCATE-ID"))
     var actingAdvocate: String?
 
     @Flag(name: .long, help: "Print exactly one JSON document on stdout; diagnostics go to stderr.")
@@ -48,8 +48,9 @@ struct GlobalOptions: ParsableArguments {
         }
     }
 
+    /// Opens with the key file or identity file; an identity this login session unlocked asks for no passphrase.
     func openVault() throws -> OpenedVault {
-        try VaultSetup.open(paths: paths) { try passphrase.read(confirm: false) }
+        try VaultSetup.open(paths: paths, unlocked: IdentitySession.cached(for:)) { try passphrase.read(confirm: false) }
     }
 
     /// Prints one JSON document (sorted keys) on stdout.

@@ -1,19 +1,74 @@
 import ArgumentParser
 import Foundation
+import VaultCrypto
 import VaultStore
 
 extension CaseVault.Advocate {
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add an advocate.")
+        static let configuration = CommandConfiguration(
+            abstract: "Add an advocate, manager or administrator, and write their identity file.",
+            discussion: """
+            The new person's identity file is written to --identity-out (mode 0600; it must not exist yet): give it to \\
+            them, and they open the vault with it (--keys FILE). Its passphrase is read from $CASEVAULT_NEW_PASSPHRASE, \\
+            else asked twice; they can change it with 'casevault passwd'.
+            """
+        )
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The advocate's name (stored encrypted).") var name: String
         @Option(help: "The organisation: its name or id (every advocate and manager belongs to one; an administrator to none).") var org: String?
         @Option(help: "advocate (works on assigned cases), manager (supervises the organisation's cases) or admin (accounts only).")
         var role: AccountRole = .advocate
+        @Option(name: .customLong("identity-out"), help: ArgumentHelp("Where to write the new person's identity file.", valueName: "FILE"))
+        var identityOut: String?
+        @Flag(name: .long, help: "Write the identity without a passphrase (for scripts; anyone who can read the file can act as this person).")
+        var noPassphrase = false
 
         func run() throws {
-            let id = try global.withVault { vault in try vault.addAdvocate(name: name, organisationID: try org.map(vault.organisationID), role: role) }
-            if global.json { try global.emitJSON(CreatedID(id: id)) } else { Terminal.printOut(id) }
+            let created = try global.withVault { vault -> Vault.NewAccount in
+                guard vault.usesIdentityFiles else {
+                    if identityOut != nil {
+                        throw CLIError("this vault has no identities yet, so --identity-out has nothing to write",
+                                       hints: ["'casevault migrate' gives every account an identity"])
+                    }
+                    return try vault.addAccount(name: name, organisationID: try org.map(vault.organisationID), role: role, identityPassphrase: nil)
+                }
+                guard let identityOut else {
+                    throw CLIError("each person has their own identity file: say where to write it with --identity-out FILE",
+                                   hints: ["for example: --identity-out \"\(name.replacingOccurrences(of: " ", with: "-").lowercased()).identity\""])
+                }
+                // Checked before anything is recorded, so a bad path adds no account without an identity.
+                if FileManager.default.fileExists(atPath: identityOut) {
+                    throw CLIError("\(identityOut) already exists; refusing to overwrite it", hints: ["choose a new file name"])
+                }
+                let passphrase = try NewPassphrase.read(noPassphrase: noPassphrase, for: name)
+                var wrote = false
+                do {
+                    return try vault.addAccount(name: name, organisationID: try org.map(vault.organisationID), role: role,
+                                                identityPassphrase: passphrase) { identity in
+                        try VaultSetup.writeNewIdentity(identity, to: identityOut)
+                        wrote = true
+                    }
+                } catch {
+                    // The account was not recorded: an identity file for it would only confuse.
+                    if wrote { unlink(identityOut) }
+                    throw error
+                }
+            }
+            if global.json {
+                try global.emitJSON(AddedAccount(id: created.id, identityFile: created.identity == nil ? nil : identityOut))
+            } else {
+                Terminal.printOut(created.id)
+                if created.identity != nil, let identityOut {
+                    Terminal.printError("Identity file for \(name): \(identityOut) (give it to them; they open the vault with --keys \(identityOut))")
+                }
+            }
         }
+    }
+
+    struct AddedAccount: Encodable {
+        let id: String
+        let identityFile: String?
+
+        enum CodingKeys: String, CodingKey { case id, identityFile = "identity_file" }
     }
 }

@@ -10,9 +10,7 @@ extension CaseVault.Keys {
 
         func run() throws {
             let opened = try global.openVault()
-            guard let keyFile = opened.keyFile, let keys = opened.keys else {
-                throw CLIError(VaultError.noMasterKeys.description, hints: ["each person's keys are in their own identity file"])
-            }
+            guard let keyFile = opened.keyFile, let keys = opened.keys else { return try IdentityKeys.show(opened, global: global) }
             let vault = (paths: opened.paths, keyFile: keyFile)
             let current = keys.currentMasterVersion
             let masters = try vault.keyFile.masterKeys.sorted { $0.version < $1.version }.map { entry in

@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import VaultCrypto
+import VaultStore
+
+extension CaseVault {
+    struct Recovery: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Give someone who forgot their passphrase a new identity, with their organisation's recovery shares.",
+            subcommands: [Restore.self]
+        )
+
+        struct Restore: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Re-issue a person's identity from their organisation's recovery share codes.",
+                discussion: """
+                An administrator, or a manager of the organisation, runs it with their own identity. The trustees' share \\
+                codes are read from standard input, one per line (or typed at the prompt, ending with an empty line). The \\
+                person's old identity file opens nothing afterwards. The new file's passphrase is read from \\
+                $CASEVAULT_NEW_PASSPHRASE, else asked twice.
+                """
+            )
+            @OptionGroup var global: GlobalOptions
+            @Option(help: "The organisation whose recovery shares are given (name or id).") var org: String
+            @Option(help: "The person to re-issue (advocate id).") var account: String
+            @Option(name: .customLong("identity-out"), help: ArgumentHelp("Where to write their new identity file.", valueName: "FILE"))
+            var identityOut: String
+            @Flag(name: .long, help: "Write the new identity without a passphrase (for scripts).") var noPassphrase = false
+
+            func run() throws {
+                if FileManager.default.fileExists(atPath: identityOut) {
+                    throw CLIError("\(identityOut) already exists; refusing to overwrite it", hints: ["choose a new file name"])
+                }
+                let codes = Self.readCodes()
+                guard codes.count >= 2 else {
+                    throw CLIError("give at least 2 share codes, one per line, on standard input",
+                                   hints: ["each trustee reads out their code; the organisation's threshold says how many are needed"])
+                }
+                let reissued = try global.withVault { vault -> Vault.ReissuedIdentity in
+                    let organisation = try vault.organisationID(org)
+                    let key = try RecoveryShares.combine(codes, vaultID: vault.vaultID, organisationID: organisation)
+                    let passphrase = try NewPassphrase.read(noPassphrase: noPassphrase, for: account)
+                    let reissued = try vault.reissueIdentity(accountID: account, organisationID: organisation, recoveryKey: key,
+                                                             passphrase: passphrase)
+                    try VaultSetup.writeNewIdentity(reissued.identity, to: identityOut)
+                    return reissued
+                }
+                if global.json {
+                    try global.emitJSON(["account": reissued.accountID, "identity_file": identityOut, "keys": String(reissued.keysRewrapped)])
+                } else {
+                    Terminal.printOut("New identity for \(reissued.accountID): \(identityOut) (\(reissued.keysRewrapped) keys re-wrapped; the old identity file opens nothing now)")
+                }
+            }
+
+            /// One code per line; blank lines end typed input and are skipped in piped input.
+            static func readCodes() -> [String] {
+                var codes: [String] = []
+                while let line = readLine() {
+                    let trimmed = line.trimmingCharacters(in: .whitespaces)
+                    if trimmed.isEmpty { if isatty(0) != 0 { break } else { continue } }
+                    codes.append(trimmed)
+                }
+                return codes
+            }
+        }
+    }
+}
