@@ -191,6 +191,24 @@ final class SignedAuditTests: XCTestCase {
         XCTAssertEqual(result.message?.hasPrefix("event \(forged.event.sequence) says it was done by \(w.sam)"), true, result.message ?? "")
     }
 
+    /// The administrator re-issues their own identity: that transaction is still signed with the old key (the process
+    /// holds no other), and verifies; what the new identity writes afterwards verifies with the new key.
+    func testReissuingOnesOwnIdentityKeepsTheLogVerifiable() throws {
+        let w = try World()
+        try w.populate()
+        let reissued = try w.open(as: w.admin).reissueIdentity(accountID: w.admin, organisationID: w.org1,
+                                                              recoveryKey: try XCTUnwrap(w.recovery[w.org1]), passphrase: nil)
+        let newPath = w.directory.appendingPathComponent("admin-new.identity").path
+        try VaultSetup.writeNewIdentity(reissued.identity, to: newPath)
+        w.identities[w.admin] = newPath
+        _ = try w.addOrganisation("Essex Advocacy")
+        let all = try entries(try w.open(as: w.admin))
+        let reissue = try XCTUnwrap(all.first { $0.event.action == "account.reissue_identity" }).event.sequence
+        XCTAssertTrue(all.contains { $0.event.actor == w.admin && $0.event.action == "state.change" && $0.event.sequence > reissue })
+        let result = try w.open(as: w.sam).verifyAudit(external: nil)
+        XCTAssertTrue(result.ok, result.message ?? "")
+    }
+
     /// The signer only signs events naming it: a signature says who acted.
     func testAChainRefusesToSignAnEventNamingSomeoneElse() throws {
         let chain = try AuditChain(auditKey: try SecureBytes.random(count: 32), vaultID: "vault-1",
