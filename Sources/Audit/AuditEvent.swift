@@ -64,16 +64,19 @@ public struct AuditEvent: Sendable, Equatable, Codable {
     }
 }
 
-/// A stored entry: the event with its place in the chain.
+/// A stored entry: the event with its place in the chain, and (in a vault with identities) its actor's signature.
 public struct ChainedEvent: Sendable, Equatable {
     public var event: AuditEvent
     public var previousMAC: [UInt8]
     public var entryMAC: [UInt8]
+    /// The acting identity's Ed25519 signature (64 bytes) over `AuditChain.signedMessage`; nil in a key-file vault.
+    public var signature: [UInt8]?
 
-    public init(event: AuditEvent, previousMAC: [UInt8], entryMAC: [UInt8]) {
+    public init(event: AuditEvent, previousMAC: [UInt8], entryMAC: [UInt8], signature: [UInt8]? = nil) {
         self.event = event
         self.previousMAC = previousMAC
         self.entryMAC = entryMAC
+        self.signature = signature
     }
 }
 
@@ -82,14 +85,17 @@ public struct AuditChain: @unchecked Sendable {
     // @unchecked: `keyed` is only ever copied (EVP_MAC_CTX_dup reads it), never updated or finalised.
     let key: SecureBytes
     public let vaultID: String
+    /// Who signs what this chain appends: the acting identity, or nil (a key-file vault, a verifier).
+    public let signer: AuditSigner?
     private let keyed: HMACSHA256
 
     /// The audit key is the key file's own audit key (never a master key version, so retiring one leaves the log
     /// verifiable); it is never stored in the database.
-    public init(auditKey: SecureBytes, vaultID: String) throws {
+    public init(auditKey: SecureBytes, vaultID: String, signer: AuditSigner? = nil) throws {
         guard auditKey.count == 32 else { throw VaultCryptoError.incorrectKeySize(expected: 32, got: auditKey.count) }
         key = auditKey
         self.vaultID = vaultID
+        self.signer = signer
         keyed = try HMACSHA256(key: key)
     }
 
@@ -105,11 +111,18 @@ public struct AuditChain: @unchecked Sendable {
         return try mac.finalize()
     }
 
+    /// With a signer, the event must name the signer as its actor: a signature says who acted, so it is never put on
+    /// an event naming someone else.
     public func append(_ event: AuditEvent, after previous: ChainedEvent?) throws -> ChainedEvent {
         var event = event
         event.sequence = (previous?.event.sequence ?? 0) + 1
         let previousMAC = try previous?.entryMAC ?? genesis
-        return ChainedEvent(event: event, previousMAC: previousMAC, entryMAC: try mac(event, previous: previousMAC))
+        var signature: [UInt8]?
+        if let signer {
+            guard event.actor == signer.accountID else { throw AuditSignatureError.actorIsNotSigner(actor: event.actor, signer: signer.accountID) }
+            signature = try signer.key.signature(for: signedMessage(for: event, previousMAC: previousMAC))
+        }
+        return ChainedEvent(event: event, previousMAC: previousMAC, entryMAC: try mac(event, previous: previousMAC), signature: signature)
     }
 
     /// A keyed HMAC for values that must be matchable but not readable (destinations, file names).

@@ -77,6 +77,11 @@ public enum AuditBreak: Sendable, Equatable, CustomStringConvertible {
     case checkpointMismatch(sequence: Int64)
     case checkpointSignatureInvalid
     case checkpointFromAnotherVault(String)
+    /// Signed actions (vaults with identities): an event with no signature, one by a key other than its actor's, or one
+    /// whose actor holds no identity.
+    case unsignedEntry(sequence: Int64, actor: String)
+    case misattributedEntry(sequence: Int64, actor: String)
+    case unattributedEntry(sequence: Int64, actor: String?)
 
     public var kind: String {
         switch self {
@@ -87,6 +92,9 @@ public enum AuditBreak: Sendable, Equatable, CustomStringConvertible {
         case .checkpointMismatch: "checkpoint_mismatch"
         case .checkpointSignatureInvalid: "checkpoint_signature_invalid"
         case .checkpointFromAnotherVault: "checkpoint_from_another_vault"
+        case .unsignedEntry: "unsigned_entry"
+        case .misattributedEntry: "misattributed_entry"
+        case .unattributedEntry: "unattributed_entry"
         }
     }
 
@@ -99,6 +107,12 @@ public enum AuditBreak: Sendable, Equatable, CustomStringConvertible {
         case .checkpointMismatch(let s): "entry \(s) differs from the one the signed checkpoint covers"
         case .checkpointSignatureInvalid: "the checkpoint's signature is not valid for this vault's signing key"
         case .checkpointFromAnotherVault(let id): "the checkpoint belongs to another vault (\(id))"
+        case .unsignedEntry(let s, let actor):
+            "event \(s) says it was done by \(actor) but carries no signature from their identity: it was written or changed outside casevault; keep the vault as it is and compare it with a backup"
+        case .misattributedEntry(let s, let actor):
+            "event \(s) says it was done by \(actor) but is not signed by their identity: it was written or changed outside casevault; keep the vault as it is and compare it with a backup"
+        case .unattributedEntry(let s, let actor):
+            "event \(s) names \(actor.map { "account \($0)" } ?? "no account"), which held no identity when it was written: it was written or changed outside casevault; keep the vault as it is and compare it with a backup"
         }
     }
 }

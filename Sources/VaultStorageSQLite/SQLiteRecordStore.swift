@@ -257,17 +257,20 @@ struct GRDBTransaction: VaultRecordWriting {
         let event = AuditEvent(sequence: Int64.fromDatabaseValue(row["seq"] as DatabaseValue) ?? -1, time: text("time") ?? "",
                                actor: text("actor"), action: text("action") ?? "", caseID: text("case_id"), documentID: text("document_id"),
                                decision: text("decision"), ruleIDs: ruleIDs, outcome: text("outcome") ?? "", details: details)
-        return ChainedEvent(event: event, previousMAC: bytes("prev_mac"), entryMAC: bytes("entry_mac"))
+        // A signature column holding anything but a BLOB (tampered) reads as an empty signature, which verifies for no one.
+        let signature: [UInt8]? = (row["signature"] as DatabaseValue).isNull ? nil : bytes("signature")
+        return ChainedEvent(event: event, previousMAC: bytes("prev_mac"), entryMAC: bytes("entry_mac"), signature: signature)
     }
 
     func append(_ entry: ChainedEvent) throws {
         let e = entry.event
         try db.execute(sql: """
-            INSERT INTO audit_events (seq, time, actor, action, case_id, document_id, decision, rule_ids, outcome, details, prev_mac, entry_mac)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO audit_events (seq, time, actor, action, case_id, document_id, decision, rule_ids, outcome, details, prev_mac, entry_mac,
+                                      signature)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [e.sequence, e.time, e.actor, e.action, e.caseID, e.documentID, e.decision,
                              CanonicalJSON.encode(e.ruleIDs), e.outcome, CanonicalJSON.encode(e.details),
-                             Data(entry.previousMAC), Data(entry.entryMAC)])
+                             Data(entry.previousMAC), Data(entry.entryMAC), entry.signature.map { Data($0) }])
     }
 
     func auditCheckpoints() throws -> [AuditCheckpoint] {

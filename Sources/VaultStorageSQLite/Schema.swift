@@ -104,6 +104,7 @@ enum Schema {
         registerSealedDateSource(&migrator)
         registerSealedOrganisationNames(&migrator)
         registerIdentities(&migrator)
+        registerSignedAuditEvents(&migrator)
         return migrator
     }
 }
@@ -274,6 +275,18 @@ extension Schema {
             }
             try db.alter(table: "organisations") { t in
                 t.add(column: "recovery_public", .blob)
+            }
+        }
+    }
+}
+
+extension Schema {
+    /// Signed actions (issue 17): the acting identity's Ed25519 signature on each audit event. Nullable: events of a
+    /// key-file vault, and those a migrated vault wrote before its migration, carry none.
+    static func registerSignedAuditEvents(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v12-signed-audit-events") { db in
+            try db.alter(table: "audit_events") { t in
+                t.add(column: "signature", .blob)
             }
         }
     }

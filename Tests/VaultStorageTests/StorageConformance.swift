@@ -162,20 +162,30 @@ enum StorageConformance {
     }
 
     static func auditAppendsInOrder(_ store: any VaultRecordStore, file: StaticString, line: UInt) throws {
-        let chain = try AuditChain(auditKey: try SecureBytes.random(count: 32), vaultID: "vault-1")
+        let auditKey = try SecureBytes.random(count: 32)
+        let chain = try AuditChain(auditKey: auditKey, vaultID: "vault-1")
+        // Events 4 and 5 are signed (a vault that got identities): the signature is stored and read back as written.
+        let signing = try Ed25519.PrivateKey.generate()
+        let signed = try AuditChain(auditKey: auditKey, vaultID: "vault-1", signer: AuditSigner(accountID: "adv-1", key: signing))
         var previous: ChainedEvent?
+        var appended: [ChainedEvent] = []
         for index in 0..<5 {
             let event = AuditEvent(time: "2026-01-01T00:00:0\(index)Z", actor: "adv-1", action: "document.read", caseID: index.isMultiple(of: 2) ? "case-1" : nil)
-            let entry = try chain.append(event, after: previous)
+            let entry = try (index < 3 ? chain : signed).append(event, after: previous)
             try store.write { tx in
                 XCTAssertEqual(try tx.lastAuditEntry(), previous, "the head is the last appended", file: file, line: line)
                 try tx.append(entry)
             }
             previous = entry
+            appended.append(entry)
         }
         try store.read { tx in
             let all = try tx.auditEntries(caseID: nil, since: nil, actor: nil)
             XCTAssertEqual(all.map(\.event.sequence), [1, 2, 3, 4, 5], file: file, line: line)
+            XCTAssertEqual(all, appended, "every field, the signature included, reads back as appended", file: file, line: line)
+            XCTAssertEqual(all.map { $0.signature?.count }, [nil, nil, nil, 64, 64], file: file, line: line)
+            XCTAssertTrue(signed.hasValidSignature(all[4], by: signing.publicKey), file: file, line: line)
+            XCTAssertEqual(try tx.auditEntry(sequence: 4), appended[3], file: file, line: line)
             XCTAssertEqual(try tx.auditEntries(caseID: "case-1", since: nil, actor: nil).map(\.event.sequence), [1, 3, 5], file: file, line: line)
             XCTAssertEqual(all.last?.entryMAC, previous?.entryMAC, file: file, line: line)
         }

@@ -62,8 +62,8 @@ extension Vault {
             }
             try tx.setMeta(Self.keyModelMeta, Self.identitiesKeyModel)
             try deliver?(identities)
-            try audit(event("vault.migrate_identities", details: ["identities": String(identities.count),
-                                                                  "organisations": String(recoveryKeys.count), "keys": String(rewrapped)]), in: tx)
+            try audit(event(Self.migrateIdentitiesAction, details: ["identities": String(identities.count),
+                                                                      "organisations": String(recoveryKeys.count), "keys": String(rewrapped)]), in: tx)
         } }
         return IdentityMigration(identities: identities, recoveryKeys: recoveryKeys, keysRewrapped: rewrapped)
     }

@@ -39,6 +39,9 @@ extension Vault {
             let (file, identity) = try IdentityFile.create(vaultID: info.vaultID, accountID: accountID, passphrase: passphrase, createdAt: created)
             let oldWrappers = try tx.wrappers().filter { $0.wrapperKind == KeyRecipient.Kind.identity.rawValue && $0.wrapperID == accountID }
             for wrapper in oldWrappers { try tx.deleteWrapper(wrapper) }
+            // The account's events so far are signed with the key being replaced: the re-issue event keeps it, so
+            // `audit verify` checks each event against the key the account held at that point (Vault+AuditSignatures).
+            let previousSigningKey = account.signingPublic
             account.agreementPublic = Data(identity.agreementKey.publicKey.rawRepresentation)
             account.signingPublic = Data(identity.signingKey.publicKey.rawRepresentation)
             try tx.update(account)
@@ -50,8 +53,9 @@ extension Vault {
                 try tx.insert(try hierarchy.wrap(key, scope: wrapper.scope, version: wrapper.version, to: recipient, createdAt: created))
                 rewrapped += 1
             }
-            try audit(event("account.reissue_identity", details: ["advocate": accountID, "organisation": organisationID,
-                                                                 "keys": String(rewrapped)]), in: tx)
+            var details = ["advocate": accountID, "organisation": organisationID, "keys": String(rewrapped)]
+            if let previousSigningKey { details[Self.previousSigningKeyDetail] = previousSigningKey.base64EncodedString() }
+            try audit(event(Self.reissueIdentityAction, details: details), in: tx)
             result = ReissuedIdentity(accountID: accountID, identity: file, keysRewrapped: rewrapped)
         } }
         guard let result else { throw VaultError.invalidInput("the identity of \(accountID) was not re-issued") }

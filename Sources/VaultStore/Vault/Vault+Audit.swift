@@ -82,14 +82,17 @@ extension Vault {
     }
 
     /// Checks every link of the chain and every stored checkpoint, plus `external` (an exported checkpoint
-    /// kept off the machine), and reports the first break.
+    /// kept off the machine), and, in a vault with identities, that each event is signed by the identity it names
+    /// (Vault+AuditSignatures.swift); reports the first break.
     public func verifyAudit(external: AuditCheckpoint?) throws -> AuditVerification {
-        let (entries, stored) = try store.read { tx in
-            (try tx.auditEntries(caseID: nil, since: nil, actor: nil), try tx.auditCheckpoints())
+        let (entries, stored, accounts) = try store.read { tx in
+            (try tx.auditEntries(caseID: nil, since: nil, actor: nil), try tx.auditCheckpoints(), try tx.advocates())
         }
         let checkpoints = stored + (external.map { [$0] } ?? [])
-        let found = try AuditVerifier(chain: auditChain).verify(entries, checkpoints: checkpoints,
+        var found = try AuditVerifier(chain: auditChain).verify(entries, checkpoints: checkpoints,
                                                                  vaultPublicKey: secrets.signingKey.publicKey)
+        // The chain holds, yet every member holds its key: only the signatures say whether each event is whose it says.
+        if found == nil { found = try signatureBreak(entries, accounts: accounts) }
         return AuditVerification(entries: entries.count, checkpoints: checkpoints.count, ok: found == nil, breakKind: found?.kind,
                                  message: found?.description)
     }

@@ -79,8 +79,9 @@ public final class Vault {
         let base = try SQLiteRecordStore(path: databasePath)
         let (secrets, newSecrets) = try Self.loadSecrets(opened.unlock, hierarchy: hierarchy, base: base)
         self.secrets = secrets
-        // The audit key never changes with a rotation or retirement, so the log verifies for the vault's life.
-        auditChain = try AuditChain(auditKey: secrets.auditKey, vaultID: opened.info.vaultID)
+        // The audit key never changes with a rotation or retirement, so the log verifies for the vault's life. With
+        // identities the acting identity signs every event this process appends (the state ledger's lines too).
+        auditChain = try AuditChain(auditKey: secrets.auditKey, vaultID: opened.info.vaultID, signer: Self.auditSigner(opened.unlock))
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
         ledger = LedgeredStore(base: base, chain: auditChain) { action, details in
