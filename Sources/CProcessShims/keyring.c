@@ -12,8 +12,17 @@ static long keyctl5(int operation, unsigned long a, unsigned long b, unsigned lo
     return rc < 0 ? -errno : rc;
 }
 
+/* The keyring later commands will search: the login session's keyring, or, in a process started outside any session
+   (a container, cron), the user-session keyring the kernel attaches on lookup. Asked for without "create": adding to
+   KEY_SPEC_SESSION_KEYRING directly would make such a process a private session keyring that dies with it. */
+static long sessionTarget(void) {
+    return keyctl5(KEYCTL_GET_KEYRING_ID, (unsigned long)KEY_SPEC_SESSION_KEYRING, 0, 0, 0);
+}
+
 int32_t CProcessShims_keyAdd(const char *description, const void *payload, size_t length) {
-    long rc = syscall(SYS_add_key, "user", description, payload, length, KEY_SPEC_SESSION_KEYRING);
+    long target = sessionTarget();
+    if (target < 0) return (int32_t)target;
+    long rc = syscall(SYS_add_key, "user", description, payload, length, (int32_t)target);
     return rc < 0 ? -errno : (int32_t)rc;
 }
 
@@ -43,7 +52,9 @@ int CProcessShims_keyInvalidate(int32_t key) {
 }
 
 int CProcessShims_keyUnlink(int32_t key) {
-    return (int)keyctl5(KEYCTL_UNLINK, (unsigned long)key, (unsigned long)KEY_SPEC_SESSION_KEYRING, 0, 0);
+    long target = sessionTarget();
+    if (target < 0) return (int)target;
+    return (int)keyctl5(KEYCTL_UNLINK, (unsigned long)key, (unsigned long)target, 0, 0);
 }
 
 #else

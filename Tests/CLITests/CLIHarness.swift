@@ -84,7 +84,8 @@ final class Sandbox {
         var environment = environment.merging(extra) { $1 }
         // `advocate add` in a vault with identities writes the new person's file; tests that do not say where get one here.
         var newIdentity: String?
-        if arguments.starts(with: ["advocate", "add"]), !arguments.contains("--identity-out"), !arguments.contains("--help") {
+        if arguments.starts(with: ["advocate", "add"]), !arguments.contains("--identity-out"), !arguments.contains("--help"),
+           environment["TEST_NO_AUTO_IDENTITY"] == nil {
             identityCount += 1
             let file = self.path("identities/\(identityCount).identity")
             try FileManager.default.createDirectory(atPath: self.path("identities"), withIntermediateDirectories: true)
@@ -110,6 +111,15 @@ final class Sandbox {
                 ?? ((arguments.firstIndex(of: "--vault").map { arguments[$0 + 1] } ?? environment["CASEVAULT_VAULT"] ?? "vault") + "/keys.json")
             let absolute = keys.hasPrefix("/") ? keys : path(keys)
             if let account = Self.accountID(ofIdentity: absolute) { identities[account] = absolute }
+        }
+        return result
+    }
+
+    /// The environment a command launched by the test itself (not through `run`) needs: the acting account's identity.
+    var actingEnvironment: [String: String] {
+        var result = environment
+        if let actor = environment["CASEVAULT_ADVOCATE"], let file = identities[actor], result["CASEVAULT_KEYS"] == nil {
+            result["CASEVAULT_KEYS"] = file
         }
         return result
     }

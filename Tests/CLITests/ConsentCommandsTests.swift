@@ -161,7 +161,8 @@ final class ConsentCommandsTests: XCTestCase {
         try Data("notes\n".utf8).write(to: URL(fileURLWithPath: sandbox.path("notes.md")))
         XCTAssertEqual(try sandbox.run(["ingest", "--case", world.caseID, "notes.md"]).exitCode, 0)
 
-        // A colleague: warned, and must acknowledge R-CON-7 before proceeding.
+        // A colleague (assigned, so they hold the case key): warned, and must acknowledge R-CON-7 before proceeding.
+        XCTAssertEqual(try sandbox.run(["case", "assign", world.caseID, world.colleague]).exitCode, 0)
         let unacknowledged = try sandbox.run(["list", "--case", world.caseID, "--as", world.colleague])
         XCTAssertEqual(unacknowledged.exitCode, 3, unacknowledged.stderr)
         XCTAssertTrue(unacknowledged.stderr.contains("warning: R-CON-7"), unacknowledged.stderr)
@@ -177,8 +178,8 @@ final class ConsentCommandsTests: XCTestCase {
         // The case now belongs to the partner: its old advocate no longer changes it; the partner's manager does.
         XCTAssertEqual(try sandbox.run(["case", "transfer", world.caseID, "--to", world.org, "--without-consent"]).exitCode, 3)
         XCTAssertEqual(try sandbox.run(["case", "transfer", world.caseID, "--to", world.org, "--without-consent", "--advocate", world.advocate, "--as", world.partnerManager]).exitCode, 0)
-        XCTAssertEqual(try sandbox.run(["case", "transfer", world.caseID, "--to", world.partnerOrg, "--consented"]).exitCode, 0)
-        // The consent named an advocate of org-A; after a consented transfer the partner may act.
+        XCTAssertEqual(try sandbox.run(["case", "transfer", world.caseID, "--to", world.partnerOrg, "--consented", "--advocate", world.partner]).exitCode, 0)
+        // The consent named an advocate of org-A; after a consented transfer the partner (assigned by it) may act.
         let transferred = try sandbox.run(["list", "--case", world.caseID, "--as", world.partner])
         XCTAssertEqual(transferred.exitCode, 0, transferred.stderr)
 

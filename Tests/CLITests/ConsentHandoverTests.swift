@@ -27,6 +27,8 @@ final class ConsentHandoverTests: XCTestCase {
 
         let confirmed = try sandbox.run(["consent", "confirm-handover", consent, "--to", "Priya Shah", "--date", VaultCommandsTests.yesterday])
         XCTAssertEqual(confirmed.exitCode, 0, confirmed.stderr)
+        // Taking the case over, the colleague is assigned to it, and so holds its key.
+        XCTAssertEqual(try sandbox.run(["case", "assign", world.caseID, world.colleague]).exitCode, 0)
         let after = try sandbox.run(["list", "--case", world.caseID, "--as", world.colleague])
         XCTAssertEqual(after.exitCode, 0, after.stderr)
         XCTAssertFalse(after.stderr.contains("R-CON-7"), "no warning, no acknowledgement: \(after.stderr)")

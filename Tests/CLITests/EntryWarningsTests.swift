@@ -137,7 +137,7 @@ final class EntryWarningsTests: XCTestCase {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
             process.arguments = ["-qec", command, "/dev/null"]
             process.currentDirectoryURL = URL(fileURLWithPath: sandbox.path("."))
-            process.environment = sandbox.environment
+            process.environment = sandbox.actingEnvironment
             let input = Pipe(), output = Pipe()
             process.standardInput = input
             process.standardOutput = output

@@ -86,7 +86,7 @@ final class ErrorPresentationTests: XCTestCase {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
         process.arguments = ["-qec", command, "/dev/null"]
         process.currentDirectoryURL = sandbox.directory
-        process.environment = sandbox.environment
+        process.environment = sandbox.actingEnvironment
         let out = Pipe()
         process.standardOutput = out
         process.standardError = out

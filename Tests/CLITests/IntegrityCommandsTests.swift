@@ -110,7 +110,7 @@ final class IntegrityCommandsTests: XCTestCase {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/faketime")
         process.arguments = ["-f", offset, try casevaultBinary().path] + arguments
         process.currentDirectoryURL = sandbox.directory
-        process.environment = sandbox.environment
+        process.environment = sandbox.actingEnvironment
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

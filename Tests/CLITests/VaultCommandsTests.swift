@@ -78,7 +78,7 @@ final class VaultCommandsTests: XCTestCase {
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", "ulimit -f 1024; exec \"$0\" \"$@\"", try casevaultBinary().path, "ingest", "--case", caseID, "big.bin"]
         process.currentDirectoryURL = sandbox.directory
-        process.environment = sandbox.environment
+        process.environment = sandbox.actingEnvironment
         let err = Pipe()
         process.standardError = err
         process.standardOutput = Pipe()
@@ -136,7 +136,7 @@ final class VaultCommandsTests: XCTestCase {
             process.executableURL = try casevaultBinary()
             process.arguments = arguments
             process.currentDirectoryURL = sandbox.directory
-            process.environment = sandbox.environment
+            process.environment = sandbox.actingEnvironment
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()

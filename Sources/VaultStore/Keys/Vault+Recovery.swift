@@ -22,10 +22,10 @@ extension Vault {
         guard usesIdentities else { throw VaultError.invalidInput("this vault has no identities; nothing was changed") }
         var result: ReissuedIdentity?
         try guarded { try store.write { tx in
-            let actor = try require(.accountAdd, roles: [.admin, .manager], in: tx)
+            let actor = try require(.organisationChange, roles: [.admin, .manager], in: tx)
             guard let organisation = try tx.organisation(organisationID) else { throw VaultError.notFound(kind: "organisation", id: organisationID) }
             guard actor.role == .admin || actor.organisationID == organisationID else {
-                throw AccessError.refused(operation: .accountAdd, actor: actor.id, subject: accountID,
+                throw AccessError.refused(operation: .organisationChange, actor: actor.id, subject: accountID,
                                           reason: "a manager re-issues identities of their own organisation only")
             }
             guard var account = try tx.advocate(accountID) else { throw VaultError.notFound(kind: "advocate", id: accountID) }

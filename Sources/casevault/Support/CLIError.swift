@@ -54,7 +54,11 @@ struct CLIError: Error, CustomStringConvertible {
         case let error as KeyFileError:
             return CLIError(error.description, hints: hints(for: error))
         case let error as VaultError:
+            // Holding no key to a case is a refusal like any other (exit 3): the keys enforce the same rule.
+            if case .keyNotHeld = error { return CLIError(error.description, hints: hints(for: error), exitCode: 3) }
             return CLIError(error.description, hints: hints(for: error))
+        case let error as IdentityFileError:
+            return CLIError(error.description, hints: IdentityHints.hints(error))
         case let error as AccessError:
             return ConsentGate.refusal(error)
         case let error as CaseSetUpError:

@@ -7,7 +7,7 @@ import VaultStore
 enum CommandAccess {
     static let operations: [String: [VaultOperation]] = [
         "init": [.keyHolder], "passwd": [.keyHolder], "unlock": [.keyHolder], "lock": [.keyHolder],
-        "migrate": [.vaultMaintenance], "recovery restore": [.accountAdd],
+        "migrate": [.vaultMaintenance], "recovery restore": [.organisationChange],
         "keys show": [.vaultCheck], "keys rotate": [.vaultMaintenance], "keys retire": [.vaultMaintenance],
         "org add": [.organisationAdd], "org update": [.organisationChange], "org list": [.directoryList],
         "advocate add": [.accountAdd], "advocate list": [.directoryList],

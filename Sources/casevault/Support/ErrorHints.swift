@@ -1,5 +1,6 @@
 import Foundation
 import VaultStore
+import VaultCrypto
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -76,6 +77,22 @@ extension StoreError {
         case .busy: ["try again in a moment"]
         case .diskFull: ["free some disk space and try again; nothing was changed"]
         case .failed: ["run 'casevault verify' to check the vault"]
+        }
+    }
+}
+
+enum IdentityHints {
+    static func hints(_ error: IdentityFileError) -> [String] {
+        switch error {
+        case .wrongPassphrase:
+            ["type it again; forgotten? an administrator or your manager can give you a new identity ('casevault recovery restore')"]
+        case .passphraseRequired: ["give it with $CASEVAULT_PASSPHRASE or --passphrase-file FILE, or run 'casevault unlock' first in a terminal"]
+        case .isVaultKeyFile: ["this vault may still need 'casevault migrate'; otherwise use your own identity file with --keys"]
+        case .empty, .notJSON, .malformed, .damaged:
+            ["use an intact copy of your identity file; without one, an administrator or your manager can re-issue it ('casevault recovery restore')"]
+        case .unsupportedFormatVersion: ["upgrade casevault to read this identity file"]
+        case .weakOrInvalidKDFParameters: ["this file was edited: use an intact copy of your identity file"]
+        case .notThisIdentity: []
         }
     }
 }

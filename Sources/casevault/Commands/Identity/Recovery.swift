@@ -15,7 +15,8 @@ extension CaseVault {
                 abstract: "Re-issue a person's identity from their organisation's recovery share codes.",
                 discussion: """
                 An administrator, or a manager of the organisation, runs it with their own identity. The trustees' share \\
-                codes are read from standard input, one per line (or typed at the prompt, ending with an empty line). The \\
+                codes are read from standard input as printed, separated by an empty line (typed at a terminal, end with two \
+                empty lines). The \\
                 person's old identity file opens nothing afterwards. The new file's passphrase is read from \\
                 $CASEVAULT_NEW_PASSPHRASE, else asked twice.
                 """
@@ -52,14 +53,24 @@ extension CaseVault {
                 }
             }
 
-            /// One code per line; blank lines end typed input and are skipped in piped input.
+            /// Share codes as printed (numbered words over several lines), separated by an empty line. Typed at a terminal,
+            /// two empty lines in a row end the input; piped, the end of input does.
             static func readCodes() -> [String] {
                 var codes: [String] = []
+                var current: [String] = []
+                var emptyInARow = 0
                 while let line = readLine() {
                     let trimmed = line.trimmingCharacters(in: .whitespaces)
-                    if trimmed.isEmpty { if isatty(0) != 0 { break } else { continue } }
-                    codes.append(trimmed)
+                    if trimmed.isEmpty {
+                        if !current.isEmpty { codes.append(current.joined(separator: " ")); current = [] }
+                        emptyInARow += 1
+                        if emptyInARow >= 2 && isatty(0) != 0 { break }
+                        continue
+                    }
+                    emptyInARow = 0
+                    current.append(trimmed)
                 }
+                if !current.isEmpty { codes.append(current.joined(separator: " ")) }
                 return codes
             }
         }
