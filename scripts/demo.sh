@@ -7,25 +7,30 @@ repo="$(cd "$(dirname "$0")/.." && pwd)"
 examples="$repo/examples"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/casevault-demo.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
+# Forget any unlocked identity and the demo's files, however the demo ends.
+trap '"$casevault" lock --keys "$work/keys/sam.identity" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 cd "$work"
 
-# A demo passphrase in the environment, as a script would do; a person gets a no-echo prompt instead.
+# A demo passphrase in the environment, as a script would do; a person gets a no-echo prompt instead. Each person has
+# their own identity file in keys/ (in real use, on their own computer, under their own passphrase); every command runs
+# as whoever's identity file $CASEVAULT_KEYS names.
 export CASEVAULT_VAULT="$work/vault"
-export CASEVAULT_KEYS="$work/keys/demo.keys"
 export CASEVAULT_PASSPHRASE="demo passphrase - not for real use"
+export CASEVAULT_NEW_PASSPHRASE="$CASEVAULT_PASSPHRASE"
 mkdir -m 700 keys
+admin_keys="$work/keys/dana.identity"; sam_keys="$work/keys/sam.identity"; lee_keys="$work/keys/lee.identity"; alex_keys="$work/keys/alex.identity"
+export CASEVAULT_KEYS="$admin_keys"
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 run() { printf '$ casevault %s\n' "$*"; "$casevault" "$@"; }
 json_id() { python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'; }
 
-step "Create a vault (key file kept apart from the vault folder) and its first administrator"
+step "Create a vault and its first administrator's identity file (kept apart from the vault folder)"
 printf '$ casevault init --admin "Dana Brooks"\n'
 admin=$("$casevault" init --admin "Dana Brooks" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["administrator"])')
-echo "administrator: $admin"
+echo "administrator: $admin (identity file $admin_keys)"
 
-step "Show the keys: versions, dates, fingerprints; never key bytes"
+step "Show the keys: whose identity this is, fingerprints; never key bytes"
 run keys show
 
 step "A wrong passphrase is refused and changes nothing"
@@ -33,12 +38,16 @@ if CASEVAULT_PASSPHRASE="not the passphrase" "$casevault" keys show; then
     echo "demo: expected a refusal" >&2; exit 1
 fi
 
-step "Who is who: the administrator adds the service and its advocate; the advocate adds the client and her daughter"
-org=$("$casevault" org add "Norfolk NHS Complaints Advocacy" --as "$admin" --json | json_id)
-adv=$("$casevault" advocate add "Sam Carter" --org "$org" --as "$admin" --json | json_id)
-manager=$("$casevault" advocate add "Lee Morgan" --org "$org" --role manager --as "$admin" --json | json_id)
-run advocate list --as "$admin"
-export CASEVAULT_ADVOCATE="$adv"
+step "Who is who: the administrator adds the service (its recovery share codes are printed once, for trustees) and its people, each with their own identity file"
+run org add "Norfolk NHS Complaints Advocacy"
+org=$("$casevault" org list --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+adv=$("$casevault" advocate add "Sam Carter" --org "$org" --identity-out "$sam_keys" --json | json_id)
+manager=$("$casevault" advocate add "Lee Morgan" --org "$org" --role manager --identity-out "$lee_keys" --json | json_id)
+run advocate list
+
+step "From here on Sam works with Sam's identity; unlocking it once means no passphrase (and no scrypt) per command"
+export CASEVAULT_KEYS="$sam_keys"
+if "$casevault" unlock --timeout 30m; then unlocked=1; else unlocked=0; echo "(no session keyring here: each command unlocks the identity itself)"; fi
 client=$("$casevault" person add --name "Margaret Ellis" --dob 1946-03-14 --nhs-number "999 000 0018" \
     --address "12 Orchard Close, Norwich NR1 3XX" --json | json_id)
 daughter=$("$casevault" person add --name "Joanne Ellis" --phone "07700 900461" --json | json_id)
@@ -81,7 +90,7 @@ run case add-person "$case_id" "$daughter" --role relative --first-name-safe
 neighbour=$("$casevault" person add --name "Peter Hart" --json | json_id)
 run case add-person "$case_id" "$neighbour" --role third_party
 run redact terms add --case "$case_id" "Ward 7B"
-run redact allow add --org "$org" --reason "the trusts' own names" "Norfolk and Waveney Hospitals NHS Trust" "Norfolk and Norwich University Hospitals NHS Foundation Trust" --as "$manager"
+run redact allow add --org "$org" --reason "the trusts' own names" "Norfolk and Waveney Hospitals NHS Trust" "Norfolk and Norwich University Hospitals NHS Foundation Trust" --keys "$lee_keys"
 letter=$("$casevault" list --case "$case_id" --json | python3 -c '
 import json, sys
 print(next(d["id"] for d in json.load(sys.stdin) if d["kind"] == "letter"))')
@@ -139,23 +148,31 @@ status=$?
 set -e
 [ "$status" -eq 5 ] || { echo "demo: expected the changed copy to fail verification (exit 5)" >&2; exit 1; }
 
-step "An advocate of a partner organisation is refused, with the reason and what would allow it"
-partner=$("$casevault" org add "Partner Advocacy Service" --as "$admin" --json | json_id)
-outsider=$("$casevault" advocate add "Alex Reid" --org "$partner" --as "$admin" --json | json_id)
+step "An advocate of a partner organisation is refused, with the reason and what would allow it; their identity holds no key to the case anyway"
+partner=$("$casevault" org add "Partner Advocacy Service" --keys "$admin_keys" --json | json_id)
+outsider=$("$casevault" advocate add "Alex Reid" --org "$partner" --identity-out "$alex_keys" --keys "$admin_keys" --json | json_id)
 first_doc=$("$casevault" list --case "$case_id" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
 set +e
-"$casevault" cat "$first_doc" --as "$outsider" >/dev/null
+"$casevault" cat "$first_doc" --keys "$alex_keys" >/dev/null
+status=$?
+"$casevault" cat "$first_doc" --keys "$admin_keys" >/dev/null
+status_admin=$?
+set -e
+echo "(exit codes $status and $status_admin: refused; the administrator manages accounts but holds no case key)"
+[ "$status" -eq 3 ] && [ "$status_admin" -eq 3 ] || { echo "demo: expected exit 3" >&2; exit 1; }
+set +e
+"$casevault" cat "$first_doc" --keys "$alex_keys" --as "$adv" >/dev/null 2>&1
 status=$?
 set -e
-echo "(exit code $status: refused by the consent rules)"
-[ "$status" -eq 3 ] || { echo "demo: expected exit 3" >&2; exit 1; }
+[ "$status" -eq 3 ] || { echo "demo: expected acting as someone else to be refused" >&2; exit 1; }
+echo "and naming Sam with Alex's identity is refused too (exit 3)"
 
 step "Nor can they record a consent naming their own organisation, or erase the case"
 set +e
 "$casevault" consent record --case "$case_id" --person "$client" --kind verbal_consent --grantee "$partner" \
-    --actions view_documents --bodies trust-nwh --recorded-by "Alex Reid" --recorded-on "$today" --as "$outsider"
+    --actions view_documents --bodies trust-nwh --recorded-by "Alex Reid" --recorded-on "$today" --keys "$alex_keys"
 status_consent=$?
-"$casevault" case erase "$case_id" --reason "test" --yes --as "$outsider"
+"$casevault" case erase "$case_id" --reason "test" --yes --keys "$alex_keys"
 status_erase=$?
 set -e
 [ "$status_consent" -eq 3 ] && [ "$status_erase" -eq 3 ] || { echo "demo: expected both refused (exit 3)" >&2; exit 1; }
@@ -167,20 +184,24 @@ step "Read one back (decrypted to the screen only because stdout is not a termin
 run show "$letter"
 "$casevault" cat "$letter" | head -n 12
 
-step "Rotate the master key: every case key is rewrapped, no document re-encrypted"
-run keys rotate --as "$admin"
-run keys retire 1 --as "$admin"
+step "Rotate the case key: every document key is rewrapped under a new case key, wrapped to Sam, Lee and the recovery key only"
+run case rekey "$case_id"
 
 step "Check everything: database, keys, fields, hashes, every chunk"
 run verify --read-data
 
 step "Backup (still encrypted, no key file) and verify the backup"
-run backup "$work/backup" --as "$manager"
+run backup "$work/backup" --keys "$lee_keys"
 "$casevault" verify --read-data --vault "$work/backup"
 
 step "The audit trail for this case, and its verification"
-run audit log --case "$case_id" --as "$manager"
+run audit log --case "$case_id" --keys "$lee_keys"
 run audit verify
+
+if [ "$unlocked" = 1 ]; then
+    step "Lock Sam's identity again: the next command would ask for the passphrase"
+    run lock
+fi
 
 echo
 echo "Demo complete. The redacted bundle is $bundle (manifest: $bundle.manifest.json)."
