@@ -109,4 +109,17 @@ final class KeyFileExampleTests: XCTestCase {
             XCTAssertEqual($0 as? KeyFileError, .wrongPassphrase)
         }
     }
+
+    /// keys.example also shows the identity file: its example must decode as one, and never unlock.
+    func testKeysExampleDescribesTheIdentityFile() throws {
+        let example = try Data(contentsOf: packageRoot.appendingPathComponent("keys.example"))
+        let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: example) as? [String: Any])
+        let identity = try JSONSerialization.data(withJSONObject: try XCTUnwrap(object["_comment_identity_file_example"]))
+        let file = try IdentityFile.decode(identity)
+        XCTAssertEqual(file.formatVersion, IdentityFile.currentFormatVersion)
+        XCTAssertEqual([file.agreementKey.algorithm, file.signingKey.algorithm], ["x25519", "ed25519"])
+        XCTAssertThrowsError(try file.unlock(passphrase: SecureBytes(copying: Array("anything".utf8)))) {
+            XCTAssertEqual($0 as? IdentityFileError, .wrongPassphrase)
+        }
+    }
 }
