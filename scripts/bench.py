@@ -82,16 +82,20 @@ def cv(env, *command, json_out=False):
 
 
 def new_vault(work, name):
+    """A vault with identities: the administrator's identity in the vault folder, the advocate's beside it; every
+    command after set-up runs as the advocate ($CASEVAULT_KEYS)."""
     env = dict(os.environ, CASEVAULT_VAULT=os.path.join(work, name))
     env.pop("CASEVAULT_PASSPHRASE", None)
-    admin = cv(env, "init", "--no-passphrase", json_out=True)["administrator"]
-    org = cv(env, "org", "add", "Bench Org", "--as", admin, json_out=True)["id"]
-    adv = cv(env, "advocate", "add", "Bench Advocate", "--org", org, "--as", admin, json_out=True)["id"]
-    env["CASEVAULT_ADVOCATE"] = adv
+    env.pop("CASEVAULT_ADVOCATE", None)
+    env["CASEVAULT_KEYS"] = os.path.join(work, name, "keys.json")
+    cv(env, "init", "--no-passphrase", json_out=True)
+    org = cv(env, "org", "add", "Bench Org", json_out=True)["id"]
+    identity = os.path.join(work, name + "-advocate.identity")
+    adv = cv(env, "advocate", "add", "Bench Advocate", "--org", org, "--identity-out", identity, "--no-passphrase", json_out=True)["id"]
+    env["CASEVAULT_KEYS"] = identity
     person = cv(env, "person", "add", "--name", "Bench Client", "--dob", "1950-01-01", "--nhs-number", "9990000018", json_out=True)["id"]
     case = cv(env, "case", "open", "--client", person, "--org", org, "--advocate", adv, "--nhs-body", "trust-X", json_out=True)["id"]
     # Every command on a case is checked against the consent rules: record a signed consent first.
-    env["CASEVAULT_ADVOCATE"] = adv
     form = os.path.join(work, name + "-consent-form.txt")
     with open(form, "w") as f:
         f.write("Signed consent form (benchmark)\n")
