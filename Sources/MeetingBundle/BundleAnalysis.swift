@@ -74,7 +74,7 @@ struct BundleAnalyser {
         var flagged: [Int] = []
         var leftOut = 0
         var pages: [PageTiming] = []
-        let started = Date()
+        let started = Stopwatch()
         do {
             func take(_ outcomes: [PageOutcome]) -> [PagePlan] {
                 var plans: [PagePlan] = []
@@ -117,7 +117,7 @@ struct BundleAnalyser {
                                     detectors: spans.reduce(into: [:]) { $0[$1.detector, default: 0] += 1 },
                                     pagesFlagged: flagged, pagesLeftOut: leftOut)
         return AnalysedDocument(sourceIndex: index, title: title, content: content, report: report, redacted: redacted,
-                                timing: DocumentTiming(documentID: source.documentID, seconds: Date().timeIntervalSince(started), pages: pages))
+                                timing: DocumentTiming(documentID: source.documentID, seconds: started.seconds, pages: pages))
     }
 
     /// The pages of an untrusted PDF or image, read by the runner within the limits; the answer is checked

@@ -105,13 +105,13 @@ public final class BundleExporter {
         }
         let check = LeakCheck(redacted: documents.flatMap(\.redacted), context: request.context, policy: redactor.policy, pageOwners: owners)
         let leaks: [LeakCheck.Leak]
-        let checkStarted = Date()
+        let checkStarted = Stopwatch()
         do {
             leaks = try check.findLeaks(in: pdf, rasterPages: rasterPages, readByOCR: ocr != nil, dpi: request.dpi)
         } catch let error as PDFError {
             throw BundleError.checkFailed(reason: error.description)
         }
-        let leakCheckSeconds = Date().timeIntervalSince(checkStarted)
+        let leakCheckSeconds = checkStarted.seconds
         if let leak = leaks.first {
             throw BundleError.leak(documentID: leak.documentID, kind: leak.kind, location: leak.location)
         }

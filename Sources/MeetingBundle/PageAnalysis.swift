@@ -113,11 +113,11 @@ struct PageReader {
     /// One PDF page: rendered once at the bundle's resolution (the raster is kept for the writer), its text
     /// layer read in several ways, OCR where the text layer does not explain the ink or an image is shown.
     func readPage(_ index: Int, of pdf: PDFSource, ocr engine: @escaping () -> OCREngine?) throws -> PageReading {
-        let started = Date()
+        let started = Stopwatch()
         let scale = dpi / 72
         let raster = try pdf.render(page: index, dpi: dpi)
         let size = try pdf.size(ofPage: index)
-        let rendered = Date().timeIntervalSince(started)
+        let rendered = started.seconds
         let layer = try pdf.textLayer(ofPage: index).readings.map { $0.map { $0.scaled(by: scale) } }
         let images = try pdf.imageAreas(ofPage: index).map { $0.scaled(by: scale) }
         let reader = PixelReader(ocr: engine, ocrEveryPage: ocrEveryPage)
@@ -131,9 +131,9 @@ struct PageReader {
 
     /// An image file: the same reader and the same decisions as a PDF page that is all image.
     func readImage(_ bytes: [UInt8]) throws -> PageReading {
-        let started = Date()
+        let started = Stopwatch()
         let raster = try Raster(decodingImage: bytes, dpi: dpi)
-        let rendered = Date().timeIntervalSince(started)
+        let rendered = started.seconds
         let whole = Box(x: 0, y: 0, width: Double(raster.width), height: Double(raster.height))
         let reader = PixelReader(ocr: { ocr ? pool.engine(slot: 0) : nil }, ocrEveryPage: true)
         let reading = try reader.read(.init(raster: raster, textLayer: [], imageAreas: [whole]) { region, factor in
@@ -143,10 +143,10 @@ struct PageReader {
     }
 
     private func reading(_ reading: PixelReader.Output, raster: Raster, source: PagePlan.Source, number: Int, size: PageSize?,
-                         textLayerReadings: Int, started: Date, rendered: Double) -> PageReading {
+                         textLayerReadings: Int, started: Stopwatch, rendered: Double) -> PageReading {
         PageReading(source: source, number: number, size: size, raster: keepRasters ? raster : nil, readings: reading.readings,
                     textLayerReadings: textLayerReadings, visibleWords: reading.visibleWords, explained: reading.explained,
-                    flagged: reading.flagged, seconds: Date().timeIntervalSince(started), renderSeconds: rendered, ocrSeconds: reading.ocrSeconds)
+                    flagged: reading.flagged, seconds: started.seconds, renderSeconds: rendered, ocrSeconds: reading.ocrSeconds)
     }
 }
 
@@ -154,7 +154,7 @@ extension BundleAnalyser {
     /// A page read (here or in the analysing process) made into its plan: the core's redaction rules decide
     /// the boxes, and whether the page is kept.
     func finish(_ page: PageReading) -> PageOutcome {
-        let started = Date()
+        let started = Stopwatch()
         let redaction = PageRedaction(redactor: redactor, readings: page.readings, textLayerReadings: page.textLayerReadings,
                                       visible: page.visibleWords, margin: dpi / 72)
         let flagged = page.flagged || redaction.disagreement
@@ -162,7 +162,7 @@ extension BundleAnalyser {
         let plan = PagePlan(source: page.source, number: page.number, boxes: redaction.boxes, flagged: flagged, readByOCR: !page.explained,
                             visibleText: page.explained ? Self.unredacted(redaction.primaryText, spans: redaction.primarySpans) : "",
                             raster: keep ? page.raster : nil, size: page.size)
-        let timing = PageTiming(page: page.number, seconds: page.seconds + Date().timeIntervalSince(started), renderSeconds: page.renderSeconds,
+        let timing = PageTiming(page: page.number, seconds: page.seconds + started.seconds, renderSeconds: page.renderSeconds,
                                 ocrSeconds: page.ocrSeconds, readByOCR: !page.explained)
         return PageOutcome(plan: plan, found: redaction.found, timing: timing)
     }

@@ -82,8 +82,8 @@ struct PixelReader {
             output.flagged = ink >= Self.blankInk
             return output
         }
-        let started = Date()
-        defer { output.ocrSeconds = Date().timeIntervalSince(started) }
+        let started = Stopwatch()
+        defer { output.ocrSeconds = started.seconds }
         var words = ocr.recognize(raster, segmentation: .automatic).words
         // A second segmentation of the whole page when the first is unsure or leaves ink unread: automatic layout
         // can read nothing of a name in large capitals on a patterned cover that sparse-text mode reads at 90 %.

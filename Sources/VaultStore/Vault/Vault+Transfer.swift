@@ -107,8 +107,13 @@ extension Vault {
             }
         }
         try tx.update(record)
-        // With identities the old organisation's people lose the case key: a new version, wrapped to the new holders.
-        if !agreementOnly { try rotateAfterLosingHolder(caseID: caseID, in: tx) }
+        // With identities the old organisation's people lose the case key: a new version, wrapped to the new holders
+        // (those assigned just now among them). An agreement to a case already here only shares it with the newly assigned.
+        if !agreementOnly {
+            try rotateAfterLosingHolder(caseID: caseID, in: tx)
+        } else if !assigned.isEmpty {
+            try shareKey(scope: KeyHierarchy.caseScope(caseID), in: tx)
+        }
         try tx.save(try sealConsent(facts, id: "facts-" + caseID, type: .caseFacts, caseID: caseID, personID: nil,
                                     createdAt: existing?.createdAt, in: tx))
         var details = ["from": from, "to": organisation, "consented": String(agreement.isAgreed), "date": date.description]
