@@ -182,7 +182,9 @@ def identity_rows(work):
         assert cv(reader, "cat", note).startswith(b"Call note"), "the assigned advocate cannot read after rekey"
     finally:
         # Never leave a key in the keyring, whatever happened above.
-        subprocess.run([CASEVAULT, "lock"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        locked = subprocess.run([CASEVAULT, "lock"], env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        if locked.returncode != 0:
+            print(f"bench: 'casevault lock' failed ({locked.returncode}); the unlocked identity expires after 15 minutes", file=sys.stderr)
         shutil.rmtree(docs, ignore_errors=True)
         shutil.rmtree(env["CASEVAULT_VAULT"], ignore_errors=True)
 
