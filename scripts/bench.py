@@ -3,10 +3,11 @@
 
     scripts/bench.py                      # full run (release build; make bench)
     scripts/bench.py --quick --bin DIR    # tiny inputs: checks every built row yields a number (CI)
-    scripts/bench.py --only bundle        # one group of rows (swift, files, bundle)
+    scripts/bench.py --only bundle        # one group of rows (swift, files, search, bundle, pages, identity)
 
 Whole-process rows use a key file without a passphrase (like age with an identity file); the passphrase
-KDF has its own row. Prints a table and writes bench/results.json."""
+KDF has its own row, and the identity group compares a passphrase per command with `casevault unlock`.
+Prints a table and writes bench/results.json."""
 import argparse, json, os, resource, shutil, statistics, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
