@@ -3,10 +3,11 @@
 
     scripts/bench.py                      # full run (release build; make bench)
     scripts/bench.py --quick --bin DIR    # tiny inputs: checks every built row yields a number (CI)
-    scripts/bench.py --only bundle        # one group of rows (swift, files, bundle)
+    scripts/bench.py --only bundle        # one group of rows (swift, files, search, bundle, pages, identity)
 
 Whole-process rows use a key file without a passphrase (like age with an identity file); the passphrase
-KDF has its own row. Prints a table and writes bench/results.json."""
+KDF has its own row, and the identity group compares a passphrase per command with `casevault unlock`.
+Prints a table and writes bench/results.json."""
 import argparse, json, os, resource, shutil, statistics, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -14,7 +15,7 @@ p = argparse.ArgumentParser()
 p.add_argument("--quick", action="store_true")
 p.add_argument("--bin", default=os.path.join(ROOT, ".build/release"))
 p.add_argument("--runs", type=int, default=3)
-p.add_argument("--only", help="comma-separated groups to run: swift (in-process rows), files, search, bundle, pages")
+p.add_argument("--only", help="comma-separated groups to run: swift (in-process rows), files, search, bundle, pages, identity")
 args = p.parse_args()
 ONLY = set(args.only.split(",")) if args.only else None
 
@@ -28,6 +29,8 @@ HUGE = (16 << 20) if args.quick else (2 << 30)
 SMALL_COUNT = 50 if args.quick else 10_000
 LISTING_COUNT = 50 if args.quick else 100_000
 SEARCH_COUNT = 50 if args.quick else 10_000
+IDENTITY_COUNT = 20 if args.quick else 1_000
+LATENCY_RUNS = 1 if args.quick else 7
 CASEVAULT = os.path.join(args.bin, "casevault")
 rows = []
 
@@ -81,17 +84,26 @@ def cv(env, *command, json_out=False):
     return json.loads(out) if json_out else out
 
 
-def new_vault(work, name):
+def new_vault(work, name, passphrase=None):
     """A vault with identities: the administrator's identity in the vault folder, the advocate's beside it; every
-    command after set-up runs as the advocate ($CASEVAULT_KEYS)."""
+    command after set-up runs as the advocate ($CASEVAULT_KEYS). With a passphrase the advocate's identity is
+    protected by it (scrypt on every command, unless unlocked) and $CASEVAULT_PASSPHRASE holds it."""
     env = dict(os.environ, CASEVAULT_VAULT=os.path.join(work, name))
     env.pop("CASEVAULT_PASSPHRASE", None)
+    env.pop("CASEVAULT_NEW_PASSPHRASE", None)
     env.pop("CASEVAULT_ADVOCATE", None)
     env["CASEVAULT_KEYS"] = os.path.join(work, name, "keys.json")
     cv(env, "init", "--no-passphrase", json_out=True)
     org = cv(env, "org", "add", "Bench Org", json_out=True)["id"]
     identity = os.path.join(work, name + "-advocate.identity")
-    adv = cv(env, "advocate", "add", "Bench Advocate", "--org", org, "--identity-out", identity, "--no-passphrase", json_out=True)["id"]
+    protection = ["--no-passphrase"]
+    if passphrase:
+        env["CASEVAULT_NEW_PASSPHRASE"] = passphrase
+        protection = []
+    adv = cv(env, "advocate", "add", "Bench Advocate", "--org", org, "--identity-out", identity, *protection, json_out=True)["id"]
+    env.pop("CASEVAULT_NEW_PASSPHRASE", None)
+    if passphrase:
+        env["CASEVAULT_PASSPHRASE"] = passphrase
     env["CASEVAULT_KEYS"] = identity
     person = cv(env, "person", "add", "--name", "Bench Client", "--dob", "1950-01-01", "--nhs-number", "9990000018", json_out=True)["id"]
     case = cv(env, "case", "open", "--client", person, "--org", org, "--advocate", adv, "--nhs-body", "trust-X", json_out=True)["id"]
@@ -111,6 +123,79 @@ def write_random(path, size):
             n = min(remaining, 1 << 24)
             f.write(os.urandom(n))
             remaining -= n
+
+
+def identity_rows(work):
+    """Identities (issue 17). An advocate whose identity file has a passphrase pays scrypt (N = 2^17) on every
+    command; after `casevault unlock` the identity comes from the kernel keyring instead. Wall-clock latency of
+    `list --case` over a case of IDENTITY_COUNT small documents both ways, in the same environment (the passphrase
+    stays set: the cached identity is simply used first); then adding a wrapper of the case key (`case assign`) and
+    rotating it (`case rekey`: every document key rewrapped), both in the unlocked session."""
+    docs = os.path.join(work, "identity-docs")
+    os.makedirs(docs)
+    for i in range(IDENTITY_COUNT):
+        with open(os.path.join(docs, f"note{i:05d}.txt"), "w") as f:
+            f.write(f"Call note {i}: spoke to the ward manager about the discharge.\n")
+    env, case = new_vault(work, "identity-vault", passphrase="bench passphrase - not for real use")
+    subprocess.run([CASEVAULT, "ingest", "--case", case, docs], env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    listed = cv(env, "list", "--case", case, json_out=True)
+    assert len(listed) == IDENTITY_COUNT + 1, len(listed)  # and the signed consent form
+    # Advocates to assign: added by the administrator (whose identity init wrote into the vault folder).
+    admin = dict(env, CASEVAULT_KEYS=os.path.join(env["CASEVAULT_VAULT"], "keys.json"))
+    admin.pop("CASEVAULT_PASSPHRASE")
+    org = cv(admin, "org", "list", json_out=True)[0]["id"]
+    newcomers = []
+    for i in range(RUNS):
+        identity = os.path.join(work, f"identity-second-{i}.identity")
+        newcomers.append((cv(admin, "advocate", "add", f"Second Advocate {i}", "--org", org, "--identity-out", identity,
+                             "--no-passphrase", json_out=True)["id"], identity))
+
+    cpu = {}  # command -> child CPU ms per run (user + system): steadier than wall time on a shared machine
+
+    def ms(*command):
+        wall, seconds = timed([CASEVAULT, *command], env=env)
+        cpu.setdefault(command, []).append(seconds * 1000)
+        return wall * 1000
+
+    def series(*command):
+        ms(*command)  # warm-up: page cache, not timed
+        cpu.pop(command)
+        return measure(lambda: None, lambda: ms(*command), LATENCY_RUNS)
+
+    name = f"list --case, {IDENTITY_COUNT} documents, unlocked (ms wall)"
+    with_scrypt = series("list", "--case", case)
+    with_scrypt_cpu = cpu.pop(("list", "--case", case))
+    process_start = series("--version")
+    try:
+        unlocked = subprocess.run([CASEVAULT, "unlock", "--timeout", "15m"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if unlocked.returncode != 0:
+            for skipped in (name, f"list --case, {IDENTITY_COUNT} documents, unlocked (ms CPU)", "case assign, one wrapper (ms wall)", f"case rekey, {IDENTITY_COUNT} document keys (ms wall)"):
+                not_built(skipped, "skipped: no session keyring here for 'casevault unlock'")
+            return
+        # The cached identity is what opens the vault now: a wrong passphrase in the environment changes nothing.
+        assert len(cv(dict(env, CASEVAULT_PASSPHRASE="not the passphrase"), "list", "--case", case, json_out=True)) == len(listed)
+        fast = series("list", "--case", case)
+        row(name, "ms", fast, "passphrase: scrypt 2^17 each command", with_scrypt, "≤ 50 ms with unlock", higher_is_better=False)
+        row(name, "ms", fast, "casevault --version (process start)", process_start, higher_is_better=False)
+        row(f"list --case, {IDENTITY_COUNT} documents, unlocked (ms CPU)", "ms", cpu[("list", "--case", case)],
+            "passphrase: scrypt 2^17 each command", with_scrypt_cpu, higher_is_better=False)
+        assign = [ms("case", "assign", case, advocate) for advocate, _ in newcomers]
+        row("case assign, one wrapper (ms wall)", "ms", assign, "list --case, unlocked", fast, "≤ 100 ms", higher_is_better=False)
+        rekey = [ms("case", "rekey", case) for _ in range(RUNS)]
+        row(f"case rekey, {IDENTITY_COUNT} document keys (ms wall)", "ms", rekey, "list --case, unlocked", fast,
+            f"≤ 1 s for {IDENTITY_COUNT} documents", higher_is_better=False)
+        # After the rotations the newly assigned advocate still reads the case with their own identity.
+        reader = dict(env, CASEVAULT_KEYS=newcomers[0][1])
+        reader.pop("CASEVAULT_PASSPHRASE")
+        note = next(d["id"] for d in listed if "note" in json.dumps(d))
+        assert cv(reader, "cat", note).startswith(b"Call note"), "the assigned advocate cannot read after rekey"
+    finally:
+        # Never leave a key in the keyring, whatever happened above.
+        locked = subprocess.run([CASEVAULT, "lock"], env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        if locked.returncode != 0:
+            print(f"bench: 'casevault lock' failed ({locked.returncode}); the unlocked identity expires after 15 minutes", file=sys.stderr)
+        shutil.rmtree(docs, ignore_errors=True)
+        shutil.rmtree(env["CASEVAULT_VAULT"], ignore_errors=True)
 
 
 def main():
@@ -348,6 +433,8 @@ def main():
                 "pdftoppm + tesseract per page" if theirs else None, [statistics.median(theirs)] if theirs else None, higher_is_better=False)
             row(f"real-PDF corpus, {len(entries)} files / {len(ours)} pages: p95 s/page", "s", [p95(ours)],
                 "pdftoppm + tesseract per page" if theirs else None, [p95(theirs)] if theirs else None, target="p95 ≤ 3 s", higher_is_better=False)
+        if want("identity"):
+            identity_rows(work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -359,7 +446,7 @@ def main():
     os.makedirs(os.path.join(ROOT, "bench"), exist_ok=True)
     with open(os.path.join(ROOT, "bench", "results.json"), "w") as f:
         json.dump({"quick": args.quick, "rows": rows}, f, indent=2, sort_keys=True)
-    missing = [r["name"] for r in rows if r["median"] is None and r["target"] != "not built yet"]
+    missing = [r["name"] for r in rows if r["median"] is None and r["target"] != "not built yet" and not r["target"].startswith("skipped:")]
     if missing:
         print("rows without a number: " + ", ".join(missing), file=sys.stderr)
         sys.exit(1)
