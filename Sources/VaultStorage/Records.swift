@@ -55,6 +55,8 @@ public struct AdvocateRecord: Codable, Sendable, Equatable {
     /// Nil for accounts of vaults without identities.
     public var agreementPublic: Data?
     public var signingPublic: Data?
+    /// When the account was removed (it then holds no key and acts no more); nil while it is active.
+    public var removedAt: String?
 
     enum CodingKeys: String, CodingKey {
         case id, role
@@ -63,6 +65,7 @@ public struct AdvocateRecord: Codable, Sendable, Equatable {
         case createdAt = "created_at"
         case agreementPublic = "agreement_public"
         case signingPublic = "signing_public"
+        case removedAt = "removed_at"
     }
 
     public init(id: String, organisationID: String? = nil, nameSealed: Data, createdAt: String, role: String,

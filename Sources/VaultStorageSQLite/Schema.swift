@@ -105,6 +105,7 @@ enum Schema {
         registerSealedOrganisationNames(&migrator)
         registerIdentities(&migrator)
         registerSignedAuditEvents(&migrator)
+        registerAccountRemoval(&migrator)
         return migrator
     }
 }
@@ -288,6 +289,15 @@ extension Schema {
             try db.alter(table: "audit_events") { t in
                 t.add(column: "signature", .blob)
             }
+        }
+    }
+}
+
+extension Schema {
+    /// Removed accounts (issue 17): the row stays (audit events and history name it), marked with when it was removed.
+    static func registerAccountRemoval(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v13-account-removal") { db in
+            try db.alter(table: "advocates") { t in t.add(column: "removed_at", .text) }
         }
     }
 }

@@ -160,4 +160,32 @@ final class IdentityCommandsTests: XCTestCase {
         let verified = try sandbox.run(["audit", "verify"], environment: ["CASEVAULT_KEYS": sandbox.path("ids/\(advocate).identity")])
         XCTAssertEqual(verified.exitCode, 0, verified.stderr)
     }
+
+    /// Someone leaves: their manager removes them; they act no more, the case key they held is rotated, the others
+    /// still read, and the history still names them.
+    func testARemovedAdvocateIsRefusedAndTheirCaseKeysAreRotated() throws {
+        let sandbox = try Sandbox()
+        let world = try ConsentWorld.make(sandbox)
+        _ = try world.recordConsent(sandbox, grantee: world.org, actions: "view_documents,ingest_document")
+        let letter = try world.ingest(sandbox, "letter.txt", "Dear Ms Ellis")
+        let manager = try XCTUnwrap(sandbox.environment["TEST_MANAGER"])
+        // The only advocate of an open case cannot be removed before someone else is assigned; nor by the administrator.
+        let stranded = try sandbox.asManager(["advocate", "remove", world.advocate, "--yes"])
+        XCTAssertEqual(stranded.exitCode, 1, stranded.stderr)
+        XCTAssertTrue(stranded.stderr.contains("assign someone else first"), stranded.stderr)
+        XCTAssertEqual(try sandbox.run(["case", "assign", world.caseID, world.colleague]).exitCode, 0)
+        XCTAssertEqual(try sandbox.asAdmin(["advocate", "remove", world.advocate, "--yes"]).exitCode, 3)
+        let removed = try sandbox.asManager(["advocate", "remove", world.advocate, "--yes", "--json"])
+        XCTAssertEqual(removed.exitCode, 0, removed.stderr)
+        XCTAssertEqual(try sandbox.json(removed)["cases_rekeyed"] as? String, world.caseID)
+        let refused = try sandbox.run(["cat", letter])
+        XCTAssertEqual(refused.exitCode, 3, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("was removed from this vault"), refused.stderr)
+        XCTAssertEqual(try sandbox.run(["cat", letter, "--as", world.colleague]).stdout, "Dear Ms Ellis")
+        XCTAssertEqual(try sandbox.run(["cat", letter, "--as", manager]).stdout, "Dear Ms Ellis")
+        let listed = try sandbox.asAdmin(["advocate", "list"])
+        XCTAssertTrue(listed.stdout.contains("(removed "), listed.stdout)
+        XCTAssertEqual(try sandbox.run(["audit", "verify"], environment: ["CASEVAULT_ADVOCATE": manager]).exitCode, 0)
+        XCTAssertEqual(try sandbox.json(try sandbox.run(["verify", "--json"], environment: ["CASEVAULT_ADVOCATE": manager]))["ok"] as? Bool, true)
+    }
 }

@@ -10,6 +10,8 @@ public enum AccessError: Error, Sendable, CustomStringConvertible {
     case notYourIdentity(asked: String, identity: String)
     /// With identities: the account no longer has this identity (removed, or re-issued a new one by recovery).
     case identityReplaced(account: String)
+    /// The account was removed: it acts no more.
+    case accountRemoved(account: String, on: String)
     /// The account's role or its relation to the case does not allow the operation.
     case refused(operation: VaultOperation, actor: String, subject: String?, reason: String)
     /// The consent engine denied the action.
@@ -22,6 +24,8 @@ public enum AccessError: Error, Sendable, CustomStringConvertible {
         case .unknownAccount(let id): "\(id) is not an account of this vault; nothing was done"
         case .notYourIdentity(let asked, let identity):
             "this identity file is \(identity)'s: it cannot act as \(asked) (each person acts with their own identity file); nothing was done"
+        case .accountRemoved(let account, let on):
+            "\(account) was removed from this vault on \(on) and can no longer act; nothing was done"
         case .identityReplaced(let account):
             "this identity file is no longer \(account)'s identity (the account was removed, or given a new identity); nothing was done"
         case .refused(let operation, let actor, let subject, let reason):
@@ -43,6 +47,7 @@ extension Vault {
     func account(in tx: any VaultRecordReading) throws -> Account {
         guard let actor else { throw VaultError.actorRequired }
         guard let record = try tx.advocate(actor) else { throw AccessError.unknownAccount(id: actor) }
+        if let removed = record.removedAt { throw AccessError.accountRemoved(account: actor, on: removed) }
         // The vault, not the file, says whose identity this is now: an old or forged file for the account is refused.
         if let identity = hierarchy.unlock.identity,
            record.agreementPublic.map(Array.init) != identity.agreementKey.publicKey.rawRepresentation {

@@ -18,7 +18,7 @@ extension Vault {
             guard let record = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
             let assigned = Set(try tx.caseAdvocates(caseID))
             let holders = try tx.advocates().filter { account in
-                account.organisationID == record.organisationID && account.role != AccountRole.admin.rawValue
+                account.removedAt == nil && account.organisationID == record.organisationID && account.role != AccountRole.admin.rawValue
                     && (assigned.contains(account.id) || account.role == AccountRole.manager.rawValue)
             }
             var recipients = try holders.compactMap(Self.recipient(of:))
@@ -27,7 +27,8 @@ extension Vault {
             }
             return recipients
         }
-        return try tx.advocates().compactMap(Self.recipient(of:)) + tx.organisations().compactMap(Self.recoveryRecipient(of:))
+        return try tx.advocates().filter { $0.removedAt == nil }.compactMap(Self.recipient(of:))
+            + tx.organisations().compactMap(Self.recoveryRecipient(of:))
     }
 
     static func recipient(of account: AdvocateRecord) throws -> KeyRecipient? {

@@ -13,10 +13,17 @@ extension Vault {
             // After `migrate` the key file opens nothing: say so, rather than fail on the first key it cannot unwrap.
             if try base.read({ try $0.meta(keyModelMeta) }) == identitiesKeyModel { throw VaultError.migratedToIdentities }
             return (VaultSecrets(auditKey: keys.auditKey, signingKey: keys.signingKey), false)
-        case .identity:
-            let (audit, signing, fresh) = try base.read { tx in
+        case .identity(_, let identity):
+            let (audit, signing, fresh, account) = try base.read { tx in
                 (try tx.wrappers(scope: KeyHierarchy.auditScope, version: 1), try tx.wrappers(scope: KeyHierarchy.signingScope, version: 1),
-                 try tx.lastAuditEntry() == nil)
+                 try tx.lastAuditEntry() == nil, try tx.advocate(identity.accountID))
+            }
+            // Say why an identity opens nothing: its account was removed, or was given another identity since.
+            if let account {
+                if let removed = account.removedAt { throw AccessError.accountRemoved(account: account.id, on: removed) }
+                if let current = account.agreementPublic, Array(current) != identity.agreementKey.publicKey.rawRepresentation {
+                    throw AccessError.identityReplaced(account: account.id)
+                }
             }
             if audit.isEmpty && signing.isEmpty && fresh {
                 return (VaultSecrets(auditKey: try SecureBytes.random(count: 32), signingKey: try Ed25519.PrivateKey.generate()), true)

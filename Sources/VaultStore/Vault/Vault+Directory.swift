@@ -105,8 +105,10 @@ extension Vault {
         public let organisation: String?
         public let organisationName: String?
         public let role: AccountRole
+        /// When the account was removed; nil while active.
+        public let removedAt: String?
 
-        enum CodingKeys: String, CodingKey { case id, name, organisation, role, organisationName = "organisation_name" }
+        enum CodingKeys: String, CodingKey { case id, name, organisation, role, organisationName = "organisation_name", removedAt = "removed_at" }
     }
 
     public func advocates() throws -> [AdvocateView] {
@@ -117,7 +119,7 @@ extension Vault {
             return try tx.advocates().map { record in
                 AdvocateView(id: record.id, name: try name(ofAccount: record, key: key), organisation: record.organisationID,
                              organisationName: record.organisationID.flatMap { organisations[$0] },
-                             role: AccountRole(rawValue: record.role) ?? .advocate)
+                             role: AccountRole(rawValue: record.role) ?? .advocate, removedAt: record.removedAt)
             }
         } }
     }

@@ -10,7 +10,7 @@ enum CommandAccess {
         "migrate": [.vaultMaintenance], "recovery restore": [.organisationChange],
         "keys show": [.vaultCheck], "keys rotate": [.vaultMaintenance], "keys retire": [.vaultMaintenance],
         "org add": [.organisationAdd], "org update": [.organisationChange], "org list": [.directoryList],
-        "advocate add": [.accountAdd], "advocate list": [.directoryList],
+        "advocate add": [.accountAdd], "advocate list": [.directoryList], "advocate remove": [.organisationChange],
         "person add": [.personAdd], "person list": [.personRead], "person show": [.personRead], "person find": [.personRead],
         "person update": [.personChange], "person edit": [.personChange], "person history": [.personRead],
         "case open": [.caseOpen], "case list": [.caseList], "case show": [.caseRead], "case close": [.caseChange],

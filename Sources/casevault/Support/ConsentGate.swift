@@ -92,6 +92,8 @@ enum ConsentGate {
                             exitCode: 3)
         case .notYourIdentity:
             return CLIError(error.description, hints: ["use your own identity file (--keys or $CASEVAULT_KEYS), and leave out --as"], exitCode: 3)
+        case .accountRemoved:
+            return CLIError(error.description, hints: ["if this is a mistake, an administrator can add a new account for you"], exitCode: 3)
         case .identityReplaced:
             return CLIError(error.description, hints: ["use the identity file you were given most recently; an administrator can tell you whether your account is still active"],
                             exitCode: 3)

@@ -11,7 +11,7 @@ extension CaseVault.Advocate {
             let advocates = try global.withVault { try $0.advocates() }
             if global.json { try global.emitJSON(advocates) } else {
                 Terminal.printOut(Table.render(["ID", "NAME", "ROLE", "ORGANISATION"],
-                                               advocates.map { [$0.id, $0.name, $0.role.rawValue, $0.organisationName ?? "-"] }))
+                                               advocates.map { [$0.id, $0.name, $0.role.rawValue + ($0.removedAt.map { " (removed \($0.prefix(10)))" } ?? ""), $0.organisationName ?? "-"] }))
             }
         }
     }
