@@ -75,18 +75,34 @@ struct NameFinder: Sendable {
 
     /// Appends what it finds to `spans`; nothing inside an `allowed` range (sorted, disjoint) is reported.
     func find(in bytes: UnsafeBufferPointer<UInt8>, allowed: [Range<Int>], into spans: inout [RedactionSpan]) {
-        var scan = Scan(finder: self, allowed: allowed)
+        var scan = Scan(finder: self)
         NameToken.forEach(bytes) { scan.take($0) }
+        finish(&scan, allowed: allowed, into: &spans)
+    }
+
+    /// The end of a pass whose tokens were fed to `scan` (here, or by the shared pass, which learns the
+    /// allow-listed ranges only at the end): what was found outside `allowed`, then the found names again
+    /// wherever else they stand capitalised.
+    func finish(_ scan: inout Scan, allowed: [Range<Int>], into spans: inout [RedactionSpan]) {
         scan.endRun()
         for candidate in scan.firstNames where scan.surnamesSeen[candidate.person] {
             let person = conditionals[candidate.person]
             spans.append(RedactionSpan(start: candidate.start, end: candidate.end, kind: .personName, detector: .knownFirstName,
                                        personID: person.personID, role: person.role))
         }
-        spans += scan.found
-        guard !scan.foundWords.isEmpty else { return }
+        // A name inside an allowed range is dropped, and its words are not looked for elsewhere.
+        var word = 0
+        for (index, span) in scan.found.enumerated() {
+            let inside = !allowed.isEmpty && Redactor.isInside(span, allowed)
+            if !inside { spans.append(span) }
+            while word < scan.foundWords.count, scan.foundWords[word].span == index {
+                if !inside { scan.insertFound(scan.foundWords[word].hash) }
+                word += 1
+            }
+        }
+        guard !scan.foundSet.isEmpty else { return }
         // The same names wherever else they stand capitalised.
-        for token in scan.capitalised where scan.mayBeFound(token.hash) && scan.foundWords.contains(token.hash) {
+        for token in scan.capitalised where scan.mayBeFound(token.hash) && scan.foundSet.contains(token.hash) {
             let span = RedactionSpan(start: token.start, end: token.end, kind: .unregisteredName, detector: .repeatedName)
             if !Redactor.isInside(span, allowed) { spans.append(span) }
         }
@@ -95,13 +111,15 @@ struct NameFinder: Sendable {
     /// The state of one pass: the recent words and the run of capitalised words being read.
     struct Scan {
         let finder: NameFinder
-        let allowed: [Range<Int>]
         /// The last four words before the current run (a ring; `seen` counts every word put in).
         var ring = [NameToken](repeating: NameToken(start: 0, end: 0, hash: 0, shape: .lower, gap: [], letters: 0), count: 4)
         var seen = 0
         var run: [(token: NameToken, flags: NameList.Flags)] = []
+        /// What was found, before the allow-list is applied (in `finish`).
         var found: [RedactionSpan] = []
-        var foundWords: Set<UInt64> = []
+        /// The words of each found name (by its index in `found`), looked for elsewhere unless the name was allowed.
+        var foundWords: [(span: Int, hash: UInt64)] = []
+        var foundSet: Set<UInt64> = []
         /// A 1 Ki-bit filter on `foundWords`: every capitalised word is looked up, few were found.
         var foundFilter = [UInt64](repeating: 0, count: 16)
         var firstNames: [(start: Int, end: Int, person: Int)] = []
@@ -110,9 +128,8 @@ struct NameFinder: Sendable {
         /// Per conditional person, whether their surname was seen (an array: a set hashed every insert).
         var surnamesSeen: [Bool]
 
-        init(finder: NameFinder, allowed: [Range<Int>]) {
+        init(finder: NameFinder) {
             self.finder = finder
-            self.allowed = allowed
             surnamesSeen = [Bool](repeating: false, count: finder.conditionals.count)
             run.reserveCapacity(9)
         }
@@ -141,6 +158,11 @@ struct NameFinder: Sendable {
 
         @inline(__always) func mayBeFound(_ hash: UInt64) -> Bool {
             foundFilter[Int(hash >> 60)] & (1 << ((hash >> 54) & 63)) != 0
+        }
+
+        mutating func insertFound(_ hash: UInt64) {
+            foundSet.insert(hash)
+            foundFilter[Int(hash >> 60)] |= 1 << ((hash >> 54) & 63)
         }
 
         @inline(__always) mutating func remember(_ token: NameToken) {
@@ -286,20 +308,16 @@ struct NameFinder: Sendable {
                     // "Mrs Ellis-Okafor" with the client's name kept: the other person's words alone go.
                     for position in first...last where run[position].token.shape != .initial && !finder.keptWords.contains(run[position].token.hash) {
                         let token = run[position].token
-                        let span = RedactionSpan(start: token.start, end: token.end, kind: .unregisteredName, detector: detector)
-                        if !Redactor.isInside(span, allowed) { found.append(span) }
+                        found.append(RedactionSpan(start: token.start, end: token.end, kind: .unregisteredName, detector: detector))
                     }
                     return
                 }
             }
-            let span = RedactionSpan(start: spanStart, end: run[last].token.end, kind: .unregisteredName, detector: detector)
-            guard !Redactor.isInside(span, allowed) else { return }
-            found.append(span)
+            found.append(RedactionSpan(start: spanStart, end: run[last].token.end, kind: .unregisteredName, detector: detector))
             for position in first...last {
                 let (token, flags) = run[position]
                 guard token.letters >= 3, !finder.known.contains(token.hash), strong || !flags.contains(.common) else { continue }
-                foundWords.insert(token.hash)
-                foundFilter[Int(token.hash >> 60)] |= 1 << ((token.hash >> 54) & 63)
+                foundWords.append((found.count - 1, token.hash))
             }
         }
     }

@@ -27,6 +27,13 @@ struct NameToken {
     var isNameShaped: Bool { shape == .capitalised || shape == .upper || shape == .initial }
 
     static func forEach(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (NameToken) -> Void) {
+        forEachWord(bytes) { token, _, _ in body(token) }
+    }
+
+    /// Every token, with where its reading stopped (`next`: after a possessive "'s" cut off the token) and
+    /// whether `start..<next` is plain ASCII letters and digits (`simple`: then it is also exactly one word of
+    /// `Words`, with the same hash, which lets the phrase matcher share this pass).
+    static func forEachWord(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (NameToken, _ next: Int, _ simple: Bool) -> Void) {
         let count = bytes.count
         var index = 0
         var gap: Gap = []
@@ -65,7 +72,7 @@ struct NameToken {
             let token = word(bytes, from: index, gap: gap)
             index = token.next
             gap = []
-            body(token.token)
+            body(token.token, token.next, token.simple)
         }
     }
 
@@ -73,7 +80,7 @@ struct NameToken {
     /// here; a word with a non-ASCII character is read again from its start by `anyWord`, whose Unicode
     /// property lookups cost set-up work on every call even when no character needs them (most words).
     @inline(__always)
-    static func word(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, gap: Gap) -> (token: NameToken, next: Int) {
+    static func word(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, gap: Gap) -> (token: NameToken, next: Int, simple: Bool) {
         let count = bytes.count
         var index = start
         var hash = Words.offsetBasis
@@ -82,7 +89,10 @@ struct NameToken {
         var beforeApostrophe: (end: Int, hash: UInt64, letters: Int)?
         while index < count {
             let byte = bytes[index]
-            if byte >= 0x80 { return anyWord(bytes, from: start, gap: gap) }
+            if byte >= 0x80 {
+                let any = anyWord(bytes, from: start, gap: gap)
+                return (any.token, any.next, false)
+            }
             if byte >= 0x41 && byte <= 0x5A {
                 if upper + lower + digits == 0 { firstUpper = true }
                 upper += 1
@@ -100,8 +110,9 @@ struct NameToken {
             }
             index += 1
         }
-        return finish(bytes, start: start, index: index, hash: hash, upper: upper, lower: lower, digits: digits,
-                      firstUpper: firstUpper, beforeApostrophe: beforeApostrophe, gap: gap)
+        let read = finish(bytes, start: start, index: index, hash: hash, upper: upper, lower: lower, digits: digits,
+                          firstUpper: firstUpper, beforeApostrophe: beforeApostrophe, gap: gap)
+        return (read.token, read.next, beforeApostrophe == nil)
     }
 
     /// `word` for any word, non-ASCII characters included.

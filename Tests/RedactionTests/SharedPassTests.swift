@@ -1,0 +1,54 @@
+@testable import Redaction
+import XCTest
+
+/// The shared pass (one reading of the words for the phrase matcher and the name finder) must find exactly
+/// what the detectors found reading the text each on their own: same spans, kinds, detectors and people.
+final class SharedPassTests: XCTestCase {
+    func assertSame(_ text: String, _ redactor: Redactor, _ label: String, file: StaticString = #filePath, line: UInt = #line) {
+        var text = text
+        text.withUTF8 { bytes in
+            let shared = redactor.spans(in: bytes, sharedPass: true)
+            let separate = redactor.spans(in: bytes, sharedPass: false)
+            XCTAssertEqual(shared, separate, label, file: file, line: line)
+        }
+    }
+
+    func testTheLabelledCorpusFindsTheSameInOnePass() throws {
+        let labels = try CorpusTests.labels()
+        let contexts = [CorpusTests.context(labels), RedactionContext()]
+        var read = 0
+        for context in contexts {
+            for policy in [RedactionPolicy.standard, RedactionPolicy(keepClientName: true, redactStaff: true)] {
+                let redactor = Redactor(context: context, policy: policy)
+                for name in labels.documents.keys.sorted() {
+                    let text = try CorpusTests.extract(name)
+                    assertSame(text, redactor, name)
+                    // Most trick documents need the readable copy; their plain lines do not.
+                    for line in text.split(separator: "\n") { assertSame(String(line), redactor, "\(name): \(line.prefix(40))") }
+                    read += 1
+                }
+            }
+        }
+        XCTAssertGreaterThan(read, 200)
+    }
+
+    func testWordsThatAreNotOnePlainWord() {
+        let people = [KnownPerson(id: "per-1", role: .client, fullName: "Siobhan O'Connell", addresses: ["14 Mill Lane, Wymondham NR18 0AB"]),
+                      KnownPerson(id: "per-2", role: .relative, fullName: "Zoë Okafor"),
+                      KnownPerson(id: "per-3", role: .thirdParty, fullName: "Bartholomew Quenby"),
+                      KnownPerson(id: "per-4", role: .staff, fullName: "Kevin Bell")]
+        let context = RedactionContext(people: people, customTerms: ["Okafor's Pharmacy", "bay 3"],
+                                       allowList: ["Dr Arthur Hale", "Norfolk and Norwich University Hospitals NHS Foundation Trust"])
+        let redactor = Redactor(context: context)
+        let texts = [
+            "Siobhan O'Connell's son and Siobhan OConnell and Okafor’s Pharmacy; Zoë Okafor, Zoe Okafor.",
+            "P.e.t.e.r Hart, H-a-r-t, J o a n n e  E l l i s, M A Ellis and Mrs Ellis-Okafor.",
+            "Mail bartholomewquenby83@example.com or see www.bartholomewquenby.co.uk; Quen-by.",
+            "Dr Arthur Hale of Norfolk and Norwich University Hospitals NHS Foundation Trust wrote. Arthur Hale again; Mrs Hale.",
+            "Numbers ٣٤ and ½ and 1st, 2nd; “Quoted Kevin Bell” — dashes – and … ellipses; café Renée.",
+            "Dear Priya,\nmy son Tom and our neighbour Arthur\nBell visited 14 Mill Lane, Wymondham NR18 0AB.\nKind regards,\nGrace",
+            "it's O'Kafor's and 'quoted' words, rock 'n' roll, 5'6\", x'A1 1AA",
+        ]
+        for text in texts { assertSame(text, redactor, text) }
+    }
+}
