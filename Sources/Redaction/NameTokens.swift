@@ -27,16 +27,21 @@ struct NameToken {
     var isNameShaped: Bool { shape == .capitalised || shape == .upper || shape == .initial }
 
     static func forEach(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (NameToken) -> Void) {
-        forEachWord(bytes) { token, _, _ in body(token) }
+        forEachWord(bytes, punctuation: { _ in }) { token, _, _ in body(token) }
     }
 
     /// Every token, with where its reading stopped (`next`: after a possessive "'s" cut off the token) and
     /// whether `start..<next` is plain ASCII letters and digits (`simple`: then it is also exactly one word of
-    /// `Words`, with the same hash, which lets the phrase matcher share this pass).
-    static func forEachWord(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (NameToken, _ next: Int, _ simple: Bool) -> Void) {
+    /// `Words`, with the same hash, which lets the phrase matcher share this pass). `punctuation` is told where
+    /// a "+", "(" or "@" stands between words (where a phone number or an email address may start), in order
+    /// with the tokens. Returns whether the text has any non-ASCII byte.
+    @discardableResult
+    static func forEachWord(_ bytes: UnsafeBufferPointer<UInt8>, punctuation: (Int) -> Void,
+                            _ body: (NameToken, _ next: Int, _ simple: Bool) -> Void) -> Bool {
         let count = bytes.count
         var index = 0
         var gap: Gap = []
+        var nonASCII = false
         while index < count {
             let byte = bytes[index]
             if byte < 0x80 {
@@ -51,12 +56,16 @@ struct NameToken {
                     case UInt8(ascii: "."): gap.insert(.period)
                     case UInt8(ascii: "-"): gap.insert(.hyphen)
                     case UInt8(ascii: ":"): gap.insert(.colon)
+                    case UInt8(ascii: "+"), UInt8(ascii: "("), UInt8(ascii: "@"):
+                        gap.insert(.other)
+                        punctuation(index)
                     default: gap.insert(.other)
                     }
                     index += 1
                     continue
                 }
             } else {
+                nonASCII = true
                 let (scalar, length) = Words.decode(bytes, at: index)
                 guard let scalar, scalar.properties.isAlphabetic || scalar.properties.numericType != nil else {
                     // No-break space and the like separate words; other symbols count as punctuation.
@@ -70,10 +79,12 @@ struct NameToken {
                 }
             }
             let token = word(bytes, from: index, gap: gap)
+            if !token.simple, !nonASCII { nonASCII = bytes[index..<token.next].contains { $0 >= 0x80 } }
             index = token.next
             gap = []
             body(token.token, token.next, token.simple)
         }
+        return nonASCII
     }
 
     /// The word starting at `start` (a letter or digit), and where scanning goes on. An ASCII word is read

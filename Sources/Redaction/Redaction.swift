@@ -247,12 +247,11 @@ public struct Redactor: Sendable {
     func spans(in bytes: UnsafeBufferPointer<UInt8>, sharedPass: Bool) -> [RedactionSpan] {
         var found: [RedactionSpan] = []
         found.reserveCapacity(bytes.count / 64)
-        PatternDetectors.scan(bytes, into: &found)
-        if sharedPass, !ReadableText.needsReading(bytes) {
-            // The text reads as written: the phrase matcher and the name finder share one reading of the words.
-            let allowed = sharedWordPass(bytes, into: &found)
+        // Most texts read as written: the detectors share one reading of the words.
+        if sharedPass, let allowed = sharedWordPass(bytes, into: &found) {
             return filtered(consume found, in: bytes, allowed: allowed)
         }
+        PatternDetectors.scan(bytes, into: &found)
         var allowList: [Range<Int>] = []
         phrases.matches(in: bytes, into: &found, allowed: &allowList)
         let allowed = Self.union(allowList)

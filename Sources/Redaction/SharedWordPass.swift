@@ -1,35 +1,53 @@
-/// The shared pass of `Redactor.spans`: the phrase matcher and the name finder read the words of the text
-/// once between them (each used to tokenise the whole text itself).
+/// The shared pass of `Redactor.spans`: one reading of the text feeds the identifier shapes, the phrase matcher
+/// and the name finder (each used to read the whole text itself).
 extension Redactor {
     /// One reading of the words of a text that reads as written (no `ReadableText` copy): each name token
     /// goes to the name finder and, as the words `Words` would read there (the token itself when it is plain
-    /// ASCII letters and digits, else its text read again), to the phrase matcher. Appends what the phrase
-    /// matcher, the address detector and the name finder find, in that order (the order of ties in the
-    /// merge), and returns the allow-listed ranges (sorted, disjoint).
-    func sharedWordPass(_ bytes: UnsafeBufferPointer<UInt8>, into found: inout [RedactionSpan]) -> [Range<Int>] {
+    /// ASCII letters and digits, else its text read again), to the phrase matcher; the shape detectors look at
+    /// the bytes `PatternDetectors.scan` looks at (a token's first byte, the "+", "(" and "@" between words, and
+    /// every byte of a token that is not plain). Appends what the shape detectors, the phrase matcher, the
+    /// address detector and the name finder find, in that order (the order of ties in the merge), and returns
+    /// the allow-listed ranges (sorted, disjoint). Nil, with nothing appended, when the text turns out to need
+    /// the readable copy.
+    func sharedWordPass(_ bytes: UnsafeBufferPointer<UInt8>, into found: inout [RedactionSpan]) -> [Range<Int>]? {
         var scan = NameFinder.Scan(finder: names)
-        var allowList: [Range<Int>] = []
-        if phrases.isEmpty {
-            NameToken.forEach(bytes) { scan.take($0) }
-        } else {
-            var matching = PhraseMatcher.Matching(matcher: phrases, bytes: bytes)
-            var spacing = Words.LetterSpacing()
-            NameToken.forEachWord(bytes) { token, next, simple in
-                if simple {
-                    let single: UInt8? = token.end - token.start == 1 ? Bytes.lower(bytes[token.start]) : nil
+        var shapes: [RedactionSpan] = []
+        shapes.reserveCapacity(bytes.count / 128)
+        var matching = PhraseMatcher.Matching(matcher: phrases, bytes: bytes)
+        var spacing = Words.LetterSpacing()
+        let matchesPhrases = !phrases.isEmpty
+        // Whether the text may need the readable copy (`ReadableText.needsReading` is asked only then): a
+        // non-ASCII byte, a hyphen and a line break between two words, or one-character words side by side.
+        var mayNeedReading = false
+        var previousMaySpace = false
+        let nonASCII = NameToken.forEachWord(bytes, punctuation: { PatternDetectors.check(bytes, at: $0, into: &shapes) }) { token, next, simple in
+            let isSingle = simple && token.end - token.start == 1
+            let maySpace = isSingle || !simple
+            if maySpace && previousMaySpace || token.gap.contains(.hyphen) && token.gap.contains(.newline) { mayNeedReading = true }
+            previousMaySpace = maySpace
+            if simple {
+                PatternDetectors.check(bytes, at: token.start, into: &shapes)
+                if matchesPhrases {
+                    let single: UInt8? = isSingle ? Bytes.lower(bytes[token.start]) : nil
                     spacing.feed(Words.Word(start: token.start, end: token.end, hash: token.hash), single: single, bytes: bytes) { matching.take($0) }
-                } else {
+                }
+            } else {
+                PatternDetectors.scan(bytes, in: token.start..<next, into: &shapes)
+                if matchesPhrases {
                     Words.scanWords(bytes, in: token.start..<next) { word, single in
                         spacing.feed(word, single: single, bytes: bytes) { matching.take($0) }
                     }
                 }
-                scan.take(token)
             }
+            scan.take(token)
+        }
+        if (nonASCII || mayNeedReading) && ReadableText.needsReading(bytes) { return nil }
+        found += shapes
+        if matchesPhrases {
             spacing.flush { matching.take($0) }
             found += matching.spans
-            allowList = matching.allowed
         }
-        let allowed = Self.union(allowList)
+        let allowed = Self.union(matching.allowed)
         AddressDetector.scan(bytes, into: &found)
         names.finish(&scan, allowed: allowed, into: &found)
         return allowed

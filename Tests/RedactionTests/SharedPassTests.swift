@@ -48,6 +48,8 @@ final class SharedPassTests: XCTestCase {
             "Numbers ٣٤ and ½ and 1st, 2nd; “Quoted Kevin Bell” — dashes – and … ellipses; café Renée.",
             "Dear Priya,\nmy son Tom and our neighbour Arthur\nBell visited 14 Mill Lane, Wymondham NR18 0AB.\nKind regards,\nGrace",
             "it's O'Kafor's and 'quoted' words, rock 'n' roll, 5'6\", x'A1 1AA",
+            "Call +44 (0)1603 286286 or (01603) 286286, jo.ellis@example.com, DOB 14/03/1946, NHS 943 476 5919, NI JK 12 34 56 C, NR1 3XX.",
+            "a b c and x y  then 1 2 3 and I A Okafor; rock-\nand-roll; Flat 3, 14 Mill Lane\nWymondham\nNR18 0AB",
         ]
         for text in texts { assertSame(text, redactor, text) }
     }
