@@ -5,7 +5,7 @@ extension Redactor {
     /// goes to the name finder and, as the words `Words` would read there (the token itself when it is plain
     /// ASCII letters and digits, else its text read again), to the phrase matcher; the shape detectors look at
     /// the bytes `PatternDetectors.scan` looks at (a token's first byte, the "+", "(" and "@" between words, and
-    /// every byte of a token that is not plain). Appends what the shape detectors, the phrase matcher, the
+    /// every byte of a token that is not plain), and the address detector only where an address may start. Appends what the shape detectors, the phrase matcher, the
     /// address detector and the name finder find, in that order (the order of ties in the merge), and returns
     /// the allow-listed ranges (sorted, disjoint). Nil, with nothing appended, when the text turns out to need
     /// the readable copy.
@@ -15,6 +15,7 @@ extension Redactor {
         shapes.reserveCapacity(bytes.count / 128)
         var matching = PhraseMatcher.Matching(matcher: phrases, bytes: bytes)
         var spacing = Words.LetterSpacing()
+        var addressCandidates: [Int] = []
         let matchesPhrases = !phrases.isEmpty
         // Whether the text may need the readable copy (`ReadableText.needsReading` is asked only then): a
         // non-ASCII byte, a hyphen and a line break between two words, or one-character words side by side.
@@ -27,12 +28,14 @@ extension Redactor {
             previousMaySpace = maySpace
             if simple {
                 PatternDetectors.check(bytes, at: token.start, into: &shapes)
+                if AddressDetector.isCandidate(bytes, at: token.start) { addressCandidates.append(token.start) }
                 if matchesPhrases {
                     let single: UInt8? = isSingle ? Bytes.lower(bytes[token.start]) : nil
                     spacing.feed(Words.Word(start: token.start, end: token.end, hash: token.hash), single: single, bytes: bytes) { matching.take($0) }
                 }
             } else {
                 PatternDetectors.scan(bytes, in: token.start..<next, into: &shapes)
+                for position in token.start..<next where AddressDetector.isCandidate(bytes, at: position) { addressCandidates.append(position) }
                 if matchesPhrases {
                     Words.scanWords(bytes, in: token.start..<next) { word, single in
                         spacing.feed(word, single: single, bytes: bytes) { matching.take($0) }
@@ -48,7 +51,7 @@ extension Redactor {
             found += matching.spans
         }
         let allowed = Self.union(matching.allowed)
-        AddressDetector.scan(bytes, into: &found)
+        AddressDetector.scan(bytes, candidates: addressCandidates, into: &found)
         names.finish(&scan, allowed: allowed, into: &found)
         return allowed
     }
