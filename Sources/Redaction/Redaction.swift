@@ -292,13 +292,11 @@ public struct Redactor: Sendable {
         var found = found
         if policy.redactedKinds.count < RedactionKind.allCases.count { found.removeAll { !policy.redactedKinds.contains($0.kind) } }
         if !clientDetails.isEmpty { found.removeAll { clientDetails.isKept($0, in: bytes) } }
-        // One pass for both (a pass over every span costs as much as the checks in it).
-        if !allowed.isEmpty || !allowedPhones.isEmpty {
-            found.removeAll { span in
-                Self.isInside(span, allowed) || (span.detectorID == .ukPhone && allowedPhones.isAllowed(span, in: bytes))
-            }
+        // Both in the merge's own pass over the spans (a pass over every span costs as much as the checks in it).
+        guard !allowed.isEmpty || !allowedPhones.isEmpty else { return Self.merge(consume found) }
+        return Self.merge(consume found) { span in
+            Self.isInside(span, allowed) || (span.detectorID == .ukPhone && allowedPhones.isAllowed(span, in: bytes))
         }
-        return Self.merge(consume found)
     }
 
     /// The text with each span replaced by `marker(span)`.

@@ -28,21 +28,33 @@ extension Redactor {
     /// sorted, non-overlapping list.
     public static func merged(_ spans: [RedactionSpan]) -> [RedactionSpan] { merge(spans) }
 
-    /// Overlapping or touching spans become one; its kind is the most specific of its parts.
-    static func merge(_ spans: consuming [RedactionSpan]) -> [RedactionSpan] {
+    /// Overlapping or touching spans become one; its kind is the most specific of its parts. Spans `drop`
+    /// holds for are left out first (read while the sort keys are made: a separate pass moving the spans
+    /// cost as much as the merge).
+    static func merge(_ spans: consuming [RedactionSpan], dropping drop: ((RedactionSpan) -> Bool)? = nil) -> [RedactionSpan] {
         let spans = spans
         // Sorted by start, longest first, ties in the order found: small keys are sorted, not the spans (each
         // span is 48 bytes with a reference in it). The index in the key keeps the order of ties, as the
         // stable sort of the spans did.
-        guard spans.count < Int(Int32.max), spans.allSatisfy({ $0.start >= 0 && $0.end >= 0 && $0.end < Int(UInt32.max) && $0.start < Int(UInt32.max) }) else {
-            var sorted = spans
-            sorted.sort { $0.start != $1.start ? $0.start < $1.start : $0.end > $1.end }
-            return mergeSorted(sorted.indices, sorted)
-        }
         var keys: [(key: UInt64, index: Int32)] = []
         keys.reserveCapacity(spans.count)
-        for (index, span) in spans.enumerated() {
-            keys.append((UInt64(span.start) << 32 | UInt64(UInt32.max - UInt32(span.end)), Int32(index)))
+        var fits = spans.count < Int(Int32.max)
+        if fits {
+            for index in spans.indices {
+                let (start, end) = (spans[index].start, spans[index].end)
+                guard start >= 0, end >= 0, start < Int(UInt32.max), end < Int(UInt32.max) else {
+                    fits = false
+                    break
+                }
+                if let drop, drop(spans[index]) { continue }
+                keys.append((UInt64(start) << 32 | UInt64(UInt32.max - UInt32(end)), Int32(index)))
+            }
+        }
+        guard fits else {
+            var sorted = spans
+            if let drop { sorted.removeAll(where: drop) }
+            sorted.sort { $0.start != $1.start ? $0.start < $1.start : $0.end > $1.end }
+            return mergeSorted(sorted.indices, sorted)
         }
         keys.sort { $0.key != $1.key ? $0.key < $1.key : $0.index < $1.index }
         return mergeSorted(keys.lazy.map { Int($0.index) }, spans)

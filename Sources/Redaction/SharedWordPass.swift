@@ -11,9 +11,11 @@ extension Redactor {
     /// the readable copy.
     func sharedWordPass(_ bytes: UnsafeBufferPointer<UInt8>, into found: inout [RedactionSpan]) -> [Range<Int>]? {
         var scan = NameFinder.Scan(finder: names)
-        var shapes: [RedactionSpan] = []
-        shapes.reserveCapacity(bytes.count / 128)
         var matching = PhraseMatcher.Matching(matcher: phrases, bytes: bytes)
+        // The shapes and the phrases go into one list, as found: a shape is found at its first byte, a phrase
+        // at its last word, so for equal ranges the shape still comes first (the merge keeps the first of ties).
+        let already = found.count
+        swap(&matching.spans, &found)
         var spacing = Words.LetterSpacing()
         var addressCandidates: [Int] = []
         let matchesPhrases = !phrases.isEmpty
@@ -21,20 +23,20 @@ extension Redactor {
         // non-ASCII byte, a hyphen and a line break between two words, or one-character words side by side.
         var mayNeedReading = false
         var previousMaySpace = false
-        let nonASCII = NameToken.forEachWord(bytes, punctuation: { PatternDetectors.check(bytes, at: $0, into: &shapes) }) { token, next, simple in
+        let nonASCII = NameToken.forEachWord(bytes, punctuation: { PatternDetectors.check(bytes, at: $0, into: &matching.spans) }) { token, next, simple in
             let isSingle = simple && token.end - token.start == 1
             let maySpace = isSingle || !simple
             if maySpace && previousMaySpace || token.gap.contains(.hyphen) && token.gap.contains(.newline) { mayNeedReading = true }
             previousMaySpace = maySpace
             if simple {
-                PatternDetectors.check(bytes, at: token.start, into: &shapes)
+                PatternDetectors.check(bytes, at: token.start, into: &matching.spans)
                 if AddressDetector.isCandidate(bytes, at: token.start) { addressCandidates.append(token.start) }
                 if matchesPhrases {
                     let single: UInt8? = isSingle ? Bytes.lower(bytes[token.start]) : nil
                     spacing.feed(Words.Word(start: token.start, end: token.end, hash: token.hash), single: single, bytes: bytes) { matching.take($0) }
                 }
             } else {
-                PatternDetectors.scan(bytes, in: token.start..<next, into: &shapes)
+                PatternDetectors.scan(bytes, in: token.start..<next, into: &matching.spans)
                 for position in token.start..<next where AddressDetector.isCandidate(bytes, at: position) { addressCandidates.append(position) }
                 if matchesPhrases {
                     Words.scanWords(bytes, in: token.start..<next) { word, single in
@@ -44,11 +46,11 @@ extension Redactor {
             }
             scan.take(token)
         }
-        if (nonASCII || mayNeedReading) && ReadableText.needsReading(bytes) { return nil }
-        found += shapes
-        if matchesPhrases {
-            spacing.flush { matching.take($0) }
-            found += matching.spans
+        if matchesPhrases { spacing.flush { matching.take($0) } }
+        swap(&matching.spans, &found)
+        if (nonASCII || mayNeedReading) && ReadableText.needsReading(bytes) {
+            found.removeLast(found.count - already)
+            return nil
         }
         let allowed = Self.union(matching.allowed)
         AddressDetector.scan(bytes, candidates: addressCandidates, into: &found)
