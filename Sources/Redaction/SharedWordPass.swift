@@ -29,7 +29,7 @@ extension Redactor {
             if maySpace && previousMaySpace || token.gap.contains(.hyphen) && token.gap.contains(.newline) { mayNeedReading = true }
             previousMaySpace = maySpace
             if simple {
-                PatternDetectors.check(bytes, at: token.start, into: &matching.spans)
+                PatternDetectors.check(bytes, word: token.start, end: token.end, hasDigit: token.shape == .number, into: &matching.spans)
                 if AddressDetector.isCandidate(bytes, at: token.start) { addressCandidates.append(token.start) }
                 if matchesPhrases {
                     let single: UInt8? = isSingle ? Bytes.lower(bytes[token.start]) : nil
