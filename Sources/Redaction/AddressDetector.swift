@@ -290,19 +290,27 @@ enum AddressWords {
                                 "his", "our", "your", "their", "who", "which", "where", "when", "then", "so", "please", "tel",
                                 "telephone", "phone", "email", "mobile", "dob", "nhs", "ref"]
 
-    static let connectors = Set(connectorWords.map(NameList.hash))
-    static let bodies = Set(bodyWords.map(NameList.hash))
-    static let notPlaces = Set(notPlaceWords.map(NameList.hash))
-    static let flats = Set(flatWords.map(NameList.hash))
-    static let months = Set(NameList.calendar.map(NameList.hash))
-    static let kinds: [UInt64: Kind] = {
-        var kinds: [UInt64: Kind] = [:]
-        for word in houseWords { kinds[NameList.hash(word)] = .house }
-        for word in streets { kinds[NameList.hash(word)] = .street }
-        for word in abbreviations { kinds[NameList.hash(word)] = .abbreviation }
-        return kinds
+    // Word tables, not `Set`s: no `Hasher` run per lookup.
+    static let connectors = WordSet(connectorWords.map(NameList.hash))
+    static let bodies = WordSet(bodyWords.map(NameList.hash))
+    static let notPlaces = WordSet(notPlaceWords.map(NameList.hash))
+    static let flats = WordSet(flatWords.map(NameList.hash))
+    static let months = WordSet(NameList.calendar.map(NameList.hash))
+    static let kinds: WordTable = {
+        var kinds: [UInt64: UInt16] = [:]
+        for word in houseWords { kinds[NameList.hash(word)] = 3 }
+        for word in streets { kinds[NameList.hash(word)] = 1 }
+        for word in abbreviations { kinds[NameList.hash(word)] = 2 }
+        return WordTable(kinds)
     }()
 
-    @inline(__always) static func kind(_ hash: UInt64) -> Kind { kinds[hash] ?? .none }
+    @inline(__always) static func kind(_ hash: UInt64) -> Kind {
+        switch kinds[hash] {
+        case 1: .street
+        case 2: .abbreviation
+        case 3: .house
+        default: .none
+        }
+    }
     @inline(__always) static func isMonth(_ hash: UInt64) -> Bool { months.contains(hash) }
 }

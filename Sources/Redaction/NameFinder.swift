@@ -18,15 +18,17 @@ struct NameFinder: Sendable {
     }
 
     /// Folded words of registered people's names and of allow-listed phrases of up to three words.
-    let known: Set<UInt64>
+    let known: WordSet
     let conditionals: [Conditional]
     /// For each word of a registered name, the people (one bit each, the first 64) whose names hold it: a run
     /// of registered words that no one person's name holds ("Mrs Okafor-Ellis") is reported here, as no
     /// phrase covers all of it.
-    let owners: [UInt64: UInt64]
+    let owners: WordTable
+    /// The people of `owners` (its value is an index here, plus one).
+    let ownerMasks: [UInt64]
     /// Words that stay readable: registered staff (unless staff are redacted), the client's name when the
     /// policy keeps it, and allow-listed phrases.
-    let keptWords: Set<UInt64>
+    let keptWords: WordSet
     /// A 4 Ki-bit filter on the conditional words' hashes: almost every word is ruled out without a loop over
     /// the people (with 64 bits, 20 people's first names and surnames set most of them).
     let conditionalFilter: [UInt64]
@@ -55,9 +57,12 @@ struct NameFinder: Sendable {
             if words.count <= 3 { for word in words { known.insert(NameList.hash(String(word))) } }
             for word in words { keptWords.insert(NameList.hash(String(word))) }
         }
-        self.owners = owners
-        self.keptWords = keptWords
-        self.known = known
+        precondition(owners.count < Int(UInt16.max), "too many name words for the owners table")
+        let ownerWords = Array(owners.keys)
+        self.owners = WordTable(Dictionary(uniqueKeysWithValues: ownerWords.enumerated().map { ($1, UInt16($0 + 1)) }))
+        ownerMasks = ownerWords.map { owners[$0] ?? 0 }
+        self.keptWords = WordSet(keptWords)
+        self.known = WordSet(known)
         self.conditionals = conditionals
         var conditionalFilter = [UInt64](repeating: 0, count: 64)
         for person in conditionals {
@@ -301,7 +306,8 @@ struct NameFinder: Sendable {
                 guard first < last else { return }
                 var common = UInt64.max
                 for position in first...last where run[position].token.shape != .initial {
-                    common &= finder.owners[run[position].token.hash, default: 0]
+                    let owner = Int(finder.owners[run[position].token.hash])
+                    common &= owner > 0 ? finder.ownerMasks[owner - 1] : 0
                 }
                 guard common == 0 else { return }
                 if (first...last).contains(where: { finder.keptWords.contains(run[$0].token.hash) }) {

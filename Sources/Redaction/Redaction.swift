@@ -293,9 +293,9 @@ public struct Redactor: Sendable {
         if policy.redactedKinds.count < RedactionKind.allCases.count { found.removeAll { !policy.redactedKinds.contains($0.kind) } }
         if !clientDetails.isEmpty { found.removeAll { clientDetails.isKept($0, in: bytes) } }
         // Both in the merge's own pass over the spans (a pass over every span costs as much as the checks in it).
-        guard !allowed.isEmpty || !allowedPhones.isEmpty else { return Self.merge(consume found) }
-        return Self.merge(consume found) { span in
-            Self.isInside(span, allowed) || (span.detectorID == .ukPhone && allowedPhones.isAllowed(span, in: bytes))
+        guard !allowedPhones.isEmpty else { return Self.merge(consume found, allowed: allowed) }
+        return Self.merge(consume found, allowed: allowed) { span in
+            span.detectorID == .ukPhone && allowedPhones.isAllowed(span, in: bytes)
         }
     }
 

@@ -28,43 +28,41 @@ extension Redactor {
     /// sorted, non-overlapping list.
     public static func merged(_ spans: [RedactionSpan]) -> [RedactionSpan] { merge(spans) }
 
-    /// Overlapping or touching spans become one; its kind is the most specific of its parts. Spans `drop`
-    /// holds for are left out first (read while the sort keys are made: a separate pass moving the spans
-    /// cost as much as the merge).
-    static func merge(_ spans: consuming [RedactionSpan], dropping drop: ((RedactionSpan) -> Bool)? = nil) -> [RedactionSpan] {
+    /// Overlapping or touching spans become one; its kind is the most specific of its parts. Spans wholly
+    /// inside one of `allowed` (sorted, disjoint), and those `drop` holds for, are left out first: read in
+    /// the merge's own walk in sorted order, where the allowed range to compare with only moves forward (a
+    /// binary search per span, in a pass of its own that moved every span, cost as much as the merge).
+    static func merge(_ spans: consuming [RedactionSpan], allowed: [Range<Int>] = [],
+                      dropping drop: ((RedactionSpan) -> Bool)? = nil) -> [RedactionSpan] {
         let spans = spans
         // Sorted by start, longest first, ties in the order found: small keys are sorted, not the spans (each
         // span is 48 bytes with a reference in it). The index in the key keeps the order of ties, as the
         // stable sort of the spans did.
+        guard spans.count < Int(Int32.max), spans.allSatisfy({ $0.start >= 0 && $0.end >= 0 && $0.end < Int(UInt32.max) && $0.start < Int(UInt32.max) }) else {
+            var sorted = spans
+            sorted.sort { $0.start != $1.start ? $0.start < $1.start : $0.end > $1.end }
+            return mergeSorted(sorted.indices, sorted, allowed: allowed, drop: drop)
+        }
         var keys: [(key: UInt64, index: Int32)] = []
         keys.reserveCapacity(spans.count)
-        var fits = spans.count < Int(Int32.max)
-        if fits {
-            for index in spans.indices {
-                let (start, end) = (spans[index].start, spans[index].end)
-                guard start >= 0, end >= 0, start < Int(UInt32.max), end < Int(UInt32.max) else {
-                    fits = false
-                    break
-                }
-                if let drop, drop(spans[index]) { continue }
-                keys.append((UInt64(start) << 32 | UInt64(UInt32.max - UInt32(end)), Int32(index)))
-            }
-        }
-        guard fits else {
-            var sorted = spans
-            if let drop { sorted.removeAll(where: drop) }
-            sorted.sort { $0.start != $1.start ? $0.start < $1.start : $0.end > $1.end }
-            return mergeSorted(sorted.indices, sorted)
+        for (index, span) in spans.enumerated() {
+            keys.append((UInt64(span.start) << 32 | UInt64(UInt32.max - UInt32(span.end)), Int32(index)))
         }
         keys.sort { $0.key != $1.key ? $0.key < $1.key : $0.index < $1.index }
-        return mergeSorted(keys.lazy.map { Int($0.index) }, spans)
+        return mergeSorted(keys.lazy.map { Int($0.index) }, spans, allowed: allowed, drop: drop)
     }
 
-    private static func mergeSorted(_ order: some Sequence<Int>, _ spans: [RedactionSpan]) -> [RedactionSpan] {
+    private static func mergeSorted(_ order: some Sequence<Int>, _ spans: [RedactionSpan], allowed: [Range<Int>],
+                                    drop: ((RedactionSpan) -> Bool)?) -> [RedactionSpan] {
         var merged: [RedactionSpan] = []
         merged.reserveCapacity(spans.count)
+        // The allowed ranges starting at or before the current span's start (spans come by start).
+        var allowedBefore = 0
         for position in order {
             let span = spans[position]
+            while allowedBefore < allowed.count, allowed[allowedBefore].lowerBound <= span.start { allowedBefore += 1 }
+            if allowedBefore > 0, span.end <= allowed[allowedBefore - 1].upperBound { continue }
+            if let drop, drop(span) { continue }
             if var last = merged.last, span.start <= last.end {
                 if span.end > last.end { last.end = span.end }
                 if span.kind.specificity > last.kind.specificity {
