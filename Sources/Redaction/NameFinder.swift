@@ -119,7 +119,7 @@ struct NameFinder: Sendable {
         /// The last four words before the current run (a ring; `seen` counts every word put in).
         var ring = [NameToken](repeating: NameToken(start: 0, end: 0, hash: 0, shape: .lower, gap: [], letters: 0), count: 4)
         var seen = 0
-        var run: [(token: NameToken, flags: NameList.Flags)] = []
+        var run = RunBuffer()
         /// What was found, before the allow-list is applied (in `finish`).
         var found: [RedactionSpan] = []
         /// The words of each found name (by its index in `found`), looked for elsewhere unless the name was allowed.
@@ -136,7 +136,6 @@ struct NameFinder: Sendable {
         init(finder: NameFinder) {
             self.finder = finder
             surnamesSeen = [Bool](repeating: false, count: finder.conditionals.count)
-            run.reserveCapacity(9)
         }
 
         mutating func take(_ token: NameToken) {
@@ -206,8 +205,8 @@ struct NameFinder: Sendable {
 
         mutating func endRun() {
             defer {
-                for entry in run { remember(entry.token) }
-                run.removeAll(keepingCapacity: true)
+                for position in 0..<run.count { remember(run[position].token) }
+                run.removeAll()
             }
             // Registered first names and surnames, unless they name a street or body ("Ellis Road").
             for position in run.indices where finder.mayBeConditional(run[position].token.hash) {
@@ -331,4 +330,29 @@ struct NameFinder: Sendable {
     static let law = NameList.hash("law")
     static let saint = NameList.hash("st")
     static let signed = NameList.hash("signed")
+}
+
+/// The run of capitalised words the name finder is reading: a buffer reused from run to run (emptying an
+/// Array went through `replaceSubrange` for every run, seen in the release profile).
+/// Plain members, no Collection conformance: a debug build runs a protocol's default members unspecialised.
+struct RunBuffer {
+    typealias Element = (token: NameToken, flags: NameList.Flags)
+    private var items: [Element] = []
+    private(set) var count = 0
+
+    var isEmpty: Bool { count == 0 }
+    var indices: Range<Int> { 0..<count }
+    var last: Element? { count > 0 ? items[count - 1] : nil }
+
+    subscript(position: Int) -> Element {
+        assert(position < count)
+        return items[position]
+    }
+
+    mutating func append(_ element: Element) {
+        if count < items.count { items[count] = element } else { items.append(element) }
+        count += 1
+    }
+
+    mutating func removeAll() { count = 0 }
 }
