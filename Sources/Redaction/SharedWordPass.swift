@@ -1,14 +1,14 @@
-/// The shared pass of `Redactor.spans`: one reading of the text feeds the identifier shapes, the phrase matcher
-/// and the name finder (each used to read the whole text itself).
+/// The shared pass of `Redactor.spans`: one reading of the text feeds the identifier shapes, the phrase matcher,
+/// the name finder and the address detector (each used to read the whole text itself).
 extension Redactor {
     /// One reading of the words of a text that reads as written (no `ReadableText` copy): each name token
     /// goes to the name finder and, as the words `Words` would read there (the token itself when it is plain
     /// ASCII letters and digits, else its text read again), to the phrase matcher; the shape detectors look at
     /// the bytes `PatternDetectors.scan` looks at (a token's first byte, the "+", "(" and "@" between words, and
-    /// every byte of a token that is not plain), and the address detector only where an address may start. Appends what the shape detectors, the phrase matcher, the
-    /// address detector and the name finder find, in that order (the order of ties in the merge), and returns
-    /// the allow-listed ranges (sorted, disjoint). Nil, with nothing appended, when the text turns out to need
-    /// the readable copy.
+    /// every byte of a token that is not plain); the address detector looks only where an address may start.
+    /// Appends what the shape detectors, the phrase matcher, the address detector and the name finder find,
+    /// in that order for equal ranges (the order of ties in the merge), and returns the allow-listed ranges
+    /// (sorted, disjoint). Nil, with nothing appended, when the text turns out to need the readable copy.
     func sharedWordPass(_ bytes: UnsafeBufferPointer<UInt8>, into found: inout [RedactionSpan]) -> [Range<Int>]? {
         var scan = NameFinder.Scan(finder: names)
         var matching = PhraseMatcher.Matching(matcher: phrases, bytes: bytes)
