@@ -48,8 +48,52 @@ extension Redactor {
         for (index, span) in spans.enumerated() {
             keys.append((UInt64(span.start) << 32 | UInt64(UInt32.max - UInt32(span.end)), Int32(index)))
         }
-        keys.sort { $0.key != $1.key ? $0.key < $1.key : $0.index < $1.index }
+        if keys.count < 256 {
+            keys.sort { $0.key != $1.key ? $0.key < $1.key : $0.index < $1.index }
+        } else {
+            radixSort(&keys)
+        }
         return mergeSorted(keys.lazy.map { Int($0.index) }, spans, allowed: allowed, drop: drop)
+    }
+
+    /// The keys in the order of `sort` by (key, index), for keys made in index order: a stable least
+    /// significant digit radix sort, 11 bits a pass, a pass skipped where every key has the same digit (the
+    /// high bits of a start). The comparison sort of the keys was 8 % of the redaction's instructions.
+    static func radixSort(_ keys: inout [(key: UInt64, index: Int32)]) {
+        let count = keys.count
+        guard count > 1 else { return }
+        var other = keys
+        var counts = [Int](repeating: 0, count: 2048)
+        var inOther = false
+        keys.withUnsafeMutableBufferPointer { first in
+            other.withUnsafeMutableBufferPointer { second in
+                counts.withUnsafeMutableBufferPointer { counts in
+                    var shift: UInt64 = 0
+                    while shift < 64 {
+                        let source = inOther ? second : first
+                        let target = inOther ? first : second
+                        for bucket in 0..<2048 { counts[bucket] = 0 }
+                        for position in 0..<count { counts[Int(truncatingIfNeeded: (source[position].key >> shift) & 2047)] += 1 }
+                        if counts[Int(truncatingIfNeeded: (source[0].key >> shift) & 2047)] != count {
+                            var total = 0
+                            for bucket in 0..<2048 {
+                                let here = counts[bucket]
+                                counts[bucket] = total
+                                total += here
+                            }
+                            for position in 0..<count {
+                                let digit = Int(truncatingIfNeeded: (source[position].key >> shift) & 2047)
+                                target[counts[digit]] = source[position]
+                                counts[digit] += 1
+                            }
+                            inOther.toggle()
+                        }
+                        shift += 11
+                    }
+                }
+            }
+        }
+        if inOther { keys = other }
     }
 
     private static func mergeSorted(_ order: some Sequence<Int>, _ spans: [RedactionSpan], allowed: [Range<Int>],

@@ -53,4 +53,27 @@ final class SharedPassTests: XCTestCase {
         ]
         for text in texts { assertSame(text, redactor, text) }
     }
+
+    /// The merge's radix sort puts the keys in the order of the comparison sort it replaced, ties by index.
+    func testRadixSortOrdersKeysAsTheComparisonSort() {
+        var state: UInt64 = 0x1234_5678
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 33
+        }
+        for size in [2, 300, 5_000] {
+            var keys: [(key: UInt64, index: Int32)] = []
+            for index in 0..<size {
+                // Starts and ends as spans have them, with many equal keys (same start and end).
+                let start = next() % 4_000, end = start + next() % 30
+                keys.append((start << 32 | UInt64(UInt32.max - UInt32(end)), Int32(index)))
+            }
+            keys.append((UInt64.max, Int32(size)))
+            var sorted = keys
+            Redactor.radixSort(&sorted)
+            let expected = keys.sorted { $0.key != $1.key ? $0.key < $1.key : $0.index < $1.index }
+            XCTAssertEqual(sorted.map(\.key), expected.map(\.key), "size \(size)")
+            XCTAssertEqual(sorted.map(\.index), expected.map(\.index), "size \(size)")
+        }
+    }
 }
