@@ -100,13 +100,16 @@ enum AddressDetector {
             while index < line.upperBound, Bytes.isDigit(bytes[index]) { index += 1 }
         }
         if index < line.upperBound, Bytes.isLetter(bytes[index]), !Bytes.isAlnum(at: index + 1, bytes) { index += 1 }
-        guard let end = streetName(bytes, from: index, line: line, needsWordBefore: true) else { return nil }
+        // "14Mill Lane": the number run into a capitalised word, as a reader sees "14\u{200B}Mill Lane" (the
+        // zero-width space gone from the readable text) or a typing slip.
+        let glued = index + 1 < line.upperBound && bytes[index] >= 0x41 && bytes[index] <= 0x5A && bytes[index + 1] >= 0x61 && bytes[index + 1] <= 0x7A
+        guard let end = streetName(bytes, from: index, line: line, needsWordBefore: true, gluedFirst: glued) else { return nil }
         return (start, towns(bytes, after: end, line: line))
     }
 
     /// Capitalised words ending in a street word, from `position` (after a house number or a comma).
     static func streetName(_ bytes: UnsafeBufferPointer<UInt8>, from position: Int, line: Range<Int>, needsWordBefore: Bool,
-                           houseWords: Bool = false) -> Int? {
+                           houseWords: Bool = false, gluedFirst: Bool = false) -> Int? {
         var index = position
         var words = 0
         var end: Int?
@@ -114,7 +117,7 @@ enum AddressDetector {
             // A space before each word (a comma too before the first: "14, Mill Lane").
             var next = index
             while next < line.upperBound, bytes[next] == UInt8(ascii: " ") || (words == 0 && bytes[next] == UInt8(ascii: ",")) { next += 1 }
-            guard next > index, next < line.upperBound, Bytes.isLetter(bytes[next]) || bytes[next] >= 0x80 else { break }
+            guard next > index || (words == 0 && gluedFirst), next < line.upperBound, Bytes.isLetter(bytes[next]) || bytes[next] >= 0x80 else { break }
             let word = NameToken.word(bytes, from: next, gap: [])
             let token = word.token
             guard token.shape == .capitalised || token.shape == .upper || isConnector(token.hash) else { break }
