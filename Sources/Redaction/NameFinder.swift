@@ -120,6 +120,10 @@ struct NameFinder: Sendable {
         var ring = [NameToken](repeating: NameToken(start: 0, end: 0, hash: 0, shape: .lower, gap: [], letters: 0), count: 4)
         var seen = 0
         var run = RunBuffer()
+        /// Where the run's last word goes on after a hyphen ("Quen-by"), while the run is being reported.
+        var runTail: Int?
+        /// The end of the last name-shaped word read.
+        var seenCapitalisedEnd = -1
         /// What was found, before the allow-list is applied (in `finish`).
         var found: [RedactionSpan] = []
         /// The words of each found name (by its index in `found`), looked for elsewhere unless the name was allowed.
@@ -140,10 +144,19 @@ struct NameFinder: Sendable {
 
         mutating func take(_ token: NameToken) {
             guard token.isNameShaped else {
-                if !run.isEmpty { endRun() }
+                // "Quen-by": a lower-case part right after a hyphen inside a name word belongs to it, so a name
+                // ending there is covered to the end of the part (and so is the word wherever it is repeated).
+                let tail = seenCapitalisedEnd == token.start - 1 && token.shape == .lower && token.gap == .hyphen ? token.end : nil
+                if let tail, let last = capitalised.last, last.end == token.start - 1 { capitalised[capitalised.count - 1].end = tail }
+                if !run.isEmpty {
+                    runTail = tail != nil && run[run.count - 1].token.end == token.start - 1 ? tail : nil
+                    endRun()
+                    runTail = nil
+                }
                 remember(token)
                 return
             }
+            seenCapitalisedEnd = token.end
             if token.shape == .capitalised || token.shape == .upper { capitalised.append((token.start, token.end, token.hash)) }
             let flags = finder.list.flags(token.hash)
             if let last = run.last {
@@ -318,7 +331,8 @@ struct NameFinder: Sendable {
                     return
                 }
             }
-            found.append(RedactionSpan(start: spanStart, end: run[last].token.end, kind: .unregisteredName, detector: detector))
+            let end = last == run.count - 1 ? runTail ?? run[last].token.end : run[last].token.end
+            found.append(RedactionSpan(start: spanStart, end: end, kind: .unregisteredName, detector: detector))
             for position in first...last {
                 let (token, flags) = run[position]
                 guard token.letters >= 3, !finder.known.contains(token.hash), strong || !flags.contains(.common) else { continue }
