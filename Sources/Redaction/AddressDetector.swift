@@ -10,17 +10,12 @@
 enum AddressDetector {
     static func scan(_ bytes: UnsafeBufferPointer<UInt8>, into spans: inout [RedactionSpan]) {
         let count = bytes.count
-        // Start offsets of the last six lines, for the lines above a postcode.
-        var lineStarts = [Int](repeating: 0, count: 8)
-        var lines = 0
         var lineStart = 0
         var hasDigit = false
         var index = 0
         while index <= count {
             if index == count || bytes[index] == UInt8(ascii: "\n") {
-                if hasDigit { scanLine(bytes, lineStart..<index, lineStarts: lineStarts, lines: lines, into: &spans) }
-                lineStarts[lines & 7] = lineStart
-                lines += 1
+                if hasDigit { scanLine(bytes, lineStart..<index, into: &spans) }
                 lineStart = index + 1
                 hasDigit = false
             } else if bytes[index] &- 0x30 < 10 {
@@ -30,25 +25,57 @@ enum AddressDetector {
         }
     }
 
-    static func scanLine(_ bytes: UnsafeBufferPointer<UInt8>, _ line: Range<Int>, lineStarts: [Int], lines: Int,
-                         into spans: inout [RedactionSpan]) {
+    static func scanLine(_ bytes: UnsafeBufferPointer<UInt8>, _ line: Range<Int>, into spans: inout [RedactionSpan]) {
         var index = line.lowerBound
         var covered = line.lowerBound
         while index < line.upperBound {
-            let byte = bytes[index]
-            let wordStart = !Bytes.isAlnum(at: index - 1, bytes)
-            if wordStart, Bytes.isDigit(byte), index >= covered {
-                if let end = flat(bytes, numberAt: index, line: line) ?? street(bytes, numberAt: index, line: line) {
-                    spans.append(RedactionSpan(start: end.start, end: end.end, kind: .address, detector: .streetAddress))
-                    covered = end.end
-                }
-            } else if wordStart, Bytes.isLetter(byte), Bytes.isDigit(at: index + 1, bytes) || Bytes.isDigit(at: index + 2, bytes),
-                      let postcode = Postcode.match(bytes, at: index) {
-                block(bytes, postcode: postcode.start..<postcode.end, line: line, lineStarts: lineStarts, lines: lines, into: &spans)
-                index = postcode.end
-                continue
-            }
+            if isCandidate(bytes, at: index) { at(index, bytes, line: line, covered: &covered, skipTo: &index, into: &spans) }
             index += 1
+        }
+    }
+
+    /// Where an address may start: a word start (no letter, digit or non-ASCII byte before it) with a digit,
+    /// or with a letter and a digit one or two bytes on (a postcode).
+    @inline(__always) static func isCandidate(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        let byte = bytes[index]
+        guard !Bytes.isAlnum(at: index - 1, bytes) else { return false }
+        return Bytes.isDigit(byte) || Bytes.isLetter(byte) && (Bytes.isDigit(at: index + 1, bytes) || Bytes.isDigit(at: index + 2, bytes))
+    }
+
+    /// A street or flat from the house number at `index` (not inside one found before: `covered`), or an
+    /// address block ending in the postcode at `index` (what follows it on the line is skipped: `skipTo`
+    /// becomes its last byte).
+    @inline(__always)
+    static func at(_ index: Int, _ bytes: UnsafeBufferPointer<UInt8>, line: Range<Int>, covered: inout Int, skipTo: inout Int,
+                   into spans: inout [RedactionSpan]) {
+        if Bytes.isDigit(bytes[index]) {
+            guard index >= covered else { return }
+            if let end = flat(bytes, numberAt: index, line: line) ?? street(bytes, numberAt: index, line: line) {
+                spans.append(RedactionSpan(start: end.start, end: end.end, kind: .address, detector: .streetAddress))
+                covered = end.end
+            }
+        } else if let postcode = Postcode.match(bytes, at: index) {
+            block(bytes, postcode: postcode.start..<postcode.end, line: line, into: &spans)
+            skipTo = postcode.end - 1
+        }
+    }
+
+    /// The shared pass's scan: `candidates` are the places where `isCandidate` holds, in order (the pass
+    /// found them while reading the words), so only their lines are looked for.
+    static func scan(_ bytes: UnsafeBufferPointer<UInt8>, candidates: [Int], into spans: inout [RedactionSpan]) {
+        var line = 0..<0
+        var covered = 0
+        var skipTo = -1
+        for index in candidates where index > skipTo {
+            if index >= line.upperBound {
+                var start = index
+                while start > line.upperBound, bytes[start - 1] != UInt8(ascii: "\n") { start -= 1 }
+                var end = index
+                while end < bytes.count, bytes[end] != UInt8(ascii: "\n") { end += 1 }
+                line = start..<end
+                covered = start
+            }
+            at(index, bytes, line: line, covered: &covered, skipTo: &skipTo, into: &spans)
         }
     }
 
@@ -73,13 +100,16 @@ enum AddressDetector {
             while index < line.upperBound, Bytes.isDigit(bytes[index]) { index += 1 }
         }
         if index < line.upperBound, Bytes.isLetter(bytes[index]), !Bytes.isAlnum(at: index + 1, bytes) { index += 1 }
-        guard let end = streetName(bytes, from: index, line: line, needsWordBefore: true) else { return nil }
+        // "14Mill Lane": the number run into a capitalised word, as a reader sees "14\u{200B}Mill Lane" (the
+        // zero-width space gone from the readable text) or a typing slip.
+        let glued = index + 1 < line.upperBound && bytes[index] >= 0x41 && bytes[index] <= 0x5A && bytes[index + 1] >= 0x61 && bytes[index + 1] <= 0x7A
+        guard let end = streetName(bytes, from: index, line: line, needsWordBefore: true, gluedFirst: glued) else { return nil }
         return (start, towns(bytes, after: end, line: line))
     }
 
     /// Capitalised words ending in a street word, from `position` (after a house number or a comma).
     static func streetName(_ bytes: UnsafeBufferPointer<UInt8>, from position: Int, line: Range<Int>, needsWordBefore: Bool,
-                           houseWords: Bool = false) -> Int? {
+                           houseWords: Bool = false, gluedFirst: Bool = false) -> Int? {
         var index = position
         var words = 0
         var end: Int?
@@ -87,7 +117,7 @@ enum AddressDetector {
             // A space before each word (a comma too before the first: "14, Mill Lane").
             var next = index
             while next < line.upperBound, bytes[next] == UInt8(ascii: " ") || (words == 0 && bytes[next] == UInt8(ascii: ",")) { next += 1 }
-            guard next > index, next < line.upperBound, Bytes.isLetter(bytes[next]) || bytes[next] >= 0x80 else { break }
+            guard next > index || (words == 0 && gluedFirst), next < line.upperBound, Bytes.isLetter(bytes[next]) || bytes[next] >= 0x80 else { break }
             let word = NameToken.word(bytes, from: next, gap: [])
             let token = word.token
             guard token.shape == .capitalised || token.shape == .upper || isConnector(token.hash) else { break }
@@ -172,8 +202,7 @@ enum AddressDetector {
     // MARK: Address blocks
 
     /// A postcode on a line of its own (or after a town): the address-like lines above it, and the town.
-    static func block(_ bytes: UnsafeBufferPointer<UInt8>, postcode: Range<Int>, line: Range<Int>, lineStarts: [Int], lines: Int,
-                      into spans: inout [RedactionSpan]) {
+    static func block(_ bytes: UnsafeBufferPointer<UInt8>, postcode: Range<Int>, line: Range<Int>, into spans: inout [RedactionSpan]) {
         let before = trimmed(bytes, line.lowerBound..<postcode.lowerBound)
         let after = trimmed(bytes, postcode.upperBound..<line.upperBound)
         guard after.isEmpty || (after.count <= 1 && !Bytes.isAlnum(at: after.lowerBound, bytes)) else { return }
@@ -184,8 +213,9 @@ enum AddressDetector {
         // Up to five lines above, while they look like address lines.
         var above = 1
         var lineEnd = line.lowerBound - 1
-        while above <= 5, lines - above >= 0, lineEnd >= 0 {
-            let start = lineStarts[(lines - above) & 7]
+        while above <= 5, lineEnd >= 0 {
+            var start = lineEnd
+            while start > 0, bytes[start - 1] != UInt8(ascii: "\n") { start -= 1 }
             let text = trimmed(bytes, start..<lineEnd)
             guard !text.isEmpty, isAddressLine(bytes, text) else { break }
             spans.append(RedactionSpan(start: text.lowerBound, end: text.upperBound, kind: .address, detector: .addressBlock))
@@ -263,19 +293,27 @@ enum AddressWords {
                                 "his", "our", "your", "their", "who", "which", "where", "when", "then", "so", "please", "tel",
                                 "telephone", "phone", "email", "mobile", "dob", "nhs", "ref"]
 
-    static let connectors = Set(connectorWords.map(NameList.hash))
-    static let bodies = Set(bodyWords.map(NameList.hash))
-    static let notPlaces = Set(notPlaceWords.map(NameList.hash))
-    static let flats = Set(flatWords.map(NameList.hash))
-    static let months = Set(NameList.calendar.map(NameList.hash))
-    static let kinds: [UInt64: Kind] = {
-        var kinds: [UInt64: Kind] = [:]
-        for word in houseWords { kinds[NameList.hash(word)] = .house }
-        for word in streets { kinds[NameList.hash(word)] = .street }
-        for word in abbreviations { kinds[NameList.hash(word)] = .abbreviation }
-        return kinds
+    // Word tables, not `Set`s: no `Hasher` run per lookup.
+    static let connectors = WordSet(connectorWords.map(NameList.hash))
+    static let bodies = WordSet(bodyWords.map(NameList.hash))
+    static let notPlaces = WordSet(notPlaceWords.map(NameList.hash))
+    static let flats = WordSet(flatWords.map(NameList.hash))
+    static let months = WordSet(NameList.calendar.map(NameList.hash))
+    static let kinds: WordTable = {
+        var kinds: [UInt64: UInt16] = [:]
+        for word in houseWords { kinds[NameList.hash(word)] = 3 }
+        for word in streets { kinds[NameList.hash(word)] = 1 }
+        for word in abbreviations { kinds[NameList.hash(word)] = 2 }
+        return WordTable(kinds)
     }()
 
-    @inline(__always) static func kind(_ hash: UInt64) -> Kind { kinds[hash] ?? .none }
+    @inline(__always) static func kind(_ hash: UInt64) -> Kind {
+        switch kinds[hash] {
+        case 1: .street
+        case 2: .abbreviation
+        case 3: .house
+        default: .none
+        }
+    }
     @inline(__always) static func isMonth(_ hash: UInt64) -> Bool { months.contains(hash) }
 }

@@ -6,6 +6,12 @@ enum DateOfBirth {
     static func match(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> RedactionSpan? {
         let first = Bytes.lower(bytes[start])
         guard first == UInt8(ascii: "d") || first == UInt8(ascii: "b") else { return nil }
+        // Every label goes on with "a", ".", "o" (date, d.o.b, dob) or "o", "i" (born, birth): "Dear", "Dr",
+        // "by" and "bay" stop here, before the labels are compared.
+        guard start + 1 < bytes.count else { return nil }
+        let second = Bytes.lower(bytes[start + 1])
+        guard second == UInt8(ascii: "o") || (first == UInt8(ascii: "d") ? second == UInt8(ascii: "a") || second == UInt8(ascii: ".")
+                                                                          : second == UInt8(ascii: "i")) else { return nil }
         guard let label = labels.first(where: { Bytes.matches(bytes, at: start, lowercase: $0) }) else { return nil }
         let labelEnd = start + label.utf8.count
         guard !(Bytes.isLetter(bytes[labelEnd - 1]) && Bytes.isAlnum(at: labelEnd, bytes) && bytes[labelEnd] < 0x80 && Bytes.isLetter(bytes[labelEnd])) else {

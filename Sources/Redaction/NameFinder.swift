@@ -18,15 +18,17 @@ struct NameFinder: Sendable {
     }
 
     /// Folded words of registered people's names and of allow-listed phrases of up to three words.
-    let known: Set<UInt64>
+    let known: WordSet
     let conditionals: [Conditional]
     /// For each word of a registered name, the people (one bit each, the first 64) whose names hold it: a run
     /// of registered words that no one person's name holds ("Mrs Okafor-Ellis") is reported here, as no
     /// phrase covers all of it.
-    let owners: [UInt64: UInt64]
+    let owners: WordTable
+    /// The people of `owners` (its value is an index here, plus one).
+    let ownerMasks: [UInt64]
     /// Words that stay readable: registered staff (unless staff are redacted), the client's name when the
     /// policy keeps it, and allow-listed phrases.
-    let keptWords: Set<UInt64>
+    let keptWords: WordSet
     /// A 4 Ki-bit filter on the conditional words' hashes: almost every word is ruled out without a loop over
     /// the people (with 64 bits, 20 people's first names and surnames set most of them).
     let conditionalFilter: [UInt64]
@@ -55,9 +57,12 @@ struct NameFinder: Sendable {
             if words.count <= 3 { for word in words { known.insert(NameList.hash(String(word))) } }
             for word in words { keptWords.insert(NameList.hash(String(word))) }
         }
-        self.owners = owners
-        self.keptWords = keptWords
-        self.known = known
+        precondition(owners.count < Int(UInt16.max), "too many name words for the owners table")
+        let ownerWords = Array(owners.keys)
+        self.owners = WordTable(Dictionary(uniqueKeysWithValues: ownerWords.enumerated().map { ($1, UInt16($0 + 1)) }))
+        ownerMasks = ownerWords.map { owners[$0] ?? 0 }
+        self.keptWords = WordSet(keptWords)
+        self.known = WordSet(known)
         self.conditionals = conditionals
         var conditionalFilter = [UInt64](repeating: 0, count: 64)
         for person in conditionals {
@@ -75,18 +80,34 @@ struct NameFinder: Sendable {
 
     /// Appends what it finds to `spans`; nothing inside an `allowed` range (sorted, disjoint) is reported.
     func find(in bytes: UnsafeBufferPointer<UInt8>, allowed: [Range<Int>], into spans: inout [RedactionSpan]) {
-        var scan = Scan(finder: self, allowed: allowed)
+        var scan = Scan(finder: self)
         NameToken.forEach(bytes) { scan.take($0) }
+        finish(&scan, allowed: allowed, into: &spans)
+    }
+
+    /// The end of a pass whose tokens were fed to `scan` (here, or by the shared pass, which learns the
+    /// allow-listed ranges only at the end): what was found outside `allowed`, then the found names again
+    /// wherever else they stand capitalised.
+    func finish(_ scan: inout Scan, allowed: [Range<Int>], into spans: inout [RedactionSpan]) {
         scan.endRun()
         for candidate in scan.firstNames where scan.surnamesSeen[candidate.person] {
             let person = conditionals[candidate.person]
             spans.append(RedactionSpan(start: candidate.start, end: candidate.end, kind: .personName, detector: .knownFirstName,
                                        personID: person.personID, role: person.role))
         }
-        spans += scan.found
-        guard !scan.foundWords.isEmpty else { return }
+        // A name inside an allowed range is dropped, and its words are not looked for elsewhere.
+        var word = 0
+        for (index, span) in scan.found.enumerated() {
+            let inside = !allowed.isEmpty && Redactor.isInside(span, allowed)
+            if !inside { spans.append(span) }
+            while word < scan.foundWords.count, scan.foundWords[word].span == index {
+                if !inside { scan.insertFound(scan.foundWords[word].hash) }
+                word += 1
+            }
+        }
+        guard !scan.foundSet.isEmpty else { return }
         // The same names wherever else they stand capitalised.
-        for token in scan.capitalised where scan.mayBeFound(token.hash) && scan.foundWords.contains(token.hash) {
+        for token in scan.capitalised where scan.mayBeFound(token.hash) && scan.foundSet.contains(token.hash) {
             let span = RedactionSpan(start: token.start, end: token.end, kind: .unregisteredName, detector: .repeatedName)
             if !Redactor.isInside(span, allowed) { spans.append(span) }
         }
@@ -95,13 +116,19 @@ struct NameFinder: Sendable {
     /// The state of one pass: the recent words and the run of capitalised words being read.
     struct Scan {
         let finder: NameFinder
-        let allowed: [Range<Int>]
         /// The last four words before the current run (a ring; `seen` counts every word put in).
         var ring = [NameToken](repeating: NameToken(start: 0, end: 0, hash: 0, shape: .lower, gap: [], letters: 0), count: 4)
         var seen = 0
-        var run: [(token: NameToken, flags: NameList.Flags)] = []
+        var run = RunBuffer()
+        /// Where the run's last word goes on after a hyphen ("Quen-by"), while the run is being reported.
+        var runTail: Int?
+        /// The end of the last name-shaped word read.
+        var seenCapitalisedEnd = -1
+        /// What was found, before the allow-list is applied (in `finish`).
         var found: [RedactionSpan] = []
-        var foundWords: Set<UInt64> = []
+        /// The words of each found name (by its index in `found`), looked for elsewhere unless the name was allowed.
+        var foundWords: [(span: Int, hash: UInt64)] = []
+        var foundSet: Set<UInt64> = []
         /// A 1 Ki-bit filter on `foundWords`: every capitalised word is looked up, few were found.
         var foundFilter = [UInt64](repeating: 0, count: 16)
         var firstNames: [(start: Int, end: Int, person: Int)] = []
@@ -110,19 +137,26 @@ struct NameFinder: Sendable {
         /// Per conditional person, whether their surname was seen (an array: a set hashed every insert).
         var surnamesSeen: [Bool]
 
-        init(finder: NameFinder, allowed: [Range<Int>]) {
+        init(finder: NameFinder) {
             self.finder = finder
-            self.allowed = allowed
             surnamesSeen = [Bool](repeating: false, count: finder.conditionals.count)
-            run.reserveCapacity(9)
         }
 
         mutating func take(_ token: NameToken) {
             guard token.isNameShaped else {
-                if !run.isEmpty { endRun() }
+                // "Quen-by": a lower-case part right after a hyphen inside a name word belongs to it, so a name
+                // ending there is covered to the end of the part (and so is the word wherever it is repeated).
+                let tail = seenCapitalisedEnd == token.start - 1 && token.shape == .lower && token.gap == .hyphen ? token.end : nil
+                if let tail, let last = capitalised.last, last.end == token.start - 1 { capitalised[capitalised.count - 1].end = tail }
+                if !run.isEmpty {
+                    runTail = tail != nil && run[run.count - 1].token.end == token.start - 1 ? tail : nil
+                    endRun()
+                    runTail = nil
+                }
                 remember(token)
                 return
             }
+            seenCapitalisedEnd = token.end
             if token.shape == .capitalised || token.shape == .upper { capitalised.append((token.start, token.end, token.hash)) }
             let flags = finder.list.flags(token.hash)
             if let last = run.last {
@@ -141,6 +175,11 @@ struct NameFinder: Sendable {
 
         @inline(__always) func mayBeFound(_ hash: UInt64) -> Bool {
             foundFilter[Int(hash >> 60)] & (1 << ((hash >> 54) & 63)) != 0
+        }
+
+        mutating func insertFound(_ hash: UInt64) {
+            foundSet.insert(hash)
+            foundFilter[Int(hash >> 60)] |= 1 << ((hash >> 54) & 63)
         }
 
         @inline(__always) mutating func remember(_ token: NameToken) {
@@ -179,8 +218,8 @@ struct NameFinder: Sendable {
 
         mutating func endRun() {
             defer {
-                for entry in run { remember(entry.token) }
-                run.removeAll(keepingCapacity: true)
+                for position in 0..<run.count { remember(run[position].token) }
+                run.removeAll()
             }
             // Registered first names and surnames, unless they name a street or body ("Ellis Road").
             for position in run.indices where finder.mayBeConditional(run[position].token.hash) {
@@ -279,27 +318,25 @@ struct NameFinder: Sendable {
                 guard first < last else { return }
                 var common = UInt64.max
                 for position in first...last where run[position].token.shape != .initial {
-                    common &= finder.owners[run[position].token.hash, default: 0]
+                    let owner = Int(finder.owners[run[position].token.hash])
+                    common &= owner > 0 ? finder.ownerMasks[owner - 1] : 0
                 }
                 guard common == 0 else { return }
                 if (first...last).contains(where: { finder.keptWords.contains(run[$0].token.hash) }) {
                     // "Mrs Ellis-Okafor" with the client's name kept: the other person's words alone go.
                     for position in first...last where run[position].token.shape != .initial && !finder.keptWords.contains(run[position].token.hash) {
                         let token = run[position].token
-                        let span = RedactionSpan(start: token.start, end: token.end, kind: .unregisteredName, detector: detector)
-                        if !Redactor.isInside(span, allowed) { found.append(span) }
+                        found.append(RedactionSpan(start: token.start, end: token.end, kind: .unregisteredName, detector: detector))
                     }
                     return
                 }
             }
-            let span = RedactionSpan(start: spanStart, end: run[last].token.end, kind: .unregisteredName, detector: detector)
-            guard !Redactor.isInside(span, allowed) else { return }
-            found.append(span)
+            let end = last == run.count - 1 ? runTail ?? run[last].token.end : run[last].token.end
+            found.append(RedactionSpan(start: spanStart, end: end, kind: .unregisteredName, detector: detector))
             for position in first...last {
                 let (token, flags) = run[position]
                 guard token.letters >= 3, !finder.known.contains(token.hash), strong || !flags.contains(.common) else { continue }
-                foundWords.insert(token.hash)
-                foundFilter[Int(token.hash >> 60)] |= 1 << ((token.hash >> 54) & 63)
+                foundWords.append((found.count - 1, token.hash))
             }
         }
     }
@@ -307,4 +344,29 @@ struct NameFinder: Sendable {
     static let law = NameList.hash("law")
     static let saint = NameList.hash("st")
     static let signed = NameList.hash("signed")
+}
+
+/// The run of capitalised words the name finder is reading: a buffer reused from run to run (emptying an
+/// Array went through `replaceSubrange` for every run, seen in the release profile).
+/// Plain members, no Collection conformance: a debug build runs a protocol's default members unspecialised.
+struct RunBuffer {
+    typealias Element = (token: NameToken, flags: NameList.Flags)
+    private var items: [Element] = []
+    private(set) var count = 0
+
+    var isEmpty: Bool { count == 0 }
+    var indices: Range<Int> { 0..<count }
+    var last: Element? { count > 0 ? items[count - 1] : nil }
+
+    subscript(position: Int) -> Element {
+        assert(position < count)
+        return items[position]
+    }
+
+    mutating func append(_ element: Element) {
+        if count < items.count { items[count] = element } else { items.append(element) }
+        count += 1
+    }
+
+    mutating func removeAll() { count = 0 }
 }

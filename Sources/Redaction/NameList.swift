@@ -229,3 +229,15 @@ struct WordTable: Sendable {
         }
     }
 }
+
+/// A set of word hashes in a `WordTable`: a lookup without `Hasher` (which `Set<UInt64>` runs on every
+/// lookup, a cost seen on every capitalised word of a text). A hash of 0 is never a member.
+struct WordSet: Sendable {
+    private let table: WordTable
+
+    init(_ hashes: some Sequence<UInt64>) {
+        table = WordTable(Dictionary(hashes.map { ($0, UInt16(1)) }, uniquingKeysWith: { first, _ in first }))
+    }
+
+    @inline(__always) func contains(_ hash: UInt64) -> Bool { table[hash] != 0 }
+}

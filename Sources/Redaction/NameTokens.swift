@@ -27,9 +27,21 @@ struct NameToken {
     var isNameShaped: Bool { shape == .capitalised || shape == .upper || shape == .initial }
 
     static func forEach(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (NameToken) -> Void) {
+        forEachWord(bytes, punctuation: { _ in }) { token, _, _ in body(token) }
+    }
+
+    /// Every token, with where its reading stopped (`next`: after a possessive "'s" cut off the token) and
+    /// whether `start..<next` is plain ASCII letters and digits (`simple`: then it is also exactly one word of
+    /// `Words`, with the same hash, which lets the phrase matcher share this pass). `punctuation` is told where
+    /// a "+", "(" or "@" stands between words (where a phone number or an email address may start), in order
+    /// with the tokens. Returns whether the text has any non-ASCII byte.
+    @discardableResult
+    static func forEachWord(_ bytes: UnsafeBufferPointer<UInt8>, punctuation: (Int) -> Void,
+                            _ body: (NameToken, _ next: Int, _ simple: Bool) -> Void) -> Bool {
         let count = bytes.count
         var index = 0
         var gap: Gap = []
+        var nonASCII = false
         while index < count {
             let byte = bytes[index]
             if byte < 0x80 {
@@ -44,12 +56,16 @@ struct NameToken {
                     case UInt8(ascii: "."): gap.insert(.period)
                     case UInt8(ascii: "-"): gap.insert(.hyphen)
                     case UInt8(ascii: ":"): gap.insert(.colon)
+                    case UInt8(ascii: "+"), UInt8(ascii: "("), UInt8(ascii: "@"):
+                        gap.insert(.other)
+                        punctuation(index)
                     default: gap.insert(.other)
                     }
                     index += 1
                     continue
                 }
             } else {
+                nonASCII = true
                 let (scalar, length) = Words.decode(bytes, at: index)
                 guard let scalar, scalar.properties.isAlphabetic || scalar.properties.numericType != nil else {
                     // No-break space and the like separate words; other symbols count as punctuation.
@@ -63,17 +79,19 @@ struct NameToken {
                 }
             }
             let token = word(bytes, from: index, gap: gap)
+            if !token.simple, !nonASCII { nonASCII = bytes[index..<token.next].contains { $0 >= 0x80 } }
             index = token.next
             gap = []
-            body(token.token)
+            body(token.token, token.next, token.simple)
         }
+        return nonASCII
     }
 
     /// The word starting at `start` (a letter or digit), and where scanning goes on. An ASCII word is read
     /// here; a word with a non-ASCII character is read again from its start by `anyWord`, whose Unicode
     /// property lookups cost set-up work on every call even when no character needs them (most words).
     @inline(__always)
-    static func word(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, gap: Gap) -> (token: NameToken, next: Int) {
+    static func word(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, gap: Gap) -> (token: NameToken, next: Int, simple: Bool) {
         let count = bytes.count
         var index = start
         var hash = Words.offsetBasis
@@ -82,7 +100,10 @@ struct NameToken {
         var beforeApostrophe: (end: Int, hash: UInt64, letters: Int)?
         while index < count {
             let byte = bytes[index]
-            if byte >= 0x80 { return anyWord(bytes, from: start, gap: gap) }
+            if byte >= 0x80 {
+                let any = anyWord(bytes, from: start, gap: gap)
+                return (any.token, any.next, false)
+            }
             if byte >= 0x41 && byte <= 0x5A {
                 if upper + lower + digits == 0 { firstUpper = true }
                 upper += 1
@@ -100,8 +121,9 @@ struct NameToken {
             }
             index += 1
         }
-        return finish(bytes, start: start, index: index, hash: hash, upper: upper, lower: lower, digits: digits,
-                      firstUpper: firstUpper, beforeApostrophe: beforeApostrophe, gap: gap)
+        let read = finish(bytes, start: start, index: index, hash: hash, upper: upper, lower: lower, digits: digits,
+                          firstUpper: firstUpper, beforeApostrophe: beforeApostrophe, gap: gap)
+        return (read.token, read.next, beforeApostrophe == nil)
     }
 
     /// `word` for any word, non-ASCII characters included.

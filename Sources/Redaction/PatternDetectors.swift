@@ -2,40 +2,73 @@
 /// birth), each a hand-written matcher over UTF-8 bytes: one pass, no regular expressions, no allocation
 /// per character.
 enum PatternDetectors {
-    static func scan(_ bytes: UnsafeBufferPointer<UInt8>, into spans: inout [RedactionSpan]) {
-        let count = bytes.count
-        var index = 0
+    /// Every byte is looked at except the second and later bytes of a run of ASCII letters and digits (a word
+    /// character stands before each of them, so they start nothing): the shared pass looks at the same ones.
+    static func scan(_ bytes: UnsafeBufferPointer<UInt8>, in range: Range<Int>? = nil, into spans: inout [RedactionSpan]) {
+        let count = range?.upperBound ?? bytes.count
+        var index = range?.lowerBound ?? 0
         while index < count {
             let byte = bytes[index]
-            if Bytes.isDigit(byte) || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "(") {
-                if !Bytes.isWordCharacterBefore(index, bytes), !Bytes.isDigitRunBefore(index, bytes) {
-                    if let end = NHSNumber.match(bytes, at: index) {
-                        spans.append(end)
-                    }
-                    if let span = Phone.match(bytes, at: index) {
-                        spans.append(span)
-                    }
-                }
-            } else if Bytes.isLetter(byte), !Bytes.isWordCharacterBefore(index, bytes) {
-                // Postcodes and NI numbers have a digit within their first four characters ("GIR 0AA" aside):
-                // an ordinary word is ruled out by looking at three bytes.
-                if Bytes.isDigit(at: index + 1, bytes) || Bytes.isDigit(at: index + 2, bytes) || Bytes.isDigit(at: index + 3, bytes)
-                    || Bytes.isDigit(at: index + 4, bytes) || Bytes.isDigit(at: index + 5, bytes) || Bytes.isDigit(at: index + 6, bytes) {
-                    if let span = NINO.match(bytes, at: index) { spans.append(span) }
-                    if let span = Postcode.match(bytes, at: index) { spans.append(span) }
-                }
-                let lowered = byte | 0x20
-                if lowered == UInt8(ascii: "d") || lowered == UInt8(ascii: "b"), let span = DateOfBirth.match(bytes, at: index) {
-                    spans.append(span)
-                }
-            } else if byte == UInt8(ascii: "@") {
-                if let span = Email.match(bytes, at: index) { spans.append(span) }
-            }
+            check(bytes, at: index, into: &spans)
             index += 1
             // The rest of a word or number starts nothing (a word character stands before each of its bytes).
             if Bytes.isLetter(byte) || Bytes.isDigit(byte) {
                 while index < count, Bytes.isLetter(bytes[index]) || Bytes.isDigit(bytes[index]) { index += 1 }
             }
+        }
+    }
+
+    /// `check` at the first byte of a word of ASCII letters and digits ending at `end`: a word of letters only
+    /// has no digit inside it, so only the bytes after it are looked at for the digit a postcode or NI number
+    /// needs within its first seven characters.
+    @inline(__always)
+    static func check(_ bytes: UnsafeBufferPointer<UInt8>, word start: Int, end: Int, hasDigit: Bool, into spans: inout [RedactionSpan]) {
+        var digitNear = hasDigit
+        var after = end
+        let limit = min(start + 7, bytes.count)
+        while !digitNear, after < limit {
+            digitNear = bytes[after] &- 0x30 < 10
+            after += 1
+        }
+        guard !digitNear else {
+            check(bytes, at: start, into: &spans)
+            return
+        }
+        let lowered = bytes[start] | 0x20
+        // Letters only and no digit near: only a date-of-birth label can start here.
+        if lowered == UInt8(ascii: "d") || lowered == UInt8(ascii: "b"), !Bytes.isWordCharacterBefore(start, bytes),
+           let span = DateOfBirth.match(bytes, at: start) {
+            spans.append(span)
+        }
+    }
+
+    /// What starts at `index`: an identifier shape, when `index` is not inside a word or number.
+    @inline(__always)
+    static func check(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int, into spans: inout [RedactionSpan]) {
+        let byte = bytes[index]
+        if Bytes.isDigit(byte) || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "(") {
+            if !Bytes.isWordCharacterBefore(index, bytes), !Bytes.isDigitRunBefore(index, bytes) {
+                if let end = NHSNumber.match(bytes, at: index) {
+                    spans.append(end)
+                }
+                if let span = Phone.match(bytes, at: index) {
+                    spans.append(span)
+                }
+            }
+        } else if Bytes.isLetter(byte), !Bytes.isWordCharacterBefore(index, bytes) {
+            // Postcodes and NI numbers have a digit within their first four characters ("GIR 0AA" aside):
+            // an ordinary word is ruled out by looking at three bytes.
+            if Bytes.isDigit(at: index + 1, bytes) || Bytes.isDigit(at: index + 2, bytes) || Bytes.isDigit(at: index + 3, bytes)
+                || Bytes.isDigit(at: index + 4, bytes) || Bytes.isDigit(at: index + 5, bytes) || Bytes.isDigit(at: index + 6, bytes) {
+                if let span = NINO.match(bytes, at: index) { spans.append(span) }
+                if let span = Postcode.match(bytes, at: index) { spans.append(span) }
+            }
+            let lowered = byte | 0x20
+            if lowered == UInt8(ascii: "d") || lowered == UInt8(ascii: "b"), let span = DateOfBirth.match(bytes, at: index) {
+                spans.append(span)
+            }
+        } else if byte == UInt8(ascii: "@") {
+            if let span = Email.match(bytes, at: index) { spans.append(span) }
         }
     }
 }

@@ -81,6 +81,9 @@ struct PhraseMatcher: Sendable {
     /// Phrase p's next-to-last word (0 for a one-word phrase): most phrases ending in the same word differ
     /// there ("Mrs Ellis", "Joanne Ellis"), so most are ruled out by one comparison.
     let penultimate: [UInt64]
+    /// Phrase p's third word from the end (0 for a shorter phrase): the next comparison, made for all
+    /// candidates with the text's word read once.
+    let antepenultimate: [UInt64]
     /// The same candidates split for the common case (the word before is not an initial): per last word, the
     /// one-word phrases (`singles[singleStart[g]..<singleStart[g + 1]]`); per last and next-to-last word, the
     /// longer ones (`pairs[pairStart[q]..<pairStart[q + 1]]` for `q = pairGroup[pairKey] - 1`). A key shared
@@ -120,6 +123,7 @@ struct PhraseMatcher: Sendable {
         self.words = words
         isName = phrases.map { $0.label.kind == .personName }
         penultimate = phrases.map { $0.words.count > 1 ? $0.words[$0.words.count - 2] : 0 }
+        antepenultimate = phrases.map { $0.words.count > 2 ? $0.words[$0.words.count - 3] : 0 }
         var singleStart: [Int32] = [0]
         var singles: [Int32] = []
         var pairOf: [UInt64: Int] = [:]
@@ -188,6 +192,7 @@ struct PhraseMatcher: Sendable {
         let words: [UInt64]
         let isName: [Bool]
         let penultimate: [UInt64]
+        let antepenultimate: [UInt64]
         let singleStart: [Int32]
         let singles: [Int32]
         let pairGroup: WordTable
@@ -217,6 +222,7 @@ struct PhraseMatcher: Sendable {
             words = matcher.words
             isName = matcher.isName
             penultimate = matcher.penultimate
+            antepenultimate = matcher.antepenultimate
             singleStart = matcher.singleStart
             singles = matcher.singles
             pairGroup = matcher.pairGroup
@@ -302,6 +308,15 @@ struct PhraseMatcher: Sendable {
                 // the two lists, in the order the phrases were added.
                 var single = Int(singleStart[group - 1])
                 let singlesEnd = Int(singleStart[group])
+                // The word before that, for the phrases of three words or more: such a phrase fails unless it is
+                // that word, or a name and the word is an initial it may pass over (as `verify` would find).
+                var third: UInt64 = 0
+                var thirdIsInitial = false
+                if count >= 3 {
+                    let word = inMerged ? merged[(count - 3) & mask] : recent[(count - 3) & mask]
+                    third = word.hash
+                    thirdIsInitial = Self.isInitial(word, bytes)
+                }
                 let pair = Int(pairGroup[PhraseMatcher.pairKey(hash, previous)])
                 var paired = pair > 0 ? Int(pairStart[pair - 1]) : 0
                 let pairedEnd = pair > 0 ? Int(pairStart[pair]) : 0
@@ -314,7 +329,9 @@ struct PhraseMatcher: Sendable {
                         candidate = Int(pairs[paired])
                         paired += 1
                     }
-                    if Int(wordStart[candidate + 1] - wordStart[candidate]) > 1, penultimate[candidate] != previous { continue }
+                    let length = Int(wordStart[candidate + 1] - wordStart[candidate])
+                    if length > 1, penultimate[candidate] != previous { continue }
+                    if length > 2, count >= 3, antepenultimate[candidate] != third, !(thirdIsInitial && isName[candidate]) { continue }
                     verify(candidate, count: count, end: end, inMerged: inMerged)
                 }
                 return

@@ -17,9 +17,9 @@ struct ReadableText {
     private var ends: [Int32] = []
     private let originalCount: Int
 
-    /// Nil when the text already reads as written.
-    init?(_ original: UnsafeBufferPointer<UInt8>) {
-        guard original.count < Int(Int32.max), Self.needsReading(original) else { return nil }
+    /// Nil when the text already reads as written (`needsReading`: already known, so not checked again).
+    init?(_ original: UnsafeBufferPointer<UInt8>, needsReading known: Bool? = nil) {
+        guard original.count < Int(Int32.max), known ?? Self.needsReading(original) else { return nil }
         originalCount = original.count
         bytes.reserveCapacity(original.count)
         starts.reserveCapacity(original.count)

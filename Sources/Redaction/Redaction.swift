@@ -193,9 +193,9 @@ public struct Redactor: Sendable {
     public let context: RedactionContext
     public let policy: RedactionPolicy
     /// Names, addresses, identifiers, custom terms and the allow-list, matched in one pass.
-    private let phrases: PhraseMatcher
+    let phrases: PhraseMatcher
     /// Names not registered on the case, and registered first names alone.
-    private let names: NameFinder
+    let names: NameFinder
     /// The client's own details the policy keeps (date of birth, NHS number).
     private let clientDetails: KeptClientDetails
     /// Allow-listed phone numbers, recognised in any format.
@@ -239,8 +239,18 @@ public struct Redactor: Sendable {
     }
 
     public func spans(in bytes: UnsafeBufferPointer<UInt8>) -> [RedactionSpan] {
+        spans(in: bytes, sharedPass: true)
+    }
+
+    /// `sharedPass: false` reads the text once per detector, as before the shared pass (kept for the test
+    /// that both find the same).
+    func spans(in bytes: UnsafeBufferPointer<UInt8>, sharedPass: Bool) -> [RedactionSpan] {
         var found: [RedactionSpan] = []
         found.reserveCapacity(bytes.count / 64)
+        // Most texts read as written: the detectors share one reading of the words.
+        if sharedPass, let allowed = sharedWordPass(bytes, into: &found) {
+            return filtered(consume found, in: bytes, allowed: allowed)
+        }
         PatternDetectors.scan(bytes, into: &found)
         var allowList: [Range<Int>] = []
         phrases.matches(in: bytes, into: &found, allowed: &allowList)
@@ -248,7 +258,7 @@ public struct Redactor: Sendable {
         // Addresses and unregistered names are read by the shape of words: they look at the text as a
         // reader sees it (invisible characters gone, look-alike letters as Latin, letter-spacing closed).
         // The identifier shapes are read there again: "９４３ ４７６ ５９１９", "NR18\u{200B}0AB", "9 9 9  0 0 0  0 0 1 8".
-        if let readable = ReadableText(bytes) {
+        if let readable = ReadableText(bytes, needsReading: sharedPass ? true : nil) {
             var local: [RedactionSpan] = []
             readable.bytes.withUnsafeBufferPointer { view in
                 PatternDetectors.scan(view, into: &local)
@@ -274,15 +284,19 @@ public struct Redactor: Sendable {
             AddressDetector.scan(bytes, into: &found)
             names.find(in: bytes, allowed: allowed, into: &found)
         }
+        return filtered(consume found, in: bytes, allowed: allowed)
+    }
+
+    /// The policy, the client's kept details and the allow-list applied, then merged.
+    private func filtered(_ found: consuming [RedactionSpan], in bytes: UnsafeBufferPointer<UInt8>, allowed: [Range<Int>]) -> [RedactionSpan] {
+        var found = found
         if policy.redactedKinds.count < RedactionKind.allCases.count { found.removeAll { !policy.redactedKinds.contains($0.kind) } }
         if !clientDetails.isEmpty { found.removeAll { clientDetails.isKept($0, in: bytes) } }
-        // One pass for both (a pass over every span costs as much as the checks in it).
-        if !allowed.isEmpty || !allowedPhones.isEmpty {
-            found.removeAll { span in
-                Self.isInside(span, allowed) || (span.detectorID == .ukPhone && allowedPhones.isAllowed(span, in: bytes))
-            }
+        // Both in the merge's own pass over the spans (a pass over every span costs as much as the checks in it).
+        guard !allowedPhones.isEmpty else { return Self.merge(consume found, allowed: allowed) }
+        return Self.merge(consume found, allowed: allowed) { span in
+            span.detectorID == .ukPhone && allowedPhones.isAllowed(span, in: bytes)
         }
-        return Self.merge(consume found)
     }
 
     /// The text with each span replaced by `marker(span)`.
@@ -313,75 +327,6 @@ public struct Redactor: Sendable {
 
     public static func counts(_ spans: [RedactionSpan]) -> [RedactionKind: Int] {
         spans.reduce(into: [:]) { $0[$1.kind, default: 0] += 1 }
-    }
-
-    /// Sorted, non-overlapping ranges covering the same bytes.
-    static func union(_ ranges: [Range<Int>]) -> [Range<Int>] {
-        var result: [Range<Int>] = []
-        for range in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) {
-            if let last = result.last, range.lowerBound <= last.upperBound {
-                result[result.count - 1] = last.lowerBound..<max(last.upperBound, range.upperBound)
-            } else {
-                result.append(range)
-            }
-        }
-        return result
-    }
-
-    /// Whether the span lies wholly inside one of the sorted, disjoint `ranges` (binary search).
-    static func isInside(_ span: RedactionSpan, _ ranges: [Range<Int>]) -> Bool {
-        var low = 0, high = ranges.count
-        while low < high {
-            let middle = (low + high) / 2
-            if ranges[middle].lowerBound <= span.start { low = middle + 1 } else { high = middle }
-        }
-        guard low > 0 else { return false }
-        return span.end <= ranges[low - 1].upperBound
-    }
-
-    /// Spans found in two texts with the same bytes at the same offsets (a text and its reflowed copy), as one
-    /// sorted, non-overlapping list.
-    public static func merged(_ spans: [RedactionSpan]) -> [RedactionSpan] { merge(spans) }
-
-    /// Overlapping or touching spans become one; its kind is the most specific of its parts.
-    static func merge(_ spans: consuming [RedactionSpan]) -> [RedactionSpan] {
-        let spans = spans
-        // Sorted by start, longest first, ties in the order found: small keys are sorted, not the spans (each
-        // span is 48 bytes with a reference in it). The index in the key keeps the order of ties, as the
-        // stable sort of the spans did.
-        guard spans.count < Int(Int32.max), spans.allSatisfy({ $0.start >= 0 && $0.end >= 0 && $0.end < Int(UInt32.max) && $0.start < Int(UInt32.max) }) else {
-            var sorted = spans
-            sorted.sort { $0.start != $1.start ? $0.start < $1.start : $0.end > $1.end }
-            return mergeSorted(sorted.indices, sorted)
-        }
-        var keys: [(key: UInt64, index: Int32)] = []
-        keys.reserveCapacity(spans.count)
-        for (index, span) in spans.enumerated() {
-            keys.append((UInt64(span.start) << 32 | UInt64(UInt32.max - UInt32(span.end)), Int32(index)))
-        }
-        keys.sort { $0.key != $1.key ? $0.key < $1.key : $0.index < $1.index }
-        return mergeSorted(keys.lazy.map { Int($0.index) }, spans)
-    }
-
-    private static func mergeSorted(_ order: some Sequence<Int>, _ spans: [RedactionSpan]) -> [RedactionSpan] {
-        var merged: [RedactionSpan] = []
-        merged.reserveCapacity(spans.count)
-        for position in order {
-            let span = spans[position]
-            if var last = merged.last, span.start <= last.end {
-                if span.end > last.end { last.end = span.end }
-                if span.kind.specificity > last.kind.specificity {
-                    last.kind = span.kind
-                    last.detectorID = span.detectorID
-                    last.personID = span.personID
-                    last.personRole = span.personRole
-                }
-                merged[merged.count - 1] = last
-            } else {
-                merged.append(span)
-            }
-        }
-        return merged
     }
 }
 

@@ -61,10 +61,11 @@ enum Words {
         spaced.flush(body)
     }
 
-    /// The words as the text spells them; `single` is the folded letter of a one-letter word.
-    private static func scanWords(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (Word, UInt8?) -> Void) {
-        var index = 0
-        let count = bytes.count
+    /// The words as the text spells them; `single` is the folded letter of a one-letter word. With `range`,
+    /// only the words inside it (the shared pass reads a name token's text this way when it is not one plain word).
+    static func scanWords(_ bytes: UnsafeBufferPointer<UInt8>, in range: Range<Int>? = nil, _ body: (Word, UInt8?) -> Void) {
+        var index = range?.lowerBound ?? 0
+        let count = range?.upperBound ?? bytes.count
         var inWord = false
         var start = 0
         var hash = offsetBasis

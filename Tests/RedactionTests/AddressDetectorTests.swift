@@ -63,4 +63,16 @@ final class AddressDetectorTests: XCTestCase {
         XCTAssertEqual(spans.map(\.detector), ["street-address"])
         XCTAssertFalse(spans[0].reason.contains("Mill"))
     }
+
+    /// "14<ZWSP>Mill Lane": the zero-width space is gone from the text the detector reads, leaving the number
+    /// run into the street name; the span covers the original, invisible character included.
+    func testAHouseNumberRunIntoTheStreetName() {
+        let text = "The trust wrote to 14\u{200B}Mill Lane, Wymondham about it."
+        XCTAssertEqual(addresses(text), ["14\u{200B}Mill Lane, Wymondham"])
+        let redacted = Redactor(context: RedactionContext()).redact(text) { _ in "[X]" }
+        XCTAssertEqual(redacted, "The trust wrote to [X] about it.")
+        XCTAssertEqual(addresses("Send it to 14Mill Lane please."), ["14Mill Lane"])
+        XCTAssertEqual(addresses("It cost 14Million pounds and 3Pm was late; 2Fast Road works."), ["2Fast Road"])
+        XCTAssertEqual(addresses("we paid 14Million for the new Ward last year"), [])
+    }
 }

@@ -91,4 +91,17 @@ final class NameFinderTests: XCTestCase {
         XCTAssertEqual(spans.map(\.detector), ["relation-name", "titled-name", "salutation-name"])
         for span in spans { XCTAssertFalse(["Tom", "Okafor", "Priya"].contains { span.reason.contains($0) }, span.reason) }
     }
+
+    /// "Quen-by" typed with a hyphen inside the line: the whole name goes, not "Quen" with "-by" left readable,
+    /// and so does the same word repeated.
+    func testAHyphenInsideANameWordKeepsTheRestOfTheWord() {
+        XCTAssertEqual(names("Later Mrs Quen-by rang."), ["Mrs Quen-by"])
+        let text = "our neighbour Arthur Quen-by came, and Quen-by said no; a well-known follow-up."
+        XCTAssertEqual(names(text), ["Arthur Quen-by", "Quen-by"])
+        XCTAssertEqual(Redactor(context: RedactionContext()).redact(text) { _ in "[X]" },
+                       "our neighbour [X] came, and [X] said no; a well-known follow-up.")
+        // Registered as Bartholomew Quenby: another first name with the hyphenated surname still goes whole.
+        let context = RedactionContext(people: [KnownPerson(id: "per-1", role: .thirdParty, fullName: "Bartholomew Quenby")])
+        XCTAssertEqual(Redactor(context: context).redact("Mr Quen-by and Arthur Quen-by.") { _ in "[X]" }, "[X] and [X].")
+    }
 }
