@@ -128,6 +128,11 @@ final class IdentityCommandsTests: XCTestCase {
                                   stdin: Data((codes[2] + "\n").utf8))
         XCTAssertEqual(one.exitCode, 1, "one share is not enough")
 
+        // The new file cannot be written (no such folder): nothing is re-issued, the old identity still works.
+        let unwritable = try sandbox.run(["recovery", "restore", "--org", org, "--account", sam, "--identity-out", "no/such/folder.identity", "--no-passphrase", "--as", manager],
+                                         stdin: Data((codes[0] + "\n\n" + codes[2] + "\n").utf8))
+        XCTAssertEqual(unwritable.exitCode, 1, unwritable.stderr)
+        XCTAssertEqual(try sandbox.run(["advocate", "list"], environment: ["CASEVAULT_KEYS": oldFile]).exitCode, 0, "still Sam's identity")
         let restored = try sandbox.run(["recovery", "restore", "--org", org, "--account", sam, "--identity-out", "sam-new.identity", "--no-passphrase", "--as", manager],
                                        stdin: Data((codes[0] + "\n\n" + codes[2] + "\n").utf8))
         XCTAssertEqual(restored.exitCode, 0, restored.stderr)

@@ -17,8 +17,10 @@ extension Vault {
     /// so the forgotten (or stolen) identity file opens nothing and is refused. An administrator, or a manager of the
     /// organisation, does it; the account belongs to the organisation (an administrator's own: any organisation's
     /// recovery key holds the vault's member keys).
+    /// `deliver` stores the new identity file inside the transaction: if it cannot be written, nothing changes and the
+    /// old identity keeps working (a person is never left with neither).
     public func reissueIdentity(accountID: String, organisationID: String, recoveryKey: X25519.PrivateKey,
-                                passphrase: SecureBytes?) throws -> ReissuedIdentity {
+                                passphrase: SecureBytes?, deliver: ((IdentityFile) throws -> Void)? = nil) throws -> ReissuedIdentity {
         guard usesIdentities else { throw VaultError.invalidInput("this vault has no identities; nothing was changed") }
         var result: ReissuedIdentity?
         try guarded { try store.write { tx in
@@ -53,6 +55,7 @@ extension Vault {
                 try tx.insert(try hierarchy.wrap(key, scope: wrapper.scope, version: wrapper.version, to: recipient, createdAt: created))
                 rewrapped += 1
             }
+            try deliver?(file)
             var details = ["advocate": accountID, "organisation": organisationID, "keys": String(rewrapped)]
             if let previousSigningKey { details[Self.previousSigningKeyDetail] = previousSigningKey.base64EncodedString() }
             try audit(event(Self.reissueIdentityAction, details: details), in: tx)

@@ -43,7 +43,11 @@ extension Vault {
     /// With identities use `addAccount`, which also makes the person's identity (only the first administrator, whose
     /// identity `init` made, is added here).
     public func addAdvocate(name: String, organisationID: String?, role: AccountRole = .advocate) throws -> String {
-        try addAccount(name: name, organisationID: organisationID, role: role, identityPassphrase: nil).id
+        // Anyone after the first administrator gets an identity file, which this call would drop on the floor.
+        if usesIdentities, try store.read({ tx in try tx.advocates().contains { $0.role == AccountRole.admin.rawValue } }) {
+            throw VaultError.invalidInput("with identities a new account's identity file must be handed to the person: add it with addAccount")
+        }
+        return try addAccount(name: name, organisationID: organisationID, role: role, identityPassphrase: nil).id
     }
 
     /// Adds an account. With identities (except for the first administrator, whose identity `init` made) it makes the

@@ -34,7 +34,7 @@ extension VaultSetup {
         let file = try IdentityFile.decode(data)
         guard file.vaultID == info.vaultID else { throw VaultSetupError.identityOfAnotherVault(identityVault: file.vaultID, expected: info.vaultID) }
         // A cached identity counts only if it is this file's: same vault, account and public keys.
-        if let cached = unlocked?(file), cached.vaultID == file.vaultID, cached.accountID == file.accountID,
+        if file.needsPassphrase, let cached = unlocked?(file), cached.vaultID == file.vaultID, cached.accountID == file.accountID,
            cached.agreementKey.publicKey == (try file.agreementPublicKey), cached.signingKey.publicKey == (try file.signingPublicKey) {
             return OpenedVault(paths: paths, info: info, unlock: .identity(file, cached))
         }

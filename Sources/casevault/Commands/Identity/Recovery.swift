@@ -41,10 +41,18 @@ extension CaseVault {
                     let organisation = try vault.organisationID(org)
                     let key = try RecoveryShares.combine(codes, vaultID: vault.vaultID, organisationID: organisation)
                     let passphrase = try NewPassphrase.read(noPassphrase: noPassphrase, for: account)
-                    let reissued = try vault.reissueIdentity(accountID: account, organisationID: organisation, recoveryKey: key,
-                                                             passphrase: passphrase)
-                    try VaultSetup.writeNewIdentity(reissued.identity, to: identityOut)
-                    return reissued
+                    var wrote = false
+                    do {
+                        return try vault.reissueIdentity(accountID: account, organisationID: organisation, recoveryKey: key,
+                                                         passphrase: passphrase) { identity in
+                            try VaultSetup.writeNewIdentity(identity, to: identityOut)
+                            wrote = true
+                        }
+                    } catch {
+                        // Not re-issued: a file for keys the vault does not know would only mislead.
+                        if wrote { unlink(identityOut) }
+                        throw error
+                    }
                 }
                 if global.json {
                     try global.emitJSON(["account": reissued.accountID, "identity_file": identityOut, "keys": String(reissued.keysRewrapped)])
