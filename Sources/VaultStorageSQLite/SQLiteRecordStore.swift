@@ -72,8 +72,28 @@ public final class SQLiteRecordStore: VaultRecordStore {
             var problems = try String.fetchAll(db, sql: "PRAGMA integrity_check").filter { $0 != "ok" }
             let foreignKeys = try Row.fetchAll(db, sql: "PRAGMA foreign_key_check")
             problems += foreignKeys.map { "foreign key violation in \($0[0] as String? ?? "?") row \($0[1] as Int64? ?? -1)" }
+            problems += try Self.foreignTextValues(db)
             return problems
         }
+    }
+
+    /// A text column holding bytes (a BLOB), or text with a NUL in it, was written outside casevault: such a value can
+    /// read back exactly like the original (text is read up to its first NUL), so the record's hash would not change.
+    static func foreignTextValues(_ db: Database) throws -> [String] {
+        var problems: [String] = []
+        let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%'")
+        for table in tables {
+            let columns = try Row.fetchAll(db, sql: "SELECT name, type FROM pragma_table_info(?)", arguments: [table])
+                .filter { ($0["type"] as String? ?? "").uppercased() == "TEXT" }.compactMap { $0["name"] as String? }
+            for column in columns {
+                let quoted = "\"\(column.replacingOccurrences(of: "\"", with: "\"\""))\""
+                let count = try Int.fetchOne(db, sql: """
+                    SELECT COUNT(*) FROM "\(table)" WHERE typeof(\(quoted)) NOT IN ('text', 'null') OR instr(CAST(\(quoted) AS BLOB), x'00') > 0
+                    """) ?? 0
+                if count > 0 { problems.append("\(table).\(column) holds \(count) value(s) casevault never writes (bytes, or text with a NUL): changed outside casevault") }
+            }
+        }
+        return problems
     }
 
     public func backup(to destination: String) throws {

@@ -77,6 +77,27 @@ final class IntegrityTests: XCTestCase {
         }
     }
 
+    /// A value written with sqlite3 that reads back like the original (text cut at a NUL, or the same text stored as
+    /// bytes) leaves the record's hash unchanged: verify still names it, from the stored bytes.
+    func testTextThatReadsLikeTheOriginalButIsNotIsNamed() throws {
+        let t = try TemporaryVault()
+        _ = try t.openCase()
+        XCTAssertTrue(try t.vault.verify(readData: false, repair: false, record: false).ok)
+        let queue = try DatabaseQueue(path: t.paths.root + "/vault.db")
+        try queue.write { db in
+            try db.execute(sql: "UPDATE consent_records SET record_type = record_type || char(0) || 'x' WHERE rowid = (SELECT min(rowid) FROM consent_records)")
+        }
+        var problems = try t.reopen().verify(readData: false, repair: false, record: false).problems.map(\.message)
+        XCTAssertTrue(problems.contains { $0.contains("consent_records.record_type") }, "\(problems)")
+        try queue.write { db in
+            try db.execute(sql: "UPDATE consent_records SET record_type = substr(record_type, 1, instr(record_type, char(0)) - 1)")
+            try db.execute(sql: "UPDATE advocates SET role = CAST(role AS BLOB) WHERE rowid = (SELECT min(rowid) FROM advocates)")
+        }
+        problems = try t.reopen().verify(readData: false, repair: false, record: false).problems.map(\.message)
+        XCTAssertTrue(problems.contains { $0.contains("advocates.role") }, "\(problems)")
+        XCTAssertFalse(problems.contains { $0.contains("consent_records.record_type") }, "\(problems)")
+    }
+
     func testErasingACaseErasesThePeopleWhoWereOnNoOtherCase() throws {
         let t = try TemporaryVault()
         let erased = try t.openCase(client: "Margaret Ellis")
