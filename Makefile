@@ -18,12 +18,13 @@ demo: build
 	@scripts/demo.sh .build/debug/casevault
 
 # Every test: unit tests, Wycheproof vectors and CLI end-to-end tests against the built binary (faketime for the
-# clock-set-back test, which would otherwise skip).
+# clock-set-back test, which would otherwise skip). In parallel (one worker per core): each test uses its own temporary
+# folders, HOME and vault, so tests do not share state; sequentially the suite took 15–16.5 minutes on 2 cores.
 test: build
 	@scripts/ensure-deps.sh faketime
 	$(SWIFT) build --build-tests
 	python3 scripts/bench.py --quick --bin .build/debug
-	$(SWIFT) test --disable-swift-testing
+	$(SWIFT) test --parallel --disable-swift-testing
 
 clean:
 	rm -rf .build

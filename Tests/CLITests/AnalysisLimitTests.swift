@@ -94,14 +94,21 @@ final class AnalysisLimitTests: XCTestCase {
         XCTAssertFalse(try Self.analysisChildrenRunning())
     }
 
-    /// Any `__analyse` child of the binary under test still alive (one not killed would show here).
+    /// Any `__analyse` child of the binary under test still alive after its command ended (one not killed would show
+    /// here, orphaned). A child whose parent is a running casevault belongs to a command still at work — another test
+    /// class's, when the suite runs in parallel — and is not counted.
     static func analysisChildrenRunning() throws -> Bool {
         let binary = try casevaultBinary().resolvingSymlinksInPath().path
+        func isCasevault(_ pid: String) -> Bool {
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/exe")) == binary
+        }
         let entries = try FileManager.default.contentsOfDirectory(atPath: "/proc").filter { Int($0) != nil }
         return entries.contains { pid in
-            guard let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/exe"), executable == binary,
-                  let command = try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline")) else { return false }
-            return String(decoding: command, as: UTF8.self).contains("__analyse")
+            guard isCasevault(pid), let command = try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline")),
+                  String(decoding: command, as: UTF8.self).contains("__analyse") else { return false }
+            let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+            let parent = status.split(separator: "\n").first { $0.hasPrefix("PPid:") }.map { $0.dropFirst(5).trimmingCharacters(in: .whitespaces) }
+            return !(parent.map(isCasevault) ?? false)
         }
     }
 }
