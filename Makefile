@@ -24,6 +24,7 @@ test: build
 	@scripts/ensure-deps.sh faketime
 	$(SWIFT) build --build-tests
 	python3 scripts/bench.py --quick --bin .build/debug
+	@[ -d ../shared/testvectors/wycheproof ] || echo "SKIPPED: ../shared is absent: the Wycheproof vectors and the shared consent examples will not be checked (the tests that need them skip)"
 	$(SWIFT) test --parallel --disable-swift-testing
 
 clean:
