@@ -120,23 +120,14 @@ public struct IdentityFile: Codable, Sendable, Equatable {
                 throw IdentityFileError.malformed(field: field)
             }
         }
-        if let settings = file.passphrase {
-            guard settings.kdf == "scrypt" else { throw IdentityFileError.malformed(field: "passphrase.kdf") }
-            guard settings.log2N >= KeyFile.minimumScryptLog2N, settings.log2N <= KeyFile.maximumScryptLog2N,
-                  (1...32).contains(settings.r), (1...4).contains(settings.p) else {
-                throw IdentityFileError.weakOrInvalidKDFParameters
-            }
+        switch file.passphrase?.problem {
+        case .notScrypt?: throw IdentityFileError.malformed(field: "passphrase.kdf")
+        case .weakOrInvalid?: throw IdentityFileError.weakOrInvalidKDFParameters
+        case nil: return file
         }
-        return file
     }
 
-    public func encoded() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var data = try encoder.encode(self)
-        data.append(0x0A)
-        return data
-    }
+    public func encoded() throws -> Data { try KeyFile.fileData(self) }
 
     public var needsPassphrase: Bool {
         passphrase != nil && (agreementKey.protection == .passphrase || signingKey.protection == .passphrase)

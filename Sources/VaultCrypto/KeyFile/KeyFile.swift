@@ -45,6 +45,27 @@ public struct KeyFile: Codable, Sendable, Equatable {
             case kdf, salt, r, p, check
             case log2N = "log2_n"
         }
+
+        enum Problem { case notScrypt, weakOrInvalid }
+
+        /// What is wrong with settings read from a file (key file or identity file): another KDF, or parameters
+        /// weaker than allowed (a file asking for less was weakened) or out of range.
+        var problem: Problem? {
+            guard kdf == "scrypt" else { return .notScrypt }
+            guard log2N >= KeyFile.minimumScryptLog2N, log2N <= KeyFile.maximumScryptLog2N, (1...32).contains(r), (1...4).contains(p) else {
+                return .weakOrInvalid
+            }
+            return nil
+        }
+    }
+
+    /// Pretty, sorted JSON with a final newline: how key files and identity files are written.
+    static func fileData(_ value: some Encodable) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        var data = try encoder.encode(value)
+        data.append(0x0A)
+        return data
     }
 
     /// One key, raw (`key`) or sealed (`nonce` + `sealed_key`), with a check value over its plaintext.
@@ -218,23 +239,14 @@ public struct KeyFile: Codable, Sendable, Equatable {
         if let audit = file.auditKey {
             guard audit.status == .active, audit.version == 1, audit.check != nil else { throw KeyFileError.malformed(field: "audit_key") }
         }
-        if let settings = file.passphrase {
-            guard settings.kdf == "scrypt" else { throw KeyFileError.malformed(field: "passphrase.kdf") }
-            guard settings.log2N >= minimumScryptLog2N, settings.log2N <= maximumScryptLog2N,
-                  (1...32).contains(settings.r), (1...4).contains(settings.p) else {
-                throw KeyFileError.weakOrInvalidKDFParameters
-            }
+        switch file.passphrase?.problem {
+        case .notScrypt?: throw KeyFileError.malformed(field: "passphrase.kdf")
+        case .weakOrInvalid?: throw KeyFileError.weakOrInvalidKDFParameters
+        case nil: return file
         }
-        return file
     }
 
-    public func encoded() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var data = try encoder.encode(self)
-        data.append(0x0A)
-        return data
-    }
+    public func encoded() throws -> Data { try Self.fileData(self) }
 
     public var needsPassphrase: Bool {
         passphrase != nil && (masterKeys.contains { $0.status != .destroyed && $0.protection == .passphrase }
