@@ -84,6 +84,8 @@ final class IdentityCommandsTests: XCTestCase {
             XCTAssertEqual(result.exitCode, 0, "command \(index): \(result.stderr)")
             if result.exitCode != 0 { break }
         }
+        // Changing the passphrase still needs the current one, unlocked or not.
+        XCTAssertEqual(try sandbox.run(["passwd"], environment: ["CASEVAULT_NEW_PASSPHRASE": "a new long passphrase"]).exitCode, 1)
         XCTAssertEqual(try sandbox.run(["lock"]).exitCode, 0)
         XCTAssertEqual(try sandbox.run(["advocate", "list"]).exitCode, 1, "locked again: the passphrase is needed")
         XCTAssertEqual(try sandbox.run(["unlock", "--timeout", "forever"], environment: passphrase).exitCode, 1)

@@ -19,7 +19,9 @@ extension CaseVault {
         var noPassphrase = false
 
         func run() throws {
-            let opened = try global.openVault()
+            // The current passphrase is asked even in an unlocked session: whoever sits at an unlocked terminal must
+            // not be able to change it without knowing it.
+            let opened = try VaultSetup.open(paths: global.paths) { try global.passphrase.read(confirm: false) }
             guard let file = opened.unlock.identityFile, let identity = opened.unlock.identity else {
                 throw CLIError("this vault has no identities yet: its key file has no personal passphrase to change",
                                hints: ["'casevault migrate' gives every account an identity"])
