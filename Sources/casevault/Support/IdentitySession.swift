@@ -60,3 +60,27 @@ enum NewPassphrase {
         return entered
     }
 }
+
+/// A new identity file the person asked for (`--identity-out`): refused if the path is taken, written inside the
+/// core's transaction (so a file that cannot be written records nothing), and removed again if that transaction then
+/// fails, so no file is left for keys the vault does not know.
+enum IdentityOutput {
+    static func requireFree(_ path: String) throws {
+        if FileManager.default.fileExists(atPath: path) {
+            throw CLIError("\(path) already exists; refusing to overwrite it", hints: ["choose a new file name"])
+        }
+    }
+
+    static func delivering<T>(to path: String, _ body: (_ deliver: @escaping (IdentityFile) throws -> Void) throws -> T) throws -> T {
+        var wrote = false
+        do {
+            return try body { identity in
+                try VaultSetup.writeNewIdentity(identity, to: path)
+                wrote = true
+            }
+        } catch {
+            if wrote { unlink(path) }
+            throw error
+        }
+    }
+}

@@ -37,21 +37,11 @@ extension CaseVault.Advocate {
                                    hints: ["for example: --identity-out \"\(name.replacingOccurrences(of: " ", with: "-").lowercased()).identity\""])
                 }
                 // Checked before anything is recorded, so a bad path adds no account without an identity.
-                if FileManager.default.fileExists(atPath: identityOut) {
-                    throw CLIError("\(identityOut) already exists; refusing to overwrite it", hints: ["choose a new file name"])
-                }
+                try IdentityOutput.requireFree(identityOut)
                 let passphrase = try NewPassphrase.read(noPassphrase: noPassphrase, for: name)
-                var wrote = false
-                do {
-                    return try vault.addAccount(name: name, organisationID: try org.map(vault.organisationID), role: role,
-                                                identityPassphrase: passphrase) { identity in
-                        try VaultSetup.writeNewIdentity(identity, to: identityOut)
-                        wrote = true
-                    }
-                } catch {
-                    // The account was not recorded: an identity file for it would only confuse.
-                    if wrote { unlink(identityOut) }
-                    throw error
+                return try IdentityOutput.delivering(to: identityOut) { deliver in
+                    try vault.addAccount(name: name, organisationID: try org.map(vault.organisationID), role: role,
+                                         identityPassphrase: passphrase, deliver: deliver)
                 }
             }
             if global.json {

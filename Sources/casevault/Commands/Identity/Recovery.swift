@@ -29,9 +29,7 @@ extension CaseVault {
             @Flag(name: .long, help: "Write the new identity without a passphrase (for scripts).") var noPassphrase = false
 
             func run() throws {
-                if FileManager.default.fileExists(atPath: identityOut) {
-                    throw CLIError("\(identityOut) already exists; refusing to overwrite it", hints: ["choose a new file name"])
-                }
+                try IdentityOutput.requireFree(identityOut)
                 let codes = Self.readCodes()
                 guard codes.count >= 2 else {
                     throw CLIError("give at least 2 share codes, one per line, on standard input",
@@ -41,17 +39,9 @@ extension CaseVault {
                     let organisation = try vault.organisationID(org)
                     let key = try RecoveryShares.combine(codes, vaultID: vault.vaultID, organisationID: organisation)
                     let passphrase = try NewPassphrase.read(noPassphrase: noPassphrase, for: account)
-                    var wrote = false
-                    do {
-                        return try vault.reissueIdentity(accountID: account, organisationID: organisation, recoveryKey: key,
-                                                         passphrase: passphrase) { identity in
-                            try VaultSetup.writeNewIdentity(identity, to: identityOut)
-                            wrote = true
-                        }
-                    } catch {
-                        // Not re-issued: a file for keys the vault does not know would only mislead.
-                        if wrote { unlink(identityOut) }
-                        throw error
+                    return try IdentityOutput.delivering(to: identityOut) { deliver in
+                        try vault.reissueIdentity(accountID: account, organisationID: organisation, recoveryKey: key,
+                                                  passphrase: passphrase, deliver: deliver)
                     }
                 }
                 if global.json {
