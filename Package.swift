@@ -47,10 +47,15 @@ let package = Package(
         .target(name: "VaultStorageSQLite", dependencies: ["VaultStorage", "Audit", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "VaultStore",
-            dependencies: ["VaultCrypto", "Audit", "Consent", "Redaction", "DocumentText", "CProcessShims", "VaultStorage", "VaultStorageSQLite"]
+            dependencies: [
+                "VaultModel", "VaultCrypto", "Audit", "Consent", "Redaction", "DocumentText", "CProcessShims", "VaultStorage",
+                "VaultStorageSQLite",
+            ]
         ),
-        .target(name: "Consent"),
-        .target(name: "Redaction"),
+        // Typed ids, the shared enums, CivilDate, the NHS number check: no dependencies, used by every layer.
+        .target(name: "VaultModel"),
+        .target(name: "Consent", dependencies: ["VaultModel"]),
+        .target(name: "Redaction", dependencies: ["VaultModel"]),
         // Untrusted file formats (.txt, .md, .eml, .docx, HTML) to text, bounded; fuzzed in Fuzz/. Redaction reads no format.
         .target(name: "DocumentText", dependencies: ["CSystemZlib"]),
         .target(name: "PDFRender", dependencies: ["CPoppler", "CPangoCairo", "CLeptonica"], linkerSettings: [.linkedLibrary("m")]),
@@ -67,7 +72,8 @@ let package = Package(
         .testTarget(name: "VaultStoreTests", dependencies: ["VaultStore", "VaultCrypto", "Consent", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "VaultStorageTests", dependencies: ["VaultStorage", "VaultStorageSQLite", "Audit", "VaultCrypto"]),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "VaultCrypto"]),
-        .testTarget(name: "ConsentTests", dependencies: ["Consent"]),
+        .testTarget(name: "ConsentTests", dependencies: ["Consent", "VaultModel"]),
+        .testTarget(name: "VaultModelTests", dependencies: ["VaultModel"]),
         .testTarget(name: "RedactionTests", dependencies: ["Redaction", "DocumentText", "ZIPFoundation"]),
         .testTarget(name: "DocumentTextTests", dependencies: ["DocumentText", "ZIPFoundation"]),
         .testTarget(name: "PDFRenderTests", dependencies: ["PDFRender"]),

@@ -1,3 +1,4 @@
+import VaultModel
 /// The complaint's statutory dates (reg 12, 13, 14 and the PHSO's usual limit), for `casevault deadlines`.
 public struct ComplaintDeadline: Sendable, Equatable, Codable {
     public enum Status: String, Sendable, Codable { case met, upcoming, overdue }

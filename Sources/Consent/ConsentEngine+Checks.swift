@@ -1,3 +1,4 @@
+import VaultModel
 /// Checks shared by every authority (step 3) and the overlays on the request (step 5).
 extension Evaluation {
     // MARK: - Checks shared by every authority

@@ -1,3 +1,4 @@
+import VaultModel
 /// The routes by which an authority can reach the person: their own request, a chain through a holder,
 /// and the legal positions (CONSENT-RULES.md §3, R-WHO/R-LPA/R-DEP/R-CHI/R-DEC/R-CAP).
 extension Evaluation {

@@ -1,3 +1,4 @@
+import VaultModel
 /// R-CON-8, the other side (service policy, issue 19): a transfer moves the case. From the transfer date the
 /// organisation it left no longer acts on it, whatever consent it still holds, until the case is transferred back.
 extension Evaluation {

@@ -1,3 +1,4 @@
+import VaultModel
 /// Decides whether an actor may take an action for a person, following CONSENT-RULES.md §2:
 /// work out the person's state on the request date, collect the authorities that reach the actor,
 /// check each one, deny when none survives, apply the overlays, and combine (deny > warn > allow).
@@ -356,12 +357,5 @@ struct Evaluation {
         }
         reached.remove(destination)
         return reached
-    }
-}
-
-extension Array where Element: Hashable {
-    func uniqued() -> [Element] {
-        var seen: Set<Element> = []
-        return filter { seen.insert($0).inserted }
     }
 }

@@ -1,3 +1,4 @@
+import VaultModel
 // Consents and legal authorities (CONSENT-RULES.md §1, "authorities"): their kinds, who holds them, what they
 // cover, and the written form behind a consent.
 

@@ -1,3 +1,4 @@
+import VaultModel
 // The complaint's own facts (CONSENT-RULES.md §1, "case"): transfers, events, a body's refusals; and the strict
 // decoding shared by every fact type.
 

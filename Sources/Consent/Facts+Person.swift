@@ -1,3 +1,4 @@
+import VaultModel
 // The people in a decision (CONSENT-RULES.md §1, "person" and "actor"): the person the data is about, their
 // capacity assessments, and the account asking.
 

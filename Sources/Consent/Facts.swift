@@ -1,3 +1,4 @@
+import VaultModel
 /// The fact vocabulary of CONSENT-RULES.md §1, exactly as `casevault consent evaluate` reads it
 /// (snake_case keys, dates `YYYY-MM-DD`). Unknown keys are refused by `ConsentInput` so a misspelt
 /// `withdrawn_on` can never silently become "not withdrawn".

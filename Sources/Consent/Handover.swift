@@ -1,3 +1,4 @@
+import VaultModel
 /// R-CON-7: the person confirmed, on `date`, that advocate `to` may take over a consent that names a colleague.
 /// From that date the consent reaches `to` without a warning; before it, the warning stands.
 public struct Handover: Sendable, Equatable, Codable {

@@ -1,3 +1,4 @@
+import VaultModel
 /// Working days in England for the complaint deadlines (reg 13's "3 working days"): not a Saturday or
 /// Sunday, Christmas Day, Good Friday or a bank holiday. The recurring holidays are computed by rule so
 /// the calendar never runs out; the one-off changes (jubilees, a coronation, moved May holidays) come

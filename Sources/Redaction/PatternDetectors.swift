@@ -1,3 +1,4 @@
+import VaultModel
 /// The shape-based detectors (NHS number, National Insurance number, postcode, phone, email, date of
 /// birth), each a hand-written matcher over UTF-8 bytes: one pass, no regular expressions, no allocation
 /// per character.
@@ -77,12 +78,7 @@ enum PatternDetectors {
 /// label ("NHS number", "NHS no.") any 10 digits, because a typo in a real NHS number must fail safe.
 enum NHSNumber {
     static func isValid(_ digits: [UInt8]) -> Bool {
-        guard digits.count == 10 else { return false }
-        var sum = 0
-        for position in 0..<9 { sum += Int(digits[position] - 0x30) * (10 - position) }
-        var check = 11 - sum % 11
-        if check == 11 { check = 0 }
-        return check != 10 && check == Int(digits[9] - 0x30)
+        digits.count == 10 && NHSNumberCheck.isValid(digits.map { Int($0) - 0x30 })
     }
 
     /// Separators people and systems put between digit groups: a space of any width, a hyphen, a dot, a slash,
@@ -134,8 +130,7 @@ enum NHSNumber {
         if group < 2 { return nil }
         shortestGroup = min(shortestGroup, group)
         let punctuated = separator.map { ![0x20, 0xA0, 0x87, 0x89, 0xAF].contains($0) } ?? false
-        let check = (11 - sum % 11) % 11
-        if check != 10 && check == Int(last) && !(punctuated && shortestGroup < 3) && !mixed {
+        if NHSNumberCheck.checkDigit(weightedSum: sum) == Int(last) && !(punctuated && shortestGroup < 3) && !mixed {
             return RedactionSpan(start: start, end: index, kind: .nhsNumber, detector: .nhsNumber)
         }
         if isLabelled(bytes, before: start) {

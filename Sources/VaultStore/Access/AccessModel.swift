@@ -1,14 +1,5 @@
+import VaultModel
 import Consent
-
-/// What an account may do in the vault, before any consent is asked (SECURITY.md, "Who may do what").
-public enum AccountRole: String, Codable, Sendable, CaseIterable {
-    /// Works on the cases they are assigned to, under the client's consent.
-    case advocate
-    /// An advocate who also supervises every case of their own organisation (erasure, allow-lists, audit).
-    case manager
-    /// Manages organisations and accounts for the whole vault; never reads case contents.
-    case admin
-}
 
 /// The acting account, as the vault knows it.
 public struct Account: Sendable, Equatable {

@@ -1,14 +1,5 @@
 import Foundation
-
-/// Stored as text in `documents.kind`, which has no constraint: a vault written before a kind existed reads
-/// as before, and a value this version does not know is kept as it is (and left out of bundles by default).
-public enum DocumentKind: String, CaseIterable, Sendable {
-    case letter, email, reply, meetingNotes = "meeting_notes", evidence, consentForm = "consent_form", other
-    /// The advocate's own notes (a phone call, a home visit): never for the NHS body.
-    case internalNote = "internal_note"
-    /// The form or order behind a record of authority (LPA, deputyship, grant of probate, next of kin).
-    case authorityEvidence = "authority_evidence"
-}
+import VaultModel
 
 /// Guesses a document's kind, media type and own date from its name and first bytes. Pure.
 public enum DocumentClassifier {
@@ -145,15 +136,11 @@ public enum DocumentClassifier {
         return months.firstIndex { $0 == lower || ($0.hasPrefix(lower) && lower.count == 3) }.map { $0 + 1 }
     }
 
+    /// Years a date in a complaint can fall in: anything else read from a document is a number, not a date.
+    static let plausibleYears = 1900...2200
+
     static func format(_ year: Int, _ month: Int, _ day: Int) -> String? {
-        guard (1900...2200).contains(year), (1...12).contains(month), (1...31).contains(day) else { return nil }
-        var components = DateComponents()
-        components.year = year
-        components.month = month
-        components.day = day
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        guard components.isValidDate(in: calendar) else { return nil }
-        return String(format: "%04d-%02d-%02d", year, month, day)
+        guard plausibleYears.contains(year), let date = CivilDate(year: year, month: month, day: day) else { return nil }
+        return date.description
     }
 }

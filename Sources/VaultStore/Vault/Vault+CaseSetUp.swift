@@ -1,3 +1,4 @@
+import VaultModel
 import Audit
 import Consent
 import Foundation
@@ -151,12 +152,5 @@ extension Vault {
         try tx.save(try sealConsent(status, id: "status-" + personID, type: .personStatus, caseID: nil, personID: personID,
                                     createdAt: existing?.createdAt, in: tx))
         try audit(event("person.status", details: ["person": personID]), in: tx)
-    }
-}
-
-private extension Array where Element: Hashable {
-    func uniqued() -> [Element] {
-        var seen: Set<Element> = []
-        return filter { seen.insert($0).inserted }
     }
 }

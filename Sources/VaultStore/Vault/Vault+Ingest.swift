@@ -1,3 +1,4 @@
+import VaultModel
 import Audit
 import Foundation
 import VaultCrypto

@@ -1,3 +1,4 @@
+import VaultModel
 import Audit
 import Consent
 import Foundation

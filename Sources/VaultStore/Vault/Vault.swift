@@ -1,3 +1,4 @@
+import VaultModel
 import Audit
 import Consent
 import Foundation
@@ -357,13 +358,10 @@ public final class Vault {
 /// Checks on what people type, with messages that name the option.
 public enum Validation {
     public static func date(_ text: String, field: String) throws -> String {
-        let parts = text.split(separator: "-")
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
-              let formatted = DocumentClassifier.format(y, m, d), formatted == text else {
+        guard let date = CivilDate(iso: text), DocumentClassifier.plausibleYears.contains(date.year) else {
             throw VaultError.invalidInput("\(field) must be a date written YYYY-MM-DD")
         }
-        return formatted
+        return date.description
     }
 
     /// Ten digits with a valid modulus-11 check digit; spaces and hyphens are allowed.
@@ -372,11 +370,7 @@ public enum Validation {
         guard digits.count == 10, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) else {
             throw VaultError.invalidInput("an NHS number has 10 digits")
         }
-        let values = digits.compactMap { $0.wholeNumberValue }
-        let sum = zip(values.prefix(9), stride(from: 10, through: 2, by: -1)).map(*).reduce(0, +)
-        var check = 11 - sum % 11
-        if check == 11 { check = 0 }
-        guard check != 10, check == values[9] else {
+        guard NHSNumberCheck.isValid(digits.compactMap(\.wholeNumberValue)) else {
             throw VaultError.invalidInput("that NHS number's check digit is wrong (a typo?)")
         }
         return digits

@@ -57,7 +57,7 @@ enum ConsentGate {
     static func shownWarnings(_ decision: Decision) -> [String] {
         decision.findings.filter { finding in
             finding.outcome == .warn && (finding.authorityID == nil || decision.acknowledgementRequired.contains(finding.rule))
-        }.map { "\($0.rule.rawValue): \($0.text)" }.uniquedPreservingOrder()
+        }.map { "\($0.rule.rawValue): \($0.text)" }.uniqued()
     }
 
     /// The warnings the consent rules give about one record, for `consent record` and `consent show`.
@@ -65,7 +65,7 @@ enum ConsentGate {
         let action = actions?.compactMap(ConsentAction.init(rawValue:)).first ?? .viewDocuments
         let check = try vault.checkConsent(caseID: caseID, action: action, on: vault.today())
         return check.decision.findings.filter { $0.outcome == .warn && $0.authorityID == authorityID }
-            .map { "\($0.rule.rawValue): \($0.text)" }.uniquedPreservingOrder()
+            .map { "\($0.rule.rawValue): \($0.text)" }.uniqued()
     }
 
     /// The words, hints and exit code (3) for a refusal by the vault's rules.
@@ -127,6 +127,6 @@ enum ConsentGate {
     /// refuse there (the core scopes the decision: `ConsentCheck.caseDecision`).
     static func scopedRefusal(_ check: Vault.ConsentCheck) -> (rules: [RuleID], reasons: [String], remedies: [String]) {
         let decision = check.caseDecision
-        return (decision.ruleIDs, decision.explanation, decision.ruleIDs.map(\.remedy).filter { !$0.isEmpty }.uniquedPreservingOrder())
+        return (decision.ruleIDs, decision.explanation, decision.ruleIDs.map(\.remedy).filter { !$0.isEmpty }.uniqued())
     }
 }

@@ -67,9 +67,3 @@ extension GlobalOptions {
     }
 }
 
-extension Array where Element: Hashable {
-    func uniquedPreservingOrder() -> [Element] {
-        var seen: Set<Element> = []
-        return filter { seen.insert($0).inserted }
-    }
-}

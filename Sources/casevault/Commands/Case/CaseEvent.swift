@@ -37,8 +37,8 @@ extension CaseVault.Case {
                     if let extensionDate { facts.events.responseExtensionAgreedUntil = extensionDate }
                     if bodyRefused { facts.bodyRefusedRepresentative = .currentRepresentative }
                     if let refusedRepresentative { facts.bodyRefusedRepresentative = .holder(id: refusedRepresentative, date: refusedDate) }
-                    facts.subjectsOfComplaint = (facts.subjectsOfComplaint + subject).uniquedPreservingOrder()
-                    facts.nhsBodies = (facts.nhsBodies + nhsBody).uniquedPreservingOrder()
+                    facts.subjectsOfComplaint = (facts.subjectsOfComplaint + subject).uniqued()
+                    facts.nhsBodies = (facts.nhsBodies + nhsBody).uniqued()
                     if let complaint, let acknowledged, acknowledged < complaint {
                         throw ValidationError("--acknowledged-on \(acknowledged) is before the complaint date \(complaint)")
                     }

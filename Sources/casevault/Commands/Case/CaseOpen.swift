@@ -60,7 +60,7 @@ extension CaseVault.Case {
                 for record in made.authorities where record.kind.isConsent {
                     shown += try ConsentGate.warnings(about: record.id, caseID: made.caseID, actions: setUp.actions.map(\.rawValue), vault: vault)
                 }
-                return (made, made.caseID, shown.uniquedPreservingOrder(), try vault.names())
+                return (made, made.caseID, shown.uniqued(), try vault.names())
             }
             let (made, id, warnings, names) = opened
             for warning in warnings { Terminal.printError("casevault: warning: \(warning)") }

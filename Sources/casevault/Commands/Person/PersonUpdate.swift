@@ -29,7 +29,7 @@ extension CaseVault.Person {
                         status.dateOfDeath = died
                     }
                     if let competence { status.gillickCompetent = competence }
-                    status.objectsTo = (status.objectsTo + objectsTo).uniquedPreservingOrder().filter { !withdrawObjection.contains($0) }
+                    status.objectsTo = (status.objectsTo + objectsTo).uniqued().filter { !withdrawObjection.contains($0) }
                 }
             }
             if global.json { try global.emitJSON(status); return }
