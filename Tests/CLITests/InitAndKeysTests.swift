@@ -28,6 +28,16 @@ final class InitAndKeysTests: XCTestCase {
         XCTAssertTrue(human.stdout.contains(masters[0]["fingerprint"] as! String))
     }
 
+    /// `--keys k`: a one-letter file name in the current folder once crashed init (a Foundation trap on Linux).
+    func testAOneLetterIdentityFileName() throws {
+        let sandbox = try Sandbox()
+        let created = try sandbox.run(["init", "--vault", "v", "--keys", "k", "--no-passphrase"])
+        XCTAssertEqual(created.exitCode, 0, created.stderr)
+        XCTAssertEqual(try sandbox.mode("k"), 0o600)
+        let shown = try sandbox.run(["keys", "show", "--vault", "v", "--keys", "k"])
+        XCTAssertEqual(shown.exitCode, 0, shown.stderr)
+    }
+
     func testKeysShowNeverPrintsRawKeyBytes() throws {
         let sandbox = try Sandbox()
         XCTAssertEqual(try sandbox.run(["init", "--key-file-vault", "--vault", "v", "--no-passphrase"]).exitCode, 0)

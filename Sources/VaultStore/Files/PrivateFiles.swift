@@ -52,11 +52,23 @@ public enum PrivateFiles {
         guard chmod(path, 0o700) == 0 else { throw FileError.system(operation: "chmod", path: path, errno: errno) }
     }
 
+    /// The folder `path` is in ("." for a bare name). Not NSString's deletingLastPathComponent: Foundation on Linux
+    /// traps on a one-character name ("k"), which a person may well type for --keys or --output.
+    public static func parentDirectory(of path: String) -> String {
+        var trimmed = Substring(path)
+        while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+        guard let slash = trimmed.lastIndex(of: "/") else { return "." }
+        if slash == trimmed.startIndex { return "/" }
+        var parent = trimmed[..<slash]
+        while parent.count > 1, parent.hasSuffix("/") { parent = parent.dropLast() }
+        return String(parent)
+    }
+
     /// Writes `data` to `path` so that a crash leaves either the old file or the new one, never a mix:
     /// a temp file beside it (same file system), fsync, rename, fsync the folder. Mode 0600.
     /// `replacing: false` refuses to overwrite an existing file.
     public static func atomicWrite(_ data: Data, to path: String, replacing: Bool) throws {
-        let directory = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
+        let directory = parentDirectory(of: path)
         let name = (path as NSString).lastPathComponent
         let suffix = try randomSuffix()
         let temporary = (directory as NSString).appendingPathComponent(".\(name).tmp-\(suffix)")

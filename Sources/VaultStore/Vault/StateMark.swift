@@ -115,7 +115,7 @@ public struct StateMarks: Sendable {
     /// Atomic (temp file, fsync, rename), mode 0600 in a 0700 folder: a crash leaves the old mark or the new one.
     func write(_ mark: StateMark, folder: String) throws {
         if try PrivateFiles.status(directory) == nil {
-            let parent = (directory as NSString).deletingLastPathComponent
+            let parent = PrivateFiles.parentDirectory(of: directory)
             try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o700])
             if try PrivateFiles.status(directory) == nil { try PrivateFiles.createPrivateDirectory(directory) }

@@ -148,7 +148,7 @@ extension Vault {
             }
             try PrivateFiles.syncDirectory(staging)
             guard rename(staging, paths.root) == 0 else { throw FileError.system(operation: "rename", path: paths.root, errno: errno) }
-            try PrivateFiles.syncDirectory((paths.root as NSString).deletingLastPathComponent.isEmpty ? "." : (paths.root as NSString).deletingLastPathComponent)
+            try PrivateFiles.syncDirectory(PrivateFiles.parentDirectory(of: paths.root))
         } catch {
             try? FileManager.default.removeItem(atPath: staging)
             throw error

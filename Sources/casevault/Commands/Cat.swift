@@ -38,7 +38,7 @@ extension CaseVault {
                 return
             }
             // Decrypt into a temp file beside the target and rename only on success: a failure leaves no file.
-            let directory = (output as NSString).deletingLastPathComponent.isEmpty ? "." : (output as NSString).deletingLastPathComponent
+            let directory = PrivateFiles.parentDirectory(of: output)
             let temporary = directory + "/.casevault-\(id).partial"
             let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
             guard fd >= 0 else { throw FileError.system(operation: "create", path: temporary, errno: errno) }

@@ -180,7 +180,7 @@ extension CaseVault {
         /// Checked before any document is decrypted, so a long export does not fail at the end for want of a folder.
         private func checkDestination(_ output: String) throws {
             if PrivateFiles.isCharacterDevice(output) { return }  // /dev/null: written straight to, nothing to replace
-            let folder = (output as NSString).deletingLastPathComponent.isEmpty ? "." : (output as NSString).deletingLastPathComponent
+            let folder = PrivateFiles.parentDirectory(of: output)
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
                 throw CLIError("the folder \(folder) does not exist; nothing was done", hints: ["create it first, or choose another --out"])
