@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         // Markdown documents (meeting notes) are rendered in bundles, not printed with their marks.
         .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
+        // The team server's store (issue 21): the vault's records in PostgreSQL.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(
@@ -45,6 +47,8 @@ let package = Package(
         .target(name: "VaultStorage", dependencies: ["Audit"]),
         // The only target that imports GRDB: the SQLite store, its schema and migrations.
         .target(name: "VaultStorageSQLite", dependencies: ["VaultStorage", "Audit", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The PostgreSQL store for a team server: the same protocols and conformance suite as SQLite.
+        .target(name: "VaultStoragePostgres", dependencies: ["VaultStorage", "Audit", .product(name: "PostgresNIO", package: "postgres-nio")]),
         .target(
             name: "VaultStore",
             dependencies: [
@@ -70,7 +74,7 @@ let package = Package(
         .executableTarget(name: "casevault-bench", dependencies: ["VaultCrypto", "VaultStore", "Audit", "Consent", "Redaction", "PDFRender"]),
         .testTarget(name: "VaultCryptoTests", dependencies: ["VaultCrypto", "CSystemZlib", "Audit"]),
         .testTarget(name: "VaultStoreTests", dependencies: ["VaultStore", "VaultCrypto", "Consent", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "VaultStorageTests", dependencies: ["VaultStorage", "VaultStorageSQLite", "Audit", "VaultCrypto"]),
+        .testTarget(name: "VaultStorageTests", dependencies: ["VaultStorage", "VaultStorageSQLite", "VaultStoragePostgres", "Audit", "VaultCrypto"]),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "VaultCrypto"]),
         .testTarget(name: "ConsentTests", dependencies: ["Consent", "VaultModel"]),
         .testTarget(name: "VaultModelTests", dependencies: ["VaultModel"]),

@@ -264,16 +264,7 @@ struct GRDBTransaction: VaultRecordWriting {
         func bytes(_ column: String) -> [UInt8] { Data.fromDatabaseValue(row[column] as DatabaseValue).map(Array.init) ?? [] }
         // Only the exact bytes we write count: anything else (unparsable, or parsable but not in our canonical
         // form, e.g. with added whitespace) reads as a marker that no MAC covers.
-        let storedRules = text("rule_ids"), storedDetails = text("details")
-        var ruleIDs = ["<unreadable>"], details = ["<unreadable>": storedDetails ?? ""]
-        if let storedRules, let parsed = (try? JSONSerialization.jsonObject(with: Data(storedRules.utf8))) as? [String],
-           CanonicalJSON.encode(parsed) == storedRules {
-            ruleIDs = parsed
-        }
-        if let storedDetails, let parsed = (try? JSONSerialization.jsonObject(with: Data(storedDetails.utf8))) as? [String: String],
-           CanonicalJSON.encode(parsed) == storedDetails {
-            details = parsed
-        }
+        let ruleIDs = CanonicalJSON.ruleIDs(stored: text("rule_ids")), details = CanonicalJSON.details(stored: text("details"))
         let event = AuditEvent(sequence: Int64.fromDatabaseValue(row["seq"] as DatabaseValue) ?? -1, time: text("time") ?? "",
                                actor: text("actor"), action: text("action") ?? "", caseID: text("case_id"), documentID: text("document_id"),
                                decision: text("decision"), ruleIDs: ruleIDs, outcome: text("outcome") ?? "", details: details)
@@ -316,30 +307,5 @@ struct GRDBTransaction: VaultRecordWriting {
         encoder.outputFormatting = .sortedKeys
         try db.execute(sql: "INSERT INTO audit_checkpoints (checkpoint) VALUES (?)",
                        arguments: [String(decoding: try encoder.encode(checkpoint), as: UTF8.self)])
-    }
-}
-
-/// The one JSON spelling the audit table stores: no whitespace, keys sorted, only `"`, `\\` and control
-/// characters escaped. Readers accept exactly this spelling.
-enum CanonicalJSON {
-    static func encode(_ values: [String]) -> String {
-        "[" + values.map(quote).joined(separator: ",") + "]"
-    }
-
-    static func encode(_ object: [String: String]) -> String {
-        "{" + object.keys.sorted().map { quote($0) + ":" + quote(object[$0] ?? "") }.joined(separator: ",") + "}"
-    }
-
-    static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\u{0}"..."\u{1F}", "\u{7F}": out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }

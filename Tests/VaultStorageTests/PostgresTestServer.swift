@@ -1,0 +1,99 @@
+import Foundation
+import VaultStoragePostgres
+import XCTest
+
+/// A throwaway PostgreSQL server for the tests: its own data folder in a temporary directory, reachable only by a Unix
+/// socket in that folder, stopped and deleted at the end. Needs the PostgreSQL server programs (Debian's
+/// postgresql-15, which `make test` installs); without them the tests that need it skip and say so. PostgreSQL
+/// refuses to run as root, so under root (CI) the server runs as the `postgres` account the package creates.
+final class PostgresTestServer: @unchecked Sendable {
+    let root: String
+    let socketFolder: String
+    let port: Int
+    let binaries: String
+    let runAs: String?
+    private var databases = 0
+
+    static func start() throws -> PostgresTestServer {
+        guard let binaries = findBinaries() else {
+            throw XCTSkip("SKIPPED: the PostgreSQL server programs (initdb, pg_ctl) are not installed: run `make test`, which installs postgresql-15")
+        }
+        return try PostgresTestServer(binaries: binaries)
+    }
+
+    static func findBinaries() -> String? {
+        // Debian keeps the server programs out of PATH, in one folder per major version.
+        let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
+        let candidates = versions.sorted(by: >).map { "/usr/lib/postgresql/\($0)/bin" }
+            + (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map(String.init)
+        return candidates.first { folder in
+            ["initdb", "pg_ctl", "createdb"].allSatisfy { FileManager.default.isExecutableFile(atPath: folder + "/" + $0) }
+        }
+    }
+
+    private init(binaries: String) throws {
+        self.binaries = binaries
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("casevault-pg-\(UUID().uuidString)").path
+        socketFolder = root + "/socket"
+        port = Int.random(in: 20_000...60_000)
+        runAs = getuid() == 0 ? "postgres" : nil
+        try FileManager.default.createDirectory(atPath: socketFolder, withIntermediateDirectories: true)
+        if let runAs {
+            for path in [root, socketFolder] {
+                try FileManager.default.setAttributes([.ownerAccountName: runAs, .posixPermissions: 0o700], ofItemAtPath: path)
+            }
+        }
+        try run("initdb", ["-D", root + "/data", "-U", "casevault", "--auth=trust", "-E", "UTF8", "--locale=C", "-N"])
+        // fsync off: a test server's data is thrown away, and syncing would only slow the suite.
+        try run("pg_ctl", ["-D", root + "/data", "-l", root + "/server.log", "-w", "-t", "60", "-o",
+                           "-k \(socketFolder) -c listen_addresses= -p \(port) -c fsync=off -c full_page_writes=off", "start"])
+    }
+
+    /// A new, empty database on the server.
+    func makeDatabase() throws -> PostgresRecordStore.Endpoint {
+        databases += 1
+        let name = "vault\(databases)"
+        try run("createdb", ["-h", socketFolder, "-p", String(port), "-U", "casevault", name])
+        return endpoint(database: name)
+    }
+
+    func endpoint(database: String) -> PostgresRecordStore.Endpoint {
+        PostgresRecordStore.Endpoint(address: .unixSocket(path: "\(socketFolder)/.s.PGSQL.\(port)"), username: "casevault", database: database)
+    }
+
+    func stop() {
+        _ = try? run("pg_ctl", ["-D", root + "/data", "-m", "immediate", "-w", "stop"])
+        try? FileManager.default.removeItem(atPath: root)
+    }
+
+    /// Runs one PostgreSQL program to its end. posix_spawn and waitpid, not Foundation's Process: the server that
+    /// `pg_ctl start` leaves running inherits Process's exit-watching descriptor, and waitUntilExit then never returns.
+    @discardableResult
+    private func run(_ program: String, _ arguments: [String]) throws -> String {
+        let argv = (runAs.map { ["/usr/sbin/runuser", "-u", $0, "--"] } ?? []) + [binaries + "/" + program] + arguments
+        let outputPath = root + "/\(program).out"
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var cArguments = argv.map { strdup($0) } + [nil]
+        defer { cArguments.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, argv[0], &actions, nil, &cArguments, environ)
+        guard spawned == 0 else {
+            throw NSError(domain: "PostgresTestServer", code: Int(spawned), userInfo: [NSLocalizedDescriptionKey: "cannot start \(argv[0])"])
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        // WIFEXITED and WEXITSTATUS by hand (they are macros Swift does not import).
+        guard status & 0x7F == 0, (status >> 8) & 0xFF == 0 else {
+            let log = (try? String(contentsOfFile: root + "/server.log", encoding: .utf8)) ?? ""
+            throw NSError(domain: "PostgresTestServer", code: Int(status),
+                          userInfo: [NSLocalizedDescriptionKey: "\(program) failed: \(text)\n\(log.suffix(2000))"])
+        }
+        return text
+    }
+}
