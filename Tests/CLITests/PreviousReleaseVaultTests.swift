@@ -38,6 +38,8 @@ final class PreviousReleaseVaultTests: XCTestCase {
             SELECT count(*) FROM documents WHERE document_date_source != '' OR date_source_sealed IS NULL
             """), "0")
         XCTAssertEqual(try SealedColumnsTests.sqlite(vault + "/vault.db", "SELECT count(*) FROM organisations WHERE name != id OR name_sealed IS NULL"), "0")
+        // Its sealed records (format 1) were rewritten bound to their ledger versions (format 2, tagged `cvr2`).
+        XCTAssertEqual(try SealedColumnsTests.sqlite(vault + "/vault.db", "SELECT count(*) FROM consent_records WHERE substr(sealed, 1, 4) != CAST('cvr2' AS BLOB)"), "0")
         try SealedColumnsTests.assertNotInDatabase(["trust-X", "2025-01-15", "file modified time", "given at ingest", "Norfolk NHS"], sandbox)
         let opened = try sandbox.json(try sandbox.run(["case", "show", caseID, "--json"]))
         XCTAssertEqual(opened["nhs_body"] as? String, "trust-X")

@@ -8,8 +8,9 @@ import VaultStorage
 extension Vault {
     /// vault_meta key: how far the clear columns of this vault have been sealed (absent: not at all).
     static let sealedColumnsMeta = "sealed_columns"
-    /// 1: the cases' NHS body and dates. 2: the documents' date source. 3: the organisations' names.
-    static let sealedColumnsLevel = 3
+    /// 1: the cases' NHS body and dates. 2: the documents' date source. 3: the organisations' names. 4: every sealed
+    /// record bound to its ledger version, and person records made opaque (Vault+SealedRecordUpgrade).
+    static let sealedColumnsLevel = versionBoundLevel
 
     /// Seals what an earlier release left in clear; does nothing (and takes no write lock) once done.
     func sealClearColumns() throws {
@@ -39,6 +40,12 @@ extension Vault {
                 let (sealed, left) = try sealOrganisationNames(in: tx)
                 details["organisations"] = String(sealed)
                 if !left.isEmpty { details["organisations_left"] = left.joined(separator: ",") }
+            }
+            if level < 4 {
+                let upgrade = try upgradeSealedRecords(in: tx)
+                details["sealed_records"] = String(upgrade.resealed)
+                details["person_records"] = String(upgrade.moved)
+                if !upgrade.left.isEmpty { details["sealed_records_left"] = upgrade.left.joined(separator: ",") }
             }
             try tx.setMeta(Self.sealedColumnsMeta, String(Self.sealedColumnsLevel))
             try audit(event("vault.seal_columns", details: details), in: tx)
