@@ -254,8 +254,9 @@ public struct KeyWrapperRecord: Codable, Sendable, Equatable {
 public struct DocumentRecord: Codable, Sendable, Equatable {
     public init(id: String, caseID: String, kind: String, mediaType: String, size: Int64, documentDate: String?, documentDateSource: String,
                 ingestedAt: String, ingestedBy: String?, caseKeyVersion: Int, wrappedKey: Data, originalNameSealed: Data,
-                ciphertextSize: Int64, ciphertextSHA256: Data, contentMAC: Data, dateSourceSealed: Data? = nil) {
+                ciphertextSize: Int64, ciphertextSHA256: Data, contentMAC: Data, dateSourceSealed: Data? = nil, kindSealed: Data? = nil) {
         self.dateSourceSealed = dateSourceSealed
+        self.kindSealed = kindSealed
         self.id = id
         self.caseID = caseID
         self.kind = kind
@@ -285,6 +286,9 @@ public struct DocumentRecord: Codable, Sendable, Equatable {
     public var documentDateSource: String
     /// The date source sealed under the case key (it can tell, say, that a letter was dated from its letterhead).
     public var dateSourceSealed: Data?
+    /// The precise kind sealed under the case key, for kinds whose clear value is a neutral group (a form behind a
+    /// record: `kind` says `form`); nil for the others.
+    public var kindSealed: Data?
     public var ingestedAt: String
     public var ingestedBy: String?
     public var caseKeyVersion: Int
@@ -310,6 +314,7 @@ public struct DocumentRecord: Codable, Sendable, Equatable {
         case ciphertextSHA256 = "ciphertext_sha256"
         case contentMAC = "content_mac"
         case dateSourceSealed = "date_source_sealed"
+        case kindSealed = "kind_sealed"
     }
 }
 

@@ -128,6 +128,8 @@ public protocol SealedRecordWriting: SealedRecordReading {
     /// Inserts or replaces by id.
     func save(_ record: ConsentRecord) throws
     func deleteConsentRecords(caseID: String) throws
+    /// One sealed record (a record moved under another id); nothing when there is none.
+    func deleteConsentRecord(_ id: String) throws
     /// Every sealed record about one person (capacity, status), when the person is erased.
     func deleteConsentRecords(personID: String) throws
 }

@@ -55,7 +55,8 @@ extension DocumentRecord: FetchableRecord, PersistableRecord {
                   ingestedAt: try value("ingested_at"), ingestedBy: try optional("ingested_by"), caseKeyVersion: try value("case_key_version"),
                   wrappedKey: try value("wrapped_key"), originalNameSealed: try value("original_name_sealed"),
                   ciphertextSize: try value("ciphertext_size"), ciphertextSHA256: try value("ciphertext_sha256"),
-                  contentMAC: try value("content_mac"), dateSourceSealed: try optional("date_source_sealed"))
+                  contentMAC: try value("content_mac"), dateSourceSealed: try optional("date_source_sealed"),
+                  kindSealed: try optional("kind_sealed"))
     }
 }
 

@@ -229,6 +229,9 @@ struct GRDBTransaction: VaultRecordWriting {
     func deleteConsentRecords(caseID: String) throws {
         try db.execute(sql: "DELETE FROM consent_records WHERE case_id = ?", arguments: [caseID])
     }
+    func deleteConsentRecord(_ id: String) throws {
+        try db.execute(sql: "DELETE FROM consent_records WHERE id = ?", arguments: [id])
+    }
     func deleteConsentRecords(personID: String) throws {
         try db.execute(sql: "DELETE FROM consent_records WHERE person_id = ?", arguments: [personID])
     }

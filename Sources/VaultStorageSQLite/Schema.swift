@@ -299,5 +299,9 @@ extension Schema {
         migrator.registerMigration("v13-account-removal") { db in
             try db.alter(table: "advocates") { t in t.add(column: "removed_at", .text) }
         }
+        // A form's precise kind (consent form, evidence of authority) sealed under the case key; `kind` says `form`.
+        migrator.registerMigration("v14-sealed-document-kind") { db in
+            try db.alter(table: "documents") { t in t.add(column: "kind_sealed", .blob) }
+        }
     }
 }

@@ -342,6 +342,12 @@ final class ConsentCommandsTests: XCTestCase {
         XCTAssertEqual(counts, ["managing her finances": false, "Making a complaint about NHS care": true])
         let table = try sandbox.run(["capacity", "list", "--person", world.client])
         XCTAssertTrue(table.stdout.contains("COMPLAINT") && table.stdout.contains("other decision") && table.stdout.contains("counts"), table.stdout)
+
+        // Issue 18: without the key, vault.db does not say that these are capacity assessments (type, id or action).
+        XCTAssertTrue(complaint.stdout.hasPrefix("rec-"), complaint.stdout)
+        XCTAssertEqual(try SealedColumnsTests.sqlite(sandbox.path("vault/vault.db"),
+                                                     "SELECT count(*) FROM consent_records WHERE record_type = 'capacity' OR id LIKE 'cap-%'"), "0")
+        try SealedColumnsTests.assertNotInDatabase(["capacity.record", "cap-", "\"capacity\""], sandbox)
     }
 
     /// Issue 20: a warning about a record is shown when it is recorded and by `consent show`, not on every

@@ -38,6 +38,10 @@ final class PreviousReleaseVaultTests: XCTestCase {
             SELECT count(*) FROM documents WHERE document_date_source != '' OR date_source_sealed IS NULL
             """), "0")
         XCTAssertEqual(try SealedColumnsTests.sqlite(vault + "/vault.db", "SELECT count(*) FROM organisations WHERE name != id OR name_sealed IS NULL"), "0")
+        // Its consent form's kind is sealed (`form` in clear), and still listed as a consent form below.
+        XCTAssertEqual(try SealedColumnsTests.sqlite(vault + "/vault.db", "SELECT count(*) FROM documents WHERE kind = 'form' AND kind_sealed IS NOT NULL"), "1")
+        // Its sealed records (format 1) were rewritten bound to their ledger versions (format 2, tagged `cvr2`).
+        XCTAssertEqual(try SealedColumnsTests.sqlite(vault + "/vault.db", "SELECT count(*) FROM consent_records WHERE substr(sealed, 1, 4) != CAST('cvr2' AS BLOB)"), "0")
         try SealedColumnsTests.assertNotInDatabase(["trust-X", "2025-01-15", "file modified time", "given at ingest", "Norfolk NHS"], sandbox)
         let opened = try sandbox.json(try sandbox.run(["case", "show", caseID, "--json"]))
         XCTAssertEqual(opened["nhs_body"] as? String, "trust-X")
@@ -77,6 +81,7 @@ final class PreviousReleaseVaultTests: XCTestCase {
         XCTAssertEqual(renewed.exitCode, 0, renewed.stderr)
         let listed = try sandbox.run(["list", "--case", caseID, "--json"])
         XCTAssertTrue(listed.stdout.contains("\"document_date_source\" : \"file modified time\""), "sealed, and read back: \(listed.stdout)")
+        XCTAssertTrue(listed.stdout.contains("\"kind\" : \"consent_form\""), listed.stdout)
         let letter = try sandbox.run(["cat", try XCTUnwrap(ids["letter"])])
         XCTAssertEqual(letter.exitCode, 0, letter.stderr)
         XCTAssertTrue(letter.stdout.contains("the care my mother received on Ward 7B"), letter.stdout)

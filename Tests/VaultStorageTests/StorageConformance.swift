@@ -159,6 +159,12 @@ enum StorageConformance {
             XCTAssertEqual(try tx.consentRecords(type: "authority", caseID: "case-1", personID: nil).map(\.id), ["auth-1"], file: file, line: line)
             XCTAssertEqual(try tx.consentRecords(type: "capacity", caseID: nil, personID: nil).count, 0, file: file, line: line)
         }
+        // One sealed record deleted by id (a record moved under another id); an unknown id deletes nothing.
+        try store.write { tx in
+            try tx.deleteConsentRecord("auth-1")
+            try tx.deleteConsentRecord("auth-none")
+        }
+        try store.read { tx in XCTAssertNil(try tx.consentRecord("auth-1"), file: file, line: line) }
     }
 
     static func auditAppendsInOrder(_ store: any VaultRecordStore, file: StaticString, line: UInt) throws {

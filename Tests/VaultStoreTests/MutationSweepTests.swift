@@ -1,3 +1,4 @@
+import Consent
 import Foundation
 import GRDB
 import XCTest
@@ -27,10 +28,16 @@ final class MutationSweepTests: XCTestCase {
         try t.vault.addCasePerson(caseID: caseID, personID: neighbour, role: .thirdParty, firstNameIsSafe: false)
         let document = t.storedID(try t.ingest(caseID, [try t.file("a.txt", Array("Dear Sir,\nOne.\n".utf8))])[0])
         _ = t.storedID(try t.ingest(caseID, [try t.file("b.txt", Array("Dear Sir,\nTwo.\n".utf8))])[0])
+        // Person records (capacity, status: opaque `person_record` rows bound to their ledger version).
+        let client = try t.vault.caseDetail(caseID).client
+        _ = try t.vault.recordCapacity(personID: client, assessment: CapacityAssessment(decision: "conduct NHS complaint", date: t.vault.today(),
+                                                                                         result: .hasCapacity, assessor: "Dr B"), caseID: caseID)
+        _ = try t.vault.updatePersonStatus(client) { $0.objectsTo = ["daughter"] }
         let database = t.paths.root + "/vault.db"
         // Older values to replay: every row as it was before the changes below.
         let older = try rows(database)
         _ = try t.vault.editPerson(neighbour, changes: [.address: "5 Mill Lane"])
+        _ = try t.vault.updatePersonStatus(client) { $0.objectsTo = ["daughter", "son"] }
         _ = try t.vault.retagDocument(document, date: "2025-02-01", kind: nil)
         // Case references (v7): a prefix, a reference and the NHS body's sealed reference, so their columns hold values.
         _ = try t.asManager().setCasePrefix(organisationID: try t.vault.caseDetail(caseID).organisation, prefix: "NCA")

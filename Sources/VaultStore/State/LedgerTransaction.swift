@@ -163,6 +163,10 @@ final class LedgerTransaction: VaultRecordWriting {
         try base.deleteConsentRecords(caseID: caseID)
         for id in ids { try deleted(.sealed, id) }
     }
+    func deleteConsentRecord(_ id: String) throws {
+        try base.deleteConsentRecord(id)
+        try deleted(.sealed, id)
+    }
     func deleteConsentRecords(personID: String) throws {
         let ids = try base.consentRecords(type: nil, caseID: nil, personID: personID).map(\.id)
         try base.deleteConsentRecords(personID: personID)

@@ -8,8 +8,10 @@ import VaultStorage
 extension Vault {
     /// vault_meta key: how far the clear columns of this vault have been sealed (absent: not at all).
     static let sealedColumnsMeta = "sealed_columns"
-    /// 1: the cases' NHS body and dates. 2: the documents' date source. 3: the organisations' names.
-    static let sealedColumnsLevel = 3
+    /// 1: the cases' NHS body and dates. 2: the documents' date source. 3: the organisations' names. 4: every sealed
+    /// record bound to its ledger version, and person records made opaque (Vault+SealedRecordUpgrade). 5: the forms'
+    /// precise kind (consent form, evidence of authority) sealed, `form` in clear.
+    static let sealedColumnsLevel = 5
 
     /// Seals what an earlier release left in clear; does nothing (and takes no write lock) once done.
     func sealClearColumns() throws {
@@ -31,7 +33,7 @@ extension Vault {
                 if !left.isEmpty { details["cases_left"] = left.joined(separator: ",") }
             }
             if level < 2 {
-                let (sealed, left) = try sealDateSources(in: tx)
+                let (sealed, left) = try sealDocumentFields(in: tx) { $0.dateSourceSealed == nil }
                 details["documents"] = String(sealed)
                 if !left.isEmpty { details["documents_left"] = left.joined(separator: ",") }
             }
@@ -39,6 +41,17 @@ extension Vault {
                 let (sealed, left) = try sealOrganisationNames(in: tx)
                 details["organisations"] = String(sealed)
                 if !left.isEmpty { details["organisations_left"] = left.joined(separator: ",") }
+            }
+            if level < 4 {
+                let upgrade = try upgradeSealedRecords(in: tx)
+                details["sealed_records"] = String(upgrade.resealed)
+                details["person_records"] = String(upgrade.moved)
+                if !upgrade.left.isEmpty { details["sealed_records_left"] = upgrade.left.joined(separator: ",") }
+            }
+            if level < 5 {
+                let (sealed, left) = try sealDocumentFields(in: tx) { Self.clearKind(of: $0.kind) != $0.kind }
+                details["forms"] = String(sealed)
+                if !left.isEmpty { details["forms_left"] = left.joined(separator: ",") }
             }
             try tx.setMeta(Self.sealedColumnsMeta, String(Self.sealedColumnsLevel))
             try audit(event("vault.seal_columns", details: details), in: tx)
@@ -86,12 +99,13 @@ extension Vault {
         return (sealed, left)
     }
 
-    /// Re-seals each document's name with its date source under the case key version it is under. A document whose
-    /// key cannot be opened (its master key version destroyed) or whose row does not match the ledger is left.
-    private func sealDateSources(in tx: any VaultRecordWriting) throws -> (sealed: Int, left: [String]) {
+    /// Re-seals the name, date source and kind of each document `needs` picks, under the case key version it is under
+    /// (its kind and date source then sealed as this release seals them). A document whose key cannot be opened (its
+    /// master key version destroyed) or whose row does not match the ledger is left.
+    private func sealDocumentFields(in tx: any VaultRecordWriting, needs: (DocumentRecord) -> Bool) throws -> (sealed: Int, left: [String]) {
         var sealed = 0
         var left: [String] = []
-        for var record in try tx.documents(caseID: nil) where record.dateSourceSealed == nil {
+        for var record in try tx.documents(caseID: nil) where needs(record) {
             guard try Self.matchesLedger(.document, record.id, record, in: tx),
                   let caseKey = try? dataKey(scope: KeyHierarchy.caseScope(record.caseID), version: record.caseKeyVersion, in: tx) else {
                 left.append(record.id)
@@ -102,7 +116,7 @@ extension Vault {
                 left.append(record.id)
                 continue
             }
-            try Self.sealDocumentFields(name: opened.name, dateSource: opened.dateSource, into: &record, fieldKey: fieldKey)
+            try Self.sealDocumentFields(name: opened.name, dateSource: opened.dateSource, kind: opened.kind, into: &record, fieldKey: fieldKey)
             try tx.update(record)
             sealed += 1
         }

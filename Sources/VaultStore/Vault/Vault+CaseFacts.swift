@@ -10,7 +10,8 @@ extension Vault {
     // MARK: - Capacity and person status
 
     public func recordCapacity(personID: String, assessment: CapacityAssessment, caseID: String?) throws -> String {
-        let id = try Self.newID("cap")
+        // A random id, a generic type and action: that an assessment exists for this person is health information.
+        let id = try Self.newID("rec")
         try guarded { try store.write { tx in
             guard try tx.person(personID) != nil else { throw VaultError.notFound(kind: "person", id: personID) }
             if let caseID {
@@ -19,8 +20,8 @@ extension Vault {
             }
             try requireCarer(person: personID, in: tx)
             let stored = StoredCapacityAssessment(id: id, personID: personID, assessment: assessment)
-            try tx.save(try sealConsent(stored, id: id, type: .capacity, caseID: nil, personID: personID, in: tx))
-            try audit(event("capacity.record", caseID: caseID, details: ["person": personID, "assessment": id]), in: tx)
+            try savePersonRecord(stored, kind: .capacity, personID: personID, id: id, in: tx)
+            try audit(event(Self.personRecordAction, caseID: caseID, details: ["person": personID, "record": id]), in: tx)
         } }
         return id
     }
@@ -34,13 +35,18 @@ extension Vault {
     }
 
     func capacityAssessments(personID: String, in tx: any VaultRecordReading) throws -> [StoredCapacityAssessment] {
-        try tx.consentRecords(type: ConsentRecordType.capacity.rawValue, caseID: nil, personID: personID)
-            .map { try openConsent($0, as: StoredCapacityAssessment.self, in: tx) }
+        try personRecords(personID, kind: .capacity, as: StoredCapacityAssessment.self, in: tx).map(\.value)
     }
 
     func personStatus(_ personID: String, in tx: any VaultRecordReading) throws -> PersonStatus {
-        guard let record = try tx.consentRecord("status-" + personID) else { return PersonStatus() }
-        return try openConsent(record, as: PersonStatus.self, in: tx)
+        try personRecord(personID, kind: .status, as: PersonStatus.self, in: tx)?.value ?? PersonStatus()
+    }
+
+    /// Saves the person's status (their one status record, or a new one) with its generic audit event.
+    func savePersonStatus(_ status: PersonStatus, personID: String, in tx: any VaultRecordWriting) throws {
+        let existing = try personRecord(personID, kind: .status, as: PersonStatus.self, in: tx)?.row
+        let id = try savePersonRecord(status, kind: .status, personID: personID, replacing: existing, in: tx)
+        try audit(event(Self.personRecordAction, details: ["person": personID, "record": id]), in: tx)
     }
 
     public func personStatus(_ personID: String) throws -> PersonStatus {
@@ -53,12 +59,9 @@ extension Vault {
     public func updatePersonStatus(_ personID: String, change: (inout PersonStatus) throws -> Void) throws -> PersonStatus {
         try guarded { try store.write { tx in
             try requireCarer(person: personID, in: tx)
-            let existing = try tx.consentRecord("status-" + personID)
             var status = try personStatus(personID, in: tx)
             try change(&status)
-            try tx.save(try sealConsent(status, id: "status-" + personID, type: .personStatus, caseID: nil, personID: personID,
-                                        createdAt: existing?.createdAt, in: tx))
-            try audit(event("person.status", details: ["person": personID]), in: tx)
+            try savePersonStatus(status, personID: personID, in: tx)
             return status
         } }
     }

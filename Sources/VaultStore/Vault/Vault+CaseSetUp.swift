@@ -145,12 +145,9 @@ extension Vault {
     }
 
     private func recordDeath(of personID: String, on date: CivilDate, in tx: any VaultRecordWriting) throws {
-        let existing = try tx.consentRecord("status-" + personID)
         var status = try personStatus(personID, in: tx)
         status.deceased = true
         status.dateOfDeath = date
-        try tx.save(try sealConsent(status, id: "status-" + personID, type: .personStatus, caseID: nil, personID: personID,
-                                    createdAt: existing?.createdAt, in: tx))
-        try audit(event("person.status", details: ["person": personID]), in: tx)
+        try savePersonStatus(status, personID: personID, in: tx)
     }
 }

@@ -21,6 +21,9 @@ extension Vault {
         case reminder
         case personHistory = "person_history"
         case documentTombstone = "document_tombstone"
+        /// Every record about a person alone (capacity, status, history), the kind sealed inside (Vault+PersonRecords).
+        /// `capacity`, `person_status` and `person_history` are only read, in rows an earlier release wrote.
+        case personRecord = "person_record"
     }
 
     /// An authority as recorded: the engine's record plus where it came from.
@@ -114,50 +117,6 @@ extension Vault {
             self.today = today
             thirdParties = []
             evidence = []
-        }
-    }
-
-    // MARK: - Sealing
-
-    private static let consentEncoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
-    }()
-
-    private func consentBinding(_ type: ConsentRecordType, caseID: String?, personID: String?) -> [UInt8] {
-        Array("\(type.rawValue)|\(caseID ?? "")|\(personID ?? "")".utf8)
-    }
-
-    func sealConsent(_ value: some Encodable, id: String, type: ConsentRecordType, caseID: String?, personID: String?,
-                     createdAt: String? = nil, in tx: any VaultRecordReading) throws -> ConsentRecord {
-        var payload = Array(try SealedFormat.encode(value, with: Self.consentEncoder))
-        defer { payload.withUnsafeMutableBytes { secureZero($0) } }
-        let sealed = try KeyHierarchy.seal(payload, fieldKey: try metadataFieldKey(tx), table: ConsentRecord.tableName,
-                                           column: type.rawValue, rowID: id, binding: consentBinding(type, caseID: caseID, personID: personID))
-        let now = timestamp()
-        return ConsentRecord(id: id, recordType: type.rawValue, caseID: caseID, personID: personID, createdAt: createdAt ?? now,
-                             updatedAt: now, sealed: sealed)
-    }
-
-    func openConsent<T: Decodable>(_ record: ConsentRecord, as _: T.Type, in tx: any VaultRecordReading) throws -> T {
-        guard let type = ConsentRecordType(rawValue: record.recordType) else {
-            throw VaultError.damagedField(table: ConsentRecord.tableName, column: "record_type", rowID: record.id)
-        }
-        let opener = try fieldOpener(scope: KeyHierarchy.vaultScope, version: 1, in: tx)
-        let plain: [UInt8]
-        do {
-            plain = try KeyHierarchy.open(record.sealed, opener: opener, table: ConsentRecord.tableName, column: type.rawValue,
-                                          rowID: record.id, binding: consentBinding(type, caseID: record.caseID, personID: record.personID))
-        } catch {
-            throw VaultError.damagedField(table: ConsentRecord.tableName, column: type.rawValue, rowID: record.id)
-        }
-        do {
-            return try SealedFormat.decode(T.self, from: Data(plain))
-        } catch .newer(let version) {
-            throw VaultError.newerRecordFormat(rowID: record.id, version: version)
-        } catch {
-            throw VaultError.damagedField(table: ConsentRecord.tableName, column: type.rawValue, rowID: record.id)
         }
     }
 

@@ -58,7 +58,9 @@ extension Vault {
                 throw VaultError.invalidInput("document \(documentID) is the person's signed agreement to a transfer of the case, the "
                     + "evidence that their consents cover the new organisation (R-CON-8), so it stays; nothing was removed")
             }
-            let tombstone = DocumentTombstone(documentID: documentID, caseID: document.caseID, kind: document.kind,
+            let opener = try fieldOpener(scope: KeyHierarchy.caseScope(document.caseID), version: document.caseKeyVersion, in: tx)
+            // The tombstone is sealed: it keeps the precise kind; the audit event names the kind as the column does.
+            let tombstone = DocumentTombstone(documentID: documentID, caseID: document.caseID, kind: try Self.kind(document, opener: opener),
                                               documentDate: document.documentDate, size: document.size, ingestedAt: document.ingestedAt,
                                               removedAt: timestamp(), removedBy: actor, reason: reason)
             try tx.deleteDocument(documentID)

@@ -262,7 +262,8 @@ extension Vault {
                                                       caseKeyVersion: caseKeyVersion),
             originalNameSealed: Data(), ciphertextSize: body.ciphertextSize, ciphertextSHA256: Data(body.ciphertextSHA256),
             contentMAC: Data(body.contentMAC))
-        try Self.sealDocumentFields(name: file.originalName, dateSource: dated.source.rawValue, into: &record, fieldKey: fieldKey)
+        try Self.sealDocumentFields(name: file.originalName, dateSource: dated.source.rawValue, kind: dated.kind.rawValue, into: &record,
+                                    fieldKey: fieldKey)
         return (record, documentID)
     }
 }

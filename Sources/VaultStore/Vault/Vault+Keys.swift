@@ -79,11 +79,11 @@ extension Vault {
         for var document in try tx.documents(caseID: caseID) {
             let oldKey = try dataKey(scope: scope, version: document.caseKeyVersion, in: tx)
             let documentKey = try hierarchy.unwrapDocumentKey(document, caseKey: oldKey)
-            let (name, dateSource) = try Self.openDocumentFields(document, fieldKey: try KeyHierarchy.fieldKey(oldKey))
+            let (name, dateSource, kind) = try Self.openDocumentFields(document, fieldKey: try KeyHierarchy.fieldKey(oldKey))
             document.caseKeyVersion = newVersion
             document.wrappedKey = try hierarchy.wrapDocumentKey(documentKey, documentID: document.id, caseID: caseID, caseKey: newKey,
                                                                caseKeyVersion: newVersion)
-            try Self.sealDocumentFields(name: name, dateSource: dateSource, into: &document, fieldKey: newFieldKey)
+            try Self.sealDocumentFields(name: name, dateSource: dateSource, kind: kind, into: &document, fieldKey: newFieldKey)
             try tx.update(document)
         }
         for old in versions { try tx.deleteDataKey(scope: scope, version: old) }

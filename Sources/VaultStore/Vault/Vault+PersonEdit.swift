@@ -48,7 +48,8 @@ extension Vault {
             func seal(_ value: String?, _ column: String) throws -> Data? {
                 try value.map { try KeyHierarchy.seal(Array($0.utf8), fieldKey: key, table: "people", column: column, rowID: id) }
             }
-            var history = try tx.consentRecord("history-" + id).map { try openConsent($0, as: PersonHistory.self, in: tx) } ?? PersonHistory()
+            let existing = try personRecord(id, kind: .history, as: PersonHistory.self, in: tx)
+            var history = existing?.value ?? PersonHistory()
             let now = timestamp()
             for field in PersonField.allCases {
                 guard let value = cleaned[field] else { continue }
@@ -78,9 +79,7 @@ extension Vault {
             let changed = history.changes.filter { $0.time == now }.map(\.field.rawValue)
             guard !changed.isEmpty else { throw VaultError.invalidInput("\(id) already has those details; nothing was changed") }
             try tx.update(record)
-            let existing = try tx.consentRecord("history-" + id)
-            try tx.save(try sealConsent(history, id: "history-" + id, type: .personHistory, caseID: nil, personID: id,
-                                        createdAt: existing?.createdAt, in: tx))
+            try savePersonRecord(history, kind: .history, personID: id, replacing: existing?.row, in: tx)
             // Which fields changed, never their values.
             try audit(event("person.edit", details: ["person": id, "fields": changed.joined(separator: ",")]), in: tx)
             return try view(record, key: key)
@@ -91,7 +90,7 @@ extension Vault {
     public func personHistory(_ id: String) throws -> [PersonChange] {
         try guarded { try store.read { tx in
             try requireVisible(.personRead, person: id, in: tx)
-            return try tx.consentRecord("history-" + id).map { try openConsent($0, as: PersonHistory.self, in: tx).changes } ?? []
+            return try personRecord(id, kind: .history, as: PersonHistory.self, in: tx)?.value.changes ?? []
         } }
     }
 }

@@ -39,7 +39,7 @@ extension Vault {
         let opener = try fieldOpener(scope: KeyHierarchy.caseScope(record.caseID), version: record.caseKeyVersion, in: tx)
         let name = try KeyHierarchy.open(record.originalNameSealed, opener: opener, table: "documents",
                                          column: "original_name", rowID: record.id, binding: record.clearFieldsBinding)
-        return DocumentView(id: record.id, caseID: record.caseID, kind: record.kind, name: String(decoding: name, as: UTF8.self),
+        return DocumentView(id: record.id, caseID: record.caseID, kind: try Self.kind(record, opener: opener), name: String(decoding: name, as: UTF8.self),
                             mediaType: record.mediaType, size: record.size, documentDate: record.documentDate,
                             documentDateSource: try Self.dateSource(record, opener: opener), ingestedAt: record.ingestedAt, ingestedBy: record.ingestedBy,
                             caseKeyVersion: record.caseKeyVersion,

@@ -36,12 +36,14 @@ extension Vault {
                 record.documentDate = date
                 dateSource = DateSource.corrected.rawValue
             }
-            if let kind, kind.rawValue != record.kind {
-                details["kind"] = "\(record.kind) -> \(kind.rawValue)"
-                record.kind = kind.rawValue
+            var newKind = opened.kind
+            if let kind, kind.rawValue != opened.kind {
+                // In clear, as the column says it: which form a form is stays sealed (see Vault+DocumentFields).
+                details["kind"] = "\(Self.clearKind(of: opened.kind)) -> \(Self.clearKind(of: kind.rawValue))"
+                newKind = kind.rawValue
             }
             guard !details.isEmpty else { throw VaultError.invalidInput("\(id) already has that date and kind; nothing was changed") }
-            try Self.sealDocumentFields(name: opened.name, dateSource: dateSource, into: &record, fieldKey: fieldKey)
+            try Self.sealDocumentFields(name: opened.name, dateSource: dateSource, kind: newKind, into: &record, fieldKey: fieldKey)
             try tx.update(record)
             try audit(event("document.retag", caseID: record.caseID, documentID: id, details: details), in: tx)
             return try view(record, tx: tx)
