@@ -133,7 +133,12 @@ enum NHSNumber {
         if after > 0, Bytes.isDigit(at: index + after, bytes) { return nil }
         if group < 2 { return nil }
         shortestGroup = min(shortestGroup, group)
-        let punctuated = separator.map { ![0x20, 0xA0, 0x87, 0x89, 0xAF].contains($0) } ?? false
+        // A switch, not an array literal's `contains`: that allocated an array for every ten-digit candidate.
+        let punctuated: Bool
+        switch separator {
+        case nil, 0x20, 0xA0, 0x87, 0x89, 0xAF: punctuated = false
+        default: punctuated = true
+        }
         let check = (11 - sum % 11) % 11
         if check != 10 && check == Int(last) && !(punctuated && shortestGroup < 3) && !mixed {
             return RedactionSpan(start: start, end: index, kind: .nhsNumber, detector: .nhsNumber)
