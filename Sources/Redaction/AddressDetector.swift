@@ -116,8 +116,11 @@ enum AddressDetector {
         // "14Mill Lane": the number run into a capitalised word, as a reader sees "14\u{200B}Mill Lane" (the
         // zero-width space gone from the readable text) or a typing slip.
         let glued = index + 1 < line.upperBound && bytes[index] >= 0x41 && bytes[index] <= 0x5A && bytes[index + 1] >= 0x61 && bytes[index + 1] <= 0x7A
-        guard let end = streetName(bytes, from: index, line: line, needsWordBefore: true, gluedFirst: glued) else { return nil }
-        return (start, towns(bytes, after: end, line: line))
+        if let end = streetName(bytes, from: index, line: line, needsWordBefore: true, gluedFirst: glued) {
+            return (start, towns(bytes, after: end, line: line))
+        }
+        guard let end = lowerCaseStreet(bytes, from: index, line: line) else { return nil }
+        return (start, lowerCaseTown(bytes, after: end, line: line))
     }
 
     /// Capitalised words ending in a street word, from `position` (after a house number or a comma).

@@ -82,14 +82,16 @@ struct NameFinder: Sendable {
     func find(in bytes: UnsafeBufferPointer<UInt8>, allowed: [Range<Int>], into spans: inout [RedactionSpan]) {
         var scan = Scan(finder: self)
         NameToken.forEach(bytes) { scan.take($0) }
-        finish(&scan, allowed: allowed, into: &spans)
+        finish(&scan, bytes, allowed: allowed, into: &spans)
     }
 
     /// The end of a pass whose tokens were fed to `scan` (here, or by the shared pass, which learns the
     /// allow-listed ranges only at the end): what was found outside `allowed`, then the found names again
     /// wherever else they stand capitalised.
-    func finish(_ scan: inout Scan, allowed: [Range<Int>], into spans: inout [RedactionSpan]) {
+    func finish(_ scan: inout Scan, _ bytes: UnsafeBufferPointer<UInt8>, allowed: [Range<Int>], into spans: inout [RedactionSpan]) {
+        scan.next = nil
         scan.endRun()
+        scan.namesBeforeEmails(bytes, in: spans)
         for candidate in scan.firstNames where scan.surnamesSeen[candidate.person] {
             let person = conditionals[candidate.person]
             spans.append(RedactionSpan(start: candidate.start, end: candidate.end, kind: .personName, detector: .knownFirstName,
@@ -136,6 +138,10 @@ struct NameFinder: Sendable {
         var capitalised: [(start: Int, end: Int, hash: UInt64)] = []
         /// Per conditional person, whether their surname was seen (an array: a set hashed every insert).
         var surnamesSeen: [Bool]
+        /// The end of a lower-case given name found after a title ("dr amara"): a lower-case surname may follow.
+        var lowerNameEnd = -1
+        /// The word after the run being reported (nil at the end of the text).
+        var next: NameToken?
 
         init(finder: NameFinder) {
             self.finder = finder
@@ -150,9 +156,11 @@ struct NameFinder: Sendable {
                 if let tail, let last = capitalised.last, last.end == token.start - 1 { capitalised[capitalised.count - 1].end = tail }
                 if !run.isEmpty {
                     runTail = tail != nil && run[run.count - 1].token.end == token.start - 1 ? tail : nil
+                    next = token
                     endRun()
                     runTail = nil
                 }
+                if token.shape == .lower { takeLower(token) }
                 remember(token)
                 return
             }
@@ -168,7 +176,10 @@ struct NameFinder: Sendable {
                     && flags.contains(.surname) && flags.isDisjoint(with: [.organisation, .stop, .title, .calendar])
                 let joined = token.gap.isEmpty || token.gap == .hyphen || wrapped
                     || (token.gap == .period && (last.token.shape == .initial || last.flags.contains(.title)))
-                if !joined || run.count == 8 { endRun() }
+                if !joined || run.count == 8 {
+                    next = token
+                    endRun()
+                }
             }
             run.append((token, flags))
         }
@@ -280,8 +291,12 @@ struct NameFinder: Sendable {
                flags(before: index, back: 1).contains(.personNoun), before(index, back: 1)?.shape == .lower {
                 return .relationName
             }
+            // "mrs Okonjo", "dr. Okonjo": a title typed in lower case.
+            if previousFlags.contains(.title), previous.shape == .lower, gap.isSubset(of: [.period]) { return .titledName }
             // "HCA Baxter", "Nurse Practitioner Lund", "the porter Dunn": a listed name right after a job.
-            if previousFlags.contains(.role), gap.isEmpty, !run[index].flags.isDisjoint(with: [.given, .surname]) { return .titledName }
+            if previousFlags.contains(.role), gap.isEmpty, !run[index].flags.isDisjoint(with: [.given, .surname]), isPersonAfterJob(index) {
+                return .titledName
+            }
             if gap.contains(.newline), previousFlags.contains(.signOff) { return .signatureName }
             if previous.hash == NameFinder.signed, !gap.contains(.blankLine) { return .signatureName }
             return nil

@@ -25,6 +25,7 @@ struct PhraseMatcher: Sendable {
             let words = Words.hashes(of: text)
             guard !words.isEmpty else { return }
             phrases.append(Phrase(words: words, label: label))
+            if label.kind == .personName { addCapitalIForL(text, label: label) }
             // "O'Connell" written "OConnell".
             if text.contains("'") || text.contains("\u{2019}") {
                 let closed = Words.hashes(of: text.replacingOccurrences(of: "'", with: "").replacingOccurrences(of: "\u{2019}", with: ""))
