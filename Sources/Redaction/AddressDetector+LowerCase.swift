@@ -23,7 +23,8 @@ extension AddressDetector {
         while words < 4 {
             var next = index
             while next < line.upperBound, bytes[next] == UInt8(ascii: " ") { next += 1 }
-            guard next > index, next < line.upperBound, Bytes.isLetter(bytes[next]) else { return nil }
+            // The first word in lower case (the capitalised form is `streetName`'s): one byte rules out most numbers.
+            guard next > index, next < line.upperBound, Bytes.isLetter(bytes[next]), words > 0 || bytes[next] >= 0x61 else { return nil }
             let word = NameToken.word(bytes, from: next, gap: [])
             let token = word.token
             guard token.shape == .lower || token.shape == .capitalised, !notStreetWords.contains(token.hash),

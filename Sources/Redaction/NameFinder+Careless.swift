@@ -5,6 +5,8 @@
 extension NameFinder {
     /// Titles that, in lower case, are followed by a name ("miss" is left out: "I miss my mum").
     static let lowerTitles = WordSet(["mr", "mrs", "ms", "mx", "dr", "prof"].map(NameList.hash))
+    /// The same titles capitalised, and "Miss" ("Lord", "Sir", "Lady" are left out: "Lord knows").
+    static let capitalTitles = WordSet(["mr", "mrs", "ms", "mx", "dr", "prof", "miss"].map(NameList.hash))
     /// Lower-case words that follow such a title without being a name ("dr said", "mr and mrs", "ms teams").
     static let notNamesAfterTitle = WordSet([
         "a", "an", "the", "and", "or", "but", "to", "of", "in", "on", "at", "by", "for", "from", "with", "about", "as", "is", "was",
@@ -44,21 +46,29 @@ extension NameFinder.Scan {
     }
 
     /// A lower-case word: a name when a title stands right before it (the title is in the span too), and a
-    /// second lower-case word after a listed given name found that way ("dr amara okonjo").
+    /// second lower-case word after a listed given name found that way ("dr amara okonjo"). The title is
+    /// remembered by where it ends (`noteTitle`), so most words cost a comparison, not a look at the word before.
     @inline(__always) mutating func takeLower(_ token: NameToken) {
-        guard token.letters >= 2, seen > 0 else { return }
-        let previous = ring[(seen - 1) & 3]
-        if previous.end == lowerNameEnd {
+        guard token.letters >= 2 else { return }
+        if lowerNameEnd >= 0 {
+            let end = lowerNameEnd
             lowerNameEnd = -1
             // From the end of the given name, so the two spans touch and are merged into one.
-            if token.gap.isEmpty, token.start - previous.end == 1, finder.isLowerName(token) { reportLower(start: previous.end, token) }
+            if token.gap.isEmpty, token.start - end == 1, finder.isLowerName(token) { reportLower(start: end, token) }
             return
         }
-        // Cheap tests first: most words are not after a two-to-four-letter word.
-        guard previous.letters >= 2, previous.letters <= 4, previous.shape != .number, previous.shape != .initial,
-              token.gap.isSubset(of: [.period]), NameFinder.lowerTitles.contains(previous.hash), finder.isLowerName(token) else { return }
-        reportLower(start: previous.start, token)
-        if finder.list.flags(token.hash).contains(.given) { lowerNameEnd = token.end }
+        if token.start - titleEnd <= 2, token.gap.isSubset(of: [.period]), finder.isLowerName(token) {
+            reportLower(start: titleStart, token)
+            if finder.list.flags(token.hash).contains(.given) { lowerNameEnd = token.end }
+            return
+        }
+        if token.letters <= 4, NameFinder.lowerTitles.contains(token.hash) { noteTitle(token) }
+    }
+
+    /// A title ("mrs", "Dr", "MRS"): a lower-case word right after it is a name.
+    @inline(__always) mutating func noteTitle(_ token: NameToken) {
+        titleStart = token.start
+        titleEnd = token.end
     }
 
     private mutating func reportLower(start: Int, _ token: NameToken) {

@@ -119,7 +119,7 @@ struct NameFinder: Sendable {
     struct Scan {
         let finder: NameFinder
         /// The last four words before the current run (a ring; `seen` counts every word put in).
-        var ring = [NameToken](repeating: NameToken(start: 0, end: 0, hash: 0, shape: .lower, gap: [], letters: 0), count: 4)
+        var ring = TokenRing()
         var seen = 0
         var run = RunBuffer()
         /// Where the run's last word goes on after a hyphen ("Quen-by"), while the run is being reported.
@@ -140,6 +140,8 @@ struct NameFinder: Sendable {
         var surnamesSeen: [Bool]
         /// The end of a lower-case given name found after a title ("dr amara"): a lower-case surname may follow.
         var lowerNameEnd = -1
+        /// Where the last title word starts and ends (`takeLower`).
+        var titleStart = 0, titleEnd = Int.min / 2
         /// The word after the run being reported (nil at the end of the text).
         var next: NameToken?
 
@@ -167,6 +169,7 @@ struct NameFinder: Sendable {
             seenCapitalisedEnd = token.end
             if token.shape == .capitalised || token.shape == .upper { capitalised.append((token.start, token.end, token.hash)) }
             let flags = finder.list.flags(token.hash)
+            if flags.contains(.title), token.letters <= 4, NameFinder.capitalTitles.contains(token.hash) { noteTitle(token) }
             if let last = run.last {
                 // A name wrapped at a line end in prose ("our neighbour Arthur\nBell"): a given name after a
                 // lower-case word on its line, then a listed surname that is not a street, body or month word.
@@ -361,25 +364,35 @@ struct NameFinder: Sendable {
     static let signed = NameList.hash("signed")
 }
 
-/// The run of capitalised words the name finder is reading: a buffer reused from run to run (emptying an
-/// Array went through `replaceSubrange` for every run, seen in the release profile).
+/// The run of capitalised words the name finder is reading: a buffer of `capacity` items reused from run to
+/// run, written through a pointer (emptying an Array went through `replaceSubrange` for every run, and writing
+/// an Array's element checked its uniqueness and bounds, both seen in the release profile).
 /// Plain members, no Collection conformance: a debug build runs a protocol's default members unspecialised.
 struct RunBuffer {
     typealias Element = (token: NameToken, flags: NameList.Flags)
-    private var items: [Element] = []
+    /// The longest run `NameFinder.Scan.take` builds.
+    static let capacity = 8
+    private let storage = Storage()
     private(set) var count = 0
+
+    final class Storage {
+        let items = UnsafeMutablePointer<Element>.allocate(capacity: RunBuffer.capacity)
+        init() { items.initialize(repeating: (NameToken.empty, []), count: RunBuffer.capacity) }
+        deinit { items.deallocate() }
+    }
 
     var isEmpty: Bool { count == 0 }
     var indices: Range<Int> { 0..<count }
-    var last: Element? { count > 0 ? items[count - 1] : nil }
+    var last: Element? { count > 0 ? storage.items[count - 1] : nil }
 
     subscript(position: Int) -> Element {
-        assert(position < count)
-        return items[position]
+        precondition(position < count)
+        return storage.items[position]
     }
 
     mutating func append(_ element: Element) {
-        if count < items.count { items[count] = element } else { items.append(element) }
+        precondition(count < Self.capacity, "a run is ended at \(Self.capacity) words")
+        storage.items[count] = element
         count += 1
     }
 

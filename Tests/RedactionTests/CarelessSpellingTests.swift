@@ -22,6 +22,8 @@ final class CarelessSpellingTests: XCTestCase {
         XCTAssertEqual(strings("the dr said it was fine and the mrs agreed"), [])
         XCTAssertEqual(strings("I miss my mum; we spoke on ms teams; mr and mrs came"), [])
         XCTAssertEqual(strings("she had a dr appointment on monday"), [])
+        XCTAssertEqual(strings("Lord knows why; Sir was not told"), [])
+        XCTAssertEqual(strings("Miss adeyemi rang"), ["Miss adeyemi"])
     }
 
     func testLowerCaseStreetAddressesAreFound() {
