@@ -99,15 +99,15 @@ extension NameFinder.Scan {
             skipped += 1
         }
         // An initial ("A", "A.") between the word and the address; one run into the address is inside it.
-        var initial = false
+        var initialEnd: Int?
         if index >= 3, bytes[index - 1] == UInt8(ascii: "."), Self.isUpper(bytes[index - 2]), bytes[index - 3] == UInt8(ascii: " ") {
-            initial = true
+            initialEnd = index
             index -= 3
         } else if index >= 2, Self.isUpper(bytes[index - 1]), bytes[index - 2] == UInt8(ascii: " ") {
-            initial = true
+            initialEnd = index
             index -= 2
         }
-        guard initial || skipped > 0 else { return nil }
+        guard initialEnd != nil || skipped > 0 else { return nil }
         // The capitalised word ending at `index` (a binary search of the pass's capitalised words).
         var low = 0, high = capitalised.count
         while low < high {
@@ -127,8 +127,9 @@ extension NameFinder.Scan {
             let before = finder.list.flags(capitalised[low - 1].hash)
             if before.contains(.given), before.isDisjoint(with: NameFinder.notNameFlags) { start = capitalised[low - 1].start }
         }
-        // To the address's start, so the name and the address touch and are merged into one box.
-        return (RedactionSpan(start: start, end: email.start, kind: .unregisteredName, detector: .emailName), word.hash)
+        // A box of its own, not run on to the address: a registered name there keeps its own kind and person
+        // in the redaction log (touching spans are merged, the address's kind winning).
+        return (RedactionSpan(start: start, end: initialEnd ?? word.end, kind: .unregisteredName, detector: .emailName), word.hash)
     }
 
     @inline(__always) static func isUpper(_ byte: UInt8) -> Bool { byte >= 0x41 && byte <= 0x5A }

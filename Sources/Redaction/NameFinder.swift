@@ -8,7 +8,10 @@
 /// no). Words of registered people's names and of short allow-listed phrases are never reported here: the
 /// phrase matcher owns them (and keeps staff readable). Once found, a name's words are redacted wherever
 /// else they stand capitalised in the text, so "Arthur" later in the letter goes too.
-struct NameFinder: Sendable {
+///
+/// A class, not a struct: the pass's state holds it, and a struct this size was copied (`memcpy`) on every run
+/// of capitalised words the pass reported on.
+final class NameFinder: Sendable {
     /// A registered person whose first name alone counts once their surname appears.
     struct Conditional: Sendable {
         var first: UInt64
