@@ -116,6 +116,8 @@ enum NHSNumber {
             count += 1
             group += 1
             index += 1
+            // Inside a group (a digit next) there is no separator to look for: most digits of a number.
+            if count < 10, index < bytes.count, bytes[index] &- 0x30 < 10 { continue }
             let length = count < 10 ? separatorLength(at: index, bytes) : 0
             if length > 0, group >= 2, Bytes.isDigit(at: index + length, bytes) {
                 // A dash or space of any width is told apart by its last byte (a hyphen's 0x2D aside).
