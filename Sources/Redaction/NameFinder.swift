@@ -297,8 +297,8 @@ final class NameFinder: Sendable {
                flags(before: index, back: 1).contains(.personNoun), before(index, back: 1)?.shape == .lower {
                 return .relationName
             }
-            // "mrs Okonjo", "dr. Okonjo": a title typed in lower case.
-            if previousFlags.contains(.title), previous.shape == .lower, gap.isSubset(of: [.period]) { return .titledName }
+            // "mrs Okonjo", "dr. Okonjo": a title typed in lower case ("miss" left out: "I miss London").
+            if previous.shape == .lower, gap.isSubset(of: [.period]), NameFinder.lowerTitles.contains(previous.hash) { return .titledName }
             // "HCA Baxter", "Nurse Practitioner Lund", "the porter Dunn": a listed name right after a job.
             if previousFlags.contains(.role), gap.isEmpty, !run[index].flags.isDisjoint(with: [.given, .surname]), isPersonAfterJob(index) {
                 return .titledName

@@ -23,6 +23,7 @@ final class CarelessSpellingTests: XCTestCase {
         XCTAssertEqual(strings("I miss my mum; we spoke on ms teams; mr and mrs came"), [])
         XCTAssertEqual(strings("she had a dr appointment on monday"), [])
         XCTAssertEqual(strings("Lord knows why; Sir was not told"), [])
+        XCTAssertEqual(strings("I miss London and mrs Okonjo misses Lagos"), ["Okonjo"])
         XCTAssertEqual(strings("Miss adeyemi rang"), ["Miss adeyemi"])
     }
 
