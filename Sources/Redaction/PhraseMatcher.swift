@@ -20,6 +20,8 @@ struct PhraseMatcher: Sendable {
 
     struct Builder {
         var phrases: [Phrase] = []
+        /// Capital-I spellings added so far (`addCapitalIForL` stops at its budget).
+        var lookalikes = 0
 
         mutating func add(_ text: String, label: Label) {
             let words = Words.hashes(of: text)

@@ -71,3 +71,12 @@ final class CarelessSpellingTests: XCTestCase {
         XCTAssertEqual(strings("the Practice Manager at Brown Street Surgery rang"), [])
     }
 }
+
+/// The capital-I spellings multiply a case's phrases: a large case with l-heavy names must still build.
+final class CapitalISpellingLimitTests: XCTestCase {
+    func testAThousandPeopleWithManyLsStillBuildAndMatch() {
+        let people = (0..<1000).map { KnownPerson(id: "per-\($0)", role: .thirdParty, fullName: "Llewellyn\($0) Hallwell\($0)") }
+        let text = "I met Mr LIewellyn7 Hallwell7 and Llewellyn8 Hallwell8."
+        XCTAssertEqual(strings(text, context: RedactionContext(people: people)), ["Mr LIewellyn7 Hallwell7", "Llewellyn8 Hallwell8"])
+    }
+}
