@@ -1,3 +1,5 @@
+import Foundation
+
 /// UK street addresses of anyone, registered or not: a house number and capitalised words ending in a
 /// street word ("14 Mill Lane", "3a St John's Rd"), with the town after a comma ("14 Mill Lane,
 /// Wymondham"); flat and apartment lines ("Flat 3", "Apartment 12B", "Flat 2, 14 Mill Lane", "Flat 3, Rose
@@ -68,15 +70,26 @@ enum AddressDetector {
         var skipTo = -1
         for index in candidates where index > skipTo {
             if index >= line.upperBound {
-                var start = index
-                while start > line.upperBound, bytes[start - 1] != UInt8(ascii: "\n") { start -= 1 }
-                var end = index
-                while end < bytes.count, bytes[end] != UInt8(ascii: "\n") { end += 1 }
+                // The line breaks are found with `memchr`, forward from the last line's end (a byte-by-byte walk
+                // back to the line's start and on to its end was 3 % of the redaction's instructions).
+                var start = line.upperBound
+                var end = nextLineBreak(bytes, from: start)
+                while end < index {
+                    start = end + 1
+                    end = nextLineBreak(bytes, from: start)
+                }
                 line = start..<end
                 covered = start
             }
             at(index, bytes, line: line, covered: &covered, skipTo: &skipTo, into: &spans)
         }
+    }
+
+    /// The position of the first line feed at or after `start`, or the end of the text.
+    @inline(__always) static func nextLineBreak(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        guard start < bytes.count, let base = bytes.baseAddress,
+              let found = memchr(base + start, Int32(UInt8(ascii: "\n")), bytes.count - start) else { return bytes.count }
+        return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
     }
 
     // MARK: Street lines
@@ -103,8 +116,11 @@ enum AddressDetector {
         // "14Mill Lane": the number run into a capitalised word, as a reader sees "14\u{200B}Mill Lane" (the
         // zero-width space gone from the readable text) or a typing slip.
         let glued = index + 1 < line.upperBound && bytes[index] >= 0x41 && bytes[index] <= 0x5A && bytes[index + 1] >= 0x61 && bytes[index + 1] <= 0x7A
-        guard let end = streetName(bytes, from: index, line: line, needsWordBefore: true, gluedFirst: glued) else { return nil }
-        return (start, towns(bytes, after: end, line: line))
+        if let end = streetName(bytes, from: index, line: line, needsWordBefore: true, gluedFirst: glued) {
+            return (start, towns(bytes, after: end, line: line))
+        }
+        guard let end = lowerCaseStreet(bytes, from: index, line: line) else { return nil }
+        return (start, lowerCaseTown(bytes, after: end, line: line))
     }
 
     /// Capitalised words ending in a street word, from `position` (after a house number or a comma).

@@ -8,7 +8,10 @@
 /// no). Words of registered people's names and of short allow-listed phrases are never reported here: the
 /// phrase matcher owns them (and keeps staff readable). Once found, a name's words are redacted wherever
 /// else they stand capitalised in the text, so "Arthur" later in the letter goes too.
-struct NameFinder: Sendable {
+///
+/// A class, not a struct: the pass's state holds it, and a struct this size was copied (`memcpy`) on every run
+/// of capitalised words the pass reported on.
+final class NameFinder: Sendable {
     /// A registered person whose first name alone counts once their surname appears.
     struct Conditional: Sendable {
         var first: UInt64
@@ -82,14 +85,16 @@ struct NameFinder: Sendable {
     func find(in bytes: UnsafeBufferPointer<UInt8>, allowed: [Range<Int>], into spans: inout [RedactionSpan]) {
         var scan = Scan(finder: self)
         NameToken.forEach(bytes) { scan.take($0) }
-        finish(&scan, allowed: allowed, into: &spans)
+        finish(&scan, bytes, allowed: allowed, into: &spans)
     }
 
     /// The end of a pass whose tokens were fed to `scan` (here, or by the shared pass, which learns the
     /// allow-listed ranges only at the end): what was found outside `allowed`, then the found names again
     /// wherever else they stand capitalised.
-    func finish(_ scan: inout Scan, allowed: [Range<Int>], into spans: inout [RedactionSpan]) {
+    func finish(_ scan: inout Scan, _ bytes: UnsafeBufferPointer<UInt8>, allowed: [Range<Int>], into spans: inout [RedactionSpan]) {
+        scan.next = nil
         scan.endRun()
+        scan.namesBeforeEmails(bytes, in: spans)
         for candidate in scan.firstNames where scan.surnamesSeen[candidate.person] {
             let person = conditionals[candidate.person]
             spans.append(RedactionSpan(start: candidate.start, end: candidate.end, kind: .personName, detector: .knownFirstName,
@@ -117,7 +122,7 @@ struct NameFinder: Sendable {
     struct Scan {
         let finder: NameFinder
         /// The last four words before the current run (a ring; `seen` counts every word put in).
-        var ring = [NameToken](repeating: NameToken(start: 0, end: 0, hash: 0, shape: .lower, gap: [], letters: 0), count: 4)
+        var ring = TokenRing()
         var seen = 0
         var run = RunBuffer()
         /// Where the run's last word goes on after a hyphen ("Quen-by"), while the run is being reported.
@@ -136,6 +141,12 @@ struct NameFinder: Sendable {
         var capitalised: [(start: Int, end: Int, hash: UInt64)] = []
         /// Per conditional person, whether their surname was seen (an array: a set hashed every insert).
         var surnamesSeen: [Bool]
+        /// The end of a lower-case given name found after a title ("dr amara"): a lower-case surname may follow.
+        var lowerNameEnd = -1
+        /// Where the last title word starts and ends (`takeLower`).
+        var titleStart = 0, titleEnd = Int.min / 2
+        /// The word after the run being reported (nil at the end of the text).
+        var next: NameToken?
 
         init(finder: NameFinder) {
             self.finder = finder
@@ -150,15 +161,18 @@ struct NameFinder: Sendable {
                 if let tail, let last = capitalised.last, last.end == token.start - 1 { capitalised[capitalised.count - 1].end = tail }
                 if !run.isEmpty {
                     runTail = tail != nil && run[run.count - 1].token.end == token.start - 1 ? tail : nil
+                    next = token
                     endRun()
                     runTail = nil
                 }
+                if token.shape == .lower { takeLower(token) }
                 remember(token)
                 return
             }
             seenCapitalisedEnd = token.end
             if token.shape == .capitalised || token.shape == .upper { capitalised.append((token.start, token.end, token.hash)) }
             let flags = finder.list.flags(token.hash)
+            if flags.contains(.title), token.letters <= 4, NameFinder.capitalTitles.contains(token.hash) { noteTitle(token) }
             if let last = run.last {
                 // A name wrapped at a line end in prose ("our neighbour Arthur\nBell"): a given name after a
                 // lower-case word on its line, then a listed surname that is not a street, body or month word.
@@ -168,7 +182,10 @@ struct NameFinder: Sendable {
                     && flags.contains(.surname) && flags.isDisjoint(with: [.organisation, .stop, .title, .calendar])
                 let joined = token.gap.isEmpty || token.gap == .hyphen || wrapped
                     || (token.gap == .period && (last.token.shape == .initial || last.flags.contains(.title)))
-                if !joined || run.count == 8 { endRun() }
+                if !joined || run.count == 8 {
+                    next = token
+                    endRun()
+                }
             }
             run.append((token, flags))
         }
@@ -280,8 +297,12 @@ struct NameFinder: Sendable {
                flags(before: index, back: 1).contains(.personNoun), before(index, back: 1)?.shape == .lower {
                 return .relationName
             }
+            // "mrs Okonjo", "dr. Okonjo": a title typed in lower case ("miss" left out: "I miss London").
+            if previous.shape == .lower, gap.isSubset(of: [.period]), NameFinder.lowerTitles.contains(previous.hash) { return .titledName }
             // "HCA Baxter", "Nurse Practitioner Lund", "the porter Dunn": a listed name right after a job.
-            if previousFlags.contains(.role), gap.isEmpty, !run[index].flags.isDisjoint(with: [.given, .surname]) { return .titledName }
+            if previousFlags.contains(.role), gap.isEmpty, !run[index].flags.isDisjoint(with: [.given, .surname]), isPersonAfterJob(index) {
+                return .titledName
+            }
             if gap.contains(.newline), previousFlags.contains(.signOff) { return .signatureName }
             if previous.hash == NameFinder.signed, !gap.contains(.blankLine) { return .signatureName }
             return nil
@@ -344,29 +365,4 @@ struct NameFinder: Sendable {
     static let law = NameList.hash("law")
     static let saint = NameList.hash("st")
     static let signed = NameList.hash("signed")
-}
-
-/// The run of capitalised words the name finder is reading: a buffer reused from run to run (emptying an
-/// Array went through `replaceSubrange` for every run, seen in the release profile).
-/// Plain members, no Collection conformance: a debug build runs a protocol's default members unspecialised.
-struct RunBuffer {
-    typealias Element = (token: NameToken, flags: NameList.Flags)
-    private var items: [Element] = []
-    private(set) var count = 0
-
-    var isEmpty: Bool { count == 0 }
-    var indices: Range<Int> { 0..<count }
-    var last: Element? { count > 0 ? items[count - 1] : nil }
-
-    subscript(position: Int) -> Element {
-        assert(position < count)
-        return items[position]
-    }
-
-    mutating func append(_ element: Element) {
-        if count < items.count { items[count] = element } else { items.append(element) }
-        count += 1
-    }
-
-    mutating func removeAll() { count = 0 }
 }

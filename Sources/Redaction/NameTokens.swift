@@ -206,3 +206,32 @@ struct NameToken {
         return (NameToken(start: start, end: end, hash: hash, shape: shape, gap: gap, letters: letters), index)
     }
 }
+
+/// The name finder's last four words: four stored tokens, not an array (an array element written per word
+/// checked the buffer's uniqueness and bounds each time, seen in the release profile).
+struct TokenRing {
+    private var first = NameToken.empty, second = NameToken.empty, third = NameToken.empty, fourth = NameToken.empty
+
+    subscript(position: Int) -> NameToken {
+        @inline(__always) get {
+            switch position & 3 {
+            case 0: first
+            case 1: second
+            case 2: third
+            default: fourth
+            }
+        }
+        @inline(__always) set {
+            switch position & 3 {
+            case 0: first = newValue
+            case 1: second = newValue
+            case 2: third = newValue
+            default: fourth = newValue
+            }
+        }
+    }
+}
+
+extension NameToken {
+    static let empty = NameToken(start: 0, end: 0, hash: 0, shape: .lower, gap: [], letters: 0)
+}

@@ -112,6 +112,8 @@ enum NHSNumber {
             count += 1
             group += 1
             index += 1
+            // Inside a group (a digit next) there is no separator to look for: most digits of a number.
+            if count < 10, index < bytes.count, bytes[index] &- 0x30 < 10 { continue }
             let length = count < 10 ? separatorLength(at: index, bytes) : 0
             if length > 0, group >= 2, Bytes.isDigit(at: index + length, bytes) {
                 // A dash or space of any width is told apart by its last byte (a hyphen's 0x2D aside).
@@ -129,7 +131,12 @@ enum NHSNumber {
         if after > 0, Bytes.isDigit(at: index + after, bytes) { return nil }
         if group < 2 { return nil }
         shortestGroup = min(shortestGroup, group)
-        let punctuated = separator.map { ![0x20, 0xA0, 0x87, 0x89, 0xAF].contains($0) } ?? false
+        // A switch, not an array literal's `contains`: that allocated an array for every ten-digit candidate.
+        let punctuated: Bool
+        switch separator {
+        case nil, 0x20, 0xA0, 0x87, 0x89, 0xAF: punctuated = false
+        default: punctuated = true
+        }
         if NHSNumberCheck.checkDigit(weightedSum: sum) == Int(last) && !(punctuated && shortestGroup < 3) && !mixed {
             return RedactionSpan(start: start, end: index, kind: .nhsNumber, detector: .nhsNumber)
         }

@@ -20,11 +20,14 @@ struct PhraseMatcher: Sendable {
 
     struct Builder {
         var phrases: [Phrase] = []
+        /// Capital-I spellings added so far (`addCapitalIForL` stops at its budget).
+        var lookalikes = 0
 
         mutating func add(_ text: String, label: Label) {
             let words = Words.hashes(of: text)
             guard !words.isEmpty else { return }
             phrases.append(Phrase(words: words, label: label))
+            if label.kind == .personName { addCapitalIForL(text, label: label) }
             // "O'Connell" written "OConnell".
             if text.contains("'") || text.contains("\u{2019}") {
                 let closed = Words.hashes(of: text.replacingOccurrences(of: "'", with: "").replacingOccurrences(of: "\u{2019}", with: ""))
@@ -203,7 +206,10 @@ struct PhraseMatcher: Sendable {
         let bytes: UnsafeBufferPointer<UInt8>
         let mask: Int
         /// A power-of-two ring of the last words, so finding the k-th previous word is a mask, not a division.
-        var recent: [Words.Word]
+        /// Written through a pointer into `recentStorage`: an array element written per word checked the
+        /// buffer's uniqueness and bounds each time.
+        let recent: UnsafeMutablePointer<Words.Word>
+        let recentStorage: WordRing
         var seen = 0
         /// The same words with each hyphenated word as one, so "Mar-garet Ellis" is "margaret ellis": filled
         /// from `recent` at a hyphenated word and kept (and read) only for the `longest` words after it.
@@ -234,7 +240,8 @@ struct PhraseMatcher: Sendable {
             var window = 1
             while window < matcher.longest + PhraseMatcher.middleInitials { window <<= 1 }
             mask = window - 1
-            recent = [Words.Word](repeating: Words.Word(start: 0, end: 0, hash: 0), count: window)
+            recentStorage = WordRing(count: window)
+            recent = recentStorage.words
         }
 
         @inline(__always) func passes(_ hash: UInt64) -> Bool {
@@ -255,7 +262,7 @@ struct PhraseMatcher: Sendable {
                Words.isJoined(bytes, at: word.start) {
                 // The previous word (or the hyphenated word so far) and this one, read as one word.
                 if mergedDiffers == 0 {
-                    merged = recent
+                    merged = Array(UnsafeBufferPointer(start: recent, count: mask + 1))
                     mergedSeen = seen - 1
                 }
                 let last = (mergedSeen - 1) & mask

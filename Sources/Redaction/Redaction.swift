@@ -93,6 +93,7 @@ public struct RedactionSpan: Sendable, Equatable, Codable {
         case .signatureName: return "name in a signature (not registered on the case)"
         case .listedName: return "given name or surname from the name list (not registered on the case)"
         case .repeatedName: return "a name found elsewhere in the text (not registered on the case)"
+        case .emailName: return "name written before an e-mail address (not registered on the case)"
         }
     }
 
@@ -116,6 +117,7 @@ public enum Detector: String, Sendable, Codable, CaseIterable {
     case streetAddress = "street-address", addressBlock = "address-block", knownFirstName = "known-first-name"
     case titledName = "titled-name", relationName = "relation-name", salutationName = "salutation-name"
     case signatureName = "signature-name", listedName = "listed-name", repeatedName = "repeated-name"
+    case emailName = "email-name"
 }
 
 public enum PersonRole: String, Sendable, Codable, CaseIterable {

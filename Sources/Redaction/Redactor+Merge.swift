@@ -62,7 +62,8 @@ extension Redactor {
     static func radixSort(_ keys: inout [(key: UInt64, index: Int32)]) {
         let count = keys.count
         guard count > 1 else { return }
-        var other = keys
+        // Written before it is read: made empty, not copied from `keys` (`var other = keys` copied every key).
+        var other = [(key: UInt64, index: Int32)](repeating: (0, 0), count: count)
         var counts = [Int](repeating: 0, count: 2048)
         var inOther = false
         keys.withUnsafeMutableBufferPointer { first in

@@ -54,7 +54,7 @@ extension Redactor {
         }
         let allowed = Self.union(matching.allowed)
         AddressDetector.scan(bytes, candidates: addressCandidates, into: &found)
-        names.finish(&scan, allowed: allowed, into: &found)
+        names.finish(&scan, bytes, allowed: allowed, into: &found)
         return allowed
     }
 }
