@@ -315,7 +315,7 @@ enum AddressWords {
     static let notPlaces = WordSet(notPlaceWords.map(NameList.hash))
     static let flats = WordSet(flatWords.map(NameList.hash))
     static let months = WordSet(NameList.calendar.map(NameList.hash))
-    static let kinds: WordTable = {
+    static let kinds: WordTable<UInt16> = {
         var kinds: [UInt64: UInt16] = [:]
         for word in houseWords { kinds[NameList.hash(word)] = 3 }
         for word in streets { kinds[NameList.hash(word)] = 1 }

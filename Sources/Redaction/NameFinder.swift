@@ -26,7 +26,7 @@ final class NameFinder: Sendable {
     /// For each word of a registered name, the people (one bit each, the first 64) whose names hold it: a run
     /// of registered words that no one person's name holds ("Mrs Okafor-Ellis") is reported here, as no
     /// phrase covers all of it.
-    let owners: WordTable
+    let owners: WordTable<UInt32>
     /// The people of `owners` (its value is an index here, plus one).
     let ownerMasks: [UInt64]
     /// Words that stay readable: registered staff (unless staff are redacted), the client's name when the
@@ -60,9 +60,9 @@ final class NameFinder: Sendable {
             if words.count <= 3 { for word in words { known.insert(NameList.hash(String(word))) } }
             for word in words { keptWords.insert(NameList.hash(String(word))) }
         }
-        precondition(owners.count < Int(UInt16.max), "too many name words for the owners table")
+        precondition(owners.count < Int(UInt32.max), "too many name words for the owners table")
         let ownerWords = Array(owners.keys)
-        self.owners = WordTable(Dictionary(uniqueKeysWithValues: ownerWords.enumerated().map { ($1, UInt16($0 + 1)) }))
+        self.owners = WordTable(Dictionary(uniqueKeysWithValues: ownerWords.enumerated().map { ($1, UInt32($0 + 1)) }))
         ownerMasks = ownerWords.map { owners[$0] ?? 0 }
         self.keptWords = WordSet(keptWords)
         self.known = WordSet(known)

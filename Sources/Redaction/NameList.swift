@@ -34,7 +34,7 @@ struct NameList: Sendable {
         static let personNoun = Flags(rawValue: 1 << 14)
     }
 
-    let table: WordTable
+    let table: WordTable<UInt16>
 
     static let shared = NameList()
 
@@ -194,16 +194,16 @@ struct NameList: Sendable {
 
 /// An open-addressing table from word hashes to flags: a lookup is a multiply, a mask and (nearly always)
 /// one or two probes, which matters because every capitalised word of every text is looked up.
-struct WordTable: Sendable {
+struct WordTable<Value: FixedWidthInteger & Sendable>: Sendable {
     private let keys: [UInt64]
-    private let values: [UInt16]
+    private let values: [Value]
     private let mask: Int
 
-    init(_ entries: [UInt64: UInt16]) {
+    init(_ entries: [UInt64: Value]) {
         var capacity = 16
         while capacity < entries.count * 3 { capacity <<= 1 }
         var keys = [UInt64](repeating: 0, count: capacity)
-        var values = [UInt16](repeating: 0, count: capacity)
+        var values = [Value](repeating: 0, count: capacity)
         mask = capacity - 1
         for (key, value) in entries where key != 0 {
             var slot = Self.slot(key, mask)
@@ -219,7 +219,7 @@ struct WordTable: Sendable {
         Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
     }
 
-    @inline(__always) subscript(_ key: UInt64) -> UInt16 {
+    @inline(__always) subscript(_ key: UInt64) -> Value {
         var slot = Self.slot(key, mask)
         while true {
             let stored = keys[slot]
@@ -233,7 +233,7 @@ struct WordTable: Sendable {
 /// A set of word hashes in a `WordTable`: a lookup without `Hasher` (which `Set<UInt64>` runs on every
 /// lookup, a cost seen on every capitalised word of a text). A hash of 0 is never a member.
 struct WordSet: Sendable {
-    private let table: WordTable
+    private let table: WordTable<UInt16>
 
     init(_ hashes: some Sequence<UInt64>) {
         table = WordTable(Dictionary(hashes.map { ($0, UInt16(1)) }, uniquingKeysWith: { first, _ in first }))

@@ -74,7 +74,7 @@ struct PhraseMatcher: Sendable {
     /// The lookup tables, flat (no array or label copied, and nothing retained, per word looked up): a
     /// phrase's words are `words[wordStart[p]..<wordStart[p + 1]]`; the phrases ending in a word are
     /// `members[memberStart[g]..<memberStart[g + 1]]` for the group `lastWord[hash] - 1`.
-    let lastWord: WordTable
+    let lastWord: WordTable<UInt32>
     let memberStart: [Int32]
     let members: [Int32]
     let wordStart: [Int32]
@@ -93,7 +93,7 @@ struct PhraseMatcher: Sendable {
     /// by two pairs only adds candidates, each still compared word by word.
     let singleStart: [Int32]
     let singles: [Int32]
-    let pairGroup: WordTable
+    let pairGroup: WordTable<UInt32>
     let pairStart: [Int32]
     let pairs: [Int32]
     let filter: [UInt64]
@@ -105,9 +105,9 @@ struct PhraseMatcher: Sendable {
     }
 
     init(phrases: [Phrase], groupOf: [UInt64: Int], groups: [[Int]], filter: [UInt64], longest: Int) {
-        precondition(groups.count < Int(UInt16.max), "too many distinct last words for the phrase table")
+        precondition(groups.count < Int(UInt32.max), "too many distinct last words for the phrase table")
         self.phrases = phrases
-        lastWord = WordTable(groupOf.mapValues { UInt16($0 + 1) })
+        lastWord = WordTable(groupOf.mapValues { UInt32($0 + 1) })
         var memberStart: [Int32] = [0]
         var members: [Int32] = []
         for group in groups {
@@ -148,10 +148,10 @@ struct PhraseMatcher: Sendable {
             }
             singleStart.append(Int32(singles.count))
         }
-        precondition(pairLists.count < Int(UInt16.max), "too many distinct word pairs for the phrase table")
+        precondition(pairLists.count < Int(UInt32.max), "too many distinct word pairs for the phrase table")
         self.singleStart = singleStart
         self.singles = singles
-        pairGroup = WordTable(pairOf.mapValues { UInt16($0 + 1) })
+        pairGroup = WordTable(pairOf.mapValues { UInt32($0 + 1) })
         var pairStart: [Int32] = [0]
         var pairs: [Int32] = []
         for list in pairLists {
@@ -188,7 +188,7 @@ struct PhraseMatcher: Sendable {
         // The matcher's tables as fields of their own: reading one through a stored matcher would copy (and
         // retain) the whole matcher on every word in a debug build.
         let phrases: [Phrase]
-        let lastWord: WordTable
+        let lastWord: WordTable<UInt32>
         let memberStart: [Int32]
         let members: [Int32]
         let wordStart: [Int32]
@@ -198,7 +198,7 @@ struct PhraseMatcher: Sendable {
         let antepenultimate: [UInt64]
         let singleStart: [Int32]
         let singles: [Int32]
-        let pairGroup: WordTable
+        let pairGroup: WordTable<UInt32>
         let pairStart: [Int32]
         let pairs: [Int32]
         let filter: [UInt64]

@@ -79,4 +79,12 @@ final class CapitalISpellingLimitTests: XCTestCase {
         let text = "I met Mr LIewellyn7 Hallwell7 and Llewellyn8 Hallwell8."
         XCTAssertEqual(strings(text, context: RedactionContext(people: people)), ["Mr LIewellyn7 Hallwell7", "Llewellyn8 Hallwell8"])
     }
+
+    /// More distinct word pairs than 16 bits count (a partnership's vault can register tens of thousands of people):
+    /// the phrase table once trapped at 65,535; it must build and still find the last person registered.
+    func testMoreThanSixtyFiveThousandPhrasesBuildAndMatch() {
+        let people = (0..<70_000).map { KnownPerson(id: "per-\($0)", role: .thirdParty, fullName: "Given\($0) Family\($0)") }
+        let text = "Present: Given69999 Family69999 and Given12 Family12."
+        XCTAssertEqual(strings(text, context: RedactionContext(people: people)), ["Given69999 Family69999", "Given12 Family12"])
+    }
 }
