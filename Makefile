@@ -19,7 +19,7 @@ demo: build
 
 # Every test: unit tests, Wycheproof vectors and CLI end-to-end tests against the built binary (faketime for the
 # clock-set-back test, which would otherwise skip; PostgreSQL's server programs for the PostgreSQL store's tests, which
-# start their own throwaway server). In parallel (one worker per core): each test uses its own temporary
+# start their own throwaway server, and for the second pass below). In parallel (one worker per core): each test uses its own temporary
 # folders, HOME and vault, so tests do not share state; sequentially the suite took 15–16.5 minutes on 2 cores.
 test: build
 	@scripts/ensure-deps.sh faketime postgresql
@@ -27,6 +27,11 @@ test: build
 	python3 scripts/bench.py --quick --bin .build/debug
 	@[ -d ../shared/testvectors/wycheproof ] || echo "SKIPPED: ../shared is absent: the Wycheproof vectors and the shared consent examples will not be checked (the tests that need them skip)"
 	$(SWIFT) test --parallel --disable-swift-testing
+	CASEVAULT_TEST_POSTGRES=1 $(SWIFT) test --skip-build --parallel --disable-swift-testing --filter '$(POSTGRES_PASS)'
+
+# The CLI classes make test runs a second time with every vault's records in PostgreSQL (a throwaway server per test
+# process): the same commands must give the same results on the team server's store.
+POSTGRES_PASS = VaultCommandsTests|ConsentCommandsTests|AuthorizationTests|IdentityCommandsTests|BundleCommandsTests|NamesTests|SearchTests
 
 clean:
 	rm -rf .build

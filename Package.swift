@@ -53,7 +53,7 @@ let package = Package(
             name: "VaultStore",
             dependencies: [
                 "VaultModel", "VaultCrypto", "Audit", "Consent", "Redaction", "DocumentText", "CProcessShims", "VaultStorage",
-                "VaultStorageSQLite",
+                "VaultStorageSQLite", "VaultStoragePostgres",
             ]
         ),
         // Typed ids, the shared enums, CivilDate, the NHS number check: no dependencies, used by every layer.
@@ -74,7 +74,10 @@ let package = Package(
         .executableTarget(name: "casevault-bench", dependencies: ["VaultCrypto", "VaultStore", "Audit", "Consent", "Redaction", "PDFRender"]),
         .testTarget(name: "VaultCryptoTests", dependencies: ["VaultCrypto", "CSystemZlib", "Audit"]),
         .testTarget(name: "VaultStoreTests", dependencies: ["VaultStore", "VaultCrypto", "Consent", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "VaultStorageTests", dependencies: ["VaultStorage", "VaultStorageSQLite", "VaultStoragePostgres", "Audit", "VaultCrypto"]),
+        // Starts a throwaway PostgreSQL server for the tests that need one (the PostgreSQL store, the CLI on a PostgreSQL vault).
+        .target(name: "PostgresTestSupport", path: "Tests/PostgresTestSupport"),
+        .testTarget(name: "VaultStorageTests", dependencies: ["VaultStorage", "VaultStorageSQLite", "VaultStoragePostgres", "PostgresTestSupport", "Audit",
+                                                             "VaultCrypto"]),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "VaultCrypto"]),
         .testTarget(name: "ConsentTests", dependencies: ["Consent", "VaultModel"]),
         .testTarget(name: "VaultModelTests", dependencies: ["VaultModel"]),
@@ -83,6 +86,6 @@ let package = Package(
         .testTarget(name: "PDFRenderTests", dependencies: ["PDFRender"]),
         .testTarget(name: "MeetingBundleTests", dependencies: ["MeetingBundle", "PDFRender", "Redaction", "VaultCrypto", "CPoppler"]),
         // Fixtures are read from the source tree (real PDFs, a vault of the previous release), not bundled.
-        .testTarget(name: "CLITests", dependencies: ["VaultCrypto", "PDFRender", "CSystemZlib"], exclude: ["Fixtures"]),
+        .testTarget(name: "CLITests", dependencies: ["VaultCrypto", "PDFRender", "CSystemZlib", "PostgresTestSupport"], exclude: ["Fixtures"]),
     ]
 )

@@ -52,7 +52,7 @@ enum PostgresSchema {
         CREATE TABLE documents (id text PRIMARY KEY, case_id text NOT NULL REFERENCES cases, kind text NOT NULL, media_type text NOT NULL,
             size bigint NOT NULL, document_date text, document_date_source text NOT NULL, ingested_at text NOT NULL, ingested_by text,
             case_key_version bigint NOT NULL, wrapped_key bytea NOT NULL, original_name_sealed bytea NOT NULL, ciphertext_size bigint NOT NULL,
-            ciphertext_sha256 bytea NOT NULL, content_mac bytea NOT NULL, date_source_sealed bytea)
+            ciphertext_sha256 bytea NOT NULL, content_mac bytea NOT NULL, date_source_sealed bytea, kind_sealed bytea)
         """,
         "CREATE INDEX documents_case ON documents (case_id)",
         "CREATE INDEX documents_case_mac ON documents (case_id, content_mac)",

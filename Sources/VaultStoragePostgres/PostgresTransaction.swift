@@ -204,6 +204,7 @@ struct PostgresTransaction: VaultRecordWriting {
     }
     func consentRecord(_ id: String) throws -> ConsentRecord? { try record(ConsentRecord.self, "SELECT * FROM consent_records WHERE id = \(id)") }
     func save(_ record: ConsentRecord) throws { try insert(record, into: ConsentRecord.tableName, onConflict: .replace) }
+    func deleteConsentRecord(_ id: String) throws { try execute("DELETE FROM consent_records WHERE id = \(id)") }
     func deleteConsentRecords(caseID: String) throws { try execute("DELETE FROM consent_records WHERE case_id = \(caseID)") }
     func deleteConsentRecords(personID: String) throws { try execute("DELETE FROM consent_records WHERE person_id = \(personID)") }
 

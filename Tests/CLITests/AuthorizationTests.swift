@@ -182,7 +182,9 @@ final class AuthorizationTests: XCTestCase {
         try expect(3, sandbox, ["audit", "log"], as: w.advocate, "audit.read")
         XCTAssertTrue(try expect(0, sandbox, ["audit", "log"], as: w.manager, "audit.read").stdout.contains(w.caseID))
         try expect(3, sandbox, ["backup", sandbox.path("auth-backup")], as: w.advocate, "vault.maintenance")
-        try expect(0, sandbox, ["backup", sandbox.path("auth-backup")], as: w.admin, "vault.maintenance")
+        if !Sandbox.onPostgres {  // a PostgreSQL vault's backup is pg_dump's (refused, tested in VaultCommandsTests+Postgres)
+            try expect(0, sandbox, ["backup", sandbox.path("auth-backup")], as: w.admin, "vault.maintenance")
+        }
         try expect(3, sandbox, ["verify", "--repair"], as: w.advocate, "vault.maintenance (repair)")
         try expect(0, sandbox, ["verify"], as: w.advocate, "vault.check")
         // case.transfer, case.erase: last, since they end the organisation's hold on the case.

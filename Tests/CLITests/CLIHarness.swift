@@ -1,4 +1,5 @@
 import Foundation
+import PostgresTestSupport
 import XCTest
 
 /// Runs the built `casevault` binary in a temporary folder, like age's testscript suites do.
@@ -79,6 +80,14 @@ final class Sandbox {
     private var identityCount = 0
 
     @discardableResult
+    /// In make test's PostgreSQL pass, a test of something only a vault.db vault does (file backups, sqlite3 tampering)
+    /// skips and says why.
+    static func skipOnPostgres(_ why: String) throws {
+        if onPostgres { throw XCTSkip("not on PostgreSQL: \(why)") }
+    }
+
+    static var onPostgres: Bool { ProcessInfo.processInfo.environment["CASEVAULT_TEST_POSTGRES"] == "1" }
+
     func run(_ arguments: [String], environment extra: [String: String] = [:], stdin: Data? = nil, timeout: TimeInterval? = nil) throws -> CLIResult {
         var arguments = arguments
         var environment = environment.merging(extra) { $1 }
@@ -96,6 +105,13 @@ final class Sandbox {
             ?? environment["CASEVAULT_ADVOCATE"]
         if let actor, let file = identities[actor], !arguments.contains("--keys"), extra["CASEVAULT_KEYS"] == nil {
             environment["CASEVAULT_KEYS"] = file
+        }
+        // CASEVAULT_TEST_POSTGRES=1 (make test's second pass): every vault a test creates keeps its records in a fresh
+        // database of a throwaway PostgreSQL server instead of vault.db.
+        if arguments.first == "init", !arguments.contains("--database"), !arguments.contains("--help"),
+           Self.onPostgres {
+            let server = try PostgresTestServer.shared()
+            arguments += ["--database", server.url(database: try server.makeDatabase())]
         }
         let result = try launch(arguments, environment: environment, stdin: stdin, timeout: timeout)
         if let newIdentity {

@@ -345,9 +345,11 @@ final class ConsentCommandsTests: XCTestCase {
 
         // Issue 18: without the key, vault.db does not say that these are capacity assessments (type, id or action).
         XCTAssertTrue(complaint.stdout.hasPrefix("rec-"), complaint.stdout)
-        XCTAssertEqual(try SealedColumnsTests.sqlite(sandbox.path("vault/vault.db"),
-                                                     "SELECT count(*) FROM consent_records WHERE record_type = 'capacity' OR id LIKE 'cap-%'"), "0")
-        try SealedColumnsTests.assertNotInDatabase(["capacity.record", "cap-", "\"capacity\""], sandbox)
+        if !Sandbox.onPostgres {  // vault.db is read with sqlite3 here; a PostgreSQL vault has none
+            XCTAssertEqual(try SealedColumnsTests.sqlite(sandbox.path("vault/vault.db"),
+                                                         "SELECT count(*) FROM consent_records WHERE record_type = 'capacity' OR id LIKE 'cap-%'"), "0")
+            try SealedColumnsTests.assertNotInDatabase(["capacity.record", "cap-", "\"capacity\""], sandbox)
+        }
     }
 
     /// Issue 20: a warning about a record is shown when it is recorded and by `consent show`, not on every

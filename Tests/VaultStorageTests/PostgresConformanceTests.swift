@@ -2,6 +2,7 @@ import Audit
 import Foundation
 import VaultCrypto
 import VaultStorage
+import PostgresTestSupport
 import VaultStoragePostgres
 import XCTest
 
@@ -14,7 +15,7 @@ final class PostgresConformanceTests: XCTestCase {
         var stores: [PostgresRecordStore] = []
         defer { stores.forEach { $0.close() } }
         try StorageConformance.run {
-            let store = try PostgresRecordStore(endpoint: try server.makeDatabase())
+            let store = try PostgresRecordStore(endpoint: server.endpoint(database: try server.makeDatabase()))
             stores.append(store)
             return store
         }
@@ -26,7 +27,7 @@ final class PostgresConformanceTests: XCTestCase {
     func testTwoInstancesOnOneDatabaseKeepOneChain() throws {
         let server = try PostgresTestServer.start()
         defer { server.stop() }
-        let endpoint = try server.makeDatabase()
+        let endpoint = server.endpoint(database: try server.makeDatabase())
         let instances = [try PostgresRecordStore(endpoint: endpoint), try PostgresRecordStore(endpoint: endpoint)]
         defer { instances.forEach { $0.close() } }
         let chain = try AuditChain(auditKey: try SecureBytes.random(count: 32), vaultID: "vault-1")
@@ -62,7 +63,7 @@ final class PostgresConformanceTests: XCTestCase {
     func testSchemaIsCreatedOnceAndANewerOneIsRefused() throws {
         let server = try PostgresTestServer.start()
         defer { server.stop() }
-        let endpoint = try server.makeDatabase()
+        let endpoint = server.endpoint(database: try server.makeDatabase())
         let first = try PostgresRecordStore(endpoint: endpoint)
         let second = try PostgresRecordStore(endpoint: endpoint)
         second.close()
@@ -84,5 +85,11 @@ final class PostgresConformanceTests: XCTestCase {
             XCTAssertTrue(text.contains("cannot reach the vault database at postgresql://casevault@[/nonexistent/.s.PGSQL.5432]/vault"), text)
             XCTAssertFalse(text.contains("secret-word"), text)
         }
+    }
+}
+
+extension PostgresTestServer {
+    func endpoint(database: String) -> PostgresRecordStore.Endpoint {
+        PostgresRecordStore.Endpoint(address: .unixSocket(path: "\(socketFolder)/.s.PGSQL.\(port)"), username: "casevault", database: database)
     }
 }

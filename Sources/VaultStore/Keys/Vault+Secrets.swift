@@ -7,7 +7,7 @@ extension Vault {
     /// The audit and signing keys this process works with. A key file holds them; with identities they are data keys in
     /// the database wrapped to each account, opened before the audit chain exists (it needs the audit key). A new
     /// identity vault's database has none yet: they are made here and written, wrapped, by `prepareDatabase`.
-    static func loadSecrets(_ unlock: VaultUnlock, hierarchy: KeyHierarchy, base: SQLiteRecordStore) throws -> (VaultSecrets, new: Bool) {
+    static func loadSecrets(_ unlock: VaultUnlock, hierarchy: KeyHierarchy, base: any VaultRecordStore) throws -> (VaultSecrets, new: Bool) {
         switch unlock {
         case .keyFile(_, let keys):
             // After `migrate` the key file opens nothing: say so, rather than fail on the first key it cannot unwrap.

@@ -87,6 +87,11 @@ extension Vault {
         // With identities there is no vault key file to include: each person keeps their own identity file.
         if includeKeyFile && keyFile == nil { throw VaultError.noMasterKeys }
         try guarded { try store.read { tx in try require(.vaultMaintenance, roles: [.admin, .manager], in: tx) } }
+        // Refused before anything is recorded: a team database is backed up by its server's own tools.
+        if let database = info.database {
+            throw VaultError.invalidInput("this vault's records are in the PostgreSQL database \(database): back it up with pg_dump "
+                                          + "(or the server's base backups) together with a copy of the vault folder")
+        }
         try Self.prepareEmptyFolder(destination)
         // Recorded first, so the backup carries the record of its own making.
         try audit(event("vault.backup", details: ["destination_hmac": try auditChain.pseudonym(destination),

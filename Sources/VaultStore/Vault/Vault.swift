@@ -73,11 +73,7 @@ public final class Vault {
         self.now = now
         self.stateMarks = stateMarks
         try blobs.ensureLayout()
-        let databasePath = opened.paths.root + "/vault.db"
-        if let status = try PrivateFiles.status(databasePath) {
-            if status.mode & 0o077 != 0 { throw FileError.insecurePermissions(subject: .vaultFile, path: databasePath, mode: status.mode) }
-        }
-        let base = try SQLiteRecordStore(path: databasePath)
+        let base = try Self.openStore(opened)
         let (secrets, newSecrets) = try Self.loadSecrets(opened.unlock, hierarchy: hierarchy, base: base)
         self.secrets = secrets
         // The audit key never changes with a rotation or retirement, so the log verifies for the vault's life. With

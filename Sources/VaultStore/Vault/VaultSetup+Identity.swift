@@ -8,7 +8,7 @@ extension VaultSetup {
     /// vault.json (last: it marks the vault complete). The vault's own keys are made when the database is first opened
     /// (`Vault.init`), wrapped to this identity. On any failure everything this call created is removed again.
     public static func initializeWithIdentity(paths: VaultPaths, passphrase: SecureBytes?, now: Date,
-                                              scrypt: Scrypt.Parameters = .passphrase) throws -> OpenedVault {
+                                              scrypt: Scrypt.Parameters = .passphrase, database: DatabaseLocation? = nil) throws -> OpenedVault {
         let createdFolder = try prepareFolder(paths)
         var wroteIdentity = false
         do {
@@ -18,7 +18,8 @@ extension VaultSetup {
                                                            createdAt: created, scrypt: scrypt)
             try PrivateFiles.atomicWrite(try file.encoded(), to: paths.keyFile, replacing: false)
             wroteIdentity = true
-            let info = VaultInfo(format: VaultInfo.formatName, formatVersion: VaultInfo.currentFormatVersion, vaultID: vaultID, createdAt: created)
+            let info = VaultInfo(format: VaultInfo.formatName, formatVersion: VaultInfo.currentFormatVersion, vaultID: vaultID, createdAt: created,
+                                 database: database)
             try PrivateFiles.atomicWrite(try encode(info), to: paths.infoFile, replacing: false)
             return OpenedVault(paths: paths, info: info, unlock: .identity(file, identity))
         } catch {

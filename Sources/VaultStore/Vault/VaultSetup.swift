@@ -26,9 +26,12 @@ public struct VaultInfo: Codable, Sendable, Equatable {
     public var formatVersion: Int
     public var vaultID: String
     public var createdAt: String
+    /// Where the records are when they are not in vault.db (absent in vault.json for a vault.db vault, so files
+    /// written by earlier releases read the same).
+    public var database: DatabaseLocation?
 
     enum CodingKeys: String, CodingKey {
-        case format
+        case format, database
         case formatVersion = "format_version"
         case vaultID = "vault_id"
         case createdAt = "created_at"
@@ -87,7 +90,7 @@ public enum VaultSetup {
     /// Creates the vault folder (0700), the key file (0600) and vault.json. Written last, vault.json marks
     /// the vault complete; on any failure everything this call created is removed again.
     public static func initialize(paths: VaultPaths, passphrase: SecureBytes?, now: Date,
-                                  scrypt: Scrypt.Parameters = .passphrase) throws -> OpenedVault {
+                                  scrypt: Scrypt.Parameters = .passphrase, database: DatabaseLocation? = nil) throws -> OpenedVault {
         let createdFolder = try prepareFolder(paths)
 
         var wroteKeyFile = false
@@ -98,7 +101,7 @@ public enum VaultSetup {
             try PrivateFiles.atomicWrite(try keyFile.encoded(), to: paths.keyFile, replacing: false)
             wroteKeyFile = true
             let info = VaultInfo(format: VaultInfo.formatName, formatVersion: VaultInfo.currentFormatVersion,
-                                 vaultID: vaultID, createdAt: created)
+                                 vaultID: vaultID, createdAt: created, database: database)
             try PrivateFiles.atomicWrite(try encode(info), to: paths.infoFile, replacing: false)
             return OpenedVault(paths: paths, info: info, keyFile: keyFile, keys: keys)
         } catch {

@@ -25,6 +25,9 @@ extension CaseVault {
         @Option(name: .long, help: ArgumentHelp("The name of the vault's first administrator (who adds organisations and advocates).", valueName: "NAME"))
         var admin = "Vault administrator"
 
+        @Option(name: .long, help: ArgumentHelp("Keep the vault's records in this PostgreSQL database (a team's shared server) instead of vault.db: postgresql://USER@HOST:PORT/NAME, or postgresql://USER@/NAME?host=/socket/folder. The password, if the server asks for one, comes from $PGPASSWORD.", valueName: "URL"))
+        var database: String?
+
         /// A vault of the kind earlier releases made (one key file whose master keys open everything), for testing
         /// `migrate` and the commands that still read such vaults. Hidden: nobody should start a new vault this way.
         @Flag(name: .customLong("key-file-vault"), help: .hidden)
@@ -38,6 +41,9 @@ extension CaseVault {
 
         func run() throws {
             let paths = global.paths
+            // Checked before any file is written: an unreachable database, or one that already holds a vault, leaves nothing behind.
+            let location = try database.map { try DatabaseLocation(url: $0) }
+            if let location { try VaultSetup.checkDatabaseIsFree(location) }
             var passphrase: SecureBytes?
             if noPassphrase {
                 Terminal.printError("casevault: warning: the keys are stored unprotected in \(paths.keyFile); anyone who can read that file can act as its owner")
@@ -49,8 +55,8 @@ extension CaseVault {
                 }
                 passphrase = entered
             }
-            let vault = keyFileVault ? try VaultSetup.initialize(paths: paths, passphrase: passphrase, now: Date())
-                : try VaultSetup.initializeWithIdentity(paths: paths, passphrase: passphrase, now: Date())
+            let vault = keyFileVault ? try VaultSetup.initialize(paths: paths, passphrase: passphrase, now: Date(), database: location)
+                : try VaultSetup.initializeWithIdentity(paths: paths, passphrase: passphrase, now: Date(), database: location)
             let store = try Vault(vault, stateMarks: global.stateMarks)  // creates the database, objects/ and tmp/, and records the init
             let administrator = try store.addAdvocate(name: admin, organisationID: nil, role: .admin)
             global.finish(store)

@@ -1,20 +1,19 @@
 import Foundation
-import VaultStoragePostgres
 import XCTest
 
 /// A throwaway PostgreSQL server for the tests: its own data folder in a temporary directory, reachable only by a Unix
 /// socket in that folder, stopped and deleted at the end. Needs the PostgreSQL server programs (Debian's
 /// postgresql-15, which `make test` installs); without them the tests that need it skip and say so. PostgreSQL
 /// refuses to run as root, so under root (CI) the server runs as the `postgres` account the package creates.
-final class PostgresTestServer: @unchecked Sendable {
+public final class PostgresTestServer: @unchecked Sendable {
     let root: String
-    let socketFolder: String
-    let port: Int
+    public let socketFolder: String
+    public let port: Int
     let binaries: String
     let runAs: String?
     private var databases = 0
 
-    static func start() throws -> PostgresTestServer {
+    public static func start() throws -> PostgresTestServer {
         guard let binaries = findBinaries() else {
             throw XCTSkip("SKIPPED: the PostgreSQL server programs (initdb, pg_ctl) are not installed: run `make test`, which installs postgresql-15")
         }
@@ -49,19 +48,31 @@ final class PostgresTestServer: @unchecked Sendable {
                            "-k \(socketFolder) -c listen_addresses= -p \(port) -c fsync=off -c full_page_writes=off", "start"])
     }
 
-    /// A new, empty database on the server.
-    func makeDatabase() throws -> PostgresRecordStore.Endpoint {
+    /// A new, empty database on the server; its name.
+    public func makeDatabase() throws -> String {
         databases += 1
         let name = "vault\(databases)"
         try run("createdb", ["-h", socketFolder, "-p", String(port), "-U", "casevault", name])
-        return endpoint(database: name)
+        return name
     }
 
-    func endpoint(database: String) -> PostgresRecordStore.Endpoint {
-        PostgresRecordStore.Endpoint(address: .unixSocket(path: "\(socketFolder)/.s.PGSQL.\(port)"), username: "casevault", database: database)
-    }
+    /// The address `casevault init --database` takes for one of this server's databases.
+    public func url(database: String) -> String { "postgresql://casevault@/\(database)?host=\(socketFolder)&port=\(port)" }
 
-    func stop() {
+    /// Shared by every test in this process that asks for it, stopped when the process exits.
+    public static func shared() throws -> PostgresTestServer {
+        try sharedLock.withLock {
+            if let sharedServer { return sharedServer }
+            let server = try start()
+            sharedServer = server
+            atexit { PostgresTestServer.sharedServer?.stop() }
+            return server
+        }
+    }
+    nonisolated(unsafe) static var sharedServer: PostgresTestServer?
+    static let sharedLock = NSLock()
+
+    public func stop() {
         _ = try? run("pg_ctl", ["-D", root + "/data", "-m", "immediate", "-w", "stop"])
         try? FileManager.default.removeItem(atPath: root)
     }
