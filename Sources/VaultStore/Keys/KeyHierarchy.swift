@@ -123,8 +123,8 @@ public struct KeyHierarchy: Sendable {
     /// Opens with a cipher context already keyed for this field key (listings open one field per row).
     static func open(_ sealed: Data, opener: AESGCM.Opener, table: String, column: String, rowID: String, binding: [UInt8] = []) throws -> [UInt8] {
         do {
-            return try opener.open(try AESGCM.SealedBox(combined: Array(sealed)),
-                                   authenticating: fieldAAD(table: table, column: column, rowID: rowID, binding: binding))
+            let aad = fieldAAD(table: table, column: column, rowID: rowID, binding: binding)
+            return try sealed.withUnsafeBytes { box in try aad.withUnsafeBytes { try opener.open(combined: box, authenticating: $0) } }
         } catch {
             throw VaultError.damagedField(table: table, column: column, rowID: rowID)
         }

@@ -1,0 +1,101 @@
+import Foundation
+import VaultCrypto
+
+/// `person find`: decrypt and scan, with no index of names anywhere (SECURITY.md, "Search"). Over 100 000 people it
+/// must answer in 0.2 s, so it reads only the columns it compares, opens each name into one reused buffer with one
+/// keyed cipher context per core, folds ASCII names byte by byte, and splits the people between the cores.
+extension Vault {
+    /// People whose name matches `text` (partial, any order, case and accents ignored, titles skipped), or whose NHS
+    /// number or date of birth is `text`, among those this account may see. An NHS number is compared by its keyed
+    /// index and a date of birth opened only when the text is a date, so each person costs one decryption, and only
+    /// the people found are opened in full.
+    public func findPeople(matching text: String) throws -> [PersonView] {
+        try guarded { try store.read { tx in
+            let account = try account(in: tx)
+            let rows = try tx.personSearchRows()
+            var visible = try peopleOnVisibleCases(as: account, in: tx)
+            for row in rows where row.addedBy == account.id { visible.insert(row.id) }
+            let candidates = rows.filter { visible.contains($0.id) && !$0.erased }
+            let metadataKey = try dataKey(scope: KeyHierarchy.vaultScope, version: 1, in: tx)
+            let fieldKey = try KeyHierarchy.fieldKey(metadataKey)
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            // "943 476 5919", "943-476-5919" and "943.476.5919" alike.
+            let digits = String(text.filter(\.isNumber))
+            let nhsIndex = try (digits.count == 10 ? try? Validation.nhsNumber(digits) : nil).map {
+                try KeyHierarchy.blindIndex($0, field: "people.nhs_number", metadataKey: metadataKey)
+            }
+            let criteria = PersonCriteria(name: NameQuery(text), nhsIndex: nhsIndex,
+                                          dateOfBirth: (try? Validation.date(trimmed, field: "")) != nil ? Array(trimmed.utf8) : nil)
+            let matched = try Self.scan(candidates, criteria, fieldKey: fieldKey)
+            let key = try metadataFieldKey(tx)
+            return try matched.map { index -> PersonView in
+                guard let record = try tx.person(candidates[index].id) else { throw VaultError.notFound(kind: "person", id: candidates[index].id) }
+                return try view(record, key: key)
+            }.sorted { ($0.name, $0.id) < ($1.name, $1.id) }
+        } }
+    }
+
+    /// What a person is compared on.
+    struct PersonCriteria: Sendable {
+        let name: NameQuery
+        let nhsIndex: Data?
+        /// The date typed (YYYY-MM-DD), when it is one.
+        let dateOfBirth: [UInt8]?
+    }
+
+    /// Indexes into `rows` of the people who match, in order. Slices of the rows go to every core, each with its own
+    /// cipher context (one is not safe to share); a field that fails to open throws, as one read alone would.
+    static func scan(_ rows: [PersonSearchRow], _ criteria: PersonCriteria, fieldKey: SecureBytes) throws -> [Int] {
+        let slices = rows.count < 2_000 ? 1 : max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let results = ScanResults(count: slices)
+        DispatchQueue.concurrentPerform(iterations: slices) { slice in
+            let range = (rows.count * slice / slices)..<(rows.count * (slice + 1) / slices)
+            results.set(slice, Result { try scan(rows, range, criteria, opener: try AESGCM.Opener(key: fieldKey)) })
+        }
+        return try results.all().flatMap { try $0.get() }
+    }
+
+    private static func scan(_ rows: [PersonSearchRow], _ range: Range<Int>, _ criteria: PersonCriteria, opener: AESGCM.Opener) throws -> [Int] {
+        var found: [Int] = []
+        var aad: [UInt8] = []
+        // The AAD `KeyHierarchy.open` builds for a person's field is this prefix and the row's id.
+        let prefixes = ["name": KeyHierarchy.fieldAAD(table: "people", column: "name", rowID: ""),
+                        "dob": KeyHierarchy.fieldAAD(table: "people", column: "dob", rowID: "")]
+        var plaintext = [UInt8](repeating: 0, count: 256)
+        defer { plaintext.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) } }
+        /// Opens one field into `plaintext` (no allocation per row) and hands its bytes to `body`.
+        func open<T>(_ sealed: Data, _ column: String, _ id: String, _ body: (UnsafeRawBufferPointer) -> T) throws -> T {
+            aad.removeAll(keepingCapacity: true)
+            aad.append(contentsOf: prefixes[column]!)
+            aad.append(contentsOf: id.utf8)
+            if plaintext.count < sealed.count { plaintext = [UInt8](repeating: 0, count: sealed.count) }
+            do {
+                return try sealed.withUnsafeBytes { box in try aad.withUnsafeBytes { aad in try plaintext.withUnsafeMutableBytes { out in
+                    body(UnsafeRawBufferPointer(rebasing: out[0..<(try opener.open(combined: box, authenticating: aad, into: out))]))
+                } } }
+            } catch {
+                throw VaultError.damagedField(table: "people", column: column, rowID: id)
+            }
+        }
+        for index in range {
+            let row = rows[index]
+            if let nhsIndex = criteria.nhsIndex, row.nhsNumberIndex == nhsIndex { found.append(index); continue }
+            if let date = criteria.dateOfBirth, let dob = row.dobSealed, try open(dob, "dob", row.id, { $0.elementsEqual(date) }) {
+                found.append(index); continue
+            }
+            if !criteria.name.words.isEmpty, try open(row.nameSealed, "name", row.id, criteria.name.matches(utf8:)) { found.append(index) }
+        }
+        return found
+    }
+}
+
+/// One result per slice of a parallel scan, set from the worker threads.
+private final class ScanResults: @unchecked Sendable {
+    private var results: [Result<[Int], any Error>]
+    private let lock = NSLock()
+
+    init(count: Int) { results = Array(repeating: .success([]), count: count) }
+
+    func set(_ index: Int, _ value: Result<[Int], any Error>) { lock.withLock { results[index] = value } }
+    func all() -> [Result<[Int], any Error>] { lock.withLock { results } }
+}
