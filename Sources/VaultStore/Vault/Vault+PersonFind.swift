@@ -9,7 +9,11 @@ extension Vault {
     /// number or date of birth is `text`, among those this account may see. An NHS number is compared by its keyed
     /// index and a date of birth opened only when the text is a date, so each person costs one decryption, and only
     /// the people found are opened in full.
-    public func findPeople(matching text: String) throws -> [PersonView] {
+    public func findPeople(matching text: String) throws -> [PersonView] { try findPeople(matching: text, slices: nil) }
+
+    /// `slices`: how many parts the people are split into (nil: one per core, one below 2 000 people); tests ask
+    /// for several on a few people to check the split changes nothing.
+    func findPeople(matching text: String, slices: Int?) throws -> [PersonView] {
         try guarded { try store.read { tx in
             let account = try account(in: tx)
             let rows = try tx.personSearchRows()
@@ -26,7 +30,7 @@ extension Vault {
             }
             let criteria = PersonCriteria(name: NameQuery(text), nhsIndex: nhsIndex,
                                           dateOfBirth: (try? Validation.date(trimmed, field: "")) != nil ? Array(trimmed.utf8) : nil)
-            let matched = try Self.scan(candidates, criteria, fieldKey: fieldKey)
+            let matched = try Self.scan(candidates, criteria, fieldKey: fieldKey, slices: slices)
             let key = try metadataFieldKey(tx)
             return try matched.map { index -> PersonView in
                 guard let record = try tx.person(candidates[index].id) else { throw VaultError.notFound(kind: "person", id: candidates[index].id) }
@@ -45,8 +49,8 @@ extension Vault {
 
     /// Indexes into `rows` of the people who match, in order. Slices of the rows go to every core, each with its own
     /// cipher context (one is not safe to share); a field that fails to open throws, as one read alone would.
-    static func scan(_ rows: [PersonSearchRow], _ criteria: PersonCriteria, fieldKey: SecureBytes) throws -> [Int] {
-        let slices = rows.count < 2_000 ? 1 : max(1, ProcessInfo.processInfo.activeProcessorCount)
+    static func scan(_ rows: [PersonSearchRow], _ criteria: PersonCriteria, fieldKey: SecureBytes, slices: Int? = nil) throws -> [Int] {
+        let slices = max(1, slices ?? (rows.count < 2_000 ? 1 : ProcessInfo.processInfo.activeProcessorCount))
         let results = ScanResults(count: slices)
         DispatchQueue.concurrentPerform(iterations: slices) { slice in
             let range = (rows.count * slice / slices)..<(rows.count * (slice + 1) / slices)
