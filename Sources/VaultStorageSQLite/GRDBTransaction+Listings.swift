@@ -20,6 +20,24 @@ extension GRDBTransaction {
         return rows
     }
 
+    func people(ids: [String]) throws -> [PersonRecord] {
+        // The ids go in as one JSON array argument: no statement built from values, and no limit on how many.
+        let list = String(decoding: try JSONEncoder().encode(ids), as: UTF8.self)
+        let cursor = try Row.fetchCursor(db, sql: """
+            SELECT id, created_at, name_sealed, dob_sealed, nhs_number_sealed, address_sealed, phone_sealed, email_sealed, name_index,
+                   nhs_number_index, added_by, erased_at FROM people WHERE id IN (SELECT value FROM json_each(?))
+            """, arguments: [list])
+        var records: [PersonRecord] = []
+        while let row = try cursor.next() {
+            records.append(PersonRecord(
+                id: try row.decode(atIndex: 0), createdAt: try row.decode(atIndex: 1), nameSealed: try row.decode(atIndex: 2),
+                dobSealed: try row.decode(atIndex: 3), nhsNumberSealed: try row.decode(atIndex: 4), addressSealed: try row.decode(atIndex: 5),
+                phoneSealed: try row.decode(atIndex: 6), emailSealed: try row.decode(atIndex: 7), nameIndex: try row.decode(atIndex: 8),
+                nhsNumberIndex: try row.decode(atIndex: 9), addedBy: try row.decode(atIndex: 10), erasedAt: try row.decode(atIndex: 11)))
+        }
+        return records
+    }
+
     func documents(caseID: String?) throws -> [DocumentRecord] {
         let columns = """
             SELECT id, case_id, kind, media_type, size, document_date, document_date_source, ingested_at, ingested_by, case_key_version,

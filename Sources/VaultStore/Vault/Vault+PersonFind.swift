@@ -31,11 +31,12 @@ extension Vault {
             let criteria = PersonCriteria(name: NameQuery(text), nhsIndex: nhsIndex,
                                           dateOfBirth: (try? Validation.date(trimmed, field: "")) != nil ? Array(trimmed.utf8) : nil)
             let matched = try Self.scan(candidates, criteria, fieldKey: fieldKey, slices: slices)
-            let key = try metadataFieldKey(tx)
-            return try matched.map { index -> PersonView in
-                guard let record = try tx.person(candidates[index].id) else { throw VaultError.notFound(kind: "person", id: candidates[index].id) }
-                return try view(record, key: key)
-            }.sorted { ($0.name, $0.id) < ($1.name, $1.id) }
+            // The people found, read in one query and opened with one cipher context (a common surname finds thousands).
+            let opener = try AESGCM.Opener(key: fieldKey)
+            let ids = matched.map { candidates[$0].id }
+            let found = try tx.people(ids: ids)
+            if found.count != ids.count, let missing = Set(ids).subtracting(found.map(\.id)).first { throw VaultError.notFound(kind: "person", id: missing) }
+            return try found.map { try view($0, opener: opener) }.sorted { ($0.name, $0.id) < ($1.name, $1.id) }
         } }
     }
 
