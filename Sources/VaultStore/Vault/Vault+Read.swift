@@ -51,7 +51,8 @@ extension Vault {
 
     static func view(_ record: DocumentRecord, opener: AESGCM.Opener) throws -> DocumentView {
         // Both sealed fields are bound to the same clear columns: built once (it hashes and encodes several of them).
-        let binding = record.clearFieldsBinding
+        let hex = record.ciphertextSHA256.hexString
+        let binding = record.clearFieldsBinding(ciphertextHex: hex)
         let name = try KeyHierarchy.open(record.originalNameSealed, opener: opener, table: "documents",
                                          column: "original_name", rowID: record.id, binding: binding)
         let dateSource = try record.dateSourceSealed.map {
@@ -62,7 +63,7 @@ extension Vault {
                             mediaType: record.mediaType, size: record.size, documentDate: record.documentDate,
                             documentDateSource: dateSource, ingestedAt: record.ingestedAt, ingestedBy: record.ingestedBy,
                             caseKeyVersion: record.caseKeyVersion,
-                            ciphertextSHA256: record.ciphertextSHA256.hexString)
+                            ciphertextSHA256: hex)
     }
 
     /// The documents of a case (the consent rules must allow viewing them), or of every case the rules let this

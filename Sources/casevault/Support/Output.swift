@@ -13,10 +13,11 @@ enum Table {
         // One string, appended to: a listing of 100 000 documents is 600 000 cells.
         var out = ""
         out.reserveCapacity((widths.reduce(0, +) + 2 * widths.count + 1) * (rows.count + 1))
+        let pads = (0...((widths.max() ?? 0) + 2)).map { String(repeating: " ", count: $0) }
         func line(_ cells: [String]) {
             for (index, cell) in cells.enumerated() {
                 out += cell
-                if index < cells.count - 1 { out.append(contentsOf: repeatElement(" ", count: widths[index] - width(cell) + 2)) }
+                if index < cells.count - 1 { out += pads[widths[index] - width(cell) + 2] }
             }
         }
         line(header)
