@@ -17,9 +17,9 @@ extension Vault {
         try guarded { try store.read { tx in
             let account = try account(in: tx)
             let rows = try tx.personSearchRows()
-            var visible = try peopleOnVisibleCases(as: account, in: tx)
-            for row in rows where row.addedBy == account.id { visible.insert(row.id) }
-            let candidates = rows.filter { visible.contains($0.id) && !$0.erased }
+            // The same people as `visiblePeople`, without putting every registered person's id in a set first.
+            let onCases = try peopleOnVisibleCases(as: account, in: tx)
+            let candidates = rows.filter { !$0.erased && ($0.addedBy == account.id || onCases.contains($0.id)) }
             let metadataKey = try dataKey(scope: KeyHierarchy.vaultScope, version: 1, in: tx)
             let fieldKey = try KeyHierarchy.fieldKey(metadataKey)
             let trimmed = text.trimmingCharacters(in: .whitespaces)
