@@ -88,4 +88,16 @@ final class PersonFindTests: XCTestCase {
         XCTAssertFalse(born.isEmpty)
         for slices in [1, 3] { XCTAssertEqual(Set(try vault.findPeople(matching: "1950-03-01", slices: slices).map(\.id)), born) }
     }
+
+    /// A name longer than the scanning buffer is still opened and matched whole (the ordinary way).
+    func testANameLongerThanTheScanBufferIsStillFound() throws {
+        let t = try TemporaryVault()
+        try t.actAsAdvocate()
+        let long = try t.vault.addPerson(.init(name: "Joan " + String(repeating: "Longname", count: 700) + " Platt"))
+        let short = try t.vault.addPerson(.init(name: "Joan Platt"))
+        for slices in [1, 2] {
+            XCTAssertEqual(Set(try t.vault.findPeople(matching: "platt", slices: slices).map(\.id)), [long, short])
+            XCTAssertEqual(try t.vault.findPeople(matching: "longnamelong", slices: slices).map(\.id), [long])
+        }
+    }
 }

@@ -62,35 +62,62 @@ extension Vault {
 
     private static func scan(_ rows: [PersonSearchRow], _ range: Range<Int>, _ criteria: PersonCriteria, opener: AESGCM.Opener) throws -> [Int] {
         var found: [Int] = []
-        var aad: [UInt8] = []
         // The AAD `KeyHierarchy.open` builds for a person's field is this prefix and the row's id.
-        let prefixes = ["name": KeyHierarchy.fieldAAD(table: "people", column: "name", rowID: ""),
-                        "dob": KeyHierarchy.fieldAAD(table: "people", column: "dob", rowID: "")]
-        var plaintext = [UInt8](repeating: 0, count: 256)
-        defer { plaintext.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) } }
-        /// Opens one field into `plaintext` (no allocation per row) and hands its bytes to `body`.
-        func open<T>(_ sealed: Data, _ column: String, _ id: String, _ body: (UnsafeRawBufferPointer) -> T) throws -> T {
-            aad.removeAll(keepingCapacity: true)
-            aad.append(contentsOf: prefixes[column]!)
-            aad.append(contentsOf: id.utf8)
-            if plaintext.count < sealed.count { plaintext = [UInt8](repeating: 0, count: sealed.count) }
-            do {
-                return try sealed.withUnsafeBytes { box in try aad.withUnsafeBytes { aad in try plaintext.withUnsafeMutableBytes { out in
-                    body(UnsafeRawBufferPointer(rebasing: out[0..<(try opener.open(combined: box, authenticating: aad, into: out))]))
-                } } }
-            } catch {
-                throw VaultError.damagedField(table: "people", column: column, rowID: id)
+        let namePrefix = KeyHierarchy.fieldAAD(table: "people", column: "name", rowID: "")
+        let dobPrefix = KeyHierarchy.fieldAAD(table: "people", column: "dob", rowID: "")
+        let name = criteria.name
+        let scratch = FieldScratch()
+        // Rows are read in place (a copy of each would retain and release its five references).
+        try rows.withUnsafeBufferPointer { rows in
+            for index in range {
+                if let nhsIndex = criteria.nhsIndex, rows[index].nhsNumberIndex == nhsIndex { found.append(index); continue }
+                if let date = criteria.dateOfBirth, let dob = rows[index].dobSealed,
+                   try scratch.open(dob, prefix: dobPrefix, id: rows[index].id, column: "dob", opener: opener, { $0.elementsEqual(date) }) {
+                    found.append(index); continue
+                }
+                if !name.words.isEmpty,
+                   try scratch.open(rows[index].nameSealed, prefix: namePrefix, id: rows[index].id, column: "name", opener: opener, { name.matches(utf8: $0) }) {
+                    found.append(index)
+                }
             }
-        }
-        for index in range {
-            let row = rows[index]
-            if let nhsIndex = criteria.nhsIndex, row.nhsNumberIndex == nhsIndex { found.append(index); continue }
-            if let date = criteria.dateOfBirth, let dob = row.dobSealed, try open(dob, "dob", row.id, { $0.elementsEqual(date) }) {
-                found.append(index); continue
-            }
-            if !criteria.name.words.isEmpty, try open(row.nameSealed, "name", row.id, criteria.name.matches(utf8:)) { found.append(index) }
         }
         return found
+    }
+}
+
+/// The AAD and plaintext buffers of one scanning thread, allocated once: a person's field is opened into them with
+/// no allocation (and no exclusivity check on captured variables) per row. The plaintext is wiped when done.
+private final class FieldScratch {
+    private let aad = UnsafeMutableRawBufferPointer.allocate(byteCount: 512, alignment: 1)
+    private let plaintext = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 1)
+
+    deinit {
+        plaintext.initializeMemory(as: UInt8.self, repeating: 0)
+        aad.deallocate()
+        plaintext.deallocate()
+    }
+
+    /// Opens the field and hands its plaintext to `body`.
+    func open<T>(_ sealed: Data, prefix: [UInt8], id: String, column: String, opener: AESGCM.Opener,
+                 _ body: (UnsafeRawBufferPointer) -> T) throws -> T {
+        do {
+            var idBytes = id
+            return try idBytes.withUTF8 { idBytes in
+                let aadCount = prefix.count + idBytes.count
+                guard aadCount <= aad.count, sealed.count <= plaintext.count else {
+                    // A field larger than the buffers (none is, in practice): opened the ordinary way.
+                    return try KeyHierarchy.open(sealed, opener: opener, table: "people", column: column, rowID: id).withUnsafeBytes(body)
+                }
+                prefix.withUnsafeBytes { aad.copyMemory(from: $0) }
+                UnsafeMutableRawBufferPointer(rebasing: aad[prefix.count...]).copyMemory(from: UnsafeRawBufferPointer(idBytes))
+                let length = try sealed.withUnsafeBytes { box in
+                    try opener.open(combined: box, authenticating: UnsafeRawBufferPointer(rebasing: aad[0..<aadCount]), into: plaintext)
+                }
+                return body(UnsafeRawBufferPointer(rebasing: plaintext[0..<length]))
+            }
+        } catch {
+            throw VaultError.damagedField(table: "people", column: column, rowID: id)
+        }
     }
 }
 
