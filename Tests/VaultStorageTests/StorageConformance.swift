@@ -152,6 +152,16 @@ enum StorageConformance {
             XCTAssertEqual(try tx.people().map(\.id), ["per-1", "per-2"], "oldest first", file: file, line: line)
             XCTAssertEqual(try tx.people(nhsNumberIndex: Data([7])).map(\.id), ["per-1"], file: file, line: line)
             XCTAssertEqual(try tx.people(nameIndex: Data([2, 2])).map(\.id), ["per-2"], file: file, line: line)
+            // The narrow rows person find reads, and the people it found read back whole, agree with the full rows.
+            let everyone = try tx.people()
+            XCTAssertEqual(try tx.personSearchRows(), everyone.map {
+                PersonSearchRow(id: $0.id, addedBy: $0.addedBy, erased: $0.erasedAt != nil, nameSealed: $0.nameSealed, dobSealed: $0.dobSealed,
+                                nhsNumberIndex: $0.nhsNumberIndex)
+            }, file: file, line: line)
+            XCTAssertEqual(try tx.people(ids: ["per-2", "per-9"]), everyone.filter { $0.id == "per-2" }, file: file, line: line)
+            XCTAssertEqual(try tx.people(ids: []), [], file: file, line: line)
+            XCTAssertEqual(try tx.documents(caseID: "case-1").map(\.id), ["doc-1", "doc-2"], "ingested first, first", file: file, line: line)
+            XCTAssertEqual(try tx.documents(caseID: "case-1"), try tx.documents(caseID: nil).filter { $0.caseID == "case-1" }, file: file, line: line)
             XCTAssertEqual(Set(try tx.documents(caseID: "case-1").map(\.id)), ["doc-1", "doc-2"], file: file, line: line)
             XCTAssertEqual(try tx.documents(caseID: nil).count, 3, file: file, line: line)
             XCTAssertEqual(try tx.documentCount(caseID: "case-2"), 1, file: file, line: line)
