@@ -25,7 +25,7 @@ extension Vault {
             // The records the rules are about to read must be the ones the vault signed (a withdrawal undone with
             // sqlite3 is refused here, not only by `verify`).
             try checkSignedState(caseID: caseID, personIDs: [caseRecord.clientID], in: tx)
-            return try evaluate(action, caseRecord: caseRecord, targetOrg: targetOrg, in: tx)
+            return try evaluate(action, caseRecord: caseRecord, targetOrg: targetOrg, naming: .unlessAllowed, in: tx)
         }
         let decision = check.decision
         switch decision.outcome {
@@ -108,14 +108,17 @@ extension Vault {
                              policy: ConsentPolicy = .standard) throws -> ConsentCheck {
         try store.read { tx in
             guard let caseRecord = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
-            return try evaluate(action, caseRecord: caseRecord, targetOrg: targetOrg, on: date, policy: policy, named: true, in: tx)
+            return try evaluate(action, caseRecord: caseRecord, targetOrg: targetOrg, on: date, policy: policy, naming: .always, in: tx)
         }
     }
 
-    /// `named`: the explanation names people, accounts and organisations (see `consentNames`) even when the decision
-    /// allows; otherwise only a refusal or warning, which someone will read, pays for the names.
+    /// When the explanation names people, accounts and organisations (see `consentNames`) rather than ids: only when
+    /// someone will read it. Access checks and listing filters ask the rules about many cases and show no words, so
+    /// they pay nothing for names.
+    enum Naming { case none, unlessAllowed, always }
+
     func evaluate(_ action: ConsentAction, caseRecord: CaseRecord, targetOrg: String?, on date: CivilDate? = nil,
-                  policy: ConsentPolicy = .standard, named: Bool = false, in tx: any VaultRecordReading) throws -> ConsentCheck {
+                  policy: ConsentPolicy = .standard, naming: Naming = .none, in tx: any VaultRecordReading) throws -> ConsentCheck {
         let account = try account(in: tx)
         let facts = try consentFacts(caseRecord, in: tx)
         let request = ConsentRequest(actor: account.id, action: action, onBehalfOf: facts.person.id, date: date ?? today(),
@@ -124,7 +127,7 @@ extension Vault {
         let engine = ConsentEngine(policy: policy)
         var decision = engine.evaluate(request, facts: facts)
         var names: [String: String] = [:]
-        if named || decision.outcome != .allow {
+        if naming == .always || (naming == .unlessAllowed && decision.outcome != .allow) {
             names = try consentNames(for: facts, request: request, decision: decision, caseRecord: caseRecord, as: account, in: tx)
             decision = engine.evaluate(request, facts: facts, names: names)
         }
