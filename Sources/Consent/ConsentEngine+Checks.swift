@@ -47,14 +47,14 @@ extension Evaluation {
                 return
             }
             if misses(scope?.thirdParties, recipient) {
-                findings.append(Finding(.data1, .deny, "\(recipient) is not named in consent \(id).", authority: id))
+                findings.append(Finding(.data1, .deny, "\(named(recipient)) is not named in consent \(id).", authority: id))
             } else if scope?.thirdParties?.contains(recipient) == true {
                 // The allow rests on the recipient being named, so the decision cites R-DATA-1 too.
-                findings.append(Finding(.data1, .allow, "\(recipient) is named in consent \(id) as a recipient \(person) agreed to.", authority: id))
+                findings.append(Finding(.data1, .allow, "\(named(recipient)) is named in consent \(id) as a recipient \(named(person)) agreed to.", authority: id))
             }
         } else if let organisation = request.action == .referToOmbudsman ? "phso" : request.targetOrg,
                   misses(scope?.organisations, organisation) {
-            findings.append(Finding(.con5, .deny, "Consent \(id) does not name \(organisation). Ask \(person) to add it.", authority: id))
+            findings.append(Finding(.con5, .deny, "Consent \(id) does not name \(named(organisation)). Ask \(named(person)) to add it.", authority: id))
         }
     }
 
@@ -135,7 +135,7 @@ extension Evaluation {
             let child = today.isChild
             holders.forEachDistinct(excluding: request.actor) { holder in
                 if objections.contains(holder) {
-                    findings.append(Finding(child ? .chi2 : .con1, .deny, "\(person) has objected to \(holder) acting for them.", authority: id))
+                    findings.append(Finding(child ? .chi2 : .con1, .deny, "\(named(person)) has objected to \(named(holder)) acting for them.", authority: id))
                 }
             }
         }
@@ -143,7 +143,7 @@ extension Evaluation {
             // The actor first, then each holder once.
             func conflict(_ holder: String) {
                 if subjects.contains(holder) {
-                    findings.append(Finding(.conf1, .warn, "\(holder) is named in the complaint. The NHS body may refuse them as representative. Consider an independent representative.", authority: id))
+                    findings.append(Finding(.conf1, .warn, "\(named(holder)) is named in the complaint. The NHS body may refuse them as representative. Consider an independent representative.", authority: id))
                 }
             }
             conflict(request.actor)
@@ -170,8 +170,8 @@ extension Evaluation {
         let objected = [request.actor, actorOrganisation].compactMap { $0 }.filter { facts.person.objectsTo.contains($0) }
         if !objected.isEmpty {
             let text = now.isChild
-                ? "\(person) is Gillick-competent and has objected. A parent cannot act for them or see their information."
-                : "\(person) has objected to \(objected.joined(separator: " and ")) acting for them."
+                ? "\(named(person)) is Gillick-competent and has objected. A parent cannot act for them or see their information."
+                : "\(named(person)) has objected to \(objected.map(named).joined(separator: " and ")) acting for them."
             findings.append(Finding(now.isChild ? .chi2 : .con1, .deny, text))
         }
         if let away = transferredAway() { findings.append(away) }

@@ -10,33 +10,33 @@ extension Evaluation {
         let now = state(on: date)
         // Built only on the routes that allow (a refusal never lists them).
         func asked(_ more: Finding? = nil) -> [Finding] {
-            var findings = [Finding(.who1, .allow, "Acting at \(person)'s own request (reg 5(2)); consent \(id) covers this action.", authority: id),
-                            Finding(.con1, .allow, "Consent \(id) is on file and covers \(request.actor).", authority: id)]
+            var findings = [Finding(.who1, .allow, "Acting at \(named(person))'s own request (reg 5(2)); consent \(id) covers this action.", authority: id),
+                            Finding(.con1, .allow, "Consent \(id) is on file and covers \(named(request.actor)).", authority: id)]
             if let more { findings.append(more) }
             return findings
         }
         if now.deceased {
             let died = facts.person.dateOfDeath.map { " on \($0)" } ?? ""
             if request.action.disclosesRecords {
-                return [Finding(.dec4, .deny, "\(person) died\(died). Their consent no longer authorises access to records. Contact the personal representative.", authority: id)]
+                return [Finding(.dec4, .deny, "\(named(person)) died\(died). Their consent no longer authorises access to records. Contact the personal representative.", authority: id)]
             }
-            return [Finding(.dec4, .warn, "\(person) died\(died). Work already started may continue only as a complaint under reg 5(2)(a); records access needs the personal representative.", authority: id)]
+            return [Finding(.dec4, .warn, "\(named(person)) died\(died). Work already started may continue only as a complaint under reg 5(2)(a); records access needs the personal representative.", authority: id)]
         }
         if let age = now.age, age < 16 {
             switch facts.person.gillickCompetent {
             case true?:
-                return asked(Finding(.chi2, .allow, "\(person) (aged \(age)) is Gillick-competent and has given their own consent.", authority: id))
+                return asked(Finding(.chi2, .allow, "\(named(person)) (aged \(age)) is Gillick-competent and has given their own consent.", authority: id))
             case nil where age >= 12:
-                return asked(Finding(.chi2, .warn, "\(person) is \(age) and their competence has not been assessed. Record the child's views and assess Gillick competence.", authority: id))
+                return asked(Finding(.chi2, .warn, "\(named(person)) is \(age) and their competence has not been assessed. Record the child's views and assess Gillick competence.", authority: id))
             default:
-                return [Finding(.chi2, .deny, "\(person) is \(age) and not assessed as Gillick-competent, so their own consent cannot authorise this. A person with parental responsibility may act.", authority: id)]
+                return [Finding(.chi2, .deny, "\(named(person)) is \(age) and not assessed as Gillick-competent, so their own consent cannot authorise this. A person with parental responsibility may act.", authority: id)]
             }
         }
         if case .lacks(let since) = now.capacity {
-            return [Finding(.cap2, .deny, "\(person) was assessed on \(since) as lacking capacity to decide about this complaint, so their earlier consent cannot authorise this now.", authority: id)]
+            return [Finding(.cap2, .deny, "\(named(person)) was assessed on \(since) as lacking capacity to decide about this complaint, so their earlier consent cannot authorise this now.", authority: id)]
         }
         if let age = now.age, age < 18 {
-            return asked(Finding(.chi3, .allow, "\(person) is \(age), presumed to have capacity, and has given their own consent.", authority: id))
+            return asked(Finding(.chi3, .allow, "\(named(person)) is \(age), presumed to have capacity, and has given their own consent.", authority: id))
         }
         return asked()
     }
@@ -78,7 +78,7 @@ extension Evaluation {
             }
         }
         guard anyLink else {
-            return [Finding(.con1, .deny, "Consent \(consent.id) was given by \(grantor), who holds no authority to act for \(person).", authority: consent.id)]
+            return [Finding(.con1, .deny, "Consent \(consent.id) was given by \(named(grantor)), who holds no authority to act for \(named(person)).", authority: consent.id)]
         }
         return best ?? rejections
     }
@@ -92,12 +92,12 @@ extension Evaluation {
         case .lpaHealthWelfare, .courtDeputyWelfare:
             if !then.deceased, !then.capacity.lacks, (then.age ?? 18) >= 18 {
                 let (rule, role) = link.kind == .lpaHealthWelfare ? (RuleID.lpa1, "LPA \(link.id) did not yet work and the attorney could not instruct anyone")
-                                                                     : (RuleID.dep1, "deputy order \(link.id) did not yet let the deputy decide for \(person)")
+                                                                     : (RuleID.dep1, "deputy order \(link.id) did not yet let the deputy decide for \(named(person))")
                 let why: String
                 if case .has(let since, true) = then.capacity {
-                    why = "\(person) had regained capacity to decide about the complaint on \(since)"
+                    why = "\(named(person)) had regained capacity to decide about the complaint on \(since)"
                 } else {
-                    why = "no assessment about the complaint had yet recorded that \(person) lacked capacity"
+                    why = "no assessment about the complaint had yet recorded that \(named(person)) lacked capacity"
                 }
                 return [Finding(rule, .deny, "\(why), so \(role). Get a new consent from the holder dated on or after the assessment.", authority: link.id)]
             }
@@ -125,7 +125,7 @@ extension Evaluation {
     func legalRoute(_ authority: Authority, on date: CivilDate) -> [Finding] {
         let id = authority.id
         let now = state(on: date)
-        let covered = Finding(.con1, .allow, "Authority \(id) covers \(request.actor) for \(person).", authority: id)
+        let covered = Finding(.con1, .allow, "Authority \(id) covers \(named(request.actor)) for \(named(person)).", authority: id)
         switch authority.kind {
         case .writtenConsent, .verbalConsent:
             return ownConsent(authority, on: date)
@@ -139,7 +139,7 @@ extension Evaluation {
         case .lpaHealthWelfare:
             if now.deceased { return [ended(authority)] }
             if let age = now.age, age < 18 {
-                return [Finding(.chi3, .deny, "\(person) is \(age); a lasting power of attorney is not available under 18.", authority: id)]
+                return [Finding(.chi3, .deny, "\(named(person)) is \(age); a lasting power of attorney is not available under 18.", authority: id)]
             }
             // R-LPA-1's conditions are independent: every one that fails is named, so the advocate learns
             // at once that, say, registering the LPA would not be enough while the donor has capacity.
@@ -153,14 +153,14 @@ extension Evaluation {
                 causes.append(refusal)
             }
             if !causes.isEmpty { return causes }
-            return [Finding(.lpa1, .allow, "Registered health & welfare LPA \(id); \(person) lacks capacity for this decision.", authority: id), covered]
+            return [Finding(.lpa1, .allow, "Registered health & welfare LPA \(id); \(named(person)) lacks capacity for this decision.", authority: id), covered]
 
         case .courtDeputyWelfare:
             if now.deceased { return [ended(authority)] }
             var causes: [Finding] = []
             if let excluded = excludesHealth(authority) { causes.append(Finding(.dep1, .deny, "Deputy order \(id) \(excluded).", authority: id)) }
             if let refusal = capacityBarsRepresentative(now, authority, presumedRule: .cap1,
-                                                        presumedText: "\(person) is presumed to have capacity (MCA s.1(2)). They must give consent themselves.") {
+                                                        presumedText: "\(named(person)) is presumed to have capacity (MCA s.1(2)). They must give consent themselves.") {
                 causes.append(refusal)
             }
             if !causes.isEmpty { return causes }
@@ -171,7 +171,7 @@ extension Evaluation {
 
         case .personalRepresentative:
             guard now.deceased else {
-                return [Finding(.dec2, .deny, "\(id) claims a personal representative's authority, but \(person) is not recorded as having died.", authority: id)]
+                return [Finding(.dec2, .deny, "\(id) claims a personal representative's authority, but \(named(person)) is not recorded as having died.", authority: id)]
             }
             if let evidence = authority.evidence.first {
                 return [Finding(.dec2, .allow, "Acting as or for the personal representative (\(evidence)). Records access is under AHRA 1990.", authority: id), covered]
@@ -184,40 +184,40 @@ extension Evaluation {
                     return [Finding(.chi1, .deny, "Next of kin has no authority to act for a child; a person with parental responsibility is needed.", authority: id)]
                 }
                 if now.capacity.lacks {
-                    return [Finding(.cap3, .deny, "Next of kin has no legal power to act for \(person). Record a best-interests basis or an attorney or deputy.", authority: id)]
+                    return [Finding(.cap3, .deny, "Next of kin has no legal power to act for \(named(person)). Record a best-interests basis or an attorney or deputy.", authority: id)]
                 }
-                return [Finding(.cap1, .deny, "\(person) is presumed to have capacity (MCA s.1(2)). They must give consent themselves.", authority: id),
-                        Finding(.who2, .deny, "\(person) is an adult presumed to have capacity. Only \(person), or someone they have asked, can act.", authority: id)]
+                return [Finding(.cap1, .deny, "\(named(person)) is presumed to have capacity (MCA s.1(2)). They must give consent themselves.", authority: id),
+                        Finding(.who2, .deny, "\(named(person)) is an adult presumed to have capacity. Only \(named(person)), or someone they have asked, can act.", authority: id)]
             }
             if request.action.disclosesRecords {
                 if authority.claimArisingFromDeath == true {
-                    return [Finding(.dec3, .warn, "\(authority.party?.id ?? id) may have a claim arising from the death: records access is limited to the relevant parts.", authority: id)]
+                    return [Finding(.dec3, .warn, "\(named(authority.party?.id ?? id)) may have a claim arising from the death: records access is limited to the relevant parts.", authority: id)]
                 }
-                return [Finding(.dec3, .deny, "As next of kin, \(authority.party?.id ?? id) has no right to \(person)'s records unless they are the personal representative or have a claim arising from the death.", authority: id)]
+                return [Finding(.dec3, .deny, "As next of kin, \(named(authority.party?.id ?? id)) has no right to \(named(person))'s records unless they are the personal representative or have a claim arising from the death.", authority: id)]
             }
             return [Finding(.dec1, .warn, "Complaints about a deceased person are allowed, but the NHS body may ask for proof of status (grant of probate / letters of administration).", authority: id)]
 
         case .bestInterestsRecord:
             if now.deceased { return [ended(authority)] }
             if let age = now.age, age < 16 {
-                return [Finding(.chi1, .deny, "\(person) is \(age); a person with parental responsibility acts for a child this young.", authority: id)]
+                return [Finding(.chi1, .deny, "\(named(person)) is \(age); a person with parental responsibility acts for a child this young.", authority: id)]
             }
             if let refusal = capacityBarsRepresentative(now, authority, presumedRule: .cap1,
-                                                        presumedText: "\(person) is presumed to have capacity (MCA s.1(2)). They must give consent themselves.") {
+                                                        presumedText: "\(named(person)) is presumed to have capacity (MCA s.1(2)). They must give consent themselves.") {
                 return [refusal]
             }
             if let decider = date == request.date ? attorneyOrDeputyToday : validAttorneyOrDeputy(on: date) {
-                return [Finding(.cap3, .deny, "\(person) has an attorney or deputy (\(decider)); the best-interests route is for people who have neither.", authority: id)]
+                return [Finding(.cap3, .deny, "\(named(person)) has an attorney or deputy (\(decider)); the best-interests route is for people who have neither.", authority: id)]
             }
             guard case .lacks(let since) = now.capacity else { return [] }
             let reasons = authority.reasons == nil ? " No best-interests reasons are recorded yet: record them." : ""
-            return [Finding(.cap3, .warn, "\(person) lacks capacity (assessed \(since)) and has no attorney or deputy. Acting on a best-interests basis. The NHS body may test this under reg 5.\(reasons)", authority: id),
-                    Finding(.who3, .warn, "The NHS body must be satisfied that the representative acts in \(person)'s best interests (reg 5(3)); it may refuse under reg 5(4).", authority: id)]
+            return [Finding(.cap3, .warn, "\(named(person)) lacks capacity (assessed \(since)) and has no attorney or deputy. Acting on a best-interests basis. The NHS body may test this under reg 5.\(reasons)", authority: id),
+                    Finding(.who3, .warn, "The NHS body must be satisfied that the representative acts in \(named(person))'s best interests (reg 5(3)); it may refuse under reg 5(4).", authority: id)]
         }
     }
 
     func ended(_ authority: Authority) -> Finding {
-        Finding(.dec4, .deny, "\(person) has died, so \(authority.id) no longer gives authority. Contact the personal representative.", authority: authority.id)
+        Finding(.dec4, .deny, "\(named(person)) has died, so \(authority.id) no longer gives authority. Contact the personal representative.", authority: authority.id)
     }
 
     /// Nil when the person lacks capacity on this date (by assessment), which the representative routes need.
@@ -226,9 +226,9 @@ extension Evaluation {
         case .lacks:
             return nil
         case .claimedWithoutAssessment:
-            return Finding(.cap2, .deny, "No recorded assessment shows \(person) lacks capacity to decide about this complaint, so the presumption applies.", authority: authority.id)
+            return Finding(.cap2, .deny, "No recorded assessment shows \(named(person)) lacks capacity to decide about this complaint, so the presumption applies.", authority: authority.id)
         case .has(let since, true):
-            return Finding(.cap2, .deny, "\(person) regained capacity on \(since). Get their own consent.", authority: authority.id)
+            return Finding(.cap2, .deny, "\(named(person)) regained capacity on \(since). Get their own consent.", authority: authority.id)
         case .has, .presumed:
             return Finding(presumedRule, .deny, presumedText, authority: authority.id)
         }
@@ -264,33 +264,33 @@ extension Evaluation {
         let id = authority.id
         if now.deceased { return [ended(authority)] }
         guard let age = now.age else {
-            return [Finding(.chi1, .deny, "\(person)'s date of birth is not recorded, so parental responsibility cannot be checked. Record it.", authority: id)]
+            return [Finding(.chi1, .deny, "\(named(person))'s date of birth is not recorded, so parental responsibility cannot be checked. Record it.", authority: id)]
         }
         guard age < 18 else {
-            return [Finding(.chi1, .deny, "\(person) is \(age), no longer a child; parental responsibility gives no authority.", authority: id)]
+            return [Finding(.chi1, .deny, "\(named(person)) is \(age), no longer a child; parental responsibility gives no authority.", authority: id)]
         }
         let evidence = authority.evidence.first
         let unevidenced = evidence == nil
-            ? [Finding(.chi1, .warn, "Parental responsibility for \(person) is not evidenced (birth certificate or court order). The NHS body may ask for it.", authority: id)]
+            ? [Finding(.chi1, .warn, "Parental responsibility for \(named(person)) is not evidenced (birth certificate or court order). The NHS body may ask for it.", authority: id)]
             : []
         if age >= 16 {
             guard case .lacks(let since) = now.capacity else {
-                return [Finding(.chi3, .deny, "\(person) is \(age) and presumed to have capacity. They must agree before anyone acts for them.", authority: id)]
+                return [Finding(.chi3, .deny, "\(named(person)) is \(age) and presumed to have capacity. They must agree before anyone acts for them.", authority: id)]
             }
             return unevidenced + [
-                Finding(.chi3, .warn, "\(person) is \(age) and lacks capacity (assessed \(since)): acting with parental responsibility in their best interests.", authority: id),
-                Finding(.who3, .warn, "The NHS body must be satisfied there are reasonable grounds for a representative to act for \(person) (reg 5(3)).", authority: id),
+                Finding(.chi3, .warn, "\(named(person)) is \(age) and lacks capacity (assessed \(since)): acting with parental responsibility in their best interests.", authority: id),
+                Finding(.who3, .warn, "The NHS body must be satisfied there are reasonable grounds for a representative to act for \(named(person)) (reg 5(3)).", authority: id),
             ]
         }
         switch facts.person.gillickCompetent {
         case true?:
-            return [Finding(.chi2, .deny, "\(person) is Gillick-competent. Parental responsibility alone is not enough: the child's own consent is the authority.", authority: id)]
+            return [Finding(.chi2, .deny, "\(named(person)) is Gillick-competent. Parental responsibility alone is not enough: the child's own consent is the authority.", authority: id)]
         case nil where age >= 12:
-            return unevidenced + [Finding(.chi2, .warn, "\(person) is \(age) and their competence has not been assessed. Record the child's views.", authority: id)]
+            return unevidenced + [Finding(.chi2, .warn, "\(named(person)) is \(age) and their competence has not been assessed. Record the child's views.", authority: id)]
         default:
             if let evidence {
-                return [Finding(.chi1, .allow, "Acting for \(person) (aged \(age)) with parental responsibility (\(evidence)).", authority: id),
-                        Finding(.con1, .allow, "Authority \(id) covers \(request.actor) for \(person).", authority: id)]
+                return [Finding(.chi1, .allow, "Acting for \(named(person)) (aged \(age)) with parental responsibility (\(evidence)).", authority: id),
+                        Finding(.con1, .allow, "Authority \(id) covers \(named(request.actor)) for \(named(person)).", authority: id)]
             }
             return unevidenced
         }

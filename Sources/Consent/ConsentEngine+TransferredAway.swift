@@ -14,7 +14,7 @@ extension Evaluation {
             if holder.map({ $0.date <= date }) ?? true { holder = (transfer, date) }
         }
         guard left, let holder, holder.transfer.toOrg != actorOrganisation else { return nil }
-        return Finding(.con8, .deny, "The case was transferred from \(actorOrganisation) and is with \(holder.transfer.toOrg) "
-                       + "since \(holder.date); \(actorOrganisation) no longer acts on it.")
+        return Finding(.con8, .deny, "The case was transferred from \(named(actorOrganisation)) and is with \(named(holder.transfer.toOrg)) "
+                       + "since \(holder.date); \(named(actorOrganisation)) no longer acts on it.")
     }
 }

@@ -12,8 +12,11 @@ public struct ConsentEngine: Sendable {
         self.policy = policy
     }
 
-    public func evaluate(_ request: ConsentRequest, facts: ConsentFacts) -> Decision {
-        Evaluation(policy: policy, request: request, facts: facts).decide()
+    /// `names`: display names for the ids the explanations mention (people, accounts, organisations), supplied by the
+    /// caller from what the actor may see; an id without one is shown as the id. Names change only the words, never
+    /// the outcome, the rules or the authorities.
+    public func evaluate(_ request: ConsentRequest, facts: ConsentFacts, names: [String: String] = [:]) -> Decision {
+        Evaluation(policy: policy, request: request, facts: facts, names: names).decide()
     }
 }
 
@@ -44,6 +47,7 @@ final class EvaluationContext: Sendable {
     let facts: ConsentFacts
     let actorOrganisation: String?
     let person: String
+    let names: [String: String]
     /// Worked out once per request: the authorities in id order, by holder, and the person's state today.
     /// Indices into `facts.authorities`, in id order (records are never copied, only borrowed).
     let order: [Int]
@@ -57,10 +61,11 @@ final class EvaluationContext: Sendable {
     /// Organisations whose consents reach the actor's organisation through consented transfers (R-CON-8).
     let organisationsTransferredToActor: Set<String>
 
-    init(policy: ConsentPolicy, request: ConsentRequest, facts: ConsentFacts) {
+    init(policy: ConsentPolicy, request: ConsentRequest, facts: ConsentFacts, names: [String: String]) {
         self.policy = policy
         self.request = request
         self.facts = facts
+        self.names = names
         actorOrganisation = facts.actors[request.actor]?.organisation
         person = facts.person.id
         let sorted = facts.authorities.indices.sorted { facts.authorities[$0].id < facts.authorities[$1].id }
@@ -89,6 +94,8 @@ struct Evaluation {
     var facts: ConsentFacts { context.facts }
     var actorOrganisation: String? { context.actorOrganisation }
     var person: String { context.person }
+    /// How an explanation names a person, account or organisation: its name when the caller gave one, else its id.
+    func named(_ id: String) -> String { context.names[id] ?? id }
     var order: [Int] { context.order }
     var today: PersonState { context.today }
     var complaintAssessments: [CapacityAssessment] { context.complaintAssessments }
@@ -96,8 +103,8 @@ struct Evaluation {
     /// Whether a valid attorney or deputy exists on the request date (which closes the best-interests route).
     private(set) var attorneyOrDeputyToday: String?
 
-    init(policy: ConsentPolicy, request: ConsentRequest, facts: ConsentFacts) {
-        context = EvaluationContext(policy: policy, request: request, facts: facts)
+    init(policy: ConsentPolicy, request: ConsentRequest, facts: ConsentFacts, names: [String: String] = [:]) {
+        context = EvaluationContext(policy: policy, request: request, facts: facts, names: names)
         attorneyOrDeputyToday = validAttorneyOrDeputy(on: request.date)
     }
 
@@ -132,7 +139,7 @@ struct Evaluation {
                 for position in reasons.indices where reasons[position].outcome == .deny { findings.append(reasons[position]) }
             }
             if findings.isEmpty {
-                findings = [Finding(.con1, .deny, "No consent or legal authority lets \(request.actor) do \(request.action.rawValue) for \(person).")]
+                findings = [Finding(.con1, .deny, "No consent or legal authority lets \(named(request.actor)) do \(request.action.rawValue) for \(named(person)).")]
             }
         }
         findings.add(overlays)
@@ -308,19 +315,19 @@ struct Evaluation {
             let granteeOrganisation = facts.actors[grantee.id]?.organisation
             if let granteeOrganisation, granteeOrganisation == actorOrganisation {
                 if let handover = consent.handovers.first(where: { $0.to == request.actor && $0.date <= request.date }) {
-                    return .reaches(Finding(.con7, .allow, "Consent \(id) names \(grantee.id); \(person) confirmed on \(handover.date) that \(request.actor) may take over.", authority: id))
+                    return .reaches(Finding(.con7, .allow, "Consent \(id) names \(named(grantee.id)); \(named(person)) confirmed on \(handover.date) that \(named(request.actor)) may take over.", authority: id))
                 }
                 return .reaches(Finding(.con7, policy.namedAdvocateReassignment,
-                                        "Consent names \(grantee.id). Confirm with \(person) that \(request.actor) may take over, and record the confirmation.", authority: id))
+                                        "Consent names \(named(grantee.id)). Confirm with \(named(person)) that \(named(request.actor)) may take over, and record the confirmation.", authority: id))
             }
             if let granteeOrganisation { return .reaches(organisationReach(consent, from: granteeOrganisation)) }
-            return .reaches(Finding(.con1, .deny, "Consent \(id) was given to \(grantee.id), not to \(request.actor) or their organisation.", authority: id))
+            return .reaches(Finding(.con1, .deny, "Consent \(id) was given to \(named(grantee.id)), not to \(named(request.actor)) or their organisation.", authority: id))
         case .organisation:
             if grantee.id == actorOrganisation {
                 // Named when the actor is not the advocate who took the consent: the organisation (the controller)
                 // is what the person chose, so a colleague is covered without a new confirmation (R-CON-7).
                 if let taker = consent.recordedBy, !taker.isEmpty, taker != request.actor {
-                    return .reaches(Finding(.con7, .allow, "Consent \(id) was given to \(grantee.id), so it covers \(request.actor), a colleague of \(taker) who took it.", authority: id))
+                    return .reaches(Finding(.con7, .allow, "Consent \(id) was given to \(named(grantee.id)), so it covers \(named(request.actor)), a colleague of \(taker) who took it.", authority: id))
                 }
                 return .reaches(nil)
             }
@@ -330,13 +337,13 @@ struct Evaluation {
 
     func organisationReach(_ consent: Authority, from organisation: String) -> Finding {
         guard let actorOrganisation else {
-            return Finding(.con1, .deny, "\(request.actor) is not recorded as working for an organisation that consent \(consent.id) covers.", authority: consent.id)
+            return Finding(.con1, .deny, "\(named(request.actor)) is not recorded as working for an organisation that consent \(consent.id) covers.", authority: consent.id)
         }
         if transferReaches(from: organisation, to: actorOrganisation) {
-            return Finding(.con8, .allow, "The case was transferred from \(organisation) to \(actorOrganisation) with \(person)'s agreement.", authority: consent.id)
+            return Finding(.con8, .allow, "The case was transferred from \(named(organisation)) to \(named(actorOrganisation)) with \(named(person))'s agreement.", authority: consent.id)
         }
         return Finding(.con8, .deny,
-                       "\(request.actor) works for \(actorOrganisation), which consent \(consent.id) does not cover. Record a referral or transfer that \(person) has agreed to.", authority: consent.id)
+                       "\(named(request.actor)) works for \(named(actorOrganisation)), which consent \(consent.id) does not cover. Record a referral or transfer that \(named(person)) has agreed to.", authority: consent.id)
     }
 
     func transferReaches(from origin: String, to destination: String) -> Bool {

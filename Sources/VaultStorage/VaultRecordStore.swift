@@ -23,6 +23,10 @@ public protocol DirectoryReading {
     func person(_ id: String) throws -> PersonRecord?
     func people(nhsNumberIndex: Data) throws -> [PersonRecord]
     func people(nameIndex: Data) throws -> [PersonRecord]
+    /// Every person's id, registrar, erasure flag, sealed name and date of birth and NHS number index (person find).
+    func personSearchRows() throws -> [PersonSearchRow]
+    /// The people with these ids, in no particular order (the rows a search found, in one query).
+    func people(ids: [String]) throws -> [PersonRecord]
 }
 
 /// Cases, their assigned advocates and the tombstones of erased ones.

@@ -111,6 +111,19 @@ struct PostgresTransaction: VaultRecordWriting {
     func people(nameIndex: Data) throws -> [PersonRecord] {
         try records(PersonRecord.self, #"SELECT * FROM people WHERE name_index = \#(nameIndex) ORDER BY id COLLATE "C""#)
     }
+    func personSearchRows() throws -> [PersonSearchRow] {
+        try rows(#"""
+            SELECT id, added_by, erased_at IS NOT NULL, name_sealed, dob_sealed, nhs_number_index FROM people
+            ORDER BY created_at COLLATE "C", id COLLATE "C"
+            """#).map { row in
+            let (id, addedBy, erased, name, dob, nhs) = try row.decode((String, String?, Bool, Data, Data?, Data?).self)
+            return PersonSearchRow(id: id, addedBy: addedBy, erased: erased, nameSealed: name, dobSealed: dob, nhsNumberIndex: nhs)
+        }
+    }
+    func people(ids: [String]) throws -> [PersonRecord] {
+        // One array parameter: no statement built from values, and no limit on how many.
+        try records(PersonRecord.self, "SELECT * FROM people WHERE id = ANY(\(ids))")
+    }
     func insert(_ record: OrganisationRecord) throws { try insert(record, into: OrganisationRecord.tableName) }
     func update(_ record: OrganisationRecord) throws { try update(record, in: OrganisationRecord.tableName) }
     func insert(_ record: AdvocateRecord) throws { try insert(record, into: AdvocateRecord.tableName) }

@@ -176,11 +176,6 @@ struct GRDBTransaction: VaultRecordWriting {
         try KeyWrapperRecord.filter(Column("scope") == scope && Column("version") == version).fetchAll(db)
     }
     func document(_ id: String) throws -> DocumentRecord? { try DocumentRecord.fetchOne(db, key: id) }
-    func documents(caseID: String?) throws -> [DocumentRecord] {
-        var request = DocumentRecord.order(Column("ingested_at"), Column("id"))
-        if let caseID { request = request.filter(Column("case_id") == caseID) }
-        return try request.fetchAll(db)
-    }
     func contentMACs(caseID: String) throws -> [Data: String] {
         var found: [Data: String] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT content_mac, id FROM documents WHERE case_id = ?", arguments: [caseID]) {

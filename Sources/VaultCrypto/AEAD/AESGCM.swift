@@ -91,6 +91,28 @@ extension AESGCM {
             return plaintext
         }
 
+        /// Opens nonce ‖ ciphertext ‖ tag as stored, straight from the caller's bytes into `output` (at least as long
+        /// as the ciphertext), and returns the plaintext's length: no arrays per box, for listings that open a field
+        /// of every row. Throws `.truncated` or `.authenticationFailure` (then `output` holds no plaintext).
+        public func open(combined: UnsafeRawBufferPointer, authenticating aad: UnsafeRawBufferPointer,
+                         into output: UnsafeMutableRawBufferPointer) throws -> Int {
+            guard combined.count >= AESGCM.nonceSize + AESGCM.tagSize else { throw VaultCryptoError.truncated }
+            let end = combined.count - AESGCM.tagSize
+            guard output.count >= end - AESGCM.nonceSize else { throw VaultCryptoError.truncated }
+            try cipher.open(nonce: UnsafeRawBufferPointer(rebasing: combined[0..<AESGCM.nonceSize]), aad: aad,
+                            input: UnsafeRawBufferPointer(rebasing: combined[AESGCM.nonceSize..<end]),
+                            tag: UnsafeRawBufferPointer(rebasing: combined[end...]), output: output)
+            return end - AESGCM.nonceSize
+        }
+
+        /// The same, into a new array.
+        public func open(combined: UnsafeRawBufferPointer, authenticating aad: UnsafeRawBufferPointer) throws -> [UInt8] {
+            guard combined.count >= AESGCM.nonceSize + AESGCM.tagSize else { throw VaultCryptoError.truncated }
+            var plaintext = [UInt8](repeating: 0, count: combined.count - AESGCM.nonceSize - AESGCM.tagSize)
+            _ = try plaintext.withUnsafeMutableBytes { try open(combined: combined, authenticating: aad, into: $0) }
+            return plaintext
+        }
+
         func open(_ box: SealedBox, authenticating aad: [UInt8], into output: UnsafeMutableRawBufferPointer) throws {
             guard box.nonce.count == AESGCM.nonceSize else { throw VaultCryptoError.incorrectNonceSize(expected: AESGCM.nonceSize, got: box.nonce.count) }
             guard box.tag.count == AESGCM.tagSize else { throw VaultCryptoError.incorrectTagSize(expected: AESGCM.tagSize, got: box.tag.count) }

@@ -114,12 +114,18 @@ extension Vault {
     /// registered itself.
     /// `people`: the rows when the caller has already read them (a search over everyone reads them once).
     func visiblePeople(as account: Account, in tx: any VaultRecordReading, people: [PersonRecord]? = nil) throws -> Set<String> {
+        var visible = try peopleOnVisibleCases(as: account, in: tx)
+        for person in try people ?? tx.people() where person.addedBy == account.id { visible.insert(person.id) }
+        return visible
+    }
+
+    /// The clients and registered people of the cases the account may read (`visiblePeople` adds those it registered).
+    func peopleOnVisibleCases(as account: Account, in tx: any VaultRecordReading) throws -> Set<String> {
         var visible = Set<String>()
         for caseRecord in try tx.cases() where try mayRead(caseRecord, as: account, in: tx) {
             visible.insert(caseRecord.clientID)
             visible.formUnion(try registeredPeople(caseID: caseRecord.id, in: tx).map(\.personID))
         }
-        for person in try people ?? tx.people() where person.addedBy == account.id { visible.insert(person.id) }
         return visible
     }
 

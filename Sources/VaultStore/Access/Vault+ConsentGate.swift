@@ -26,7 +26,7 @@ extension Vault {
             // The records the rules are about to read must be the ones the vault signed (a withdrawal undone with
             // sqlite3 is refused here, not only by `verify`).
             try checkSignedState(caseID: caseID, personIDs: [caseRecord.clientID], in: tx)
-            return try evaluate(action, caseRecord: caseRecord, targetOrg: targetOrg, in: tx)
+            return try evaluate(action, caseRecord: caseRecord, targetOrg: targetOrg, naming: .unlessAllowed, in: tx)
         }
         let decision = check.decision
         switch decision.outcome {
@@ -95,6 +95,12 @@ extension Vault {
         public var actorName: String? = nil
         /// The acting account's organisation (a refusal under R-CON-8 says which transfer would help).
         public var actorOrganisation: String? = nil
+        /// Names (display-escaped) of the people, accounts and organisations the decision mentions that the actor
+        /// may see; empty for a decision that allowed without being asked to explain.
+        public var names: [String: String] = [:]
+
+        /// "Name (id)" when the name is known here, else the id.
+        public func label(_ id: String) -> String { names[id].map { "\($0) (\(id))" } ?? id }
     }
 
     /// Asks the engine whether the acting advocate may do `action` on the case on `date` (an explanation only:
@@ -103,19 +109,30 @@ extension Vault {
                              policy: ConsentPolicy = .standard) throws -> ConsentCheck {
         try store.read { tx in
             guard let caseRecord = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
-            return try evaluate(action, caseRecord: caseRecord, targetOrg: targetOrg, on: date, policy: policy, in: tx)
+            return try evaluate(action, caseRecord: caseRecord, targetOrg: targetOrg, on: date, policy: policy, naming: .always, in: tx)
         }
     }
 
+    /// When the explanation names people, accounts and organisations (see `consentNames`) rather than ids: only when
+    /// someone will read it. Access checks and listing filters ask the rules about many cases and show no words, so
+    /// they pay nothing for names.
+    enum Naming { case none, unlessAllowed, always }
+
     func evaluate(_ action: ConsentAction, caseRecord: CaseRecord, targetOrg: String?, on date: CivilDate? = nil,
-                  policy: ConsentPolicy = .standard, in tx: any VaultRecordReading) throws -> ConsentCheck {
+                  policy: ConsentPolicy = .standard, naming: Naming = .none, in tx: any VaultRecordReading) throws -> ConsentCheck {
         let account = try account(in: tx)
         let facts = try consentFacts(caseRecord, in: tx)
         let request = ConsentRequest(actor: account.id, action: action, onBehalfOf: facts.person.id, date: date ?? today(),
                                      caseID: caseRecord.id, targetOrg: targetOrg)
         let own = Set(try tx.consentRecords(type: ConsentRecordType.authority.rawValue, caseID: caseRecord.id, personID: nil).map(\.id))
-        return ConsentCheck(request: request, decision: ConsentEngine(policy: policy).evaluate(request, facts: facts), caseAuthorities: own,
-                            actorOrganisation: account.organisationID)
+        let engine = ConsentEngine(policy: policy)
+        var decision = engine.evaluate(request, facts: facts)
+        var names: [String: String] = [:]
+        if naming == .always || (naming == .unlessAllowed && decision.outcome != .allow) {
+            names = try consentNames(for: facts, request: request, decision: decision, caseRecord: caseRecord, as: account, in: tx)
+            decision = engine.evaluate(request, facts: facts, names: names)
+        }
+        return ConsentCheck(request: request, decision: decision, caseAuthorities: own, actorOrganisation: account.organisationID, names: names)
     }
 
     /// R-AUD-1: a decision that refused or warned is logged with the rules and authorities behind it.

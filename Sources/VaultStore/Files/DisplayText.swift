@@ -9,6 +9,8 @@ public enum DisplayText {
     /// `keepingLineBreaks` keeps line feeds, tabs and CR LF line ends where the text is multi-line by nature (a
     /// preview, a message of several lines), never inside a table cell, a field or a name.
     public static func escaped(_ text: String, keepingLineBreaks: Bool = false) -> String {
+        // Printable ASCII needs nothing (most cells of a listing): checked byte by byte, without decoding scalars.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text }
         guard text.unicodeScalars.contains(where: { needsEscape($0, keepingLineBreaks: keepingLineBreaks) }) else { return text }
         var out = String.UnicodeScalarView()
         let scalars = Array(text.unicodeScalars)

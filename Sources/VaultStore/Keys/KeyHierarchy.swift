@@ -29,9 +29,10 @@ public struct KeyHierarchy: Sendable {
 
     static func join(_ parts: String...) -> [UInt8] {
         var out: [UInt8] = []
+        out.reserveCapacity(parts.reduce(parts.count) { $0 + $1.utf8.count })
         for (index, part) in parts.enumerated() {
             if index > 0 { out.append(0) }
-            out += Array(part.utf8)
+            out.append(contentsOf: part.utf8)
         }
         return out
     }
@@ -123,8 +124,8 @@ public struct KeyHierarchy: Sendable {
     /// Opens with a cipher context already keyed for this field key (listings open one field per row).
     static func open(_ sealed: Data, opener: AESGCM.Opener, table: String, column: String, rowID: String, binding: [UInt8] = []) throws -> [UInt8] {
         do {
-            return try opener.open(try AESGCM.SealedBox(combined: Array(sealed)),
-                                   authenticating: fieldAAD(table: table, column: column, rowID: rowID, binding: binding))
+            let aad = fieldAAD(table: table, column: column, rowID: rowID, binding: binding)
+            return try sealed.withUnsafeBytes { box in try aad.withUnsafeBytes { try opener.open(combined: box, authenticating: $0) } }
         } catch {
             throw VaultError.damagedField(table: table, column: column, rowID: rowID)
         }
@@ -154,9 +155,12 @@ public struct KeyHierarchy: Sendable {
 extension DocumentRecord {
     /// The clear columns a document's sealed name is bound to: editing the case, kind, media type, sizes,
     /// dates, who ingested it or the ciphertext hash makes the name fail to open, so `verify` reports it.
-    var clearFieldsBinding: [UInt8] {
+    var clearFieldsBinding: [UInt8] { clearFieldsBinding(ciphertextHex: ciphertextSHA256.hexString) }
+
+    /// The same, with the ciphertext hash's hex already made (a listing shows it too).
+    func clearFieldsBinding(ciphertextHex: String) -> [UInt8] {
         KeyHierarchy.join(caseID, kind, mediaType, String(size), documentDate ?? "-", documentDateSource, ingestedAt, ingestedBy ?? "-",
-                          String(ciphertextSize), ciphertextSHA256.hexString, contentMAC.base64EncodedString())
+                          String(ciphertextSize), ciphertextHex, contentMAC.base64EncodedString())
     }
 }
 

@@ -71,6 +71,8 @@ final class LedgerTransaction: VaultRecordWriting {
     func person(_ id: String) throws -> PersonRecord? { try base.person(id) }
     func people(nhsNumberIndex: Data) throws -> [PersonRecord] { try base.people(nhsNumberIndex: nhsNumberIndex) }
     func people(nameIndex: Data) throws -> [PersonRecord] { try base.people(nameIndex: nameIndex) }
+    func personSearchRows() throws -> [PersonSearchRow] { try base.personSearchRows() }
+    func people(ids: [String]) throws -> [PersonRecord] { try base.people(ids: ids) }
     func cases() throws -> [CaseRecord] { try base.cases() }
     func caseRecord(_ id: String) throws -> CaseRecord? { try base.caseRecord(id) }
     func caseAdvocates(_ caseID: String) throws -> [String] { try base.caseAdvocates(caseID) }

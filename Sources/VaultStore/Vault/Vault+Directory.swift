@@ -191,9 +191,14 @@ extension Vault {
     }
 
     func view(_ record: PersonRecord, key: SecureBytes) throws -> PersonView {
+        try view(record, opener: try AESGCM.Opener(key: key))
+    }
+
+    /// With a cipher context already keyed (one for all six fields, or for every person of a listing).
+    func view(_ record: PersonRecord, opener: AESGCM.Opener) throws -> PersonView {
         if let erasedAt = record.erasedAt { throw VaultError.personErased(id: record.id, erasedAt: erasedAt) }
         func open(_ sealed: Data?, _ column: String) throws -> String? {
-            try sealed.map { String(decoding: try KeyHierarchy.open($0, fieldKey: key, table: "people", column: column, rowID: record.id), as: UTF8.self) }
+            try sealed.map { String(decoding: try KeyHierarchy.open($0, opener: opener, table: "people", column: column, rowID: record.id), as: UTF8.self) }
         }
         return PersonView(id: record.id, name: try open(record.nameSealed, "name") ?? "", dob: try open(record.dobSealed, "dob"),
                           nhsNumber: try open(record.nhsNumberSealed, "nhs_number"), address: try open(record.addressSealed, "address"),

@@ -45,16 +45,17 @@ extension Vault {
     }
 
     /// The date source with an opener already keyed (listings).
-    static func dateSource(_ record: DocumentRecord, opener: AESGCM.Opener) throws -> String {
+    /// `binding`: the row's clear-fields binding when the caller already built it (listings open several fields per row).
+    static func dateSource(_ record: DocumentRecord, opener: AESGCM.Opener, binding: [UInt8]? = nil) throws -> String {
         guard let sealed = record.dateSourceSealed else { return record.documentDateSource }
         return String(decoding: try KeyHierarchy.open(sealed, opener: opener, table: DocumentRecord.tableName, column: dateSourceColumn,
-                                                      rowID: record.id, binding: record.clearFieldsBinding), as: UTF8.self)
+                                                      rowID: record.id, binding: binding ?? record.clearFieldsBinding), as: UTF8.self)
     }
 
     /// The precise kind with an opener already keyed (listings): the sealed one, else the clear one.
-    static func kind(_ record: DocumentRecord, opener: AESGCM.Opener) throws -> String {
+    static func kind(_ record: DocumentRecord, opener: AESGCM.Opener, binding: [UInt8]? = nil) throws -> String {
         guard let sealed = record.kindSealed else { return record.kind }
         return String(decoding: try KeyHierarchy.open(sealed, opener: opener, table: DocumentRecord.tableName, column: kindColumn,
-                                                      rowID: record.id, binding: record.clearFieldsBinding), as: UTF8.self)
+                                                      rowID: record.id, binding: binding ?? record.clearFieldsBinding), as: UTF8.self)
     }
 }

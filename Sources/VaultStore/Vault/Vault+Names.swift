@@ -6,11 +6,7 @@ import VaultCrypto
 /// takes an unambiguous name. Names are sealed, so they are opened here, for what the acting account may see only.
 extension Vault {
     /// Matching that forgives case, accents, punctuation and a title ("Mrs Platt" finds "Joan Platt").
-    static func searchable(_ text: String) -> [Substring] {
-        let titles: Set<Substring> = ["mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "rev", "the"]
-        let folded = text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: Locale(identifier: "en_GB"))
-        return Normalise.name(folded).split(separator: " ").filter { !titles.contains($0) }
-    }
+    static func searchable(_ text: String) -> [Substring] { NameQuery.searchable(text) }
 
     /// Every word typed starts a word of the name, in any order: "platt" and "j platt" find "Joan Platt".
     static func nameMatches(_ query: [Substring], _ name: String) -> Bool {
@@ -91,38 +87,6 @@ extension Vault {
             throw VaultError.ambiguousName(kind: "party", text: trimmed, candidates: found)
         }
         return found[0]
-    }
-
-    /// People whose name matches `text` (partial, any order, case and accents ignored, titles skipped), or whose NHS
-    /// number or date of birth is `text`, among those this account may see. Names are opened to search (no index of
-    /// names exists in clear); an NHS number is compared by its keyed index and a date of birth opened only when the
-    /// text is a date, so each person costs one decryption, and only the people found are opened in full.
-    public func findPeople(matching text: String) throws -> [PersonView] {
-        try guarded { try store.read { tx in
-            let everyone = try tx.people()
-            let visible = try visiblePeople(as: try account(in: tx), in: tx, people: everyone)
-            let metadataKey = try dataKey(scope: KeyHierarchy.vaultScope, version: 1, in: tx)
-            let key = try KeyHierarchy.fieldKey(metadataKey)
-            let opener = try AESGCM.Opener(key: key)  // one keyed cipher context for every name
-            let query = Self.searchable(text)
-            let trimmed = text.trimmingCharacters(in: .whitespaces)
-            // "943 476 5919", "943-476-5919" and "943.476.5919" alike.
-            let digits = String(text.filter(\.isNumber))
-            let nhsIndex = try (digits.count == 10 ? try? Validation.nhsNumber(digits) : nil).map {
-                try KeyHierarchy.blindIndex($0, field: "people.nhs_number", metadataKey: metadataKey)
-            }
-            let isDate = (try? Validation.date(trimmed, field: "")) != nil
-            func open(_ sealed: Data?, _ column: String, _ id: String) throws -> String? {
-                try sealed.map { String(decoding: try KeyHierarchy.open($0, opener: opener, table: "people", column: column, rowID: id), as: UTF8.self) }
-            }
-            return try everyone.filter { record in
-                guard visible.contains(record.id), record.erasedAt == nil else { return false }
-                if let nhsIndex, record.nhsNumberIndex == nhsIndex { return true }
-                if isDate, try open(record.dobSealed, "dob", record.id) == trimmed { return true }
-                guard !query.isEmpty else { return false }
-                return Self.nameMatches(query, try open(record.nameSealed, "name", record.id) ?? "")
-            }.map { try view($0, key: key) }.sorted { ($0.name, $0.id) < ($1.name, $1.id) }
-        } }
     }
 
     /// Names for the ids a listing shows: organisations, accounts, and the people this account may see.

@@ -36,14 +36,33 @@ extension Vault {
     }
 
     func view(_ record: DocumentRecord, tx: any VaultRecordReading) throws -> DocumentView {
-        let opener = try fieldOpener(scope: KeyHierarchy.caseScope(record.caseID), version: record.caseKeyVersion, in: tx)
+        try Self.view(record, opener: try fieldOpener(scope: KeyHierarchy.caseScope(record.caseID), version: record.caseKeyVersion, in: tx))
+    }
+
+    /// Views of many rows: the opener looked up once per run of rows under the same case key, not per row.
+    func views(_ records: [DocumentRecord], tx: any VaultRecordReading) throws -> [DocumentView] {
+        var last: (caseID: String, version: Int, opener: AESGCM.Opener)?
+        return try records.map { record in
+            if let last, last.caseID == record.caseID, last.version == record.caseKeyVersion { return try Self.view(record, opener: last.opener) }
+            let opener = try fieldOpener(scope: KeyHierarchy.caseScope(record.caseID), version: record.caseKeyVersion, in: tx)
+            last = (record.caseID, record.caseKeyVersion, opener)
+            return try Self.view(record, opener: opener)
+        }
+    }
+
+    static func view(_ record: DocumentRecord, opener: AESGCM.Opener) throws -> DocumentView {
+        // Both sealed fields are bound to the same clear columns: built once (it hashes and encodes several of them).
+        let hex = record.ciphertextSHA256.hexString
+        let binding = record.clearFieldsBinding(ciphertextHex: hex)
         let name = try KeyHierarchy.open(record.originalNameSealed, opener: opener, table: "documents",
-                                         column: "original_name", rowID: record.id, binding: record.clearFieldsBinding)
-        return DocumentView(id: record.id, caseID: record.caseID, kind: try Self.kind(record, opener: opener), name: String(decoding: name, as: UTF8.self),
+                                         column: "original_name", rowID: record.id, binding: binding)
+        let dateSource = try Self.dateSource(record, opener: opener, binding: binding)
+        return DocumentView(id: record.id, caseID: record.caseID, kind: try Self.kind(record, opener: opener, binding: binding),
+                            name: String(decoding: name, as: UTF8.self),
                             mediaType: record.mediaType, size: record.size, documentDate: record.documentDate,
-                            documentDateSource: try Self.dateSource(record, opener: opener), ingestedAt: record.ingestedAt, ingestedBy: record.ingestedBy,
+                            documentDateSource: dateSource, ingestedAt: record.ingestedAt, ingestedBy: record.ingestedBy,
                             caseKeyVersion: record.caseKeyVersion,
-                            ciphertextSHA256: record.ciphertextSHA256.hexString)
+                            ciphertextSHA256: hex)
     }
 
     /// The documents of a case (the consent rules must allow viewing them), or of every case the rules let this
@@ -51,12 +70,12 @@ extension Vault {
     public func documents(caseID: String?) throws -> [DocumentView] {
         if let caseID {
             try requireConsent(.viewDocuments, caseID: caseID)
-            return try store.read { tx in try tx.documents(caseID: caseID).map { try view($0, tx: tx) } }
+            return try store.read { tx in try views(try tx.documents(caseID: caseID), tx: tx) }
         }
         return try guarded { try store.read { tx in
             let account = try account(in: tx)
             var viewable: [String: Bool] = [:]
-            return try tx.documents(caseID: nil).filter { record in
+            return try views(try tx.documents(caseID: nil).filter { record in
                 if let known = viewable[record.caseID] { return known }
                 var may = false
                 if account.role != .admin, let caseRecord = try tx.caseRecord(record.caseID) {
@@ -67,7 +86,7 @@ extension Vault {
                 }
                 viewable[record.caseID] = may
                 return may
-            }.map { try view($0, tx: tx) }
+            }, tx: tx)
         } }
     }
 

@@ -4,7 +4,7 @@ import VaultStore
 
 extension CaseVault {
     struct Backup: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Make a consistent, still-encrypted copy of the vault.")
+        static let configuration = CommandConfiguration(commandName: "backup", abstract: "Make a consistent, still-encrypted copy of the vault.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "An absent or empty folder.") var destination: String
         @Flag(help: "Also copy the key file (then the backup alone can be decrypted with the passphrase).") var includeKeys = false

@@ -8,7 +8,7 @@ import Glibc
 
 extension CaseVault {
     struct Cat: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Decrypt a document to stdout or to a file you name.")
+        static let configuration = CommandConfiguration(commandName: "cat", abstract: "Decrypt a document to stdout or to a file you name.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The document id.") var id: String
         @Option(name: .shortAndLong, help: "Write to this path (created only once the document has decrypted; '-' for stdout).") var output: String?

@@ -8,6 +8,7 @@ import Glibc
 extension CaseVault {
     struct Ingest: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "ingest",
             abstract: "Encrypt files and folders into a case.",
             discussion: "Folders are read recursively; hidden files and symbolic links are skipped (and reported) unless asked. Exit code 2 when some inputs failed.")
 

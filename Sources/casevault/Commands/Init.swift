@@ -6,6 +6,7 @@ import VaultStore
 extension CaseVault {
     struct Init: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "init",
             abstract: "Create a new vault and its first administrator's identity file.",
             discussion: """
             Each person who uses the vault has their own identity file, protected by their own passphrase; keys to a case \

@@ -4,7 +4,7 @@ import VaultStore
 
 extension CaseVault {
     struct Restore: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Restore a backup into a new vault folder (--vault).")
+        static let configuration = CommandConfiguration(commandName: "restore", abstract: "Restore a backup into a new vault folder (--vault).")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The backup folder.") var source: String
 

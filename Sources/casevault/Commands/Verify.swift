@@ -4,7 +4,7 @@ import VaultStore
 
 extension CaseVault {
     struct Verify: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Check the vault: database, keys, fields, blobs, hashes, commitments (and every chunk with --read-data).")
+        static let configuration = CommandConfiguration(commandName: "verify", abstract: "Check the vault: database, keys, fields, blobs, hashes, commitments (and every chunk with --read-data).")
         @OptionGroup var global: GlobalOptions
         @Flag(help: "Decrypt every chunk of every document.") var readData = false
         @Flag(help: "Move orphaned blobs and temp files to quarantine/ (never deletes).") var repair = false

@@ -79,7 +79,7 @@ enum ConsentGate {
                 + ["'casevault consent check --case \(caseID) --action \(check.request.action.rawValue)' explains in full"]
             let actor = check.actorName.map { "\($0) (\(check.request.actor))" } ?? check.request.actor
             return CLIError("refused by the consent rules (\(scoped.rules.map(\.rawValue).joined(separator: ", "))): \(actor) may not "
-                            + "\(check.request.action.rawValue) for \(check.request.onBehalfOf) on case \(caseID); nothing was done",
+                            + "\(check.request.action.rawValue) for \(check.label(check.request.onBehalfOf)) on case \(caseID); nothing was done",
                             reasons: scoped.reasons, hints: hints, exitCode: 3)
         case .acknowledgementNeeded(_, let missing):
             return CLIError(error.description,

@@ -6,16 +6,32 @@ enum Table {
     static func render(_ header: [String], _ unescapedRows: [[String]]) -> String {
         // Cells are stored text: a line break or an escape sequence in one must not break the table.
         let rows = unescapedRows.map { $0.map { Terminal.escaped($0) } }
-        var widths = header.map(\.count)
+        var widths = header.map(width)
         for row in rows {
-            for (index, cell) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], cell.count) }
+            for (index, cell) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], width(cell)) }
         }
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { index, cell in
-                index == cells.count - 1 ? cell : cell + String(repeating: " ", count: widths[index] - cell.count + 2)
-            }.joined()
+        // One string, appended to: a listing of 100 000 documents is 600 000 cells.
+        var out = ""
+        out.reserveCapacity((widths.reduce(0, +) + 2 * widths.count + 1) * (rows.count + 1))
+        let pads = (0...((widths.max() ?? 0) + 2)).map { String(repeating: " ", count: $0) }
+        func line(_ cells: [String]) {
+            for (index, cell) in cells.enumerated() {
+                out += cell
+                if index < cells.count - 1 { out += pads[widths[index] - width(cell) + 2] }
+            }
         }
-        return ([line(header)] + rows.map(line)).joined(separator: "\n")
+        line(header)
+        for row in rows {
+            out += "\n"
+            line(row)
+        }
+        return out
+    }
+
+    /// Characters a cell takes on screen: its bytes when it is ASCII (an escaped cell holds no CR LF pair, the one
+    /// ASCII sequence that is a single character), else its characters.
+    private static func width(_ cell: String) -> Int {
+        cell.utf8.allSatisfy { $0 < 0x80 } ? cell.utf8.count : cell.count
     }
 }
 

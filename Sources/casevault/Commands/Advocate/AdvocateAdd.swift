@@ -6,6 +6,7 @@ import VaultStore
 extension CaseVault.Advocate {
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Add an advocate, manager or administrator, and write their identity file.",
             discussion: """
             The new person's identity file is written to --identity-out (mode 0600; it must not exist yet): give it to \\

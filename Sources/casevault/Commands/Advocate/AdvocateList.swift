@@ -4,7 +4,7 @@ import VaultStore
 
 extension CaseVault.Advocate {
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List advocates.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List advocates.")
         @OptionGroup var global: GlobalOptions
 
         func run() throws {

@@ -5,6 +5,7 @@ import VaultStore
 extension CaseVault.Advocate {
     struct Remove: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "remove",
             abstract: "Remove someone who leaves: they act no more, and every case key they held is rotated.",
             discussion: """
             A manager of their organisation removes an advocate or manager (an administrator removes another \\

@@ -5,7 +5,7 @@ import VaultStore
 
 extension CaseVault.AuditCommand {
     struct Checkpoint: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Export the latest signed checkpoint, to keep off this machine.")
+        static let configuration = CommandConfiguration(commandName: "checkpoint", abstract: "Export the latest signed checkpoint, to keep off this machine.")
         @OptionGroup var global: GlobalOptions
         @Option(help: "Where to write it (must not exist).") var out: String
 

@@ -4,7 +4,7 @@ import VaultStore
 
 extension CaseVault.AuditCommand {
     struct Log: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show audit events (ids only; no names or contents).")
+        static let configuration = CommandConfiguration(commandName: "log", abstract: "Show audit events (ids only; no names or contents).")
         @OptionGroup var global: GlobalOptions
         @Option(name: .customLong("case"), help: "Only this case.") var caseID: String?
         @Option(help: "Only events on or after this date (YYYY-MM-DD).") var since: String?

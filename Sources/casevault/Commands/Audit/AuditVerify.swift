@@ -5,7 +5,7 @@ import VaultStore
 
 extension CaseVault.AuditCommand {
     struct Verify: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Check every link of the audit chain and the signed checkpoints.")
+        static let configuration = CommandConfiguration(commandName: "verify", abstract: "Check every link of the audit chain and the signed checkpoints.")
         @OptionGroup var global: GlobalOptions
         @Option(help: "Also check against a checkpoint exported earlier (audit checkpoint --out).") var checkpoint: String?
 

@@ -9,7 +9,7 @@ import VaultStore
 
 extension CaseVault.BundleCommand {
     struct Log: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "The redaction log of a case's bundles: who exported what, when, for whom, and what was removed.")
+        static let configuration = CommandConfiguration(commandName: "log", abstract: "The redaction log of a case's bundles: who exported what, when, for whom, and what was removed.")
         @OptionGroup var global: GlobalOptions
         @Option(name: .customLong("case"), help: "The case id.") var caseID: String
 

@@ -5,6 +5,7 @@ import VaultStore
 extension CaseVault.CapacityCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List a person's capacity assessments and which of them count for the complaint.",
             discussion: "Only assessments whose decision contains the word \"complaint\" (e.g. \"conduct NHS complaint\") count for the complaint's rules (R-CAP-2).")
         @OptionGroup var global: GlobalOptions

@@ -5,7 +5,7 @@ import VaultStore
 
 extension CaseVault.CapacityCommand {
     struct Record: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Record a decision-specific capacity assessment; the latest one decides.")
+        static let configuration = CommandConfiguration(commandName: "record", abstract: "Record a decision-specific capacity assessment; the latest one decides.")
         @OptionGroup var global: GlobalOptions
         @Option(help: "The person assessed.") var person: String
         @Option(help: "The decision assessed, e.g. \"conduct NHS complaint\".") var decision: String

@@ -4,7 +4,7 @@ import VaultStore
 
 extension CaseVault.Case {
     struct Assign: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Assign an advocate of the case's organisation to the case.")
+        static let configuration = CommandConfiguration(commandName: "assign", abstract: "Assign an advocate of the case's organisation to the case.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The case id.") var id: String
         @Argument(help: "The advocate: name or id.") var advocate: String

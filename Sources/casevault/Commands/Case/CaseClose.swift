@@ -4,7 +4,7 @@ import VaultStore
 
 extension CaseVault.Case {
     struct Close: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Close a case (documents stay; no new ones).")
+        static let configuration = CommandConfiguration(commandName: "close", abstract: "Close a case (documents stay; no new ones).")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The case id.") var id: String
 

@@ -5,6 +5,7 @@ import VaultStore
 extension CaseVault.Case {
     struct Erase: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "erase",
             abstract: "Erase a case for an erasure request (crypto-shredding).",
             discussion: "Destroys the case key, deletes its documents and keeps a tombstone. Its client and the people registered on it who are on no other case are erased too (only their ids are kept). Backups made before the erasure still hold the case until the master key version they were made under is destroyed: run 'casevault keys rotate', take a new backup, then 'casevault keys retire' each older version ('casevault keys show'). After that, those older backups open nothing at all with the current key file, this case or any other (SECURITY.md, 'Erasure and backups').")
         @OptionGroup var global: GlobalOptions

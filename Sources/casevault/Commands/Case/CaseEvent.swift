@@ -4,7 +4,7 @@ import VaultStore
 
 extension CaseVault.Case {
     struct Event: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Record complaint events and facts: dates, agreed extension, a reg 5(4) refusal, people complained about.")
+        static let configuration = CommandConfiguration(commandName: "event", abstract: "Record complaint events and facts: dates, agreed extension, a reg 5(4) refusal, people complained about.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The case id.") var id: String
         @Option(help: "YYYY-MM-DD") var incidentDate: String?

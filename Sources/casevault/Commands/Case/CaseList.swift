@@ -6,6 +6,7 @@ import VaultStore
 extension CaseVault.Case {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List the cases you may read: open ones first, the soonest deadline first, then the newest.")
         @OptionGroup var global: GlobalOptions
         @Option(help: "Only cases of this client (name or id).") var client: String?

@@ -4,7 +4,7 @@ import VaultStore
 
 extension CaseVault.Case {
     struct Open: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Open a case (with --situation, together with its consent and authority records).",
+        static let configuration = CommandConfiguration(commandName: "open", abstract: "Open a case (with --situation, together with its consent and authority records).",
                                                         discussion: CaseSituationText.discussion)
         @OptionGroup var global: GlobalOptions
         @Option(help: "The client: their name (as registered) or person id.") var client: String

@@ -4,7 +4,7 @@ import VaultStore
 
 extension CaseVault.Case {
     struct Rekey: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Rotate a case key: rewrap every document key of the case under a new version.")
+        static let configuration = CommandConfiguration(commandName: "rekey", abstract: "Rotate a case key: rewrap every document key of the case under a new version.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The case id.") var id: String
 

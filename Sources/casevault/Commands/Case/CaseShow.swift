@@ -4,7 +4,7 @@ import VaultStore
 
 extension CaseVault.Case {
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one case.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one case.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The case id.") var id: String
 

@@ -7,6 +7,7 @@ extension CaseVault.Case {
     /// (R-CON-8), or their agreement is recorded later with the same command.
     struct Transfer: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "transfer",
             abstract: "Transfer a case to a partner organisation, with the person's agreement (R-CON-8).",
             discussion: """
             Say whether the person agreed: --consented (you confirm they did), --consent-form FILE (their signed agreement, \

@@ -4,7 +4,7 @@ import VaultStore
 
 extension CaseVault.Case {
     struct Unassign: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Take an advocate off a case (an open case keeps at least one).")
+        static let configuration = CommandConfiguration(commandName: "unassign", abstract: "Take an advocate off a case (an open case keeps at least one).")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The case id.") var id: String
         @Argument(help: "The advocate: name or id.") var advocate: String

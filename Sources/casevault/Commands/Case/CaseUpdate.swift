@@ -5,7 +5,7 @@ import VaultStore
 extension CaseVault.Case {
     /// `case update C --their-reference R`: the NHS body's own complaint reference, kept sealed.
     struct Update: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Record the NHS body's own reference for the complaint (shown by 'case show').")
+        static let configuration = CommandConfiguration(commandName: "update", abstract: "Record the NHS body's own reference for the complaint (shown by 'case show').")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The case id or reference.") var id: String
         @Option(help: "The reference the NHS body gave the complaint (kept encrypted).") var theirReference: String

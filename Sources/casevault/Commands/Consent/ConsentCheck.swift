@@ -6,6 +6,7 @@ import VaultStore
 extension CaseVault.ConsentCommand {
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "Ask whether the acting advocate (--as) may take an action on a case today, and why.",
             discussion: "Exit 0 for allow or warn, 3 for deny. Refusals and warnings are recorded in the audit log.")
         @OptionGroup var global: GlobalOptions

@@ -4,7 +4,7 @@ import VaultStore
 
 extension CaseVault.ConsentCommand {
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the consents and authorities recorded on a case.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the consents and authorities recorded on a case.")
         @OptionGroup var global: GlobalOptions
         @Option(name: .customLong("case"), help: "The case id.") var caseID: String
 

@@ -6,6 +6,7 @@ import VaultStore
 extension CaseVault.ConsentCommand {
     struct Record: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "record",
             abstract: "Record a consent or legal authority for a person on a case.",
             discussion: """
             KIND: written_consent, verbal_consent, lpa_health_welfare, lpa_property_finance, court_deputy_welfare, \

@@ -4,7 +4,7 @@ import VaultStore
 
 extension CaseVault.ConsentCommand {
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one consent or authority.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one consent or authority.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The consent id.") var id: String
         @Flag(help: "List what happened to the record (recorded, withdrawn, voided), oldest first.") var history = false

@@ -4,7 +4,7 @@ import VaultStore
 
 extension CaseVault.ConsentCommand {
     struct Withdraw: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Record that a consent was withdrawn (from that date nothing new may be done).")
+        static let configuration = CommandConfiguration(commandName: "withdraw", abstract: "Record that a consent was withdrawn (from that date nothing new may be done).")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The consent id.") var id: String
         @Option(help: "The date of withdrawal, YYYY-MM-DD (default: today).") var date: String?

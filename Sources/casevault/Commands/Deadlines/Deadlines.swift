@@ -6,6 +6,7 @@ import VaultStore
 extension CaseVault {
     struct Deadlines: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "deadlines",
             abstract: "List complaint deadlines (12-month limit, acknowledgement, 6-month response, PHSO), soonest first.",
             discussion: "Only cases the acting advocate may check_deadlines on are listed.")
         @OptionGroup var global: GlobalOptions

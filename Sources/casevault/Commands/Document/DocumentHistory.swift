@@ -4,7 +4,7 @@ import VaultStore
 
 extension CaseVault.DocumentCommand {
     struct History: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "When a document was stored and every correction since, oldest first.")
+        static let configuration = CommandConfiguration(commandName: "history", abstract: "When a document was stored and every correction since, oldest first.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The document id.") var id: String
 

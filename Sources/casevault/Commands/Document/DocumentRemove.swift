@@ -7,6 +7,7 @@ extension CaseVault.DocumentCommand {
     /// asked to delete); a sealed tombstone and the audit log keep that it existed.
     struct Remove: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "remove",
             abstract: "Remove one document for good: its key and encrypted body are destroyed; a tombstone records that it existed.",
             discussion: "This cannot be undone. The reason is kept sealed with the tombstone; the audit log names only the document id.")
         @OptionGroup var global: GlobalOptions

@@ -5,6 +5,7 @@ import VaultStore
 extension CaseVault.DocumentCommand {
     struct Retag: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "retag",
             abstract: "Correct a document's date or kind (the date the trust sees in the bundle's index).",
             discussion: "The old and new values are kept in the audit log and shown by 'casevault document history DOC'.")
         @OptionGroup var global: GlobalOptions

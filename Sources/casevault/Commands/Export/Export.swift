@@ -11,6 +11,7 @@ extension CaseVault {
     /// `casevault export`: the redacted meeting bundle, its signed manifest, and the redaction log in the vault.
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "export",
             abstract: "Make the redacted meeting bundle: one PDF with a cover, an index and page numbers, and a signed manifest beside it.",
             discussion: """
                 By default only the complaint correspondence and evidence go in (letters, emails, replies, evidence); meeting \

@@ -6,6 +6,7 @@ import VaultStore
 extension CaseVault {
     struct Migrate: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "migrate",
             abstract: "Give a vault of an earlier release identities: one identity file per person instead of one key file.",
             discussion: """
             Run once, with the old key file, as an administrator or manager (--as). Every account gets an identity file in \\

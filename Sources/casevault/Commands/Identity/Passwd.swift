@@ -6,6 +6,7 @@ import VaultStore
 extension CaseVault {
     struct Passwd: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "passwd",
             abstract: "Change the passphrase of your identity file.",
             discussion: """
             The current passphrase is asked (or read from --passphrase-file or $CASEVAULT_PASSPHRASE); the new one from \\

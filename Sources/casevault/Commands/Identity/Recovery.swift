@@ -6,12 +6,14 @@ import VaultStore
 extension CaseVault {
     struct Recovery: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "recovery",
             abstract: "Give someone who forgot their passphrase a new identity, with their organisation's recovery shares.",
             subcommands: [Restore.self]
         )
 
         struct Restore: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "restore",
                 abstract: "Re-issue a person's identity from their organisation's recovery share codes.",
                 discussion: """
                 An administrator, or a manager of the organisation, runs it with their own identity. The trustees' share \\

@@ -6,6 +6,7 @@ import VaultStore
 extension CaseVault {
     struct Unlock: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "unlock",
             abstract: "Unlock your identity for this login session, so later commands ask for no passphrase.",
             discussion: """
             The unlocked keys are kept by the Linux kernel (the session keyring, readable only by this session) until \\
@@ -49,7 +50,7 @@ extension CaseVault {
     }
 
     struct Lock: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Forget the identity 'casevault unlock' kept for this session.")
+        static let configuration = CommandConfiguration(commandName: "lock", abstract: "Forget the identity 'casevault unlock' kept for this session.")
         @OptionGroup var global: GlobalOptions
 
         func run() throws {

@@ -5,6 +5,7 @@ import VaultStore
 extension CaseVault.Keys {
     struct Retire: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "retire",
             abstract: "Destroy a master key version that nothing in the vault uses any more.",
             discussion: "The version's key is removed from the key file (its entry stays, marked destroyed). Backups made before the rotation that replaced it can no longer be read with this key file, including the cases erased since: take a new backup after each rotation, before retiring.")
         @OptionGroup var global: GlobalOptions

@@ -4,7 +4,7 @@ import VaultStore
 
 extension CaseVault.Keys {
     struct Rotate: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add a master key version and rewrap every case key under it (no document is re-encrypted).")
+        static let configuration = CommandConfiguration(commandName: "rotate", abstract: "Add a master key version and rewrap every case key under it (no document is re-encrypted).")
         @OptionGroup var global: GlobalOptions
 
         func run() throws {

@@ -4,7 +4,7 @@ import VaultStore
 
 extension CaseVault.Keys {
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List key versions, creation dates and fingerprints (never key bytes).")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "List key versions, creation dates and fingerprints (never key bytes).")
 
         @OptionGroup var global: GlobalOptions
 

@@ -4,7 +4,7 @@ import VaultStore
 
 extension CaseVault.NoteCommand {
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add a note to a case (stored encrypted; never in a bundle).")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a note to a case (stored encrypted; never in a bundle).")
         @OptionGroup var global: GlobalOptions
         @Option(name: .customLong("case"), help: "The case id.") var caseID: String
         @Option(help: "Read the note from this text file instead.") var file: String?

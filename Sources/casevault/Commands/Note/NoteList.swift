@@ -4,7 +4,7 @@ import VaultStore
 
 extension CaseVault.NoteCommand {
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "A case's notes, oldest first.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "A case's notes, oldest first.")
         @OptionGroup var global: GlobalOptions
         @Option(name: .customLong("case"), help: "The case id.") var caseID: String
 

@@ -2,6 +2,6 @@ import ArgumentParser
 
 extension CaseVault {
     struct Org: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Organisations (partner advocacy services).", subcommands: [Add.self, List.self, Update.self])
+        static let configuration = CommandConfiguration(commandName: "org", abstract: "Organisations (partner advocacy services).", subcommands: [Add.self, List.self, Update.self])
     }
 }

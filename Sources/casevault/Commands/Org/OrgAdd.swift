@@ -6,6 +6,7 @@ import VaultStore
 extension CaseVault.Org {
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Add an organisation (and, with identities, print its recovery share codes once).",
             discussion: """
             In a vault with identities every organisation has a recovery key: each case key of the organisation is also \\

@@ -4,7 +4,7 @@ import VaultStore
 
 extension CaseVault.Org {
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List organisations.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List organisations.")
         @OptionGroup var global: GlobalOptions
 
         func run() throws {

@@ -6,6 +6,7 @@ extension CaseVault.Org {
     /// `org update ORG --case-prefix P`: the first part of the organisation's case references.
     struct Update: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "update",
             abstract: "Change an organisation's settings: the prefix of its case references.",
             discussion: "New cases are numbered PREFIX-YYYY-NNNN. References already given never change (letters quote them); "
                 + "cases opened before references existed get one now.")

@@ -4,7 +4,7 @@ import VaultStore
 
 extension CaseVault.Person {
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add a person.")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a person.")
         @OptionGroup var global: GlobalOptions
         @Option(help: "Full name.") var name: String
         @Option(help: "Date of birth, YYYY-MM-DD.") var dob: String?

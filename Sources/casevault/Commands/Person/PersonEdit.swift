@@ -5,6 +5,7 @@ import VaultStore
 extension CaseVault.Person {
     struct Edit: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "edit",
             abstract: "Correct a person's details (name, date of birth, NHS number, address, phone, email).",
             discussion: "The previous values are kept, sealed, and shown by 'casevault person history P'. An empty value clears a detail.")
         @OptionGroup var global: GlobalOptions

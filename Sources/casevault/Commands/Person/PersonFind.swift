@@ -5,6 +5,7 @@ import VaultStore
 extension CaseVault.Person {
     struct Find: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "find",
             abstract: "Find people you may see by part of their name, their NHS number or date of birth.",
             discussion: "\"Platt\", \"mrs platt\", \"j platt\" and \"Zoe\" for \"Zoë\" all match: case, accents, titles and word order are ignored.")
         @OptionGroup var global: GlobalOptions

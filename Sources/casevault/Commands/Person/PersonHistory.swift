@@ -4,7 +4,7 @@ import VaultStore
 
 extension CaseVault.Person {
     struct History: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "A person's earlier details, oldest first.")
+        static let configuration = CommandConfiguration(commandName: "history", abstract: "A person's earlier details, oldest first.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The person: their name or id.") var person: String
 

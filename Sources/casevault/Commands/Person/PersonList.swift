@@ -4,7 +4,7 @@ import VaultStore
 
 extension CaseVault.Person {
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List people.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List people.")
         @OptionGroup var global: GlobalOptions
 
         func run() throws {

@@ -4,7 +4,7 @@ import VaultStore
 
 extension CaseVault.Person {
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one person.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one person.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The person: their name or id.") var id: String
 

@@ -4,7 +4,7 @@ import VaultStore
 
 extension CaseVault.Person {
     struct Update: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Record a person's status for the consent rules: death, Gillick competence, objections.")
+        static let configuration = CommandConfiguration(commandName: "update", abstract: "Record a person's status for the consent rules: death, Gillick competence, objections.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The person: their name or id.") var id: String
         @Option(help: "Date of death, YYYY-MM-DD.") var diedOn: String?

@@ -4,7 +4,7 @@ import VaultStore
 
 extension CaseVault.RedactCommand {
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a case's registered people, custom terms and allow-lists.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "Show a case's registered people, custom terms and allow-lists.")
         @OptionGroup var global: GlobalOptions
         @Option(name: .customLong("case"), help: "The case id.") var caseID: String
 

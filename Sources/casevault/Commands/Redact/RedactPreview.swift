@@ -10,6 +10,7 @@ import Glibc
 extension CaseVault.RedactCommand {
     struct Preview: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "preview",
             abstract: "Show a document with what would be redacted marked, and a count per kind.",
             discussion: "On a terminal the redacted parts are highlighted; otherwise they are replaced by [REDACTED:kind]. --json lists the spans (kind, offsets, detector) without the text.")
         @OptionGroup var global: GlobalOptions

@@ -5,7 +5,7 @@ import VaultStore
 
 extension CaseVault.RemindCommand {
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add a reminder for a date.")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a reminder for a date.")
         @OptionGroup var global: GlobalOptions
         @Option(name: .customLong("case"), help: "The case id.") var caseID: String
         @Option(help: "When, YYYY-MM-DD.") var on: String

@@ -5,7 +5,7 @@ import VaultStore
 
 extension CaseVault.RemindCommand {
     struct Done: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Mark a reminder done (it stays listed as done).")
+        static let configuration = CommandConfiguration(commandName: "done", abstract: "Mark a reminder done (it stays listed as done).")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The reminder id.") var id: String
 

@@ -8,7 +8,7 @@ import Glibc
 
 extension CaseVault.RedactCommand.Allow {
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add allowed terms to a case (--case) or an organisation (--org).")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Add allowed terms to a case (--case) or an organisation (--org).")
         @OptionGroup var global: GlobalOptions
         @Option(name: .customLong("case"), help: "The case id.") var caseID: String?
         @Option(name: .customLong("org"), help: "The organisation id (applies to all its cases).") var organisationID: String?

@@ -4,7 +4,7 @@ import VaultStore
 
 extension CaseVault.RedactCommand.Allow {
     struct Remove: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove allowed terms from a case (--case) or an organisation (--org).")
+        static let configuration = CommandConfiguration(commandName: "remove", abstract: "Remove allowed terms from a case (--case) or an organisation (--org).")
         @OptionGroup var global: GlobalOptions
         @Option(name: .customLong("case"), help: "The case id.") var caseID: String?
         @Option(name: .customLong("org"), help: "The organisation: its name or id.") var organisationID: String?

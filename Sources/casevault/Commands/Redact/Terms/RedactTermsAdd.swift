@@ -4,7 +4,7 @@ import VaultStore
 
 extension CaseVault.RedactCommand.Terms {
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add custom terms to a case.")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Add custom terms to a case.")
         @OptionGroup var global: GlobalOptions
         @Option(name: .customLong("case"), help: "The case id.") var caseID: String
         @Argument(help: "Terms (quote multi-word terms).") var terms: [String]

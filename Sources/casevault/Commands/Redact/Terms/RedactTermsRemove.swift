@@ -4,7 +4,7 @@ import VaultStore
 
 extension CaseVault.RedactCommand.Terms {
     struct Remove: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove custom terms from a case (spelled as they were added).")
+        static let configuration = CommandConfiguration(commandName: "remove", abstract: "Remove custom terms from a case (spelled as they were added).")
         @OptionGroup var global: GlobalOptions
         @Option(name: .customLong("case"), help: "The case id.") var caseID: String
         @Argument(help: "Terms (quote multi-word terms).") var terms: [String]
