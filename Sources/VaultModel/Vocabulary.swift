@@ -21,9 +21,9 @@ public enum AccountRole: String, Codable, Sendable, CaseIterable {
     case admin
 }
 
-/// A case's status, stored as text in `cases.status`.
+/// A case's status, stored as text in `cases.status`. An erased case keeps its row (ids only) and its tombstone.
 public enum CaseStatus: String, Codable, Sendable, CaseIterable {
-    case open, closed
+    case open, closed, erased
 }
 
 /// How an audited attempt ended, stored as text in the audit log (part of what its MAC covers, so the words never

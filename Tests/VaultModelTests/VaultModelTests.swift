@@ -53,6 +53,7 @@ final class VaultModelTests: XCTestCase {
         XCTAssertEqual(DocumentKind(rawValue: "meeting_notes"), .meetingNotes)
         XCTAssertEqual(DocumentKind.authorityEvidence.rawValue, "authority_evidence")
         XCTAssertEqual(CaseStatus(rawValue: "open"), .open)
+        XCTAssertEqual(CaseStatus.allCases.map(\.rawValue), ["open", "closed", "erased"])
         XCTAssertEqual(AccountRole.allCases.map(\.rawValue), ["advocate", "manager", "admin"])
         XCTAssertEqual(AuditOutcome.allCases.map(\.rawValue), ["success", "failure", "refused", "duplicate"])
     }

@@ -95,7 +95,7 @@ extension Vault {
     /// rules would let them view the case's documents today.
     func mayRead(_ caseRecord: CaseRecord, as account: Account, in tx: any VaultRecordReading) throws -> Bool {
         if try isMember(account, of: caseRecord, in: tx) { return true }
-        guard account.role != .admin, caseRecord.status != "erased" else { return false }
+        guard account.role != .admin, caseRecord.caseStatus != .erased else { return false }
         return try evaluate(.viewDocuments, caseRecord: caseRecord, targetOrg: nil, in: tx).decision.outcome != .deny
     }
 
@@ -163,7 +163,7 @@ extension Vault {
                 if let subject { details["subject"] = subject }
                 let caseID = subject.flatMap { $0.hasPrefix("case-") ? $0 : nil }
                 // If the refusal cannot be recorded, the refusal still stands and is what the caller must see.
-                try? audit(AuditEvent(time: timestamp(), actor: actor, action: "access.refused", caseID: caseID, outcome: "refused", details: details))
+                try? audit(AuditEvent(time: timestamp(), actor: actor, action: "access.refused", caseID: caseID, outcome: AuditOutcome.refused.rawValue, details: details))
                 // The audit keeps the id; the person reading the refusal sees their own name too.
                 if let name = try? accountName(actor), case .refused(let operation, _, let subject, let reason) = error {
                     throw AccessError.refused(operation: operation, actor: "\(name) (\(actor))", subject: subject, reason: reason)

@@ -145,7 +145,7 @@ extension Vault {
         if !acknowledged.isEmpty { details["acknowledged"] = acknowledged.map(\.rawValue).joined(separator: ",") }
         try audit(AuditEvent(time: timestamp(), actor: actor, action: "consent.decision", caseID: check.request.caseID, documentID: documentID,
                              decision: decision.outcome.rawValue, ruleIDs: decision.ruleIDs.map(\.rawValue),
-                             outcome: proceeded ? "success" : "refused", details: details))
+                             outcome: (proceeded ? AuditOutcome.success : .refused).rawValue, details: details))
     }
 
     /// The case of a document, for commands that start from a document id.

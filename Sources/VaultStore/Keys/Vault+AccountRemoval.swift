@@ -39,7 +39,7 @@ extension Vault {
                 guard administrators.count > 1 else { throw VaultError.invalidInput("the vault's last administrator cannot be removed; add another first") }
             }
             let assigned = try tx.cases().filter { try tx.caseAdvocates($0.id).contains(accountID) }
-            let stranded = try assigned.filter { record in try record.status == "open" && tx.caseAdvocates(record.id).count == 1 }.map(\.id)
+            let stranded = try assigned.filter { record in try record.caseStatus == .open && tx.caseAdvocates(record.id).count == 1 }.map(\.id)
             guard stranded.isEmpty else {
                 throw VaultError.invalidInput("\(accountID) is the only advocate assigned to open case(s) \(stranded.joined(separator: ", ")): assign someone else first; nothing was changed")
             }

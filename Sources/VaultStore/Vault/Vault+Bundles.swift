@@ -1,3 +1,4 @@
+import VaultModel
 import Consent
 import Foundation
 import VaultCrypto
@@ -32,7 +33,7 @@ extension Vault {
 
     /// An export that was refused after the consent check (a leak found, a document unreadable): audited, nothing kept.
     public func recordBundleFailure(caseID: String, reason: String) throws {
-        try audit(event("bundle.export", caseID: caseID, outcome: "failure", details: ["reason": reason]))
+        try audit(event("bundle.export", caseID: caseID, outcome: .failure, details: ["reason": reason]))
     }
 
     /// A case's bundle logs, oldest first.

@@ -98,7 +98,7 @@ extension Vault {
         try guarded { try store.write { tx in
             guard var caseRecord = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
             try requireMember(operation, of: caseRecord, in: tx)
-            guard caseRecord.status != "erased" else { throw VaultError.caseNotOpen(id: caseID, status: caseRecord.status) }
+            guard caseRecord.caseStatus != .erased else { throw VaultError.caseNotOpen(id: caseID, status: caseRecord.status) }
             let existing = try tx.consentRecord("facts-" + caseID)
             var facts = try caseFacts(caseRecord, in: tx)
             try change(&facts, &caseRecord, tx)

@@ -1,3 +1,4 @@
+import VaultModel
 import Audit
 import Foundation
 import VaultCrypto
@@ -100,7 +101,7 @@ extension Vault {
         try guarded { try store.write { tx in
             guard var record = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
             try requireMember(.caseChange, of: record, in: tx)
-            guard record.status != "erased" else { throw VaultError.caseNotOpen(id: caseID, status: record.status) }
+            guard record.caseStatus != .erased else { throw VaultError.caseNotOpen(id: caseID, status: record.status) }
             record.theirReferenceSealed = try KeyHierarchy.seal(Array(reference.utf8), fieldKey: try metadataFieldKey(tx), table: CaseRecord.tableName,
                                                                 column: "their_reference", rowID: caseID)
             try tx.update(record)

@@ -129,7 +129,7 @@ extension Vault {
         let (prepared, grantee) = try guarded { try store.read { tx -> (Authority, Party) in
             guard let caseRecord = try tx.caseRecord(input.caseID) else { throw VaultError.notFound(kind: "case", id: input.caseID) }
             try requireMember(.caseChange, of: caseRecord, in: tx)
-            guard caseRecord.status == "open" else { throw VaultError.caseNotOpen(id: input.caseID, status: caseRecord.status) }
+            guard caseRecord.caseStatus == .open else { throw VaultError.caseNotOpen(id: input.caseID, status: caseRecord.status) }
             guard let personRecord = try tx.person(input.personID) else { throw VaultError.notFound(kind: "person", id: input.personID) }
             let (grantee, granteeName) = try resolveParty(input.granteeID, in: tx)
             let person = try view(personRecord, key: try metadataFieldKey(tx))

@@ -76,7 +76,7 @@ extension Vault {
         if let date = options.date { _ = try Validation.date(date, field: "the document date") }
         let (caseKey, caseKeyVersion, macKey, storedMACs) = try store.read { tx -> (SecureBytes, Int, SecureBytes, [Data: String]) in
             guard let record = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
-            guard record.status == "open" else { throw VaultError.caseNotOpen(id: caseID, status: record.status) }
+            guard record.caseStatus == .open else { throw VaultError.caseNotOpen(id: caseID, status: record.status) }
             let (key, version) = try currentCaseKey(caseID, in: tx)
             let metadataKey = try dataKey(scope: KeyHierarchy.vaultScope, version: 1, in: tx)
             return (key, version, try KeyHierarchy.contentMACKey(metadataKey: metadataKey, caseID: caseID), try tx.contentMACs(caseID: caseID))
@@ -141,10 +141,10 @@ extension Vault {
                 bytesDone += size
                 pendingEvents.append(event("document.ingest", caseID: caseID, documentID: id, details: ["bytes": String(size)]))
             case .duplicate(let of):
-                pendingEvents.append(event("document.ingest", caseID: caseID, outcome: "duplicate",
+                pendingEvents.append(event("document.ingest", caseID: caseID, outcome: .duplicate,
                                            details: ["duplicate_of": of, "name_hmac": try auditChain.pseudonym(file.path)]))
             case .failed:
-                pendingEvents.append(event("document.ingest", caseID: caseID, outcome: "failure",
+                pendingEvents.append(event("document.ingest", caseID: caseID, outcome: .failure,
                                            details: ["name_hmac": try auditChain.pseudonym(file.path)]))
             }
             results.append(IngestResult(file: file, outcome: outcome, warning: warning))

@@ -1,3 +1,4 @@
+import VaultModel
 import Foundation
 import VaultCrypto
 import VaultStorageSQLite
@@ -36,7 +37,7 @@ extension Vault {
                 throw AccessError.refused(operation: .caseErase, actor: account.id, subject: caseID,
                                           reason: "this needs \(VaultOperation.caseErase.who)")
             }
-            guard record.status != "erased" else { throw VaultError.caseNotOpen(id: caseID, status: "erased") }
+            guard record.caseStatus != .erased else { throw VaultError.caseNotOpen(id: caseID, status: CaseStatus.erased.rawValue) }
             let documents = try tx.documents(caseID: caseID).map(\.id)
             // Worked out before the case's records go: the list of its registered people is one of them.
             let people = try peopleOnlyOn(record, in: tx)
@@ -48,7 +49,7 @@ extension Vault {
             for version in try tx.dataKeyVersions(scope: KeyHierarchy.caseScope(caseID)) {
                 try tx.deleteDataKey(scope: KeyHierarchy.caseScope(caseID), version: version)
             }
-            record.status = "erased"
+            record.status = CaseStatus.erased.rawValue
             // The NHS body stays (sealed), as before: an erased case still says which body it was about.
             try setCaseDetails(CaseDetails(nhsBody: try caseDetails(record, in: tx).nhsBody), on: &record, in: tx)
             record.closedAt = erasedAt

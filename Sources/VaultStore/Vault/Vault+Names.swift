@@ -127,7 +127,7 @@ extension Vault {
         try guarded { try store.write { tx in
             guard let record = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
             try requireMember(.caseChange, of: record, in: tx)
-            guard record.status == "open" else { throw VaultError.caseNotOpen(id: caseID, status: record.status) }
+            guard record.caseStatus == .open else { throw VaultError.caseNotOpen(id: caseID, status: record.status) }
             guard let assignee = try tx.advocate(advocateID) else { throw VaultError.notFound(kind: "advocate", id: advocateID) }
             guard assignee.organisationID == record.organisationID, assignee.role != AccountRole.admin.rawValue else {
                 throw VaultError.invalidInput("\(advocateID) is not an advocate of the organisation that holds \(caseID)")
@@ -149,7 +149,7 @@ extension Vault {
             try requireMember(.caseChange, of: record, in: tx)
             let assigned = try tx.caseAdvocates(caseID)
             guard assigned.contains(advocateID) else { throw VaultError.invalidInput("\(advocateID) is not assigned to \(caseID)") }
-            guard record.status != "open" || assigned.count > 1 else {
+            guard record.caseStatus != .open || assigned.count > 1 else {
                 throw VaultError.invalidInput("\(advocateID) is the only advocate assigned to the open case \(caseID): assign someone else first")
             }
             try tx.deleteCaseAdvocate(caseID: caseID, advocateID: advocateID)

@@ -41,7 +41,7 @@ extension Vault {
             note.number = try tx.consentRecords(type: ConsentRecordType.caseNote.rawValue, caseID: caseID, personID: nil).count + 1
             guard let record = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
             try requireMember(.caseChange, of: record, in: tx)
-            guard record.status != "erased" else { throw VaultError.caseNotOpen(id: caseID, status: record.status) }
+            guard record.caseStatus != .erased else { throw VaultError.caseNotOpen(id: caseID, status: record.status) }
             try tx.save(try sealConsent(note, id: note.id, type: .caseNote, caseID: caseID, personID: nil, in: tx))
             try audit(event("case.note", caseID: caseID, details: ["note": note.id]), in: tx)
         } }
@@ -66,7 +66,7 @@ extension Vault {
         try guarded { try store.write { tx in
             guard let record = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
             try requireMember(.caseChange, of: record, in: tx)
-            guard record.status == "open" else { throw VaultError.caseNotOpen(id: caseID, status: record.status) }
+            guard record.caseStatus == .open else { throw VaultError.caseNotOpen(id: caseID, status: record.status) }
             try tx.save(try sealConsent(reminder, id: reminder.id, type: .reminder, caseID: caseID, personID: nil, in: tx))
             try audit(event("case.reminder", caseID: caseID, details: ["reminder": reminder.id, "due": due.description]), in: tx)
         } }

@@ -1,3 +1,4 @@
+import VaultModel
 import Foundation
 
 /// Erasure reaches people: whoever was on the erased case and on no other case that still exists (as its client,
@@ -13,7 +14,7 @@ extension Vault {
             return people
         }
         var elsewhere = Set<String>()
-        for other in try tx.cases() where other.id != erased.id && other.status != "erased" {
+        for other in try tx.cases() where other.id != erased.id && other.caseStatus != .erased {
             elsewhere.formUnion(try peopleOf(other))
         }
         var seen = Set<String>()

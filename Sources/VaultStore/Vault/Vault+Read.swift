@@ -188,7 +188,7 @@ extension Vault {
         } catch let error as VaultCryptoError {
             // The read was already recorded; if recording its failure fails too, the decryption error is the
             // one the user must see.
-            try? audit(event(purpose, caseID: record.caseID, documentID: documentID, outcome: "failure"))
+            try? audit(event(purpose, caseID: record.caseID, documentID: documentID, outcome: .failure))
             if case .io = error { throw error }
             throw VaultError.blobDamaged(documentID: documentID, reason: error.description)
         }

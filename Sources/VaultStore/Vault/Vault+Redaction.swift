@@ -1,3 +1,4 @@
+import VaultModel
 import Foundation
 
 /// What the redaction engine needs from the vault: the people registered on a case (with their role),
@@ -36,7 +37,7 @@ extension Vault {
         try guarded { try store.write { tx in
             guard let record = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
             try requireMember(.caseChange, of: record, in: tx)
-            guard record.status == "open" else { throw VaultError.caseNotOpen(id: caseID, status: record.status) }
+            guard record.caseStatus == .open else { throw VaultError.caseNotOpen(id: caseID, status: record.status) }
             guard try tx.person(personID) != nil else { throw VaultError.notFound(kind: "person", id: personID) }
             guard personID != record.clientID else {
                 throw VaultError.invalidInput("\(personID) is the case's client already; add relatives, representatives and other third parties")

@@ -66,7 +66,7 @@ extension Vault {
                                in tx: any VaultRecordReading) throws -> (CaseRecord, CaseFacts) {
         guard let record = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
         try requireMember(.caseTransfer, of: record, in: tx)
-        guard record.status != "erased" else { throw VaultError.caseNotOpen(id: caseID, status: record.status) }
+        guard record.caseStatus != .erased else { throw VaultError.caseNotOpen(id: caseID, status: record.status) }
         guard try tx.organisation(organisation) != nil else { throw VaultError.notFound(kind: "organisation", id: organisation) }
         let facts = try caseFacts(record, in: tx)
         if record.organisationID == organisation {

@@ -155,7 +155,7 @@ extension Vault {
             }
         }
         guard record || repair else { return report }
-        try audit(event("vault.verify", outcome: report.ok ? "success" : "failure",
+        try audit(event("vault.verify", outcome: report.ok ? .success : .failure,
                         details: ["problems": String(report.problems.count), "orphans": String(report.orphans.count),
                                   "quarantined": String(report.quarantined.count), "documents": String(report.documentsChecked),
                                   "read_data": String(readData)]))

@@ -82,7 +82,7 @@ public final class Vault {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
         ledger = LedgeredStore(base: base, chain: auditChain) { action, details in
-            AuditEvent(time: formatter.string(from: now()), actor: actor, action: action, outcome: "success", details: details)
+            AuditEvent(time: formatter.string(from: now()), actor: actor, action: action, outcome: AuditOutcome.success.rawValue, details: details)
         }
         store = ledger
         try prepareDatabase(newSecrets: newSecrets)
@@ -138,9 +138,10 @@ public final class Vault {
 
     // MARK: - Audit
 
-    public func event(_ action: String, caseID: String? = nil, documentID: String? = nil, outcome: String = "success",
+    public func event(_ action: String, caseID: String? = nil, documentID: String? = nil, outcome: AuditOutcome = .success,
                details: [String: String] = [:]) -> AuditEvent {
-        AuditEvent(time: timestamp(), actor: actor, action: action, caseID: caseID, documentID: documentID, outcome: outcome, details: details)
+        AuditEvent(time: timestamp(), actor: actor, action: action, caseID: caseID, documentID: documentID, outcome: outcome.rawValue,
+                   details: details)
     }
 
     /// Appends to the hash chain inside the caller's transaction: the change and its record commit together.
@@ -248,7 +249,7 @@ public final class Vault {
                 throw VaultError.invalidInput("advocate \(advocate) is not an advocate of \(input.organisationID), so cannot be assigned to its case")
             }
         }
-        var record = CaseRecord(id: id, clientID: input.clientID, organisationID: input.organisationID, status: "open", openedAt: created,
+        var record = CaseRecord(id: id, clientID: input.clientID, organisationID: input.organisationID, status: CaseStatus.open.rawValue, openedAt: created,
                                 openedBy: input.openedBy, closedAt: nil,
                                 reference: try nextCaseReference(prefix: try casePrefix(of: input.organisationID, in: tx),
                                                                  year: created.prefix(4), in: tx))
@@ -342,13 +343,18 @@ public final class Vault {
         try guarded { try store.write { tx in
             guard var record = try tx.caseRecord(id) else { throw VaultError.notFound(kind: "case", id: id) }
             try requireMember(.caseChange, of: record, in: tx)
-            guard record.status == "open" else { throw VaultError.caseNotOpen(id: id, status: record.status) }
-            record.status = "closed"
+            guard record.caseStatus == .open else { throw VaultError.caseNotOpen(id: id, status: record.status) }
+            record.status = CaseStatus.closed.rawValue
             record.closedAt = closed
             try tx.update(record)
             try audit(event("case.close", caseID: id), in: tx)
         } }
     }
+}
+
+extension CaseRecord {
+    /// The stored status as the shared enum (nil for a word this release does not know, which matches no case below).
+    var caseStatus: CaseStatus? { CaseStatus(rawValue: status) }
 }
 
 /// Checks on what people type, with messages that name the option.
