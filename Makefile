@@ -30,8 +30,10 @@ test: build
 	CASEVAULT_TEST_POSTGRES=1 $(SWIFT) test --skip-build --parallel --disable-swift-testing --filter '$(POSTGRES_PASS)'
 
 # The CLI classes make test runs a second time with every vault's records in PostgreSQL (a throwaway server per test
-# process): the same commands must give the same results on the team server's store.
-POSTGRES_PASS = VaultCommandsTests|ConsentCommandsTests|AuthorizationTests|IdentityCommandsTests|BundleCommandsTests|NamesTests|SearchTests
+# process): ingest, list, cat, consent record/withdraw, export and verify must give the same results on the team
+# server's store. (Authorization, identities, names and search also pass there, CASEVAULT_TEST_POSTGRES=1, about a
+# minute more; left out to keep make test under 15 minutes on 2 cores.)
+POSTGRES_PASS = CLITests\.(VaultCommandsTests|ConsentCommandsTests|BundleCommandsTests)
 
 clean:
 	rm -rf .build
