@@ -51,6 +51,9 @@ extension Vault {
             let existing = try personRecord(id, kind: .history, as: PersonHistory.self, in: tx)
             var history = existing?.value ?? PersonHistory()
             let now = timestamp()
+            // The fields this call changes, counted here: the history's timestamps have one-second resolution, so an
+            // edit a moment earlier would otherwise look like part of this one (and a no-change edit would go through).
+            var changed: [String] = []
             for field in PersonField.allCases {
                 guard let value = cleaned[field] else { continue }
                 let previous: String? = switch field {
@@ -63,6 +66,7 @@ extension Vault {
                 }
                 guard previous != value else { continue }
                 history.changes.append(PersonChange(time: now, by: actor, field: field, previous: previous))
+                changed.append(field.rawValue)
                 switch field {
                 case .name:
                     record.nameSealed = try seal(value, "name") ?? record.nameSealed
@@ -76,7 +80,6 @@ extension Vault {
                 case .email: record.emailSealed = try seal(value, "email")
                 }
             }
-            let changed = history.changes.filter { $0.time == now }.map(\.field.rawValue)
             guard !changed.isEmpty else { throw VaultError.invalidInput("\(id) already has those details; nothing was changed") }
             try tx.update(record)
             try savePersonRecord(history, kind: .history, personID: id, replacing: existing?.row, in: tx)
