@@ -83,7 +83,10 @@ final class TerminalSafetyTests: XCTestCase {
         XCTAssertEqual(try sandbox.run(["ingest", "--case", caseID, "a.txt"]).exitCode, 0)
         XCTAssertEqual(try sandbox.asManager(["backup", "good"]).exitCode, 0)
         let fm = FileManager.default
-        let shard = try XCTUnwrap(try fm.contentsOfDirectory(atPath: sandbox.path("good/objects")).first)
+        let shards = try fm.contentsOfDirectory(atPath: sandbox.path("good/objects"))
+        let shard = try XCTUnwrap(shards.first)
+        // A shard the backup does not have (the backup may hold several objects, in any shards).
+        let unusedShard = try XCTUnwrap((0..<256).map { String(format: "%02x", $0) }.first { !shards.contains($0) })
         let object = try XCTUnwrap(try fm.contentsOfDirectory(atPath: sandbox.path("good/objects/\(shard)")).first)
 
         func crafted(_ name: String, _ change: (String) throws -> Void) throws -> String {
@@ -100,9 +103,8 @@ final class TerminalSafetyTests: XCTestCase {
             try crafted("extra-in-shard") { root in try Data("x".utf8).write(to: URL(fileURLWithPath: "\(root)/objects/\(shard)/..x")) },
             try crafted("file-in-objects") { root in try Data("x".utf8).write(to: URL(fileURLWithPath: "\(root)/objects/x")) },
             try crafted("wrong-shard") { root in
-                let other = shard == "00" ? "01" : "00"
-                try fm.createDirectory(atPath: "\(root)/objects/\(other)", withIntermediateDirectories: false)
-                try fm.moveItem(atPath: "\(root)/objects/\(shard)/\(object)", toPath: "\(root)/objects/\(other)/\(object)")
+                try fm.createDirectory(atPath: "\(root)/objects/\(unusedShard)", withIntermediateDirectories: false)
+                try fm.moveItem(atPath: "\(root)/objects/\(shard)/\(object)", toPath: "\(root)/objects/\(unusedShard)/\(object)")
             },
             try crafted("symlinked-object") { root in
                 try fm.removeItem(atPath: "\(root)/objects/\(shard)/\(object)")
