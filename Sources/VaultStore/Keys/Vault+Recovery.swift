@@ -66,3 +66,45 @@ extension Vault {
         return result
     }
 }
+
+/// A new recovery key for an organisation, when a trustee leaves or a share may have been seen: the old key (rebuilt
+/// from enough of its shares) opens each of the organisation's recovery wrappers, which are re-made for the new key and
+/// the old ones deleted, in one transaction. Afterwards every old share code rebuilds a key that opens nothing, so a
+/// former trustee's share is worthless; re-splitting the same key would have left it valid.
+extension Vault {
+    static let recoveryReplacedAction = "organisation.recovery_replaced"
+
+    /// Returns how many wrapped keys the new recovery key now holds. The caller splits `newKey`'s private half into
+    /// share codes and keeps nothing.
+    @discardableResult
+    public func replaceRecoveryKey(organisationID: String, oldKey: X25519.PrivateKey, newKey: X25519.PublicKey) throws -> Int {
+        guard usesIdentities else { throw VaultError.invalidInput("this vault has no identities, so organisations have no recovery key") }
+        var moved = 0
+        try guarded { try store.write { tx in
+            let actor = try require(.organisationChange, roles: [.admin, .manager], subject: organisationID, in: tx)
+            guard var organisation = try tx.organisation(organisationID) else { throw VaultError.notFound(kind: "organisation", id: organisationID) }
+            guard actor.role == .admin || actor.organisationID == organisationID else {
+                throw AccessError.refused(operation: .organisationChange, actor: actor.id, subject: organisationID,
+                                          reason: "a manager replaces the recovery key of their own organisation only")
+            }
+            guard organisation.recoveryPublic.map(Array.init) == oldKey.publicKey.rawRepresentation else {
+                throw VaultError.invalidInput("the shares rebuild a key that is not \(organisationID)'s recovery key; nothing was changed")
+            }
+            guard newKey.rawRepresentation != oldKey.publicKey.rawRepresentation else {
+                throw VaultError.invalidInput("the new recovery key is the old one; nothing was changed")
+            }
+            let recipient = KeyRecipient(kind: .recovery, id: organisationID, publicKey: newKey)
+            let created = timestamp()
+            for wrapper in try tx.wrappers() where wrapper.wrapperKind == KeyRecipient.Kind.recovery.rawValue && wrapper.wrapperID == organisationID {
+                let key = try hierarchy.open(wrapper, with: oldKey, kind: .recovery, holder: organisationID)
+                try tx.deleteWrapper(wrapper)
+                try tx.insert(try hierarchy.wrap(key, scope: wrapper.scope, version: wrapper.version, to: recipient, createdAt: created))
+                moved += 1
+            }
+            organisation.recoveryPublic = Data(newKey.rawRepresentation)
+            try tx.update(organisation)
+            try audit(event(Self.recoveryReplacedAction, details: ["organisation": organisationID, "keys": String(moved)]), in: tx)
+        } }
+        return moved
+    }
+}

@@ -8,7 +8,8 @@ enum CommandAccess {
     static let operations: [String: [VaultOperation]] = [
         "init": [.keyHolder], "passwd": [.keyHolder], "unlock": [.keyHolder], "lock": [.keyHolder],
         "migrate": [.vaultMaintenance], "recovery restore": [.organisationChange],
-        "keys show": [.vaultCheck], "keys rotate": [.vaultMaintenance], "keys retire": [.vaultMaintenance],
+        "keys show": [.vaultCheck], "keys rotate": [.vaultMaintenance], "keys retire": [.vaultMaintenance], "keys share": [.caseChange],
+        "recovery split": [.organisationChange],
         "org add": [.organisationAdd], "org update": [.organisationChange], "org list": [.directoryList],
         "advocate add": [.accountAdd], "advocate list": [.directoryList], "advocate remove": [.organisationChange],
         "person add": [.personAdd], "person list": [.personRead], "person show": [.personRead], "person find": [.personRead],

@@ -61,7 +61,8 @@ extension VaultError {
             agreed ? ["'casevault case show \(caseID)' lists the transfers"]
                 : ["when the person agrees, record it with: casevault case transfer \(caseID) --to \(organisation) --consented "
                     + "(or --consent-form FILE, their signed agreement); a manager of \(organisation) or an advocate assigned to the case runs it"]
-        case .keyNotHeld: ["ask an advocate assigned to the case, or a manager of its organisation, to do this"]
+        case .keyNotHeld: ["ask an advocate assigned to the case, or a manager of its organisation, to do this",
+                           "if you are entitled (a manager added after the case was opened), one of them gives you the key with: casevault keys share"]
         case .noMasterKeys: ["'casevault case rekey CASE' rotates one case's key"]
         case .migratedToIdentities: ["give your identity file with --keys FILE (or $CASEVAULT_KEYS); the old key file can be destroyed"]
         case .caseNotOpen, .invalidInput, .personErased: []

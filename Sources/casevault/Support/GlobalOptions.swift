@@ -29,7 +29,8 @@ struct GlobalOptions: ParsableArguments {
         return VaultPaths(root: root, keyFile: keys ?? environment["CASEVAULT_KEYS"])
     }
 
-    var advocate: String? { actingAdvocate ?? ProcessInfo.processInfo.environment["CASEVAULT_ADVOCATE"] }
+    /// An empty $CASEVAULT_ADVOCATE (as `export CASEVAULT_ADVOCATE=` leaves it) counts as unset, not as a name.
+    var advocate: String? { actingAdvocate ?? ProcessInfo.processInfo.environment["CASEVAULT_ADVOCATE"].flatMap { $0.isEmpty ? nil : $0 } }
 
     var passphrase: PassphraseSource { PassphraseSource(file: passphraseFile) }
 

@@ -7,8 +7,8 @@ extension CaseVault {
     struct Recovery: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "recovery",
-            abstract: "Give someone who forgot their passphrase a new identity, with their organisation's recovery shares.",
-            subcommands: [Restore.self]
+            abstract: "Recovery shares: re-issue a forgotten identity, or replace an organisation's recovery key.",
+            subcommands: [Restore.self, Split.self]
         )
 
         struct Restore: ParsableCommand {

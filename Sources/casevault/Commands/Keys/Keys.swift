@@ -5,7 +5,7 @@ extension CaseVault {
         static let configuration = CommandConfiguration(
             commandName: "keys",
             abstract: "Show and manage the vault's keys.",
-            subcommands: [Show.self, Rotate.self, Retire.self]
+            subcommands: [Show.self, Rotate.self, Retire.self, Share.self]
         )
     }
 }

@@ -1,0 +1,62 @@
+import Foundation
+import VaultCrypto
+import VaultStorage
+
+/// Someone can become entitled to a case key when no one who holds it is acting: an administrator adds a manager to an
+/// organisation (administrators hold no case keys, so they cannot wrap one), or an account gains a role later. Such a
+/// person holds no wrapper until a holder shares: assigning does it for one case, and this does it for every case the
+/// acting person holds keys to. Until then the newcomer is refused with a message saying who can fix it.
+extension Vault {
+    public struct SharedCaseKeys: Sendable, Encodable {
+        public let caseID: String
+        /// The accounts (and recovery keys) given a wrapper, by id.
+        public let holders: [String]
+
+        enum CodingKeys: String, CodingKey { case caseID = "case", holders }
+    }
+
+    /// For `caseID` (or every case the acting identity holds a key to), wraps each key version the actor holds to every
+    /// entitled holder who has no wrapper yet. Versions the actor cannot open are left for someone who can. Nothing is
+    /// recorded when no one was missing.
+    public func shareHeldCaseKeys(caseID: String? = nil) throws -> [SharedCaseKeys] {
+        guard let own = hierarchy.unlock.identity else {
+            throw VaultError.invalidInput("this vault has one key file, not identities: every key holder already holds every key")
+        }
+        var shared: [SharedCaseKeys] = []
+        try guarded { try store.write { tx in
+            let ownWrappers = try tx.wrappers().filter { $0.wrapperKind == KeyRecipient.Kind.identity.rawValue && $0.wrapperID == own.accountID }
+            let cases: [String]
+            if let caseID {
+                guard let record = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
+                _ = try requireMember(.caseChange, of: record, in: tx)
+                cases = [caseID]
+            } else {
+                cases = Array(Set(ownWrappers.compactMap { KeyHierarchy.caseID(ofScope: $0.scope) })).sorted()
+            }
+            for id in cases {
+                guard let record = try tx.caseRecord(id), record.caseStatus != .erased else { continue }
+                if caseID == nil { _ = try requireMember(.caseChange, of: record, in: tx) }
+                let scope = KeyHierarchy.caseScope(id)
+                let entitled = try entitledRecipients(scope: scope, in: tx)
+                var added: [String] = []
+                for wrapper in ownWrappers where wrapper.scope == scope {
+                    let existing = try tx.wrappers(scope: scope, version: wrapper.version)
+                    let missing = entitled.filter { recipient in
+                        !existing.contains { $0.wrapperKind == recipient.kind.rawValue && $0.wrapperID == recipient.id }
+                    }
+                    guard !missing.isEmpty else { continue }
+                    let key = try dataKey(scope: scope, version: wrapper.version, in: tx)
+                    for recipient in missing {
+                        try tx.insert(try hierarchy.wrap(key, scope: scope, version: wrapper.version, to: recipient, createdAt: timestamp()))
+                        added.append(recipient.id)
+                    }
+                }
+                guard !added.isEmpty else { continue }
+                let holders = added.uniqued()
+                try audit(event("case.keys_shared", caseID: id, details: ["holders": holders.joined(separator: ",")]), in: tx)
+                shared.append(SharedCaseKeys(caseID: id, holders: holders))
+            }
+        } }
+        return shared
+    }
+}

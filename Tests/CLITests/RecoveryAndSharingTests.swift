@@ -1,0 +1,93 @@
+import Foundation
+import XCTest
+
+/// Issue 17: a manager added after a case was opened gets its key from someone who holds it (`keys share`), and an
+/// organisation's recovery key is replaced from its current shares (`recovery split`), after which old codes open nothing.
+final class RecoveryAndSharingTests: XCTestCase {
+    func testAManagerAddedLaterGetsTheKeyWhenAHolderShares() throws {
+        let sandbox = try Sandbox()
+        let world = try ConsentWorld.make(sandbox)
+        _ = try world.recordConsent(sandbox, grantee: world.org, actions: "view_documents,ingest_document")
+        let letter = try world.ingest(sandbox, "letter.txt", "Dear Ms Ellis")
+        let newManager = try sandbox.adminID(["advocate", "add", "Jo Wells", "--org", world.org, "--role", "manager"])
+
+        let before = try sandbox.run(["cat", letter, "--as", newManager])
+        XCTAssertEqual(before.exitCode, 3, before.stderr)
+        XCTAssertEqual(before.stdout, "")
+        XCTAssertTrue(before.stderr.contains("keys share"), "the refusal says how to fix it: \(before.stderr)")
+        // Someone who holds no key to the case cannot share it.
+        let outsider = try sandbox.run(["keys", "share", "--case", world.caseID, "--as", world.partner])
+        XCTAssertEqual(outsider.exitCode, 3, outsider.stderr)
+        XCTAssertEqual(try sandbox.run(["cat", letter, "--as", newManager]).exitCode, 3, "still no key")
+
+        let shared = try sandbox.run(["keys", "share", "--json"])
+        XCTAssertEqual(shared.exitCode, 0, shared.stderr)
+        let rows = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(shared.stdout.utf8)) as? [[String: Any]])
+        XCTAssertEqual(rows.count, 1, shared.stdout)
+        XCTAssertEqual(rows.first?["case"] as? String, world.caseID)
+        XCTAssertEqual(rows.first?["holders"] as? [String], [newManager])
+        let after = try sandbox.run(["cat", letter, "--as", newManager])
+        XCTAssertEqual(after.exitCode, 0, after.stderr)
+        XCTAssertEqual(after.stdout, "Dear Ms Ellis")
+        // Nothing missing any more: nothing recorded.
+        let again = try sandbox.run(["keys", "share"])
+        XCTAssertEqual(again.exitCode, 0, again.stderr)
+        XCTAssertTrue(again.stdout.contains("nothing was changed"), again.stdout)
+        XCTAssertEqual(try world.auditActions(sandbox).filter { $0 == "case.keys_shared" }.count, 1)
+        XCTAssertEqual(try sandbox.json(try sandbox.run(["verify", "--read-data", "--json"]))["ok"] as? Bool, true)
+    }
+
+    func testRecoverySplitReplacesTheKeyAndOldCodesOpenNothing() throws {
+        let sandbox = try Sandbox()
+        sandbox.environment["CASEVAULT_VAULT"] = sandbox.path("vault")
+        try sandbox.initVault()
+        let added = try sandbox.asAdmin(["org", "add", "Norfolk Advocacy", "--json"])
+        let org = try XCTUnwrap(try sandbox.json(added)["id"] as? String)
+        let oldCodes = try XCTUnwrap(try sandbox.json(added)["recovery_shares"] as? [String])
+        let sam = try sandbox.adminID(["advocate", "add", "Sam Carter", "--org", org])
+        let manager = try sandbox.adminID(["advocate", "add", "Lee Morgan", "--org", org, "--role", "manager"])
+        sandbox.environment["CASEVAULT_ADVOCATE"] = sam
+        let client = try ConsentWorld.id(sandbox, ["person", "add", "--name", "Margaret Ellis", "--dob", "1946-03-14"])
+        let caseID = try ConsentWorld.id(sandbox, ["case", "open", "--client", client, "--org", org, "--advocate", sam, "--nhs-body", "trust-X"])
+        try Data("I agree. Signed M. Ellis\n".utf8).write(to: URL(fileURLWithPath: sandbox.path("form.txt")))
+        _ = try ConsentWorld.id(sandbox, ["consent", "record", "--case", caseID, "--person", client, "--kind", "written_consent", "--grantee", org,
+                                          "--actions", "view_documents,ingest_document", "--form", "form.txt", "--signed-on", VaultCommandsTests.yesterday])
+        try Data("My complaint about the ward".utf8).write(to: URL(fileURLWithPath: sandbox.path("note.txt")))
+        let ingested = try sandbox.run(["ingest", "--case", caseID, "note.txt", "--json"])
+        XCTAssertEqual(ingested.exitCode, 0, ingested.stderr)
+        let document = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(ingested.stdout.utf8)) as? [[String: Any]])?.first?["id"] as? String)
+
+        // One current code is not enough; nothing changes.
+        let tooFew = try sandbox.run(["recovery", "split", "--org", org, "--as", manager], stdin: Data((oldCodes[0] + "\n").utf8))
+        XCTAssertEqual(tooFew.exitCode, 1, tooFew.stderr)
+        // An advocate (not a manager) may not replace it.
+        let advocate = try sandbox.run(["recovery", "split", "--org", org, "--as", sam], stdin: Data((oldCodes[0] + "\n\n" + oldCodes[1] + "\n").utf8))
+        XCTAssertEqual(advocate.exitCode, 3, advocate.stderr)
+
+        let split = try sandbox.run(["recovery", "split", "--org", org, "--shares", "4", "--threshold", "3", "--as", manager, "--json"],
+                                    stdin: Data((oldCodes[0] + "\n\n" + oldCodes[2] + "\n").utf8))
+        XCTAssertEqual(split.exitCode, 0, split.stderr)
+        let newCodes = try XCTUnwrap(try sandbox.json(split)["recovery_shares"] as? [String])
+        XCTAssertEqual(newCodes.count, 4)
+        XCTAssertGreaterThan(try XCTUnwrap(try sandbox.json(split)["keys"] as? Int), 0)
+        XCTAssertTrue(Set(newCodes).isDisjoint(with: oldCodes))
+
+        // The old codes rebuild a key that is not the organisation's any more: refused, nothing re-issued.
+        let stale = try sandbox.run(["recovery", "restore", "--org", org, "--account", sam, "--identity-out", "stale.identity", "--no-passphrase", "--as", manager],
+                                    stdin: Data((oldCodes[1] + "\n\n" + oldCodes[2] + "\n").utf8))
+        XCTAssertEqual(stale.exitCode, 1, stale.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: sandbox.path("stale.identity")))
+        // Two of the new codes are below the new threshold of three.
+        let twoNew = try sandbox.run(["recovery", "restore", "--org", org, "--account", sam, "--identity-out", "sam-new.identity", "--no-passphrase", "--as", manager],
+                                     stdin: Data((newCodes[0] + "\n\n" + newCodes[3] + "\n").utf8))
+        XCTAssertEqual(twoNew.exitCode, 1, twoNew.stderr)
+        // Three new codes re-issue Sam, whose new identity reads the case: the moved wrappers open.
+        let restored = try sandbox.run(["recovery", "restore", "--org", org, "--account", sam, "--identity-out", "sam-new.identity", "--no-passphrase", "--as", manager],
+                                       stdin: Data((newCodes[0] + "\n\n" + newCodes[1] + "\n\n" + newCodes[3] + "\n").utf8))
+        XCTAssertEqual(restored.exitCode, 0, restored.stderr)
+        let read = try sandbox.run(["cat", document], environment: ["CASEVAULT_KEYS": sandbox.path("sam-new.identity"), "CASEVAULT_ADVOCATE": ""])
+        XCTAssertEqual(read.exitCode, 0, read.stderr)
+        XCTAssertEqual(read.stdout, "My complaint about the ward")
+        XCTAssertEqual(try sandbox.json(try sandbox.run(["verify", "--json", "--as", manager]))["ok"] as? Bool, true)
+    }
+}
