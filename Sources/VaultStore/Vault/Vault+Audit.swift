@@ -27,19 +27,20 @@ extension Vault {
     public func auditLog(caseID: String?, since: String?, actor: String?) throws -> [AuditLogEntry] {
         if let since { _ = try Validation.date(since, field: "the start date") }
         // Administrators see every event (ids only); a manager sees the events of their organisation's cases.
-        let entries = try guarded { try store.read { tx -> [ChainedEvent] in
+        let events = try guarded { try store.read { tx -> [AuditEvent] in
             let account = try require(.auditRead, roles: [.admin, .manager], in: tx)
-            let all = try tx.auditEntries(caseID: caseID, since: since, actor: actor)
-            guard account.role == .manager else { return all }
-            let own = Set(try tx.cases().filter { $0.organisationID == account.organisationID }.map(\.id))
-            if let caseID, !own.contains(caseID) {
-                throw AccessError.refused(operation: .auditRead, actor: account.id, subject: caseID, reason: "this needs \(VaultOperation.auditRead.who)")
+            var entries = try tx.auditEntries(caseID: caseID, since: since, actor: actor)
+            if account.role == .manager {
+                let own = Set(try tx.cases().filter { $0.organisationID == account.organisationID }.map(\.id))
+                if let caseID, !own.contains(caseID) {
+                    throw AccessError.refused(operation: .auditRead, actor: account.id, subject: caseID, reason: "this needs \(VaultOperation.auditRead.who)")
+                }
+                entries = entries.filter { $0.event.caseID.map(own.contains) ?? (caseID == nil) }
             }
-            return all.filter { $0.event.caseID.map(own.contains) ?? (caseID == nil) }
+            return entries.map { openingPrivateParts(of: $0.event, in: tx) }
         } }
-        return entries.map { entry in
-            let e = entry.event
-            return AuditLogEntry(sequence: e.sequence, time: e.time, actor: e.actor, action: e.action, caseID: e.caseID,
+        return events.map { e in
+            AuditLogEntry(sequence: e.sequence, time: e.time, actor: e.actor, action: e.action, caseID: e.caseID,
                                  documentID: e.documentID, decision: e.decision, ruleIDs: e.ruleIDs, outcome: e.outcome, details: e.details)
         }
     }

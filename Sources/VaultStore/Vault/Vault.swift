@@ -146,7 +146,7 @@ public final class Vault {
 
     /// Appends to the hash chain inside the caller's transaction: the change and its record commit together.
     func audit(_ event: AuditEvent, in tx: any VaultRecordWriting) throws {
-        try tx.appendChained(event, using: auditChain)
+        try tx.appendChained(try sealingPrivateParts(of: event, in: tx), using: auditChain)
         eventsWritten += 1
     }
 
