@@ -63,8 +63,10 @@ final class IntegrityTests: XCTestCase {
         XCTAssertEqual(accepted.acceptedOlderState?.mark, mark)
         let moved = try XCTUnwrap(try accepted.writeCheckpoint())
         XCTAssertLessThan(moved.sequence, mark.sequence, "the mark went back on purpose")
-        let event = try XCTUnwrap(try accepted.store.read { try $0.lastAuditEntry() }).event
-        XCTAssertEqual(event.action, "vault.accept_older_state")
+        let stored = try XCTUnwrap(try accepted.store.read { try $0.lastAuditEntry() }).event
+        XCTAssertEqual(stored.action, "vault.accept_older_state")
+        XCTAssertNil(stored.details["reason"], "a typed reason is sealed in the log")
+        let event = try accepted.store.read { accepted.openingPrivateParts(of: stored, in: $0) }
         XCTAssertEqual(event.details["reason"], "tail lost in a disk repair")
         XCTAssertNoThrow(try open(t, marks: marks), "accepted once: the next open needs nothing")
 
