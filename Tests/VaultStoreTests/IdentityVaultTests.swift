@@ -126,6 +126,49 @@ final class IdentityVaultTests: XCTestCase {
         XCTAssertEqual(Set(rows.filter { $0["scope"] == caseScope }.map { $0["wrapper_id"] as String }), [w.sam, w.lee, w.org1])
     }
 
+    /// The case's working records (notes, reminders, redaction terms, bundle logs) are sealed under the case key, not the
+    /// metadata key every account holds: Alex, with the metadata key his identity opens, opens none of them straight
+    /// from the file, while Sam reads them; the rows follow the key when it is rotated.
+    func testTheCasesRecordsAreSealedUnderItsKeyNotTheSharedMetadataKey() throws {
+        let w = try World()
+        try w.populate()
+        let sam = try w.open(as: w.sam)
+        _ = try sam.addRedactionTerms(caseID: w.caseID, organisationID: nil, terms: ["Dr Okafor"], allow: [])
+        _ = try sam.addNote(caseID: w.caseID, text: "Her son says the ward sister was rude")
+        let alex = try w.open(as: w.alex)
+        let metadataKey = try alex.store.read { try alex.metadataFieldKey($0) }
+        let caseOnly = "record_type NOT IN ('authority', 'case_facts', 'case_people')"
+        let rows = try DatabaseQueue(path: w.root + "/vault.db").read { db in
+            try Row.fetchAll(db, sql: "SELECT id, record_type, case_id, sealed FROM consent_records WHERE case_id = ? AND \(caseOnly)",
+                             arguments: [w.caseID])
+        }
+        XCTAssertEqual(Set(rows.map { $0["record_type"] as String }), ["redaction_terms", "case_note"])
+        for row in rows {
+            let sealed: Data = row["sealed"]
+            XCTAssertTrue(sealed.starts(with: Data("cvr3".utf8)), "\(row["record_type"] as String) is under the case key")
+            // Every way the metadata key could have sealed it: none opens.
+            for offset in [0, 4, 8] where sealed.count > offset {
+                XCTAssertThrowsError(try KeyHierarchy.open(Data(sealed.dropFirst(offset)), fieldKey: metadataKey, table: "consent_records",
+                                                           column: row["record_type"], rowID: row["id"]))
+            }
+        }
+        XCTAssertThrowsError(try alex.redactionTerms(caseID: w.caseID), "refused: no key to the case")
+        XCTAssertThrowsError(try alex.notes(caseID: w.caseID))
+        XCTAssertEqual(try sam.notes(caseID: w.caseID).map(\.text), ["Her son says the ward sister was rude"])
+        XCTAssertEqual(try sam.redactionTerms(caseID: w.caseID).caseTerms.terms, ["Dr Okafor"])
+        XCTAssertFalse(try alex.cases().contains { $0.id == w.caseID })
+
+        // Rotation re-seals them under the new version (the old one is deleted), and they still read.
+        _ = try sam.rekeyCase(w.caseID)
+        let after = try w.open(as: w.sam)
+        XCTAssertEqual(try after.redactionTerms(caseID: w.caseID).caseTerms.terms, ["Dr Okafor"])
+        let versions = try DatabaseQueue(path: w.root + "/vault.db").read { db in
+            try Data.fetchAll(db, sql: "SELECT sealed FROM consent_records WHERE case_id = ? AND \(caseOnly)", arguments: [w.caseID])
+        }.map { Array($0.prefix(8).suffix(4)) }
+        XCTAssertEqual(Set(versions), [[0, 0, 0, 2]], "every row under key version 2")
+        XCTAssertTrue(try after.verify(readData: true, repair: false).ok)
+    }
+
     func testUnassignedAdvocateCannotReadWhatIsAddedAfterwards() throws {
         let w = try World()
         try w.populate()

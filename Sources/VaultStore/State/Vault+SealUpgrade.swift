@@ -10,8 +10,9 @@ extension Vault {
     static let sealedColumnsMeta = "sealed_columns"
     /// 1: the cases' NHS body and dates. 2: the documents' date source. 3: the organisations' names. 4: every sealed
     /// record bound to its ledger version, and person records made opaque (Vault+SealedRecordUpgrade). 5: the forms'
-    /// precise kind (consent form, evidence of authority) sealed, `form` in clear.
-    static let sealedColumnsLevel = 5
+    /// precise kind (consent form, evidence of authority) sealed, `form` in clear. 6: a case's own records sealed under
+    /// its case key (Vault+CaseSealedRecords; with a key file at once, with identities at each case's next rotation).
+    static let sealedColumnsLevel = 6
 
     /// Seals what an earlier release left in clear; does nothing (and takes no write lock) once done.
     func sealClearColumns() throws {
@@ -52,6 +53,11 @@ extension Vault {
                 let (sealed, left) = try sealDocumentFields(in: tx) { Self.clearKind(of: $0.kind) != $0.kind }
                 details["forms"] = String(sealed)
                 if !left.isEmpty { details["forms_left"] = left.joined(separator: ",") }
+            }
+            if level < 6 {
+                let (moved, left) = try moveCaseRowsUnderCaseKeys(in: tx)
+                details["case_records"] = String(moved)
+                if !left.isEmpty { details["case_records_left"] = left.joined(separator: ",") }
             }
             try tx.setMeta(Self.sealedColumnsMeta, String(Self.sealedColumnsLevel))
             try audit(event("vault.seal_columns", details: details), in: tx)

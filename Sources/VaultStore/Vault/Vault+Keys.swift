@@ -86,6 +86,7 @@ extension Vault {
             try Self.sealDocumentFields(name: name, dateSource: dateSource, kind: kind, into: &document, fieldKey: newFieldKey)
             try tx.update(document)
         }
+        try resealCaseRows(caseID, newKey: newKey, newVersion: newVersion, in: tx)
         for old in versions { try tx.deleteDataKey(scope: scope, version: old) }
         try audit(event("case.rekey", caseID: caseID, details: ["case_key_version": String(newVersion)]), in: tx)
         return newVersion

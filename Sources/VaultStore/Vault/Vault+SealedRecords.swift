@@ -44,6 +44,16 @@ extension Vault {
     func sealPayload(_ payload: [UInt8], id: String, type: ConsentRecordType, caseID: String?, personID: String?,
                      in tx: any VaultRecordReading) throws -> Data {
         let version = (try tx.recordState(kind: RecordKind.sealed.rawValue, id: id)?.version ?? 0) + 1
+        if let caseID, Self.caseScopedTypes.contains(type), let keyVersion = try tx.dataKeyVersions(scope: KeyHierarchy.caseScope(caseID)).last {
+            do {
+                return try sealUnderCaseKey(payload, id: id, type: type, caseID: caseID, personID: personID, ledgerVersion: version,
+                                            keyVersion: keyVersion, in: tx)
+            } catch VaultError.keyNotHeld {
+                // An earlier release's vault being upgraded by someone who holds no key to this case: the row stays
+                // under the metadata key until the case's key is next rotated. A vault made by this release refuses.
+                guard !(try caseRowsAreUnderCaseKey(tx)) else { throw VaultError.keyNotHeld(scope: KeyHierarchy.caseScope(caseID), account: actor ?? "") }
+            }
+        }
         let sealed = try KeyHierarchy.seal(payload, fieldKey: try metadataFieldKey(tx), table: ConsentRecord.tableName, column: type.rawValue,
                                            rowID: id, binding: Self.binding(type, caseID: caseID, personID: personID, version: version))
         return Data(Self.versionBoundTag) + sealed
@@ -55,6 +65,9 @@ extension Vault {
             throw VaultError.damagedField(table: ConsentRecord.tableName, column: "record_type", rowID: record.id)
         }
         let damaged = VaultError.damagedField(table: ConsentRecord.tableName, column: type.rawValue, rowID: record.id)
+        if record.sealed.starts(with: Self.caseKeyTag) { return try openUnderCaseKey(record, type: type, in: tx) }
+        let strict = try caseRowsAreUnderCaseKey(tx)
+        guard !Self.caseScopedTypes.contains(type) || record.caseID == nil || !strict else { throw damaged }
         let opener = try fieldOpener(scope: KeyHierarchy.vaultScope, version: 1, in: tx)
         let tag = Self.versionBoundTag
         if record.sealed.starts(with: tag), let version = try tx.recordState(kind: RecordKind.sealed.rawValue, id: record.id)?.version {

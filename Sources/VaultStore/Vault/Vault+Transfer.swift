@@ -108,6 +108,10 @@ extension Vault {
             }
         }
         try tx.update(record)
+        // Sealed before the rotation below, while the key is one this advocate holds: the rotation re-seals it under
+        // the new version, which only the receiving organisation's people hold.
+        try tx.save(try sealConsent(facts, id: "facts-" + caseID, type: .caseFacts, caseID: caseID, personID: nil,
+                                    createdAt: existing?.createdAt, in: tx))
         // With identities the old organisation's people lose the case key: a new version, wrapped to the new holders
         // (those assigned just now among them). An agreement to a case already here only shares it with the newly assigned.
         if !agreementOnly {
@@ -115,8 +119,6 @@ extension Vault {
         } else if !assigned.isEmpty {
             try shareKey(scope: KeyHierarchy.caseScope(caseID), in: tx)
         }
-        try tx.save(try sealConsent(facts, id: "facts-" + caseID, type: .caseFacts, caseID: caseID, personID: nil,
-                                    createdAt: existing?.createdAt, in: tx))
         var details = ["from": from, "to": organisation, "consented": String(agreement.isAgreed), "date": date.description]
         if agreementOnly { details["agreement_only"] = "true" }
         if let form { details["form_document"] = form }

@@ -108,7 +108,16 @@ extension Vault {
                         report.problems.append(VerifyProblem(kind: "case", id: record.id, message: Self.describe(error)))
                     }
                 }
+                let heldCases = try heldCaseKeys(in: tx)
                 for record in try tx.consentRecords(type: nil, caseID: nil, personID: nil) {
+                    if let heldCases, let caseID = record.caseID, !heldCases.contains(caseID), record.sealed.starts(with: Self.caseKeyTag) {
+                        // Another case's record, under a key this identity does not hold: its shape only (the state
+                        // ledger's hash, checked above, covers its bytes).
+                        if record.sealed.count < Self.caseKeyTag.count + 4 + 28 {
+                            report.problems.append(VerifyProblem(kind: "consent_record", id: record.id, message: "the sealed value is too short"))
+                        }
+                        continue
+                    }
                     do {
                         _ = try openConsent(record, as: ConsentPayloadProbe.self, in: tx)
                         report.fieldsChecked += 1

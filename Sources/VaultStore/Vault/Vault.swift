@@ -117,6 +117,7 @@ public final class Vault {
                 try tx.setMeta("vault_id", vaultID)
                 try tx.setMeta(Self.stateLedgerMeta, "1")
                 try tx.setMeta(Self.sealedColumnsMeta, String(Self.sealedColumnsLevel))
+                try tx.setMeta(Self.caseRowsMetaKey, Self.caseRowsUnderCaseKey)
                 try audit(event("vault.init"), in: tx)
             }
             if try tx.dataKeyVersions(scope: KeyHierarchy.vaultScope).isEmpty {

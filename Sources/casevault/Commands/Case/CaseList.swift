@@ -52,7 +52,7 @@ extension CaseVault.Case {
     fileprivate static func nextDeadlineOf(_ caseID: String, vault: Vault, today: CivilDate) throws -> String? {
         guard try vault.checkConsent(caseID: caseID, action: .checkDeadlines, on: today).decision.outcome != .deny else { return nil }
         let statutory = ComplaintDeadlines.compute(try vault.caseFacts(caseID).events, on: today).filter { $0.status != .met }.map(\.due.description)
-        let reminders = try vault.reminders(caseID: caseID).filter { $0.doneAt == nil }.map(\.due.description)
+        let reminders = try vault.remindersIfKeyHeld(caseID: caseID).filter { $0.doneAt == nil }.map(\.due.description)
         return (statutory + reminders).min()
     }
 }

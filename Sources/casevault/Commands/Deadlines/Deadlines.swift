@@ -46,7 +46,7 @@ extension CaseVault {
                         guard check.decision.outcome != .deny else { continue }
                     }
                     rows += ComplaintDeadlines.compute(try vault.caseFacts(id).events, on: today).map { Row(caseID: id, deadline: $0) }
-                    reminders += try vault.reminders(caseID: id).filter { !open || $0.doneAt == nil }
+                    reminders += try vault.remindersIfKeyHeld(caseID: id).filter { !open || $0.doneAt == nil }
                 }
                 references = try vault.caseReferences(Set(rows.map(\.caseID) + reminders.map(\.caseID)))
                 return rows.sorted { ($0.deadline.due, $0.caseID) < ($1.deadline.due, $1.caseID) }
