@@ -237,6 +237,19 @@ final class ServerAPITests: XCTestCase {
         XCTAssertEqual(documented.subtracting(registered), [], "in the OpenAPI document but not served")
     }
 
+    /// The server's own table and its reads leave the vault as `verify` expects it: audit chain, state ledger and
+    /// every body intact.
+    func testVerifyIsCleanAfterTheServerHasServed() async throws {
+        let w = try await world()
+        let token = try await w.token(w.sam)
+        let content = try await w.request("GET", "/api/v1/documents/\(w.letter)/content?acknowledge=R-CON-9", token: token)
+        XCTAssertEqual(content.status, 200)
+        let rows = try await w.sessionRows()
+        XCTAssertFalse(rows.isEmpty)
+        let report = try w.open(as: w.lee).verify(readData: true, repair: false, record: false)
+        XCTAssertEqual(report.problems, [], "\(report.problems)")
+    }
+
     // MARK: - Helpers
 
     /// "GET /api/v1/cases" for every operation under `paths:` (two-space path keys, four-space method keys).
