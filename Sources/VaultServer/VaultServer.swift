@@ -103,12 +103,14 @@ public struct VaultServer: Sendable {
         let routes = RouteTable(router: router, logger: logger)
         Self.addServiceRoutes(routes, sessions: sessions, metrics: metrics)
         Self.addSessionRoutes(routes, sessions: sessions, metrics: metrics)
-        Self.addCaseRoutes(routes, sessions: sessions)
+        Self.addCaseRoutes(routes, sessions: sessions, metrics: metrics)
         return Parts(routes: routes, sessions: sessions, client: client)
     }
 
     func serverBuilder() throws -> HTTPServerBuilder {
-        guard let tls = config.tls else { return .http1() }  // `validate` allowed this only on loopback, in development
+        // A keep-alive connection left idle is closed (a slow reader mid-response is not yet timed out: docs/server.md).
+        let http1 = HTTP1Channel.Configuration(idleTimeout: .seconds(60))
+        guard let tls = config.tls else { return .http1(configuration: http1) }  // `validate` allowed this only on loopback, in development
         let chain: [NIOSSLCertificate]
         let key: NIOSSLPrivateKey
         do {
@@ -120,6 +122,6 @@ public struct VaultServer: Sendable {
         guard !chain.isEmpty else { throw ServerError.config("the TLS certificate file \(tls.certificate) holds no certificate") }
         var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
         configuration.minimumTLSVersion = .tlsv12
-        return try .tls(.http1(), tlsConfiguration: configuration)
+        return try .tls(.http1(configuration: http1), tlsConfiguration: configuration)
     }
 }

@@ -46,8 +46,8 @@ final class ServerAPITests: XCTestCase {
         let documents = try await w.request("GET", "/api/v1/cases/\(w.caseID)/documents?acknowledge=R-CON-9", token: token)
         XCTAssertEqual(documents.status, 200, documents.text)
         let rows = try XCTUnwrap(documents.json["documents"] as? [[String: Any]])
-        XCTAssertEqual(rows.map { $0["id"] as? String }, [w.letter])
-        XCTAssertEqual(rows.first?["name"] as? String, "letter.txt")
+        XCTAssertEqual(Set(rows.compactMap { $0["id"] as? String }), [w.letter, w.large])
+        XCTAssertEqual(rows.first { $0["id"] as? String == w.letter }?["name"] as? String, "letter.txt")
 
         let lee = try w.open(as: w.lee)
         let before = try lee.auditLog(caseID: w.caseID, since: nil, actor: w.sam).count
@@ -235,6 +235,35 @@ final class ServerAPITests: XCTestCase {
         let documented = Set(Self.openAPIOperations(try OpenAPIDocument.text()))
         XCTAssertEqual(registered.subtracting(documented), [], "registered but not in Sources/VaultServer/Resources/openapi.yaml")
         XCTAssertEqual(documented.subtracting(registered), [], "in the OpenAPI document but not served")
+    }
+
+    /// A document of about 200 decryption chunks streams whole; downloads abandoned part-way (more of them than the
+    /// server has worker threads) free their threads, and the server goes on serving.
+    func testALargeDocumentStreamsWholeAndAbandonedDownloadsFreeTheirThreads() async throws {
+        let w = try await world()
+        let token = try await w.token(w.sam)
+        let path = "/api/v1/documents/\(w.large)/content?acknowledge=R-CON-9"
+        let whole = try await w.request("GET", path, token: token)
+        XCTAssertEqual(whole.status, 200)
+        XCTAssertEqual(whole.body.count, w.largeBytes.count)
+        XCTAssertTrue(whole.body == w.largeBytes, "the streamed bytes equal the ingested ones")
+
+        // Each reader takes 16 KB/s and gives up after a second: the server is left mid-stream when it goes.
+        let abandoned = VaultServer.workerThreads + 4
+        try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<abandoned {
+                group.addTask { try await w.request("GET", path, token: token, curlOptions: ["--limit-rate", "16k", "--max-time", "1"]).body.count }
+            }
+            for try await received in group { XCTAssertLessThan(received, w.largeBytes.count) }
+        }
+        // Not all of them fitted into socket buffers: the server was left blocked mid-stream and let go.
+        let metrics = try await w.request("GET", "/metrics").text
+        let line = metrics.split(separator: "\n").first { $0.hasPrefix("casevault_document_streams_abandoned_total ") }
+        XCTAssertGreaterThan(Int(line?.split(separator: " ").last ?? "") ?? 0, 0, metrics)
+        let after = try await w.request("GET", "/api/v1/documents/\(w.letter)/content?acknowledge=R-CON-9", token: token,
+                                        curlOptions: ["--max-time", "30"])
+        XCTAssertEqual(after.status, 200, "a worker thread is free again")
+        XCTAssertEqual(after.body, Data(ServerTestWorld.letterText.utf8))
     }
 
     /// The server's own table and its reads leave the vault as `verify` expects it: audit chain, state ledger and

@@ -20,7 +20,9 @@ final class ServerTestWorld: @unchecked Sendable {
     let databaseName: String
     var identities: [String: String] = [:]
     var passphrases: [String: String] = [:]
-    var admin = "", org1 = "", org2 = "", lee = "", sam = "", alex = "", pat = "", kim = "", caseID = "", letter = ""
+    var admin = "", org1 = "", org2 = "", lee = "", sam = "", alex = "", pat = "", kim = "", caseID = "", letter = "", large = ""
+    /// A document of many decryption chunks (16 KB each), to stream.
+    var largeBytes = Data()
     let certificate: String
     let key: String
     let clock = TestClock()
@@ -87,6 +89,18 @@ final class ServerTestWorld: @unchecked Sendable {
         let results = try vault.ingest(caseID: caseID, files: [Vault.IngestFile(path: input.path)], options: .init())
         guard case .stored(let id, _) = results.first?.outcome else { throw XCTSkip("the letter was not stored") }
         letter = id
+        var text = ""
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        while text.utf8.count < 3 * 1024 * 1024 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            text += "Line \(state >> 20): the ward's notes continue, entry \(state % 99_991).\n"
+        }
+        largeBytes = Data(text.utf8)
+        let largeInput = directory.appendingPathComponent("notes.txt")
+        try largeBytes.write(to: largeInput)
+        let stored = try vault.ingest(caseID: caseID, files: [Vault.IngestFile(path: largeInput.path)], options: .init())
+        guard case .stored(let largeID, _) = stored.first?.outcome else { throw XCTSkip("the large document was not stored") }
+        large = largeID
         try vault.writeCheckpoint()
     }
 
@@ -145,11 +159,11 @@ final class ServerTestWorld: @unchecked Sendable {
     }
 
     /// One request with curl, verifying the server against the test's own certificate (no -k): real TLS.
-    func request(_ method: String, _ path: String, token: String? = nil, json: Any? = nil) async throws -> Reply {
+    func request(_ method: String, _ path: String, token: String? = nil, json: Any? = nil, curlOptions: [String] = []) async throws -> Reply {
         let stamp = UUID().uuidString
         let bodyFile = directory.appendingPathComponent("reply-\(stamp)").path
         let headerFile = directory.appendingPathComponent("headers-\(stamp)").path
-        var arguments = ["-sS", "--cacert", certificate, "-X", method, "-o", bodyFile, "-D", headerFile, "-w", "%{http_code}",
+        var arguments = curlOptions + ["-sS", "--cacert", certificate, "-X", method, "-o", bodyFile, "-D", headerFile, "-w", "%{http_code}",
                          "https://127.0.0.1:\(port)\(path)"]
         if let token { arguments += ["-H", "Authorization: Bearer \(token)"] }
         if let json {

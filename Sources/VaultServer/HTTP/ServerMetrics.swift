@@ -18,6 +18,9 @@ final class ServerMetrics: Sendable {
     func loginFailed() { registry.makeCounter(name: "casevault_login_failures_total").increment() }
     func loginSucceeded() { registry.makeCounter(name: "casevault_logins_total").increment() }
 
+    /// A download that ended before its last byte (the client left, or the body failed part-way).
+    func streamAbandoned() { registry.makeCounter(name: "casevault_document_streams_abandoned_total").increment() }
+
     func text() -> String { registry.emitToString() }
 }
 

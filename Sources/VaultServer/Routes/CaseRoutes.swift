@@ -16,7 +16,7 @@ extension VaultServer {
         enum CodingKeys: String, CodingKey { case caseID = "case_id", documents }
     }
 
-    static func addCaseRoutes(_ routes: RouteTable, sessions: SessionService) {
+    static func addCaseRoutes(_ routes: RouteTable, sessions: SessionService, metrics: ServerMetrics) {
         // `case list`: the core lists only the cases this account may read.
         routes.add(.get, "/api/v1/cases") { request, _ in
             let cases = try await sessions.withVault(request) { vault in try vault.cases() }
@@ -35,7 +35,7 @@ extension VaultServer {
             return try jsonResponse(list)
         }
         routes.add(.get, "/api/v1/documents/{id}/content") { request, context in
-            try await documentContent(request, id: try context.parameters.require("id"), sessions: sessions)
+            try await documentContent(request, id: try context.parameters.require("id"), sessions: sessions, metrics: metrics)
         }
     }
 

@@ -10,7 +10,7 @@ import VaultStore
 /// any plaintext leaves) and streams chunk by chunk, each only after it authenticates, with one chunk in flight: a
 /// large document costs the server constant memory.
 extension VaultServer {
-    static func documentContent(_ request: Request, id: String, sessions: SessionService) async throws -> Response {
+    static func documentContent(_ request: Request, id: String, sessions: SessionService, metrics: ServerMetrics) async throws -> Response {
         let acknowledged = try acknowledgements(request)
         let session = try await sessions.session(for: request)
         let handle: VaultHandle
@@ -37,6 +37,7 @@ extension VaultServer {
                     var sink = PipeSink(pipe: pipe)
                     do {
                         try vault.decrypt(documentID: id, to: &sink)
+                        try sink.flush()
                         pipe.finish(nil)
                     } catch {
                         pipe.finish(error)
@@ -53,6 +54,7 @@ extension VaultServer {
                 // The client went away, or the blob failed part-way (recorded by the core): stop the producer.
                 pipe.cancel()
                 _ = try? await producer.value
+                metrics.streamAbandoned()
                 logger.notice("document stream ended early: \(String(describing: error))", metadata: ["document": "\(id)"])
                 throw error
             }
@@ -99,10 +101,26 @@ final class ChunkPipe: @unchecked Sendable {
     private var isCancelled: Bool { lock.withLock { cancelled } }
 }
 
+/// Gathers the decryptor's 16 KB chunks into writes of about 64 KB: a quarter of the hand-offs between threads.
 struct PipeSink: ByteSink {
+    static let writeSize = 64 * 1024
     let pipe: ChunkPipe
+    private var pending: [UInt8] = []
+
+    init(pipe: ChunkPipe) {
+        self.pipe = pipe
+        pending.reserveCapacity(Self.writeSize)
+    }
+
     mutating func write(_ bytes: UnsafeRawBufferPointer) throws {
-        guard !bytes.isEmpty else { return }
-        try pipe.push(bytes)
+        pending.append(contentsOf: bytes)
+        if pending.count >= Self.writeSize { try flush() }
+    }
+
+    mutating func flush() throws {
+        guard !pending.isEmpty else { return }
+        // The plaintext passes through this buffer on its way to TLS: wiped before it is reused.
+        defer { secureZero(&pending); pending.removeAll(keepingCapacity: true) }
+        try pending.withUnsafeBytes { try pipe.push($0) }
     }
 }
