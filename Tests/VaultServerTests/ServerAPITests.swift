@@ -6,6 +6,13 @@ import XCTest
 
 /// The server over real HTTPS (curl verifying the test's self-signed certificate) on a throwaway PostgreSQL: the same
 /// core as the CLI, acting as the session's account. One vault and one server for the class.
+final class LogCollector: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+    func append(_ more: Data) { lock.withLock { data.append(more) } }
+    var text: String { lock.withLock { String(decoding: data, as: UTF8.self) } }
+}
+
 final class ServerAPITests: XCTestCase {
     nonisolated(unsafe) static var shared: ServerTestWorld?
 
@@ -277,6 +284,42 @@ final class ServerAPITests: XCTestCase {
         XCTAssertFalse(rows.isEmpty)
         let report = try w.open(as: w.lee).verify(readData: true, repair: false, record: false)
         XCTAssertEqual(report.problems, [], "\(report.problems)")
+    }
+
+    /// `casevault serve --config FILE`, the real command: it serves over TLS, and SIGTERM stops it cleanly (exit 0).
+    func testTheServeCommandServesAndStopsGracefullyOnSIGTERM() async throws {
+        let w = try await world()
+        let binary = Bundle.main.bundleURL.appendingPathComponent("casevault")
+        guard FileManager.default.isExecutableFile(atPath: binary.path) else { throw XCTSkip("no casevault binary beside the tests") }
+        let configPath = w.directory.appendingPathComponent("serve.json")
+        let encoder = JSONEncoder()
+        try encoder.encode(w.config).write(to: configPath)
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["serve", "--config", configPath.path]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        let log = LogCollector()
+        output.fileHandleForReading.readabilityHandler = { handle in log.append(handle.availableData) }
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        var port: Int?
+        for _ in 0..<600 where port == nil {
+            port = log.text.components(separatedBy: "port=").dropFirst().first.flatMap { Int($0.prefix { $0.isNumber }) }
+            if port == nil { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        let served = try XCTUnwrap(port, "the server did not say where it listens: \(log.text)")
+        let health = try await ServerTestWorld.run("/usr/bin/curl", ["-sS", "--cacert", w.certificate, "https://127.0.0.1:\(served)/health"])
+        XCTAssertEqual(health, "{\"status\":\"ok\"}")
+
+        kill(process.processIdentifier, SIGTERM)
+        for _ in 0..<200 where process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+        XCTAssertFalse(process.isRunning, "SIGTERM stops the server within 10 s")
+        XCTAssertEqual(process.terminationReason, .exit, "it exits, not killed by the signal")
+        XCTAssertEqual(process.terminationStatus, 0, log.text)
+        let after = try? await ServerTestWorld.run("/usr/bin/curl", ["-sS", "--max-time", "2", "--cacert", w.certificate, "https://127.0.0.1:\(served)/health"])
+        XCTAssertNotEqual(after, health, "nothing answers after the shutdown")
     }
 
     // MARK: - Helpers

@@ -191,7 +191,7 @@ final class ServerTestWorld: @unchecked Sendable {
 
     /// A subprocess off Swift's cooperative threads (two on this machine; the server's handlers need them).
     static func run(_ program: String, _ arguments: [String]) async throws -> String {
-        try await withCheckedThrowingContinuation { continuation in
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<String, any Error>) in
             DispatchQueue.global().async {
                 let process = Process()
                 process.executableURL = URL(fileURLWithPath: program)
