@@ -61,6 +61,8 @@ final class ServerAPITests: XCTestCase {
         let content = try await w.request("GET", "/api/v1/documents/\(w.letter)/content?acknowledge=R-CON-9", token: token)
         XCTAssertEqual(content.status, 200)
         XCTAssertEqual(content.body, Data(ServerTestWorld.letterText.utf8), "the decrypted bytes equal the ingested ones")
+        XCTAssertTrue(content.headers.lowercased().contains("x-content-type-options: nosniff"), content.headers)
+        XCTAssertTrue(content.headers.lowercased().contains("content-disposition: attachment"), content.headers)
         let served = try w.open(as: w.lee).auditLog(caseID: w.caseID, since: nil, actor: w.sam).dropFirst(before)
         XCTAssertEqual(served.map(\.action), ["consent.decision", "document.read"], "the acknowledged warning, then the read")
         XCTAssertEqual(served.last?.documentID, w.letter)

@@ -61,8 +61,9 @@ extension VaultServer {
             try await producer.value
             try await writer.finish(nil)
         }
-        return Response(status: .ok, headers: [.contentType: document.mediaType, .cacheControl: "no-store",
-                                               .contentDisposition: "attachment"], body: body)
+        // Saved, never rendered by a browser as this origin's page (a stored HTML letter must not run as the API's own).
+        return Response(status: .ok, headers: [.contentType: document.mediaType, .cacheControl: "no-store", .contentDisposition: "attachment",
+                                               .init("X-Content-Type-Options")!: "nosniff"], body: body)
     }
 }
 
