@@ -103,7 +103,7 @@ public struct VaultServer: Sendable {
         let routes = RouteTable(router: router, logger: logger)
         Self.addServiceRoutes(routes, sessions: sessions, metrics: metrics)
         Self.addSessionRoutes(routes, sessions: sessions, metrics: metrics)
-        Self.addCaseRoutes(routes, sessions: sessions, metrics: metrics)
+        Self.addCaseRoutes(routes, sessions: sessions, metrics: metrics, maxUploadBytes: config.uploadLimit)
         return Parts(routes: routes, sessions: sessions, client: client)
     }
 

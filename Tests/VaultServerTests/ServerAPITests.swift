@@ -41,8 +41,9 @@ final class ServerAPITests: XCTestCase {
         let cases = try await w.request("GET", "/api/v1/cases", token: token)
         XCTAssertEqual(cases.status, 200, cases.text)
         let listed = try XCTUnwrap(cases.json["cases"] as? [[String: Any]])
-        XCTAssertEqual(listed.map { $0["id"] as? String }, [w.caseID])
-        XCTAssertEqual(listed.first?["client_name"] as? String, "Margaret Ellis", "names as the CLI lists them")
+        XCTAssertEqual(Set(listed.compactMap { $0["id"] as? String }), [w.caseID, w.uploadCase], "Sam's two cases")
+        XCTAssertEqual(listed.first { $0["id"] as? String == w.caseID }?["client_name"] as? String, "Margaret Ellis",
+                       "names as the CLI lists them")
 
         // Only verbal consent is on file: R-CON-9 warns, and the policy wants the warning acknowledged (as `--acknowledge`).
         let unacknowledged = try await w.request("GET", "/api/v1/cases/\(w.caseID)/documents", token: token)

@@ -12,6 +12,8 @@ import XCTest
 /// organisation), Pat (for the lockout) and Kim (removed in a test). Every login identity has a passphrase.
 final class ServerTestWorld: @unchecked Sendable {
     static let letterText = "Dear Ms Ellis, your mother's care on ward 7 is the subject of this complaint."
+    /// Small, so the tests can exceed it cheaply (the default is 100 MiB).
+    static let maxUploadBytes: Int64 = 1 << 20
 
     let directory: URL
     let root: String
@@ -21,6 +23,8 @@ final class ServerTestWorld: @unchecked Sendable {
     var identities: [String: String] = [:]
     var passphrases: [String: String] = [:]
     var admin = "", org1 = "", org2 = "", lee = "", sam = "", alex = "", pat = "", kim = "", caseID = "", letter = "", large = ""
+    /// A second case of Sam's, for the upload tests (so the first case's documents stay as the other tests expect).
+    var uploadCase = ""
     /// A document of many decryption chunks (16 KB each), to stream.
     var largeBytes = Data()
     let certificate: String
@@ -79,11 +83,15 @@ final class ServerTestWorld: @unchecked Sendable {
         let vault = try open(as: sam)
         let client = try vault.addPerson(.init(name: "Margaret Ellis", dob: "1946-03-14"))
         caseID = try vault.openCase(.init(clientID: client, organisationID: org1, advocateIDs: [sam], nhsBody: "trust-X"))
-        var consent = Vault.AuthorityInput(caseID: caseID, personID: client, kind: .verbalConsent, granteeID: org1,
-                                           actions: ConsentAction.allCases, today: vault.today())
-        consent.recordedBy = sam
-        consent.recordedOn = vault.today()
-        _ = try vault.recordAuthority(consent)
+        let uploadClient = try vault.addPerson(.init(name: "Joan Hart", dob: "1951-09-02"))
+        uploadCase = try vault.openCase(.init(clientID: uploadClient, organisationID: org1, advocateIDs: [sam], nhsBody: "trust-X"))
+        for (caseID, client) in [(caseID, client), (uploadCase, uploadClient)] {
+            var consent = Vault.AuthorityInput(caseID: caseID, personID: client, kind: .verbalConsent, granteeID: org1,
+                                               actions: ConsentAction.allCases, today: vault.today())
+            consent.recordedBy = sam
+            consent.recordedOn = vault.today()
+            _ = try vault.recordAuthority(consent)
+        }
         let input = directory.appendingPathComponent("letter.txt")
         try Data(Self.letterText.utf8).write(to: input)
         let results = try vault.ingest(caseID: caseID, files: [Vault.IngestFile(path: input.path)], options: .init())
@@ -108,7 +116,8 @@ final class ServerTestWorld: @unchecked Sendable {
         ServerConfig(listen: .init(host: "127.0.0.1", port: 0), vault: root, database: databaseURL,
                      tls: .init(certificate: certificate, key: key),
                      sessions: .init(idleMinutes: 30, absoluteHours: 1),
-                     loginLimits: .init(maxFailures: 3, maxFailuresPerAddress: 1_000, windowMinutes: 15))
+                     loginLimits: .init(maxFailures: 3, maxFailuresPerAddress: 1_000, windowMinutes: 15),
+                     maxUploadBytes: Self.maxUploadBytes)
     }
 
     /// Starts the server on a free port and waits until it listens.

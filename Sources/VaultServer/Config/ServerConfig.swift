@@ -65,15 +65,21 @@ public struct ServerConfig: Codable, Sendable, Equatable {
     public var developmentPlainHTTP: Bool?
     public var sessions: Sessions?
     public var loginLimits: LoginLimits?
+    /// The largest document an upload may carry; a larger body is refused with 413 and nothing is stored.
+    public var maxUploadBytes: Int64?
+
+    public static let defaultMaxUploadBytes: Int64 = 100 * 1024 * 1024
 
     enum CodingKeys: String, CodingKey {
         case listen, vault, database, tls, sessions
         case developmentPlainHTTP = "development_plain_http"
         case loginLimits = "login_limits"
+        case maxUploadBytes = "max_upload_bytes"
     }
 
     public init(listen: Listen, vault: String, database: String, tls: TLS?, developmentPlainHTTP: Bool? = nil,
-                sessions: Sessions? = nil, loginLimits: LoginLimits? = nil) {
+                sessions: Sessions? = nil, loginLimits: LoginLimits? = nil, maxUploadBytes: Int64? = nil) {
+        self.maxUploadBytes = maxUploadBytes
         self.listen = listen
         self.vault = vault
         self.database = database
@@ -85,6 +91,7 @@ public struct ServerConfig: Codable, Sendable, Equatable {
 
     public var sessionLimits: Sessions { sessions ?? Sessions() }
     public var failureLimits: LoginLimits { loginLimits ?? LoginLimits() }
+    public var uploadLimit: Int64 { maxUploadBytes ?? Self.defaultMaxUploadBytes }
 
     /// Reads and checks the file; every refusal says what to change.
     public static func load(path: String) throws -> ServerConfig {
@@ -124,6 +131,7 @@ public struct ServerConfig: Codable, Sendable, Equatable {
         guard failureLimits.maxFailures > 0, failureLimits.maxFailuresPerAddress > 0, failureLimits.windowMinutes > 0 else {
             throw ServerError.config("login_limits.max_failures, max_failures_per_address and window_minutes must be positive")
         }
+        guard uploadLimit > 0 else { throw ServerError.config("max_upload_bytes must be positive") }
         _ = try databaseLocation
     }
 

@@ -16,7 +16,7 @@ extension VaultServer {
         enum CodingKeys: String, CodingKey { case caseID = "case_id", documents }
     }
 
-    static func addCaseRoutes(_ routes: RouteTable, sessions: SessionService, metrics: ServerMetrics) {
+    static func addCaseRoutes(_ routes: RouteTable, sessions: SessionService, metrics: ServerMetrics, maxUploadBytes: Int64) {
         // `case list`: the core lists only the cases this account may read.
         routes.add(.get, "/api/v1/cases") { request, _ in
             let cases = try await sessions.withVault(request) { vault in try vault.cases() }
@@ -33,6 +33,10 @@ extension VaultServer {
                 return DocumentList(caseID: caseID, documents: try vault.documents(caseID: caseID, filter: .init()))
             }
             return try jsonResponse(list)
+        }
+        // `ingest --case` of one file: the body is the file.
+        routes.add(.post, "/api/v1/cases/{case}/documents") { request, context in
+            try await documentUpload(request, caseText: try context.parameters.require("case"), sessions: sessions, maxBytes: maxUploadBytes)
         }
         routes.add(.get, "/api/v1/documents/{id}/content") { request, context in
             try await documentContent(request, id: try context.parameters.require("id"), sessions: sessions, metrics: metrics)
