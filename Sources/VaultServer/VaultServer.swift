@@ -62,6 +62,11 @@ public struct VaultServer: Sendable {
                               }, logger: logger)
         // The server's own table, made before the first request (idempotent, so instances may start together).
         app.beforeServerStarts { try await sessions.store.prepare() }
+        let (vaultFolder, now) = (config.vault, self.now)
+        app.beforeServerStarts {
+            let removed = UploadSpool.removeStale(vaultFolder: vaultFolder, now: now())
+            if removed > 0 { logger.notice("removed upload temp files left by an interrupted server", metadata: ["files": "\(removed)"]) }
+        }
         return app
     }
 

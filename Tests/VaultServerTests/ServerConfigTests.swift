@@ -53,6 +53,31 @@ final class ServerConfigTests: XCTestCase {
         XCTAssertTrue(text.contains("refusing plain HTTP on 0.0.0.0"), text)
     }
 
+    func testTheUploadLimitDefaultsTo100MiBAndMustBePositive() throws {
+        XCTAssertEqual(config(host: "0.0.0.0", tls: true, development: nil).uploadLimit, 100 * 1024 * 1024)
+        let json = """
+            {"listen": {"host": "0.0.0.0", "port": 8443}, "vault": "/srv/vault", "database": "postgresql://casevault@db.example:5432/vault",
+             "tls": {"certificate": "c.pem", "key": "k.pem"}, "max_upload_bytes": 5000}
+            """
+        var decoded = try JSONDecoder().decode(ServerConfig.self, from: Data(json.utf8))
+        XCTAssertEqual(decoded.uploadLimit, 5000)
+        decoded.maxUploadBytes = 0
+        XCTAssertThrowsError(try decoded.validate()) { XCTAssertTrue("\($0)".contains("max_upload_bytes must be positive"), "\($0)") }
+    }
+
+    func testOnlyStaleUploadSpoolFilesAreSweptAtStart() throws {
+        let vault = FileManager.default.temporaryDirectory.appendingPathComponent("casevault-spool-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: vault) }
+        let folder = vault + "/" + UploadSpool.folderName
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        for name in ["upload-old", "upload-new", "other-old"] { try Data("x".utf8).write(to: URL(fileURLWithPath: folder + "/" + name)) }
+        let old = Date().addingTimeInterval(-2 * 24 * 3600)
+        for name in ["upload-old", "other-old"] { try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: folder + "/" + name) }
+        XCTAssertEqual(UploadSpool.removeStale(vaultFolder: vault, now: Date()), 1)
+        XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: folder)), ["upload-new", "other-old"],
+                       "an upload in flight (recent) and files the server did not make stay")
+    }
+
     func testAnAddressIsLockedAfterItsLimitWhileAnotherAddressStillTries() {
         let limiter = LoginLimiter(maxPerAccount: 3, maxPerAddress: 10, windowSeconds: 900)
         let now: Int64 = 1_000_000

@@ -141,6 +141,20 @@ final class UploadSpool: @unchecked Sendable {
         guard fd >= 0 else { throw FileError.system(operation: "create", path: path, errno: errno) }
     }
 
+    /// Spool files a server killed mid-upload left behind (every finished request removes its own). Only those
+    /// older than a day: another instance serving the same folder may be receiving one now. Returns how many.
+    static func removeStale(vaultFolder: String, now: Date, olderThan age: TimeInterval = 24 * 3600) -> Int {
+        let folder = vaultFolder + "/" + folderName
+        var removed = 0
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasPrefix("upload-") {
+            let path = folder + "/" + name
+            guard let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date,
+                  now.timeIntervalSince(modified) > age, unlink(path) == 0 else { continue }
+            removed += 1
+        }
+        return removed
+    }
+
     /// Reads the body into the file, writing about 1 MB at a time on the blocking pool; throws 413 as soon as more
     /// than `maxBytes` arrived (whatever Content-Length said), leaving the rest unread.
     func receive(_ body: RequestBody, maxBytes: Int64, gateway: VaultGateway) async throws {
