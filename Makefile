@@ -1,7 +1,7 @@
 # The two commands in README: `make demo` and `make test`. Both install missing system packages first.
 SWIFT ?= swift
 
-.PHONY: deps build release demo test bench soak fuzz clean install
+.PHONY: deps build release demo serve test bench soak fuzz clean install
 
 deps:
 	@scripts/ensure-deps.sh
@@ -16,6 +16,11 @@ release: deps
 demo: build
 	@scripts/ensure-deps.sh tesseract-ocr
 	@scripts/demo.sh .build/debug/casevault
+
+# The team server on this machine with demo data (see scripts/serve.sh and docs/server.md); Ctrl-C stops it.
+serve: build
+	@scripts/ensure-deps.sh postgresql openssl
+	@scripts/serve.sh .build/debug/casevault
 
 # Every test: unit tests, Wycheproof vectors and CLI end-to-end tests against the built binary (faketime for the
 # clock-set-back test, which would otherwise skip; PostgreSQL's server programs for the PostgreSQL store's tests, which

@@ -24,6 +24,14 @@ let package = Package(
         .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
         // The team server's store (issue 21): the vault's records in PostgreSQL.
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        // The team server (issue 21): HTTP + TLS, graceful shutdown (swift-service-lifecycle comes with it).
+        // swift-configuration support is left out (the server reads its own JSON config); FullFoundation is its default.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .systemLibrary(
@@ -64,14 +72,35 @@ let package = Package(
         .target(name: "DocumentText", dependencies: ["CSystemZlib"]),
         .target(name: "PDFRender", dependencies: ["CPoppler", "CPangoCairo", "CLeptonica"], linkerSettings: [.linkedLibrary("m")]),
         .target(name: "MeetingBundle", dependencies: ["PDFRender", "Redaction", "DocumentText", "VaultCrypto", .product(name: "Ink", package: "Ink")]),
+        // The team server: HTTP routes over the same core (Vault, Authorizer) as the CLI; sessions in PostgreSQL.
+        .target(
+            name: "VaultServer",
+            dependencies: [
+                "VaultStore", "VaultCrypto", "VaultStorage", "VaultStoragePostgres", "VaultModel", "Audit", "Consent",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            resources: [.copy("Resources/openapi.yaml")]
+        ),
         .executableTarget(
             name: "casevault",
             dependencies: [
-                "VaultCrypto", "VaultStore", "Audit", "Consent", "Redaction", "DocumentText", "MeetingBundle", "PDFRender", "CProcessShims",
+                "VaultServer", "VaultCrypto", "VaultStore", "Audit", "Consent", "Redaction", "DocumentText", "MeetingBundle", "PDFRender", "CProcessShims",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "casevault-bench", dependencies: ["VaultCrypto", "VaultStore", "Audit", "Consent", "Redaction", "PDFRender"]),
+        // The server over real HTTPS (curl with the test's own CA) on a throwaway PostgreSQL.
+        .testTarget(name: "VaultServerTests", dependencies: ["VaultServer", "VaultStore", "VaultCrypto", "VaultStorage", "VaultModel", "Consent",
+                                                            "PostgresTestSupport"]),
         .testTarget(name: "VaultCryptoTests", dependencies: ["VaultCrypto", "CSystemZlib", "Audit"]),
         .testTarget(name: "VaultStoreTests", dependencies: ["VaultStore", "VaultCrypto", "Consent", .product(name: "GRDB", package: "GRDB.swift")]),
         // Starts a throwaway PostgreSQL server for the tests that need one (the PostgreSQL store, the CLI on a PostgreSQL vault).

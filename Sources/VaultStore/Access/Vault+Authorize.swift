@@ -45,6 +45,12 @@ public enum AccessError: Error, Sendable, CustomStringConvertible {
 /// (assigned, or a manager of the case's organisation) and, for anything that reads or adds documents, the consent
 /// engine. Services call it inside their own transaction, so a check and the change it guards see the same rows.
 extension Vault {
+    /// The acting account, refused (`AccessError`) when it is unknown, removed or no longer has this identity: what a
+    /// team server asks at login and on every request of a session.
+    public func actingAccount() throws -> Account {
+        try store.read { try account(in: $0) }
+    }
+
     func account(in tx: any VaultRecordReading) throws -> Account {
         guard let actor else { throw VaultError.actorRequired }
         guard let record = try tx.advocate(actor) else { throw AccessError.unknownAccount(id: actor) }

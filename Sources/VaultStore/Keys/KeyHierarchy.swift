@@ -58,7 +58,7 @@ public struct KeyHierarchy: Sendable {
     func unwrap(_ wrappers: [KeyWrapperRecord]) throws -> SecureBytes {
         switch unlock {
         case .keyFile(_, let keys): try unwrapMaster(wrappers, keys: keys)
-        case .identity(_, let identity): try unwrapOwn(wrappers, identity: identity)
+        case .identity(_, let identity), .session(let identity): try unwrapOwn(wrappers, identity: identity)
         }
     }
 

@@ -13,7 +13,7 @@ extension Vault {
             // After `migrate` the key file opens nothing: say so, rather than fail on the first key it cannot unwrap.
             if try base.read({ try $0.meta(keyModelMeta) }) == identitiesKeyModel { throw VaultError.migratedToIdentities }
             return (VaultSecrets(auditKey: keys.auditKey, signingKey: keys.signingKey), false)
-        case .identity(_, let identity):
+        case .identity(_, let identity), .session(let identity):
             let (audit, signing, fresh, account) = try base.read { tx in
                 (try tx.wrappers(scope: KeyHierarchy.auditScope, version: 1), try tx.wrappers(scope: KeyHierarchy.signingScope, version: 1),
                  try tx.lastAuditEntry() == nil, try tx.advocate(identity.accountID))

@@ -9,10 +9,18 @@ public enum VaultUnlock: Sendable {
     /// One person's identity: it opens only the data keys wrapped to it (its cases, the vault's directory key), and
     /// the account acting is the identity's account.
     case identity(IdentityFile, UnlockedIdentity)
+    /// One person's identity unlocked at a team server's login and held only for their session (issue 21): the same
+    /// keys and rules as `.identity`, with no identity file on the server's machine.
+    case session(UnlockedIdentity)
 
     public var keyFile: KeyFile? { if case .keyFile(let file, _) = self { file } else { nil } }
     public var keys: UnlockedKeys? { if case .keyFile(_, let keys) = self { keys } else { nil } }
-    public var identity: UnlockedIdentity? { if case .identity(_, let identity) = self { identity } else { nil } }
+    public var identity: UnlockedIdentity? {
+        switch self {
+        case .keyFile: nil
+        case .identity(_, let identity), .session(let identity): identity
+        }
+    }
     public var identityFile: IdentityFile? { if case .identity(let file, _) = self { file } else { nil } }
 }
 

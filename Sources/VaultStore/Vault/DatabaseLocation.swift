@@ -52,7 +52,8 @@ public struct DatabaseLocation: Codable, Sendable, Equatable, CustomStringConver
         host.hasPrefix("/") ? "postgresql://\(user)@/\(database)?host=\(host)&port=\(port)" : "postgresql://\(user)@\(host):\(port)/\(database)"
     }
 
-    var endpoint: PostgresRecordStore.Endpoint {
+    /// Where to connect (a team server's own tables live in the same database).
+    public var endpoint: PostgresRecordStore.Endpoint {
         let address: PostgresRecordStore.Endpoint.Address = host.hasPrefix("/")
             ? .unixSocket(path: (host as NSString).appendingPathComponent(".s.PGSQL.\(port)")) : .tcp(host: host, port: port)
         // PostgreSQL's own convention for a password kept out of files and command lines.

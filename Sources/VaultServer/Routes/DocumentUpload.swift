@@ -1,0 +1,211 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import VaultModel
+import VaultStore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// POST /api/v1/cases/{case}/documents: `casevault ingest` of one file over HTTP. The body is the file's bytes; it is
+/// streamed to a private temp file inside the vault folder (never held whole in memory), capped at the configured
+/// size while it is read, and then handed to the same `Vault.ingest` the CLI calls, so consent, duplicate detection,
+/// durability (blob before row) and audit are the core's. The temp file is removed on every path.
+extension VaultServer {
+    struct UploadResult: Encodable, Sendable {
+        /// "stored" or "duplicate", as `casevault ingest --json` reports each file.
+        let status: String
+        let id: String?
+        let duplicateOf: String?
+        let size: Int64?
+        let warning: String?
+        let message: String
+        enum CodingKeys: String, CodingKey {
+            case status, id, size, warning, message
+            case duplicateOf = "duplicate_of"
+        }
+    }
+
+    /// The document's name travels in this header, percent-encoded UTF-8, rather than in the URL: names often hold a
+    /// client's name, and URLs end up in proxies' access logs.
+    static let documentNameHeader = "X-Document-Name"
+
+    static func documentUpload(_ request: Request, caseText: String, sessions: SessionService, maxBytes: Int64) async throws -> Response {
+        let acknowledged = try acknowledgements(request)
+        let name = try UploadName.parse(request.headers[.init(documentNameHeader)!])
+        let query = request.uri.queryParameters
+        var kind: DocumentKind?
+        if let text = query["kind"] {
+            guard let parsed = DocumentKind(rawValue: String(text)) else {
+                throw APIError(.badRequest, "invalid_request", "kind=\(text) is not a document kind (one of "
+                               + DocumentKind.allCases.map(\.rawValue).joined(separator: ", ") + ")")
+            }
+            kind = parsed
+        }
+        let date = query["date"].map(String.init)
+        let allowDuplicate = query["allow_duplicate"].map { $0 == "true" || $0 == "1" } ?? false
+        if let length = request.headers[.contentLength].flatMap({ Int64($0) }), length > maxBytes { throw APIError.tooLarge(maxBytes) }
+
+        let session = try await sessions.session(for: request)
+        let handle: VaultHandle
+        let caseID: String
+        do {
+            // The consent gate first, as `ingest` asks it before reading any file: a refused upload is not stored anywhere.
+            handle = try await sessions.gateway.open(as: session.identity)
+            caseID = try await handle.run { vault in
+                _ = try vault.actingAccount()
+                let caseID = try vault.caseID(caseText)
+                vault.acknowledged = acknowledged
+                try vault.requireConsent(.ingestDocument, caseID: caseID)
+                return caseID
+            }
+        } catch let error as AccessError {
+            try await sessions.endSessionsIfAccountGone(error, session: session)
+            throw error
+        }
+
+        let spool = try await sessions.gateway.blocking { try UploadSpool(vaultFolder: sessions.gateway.paths.root) }
+        defer { spool.remove() }
+        try await spool.receive(request.body, maxBytes: maxBytes, gateway: sessions.gateway)
+
+        let options = Vault.IngestOptions(kind: kind, date: date, allowDuplicate: allowDuplicate, actor: session.row.accountID)
+        let file = Vault.IngestFile(pathBytes: Array(spool.path.utf8), originalName: name)
+        let result: Vault.IngestResult
+        do {
+            result = try await handle.run { vault in
+                defer { vault.finishRequest() }
+                guard let result = try vault.ingest(caseID: caseID, files: [file], options: options).first else {
+                    throw ServerError.vault("ingest returned no result")
+                }
+                return result
+            }
+        } catch let error as AccessError {
+            try await sessions.endSessionsIfAccountGone(error, session: session)
+            throw error
+        }
+        switch result.outcome {
+        case .stored(let id, let size):
+            sessions.logger.info("document uploaded", metadata: ["document": "\(id)", "case": "\(caseID)", "account": "\(session.row.accountID)"])
+            return try jsonResponse(UploadResult(status: "stored", id: id, duplicateOf: nil, size: size, warning: result.warning,
+                                                 message: "stored as \(id)"), status: .created)
+        case .duplicate(let of):
+            return try jsonResponse(UploadResult(status: "duplicate", id: nil, duplicateOf: of, size: nil, warning: nil,
+                                                 message: "not stored: same content as \(of) (repeat with allow_duplicate=true to store it again)"))
+        case .failed(let message):
+            // The core's message names the temp file: it goes to the log, and the caller gets the request id.
+            throw ServerError.vault("upload to \(caseID) failed: \(message)")
+        }
+    }
+}
+
+/// The document's name as the client sent it: any UTF-8, percent-encoded. It is only ever sealed as the document's
+/// original name (never used as a path), but a name with a path separator or a control character is refused
+/// rather than stored: it would mislead whoever later exports or reads the list.
+enum UploadName {
+    static let maxBytes = 255
+
+    static func parse(_ header: String?) throws -> [UInt8] {
+        guard let header, !header.isEmpty else {
+            throw APIError(.badRequest, "invalid_request", "name the document in the X-Document-Name header (percent-encoded UTF-8)")
+        }
+        guard let name = header.removingPercentEncoding else {
+            throw APIError(.badRequest, "invalid_name", "the X-Document-Name header is not valid percent-encoded UTF-8")
+        }
+        let bytes = Array(name.utf8)
+        guard !bytes.isEmpty, bytes.count <= maxBytes, name != ".", name != ".." else {
+            throw APIError(.badRequest, "invalid_name", "the document name must be 1 to \(maxBytes) bytes and not . or ..")
+        }
+        guard !name.unicodeScalars.contains(where: { $0 == "/" || $0 == "\\" || $0.properties.generalCategory == .control }) else {
+            throw APIError(.badRequest, "invalid_name", "the document name may not contain / or \\ or control characters such as a "
+                           + "line break: send the file's own name without its folder")
+        }
+        return bytes
+    }
+}
+
+/// One upload's temp file: `uploads/` inside the vault folder (the same file system and the same protection as the
+/// vault's own temp files), created 0600 with a random name.
+final class UploadSpool: @unchecked Sendable {
+    static let folderName = "uploads"
+    let path: String
+    private var fd: Int32
+
+    init(vaultFolder: String) throws {
+        let folder = vaultFolder + "/" + Self.folderName
+        if try PrivateFiles.status(folder) == nil {
+            // Two uploads may race to make it: the loser's failure is fine once the folder exists.
+            do { try PrivateFiles.createPrivateDirectory(folder) } catch { if try PrivateFiles.status(folder) == nil { throw error } }
+        }
+        path = folder + "/upload-" + UUID().uuidString.lowercased()
+        fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard fd >= 0 else { throw FileError.system(operation: "create", path: path, errno: errno) }
+    }
+
+    /// Spool files a server killed mid-upload left behind (every finished request removes its own). Only those
+    /// older than a day: another instance serving the same folder may be receiving one now. Returns how many.
+    static func removeStale(vaultFolder: String, now: Date, olderThan age: TimeInterval = 24 * 3600) -> Int {
+        let folder = vaultFolder + "/" + folderName
+        var removed = 0
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasPrefix("upload-") {
+            let path = folder + "/" + name
+            guard let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date,
+                  now.timeIntervalSince(modified) > age, unlink(path) == 0 else { continue }
+            removed += 1
+        }
+        return removed
+    }
+
+    /// Reads the body into the file, writing about 1 MB at a time on the blocking pool; throws 413 as soon as more
+    /// than `maxBytes` arrived (whatever Content-Length said), leaving the rest unread.
+    func receive(_ body: RequestBody, maxBytes: Int64, gateway: VaultGateway) async throws {
+        var pending = ByteBuffer()
+        var total: Int64 = 0
+        for try await buffer in body {
+            total += Int64(buffer.readableBytes)
+            guard total <= maxBytes else { throw APIError.tooLarge(maxBytes) }
+            var buffer = buffer
+            pending.writeBuffer(&buffer)
+            if pending.readableBytes >= 1 << 20 {
+                let chunk = pending
+                pending = ByteBuffer()
+                try await gateway.blocking { try self.write(chunk) }
+            }
+        }
+        let chunk = pending
+        try await gateway.blocking {
+            try self.write(chunk)
+            self.closeFile()
+        }
+    }
+
+    private func write(_ buffer: ByteBuffer) throws {
+        try buffer.withUnsafeReadableBytes { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let written = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    throw FileError.system(operation: "write", path: path, errno: errno)
+                }
+                offset += written
+            }
+        }
+    }
+
+    private func closeFile() {
+        if fd >= 0 { close(fd); fd = -1 }
+    }
+
+    /// Every path ends here: the core has read (and encrypted) the file, or the upload was refused.
+    func remove() {
+        closeFile()
+        unlink(path)
+    }
+}
+
+extension APIError {
+    static func tooLarge(_ maxBytes: Int64) -> APIError {
+        APIError(.contentTooLarge, "too_large", "the document is larger than this server accepts (\(maxBytes) bytes): "
+                 + "ask the administrator to raise max_upload_bytes, or ingest it with the casevault command")
+    }
+}

@@ -1,0 +1,183 @@
+import Foundation
+import Hummingbird
+import Logging
+import VaultCrypto
+import VaultStore
+
+/// Login, the session behind each request, and logout.
+final class SessionService: Sendable {
+    struct LoginRequest: Decodable, Sendable {
+        /// The identity file's bytes, base64: the same file the CLI uses.
+        let identity: String
+        let passphrase: String
+    }
+
+    struct LoginResult: Encodable, Sendable {
+        let token: String
+        let account: String
+        let sessionID: String
+        let expiresAt: String
+        let idleMinutes: Int
+
+        enum CodingKeys: String, CodingKey {
+            case token, account
+            case sessionID = "session_id"
+            case expiresAt = "expires_at"
+            case idleMinutes = "idle_minutes"
+        }
+    }
+
+    /// A request's session: its account's identity, unsealed with the request's token and held only for the request.
+    struct Session: Sendable {
+        let row: SessionRow
+        let tokenHash: [UInt8]
+        let identity: UnlockedIdentity
+    }
+
+    /// An identity file is about 1 KB; anything far larger is not one.
+    static let maxIdentityBytes = 64 * 1024
+    /// Last use is written at most this often (a read-heavy session would otherwise write on every request).
+    static let touchInterval: Int64 = 15
+
+    let store: SessionStore
+    let gateway: VaultGateway
+    let limiter: LoginLimiter
+    let limits: ServerConfig.Sessions
+    let logger: Logger
+
+    init(store: SessionStore, gateway: VaultGateway, config: ServerConfig, logger: Logger) {
+        self.store = store
+        self.gateway = gateway
+        let failures = config.failureLimits
+        limiter = LoginLimiter(maxPerAccount: failures.maxFailures, maxPerAddress: failures.maxFailuresPerAddress,
+                               windowSeconds: Int64(failures.windowMinutes) * 60)
+        limits = config.sessionLimits
+        self.logger = logger
+    }
+
+    var idleSeconds: Int64 { Int64(limits.idleMinutes) * 60 }
+    func clock() -> Int64 { Int64(gateway.now().timeIntervalSince1970) }
+
+    // MARK: - Login
+
+    /// Unlocks the identity (scrypt), checks it is this vault's and its account acts (not removed, not re-issued), and
+    /// stores the session. Every failure is the same `loginFailed`; the log says which, by account id.
+    func login(_ request: LoginRequest, address: String) async throws -> LoginResult {
+        let now = clock()
+        let addressKey = LoginLimiter.addressKey(address)
+        guard request.identity.utf8.count <= Self.maxIdentityBytes * 4 / 3 + 4, let data = Data(base64Encoded: request.identity),
+              let file = try? IdentityFile.decode(data) else {
+            if let wait = limiter.retryAfter([addressKey], now: now) { throw APIError.tooManyAttempts(retryAfter: wait) }
+            limiter.recordFailure([addressKey], now: now)
+            logger.notice("login failed: not an identity file", metadata: ["address": "\(address)"])
+            throw APIError.loginFailed
+        }
+        let keys = [LoginLimiter.accountKey(file.accountID), addressKey]
+        if let wait = limiter.retryAfter(keys, now: now) {
+            logger.notice("login refused: too many failures", metadata: ["account": "\(file.accountID)", "address": "\(address)"])
+            throw APIError.tooManyAttempts(retryAfter: wait)
+        }
+        func fail(_ why: String) -> APIError {
+            limiter.recordFailure(keys, now: now)
+            logger.notice("login failed: \(why)", metadata: ["account": "\(file.accountID)", "address": "\(address)"])
+            return APIError.loginFailed
+        }
+        guard constantTimeEquals(Array(file.vaultID.utf8), Array(gateway.info.vaultID.utf8)) else { throw fail("identity of another vault") }
+        // Over the network the passphrase is the second factor the file needs: an unprotected file is refused.
+        guard file.needsPassphrase else { throw fail("identity file has no passphrase") }
+        // The JSON decoder's String cannot be wiped; the copy the KDF reads is SecureBytes.
+        let passphrase = SecureBytes(copying: Array(request.passphrase.utf8))
+        let identity: UnlockedIdentity
+        do {
+            identity = try await gateway.blocking { try file.unlock(passphrase: passphrase) }
+        } catch {
+            throw fail(error as? IdentityFileError == .wrongPassphrase ? "wrong passphrase" : "identity file does not unlock")
+        }
+        do {
+            _ = try await gateway.run(as: identity) { try $0.actingAccount() }
+        } catch let error as AccessError {
+            throw fail("account does not act: \(error)")
+        }
+        limiter.recordSuccess(accountKey: keys[0])
+
+        let token = try SessionToken.generate()
+        let sessionID = "ses-" + (try SystemRandom.bytes(count: 12)).hexString
+        let expires = now + Int64(limits.absoluteHours) * 3600
+        let row = SessionRow(sessionID: sessionID, accountID: identity.accountID, vaultID: identity.vaultID, createdAt: now, lastUsedAt: now,
+                             expiresAt: expires, sealedIdentity: try SessionSealing.seal(identity, token: token, sessionID: sessionID))
+        try await store.insert(tokenHash: try token.hash(), row)
+        try? await store.deleteExpired(now: now, idleSeconds: idleSeconds)
+        logger.info("login", metadata: ["account": "\(identity.accountID)", "session": "\(sessionID)", "address": "\(address)"])
+        return LoginResult(token: token.bearer, account: identity.accountID, sessionID: sessionID,
+                           expiresAt: Self.timestamp(expires), idleMinutes: limits.idleMinutes)
+    }
+
+    // MARK: - Each request
+
+    /// The request's session, or 401 (no token, forged, expired, logged out, or its row no longer opens).
+    func session(for request: Request) async throws -> Session {
+        guard let token = Self.bearer(request) else { throw APIError.notLoggedIn }
+        let hash = try token.hash()
+        guard let row = try await store.find(tokenHash: hash) else { throw APIError.notLoggedIn }
+        let now = clock()
+        guard now < row.expiresAt, now - row.lastUsedAt < idleSeconds else {
+            try? await store.delete(tokenHash: hash)
+            throw APIError.notLoggedIn
+        }
+        let identity: UnlockedIdentity
+        do {
+            guard row.vaultID == gateway.info.vaultID else { throw VaultCryptoError.authenticationFailure }
+            identity = try SessionSealing.open(row.sealedIdentity, token: token, sessionID: row.sessionID, accountID: row.accountID,
+                                               vaultID: row.vaultID)
+        } catch {
+            // A row that does not open with its own token was changed in the database: it serves no one.
+            logger.warning("session row does not open with its token; deleted", metadata: ["session": "\(row.sessionID)"])
+            try? await store.delete(tokenHash: hash)
+            throw APIError.notLoggedIn
+        }
+        if now - row.lastUsedAt >= Self.touchInterval { try await store.touch(tokenHash: hash, at: now) }
+        return Session(row: row, tokenHash: hash, identity: identity)
+    }
+
+    /// Runs `body` on the vault as the session's account. The core refuses a removed or re-issued account (before
+    /// anything else, with `actingAccount`); then every session of that account is deleted.
+    func withVault<T: Sendable>(_ request: Request, _ body: @escaping @Sendable (Vault) throws -> T) async throws -> T {
+        let session = try await session(for: request)
+        do {
+            return try await gateway.run(as: session.identity) { vault in
+                _ = try vault.actingAccount()
+                return try body(vault)
+            }
+        } catch let error as AccessError {
+            try await endSessionsIfAccountGone(error, session: session)
+            throw error
+        }
+    }
+
+    func endSessionsIfAccountGone(_ error: AccessError, session: Session) async throws {
+        switch error {
+        case .accountRemoved, .identityReplaced, .unknownAccount, .notYourIdentity:
+            logger.notice("account no longer acts: its sessions are ended", metadata: ["account": "\(session.row.accountID)"])
+            try await store.deleteAll(accountID: session.row.accountID)
+        case .refused, .consentRefused, .acknowledgementNeeded:
+            break
+        }
+    }
+
+    func logout(_ request: Request) async throws {
+        let session = try await session(for: request)
+        try await store.delete(tokenHash: session.tokenHash)
+        logger.info("logout", metadata: ["account": "\(session.row.accountID)", "session": "\(session.row.sessionID)"])
+    }
+
+    static func bearer(_ request: Request) -> SessionToken? {
+        guard let value = request.headers[.authorization], value.hasPrefix("Bearer ") else { return nil }
+        return SessionToken(bearer: value.dropFirst("Bearer ".count))
+    }
+
+    static func timestamp(_ seconds: Int64) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+import PostgresNIO
+import ServiceLifecycle
+import VaultStore
+
+/// The team server (issue 21): the vault's core over HTTPS, on the vault's PostgreSQL database. `casevault serve`
+/// only loads the configuration and calls `run`.
+public struct VaultServer: Sendable {
+    /// Threads for the core's blocking calls: each request in the core holds one (a download for its whole length).
+    static let workerThreads = 16
+
+    let config: ServerConfig
+    let logger: Logger
+    let now: @Sendable () -> Date
+
+    public init(config: ServerConfig, logger: Logger = Logger(label: "casevault.server"), now: @escaping @Sendable () -> Date = Date.init) throws {
+        try config.validate()
+        self.config = config
+        self.logger = logger
+        self.now = now
+    }
+
+    /// Serves until SIGTERM or SIGINT, then stops accepting, finishes the requests in flight and closes the database.
+    public func run() async throws {
+        try await withApplication { app, _ in try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint]) }
+    }
+
+    /// Builds the application and hands it to `body` with the routes it registered; the worker threads are stopped
+    /// afterwards. `onRunning` gets the bound port (the tests listen on port 0).
+    func withApplication<T: Sendable>(onRunning: @escaping @Sendable (Int) async -> Void = { _ in },
+                                      _ body: (any ApplicationProtocol, [RouteTable.Entry]) async throws -> T) async throws -> T {
+        let pool = NIOThreadPool(numberOfThreads: Self.workerThreads)
+        pool.start()
+        do {
+            let parts = try makeParts(pool: pool)
+            let result = try await body(makeApplication(parts, onRunning: onRunning), parts.routes.entries)
+            try await pool.shutdownGracefully()
+            return result
+        } catch {
+            try? await pool.shutdownGracefully()
+            throw error
+        }
+    }
+
+    func makeApplication(_ parts: Parts, onRunning: @escaping @Sendable (Int) async -> Void) throws -> some ApplicationProtocol {
+        let sessions = parts.sessions
+        let logger = self.logger
+        var app = Application(router: parts.routes.router, server: try serverBuilder(),
+                              configuration: .init(address: .hostname(config.listen.host, port: config.listen.port), serverName: "casevault"),
+                              services: [parts.client],
+                              onServerRunning: { channel in
+                                  let port = channel.localAddress?.port ?? 0
+                                  logger.info("casevault server listening", metadata: ["port": "\(port)"])
+                                  await onRunning(port)
+                              }, logger: logger)
+        // The server's own table, made before the first request (idempotent, so instances may start together).
+        app.beforeServerStarts { try await sessions.store.prepare() }
+        let (vaultFolder, now) = (config.vault, self.now)
+        app.beforeServerStarts {
+            let removed = UploadSpool.removeStale(vaultFolder: vaultFolder, now: now())
+            if removed > 0 { logger.notice("removed upload temp files left by an interrupted server", metadata: ["files": "\(removed)"]) }
+        }
+        return app
+    }
+
+    struct Parts {
+        let routes: RouteTable
+        let sessions: SessionService
+        let client: PostgresClient
+    }
+
+    func makeParts(pool: NIOThreadPool) throws -> Parts {
+        let gateway: VaultGateway
+        do {
+            gateway = try VaultGateway(vaultFolder: config.vault, pool: pool, now: now)
+        } catch {
+            throw ServerError.vault("cannot open the vault folder \(config.vault): \(error)")
+        }
+        let location = try config.databaseLocation
+        guard let named = gateway.info.database else {
+            throw ServerError.vault("the vault at \(config.vault) keeps its records in vault.db: the server serves a vault on PostgreSQL "
+                                    + "(made with 'casevault init --database')")
+        }
+        guard named == location else {
+            throw ServerError.config("the configuration's database \(location) is not the vault's (\(named)): they must be the same")
+        }
+        let endpoint = location.endpoint
+        let clientConfiguration: PostgresClient.Configuration
+        switch endpoint.address {
+        case .tcp(let host, let port):
+            clientConfiguration = .init(host: host, port: port, username: endpoint.username, password: endpoint.password,
+                                        database: endpoint.database, tls: .disable)
+        case .unixSocket(let path):
+            clientConfiguration = .init(unixSocketPath: path, username: endpoint.username, password: endpoint.password, database: endpoint.database)
+        }
+        let client = PostgresClient(configuration: clientConfiguration, backgroundLogger: logger)
+        let sessions = SessionService(store: SessionStore(client: client, logger: logger), gateway: gateway, config: config, logger: logger)
+        let metrics = ServerMetrics()
+        let router = Router(context: ServerRequestContext.self)
+        router.add(middleware: MetricsMiddleware(metrics: metrics))
+        let routes = RouteTable(router: router, logger: logger)
+        Self.addServiceRoutes(routes, sessions: sessions, metrics: metrics)
+        Self.addSessionRoutes(routes, sessions: sessions, metrics: metrics)
+        Self.addCaseRoutes(routes, sessions: sessions, metrics: metrics, maxUploadBytes: config.uploadLimit)
+        return Parts(routes: routes, sessions: sessions, client: client)
+    }
+
+    func serverBuilder() throws -> HTTPServerBuilder {
+        // A keep-alive connection left idle is closed (a slow reader mid-response is not yet timed out: docs/server.md).
+        let http1 = HTTP1Channel.Configuration(idleTimeout: .seconds(60))
+        guard let tls = config.tls else { return .http1(configuration: http1) }  // `validate` allowed this only on loopback, in development
+        let chain: [NIOSSLCertificate]
+        let key: NIOSSLPrivateKey
+        do {
+            chain = try NIOSSLCertificate.fromPEMFile(tls.certificate)
+            key = try NIOSSLPrivateKey(file: tls.key, format: .pem)
+        } catch {
+            throw ServerError.config("cannot read the TLS certificate \(tls.certificate) or key \(tls.key): \(error); both must be PEM files")
+        }
+        guard !chain.isEmpty else { throw ServerError.config("the TLS certificate file \(tls.certificate) holds no certificate") }
+        var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+        configuration.minimumTLSVersion = .tlsv12
+        return try .tls(.http1(configuration: http1), tlsConfiguration: configuration)
+    }
+}

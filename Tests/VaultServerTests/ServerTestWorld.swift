@@ -1,0 +1,248 @@
+import Consent
+import Foundation
+import PostgresTestSupport
+import VaultCrypto
+import XCTest
+@testable import VaultServer
+@testable import VaultStore
+
+/// One vault on the shared throwaway PostgreSQL server, served over real HTTPS by one server for the whole test class
+/// (logins cost scrypt, and a server a PostgreSQL database): an administrator, two organisations, Lee (manager of the
+/// first), Sam (advocate, assigned to Margaret Ellis's case, which has one letter), Alex (advocate of the second
+/// organisation), Pat (for the lockout) and Kim (removed in a test). Every login identity has a passphrase.
+final class ServerTestWorld: @unchecked Sendable {
+    static let letterText = "Dear Ms Ellis, your mother's care on ward 7 is the subject of this complaint."
+    /// Small, so the tests can exceed it cheaply (the default is 100 MiB).
+    static let maxUploadBytes: Int64 = 1 << 20
+
+    let directory: URL
+    let root: String
+    let databaseURL: String
+    let postgres: PostgresTestServer
+    let databaseName: String
+    var identities: [String: String] = [:]
+    var passphrases: [String: String] = [:]
+    var admin = "", org1 = "", org2 = "", lee = "", sam = "", alex = "", pat = "", kim = "", caseID = "", letter = "", large = ""
+    /// A second case of Sam's, for the upload tests (so the first case's documents stay as the other tests expect).
+    var uploadCase = ""
+    /// A document of many decryption chunks (16 KB each), to stream.
+    var largeBytes = Data()
+    let certificate: String
+    let key: String
+    let clock = TestClock()
+    var port = 0
+    var routes: [RouteTable.Entry] = []
+    private var serverTask: Task<Void, any Error>?
+
+    init() throws {
+        postgres = try PostgresTestServer.shared()
+        databaseName = try postgres.makeDatabase()
+        databaseURL = postgres.url(database: databaseName)
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("casevault-server-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        root = directory.appendingPathComponent("vault").path
+        (certificate, key) = try Self.selfSignedCertificate(in: directory)
+        let adminPath = directory.appendingPathComponent("admin.identity").path
+        let opened = try VaultSetup.initializeWithIdentity(paths: VaultPaths(root: root, keyFile: adminPath), passphrase: nil, now: Date(),
+                                                           database: try DatabaseLocation(url: databaseURL))
+        admin = try Vault(opened).addAdvocate(name: "Vault administrator", organisationID: nil, role: .admin)
+        identities[admin] = adminPath
+        try populate()
+    }
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
+
+    func open(as account: String) throws -> Vault {
+        let passphrase = passphrases[account]
+        let vault = try Vault(try VaultSetup.open(paths: VaultPaths(root: root, keyFile: identities[account]!)) {
+            SecureBytes(copying: Array((passphrase ?? "").utf8))
+        })
+        vault.acknowledged = RuleID.allCases
+        return vault
+    }
+
+    func addAccount(_ name: String, org: String?, role: AccountRole = .advocate, manager: String? = nil) throws -> String {
+        let passphrase = "\(name) keeps this passphrase"
+        let made = try open(as: manager ?? admin).addAccount(name: name, organisationID: org, role: role,
+                                                             identityPassphrase: SecureBytes(copying: Array(passphrase.utf8)))
+        let path = directory.appendingPathComponent("\(made.id).identity").path
+        try VaultSetup.writeNewIdentity(try XCTUnwrap(made.identity), to: path)
+        identities[made.id] = path
+        passphrases[made.id] = passphrase
+        return made.id
+    }
+
+    private func populate() throws {
+        org1 = try open(as: admin).addOrganisation(name: "Norfolk NHS Complaints Advocacy", recoveryKey: try X25519.PrivateKey.generate().publicKey).id
+        org2 = try open(as: admin).addOrganisation(name: "Suffolk Advocacy", recoveryKey: try X25519.PrivateKey.generate().publicKey).id
+        lee = try addAccount("Lee Morgan", org: org1, role: .manager)
+        sam = try addAccount("Sam Carter", org: org1)
+        alex = try addAccount("Alex Reid", org: org2)
+        pat = try addAccount("Pat Jones", org: org1)
+        kim = try addAccount("Kim Hale", org: org1)
+        let vault = try open(as: sam)
+        let client = try vault.addPerson(.init(name: "Margaret Ellis", dob: "1946-03-14"))
+        caseID = try vault.openCase(.init(clientID: client, organisationID: org1, advocateIDs: [sam], nhsBody: "trust-X"))
+        let uploadClient = try vault.addPerson(.init(name: "Joan Hart", dob: "1951-09-02"))
+        uploadCase = try vault.openCase(.init(clientID: uploadClient, organisationID: org1, advocateIDs: [sam], nhsBody: "trust-X"))
+        for (caseID, client) in [(caseID, client), (uploadCase, uploadClient)] {
+            var consent = Vault.AuthorityInput(caseID: caseID, personID: client, kind: .verbalConsent, granteeID: org1,
+                                               actions: ConsentAction.allCases, today: vault.today())
+            consent.recordedBy = sam
+            consent.recordedOn = vault.today()
+            _ = try vault.recordAuthority(consent)
+        }
+        let input = directory.appendingPathComponent("letter.txt")
+        try Data(Self.letterText.utf8).write(to: input)
+        let results = try vault.ingest(caseID: caseID, files: [Vault.IngestFile(path: input.path)], options: .init())
+        guard case .stored(let id, _) = results.first?.outcome else { throw XCTSkip("the letter was not stored") }
+        letter = id
+        var text = ""
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        while text.utf8.count < 3 * 1024 * 1024 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            text += "Line \(state >> 20): the ward's notes continue, entry \(state % 99_991).\n"
+        }
+        largeBytes = Data(text.utf8)
+        let largeInput = directory.appendingPathComponent("notes.txt")
+        try largeBytes.write(to: largeInput)
+        let stored = try vault.ingest(caseID: caseID, files: [Vault.IngestFile(path: largeInput.path)], options: .init())
+        guard case .stored(let largeID, _) = stored.first?.outcome else { throw XCTSkip("the large document was not stored") }
+        large = largeID
+        try vault.writeCheckpoint()
+    }
+
+    var config: ServerConfig {
+        ServerConfig(listen: .init(host: "127.0.0.1", port: 0), vault: root, database: databaseURL,
+                     tls: .init(certificate: certificate, key: key),
+                     sessions: .init(idleMinutes: 30, absoluteHours: 1),
+                     loginLimits: .init(maxFailures: 3, maxFailuresPerAddress: 1_000, windowMinutes: 15),
+                     maxUploadBytes: Self.maxUploadBytes)
+    }
+
+    /// Starts the server on a free port and waits until it listens.
+    func start() async throws {
+        let server = try VaultServer(config: config, now: { [clock] in clock.now })
+        let ready = PortBox()
+        serverTask = Task {
+            try await server.withApplication(onRunning: { port in ready.set(port) }) { app, routes in
+                ready.setRoutes(routes)
+                try await app.runService(gracefulShutdownSignals: [])
+            }
+        }
+        for _ in 0..<600 {
+            if let port = ready.port { self.port = port; routes = ready.routes; return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw XCTSkip("the server did not start within 30 s")
+    }
+
+    func stop() async {
+        serverTask?.cancel()
+        _ = try? await serverTask?.value
+    }
+
+    static func selfSignedCertificate(in directory: URL) throws -> (String, String) {
+        let cert = directory.appendingPathComponent("cert.pem").path
+        let key = directory.appendingPathComponent("key.pem").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        process.arguments = ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key, "-out", cert,
+                             "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw XCTSkip("openssl could not make a test certificate") }
+        return (cert, key)
+    }
+
+    // MARK: - HTTPS with curl
+
+    struct Reply {
+        let status: Int
+        let body: Data
+        let headers: String
+        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
+        var text: String { String(decoding: body, as: UTF8.self) }
+    }
+
+    /// One request with curl, verifying the server against the test's own certificate (no -k): real TLS.
+    func request(_ method: String, _ path: String, token: String? = nil, json: Any? = nil, curlOptions: [String] = []) async throws -> Reply {
+        let stamp = UUID().uuidString
+        let bodyFile = directory.appendingPathComponent("reply-\(stamp)").path
+        let headerFile = directory.appendingPathComponent("headers-\(stamp)").path
+        var arguments = curlOptions + ["-sS", "--cacert", certificate, "-X", method, "-o", bodyFile, "-D", headerFile, "-w", "%{http_code}",
+                         "https://127.0.0.1:\(port)\(path)"]
+        if let token { arguments += ["-H", "Authorization: Bearer \(token)"] }
+        if let json {
+            let file = directory.appendingPathComponent("request-\(stamp)").path
+            try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: file))
+            arguments += ["-H", "Content-Type: application/json", "--data-binary", "@" + file]
+        }
+        let output = try await Self.run("/usr/bin/curl", arguments)
+        let body = (try? Data(contentsOf: URL(fileURLWithPath: bodyFile))) ?? Data()
+        let headers = (try? String(contentsOfFile: headerFile, encoding: .utf8)) ?? ""
+        return Reply(status: Int(output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1, body: body, headers: headers)
+    }
+
+    func login(_ account: String, passphrase: String? = nil) async throws -> Reply {
+        let file = try Data(contentsOf: URL(fileURLWithPath: identities[account]!))
+        return try await request("POST", "/api/v1/login", json: ["identity": file.base64EncodedString(),
+                                                                  "passphrase": passphrase ?? passphrases[account]!])
+    }
+
+    func token(_ account: String) async throws -> String {
+        let reply = try await login(account)
+        XCTAssertEqual(reply.status, 200, reply.text)
+        return try XCTUnwrap(reply.json["token"] as? String)
+    }
+
+    /// A subprocess off Swift's cooperative threads (two on this machine; the server's handlers need them).
+    static func run(_ program: String, _ arguments: [String]) async throws -> String {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<String, any Error>) in
+            DispatchQueue.global().async {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: program)
+                process.arguments = arguments
+                let pipe = Pipe()
+                process.standardOutput = pipe
+                process.standardError = FileHandle.nullDevice
+                do {
+                    try process.run()
+                    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+                    process.waitUntilExit()
+                    continuation.resume(returning: String(decoding: data, as: UTF8.self))
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+    }
+
+    /// Rows of the server's session table, read with psql as a thief with the database would.
+    func sessionRows() async throws -> [[String]] {
+        let output = try await Self.run("/usr/bin/psql", ["-h", postgres.socketFolder, "-p", String(postgres.port), "-U", "casevault", "-d", databaseName,
+                                                          "-At", "-F", "|", "-c",
+                                                          "SELECT encode(token_sha256, 'hex'), session_id, account_id, vault_id, encode(sealed_identity, 'hex') FROM server_sessions"])
+        return output.split(separator: "\n").map { $0.split(separator: "|", omittingEmptySubsequences: false).map(String.init) }
+    }
+}
+
+final class TestClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var offset: TimeInterval = 0
+    var now: Date { lock.withLock { Date().addingTimeInterval(offset) } }
+    func advance(_ seconds: TimeInterval) { lock.withLock { offset += seconds } }
+    func reset() { lock.withLock { offset = 0 } }
+}
+
+final class PortBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Int?
+    private var entries: [RouteTable.Entry] = []
+    var port: Int? { lock.withLock { value } }
+    var routes: [RouteTable.Entry] { lock.withLock { entries } }
+    func set(_ port: Int) { lock.withLock { value = port } }
+    func setRoutes(_ routes: [RouteTable.Entry]) { lock.withLock { entries = routes } }
+}
