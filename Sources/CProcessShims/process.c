@@ -17,6 +17,14 @@ int CProcessShims_syncfs(int fd) {
     return syncfs(fd);
 }
 
+int CProcessShims_startWriteback(int fd, long long offset, long long count) {
+    return sync_file_range(fd, offset, count, SYNC_FILE_RANGE_WRITE);
+}
+
+int CProcessShims_awaitWriteback(int fd, long long offset, long long count) {
+    return sync_file_range(fd, offset, count, SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);
+}
+
 int CProcessShims_spawnPiped(const char *path, char *const argv[], char *const envp[], int *pid, int *toChild, int *fromChild) {
     int in[2], out[2];
     if (pipe2(in, O_CLOEXEC) != 0) return errno;

@@ -9,6 +9,13 @@ int CProcessShims_setNotDumpable(void);
 /* syncfs is a GNU extension the Swift Glibc module does not import. Returns 0 or -1 with errno set. */
 int CProcessShims_syncfs(int fd);
 
+/* sync_file_range is Linux-only and its flags are GNU macros. startWriteback starts writing the range's dirty
+   pages without waiting; awaitWriteback waits for any write-back of the range, starts it, and waits again.
+   Neither makes data durable (no metadata, no disk cache flush): a head start for a later fsync or syncfs.
+   Return 0 or -1 with errno set. */
+int CProcessShims_startWriteback(int fd, long long offset, long long count);
+int CProcessShims_awaitWriteback(int fd, long long offset, long long count);
+
 /* Starts `path` with `argv` and `envp`, its stdin and stdout connected to new pipes, stderr to /dev/null,
    no other descriptor inherited, default signal dispositions and an empty signal mask. On success returns 0
    and sets *pid, *toChild (write end of its stdin) and *fromChild (read end of its stdout), both close-on-exec;

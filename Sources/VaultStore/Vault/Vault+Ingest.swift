@@ -237,8 +237,12 @@ extension Vault {
         let body: EncryptedBody
         do {
             defer { close(output) }
-            body = try writer.encrypt(input: input, output: output, key: documentKey,
-                                          context: hierarchy.documentContext(documentID: documentID), macKey: macKey)
+            let context = hierarchy.documentContext(documentID: documentID)
+            // A large file is read, sealed and written on three threads at once; a small one on this thread,
+            // where starting threads would cost more than overlapping saves. Same blob either way.
+            body = Int64(before.st_size) >= OverlappedPipeline.worthwhileSize
+                ? try BodyWriter.encryptOverlapped(input: input, output: output, key: documentKey, context: context, macKey: macKey)
+                : try writer.encrypt(input: input, output: output, key: documentKey, context: context, macKey: macKey)
             var after = stat()
             guard fstat(input, &after) == 0 else { throw FileError.system(operation: "stat", path: file.path, errno: errno) }
             guard after.st_size == before.st_size, after.st_mtim.tv_sec == before.st_mtim.tv_sec,

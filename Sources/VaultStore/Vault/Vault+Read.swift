@@ -182,9 +182,15 @@ extension Vault {
         let (record, key, fd) = try prepareRead(documentID)
         defer { close(fd) }
         try audit(event(purpose, caseID: record.caseID, documentID: documentID))
-        var source = FileDescriptorSource(fd: fd)
+        let context = hierarchy.documentContext(documentID: documentID)
         do {
-            try Cobblestone256.decrypt(from: &source, to: &sink, key: key, context: hierarchy.documentContext(documentID: documentID))
+            if record.ciphertextSize >= OverlappedPipeline.worthwhileSize {
+                // Read, decrypted and written overlapped; the sink still gets only chunks that authenticated, in order.
+                try Cobblestone256.decrypt(fd: fd, to: &sink, key: key, context: context)
+            } else {
+                var source = FileDescriptorSource(fd: fd)
+                try Cobblestone256.decrypt(from: &source, to: &sink, key: key, context: context)
+            }
         } catch let error as VaultCryptoError {
             // The read was already recorded; if recording its failure fails too, the decryption error is the
             // one the user must see.

@@ -178,26 +178,39 @@ extension Vault {
         let (_, key, fd) = try prepareRead(document.id)
         defer { close(fd) }
         let context = hierarchy.documentContext(documentID: document.id)
-        var source = HashingSource(FileDescriptorSource(fd: fd), digest: try StreamingHash(.sha256))
-        var counter = CountingSink()
+        let sha256: [UInt8]
+        let decrypted: Int64
         do {
             // Opening checks the commitment and authenticates the final chunk (the length).
             _ = try CobblestoneReader(source: try FileDescriptorRandomAccess(fd: fd), key: key, context: context)
-            if readData {
-                try Cobblestone256.decrypt(from: &source, to: &counter, key: key, context: context)
+            if readData, document.ciphertextSize >= OverlappedPipeline.worthwhileSize {
+                // Read and hashed on one thread, decrypted on another.
+                let (read, produced) = try OverlappedPipeline.decrypting.run(
+                    source: { try FileReadStage(fd: fd, hashing: .sha256) },
+                    transform: { try CobblestoneDecryptStage(key: key, context: context) })
+                sha256 = read.digest ?? []
+                decrypted = produced
             } else {
-                try source.drain()
+                var source = HashingSource(FileDescriptorSource(fd: fd), digest: try StreamingHash(.sha256))
+                var counter = CountingSink()
+                if readData {
+                    try Cobblestone256.decrypt(from: &source, to: &counter, key: key, context: context)
+                } else {
+                    try source.drain()
+                }
+                sha256 = try source.digest.finalize()
+                decrypted = counter.count
             }
         } catch let error as VaultCryptoError {
             throw VaultError.blobDamaged(documentID: document.id, reason: error.description)
         }
-        guard constantTimeEquals(try source.digest.finalize(), Array(document.ciphertextSHA256)) else {
+        guard constantTimeEquals(sha256, Array(document.ciphertextSHA256)) else {
             throw VaultError.blobDamaged(documentID: document.id, reason: "its SHA-256 differs from the recorded one")
         }
-        guard !readData || counter.count == document.size else {
-            throw VaultError.blobDamaged(documentID: document.id, reason: "it decrypts to \(counter.count) bytes, expected \(document.size)")
+        guard !readData || decrypted == document.size else {
+            throw VaultError.blobDamaged(documentID: document.id, reason: "it decrypts to \(decrypted) bytes, expected \(document.size)")
         }
-        return counter.count
+        return decrypted
     }
 }
 
