@@ -9,6 +9,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "casevault", targets: ["casevault"]),
+        // The redaction row alone, for release builds and callgrind without building the whole package.
+        .executable(name: "redaction-bench", targets: ["redaction-bench"]),
         // For the fuzz package in Fuzz/ (built with libFuzzer, kept apart so `swift build` stays normal).
         .library(name: "VaultCrypto", targets: ["VaultCrypto"]),
         .library(name: "VaultStore", targets: ["VaultStore"]),
@@ -71,7 +73,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "casevault-bench", dependencies: ["VaultCrypto", "VaultStore", "Audit", "Consent", "Redaction", "PDFRender"]),
+        .executableTarget(name: "casevault-bench", dependencies: ["VaultCrypto", "VaultStore", "Audit", "Consent", "Redaction", "RedactionBenchCorpus", "PDFRender"]),
+        // The redaction row's text and case, shared by casevault-bench and redaction-bench (one copy).
+        .target(name: "RedactionBenchCorpus", dependencies: ["Redaction"]),
+        .executableTarget(name: "redaction-bench", dependencies: ["Redaction", "RedactionBenchCorpus"]),
         .testTarget(name: "VaultCryptoTests", dependencies: ["VaultCrypto", "CSystemZlib", "Audit"]),
         .testTarget(name: "VaultStoreTests", dependencies: ["VaultStore", "VaultCrypto", "Consent", .product(name: "GRDB", package: "GRDB.swift")]),
         // Starts a throwaway PostgreSQL server for the tests that need one (the PostgreSQL store, the CLI on a PostgreSQL vault).
