@@ -296,9 +296,7 @@ public struct Redactor: Sendable {
         if !clientDetails.isEmpty { found.removeAll { clientDetails.isKept($0, in: bytes) } }
         // Both in the merge's own pass over the spans (a pass over every span costs as much as the checks in it).
         guard !allowedPhones.isEmpty else { return Self.merge(consume found, allowed: allowed) }
-        return Self.merge(consume found, allowed: allowed) { span in
-            span.detectorID == .ukPhone && allowedPhones.isAllowed(span, in: bytes)
-        }
+        return Self.merge(consume found, allowed: allowed, dropping: Drop(detector: .ukPhone) { allowedPhones.isAllowed($0, in: bytes) })
     }
 
     /// The text with each span replaced by `marker(span)`.
