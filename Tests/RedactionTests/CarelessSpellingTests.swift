@@ -34,6 +34,21 @@ final class CarelessSpellingTests: XCTestCase {
         XCTAssertEqual(strings("2 quay street"), ["2 quay street"])
     }
 
+    /// Street words that are everyday words too: a street when a town follows after a comma, or a postcode.
+    func testLowerCaseStreetsEndingInEverydayStreetWords() {
+        XCTAssertEqual(strings("the trust wrote to 14 mill way, wymondham about it"), ["14 mill way, wymondham"])
+        XCTAssertEqual(strings("she moved to 2 park walk, norwich."), ["2 park walk, norwich"])
+        XCTAssertEqual(strings("post it to 7 cedar drive, diss"), ["7 cedar drive, diss"])
+        XCTAssertEqual(strings("9 sea view nr27 9aa"), ["9 sea view nr27 9aa"])
+    }
+
+    func testEverydayStreetWordsInProseAreNotAddresses() {
+        XCTAssertEqual(strings("after 3 attempts he gave way, then left"), [])
+        XCTAssertEqual(strings("we had 2 dogs to walk, and a cat"), [])
+        XCTAssertEqual(strings("it was 1 long drive home"), [])
+        XCTAssertEqual(strings("room 4 had a lovely view of the sea"), [])
+    }
+
     func testLowerCaseProseAfterANumberIsNotAnAddress() {
         XCTAssertEqual(strings("I walked 3 miles down the road"), [])
         XCTAssertEqual(strings("after 2 days on the ward and a 20 minute drive home"), [])
