@@ -9,6 +9,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "casevault", targets: ["casevault"]),
+        // The redaction row alone, for release builds and callgrind without building the whole package.
+        .executable(name: "redaction-bench", targets: ["redaction-bench"]),
         // For the fuzz package in Fuzz/ (built with libFuzzer, kept apart so `swift build` stays normal).
         .library(name: "VaultCrypto", targets: ["VaultCrypto"]),
         .library(name: "VaultStore", targets: ["VaultStore"]),
@@ -97,7 +99,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "casevault-bench", dependencies: ["VaultCrypto", "VaultStore", "Audit", "Consent", "Redaction", "PDFRender"]),
+        .executableTarget(name: "casevault-bench", dependencies: ["VaultCrypto", "VaultStore", "Audit", "Consent", "Redaction", "RedactionBenchCorpus", "PDFRender"]),
+        // The redaction row's text and case, shared by casevault-bench and redaction-bench (one copy).
+        .target(name: "RedactionBenchCorpus", dependencies: ["Redaction"]),
+        .executableTarget(name: "redaction-bench", dependencies: ["Redaction", "RedactionBenchCorpus"]),
         // The server over real HTTPS (curl with the test's own CA) on a throwaway PostgreSQL.
         .testTarget(name: "VaultServerTests", dependencies: ["VaultServer", "VaultStore", "VaultCrypto", "VaultStorage", "VaultModel", "Consent",
                                                             "PostgresTestSupport"]),

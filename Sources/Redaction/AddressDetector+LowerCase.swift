@@ -3,10 +3,12 @@
 /// after a number are mostly prose ("3 miles down the road", "a 20 minute drive"): one to three words that
 /// are not function words or units, then a street word that is rarely anything else.
 extension AddressDetector {
-    /// Street words that, in lower case after a number and a word or two, are a street ("way", "walk",
-    /// "drive", "view", "end"… are left out: "2 hours drive", "the 3 day walk").
+    /// Street words that, in lower case after a number and a word or two, are a street ("end" is left out).
     static let lowerCaseStreets = WordSet(["road", "lane", "street", "avenue", "crescent", "terrace", "gardens", "mews", "close",
                                            "grove", "rd", "ln", "ave"].map(NameList.hash))
+    /// Street words that are everyday words too ("he gave way", "a long drive"): a street only with a town after a
+    /// comma or a postcode after it ("14 mill way, wymondham", "3 sea view nr27 9aa").
+    static let lowerCaseEverydayStreets = WordSet(["way", "walk", "drive", "view"].map(NameList.hash))
     /// Words that make the words after a number prose, not a street name.
     static let notStreetWords = WordSet([
         "a", "an", "the", "and", "or", "but", "to", "of", "in", "on", "at", "by", "for", "from", "with", "into", "onto", "up", "down",
@@ -16,8 +18,21 @@ extension AddressDetector {
         "other", "others", "my", "her", "his", "their", "our", "your", "its", "this", "that", "these", "those", "pm", "am",
     ].map(NameList.hash))
 
-    /// "mill lane", "st john's road": from `position` (after the house number) to the end of the street word.
-    static func lowerCaseStreet(_ bytes: UnsafeBufferPointer<UInt8>, from position: Int, line: Range<Int>) -> Int? {
+    /// "14 mill lane, wymondham", "14 mill way, wymondham": the end of the street and its town, from `position`
+    /// (after the house number).
+    static func lowerCaseAddress(_ bytes: UnsafeBufferPointer<UInt8>, from position: Int, line: Range<Int>) -> Int? {
+        guard let street = lowerCaseStreet(bytes, from: position, line: line) else { return nil }
+        let end = lowerCaseTown(bytes, after: street.end, line: line)
+        if street.everyday, end == street.end {
+            guard end + 1 < line.upperBound, bytes[end] == UInt8(ascii: " "), let postcode = Postcode.match(bytes, at: end + 1) else { return nil }
+            return postcode.end
+        }
+        return end
+    }
+
+    /// "mill lane", "st john's road": from `position` (after the house number) to the end of the street word, and
+    /// whether that word is also an everyday word.
+    static func lowerCaseStreet(_ bytes: UnsafeBufferPointer<UInt8>, from position: Int, line: Range<Int>) -> (end: Int, everyday: Bool)? {
         var index = position
         var words = 0
         while words < 4 {
@@ -29,7 +44,8 @@ extension AddressDetector {
             let token = word.token
             guard token.shape == .lower || token.shape == .capitalised, !notStreetWords.contains(token.hash),
                   !AddressWords.isMonth(token.hash) else { return nil }
-            if words > 0, lowerCaseStreets.contains(token.hash) { return word.next }
+            if words > 0, lowerCaseStreets.contains(token.hash) { return (word.next, false) }
+            if words > 0, lowerCaseEverydayStreets.contains(token.hash) { return (word.next, true) }
             index = word.next
             words += 1
         }

@@ -119,8 +119,8 @@ enum AddressDetector {
         if let end = streetName(bytes, from: index, line: line, needsWordBefore: true, gluedFirst: glued) {
             return (start, towns(bytes, after: end, line: line))
         }
-        guard let end = lowerCaseStreet(bytes, from: index, line: line) else { return nil }
-        return (start, lowerCaseTown(bytes, after: end, line: line))
+        guard let end = lowerCaseAddress(bytes, from: index, line: line) else { return nil }
+        return (start, end)
     }
 
     /// Capitalised words ending in a street word, from `position` (after a house number or a comma).

@@ -82,9 +82,9 @@ final class NameFinder: Sendable {
     }
 
     /// Appends what it finds to `spans`; nothing inside an `allowed` range (sorted, disjoint) is reported.
-    func find(in bytes: UnsafeBufferPointer<UInt8>, allowed: [Range<Int>], into spans: inout [RedactionSpan]) {
+    func find(in bytes: UnsafeBufferPointer<UInt8>, allowed: [Range<Int>], lookalikes: LookalikeNames, into spans: inout [RedactionSpan]) {
         var scan = Scan(finder: self)
-        NameToken.forEach(bytes) { scan.take($0) }
+        NameToken.forEach(bytes) { scan.take($0.resolved(lookalikes, bytes)) }
         finish(&scan, bytes, allowed: allowed, into: &spans)
     }
 

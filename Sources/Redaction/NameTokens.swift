@@ -24,7 +24,7 @@ struct NameToken {
     var gap: Gap
     var letters: Int
 
-    var isNameShaped: Bool { shape == .capitalised || shape == .upper || shape == .initial }
+    @inline(__always) var isNameShaped: Bool { shape == .capitalised || shape == .upper || shape == .initial }
 
     static func forEach(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (NameToken) -> Void) {
         forEachWord(bytes, punctuation: { _ in }) { token, _, _ in body(token) }
@@ -234,4 +234,20 @@ struct TokenRing {
 
 extension NameToken {
     static let empty = NameToken(start: 0, end: 0, hash: 0, shape: .lower, gap: [], letters: 0)
+
+    /// Whether the token may spell a registered name with look-alikes of l: not a lower-case word of letters
+    /// (`LookalikeNames.mayBeLookalike` looks closer in the others).
+    @inline(__always) var mayBeLookalike: Bool { shape != .lower && letters > 0 }
+
+    /// The token read as the registered name word it spells with look-alikes of l, if it does.
+    @inline(__always) func resolved(_ lookalikes: LookalikeNames, _ bytes: UnsafeBufferPointer<UInt8>) -> NameToken {
+        var token = self
+        if mayBeLookalike, !lookalikes.isEmpty { token.resolve(lookalikes, bytes) }
+        return token
+    }
+
+    @inline(never) mutating func resolve(_ lookalikes: LookalikeNames, _ bytes: UnsafeBufferPointer<UInt8>) {
+        guard LookalikeNames.mayBeLookalike(bytes, start..<end), let hash = lookalikes.resolve(bytes, start..<end) else { return }
+        self.hash = hash
+    }
 }

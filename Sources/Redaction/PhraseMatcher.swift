@@ -20,14 +20,11 @@ struct PhraseMatcher: Sendable {
 
     struct Builder {
         var phrases: [Phrase] = []
-        /// Capital-I spellings added so far (`addCapitalIForL` stops at its budget).
-        var lookalikes = 0
 
         mutating func add(_ text: String, label: Label) {
             let words = Words.hashes(of: text)
             guard !words.isEmpty else { return }
             phrases.append(Phrase(words: words, label: label))
-            if label.kind == .personName { addCapitalIForL(text, label: label) }
             // "O'Connell" written "OConnell".
             if text.contains("'") || text.contains("\u{2019}") {
                 let closed = Words.hashes(of: text.replacingOccurrences(of: "'", with: "").replacingOccurrences(of: "\u{2019}", with: ""))
@@ -172,12 +169,13 @@ struct PhraseMatcher: Sendable {
     /// Two other readings of a word are tried where a name hides in one: the halves of a word split by a
     /// hyphen or an apostrophe inside a line, read as one ("Quen-by", "siobhan-oconnell", "O'Kafor"), and a
     /// word's letters without the digits run on after them ("bartholomewquenby83" in a web address).
-    func matches(in bytes: UnsafeBufferPointer<UInt8>, into spans: inout [RedactionSpan], allowed: inout [Range<Int>]) {
+    func matches(in bytes: UnsafeBufferPointer<UInt8>, into spans: inout [RedactionSpan], allowed: inout [Range<Int>],
+                 lookalikes: LookalikeNames) {
         guard !phrases.isEmpty else { return }
         var state = Matching(matcher: self, bytes: bytes)
         swap(&state.spans, &spans)
         swap(&state.allowed, &allowed)
-        Words.forEach(bytes) { state.take($0) }
+        Words.forEach(bytes) { state.take(lookalikes.resolved($0, bytes)) }
         swap(&state.spans, &spans)
         swap(&state.allowed, &allowed)
     }

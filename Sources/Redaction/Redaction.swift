@@ -202,6 +202,8 @@ public struct Redactor: Sendable {
     private let clientDetails: KeptClientDetails
     /// Allow-listed phone numbers, recognised in any format.
     private let allowedPhones: AllowedPhones
+    /// Registered name words typed with look-alikes of l ("EIIis", "E11is"), read as the words they spell.
+    let lookalikes: LookalikeNames
 
     public init(context: RedactionContext, policy: RedactionPolicy = .standard) {
         self.context = context
@@ -231,6 +233,8 @@ public struct Redactor: Sendable {
         }
         phrases = builder.build()
         names = NameFinder(context: context, policy: policy)
+        // Everyone's, kept staff and a kept client too: read as their own words, they stay readable as those do.
+        lookalikes = LookalikeNames(names: context.people.map(\.fullName))
         allowedPhones = AllowedPhones(allowList: context.allowList)
     }
 
@@ -255,7 +259,7 @@ public struct Redactor: Sendable {
         }
         PatternDetectors.scan(bytes, into: &found)
         var allowList: [Range<Int>] = []
-        phrases.matches(in: bytes, into: &found, allowed: &allowList)
+        phrases.matches(in: bytes, into: &found, allowed: &allowList, lookalikes: lookalikes)
         let allowed = Self.union(allowList)
         // Addresses and unregistered names are read by the shape of words: they look at the text as a
         // reader sees it (invisible characters gone, look-alike letters as Latin, letter-spacing closed).
@@ -265,7 +269,7 @@ public struct Redactor: Sendable {
             readable.bytes.withUnsafeBufferPointer { view in
                 PatternDetectors.scan(view, into: &local)
                 AddressDetector.scan(view, into: &local)
-                names.find(in: view, allowed: allowed.map(readable.readable), into: &local)
+                names.find(in: view, allowed: allowed.map(readable.readable), lookalikes: lookalikes, into: &local)
             }
             for var span in local {
                 let range = readable.original(span.start..<span.end)
@@ -278,13 +282,13 @@ public struct Redactor: Sendable {
                 var ignored: [Range<Int>] = []
                 visual.withUnsafeBufferPointer { view in
                     PatternDetectors.scan(view, into: &reversed)
-                    phrases.matches(in: view, into: &reversed, allowed: &ignored)
+                    phrases.matches(in: view, into: &reversed, allowed: &ignored, lookalikes: lookalikes)
                 }
                 found += BidiOverride.widened(reversed, to: overrides)
             }
         } else {
             AddressDetector.scan(bytes, into: &found)
-            names.find(in: bytes, allowed: allowed, into: &found)
+            names.find(in: bytes, allowed: allowed, lookalikes: lookalikes, into: &found)
         }
         return filtered(consume found, in: bytes, allowed: allowed)
     }
@@ -296,9 +300,7 @@ public struct Redactor: Sendable {
         if !clientDetails.isEmpty { found.removeAll { clientDetails.isKept($0, in: bytes) } }
         // Both in the merge's own pass over the spans (a pass over every span costs as much as the checks in it).
         guard !allowedPhones.isEmpty else { return Self.merge(consume found, allowed: allowed) }
-        return Self.merge(consume found, allowed: allowed) { span in
-            span.detectorID == .ukPhone && allowedPhones.isAllowed(span, in: bytes)
-        }
+        return Self.merge(consume found, allowed: allowed, dropping: Drop(detector: .ukPhone) { allowedPhones.isAllowed($0, in: bytes) })
     }
 
     /// The text with each span replaced by `marker(span)`.

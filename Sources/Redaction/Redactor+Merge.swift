@@ -1,5 +1,11 @@
 /// Ranges and spans put in order: the allow-list's ranges united, and the spans of every detector merged.
 extension Redactor {
+    /// Spans of one detector to leave out of a merge: those `test` holds for (only they are copied out to be tested).
+    struct Drop {
+        var detector: Detector
+        var test: (RedactionSpan) -> Bool
+    }
+
     /// Sorted, non-overlapping ranges covering the same bytes.
     static func union(_ ranges: [Range<Int>]) -> [Range<Int>] {
         var result: [Range<Int>] = []
@@ -33,7 +39,7 @@ extension Redactor {
     /// the merge's own walk in sorted order, where the allowed range to compare with only moves forward (a
     /// binary search per span, in a pass of its own that moved every span, cost as much as the merge).
     static func merge(_ spans: consuming [RedactionSpan], allowed: [Range<Int>] = [],
-                      dropping drop: ((RedactionSpan) -> Bool)? = nil) -> [RedactionSpan] {
+                      dropping drop: Drop? = nil) -> [RedactionSpan] {
         let spans = spans
         // Sorted by start, longest first, ties in the order found: small keys are sorted, not the spans (each
         // span is 48 bytes with a reference in it). The index in the key keeps the order of ties, as the
@@ -45,8 +51,16 @@ extension Redactor {
         }
         var keys: [(key: UInt64, index: Int32)] = []
         keys.reserveCapacity(spans.count)
-        for (index, span) in spans.enumerated() {
-            keys.append((UInt64(span.start) << 32 | UInt64(UInt32.max - UInt32(span.end)), Int32(index)))
+        // The start and the length (longest first) in as few bits as spans need, so the radix sort makes fewer
+        // passes; the start and the end in 32 bits each when a span is longer than that allows.
+        if spans.allSatisfy({ $0.end - $0.start <= Self.shortLength }) {
+            for (index, span) in spans.enumerated() {
+                keys.append((UInt64(span.start) << Self.lengthBits | UInt64(Self.shortLength - (span.end - span.start)), Int32(index)))
+            }
+        } else {
+            for (index, span) in spans.enumerated() {
+                keys.append((UInt64(span.start) << 32 | UInt64(UInt32.max - UInt32(span.end)), Int32(index)))
+            }
         }
         if keys.count < 256 {
             keys.sort { $0.key != $1.key ? $0.key < $1.key : $0.index < $1.index }
@@ -56,12 +70,19 @@ extension Redactor {
         return mergeSorted(keys.lazy.map { Int($0.index) }, spans, allowed: allowed, drop: drop)
     }
 
+    static let lengthBits: UInt64 = 12
+    static let shortLength = 1 << 12 - 1
+
     /// The keys in the order of `sort` by (key, index), for keys made in index order: a stable least
     /// significant digit radix sort, 11 bits a pass, a pass skipped where every key has the same digit (the
-    /// high bits of a start). The comparison sort of the keys was 8 % of the redaction's instructions.
+    /// high bits of a start; found for all digits in one pass first, not by counting each). The comparison
+    /// sort of the keys was 8 % of the redaction's instructions.
     static func radixSort(_ keys: inout [(key: UInt64, index: Int32)]) {
         let count = keys.count
         guard count > 1 else { return }
+        let firstKey = keys[0].key
+        var varying: UInt64 = 0
+        for position in 1..<count { varying |= keys[position].key ^ firstKey }
         // Written before it is read: made empty, not copied from `keys` (`var other = keys` copied every key).
         var other = [(key: UInt64, index: Int32)](repeating: (0, 0), count: count)
         var counts = [Int](repeating: 0, count: 2048)
@@ -71,11 +92,13 @@ extension Redactor {
                 counts.withUnsafeMutableBufferPointer { counts in
                     var shift: UInt64 = 0
                     while shift < 64 {
+                        defer { shift += 11 }
+                        guard (varying >> shift) & 2047 != 0 else { continue }
                         let source = inOther ? second : first
                         let target = inOther ? first : second
                         for bucket in 0..<2048 { counts[bucket] = 0 }
                         for position in 0..<count { counts[Int(truncatingIfNeeded: (source[position].key >> shift) & 2047)] += 1 }
-                        if counts[Int(truncatingIfNeeded: (source[0].key >> shift) & 2047)] != count {
+                        do {
                             var total = 0
                             for bucket in 0..<2048 {
                                 let here = counts[bucket]
@@ -89,7 +112,6 @@ extension Redactor {
                             }
                             inOther.toggle()
                         }
-                        shift += 11
                     }
                 }
             }
@@ -97,30 +119,40 @@ extension Redactor {
         if inOther { keys = other }
     }
 
+    /// Spans read in place and one span written per merged group (copying each span in and out, its person id
+    /// retained and released every time, was most of the merge's instructions).
     private static func mergeSorted(_ order: some Sequence<Int>, _ spans: [RedactionSpan], allowed: [Range<Int>],
-                                    drop: ((RedactionSpan) -> Bool)?) -> [RedactionSpan] {
+                                    drop: Drop?) -> [RedactionSpan] {
         var merged: [RedactionSpan] = []
         merged.reserveCapacity(spans.count)
-        // The allowed ranges starting at or before the current span's start (spans come by start).
-        var allowedBefore = 0
-        for position in order {
-            let span = spans[position]
-            while allowedBefore < allowed.count, allowed[allowedBefore].lowerBound <= span.start { allowedBefore += 1 }
-            if allowedBefore > 0, span.end <= allowed[allowedBefore - 1].upperBound { continue }
-            if let drop, drop(span) { continue }
-            if var last = merged.last, span.start <= last.end {
-                if span.end > last.end { last.end = span.end }
-                if span.kind.specificity > last.kind.specificity {
-                    last.kind = span.kind
-                    last.detectorID = span.detectorID
-                    last.personID = span.personID
-                    last.personRole = span.personRole
+        spans.withUnsafeBufferPointer { spans in
+            // The group being merged: its range, and the span whose kind (the most specific) names it.
+            var group: (start: Int, end: Int, named: Int)?
+            // The allowed ranges starting at or before the current span's start (spans come by start).
+            var allowedBefore = 0
+            for position in order {
+                let start = spans[position].start, end = spans[position].end
+                while allowedBefore < allowed.count, allowed[allowedBefore].lowerBound <= start { allowedBefore += 1 }
+                if allowedBefore > 0, end <= allowed[allowedBefore - 1].upperBound { continue }
+                if let drop, spans[position].detectorID == drop.detector, drop.test(spans[position]) { continue }
+                if var current = group, start <= current.end {
+                    if end > current.end { current.end = end }
+                    if spans[position].kind.specificity > spans[current.named].kind.specificity { current.named = position }
+                    group = current
+                    continue
                 }
-                merged[merged.count - 1] = last
-            } else {
-                merged.append(span)
+                if let done = group { merged.append(Self.span(spans[done.named], done.start, done.end)) }
+                group = (start, end, position)
             }
+            if let done = group { merged.append(Self.span(spans[done.named], done.start, done.end)) }
         }
         return merged
+    }
+
+    @inline(__always) private static func span(_ named: RedactionSpan, _ start: Int, _ end: Int) -> RedactionSpan {
+        var span = named
+        span.start = start
+        span.end = end
+        return span
     }
 }

@@ -23,7 +23,18 @@ extension Redactor {
         // non-ASCII byte, a hyphen and a line break between two words, or one-character words side by side.
         var mayNeedReading = false
         var previousMaySpace = false
+        let lookalikes = lookalikes
+        // Where look-alikes of l may stand, in order; the tokens holding one are read closer.
+        let suspects = lookalikes.isEmpty ? [Int.max] : LookalikeNames.suspects(in: bytes)
+        var nextSuspect = 0
         let nonASCII = NameToken.forEachWord(bytes, punctuation: { PatternDetectors.check(bytes, at: $0, into: &matching.spans) }) { token, next, simple in
+            // "EIIis", "E11is": a registered name word, for the phrases and the name finder alike. Only the hash is
+            // replaced (a mutable copy of every token cost 40 instructions a word in the release build).
+            var hash = token.hash
+            if suspects[nextSuspect] < token.end {
+                while suspects[nextSuspect] < token.end { nextSuspect += 1 }
+                hash = token.resolved(lookalikes, bytes).hash
+            }
             let isSingle = simple && token.end - token.start == 1
             let maySpace = isSingle || !simple
             if maySpace && previousMaySpace || token.gap.contains(.hyphen) && token.gap.contains(.newline) { mayNeedReading = true }
@@ -33,18 +44,24 @@ extension Redactor {
                 if AddressDetector.isCandidate(bytes, at: token.start) { addressCandidates.append(token.start) }
                 if matchesPhrases {
                     let single: UInt8? = isSingle ? Bytes.lower(bytes[token.start]) : nil
-                    spacing.feed(Words.Word(start: token.start, end: token.end, hash: token.hash), single: single, bytes: bytes) { matching.take($0) }
+                    spacing.feed(Words.Word(start: token.start, end: token.end, hash: hash), single: single, bytes: bytes) { matching.take($0) }
                 }
             } else {
                 PatternDetectors.scan(bytes, in: token.start..<next, into: &matching.spans)
                 for position in token.start..<next where AddressDetector.isCandidate(bytes, at: position) { addressCandidates.append(position) }
                 if matchesPhrases {
                     Words.scanWords(bytes, in: token.start..<next) { word, single in
-                        spacing.feed(word, single: single, bytes: bytes) { matching.take($0) }
+                        spacing.feed(lookalikes.resolved(word, bytes), single: single, bytes: bytes) { matching.take($0) }
                     }
                 }
             }
-            scan.take(token)
+            if hash == token.hash {
+                scan.take(token)
+            } else {
+                var resolved = token
+                resolved.hash = hash
+                scan.take(resolved)
+            }
         }
         if matchesPhrases { spacing.flush { matching.take($0) } }
         swap(&matching.spans, &found)

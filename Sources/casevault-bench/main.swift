@@ -2,6 +2,7 @@ import Audit
 import Consent
 import Foundation
 import Redaction
+import RedactionBenchCorpus
 import VaultCrypto
 import VaultStore
 
@@ -268,31 +269,8 @@ if selected("consent") {
 // Redaction throughput: plain text with every detector on and 20 known people (issue: ≥ 50 MB/s per core),
 // against grep -E scanning the same file for the shape-based patterns alone.
 if selected("redaction") {
-    let paragraph = """
-    Dear Complaints Team, I write about my mother Margaret Ellis (NHS number 999 000 0018, DOB 14/03/1946) of
-    12 Orchard Close, Norwich NR1 3XX. My sister Joanne Ellis (07700 900461, joanne.ellis@example.com) collected
-    her from Ward 7B at 11pm. Dr Alan Price apologised. Reference 2025/0142; our letter of 3 March 2025 refers.
-    The Norfolk and Norwich University Hospitals NHS Foundation Trust switchboard is 01603 286286. Mr Hart in
-    bay 3 was moved. Please call 0161 496 0999 or write to PALS. NI number JK 12 34 56 C is not needed here.
-
-    """
-    let target = quick ? 1 << 20 : 32 << 20
-    var text = ""
-    text.reserveCapacity(target + paragraph.utf8.count)
-    var counter = 0
-    while text.utf8.count < target {
-        text += paragraph.replacingOccurrences(of: "2025/0142", with: "2025/\(counter % 10_000)")
-        counter += 1
-    }
-    var people = [KnownPerson(id: "per-1", role: .client, fullName: "Margaret Ellis", title: "Mrs", firstNameIsSafe: true,
-                              addresses: ["12 Orchard Close, Norwich NR1 3XX"], identifiers: ["9990000018"]),
-                  KnownPerson(id: "per-2", role: .relative, fullName: "Joanne Ellis", identifiers: ["07700 900461"]),
-                  KnownPerson(id: "per-3", role: .thirdParty, fullName: "Peter Hart"),
-                  KnownPerson(id: "per-4", role: .staff, fullName: "Alan Price")]
-    for index in 5...20 { people.append(KnownPerson(id: "per-\(index)", role: .thirdParty, fullName: "Person\(index) Surname\(index)",
-                                                    addresses: ["\(index) Example Street, Norwich NR\(index % 9 + 1) 1AB"])) }
-    let redactor = Redactor(context: RedactionContext(people: people, customTerms: ["Ward 7B", "bay 3"],
-                                                      allowList: ["Norfolk and Norwich University Hospitals NHS Foundation Trust", "01603 286286"]))
+    let (text, counter) = RedactionBenchCorpus.text(bytes: quick ? 1 << 20 : 32 << 20)
+    let redactor = Redactor(context: RedactionBenchCorpus.context)
     let megabytes = Double(text.utf8.count) / 1e6
     var found = 0
     let ours = measure(runs: runs) {
@@ -300,7 +278,7 @@ if selected("redaction") {
         found = redactor.spans(in: text).count
         return megabytes / (threadCPU() - start)
     }
-    precondition(found >= counter * 10, "the benchmark text should be full of findings")
+    precondition(found >= RedactionBenchCorpus.minimumSpans(paragraphs: counter), "the benchmark text should be full of findings")
     let file = FileManager.default.temporaryDirectory.appendingPathComponent("casevault-redaction-\(UUID().uuidString).txt")
     try text.write(to: file, atomically: false, encoding: .utf8)
     defer { try? FileManager.default.removeItem(at: file) }

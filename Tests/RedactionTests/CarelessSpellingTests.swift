@@ -34,6 +34,21 @@ final class CarelessSpellingTests: XCTestCase {
         XCTAssertEqual(strings("2 quay street"), ["2 quay street"])
     }
 
+    /// Street words that are everyday words too: a street when a town follows after a comma, or a postcode.
+    func testLowerCaseStreetsEndingInEverydayStreetWords() {
+        XCTAssertEqual(strings("the trust wrote to 14 mill way, wymondham about it"), ["14 mill way, wymondham"])
+        XCTAssertEqual(strings("she moved to 2 park walk, norwich."), ["2 park walk, norwich"])
+        XCTAssertEqual(strings("post it to 7 cedar drive, diss"), ["7 cedar drive, diss"])
+        XCTAssertEqual(strings("9 sea view nr27 9aa"), ["9 sea view nr27 9aa"])
+    }
+
+    func testEverydayStreetWordsInProseAreNotAddresses() {
+        XCTAssertEqual(strings("after 3 attempts he gave way, then left"), [])
+        XCTAssertEqual(strings("we had 2 dogs to walk, and a cat"), [])
+        XCTAssertEqual(strings("it was 1 long drive home"), [])
+        XCTAssertEqual(strings("room 4 had a lovely view of the sea"), [])
+    }
+
     func testLowerCaseProseAfterANumberIsNotAnAddress() {
         XCTAssertEqual(strings("I walked 3 miles down the road"), [])
         XCTAssertEqual(strings("after 2 days on the ward and a 20 minute drive home"), [])
@@ -46,6 +61,24 @@ final class CarelessSpellingTests: XCTestCase {
         XCTAssertEqual(strings("PIATT M signed", context: context), ["PIATT M"])
         XCTAssertEqual(found("Ian Ellison was the ward clerk", context: context).map(\.0), [.unregisteredName],
                        "an I that is an I is not the registered Ellis (the name list finds the clerk)")
+    }
+
+    /// The digit one typed for an l, as the capital I is ("E11is"), and mixed.
+    func testDigitOneForLowerCaseLInARegisteredName() {
+        XCTAssertEqual(found("I wrote to Mrs E11is about it.", context: context).map(\.0), [.personName])
+        XCTAssertEqual(strings("I wrote to Mrs E11is about it.", context: context), ["Mrs E11is"])
+        XCTAssertEqual(strings("Margaret P1att and Margaret E1Iis were there.", context: context), ["Margaret P1att", "Margaret E1Iis"])
+        XCTAssertEqual(strings("Seen at 11am in bay 1, then 1st floor.", context: context), [], "digit ones that spell no name are left")
+    }
+
+    /// Every l of a name may be swapped, in any mix: a name with four l's written with three of them as I or 1.
+    func testMoreThanTwoLookalikesInOneName() {
+        let hallwell = KnownPerson(id: "per-hallwell", role: .thirdParty, fullName: "Lily Hallwell")
+        let context = RedactionContext(people: [hallwell])
+        XCTAssertEqual(strings("Mr HaIIweIl called.", context: context), ["Mr HaIIweIl"])
+        XCTAssertEqual(strings("Lily Ha1IwelI called.", context: context), ["Lily Ha1IwelI"])
+        XCTAssertEqual(strings("LiIy HAIIWELL called.", context: context), ["LiIy HAIIWELL"])
+        XCTAssertEqual(found("Mr HaIIweIl called.", context: context).map(\.0), [.personName])
     }
 
     func testSouthAsianNamesFromTheNameList() {
@@ -78,6 +111,8 @@ final class CapitalISpellingLimitTests: XCTestCase {
         let people = (0..<1000).map { KnownPerson(id: "per-\($0)", role: .thirdParty, fullName: "Llewellyn\($0) Hallwell\($0)") }
         let text = "I met Mr LIewellyn7 Hallwell7 and Llewellyn8 Hallwell8."
         XCTAssertEqual(strings(text, context: RedactionContext(people: people)), ["Mr LIewellyn7 Hallwell7", "Llewellyn8 Hallwell8"])
+        // The last person registered too (capital-I spellings were listed per name up to 20,000 a case: about 60 people).
+        XCTAssertEqual(strings("Mr LIeweIIyn999 HaIIwell999 rang.", context: RedactionContext(people: people)), ["Mr LIeweIIyn999 HaIIwell999"])
     }
 
     /// More distinct word pairs than 16 bits count (a partnership's vault can register tens of thousands of people):
