@@ -51,8 +51,9 @@ extension Vault {
               let sealed = Data(base64Encoded: String(value.dropFirst(Self.sealedAuditPrefix.count))) else { return event }
         var bare = event
         bare.details[Self.sealedAuditDetail] = nil
-        guard let key = try? metadataFieldKey(tx),
-              var payload = try? KeyHierarchy.open(sealed, fieldKey: key, table: "audit_events", column: Self.sealedAuditDetail, rowID: "",
+        // The opener is cached per vault: a log of many decisions keys AES-GCM once, not once per event.
+        guard let opener = try? fieldOpener(scope: KeyHierarchy.vaultScope, version: 1, in: tx),
+              var payload = try? KeyHierarchy.open(sealed, opener: opener, table: "audit_events", column: Self.sealedAuditDetail, rowID: "",
                                                    binding: Self.auditBinding(bare)) else { return event }
         defer { payload.withUnsafeMutableBytes { secureZero($0) } }
         guard let part = try? JSONDecoder().decode(PrivateAuditPart.self, from: Data(payload)) else { return event }
