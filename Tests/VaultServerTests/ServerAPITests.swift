@@ -266,10 +266,17 @@ final class ServerAPITests: XCTestCase {
             }
             for try await received in group { XCTAssertLessThan(received, w.largeBytes.count) }
         }
-        // Not all of them fitted into socket buffers: the server was left blocked mid-stream and let go.
-        let metrics = try await w.request("GET", "/metrics").text
-        let line = metrics.split(separator: "\n").first { $0.hasPrefix("casevault_document_streams_abandoned_total ") }
-        XCTAssertGreaterThan(Int(line?.split(separator: " ").last ?? "") ?? 0, 0, metrics)
+        // Not all of them fitted into socket buffers: the server was left blocked mid-stream and let go. It notices a
+        // closed connection at its next write, after the client has gone, so the counter is polled (up to 15 s).
+        var abandonedCount = 0
+        var metrics = ""
+        for _ in 0..<75 where abandonedCount == 0 {
+            metrics = try await w.request("GET", "/metrics").text
+            let line = metrics.split(separator: "\n").first { $0.hasPrefix("casevault_document_streams_abandoned_total ") }
+            abandonedCount = Int(line?.split(separator: " ").last ?? "") ?? 0
+            if abandonedCount == 0 { try await Task.sleep(nanoseconds: 200_000_000) }
+        }
+        XCTAssertGreaterThan(abandonedCount, 0, metrics)
         let after = try await w.request("GET", "/api/v1/documents/\(w.letter)/content?acknowledge=R-CON-9", token: token,
                                         curlOptions: ["--max-time", "30"])
         XCTAssertEqual(after.status, 200, "a worker thread is free again")

@@ -102,13 +102,7 @@ extension Vault {
     func mayRead(_ caseRecord: CaseRecord, as account: Account, in tx: any VaultRecordReading) throws -> Bool {
         if try isMember(account, of: caseRecord, in: tx) { return true }
         guard account.role != .admin, caseRecord.caseStatus != .erased else { return false }
-        do {
-            return try evaluate(.viewDocuments, caseRecord: caseRecord, targetOrg: nil, in: tx).decision.outcome != .deny
-        } catch VaultError.keyNotHeld {
-            // With identities a case's consents are sealed under its key: someone who holds none reads nothing of it,
-            // whatever a consent may say (Vault+CaseSealedRecords).
-            return false
-        }
+        return try evaluate(.viewDocuments, caseRecord: caseRecord, targetOrg: nil, in: tx).decision.outcome != .deny
     }
 
     @discardableResult

@@ -48,10 +48,10 @@ extension Vault {
             do {
                 return try sealUnderCaseKey(payload, id: id, type: type, caseID: caseID, personID: personID, ledgerVersion: version,
                                             keyVersion: keyVersion, in: tx)
-            } catch VaultError.keyNotHeld {
+            } catch VaultError.keyNotHeld(let scope, let account) {
                 // An earlier release's vault being upgraded by someone who holds no key to this case: the row stays
                 // under the metadata key until the case's key is next rotated. A vault made by this release refuses.
-                guard !(try caseRowsAreUnderCaseKey(tx)) else { throw VaultError.keyNotHeld(scope: KeyHierarchy.caseScope(caseID), account: actor ?? "") }
+                guard !(try caseRowsAreUnderCaseKey(tx)) else { throw VaultError.keyNotHeld(scope: scope, account: account) }
             }
         }
         let sealed = try KeyHierarchy.seal(payload, fieldKey: try metadataFieldKey(tx), table: ConsentRecord.tableName, column: type.rawValue,
