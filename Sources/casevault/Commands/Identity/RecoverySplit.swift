@@ -20,11 +20,7 @@ extension CaseVault.Recovery {
         @Option(help: "How many new share codes to make (2 to 9).") var shares = 3
         @Option(help: "How many of them rebuild the new recovery key (2 to --shares).") var threshold = 2
 
-        func validate() throws {
-            guard (2...9).contains(shares), (2...shares).contains(threshold) else {
-                throw ValidationError("--shares must be 2 to 9 and --threshold 2 to --shares (the default is 2 of 3)")
-            }
-        }
+        func validate() throws { try RecoveryShares.validate(shares: shares, threshold: threshold) }
 
         func run() throws {
             let codes = Restore.readCodes()
@@ -51,11 +47,7 @@ extension CaseVault.Recovery {
             Terminal.printOut("")
             Terminal.printOut("New recovery share codes: any \(threshold) of these \(shares) rebuild it. Give each to a different trustee,")
             Terminal.printOut("on paper, and ask them to destroy their old code. They are shown only now.")
-            for (index, code) in newCodes.enumerated() {
-                Terminal.printOut("")
-                Terminal.printOut("Share \(index + 1) of \(shares):")
-                Terminal.printOut(code)
-            }
+            RecoveryShares.printCodes(newCodes)
         }
 
         struct Replaced: Encodable {

@@ -21,11 +21,7 @@ extension CaseVault.Org {
         @Option(help: "How many recovery share codes to make (2 to 9).") var shares = 3
         @Option(help: "How many of them rebuild the recovery key (2 to --shares).") var threshold = 2
 
-        func validate() throws {
-            guard (2...9).contains(shares), (2...shares).contains(threshold) else {
-                throw ValidationError("--shares must be 2 to 9 and --threshold 2 to --shares (the default is 2 of 3)")
-            }
-        }
+        func validate() throws { try RecoveryShares.validate(shares: shares, threshold: threshold) }
 
         func run() throws {
             var codes: [String] = []
@@ -46,11 +42,7 @@ extension CaseVault.Org {
             Terminal.printOut("")
             Terminal.printOut("Recovery share codes for \(name): any \(threshold) of these \(shares) rebuild its recovery key. Give each to a")
             Terminal.printOut("different trustee, on paper. They are shown only now; fewer than \(threshold) reveal nothing.")
-            for (index, code) in codes.enumerated() {
-                Terminal.printOut("")
-                Terminal.printOut("Share \(index + 1) of \(shares):")
-                Terminal.printOut(code)
-            }
+            RecoveryShares.printCodes(codes)
         }
     }
 
@@ -67,6 +59,21 @@ extension CaseVault.Org {
 /// organisation or vault is refused by name when it is typed back).
 enum RecoveryShares {
     static func context(vaultID: String, organisationID: String) -> String { "casevault-recovery/v1:\(vaultID):\(organisationID)" }
+
+    /// `org add` and `recovery split` take the same two options.
+    static func validate(shares: Int, threshold: Int) throws {
+        guard (2...9).contains(shares), (2...shares).contains(threshold) else {
+            throw ValidationError("--shares must be 2 to 9 and --threshold 2 to --shares (the default is 2 of 3)")
+        }
+    }
+
+    static func printCodes(_ codes: [String]) {
+        for (index, code) in codes.enumerated() {
+            Terminal.printOut("")
+            Terminal.printOut("Share \(index + 1) of \(codes.count):")
+            Terminal.printOut(code)
+        }
+    }
 
     static func split(_ key: X25519.PrivateKey, vaultID: String, organisationID: String, shares: Int, threshold: Int) throws -> [String] {
         try Shamir.split(secret: key.rawRepresentation, threshold: threshold, shares: shares,
