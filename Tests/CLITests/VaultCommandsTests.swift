@@ -69,14 +69,20 @@ final class VaultCommandsTests: XCTestCase {
     }
 
     func testDiskFullLeavesNoRowAndNoTempFile() throws {
+        // Writes beyond 0.5 or 1 MiB fail (the shell's blocks are 512 bytes in dash, 1 KiB in bash).
+        try assertDiskFullIngest(size: 3 << 20, limitBlocks: 1024)
+    }
+
+    /// Ingests a file of `size` bytes with RLIMIT_FSIZE at `limitBlocks` of the shell's blocks standing in for a full disk (writes past it fail
+    /// with EFBIG): the command fails naming the file, and no row, blob or temp file is left.
+    func assertDiskFullIngest(size: Int, limitBlocks: Int, file: StaticString = #filePath, line: UInt = #line) throws {
         let sandbox = try Sandbox()
         let caseID = try prepare(sandbox)
-        _ = try write(sandbox, "big.bin", String(repeating: "x", count: 3 << 20))
+        _ = try write(sandbox, "big.bin", String(repeating: "x", count: size))
         let before = try FileManager.default.contentsOfDirectory(atPath: sandbox.path("vault/objects"))
-        // RLIMIT_FSIZE stands in for a full disk: writes beyond 1 MiB fail with EFBIG.
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "ulimit -f 1024; exec \"$0\" \"$@\"", try casevaultBinary().path, "ingest", "--case", caseID, "big.bin"]
+        process.arguments = ["-c", "ulimit -f \(limitBlocks); exec \"$0\" \"$@\"", try casevaultBinary().path, "ingest", "--case", caseID, "big.bin"]
         process.currentDirectoryURL = sandbox.directory
         process.environment = sandbox.actingEnvironment
         let err = Pipe()
@@ -85,13 +91,13 @@ final class VaultCommandsTests: XCTestCase {
         try process.run()
         let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 1, stderr)
-        XCTAssertTrue(stderr.contains("big.bin"), stderr)
-        XCTAssertTrue(stderr.lowercased().contains("too large") || stderr.contains("File too large"), stderr)
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: sandbox.path("vault/tmp")), [], "no temp file left")
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: sandbox.path("vault/objects")), before)
-        XCTAssertEqual(try listedDocuments(sandbox, ["list"]).count, 0)
-        XCTAssertEqual(try sandbox.json(try sandbox.run(["verify", "--json"]))["ok"] as? Bool, true)
+        XCTAssertEqual(process.terminationStatus, 1, stderr, file: file, line: line)
+        XCTAssertTrue(stderr.contains("big.bin"), stderr, file: file, line: line)
+        XCTAssertTrue(stderr.lowercased().contains("too large") || stderr.contains("File too large"), stderr, file: file, line: line)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: sandbox.path("vault/tmp")), [], "no temp file left", file: file, line: line)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: sandbox.path("vault/objects")), before, file: file, line: line)
+        XCTAssertEqual(try listedDocuments(sandbox, ["list"]).count, 0, file: file, line: line)
+        XCTAssertEqual(try sandbox.json(try sandbox.run(["verify", "--json"]))["ok"] as? Bool, true, file: file, line: line)
     }
 
     func testMissingAndCorruptBlobsFailCatAndAreNamedByVerify() throws {
