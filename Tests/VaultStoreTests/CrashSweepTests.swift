@@ -49,6 +49,11 @@ final class CrashSweepTests: XCTestCase {
         var generator = SystemRandomNumberGenerator()
         var clean = 0, interrupted = 0
         var mainComplete = false
+        // How long a kill may wait after the start. On a loaded machine the process can spend longer than 250 ms
+        // starting up and deriving its key, so every kill would land before anything is written and the sweep would
+        // prove nothing: an ingest killed with nothing changed widens the window, one that finished first narrows it.
+        var window: UInt32 = 250_000
+        var before = (main: 0, repeats: 0)
         for kill in 0..<kills {
             var arguments: [String]
             var actor = advocate
@@ -78,7 +83,8 @@ final class CrashSweepTests: XCTestCase {
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
-            usleep(UInt32.random(in: 0...250_000, using: &generator))
+            usleep(UInt32.random(in: 0...window, using: &generator))
+            let finishedFirst = !process.isRunning
             Glibc.kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
 
@@ -97,12 +103,17 @@ final class CrashSweepTests: XCTestCase {
             mainComplete = count == originals.count
             if !report.orphans.isEmpty || (count > 0 && count < originals.count && arguments[0] == "ingest")
                 || repeats % originals.count != 0 { interrupted += 1 }
+            if arguments[0] == "ingest" {
+                let changed = count != before.main || repeats != before.repeats || !report.orphans.isEmpty
+                if finishedFirst { window = max(window / 2, 50_000) } else if !changed { window = min(window * 2, 4_000_000) }
+            }
             // Keep each iteration's verify bounded: the repeat case is erased and replaced before it grows.
             if repeats >= 2 * originals.count {
                 _ = try t.asManager().eraseCase(repeatCase, reason: "crash sweep: a fresh case for repeated ingests")
                 repeatCase = try t.openCase(client: "Repeat Client", withConsent: true)
                 repeatAdvocate = try XCTUnwrap(t.advocateID)
             }
+            before = (main: count, repeats: try vault.documents(caseID: repeatCase).filter { $0.kind != "consent_form" }.count)
         }
         // Re-running the command completes the job: every file present exactly once.
         let finish = Process()
@@ -122,7 +133,7 @@ final class CrashSweepTests: XCTestCase {
             let contents = try Data(contentsOf: URL(fileURLWithPath: path))
             for marker in markers { XCTAssertNil(contents.range(of: Data(marker.utf8)), "\(marker) in \(path)") }
         }
-        print("crash sweep: \(kills) kills, \(clean) clean, \(interrupted) caught mid-write (orphans or a partial batch)")
+        print("crash sweep: \(kills) kills, \(clean) clean, \(interrupted) caught mid-write (orphans or a partial batch), last window \(window / 1000) ms")
         XCTAssertGreaterThan(interrupted, 0, "the kills must land while something is being written, or the sweep proves nothing")
     }
 }
