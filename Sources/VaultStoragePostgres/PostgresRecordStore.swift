@@ -181,10 +181,10 @@ public final class PostgresRecordStore: VaultRecordStore, @unchecked Sendable {
         }
     }
 
-    /// A PostgreSQL vault is backed up with the server's own tools (pg_dump, or base backups with WAL archiving), which
-    /// the service's database administrator runs; casevault's file backup is for the SQLite vault.
+    /// A file copy of the database is SQLite's; a PostgreSQL vault's backup copies its records from one snapshot into
+    /// a vault.db through the record protocols (`RecordCopy`, which `Vault.backup` uses), so this is never called.
     public func backup(to path: String) throws {
-        throw StoreError.failed("a vault on PostgreSQL is backed up with pg_dump or the server's base backups, not by casevault")
+        throw StoreError.failed("a vault on PostgreSQL is backed up record by record into a vault.db, not as a database file")
     }
 
     /// Removes deleted rows' dead versions from the tables (VACUUM). Their old bytes can still sit in WAL segments and

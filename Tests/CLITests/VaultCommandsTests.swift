@@ -172,7 +172,6 @@ final class VaultCommandsTests: XCTestCase {
     }
 
     func testRotateRetireEraseBackupRestoreThroughTheCLI() throws {
-        try Sandbox.skipOnPostgres("it backs the vault up to files, which a PostgreSQL vault leaves to pg_dump (tested in +Postgres)")
         let sandbox = try Sandbox()
         let caseID = try prepare(sandbox, keyFileVault: true)
         _ = try write(sandbox, "in/a.txt", "alpha")
@@ -210,7 +209,6 @@ final class VaultCommandsTests: XCTestCase {
     /// current key file → the erased case's document does not decrypt (nor anything else wrapped only under the
     /// destroyed version), while the backup's audit log still verifies (the audit key is its own key).
     func testRetiringTheOldVersionMakesAnErasedCaseUnreadableInAnOlderBackup() throws {
-        try Sandbox.skipOnPostgres("it backs the vault up to files, which a PostgreSQL vault leaves to pg_dump (tested in +Postgres)")
         let sandbox = try Sandbox()
         let erasedCase = try prepare(sandbox, keyFileVault: true)
         let keptCase = try prepare(sandbox, reuse: true)

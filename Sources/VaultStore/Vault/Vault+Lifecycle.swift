@@ -1,6 +1,8 @@
 import VaultModel
 import Foundation
 import VaultCrypto
+import VaultStorage
+import VaultStoragePostgres
 import VaultStorageSQLite
 #if canImport(Glibc)
 import Glibc
@@ -81,48 +83,62 @@ extension Vault {
         }
     }
 
-    /// A consistent, still-encrypted copy: the database through `VACUUM INTO` (one snapshot), then the blobs
-    /// that snapshot lists, then vault.json last (its presence marks a complete backup). The key file is
-    /// copied only when asked.
+    /// A consistent, still-encrypted copy: the database through `VACUUM INTO` (one snapshot), or a team database's
+    /// records copied from one snapshot into a vault.db, then the blobs that snapshot lists, then vault.json last (its
+    /// presence marks a complete backup). The key file is copied only when asked.
     public func backup(to destination: String, includeKeyFile: Bool) throws -> BackupReport {
         // With identities there is no vault key file to include: each person keeps their own identity file.
         if includeKeyFile && keyFile == nil { throw VaultError.noMasterKeys }
         try guarded { try store.read { tx in try require(.vaultMaintenance, roles: [.admin, .manager], in: tx) } }
-        // Refused before anything is recorded: a team database is backed up by its server's own tools.
-        if let database = info.database {
-            throw VaultError.invalidInput("this vault's records are in the PostgreSQL database \(database): back it up with pg_dump "
-                                          + "(or the server's base backups) together with a copy of the vault folder")
-        }
         try Self.prepareEmptyFolder(destination)
         // Recorded first, so the backup carries the record of its own making.
         try audit(event("vault.backup", details: ["destination_hmac": try auditChain.pseudonym(destination),
                                                   "includes_key_file": String(includeKeyFile)]))
         let databaseCopy = destination + "/vault.db"
-        try store.backup(to: databaseCopy)
+        let documentIDs: [String]
+        if info.database != nil {
+            // A team database: every record copied from one snapshot into a vault.db (RecordCopy says why not pg_dump).
+            let copy = try SQLiteRecordStore(path: databaseCopy)
+            documentIDs = try store.read { source in try copy.write { target in try RecordCopy.copy(from: source, to: target) }.documentIDs }
+            // Into vault.db itself: a restore copies vault.db alone, not its write-ahead log.
+            try copy.purgeFreedPages()
+        } else {
+            try store.backup(to: databaseCopy)
+            documentIDs = try SQLiteRecordStore(path: databaseCopy).read { try $0.documents(caseID: nil) }.map(\.id)
+        }
         chmod(databaseCopy, 0o600)
-        let snapshot = try SQLiteRecordStore(path: databaseCopy)
-        let documents = try snapshot.read { try $0.documents(caseID: nil) }
         let target = BlobStore(root: destination)
         try target.ensureLayout()
         var bytes: Int64 = 0
-        for document in documents {
-            let shard = target.shard(for: document.id)
+        for id in documentIDs {
+            let shard = target.shard(for: id)
             if try PrivateFiles.status(shard) == nil { try PrivateFiles.createPrivateDirectory(shard) }
-            bytes += try Self.copyFile(from: blobs.path(for: document.id), to: target.path(for: document.id))
+            do {
+                bytes += try Self.copyFile(from: blobs.path(for: id), to: target.path(for: id))
+            } catch let error as FileError {
+                guard case .system(_, _, let code) = error, code == ENOENT, try store.read({ try $0.document(id) }) == nil else { throw error }
+                // Removed on another instance after the snapshot was read, its body shredded: this copy would list a
+                // document it cannot hold. vault.json is not written, so the folder is not a backup restore accepts.
+                throw VaultError.invalidInput("a document was removed while the backup was being made, so this copy is incomplete: "
+                                              + "delete \(destination) and make the backup again")
+            }
         }
-        for document in documents { try PrivateFiles.syncDirectory(target.shard(for: document.id)) }
+        for id in documentIDs { try PrivateFiles.syncDirectory(target.shard(for: id)) }
         try PrivateFiles.syncDirectory(target.objects)
         if includeKeyFile {
             guard let keyFile else { throw VaultError.noMasterKeys }
             try PrivateFiles.atomicWrite(try keyFile.encoded(), to: destination + "/keys.json", replacing: false)
         }
         try PrivateFiles.atomicWrite(try PrivateFiles.read(paths.infoFile), to: destination + "/vault.json", replacing: false)
-        return BackupReport(destination: destination, documents: documents.count, bytes: bytes, includesKeyFile: includeKeyFile)
+        return BackupReport(destination: destination, documents: documentIDs.count, bytes: bytes, includesKeyFile: includeKeyFile)
     }
 
     /// Restores a backup into a new (absent or empty) vault folder: everything is copied to a staging folder
     /// beside it and renamed into place only when complete.
-    public static func restore(from source: String, to paths: VaultPaths) throws -> Int {
+    ///
+    /// `database`: an empty PostgreSQL database to put the records in (a team vault, or a vault.db vault moving to a
+    /// team server); without it the records go into vault.db in the new folder, whichever kind of vault was backed up.
+    public static func restore(from source: String, to paths: VaultPaths, database: DatabaseLocation? = nil) throws -> Int {
         guard try PrivateFiles.status(source + "/vault.json") != nil, try PrivateFiles.status(source + "/vault.db") != nil else {
             throw VaultError.invalidInput("\(source) is not a complete casevault backup (vault.json or vault.db missing)")
         }
@@ -152,6 +168,8 @@ extension Vault {
                paths.keyFileIsInsideVault {
                 _ = try copyFile(from: source + "/keys.json", to: staging + "/keys.json")
             }
+            // Last before the rename: a database that took the records is the one step a failure cannot take back.
+            try placeRecords(staging: staging, database: database)
             try PrivateFiles.syncDirectory(staging)
             guard rename(staging, paths.root) == 0 else { throw FileError.system(operation: "rename", path: paths.root, errno: errno) }
             try PrivateFiles.syncDirectory(PrivateFiles.parentDirectory(of: paths.root))
@@ -160,6 +178,34 @@ extension Vault {
             throw error
         }
         return count
+    }
+
+    /// Where the restored records go: they stay in the staged vault.db, or are copied into `database` (refused if it
+    /// already holds a vault) in one transaction and the staged vault.db removed. vault.json then names the records'
+    /// new home, and nothing else in it changes.
+    static func placeRecords(staging: String, database: DatabaseLocation?) throws {
+        let infoPath = staging + "/vault.json"
+        guard var info = try? JSONDecoder().decode(VaultInfo.self, from: PrivateFiles.read(infoPath)), info.format == VaultInfo.formatName else {
+            throw VaultError.invalidInput("the backup's vault.json is damaged; nothing was restored")
+        }
+        // A database named is always filled from the backup (the one it came from, emptied after a loss, included).
+        guard database != nil || info.database != nil else { return }
+        if let database {
+            try VaultSetup.checkDatabaseIsFree(database)
+            try copyRecords(from: staging + "/vault.db", to: database)
+            for suffix in ["", "-wal", "-shm"] { unlink(staging + "/vault.db" + suffix) }
+        }
+        info.database = database
+        unlink(infoPath)
+        try PrivateFiles.atomicWrite(try VaultSetup.encode(info), to: infoPath, replacing: false)
+    }
+
+    /// In its own scope, so that both stores are closed before the staged vault.db is removed.
+    private static func copyRecords(from path: String, to database: DatabaseLocation) throws {
+        let records = try SQLiteRecordStore(path: path)
+        let team = try PostgresRecordStore(endpoint: database.endpoint)
+        defer { team.close() }
+        _ = try team.write { target in try records.read { source in try RecordCopy.copy(from: source, to: target) } }
     }
 
     static func prepareEmptyFolder(_ path: String) throws {
