@@ -56,7 +56,20 @@ extension VaultServer {
             form = Vault.IngestFile(pathBytes: Array(file.path.utf8), originalName: name)
         }
         let formFile = form
-        let result = try await sessions.withVault(request) { vault -> ConsentRecorded in
+        let result: ConsentRecorded
+        do {
+            result = try await record(request, body: body, caseText: caseText, form: formFile, sessions: sessions)
+        } catch VaultError.invalidInput(let text) where formFile != nil {
+            // The core names the file it could not store: here that is the server's spool file, which means nothing to
+            // the client; it is the form they sent.
+            throw APIError(.badRequest, "invalid_input", text.replacingOccurrences(of: formFile?.path ?? "", with: "'\(body.form?.name ?? "form")'"))
+        }
+        return try jsonResponse(result, status: .created)
+    }
+
+    private static func record(_ request: Request, body: ConsentRecordBody, caseText: String, form formFile: Vault.IngestFile?,
+                               sessions: SessionService) async throws -> ConsentRecorded {
+        try await sessions.withVault(request) { vault -> ConsentRecorded in
             // As `consent record`: names work as well as ids, the court's own token stays as typed.
             var input = body.input(caseID: try vault.caseID(caseText), today: vault.today())
             input.personID = try vault.personID(body.person)
@@ -75,6 +88,5 @@ extension VaultServer {
                                    warnings: try vault.ruleWarnings(aboutAuthority: stored.authority.id, caseID: stored.caseID,
                                                                     actions: stored.authority.scope?.actions))
         }
-        return try jsonResponse(result, status: .created)
     }
 }
