@@ -34,6 +34,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // The request parts Hummingbird's pipeline carries (NIOHTTPTypes), for the server's slow-client timeouts.
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.34.1"),
     ],
     targets: [
         .systemLibrary(
@@ -76,11 +78,15 @@ let package = Package(
         .target(name: "DocumentText", dependencies: ["CSystemZlib"]),
         .target(name: "PDFRender", dependencies: ["CPoppler", "CPangoCairo", "CLeptonica"], linkerSettings: [.linkedLibrary("m")]),
         .target(name: "MeetingBundle", dependencies: ["PDFRender", "Redaction", "DocumentText", "VaultCrypto", .product(name: "Ink", package: "Ink")]),
+        // The export use case over the core (consent, selection, redaction context, exporter, redaction log), for the
+        // CLI and the server alike; the analysis of untrusted PDFs in a child process.
+        .target(name: "BundleExport", dependencies: ["VaultStore", "VaultCrypto", "MeetingBundle", "PDFRender", "Redaction", "Consent", "CProcessShims"]),
         // The team server: HTTP routes over the same core (Vault, Authorizer) as the CLI; sessions in PostgreSQL.
         .target(
             name: "VaultServer",
             dependencies: [
-                "VaultStore", "VaultCrypto", "VaultStorage", "VaultStoragePostgres", "VaultModel", "Audit", "Consent",
+                "VaultStore", "VaultCrypto", "VaultStorage", "VaultStoragePostgres", "VaultModel", "Audit", "Consent", "BundleExport", "MeetingBundle",
+                "PDFRender", "Redaction",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -91,6 +97,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             ],
             resources: [.copy("Resources/openapi.yaml")]
         ),
@@ -98,6 +105,7 @@ let package = Package(
             name: "casevault",
             dependencies: [
                 "VaultServer", "VaultCrypto", "VaultStore", "Audit", "Consent", "Redaction", "DocumentText", "MeetingBundle", "PDFRender", "CProcessShims",
+                "BundleExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

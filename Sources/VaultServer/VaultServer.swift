@@ -109,12 +109,20 @@ public struct VaultServer: Sendable {
         Self.addServiceRoutes(routes, sessions: sessions, metrics: metrics)
         Self.addSessionRoutes(routes, sessions: sessions, metrics: metrics)
         Self.addCaseRoutes(routes, sessions: sessions, metrics: metrics, maxUploadBytes: config.uploadLimit)
+        Self.addConsentRoutes(routes, sessions: sessions, maxUploadBytes: config.uploadLimit)
+        Self.addBundleRoutes(routes, sessions: sessions, maxUploadBytes: config.uploadLimit, analysisProgram: config.analysisProgram)
         return Parts(routes: routes, sessions: sessions, client: client)
     }
 
     func serverBuilder() throws -> HTTPServerBuilder {
-        // A keep-alive connection left idle is closed (a slow reader mid-response is not yet timed out: docs/server.md).
-        let http1 = HTTP1Channel.Configuration(idleTimeout: .seconds(60))
+        // A client too slow with its request's head or body is cut off; a kept-alive connection left idle is closed (a
+        // slow reader mid-response is not yet timed out: docs/server.md).
+        let timeouts = config.connectionTimeouts
+        let logger = self.logger
+        func amount(_ seconds: Double) -> TimeAmount { .nanoseconds(Int64(seconds * 1_000_000_000)) }
+        let (headerRead, bodyRead) = (amount(timeouts.headerReadSeconds), amount(timeouts.bodyReadSeconds))
+        let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [SlowClientHandler(headerRead: headerRead, bodyRead: bodyRead, logger: logger)],
+                                               idleTimeout: amount(timeouts.idleSeconds))
         guard let tls = config.tls else { return .http1(configuration: http1) }  // `validate` allowed this only on loopback, in development
         let chain: [NIOSSLCertificate]
         let key: NIOSSLPrivateKey

@@ -65,6 +65,23 @@ final class ServerConfigTests: XCTestCase {
         XCTAssertThrowsError(try decoded.validate()) { XCTAssertTrue("\($0)".contains("max_upload_bytes must be positive"), "\($0)") }
     }
 
+    func testTimeoutsDefaultFieldByFieldAndMustBePositive() throws {
+        XCTAssertEqual(config(host: "0.0.0.0", tls: true, development: nil).connectionTimeouts,
+                       .init(headerReadSeconds: 10, bodyReadSeconds: 30, idleSeconds: 60))
+        let json = """
+            {"listen": {"host": "0.0.0.0", "port": 8443}, "vault": "/srv/vault", "database": "postgresql://casevault@db.example:5432/vault",
+             "tls": {"certificate": "c.pem", "key": "k.pem"}, "timeouts": {"header_read_seconds": 5}, "analysis_program": "/usr/bin/casevault"}
+            """
+        var decoded = try JSONDecoder().decode(ServerConfig.self, from: Data(json.utf8))
+        XCTAssertEqual(decoded.connectionTimeouts, .init(headerReadSeconds: 5, bodyReadSeconds: 30, idleSeconds: 60), "the others default")
+        XCTAssertEqual(decoded.analysisProgram, "/usr/bin/casevault")
+        XCTAssertNoThrow(try decoded.validate())
+        for bad in [ServerConfig.Timeouts(headerReadSeconds: 0), .init(bodyReadSeconds: -1), .init(idleSeconds: .infinity)] {
+            decoded.timeouts = bad
+            XCTAssertThrowsError(try decoded.validate()) { XCTAssertTrue("\($0)".contains("timeouts."), "\($0)") }
+        }
+    }
+
     func testOnlyStaleUploadSpoolFilesAreSweptAtStart() throws {
         let vault = FileManager.default.temporaryDirectory.appendingPathComponent("casevault-spool-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: vault) }

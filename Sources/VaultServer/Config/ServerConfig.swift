@@ -55,6 +55,32 @@ public struct ServerConfig: Codable, Sendable, Equatable {
         }
     }
 
+    /// How long a client may take: a connection that sends its request's head, or the next piece of its body, too
+    /// slowly is closed, so slow clients cannot hold the server's connections (a slowloris attack).
+    public struct Timeouts: Codable, Sendable, Equatable {
+        /// From a new connection (TLS handshake included) to the end of its first request's head.
+        public var headerReadSeconds: Double
+        /// The longest pause while a request's body arrives (not the whole body: a large upload may take long).
+        public var bodyReadSeconds: Double
+        /// A kept-alive connection with no request (and a later request's head, which this also bounds).
+        public var idleSeconds: Double
+        public init(headerReadSeconds: Double = 10, bodyReadSeconds: Double = 30, idleSeconds: Double = 60) {
+            self.headerReadSeconds = headerReadSeconds
+            self.bodyReadSeconds = bodyReadSeconds
+            self.idleSeconds = idleSeconds
+        }
+        public init(from decoder: any Decoder) throws {
+            let values = try decoder.container(keyedBy: CodingKeys.self)
+            let defaults = Timeouts()
+            headerReadSeconds = try values.decodeIfPresent(Double.self, forKey: .headerReadSeconds) ?? defaults.headerReadSeconds
+            bodyReadSeconds = try values.decodeIfPresent(Double.self, forKey: .bodyReadSeconds) ?? defaults.bodyReadSeconds
+            idleSeconds = try values.decodeIfPresent(Double.self, forKey: .idleSeconds) ?? defaults.idleSeconds
+        }
+        enum CodingKeys: String, CodingKey {
+            case headerReadSeconds = "header_read_seconds", bodyReadSeconds = "body_read_seconds", idleSeconds = "idle_seconds"
+        }
+    }
+
     public var listen: Listen
     /// The vault folder: vault.json (which names the database) and the encrypted document bodies.
     public var vault: String
@@ -67,6 +93,10 @@ public struct ServerConfig: Codable, Sendable, Equatable {
     public var loginLimits: LoginLimits?
     /// The largest document an upload may carry; a larger body is refused with 413 and nothing is stored.
     public var maxUploadBytes: Int64?
+    public var timeouts: Timeouts?
+    /// The casevault program that reads an exported bundle's PDFs and images in a child process (`casevault
+    /// __analyse`); default: this server's own program, which is casevault when it is `casevault serve`.
+    public var analysisProgram: String?
 
     public static let defaultMaxUploadBytes: Int64 = 100 * 1024 * 1024
 
@@ -75,11 +105,16 @@ public struct ServerConfig: Codable, Sendable, Equatable {
         case developmentPlainHTTP = "development_plain_http"
         case loginLimits = "login_limits"
         case maxUploadBytes = "max_upload_bytes"
+        case timeouts
+        case analysisProgram = "analysis_program"
     }
 
     public init(listen: Listen, vault: String, database: String, tls: TLS?, developmentPlainHTTP: Bool? = nil,
-                sessions: Sessions? = nil, loginLimits: LoginLimits? = nil, maxUploadBytes: Int64? = nil) {
+                sessions: Sessions? = nil, loginLimits: LoginLimits? = nil, maxUploadBytes: Int64? = nil, timeouts: Timeouts? = nil,
+                analysisProgram: String? = nil) {
         self.maxUploadBytes = maxUploadBytes
+        self.timeouts = timeouts
+        self.analysisProgram = analysisProgram
         self.listen = listen
         self.vault = vault
         self.database = database
@@ -92,6 +127,7 @@ public struct ServerConfig: Codable, Sendable, Equatable {
     public var sessionLimits: Sessions { sessions ?? Sessions() }
     public var failureLimits: LoginLimits { loginLimits ?? LoginLimits() }
     public var uploadLimit: Int64 { maxUploadBytes ?? Self.defaultMaxUploadBytes }
+    public var connectionTimeouts: Timeouts { timeouts ?? Timeouts() }
 
     /// Reads and checks the file; every refusal says what to change.
     public static func load(path: String) throws -> ServerConfig {
@@ -132,6 +168,10 @@ public struct ServerConfig: Codable, Sendable, Equatable {
             throw ServerError.config("login_limits.max_failures, max_failures_per_address and window_minutes must be positive")
         }
         guard uploadLimit > 0 else { throw ServerError.config("max_upload_bytes must be positive") }
+        let timeouts = connectionTimeouts
+        guard [timeouts.headerReadSeconds, timeouts.bodyReadSeconds, timeouts.idleSeconds].allSatisfy({ $0.isFinite && $0 > 0 && $0 <= 86_400 }) else {
+            throw ServerError.config("timeouts.header_read_seconds, body_read_seconds and idle_seconds must be between 0 and 86400 seconds")
+        }
         _ = try databaseLocation
     }
 

@@ -1,7 +1,9 @@
+import BundleExport
 import Consent
 import VaultModel
 import Foundation
 import Hummingbird
+import MeetingBundle
 import VaultCrypto
 import VaultStore
 
@@ -67,10 +69,29 @@ struct APIError: Error, Sendable {
                                                       wouldAllow: ["an assignment to the case, or a manager role in its organisation"]))
         case VaultError.invalidInput(let text):
             return APIError(.badRequest, "invalid_input", text)
+        case let error as BundleError:
+            return fromBundle(error)
+        case let error as BundleExportError:
+            return fromBundleExport(error)
+        case let error as VaultError:
+            switch error {
+            case .caseNotOpen, .alreadyTransferred:
+                return APIError(.conflict, "conflict", error.description)
+            case .ambiguousName:
+                return APIError(.badRequest, "ambiguous_name", error.description)
+            case .personErased:
+                return APIError(.gone, "erased", error.description)
+            default:
+                return serverError(requestID)
+            }
         default:
-            return APIError(.internalServerError, "server_error", "the server could not complete this request (request \(requestID)); try again, "
-                            + "and if it keeps failing give the administrator this request id")
+            return serverError(requestID)
         }
+    }
+
+    static func serverError(_ requestID: String) -> APIError {
+        APIError(.internalServerError, "server_error", "the server could not complete this request (request \(requestID)); try again, "
+                 + "and if it keeps failing give the administrator this request id")
     }
 
     static func fromAccess(_ error: AccessError) -> APIError {

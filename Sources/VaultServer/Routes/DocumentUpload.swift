@@ -111,6 +111,11 @@ enum UploadName {
         guard let name = header.removingPercentEncoding else {
             throw APIError(.badRequest, "invalid_name", "the X-Document-Name header is not valid percent-encoded UTF-8")
         }
+        return try check(name)
+    }
+
+    /// The same rules for a name given in a JSON body (a consent's signed form).
+    static func check(_ name: String) throws -> [UInt8] {
         let bytes = Array(name.utf8)
         guard !bytes.isEmpty, bytes.count <= maxBytes, name != ".", name != ".." else {
             throw APIError(.badRequest, "invalid_name", "the document name must be 1 to \(maxBytes) bytes and not . or ..")
@@ -176,6 +181,12 @@ final class UploadSpool: @unchecked Sendable {
             try self.write(chunk)
             self.closeFile()
         }
+    }
+
+    /// A body already in memory (a consent's signed form, sent as base64 in JSON).
+    func writeAll(_ data: Data) throws {
+        try write(ByteBuffer(bytes: data))
+        closeFile()
     }
 
     private func write(_ buffer: ByteBuffer) throws {

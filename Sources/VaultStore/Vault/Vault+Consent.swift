@@ -193,6 +193,13 @@ extension Vault {
         if input.form != nil && input.signedOn == nil && input.kind == .writtenConsent {
             throw VaultError.invalidInput("a signed form needs the date it was signed (the date on the form)")
         }
+        // A form signed, or a consent taken, after today is a typing mistake: it would start authorising on a day to come.
+        if let signed = input.signedOn, signed > input.today {
+            throw VaultError.invalidInput("the date the form was signed (\(signed)) is in the future: give the date written on the form")
+        }
+        if let taken = input.recordedOn, taken > input.today {
+            throw VaultError.invalidInput("the date the consent was taken (\(taken)) is in the future: give the day it was given")
+        }
         if isConsent && input.actions.isEmpty {
             throw VaultError.invalidInput("no actions given: name what the person agreed to (e.g. view_documents, draft_letter)")
         }

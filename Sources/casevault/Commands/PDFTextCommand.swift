@@ -1,4 +1,5 @@
 import ArgumentParser
+import BundleExport
 import Foundation
 import MeetingBundle
 import PDFRender

@@ -62,10 +62,7 @@ enum ConsentGate {
 
     /// The warnings the consent rules give about one record, for `consent record` and `consent show`.
     static func warnings(about authorityID: String, caseID: String, actions: [String]?, vault: Vault) throws -> [String] {
-        let action = actions?.compactMap(ConsentAction.init(rawValue:)).first ?? .viewDocuments
-        let check = try vault.checkConsent(caseID: caseID, action: action, on: vault.today())
-        return check.decision.findings.filter { $0.outcome == .warn && $0.authorityID == authorityID }
-            .map { "\($0.rule.rawValue): \($0.text)" }.uniqued()
+        try vault.ruleWarnings(aboutAuthority: authorityID, caseID: caseID, actions: actions)
     }
 
     /// The words, hints and exit code (3) for a refusal by the vault's rules.

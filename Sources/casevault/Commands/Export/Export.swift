@@ -1,4 +1,5 @@
 import ArgumentParser
+import BundleExport
 import Consent
 import Foundation
 import MeetingBundle
@@ -104,16 +105,27 @@ extension CaseVault {
             enum CodingKeys: String, CodingKey { case bundle, path, manifest, pages, documents, selection, dryRun = "dry_run", leftOut = "left_out" }
         }
 
+        /// The use case is the core's (`CaseBundleExport`); this command parses, prints, and writes the files.
         mutating func run() throws {
             let redactionPolicy = try PolicyOption.resolve(policy)
             let vault = try global.openStore()
             defer { global.finish(vault) }
-            caseID = try vault.caseID(caseID)  // a reference works as well as the id; the rest of the export uses the id
-            let detail = try vault.caseDetail(caseID)
-            try requireConsent(vault: vault, nhsBody: detail.nhsBody)
+            var options = BundleExportOptions(meeting: meeting, recipient: recipient, policy: redactionPolicy, policyLabel: policy)
+            options.documentIDs = documentIDs
+            options.includeKinds = Set(includeKinds)
+            options.ourReference = ourReference
+            options.theirReference = theirReference
+            options.recipientName = recipientName
+            options.includeUnreviewed = includeUnreviewed
+            options.ocrEveryPage = ocrEveryPage
+            options.analysisLimits = try analysisLimits()
+            vault.acknowledged = consent.rules
+            // A reference works as well as the id; the consent rules are asked before anything else.
+            let export = try CaseBundleExport(vault: vault, caseText: caseID, options: options)
+            caseID = export.caseID
             if !dryRun, let output { try checkDestination(output) }
 
-            let selection = try select(vault: vault)
+            let selection = try export.select()
             let leftOut = selection.excluded.map { "\($0.document.id) (\($0.kind.map(BundleSelection.describe) ?? "unknown kind")) left out: \(BundleSelection.explain($0))" }
             if dryRun && !global.json {
                 Terminal.printOut("Documents of case \(caseID):")
@@ -121,7 +133,17 @@ extension CaseVault {
             } else if !dryRun {
                 for note in leftOut { Terminal.printError("casevault: note: \(note)") }
             }
-            let sources = try loadDocuments(vault: vault, selection: selection)
+            let sources: [BundleSource]
+            do {
+                sources = try export.loadDocuments(selection)
+            } catch BundleExportError.documentNotInCase(let document, let caseID) {
+                throw CLIError("document \(document) is not in case \(caseID); nothing was done", hints: ["'casevault list --case \(caseID)' lists its documents"])
+            } catch BundleExportError.nothingSelected(let caseID) {
+                throw CLIError("case \(caseID) has no document that goes into a bundle by default; nothing was done",
+                               reasons: selection.excluded.prefix(5).map { "\($0.document.id): \(BundleSelection.explain($0))" },
+                               hints: ["ingest the complaint letters, emails and evidence first (casevault ingest --case \(caseID) FILE…), "
+                                       + "or choose documents with --docs or --include-kind"])
+            }
             let ocr = OCREngine.make(environment: ProcessInfo.processInfo.environment)
             if ocr == nil {
                 // No advice to add --include-unreviewed here: it helps only when pages were left out, and the error
@@ -130,12 +152,14 @@ extension CaseVault {
                     : "pages without a text layer are left out for a person to check"
                 Terminal.printError("casevault: warning: OCR is not available (install tesseract-ocr-eng, or unset CASEVAULT_OCR=off): \(pages), and the leak check reads text layers only")
             }
-            let request = try bundleRequest(vault: vault, detail: detail, policy: redactionPolicy)
-            // PDFs and images are parsed, drawn and read by OCR in a child process with limits, never in this one.
-            let exporter = BundleExporter(request: request, sources: sources, ocr: ocr, runner: ChildProcessAnalysis())
+            let (request, unregistered) = try export.request()
+            if unregistered {
+                Terminal.printError("casevault: note: \(recipient) is not a registered organisation, so the cover names it by its id; give its name with --recipient-name")
+            }
 
             if dryRun {
-                let plan = try exporter.plan()
+                // PDFs and images are parsed, drawn and read by OCR in a child process with limits, never in this one.
+                let plan = try BundleExporter(request: request, sources: sources, ocr: ocr, runner: ChildProcessAnalysis()).plan()
                 let notes = Self.notes(plan.leftOut)
                 for note in notes { Terminal.printError("casevault: note: \(note)") }
                 if verbose { Self.printTimings(plan.timings, leakCheckSeconds: nil) }
@@ -145,30 +169,24 @@ extension CaseVault {
             }
             guard let output else { return }
             let manifestPath = output + ".manifest.json"
+            var written = false
             let result: BundleExporter.Result
             do {
-                result = try exporter.export(signingKey: vault.bundleSigningKey)
-            } catch let error as BundleError {
-                try? vault.recordBundleFailure(caseID: caseID, reason: Self.auditReason(error))
-                throw error
-            }
-            let notes = Self.notes(result.leftOut)
-            for note in notes { Terminal.printError("casevault: note: \(note)") }
-            if verbose { Self.printTimings(result.timings, leakCheckSeconds: result.leakCheckSeconds) }
-            try write(result, to: output, manifestPath: manifestPath)
-            do {
-                let log = BundleLog(bundleID: request.bundleID, caseID: caseID, exportedBy: request.creatorID, exportedAt: request.created,
-                                    recipient: recipient, meeting: meeting, policy: policy, pages: result.pages, pdfSHA256: result.manifest.pdfSHA256,
-                                    documents: result.reports)
-                try vault.recordBundle(log, bundleID: log.bundleID, caseID: caseID, auditDetails: log.auditDetails)
+                result = try export.export(request, sources: sources, ocr: ocr, runner: ChildProcessAnalysis()) { result in
+                    try write(result, to: output, manifestPath: manifestPath)
+                    written = true
+                }.result
             } catch {
                 // Every bundle that exists is in the redaction log: without the log, the files go (a device is left alone).
-                if !PrivateFiles.isCharacterDevice(output) {
+                if written && !PrivateFiles.isCharacterDevice(output) {
                     unlink(output)
                     unlink(manifestPath)
                 }
                 throw error
             }
+            let notes = Self.notes(result.leftOut)
+            for note in notes { Terminal.printError("casevault: note: \(note)") }
+            if verbose { Self.printTimings(result.timings, leakCheckSeconds: result.leakCheckSeconds) }
             report(ExportOut(bundle: request.bundleID, path: output, manifest: manifestPath, pages: result.pages, dryRun: false, leftOut: leftOut + notes,
                              documents: result.reports, selection: selection.rows))
         }
@@ -194,74 +212,6 @@ extension CaseVault {
                     throw CLIError("\(path) already exists; nothing was done", hints: ["choose another --out, or add --force to replace it"])
                 }
             }
-        }
-
-        /// Sharing with the case's NHS body is export_bundle towards it; anyone else also needs
-        /// share_with_third_party naming them (R-DATA-1).
-        private func requireConsent(vault: Vault, nhsBody: String?) throws {
-            if let nhsBody, nhsBody != recipient {
-                try ConsentGate.require(.exportBundle, caseID: caseID, vault: vault, options: consent, targetOrg: nhsBody)
-                try ConsentGate.require(.shareWithThirdParty, caseID: caseID, vault: vault, options: consent, targetOrg: recipient)
-            } else {
-                try ConsentGate.require(.exportBundle, caseID: caseID, vault: vault, options: consent, targetOrg: recipient)
-            }
-        }
-
-        /// The documents chosen (see `BundleSelection`), decrypted into memory. Documents named with --docs must
-        /// all exist and be usable, and are checked before anything is decrypted.
-        private func loadDocuments(vault: Vault, selection: BundleSelection) throws -> [BundleSource] {
-            for id in documentIDs {
-                guard let entry = selection.entries.first(where: { $0.document.id == id }) else {
-                    throw CLIError("document \(id) is not in case \(caseID); nothing was done", hints: ["'casevault list --case \(caseID)' lists its documents"])
-                }
-                if case .cannotBeBundled(let mediaType) = entry.reason { throw BundleError.unsupported(documentID: id, mediaType: mediaType) }
-            }
-            let chosen = selection.included
-            if chosen.isEmpty {
-                throw CLIError("case \(caseID) has no document that goes into a bundle by default; nothing was done",
-                               reasons: selection.excluded.prefix(5).map { "\($0.document.id): \(BundleSelection.explain($0))" },
-                               hints: ["ingest the complaint letters, emails and evidence first (casevault ingest --case \(caseID) FILE…), "
-                                       + "or choose documents with --docs or --include-kind"])
-            }
-            return try chosen.map { document in
-                var sink = ArraySink()
-                try vault.decrypt(documentID: document.id, to: &sink, purpose: "bundle.read")
-                return BundleSource(documentID: document.id, name: document.name, mediaType: document.mediaType, documentDate: document.documentDate,
-                                    ingestedAt: document.ingestedAt, ciphertextSHA256: document.ciphertextSHA256, plaintext: sink.bytes)
-            }
-        }
-
-        /// Which documents go in, and why the others stay out.
-        private func select(vault: Vault) throws -> BundleSelection {
-            // Forms behind records of authority, whatever kind they were stored as (vaults older than authority_evidence
-            // stored them as evidence).
-            var forms: [String: String] = [:]
-            for stored in try vault.authorities(caseID: caseID) { if let form = stored.formDocumentID { forms[form] = stored.authority.id } }
-            return BundleSelection(documents: try vault.documents(caseID: caseID), named: documentIDs, includeKinds: Set(includeKinds), authorityForms: forms)
-        }
-
-        private func bundleRequest(vault: Vault, detail: Vault.CaseView, policy: RedactionPolicy) throws -> BundleRequest {
-            let organisations = try vault.organisations()
-            let advocate = try vault.advocates().first { $0.id == global.advocate }
-            let preparedBy = Self.preparedBy(advocate, acting: global.advocate)
-            let today = Today.inEngland()
-            var request = BundleRequest(vaultID: vault.vaultID, caseID: caseID, bundleID: try vault.newBundleID(), clientName: try vault.person(detail.client).name,
-                                 meeting: meeting, recipientID: recipient, recipientName: organisations.first { $0.id == recipient }?.name ?? recipient,
-                                 preparedBy: preparedBy, creatorID: global.advocate ?? "unknown",
-                                 date: BundleDates.display(today.description) ?? today.description, created: vault.bundleTimestamp(),
-                                 context: try RedactionSetup.context(vault: vault, caseID: caseID), policy: policy, includeUnreviewed: includeUnreviewed,
-                                 ocrEveryPage: ocrEveryPage)
-            request.analysisLimits = try analysisLimits()
-            request.ourReference = ourReference
-            request.theirReference = theirReference
-            if let recipientName {
-                request.recipientName = recipientName
-            } else if !organisations.contains(where: { $0.id == recipient }) {
-                Terminal.printError("casevault: note: \(recipient) is not a registered organisation, so the cover names it by its id; give its name with --recipient-name")
-            }
-            // Documents named one by one are all wanted: one that cannot be read within the limits stops the export.
-            request.stopAtAnalysisLimit = !documentIDs.isEmpty
-            return request
         }
 
         /// PDF first, then the manifest; both atomically. If the manifest cannot be written the PDF goes too, and

@@ -29,13 +29,6 @@ enum PolicyOption {
 }
 
 extension CaseVault.Export {
-    /// The cover's "Prepared by": the acting advocate's name and organisation; their id only when the vault has no
-    /// name for it. (An optional organisation once reached the cover as `Optional("…")`.)
-    static func preparedBy(_ advocate: Vault.AdvocateView?, acting: String?) -> String {
-        guard let advocate else { return acting ?? "unknown" }
-        return ([advocate.name] + [advocate.organisationName].compactMap { $0 }).joined(separator: ", ")
-    }
-
     /// Seconds per document and per page (ids and numbers only, never content), for finding the slow pages.
     static func printTimings(_ timings: [DocumentTiming], leakCheckSeconds: Double?) {
         func seconds(_ value: Double) -> String { String(format: "%.2f s", value) }
@@ -55,21 +48,6 @@ extension CaseVault.Export {
             Terminal.printError("casevault: timing: \(pageSeconds.count) page(s): median \(seconds(median)), p95 \(seconds(p95)) a page")
         }
         if let leakCheckSeconds { Terminal.printError("casevault: timing: leak check: \(seconds(leakCheckSeconds))") }
-    }
-
-    static func auditReason(_ error: BundleError) -> String {
-        switch error {
-        case .leak(let id, let kind, _): "leak check: \(kind) from \(id ?? "unknown document")"
-        case .unsupported(let id, _): "unsupported document \(id)"
-        case .unreadable(let id, _): "unreadable document \(id)"
-        case .tooLarge(let id, _, _): "document too large to draw \(id)"
-        case .noPages(let id): "document without pages \(id)"
-        case .passwordProtected(let id): "password-protected document \(id)"
-        case .nothingToBundle: "nothing to bundle"
-        case .everyPageNeedsReview: "every page needs review"
-        case .checkFailed: "leak check could not run"
-        case .analysisLimit(let id, _): "analysis limit broken by document \(id)"
-        }
     }
 
 }

@@ -57,7 +57,7 @@ extension CaseVault.RedactCommand {
                     throw CLIError("document \(id) could not be read as \(format.rawValue): \(error.description)")
                 }
                 let text = extracted.renderedText
-                let redactor = Redactor(context: try RedactionSetup.context(vault: vault, caseID: caseID), policy: redactionPolicy)
+                let redactor = Redactor(context: try vault.redactionContext(caseID: caseID), policy: redactionPolicy)
                 return (text, redactor.spans(in: text))
             }
             let counts = Dictionary(Redactor.counts(spans).map { ($0.key.rawValue, $0.value) }, uniquingKeysWith: +)

@@ -1,12 +1,12 @@
-import ArgumentParser
 import Foundation
 import Redaction
-import VaultStore
 
-/// Builds the engine's context from the vault: the client and everyone registered on the case (names,
-/// addresses, identifiers), the case's terms, and the case's and organisation's allow-lists.
-enum RedactionSetup {
-    static func context(vault: Vault, caseID: String) throws -> RedactionContext {
+/// The redaction engine's context from the vault: the client and everyone registered on the case (names,
+/// addresses, identifiers), the case's terms, and the case's and organisation's allow-lists. One builder for every
+/// front end (`redact preview`, `export`, the server's bundles), so all redact the same things.
+extension Vault {
+    public func redactionContext(caseID: String) throws -> RedactionContext {
+        let vault = self
         let detail = try vault.caseDetail(caseID)
         var people: [KnownPerson] = []
         func known(_ id: String, _ role: PersonRole, firstNameIsSafe: Bool) throws -> KnownPerson {

@@ -8,24 +8,30 @@ import Glibc
 /// Runs the analysis of each untrusted PDF or image in `casevault __analyse`, a child process with limits:
 /// the document goes to it over a pipe, the pages come back over another. The wall-clock limit is kept here:
 /// when it passes, the child is killed (SIGKILL) and reaped, and the document is reported by id.
-struct ChildProcessAnalysis: DocumentAnalysisRunner {
+public struct ChildProcessAnalysis: DocumentAnalysisRunner {
+    /// The casevault program to run as the child: by default this process's own program (the CLI, or a server
+    /// built into it); a server program of its own names the casevault program here.
+    let program: String?
+
+    public init(program: String? = nil) { self.program = program }
+
     /// The largest answer believed: far more than a real document's pages at the bundle's resolution.
     static let maximumAnswerBytes = 6 << 30
     /// Passed through to the child (fonts, locale, tesseract's data); nothing else of ours, no passphrase.
     static let inheritedEnvironment = ["PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", "TESSDATA_PREFIX", "LD_LIBRARY_PATH",
                                        "FONTCONFIG_FILE", "FONTCONFIG_PATH", "XDG_CACHE_HOME", "XDG_DATA_DIRS"]
 
-    func run(_ request: [UInt8], limits: AnalysisLimits) throws -> [UInt8] {
+    public func run(_ request: [UInt8], limits: AnalysisLimits) throws -> [UInt8] {
         try run(request, limits: limits, command: "__analyse")
     }
 
     /// `command`: the internal command the child runs (`__analyse`, or `__pdftext` for ingest's dates and search),
     /// with `options` after the limits.
-    func run(_ request: [UInt8], limits: AnalysisLimits, command: String, options: [String] = []) throws -> [UInt8] {
+    public func run(_ request: [UInt8], limits: AnalysisLimits, command: String, options: [String] = []) throws -> [UInt8] {
         let deadline = Date().addingTimeInterval(limits.seconds)
         // A child that dies while we write to it must not kill us with SIGPIPE: the write fails instead.
         signal(SIGPIPE, SIG_IGN)
-        let executable = try Self.executablePath()
+        let executable = try program ?? Self.executablePath()
         let arguments = ["casevault", command, "--cpu-seconds", String(limits.processorSeconds), "--memory-bytes", String(limits.memoryBytes)] + options
         var environment = ProcessInfo.processInfo.environment.filter { Self.inheritedEnvironment.contains($0.key) }.map { "\($0.key)=\($0.value)" }
         // Fewer malloc arenas: each reserves 64 MiB of address space, which counts against the memory limit.
