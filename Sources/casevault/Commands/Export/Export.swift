@@ -1,8 +1,8 @@
 import ArgumentParser
 import Consent
 import Foundation
-import MeetingBundle
-import PDFRender
+import BundleModel
+import HelperProcess
 import Redaction
 import VaultCrypto
 import VaultStore
@@ -121,21 +121,14 @@ extension CaseVault {
             } else if !dryRun {
                 for note in leftOut { Terminal.printError("casevault: note: \(note)") }
             }
+            // The bundle is made by casevault-pdf (typesetting, drawing, the leak check), whose confined children
+            // parse, draw and read by OCR each PDF and image; casevault itself links no PDF library.
+            let helper = try PDFHelper()
             let sources = try loadDocuments(vault: vault, selection: selection)
-            let ocr = OCREngine.make(environment: ProcessInfo.processInfo.environment)
-            if ocr == nil {
-                // No advice to add --include-unreviewed here: it helps only when pages were left out, and the error
-                // that says so (every page needs review) gives it.
-                let pages = includeUnreviewed ? "pages without a text layer go in unchecked, as asked"
-                    : "pages without a text layer are left out for a person to check"
-                Terminal.printError("casevault: warning: OCR is not available (install tesseract-ocr-eng, or unset CASEVAULT_OCR=off): \(pages), and the leak check reads text layers only")
-            }
             let request = try bundleRequest(vault: vault, detail: detail, policy: redactionPolicy)
-            // PDFs and images are parsed, drawn and read by OCR in a child process with limits, never in this one.
-            let exporter = BundleExporter(request: request, sources: sources, ocr: ocr, runner: ChildProcessAnalysis())
 
             if dryRun {
-                let plan = try exporter.plan()
+                let plan = try makeBundle(helper, .plan, request: request, sources: sources)
                 let notes = Self.notes(plan.leftOut)
                 for note in notes { Terminal.printError("casevault: note: \(note)") }
                 if verbose { Self.printTimings(plan.timings, leakCheckSeconds: nil) }
@@ -145,20 +138,24 @@ extension CaseVault {
             }
             guard let output else { return }
             let manifestPath = output + ".manifest.json"
-            let result: BundleExporter.Result
+            var result: BundleOutcome
             do {
-                result = try exporter.export(signingKey: vault.bundleSigningKey)
+                result = try makeBundle(helper, .export, request: request, sources: sources)
             } catch let error as BundleError {
                 try? vault.recordBundleFailure(caseID: caseID, reason: Self.auditReason(error))
                 throw error
             }
+            // The helper never holds the signing key: the manifest it describes is signed here.
+            guard let unsigned = result.manifest else { throw BundleJobFailure.failed("casevault-pdf returned no manifest") }
+            let manifest = try unsigned.signed(with: vault.bundleSigningKey)
+            result.manifest = manifest
             let notes = Self.notes(result.leftOut)
             for note in notes { Terminal.printError("casevault: note: \(note)") }
             if verbose { Self.printTimings(result.timings, leakCheckSeconds: result.leakCheckSeconds) }
-            try write(result, to: output, manifestPath: manifestPath)
+            try write(pdf: result.pdf, manifest: manifest, to: output, manifestPath: manifestPath)
             do {
                 let log = BundleLog(bundleID: request.bundleID, caseID: caseID, exportedBy: request.creatorID, exportedAt: request.created,
-                                    recipient: recipient, meeting: meeting, policy: policy, pages: result.pages, pdfSHA256: result.manifest.pdfSHA256,
+                                    recipient: recipient, meeting: meeting, policy: policy, pages: result.pages, pdfSHA256: manifest.pdfSHA256,
                                     documents: result.reports)
                 try vault.recordBundle(log, bundleID: log.bundleID, caseID: caseID, auditDetails: log.auditDetails)
             } catch {
@@ -171,6 +168,19 @@ extension CaseVault {
             }
             report(ExportOut(bundle: request.bundleID, path: output, manifest: manifestPath, pages: result.pages, dryRun: false, leftOut: leftOut + notes,
                              documents: result.reports, selection: selection.rows))
+        }
+
+        /// The bundle (or the plan) from casevault-pdf; the OCR warning once the helper has said whether it could use OCR.
+        private func makeBundle(_ helper: PDFHelper, _ mode: BundleJob.Mode, request: BundleRequest, sources: [BundleSource]) throws -> BundleOutcome {
+            let outcome = try helper.bundle(BundleJob(mode: mode, request: request, sources: sources))
+            if !outcome.ocrAvailable {
+                // No advice to add --include-unreviewed here: it helps only when pages were left out, and the error
+                // that says so (every page needs review) gives it.
+                let pages = includeUnreviewed ? "pages without a text layer go in unchecked, as asked"
+                    : "pages without a text layer are left out for a person to check"
+                Terminal.printError("casevault: warning: OCR is not available (install tesseract-ocr-eng, or unset CASEVAULT_OCR=off): \(pages), and the leak check reads text layers only")
+            }
+            return outcome
         }
 
         /// Documents the exporter left out because reading them broke a limit, as notes naming each by id.
@@ -266,14 +276,14 @@ extension CaseVault {
 
         /// PDF first, then the manifest; both atomically. If the manifest cannot be written the PDF goes too, and
         /// the PDF is read back to check it is the one the manifest signs.
-        private func write(_ result: BundleExporter.Result, to output: String, manifestPath: String) throws {
+        private func write(pdf: [UInt8], manifest: BundleManifest, to output: String, manifestPath: String) throws {
             // A device (/dev/null) takes the PDF as it is; no manifest file can sit beside it (the log still records it).
-            if PrivateFiles.isCharacterDevice(output) { return try PrivateFiles.writeToDevice(Data(result.pdf), path: output) }
-            try PrivateFiles.atomicWrite(Data(result.pdf), to: output, replacing: force)
+            if PrivateFiles.isCharacterDevice(output) { return try PrivateFiles.writeToDevice(Data(pdf), path: output) }
+            try PrivateFiles.atomicWrite(Data(pdf), to: output, replacing: force)
             do {
-                try PrivateFiles.atomicWrite(Data(try result.manifest.fileBytes()), to: manifestPath, replacing: force)
+                try PrivateFiles.atomicWrite(Data(try manifest.fileBytes()), to: manifestPath, replacing: force)
                 let written = Array(try PrivateFiles.read(output, limit: 4 << 30))
-                guard try HashFunction.sha256.hash(written).hexString == result.manifest.pdfSHA256 else {
+                guard try HashFunction.sha256.hash(written).hexString == manifest.pdfSHA256 else {
                     throw CLIError("the bundle read back from \(output) is not the one that was signed; it was removed", hints: ["check the disk and try again"])
                 }
             } catch {
