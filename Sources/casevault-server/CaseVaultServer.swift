@@ -20,9 +20,10 @@ enum CaseVaultServer {
             fail("\(error)", hint: nil)
         }
         // The server runs in a task and the main thread waits for it, as `casevault serve` did before the split.
+        // Detached: `main` is on the main actor, and a task inheriting it would wait for the thread blocked below.
         let outcome = ServeOutcome()
         let done = DispatchSemaphore(value: 0)
-        Task {
+        Task.detached {
             do { try await server.run() } catch { outcome.error = error }
             done.signal()
         }
