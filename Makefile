@@ -18,6 +18,7 @@ demo: build
 	@scripts/demo.sh .build/debug/casevault
 
 # The team server on this machine with demo data (see scripts/serve.sh and docs/server.md); Ctrl-C stops it.
+# `casevault serve` runs .build/debug/casevault-server, which `swift build` builds beside casevault.
 serve: build
 	@scripts/ensure-deps.sh postgresql openssl
 	@scripts/serve.sh .build/debug/casevault
@@ -47,14 +48,15 @@ POSTGRES_PASS = CLITests\.(VaultCommandsTests|ConsentCommandsTests|BundleCommand
 clean:
 	rm -rf .build
 
-# Installs the release binary, its man pages (generated from the command tree by swift-argument-parser's
+# Installs the release binaries (casevault, and beside it casevault-pdf and casevault-server, which casevault runs
+# from its own folder for PDF work and for `serve`), the man pages (generated from the command tree by swift-argument-parser's
 # generate-manual plugin, one page per command) and bash and zsh completions. PREFIX and DESTDIR as usual.
 PREFIX ?= /usr/local
 MANDIR = $(DESTDIR)$(PREFIX)/share/man/man1
 install: release
 	$(SWIFT) package plugin generate-manual --multi-page
 	install -d $(DESTDIR)$(PREFIX)/bin $(MANDIR) $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions
-	install -m 0755 .build/release/casevault $(DESTDIR)$(PREFIX)/bin/casevault
+	install -m 0755 .build/release/casevault .build/release/casevault-pdf .build/release/casevault-server $(DESTDIR)$(PREFIX)/bin/
 	find .build/plugins -path '*GenerateManual*' -name 'casevault*.1' -exec install -m 0644 {} $(MANDIR)/ \;
 	.build/release/casevault --generate-completion-script bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/casevault
 	.build/release/casevault --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_casevault

@@ -9,6 +9,10 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "casevault", targets: ["casevault"]),
+        // Installed beside casevault and found there (/proc/self/exe's folder): the PDF work (poppler, cairo/pango,
+        // leptonica) and the team server (Hummingbird, swift-nio-ssl), so that casevault starts without loading them.
+        .executable(name: "casevault-pdf", targets: ["casevault-pdf"]),
+        .executable(name: "casevault-server", targets: ["casevault-server"]),
         // The redaction row alone, for release builds and callgrind without building the whole package.
         .executable(name: "redaction-bench", targets: ["redaction-bench"]),
         // For the fuzz package in Fuzz/ (built with libFuzzer, kept apart so `swift build` stays normal).
@@ -77,16 +81,20 @@ let package = Package(
         // Untrusted file formats (.txt, .md, .eml, .docx, HTML) to text, bounded; fuzzed in Fuzz/. Redaction reads no format.
         .target(name: "DocumentText", dependencies: ["CSystemZlib"]),
         .target(name: "PDFRender", dependencies: ["CPoppler", "CPangoCairo", "CLeptonica"], linkerSettings: [.linkedLibrary("m")]),
-        .target(name: "MeetingBundle", dependencies: ["PDFRender", "Redaction", "DocumentText", "VaultCrypto", .product(name: "Ink", package: "Ink")]),
-        // The export use case over the core (consent, selection, redaction context, exporter, redaction log), for the
-        // CLI and the server alike; the analysis of untrusted PDFs in a child process.
-        .target(name: "BundleExport", dependencies: ["VaultStore", "VaultCrypto", "MeetingBundle", "PDFRender", "Redaction", "Consent", "CProcessShims"]),
+        // The bundle's plain types (request, reports, manifest, limits, the wire to casevault-pdf): no PDF library.
+        .target(name: "BundleModel", dependencies: ["Redaction", "DocumentText", "VaultCrypto"]),
+        .target(name: "MeetingBundle", dependencies: ["BundleModel", "PDFRender", "Redaction", "DocumentText", "VaultCrypto", .product(name: "Ink", package: "Ink")]),
+        // Processes: hardening, the confined children that read untrusted PDFs, finding casevault's other programs.
+        .target(name: "HelperProcess", dependencies: ["BundleModel", "CProcessShims"]),
+        // The export use case over the core (consent, selection, redaction context, the bundle made by casevault-pdf, the
+        // redaction log), for the CLI and the server alike. Links no PDF library.
+        .target(name: "BundleExport", dependencies: ["VaultStore", "VaultCrypto", "BundleModel", "HelperProcess", "Redaction", "Consent"]),
         // The team server: HTTP routes over the same core (Vault, Authorizer) as the CLI; sessions in PostgreSQL.
         .target(
             name: "VaultServer",
             dependencies: [
-                "VaultStore", "VaultCrypto", "VaultStorage", "VaultStoragePostgres", "VaultModel", "Audit", "Consent", "BundleExport", "MeetingBundle",
-                "PDFRender", "Redaction",
+                "VaultStore", "VaultCrypto", "VaultStorage", "VaultStoragePostgres", "VaultModel", "Audit", "Consent", "BundleExport", "BundleModel",
+                "HelperProcess", "Redaction",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -104,11 +112,15 @@ let package = Package(
         .executableTarget(
             name: "casevault",
             dependencies: [
-                "VaultServer", "VaultCrypto", "VaultStore", "Audit", "Consent", "Redaction", "DocumentText", "MeetingBundle", "PDFRender", "CProcessShims",
+                "VaultCrypto", "VaultStore", "Audit", "Consent", "Redaction", "DocumentText", "BundleModel", "HelperProcess", "CProcessShims",
                 "BundleExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Everything that links poppler, cairo/pango and leptonica: `__analyse`, `__pdftext` and `__bundle`, run by casevault.
+        .executableTarget(name: "casevault-pdf", dependencies: ["MeetingBundle", "PDFRender", "BundleModel", "HelperProcess"]),
+        // The team server, which `casevault serve` execs.
+        .executableTarget(name: "casevault-server", dependencies: ["VaultServer", "HelperProcess"]),
         .executableTarget(name: "casevault-bench", dependencies: ["VaultCrypto", "VaultStore", "Audit", "Consent", "Redaction", "RedactionBenchCorpus", "PDFRender"]),
         // The redaction row's text and case, shared by casevault-bench and redaction-bench (one copy).
         .target(name: "RedactionBenchCorpus", dependencies: ["Redaction"]),

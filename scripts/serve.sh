@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # `make serve`: the team server on this machine, for trying it out. Starts a private PostgreSQL 15 cluster under
 # .serve/pg, makes (the first time) a vault on it with demo data, a self-signed certificate and a server
-# configuration, then runs `casevault serve` until Ctrl-C, which stops the server and then the cluster.
+# configuration, then runs `casevault serve` (which execs casevault-server) until Ctrl-C, which stops the server and then the cluster.
 # Usage: scripts/serve.sh PATH-TO-CASEVAULT   (SERVE_PORT, default 8443; SERVE_PG_PORT, default 55432)
 # Everything lives in .serve/ (gitignored); delete it to start again from an empty vault. Demo passphrases only:
 # never put real case data in this vault.
 set -euo pipefail
 casevault="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+# `casevault serve` replaces itself with casevault-server from its own folder (and export/ingest of PDFs run casevault-pdf).
+for helper in casevault-server casevault-pdf; do
+    [ -x "$(dirname "$casevault")/$helper" ] || { echo "serve: error: $helper is missing beside $casevault (swift build builds it)" >&2; exit 1; }
+done
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 examples="$repo/examples"
 state="$repo/.serve"

@@ -1,5 +1,5 @@
 import Foundation
-import MeetingBundle
+import BundleModel
 import VaultStore
 
 /// Which documents of a case go into a bundle, and why each one is in or out. By default only the complaint

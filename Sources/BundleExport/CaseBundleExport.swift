@@ -1,7 +1,7 @@
+import BundleModel
 import Consent
 import Foundation
-import MeetingBundle
-import PDFRender
+import HelperProcess
 import Redaction
 import VaultCrypto
 import VaultStore
@@ -53,7 +53,7 @@ public enum BundleExportError: Error, Sendable, Equatable, CustomStringConvertib
 
 /// The export use case (`casevault export`, the server's POST …/bundles): the consent rules asked for the recipient,
 /// the documents chosen and decrypted (each read audited as `bundle.read`), the bundle made and leak-checked by
-/// `BundleExporter`, handed to the front end to deliver, and only then recorded in the vault's redaction log with its
+/// casevault-pdf, handed to the front end to deliver, and only then recorded in the vault's redaction log with its
 /// `bundle.export` event; a refusal after the consent check is audited as a failed export.
 public struct CaseBundleExport {
     public let vault: Vault
@@ -133,24 +133,34 @@ public struct CaseBundleExport {
         return (request, unregistered)
     }
 
-    /// Makes the bundle, hands it to `deliver` (the CLI writes its files, the server keeps the bytes to send), then
-    /// records its redaction log and `bundle.export` event. A bundle refused by the exporter (a leak found, every page
-    /// needing review, a document unreadable) is audited as a failed export and its error rethrown; a failure to
-    /// record it is thrown after `deliver`, so the front end can take back what it delivered.
-    public func export(_ request: BundleRequest, sources: [BundleSource], ocr: OCREngine?, runner: any DocumentAnalysisRunner,
-                       deliver: (BundleExporter.Result) throws -> Void) throws -> (result: BundleExporter.Result, log: BundleLog) {
-        let exporter = BundleExporter(request: request, sources: sources, ocr: ocr, runner: runner)
-        let result: BundleExporter.Result
+    /// The plan of a bundle (a dry run): every document analysed and its redactions counted by casevault-pdf, nothing
+    /// drawn, nothing recorded.
+    public func plan(_ request: BundleRequest, sources: [BundleSource], helper: PDFHelper) throws -> BundleOutcome {
+        try helper.bundle(BundleJob(mode: .plan, request: request, sources: sources))
+    }
+
+    /// Makes the bundle in casevault-pdf (typesetting, drawing and the leak check; its own confined children read each
+    /// PDF and image), signs its manifest here (the signing key never leaves this process), hands it to `deliver`
+    /// (the CLI writes its files, the server keeps the bytes to send), then records its redaction log and
+    /// `bundle.export` event. A bundle refused (a leak found, every page needing review, a document unreadable) is
+    /// audited as a failed export and its error rethrown; a failure to record it is thrown after `deliver`, so the
+    /// front end can take back what it delivered.
+    public func export(_ request: BundleRequest, sources: [BundleSource], helper: PDFHelper,
+                       deliver: (BundleOutcome) throws -> Void) throws -> (result: BundleOutcome, log: BundleLog) {
+        var result: BundleOutcome
         do {
-            result = try exporter.export(signingKey: vault.bundleSigningKey)
+            result = try helper.bundle(BundleJob(mode: .export, request: request, sources: sources))
         } catch let error as BundleError {
             try? vault.recordBundleFailure(caseID: caseID, reason: Self.auditReason(error))
             throw error
         }
+        guard let unsigned = result.manifest else { throw BundleJobFailure.failed("casevault-pdf returned no manifest") }
+        let manifest = try unsigned.signed(with: vault.bundleSigningKey)
+        result.manifest = manifest
         try deliver(result)
         let log = BundleLog(bundleID: request.bundleID, caseID: caseID, exportedBy: request.creatorID, exportedAt: request.created,
                             recipient: options.recipient, meeting: options.meeting, policy: options.policyLabel, pages: result.pages,
-                            pdfSHA256: result.manifest.pdfSHA256, documents: result.reports)
+                            pdfSHA256: manifest.pdfSHA256, documents: result.reports)
         try vault.recordBundle(log, bundleID: log.bundleID, caseID: caseID, auditDetails: log.auditDetails)
         return (result, log)
     }

@@ -1,3 +1,4 @@
+import BundleModel
 import DocumentText
 import Foundation
 import PDFRender

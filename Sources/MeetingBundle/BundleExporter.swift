@@ -1,3 +1,4 @@
+import BundleModel
 import Foundation
 import PDFRender
 import Redaction
@@ -87,6 +88,13 @@ public final class BundleExporter {
     }
 
     public func export(signingKey: Ed25519.PrivateKey) throws -> Result {
+        var result = try exportUnsigned()
+        result.manifest = try result.manifest.signed(with: signingKey)
+        return result
+    }
+
+    /// The bundle with its manifest not yet signed: `casevault-pdf` makes it, and casevault, which holds the key, signs it.
+    public func exportUnsigned() throws -> Result {
         // The title is the same for every bundle: the document information dictionary says nothing about the case.
         let composer = try PDFComposer(title: "Meeting bundle")
         var (documents, leftOut) = try analyse(with: composer, keepRasters: true)
@@ -124,7 +132,7 @@ public final class BundleExporter {
         }
         let manifest = try BundleManifest(vaultID: request.vaultID, caseID: request.caseID, bundleID: request.bundleID, created: request.created,
                                           creator: request.creatorID, recipient: request.recipientID, pages: pages,
-                                          pdfSHA256: HashFunction.sha256.hash(pdf).hexString, items: items).signed(with: signingKey)
+                                          pdfSHA256: HashFunction.sha256.hash(pdf).hexString, items: items)
         return Result(pdf: pdf, manifest: manifest, reports: documents.map(\.report), pages: pages, timings: documents.map(\.timing),
                       leakCheckSeconds: leakCheckSeconds, leftOut: leftOut)
     }

@@ -1,21 +1,7 @@
+import BundleModel
 import Foundation
 import PDFRender
 import Redaction
-
-/// How long one page took to analyse (for `export --verbose`): ids and seconds, never content.
-public struct PageTiming: Sendable, Equatable {
-    public var page: Int
-    public var seconds: Double
-    public var renderSeconds: Double
-    public var ocrSeconds: Double
-    public var readByOCR: Bool
-}
-
-public struct DocumentTiming: Sendable, Equatable {
-    public var documentID: String
-    public var seconds: Double
-    public var pages: [PageTiming]
-}
 
 /// One page analysed: its plan for the writer, what was redacted on it, and how long it took.
 struct PageOutcome {

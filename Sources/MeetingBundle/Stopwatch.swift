@@ -1,3 +1,4 @@
+import BundleModel
 /// Elapsed time for the bundle's timing report, on the monotonic clock: a wall-clock change (NTP, the user) during
 /// an export must not give negative or wrong durations, and no engine reads the date.
 struct Stopwatch {

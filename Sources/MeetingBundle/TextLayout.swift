@@ -1,3 +1,4 @@
+import BundleModel
 import Foundation
 import Ink
 import PDFRender

@@ -126,7 +126,7 @@ public enum PersonRole: String, Sendable, Codable, CaseIterable {
 }
 
 /// Someone registered on the case whose name and details must be found in any reasonable spelling.
-public struct KnownPerson: Sendable, Equatable {
+public struct KnownPerson: Sendable, Equatable, Codable {
     public var id: String
     public var role: PersonRole
     public var fullName: String
@@ -153,7 +153,7 @@ public struct KnownPerson: Sendable, Equatable {
     }
 }
 
-public struct RedactionContext: Sendable, Equatable {
+public struct RedactionContext: Sendable, Equatable, Codable {
     public var people: [KnownPerson]
     public var customTerms: [String]
     /// Never redacted (the trust's name, staff roles, switchboard numbers): a span inside one is dropped.
@@ -166,8 +166,9 @@ public struct RedactionContext: Sendable, Equatable {
     }
 }
 
-/// Which kinds are redacted for a recipient. NHS staff acting in their role are kept unless asked.
-public struct RedactionPolicy: Sendable, Equatable {
+/// Which kinds are redacted for a recipient. NHS staff acting in their role are kept unless asked. Codable: an export
+/// sends it to the process that makes the PDF (`casevault-pdf`).
+public struct RedactionPolicy: Sendable, Equatable, Codable {
     public var redactedKinds: Set<RedactionKind>
     /// The client consents to be named (their identifiers stay redacted unless their kinds are kept).
     public var keepClientName: Bool
@@ -176,7 +177,7 @@ public struct RedactionPolicy: Sendable, Equatable {
     /// the records); anyone else's stay redacted. Parsed from `keep-client=…` (see `RedactionPolicy+Presets.swift`).
     public var keptClientDetails: Set<ClientDetail> = []
 
-    public enum ClientDetail: String, Sendable, CaseIterable {
+    public enum ClientDetail: String, Sendable, Codable, CaseIterable {
         case dateOfBirth = "date-of-birth"
         case nhsNumber = "nhs-number"
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HelperProcess
 
 @main
 struct CaseVault: ParsableCommand {
@@ -17,7 +18,7 @@ struct CaseVault: ParsableCommand {
                       ShowDocument.self, Cat.self, Verify.self, Backup.self, Restore.self, AuditCommand.self,
                       ConsentCommand.self, CapacityCommand.self, Deadlines.self, RedactCommand.self, Export.self, BundleCommand.self, NoteCommand.self, RemindCommand.self, DocumentCommand.self,
                       Passwd.self, Unlock.self, Lock.self, Recovery.self, Migrate.self,
-                      Serve.self, AnalyseCommand.self, PDFTextCommand.self, AccessTableCommand.self]
+                      Serve.self, AccessTableCommand.self]
     )
 
     /// Parse errors carry our prefix too, so every error reads `casevault: error: …` (ParsableArguments reads it).

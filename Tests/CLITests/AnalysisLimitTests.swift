@@ -94,17 +94,18 @@ final class AnalysisLimitTests: XCTestCase {
         XCTAssertFalse(try Self.analysisChildrenRunning())
     }
 
-    /// Any `__analyse` child of the binary under test still alive after its command ended (one not killed would show
-    /// here, orphaned). A child whose parent is a running casevault belongs to a command still at work — another test
-    /// class's, when the suite runs in parallel — and is not counted.
+    /// Any `__analyse` child (casevault-pdf beside the binary under test) still alive after its command ended (one not
+    /// killed would show here, orphaned). A child whose parent is a running casevault, or the casevault-pdf making a
+    /// bundle for one, belongs to a command still at work — another test class's, when the suite runs in parallel —
+    /// and is not counted.
     static func analysisChildrenRunning() throws -> Bool {
-        let binary = try casevaultBinary().resolvingSymlinksInPath().path
-        func isCasevault(_ pid: String) -> Bool {
-            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/exe")) == binary
-        }
+        let binary = try casevaultBinary().resolvingSymlinksInPath()
+        let helper = binary.deletingLastPathComponent().appendingPathComponent("casevault-pdf").path
+        func program(_ pid: String) -> String? { try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/exe") }
+        func isCasevault(_ pid: String) -> Bool { [binary.path, helper].contains(program(pid)) }
         let entries = try FileManager.default.contentsOfDirectory(atPath: "/proc").filter { Int($0) != nil }
         return entries.contains { pid in
-            guard isCasevault(pid), let command = try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline")),
+            guard program(pid) == helper, let command = try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline")),
                   String(decoding: command, as: UTF8.self).contains("__analyse") else { return false }
             let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
             let parent = status.split(separator: "\n").first { $0.hasPrefix("PPid:") }.map { $0.dropFirst(5).trimmingCharacters(in: .whitespaces) }

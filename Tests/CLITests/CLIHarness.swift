@@ -32,6 +32,8 @@ final class DataBox: @unchecked Sendable {
 final class Sandbox {
     let directory: URL
     var environment: [String: String]
+    /// Another copy of casevault to run instead of the built one (e.g. one alone in a folder, without its helpers).
+    var binary: URL?
 
     init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("casevault-cli-\(UUID().uuidString)")
@@ -149,7 +151,7 @@ final class Sandbox {
 
     private func launch(_ arguments: [String], environment: [String: String], stdin: Data?, timeout: TimeInterval?) throws -> CLIResult {
         let process = Process()
-        process.executableURL = try casevaultBinary()
+        process.executableURL = try binary ?? casevaultBinary()
         process.arguments = arguments
         process.currentDirectoryURL = directory
         process.environment = environment

@@ -166,7 +166,10 @@ extension ServerAPITests {
         XCTAssertEqual(unknown.json["error"] as? String, "document_not_in_case")
         XCTAssertEqual(try w.open(as: w.sam).bundleLogs(caseID: caseID, as: BundleLogSummary.self).count, logsBefore, "no bundle recorded")
 
-        // The case's audit log, ids only, for its organisation's manager (as `audit log --case`).
+        // The case's audit log, ids only, for its organisation's manager (as `audit log --case`). The letter is read
+        // here first: under `swift test --parallel` each test has a fresh world, with no earlier test's reads.
+        let read = try await w.request("GET", "/api/v1/documents/\(w.letter)/content?acknowledge=R-CON-9", token: sam)
+        XCTAssertEqual(read.status, 200, read.text)
         let lee = try await w.token(w.lee)
         let entries = try await w.request("GET", "/api/v1/cases/\(w.caseID)/audit", token: lee)
         XCTAssertEqual(entries.status, 200, entries.text)

@@ -3,7 +3,7 @@ import Consent
 import VaultModel
 import Foundation
 import Hummingbird
-import MeetingBundle
+import BundleModel
 import VaultCrypto
 import VaultStore
 

@@ -2,9 +2,9 @@ import BundleExport
 import Consent
 import Foundation
 import Hummingbird
-import MeetingBundle
+import BundleModel
+import HelperProcess
 import NIOCore
-import PDFRender
 import Redaction
 import VaultCrypto
 import VaultStore
@@ -108,11 +108,12 @@ extension VaultServer {
                 let export = try CaseBundleExport(vault: vault, caseText: caseText, options: options)
                 let sources = try export.loadDocuments(try export.select())
                 let (bundleRequest, _) = try export.request()
-                // PDFs and images are read in a child process with limits, never in the server.
-                let made = try export.export(bundleRequest, sources: sources, ocr: OCREngine.make(environment: ProcessInfo.processInfo.environment),
-                                             runner: ChildProcessAnalysis(program: analysisProgram)) { _ in }
-                return Exported(bundleID: bundleRequest.bundleID, pages: made.result.pages, pdf: made.result.pdf,
-                                manifest: try made.result.manifest.fileBytes())
+                // The bundle is made by casevault-pdf, whose confined children read the PDFs and images: no PDF is
+                // parsed in the server.
+                let helper = try analysisProgram.map(PDFHelper.init(program:)) ?? PDFHelper()
+                let made = try export.export(bundleRequest, sources: sources, helper: helper) { _ in }
+                guard let manifest = made.result.manifest else { throw BundleJobFailure.failed("casevault-pdf returned no manifest") }
+                return Exported(bundleID: bundleRequest.bundleID, pages: made.result.pages, pdf: made.result.pdf, manifest: try manifest.fileBytes())
             }
             sessions.logger.info("bundle exported", metadata: ["bundle": "\(exported.bundleID)", "pages": "\(exported.pages)"])
             return Response(status: .created,

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HelperProcess
 import VaultStore
 #if canImport(Glibc)
 import Glibc
@@ -37,10 +38,17 @@ extension CaseVault {
             if skipped.contains(where: { $0.kind == .symbolicLink }) {
                 Terminal.printError("casevault: hint: add --follow-symlinks to ingest what the links point to")
             }
+            // A PDF's first page is read (for its date and kind) by casevault-pdf: without it, PDFs are refused.
+            let pdfHelper = try? PDFHelper()
+            if pdfHelper == nil, files.contains(where: { $0.path.lowercased().hasSuffix(".pdf") }) {
+                _ = try PDFHelper()  // throws, saying what is missing
+            }
             let progress = Progress(total: files.count, enabled: isatty(STDERR_FILENO) == 1 && !global.json)
+            var pdfText: (@Sendable ([UInt8]) -> String?)?
+            if let pdfHelper { pdfText = { pdfHelper.firstPage($0) } }
             let results = try vault.ingest(caseID: caseID, files: files,
                                            options: .init(kind: kind, date: date, allowDuplicate: allowDuplicate, actor: global.advocate,
-                                                         pdfText: { PDFTextCommand.firstPage($0) }),
+                                                         pdfText: pdfText),
                                            progress: progress.update)
             progress.finish()
             var stored = 0, duplicates = 0, failed = 0, bytes: Int64 = 0

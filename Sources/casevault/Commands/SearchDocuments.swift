@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HelperProcess
 import Redaction
 import VaultStore
 
@@ -28,7 +29,9 @@ extension CaseVault {
                 let caseID = try caseID.map { try vault.caseID($0) }  // an id or a reference (NCA-2026-0001)
                 if let caseID { try ConsentGate.require(.viewDocuments, caseID: caseID, vault: vault, options: consent) }
                 vault.acknowledged = consent.rules
-                let result = try vault.search(text, caseID: caseID, pdfText: PDFTextCommand.allPages)
+                // PDFs are read by casevault-pdf; without it a search would miss them silently, so it is refused.
+                let pdfHelper = try PDFHelper()
+                let result = try vault.search(text, caseID: caseID, pdfText: pdfHelper.allPages)
                 return (result, global.json ? [:] : try vault.caseReferences(Set(result.hits.map(\.caseID))))
             }
             if global.json { try global.emitJSON(result); return }

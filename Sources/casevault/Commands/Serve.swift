@@ -1,9 +1,13 @@
 import ArgumentParser
 import Foundation
-import VaultServer
+import HelperProcess
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension CaseVault {
-    /// The team server: everything is in the configuration file and VaultServer; this only starts it.
+    /// The team server: `casevault-server`, installed beside casevault, replaces this process (execv), so the signals
+    /// that stop it (SIGTERM, SIGINT) and its exit status are the server's own. casevault itself links no server code.
     struct Serve: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "serve",
@@ -13,29 +17,14 @@ extension CaseVault {
         var config: String
 
         func run() throws {
-            let server: VaultServer
-            do {
-                server = try VaultServer(config: try ServerConfig.load(path: config))
-            } catch let error as ServerError {
-                throw CLIError(error.description, hints: ["docs/server.md describes the configuration file"])
-            }
-            // ArgumentParser's root command is synchronous: the server runs in a task and this thread waits for it.
-            let outcome = ServeOutcome()
-            let done = DispatchSemaphore(value: 0)
-            Task {
-                do { try await server.run() } catch { outcome.error = error }
-                done.signal()
-            }
-            done.wait()
-            if let error = outcome.error {
-                if let error = error as? ServerError { throw CLIError(error.description, hints: ["docs/server.md describes the configuration file"]) }
-                throw error
-            }
+            let server = try HelperProgram.server.locate()
+            let arguments = ["casevault-server", "--config", config]
+            let pointers: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+            defer { pointers.forEach { free($0) } }
+            execv(server, pointers)
+            // execv returns only when it failed.
+            throw CLIError("casevault-server could not be started (\(String(cString: strerror(errno))))",
+                           hints: ["reinstall with make install (it installs casevault, casevault-pdf and casevault-server together)"])
         }
     }
-}
-
-/// The server task's error, read only after the task signalled its end.
-private final class ServeOutcome: @unchecked Sendable {
-    var error: (any Error)?
 }

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import VaultCrypto
-import MeetingBundle
-import PDFRender
+import BundleModel
+import HelperProcess
 import VaultStore
 
 /// An error for the user: what happened, then how to fix it, age-style on stderr:
@@ -67,8 +67,10 @@ struct CLIError: Error, CustomStringConvertible {
             return CLIError(error.description, hints: error.hints)
         case let error as VaultCryptoError:
             return CLIError(error.description)
-        case let error as PDFError:
-            return CLIError("the bundle could not be made: \(error.description); nothing was written")
+        case let error as BundleJobFailure:
+            return CLIError(error.description + "; nothing was written")
+        case let error as HelperProgramMissing:
+            return CLIError(error.description, hints: ["reinstall with make install (it installs casevault, casevault-pdf and casevault-server together)"])
         case let error as BundleError:
             return CLIError(error.description + "; nothing was written", hints: bundleHints(error))
         default:

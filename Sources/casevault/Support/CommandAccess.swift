@@ -31,7 +31,7 @@ enum CommandAccess {
         "redact allow remove": [.caseChange, .organisationAllowList], "redact allow add": [.caseChange, .organisationAllowList], "redact list": [.caseRead],
         "redact preview": [.documentRead],
         "export": [.bundleExport], "bundle verify": [.keyHolder], "bundle log": [.documentRead],
-        "__analyse": [.keyHolder], "__pdftext": [.keyHolder], "__access-table": [.keyHolder],
+        "__access-table": [.keyHolder],
     ]
 
     /// Every runnable command path of the tree, e.g. "redact terms add".

@@ -1,8 +1,7 @@
 import ArgumentParser
 import Consent
 import Foundation
-import MeetingBundle
-import PDFRender
+import BundleModel
 import Redaction
 import VaultCrypto
 import VaultStore

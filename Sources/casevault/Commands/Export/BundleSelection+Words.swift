@@ -1,6 +1,6 @@
 import Foundation
 import BundleExport
-import MeetingBundle
+import BundleModel
 import VaultStore
 
 /// The selection (BundleExport's `BundleSelection`) in this command's words: why each document is in or out, with

@@ -2,8 +2,8 @@ import ArgumentParser
 import BundleExport
 import Consent
 import Foundation
-import MeetingBundle
-import PDFRender
+import BundleModel
+import HelperProcess
 import Redaction
 import VaultCrypto
 import VaultStore
@@ -144,22 +144,16 @@ extension CaseVault {
                                hints: ["ingest the complaint letters, emails and evidence first (casevault ingest --case \(caseID) FILE…), "
                                        + "or choose documents with --docs or --include-kind"])
             }
-            let ocr = OCREngine.make(environment: ProcessInfo.processInfo.environment)
-            if ocr == nil {
-                // No advice to add --include-unreviewed here: it helps only when pages were left out, and the error
-                // that says so (every page needs review) gives it.
-                let pages = includeUnreviewed ? "pages without a text layer go in unchecked, as asked"
-                    : "pages without a text layer are left out for a person to check"
-                Terminal.printError("casevault: warning: OCR is not available (install tesseract-ocr-eng, or unset CASEVAULT_OCR=off): \(pages), and the leak check reads text layers only")
-            }
             let (request, unregistered) = try export.request()
             if unregistered {
                 Terminal.printError("casevault: note: \(recipient) is not a registered organisation, so the cover names it by its id; give its name with --recipient-name")
             }
+            // The bundle is made by casevault-pdf (typesetting, drawing, the leak check), whose confined children
+            // parse, draw and read by OCR each PDF and image; casevault itself links no PDF library.
+            let helper = try PDFHelper()
 
             if dryRun {
-                // PDFs and images are parsed, drawn and read by OCR in a child process with limits, never in this one.
-                let plan = try BundleExporter(request: request, sources: sources, ocr: ocr, runner: ChildProcessAnalysis()).plan()
+                let plan = try warnWithoutOCR(try export.plan(request, sources: sources, helper: helper))
                 let notes = Self.notes(plan.leftOut)
                 for note in notes { Terminal.printError("casevault: note: \(note)") }
                 if verbose { Self.printTimings(plan.timings, leakCheckSeconds: nil) }
@@ -170,10 +164,12 @@ extension CaseVault {
             guard let output else { return }
             let manifestPath = output + ".manifest.json"
             var written = false
-            let result: BundleExporter.Result
+            let result: BundleOutcome
             do {
-                result = try export.export(request, sources: sources, ocr: ocr, runner: ChildProcessAnalysis()) { result in
-                    try write(result, to: output, manifestPath: manifestPath)
+                result = try export.export(request, sources: sources, helper: helper) { result in
+                    _ = warnWithoutOCR(result)
+                    guard let manifest = result.manifest else { throw BundleJobFailure.failed("casevault-pdf returned no manifest") }
+                    try write(pdf: result.pdf, manifest: manifest, to: output, manifestPath: manifestPath)
                     written = true
                 }.result
             } catch {
@@ -189,6 +185,19 @@ extension CaseVault {
             if verbose { Self.printTimings(result.timings, leakCheckSeconds: result.leakCheckSeconds) }
             report(ExportOut(bundle: request.bundleID, path: output, manifest: manifestPath, pages: result.pages, dryRun: false, leftOut: leftOut + notes,
                              documents: result.reports, selection: selection.rows))
+        }
+
+        /// The OCR warning, once casevault-pdf has said whether it could use OCR.
+        @discardableResult
+        private func warnWithoutOCR(_ outcome: BundleOutcome) -> BundleOutcome {
+            if !outcome.ocrAvailable {
+                // No advice to add --include-unreviewed here: it helps only when pages were left out, and the error
+                // that says so (every page needs review) gives it.
+                let pages = includeUnreviewed ? "pages without a text layer go in unchecked, as asked"
+                    : "pages without a text layer are left out for a person to check"
+                Terminal.printError("casevault: warning: OCR is not available (install tesseract-ocr-eng, or unset CASEVAULT_OCR=off): \(pages), and the leak check reads text layers only")
+            }
+            return outcome
         }
 
         /// Documents the exporter left out because reading them broke a limit, as notes naming each by id.
@@ -216,14 +225,14 @@ extension CaseVault {
 
         /// PDF first, then the manifest; both atomically. If the manifest cannot be written the PDF goes too, and
         /// the PDF is read back to check it is the one the manifest signs.
-        private func write(_ result: BundleExporter.Result, to output: String, manifestPath: String) throws {
+        private func write(pdf: [UInt8], manifest: BundleManifest, to output: String, manifestPath: String) throws {
             // A device (/dev/null) takes the PDF as it is; no manifest file can sit beside it (the log still records it).
-            if PrivateFiles.isCharacterDevice(output) { return try PrivateFiles.writeToDevice(Data(result.pdf), path: output) }
-            try PrivateFiles.atomicWrite(Data(result.pdf), to: output, replacing: force)
+            if PrivateFiles.isCharacterDevice(output) { return try PrivateFiles.writeToDevice(Data(pdf), path: output) }
+            try PrivateFiles.atomicWrite(Data(pdf), to: output, replacing: force)
             do {
-                try PrivateFiles.atomicWrite(Data(try result.manifest.fileBytes()), to: manifestPath, replacing: force)
+                try PrivateFiles.atomicWrite(Data(try manifest.fileBytes()), to: manifestPath, replacing: force)
                 let written = Array(try PrivateFiles.read(output, limit: 4 << 30))
-                guard try HashFunction.sha256.hash(written).hexString == result.manifest.pdfSHA256 else {
+                guard try HashFunction.sha256.hash(written).hexString == manifest.pdfSHA256 else {
                     throw CLIError("the bundle read back from \(output) is not the one that was signed; it was removed", hints: ["check the disk and try again"])
                 }
             } catch {

@@ -1,5 +1,5 @@
 import Foundation
-import MeetingBundle
+import BundleModel
 import Redaction
 import VaultStore
 

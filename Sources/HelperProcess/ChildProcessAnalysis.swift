@@ -1,24 +1,25 @@
+import BundleModel
 import CProcessShims
 import Foundation
-import MeetingBundle
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Runs the analysis of each untrusted PDF or image in `casevault __analyse`, a child process with limits:
+/// Runs the analysis of each untrusted PDF or image in `casevault-pdf __analyse`, a child process with limits:
 /// the document goes to it over a pipe, the pages come back over another. The wall-clock limit is kept here:
 /// when it passes, the child is killed (SIGKILL) and reaped, and the document is reported by id.
 public struct ChildProcessAnalysis: DocumentAnalysisRunner {
-    /// The casevault program to run as the child: by default this process's own program (the CLI, or a server
-    /// built into it); a server program of its own names the casevault program here.
-    let program: String?
+    /// The helper's path (`HelperProgram.locate`, or the helper's own when it analyses for a bundle).
+    public let program: String
 
-    public init(program: String? = nil) { self.program = program }
+    public init(program: String) {
+        self.program = program
+    }
 
     /// The largest answer believed: far more than a real document's pages at the bundle's resolution.
     static let maximumAnswerBytes = 6 << 30
     /// Passed through to the child (fonts, locale, tesseract's data); nothing else of ours, no passphrase.
-    static let inheritedEnvironment = ["PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", "TESSDATA_PREFIX", "LD_LIBRARY_PATH",
+    public static let inheritedEnvironment = ["PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", "TESSDATA_PREFIX", "LD_LIBRARY_PATH",
                                        "FONTCONFIG_FILE", "FONTCONFIG_PATH", "XDG_CACHE_HOME", "XDG_DATA_DIRS"]
 
     public func run(_ request: [UInt8], limits: AnalysisLimits) throws -> [UInt8] {
@@ -29,21 +30,9 @@ public struct ChildProcessAnalysis: DocumentAnalysisRunner {
     /// with `options` after the limits.
     public func run(_ request: [UInt8], limits: AnalysisLimits, command: String, options: [String] = []) throws -> [UInt8] {
         let deadline = Date().addingTimeInterval(limits.seconds)
-        // A child that dies while we write to it must not kill us with SIGPIPE: the write fails instead.
-        signal(SIGPIPE, SIG_IGN)
-        let executable = try program ?? Self.executablePath()
-        let arguments = ["casevault", command, "--cpu-seconds", String(limits.processorSeconds), "--memory-bytes", String(limits.memoryBytes)] + options
-        var environment = ProcessInfo.processInfo.environment.filter { Self.inheritedEnvironment.contains($0.key) }.map { "\($0.key)=\($0.value)" }
+        let arguments = ["casevault-pdf", command, "--cpu-seconds", String(limits.processorSeconds), "--memory-bytes", String(limits.memoryBytes)] + options
         // Fewer malloc arenas: each reserves 64 MiB of address space, which counts against the memory limit.
-        environment.append("MALLOC_ARENA_MAX=2")
-        var pid: pid_t = 0, toChild: Int32 = -1, fromChild: Int32 = -1
-        let rc = Self.withCStrings(arguments) { argv in
-            Self.withCStrings(environment) { envp in
-                CProcessShims_spawnPiped(executable, argv, envp, &pid, &toChild, &fromChild)
-            }
-        }
-        guard rc == 0 else { throw AnalysisLimitBreach.notStarted(reason: String(cString: strerror(rc))) }
-        var exchange = Exchange(pid: pid, toChild: toChild, fromChild: fromChild)
+        var exchange = try Self.spawn(program, arguments: arguments, environment: ["MALLOC_ARENA_MAX=2"])
         defer { exchange.close() }
         do {
             try exchange.transfer(request, until: deadline, limit: Self.maximumAnswerBytes)
@@ -76,13 +65,50 @@ public struct ChildProcessAnalysis: DocumentAnalysisRunner {
         throw AnalysisLimitBreach.stopped(memoryBytes: limits.memoryBytes, how: name.lowercased())
     }
 
-    private static func executablePath() throws -> String {
-        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        guard count > 0 else {
-            throw AnalysisLimitBreach.notStarted(reason: "casevault could not find its own program file")
+    /// Runs `command` of the helper without limits on time or memory (`__bundle`: the helper's own analysis
+    /// children carry the limits): `request` in, the answer out once the helper has exited with status 0.
+    /// `passing` names variables of our environment it also needs (CASEVAULT_OCR).
+    public func runUnlimited(_ request: [UInt8], command: String, passing: [String]) throws -> [UInt8] {
+        let own = ProcessInfo.processInfo.environment
+        var exchange: Exchange
+        do {
+            exchange = try Self.spawn(program, arguments: ["casevault-pdf", command], environment: passing.compactMap { name in own[name].map { "\(name)=\($0)" } })
+        } catch let error as AnalysisLimitBreach {
+            throw BundleJobFailure.failed("casevault-pdf could not be started: \(error)")
         }
-        return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        defer { exchange.close() }
+        do {
+            try exchange.transfer(request, until: .distantFuture, limit: Self.maximumAnswerBytes)
+            let status = try exchange.reap(until: .distantFuture)
+            guard status == 0 else {
+                exchange.answer.withUnsafeMutableBytes { if let base = $0.baseAddress { memset(base, 0, $0.count) } }
+                let signalled = status & 0x7f
+                let how = signalled == 0 ? "exit status \((status >> 8) & 0xff)" : strsignal(signalled).map { String(cString: $0).lowercased() } ?? "signal \(signalled)"
+                throw BundleJobFailure.failed("casevault-pdf stopped: \(how)")
+            }
+            return exchange.answer
+        } catch ExchangeEnd.tooLarge {
+            exchange.kill()
+            throw BundleJobFailure.failed("casevault-pdf's answer was larger than \(Self.maximumAnswerBytes >> 30) GiB")
+        } catch ExchangeEnd.deadline {
+            exchange.kill()
+            throw BundleJobFailure.failed("casevault-pdf's answer could not be read")
+        }
+    }
+
+    /// Starts `program` on two pipes, with the inherited part of our environment and `environment` added.
+    private static func spawn(_ program: String, arguments: [String], environment extra: [String]) throws -> Exchange {
+        // A child that dies while we write to it must not kill us with SIGPIPE: the write fails instead.
+        signal(SIGPIPE, SIG_IGN)
+        let environment = ProcessInfo.processInfo.environment.filter { Self.inheritedEnvironment.contains($0.key) }.map { "\($0.key)=\($0.value)" } + extra
+        var pid: pid_t = 0, toChild: Int32 = -1, fromChild: Int32 = -1
+        let rc = Self.withCStrings(arguments) { argv in
+            Self.withCStrings(environment) { envp in
+                CProcessShims_spawnPiped(program, argv, envp, &pid, &toChild, &fromChild)
+            }
+        }
+        guard rc == 0 else { throw AnalysisLimitBreach.notStarted(reason: String(cString: strerror(rc))) }
+        return Exchange(pid: pid, toChild: toChild, fromChild: fromChild)
     }
 
     private static func withCStrings<T>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> T) -> T {

@@ -4,9 +4,10 @@ import Foundation
 import Glibc
 #endif
 
-/// Keeps key material out of core dumps and files out of other users' reach.
-enum ProcessHardening {
-    static func apply() {
+/// Keeps key material out of core dumps and files out of other users' reach: the first thing casevault,
+/// casevault-pdf and casevault-server do.
+public enum ProcessHardening {
+    public static func apply() {
         // No core dumps: a crash while unlocked would otherwise write keys and plaintext to disk.
         var none = rlimit(rlim_cur: 0, rlim_max: 0)
         _ = setrlimit(Int32(RLIMIT_CORE.rawValue), &none)

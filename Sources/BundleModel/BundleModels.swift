@@ -1,6 +1,5 @@
 import DocumentText
 import Foundation
-import PDFRender
 import Redaction
 
 /// One stored document, decrypted in memory, as the bundle needs it.
@@ -42,8 +41,8 @@ public struct BundleSource: Sendable {
     }
 }
 
-/// Everything about the bundle that is not a document.
-public struct BundleRequest: Sendable {
+/// Everything about the bundle that is not a document. Codable: it goes to `casevault-pdf` with the documents.
+public struct BundleRequest: Sendable, Codable {
     public var vaultID: String
     public var caseID: String
     public var bundleID: String
@@ -111,6 +110,20 @@ public struct DocumentReport: Codable, Sendable, Equatable {
     public var pagesFlagged: [Int]
     public var pagesLeftOut: Int
 
+    public init(documentID: String, tab: Int, title: String, date: String?, firstPage: Int?, lastPage: Int?, redactions: [String: Int],
+                detectors: [String: Int], pagesFlagged: [Int], pagesLeftOut: Int) {
+        self.documentID = documentID
+        self.tab = tab
+        self.title = title
+        self.date = date
+        self.firstPage = firstPage
+        self.lastPage = lastPage
+        self.redactions = redactions
+        self.detectors = detectors
+        self.pagesFlagged = pagesFlagged
+        self.pagesLeftOut = pagesLeftOut
+    }
+
     enum CodingKeys: String, CodingKey {
         case tab, title, date, redactions, detectors
         case documentID = "document_id"
@@ -168,24 +181,7 @@ public struct BundleLog: Codable, Sendable, Equatable {
     public var redactionCount: Int { documents.reduce(0) { $0 + $1.redactions.values.reduce(0, +) } }
 }
 
-/// A string that was redacted, kept in memory only for the leak check.
-struct RedactedString: Hashable {
-    var documentID: String
-    var kind: RedactionKind
-    var text: String
-}
-
-public enum BundleError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// What a PDF or image problem means for the document: a password, or damage beyond reading.
-    static func pdfProblem(_ error: PDFError, documentID: String) -> BundleError {
-        switch error {
-        case .passwordProtected: .passwordProtected(documentID: documentID)
-        case .unreadablePDF(let reason): .unreadable(documentID: documentID, reason: "the PDF is damaged beyond reading (\(reason))")
-        case .tooLarge(let what, let limit): .tooLarge(documentID: documentID, what: what, limit: limit)
-        default: .unreadable(documentID: documentID, reason: error.description)
-        }
-    }
-
+public enum BundleError: Error, Sendable, Equatable, Codable, CustomStringConvertible {
     case unsupported(documentID: String, mediaType: String)
     case unreadable(documentID: String, reason: String)
     /// A page or image too large to draw (a decompression bomb, or a drawing at an absurd size): not damage.
