@@ -204,7 +204,10 @@ def main():
     # In-process rows (AEAD limit, audit verify, passphrase KDF) from the Swift harness.
     bench = os.path.join(args.bin, "casevault-bench")
     if want("swift"):
-        out = subprocess.run([bench, "--json"] + (["--quick"] if args.quick else []), check=True, stdout=subprocess.PIPE,
+        # Pinned to one core (the openssl runs it interleaves inherit the pin): no migration between the two cores in
+        # the middle of a run, and ours and openssl's share the same core's caches and neighbours.
+        pin = ["taskset", "-c", str(max(os.sched_getaffinity(0)))] if have("taskset") else []
+        out = subprocess.run(pin + [bench, "--json"] + (["--quick"] if args.quick else []), check=True, stdout=subprocess.PIPE,
                              stderr=subprocess.DEVNULL, cwd=ROOT).stdout
         for r in json.loads(out):
             rows.append({"name": r["name"], "unit": r["unit"], "median": r["median"], "min": r["min"], "max": r["max"],

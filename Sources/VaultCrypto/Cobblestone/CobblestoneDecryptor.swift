@@ -8,8 +8,7 @@ public final class CobblestoneDecryptor {
     private let context: [UInt8]
     private var header: [UInt8] = []
     private var cipher: GCMCipher?
-    private var baseNonce: [UInt8] = []
-    private var nonce: [UInt8] = []
+    private var nonces: ChunkNonces?
     private var chunkIndex: UInt64 = 0
     private let pending: UnsafeMutableRawBufferPointer
     private var pendingCount = 0
@@ -103,21 +102,17 @@ public final class CobblestoneDecryptor {
         let stored = Array(header[Cobblestone256.saltSize...])
         guard constantTimeEquals(stored, derived.commitment) else { throw VaultCryptoError.commitmentMismatch }
         cipher = try GCMCipher(key: derived.key, encrypting: false)
-        baseNonce = derived.baseNonce
-        nonce = derived.baseNonce
+        nonces = ChunkNonces(base: derived.baseNonce)
     }
 
     private func openChunk(_ sealed: UnsafeRawBufferPointer, emit: (UnsafeRawBufferPointer) throws -> Void) throws {
-        guard let cipher else { throw VaultCryptoError.truncated }
+        guard let cipher, let nonces else { throw VaultCryptoError.truncated }
         guard chunkIndex < Cobblestone256.maximumChunkCount else { throw VaultCryptoError.messageTooLong }
-        Cobblestone256.nonce(for: chunkIndex, base: baseNonce, into: &nonce)
         let length = sealed.count - Cobblestone256.tagSize
-        try nonce.withUnsafeBytes { n in
-            try cipher.open(nonce: n, aad: UnsafeRawBufferPointer(start: nil, count: 0),
-                            input: UnsafeRawBufferPointer(rebasing: sealed[0..<length]),
-                            tag: UnsafeRawBufferPointer(rebasing: sealed[length...]),
-                            output: plaintext)
-        }
+        try cipher.open(nonce: nonces.nonce(for: chunkIndex), aad: UnsafeRawBufferPointer(start: nil, count: 0),
+                        input: UnsafeRawBufferPointer(rebasing: sealed[0..<length]),
+                        tag: UnsafeRawBufferPointer(rebasing: sealed[length...]),
+                        output: plaintext)
         chunkIndex += 1
         try emit(UnsafeRawBufferPointer(rebasing: plaintext[0..<length]))
     }

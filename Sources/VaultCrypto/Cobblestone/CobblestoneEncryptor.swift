@@ -8,8 +8,7 @@ public final class CobblestoneEncryptor {
     /// salt ‖ commitment: the first 56 bytes of the ciphertext.
     public let header: [UInt8]
     private let cipher: GCMCipher
-    private let baseNonce: [UInt8]
-    private var nonce: [UInt8]
+    private let nonces: ChunkNonces
     private var chunkIndex: UInt64 = 0
     private let staging: UnsafeMutableRawBufferPointer
     private let sealed: UnsafeMutableRawBufferPointer
@@ -27,8 +26,7 @@ public final class CobblestoneEncryptor {
         }
         let derived = try salt.withUnsafeBytes { try Cobblestone256.deriveKeys(inputKey: key, salt: $0, context: context) }
         cipher = try GCMCipher(key: derived.key, encrypting: true)
-        baseNonce = derived.baseNonce
-        nonce = derived.baseNonce
+        nonces = ChunkNonces(base: derived.baseNonce)
         header = salt + derived.commitment
         staging = .allocate(byteCount: Cobblestone256.chunkSize, alignment: 16)
         sealed = .allocate(byteCount: Cobblestone256.sealedChunkSize, alignment: 16)
@@ -96,13 +94,10 @@ public final class CobblestoneEncryptor {
 
     private func sealChunk(_ plaintext: UnsafeRawBufferPointer, emit: (UnsafeRawBufferPointer) throws -> Void) throws {
         guard chunkIndex < Cobblestone256.maximumChunkCount else { throw VaultCryptoError.messageTooLong }
-        Cobblestone256.nonce(for: chunkIndex, base: baseNonce, into: &nonce)
         let length = plaintext.count
-        try nonce.withUnsafeBytes { n in
-            try cipher.seal(nonce: n, aad: UnsafeRawBufferPointer(start: nil, count: 0), input: plaintext,
-                            output: UnsafeMutableRawBufferPointer(rebasing: sealed[0..<length]),
-                            tag: UnsafeMutableRawBufferPointer(rebasing: sealed[length..<(length + Cobblestone256.tagSize)]))
-        }
+        try cipher.seal(nonce: nonces.nonce(for: chunkIndex), aad: UnsafeRawBufferPointer(start: nil, count: 0), input: plaintext,
+                        output: UnsafeMutableRawBufferPointer(rebasing: sealed[0..<length]),
+                        tag: UnsafeMutableRawBufferPointer(rebasing: sealed[length..<(length + Cobblestone256.tagSize)]))
         chunkIndex += 1
         try emit(UnsafeRawBufferPointer(rebasing: sealed[0..<(length + Cobblestone256.tagSize)]))
     }

@@ -7,8 +7,7 @@ public final class CobblestoneReader {
     public let plaintextSize: UInt64
     private let source: any RandomAccessByteSource
     private let cipher: GCMCipher
-    private let baseNonce: [UInt8]
-    private var nonce: [UInt8]
+    private let nonces: ChunkNonces
     private let sealed: UnsafeMutableRawBufferPointer
     private let plaintext: UnsafeMutableRawBufferPointer
 
@@ -29,8 +28,7 @@ public final class CobblestoneReader {
         plaintextSize = try Cobblestone256.plaintextSize(forCiphertextSize: source.size)
         self.source = source
         cipher = try GCMCipher(key: derived.key, encrypting: false)
-        baseNonce = derived.baseNonce
-        nonce = derived.baseNonce
+        nonces = ChunkNonces(base: derived.baseNonce)
         sealed = .allocate(byteCount: Cobblestone256.sealedChunkSize, alignment: 16)
         plaintext = .allocate(byteCount: Cobblestone256.chunkSize, alignment: 16)
         // Authenticate the message length now, so a cut or extended ciphertext fails at open.
@@ -80,14 +78,11 @@ public final class CobblestoneReader {
             : Cobblestone256.sealedChunkSize
         let got = try source.read(at: start, into: UnsafeMutableRawBufferPointer(rebasing: sealed[0..<expected]))
         guard got == expected else { throw VaultCryptoError.truncated }
-        Cobblestone256.nonce(for: index, base: baseNonce, into: &nonce)
         let length = expected - Cobblestone256.tagSize
-        try nonce.withUnsafeBytes { n in
-            try cipher.open(nonce: n, aad: UnsafeRawBufferPointer(start: nil, count: 0),
-                            input: UnsafeRawBufferPointer(rebasing: sealed[0..<length]),
-                            tag: UnsafeRawBufferPointer(rebasing: sealed[length..<expected]),
-                            output: plaintext)
-        }
+        try cipher.open(nonce: nonces.nonce(for: index), aad: UnsafeRawBufferPointer(start: nil, count: 0),
+                        input: UnsafeRawBufferPointer(rebasing: sealed[0..<length]),
+                        tag: UnsafeRawBufferPointer(rebasing: sealed[length..<expected]),
+                        output: plaintext)
         return length
     }
 }

@@ -29,21 +29,4 @@ extension Vault {
         return Set(try tx.wrappers().filter { $0.wrapperKind == KeyRecipient.Kind.identity.rawValue && $0.wrapperID == own.accountID }
             .compactMap { KeyHierarchy.caseID(ofScope: $0.scope) })
     }
-
-    /// The blob exists with the recorded size and SHA-256 (no key needed).
-    func verifyCiphertext(_ document: DocumentRecord) throws {
-        let fd = open(blobs.path(for: document.id), O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
-        guard fd >= 0 else { throw VaultError.blobMissing(documentID: document.id) }
-        defer { close(fd) }
-        var status = stat()
-        guard fstat(fd, &status) == 0 else { throw VaultError.blobMissing(documentID: document.id) }
-        guard Int64(status.st_size) == document.ciphertextSize else {
-            throw VaultError.blobWrongSize(documentID: document.id, expected: document.ciphertextSize, found: Int64(status.st_size))
-        }
-        var source = HashingSource(FileDescriptorSource(fd: fd), digest: try StreamingHash(.sha256))
-        try source.drain()
-        guard constantTimeEquals(try source.digest.finalize(), Array(document.ciphertextSHA256)) else {
-            throw VaultError.blobDamaged(documentID: document.id, reason: "its SHA-256 differs from the recorded one")
-        }
-    }
 }

@@ -149,8 +149,11 @@ extension Vault {
 
     /// The document's blob, opened and checked against its row's size.
     func openBlob(_ record: DocumentRecord) throws -> Int32 {
-        let id = record.id
-        let path = blobs.path(for: id)
+        try Self.openBlob(path: blobs.path(for: record.id), documentID: record.id, expectedSize: record.ciphertextSize)
+    }
+
+    /// The same from plain values, so a worker thread can do it (it reads no state of the vault).
+    static func openBlob(path: String, documentID id: String, expectedSize: Int64) throws -> Int32 {
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         guard fd >= 0 else {
             if errno == ENOENT { throw VaultError.blobMissing(documentID: id) }
@@ -159,9 +162,9 @@ extension Vault {
         var info = stat()
         fstat(fd, &info)
         // A cut or padded blob is caught before any plaintext leaves.
-        guard Int64(info.st_size) == record.ciphertextSize else {
+        guard Int64(info.st_size) == expectedSize else {
             close(fd)
-            throw VaultError.blobWrongSize(documentID: id, expected: record.ciphertextSize, found: Int64(info.st_size))
+            throw VaultError.blobWrongSize(documentID: id, expected: expectedSize, found: Int64(info.st_size))
         }
         return fd
     }

@@ -55,7 +55,8 @@ extension Vault {
     /// without a row are reported as orphans, and with `repair` moved to `quarantine/`.
     /// `record: false` leaves no audit event: for the reliability sweeps, which verify after every one of
     /// thousands of changes and would otherwise make the chain (and each verify) grow with every step.
-    public func verify(readData: Bool, repair: Bool, record: Bool = true) throws -> VerifyReport {
+    /// Blobs are checked on `blobWorkers` threads (nil: both cores); 0 checks them all on the calling thread, in turn.
+    public func verify(readData: Bool, repair: Bool, record: Bool = true, blobWorkers: Int? = nil) throws -> VerifyReport {
         // Checking shows no personal data, so the key alone is enough; repairing moves files and needs an administrator.
         if repair { try requireMaintenance() }
         var report = VerifyReport()
@@ -130,18 +131,24 @@ extension Vault {
             report.problems.append(VerifyProblem(kind: "wrapped_key", id: KeyHierarchy.vaultScope, message: Self.describe(error)))
         }
 
+        // Blobs are read, hashed and decrypted on worker threads while this one reads each row and unwraps its key; the
+        // problems are reported in the documents' order, as one thread would find them.
         let held = try store.read { tx in try heldCaseKeys(in: tx) }
-        for document in documents {
+        let checks = BlobCheckPool(workers: blobWorkers ?? BlobCheckPool.defaultWorkers)
+        var unprepared: [Int: any Error] = [:]
+        for (index, document) in documents.enumerated() {
             report.documentsChecked += 1
             do {
-                if let held, !held.contains(document.caseID) {
-                    // Not this identity's case: its ciphertext is checked (size and SHA-256), which needs no key.
-                    try verifyCiphertext(document)
-                    report.documentsCheckedWithoutKey += 1
-                    continue
-                }
-                report.bytesDecrypted += try verifyDocument(document, readData: readData)
+                checks.add(try blobCheck(document, readData: readData, keyHeld: held?.contains(document.caseID) ?? true), at: index)
             } catch {
+                unprepared[index] = error
+            }
+        }
+        let checked = checks.finish()
+        report.bytesDecrypted += checked.bytesDecrypted
+        report.documentsCheckedWithoutKey += checked.checkedWithoutKey
+        for (index, document) in documents.enumerated() {
+            if let error = unprepared[index] ?? checked.failures[index] {
                 report.problems.append(VerifyProblem(kind: "document", id: document.id, message: Self.describe(error)))
             }
         }
@@ -171,77 +178,20 @@ extension Vault {
         return report
     }
 
-    /// Checks one document end to end; returns the bytes decrypted. With `readData` the ciphertext is read
-    /// once: hashed as it streams into the decryptor.
-    private func verifyDocument(_ document: DocumentRecord, readData: Bool) throws -> Int64 {
-        _ = try store.read { tx in try view(document, tx: tx) }  // the sealed name opens
-        let (_, key, fd) = try prepareRead(document.id)
-        defer { close(fd) }
-        let context = hierarchy.documentContext(documentID: document.id)
-        let sha256: [UInt8]
-        let decrypted: Int64
-        do {
-            // Opening checks the commitment and authenticates the final chunk (the length).
-            _ = try CobblestoneReader(source: try FileDescriptorRandomAccess(fd: fd), key: key, context: context)
-            if readData, document.ciphertextSize >= OverlappedPipeline.worthwhileSize {
-                // Read and hashed on one thread, decrypted on another.
-                let (read, produced) = try OverlappedPipeline.decrypting.run(
-                    source: { try FileReadStage(fd: fd, hashing: .sha256) },
-                    transform: { try CobblestoneDecryptStage(key: key, context: context) })
-                sha256 = read.digest ?? []
-                decrypted = produced
-            } else {
-                var source = HashingSource(FileDescriptorSource(fd: fd), digest: try StreamingHash(.sha256))
-                var counter = CountingSink()
-                if readData {
-                    try Cobblestone256.decrypt(from: &source, to: &counter, key: key, context: context)
-                } else {
-                    try source.drain()
-                }
-                sha256 = try source.digest.finalize()
-                decrypted = counter.count
-            }
-        } catch let error as VaultCryptoError {
-            throw VaultError.blobDamaged(documentID: document.id, reason: error.description)
-        }
-        guard constantTimeEquals(sha256, Array(document.ciphertextSHA256)) else {
-            throw VaultError.blobDamaged(documentID: document.id, reason: "its SHA-256 differs from the recorded one")
-        }
-        guard !readData || decrypted == document.size else {
-            throw VaultError.blobDamaged(documentID: document.id, reason: "it decrypts to \(decrypted) bytes, expected \(document.size)")
-        }
-        return decrypted
+    /// What needs the database and keys: the sealed name opens and the document key unwraps. Then what is left to
+    /// check in the blob. Without the case's key (another case's document, with identities) only the ciphertext is
+    /// checked: its size and SHA-256.
+    private func blobCheck(_ document: DocumentRecord, readData: Bool, keyHeld: Bool) throws -> BlobCheck {
+        let key = keyHeld ? try store.read { tx in
+            _ = try view(document, tx: tx)
+            let caseKey = try dataKey(scope: KeyHierarchy.caseScope(document.caseID), version: document.caseKeyVersion, in: tx)
+            return try hierarchy.unwrapDocumentKey(document, caseKey: caseKey)
+        } : nil
+        return BlobCheck(documentID: document.id, path: blobs.path(for: document.id), ciphertextSize: document.ciphertextSize,
+                         ciphertextSHA256: Array(document.ciphertextSHA256), plaintextSize: document.size, key: key,
+                         context: keyHeld ? hierarchy.documentContext(documentID: document.id) : [],
+                         depth: readData ? .everyChunk : .ends)
     }
-}
-
-/// Hashes everything read through it.
-struct HashingSource<Base: ByteSource>: ByteSource {
-    var base: Base
-    let digest: StreamingHash
-
-    init(_ base: Base, digest: StreamingHash) {
-        self.base = base
-        self.digest = digest
-    }
-
-    mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        let n = try base.read(into: buffer)
-        try digest.update(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
-        return n
-    }
-
-    /// Reads (and hashes) to the end.
-    mutating func drain() throws {
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
-        defer { buffer.deallocate() }
-        while try read(into: buffer) > 0 {}
-    }
-}
-
-/// Counts and forgets (verification decrypts without keeping plaintext).
-struct CountingSink: ByteSink {
-    var count: Int64 = 0
-    mutating func write(_ bytes: UnsafeRawBufferPointer) throws { count += Int64(bytes.count) }
 }
 
 /// Decodes any JSON object: verify only needs to know that a consent payload opens and parses.

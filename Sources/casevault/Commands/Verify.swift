@@ -8,9 +8,11 @@ extension CaseVault {
         @OptionGroup var global: GlobalOptions
         @Flag(help: "Decrypt every chunk of every document.") var readData = false
         @Flag(help: "Move orphaned blobs and temp files to quarantine/ (never deletes).") var repair = false
+        /// For measuring (BENCHMARKS.md): 0 checks every blob on the calling thread, as before issue 24.
+        @Option(help: .hidden) var blobWorkers: Int?
 
         func run() throws {
-            let report = try global.withVault { try $0.verify(readData: readData, repair: repair) }
+            let report = try global.withVault { try $0.verify(readData: readData, repair: repair, blobWorkers: blobWorkers) }
             if global.json {
                 try global.emitJSON(report)
             } else {

@@ -37,6 +37,19 @@ final class CobblestoneTests: XCTestCase {
         }
     }
 
+    /// The ciphers' one-store nonces equal the byte-by-byte definition (base XOR big-endian index), at the
+    /// indices where a byte of the index carries over and at the largest index a message may have.
+    func testChunkNoncesMatchTheDefinition() throws {
+        let base: [UInt8] = (0..<12).map { UInt8(truncatingIfNeeded: 0xA5 &+ $0 &* 37) }
+        let nonces = ChunkNonces(base: base)
+        var expected = [UInt8](repeating: 0, count: 12)
+        for index: UInt64 in [0, 1, 255, 256, 65_535, 65_536, 1 << 32, (1 << 32) + 5, Cobblestone256.maximumChunkCount - 1] {
+            Cobblestone256.nonce(for: index, base: base, into: &expected)
+            XCTAssertEqual(Array(nonces.nonce(for: index)), expected, "chunk \(index)")
+            XCTAssertEqual(Array(expected[0..<4]), Array(base[0..<4]))
+        }
+    }
+
     func testRandomSampleUpTo8MiBAndRandomAccessMatchesStreaming() throws {
         let key = try SecureBytes.random(count: 32)
         var generator = SeededGenerator(seed: 2026)
