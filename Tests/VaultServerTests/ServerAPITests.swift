@@ -126,6 +126,11 @@ final class ServerAPITests: XCTestCase {
         XCTAssertEqual(logout.status, 204)
         let afterLogout = try await w.request("GET", "/api/v1/cases", token: token)
         XCTAssertEqual(afterLogout.status, 401, "logout deleted the session")
+        // Both ends of the session are in the vault's audit log, signed by Sam's identity (the log verifies).
+        let sessionEvents = try w.open(as: w.admin).auditLog(caseID: nil, since: nil, actor: w.sam).map(\.action)
+            .filter { $0.hasPrefix("session.") }
+        XCTAssertEqual(Array(sessionEvents.suffix(2)), ["session.login", "session.logout"])
+        XCTAssertTrue(try w.open(as: w.admin).verifyAudit(external: nil).ok)
 
         // Idle limit: 30 minutes without a request.
         let idle = try await w.token(w.sam)

@@ -105,7 +105,16 @@ final class SessionService: Sendable {
         let expires = now + Int64(limits.absoluteHours) * 3600
         let row = SessionRow(sessionID: sessionID, accountID: identity.accountID, vaultID: identity.vaultID, createdAt: now, lastUsedAt: now,
                              expiresAt: expires, sealedIdentity: try SessionSealing.seal(identity, token: token, sessionID: sessionID))
-        try await store.insert(tokenHash: try token.hash(), row)
+        let tokenHash = try token.hash()
+        try await store.insert(tokenHash: tokenHash, row)
+        // In the vault's own audit log, signed by the person's identity like every other event: who opened a session
+        // and when (the address stays in the server's log). A login the vault cannot record is not granted.
+        do {
+            try await gateway.run(as: identity) { vault in try vault.audit(vault.event("session.login", details: ["session": sessionID])) }
+        } catch {
+            try? await store.delete(tokenHash: tokenHash)
+            throw error
+        }
         try? await store.deleteExpired(now: now, idleSeconds: idleSeconds)
         logger.info("login", metadata: ["account": "\(identity.accountID)", "session": "\(sessionID)", "address": "\(address)"])
         return LoginResult(token: token.bearer, account: identity.accountID, sessionID: sessionID,
@@ -167,6 +176,13 @@ final class SessionService: Sendable {
     func logout(_ request: Request) async throws {
         let session = try await session(for: request)
         try await store.delete(tokenHash: session.tokenHash)
+        // After the session is gone, so that a logout always ends it; an event that cannot be written is logged.
+        do {
+            let sessionID = session.row.sessionID
+            try await gateway.run(as: session.identity) { vault in try vault.audit(vault.event("session.logout", details: ["session": sessionID])) }
+        } catch {
+            logger.warning("logout not recorded in the audit log", metadata: ["session": "\(session.row.sessionID)"])
+        }
         logger.info("logout", metadata: ["account": "\(session.row.accountID)", "session": "\(session.row.sessionID)"])
     }
 
