@@ -35,7 +35,7 @@ extension NameFinder.Scan {
     /// A listed name right after a job word is a person ("HCA Baxter", "Ward Manager Brown said…",
     /// "Healthcare Assistant Moss the bloods") unless the words after it name a place or body ("Practice
     /// Manager Green Lane Surgery"), or it is a modal verb with a verb after it ("the Ward Manager Will call").
-    func isPersonAfterJob(_ index: Int) -> Bool {
+    mutating func isPersonAfterJob(_ index: Int) -> Bool {
         var position = index + 1
         while position < run.count, position - index <= 3 {
             if run[position].flags.contains(.organisation) { return false }

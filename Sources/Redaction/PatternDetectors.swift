@@ -106,15 +106,20 @@ enum NHSNumber {
         var mixed = false
         var shortestGroup = 10
         var index = start
+        let end = bytes.count
         while count < 10 {
-            guard Bytes.isDigit(at: index, bytes) else { return nil }
-            if count < 9 { sum += Int(bytes[index] - 0x30) * (10 - count) } else { last = bytes[index] - 0x30 }
-            count += 1
-            group += 1
-            index += 1
-            // Inside a group (a digit next) there is no separator to look for: most digits of a number.
-            if count < 10, index < bytes.count, bytes[index] &- 0x30 < 10 { continue }
-            let length = count < 10 ? separatorLength(at: index, bytes) : 0
+            guard index < end, bytes[index] &- 0x30 < 10 else { return nil }
+            // A group's digits in a tight loop (wrapping arithmetic: at most ten digits of at most 9 each): there
+            // is no separator to look for inside a group.
+            repeat {
+                let digit = bytes[index] &- 0x30
+                if count < 9 { sum &+= Int(digit) &* (10 &- count) } else { last = digit }
+                count &+= 1
+                group &+= 1
+                index &+= 1
+            } while count < 10 && index < end && bytes[index] &- 0x30 < 10
+            guard count < 10 else { break }
+            let length = separatorLength(at: index, bytes)
             if length > 0, group >= 2, Bytes.isDigit(at: index + length, bytes) {
                 // A dash or space of any width is told apart by its last byte (a hyphen's 0x2D aside).
                 let kind = length == 1 ? bytes[index] : bytes[index + length - 1] | 0x80

@@ -130,11 +130,14 @@ extension Redactor {
             var group: (start: Int, end: Int, named: Int)?
             // The allowed ranges starting at or before the current span's start (spans come by start).
             var allowedBefore = 0
+            // The detector alone compared per span: binding `drop` (a closure) for every span retained and
+            // released its context each time (43,000 a MiB in the release profile).
+            let dropped = drop?.detector
             for position in order {
                 let start = spans[position].start, end = spans[position].end
                 while allowedBefore < allowed.count, allowed[allowedBefore].lowerBound <= start { allowedBefore += 1 }
                 if allowedBefore > 0, end <= allowed[allowedBefore - 1].upperBound { continue }
-                if let drop, spans[position].detectorID == drop.detector, drop.test(spans[position]) { continue }
+                if let dropped, spans[position].detectorID == dropped, let drop, drop.test(spans[position]) { continue }
                 if var current = group, start <= current.end {
                     if end > current.end { current.end = end }
                     if spans[position].kind.specificity > spans[current.named].kind.specificity { current.named = position }
