@@ -20,3 +20,16 @@ public struct PersonSearchRow: Sendable, Equatable {
         self.nhsNumberIndex = nhsNumberIndex
     }
 }
+
+extension DirectoryReading {
+    /// The way any store can answer: every row read, then cut into batches.
+    public func personSearchRows(batchRows: Int, _ body: ([PersonSearchRow]) throws -> Void) throws {
+        let rows = try personSearchRows()
+        var start = 0
+        while start < rows.count {
+            let end = min(rows.count, start + max(1, batchRows))
+            try body(Array(rows[start..<end]))
+            start = end
+        }
+    }
+}

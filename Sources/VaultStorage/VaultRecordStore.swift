@@ -25,6 +25,8 @@ public protocol DirectoryReading {
     func people(nameIndex: Data) throws -> [PersonRecord]
     /// Every person's id, registrar, erasure flag, sealed name and date of birth and NHS number index (person find).
     func personSearchRows() throws -> [PersonSearchRow]
+    /// The same rows in the same order, handed over in batches of `batchRows` as they are read.
+    func personSearchRows(batchRows: Int, _ body: ([PersonSearchRow]) throws -> Void) throws
     /// The people with these ids, in no particular order (the rows a search found, in one query).
     func people(ids: [String]) throws -> [PersonRecord]
 }
@@ -52,6 +54,8 @@ public protocol KeyReading {
 public protocol DocumentReading {
     func document(_ id: String) throws -> DocumentRecord?
     func documents(caseID: String?) throws -> [DocumentRecord]
+    /// The rows of a listing in batches (see `DocumentListRows` for the order and the batches' bounds).
+    func documentListRows(_ query: DocumentListQuery, _ body: (DocumentListRows) throws -> Void) throws
     /// Every content MAC in a case with its document id, for duplicate detection in one query.
     func contentMACs(caseID: String) throws -> [Data: String]
     func documentCount(caseID: String?) throws -> Int

@@ -8,6 +8,12 @@ import VaultStorage
 extension GRDBTransaction {
     func personSearchRows() throws -> [PersonSearchRow] {
         var rows: [PersonSearchRow] = []
+        try personSearchRows(batchRows: .max) { rows = $0 }
+        return rows
+    }
+
+    func personSearchRows(batchRows: Int, _ body: ([PersonSearchRow]) throws -> Void) throws {
+        var rows: [PersonSearchRow] = []
         let cursor = try Row.fetchCursor(db, sql: """
             SELECT id, added_by, erased_at IS NOT NULL, name_sealed, dob_sealed, nhs_number_index
             FROM people ORDER BY created_at, id
@@ -16,8 +22,12 @@ extension GRDBTransaction {
             rows.append(PersonSearchRow(id: try row.decode(atIndex: 0), addedBy: try row.decode(atIndex: 1), erased: try row.decode(atIndex: 2),
                                         nameSealed: try row.decode(atIndex: 3), dobSealed: try row.decode(atIndex: 4),
                                         nhsNumberIndex: try row.decode(atIndex: 5)))
+            if rows.count >= batchRows {
+                try body(rows)
+                rows = []
+            }
         }
-        return rows
+        if !rows.isEmpty || batchRows == .max { try body(rows) }
     }
 
     func people(ids: [String]) throws -> [PersonRecord] {

@@ -69,24 +69,33 @@ final class PersonFindTests: XCTestCase {
         for query in queries {
             let prepared = Vault.searchable(query)
             let expected = Set(mine.filter { Vault.nameMatches(prepared, $0.value) }.keys)
-            for slices in [1, 3] {
-                XCTAssertEqual(Set(try vault.findPeople(matching: query, slices: slices).map(\.id)), expected, "\(query), \(slices) slice(s)")
+            for batchRows in [1, 3] {
+                XCTAssertEqual(Set(try vault.findPeople(matching: query, batchRows: batchRows).map(\.id)), expected, "\(query), batches of \(batchRows)")
             }
             XCTAssertFalse(try vault.findPeople(matching: query).contains { $0.id == hidden }, query)
+            // What the table shows: the same people, in the same order, with the same names and dates of birth.
+            let full = try vault.findPeople(matching: query).map { Vault.FoundPerson(id: $0.id, name: $0.name, dob: $0.dob) }
+            for batchRows in [nil, 1, 5] as [Int?] {
+                XCTAssertEqual(try vault.findPeopleShown(matching: query, batchRows: batchRows), full, "\(query), batches of \(batchRows ?? 0)")
+            }
         }
         XCTAssertFalse(try vault.findPeople(matching: "Joan Platt").isEmpty)
         XCTAssertEqual(try outsider.findPeople(matching: "Joan Platt").map(\.id), [hidden])
         // NHS numbers with or without spaces, and dates of birth, on either path.
         for (number, id) in nhs {
             let spaced = "\(number.prefix(3)) \(number.dropFirst(3).prefix(3)) \(number.suffix(4))"
-            for slices in [1, 3] {
-                XCTAssertEqual(try vault.findPeople(matching: spaced, slices: slices).map(\.id), [id], spaced)
-                XCTAssertEqual(try vault.findPeople(matching: number, slices: slices).map(\.id), [id], number)
+            for batchRows in [1, 3] {
+                XCTAssertEqual(try vault.findPeople(matching: spaced, batchRows: batchRows).map(\.id), [id], spaced)
+                XCTAssertEqual(try vault.findPeople(matching: number, batchRows: batchRows).map(\.id), [id], number)
             }
         }
         let born = Set(names.indices.filter { $0 % 7 == 0 && "1950-03-0\($0 % 9 + 1)" == "1950-03-01" }.compactMap { index in mine.first { $0.value == names[index] }?.key })
         XCTAssertFalse(born.isEmpty)
-        for slices in [1, 3] { XCTAssertEqual(Set(try vault.findPeople(matching: "1950-03-01", slices: slices).map(\.id)), born) }
+        for batchRows in [1, 3] {
+            XCTAssertEqual(Set(try vault.findPeople(matching: "1950-03-01", batchRows: batchRows).map(\.id)), born)
+            XCTAssertEqual(Set(try vault.findPeopleShown(matching: "1950-03-01", batchRows: batchRows).map(\.id)), born)
+            XCTAssertEqual(try vault.findPeopleShown(matching: Array(nhs.keys)[0], batchRows: batchRows).map(\.id), [nhs[Array(nhs.keys)[0]]!])
+        }
     }
 
     /// A name longer than the scanning buffer is still opened and matched whole (the ordinary way).
@@ -95,9 +104,9 @@ final class PersonFindTests: XCTestCase {
         try t.actAsAdvocate()
         let long = try t.vault.addPerson(.init(name: "Joan " + String(repeating: "Longname", count: 700) + " Platt"))
         let short = try t.vault.addPerson(.init(name: "Joan Platt"))
-        for slices in [1, 2] {
-            XCTAssertEqual(Set(try t.vault.findPeople(matching: "platt", slices: slices).map(\.id)), [long, short])
-            XCTAssertEqual(try t.vault.findPeople(matching: "longnamelong", slices: slices).map(\.id), [long])
+        for batchRows in [1, 2] {
+            XCTAssertEqual(Set(try t.vault.findPeople(matching: "platt", batchRows: batchRows).map(\.id)), [long, short])
+            XCTAssertEqual(try t.vault.findPeople(matching: "longnamelong", batchRows: batchRows).map(\.id), [long])
         }
     }
 }

@@ -72,6 +72,9 @@ final class LedgerTransaction: VaultRecordWriting {
     func people(nhsNumberIndex: Data) throws -> [PersonRecord] { try base.people(nhsNumberIndex: nhsNumberIndex) }
     func people(nameIndex: Data) throws -> [PersonRecord] { try base.people(nameIndex: nameIndex) }
     func personSearchRows() throws -> [PersonSearchRow] { try base.personSearchRows() }
+    func personSearchRows(batchRows: Int, _ body: ([PersonSearchRow]) throws -> Void) throws {
+        try base.personSearchRows(batchRows: batchRows, body)
+    }
     func people(ids: [String]) throws -> [PersonRecord] { try base.people(ids: ids) }
     func cases() throws -> [CaseRecord] { try base.cases() }
     func caseRecord(_ id: String) throws -> CaseRecord? { try base.caseRecord(id) }
@@ -85,6 +88,9 @@ final class LedgerTransaction: VaultRecordWriting {
     func wrappers(scope: String, version: Int) throws -> [KeyWrapperRecord] { try base.wrappers(scope: scope, version: version) }
     func document(_ id: String) throws -> DocumentRecord? { try base.document(id) }
     func documents(caseID: String?) throws -> [DocumentRecord] { try base.documents(caseID: caseID) }
+    func documentListRows(_ query: DocumentListQuery, _ body: (DocumentListRows) throws -> Void) throws {
+        try base.documentListRows(query, body)
+    }
     func contentMACs(caseID: String) throws -> [Data: String] { try base.contentMACs(caseID: caseID) }
     func documentCount(caseID: String?) throws -> Int { try base.documentCount(caseID: caseID) }
     func consentRecords(type: String?, caseID: String?, personID: String?) throws -> [ConsentRecord] {

@@ -9,35 +9,89 @@ extension Vault {
     /// number or date of birth is `text`, among those this account may see. An NHS number is compared by its keyed
     /// index and a date of birth opened only when the text is a date, so each person costs one decryption, and only
     /// the people found are opened in full.
-    public func findPeople(matching text: String) throws -> [PersonView] { try findPeople(matching: text, slices: nil) }
+    public func findPeople(matching text: String) throws -> [PersonView] { try findPeople(matching: text, batchRows: nil) }
 
-    /// `slices`: how many parts the people are split into (nil: one per core, one below 2 000 people); tests ask
-    /// for several on a few people to check the split changes nothing.
-    func findPeople(matching text: String, slices: Int?) throws -> [PersonView] {
+    /// What the table of `person find` shows of someone found.
+    public struct FoundPerson: Sendable, Equatable {
+        public let id: String
+        public let name: String
+        public let dob: String?
+    }
+
+    /// The same people as `findPeople(matching:)`, with only what a table shows: the names opened by the scan are
+    /// kept and only the dates of birth of those found are opened (a common surname finds thousands of 100 000).
+    public func findPeopleShown(matching text: String) throws -> [FoundPerson] { try findPeopleShown(matching: text, batchRows: nil) }
+
+    /// `batchRows`: how many people each part of the scan holds (nil: 8 192); tests ask for small parts to check the
+    /// split changes nothing.
+    func findPeople(matching text: String, batchRows: Int?) throws -> [PersonView] {
         try guarded { try store.read { tx in
-            let account = try account(in: tx)
-            let rows = try tx.personSearchRows()
-            // The same people as `visiblePeople`, without putting every registered person's id in a set first.
-            let onCases = try peopleOnVisibleCases(as: account, in: tx)
-            let candidates = rows.filter { !$0.erased && ($0.addedBy == account.id || onCases.contains($0.id)) }
-            let metadataKey = try dataKey(scope: KeyHierarchy.vaultScope, version: 1, in: tx)
-            let fieldKey = try KeyHierarchy.fieldKey(metadataKey)
-            let trimmed = text.trimmingCharacters(in: .whitespaces)
-            // "943 476 5919", "943-476-5919" and "943.476.5919" alike.
-            let digits = String(text.filter(\.isNumber))
-            let nhsIndex = try (digits.count == 10 ? try? Validation.nhsNumber(digits) : nil).map {
-                try KeyHierarchy.blindIndex($0, field: "people.nhs_number", metadataKey: metadataKey)
-            }
-            let criteria = PersonCriteria(name: NameQuery(text), nhsIndex: nhsIndex,
-                                          dateOfBirth: (try? Validation.date(trimmed, field: "")) != nil ? Array(trimmed.utf8) : nil)
-            let matched = try Self.scan(candidates, criteria, fieldKey: fieldKey, slices: slices)
-            // The people found, read in one query and opened with one cipher context (a common surname finds thousands).
+            let (matches, fieldKey) = try matchPeople(text, keepNames: false, batchRows: batchRows, in: tx)
+            // The people found, read in one query and opened with one cipher context.
             let opener = try AESGCM.Opener(key: fieldKey)
-            let ids = matched.map { candidates[$0].id }
+            let ids = matches.map(\.id)
             let found = try tx.people(ids: ids)
             if found.count != ids.count, let missing = Set(ids).subtracting(found.map(\.id)).first { throw VaultError.notFound(kind: "person", id: missing) }
             return try found.map { try view($0, opener: opener) }.sorted { ($0.name, $0.id) < ($1.name, $1.id) }
         } }
+    }
+
+    func findPeopleShown(matching text: String, batchRows: Int?) throws -> [FoundPerson] {
+        try guarded { try store.read { tx in
+            let (matches, fieldKey) = try matchPeople(text, keepNames: true, batchRows: batchRows, in: tx)
+            let opener = try AESGCM.Opener(key: fieldKey)
+            return try matches.map { match in
+                func open(_ sealed: Data?, _ column: String) throws -> String? {
+                    try sealed.map { String(decoding: try KeyHierarchy.open($0, opener: opener, table: "people", column: column, rowID: match.id), as: UTF8.self) }
+                }
+                return FoundPerson(id: match.id, name: try match.name ?? open(match.nameSealed, "name") ?? "", dob: try open(match.dobSealed, "dob"))
+            }.sorted { ($0.name, $0.id) < ($1.name, $1.id) }
+        } }
+    }
+
+    /// Someone the scan found: their name when the scan opened it (and was asked to keep it).
+    struct PersonMatch: Sendable {
+        let id: String
+        let name: String?
+        let nameSealed: Data
+        let dobSealed: Data?
+    }
+
+    /// The people this account may see who match, in the order the store reads them, and the field key of people's
+    /// fields. The rows are read in batches, and each batch is scanned on another core while the next is read, with
+    /// its own cipher context (one is not safe to share); a field that fails to open throws, as one read alone would.
+    private func matchPeople(_ text: String, keepNames: Bool, batchRows: Int?,
+                             in tx: any VaultRecordReading) throws -> (matches: [PersonMatch], fieldKey: SecureBytes) {
+        let account = try account(in: tx)
+        // The same people as `visiblePeople`, without putting every registered person's id in a set first.
+        let onCases = try peopleOnVisibleCases(as: account, in: tx)
+        let metadataKey = try dataKey(scope: KeyHierarchy.vaultScope, version: 1, in: tx)
+        let fieldKey = try KeyHierarchy.fieldKey(metadataKey)
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        // "943 476 5919", "943-476-5919" and "943.476.5919" alike.
+        let digits = String(text.filter(\.isNumber))
+        let nhsIndex = try (digits.count == 10 ? try? Validation.nhsNumber(digits) : nil).map {
+            try KeyHierarchy.blindIndex($0, field: "people.nhs_number", metadataKey: metadataKey)
+        }
+        let criteria = PersonCriteria(name: NameQuery(text), nhsIndex: nhsIndex,
+                                      dateOfBirth: (try? Validation.date(trimmed, field: "")) != nil ? Array(trimmed.utf8) : nil)
+        let accountID = account.id
+        let results = BatchResults<[PersonMatch]>()
+        let group = DispatchGroup()
+        var batches = 0
+        defer { group.wait() }
+        try tx.personSearchRows(batchRows: max(1, batchRows ?? 8_192)) { rows in
+            let batch = batches
+            batches += 1
+            DispatchQueue.global().async(group: group) {
+                results.set(batch, Result {
+                    let candidates = rows.filter { !$0.erased && ($0.addedBy == accountID || onCases.contains($0.id)) }
+                    return try Self.scan(candidates, 0..<candidates.count, criteria, keepNames: keepNames, opener: try AESGCM.Opener(key: fieldKey))
+                })
+            }
+        }
+        group.wait()
+        return (try results.all(count: batches).flatMap { try $0.get() }, fieldKey)
     }
 
     /// What a person is compared on.
@@ -48,36 +102,31 @@ extension Vault {
         let dateOfBirth: [UInt8]?
     }
 
-    /// Indexes into `rows` of the people who match, in order. Slices of the rows go to every core, each with its own
-    /// cipher context (one is not safe to share); a field that fails to open throws, as one read alone would.
-    static func scan(_ rows: [PersonSearchRow], _ criteria: PersonCriteria, fieldKey: SecureBytes, slices: Int? = nil) throws -> [Int] {
-        let slices = max(1, slices ?? (rows.count < 2_000 ? 1 : ProcessInfo.processInfo.activeProcessorCount))
-        let results = ScanResults(count: slices)
-        DispatchQueue.concurrentPerform(iterations: slices) { slice in
-            let range = (rows.count * slice / slices)..<(rows.count * (slice + 1) / slices)
-            results.set(slice, Result { try scan(rows, range, criteria, opener: try AESGCM.Opener(key: fieldKey)) })
-        }
-        return try results.all().flatMap { try $0.get() }
-    }
-
-    private static func scan(_ rows: [PersonSearchRow], _ range: Range<Int>, _ criteria: PersonCriteria, opener: AESGCM.Opener) throws -> [Int] {
-        var found: [Int] = []
+    private static func scan(_ rows: [PersonSearchRow], _ range: Range<Int>, _ criteria: PersonCriteria, keepNames: Bool,
+                             opener: AESGCM.Opener) throws -> [PersonMatch] {
+        var found: [PersonMatch] = []
         // The AAD `KeyHierarchy.open` builds for a person's field is this prefix and the row's id.
         let namePrefix = KeyHierarchy.fieldAAD(table: "people", column: "name", rowID: "")
         let dobPrefix = KeyHierarchy.fieldAAD(table: "people", column: "dob", rowID: "")
         let name = criteria.name
         let scratch = FieldScratch()
+        func match(_ row: PersonSearchRow, name: String? = nil) -> PersonMatch {
+            PersonMatch(id: row.id, name: name, nameSealed: row.nameSealed, dobSealed: row.dobSealed)
+        }
         // Rows are read in place (a copy of each would retain and release its five references).
         try rows.withUnsafeBufferPointer { rows in
             for index in range {
-                if let nhsIndex = criteria.nhsIndex, rows[index].nhsNumberIndex == nhsIndex { found.append(index); continue }
+                if let nhsIndex = criteria.nhsIndex, rows[index].nhsNumberIndex == nhsIndex { found.append(match(rows[index])); continue }
                 if let date = criteria.dateOfBirth, let dob = rows[index].dobSealed,
                    try scratch.open(dob, prefix: dobPrefix, id: rows[index].id, column: "dob", opener: opener, { $0.elementsEqual(date) }) {
-                    found.append(index); continue
+                    found.append(match(rows[index])); continue
                 }
-                if !name.words.isEmpty,
-                   try scratch.open(rows[index].nameSealed, prefix: namePrefix, id: rows[index].id, column: "name", opener: opener, { name.matches(utf8: $0) }) {
-                    found.append(index)
+                if !name.words.isEmpty {
+                    // The name of someone found is kept from here when asked: it is not opened a second time.
+                    let opened = try scratch.open(rows[index].nameSealed, prefix: namePrefix, id: rows[index].id, column: "name", opener: opener) {
+                        name.matches(utf8: $0) ? (keepNames ? String(decoding: $0, as: UTF8.self) : "") : nil
+                    }
+                    if let opened { found.append(match(rows[index], name: keepNames ? opened : nil)) }
                 }
             }
         }
@@ -121,13 +170,14 @@ private final class FieldScratch {
     }
 }
 
-/// One result per slice of a parallel scan, set from the worker threads.
-private final class ScanResults: @unchecked Sendable {
-    private var results: [Result<[Int], any Error>]
+/// One result per batch of a pipelined scan, set from the worker threads.
+private final class BatchResults<T: Sendable>: @unchecked Sendable {
+    // @unchecked: every access to `results` holds `lock`.
+    private var results: [Int: Result<T, any Error>] = [:]
     private let lock = NSLock()
 
-    init(count: Int) { results = Array(repeating: .success([]), count: count) }
-
-    func set(_ index: Int, _ value: Result<[Int], any Error>) { lock.withLock { results[index] = value } }
-    func all() -> [Result<[Int], any Error>] { lock.withLock { results } }
+    func set(_ index: Int, _ value: Result<T, any Error>) { lock.withLock { results[index] = value } }
+    func all(count: Int) -> [Result<T, any Error>] {
+        lock.withLock { (0..<count).map { results[$0] ?? .failure(VaultError.invalidInput("a part of the search was not scanned")) } }
+    }
 }

@@ -90,44 +90,6 @@ extension Vault {
         } }
     }
 
-    /// Which documents a listing shows: kinds, and a span of document dates (inclusive; undated documents are
-    /// left out once a date is asked for).
-    public struct DocumentFilter: Sendable {
-        public var kinds: Set<DocumentKind> = []
-        public var from: String?
-        public var to: String?
-
-        public init(kinds: Set<DocumentKind> = [], from: String? = nil, to: String? = nil) {
-            self.kinds = kinds
-            self.from = from
-            self.to = to
-        }
-
-        func admits(_ document: DocumentView) -> Bool {
-            if !kinds.isEmpty, !kinds.contains(where: { $0.rawValue == document.kind }) { return false }
-            if from != nil || to != nil {
-                guard let date = document.documentDate else { return false }
-                if let from, date < from { return false }
-                if let to, date > to { return false }
-            }
-            return true
-        }
-    }
-
-    /// `documents(caseID:)` filtered and in reading order: by document date (undated last), then name.
-    public func documents(caseID: String?, filter: DocumentFilter) throws -> [DocumentView] {
-        if let from = filter.from { _ = try Validation.date(from, field: "the start date") }
-        if let to = filter.to { _ = try Validation.date(to, field: "the end date") }
-        return try documents(caseID: caseID).filter(filter.admits).sorted { a, b in
-            switch (a.documentDate, b.documentDate) {
-            case let (x?, y?) where x != y: return x < y
-            case (_?, nil): return true
-            case (nil, _?): return false
-            default: return (a.caseID, a.name, a.id) < (b.caseID, b.name, b.id)
-            }
-        }
-    }
-
     public func document(_ id: String) throws -> DocumentView {
         let caseID = try caseID(ofDocument: id)
         try requireConsentForRead(.viewDocuments, caseID: caseID, documentID: id)

@@ -24,22 +24,23 @@ extension CaseVault {
 
         func run() throws {
             let filter = Vault.DocumentFilter(kinds: Set(kinds.compactMap(DocumentKind.init(rawValue:))), from: from, to: to)
-            let (documents, references) = try global.withVault { vault in
-                let documents: [Vault.DocumentView]
-                if let caseID = try caseID.map({ try vault.caseID($0) }) {
+            var table = DocumentTable()
+            var references: [String: String] = [:]
+            let documents = try global.withVault { vault -> [Vault.DocumentView] in
+                let caseID = try caseID.map { try vault.caseID($0) }
+                if let caseID {
                     try ConsentGate.require(.viewDocuments, caseID: caseID, vault: vault, options: consent)
-                    documents = try vault.documents(caseID: caseID, filter: filter)
                 } else {
                     // Across cases: the vault lists only the cases the acting advocate may view (names are personal data too).
                     vault.acknowledged = consent.rules
-                    documents = try vault.documents(caseID: nil, filter: filter)
                 }
-                return (documents, global.json ? [:] : try vault.caseReferences(Set(documents.map(\.caseID))))
+                if global.json { return try vault.documents(caseID: caseID, filter: filter) }
+                try vault.listDocuments(caseID: caseID, filter: filter) { table.add($0) }
+                references = try vault.caseReferences(Set(table.caseIDs))
+                return []
             }
             if global.json { try global.emitJSON(documents); return }
-            Terminal.printOut(Table.render(["ID", "CASE", "KIND", "DATE", "SIZE", "NAME"], documents.map {
-                [$0.id, references[$0.caseID] ?? $0.caseID, $0.kind, $0.documentDate ?? "", String($0.size), $0.name]  // cells are escaped by Table
-            }))
+            table.write(references: references)
         }
     }
 }

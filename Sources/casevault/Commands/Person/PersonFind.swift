@@ -18,6 +18,12 @@ extension CaseVault.Person {
         }
 
         func run() throws {
+            if let text, !global.json {
+                // The table shows id, name and date of birth: the core opens no more than that of the people found.
+                let found = try global.withVault { try $0.findPeopleShown(matching: text) }
+                Terminal.printOut(Table.render(["ID", "NAME", "DOB"], found.map { [$0.id, $0.name, $0.dob ?? ""] }))
+                return
+            }
             let people = try global.withVault { vault in
                 if let text { return try vault.findPeople(matching: text) }
                 return try vault.findPeople(nhsNumber: nhsNumber, name: name)

@@ -1,0 +1,79 @@
+import Foundation
+import VaultStorage
+import XCTest
+
+/// The batched readers of the listings (`list`, `person find`): every store hands over the same rows, in the same
+/// order, each batch keeping the rows of one date and case together.
+extension StorageConformance {
+    static func listingsComeInBatchesInOrder(_ store: any VaultRecordStore, file: StaticString, line: UInt) throws {
+        try seed(store)
+        var records: [DocumentRecord] = []
+        try store.write { tx in
+            try tx.insert(caseRecord("case-2", client: "per-2"))
+            for index in 0..<23 {
+                var record = document("doc-\(100 + (index * 7) % 23)", caseID: index % 3 == 0 ? "case-2" : "case-1", mac: UInt8(100 + index))
+                record.documentDate = [nil, "2025-03-02", "2024-12-31", "2025-03-10"][index % 4]
+                record.kind = ["letter", "form", "internal_note"][index % 3]
+                record.ingestedBy = index % 5 == 0 ? nil : "adv-1"
+                record.kindSealed = index % 2 == 0 ? nil : Data([UInt8(index)])
+                record.dateSourceSealed = index % 3 == 0 ? nil : Data([1, UInt8(index)])
+                record.size = Int64(index * 1000)
+                try tx.insert(record)
+            }
+            try tx.insert(person("per-3", name: 3, nhs: 9))
+        }
+        try store.read { tx in
+            records = try tx.documents(caseID: nil)
+            // By date (undated last), then case, then id, compared as bytes.
+            let ordered = records.sorted { a, b in
+                func key(_ r: DocumentRecord) -> [String] { [r.documentDate == nil ? "1" : "0", r.documentDate ?? "", r.caseID, r.id] }
+                return key(a).lexicographicallyPrecedes(key(b)) { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            }
+            for query in [DocumentListQuery(caseID: nil), DocumentListQuery(caseID: "case-1"), DocumentListQuery(caseID: nil, clearKinds: ["form", "letter"]),
+                          DocumentListQuery(caseID: nil, from: "2025-01-01"), DocumentListQuery(caseID: "case-2", to: "2025-03-02")] {
+                let expected = ordered.filter { record in
+                    (query.caseID == nil || record.caseID == query.caseID) && (query.clearKinds.isEmpty || query.clearKinds.contains(record.kind))
+                        && (query.from == nil && query.to == nil
+                            || record.documentDate.map { $0 >= (query.from ?? "") && $0 <= (query.to ?? "9") } ?? false)
+                }
+                for batchRows in [1, 2, 4096] {
+                    var query = query
+                    query.batchRows = batchRows
+                    var listed: [DocumentRecord] = []
+                    var previous: (rows: DocumentListRows, last: Int)?
+                    try tx.documentListRows(query) { rows in
+                        XCTAssertGreaterThan(rows.count, 0, file: file, line: line)
+                        if let previous {
+                            XCTAssertFalse(previous.rows.sameGroup(previous.last, rows, 0), "a batch splits no date and case", file: file, line: line)
+                        }
+                        previous = (rows, rows.count - 1)
+                        for row in 0..<rows.count { listed.append(try record(rows, row)) }
+                    }
+                    // Every column a listing reads comes back as stored (the wrapped key it does not read).
+                    XCTAssertEqual(listed, expected.map { var r = $0; r.wrappedKey = Data(); return r },
+                                   "\(query.caseID ?? "all") \(query.clearKinds) \(query.from ?? "") \(query.to ?? ""), batches of \(batchRows)",
+                                   file: file, line: line)
+                }
+            }
+            let everyone = try tx.personSearchRows()
+            for batchRows in [1, 2, 100] {
+                var batched: [PersonSearchRow] = []
+                try tx.personSearchRows(batchRows: batchRows) { rows in
+                    XCTAssertLessThanOrEqual(rows.count, batchRows, file: file, line: line)
+                    batched += rows
+                }
+                XCTAssertEqual(batched, everyone, file: file, line: line)
+            }
+        }
+    }
+
+    private static func record(_ rows: DocumentListRows, _ row: Int) throws -> DocumentRecord {
+        DocumentRecord(id: try XCTUnwrap(rows.text(row, .id)), caseID: try XCTUnwrap(rows.text(row, .caseID)), kind: try XCTUnwrap(rows.text(row, .kind)),
+                       mediaType: try XCTUnwrap(rows.text(row, .mediaType)), size: rows.sizes[row], documentDate: rows.text(row, .documentDate),
+                       documentDateSource: try XCTUnwrap(rows.text(row, .documentDateSource)), ingestedAt: try XCTUnwrap(rows.text(row, .ingestedAt)),
+                       ingestedBy: rows.text(row, .ingestedBy), caseKeyVersion: rows.caseKeyVersions[row], wrappedKey: Data(),
+                       originalNameSealed: try XCTUnwrap(rows.data(row, .nameSealed)), ciphertextSize: rows.ciphertextSizes[row],
+                       ciphertextSHA256: try XCTUnwrap(rows.data(row, .ciphertextSHA256)), contentMAC: try XCTUnwrap(rows.data(row, .contentMAC)),
+                       dateSourceSealed: rows.data(row, .dateSourceSealed), kindSealed: rows.data(row, .kindSealed))
+    }
+}
