@@ -146,7 +146,7 @@ public struct CaseBundleExport {
     /// audited as a failed export and its error rethrown; a failure to record it is thrown after `deliver`, so the
     /// front end can take back what it delivered.
     public func export(_ request: BundleRequest, sources: [BundleSource], helper: PDFHelper,
-                       deliver: (BundleOutcome) throws -> Void) throws -> (result: BundleOutcome, log: BundleLog) {
+                       deliver: (BundleOutcome, BundleManifest) throws -> Void) throws -> (result: BundleOutcome, manifest: BundleManifest, log: BundleLog) {
         var result: BundleOutcome
         do {
             result = try helper.bundle(BundleJob(mode: .export, request: request, sources: sources))
@@ -157,12 +157,12 @@ public struct CaseBundleExport {
         guard let unsigned = result.manifest else { throw BundleJobFailure.failed("casevault-pdf returned no manifest") }
         let manifest = try unsigned.signed(with: vault.bundleSigningKey)
         result.manifest = manifest
-        try deliver(result)
+        try deliver(result, manifest)
         let log = BundleLog(bundleID: request.bundleID, caseID: caseID, exportedBy: request.creatorID, exportedAt: request.created,
                             recipient: options.recipient, meeting: options.meeting, policy: options.policyLabel, pages: result.pages,
                             pdfSHA256: manifest.pdfSHA256, documents: result.reports)
         try vault.recordBundle(log, bundleID: log.bundleID, caseID: caseID, auditDetails: log.auditDetails)
-        return (result, log)
+        return (result, manifest, log)
     }
 
     /// The cover's "Prepared by": the acting advocate's name and organisation; their id only when the vault has no

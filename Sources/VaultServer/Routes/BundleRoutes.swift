@@ -111,9 +111,8 @@ extension VaultServer {
                 // The bundle is made by casevault-pdf, whose confined children read the PDFs and images: no PDF is
                 // parsed in the server.
                 let helper = try analysisProgram.map(PDFHelper.init(program:)) ?? PDFHelper()
-                let made = try export.export(bundleRequest, sources: sources, helper: helper) { _ in }
-                guard let manifest = made.result.manifest else { throw BundleJobFailure.failed("casevault-pdf returned no manifest") }
-                return Exported(bundleID: bundleRequest.bundleID, pages: made.result.pages, pdf: made.result.pdf, manifest: try manifest.fileBytes())
+                let made = try export.export(bundleRequest, sources: sources, helper: helper) { _, _ in }
+                return Exported(bundleID: bundleRequest.bundleID, pages: made.result.pages, pdf: made.result.pdf, manifest: try made.manifest.fileBytes())
             }
             sessions.logger.info("bundle exported", metadata: ["bundle": "\(exported.bundleID)", "pages": "\(exported.pages)"])
             return Response(status: .created,

@@ -166,9 +166,8 @@ extension CaseVault {
             var written = false
             let result: BundleOutcome
             do {
-                result = try export.export(request, sources: sources, helper: helper) { result in
+                result = try export.export(request, sources: sources, helper: helper) { result, manifest in
                     _ = warnWithoutOCR(result)
-                    guard let manifest = result.manifest else { throw BundleJobFailure.failed("casevault-pdf returned no manifest") }
                     try write(pdf: result.pdf, manifest: manifest, to: output, manifestPath: manifestPath)
                     written = true
                 }.result
