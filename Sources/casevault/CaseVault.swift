@@ -39,15 +39,21 @@ struct CaseVault: ParsableCommand {
         do {
             try command.run()
         } catch {
-            present(error)
+            present(error, from: type(of: command))
         }
     }
 
-    static func present(_ error: Error) -> Never {
+    static func present(_ error: Error, from command: ParsableCommand.Type? = nil) -> Never {
         switch error {
         case let code as ExitCode:
             // Thrown after the command printed its own message (e.g. exit 2 for a partial ingest).
             Foundation.exit(code.rawValue)
+        case let error as ValidationError where command.flatMap(commandPath(to:)) != nil:
+            // Thrown by a command's run, after parsing: the parser would print the root's usage
+            // ("casevault <subcommand>"), which helps no one. Name the command's own help instead.
+            let path = (["casevault"] + (commandPath(to: command!) ?? [])).joined(separator: " ")
+            CLIError(error.message, hints: ["'\(path) --help' shows every option"], exitCode: ExitCode.validationFailure.rawValue).report()
+            Foundation.exit(ExitCode.validationFailure.rawValue)
         case is ValidationError, is CleanExit:
             exit(withError: error)
         // `--help` parses to the parser's own help command, whose run throws the parser's internal request type.
@@ -58,5 +64,17 @@ struct CaseVault: ParsableCommand {
             presented.report()
             Foundation.exit(presented.exitCode)
         }
+    }
+
+    /// The subcommand names from the root to `target` (`["consent", "record"]`), or nil if it is not in the tree.
+    static func commandPath(to target: ParsableCommand.Type) -> [String]? {
+        func walk(_ node: ParsableCommand.Type, _ path: [String]) -> [String]? {
+            if ObjectIdentifier(node) == ObjectIdentifier(target) { return path }
+            for sub in node.configuration.subcommands {
+                if let found = walk(sub, path + [sub._commandName]) { return found }
+            }
+            return nil
+        }
+        return walk(CaseVault.self, [])
     }
 }

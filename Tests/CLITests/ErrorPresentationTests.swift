@@ -46,6 +46,21 @@ final class ErrorPresentationTests: XCTestCase {
         let range = NSRange(result.stderr.startIndex..., in: result.stderr)
         XCTAssertNil(dumped?.firstMatch(in: result.stderr, range: range), "\(arguments): \(result.stderr)", file: file, line: line)
         XCTAssertFalse(result.stderr.contains("Error: "), "\(arguments) printed the parser's own prefix: \(result.stderr)", file: file, line: line)
+        // The root's usage after a subcommand's error sends the reader to the wrong help.
+        XCTAssertFalse(result.stderr.contains("casevault <subcommand>"), "\(arguments) printed the root's usage: \(result.stderr)", file: file, line: line)
+    }
+
+    /// A check a command makes when it runs (not when its arguments are parsed) names that command's help, with exit 64.
+    func testAnErrorFoundWhileRunningNamesTheCommandsOwnHelp() throws {
+        let sandbox = try Sandbox()
+        let caseID = try prepare(sandbox)
+        let arguments = ["consent", "record", "--case", caseID, "--person", "Margaret Ellis", "--kind", "verbal_consent", "--grantee",
+                         try XCTUnwrap(sandbox.environment["TEST_ORGANISATION"]), "--actions", "view_documents", "--bodies", "trust-X", "--yes"]
+        let result = try sandbox.run(arguments)
+        XCTAssertEqual(result.exitCode, 64, result.stderr)
+        XCTAssertTrue(result.stderr.hasPrefix("casevault: error: a verbal consent counts only when it says who took it and when (R-CON-9)"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("casevault: hint: 'casevault consent record --help' shows every option"), result.stderr)
+        assertNoSwiftValue(result, arguments)
     }
 
     func testAFailingCaseOfEveryCommandIsPresentedTheOneWay() throws {
