@@ -287,7 +287,7 @@ final class ConsentCommandsTests: XCTestCase {
         let noDate = try sandbox.run(verbal + ["--recorded-by", world.advocate])
         XCTAssertNotEqual(noDate.exitCode, 0)
         XCTAssertTrue(noDate.stderr.contains("--recorded-on"), noDate.stderr)
-        XCTAssertFalse(noDate.stderr.contains("--recorded-by ADVOCATE-ID"), "only what is missing is asked for: \(noDate.stderr)")
+        XCTAssertFalse(noDate.stderr.contains("--recorded-by NAME"), "only what is missing is asked for: \(noDate.stderr)")
         let noTaker = try sandbox.run(verbal + ["--recorded-on", VaultCommandsTests.yesterday])
         XCTAssertNotEqual(noTaker.exitCode, 0)
         XCTAssertTrue(noTaker.stderr.contains("--recorded-by"), noTaker.stderr)

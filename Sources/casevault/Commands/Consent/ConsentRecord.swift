@@ -48,7 +48,7 @@ extension CaseVault.ConsentCommand {
             if kind == .verbalConsent {
                 // R-CON-9 (clarified 2026-12-02): without who took it and when, a verbal consent counts as no consent,
                 // so it is refused here rather than stored as if it authorised anything.
-                let missing = (recordedBy.map { $0.allSatisfy(\.isWhitespace) } ?? true ? ["--recorded-by ADVOCATE-ID (who took it)"] : [])
+                let missing = (recordedBy.map { $0.allSatisfy(\.isWhitespace) } ?? true ? ["--recorded-by NAME (who took it)"] : [])
                     + (recordedOn == nil ? ["--recorded-on YYYY-MM-DD (when it was taken)"] : [])
                 if !missing.isEmpty {
                     throw ValidationError("a verbal consent counts only when it says who took it and when (R-CON-9); nothing was recorded. Add \(missing.joined(separator: " and ")).")
