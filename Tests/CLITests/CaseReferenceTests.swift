@@ -53,4 +53,35 @@ final class CaseReferenceTests: XCTestCase {
         XCTAssertFalse(try sandbox.asManager(["audit", "log", "--json"]).stdout.contains("CMP/2025"))
         try world.assertVerifies(sandbox)
     }
+
+    /// A case can be named by its client: one case is found, two are listed to choose from, and a name typed by
+    /// someone who may not read the case finds nothing (the same message as a name no one has).
+    func testACaseCanBeNamedByItsClientAndAmbiguityListsTheReferences() throws {
+        let sandbox = try Sandbox()
+        let world = try ConsentWorld.make(sandbox)
+        let reference = try XCTUnwrap(try sandbox.json(try sandbox.run(["case", "show", world.caseID, "--json"]))["reference"] as? String)
+        let byName = try sandbox.run(["note", "add", "--case", "Mrs Ellis", "Phoned the ward."])
+        XCTAssertEqual(byName.exitCode, 0, byName.stderr)
+        XCTAssertTrue(try sandbox.run(["note", "list", "--case", world.caseID]).stdout.contains("Phoned the ward."))
+        XCTAssertEqual(try sandbox.json(try sandbox.run(["case", "show", "margaret ellis", "--json"]))["id"] as? String, world.caseID)
+
+        // Someone who may not read her case: told nothing more than about a name no one has.
+        let outsider = try sandbox.run(["case", "show", "Margaret Ellis"], environment: ["CASEVAULT_ADVOCATE": world.partner])
+        let nobody = try sandbox.run(["case", "show", "Nobody Atall"], environment: ["CASEVAULT_ADVOCATE": world.partner])
+        XCTAssertEqual(outsider.exitCode, 1, outsider.stderr)
+        XCTAssertEqual(outsider.stderr.replacingOccurrences(of: "Margaret Ellis", with: "X"), nobody.stderr.replacingOccurrences(of: "Nobody Atall", with: "X"))
+        XCTAssertFalse(outsider.stderr.contains(reference), outsider.stderr)
+
+        // A second case for her: the name no longer picks one, and both references are offered; nothing is written.
+        let second = try ConsentWorld.id(sandbox, ["case", "open", "--client", world.client, "--org", world.org, "--advocate", world.advocate])
+        let secondReference = try XCTUnwrap(try sandbox.json(try sandbox.run(["case", "show", second, "--json"]))["reference"] as? String)
+        let ambiguous = try sandbox.run(["note", "add", "--case", "Margaret Ellis", "Second note."])
+        XCTAssertEqual(ambiguous.exitCode, 1, ambiguous.stderr)
+        XCTAssertTrue(ambiguous.stderr.contains("matches 2 cases") && ambiguous.stderr.contains(reference) && ambiguous.stderr.contains(secondReference),
+                      ambiguous.stderr)
+        for caseID in [world.caseID, second] {
+            XCTAssertFalse(try sandbox.run(["note", "list", "--case", caseID]).stdout.contains("Second note."))
+        }
+        try world.assertVerifies(sandbox)
+    }
 }

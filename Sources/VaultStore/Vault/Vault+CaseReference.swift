@@ -40,18 +40,39 @@ extension Vault {
         return start + String(format: "%04d", (used.max() ?? 0) + 1)
     }
 
-    /// A case id, or a case reference in any letter case, as the case id. Access is checked by the operation that
-    /// uses the id, as for an id typed directly.
+    /// A case id, a case reference in any letter case, or its client's name, as the case id. A name is matched only
+    /// against the clients of cases this account may read (as `person find` does), so it reveals no one else's case;
+    /// a client with several such cases gets the list of their references to choose from. Access is checked by the
+    /// operation that uses the id, as for an id typed directly.
     public func caseID(_ text: String) throws -> String {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed.hasPrefix("case-") { return trimmed }
         let reference = trimmed.uppercased()
-        return try store.read { tx in
-            guard let record = try tx.cases().first(where: { $0.reference == reference }) else {
-                throw VaultError.invalidInput("no case has the id or reference '\(trimmed)' ('casevault case list' shows them)")
+        let notFound = VaultError.invalidInput("no case has the id or reference '\(trimmed)', and no case you may read has a client of that name "
+                                               + "('casevault case list' shows them)")
+        return try guarded { try store.read { tx in
+            let cases = try tx.cases()
+            if let record = cases.first(where: { $0.reference == reference }) { return record.id }
+            let query = Self.searchable(trimmed)
+            guard !query.isEmpty else { throw notFound }
+            let account = try account(in: tx)
+            let key = try metadataFieldKey(tx)
+            var candidates: [(record: CaseRecord, client: String)] = []
+            for record in cases where try mayRead(record, as: account, in: tx) {
+                guard let client = try tx.person(record.clientID), client.erasedAt == nil else { continue }
+                candidates.append((record, try view(client, key: key).name))
             }
-            return record.id
-        }
+            let exact = candidates.filter { Self.searchable($0.client) == query }
+            let found = exact.isEmpty ? candidates.filter { Self.nameMatches(query, $0.client) } : exact
+            switch found.count {
+            case 0: throw notFound
+            case 1: return found[0].record.id
+            default:
+                throw VaultError.ambiguousName(kind: "case", text: trimmed, candidates: found.map {
+                    "\($0.record.reference ?? $0.record.id) (\($0.client), \($0.record.status))"
+                }.sorted())
+            }
+        } }
     }
 
     /// The references of these cases (those without one are left out), for listings that show cases the caller

@@ -14,7 +14,7 @@ extension CaseVault {
             discussion: "Folders are read recursively; hidden files and symbolic links are skipped (and reported) unless asked. Exit code 2 when some inputs failed.")
 
         @OptionGroup var global: GlobalOptions
-        @Option(name: .customLong("case"), help: "The case id.") var caseID: String
+        @Option(name: .customLong("case"), help: "The case: its reference (NCA-2026-0001), its client's name, or its id.") var caseID: String
         @Option(help: "The document kind for every file (else guessed): letter, email, reply, meeting_notes, evidence, consent_form, internal_note, authority_evidence, other.")
         var kind: DocumentKind?
         @Option(help: "The documents' own date, YYYY-MM-DD (else the email Date header, the letterhead's date, a PDF's creation date, a date in the file name, or the file time, marked as a guess).")

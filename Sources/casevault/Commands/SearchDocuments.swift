@@ -17,7 +17,7 @@ extension CaseVault {
             """)
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The words to look for, e.g. \"discharge letter\" or a surname.") var text: String
-        @Option(name: .customLong("case"), help: "Only this case (its id or reference).") var caseID: String?
+        @Option(name: .customLong("case"), help: "Only this case: its reference, its client's name, or its id.") var caseID: String?
         @OptionGroup var consent: ConsentOptions
 
         func validate() throws {

@@ -10,7 +10,7 @@ extension CaseVault.BundleCommand {
     struct Log: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "log", abstract: "The redaction log of a case's bundles: who exported what, when, for whom, and what was removed.")
         @OptionGroup var global: GlobalOptions
-        @Option(name: .customLong("case"), help: "The case id.") var caseID: String
+        @Option(name: .customLong("case"), help: "The case: its reference (NCA-2026-0001), its client's name, or its id.") var caseID: String
 
         func run() throws {
             let logs = try global.withVault { vault -> [BundleLog] in

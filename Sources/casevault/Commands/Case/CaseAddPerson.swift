@@ -8,7 +8,7 @@ extension CaseVault.Case {
             commandName: "add-person",
             abstract: "Register a person on a case (relative, representative, third party, witness, staff) so redaction finds them.")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The case id.") var caseID: String
+        @Argument(help: "The case: its reference (NCA-2026-0001), its client's name, or its id.") var caseID: String
         @Argument(help: "The person id.") var personID: String
         @Option(help: "relative, representative, third_party, witness or staff (NHS staff in role are kept unless the policy says redact-staff).")
         var role: Vault.CaseRole

@@ -9,7 +9,7 @@ extension CaseVault.Case {
             abstract: "Erase a case for an erasure request (crypto-shredding).",
             discussion: "Destroys the case key, deletes its documents and keeps a tombstone. Its client and the people registered on it who are on no other case are erased too (only their ids are kept). Backups made before the erasure still hold the case until the master key version they were made under is destroyed: run 'casevault keys rotate', take a new backup, then 'casevault keys retire' each older version ('casevault keys show'). After that, those older backups open nothing at all with the current key file, this case or any other (SECURITY.md, 'Erasure and backups').")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The case id.") var id: String
+        @Argument(help: "The case: its reference (NCA-2026-0001), its client's name, or its id.") var id: String
         @Option(help: "Why (required; stored encrypted in the tombstone).") var reason: String
         @Flag(help: "Confirm: this cannot be undone.") var yes = false
 

@@ -6,7 +6,7 @@ extension CaseVault.Case {
     struct Event: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "event", abstract: "Record complaint events and facts: dates, agreed extension, a reg 5(4) refusal, people complained about.")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The case id.") var id: String
+        @Argument(help: "The case: its reference (NCA-2026-0001), its client's name, or its id.") var id: String
         @Option(help: "YYYY-MM-DD") var incidentDate: String?
         @Option(help: "YYYY-MM-DD") var awareDate: String?
         @Option(help: "The day the body received the complaint, YYYY-MM-DD.") var complaintDate: String?

@@ -6,7 +6,7 @@ extension CaseVault.Case {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one case.")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The case id.") var id: String
+        @Argument(help: "The case: its reference (NCA-2026-0001), its client's name, or its id.") var id: String
 
         func run() throws {
             let (detail, notes, transfers, removed, names) = try global.withVault { vault in

@@ -17,7 +17,7 @@ extension CaseVault.Case {
             access from the transfer date; --advocate assigns the new organisation's advocate(s) in the same step.
             """)
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The case id or reference.") var id: String
+        @Argument(help: "The case: its reference (NCA-2026-0001), its client's name, or its id.") var id: String
         @Option(help: "The receiving organisation: its name or id.") var to: String
         @Flag(help: "The person agreed to the transfer (you confirm it).") var consented = false
         @Option(help: "The person's signed agreement to the transfer (stored as an encrypted consent_form document).") var consentForm: String?

@@ -7,7 +7,7 @@ extension CaseVault.Case {
     struct Update: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "update", abstract: "Record the NHS body's own reference for the complaint (shown by 'case show').")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The case id or reference.") var id: String
+        @Argument(help: "The case: its reference (NCA-2026-0001), its client's name, or its id.") var id: String
         @Option(help: "The reference the NHS body gave the complaint (kept encrypted).") var theirReference: String
 
         func run() throws {

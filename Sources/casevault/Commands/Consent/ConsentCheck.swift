@@ -10,7 +10,7 @@ extension CaseVault.ConsentCommand {
             abstract: "Ask whether the acting advocate (--as) may take an action on a case today, and why.",
             discussion: "Exit 0 for allow or warn, 3 for deny. Refusals and warnings are recorded in the audit log.")
         @OptionGroup var global: GlobalOptions
-        @Option(name: .customLong("case"), help: "The case id.") var caseID: String
+        @Option(name: .customLong("case"), help: "The case: its reference (NCA-2026-0001), its client's name, or its id.") var caseID: String
         @Option(help: "The action, e.g. attend_meeting.") var action: ConsentAction
         @Option(name: .customLong("for"), help: "The NHS body, the PHSO (phso) or the named third party the action is towards.") var target: String?
 

@@ -16,7 +16,7 @@ extension CaseVault.ConsentCommand {
             A consent is valid for 12 months from signing unless --valid-until says otherwise.
             """)
         @OptionGroup var global: GlobalOptions
-        @Option(name: .customLong("case"), help: "The case id.") var caseID: String
+        @Option(name: .customLong("case"), help: "The case: its reference (NCA-2026-0001), its client's name, or its id.") var caseID: String
         @Option(help: "The person the authority is about (usually the client).") var person: String
         @Option(help: "The kind of authority.") var kind: AuthorityKind
         @Option(help: "Who receives it: an organisation (org-…), advocate (adv-…) or person (per-…, e.g. an attorney or parent).")

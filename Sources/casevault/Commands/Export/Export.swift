@@ -23,7 +23,7 @@ extension CaseVault {
                 Pages without text that OCR cannot read confidently are left out unless --include-unreviewed.
                 """)
         @OptionGroup var global: GlobalOptions
-        @Option(name: .customLong("case"), help: "The case id.") var caseID: String
+        @Option(name: .customLong("case"), help: "The case: its reference (NCA-2026-0001), its client's name, or its id.") var caseID: String
         @Option(help: "The meeting, as printed on the cover and every page (e.g. \"Local resolution meeting, 3 December 2026\").") var meeting: String
         @Option(name: .customLong("for"), help: ArgumentHelp("Who receives the bundle: the NHS body's organisation id, or a third party named in the consent.",
                                                             valueName: "ORG")) var recipient: String

@@ -6,7 +6,7 @@ extension CaseVault.NoteCommand {
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a note to a case (stored encrypted; never in a bundle).")
         @OptionGroup var global: GlobalOptions
-        @Option(name: .customLong("case"), help: "The case id.") var caseID: String
+        @Option(name: .customLong("case"), help: "The case: its reference (NCA-2026-0001), its client's name, or its id.") var caseID: String
         @Option(help: "Read the note from this text file instead.") var file: String?
         @Argument(help: "The note (quote it).") var text: String?
 

@@ -6,7 +6,7 @@ extension CaseVault.RedactCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "Show a case's registered people, custom terms and allow-lists.")
         @OptionGroup var global: GlobalOptions
-        @Option(name: .customLong("case"), help: "The case id.") var caseID: String
+        @Option(name: .customLong("case"), help: "The case: its reference (NCA-2026-0001), its client's name, or its id.") var caseID: String
 
         struct Listing: Encodable {
             let people: [Vault.CasePerson]

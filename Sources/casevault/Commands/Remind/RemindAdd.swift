@@ -7,7 +7,7 @@ extension CaseVault.RemindCommand {
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a reminder for a date.")
         @OptionGroup var global: GlobalOptions
-        @Option(name: .customLong("case"), help: "The case id.") var caseID: String
+        @Option(name: .customLong("case"), help: "The case: its reference (NCA-2026-0001), its client's name, or its id.") var caseID: String
         @Option(help: "When, YYYY-MM-DD.") var on: String
         @Argument(help: "What to do (quote it).") var text: String
 

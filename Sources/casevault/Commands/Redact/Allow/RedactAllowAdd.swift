@@ -10,7 +10,7 @@ extension CaseVault.RedactCommand.Allow {
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "add", abstract: "Add allowed terms to a case (--case) or an organisation (--org).")
         @OptionGroup var global: GlobalOptions
-        @Option(name: .customLong("case"), help: "The case id.") var caseID: String?
+        @Option(name: .customLong("case"), help: "The case: its reference (NCA-2026-0001), its client's name, or its id.") var caseID: String?
         @Option(name: .customLong("org"), help: "The organisation id (applies to all its cases).") var organisationID: String?
         @Argument(help: "Terms (quote multi-word terms).") var terms: [String]
         @Option(help: "Why (needed with --org: the terms are then printed in every bundle of the organisation; stored sealed).")

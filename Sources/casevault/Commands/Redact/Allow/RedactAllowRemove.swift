@@ -6,7 +6,7 @@ extension CaseVault.RedactCommand.Allow {
     struct Remove: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "remove", abstract: "Remove allowed terms from a case (--case) or an organisation (--org).")
         @OptionGroup var global: GlobalOptions
-        @Option(name: .customLong("case"), help: "The case id.") var caseID: String?
+        @Option(name: .customLong("case"), help: "The case: its reference (NCA-2026-0001), its client's name, or its id.") var caseID: String?
         @Option(name: .customLong("org"), help: "The organisation: its name or id.") var organisationID: String?
         @Option(help: "Why (kept, sealed, with an organisation's list).") var reason: String?
         @Argument(help: "Terms (quote multi-word terms).") var terms: [String]

@@ -6,7 +6,7 @@ extension CaseVault.RedactCommand.Terms {
     struct Remove: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "remove", abstract: "Remove custom terms from a case (spelled as they were added).")
         @OptionGroup var global: GlobalOptions
-        @Option(name: .customLong("case"), help: "The case id.") var caseID: String
+        @Option(name: .customLong("case"), help: "The case: its reference (NCA-2026-0001), its client's name, or its id.") var caseID: String
         @Argument(help: "Terms (quote multi-word terms).") var terms: [String]
 
         func run() throws {
