@@ -31,7 +31,10 @@ final class HelperProgramTests: XCTestCase {
         assertRefused(try sandbox.run(["ingest", "--case", caseID, "ward-note.pdf"]), helper: "casevault-pdf", "ingest of a PDF")
         assertRefused(try sandbox.run(["export", "--case", caseID, "--meeting", "Local resolution meeting", "--for", "trust-X", "--out", "bundle.pdf"]),
                       helper: "casevault-pdf", "export")
-        assertRefused(try sandbox.run(["search", "discharged"]), helper: "casevault-pdf", "search")
+        // No PDF in the vault yet: the letter is searched without the PDF reader.
+        let textOnly = try sandbox.run(["search", "discharged", "--json"])
+        XCTAssertEqual(textOnly.exitCode, 0, textOnly.stderr)
+        XCTAssertEqual((try sandbox.json(textOnly)["hits"] as? [Any])?.count, 1, textOnly.stdout)
         try Data("{}".utf8).write(to: URL(fileURLWithPath: sandbox.path("server.json")))
         assertRefused(try sandbox.run(["serve", "--config", "server.json"]), helper: "casevault-server", "serve")
 
@@ -48,5 +51,10 @@ final class HelperProgramTests: XCTestCase {
         let exported = try sandbox.run(["export", "--case", caseID, "--meeting", "Local resolution meeting", "--for", "trust-X", "--out", "bundle.pdf"])
         XCTAssertEqual(exported.exitCode, 0, exported.stderr)
         XCTAssertEqual(try sandbox.run(["bundle", "verify", "bundle.pdf"]).exitCode, 0)
+        XCTAssertEqual(try sandbox.json(try sandbox.run(["search", "ward", "--json"]))["hits"].map { ($0 as? [Any])?.count }, 1, "the PDF is searched")
+
+        // A PDF to search and no PDF reader: refused, rather than missing the PDF without saying so.
+        sandbox.binary = copy
+        assertRefused(try sandbox.run(["search", "discharged"]), helper: "casevault-pdf", "search with a PDF in the vault")
     }
 }

@@ -33,6 +33,9 @@ extension Vault {
             case caseKeyVersion = "case_key_version"
             case ciphertextSHA256 = "ciphertext_sha256"
         }
+
+        /// Read through casevault-pdf (its type, or its name when the type was not recognised at ingest).
+        public var isPDF: Bool { mediaType == "application/pdf" || name.lowercased().hasSuffix(".pdf") }
     }
 
     func view(_ record: DocumentRecord, tx: any VaultRecordReading) throws -> DocumentView {

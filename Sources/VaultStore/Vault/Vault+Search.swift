@@ -133,7 +133,7 @@ extension Vault {
     /// than stopping the search of the others (`verify` says what to do about it).
     private func searchableText(of document: DocumentView, record: DocumentRecord?, caseKey: SecureBytes?,
                                 pdfText: (([UInt8]) -> String?)?) -> Result<String, Unreadable> {
-        let isPDF = document.mediaType == "application/pdf" || document.name.lowercased().hasSuffix(".pdf")
+        let isPDF = document.isPDF
         let format = SourceFormat.guess(mediaType: document.mediaType, fileName: document.name)
         guard isPDF ? pdfText != nil : format != nil else { return .failure(Unreadable(text: "no text to read here (a scan, photo or other file)")) }
         // Read without a per-document audit event: the search's own event per case says how many were read.

@@ -29,9 +29,16 @@ extension CaseVault {
                 let caseID = try caseID.map { try vault.caseID($0) }  // an id or a reference (NCA-2026-0001)
                 if let caseID { try ConsentGate.require(.viewDocuments, caseID: caseID, vault: vault, options: consent) }
                 vault.acknowledged = consent.rules
-                // PDFs are read by casevault-pdf; without it a search would miss them silently, so it is refused.
-                let pdfHelper = try PDFHelper()
-                let result = try vault.search(text, caseID: caseID, pdfText: pdfHelper.allPages)
+                // PDFs are read by casevault-pdf; without it a search would miss them silently, so it is refused,
+                // but only when there is a PDF to search: letters and emails need no helper.
+                let pdfHelper: PDFHelper?
+                do {
+                    pdfHelper = try PDFHelper()
+                } catch let missing as HelperProgramMissing {
+                    if try vault.documents(caseID: caseID).contains(where: \.isPDF) { throw missing }
+                    pdfHelper = nil
+                }
+                let result = try vault.search(text, caseID: caseID, pdfText: pdfHelper?.allPages)
                 return (result, global.json ? [:] : try vault.caseReferences(Set(result.hits.map(\.caseID))))
             }
             if global.json { try global.emitJSON(result); return }
