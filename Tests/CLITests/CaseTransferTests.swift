@@ -16,7 +16,11 @@ final class CaseTransferTests: XCTestCase {
         let refused = try sandbox.run(["list", "--case", caseID, "--as", world.partner])
         XCTAssertEqual(refused.exitCode, 3, refused.stderr)
         XCTAssertTrue(refused.stderr.contains("R-CON-8"), refused.stderr)
-        XCTAssertTrue(refused.stderr.contains("casevault case transfer \(caseID) --to \(world.partnerOrg) --consented"), refused.stderr)
+        // The case as people quote it: its reference, not its id.
+        let reference = try XCTUnwrap(try sandbox.json(try sandbox.run(["case", "show", caseID, "--json"]))["reference"] as? String)
+        XCTAssertTrue(refused.stderr.contains("casevault case transfer \(reference) --to \(world.partnerOrg) --consented"), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("on case \(reference); nothing was done"), refused.stderr)
+        XCTAssertFalse(refused.stderr.contains(caseID), refused.stderr)
 
         // Refusals change nothing: no agreement stated (a script), or someone outside the case.
         let shown = try sandbox.run(["case", "show", caseID, "--json"]).stdout

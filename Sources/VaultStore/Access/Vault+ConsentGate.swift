@@ -98,6 +98,12 @@ extension Vault {
         /// Names (display-escaped) of the people, accounts and organisations the decision mentions that the actor
         /// may see; empty for a decision that allowed without being asked to explain.
         public var names: [String: String] = [:]
+        /// The case's reference (NCA-2026-0001), which people quote; nil for a case opened before references.
+        /// Not secret: it resolves without keys, like the id the reader typed or was shown.
+        public var caseReference: String? = nil
+
+        /// The case as people name it: its reference, else its id.
+        public var caseLabel: String { caseReference ?? request.caseID ?? "-" }
 
         /// "Name (id)" when the name is known here, else the id.
         public func label(_ id: String) -> String { names[id].map { "\($0) (\(id))" } ?? id }
@@ -132,7 +138,8 @@ extension Vault {
             names = try consentNames(for: facts, request: request, decision: decision, caseRecord: caseRecord, as: account, in: tx)
             decision = engine.evaluate(request, facts: facts, names: names)
         }
-        return ConsentCheck(request: request, decision: decision, caseAuthorities: own, actorOrganisation: account.organisationID, names: names)
+        return ConsentCheck(request: request, decision: decision, caseAuthorities: own, actorOrganisation: account.organisationID, names: names,
+                            caseReference: caseRecord.reference)
     }
 
     /// R-AUD-1: a decision that refused or warned is logged with the rules and authorities behind it.

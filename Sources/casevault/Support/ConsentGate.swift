@@ -69,7 +69,7 @@ enum ConsentGate {
     static func refusal(_ error: AccessError) -> CLIError {
         switch error {
         case .consentRefused(let check):
-            let caseID = check.request.caseID ?? "-"
+            let caseID = check.caseLabel
             let scoped = scopedRefusal(check)
             let hints = (scoped.remedies.isEmpty ? [] : ["to proceed: " + scoped.remedies.joined(separator: "; ")])
                 + transferHint(check)
@@ -100,11 +100,11 @@ enum ConsentGate {
     /// R-CON-8 refused a consent of another organisation: the command that records the transfer (or, when the case
     /// is already here, the agreement to it), and who may run it. Not for the organisation a case has left.
     static func transferHint(_ check: Vault.ConsentCheck) -> [String] {
-        guard let organisation = check.actorOrganisation, let caseID = check.request.caseID,
+        guard let organisation = check.actorOrganisation, check.request.caseID != nil,
               check.decision.findings.contains(where: { $0.rule == .con8 && $0.outcome == .deny && $0.authorityID != nil }),
               !check.decision.findings.contains(where: { $0.rule == .con8 && $0.outcome == .deny && $0.authorityID == nil }) else { return [] }
         return ["once the person agrees to the case being with \(organisation), an advocate assigned to the case or a manager of the "
-                + "organisation that holds it runs: casevault case transfer \(caseID) --to \(organisation) --consented "
+                + "organisation that holds it runs: casevault case transfer \(check.caseLabel) --to \(organisation) --consented "
                 + "(or --consent-form FILE); if the case is already with \(organisation), that records the agreement"]
     }
 
