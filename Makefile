@@ -1,7 +1,7 @@
 # The two commands in README: `make demo` and `make test`. Both install missing system packages first.
 SWIFT ?= swift
 
-.PHONY: deps build release demo serve test bench soak fuzz clean install
+.PHONY: deps build release demo serve test bench soak fuzz clean install loadtest
 
 deps:
 	@scripts/ensure-deps.sh
@@ -66,6 +66,12 @@ bench: deps
 	@scripts/ensure-deps.sh age gnupg openssl tesseract-ocr
 	$(SWIFT) build -c release
 	python3 scripts/bench.py --bin .build/release
+
+# The team server under load (issue 21): 50 advocates over two instances on one private PostgreSQL for 60 s, then
+# the checks (no error, no lost or duplicated document, verify --read-data clean); see scripts/loadtest.py.
+loadtest: release
+	@scripts/ensure-deps.sh postgresql openssl
+	python3 scripts/loadtest.py --bin .build/release
 
 # The long reliability run: 10 000 tamper flips, 10 000 row mutations, 500 crash kills, a 5 GiB sparse file (make test: 300, 1 000, 50, 1 GiB) and
 # every file of the real-PDF corpus (make test: the 10 marked quick).
