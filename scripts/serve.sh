@@ -111,7 +111,8 @@ cat > "$state/server.json" <<JSON
   "listen": {"host": "127.0.0.1", "port": $port},
   "vault": "$CASEVAULT_VAULT",
   "database": "$database",
-  "tls": {"certificate": "$state/cert.pem", "key": "$state/key.pem"}
+  "tls": {"certificate": "$state/cert.pem", "key": "$state/key.pem"},
+  "state_folder": "$state/server-state"
 }
 JSON
 

@@ -52,7 +52,7 @@ public struct VaultServer: Sendable {
     func makeApplication(_ parts: Parts, onRunning: @escaping @Sendable (Int) async -> Void) throws -> some ApplicationProtocol {
         let sessions = parts.sessions
         let logger = self.logger
-        var app = Application(router: parts.routes.router, server: try serverBuilder(),
+        var app = Application(router: parts.routes.router, server: try serverBuilder(metrics: parts.metrics),
                               configuration: .init(address: .hostname(config.listen.host, port: config.listen.port), serverName: "casevault"),
                               services: [parts.client],
                               onServerRunning: { channel in
@@ -61,7 +61,10 @@ public struct VaultServer: Sendable {
                                   await onRunning(port)
                               }, logger: logger)
         // The server's own table, made before the first request (idempotent, so instances may start together).
-        app.beforeServerStarts { try await sessions.store.prepare() }
+        app.beforeServerStarts {
+            try await sessions.store.prepare()
+            try await sessions.limiter.prepare()
+        }
         let (vaultFolder, now) = (config.vault, self.now)
         app.beforeServerStarts {
             let removed = UploadSpool.removeStale(vaultFolder: vaultFolder, now: now())
@@ -74,12 +77,16 @@ public struct VaultServer: Sendable {
         let routes: RouteTable
         let sessions: SessionService
         let client: PostgresClient
+        let metrics: ServerMetrics
     }
 
     func makeParts(pool: NIOThreadPool) throws -> Parts {
+        guard let marks = config.stateMarks(environment: ProcessInfo.processInfo.environment) else {
+            throw ServerError.config("there is nowhere to keep the server's rollback mark: set \"state_folder\" to a folder only the server's account may write")
+        }
         let gateway: VaultGateway
         do {
-            gateway = try VaultGateway(vaultFolder: config.vault, pool: pool, now: now)
+            gateway = try VaultGateway(vaultFolder: config.vault, pool: pool, stateMarks: marks, now: now)
         } catch {
             throw ServerError.vault("cannot open the vault folder \(config.vault): \(error)")
         }
@@ -100,8 +107,14 @@ public struct VaultServer: Sendable {
         case .unixSocket(let path):
             clientConfiguration = .init(unixSocketPath: path, username: endpoint.username, password: endpoint.password, database: endpoint.database)
         }
+        try Self.checkRollbackMark(marks, gateway: gateway, config: config, logger: logger)
         let client = PostgresClient(configuration: clientConfiguration, backgroundLogger: logger)
-        let sessions = SessionService(store: SessionStore(client: client, logger: logger), gateway: gateway, config: config, logger: logger)
+        let failures = config.failureLimits
+        let limiter = LoginLimiter(client: client, limits: .init(perAccount: failures.maxFailures, perAddress: failures.maxFailuresPerAddress,
+                                                                 window: Int64(failures.windowMinutes) * 60, lockout: Int64(failures.lockout) * 60),
+                                   logger: logger)
+        let sessions = SessionService(store: SessionStore(client: client, logger: logger), limiter: limiter, gateway: gateway, config: config,
+                                      logger: logger)
         let metrics = ServerMetrics()
         let router = Router(context: ServerRequestContext.self)
         router.add(middleware: MetricsMiddleware(metrics: metrics))
@@ -111,17 +124,20 @@ public struct VaultServer: Sendable {
         Self.addCaseRoutes(routes, sessions: sessions, metrics: metrics, maxUploadBytes: config.uploadLimit)
         Self.addConsentRoutes(routes, sessions: sessions, maxUploadBytes: config.uploadLimit)
         Self.addBundleRoutes(routes, sessions: sessions, maxUploadBytes: config.uploadLimit, analysisProgram: config.analysisProgram)
-        return Parts(routes: routes, sessions: sessions, client: client)
+        return Parts(routes: routes, sessions: sessions, client: client, metrics: metrics)
     }
 
-    func serverBuilder() throws -> HTTPServerBuilder {
-        // A client too slow with its request's head or body is cut off; a kept-alive connection left idle is closed (a
-        // slow reader mid-response is not yet timed out: docs/server.md).
+    func serverBuilder(metrics: ServerMetrics) throws -> HTTPServerBuilder {
+        // A client too slow with its request's head or body is cut off, and one that stops taking its response; a
+        // kept-alive connection left idle is closed.
         let timeouts = config.connectionTimeouts
         let logger = self.logger
         func amount(_ seconds: Double) -> TimeAmount { .nanoseconds(Int64(seconds * 1_000_000_000)) }
         let (headerRead, bodyRead) = (amount(timeouts.headerReadSeconds), amount(timeouts.bodyReadSeconds))
-        let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [SlowClientHandler(headerRead: headerRead, bodyRead: bodyRead, logger: logger)],
+        let writeStall = amount(timeouts.responseWriteSeconds)
+        let stalled: @Sendable () -> Void = { [metrics] in metrics.slowReaderClosed() }
+        let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [SlowClientHandler(headerRead: headerRead, bodyRead: bodyRead, logger: logger),
+                                                                           SlowReaderHandler(writeStall: writeStall, logger: logger, onStall: stalled)],
                                                idleTimeout: amount(timeouts.idleSeconds))
         guard let tls = config.tls else { return .http1(configuration: http1) }  // `validate` allowed this only on loopback, in development
         let chain: [NIOSSLCertificate]

@@ -76,7 +76,7 @@ final class ServerConfigTests: XCTestCase {
         XCTAssertEqual(decoded.connectionTimeouts, .init(headerReadSeconds: 5, bodyReadSeconds: 30, idleSeconds: 60), "the others default")
         XCTAssertEqual(decoded.analysisProgram, "/usr/bin/casevault")
         XCTAssertNoThrow(try decoded.validate())
-        for bad in [ServerConfig.Timeouts(headerReadSeconds: 0), .init(bodyReadSeconds: -1), .init(idleSeconds: .infinity)] {
+        for bad in [ServerConfig.Timeouts(headerReadSeconds: 0), .init(bodyReadSeconds: -1), .init(idleSeconds: .infinity), .init(responseWriteSeconds: 0)] {
             decoded.timeouts = bad
             XCTAssertThrowsError(try decoded.validate()) { XCTAssertTrue("\($0)".contains("timeouts."), "\($0)") }
         }
@@ -95,17 +95,34 @@ final class ServerConfigTests: XCTestCase {
                        "an upload in flight (recent) and files the server did not make stay")
     }
 
-    func testAnAddressIsLockedAfterItsLimitWhileAnotherAddressStillTries() {
-        let limiter = LoginLimiter(maxPerAccount: 3, maxPerAddress: 10, windowSeconds: 900)
+    /// The limits per key (an address's is higher) and the rule the PostgreSQL limiter applies to each key's times.
+    func testAnAddressHasItsOwnHigherLimitAndTheLockoutDefaultsToTheWindow() throws {
+        let limits = LoginLimiter.Limits(perAccount: 3, perAddress: 10, window: 900, lockout: 900)
+        XCTAssertEqual(limits.limit(LoginLimiter.accountKey("adv-1")), 3)
+        XCTAssertEqual(limits.limit(LoginLimiter.addressKey("203.0.113.9")), 10)
         let now: Int64 = 1_000_000
-        for attempt in 0..<10 {
-            // Ten different accounts guessed from one address: no account reaches its own limit.
-            XCTAssertNil(limiter.retryAfter([LoginLimiter.accountKey("adv-\(attempt)"), LoginLimiter.addressKey("203.0.113.9")], now: now))
-            limiter.recordFailure([LoginLimiter.accountKey("adv-\(attempt)"), LoginLimiter.addressKey("203.0.113.9")], now: now)
-        }
-        XCTAssertNotNil(limiter.retryAfter([LoginLimiter.accountKey("adv-new"), LoginLimiter.addressKey("203.0.113.9")], now: now))
-        XCTAssertNil(limiter.retryAfter([LoginLimiter.accountKey("adv-new"), LoginLimiter.addressKey("198.51.100.7")], now: now))
-        XCTAssertEqual(limiter.retryAfter([LoginLimiter.addressKey("203.0.113.9")], now: now + 60), 840)
-        XCTAssertNil(limiter.retryAfter([LoginLimiter.addressKey("203.0.113.9")], now: now + 900), "the window passed")
+        let ten = [Int64](repeating: now, count: 10)
+        XCTAssertNil(LoginLimiter.retryAfter(failures: Array(ten.prefix(9)), limit: 10, window: 900, lockout: 900, now: now))
+        XCTAssertEqual(LoginLimiter.retryAfter(failures: ten, limit: 10, window: 900, lockout: 900, now: now + 60), 840)
+        XCTAssertNil(LoginLimiter.retryAfter(failures: ten, limit: 10, window: 900, lockout: 900, now: now + 900), "the lockout passed")
+
+        let json = """
+            {"listen": {"host": "0.0.0.0", "port": 8443}, "vault": "/srv/vault", "database": "postgresql://casevault@db.example:5432/vault",
+             "tls": {"certificate": "c.pem", "key": "k.pem"}, "login_limits": {"window_minutes": 10}, "state_folder": "/var/lib/casevault-server"}
+            """
+        var decoded = try JSONDecoder().decode(ServerConfig.self, from: Data(json.utf8))
+        XCTAssertEqual(decoded.failureLimits.lockout, 10, "the lockout defaults to the window")
+        XCTAssertEqual(decoded.stateMarks(environment: [:])?.directory, "/var/lib/casevault-server/casevault")
+        decoded.loginLimits?.lockoutMinutes = 45
+        XCTAssertEqual(decoded.failureLimits.lockout, 45)
+        XCTAssertNoThrow(try decoded.validate())
+        decoded.loginLimits?.lockoutMinutes = 0
+        XCTAssertThrowsError(try decoded.validate()) { XCTAssertTrue("\($0)".contains("lockout_minutes"), "\($0)") }
+        decoded.loginLimits?.lockoutMinutes = nil
+        decoded.stateFolder = "relative/state"
+        XCTAssertThrowsError(try decoded.validate()) { XCTAssertTrue("\($0)".contains("state_folder"), "\($0)") }
+        decoded.stateFolder = nil
+        XCTAssertEqual(decoded.stateMarks(environment: ["HOME": "/home/casevault"])?.directory, "/home/casevault/.local/state/casevault")
+        XCTAssertNil(decoded.stateMarks(environment: [:]), "nowhere to keep a mark: the server refuses to start")
     }
 }

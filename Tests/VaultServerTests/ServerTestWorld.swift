@@ -34,7 +34,8 @@ final class ServerTestWorld: @unchecked Sendable {
     var routes: [RouteTable.Entry] = []
     private var serverTask: Task<Void, any Error>?
 
-    init() throws {
+    /// `populated: false` makes only the administrator, the first organisation and Sam (the rollback test's own vault).
+    init(populated: Bool = true) throws {
         postgres = try PostgresTestServer.shared()
         databaseName = try postgres.makeDatabase()
         databaseURL = postgres.url(database: databaseName)
@@ -47,8 +48,16 @@ final class ServerTestWorld: @unchecked Sendable {
                                                            database: try DatabaseLocation(url: databaseURL))
         admin = try Vault(opened).addAdvocate(name: "Vault administrator", organisationID: nil, role: .admin)
         identities[admin] = adminPath
-        try populate()
+        if populated {
+            try populate()
+        } else {
+            org1 = try open(as: admin).addOrganisation(name: "Norfolk NHS Complaints Advocacy", recoveryKey: try X25519.PrivateKey.generate().publicKey).id
+            sam = try addAccount("Sam Carter", org: org1)
+        }
     }
+
+    /// The server's rollback marks (`state_folder`), in the test's folder.
+    var stateFolder: String { directory.appendingPathComponent("state").path }
 
     deinit { try? FileManager.default.removeItem(at: directory) }
 
@@ -117,7 +126,56 @@ final class ServerTestWorld: @unchecked Sendable {
                      tls: .init(certificate: certificate, key: key),
                      sessions: .init(idleMinutes: 30, absoluteHours: 1),
                      loginLimits: .init(maxFailures: 3, maxFailuresPerAddress: 1_000, windowMinutes: 15),
-                     maxUploadBytes: Self.maxUploadBytes)
+                     maxUploadBytes: Self.maxUploadBytes, stateFolder: stateFolder)
+    }
+
+    /// This world's server settings on plain HTTP (loopback), for a second instance on the same database.
+    var plainConfig: ServerConfig {
+        var config = self.config
+        config.tls = nil
+        config.developmentPlainHTTP = true
+        return config
+    }
+
+    /// Starts another instance with `config` on this world's database and vault; returns its port and the task to
+    /// cancel.
+    func startInstance(_ config: ServerConfig) async throws -> (Int, Task<Void, any Error>) {
+        let server = try VaultServer(config: config, now: { [clock] in clock.now })
+        let ready = PortBox()
+        let task = Task {
+            try await server.withApplication(onRunning: { ready.set($0) }) { app, _ in try await app.runService(gracefulShutdownSignals: []) }
+        }
+        for _ in 0..<600 {
+            if let port = ready.port { return (port, task) }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        task.cancel()
+        throw XCTSkip("another server instance did not start within 30 s")
+    }
+
+    /// A login over plain HTTP to another instance, from `source` (a loopback address: each is its own client address).
+    func plainLogin(port: Int, account: String, passphrase: String? = nil, totp: String? = nil, source: String = "127.0.0.1") async throws -> Reply {
+        let file = try Data(contentsOf: URL(fileURLWithPath: identities[account]!))
+        var body: [String: Any] = ["identity": file.base64EncodedString(), "passphrase": passphrase ?? passphrases[account]!]
+        if let totp { body["totp"] = totp }
+        return try await plainRequest(port: port, "POST", "/api/v1/login", json: body, source: source)
+    }
+
+    func plainRequest(port: Int, _ method: String, _ path: String, json: Any? = nil, source: String = "127.0.0.1") async throws -> Reply {
+        let stamp = UUID().uuidString
+        let bodyFile = directory.appendingPathComponent("reply-\(stamp)").path
+        let headerFile = directory.appendingPathComponent("headers-\(stamp)").path
+        var arguments = ["-sS", "--interface", source, "-X", method, "-o", bodyFile, "-D", headerFile, "-w", "%{http_code}",
+                         "http://127.0.0.1:\(port)\(path)"]
+        if let json {
+            let file = directory.appendingPathComponent("request-\(stamp)").path
+            try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: file))
+            arguments += ["-H", "Content-Type: application/json", "--data-binary", "@" + file]
+        }
+        let output = try await Self.run("/usr/bin/curl", arguments)
+        let body = (try? Data(contentsOf: URL(fileURLWithPath: bodyFile))) ?? Data()
+        let headers = (try? String(contentsOfFile: headerFile, encoding: .utf8)) ?? ""
+        return Reply(status: Int(output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1, body: body, headers: headers)
     }
 
     /// Starts the server on a free port and waits until it listens.
@@ -186,10 +244,11 @@ final class ServerTestWorld: @unchecked Sendable {
         return Reply(status: Int(output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1, body: body, headers: headers)
     }
 
-    func login(_ account: String, passphrase: String? = nil) async throws -> Reply {
+    func login(_ account: String, passphrase: String? = nil, totp: String? = nil) async throws -> Reply {
         let file = try Data(contentsOf: URL(fileURLWithPath: identities[account]!))
-        return try await request("POST", "/api/v1/login", json: ["identity": file.base64EncodedString(),
-                                                                  "passphrase": passphrase ?? passphrases[account]!])
+        var body: [String: Any] = ["identity": file.base64EncodedString(), "passphrase": passphrase ?? passphrases[account]!]
+        if let totp { body["totp"] = totp }
+        return try await request("POST", "/api/v1/login", json: body)
     }
 
     func token(_ account: String) async throws -> String {

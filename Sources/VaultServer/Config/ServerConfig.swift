@@ -37,11 +37,15 @@ public struct ServerConfig: Codable, Sendable, Equatable {
         public var maxFailures: Int
         /// The same per client address: higher, as an office's advocates may share one address.
         public var maxFailuresPerAddress: Int
+        /// Failures count together when they fall within this many minutes of one another.
         public var windowMinutes: Int
-        public init(maxFailures: Int = 5, maxFailuresPerAddress: Int = 50, windowMinutes: Int = 15) {
+        /// How long attempts stay refused after the failure that reached a limit (default: the window).
+        public var lockoutMinutes: Int?
+        public init(maxFailures: Int = 5, maxFailuresPerAddress: Int = 50, windowMinutes: Int = 15, lockoutMinutes: Int? = nil) {
             self.maxFailures = maxFailures
             self.maxFailuresPerAddress = maxFailuresPerAddress
             self.windowMinutes = windowMinutes
+            self.lockoutMinutes = lockoutMinutes
         }
         public init(from decoder: any Decoder) throws {
             let values = try decoder.container(keyedBy: CodingKeys.self)
@@ -49,9 +53,12 @@ public struct ServerConfig: Codable, Sendable, Equatable {
             maxFailures = try values.decodeIfPresent(Int.self, forKey: .maxFailures) ?? defaults.maxFailures
             maxFailuresPerAddress = try values.decodeIfPresent(Int.self, forKey: .maxFailuresPerAddress) ?? defaults.maxFailuresPerAddress
             windowMinutes = try values.decodeIfPresent(Int.self, forKey: .windowMinutes) ?? defaults.windowMinutes
+            lockoutMinutes = try values.decodeIfPresent(Int.self, forKey: .lockoutMinutes)
         }
+        public var lockout: Int { lockoutMinutes ?? windowMinutes }
         enum CodingKeys: String, CodingKey {
             case maxFailures = "max_failures", maxFailuresPerAddress = "max_failures_per_address", windowMinutes = "window_minutes"
+            case lockoutMinutes = "lockout_minutes"
         }
     }
 
@@ -64,10 +71,14 @@ public struct ServerConfig: Codable, Sendable, Equatable {
         public var bodyReadSeconds: Double
         /// A kept-alive connection with no request (and a later request's head, which this also bounds).
         public var idleSeconds: Double
-        public init(headerReadSeconds: Double = 10, bodyReadSeconds: Double = 30, idleSeconds: Double = 60) {
+        /// The longest a response may wait for the client to take more of it (a download read too slowly, or not at
+        /// all): the connection is closed and the stream's worker thread and buffer freed.
+        public var responseWriteSeconds: Double
+        public init(headerReadSeconds: Double = 10, bodyReadSeconds: Double = 30, idleSeconds: Double = 60, responseWriteSeconds: Double = 60) {
             self.headerReadSeconds = headerReadSeconds
             self.bodyReadSeconds = bodyReadSeconds
             self.idleSeconds = idleSeconds
+            self.responseWriteSeconds = responseWriteSeconds
         }
         public init(from decoder: any Decoder) throws {
             let values = try decoder.container(keyedBy: CodingKeys.self)
@@ -75,9 +86,11 @@ public struct ServerConfig: Codable, Sendable, Equatable {
             headerReadSeconds = try values.decodeIfPresent(Double.self, forKey: .headerReadSeconds) ?? defaults.headerReadSeconds
             bodyReadSeconds = try values.decodeIfPresent(Double.self, forKey: .bodyReadSeconds) ?? defaults.bodyReadSeconds
             idleSeconds = try values.decodeIfPresent(Double.self, forKey: .idleSeconds) ?? defaults.idleSeconds
+            responseWriteSeconds = try values.decodeIfPresent(Double.self, forKey: .responseWriteSeconds) ?? defaults.responseWriteSeconds
         }
         enum CodingKeys: String, CodingKey {
             case headerReadSeconds = "header_read_seconds", bodyReadSeconds = "body_read_seconds", idleSeconds = "idle_seconds"
+            case responseWriteSeconds = "response_write_seconds"
         }
     }
 
@@ -97,6 +110,10 @@ public struct ServerConfig: Codable, Sendable, Equatable {
     /// The casevault program that reads an exported bundle's PDFs and images in a child process (`casevault
     /// __analyse`); default: this server's own program, which is casevault when it is `casevault serve`.
     public var analysisProgram: String?
+    /// Where the server keeps its rollback mark, as the CLI keeps its own under `$XDG_STATE_HOME`: the mark is
+    /// `state_folder/casevault/<vault id>-<folder hash>.json` (0600, folder 0700), outside the database, so a database
+    /// restored to an older state is noticed. Default: the server account's `$XDG_STATE_HOME`, else `~/.local/state`.
+    public var stateFolder: String?
 
     public static let defaultMaxUploadBytes: Int64 = 100 * 1024 * 1024
 
@@ -107,11 +124,13 @@ public struct ServerConfig: Codable, Sendable, Equatable {
         case maxUploadBytes = "max_upload_bytes"
         case timeouts
         case analysisProgram = "analysis_program"
+        case stateFolder = "state_folder"
     }
 
     public init(listen: Listen, vault: String, database: String, tls: TLS?, developmentPlainHTTP: Bool? = nil,
                 sessions: Sessions? = nil, loginLimits: LoginLimits? = nil, maxUploadBytes: Int64? = nil, timeouts: Timeouts? = nil,
-                analysisProgram: String? = nil) {
+                analysisProgram: String? = nil, stateFolder: String? = nil) {
+        self.stateFolder = stateFolder
         self.maxUploadBytes = maxUploadBytes
         self.timeouts = timeouts
         self.analysisProgram = analysisProgram
@@ -128,6 +147,13 @@ public struct ServerConfig: Codable, Sendable, Equatable {
     public var failureLimits: LoginLimits { loginLimits ?? LoginLimits() }
     public var uploadLimit: Int64 { maxUploadBytes ?? Self.defaultMaxUploadBytes }
     public var connectionTimeouts: Timeouts { timeouts ?? Timeouts() }
+
+    /// The folder of the server's rollback marks: `state_folder/casevault`, else the standard one of the server's
+    /// account; nil when there is neither (no home), which `VaultServer` refuses.
+    public func stateMarks(environment: [String: String]) -> StateMarks? {
+        if let stateFolder { return StateMarks(directory: (stateFolder as NSString).appendingPathComponent("casevault")) }
+        return StateMarks.standard(environment: environment)
+    }
 
     /// Reads and checks the file; every refusal says what to change.
     public static func load(path: String) throws -> ServerConfig {
@@ -164,13 +190,17 @@ public struct ServerConfig: Codable, Sendable, Equatable {
         guard limits.idleMinutes > 0, limits.absoluteHours > 0 else {
             throw ServerError.config("sessions.idle_minutes and sessions.absolute_hours must be positive")
         }
-        guard failureLimits.maxFailures > 0, failureLimits.maxFailuresPerAddress > 0, failureLimits.windowMinutes > 0 else {
-            throw ServerError.config("login_limits.max_failures, max_failures_per_address and window_minutes must be positive")
+        guard failureLimits.maxFailures > 0, failureLimits.maxFailuresPerAddress > 0, failureLimits.windowMinutes > 0, failureLimits.lockout > 0 else {
+            throw ServerError.config("login_limits.max_failures, max_failures_per_address, window_minutes and lockout_minutes must be positive")
         }
         guard uploadLimit > 0 else { throw ServerError.config("max_upload_bytes must be positive") }
         let timeouts = connectionTimeouts
-        guard [timeouts.headerReadSeconds, timeouts.bodyReadSeconds, timeouts.idleSeconds].allSatisfy({ $0.isFinite && $0 > 0 && $0 <= 86_400 }) else {
-            throw ServerError.config("timeouts.header_read_seconds, body_read_seconds and idle_seconds must be between 0 and 86400 seconds")
+        guard [timeouts.headerReadSeconds, timeouts.bodyReadSeconds, timeouts.idleSeconds, timeouts.responseWriteSeconds]
+            .allSatisfy({ $0.isFinite && $0 > 0 && $0 <= 86_400 }) else {
+            throw ServerError.config("timeouts.header_read_seconds, body_read_seconds, idle_seconds and response_write_seconds must be between 0 and 86400 seconds")
+        }
+        if let stateFolder, !stateFolder.hasPrefix("/") {
+            throw ServerError.config("state_folder must be an absolute path (it holds the server's rollback mark)")
         }
         _ = try databaseLocation
     }

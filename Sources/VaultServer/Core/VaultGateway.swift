@@ -12,11 +12,15 @@ final class VaultGateway: Sendable {
     let info: VaultInfo
     let pool: NIOThreadPool
     let now: @Sendable () -> Date
+    /// The server's rollback mark (`state_folder`): every request's vault is checked against it as a CLI command's is,
+    /// and each checkpoint a request writes moves it forward, signed with the vault's key the session unwrapped.
+    let stateMarks: StateMarks
 
-    init(vaultFolder: String, pool: NIOThreadPool, now: @escaping @Sendable () -> Date) throws {
+    init(vaultFolder: String, pool: NIOThreadPool, stateMarks: StateMarks, now: @escaping @Sendable () -> Date) throws {
         paths = VaultPaths(root: vaultFolder, keyFile: nil)
         info = try VaultSetup.readInfo(paths)
         self.pool = pool
+        self.stateMarks = stateMarks
         self.now = now
     }
 
@@ -25,8 +29,8 @@ final class VaultGateway: Sendable {
     func open(as identity: UnlockedIdentity) async throws -> VaultHandle {
         let opened = OpenedVault(paths: paths, info: info, unlock: .session(identity))
         let now = self.now
-        let pool = self.pool
-        return try await pool.runIfActive { VaultHandle(vault: try Vault(opened, now: { now() }), pool: pool) }
+        let (pool, marks) = (self.pool, stateMarks)
+        return try await pool.runIfActive { VaultHandle(vault: try Vault(opened, now: { now() }, stateMarks: marks), pool: pool) }
     }
 
     /// Opens, runs `body`, and ends as the CLI's commands end: a signed checkpoint when events were written.

@@ -21,6 +21,9 @@ final class ServerMetrics: Sendable {
     /// A download that ended before its last byte (the client left, or the body failed part-way).
     func streamAbandoned() { registry.makeCounter(name: "casevault_document_streams_abandoned_total").increment() }
 
+    /// A connection closed because its client stopped taking its response (`timeouts.response_write_seconds`).
+    func slowReaderClosed() { registry.makeCounter(name: "casevault_slow_readers_closed_total").increment() }
+
     func text() -> String { registry.emitToString() }
 }
 

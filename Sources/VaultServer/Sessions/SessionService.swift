@@ -10,6 +10,8 @@ final class SessionService: Sendable {
         /// The identity file's bytes, base64: the same file the CLI uses.
         let identity: String
         let passphrase: String
+        /// The current code of the account's authenticator app, when it has turned login codes on (`casevault totp`).
+        let totp: String?
     }
 
     struct LoginResult: Encodable, Sendable {
@@ -45,12 +47,10 @@ final class SessionService: Sendable {
     let limits: ServerConfig.Sessions
     let logger: Logger
 
-    init(store: SessionStore, gateway: VaultGateway, config: ServerConfig, logger: Logger) {
+    init(store: SessionStore, limiter: LoginLimiter, gateway: VaultGateway, config: ServerConfig, logger: Logger) {
         self.store = store
         self.gateway = gateway
-        let failures = config.failureLimits
-        limiter = LoginLimiter(maxPerAccount: failures.maxFailures, maxPerAddress: failures.maxFailuresPerAddress,
-                               windowSeconds: Int64(failures.windowMinutes) * 60)
+        self.limiter = limiter
         limits = config.sessionLimits
         self.logger = logger
     }
@@ -67,18 +67,22 @@ final class SessionService: Sendable {
         let addressKey = LoginLimiter.addressKey(address)
         guard request.identity.utf8.count <= Self.maxIdentityBytes * 4 / 3 + 4, let data = Data(base64Encoded: request.identity),
               let file = try? IdentityFile.decode(data) else {
-            if let wait = limiter.retryAfter([addressKey], now: now) { throw APIError.tooManyAttempts(retryAfter: wait) }
-            limiter.recordFailure([addressKey], now: now)
+            if case .locked(let wait) = try await limiter.begin([addressKey], now: now) { throw APIError.tooManyAttempts(retryAfter: wait) }
             logger.notice("login failed: not an identity file", metadata: ["address": "\(address)"])
             throw APIError.loginFailed
         }
-        let keys = [LoginLimiter.accountKey(file.accountID), addressKey]
-        if let wait = limiter.retryAfter(keys, now: now) {
+        let accountKey = LoginLimiter.accountKey(file.accountID)
+        // Counted before the passphrase is tried: attempts sent together cannot overtake the count.
+        let attempt: String
+        switch try await limiter.begin([accountKey, addressKey], now: now) {
+        case .locked(let wait):
             logger.notice("login refused: too many failures", metadata: ["account": "\(file.accountID)", "address": "\(address)"])
             throw APIError.tooManyAttempts(retryAfter: wait)
+        case .admitted(let id):
+            attempt = id
         }
+        // The attempt's rows stay as the failure's count.
         func fail(_ why: String) -> APIError {
-            limiter.recordFailure(keys, now: now)
             logger.notice("login failed: \(why)", metadata: ["account": "\(file.accountID)", "address": "\(address)"])
             return APIError.loginFailed
         }
@@ -93,12 +97,22 @@ final class SessionService: Sendable {
         } catch {
             throw fail(error as? IdentityFileError == .wrongPassphrase ? "wrong passphrase" : "identity file does not unlock")
         }
+        // The login code, when the account has turned codes on: its secret opens only with the identity just unlocked.
+        // A missing or wrong code is the same failure as a wrong passphrase, and counts the same.
+        let code = request.totp
+        let codeAccepted: Bool
         do {
-            _ = try await gateway.run(as: identity) { try $0.actingAccount() }
+            codeAccepted = try await gateway.run(as: identity) { vault in
+                _ = try vault.actingAccount()
+                return try vault.checkTOTPAtLogin(code: code)
+            }
         } catch let error as AccessError {
             throw fail("account does not act: \(error)")
+        } catch let error as VaultError {
+            throw fail("\(error)")
         }
-        limiter.recordSuccess(accountKey: keys[0])
+        guard codeAccepted else { throw fail(code == nil ? "login code missing" : "login code wrong or already used") }
+        try await limiter.succeeded(attempt: attempt, accountKey: accountKey)
 
         let token = try SessionToken.generate()
         let sessionID = "ses-" + (try SystemRandom.bytes(count: 12)).hexString

@@ -31,6 +31,9 @@ enum CommandAccess {
         "redact allow remove": [.caseChange, .organisationAllowList], "redact allow add": [.caseChange, .organisationAllowList], "redact list": [.caseRead],
         "redact preview": [.documentRead],
         "export": [.bundleExport], "bundle verify": [.keyHolder], "bundle log": [.documentRead],
+        // Your own login codes: whoever holds your identity; a reset: an administrator, or a manager of the person's organisation.
+        "totp enable": [.keyHolder], "totp confirm": [.keyHolder], "totp disable": [.keyHolder], "totp status": [.keyHolder],
+        "totp reset": [.organisationChange],
         "__access-table": [.keyHolder],
     ]
 
