@@ -116,6 +116,11 @@ enum AddressDetector {
         // "14Mill Lane": the number run into a capitalised word, as a reader sees "14\u{200B}Mill Lane" (the
         // zero-width space gone from the readable text) or a typing slip.
         let glued = index + 1 < line.upperBound && bytes[index] >= 0x41 && bytes[index] <= 0x5A && bytes[index + 1] >= 0x61 && bytes[index + 1] <= 0x7A
+        // Both readings below need a letter (or a non-ASCII byte) after the number and its spaces or commas; most
+        // numbers in prose are followed by another number or by punctuation ("999 000 0018", "14/03/1946").
+        var first = index
+        while first < line.upperBound, bytes[first] == UInt8(ascii: " ") || bytes[first] == UInt8(ascii: ",") { first += 1 }
+        guard first < line.upperBound, Bytes.isLetter(bytes[first]) || bytes[first] >= 0x80 else { return nil }
         if let end = streetName(bytes, from: index, line: line, needsWordBefore: true, gluedFirst: glued) {
             return (start, towns(bytes, after: end, line: line))
         }

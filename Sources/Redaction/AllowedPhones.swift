@@ -2,8 +2,10 @@
 /// "01603 286286" on the allow-list also keeps "(01603) 286286", "+44(0)1603 286286", "+44 1603 286286" and
 /// "01603286286", which the phrase matcher (word by word) does not see as the same number.
 struct AllowedPhones: Sendable {
-    /// Hashes of the national significant numbers (no country code, no trunk 0) of the allow-listed phones.
-    private let numbers: Set<UInt64>
+    /// Hashes of the national significant numbers (no country code, no trunk 0) of the allow-listed phones, in a
+    /// `WordSet` (a `Set` ran `Hasher` for every phone number found).
+    private let numbers: WordSet
+    let isEmpty: Bool
 
     init(allowList: [String]) {
         var numbers: Set<UInt64> = []
@@ -14,10 +16,9 @@ struct AllowedPhones: Sendable {
                 numbers.insert(Self.national(bytes, 0..<bytes.count))
             }
         }
-        self.numbers = numbers
+        self.numbers = WordSet(numbers)
+        isEmpty = numbers.isEmpty
     }
-
-    var isEmpty: Bool { numbers.isEmpty }
 
     /// Whether `span` is a phone number the detector found that is allow-listed in another format.
     func isAllowed(_ span: RedactionSpan, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {

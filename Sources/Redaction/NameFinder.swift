@@ -35,6 +35,11 @@ final class NameFinder: Sendable {
     /// A 4 Ki-bit filter on the conditional words' hashes: almost every word is ruled out without a loop over
     /// the people (with 64 bits, 20 people's first names and surnames set most of them).
     let conditionalFilter: [UInt64]
+    /// Per word (group `conditionalGroups[hash] - 1`), the conditional people it names, in order: index << 2, bit 0
+    /// surname, bit 1 first name (a loop over every conditional person per such word cost 385 instructions).
+    let conditionalGroups: WordTable<UInt32>
+    let conditionalStart: [Int32]
+    let conditionalEntries: [Int32]
     let list = NameList.shared
 
     init(context: RedactionContext, policy: RedactionPolicy) {
@@ -72,6 +77,25 @@ final class NameFinder: Sendable {
             for hash in [person.first, person.surname] { conditionalFilter[Self.filterBit(hash) >> 6] |= 1 << UInt64(Self.filterBit(hash) & 63) }
         }
         self.conditionalFilter = conditionalFilter
+        var groupOf: [UInt64: Int] = [:]
+        var groups: [[Int32]] = []
+        for (index, person) in conditionals.enumerated() {
+            for hash in person.first == person.surname ? [person.surname] : [person.surname, person.first] {
+                let bits = Int32(index << 2) | (hash == person.surname ? 1 : 0) | (hash == person.first ? 2 : 0)
+                if groupOf[hash] == nil { groupOf[hash] = groups.count; groups.append([]) }
+                groups[groupOf[hash] ?? 0].append(bits)
+            }
+        }
+        precondition(conditionals.count < Int(Int32.max >> 2), "too many people for the conditional first-name table")
+        conditionalGroups = WordTable(groupOf.mapValues { UInt32($0 + 1) })
+        var conditionalStart: [Int32] = [0]
+        var conditionalEntries: [Int32] = []
+        for group in groups {
+            conditionalEntries += group
+            conditionalStart.append(Int32(conditionalEntries.count))
+        }
+        self.conditionalStart = conditionalStart
+        self.conditionalEntries = conditionalEntries
     }
 
     @inline(__always) static func filterBit(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: hash >> 32) & 4095 }
@@ -210,9 +234,12 @@ final class NameFinder: Sendable {
         }
 
         mutating func noteConditional(_ token: NameToken) {
-            for (index, person) in finder.conditionals.enumerated() {
-                if person.surname == token.hash { surnamesSeen[index] = true }
-                if person.first == token.hash { firstNames.append((token.start, token.end, index)) }
+            let group = Int(finder.conditionalGroups[token.hash])
+            guard group > 0 else { return }
+            for entry in finder.conditionalEntries[Int(finder.conditionalStart[group - 1])..<Int(finder.conditionalStart[group])] {
+                let index = Int(entry >> 2)
+                if entry & 1 != 0 { surnamesSeen[index] = true }
+                if entry & 2 != 0 { firstNames.append((token.start, token.end, index)) }
             }
         }
 

@@ -121,23 +121,25 @@ struct NameList: Sendable {
     init() {
         var flags: [UInt64: Flags] = [:]
         flags.reserveCapacity(NameListData.count + 600)
-        var packed = NameListData.packed
-        packed.withUTF8 { bytes in
-            var lineStart = 0
-            for index in 0...bytes.count where index == bytes.count || bytes[index] == UInt8(ascii: "\n") {
-                defer { lineStart = index + 1 }
-                guard let space = (lineStart..<index).last(where: { bytes[$0] == UInt8(ascii: " ") }), space > lineStart else { continue }
-                var entry: Flags = []
-                for position in (space + 1)..<index {
-                    switch bytes[position] {
-                    case UInt8(ascii: "g"): entry.insert(.given)
-                    case UInt8(ascii: "s"): entry.insert(.surname)
-                    case UInt8(ascii: "c"): entry.insert(.common)
-                    default: break
+        // The open lists, then the hand-compiled supplement (NameListSupplement.swift).
+        for var packed in [NameListData.packed, NameListSupplement.packed] {
+            packed.withUTF8 { bytes in
+                var lineStart = 0
+                for index in 0...bytes.count where index == bytes.count || bytes[index] == UInt8(ascii: "\n") {
+                    defer { lineStart = index + 1 }
+                    guard let space = (lineStart..<index).last(where: { bytes[$0] == UInt8(ascii: " ") }), space > lineStart else { continue }
+                    var entry: Flags = []
+                    for position in (space + 1)..<index {
+                        switch bytes[position] {
+                        case UInt8(ascii: "g"): entry.insert(.given)
+                        case UInt8(ascii: "s"): entry.insert(.surname)
+                        case UInt8(ascii: "c"): entry.insert(.common)
+                        default: break
+                        }
                     }
+                    let hash = Self.hash(UnsafeBufferPointer(rebasing: bytes[lineStart..<space]))
+                    flags[hash, default: []].formUnion(entry)
                 }
-                let hash = Self.hash(UnsafeBufferPointer(rebasing: bytes[lineStart..<space]))
-                flags[hash, default: []].formUnion(entry)
             }
         }
         func mark(_ words: [String], _ flag: Flags) {

@@ -41,7 +41,11 @@ extension Redactor {
             previousMaySpace = maySpace
             if simple {
                 PatternDetectors.check(bytes, word: token.start, end: token.end, hasDigit: token.shape == .number, into: &matching.spans)
-                if AddressDetector.isCandidate(bytes, at: token.start) { addressCandidates.append(token.start) }
+                // A plain word of two or more letters starts no address: `isCandidate` wants a digit at its first
+                // byte or one of the next two, and the byte after such a word is never a digit (digits join words).
+                if token.shape == .number || token.end - token.start == 1, AddressDetector.isCandidate(bytes, at: token.start) {
+                    addressCandidates.append(token.start)
+                }
                 if matchesPhrases {
                     let single: UInt8? = isSingle ? Bytes.lower(bytes[token.start]) : nil
                     spacing.feed(Words.Word(start: token.start, end: token.end, hash: hash), single: single, bytes: bytes) { matching.take($0) }

@@ -179,7 +179,9 @@ enum Words {
                 run.append((word, single))
                 return
             }
-            flush(body, nextWordStart: word.start)
+            // Most words come with no run of single letters before them: no call (flush is not inlined, and this
+            // is every word of the text).
+            if !run.isEmpty { flush(body, nextWordStart: word.start) }
             body(word)
         }
 

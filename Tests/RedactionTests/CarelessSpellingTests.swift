@@ -88,6 +88,16 @@ final class CarelessSpellingTests: XCTestCase {
         XCTAssertEqual(strings("Priya came at ten."), ["Priya"])
     }
 
+    /// Common Punjabi, Gujarati, Pakistani and Bengali names that none of the open lists holds (NameListSupplement).
+    func testSouthAsianNamesMissingFromTheOpenLists() {
+        XCTAssertEqual(strings("Harpreet Kaur rang the ward twice."), ["Harpreet Kaur"])
+        XCTAssertEqual(strings("Sandeep came at ten, then Rajesh."), ["Sandeep", "Rajesh"])
+        XCTAssertEqual(strings("My neighbour Imran Hussain drove her in."), ["Imran Hussain"])
+        XCTAssertEqual(strings("Gurpreet and Sunita Mistry were told nothing."), ["Gurpreet", "Sunita Mistry"])
+        XCTAssertEqual(strings("Tariq said Deepak had left."), ["Tariq", "Deepak"])
+        XCTAssertEqual(strings("the sheikh of the mosque visited"), [], "a surname that is an everyday word stays readable in prose")
+    }
+
     func testASurnameAndInitialBeforeAnEmailAddress() {
         XCTAssertEqual(strings("Copy in Okonjo A amara.okonjo@nhs.net please."), ["Okonjo A", "amara.okonjo@nhs.net"])
         XCTAssertEqual(strings("Copy in Okonjo A.amara.okonjo@nhs.net please."), ["Okonjo", "A.amara.okonjo@nhs.net"])

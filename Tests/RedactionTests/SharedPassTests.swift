@@ -54,6 +54,20 @@ final class SharedPassTests: XCTestCase {
         for text in texts { assertSame(text, redactor, text) }
     }
 
+    /// The shared pass asks the address and shape detectors only about some words (numbers, one-letter words, words
+    /// with a digit close after them, d/b words): words next to numbers in every arrangement find what the
+    /// separate passes find.
+    func testShortWordsBesideNumbers() {
+        let redactor = Redactor(context: RedactionContext())
+        let texts = [
+            "a 12 Mill Lane; ab 12 Mill Lane; abc 1 High St; N 1 3XX; NR 1 3XX; x 9 Hill Road, Diss; go 14, Mill Lane.",
+            "Flat B 2 Rose Court; flat 2, 14 mill lane, wymondham; 3 sea view nr27 9aa; at 11pm; on 3 March 2025.",
+            "JK 12 34 56 C and jk123456c; DOB: 01/02/1990, dob 1.2.90; Born 3 March 1950; b 12; d 9 Elm Road.",
+            "999 000 0018 / 14/03/1946 / 07700 900461 / £14 Mill Lane / 2.5 Mill Lane / 1,200 Mill Lane / (3 Mill Lane)",
+        ]
+        for text in texts { assertSame(text, redactor, text) }
+    }
+
     /// The merge's radix sort puts the keys in the order of the comparison sort it replaced, ties by index.
     func testRadixSortOrdersKeysAsTheComparisonSort() {
         var state: UInt64 = 0x1234_5678
