@@ -1,0 +1,249 @@
+import Foundation
+import XCTest
+@testable import VaultServer
+@testable import VaultStore
+
+/// The real `casevault` binary as a client of a real server over HTTPS (the test's own CA) on the throwaway
+/// PostgreSQL: login, the commands with routes, logout, and what a person sees when something is wrong.
+final class ServerCLITests: XCTestCase {
+    nonisolated(unsafe) static var shared: ServerTestWorld?
+
+    func world() async throws -> ServerTestWorld {
+        if let world = Self.shared { return world }
+        let world = try ServerTestWorld()
+        try await world.start()
+        Self.shared = world
+        return world
+    }
+
+    override class func tearDown() {
+        if let world = shared {
+            let done = DispatchSemaphore(value: 0)
+            Task { await world.stop(); done.signal() }
+            done.wait()
+        }
+        shared = nil
+        super.tearDown()
+    }
+
+    struct Run {
+        let code: Int32
+        let out: String
+        let err: String
+        var outBytes = Data()
+    }
+
+    /// A person's own computer: a home folder (where the session file goes), their identity and passphrase.
+    final class Desk {
+        let home: URL
+        var environment: [String: String]
+        init(_ w: ServerTestWorld, as account: String) throws {
+            home = w.directory.appendingPathComponent("home-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+            environment = ["PATH": "/usr/bin:/bin", "HOME": home.path, "LANG": "C.UTF-8", "CASEVAULT_KEYS": w.identities[account]!,
+                           "CASEVAULT_PASSPHRASE": w.passphrases[account] ?? ""]
+        }
+        var sessionPath: String { home.path + "/.config/casevault/session" }
+        func path(_ name: String) -> String { home.appendingPathComponent(name).path }
+    }
+
+    static func binary() throws -> String {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let path = ProcessInfo.processInfo.environment["CASEVAULT_BIN"] ?? root.appendingPathComponent(".build/debug/casevault").path
+        guard FileManager.default.isExecutableFile(atPath: path) else { throw XCTSkip("casevault is not built at \(path)") }
+        return path
+    }
+
+    /// Runs casevault off Swift's cooperative threads (the in-process server needs them), in the desk's home folder.
+    func cli(_ desk: Desk, _ arguments: [String], environment extra: [String: String] = [:]) async throws -> Run {
+        let binary = try Self.binary()
+        let environment = desk.environment.merging(extra) { $1 }
+        let folder = desk.home
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Run, any Error>) in
+            DispatchQueue.global().async {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: binary)
+                process.arguments = arguments
+                process.environment = environment
+                process.currentDirectoryURL = folder
+                let out = Pipe(), err = Pipe()
+                process.standardOutput = out
+                process.standardError = err
+                process.standardInput = FileHandle.nullDevice
+                do {
+                    try process.run()
+                    let box = ErrBox()
+                    let drained = DispatchSemaphore(value: 0)
+                    DispatchQueue.global().async { box.data = err.fileHandleForReading.readDataToEndOfFile(); drained.signal() }
+                    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+                    drained.wait()
+                    process.waitUntilExit()
+                    continuation.resume(returning: Run(code: process.terminationStatus, out: String(decoding: stdout, as: UTF8.self),
+                                                       err: String(decoding: box.data, as: UTF8.self), outBytes: stdout))
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+    }
+
+    final class ErrBox: @unchecked Sendable { var data = Data() }
+
+    func url(_ w: ServerTestWorld) -> String { "https://127.0.0.1:\(w.port)" }
+
+    func login(_ w: ServerTestWorld, _ desk: Desk) async throws {
+        let login = try await cli(desk, ["login", "--server", url(w), "--ca-file", w.certificate])
+        XCTAssertEqual(login.code, 0, login.err)
+    }
+
+    func token(_ desk: Desk) throws -> String {
+        let object = try JSONSerialization.jsonObject(with: try Data(contentsOf: URL(fileURLWithPath: desk.sessionPath))) as? [String: Any]
+        return try XCTUnwrap(object?["token"] as? String)
+    }
+
+    func mode(_ path: String) throws -> Int {
+        (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) ?? -1
+    }
+
+    func testLoginCaseListIngestListCatThenLogoutEndsIt() async throws {
+        let w = try await world()
+        let desk = try Desk(w, as: w.sam)
+        desk.environment["CASEVAULT_SERVER"] = url(w)
+        var runs: [Run] = []
+
+        let login = try await cli(desk, ["login", "--ca-file", w.certificate])
+        runs.append(login)
+        XCTAssertEqual(login.code, 0, login.err)
+        XCTAssertTrue(login.out.contains("Logged in to \(url(w)) as \(w.sam)"), login.out)
+        XCTAssertEqual(try mode(desk.sessionPath), 0o600, "the session file is private")
+        XCTAssertEqual(try mode(desk.home.path + "/.config/casevault"), 0o700, "in a private folder")
+        let token = try token(desk)
+        XCTAssertGreaterThan(token.count, 20)
+
+        let cases = try await cli(desk, ["case", "list"])
+        runs.append(cases)
+        XCTAssertEqual(cases.code, 0, cases.err)
+        XCTAssertTrue(cases.out.contains(w.caseID) && cases.out.contains("Margaret Ellis"), cases.out)
+        XCTAssertTrue(cases.out.hasPrefix("ID "), cases.out)
+
+        let reply = desk.path("reply from trust.txt")
+        let replyBytes = Data("The trust replies: the ward 7 review is under way (\(UUID().uuidString)).\n".utf8)
+        try replyBytes.write(to: URL(fileURLWithPath: reply))
+        let ingest = try await cli(desk, ["ingest", "--case", w.uploadCase, reply, "--acknowledge", "R-CON-9"])
+        runs.append(ingest)
+        XCTAssertEqual(ingest.code, 0, ingest.err)
+        let id = try XCTUnwrap(ingest.out.split(separator: " ").first.map(String.init), ingest.out)
+        XCTAssertTrue(id.hasPrefix("doc-"), ingest.out)
+        XCTAssertTrue(ingest.err.contains("1 stored"), ingest.err)
+
+        let list = try await cli(desk, ["list", "--case", w.uploadCase, "--acknowledge", "R-CON-9"])
+        runs.append(list)
+        XCTAssertEqual(list.code, 0, list.err)
+        XCTAssertTrue(list.out.contains(id) && list.out.contains("reply from trust.txt"), list.out)
+
+        let out = desk.path("copy.txt")
+        let cat = try await cli(desk, ["cat", id, "-o", out, "--acknowledge", "R-CON-9"])
+        runs.append(cat)
+        XCTAssertEqual(cat.code, 0, cat.err)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: out)), replyBytes, "the same bytes come back")
+        // A document of many pieces, streamed to stdout.
+        let large = try await cli(desk, ["cat", w.large, "--acknowledge", "R-CON-9"])
+        XCTAssertEqual(large.code, 0, large.err)
+        XCTAssertEqual(large.outBytes, w.largeBytes)
+
+        // The same listing over the server as on the vault itself (opened locally with Sam's identity).
+        let remote = try await cli(desk, ["list", "--case", w.caseID, "--acknowledge", "R-CON-9", "--json"])
+        let local = try await cli(desk, ["list", "--case", w.caseID, "--acknowledge", "R-CON-9", "--json", "--vault", w.root])
+        XCTAssertEqual(remote.code, 0, remote.err)
+        XCTAssertEqual(local.code, 0, local.err)
+        XCTAssertEqual(remote.out, local.out, "list --json is the same over the server as locally")
+        let remoteTable = try await cli(desk, ["list", "--case", w.caseID, "--acknowledge", "R-CON-9"])
+        let localTable = try await cli(desk, ["list", "--case", w.caseID, "--acknowledge", "R-CON-9", "--vault", w.root])
+        XCTAssertEqual(remoteTable.out, localTable.out, "and so is the table")
+
+        let logout = try await cli(desk, ["logout"])
+        runs.append(logout)
+        XCTAssertEqual(logout.code, 0, logout.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: desk.sessionPath), "logout deletes the session file")
+        let old = try await w.request("GET", "/api/v1/cases", token: token)
+        XCTAssertEqual(old.status, 401, "and the server forgot the session")
+
+        let after = try await cli(desk, ["case", "list"])
+        runs.append(after)
+        XCTAssertEqual(after.code, 4, after.err)
+        XCTAssertTrue(after.err.contains("not logged in to \(url(w))"), after.err)
+        XCTAssertTrue(after.err.contains("casevault login"), after.err)
+
+        for run in runs {
+            XCTAssertFalse(run.out.contains(token) || run.err.contains(token), "the token is never printed")
+        }
+    }
+
+    func testASessionTheServerEndedSaysLogInAgain() async throws {
+        let w = try await world()
+        let desk = try Desk(w, as: w.sam)
+        try await login(w, desk)
+        // Ended on the server (as idle expiry or an administrator would), the file still here: no --server needed.
+        let ended = try await w.request("POST", "/api/v1/logout", token: try token(desk))
+        XCTAssertEqual(ended.status, 204)
+        let run = try await cli(desk, ["case", "list"])
+        XCTAssertEqual(run.code, 4, run.err)
+        XCTAssertTrue(run.err.contains("casevault: error: Your session has ended; run casevault login again"), run.err)
+    }
+
+    func testAServerWhoseCertificateIsNotTheTrustedCAsIsRefused() async throws {
+        let w = try await world()
+        let desk = try Desk(w, as: w.sam)
+        let other = w.directory.appendingPathComponent("other-ca-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true)
+        let (otherCertificate, _) = try ServerTestWorld.selfSignedCertificate(in: other)
+        let wrong = try await cli(desk, ["login", "--server", url(w), "--ca-file", otherCertificate])
+        XCTAssertEqual(wrong.code, 1, wrong.err)
+        XCTAssertTrue(wrong.err.contains("did not prove who it is"), wrong.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: desk.sessionPath), "no session is kept")
+        // Without --ca-file only the system's roots are trusted, which did not sign the test's certificate.
+        let system = try await cli(desk, ["login", "--server", url(w)])
+        XCTAssertEqual(system.code, 1, system.err)
+        XCTAssertTrue(system.err.contains("did not prove who it is"), system.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: desk.sessionPath))
+        let plain = try await cli(desk, ["login", "--server", "http://127.0.0.1:\(w.port)"])
+        XCTAssertEqual(plain.code, 64, plain.err)
+        XCTAssertTrue(plain.err.contains("only https://"), plain.err)
+    }
+
+    func testAColleagueWithoutConsentGetsTheCoresRefusal() async throws {
+        let w = try await world()
+        let desk = try Desk(w, as: w.alex)
+        try await login(w, desk)
+        let out = desk.path("letter.txt")
+        let cat = try await cli(desk, ["cat", w.letter, "-o", out])
+        XCTAssertEqual(cat.code, 3, cat.err)
+        XCTAssertTrue(cat.err.contains("casevault: error: refused by the consent rules (R-"), cat.err)
+        XCTAssertTrue(cat.err.contains("casevault: because: "), cat.err)
+        XCTAssertTrue(cat.err.contains("casevault: hint: to proceed: "), cat.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out), "nothing is written")
+        XCTAssertFalse(cat.err.contains(ServerTestWorld.letterText))
+        let list = try await cli(desk, ["list", "--case", w.caseID])
+        XCTAssertEqual(list.code, 3, list.err)
+        XCTAssertTrue(list.err.contains("refused by the consent rules"), list.err)
+    }
+
+    func testCommandsWithoutARouteAndUnreachableServersSaySo() async throws {
+        let w = try await world()
+        let desk = try Desk(w, as: w.sam)
+        try await login(w, desk)
+        let person = try await cli(desk, ["person", "list"])
+        XCTAssertEqual(person.code, 1, person.err)
+        XCTAssertTrue(person.err.contains("not available over the server (\(url(w))) yet"), person.err)
+        let both = try await cli(desk, ["case", "list", "--server", url(w), "--vault", w.root])
+        XCTAssertEqual(both.code, 64, both.err)
+        let otherServer = try await cli(desk, ["case", "list", "--server", "https://127.0.0.1:1"])
+        XCTAssertEqual(otherServer.code, 4, otherServer.err)
+        XCTAssertTrue(otherServer.err.contains("logged in to \(url(w)), not to https://127.0.0.1:1"), otherServer.err)
+
+        let away = try Desk(w, as: w.sam)
+        let unreachable = try await cli(away, ["login", "--server", "https://127.0.0.1:1", "--ca-file", w.certificate])
+        XCTAssertEqual(unreachable.code, 1, unreachable.err)
+        XCTAssertTrue(unreachable.err.contains("could not reach the server at https://127.0.0.1:1"), unreachable.err)
+    }
+}
