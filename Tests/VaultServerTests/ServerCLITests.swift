@@ -246,4 +246,82 @@ final class ServerCLITests: XCTestCase {
         XCTAssertEqual(unreachable.code, 1, unreachable.err)
         XCTAssertTrue(unreachable.err.contains("could not reach the server at https://127.0.0.1:1"), unreachable.err)
     }
+
+    /// A 100 MB document comes back through the client with the client's memory far below its size (the socket is
+    /// read only as fast as the file is written), and byte for byte. Also prints `case list` over the server and locally.
+    func testA100MBDocumentStreamsWithBoundedMemory() async throws {
+        let w = try await world()
+        let input = w.directory.appendingPathComponent("recording-\(UUID().uuidString).bin")
+        var block = [UInt8](repeating: 0, count: 1 << 20)
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        guard FileManager.default.createFile(atPath: input.path, contents: nil), let handle = FileHandle(forWritingAtPath: input.path) else {
+            throw XCTSkip("cannot write the test file")
+        }
+        for _ in 0..<100 {
+            for index in stride(from: 0, to: block.count, by: 8) {
+                state ^= state << 13; state ^= state >> 7; state ^= state << 17
+                withUnsafeBytes(of: state) { bytes in for k in 0..<8 { block[index + k] = bytes[k] } }
+            }
+            handle.write(Data(block))
+        }
+        try handle.close()
+        let stored = try w.open(as: w.sam).ingest(caseID: w.uploadCase, files: [Vault.IngestFile(path: input.path)], options: .init())
+        guard case .stored(let id, _) = stored.first?.outcome else { throw XCTSkip("the core did not store the test file: \(String(describing: stored.first?.outcome))") }
+
+        let desk = try Desk(w, as: w.sam)
+        try await login(w, desk)
+        let out = desk.path("recording.bin")
+        let rss = desk.path("rss")
+        desk.environment["PATH"] = "/usr/bin:/bin"
+        let started = Date()
+        let timed = try await timedCLI(desk, ["/usr/bin/time", "-f", "%M", "-o", rss, try Self.binary(), "cat", id, "-o", out, "--acknowledge", "R-CON-9"])
+        let seconds = Date().timeIntervalSince(started)
+        XCTAssertEqual(timed.code, 0, timed.err)
+        let kilobytes = Int((try String(contentsOfFile: rss, encoding: .utf8)).trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+        let size = (try FileManager.default.attributesOfItem(atPath: out)[.size] as? Int) ?? -1
+        XCTAssertEqual(size, 100 << 20)
+        XCTAssertTrue(FileManager.default.contentsEqual(atPath: out, andPath: input.path), "the same 100 MB come back")
+        print("100 MB cat over the server: \(String(format: "%.1f", seconds)) s, client peak RSS \(kilobytes / 1024) MB")
+        XCTAssertGreaterThan(kilobytes, 0)
+        XCTAssertLessThan(kilobytes, 60 * 1024, "the client holds a few hundred KB of the document at a time, not 100 MB")
+
+        var remote: [Double] = [], local: [Double] = []
+        for _ in 0..<3 {
+            var start = Date()
+            let overServer = try await cli(desk, ["case", "list"])
+            remote.append(Date().timeIntervalSince(start))
+            start = Date()
+            let onVault = try await cli(desk, ["case", "list", "--vault", w.root])
+            local.append(Date().timeIntervalSince(start))
+            XCTAssertEqual(overServer.code, 0, overServer.err)
+            XCTAssertEqual(onVault.code, 0, onVault.err)
+        }
+        print("case list wall time (debug, median of 3): over the server \(Int(remote.sorted()[1] * 1000)) ms, on the vault locally \(Int(local.sorted()[1] * 1000)) ms")
+    }
+
+    /// As `cli`, for a program other than casevault (here /usr/bin/time wrapping it).
+    func timedCLI(_ desk: Desk, _ arguments: [String]) async throws -> Run {
+        let environment = desk.environment
+        let folder = desk.home
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Run, any Error>) in
+            DispatchQueue.global().async {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: arguments[0])
+                process.arguments = Array(arguments.dropFirst())
+                process.environment = environment
+                process.currentDirectoryURL = folder
+                let err = Pipe()
+                process.standardOutput = FileHandle.nullDevice
+                process.standardError = err
+                do {
+                    try process.run()
+                    let data = err.fileHandleForReading.readDataToEndOfFile()
+                    process.waitUntilExit()
+                    continuation.resume(returning: Run(code: process.terminationStatus, out: "", err: String(decoding: data, as: UTF8.self)))
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+    }
 }
