@@ -241,6 +241,20 @@ final class ServerCLITests: XCTestCase {
         XCTAssertEqual(otherServer.code, 4, otherServer.err)
         XCTAssertTrue(otherServer.err.contains("logged in to \(url(w)), not to https://127.0.0.1:1"), otherServer.err)
 
+        // Consents: the list as the core gives it, the same JSON as on the vault itself; a withdrawal of no such
+        // consent is the server's 404 in words; the table, which needs names the route does not send, says so.
+        let consents = try await cli(desk, ["consent", "list", "--case", w.caseID, "--json"])
+        let localConsents = try await cli(desk, ["consent", "list", "--case", w.caseID, "--json", "--vault", w.root])
+        XCTAssertEqual(consents.code, 0, consents.err)
+        XCTAssertEqual(consents.out, localConsents.out)
+        XCTAssertTrue(consents.out.contains("verbal_consent"), consents.out)
+        let table = try await cli(desk, ["consent", "list", "--case", w.caseID])
+        XCTAssertEqual(table.code, 1, table.err)
+        XCTAssertTrue(table.err.contains("only 'consent list --json' is available yet"), table.err)
+        let withdraw = try await cli(desk, ["consent", "withdraw", "auth-nonexistent", "--received-by", "letter", "--yes"])
+        XCTAssertEqual(withdraw.code, 1, withdraw.err)
+        XCTAssertTrue(withdraw.err.contains("casevault: error: no "), withdraw.err)
+
         let away = try Desk(w, as: w.sam)
         let unreachable = try await cli(away, ["login", "--server", "https://127.0.0.1:1", "--ca-file", w.certificate])
         XCTAssertEqual(unreachable.code, 1, unreachable.err)
