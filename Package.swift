@@ -109,11 +109,23 @@ let package = Package(
             ],
             resources: [.copy("Resources/openapi.yaml")]
         ),
+        // The CLI's client of the team server: HTTPS on NIOHTTP1 + NIOSSL (already in the build; see HTTPSClient.swift for
+        // why not async-http-client), the session file, the routes as calls. Transport only: no rule is decided in it.
+        .target(
+            name: "VaultClient",
+            dependencies: [
+                "VaultCrypto",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         .executableTarget(
             name: "casevault",
             dependencies: [
                 "VaultCrypto", "VaultStore", "Audit", "Consent", "Redaction", "DocumentText", "BundleModel", "HelperProcess", "CProcessShims",
-                "BundleExport",
+                "BundleExport", "VaultClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -127,7 +139,7 @@ let package = Package(
         .executableTarget(name: "redaction-bench", dependencies: ["Redaction", "RedactionBenchCorpus"]),
         // The server over real HTTPS (curl with the test's own CA) on a throwaway PostgreSQL.
         .testTarget(name: "VaultServerTests", dependencies: ["VaultServer", "VaultStore", "VaultCrypto", "VaultStorage", "VaultModel", "Consent",
-                                                            "PostgresTestSupport"]),
+                                                            "PostgresTestSupport", "VaultClient"]),
         .testTarget(name: "VaultCryptoTests", dependencies: ["VaultCrypto", "CSystemZlib", "Audit"]),
         .testTarget(name: "VaultStoreTests", dependencies: ["VaultStore", "VaultCrypto", "Consent", .product(name: "GRDB", package: "GRDB.swift")]),
         // Starts a throwaway PostgreSQL server for the tests that need one (the PostgreSQL store, the CLI on a PostgreSQL vault).

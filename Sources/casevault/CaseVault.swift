@@ -8,7 +8,8 @@ struct CaseVault: ParsableCommand {
         commandName: "casevault",
         abstract: "A secure document vault with consent tracking for NHS complaints advocates.",
         discussion: """
-        Exit codes: 0 success, 1 failure, 2 partial (some inputs failed), 3 refused by the consent rules, 64 usage.
+        Exit codes: 0 success, 1 failure, 2 partial (some inputs failed), 3 refused by the consent rules, 4 not logged in to the server
+        or the session ended (run casevault login), 64 usage.
         Every command takes --vault DIR (else $CASEVAULT_VAULT, else ./vault), --keys FILE (else $CASEVAULT_KEYS,
         else DIR/keys.json), --passphrase-file F (else $CASEVAULT_PASSPHRASE, else a prompt) and --json.
         A vault older than the one last used on this computer is refused; --accept-older-state REASON accepts it once.
@@ -18,7 +19,7 @@ struct CaseVault: ParsableCommand {
                       ShowDocument.self, Cat.self, Verify.self, Backup.self, Restore.self, AuditCommand.self,
                       ConsentCommand.self, CapacityCommand.self, Deadlines.self, RedactCommand.self, Export.self, BundleCommand.self, NoteCommand.self, RemindCommand.self, DocumentCommand.self,
                       Passwd.self, Unlock.self, Lock.self, Recovery.self, Migrate.self, TOTPCommand.self,
-                      Serve.self, AccessTableCommand.self]
+                      Serve.self, Login.self, Logout.self, AccessTableCommand.self]
     )
 
     /// Parse errors carry our prefix too, so every error reads `casevault: error: …` (ParsableArguments reads it).

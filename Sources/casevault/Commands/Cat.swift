@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VaultClient
 import VaultCrypto
 import VaultStore
 #if canImport(Glibc)
@@ -20,12 +21,25 @@ extension CaseVault {
                 throw CLIError("refusing to output a document to the terminal", hints: ["write it to a file with -o PATH", "force anyway with \"-o -\""],
                                exitCode: ExitCode.validationFailure.rawValue)
             }
+            if let target = try global.serverTarget() {
+                // Over the server the consent gate is the server's, asked before any byte is sent.
+                try deliver { sink in
+                    try target.api.content(documentID: id, acknowledging: consent.acknowledged) { try sink.write($0) }
+                }
+                return
+            }
             let vault = try global.openStore()
             defer { global.finish(vault) }
             try ConsentGate.require(.viewDocuments, caseID: try vault.caseID(ofDocument: id), vault: vault, options: consent, documentID: id)
+            try deliver { sink in try vault.decrypt(documentID: id, to: &sink) }
+        }
+
+        /// Writes the document where it was asked for: stdout, a device, or a new file that appears only once the whole
+        /// document has arrived (a temp file beside it, fsync, link), so a failure part-way leaves no file.
+        private func deliver(_ produce: (inout FileDescriptorSink) throws -> Void) throws {
             guard let output, output != "-" else {
                 var sink = FileDescriptorSink(fd: STDOUT_FILENO)
-                try vault.decrypt(documentID: id, to: &sink)
+                try produce(&sink)
                 return
             }
             // A device (/dev/null) is written straight to: there is no file to leave half-written.
@@ -34,10 +48,9 @@ extension CaseVault {
                 guard fd >= 0 else { throw FileError.system(operation: "open", path: output, errno: errno) }
                 defer { close(fd) }
                 var sink = FileDescriptorSink(fd: fd)
-                try vault.decrypt(documentID: id, to: &sink)
+                try produce(&sink)
                 return
             }
-            // Decrypt into a temp file beside the target and rename only on success: a failure leaves no file.
             let directory = PrivateFiles.parentDirectory(of: output)
             let temporary = directory + "/.casevault-\(id).partial"
             let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
@@ -45,7 +58,7 @@ extension CaseVault {
             do {
                 defer { close(fd) }
                 var sink = FileDescriptorSink(fd: fd)
-                try vault.decrypt(documentID: id, to: &sink)
+                try produce(&sink)
                 guard fsync(fd) == 0 else { throw FileError.system(operation: "fsync", path: temporary, errno: errno) }
             } catch {
                 unlink(temporary)

@@ -26,18 +26,13 @@ extension CaseVault {
         @OptionGroup var consent: ConsentOptions
 
         func run() throws {
+            if let target = try global.serverTarget() { try runOnServer(target); return }
             let vault = try global.openStore()
             defer { global.finish(vault) }
             let caseID = try vault.caseID(caseID)
             try ConsentGate.require(.ingestDocument, caseID: caseID, vault: vault, options: consent)
             let (files, skipped) = InputWalker(includeHidden: includeHidden, followSymlinks: followSymlinks).expand(paths)
-            for skip in skipped { Terminal.printError("casevault: skipped \(skip.path): \(skip.reason)") }
-            if skipped.contains(where: { $0.kind == .hidden }) {
-                Terminal.printError("casevault: hint: add --include-hidden to ingest hidden files too")
-            }
-            if skipped.contains(where: { $0.kind == .symbolicLink }) {
-                Terminal.printError("casevault: hint: add --follow-symlinks to ingest what the links point to")
-            }
+            Self.report(skipped)
             // A PDF's first page is read (for its date and kind) by casevault-pdf: without it, PDFs are refused.
             let pdfHelper = try? PDFHelper()
             if pdfHelper == nil, files.contains(where: { $0.path.lowercased().hasSuffix(".pdf") }) {
@@ -76,6 +71,16 @@ extension CaseVault {
             if global.json { try global.emitJSON(rows) }
             Terminal.printError("casevault: \(stored) stored (\(bytes) bytes), \(duplicates) duplicate(s), \(failed) failed, \(skipped.count) skipped")
             if failed > 0 { throw ExitCode(stored > 0 ? 2 : 1) }
+        }
+
+        static func report(_ skipped: [InputWalker.Skipped]) {
+            for skip in skipped { Terminal.printError("casevault: skipped \(skip.path): \(skip.reason)") }
+            if skipped.contains(where: { $0.kind == .hidden }) {
+                Terminal.printError("casevault: hint: add --include-hidden to ingest hidden files too")
+            }
+            if skipped.contains(where: { $0.kind == .symbolicLink }) {
+                Terminal.printError("casevault: hint: add --follow-symlinks to ingest what the links point to")
+            }
         }
 
         struct IngestRow: Encodable {

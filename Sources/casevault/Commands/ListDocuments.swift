@@ -23,6 +23,7 @@ extension CaseVault {
         }
 
         func run() throws {
+            if let target = try global.serverTarget() { try runOnServer(target); return }
             let filter = Vault.DocumentFilter(kinds: Set(kinds.compactMap(DocumentKind.init(rawValue:))), from: from, to: to)
             var table = DocumentTable()
             var references: [String: String] = [:]

@@ -6,7 +6,7 @@ import ArgumentParser
 /// command's `@OptionGroup var global` reads them. Nothing else is reordered, and nothing after `--` is touched.
 enum ArgumentOrder {
     /// Options that take a value (`--vault V` or `--vault=V`).
-    static let valued: Set<String> = ["--vault", "--keys", "--passphrase-file", "--as"]
+    static let valued: Set<String> = ["--vault", "--keys", "--passphrase-file", "--as", "--server"]
     /// Flags.
     static let flags: Set<String> = ["--json"]
 

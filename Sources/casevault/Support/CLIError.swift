@@ -3,6 +3,7 @@ import Foundation
 import VaultCrypto
 import BundleModel
 import HelperProcess
+import VaultClient
 import VaultStore
 
 /// An error for the user: what happened, then how to fix it, age-style on stderr:
@@ -61,6 +62,8 @@ struct CLIError: Error, CustomStringConvertible {
             return CLIError(error.description, hints: IdentityHints.hints(error))
         case let error as AccessError:
             return ConsentGate.refusal(error)
+        case let error as ClientError:
+            return ServerErrors.present(error)
         case let error as CaseSetUpError:
             return CLIError(error.description, hints: CaseSituationText.hints(error))
         case let error as StoreError:

@@ -9,6 +9,8 @@ enum CommandAccess {
         "init": [.keyHolder],
         // The server needs no account; each request then acts as its session's account, checked by the core.
         "serve": [.keyHolder], "passwd": [.keyHolder], "unlock": [.keyHolder], "lock": [.keyHolder],
+        // The session's account acts on the server; each request is checked there by the core.
+        "login": [.keyHolder], "logout": [.keyHolder],
         "migrate": [.vaultMaintenance], "recovery restore": [.organisationChange],
         "keys show": [.vaultCheck], "keys rotate": [.vaultMaintenance], "keys retire": [.vaultMaintenance], "keys share": [.caseChange],
         "recovery split": [.organisationChange],

@@ -17,6 +17,9 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("as"), help: ArgumentHelp("The acting advocate id (else $CASEVAULT_ADVOCATE); with identities you act as your identity's account, and naming anyone else is refused.", valueName: "ADVOCATE-ID"))
     var actingAdvocate: String?
 
+    @Option(name: .long, help: ArgumentHelp("Act on the team server's vault (else $CASEVAULT_SERVER; after 'casevault login', its server unless --vault or $CASEVAULT_VAULT names a local vault).", valueName: "URL"))
+    var server: String?
+
     @Flag(name: .long, help: "Print exactly one JSON document on stdout; diagnostics go to stderr.")
     var json = false
 
@@ -44,6 +47,9 @@ struct GlobalOptions: ParsableArguments {
     }
 
     func validate() throws {
+        if server != nil && vault != nil {
+            throw ValidationError("--server and --vault name two different vaults; give one of them")
+        }
         if case .accepted(let reason) = olderStateAcceptance, reason.isEmpty {
             throw ValidationError("--accept-older-state needs a reason (for example: \"restored from last week's backup after the disk failed\")")
         }
@@ -51,7 +57,8 @@ struct GlobalOptions: ParsableArguments {
 
     /// Opens with the key file or identity file; an identity this login session unlocked asks for no passphrase.
     func openVault() throws -> OpenedVault {
-        try VaultSetup.open(paths: paths, unlocked: IdentitySession.cached(for:)) { try passphrase.read(confirm: false) }
+        try requireLocalVault()
+        return try VaultSetup.open(paths: paths, unlocked: IdentitySession.cached(for:)) { try passphrase.read(confirm: false) }
     }
 
     /// Prints one JSON document (sorted keys) on stdout.

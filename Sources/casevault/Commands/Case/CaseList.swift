@@ -14,7 +14,10 @@ extension CaseVault.Case {
         @Option(help: "Only cases with this status: open, closed or erased.") var status: String?
         @Option(help: "Only cases about this NHS body.") var body: String?
 
+        static let header = ["ID", "REFERENCE", "STATUS", "CLIENT", "NHS BODY", "ADVOCATES", "DOCS", "OPENED", "NEXT DEADLINE"]
+
         func run() throws {
+            if let target = try global.serverTarget() { try runOnServer(target); return }
             let today = Today.inEngland()
             let (cases, next) = try global.withVault { vault -> ([Vault.CaseView], [String: String]) in
                 let clientID = try client.map(vault.personID)
@@ -42,7 +45,7 @@ extension CaseVault.Case {
                     [view.id, view.reference ?? "-", view.status, view.clientName, view.nhsBody ?? "",
                      view.advocateNames.joined(separator: ", "), String(view.documents), String(view.openedAt.prefix(10)), next[view.id] ?? ""]
                 }
-                Terminal.printOut(Table.render(["ID", "REFERENCE", "STATUS", "CLIENT", "NHS BODY", "ADVOCATES", "DOCS", "OPENED", "NEXT DEADLINE"], rows))
+                Terminal.printOut(Table.render(Self.header, rows))
             }
         }
     }

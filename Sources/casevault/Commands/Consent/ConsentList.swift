@@ -9,6 +9,7 @@ extension CaseVault.ConsentCommand {
         @Option(name: .customLong("case"), help: "The case: its reference (NCA-2026-0001), its client's name, or its id.") var caseID: String
 
         func run() throws {
+            if let target = try global.serverTarget() { try runOnServer(target); return }
             let (authorities, names) = try global.withVault { vault in (try vault.authorities(caseID: try vault.caseID(caseID)), try vault.names()) }
             if global.json { try global.emitJSON(authorities); return }
             let today = Today.inEngland()

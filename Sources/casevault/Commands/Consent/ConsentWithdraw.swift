@@ -12,6 +12,7 @@ extension CaseVault.ConsentCommand {
         @Flag(help: "Confirm without being asked (scripts need this; a terminal asks).") var yes = false
 
         func run() throws {
+            if let target = try global.serverTarget() { try runOnServer(target); return }
             let day = try ConsentArguments.date(date, "--date") ?? Today.inEngland()
             let stored = try global.withVault { vault in
                 _ = try vault.authority(id)  // an unknown id is reported before any question is asked

@@ -22,6 +22,7 @@ extension CaseVault {
         func run() throws {
             // The current passphrase is asked even in an unlocked session: whoever sits at an unlocked terminal must
             // not be able to change it without knowing it.
+            try global.requireLocalVault()  // it checks the identity against the vault, which is the server's when logged in
             let opened = try VaultSetup.open(paths: global.paths) { try global.passphrase.read(confirm: false) }
             guard let file = opened.unlock.identityFile, let identity = opened.unlock.identity else {
                 throw CLIError("this vault has no identities yet: its key file has no personal passphrase to change",

@@ -20,6 +20,7 @@ extension CaseVault {
             guard let seconds = Self.seconds(timeout), seconds > 0, seconds <= 12 * 3600 else {
                 throw CLIError("--timeout \(timeout) is not a duration up to 12 hours", hints: ["write it like 15m, 2h or 900s"])
             }
+            try global.requireLocalVault()  // an unlock is for a local vault's commands; the server unlocks at login
             // Unlocked with the passphrase (never from an earlier unlock), and checked against the vault first.
             let opened = try VaultSetup.open(paths: global.paths) { try global.passphrase.read(confirm: false) }
             guard let identity = opened.unlock.identity else {

@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import VaultClient
+import VaultCrypto
+import VaultStore
+
+extension CaseVault {
+    struct Login: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "login",
+            abstract: "Log in to your team's casevault server; later commands act on its vault.",
+            discussion: """
+            Uses your identity file (--keys or $CASEVAULT_KEYS) and its passphrase ($CASEVAULT_PASSPHRASE, --passphrase-file, \
+            or a prompt). The session is kept in $CASEVAULT_SESSION_FILE, else ~/.config/casevault/session (mode 0600). \
+            Until 'casevault logout', commands without --vault or $CASEVAULT_VAULT go to this server.
+            """)
+        @OptionGroup var global: GlobalOptions
+        @Option(help: ArgumentHelp("The server's CA certificate (PEM), when it is not signed by an authority this computer trusts; "
+                                   + "kept in the session file and trusted from then on.", valueName: "FILE"))
+        var caFile: String?
+
+        func run() throws {
+            guard let text = global.server ?? ProcessInfo.processInfo.environment["CASEVAULT_SERVER"].flatMap({ $0.isEmpty ? nil : $0 }) else {
+                throw CLIError("name the server to log in to", hints: ["for example: casevault login --server https://vault.example.org:8443"],
+                               exitCode: ExitCode.validationFailure.rawValue)
+            }
+            let server = try ServerAddress(text)
+            let pinned = try caFile.map(Self.pin)
+            let identityPath = global.paths.keyFile
+            let identityBytes = [UInt8](try PrivateFiles.read(identityPath, limit: 64 * 1024))
+            let identity = try IdentityFile.decode(Data(identityBytes))
+            // Checked here so a wrong passphrase never reaches the server (where failures count towards a lock-out).
+            guard identity.needsPassphrase else {
+                throw CLIError("the server refuses an identity file without a passphrase (over a network it is the second thing a thief would need)",
+                               hints: ["set one with: casevault passwd --keys \(identityPath)"])
+            }
+            let passphrase = try global.passphrase.read(confirm: false)
+            _ = try identity.unlock(passphrase: passphrase)
+            let api = try VaultAPI(server: server, trust: pinned.map { .pinnedCA(pem: Array($0.pem.utf8)) } ?? .systemRoots)
+            let result = try api.login(identityFile: identityBytes, passphrase: passphrase)
+            let session = ServerSession(server: server, login: result, ca: pinned, now: Date())
+            try global.sessionFile.write(session)
+            if global.json {
+                try global.emitJSON(["server": session.server, "account": session.account, "session": session.sessionID,
+                                     "expires_at": session.expiresAt, "session_file": global.sessionFile.path])
+            } else {
+                let idle = session.idleMinutes.map { ", or after \($0) minutes without a command" } ?? ""
+                Terminal.printOut("Logged in to \(session.server) as \(session.account) (session \(session.sessionID); it ends at \(session.expiresAt)\(idle))")
+            }
+        }
+
+        /// The CA file's PEM, checked to hold a certificate, with its SHA-256 for the record.
+        static func pin(_ path: String) throws -> ServerSession.PinnedCA {
+            let data: Data
+            do {
+                data = try PrivateFiles.read(path, limit: 1 << 20)
+            } catch {
+                throw ClientError.unusableCAFile(path: path, reason: "it cannot be read")
+            }
+            _ = try HTTPSClient.certificates(pem: [UInt8](data), path: path)
+            let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+            return ServerSession.PinnedCA(path: absolute, sha256: (try HashFunction.sha256.hash([UInt8](data))).hexString, pem: String(decoding: data, as: UTF8.self))
+        }
+    }
+}
