@@ -25,7 +25,9 @@ enum WebPageBuilders {
             }
             let (deadlines, note) = try deadlines(vault, caseID: view.id, open: view.status == "open", today: today)
             rows.append(CaseRow(id: view.id, client: view.clientName, reference: reference, nhsBody: view.nhsBody ?? "",
-                                deadline: deadlines.first { !$0.met }, deadlineNote: note.isEmpty ? "None pending" : note,
+                                deadline: deadlines.first { !$0.met },
+                                // The list says it shortly; the case page gives the reason in full.
+                                deadlineNote: view.status != "open" ? "Case closed" : deadlines.isEmpty ? (note.hasPrefix("No deadline") ? "None yet" : note) : "None pending",
                                 documents: view.documents))
         }
         rows.sort { ($0.client.lowercased(), $0.id) < ($1.client.lowercased(), $1.id) }
