@@ -25,10 +25,12 @@ serve: build
 
 # Every test: unit tests, Wycheproof vectors and CLI end-to-end tests against the built binary (faketime for the
 # clock-set-back test, which would otherwise skip; PostgreSQL's server programs for the PostgreSQL store's tests, which
-# start their own throwaway server, and for the second pass below). In parallel (TEST_WORKERS below): each test uses its own temporary
+# start their own throwaway server, and for the second pass below; headless Chromium and Selenium for the web interface's
+# browser test, WebInterfaceTests, which skips visibly without them). In parallel (TEST_WORKERS below): each test uses its own temporary
 # folders, HOME and vault, so tests do not share state; sequentially the suite took 15–16.5 minutes on 2 cores.
 test: build
 	@scripts/ensure-deps.sh faketime postgresql
+	@scripts/ensure-browser.sh
 	$(SWIFT) build --build-tests
 	python3 scripts/bench.py --quick --bin .build/debug
 	@[ -d ../shared/testvectors/wycheproof ] || echo "SKIPPED: ../shared is absent: the Wycheproof vectors and the shared consent examples will not be checked (the tests that need them skip)"

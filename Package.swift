@@ -40,6 +40,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         // The request parts Hummingbird's pipeline carries (NIOHTTPTypes), for the server's slow-client timeouts.
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.34.1"),
+        // The web interface (issue 22): logic-less templates that HTML-escape every {{value}} by default, and the
+        // sign-in form's multipart/form-data body (an identity file) parsed by a maintained parser, not by hand.
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
     ],
     targets: [
         .systemLibrary(
@@ -89,11 +93,23 @@ let package = Package(
         // The export use case over the core (consent, selection, redaction context, the bundle made by casevault-pdf, the
         // redaction log), for the CLI and the server alike. Links no PDF library.
         .target(name: "BundleExport", dependencies: ["VaultStore", "VaultCrypto", "BundleModel", "HelperProcess", "Redaction", "Consent"]),
+        // The web interface (issue 22): HTML pages over the same core calls as the API. It knows no session store: the
+        // server hands it a `WebBackend` (sign in, a vault opened as the session's account, sign out).
+        .target(
+            name: "VaultWeb",
+            dependencies: [
+                "VaultStore", "VaultCrypto", "VaultModel", "Consent", "DocumentText",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         // The team server: HTTP routes over the same core (Vault, Authorizer) as the CLI; sessions in PostgreSQL.
         .target(
             name: "VaultServer",
             dependencies: [
-                "VaultStore", "VaultCrypto", "VaultStorage", "VaultStoragePostgres", "VaultModel", "Audit", "Consent", "BundleExport", "BundleModel",
+                "VaultWeb", "VaultStore", "VaultCrypto", "VaultStorage", "VaultStoragePostgres", "VaultModel", "Audit", "Consent", "BundleExport", "BundleModel",
                 "HelperProcess", "Redaction",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -138,8 +154,10 @@ let package = Package(
         .target(name: "RedactionBenchCorpus", dependencies: ["Redaction"]),
         .executableTarget(name: "redaction-bench", dependencies: ["Redaction", "RedactionBenchCorpus"]),
         // The server over real HTTPS (curl with the test's own CA) on a throwaway PostgreSQL.
-        .testTarget(name: "VaultServerTests", dependencies: ["VaultServer", "VaultStore", "VaultCrypto", "VaultStorage", "VaultModel", "Consent",
+        .testTarget(name: "VaultServerTests", dependencies: ["VaultServer", "VaultWeb", "VaultStore", "VaultCrypto", "VaultStorage", "VaultModel", "Consent",
                                                             "PostgresTestSupport", "VaultClient"]),
+        // The web pages' templates, escaping and headers, without a server (the browser test is in VaultServerTests).
+        .testTarget(name: "VaultWebTests", dependencies: ["VaultWeb", "VaultStore", "Consent"]),
         .testTarget(name: "VaultCryptoTests", dependencies: ["VaultCrypto", "CSystemZlib", "Audit"]),
         .testTarget(name: "VaultStoreTests", dependencies: ["VaultStore", "VaultCrypto", "Consent", .product(name: "GRDB", package: "GRDB.swift")]),
         // Starts a throwaway PostgreSQL server for the tests that need one (the PostgreSQL store, the CLI on a PostgreSQL vault).

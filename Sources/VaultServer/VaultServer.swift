@@ -9,6 +9,7 @@ import NIOSSL
 import PostgresNIO
 import ServiceLifecycle
 import VaultStore
+import VaultWeb
 
 /// The team server (issue 21): the vault's core over HTTPS, on the vault's PostgreSQL database. `casevault serve`
 /// only loads the configuration and calls `run`.
@@ -124,6 +125,9 @@ public struct VaultServer: Sendable {
         Self.addCaseRoutes(routes, sessions: sessions, metrics: metrics, maxUploadBytes: config.uploadLimit)
         Self.addConsentRoutes(routes, sessions: sessions, maxUploadBytes: config.uploadLimit)
         Self.addBundleRoutes(routes, sessions: sessions, maxUploadBytes: config.uploadLimit, analysisProgram: config.analysisProgram)
+        // The web pages, outside /api (not in the OpenAPI document), over the same session service.
+        try WebInterface.register(on: router, backend: WebSessionBackend(sessions: sessions, metrics: metrics),
+                                  clientAddress: { $0.clientAddress }, logger: logger)
         return Parts(routes: routes, sessions: sessions, client: client, metrics: metrics)
     }
 

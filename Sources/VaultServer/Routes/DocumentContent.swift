@@ -1,3 +1,4 @@
+import Consent
 import Dispatch
 import Foundation
 import Hummingbird
@@ -11,8 +12,13 @@ import VaultStore
 /// large document costs the server constant memory.
 extension VaultServer {
     static func documentContent(_ request: Request, id: String, sessions: SessionService, metrics: ServerMetrics) async throws -> Response {
-        let acknowledged = try acknowledgements(request)
-        let session = try await sessions.session(for: request)
+        try await documentContent(session: try await sessions.session(for: request), acknowledged: try acknowledgements(request), id: id,
+                                  sessions: sessions, metrics: metrics)
+    }
+
+    /// The same for a session found by the web interface's cookie (its Download button).
+    static func documentContent(session: SessionService.Session, acknowledged: [RuleID], id: String, sessions: SessionService,
+                                metrics: ServerMetrics) async throws -> Response {
         let handle: VaultHandle
         let document: Vault.DocumentView
         do {

@@ -140,6 +140,11 @@ final class SessionService: Sendable {
     /// The request's session, or 401 (no token, forged, expired, logged out, or its row no longer opens).
     func session(for request: Request) async throws -> Session {
         guard let token = Self.bearer(request) else { throw APIError.notLoggedIn }
+        return try await session(token: token)
+    }
+
+    /// The session of a token, whether it came as the API's bearer or in the web interface's cookie.
+    func session(token: SessionToken) async throws -> Session {
         let hash = try token.hash()
         guard let row = try await store.find(tokenHash: hash) else { throw APIError.notLoggedIn }
         let now = clock()
@@ -165,7 +170,10 @@ final class SessionService: Sendable {
     /// Runs `body` on the vault as the session's account. The core refuses a removed or re-issued account (before
     /// anything else, with `actingAccount`); then every session of that account is deleted.
     func withVault<T: Sendable>(_ request: Request, _ body: @escaping @Sendable (Vault) throws -> T) async throws -> T {
-        let session = try await session(for: request)
+        try await withVault(try await session(for: request), body)
+    }
+
+    func withVault<T: Sendable>(_ session: Session, _ body: @escaping @Sendable (Vault) throws -> T) async throws -> T {
         do {
             return try await gateway.run(as: session.identity) { vault in
                 _ = try vault.actingAccount()
@@ -188,7 +196,10 @@ final class SessionService: Sendable {
     }
 
     func logout(_ request: Request) async throws {
-        let session = try await session(for: request)
+        try await logout(try await session(for: request))
+    }
+
+    func logout(_ session: Session) async throws {
         try await store.delete(tokenHash: session.tokenHash)
         // After the session is gone, so that a logout always ends it; an event that cannot be written is logged.
         do {

@@ -1,0 +1,50 @@
+import Foundation
+import Hummingbird
+import Logging
+import VaultStore
+
+/// The core's refusals and failures as pages: the same words the CLI and the API give (the core's own
+/// descriptions and decisions), never more than the API would tell the same person.
+extension WebInterface {
+    struct ErrorContent {
+        let status: HTTPResponse.Status
+        let heading: String
+        let message: String
+        var details: [String] = []
+    }
+
+    static func content(for error: any Error, requestID: String, logger: Logger) -> ErrorContent {
+        switch error {
+        case let error as WebPageError:
+            return ErrorContent(status: error.status, heading: error.status == .forbidden ? "Not allowed" : "Something is wrong",
+                                message: error.message, details: error.details)
+        case let error as AccessError:
+            switch error {
+            case .consentRefused(let check):
+                let decision = check.caseDecision
+                return ErrorContent(status: .forbidden, heading: "The consent rules do not allow this", message: error.description,
+                                    details: decision.explanation + decision.ruleIDs.map(\.remedy).filter { !$0.isEmpty })
+            case .acknowledgementNeeded(let check, let missing):
+                return ErrorContent(status: .forbidden, heading: "Please read this warning first", message: error.description,
+                                    details: WebPageBuilders.acknowledgementWarnings(check, missing))
+            case .refused(let operation, _, _, let reason):
+                return ErrorContent(status: .forbidden, heading: "Not allowed", message: error.description,
+                                    details: [reason, "\(operation.who) may \(operation.summary)."])
+            case .unknownAccount, .notYourIdentity, .accountRemoved, .identityReplaced:
+                return ErrorContent(status: .unauthorized, heading: "Please sign in again", message: "Your account can no longer use this vault.")
+            }
+        case VaultError.notFound:
+            return ErrorContent(status: .notFound, heading: "Not found",
+                                message: "There is no such case or document, or it is not one you can see. Check the link, or go back to your cases.")
+        case VaultError.keyNotHeld:
+            return ErrorContent(status: .forbidden, heading: "Not allowed",
+                                message: "Your identity holds no key for this case. Ask a manager to assign you to the case.")
+        default:
+            // The cause can name files and records: it goes to the server's log, keyed by the request id.
+            logger.error("web page failed: \(String(describing: error))", metadata: ["request": "\(requestID)"])
+            return ErrorContent(status: .internalServerError, heading: "Something went wrong",
+                                message: "The server could not show this page (request \(requestID)). Try again; if it keeps failing, "
+                                    + "give your administrator this request number.")
+        }
+    }
+}

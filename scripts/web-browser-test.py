@@ -1,0 +1,175 @@
+#!/usr/bin/env python3
+"""Drives headless Chromium (Debian's chromium + chromium-driver, Selenium from PyPI) through the web interface of a
+running casevault server. Started by Tests/VaultServerTests/WebBrowserTests.swift, which makes the vault and the
+server and passes this script a JSON file of what to expect. Prints one JSON line: {"ok": …, "failures": […],
+"timings": {…}}. Exit 0 when every check passed, 1 when one failed, 77 when Chromium or Selenium is missing (skip).
+"""
+import json
+import os
+import shutil
+import sys
+import time
+
+def skip(why):
+    print(json.dumps({"skipped": why}))
+    sys.exit(77)
+
+try:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+except ImportError:
+    skip("selenium is not installed (pip install selenium)")
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+DRIVER = shutil.which("chromedriver") or ("/usr/bin/chromedriver" if os.path.exists("/usr/bin/chromedriver") else None)
+if not CHROMIUM or not DRIVER:
+    skip("chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)")
+
+spec = json.load(open(sys.argv[1]))
+base = spec["base_url"]
+shots = spec.get("screenshots")
+failures = []
+timings = {}
+
+def check(condition, what):
+    if not condition:
+        failures.append(what)
+    return condition
+
+def make_driver():
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900", "--disable-gpu"]:
+        options.add_argument(argument)
+    # The test server's certificate is the test's own, self-signed.
+    options.set_capability("acceptInsecureCerts", True)
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    return webdriver.Chrome(service=Service(DRIVER), options=options)
+
+def timed(driver, name):
+    """The page's navigation timing: the server's answer (request sent to first byte) and the whole load."""
+    entry = driver.execute_script("const e = performance.getEntriesByType('navigation')[0]; return e ? e.toJSON() : null;")
+    if entry:
+        timings.setdefault(name, []).append({"server_ms": round(entry["responseStart"] - entry["requestStart"], 1),
+                                             "load_ms": round(entry["loadEventEnd"] - entry["startTime"], 1)})
+
+def shot(driver, name):
+    if shots:
+        os.makedirs(shots, exist_ok=True)
+        driver.save_screenshot(os.path.join(shots, name + ".png"))
+
+def response_headers(driver, path):
+    """The headers of the last response for `path`, from Chromium's own network log."""
+    found = None
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message.get("method") == "Network.responseReceived":
+            response = message["params"]["response"]
+            if response["url"].split("?")[0] == base + path:
+                found = {k.lower(): v for k, v in response["headers"].items()}
+    return found or {}
+
+def sign_in(driver, identity, passphrase):
+    driver.get(base + "/signin")
+    driver.find_element(By.ID, "identity").send_keys(identity)
+    driver.find_element(By.ID, "passphrase").send_keys(passphrase)
+    button = driver.find_element(By.CSS_SELECTOR, "form[action='/signin'] button[type=submit]")
+    button.click()
+    # The next page (the cases, or the form again with the message) has loaded once the old button is gone.
+    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(button))
+
+def click_and_wait(driver, element):
+    element.click()
+    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(element))
+
+def no_sideways_scroll(driver, name):
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 320, "height": 640, "deviceScaleFactor": 1, "mobile": True})
+    driver.refresh()
+    wide = driver.execute_script("return [document.documentElement.scrollWidth, window.innerWidth];")
+    check(wide[1] == 320, f"{name} does not fit its layout to a 320 px screen (viewport {wide[1]} px: no viewport meta?)")
+    check(wide[0] <= wide[1], f"{name} at 320 px scrolls sideways (content {wide[0]} px wide)")
+    shot(driver, name + "-320px")
+    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    driver.refresh()
+
+driver = make_driver()
+try:
+    # A wrong passphrase: one clear message, linked to the fields, and still on the sign-in page.
+    sign_in(driver, spec["advocate_identity"], "not the passphrase")
+    check("/signin" in driver.current_url, "a wrong passphrase left the sign-in page")
+    alert = driver.find_elements(By.CSS_SELECTOR, "[role=alert]")
+    check(alert and "did not match" in alert[0].text, "a wrong passphrase shows no clear message")
+    check(driver.find_element(By.ID, "passphrase").get_attribute("aria-describedby") == "signin-error", "the error is not linked to the passphrase field")
+    shot(driver, "signin-wrong-passphrase")
+
+    # Sign in; the list shows names, not ids.
+    sign_in(driver, spec["advocate_identity"], spec["advocate_passphrase"])
+    check(driver.current_url.startswith(base + "/cases"), f"signing in did not open My cases ({driver.current_url})")
+    timed(driver, "cases")
+    headers = response_headers(driver, "/cases")
+    csp = headers.get("content-security-policy", "")
+    check("default-src 'none'" in csp and "frame-ancestors 'none'" in csp, f"the cases page has no strict CSP header ({csp!r})")
+    check(headers.get("cache-control") == "no-store", "the cases page may be cached")
+    check(driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en-GB", "the page has no lang")
+    links = [a.text for a in driver.find_elements(By.CSS_SELECTOR, "main table a")]
+    check(spec["client_name"] in links, f"the case list does not name {spec['client_name']} ({links})")
+    check(not any(text.startswith("case-") for text in links), "the case list shows ids as names")
+    shot(driver, "cases")
+    # The filter works without JavaScript (a GET form).
+    driver.find_element(By.ID, "q").send_keys("no such client")
+    click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "form.filter button"))
+    check("No case matches" in driver.page_source, "the filter did not filter")
+    driver.get(base + "/cases")
+    no_sideways_scroll(driver, "cases")
+
+    # The case, then its document's text.
+    click_and_wait(driver, driver.find_element(By.LINK_TEXT, spec["client_name"]))
+    timed(driver, "case")
+    check(spec["client_name"] in driver.find_element(By.TAG_NAME, "h1").text, "the case page does not name its client")
+    check(spec["escaped_name"] in driver.page_source and spec["script_name"] in driver.find_element(By.TAG_NAME, "main").text,
+          "a stored name with <script> is not shown escaped")
+    check(driver.execute_script("return window.__xss === undefined;"), "a stored name ran as a script")
+    shot(driver, "case")
+    no_sideways_scroll(driver, "case")
+    # Verbal consent only: the consent rules' warning (R-CON-9) is read and acknowledged before the documents show.
+    check(not driver.find_elements(By.LINK_TEXT, spec["document_name"]), "the documents show before the consent warning is read")
+    click_and_wait(driver, driver.find_element(By.PARTIAL_LINK_TEXT, "I have read the warning"))
+    click_and_wait(driver, driver.find_element(By.LINK_TEXT, spec["document_name"]))
+    timed(driver, "document")
+    check(spec["document_text"] in driver.find_element(By.CSS_SELECTOR, "pre.document-text").text, "the document's text is not shown")
+    check(driver.find_elements(By.XPATH, "//button[normalize-space()='Download']"), "the document page has no Download button")
+    shot(driver, "document")
+    no_sideways_scroll(driver, "document")
+
+    # Keyboard: the skip link is the first thing Tab reaches.
+    driver.find_element(By.TAG_NAME, "body").send_keys("\ue004")
+    check(driver.switch_to.active_element.get_attribute("class") == "skip", "Tab does not reach the skip link first")
+
+    # Sign out; Back shows no data.
+    click_and_wait(driver, driver.find_element(By.XPATH, "//button[normalize-space()='Sign out']"))
+    check("You have signed out" in driver.page_source, "signing out says nothing")
+    driver.back()
+    time.sleep(0.3)
+    check(spec["document_text"] not in driver.page_source and spec["client_name"] not in driver.page_source,
+          "Back after signing out shows the document again")
+    check("/signin" in driver.current_url, f"Back after signing out is not the sign-in page ({driver.current_url})")
+    shot(driver, "after-sign-out-back")
+
+    # A colleague of another organisation: no such case in their list, and its page shows nothing of it.
+    sign_in(driver, spec["other_identity"], spec["other_passphrase"])
+    check(driver.current_url.startswith(base + "/cases"), "the other organisation's advocate could not sign in")
+    check(spec["client_name"] not in driver.page_source, "another organisation's advocate sees the case in their list")
+    driver.get(base + "/cases/" + spec["case_id"])
+    check(spec["client_name"] not in driver.page_source and spec["document_name"] not in driver.page_source,
+          "another organisation's advocate sees the case page")
+    heading = driver.find_element(By.TAG_NAME, "h1").text
+    check(heading in ("Not found", "Not allowed"), f"another organisation's advocate gets {heading!r}")
+    shot(driver, "other-organisation")
+finally:
+    driver.quit()
+
+print(json.dumps({"ok": not failures, "failures": failures, "timings": timings}))
+sys.exit(0 if not failures else 1)
