@@ -110,7 +110,9 @@ public struct VaultServer: Sendable {
         Self.addSessionRoutes(routes, sessions: sessions, metrics: metrics)
         Self.addCaseRoutes(routes, sessions: sessions, metrics: metrics, maxUploadBytes: config.uploadLimit)
         Self.addConsentRoutes(routes, sessions: sessions, maxUploadBytes: config.uploadLimit)
+        Self.addConsentRecordRoutes(routes, sessions: sessions)
         Self.addBundleRoutes(routes, sessions: sessions, maxUploadBytes: config.uploadLimit, analysisProgram: config.analysisProgram)
+        Self.addBundleDryRunRoute(routes, sessions: sessions, analysisProgram: config.analysisProgram)
         return Parts(routes: routes, sessions: sessions, client: client)
     }
 
