@@ -183,6 +183,28 @@ extension ServerAPITests {
         XCTAssertFalse(refused.text.contains("Nora Finch"), refused.text)
     }
 
+    /// Reads ask the consent rules before membership (`requireConsent`); their refusal is cut the same way: the client's
+    /// death, which refuses Sam, is no business of Alex's, who is told only that the consent does not cover Suffolk.
+    /// (Today the engine itself gives Alex only R-CON-8 here, so this guards the property, not the cut alone.)
+    func testAnOutsiderRefusedAReadIsNotToldTheClientsCircumstances() async throws {
+        let w = try await world()
+        let (caseID, client) = try newCase(w, client: "Olive Dunn")
+        _ = try recordVerbalConsent(w, caseID: caseID, client: client, grantee: w.org1, actions: [.viewDocuments])
+        let died = try w.open(as: w.sam).today().adding(days: -10)
+        _ = try w.open(as: w.sam).updatePersonStatus(client) { $0.deceased = true; $0.dateOfDeath = died }
+        let member = try await w.request("GET", "/api/v1/cases/\(caseID)/documents?acknowledge=R-CON-9", token: try await w.token(w.sam))
+        XCTAssertEqual(member.status, 403, member.text)
+        let memberRules = (member.json["decision"] as? [String: Any])?["rule_ids"] as? [String] ?? []
+        XCTAssertFalse(memberRules.isEmpty || memberRules == ["R-CON-8"], "the member is told the rules about the death: \(member.text)")
+        XCTAssertTrue(member.text.contains(died.description), member.text)
+
+        let outsider = try await w.request("GET", "/api/v1/cases/\(caseID)/documents?acknowledge=R-CON-9", token: try await w.token(w.alex))
+        XCTAssertEqual(outsider.status, 403, outsider.text)
+        XCTAssertEqual((outsider.json["decision"] as? [String: Any])?["rule_ids"] as? [String], ["R-CON-8"], outsider.text)
+        XCTAssertFalse(outsider.text.contains(died.description), "the date of death is withheld: \(outsider.text)")
+        for rule in memberRules where rule != "R-CON-8" { XCTAssertFalse(outsider.text.contains(rule), "\(rule) withheld: \(outsider.text)") }
+    }
+
     /// A grey picture with dark bars, as a PNG (8-bit greyscale, stored deflate blocks): an image page with no text layer.
     static func png(width: Int, height: Int) -> Data {
         var raw: [UInt8] = []

@@ -36,6 +36,10 @@ extension Vault {
             try auditDecision(check, proceeded: false, acknowledged: [], documentID: documentID)
             var named = check
             named.actorName = try? accountName(check.request.actor)
+            // What the refusal may tell this account (Vault+DisclosedDecision): a non-member no record of the case names
+            // learns whom the consents cover, not the person's circumstances.
+            // If that cannot be read, the refusal stands with the narrower cut.
+            named.disclosed = (try? disclosedDecision(check, caseID: caseID)) ?? disclosedDecision(check, member: false, named: false)
             throw AccessError.consentRefused(named)
         case .warn:
             let missing = decision.acknowledgementRequired.filter { !acknowledged.contains($0) }
@@ -98,6 +102,8 @@ extension Vault {
         /// Names (display-escaped) of the people, accounts and organisations the decision mentions that the actor
         /// may see; empty for a decision that allowed without being asked to explain.
         public var names: [String: String] = [:]
+        /// The decision cut to what the acting account may learn, set on a refusal (`caseDecision` then returns it).
+        public var disclosed: Decision? = nil
 
         /// "Name (id)" when the name is known here, else the id.
         public func label(_ id: String) -> String { names[id].map { "\($0) (\(id))" } ?? id }

@@ -30,7 +30,7 @@ extension Vault {
 
     /// The decision as this account may see it (see above). `member`: a member of the case sees it all.
     func disclosedDecision(_ check: ConsentCheck, member: Bool, named: Bool) -> Decision {
-        let scoped = check.caseDecision
+        let scoped = check.scopedToCase
         if member || named { return scoped }
         var shown = scoped
         shown.findings = scoped.findings.filter { Self.coverageRules.contains($0.rule) }
@@ -55,6 +55,17 @@ extension Vault {
         shown.hint = scoped.outcome == .deny ? remedies.joined(separator: "; ") : nil
         shown.acknowledgementRequired = scoped.acknowledgementRequired.filter(rules.contains)
         return shown
+    }
+
+    /// A consent refusal's decision as the acting account may see it (`requireConsent`: reads, ingests, exports ask
+    /// the rules before membership, so a non-member is refused here too).
+    func disclosedDecision(_ check: ConsentCheck, caseID: String) throws -> Decision {
+        try store.read { tx in
+            guard let caseRecord = try tx.caseRecord(caseID) else { return check.scopedToCase }
+            let account = try account(in: tx)
+            if try isMember(account, of: caseRecord, in: tx) { return check.scopedToCase }
+            return disclosedDecision(check, member: false, named: try isNamed(account, onCase: caseRecord, in: tx))
+        }
     }
 
     /// The refusal's consent part for a non-member whom the rules refused (`requireRead`).
