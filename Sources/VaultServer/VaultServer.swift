@@ -124,7 +124,9 @@ public struct VaultServer: Sendable {
         Self.addSessionRoutes(routes, sessions: sessions, metrics: metrics)
         Self.addCaseRoutes(routes, sessions: sessions, metrics: metrics, maxUploadBytes: config.uploadLimit)
         Self.addConsentRoutes(routes, sessions: sessions, maxUploadBytes: config.uploadLimit)
+        Self.addConsentRecordRoutes(routes, sessions: sessions)
         Self.addBundleRoutes(routes, sessions: sessions, maxUploadBytes: config.uploadLimit, analysisProgram: config.analysisProgram)
+        Self.addBundleDryRunRoute(routes, sessions: sessions, analysisProgram: config.analysisProgram)
         // The web pages, outside /api (not in the OpenAPI document), over the same session service.
         try WebInterface.register(on: router, backend: WebSessionBackend(sessions: sessions, metrics: metrics),
                                   clientAddress: { $0.clientAddress }, logger: logger)

@@ -29,7 +29,7 @@ extension WebInterface {
                                     details: WebPageBuilders.acknowledgementWarnings(check, missing))
             case .refused(let operation, _, _, let reason):
                 return ErrorContent(status: .forbidden, heading: "Not allowed", message: error.description,
-                                    details: [reason, "\(operation.who) may \(operation.summary)."])
+                                    details: [reason.text, "\(operation.who) may \(operation.summary)."])
             case .unknownAccount, .notYourIdentity, .accountRemoved, .identityReplaced:
                 return ErrorContent(status: .unauthorized, heading: "Please sign in again", message: "Your account can no longer use this vault.")
             }

@@ -27,11 +27,13 @@ struct APIError: Error, Sendable {
         let outcome: String
         let ruleIDs: [String]
         var operation: String? = nil
+        /// The consent action the rules were asked about, when they were (a role refusal of a non-member: view_documents).
+        var action: String? = nil
         let explanation: [String]
         let wouldAllow: [String]
 
         enum CodingKeys: String, CodingKey {
-            case kind, outcome, operation, explanation
+            case kind, outcome, operation, action, explanation
             case ruleIDs = "rule_ids"
             case wouldAllow = "would_allow"
         }
@@ -109,10 +111,8 @@ struct APIError: Error, Sendable {
                                                       ruleIDs: missing.map(\.rawValue), explanation: warnings,
                                                       wouldAllow: ["read the warning, then repeat the request with "
                                                                    + missing.map { "acknowledge=\($0.rawValue)" }.joined(separator: "&")]))
-        case .refused(let operation, _, _, let reason):
-            return APIError(.forbidden, "refused", error.description,
-                            decision: RefusalDecision(kind: "role", outcome: "deny", ruleIDs: [], operation: operation.rawValue,
-                                                      explanation: [reason], wouldAllow: ["\(operation.who) may \(operation.summary)"]))
+        case .refused(let operation, _, let subject, let reason):
+            return APIError(.forbidden, "refused", error.description, decision: roleDecision(operation, subject: subject, reason: reason))
         case .unknownAccount, .notYourIdentity, .accountRemoved, .identityReplaced:
             // The session's account acts no more: the session ends (the caller deletes it) and the client logs in again.
             return notLoggedIn

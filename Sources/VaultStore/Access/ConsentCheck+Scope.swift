@@ -7,6 +7,12 @@ extension Vault.ConsentCheck {
     /// refusal's hint names only the remedies of the rules that still refuse here, so it never suggests recording
     /// something the case already has. The outcome is the engine's: only the explanation is scoped.
     public var caseDecision: Decision {
+        if let disclosed { return disclosed }
+        return scopedToCase
+    }
+
+    /// The decision scoped to the case's own records (see `caseDecision`), before any cut for a non-member.
+    var scopedToCase: Decision {
         var scoped = decision
         scoped.findings = decision.findings.filter { $0.authorityID.map(caseAuthorities.contains) ?? true }
         scoped.authorities = decision.authorities.filter { caseAuthorities.contains($0.id) }

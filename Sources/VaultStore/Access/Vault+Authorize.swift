@@ -14,7 +14,7 @@ public enum AccessError: Error, Sendable, CustomStringConvertible {
     /// The account was removed: it acts no more.
     case accountRemoved(account: String, on: String)
     /// The account's role or its relation to the case does not allow the operation.
-    case refused(operation: VaultOperation, actor: String, subject: String?, reason: String)
+    case refused(operation: VaultOperation, actor: String, subject: String?, reason: RefusalReason)
     /// The consent engine denied the action.
     case consentRefused(Vault.ConsentCheck)
     /// The consent engine warned, and the policy needs the warning acknowledged first.
@@ -105,15 +105,23 @@ extension Vault {
         return try evaluate(.viewDocuments, caseRecord: caseRecord, targetOrg: nil, in: tx).decision.outcome != .deny
     }
 
+    /// `mayRead`, and when it says no, a refusal that carries the consent rules' decision if they were asked (a
+    /// non-member who is no administrator, on a case not erased), cut to what this account may learn
+    /// (Vault+DisclosedDecision). Membership is still asked first.
     @discardableResult
     func requireRead(_ caseRecord: CaseRecord, in tx: any VaultRecordReading) throws -> Account {
         try checkSignedState(caseID: caseRecord.id, in: tx)
         let account = try account(in: tx)
-        guard try mayRead(caseRecord, as: account, in: tx) else {
-            throw AccessError.refused(operation: .caseRead, actor: account.id, subject: caseRecord.id,
-                                      reason: "this needs \(VaultOperation.caseRead.who), and none of these holds")
+        if try isMember(account, of: caseRecord, in: tx) { return account }
+        var consent: ConsentRefusal?
+        if account.role != .admin, caseRecord.caseStatus != .erased {
+            // The same question `mayRead` asks; names are looked up only when it refuses.
+            let check = try evaluate(.viewDocuments, caseRecord: caseRecord, targetOrg: nil, naming: .unlessAllowed, in: tx)
+            if check.decision.outcome != .deny { return account }
+            consent = try consentRefusal(check, caseRecord: caseRecord, as: account, in: tx)
         }
-        return account
+        throw AccessError.refused(operation: .caseRead, actor: account.id, subject: caseRecord.id,
+                                  reason: RefusalReason("this needs \(VaultOperation.caseRead.who), and none of these holds", consent: consent))
     }
 
     /// People an account may see: those on cases it may read (client or registered case person), and those it

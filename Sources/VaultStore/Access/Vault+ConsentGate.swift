@@ -36,6 +36,10 @@ extension Vault {
             try auditDecision(check, proceeded: false, acknowledged: [], documentID: documentID)
             var named = check
             named.actorName = try? accountName(check.request.actor)
+            // What the refusal may tell this account (Vault+DisclosedDecision): a non-member no record of the case names
+            // learns whom the consents cover, not the person's circumstances.
+            // If that cannot be read, the refusal stands with the narrower cut.
+            named.disclosed = (try? disclosedDecision(check, caseID: caseID)) ?? disclosedDecision(check, member: false, named: false)
             throw AccessError.consentRefused(named)
         case .warn:
             let missing = decision.acknowledgementRequired.filter { !acknowledged.contains($0) }
@@ -101,6 +105,8 @@ extension Vault {
         /// The case's reference (NCA-2026-0001), which people quote; nil for a case opened before references.
         /// Not secret: it resolves without keys, like the id the reader typed or was shown.
         public var caseReference: String? = nil
+        /// The decision cut to what the acting account may learn, set on a refusal (`caseDecision` then returns it).
+        public var disclosed: Decision? = nil
 
         /// The case as people name it: its reference, else its id.
         public var caseLabel: String { caseReference ?? request.caseID ?? "-" }
