@@ -23,8 +23,9 @@ public struct DocumentListQuery: Sendable, Equatable {
 
 /// Document rows for a listing, packed into one byte buffer: the columns a listing shows and those its sealed fields
 /// are bound to, with no `String` or `Data` per cell (100 000 documents would otherwise make well over a million).
-/// Rows come in listing order: by document date (undated last), then case, then id. A batch never splits the rows of
-/// one date and case, so the caller can order each such group by its sealed name before showing it.
+/// Rows come in listing order: by document date (undated last), then case; within one date and case in any order (a
+/// store may give them in the order it keeps them). A batch never splits the rows of one date and case, so the caller
+/// orders each such group by its sealed name, then id, before showing it.
 public struct DocumentListRows: Sendable {
     /// The byte columns, in the order of their spans.
     public enum Column: Int, CaseIterable, Sendable {
@@ -61,6 +62,25 @@ public struct DocumentListRows: Sendable {
 
     public func data(_ row: Int, _ column: Column) -> Data? {
         span(row, column).map { Data(bytes[$0]) }
+    }
+
+    /// Room for `rows` more rows of about `bytesPerRow` bytes each (a store that reads rows one by one reserves a
+    /// batch at once, rather than growing the buffers a page fault at a time).
+    public mutating func reserve(rows: Int, bytesPerRow: Int) {
+        bytes.reserveCapacity(bytes.count + rows * bytesPerRow)
+        spans.reserveCapacity(spans.count + rows * 2 * Self.width)
+        sizes.reserveCapacity(sizes.count + rows)
+        ciphertextSizes.reserveCapacity(ciphertextSizes.count + rows)
+        caseKeyVersions.reserveCapacity(caseKeyVersions.count + rows)
+    }
+
+    /// Appends one column of the row being added from a store's own buffer (the SQLite reader's path for every
+    /// cell: not generic, so it is not called through generic metadata from another module).
+    public mutating func append(bytes value: UnsafeRawBufferPointer) {
+        spans.append(Int32(bytes.count))
+        spans.append(Int32(value.count))
+        if value.count > 0 { bytes.append(contentsOf: value) }
+        pending += 1
     }
 
     /// Appends one column of the row being added (columns in `Column` order, then `endRow`).

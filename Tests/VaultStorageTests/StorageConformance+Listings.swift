@@ -24,11 +24,12 @@ extension StorageConformance {
         }
         try store.read { tx in
             records = try tx.documents(caseID: nil)
-            // By date (undated last), then case, then id, compared as bytes.
-            let ordered = records.sorted { a, b in
-                func key(_ r: DocumentRecord) -> [String] { [r.documentDate == nil ? "1" : "0", r.documentDate ?? "", r.caseID, r.id] }
-                return key(a).lexicographicallyPrecedes(key(b)) { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-            }
+            // By date (undated last), then case, compared as bytes; within one date and case in any order (the core
+            // orders each group by name), so both sides are compared ordered by id as well.
+            func groupKey(_ r: DocumentRecord) -> [String] { [r.documentDate == nil ? "1" : "0", r.documentDate ?? "", r.caseID] }
+            func less(_ a: [String], _ b: [String]) -> Bool { a.lexicographicallyPrecedes(b) { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
+            func byID(_ a: DocumentRecord, _ b: DocumentRecord) -> Bool { less(groupKey(a) + [a.id], groupKey(b) + [b.id]) }
+            let ordered = records.sorted(by: byID)
             for query in [DocumentListQuery(caseID: nil), DocumentListQuery(caseID: "case-1"), DocumentListQuery(caseID: nil, clearKinds: ["form", "letter"]),
                           DocumentListQuery(caseID: nil, from: "2025-01-01"), DocumentListQuery(caseID: "case-2", to: "2025-03-02")] {
                 let expected = ordered.filter { record in
@@ -49,8 +50,10 @@ extension StorageConformance {
                         previous = (rows, rows.count - 1)
                         for row in 0..<rows.count { listed.append(try record(rows, row)) }
                     }
+                    XCTAssertFalse(zip(listed, listed.dropFirst()).contains { less(groupKey($1), groupKey($0)) },
+                                   "rows come by date, then case", file: file, line: line)
                     // Every column a listing reads comes back as stored (the wrapped key it does not read).
-                    XCTAssertEqual(listed, expected.map { var r = $0; r.wrappedKey = Data(); return r },
+                    XCTAssertEqual(listed.sorted(by: byID), expected.map { var r = $0; r.wrappedKey = Data(); return r },
                                    "\(query.caseID ?? "all") \(query.clearKinds) \(query.from ?? "") \(query.to ?? ""), batches of \(batchRows)",
                                    file: file, line: line)
                 }

@@ -1,8 +1,10 @@
 import Consent
 import Foundation
+import GRDB
 import XCTest
 @testable import VaultCrypto
 @testable import VaultStorage
+@testable import VaultStorageSQLite
 @testable import VaultStore
 
 /// `list` streams: rows come ordered from the store in batches, their sealed fields opened on several cores with AADs
@@ -141,6 +143,25 @@ final class DocumentListTests: XCTestCase {
                     let built = try builder.withAAD(column: column, id: try XCTUnwrap(cell(0, .id))) { Array($0) }
                     XCTAssertEqual(built, KeyHierarchy.fieldAAD(table: "documents", column: column, rowID: record.id, binding: record.clearFieldsBinding))
                 }
+            }
+        }
+    }
+
+    /// The store reads the listing in the order of its indexes: SQLite sorts no row, with a case or without, whatever
+    /// the filters (it sorted every wide row before the indexes).
+    func testListingQueryUsesTheListingIndexesAndSortsNothing() throws {
+        let t = try TemporaryVault()
+        let queue = try DatabaseQueue(path: t.vault.databasePath)
+        for byCase in [true, false] {
+            for filters: [String?] in [["[]", nil, nil], ["[\"letter\"]", "2025-01-01", "2025-12-31"]] {
+                let arguments = StatementArguments([byCase ? "case-1" : nil] + filters)
+                let plan = try queue.read { db in
+                    try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + GRDBTransaction.documentListSQL(byCase: byCase), arguments: arguments)
+                        .map { $0["detail"] as String? ?? "" }
+                }
+                let index = byCase ? "documents_listing_by_case" : "documents_listing"
+                XCTAssertTrue(plan.contains { $0.split(separator: " ").contains(Substring(index)) }, "\(plan)")
+                XCTAssertFalse(plan.contains { $0.contains("TEMP B-TREE") }, "no sort: \(plan)")
             }
         }
     }
