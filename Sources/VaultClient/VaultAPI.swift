@@ -27,8 +27,9 @@ public struct VaultAPI: Sendable {
 
     /// POST /api/v1/login with the identity file's bytes and its passphrase. The JSON is built in a byte array that is
     /// wiped afterwards (a Swift String holding the passphrase could not be).
-    // TODO(wt-auth21): when the login route takes a TOTP code, send it here only if the server asks for one.
-    public func login(identityFile: [UInt8], passphrase: SecureBytes) throws -> LoginResult {
+    /// `loginCode`: the authenticator app's current code, for an account that has turned login codes on. The server
+    /// never says whether an account needs one (a failed login looks the same whatever failed), so it is sent when given.
+    public func login(identityFile: [UInt8], passphrase: SecureBytes, loginCode: String? = nil) throws -> LoginResult {
         var body: [UInt8] = []
         // Room for the worst case (every byte escaped as \u00XX), so no partial copy is left behind by a reallocation.
         body.reserveCapacity(identityFile.count * 4 / 3 + 64 + passphrase.count * 6)
@@ -36,6 +37,7 @@ public struct VaultAPI: Sendable {
         body += Array(Data(identityFile).base64EncodedString().utf8)
         body += Array("\",\"passphrase\":\"".utf8)
         passphrase.withUnsafeBytes { JSONText.appendEscaped($0, to: &body) }
+        if let loginCode { body += Array("\",\"totp\":\"".utf8) + Array(loginCode.filter(\.isNumber).utf8) }
         body += Array("\"}".utf8)
         defer { secureZero(&body) }
         let response = try client.send(.POST, "/api/v1/login", headers: [("Content-Type", "application/json")], body: .bytes(body))

@@ -30,7 +30,8 @@ enum ServerErrors {
                             hints: ["if your organisation runs its own certificate authority, log in with --ca-file FILE (the CA certificate, from the server's administrator)",
                                     "do not work around this: a server that cannot prove who it is may not be your team's"])
         case .loginFailed:
-            return CLIError(error.description, hints: ["check the identity file (--keys or $CASEVAULT_KEYS) and its passphrase; after several failures the server pauses logins for a while"])
+            return CLIError(error.description, hints: ["check the identity file (--keys or $CASEVAULT_KEYS) and its passphrase, and if you have turned login codes on, "
+                                                       + "add --totp CODE with the code your app shows now; after several failures the server pauses logins for a while"])
         case .tooManyAttempts:
             return CLIError(error.description, hints: ["wait, then try again with the right passphrase; an administrator can see the failures in the server's log"])
         case .failed(let failure):

@@ -18,6 +18,15 @@ extension CaseVault {
         @Option(help: ArgumentHelp("The server's CA certificate (PEM), when it is not signed by an authority this computer trusts; "
                                    + "kept in the session file and trusted from then on.", valueName: "FILE"))
         var caFile: String?
+        @Option(help: ArgumentHelp("The code your authenticator app shows now, if you have turned login codes on (casevault totp enable).",
+                                   valueName: "CODE"))
+        var totp: String?
+
+        func validate() throws {
+            if let totp, !(6...8).contains(totp.filter(\.isNumber).count) || totp.contains(where: { !$0.isNumber && $0 != " " }) {
+                throw ValidationError("--totp takes the 6 digits your authenticator app shows now")
+            }
+        }
 
         func run() throws {
             guard let text = global.server ?? ProcessInfo.processInfo.environment["CASEVAULT_SERVER"].flatMap({ $0.isEmpty ? nil : $0 }) else {
@@ -37,7 +46,7 @@ extension CaseVault {
             let passphrase = try global.passphrase.read(confirm: false)
             _ = try identity.unlock(passphrase: passphrase)
             let api = try VaultAPI(server: server, trust: pinned.map { .pinnedCA(pem: Array($0.pem.utf8)) } ?? .systemRoots)
-            let result = try api.login(identityFile: identityBytes, passphrase: passphrase)
+            let result = try api.login(identityFile: identityBytes, passphrase: passphrase, loginCode: totp)
             let session = ServerSession(server: server, login: result, ca: pinned, now: Date())
             try global.sessionFile.write(session)
             if global.json {
