@@ -143,7 +143,8 @@ try:
             except OSError:
                 time.sleep(0.1)
         else:
-            fail(f"the server on port {port} did not start (see its log)")
+            log = open(os.path.join(work, f"server{ports.index(port)}.log")).read()[-1500:]
+            fail(f"the server on port {port} did not start; the end of its log:\n{log}")
     print(f"set-up: {args.advocates} advocates, {args.instances} instances, {time.time() - started:.0f} s")
 
     # --- the run ------------------------------------------------------------------------------------------------

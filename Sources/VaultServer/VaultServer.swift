@@ -61,10 +61,23 @@ public struct VaultServer: Sendable {
                                   logger.info("casevault server listening", metadata: ["port": "\(port)"])
                                   await onRunning(port)
                               }, logger: logger)
-        // The server's own table, made before the first request (idempotent, so instances may start together).
+        // The server's own tables, made before the first request. CREATE TABLE IF NOT EXISTS is idempotent but not safe
+        // against itself: two instances starting together on a new database can race in PostgreSQL's catalogue and
+        // one fails (seen with scripts/loadtest.py). So every instance makes them under one advisory lock, held on one
+        // connection of the pool while the statements run on others.
+        let client = parts.client
         app.beforeServerStarts {
-            try await sessions.store.prepare()
-            try await sessions.limiter.prepare()
+            try await client.withConnection { connection in
+                try await connection.query("SELECT pg_advisory_lock(\(Self.schemaLockKey))", logger: logger)
+                do {
+                    try await sessions.store.prepare()
+                    try await sessions.limiter.prepare()
+                } catch {
+                    _ = try? await connection.query("SELECT pg_advisory_unlock(\(Self.schemaLockKey))", logger: logger)
+                    throw error
+                }
+                try await connection.query("SELECT pg_advisory_unlock(\(Self.schemaLockKey))", logger: logger)
+            }
         }
         let (vaultFolder, now) = (config.vault, self.now)
         app.beforeServerStarts {
@@ -73,6 +86,9 @@ public struct VaultServer: Sendable {
         }
         return app
     }
+
+    /// The advisory lock key of the server's table creation ("cvschema" as 8 bytes), apart from the vault writers' key.
+    static let schemaLockKey: Int64 = 0x6376_7363_6865_6D61
 
     struct Parts {
         let routes: RouteTable
