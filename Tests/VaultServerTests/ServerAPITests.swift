@@ -14,25 +14,14 @@ final class LogCollector: @unchecked Sendable {
 }
 
 final class ServerAPITests: XCTestCase {
-    nonisolated(unsafe) static var shared: ServerTestWorld?
+    static let shared = SharedServerWorld()
     /// The case with signed consent the bundle tests export (ServerBundleTests).
     nonisolated(unsafe) static var bundleCaseMade: (caseID: String, letter: String)?
 
-    func world() async throws -> ServerTestWorld {
-        if let world = Self.shared { return world }
-        let world = try ServerTestWorld()
-        try await world.start()
-        Self.shared = world
-        return world
-    }
+    func world() async throws -> ServerTestWorld { try await Self.shared.get() }
 
     override class func tearDown() {
-        if let world = shared {
-            let done = DispatchSemaphore(value: 0)
-            Task { await world.stop(); done.signal() }
-            done.wait()
-        }
-        shared = nil
+        shared.stop()
         bundleCaseMade = nil
         super.tearDown()
     }

@@ -6,23 +6,12 @@ import XCTest
 /// The real `casevault` binary as a client of a real server over HTTPS (the test's own CA) on the throwaway
 /// PostgreSQL: login, the commands with routes, logout, and what a person sees when something is wrong.
 final class ServerCLITests: XCTestCase {
-    nonisolated(unsafe) static var shared: ServerTestWorld?
+    static let shared = SharedServerWorld()
 
-    func world() async throws -> ServerTestWorld {
-        if let world = Self.shared { return world }
-        let world = try ServerTestWorld()
-        try await world.start()
-        Self.shared = world
-        return world
-    }
+    func world() async throws -> ServerTestWorld { try await Self.shared.get() }
 
     override class func tearDown() {
-        if let world = shared {
-            let done = DispatchSemaphore(value: 0)
-            Task { await world.stop(); done.signal() }
-            done.wait()
-        }
-        shared = nil
+        shared.stop()
         super.tearDown()
     }
 

@@ -6,31 +6,22 @@ import XCTest
 /// The web pages over real HTTPS (curl with the test's own CA) on the throwaway PostgreSQL: headers, the session
 /// cookie, CSRF, expiry and escaping. The real-browser run is in WebInterfaceTests+Browser.swift.
 final class WebInterfaceTests: XCTestCase {
-    nonisolated(unsafe) static var shared: ServerTestWorld?
     nonisolated(unsafe) static var scriptPerson = ""
     /// A relative of the client whose stored name is markup: it must arrive as text.
     static let scriptName = "<script>window.__xss=1</script> O'Brien"
+    /// The world with that relative on the client's case.
+    static let shared = SharedServerWorld { world in
+        let vault = try world.open(as: world.sam)
+        WebInterfaceTests.scriptPerson = try vault.addPerson(.init(name: WebInterfaceTests.scriptName, dob: "1970-01-01"))
+        try vault.addCasePerson(caseID: world.caseID, personID: WebInterfaceTests.scriptPerson, role: .relative, firstNameIsSafe: false)
+        try vault.writeCheckpoint()
+    }
     static let escapedName = "&lt;script&gt;window.__xss=1&lt;/script&gt; O&#39;Brien"
 
-    func world() async throws -> ServerTestWorld {
-        if let world = Self.shared { return world }
-        let world = try ServerTestWorld()
-        let vault = try world.open(as: world.sam)
-        Self.scriptPerson = try vault.addPerson(.init(name: Self.scriptName, dob: "1970-01-01"))
-        try vault.addCasePerson(caseID: world.caseID, personID: Self.scriptPerson, role: .relative, firstNameIsSafe: false)
-        try vault.writeCheckpoint()
-        try await world.start()
-        Self.shared = world
-        return world
-    }
+    func world() async throws -> ServerTestWorld { try await Self.shared.get() }
 
     override class func tearDown() {
-        if let world = shared {
-            let done = DispatchSemaphore(value: 0)
-            Task { await world.stop(); done.signal() }
-            done.wait()
-        }
-        shared = nil
+        shared.stop()
         super.tearDown()
     }
 
