@@ -135,6 +135,7 @@ public struct VaultServer: Sendable {
         let metrics = ServerMetrics()
         let router = Router(context: ServerRequestContext.self)
         router.add(middleware: MetricsMiddleware(metrics: metrics))
+        router.add(middleware: SecurityHeadersMiddleware())
         let routes = RouteTable(router: router, logger: logger)
         Self.addServiceRoutes(routes, sessions: sessions, metrics: metrics)
         Self.addSessionRoutes(routes, sessions: sessions, metrics: metrics)

@@ -60,6 +60,20 @@ final class WebInterfaceTests: XCTestCase {
         let css = try await w.request("GET", "/static/app.css")
         XCTAssertEqual(css.status, 200)
         XCTAssertEqual(Self.header("content-type", in: css), ["text/css; charset=utf-8"])
+        // The router's own answers (an unknown path, a wrong method) and the API's JSON carry the headers too.
+        let unknown = try await w.request("GET", "/no-such-page")
+        XCTAssertEqual(unknown.status, 404)
+        let wrongMethod = try await w.request("DELETE", "/signin")
+        XCTAssertTrue([404, 405].contains(wrongMethod.status), "\(wrongMethod.status)")
+        let api = try await w.request("GET", "/api/v1/cases")
+        XCTAssertEqual(api.status, 401)
+        for reply in [unknown, wrongMethod, api] {
+            XCTAssertEqual(Self.header("content-security-policy", in: reply), ["default-src 'none'; frame-ancestors 'none'; base-uri 'none'"])
+            XCTAssertEqual(Self.header("x-content-type-options", in: reply), ["nosniff"])
+            XCTAssertEqual(Self.header("referrer-policy", in: reply), ["no-referrer"])
+            XCTAssertEqual(Self.header("x-frame-options", in: reply), ["DENY"])
+            XCTAssertEqual(Self.header("cache-control", in: reply), ["no-store"])
+        }
         // The pages are not API routes: the OpenAPI check still holds both ways (ServerAPITests), and /api is untouched.
         XCTAssertFalse(w.routes.contains { $0.path.hasPrefix("/cases") || $0.path == "/signin" })
     }
