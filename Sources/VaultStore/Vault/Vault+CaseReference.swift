@@ -53,8 +53,7 @@ extension Vault {
         return try guarded { try store.read { tx in
             let cases = try tx.cases()
             if let record = cases.first(where: { $0.reference == reference }) { return record.id }
-            let query = Self.searchable(trimmed)
-            guard !query.isEmpty else { throw notFound }
+            guard !Self.searchable(trimmed).isEmpty else { throw notFound }
             let account = try account(in: tx)
             let key = try metadataFieldKey(tx)
             var candidates: [(record: CaseRecord, client: String)] = []
@@ -62,8 +61,7 @@ extension Vault {
                 guard let client = try tx.person(record.clientID), client.erasedAt == nil else { continue }
                 candidates.append((record, try view(client, key: key).name))
             }
-            let exact = candidates.filter { Self.searchable($0.client) == query }
-            let found = exact.isEmpty ? candidates.filter { Self.nameMatches(query, $0.client) } : exact
+            let found = Self.named(trimmed, in: candidates, name: \.client)
             switch found.count {
             case 0: throw notFound
             case 1: return found[0].record.id

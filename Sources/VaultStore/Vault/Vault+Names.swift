@@ -14,6 +14,14 @@ extension Vault {
         return !query.isEmpty && query.allSatisfy { part in words.contains { $0.hasPrefix(part) } }
     }
 
+    /// The candidates `text` names: those whose whole name it is (forgiving case, accents, punctuation, a title) if
+    /// any, else those whose words it starts ("platt" finds "Joan Platt").
+    static func named<T>(_ text: String, in candidates: [T], name: (T) -> String) -> [T] {
+        let query = searchable(text)
+        let exact = candidates.filter { searchable(name($0)) == query }
+        return exact.isEmpty ? candidates.filter { nameMatches(query, name($0)) } : exact
+    }
+
     /// An account's name (for refusal messages: the acting account's own name is no secret to it).
     func accountName(_ id: String) throws -> String? {
         try store.read { tx in try tx.advocate(id).map { try name(ofAccount: $0, key: try metadataFieldKey(tx)) } }
@@ -31,9 +39,7 @@ extension Vault {
             guard candidates.contains(where: { $0.id == trimmed }) else { throw VaultError.notFound(kind: kind, id: trimmed) }
             return trimmed
         }
-        let query = Self.searchable(trimmed)
-        let exact = candidates.filter { Self.searchable($0.name) == query }
-        let found = exact.isEmpty ? candidates.filter { Self.nameMatches(query, $0.name) } : exact
+        let found = Self.named(trimmed, in: candidates, name: \.name)
         switch found.count {
         case 1: return found[0].id
         case 0: throw VaultError.notFound(kind: kind, id: trimmed)
