@@ -45,8 +45,7 @@ enum WebPageBuilders {
     /// check_deadlines on the case (a refusal is said, not hidden).
     static func deadlines(_ vault: Vault, caseID: String, open: Bool, today: CivilDate) throws -> ([DeadlineCell], String) {
         guard open else { return ([], "Case closed") }
-        let check = try vault.checkConsent(caseID: caseID, action: .checkDeadlines, on: today)
-        guard check.decision.outcome != .deny else { return ([], "The consent rules do not allow checking deadlines") }
+        guard try vault.consentPermits(.checkDeadlines, caseID: caseID, on: today) else { return ([], "The consent rules do not allow checking deadlines") }
         let cells = ComplaintDeadlines.compute(try vault.caseFacts(caseID).events, on: today).map { deadline in
             DeadlineCell(due: deadline.due.description, title: deadline.title, rule: deadline.rule.rawValue,
                          overdue: deadline.status == .overdue, met: deadline.status == .met)

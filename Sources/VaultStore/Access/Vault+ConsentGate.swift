@@ -115,9 +115,25 @@ extension Vault {
         public func label(_ id: String) -> String { names[id].map { "\($0) (\(id))" } ?? id }
     }
 
-    /// Asks the engine whether the acting advocate may do `action` on the case on `date` (an explanation only:
-    /// the services ask through `requireConsent`).
-    public func checkConsent(caseID: String, action: ConsentAction, on date: CivilDate, targetOrg: String? = nil,
+    /// Whether the rules would let the acting account do `action` on the case on `date`: yes or no, without words or
+    /// an audit event (listings ask it for each case to decide what to show). An account that is neither a member of the
+    /// case nor named by one of its records gets no: the rules' answer about a case is itself about the person.
+    public func consentPermits(_ action: ConsentAction, caseID: String, on date: CivilDate) throws -> Bool {
+        try store.read { tx in
+            guard let caseRecord = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
+            let account = try account(in: tx)
+            guard try isMember(account, of: caseRecord, in: tx) || (account.role != .admin && isNamed(account, onCase: caseRecord, in: tx)) else {
+                return false
+            }
+            return try evaluate(action, caseRecord: caseRecord, targetOrg: nil, on: date, policy: .standard, naming: .none, in: tx)
+                .decision.outcome != .deny
+        }
+    }
+
+    /// Asks the engine whether the acting advocate may do `action` on the case on `date`, with the whole decision and
+    /// no authorization: internal, for the core's own explanations. Front ends ask `explainConsent` (the decision cut
+    /// to what the account may see, audited) or `consentPermits` (yes or no).
+    func checkConsent(caseID: String, action: ConsentAction, on date: CivilDate, targetOrg: String? = nil,
                              policy: ConsentPolicy = .standard) throws -> ConsentCheck {
         try store.read { tx in
             guard let caseRecord = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }

@@ -53,7 +53,7 @@ extension CaseVault.Case {
     /// The soonest statutory deadline not yet met or reminder not yet done, where the consent rules let this
     /// account check the case's deadlines (a listing asks no questions: otherwise none is shown).
     fileprivate static func nextDeadlineOf(_ caseID: String, vault: Vault, today: CivilDate) throws -> String? {
-        guard try vault.checkConsent(caseID: caseID, action: .checkDeadlines, on: today).decision.outcome != .deny else { return nil }
+        guard try vault.consentPermits(.checkDeadlines, caseID: caseID, on: today) else { return nil }
         let statutory = ComplaintDeadlines.compute(try vault.caseFacts(caseID).events, on: today).filter { $0.status != .met }.map(\.due.description)
         let reminders = try vault.remindersIfKeyHeld(caseID: caseID).filter { $0.doneAt == nil }.map(\.due.description)
         return (statutory + reminders).min()

@@ -15,18 +15,21 @@ extension CaseVault.ConsentCommand {
         @Option(name: .customLong("for"), help: "The NHS body, the PHSO (phso) or the named third party the action is towards.") var target: String?
 
         func run() throws {
-            // This case's records only, in the text and in the JSON alike (the audit keeps the engine's full decision).
-            let decision = try global.withVault { vault in
-                let check = try vault.checkConsent(caseID: try vault.caseID(caseID), action: action, on: Today.inEngland(), targetOrg: target)
-                if check.decision.outcome != .allow { try vault.auditDecision(check, proceeded: false, acknowledged: []) }
-                return check.caseDecision
+            // The core cuts the decision to what the acting account may see (this case's records for a member; only whom
+            // the consents cover for anyone else) and audits refusals and warnings; the audit keeps the full decision.
+            let explained = try global.withVault { vault in
+                try vault.explainConsent(caseID: try vault.caseID(caseID), action: action, targetOrg: target)
             }
+            let decision = explained.decision
             if global.json {
                 Terminal.printVerbatim(decision.json(pretty: true))
             } else {
                 Terminal.printOut("\(decision.outcome.rawValue.uppercased()) (\(decision.ruleIDs.map(\.rawValue).joined(separator: ", ")))")
                 for line in decision.explanation { Terminal.printOut("  " + line) }
                 if let hint = decision.hint, !hint.isEmpty { Terminal.printOut("  To proceed: \(hint)") }
+                if !explained.complete {
+                    Terminal.printOut("  (Only whom the case's consents cover is shown: you are not assigned to this case and no consent names you.)")
+                }
                 if !decision.acknowledgementRequired.isEmpty {
                     Terminal.printOut("  Commands will need: " + decision.acknowledgementRequired.map { "--acknowledge \($0.rawValue)" }.joined(separator: " "))
                 }

@@ -42,8 +42,7 @@ extension CaseVault {
                     if caseID != nil {
                         try ConsentGate.require(.checkDeadlines, caseID: id, vault: vault, options: consent)
                     } else {
-                        let check = try vault.checkConsent(caseID: id, action: .checkDeadlines, on: today)
-                        guard check.decision.outcome != .deny else { continue }
+                        guard try vault.consentPermits(.checkDeadlines, caseID: id, on: today) else { continue }
                     }
                     rows += ComplaintDeadlines.compute(try vault.caseFacts(id).events, on: today).map { Row(caseID: id, deadline: $0) }
                     reminders += try vault.remindersIfKeyHeld(caseID: id).filter { !open || $0.doneAt == nil }
