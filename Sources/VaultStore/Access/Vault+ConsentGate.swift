@@ -61,7 +61,8 @@ extension Vault {
     }
 
     /// Everything the rules need about this case's client, read from the vault.
-    public func consentFacts(caseID: String) throws -> ConsentFacts {
+    /// The rules' facts about a case, unguarded: for the core's own checks and tests only (a front end asks `explainConsent`).
+    func consentFacts(caseID: String) throws -> ConsentFacts {
         try store.read { tx in
             guard let caseRecord = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
             return try consentFacts(caseRecord, in: tx)
