@@ -51,14 +51,19 @@ clean:
 	rm -rf .build
 
 # Installs the release binaries (casevault, and beside it casevault-pdf and casevault-server, which casevault runs
-# from its own folder for PDF work and for `serve`), the man pages (generated from the command tree by swift-argument-parser's
-# generate-manual plugin, one page per command) and bash and zsh completions. PREFIX and DESTDIR as usual.
+# from its own folder for PDF work and for `serve`; the server's resource folder with them), the man pages
+# (generated from the command tree by swift-argument-parser's generate-manual plugin, one page per command) and
+# bash and zsh completions. PREFIX and DESTDIR as usual.
 PREFIX ?= /usr/local
 MANDIR = $(DESTDIR)$(PREFIX)/share/man/man1
 install: release
 	$(SWIFT) package plugin generate-manual --multi-page
 	install -d $(DESTDIR)$(PREFIX)/bin $(MANDIR) $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions
 	install -m 0755 .build/release/casevault .build/release/casevault-pdf .build/release/casevault-server $(DESTDIR)$(PREFIX)/bin/
+	# The server's resources (its OpenAPI document) are looked up beside the program (SwiftPM's Bundle.module).
+	rm -rf $(DESTDIR)$(PREFIX)/bin/casevault_VaultServer.resources
+	cp -R .build/release/casevault_VaultServer.resources $(DESTDIR)$(PREFIX)/bin/
+	chmod -R u=rwX,go=rX $(DESTDIR)$(PREFIX)/bin/casevault_VaultServer.resources
 	find .build/plugins -path '*GenerateManual*' -name 'casevault*.1' -exec install -m 0644 {} $(MANDIR)/ \;
 	.build/release/casevault --generate-completion-script bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/casevault
 	.build/release/casevault --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_casevault
