@@ -46,6 +46,13 @@ public enum WebInterface {
                 }
             }
         }
+        router.get("/audit") { request, context in
+            await web.guarded(request, context.id) {
+                let caseText = request.uri.queryParameters.get("case") ?? ""
+                let since = request.uri.queryParameters.get("since") ?? ""
+                return try await web.page(request, template: "audit", title: "Activity log") { try AuditPage.build($0, caseText: caseText, since: since) }
+            }
+        }
         router.post("/documents/{id}/download") { request, context in
             await web.guarded(request, context.id) {
                 let id = try context.parameters.require("id")

@@ -28,6 +28,8 @@ struct CasesPage: Sendable {
     let filter: String
     let summary: String
     let rows: [CaseRow]
+    /// A manager or an administrator: the page links to the activity log (the core still decides on that page).
+    var mayReadAudit = false
 }
 
 struct PersonRow: Sendable {

@@ -8,6 +8,7 @@
 enum WebTemplates {
     static let all: [String: String] = [
         "layout": layout, "signin": signIn, "cases": cases, "case": casePage, "document": document, "error": error,
+        "audit": audit,
     ]
 
     static let layout = """
@@ -81,6 +82,7 @@ enum WebTemplates {
     {{#filter}}<a href="/cases">Show all</a>{{/filter}}
     </form>
     <p>{{summary}}</p>
+    {{#mayReadAudit}}<p><a href="/audit">Activity log</a>: who read or changed what, for your organisation's cases.</p>{{/mayReadAudit}}
     {{^empty(rows)}}
     <div class="scroll">
     <table>

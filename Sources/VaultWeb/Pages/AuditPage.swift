@@ -1,0 +1,118 @@
+import Foundation
+import VaultModel
+import VaultStore
+
+/// The activity log for managers and administrators (issue 22: "audit view for managers"): the core's `auditLog`, as
+/// `casevault audit log` reads it (a manager sees their organisation's cases, an administrator every event, ids
+/// only in the log itself), worded with the names and case references this account may see. An advocate is refused
+/// by the core (audit.read), and the page says so as the CLI does.
+struct AuditPage: Sendable {
+    struct Row: Sendable {
+        let time: String
+        let who: String
+        let what: String
+        let outcome: String
+        let refused: Bool
+        let caseLabel: String
+        let caseID: String
+        let document: String
+    }
+
+    let caseFilter: String
+    let since: String
+    let summary: String
+    let rows: [Row]
+    /// The newest events are shown first, at most this many; the CLI's `audit log --json` has them all.
+    static let limit = 500
+
+    static func build(_ vault: Vault, caseText: String, since: String) throws -> AuditPage {
+        let wantedCase = caseText.trimmingCharacters(in: .whitespacesAndNewlines)
+        let wantedSince = since.trimmingCharacters(in: .whitespacesAndNewlines)
+        let caseID = wantedCase.isEmpty ? nil : try vault.caseID(wantedCase)
+        let entries = try vault.auditLog(caseID: caseID, since: wantedSince.isEmpty ? nil : wantedSince, actor: nil)
+        let names = try vault.names()
+        let references = try vault.caseReferences(Set(entries.compactMap(\.caseID)))
+        let shown = entries.suffix(limit).reversed()
+        let rows = shown.map { entry in
+            Row(time: Self.time(entry.time), who: entry.actor.map { names.accounts[$0] ?? $0 } ?? "casevault",
+                what: Self.describe(entry.action), outcome: Self.outcome(entry), refused: entry.outcome != AuditOutcome.success.rawValue,
+                caseLabel: entry.caseID.map { references[$0] ?? $0 } ?? "", caseID: entry.caseID ?? "", document: entry.documentID ?? "")
+        }
+        let summary = entries.isEmpty ? "No activity matches."
+            : entries.count > limit ? "The newest \(limit) of \(entries.count) events, newest first."
+            : "\(entries.count) event\(entries.count == 1 ? "" : "s"), newest first."
+        return AuditPage(caseFilter: wantedCase, since: wantedSince, summary: summary, rows: Array(rows))
+    }
+
+    /// "2026-12-06T10:15:02.123Z" as "2026-12-06 10:15" (UTC, as stored).
+    static func time(_ stored: String) -> String {
+        guard stored.count >= 16 else { return stored }
+        return String(stored.prefix(10)) + " " + String(stored.dropFirst(11).prefix(5))
+    }
+
+    static func outcome(_ entry: Vault.AuditLogEntry) -> String {
+        let rules = entry.ruleIDs.isEmpty ? "" : " (\(entry.ruleIDs.joined(separator: ", ")))"
+        switch AuditOutcome(rawValue: entry.outcome) {
+        case .success: return (entry.decision == "warn" ? "Done after a warning" : "Done") + rules
+        case .refused: return "Refused" + rules
+        case .failure: return "Failed" + rules
+        case .duplicate: return "Already stored"
+        case nil: return entry.outcome + rules
+        }
+    }
+
+    /// The stored action in words; an action this table does not know is shown as stored.
+    static func describe(_ action: String) -> String {
+        if action.hasPrefix("state.") { return "Records changed" }
+        return actions[action] ?? action
+    }
+
+    static let actions: [String: String] = [
+        "document.ingest": "Added a document", "document.read": "Read a document", "document.search": "Searched documents",
+        "document.retag": "Corrected a document's details", "document.remove": "Removed a document",
+        "document.list": "Listed documents", "bundle.export": "Made a bundle",
+        "consent.record": "Recorded a consent", "consent.withdraw": "Recorded a withdrawal", "consent.void": "Voided a consent",
+        "consent.handover": "Recorded a handover", "consent.check": "Asked the consent rules",
+        "case.open": "Opened a case", "case.update": "Changed a case", "case.close": "Closed a case", "case.erase": "Erased a case",
+        "case.transfer": "Transferred a case", "case.assign": "Assigned an advocate", "case.unassign": "Unassigned an advocate",
+        "case.add_person": "Added a person to a case", "case.note": "Wrote a note", "case.reminder": "Set a reminder",
+        "case.reminder_done": "Marked a reminder done", "case.event": "Recorded a complaint event", "case.rekey": "Changed a case's key",
+        "case.keys_shared": "Shared a case's key", "person.add": "Registered a person", "person.edit": "Corrected a person's details",
+        "redaction.terms": "Added redaction terms", "redaction.terms_removed": "Removed redaction terms",
+        "advocate.add": "Added an account", "advocate.remove": "Removed an account", "organisation.add": "Added an organisation",
+        "organisation.update": "Changed an organisation", "session.login": "Signed in", "session.logout": "Signed out",
+        "keys.rotate": "Rotated keys", "keys.retire": "Retired keys", "vault.init": "Created the vault", "vault.verify": "Checked the vault",
+        "vault.backup": "Backed up the vault", "vault.restore": "Restored the vault",
+    ]
+}
+
+extension WebTemplates {
+    static let audit = """
+    {{<layout}}{{$main}}{{#page}}
+    <p class="crumbs"><a href="/cases">My cases</a></p>
+    <h1>Activity log</h1>
+    <p>Who did what, and when: every read, change, refusal and sign-in is recorded here and cannot be altered.</p>
+    <form method="get" action="/audit" class="filter">
+    <div class="field">
+    <label for="case">Case (reference or client's name)</label>
+    <input type="text" id="case" name="case" value="{{caseFilter}}">
+    </div>
+    <div class="field">
+    <label for="since">From (YYYY-MM-DD)</label>
+    <input type="text" id="since" name="since" value="{{since}}" inputmode="numeric" pattern="[0-9]{4}-[0-9]{2}-[0-9]{2}">
+    </div>
+    <button type="submit">Show</button>
+    {{#caseFilter}}<a href="/audit">Show all</a>{{/caseFilter}}
+    </form>
+    <p>{{summary}}</p>
+    {{^empty(rows)}}
+    <div class="scroll"><table>
+    <caption class="visually-hidden">Activity, newest first</caption>
+    <thead><tr><th scope="col">When (UTC)</th><th scope="col">Who</th><th scope="col">What</th><th scope="col">Outcome</th><th scope="col">Case</th><th scope="col">Document</th></tr></thead>
+    <tbody>
+    {{#rows}}<tr><td>{{time}}</td><td>{{who}}</td><td>{{what}}</td><td>{{#refused}}<strong class="overdue">{{outcome}}</strong>{{/refused}}{{^refused}}{{outcome}}{{/refused}}</td><td>{{#caseID}}<a href="/cases/{{caseID}}">{{caseLabel}}</a>{{/caseID}}</td><td>{{document}}</td></tr>{{/rows}}
+    </tbody></table></div>
+    {{/empty(rows)}}
+    {{/page}}{{/main}}{{/layout}}
+    """
+}

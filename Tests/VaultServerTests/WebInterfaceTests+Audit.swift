@@ -1,0 +1,45 @@
+import Foundation
+import XCTest
+
+/// The activity log page (issue 22, "audit view for managers"): a manager of the case's organisation sees who did
+/// what on its cases, with names and case references, newest first, filtered by case; an advocate is refused by the
+/// core with the same words as the CLI; a manager of another organisation sees none of this organisation's cases.
+extension WebInterfaceTests {
+    func testAManagerSeesTheActivityLogWithNamesAndAnAdvocateIsRefused() async throws {
+        let w = try await world()
+        // Sam reads the letter, so the log has a read by a named advocate on the case.
+        let sam = try await w.token(w.sam)
+        let read = try await w.request("GET", "/documents/\(w.letter)?acknowledge=R-CON-9", curlOptions: Self.cookie(sam))
+        XCTAssertEqual(read.status, 200)
+
+        let lee = try await w.token(w.lee)
+        let cases = try await w.request("GET", "/cases", curlOptions: Self.cookie(lee))
+        XCTAssertTrue(cases.text.contains("href=\"/audit\""), "a manager's case list links to the activity log")
+        let log = try await w.request("GET", "/audit", curlOptions: Self.cookie(lee))
+        XCTAssertEqual(log.status, 200, log.text)
+        XCTAssertTrue(log.text.contains("<td>Sam Carter</td><td>Read a document</td>"), "names and words, not ids: \(log.text)")
+        XCTAssertTrue(log.text.contains("<td>\(w.letter)</td>"), "the document read")
+        XCTAssertTrue(log.text.contains("href=\"/cases/\(w.caseID)\""), "the case links to its page")
+        XCTAssertEqual(WebInterfaceTests.header("cache-control", in: log).first, "no-store")
+        // Newest first: the read just made comes before the case being opened.
+        let readAt = try XCTUnwrap(log.text.range(of: "Read a document")).lowerBound
+        let openedAt = try XCTUnwrap(log.text.range(of: "Opened a case")).lowerBound
+        XCTAssertLessThan(readAt, openedAt)
+        // Filtered to another case by its reference or client's name: the upload case has no read of the letter.
+        let filtered = try await w.request("GET", "/audit?case=\(w.uploadCase)", curlOptions: Self.cookie(lee))
+        XCTAssertEqual(filtered.status, 200)
+        XCTAssertFalse(filtered.text.contains("<td>\(w.letter)</td>"), filtered.text)
+
+        // An advocate: the core's audit.read refusal, and no link on their case list.
+        let samCases = try await w.request("GET", "/cases", curlOptions: Self.cookie(sam))
+        XCTAssertFalse(samCases.text.contains("href=\"/audit\""))
+        let refused = try await w.request("GET", "/audit", curlOptions: Self.cookie(sam))
+        XCTAssertEqual(refused.status, 403)
+        XCTAssertFalse(refused.text.contains("Read a document"), refused.text)
+        // The other organisation's advocate sees nothing of this one's cases either way.
+        let alexToken = try await w.token(w.alex)
+        let alex = try await w.request("GET", "/audit", curlOptions: Self.cookie(alexToken))
+        XCTAssertEqual(alex.status, 403)
+        XCTAssertFalse(alex.text.contains(w.caseID) || alex.text.contains("Margaret Ellis"))
+    }
+}
