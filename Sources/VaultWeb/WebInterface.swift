@@ -53,6 +53,11 @@ public enum WebInterface {
                 return try await web.page(request, template: "audit", title: "Activity log") { try AuditPage.build($0, caseText: caseText, since: since) }
             }
         }
+        router.get("/accounts") { request, context in
+            await web.guarded(request, context.id) {
+                try await web.page(request, template: "accounts", title: "Organisations and accounts") { try AccountsPage.build($0) }
+            }
+        }
         router.post("/documents/{id}/download") { request, context in
             await web.guarded(request, context.id) {
                 let id = try context.parameters.require("id")

@@ -38,7 +38,7 @@ enum WebPageBuilders {
         case (1, _): summary = wanted.isEmpty ? "1 case." : "1 case matches."
         default: summary = wanted.isEmpty ? "\(rows.count) cases." : "\(rows.count) cases match."
         }
-        var page = CasesPage(filter: wanted, summary: summary, rows: rows)
+        var page = CasesPage(filter: wanted, filtered: !wanted.isEmpty, summary: summary, rows: rows)
         page.mayReadAudit = try vault.actingAccount().role != .advocate
         return page
     }

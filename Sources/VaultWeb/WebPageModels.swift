@@ -26,6 +26,9 @@ struct CaseRow: Sendable {
 
 struct CasesPage: Sendable {
     let filter: String
+    /// Whether a filter was typed (swift-mustache treats an empty string as true, so the template asks this; stored,
+    /// since the templates read values by reflection, which sees stored properties only).
+    let filtered: Bool
     let summary: String
     let rows: [CaseRow]
     /// A manager or an administrator: the page links to the activity log (the core still decides on that page).

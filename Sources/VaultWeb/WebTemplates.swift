@@ -8,7 +8,7 @@
 enum WebTemplates {
     static let all: [String: String] = [
         "layout": layout, "signin": signIn, "cases": cases, "case": casePage, "document": document, "error": error,
-        "audit": audit,
+        "audit": audit, "accounts": accounts,
     ]
 
     static let layout = """
@@ -27,6 +27,7 @@ enum WebTemplates {
     {{#signedIn}}
     <nav aria-label="Main">
     <a href="/cases">My cases</a>
+    <a href="/accounts">Accounts</a>
     <form method="post" action="/signout" class="inline">
     <input type="hidden" name="form_token" value="{{formToken}}">
     <button type="submit" class="link">Sign out</button>
@@ -79,7 +80,7 @@ enum WebTemplates {
     <label for="q">Filter by name, reference or NHS body</label>
     <input type="search" id="q" name="q" value="{{filter}}">
     <button type="submit">Filter</button>
-    {{#filter}}<a href="/cases">Show all</a>{{/filter}}
+    {{#filtered}}<a href="/cases">Show all</a>{{/filtered}}
     </form>
     <p>{{summary}}</p>
     {{#mayReadAudit}}<p><a href="/audit">Activity log</a>: who read or changed what, for your organisation's cases.</p>{{/mayReadAudit}}

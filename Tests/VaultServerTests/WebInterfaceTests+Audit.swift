@@ -15,6 +15,7 @@ extension WebInterfaceTests {
         let lee = try await w.token(w.lee)
         let cases = try await w.request("GET", "/cases", curlOptions: Self.cookie(lee))
         XCTAssertTrue(cases.text.contains("href=\"/audit\""), "a manager's case list links to the activity log")
+        XCTAssertFalse(cases.text.contains(">Show all</a>"), "no filter typed, so nothing to clear")
         let log = try await w.request("GET", "/audit", curlOptions: Self.cookie(lee))
         XCTAssertEqual(log.status, 200, log.text)
         XCTAssertTrue(log.text.contains("<td>Sam Carter</td><td>Read a document</td>"), "names and words, not ids: \(log.text)")
@@ -28,6 +29,7 @@ extension WebInterfaceTests {
         // Filtered to another case by its reference or client's name: the upload case has no read of the letter.
         let filtered = try await w.request("GET", "/audit?case=\(w.uploadCase)", curlOptions: Self.cookie(lee))
         XCTAssertEqual(filtered.status, 200)
+        XCTAssertTrue(filtered.text.contains(">Show all</a>"))
         XCTAssertFalse(filtered.text.contains("<td>\(w.letter)</td>"), filtered.text)
 
         // An advocate: the core's audit.read refusal, and no link on their case list.
@@ -41,5 +43,28 @@ extension WebInterfaceTests {
         let alex = try await w.request("GET", "/audit", curlOptions: Self.cookie(alexToken))
         XCTAssertEqual(alex.status, 403)
         XCTAssertFalse(alex.text.contains(w.caseID) || alex.text.contains("Margaret Ellis"))
+    }
+}
+
+/// The accounts page: organisations with their accounts and roles, names escaped; the administrator is told how to
+/// add accounts and recovery shares on their own computer, an advocate is not.
+extension WebInterfaceTests {
+    func testTheAccountsPageListsOrganisationsWithRolesAndTellsAnAdministratorTheCommands() async throws {
+        let w = try await world()
+        // The world's first administrator has no passphrase (made by init for scripts); sign in as a second one.
+        let second = try w.addAccount("Ada Price", org: nil, role: .admin)
+        let adminToken = try await w.token(second)
+        let page = try await w.request("GET", "/accounts", curlOptions: Self.cookie(adminToken))
+        XCTAssertEqual(page.status, 200, page.text)
+        XCTAssertTrue(page.text.contains("<h2>Norfolk NHS Complaints Advocacy</h2>") && page.text.contains("<h2>Suffolk Advocacy</h2>"), page.text)
+        XCTAssertTrue(page.text.contains("<th scope=\"row\">Lee Morgan</th><td>Manager</td><td>\(w.lee)</td><td>active</td>"), page.text)
+        XCTAssertTrue(page.text.contains("<th scope=\"row\">Alex Reid</th><td>Advocate</td>"), page.text)
+        XCTAssertFalse(page.text.contains("case references start </p>"), "no prefix, no sentence about it")
+        XCTAssertTrue(page.text.contains("casevault recovery split"), "an administrator is told where shares are made")
+        let samToken = try await w.token(w.sam)
+        let sam = try await w.request("GET", "/accounts", curlOptions: Self.cookie(samToken))
+        XCTAssertEqual(sam.status, 200)
+        XCTAssertTrue(sam.text.contains("Sam Carter (you)"), sam.text)
+        XCTAssertFalse(sam.text.contains("casevault recovery split"))
     }
 }

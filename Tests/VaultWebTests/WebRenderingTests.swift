@@ -21,7 +21,7 @@ final class WebRenderingTests: XCTestCase {
         let renderer = try WebRenderer()
         let s = Self.script
         let cases = renderer.render("cases", title: s, signedIn: true, formToken: "t", page: CasesPage(
-            filter: s, summary: "1 case.", rows: [CaseRow(id: "case-1", client: s, reference: s, nhsBody: s,
+            filter: s, filtered: true, summary: "1 case.", rows: [CaseRow(id: "case-1", client: s, reference: s, nhsBody: s,
                                                           deadline: DeadlineCell(due: "2026-01-01", title: s, rule: "R-TIME-1", overdue: true, met: false),
                                                           deadlineNote: s, documents: 1)]))
         let casePage = renderer.render("case", title: s, signedIn: true, formToken: "t", page: CasePage(
@@ -49,7 +49,7 @@ final class WebRenderingTests: XCTestCase {
     }
 
     func testEveryPageHasTheFrameForAssistiveTechnology() throws {
-        let html = try WebRenderer().render("cases", title: "My cases", signedIn: true, formToken: "tok", page: CasesPage(filter: "", summary: "", rows: []))
+        let html = try WebRenderer().render("cases", title: "My cases", signedIn: true, formToken: "tok", page: CasesPage(filter: "", filtered: false, summary: "", rows: []))
         XCTAssertTrue(html.contains("<html lang=\"en-GB\">"))
         XCTAssertTrue(html.contains("<a class=\"skip\" href=\"#main\">") && html.contains("<main id=\"main\""))
         XCTAssertTrue(html.contains("<label for=\"q\">"), "the filter box has no label")

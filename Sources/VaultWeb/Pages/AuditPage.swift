@@ -14,12 +14,15 @@ struct AuditPage: Sendable {
         let outcome: String
         let refused: Bool
         let caseLabel: String
-        let caseID: String
+        /// nil for events about no case (swift-mustache treats an empty string as true).
+        let caseID: String?
         let document: String
     }
 
     let caseFilter: String
     let since: String
+    /// Stored, not computed: the templates read values by reflection, which sees stored properties only.
+    let filtered: Bool
     let summary: String
     let rows: [Row]
     /// The newest events are shown first, at most this many; the CLI's `audit log --json` has them all.
@@ -36,12 +39,13 @@ struct AuditPage: Sendable {
         let rows = shown.map { entry in
             Row(time: Self.time(entry.time), who: entry.actor.map { names.accounts[$0] ?? $0 } ?? "casevault",
                 what: Self.describe(entry.action), outcome: Self.outcome(entry), refused: entry.outcome != AuditOutcome.success.rawValue,
-                caseLabel: entry.caseID.map { references[$0] ?? $0 } ?? "", caseID: entry.caseID ?? "", document: entry.documentID ?? "")
+                caseLabel: entry.caseID.map { references[$0] ?? $0 } ?? "", caseID: entry.caseID, document: entry.documentID ?? "")
         }
         let summary = entries.isEmpty ? "No activity matches."
             : entries.count > limit ? "The newest \(limit) of \(entries.count) events, newest first."
             : "\(entries.count) event\(entries.count == 1 ? "" : "s"), newest first."
-        return AuditPage(caseFilter: wantedCase, since: wantedSince, summary: summary, rows: Array(rows))
+        return AuditPage(caseFilter: wantedCase, since: wantedSince, filtered: !wantedCase.isEmpty || !wantedSince.isEmpty, summary: summary,
+                         rows: Array(rows))
     }
 
     /// "2026-12-06T10:15:02.123Z" as "2026-12-06 10:15" (UTC, as stored).
@@ -102,7 +106,7 @@ extension WebTemplates {
     <input type="text" id="since" name="since" value="{{since}}" inputmode="numeric" pattern="[0-9]{4}-[0-9]{2}-[0-9]{2}">
     </div>
     <button type="submit">Show</button>
-    {{#caseFilter}}<a href="/audit">Show all</a>{{/caseFilter}}
+    {{#filtered}}<a href="/audit">Show all</a>{{/filtered}}
     </form>
     <p>{{summary}}</p>
     {{^empty(rows)}}
