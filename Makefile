@@ -1,7 +1,7 @@
 # The two commands in README: `make demo` and `make test`. Both install missing system packages first.
 SWIFT ?= swift
 
-.PHONY: deps build release demo serve test bench soak fuzz clean install loadtest
+.PHONY: deps build release demo serve test bench soak fuzz clean install loadtest webbench
 
 deps:
 	@scripts/ensure-deps.sh
@@ -79,6 +79,12 @@ bench: deps
 loadtest: release
 	@scripts/ensure-deps.sh postgresql openssl
 	python3 scripts/loadtest.py --bin .build/release
+
+# Page timings of the web interface with a 1 000-document case (issue 22's target: p95 <= 100 ms), loopback only;
+# see scripts/webbench.py.
+webbench: release
+	@scripts/ensure-deps.sh postgresql openssl
+	python3 scripts/webbench.py --bin .build/release
 
 # The long reliability run: 10 000 tamper flips, 10 000 row mutations, 500 crash kills, a 5 GiB sparse file (make test: 300, 1 000, 50, 1 GiB) and
 # every file of the real-PDF corpus (make test: the 10 marked quick).
