@@ -99,7 +99,7 @@ public struct CaseBundleExport {
         if chosen.isEmpty { throw BundleExportError.nothingSelected(caseID: caseID) }
         return try chosen.map { document in
             var sink = ArraySink()
-            try vault.decrypt(documentID: document.id, to: &sink, purpose: "bundle.read")
+            try vault.decrypt(documentID: document.id, to: &sink, purpose: .bundle)
             return BundleSource(documentID: document.id, name: document.name, mediaType: document.mediaType, documentDate: document.documentDate,
                                 ingestedAt: document.ingestedAt, ciphertextSHA256: document.ciphertextSHA256, plaintext: sink.bytes)
         }

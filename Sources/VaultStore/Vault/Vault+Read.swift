@@ -138,14 +138,28 @@ extension Vault {
     /// throws after the authentic prefix; callers writing to a file discard it.
     /// The read is recorded in the audit log (and committed) before any plaintext leaves; a read that then
     /// fails is recorded too.
-    public func decrypt(documentID: String, to sink: inout some ByteSink, purpose: String = "document.read") throws {
-        // A bundle reads under the export's own decision; anything else under view_documents.
-        let action: ConsentAction = purpose == "bundle.read" ? .exportBundle : .viewDocuments
-        try requireConsentForRead(action, caseID: try caseID(ofDocument: documentID), documentID: documentID)
-        try decryptUnchecked(documentID: documentID, to: &sink, purpose: purpose)
+    public func decrypt(documentID: String, to sink: inout some ByteSink, purpose: ReadPurpose = .view) throws {
+        try requireConsentForRead(purpose.action, caseID: try caseID(ofDocument: documentID), documentID: documentID)
+        try decryptUnchecked(documentID: documentID, to: &sink, purpose: purpose.rawValue)
     }
 
-    /// For `verify --read-data`, which checks every body and shows none of it.
+    /// Why a document is read: the consent action asked and the audit event recorded. A closed set, so a front end
+    /// can neither choose a weaker consent action by naming a purpose nor write an audit action of its choosing.
+    public enum ReadPurpose: String, Sendable {
+        /// Shown or saved (`cat`, `export DOC`, a web page, the API's content route): view_documents.
+        case view = "document.read"
+        /// Read into a meeting bundle, under the export's own decision: export_bundle.
+        case bundle = "bundle.read"
+
+        var action: ConsentAction {
+            switch self {
+            case .view: .viewDocuments
+            case .bundle: .exportBundle
+            }
+        }
+    }
+
+    /// The read without its consent question (`decrypt` asks it first); `purpose` is the audit action recorded.
     func decryptUnchecked(documentID: String, to sink: inout some ByteSink, purpose: String) throws {
         let (record, key, fd) = try prepareRead(documentID)
         defer { close(fd) }
