@@ -88,11 +88,7 @@ extension Vault {
     }
 
     /// Changes the case's complaint facts (events, refusals, subjects) and keeps the case row's dates in step.
-    public func updateCaseFacts(_ caseID: String, auditAction: String, details: [String: String] = [:],
-                                change: (inout CaseFacts, inout CaseRecord, any VaultRecordReading) throws -> Void) throws -> CaseFacts {
-        try updateCaseFacts(caseID, operation: .caseChange, auditAction: auditAction, details: details, change: change)
-    }
-
+    /// Internal: front ends say what happened (`recordCaseEvents`), and only the core changes the rows.
     func updateCaseFacts(_ caseID: String, operation: VaultOperation, auditAction: String, details: [String: String],
                          change: (inout CaseFacts, inout CaseRecord, any VaultRecordReading) throws -> Void) throws -> CaseFacts {
         try guarded { try store.write { tx in

@@ -27,23 +27,18 @@ extension CaseVault.Case {
             let final = try ConsentArguments.date(finalResponseOn, "--final-response-on")
             let extensionDate = try ConsentArguments.date(extensionUntil, "--extension-until")
             let refusedDate = try ConsentArguments.date(refusedOn, "--refused-on")
-            let facts = try global.withVault { vault in
-                try vault.updateCaseFacts(try vault.caseID(id), auditAction: "case.event") { facts, _, _ in
-                    if let incident { facts.events.incidentDate = incident }
-                    if let aware { facts.events.awareDate = aware }
-                    if let complaint { facts.events.complaintDate = complaint }
-                    if let acknowledged { facts.events.acknowledgedOn = acknowledged }
-                    if let final { facts.events.finalResponseOn = final }
-                    if let extensionDate { facts.events.responseExtensionAgreedUntil = extensionDate }
-                    if bodyRefused { facts.bodyRefusedRepresentative = .currentRepresentative }
-                    if let refusedRepresentative { facts.bodyRefusedRepresentative = .holder(id: refusedRepresentative, date: refusedDate) }
-                    facts.subjectsOfComplaint = (facts.subjectsOfComplaint + subject).uniqued()
-                    facts.nhsBodies = (facts.nhsBodies + nhsBody).uniqued()
-                    if let complaint, let acknowledged, acknowledged < complaint {
-                        throw ValidationError("--acknowledged-on \(acknowledged) is before the complaint date \(complaint)")
-                    }
-                }
-            }
+            var input = Vault.CaseEventsInput()
+            input.incidentDate = incident
+            input.awareDate = aware
+            input.complaintDate = complaint
+            input.acknowledgedOn = acknowledged
+            input.finalResponseOn = final
+            input.extensionAgreedUntil = extensionDate
+            if bodyRefused { input.bodyRefused = .currentRepresentative }
+            if let refusedRepresentative { input.bodyRefused = .holder(id: refusedRepresentative, date: refusedDate) }
+            input.subjects = subject
+            input.nhsBodies = nhsBody
+            let facts = try global.withVault { vault in try vault.recordCaseEvents(caseID: try vault.caseID(id), input) }
             if global.json { try global.emitJSON(facts); return }
             Terminal.printOut("Case \(id) updated")
         }
