@@ -53,8 +53,17 @@ final class HelperProgramTests: XCTestCase {
         XCTAssertEqual(try sandbox.run(["bundle", "verify", "bundle.pdf"]).exitCode, 0)
         XCTAssertEqual(try sandbox.json(try sandbox.run(["search", "ward", "--json"]))["hits"].map { ($0 as? [Any])?.count }, 1, "the PDF is searched")
 
-        // A PDF to search and no PDF reader: refused, rather than missing the PDF without saying so.
+        // A PDF to search and no PDF reader: what the letters hold is shown, the PDF is named as not searched and the
+        // command fails, rather than missing the PDF without saying so.
         sandbox.binary = copy
-        assertRefused(try sandbox.run(["search", "discharged"]), helper: "casevault-pdf", "search with a PDF in the vault")
+        let partial = try sandbox.run(["search", "discharged"])
+        assertRefused(partial, helper: "casevault-pdf", "search with a PDF in the vault")
+        XCTAssertTrue(partial.stdout.contains("letter.txt"), "the letters are still searched: \(partial.stdout)")
+        let listed = try JSONSerialization.jsonObject(with: Data(try sandbox.run(["list", "--case", caseID, "--json"]).stdout.utf8)) as? [[String: Any]]
+        let pdfID = try XCTUnwrap(listed?.first { $0["name"] as? String == "ward-note.pdf" }?["id"] as? String)
+        XCTAssertTrue(partial.stdout.contains("\(pdfID): a PDF, not searched: the PDF reader (casevault-pdf) is not installed here"), partial.stdout)
+        let partialJSON = try sandbox.run(["search", "discharged", "--json"])
+        XCTAssertEqual(partialJSON.exitCode, 1)
+        XCTAssertEqual(try sandbox.json(partialJSON)["pdfs_without_reader"] as? Int, 1, partialJSON.stdout)
     }
 }

@@ -38,11 +38,15 @@ extension Vault {
         public let documentsSearched: Int
         /// Documents whose text could not be read here, named so nobody takes "no hit" for "not in the case".
         public let notSearched: [NotSearched]
+        /// PDFs left out because the front end has no PDF reader (it passed no `pdfText`): an installation problem
+        /// the front end reports, rather than a property of the documents.
+        public let pdfsWithoutReader: Int
 
         enum CodingKeys: String, CodingKey {
             case hits
             case documentsSearched = "documents_searched"
             case notSearched = "not_searched"
+            case pdfsWithoutReader = "pdfs_without_reader"
         }
     }
 
@@ -124,10 +128,13 @@ extension Vault {
             if $0.matches != $1.matches { return $0.matches > $1.matches }
             return ($0.documentDate ?? "") > ($1.documentDate ?? "")
         }
-        return SearchResult(hits: hits, documentsSearched: documents.count - notSearched.count, notSearched: notSearched)
+        return SearchResult(hits: hits, documentsSearched: documents.count - notSearched.count, notSearched: notSearched,
+                            pdfsWithoutReader: notSearched.filter { $0.reason == Self.noPDFReader }.count)
     }
 
     struct Unreadable: Error { let text: String }
+
+    static let noPDFReader = "a PDF, not searched: the PDF reader (casevault-pdf) is not installed here"
 
     /// The document's text, or why this search cannot read it. A damaged or missing body is reported here rather
     /// than stopping the search of the others (`verify` says what to do about it).
@@ -135,7 +142,8 @@ extension Vault {
                                 pdfText: (([UInt8]) -> String?)?) -> Result<String, Unreadable> {
         let isPDF = document.isPDF
         let format = SourceFormat.guess(mediaType: document.mediaType, fileName: document.name)
-        guard isPDF ? pdfText != nil : format != nil else { return .failure(Unreadable(text: "no text to read here (a scan, photo or other file)")) }
+        if isPDF && pdfText == nil { return .failure(Unreadable(text: Self.noPDFReader)) }
+        guard isPDF || format != nil else { return .failure(Unreadable(text: "no text to read here (a scan, photo or other file)")) }
         // Read without a per-document audit event: the search's own event per case says how many were read.
         var sink = ArraySink()
         do {

@@ -25,23 +25,30 @@ extension CaseVault {
         }
 
         func run() throws {
+            var missingHelper: HelperProgramMissing?
             let (result, references) = try global.withVault { vault in
                 let caseID = try caseID.map { try vault.caseID($0) }  // an id or a reference (NCA-2026-0001)
                 if let caseID { try ConsentGate.require(.viewDocuments, caseID: caseID, vault: vault, options: consent) }
                 vault.acknowledged = consent.rules
-                // PDFs are read by casevault-pdf; without it a search would miss them silently, so it is refused,
-                // but only when there is a PDF to search: letters and emails need no helper.
+                // PDFs are read by casevault-pdf. Without it letters and emails are still searched, and the PDFs
+                // come back as not searched: the command then fails after showing what it found (below).
                 let pdfHelper: PDFHelper?
                 do {
                     pdfHelper = try PDFHelper()
                 } catch let missing as HelperProgramMissing {
-                    if try vault.documents(caseID: caseID).contains(where: \.isPDF) { throw missing }
+                    missingHelper = missing
                     pdfHelper = nil
                 }
                 let result = try vault.search(text, caseID: caseID, pdfText: pdfHelper?.allPages)
                 return (result, global.json ? [:] : try vault.caseReferences(Set(result.hits.map(\.caseID))))
             }
-            if global.json { try global.emitJSON(result); return }
+            // What was found is shown either way; PDFs left out for want of the reader then fail the command.
+            let incomplete = result.pdfsWithoutReader > 0 ? missingHelper : nil
+            if global.json {
+                try global.emitJSON(result)
+                if let incomplete { throw incomplete }
+                return
+            }
             var lines: [String] = []
             for hit in result.hits {
                 let date = hit.documentDate.map { ", \($0)" } ?? ""
@@ -56,6 +63,7 @@ extension CaseVault {
                 lines += result.notSearched.map { "    \($0.documentID): \($0.reason)" }
             }
             Terminal.printOut(lines.joined(separator: "\n"))
+            if let incomplete { throw incomplete }
         }
     }
 }
