@@ -99,6 +99,8 @@ let package = Package(
             name: "VaultWeb",
             dependencies: [
                 "VaultStore", "VaultCrypto", "VaultModel", "Consent", "DocumentText",
+                // The redaction preview page runs the engine on the core's redaction context.
+                "Redaction",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "MultipartKit", package: "multipart-kit"),

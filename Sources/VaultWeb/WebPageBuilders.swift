@@ -109,7 +109,7 @@ enum WebPageBuilders {
                         deadlines: deadlines, deadlineNote: deadlineNote, reminders: reminders, documents: documents,
                         documentNote: documentNote, warnings: warnings,
                         acknowledgeLink: acknowledge.isEmpty ? nil : "/cases/\(caseID)?" + acknowledgeQuery(acknowledge),
-                        documentQuery: acknowledged.isEmpty ? "" : "?" + acknowledgeQuery(acknowledged), notes: notes)
+                        documentQuery: acknowledged.isEmpty ? "" : "?" + acknowledgeQuery(acknowledged), notes: notes, caseID: caseID)
     }
 
     /// The warnings the consent rules gave, as the API words them (`APIError.fromAccess`).

@@ -81,6 +81,8 @@ struct CasePage: Sendable {
     /// `?acknowledge=…` carried to the document links once acknowledged here.
     let documentQuery: String
     let notes: [NoteRow]
+    /// For the upload link (nil in pages made before it existed).
+    var caseID: String? = nil
 }
 
 struct ReadableText: Sendable {

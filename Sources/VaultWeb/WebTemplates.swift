@@ -8,7 +8,7 @@
 enum WebTemplates {
     static let all: [String: String] = [
         "layout": layout, "signin": signIn, "cases": cases, "case": casePage, "document": document, "error": error,
-    ]
+    ].merging(WebDocumentTemplates.all) { own, _ in own }
 
     static let layout = """
     <!DOCTYPE html>
@@ -137,6 +137,7 @@ enum WebTemplates {
     </ul>
     {{/empty(reminders)}}
     <h2>Documents</h2>
+    {{#caseID}}<p><a href="/cases/{{caseID}}/upload{{documentQuery}}">Add documents</a></p>{{/caseID}}
     {{#documentNote}}<p>{{documentNote}}</p>{{/documentNote}}
     {{#warnings}}<p class="notice">{{.}}</p>{{/warnings}}
     {{#acknowledgeLink}}<p><a href="{{acknowledgeLink}}">I have read the warning: show the documents</a></p>{{/acknowledgeLink}}
@@ -167,6 +168,7 @@ enum WebTemplates {
     <button type="submit">Download</button>
     <span class="hint">Saves the original file to this computer. Each download is recorded.</span>
     </form>
+    <p><a href="/documents/{{id}}/redaction{{#acknowledged}}?acknowledge={{acknowledged}}{{/acknowledged}}">See what a bundle would redact</a></p>
     <h2>Text</h2>
     {{#readable}}
     {{^empty(headers)}}<dl class="facts">{{#headers}}<div><dt>{{label}}</dt><dd>{{value}}</dd></div>{{/headers}}</dl>{{/empty(headers)}}
