@@ -101,7 +101,7 @@ final class WebDocumentsTests: XCTestCase {
         let document = try w.open(as: w.sam).document(id)
         XCTAssertEqual(document.kind, "meeting_notes")
         XCTAssertEqual(document.documentDate, "2024-06-30")
-        XCTAssertEqual(document.documentDateSource, "corrected")
+        XCTAssertEqual(document.documentDateSource, "corrected by hand")
     }
 
     func testWithoutTheFormTokenNothingIsStoredOrChanged() async throws {
@@ -142,7 +142,8 @@ final class WebDocumentsTests: XCTestCase {
         XCTAssertEqual(WebInterfaceTests.header("location", in: register), [path + "?done=registered&acknowledge=R-CON-9"])
         let vault = try w.open(as: w.sam)
         let people = try vault.casePeople(caseID: w.uploadCase).map { try vault.person($0.personID) }
-        XCTAssertTrue(people.contains { $0.name == names[0] }, "\(names[0]) was not registered")
+        let registered = names[0].hasPrefix("Dr ") || names[0].hasPrefix("Mr ") ? String(names[0].dropFirst(3)) : names[0]
+        XCTAssertTrue(people.contains { $0.name == registered }, "\(registered) was not registered: \(people.map(\.name))")
         let allow = try await w.request("POST", path + "/allow", curlOptions: Self.cookie(token) + [
             "--data", "form_token=\(formToken)&acknowledge=R-CON-9", "--data-urlencode", "term=\(names[1])"])
         XCTAssertEqual(allow.status, 303, allow.text)

@@ -34,7 +34,7 @@ final class WebDocumentPagesTests: XCTestCase {
         // The forms: CSRF token, labelled role, the name sent back as found (escaped in the attribute).
         XCTAssertTrue(html.contains("action=\"/documents/doc-1/redaction/people\"") && html.contains("action=\"/documents/doc-1/redaction/allow\""))
         XCTAssertEqual(html.components(separatedBy: "name=\"form_token\" value=\"tok\"").count - 1, 3, "sign-out, register and allow each carry the token")
-        XCTAssertTrue(html.contains("<label for=\"role-1\">") && html.contains("<select id=\"role-1\" name=\"role\">"))
+        XCTAssertTrue(html.contains("<label for=\"role-1\">") && html.contains("<select id=\"role-1\" name=\"role\" required>"))
         XCTAssertTrue(html.contains("name=\"name\" value=\"&lt;script&gt;"))
         Self.assertEveryFieldHasALabel(html)
     }
@@ -121,6 +121,13 @@ final class WebDocumentPagesTests: XCTestCase {
                 XCTAssertTrue(reader.files.isEmpty, "form \(index) kept a file")
             }
         }
+    }
+
+    func testARegisteredNameLosesItsTitle() {
+        XCTAssertEqual(WebPreviewBuilders.withoutTitle("Dr Rupert Vance"), "Rupert Vance")
+        XCTAssertEqual(WebPreviewBuilders.withoutTitle("Mrs. Hart"), "Hart")
+        XCTAssertEqual(WebPreviewBuilders.withoutTitle("Drew Vance"), "Drew Vance")
+        XCTAssertEqual(WebPreviewBuilders.withoutTitle("Dr"), "Dr")
     }
 
     func testContentDispositionParameters() {

@@ -109,7 +109,8 @@ enum WebDocumentTemplates {
     <input type="hidden" name="acknowledge" value="{{acknowledged}}">
     <input type="hidden" name="name" value="{{name}}">
     <label for="role-{{index}}">Their part in the case</label>
-    <select id="role-{{index}}" name="role">
+    <select id="role-{{index}}" name="role" required>
+    <option value="">Choose their part</option>
     {{#roles}}<option value="{{value}}">{{label}}</option>{{/roles}}
     </select>
     <button type="submit">Register as a person on the case<span class="visually-hidden">: {{display}}</span></button>

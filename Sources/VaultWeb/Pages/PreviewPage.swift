@@ -138,14 +138,22 @@ enum WebPreviewBuilders {
         guard let role = Vault.CaseRole(rawValue: role) else {
             throw WebPageError(.badRequest, "Choose the person's role in the case, then press Register again.")
         }
-        let name = try checkedTerm(name)
-        let personID = try vault.addPerson(.init(name: name))
+        let personID = try vault.addPerson(.init(name: withoutTitle(try checkedTerm(name))))
         try vault.addCasePerson(caseID: caseID, personID: personID, role: role, firstNameIsSafe: false)
     }
 
     /// "Allow": `redact allow add --case`, so bundles of this case leave the term as it is.
     static func allow(_ vault: Vault, caseID: String, term: String) throws {
         _ = try vault.addRedactionTerms(caseID: caseID, organisationID: nil, terms: [], allow: [try checkedTerm(term)])
+    }
+
+    /// The finder reports "Dr Rupert Vance" whole; the person is Rupert Vance (their name is then found with any
+    /// title, or none).
+    static func withoutTitle(_ name: String) -> String {
+        let titles: Set<String> = ["dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "sir", "dame", "nurse", "sister", "rev", "revd"]
+        let words = name.split(separator: " ", maxSplits: 1)
+        guard words.count == 2, titles.contains(words[0].lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "."))) else { return name }
+        return String(words[1])
     }
 
     static func checkedTerm(_ text: String) throws -> String {
