@@ -34,6 +34,8 @@ public protocol WebBackend: Sendable {
 extension WebBackend {
     /// The server's default, for a backend that does not say.
     public var maxUploadBytes: Int64 { 100 * 1024 * 1024 }
+    /// The `casevault-pdf` that draws PDF pages; nil: the one beside the running program.
+    public var pdfProgram: String? { nil }
 }
 
 /// The sign-in outcomes a page words itself; the core's refusals (`AccessError`, `VaultError`) pass through as they are.

@@ -166,6 +166,7 @@ enum WebPageBuilders {
             unreadable = "This kind of document (\(document.mediaType)) has no text view yet. Use Download to open it on this computer."
         }
         return DocumentPage(id: document.id, caseID: caseID, caseLabel: detail.clientName, name: document.name, facts: facts,
-                            readable: readable, unreadable: unreadable, acknowledged: acknowledged.map(\.rawValue).joined(separator: ","))
+                            readable: readable, unreadable: unreadable, acknowledged: acknowledged.map(\.rawValue).joined(separator: ","),
+                            pdf: document.mediaType == "application/pdf")
     }
 }

@@ -101,6 +101,8 @@ struct DocumentPage: Sendable {
     let unreadable: String
     /// The acknowledged rules (comma-separated), carried by the Download button.
     let acknowledged: String
+    /// A PDF: its pages can be shown as pictures (Pages/PDFPages.swift).
+    var pdf: Bool = false
 }
 
 struct SignInPage: Sendable {

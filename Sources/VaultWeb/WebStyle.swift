@@ -62,6 +62,8 @@ enum WebStyle {
     .found-form { margin: 0 0 0.75rem; }
     .found-form select { margin-bottom: 0.5rem; }
     mark { background: #ffe08a; color: #1b1b1b; outline: 1px solid #8a6d00; }
+    .pdf-page { margin: 0 0 1.5rem; }
+    .pdf-page img { display: block; max-width: 100%; height: auto; border: 1px solid #c8c8c8; }
     .redaction-kind { color: #4a4a4a; font-size: 0.9rem; }
     @media (forced-colors: active) { mark { outline: 2px solid Highlight; } }
     @media (forced-colors: active) { button { border: 2px solid ButtonText; } }

@@ -169,6 +169,7 @@ enum WebTemplates {
     <span class="hint">Saves the original file to this computer. Each download is recorded.</span>
     </form>
     <p><a href="/documents/{{id}}/redaction{{#acknowledged}}?acknowledge={{acknowledged}}{{/acknowledged}}">See what a bundle would redact</a></p>
+    {{#pdf}}<p><a href="/documents/{{id}}/pages{{#acknowledged}}?acknowledge={{acknowledged}}{{/acknowledged}}">See the pages as pictures</a></p>{{/pdf}}
     <h2>Text</h2>
     {{#readable}}
     {{^empty(headers)}}<dl class="facts">{{#headers}}<div><dt>{{label}}</dt><dd>{{value}}</dd></div>{{/headers}}</dl>{{/empty(headers)}}

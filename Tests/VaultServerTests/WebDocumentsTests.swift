@@ -11,6 +11,21 @@ final class WebDocumentsTests: XCTestCase {
     static let letterText = "Dear Mrs Hart,\nI met Dr Rupert Vance and Mr Daniel O'Brien on ward 7 about your care.\n"
         + "<script>window.__xss=1</script>\nYours sincerely,\nPatient Advice and Liaison Service\n"
     nonisolated(unsafe) static var letter = ""
+    nonisolated(unsafe) static var pdf = ""
+    /// One page, "Hello from the ward" in Helvetica (poppler rebuilds the cross-reference table it lacks).
+    static let pdfBytes = Data("""
+        %PDF-1.4
+        1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj
+        2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj
+        3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 300 200] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >> endobj
+        4 0 obj << /Length 52 >> stream
+        BT /F1 18 Tf 30 100 Td (Hello from the ward) Tj ET
+        endstream endobj
+        5 0 obj << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> endobj
+        trailer << /Root 1 0 R /Size 6 >>
+        %%EOF
+
+        """.utf8)
     static let shared = SharedServerWorld { world in
         let vault = try world.open(as: world.sam)
         let input = world.directory.appendingPathComponent(letterName)
@@ -18,6 +33,11 @@ final class WebDocumentsTests: XCTestCase {
         guard case .stored(let id, _) = try vault.ingest(caseID: world.uploadCase, files: [.init(path: input.path)], options: .init()).first?.outcome
         else { throw XCTSkip("the letter was not stored") }
         letter = id
+        let pdfInput = world.directory.appendingPathComponent("discharge.pdf")
+        try pdfBytes.write(to: pdfInput)
+        guard case .stored(let pdfID, _) = try vault.ingest(caseID: world.uploadCase, files: [.init(path: pdfInput.path)], options: .init()).first?.outcome
+        else { throw XCTSkip("the PDF was not stored") }
+        pdf = pdfID
         try vault.writeCheckpoint()
     }
 
@@ -178,6 +198,31 @@ final class WebDocumentsTests: XCTestCase {
             }
         }
         XCTAssertEqual(try w.open(as: w.sam).document(Self.letter).kind, kind, "the correction went through")
+    }
+
+    func testAPDFsPagesAreDrawnOnTheServerForThoseWhoMayReadIt() async throws {
+        let w = try await world()
+        let token = try await w.token(w.sam)
+        let document = try await w.request("GET", "/documents/\(Self.pdf)?acknowledge=R-CON-9", curlOptions: Self.cookie(token))
+        XCTAssertTrue(document.text.contains("href=\"/documents/\(Self.pdf)/pages?acknowledge=R-CON-9\">See the pages as pictures</a>"), document.text)
+        let started = Date()
+        let pages = try await w.request("GET", "/documents/\(Self.pdf)/pages?acknowledge=R-CON-9", curlOptions: Self.cookie(token))
+        XCTAssertEqual(pages.status, 200, pages.text)
+        XCTAssertTrue(pages.text.contains("<img src=\"/documents/\(Self.pdf)/pages/1?acknowledge=R-CON-9\" alt=\"Page 1 of 1: "), pages.text)
+        let image = try await w.request("GET", "/documents/\(Self.pdf)/pages/1?acknowledge=R-CON-9", curlOptions: Self.cookie(token))
+        FileHandle.standardError.write(Data("PDF pages page and one picture: \(Int(Date().timeIntervalSince(started) * 1000)) ms, \(image.body.count) bytes\n".utf8))
+        XCTAssertEqual(image.status, 200, image.text)
+        XCTAssertEqual(WebInterfaceTests.header("content-type", in: image), ["image/png"])
+        XCTAssertEqual(Array(image.body.prefix(4)), [0x89, 0x50, 0x4E, 0x47])
+        XCTAssertEqual(WebInterfaceTests.header("cache-control", in: image), ["no-store"])
+        let missing = try await w.request("GET", "/documents/\(Self.pdf)/pages/2?acknowledge=R-CON-9", curlOptions: Self.cookie(token))
+        XCTAssertEqual(missing.status, 404)
+        let notPDF = try await w.request("GET", "/documents/\(Self.letter)/pages/1?acknowledge=R-CON-9", curlOptions: Self.cookie(token))
+        XCTAssertEqual(notPDF.status, 404)
+        let alex = try await w.token(w.alex)
+        let refused = try await w.request("GET", "/documents/\(Self.pdf)/pages/1?acknowledge=R-CON-9", curlOptions: Self.cookie(alex))
+        XCTAssertEqual(refused.status, 403)
+        XCTAssertNotEqual(Array(refused.body.prefix(4)), [0x89, 0x50, 0x4E, 0x47])
     }
 
     /// The names in the preview's register forms, unescaped.

@@ -7,6 +7,7 @@ import VaultStore
 /// from WebInterface.swift, which registers them with one call.
 enum WebDocumentRoutes {
     static func register<Context: RequestContext, Backend: WebBackend>(on router: Router<Context>, web: WebHandlers<Backend>) {
+        WebPDFPages.register(on: router, web: web)
         router.get("/cases/{case}/upload") { request, context in
             await web.guarded(request, context.id) {
                 let caseText = try context.parameters.require("case")

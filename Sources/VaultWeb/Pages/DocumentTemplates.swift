@@ -1,7 +1,7 @@
 /// The upload and redaction preview pages' templates (see WebTemplates: every value `{{escaped}}`, no script, each
 /// page inside `layout`). Every field has a label; the forms work without JavaScript.
 enum WebDocumentTemplates {
-    static let all: [String: String] = ["upload": upload, "uploaded": uploaded, "preview": preview]
+    static let all: [String: String] = ["upload": upload, "uploaded": uploaded, "preview": preview, "pages": WebPDFPages.template]
 
     static let upload = """
     {{<layout}}{{$main}}{{#page}}
