@@ -202,12 +202,14 @@ try:
                    if "Vance" in section.find_element(By.TAG_NAME, "h3").text), None)
     if check(target is not None, "no register form for Dr Vance"):
         registered = target.find_element(By.TAG_NAME, "h3").text
-        Select(target.find_element(By.TAG_NAME, "select")).select_by_visible_text("staff")
+        Select(target.find_element(By.TAG_NAME, "select")).select_by_visible_text("witness")
         click_and_wait(driver, target.find_element(By.XPATH, ".//button[starts-with(normalize-space(), 'Register')]"))
         notice = driver.find_elements(By.CSS_SELECTOR, "[role=status]")
         check(notice and "registered as a person on the case" in notice[0].text, "registering a name says nothing")
         left = [h.text for h in driver.find_elements(By.CSS_SELECTOR, ".found-name h3")]
         check(registered not in left, f"{registered} is still listed as unregistered ({left})")
+        marked = [mark.text for mark in driver.find_elements(By.CSS_SELECTOR, "pre.document-text mark")]
+        check(any("Vance" in text for text in marked), f"a registered witness is no longer redacted ({marked})")
         shot(driver, "preview-registered")
 
     # Keyboard: the skip link is the first thing Tab reaches.

@@ -170,6 +170,9 @@ final class WebDocumentsTests: XCTestCase {
         XCTAssertEqual(try vault.redactionTerms(caseID: w.uploadCase).caseTerms.allow, [names[1]])
         let after = try await w.request("GET", path + "?done=registered&acknowledge=R-CON-9", curlOptions: Self.cookie(token))
         XCTAssertTrue(after.text.contains("registered as a person on the case"), "no notice")
+        // A witness is redacted as a known person from now on (the default policy keeps only staff).
+        let marked = "<mark>[^<]*" + NSRegularExpression.escapedPattern(for: registered.replacingOccurrences(of: "'", with: "&#39;"))
+        XCTAssertNotNil(after.text.range(of: marked, options: .regularExpression), "the registered witness is no longer redacted: \(after.text)")
         let left = Self.foundNames(after.text)
         XCTAssertFalse(left.contains(names[0]) || left.contains(names[1]), "a registered or allowed name is still listed as unregistered: \(left)")
     }

@@ -44,14 +44,14 @@ enum WebDocumentRoutes {
         }
         router.post("/documents/{id}/redaction/people") { request, context in
             await web.guarded(request, context.id) {
-                try await web.previewAction(request, documentID: try context.parameters.require("id"), done: "registered") { vault, caseID, fields in
+                try await web.previewAction(request, documentID: try context.parameters.require("id"), done: { $0["role"] == "staff" ? "registered-staff" : "registered" }) { vault, caseID, fields in
                     try WebPreviewBuilders.register(vault, caseID: caseID, name: fields["name"] ?? "", role: fields["role"] ?? "")
                 }
             }
         }
         router.post("/documents/{id}/redaction/allow") { request, context in
             await web.guarded(request, context.id) {
-                try await web.previewAction(request, documentID: try context.parameters.require("id"), done: "allowed") { vault, caseID, fields in
+                try await web.previewAction(request, documentID: try context.parameters.require("id"), done: { _ in "allowed" }) { vault, caseID, fields in
                     try WebPreviewBuilders.allow(vault, caseID: caseID, term: fields["term"] ?? "")
                 }
             }
@@ -99,7 +99,7 @@ extension WebHandlers {
 
     /// A one-click form of the redaction preview: CSRF checked, the document's case found, the core's operation run,
     /// then back to the preview (303), which says what was done. No name travels in the address.
-    func previewAction(_ request: Request, documentID: String, done: String,
+    func previewAction(_ request: Request, documentID: String, done: ([String: String]) -> String,
                        _ action: @escaping @Sendable (Vault, String, [String: String]) throws -> Void) async throws -> Response {
         let (token, fields) = try await checkedForm(request)
         let acknowledged = Self.ruleList(fields["acknowledge"])
@@ -107,7 +107,7 @@ extension WebHandlers {
             vault.acknowledged = acknowledged
             try action(vault, try vault.caseID(ofDocument: documentID), fields)
         }
-        let query = (["done=\(done)"] + acknowledged.map { "acknowledge=\($0.rawValue)" }).joined(separator: "&")
+        let query = (["done=\(done(fields))"] + acknowledged.map { "acknowledge=\($0.rawValue)" }).joined(separator: "&")
         return WebHTTP.redirect("/documents/\(documentID)/redaction?" + query)
     }
 }

@@ -99,7 +99,8 @@ enum WebDocumentTemplates {
     {{^names}}<p>None found.</p>{{/names}}
     {{^empty(names)}}
     <p>These look like people's names. They are redacted anyway. Register someone who is part of the case, so every spelling
-    of their name is found; allow a name that may stay (a hospital, a ward, a public office).</p>
+    of their name is found (a member of NHS staff is then kept, as the default policy keeps staff acting in their role);
+    allow a name that may stay (a hospital, a ward, a public office).</p>
     {{/empty(names)}}
     {{#names}}
     <section class="found-name" aria-labelledby="name-{{index}}">

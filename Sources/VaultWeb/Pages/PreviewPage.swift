@@ -84,6 +84,9 @@ enum WebPreviewBuilders {
         let spans = text.isEmpty ? [] : Redactor(context: try vault.redactionContext(caseID: caseID), policy: .standard).spans(in: text)
         let notice: String? = switch done {
         case "registered": "The name is registered as a person on the case: it is now redacted as a known person, in every spelling."
+        // The default policy keeps NHS staff acting in their role: say so, or the advocate expects a redaction.
+        case "registered-staff": "The name is registered as a member of staff on the case. The default policy keeps staff names, so bundles "
+            + "show it unless the bundle's policy says redact-staff."
         case "allowed": "The term is on the case's allow-list: bundles of this case will not redact it."
         default: nil
         }
