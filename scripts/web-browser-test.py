@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import sys
+import tempfile
 import time
 
 def skip(why):
@@ -19,7 +20,7 @@ try:
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions
-    from selenium.webdriver.support.ui import WebDriverWait
+    from selenium.webdriver.support.ui import Select, WebDriverWait
 except ImportError:
     skip("selenium is not installed (pip install selenium)")
 
@@ -95,6 +96,21 @@ def no_sideways_scroll(driver, name):
     driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     driver.refresh()
 
+def continue_past_warning(driver):
+    """The consent rules' warning (verbal consent only), read and acknowledged, if this page shows one."""
+    links = driver.find_elements(By.PARTIAL_LINK_TEXT, "I have read the warning")
+    if links:
+        click_and_wait(driver, links[0])
+
+# Given out of date order; the case must list them by date. The reply names someone nobody registered.
+UPLOADS = [
+    ("pals-reply.txt", "Dear Mrs Hart,\nDr Rupert Vance has reviewed your mother's care on ward 7.\n<script>window.__xss=1</script>\n", "2025-03-01"),
+    ("complaint.txt", "I am writing to complain about the care my mother received on ward 7.\n", "2024-11-05"),
+    ("ward-notes.txt", "Notes of the meeting on ward 7 about the discharge.\n", "2025-01-10"),
+]
+workdir = tempfile.mkdtemp(prefix="casevault-browser-")
+preview_url = base + "/cases"
+
 driver = make_driver()
 try:
     # A wrong passphrase: one clear message, linked to the fields, and still on the sign-in page.
@@ -144,6 +160,58 @@ try:
     shot(driver, "document")
     no_sideways_scroll(driver, "document")
 
+    # Three files added to the second case in one form, dates chosen on the form; the case lists them by date.
+    driver.get(base + "/cases")
+    click_and_wait(driver, driver.find_element(By.LINK_TEXT, spec["upload_client"]))
+    continue_past_warning(driver)
+    click_and_wait(driver, driver.find_element(By.LINK_TEXT, "Add documents"))
+    continue_past_warning(driver)
+    check(driver.find_element(By.TAG_NAME, "h1").text == "Add documents", "the Add documents link does not open the upload form")
+    no_sideways_scroll(driver, "upload")
+    for number, (name, text, date) in enumerate(UPLOADS, start=1):
+        path = os.path.join(workdir, name)
+        with open(path, "w") as out:
+            out.write(text)
+        driver.find_element(By.ID, f"file_{number}").send_keys(path)
+        # Typing into a date field depends on the browser's locale; the value is what the form sends.
+        driver.execute_script("arguments[0].value = arguments[1];", driver.find_element(By.ID, f"date_{number}"), date)
+    shot(driver, "upload-filled")
+    click_and_wait(driver, driver.find_element(By.XPATH, "//button[normalize-space()='Add to the case']"))
+    timed(driver, "uploaded")
+    status = driver.find_element(By.CSS_SELECTOR, "[role=status]").text
+    check(status == "3 stored.", f"the upload did not store three files ({status!r})")
+    shot(driver, "uploaded")
+    click_and_wait(driver, driver.find_element(By.LINK_TEXT, "Back to the case"))
+    listed = [a.text for a in driver.find_elements(By.CSS_SELECTOR, "main table a")]
+    by_date = [name for name, _, _ in sorted(UPLOADS, key=lambda upload: upload[2])]
+    check([name for name in listed if name in by_date] == by_date, f"the case does not list the uploads by date ({listed})")
+    shot(driver, "case-after-upload")
+
+    # The redaction preview of the reply: marked text, the names nobody registered, and one registered in a click.
+    click_and_wait(driver, driver.find_element(By.LINK_TEXT, "pals-reply.txt"))
+    click_and_wait(driver, driver.find_element(By.PARTIAL_LINK_TEXT, "what a bundle would redact"))
+    timed(driver, "preview")
+    preview_url = driver.current_url
+    check(driver.find_elements(By.CSS_SELECTOR, "pre.document-text mark"), "the preview marks nothing")
+    found = [h.text for h in driver.find_elements(By.CSS_SELECTOR, ".found-name h3")]
+    check(any("Vance" in name for name in found), f"the preview does not list Dr Vance as unregistered ({found})")
+    check(driver.execute_script("return window.__xss === undefined;"), "the letter's markup ran as a script")
+    shot(driver, "preview")
+    no_sideways_scroll(driver, "preview")
+    target = next((section for section in driver.find_elements(By.CSS_SELECTOR, ".found-name")
+                   if "Vance" in section.find_element(By.TAG_NAME, "h3").text), None)
+    if check(target is not None, "no register form for Dr Vance"):
+        registered = target.find_element(By.TAG_NAME, "h3").text
+        Select(target.find_element(By.TAG_NAME, "select")).select_by_visible_text("witness")
+        click_and_wait(driver, target.find_element(By.XPATH, ".//button[starts-with(normalize-space(), 'Register')]"))
+        notice = driver.find_elements(By.CSS_SELECTOR, "[role=status]")
+        check(notice and "registered as a person on the case" in notice[0].text, "registering a name says nothing")
+        left = [h.text for h in driver.find_elements(By.CSS_SELECTOR, ".found-name h3")]
+        check(registered not in left, f"{registered} is still listed as unregistered ({left})")
+        marked = [mark.text for mark in driver.find_elements(By.CSS_SELECTOR, "pre.document-text mark")]
+        check(any("Vance" in text for text in marked), f"a registered witness is no longer redacted ({marked})")
+        shot(driver, "preview-registered")
+
     # Keyboard: the skip link is the first thing Tab reaches.
     driver.find_element(By.TAG_NAME, "body").send_keys("\ue004")
     check(driver.switch_to.active_element.get_attribute("class") == "skip", "Tab does not reach the skip link first")
@@ -168,8 +236,15 @@ try:
     heading = driver.find_element(By.TAG_NAME, "h1").text
     check(heading in ("Not found", "Not allowed"), f"another organisation's advocate gets {heading!r}")
     shot(driver, "other-organisation")
+    driver.get(preview_url)
+    heading = driver.find_element(By.TAG_NAME, "h1").text
+    check(heading in ("Not allowed", "The consent rules do not allow this"), f"another organisation's advocate gets {heading!r} for the preview")
+    check(spec["upload_client"] not in driver.page_source and "Vance" not in driver.page_source,
+          "another organisation's advocate sees the preview")
+    shot(driver, "other-organisation-preview")
 finally:
     driver.quit()
+    shutil.rmtree(workdir, ignore_errors=True)
 
 print(json.dumps({"ok": not failures, "failures": failures, "timings": timings}))
 sys.exit(0 if not failures else 1)

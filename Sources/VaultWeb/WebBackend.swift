@@ -26,6 +26,16 @@ public protocol WebBackend: Sendable {
 
     /// Ends the session (deletes it and records `session.logout`).
     func signOut(token: String) async throws
+
+    /// The most an upload form may carry in all (the server's `max_upload_bytes`, as for the API's uploads).
+    var maxUploadBytes: Int64 { get }
+}
+
+extension WebBackend {
+    /// The server's default, for a backend that does not say.
+    public var maxUploadBytes: Int64 { 100 * 1024 * 1024 }
+    /// The `casevault-pdf` that draws PDF pages; nil: the one beside the running program.
+    public var pdfProgram: String? { nil }
 }
 
 /// The sign-in outcomes a page words itself; the core's refusals (`AccessError`, `VaultError`) pass through as they are.

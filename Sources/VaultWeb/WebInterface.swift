@@ -66,6 +66,8 @@ public enum WebInterface {
                 return WebHTTP.secure(try await backend.download(token: token, documentID: id, acknowledged: acknowledged))
             }
         }
+        // Upload, kind and date correction, redaction preview (Pages/DocumentRoutes.swift).
+        WebDocumentRoutes.register(on: router, web: web)
     }
 }
 

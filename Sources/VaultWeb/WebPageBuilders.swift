@@ -110,7 +110,7 @@ enum WebPageBuilders {
                         deadlines: deadlines, deadlineNote: deadlineNote, reminders: reminders, documents: documents,
                         documentNote: documentNote, warnings: warnings,
                         acknowledgeLink: acknowledge.isEmpty ? nil : "/cases/\(caseID)?" + acknowledgeQuery(acknowledge),
-                        documentQuery: acknowledged.isEmpty ? "" : "?" + acknowledgeQuery(acknowledged), notes: notes)
+                        documentQuery: acknowledged.isEmpty ? "" : "?" + acknowledgeQuery(acknowledged), notes: notes, caseID: caseID)
     }
 
     /// The warnings the consent rules gave, as the API words them (`APIError.fromAccess`).
@@ -167,6 +167,7 @@ enum WebPageBuilders {
             unreadable = "This kind of document (\(document.mediaType)) has no text view yet. Use Download to open it on this computer."
         }
         return DocumentPage(id: document.id, caseID: caseID, caseLabel: detail.clientName, name: document.name, facts: facts,
-                            readable: readable, unreadable: unreadable, acknowledged: acknowledged.map(\.rawValue).joined(separator: ","))
+                            readable: readable, unreadable: unreadable, acknowledged: acknowledged.map(\.rawValue).joined(separator: ","),
+                            pdf: document.mediaType == "application/pdf")
     }
 }

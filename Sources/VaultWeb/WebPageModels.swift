@@ -86,6 +86,8 @@ struct CasePage: Sendable {
     /// `?acknowledge=…` carried to the document links once acknowledged here.
     let documentQuery: String
     let notes: [NoteRow]
+    /// For the upload link (nil in pages made before it existed).
+    var caseID: String? = nil
 }
 
 struct ReadableText: Sendable {
@@ -104,6 +106,8 @@ struct DocumentPage: Sendable {
     let unreadable: String
     /// The acknowledged rules (comma-separated), carried by the Download button.
     let acknowledged: String
+    /// A PDF: its pages can be shown as pictures (Pages/PDFPages.swift).
+    var pdf: Bool = false
 }
 
 struct SignInPage: Sendable {

@@ -54,6 +54,18 @@ enum WebStyle {
     .note { border-left: 4px solid #c8d0d8; padding-left: 0.75rem; margin-bottom: 1rem; }
     .note .text { white-space: pre-wrap; overflow-wrap: anywhere; margin: 0; }
     .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+    select, input[type=date] { font: inherit; width: 100%; max-width: 28rem; padding: 0.4rem; border: 2px solid #555; border-radius: 4px; background: #fff; }
+    fieldset { border: 1px solid #c8c8c8; margin: 0 0 1rem; padding: 0.5rem 1rem 0; min-width: 0; }
+    legend { font-weight: bold; padding: 0 0.25rem; }
+    button.secondary { background: #fff; color: #0b4f8a; }
+    .found-name { border-left: 4px solid #c8d0d8; padding-left: 0.75rem; margin-bottom: 1.5rem; }
+    .found-form { margin: 0 0 0.75rem; }
+    .found-form select { margin-bottom: 0.5rem; }
+    mark { background: #ffe08a; color: #1b1b1b; outline: 1px solid #8a6d00; }
+    .pdf-page { margin: 0 0 1.5rem; }
+    .pdf-page img { display: block; max-width: 100%; height: auto; border: 1px solid #c8c8c8; }
+    .redaction-kind { color: #4a4a4a; font-size: 0.9rem; }
+    @media (forced-colors: active) { mark { outline: 2px solid Highlight; } }
     @media (forced-colors: active) { button { border: 2px solid ButtonText; } }
     """
 }

@@ -9,7 +9,7 @@ enum WebTemplates {
     static let all: [String: String] = [
         "layout": layout, "signin": signIn, "cases": cases, "case": casePage, "document": document, "error": error,
         "audit": audit, "accounts": accounts,
-    ]
+    ].merging(WebDocumentTemplates.all) { own, _ in own }
 
     static let layout = """
     <!DOCTYPE html>
@@ -140,6 +140,7 @@ enum WebTemplates {
     </ul>
     {{/empty(reminders)}}
     <h2>Documents</h2>
+    {{#caseID}}<p><a href="/cases/{{caseID}}/upload{{documentQuery}}">Add documents</a></p>{{/caseID}}
     {{#documentNote}}<p>{{documentNote}}</p>{{/documentNote}}
     {{#warnings}}<p class="notice">{{.}}</p>{{/warnings}}
     {{#acknowledgeLink}}<p><a href="{{acknowledgeLink}}">I have read the warning: show the documents</a></p>{{/acknowledgeLink}}
@@ -170,6 +171,8 @@ enum WebTemplates {
     <button type="submit">Download</button>
     <span class="hint">Saves the original file to this computer. Each download is recorded.</span>
     </form>
+    <p><a href="/documents/{{id}}/redaction{{#acknowledged}}?acknowledge={{acknowledged}}{{/acknowledged}}">See what a bundle would redact</a></p>
+    {{#pdf}}<p><a href="/documents/{{id}}/pages{{#acknowledged}}?acknowledge={{acknowledged}}{{/acknowledged}}">See the pages as pictures</a></p>{{/pdf}}
     <h2>Text</h2>
     {{#readable}}
     {{^empty(headers)}}<dl class="facts">{{#headers}}<div><dt>{{label}}</dt><dd>{{value}}</dd></div>{{/headers}}</dl>{{/empty(headers)}}

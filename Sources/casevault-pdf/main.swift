@@ -12,6 +12,7 @@ import Glibc
 //
 //   __analyse --cpu-seconds N --memory-bytes N              one untrusted PDF or image read for a bundle
 //   __pdftext --cpu-seconds N --memory-bytes N [--all-pages]  an untrusted PDF's text, for ingest and search
+//   __pagepng --cpu-seconds N --memory-bytes N --page N    one page of an untrusted PDF as a PNG (web document page)
 //   __bundle                                                a whole bundle: typeset, draw, leak check
 //
 // Exit status: 0 answered, 64 wrong arguments, 70 a limit could not be set, 74 the answer could not be written.
@@ -60,6 +61,15 @@ case "__pdftext":
     let text = PDFTextReading.text(of: request, allPages: given.flags.contains("--all-pages"))
     request.withUnsafeMutableBytes { if let base = $0.baseAddress { memset(base, 0, $0.count) } }
     answer(Array(text.utf8))
+case "__pagepng":
+    // `--page N` last, the limits before it.
+    guard arguments.count >= 3, arguments[arguments.endIndex - 2] == "--page", let page = Int(arguments[arguments.endIndex - 1]),
+          let given = limits(arguments.dropFirst().dropLast(2), flags: []) else { usage() }
+    guard ChildConfinement.confine(cpuSeconds: given.cpuSeconds, memoryBytes: given.memoryBytes) else { exit(70) }
+    var request = ChildConfinement.readAll(from: 0)
+    let reply = PagePicture.respond(pdf: request, page: page)
+    request.withUnsafeMutableBytes { if let base = $0.baseAddress { memset(base, 0, $0.count) } }
+    answer(reply)
 case "__bundle":
     guard arguments.count == 1 else { usage() }
     guard ChildConfinement.confineBundleMaker() else { exit(70) }

@@ -19,6 +19,8 @@ extension WebInterfaceTests {
             "other_identity": w.identities[w.alex]!, "other_passphrase": w.passphrases[w.alex]!,
             "client_name": "Margaret Ellis", "case_id": w.caseID, "document_name": "letter.txt", "document_text": ServerTestWorld.letterText,
             "script_name": Self.scriptName, "escaped_name": "&lt;script&gt;window.__xss=1&lt;/script&gt;",
+            // The second case: three files uploaded there, listed by date, one previewed and a found name registered.
+            "upload_client": "Joan Hart",
         ]
         let specFile = w.directory.appendingPathComponent("browser-spec.json")
         try JSONSerialization.data(withJSONObject: spec).write(to: specFile)

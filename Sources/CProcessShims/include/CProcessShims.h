@@ -26,4 +26,15 @@ int CProcessShims_spawnPiped(const char *path, char *const argv[], char *const e
    Returns 0 or -1 with errno set. */
 int CProcessShims_confineChild(void);
 
+/* An anonymous file in memory (memfd_create, close-on-exec, sealable): it has no name in any file system, so
+   an upload held in it is never written to disk in clear (memory may still be swapped, like any process memory).
+   Returns the descriptor or -1 with errno set. */
+int CProcessShims_memoryFile(const char *name);
+
+/* Forbids any further write, growth or shrinking of a memory file (F_ADD_SEALS). Returns 0 or -1 with errno set. */
+int CProcessShims_sealMemoryFile(int fd);
+
+/* fcntl(F_DUPFD_CLOEXEC): a close-on-exec duplicate (fcntl is variadic). Returns it or -1 with errno set. */
+int CProcessShims_duplicate(int fd);
+
 #endif

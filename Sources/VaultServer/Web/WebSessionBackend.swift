@@ -11,6 +11,10 @@ import VaultWeb
 struct WebSessionBackend: WebBackend {
     let sessions: SessionService
     let metrics: ServerMetrics
+    /// The configuration's `max_upload_bytes`, for the upload form as for the API's uploads.
+    let maxUploadBytes: Int64
+    /// The configuration's `analysis_program`, which also draws the document page's PDF pages.
+    var pdfProgram: String? = nil
 
     func signIn(identityFile: Data, passphrase: String, loginCode: String?, address: String) async throws -> String {
         do {

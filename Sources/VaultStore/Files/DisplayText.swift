@@ -50,7 +50,8 @@ public enum DisplayText {
         return out
     }
 
-    static func needsEscape(_ scalar: Unicode.Scalar, keepingLineBreaks: Bool) -> Bool {
+    /// Whether `escaped` writes this character out (a control, or a direction mark or override).
+    public static func needsEscape(_ scalar: Unicode.Scalar, keepingLineBreaks: Bool) -> Bool {
         switch scalar.value {
         case 0x0A, 0x09: !keepingLineBreaks
         case 0x00...0x1F, 0x7F...0x9F: true

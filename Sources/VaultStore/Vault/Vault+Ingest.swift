@@ -1,5 +1,6 @@
 import VaultModel
 import Audit
+import CProcessShims
 import Foundation
 import VaultCrypto
 #if canImport(Glibc)
@@ -34,10 +35,20 @@ extension Vault {
     public struct IngestFile: Sendable {
         public let pathBytes: [UInt8]
         public let originalName: [UInt8]
+        /// An open memory file to read instead of `pathBytes` (an upload in an `IngestBuffer`, which owns it);
+        /// `pathBytes` is then the name, for messages.
+        let descriptor: Int32?
 
         public init(pathBytes: [UInt8], originalName: [UInt8]) {
             self.pathBytes = pathBytes
             self.originalName = originalName
+            self.descriptor = nil
+        }
+
+        init(descriptor: Int32, originalName: [UInt8]) {
+            self.pathBytes = originalName
+            self.originalName = originalName
+            self.descriptor = descriptor
         }
 
         public init(path: String) {
@@ -218,8 +229,18 @@ extension Vault {
     private func encryptOne(_ file: IngestFile, writer: BodyWriter, caseID: String, caseKey: SecureBytes, caseKeyVersion: Int, fieldKey: SecureBytes,
                             macKey: SecureBytes, options: IngestOptions,
                             duplicateOf: (Data) throws -> String?) throws -> (DocumentRecord?, String) {
-        let input = (file.pathBytes + [0]).withUnsafeBufferPointer { bytes in
-            bytes.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) }
+        let input: Int32
+        if let descriptor = file.descriptor {
+            // Our own descriptor (closed below), read from the start: the upload left the shared offset at its end.
+            input = CProcessShims_duplicate(descriptor)
+            if input >= 0 && lseek(input, 0, SEEK_SET) != 0 {
+                close(input)
+                throw FileError.system(operation: "seek", path: file.path, errno: errno)
+            }
+        } else {
+            input = (file.pathBytes + [0]).withUnsafeBufferPointer { bytes in
+                bytes.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) }
+            }
         }
         guard input >= 0 else { throw FileError.system(operation: "open", path: file.path, errno: errno) }
         defer { close(input) }

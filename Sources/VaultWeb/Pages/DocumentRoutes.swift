@@ -1,0 +1,113 @@
+import Consent
+import Foundation
+import Hummingbird
+import VaultStore
+
+/// The routes of the upload page, the kind-and-date correction and the redaction preview (issue 22). Kept apart
+/// from WebInterface.swift, which registers them with one call.
+enum WebDocumentRoutes {
+    static func register<Context: RequestContext, Backend: WebBackend>(on router: Router<Context>, web: WebHandlers<Backend>) {
+        WebPDFPages.register(on: router, web: web)
+        router.get("/cases/{case}/upload") { request, context in
+            await web.guarded(request, context.id) {
+                let caseText = try context.parameters.require("case")
+                let acknowledged = WebHandlers<Backend>.acknowledgementList(request)
+                let limit = web.backend.maxUploadBytes
+                return try await web.page(request, template: "upload", title: "Add documents") {
+                    try WebUploadBuilders.uploadPage($0, caseText: caseText, acknowledged: acknowledged, maxBytes: limit)
+                }
+            }
+        }
+        router.post("/cases/{case}/upload") { request, context in
+            await web.guarded(request, context.id) { try await web.upload(request, caseText: try context.parameters.require("case")) }
+        }
+        router.post("/documents/{id}/retag") { request, context in
+            await web.guarded(request, context.id) {
+                let id = try context.parameters.require("id")
+                let (token, fields) = try await web.checkedForm(request)
+                let acknowledged = WebHandlers<Backend>.ruleList(fields["acknowledge"])
+                let caseID = try await web.backend.withVault(token: token) {
+                    try WebUploadBuilders.retag($0, documentID: id, kind: fields["kind"] ?? "", date: fields["date"] ?? "", acknowledged: acknowledged)
+                }
+                return WebHTTP.redirect("/cases/\(caseID)" + WebUploadBuilders.query(acknowledged))
+            }
+        }
+        router.get("/documents/{id}/redaction") { request, context in
+            await web.guarded(request, context.id) {
+                let id = try context.parameters.require("id")
+                let acknowledged = WebHandlers<Backend>.acknowledgementList(request)
+                let done = request.uri.queryParameters.get("done") ?? ""
+                return try await web.page(request, template: "preview", title: "Redaction preview") {
+                    try WebPreviewBuilders.previewPage($0, documentID: id, acknowledged: acknowledged, done: done)
+                }
+            }
+        }
+        router.post("/documents/{id}/redaction/people") { request, context in
+            await web.guarded(request, context.id) {
+                try await web.previewAction(request, documentID: try context.parameters.require("id"), done: { $0["role"] == "staff" ? "registered-staff" : "registered" }) { vault, caseID, fields in
+                    try WebPreviewBuilders.register(vault, caseID: caseID, name: fields["name"] ?? "", role: fields["role"] ?? "")
+                }
+            }
+        }
+        router.post("/documents/{id}/redaction/allow") { request, context in
+            await web.guarded(request, context.id) {
+                try await web.previewAction(request, documentID: try context.parameters.require("id"), done: { _ in "allowed" }) { vault, caseID, fields in
+                    try WebPreviewBuilders.allow(vault, caseID: caseID, term: fields["term"] ?? "")
+                }
+            }
+        }
+    }
+}
+
+extension WebHandlers {
+    /// `?acknowledge=R-CON-9` repeated, or comma-separated as the document page's buttons carry it.
+    static func acknowledgementList(_ request: Request) -> [RuleID] {
+        request.uri.queryParameters.getAll("acknowledge").flatMap { ruleList(String($0)) }
+    }
+
+    static func ruleList(_ text: String?) -> [RuleID] {
+        (text ?? "").split(separator: ",").compactMap { RuleID(rawValue: String($0)) }
+    }
+
+    /// POST /cases/{case}/upload: the body streamed into memory files (CSRF checked on its first part), then each
+    /// file through the core's ingest; the result page says what was stored, what was already there and what not.
+    func upload(_ request: Request, caseText: String) async throws -> Response {
+        let token = try sessionToken(request)
+        guard let boundary = Self.boundary(request.headers[.contentType]) else {
+            throw WebPageError(.badRequest, "The upload did not arrive as a form with files. Go back and try again.")
+        }
+        // The form's own fields add a little to the files; anything announced far beyond the limit is refused unread.
+        let limit = backend.maxUploadBytes + 64 * 1024
+        if let length = request.headers[.contentLength].flatMap({ Int64($0) }), length > limit { throw UploadFormReader.tooLarge(limit) }
+        let expected = try backend.formToken(sessionToken: token)
+        let reader = UploadFormReader(boundary: boundary, maxBytes: limit) { WebHTTP.tokensMatch($0, expected) }
+        defer { reader.close() }
+        try await reader.read(request.body)
+        let fields = reader.fields
+        let files = reader.files.map { file in
+            let slot = file.field.hasPrefix("file_") ? String(file.field.dropFirst(5)) : ""
+            return UploadedFile(name: file.name, kind: fields["kind_" + slot] ?? "", date: fields["date_" + slot] ?? "", buffer: file.buffer)
+        }
+        let acknowledged = Self.acknowledgementList(request)
+        let page = try await backend.withVault(token: token) {
+            try WebUploadBuilders.ingest($0, caseText: caseText, files: files, acknowledged: acknowledged)
+        }
+        logger.info("documents uploaded", metadata: ["case": "\(page.caseID)", "stored": "\(page.stored.count)",
+                                                     "duplicates": "\(page.duplicates.count)", "failed": "\(page.failed.count)"])
+        return WebHTTP.html(renderer.render("uploaded", title: "Documents added", signedIn: true, formToken: expected, page: page))
+    }
+
+    /// A one-click form of the redaction preview: CSRF checked, the document's case found, the core's operation run,
+    /// then back to the preview (303), which says what was done. No name travels in the address.
+    func previewAction(_ request: Request, documentID: String, done: ([String: String]) -> String,
+                       _ action: @escaping @Sendable (Vault, String, [String: String]) throws -> Void) async throws -> Response {
+        let (token, fields) = try await checkedForm(request)
+        let acknowledged = Self.ruleList(fields["acknowledge"])
+        try await backend.withVault(token: token) { vault in
+            vault.acknowledged = acknowledged
+            try action(vault, try vault.caseID(ofDocument: documentID), fields)
+        }
+        let query = (["done=\(done(fields))"] + acknowledged.map { "acknowledge=\($0.rawValue)" }).joined(separator: "&")
+        return WebHTTP.redirect("/documents/\(documentID)/redaction?" + query)
+    }
+}
