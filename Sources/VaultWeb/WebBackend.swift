@@ -1,6 +1,8 @@
 import Foundation
 import Consent
+import HelperProcess
 import Hummingbird
+import VaultCrypto
 import VaultStore
 
 /// What the web pages need from the server, and nothing more: sign in, a vault opened as the session's account for
@@ -26,6 +28,15 @@ public protocol WebBackend: Sendable {
 
     /// Ends the session (deletes it and records `session.logout`).
     func signOut(token: String) async throws
+
+    /// The `casevault-pdf` the server makes bundles with (its configured one, else the one beside it).
+    func bundleHelper() throws -> PDFHelper
+
+    /// The vault's bundle-signing public key, for the public verify page; nil until the server has opened the vault.
+    func bundleVerificationKey() -> Ed25519.PublicKey?
+
+    /// The largest file the server takes (`max_upload_bytes`).
+    var maxUploadBytes: Int64 { get }
 }
 
 /// The sign-in outcomes a page words itself; the core's refusals (`AccessError`, `VaultError`) pass through as they are.

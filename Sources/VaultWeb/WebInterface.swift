@@ -54,6 +54,11 @@ public enum WebInterface {
                 return WebHTTP.secure(try await backend.download(token: token, documentID: id, acknowledged: acknowledged))
             }
         }
+        // The bundle wizard, the public verify page and consent withdrawal (Pages/).
+        BundlePages.register(on: router, web: web)
+        VerifyPages.register(on: router, web: web)
+        ConsentWithdrawPages.register(on: router, web: web)
+        CaseTeamPages.register(on: router, web: web)
     }
 }
 

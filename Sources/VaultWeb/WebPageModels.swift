@@ -42,6 +42,8 @@ struct ConsentRow: Sendable {
     let actions: String
     let valid: String
     let state: String
+    /// The withdrawal page of a consent still in force.
+    var withdrawLink: String? = nil
 }
 
 struct ReminderRow: Sendable {
@@ -81,6 +83,10 @@ struct CasePage: Sendable {
     /// `?acknowledge=…` carried to the document links once acknowledged here.
     let documentQuery: String
     let notes: [NoteRow]
+    /// The bundle wizard, offered once the documents are shown.
+    var bundleLink: String? = nil
+    /// Who works on the case (assign, unassign).
+    var teamLink: String? = nil
 }
 
 struct ReadableText: Sendable {

@@ -54,6 +54,15 @@ enum WebStyle {
     .note { border-left: 4px solid #c8d0d8; padding-left: 0.75rem; margin-bottom: 1rem; }
     .note .text { white-space: pre-wrap; overflow-wrap: anywhere; margin: 0; }
     .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+    fieldset { border: none; padding: 0; margin: 0 0 1.25rem; min-width: 0; }
+    legend { font-weight: bold; padding: 0; margin-bottom: 0.25rem; }
+    .choice { display: grid; grid-template-columns: auto 1fr; gap: 0 0.5rem; align-items: start; margin-bottom: 0.5rem; }
+    .choice input { width: 1.25rem; height: 1.25rem; margin: 0.2rem 0 0; }
+    .choice label { font-weight: normal; margin: 0; }
+    .choice .hint { grid-column: 2; }
+    .buttons { display: flex; flex-wrap: wrap; gap: 0.75rem; }
+    form.download { margin: 0 0 0.75rem; }
+    select { font: inherit; max-width: 100%; padding: 0.4rem; border: 2px solid #555; border-radius: 4px; background: #fff; }
     @media (forced-colors: active) { button { border: 2px solid ButtonText; } }
     """
 }

@@ -11,6 +11,9 @@ import VaultWeb
 struct WebSessionBackend: WebBackend {
     let sessions: SessionService
     let metrics: ServerMetrics
+    /// The configured `casevault-pdf` (nil: the one beside the server) and upload limit, for the bundle and verify pages.
+    var analysisProgram: String? = nil
+    var maxUploadBytes: Int64 = ServerConfig.defaultMaxUploadBytes
 
     func signIn(identityFile: Data, passphrase: String, loginCode: String?, address: String) async throws -> String {
         do {
