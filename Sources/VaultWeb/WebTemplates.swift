@@ -119,9 +119,9 @@ enum WebTemplates {
     {{^consents}}<p>None recorded.</p>{{/consents}}
     {{^empty(consents)}}
     <div class="scroll"><table>
-    <thead><tr><th scope="col">Person</th><th scope="col">Kind</th><th scope="col">Given to</th><th scope="col">Actions</th><th scope="col">Valid</th><th scope="col">State</th><th scope="col"><span class="visually-hidden">Change</span></th></tr></thead>
+    <thead><tr><th scope="col">Person</th><th scope="col">Kind</th><th scope="col">Given to</th><th scope="col">Actions</th><th scope="col">Valid</th><th scope="col">State</th><th scope="col">Change</th></tr></thead>
     <tbody>
-    {{#consents}}<tr><td>{{person}}</td><td>{{kind}}</td><td>{{grantee}}</td><td>{{actions}}</td><td>{{valid}}</td><td>{{state}}</td><td>{{#withdrawLink}}<a href="{{withdrawLink}}">Withdraw<span class="visually-hidden"> {{kind}} of {{person}}</span></a>{{/withdrawLink}}</td></tr>{{/consents}}
+    {{#consents}}<tr><td>{{person}}</td><td>{{kind}}</td><td>{{grantee}}</td><td>{{actions}}</td><td>{{valid}}</td><td>{{state}}</td><td>{{#withdrawLink}}<a href="{{withdrawLink}}" aria-label="Withdraw the {{kind}} of {{person}}">Withdraw</a>{{/withdrawLink}}</td></tr>{{/consents}}
     </tbody></table></div>
     {{/empty(consents)}}
     <h2>Deadlines</h2>
