@@ -60,6 +60,7 @@ enum WebStyle {
     .choice input { width: 1.25rem; height: 1.25rem; margin: 0.2rem 0 0; }
     .choice label { font-weight: normal; margin: 0; }
     .choice .hint { grid-column: 2; }
+    .choice .ref { font-size: 1rem; }
     .buttons { display: flex; flex-wrap: wrap; gap: 0.75rem; }
     form.download { margin: 0 0 0.75rem; }
     select { font: inherit; max-width: 100%; padding: 0.4rem; border: 2px solid #555; border-radius: 4px; background: #fff; }

@@ -10,6 +10,9 @@ final class BundlePagesRenderingTests: XCTestCase {
     static let escaped = "&lt;script&gt;window.__xss=1&lt;/script&gt; O&#39;Brien &amp; &quot;Sons&quot;"
 
     func testTheNewPagesEscapeEveryStoredValueAndLabelEveryField() throws {
+        for (name, text) in BundleTemplates.all.merging(CaseTeamTemplates.all, uniquingKeysWith: { first, _ in first }) {
+            XCTAssertFalse(text.contains("{{{") || text.contains("{{&"), "template \(name) writes a value unescaped")
+        }
         let renderer = try WebRenderer()
         let s = Self.s
         let choice = Choice(value: "default", label: s, hint: s, selected: true)
@@ -41,6 +44,11 @@ final class BundlePagesRenderingTests: XCTestCase {
         XCTAssertTrue(verify.contains("role=\"alert\" id=\"verify-result\"") && verify.contains("enctype=\"multipart/form-data\""))
         XCTAssertFalse(verify.contains("form_token"), "the public verify page carries no session's token")
         XCTAssertTrue(withdraw.contains("action=\"/consents/auth-1/withdraw\"") && withdraw.contains("name=\"confirm\" value=\"yes\" required"))
+        let team = renderer.render("case-team", title: s, signedIn: true, formToken: "t", page: CaseTeamPage(
+            caseID: "case-1", caseLabel: s, notice: s, assigned: [Choice(value: "adv-1", label: s, hint: "", selected: true)],
+            available: [Choice(value: "adv-2", label: s, hint: "", selected: false)]))
+        XCTAssertFalse(team.contains("<script") || team.contains("O'Brien"))
+        XCTAssertTrue(team.contains(Self.escaped) && team.contains("<label for=\"advocate\">") && team.contains("action=\"/cases/case-1/team/unassign\""))
     }
 
     func testTheWizardsChoicesKeepTheDefaultsUnlessTheAdvocateChangesThem() throws {
