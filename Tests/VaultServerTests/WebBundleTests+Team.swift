@@ -39,4 +39,26 @@ extension WebBundleTests {
             ("form_token", formToken), ("advocate", w.pat)]))
         XCTAssertEqual(again.status, 400, again.text)
     }
+
+    func testACaseIsTransferredToAPartnerOrganisationThroughItsPage() async throws {
+        let w = try await world()
+        let (caseID, _, _) = try Self.makeBundleCase(w, client: "Iris Vane")
+        let token = try await w.token(w.sam)
+        let formToken = try await sessionFormToken(w, token)
+        let page = try await w.request("GET", "/cases/\(caseID)/transfer", curlOptions: Self.cookie(token))
+        XCTAssertEqual(page.status, 200, page.text)
+        XCTAssertTrue(page.text.contains("<option value=\"\(w.org2)\">Suffolk Advocacy</option>"), page.text)
+        // Unconfirmed: the form again; the case stays.
+        let unconfirmed = try await w.request("POST", "/cases/\(caseID)/transfer", curlOptions: Self.cookie(token) + Self.form([
+            ("form_token", formToken), ("organisation", w.org2), ("agreement", "agreed")]))
+        XCTAssertEqual(unconfirmed.status, 400, unconfirmed.text)
+        XCTAssertEqual(try w.open(as: w.sam).caseDetail(caseID).organisation, w.org1)
+        let moved = try await w.request("POST", "/cases/\(caseID)/transfer", curlOptions: Self.cookie(token) + Self.form([
+            ("form_token", formToken), ("organisation", w.org2), ("agreement", "agreed"), ("confirm", "yes")]))
+        XCTAssertEqual(moved.status, 303, moved.text)
+        // Sam's organisation no longer holds it: its page names nothing of it.
+        let after = try await w.request("GET", "/cases/\(caseID)", curlOptions: Self.cookie(token))
+        XCTAssertTrue([403, 404].contains(after.status), "\(after.status)")
+        XCTAssertFalse(after.text.contains("Iris Vane"))
+    }
 }

@@ -8,6 +8,7 @@ import VaultStore
 /// change (entitlement) and audits it (`case.assign`, `case.unassign`); the page only offers the choices.
 enum CaseTeamPages {
     static func register<Context: RequestContext, Backend: WebBackend>(on router: Router<Context>, web: WebHandlers<Backend>) {
+        CaseTransferPages.register(on: router, web: web)
         router.get("/cases/{case}/team") { request, context in
             await web.guarded(request, context.id) {
                 let caseText = try context.parameters.require("case")
@@ -66,7 +67,7 @@ struct CaseTeamPage: Sendable {
 }
 
 enum CaseTeamTemplates {
-    static let all: [String: String] = ["case-team": team]
+    static let all: [String: String] = ["case-team": team, "case-transfer": CaseTransferTemplates.transfer]
 
     static let team = """
     {{<layout}}{{$main}}{{#page}}
@@ -98,6 +99,8 @@ enum CaseTeamTemplates {
     <button type="submit">Assign to the case</button>
     </form>
     {{/empty(available)}}
+    <h2>Another organisation</h2>
+    <p><a href="/cases/{{caseID}}/transfer">Transfer this case to a partner organisation</a></p>
     {{/page}}{{/main}}{{/layout}}
     """
 }
