@@ -98,9 +98,9 @@ let package = Package(
         .target(
             name: "VaultWeb",
             dependencies: [
-                "VaultStore", "VaultCrypto", "VaultModel", "Consent", "DocumentText",
+                "VaultStore", "VaultCrypto", "VaultModel", "Consent", "DocumentText", "BundleExport", "BundleModel",
                 // The redaction preview page runs the engine on the core's redaction context; HelperProcess draws PDF
-                // pages in a confined casevault-pdf child.
+                // pages and makes bundles in confined casevault-pdf children.
                 "Redaction", "HelperProcess",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -160,7 +160,7 @@ let package = Package(
         .testTarget(name: "VaultServerTests", dependencies: ["VaultServer", "VaultWeb", "VaultStore", "VaultCrypto", "VaultStorage", "VaultModel", "Consent",
                                                             "PostgresTestSupport", "VaultClient"]),
         // The web pages' templates, escaping and headers, without a server (the browser test is in VaultServerTests).
-        .testTarget(name: "VaultWebTests", dependencies: ["VaultWeb", "VaultStore", "Consent"]),
+        .testTarget(name: "VaultWebTests", dependencies: ["VaultWeb", "VaultStore", "Consent", "HelperProcess", "VaultCrypto", "BundleExport"]),
         .testTarget(name: "VaultCryptoTests", dependencies: ["VaultCrypto", "CSystemZlib", "Audit"]),
         .testTarget(name: "VaultStoreTests", dependencies: ["VaultStore", "VaultCrypto", "Consent", .product(name: "GRDB", package: "GRDB.swift")]),
         // Starts a throwaway PostgreSQL server for the tests that need one (the PostgreSQL store, the CLI on a PostgreSQL vault).

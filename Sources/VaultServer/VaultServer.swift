@@ -145,8 +145,8 @@ public struct VaultServer: Sendable {
         Self.addBundleRoutes(routes, sessions: sessions, maxUploadBytes: config.uploadLimit, analysisProgram: config.analysisProgram)
         Self.addBundleDryRunRoute(routes, sessions: sessions, analysisProgram: config.analysisProgram)
         // The web pages, outside /api (not in the OpenAPI document), over the same session service.
-        try WebInterface.register(on: router, backend: WebSessionBackend(sessions: sessions, metrics: metrics, maxUploadBytes: config.uploadLimit,
-                                                                  pdfProgram: config.analysisProgram),
+        try WebInterface.register(on: router, backend: WebSessionBackend(sessions: sessions, metrics: metrics, analysisProgram: config.analysisProgram,
+                                                                                maxUploadBytes: config.uploadLimit),
                                   clientAddress: { $0.clientAddress }, logger: logger)
         return Parts(routes: routes, sessions: sessions, client: client, metrics: metrics)
     }

@@ -1,6 +1,8 @@
 import Foundation
 import Consent
+import HelperProcess
 import Hummingbird
+import VaultCrypto
 import VaultStore
 
 /// What the web pages need from the server, and nothing more: sign in, a vault opened as the session's account for
@@ -27,14 +29,22 @@ public protocol WebBackend: Sendable {
     /// Ends the session (deletes it and records `session.logout`).
     func signOut(token: String) async throws
 
-    /// The most an upload form may carry in all (the server's `max_upload_bytes`, as for the API's uploads).
+    /// The `casevault-pdf` the server makes bundles with (its configured one, else the one beside it).
+    func bundleHelper() throws -> PDFHelper
+
+    /// The vault's bundle-signing public key, for the public verify page; nil until the server has opened the vault.
+    func bundleVerificationKey() -> Ed25519.PublicKey?
+
+    /// The most a form may carry in all (the server's `max_upload_bytes`, as for the API's uploads).
     var maxUploadBytes: Int64 { get }
+
+    /// The `casevault-pdf` that draws PDF pages; nil: the one beside the running program. (A requirement, not only
+    /// an extension default, so the server's configured program is the one used.)
+    var pdfProgram: String? { get }
 }
 
 extension WebBackend {
-    /// The server's default, for a backend that does not say.
-    public var maxUploadBytes: Int64 { 100 * 1024 * 1024 }
-    /// The `casevault-pdf` that draws PDF pages; nil: the one beside the running program.
+    /// The one beside the running program, for a backend configured with none.
     public var pdfProgram: String? { nil }
 }
 

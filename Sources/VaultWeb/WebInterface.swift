@@ -68,6 +68,11 @@ public enum WebInterface {
         }
         // Upload, kind and date correction, redaction preview (Pages/DocumentRoutes.swift).
         WebDocumentRoutes.register(on: router, web: web)
+        // The bundle wizard, the public verify page and consent withdrawal (Pages/).
+        BundlePages.register(on: router, web: web)
+        VerifyPages.register(on: router, web: web)
+        ConsentWithdrawPages.register(on: router, web: web)
+        CaseTeamPages.register(on: router, web: web)
     }
 }
 

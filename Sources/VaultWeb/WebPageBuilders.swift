@@ -75,11 +75,12 @@ enum WebPageBuilders {
         let today = vault.today()
         let consents = try vault.authorities(caseID: caseID).map { stored in
             let authority = stored.authority
+            let inForce = stored.voided == nil && authority.withdrawnOn == nil
             return ConsentRow(person: name(stored.personID), kind: authority.kind.rawValue.replacingOccurrences(of: "_", with: " "),
                               grantee: authority.party.map { name($0.id) } ?? "",
                               actions: authority.scope?.actions?.map { $0.replacingOccurrences(of: "_", with: " ") }.joined(separator: ", ") ?? "all",
                               valid: "\(authority.validFrom?.description ?? "open") to \(authority.validUntil?.description ?? "open")",
-                              state: consentState(stored, on: today))
+                              state: consentState(stored, on: today), withdrawLink: inForce ? "/consents/\(authority.id)/withdraw" : nil)
         }
         let (deadlines, deadlineNote) = try deadlines(vault, caseID: caseID, open: detail.status == "open", today: today)
         let reminders = try vault.remindersIfKeyHeld(caseID: caseID).map { ReminderRow(due: $0.due.description, text: $0.text, done: $0.doneAt != nil) }
@@ -110,7 +111,9 @@ enum WebPageBuilders {
                         deadlines: deadlines, deadlineNote: deadlineNote, reminders: reminders, documents: documents,
                         documentNote: documentNote, warnings: warnings,
                         acknowledgeLink: acknowledge.isEmpty ? nil : "/cases/\(caseID)?" + acknowledgeQuery(acknowledge),
-                        documentQuery: acknowledged.isEmpty ? "" : "?" + acknowledgeQuery(acknowledged), notes: notes, caseID: caseID)
+                        documentQuery: acknowledged.isEmpty ? "" : "?" + acknowledgeQuery(acknowledged), notes: notes, caseID: caseID,
+                        bundleLink: documents.isEmpty ? nil : "/cases/\(caseID)/bundle" + (acknowledged.isEmpty ? "" : "?" + acknowledgeQuery(acknowledged)),
+                        teamLink: "/cases/\(caseID)/team")
     }
 
     /// The warnings the consent rules gave, as the API words them (`APIError.fromAccess`).

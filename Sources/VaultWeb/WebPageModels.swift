@@ -47,6 +47,8 @@ struct ConsentRow: Sendable {
     let actions: String
     let valid: String
     let state: String
+    /// The withdrawal page of a consent still in force.
+    var withdrawLink: String? = nil
 }
 
 struct ReminderRow: Sendable {
@@ -88,6 +90,10 @@ struct CasePage: Sendable {
     let notes: [NoteRow]
     /// For the upload link (nil in pages made before it existed).
     var caseID: String? = nil
+    /// The bundle wizard, offered once the documents are shown.
+    var bundleLink: String? = nil
+    /// Who works on the case (assign, unassign).
+    var teamLink: String? = nil
 }
 
 struct ReadableText: Sendable {

@@ -6,7 +6,7 @@ struct WebRenderer: Sendable {
 
     init() throws {
         var library = MustacheLibrary()
-        for (name, text) in WebTemplates.all { try library.register(text, named: name) }
+        for (name, text) in WebTemplates.all.merging(BundleTemplates.all.merging(CaseTeamTemplates.all) { first, _ in first }) { first, _ in first } { try library.register(text, named: name) }
         self.library = library
     }
 

@@ -66,6 +66,13 @@ enum WebStyle {
     .pdf-page img { display: block; max-width: 100%; height: auto; border: 1px solid #c8c8c8; }
     .redaction-kind { color: #4a4a4a; font-size: 0.9rem; }
     @media (forced-colors: active) { mark { outline: 2px solid Highlight; } }
+    .choice { display: grid; grid-template-columns: auto 1fr; gap: 0 0.5rem; align-items: start; margin-bottom: 0.5rem; }
+    .choice input { width: 1.25rem; height: 1.25rem; margin: 0.2rem 0 0; }
+    .choice label { font-weight: normal; margin: 0; }
+    .choice .hint { grid-column: 2; }
+    .choice .ref { font-size: 1rem; }
+    .buttons { display: flex; flex-wrap: wrap; gap: 0.75rem; }
+    form.download { margin: 0 0 0.75rem; }
     @media (forced-colors: active) { button { border: 2px solid ButtonText; } }
     """
 }

@@ -117,13 +117,14 @@ enum WebTemplates {
     <ul>
     {{#people}}<li>{{name}}, {{role}}</li>{{/people}}
     </ul>
+    {{#teamLink}}<p><a href="{{teamLink}}">Who works on this case</a></p>{{/teamLink}}
     <h2>Consents and authorities</h2>
     {{^consents}}<p>None recorded.</p>{{/consents}}
     {{^empty(consents)}}
     <div class="scroll"><table>
-    <thead><tr><th scope="col">Person</th><th scope="col">Kind</th><th scope="col">Given to</th><th scope="col">Actions</th><th scope="col">Valid</th><th scope="col">State</th></tr></thead>
+    <thead><tr><th scope="col">Person</th><th scope="col">Kind</th><th scope="col">Given to</th><th scope="col">Actions</th><th scope="col">Valid</th><th scope="col">State</th><th scope="col">Change</th></tr></thead>
     <tbody>
-    {{#consents}}<tr><td>{{person}}</td><td>{{kind}}</td><td>{{grantee}}</td><td>{{actions}}</td><td>{{valid}}</td><td>{{state}}</td></tr>{{/consents}}
+    {{#consents}}<tr><td>{{person}}</td><td>{{kind}}</td><td>{{grantee}}</td><td>{{actions}}</td><td>{{valid}}</td><td>{{state}}</td><td>{{#withdrawLink}}<a href="{{withdrawLink}}" aria-label="Withdraw the {{kind}} of {{person}}">Withdraw</a>{{/withdrawLink}}</td></tr>{{/consents}}
     </tbody></table></div>
     {{/empty(consents)}}
     <h2>Deadlines</h2>
@@ -141,6 +142,7 @@ enum WebTemplates {
     {{/empty(reminders)}}
     <h2>Documents</h2>
     {{#caseID}}<p><a href="/cases/{{caseID}}/upload{{documentQuery}}">Add documents</a></p>{{/caseID}}
+    {{#bundleLink}}<p><a href="{{bundleLink}}">Make a meeting bundle</a></p>{{/bundleLink}}
     {{#documentNote}}<p>{{documentNote}}</p>{{/documentNote}}
     {{#warnings}}<p class="notice">{{.}}</p>{{/warnings}}
     {{#acknowledgeLink}}<p><a href="{{acknowledgeLink}}">I have read the warning: show the documents</a></p>{{/acknowledgeLink}}

@@ -13,7 +13,7 @@ extension WebInterfaceTests {
         // Screenshots of every page, kept as the run's artefacts (.build is not committed).
         let screenshots = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent(".build/web-screenshots").path
-        let spec: [String: Any] = [
+        var spec: [String: Any] = [
             "base_url": "https://127.0.0.1:\(w.port)", "screenshots": screenshots,
             "advocate_identity": w.identities[w.sam]!, "advocate_passphrase": w.passphrases[w.sam]!,
             "other_identity": w.identities[w.alex]!, "other_passphrase": w.passphrases[w.alex]!,
@@ -22,6 +22,14 @@ extension WebInterfaceTests {
             // The second case: three files uploaded there, listed by date, one previewed and a found name registered.
             "upload_client": "Joan Hart",
         ]
+        // The bundle wizard, the verify page and a withdrawal run on a case of their own (written consent, a letter).
+        let bundleCase = try WebBundleTests.makeBundleCase(w, client: "Edith Rowe")
+        spec["bundle_case_id"] = bundleCase.caseID
+        spec["bundle_letter_id"] = bundleCase.letter
+        spec["bundle_letter_name"] = try w.open(as: w.sam).document(bundleCase.letter).name
+        spec["bundle_letter_text"] = "apologises for the delay"
+        spec["bundle_consent_id"] = bundleCase.consent
+        spec["downloads"] = w.directory.appendingPathComponent("browser-downloads").path
         let specFile = w.directory.appendingPathComponent("browser-spec.json")
         try JSONSerialization.data(withJSONObject: spec).write(to: specFile)
         let (status, output) = try await Self.runScript(script, specFile.path)
@@ -39,6 +47,11 @@ extension WebInterfaceTests {
         if let timings = result["timings"] {
             let text = String(decoding: try JSONSerialization.data(withJSONObject: timings, options: [.sortedKeys]), as: UTF8.self)
             FileHandle.standardError.write(Data("web page timings (navigation timing, ms): \(text)\n".utf8))
+        }
+        if let accessibility = result["accessibility"] as? [String: Any] {
+            let checked = (accessibility["checked"] as? [String] ?? []).joined(separator: ", ")
+            let note = (accessibility["skipped"] as? String).map { "SKIPPED accessibility check: \($0)" } ?? "axe-core checked: \(checked)"
+            FileHandle.standardError.write(Data("\(note)\n".utf8))
         }
     }
 

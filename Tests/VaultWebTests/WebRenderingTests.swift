@@ -1,6 +1,8 @@
 import Foundation
 import Hummingbird
 import Consent
+import HelperProcess
+import VaultCrypto
 import VaultStore
 import XCTest
 @testable import VaultWeb
@@ -89,4 +91,7 @@ struct NoBackend: WebBackend {
     func formToken(sessionToken: String) throws -> String { "" }
     func download(token: String, documentID: String, acknowledged: [RuleID]) async throws -> Response { Response(status: .notFound) }
     func signOut(token: String) async throws {}
+    func bundleHelper() throws -> PDFHelper { PDFHelper(program: "/nonexistent") }
+    func bundleVerificationKey() -> Ed25519.PublicKey? { nil }
+    var maxUploadBytes: Int64 { 1 << 20 }
 }

@@ -15,6 +15,8 @@ final class VaultGateway: Sendable {
     /// The server's rollback mark (`state_folder`): every request's vault is checked against it as a CLI command's is,
     /// and each checkpoint a request writes moves it forward, signed with the vault's key the session unwrapped.
     let stateMarks: StateMarks
+    /// The vault's signing public key, once any request has opened the vault (for the public verify page).
+    let signingKey = LearnedSigningKey()
 
     init(vaultFolder: String, pool: NIOThreadPool, stateMarks: StateMarks, now: @escaping @Sendable () -> Date) throws {
         paths = VaultPaths(root: vaultFolder, keyFile: nil)
@@ -30,7 +32,12 @@ final class VaultGateway: Sendable {
         let opened = OpenedVault(paths: paths, info: info, unlock: .session(identity))
         let now = self.now
         let (pool, marks) = (self.pool, stateMarks)
-        return try await pool.runIfActive { VaultHandle(vault: try Vault(opened, now: { now() }, stateMarks: marks), pool: pool) }
+        let learned = signingKey
+        return try await pool.runIfActive {
+            let vault = try Vault(opened, now: { now() }, stateMarks: marks)
+            learned.learn(vault.signingPublicKey)
+            return VaultHandle(vault: vault, pool: pool)
+        }
     }
 
     /// Opens, runs `body`, and ends as the CLI's commands end: a signed checkpoint when events were written.

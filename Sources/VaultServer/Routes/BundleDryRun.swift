@@ -18,14 +18,10 @@ extension VaultServer {
             let options = try body.options()
             let plan = try await sessions.withVault(request) { vault -> BundlePlan in
                 vault.acknowledged = acknowledged
-                let export = try CaseBundleExport(vault: vault, caseText: caseText, options: options)
-                let selection = try export.select()
-                let sources = try export.loadDocuments(selection)
-                let (bundleRequest, unregistered) = try export.request()
                 let helper = try analysisProgram.map(PDFHelper.init(program:)) ?? PDFHelper()
-                let outcome = try export.plan(bundleRequest, sources: sources, helper: helper)
-                return BundlePlan(caseID: export.caseID, selection: selection, outcome: outcome, recipient: options.recipient,
-                                  recipientUnregistered: unregistered, includeUnreviewed: options.includeUnreviewed)
+                let run = try CaseBundleExport.dryRun(vault: vault, caseText: caseText, options: options, helper: helper)
+                return BundlePlan(caseID: run.caseID, selection: run.selection, outcome: run.outcome, recipient: options.recipient,
+                                  recipientUnregistered: run.recipientUnregistered, includeUnreviewed: options.includeUnreviewed)
             }
             return try jsonResponse(plan)
         }

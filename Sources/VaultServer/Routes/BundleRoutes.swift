@@ -105,14 +105,11 @@ extension VaultServer {
             let options = try body.options()
             let exported = try await sessions.withVault(request) { vault -> Exported in
                 vault.acknowledged = acknowledged
-                let export = try CaseBundleExport(vault: vault, caseText: caseText, options: options)
-                let sources = try export.loadDocuments(try export.select())
-                let (bundleRequest, _) = try export.request()
                 // The bundle is made by casevault-pdf, whose confined children read the PDFs and images: no PDF is
                 // parsed in the server.
                 let helper = try analysisProgram.map(PDFHelper.init(program:)) ?? PDFHelper()
-                let made = try export.export(bundleRequest, sources: sources, helper: helper) { _, _ in }
-                return Exported(bundleID: bundleRequest.bundleID, pages: made.result.pages, pdf: made.result.pdf, manifest: try made.manifest.fileBytes())
+                let made = try CaseBundleExport.make(vault: vault, caseText: caseText, options: options, helper: helper)
+                return Exported(bundleID: made.bundleID, pages: made.pages, pdf: made.pdf, manifest: made.manifestFile)
             }
             sessions.logger.info("bundle exported", metadata: ["bundle": "\(exported.bundleID)", "pages": "\(exported.pages)"])
             return Response(status: .created,

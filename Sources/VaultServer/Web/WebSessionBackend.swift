@@ -11,10 +11,11 @@ import VaultWeb
 struct WebSessionBackend: WebBackend {
     let sessions: SessionService
     let metrics: ServerMetrics
-    /// The configuration's `max_upload_bytes`, for the upload form as for the API's uploads.
-    let maxUploadBytes: Int64
-    /// The configuration's `analysis_program`, which also draws the document page's PDF pages.
-    var pdfProgram: String? = nil
+    /// The configured `casevault-pdf` (nil: the one beside the server) and upload limit, for the bundle, verify,
+    /// upload and PDF page pages.
+    var analysisProgram: String? = nil
+    var maxUploadBytes: Int64 = ServerConfig.defaultMaxUploadBytes
+    var pdfProgram: String? { analysisProgram }
 
     func signIn(identityFile: Data, passphrase: String, loginCode: String?, address: String) async throws -> String {
         do {
