@@ -89,45 +89,55 @@ struct NameToken {
         return nonASCII
     }
 
-    /// The word starting at `start` (a letter or digit), and where scanning goes on. An ASCII word is read
-    /// here; a word with a non-ASCII character is read again from its start by `anyWord`, whose Unicode
-    /// property lookups cost set-up work on every call even when no character needs them (most words).
+    /// The word starting at `start` (a letter or digit), and where scanning goes on. An ASCII word of letters and
+    /// digits is read here; a word with a non-ASCII character or an apostrophe inside is read again from its start
+    /// by `anyWord`, whose Unicode property lookups cost set-up work on every call even when no character needs
+    /// them (most words), and which reads such rare words the same way.
+    /// Per byte only the hash and one class test: an ASCII letter or digit folds to `byte | 0x20` (digits already
+    /// have that bit), upper case is an OR of the letters' bytes, and digits are counted only in a word that has
+    /// one (a test and counter per class and byte was the largest cost of the shared pass).
     @inline(__always)
     static func word(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, gap: Gap) -> (token: NameToken, next: Int, simple: Bool) {
         let count = bytes.count
         var index = start
         var hash = Words.offsetBasis
-        var upper = 0, lower = 0, digits = 0
-        var firstUpper = false
-        var beforeApostrophe: (end: Int, hash: UInt64, letters: Int)?
+        // Bit 0x20 set: a lower-case letter was read; `digitSeen`: a digit was.
+        var letterBits: UInt8 = 0
+        var digitSeen = false
         while index < count {
             let byte = bytes[index]
-            if byte >= 0x80 {
-                let any = anyWord(bytes, from: start, gap: gap)
-                return (any.token, any.next, false)
-            }
-            // Lower case first (most bytes of prose); counts wrap, as a word is shorter than memory. The word's
-            // first byte is a letter or digit, so "nothing counted yet" is `index == start`.
-            if byte &- 0x61 < 26 {
-                lower &+= 1
-                hash = (hash ^ UInt64(byte)) &* Words.prime
-            } else if byte &- 0x41 < 26 {
-                if index == start { firstUpper = true }
-                upper &+= 1
-                hash = (hash ^ UInt64(byte | 0x20)) &* Words.prime
+            let lowered = byte | 0x20
+            if lowered &- 0x61 < 26 {
+                letterBits |= byte
             } else if byte &- 0x30 < 10 {
-                digits &+= 1
-                hash = (hash ^ UInt64(byte)) &* Words.prime
-            } else if byte == UInt8(ascii: "'"), index + 1 < count, Bytes.isLetter(bytes[index + 1]) {
-                beforeApostrophe = (index, hash, upper &+ lower)
+                digitSeen = true
             } else {
                 break
             }
+            hash = (hash ^ UInt64(lowered)) &* Words.prime
             index &+= 1
         }
-        let read = finish(bytes, start: start, index: index, hash: hash, upper: upper, lower: lower, digits: digits,
-                          firstUpper: firstUpper, beforeApostrophe: beforeApostrophe, gap: gap)
-        return (read.token, read.next, beforeApostrophe == nil)
+        if index < count {
+            let byte = bytes[index]
+            if byte >= 0x80 || (byte == UInt8(ascii: "'") && index + 1 < count && Bytes.isLetter(bytes[index + 1])) {
+                let any = anyWord(bytes, from: start, gap: gap)
+                return (any.token, any.next, false)
+            }
+        }
+        var digits = 0
+        if digitSeen {
+            for position in start..<index where bytes[position] &- 0x30 < 10 { digits &+= 1 }
+        }
+        let letters = index - start - digits
+        let shape: Shape
+        if digits > 0 {
+            shape = .number
+        } else if bytes[start] &- 0x41 < 26 {
+            shape = letters == 1 ? .initial : (letterBits & 0x20 == 0 ? .upper : .capitalised)
+        } else {
+            shape = .lower
+        }
+        return (NameToken(start: start, end: index, hash: hash, shape: shape, gap: gap, letters: letters), index, true)
     }
 
     /// `word` for any word, non-ASCII characters included.

@@ -18,50 +18,6 @@ struct PhraseMatcher: Sendable {
         var label: Label
     }
 
-    struct Builder {
-        var phrases: [Phrase] = []
-
-        mutating func add(_ text: String, label: Label) {
-            let words = Words.hashes(of: text)
-            guard !words.isEmpty else { return }
-            phrases.append(Phrase(words: words, label: label))
-            // "O'Connell" written "OConnell".
-            if text.contains("'") || text.contains("\u{2019}") {
-                let closed = Words.hashes(of: text.replacingOccurrences(of: "'", with: "").replacingOccurrences(of: "\u{2019}", with: ""))
-                if closed != words, !closed.isEmpty { phrases.append(Phrase(words: closed, label: label)) }
-            }
-            // The same phrase run together ("BARTHOLOMEWQUENBY" from letter-spacing whose word gap was lost,
-            // "bartholomewquenby" in an email or a URL), when it is long enough not to be an ordinary word.
-            let joined = String(String.UnicodeScalarView(text.unicodeScalars.filter { $0.properties.isAlphabetic || $0.properties.numericType != nil }))
-            if words.count > 1, joined.count >= Self.shortestJoined, let single = Words.hashes(of: joined).first {
-                phrases.append(Phrase(words: [single], label: label))
-            }
-        }
-
-        /// Shorter run-together phrases ("mellis" for "M Ellis") could be ordinary words.
-        static let shortestJoined = 8
-
-        func build() -> PhraseMatcher {
-            // Phrases grouped by their last word, in the order they were added (spans come out in that order).
-            var groupOf: [UInt64: Int] = [:]
-            var groups: [[Int]] = []
-            var filter = [UInt64](repeating: 0, count: PhraseMatcher.filterWords)
-            for (index, phrase) in phrases.enumerated() {
-                let last = phrase.words[phrase.words.count - 1]
-                if let group = groupOf[last] {
-                    groups[group].append(index)
-                } else {
-                    groupOf[last] = groups.count
-                    groups.append([index])
-                }
-                let bit = Int(last & UInt64(PhraseMatcher.filterBits - 1))
-                filter[bit >> 6] |= 1 << UInt64(bit & 63)
-            }
-            return PhraseMatcher(phrases: phrases, groupOf: groupOf, groups: groups, filter: filter,
-                                 longest: phrases.map(\.words.count).max() ?? 0)
-        }
-    }
-
     /// A 64 Ki-bit filter on the last word's hash: almost every word of a text is rejected without a
     /// dictionary lookup.
     static let filterBits = 1 << 16
@@ -86,18 +42,26 @@ struct PhraseMatcher: Sendable {
     let antepenultimate: [UInt64]
     /// The same candidates split for the common case (the word before is not an initial): per last word, the
     /// one-word phrases (`singles[singleStart[g]..<singleStart[g + 1]]`); per last and next-to-last word, the
-    /// longer ones (`pairs[pairStart[q]..<pairStart[q + 1]]` for `q = pairGroup[pairKey] - 1`). A key shared
-    /// by two pairs only adds candidates, each still compared word by word.
+    /// longer ones (`pairs`). A key shared by two pairs only adds candidates, each still compared word by word.
     let singleStart: [Int32]
     let singles: [Int32]
-    let pairGroup: WordTable<UInt32>
-    let pairStart: [Int32]
-    let pairs: [Int32]
+    let pairs: CandidateLists
+    /// When the third word from the end is not an initial either: the two-word phrases of the pair (`shortPairs`)
+    /// and, under the key of the last three words, the longer phrases whose third word from the end is that word
+    /// (`triples`); a key shared by two triples only adds candidates too. "Mrs Margaret Ellis", "Dr Margaret Ellis"… (a title each) share the pair
+    /// "margaret ellis": each was a candidate ruled out one by one wherever that name stood.
+    let shortPairs: CandidateLists
+    let triples: CandidateLists
     let filter: [UInt64]
     let longest: Int
 
     @inline(__always) static func pairKey(_ last: UInt64, _ previous: UInt64) -> UInt64 {
         let key = (last &* 0x9E37_79B9_7F4A_7C15) ^ previous
+        return key == 0 ? 1 : key
+    }
+
+    @inline(__always) static func tripleKey(_ last: UInt64, _ previous: UInt64, _ third: UInt64) -> UInt64 {
+        let key = (pairKey(last, previous) &* 0xC2B2_AE3D_27D4_EB4F) ^ third
         return key == 0 ? 1 : key
     }
 
@@ -126,8 +90,8 @@ struct PhraseMatcher: Sendable {
         antepenultimate = phrases.map { $0.words.count > 2 ? $0.words[$0.words.count - 3] : 0 }
         var singleStart: [Int32] = [0]
         var singles: [Int32] = []
-        var pairOf: [UInt64: Int] = [:]
-        var pairLists: [[Int32]] = []
+        var pairItems: [(UInt64, Int32)] = []
+        var shortItems: [(UInt64, Int32)] = []
         for group in groups {
             for index in group {
                 let words = phrases[index].words
@@ -136,27 +100,21 @@ struct PhraseMatcher: Sendable {
                     continue
                 }
                 let key = Self.pairKey(words[words.count - 1], words[words.count - 2])
-                if let pair = pairOf[key] {
-                    pairLists[pair].append(Int32(index))
-                } else {
-                    pairOf[key] = pairLists.count
-                    pairLists.append([Int32(index)])
-                }
+                pairItems.append((key, Int32(index)))
+                if words.count == 2 { shortItems.append((key, Int32(index))) }
             }
             singleStart.append(Int32(singles.count))
         }
-        precondition(pairLists.count < Int(UInt32.max), "too many distinct word pairs for the phrase table")
         self.singleStart = singleStart
         self.singles = singles
-        pairGroup = WordTable(pairOf.mapValues { UInt32($0 + 1) })
-        var pairStart: [Int32] = [0]
-        var pairs: [Int32] = []
-        for list in pairLists {
-            pairs += list
-            pairStart.append(Int32(pairs.count))
+        pairs = CandidateLists(CandidateLists.grouped(pairItems))
+        shortPairs = CandidateLists(CandidateLists.grouped(shortItems))
+        var tripleItems: [(UInt64, Int32)] = []
+        for (index, phrase) in phrases.enumerated() where phrase.words.count >= 3 {
+            let words = phrase.words
+            tripleItems.append((Self.tripleKey(words[words.count - 1], words[words.count - 2], words[words.count - 3]), Int32(index)))
         }
-        self.pairStart = pairStart
-        self.pairs = pairs
+        triples = CandidateLists(CandidateLists.grouped(tripleItems))
         self.filter = filter
         self.longest = longest
     }
@@ -196,9 +154,9 @@ struct PhraseMatcher: Sendable {
         let antepenultimate: [UInt64]
         let singleStart: [Int32]
         let singles: [Int32]
-        let pairGroup: WordTable<UInt32>
-        let pairStart: [Int32]
-        let pairs: [Int32]
+        let pairs: CandidateLists
+        let shortPairs: CandidateLists
+        let triples: CandidateLists
         let filter: [UInt64]
         let longest: Int
         let bytes: UnsafeBufferPointer<UInt8>
@@ -229,9 +187,9 @@ struct PhraseMatcher: Sendable {
             antepenultimate = matcher.antepenultimate
             singleStart = matcher.singleStart
             singles = matcher.singles
-            pairGroup = matcher.pairGroup
-            pairStart = matcher.pairStart
             pairs = matcher.pairs
+            shortPairs = matcher.shortPairs
+            triples = matcher.triples
             filter = matcher.filter
             longest = matcher.longest
             self.bytes = bytes
@@ -247,6 +205,8 @@ struct PhraseMatcher: Sendable {
             return filter[bit >> 6] & (1 << UInt64(bit & 63)) != 0
         }
 
+        /// The rare work outlined (`takeJoined`): for most words this is a ring write, the filter and two byte tests,
+        /// and a small function saves and restores fewer registers.
         mutating func take(_ word: Words.Word) {
             recent[seen & mask] = word
             seen += 1
@@ -256,6 +216,13 @@ struct PhraseMatcher: Sendable {
             // Byte tests first: almost every word stands after a space and ends in a letter. (A flag set while
             // the words are read would make a word 25 bytes, copied by a call in a debug build.)
             let before = word.start >= 2 ? bytes[word.start - 1] : 0
+            if before == 0x2D || before == 0x27 || (before >= 0x90 && before <= 0x99) || mergedDiffers > 0 || bytes[word.end - 1] &- 0x30 < 10 {
+                takeJoined(word, before: before)
+            }
+        }
+
+        /// A word after a hyphen or apostrophe, one near such a word, or one ending in a digit: the other readings.
+        @inline(never) mutating func takeJoined(_ word: Words.Word, before: UInt8) {
             if before == 0x2D || before == 0x27 || (before >= 0x90 && before <= 0x99), seen >= 2, Bytes.isLetter(bytes[word.start]),
                Words.isJoined(bytes, at: word.start) {
                 // The previous word (or the hyphenated word so far) and this one, read as one word.
@@ -322,18 +289,25 @@ struct PhraseMatcher: Sendable {
                     third = word.hash
                     thirdIsInitial = Self.isInitial(word, bytes)
                 }
-                let pair = Int(pairGroup[PhraseMatcher.pairKey(hash, previous)])
-                var paired = pair > 0 ? Int(pairStart[pair - 1]) : 0
-                let pairedEnd = pair > 0 ? Int(pairStart[pair]) : 0
-                while single < singlesEnd || paired < pairedEnd {
-                    let candidate: Int
-                    if paired >= pairedEnd || (single < singlesEnd && singles[single] < pairs[paired]) {
-                        candidate = Int(singles[single])
-                        single += 1
-                    } else {
-                        candidate = Int(pairs[paired])
-                        paired += 1
+                // Fewer than three words read: no longer phrase can match. A third word that is not an initial:
+                // the pair's two-word phrases and the longer ones with that third word. Else every phrase of the
+                // pair. The lists are merged in the order the phrases were added.
+                let pairKey = PhraseMatcher.pairKey(hash, previous)
+                // A flag, not a copy of the chosen lists (a copy retained and released their arrays on every check).
+                let everyPair = count >= 3 && thirdIsInitial
+                var paired = everyPair ? pairs.range(pairKey) : shortPairs.range(pairKey)
+                var tripled = count >= 3 && !thirdIsInitial ? triples.range(PhraseMatcher.tripleKey(hash, previous, third)) : 0..<0
+                while true {
+                    var candidate = Int.max
+                    if single < singlesEnd { candidate = Int(singles[single]) }
+                    if !paired.isEmpty { candidate = min(candidate, Int(everyPair ? pairs.entries[paired.lowerBound] : shortPairs.entries[paired.lowerBound])) }
+                    if !tripled.isEmpty { candidate = min(candidate, Int(triples.entries[tripled.lowerBound])) }
+                    if candidate == Int.max { break }
+                    if single < singlesEnd, Int(singles[single]) == candidate { single += 1 }
+                    if !paired.isEmpty, candidate == Int(everyPair ? pairs.entries[paired.lowerBound] : shortPairs.entries[paired.lowerBound]) {
+                        paired = paired.dropFirst()
                     }
+                    if !tripled.isEmpty, Int(triples.entries[tripled.lowerBound]) == candidate { tripled = tripled.dropFirst() }
                     let length = Int(wordStart[candidate + 1] - wordStart[candidate])
                     if length > 1, penultimate[candidate] != previous { continue }
                     if length > 2, count >= 3, antepenultimate[candidate] != third, !(thirdIsInitial && isName[candidate]) { continue }
