@@ -25,6 +25,10 @@ extension CaseBundleExport {
         public let manifest: BundleManifest
         /// The manifest file as `export` writes it (PDF.manifest.json): `bundle verify` insists on exactly these bytes.
         public let manifestFile: [UInt8]
+        /// What `export` prints about it: each document's tab, pages and redaction counts; what was left out and why.
+        public let reports: [DocumentReport]
+        public let leftOut: [String]
+        public let ocrAvailable: Bool
     }
 
     /// `export --dry-run`. Acknowledgements are the vault's (`vault.acknowledged`).
@@ -44,6 +48,7 @@ extension CaseBundleExport {
         let (request, _) = try export.request()
         let made = try export.export(request, sources: sources, helper: helper) { _, _ in }
         return Made(caseID: export.caseID, bundleID: request.bundleID, pages: made.result.pages, pdf: made.result.pdf, manifest: made.manifest,
-                    manifestFile: try made.manifest.fileBytes())
+                    manifestFile: try made.manifest.fileBytes(), reports: made.result.reports, leftOut: made.result.leftOut.map(\.description),
+                    ocrAvailable: made.result.ocrAvailable)
     }
 }

@@ -144,6 +144,7 @@ public struct VaultServer: Sendable {
         Self.addConsentRecordRoutes(routes, sessions: sessions)
         Self.addBundleRoutes(routes, sessions: sessions, maxUploadBytes: config.uploadLimit, analysisProgram: config.analysisProgram)
         Self.addBundleDryRunRoute(routes, sessions: sessions, analysisProgram: config.analysisProgram)
+        Self.addVaultVerifyRoute(routes, sessions: sessions)
         // The web pages, outside /api (not in the OpenAPI document), over the same session service.
         try WebInterface.register(on: router, backend: WebSessionBackend(sessions: sessions, metrics: metrics, analysisProgram: config.analysisProgram,
                                                                                 maxUploadBytes: config.uploadLimit),

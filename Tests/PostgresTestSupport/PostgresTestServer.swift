@@ -72,6 +72,17 @@ public final class PostgresTestServer: @unchecked Sendable {
     nonisolated(unsafe) static var sharedServer: PostgresTestServer?
     static let sharedLock = NSLock()
 
+    /// Stops the server as an administrator's restart or a fail-over would (`-m fast`: every connection is cut, the
+    /// data kept); `resume` starts it again on the same socket and port.
+    public func pause() throws {
+        try run("pg_ctl", ["-D", root + "/data", "-m", "fast", "-w", "-t", "60", "stop"])
+    }
+
+    public func resume() throws {
+        try run("pg_ctl", ["-D", root + "/data", "-l", root + "/server.log", "-w", "-t", "60", "-o",
+                           "-k \(socketFolder) -c listen_addresses= -p \(port) -c fsync=off -c full_page_writes=off", "start"])
+    }
+
     public func stop() {
         _ = try? run("pg_ctl", ["-D", root + "/data", "-m", "immediate", "-w", "stop"])
         try? FileManager.default.removeItem(atPath: root)

@@ -100,7 +100,8 @@ struct APIError: Error, Sendable {
         switch error {
         case .consentRefused(let check):
             let decision = check.caseDecision
-            return APIError(.forbidden, "refused", error.description,
+            // The CLI's words (names the account may see), so a refusal reads the same locally and over the server.
+            return APIError(.forbidden, "refused", check.refusalSentence,
                             decision: RefusalDecision(kind: "consent", outcome: decision.outcome.rawValue, ruleIDs: decision.ruleIDs.map(\.rawValue),
                                                       explanation: decision.explanation,
                                                       wouldAllow: decision.ruleIDs.map(\.remedy).filter { !$0.isEmpty }.uniqued()))

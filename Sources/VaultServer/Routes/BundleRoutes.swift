@@ -16,6 +16,8 @@ import VaultStore
 extension VaultServer {
     /// The manifest (its file's bytes, base64): in the export's response, and in a verify request.
     static let manifestHeader = "X-Bundle-Manifest"
+    /// The export's report (`ExportReport`, JSON, base64): in the export's response.
+    static let reportHeader = "X-Bundle-Report"
 
     struct BundleBody: Decodable, Sendable {
         let meeting: String
@@ -89,6 +91,17 @@ extension VaultServer {
         let pages: Int
         let pdf: [UInt8]
         let manifest: [UInt8]
+        let report: ExportReport
+    }
+
+    /// What `export` prints about the bundle it made (each document's tab, pages and redaction counts, never the
+    /// redacted text; what was left out and why), so a client shows the same table as the CLI does locally. Sent
+    /// base64 in a header beside the manifest, since the body is the PDF.
+    struct ExportReport: Encodable, Sendable {
+        let documents: [DocumentReport]
+        let leftOut: [String]
+        let ocrAvailable: Bool
+        enum CodingKeys: String, CodingKey { case documents, leftOut = "left_out", ocrAvailable = "ocr_available" }
     }
 
     struct VerifiedBundle: Encodable, Sendable {
@@ -109,14 +122,17 @@ extension VaultServer {
                 // parsed in the server.
                 let helper = try analysisProgram.map(PDFHelper.init(program:)) ?? PDFHelper()
                 let made = try CaseBundleExport.make(vault: vault, caseText: caseText, options: options, helper: helper)
-                return Exported(bundleID: made.bundleID, pages: made.pages, pdf: made.pdf, manifest: made.manifestFile)
+                let report = ExportReport(documents: made.reports, leftOut: made.leftOut, ocrAvailable: made.ocrAvailable)
+                return Exported(bundleID: made.bundleID, pages: made.pages, pdf: made.pdf, manifest: made.manifestFile, report: report)
             }
             sessions.logger.info("bundle exported", metadata: ["bundle": "\(exported.bundleID)", "pages": "\(exported.pages)"])
+            let report = try JSONEncoder().encode(exported.report).base64EncodedString()
             return Response(status: .created,
                             headers: [.contentType: "application/pdf", .cacheControl: "no-store",
                                       .contentDisposition: "attachment; filename=\"\(exported.bundleID).pdf\"",
                                       .init("X-Bundle-ID")!: exported.bundleID, .init("X-Bundle-Pages")!: String(exported.pages),
-                                      .init(manifestHeader)!: Data(exported.manifest).base64EncodedString()],
+                                      .init(manifestHeader)!: Data(exported.manifest).base64EncodedString(),
+                                      .init(reportHeader)!: report],
                             body: ResponseBody(byteBuffer: ByteBuffer(bytes: exported.pdf)))
         }
         // `bundle verify`: the PDF is the body, its manifest (as the export gave it) in the header; checked against

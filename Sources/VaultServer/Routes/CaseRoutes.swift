@@ -17,9 +17,14 @@ extension VaultServer {
     }
 
     static func addCaseRoutes(_ routes: RouteTable, sessions: SessionService, metrics: ServerMetrics, maxUploadBytes: Int64) {
-        // `case list`: the core lists only the cases this account may read.
+        // `case list`: the core lists only the cases this account may read, and applies the listing's filters (a
+        // client or advocate by name or id, as the CLI takes them).
         routes.add(.get, "/api/v1/cases") { request, _ in
-            let cases = try await sessions.withVault(request) { vault in try vault.cases() }
+            let query = request.uri.queryParameters
+            func given(_ value: Substring?) -> String? { value.flatMap { $0.isEmpty ? nil : String($0) } }
+            let filter = Vault.CaseFilter(client: given(query["client"]), advocate: given(query["advocate"]), status: given(query["status"]),
+                                          nhsBody: given(query["body"]))
+            let cases = try await sessions.withVault(request) { vault in try vault.cases(matching: filter) }
             return try jsonResponse(CaseList(cases: cases))
         }
         // `list --case`: the case by id or reference; the consent rules asked first, as the CLI asks them.

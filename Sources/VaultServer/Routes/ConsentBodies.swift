@@ -130,9 +130,13 @@ extension VaultServer {
         let formDocument: String?
         /// What the consent rules say about the new record (shown once, as `consent record` prints them).
         let warnings: [String]
+        /// False when the stored form names no NHS number, date of birth or address of the person (R-CON-10 will
+        /// refuse the consent); nil without a form. The CLI warns about it as it does locally.
+        var formIdentifiesPatient: Bool? = nil
         enum CodingKeys: String, CodingKey {
             case id, warnings
             case validFrom = "valid_from", validUntil = "valid_until", formDocument = "form_document"
+            case formIdentifiesPatient = "form_identifies_patient"
         }
     }
 

@@ -86,7 +86,8 @@ extension VaultServer {
             return ConsentRecorded(id: stored.authority.id, validFrom: stored.authority.validFrom?.description,
                                    validUntil: stored.authority.validUntil?.description, formDocument: stored.formDocumentID,
                                    warnings: try vault.ruleWarnings(aboutAuthority: stored.authority.id, caseID: stored.caseID,
-                                                                    actions: stored.authority.scope?.actions))
+                                                                    actions: stored.authority.scope?.actions),
+                                   formIdentifiesPatient: stored.authority.form.map { $0.nhsNumber != nil || $0.dob != nil || $0.address != nil })
         }
     }
 }

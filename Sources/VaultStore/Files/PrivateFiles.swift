@@ -68,6 +68,24 @@ public enum PrivateFiles {
     /// a temp file beside it (same file system), fsync, rename, fsync the folder. Mode 0600.
     /// `replacing: false` refuses to overwrite an existing file.
     public static func atomicWrite(_ data: Data, to path: String, replacing: Bool) throws {
+        try atomicWrite(to: path, replacing: replacing) { fd, temporary in
+            try data.withUnsafeBytes { bytes in
+                var offset = 0
+                while offset < bytes.count {
+                    let n = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        throw FileError.system(operation: "write", path: temporary, errno: errno)
+                    }
+                    offset += n
+                }
+            }
+        }
+    }
+
+    /// The same, for content too large to hold: `produce` writes it to the temp file's descriptor piece by piece (a
+    /// download, for one); if it throws, the temp file goes and `path` is untouched.
+    public static func atomicWrite(to path: String, replacing: Bool, _ produce: (_ fd: Int32, _ temporary: String) throws -> Void) throws {
         let directory = parentDirectory(of: path)
         let name = (path as NSString).lastPathComponent
         let suffix = try randomSuffix()
@@ -81,17 +99,7 @@ public enum PrivateFiles {
         do {
             defer { close(fd) }
             guard fchmod(fd, 0o600) == 0 else { throw FileError.system(operation: "chmod", path: temporary, errno: errno) }
-            try data.withUnsafeBytes { bytes in
-                var offset = 0
-                while offset < bytes.count {
-                    let n = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-                    if n < 0 {
-                        if errno == EINTR { continue }
-                        throw FileError.system(operation: "write", path: temporary, errno: errno)
-                    }
-                    offset += n
-                }
-            }
+            try produce(fd, temporary)
             guard fsync(fd) == 0 else { throw FileError.system(operation: "fsync", path: temporary, errno: errno) }
         }
         if replacing {

@@ -5,7 +5,7 @@ import Glibc
 #endif
 
 extension Vault {
-    public struct VerifyProblem: Encodable, Sendable, Equatable {
+    public struct VerifyProblem: Codable, Sendable, Equatable {
         public let kind: String
         public let id: String
         public let message: String

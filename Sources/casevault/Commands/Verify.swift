@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VaultClient
 import VaultStore
 
 extension CaseVault {
@@ -12,7 +13,17 @@ extension CaseVault {
         @Option(help: .hidden) var blobWorkers: Int?
 
         func run() throws {
-            let report = try global.withVault { try $0.verify(readData: readData, repair: repair, blobWorkers: blobWorkers) }
+            let report: Vault.VerifyReport
+            if let target = try global.serverTarget() {
+                report = try reportFromServer(target)
+            } else {
+                report = try global.withVault { try $0.verify(readData: readData, repair: repair, blobWorkers: blobWorkers) }
+            }
+            try show(report)
+        }
+
+        /// The report, made here or by the server, printed the same way; exit 1 when a problem was found.
+        func show(_ report: Vault.VerifyReport) throws {
             if global.json {
                 try global.emitJSON(report)
             } else {
@@ -32,6 +43,23 @@ extension CaseVault {
             if !report.orphans.isEmpty && !repair {
                 Terminal.printError("casevault: hint: orphans are left by interrupted writes; 'casevault verify --repair' moves them to quarantine/")
             }
+        }
+    }
+}
+
+extension CaseVault.Verify {
+    /// `verify` over the team server: the core there checks the vault it serves (its database, its folder of bodies)
+    /// as the session's account, and records the check in its audit log; `--repair` moves files on the server's disk,
+    /// which is an administrator's job there.
+    func reportFromServer(_ target: ServerTarget) throws -> Vault.VerifyReport {
+        guard !repair else {
+            throw CLIError("--repair is not available over the server: it moves files in the server's vault folder",
+                           hints: ["ask the server's administrator to run 'casevault verify --repair' on the server's vault"])
+        }
+        do {
+            return try JSONDecoder().decode(Vault.VerifyReport.self, from: Data(try target.api.verifyVault(readData: readData)))
+        } catch is DecodingError {
+            throw ClientError.unexpectedResponse(server: target.server, detail: "not the JSON the API document describes")
         }
     }
 }

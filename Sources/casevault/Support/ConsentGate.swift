@@ -74,10 +74,7 @@ enum ConsentGate {
             let hints = (scoped.remedies.isEmpty ? [] : ["to proceed: " + scoped.remedies.joined(separator: "; ")])
                 + transferHint(check)
                 + ["'casevault consent check --case \(caseID) --action \(check.request.action.rawValue)' explains in full"]
-            let actor = check.actorName.map { "\($0) (\(check.request.actor))" } ?? check.request.actor
-            return CLIError("refused by the consent rules (\(scoped.rules.map(\.rawValue).joined(separator: ", "))): \(actor) may not "
-                            + "\(check.request.action.rawValue) for \(check.label(check.request.onBehalfOf)) on case \(caseID); nothing was done",
-                            reasons: scoped.reasons, hints: hints, exitCode: 3)
+            return CLIError(check.refusalSentence, reasons: scoped.reasons, hints: hints, exitCode: 3)
         case .acknowledgementNeeded(_, let missing):
             return CLIError(error.description,
                             hints: ["read the warning above, then run again with " + missing.map { "--acknowledge \($0.rawValue)" }.joined(separator: " ")],

@@ -25,12 +25,10 @@ extension CaseVault.BundleCommand {
         }
 
         func run() throws {
+            // Over the server its vault's key is the one that counts: the server checks the copy against it.
+            if publicKey == nil, let target = try global.serverTarget() { try runOnServer(target); return }
             let trusted = try trustedKey()
-            let manifestPath = manifest ?? path + ".manifest.json"
-            guard FileManager.default.fileExists(atPath: manifestPath) else {
-                throw CLIError("there is no manifest at \(manifestPath), so \(path) cannot be checked",
-                               hints: ["the manifest is written beside the PDF as PDF.manifest.json; point --manifest at it if it was moved"])
-            }
+            let manifestPath = try existingManifest()
             let pdf = Array(try PrivateFiles.read(path, limit: 4 << 30))
             let manifestBytes = Array(try PrivateFiles.read(manifestPath, limit: 16 << 20))
             let verified: BundleManifest
@@ -40,7 +38,20 @@ extension CaseVault.BundleCommand {
                 throw CLIError("\(path) is NOT a genuine bundle: \(error.description)",
                                hints: ["do not rely on this copy; export the bundle again from the vault, or ask its sender for the original"], exitCode: 5)
             }
-            let signer = BundleVerifier.fingerprint(base64: Data(trusted.rawRepresentation).base64EncodedString())
+            try show(verified, signer: BundleVerifier.fingerprint(base64: Data(trusted.rawRepresentation).base64EncodedString()))
+        }
+
+        func existingManifest() throws -> String {
+            let manifestPath = manifest ?? path + ".manifest.json"
+            guard FileManager.default.fileExists(atPath: manifestPath) else {
+                throw CLIError("there is no manifest at \(manifestPath), so \(path) cannot be checked",
+                               hints: ["the manifest is written beside the PDF as PDF.manifest.json; point --manifest at it if it was moved"])
+            }
+            return manifestPath
+        }
+
+        /// What a genuine bundle's check prints, checked here or by the server.
+        func show(_ verified: BundleManifest, signer: String) throws {
             if global.json { try global.emitJSON(VerifiedOut(verified: true, manifest: verified, signer: signer)); return }
             Terminal.printOut("OK: \(path) is the bundle the vault signed")
             Terminal.printFields([

@@ -14,18 +14,16 @@ extension CaseVault.Case {
         @Option(help: "Only cases with this status: open, closed or erased.") var status: String?
         @Option(help: "Only cases about this NHS body.") var body: String?
 
+        /// The filters, as the core applies them here and on the server.
+        var filter: Vault.CaseFilter { Vault.CaseFilter(client: client, advocate: advocate, status: status, nhsBody: body) }
+
         static let header = ["ID", "REFERENCE", "STATUS", "CLIENT", "NHS BODY", "ADVOCATES", "DOCS", "OPENED", "NEXT DEADLINE"]
 
         func run() throws {
             if let target = try global.serverTarget() { try runOnServer(target); return }
             let today = Today.inEngland()
             let (cases, next) = try global.withVault { vault -> ([Vault.CaseView], [String: String]) in
-                let clientID = try client.map(vault.personID)
-                let advocateID = try advocate.map(vault.accountID)
-                let matching = try vault.cases().filter { view in
-                    guard clientID.map({ $0 == view.client }) ?? true, advocateID.map(view.advocates.contains) ?? true else { return false }
-                    return (status.map { $0 == view.status } ?? true) && (body.map { $0 == view.nhsBody } ?? true)
-                }
+                let matching = try vault.cases(matching: filter)
                 let next = try Dictionary(uniqueKeysWithValues: matching.filter { $0.status == "open" }.compactMap { view in
                     try CaseVault.Case.nextDeadlineOf(view.id, vault: vault, today: today).map { (view.id, $0) }
                 })

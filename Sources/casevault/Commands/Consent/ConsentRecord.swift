@@ -75,6 +75,8 @@ extension CaseVault.ConsentCommand {
             input.registered = kind == .lpaHealthWelfare || kind == .lpaPropertyFinance ? registered : nil
             input.claimArisingFromDeath = kind == .nextOfKin ? claimArisingFromDeath : nil
             input.reasons = reasons
+            // Over the server the same checks have been made above; the core there resolves the names and records it.
+            if let target = try global.serverTarget() { try runOnServer(target, input: input, today: today); return }
             // The record's own warnings are shown now, once (and by `consent show`), not on every later command.
             let (stored, warnings) = try global.withVault { vault in
                 // Names work as well as ids for the person and the grantee.
@@ -90,17 +92,23 @@ extension CaseVault.ConsentCommand {
                                                          actions: stored.authority.scope?.actions, vault: vault))
             }
             for warning in warnings { Terminal.printError("casevault: warning: \(warning)") }
+            try report(id: stored.authority.id, validFrom: stored.authority.validFrom?.description,
+                       validUntil: stored.authority.validUntil?.description, formDocument: stored.formDocumentID)
+            if let form = stored.authority.form, form.nhsNumber == nil, form.dob == nil, form.address == nil { warnFormIdentifiesNoOne() }
+        }
+
+        func warnFormIdentifiesNoOne() {
+            Terminal.printError("casevault: warning: person \(person) has no NHS number, date of birth or address on record, so this form does not identify the patient and the consent will be refused (R-CON-10); record the person with those details")
+        }
+
+        /// What `consent record` prints once the record is stored, locally or on the server.
+        func report(id: String, validFrom: String?, validUntil: String?, formDocument: String?) throws {
             if global.json {
-                try global.emitJSON(Created(id: stored.authority.id, validFrom: stored.authority.validFrom?.description,
-                                            validUntil: stored.authority.validUntil?.description, formDocument: stored.formDocumentID))
+                try global.emitJSON(Created(id: id, validFrom: validFrom, validUntil: validUntil, formDocument: formDocument))
             } else {
-                Terminal.printOut(stored.authority.id)
-                let window = "\(stored.authority.validFrom?.description ?? "open") to \(stored.authority.validUntil?.description ?? "open")"
-                Terminal.printError("casevault: recorded \(kind.rawValue) \(stored.authority.id) for \(person), valid \(window)"
-                                    + (stored.formDocumentID.map { "; form stored as \($0)" } ?? ""))
-            }
-            if let form = stored.authority.form, form.nhsNumber == nil, form.dob == nil, form.address == nil {
-                Terminal.printError("casevault: warning: person \(person) has no NHS number, date of birth or address on record, so this form does not identify the patient and the consent will be refused (R-CON-10); record the person with those details")
+                Terminal.printOut(id)
+                Terminal.printError("casevault: recorded \(kind.rawValue) \(id) for \(person), valid \(validFrom ?? "open") to \(validUntil ?? "open")"
+                                    + (formDocument.map { "; form stored as \($0)" } ?? ""))
             }
         }
 

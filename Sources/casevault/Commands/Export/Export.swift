@@ -107,6 +107,7 @@ extension CaseVault {
 
         /// The use case is the core's (`CaseBundleExport`); this command parses, prints, and writes the files.
         mutating func run() throws {
+            if let target = try global.serverTarget() { try runOnServer(target); return }
             let redactionPolicy = try PolicyOption.resolve(policy)
             let vault = try global.openStore()
             defer { global.finish(vault) }
@@ -205,7 +206,7 @@ extension CaseVault {
         }
 
         /// Checked before any document is decrypted, so a long export does not fail at the end for want of a folder.
-        private func checkDestination(_ output: String) throws {
+        func checkDestination(_ output: String) throws {
             if PrivateFiles.isCharacterDevice(output) { return }  // /dev/null: written straight to, nothing to replace
             let folder = PrivateFiles.parentDirectory(of: output)
             var isDirectory: ObjCBool = false
@@ -241,7 +242,7 @@ extension CaseVault {
             }
         }
 
-        private func report(_ out: ExportOut) {
+        func report(_ out: ExportOut) {
             if global.json { try? global.emitJSON(out); return }
             let rows = out.documents.map { report -> [String] in
                 let pages = report.firstPage.map { first in report.lastPage.map { $0 == first ? "\(first)" : "\(first)-\($0)" } ?? "\(first)" } ?? "left out"

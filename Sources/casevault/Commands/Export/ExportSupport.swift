@@ -6,6 +6,19 @@ import VaultStore
 /// `--policy`: a preset name, a policy file, or clauses (as before presets existed).
 enum PolicyOption {
     static func resolve(_ value: String) throws -> RedactionPolicy {
+        let clauses = try Self.text(value)
+        do {
+            return try RedactionPolicy.parse(clauses)
+        } catch {
+            throw CLIError("--policy: \(error.description); nothing was done",
+                           hints: ["presets: " + RedactionPolicy.Preset.allCases.map { "\($0.rawValue) (\($0.summary))" }.joined(separator: "; ")],
+                           exitCode: 64)
+        }
+    }
+
+    /// The policy as text: a preset's name or clauses as given, or a policy file's contents (read here, so the server
+    /// is sent the clauses, never a path on this computer).
+    static func text(_ value: String) throws -> String {
         var text = value
         let isPreset = RedactionPolicy.Preset(rawValue: value.trimmingCharacters(in: .whitespaces)) != nil
         if !isPreset, !value.contains("="), value.contains("/") || value.hasSuffix(".policy") || FileManager.default.fileExists(atPath: value) {
@@ -18,13 +31,7 @@ enum PolicyOption {
             }
             text = contents
         }
-        do {
-            return try RedactionPolicy.parse(text)
-        } catch {
-            throw CLIError("--policy: \(error.description); nothing was done",
-                           hints: ["presets: " + RedactionPolicy.Preset.allCases.map { "\($0.rawValue) (\($0.summary))" }.joined(separator: "; ")],
-                           exitCode: 64)
-        }
+        return text
     }
 }
 
