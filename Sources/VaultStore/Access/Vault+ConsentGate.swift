@@ -29,6 +29,10 @@ extension Vault {
             return try evaluate(action, caseRecord: caseRecord, targetOrg: targetOrg, naming: .unlessAllowed, in: tx)
         }
         let decision = check.decision
+        // Facts this account cannot open: it holds no key to the case, so it could decrypt nothing anyway.
+        if let scope = check.withheldScope, decision.outcome != .deny {
+            throw VaultError.keyNotHeld(scope: scope, account: check.request.actor)
+        }
         switch decision.outcome {
         case .allow:
             break
@@ -69,15 +73,24 @@ extension Vault {
     }
 
     func consentFacts(_ caseRecord: CaseRecord, in tx: any VaultRecordReading) throws -> ConsentFacts {
-        let key = try metadataFieldKey(tx)
+        try consentFactsHeld(caseRecord, in: tx).facts
+    }
+
+    /// The facts, and whether some were withheld: the client's date of birth and the case's dates are sealed under
+    /// keys only the case's own people hold (issue 17), so for anyone else they are missing, and a decision made
+    /// without them may only refuse (`ConsentCheck.factsWithheld`).
+    /// `withheld`: the scope of a key that was needed and not held.
+    func consentFactsHeld(_ caseRecord: CaseRecord, in tx: any VaultRecordReading) throws -> (facts: ConsentFacts, withheld: String?) {
         guard let clientRecord = try tx.person(caseRecord.clientID) else { throw VaultError.notFound(kind: "person", id: caseRecord.clientID) }
-        let client = try view(clientRecord, key: key)
-        let status = try personStatus(client.id, in: tx)
-        let person = PersonFacts(id: client.id, dob: client.dob.flatMap(CivilDate.init(iso:)), deceased: status.deceased,
+        var withheld: String?
+        let client: PersonView?
+        do { client = try view(clientRecord, in: tx) } catch VaultError.keyNotHeld(let scope, _) { client = nil; withheld = scope }
+        let status = try personStatus(clientRecord.id, in: tx)
+        let person = PersonFacts(id: clientRecord.id, dob: client?.dob.flatMap(CivilDate.init(iso:)), deceased: status.deceased,
                                  dateOfDeath: status.dateOfDeath, hasCapacity: status.hasCapacity,
-                                 capacityAssessments: try capacityAssessments(personID: client.id, in: tx).map(\.assessment),
+                                 capacityAssessments: try capacityAssessments(personID: clientRecord.id, in: tx).map(\.assessment),
                                  gillickCompetent: status.gillickCompetent, objectsTo: status.objectsTo)
-        let authorities = try tx.consentRecords(type: ConsentRecordType.authority.rawValue, caseID: nil, personID: client.id)
+        let authorities = try tx.consentRecords(type: ConsentRecordType.authority.rawValue, caseID: nil, personID: clientRecord.id)
             .map { try openConsent($0, as: StoredAuthority.self, in: tx) }
             // A voided record was a recording mistake: the person never gave it, so no decision may rest on it.
             .filter { $0.voided == nil }.map(\.authority)
@@ -86,7 +99,14 @@ extension Vault {
             actors[advocate.id] = ActorFacts(kind: .advocate, organisation: advocate.organisationID)
         }
         for party in authorities.compactMap(\.party) where party.type == .person { actors[party.id] = ActorFacts(kind: .individual) }
-        return ConsentFacts(person: person, actors: actors, authorities: authorities, case: try caseFacts(caseRecord, in: tx))
+        let facts: CaseFacts
+        do {
+            facts = try caseFacts(caseRecord, in: tx)
+        } catch VaultError.keyNotHeld(let scope, _) {
+            facts = CaseFacts(id: caseRecord.id, nhsBodies: [], events: CaseEvents())
+            withheld = withheld ?? scope
+        }
+        return (ConsentFacts(person: person, actors: actors, authorities: authorities, case: facts), withheld)
     }
 
     public struct ConsentCheck: Sendable {
@@ -107,6 +127,14 @@ extension Vault {
         public var caseReference: String? = nil
         /// The decision cut to what the acting account may learn, set on a refusal (`caseDecision` then returns it).
         public var disclosed: Decision? = nil
+        /// Some facts were sealed under keys the acting account does not hold (Vault+PersonSealing): a decision
+        /// that did not refuse is not relied on, since the missing facts could have changed it.
+        public var factsWithheld: Bool { withheldScope != nil }
+        /// The scope of the key those facts need (a case's, or an organisation's directory key).
+        public var withheldScope: String? = nil
+
+        /// Whether the decision lets the account go on: it did not refuse, and was made with every fact.
+        public var permits: Bool { decision.outcome != .deny && !factsWithheld }
 
         /// The case as people name it: its reference, else its id.
         public var caseLabel: String { caseReference ?? request.caseID ?? "-" }
@@ -133,7 +161,7 @@ extension Vault {
     func evaluate(_ action: ConsentAction, caseRecord: CaseRecord, targetOrg: String?, on date: CivilDate? = nil,
                   policy: ConsentPolicy = .standard, naming: Naming = .none, in tx: any VaultRecordReading) throws -> ConsentCheck {
         let account = try account(in: tx)
-        let facts = try consentFacts(caseRecord, in: tx)
+        let (facts, withheld) = try consentFactsHeld(caseRecord, in: tx)
         let request = ConsentRequest(actor: account.id, action: action, onBehalfOf: facts.person.id, date: date ?? today(),
                                      caseID: caseRecord.id, targetOrg: targetOrg)
         let own = Set(try tx.consentRecords(type: ConsentRecordType.authority.rawValue, caseID: caseRecord.id, personID: nil).map(\.id))
@@ -145,7 +173,7 @@ extension Vault {
             decision = engine.evaluate(request, facts: facts, names: names)
         }
         return ConsentCheck(request: request, decision: decision, caseAuthorities: own, actorOrganisation: account.organisationID, names: names,
-                            caseReference: caseRecord.reference)
+                            caseReference: caseRecord.reference, withheldScope: withheld)
     }
 
     /// R-AUD-1: a decision that refused or warned is logged with the rules and authorities behind it.
