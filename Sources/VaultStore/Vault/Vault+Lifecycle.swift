@@ -42,7 +42,9 @@ extension Vault {
             guard record.caseStatus != .erased else { throw VaultError.caseNotOpen(id: caseID, status: CaseStatus.erased.rawValue) }
             let documents = try tx.documents(caseID: caseID).map(\.id)
             // Read while the case key still exists: the body is kept, under the metadata key, once the key is destroyed.
-            let nhsBody = try caseDetails(record, in: tx).nhsBody
+            // A manager who holds no key to the case (one who joined after it was shared) may still erase it; the body
+            // is then lost with the key (nil), rather than left sealed under a key that no longer exists.
+            let nhsBody = try caseDetailsIfHeld(record, in: tx)?.nhsBody
             // Worked out before the case's records go: the list of its registered people is one of them.
             let people = try peopleOnlyOn(record, in: tx)
             let reasonSealed = try KeyHierarchy.seal(Array(reason.utf8), fieldKey: try metadataFieldKey(tx), table: "tombstones",

@@ -84,9 +84,12 @@ extension Vault {
         try tx.personSearchRows(batchRows: max(1, batchRows ?? 8_192)) { rows in
             let batch = batches
             batches += 1
-            var candidates = rows.filter { !$0.erased && ($0.addedBy == accountID || onCases.contains($0.id)) }
+            let candidates = rows.filter { !$0.erased && ($0.addedBy == accountID || onCases.contains($0.id)) }
+            var headers: [[UInt8]] = []
+            headers.reserveCapacity(candidates.count)
             for row in candidates {
                 let header = Self.keyHeader(row.nameSealed)
+                headers.append(header)
                 guard fieldKeys[header] == nil, let (ref, _) = PersonSealing.parse(row.nameSealed) else { continue }
                 guard KeyHierarchy.organisationID(ofScope: ref.scope) != nil || KeyHierarchy.caseID(ofScope: ref.scope) != nil else {
                     throw VaultError.damagedField(table: "people", column: "name", rowID: row.id)
@@ -98,8 +101,7 @@ extension Vault {
                 }
             }
             let keys = fieldKeys.compactMapValues { $0 }
-            candidates.removeAll { keys[Self.keyHeader($0.nameSealed)] == nil }
-            let scanned = candidates
+            let scanned = zip(candidates, headers).filter { keys[$0.1] != nil }.map(\.0)
             DispatchQueue.global().async(group: group) {
                 results.set(batch, Result {
                     try Self.scan(scanned, 0..<scanned.count, criteria, keepNames: keepNames, keys: keys)
@@ -120,8 +122,8 @@ extension Vault {
 
     /// The header of a person's field (Vault+PersonSealing), empty for a field under the metadata key.
     static func keyHeader(_ sealed: Data) -> [UInt8] {
-        guard let (_, offset) = PersonSealing.parse(sealed) else { return [] }
-        return Array(sealed.prefix(offset))
+        let length = PersonSealing.headerLength(sealed)
+        return length == 0 ? [] : Array(sealed.prefix(length))
     }
 
     private static func scan(_ rows: [PersonSearchRow], _ range: Range<Int>, _ criteria: PersonCriteria, keepNames: Bool,

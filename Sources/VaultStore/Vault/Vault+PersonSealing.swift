@@ -45,6 +45,15 @@ enum PersonSealing {
         }
     }
 
+    /// The header's length, without reading the scope (a search checks every row): 0 for a field with no header.
+    static func headerLength(_ sealed: Data) -> Int {
+        sealed.withUnsafeBytes { bytes in
+            let fixed = tag.count + 5
+            guard bytes.count > fixed, bytes.starts(with: tag), bytes.count > fixed + Int(bytes[tag.count + 4]) else { return 0 }
+            return fixed + Int(bytes[tag.count + 4])
+        }
+    }
+
     static func seal(_ value: String, column: String, personID: String, ref: PersonKeyRef, fieldKey: SecureBytes) throws -> Data {
         header(ref) + (try KeyHierarchy.seal(Array(value.utf8), fieldKey: fieldKey, table: "people", column: column, rowID: personID))
     }

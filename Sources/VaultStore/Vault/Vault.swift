@@ -336,7 +336,7 @@ public final class Vault {
             try requireRead(record, in: tx)
             var view = try caseView(record, tx: tx)
             view.theirReference = try theirReference(record, in: tx)
-            view.transfers = try caseFacts(record, in: tx).transfers
+            view.transfers = try tx.consentRecord("facts-" + record.id).map { try openConsent($0, as: CaseFacts.self, in: tx).transfers } ?? []
             return view
         } }
     }
