@@ -288,7 +288,7 @@ final class IdentityVaultTests: XCTestCase {
         let oldPath = try XCTUnwrap(w.identities[w.sam])
         XCTAssertThrowsError(try w.open(as: w.alex).reissueIdentity(accountID: w.sam, organisationID: w.org1, recoveryKey: key, passphrase: nil))
         let reissued = try w.open(as: w.lee).reissueIdentity(accountID: w.sam, organisationID: w.org1, recoveryKey: key, passphrase: nil)
-        XCTAssertEqual(reissued.keysRewrapped, 4, "the case key and the three member keys")
+        XCTAssertEqual(reissued.keysRewrapped, 5, "the case key, the organisation's directory key and the three member keys")
         let newPath = w.directory.appendingPathComponent("sam-new.identity").path
         try VaultSetup.writeNewIdentity(reissued.identity, to: newPath)
         w.identities[w.sam] = newPath

@@ -102,7 +102,7 @@ extension Vault {
     func mayRead(_ caseRecord: CaseRecord, as account: Account, in tx: any VaultRecordReading) throws -> Bool {
         if try isMember(account, of: caseRecord, in: tx) { return true }
         guard account.role != .admin, caseRecord.caseStatus != .erased else { return false }
-        return try evaluate(.viewDocuments, caseRecord: caseRecord, targetOrg: nil, in: tx).decision.outcome != .deny
+        return try evaluate(.viewDocuments, caseRecord: caseRecord, targetOrg: nil, in: tx).permits
     }
 
     /// `mayRead`, and when it says no, a refusal that carries the consent rules' decision if they were asked (a
@@ -117,8 +117,9 @@ extension Vault {
         if account.role != .admin, caseRecord.caseStatus != .erased {
             // The same question `mayRead` asks; names are looked up only when it refuses.
             let check = try evaluate(.viewDocuments, caseRecord: caseRecord, targetOrg: nil, naming: .unlessAllowed, in: tx)
-            if check.decision.outcome != .deny { return account }
-            consent = try consentRefusal(check, caseRecord: caseRecord, as: account, in: tx)
+            if check.permits { return account }
+            // Refused for facts it cannot open: the refusal says what it needs, not a decision it was never given.
+            if check.decision.outcome != .deny { consent = nil } else { consent = try consentRefusal(check, caseRecord: caseRecord, as: account, in: tx) }
         }
         throw AccessError.refused(operation: .caseRead, actor: account.id, subject: caseRecord.id,
                                   reason: RefusalReason("this needs \(VaultOperation.caseRead.who), and none of these holds", consent: consent))

@@ -29,9 +29,12 @@ extension Vault {
             return try evaluate(action, caseRecord: caseRecord, targetOrg: targetOrg, naming: .unlessAllowed, in: tx)
         }
         let decision = check.decision
+        // Facts this account cannot open (Vault+PersonSealing): the decision may refuse, or ask for an acknowledgement,
+        // but never let it go on; it holds no key to the case, so it could decrypt nothing anyway.
+        let withheld = check.withheldScope.map { VaultError.keyNotHeld(scope: $0, account: check.request.actor) }
         switch decision.outcome {
         case .allow:
-            break
+            if let withheld { throw withheld }
         case .deny:
             try auditDecision(check, proceeded: false, acknowledged: [], documentID: documentID)
             var named = check
@@ -43,10 +46,11 @@ extension Vault {
             throw AccessError.consentRefused(named)
         case .warn:
             let missing = decision.acknowledgementRequired.filter { !acknowledged.contains($0) }
-            try auditDecision(check, proceeded: missing.isEmpty, acknowledged: acknowledged.filter(decision.ruleIDs.contains),
+            try auditDecision(check, proceeded: missing.isEmpty && withheld == nil, acknowledged: acknowledged.filter(decision.ruleIDs.contains),
                               documentID: documentID)
             onConsentWarning?(check)
             guard missing.isEmpty else { throw AccessError.acknowledgementNeeded(check, missing: missing) }
+            if let withheld { throw withheld }
         }
         consentGrants[cacheKey] = decision
         // Reading documents for an export is covered by the export's own decision, whatever its recipient.
@@ -70,15 +74,24 @@ extension Vault {
     }
 
     func consentFacts(_ caseRecord: CaseRecord, in tx: any VaultRecordReading) throws -> ConsentFacts {
-        let key = try metadataFieldKey(tx)
+        try consentFactsHeld(caseRecord, in: tx).facts
+    }
+
+    /// The facts, and whether some were withheld: the client's date of birth and the case's dates are sealed under
+    /// keys only the case's own people hold (issue 17), so for anyone else they are missing, and a decision made
+    /// without them may only refuse (`ConsentCheck.factsWithheld`).
+    /// `withheld`: the scope of a key that was needed and not held; `client`: whether it was the client's.
+    func consentFactsHeld(_ caseRecord: CaseRecord, in tx: any VaultRecordReading) throws -> (facts: ConsentFacts, withheld: String?, client: Bool) {
         guard let clientRecord = try tx.person(caseRecord.clientID) else { throw VaultError.notFound(kind: "person", id: caseRecord.clientID) }
-        let client = try view(clientRecord, key: key)
-        let status = try personStatus(client.id, in: tx)
-        let person = PersonFacts(id: client.id, dob: client.dob.flatMap(CivilDate.init(iso:)), deceased: status.deceased,
+        var withheld: String?
+        let client: PersonView?
+        do { client = try view(clientRecord, in: tx) } catch VaultError.keyNotHeld(let scope, _) { client = nil; withheld = scope }
+        let status = try personStatus(clientRecord.id, in: tx)
+        let person = PersonFacts(id: clientRecord.id, dob: client?.dob.flatMap(CivilDate.init(iso:)), deceased: status.deceased,
                                  dateOfDeath: status.dateOfDeath, hasCapacity: status.hasCapacity,
-                                 capacityAssessments: try capacityAssessments(personID: client.id, in: tx).map(\.assessment),
+                                 capacityAssessments: try capacityAssessments(personID: clientRecord.id, in: tx).map(\.assessment),
                                  gillickCompetent: status.gillickCompetent, objectsTo: status.objectsTo)
-        let authorities = try tx.consentRecords(type: ConsentRecordType.authority.rawValue, caseID: nil, personID: client.id)
+        let authorities = try tx.consentRecords(type: ConsentRecordType.authority.rawValue, caseID: nil, personID: clientRecord.id)
             .map { try openConsent($0, as: StoredAuthority.self, in: tx) }
             // A voided record was a recording mistake: the person never gave it, so no decision may rest on it.
             .filter { $0.voided == nil }.map(\.authority)
@@ -87,7 +100,14 @@ extension Vault {
             actors[advocate.id] = ActorFacts(kind: .advocate, organisation: advocate.organisationID)
         }
         for party in authorities.compactMap(\.party) where party.type == .person { actors[party.id] = ActorFacts(kind: .individual) }
-        return ConsentFacts(person: person, actors: actors, authorities: authorities, case: try caseFacts(caseRecord, in: tx))
+        let facts: CaseFacts
+        do {
+            facts = try caseFacts(caseRecord, in: tx)
+        } catch VaultError.keyNotHeld(let scope, _) {
+            facts = CaseFacts(id: caseRecord.id, nhsBodies: [], events: CaseEvents())
+            withheld = withheld ?? scope
+        }
+        return (ConsentFacts(person: person, actors: actors, authorities: authorities, case: facts), withheld, client == nil)
     }
 
     public struct ConsentCheck: Sendable {
@@ -108,6 +128,19 @@ extension Vault {
         public var caseReference: String? = nil
         /// The decision cut to what the acting account may learn, set on a refusal (`caseDecision` then returns it).
         public var disclosed: Decision? = nil
+        /// Some facts were sealed under keys the acting account does not hold (Vault+PersonSealing): a decision
+        /// that did not refuse is not relied on, since the missing facts could have changed it.
+        public var factsWithheld: Bool { withheldScope != nil }
+        /// The scope of the key those facts need (a case's, or an organisation's directory key).
+        public var withheldScope: String? = nil
+        /// Whether the client's own fields were among them (the account may not see the person at all).
+        public var clientWithheld = false
+
+        /// Whether the decision lets the account see the case's record (`case show`, listings): it did not refuse, and
+        /// the client was known to it. A colleague of the case's organisation who is not on it opens the client (the
+        /// directory key) but not the case's dates (the case key): they see the case with its details labelled, and
+        /// anything under the case key stays refused (`requireConsent` refuses with any fact withheld).
+        public var permits: Bool { decision.outcome != .deny && !clientWithheld }
 
         /// The case as people name it: its reference, else its id.
         public var caseLabel: String { caseReference ?? request.caseID ?? "-" }
@@ -150,7 +183,7 @@ extension Vault {
     func evaluate(_ action: ConsentAction, caseRecord: CaseRecord, targetOrg: String?, on date: CivilDate? = nil,
                   policy: ConsentPolicy = .standard, naming: Naming = .none, in tx: any VaultRecordReading) throws -> ConsentCheck {
         let account = try account(in: tx)
-        let facts = try consentFacts(caseRecord, in: tx)
+        let (facts, withheld, clientWithheld) = try consentFactsHeld(caseRecord, in: tx)
         let request = ConsentRequest(actor: account.id, action: action, onBehalfOf: facts.person.id, date: date ?? today(),
                                      caseID: caseRecord.id, targetOrg: targetOrg)
         let own = Set(try tx.consentRecords(type: ConsentRecordType.authority.rawValue, caseID: caseRecord.id, personID: nil).map(\.id))
@@ -162,7 +195,7 @@ extension Vault {
             decision = engine.evaluate(request, facts: facts, names: names)
         }
         return ConsentCheck(request: request, decision: decision, caseAuthorities: own, actorOrganisation: account.organisationID, names: names,
-                            caseReference: caseRecord.reference)
+                            caseReference: caseRecord.reference, withheldScope: withheld, clientWithheld: clientWithheld)
     }
 
     /// R-AUD-1: a decision that refused or warned is logged with the rules and authorities behind it.

@@ -30,7 +30,8 @@ extension Vault {
         }
         for id in people {
             guard let record = try tx.person(id), record.erasedAt == nil, onCases.contains(id) || record.addedBy == account.id else { continue }
-            names[id] = DisplayText.escaped(try view(record, key: key).name)
+            // A person whose fields this account holds no key to is named by id.
+            if let opened = try viewIfHeld(record, in: tx) { names[id] = DisplayText.escaped(opened.name) }
         }
         return names
     }

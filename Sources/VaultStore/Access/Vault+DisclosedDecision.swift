@@ -25,7 +25,10 @@ extension Vault {
             if stored.authority.handovers.contains(where: { $0.to == account.id }) { return true }
         }
         guard let organisation = account.organisationID else { return false }
-        return try caseFacts(caseRecord, in: tx).transfers.contains { $0.fromOrg == organisation || $0.toOrg == organisation }
+        // Transfers are in the case's facts record (metadata key); a case with none was never transferred. Not
+        // `caseFacts`, which falls back to the details under the case key this account may not hold.
+        guard let record = try tx.consentRecord("facts-" + caseRecord.id) else { return false }
+        return try openConsent(record, as: CaseFacts.self, in: tx).transfers.contains { $0.fromOrg == organisation || $0.toOrg == organisation }
     }
 
     /// The decision as this account may see it (see above). `member`: a member of the case sees it all.

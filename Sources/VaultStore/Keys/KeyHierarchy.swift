@@ -25,6 +25,10 @@ public struct KeyHierarchy: Sendable {
     public static func caseScope(_ caseID: String) -> String { "case:" + caseID }
     /// The case a scope belongs to, if it is a case key's.
     static func caseID(ofScope scope: String) -> String? { scope.hasPrefix("case:") ? String(scope.dropFirst(5)) : nil }
+    /// An organisation's directory key: the people its advocates registered are sealed under it (Vault+DirectoryKeys).
+    public static func organisationScope(_ organisationID: String) -> String { "org:" + organisationID }
+    /// The organisation a scope belongs to, if it is a directory key's.
+    static func organisationID(ofScope scope: String) -> String? { scope.hasPrefix("org:") ? String(scope.dropFirst(4)) : nil }
     static let masterWrapper = "master"
 
     static func join(_ parts: String...) -> [UInt8] {

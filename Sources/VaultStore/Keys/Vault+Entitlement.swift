@@ -6,6 +6,7 @@ import VaultStorage
 /// With identities, who holds which data key follows who is entitled to it (SECURITY.md, "Identities"):
 /// - a case key: the case's assigned advocates, the managers of the organisation that holds it, and that
 ///   organisation's recovery key; never an administrator;
+/// - an organisation's directory key (its people's fields): its active advocates and managers and its recovery key;
 /// - the vault's own keys (metadata, audit, signing): every account, and every organisation's recovery key.
 /// Gaining entitlement adds a wrapper (made by someone who holds the key); losing it rotates the case key, so what is
 /// added afterwards is unreadable to the former holder.
@@ -24,6 +25,17 @@ extension Vault {
             }
             var recipients = try holders.compactMap(Self.recipient(of:))
             if let organisation = try tx.organisation(record.organisationID), let recovery = try Self.recoveryRecipient(of: organisation) {
+                recipients.append(recovery)
+            }
+            return recipients
+        }
+        if let organisationID = KeyHierarchy.organisationID(ofScope: scope) {
+            // A directory key: every active advocate and manager of the organisation (its people are registered and
+            // shared among colleagues), and its recovery key; never an administrator.
+            var recipients = try tx.advocates().filter { account in
+                account.removedAt == nil && account.organisationID == organisationID && account.role != AccountRole.admin.rawValue
+            }.compactMap(Self.recipient(of:))
+            if let organisation = try tx.organisation(organisationID), let recovery = try Self.recoveryRecipient(of: organisation) {
                 recipients.append(recovery)
             }
             return recipients

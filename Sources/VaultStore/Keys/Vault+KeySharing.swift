@@ -56,6 +56,17 @@ extension Vault {
                 try audit(event("case.keys_shared", caseID: id, details: ["holders": holders.joined(separator: ",")]), in: tx)
                 shared.append(SharedCaseKeys(caseID: id, holders: holders))
             }
+            // The organisation's directory key (its people's fields) too, when the actor holds it.
+            if caseID == nil, let organisationID = try account(in: tx).organisationID {
+                let scope = KeyHierarchy.organisationScope(organisationID)
+                if ownWrappers.contains(where: { $0.scope == scope }) {
+                    let added = try shareKey(scope: scope, in: tx)
+                    if !added.isEmpty {
+                        try audit(event("organisation.keys_shared", details: ["organisation": organisationID,
+                                                                              "holders": added.uniqued().joined(separator: ",")]), in: tx)
+                    }
+                }
+            }
         } }
         return shared
     }

@@ -83,7 +83,14 @@ extension Vault {
                 left.append(record.id)
                 continue
             }
-            try setCaseDetails(CaseDetails(clearColumnsOf: record), on: &record, in: tx)
+            // Under the case key when this account holds it; else (or for an erased case, whose key is gone) under the
+            // metadata key, moved under the case key when the case's key is next rotated.
+            do {
+                guard record.caseStatus != .erased else { throw VaultError.keyNotHeld(scope: KeyHierarchy.caseScope(record.id), account: actor ?? "") }
+                try setCaseDetails(CaseDetails(clearColumnsOf: record), on: &record, in: tx)
+            } catch VaultError.keyNotHeld, VaultError.keyUnavailable {
+                try setCaseDetails(CaseDetails(clearColumnsOf: record), on: &record, under: .metadataKey, in: tx)
+            }
             try tx.update(record)
             sealed += 1
         }

@@ -83,7 +83,11 @@ extension Vault {
         try guarded { try store.read { tx in
             guard let record = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
             try requireRead(record, in: tx)
-            return try caseFacts(record, in: tx)
+            // A reader who holds no key to the case (a colleague not on it) sees no dates rather than an error: the
+            // case's details are under its key, and its facts record (transfers, events) is there only once recorded.
+            do { return try caseFacts(record, in: tx) } catch VaultError.keyNotHeld {
+                return CaseFacts(id: record.id, nhsBodies: [], events: CaseEvents())
+            }
         } }
     }
 

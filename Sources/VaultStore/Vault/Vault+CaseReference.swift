@@ -55,11 +55,11 @@ extension Vault {
             if let record = cases.first(where: { $0.reference == reference }) { return record.id }
             guard !Self.searchable(trimmed).isEmpty else { throw notFound }
             let account = try account(in: tx)
-            let key = try metadataFieldKey(tx)
             var candidates: [(record: CaseRecord, client: String)] = []
             for record in cases where try mayRead(record, as: account, in: tx) {
-                guard let client = try tx.person(record.clientID), client.erasedAt == nil else { continue }
-                candidates.append((record, try view(client, key: key).name))
+                // A client whose fields this account holds no key to cannot be found by name.
+                guard let client = try tx.person(record.clientID), client.erasedAt == nil, let opened = try viewIfHeld(client, in: tx) else { continue }
+                candidates.append((record, opened.name))
             }
             let found = Self.named(trimmed, in: candidates, name: \.client)
             switch found.count {

@@ -13,16 +13,15 @@ extension Vault {
     public func openCase(_ input: CaseInput, setUp options: CaseSetUpOptions) throws -> CaseSetUp {
         let (client, representative, organisation, died) = try guarded { try store.read { tx in
             _ = try require(.caseOpen, roles: [.advocate, .manager], in: tx)
-            let key = try metadataFieldKey(tx)
             guard let clientRecord = try tx.person(input.clientID) else { throw VaultError.notFound(kind: "person", id: input.clientID) }
             let representative = try options.representativeID.map { id -> PersonView in
                 guard let record = try tx.person(id) else { throw VaultError.notFound(kind: "person", id: id) }
-                return try view(record, key: key)
+                return try view(record, in: tx)
             }
             guard let organisation = try tx.organisation(input.organisationID).map({ try opened($0, in: tx) }) else {
                 throw VaultError.notFound(kind: "organisation", id: input.organisationID)
             }
-            return (try view(clientRecord, key: key), representative, organisation, try personStatus(input.clientID, in: tx).deceased)
+            return (try view(clientRecord, in: tx), representative, organisation, try personStatus(input.clientID, in: tx).deceased)
         } }
         try Self.check(options, clientID: input.clientID, died: died)
         if input.nhsBody == nil && options.bodies == nil {

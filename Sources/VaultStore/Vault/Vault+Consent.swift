@@ -132,7 +132,7 @@ extension Vault {
             guard caseRecord.caseStatus == .open else { throw VaultError.caseNotOpen(id: input.caseID, status: caseRecord.status) }
             guard let personRecord = try tx.person(input.personID) else { throw VaultError.notFound(kind: "person", id: input.personID) }
             let (grantee, granteeName) = try resolveParty(input.granteeID, in: tx)
-            let person = try view(personRecord, key: try metadataFieldKey(tx))
+            let person = try view(personRecord, in: tx)
             return (try buildAuthority(id: id, input: input, caseRecord: caseRecord, person: person, grantee: grantee,
                                        granteeName: granteeName, in: tx), grantee)
         } }
@@ -179,7 +179,7 @@ extension Vault {
         }
         if id.hasPrefix("per-") {
             guard let person = try tx.person(id) else { throw VaultError.notFound(kind: "person", id: id) }
-            return (Party(type: .person, id: id), try view(person, key: key).name)
+            return (Party(type: .person, id: id), try view(person, in: tx).name)
         }
         throw VaultError.invalidInput("the grantee must be an organisation (org-…), advocate (adv-…) or person (per-…) id")
     }

@@ -2,8 +2,9 @@ import VaultModel
 import Foundation
 import VaultCrypto
 
-/// Organisations, accounts and people: the directory every case refers to. Names and personal fields are sealed
-/// under the vault's metadata key; people are found through blind indexes.
+/// Organisations, accounts and people: the directory every case refers to. Organisation and account names are sealed
+/// under the vault's metadata key; people's fields under their organisation's directory key (Vault+PersonSealing);
+/// people are found through blind indexes.
 extension Vault {
     /// `recoveryKey`: with identities, the public half of the organisation's recovery key (the caller splits the private
     /// half into trustees' shares and keeps nothing); every key the organisation's people hold is also wrapped to it.
@@ -173,44 +174,29 @@ extension Vault {
         try guarded { try store.write { tx in
             let account = try require(.personAdd, roles: [.advocate, .manager], in: tx)
             let metadataKey = try dataKey(scope: KeyHierarchy.vaultScope, version: 1, in: tx)
-            let key = try KeyHierarchy.fieldKey(metadataKey)
-            func seal(_ value: String?, _ column: String) throws -> Data? {
-                try value.map { try KeyHierarchy.seal(Array($0.utf8), fieldKey: key, table: "people", column: column, rowID: id) }
-            }
-            let record = PersonRecord(
-                id: id, createdAt: timestamp(), nameSealed: try seal(name, "name")!, dobSealed: try seal(input.dob, "dob"),
-                nhsNumberSealed: try seal(nhs, "nhs_number"), addressSealed: try seal(input.address, "address"),
-                phoneSealed: try seal(input.phone, "phone"), emailSealed: try seal(input.email, "email"),
+            // The fields under the organisation's directory key (issue 17); the blind indexes stay under the metadata
+            // key, so any account can tell a duplicate NHS number, never read it (SECURITY.md).
+            let (ref, key) = try ownDirectoryKey(in: tx)
+            var record = PersonRecord(
+                id: id, createdAt: timestamp(), nameSealed: Data(), dobSealed: nil, nhsNumberSealed: nil, addressSealed: nil,
+                phoneSealed: nil, emailSealed: nil,
                 nameIndex: try KeyHierarchy.blindIndex(Normalise.name(name), field: "people.name", metadataKey: metadataKey),
                 nhsNumberIndex: try nhs.map { try KeyHierarchy.blindIndex($0, field: "people.nhs_number", metadataKey: metadataKey) },
                 addedBy: account.id)
+            try sealPerson(PersonView(id: id, name: name, dob: input.dob, nhsNumber: nhs, address: input.address, phone: input.phone,
+                                      email: input.email, createdAt: record.createdAt), into: &record, ref: ref, key: key)
             try tx.insert(record)
             try audit(event("person.add", details: ["person": id]), in: tx)
         } }
         return id
     }
 
-    func view(_ record: PersonRecord, key: SecureBytes) throws -> PersonView {
-        try view(record, opener: try AESGCM.Opener(key: key))
-    }
-
-    /// With a cipher context already keyed (one for all six fields, or for every person of a listing).
-    func view(_ record: PersonRecord, opener: AESGCM.Opener) throws -> PersonView {
-        if let erasedAt = record.erasedAt { throw VaultError.personErased(id: record.id, erasedAt: erasedAt) }
-        func open(_ sealed: Data?, _ column: String) throws -> String? {
-            try sealed.map { String(decoding: try KeyHierarchy.open($0, opener: opener, table: "people", column: column, rowID: record.id), as: UTF8.self) }
-        }
-        return PersonView(id: record.id, name: try open(record.nameSealed, "name") ?? "", dob: try open(record.dobSealed, "dob"),
-                          nhsNumber: try open(record.nhsNumberSealed, "nhs_number"), address: try open(record.addressSealed, "address"),
-                          phone: try open(record.phoneSealed, "phone"), email: try open(record.emailSealed, "email"), createdAt: record.createdAt)
-    }
-
     /// The people this account may see (on cases it may read, or registered by it).
     public func people() throws -> [PersonView] {
         try guarded { try store.read { tx in
             let visible = try visiblePeople(as: try account(in: tx), in: tx)
-            let key = try metadataFieldKey(tx)
-            return try tx.people().filter { visible.contains($0.id) && $0.erasedAt == nil }.map { try view($0, key: key) }
+            // Someone on a case this account may read by consent, whose fields it holds no key to, is left out.
+            return try tx.people().filter { visible.contains($0.id) && $0.erasedAt == nil }.compactMap { try viewIfHeld($0, in: tx) }
         } }
     }
 
@@ -220,7 +206,7 @@ extension Vault {
             if let record = try tx.person(id), let erasedAt = record.erasedAt { throw VaultError.personErased(id: id, erasedAt: erasedAt) }
             try requireVisible(.personRead, person: id, in: tx)
             guard let record = try tx.person(id) else { throw VaultError.notFound(kind: "person", id: id) }
-            return try view(record, key: try metadataFieldKey(tx))
+            return try view(record, in: tx)
         } }
     }
 
@@ -229,7 +215,6 @@ extension Vault {
         try guarded { try store.read { tx in
             let visible = try visiblePeople(as: try account(in: tx), in: tx)
             let metadataKey = try dataKey(scope: KeyHierarchy.vaultScope, version: 1, in: tx)
-            let key = try KeyHierarchy.fieldKey(metadataKey)
             var found: [PersonRecord] = []
             if let nhsNumber {
                 let index = try KeyHierarchy.blindIndex(try Validation.nhsNumber(nhsNumber), field: "people.nhs_number", metadataKey: metadataKey)
@@ -240,7 +225,7 @@ extension Vault {
                 let byName = try tx.people(nameIndex: index)
                 found = nhsNumber == nil ? byName : found.filter { record in byName.contains { $0.id == record.id } }
             }
-            return try found.filter { visible.contains($0.id) && $0.erasedAt == nil }.map { try view($0, key: key) }
+            return try found.filter { visible.contains($0.id) && $0.erasedAt == nil }.compactMap { try viewIfHeld($0, in: tx) }
         } }
     }
 }

@@ -58,9 +58,11 @@ extension Vault {
                     if let known = viewable[caseID] { return known }
                     var may = false
                     if account.role != .admin, let caseRecord = try tx.caseRecord(caseID) {
-                        let decision = try evaluate(.viewDocuments, caseRecord: caseRecord, targetOrg: nil, in: tx).decision
-                        may = decision.outcome == .allow
-                            || (decision.outcome == .warn && decision.acknowledgementRequired.allSatisfy(acknowledged.contains))
+                        let check = try evaluate(.viewDocuments, caseRecord: caseRecord, targetOrg: nil, in: tx)
+                        let decision = check.decision
+                        // Not with facts withheld (Vault+PersonSealing): this account holds no key to the case.
+                        may = !check.factsWithheld && (decision.outcome == .allow
+                            || (decision.outcome == .warn && decision.acknowledgementRequired.allSatisfy(acknowledged.contains)))
                     }
                     viewable[caseID] = may
                     return may

@@ -54,7 +54,8 @@ extension Vault {
     }
 
     /// Rotates one case key: a new version, every document key of the case rewrapped under it and its
-    /// sealed fields resealed, and the old version destroyed, all in one transaction.
+    /// sealed fields resealed (its details, and the people kept under the case key), and the old version destroyed,
+    /// all in one transaction.
     public func rekeyCase(_ caseID: String) throws -> Int {
         let version = try guarded { try store.write { tx -> Int in
             guard let record = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
@@ -87,6 +88,8 @@ extension Vault {
             try tx.update(document)
         }
         try resealCaseRows(caseID, newKey: newKey, newVersion: newVersion, in: tx)
+        try resealCaseDetails(caseID, newKey: newKey, newVersion: newVersion, in: tx)
+        try resealCasePeople(caseID, newKey: newKey, newVersion: newVersion, in: tx)
         for old in versions { try tx.deleteDataKey(scope: scope, version: old) }
         try audit(event("case.rekey", caseID: caseID, details: ["case_key_version": String(newVersion)]), in: tx)
         return newVersion

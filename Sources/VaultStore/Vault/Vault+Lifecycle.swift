@@ -41,6 +41,10 @@ extension Vault {
             }
             guard record.caseStatus != .erased else { throw VaultError.caseNotOpen(id: caseID, status: CaseStatus.erased.rawValue) }
             let documents = try tx.documents(caseID: caseID).map(\.id)
+            // Read while the case key still exists: the body is kept, under the metadata key, once the key is destroyed.
+            // A manager who holds no key to the case (one who joined after it was shared) may still erase it; the body
+            // is then lost with the key (nil), rather than left sealed under a key that no longer exists.
+            let nhsBody = try caseDetailsIfHeld(record, in: tx)?.nhsBody
             // Worked out before the case's records go: the list of its registered people is one of them.
             let people = try peopleOnlyOn(record, in: tx)
             let reasonSealed = try KeyHierarchy.seal(Array(reason.utf8), fieldKey: try metadataFieldKey(tx), table: "tombstones",
@@ -53,7 +57,7 @@ extension Vault {
             }
             record.status = CaseStatus.erased.rawValue
             // The NHS body stays (sealed), as before: an erased case still says which body it was about.
-            try setCaseDetails(CaseDetails(nhsBody: try caseDetails(record, in: tx).nhsBody), on: &record, in: tx)
+            try setCaseDetails(CaseDetails(nhsBody: nhsBody), on: &record, under: .metadataKey, in: tx)
             record.closedAt = erasedAt
             try tx.update(record)
             try tx.insert(TombstoneRecord(caseID: caseID, erasedAt: erasedAt, erasedBy: actor, reasonSealed: reasonSealed,

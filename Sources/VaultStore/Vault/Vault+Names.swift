@@ -74,9 +74,9 @@ extension Vault {
         if trimmed.hasPrefix("per-") { return trimmed }
         return try guarded { try store.read { tx in
             let visible = try visiblePeople(as: try account(in: tx), in: tx)
-            let key = try metadataFieldKey(tx)
             let people = try tx.people().filter { visible.contains($0.id) && $0.erasedAt == nil }
-            return try resolve(text, kind: "person", idPrefix: "per-", candidates: try people.map { ($0.id, try view($0, key: key).name) })
+            return try resolve(text, kind: "person", idPrefix: "per-",
+                               candidates: try people.compactMap { person in try viewIfHeld(person, in: tx).map { (person.id, $0.name) } })
         } }
     }
 
@@ -120,7 +120,8 @@ extension Vault {
             for record in try tx.advocates() { names.accounts[record.id] = try name(ofAccount: record, key: key) }
             let visible = try visiblePeople(as: account, in: tx)
             for person in try tx.people() where visible.contains(person.id) && person.erasedAt == nil {
-                names.people[person.id] = try view(person, key: key).name
+                // Left out (shown by id) when this account holds no key to the person's fields.
+                if let opened = try viewIfHeld(person, in: tx) { names.people[person.id] = opened.name }
             }
             return names
         } }
@@ -144,6 +145,8 @@ extension Vault {
             try tx.insert(CaseAdvocateRecord(caseID: caseID, advocateID: advocateID))
             // With identities the new member gets the case key now, from the member (or manager) assigning them.
             try shareKey(scope: KeyHierarchy.caseScope(caseID), in: tx)
+            // And the organisation's directory key, so they can read the client the case key alone does not open.
+            try shareDirectoryKeyIfHeld(of: record.organisationID, in: tx)
             try audit(event("case.assign", caseID: caseID, details: ["advocate": advocateID]), in: tx)
         } }
     }

@@ -43,11 +43,9 @@ extension Vault {
             try requireCarer(person: id, in: tx)
             guard var record = try tx.person(id), record.erasedAt == nil else { throw VaultError.notFound(kind: "person", id: id) }
             let metadataKey = try dataKey(scope: KeyHierarchy.vaultScope, version: 1, in: tx)
-            let key = try KeyHierarchy.fieldKey(metadataKey)
-            let before = try view(record, key: key)
-            func seal(_ value: String?, _ column: String) throws -> Data? {
-                try value.map { try KeyHierarchy.seal(Array($0.utf8), fieldKey: key, table: "people", column: column, rowID: id) }
-            }
+            let before = try view(record, in: tx)
+            var after = (name: before.name, dob: before.dob, nhsNumber: before.nhsNumber, address: before.address, phone: before.phone,
+                         email: before.email)
             let existing = try personRecord(id, kind: .history, as: PersonHistory.self, in: tx)
             var history = existing?.value ?? PersonHistory()
             let now = timestamp()
@@ -69,23 +67,28 @@ extension Vault {
                 changed.append(field.rawValue)
                 switch field {
                 case .name:
-                    record.nameSealed = try seal(value, "name") ?? record.nameSealed
+                    after.name = value ?? before.name
                     record.nameIndex = try KeyHierarchy.blindIndex(Normalise.name(value ?? ""), field: "people.name", metadataKey: metadataKey)
-                case .dob: record.dobSealed = try seal(value, "dob")
+                case .dob: after.dob = value
                 case .nhsNumber:
-                    record.nhsNumberSealed = try seal(value, "nhs_number")
+                    after.nhsNumber = value
                     record.nhsNumberIndex = try value.map { try KeyHierarchy.blindIndex($0, field: "people.nhs_number", metadataKey: metadataKey) }
-                case .address: record.addressSealed = try seal(value, "address")
-                case .phone: record.phoneSealed = try seal(value, "phone")
-                case .email: record.emailSealed = try seal(value, "email")
+                case .address: after.address = value
+                case .phone: after.phone = value
+                case .email: after.email = value
                 }
             }
+            // Every field is sealed again, under the key the person is kept under: a person of an earlier release moves
+            // from the metadata key to the directory key here (issue 17).
+            let (ref, key) = try personKey(for: record, in: tx)
+            try sealPerson(PersonView(id: id, name: after.name, dob: after.dob, nhsNumber: after.nhsNumber, address: after.address,
+                                      phone: after.phone, email: after.email, createdAt: record.createdAt), into: &record, ref: ref, key: key)
             guard !changed.isEmpty else { throw VaultError.invalidInput("\(id) already has those details; nothing was changed") }
             try tx.update(record)
             try savePersonRecord(history, kind: .history, personID: id, replacing: existing?.row, in: tx)
             // Which fields changed, never their values.
             try audit(event("person.edit", details: ["person": id, "fields": changed.joined(separator: ",")]), in: tx)
-            return try view(record, key: key)
+            return try view(record, in: tx)
         } }
     }
 

@@ -26,23 +26,21 @@ extension Vault {
     /// split changes nothing.
     func findPeople(matching text: String, batchRows: Int?) throws -> [PersonView] {
         try guarded { try store.read { tx in
-            let (matches, fieldKey) = try matchPeople(text, keepNames: false, batchRows: batchRows, in: tx)
-            // The people found, read in one query and opened with one cipher context.
-            let opener = try AESGCM.Opener(key: fieldKey)
+            let matches = try matchPeople(text, keepNames: false, batchRows: batchRows, in: tx)
+            // The people found, read in one query and opened with the cipher contexts the scan's keys cached.
             let ids = matches.map(\.id)
             let found = try tx.people(ids: ids)
             if found.count != ids.count, let missing = Set(ids).subtracting(found.map(\.id)).first { throw VaultError.notFound(kind: "person", id: missing) }
-            return try found.map { try view($0, opener: opener) }.sorted { ($0.name, $0.id) < ($1.name, $1.id) }
+            return try found.map { try view($0, in: tx) }.sorted { ($0.name, $0.id) < ($1.name, $1.id) }
         } }
     }
 
     func findPeopleShown(matching text: String, batchRows: Int?) throws -> [FoundPerson] {
         try guarded { try store.read { tx in
-            let (matches, fieldKey) = try matchPeople(text, keepNames: true, batchRows: batchRows, in: tx)
-            let opener = try AESGCM.Opener(key: fieldKey)
+            let matches = try matchPeople(text, keepNames: true, batchRows: batchRows, in: tx)
             return try matches.map { match in
                 func open(_ sealed: Data?, _ column: String) throws -> String? {
-                    try sealed.map { String(decoding: try KeyHierarchy.open($0, opener: opener, table: "people", column: column, rowID: match.id), as: UTF8.self) }
+                    try sealed.map { String(decoding: try openPersonField($0, column: column, personID: match.id, in: tx), as: UTF8.self) }
                 }
                 return FoundPerson(id: match.id, name: try match.name ?? open(match.nameSealed, "name") ?? "", dob: try open(match.dobSealed, "dob"))
             }.sorted { ($0.name, $0.id) < ($1.name, $1.id) }
@@ -57,16 +55,19 @@ extension Vault {
         let dobSealed: Data?
     }
 
-    /// The people this account may see who match, in the order the store reads them, and the field key of people's
-    /// fields. The rows are read in batches, and each batch is scanned on another core while the next is read, with
-    /// its own cipher context (one is not safe to share); a field that fails to open throws, as one read alone would.
-    private func matchPeople(_ text: String, keepNames: Bool, batchRows: Int?,
-                             in tx: any VaultRecordReading) throws -> (matches: [PersonMatch], fieldKey: SecureBytes) {
+    /// The people this account may see who match, in the order the store reads them. The rows are read in batches, and
+    /// each batch is scanned on another core while the next is read, with its own cipher contexts (one is not safe to
+    /// share); a field that fails to open throws, as one read alone would. People's fields are sealed under the keys
+    /// their headers name (Vault+PersonSealing): before a batch is handed over, the field keys it needs are unwrapped
+    /// here, where the transaction is, and someone under a key this account does not hold is left out, not opened.
+    private func matchPeople(_ text: String, keepNames: Bool, batchRows: Int?, in tx: any VaultRecordReading) throws -> [PersonMatch] {
         let account = try account(in: tx)
         // The same people as `visiblePeople`, without putting every registered person's id in a set first.
         let onCases = try peopleOnVisibleCases(as: account, in: tx)
         let metadataKey = try dataKey(scope: KeyHierarchy.vaultScope, version: 1, in: tx)
-        let fieldKey = try KeyHierarchy.fieldKey(metadataKey)
+        // Field keys by the header bytes that name them (empty: an earlier release's field, under the metadata key);
+        // nil for a key not held.
+        var fieldKeys: [[UInt8]: SecureBytes?] = [[]: try KeyHierarchy.fieldKey(metadataKey)]
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         // "943 476 5919", "943-476-5919" and "943.476.5919" alike.
         let digits = String(text.filter(\.isNumber))
@@ -83,15 +84,32 @@ extension Vault {
         try tx.personSearchRows(batchRows: max(1, batchRows ?? 8_192)) { rows in
             let batch = batches
             batches += 1
+            let candidates = rows.filter { !$0.erased && ($0.addedBy == accountID || onCases.contains($0.id)) }
+            var headers: [[UInt8]] = []
+            headers.reserveCapacity(candidates.count)
+            for row in candidates {
+                let header = Self.keyHeader(row.nameSealed)
+                headers.append(header)
+                guard fieldKeys[header] == nil, let (ref, _) = PersonSealing.parse(row.nameSealed) else { continue }
+                guard KeyHierarchy.organisationID(ofScope: ref.scope) != nil || KeyHierarchy.caseID(ofScope: ref.scope) != nil else {
+                    throw VaultError.damagedField(table: "people", column: "name", rowID: row.id)
+                }
+                do {
+                    fieldKeys[header] = .some(try KeyHierarchy.fieldKey(try dataKey(scope: ref.scope, version: ref.version, in: tx)))
+                } catch VaultError.keyNotHeld {
+                    fieldKeys[header] = .some(nil)
+                }
+            }
+            let keys = fieldKeys.compactMapValues { $0 }
+            let scanned = zip(candidates, headers).filter { keys[$0.1] != nil }.map(\.0)
             DispatchQueue.global().async(group: group) {
                 results.set(batch, Result {
-                    let candidates = rows.filter { !$0.erased && ($0.addedBy == accountID || onCases.contains($0.id)) }
-                    return try Self.scan(candidates, 0..<candidates.count, criteria, keepNames: keepNames, opener: try AESGCM.Opener(key: fieldKey))
+                    try Self.scan(scanned, 0..<scanned.count, criteria, keepNames: keepNames, keys: keys)
                 })
             }
         }
         group.wait()
-        return (try results.all(count: batches).flatMap { try $0.get() }, fieldKey)
+        return try results.all(count: batches).flatMap { try $0.get() }
     }
 
     /// What a person is compared on.
@@ -102,9 +120,27 @@ extension Vault {
         let dateOfBirth: [UInt8]?
     }
 
+    /// The header of a person's field (Vault+PersonSealing), empty for a field under the metadata key.
+    static func keyHeader(_ sealed: Data) -> [UInt8] {
+        let length = PersonSealing.headerLength(sealed)
+        return length == 0 ? [] : Array(sealed.prefix(length))
+    }
+
     private static func scan(_ rows: [PersonSearchRow], _ range: Range<Int>, _ criteria: PersonCriteria, keepNames: Bool,
-                             opener: AESGCM.Opener) throws -> [PersonMatch] {
+                             keys: [[UInt8]: SecureBytes]) throws -> [PersonMatch] {
         var found: [PersonMatch] = []
+        // One cipher context per key, made when first needed; consecutive rows mostly share the last one.
+        var openers: [[UInt8]: AESGCM.Opener] = [:]
+        var last: (header: [UInt8], opener: AESGCM.Opener, offset: Int)?
+        func opener(for sealed: Data) throws -> (AESGCM.Opener, Int) {
+            if let last, !last.header.isEmpty, sealed.count > last.header.count, sealed.starts(with: last.header) { return (last.opener, last.offset) }
+            let header = keyHeader(sealed)
+            guard let key = keys[header] else { throw VaultError.keyNotHeld(scope: "", account: "") }
+            let made = try openers[header] ?? AESGCM.Opener(key: key)
+            openers[header] = made
+            last = (header, made, header.count)
+            return (made, header.count)
+        }
         // The AAD `KeyHierarchy.open` builds for a person's field is this prefix and the row's id.
         let namePrefix = KeyHierarchy.fieldAAD(table: "people", column: "name", rowID: "")
         let dobPrefix = KeyHierarchy.fieldAAD(table: "people", column: "dob", rowID: "")
@@ -117,13 +153,17 @@ extension Vault {
         try rows.withUnsafeBufferPointer { rows in
             for index in range {
                 if let nhsIndex = criteria.nhsIndex, rows[index].nhsNumberIndex == nhsIndex { found.append(match(rows[index])); continue }
-                if let date = criteria.dateOfBirth, let dob = rows[index].dobSealed,
-                   try scratch.open(dob, prefix: dobPrefix, id: rows[index].id, column: "dob", opener: opener, { $0.elementsEqual(date) }) {
-                    found.append(match(rows[index])); continue
+                if let date = criteria.dateOfBirth, let dob = rows[index].dobSealed {
+                    let (opener, offset) = try opener(for: dob)
+                    if try scratch.open(dob, from: offset, prefix: dobPrefix, id: rows[index].id, column: "dob", opener: opener, { $0.elementsEqual(date) }) {
+                        found.append(match(rows[index])); continue
+                    }
                 }
                 if !name.words.isEmpty {
                     // The name of someone found is kept from here when asked: it is not opened a second time.
-                    let opened = try scratch.open(rows[index].nameSealed, prefix: namePrefix, id: rows[index].id, column: "name", opener: opener) {
+                    let (opener, offset) = try opener(for: rows[index].nameSealed)
+                    let opened = try scratch.open(rows[index].nameSealed, from: offset, prefix: namePrefix, id: rows[index].id, column: "name",
+                                                  opener: opener) {
                         name.matches(utf8: $0) ? (keepNames ? String(decoding: $0, as: UTF8.self) : "") : nil
                     }
                     if let opened { found.append(match(rows[index], name: keepNames ? opened : nil)) }
@@ -147,7 +187,8 @@ private final class FieldScratch {
     }
 
     /// Opens the field and hands its plaintext to `body`.
-    func open<T>(_ sealed: Data, prefix: [UInt8], id: String, column: String, opener: AESGCM.Opener,
+    /// `offset`: where the box starts, after the field's key header (0 for a field under the metadata key).
+    func open<T>(_ sealed: Data, from offset: Int, prefix: [UInt8], id: String, column: String, opener: AESGCM.Opener,
                  _ body: (UnsafeRawBufferPointer) -> T) throws -> T {
         do {
             var idBytes = id
@@ -155,12 +196,14 @@ private final class FieldScratch {
                 let aadCount = prefix.count + idBytes.count
                 guard aadCount <= aad.count, sealed.count <= plaintext.count else {
                     // A field larger than the buffers (none is, in practice): opened the ordinary way.
-                    return try KeyHierarchy.open(sealed, opener: opener, table: "people", column: column, rowID: id).withUnsafeBytes(body)
+                    return try KeyHierarchy.open(sealed.dropFirst(offset), opener: opener, table: "people", column: column, rowID: id)
+                        .withUnsafeBytes(body)
                 }
                 prefix.withUnsafeBytes { aad.copyMemory(from: $0) }
                 UnsafeMutableRawBufferPointer(rebasing: aad[prefix.count...]).copyMemory(from: UnsafeRawBufferPointer(idBytes))
-                let length = try sealed.withUnsafeBytes { box in
-                    try opener.open(combined: box, authenticating: UnsafeRawBufferPointer(rebasing: aad[0..<aadCount]), into: plaintext)
+                let length = try sealed.withUnsafeBytes { whole in
+                    try opener.open(combined: UnsafeRawBufferPointer(rebasing: whole[offset...]),
+                                    authenticating: UnsafeRawBufferPointer(rebasing: aad[0..<aadCount]), into: plaintext)
                 }
                 return body(UnsafeRawBufferPointer(rebasing: plaintext[0..<length]))
             }

@@ -82,10 +82,12 @@ extension Vault {
                 if let known = viewable[record.caseID] { return known }
                 var may = false
                 if account.role != .admin, let caseRecord = try tx.caseRecord(record.caseID) {
-                    let decision = try evaluate(.viewDocuments, caseRecord: caseRecord, targetOrg: nil, in: tx).decision
+                    let check = try evaluate(.viewDocuments, caseRecord: caseRecord, targetOrg: nil, in: tx)
+                    let decision = check.decision
                     // A listing asks no questions: a warning counts only when its acknowledgements were given.
-                    may = decision.outcome == .allow
-                        || (decision.outcome == .warn && decision.acknowledgementRequired.allSatisfy(acknowledged.contains))
+                    // Not with facts withheld (Vault+PersonSealing): this account holds no key to the case.
+                    may = !check.factsWithheld && (decision.outcome == .allow
+                        || (decision.outcome == .warn && decision.acknowledgementRequired.allSatisfy(acknowledged.contains)))
                 }
                 viewable[record.caseID] = may
                 return may

@@ -255,7 +255,7 @@ public final class Vault {
                                 reference: try nextCaseReference(prefix: try casePrefix(of: input.organisationID, in: tx),
                                                                  year: created.prefix(4), in: tx))
         try setCaseDetails(CaseDetails(nhsBody: input.nhsBody, incidentDate: input.incidentDate, awareDate: input.awareDate,
-                                       complaintDate: input.complaintDate), on: &record, in: tx)
+                                       complaintDate: input.complaintDate), on: &record, under: .caseKey(key, version: 1), in: tx)
         try tx.insert(record)
         for advocate in Set(input.advocateIDs) { try tx.insert(CaseAdvocateRecord(caseID: id, advocateID: advocate)) }
         try tx.insert(DataKeyRecord(scope: KeyHierarchy.caseScope(id), version: 1, createdAt: created))
@@ -308,9 +308,11 @@ public final class Vault {
         let key = try metadataFieldKey(tx)
         let advocates = try tx.caseAdvocates(record.id).sorted()
         let client = try tx.person(record.clientID)
-        let clientName = try client.map { $0.erasedAt == nil ? try view($0, key: key).name : "(erased)" } ?? ""
+        // A client whose fields this account holds no key to (a case it may read by consent) is labelled, not opened.
+        let clientName = try client.map { $0.erasedAt == nil ? try viewIfHeld($0, in: tx)?.name ?? Self.noKeyLabel : "(erased)" } ?? ""
         let advocateNames = try advocates.map { id in try tx.advocate(id).map { try name(ofAccount: $0, key: key) } ?? id }
-        let details = try caseDetails(record, in: tx)
+        // Details under a case key this account does not hold (a case it may read by consent) are labelled.
+        let details = try caseDetailsIfHeld(record, in: tx) ?? CaseDetails(nhsBody: Self.noKeyLabel)
         return CaseView(id: record.id, client: record.clientID, organisation: record.organisationID, advocates: advocates,
                         nhsBody: details.nhsBody, status: record.status, incidentDate: details.incidentDate, awareDate: details.awareDate,
                         complaintDate: details.complaintDate, openedAt: record.openedAt, closedAt: record.closedAt,
@@ -334,7 +336,7 @@ public final class Vault {
             try requireRead(record, in: tx)
             var view = try caseView(record, tx: tx)
             view.theirReference = try theirReference(record, in: tx)
-            view.transfers = try caseFacts(record, in: tx).transfers
+            view.transfers = try tx.consentRecord("facts-" + record.id).map { try openConsent($0, as: CaseFacts.self, in: tx).transfers } ?? []
             return view
         } }
     }

@@ -50,6 +50,9 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
         case .keyNotHeld(let scope, let account):
             if let caseID = KeyHierarchy.caseID(ofScope: scope) {
                 "\(account)'s identity holds no key to case \(caseID): only its assigned advocates and its organisation's managers can decrypt it"
+            } else if let organisationID = KeyHierarchy.organisationID(ofScope: scope) {
+                "\(account)'s identity holds no key to the people of organisation \(organisationID): a colleague there who holds it "
+                    + "gives it when they next register or change a person"
             } else {
                 "\(account)'s identity holds no key to the vault's records (\(scope)); an administrator can give it one"
             }
