@@ -1,7 +1,6 @@
 import Foundation
 import NIOPosix
 import VaultCrypto
-import VaultStorage
 import VaultStore
 
 /// The server's one way into the core: a `Vault` opened for one request, acting as the session's account, exactly as
@@ -16,16 +15,10 @@ final class VaultGateway: Sendable {
     /// The server's rollback mark (`state_folder`): every request's vault is checked against it as a CLI command's is,
     /// and each checkpoint a request writes moves it forward, signed with the vault's key the session unwrapped.
     let stateMarks: StateMarks
-    /// One store for every request (nil until the vault names its database): connections kept open, and the
-    /// requests' write transactions committed in groups. A store per request cost a connection, a schema check under
-    /// the writers' lock and a durable commit of its own for each audited read.
-    let store: (any VaultRecordStore)?
 
     init(vaultFolder: String, pool: NIOThreadPool, stateMarks: StateMarks, now: @escaping @Sendable () -> Date) throws {
         paths = VaultPaths(root: vaultFolder, keyFile: nil)
         info = try VaultSetup.readInfo(paths)
-        // As many reading connections as requests can be in the core at once.
-        store = info.database.map { VaultSetup.sharedStore($0, readers: VaultServer.workerThreads) }
         self.pool = pool
         self.stateMarks = stateMarks
         self.now = now
@@ -34,7 +27,7 @@ final class VaultGateway: Sendable {
     /// Opens the vault as `identity` (the session's, held only for this request). The caller uses the handle from one
     /// task at a time.
     func open(as identity: UnlockedIdentity) async throws -> VaultHandle {
-        let opened = OpenedVault(paths: paths, info: info, unlock: .session(identity), sharedStore: store)
+        let opened = OpenedVault(paths: paths, info: info, unlock: .session(identity))
         let now = self.now
         let (pool, marks) = (self.pool, stateMarks)
         return try await pool.runIfActive { VaultHandle(vault: try Vault(opened, now: { now() }, stateMarks: marks), pool: pool) }

@@ -35,31 +35,22 @@ extension VaultServer {
             throw error
         }
         let logger = sessions.logger
-        let pipe = ChunkPipe()
-        let producer = Task {
-            try await handle.run { vault in
-                defer { vault.finishRequest() }
-                var sink = PipeSink(pipe: pipe)
-                do {
-                    try vault.decrypt(documentID: id, to: &sink)
-                    try sink.flush()
-                    pipe.finish(nil)
-                } catch {
-                    pipe.finish(error)
-                    throw error
+        let body = ResponseBody(contentLength: Int(document.size)) { writer in
+            let pipe = ChunkPipe()
+            let producer = Task {
+                try await handle.run { vault in
+                    defer { vault.finishRequest() }
+                    var sink = PipeSink(pipe: pipe)
+                    do {
+                        try vault.decrypt(documentID: id, to: &sink)
+                        try sink.flush()
+                        pipe.finish(nil)
+                    } catch {
+                        pipe.finish(error)
+                        throw error
+                    }
                 }
             }
-        }
-        // The read's audit event commits before the first chunk exists: wait for that chunk (or the end) before the
-        // 200 goes out, so a read whose event could not be committed is an error answer, not a 200 cut short.
-        do {
-            for try await _ in pipe.ready {}
-        } catch {
-            pipe.cancel()
-            _ = try? await producer.value
-            throw error
-        }
-        let body = ResponseBody(contentLength: Int(document.size)) { writer in
             do {
                 for try await chunk in pipe.chunks {
                     try await writer.write(chunk)
@@ -87,29 +78,21 @@ extension VaultServer {
 final class ChunkPipe: @unchecked Sendable {
     let chunks: AsyncThrowingStream<ByteBuffer, any Error>
     private let continuation: AsyncThrowingStream<ByteBuffer, any Error>.Continuation
-    /// Ends when the first chunk is there or the producer has ended; throws the producer's error if it failed first.
-    let ready: AsyncThrowingStream<Void, any Error>
-    private let readyContinuation: AsyncThrowingStream<Void, any Error>.Continuation
     private let taken = DispatchSemaphore(value: 0)
     private let lock = NSLock()
     private var cancelled = false
 
     struct Cancelled: Error {}
-    /// Longer than any write the server's slow-reader limit lets stall (60 s by default).
-    static let takeTimeout = DispatchTimeInterval.seconds(300)
 
     init() {
         (chunks, continuation) = AsyncThrowingStream.makeStream(of: ByteBuffer.self)
-        (ready, readyContinuation) = AsyncThrowingStream.makeStream(of: Void.self)
     }
 
     /// Called on the producer's thread: blocks until the chunk is written or the stream is cancelled.
     func push(_ bytes: UnsafeRawBufferPointer) throws {
         if isCancelled { throw Cancelled() }
         continuation.yield(ByteBuffer(bytes: bytes))
-        readyContinuation.finish()
-        // Bounded: if the response is never written (the client left before its head went out), the thread comes back.
-        guard taken.wait(timeout: .now() + Self.takeTimeout) == .success else { throw Cancelled() }
+        taken.wait()
         if isCancelled { throw Cancelled() }
     }
 
@@ -118,13 +101,9 @@ final class ChunkPipe: @unchecked Sendable {
     func cancel() {
         lock.withLock { cancelled = true }
         taken.signal()
-        readyContinuation.finish(throwing: Cancelled())
     }
 
-    func finish(_ error: (any Error)?) {
-        readyContinuation.finish(throwing: error)
-        continuation.finish(throwing: error)
-    }
+    func finish(_ error: (any Error)?) { continuation.finish(throwing: error) }
 
     private var isCancelled: Bool { lock.withLock { cancelled } }
 }
