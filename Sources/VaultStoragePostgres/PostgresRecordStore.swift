@@ -142,13 +142,16 @@ public final class PostgresRecordStore: VaultRecordStore, @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         let tx = PostgresTransaction(store: self)
+        // Up to date already (every connection but a new database's first): no writers' lock, which every new
+        // connection would otherwise queue for behind the requests' commits.
+        let known = Set(PostgresSchema.migrations.map(\.name))
+        if let applied = try? Set(tx.rows("SELECT name FROM casevault_schema").map({ try $0.decode(String.self) })), applied == known { return }
         try tx.execute("BEGIN")
         do {
             // The writers' lock: two instances starting together migrate one at a time.
             try tx.execute("SELECT pg_advisory_xact_lock(\(Self.writeLockKey))")
             try tx.execute("CREATE TABLE IF NOT EXISTS casevault_schema (name text PRIMARY KEY, applied_at text NOT NULL)")
             let applied = Set(try tx.rows("SELECT name FROM casevault_schema").map { try $0.decode(String.self) })
-            let known = Set(PostgresSchema.migrations.map(\.name))
             guard applied.isSubset(of: known) else { throw StoreError.newerSchema }
             for migration in PostgresSchema.migrations where !applied.contains(migration.name) {
                 for statement in migration.sql { try tx.execute(PostgresQuery(unsafeSQL: statement)) }

@@ -66,6 +66,7 @@ extension Vault {
     /// The store behind a vault: vault.db (refused when group or others could read it), or the PostgreSQL database
     /// vault.json names.
     static func openStore(_ opened: OpenedVault) throws -> any VaultRecordStore {
+        if let shared = opened.sharedStore { return shared }
         if let location = opened.info.database {
             return try PostgresRecordStore(endpoint: location.endpoint)
         }
@@ -78,6 +79,12 @@ extension Vault {
 }
 
 extension VaultSetup {
+    /// A team server's store for every request it serves: `readers` connections read in parallel, and one writer
+    /// commits concurrent requests' write transactions (their audit events above all) together (PostgresStorePool).
+    public static func sharedStore(_ location: DatabaseLocation, readers: Int) -> any VaultRecordStore {
+        PostgresStorePool(endpoint: location.endpoint, readers: readers)
+    }
+
     /// A new vault's database must be reachable and hold no vault yet (two vaults in one database would mix their
     /// records and audit chains).
     public static func checkDatabaseIsFree(_ location: DatabaseLocation) throws {

@@ -43,11 +43,15 @@ public struct OpenedVault: Sendable {
     public let paths: VaultPaths
     public let info: VaultInfo
     public let unlock: VaultUnlock
+    /// A store the caller keeps open across opens (a server's connection pool with its group commit); nil opens the
+    /// vault's own, as the CLI does.
+    public let sharedStore: (any VaultRecordStore)?
 
-    public init(paths: VaultPaths, info: VaultInfo, unlock: VaultUnlock) {
+    public init(paths: VaultPaths, info: VaultInfo, unlock: VaultUnlock, sharedStore: (any VaultRecordStore)? = nil) {
         self.paths = paths
         self.info = info
         self.unlock = unlock
+        self.sharedStore = sharedStore
     }
 
     init(paths: VaultPaths, info: VaultInfo, keyFile: KeyFile, keys: UnlockedKeys) {
