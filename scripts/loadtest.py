@@ -14,81 +14,35 @@ Then checks what must hold: no request failed, every upload that was answered "s
 nothing else was added (no lost or duplicated document), and `casevault verify --read-data` (documents, audit chain
 with both instances' events, state ledger) is clean. Prints throughput and p50/p99 latency per endpoint. Python's
 client shares the two cores with both servers and PostgreSQL, so the rates are a floor, not the servers' ceiling."""
-import argparse, base64, http.client, json, os, random, shutil, signal, ssl, statistics, subprocess, sys, tempfile, threading, time
+import argparse, base64, json, os, random, signal, statistics, subprocess, sys, threading, time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from serverkit import ROOT, Rig, fail as kit_fail  # noqa: E402
+
 p = argparse.ArgumentParser()
 p.add_argument("--bin", default=os.path.join(ROOT, ".build/release"))
 p.add_argument("--advocates", type=int, default=50)
 p.add_argument("--seconds", type=float, default=60)
 p.add_argument("--instances", type=int, default=2)
 args = p.parse_args()
-CASEVAULT = os.path.join(args.bin, "casevault")
 PASSPHRASE = "load test passphrase - not for real use"
-PG_BIN = "/usr/lib/postgresql/15/bin"
+rig = Rig("loadtest", args.bin)
+CASEVAULT, work, keys, servers = rig.casevault, rig.work, rig.keys, rig.servers
 
 
 def fail(message):
-    print(f"loadtest: error: {message}", file=sys.stderr)
-    sys.exit(1)
-
-
-for program in ("casevault", "casevault-server"):
-    if not os.access(os.path.join(args.bin, program), os.X_OK):
-        fail(f"{program} is not built in {args.bin} (swift build -c release builds it)")
-if not os.access(os.path.join(PG_BIN, "initdb"), os.X_OK):
-    subprocess.run([os.path.join(ROOT, "scripts/ensure-deps.sh"), "postgresql"], check=True)
-
-work = tempfile.mkdtemp(prefix="casevault-load-")
-os.chmod(work, 0o711)
-as_pg = ["/usr/sbin/runuser", "-u", "postgres", "--"] if os.getuid() == 0 else []
-pg_root = os.path.join(work, "pg")
-socket_dir = os.path.join(pg_root, "socket")
-os.makedirs(socket_dir)
-if as_pg:
-    shutil.chown(pg_root, "postgres", "postgres")
-    shutil.chown(socket_dir, "postgres", "postgres")
-os.chmod(pg_root, 0o700)
-pg_port = random.randint(20000, 60000)
-servers = []
-
-
-def pg(program, *arguments):
-    subprocess.run(as_pg + [os.path.join(PG_BIN, program), *arguments], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-def cleanup():
-    for server in servers:
-        if server.poll() is None:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-    subprocess.run(as_pg + [os.path.join(PG_BIN, "pg_ctl"), "-D", os.path.join(pg_root, "data"), "-m", "immediate", "-w", "stop"],
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    shutil.rmtree(work, ignore_errors=True)
+    kit_fail("loadtest", message)
 
 
 def cv(env, *command):
-    result = subprocess.run([CASEVAULT, *command, "--json"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    if result.returncode != 0:
-        fail(f"casevault {' '.join(command[:2])} failed: {result.stderr.decode()[-500:]}")
-    return json.loads(result.stdout) if result.stdout.strip() else {}
+    return rig.cv(env, *command)
 
 
 try:
     # --- set-up -------------------------------------------------------------------------------------------------
     started = time.time()
-    pg("initdb", "-D", os.path.join(pg_root, "data"), "-U", "casevault", "--auth=trust", "-E", "UTF8", "--locale=C", "-N")
-    pg("pg_ctl", "-D", os.path.join(pg_root, "data"), "-l", os.path.join(pg_root, "server.log"), "-w", "-t", "60", "-o",
-       f"-k {socket_dir} -c listen_addresses= -p {pg_port} -c max_connections=200", "start")
-    pg("createdb", "-h", socket_dir, "-p", str(pg_port), "-U", "casevault", "casevault")
-    database = f"postgresql://casevault@/casevault?host={socket_dir}&port={pg_port}"
-    keys = os.path.join(work, "keys")
-    os.makedirs(keys, mode=0o700)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CASEVAULT_")}
-    env.update(CASEVAULT_VAULT=os.path.join(work, "vault"), CASEVAULT_KEYS=os.path.join(keys, "admin.identity"))
+    database = rig.start_database()
+    env = rig.environment()
     cv(env, "init", "--admin", "Load Admin", "--no-passphrase", "--database", database)
     org = cv(env, "org", "add", "Load Test Advocacy")["id"]
     manager_keys = os.path.join(keys, "manager.identity")
@@ -114,37 +68,12 @@ try:
             f.write(letter_text.replace("Dear", f"Dear ({i})", 1))
         stored = cv(manager, "ingest", "--case", case, letter)
         advocate.update(case=case, letter=stored[0]["id"], expected=None)
-    cert, key = os.path.join(work, "cert.pem"), os.path.join(work, "key.pem")
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key,
-                    "-out", cert, "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
-                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    ports = []
-    for n in range(args.instances):
-        port = random.randint(20000, 60000)
-        config = os.path.join(work, f"server{n}.json")
-        with open(config, "w") as f:
-            json.dump({"listen": {"host": "127.0.0.1", "port": port}, "vault": env["CASEVAULT_VAULT"], "database": database,
-                       "tls": {"certificate": cert, "key": key}}, f)
-        log = open(os.path.join(work, f"server{n}.log"), "w")
-        servers.append(subprocess.Popen([CASEVAULT, "serve", "--config", config], env=env, stdout=log, stderr=log))
-        ports.append(port)
-    context = ssl.create_default_context(cafile=cert)
+    rig.serve(env, database, instances=args.instances)
+    ports = rig.ports
 
     def connection(port):
-        return http.client.HTTPSConnection("127.0.0.1", port, context=context, timeout=60)
+        return rig.connection(port)
 
-    for port in ports:
-        for _ in range(600):
-            try:
-                c = connection(port)
-                c.request("GET", "/health")
-                if c.getresponse().status == 200:
-                    break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            log = open(os.path.join(work, f"server{ports.index(port)}.log")).read()[-1500:]
-            fail(f"the server on port {port} did not start; the end of its log:\n{log}")
     print(f"set-up: {args.advocates} advocates, {args.instances} instances, {time.time() - started:.0f} s")
 
     # --- the run ------------------------------------------------------------------------------------------------
@@ -244,4 +173,4 @@ try:
         print(verified.stdout.decode()[-2000:])
     sys.exit(0 if not errors and verified.returncode == 0 else 1)
 finally:
-    cleanup()
+    rig.cleanup()

@@ -1,4 +1,4 @@
-"""What the server's measuring scripts share (scripts/webbench.py; scripts/loadtest.py has its own copy for now):
+"""What the server's measuring scripts share (scripts/loadtest.py, scripts/webbench.py):
 a private PostgreSQL 15 cluster in a temporary folder, `casevault` with --json, a self-signed certificate, and
 `casevault serve` instances started and stopped. Loopback only; everything is removed at the end."""
 import json, os, random, shutil, signal, ssl, subprocess, sys, tempfile, time, http.client

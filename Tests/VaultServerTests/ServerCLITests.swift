@@ -45,6 +45,11 @@ final class ServerCLITests: XCTestCase {
 
     /// Runs casevault off Swift's cooperative threads (the in-process server needs them), in the desk's home folder.
     func cli(_ desk: Desk, _ arguments: [String], environment extra: [String: String] = [:]) async throws -> Run {
+        try await Self.runCLI(desk, arguments, environment: extra)
+    }
+
+    /// `cli` for other classes (ServerEndToEndTests).
+    static func runCLI(_ desk: Desk, _ arguments: [String], environment extra: [String: String] = [:]) async throws -> Run {
         let binary = try Self.binary()
         let environment = desk.environment.merging(extra) { $1 }
         let folder = desk.home

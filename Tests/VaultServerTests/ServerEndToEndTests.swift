@@ -193,33 +193,6 @@ final class ServerEndToEndTests: XCTestCase {
 
     /// Runs casevault off Swift's cooperative threads (the in-process server needs them), in the desk's home folder.
     static func cli(_ desk: ServerCLITests.Desk, _ arguments: [String]) async throws -> ServerCLITests.Run {
-        let binary = try ServerCLITests.binary()
-        let (environment, folder) = (desk.environment, desk.home)
-        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ServerCLITests.Run, any Error>) in
-            DispatchQueue.global().async {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: binary)
-                process.arguments = arguments
-                process.environment = environment
-                process.currentDirectoryURL = folder
-                let out = Pipe(), err = Pipe()
-                process.standardOutput = out
-                process.standardError = err
-                process.standardInput = FileHandle.nullDevice
-                do {
-                    try process.run()
-                    let box = ServerCLITests.ErrBox()
-                    let drained = DispatchSemaphore(value: 0)
-                    DispatchQueue.global().async { box.data = err.fileHandleForReading.readDataToEndOfFile(); drained.signal() }
-                    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-                    drained.wait()
-                    process.waitUntilExit()
-                    continuation.resume(returning: ServerCLITests.Run(code: process.terminationStatus, out: String(decoding: stdout, as: UTF8.self),
-                                                                      err: String(decoding: box.data, as: UTF8.self), outBytes: stdout))
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
-        }
+        try await ServerCLITests.runCLI(desk, arguments)
     }
 }

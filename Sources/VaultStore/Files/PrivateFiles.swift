@@ -68,19 +68,7 @@ public enum PrivateFiles {
     /// a temp file beside it (same file system), fsync, rename, fsync the folder. Mode 0600.
     /// `replacing: false` refuses to overwrite an existing file.
     public static func atomicWrite(_ data: Data, to path: String, replacing: Bool) throws {
-        try atomicWrite(to: path, replacing: replacing) { fd, temporary in
-            try data.withUnsafeBytes { bytes in
-                var offset = 0
-                while offset < bytes.count {
-                    let n = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-                    if n < 0 {
-                        if errno == EINTR { continue }
-                        throw FileError.system(operation: "write", path: temporary, errno: errno)
-                    }
-                    offset += n
-                }
-            }
-        }
+        try atomicWrite(to: path, replacing: replacing) { fd, temporary in try writeAll(data, to: fd, path: temporary) }
     }
 
     /// The same, for content too large to hold: `produce` writes it to the temp file's descriptor piece by piece (a
