@@ -68,6 +68,8 @@ extension ServerAPITests {
         let forced = try await upload(w, bytes, name: "copy.txt", token: token, query: "&allow_duplicate=true")
         XCTAssertEqual(forced.status, 201, forced.text)
         XCTAssertEqual(leftovers(w), [])
+        // Uploads are received in memory files: no spool folder, so no plaintext on disk even for a moment.
+        XCTAssertFalse(FileManager.default.fileExists(atPath: w.root + "/" + UploadSpool.folderName))
     }
 
     func testAnOversizedUploadIs413WithNothingStoredAndNoTempFileLeft() async throws {

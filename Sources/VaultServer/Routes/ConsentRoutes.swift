@@ -47,13 +47,10 @@ extension VaultServer {
                 throw APIError(.badRequest, "invalid_json", "the request body is not valid: 'form.content' is not base64; send the signed form's bytes in base64")
             }
             guard Int64(bytes.count) <= maxUploadBytes else { throw APIError.tooLarge(maxUploadBytes) }
-            let file = try await sessions.gateway.blocking { () -> UploadSpool in
-                let file = try UploadSpool(vaultFolder: sessions.gateway.paths.root)
-                try file.writeAll(bytes)
-                return file
-            }
+            let file = try UploadSpool()
             spool = file
-            form = Vault.IngestFile(pathBytes: Array(file.path.utf8), originalName: name)
+            try file.writeAll(bytes)
+            form = try file.ingestFile(name: name)
         }
         let formFile = form
         let result: ConsentRecorded

@@ -8,9 +8,9 @@ import Glibc
 #endif
 
 /// POST /api/v1/cases/{case}/documents: `casevault ingest` of one file over HTTP. The body is the file's bytes; it is
-/// streamed to a private temp file inside the vault folder (never held whole in memory), capped at the configured
-/// size while it is read, and then handed to the same `Vault.ingest` the CLI calls, so consent, duplicate detection,
-/// durability (blob before row) and audit are the core's. The temp file is removed on every path.
+/// streamed into a sealed memory file (`UploadSpool`: never a file on disk in clear), capped at the configured size
+/// while it is read, and then handed to the same `Vault.ingest` the CLI calls, so consent, duplicate detection,
+/// durability (blob before row) and audit are the core's. The memory file is freed on every path.
 extension VaultServer {
     struct UploadResult: Encodable, Sendable {
         /// "stored" or "duplicate", as `casevault ingest --json` reports each file.
@@ -64,12 +64,12 @@ extension VaultServer {
             throw error
         }
 
-        let spool = try await sessions.gateway.blocking { try UploadSpool(vaultFolder: sessions.gateway.paths.root) }
+        let spool = try UploadSpool()
         defer { spool.remove() }
         try await spool.receive(request.body, maxBytes: maxBytes, gateway: sessions.gateway)
 
         let options = Vault.IngestOptions(kind: kind, date: date, allowDuplicate: allowDuplicate, actor: session.row.accountID)
-        let file = Vault.IngestFile(pathBytes: Array(spool.path.utf8), originalName: name)
+        let file = try spool.ingestFile(name: name)
         let result: Vault.IngestResult
         do {
             result = try await handle.run { vault in
@@ -128,26 +128,17 @@ enum UploadName {
     }
 }
 
-/// One upload's temp file: `uploads/` inside the vault folder (the same file system and the same protection as the
-/// vault's own temp files), created 0600 with a random name.
+/// One upload, received into a sealed anonymous memory file (`IngestBuffer`, memfd) and never into a file on disk:
+/// the brief's rule that a document's plaintext is written to disk only where the user asked. (Earlier releases
+/// spooled to `uploads/` in the vault folder; `removeStale` still sweeps what a killed server left there.)
 final class UploadSpool: @unchecked Sendable {
     static let folderName = "uploads"
-    let path: String
-    private var fd: Int32
+    private let buffer: IngestBuffer
 
-    init(vaultFolder: String) throws {
-        let folder = vaultFolder + "/" + Self.folderName
-        if try PrivateFiles.status(folder) == nil {
-            // Two uploads may race to make it: the loser's failure is fine once the folder exists.
-            do { try PrivateFiles.createPrivateDirectory(folder) } catch { if try PrivateFiles.status(folder) == nil { throw error } }
-        }
-        path = folder + "/upload-" + UUID().uuidString.lowercased()
-        fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        guard fd >= 0 else { throw FileError.system(operation: "create", path: path, errno: errno) }
-    }
+    init() throws { buffer = try IngestBuffer() }
 
-    /// Spool files a server killed mid-upload left behind (every finished request removes its own). Only those
-    /// older than a day: another instance serving the same folder may be receiving one now. Returns how many.
+    /// Spool files an earlier release's server killed mid-upload left behind. Only those older than a day: another
+    /// instance of that release serving the same folder may be receiving one now. Returns how many.
     static func removeStale(vaultFolder: String, now: Date, olderThan age: TimeInterval = 24 * 3600) -> Int {
         let folder = vaultFolder + "/" + folderName
         var removed = 0
@@ -160,8 +151,8 @@ final class UploadSpool: @unchecked Sendable {
         return removed
     }
 
-    /// Reads the body into the file, writing about 1 MB at a time on the blocking pool; throws 413 as soon as more
-    /// than `maxBytes` arrived (whatever Content-Length said), leaving the rest unread.
+    /// Reads the body into the memory file about 1 MB at a time on the blocking pool; throws 413 as soon as more than
+    /// `maxBytes` arrived (whatever Content-Length said), leaving the rest unread.
     func receive(_ body: RequestBody, maxBytes: Int64, gateway: VaultGateway) async throws {
         var pending = ByteBuffer()
         var total: Int64 = 0
@@ -177,40 +168,26 @@ final class UploadSpool: @unchecked Sendable {
             }
         }
         let chunk = pending
-        try await gateway.blocking {
-            try self.write(chunk)
-            self.closeFile()
-        }
+        try await gateway.blocking { try self.write(chunk) }
     }
 
     /// A body already in memory (a consent's signed form, sent as base64 in JSON).
     func writeAll(_ data: Data) throws {
         try write(ByteBuffer(bytes: data))
-        closeFile()
     }
 
-    private func write(_ buffer: ByteBuffer) throws {
-        try buffer.withUnsafeReadableBytes { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let written = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    throw FileError.system(operation: "write", path: path, errno: errno)
-                }
-                offset += written
-            }
-        }
+    /// The upload frozen (nothing can change it while the core reads it), as the file to ingest under `name`.
+    func ingestFile(name: [UInt8]) throws -> Vault.IngestFile {
+        try buffer.sealed(name: name)
     }
 
-    private func closeFile() {
-        if fd >= 0 { close(fd); fd = -1 }
+    private func write(_ chunk: ByteBuffer) throws {
+        try chunk.withUnsafeReadableBytes { try buffer.append($0) }
     }
 
     /// Every path ends here: the core has read (and encrypted) the file, or the upload was refused.
     func remove() {
-        closeFile()
-        unlink(path)
+        buffer.close()
     }
 }
 
