@@ -32,10 +32,8 @@ test: build
 	@scripts/ensure-deps.sh faketime postgresql
 	@scripts/ensure-browser.sh
 	$(SWIFT) build --build-tests
-	python3 scripts/bench.py --quick --bin .build/debug
 	@[ -d ../shared/testvectors/wycheproof ] || echo "SKIPPED: ../shared is absent: the Wycheproof vectors and the shared consent examples will not be checked (the tests that need them skip)"
-	$(SWIFT) test --parallel --num-workers $(TEST_WORKERS) --disable-swift-testing
-	CASEVAULT_TEST_POSTGRES=1 $(SWIFT) test --skip-build --parallel --num-workers $(TEST_WORKERS) --disable-swift-testing --filter '$(POSTGRES_PASS)'
+	SWIFT='$(SWIFT)' TEST_WORKERS=$(TEST_WORKERS) POSTGRES_PASS='$(POSTGRES_PASS)' scripts/test-passes.sh
 
 # Four workers on two cores: most tests wait on child processes, fsync and PostgreSQL rather than compute (the first
 # pass took 450 s with four and 555 s with the default two, on an idle 2-core machine, in a built tree).
