@@ -120,6 +120,32 @@ final class DocumentListTests: XCTestCase {
         XCTAssertEqual(try streamed(try t.reopen(as: t.administratorID), caseID: nil, batchRows: 64, slices: 2).count, 0)
     }
 
+    /// Batches are opened on another thread while the next is read: a name that does not open in a later batch still
+    /// stops the listing with the row's id, after the batches before it and never after it, and nothing is left running.
+    func testADamagedNameInALaterBatchStopsTheListingWithItsID() throws {
+        let t = try TemporaryVault()
+        let caseID = try t.openCase(withConsent: true)
+        try fill(t, caseID, count: 120, prefix: "p")
+        let all = try streamed(t.vault, caseID: caseID, batchRows: 8, slices: nil)
+        XCTAssertEqual(all.count, 121)
+        // Another document's sealed name in the row of one near the end: it no longer opens under its own AAD.
+        let (victim, donor) = (all[all.count - 3].id, all[0].id)
+        let queue = try DatabaseQueue(path: t.paths.root + "/vault.db")
+        try queue.write { db in
+            let sealed = try Data.fetchOne(db, sql: "SELECT original_name_sealed FROM documents WHERE id = ?", arguments: [donor])
+            try db.execute(sql: "UPDATE documents SET original_name_sealed = ? WHERE id = ?", arguments: [sealed, victim])
+        }
+        var handed: [String] = []
+        XCTAssertThrowsError(try t.reopen().listDocuments(caseID: caseID, filter: .init(), dateSource: false, batchRows: 8, slices: nil) { listed in
+            listed.forEach { handed.append(String(decoding: $0.id, as: UTF8.self)) }
+        }) { error in
+            XCTAssertEqual(error as? VaultError, .damagedField(table: "documents", column: "original_name", rowID: victim))
+        }
+        XCTAssertFalse(handed.contains(victim), "the damaged row's batch is never handed over")
+        XCTAssertEqual(handed, Array(all.map(\.id).prefix(handed.count)), "the batches before it come whole and in order")
+        XCTAssertGreaterThan(handed.count, 0)
+    }
+
     /// The AAD built byte by byte is `KeyHierarchy.fieldAAD` with `clearFieldsBinding`, for odd values too.
     func testByteBuiltAADMatchesTheKeyHierarchys() throws {
         var generator = SystemRandomNumberGenerator()

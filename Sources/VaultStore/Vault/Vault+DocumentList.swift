@@ -44,17 +44,22 @@ extension Vault {
         if let caseID {
             try requireConsent(.viewDocuments, caseID: caseID)
             try store.read { tx in
+                let pipeline = ListingPipeline(kinds: kinds, dateSource: dateSource, slices: slices)
+                defer { pipeline.drain() }
                 try tx.documentListRows(query) { rows in
-                    try body(try listed(rows, kinds: kinds, dateSource: dateSource, slices: slices, in: tx) { _ in true })
+                    try pipeline.submit(try prepare(rows, in: tx) { _ in true }, then: body)
                 }
+                try pipeline.finish(body)
             }
             return
         }
         try guarded { try store.read { tx in
             let account = try account(in: tx)
             var viewable: [String: Bool] = [:]
+            let pipeline = ListingPipeline(kinds: kinds, dateSource: dateSource, slices: slices)
+            defer { pipeline.drain() }
             try tx.documentListRows(query) { rows in
-                try body(try listed(rows, kinds: kinds, dateSource: dateSource, slices: slices, in: tx) { caseID in
+                try pipeline.submit(try prepare(rows, in: tx) { caseID in
                     if let known = viewable[caseID] { return known }
                     var may = false
                     if account.role != .admin, let caseRecord = try tx.caseRecord(caseID) {
@@ -66,8 +71,9 @@ extension Vault {
                     }
                     viewable[caseID] = may
                     return may
-                })
+                }, then: body)
             }
+            try pipeline.finish(body)
         } }
     }
 
@@ -80,11 +86,11 @@ extension Vault {
         return views
     }
 
-    /// One batch: rows of cases not viewable left out, sealed fields opened, the kind filter applied to the opened
-    /// kind, and each group of one date and case ordered by name, then id.
-    private func listed(_ rows: DocumentListRows, kinds: [[UInt8]], dateSource: Bool, slices: Int?, in tx: any VaultRecordReading,
-                        mayView: (String) throws -> Bool) throws -> ListedDocuments {
-        // Which rows are shown, and each one's case key (looked up once per case and key version).
+    /// What a batch needs from the store before its sealed fields can be opened away from it: which rows are shown
+    /// (rows of cases not viewable are left out), and each shown row's case key (looked up once per case and key
+    /// version).
+    private func prepare(_ rows: DocumentListRows, in tx: any VaultRecordReading,
+                         mayView: (String) throws -> Bool) throws -> ListingPipeline.Batch {
         var caseIDs: [String] = []
         var caseIndex = [Int32](repeating: -1, count: rows.count)
         var keys: [SecureBytes] = []
@@ -126,15 +132,7 @@ extension Vault {
             keyIndex[row] = key
             lastKey = (current.index, version, key)
         }
-        let opened = try DocumentListOpening.open(rows, keys: keys, keyIndex: keyIndex, dateSource: dateSource, slices: slices)
-        var listed = ListedDocuments(rows: rows, opened: opened, caseIDs: caseIDs, caseIndex: caseIndex)
-        let shown = (0..<rows.count).filter { row in
-            guard caseIndex[row] >= 0 else { return false }
-            return kinds.isEmpty || listed.withKind(row) { kind in kinds.contains { $0.elementsEqual(kind) } }
-        }
-        listed.order = shown.map(Int32.init)
-        listed.sortGroupsByName()
-        return listed
+        return ListingPipeline.Batch(rows: rows, keys: keys, keyIndex: keyIndex, caseIDs: caseIDs, caseIndex: caseIndex)
     }
 }
 
