@@ -42,6 +42,16 @@ final class AuditTrailTests: XCTestCase {
         XCTAssertEqual(try newEvents { _ = try manager.backup(to: t.directory.path + "/bk", includeKeyFile: false) }, ["vault.backup:success"])
         XCTAssertEqual(try newEvents { try t.vault.closeCase(caseID) }, ["case.close:success"])
         XCTAssertEqual(try newEvents { _ = try manager.eraseCase(caseID, reason: "erasure request") }, ["case.erase:success"])
+        // The only events a front end writes itself come from a closed set, each with its own action and details.
+        XCTAssertEqual(try newEvents {
+            try t.vault.record(.signedIn(session: "ses-1"))
+            try t.vault.record(.signedOut(session: "ses-1"))
+            try manager.record(.restored(documents: 3))
+        }, ["session.login:success", "session.logout:success", "vault.restore:success"])
+        let recorded = try TemporaryVault.administrator(of: t.vault).auditLog(caseID: nil, since: nil, actor: nil)
+            .filter { !$0.action.hasPrefix("state.") }.suffix(3)
+        XCTAssertEqual(recorded.map(\.details), [["session": "ses-1"], ["session": "ses-1"], ["documents": "3"]])
+        XCTAssertEqual(recorded.map(\.actor), [t.vault.actor, t.vault.actor, manager.actor])
 
         // Erasure removes no audit rows, so the chain still verifies, and the details hold ids only.
         try t.vault.writeCheckpoint()

@@ -124,7 +124,7 @@ final class SessionService: Sendable {
         // In the vault's own audit log, signed by the person's identity like every other event: who opened a session
         // and when (the address stays in the server's log). A login the vault cannot record is not granted.
         do {
-            try await gateway.run(as: identity) { vault in try vault.audit(vault.event("session.login", details: ["session": sessionID])) }
+            try await gateway.run(as: identity) { vault in try vault.record(.signedIn(session: sessionID)) }
         } catch {
             try? await store.delete(tokenHash: tokenHash)
             throw error
@@ -204,7 +204,7 @@ final class SessionService: Sendable {
         // After the session is gone, so that a logout always ends it; an event that cannot be written is logged.
         do {
             let sessionID = session.row.sessionID
-            try await gateway.run(as: session.identity) { vault in try vault.audit(vault.event("session.logout", details: ["session": sessionID])) }
+            try await gateway.run(as: session.identity) { vault in try vault.record(.signedOut(session: sessionID)) }
         } catch {
             logger.warning("logout not recorded in the audit log", metadata: ["session": "\(session.row.sessionID)"])
         }

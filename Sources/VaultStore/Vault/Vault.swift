@@ -139,7 +139,7 @@ public final class Vault {
 
     // MARK: - Audit
 
-    public func event(_ action: String, caseID: String? = nil, documentID: String? = nil, outcome: AuditOutcome = .success,
+    func event(_ action: String, caseID: String? = nil, documentID: String? = nil, outcome: AuditOutcome = .success,
                details: [String: String] = [:]) -> AuditEvent {
         AuditEvent(time: timestamp(), actor: actor, action: action, caseID: caseID, documentID: documentID, outcome: outcome.rawValue,
                    details: details)
@@ -151,8 +151,9 @@ public final class Vault {
         eventsWritten += 1
     }
 
-    /// An event that stands alone (reads): it commits before anything else happens.
-    public func audit(_ event: AuditEvent) throws {
+    /// An event that stands alone (reads): it commits before anything else happens. Not public: a front end records
+    /// only the few things that happen outside the core, through `record(_:)`.
+    func audit(_ event: AuditEvent) throws {
         try store.write { tx in try audit(event, in: tx) }
     }
 

@@ -17,7 +17,7 @@ extension CaseVault {
             if (try? PrivateFiles.status(global.paths.keyFile)) != nil {
                 // The restored vault is older than the one last used, by design: this computer's mark moves to it.
                 try global.withVault(acceptOlderState: .restore) { vault in
-                    try vault.audit(vault.event("vault.restore", details: ["documents": String(count)]))
+                    try vault.record(.restored(documents: count))
                 }
             } else {
                 Terminal.printError("casevault: note: no key file at \(global.paths.keyFile) yet; the restore is not in the audit log until the vault is opened with its key file")
