@@ -25,7 +25,7 @@ serve: build
 
 # Every test: unit tests, Wycheproof vectors and CLI end-to-end tests against the built binary (faketime for the
 # clock-set-back test, which would otherwise skip; PostgreSQL's server programs for the PostgreSQL store's tests, which
-# start their own throwaway server, and for the second pass below; headless Chromium and Selenium for the web interface's
+# start their own throwaway server, and for the second pass below, which scripts/test-passes.sh runs beside the suite; headless Chromium and Selenium for the web interface's
 # browser test, WebInterfaceTests, which skips visibly without them). In parallel (TEST_WORKERS below): each test uses its own temporary
 # folders, HOME and vault, so tests do not share state; sequentially the suite took 15–16.5 minutes on 2 cores.
 test: build

@@ -17,10 +17,21 @@ trap 'rm -rf "$logs"' EXIT
 
 python3 scripts/bench.py --quick --bin .build/debug >"$logs/bench" 2>&1 &
 bench=$!
-# --ignore-lock: SwiftPM otherwise waits for the other `swift test` to finish; both only run the built test binary
-# (--skip-build), so neither writes to .build.
-CASEVAULT_TEST_POSTGRES=1 "$SWIFT" test --skip-build --ignore-lock --parallel --num-workers 2 --disable-swift-testing \
-    --filter "$POSTGRES_PASS" >"$logs/postgres" 2>&1 &
+# The PostgreSQL pass runs the built test binary itself, two tests at a time, each in its own process as
+# `swift test --parallel` would: a second `swift test` would wait for the first's lock on .build (and with the lock
+# ignored, both open SwiftPM's build database, which one of them then finds locked).
+tests="$logs/postgres-tests"
+.build/debug/casevaultPackageTests.xctest --list-tests 2>/dev/null | grep -E "^(${POSTGRES_PASS})/" >"$tests"
+mkdir "$logs/postgres-runs"
+(
+    [ -s "$tests" ] || { echo "no test matches POSTGRES_PASS ($POSTGRES_PASS)"; exit 1; }
+    xargs -P 2 -I{} sh -c 'log="$2/$(printf %s "$1" | tr / _).log"
+        if CASEVAULT_TEST_POSTGRES=1 "$0" "$1" >"$log" 2>&1; then echo "passed: $1"; else echo "FAILED: $1"; cat "$log"; fi' \
+        .build/debug/casevaultPackageTests.xctest {} "$logs/postgres-runs" <"$tests" >"$logs/postgres-results"
+    cat "$logs/postgres-results"
+    echo "$(grep -c '^passed: ' "$logs/postgres-results") of $(wc -l <"$tests") tests passed with every vault's records in PostgreSQL"
+    ! grep -q '^FAILED: ' "$logs/postgres-results"
+) >"$logs/postgres" 2>&1 &
 postgres=$!
 
 "$SWIFT" test --skip-build --parallel --num-workers "$TEST_WORKERS" --disable-swift-testing
