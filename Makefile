@@ -33,7 +33,7 @@ test: build
 	@scripts/ensure-browser.sh
 	$(SWIFT) build --build-tests
 	@[ -d ../shared/testvectors/wycheproof ] || echo "SKIPPED: ../shared is absent: the Wycheproof vectors and the shared consent examples will not be checked (the tests that need them skip)"
-	SWIFT='$(SWIFT)' TEST_WORKERS=$(TEST_WORKERS) POSTGRES_PASS='$(POSTGRES_PASS)' scripts/test-passes.sh
+	TEST_WORKERS=$(TEST_WORKERS) POSTGRES_PASS='$(POSTGRES_PASS)' scripts/test-passes.sh
 
 # Four workers on two cores: most tests wait on child processes, fsync and PostgreSQL rather than compute (the first
 # pass took 450 s with four and 555 s with the default two, on an idle 2-core machine, in a built tree).
