@@ -24,11 +24,6 @@ func casevaultBinary() throws -> URL {
     return candidate
 }
 
-/// Holds what a background reader collected; written once before the semaphore is signalled.
-final class DataBox: @unchecked Sendable {
-    var data = Data()
-}
-
 final class Sandbox {
     let directory: URL
     var environment: [String: String]
@@ -150,39 +145,11 @@ final class Sandbox {
     }
 
     private func launch(_ arguments: [String], environment: [String: String], stdin: Data?, timeout: TimeInterval?) throws -> CLIResult {
-        let process = Process()
-        process.executableURL = try binary ?? casevaultBinary()
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        process.environment = environment
-        let out = Pipe(), err = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        // A watchdog for commands that must not hang: the process is killed and the result says so (exit 137).
-        if let timeout {
-            let pid = process.processIdentifier
-            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { [process] in
-                if process.isRunning { kill(pid, SIGKILL) }
-            }
-        }
-        if let stdin { input.fileHandleForWriting.write(stdin) }
-        try input.fileHandleForWriting.close()
-        // Drain stderr on another thread: reading one pipe to its end while the child fills the other would
-        // deadlock once a pipe buffer (64 KiB) is full.
-        let stderrBox = DataBox()
-        let drained = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async {
-            stderrBox.data = err.fileHandleForReading.readDataToEndOfFile()
-            drained.signal()
-        }
-        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
-        drained.wait()
-        let stderrData = stderrBox.data
-        process.waitUntilExit()
-        return CLIResult(exitCode: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
-                         stderr: String(decoding: stderrData, as: UTF8.self), signalled: process.terminationReason == .uncaughtSignal)
+        // A watchdog for commands that must not hang: the process is killed and the result says so (`signalled`).
+        let result = try ChildProcess.run(try (binary ?? casevaultBinary()).path, arguments, environment: environment,
+                                          directory: directory.path, stdin: stdin, timeout: timeout)
+        return CLIResult(exitCode: result.status, stdout: String(decoding: result.stdout, as: UTF8.self),
+                         stderr: String(decoding: result.stderr, as: UTF8.self), signalled: result.signalled)
     }
 
     func mode(_ name: String) throws -> Int {

@@ -1,4 +1,5 @@
 import Foundation
+import PostgresTestSupport
 import XCTest
 @testable import VaultServer
 @testable import VaultStore
@@ -16,17 +17,9 @@ extension ServerAPITests {
     static func runWithStatus(_ program: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: program)
-                process.arguments = arguments
-                let pipe = Pipe()
-                process.standardOutput = pipe
-                process.standardError = pipe
                 do {
-                    try process.run()
-                    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-                    process.waitUntilExit()
-                    continuation.resume(returning: (process.terminationStatus, String(decoding: data, as: UTF8.self)))
+                    let result = try ChildProcess.run(program, arguments)
+                    continuation.resume(returning: (result.status, String(decoding: result.stdout + result.stderr, as: UTF8.self)))
                 } catch {
                     continuation.resume(throwing: error)
                 }

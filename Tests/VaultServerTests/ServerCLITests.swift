@@ -1,4 +1,5 @@
 import Foundation
+import PostgresTestSupport
 import XCTest
 @testable import VaultServer
 @testable import VaultStore
@@ -51,37 +52,23 @@ final class ServerCLITests: XCTestCase {
     /// `cli` for other classes (ServerEndToEndTests).
     static func runCLI(_ desk: Desk, _ arguments: [String], environment extra: [String: String] = [:]) async throws -> Run {
         let binary = try Self.binary()
-        let environment = desk.environment.merging(extra) { $1 }
-        let folder = desk.home
-        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Run, any Error>) in
+        return try await run(binary, arguments, environment: desk.environment.merging(extra) { $1 }, folder: desk.home)
+    }
+
+    /// Runs a program to its end on a Dispatch thread (ChildProcess: posix_spawn and waitpid).
+    static func run(_ program: String, _ arguments: [String], environment: [String: String], folder: URL) async throws -> Run {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Run, any Error>) in
             DispatchQueue.global().async {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: binary)
-                process.arguments = arguments
-                process.environment = environment
-                process.currentDirectoryURL = folder
-                let out = Pipe(), err = Pipe()
-                process.standardOutput = out
-                process.standardError = err
-                process.standardInput = FileHandle.nullDevice
                 do {
-                    try process.run()
-                    let box = ErrBox()
-                    let drained = DispatchSemaphore(value: 0)
-                    DispatchQueue.global().async { box.data = err.fileHandleForReading.readDataToEndOfFile(); drained.signal() }
-                    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-                    drained.wait()
-                    process.waitUntilExit()
-                    continuation.resume(returning: Run(code: process.terminationStatus, out: String(decoding: stdout, as: UTF8.self),
-                                                       err: String(decoding: box.data, as: UTF8.self), outBytes: stdout))
+                    let result = try ChildProcess.run(program, arguments, environment: environment, directory: folder.path)
+                    continuation.resume(returning: Run(code: result.status, out: String(decoding: result.stdout, as: UTF8.self),
+                                                       err: String(decoding: result.stderr, as: UTF8.self), outBytes: result.stdout))
                 } catch {
                     continuation.resume(throwing: error)
                 }
             }
         }
     }
-
-    final class ErrBox: @unchecked Sendable { var data = Data() }
 
     func url(_ w: ServerTestWorld) -> String { "https://127.0.0.1:\(w.port)" }
 
@@ -309,27 +296,6 @@ final class ServerCLITests: XCTestCase {
 
     /// As `cli`, for a program other than casevault (here /usr/bin/time wrapping it).
     func timedCLI(_ desk: Desk, _ arguments: [String]) async throws -> Run {
-        let environment = desk.environment
-        let folder = desk.home
-        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Run, any Error>) in
-            DispatchQueue.global().async {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: arguments[0])
-                process.arguments = Array(arguments.dropFirst())
-                process.environment = environment
-                process.currentDirectoryURL = folder
-                let err = Pipe()
-                process.standardOutput = FileHandle.nullDevice
-                process.standardError = err
-                do {
-                    try process.run()
-                    let data = err.fileHandleForReading.readDataToEndOfFile()
-                    process.waitUntilExit()
-                    continuation.resume(returning: Run(code: process.terminationStatus, out: "", err: String(decoding: data, as: UTF8.self)))
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
-        }
+        try await Self.run(arguments[0], Array(arguments.dropFirst()), environment: desk.environment, folder: desk.home)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PostgresTestSupport
 import XCTest
 @testable import VaultServer
 
@@ -40,16 +41,9 @@ final class ServerConfigTests: XCTestCase {
         // The real command: it exits with the same refusal before touching any vault.
         let binary = Bundle.main.bundleURL.appendingPathComponent("casevault")
         guard FileManager.default.isExecutableFile(atPath: binary.path) else { throw XCTSkip("no casevault binary beside the tests") }
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = ["serve", "--config", path]
-        let stderr = Pipe()
-        process.standardError = stderr
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let text = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        XCTAssertNotEqual(process.terminationStatus, 0)
+        let result = try ChildProcess.run(binary.path, ["serve", "--config", path])
+        let text = String(decoding: result.stderr, as: UTF8.self)
+        XCTAssertNotEqual(result.status, 0)
         XCTAssertTrue(text.contains("refusing plain HTTP on 0.0.0.0"), text)
     }
 

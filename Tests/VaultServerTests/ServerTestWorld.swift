@@ -258,9 +258,7 @@ final class ServerTestWorld: @unchecked Sendable {
     }
 
     /// A subprocess off Swift's cooperative threads (two on this machine; the server's handlers need them).
-    /// Runs curl or psql to its end and returns what it wrote. posix_spawn and waitpid, not Foundation's Process:
-    /// with twenty downloads started at once, Process's `waitUntilExit` sometimes never saw a curl that had exited
-    /// (its output read to the end, the process gone), and the test hung (ServerAPITests, 2026-12-07).
+    /// Runs curl or psql to its end (ChildProcess, not Foundation's Process) and returns what it wrote.
     static func run(_ program: String, _ arguments: [String]) async throws -> String {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<String, any Error>) in
             DispatchQueue.global().async {
@@ -274,38 +272,7 @@ final class ServerTestWorld: @unchecked Sendable {
     }
 
     private static func spawnAndWait(_ program: String, _ arguments: [String]) throws -> String {
-        var fds: [Int32] = [0, 0]
-        guard pipe(&fds) == 0 else { throw NSError(domain: "ServerTestWorld", code: Int(errno)) }
-        // Neither end may leak into other children the test starts meanwhile (the child gets the write end as fd 1).
-        for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        let argv = [program] + arguments
-        var cArguments = argv.map { strdup($0) } + [nil]
-        defer { cArguments.forEach { free($0) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, program, &actions, nil, &cArguments, environ)
-        close(fds[1])
-        guard spawned == 0 else {
-            close(fds[0])
-            throw NSError(domain: "ServerTestWorld", code: Int(spawned), userInfo: [NSLocalizedDescriptionKey: "cannot start \(program)"])
-        }
-        var output = Data()
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = read(fds[0], &buffer, buffer.count)
-            if count > 0 { output.append(contentsOf: buffer[0..<count]); continue }
-            if count < 0 && errno == EINTR { continue }
-            break
-        }
-        close(fds[0])
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        return String(decoding: output, as: UTF8.self)
+        String(decoding: try ChildProcess.run(program, arguments).stdout, as: UTF8.self)
     }
 
     /// Rows of the server's session table, read with psql as a thief with the database would.
