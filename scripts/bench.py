@@ -3,13 +3,13 @@
 
     scripts/bench.py                      # full run (release build; make bench)
     scripts/bench.py --quick --bin DIR    # tiny inputs: checks every built row yields a number (CI)
-    scripts/bench.py --only bundle        # one group of rows (swift, files, large, search, bundle, pages, identity)
+    scripts/bench.py --only bundle        # one group of rows (swift, files, large, search, bundle, pages, identity, hostile)
     scripts/bench.py --only large         # only the large-file rows of `files` (ingest, cat, verify --read-data, peak RSS)
 
 Whole-process rows use a key file without a passphrase (like age with an identity file); the passphrase
 KDF has its own row, and the identity group compares a passphrase per command with `casevault unlock`.
 Prints a table and writes bench/results.json."""
-import argparse, json, os, resource, shutil, statistics, subprocess, sys, tempfile, time
+import argparse, json, os, resource, shutil, statistics, subprocess, sys, tempfile, time, zlib
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 p = argparse.ArgumentParser()
@@ -17,7 +17,7 @@ p.add_argument("--quick", action="store_true")
 p.add_argument("--bin", default=os.path.join(ROOT, ".build/release"))
 p.add_argument("--runs", type=int, default=3)
 p.add_argument("--huge-gib", type=int, default=2, help="size of the file for the peak-RSS rows (issue 24 asks about 4)")
-p.add_argument("--only", help="comma-separated groups to run: swift (in-process rows), files (large, small, listing), large (the large-file rows only), search, bundle, pages, identity")
+p.add_argument("--only", help="comma-separated groups to run: swift (in-process rows), files (large, small, listing), large (the large-file rows only), search, bundle, pages, identity, hostile")
 args = p.parse_args()
 ONLY = set(args.only.split(",")) if args.only else None
 
@@ -198,6 +198,70 @@ def identity_rows(work):
             print(f"bench: 'casevault lock' failed ({locked.returncode}); the unlocked identity expires after 15 minutes", file=sys.stderr)
         shutil.rmtree(docs, ignore_errors=True)
         shutil.rmtree(env["CASEVAULT_VAULT"], ignore_errors=True)
+
+
+def hostile_pdfs(full):
+    """PDFs built to stall a reader, as Tests/CLITests/HostilePDFs.swift builds them: a form XObject drawn 10 times
+    at each of 10 levels (10^10 fills from 5 KB) and, in the full run, a content stream that inflates to 4 GiB."""
+    def assemble(objects):
+        out = bytearray(b"%PDF-1.4\n%\xe2\xe3\n")
+        offsets = []
+        for index, body in enumerate(objects):
+            offsets.append(len(out))
+            out += f"{index + 1} 0 obj\n".encode() + body + b"\nendobj\n"
+        xref = len(out)
+        out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+        out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+        out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+        return bytes(out)
+
+    def stream(dictionary, data):
+        return f"<< /Length {len(data)} {dictionary} >>\nstream\n".encode() + data + b"\nendstream"
+
+    catalog, pages = b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"
+    fan = [catalog, pages, b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R /Resources << /XObject << /X 5 0 R >> >> >>",
+           stream("", b"/X Do")]
+    for level in range(10):
+        if level < 9:
+            fan.append(stream(f"/Type /XObject /Subtype /Form /BBox [0 0 200 200] /Resources << /XObject << /X {6 + level} 0 R >> >>",
+                              b"q 0.9 0 0 0.9 1 1 cm /X Do Q " * 10))
+        else:
+            fan.append(stream("/Type /XObject /Subtype /Form /BBox [0 0 200 200]", b"0 0 10 10 re f"))
+    files = [("fan-out", assemble(fan))]
+    if full:
+        # Each MiB compressed after a full flush compresses the same every time, so 4 GiB are made from two.
+        chunk = b"q 1 0 0 1 0 0 cm 0 0 1 1 re f Q\n" * 32768
+        z = zlib.compressobj(9)
+        first = z.compress(chunk) + z.flush(zlib.Z_FULL_FLUSH)
+        repeated = z.compress(chunk) + z.flush(zlib.Z_FULL_FLUSH)
+        data = first + repeated * (4 * 1024 - 1) + z.flush(zlib.Z_FINISH)
+        files.append(("flate bomb", assemble([catalog, pages, b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R >>",
+                                              stream("/Filter /FlateDecode", data)])))
+    return files
+
+
+def hostile_rows(work):
+    """Issue 15: a hostile PDF named for a bundle stops the export within its analysis limit + 2 s (the reader is a
+    confined child, killed at the limit). No reference tool: the number is the time past the limit."""
+    limit = 3 if args.quick else 10
+    env, case = new_vault(work, "hostile-vault")
+    env["CASEVAULT_ANALYSIS_SECONDS"] = str(limit)
+    for name, data in hostile_pdfs(full=not args.quick):
+        path = os.path.join(work, name.replace(" ", "-") + ".pdf")
+        with open(path, "wb") as f:
+            f.write(data)
+        doc = cv(env, "ingest", "--case", case, path, json_out=True)[0]["id"]
+        out = os.path.join(work, "hostile.pdf")
+        def export_once():
+            start = time.perf_counter()
+            result = subprocess.run([CASEVAULT, "export", "--case", case, "--meeting", "Benchmark", "--for", "trust-X", "--docs", doc,
+                                     "--out", out], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            seconds = time.perf_counter() - start
+            if result.returncode != 1 or f"document {doc} could not be analysed" not in result.stderr or os.path.exists(out):
+                sys.exit(f"bench: the hostile PDF ({name}) was not refused as it should be: exit {result.returncode}: {result.stderr}")
+            return seconds - limit
+        row(f"hostile PDF ({name}): s past its {limit} s limit", "s", measure(lambda: None, export_once), target="≤ 2 s",
+            higher_is_better=False)
 
 
 def main():
@@ -443,6 +507,8 @@ def main():
                 "pdftoppm + tesseract per page" if theirs else None, [p95(theirs)] if theirs else None, target="p95 ≤ 3 s", higher_is_better=False)
         if want("identity"):
             identity_rows(work)
+        if want("hostile"):
+            hostile_rows(work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
