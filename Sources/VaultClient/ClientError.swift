@@ -70,11 +70,15 @@ public struct APIFailure: Decodable, Equatable, Sendable {
         public let outcome: String
         public let ruleIDs: [String]
         public let operation: String?
+        /// The consent action and the case the rules were asked about (consent refusals; older servers send neither).
+        public let action: String?
+        public let caseLabel: String?
         public let explanation: [String]
         public let wouldAllow: [String]
 
         enum CodingKeys: String, CodingKey {
-            case kind, outcome, operation, explanation
+            case kind, outcome, operation, action, explanation
+            case caseLabel = "case"
             case ruleIDs = "rule_ids"
             case wouldAllow = "would_allow"
         }

@@ -29,11 +29,14 @@ struct APIError: Error, Sendable {
         var operation: String? = nil
         /// The consent action the rules were asked about, when they were (a role refusal of a non-member: view_documents).
         var action: String? = nil
+        /// The case the rules were asked about, as the account may see it named (its reference), on a consent refusal.
+        var caseLabel: String? = nil
         let explanation: [String]
         let wouldAllow: [String]
 
         enum CodingKeys: String, CodingKey {
             case kind, outcome, operation, action, explanation
+            case caseLabel = "case"
             case ruleIDs = "rule_ids"
             case wouldAllow = "would_allow"
         }
@@ -103,6 +106,7 @@ struct APIError: Error, Sendable {
             // The CLI's words (names the account may see), so a refusal reads the same locally and over the server.
             return APIError(.forbidden, "refused", check.refusalSentence,
                             decision: RefusalDecision(kind: "consent", outcome: decision.outcome.rawValue, ruleIDs: decision.ruleIDs.map(\.rawValue),
+                                                      action: check.request.action.rawValue, caseLabel: check.caseLabel,
                                                       explanation: decision.explanation,
                                                       wouldAllow: decision.ruleIDs.map(\.remedy).filter { !$0.isEmpty }.uniqued()))
         case .acknowledgementNeeded(let check, let missing):

@@ -55,7 +55,8 @@ enum ServerErrors {
         switch decision.kind {
         case "consent":
             let hints = (decision.wouldAllow.isEmpty ? [] : ["to proceed: " + decision.wouldAllow.joined(separator: "; ")])
-                + ["'casevault consent check' on the case explains in full"]
+                + [decision.caseLabel.flatMap { label in decision.action.map { "'casevault consent check --case \(label) --action \($0)' explains in full" } }
+                    ?? "'casevault consent check' on the case explains in full"]
             return CLIError(failure.message, reasons: decision.explanation, hints: hints, exitCode: 3)
         case "acknowledgement":
             for warning in decision.explanation { Terminal.printError("casevault: warning: \(warning)") }
