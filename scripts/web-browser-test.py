@@ -168,6 +168,21 @@ def keyboard_only(driver, field_id, keys):
             return True
     return False
 
+def tab_to(driver, wanted, what):
+    """Presses Tab (from where the focus is) until the focused element is `wanted`; that element, or None."""
+    for _ in range(80):
+        driver.switch_to.active_element.send_keys("\ue004")
+        element = driver.switch_to.active_element
+        if wanted(element):
+            return element
+    check(False, f"{what} cannot be reached with Tab")
+    return None
+
+def press_and_wait(driver, element, key):
+    """Activates a focused control from the keyboard (Enter on a button, Space on a box) and waits for the next page."""
+    element.send_keys(key)
+    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(element))
+
 def bundle_flow(driver):
     """Makes a bundle with the wizard (keyboard for the first field), checks the dry run, exports, downloads both files,
     verifies them on the public page (and a changed copy), then withdraws the consent and sees the next read refused."""
@@ -187,14 +202,33 @@ def bundle_flow(driver):
     driver.find_element(By.ID, "policy-trust-meeting").click()
     shot(driver, "bundle-wizard")
     no_sideways_scroll(driver, "bundle-wizard")
-    # no_sideways_scroll reloads the page: fill the meeting again.
-    driver.find_element(By.ID, "meeting").send_keys("Local resolution meeting, 3 December 2026")
-    click_and_wait(driver, driver.find_element(By.XPATH, "//button[normalize-space()='Check what would go in']"))
+    # no_sideways_scroll reloads the page. From here the wizard is driven by the keyboard alone (issue 22): Tab to the
+    # meeting and type it, Tab into the policies (one stop: the chosen one) and press Down to choose the next, Tab to
+    # the dry run's button and press Enter, then Tab to the export button and press Enter.
+    # (A reload may keep what was typed and chosen before it: the meeting is emptied first.)
+    driver.find_element(By.ID, "meeting").clear()
+    check(keyboard_only(driver, "meeting", "Local resolution meeting, 3 December 2026"), "the meeting field cannot be reached with Tab")
+    policy = tab_to(driver, lambda e: e.get_attribute("name") == "policy", "the policies")
+    if policy is None:
+        return
+    before = policy.get_attribute("id")
+    policy.send_keys("\ue015")
+    after = driver.switch_to.active_element
+    check(after.get_attribute("name") == "policy" and after.get_attribute("id") != before and after.is_selected(),
+          f"the Down key did not choose the policy after {before}")
+    dry_run = tab_to(driver, lambda e: e.tag_name == "button" and e.text.strip() == "Check what would go in", "the dry run's button")
+    if dry_run is None:
+        return
+    press_and_wait(driver, dry_run, "\ue007")
     timed(driver, "bundle-dry-run")
     table = driver.find_element(By.CSS_SELECTOR, "main table").text
     check(letter_name in table and "in by default" in table, f"the dry run's table does not show the letter going in ({table!r})")
     shot(driver, "bundle-dry-run")
-    click_and_wait(driver, driver.find_element(By.XPATH, "//button[normalize-space()='Export the bundle']"))
+    driver.find_element(By.TAG_NAME, "body").click()
+    export = tab_to(driver, lambda e: e.tag_name == "button" and e.text.strip() == "Export the bundle", "the export button")
+    if export is None:
+        return
+    press_and_wait(driver, export, "\ue007")
     check("/bundles/bun-" in driver.current_url, f"exporting did not open the bundle's page ({driver.current_url})")
     bundle_id = driver.current_url.rsplit("/", 1)[-1]
     shot(driver, "bundle-ready")
