@@ -41,6 +41,11 @@ final class NameFinder: Sendable {
     let conditionalStart: [Int32]
     let conditionalEntries: [Int32]
     let list = NameList.shared
+    /// Hashes the run checks read from the finder, not from static constants (each read of a static ran
+    /// `swift_once`, tens of thousands of times a MiB).
+    let saint = NameFinder.saintWord, law = NameFinder.lawWord, signed = NameFinder.signedWord
+    /// One bit (of 64, by the hash's low bits) per lower-case title: most short lower-case words skip the table.
+    let lowerTitleBits = NameFinder.lowerTitleWords.reduce(UInt64(0)) { $0 | 1 << ($1 & 63) }
 
     init(context: RedactionContext, policy: RedactionPolicy) {
         var known: Set<UInt64> = []
@@ -296,7 +301,7 @@ final class NameFinder: Sendable {
                 while last + 1 < run.count, last - index < 3, isNameWord(last + 1) { last += 1 }
                 // "James Paget University Hospital", "Hope Street": the words name a place or body.
                 // "St Mary's ward": a saint.
-                if last + 1 < run.count && run[last + 1].flags.contains(.organisation) || before(index)?.hash == NameFinder.saint {
+                if last + 1 < run.count && run[last + 1].flags.contains(.organisation) || before(index)?.hash == finder.saint {
                     index = last + 2
                     continue
                 }
@@ -322,7 +327,7 @@ final class NameFinder: Sendable {
             if previousFlags.contains(.relation), previous.shape == .lower, gap.isSubset(of: [.comma]) {
                 for back in 1...3 where flags(before: index, back: back).contains(.determiner) { return .relationName }
                 // "son-in-law David", "GP receptionist Karen", "Mr Okafor's carer, Grace"
-                if previous.hash == NameFinder.law || before(index, back: 1)?.isNameShaped == true { return .relationName }
+                if previous.hash == finder.law || before(index, back: 1)?.isNameShaped == true { return .relationName }
             }
             // "a nurse called Priya", "a man named Tariq": a name the list may not hold.
             if previousFlags.contains(.naming), previous.shape == .lower, gap.isSubset(of: [.newline]),
@@ -336,7 +341,7 @@ final class NameFinder: Sendable {
                 return .titledName
             }
             if gap.contains(.newline), previousFlags.contains(.signOff) { return .signatureName }
-            if previous.hash == NameFinder.signed, !gap.contains(.blankLine) { return .signatureName }
+            if previous.hash == finder.signed, !gap.contains(.blankLine) { return .signatureName }
             return nil
         }
 
@@ -394,7 +399,7 @@ final class NameFinder: Sendable {
         }
     }
 
-    static let law = NameList.hash("law")
-    static let saint = NameList.hash("st")
-    static let signed = NameList.hash("signed")
+    static let lawWord = NameList.hash("law")
+    static let saintWord = NameList.hash("st")
+    static let signedWord = NameList.hash("signed")
 }
