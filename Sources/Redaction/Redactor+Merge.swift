@@ -124,7 +124,7 @@ extension Redactor {
     /// sorts the same way): each detector finds its spans nearly in order (a phrase is found
     /// at its last word, a few spans after a shape that starts inside it), so a key a few places out of order is
     /// moved back into its run, and the runs (one or two per detector) are merged. The radix sort read every key
-    /// six times; this reads it about twice.
+    /// twice in each of its three passes; this reads it once, then once per level of merging (two or three here).
     static func mergeRuns(_ keys: inout [(key: UInt64, index: Int32)]) -> Bool {
         let count = keys.count
         let maximumRuns = 16, reach = 8
