@@ -15,6 +15,11 @@ Sources (all openly licensed; see data/name-list/README.md for the licence texts
     names that are also everyday English words ("Will", "May", "Hope", "Brown"), which the finder then only
     accepts with context (a title, a relation word, a salutation, a second name word).
 
+  * Sources/Redaction/NameListSupplement.swift (compiled by hand for casevault): common South Asian given
+    names and surnames none of the lists above hold, with their flags; read from that file (its `packed`
+    literal), so the list it adds to is not typed twice. The engine merges the supplement too, so a name added
+    there works before this script is run again (a name in both only gains flags).
+
 Writes data/name-list/names.tsv (the data file: name, flags) and Sources/Redaction/NameListData.swift (the
 same data as a string literal, so the engine stays pure: no file is read at run time).
 Flags: g = given name, s = surname, c = also a common lower-case English word."""
@@ -73,6 +78,24 @@ def census_lists():
     return given, surnames
 
 
+def supplement():
+    """Name -> flags from NameListSupplement.swift's `packed` literal (one "Name flags" a line)."""
+    path = os.path.join(ROOT, "Sources/Redaction/NameListSupplement.swift")
+    with open(path, encoding="utf-8") as handle:
+        source = handle.read()
+    start = source.index('static let packed = """') + len('static let packed = """')
+    body = source[start:source.index('"""', start)]
+    entries = {}
+    for line in body.splitlines():
+        parts = line.split()
+        if len(parts) != 2 or not set(parts[1]) <= set("gsc"):
+            continue
+        entries[parts[0]] = entries.get(parts[0], "") + parts[1]
+    if not entries:
+        sys.exit(f"no names read from {path}")
+    return entries
+
+
 def common_words():
     if not os.path.exists(DICTIONARY):
         sys.exit(f"{DICTIONARY} is missing: apt-get install wbritish")
@@ -89,9 +112,13 @@ us_given, us_surnames = census_lists()
 common = common_words()
 given = {name for name in uk_given | us_given if name.isalpha() and len(name) >= 2}
 surnames = {name for name in uk_surnames | us_surnames if name.replace("'", "").replace("-", "").isalpha() and len(name) >= 2}
+extra = supplement()
 entries = []
-for name in sorted(given | surnames, key=str.lower):
-    flags = ("g" if name in given else "") + ("s" if name in surnames else "") + ("c" if name.lower() in common else "")
+for name in sorted(given | surnames | set(extra), key=str.lower):
+    # The supplement's flags are added to what the open lists say (its "c" was checked against the same dictionary).
+    marks = extra.get(name, "")
+    flags = ("g" if name in given or "g" in marks else "") + ("s" if name in surnames or "s" in marks else "") \
+        + ("c" if name.lower() in common or "c" in marks else "")
     entries.append((name, flags))
 
 os.makedirs(os.path.join(ROOT, "data/name-list"), exist_ok=True)

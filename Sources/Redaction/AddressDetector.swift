@@ -201,7 +201,9 @@ enum AddressDetector {
         while wordEnd > line.lowerBound, bytes[wordEnd - 1] == UInt8(ascii: " ") || bytes[wordEnd - 1] == UInt8(ascii: ".") { wordEnd -= 1 }
         var wordStart = wordEnd
         while wordStart > line.lowerBound, Bytes.isLetter(bytes[wordStart - 1]) { wordStart -= 1 }
-        guard wordEnd > wordStart, bytes[wordStart] >= 0x41 && bytes[wordStart] <= 0x5A,
+        // The first letter before the hash: most capitalised words before a number ("Ward 7B", "March 2025") are
+        // ruled out by it.
+        guard wordEnd > wordStart, bytes[wordStart] >= 0x41 && bytes[wordStart] <= 0x5A, AddressWords.flatInitials.contains(bytes[wordStart] | 0x20),
               AddressWords.flats.contains(NameList.hash(UnsafeBufferPointer(rebasing: bytes[wordStart..<wordEnd]))) else { return nil }
         var index = start
         while index < line.upperBound, Bytes.isDigit(bytes[index]) { index += 1 }
@@ -319,6 +321,7 @@ enum AddressWords {
     static let bodies = WordSet(bodyWords.map(NameList.hash))
     static let notPlaces = WordSet(notPlaceWords.map(NameList.hash))
     static let flats = WordSet(flatWords.map(NameList.hash))
+    static let flatInitials = LetterSet(String(flatWords.compactMap(\.first)))
     static let months = WordSet(NameList.calendar.map(NameList.hash))
     static let kinds: WordTable<UInt16> = {
         var kinds: [UInt64: UInt16] = [:]

@@ -80,7 +80,14 @@ enum Bytes {
 
     /// Whether a word character stands just before `index`; the wide spaces above are not word characters
     /// even though they are not ASCII.
-    static func isWordCharacterBefore(_ index: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// Inlined for an ASCII byte before `index` (almost always): an ASCII letter or digit ends no wide space, so
+    /// it decides alone; the call it replaces cost 30 instructions at every number and word the shapes look at.
+    @inline(__always) static func isWordCharacterBefore(_ index: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        if index > 0, bytes[index - 1] < 0x80 { return isDigit(bytes[index - 1]) || isLetter(bytes[index - 1]) }
+        return isWordCharacterBeforeAny(index, bytes)
+    }
+
+    @inline(never) static func isWordCharacterBeforeAny(_ index: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         isAlnum(at: index - 1, bytes) && spaceLength(endingAt: index, bytes) == 0
     }
 
@@ -120,6 +127,14 @@ enum Bytes {
     }
 
     private static let separators: Set<UInt8> = Set(" \t\r\n:.#-=(".utf8)
+
+    /// `matches` for a constant: its bytes read in place (a `String`'s were walked through its UTF-8 view).
+    @inline(__always) static func matches(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int, lowercase word: StaticString) -> Bool {
+        let length = word.utf8CodeUnitCount
+        guard index + length <= bytes.count else { return false }
+        for offset in 0..<length where lower(bytes[index + offset]) != word.utf8Start[offset] { return false }
+        return true
+    }
 
     static func matches(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int, lowercase word: String) -> Bool {
         var position = index

@@ -1,6 +1,6 @@
 /// Dates of birth: a date within a short distance after "DOB", "D.O.B.", "date of birth", "born" or "birth date".
 enum DateOfBirth {
-    static let labels = ["date of birth", "d.o.b", "dob", "born", "birth date", "birthdate"]
+    static let labels: [StaticString] = ["date of birth", "d.o.b", "dob", "born", "birth date", "birthdate"]
     static let window = 40
 
     static func match(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> RedactionSpan? {
@@ -13,7 +13,7 @@ enum DateOfBirth {
         guard second == UInt8(ascii: "o") || (first == UInt8(ascii: "d") ? second == UInt8(ascii: "a") || second == UInt8(ascii: ".")
                                                                           : second == UInt8(ascii: "i")) else { return nil }
         guard let label = labels.first(where: { Bytes.matches(bytes, at: start, lowercase: $0) }) else { return nil }
-        let labelEnd = start + label.utf8.count
+        let labelEnd = start + label.utf8CodeUnitCount
         guard !(Bytes.isLetter(bytes[labelEnd - 1]) && Bytes.isAlnum(at: labelEnd, bytes) && bytes[labelEnd] < 0x80 && Bytes.isLetter(bytes[labelEnd])) else {
             return nil
         }

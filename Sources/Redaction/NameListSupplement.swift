@@ -3,8 +3,9 @@
 /// Gurpreet, Harpreet, Imran… are in none of them). Compiled by hand for casevault from common usage (a name is
 /// a fact, not a work: no licence applies); flags as in `NameListData` (g given name, s surname, c also an
 /// everyday English word, checked against wbritish's british-english as scripts/build-name-list.py does). Merged
-/// into the list's flags, so a name already listed only gains flags. Move into data/name-list/names.tsv when the
-/// script is next run.
+/// into the list's flags, so a name already listed only gains flags. scripts/build-name-list.py reads this list
+/// too and writes it into data/name-list/names.tsv and `NameListData` when it is next run; it stays the place
+/// to add such a name (merged here as well, it works before the script is run again).
 enum NameListSupplement {
     static let packed = """
 Harpreet g

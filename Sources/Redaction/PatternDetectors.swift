@@ -283,6 +283,16 @@ enum Postcode {
 /// UK phone numbers: +44 / 0044 / 0 forms, landline and mobile, with spaces, brackets and hyphens;
 /// 10 or 11 national digits with a valid leading range; never part of a longer digit run.
 enum Phone {
+    /// Whether `text` stands at `index` (which then moves past it). A static function, not a local one: the local
+    /// function captured `index`, and each call checked exclusive access to it at run time (`swift_beginAccess`).
+    @inline(__always) static func expect(_ text: StaticString, _ bytes: UnsafeBufferPointer<UInt8>, _ index: inout Int) -> Bool {
+        let length = text.utf8CodeUnitCount
+        guard index + length <= bytes.count else { return false }
+        for offset in 0..<length where bytes[index + offset] != text.utf8Start[offset] { return false }
+        index += length
+        return true
+    }
+
     static func match(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> RedactionSpan? {
         var index = start
         // The national number's digits are counted, and its first three kept, without allocating.
@@ -297,18 +307,11 @@ enum Phone {
             }
             count += 1
         }
-        func expect(_ text: StaticString) -> Bool {
-            let length = text.utf8CodeUnitCount
-            guard index + length <= bytes.count else { return false }
-            for offset in 0..<length where bytes[index + offset] != text.utf8Start[offset] { return false }
-            index += length
-            return true
-        }
         let first = bytes[start]
         if first == UInt8(ascii: "+") || (first == UInt8(ascii: "0") && Bytes.isDigit(at: start + 1, bytes) && bytes[start + 1] == UInt8(ascii: "0")) {
-            guard expect("+44") || expect("0044") else { return nil }
+            guard expect("+44", bytes, &index) || expect("0044", bytes, &index) else { return nil }
             if index < bytes.count, bytes[index] == UInt8(ascii: " ") { index += 1 }
-            if expect("(0)") {
+            if expect("(0)", bytes, &index) {
                 if index < bytes.count, bytes[index] == UInt8(ascii: " ") { index += 1 }
             }
             record(UInt8(ascii: "0"))
@@ -361,8 +364,13 @@ enum Phone {
 }
 
 enum Email {
+    /// A switch, not `"._%+-'".utf8.contains`: that walked a `String`'s bytes (150 instructions) for each
+    /// punctuation byte before an "@".
     static func isLocal(_ byte: UInt8) -> Bool {
-        Bytes.isDigit(byte) || Bytes.isLetter(byte) || "._%+-'".utf8.contains(byte)
+        switch byte {
+        case UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "%"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "'"): true
+        default: Bytes.isDigit(byte) || Bytes.isLetter(byte)
+        }
     }
 
     static func isDomain(_ byte: UInt8) -> Bool { Bytes.isDigit(byte) || Bytes.isLetter(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") }
@@ -375,10 +383,12 @@ enum Email {
         var end = at + 1
         while end < bytes.count, isDomain(bytes[end]) { end += 1 }
         while end > at + 1, bytes[end - 1] == UInt8(ascii: ".") || bytes[end - 1] == UInt8(ascii: "-") { end -= 1 }
-        let domain = Array(bytes[(at + 1)..<end])
-        guard let dot = domain.lastIndex(of: UInt8(ascii: ".")), dot > 0 else { return nil }
-        let tld = domain[(dot + 1)...]
-        guard tld.count >= 2, tld.allSatisfy(Bytes.isLetter) else { return nil }
+        // The domain read in place (a copy of it was allocated for every "@"): its last dot, not its first byte,
+        // and two or more letters after it.
+        var dot = end - 1
+        while dot > at, bytes[dot] != UInt8(ascii: ".") { dot -= 1 }
+        guard dot > at + 1, end - dot - 1 >= 2 else { return nil }
+        for index in (dot + 1)..<end where !Bytes.isLetter(bytes[index]) { return nil }
         return RedactionSpan(start: start, end: end, kind: .email, detector: .email)
     }
 }

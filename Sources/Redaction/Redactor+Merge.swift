@@ -64,7 +64,7 @@ extension Redactor {
         }
         if keys.count < 256 {
             keys.sort { $0.key != $1.key ? $0.key < $1.key : $0.index < $1.index }
-        } else {
+        } else if !mergeRuns(&keys) {
             radixSort(&keys)
         }
         return mergeSorted(keys.lazy.map { Int($0.index) }, spans, allowed: allowed, drop: drop)
@@ -117,6 +117,83 @@ extension Redactor {
             }
         }
         if inOther { keys = other }
+    }
+
+    /// The keys in the order of `sort` by (key, index), for keys made in index order, when they come as a few
+    /// sorted runs (false otherwise, with keys moved only before greater ones, which the stable radix sort then
+    /// sorts the same way): each detector finds its spans nearly in order (a phrase is found
+    /// at its last word, a few spans after a shape that starts inside it), so a key a few places out of order is
+    /// moved back into its run, and the runs (one or two per detector) are merged. The radix sort read every key
+    /// twice in each of its three passes; this reads it once, then once per level of merging (two or three here).
+    static func mergeRuns(_ keys: inout [(key: UInt64, index: Int32)]) -> Bool {
+        let count = keys.count
+        let maximumRuns = 16, reach = 8
+        var runStarts: [Int] = [0]
+        let ordered = keys.withUnsafeMutableBufferPointer { keys -> Bool in
+            var runStart = 0
+            for position in 1..<count where keys[position].key < keys[position - 1].key {
+                // Back over at most `reach` keys of this run, after the last key not greater (ties keep the order
+                // found: this key's index is the largest so far).
+                let item = keys[position]
+                let lowest = max(runStart, position - reach)
+                var slot = position - 1
+                while slot > lowest, keys[slot - 1].key > item.key { slot -= 1 }
+                if slot == runStart || keys[slot - 1].key <= item.key {
+                    var move = position
+                    while move > slot {
+                        keys[move] = keys[move - 1]
+                        move -= 1
+                    }
+                    keys[slot] = item
+                } else {
+                    runStart = position
+                    runStarts.append(position)
+                    if runStarts.count > maximumRuns { return false }
+                }
+            }
+            return true
+        }
+        guard ordered else { return false }
+        guard runStarts.count > 1 else { return true }
+        // Adjacent runs merged pairwise, between `keys` and a second buffer, until one is left. A run's indices are
+        // all below the next run's, so taking the left key on a tie keeps the order of `sort` by (key, index).
+        var other = [(key: UInt64, index: Int32)](repeating: (0, 0), count: count)
+        var inOther = false
+        var starts = runStarts
+        keys.withUnsafeMutableBufferPointer { first in
+            other.withUnsafeMutableBufferPointer { second in
+                while starts.count > 1 {
+                    let source = inOther ? second : first
+                    let target = inOther ? first : second
+                    var merged: [Int] = []
+                    var run = 0
+                    while run < starts.count {
+                        let low = starts[run]
+                        let middle = run + 1 < starts.count ? starts[run + 1] : count
+                        let high = run + 2 < starts.count ? starts[run + 2] : count
+                        merged.append(low)
+                        var left = low, right = middle, out = low
+                        while left < middle && right < high {
+                            if source[right].key < source[left].key {
+                                target[out] = source[right]
+                                right += 1
+                            } else {
+                                target[out] = source[left]
+                                left += 1
+                            }
+                            out += 1
+                        }
+                        while left < middle { target[out] = source[left]; left += 1; out += 1 }
+                        while right < high { target[out] = source[right]; right += 1; out += 1 }
+                        run += 2
+                    }
+                    starts = merged
+                    inOther.toggle()
+                }
+            }
+        }
+        if inOther { keys = other }
+        return true
     }
 
     /// Spans read in place and one span written per merged group (copying each span in and out, its person id

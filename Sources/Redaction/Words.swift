@@ -148,6 +148,9 @@ enum Words {
     /// on as one word; anything else is passed on as it came.
     struct LetterSpacing {
         private var run: [(word: Word, letter: UInt8)] = []
+        /// How many of `run` are waiting; the rest is storage kept from earlier runs (emptying the array went
+        /// through the generic `replaceSubrange`, about 60 instructions, at the end of every run of single letters).
+        private var waiting = 0
         /// The run has a dot or hyphen between its letters ("P.e.t.e.r", "H-a-r-t"): initials like "M.A." or
         /// "e.g." are not joined, so such a run needs three letters.
         private var punctuated = false
@@ -169,38 +172,40 @@ enum Words {
 
         mutating func feed(_ word: Word, single: UInt8?, bytes: UnsafeBufferPointer<UInt8>, _ body: (Word) -> Void) {
             if let single {
-                if let previous = run.last {
-                    switch Self.gap(bytes, previous.word.end, word.start) {
+                if waiting > 0 {
+                    switch Self.gap(bytes, run[waiting - 1].word.end, word.start) {
                     case .space: break
                     case .punctuation: punctuated = true
                     case .none: flush(body, nextWordStart: word.start)
                     }
                 }
-                run.append((word, single))
+                if waiting < run.count { run[waiting] = (word, single) } else { run.append((word, single)) }
+                waiting += 1
                 return
             }
             // Most words come with no run of single letters before them: no call (flush is not inlined, and this
             // is every word of the text).
-            if !run.isEmpty { flush(body, nextWordStart: word.start) }
+            if waiting > 0 { flush(body, nextWordStart: word.start) }
             body(word)
         }
 
         /// Two letters are joined only when a wider gap (or the end) follows them ("1 2  O r c h a r d"), so
         /// initials before a surname ("M A Ellis") stay initials.
         mutating func flush(_ body: (Word) -> Void, nextWordStart: Int? = nil) {
-            guard !run.isEmpty else { return }
+            guard waiting > 0 else { return }
+            let count = waiting
             defer {
-                run.removeAll(keepingCapacity: true)
+                waiting = 0
                 punctuated = false
             }
-            let pairJoins = run.count == 2 && !punctuated && (nextWordStart.map { $0 > run[1].word.end + 1 } ?? true)
-            guard run.count >= 3 || pairJoins, let first = run.first, let last = run.last else {
-                for item in run { body(item.word) }
+            let pairJoins = count == 2 && !punctuated && (nextWordStart.map { $0 > run[1].word.end + 1 } ?? true)
+            guard count >= 3 || pairJoins else {
+                for index in 0..<count { body(run[index].word) }
                 return
             }
             var hash = Words.offsetBasis
-            for item in run { hash = (hash ^ UInt64(item.letter)) &* Words.prime }
-            body(Word(start: first.word.start, end: last.word.end, hash: hash))
+            for index in 0..<count { hash = (hash ^ UInt64(run[index].letter)) &* Words.prime }
+            body(Word(start: run[0].word.start, end: run[count - 1].word.end, hash: hash))
         }
     }
 

@@ -79,6 +79,7 @@ final class IdentifierVariantTests: XCTestCase {
             XCTAssertEqual(redactor.spans(in: "The switchboard is \(written).").count, 0, written)
         }
         XCTAssertEqual(redactor.spans(in: "The ward is (01603) 286287.").count, 1, "another number on the same exchange is redacted")
+        XCTAssertEqual(redactor.spans(in: "Northampton is (01604) 286286.").count, 1, "the same last digits on another exchange are redacted")
     }
 
     func testDatesOfBirthWithTheMonthBetweenDashesOrDots() {

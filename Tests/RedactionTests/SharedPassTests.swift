@@ -90,4 +90,38 @@ final class SharedPassTests: XCTestCase {
             XCTAssertEqual(sorted.map(\.index), expected.map(\.index), "size \(size)")
         }
     }
+
+    /// The merge of nearly sorted runs puts the keys in the same order (ties by index), and leaves them to the
+    /// radix sort (which then still orders them the same) when they come as too many runs.
+    func testMergedRunsOrderKeysAsTheComparisonSort() {
+        var state: UInt64 = 0x9876_5432
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 33
+        }
+        // (runs, keys, one key in `late` set a little back, one in `far` set far back; 0: none)
+        for (runs, size, late, far) in [(2, 2_000, 0, 0), (1, 300, 10, 0), (3, 5_000, 10, 600), (16, 4_000, 10, 0), (17, 4_000, 0, 0),
+                                        (400, 5_000, 10, 0)] {
+            var keys: [(key: UInt64, index: Int32)] = []
+            for _ in 0..<runs {
+                // Each run ascending with many equal keys, as one detector's spans.
+                var start = 100 + next() % 50
+                for _ in 0..<(size / runs) {
+                    start += next() % 3
+                    var back: UInt64 = 0
+                    if far > 0, next() % UInt64(far) == 0 { back = next() % 100 } else if late > 0, next() % UInt64(late) == 0 { back = next() % 6 }
+                    let key = start - back, end = key + next() % 4
+                    keys.append((key << 32 | UInt64(UInt32.max - UInt32(end)), Int32(keys.count)))
+                }
+            }
+            var sorted = keys
+            let merged = Redactor.mergeRuns(&sorted)
+            if !merged { Redactor.radixSort(&sorted) }
+            if runs == 2 { XCTAssertTrue(merged, "two sorted runs are merged") }
+            if runs == 17 { XCTAssertFalse(merged, "17 runs are left to the radix sort") }
+            let expected = keys.sorted { $0.key != $1.key ? $0.key < $1.key : $0.index < $1.index }
+            XCTAssertEqual(sorted.map(\.key), expected.map(\.key), "\(runs) runs")
+            XCTAssertEqual(sorted.map(\.index), expected.map(\.index), "\(runs) runs")
+        }
+    }
 }
