@@ -41,6 +41,7 @@ public struct VaultServer: Sendable {
         pool.start()
         do {
             let parts = try makeParts(pool: pool)
+            defer { parts.sessions.gateway.close() }
             let result = try await body(makeApplication(parts, onRunning: onRunning), parts.routes.entries)
             try await pool.shutdownGracefully()
             return result

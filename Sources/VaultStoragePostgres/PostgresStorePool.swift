@@ -73,6 +73,15 @@ public final class PostgresStorePool: VaultRecordStore, @unchecked Sendable {
                 throw StoreError.failed("the server is stopping: its database connections are closed")
             }
             if let store = idle.popLast() {
+                // One the database closed while it sat idle (a restart of PostgreSQL) is dropped here, not handed to a
+                // request to fail on: its place is opened anew below.
+                if store.connection.isClosed {
+                    opened -= 1
+                    condition.unlock()
+                    store.close()
+                    condition.lock()
+                    continue
+                }
                 condition.unlock()
                 return store
             }

@@ -4,8 +4,8 @@ import XCTest
 @testable import VaultStore
 
 /// An audited read fails closed under group commit: when the transaction that carries the read's audit event cannot
-/// commit, no byte of the document reaches the client and nothing is recorded as read. (The 200 head goes out after
-/// the consent gate, before the read is recorded, so the failure shows as a response cut short with no body.)
+/// commit, the request answers an error (the 200 head waits for the read's event to commit) with no byte of the
+/// document, and nothing is recorded as read.
 final class ServerAuditFailClosedTests: XCTestCase {
     func psql(_ w: ServerTestWorld, _ sql: String) async throws {
         _ = try await ServerTestWorld.run("/usr/bin/psql", ["-h", w.postgres.socketFolder, "-p", String(w.postgres.port), "-U", "casevault",
@@ -35,7 +35,8 @@ final class ServerAuditFailClosedTests: XCTestCase {
                     FOR EACH ROW WHEN (NEW.action = 'document.read') EXECUTE FUNCTION refuse_reads();
                 """)
             let refused = try await w.request("GET", path, token: token)
-            XCTAssertTrue(refused.body.isEmpty, "no byte of the letter: \(refused.status) \(refused.text)")
+            XCTAssertEqual(refused.status, 500, refused.text)
+            XCTAssertFalse(refused.text.contains("Dear Ms Ellis"), "no byte of the letter: \(refused.text)")
             XCTAssertEqual(try reads(w), readsBefore, "the failed read is not in the log")
 
             try await psql(w, "DROP TRIGGER refuse_reads ON audit_events; DROP FUNCTION refuse_reads();")

@@ -1,6 +1,7 @@
 import Foundation
 import NIOPosix
 import VaultCrypto
+import VaultStoragePostgres
 import VaultStore
 
 /// The server's one way into the core: a `Vault` opened for one request, acting as the session's account, exactly as
@@ -17,10 +18,18 @@ final class VaultGateway: Sendable {
     let stateMarks: StateMarks
     /// The vault's signing public key, once any request has opened the vault (for the public verify page).
     let signingKey = LearnedSigningKey()
+    /// One store for every request (nil for a vault without a database, which the server refuses at start):
+    /// connections kept open, and the requests' write transactions (their audit events and checkpoints above all)
+    /// committed in groups. A store per request cost a connection, a schema check and a durable commit of its own
+    /// for each audited read, and the requests of the whole partnership waited for one another's commits.
+    let store: PostgresStorePool?
 
     init(vaultFolder: String, pool: NIOThreadPool, stateMarks: StateMarks, now: @escaping @Sendable () -> Date) throws {
         paths = VaultPaths(root: vaultFolder, keyFile: nil)
         info = try VaultSetup.readInfo(paths)
+        // As many reading connections as requests can be in the core at once (one per worker thread), so a request
+        // never waits for a connection while holding a thread.
+        store = info.database.map { VaultSetup.sharedStore($0, readers: VaultServer.workerThreads) }
         self.pool = pool
         self.stateMarks = stateMarks
         self.now = now
@@ -29,7 +38,7 @@ final class VaultGateway: Sendable {
     /// Opens the vault as `identity` (the session's, held only for this request). The caller uses the handle from one
     /// task at a time.
     func open(as identity: UnlockedIdentity) async throws -> VaultHandle {
-        let opened = OpenedVault(paths: paths, info: info, unlock: .session(identity))
+        let opened = OpenedVault(paths: paths, info: info, unlock: .session(identity), sharedStore: store)
         let now = self.now
         let (pool, marks) = (self.pool, stateMarks)
         let learned = signingKey
@@ -47,6 +56,11 @@ final class VaultGateway: Sendable {
             defer { vault.finishRequest() }
             return try body(vault)
         }
+    }
+
+    /// Closes the store's connections once no request is left (the server has stopped).
+    func close() {
+        store?.close()
     }
 
     /// Blocking work that is not the vault's (scrypt at login).

@@ -2,14 +2,17 @@ import Consent
 import Dispatch
 import Foundation
 import Hummingbird
+import Logging
 import NIOCore
 import VaultCrypto
 import VaultStore
 
 /// GET /api/v1/documents/{id}/content: `casevault cat` over HTTP. The consent gate is asked first (a refusal is a 403
-/// with the decision, before any header of a 200 is sent); then `Vault.decrypt` records the read (committed before
-/// any plaintext leaves) and streams chunk by chunk, each only after it authenticates, with one chunk in flight: a
-/// large document costs the server constant memory.
+/// with the decision, before any header of a 200 is sent); then `Vault.decrypt` records the read and streams chunk by
+/// chunk, each only after it authenticates, with one chunk in flight: a large document costs the server constant
+/// memory. The 200 head goes out only once the first chunk exists, that is once the read's audit event has committed
+/// (in a group commit it may share its COMMIT with other requests): a read that cannot be recorded is a 500 with no
+/// byte of the document, not a 200 cut short.
 extension VaultServer {
     static func documentContent(_ request: Request, id: String, sessions: SessionService, metrics: ServerMetrics) async throws -> Response {
         try await documentContent(session: try await sessions.session(for: request), acknowledged: try acknowledgements(request), id: id,
@@ -34,42 +37,92 @@ extension VaultServer {
             try await sessions.endSessionsIfAccountGone(error, session: session)
             throw error
         }
-        let logger = sessions.logger
+        let pipe = ChunkPipe()
+        let producer = Task {
+            try await handle.run { vault in
+                defer { vault.finishRequest() }
+                var sink = PipeSink(pipe: pipe)
+                do {
+                    try vault.decrypt(documentID: id, to: &sink)
+                    try sink.flush()
+                    pipe.finish(nil)
+                } catch {
+                    pipe.finish(error)
+                    throw error
+                }
+            }
+        }
+        let stream = DocumentStream(pipe: pipe, producer: producer, documentID: id, metrics: metrics, logger: sessions.logger)
+        do {
+            for try await _ in pipe.ready {}
+        } catch {
+            await stream.stop()
+            throw error
+        }
         let body = ResponseBody(contentLength: Int(document.size)) { writer in
-            let pipe = ChunkPipe()
-            let producer = Task {
-                try await handle.run { vault in
-                    defer { vault.finishRequest() }
-                    var sink = PipeSink(pipe: pipe)
-                    do {
-                        try vault.decrypt(documentID: id, to: &sink)
-                        try sink.flush()
-                        pipe.finish(nil)
-                    } catch {
-                        pipe.finish(error)
-                        throw error
-                    }
-                }
-            }
-            do {
-                for try await chunk in pipe.chunks {
-                    try await writer.write(chunk)
-                    pipe.consumed()
-                }
-            } catch {
-                // The client went away, or the blob failed part-way (recorded by the core): stop the producer.
-                pipe.cancel()
-                _ = try? await producer.value
-                metrics.streamAbandoned()
-                logger.notice("document stream ended early: \(String(describing: error))", metadata: ["document": "\(id)"])
-                throw error
-            }
-            try await producer.value
-            try await writer.finish(nil)
+            try await stream.write(to: &writer)
         }
         // Saved, never rendered by a browser as this origin's page (a stored HTML letter must not run as the API's own).
         return Response(status: .ok, headers: [.contentType: document.mediaType, .cacheControl: "no-store", .contentDisposition: "attachment",
                                                .init("X-Content-Type-Options")!: "nosniff"], body: body)
+    }
+}
+
+/// A download between its first chunk and its last: the producer already runs (it recorded the read and holds a
+/// worker thread, waiting for its first chunk to be taken) when the response is handed to the server. The server
+/// calls the body only if it could write the head: a client that left while the read was being recorded (or a
+/// connection closed meanwhile) never gets its body called, and the response is simply dropped. So whoever ends the
+/// download, the response body or the drop (deinit), stops the producer and counts it as abandoned; otherwise such a
+/// download held its thread until the pipe's timeout and went uncounted.
+final class DocumentStream: @unchecked Sendable {
+    let pipe: ChunkPipe
+    let producer: Task<Void, any Error>
+    let documentID: String
+    let metrics: ServerMetrics
+    let logger: Logger
+    private let lock = NSLock()
+    private var started = false
+
+    init(pipe: ChunkPipe, producer: Task<Void, any Error>, documentID: String, metrics: ServerMetrics, logger: Logger) {
+        self.pipe = pipe
+        self.producer = producer
+        self.documentID = documentID
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    deinit {
+        guard !lock.withLock({ started }) else { return }
+        // The response was dropped before its body ran: the head could not be written.
+        pipe.cancel()
+        metrics.streamAbandoned()
+        logger.notice("document stream ended before its first byte: the connection closed", metadata: ["document": "\(documentID)"])
+    }
+
+    /// Stops the producer without counting a download (no 200 was sent: the request's error answer says why).
+    func stop() async {
+        lock.withLock { started = true }
+        pipe.cancel()
+        _ = try? await producer.value
+    }
+
+    func write(to writer: inout any ResponseBodyWriter) async throws {
+        lock.withLock { started = true }
+        do {
+            for try await chunk in pipe.chunks {
+                try await writer.write(chunk)
+                pipe.consumed()
+            }
+        } catch {
+            // The client went away, or the blob failed part-way (recorded by the core): stop the producer.
+            pipe.cancel()
+            _ = try? await producer.value
+            metrics.streamAbandoned()
+            logger.notice("document stream ended early: \(String(describing: error))", metadata: ["document": "\(documentID)"])
+            throw error
+        }
+        try await producer.value
+        try await writer.finish(nil)
     }
 }
 
@@ -78,21 +131,29 @@ extension VaultServer {
 final class ChunkPipe: @unchecked Sendable {
     let chunks: AsyncThrowingStream<ByteBuffer, any Error>
     private let continuation: AsyncThrowingStream<ByteBuffer, any Error>.Continuation
+    /// Ends when the first chunk is there or the producer has ended; throws the producer's error if it failed first.
+    let ready: AsyncThrowingStream<Void, any Error>
+    private let readyContinuation: AsyncThrowingStream<Void, any Error>.Continuation
     private let taken = DispatchSemaphore(value: 0)
     private let lock = NSLock()
     private var cancelled = false
 
     struct Cancelled: Error {}
+    /// A backstop only (DocumentStream stops the producer on every path): longer than any write the server's
+    /// slow-reader limit lets stall (60 s by default).
+    static let takeTimeout = DispatchTimeInterval.seconds(300)
 
     init() {
         (chunks, continuation) = AsyncThrowingStream.makeStream(of: ByteBuffer.self)
+        (ready, readyContinuation) = AsyncThrowingStream.makeStream(of: Void.self)
     }
 
     /// Called on the producer's thread: blocks until the chunk is written or the stream is cancelled.
     func push(_ bytes: UnsafeRawBufferPointer) throws {
         if isCancelled { throw Cancelled() }
         continuation.yield(ByteBuffer(bytes: bytes))
-        taken.wait()
+        readyContinuation.finish()
+        guard taken.wait(timeout: .now() + Self.takeTimeout) == .success else { throw Cancelled() }
         if isCancelled { throw Cancelled() }
     }
 
@@ -101,13 +162,16 @@ final class ChunkPipe: @unchecked Sendable {
     func cancel() {
         lock.withLock { cancelled = true }
         taken.signal()
+        readyContinuation.finish(throwing: Cancelled())
     }
 
-    func finish(_ error: (any Error)?) { continuation.finish(throwing: error) }
+    func finish(_ error: (any Error)?) {
+        readyContinuation.finish(throwing: error)
+        continuation.finish(throwing: error)
+    }
 
     private var isCancelled: Bool { lock.withLock { cancelled } }
 }
-
 /// Gathers the decryptor's 16 KB chunks into writes of about 64 KB: a quarter of the hand-offs between threads.
 struct PipeSink: ByteSink {
     static let writeSize = 64 * 1024

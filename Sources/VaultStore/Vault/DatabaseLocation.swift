@@ -81,7 +81,8 @@ extension Vault {
 extension VaultSetup {
     /// A team server's store for every request it serves: `readers` connections read in parallel, and one writer
     /// commits concurrent requests' write transactions (their audit events above all) together (PostgresStorePool).
-    public static func sharedStore(_ location: DatabaseLocation, readers: Int) -> any VaultRecordStore {
+    /// The caller closes it when it stops serving.
+    public static func sharedStore(_ location: DatabaseLocation, readers: Int) -> PostgresStorePool {
         PostgresStorePool(endpoint: location.endpoint, readers: readers)
     }
 

@@ -113,14 +113,9 @@ public struct StateMarks: Sendable {
     }
 
     /// Atomic (temp file, fsync, rename), mode 0600 in a 0700 folder: a crash leaves the old mark or the new one.
+    /// Callers that move a mark go through `advance` (StateMarks+Advance.swift), which never takes it backwards.
     func write(_ mark: StateMark, folder: String) throws {
-        if try PrivateFiles.status(directory) == nil {
-            let parent = PrivateFiles.parentDirectory(of: directory)
-            try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o700])
-            if try PrivateFiles.status(directory) == nil { try PrivateFiles.createPrivateDirectory(directory) }
-        }
-        guard chmod(directory, 0o700) == 0 else { throw FileError.system(operation: "chmod", path: directory, errno: errno) }
+        try ensureDirectory()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try PrivateFiles.atomicWrite(try encoder.encode(mark), to: try path(vaultID: mark.vaultID, folder: folder), replacing: true)

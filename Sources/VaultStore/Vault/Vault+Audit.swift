@@ -52,6 +52,11 @@ extension Vault {
         guard eventsWritten > 0 || ledger.eventsAppended > 0 else { return nil }
         let checkpoint = try store.write { tx -> AuditCheckpoint? in
             guard let head = try tx.lastAuditEntry() else { return nil }
+            // The head has not moved since someone signed it (another request whose events share this head, often in
+            // the same group commit): that checkpoint already vouches for it and for the state, which moves only with
+            // events. Reused, so a server's concurrent requests store one checkpoint, not one each with the state
+            // digest read and hashed again.
+            if let signed = try reusableCheckpoint(at: head, in: tx) { return signed }
             let digest = try StateHash.root(try tx.stateBucketDigests().mapValues(Array.init))
             let checkpoint = try AuditCheckpoint.sign(vaultID: info.vaultID, sequence: head.event.sequence, headMAC: head.entryMAC,
                                                       time: timestamp(), stateDigest: digest, key: secrets.signingKey)
@@ -63,6 +68,16 @@ extension Vault {
         // Only now that the checkpoint has committed (see moveStateMark for why the order matters).
         if let checkpoint { try moveStateMark(to: checkpoint) }
         return checkpoint
+    }
+
+    /// A checkpoint of this vault already signing exactly `head` (sequence and MAC) with the state digest, its
+    /// signature checked with the vault's key.
+    func reusableCheckpoint(at head: ChainedEvent, in tx: any VaultRecordReading) throws -> AuditCheckpoint? {
+        let mac = head.entryMAC.hexString
+        return try tx.auditCheckpoints(sequence: head.event.sequence).last {
+            $0.format == AuditCheckpoint.formatV2 && $0.stateDigest != nil && $0.vaultID == info.vaultID && $0.headMAC == mac
+                && $0.hasValidSignature(vaultPublicKey: secrets.signingKey.publicKey)
+        }
     }
 
     public func latestCheckpoint() throws -> AuditCheckpoint? {

@@ -282,7 +282,7 @@ extension Vault {
         var record = DocumentRecord(
             id: documentID, caseID: caseID, kind: dated.kind.rawValue,
             mediaType: mediaType, size: body.plaintextSize, documentDate: dated.date, documentDateSource: dated.source.rawValue,
-            ingestedAt: timestamp(), ingestedBy: options.actor, caseKeyVersion: caseKeyVersion,
+            ingestedAt: timestamp(), ingestedBy: options.actor ?? actor, caseKeyVersion: caseKeyVersion,
             wrappedKey: try hierarchy.wrapDocumentKey(documentKey, documentID: documentID, caseID: caseID, caseKey: caseKey,
                                                       caseKeyVersion: caseKeyVersion),
             originalNameSealed: Data(), ciphertextSize: body.ciphertextSize, ciphertextSHA256: Data(body.ciphertextSHA256),

@@ -86,17 +86,16 @@ extension Vault {
     /// Called after a checkpoint has committed. The order matters: checkpoint first, mark second, each atomic, so a
     /// kill between the two leaves the mark behind the vault (harmless: the next checkpoint moves it), never ahead
     /// of it (which would refuse a sound vault). The mark only moves forward, unless a restore or an accepted older
-    /// state moved it on purpose; two processes racing can at worst leave it at the older of their two checkpoints.
+    /// state moved it on purpose: `advance` compares and writes under a lock, so writers racing (a server's requests,
+    /// two processes) leave it at the newest of their checkpoints, never an older one.
     func moveStateMark(to checkpoint: AuditCheckpoint) throws {
         guard let stateMarks else { return }
-        let publicKey = secrets.signingKey.publicKey
-        if !moveMarkOnCheckpoint, case .valid(let current) = try stateMarks.read(vaultID: info.vaultID, folder: paths.root, publicKey: publicKey),
-           current.sequence >= checkpoint.sequence {
-            return
+        let (key, vaultID) = (secrets.signingKey, info.vaultID)
+        try stateMarks.advance(vaultID: vaultID, folder: paths.root, to: checkpoint.sequence, publicKey: key.publicKey,
+                               force: moveMarkOnCheckpoint) {
+            try StateMark.sign(vaultID: vaultID, sequence: checkpoint.sequence, headMAC: checkpoint.headMAC, time: checkpoint.time,
+                               stateDigest: checkpoint.stateDigest, key: key)
         }
-        try stateMarks.write(try StateMark.sign(vaultID: info.vaultID, sequence: checkpoint.sequence, headMAC: checkpoint.headMAC,
-                                                time: checkpoint.time, stateDigest: checkpoint.stateDigest, key: secrets.signingKey),
-                             folder: paths.root)
         moveMarkOnCheckpoint = false
     }
 }
