@@ -25,9 +25,38 @@ extension Vault {
     }
 
     public func auditLog(caseID: String?, since: String?, actor: String?) throws -> [AuditLogEntry] {
+        try auditEvents(caseID: caseID, since: since, actor: actor) { $0[...] }.entries
+    }
+
+    /// One page of the log, newest first: the events before `before` (a sequence number; nil: the newest), at most
+    /// `limit` of them, and how many match in all. Only the page's events are opened (their sealed parts decrypted),
+    /// so a page of a long log costs its own size (the web's activity log, issue 22).
+    public struct AuditLogPage: Sendable {
+        public let entries: [AuditLogEntry]
+        public let total: Int
+        /// The sequence number to ask `before` for the next, older page; nil when this page reaches the oldest event.
+        public let olderBefore: Int64?
+    }
+
+    public func auditLogPage(caseID: String?, since: String?, actor: String?, before: Int64?, limit: Int) throws -> AuditLogPage {
+        let limit = max(1, limit)
+        var older: Int64?
+        let (entries, total) = try auditEvents(caseID: caseID, since: since, actor: actor) { matching in
+            // In sequence order, oldest first: the page is the `limit` events just below `before`.
+            let end = before.map { cursor in matching.firstIndex { $0.event.sequence >= cursor } ?? matching.endIndex } ?? matching.endIndex
+            let start = max(matching.startIndex, end - limit)
+            older = start > matching.startIndex ? matching[start].event.sequence : nil
+            return matching[start..<end]
+        }
+        return AuditLogPage(entries: entries.reversed(), total: total, olderBefore: older)
+    }
+
+    /// The events this account may read that match, `select`ed (in sequence order) before any is opened.
+    private func auditEvents(caseID: String?, since: String?, actor: String?,
+                             select: ([ChainedEvent]) -> ArraySlice<ChainedEvent>) throws -> (entries: [AuditLogEntry], total: Int) {
         if let since { _ = try Validation.date(since, field: "the start date") }
         // Administrators see every event (ids only); a manager sees the events of their organisation's cases.
-        let events = try guarded { try store.read { tx -> [AuditEvent] in
+        let (events, total) = try guarded { try store.read { tx -> ([AuditEvent], Int) in
             let account = try require(.auditRead, roles: [.admin, .manager], in: tx)
             var entries = try tx.auditEntries(caseID: caseID, since: since, actor: actor)
             if account.role == .manager {
@@ -37,12 +66,12 @@ extension Vault {
                 }
                 entries = entries.filter { $0.event.caseID.map(own.contains) ?? (caseID == nil) }
             }
-            return entries.map { openingPrivateParts(of: $0.event, in: tx) }
+            return (select(entries).map { openingPrivateParts(of: $0.event, in: tx) }, entries.count)
         } }
-        return events.map { e in
+        return (events.map { e in
             AuditLogEntry(sequence: e.sequence, time: e.time, actor: e.actor, action: e.action, caseID: e.caseID,
                                  documentID: e.documentID, decision: e.decision, ruleIDs: e.ruleIDs, outcome: e.outcome, details: e.details)
-        }
+        }, total)
     }
 
     /// Signs the chain's head with the vault's Ed25519 key and stores the checkpoint. Called at the end of
