@@ -73,7 +73,7 @@ public enum WebInterface {
         WebDocumentRoutes.register(on: router, web: web)
         // The bundle wizard, the public verify page and consent withdrawal (Pages/).
         BundlePages.register(on: router, web: web)
-        VerifyPages.register(on: router, web: web)
+        VerifyPages.register(on: router, web: web, clientAddress: clientAddress)
         ConsentWithdrawPages.register(on: router, web: web)
         CaseTeamPages.register(on: router, web: web)
     }
