@@ -33,5 +33,13 @@ final class AuditLogPageTests: XCTestCase {
         XCTAssertEqual(casePage.entries.count, 3)
         XCTAssertTrue(casePage.entries.allSatisfy { $0.caseID == caseID })
         XCTAssertThrowsError(try t.vault.auditLogPage(caseID: nil, since: nil, actor: nil, before: nil, limit: 5))
+        // A manager's pages hold exactly the events the whole log shows them (their organisation's cases, and events
+        // about no case), chosen from the index before any row is read.
+        let manager = try t.asManager()
+        let seen = try manager.auditLog(caseID: nil, since: nil, actor: nil).map(\.sequence)
+        let managed = try manager.auditLogPage(caseID: nil, since: nil, actor: nil, before: nil, limit: 1000)
+        XCTAssertEqual(managed.entries.map(\.sequence), seen.reversed())
+        XCTAssertEqual(managed.total, seen.count)
+        XCTAssertNil(managed.olderBefore)
     }
 }
