@@ -160,7 +160,8 @@ let package = Package(
         .testTarget(name: "VaultServerTests", dependencies: ["VaultServer", "VaultWeb", "VaultStore", "VaultCrypto", "VaultStorage", "VaultModel", "Consent",
                                                             "PostgresTestSupport", "VaultClient"]),
         // The web pages' templates, escaping and headers, without a server (the browser test is in VaultServerTests).
-        .testTarget(name: "VaultWebTests", dependencies: ["VaultWeb", "VaultStore", "Consent", "HelperProcess", "VaultCrypto", "BundleExport"]),
+        .testTarget(name: "VaultWebTests", dependencies: ["VaultWeb", "VaultStore", "Consent", "HelperProcess", "VaultCrypto", "BundleExport",
+                                                        .product(name: "Mustache", package: "swift-mustache")]),
         .testTarget(name: "VaultCryptoTests", dependencies: ["VaultCrypto", "CSystemZlib", "Audit"]),
         .testTarget(name: "VaultStoreTests", dependencies: ["VaultStore", "VaultCrypto", "Consent", .product(name: "GRDB", package: "GRDB.swift")]),
         // Starts a throwaway PostgreSQL server for the tests that need one (the PostgreSQL store, the CLI on a PostgreSQL vault).

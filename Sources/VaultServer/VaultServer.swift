@@ -126,6 +126,8 @@ public struct VaultServer: Sendable {
             clientConfiguration = .init(unixSocketPath: path, username: endpoint.username, password: endpoint.password, database: endpoint.database)
         }
         try Self.checkRollbackMark(marks, gateway: gateway, config: config, logger: logger)
+        // The public verify page can check bundles from the start, not only once someone has signed in after a restart.
+        if let key = marks.signingKeyWithoutKeys(paths: gateway.paths, info: gateway.info) { gateway.signingKey.learn(key) }
         let client = PostgresClient(configuration: clientConfiguration, backgroundLogger: logger)
         let failures = config.failureLimits
         let limiter = LoginLimiter(client: client, limits: .init(perAccount: failures.maxFailures, perAddress: failures.maxFailuresPerAddress,

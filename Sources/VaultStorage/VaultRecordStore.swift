@@ -67,10 +67,26 @@ public protocol SealedRecordReading {
     func consentRecord(_ id: String) throws -> ConsentRecord?
 }
 
+/// An audit entry's place in the chain and its case: `AuditLogReading.auditIndex`.
+public struct AuditIndexEntry: Sendable, Equatable {
+    public let sequence: Int64
+    public let caseID: String?
+
+    public init(sequence: Int64, caseID: String?) {
+        self.sequence = sequence
+        self.caseID = caseID
+    }
+}
+
 /// The audit log and its signed checkpoints.
 public protocol AuditLogReading {
     func lastAuditEntry() throws -> ChainedEvent?
     func auditEntries(caseID: String?, since: String?, actor: String?) throws -> [ChainedEvent]
+    /// The sequence number and case of each matching entry, in sequence order, and nothing else: what a page of the
+    /// log needs to choose its entries without reading and decoding every row (the web's activity log).
+    func auditIndex(caseID: String?, since: String?, actor: String?) throws -> [AuditIndexEntry]
+    /// The entries from `first` through `last` (sequence numbers), in sequence order.
+    func auditEntries(from first: Int64, through last: Int64) throws -> [ChainedEvent]
     func auditCheckpoints() throws -> [AuditCheckpoint]
     /// One entry by its place in the chain, and the checkpoints at that place (the state-mark check at every open).
     func auditEntry(sequence: Int64) throws -> ChainedEvent?

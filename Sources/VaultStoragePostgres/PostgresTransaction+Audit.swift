@@ -20,6 +20,22 @@ extension PostgresTransaction {
             """).map(Self.chainedEvent)
     }
 
+    func auditIndex(caseID: String?, since: String?, actor: String?) throws -> [AuditIndexEntry] {
+        try rows("""
+            SELECT seq, case_id FROM audit_events
+            WHERE (\(caseID)::text IS NULL OR case_id = \(caseID)) AND (\(since)::text IS NULL OR time >= \(since))
+              AND (\(actor)::text IS NULL OR actor = \(actor))
+            ORDER BY seq
+            """).map { row in
+            let row = row.makeRandomAccess()
+            return AuditIndexEntry(sequence: (try? row["seq"].decode(Int64.self)) ?? -1, caseID: try? row["case_id"].decode(String?.self))
+        }
+    }
+
+    func auditEntries(from first: Int64, through last: Int64) throws -> [ChainedEvent] {
+        try rows("SELECT * FROM audit_events WHERE seq >= \(first) AND seq <= \(last) ORDER BY seq").map(Self.chainedEvent)
+    }
+
     func auditEntry(sequence: Int64) throws -> ChainedEvent? {
         try rows("SELECT * FROM audit_events WHERE seq = \(sequence)").first.map(Self.chainedEvent)
     }

@@ -254,6 +254,22 @@ struct GRDBTransaction: VaultRecordWriting {
             .map(Self.chainedEvent)
     }
 
+    func auditIndex(caseID: String?, since: String?, actor: String?) throws -> [AuditIndexEntry] {
+        var conditions: [String] = []
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        if let caseID { conditions.append("case_id = ?"); arguments.append(caseID) }
+        if let since { conditions.append("time >= ?"); arguments.append(since) }
+        if let actor { conditions.append("actor = ?"); arguments.append(actor) }
+        let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        return try Row.fetchAll(db, sql: "SELECT seq, case_id FROM audit_events\(filter) ORDER BY seq", arguments: StatementArguments(arguments))
+            .map { row in AuditIndexEntry(sequence: (row["seq"] as Int64?) ?? -1, caseID: row["case_id"] as String?) }
+    }
+
+    func auditEntries(from first: Int64, through last: Int64) throws -> [ChainedEvent] {
+        try Row.fetchAll(db, sql: "SELECT * FROM audit_events WHERE seq >= ? AND seq <= ? ORDER BY seq", arguments: [first, last])
+            .map(Self.chainedEvent)
+    }
+
     /// Reads an audit row without trusting its types: a tampered column (a BLOB where text belongs, a
     /// string that no longer parses) reads as something else, and the entry's MAC then fails, so the damage
     /// is reported instead of crashing the reader.

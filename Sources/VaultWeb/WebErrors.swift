@@ -13,10 +13,18 @@ extension WebInterface {
         var details: [String] = []
     }
 
+    /// A core message (a clause) as the middle of a sentence: its hint for the CLI, in brackets, left out.
+    static func sentence(_ text: String) -> String {
+        var text = text
+        if let hint = text.range(of: " ('casevault ") { text = String(text[..<hint.lowerBound]) }
+        return text.trimmingCharacters(in: CharacterSet(charactersIn: " ."))
+    }
+
     static func content(for error: any Error, requestID: String, logger: Logger) -> ErrorContent {
         switch error {
         case let error as WebPageError:
-            return ErrorContent(status: error.status, heading: error.status == .forbidden ? "Not allowed" : "Something is wrong",
+            return ErrorContent(status: error.status,
+                                heading: error.status == .forbidden ? "Not allowed" : error.status == .notFound ? "Not found" : "Something is wrong",
                                 message: error.message, details: error.details)
         case let error as AccessError:
             switch error {
@@ -36,6 +44,14 @@ extension WebInterface {
         case VaultError.notFound:
             return ErrorContent(status: .notFound, heading: "Not found",
                                 message: "There is no such case or document, or it is not one you can see. Check the link, or go back to your cases.")
+        case VaultError.invalidInput(let text):
+            // Something in the link or the form the core could not take (a date, a name): the core's own words say what.
+            return ErrorContent(status: .badRequest, heading: "Please check what was entered",
+                                message: "This could not be done: \(sentence(text)). Go back, correct it and try again.")
+        case VaultError.ambiguousName(let kind, let text, let candidates):
+            return ErrorContent(status: .badRequest, heading: "More than one match",
+                                message: "“\(text)” matches \(candidates.count) \(kind)s. Choose one of these, by its reference:",
+                                details: candidates)
         case VaultError.keyNotHeld:
             return ErrorContent(status: .forbidden, heading: "Not allowed",
                                 message: "Your identity holds no key for this case. Ask a manager to assign you to the case.")

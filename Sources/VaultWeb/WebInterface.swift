@@ -50,7 +50,10 @@ public enum WebInterface {
             await web.guarded(request, context.id) {
                 let caseText = request.uri.queryParameters.get("case") ?? ""
                 let since = request.uri.queryParameters.get("since") ?? ""
-                return try await web.page(request, template: "audit", title: "Activity log") { try AuditPage.build($0, caseText: caseText, since: since) }
+                let before = request.uri.queryParameters.get("before") ?? ""
+                return try await web.page(request, template: "audit", title: "Activity log") {
+                    try AuditPage.build($0, caseText: caseText, since: since, before: before)
+                }
             }
         }
         router.get("/accounts") { request, context in
@@ -70,7 +73,7 @@ public enum WebInterface {
         WebDocumentRoutes.register(on: router, web: web)
         // The bundle wizard, the public verify page and consent withdrawal (Pages/).
         BundlePages.register(on: router, web: web)
-        VerifyPages.register(on: router, web: web)
+        VerifyPages.register(on: router, web: web, clientAddress: clientAddress)
         ConsentWithdrawPages.register(on: router, web: web)
         CaseTeamPages.register(on: router, web: web)
     }

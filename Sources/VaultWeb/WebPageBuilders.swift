@@ -55,10 +55,21 @@ enum WebPageBuilders {
         return (cells, cells.isEmpty ? "No deadline can be worked out yet: the case has no incident, awareness or complaint date." : "")
     }
 
+    /// A case named in a link (its id, reference or client's name): one that does not exist, or that this account
+    /// may not look up, is a page not found, not a failure of the server.
+    static func caseID(_ vault: Vault, _ text: String) throws -> String {
+        do {
+            return try vault.caseID(text)
+        } catch VaultError.invalidInput {
+            throw WebPageError(.notFound, "There is no case “\(DisplayText.escaped(text))” that you can see. Check the link, or find the case "
+                               + "in My cases.")
+        }
+    }
+
     /// `acknowledged`: the consent warnings the advocate has read (the API's `?acknowledge=`, the CLI's `--acknowledge`).
     static func casePage(_ vault: Vault, caseText: String, acknowledged: [RuleID]) throws -> CasePage {
         vault.acknowledged = acknowledged
-        let caseID = try vault.caseID(caseText)
+        let caseID = try WebPageBuilders.caseID(vault, caseText)
         let detail = try vault.caseDetail(caseID)
         let names = try vault.names()
         func name(_ id: String) -> String { names.name(id) ?? id }
@@ -108,7 +119,8 @@ enum WebPageBuilders {
             NoteRow(writtenAt: String(note.writtenAt.prefix(16)).replacingOccurrences(of: "T", with: " "), writtenBy: note.writtenBy.map(name), text: note.text)
         }
         return CasePage(client: detail.clientName, reference: detail.reference, facts: facts, people: people, consents: consents,
-                        deadlines: deadlines, deadlineNote: deadlineNote, reminders: reminders, documents: documents,
+                        deadlines: deadlines, deadlineNote: deadlineNote, reminders: reminders,
+                        documentRows: TableRows.documents(documents, query: acknowledged.isEmpty ? "" : "?" + acknowledgeQuery(acknowledged)),
                         documentNote: documentNote, warnings: warnings,
                         acknowledgeLink: acknowledge.isEmpty ? nil : "/cases/\(caseID)?" + acknowledgeQuery(acknowledge),
                         documentQuery: acknowledged.isEmpty ? "" : "?" + acknowledgeQuery(acknowledged), notes: notes, caseID: caseID,

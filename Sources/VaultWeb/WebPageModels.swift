@@ -57,6 +57,7 @@ struct ReminderRow: Sendable {
     let done: Bool
 }
 
+/// A document as the case page lists it (written by `TableRows.documents`).
 struct DocumentRow: Sendable {
     let id: String
     let date: String
@@ -80,7 +81,8 @@ struct CasePage: Sendable {
     let deadlines: [DeadlineCell]
     let deadlineNote: String
     let reminders: [ReminderRow]
-    let documents: [DocumentRow]
+    /// The documents' table rows (`TableRows.documents`, each link carrying `documentQuery`); empty: none shown.
+    let documentRows: HTMLFragment
     let documentNote: String
     /// Consent warnings to read before the documents are shown, and the link that acknowledges them.
     let warnings: [String]

@@ -3,13 +3,17 @@
 /// that fails to parse fails the tests, not a page in front of an advocate.
 ///
 /// Every value is written with `{{name}}`, which HTML-escapes `<`, `>`, `&`, `"` and `'`. Triple braces (unescaped)
-/// are never used: `WebRenderingTests` fails if one appears. Each page inherits `layout` and fills its `main` block;
+/// are used only for the names in `trustedFragments`, properties of type `HTMLFragment` (rows `HTMLWriter` wrote
+/// and escaped): `WebRenderingTests` fails on any other. Each page inherits `layout` and fills its `main` block;
 /// page data sits under `page`, the frame's (title, form token) at the top.
 enum WebTemplates {
     static let all: [String: String] = [
         "layout": layout, "signin": signIn, "cases": cases, "case": casePage, "document": document, "error": error,
         "audit": audit, "accounts": accounts,
     ].merging(WebDocumentTemplates.all) { own, _ in own }
+
+    /// The only names a template may write with triple braces: each is an `HTMLFragment` property of its page.
+    static let trustedFragments: Set<String> = ["documentRows", "auditRows"]
 
     static let layout = """
     <!DOCTYPE html>
@@ -146,14 +150,14 @@ enum WebTemplates {
     {{#documentNote}}<p>{{documentNote}}</p>{{/documentNote}}
     {{#warnings}}<p class="notice">{{.}}</p>{{/warnings}}
     {{#acknowledgeLink}}<p><a href="{{acknowledgeLink}}">I have read the warning: show the documents</a></p>{{/acknowledgeLink}}
-    {{^empty(documents)}}
+    {{#documentRows}}
     <div class="scroll"><table>
     <caption class="visually-hidden">Documents, oldest first</caption>
     <thead><tr><th scope="col">Date</th><th scope="col">Date from</th><th scope="col">Kind</th><th scope="col">Document</th></tr></thead>
     <tbody>
-    {{#documents}}<tr><td>{{date}}</td><td>{{dateSource}}</td><td>{{kind}}</td><td><a href="/documents/{{id}}{{documentQuery}}">{{name}}</a></td></tr>{{/documents}}
+    {{{documentRows}}}
     </tbody></table></div>
-    {{/empty(documents)}}
+    {{/documentRows}}
     <h2>Notes</h2>
     {{^notes}}<p>No notes yet.</p>{{/notes}}
     {{#notes}}<article class="note"><h3>{{writtenAt}}{{#writtenBy}}, {{writtenBy}}{{/writtenBy}}</h3><p class="text">{{text}}</p></article>{{/notes}}

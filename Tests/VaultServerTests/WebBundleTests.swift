@@ -124,6 +124,27 @@ final class WebBundleTests: XCTestCase {
         XCTAssertEqual(tampered.status, 422, tampered.text)
         XCTAssertTrue(tampered.text.contains("This is NOT a genuine bundle") && tampered.text.contains("the PDF has been changed"), tampered.text)
         XCTAssertFalse(tampered.text.contains("This is a genuine bundle"))
+
+        // A server started afresh, which nobody has signed in to, checks it too: it takes the vault's public key from the
+        // database's checkpoint at its own signed rollback mark, holding no secret (before, it answered 503 until a sign-in).
+        let (port, task) = try await w.startInstance(w.plainConfig)
+        let fresh = try await ServerTestWorld.run("/usr/bin/curl", ["-sS", "-w", "\n%{http_code}", "-F", "pdf=@\(pdfFile.path)",
+                                                                    "-F", "manifest=@\(manifestFile.path)", "http://127.0.0.1:\(port)/verify"])
+        // The page limits checks per client address: past the burst, 429 with words and Retry-After, files unread;
+        // another address is still served.
+        var limited = ""
+        for _ in 0..<15 {
+            let reply = try await ServerTestWorld.run("/usr/bin/curl", ["-sS", "--interface", "127.0.0.3", "-D", "-", "-F", "pdf=@\(pdfFile.path)",
+                                                                        "http://127.0.0.1:\(port)/verify"])
+            if reply.hasPrefix("HTTP/1.1 429") { limited = reply; break }
+        }
+        let secondAddress = try await ServerTestWorld.run("/usr/bin/curl", ["-sS", "-w", "\n%{http_code}", "--interface", "127.0.0.4", "-F", "pdf=@\(pdfFile.path)",
+                                                                    "http://127.0.0.1:\(port)/verify"])
+        task.cancel()
+        _ = try? await task.value
+        XCTAssertTrue(fresh.hasSuffix("\n200") && fresh.contains("This is a genuine bundle"), fresh)
+        XCTAssertTrue(limited.lowercased().contains("retry-after:") && limited.contains("Too many bundles have been checked"), limited)
+        XCTAssertTrue(secondAddress.hasSuffix("\n400"), "another address was refused too: \(secondAddress)")
     }
 
     func testVerifyRefusesTooLargeUploadsAndMissingFiles() async throws {

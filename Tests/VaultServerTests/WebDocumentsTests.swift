@@ -66,7 +66,38 @@ final class WebDocumentsTests: XCTestCase {
             options += ["-F", "file_\(index + 1)=@\(try self.file(w, file.name, file.text));filename=\(file.name)",
                         "--form-string", "kind_\(index + 1)=\(file.kind)", "--form-string", "date_\(index + 1)=\(file.date)"]
         }
-        return try await w.request("POST", "/cases/\(w.uploadCase)/upload?acknowledge=R-CON-9", curlOptions: options)
+        let posted = try await w.request("POST", "/cases/\(w.uploadCase)/upload?acknowledge=R-CON-9", curlOptions: options)
+        // POST, redirect, GET: the result is a page of its own, so a reload sends no file again.
+        guard posted.status == 303 else { return posted }
+        let location = try XCTUnwrap(WebInterfaceTests.header("location", in: posted).first)
+        XCTAssertTrue(location.hasPrefix("/uploads/"), location)
+        return try await w.request("GET", location, curlOptions: Self.cookie(token))
+    }
+
+    func testReloadingTheUploadResultShowsItAgainAndStoresNothingTwice() async throws {
+        let w = try await world()
+        let token = try await w.token(w.sam)
+        let page = try await w.request("GET", "/cases/\(w.uploadCase)/upload?acknowledge=R-CON-9", curlOptions: Self.cookie(token))
+        var options = Self.cookie(token) + ["--form-string", "form_token=\(try XCTUnwrap(Self.formToken(page.text)))"]
+        options += ["-F", "file_1=@\(try file(w, "reload.txt", "Reload me zq-reload-4410."));filename=reload.txt"]
+        let posted = try await w.request("POST", "/cases/\(w.uploadCase)/upload?acknowledge=R-CON-9", curlOptions: options)
+        XCTAssertEqual(posted.status, 303, posted.text)
+        let location = try XCTUnwrap(WebInterfaceTests.header("location", in: posted).first)
+        let count = try w.open(as: w.sam).documents(caseID: w.uploadCase).count
+        for _ in 0..<2 {
+            let shown = try await w.request("GET", location, curlOptions: Self.cookie(token))
+            XCTAssertEqual(shown.status, 200, shown.text)
+            XCTAssertTrue(shown.text.contains("1 stored.") && shown.text.contains("reload.txt"), shown.text)
+        }
+        XCTAssertEqual(try w.open(as: w.sam).documents(caseID: w.uploadCase).count, count, "a reload stored the file again")
+        // Another session, even the same advocate's, does not see it; nor does a made-up id.
+        let other = try await w.token(w.sam)
+        for (path, cookie) in [(location, other), ("/uploads/0000", token)] {
+            let hidden = try await w.request("GET", path, curlOptions: Self.cookie(cookie))
+            XCTAssertEqual(hidden.status, 404, hidden.text)
+            XCTAssertFalse(hidden.text.contains("reload.txt"))
+            XCTAssertTrue(hidden.text.contains("listed on the case"), hidden.text)
+        }
     }
 
     func testThreeFilesWithOneDuplicateStoreTwoListedByDateAndNothingInClearOnDisk() async throws {

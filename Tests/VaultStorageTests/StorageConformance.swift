@@ -206,6 +206,11 @@ enum StorageConformance {
             XCTAssertTrue(signed.hasValidSignature(all[4], by: signing.publicKey), file: file, line: line)
             XCTAssertEqual(try tx.auditEntry(sequence: 4), appended[3], file: file, line: line)
             XCTAssertEqual(try tx.auditEntries(caseID: "case-1", since: nil, actor: nil).map(\.event.sequence), [1, 3, 5], file: file, line: line)
+            // The index a page of the log chooses from, and one page read whole.
+            XCTAssertEqual(try tx.auditIndex(caseID: nil, since: nil, actor: nil),
+                           all.map { AuditIndexEntry(sequence: $0.event.sequence, caseID: $0.event.caseID) }, file: file, line: line)
+            XCTAssertEqual(try tx.auditIndex(caseID: "case-1", since: nil, actor: nil).map(\.sequence), [1, 3, 5], file: file, line: line)
+            XCTAssertEqual(try tx.auditEntries(from: 2, through: 4), Array(appended[1...3]), file: file, line: line)
             XCTAssertEqual(all.last?.entryMAC, previous?.entryMAC, file: file, line: line)
         }
         // Two appends at the same place: the second is refused (a chain never forks).

@@ -101,6 +101,10 @@ final class LedgerTransaction: VaultRecordWriting {
     func auditEntries(caseID: String?, since: String?, actor: String?) throws -> [ChainedEvent] {
         try base.auditEntries(caseID: caseID, since: since, actor: actor)
     }
+    func auditIndex(caseID: String?, since: String?, actor: String?) throws -> [AuditIndexEntry] {
+        try base.auditIndex(caseID: caseID, since: since, actor: actor)
+    }
+    func auditEntries(from first: Int64, through last: Int64) throws -> [ChainedEvent] { try base.auditEntries(from: first, through: last) }
     func auditCheckpoints() throws -> [AuditCheckpoint] { try base.auditCheckpoints() }
     func auditEntry(sequence: Int64) throws -> ChainedEvent? { try base.auditEntry(sequence: sequence) }
     func auditCheckpoints(sequence: Int64) throws -> [AuditCheckpoint] { try base.auditCheckpoints(sequence: sequence) }

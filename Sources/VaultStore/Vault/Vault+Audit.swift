@@ -26,23 +26,61 @@ extension Vault {
 
     public func auditLog(caseID: String?, since: String?, actor: String?) throws -> [AuditLogEntry] {
         if let since { _ = try Validation.date(since, field: "the start date") }
-        // Administrators see every event (ids only); a manager sees the events of their organisation's cases.
         let events = try guarded { try store.read { tx -> [AuditEvent] in
-            let account = try require(.auditRead, roles: [.admin, .manager], in: tx)
-            var entries = try tx.auditEntries(caseID: caseID, since: since, actor: actor)
-            if account.role == .manager {
-                let own = Set(try tx.cases().filter { $0.organisationID == account.organisationID }.map(\.id))
-                if let caseID, !own.contains(caseID) {
-                    throw AccessError.refused(operation: .auditRead, actor: account.id, subject: caseID, reason: "this needs \(VaultOperation.auditRead.who)")
-                }
-                entries = entries.filter { $0.event.caseID.map(own.contains) ?? (caseID == nil) }
-            }
-            return entries.map { openingPrivateParts(of: $0.event, in: tx) }
+            let own = try readableCases(caseID: caseID, in: tx)
+            return try tx.auditEntries(caseID: caseID, since: since, actor: actor)
+                .filter { entry in own.map { own in entry.event.caseID.map(own.contains) ?? (caseID == nil) } ?? true }
+                .map { openingPrivateParts(of: $0.event, in: tx) }
         } }
-        return events.map { e in
-            AuditLogEntry(sequence: e.sequence, time: e.time, actor: e.actor, action: e.action, caseID: e.caseID,
-                                 documentID: e.documentID, decision: e.decision, ruleIDs: e.ruleIDs, outcome: e.outcome, details: e.details)
+        return events.map(Self.entry)
+    }
+
+    /// One page of the log, newest first: the events before `before` (a sequence number; nil: the newest), at most
+    /// `limit` of them, and how many match in all. The page is chosen from the log's index (sequence and case of each
+    /// entry), then only its rows are read and opened, so a page of a long log costs about its own size (the web's
+    /// activity log, issue 22).
+    public struct AuditLogPage: Sendable {
+        public let entries: [AuditLogEntry]
+        public let total: Int
+        /// The sequence number to ask `before` for the next, older page; nil when this page reaches the oldest event.
+        public let olderBefore: Int64?
+    }
+
+    public func auditLogPage(caseID: String?, since: String?, actor: String?, before: Int64?, limit: Int) throws -> AuditLogPage {
+        if let since { _ = try Validation.date(since, field: "the start date") }
+        let limit = max(1, limit)
+        let (events, total, older) = try guarded { try store.read { tx -> ([AuditEvent], Int, Int64?) in
+            let own = try readableCases(caseID: caseID, in: tx)
+            let index = try tx.auditIndex(caseID: caseID, since: since, actor: actor)
+                .filter { entry in own.map { own in entry.caseID.map(own.contains) ?? (caseID == nil) } ?? true }
+            // In sequence order, oldest first: the page is the `limit` entries just below `before`.
+            let end = before.map { cursor in index.firstIndex { $0.sequence >= cursor } ?? index.endIndex } ?? index.endIndex
+            let start = max(0, end - limit)
+            let page = index[start..<end]
+            guard let first = page.first?.sequence, let last = page.last?.sequence else { return ([], index.count, nil) }
+            let wanted = Set(page.map(\.sequence))
+            let events = try tx.auditEntries(from: first, through: last).filter { wanted.contains($0.event.sequence) }
+                .map { openingPrivateParts(of: $0.event, in: tx) }
+            return (events, index.count, start > 0 ? index[start].sequence : nil)
+        } }
+        return AuditLogPage(entries: events.reversed().map(Self.entry), total: total, olderBefore: older)
+    }
+
+    /// Who may read which events: administrators every event (ids only, nil here); a manager the events of their
+    /// organisation's cases (and, without a case asked for, those about no case); anyone else is refused.
+    private func readableCases(caseID: String?, in tx: any VaultRecordReading) throws -> Set<String>? {
+        let account = try require(.auditRead, roles: [.admin, .manager], in: tx)
+        guard account.role == .manager else { return nil }
+        let own = Set(try tx.cases().filter { $0.organisationID == account.organisationID }.map(\.id))
+        if let caseID, !own.contains(caseID) {
+            throw AccessError.refused(operation: .auditRead, actor: account.id, subject: caseID, reason: "this needs \(VaultOperation.auditRead.who)")
         }
+        return own
+    }
+
+    private static func entry(_ e: AuditEvent) -> AuditLogEntry {
+        AuditLogEntry(sequence: e.sequence, time: e.time, actor: e.actor, action: e.action, caseID: e.caseID,
+                      documentID: e.documentID, decision: e.decision, ruleIDs: e.ruleIDs, outcome: e.outcome, details: e.details)
     }
 
     /// Signs the chain's head with the vault's Ed25519 key and stores the checkpoint. Called at the end of

@@ -7,6 +7,7 @@ import VaultStore
 /// only in the log itself), worded with the names and case references this account may see. An advocate is refused
 /// by the core (audit.read), and the page says so as the CLI does.
 struct AuditPage: Sendable {
+    /// One event, worded; written into the table by `TableRows.audit`, not by a template section (HTMLFragment.swift).
     struct Row: Sendable {
         let time: String
         let who: String
@@ -14,7 +15,6 @@ struct AuditPage: Sendable {
         let outcome: String
         let refused: Bool
         let caseLabel: String
-        /// nil for events about no case (swift-mustache treats an empty string as true).
         let caseID: String?
         let document: String
     }
@@ -24,28 +24,51 @@ struct AuditPage: Sendable {
     /// Stored, not computed: the templates read values by reflection, which sees stored properties only.
     let filtered: Bool
     let summary: String
-    let rows: [Row]
-    /// The newest events are shown first, at most this many; the CLI's `audit log --json` has them all.
-    static let limit = 500
+    /// The table's rows, escaped; empty when no event matches.
+    let auditRows: HTMLFragment
+    /// The next, older page (the same filters), and the first page; nil where there is none.
+    var olderLink: String? = nil
+    var newestLink: String? = nil
 
-    static func build(_ vault: Vault, caseText: String, since: String) throws -> AuditPage {
+    /// Events per page, newest first: a page of a long log stays quick to make and to read; the CLI's
+    /// `audit log --json` has them all.
+    static let limit = 100
+
+    /// `before`: the page's cursor (`?before=`, a sequence number from the previous page's "Older" link).
+    static func build(_ vault: Vault, caseText: String, since: String, before: String = "") throws -> AuditPage {
         let wantedCase = caseText.trimmingCharacters(in: .whitespacesAndNewlines)
         let wantedSince = since.trimmingCharacters(in: .whitespacesAndNewlines)
-        let caseID = wantedCase.isEmpty ? nil : try vault.caseID(wantedCase)
-        let entries = try vault.auditLog(caseID: caseID, since: wantedSince.isEmpty ? nil : wantedSince, actor: nil)
+        let cursor = Int64(before.trimmingCharacters(in: .whitespaces)).flatMap { $0 > 0 ? $0 : nil }
+        let caseID = wantedCase.isEmpty ? nil : try WebPageBuilders.caseID(vault, wantedCase)
+        let page = try vault.auditLogPage(caseID: caseID, since: wantedSince.isEmpty ? nil : wantedSince, actor: nil, before: cursor, limit: limit)
         let names = try vault.names()
-        let references = try vault.caseReferences(Set(entries.compactMap(\.caseID)))
-        let shown = entries.suffix(limit).reversed()
-        let rows = shown.map { entry in
+        let references = try vault.caseReferences(Set(page.entries.compactMap(\.caseID)))
+        let rows = page.entries.map { entry in
             Row(time: Self.time(entry.time), who: entry.actor.map { names.accounts[$0] ?? $0 } ?? "casevault",
                 what: Self.describe(entry.action), outcome: Self.outcome(entry), refused: entry.outcome != AuditOutcome.success.rawValue,
                 caseLabel: entry.caseID.map { references[$0] ?? $0 } ?? "", caseID: entry.caseID, document: entry.documentID ?? "")
         }
-        let summary = entries.isEmpty ? "No activity matches."
-            : entries.count > limit ? "The newest \(limit) of \(entries.count) events, newest first."
-            : "\(entries.count) event\(entries.count == 1 ? "" : "s"), newest first."
+        let summary: String
+        if page.total == 0 {
+            summary = "No activity matches."
+        } else if page.entries.isEmpty {
+            summary = "There are no older events. \(page.total) event\(page.total == 1 ? "" : "s") in all."
+        } else if page.total <= limit {
+            summary = "\(page.total) event\(page.total == 1 ? "" : "s"), newest first."
+        } else {
+            summary = "\(page.entries.count) of \(page.total) events, newest first\(cursor == nil ? "" : ", from older ones")."
+        }
+        // The filters as typed, so the next page shows the same events.
+        let unreserved = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
+        let filters = [("case", wantedCase), ("since", wantedSince)].filter { !$0.1.isEmpty }
+            .map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: unreserved) ?? "")" }.joined(separator: "&")
+        func link(before: Int64?) -> String {
+            let parts = [filters, before.map { "before=\($0)" } ?? ""].filter { !$0.isEmpty }
+            return "/audit" + (parts.isEmpty ? "" : "?" + parts.joined(separator: "&"))
+        }
         return AuditPage(caseFilter: wantedCase, since: wantedSince, filtered: !wantedCase.isEmpty || !wantedSince.isEmpty, summary: summary,
-                         rows: Array(rows))
+                         auditRows: TableRows.audit(rows), olderLink: page.olderBefore.map { link(before: $0) },
+                         newestLink: cursor == nil ? nil : link(before: nil))
     }
 
     /// "2026-12-06T10:15:02.123Z" as "2026-12-06 10:15" (UTC, as stored).
@@ -109,14 +132,16 @@ extension WebTemplates {
     {{#filtered}}<a href="/audit">Show all</a>{{/filtered}}
     </form>
     <p>{{summary}}</p>
-    {{^empty(rows)}}
+    {{#auditRows}}
     <div class="scroll"><table>
     <caption class="visually-hidden">Activity, newest first</caption>
     <thead><tr><th scope="col">When (UTC)</th><th scope="col">Who</th><th scope="col">What</th><th scope="col">Outcome</th><th scope="col">Case</th><th scope="col">Document</th></tr></thead>
     <tbody>
-    {{#rows}}<tr><td>{{time}}</td><td>{{who}}</td><td>{{what}}</td><td>{{#refused}}<strong class="overdue">{{outcome}}</strong>{{/refused}}{{^refused}}{{outcome}}{{/refused}}</td><td>{{#caseID}}<a href="/cases/{{caseID}}">{{caseLabel}}</a>{{/caseID}}</td><td>{{document}}</td></tr>{{/rows}}
+    {{{auditRows}}}
     </tbody></table></div>
-    {{/empty(rows)}}
+    {{/auditRows}}
+    {{#olderLink}}<p><a href="{{olderLink}}">Older events</a></p>{{/olderLink}}
+    {{#newestLink}}<p><a href="{{newestLink}}">Back to the newest events</a></p>{{/newestLink}}
     {{/page}}{{/main}}{{/layout}}
     """
 }

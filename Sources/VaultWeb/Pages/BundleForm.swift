@@ -81,7 +81,7 @@ enum BundleFormBuilder {
 
     /// The documents are listed only where the consent rules let this account see them (as on the case page).
     static func context(_ vault: Vault, caseText: String) throws -> Context {
-        let caseID = try vault.caseID(caseText)
+        let caseID = try WebPageBuilders.caseID(vault, caseText)
         try vault.requireConsent(.viewDocuments, caseID: caseID)
         let detail = try vault.caseDetail(caseID)
         var forms: [String: String] = [:]

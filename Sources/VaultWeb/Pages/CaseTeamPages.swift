@@ -27,7 +27,7 @@ enum CaseTeamPages {
                         throw WebPageError(.badRequest, "Choose an advocate first, then press the button again.")
                     }
                     let caseID = try await web.backend.withVault(token: token) { vault -> String in
-                        let caseID = try vault.caseID(caseText)
+                        let caseID = try WebPageBuilders.caseID(vault, caseText)
                         do {
                             if change == "assign" {
                                 try vault.assignAdvocate(caseID: caseID, advocateID: advocate)
@@ -46,7 +46,7 @@ enum CaseTeamPages {
     }
 
     static func page(_ vault: Vault, caseText: String, notice: String?) throws -> CaseTeamPage {
-        let caseID = try vault.caseID(caseText)
+        let caseID = try WebPageBuilders.caseID(vault, caseText)
         let detail = try vault.caseDetail(caseID)
         let accounts = try vault.advocates().filter { $0.removedAt == nil && $0.organisation == detail.organisation && $0.role != .admin }
         let names = Dictionary(accounts.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })

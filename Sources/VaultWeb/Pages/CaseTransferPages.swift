@@ -37,7 +37,7 @@ enum CaseTransferPages {
                 }
                 try await web.backend.withVault(token: token) { vault in
                     do {
-                        _ = try vault.transferCase(try vault.caseID(caseText), to: organisation, agreement: agreement, on: vault.today())
+                        _ = try vault.transferCase(try WebPageBuilders.caseID(vault, caseText), to: organisation, agreement: agreement, on: vault.today())
                     } catch VaultError.invalidInput(let text) {
                         throw WebPageError(.badRequest, "Nothing was changed: \(text).")
                     }
@@ -49,7 +49,7 @@ enum CaseTransferPages {
     }
 
     static func page(_ vault: Vault, caseText: String, problem: String?) throws -> CaseTransferPage {
-        let caseID = try vault.caseID(caseText)
+        let caseID = try WebPageBuilders.caseID(vault, caseText)
         let detail = try vault.caseDetail(caseID)
         let partners = try vault.organisations().filter { $0.id != detail.organisation }.sorted { $0.name < $1.name }
         return CaseTransferPage(caseID: caseID, caseLabel: detail.clientName, from: detail.organisationName, problem: problem,

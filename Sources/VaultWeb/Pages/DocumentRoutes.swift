@@ -18,8 +18,23 @@ enum WebDocumentRoutes {
                 }
             }
         }
+        let results = UploadResults()
         router.post("/cases/{case}/upload") { request, context in
-            await web.guarded(request, context.id) { try await web.upload(request, caseText: try context.parameters.require("case")) }
+            await web.guarded(request, context.id) {
+                try await web.upload(request, caseText: try context.parameters.require("case"), results: results)
+            }
+        }
+        // The upload's result, after the POST's redirect: a reload shows it again and sends nothing.
+        router.get("/uploads/{id}") { request, context in
+            await web.guarded(request, context.id) {
+                let token = try web.sessionToken(request)
+                let owner = try web.backend.formToken(sessionToken: token)
+                guard let page = results.get(try context.parameters.require("id"), owner: owner) else {
+                    throw WebPageError(.notFound, "The result of this upload is no longer shown (it is kept for half an hour). "
+                                       + "The documents that were stored are listed on the case's page, under Documents.")
+                }
+                return WebHTTP.html(web.renderer.render("uploaded", title: "Documents added", signedIn: true, formToken: owner, page: page))
+            }
         }
         router.post("/documents/{id}/retag") { request, context in
             await web.guarded(request, context.id) {
@@ -70,8 +85,9 @@ extension WebHandlers {
     }
 
     /// POST /cases/{case}/upload: the body streamed into memory files (CSRF checked on its first part), then each
-    /// file through the core's ingest; the result page says what was stored, what was already there and what not.
-    func upload(_ request: Request, caseText: String) async throws -> Response {
+    /// file through the core's ingest; then a redirect (303) to the result page, which says what was stored, what was
+    /// already there and what not.
+    func upload(_ request: Request, caseText: String, results: UploadResults) async throws -> Response {
         let token = try sessionToken(request)
         guard let boundary = Self.boundary(request.headers[.contentType]) else {
             throw WebPageError(.badRequest, "The upload did not arrive as a form with files. Go back and try again.")
@@ -94,7 +110,7 @@ extension WebHandlers {
         }
         logger.info("documents uploaded", metadata: ["case": "\(page.caseID)", "stored": "\(page.stored.count)",
                                                      "duplicates": "\(page.duplicates.count)", "failed": "\(page.failed.count)"])
-        return WebHTTP.html(renderer.render("uploaded", title: "Documents added", signedIn: true, formToken: expected, page: page))
+        return WebHTTP.redirect("/uploads/" + (try results.put(page, owner: expected)))
     }
 
     /// A one-click form of the redaction preview: CSRF checked, the document's case found, the core's operation run,

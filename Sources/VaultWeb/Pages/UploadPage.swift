@@ -80,7 +80,7 @@ enum WebUploadBuilders {
 
     static func uploadPage(_ vault: Vault, caseText: String, acknowledged: [RuleID], maxBytes: Int64) throws -> UploadPage {
         vault.acknowledged = acknowledged
-        let caseID = try vault.caseID(caseText)
+        let caseID = try WebPageBuilders.caseID(vault, caseText)
         // Asked here too, so a refusal or a warning shows before anyone chooses files.
         try vault.requireConsent(.ingestDocument, caseID: caseID)
         let detail = try vault.caseDetail(caseID)
@@ -94,7 +94,7 @@ enum WebUploadBuilders {
 
     static func ingest(_ vault: Vault, caseText: String, files: [UploadedFile], acknowledged: [RuleID]) throws -> UploadedPage {
         vault.acknowledged = acknowledged
-        let caseID = try vault.caseID(caseText)
+        let caseID = try WebPageBuilders.caseID(vault, caseText)
         try vault.requireConsent(.ingestDocument, caseID: caseID)
         let detail = try vault.caseDetail(caseID)
         let actor = try vault.actingAccount().id

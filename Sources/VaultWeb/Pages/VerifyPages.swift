@@ -10,12 +10,18 @@ import VaultCrypto
 /// whoever received a bundle (a trust, the Ombudsman) may check it. It changes nothing and keeps nothing, so it needs
 /// no form token (a forged post could only show its sender an answer about files they already hold).
 enum VerifyPages {
-    static func register<Context: RequestContext, Backend: WebBackend>(on router: Router<Context>, web: WebHandlers<Backend>) {
+    static func register<Context: RequestContext, Backend: WebBackend>(on router: Router<Context>, web: WebHandlers<Backend>,
+                                                                      clientAddress: @escaping @Sendable (Context) -> String,
+                                                                      limit: VerifyRateLimit = VerifyRateLimit()) {
         router.get("/verify") { request, context in
             await web.guarded(request, context.id) { web.verifyPage(request, page: VerifyPage(limit: web.uploadLimitText, outcome: nil, problem: nil)) }
         }
         router.post("/verify") { request, context in
-            await web.guarded(request, context.id) { try await web.verify(request) }
+            await web.guarded(request, context.id) {
+                // Counted before the files are read: a refused check costs the server nothing but this answer.
+                if let seconds = limit.take(clientAddress(context)) { return web.tooManyChecks(request, retryAfter: seconds) }
+                return try await web.verify(request)
+            }
         }
     }
 
@@ -35,6 +41,16 @@ extension WebHandlers {
         let formToken = optionalFormToken(request)
         let title = page.outcome.map { $0.genuine ? "Genuine bundle" : "Not a genuine bundle" } ?? (page.problem == nil ? "Check a bundle" : "Check a bundle (there is a problem)")
         return WebHTTP.html(renderer.render("verify", title: title, signedIn: !formToken.isEmpty, formToken: formToken, page: page), status: status)
+    }
+
+    /// 429, in words: how long to wait, and that nothing is wrong with the files.
+    func tooManyChecks(_ request: Request, retryAfter seconds: Int) -> Response {
+        let wait = seconds < 60 ? "a minute" : "\((seconds + 59) / 60) minutes"
+        var response = verifyPage(request, page: VerifyPage(limit: uploadLimitText, outcome: nil, problem: "Too many bundles have been checked "
+            + "from your connection in a short time, so this one was not checked. Wait \(wait) and try again. Nothing is wrong with "
+            + "your files."), status: .tooManyRequests)
+        response.headers[.retryAfter] = String(seconds)
+        return response
     }
 
     func verify(_ request: Request) async throws -> Response {
