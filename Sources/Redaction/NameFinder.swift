@@ -261,8 +261,9 @@ final class NameFinder: Sendable {
             }
         }
 
-        /// The word `back` places before run position `index` (0 = the word right before it).
-        mutating func before(_ index: Int, back: Int = 0) -> NameToken? {
+        /// The word `back` places before run position `index` (0 = the word right before it). Inlined: a call
+        /// returned the 41-byte optional token through memory, several times per run (2.0 M instructions a MiB).
+        @inline(__always) mutating func before(_ index: Int, back: Int = 0) -> NameToken? {
             let position = index - 1 - back
             if position >= 0 { return run[position].token }
             let older = -position - 1
