@@ -110,7 +110,7 @@ extension VaultServer {
         let signer: String
     }
 
-    static func addBundleRoutes(_ routes: RouteTable, sessions: SessionService, maxUploadBytes: Int64, analysisProgram: String?) {
+    static func addBundleRoutes(_ routes: RouteTable, sessions: SessionService, metrics: ServerMetrics, maxUploadBytes: Int64, analysisProgram: String?) {
         routes.add(.post, "/api/v1/cases/{case}/bundles") { request, context in
             let caseText = try context.parameters.require("case")
             let acknowledged = try acknowledgements(request)
@@ -133,7 +133,7 @@ extension VaultServer {
                                       .init("X-Bundle-ID")!: exported.bundleID, .init("X-Bundle-Pages")!: String(exported.pages),
                                       .init(manifestHeader)!: Data(exported.manifest).base64EncodedString(),
                                       .init(reportHeader)!: report],
-                            body: ResponseBody(byteBuffer: ByteBuffer(bytes: exported.pdf)))
+                            body: chunkedBody(exported.pdf, metrics: metrics, logger: sessions.logger, subject: exported.bundleID))
         }
         // `bundle verify`: the PDF is the body, its manifest (as the export gave it) in the header; checked against
         // this vault's signing key.
