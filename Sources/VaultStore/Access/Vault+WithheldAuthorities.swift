@@ -8,7 +8,8 @@ import VaultStorage
 /// the rules then tell it that the consent does not cover its organisation and that a transfer the person agrees to
 /// would help (R-CON-8), as they did when every account could open every consent. A consent that would reach it (one
 /// naming it or its organisation, or handed over to it) cannot be judged without its terms, so it is left out and the
-/// decision is marked `undecidable`: a refusal then says a key is missing, not that no consent exists. With a key
+/// decision is marked `undecidable`: a refusal then says a key is missing, not that no consent exists; unless it was
+/// withdrawn, which the rules refuse on that alone (R-CON-2). With a key
 /// withheld a decision may only refuse (`ConsentCheck.factsWithheld`).
 extension Vault {
     /// `withheld` is set to the scope of the first key needed and not held; `undecidable`, when a consent that would
@@ -28,7 +29,13 @@ extension Vault {
                 if coverageByCase[caseID] == nil { coverageByCase[caseID] = try caseParties(caseID, in: tx).coverage }
                 guard let covered = coverageByCase[caseID]?.first(where: { $0.id == record.id }) else { continue }
                 guard try coversAnotherOrganisation(covered.party, than: account, in: tx) else {
-                    if covered.handovers.contains(account.id) || covered.party.type != .person { undecidable = true }
+                    if let withdrawn = covered.withdrawnOn, withdrawn <= today() {
+                        // Withdrawn: the rules refuse it on that alone (R-CON-2), before any term.
+                        authorities.append(Authority(id: record.id, kind: .writtenConsent, grantedBy: nil, party: covered.party,
+                                                     withdrawnOn: withdrawn))
+                    } else if covered.handovers.contains(account.id) || covered.party.type != .person {
+                        undecidable = true
+                    }
                     continue
                 }
                 // Its grantee alone: the engine refuses such a consent from its grantee (R-CON-8 or R-CON-1), before any term.

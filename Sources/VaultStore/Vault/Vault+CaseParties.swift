@@ -15,8 +15,8 @@ import VaultStorage
 /// - the case's transfers (from, to, date, agreed): the consent rules tell the organisation a case left that it no
 ///   longer acts on it, and an organisation a transfer names is told more of a refusal (Vault+DisclosedDecision).
 ///   Which organisation holds a case is in `cases.organisation_id` in clear anyway;
-/// - whom each of its consents covers (`Coverage`: the consent's id, its grantee, the accounts a handover names), not
-///   voided: the authorities themselves are under the key of the person they are about (Vault+PersonRecordSealing),
+/// - whom each of its consents covers (`Coverage`: the consent's id, its grantee, the accounts a handover names, the
+///   date it was withdrawn), not voided: the authorities themselves are under the key of the person they are about (Vault+PersonRecordSealing),
 ///   and an account of another organisation is told which organisation a consent covers (R-CON-8) and what would
 ///   help (a transfer the person agrees to); a partner a consent or handover names is told more of a refusal. Legal
 ///   authorities (LPAs, deputyships…) are not listed: their kind says the person may lack capacity, and they never
@@ -37,11 +37,13 @@ extension Vault {
         var party: Party
         /// The accounts a handover of the consent names (R-CON-7).
         var handovers: [String]
+        /// When the person withdrew it: a partner the consent names is told so (R-CON-2), whatever its terms.
+        var withdrawnOn: CivilDate?
     }
 
     static func coverage(of stored: StoredAuthority, id: String) -> Coverage? {
         guard stored.voided == nil, stored.authority.kind.isConsent, let party = stored.authority.party else { return nil }
-        return Coverage(id: id, party: party, handovers: stored.authority.handovers.map(\.to))
+        return Coverage(id: id, party: party, handovers: stored.authority.handovers.map(\.to), withdrawnOn: stored.authority.withdrawnOn)
     }
 
     /// Record types this release moved under the case key; unlike `caseScopedTypes`, rows of these that an earlier
