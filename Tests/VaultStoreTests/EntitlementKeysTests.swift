@@ -13,14 +13,14 @@ final class EntitlementKeysTests: XCTestCase {
     typealias World = IdentityVaultTests.World
 
     static let personColumns = ["name", "dob", "nhs_number", "address", "phone", "email"]
-    /// The case's own record types that stay under the metadata key on purpose (SECURITY.md, "Who can read what"):
-    /// the consent rules read them for accounts holding no key to the case. Anything else of the case that opens with
-    /// a key an outsider holds is a leak.
-    static let underMetadataKeyByDesign: Set<String> = ["authority", "case_facts", "case_people"]
+    /// The case's own record type that stays under the metadata key on purpose (SECURITY.md, "Who can read what"):
+    /// the ids of its registered people, its transfers and whom its consents cover, which accounts holding no key to
+    /// the case need (Vault+CaseParties). Anything else of the case that opens with a key an outsider holds is a leak.
+    static let underMetadataKeyByDesign: Set<String> = ["case_parties"]
 
     /// Org 1 (Sam, Lee) holds Margaret's case; Sam registers her son on it and changes her address; Alex (org 2)
     /// registers someone of his own, so he holds his organisation's directory key as well as the vault's member keys.
-    private func world() throws -> (World, son: String, own: String) {
+    func world() throws -> (World, son: String, own: String) {
         let w = try World()
         try w.populate()
         let sam = try w.open(as: w.sam)
@@ -35,7 +35,7 @@ final class EntitlementKeysTests: XCTestCase {
     }
 
     /// Every data key Alex's identity unwraps from key_wrappers, under every holder label and kind.
-    private func keysOpened(by account: String, in w: World) throws -> [(scope: String, key: SecureBytes)] {
+    func keysOpened(by account: String, in w: World) throws -> [(scope: String, key: SecureBytes)] {
         let privateKey = try w.privateKey(of: account)
         let vault = try w.open(as: account)
         let hierarchy = KeyHierarchy(vaultID: vault.info.vaultID, unlock: vault.hierarchy.unlock)
@@ -57,7 +57,7 @@ final class EntitlementKeysTests: XCTestCase {
 
     /// Whether any of `keys` (as a field key derived from it, or used raw) opens `sealed` at any of `offsets` with any
     /// of `bindings`.
-    private func opens(_ sealed: Data, keys: [SecureBytes], table: String, column: String, rowID: String, offsets: [Int],
+    func opens(_ sealed: Data, keys: [SecureBytes], table: String, column: String, rowID: String, offsets: [Int],
                        bindings: [[UInt8]]) throws -> Bool {
         for key in keys {
             for fieldKey in [try KeyHierarchy.fieldKey(key), key] {

@@ -137,7 +137,7 @@ final class IdentityVaultTests: XCTestCase {
         _ = try sam.addNote(caseID: w.caseID, text: "Her son says the ward sister was rude")
         let alex = try w.open(as: w.alex)
         let metadataKey = try alex.store.read { try alex.metadataFieldKey($0) }
-        let caseOnly = "record_type NOT IN ('authority', 'case_facts', 'case_people')"
+        let caseOnly = "record_type NOT IN ('authority', 'case_parties')"
         let rows = try DatabaseQueue(path: w.root + "/vault.db").read { db in
             try Row.fetchAll(db, sql: "SELECT id, record_type, case_id, sealed FROM consent_records WHERE case_id = ? AND \(caseOnly)",
                              arguments: [w.caseID])

@@ -113,8 +113,9 @@ final class SealedRecordsTests: XCTestCase {
         XCTAssertEqual(try value(t, "SELECT created_at FROM consent_records WHERE id = '\(try XCTUnwrap(moved.first?.id))'"),
                        "2025-02-01T10:00:00Z", "kept its place in the order")
         // Every row casevault wrote is now format 2 (version-bound); the changed one is left, and verify names only it.
-        // (A case's working records, which a key file opens, moved on under their case keys: format 3, `cvr3`.)
-        XCTAssertEqual(try value(t, "SELECT count(*) FROM consent_records WHERE substr(sealed, 1, 4) NOT IN (CAST('cvr2' AS BLOB), CAST('cvr3' AS BLOB))"), "1")
+        // (A case's working records, which a key file opens, moved on under their case keys: format 3, `cvr3`; person
+        // records and authorities of people under a directory key, under that key: format 4, `cvr4`.)
+        XCTAssertEqual(try value(t, "SELECT count(*) FROM consent_records WHERE substr(sealed, 1, 4) NOT IN (CAST('cvr2' AS BLOB), CAST('cvr3' AS BLOB), CAST('cvr4' AS BLOB))"), "1")
         XCTAssertEqual(try value(t, "SELECT count(*) FROM consent_records WHERE substr(sealed, 1, 4) = CAST('cvr3' AS BLOB) AND record_type IN ('authority', 'case_facts')"), "0")
         let problems = try opened.verify(readData: true, repair: false, record: false).problems
         XCTAssertEqual(Set(problems.map(\.id)), ["sealed cap-8899aabbccddeeff", "cap-8899aabbccddeeff"], "\(problems)")

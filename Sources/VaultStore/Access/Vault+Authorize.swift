@@ -119,7 +119,7 @@ extension Vault {
             let check = try evaluate(.viewDocuments, caseRecord: caseRecord, targetOrg: nil, naming: .unlessAllowed, in: tx)
             if check.permits { return account }
             // Refused for facts it cannot open: the refusal says what it needs, not a decision it was never given.
-            if check.decision.outcome != .deny { consent = nil } else { consent = try consentRefusal(check, caseRecord: caseRecord, as: account, in: tx) }
+            if check.decision.outcome != .deny || check.undecidable { consent = nil } else { consent = try consentRefusal(check, caseRecord: caseRecord, as: account, in: tx) }
         }
         throw AccessError.refused(operation: .caseRead, actor: account.id, subject: caseRecord.id,
                                   reason: RefusalReason("this needs \(VaultOperation.caseRead.who), and none of these holds", consent: consent))
@@ -139,7 +139,7 @@ extension Vault {
         var visible = Set<String>()
         for caseRecord in try tx.cases() where try mayRead(caseRecord, as: account, in: tx) {
             visible.insert(caseRecord.clientID)
-            visible.formUnion(try registeredPeople(caseID: caseRecord.id, in: tx).map(\.personID))
+            visible.formUnion(try registeredPersonIDs(caseID: caseRecord.id, in: tx))
         }
         return visible
     }
@@ -162,7 +162,7 @@ extension Vault {
         if person.addedBy == account.id && account.role != .admin { return }
         for caseRecord in try tx.cases() where try isMember(account, of: caseRecord, in: tx) {
             if caseRecord.clientID == personID { return }
-            if try registeredPeople(caseID: caseRecord.id, in: tx).contains(where: { $0.personID == personID }) { return }
+            if try registeredPersonIDs(caseID: caseRecord.id, in: tx).contains(personID) { return }
         }
         throw AccessError.refused(operation: .personChange, actor: account.id, subject: personID, reason: "this needs \(VaultOperation.personChange.who)")
     }

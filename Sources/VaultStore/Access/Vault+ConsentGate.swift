@@ -37,6 +37,7 @@ extension Vault {
             if let withheld { throw withheld }
         case .deny:
             try auditDecision(check, proceeded: false, acknowledged: [], documentID: documentID)
+            if check.undecidable, let withheld { throw withheld }
             var named = check
             named.actorName = try? accountName(check.request.actor)
             // What the refusal may tell this account (Vault+DisclosedDecision): a non-member no record of the case names
@@ -81,20 +82,29 @@ extension Vault {
     /// keys only the case's own people hold (issue 17), so for anyone else they are missing, and a decision made
     /// without them may only refuse (`ConsentCheck.factsWithheld`).
     /// `withheld`: the scope of a key that was needed and not held; `client`: whether it was the client's.
-    func consentFactsHeld(_ caseRecord: CaseRecord, in tx: any VaultRecordReading) throws -> (facts: ConsentFacts, withheld: String?, client: Bool) {
+    /// `account`: the one the decision is for (what it is told of authorities it cannot open, Vault+WithheldAuthorities);
+    /// `undecidable`: a consent that would reach it could not be opened.
+    func consentFactsHeld(_ caseRecord: CaseRecord, for account: Account? = nil, in tx: any VaultRecordReading) throws
+        -> (facts: ConsentFacts, withheld: String?, client: Bool, undecidable: Bool) {
         guard let clientRecord = try tx.person(caseRecord.clientID) else { throw VaultError.notFound(kind: "person", id: caseRecord.clientID) }
         var withheld: String?
         let client: PersonView?
         do { client = try view(clientRecord, in: tx) } catch VaultError.keyNotHeld(let scope, _) { client = nil; withheld = scope }
-        let status = try personStatus(clientRecord.id, in: tx)
+        // The client's status and assessments are under their key (Vault+PersonRecordSealing): without it, none.
+        var status = PersonStatus()
+        var assessments: [StoredCapacityAssessment] = []
+        do {
+            status = try personStatus(clientRecord.id, in: tx)
+            assessments = try capacityAssessments(personID: clientRecord.id, in: tx)
+        } catch VaultError.keyNotHeld(let scope, _) {
+            withheld = withheld ?? scope
+        }
         let person = PersonFacts(id: clientRecord.id, dob: client?.dob.flatMap(CivilDate.init(iso:)), deceased: status.deceased,
                                  dateOfDeath: status.dateOfDeath, hasCapacity: status.hasCapacity,
-                                 capacityAssessments: try capacityAssessments(personID: clientRecord.id, in: tx).map(\.assessment),
+                                 capacityAssessments: assessments.map(\.assessment),
                                  gillickCompetent: status.gillickCompetent, objectsTo: status.objectsTo)
-        let authorities = try tx.consentRecords(type: ConsentRecordType.authority.rawValue, caseID: nil, personID: clientRecord.id)
-            .map { try openConsent($0, as: StoredAuthority.self, in: tx) }
-            // A voided record was a recording mistake: the person never gave it, so no decision may rest on it.
-            .filter { $0.voided == nil }.map(\.authority)
+        var undecidable = false
+        let authorities = try authoritiesForDecision(personID: clientRecord.id, as: account, withheld: &withheld, undecidable: &undecidable, in: tx)
         var actors: [String: ActorFacts] = [:]
         for advocate in try tx.advocates() {
             actors[advocate.id] = ActorFacts(kind: .advocate, organisation: advocate.organisationID)
@@ -104,10 +114,12 @@ extension Vault {
         do {
             facts = try caseFacts(caseRecord, in: tx)
         } catch VaultError.keyNotHeld(let scope, _) {
-            facts = CaseFacts(id: caseRecord.id, nhsBodies: [], events: CaseEvents())
+            // Its transfers are kept where every account reads them: the organisation a case left is told it no
+            // longer acts on it (R-CON-8), not merely that a key is missing.
+            facts = CaseFacts(id: caseRecord.id, nhsBodies: [], transfers: try caseTransfers(caseID: caseRecord.id, in: tx), events: CaseEvents())
             withheld = withheld ?? scope
         }
-        return (ConsentFacts(person: person, actors: actors, authorities: authorities, case: facts), withheld, client == nil)
+        return (ConsentFacts(person: person, actors: actors, authorities: authorities, case: facts), withheld, client == nil, undecidable)
     }
 
     public struct ConsentCheck: Sendable {
@@ -135,6 +147,9 @@ extension Vault {
         public var withheldScope: String? = nil
         /// Whether the client's own fields were among them (the account may not see the person at all).
         public var clientWithheld = false
+        /// A consent that names the account, its organisation or a handover to it is under a key it does not hold
+        /// (Vault+WithheldAuthorities): a refusal is then for the key, not for the want of a consent.
+        public var undecidable = false
 
         /// Whether the decision lets the account see the case's record (`case show`, listings): it did not refuse, and
         /// the client was known to it. A colleague of the case's organisation who is not on it opens the client (the
@@ -183,19 +198,21 @@ extension Vault {
     func evaluate(_ action: ConsentAction, caseRecord: CaseRecord, targetOrg: String?, on date: CivilDate? = nil,
                   policy: ConsentPolicy = .standard, naming: Naming = .none, in tx: any VaultRecordReading) throws -> ConsentCheck {
         let account = try account(in: tx)
-        let (facts, withheld, clientWithheld) = try consentFactsHeld(caseRecord, in: tx)
+        let (facts, withheld, clientWithheld, reachingWithheld) = try consentFactsHeld(caseRecord, for: account, in: tx)
         let request = ConsentRequest(actor: account.id, action: action, onBehalfOf: facts.person.id, date: date ?? today(),
                                      caseID: caseRecord.id, targetOrg: targetOrg)
         let own = Set(try tx.consentRecords(type: ConsentRecordType.authority.rawValue, caseID: caseRecord.id, personID: nil).map(\.id))
         let engine = ConsentEngine(policy: policy)
         var decision = engine.evaluate(request, facts: facts)
+        // A refusal the rules give whatever the consents say (a transfer away, R-CON-8) stands as a refusal.
+        let undecidable = reachingWithheld && !decision.findings.contains { $0.outcome == .deny && $0.authorityID == nil && $0.rule != .con1 }
         var names: [String: String] = [:]
         if naming == .always || (naming == .unlessAllowed && decision.outcome != .allow) {
             names = try consentNames(for: facts, request: request, decision: decision, caseRecord: caseRecord, as: account, in: tx)
             decision = engine.evaluate(request, facts: facts, names: names)
         }
         return ConsentCheck(request: request, decision: decision, caseAuthorities: own, actorOrganisation: account.organisationID, names: names,
-                            caseReference: caseRecord.reference, withheldScope: withheld, clientWithheld: clientWithheld)
+                            caseReference: caseRecord.reference, withheldScope: withheld, clientWithheld: clientWithheld, undecidable: undecidable)
     }
 
     /// R-AUD-1: a decision that refused or warned is logged with the rules and authorities behind it.

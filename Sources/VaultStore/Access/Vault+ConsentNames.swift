@@ -26,7 +26,7 @@ extension Vault {
         var onCases = Set<String>()
         for other in try tx.cases() where try isMember(account, of: other, in: tx) || (other.id == caseRecord.id && decision.outcome != .deny) {
             onCases.insert(other.clientID)
-            onCases.formUnion(((try? registeredPeople(caseID: other.id, in: tx)) ?? []).map(\.personID))
+            onCases.formUnion((try? registeredPersonIDs(caseID: other.id, in: tx)) ?? [])
         }
         for id in people {
             guard let record = try tx.person(id), record.erasedAt == nil, onCases.contains(id) || record.addedBy == account.id else { continue }

@@ -18,17 +18,14 @@ extension Vault {
     /// Whether a consent (not voided), a handover of one, or a transfer of the case names the account or its organisation.
     func isNamed(_ account: Account, onCase caseRecord: CaseRecord, in tx: any VaultRecordReading) throws -> Bool {
         let parties = Set([account.id] + [account.organisationID].compactMap { $0 })
-        for record in try tx.consentRecords(type: ConsentRecordType.authority.rawValue, caseID: caseRecord.id, personID: nil) {
-            let stored = try openConsent(record, as: StoredAuthority.self, in: tx)
-            guard stored.voided == nil else { continue }
-            if let party = stored.authority.party, parties.contains(party.id) { return true }
-            if stored.authority.handovers.contains(where: { $0.to == account.id }) { return true }
+        // Whom the case's consents cover is kept where every account reads it (Vault+CaseParties); the consents
+        // themselves are under the person's key, which such an account does not hold.
+        for covered in try caseParties(caseRecord.id, in: tx).coverage {
+            if parties.contains(covered.party.id) || covered.handovers.contains(account.id) { return true }
         }
         guard let organisation = account.organisationID else { return false }
-        // Transfers are in the case's facts record (metadata key); a case with none was never transferred. Not
-        // `caseFacts`, which falls back to the details under the case key this account may not hold.
-        guard let record = try tx.consentRecord("facts-" + caseRecord.id) else { return false }
-        return try openConsent(record, as: CaseFacts.self, in: tx).transfers.contains { $0.fromOrg == organisation || $0.toOrg == organisation }
+        // The transfers every account may read (Vault+CaseParties): the facts themselves are under the case key.
+        return try caseTransfers(caseID: caseRecord.id, in: tx).contains { $0.fromOrg == organisation || $0.toOrg == organisation }
     }
 
     /// The decision as this account may see it (see above). `member`: a member of the case sees it all.
@@ -100,8 +97,9 @@ extension Vault {
             return (check, member, member ? false : try isNamed(account, onCase: caseRecord, in: tx))
         } }
         if check.decision.outcome != .allow { try auditDecision(check, proceeded: false, acknowledged: []) }
+        // A consent that would reach this account under a key it does not hold was not weighed: the answer is incomplete.
         return ExplainedConsent(caseID: caseID, action: action, targetOrg: targetOrg, decision: disclosedDecision(check, member: member, named: named),
-                                complete: member || named)
+                                complete: (member || named) && !check.undecidable)
     }
 
     public struct ExplainedConsent: Sendable {

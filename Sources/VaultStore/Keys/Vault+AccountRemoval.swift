@@ -3,8 +3,9 @@ import Foundation
 import VaultCrypto
 import VaultStorage
 
-/// Removing an account (someone leaves the service): it acts no more, holds no key, and every case key it held is
-/// rotated in the same transaction, so nothing added afterwards opens for it even with a key it saved. The row stays,
+/// Removing an account (someone leaves the service): it acts no more, holds no key, and every case key it held, and its
+/// organisation's directory key, are rotated in the same transaction, so nothing added afterwards opens for it even
+/// with a key it saved. The row stays,
 /// marked removed: audit events and histories name it, and its public keys still check the events it signed.
 extension Vault {
     public struct AccountRemoval: Sendable {
@@ -51,6 +52,8 @@ extension Vault {
             try tx.update(target)
             let held = Set(wrappers.compactMap { KeyHierarchy.caseID(ofScope: $0.scope) }).sorted()
             for caseID in held { _ = try rotateCaseKey(caseID, in: tx) }
+            // Their organisation's people too: a directory key they copied opens nothing registered or changed from now.
+            if let organisation = target.organisationID { try rotateDirectoryKey(organisation, in: tx) }
             try audit(event("advocate.remove", details: ["advocate": accountID, "unassigned": assigned.map(\.id).joined(separator: ","),
                                                         "rekeyed": held.joined(separator: ",")]), in: tx)
             result = AccountRemoval(accountID: accountID, unassignedFrom: assigned.map(\.id), casesRekeyed: held)

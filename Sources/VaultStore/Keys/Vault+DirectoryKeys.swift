@@ -12,7 +12,8 @@ import VaultStorage
 /// then in it. Not at `org add`: the organisation has no one yet, and the administrator who adds people to it holds
 /// no key to wrap it to them. Someone who joins later is given a wrapper by the next colleague who holds the key and
 /// registers or changes a person, or shares their keys (`shareKey`), as case keys are shared by the next holder who acts.
-/// There is one version: the key is not rotated when someone leaves (their wrapper is deleted, see SECURITY.md).
+/// When someone leaves (their account is removed) the key is rotated (Vault+DirectoryKeyRotation): people are always
+/// sealed under its newest version, the only one kept.
 extension Vault {
     /// Makes the organisation's directory key when it has none (any caller may: only public keys are needed to
     /// wrap it). Returns the key when it was made here, so the caller can seal with it at once.
@@ -33,17 +34,18 @@ extension Vault {
     func directoryKey(ofOrganisation organisationID: String, in tx: any VaultRecordWriting) throws -> (key: SecureBytes, version: Int) {
         let scope = KeyHierarchy.organisationScope(organisationID)
         if let made = try createDirectoryKeyIfMissing(organisationID, in: tx) { return (made, 1) }
-        let key = try dataKey(scope: scope, version: 1, in: tx)
+        let version = try tx.dataKeyVersions(scope: scope).last ?? 1
+        let key = try dataKey(scope: scope, version: version, in: tx)
         try shareKey(scope: scope, in: tx)
-        return (key, 1)
+        return (key, version)
     }
 
     /// Wraps the organisation's directory key to whoever of it lacks one, when the actor holds it (someone who does not
     /// leaves it for a colleague who does).
     func shareDirectoryKeyIfHeld(of organisationID: String, in tx: any VaultRecordWriting) throws {
         let scope = KeyHierarchy.organisationScope(organisationID)
-        guard let own = hierarchy.unlock.identity,
-              try tx.wrappers(scope: scope, version: 1).contains(where: { $0.wrapperKind == KeyRecipient.Kind.identity.rawValue && $0.wrapperID == own.accountID })
+        guard let own = hierarchy.unlock.identity, let version = try tx.dataKeyVersions(scope: scope).last,
+              try tx.wrappers(scope: scope, version: version).contains(where: { $0.wrapperKind == KeyRecipient.Kind.identity.rawValue && $0.wrapperID == own.accountID })
         else { return }
         try shareKey(scope: scope, in: tx)
     }

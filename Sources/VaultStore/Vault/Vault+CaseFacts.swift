@@ -5,7 +5,9 @@ import Foundation
 import VaultCrypto
 
 /// Capacity assessments, a person's status (death, Gillick competence, objections) and a case's complaint facts
-/// (events, transfers, refusals): the sealed records the consent rules read besides the authorities.
+/// (events, transfers, refusals): the sealed records the consent rules read besides the authorities. The first two are
+/// under the person's key (Vault+PersonRecordSealing), the facts under the case key with their transfers also kept
+/// where every account reads them (Vault+CaseParties).
 extension Vault {
     // MARK: - Capacity and person status
 
@@ -86,7 +88,7 @@ extension Vault {
             // A reader who holds no key to the case (a colleague not on it) sees no dates rather than an error: the
             // case's details are under its key, and its facts record (transfers, events) is there only once recorded.
             do { return try caseFacts(record, in: tx) } catch VaultError.keyNotHeld {
-                return CaseFacts(id: record.id, nhsBodies: [], events: CaseEvents())
+                return CaseFacts(id: record.id, nhsBodies: [], transfers: try caseTransfers(caseID: record.id, in: tx), events: CaseEvents())
             }
         } }
     }
@@ -108,6 +110,8 @@ extension Vault {
             sealedDetails.complaintDate = facts.events.complaintDate?.description
             try setCaseDetails(sealedDetails, on: &caseRecord, in: tx)
             try tx.update(caseRecord)
+            // The parties first: the facts go under the case key only once it exists (Vault+CaseParties).
+            try saveCaseParties(caseID, in: tx) { $0.transfers = facts.transfers }
             try tx.save(try sealConsent(facts, id: "facts-" + caseID, type: .caseFacts, caseID: caseID, personID: nil,
                                         createdAt: existing?.createdAt, in: tx))
             try audit(event(auditAction, caseID: caseID, details: details), in: tx)

@@ -29,7 +29,7 @@ extension Vault {
     func resealCasePeople(_ caseID: String, newKey: SecureBytes, newVersion: Int, in tx: any VaultRecordWriting) throws {
         guard let caseRecord = try tx.caseRecord(caseID) else { return }
         let scope = KeyHierarchy.caseScope(caseID)
-        let people = ([caseRecord.clientID] + (try registeredPeople(caseID: caseID, in: tx)).map(\.personID)).uniqued()
+        let people = ([caseRecord.clientID] + (try registeredPersonIDs(caseID: caseID, in: tx))).uniqued()
         let acting = try account(in: tx)
         let toDirectory = acting.organisationID != nil && acting.organisationID == caseRecord.organisationID
         // The organisations of the other live cases each person is on, worked out once and only when needed.
@@ -38,7 +38,7 @@ extension Vault {
             if let organisationsOf { return organisationsOf[personID] ?? [] }
             var map: [String: Set<String>] = [:]
             for other in try tx.cases() where other.id != caseID && other.caseStatus != .erased {
-                for person in [other.clientID] + (try registeredPeople(caseID: other.id, in: tx)).map(\.personID) {
+                for person in [other.clientID] + (try registeredPersonIDs(caseID: other.id, in: tx)) {
                     map[person, default: []].insert(other.organisationID)
                 }
             }
@@ -50,8 +50,12 @@ extension Vault {
             let ref = PersonSealing.parse(person.nameSealed)?.ref
             let keptBy = ref.flatMap { KeyHierarchy.organisationID(ofScope: $0.scope) }
             let underThisCase = ref?.scope == scope
-            // Already with the case's organisation, or under some other case's key: nothing to do.
-            guard underThisCase || ref == nil || (keptBy != nil && keptBy != caseRecord.organisationID) else { continue }
+            // Already with the case's organisation, or under some other case's key: only their records an earlier
+            // release sealed under the metadata key move, if the actor holds the key the person is under.
+            guard underThisCase || ref == nil || (keptBy != nil && keptBy != caseRecord.organisationID) else {
+                if let ref { try moveEarlierPersonRecords(id, ref: ref, in: tx) }
+                continue
+            }
             let others = try otherOrganisations(of: id)
             let target: (ref: PersonKeyRef, key: SecureBytes)
             if toDirectory && others.subtracting([caseRecord.organisationID]).isEmpty {
@@ -65,6 +69,7 @@ extension Vault {
             let opened = try view(person, in: tx)
             try sealPerson(opened, into: &person, ref: target.ref, key: target.key)
             try tx.update(person)
+            try resealPersonRecords(id, ref: target.ref, key: target.key, in: tx)
         }
     }
 }

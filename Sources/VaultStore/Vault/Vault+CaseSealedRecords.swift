@@ -25,7 +25,8 @@ extension Vault {
     /// the case, and must tell them why and what would allow it (a partner organisation is told the case must be
     /// transferred with the person's agreement; the organisation it left, that it no longer acts on it); and the list
     /// of people registered on it (ids and roles), because erasing any case asks which people are on no other case,
-    /// and who may see a person depends on the cases they are on. Person records stay there too: the directory's.
+    /// and who may see a person depends on the cases they are on. The facts and people lists have since moved under the
+    /// case key too, with what others need of them kept apart (`movedCaseTypes`, Vault+CaseParties).
     static let caseScopedTypes: Set<ConsentRecordType> = [.redactionTerms, .bundleLog, .caseNote, .reminder, .documentTombstone]
 
     private static func caseKeyBinding(_ type: ConsentRecordType, caseID: String, personID: String?, ledgerVersion: Int64,
@@ -56,7 +57,7 @@ extension Vault {
         let damaged = VaultError.damagedField(table: ConsentRecord.tableName, column: type.rawValue, rowID: record.id)
         let bytes = Array(record.sealed)
         let header = Self.caseKeyTag.count + 4
-        guard Self.caseScopedTypes.contains(type), let caseID = record.caseID, bytes.count > header,
+        guard Self.caseKeyTypes.contains(type), let caseID = record.caseID, bytes.count > header,
               let ledgerVersion = try tx.recordState(kind: RecordKind.sealed.rawValue, id: record.id)?.version else { throw damaged }
         let keyVersion = bytes[Self.caseKeyTag.count..<header].reduce(0) { $0 << 8 | Int($1) }
         let opener = try fieldOpener(scope: KeyHierarchy.caseScope(caseID), version: keyVersion, in: tx)
@@ -67,9 +68,12 @@ extension Vault {
 
     /// Re-seals every row of the case under `newVersion` (the caller then deletes the older versions): inside the
     /// rotation's transaction, while the old key still opens them.
+    /// A case's facts and people of an earlier release, under the metadata key, move here too, after its parties
+    /// record is written from them (Vault+CaseParties).
     func resealCaseRows(_ caseID: String, newKey: SecureBytes, newVersion: Int, in tx: any VaultRecordWriting) throws {
+        try saveCaseParties(caseID, in: tx) { _ in }
         for record in try tx.consentRecords(type: nil, caseID: caseID, personID: nil) {
-            guard let type = ConsentRecordType(rawValue: record.recordType), Self.caseScopedTypes.contains(type) else { continue }
+            guard let type = ConsentRecordType(rawValue: record.recordType), Self.caseKeyTypes.contains(type) else { continue }
             var payload = Array(try openPayload(record, in: tx))
             defer { payload.withUnsafeMutableBytes { secureZero($0) } }
             let ledgerVersion = (try tx.recordState(kind: RecordKind.sealed.rawValue, id: record.id)?.version ?? 0) + 1

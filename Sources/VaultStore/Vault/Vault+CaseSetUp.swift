@@ -61,7 +61,7 @@ extension Vault {
                                                    grantee: grantee.0, granteeName: grantee.1, in: tx)
                     let stored = StoredAuthority(authority: built, caseID: caseID, personID: client.id, formDocumentID: form,
                                                  recordedAt: timestamp(), recordedBy: actor)
-                    try tx.save(try sealConsent(stored, id: id, type: .authority, caseID: caseID, personID: client.id, in: tx))
+                    try saveAuthority(stored, id: id, caseID: caseID, personID: client.id, in: tx)
                     var details = ["authority": id, "person": client.id]
                     if let form { details["form_document"] = form }
                     try audit(event("consent.record", caseID: caseID, details: details), in: tx)
@@ -97,6 +97,7 @@ extension Vault {
                 var people: [CasePerson] = []
                 if let representative {
                     people = [CasePerson(personID: representative.id, role: .representative, firstNameIsSafe: false)]
+                    try saveCaseParties(caseID, in: tx) { $0.people = [representative.id] }
                     try tx.save(try sealConsent(CasePeople(people: people), id: "people-" + caseID, type: .casePeople, caseID: caseID,
                                                 personID: nil, in: tx))
                     try audit(event("case.add_person", caseID: caseID, details: ["person": representative.id]), in: tx)

@@ -15,6 +15,8 @@ extension Vault {
         case personStatus = "person_status"
         case caseFacts = "case_facts"
         case casePeople = "case_people"
+        /// What every account may read of a case's facts and people: ids and transfers (Vault+CaseParties).
+        case caseParties = "case_parties"
         case redactionTerms = "redaction_terms"
         case bundleLog = "bundle_log"
         case caseNote = "case_note"
@@ -140,7 +142,7 @@ extension Vault {
         var stored = StoredAuthority(authority: prepared, caseID: input.caseID, personID: input.personID, formDocumentID: nil,
                                      recordedAt: timestamp(), recordedBy: actor)
         func commit(_ tx: any VaultRecordWriting) throws {
-            try tx.save(try sealConsent(stored, id: id, type: .authority, caseID: input.caseID, personID: input.personID, in: tx))
+            try saveAuthority(stored, id: id, caseID: input.caseID, personID: input.personID, in: tx)
             // Ids only: the kind of authority (an LPA, a best-interests record) would itself reveal health information.
             var details = ["authority": id, "person": input.personID]
             if let document = stored.formDocumentID { details["form_document"] = document }
@@ -256,8 +258,7 @@ extension Vault {
             stored.withdrawalRecordedAt = timestamp()
             stored.withdrawalRecordedBy = actor
             stored.withdrawalReceivedBy = channel
-            try tx.save(try sealConsent(stored, id: id, type: .authority, caseID: record.caseID, personID: record.personID,
-                                        createdAt: record.createdAt, in: tx))
+            try saveAuthority(stored, id: id, caseID: record.caseID, personID: record.personID, createdAt: record.createdAt, in: tx)
             try audit(event("consent.withdraw", caseID: record.caseID, details: ["authority": id, "withdrawn_on": date.description]), in: tx)
             return stored
         } }

@@ -51,8 +51,7 @@ extension Vault {
             }
             stored.authority.handovers.append(Handover(to: advocateID, date: date))
             stored.handoverRecords = (stored.handoverRecords ?? []) + [HandoverRecord(to: advocateID, date: date, recordedAt: timestamp(), recordedBy: actor)]
-            try tx.save(try sealConsent(stored, id: id, type: .authority, caseID: record.caseID, personID: record.personID,
-                                        createdAt: record.createdAt, in: tx))
+            try saveAuthority(stored, id: id, caseID: record.caseID, personID: record.personID, createdAt: record.createdAt, in: tx)
             try audit(event("consent.handover", caseID: record.caseID, details: ["authority": id, "to": advocateID, "date": date.description]), in: tx)
             return stored
         } }

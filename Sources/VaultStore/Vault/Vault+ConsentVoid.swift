@@ -34,8 +34,7 @@ extension Vault {
                         + "was recorded by mistake and never given. Nothing was changed.")
             }
             stored.voided = Voiding(at: timestamp(), by: actor, reason: reason)
-            try tx.save(try sealConsent(stored, id: id, type: .authority, caseID: record.caseID, personID: record.personID,
-                                        createdAt: record.createdAt, in: tx))
+            try saveAuthority(stored, id: id, caseID: record.caseID, personID: record.personID, createdAt: record.createdAt, in: tx)
             // The reason stays sealed in the record: it may name the person or their circumstances.
             try audit(event("consent.void", caseID: record.caseID, details: ["authority": id]), in: tx)
             return stored

@@ -9,7 +9,7 @@ extension Vault {
     /// case that is not erased.
     func peopleOnlyOn(_ erased: CaseRecord, in tx: any VaultRecordReading) throws -> [String] {
         func peopleOf(_ caseRecord: CaseRecord) throws -> [String] {
-            var people = [caseRecord.clientID] + (try registeredPeople(caseID: caseRecord.id, in: tx).map(\.personID))
+            var people = [caseRecord.clientID] + (try registeredPersonIDs(caseID: caseRecord.id, in: tx))
             people += try tx.consentRecords(type: nil, caseID: caseRecord.id, personID: nil).compactMap(\.personID)
             return people
         }

@@ -85,6 +85,9 @@ extension Vault {
                                       phone: after.phone, email: after.email, createdAt: record.createdAt), into: &record, ref: ref, key: key)
             guard !changed.isEmpty else { throw VaultError.invalidInput("\(id) already has those details; nothing was changed") }
             try tx.update(record)
+            // Their records follow them under the key just used (Vault+PersonRecordSealing); the history is saved after,
+            // under the same key.
+            try resealPersonRecords(id, ref: ref, key: key, in: tx)
             try savePersonRecord(history, kind: .history, personID: id, replacing: existing?.row, in: tx)
             // Which fields changed, never their values.
             try audit(event("person.edit", details: ["person": id, "fields": changed.joined(separator: ",")]), in: tx)

@@ -47,6 +47,8 @@ extension Vault {
             var list = try existing.map { try openConsent($0, as: CasePeople.self, in: tx) } ?? CasePeople()
             list.people.removeAll { $0.personID == personID }
             list.people.append(CasePerson(personID: personID, role: role, firstNameIsSafe: firstNameIsSafe))
+            // The ids first, where every account reads them; the roles under the case key (Vault+CaseParties).
+            try saveCaseParties(caseID, in: tx) { $0.people = list.people.map(\.personID) }
             try tx.save(try sealConsent(list, id: id, type: .casePeople, caseID: caseID, personID: nil, createdAt: existing?.createdAt, in: tx))
             try audit(event("case.add_person", caseID: caseID, details: ["person": personID]), in: tx)
         } }
@@ -60,7 +62,8 @@ extension Vault {
         } }
     }
 
-    /// The people registered on a case (not its client), read in the caller's transaction.
+    /// The people registered on a case (not its client), with their roles, read in the caller's transaction: under the
+    /// case key, so `keyNotHeld` for an account holding none (checks needing only ids ask `registeredPersonIDs`).
     func registeredPeople(caseID: String, in tx: any VaultRecordReading) throws -> [CasePerson] {
         try tx.consentRecord("people-" + caseID).map { try openConsent($0, as: CasePeople.self, in: tx).people } ?? []
     }

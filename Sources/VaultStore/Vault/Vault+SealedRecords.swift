@@ -44,7 +44,18 @@ extension Vault {
     func sealPayload(_ payload: [UInt8], id: String, type: ConsentRecordType, caseID: String?, personID: String?,
                      in tx: any VaultRecordReading) throws -> Data {
         let version = (try tx.recordState(kind: RecordKind.sealed.rawValue, id: id)?.version ?? 0) + 1
-        if let caseID, Self.caseScopedTypes.contains(type), let keyVersion = try tx.dataKeyVersions(scope: KeyHierarchy.caseScope(caseID)).last {
+        if Self.isPersonKeyed(type, caseID: caseID), let personID, try caseID.map({ try caseKeyAllowed(type, caseID: $0, in: tx) }) ?? true,
+           let ref = try personKeyRef(of: personID, in: tx) {
+            do {
+                return try sealUnderPersonKey(payload, id: id, type: type, caseID: caseID, personID: personID, ledgerVersion: version, ref: ref, in: tx)
+            } catch VaultError.keyNotHeld(let scope, let account) {
+                // Only the upgrade of an earlier release's vault (format 1 to 2, run by whoever opens it first) may leave
+                // a person's records under the metadata key for someone who holds their key to move later.
+                guard try Self.sealedLevel(tx) < Self.versionBoundLevel else { throw VaultError.keyNotHeld(scope: scope, account: account) }
+            }
+        }
+        if let caseID, Self.caseKeyTypes.contains(type), try caseKeyAllowed(type, caseID: caseID, in: tx),
+           let keyVersion = try tx.dataKeyVersions(scope: KeyHierarchy.caseScope(caseID)).last {
             do {
                 return try sealUnderCaseKey(payload, id: id, type: type, caseID: caseID, personID: personID, ledgerVersion: version,
                                             keyVersion: keyVersion, in: tx)
@@ -66,8 +77,11 @@ extension Vault {
         }
         let damaged = VaultError.damagedField(table: ConsentRecord.tableName, column: type.rawValue, rowID: record.id)
         if record.sealed.starts(with: Self.caseKeyTag) { return try openUnderCaseKey(record, type: type, in: tx) }
+        if record.sealed.starts(with: Self.personKeyTag) { return try openUnderPersonKey(record, in: tx) }
         let strict = try caseRowsAreUnderCaseKey(tx)
         guard !Self.caseScopedTypes.contains(type) || record.caseID == nil || !strict else { throw damaged }
+        let factsStrict = try caseFactsAreUnderCaseKey(tx)
+        guard !Self.movedCaseTypes.contains(type) || record.caseID == nil || !factsStrict else { throw damaged }
         let opener = try fieldOpener(scope: KeyHierarchy.vaultScope, version: 1, in: tx)
         let tag = Self.versionBoundTag
         if record.sealed.starts(with: tag), let version = try tx.recordState(kind: RecordKind.sealed.rawValue, id: record.id)?.version {

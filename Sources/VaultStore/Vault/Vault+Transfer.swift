@@ -110,6 +110,7 @@ extension Vault {
         try tx.update(record)
         // Sealed before the rotation below, while the key is one this advocate holds: the rotation re-seals it under
         // the new version, which only the receiving organisation's people hold.
+        try saveCaseParties(caseID, in: tx) { $0.transfers = facts.transfers }
         try tx.save(try sealConsent(facts, id: "facts-" + caseID, type: .caseFacts, caseID: caseID, personID: nil,
                                     createdAt: existing?.createdAt, in: tx))
         // With identities the old organisation's people lose the case key: a new version, wrapped to the new holders

@@ -118,6 +118,7 @@ public final class Vault {
                 try tx.setMeta(Self.stateLedgerMeta, "1")
                 try tx.setMeta(Self.sealedColumnsMeta, String(Self.sealedColumnsLevel))
                 try tx.setMeta(Self.caseRowsMetaKey, Self.caseRowsUnderCaseKey)
+                try tx.setMeta(Self.caseFactsMetaKey, Self.caseRowsUnderCaseKey)
                 try audit(event("vault.init"), in: tx)
             }
             if try tx.dataKeyVersions(scope: KeyHierarchy.vaultScope).isEmpty {
@@ -337,7 +338,8 @@ public final class Vault {
             try requireRead(record, in: tx)
             var view = try caseView(record, tx: tx)
             view.theirReference = try theirReference(record, in: tx)
-            view.transfers = try tx.consentRecord("facts-" + record.id).map { try openConsent($0, as: CaseFacts.self, in: tx).transfers } ?? []
+            // The transfers every account may read (Vault+CaseParties), not the facts under the case key.
+            view.transfers = try caseTransfers(caseID: record.id, in: tx)
             return view
         } }
     }
