@@ -31,7 +31,7 @@ final class ListingPipeline {
     /// The batch being opened, not yet handed to the body (touched only by the calling thread).
     private var inFlight: InFlight?
 
-    /// `slices`: parts each batch is opened in (nil: one, as the reader keeps the other core busy).
+    /// `slices`: parts each batch is opened in (nil: one per core, one below 2 000 rows).
     init(kinds: [[UInt8]], dateSource: Bool, slices: Int?) {
         self.kinds = kinds
         self.dateSource = dateSource
@@ -42,7 +42,10 @@ final class ListingPipeline {
     func submit(_ batch: Batch, then body: (ListedDocuments) throws -> Void) throws {
         let previous = inFlight
         let next = InFlight()
-        let (kinds, dateSource, slices) = (kinds, dateSource, slices ?? 1)
+        // Opened on every core still: the reader is often done first (a case of one date is one batch, as a batch
+        // never splits a date and case), and a slice waiting for a core costs nothing.
+        let slices = slices ?? (batch.rows.count < 2_000 ? 1 : ProcessInfo.processInfo.activeProcessorCount)
+        let (kinds, dateSource) = (kinds, dateSource)
         DispatchQueue.global(qos: .userInitiated).async {
             next.result = Result { try Self.open(batch, kinds: kinds, dateSource: dateSource, slices: slices) }
             next.done.signal()
