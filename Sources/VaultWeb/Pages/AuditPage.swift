@@ -110,6 +110,9 @@ struct AuditPage: Sendable {
         "organisation.update": "Changed an organisation", "session.login": "Signed in", "session.logout": "Signed out",
         "keys.rotate": "Rotated keys", "keys.retire": "Retired keys", "vault.init": "Created the vault", "vault.verify": "Checked the vault",
         "vault.backup": "Backed up the vault", "vault.restore": "Restored the vault",
+        "access.refused": "Was refused", "consent.decision": "Asked the consent rules", "bundle.download": "Downloaded a bundle",
+        "organisation.directory_rekey": "Changed an organisation's directory key", "organisation.keys_shared": "Shared an organisation's keys",
+        "vault.accept_older_state": "Accepted an older state of the vault", "vault.seal_columns": "Sealed older records",
     ]
 }
 
