@@ -56,17 +56,22 @@ struct AllowedPhones: Sendable {
         return digits == 2 ? value : nil
     }
 
+    /// How many digits of the country code open the number: 2 after "+" (44), 4 for "0044", else 0.
+    @inline(__always)
+    static func countryDigits(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int {
+        if bytes[range.lowerBound] == UInt8(ascii: "+") { return 2 }
+        if range.count >= 4, bytes[range.lowerBound] == UInt8(ascii: "0"), bytes[range.lowerBound + 1] == UInt8(ascii: "0"),
+           bytes[range.lowerBound + 2] == UInt8(ascii: "4"), bytes[range.lowerBound + 3] == UInt8(ascii: "4") {
+            return 4
+        }
+        return 0
+    }
+
     /// How many digits `national` hashes (for the allow-list only: a number it cannot rule out by `ending`).
     static func nationalDigits(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int {
         var count = 0
         // The same walk as `national`, counting instead of hashing.
-        var countryDigits = 0
-        if bytes[range.lowerBound] == UInt8(ascii: "+") {
-            countryDigits = 2
-        } else if range.count >= 4, bytes[range.lowerBound] == UInt8(ascii: "0"), bytes[range.lowerBound + 1] == UInt8(ascii: "0"),
-                  bytes[range.lowerBound + 2] == UInt8(ascii: "4"), bytes[range.lowerBound + 3] == UInt8(ascii: "4") {
-            countryDigits = 4
-        }
+        var countryDigits = Self.countryDigits(bytes, range)
         var leading = true
         for index in range where Bytes.isDigit(bytes[index]) {
             if countryDigits > 0 {
@@ -89,13 +94,7 @@ struct AllowedPhones: Sendable {
     /// every phone number found is looked up.
     static func national(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> UInt64 {
         guard !range.isEmpty else { return 0 }
-        var countryDigits = 0
-        if bytes[range.lowerBound] == UInt8(ascii: "+") {
-            countryDigits = 2
-        } else if range.count >= 4, bytes[range.lowerBound] == UInt8(ascii: "0"), bytes[range.lowerBound + 1] == UInt8(ascii: "0"),
-                  bytes[range.lowerBound + 2] == UInt8(ascii: "4"), bytes[range.lowerBound + 3] == UInt8(ascii: "4") {
-            countryDigits = 4
-        }
+        var countryDigits = Self.countryDigits(bytes, range)
         var hash = Words.offsetBasis
         var leading = true
         for index in range where Bytes.isDigit(bytes[index]) {

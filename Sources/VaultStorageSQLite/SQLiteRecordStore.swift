@@ -244,25 +244,25 @@ struct GRDBTransaction: VaultRecordWriting {
     }
 
     func auditEntries(caseID: String?, since: String?, actor: String?) throws -> [ChainedEvent] {
-        var conditions: [String] = []
-        var arguments: [(any DatabaseValueConvertible)?] = []
-        if let caseID { conditions.append("case_id = ?"); arguments.append(caseID) }
-        if let since { conditions.append("time >= ?"); arguments.append(since) }
-        if let actor { conditions.append("actor = ?"); arguments.append(actor) }
-        let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-        return try Row.fetchAll(db, sql: "SELECT * FROM audit_events\(filter) ORDER BY seq", arguments: StatementArguments(arguments))
+        let (filter, arguments) = Self.auditFilter(caseID: caseID, since: since, actor: actor)
+        return try Row.fetchAll(db, sql: "SELECT * FROM audit_events\(filter) ORDER BY seq", arguments: arguments)
             .map(Self.chainedEvent)
     }
 
     func auditIndex(caseID: String?, since: String?, actor: String?) throws -> [AuditIndexEntry] {
+        let (filter, arguments) = Self.auditFilter(caseID: caseID, since: since, actor: actor)
+        return try Row.fetchAll(db, sql: "SELECT seq, case_id FROM audit_events\(filter) ORDER BY seq", arguments: arguments)
+            .map { row in AuditIndexEntry(sequence: (row["seq"] as Int64?) ?? -1, caseID: row["case_id"] as String?) }
+    }
+
+    /// The WHERE clause (empty when nothing is asked) and its arguments for a filtered read of the audit log.
+    private static func auditFilter(caseID: String?, since: String?, actor: String?) -> (String, StatementArguments) {
         var conditions: [String] = []
         var arguments: [(any DatabaseValueConvertible)?] = []
         if let caseID { conditions.append("case_id = ?"); arguments.append(caseID) }
         if let since { conditions.append("time >= ?"); arguments.append(since) }
         if let actor { conditions.append("actor = ?"); arguments.append(actor) }
-        let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-        return try Row.fetchAll(db, sql: "SELECT seq, case_id FROM audit_events\(filter) ORDER BY seq", arguments: StatementArguments(arguments))
-            .map { row in AuditIndexEntry(sequence: (row["seq"] as Int64?) ?? -1, caseID: row["case_id"] as String?) }
+        return (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "), StatementArguments(arguments))
     }
 
     func auditEntries(from first: Int64, through last: Int64) throws -> [ChainedEvent] {
