@@ -42,10 +42,9 @@ final class ListingPipeline {
     func submit(_ batch: Batch, then body: (ListedDocuments) throws -> Void) throws {
         let previous = inFlight
         let next = InFlight()
-        // Opened on every core still: the reader is often done first (a case of one date is one batch, as a batch
-        // never splits a date and case), and a slice waiting for a core costs nothing.
-        let slices = slices ?? (batch.rows.count < 2_000 ? 1 : ProcessInfo.processInfo.activeProcessorCount)
-        let (kinds, dateSource) = (kinds, dateSource)
+        // Opened on every core still (DocumentListOpening's default): the reader is often done first (a case of one
+        // date is one batch, as a batch never splits a date and case), and a slice waiting for a core costs nothing.
+        let (kinds, dateSource, slices) = (kinds, dateSource, slices)
         DispatchQueue.global(qos: .userInitiated).async {
             next.result = Result { try Self.open(batch, kinds: kinds, dateSource: dateSource, slices: slices) }
             next.done.signal()
@@ -76,7 +75,7 @@ final class ListingPipeline {
 
     /// One batch: sealed fields opened, the kind filter applied to the opened kind, and each group of one date and
     /// case ordered by name, then id.
-    static func open(_ batch: Batch, kinds: [[UInt8]], dateSource: Bool, slices: Int) throws -> ListedDocuments {
+    static func open(_ batch: Batch, kinds: [[UInt8]], dateSource: Bool, slices: Int?) throws -> ListedDocuments {
         let opened = try DocumentListOpening.open(batch.rows, keys: batch.keys, keyIndex: batch.keyIndex, dateSource: dateSource,
                                                   slices: slices)
         var listed = ListedDocuments(rows: batch.rows, opened: opened, caseIDs: batch.caseIDs, caseIndex: batch.caseIndex)
