@@ -44,37 +44,39 @@ extension Vault {
         if let caseID {
             try requireConsent(.viewDocuments, caseID: caseID)
             try store.read { tx in
-                let pipeline = ListingPipeline(kinds: kinds, dateSource: dateSource, slices: slices)
-                defer { pipeline.drain() }
-                try tx.documentListRows(query) { rows in
-                    try pipeline.submit(try prepare(rows, in: tx) { _ in true }, then: body)
-                }
-                try pipeline.finish(body)
+                try stream(query, kinds: kinds, dateSource: dateSource, slices: slices, in: tx, mayView: { _ in true }, body)
             }
             return
         }
         try guarded { try store.read { tx in
             let account = try account(in: tx)
             var viewable: [String: Bool] = [:]
-            let pipeline = ListingPipeline(kinds: kinds, dateSource: dateSource, slices: slices)
-            defer { pipeline.drain() }
-            try tx.documentListRows(query) { rows in
-                try pipeline.submit(try prepare(rows, in: tx) { caseID in
-                    if let known = viewable[caseID] { return known }
-                    var may = false
-                    if account.role != .admin, let caseRecord = try tx.caseRecord(caseID) {
-                        let check = try evaluate(.viewDocuments, caseRecord: caseRecord, targetOrg: nil, in: tx)
-                        let decision = check.decision
-                        // Not with facts withheld (Vault+PersonSealing): this account holds no key to the case.
-                        may = !check.factsWithheld && (decision.outcome == .allow
-                            || (decision.outcome == .warn && decision.acknowledgementRequired.allSatisfy(acknowledged.contains)))
-                    }
-                    viewable[caseID] = may
-                    return may
-                }, then: body)
-            }
-            try pipeline.finish(body)
+            try stream(query, kinds: kinds, dateSource: dateSource, slices: slices, in: tx, mayView: { caseID in
+                if let known = viewable[caseID] { return known }
+                var may = false
+                if account.role != .admin, let caseRecord = try tx.caseRecord(caseID) {
+                    let check = try evaluate(.viewDocuments, caseRecord: caseRecord, targetOrg: nil, in: tx)
+                    let decision = check.decision
+                    // Not with facts withheld (Vault+PersonSealing): this account holds no key to the case.
+                    may = !check.factsWithheld && (decision.outcome == .allow
+                        || (decision.outcome == .warn && decision.acknowledgementRequired.allSatisfy(acknowledged.contains)))
+                }
+                viewable[caseID] = may
+                return may
+            }, body)
         } }
+    }
+
+    /// The store's batches through the pipeline: each read here (the keys it needs too, where the transaction is),
+    /// opened on another thread, and handed to `body` in order.
+    private func stream(_ query: DocumentListQuery, kinds: [[UInt8]], dateSource: Bool, slices: Int?, in tx: any VaultRecordReading,
+                        mayView: (String) throws -> Bool, _ body: (ListedDocuments) throws -> Void) throws {
+        let pipeline = ListingPipeline(kinds: kinds, dateSource: dateSource, slices: slices)
+        defer { pipeline.drain() }
+        try tx.documentListRows(query) { rows in
+            try pipeline.submit(try prepare(rows, in: tx, mayView: mayView), then: body)
+        }
+        try pipeline.finish(body)
     }
 
     /// `listDocuments` gathered as views (`list --json`, and callers that want every field).
