@@ -99,6 +99,17 @@ public enum ChildProcess {
     private static let addChdir: AddChdir? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addchdir_np")
         .map { unsafeBitCast($0, to: AddChdir.self) }
 
+    /// `run` on a Dispatch thread, for async tests: off Swift's cooperative threads (two on this machine), which an
+    /// in-process server's handlers need while the child runs.
+    public static func runDetached(_ program: String, _ arguments: [String], environment: [String: String]? = nil,
+                                   directory: String? = nil) async throws -> Result {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Result, any Error>) in
+            DispatchQueue.global().async {
+                continuation.resume(with: Swift.Result { try run(program, arguments, environment: environment, directory: directory) })
+            }
+        }
+    }
+
     private static func failure(_ text: String) -> NSError {
         NSError(domain: "ChildProcess", code: Int(errno), userInfo: [NSLocalizedDescriptionKey: text])
     }

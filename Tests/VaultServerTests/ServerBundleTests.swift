@@ -15,16 +15,8 @@ extension ServerAPITests {
 
     /// Runs a program off Swift's cooperative threads; its exit status and standard output.
     static func runWithStatus(_ program: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                do {
-                    let result = try ChildProcess.run(program, arguments)
-                    continuation.resume(returning: (result.status, String(decoding: result.stdout + result.stderr, as: UTF8.self)))
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
-        }
+        let result = try await ChildProcess.runDetached(program, arguments)
+        return (result.status, String(decoding: result.stdout + result.stderr, as: UTF8.self))
     }
 
     /// A case of Sam's with signed written consent, recorded over HTTP with its form (a bundle leaves the service

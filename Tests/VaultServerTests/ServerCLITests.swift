@@ -55,19 +55,11 @@ final class ServerCLITests: XCTestCase {
         return try await run(binary, arguments, environment: desk.environment.merging(extra) { $1 }, folder: desk.home)
     }
 
-    /// Runs a program to its end on a Dispatch thread (ChildProcess: posix_spawn and waitpid).
+    /// Runs a program to its end off Swift's cooperative threads (ChildProcess.runDetached).
     static func run(_ program: String, _ arguments: [String], environment: [String: String], folder: URL) async throws -> Run {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Run, any Error>) in
-            DispatchQueue.global().async {
-                do {
-                    let result = try ChildProcess.run(program, arguments, environment: environment, directory: folder.path)
-                    continuation.resume(returning: Run(code: result.status, out: String(decoding: result.stdout, as: UTF8.self),
-                                                       err: String(decoding: result.stderr, as: UTF8.self), outBytes: result.stdout))
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
-        }
+        let result = try await ChildProcess.runDetached(program, arguments, environment: environment, directory: folder.path)
+        return Run(code: result.status, out: String(decoding: result.stdout, as: UTF8.self),
+                   err: String(decoding: result.stderr, as: UTF8.self), outBytes: result.stdout)
     }
 
     func url(_ w: ServerTestWorld) -> String { "https://127.0.0.1:\(w.port)" }

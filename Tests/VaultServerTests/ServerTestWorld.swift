@@ -257,22 +257,9 @@ final class ServerTestWorld: @unchecked Sendable {
         return try XCTUnwrap(reply.json["token"] as? String)
     }
 
-    /// A subprocess off Swift's cooperative threads (two on this machine; the server's handlers need them).
-    /// Runs curl or psql to its end (ChildProcess, not Foundation's Process) and returns what it wrote.
+    /// Runs curl or psql to its end off Swift's cooperative threads (the server's handlers need them); its output.
     static func run(_ program: String, _ arguments: [String]) async throws -> String {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<String, any Error>) in
-            DispatchQueue.global().async {
-                do {
-                    continuation.resume(returning: try spawnAndWait(program, arguments))
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
-        }
-    }
-
-    private static func spawnAndWait(_ program: String, _ arguments: [String]) throws -> String {
-        String(decoding: try ChildProcess.run(program, arguments).stdout, as: UTF8.self)
+        String(decoding: try await ChildProcess.runDetached(program, arguments).stdout, as: UTF8.self)
     }
 
     /// Rows of the server's session table, read with psql as a thief with the database would.
