@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Runs the built XCTest binary's tests, each in its own process, several at a time, longest first.
+"""Runs the built XCTest binary's tests, each in its own process (the shared-world classes a few to a process), several
+at a time, longest first.
 
     scripts/run-tests.py [--workers N] [--filter REGEX] [--env K=V ...] [--label TEXT]
 
@@ -20,6 +21,15 @@ SLOW = [
     "VaultCryptoTests.CobblestoneTests", "VaultServerTests.ServerAPITests", "VaultServerTests.WebInterfaceTests",
     "VaultServerTests.ServerCLITests",
 ]
+# Classes whose tests share one server world per process (SharedServerWorld): an administrator, organisations and five
+# accounts with passphrases (about six scrypt derivations), a PostgreSQL server and database, a 3 MB ingest and a TLS
+# server. One process per test built that world once per test; these run CHUNK tests to a process instead, which is
+# how the classes were written (XCTest runs a class's tests in one process) while still spreading over the workers.
+SHARED_WORLD = [
+    "VaultServerTests.ServerAPITests", "VaultServerTests.ServerCLITests", "VaultServerTests.WebInterfaceTests",
+    "VaultServerTests.WebDocumentsTests", "VaultServerTests.WebBundleTests", "VaultServerTests.ServerEndToEndTests",
+]
+CHUNK = 6
 
 
 def main():
@@ -39,6 +49,7 @@ def main():
         sys.exit(f"run-tests: no test matches {args.filter!r}")
     rank = {name: index for index, name in enumerate(SLOW)}
     tests.sort(key=lambda t: rank.get(t.split("/")[0], len(SLOW)))  # stable: listed order within each rank
+    jobs = chunked(tests)
     env = dict(os.environ)
     for pair in args.env:
         key, _, value = pair.partition("=")
@@ -49,27 +60,33 @@ def main():
     failed, done = [], [0]
     start = time.monotonic()
 
-    def run(test):
-        log = os.path.join(logs, test.replace("/", "_") + ".log")
+    def run(job):
+        log = os.path.join(logs, job[0].replace("/", "_") + ".log")
         began = time.monotonic()
         with open(log, "wb") as out:
-            status = subprocess.run([BINARY, test], stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env).returncode
+            status = subprocess.run([BINARY, ",".join(job)], stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                    env=env).returncode
         seconds = time.monotonic() - began
-        # A test that skips says why (e.g. ../shared absent): shown on its line, not only in its log.
         with open(log, "rb") as f:
-            skips = sorted({line.strip().decode("utf-8", "replace") for line in f if b"SKIPPED" in line or b"' skipped" in line})
+            text = f.read().decode("utf-8", "replace")
+        # A test that skips says why (e.g. ../shared absent): shown on its line, not only in its log.
+        skips = sorted({line.strip() for line in text.splitlines() if "SKIPPED" in line or "' skipped" in line})
+        outcomes = outcomes_in(text, job, status, seconds)
         with lock:
-            done[0] += 1
-            if status != 0:
-                failed.append((test, log, status))
-            print(f"[{done[0]}/{len(tests)}] {'passed' if status == 0 else 'FAILED'} {test} ({seconds:.1f} s)", flush=True)
+            for test, passed, test_seconds in outcomes:
+                done[0] += 1
+                if not passed:
+                    failed.append((test, log, status))
+                print(f"[{done[0]}/{len(tests)}] {'passed' if passed else 'FAILED'} {test} ({test_seconds:.1f} s)", flush=True)
             for skip in skips:
                 print(f"    {skip}", flush=True)
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.workers) as pool:
-        list(pool.map(run, tests))
-    for test, log, status in failed:
-        print(f"\n===== {test} failed (exit {status}); its output:", flush=True)
+        list(pool.map(run, jobs))
+    for log in dict.fromkeys(log for _, log, _ in failed):  # a chunk's log once, however many of its tests failed
+        names = ", ".join(test for test, failed_log, _ in failed if failed_log == log)
+        status = next(status for _, failed_log, status in failed if failed_log == log)
+        print(f"\n===== {names} failed (exit {status}); the output of its process:", flush=True)
         with open(log, "rb") as f:
             sys.stdout.buffer.write(f.read())
         sys.stdout.flush()
@@ -77,6 +94,43 @@ def main():
           + (f"; failed: {', '.join(t for t, _, _ in failed)}" if failed else ""), flush=True)
     subprocess.run(["rm", "-rf", logs])
     sys.exit(1 if failed else 0)
+
+
+def chunked(tests):
+    """One job per test, except SHARED_WORLD classes: up to CHUNK of their tests per job, in listed order."""
+    jobs, open_chunks = [], {}
+    for test in tests:
+        cls = test.split("/")[0]
+        if cls not in SHARED_WORLD:
+            jobs.append([test])
+            continue
+        chunk = open_chunks.get(cls)
+        if chunk is None or len(chunk) == CHUNK:
+            chunk = open_chunks[cls] = []
+            jobs.append(chunk)
+        chunk.append(test)
+    return jobs
+
+
+def outcomes_in(text, job, status, seconds):
+    """(test, passed, seconds) for each test of a job. A one-test job is its process's exit status. In a chunk each
+    test's own "Test Case '…' passed/failed (N seconds)" line decides; a test with no such line (the process crashed
+    or was killed before it ended) failed, and so does the whole chunk if the process failed but every line says
+    passed (a failure after the last test, in the class's tear-down)."""
+    if len(job) == 1:
+        return [(job[0], status == 0, seconds)]
+    ended = {}
+    for match in re.finditer(r"Test Case '(?:[\w.]+\.)?(\w+)\.(\w+)' (passed|failed) \(([\d.]+) seconds\)", text):
+        cls, name, result, took = match.groups()
+        ended[(cls, name)] = (result == "passed", float(took))
+    results = []
+    for test in job:
+        cls, name = test.split("/")[0].split(".")[-1], test.split("/")[1]
+        passed, took = ended.get((cls, name), (False, 0.0))
+        results.append((test, passed, took))
+    if status != 0 and all(passed for _, passed, _ in results):
+        results = [(test, False, took) for test, _, took in results]
+    return results
 
 
 if __name__ == "__main__":
