@@ -52,6 +52,11 @@ struct APIError: Error, Sendable {
     static let loginFailed = APIError(.unauthorized, "login_failed", "login failed: check the identity file and passphrase, then try again")
     static let notLoggedIn = APIError(.unauthorized, "not_logged_in", "log in first (POST /api/v1/login); your session may have expired")
 
+    /// The database did not answer in time (see DatabaseDeadline): nothing was done, and a retry may work.
+    static let databaseUnavailable = APIError(.serviceUnavailable, "database_unavailable",
+                                              "the vault's database is not answering, so nothing was done; try again in a minute, and if it "
+                                              + "keeps failing tell the administrator")
+
     static func tooManyAttempts(retryAfter: Int64) -> APIError {
         var error = APIError(.tooManyRequests, "too_many_attempts", "too many failed logins: wait and try again later")
         error.headers[.retryAfter] = String(retryAfter)

@@ -64,7 +64,8 @@ final class LoginLimiter: Sendable {
         let attempt = "att-" + (try SystemRandom.bytes(count: 12)).hexString
         let limits = self.limits
         let oldest = now - limits.window - limits.lockout
-        return try await client.withTransaction(logger: logger) { connection in
+        let (client, logger) = (self.client, self.logger)
+        return try await DatabaseDeadline.run { try await client.withTransaction(logger: logger) { connection in
             // One lock per key, in one order: attempts for the same account or address are counted one at a time.
             for key in keys.sorted() {
                 try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended(\("casevault-login:" + key), 0))", logger: logger)
@@ -85,13 +86,13 @@ final class LoginLimiter: Sendable {
             }
             try await connection.query("DELETE FROM server_login_attempts WHERE at <= \(oldest)", logger: logger)
             return .admitted(attempt: attempt)
-        }
+        } }
     }
 
     /// A successful login clears its account's count, and takes its own attempt off the address's count; never the
     /// address's other failures (one valid login must not reset a guesser's count for other accounts).
     func succeeded(attempt: String, accountKey: String) async throws {
-        try await client.query("DELETE FROM server_login_attempts WHERE key = \(accountKey) OR attempt_id = \(attempt)", logger: logger)
+        try await client.queryWithinDeadline("DELETE FROM server_login_attempts WHERE key = \(accountKey) OR attempt_id = \(attempt)", logger: logger)
     }
 
     /// Seconds until the next attempt may be made, or nil: locked while some `limit` consecutive failures lie within

@@ -33,7 +33,7 @@ final class SessionStore: Sendable {
 
     /// Created by the server on start (idempotent; several instances starting together are fine).
     func prepare() async throws {
-        try await client.query("""
+        try await client.queryWithinDeadline("""
             CREATE TABLE IF NOT EXISTS server_sessions (
                 token_sha256 bytea PRIMARY KEY,
                 session_id text NOT NULL UNIQUE,
@@ -45,11 +45,11 @@ final class SessionStore: Sendable {
                 sealed_identity bytea NOT NULL
             )
             """, logger: logger)
-        try await client.query("CREATE INDEX IF NOT EXISTS server_sessions_account ON server_sessions (account_id)", logger: logger)
+        try await client.queryWithinDeadline("CREATE INDEX IF NOT EXISTS server_sessions_account ON server_sessions (account_id)", logger: logger)
     }
 
     func insert(tokenHash: [UInt8], _ row: SessionRow) async throws {
-        try await client.query("""
+        try await client.queryWithinDeadline("""
             INSERT INTO server_sessions (token_sha256, session_id, account_id, vault_id, created_at, last_used_at, expires_at, sealed_identity)
             VALUES (\(Data(tokenHash)), \(row.sessionID), \(row.accountID), \(row.vaultID), \(row.createdAt), \(row.lastUsedAt),
                     \(row.expiresAt), \(Data(row.sealedIdentity)))
@@ -57,7 +57,7 @@ final class SessionStore: Sendable {
     }
 
     func find(tokenHash: [UInt8]) async throws -> SessionRow? {
-        let rows = try await client.query("""
+        let rows = try await client.queryWithinDeadline("""
             SELECT token_sha256, session_id, account_id, vault_id, created_at, last_used_at, expires_at, sealed_identity
             FROM server_sessions WHERE token_sha256 = \(Data(tokenHash))
             """, logger: logger)
@@ -72,25 +72,25 @@ final class SessionStore: Sendable {
     }
 
     func touch(tokenHash: [UInt8], at time: Int64) async throws {
-        try await client.query("UPDATE server_sessions SET last_used_at = \(time) WHERE token_sha256 = \(Data(tokenHash))", logger: logger)
+        try await client.queryWithinDeadline("UPDATE server_sessions SET last_used_at = \(time) WHERE token_sha256 = \(Data(tokenHash))", logger: logger)
     }
 
     func delete(tokenHash: [UInt8]) async throws {
-        try await client.query("DELETE FROM server_sessions WHERE token_sha256 = \(Data(tokenHash))", logger: logger)
+        try await client.queryWithinDeadline("DELETE FROM server_sessions WHERE token_sha256 = \(Data(tokenHash))", logger: logger)
     }
 
     /// Every session of an account (refused as removed or re-issued).
     func deleteAll(accountID: String) async throws {
-        try await client.query("DELETE FROM server_sessions WHERE account_id = \(accountID)", logger: logger)
+        try await client.queryWithinDeadline("DELETE FROM server_sessions WHERE account_id = \(accountID)", logger: logger)
     }
 
     /// Sessions past either limit; run at login so the table does not grow with abandoned sessions.
     func deleteExpired(now: Int64, idleSeconds: Int64) async throws {
-        try await client.query("DELETE FROM server_sessions WHERE expires_at <= \(now) OR last_used_at <= \(now - idleSeconds)", logger: logger)
+        try await client.queryWithinDeadline("DELETE FROM server_sessions WHERE expires_at <= \(now) OR last_used_at <= \(now - idleSeconds)", logger: logger)
     }
 
     /// Whether the database answers (readiness).
     func ping() async throws {
-        try await client.query("SELECT 1", logger: logger)
+        try await client.queryWithinDeadline("SELECT 1", logger: logger)
     }
 }
