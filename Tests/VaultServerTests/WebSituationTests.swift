@@ -137,7 +137,10 @@ final class WebSituationTests: XCTestCase {
         // The audit log says it in words: the activity log of a manager names the recording.
         let lee = try await w.token(w.lee)
         let log = try await w.request("GET", "/audit?case=\(try XCTUnwrap(Self.cases[.attorney]))", curlOptions: Self.cookie(lee))
-        XCTAssertTrue(log.text.contains("Recorded a consent") && log.text.contains("Registered a person"), log.text)
+        XCTAssertTrue(log.text.contains("Recorded a consent") && log.text.contains("Added a document")
+                      && log.text.contains("Added a person to a case"), log.text)
+        // The attorney registered with the records (an event of no case).
+        XCTAssertTrue(try w.open(as: w.lee).auditLog(caseID: nil, since: nil, actor: w.sam).contains { $0.action == "person.add" })
     }
 
     func testWhatIsMissingIsSaidInTheCoresWordsAndTheFormKeepsWhatWasTyped() async throws {
