@@ -301,6 +301,7 @@ def situation_flow(driver):
     problem = driver.find_elements(By.CSS_SELECTOR, "[role=alert]")
     check(problem and "the signed consent form" in problem[0].text, "recording without the signed form says nothing of it")
     check(driver.find_element(By.ID, "action-view_documents").is_selected(), "the form lost what was ticked")
+    driver.execute_script("window.scrollTo(0, 0);")
     shot(driver, "situation-problem")
     form = os.path.join(workdir, "signed-consent.txt")
     with open(form, "w") as out:
@@ -311,6 +312,7 @@ def situation_flow(driver):
     check(status and "Recorded for the situation" in status[0].text, f"recording the consent did not return to the case ({driver.current_url})")
     rows = driver.find_element(By.TAG_NAME, "main").text
     check("written consent" in rows and "active" in rows, "the case page does not list the new consent as active")
+    driver.execute_script("window.scrollTo(0, 0);")
     shot(driver, "situation-recorded")
 
 driver = make_driver()

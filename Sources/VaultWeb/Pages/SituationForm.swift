@@ -24,6 +24,23 @@ enum SituationWords {
     static func label(_ situation: CaseSituation) -> String { all.first { $0.0 == situation }?.1 ?? situation.rawValue }
     static func hint(_ situation: CaseSituation) -> String { all.first { $0.0 == situation }?.2 ?? "" }
 
+    /// What a consent may allow, as the form offers it (the actions' ids are the core's).
+    static func action(_ action: ConsentAction) -> String {
+        switch action {
+        case .viewDocuments: "See the case's documents"
+        case .ingestDocument: "Add documents to the case"
+        case .draftLetter: "Draft letters"
+        case .sendLetterToNHSBody: "Send letters to the NHS body"
+        case .attendMeeting: "Attend meetings"
+        case .speakByPhone: "Speak to the NHS body by phone"
+        case .receiveRecords: "Receive health records"
+        case .exportBundle: "Make bundles for meetings"
+        case .shareWithThirdParty: "Share with a third party the consent names"
+        case .referToOmbudsman: "Refer the complaint to the Ombudsman"
+        case .checkDeadlines: "Check the complaint's deadlines"
+        }
+    }
+
     /// Who acts for the patient, as the form asks for them.
     static func representative(_ situation: CaseSituation) -> String {
         switch situation {

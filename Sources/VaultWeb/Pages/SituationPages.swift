@@ -57,7 +57,7 @@ enum SituationPages {
         page.bodies = fields.bodies
         page.caseBody = detail.nhsBody.flatMap { $0.isEmpty ? nil : $0 }
         page.actions = ConsentAction.allCases.map {
-            Choice(value: $0.rawValue, label: WebUploadBuilders.label($0.rawValue), hint: "", selected: fields.actions.contains($0.rawValue))
+            Choice(value: $0.rawValue, label: SituationWords.action($0), hint: "", selected: fields.actions.contains($0.rawValue))
         }
         switch situation {
         case .attorney:
