@@ -31,12 +31,10 @@ final class WebSituationTests: XCTestCase {
         super.tearDown()
     }
 
-    static func cookie(_ token: String) -> [String] { WebInterfaceTests.cookie(token) }
-
     /// The step-2 form posted as a browser sends it (multipart, the form token first), with files of the test's own.
     func post(_ w: ServerTestWorld, token: String, formToken: String?, caseID: String, fields: [(String, String)],
               files: [(field: String, name: String, text: String)]) async throws -> ServerTestWorld.Reply {
-        var options = Self.cookie(token)
+        var options = WebInterfaceTests.cookie(token)
         if let formToken { options += ["--form-string", "form_token=\(formToken)"] }
         for (name, value) in fields { options += ["--form-string", "\(name)=\(value)"] }
         for file in files {
@@ -75,13 +73,13 @@ final class WebSituationTests: XCTestCase {
         ]
         for situation in CaseSituation.allCases {
             let caseID = try XCTUnwrap(Self.cases[situation])
-            let casePage = try await w.request("GET", "/cases/\(caseID)", curlOptions: Self.cookie(token))
+            let casePage = try await w.request("GET", "/cases/\(caseID)", curlOptions: WebInterfaceTests.cookie(token))
             XCTAssertTrue(casePage.text.contains("href=\"/cases/\(caseID)/consents/new\">Record a consent or authority</a>"), casePage.text)
-            let choose = try await w.request("GET", "/cases/\(caseID)/consents/new", curlOptions: Self.cookie(token))
+            let choose = try await w.request("GET", "/cases/\(caseID)/consents/new", curlOptions: WebInterfaceTests.cookie(token))
             XCTAssertEqual(choose.status, 200, choose.text)
             XCTAssertEqual(WebInterfaceTests.header("cache-control", in: choose), ["no-store"])
             XCTAssertTrue(choose.text.contains("id=\"situation-after-death\"") && choose.text.contains("registered with the Office of the Public Guardian"))
-            let form = try await w.request("GET", "/cases/\(caseID)/consents/new?situation=\(situation.rawValue)", curlOptions: Self.cookie(token))
+            let form = try await w.request("GET", "/cases/\(caseID)/consents/new?situation=\(situation.rawValue)", curlOptions: WebInterfaceTests.cookie(token))
             XCTAssertEqual(form.status, 200, form.text)
             XCTAssertTrue(form.text.contains("enctype=\"multipart/form-data\"") && form.text.contains("name=\"consent_form\""))
             XCTAssertEqual(form.text.contains("name=\"authority_form\""), situation != .patient && situation != .representative, situation.rawValue)
@@ -96,7 +94,7 @@ final class WebSituationTests: XCTestCase {
             let posted = try await post(w, token: token, formToken: formToken, caseID: caseID, fields: fields, files: files)
             XCTAssertEqual(posted.status, 303, "\(situation.rawValue): \(posted.text)")
             XCTAssertEqual(WebInterfaceTests.header("location", in: posted), ["/cases/\(caseID)?recorded=\(situation.rawValue)"])
-            let shown = try await w.request("GET", "/cases/\(caseID)?recorded=\(situation.rawValue)", curlOptions: Self.cookie(token))
+            let shown = try await w.request("GET", "/cases/\(caseID)?recorded=\(situation.rawValue)", curlOptions: WebInterfaceTests.cookie(token))
             XCTAssertEqual(shown.status, 200, shown.text)
             XCTAssertTrue(shown.text.contains("role=\"status\">Recorded for the situation"), shown.text)
             for kind in expectedKinds[situation] ?? [] { XCTAssertTrue(shown.text.contains("<td>\(kind)</td>"), "\(situation.rawValue): \(kind)") }
@@ -136,7 +134,7 @@ final class WebSituationTests: XCTestCase {
         }
         // The audit log says it in words: the activity log of a manager names the recording.
         let lee = try await w.token(w.lee)
-        let log = try await w.request("GET", "/audit?case=\(try XCTUnwrap(Self.cases[.attorney]))", curlOptions: Self.cookie(lee))
+        let log = try await w.request("GET", "/audit?case=\(try XCTUnwrap(Self.cases[.attorney]))", curlOptions: WebInterfaceTests.cookie(lee))
         XCTAssertTrue(log.text.contains("Recorded a consent") && log.text.contains("Added a document")
                       && log.text.contains("Added a person to a case"), log.text)
         // The attorney registered with the records (an event of no case).
@@ -150,7 +148,7 @@ final class WebSituationTests: XCTestCase {
         let client = try sam.addPerson(.init(name: "Vera Missing", dob: "1940-02-02"))
         let caseID = try sam.openCase(.init(clientID: client, organisationID: w.org1, advocateIDs: [w.sam], nhsBody: "trust-X"))
         try sam.writeCheckpoint()
-        let form = try await w.request("GET", "/cases/\(caseID)/consents/new?situation=deputy", curlOptions: Self.cookie(token))
+        let form = try await w.request("GET", "/cases/\(caseID)/consents/new?situation=deputy", curlOptions: WebInterfaceTests.cookie(token))
         let formToken = try XCTUnwrap(WebInterfaceTests.formToken(in: form.text))
         let people = try sam.people().count
         // A deputy without the court order and the form's date; the new deputy's name is markup.
@@ -194,11 +192,11 @@ final class WebSituationTests: XCTestCase {
         let fields: [(String, String)] = [("situation", "patient"), ("signed_on", today), ("action_view_documents", "yes")]
         let files = [(field: "consent_form", name: "forged.txt", text: "zq-forged-situation")]
         let alex = try await w.token(w.alex)
-        let page = try await w.request("GET", "/cases/\(caseID)/consents/new?situation=patient", curlOptions: Self.cookie(alex))
+        let page = try await w.request("GET", "/cases/\(caseID)/consents/new?situation=patient", curlOptions: WebInterfaceTests.cookie(alex))
         XCTAssertEqual(page.status, 403, page.text)
         XCTAssertTrue(page.text.contains("Not allowed") && page.text.contains("an assigned advocate or a manager"), page.text)
         XCTAssertFalse(page.text.contains("Client patient"), "nothing of the case leaks")
-        let alexCases = try await w.request("GET", "/cases", curlOptions: Self.cookie(alex))
+        let alexCases = try await w.request("GET", "/cases", curlOptions: WebInterfaceTests.cookie(alex))
         let alexToken = try XCTUnwrap(WebInterfaceTests.formToken(in: alexCases.text))
         let refused = try await post(w, token: alex, formToken: alexToken, caseID: caseID, fields: fields, files: files)
         XCTAssertEqual(refused.status, 403, refused.text)
@@ -206,7 +204,7 @@ final class WebSituationTests: XCTestCase {
         // Sam's session with no token, an empty one, or another session's: refused before any file is read.
         let sam = try await w.token(w.sam)
         let other = try await w.token(w.sam)
-        let otherCases = try await w.request("GET", "/cases", curlOptions: Self.cookie(other))
+        let otherCases = try await w.request("GET", "/cases", curlOptions: WebInterfaceTests.cookie(other))
         let otherToken = try XCTUnwrap(WebInterfaceTests.formToken(in: otherCases.text))
         for formToken in [nil, "", otherToken] {
             let forged = try await post(w, token: sam, formToken: formToken, caseID: caseID, fields: fields, files: files)
@@ -221,11 +219,11 @@ final class WebSituationTests: XCTestCase {
         let token = try await w.token(w.sam)
         func events() throws -> [String] { try w.open(as: w.lee).auditLog(caseID: w.caseID, since: nil, actor: w.sam).map(\.action) }
         // Verbal consent only: R-CON-9 warns on the document list, before and after it is acknowledged.
-        for path in ["/cases/\(w.caseID)", "/cases/\(w.caseID)?acknowledge=R-CON-9"] {
-            _ = try await w.request("GET", path, curlOptions: Self.cookie(token))
+        for path in ["/cases/\(w.caseID)", "/cases/\(w.caseID)?acknowledge=R-CON-9", "/cases/\(w.caseID)/upload?acknowledge=R-CON-9"] {
+            _ = try await w.request("GET", path, curlOptions: WebInterfaceTests.cookie(token))
             let before = try events()
             for _ in 0..<2 {
-                let page = try await w.request("GET", path, curlOptions: Self.cookie(token))
+                let page = try await w.request("GET", path, curlOptions: WebInterfaceTests.cookie(token))
                 XCTAssertEqual(page.status, 200, page.text)
             }
             XCTAssertEqual(try events(), before, "viewing \(path) again wrote audit events")
@@ -233,7 +231,7 @@ final class WebSituationTests: XCTestCase {
         // Reading a document is an action: its decision and the read are recorded every time.
         let before = try events().count
         for _ in 0..<2 {
-            let read = try await w.request("GET", "/documents/\(w.letter)?acknowledge=R-CON-9", curlOptions: Self.cookie(token))
+            let read = try await w.request("GET", "/documents/\(w.letter)?acknowledge=R-CON-9", curlOptions: WebInterfaceTests.cookie(token))
             XCTAssertEqual(read.status, 200)
         }
         XCTAssertEqual(Array(try events().dropFirst(before)), ["consent.decision", "document.read", "consent.decision", "document.read"])

@@ -106,16 +106,8 @@ extension WebHandlers {
     /// read), then the core's `recordSituation`. Refused as incomplete or unsuitable, or a date that is not one: the
     /// form again (400) with the core's words and what was typed. Recorded: 303 to the case page, which lists it.
     func recordSituation(_ request: Request, caseText: String) async throws -> Response {
-        let token = try sessionToken(request)
-        guard let boundary = Self.boundary(request.headers[.contentType]) else {
-            throw WebPageError(.badRequest, "The form did not arrive as a form with files. Go back and try again.")
-        }
-        let limit = backend.maxUploadBytes + 64 * 1024
-        if let length = request.headers[.contentLength].flatMap({ Int64($0) }), length > limit { throw UploadFormReader.tooLarge(limit) }
-        let expected = try backend.formToken(sessionToken: token)
-        let reader = UploadFormReader(boundary: boundary, maxBytes: limit) { WebHTTP.tokensMatch($0, expected) }
+        let (token, expected, reader) = try await readFileForm(request, notAForm: "The form did not arrive as a form with files. Go back and try again.")
         defer { reader.close() }
-        try await reader.read(request.body)
         guard let situation = reader.fields["situation"].flatMap(CaseSituation.init(rawValue:)) else {
             throw WebPageError(.badRequest, "Choose the situation first. Go back to the case and press Record a consent or authority again.")
         }
