@@ -280,6 +280,41 @@ def bundle_flow(driver):
     check(spec["bundle_letter_text"] not in driver.page_source, "the letter's text is shown after the withdrawal")
     shot(driver, "read-refused-after-withdrawal")
 
+def situation_flow(driver):
+    """Records the patient's own consent through the guided situations: step 1, step 2 sent without the signed form (the
+    core says what is missing, the form keeps what was typed), then with it; the case page lists the consent."""
+    case_id = spec["situation_case_id"]
+    driver.get(base + "/cases/" + case_id)
+    click_and_wait(driver, driver.find_element(By.LINK_TEXT, "Record a consent or authority"))
+    check(len(driver.find_elements(By.CSS_SELECTOR, "input[name=situation]")) == 6, "the situation page does not offer the six situations")
+    shot(driver, "situation-choose")
+    driver.find_element(By.ID, "situation-patient").click()
+    click_and_wait(driver, driver.find_element(By.XPATH, "//button[normalize-space()='Continue']"))
+    driver.execute_script("arguments[0].value = arguments[1];", driver.find_element(By.ID, "signed_on"), spec["situation_signed_on"])
+    driver.find_element(By.ID, "action-view_documents").click()
+    shot(driver, "situation-form")
+    no_sideways_scroll(driver, "situation-form")
+    driver.execute_script("arguments[0].value = arguments[1];", driver.find_element(By.ID, "signed_on"), spec["situation_signed_on"])
+    if not driver.find_element(By.ID, "action-view_documents").is_selected():
+        driver.find_element(By.ID, "action-view_documents").click()
+    click_and_wait(driver, driver.find_element(By.XPATH, "//button[normalize-space()='Record']"))
+    problem = driver.find_elements(By.CSS_SELECTOR, "[role=alert]")
+    check(problem and "the signed consent form" in problem[0].text, "recording without the signed form says nothing of it")
+    check(driver.find_element(By.ID, "action-view_documents").is_selected(), "the form lost what was ticked")
+    driver.execute_script("window.scrollTo(0, 0);")
+    shot(driver, "situation-problem")
+    form = os.path.join(workdir, "signed-consent.txt")
+    with open(form, "w") as out:
+        out.write("I consent to the advocacy service acting for me. Signed, Nora Lane.\n")
+    driver.find_element(By.ID, "consent_form").send_keys(form)
+    click_and_wait(driver, driver.find_element(By.XPATH, "//button[normalize-space()='Record']"))
+    status = driver.find_elements(By.CSS_SELECTOR, "[role=status]")
+    check(status and "Recorded for the situation" in status[0].text, f"recording the consent did not return to the case ({driver.current_url})")
+    rows = driver.find_element(By.TAG_NAME, "main").text
+    check("written consent" in rows and "active" in rows, "the case page does not list the new consent as active")
+    driver.execute_script("window.scrollTo(0, 0);")
+    shot(driver, "situation-recorded")
+
 driver = make_driver()
 try:
     # A wrong passphrase: one clear message, linked to the fields, and still on the sign-in page.
@@ -385,6 +420,8 @@ try:
     driver.find_element(By.TAG_NAME, "body").send_keys("\ue004")
     check(driver.switch_to.active_element.get_attribute("class") == "skip", "Tab does not reach the skip link first")
 
+    if spec.get("situation_case_id"):
+        situation_flow(driver)
     if spec.get("bundle_case_id"):
         bundle_flow(driver)
 

@@ -32,8 +32,13 @@ public enum WebInterface {
             await web.guarded(request, context.id) {
                 let caseText = try context.parameters.require("case")
                 let acknowledged = WebHandlers<Backend>.acknowledgements(request)
-                return try await web.page(request, template: "case", title: "Case") {
-                    try WebPageBuilders.casePage($0, caseText: caseText, acknowledged: acknowledged)
+                // After the situation page's redirect: what was recorded, and what is left to do by hand.
+                let recorded = request.uri.queryParameters.get("recorded").flatMap { CaseSituation(rawValue: String($0)) }
+                return try await web.page(request, template: "case", title: "Case") { vault -> CasePage in
+                    var page = try WebPageBuilders.casePage(vault, caseText: caseText, acknowledged: acknowledged)
+                    page.notice = recorded.map { "Recorded for the situation “\(SituationWords.label($0))”: see Consents and authorities below."
+                        + SituationWords.next($0) }
+                    return page
                 }
             }
         }
@@ -76,6 +81,7 @@ public enum WebInterface {
         VerifyPages.register(on: router, web: web, clientAddress: clientAddress)
         ConsentWithdrawPages.register(on: router, web: web)
         CaseTeamPages.register(on: router, web: web)
+        SituationPages.register(on: router, web: web)
     }
 }
 

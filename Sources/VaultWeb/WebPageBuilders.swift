@@ -72,7 +72,8 @@ enum WebPageBuilders {
         let caseID = try WebPageBuilders.caseID(vault, caseText)
         let detail = try vault.caseDetail(caseID)
         let names = try vault.names()
-        func name(_ id: String) -> String { names.name(id) ?? id }
+        // Controls and direction overrides in a stored name are shown, not obeyed (as HTMLWriter shows them).
+        func name(_ id: String) -> String { DisplayText.escaped(names.name(id) ?? id) }
         let pairs: [(String, String?)] = [
             ("Reference", detail.reference), ("NHS body", detail.nhsBody), ("Their reference", detail.theirReference),
             ("Status", detail.status), ("Organisation", detail.organisationName),
@@ -102,7 +103,8 @@ enum WebPageBuilders {
         var warnings: [String] = []
         var acknowledge: [RuleID] = []
         do {
-            try vault.requireConsent(.viewDocuments, caseID: caseID)
+            // Showing the list, not reading a document: the session records the same decision once, not per view.
+            try vault.requireConsent(.viewDocuments, caseID: caseID, showing: true)
             documents = try vault.documents(caseID: caseID, filter: .init())
                 .sorted { (documentDay($0), $0.ingestedAt, $0.id) < (documentDay($1), $1.ingestedAt, $1.id) }
                 .map { DocumentRow(id: $0.id, date: documentDay($0), dateSource: $0.documentDateSource.replacingOccurrences(of: "_", with: " "),

@@ -96,6 +96,8 @@ struct CasePage: Sendable {
     var bundleLink: String? = nil
     /// Who works on the case (assign, unassign).
     var teamLink: String? = nil
+    /// What the last form recorded (after its redirect).
+    var notice: String? = nil
 }
 
 struct ReadableText: Sendable {

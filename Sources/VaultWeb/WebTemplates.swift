@@ -114,6 +114,7 @@ enum WebTemplates {
     {{<layout}}{{$main}}{{#page}}
     <p class="crumbs"><a href="/cases">My cases</a></p>
     <h1>{{client}}{{#reference}} <span class="ref">{{reference}}</span>{{/reference}}</h1>
+    {{#notice}}<p class="notice" role="status">{{notice}}</p>{{/notice}}
     <dl class="facts">
     {{#facts}}<div><dt>{{label}}</dt><dd>{{value}}</dd></div>{{/facts}}
     </dl>
@@ -123,6 +124,7 @@ enum WebTemplates {
     </ul>
     {{#teamLink}}<p><a href="{{teamLink}}">Who works on this case</a></p>{{/teamLink}}
     <h2>Consents and authorities</h2>
+    {{#caseID}}<p><a href="/cases/{{caseID}}/consents/new">Record a consent or authority</a></p>{{/caseID}}
     {{^consents}}<p>None recorded.</p>{{/consents}}
     {{^empty(consents)}}
     <div class="scroll"><table>

@@ -46,6 +46,8 @@ final class SessionService: Sendable {
     let limiter: LoginLimiter
     let limits: ServerConfig.Sessions
     let logger: Logger
+    /// The consent decisions each session's pages already recorded (R-AUD-1 once per session, not once per view).
+    let decisions = SessionDecisions()
 
     init(store: SessionStore, limiter: LoginLimiter, gateway: VaultGateway, config: ServerConfig, logger: Logger) {
         self.store = store
@@ -175,8 +177,10 @@ final class SessionService: Sendable {
 
     func withVault<T: Sendable>(_ session: Session, _ body: @escaping @Sendable (Vault) throws -> T) async throws -> T {
         do {
+            let recorded = decisions.recorded(session: session.row.sessionID)
             return try await gateway.run(as: session.identity) { vault in
                 _ = try vault.actingAccount()
+                vault.recordedDecisions = recorded
                 return try body(vault)
             }
         } catch let error as AccessError {
@@ -201,6 +205,7 @@ final class SessionService: Sendable {
 
     func logout(_ session: Session) async throws {
         try await store.delete(tokenHash: session.tokenHash)
+        decisions.end(session: session.row.sessionID)
         // After the session is gone, so that a logout always ends it; an event that cannot be written is logged.
         do {
             let sessionID = session.row.sessionID

@@ -15,10 +15,12 @@ extension Vault {
     }
 
     /// Asks the engine once per case, action and recipient in this session. Returns the decision (allow, or warn with
-    /// its acknowledgements given); throws `AccessError` otherwise, after recording the decision.
+    /// its acknowledgements given); throws `AccessError` otherwise, after recording the decision. `showing`: the
+    /// caller only shows what the rules allow (a page's list of documents), so a decision the session's
+    /// `recordedDecisions` already holds is not recorded again (R-AUD-1 has it once; what is done is asked without).
     @discardableResult
     public func requireConsent(_ action: ConsentAction, caseID: String, targetOrg: String? = nil,
-                               documentID: String? = nil) throws -> Decision {
+                               documentID: String? = nil, showing: Bool = false) throws -> Decision {
         let cacheKey = "\(caseID)|\(action.rawValue)|\(targetOrg ?? "")"
         if let granted = consentGrants[cacheKey] { return granted }
         let check = try store.read { tx -> ConsentCheck in
@@ -36,7 +38,7 @@ extension Vault {
         case .allow:
             if let withheld { throw withheld }
         case .deny:
-            try auditDecision(check, proceeded: false, acknowledged: [], documentID: documentID)
+            try auditDecision(check, proceeded: false, acknowledged: [], documentID: documentID, once: showing ? recordedDecisions : nil)
             if check.undecidable, let withheld { throw withheld }
             var named = check
             named.actorName = try? accountName(check.request.actor)
@@ -48,7 +50,7 @@ extension Vault {
         case .warn:
             let missing = decision.acknowledgementRequired.filter { !acknowledged.contains($0) }
             try auditDecision(check, proceeded: missing.isEmpty && withheld == nil, acknowledged: acknowledged.filter(decision.ruleIDs.contains),
-                              documentID: documentID)
+                              documentID: documentID, once: showing ? recordedDecisions : nil)
             onConsentWarning?(check)
             guard missing.isEmpty else { throw AccessError.acknowledgementNeeded(check, missing: missing) }
             if let withheld { throw withheld }
@@ -216,16 +218,24 @@ extension Vault {
     }
 
     /// R-AUD-1: a decision that refused or warned is logged with the rules and authorities behind it.
-    public func auditDecision(_ check: ConsentCheck, proceeded: Bool, acknowledged: [RuleID], documentID: String? = nil) throws {
+    /// `once`: the session's decisions already recorded; the same decision again (same day) is not written twice.
+    public func auditDecision(_ check: ConsentCheck, proceeded: Bool, acknowledged: [RuleID], documentID: String? = nil,
+                              once recorded: RecordedDecisions? = nil) throws {
         let decision = check.decision
         var details = ["action": check.request.action.rawValue, "person": check.request.onBehalfOf,
                        "matched": decision.authorities.filter { $0.status == .matched }.map(\.id).joined(separator: ","),
                        "rejected": decision.authorities.filter { $0.status == .rejected }.map(\.id).joined(separator: ",")]
         if let target = check.request.targetOrg { details["target"] = target }
         if !acknowledged.isEmpty { details["acknowledged"] = acknowledged.map(\.rawValue).joined(separator: ",") }
+        let ruleIDs = decision.ruleIDs.map(\.rawValue)
+        let key = ([check.request.date.description, check.request.caseID ?? "", documentID ?? "", decision.outcome.rawValue,
+                    ruleIDs.joined(separator: ","), String(proceeded)] + details.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })
+            .joined(separator: "|")
+        if let recorded, recorded.contains(key) { return }
         try audit(AuditEvent(time: timestamp(), actor: actor, action: "consent.decision", caseID: check.request.caseID, documentID: documentID,
-                             decision: decision.outcome.rawValue, ruleIDs: decision.ruleIDs.map(\.rawValue),
+                             decision: decision.outcome.rawValue, ruleIDs: ruleIDs,
                              outcome: (proceeded ? AuditOutcome.success : .refused).rawValue, details: details))
+        recorded?.insert(key)
     }
 
     /// The case of a document, for commands that start from a document id.

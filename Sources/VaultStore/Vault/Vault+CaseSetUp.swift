@@ -32,12 +32,7 @@ extension Vault {
         let caseKey = try SecureBytes.random(count: 32)
         // The forms are encrypted under the new case's key and made durable first; their rows commit with the
         // case below, or the blobs are taken away again.
-        var files: [(Vault.IngestFile, DocumentKind, String?)] = []
-        if let form = options.authorityForm { files.append((form, .authorityEvidence, nil)) }
-        if let form = options.consentForm { files.append((form, .consentForm, options.signedOn?.description)) }
-        let sealed = try sealForms(files, caseID: caseID, caseKey: caseKey)
-        let authorityFormID = options.authorityForm == nil ? nil : sealed.documentIDs.first
-        let consentFormID = options.consentForm == nil ? nil : sealed.documentIDs.last
+        let sealed = try sealForms(Self.forms(of: options), caseID: caseID, caseKey: caseKey)
         do {
             return try guarded { try store.write { tx in
                 let caseRecord = try insertCase(id: caseID, input: input, key: caseKey, in: tx)
@@ -47,68 +42,98 @@ extension Vault {
                                               reason: "the records of a situation are made by an advocate assigned to the case or a manager of its organisation, and this account is neither")
                 }
                 if let representative { try requireVisible(.caseOpen, person: representative.id, in: tx) }
-                for record in sealed.records { try tx.insert(record) }
-                for record in sealed.records {
-                    try audit(event("document.ingest", caseID: caseID, documentID: record.id, details: ["bytes": String(record.size)]), in: tx)
-                }
-                if let diedOn = options.diedOn, !died {
-                    try recordDeath(of: client.id, on: diedOn, in: tx)
-                }
-                var made: [CaseSetUp.Record] = []
-                func record(_ authority: AuthorityInput, grantee: (Party, String), form: String?) throws {
-                    let id = try Self.newID("auth")
-                    let built = try buildAuthority(id: id, input: authority, caseRecord: caseRecord, person: client,
-                                                   grantee: grantee.0, granteeName: grantee.1, in: tx)
-                    let stored = StoredAuthority(authority: built, caseID: caseID, personID: client.id, formDocumentID: form,
-                                                 recordedAt: timestamp(), recordedBy: actor)
-                    try saveAuthority(stored, id: id, caseID: caseID, personID: client.id, in: tx)
-                    var details = ["authority": id, "person": client.id]
-                    if let form { details["form_document"] = form }
-                    try audit(event("consent.record", caseID: caseID, details: details), in: tx)
-                    made.append(CaseSetUp.Record(id: id, kind: built.kind, person: client.id, grantee: grantee.0.id,
-                                                 grantedBy: built.grantedBy, formDocument: form))
-                }
-                let service = (Party(type: .organisation, id: organisation.id), organisation.name)
-                if let representative, let kind = options.authorityKind {
-                    var legal = AuthorityInput(caseID: caseID, personID: client.id, kind: kind, granteeID: representative.id, actions: [],
-                                               today: options.today)
-                    legal.evidence = Self.evidence(for: kind, options)
-                    legal.registered = kind == .lpaHealthWelfare || kind == .lpaPropertyFinance ? options.registered : nil
-                    legal.claimArisingFromDeath = kind == .nextOfKin ? options.claimArisingFromDeath : nil
-                    if kind == .lpaHealthWelfare || kind == .courtDeputyWelfare { legal.matters = ["health", "complaints"] }
-                    try record(legal, grantee: (Party(type: .person, id: representative.id), representative.name), form: authorityFormID)
-                }
-                var consent = AuthorityInput(caseID: caseID, personID: client.id, kind: .writtenConsent, granteeID: organisation.id,
-                                             actions: options.actions, today: options.today)
-                consent.bodies = options.bodies
-                consent.form = options.consentForm
-                consent.signedOn = options.signedOn
-                consent.validUntil = options.validUntil
-                if let representative, options.situation == .representative {
-                    // The patient's consent names the representative as well as the service: the same signed form.
-                    var named = consent
-                    named.granteeID = representative.id
-                    try record(named, grantee: (Party(type: .person, id: representative.id), representative.name), form: consentFormID)
-                } else if let representative {
-                    // The holder's instruction to the service stands on their authority (a chain, CONSENT-RULES.md §2).
-                    consent.grantedBy = representative.id
-                }
-                try record(consent, grantee: service, form: consentFormID)
-                var people: [CasePerson] = []
-                if let representative {
-                    people = [CasePerson(personID: representative.id, role: .representative, firstNameIsSafe: false)]
-                    try saveCaseParties(caseID, in: tx) { $0.people = [representative.id] }
-                    try tx.save(try sealConsent(CasePeople(people: people), id: "people-" + caseID, type: .casePeople, caseID: caseID,
-                                                personID: nil, in: tx))
-                    try audit(event("case.add_person", caseID: caseID, details: ["person": representative.id]), in: tx)
-                }
-                return CaseSetUp(caseID: caseID, situation: options.situation, authorities: made, casePeople: people,
-                                 dateOfDeath: died ? nil : options.diedOn)
+                return try writeSituation(options, caseRecord: caseRecord, client: client, representative: representative,
+                                          service: (organisation.id, organisation.name), died: died, forms: sealed, in: tx)
             } }
         } catch {
             discardForms(sealed.records.map(\.id))
             throw error
         }
+    }
+
+    /// The forms' rows and the situation's records, in the caller's transaction (a new case's, or an existing one's
+    /// in `recordSituation`): the stored forms, the death if it was not on record, the legal authority, the consent
+    /// or instruction, and the representative registered on the case for redaction (added to those already there).
+    func writeSituation(_ options: CaseSetUpOptions, caseRecord: CaseRecord, client: PersonView, representative: PersonView?,
+                        service organisation: (id: String, name: String), died: Bool, forms sealed: SealedForms,
+                        in tx: any VaultRecordWriting) throws -> CaseSetUp {
+        let caseID = caseRecord.id
+        let authorityFormID = options.authorityForm == nil ? nil : sealed.documentIDs.first
+        let consentFormID = options.consentForm == nil ? nil : sealed.documentIDs.last
+        for record in sealed.records { try tx.insert(record) }
+        for record in sealed.records {
+            try audit(event("document.ingest", caseID: caseID, documentID: record.id, details: ["bytes": String(record.size)]), in: tx)
+        }
+        if let diedOn = options.diedOn, !died {
+            try recordDeath(of: client.id, on: diedOn, in: tx)
+        }
+        var made: [CaseSetUp.Record] = []
+        func record(_ authority: AuthorityInput, grantee: (Party, String), form: String?) throws {
+            let id = try Self.newID("auth")
+            let built = try buildAuthority(id: id, input: authority, caseRecord: caseRecord, person: client,
+                                           grantee: grantee.0, granteeName: grantee.1, in: tx)
+            let stored = StoredAuthority(authority: built, caseID: caseID, personID: client.id, formDocumentID: form,
+                                         recordedAt: timestamp(), recordedBy: actor)
+            try saveAuthority(stored, id: id, caseID: caseID, personID: client.id, in: tx)
+            var details = ["authority": id, "person": client.id]
+            if let form { details["form_document"] = form }
+            try audit(event("consent.record", caseID: caseID, details: details), in: tx)
+            made.append(CaseSetUp.Record(id: id, kind: built.kind, person: client.id, grantee: grantee.0.id,
+                                         grantedBy: built.grantedBy, formDocument: form))
+        }
+        let service = (Party(type: .organisation, id: organisation.id), organisation.name)
+        if let representative, let kind = options.authorityKind {
+            var legal = AuthorityInput(caseID: caseID, personID: client.id, kind: kind, granteeID: representative.id, actions: [],
+                                       today: options.today)
+            legal.evidence = Self.evidence(for: kind, options)
+            legal.registered = kind == .lpaHealthWelfare || kind == .lpaPropertyFinance ? options.registered : nil
+            legal.claimArisingFromDeath = kind == .nextOfKin ? options.claimArisingFromDeath : nil
+            if kind == .lpaHealthWelfare || kind == .courtDeputyWelfare { legal.matters = ["health", "complaints"] }
+            try record(legal, grantee: (Party(type: .person, id: representative.id), representative.name), form: authorityFormID)
+        }
+        var consent = AuthorityInput(caseID: caseID, personID: client.id, kind: .writtenConsent, granteeID: organisation.id,
+                                     actions: options.actions, today: options.today)
+        consent.bodies = options.bodies
+        consent.form = options.consentForm
+        consent.signedOn = options.signedOn
+        consent.validUntil = options.validUntil
+        if let representative, options.situation == .representative {
+            // The patient's consent names the representative as well as the service: the same signed form.
+            var named = consent
+            named.granteeID = representative.id
+            try record(named, grantee: (Party(type: .person, id: representative.id), representative.name), form: consentFormID)
+        } else if let representative {
+            // The holder's instruction to the service stands on their authority (a chain, CONSENT-RULES.md §2).
+            consent.grantedBy = representative.id
+        }
+        try record(consent, grantee: service, form: consentFormID)
+        var people: [CasePerson] = []
+        if let representative {
+            let id = "people-" + caseID
+            let existing = try tx.consentRecord(id)
+            var list = try existing.map { try openConsent($0, as: CasePeople.self, in: tx) } ?? CasePeople()
+            // Someone already on the case (a relative who now holds an LPA) keeps the role they were registered with.
+            if !list.people.contains(where: { $0.personID == representative.id }) {
+                let added = CasePerson(personID: representative.id, role: .representative, firstNameIsSafe: false)
+                list.people.append(added)
+                people = [added]
+                // The ids first, where every account reads them; the roles under the case key (Vault+CaseParties).
+                try saveCaseParties(caseID, in: tx) { $0.people = list.people.map(\.personID) }
+                try tx.save(try sealConsent(list, id: id, type: .casePeople, caseID: caseID, personID: nil, createdAt: existing?.createdAt, in: tx))
+                try audit(event("case.add_person", caseID: caseID, details: ["person": representative.id]), in: tx)
+            }
+        }
+        return CaseSetUp(caseID: caseID, situation: options.situation, authorities: made, casePeople: people,
+                         dateOfDeath: died ? nil : options.diedOn)
+    }
+
+    /// The situation's files to store: the authority's evidence first, then the signed form (`writeSituation` finds
+    /// their documents in that order).
+    static func forms(of options: CaseSetUpOptions) -> [(IngestFile, DocumentKind, String?)] {
+        var files: [(IngestFile, DocumentKind, String?)] = []
+        if let form = options.authorityForm { files.append((form, .authorityEvidence, nil)) }
+        if let form = options.consentForm { files.append((form, .consentForm, options.signedOn?.description)) }
+        return files
     }
 
     /// The checks that need no transaction: what the situation lacks, and what can never stand.

@@ -166,29 +166,44 @@ extension Vault {
     }
 
     public func addPerson(_ input: PersonInput) throws -> String {
-        let name = input.name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !Normalise.name(name).isEmpty else { throw VaultError.invalidInput("the person's name is empty") }
-        if let dob = input.dob { _ = try Validation.date(dob, field: "the date of birth") }
-        let nhs = try input.nhsNumber.map { try Validation.nhsNumber($0) }
+        let checked = try Self.checkedPerson(input)
         let id = try Self.newID("per")
         try guarded { try store.write { tx in
-            let account = try require(.personAdd, roles: [.advocate, .manager], in: tx)
-            let metadataKey = try dataKey(scope: KeyHierarchy.vaultScope, version: 1, in: tx)
-            // The fields under the organisation's directory key (issue 17); the blind indexes stay under the metadata
-            // key, so any account can tell a duplicate NHS number, never read it (SECURITY.md).
-            let (ref, key) = try ownDirectoryKey(in: tx)
-            var record = PersonRecord(
-                id: id, createdAt: timestamp(), nameSealed: Data(), dobSealed: nil, nhsNumberSealed: nil, addressSealed: nil,
-                phoneSealed: nil, emailSealed: nil,
-                nameIndex: try KeyHierarchy.blindIndex(Normalise.name(name), field: "people.name", metadataKey: metadataKey),
-                nhsNumberIndex: try nhs.map { try KeyHierarchy.blindIndex($0, field: "people.nhs_number", metadataKey: metadataKey) },
-                addedBy: account.id)
-            try sealPerson(PersonView(id: id, name: name, dob: input.dob, nhsNumber: nhs, address: input.address, phone: input.phone,
-                                      email: input.email, createdAt: record.createdAt), into: &record, ref: ref, key: key)
-            try tx.insert(record)
-            try audit(event("person.add", details: ["person": id]), in: tx)
+            _ = try insertPerson(checked, id: id, in: tx)
         } }
         return id
+    }
+
+    /// The input as stored: the name trimmed (and not empty), the date of birth and NHS number checked.
+    static func checkedPerson(_ input: PersonInput) throws -> PersonInput {
+        var checked = input
+        checked.name = input.name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !Normalise.name(checked.name).isEmpty else { throw VaultError.invalidInput("the person's name is empty") }
+        if let dob = input.dob { _ = try Validation.date(dob, field: "the date of birth") }
+        checked.nhsNumber = try input.nhsNumber.map { try Validation.nhsNumber($0) }
+        return checked
+    }
+
+    /// Registers a checked person in the caller's transaction (`addPerson`, or a situation's new representative),
+    /// audited as `person.add`.
+    func insertPerson(_ input: PersonInput, id: String, in tx: any VaultRecordWriting) throws -> PersonView {
+        let account = try require(.personAdd, roles: [.advocate, .manager], in: tx)
+        let metadataKey = try dataKey(scope: KeyHierarchy.vaultScope, version: 1, in: tx)
+        // The fields under the organisation's directory key (issue 17); the blind indexes stay under the metadata
+        // key, so any account can tell a duplicate NHS number, never read it (SECURITY.md).
+        let (ref, key) = try ownDirectoryKey(in: tx)
+        var record = PersonRecord(
+            id: id, createdAt: timestamp(), nameSealed: Data(), dobSealed: nil, nhsNumberSealed: nil, addressSealed: nil,
+            phoneSealed: nil, emailSealed: nil,
+            nameIndex: try KeyHierarchy.blindIndex(Normalise.name(input.name), field: "people.name", metadataKey: metadataKey),
+            nhsNumberIndex: try input.nhsNumber.map { try KeyHierarchy.blindIndex($0, field: "people.nhs_number", metadataKey: metadataKey) },
+            addedBy: account.id)
+        let view = PersonView(id: id, name: input.name, dob: input.dob, nhsNumber: input.nhsNumber, address: input.address, phone: input.phone,
+                              email: input.email, createdAt: record.createdAt)
+        try sealPerson(view, into: &record, ref: ref, key: key)
+        try tx.insert(record)
+        try audit(event("person.add", details: ["person": id]), in: tx)
+        return view
     }
 
     /// The people this account may see (on cases it may read, or registered by it).

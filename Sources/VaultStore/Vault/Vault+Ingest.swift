@@ -174,24 +174,26 @@ extension Vault {
         var documentIDs: [String] = []
     }
 
-    /// Case set-up: encrypts forms under the key of a case not yet written and makes their blobs durable. The
-    /// caller inserts `records` in the transaction that writes the case, and calls `discardForms` if it does not
-    /// commit, so a refused set-up leaves no blob behind.
-    func sealForms(_ files: [(IngestFile, DocumentKind, String?)], caseID: String, caseKey: SecureBytes) throws -> SealedForms {
+    /// Case set-up: encrypts forms under the key of a case not yet written (or, for `recordSituation`, the case's
+    /// current key, `knownMACs` its documents' content, so a form already in the case is not stored twice) and makes
+    /// their blobs durable. The caller inserts `records` in the transaction that writes the records, and calls
+    /// `discardForms` if it does not commit, so a refused set-up leaves no blob behind.
+    func sealForms(_ files: [(IngestFile, DocumentKind, String?)], caseID: String, caseKey: SecureBytes, caseKeyVersion: Int = 1,
+                   knownMACs: [Data: String] = [:]) throws -> SealedForms {
         let macKey = try store.read { tx in
             try KeyHierarchy.contentMACKey(metadataKey: try dataKey(scope: KeyHierarchy.vaultScope, version: 1, in: tx), caseID: caseID)
         }
         let fieldKey = try KeyHierarchy.fieldKey(caseKey)
         let writer = BodyWriter()
         var sealed = SealedForms()
-        var known: [Data: String] = [:]
+        var known = knownMACs
         do {
             for (file, kind, date) in files {
                 let options = IngestOptions(kind: kind, date: date, actor: actor, batchSize: 1)
                 let record: DocumentRecord?
                 let existing: String
                 do {
-                    (record, existing) = try encryptOne(file, writer: writer, caseID: caseID, caseKey: caseKey, caseKeyVersion: 1, fieldKey: fieldKey,
+                    (record, existing) = try encryptOne(file, writer: writer, caseID: caseID, caseKey: caseKey, caseKeyVersion: caseKeyVersion, fieldKey: fieldKey,
                                                         macKey: macKey, options: options) { known[$0] }
                 } catch {
                     throw VaultError.invalidInput("the form \(file.path) could not be stored (\(Self.describe(error))); nothing was opened or recorded")

@@ -35,6 +35,9 @@ public final class Vault {
     public var acknowledged: [RuleID] = []
     /// Called once per case and action when the consent rules allow with a warning, so a front end can show it.
     public var onConsentWarning: ((ConsentCheck) -> Void)?
+    /// The session's decisions already in the audit log, shared by the `Vault`s a server opens for one sign-in
+    /// session; asked only by `requireConsent(_:caseID:showing: true)`. nil: every decision is recorded.
+    public var recordedDecisions: RecordedDecisions?
     /// Consent decisions already made in this session, by case and action: a bundle of 40 documents asks once.
     var consentGrants: [String: Decision] = [:]
     /// Cases (with the people read for them) whose records this process checked against the signed state.

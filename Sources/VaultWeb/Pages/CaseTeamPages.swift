@@ -67,7 +67,7 @@ struct CaseTeamPage: Sendable {
 }
 
 enum CaseTeamTemplates {
-    static let all: [String: String] = ["case-team": team, "case-transfer": CaseTransferTemplates.transfer]
+    static let all: [String: String] = ["case-team": team, "case-transfer": CaseTransferTemplates.transfer, "case-situation": SituationTemplates.page]
 
     static let team = """
     {{<layout}}{{$main}}{{#page}}

@@ -88,17 +88,8 @@ extension WebHandlers {
     /// file through the core's ingest; then a redirect (303) to the result page, which says what was stored, what was
     /// already there and what not.
     func upload(_ request: Request, caseText: String, results: UploadResults) async throws -> Response {
-        let token = try sessionToken(request)
-        guard let boundary = Self.boundary(request.headers[.contentType]) else {
-            throw WebPageError(.badRequest, "The upload did not arrive as a form with files. Go back and try again.")
-        }
-        // The form's own fields add a little to the files; anything announced far beyond the limit is refused unread.
-        let limit = backend.maxUploadBytes + 64 * 1024
-        if let length = request.headers[.contentLength].flatMap({ Int64($0) }), length > limit { throw UploadFormReader.tooLarge(limit) }
-        let expected = try backend.formToken(sessionToken: token)
-        let reader = UploadFormReader(boundary: boundary, maxBytes: limit) { WebHTTP.tokensMatch($0, expected) }
+        let (token, expected, reader) = try await readFileForm(request, notAForm: "The upload did not arrive as a form with files. Go back and try again.")
         defer { reader.close() }
-        try await reader.read(request.body)
         let fields = reader.fields
         let files = reader.files.map { file in
             let slot = file.field.hasPrefix("file_") ? String(file.field.dropFirst(5)) : ""

@@ -151,3 +151,25 @@ final class UploadFormReader {
         return nil
     }
 }
+
+extension WebHandlers {
+    /// A `multipart/form-data` form with files (the upload form, the situation form), read as it arrives: the
+    /// session's token, its form token (checked on the form's first part, before any file is read) and the reader
+    /// holding the fields and the files in memory. The caller closes the reader when the request ends.
+    func readFileForm(_ request: Request, notAForm: String) async throws -> (token: String, formToken: String, reader: UploadFormReader) {
+        let token = try sessionToken(request)
+        guard let boundary = Self.boundary(request.headers[.contentType]) else { throw WebPageError(.badRequest, notAForm) }
+        // The form's own fields add a little to the files; anything announced far beyond the limit is refused unread.
+        let limit = backend.maxUploadBytes + 64 * 1024
+        if let length = request.headers[.contentLength].flatMap({ Int64($0) }), length > limit { throw UploadFormReader.tooLarge(limit) }
+        let expected = try backend.formToken(sessionToken: token)
+        let reader = UploadFormReader(boundary: boundary, maxBytes: limit) { WebHTTP.tokensMatch($0, expected) }
+        do {
+            try await reader.read(request.body)
+        } catch {
+            reader.close()
+            throw error
+        }
+        return (token, expected, reader)
+    }
+}

@@ -81,8 +81,9 @@ enum WebUploadBuilders {
     static func uploadPage(_ vault: Vault, caseText: String, acknowledged: [RuleID], maxBytes: Int64) throws -> UploadPage {
         vault.acknowledged = acknowledged
         let caseID = try WebPageBuilders.caseID(vault, caseText)
-        // Asked here too, so a refusal or a warning shows before anyone chooses files.
-        try vault.requireConsent(.ingestDocument, caseID: caseID)
+        // Asked here too, so a refusal or a warning shows before anyone chooses files; showing the form records the
+        // decision once per session (the upload itself asks again and is recorded every time).
+        try vault.requireConsent(.ingestDocument, caseID: caseID, showing: true)
         let detail = try vault.caseDetail(caseID)
         return UploadPage(caseID: caseID, client: detail.clientName, query: query(acknowledged), slots: (1...slots).map(UploadSlot.init),
                           kinds: kindOptions(selected: nil), limit: "\(max(1, maxBytes / (1 << 20))) MB")

@@ -1,0 +1,45 @@
+import Foundation
+import XCTest
+@testable import VaultWeb
+
+/// The guided situations' page renders every value escaped, in both steps, and offers the six situations.
+final class SituationPageRenderingTests: XCTestCase {
+    func testBothStepsEscapeEveryValue() throws {
+        let renderer = try WebRenderer()
+        let s = WebRenderingTests.script
+        let choose = renderer.render("case-situation", title: s, signedIn: true, formToken: "t", page: SituationPage(
+            caseID: "case-1", caseLabel: s, situations: SituationWords.all.map { Choice(value: $0.0.rawValue, label: $0.1, hint: $0.2, selected: false) }))
+        XCTAssertEqual(choose.components(separatedBy: "name=\"situation\"").count - 1, 6, "six situations offered")
+        XCTAssertTrue(choose.contains("action=\"/cases/case-1/consents/new\"") && choose.contains("method=\"get\""))
+        var page = SituationPage(caseID: "case-1", caseLabel: s, situations: [])
+        page.situation = "after-death"
+        page.situationLabel = s
+        page.situationHint = s
+        page.problem = s
+        page.missing = [Fact(label: "signed_on", value: s)]
+        page.representativeLabel = s
+        page.people = [Choice(value: s, label: s, hint: "", selected: true)]
+        page.newName = s
+        page.signedOn = s
+        page.validUntil = s
+        page.bodies = s
+        page.caseBody = s
+        page.actions = [Choice(value: "view_documents", label: s, hint: "", selected: true)]
+        page.afterDeath = true
+        page.diedOn = s
+        page.standings = [Choice(value: "next-of-kin", label: s, hint: "", selected: true)]
+        page.evidence = [Choice(value: s, label: s, hint: "", selected: false)]
+        page.authorityForm = s
+        page.authorityHint = s
+        let form = renderer.render("case-situation", title: s, signedIn: true, formToken: "t", page: page)
+        for html in [choose, form] {
+            XCTAssertFalse(html.contains("<script"), "an unescaped <script>")
+            XCTAssertFalse(html.contains("O'Brien"), "an unescaped quote")
+        }
+        XCTAssertTrue(form.contains("value=\"&lt;script&gt;window.__xss=1&lt;/script&gt; O&#39;Brien &amp; &quot;Sons&quot;\""), form)
+        XCTAssertTrue(form.contains("enctype=\"multipart/form-data\"") && form.contains("name=\"form_token\" value=\"t\""))
+        XCTAssertTrue(form.contains("<input type=\"hidden\" name=\"situation\" value=\"after-death\">"))
+        XCTAssertTrue(form.contains("role=\"alert\"") && form.contains("<a href=\"#signed_on\">"))
+        XCTAssertTrue(form.contains("id=\"died_on\"") && form.contains("id=\"authority_form\"") && form.contains("id=\"consent_form\""))
+    }
+}
