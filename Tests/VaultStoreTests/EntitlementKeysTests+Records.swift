@@ -30,7 +30,9 @@ extension EntitlementKeysTests {
 
     /// Tries every key `account` unwraps on every sealed record of the case and of its people, with every binding the
     /// formats could use. Returns the record types that opened and the 4-byte tags each type was stored with.
-    func recordsOpened(by account: String, in w: World, people: [String]) throws -> (opened: Set<String>, tags: [String: Set<String>]) {
+    /// `types`: the record types the case and its people are expected to have.
+    func recordsOpened(by account: String, in w: World, people: [String], types: Set<String> = recordTypes) throws
+        -> (opened: Set<String>, tags: [String: Set<String>]) {
         let keys = try keysOpened(by: account, in: w).map(\.key)
         let rows = try DatabaseQueue(path: w.root + "/vault.db").read { db in
             try Row.fetchAll(db, sql: "SELECT id, record_type, case_id, person_id, sealed FROM consent_records WHERE case_id = ? OR person_id IN (?, ?)",
@@ -58,7 +60,7 @@ extension EntitlementKeysTests {
                 opened.insert(type)
             }
         }
-        XCTAssertEqual(Set(tags.keys), Self.recordTypes)
+        XCTAssertEqual(Set(tags.keys), types)
         return (opened, tags)
     }
 
