@@ -85,8 +85,12 @@ extension Vault {
                         recoveryKey: X25519.PrivateKey?, in tx: any VaultRecordWriting) throws -> [String] {
         guard usesIdentities else { return [] }
         func holds(_ scope: String, _ version: Int) throws -> Bool {
-            do { _ = try dataKey(scope: scope, version: version, in: tx) } catch VaultError.keyNotHeld { return false }
-            return true
+            do {
+                _ = try dataKey(scope: scope, version: version, in: tx)
+                return true
+            } catch VaultError.keyNotHeld {
+                return false
+            }
         }
         let directory = KeyHierarchy.organisationScope(organisationID)
         let leaversCases = Set(try tx.wrappers().compactMap { wrapper in
