@@ -84,14 +84,6 @@ extension Vault {
     func keysForRemoval(of organisationID: String, removing accountID: String, by actor: Account,
                         recoveryKey: X25519.PrivateKey?, in tx: any VaultRecordWriting) throws -> [String] {
         guard usesIdentities else { return [] }
-        func holds(_ scope: String, _ version: Int) throws -> Bool {
-            do {
-                _ = try dataKey(scope: scope, version: version, in: tx)
-                return true
-            } catch VaultError.keyNotHeld {
-                return false
-            }
-        }
         let directory = KeyHierarchy.organisationScope(organisationID)
         let leaversCases = Set(try tx.wrappers().compactMap { wrapper in
             wrapper.wrapperKind == KeyRecipient.Kind.identity.rawValue && wrapper.wrapperID == accountID ? KeyHierarchy.caseID(ofScope: wrapper.scope) : nil
@@ -101,7 +93,7 @@ extension Vault {
             let scope = KeyHierarchy.caseScope(caseID)
             needed += try tx.dataKeyVersions(scope: scope).map { (scope, $0) }
         }
-        let missing = try needed.filter { try !holds($0.scope, $0.version) }
+        let missing = try needed.filter { try !holdsKey(scope: $0.scope, version: $0.version, in: tx) }
         guard let first = missing.first else { return [] }
         guard let recoveryKey else {
             let metadataKey = try metadataFieldKey(tx)

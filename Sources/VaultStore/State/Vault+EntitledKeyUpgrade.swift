@@ -114,8 +114,8 @@ extension Vault {
         try tx.cases().contains { try !earlierCaseRows($0.id, in: tx).isEmpty }
     }
 
-    /// Whether the opener holds (or, for a directory key not made yet, may make) the key.
-    private func holdsKey(scope: String, version: Int?, in tx: any VaultRecordReading) throws -> Bool {
+    /// Whether the acting identity holds the key (with no version: a directory key not made yet, which it may make).
+    func holdsKey(scope: String, version: Int?, in tx: any VaultRecordReading) throws -> Bool {
         guard let version else { return true }
         do {
             _ = try dataKey(scope: scope, version: version, in: tx)
