@@ -107,11 +107,7 @@ final class IdentityCommandsTests: XCTestCase {
 
     func testRecoveryRestoreWithTwoOfThreeShareCodes() throws {
         let sandbox = try Sandbox()
-        sandbox.environment["CASEVAULT_VAULT"] = sandbox.path("vault")
-        try sandbox.initVault()
-        let added = try sandbox.asAdmin(["org", "add", "Norfolk Advocacy", "--json"])
-        let org = try XCTUnwrap(try sandbox.json(added)["id"] as? String)
-        let codes = try XCTUnwrap(try sandbox.json(added)["recovery_shares"] as? [String])
+        let (org, codes) = try sandbox.organisationWithRecoveryCodes()
         XCTAssertEqual(codes.count, 3)
         let sam = try sandbox.adminID(["advocate", "add", "Sam Carter", "--org", org])
         let manager = try sandbox.adminID(["advocate", "add", "Lee Morgan", "--org", org, "--role", "manager"])
@@ -149,11 +145,7 @@ final class IdentityCommandsTests: XCTestCase {
     /// each single code is refused and re-issues nothing.
     func testRecoveryRestoreWorksWithEveryPairOfCodesAndNoSingleCode() throws {
         let sandbox = try Sandbox()
-        sandbox.environment["CASEVAULT_VAULT"] = sandbox.path("vault")
-        try sandbox.initVault()
-        let added = try sandbox.asAdmin(["org", "add", "Norfolk Advocacy", "--json"])
-        let org = try XCTUnwrap(try sandbox.json(added)["id"] as? String)
-        let codes = try XCTUnwrap(try sandbox.json(added)["recovery_shares"] as? [String])
+        let (org, codes) = try sandbox.organisationWithRecoveryCodes()
         XCTAssertEqual(codes.count, 3)
         let sam = try sandbox.adminID(["advocate", "add", "Sam Carter", "--org", org])
         let manager = try sandbox.adminID(["advocate", "add", "Lee Morgan", "--org", org, "--role", "manager"])

@@ -39,11 +39,7 @@ final class RecoveryAndSharingTests: XCTestCase {
 
     func testRecoverySplitReplacesTheKeyAndOldCodesOpenNothing() throws {
         let sandbox = try Sandbox()
-        sandbox.environment["CASEVAULT_VAULT"] = sandbox.path("vault")
-        try sandbox.initVault()
-        let added = try sandbox.asAdmin(["org", "add", "Norfolk Advocacy", "--json"])
-        let org = try XCTUnwrap(try sandbox.json(added)["id"] as? String)
-        let oldCodes = try XCTUnwrap(try sandbox.json(added)["recovery_shares"] as? [String])
+        let (org, oldCodes) = try sandbox.organisationWithRecoveryCodes()
         let sam = try sandbox.adminID(["advocate", "add", "Sam Carter", "--org", org])
         let manager = try sandbox.adminID(["advocate", "add", "Lee Morgan", "--org", org, "--role", "manager"])
         sandbox.environment["CASEVAULT_ADVOCATE"] = sam
@@ -95,11 +91,7 @@ final class RecoveryAndSharingTests: XCTestCase {
     /// is refused, naming who holds it, with nothing changed; with the trustees' share codes it goes through.
     func testAManagerWithoutTheDirectoryKeyRemovesAMemberWithTheRecoveryShares() throws {
         let sandbox = try Sandbox()
-        sandbox.environment["CASEVAULT_VAULT"] = sandbox.path("vault")
-        try sandbox.initVault()
-        let added = try sandbox.asAdmin(["org", "add", "Norfolk Advocacy", "--json"])
-        let org = try XCTUnwrap(try sandbox.json(added)["id"] as? String)
-        let codes = try XCTUnwrap(try sandbox.json(added)["recovery_shares"] as? [String])
+        let (org, codes) = try sandbox.organisationWithRecoveryCodes()
         let sam = try sandbox.adminID(["advocate", "add", "Sam Carter", "--org", org])
         sandbox.environment["CASEVAULT_ADVOCATE"] = sam
         _ = try ConsentWorld.id(sandbox, ["person", "add", "--name", "Margaret Ellis", "--dob", "1946-03-14"])
@@ -125,5 +117,16 @@ final class RecoveryAndSharingTests: XCTestCase {
     private func auditActions(_ sandbox: Sandbox, as account: String) throws -> [String] {
         let log = try sandbox.run(["audit", "log", "--json", "--as", account])
         return (try JSONSerialization.jsonObject(with: Data(log.stdout.utf8)) as? [[String: Any]] ?? []).compactMap { $0["action"] as? String }
+    }
+}
+
+extension Sandbox {
+    /// A new vault with identities and one organisation, "Norfolk Advocacy", with the recovery share codes `org add`
+    /// printed (2 of 3).
+    func organisationWithRecoveryCodes() throws -> (org: String, codes: [String]) {
+        environment["CASEVAULT_VAULT"] = path("vault")
+        try initVault()
+        let added = try asAdmin(["org", "add", "Norfolk Advocacy", "--json"])
+        return (try XCTUnwrap(try json(added)["id"] as? String), try XCTUnwrap(try json(added)["recovery_shares"] as? [String]))
     }
 }

@@ -148,23 +148,7 @@ extension EntitlementKeysTests {
     /// that any more, so the rows are put back as that release sealed them (through the store, so the ledger agrees).
     func testAnEarlierReleasesRecordsUnderTheMetadataKeyStillOpenAndMoveOnTheNextRotation() throws {
         let (w, son, client) = try recordsWorld()
-        let sam = try w.open(as: w.sam)
-        try sam.store.write { tx in
-            let key = try sam.metadataFieldKey(tx)
-            for row in try tx.consentRecords(type: nil, caseID: nil, personID: nil)
-            where ["authority", "case_facts", "case_people", "person_record"].contains(row.recordType) && (row.caseID == w.caseID || row.personID == client) {
-                var payload = Array(try sam.openPayload(row, in: tx))
-                let version = (try tx.recordState(kind: RecordKind.sealed.rawValue, id: row.id)?.version ?? 0) + 1
-                let binding = Array("\(row.recordType)|\(row.caseID ?? "")|\(row.personID ?? "")".utf8) + [0] + Array("ledger-version/v2\u{0}\(version)".utf8)
-                var old = row
-                old.sealed = Data("cvr2".utf8) + (try KeyHierarchy.seal(payload, fieldKey: key, table: "consent_records", column: row.recordType,
-                                                                        rowID: row.id, binding: binding))
-                payload.withUnsafeMutableBytes { secureZero($0) }
-                try tx.save(old)
-            }
-            try tx.deleteConsentRecord(Vault.partiesID(w.caseID))
-            try tx.setMeta(Vault.caseFactsMetaKey, "")
-        }
+        try putBackAsAnEarlierRelease(w, client: client)
         let reopened = try w.open(as: w.sam)
         try assertReadsTheRecords(reopened, client: client, caseID: w.caseID)
         XCTAssertTrue(try reopened.verify(readData: false, repair: false).ok)
@@ -184,5 +168,30 @@ extension EntitlementKeysTests {
         try assertReadsTheRecords(last, client: client, caseID: w.caseID)
         XCTAssertEqual(try last.store.read { try last.caseParties(w.caseID, in: $0) }.people, [son])
         XCTAssertTrue(try last.verify(readData: false, repair: false).ok)
+    }
+
+    /// Puts the case's facts, people list, authorities and the client's person records back as an earlier release
+    /// sealed them (format 2 under the metadata key, no parties record, `case_facts_sealed` unset). No code path writes
+    /// that any more; done through the store, so the ledger agrees with every row. `more`: further changes in the same
+    /// transaction.
+    func putBackAsAnEarlierRelease(_ w: World, client: String, more: (Vault, any VaultRecordWriting) throws -> Void = { _, _ in }) throws {
+        let sam = try w.open(as: w.sam)
+        try sam.store.write { tx in
+            let key = try sam.metadataFieldKey(tx)
+            for row in try tx.consentRecords(type: nil, caseID: nil, personID: nil)
+            where ["authority", "case_facts", "case_people", "person_record"].contains(row.recordType) && (row.caseID == w.caseID || row.personID == client) {
+                var payload = Array(try sam.openPayload(row, in: tx))
+                let version = (try tx.recordState(kind: RecordKind.sealed.rawValue, id: row.id)?.version ?? 0) + 1
+                let binding = Array("\(row.recordType)|\(row.caseID ?? "")|\(row.personID ?? "")".utf8) + [0] + Array("ledger-version/v2\u{0}\(version)".utf8)
+                var old = row
+                old.sealed = Data("cvr2".utf8) + (try KeyHierarchy.seal(payload, fieldKey: key, table: "consent_records", column: row.recordType,
+                                                                        rowID: row.id, binding: binding))
+                payload.withUnsafeMutableBytes { secureZero($0) }
+                try tx.save(old)
+            }
+            try tx.deleteConsentRecord(Vault.partiesID(w.caseID))
+            try tx.setMeta(Vault.caseFactsMetaKey, "")
+            try more(sam, tx)
+        }
     }
 }

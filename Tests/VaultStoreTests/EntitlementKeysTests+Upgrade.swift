@@ -13,29 +13,14 @@ import XCTest
 extension EntitlementKeysTests {
     /// `recordsWorld()` put back as an earlier release left it: the records under the metadata key (format 2), no
     /// parties record, no `entitled_rows` mark, and the client's own fields under the metadata key too (no header).
-    /// Written through the store, so the ledger agrees with every row.
     func earlierReleaseWorld() throws -> (World, son: String, client: String) {
         let (w, son, client) = try recordsWorld()
-        let sam = try w.open(as: w.sam)
-        try sam.store.write { tx in
-            let key = try sam.metadataFieldKey(tx)
-            for row in try tx.consentRecords(type: nil, caseID: nil, personID: nil)
-            where ["authority", "case_facts", "case_people", "person_record"].contains(row.recordType) && (row.caseID == w.caseID || row.personID == client) {
-                var payload = Array(try sam.openPayload(row, in: tx))
-                let version = (try tx.recordState(kind: RecordKind.sealed.rawValue, id: row.id)?.version ?? 0) + 1
-                let binding = Array("\(row.recordType)|\(row.caseID ?? "")|\(row.personID ?? "")".utf8) + [0] + Array("ledger-version/v2\u{0}\(version)".utf8)
-                var old = row
-                old.sealed = Data("cvr2".utf8) + (try KeyHierarchy.seal(payload, fieldKey: key, table: "consent_records", column: row.recordType,
-                                                                        rowID: row.id, binding: binding))
-                payload.withUnsafeMutableBytes { secureZero($0) }
-                try tx.save(old)
-            }
+        try putBackAsAnEarlierRelease(w, client: client) { sam, tx in
             var person = try XCTUnwrap(try tx.person(client))
-            try sam.sealPerson(try sam.view(person, in: tx), into: &person, ref: PersonKeyRef(scope: KeyHierarchy.vaultScope, version: 1),
+            let opened = try sam.view(person, in: tx)
+            try sam.sealPerson(opened, into: &person, ref: PersonKeyRef(scope: KeyHierarchy.vaultScope, version: 1),
                                key: try sam.dataKey(scope: KeyHierarchy.vaultScope, version: 1, in: tx))
             try tx.update(person)
-            try tx.deleteConsentRecord(Vault.partiesID(w.caseID))
-            try tx.setMeta(Vault.caseFactsMetaKey, "")
             try tx.setMeta(Vault.entitledRowsMeta, "")
         }
         return (w, son, client)

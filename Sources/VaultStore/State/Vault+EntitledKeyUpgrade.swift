@@ -193,13 +193,7 @@ extension Vault {
             let (key, version) = try currentCaseKey(caseID, in: tx)
             for record in try earlierCaseRows(caseID, in: tx) {
                 guard let type = ConsentRecordType(rawValue: record.recordType) else { continue }
-                var payload = Array(try openPayload(record, in: tx))
-                defer { payload.withUnsafeMutableBytes { secureZero($0) } }
-                let ledgerVersion = (try tx.recordState(kind: RecordKind.sealed.rawValue, id: record.id)?.version ?? 0) + 1
-                var sealed = record
-                sealed.sealed = try sealUnderCaseKey(payload, id: record.id, type: type, caseID: caseID, personID: record.personID,
-                                                     ledgerVersion: ledgerVersion, keyVersion: version, caseKey: key, in: tx)
-                try tx.save(sealed)
+                try resealUnderCaseKey(record, type: type, caseID: caseID, key: key, version: version, in: tx)
                 moved += 1
             }
         }
