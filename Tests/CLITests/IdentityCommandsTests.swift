@@ -107,11 +107,7 @@ final class IdentityCommandsTests: XCTestCase {
 
     func testRecoveryRestoreWithTwoOfThreeShareCodes() throws {
         let sandbox = try Sandbox()
-        sandbox.environment["CASEVAULT_VAULT"] = sandbox.path("vault")
-        try sandbox.initVault()
-        let added = try sandbox.asAdmin(["org", "add", "Norfolk Advocacy", "--json"])
-        let org = try XCTUnwrap(try sandbox.json(added)["id"] as? String)
-        let codes = try XCTUnwrap(try sandbox.json(added)["recovery_shares"] as? [String])
+        let (org, codes) = try sandbox.organisationWithRecoveryCodes()
         XCTAssertEqual(codes.count, 3)
         let sam = try sandbox.adminID(["advocate", "add", "Sam Carter", "--org", org])
         let manager = try sandbox.adminID(["advocate", "add", "Lee Morgan", "--org", org, "--role", "manager"])
@@ -142,6 +138,36 @@ final class IdentityCommandsTests: XCTestCase {
         XCTAssertEqual(viaNew.exitCode, 0, viaNew.stderr)
         let viaOld = try sandbox.run(["advocate", "list"], environment: ["CASEVAULT_KEYS": oldFile])
         XCTAssertNotEqual(viaOld.exitCode, 0, "the forgotten identity opens nothing now")
+    }
+
+    /// Issue 17, "Done when": recovery with every K-subset of the N share codes works, and every (K−1)-subset fails
+    /// (2 of 3, the default): each pair re-issues Sam's identity, which then opens the vault with its keys re-wrapped;
+    /// each single code is refused and re-issues nothing.
+    func testRecoveryRestoreWorksWithEveryPairOfCodesAndNoSingleCode() throws {
+        let sandbox = try Sandbox()
+        let (org, codes) = try sandbox.organisationWithRecoveryCodes()
+        XCTAssertEqual(codes.count, 3)
+        let sam = try sandbox.adminID(["advocate", "add", "Sam Carter", "--org", org])
+        let manager = try sandbox.adminID(["advocate", "add", "Lee Morgan", "--org", org, "--role", "manager"])
+        func restore(_ given: [String], to file: String) throws -> CLIResult {
+            try sandbox.run(["recovery", "restore", "--org", org, "--account", sam, "--identity-out", file, "--no-passphrase", "--as", manager, "--json"],
+                            stdin: Data((given.joined(separator: "\n\n") + "\n").utf8))
+        }
+        for index in codes.indices {
+            let single = try restore([codes[index]], to: "single-\(index).identity")
+            XCTAssertEqual(single.exitCode, 1, "code \(index) alone: \(single.stderr)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: sandbox.path("single-\(index).identity")))
+        }
+        var previous = try XCTUnwrap(sandbox.identities[sam])
+        for (first, second) in [(0, 1), (0, 2), (1, 2)] {
+            let file = "sam-\(first)\(second).identity"
+            let restored = try restore([codes[first], codes[second]], to: file)
+            XCTAssertEqual(restored.exitCode, 0, "codes \(first) and \(second): \(restored.stderr)")
+            XCTAssertGreaterThan(Int(try XCTUnwrap(try sandbox.json(restored)["keys"] as? String)) ?? 0, 0, "keys re-wrapped to the new identity")
+            XCTAssertEqual(try sandbox.run(["advocate", "list"], environment: ["CASEVAULT_KEYS": sandbox.path(file)]).exitCode, 0)
+            XCTAssertNotEqual(try sandbox.run(["advocate", "list"], environment: ["CASEVAULT_KEYS": previous]).exitCode, 0)
+            previous = sandbox.path(file)
+        }
     }
 
     func testMigrateGivesAKeyFileVaultIdentities() throws {

@@ -41,10 +41,21 @@ final class PreviousReleaseVaultTests: XCTestCase {
         // Its consent form's kind is sealed (`form` in clear), and still listed as a consent form below.
         XCTAssertEqual(try SealedColumnsTests.sqlite(vault + "/vault.db", "SELECT count(*) FROM documents WHERE kind = 'form' AND kind_sealed IS NOT NULL"), "1")
         // Its sealed records (format 1) were rewritten bound to their ledger versions (format 2, tagged `cvr2`).
-        // A case's working records (notes, reminders, redaction terms…) then moved under their case key (format 3,
-        // `cvr3`): this vault has one key file, which holds every case key.
-        XCTAssertEqual(try SealedColumnsTests.sqlite(vault + "/vault.db", "SELECT count(*) FROM consent_records WHERE substr(sealed, 1, 4) != CAST('cvr2' AS BLOB) AND record_type IN ('authority', 'case_facts', 'case_people', 'person_record')"), "0")
-        XCTAssertEqual(try SealedColumnsTests.sqlite(vault + "/vault.db", "SELECT count(*) FROM consent_records WHERE substr(sealed, 1, 4) != CAST('cvr3' AS BLOB) AND record_type NOT IN ('authority', 'case_facts', 'case_people', 'person_record')"), "0")
+        // A case's working records (notes, reminders, redaction terms…), facts and people list then moved under their
+        // case key (format 3, `cvr3`), and its people's authorities and person records under the key their fields moved
+        // to, their organisation's directory key (format 4, `cvr4`): this vault has one key file, which holds every
+        // key. Only the case's parties record (what every account needs of it) is under the metadata key.
+        func count(_ condition: String) throws -> String {
+            try SealedColumnsTests.sqlite(vault + "/vault.db", "SELECT count(*) FROM consent_records WHERE " + condition)
+        }
+        XCTAssertEqual(try count("substr(sealed, 1, 4) != CAST('cvr4' AS BLOB) AND record_type IN ('authority', 'person_record')"), "0")
+        XCTAssertEqual(try count("substr(sealed, 1, 4) != CAST('cvr3' AS BLOB) AND record_type NOT IN ('authority', 'person_record', 'case_parties')"), "0")
+        XCTAssertEqual(try count("substr(sealed, 1, 4) = CAST('cvr2' AS BLOB) AND record_type = 'case_parties'"), "1")
+        // The client's fields moved with her records, under the organisation's directory key; the relative, who has
+        // no records, keeps hers under the metadata key until she is next changed or the case is re-keyed.
+        let client = try XCTUnwrap(ids["client"])
+        XCTAssertEqual(try SealedColumnsTests.sqlite(vault + "/vault.db",
+                                                     "SELECT count(*) FROM people WHERE id = '\(client)' AND substr(name_sealed, 1, 4) = CAST('cvp1' AS BLOB)"), "1")
         try SealedColumnsTests.assertNotInDatabase(["trust-X", "2025-01-15", "file modified time", "given at ingest", "Norfolk NHS"], sandbox)
         let opened = try sandbox.json(try sandbox.run(["case", "show", caseID, "--json"]))
         XCTAssertEqual(opened["nhs_body"] as? String, "trust-X")
@@ -102,5 +113,6 @@ final class PreviousReleaseVaultTests: XCTestCase {
         XCTAssertEqual(try sandbox.json(try sandbox.run(["verify", "--read-data", "--json"]))["ok"] as? Bool, true)
         // The sealing ran once, at the first open, not at every open since.
         XCTAssertEqual(try SealedColumnsTests.sqlite(vault + "/vault.db", "SELECT count(*) FROM audit_events WHERE action = 'vault.seal_columns'"), "1")
+        XCTAssertEqual(try SealedColumnsTests.sqlite(vault + "/vault.db", "SELECT count(*) FROM audit_events WHERE action = 'vault.move_to_entitled_keys'"), "1")
     }
 }

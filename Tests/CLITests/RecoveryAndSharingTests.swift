@@ -39,11 +39,7 @@ final class RecoveryAndSharingTests: XCTestCase {
 
     func testRecoverySplitReplacesTheKeyAndOldCodesOpenNothing() throws {
         let sandbox = try Sandbox()
-        sandbox.environment["CASEVAULT_VAULT"] = sandbox.path("vault")
-        try sandbox.initVault()
-        let added = try sandbox.asAdmin(["org", "add", "Norfolk Advocacy", "--json"])
-        let org = try XCTUnwrap(try sandbox.json(added)["id"] as? String)
-        let oldCodes = try XCTUnwrap(try sandbox.json(added)["recovery_shares"] as? [String])
+        let (org, oldCodes) = try sandbox.organisationWithRecoveryCodes()
         let sam = try sandbox.adminID(["advocate", "add", "Sam Carter", "--org", org])
         let manager = try sandbox.adminID(["advocate", "add", "Lee Morgan", "--org", org, "--role", "manager"])
         sandbox.environment["CASEVAULT_ADVOCATE"] = sam
@@ -89,5 +85,48 @@ final class RecoveryAndSharingTests: XCTestCase {
         XCTAssertEqual(read.exitCode, 0, read.stderr)
         XCTAssertEqual(read.stdout, "My complaint about the ward")
         XCTAssertEqual(try sandbox.json(try sandbox.run(["verify", "--json", "--as", manager]))["ok"] as? Bool, true)
+    }
+
+    /// A manager added after the organisation's directory key was made holds none: removing a member (which rotates it)
+    /// is refused, naming who holds it, with nothing changed; with the trustees' share codes it goes through.
+    func testAManagerWithoutTheDirectoryKeyRemovesAMemberWithTheRecoveryShares() throws {
+        let sandbox = try Sandbox()
+        let (org, codes) = try sandbox.organisationWithRecoveryCodes()
+        let sam = try sandbox.adminID(["advocate", "add", "Sam Carter", "--org", org])
+        sandbox.environment["CASEVAULT_ADVOCATE"] = sam
+        _ = try ConsentWorld.id(sandbox, ["person", "add", "--name", "Margaret Ellis", "--dob", "1946-03-14"])
+        let kim = try sandbox.adminID(["advocate", "add", "Kim Hale", "--org", org])
+        let pat = try sandbox.adminID(["advocate", "add", "Pat Green", "--org", org, "--role", "manager"])
+
+        let refused = try sandbox.run(["advocate", "remove", kim, "--yes", "--as", pat])
+        XCTAssertEqual(refused.exitCode, 3, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("Sam Carter (\(sam))") && refused.stderr.contains("recovery key"), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("nothing was done"), refused.stderr)
+        let stillThere = try sandbox.run(["advocate", "list", "--json", "--as", pat])
+        XCTAssertEqual(stillThere.exitCode, 0, stillThere.stderr)
+        XCTAssertFalse(stillThere.stdout.contains("removed_at"), "Kim was not removed: \(stillThere.stdout)")
+
+        let removed = try sandbox.run(["advocate", "remove", kim, "--yes", "--recovery-shares", "--as", pat, "--json"],
+                                      stdin: Data((codes[0] + "\n\n" + codes[2] + "\n").utf8))
+        XCTAssertEqual(removed.exitCode, 0, removed.stderr)
+        XCTAssertEqual(try sandbox.json(removed)["id"] as? String, kim)
+        XCTAssertTrue(try auditActions(sandbox, as: pat).contains("organisation.directory_rekey"))
+        XCTAssertEqual(try sandbox.json(try sandbox.run(["verify", "--read-data", "--json"]))["ok"] as? Bool, true)
+    }
+
+    private func auditActions(_ sandbox: Sandbox, as account: String) throws -> [String] {
+        let log = try sandbox.run(["audit", "log", "--json", "--as", account])
+        return (try JSONSerialization.jsonObject(with: Data(log.stdout.utf8)) as? [[String: Any]] ?? []).compactMap { $0["action"] as? String }
+    }
+}
+
+extension Sandbox {
+    /// A new vault with identities and one organisation, "Norfolk Advocacy", with the recovery share codes `org add`
+    /// printed (2 of 3).
+    func organisationWithRecoveryCodes() throws -> (org: String, codes: [String]) {
+        environment["CASEVAULT_VAULT"] = path("vault")
+        try initVault()
+        let added = try asAdmin(["org", "add", "Norfolk Advocacy", "--json"])
+        return (try XCTUnwrap(try json(added)["id"] as? String), try XCTUnwrap(try json(added)["recovery_shares"] as? [String]))
     }
 }

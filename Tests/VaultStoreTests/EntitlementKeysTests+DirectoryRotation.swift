@@ -59,4 +59,54 @@ extension EntitlementKeysTests {
         XCTAssertThrowsError(try w.open(as: kim).person(later))
         XCTAssertTrue(try sam.verify(readData: false, repair: false).ok)
     }
+
+    /// A manager the administrator added after the directory key was shared holds no copy of it: removing a member, which
+    /// rotates that key, is refused before anything is written, naming who holds it; with the organisation's recovery
+    /// key (rebuilt from its trustees' shares) the removal goes through, rotation and all.
+    func testAManagerWithoutTheDirectoryKeyIsToldWhoHoldsItOrRemovesWithTheRecoveryKey() throws {
+        let (w, _, client) = try recordsWorld()
+        let kim = try w.addAccount("Kim Hale", org: w.org1)
+        _ = try w.open(as: w.sam).shareHeldCaseKeys()
+        let pat = try w.addAccount("Pat Green", org: w.org1, role: .manager)
+        let scope = KeyHierarchy.organisationScope(w.org1)
+        let copied = try keysOpened(by: kim, in: w).filter { $0.scope == scope }.map(\.key)
+        XCTAssertFalse(copied.isEmpty)
+        XCTAssertTrue(try keysOpened(by: pat, in: w).filter { $0.scope == scope }.isEmpty, "Pat was not given the directory key")
+
+        func unchanged(_ file: StaticString = #filePath, line: UInt = #line) throws {
+            let vault = try w.open(as: w.sam)
+            XCTAssertEqual(try vault.store.read { try $0.dataKeyVersions(scope: scope) }, [1], file: file, line: line)
+            XCTAssertNil(try vault.store.read { try $0.advocate(kim) }?.removedAt, file: file, line: line)
+            XCTAssertEqual(try w.open(as: kim).person(client).name, "Margaret Ellis", file: file, line: line)
+        }
+        XCTAssertThrowsError(try w.open(as: pat).removeAccount(kim)) { error in
+            guard case AccessError.refused(_, _, let subject, let reason) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(subject, kim)
+            XCTAssertTrue(reason.text.contains("Lee Morgan (\(w.lee))") && reason.text.contains("Sam Carter (\(w.sam))"), reason.text)
+            XCTAssertTrue(reason.text.contains("can remove \(kim) themselves"), reason.text)
+            XCTAssertTrue(reason.text.contains("recovery key"), reason.text)
+            XCTAssertFalse(reason.text.contains("Kim Hale"), "the member being removed is not offered as a holder")
+        }
+        try unchanged()
+        // Another organisation's recovery key is refused as such.
+        XCTAssertThrowsError(try w.open(as: pat).removeAccount(kim, recoveryKey: try XCTUnwrap(w.recovery[w.org2])))
+        try unchanged()
+
+        let remover = try w.open(as: pat)
+        XCTAssertEqual(try remover.removeAccount(kim, recoveryKey: try XCTUnwrap(w.recovery[w.org1])).accountID, kim)
+        XCTAssertFalse(remover.dataKeys.keys.contains(scope + "#1"), "the key opened with the recovery key served the removal only")
+        let sam = try w.open(as: w.sam)
+        XCTAssertEqual(try sam.store.read { try $0.dataKeyVersions(scope: scope) }, [2])
+        // Kim's copy opens no one registered afterwards; Pat, entitled, now holds the new version.
+        let later = try sam.addPerson(.init(name: "Rita Moss", dob: "1950-02-02"))
+        let row = try XCTUnwrap(try DatabaseQueue(path: w.root + "/vault.db").read {
+            try Row.fetchOne($0, sql: "SELECT name_sealed FROM people WHERE id = ?", arguments: [later])
+        })
+        let sealed: Data = row["name_sealed"]
+        let header = try XCTUnwrap(PersonSealing.parse(sealed))
+        XCTAssertFalse(try opens(sealed, keys: copied, table: "people", column: "name", rowID: later, offsets: [0, header.boxOffset], bindings: [[]]))
+        let patVault = try w.open(as: pat)
+        XCTAssertEqual(try patVault.person(client).name, "Margaret Ellis")
+        XCTAssertTrue(try sam.verify(readData: false, repair: false).ok)
+    }
 }

@@ -30,7 +30,9 @@ extension EntitlementKeysTests {
 
     /// Tries every key `account` unwraps on every sealed record of the case and of its people, with every binding the
     /// formats could use. Returns the record types that opened and the 4-byte tags each type was stored with.
-    func recordsOpened(by account: String, in w: World, people: [String]) throws -> (opened: Set<String>, tags: [String: Set<String>]) {
+    /// `types`: the record types the case and its people are expected to have.
+    func recordsOpened(by account: String, in w: World, people: [String], types: Set<String> = recordTypes) throws
+        -> (opened: Set<String>, tags: [String: Set<String>]) {
         let keys = try keysOpened(by: account, in: w).map(\.key)
         let rows = try DatabaseQueue(path: w.root + "/vault.db").read { db in
             try Row.fetchAll(db, sql: "SELECT id, record_type, case_id, person_id, sealed FROM consent_records WHERE case_id = ? OR person_id IN (?, ?)",
@@ -58,7 +60,7 @@ extension EntitlementKeysTests {
                 opened.insert(type)
             }
         }
-        XCTAssertEqual(Set(tags.keys), Self.recordTypes)
+        XCTAssertEqual(Set(tags.keys), types)
         return (opened, tags)
     }
 
@@ -146,6 +148,28 @@ extension EntitlementKeysTests {
     /// that any more, so the rows are put back as that release sealed them (through the store, so the ledger agrees).
     func testAnEarlierReleasesRecordsUnderTheMetadataKeyStillOpenAndMoveOnTheNextRotation() throws {
         let (w, son, client) = try recordsWorld()
+        try putBackAsAnEarlierRelease(w, client: client)
+        let reopened = try w.open(as: w.sam)
+        try assertReadsTheRecords(reopened, client: client, caseID: w.caseID)
+        XCTAssertTrue(try reopened.verify(readData: false, repair: false).ok)
+        // Alex is still refused through the core (the client's fields are his organisation's secret), and the rules
+        // still tell him whom the consent covers, from the earlier release's records.
+        XCTAssertEqual(try w.open(as: w.alex).explainConsent(caseID: w.caseID, action: .viewDocuments).decision.ruleIDs, [.con8])
+
+        // The next rotation writes the parties record and moves every one of them.
+        _ = try reopened.rekeyCase(w.caseID)
+        try assertOutsiderOpensOnlyTheParties(w, client: client, son: son)
+        let last = try w.open(as: w.sam)
+        try assertReadsTheRecords(last, client: client, caseID: w.caseID)
+        XCTAssertEqual(try last.store.read { try last.caseParties(w.caseID, in: $0) }.people, [son])
+        XCTAssertTrue(try last.verify(readData: false, repair: false).ok)
+    }
+
+    /// Puts the case's facts, people list, authorities and the client's person records back as an earlier release
+    /// sealed them (format 2 under the metadata key, no parties record, `case_facts_sealed` unset). No code path writes
+    /// that any more; done through the store, so the ledger agrees with every row. `more`: further changes in the same
+    /// transaction.
+    func putBackAsAnEarlierRelease(_ w: World, client: String, more: (Vault, any VaultRecordWriting) throws -> Void = { _, _ in }) throws {
         let sam = try w.open(as: w.sam)
         try sam.store.write { tx in
             let key = try sam.metadataFieldKey(tx)
@@ -162,25 +186,18 @@ extension EntitlementKeysTests {
             }
             try tx.deleteConsentRecord(Vault.partiesID(w.caseID))
             try tx.setMeta(Vault.caseFactsMetaKey, "")
+            try more(sam, tx)
         }
-        let reopened = try w.open(as: w.sam)
-        try assertReadsTheRecords(reopened, client: client, caseID: w.caseID)
-        XCTAssertTrue(try reopened.verify(readData: false, repair: false).ok)
-        // Alex is still refused through the core (the client's fields are his organisation's secret), and the rules
-        // still tell him whom the consent covers, from the earlier release's records.
-        XCTAssertEqual(try w.open(as: w.alex).explainConsent(caseID: w.caseID, action: .viewDocuments).decision.ruleIDs, [.con8])
+    }
 
-        // The next rotation writes the parties record and moves every one of them.
-        _ = try reopened.rekeyCase(w.caseID)
+    /// Alex, trying every key he unwraps on every row of the case and its people, opens only the parties record; the
+    /// authorities and person records are under the person's key (format 4), the facts and people list under the case key.
+    func assertOutsiderOpensOnlyTheParties(_ w: World, client: String, son: String, file: StaticString = #filePath, line: UInt = #line) throws {
         let (opened, tags) = try recordsOpened(by: w.alex, in: w, people: [client, son])
-        XCTAssertEqual(opened, Self.underMetadataKeyByDesign)
-        XCTAssertEqual(tags["authority"], ["cvr4"])
-        XCTAssertEqual(tags["person_record"], ["cvr4"])
-        XCTAssertEqual(tags["case_facts"], ["cvr3"])
-        XCTAssertEqual(tags["case_people"], ["cvr3"])
-        let last = try w.open(as: w.sam)
-        try assertReadsTheRecords(last, client: client, caseID: w.caseID)
-        XCTAssertEqual(try last.store.read { try last.caseParties(w.caseID, in: $0) }.people, [son])
-        XCTAssertTrue(try last.verify(readData: false, repair: false).ok)
+        XCTAssertEqual(opened, Self.underMetadataKeyByDesign, file: file, line: line)
+        XCTAssertEqual(tags["authority"], ["cvr4"], file: file, line: line)
+        XCTAssertEqual(tags["person_record"], ["cvr4"], file: file, line: line)
+        XCTAssertEqual(tags["case_facts"], ["cvr3"], file: file, line: line)
+        XCTAssertEqual(tags["case_people"], ["cvr3"], file: file, line: line)
     }
 }

@@ -86,7 +86,7 @@ extension Vault {
     /// `withheld`: the scope of a key that was needed and not held; `client`: whether it was the client's.
     /// `account`: the one the decision is for (what it is told of authorities it cannot open, Vault+WithheldAuthorities);
     /// `undecidable`: a consent that would reach it could not be opened.
-    func consentFactsHeld(_ caseRecord: CaseRecord, for account: Account? = nil, in tx: any VaultRecordReading) throws
+    func consentFactsHeld(_ caseRecord: CaseRecord, for account: Account? = nil, on date: CivilDate? = nil, in tx: any VaultRecordReading) throws
         -> (facts: ConsentFacts, withheld: String?, client: Bool, undecidable: Bool) {
         guard let clientRecord = try tx.person(caseRecord.clientID) else { throw VaultError.notFound(kind: "person", id: caseRecord.clientID) }
         var withheld: String?
@@ -106,7 +106,7 @@ extension Vault {
                                  capacityAssessments: assessments.map(\.assessment),
                                  gillickCompetent: status.gillickCompetent, objectsTo: status.objectsTo)
         var undecidable = false
-        let authorities = try authoritiesForDecision(personID: clientRecord.id, as: account, withheld: &withheld, undecidable: &undecidable, in: tx)
+        let authorities = try authoritiesForDecision(personID: clientRecord.id, as: account, on: date ?? today(), withheld: &withheld, undecidable: &undecidable, in: tx)
         var actors: [String: ActorFacts] = [:]
         for advocate in try tx.advocates() {
             actors[advocate.id] = ActorFacts(kind: .advocate, organisation: advocate.organisationID)
@@ -200,8 +200,9 @@ extension Vault {
     func evaluate(_ action: ConsentAction, caseRecord: CaseRecord, targetOrg: String?, on date: CivilDate? = nil,
                   policy: ConsentPolicy = .standard, naming: Naming = .none, in tx: any VaultRecordReading) throws -> ConsentCheck {
         let account = try account(in: tx)
-        let (facts, withheld, clientWithheld, reachingWithheld) = try consentFactsHeld(caseRecord, for: account, in: tx)
-        let request = ConsentRequest(actor: account.id, action: action, onBehalfOf: facts.person.id, date: date ?? today(),
+        let date = date ?? today()
+        let (facts, withheld, clientWithheld, reachingWithheld) = try consentFactsHeld(caseRecord, for: account, on: date, in: tx)
+        let request = ConsentRequest(actor: account.id, action: action, onBehalfOf: facts.person.id, date: date,
                                      caseID: caseRecord.id, targetOrg: targetOrg)
         let own = Set(try tx.consentRecords(type: ConsentRecordType.authority.rawValue, caseID: caseRecord.id, personID: nil).map(\.id))
         let engine = ConsentEngine(policy: policy)

@@ -1,4 +1,5 @@
 import Consent
+import VaultModel
 import VaultStorage
 
 /// The authorities the consent rules weigh for an account that cannot open some of them (issue 17): a person's
@@ -13,8 +14,9 @@ import VaultStorage
 /// withheld a decision may only refuse (`ConsentCheck.factsWithheld`).
 extension Vault {
     /// `withheld` is set to the scope of the first key needed and not held; `undecidable`, when a consent that would
-    /// reach the account was among them.
-    func authoritiesForDecision(personID: String, as account: Account?, withheld: inout String?, undecidable: inout Bool,
+    /// reach the account was among them. `date`: the day the decision is about (a consent withdrawn after it still
+    /// stood then, so it is judged as one the account cannot open, not as withdrawn).
+    func authoritiesForDecision(personID: String, as account: Account?, on date: CivilDate, withheld: inout String?, undecidable: inout Bool,
                                 in tx: any VaultRecordReading) throws -> [Authority] {
         var authorities: [Authority] = []
         var coverageByCase: [String: [Coverage]] = [:]
@@ -29,7 +31,7 @@ extension Vault {
                 if coverageByCase[caseID] == nil { coverageByCase[caseID] = try caseParties(caseID, in: tx).coverage }
                 guard let covered = coverageByCase[caseID]?.first(where: { $0.id == record.id }) else { continue }
                 guard try coversAnotherOrganisation(covered.party, than: account, in: tx) else {
-                    if let withdrawn = covered.withdrawnOn, withdrawn <= today() {
+                    if let withdrawn = covered.withdrawnOn, withdrawn <= date {
                         // Withdrawn: the rules refuse it on that alone (R-CON-2), before any term.
                         authorities.append(Authority(id: record.id, kind: .writtenConsent, grantedBy: nil, party: covered.party,
                                                      withdrawnOn: withdrawn))

@@ -74,14 +74,20 @@ extension Vault {
         try saveCaseParties(caseID, in: tx) { _ in }
         for record in try tx.consentRecords(type: nil, caseID: caseID, personID: nil) {
             guard let type = ConsentRecordType(rawValue: record.recordType), Self.caseKeyTypes.contains(type) else { continue }
-            var payload = Array(try openPayload(record, in: tx))
-            defer { payload.withUnsafeMutableBytes { secureZero($0) } }
-            let ledgerVersion = (try tx.recordState(kind: RecordKind.sealed.rawValue, id: record.id)?.version ?? 0) + 1
-            var moved = record
-            moved.sealed = try sealUnderCaseKey(payload, id: record.id, type: type, caseID: caseID, personID: record.personID,
-                                                ledgerVersion: ledgerVersion, keyVersion: newVersion, caseKey: newKey, in: tx)
-            try tx.save(moved)
+            try resealUnderCaseKey(record, type: type, caseID: caseID, key: newKey, version: newVersion, in: tx)
         }
+    }
+
+    /// Opens one row where it is and saves it sealed under the case key's `version` (bound to its next ledger version).
+    func resealUnderCaseKey(_ record: ConsentRecord, type: ConsentRecordType, caseID: String, key: SecureBytes, version: Int,
+                            in tx: any VaultRecordWriting) throws {
+        var payload = Array(try openPayload(record, in: tx))
+        defer { payload.withUnsafeMutableBytes { secureZero($0) } }
+        let ledgerVersion = (try tx.recordState(kind: RecordKind.sealed.rawValue, id: record.id)?.version ?? 0) + 1
+        var moved = record
+        moved.sealed = try sealUnderCaseKey(payload, id: record.id, type: type, caseID: caseID, personID: record.personID,
+                                            ledgerVersion: ledgerVersion, keyVersion: version, caseKey: key, in: tx)
+        try tx.save(moved)
     }
 }
 

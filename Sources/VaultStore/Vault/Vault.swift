@@ -93,6 +93,7 @@ public final class Vault {
         try checkClock()
         try checkStateMark(acceptOlderState)
         try sealClearColumns()
+        try moveEarlierRowsToEntitledKeys()
     }
 
     /// Binds a new database to this vault (id, metadata key, the init event). Checked with a read first, so
@@ -122,6 +123,7 @@ public final class Vault {
                 try tx.setMeta(Self.sealedColumnsMeta, String(Self.sealedColumnsLevel))
                 try tx.setMeta(Self.caseRowsMetaKey, Self.caseRowsUnderCaseKey)
                 try tx.setMeta(Self.caseFactsMetaKey, Self.caseRowsUnderCaseKey)
+                try tx.setMeta(Self.entitledRowsMeta, Self.entitledRowsMoved)
                 try audit(event("vault.init"), in: tx)
             }
             if try tx.dataKeyVersions(scope: KeyHierarchy.vaultScope).isEmpty {

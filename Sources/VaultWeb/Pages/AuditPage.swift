@@ -113,6 +113,7 @@ struct AuditPage: Sendable {
         "access.refused": "Was refused", "consent.decision": "Asked the consent rules", "bundle.download": "Downloaded a bundle",
         "organisation.directory_rekey": "Changed an organisation's directory key", "organisation.keys_shared": "Shared an organisation's keys",
         "vault.accept_older_state": "Accepted an older state of the vault", "vault.seal_columns": "Sealed older records",
+        "vault.move_to_entitled_keys": "Moved older records under their own keys",
     ]
 }
 
