@@ -32,12 +32,20 @@ public enum WebInterface {
             await web.guarded(request, context.id) {
                 let caseText = try context.parameters.require("case")
                 let acknowledged = WebHandlers<Backend>.acknowledgements(request)
-                // After the situation page's redirect: what was recorded, and what is left to do by hand.
+                // After the situation page's redirect: what was recorded, what is left to do by hand and the rules'
+                // warnings, kept for this session (without them, after a restart, the situation's words alone).
                 let recorded = request.uri.queryParameters.get("recorded").flatMap { CaseSituation(rawValue: String($0)) }
+                let kept = try request.uri.queryParameters.get("result").flatMap {
+                    web.recordedNotices.get(String($0), owner: try web.backend.formToken(sessionToken: try web.sessionToken(request)))
+                }
                 return try await web.page(request, template: "case", title: "Case") { vault -> CasePage in
                     var page = try WebPageBuilders.casePage(vault, caseText: caseText, acknowledged: acknowledged)
-                    page.notice = recorded.map { "Recorded for the situation “\(SituationWords.label($0))”: see Consents and authorities below."
-                        + SituationWords.next($0) }
+                    if let kept, kept.caseID == page.caseID {
+                        page.notice = kept.notice
+                        page.noticeWarnings = kept.warnings
+                    } else {
+                        page.notice = recorded.map { SituationWords.recorded($0, client: "the patient") }
+                    }
                     return page
                 }
             }
@@ -90,6 +98,8 @@ struct WebHandlers<Backend: WebBackend>: Sendable {
     let backend: Backend
     let renderer: WebRenderer
     let logger: Logger
+    /// What the situation page recorded, for the case page its redirect leads to (Pages/SituationPages.swift).
+    let recordedNotices = KeptResults<RecordedNotice>()
 
     static var endedNotice: String { "Your session ended, so you have been signed out. Sign in again to carry on." }
 

@@ -98,6 +98,8 @@ struct CasePage: Sendable {
     var teamLink: String? = nil
     /// What the last form recorded (after its redirect).
     var notice: String? = nil
+    /// The consent rules' warnings about what it recorded.
+    var noticeWarnings: [String] = []
 }
 
 struct ReadableText: Sendable {

@@ -115,6 +115,8 @@ enum WebTemplates {
     <p class="crumbs"><a href="/cases">My cases</a></p>
     <h1>{{client}}{{#reference}} <span class="ref">{{reference}}</span>{{/reference}}</h1>
     {{#notice}}<p class="notice" role="status">{{notice}}</p>{{/notice}}
+    {{^empty(noticeWarnings)}}<div class="notice" id="recorded-warnings"><p>The consent rules give these warnings about what was recorded:</p>
+    <ul>{{#noticeWarnings}}<li>{{.}}</li>{{/noticeWarnings}}</ul></div>{{/empty(noticeWarnings)}}
     <dl class="facts">
     {{#facts}}<div><dt>{{label}}</dt><dd>{{value}}</dd></div>{{/facts}}
     </dl>

@@ -93,8 +93,9 @@ final class WebSituationTests: XCTestCase {
             if authorityForm { files.append((field: "authority_form", name: "order.txt", text: "Court order zq-order-7702.")) }
             let posted = try await post(w, token: token, formToken: formToken, caseID: caseID, fields: fields, files: files)
             XCTAssertEqual(posted.status, 303, "\(situation.rawValue): \(posted.text)")
-            XCTAssertEqual(WebInterfaceTests.header("location", in: posted), ["/cases/\(caseID)?recorded=\(situation.rawValue)"])
-            let shown = try await w.request("GET", "/cases/\(caseID)?recorded=\(situation.rawValue)", curlOptions: WebInterfaceTests.cookie(token))
+            let location = try XCTUnwrap(WebInterfaceTests.header("location", in: posted).first)
+            XCTAssertTrue(location.hasPrefix("/cases/\(caseID)?recorded=\(situation.rawValue)"), location)
+            let shown = try await w.request("GET", location, curlOptions: WebInterfaceTests.cookie(token))
             XCTAssertEqual(shown.status, 200, shown.text)
             XCTAssertTrue(shown.text.contains("role=\"status\">Recorded for the situation"), shown.text)
             for kind in expectedKinds[situation] ?? [] { XCTAssertTrue(shown.text.contains("<td>\(kind)</td>"), "\(situation.rawValue): \(kind)") }
@@ -182,6 +183,95 @@ final class WebSituationTests: XCTestCase {
         XCTAssertEqual(try after.authorities(caseID: caseID).count, 0)
         XCTAssertEqual(try after.store.read { try $0.documents(caseID: caseID) }.count, 0, "no form was stored")
         XCTAssertEqual(try after.people().count, people, "no one was registered")
+    }
+
+    /// As `case open --situation` asks "record it anyway?": a form whose 12 months have run is not recorded until the
+    /// box is ticked; the form comes back as typed, with the core's words.
+    func testAFormSignedThirteenMonthsAgoIsRecordedOnlyOnceConfirmed() async throws {
+        let w = try await world()
+        let token = try await w.token(w.sam)
+        let sam = try w.open(as: w.sam)
+        let client = try sam.addPerson(.init(name: "Rita Stale", dob: "1945-03-03"))
+        let caseID = try sam.openCase(.init(clientID: client, organisationID: w.org1, advocateIDs: [w.sam], nhsBody: "trust-X"))
+        try sam.writeCheckpoint()
+        let signed = sam.today().adding(months: -13).description
+        let form = try await w.request("GET", "/cases/\(caseID)/consents/new?situation=patient", curlOptions: WebInterfaceTests.cookie(token))
+        let formToken = try XCTUnwrap(WebInterfaceTests.formToken(in: form.text))
+        let fields: [(String, String)] = [("situation", "patient"), ("signed_on", signed), ("action_view_documents", "yes"), ("bodies", "trust-X")]
+        let files = [(field: "consent_form", name: "old-form.txt", text: "Old form zq-stale-1.")]
+        let asked = try await post(w, token: token, formToken: formToken, caseID: caseID, fields: fields, files: files)
+        XCTAssertEqual(asked.status, 400, asked.text)
+        XCTAssertTrue(asked.text.contains("Nothing was recorded yet") && asked.text.contains("Record it anyway?"), asked.text)
+        XCTAssertTrue(asked.text.contains("This consent ran out on") && asked.text.contains("consents last 12 months from \(signed)"), asked.text)
+        XCTAssertTrue(asked.text.contains("<input type=\"checkbox\" id=\"confirm_anyway\" name=\"confirm_anyway\" value=\"yes\""), asked.text)
+        XCTAssertTrue(asked.text.contains("id=\"signed_on\" name=\"signed_on\" value=\"\(signed)\""), "the typed date is kept: \(asked.text)")
+        XCTAssertTrue(asked.text.contains("id=\"action-view_documents\" name=\"action_view_documents\" value=\"yes\" checked"))
+        XCTAssertEqual(try sam.authorities(caseID: caseID).count, 0, "not recorded before it is confirmed")
+        XCTAssertEqual(try sam.store.read { try $0.documents(caseID: caseID) }.count, 0, "no form was stored")
+        // A form dated today is not asked about; ticking the box records the old one.
+        XCTAssertTrue(CaseSetUpOptions(situation: .patient, today: sam.today()).entryWarnings.isEmpty)
+        let confirmed = try await post(w, token: token, formToken: formToken, caseID: caseID, fields: fields + [("confirm_anyway", "yes")], files: files)
+        XCTAssertEqual(confirmed.status, 303, confirmed.text)
+        let records = try w.open(as: w.sam).authorities(caseID: caseID)
+        XCTAssertEqual(records.map(\.authority.kind), [.writtenConsent])
+        XCTAssertEqual(records.first?.authority.validFrom?.description, signed)
+        let location = try XCTUnwrap(WebInterfaceTests.header("location", in: confirmed).first)
+        let shown = try await w.request("GET", location, curlOptions: WebInterfaceTests.cookie(token))
+        XCTAssertTrue(shown.text.contains("<td>expired "), shown.text)
+    }
+
+    /// As `case open --situation` prints after recording: what set-up cannot record, and the consent rules' warnings,
+    /// on the case page the redirect leads to, for the session that recorded only, every value escaped.
+    func testAfterAnAttorneyOrDeputyIsRecordedTheCasePageSaysWhatIsLeftAndTheRulesWarnings() async throws {
+        let w = try await world()
+        let token = try await w.token(w.sam)
+        let other = try await w.token(w.sam)
+        let sam = try w.open(as: w.sam)
+        let today = sam.today().description
+        // An attorney or deputy: what is left (the capacity assessment; until then the rules refuse rather than warn).
+        // After a death, with no grant of probate on file: the rules' warnings about the new consent.
+        let cases: [(CaseSituation, String?)] = [(.attorney, "Next: the attorney can decide only while"),
+                                                 (.deputy, "Next: a welfare deputy decides only while"), (.afterDeath, nil)]
+        for (situation, next) in cases {
+            let client = try sam.addPerson(.init(name: "Olive <i>\(situation.rawValue)</i> O'Hara", dob: "1938-04-04"))
+            let caseID = try sam.openCase(.init(clientID: client, organisationID: w.org1, advocateIDs: [w.sam], nhsBody: "trust-X"))
+            try sam.writeCheckpoint()
+            let form = try await w.request("GET", "/cases/\(caseID)/consents/new?situation=\(situation.rawValue)", curlOptions: WebInterfaceTests.cookie(token))
+            let formToken = try XCTUnwrap(WebInterfaceTests.formToken(in: form.text))
+            var fields: [(String, String)] = [("situation", situation.rawValue), ("signed_on", today), ("action_view_documents", "yes"),
+                                              ("representative", "new"), ("new_name", "Warren \(situation.rawValue) Wynn")]
+            var files = [(field: "consent_form", name: "instruction.txt", text: "Instruction zq-warn-1.")]
+            if situation == .attorney { fields += [("registered", "yes"), ("lpa_kind", "health-welfare")] }
+            if situation == .deputy { files.append((field: "authority_form", name: "order.txt", text: "Order zq-warn-2.")) }
+            if situation == .afterDeath { fields += [("died_on", today), ("standing", "personal-representative")] }
+            let posted = try await post(w, token: token, formToken: formToken, caseID: caseID, fields: fields, files: files)
+            XCTAssertEqual(posted.status, 303, posted.text)
+            let location = try XCTUnwrap(WebInterfaceTests.header("location", in: posted).first)
+            XCTAssertTrue(location.hasPrefix("/cases/\(caseID)?recorded=\(situation.rawValue)&result="), location)
+            XCTAssertFalse(location.contains("Olive") || location.contains("Warren"), "no personal data in the URL")
+            let after = try w.open(as: w.sam)
+            let consent = try XCTUnwrap(try after.authorities(caseID: caseID).first { $0.authority.kind == .writtenConsent }).authority.id
+            let expected = try after.ruleWarnings(aboutAuthority: consent, caseID: caseID, actions: ["view_documents"])
+            XCTAssertEqual(expected.isEmpty, next != nil, "\(situation.rawValue): \(expected)")
+            let shown = try await w.request("GET", location, curlOptions: WebInterfaceTests.cookie(token))
+            XCTAssertEqual(shown.status, 200, shown.text)
+            if let next {
+                XCTAssertTrue(shown.text.contains("\(next) Olive &lt;i&gt;\(situation.rawValue)&lt;/i&gt; O&#39;Hara lacks capacity"), shown.text)
+            }
+            XCTAssertEqual(shown.text.contains("id=\"recorded-warnings\""), !expected.isEmpty, shown.text)
+            for warning in expected {
+                let escaped = warning.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                    .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;").replacingOccurrences(of: "'", with: "&#39;")
+                XCTAssertTrue(shown.text.contains("<li>\(escaped)</li>"), "\(warning) not in \(shown.text)")
+            }
+            XCTAssertFalse(shown.text.contains("<i>"), "a stored name became markup")
+            // Another session of the same advocate, given the address: the situation's words only, nothing kept.
+            let elsewhere = try await w.request("GET", location, curlOptions: WebInterfaceTests.cookie(other))
+            XCTAssertEqual(elsewhere.status, 200, elsewhere.text)
+            XCTAssertTrue(elsewhere.text.contains("role=\"status\">Recorded for the situation"), elsewhere.text)
+            if let next { XCTAssertTrue(elsewhere.text.contains("\(next) the patient lacks capacity"), elsewhere.text) }
+            XCTAssertFalse(elsewhere.text.contains("recorded-warnings"), elsewhere.text)
+        }
     }
 
     func testAPartnerIsRefusedAndAFormWithoutItsTokenRecordsNothing() async throws {

@@ -45,6 +45,19 @@ extension Vault.AuthorityInput {
     }
 }
 
+extension CaseSetUpOptions {
+    /// What is almost certainly wrong with the consent this set-up would record (a form whose 12 months have run),
+    /// asked before recording by every front end (`case open --situation`, the web's situation page): the same rule
+    /// as `AuthorityInput.entryWarnings`, on the consent `recordSituation` would make. The consent giver is alive (a
+    /// patient's own, or the representative's after a death), as that function's `died` says.
+    public var entryWarnings: [AuthorityEntryWarning] {
+        var consent = Vault.AuthorityInput(caseID: "", personID: "", kind: .writtenConsent, granteeID: "", actions: actions, today: today)
+        consent.signedOn = signedOn
+        consent.validUntil = validUntil
+        return consent.entryWarnings(died: false)
+    }
+}
+
 extension Vault {
     /// What the consent rules say about one stored record (a form without the NHS number, a verbal consent): shown
     /// when the record is made and by `consent show`, asked for the first of its actions (or view_documents).

@@ -67,14 +67,27 @@ enum SituationWords {
         }
     }
 
-    /// What set-up cannot record, said on the case page afterwards (as `case open` prints its "next:" lines).
-    static func next(_ situation: CaseSituation) -> String {
+    /// The case page's notice after recording: what was recorded, then what set-up cannot record for the advocate, as
+    /// `case open` prints its "next:" lines (CaseSituationText.stillToDo). `client`: the client's name, or "the patient".
+    static func recorded(_ situation: CaseSituation, client: String) -> String {
+        let done = "Recorded for the situation “\(label(situation))”: see Consents and authorities below."
         switch situation {
-        case .attorney, .deputy: " Next: record the assessment that the patient lacks capacity for the complaint (casevault capacity record)."
-        case .child: " Next: for a child under 16, record whether they understand enough to decide for themselves (casevault person update --gillick)."
-        case .patient, .representative, .afterDeath: ""
+        case .attorney:
+            return done + " Next: the attorney can decide only while \(client) lacks capacity to make the complaint. Record that assessment "
+                + "(casevault capacity record, decision “conduct NHS complaint”)."
+        case .deputy:
+            return done + " Next: a welfare deputy decides only while \(client) lacks capacity for the complaint. Record that assessment "
+                + "(casevault capacity record)."
+        case .child:
+            return done + " Next: for a child under 16, record whether they understand enough to decide for themselves "
+                + "(casevault person update --gillick); a competent child's own wishes come first."
+        case .patient, .representative, .afterDeath:
+            return done
         }
     }
+
+    /// The core's words (which start in lower case, to follow "warning:") as a sentence of their own.
+    static func sentence(_ words: String) -> String { words.prefix(1).uppercased() + words.dropFirst() }
 }
 
 /// What was typed into the second step, kept to show the form again (every field but the files).
@@ -176,4 +189,6 @@ struct SituationPage: Sendable {
     var diedOn = ""
     var standings: [Choice] = []
     var claim = false
+    /// What the core says is almost certainly wrong (a consent already run out): asked, with a box to record it anyway.
+    var doubts: [String] = []
 }

@@ -104,7 +104,10 @@ enum SituationPages {
 extension WebHandlers {
     /// POST /cases/{case}/consents: the form streamed part by part (CSRF checked on its first part, before any file is
     /// read), then the core's `recordSituation`. Refused as incomplete or unsuitable, or a date that is not one: the
-    /// form again (400) with the core's words and what was typed. Recorded: 303 to the case page, which lists it.
+    /// form again (400) with the core's words and what was typed. A consent that has already run out (the core's
+    /// `CaseSetUpOptions.entryWarnings`, which `case open --situation` asks about too): the form again with the question,
+    /// recorded only once its box is ticked. Recorded: 303 to the case page, whose notice says what is left to do and
+    /// the consent rules' warnings about the new records (kept for the session under a random id, never in the URL).
     func recordSituation(_ request: Request, caseText: String) async throws -> Response {
         let (token, expected, reader) = try await readFileForm(request, notAForm: "The form did not arrive as a form with files. Go back and try again.")
         defer { reader.close() }
@@ -112,31 +115,41 @@ extension WebHandlers {
             throw WebPageError(.badRequest, "Choose the situation first. Go back to the case and press Record a consent or authority again.")
         }
         let fields = SituationFields(reader.fields)
+        let confirmed = reader.fields["confirm_anyway"] == "yes"
         var files: [String: Vault.IngestFile] = [:]
         for file in reader.files where file.buffer.size > 0 && ["consent_form", "authority_form"].contains(file.field) {
             files[file.field] = try file.buffer.sealed(name: Array(file.name.utf8))
         }
         let sealedFiles = files
-        let outcome = try await backend.withVault(token: token) { vault -> (String, SituationPage?) in
+        let outcome = try await backend.withVault(token: token) { vault -> (String, SituationPage?, RecordedNotice?) in
             let caseID = try WebPageBuilders.caseID(vault, caseText)
             var (options, problem) = fields.options(situation, today: vault.today())
             var missing: [CaseSetUpOptions.Input] = []
+            var doubts: [String] = []
             if problem == nil {
                 options.consentForm = sealedFiles["consent_form"]
                 options.authorityForm = sealedFiles["authority_form"]
-                do {
-                    _ = try vault.recordSituation(caseID: caseID, setUp: options, newRepresentative: fields.newPerson)
-                    return (caseID, nil)
-                } catch CaseSetUpError.incomplete(_, let needed) {
-                    missing = needed
-                    problem = "Nothing was recorded yet. This situation also needs the things listed below. The files you chose are not kept: choose them again."
-                } catch CaseSetUpError.unsuitable(_, let reason) {
-                    problem = "Nothing was recorded: \(reason). The files you chose are not kept: choose them again if you still need them."
-                } catch VaultError.invalidInput(let text) {
-                    problem = "Nothing was recorded: \(text). The files you chose are not kept: choose them again."
+                doubts = confirmed ? [] : options.entryWarnings.map { SituationWords.sentence($0.description) }
+                if !doubts.isEmpty {
+                    problem = "Nothing was recorded yet: the dates say this consent has already run out. Answer the question at the end "
+                        + "of the form, or correct the dates. The files you chose are not kept: choose them again."
+                } else {
+                    do {
+                        let made = try vault.recordSituation(caseID: caseID, setUp: options, newRepresentative: fields.newPerson)
+                        return (caseID, nil, try SituationPages.notice(vault, made: made, actions: options.actions))
+                    } catch CaseSetUpError.incomplete(_, let needed) {
+                        missing = needed
+                        problem = "Nothing was recorded yet. This situation also needs the things listed below. The files you chose are not kept: choose them again."
+                    } catch CaseSetUpError.unsuitable(_, let reason) {
+                        problem = "Nothing was recorded: \(reason). The files you chose are not kept: choose them again if you still need them."
+                    } catch VaultError.invalidInput(let text) {
+                        problem = "Nothing was recorded: \(text). The files you chose are not kept: choose them again."
+                    }
                 }
             }
-            return (caseID, try SituationPages.page(vault, caseText: caseID, situation: situation, fields: fields, problem: problem, missing: missing))
+            var page = try SituationPages.page(vault, caseText: caseID, situation: situation, fields: fields, problem: problem, missing: missing)
+            page.doubts = doubts
+            return (caseID, page, nil)
         }
         if let page = outcome.1 {
             return WebHTTP.html(renderer.render("case-situation", title: "Record a consent or authority (there is a problem)", signedIn: true,
@@ -144,6 +157,31 @@ extension WebHandlers {
         }
         logger.info("situation recorded", metadata: ["case": "\(outcome.0)", "situation": "\(situation.rawValue)"])
         // 303 to the case page: a reload shows it and records nothing again.
-        return WebHTTP.redirect("/cases/\(outcome.0)?recorded=\(situation.rawValue)")
+        var location = "/cases/\(outcome.0)?recorded=\(situation.rawValue)"
+        if let notice = outcome.2 { location += "&result=" + (try recordedNotices.put(notice, owner: expected)) }
+        return WebHTTP.redirect(location)
+    }
+}
+
+/// What the case page says after the situation page's redirect, as `case open --situation` prints it after recording:
+/// what set-up cannot record for the advocate, and the consent rules' warnings about the new consent.
+struct RecordedNotice: Sendable {
+    let caseID: String
+    let notice: String
+    let warnings: [String]
+}
+
+extension SituationPages {
+    static func notice(_ vault: Vault, made: CaseSetUp, actions: [ConsentAction]) throws -> RecordedNotice {
+        var warnings: [String] = []
+        for record in made.authorities where record.kind.isConsent {
+            for warning in try vault.ruleWarnings(aboutAuthority: record.id, caseID: made.caseID, actions: actions.map(\.rawValue))
+            where !warnings.contains(warning) {
+                warnings.append(warning)
+            }
+        }
+        let client = try vault.caseDetail(made.caseID).clientName
+        return RecordedNotice(caseID: made.caseID, notice: SituationWords.recorded(made.situation, client: DisplayText.escaped(client)),
+                              warnings: warnings.map { DisplayText.escaped($0) })
     }
 }

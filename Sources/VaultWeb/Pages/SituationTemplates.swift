@@ -22,7 +22,8 @@ enum SituationTemplates {
     <h2>{{situationLabel}}</h2>
     <p>{{situationHint}} <a href="/cases/{{caseID}}/consents/new">Choose another situation</a></p>
     {{#problem}}<div class="error-summary" role="alert" id="situation-problem" tabindex="-1"><h2>There is a problem</h2><p>{{problem}}</p>
-    {{^empty(missing)}}<ul>{{#missing}}<li><a href="#{{label}}">{{value}}</a></li>{{/missing}}</ul>{{/empty(missing)}}</div>{{/problem}}
+    {{^empty(missing)}}<ul>{{#missing}}<li><a href="#{{label}}">{{value}}</a></li>{{/missing}}</ul>{{/empty(missing)}}
+    {{^empty(doubts)}}<ul><li><a href="#confirm_anyway">Say whether to record it anyway</a></li></ul>{{/empty(doubts)}}</div>{{/problem}}
     <form method="post" action="/cases/{{caseID}}/consents" enctype="multipart/form-data">
     <input type="hidden" name="form_token" value="{{formToken}}">
     <input type="hidden" name="situation" value="{{situation}}">
@@ -107,6 +108,11 @@ enum SituationTemplates {
     <p class="hint" id="valid_until-hint">Leave empty for the usual 12 months from the date on the form.</p>
     <input type="date" id="valid_until" name="valid_until" value="{{validUntil}}" aria-describedby="valid_until-hint">
     </div>
+    {{^empty(doubts)}}<fieldset class="field">
+    <legend>This consent has already run out. Record it anyway?</legend>
+    <div class="hint" id="confirm_anyway-hint">{{#doubts}}<p>{{.}}</p>{{/doubts}}</div>
+    <div class="choice"><input type="checkbox" id="confirm_anyway" name="confirm_anyway" value="yes" aria-describedby="confirm_anyway-hint"><label for="confirm_anyway">Yes, record it anyway</label></div>
+    </fieldset>{{/empty(doubts)}}
     <button type="submit">Record</button>
     </form>
     {{/situation}}

@@ -5,18 +5,22 @@ import Synchronization
 /// page that shows it (POST, redirect, GET): reloading that page, or going back to it, shows the result again instead
 /// of sending the files a second time. Only names and outcomes are kept, never a file's content; bounded in number and
 /// age, and a restart forgets them (the page then says where the documents are).
-final class UploadResults: Sendable {
+typealias UploadResults = KeptResults<UploadedPage>
+
+/// What a form's POST did, for the page its redirect leads to (uploads; the situation page's warnings on the case
+/// page): found by a random id in the redirect, so nothing personal is in a URL, and only by the session that posted.
+final class KeptResults<Value: Sendable>: Sendable {
     struct Entry: Sendable {
-        /// The session's form token: only the session that uploaded sees the result.
+        /// The session's form token: only the session that posted sees the result.
         let owner: String
-        let page: UploadedPage
+        let page: Value
         let madeAt: Date
     }
 
     /// Long enough to read the result and correct kinds and dates, short enough not to keep names all day.
-    static let keepSeconds: TimeInterval = 30 * 60
+    static var keepSeconds: TimeInterval { 30 * 60 }
     /// Results are small; this bounds the memory a busy or hostile session can take.
-    static let maxEntries = 256
+    static var maxEntries: Int { 256 }
 
     private let entries = Mutex<[String: Entry]>([:])
     private let now: @Sendable () -> Date
@@ -26,7 +30,7 @@ final class UploadResults: Sendable {
     }
 
     /// Keeps the result and returns the id its page is found by (random, so it cannot be guessed).
-    func put(_ page: UploadedPage, owner: String) throws -> String {
+    func put(_ page: Value, owner: String) throws -> String {
         let id = try WebHTTP.randomToken()
         let time = now()
         entries.withLock { entries in
@@ -40,7 +44,7 @@ final class UploadResults: Sendable {
     }
 
     /// The result, if this session made it and it is still kept.
-    func get(_ id: String, owner: String) -> UploadedPage? {
+    func get(_ id: String, owner: String) -> Value? {
         let time = now()
         return entries.withLock { entries in
             guard let entry = entries[id] else { return nil }

@@ -100,12 +100,10 @@ extension CaseVault.Case {
             return setUp
         }
 
-        /// A consent form whose 12 months have already run is almost certainly a mistake: asked, as `consent record` asks.
+        /// A consent form whose 12 months have already run is almost certainly a mistake: asked, as `consent record`
+        /// asks (the core's `CaseSetUpOptions.entryWarnings`, which the web's situation page asks too).
         private func entryWarnings(_ setUp: CaseSetUpOptions) -> [String] {
-            var consent = Vault.AuthorityInput(caseID: "", personID: "", kind: .writtenConsent, granteeID: "", actions: setUp.actions, today: setUp.today)
-            consent.signedOn = setUp.signedOn
-            consent.validUntil = setUp.validUntil
-            return ConsentEntryWarnings.forAuthority(consent, died: false, today: setUp.today)
+            ConsentEntryWarnings.words(setUp.entryWarnings)
         }
     }
 }

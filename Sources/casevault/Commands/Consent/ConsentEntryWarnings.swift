@@ -10,7 +10,12 @@ enum ConsentEntryWarnings {
     static func forAuthority(_ input: Vault.AuthorityInput, died: Bool, today: CivilDate) -> [String] {
         var input = input
         input.today = today
-        return input.entryWarnings(died: died).map { warning in
+        return words(input.entryWarnings(died: died))
+    }
+
+    /// The core's findings in this command's words (its options named).
+    static func words(_ warnings: [AuthorityEntryWarning]) -> [String] {
+        warnings.map { warning in
             switch warning {
             case .consentExpired(let end, let start):
                 "this consent ran out on \(end) (consents last 12 months from \(start)), so it would authorise nothing. "
