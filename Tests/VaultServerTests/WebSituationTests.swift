@@ -45,6 +45,17 @@ final class WebSituationTests: XCTestCase {
         return try await w.request("POST", "/cases/\(caseID)/consents", curlOptions: options)
     }
 
+    /// A case of the test's own (nothing else records on it), and the step-2 form's token for a situation on it.
+    func newCase(_ w: ServerTestWorld, token: String, client name: String, dob: String,
+                 situation: CaseSituation) async throws -> (caseID: String, formToken: String) {
+        let sam = try w.open(as: w.sam)
+        let client = try sam.addPerson(.init(name: name, dob: dob))
+        let caseID = try sam.openCase(.init(clientID: client, organisationID: w.org1, advocateIDs: [w.sam], nhsBody: "trust-X"))
+        try sam.writeCheckpoint()
+        let form = try await w.request("GET", "/cases/\(caseID)/consents/new?situation=\(situation.rawValue)", curlOptions: WebInterfaceTests.cookie(token))
+        return (caseID, try XCTUnwrap(WebInterfaceTests.formToken(in: form.text)))
+    }
+
     /// Each situation's fields beyond the common ones (who, date, actions), as an advocate fills them in.
     func fields(_ situation: CaseSituation, today: String) -> (fields: [(String, String)], authorityForm: Bool) {
         var fields: [(String, String)] = [("situation", situation.rawValue), ("signed_on", today), ("action_view_documents", "yes"),
@@ -145,12 +156,8 @@ final class WebSituationTests: XCTestCase {
     func testWhatIsMissingIsSaidInTheCoresWordsAndTheFormKeepsWhatWasTyped() async throws {
         let w = try await world()
         let token = try await w.token(w.sam)
+        let (caseID, formToken) = try await newCase(w, token: token, client: "Vera Missing", dob: "1940-02-02", situation: .deputy)
         let sam = try w.open(as: w.sam)
-        let client = try sam.addPerson(.init(name: "Vera Missing", dob: "1940-02-02"))
-        let caseID = try sam.openCase(.init(clientID: client, organisationID: w.org1, advocateIDs: [w.sam], nhsBody: "trust-X"))
-        try sam.writeCheckpoint()
-        let form = try await w.request("GET", "/cases/\(caseID)/consents/new?situation=deputy", curlOptions: WebInterfaceTests.cookie(token))
-        let formToken = try XCTUnwrap(WebInterfaceTests.formToken(in: form.text))
         let people = try sam.people().count
         // A deputy without the court order and the form's date; the new deputy's name is markup.
         let incomplete = try await post(w, token: token, formToken: formToken, caseID: caseID,
@@ -190,13 +197,9 @@ final class WebSituationTests: XCTestCase {
     func testAFormSignedThirteenMonthsAgoIsRecordedOnlyOnceConfirmed() async throws {
         let w = try await world()
         let token = try await w.token(w.sam)
+        let (caseID, formToken) = try await newCase(w, token: token, client: "Rita Stale", dob: "1945-03-03", situation: .patient)
         let sam = try w.open(as: w.sam)
-        let client = try sam.addPerson(.init(name: "Rita Stale", dob: "1945-03-03"))
-        let caseID = try sam.openCase(.init(clientID: client, organisationID: w.org1, advocateIDs: [w.sam], nhsBody: "trust-X"))
-        try sam.writeCheckpoint()
         let signed = sam.today().adding(months: -13).description
-        let form = try await w.request("GET", "/cases/\(caseID)/consents/new?situation=patient", curlOptions: WebInterfaceTests.cookie(token))
-        let formToken = try XCTUnwrap(WebInterfaceTests.formToken(in: form.text))
         let fields: [(String, String)] = [("situation", "patient"), ("signed_on", signed), ("action_view_documents", "yes"), ("bodies", "trust-X")]
         let files = [(field: "consent_form", name: "old-form.txt", text: "Old form zq-stale-1.")]
         let asked = try await post(w, token: token, formToken: formToken, caseID: caseID, fields: fields, files: files)
@@ -209,7 +212,9 @@ final class WebSituationTests: XCTestCase {
         XCTAssertEqual(try sam.authorities(caseID: caseID).count, 0, "not recorded before it is confirmed")
         XCTAssertEqual(try sam.store.read { try $0.documents(caseID: caseID) }.count, 0, "no form was stored")
         // A form dated today is not asked about; ticking the box records the old one.
-        XCTAssertTrue(CaseSetUpOptions(situation: .patient, today: sam.today()).entryWarnings.isEmpty)
+        var datedToday = CaseSetUpOptions(situation: .patient, today: sam.today())
+        datedToday.signedOn = sam.today()
+        XCTAssertTrue(datedToday.entryWarnings.isEmpty)
         let confirmed = try await post(w, token: token, formToken: formToken, caseID: caseID, fields: fields + [("confirm_anyway", "yes")], files: files)
         XCTAssertEqual(confirmed.status, 303, confirmed.text)
         let records = try w.open(as: w.sam).authorities(caseID: caseID)
@@ -233,11 +238,8 @@ final class WebSituationTests: XCTestCase {
         let cases: [(CaseSituation, String?)] = [(.attorney, "Next: the attorney can decide only while"),
                                                  (.deputy, "Next: a welfare deputy decides only while"), (.afterDeath, nil)]
         for (situation, next) in cases {
-            let client = try sam.addPerson(.init(name: "Olive <i>\(situation.rawValue)</i> O'Hara", dob: "1938-04-04"))
-            let caseID = try sam.openCase(.init(clientID: client, organisationID: w.org1, advocateIDs: [w.sam], nhsBody: "trust-X"))
-            try sam.writeCheckpoint()
-            let form = try await w.request("GET", "/cases/\(caseID)/consents/new?situation=\(situation.rawValue)", curlOptions: WebInterfaceTests.cookie(token))
-            let formToken = try XCTUnwrap(WebInterfaceTests.formToken(in: form.text))
+            let (caseID, formToken) = try await newCase(w, token: token, client: "Olive <i>\(situation.rawValue)</i> O'Hara", dob: "1938-04-04",
+                                                        situation: situation)
             var fields: [(String, String)] = [("situation", situation.rawValue), ("signed_on", today), ("action_view_documents", "yes"),
                                               ("representative", "new"), ("new_name", "Warren \(situation.rawValue) Wynn")]
             var files = [(field: "consent_form", name: "instruction.txt", text: "Instruction zq-warn-1.")]
