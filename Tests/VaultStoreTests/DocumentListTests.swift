@@ -136,7 +136,8 @@ final class DocumentListTests: XCTestCase {
             try db.execute(sql: "UPDATE documents SET original_name_sealed = ? WHERE id = ?", arguments: [sealed, victim])
         }
         var handed: [String] = []
-        XCTAssertThrowsError(try t.reopen().listDocuments(caseID: caseID, filter: .init(), dateSource: false, batchRows: 8, slices: nil) { listed in
+        XCTAssertThrowsError(try t.reopen().listDocuments(caseID: caseID, filter: .init(), dateSource: false, batchRows: 8, slices: nil,
+                                                                 listings: false) { listed in
             listed.forEach { handed.append(String(decoding: $0.id, as: UTF8.self)) }
         }) { error in
             XCTAssertEqual(error as? VaultError, .damagedField(table: "documents", column: "original_name", rowID: victim))
