@@ -45,18 +45,9 @@ final class DocumentListingTests: XCTestCase {
         }
     }
 
-    /// 6 groups of dates (two undated), names that repeat and are not all ASCII, in separate ingests.
+    /// DocumentListTests' documents, with one group of internal notes.
     private func fill(_ t: TemporaryVault, _ caseID: String, count: Int, prefix: String) throws {
-        let dates: [String?] = [nil, "2025-03-02", "2025-03-10", "2024-12-31", nil, "2025-03-02"]
-        for (group, date) in dates.enumerated() {
-            var paths: [String] = []
-            for index in 0..<(count / dates.count) {
-                let name = ["letter \(index % 7).txt", "Zoë \(index).txt", "zoe\u{308} \(index).txt", "\(prefix)-\(index).txt"][index % 4]
-                paths.append(try t.file("\(prefix)/\(group)/\(index)/\(name)", Array("\(prefix) \(group) \(index)\n".utf8)))
-            }
-            _ = try t.vault.ingest(caseID: caseID, files: paths.map { Vault.IngestFile(path: $0) },
-                                   options: .init(kind: group == 4 ? .internalNote : nil, date: date))
-        }
+        try DocumentListTests.fill(t, caseID, count: count, prefix: prefix, kinds: [4: .internalNote])
     }
 
     func testTheListingMatchesTheRowsAfterIngestRetagRemoveAndRekey() throws {
