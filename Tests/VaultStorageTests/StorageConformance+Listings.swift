@@ -80,3 +80,39 @@ extension StorageConformance {
                        dateSourceSealed: rows.data(row, .dateSourceSealed), kindSealed: rows.data(row, .kindSealed))
     }
 }
+
+/// A case's sealed listing (the core's Vault+DocumentListing) is kept as `consent_records` rows of one type: large
+/// binary values that must come back byte for byte, be replaced in place by id, and be found by type and case alone.
+extension StorageConformance {
+    static func sealedListingRowsRoundTrip(_ store: any VaultRecordStore, file: StaticString, line: UInt) throws {
+        try seed(store)
+        func payload(_ size: Int, _ seed: UInt8) -> Data { Data((0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ Int(seed)) }) }
+        func row(_ id: String, _ caseID: String, _ sealed: Data) -> ConsentRecord {
+            ConsentRecord(id: id, recordType: "document_listing", caseID: caseID, createdAt: "t", updatedAt: "t", sealed: sealed)
+        }
+        let first = [row("listing-case-1", "case-1", payload(40, 1)), row("listing-case-1-0", "case-1", payload(200_000, 2)),
+                     row("listing-case-1-1", "case-1", Data([0, 0xFF, 0]))]
+        try store.write { tx in
+            try tx.insert(caseRecord("case-2", client: "per-2"))
+            for record in first { try tx.save(record) }
+            try tx.save(row("listing-case-2", "case-2", payload(10, 3)))
+            try tx.save(ConsentRecord(id: "note-1", recordType: "case_note", caseID: "case-1", createdAt: "t", updatedAt: "t", sealed: Data([7])))
+        }
+        // Saved again under the same id: replaced, not added.
+        let replaced = row("listing-case-1-0", "case-1", payload(150_001, 4))
+        try store.write { tx in try tx.save(replaced) }
+        try store.read { tx in
+            let listed = try tx.consentRecords(type: "document_listing", caseID: "case-1", personID: nil).sorted { $0.id < $1.id }
+            XCTAssertEqual(listed, [first[0], replaced, first[2]], "only this case's listing rows, byte for byte", file: file, line: line)
+            XCTAssertEqual(try tx.consentRecord("listing-case-1-0"), replaced, file: file, line: line)
+            XCTAssertEqual(try tx.consentRecords(type: "document_listing", caseID: "case-2", personID: nil).map(\.id), ["listing-case-2"],
+                           file: file, line: line)
+        }
+        try store.write { tx in try tx.deleteConsentRecord("listing-case-1-1") }
+        try store.read { tx in
+            XCTAssertEqual(try tx.consentRecords(type: "document_listing", caseID: "case-1", personID: nil).map(\.id).sorted(),
+                           ["listing-case-1", "listing-case-1-0"], file: file, line: line)
+            XCTAssertNotNil(try tx.consentRecord("note-1"), "another type of the case is untouched", file: file, line: line)
+        }
+    }
+}

@@ -17,6 +17,7 @@ enum StorageConformance {
         try deletionsReachOnlyTheirCase(try makeStore(), file: file, line: line)
         try everyRowAndTheStateIndex(try makeStore(), file: file, line: line)
         try listingsComeInBatchesInOrder(try makeStore(), file: file, line: line)
+        try sealedListingRowsRoundTrip(try makeStore(), file: file, line: line)
     }
 
     /// The readers the whole-state check uses (every row of each table) and the state ledger's index.

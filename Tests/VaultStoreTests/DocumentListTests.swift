@@ -23,18 +23,23 @@ final class DocumentListTests: XCTestCase {
         }
     }
 
-    private func fill(_ t: TemporaryVault, _ caseID: String, count: Int, prefix: String) throws {
+    /// Six groups of dates (two undated), in separate ingests; names repeat across groups of one date (ties broken by
+    /// id) and some are not ASCII. `kinds`: a kind for the documents of some groups (DocumentListingTests).
+    static func fill(_ t: TemporaryVault, _ caseID: String, count: Int, prefix: String, kinds: [Int: DocumentKind] = [:]) throws {
         let dates: [String?] = [nil, "2025-03-02", "2025-03-10", "2024-12-31", nil, "2025-03-02"]
         for (group, date) in dates.enumerated() {
             var paths: [String] = []
             for index in 0..<(count / dates.count) {
-                // Names repeat across groups of one date (ties broken by id), and some are not ASCII.
                 let name = ["letter \(index % 7).txt", "Zoë \(index).txt", "zoe\u{308} \(index).txt", "\(prefix)-\(index).txt"][index % 4]
                 let folder = "\(prefix)/\(group)/\(index)"
                 paths.append(try t.file("\(folder)/\(name)", Array("\(prefix) \(group) \(index)\n".utf8)))
             }
-            _ = try t.vault.ingest(caseID: caseID, files: paths.map { Vault.IngestFile(path: $0) }, options: .init(date: date))
+            _ = try t.vault.ingest(caseID: caseID, files: paths.map { Vault.IngestFile(path: $0) }, options: .init(kind: kinds[group], date: date))
         }
+    }
+
+    private func fill(_ t: TemporaryVault, _ caseID: String, count: Int, prefix: String) throws {
+        try Self.fill(t, caseID, count: count, prefix: prefix)
     }
 
     private func streamed(_ vault: Vault, caseID: String?, filter: Vault.DocumentFilter = .init(), batchRows: Int, slices: Int?) throws -> [Vault.DocumentView] {
@@ -136,7 +141,8 @@ final class DocumentListTests: XCTestCase {
             try db.execute(sql: "UPDATE documents SET original_name_sealed = ? WHERE id = ?", arguments: [sealed, victim])
         }
         var handed: [String] = []
-        XCTAssertThrowsError(try t.reopen().listDocuments(caseID: caseID, filter: .init(), dateSource: false, batchRows: 8, slices: nil) { listed in
+        XCTAssertThrowsError(try t.reopen().listDocuments(caseID: caseID, filter: .init(), dateSource: false, batchRows: 8, slices: nil,
+                                                                 listings: false) { listed in
             listed.forEach { handed.append(String(decoding: $0.id, as: UTF8.self)) }
         }) { error in
             XCTAssertEqual(error as? VaultError, .damagedField(table: "documents", column: "original_name", rowID: victim))

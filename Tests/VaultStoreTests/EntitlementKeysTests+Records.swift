@@ -60,7 +60,10 @@ extension EntitlementKeysTests {
                 opened.insert(type)
             }
         }
-        XCTAssertEqual(Set(tags.keys), types)
+        // The case's sealed listing (Vault+DocumentListing) is there unless a transfer by someone without the new key
+        // dropped it; when there, it is under the case key like its notes.
+        XCTAssertEqual(Set(tags.keys).subtracting(["document_listing"]), types)
+        XCTAssertEqual(tags["document_listing"] ?? ["cvr3"], ["cvr3"])
         return (opened, tags)
     }
 

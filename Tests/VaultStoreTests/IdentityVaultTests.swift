@@ -142,7 +142,7 @@ final class IdentityVaultTests: XCTestCase {
             try Row.fetchAll(db, sql: "SELECT id, record_type, case_id, sealed FROM consent_records WHERE case_id = ? AND \(caseOnly)",
                              arguments: [w.caseID])
         }
-        XCTAssertEqual(Set(rows.map { $0["record_type"] as String }), ["redaction_terms", "case_note"])
+        XCTAssertEqual(Set(rows.map { $0["record_type"] as String }), ["redaction_terms", "case_note", "document_listing"])
         for row in rows {
             let sealed: Data = row["sealed"]
             XCTAssertTrue(sealed.starts(with: Data("cvr3".utf8)), "\(row["record_type"] as String) is under the case key")

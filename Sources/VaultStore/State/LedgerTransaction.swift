@@ -11,6 +11,18 @@ final class LedgerTransaction: VaultRecordWriting {
     private(set) var changes: [StateChange] = []
     private var dirtyBuckets = Set<Int>()
 
+    /// The documents this transaction wrote, by case: each case's sealed listing is brought into step before the
+    /// transaction's ledger lines are written (Vault+DocumentListing).
+    struct DocumentChanges {
+        /// New documents (a listing only gains them).
+        var inserted = Set<String>()
+        /// Documents changed or deleted (a listing must find and replace or drop them).
+        var changed = Set<String>()
+        /// The rows written, as last written (a deleted one is absent), so the listing need not read them again.
+        var written: [String: DocumentRecord] = [:]
+    }
+    private(set) var documentChanges: [String: DocumentChanges] = [:]
+
     init(_ base: any VaultRecordWriting) {
         self.base = base
     }
@@ -155,16 +167,43 @@ final class LedgerTransaction: VaultRecordWriting {
         for wrapper in wrappers { try deleted(.keyWrapper, Self.id(wrapper)) }
         if existed { try deleted(.dataKey, Self.id(DataKeyRecord(scope: scope, version: version, createdAt: ""))) }
     }
-    func insert(_ record: DocumentRecord) throws { try base.insert(record); try self.record(.document, record.id, record, scope: record.caseID) }
-    func update(_ record: DocumentRecord) throws { try base.update(record); try self.record(.document, record.id, record, scope: record.caseID) }
+    func insert(_ record: DocumentRecord) throws {
+        try base.insert(record)
+        try self.record(.document, record.id, record, scope: record.caseID)
+        documentChanges[record.caseID, default: DocumentChanges()].inserted.insert(record.id)
+        documentChanges[record.caseID, default: DocumentChanges()].written[record.id] = record
+    }
+    func update(_ record: DocumentRecord) throws {
+        // A document never moves between cases, but if one did, its old case's listing must drop it too.
+        if let old = try base.document(record.id)?.caseID, old != record.caseID { documentChanges[old, default: DocumentChanges()].changed.insert(record.id) }
+        try base.update(record)
+        try self.record(.document, record.id, record, scope: record.caseID)
+        try noteChanged(record.id, caseID: record.caseID)
+        documentChanges[record.caseID, default: DocumentChanges()].written[record.id] = record
+    }
     func deleteDocuments(caseID: String) throws {
         let ids = try base.documents(caseID: caseID).map(\.id)
         try base.deleteDocuments(caseID: caseID)
-        for id in ids { try deleted(.document, id) }
+        for id in ids {
+            try deleted(.document, id)
+            try noteChanged(id, caseID: caseID)
+        }
     }
     func deleteDocument(_ id: String) throws {
+        let caseID = try base.document(id)?.caseID
         try base.deleteDocument(id)
         try deleted(.document, id)
+        if let caseID { try noteChanged(id, caseID: caseID) }
+    }
+
+    private func noteChanged(_ id: String, caseID: String) throws {
+        documentChanges[caseID, default: DocumentChanges()].written[id] = nil
+        if documentChanges[caseID]?.inserted.contains(id) == true {
+            // Added in this transaction: still only new to the listing, or never in it once deleted again.
+            if try base.document(id) == nil { documentChanges[caseID]?.inserted.remove(id) }
+            return
+        }
+        documentChanges[caseID, default: DocumentChanges()].changed.insert(id)
     }
     func save(_ record: ConsentRecord) throws {
         try base.save(record)

@@ -10,6 +10,9 @@ final class LedgeredStore: VaultRecordStore, @unchecked Sendable {
     private let makeEvent: (String, [String: String]) -> AuditEvent
     private let lock = NSLock()
     private var appended = 0
+    /// Called in every write transaction that wrote documents, before its ledger lines are written, so what it writes
+    /// (each changed case's sealed listing) commits with the change and is in the ledger too. Set once by `Vault`.
+    var beforeFinish: ((LedgerTransaction) throws -> Void)?
 
     init(base: any VaultRecordStore, chain: AuditChain, makeEvent: @escaping (String, [String: String]) -> AuditEvent) {
         self.base = base
@@ -34,6 +37,7 @@ final class LedgeredStore: VaultRecordStore, @unchecked Sendable {
         let result = try base.write { tx -> T in
             let ledger = LedgerTransaction(tx)
             let result = try body(ledger)
+            if !ledger.documentChanges.isEmpty, let beforeFinish { try beforeFinish(ledger) }
             count = try ledger.finish(action: action, append: { try tx.appendChained($0, using: chain) }, makeEvent: makeEvent)
             return result
         }

@@ -47,7 +47,8 @@ extension Vault {
 
     /// The records a case (or, with `personID`, a person alone) holds outside documents: the case, its assignments,
     /// its tombstone and its sealed records. nil for both: those of every case and person.
-    static func caseRecords(_ tx: any VaultRecordReading, caseID: String?, personID: String?) throws -> [RecordKey: StoredState] {
+    /// `listings`: with the cases' sealed listings (`verify`); a command's check leaves them out (see checkSignedState).
+    static func caseRecords(_ tx: any VaultRecordReading, caseID: String?, personID: String?, listings: Bool = true) throws -> [RecordKey: StoredState] {
         var found: [RecordKey: StoredState] = [:]
         func add<T: Encodable>(_ kind: RecordKind, _ id: String, _ value: T, scope: String?) throws {
             let key = RecordKey(kind: kind, id: id)
@@ -63,6 +64,7 @@ extension Vault {
             for record in tombstones { try add(.tombstone, record.caseID, record, scope: record.caseID) }
         }
         for record in try tx.consentRecords(type: nil, caseID: caseID, personID: personID) where personID == nil || record.caseID == nil {
+            if !listings && record.recordType == ConsentRecordType.documentListing.rawValue { continue }
             try add(.sealed, record.id, record, scope: LedgerTransaction.scope(record))
         }
         return found

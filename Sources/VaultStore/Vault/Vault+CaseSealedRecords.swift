@@ -27,7 +27,8 @@ extension Vault {
     /// of people registered on it (ids and roles), because erasing any case asks which people are on no other case,
     /// and who may see a person depends on the cases they are on. The facts and people lists have since moved under the
     /// case key too, with what others need of them kept apart (`movedCaseTypes`, Vault+CaseParties).
-    static let caseScopedTypes: Set<ConsentRecordType> = [.redactionTerms, .bundleLog, .caseNote, .reminder, .documentTombstone]
+    static let caseScopedTypes: Set<ConsentRecordType> = [.redactionTerms, .bundleLog, .caseNote, .reminder, .documentTombstone,
+                                                                   .documentListing]
 
     private static func caseKeyBinding(_ type: ConsentRecordType, caseID: String, personID: String?, ledgerVersion: Int64,
                                        keyVersion: Int) -> [UInt8] {

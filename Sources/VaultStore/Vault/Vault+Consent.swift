@@ -26,6 +26,8 @@ extension Vault {
         /// Every record about a person alone (capacity, status, history), the kind sealed inside (Vault+PersonRecords).
         /// `capacity`, `person_status` and `person_history` are only read, in rows an earlier release wrote.
         case personRecord = "person_record"
+        /// A case's sealed listing, a head and segments of what `list` prints (Vault+DocumentListing).
+        case documentListing = "document_listing"
     }
 
     /// An authority as recorded: the engine's record plus where it came from.

@@ -34,16 +34,23 @@ extension Vault {
 
     /// `batchRows`, `slices`: how many rows a batch holds at least, and how many parts each is opened in (nil: one per
     /// core, one below 2 000 rows); tests ask for small batches in several parts to check that changes nothing.
-    func listDocuments(caseID: String?, filter: DocumentFilter, dateSource: Bool, batchRows: Int, slices: Int?,
+    /// `listings`: false reads the rows even where sealed listings could be used (tests of the row reader).
+    func listDocuments(caseID: String?, filter: DocumentFilter, dateSource: Bool, batchRows: Int, slices: Int?, listings: Bool = true,
                        _ body: (ListedDocuments) throws -> Void) throws {
         if let from = filter.from { _ = try Validation.date(from, field: "the start date") }
         if let to = filter.to { _ = try Validation.date(to, field: "the end date") }
         let query = DocumentListQuery(caseID: caseID, clearKinds: Set(filter.kinds.map { Self.clearKind(of: $0.rawValue) }).sorted(),
                                       from: filter.from, to: filter.to, batchRows: batchRows)
         let kinds = filter.kinds.map { Array($0.rawValue.utf8) }
+        // The table (no date source asked for) comes from the cases' sealed listings when each is there and in step
+        // (Vault+DocumentListing); otherwise, and for every field (`--json`), from the rows.
         if let caseID {
             try requireConsent(.viewDocuments, caseID: caseID)
             try store.read { tx in
+                if listings, !dateSource, let listed = try fromListings([caseID], kinds: kinds, filter: filter, in: tx) {
+                    if listed.count > 0 { try body(listed) }
+                    return
+                }
                 try stream(query, kinds: kinds, dateSource: dateSource, slices: slices, in: tx, mayView: { _ in true }, body)
             }
             return
@@ -51,7 +58,7 @@ extension Vault {
         try guarded { try store.read { tx in
             let account = try account(in: tx)
             var viewable: [String: Bool] = [:]
-            try stream(query, kinds: kinds, dateSource: dateSource, slices: slices, in: tx, mayView: { caseID in
+            func mayView(_ caseID: String) throws -> Bool {
                 if let known = viewable[caseID] { return known }
                 var may = false
                 if account.role != .admin, let caseRecord = try tx.caseRecord(caseID) {
@@ -63,8 +70,37 @@ extension Vault {
                 }
                 viewable[caseID] = may
                 return may
-            }, body)
+            }
+            if listings, !dateSource {
+                var cases: [String] = []
+                for caseRecord in try tx.cases() {
+                    guard try tx.documentCount(caseID: caseRecord.id) > 0, try mayView(caseRecord.id) else { continue }
+                    cases.append(caseRecord.id)
+                }
+                if let listed = try fromListings(cases, kinds: kinds, filter: filter, in: tx) {
+                    if listed.count > 0 { try body(listed) }
+                    return
+                }
+            }
+            try stream(query, kinds: kinds, dateSource: dateSource, slices: slices, in: tx, mayView: mayView, body)
         } }
+    }
+
+    /// The listing of `cases` from their sealed listings, or nil when any of them is missing, out of step or does not
+    /// open (the caller reads the rows). Each case's records are first checked against the signed state, as a command
+    /// on the case does: the listing's rows are bound to their ledger versions, which that check vouches for.
+    private func fromListings(_ cases: [String], kinds: [[UInt8]], filter: DocumentFilter, in tx: any VaultRecordReading) throws -> ListedDocuments? {
+        var entries = ListingEntries()
+        for caseID in cases {
+            try checkSignedState(caseID: caseID, in: tx)
+            do {
+                try loadListing(caseID, into: &entries, in: tx)
+            } catch is ListingUnavailable {
+                return nil
+            }
+        }
+        let order = entries.order(kinds: kinds, from: filter.from, to: filter.to)
+        return ListedDocuments(listing: entries, order: order)
     }
 
     /// The store's batches through the pipeline: each read here (the keys it needs too, where the transaction is),
@@ -91,7 +127,7 @@ extension Vault {
     /// What a batch needs from the store before its sealed fields can be opened away from it: which rows are shown
     /// (rows of cases not viewable are left out), and each shown row's case key (looked up once per case and key
     /// version).
-    private func prepare(_ rows: DocumentListRows, in tx: any VaultRecordReading,
+    func prepare(_ rows: DocumentListRows, in tx: any VaultRecordReading,
                          mayView: (String) throws -> Bool) throws -> ListingPipeline.Batch {
         var caseIDs: [String] = []
         var caseIndex = [Int32](repeating: -1, count: rows.count)
@@ -146,14 +182,26 @@ public struct ListedDocuments: Sendable {
     /// The cases of this batch; `caseIndex[row]` points into it (-1: a row not shown).
     public let caseIDs: [String]
     let caseIndex: [Int32]
-    /// The rows shown, in order.
+    /// The rows shown, in order (into `listing.rows` when the batch comes from sealed listings).
     var order: [Int32] = []
+    /// Set when the batch comes from the cases' sealed listings rather than rows (`rows` and `opened` are then empty).
+    let listing: ListingEntries?
 
     init(rows: DocumentListRows, opened: DocumentListOpening, caseIDs: [String], caseIndex: [Int32]) {
         self.rows = rows
         self.opened = opened
         self.caseIDs = caseIDs
         self.caseIndex = caseIndex
+        listing = nil
+    }
+
+    init(listing: ListingEntries, order: [Int32]) {
+        rows = DocumentListRows()
+        opened = DocumentListOpening()
+        caseIDs = listing.caseIDs
+        caseIndex = []
+        self.listing = listing
+        self.order = order
     }
 
     public var count: Int { order.count }
@@ -173,6 +221,7 @@ public struct ListedDocuments: Sendable {
 
     /// Each shown row's cells, in order.
     public func forEach(_ body: (Cells) throws -> Void) rethrows {
+        if let listing { return try forEach(listing, body) }
         try rows.bytes.withUnsafeBytes { clear in
             try opened.bytes.withUnsafeBytes { open in
                 let empty = UnsafeRawBufferPointer(start: nil, count: 0)
@@ -188,8 +237,29 @@ public struct ListedDocuments: Sendable {
         }
     }
 
-    /// The shown row at `index` with every field (`list --json`).
+    private func forEach(_ listing: ListingEntries, _ body: (Cells) throws -> Void) rethrows {
+        try listing.bytes.withUnsafeBytes { bytes in
+            for index in order {
+                let row = listing.rows[Int(index)]
+                func cell(_ start: Int, _ count: Int) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: bytes[start..<(start + count)]) }
+                try body(Cells(id: cell(Int(row.start), Int(row.idLength)), caseIndex: Int(row.caseIndex), kind: cell(row.kindStart, Int(row.kindLength)),
+                               date: row.dated ? cell(row.dateStart, Int(row.dateLength)) : nil, size: row.size,
+                               name: cell(row.nameStart, Int(row.nameLength))))
+            }
+        }
+    }
+
+    /// The shown row at `index` with every field (`list --json`). A batch from sealed listings holds only what the
+    /// table shows: id, case, kind, date, size and name; the other fields are empty (`Vault.documents` reads rows).
     public func view(_ index: Int) -> Vault.DocumentView {
+        if let listing {
+            let row = listing.rows[Int(order[index])]
+            func text(_ start: Int, _ count: Int) -> String { String(decoding: listing.bytes[start..<(start + count)], as: UTF8.self) }
+            return Vault.DocumentView(id: text(Int(row.start), Int(row.idLength)), caseID: caseIDs[Int(row.caseIndex)],
+                                      kind: text(row.kindStart, Int(row.kindLength)), name: text(row.nameStart, Int(row.nameLength)),
+                                      mediaType: "", size: row.size, documentDate: row.dated ? text(row.dateStart, Int(row.dateLength)) : nil,
+                                      documentDateSource: "", ingestedAt: "", ingestedBy: nil, caseKeyVersion: 0, ciphertextSHA256: "")
+        }
         let row = Int(order[index])
         func text(_ column: DocumentListRows.Column) -> String? { rows.text(row, column) }
         func openedText(_ field: Int) -> String? { openedSpan(row, field).map { String(decoding: opened.bytes[$0], as: UTF8.self) } }

@@ -128,7 +128,17 @@ extension Vault {
                         continue
                     }
                     do {
-                        _ = try openConsent(record, as: ConsentPayloadProbe.self, in: tx)
+                        if record.recordType == ConsentRecordType.documentListing.rawValue {
+                            // Binary, not JSON (Vault+DocumentListing): it must open and decode as a head or a segment.
+                            let payload = Array(try openUnderCaseKey(record, type: .documentListing, in: tx))
+                            if record.id == Self.listingHeadID(record.caseID ?? "") {
+                                _ = try DocumentListingFormat.decodeHead(payload)
+                            } else {
+                                _ = try DocumentListingFormat.decodeSegment(payload)
+                            }
+                        } else {
+                            _ = try openConsent(record, as: ConsentPayloadProbe.self, in: tx)
+                        }
                         report.fieldsChecked += 1
                     } catch VaultError.keyNotHeld where record.sealed.starts(with: Self.personKeyTag) || record.sealed.starts(with: Self.caseKeyTag) {
                         // A person of another organisation, or a case's record under a version this identity lacks:

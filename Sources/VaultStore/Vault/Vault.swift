@@ -88,6 +88,8 @@ public final class Vault {
             AuditEvent(time: formatter.string(from: now()), actor: actor, action: action, outcome: AuditOutcome.success.rawValue, details: details)
         }
         store = ledger
+        // Unowned: the store lives as long as the vault that made it.
+        ledger.beforeFinish = { [unowned self] tx in try self.maintainListings(tx) }
         try prepareDatabase(newSecrets: newSecrets)
         try adoptEarlierState()
         try checkClock()
