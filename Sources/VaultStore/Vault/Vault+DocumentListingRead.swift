@@ -89,7 +89,7 @@ struct ListingEntries: Sendable {
                 if a.allSatisfy({ $0 < 0x80 }) && b.allSatisfy({ $0 < 0x80 }) { return compare(a, b) < 0 }
                 return String(decoding: a, as: UTF8.self) < String(decoding: b, as: UTF8.self)
             }
-            shown.sort { left, right in
+            func slowerFirst(_ left: Int32, _ right: Int32) -> Bool {
                 let a = all[Int(left)], b = all[Int(right)]
                 if a.dated != b.dated { return a.dated }
                 if a.dated {
@@ -106,8 +106,52 @@ struct ListingEntries: Sendable {
                 let textA = String(decoding: nameA, as: UTF8.self), textB = String(decoding: nameB, as: UTF8.self)
                 return textA != textB ? textA < textB : lessText(id(a), id(b))
             }
+            // The same order, decided for most pairs by two integers per row (a fifth of `list`'s time over 100 000
+            // entries was this sort comparing bytes through closures): the date as YYYYMMDD and the case's rank,
+            // then an ASCII name's first 8 bytes, big-endian and zero-padded (which orders as bytes, shorter first).
+            // Ties, and any entry whose date is not YYYY-MM-DD, go to the full comparison above.
+            guard let keys = Self.sortKeys(rows: all, shown: shown, base: base, caseRank: rankOf) else {
+                shown.sort(by: slowerFirst)
+                return shown
+            }
+            shown.sort { left, right in
+                let l = Int(left), r = Int(right)
+                if keys.order[l] != keys.order[r] { return keys.order[l] < keys.order[r] }
+                if all[l].asciiName && all[r].asciiName && keys.name[l] != keys.name[r] { return keys.name[l] < keys.name[r] }
+                return slowerFirst(left, right)
+            }
             return shown
         }
+    }
+
+    /// Per row (indexed as `rows`): `order` = undated flag, YYYYMMDD, case rank; `name` = an ASCII name's first 8
+    /// bytes. nil when a shown row's date is not 10 bytes of YYYY-MM-DD or there are too many cases to pack.
+    private static func sortKeys(rows: [Row], shown: [Int32], base: UnsafePointer<UInt8>, caseRank: [Int32])
+        -> (order: [UInt64], name: [UInt64])? {
+        guard caseRank.count < 1 << 20 else { return nil }
+        var order = [UInt64](repeating: 0, count: rows.count), name = [UInt64](repeating: 0, count: rows.count)
+        for index in shown {
+            let row = rows[Int(index)]
+            var date: UInt64 = 0
+            if row.dated {
+                guard row.dateLength == 10 else { return nil }
+                let d = base + row.dateStart
+                guard d[4] == UInt8(ascii: "-"), d[7] == UInt8(ascii: "-") else { return nil }
+                for i in [0, 1, 2, 3, 5, 6, 8, 9] {
+                    let digit = d[i] &- UInt8(ascii: "0")
+                    guard digit < 10 else { return nil }
+                    date = date * 10 + UInt64(digit)
+                }
+            }
+            order[Int(index)] = (row.dated ? 0 : 1 << 63) | date << 20 | UInt64(caseRank[Int(row.caseIndex)])
+            if row.asciiName {
+                var prefix: UInt64 = 0
+                let n = base + row.nameStart
+                for i in 0..<8 { prefix = prefix << 8 | UInt64(i < Int(row.nameLength) ? n[i] : 0) }
+                name[Int(index)] = prefix
+            }
+        }
+        return (order, name)
     }
 }
 
