@@ -9,10 +9,8 @@ OLD, NEW, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
 N = int(os.environ.get("N", "100000"))
 RUNS = int(os.environ.get("RUNS", "5"))
 
-def cv(binary, env, *command, json_out=False):
-    out = subprocess.run([binary, *command] + (["--json"] if json_out else []), env=env, check=True,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE).stdout
-    return json.loads(out) if json_out else out
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from listbench import build  # noqa: E402
 
 env = dict(os.environ, CASEVAULT_VAULT=os.path.join(WORK, "vault"))
 for k in ("CASEVAULT_PASSPHRASE", "CASEVAULT_NEW_PASSPHRASE", "CASEVAULT_ADVOCATE"):
@@ -20,26 +18,7 @@ for k in ("CASEVAULT_PASSPHRASE", "CASEVAULT_NEW_PASSPHRASE", "CASEVAULT_ADVOCAT
 identity = os.path.join(WORK, "advocate.identity")
 state = os.path.join(WORK, "state.json")
 if not os.path.exists(state):
-    env["CASEVAULT_KEYS"] = os.path.join(WORK, "vault", "keys.json")
-    cv(OLD, env, "init", "--no-passphrase", json_out=True)
-    org = cv(OLD, env, "org", "add", "Bench Org", json_out=True)["id"]
-    adv = cv(OLD, env, "advocate", "add", "Bench Advocate", "--org", org, "--identity-out", identity, "--no-passphrase", json_out=True)["id"]
-    env["CASEVAULT_KEYS"] = identity
-    person = cv(OLD, env, "person", "add", "--name", "Bench Client", "--dob", "1950-01-01", "--nhs-number", "9990000018", json_out=True)["id"]
-    case = cv(OLD, env, "case", "open", "--client", person, "--org", org, "--advocate", adv, "--nhs-body", "trust-X", json_out=True)["id"]
-    form = os.path.join(WORK, "consent-form.txt")
-    open(form, "w").write("Signed consent form (benchmark)\n")
-    cv(OLD, env, "consent", "record", "--case", case, "--person", person, "--kind", "written_consent", "--grantee", org,
-       "--actions", "view_documents,ingest_document,export_bundle", "--bodies", "trust-X", "--form", form,
-       "--signed-on", time.strftime("%Y-%m-%d", time.gmtime(time.time() - 86400)))
-    tiny = os.path.join(WORK, "tiny")
-    os.makedirs(tiny, exist_ok=True)
-    for i in range(N):
-        with open(os.path.join(tiny, f"t{i:06d}.txt"), "w") as f:
-            f.write(f"document {i}\n")
-    t = time.time()
-    subprocess.run([OLD, "ingest", "--case", case, tiny], env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    print(f"ingest {N}: {time.time() - t:.0f} s", file=sys.stderr)
+    case, _ = build(OLD, env, os.path.join(WORK, "vault"), WORK, N)
     json.dump({"case": case}, open(state, "w"))
 env["CASEVAULT_KEYS"] = identity
 case = json.load(open(state))["case"]

@@ -11,10 +11,8 @@ BIN, WORK = sys.argv[1], sys.argv[2]
 N = int(os.environ.get("N", "100000"))
 RUNS = int(os.environ.get("RUNS", "5"))
 
-def cv(env, *command, json_out=False):
-    out = subprocess.run([BIN, *command] + (["--json"] if json_out else []), env=env, check=True,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE).stdout
-    return json.loads(out) if json_out else out
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from listbench import build  # noqa: E402
 
 base = dict(os.environ)
 for k in ("CASEVAULT_PASSPHRASE", "CASEVAULT_NEW_PASSPHRASE", "CASEVAULT_ADVOCATE"):
@@ -23,26 +21,7 @@ identity = os.path.join(WORK, "advocate.identity")
 state = os.path.join(WORK, "state.json")
 sealed_vault, rows_vault = os.path.join(WORK, "vault"), os.path.join(WORK, "vault-rows")
 if not os.path.exists(state):
-    env = dict(base, CASEVAULT_VAULT=sealed_vault, CASEVAULT_KEYS=os.path.join(sealed_vault, "keys.json"))
-    cv(env, "init", "--no-passphrase", json_out=True)
-    org = cv(env, "org", "add", "Bench Org", json_out=True)["id"]
-    adv = cv(env, "advocate", "add", "Bench Advocate", "--org", org, "--identity-out", identity, "--no-passphrase", json_out=True)["id"]
-    env["CASEVAULT_KEYS"] = identity
-    person = cv(env, "person", "add", "--name", "Bench Client", "--dob", "1950-01-01", "--nhs-number", "9990000018", json_out=True)["id"]
-    case = cv(env, "case", "open", "--client", person, "--org", org, "--advocate", adv, "--nhs-body", "trust-X", json_out=True)["id"]
-    form = os.path.join(WORK, "consent-form.txt")
-    open(form, "w").write("Signed consent form (benchmark)\n")
-    cv(env, "consent", "record", "--case", case, "--person", person, "--kind", "written_consent", "--grantee", org,
-       "--actions", "view_documents,ingest_document,export_bundle", "--bodies", "trust-X", "--form", form,
-       "--signed-on", time.strftime("%Y-%m-%d", time.gmtime(time.time() - 86400)))
-    tiny = os.path.join(WORK, "tiny")
-    os.makedirs(tiny, exist_ok=True)
-    for i in range(N):
-        with open(os.path.join(tiny, f"t{i:06d}.txt"), "w") as f:
-            f.write(f"document {i}\n")
-    t = time.time()
-    subprocess.run([BIN, "ingest", "--case", case, tiny], env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    print(f"ingest {N}: {time.time() - t:.0f} s", file=sys.stderr)
+    case, _ = build(BIN, base, sealed_vault, WORK, N)
     shutil.copytree(sealed_vault, rows_vault)
     db = sqlite3.connect(os.path.join(rows_vault, "vault.db"))
     db.execute("DELETE FROM consent_records WHERE record_type = 'document_listing'")
