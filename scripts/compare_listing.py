@@ -6,13 +6,13 @@ with sqlite3 (so that copy is listed from the rows, the code path every earlier 
 that both print the same bytes.
 
     scripts/compare_listing.py BIN/casevault WORKDIR     # N=100000 RUNS=5 by default"""
-import json, os, resource, shutil, sqlite3, statistics, subprocess, sys, time
+import json, os, shutil, sqlite3, sys
 BIN, WORK = sys.argv[1], sys.argv[2]
 N = int(os.environ.get("N", "100000"))
 RUNS = int(os.environ.get("RUNS", "5"))
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from listbench import build  # noqa: E402
+from listbench import build, compare  # noqa: E402
 
 base = dict(os.environ)
 for k in ("CASEVAULT_PASSPHRASE", "CASEVAULT_NEW_PASSPHRASE", "CASEVAULT_ADVOCATE"):
@@ -30,26 +30,5 @@ if not os.path.exists(state):
     json.dump({"case": case}, open(state, "w"))
 case = json.load(open(state))["case"]
 
-def timed(vault, command):
-    env = dict(base, CASEVAULT_VAULT=vault, CASEVAULT_KEYS=identity)
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    out = subprocess.run([BIN, *command], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, check=True).stdout
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), out
-
-results = {}
-for label, args in [("list --case", ["list", "--case", case]), ("list", ["list"])]:
-    outs = {name: timed(vault, args)[2] for name, vault in [("rows", rows_vault), ("sealed", sealed_vault)]}  # warm-up
-    same = outs["rows"] == outs["sealed"]
-    print(f"{label}: output {'identical' if same else 'DIFFERS'} ({len(outs['rows'])} vs {len(outs['sealed'])} bytes)", file=sys.stderr)
-    for _ in range(RUNS):
-        for name, vault in [("rows", rows_vault), ("sealed", sealed_vault)]:
-            wall, cpu, _ = timed(vault, args)
-            results.setdefault((label, name), []).append((wall, cpu))
-for (label, name), values in results.items():
-    walls = [w * 1000 for w, _ in values]
-    cpus = [c * 1000 for _, c in values]
-    print(f"{label:12} {name}: CPU ms median {statistics.median(cpus):.0f} ({min(cpus):.0f}-{max(cpus):.0f})  "
-          f"wall ms median {statistics.median(walls):.0f} ({min(walls):.0f}-{max(walls):.0f})")
+compare([(name, BIN, dict(base, CASEVAULT_VAULT=vault, CASEVAULT_KEYS=identity))
+         for name, vault in [("rows", rows_vault), ("sealed", sealed_vault)]], case, RUNS)

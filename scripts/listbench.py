@@ -1,7 +1,7 @@
 """The vault both listing comparisons time (scripts/compare_list.py, scripts/compare_listing.py): one organisation, one
 advocate with a key file without a passphrase, one client with a signed consent, and N tiny documents of one date in
 one case, ingested in one call. Built once per WORKDIR (state.json remembers the case)."""
-import json, os, subprocess, sys, time
+import json, os, resource, statistics, subprocess, sys, time
 
 
 def cv(binary, env, *command, json_out=False):
@@ -34,3 +34,32 @@ def build(binary, env, vault, work, n):
     subprocess.run([binary, "ingest", "--case", case, tiny], env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     print(f"ingest {n}: {time.time() - t:.0f} s", file=sys.stderr)
     return case, identity
+
+
+def timed(binary, env, args):
+    """(wall s, CPU s of the child, its output) of one run."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    out = subprocess.run([binary, *args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, check=True).stdout
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), out
+
+
+def compare(sides, case, runs):
+    """Times `list --case CASE` and `list` on each side (name, binary, env) alternately, `runs` times after a warm-up,
+    says whether the sides printed the same bytes, and prints CPU and wall medians per command and side."""
+    results = {}
+    for label, args in [("list --case", ["list", "--case", case]), ("list", ["list"])]:
+        outs = [timed(binary, env, args)[2] for _, binary, env in sides]  # warm-up
+        same = all(out == outs[0] for out in outs)
+        print(f"{label}: output {'identical' if same else 'DIFFERS'} ({' vs '.join(str(len(o)) for o in outs)} bytes)", file=sys.stderr)
+        for _ in range(runs):
+            for name, binary, env in sides:
+                wall, cpu, _ = timed(binary, env, args)
+                results.setdefault((label, name), []).append((wall, cpu))
+    for (label, name), values in results.items():
+        walls = [w * 1000 for w, _ in values]
+        cpus = [c * 1000 for _, c in values]
+        print(f"{label:12} {name}: CPU ms median {statistics.median(cpus):.0f} ({min(cpus):.0f}-{max(cpus):.0f})  "
+              f"wall ms median {statistics.median(walls):.0f} ({min(walls):.0f}-{max(walls):.0f})")
