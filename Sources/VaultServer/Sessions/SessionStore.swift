@@ -31,9 +31,10 @@ final class SessionStore: Sendable {
         self.logger = logger
     }
 
-    /// Created by the server on start (idempotent; several instances starting together are fine).
+    /// Created by the server on start (idempotent; several instances starting together are fine). Without the request
+    /// deadline: a server started together with its database may wait for it as long as PostgresNIO's pool retries.
     func prepare() async throws {
-        try await client.queryWithinDeadline("""
+        try await client.query("""
             CREATE TABLE IF NOT EXISTS server_sessions (
                 token_sha256 bytea PRIMARY KEY,
                 session_id text NOT NULL UNIQUE,
@@ -45,7 +46,7 @@ final class SessionStore: Sendable {
                 sealed_identity bytea NOT NULL
             )
             """, logger: logger)
-        try await client.queryWithinDeadline("CREATE INDEX IF NOT EXISTS server_sessions_account ON server_sessions (account_id)", logger: logger)
+        try await client.query("CREATE INDEX IF NOT EXISTS server_sessions_account ON server_sessions (account_id)", logger: logger)
     }
 
     func insert(tokenHash: [UInt8], _ row: SessionRow) async throws {
