@@ -133,5 +133,15 @@ final class SituationRecordsTests: XCTestCase {
         unacknowledged.recordedDecisions = session
         XCTAssertThrowsError(try unacknowledged.requireConsent(.viewDocuments, caseID: caseID, showing: true))
         XCTAssertEqual(try decisions(), start + 5)
+        // A refusal is recorded on every view, even only shown: repeated refused attempts are what an audit must show.
+        let consent = try XCTUnwrap(try t.vault.authorities(caseID: caseID).first).authority.id
+        _ = try t.vault.withdrawAuthority(consent, on: t.vault.today(), receivedBy: .phone)
+        let afterWithdrawal = try decisions()
+        for _ in 0..<2 {
+            let vault = try t.reopen()
+            vault.recordedDecisions = session
+            XCTAssertThrowsError(try vault.requireConsent(.viewDocuments, caseID: caseID, showing: true))
+        }
+        XCTAssertEqual(try decisions(), afterWithdrawal + 2, "two refused views: two decisions recorded")
     }
 }

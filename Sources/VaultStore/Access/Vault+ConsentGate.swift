@@ -18,6 +18,7 @@ extension Vault {
     /// its acknowledgements given); throws `AccessError` otherwise, after recording the decision. `showing`: the
     /// caller only shows what the rules allow (a page's list of documents), so a decision the session's
     /// `recordedDecisions` already holds is not recorded again (R-AUD-1 has it once; what is done is asked without).
+    /// Refusals are recorded every time.
     @discardableResult
     public func requireConsent(_ action: ConsentAction, caseID: String, targetOrg: String? = nil,
                                documentID: String? = nil, showing: Bool = false) throws -> Decision {
@@ -38,7 +39,8 @@ extension Vault {
         case .allow:
             if let withheld { throw withheld }
         case .deny:
-            try auditDecision(check, proceeded: false, acknowledged: [], documentID: documentID, once: showing ? recordedDecisions : nil)
+            // A refusal is recorded every time, shown or not: repeated refused attempts are what an audit must show.
+            try auditDecision(check, proceeded: false, acknowledged: [], documentID: documentID)
             if check.undecidable, let withheld { throw withheld }
             var named = check
             named.actorName = try? accountName(check.request.actor)
