@@ -105,12 +105,18 @@ final class IdentityCommandsTests: XCTestCase {
         XCTAssertEqual(try sandbox.run(["advocate", "list"], environment: ["CASEVAULT_PASSPHRASE": "second passphrase"]).exitCode, 0, "unchanged")
     }
 
-    func testRecoveryRestoreWithTwoOfThreeShareCodes() throws {
+    /// An organisation with its three recovery share codes (2 of 3), an advocate (Sam) and a manager (Lee) in it.
+    private func recoveryWorld() throws -> (sandbox: Sandbox, org: String, codes: [String], sam: String, manager: String) {
         let sandbox = try Sandbox()
         let (org, codes) = try sandbox.organisationWithRecoveryCodes()
         XCTAssertEqual(codes.count, 3)
         let sam = try sandbox.adminID(["advocate", "add", "Sam Carter", "--org", org])
         let manager = try sandbox.adminID(["advocate", "add", "Lee Morgan", "--org", org, "--role", "manager"])
+        return (sandbox, org, codes, sam, manager)
+    }
+
+    func testRecoveryRestoreWithTwoOfThreeShareCodes() throws {
+        let (sandbox, org, codes, sam, manager) = try recoveryWorld()
         let oldFile = try XCTUnwrap(sandbox.identities[sam])
 
         // One word changed: named by position, nothing re-issued.
@@ -144,11 +150,7 @@ final class IdentityCommandsTests: XCTestCase {
     /// (2 of 3, the default): each pair re-issues Sam's identity, which then opens the vault with its keys re-wrapped;
     /// each single code is refused and re-issues nothing.
     func testRecoveryRestoreWorksWithEveryPairOfCodesAndNoSingleCode() throws {
-        let sandbox = try Sandbox()
-        let (org, codes) = try sandbox.organisationWithRecoveryCodes()
-        XCTAssertEqual(codes.count, 3)
-        let sam = try sandbox.adminID(["advocate", "add", "Sam Carter", "--org", org])
-        let manager = try sandbox.adminID(["advocate", "add", "Lee Morgan", "--org", org, "--role", "manager"])
+        let (sandbox, org, codes, sam, manager) = try recoveryWorld()
         func restore(_ given: [String], to file: String) throws -> CLIResult {
             try sandbox.run(["recovery", "restore", "--org", org, "--account", sam, "--identity-out", file, "--no-passphrase", "--as", manager, "--json"],
                             stdin: Data((given.joined(separator: "\n\n") + "\n").utf8))
