@@ -60,7 +60,7 @@ extension Vault {
         let caseID = caseRecord.id
         let authorityFormID = options.authorityForm == nil ? nil : sealed.documentIDs.first
         let consentFormID = options.consentForm == nil ? nil : sealed.documentIDs.last
-        for record in sealed.records { try tx.insert(record) }
+        try insertDocuments(sealed.records, caseID: caseID, sealedUnder: sealed.caseKey, version: sealed.caseKeyVersion, in: tx)
         for record in sealed.records {
             try audit(event("document.ingest", caseID: caseID, documentID: record.id, details: ["bytes": String(record.size)]), in: tx)
         }

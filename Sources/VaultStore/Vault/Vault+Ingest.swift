@@ -113,7 +113,7 @@ extension Vault {
                 try blobs.commitBatch(batch.map(\.record.id))
                 // Rows and their audit events commit together, or neither does.
                 try store.write { tx in
-                    for item in batch { try tx.insert(item.record) }
+                    try insertDocuments(batch.map(\.record), caseID: caseID, sealedUnder: caseKey, version: caseKeyVersion, in: tx)
                     for event in events { try audit(event, in: tx) }
                     if last { try alsoCommit?(tx, results) }
                 }
@@ -172,6 +172,9 @@ extension Vault {
         var records: [DocumentRecord] = []
         /// Per file given, the document that holds it (the same file given twice is stored once).
         var documentIDs: [String] = []
+        /// The case key version the records are wrapped under (moved to the current one when inserted).
+        var caseKey: SecureBytes
+        var caseKeyVersion: Int
     }
 
     /// Case set-up: encrypts forms under the key of a case not yet written (or, for `recordSituation`, the case's
@@ -185,7 +188,7 @@ extension Vault {
         }
         let fieldKey = try KeyHierarchy.fieldKey(caseKey)
         let writer = BodyWriter()
-        var sealed = SealedForms()
+        var sealed = SealedForms(caseKey: caseKey, caseKeyVersion: caseKeyVersion)
         var known = knownMACs
         do {
             for (file, kind, date) in files {

@@ -78,13 +78,8 @@ extension Vault {
         try tx.insert(DataKeyRecord(scope: scope, version: newVersion, createdAt: created))
         try insertWrappers(of: newKey, scope: scope, version: newVersion, createdAt: created, in: tx)
         for var document in try tx.documents(caseID: caseID) {
-            let oldKey = try dataKey(scope: scope, version: document.caseKeyVersion, in: tx)
-            let documentKey = try hierarchy.unwrapDocumentKey(document, caseKey: oldKey)
-            let (name, dateSource, kind) = try Self.openDocumentFields(document, fieldKey: try KeyHierarchy.fieldKey(oldKey))
-            document.caseKeyVersion = newVersion
-            document.wrappedKey = try hierarchy.wrapDocumentKey(documentKey, documentID: document.id, caseID: caseID, caseKey: newKey,
-                                                               caseKeyVersion: newVersion)
-            try Self.sealDocumentFields(name: name, dateSource: dateSource, kind: kind, into: &document, fieldKey: newFieldKey)
+            try rewrap(&document, from: try dataKey(scope: scope, version: document.caseKeyVersion, in: tx), to: newKey,
+                       version: newVersion, fieldKey: newFieldKey)
             try tx.update(document)
         }
         try resealCaseRows(caseID, newKey: newKey, newVersion: newVersion, in: tx)
