@@ -154,6 +154,15 @@ extension Vault {
         }
     }
 
+    /// `requireVisible` for a change to a case the account was just found to be a member of: its client and registered
+    /// people are visible through it, so only someone else costs the walk over every case.
+    func requireVisible(_ operation: VaultOperation, person personID: String, onMemberCase caseRecord: CaseRecord,
+                        in tx: any VaultRecordReading) throws {
+        let onCase = try personID == caseRecord.clientID || registeredPersonIDs(caseID: caseRecord.id, in: tx).contains(personID)
+        if onCase, let person = try tx.person(personID), person.erasedAt == nil { return }
+        try requireVisible(operation, person: personID, in: tx)
+    }
+
     /// Changing what is known about a person (status, capacity) needs a case of theirs the account is a member of,
     /// or to have registered them.
     func requireCarer(person personID: String, in tx: any VaultRecordReading) throws {

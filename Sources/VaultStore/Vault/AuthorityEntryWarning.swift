@@ -62,6 +62,11 @@ extension Vault {
     /// What the consent rules say about one stored record (a form without the NHS number, a verbal consent): shown
     /// when the record is made and by `consent show`, asked for the first of its actions (or view_documents).
     public func ruleWarnings(aboutAuthority authorityID: String, caseID: String, actions: [String]?) throws -> [String] {
+        // The warnings quote the case's records by name: only for someone who may read the case.
+        try guarded { try store.read { tx in
+            guard let record = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
+            _ = try requireRead(record, in: tx)
+        } }
         let action = actions?.compactMap(ConsentAction.init(rawValue:)).first ?? .viewDocuments
         let check = try checkConsent(caseID: caseID, action: action, on: today())
         return check.decision.findings.filter { $0.outcome == .warn && $0.authorityID == authorityID }

@@ -21,9 +21,7 @@ extension Vault {
     /// Stores a bundle's log and its `bundle.export` audit event (ids and counts only) together, after the
     /// bundle's files are durable.
     public func recordBundle(_ log: some Encodable, bundleID: String, caseID: String, auditDetails: [String: String]) throws {
-        guard consentGrants["\(caseID)|\(ConsentAction.exportBundle.rawValue)|*"] != nil else {
-            throw VaultError.invalidInput("a bundle is recorded only after the consent rules allowed its export")
-        }
+        try requireExportAllowed(caseID: caseID)
         try store.write { tx in
             guard try tx.caseRecord(caseID) != nil else { throw VaultError.notFound(kind: "case", id: caseID) }
             try tx.save(try sealConsent(log, id: bundleID, type: .bundleLog, caseID: caseID, personID: nil, in: tx))
@@ -32,8 +30,17 @@ extension Vault {
     }
 
     /// An export that was refused after the consent check (a leak found, a document unreadable): audited, nothing kept.
+    /// Only after the export was allowed: a front end cannot write a `bundle.export` event about any case it likes.
     public func recordBundleFailure(caseID: String, reason: String) throws {
+        try requireExportAllowed(caseID: caseID)
         try audit(event("bundle.export", caseID: caseID, outcome: .failure, details: ["reason": reason]))
+    }
+
+    /// A bundle's records are written only in a session whose export of this case the consent rules allowed.
+    private func requireExportAllowed(caseID: String) throws {
+        guard consentGrants["\(caseID)|\(ConsentAction.exportBundle.rawValue)|*"] != nil else {
+            throw VaultError.invalidInput("a bundle is recorded only after the consent rules allowed its export")
+        }
     }
 
     /// A case's bundle logs, oldest first.

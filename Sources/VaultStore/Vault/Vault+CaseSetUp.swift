@@ -13,8 +13,12 @@ extension Vault {
     public func openCase(_ input: CaseInput, setUp options: CaseSetUpOptions) throws -> CaseSetUp {
         let (client, representative, organisation, died) = try guarded { try store.read { tx in
             _ = try require(.caseOpen, roles: [.advocate, .manager], in: tx)
+            // Before anything is read about them: the checks below (a recorded death, say) would otherwise answer
+            // questions about people the account may not see.
+            try requireVisible(.caseOpen, person: input.clientID, in: tx)
             guard let clientRecord = try tx.person(input.clientID) else { throw VaultError.notFound(kind: "person", id: input.clientID) }
             let representative = try options.representativeID.map { id -> PersonView in
+                try requireVisible(.caseOpen, person: id, in: tx)
                 guard let record = try tx.person(id) else { throw VaultError.notFound(kind: "person", id: id) }
                 return try view(record, in: tx)
             }

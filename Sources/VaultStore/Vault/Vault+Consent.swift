@@ -134,7 +134,11 @@ extension Vault {
             guard let caseRecord = try tx.caseRecord(input.caseID) else { throw VaultError.notFound(kind: "case", id: input.caseID) }
             try requireMember(.caseChange, of: caseRecord, in: tx)
             guard caseRecord.caseStatus == .open else { throw VaultError.caseNotOpen(id: input.caseID, status: caseRecord.status) }
+            // The person and a person grantee must be visible to the account: the record keeps the grantee's name,
+            // which `consent show` prints, and the rules read the person's status.
+            try requireVisible(.caseChange, person: input.personID, onMemberCase: caseRecord, in: tx)
             guard let personRecord = try tx.person(input.personID) else { throw VaultError.notFound(kind: "person", id: input.personID) }
+            if input.granteeID.hasPrefix("per-") { try requireVisible(.caseChange, person: input.granteeID, onMemberCase: caseRecord, in: tx) }
             let (grantee, granteeName) = try resolveParty(input.granteeID, in: tx)
             let person = try view(personRecord, in: tx)
             return (try buildAuthority(id: id, input: input, caseRecord: caseRecord, person: person, grantee: grantee,

@@ -38,7 +38,9 @@ extension Vault {
             guard let record = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
             try requireMember(.caseChange, of: record, in: tx)
             guard record.caseStatus == .open else { throw VaultError.caseNotOpen(id: caseID, status: record.status) }
-            guard try tx.person(personID) != nil else { throw VaultError.notFound(kind: "person", id: personID) }
+            // Only someone the account may already see: once on the case, the person is visible through it (and the
+            // account becomes one who may change their record), so adding would otherwise open anyone's record.
+            try requireVisible(.caseChange, person: personID, in: tx)
             guard personID != record.clientID else {
                 throw VaultError.invalidInput("\(personID) is the case's client already; add relatives, representatives and other third parties")
             }
