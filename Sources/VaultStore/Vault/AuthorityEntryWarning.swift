@@ -61,7 +61,9 @@ extension CaseSetUpOptions {
 extension Vault {
     /// What the consent rules say about one stored record (a form without the NHS number, a verbal consent): shown
     /// when the record is made and by `consent show`, asked for the first of its actions (or view_documents).
-    public func ruleWarnings(aboutAuthority authorityID: String, caseID: String, actions: [String]?) throws -> [String] {
+    public func ruleWarnings(aboutAuthority authorityID: RecordID, caseID: CaseID, actions: [String]?) throws -> [String] {
+        let authorityID = authorityID.rawValue
+        let caseID = caseID.rawValue
         let action = actions?.compactMap(ConsentAction.init(rawValue:)).first ?? .viewDocuments
         let check = try checkConsent(caseID: caseID, action: action, on: today())
         return check.decision.findings.filter { $0.outcome == .warn && $0.authorityID == authorityID }

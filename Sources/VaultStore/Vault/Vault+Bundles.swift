@@ -20,7 +20,8 @@ extension Vault {
 
     /// Stores a bundle's log and its `bundle.export` audit event (ids and counts only) together, after the
     /// bundle's files are durable.
-    public func recordBundle(_ log: some Encodable, bundleID: String, caseID: String, auditDetails: [String: String]) throws {
+    public func recordBundle(_ log: some Encodable, bundleID: String, caseID: CaseID, auditDetails: [String: String]) throws {
+        let caseID = caseID.rawValue
         guard consentGrants["\(caseID)|\(ConsentAction.exportBundle.rawValue)|*"] != nil else {
             throw VaultError.invalidInput("a bundle is recorded only after the consent rules allowed its export")
         }
@@ -32,13 +33,15 @@ extension Vault {
     }
 
     /// An export that was refused after the consent check (a leak found, a document unreadable): audited, nothing kept.
-    public func recordBundleFailure(caseID: String, reason: String) throws {
+    public func recordBundleFailure(caseID: CaseID, reason: String) throws {
+        let caseID = caseID.rawValue
         try audit(event("bundle.export", caseID: caseID, outcome: .failure, details: ["reason": reason]))
     }
 
     /// A case's bundle logs, oldest first.
-    public func bundleLogs<Log: Decodable>(caseID: String, as _: Log.Type) throws -> [Log] {
+    public func bundleLogs<Log: Decodable>(caseID: CaseID, as _: Log.Type) throws -> [Log] {
         try requireConsent(.viewDocuments, caseID: caseID)
+        let caseID = caseID.rawValue
         return try store.read { tx in
             guard try tx.caseRecord(caseID) != nil else { throw VaultError.notFound(kind: "case", id: caseID) }
             return try tx.consentRecords(type: ConsentRecordType.bundleLog.rawValue, caseID: caseID, personID: nil)
