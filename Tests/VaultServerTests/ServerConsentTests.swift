@@ -98,7 +98,7 @@ extension ServerAPITests {
         let w = try await world()
         let alex = try await w.token(w.alex)
         let existing = try XCTUnwrap(try w.open(as: w.sam).authorities(caseID: CaseID(w.caseID)).first?.authority.id)
-        let client = try w.open(as: w.sam).caseDetail(CaseID(w.caseID)).client
+        let client = try w.open(as: w.sam).caseDetail(CaseID(w.caseID)).client.rawValue
         let before = try w.open(as: w.sam).authorities(caseID: CaseID(w.caseID)).count
         let attempts: [(String, String, Any)] = [
             ("POST", "/api/v1/cases/\(w.caseID)/consents", ["person": client, "kind": "verbal_consent", "grantee": w.org2, "actions": ["view_documents"],
