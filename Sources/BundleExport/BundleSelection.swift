@@ -37,14 +37,14 @@ public struct BundleSelection: Sendable {
         let namedSet = Set(named)
         entries = documents.map { document in
             var kind = DocumentKind(rawValue: document.kind)
-            let authority = authorityForms[document.id]
+            let authority = authorityForms[document.id.rawValue]
             if authority != nil, kind != .consentForm { kind = .authorityEvidence }
-            let bundleable = BundleSource(documentID: document.id, name: document.name, mediaType: document.mediaType, documentDate: nil,
+            let bundleable = BundleSource(documentID: document.id.rawValue, name: document.name, mediaType: document.mediaType, documentDate: nil,
                                           ingestedAt: document.ingestedAt, ciphertextSHA256: "", plaintext: []).form != nil
             func entry(_ included: Bool, _ reason: Reason) -> Entry {
                 Entry(document: document, kind: kind, included: included, reason: reason)
             }
-            if namedSet.contains(document.id) { return entry(bundleable, bundleable ? .named : .cannotBeBundled(mediaType: document.mediaType)) }
+            if namedSet.contains(document.id.rawValue) { return entry(bundleable, bundleable ? .named : .cannotBeBundled(mediaType: document.mediaType)) }
             if let kind, includeKinds.contains(kind) {
                 return entry(bundleable, bundleable ? .kindIncluded(kind) : .cannotBeBundled(mediaType: document.mediaType))
             }

@@ -38,7 +38,7 @@ extension CaseBundleExport {
         let sources = try export.loadDocuments(selection)
         let (request, unregistered) = try export.request()
         let outcome = try export.plan(request, sources: sources, helper: helper)
-        return DryRun(caseID: export.caseID, selection: selection, outcome: outcome, recipientUnregistered: unregistered)
+        return DryRun(caseID: export.caseID.rawValue, selection: selection, outcome: outcome, recipientUnregistered: unregistered)
     }
 
     /// `export`: the bundle kept in memory for the caller to deliver (the server sends it; nothing is written to disk).
@@ -47,7 +47,7 @@ extension CaseBundleExport {
         let sources = try export.loadDocuments(try export.select())
         let (request, _) = try export.request()
         let made = try export.export(request, sources: sources, helper: helper) { _, _ in }
-        return Made(caseID: export.caseID, bundleID: request.bundleID, pages: made.result.pages, pdf: made.result.pdf, manifest: made.manifest,
+        return Made(caseID: export.caseID.rawValue, bundleID: request.bundleID, pages: made.result.pages, pdf: made.result.pdf, manifest: made.manifest,
                     manifestFile: try made.manifest.fileBytes(), reports: made.result.reports, leftOut: made.result.leftOut.map(\.description),
                     ocrAvailable: made.result.ocrAvailable)
     }

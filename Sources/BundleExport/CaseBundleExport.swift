@@ -57,7 +57,7 @@ public enum BundleExportError: Error, Sendable, Equatable, CustomStringConvertib
 /// `bundle.export` event; a refusal after the consent check is audited as a failed export.
 public struct CaseBundleExport {
     public let vault: Vault
-    public let caseID: String
+    public let caseID: CaseID
     public let options: BundleExportOptions
     public let detail: Vault.CaseView
 
@@ -70,10 +70,10 @@ public struct CaseBundleExport {
         caseID = try vault.caseID(caseText)
         detail = try vault.caseDetail(caseID)
         if let nhsBody = detail.nhsBody, nhsBody != options.recipient {
-            try vault.requireConsent(.exportBundle, caseID: caseID, targetOrg: nhsBody)
-            try vault.requireConsent(.shareWithThirdParty, caseID: caseID, targetOrg: options.recipient)
+            try vault.requireConsent(.exportBundle, caseID: caseID, targetOrg: OrganisationID(nhsBody))
+            try vault.requireConsent(.shareWithThirdParty, caseID: caseID, targetOrg: OrganisationID(options.recipient))
         } else {
-            try vault.requireConsent(.exportBundle, caseID: caseID, targetOrg: options.recipient)
+            try vault.requireConsent(.exportBundle, caseID: caseID, targetOrg: OrganisationID(options.recipient))
         }
     }
 
@@ -90,17 +90,17 @@ public struct CaseBundleExport {
     /// checked before anything is decrypted.
     public func loadDocuments(_ selection: BundleSelection) throws -> [BundleSource] {
         for id in options.documentIDs {
-            guard let entry = selection.entries.first(where: { $0.document.id == id }) else {
-                throw BundleExportError.documentNotInCase(documentID: id, caseID: caseID)
+            guard let entry = selection.entries.first(where: { $0.document.id.rawValue == id }) else {
+                throw BundleExportError.documentNotInCase(documentID: id, caseID: caseID.rawValue)
             }
             if case .cannotBeBundled(let mediaType) = entry.reason { throw BundleError.unsupported(documentID: id, mediaType: mediaType) }
         }
         let chosen = selection.included
-        if chosen.isEmpty { throw BundleExportError.nothingSelected(caseID: caseID) }
+        if chosen.isEmpty { throw BundleExportError.nothingSelected(caseID: caseID.rawValue) }
         return try chosen.map { document in
             var sink = ArraySink()
             try vault.decrypt(documentID: document.id, to: &sink, purpose: .bundle)
-            return BundleSource(documentID: document.id, name: document.name, mediaType: document.mediaType, documentDate: document.documentDate,
+            return BundleSource(documentID: document.id.rawValue, name: document.name, mediaType: document.mediaType, documentDate: document.documentDate,
                                 ingestedAt: document.ingestedAt, ciphertextSHA256: document.ciphertextSHA256, plaintext: sink.bytes)
         }
     }
@@ -112,7 +112,7 @@ public struct CaseBundleExport {
         let acting = vault.actor
         let advocate = try vault.advocates().first { $0.id == acting }
         let today = vault.today()
-        var request = BundleRequest(vaultID: vault.vaultID, caseID: caseID, bundleID: try vault.newBundleID(), clientName: try vault.person(detail.client).name,
+        var request = BundleRequest(vaultID: vault.vaultID, caseID: caseID.rawValue, bundleID: try vault.newBundleID(), clientName: try vault.person(detail.client).name,
                                     meeting: options.meeting, recipientID: options.recipient,
                                     recipientName: organisations.first { $0.id == options.recipient }?.name ?? options.recipient,
                                     preparedBy: Self.preparedBy(advocate, acting: acting), creatorID: acting ?? "unknown",
@@ -158,7 +158,7 @@ public struct CaseBundleExport {
         let manifest = try unsigned.signed(with: vault.bundleSigningKey)
         result.manifest = manifest
         try deliver(result, manifest)
-        let log = BundleLog(bundleID: request.bundleID, caseID: caseID, exportedBy: request.creatorID, exportedAt: request.created,
+        let log = BundleLog(bundleID: request.bundleID, caseID: caseID.rawValue, exportedBy: request.creatorID, exportedAt: request.created,
                             recipient: options.recipient, meeting: options.meeting, policy: options.policyLabel, pages: result.pages,
                             pdfSHA256: manifest.pdfSHA256, documents: result.reports)
         try vault.recordBundle(log, bundleID: log.bundleID, caseID: caseID, auditDetails: log.auditDetails)

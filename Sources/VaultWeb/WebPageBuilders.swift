@@ -15,16 +15,16 @@ enum WebPageBuilders {
     static func casesPage(_ vault: Vault, filter: String) throws -> CasesPage {
         let today = vault.today()
         let cases = try vault.cases()
-        let references = try vault.caseReferences(Set(cases.map(\.id)))
+        let references = try vault.caseReferences(Set(cases.map(\.id.rawValue)))
         let wanted = filter.trimmingCharacters(in: .whitespacesAndNewlines)
         var rows: [CaseRow] = []
         for view in cases {
-            let reference = view.reference ?? references[view.id] ?? ""
-            if !wanted.isEmpty, ![view.clientName, reference, view.nhsBody ?? "", view.id].contains(where: { $0.localizedCaseInsensitiveContains(wanted) }) {
+            let reference = view.reference ?? references[view.id.rawValue] ?? ""
+            if !wanted.isEmpty, ![view.clientName, reference, view.nhsBody ?? "", view.id.rawValue].contains(where: { $0.localizedCaseInsensitiveContains(wanted) }) {
                 continue
             }
-            let (deadlines, note) = try deadlines(vault, caseID: view.id, open: view.status == "open", today: today)
-            rows.append(CaseRow(id: view.id, client: view.clientName, reference: reference, nhsBody: view.nhsBody ?? "",
+            let (deadlines, note) = try deadlines(vault, caseID: view.id.rawValue, open: view.status == "open", today: today)
+            rows.append(CaseRow(id: view.id.rawValue, client: view.clientName, reference: reference, nhsBody: view.nhsBody ?? "",
                                 deadline: deadlines.first { !$0.met },
                                 // The list says it shortly; the case page gives the reason in full.
                                 deadlineNote: view.status != "open" ? "Case closed" : deadlines.isEmpty ? (note.hasPrefix("No deadline") ? "None yet" : note) : "None pending",
@@ -47,8 +47,8 @@ enum WebPageBuilders {
     /// check_deadlines on the case (a refusal is said, not hidden).
     static func deadlines(_ vault: Vault, caseID: String, open: Bool, today: CivilDate) throws -> ([DeadlineCell], String) {
         guard open else { return ([], "Case closed") }
-        guard try vault.consentPermits(.checkDeadlines, caseID: caseID, on: today) else { return ([], "The consent rules do not allow checking deadlines") }
-        let cells = ComplaintDeadlines.compute(try vault.caseFacts(caseID).events, on: today).map { deadline in
+        guard try vault.consentPermits(.checkDeadlines, caseID: CaseID(caseID), on: today) else { return ([], "The consent rules do not allow checking deadlines") }
+        let cells = ComplaintDeadlines.compute(try vault.caseFacts(CaseID(caseID)).events, on: today).map { deadline in
             DeadlineCell(due: deadline.due.description, title: deadline.title, rule: deadline.rule.rawValue,
                          overdue: deadline.status == .overdue, met: deadline.status == .met)
         }
@@ -59,7 +59,7 @@ enum WebPageBuilders {
     /// may not look up, is a page not found, not a failure of the server.
     static func caseID(_ vault: Vault, _ text: String) throws -> String {
         do {
-            return try vault.caseID(text)
+            return try vault.caseID(text).rawValue
         } catch VaultError.invalidInput {
             throw WebPageError(.notFound, "There is no case “\(DisplayText.escaped(text))” that you can see. Check the link, or find the case "
                                + "in My cases.")
@@ -70,7 +70,7 @@ enum WebPageBuilders {
     static func casePage(_ vault: Vault, caseText: String, acknowledged: [RuleID]) throws -> CasePage {
         vault.acknowledged = acknowledged
         let caseID = try WebPageBuilders.caseID(vault, caseText)
-        let detail = try vault.caseDetail(caseID)
+        let detail = try vault.caseDetail(CaseID(caseID))
         let names = try vault.names()
         // Controls and direction overrides in a stored name are shown, not obeyed (as HTMLWriter shows them).
         func name(_ id: String) -> String { DisplayText.escaped(names.name(id) ?? id) }
@@ -83,9 +83,9 @@ enum WebPageBuilders {
         ]
         let facts = pairs.compactMap { label, value in value.flatMap { $0.isEmpty ? nil : Fact(label: label, value: $0) } }
         let people = [PersonRow(name: detail.clientName, role: "client")]
-            + (try vault.casePeople(caseID: caseID)).map { PersonRow(name: name($0.personID), role: $0.role.rawValue.replacingOccurrences(of: "_", with: " ")) }
+            + (try vault.casePeople(caseID: CaseID(caseID))).map { PersonRow(name: name($0.personID), role: $0.role.rawValue.replacingOccurrences(of: "_", with: " ")) }
         let today = vault.today()
-        let consents = try vault.authorities(caseID: caseID).map { stored in
+        let consents = try vault.authorities(caseID: CaseID(caseID)).map { stored in
             let authority = stored.authority
             let inForce = stored.voided == nil && authority.withdrawnOn == nil
             return ConsentRow(person: name(stored.personID), kind: authority.kind.rawValue.replacingOccurrences(of: "_", with: " "),
@@ -95,7 +95,7 @@ enum WebPageBuilders {
                               state: consentState(stored, on: today), withdrawLink: inForce ? "/consents/\(authority.id)/withdraw" : nil)
         }
         let (deadlines, deadlineNote) = try deadlines(vault, caseID: caseID, open: detail.status == "open", today: today)
-        let reminders = try vault.remindersIfKeyHeld(caseID: caseID).map { ReminderRow(due: $0.due.description, text: $0.text, done: $0.doneAt != nil) }
+        let reminders = try vault.remindersIfKeyHeld(caseID: CaseID(caseID)).map { ReminderRow(due: $0.due.description, text: $0.text, done: $0.doneAt != nil) }
         // The documents as `list --case` gives them: the consent rules asked first. A refusal leaves the rest of the
         // page (which the access table allows) and says why.
         var documents: [DocumentRow] = []
@@ -104,10 +104,10 @@ enum WebPageBuilders {
         var acknowledge: [RuleID] = []
         do {
             // Showing the list, not reading a document: the session records the same decision once, not per view.
-            try vault.requireConsent(.viewDocuments, caseID: caseID, showing: true)
-            documents = try vault.documents(caseID: caseID, filter: .init())
+            try vault.requireConsent(.viewDocuments, caseID: CaseID(caseID), showing: true)
+            documents = try vault.documents(caseID: CaseID(caseID), filter: .init())
                 .sorted { (documentDay($0), $0.ingestedAt, $0.id) < (documentDay($1), $1.ingestedAt, $1.id) }
-                .map { DocumentRow(id: $0.id, date: documentDay($0), dateSource: $0.documentDateSource.replacingOccurrences(of: "_", with: " "),
+                .map { DocumentRow(id: $0.id.rawValue, date: documentDay($0), dateSource: $0.documentDateSource.replacingOccurrences(of: "_", with: " "),
                                    kind: $0.kind.replacingOccurrences(of: "_", with: " "), name: $0.name) }
             if documents.isEmpty { documentNote = "No documents yet." }
         } catch AccessError.acknowledgementNeeded(let check, let missing) {
@@ -117,7 +117,7 @@ enum WebPageBuilders {
         } catch let error as AccessError {
             documentNote = "The documents are not shown: \(error.description)"
         }
-        let notes = try vault.notes(caseID: caseID).map { note in
+        let notes = try vault.notes(caseID: CaseID(caseID)).map { note in
             NoteRow(writtenAt: String(note.writtenAt.prefix(16)).replacingOccurrences(of: "T", with: " "), writtenBy: note.writtenBy.map(name), text: note.text)
         }
         return CasePage(client: detail.clientName, reference: detail.reference, facts: facts, people: people, consents: consents,
@@ -154,9 +154,9 @@ enum WebPageBuilders {
     /// document named, and the read audited by the core (`document.read`) before any text is shown.
     static func documentPage(_ vault: Vault, documentID: String, acknowledged: [RuleID]) throws -> DocumentPage {
         vault.acknowledged = acknowledged
-        let caseID = try vault.caseID(ofDocument: documentID)
-        try vault.requireConsent(.viewDocuments, caseID: caseID, documentID: documentID)
-        let document = try vault.document(documentID)
+        let caseID = try vault.caseID(ofDocument: DocumentID(documentID))
+        try vault.requireConsent(.viewDocuments, caseID: caseID, documentID: DocumentID(documentID))
+        let document = try vault.document(DocumentID(documentID))
         let detail = try vault.caseDetail(caseID)
         let facts = [
             Fact(label: "Kind", value: document.kind.replacingOccurrences(of: "_", with: " ")),
@@ -170,7 +170,7 @@ enum WebPageBuilders {
             if document.size > maxReadableBytes {
                 unreadable = "This document is too large to show here. Use Download to open it on this computer."
             } else {
-                var bytes = try vault.plaintext(documentID: documentID)
+                var bytes = try vault.plaintext(documentID: DocumentID(documentID))
                 defer { secureZero(&bytes) }
                 do {
                     let text = try TextExtractor.extract(data: Data(bytes), format: format)
@@ -183,7 +183,7 @@ enum WebPageBuilders {
         } else {
             unreadable = "This kind of document (\(document.mediaType)) has no text view yet. Use Download to open it on this computer."
         }
-        return DocumentPage(id: document.id, caseID: caseID, caseLabel: detail.clientName, name: document.name, facts: facts,
+        return DocumentPage(id: document.id.rawValue, caseID: caseID.rawValue, caseLabel: detail.clientName, name: document.name, facts: facts,
                             readable: readable, unreadable: unreadable, acknowledged: acknowledged.map(\.rawValue).joined(separator: ","),
                             pdf: document.mediaType == "application/pdf")
     }

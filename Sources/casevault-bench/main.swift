@@ -191,7 +191,7 @@ if selected("find") {
     let admin = try setup.addAdvocate(name: "Administrator", organisationID: nil, role: .admin)
     let asAdmin = try Vault(try VaultSetup.open(paths: paths) { throw KeyFileError.passphraseRequired }, actor: admin)
     let organisation = try asAdmin.addOrganisation(name: "Bench Advocacy").id
-    let advocate = try asAdmin.addAdvocate(name: "Bench Advocate", organisationID: organisation)
+    let advocate = try asAdmin.addAdvocate(name: "Bench Advocate", organisationID: OrganisationID(organisation))
     let vault = try Vault(try VaultSetup.open(paths: paths) { throw KeyFileError.passphraseRequired }, actor: advocate)
     let count = quick ? 200 : 100_000
     let surnames = ["Ellis", "Platt", "Okafor", "Hart", "Bell", "Marsh", "Quenby", "Reid", "Carter", "Morgan"]

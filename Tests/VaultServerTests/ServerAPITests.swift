@@ -35,7 +35,7 @@ final class ServerAPITests: XCTestCase {
         let listed = try XCTUnwrap(cases.json["cases"] as? [[String: Any]])
         // Sam's two cases, and those other tests of the class opened for Sam: exactly what the core lists for Sam.
         XCTAssertTrue(Set(listed.compactMap { $0["id"] as? String }).isSuperset(of: [w.caseID, w.uploadCase]))
-        XCTAssertEqual(Set(listed.compactMap { $0["id"] as? String }), Set(try w.open(as: w.sam).cases().map(\.id)))
+        XCTAssertEqual(Set(listed.compactMap { $0["id"] as? String }), Set(try w.open(as: w.sam).cases().map(\.id.rawValue)))
         XCTAssertEqual(listed.first { $0["id"] as? String == w.caseID }?["client_name"] as? String, "Margaret Ellis",
                        "names as the CLI lists them")
 
@@ -52,23 +52,23 @@ final class ServerAPITests: XCTestCase {
         XCTAssertEqual(rows.first { $0["id"] as? String == w.letter }?["name"] as? String, "letter.txt")
 
         let lee = try w.open(as: w.lee)
-        let before = try lee.auditLog(caseID: w.caseID, since: nil, actor: w.sam).count
+        let before = try lee.auditLog(caseID: CaseID(w.caseID), since: nil, actor: w.sam).count
         let content = try await w.request("GET", "/api/v1/documents/\(w.letter)/content?acknowledge=R-CON-9", token: token)
         XCTAssertEqual(content.status, 200)
         XCTAssertEqual(content.body, Data(ServerTestWorld.letterText.utf8), "the decrypted bytes equal the ingested ones")
         XCTAssertTrue(content.headers.lowercased().contains("x-content-type-options: nosniff"), content.headers)
         XCTAssertTrue(content.headers.lowercased().contains("content-disposition: attachment"), content.headers)
-        let served = try w.open(as: w.lee).auditLog(caseID: w.caseID, since: nil, actor: w.sam).dropFirst(before)
+        let served = try w.open(as: w.lee).auditLog(caseID: CaseID(w.caseID), since: nil, actor: w.sam).dropFirst(before)
         XCTAssertEqual(served.map(\.action), ["consent.decision", "document.read"], "the acknowledged warning, then the read")
         XCTAssertEqual(served.last?.documentID, w.letter)
 
         // `cat` on the core as Sam (the gate, then the read) records the same events.
         let sam = try w.open(as: w.sam)
         sam.acknowledged = [.con9]
-        try sam.requireConsent(.viewDocuments, caseID: try sam.caseID(ofDocument: w.letter), documentID: w.letter)
+        try sam.requireConsent(.viewDocuments, caseID: try sam.caseID(ofDocument: DocumentID(w.letter)), documentID: DocumentID(w.letter))
         var sink = ArraySink()
-        try sam.decrypt(documentID: w.letter, to: &sink)
-        let local = try w.open(as: w.lee).auditLog(caseID: w.caseID, since: nil, actor: w.sam).dropFirst(before + served.count)
+        try sam.decrypt(documentID: DocumentID(w.letter), to: &sink)
+        let local = try w.open(as: w.lee).auditLog(caseID: CaseID(w.caseID), since: nil, actor: w.sam).dropFirst(before + served.count)
         XCTAssertEqual(local.map(\.action), served.map(\.action))
     }
 
@@ -178,7 +178,7 @@ final class ServerAPITests: XCTestCase {
         let rowsBefore = try await w.sessionRows()
         XCTAssertTrue(rowsBefore.contains { $0[2] == w.kim })
 
-        _ = try w.open(as: w.lee).removeAccount(w.kim)
+        _ = try w.open(as: w.lee).removeAccount(AccountID(w.kim))
         let after = try await w.request("GET", "/api/v1/cases", token: token)
         XCTAssertEqual(after.status, 401, after.text)
         let rowsAfter = try await w.sessionRows()

@@ -13,7 +13,7 @@ final class ServerAuditFailClosedTests: XCTestCase {
     }
 
     func reads(_ w: ServerTestWorld) throws -> Int {
-        try w.open(as: w.lee).auditLog(caseID: w.caseID, since: nil, actor: w.sam).filter { $0.action == "document.read" }.count
+        try w.open(as: w.lee).auditLog(caseID: CaseID(w.caseID), since: nil, actor: w.sam).filter { $0.action == "document.read" }.count
     }
 
     func testAReadWhoseAuditEventCannotCommitAnswersAnErrorAndNoData() async throws {

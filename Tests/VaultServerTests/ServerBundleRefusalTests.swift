@@ -24,9 +24,9 @@ extension ServerAPITests {
         for document in documents {
             let file = w.directory.appendingPathComponent("\(UUID().uuidString)-\(document.name)")
             try document.bytes.write(to: file)
-            let stored = try w.open(as: w.sam).ingest(caseID: caseID, files: [Vault.IngestFile(path: file.path)], options: .init(kind: document.kind))
+            let stored = try w.open(as: w.sam).ingest(caseID: CaseID(caseID), files: [Vault.IngestFile(path: file.path)], options: .init(kind: document.kind))
             guard case .stored(let id, _) = stored.first?.outcome else { throw XCTSkip("\(document.name) was not stored") }
-            ids.append(id)
+            ids.append(id.rawValue)
         }
         return (caseID, ids)
     }
@@ -40,7 +40,7 @@ extension ServerAPITests {
             ("labelled.txt", Data("Date of birth: 20/01/1950\n".utf8), .letter),
             ("bare.txt", Data("Appointment card 20/01/1950\n".utf8), .letter),
         ])
-        let logsBefore = try w.open(as: w.sam).bundleLogs(caseID: caseID, as: BundleLogSummary.self).count
+        let logsBefore = try w.open(as: w.sam).bundleLogs(caseID: CaseID(caseID), as: BundleLogSummary.self).count
         let before = try events(w, caseID: caseID, actor: w.sam).count
 
         let reply = try await w.request("POST", "/api/v1/cases/\(caseID)/bundles", token: token,
@@ -54,7 +54,7 @@ extension ServerAPITests {
         XCTAssertFalse(reply.text.contains("1950"), reply.text)
         XCTAssertFalse(reply.text.contains("%PDF"), "no PDF sent")
         XCTAssertNil(header("X-Bundle-ID", in: reply))
-        XCTAssertEqual(try w.open(as: w.sam).bundleLogs(caseID: caseID, as: BundleLogSummary.self).count, logsBefore,
+        XCTAssertEqual(try w.open(as: w.sam).bundleLogs(caseID: CaseID(caseID), as: BundleLogSummary.self).count, logsBefore,
                        "a refused bundle is not in the redaction log")
         let audited = try events(w, caseID: caseID, actor: w.sam, after: before)
         let failure = try XCTUnwrap(audited.last { $0.action == "bundle.export" }, "\(audited.map(\.action))")
@@ -75,7 +75,7 @@ extension ServerAPITests {
         let (caseID, documents) = try await signedCase(w, client: "Rhys Owen", token: token, documents: [
             ("scan.png", Self.png(width: 320, height: 240), .evidence),
         ])
-        let logsBefore = try w.open(as: w.sam).bundleLogs(caseID: caseID, as: BundleLogSummary.self).count
+        let logsBefore = try w.open(as: w.sam).bundleLogs(caseID: CaseID(caseID), as: BundleLogSummary.self).count
         let body: [String: Any] = ["meeting": "Local resolution meeting", "recipient": "trust-X", "documents": documents]
         let reply = try await w.request("POST", "/api/v1/cases/\(caseID)/bundles", token: token, json: body)
         XCTAssertEqual(reply.status, 422, reply.text)
@@ -83,7 +83,7 @@ extension ServerAPITests {
         let message = reply.json["message"] as? String ?? ""
         XCTAssertTrue(message.contains("every page needs a person to check it"), message)
         XCTAssertTrue(message.contains("\"include_unreviewed\": true") && !message.contains("--"), "the API's field, no CLI option: \(message)")
-        XCTAssertEqual(try w.open(as: w.sam).bundleLogs(caseID: caseID, as: BundleLogSummary.self).count, logsBefore)
+        XCTAssertEqual(try w.open(as: w.sam).bundleLogs(caseID: CaseID(caseID), as: BundleLogSummary.self).count, logsBefore)
 
         // The dry run says which page and why, and writes nothing.
         let planned = try await w.request("POST", "/api/v1/cases/\(caseID)/bundles/dry-run", token: token, json: body)
@@ -95,7 +95,7 @@ extension ServerAPITests {
         let checked = try await w.request("POST", "/api/v1/cases/\(caseID)/bundles", token: token,
                                           json: body.merging(["include_unreviewed": true]) { $1 })
         XCTAssertEqual(checked.status, 201, checked.text)
-        XCTAssertEqual(try w.open(as: w.sam).bundleLogs(caseID: caseID, as: BundleLogSummary.self).count, logsBefore + 1)
+        XCTAssertEqual(try w.open(as: w.sam).bundleLogs(caseID: CaseID(caseID), as: BundleLogSummary.self).count, logsBefore + 1)
     }
 
     func testTheDryRunListsEveryDocumentAndItsRedactionsAuditsTheReadsAndKeepsNothing() async throws {
@@ -105,7 +105,7 @@ extension ServerAPITests {
             ("referral.txt", Data("Dear Ms Gray,\nDate of birth: 20/01/1950\nThe ward apologises for the delay.\n".utf8), .letter),
         ])
         let letter = documents[0]
-        let logsBefore = try w.open(as: w.sam).bundleLogs(caseID: caseID, as: BundleLogSummary.self).count
+        let logsBefore = try w.open(as: w.sam).bundleLogs(caseID: CaseID(caseID), as: BundleLogSummary.self).count
         let before = try events(w, caseID: caseID, actor: w.sam).count
 
         let reply = try await w.request("POST", "/api/v1/cases/\(caseID)/bundles/dry-run", token: token, json: [
@@ -134,7 +134,7 @@ extension ServerAPITests {
         XCTAssertTrue(audited.contains { $0.action == "bundle.read" && $0.documentID == letter }, "\(audited.map(\.action))")
         XCTAssertFalse(audited.contains { $0.action == "bundle.export" }, "\(audited.map(\.action))")
         XCTAssertTrue(Set(audited.map(\.action)).isSubset(of: ["bundle.read", "consent.decision"]), "\(audited.map(\.action))")
-        XCTAssertEqual(try w.open(as: w.sam).bundleLogs(caseID: caseID, as: BundleLogSummary.self).count, logsBefore)
+        XCTAssertEqual(try w.open(as: w.sam).bundleLogs(caseID: CaseID(caseID), as: BundleLogSummary.self).count, logsBefore)
 
         let unknown = try await w.request("POST", "/api/v1/cases/\(caseID)/bundles/dry-run", token: token, json: [
             "meeting": "Local resolution meeting", "recipient": "trust-X", "documents": ["doc-00000000"],
@@ -194,7 +194,7 @@ extension ServerAPITests {
         let (caseID, client) = try newCase(w, client: "Olive Dunn")
         _ = try recordVerbalConsent(w, caseID: caseID, client: client, grantee: w.org1, actions: [.viewDocuments])
         let died = try w.open(as: w.sam).today().adding(days: -10)
-        _ = try w.open(as: w.sam).updatePersonStatus(client) { $0.deceased = true; $0.dateOfDeath = died }
+        _ = try w.open(as: w.sam).updatePersonStatus(PersonID(client)) { $0.deceased = true; $0.dateOfDeath = died }
         let member = try await w.request("GET", "/api/v1/cases/\(caseID)/documents?acknowledge=R-CON-9", token: try await w.token(w.sam))
         XCTAssertEqual(member.status, 403, member.text)
         let memberRules = (member.json["decision"] as? [String: Any])?["rule_ids"] as? [String] ?? []

@@ -32,13 +32,13 @@ extension ServerAPITests {
         ])
         XCTAssertEqual(recorded.status, 201, recorded.text)
         let form = try XCTUnwrap(recorded.json["form_document"] as? String, recorded.text)
-        XCTAssertEqual(try w.open(as: w.sam).document(form).kind, "consent_form", "the form is stored as the CLI stores it")
+        XCTAssertEqual(try w.open(as: w.sam).document(DocumentID(form)).kind, "consent_form", "the form is stored as the CLI stores it")
         let letter = w.directory.appendingPathComponent("rowe-letter.txt")
         try Data("Dear Mrs Rowe, the trust has reviewed the care on ward 4 and apologises for the delay.".utf8).write(to: letter)
-        let stored = try w.open(as: w.sam).ingest(caseID: caseID, files: [Vault.IngestFile(path: letter.path)], options: .init(kind: .letter))
+        let stored = try w.open(as: w.sam).ingest(caseID: CaseID(caseID), files: [Vault.IngestFile(path: letter.path)], options: .init(kind: .letter))
         guard case .stored(let document, _) = stored.first?.outcome else { throw XCTSkip("the letter was not stored") }
-        Self.bundleCaseMade = (caseID, document)
-        return (caseID, document)
+        Self.bundleCaseMade = (caseID, document.rawValue)
+        return (caseID, document.rawValue)
     }
 
     func testABundleExportedOverHTTPIsRecordedAndVerifiesThroughTheRouteAndTheCLI() async throws {
@@ -46,7 +46,7 @@ extension ServerAPITests {
         let token = try await w.token(w.sam)
         let (caseID, letter) = try await bundleCase(w, token: token)
         let before = try events(w, caseID: caseID, actor: w.sam).count
-        let logsBefore = try w.open(as: w.sam).bundleLogs(caseID: caseID, as: BundleLogSummary.self).count
+        let logsBefore = try w.open(as: w.sam).bundleLogs(caseID: CaseID(caseID), as: BundleLogSummary.self).count
 
         let reply = try await w.request("POST", "/api/v1/cases/\(caseID)/bundles", token: token, json: [
             "meeting": "Local resolution meeting, 3 December 2026", "recipient": "trust-X", "policy": "trust-meeting",
@@ -64,7 +64,7 @@ extension ServerAPITests {
         XCTAssertEqual(manifestJSON["creator"] as? String, w.sam, "signed as the session's account")
 
         // As `export` leaves it: the redaction log holds the bundle, and the audit log its reads and its export.
-        let logs = try w.open(as: w.sam).bundleLogs(caseID: caseID, as: BundleLogSummary.self)
+        let logs = try w.open(as: w.sam).bundleLogs(caseID: CaseID(caseID), as: BundleLogSummary.self)
         XCTAssertEqual(logs.count, logsBefore + 1)
         XCTAssertEqual(logs.last?.bundleID, bundleID)
         XCTAssertEqual(logs.last?.policy, "trust-meeting")
@@ -116,7 +116,7 @@ extension ServerAPITests {
         let (caseID, letter) = try await bundleCase(w, token: sam)
         let alex = try await w.token(w.alex)
         let body: [String: Any] = ["meeting": "Local resolution meeting", "recipient": "trust-X", "documents": [letter]]
-        let logsBefore = try w.open(as: w.sam).bundleLogs(caseID: caseID, as: BundleLogSummary.self).count
+        let logsBefore = try w.open(as: w.sam).bundleLogs(caseID: CaseID(caseID), as: BundleLogSummary.self).count
         // As `export` as Alex: the core refuses before anything is read, on the case's records (the access table's
         // case.read row, which only the consent rules could open to another organisation's advocate).
         let refused = try await w.request("POST", "/api/v1/cases/\(caseID)/bundles", token: alex, json: body)
@@ -149,7 +149,7 @@ extension ServerAPITests {
         let unknown = try await w.request("POST", path, token: sam, json: body.merging(["documents": ["doc-00000000"]]) { $1 })
         XCTAssertEqual(unknown.status, 422, unknown.text)
         XCTAssertEqual(unknown.json["error"] as? String, "document_not_in_case")
-        XCTAssertEqual(try w.open(as: w.sam).bundleLogs(caseID: caseID, as: BundleLogSummary.self).count, logsBefore, "no bundle recorded")
+        XCTAssertEqual(try w.open(as: w.sam).bundleLogs(caseID: CaseID(caseID), as: BundleLogSummary.self).count, logsBefore, "no bundle recorded")
 
         // The case's audit log, ids only, for its organisation's manager (as `audit log --case`). The letter is read
         // here first: under `swift test --parallel` each test has a fresh world, with no earlier test's reads.

@@ -252,7 +252,7 @@ final class ServerCLITests: XCTestCase {
             handle.write(Data(block))
         }
         try handle.close()
-        let stored = try w.open(as: w.sam).ingest(caseID: w.uploadCase, files: [Vault.IngestFile(path: input.path)], options: .init())
+        let stored = try w.open(as: w.sam).ingest(caseID: CaseID(w.uploadCase), files: [Vault.IngestFile(path: input.path)], options: .init())
         guard case .stored(let id, _) = stored.first?.outcome else { throw XCTSkip("the core did not store the test file: \(String(describing: stored.first?.outcome))") }
 
         let desk = try Desk(w, as: w.sam)
@@ -261,7 +261,7 @@ final class ServerCLITests: XCTestCase {
         let rss = desk.path("rss")
         desk.environment["PATH"] = "/usr/bin:/bin"
         let started = Date()
-        let timed = try await timedCLI(desk, ["/usr/bin/time", "-f", "%M", "-o", rss, try Self.binary(), "cat", id, "-o", out, "--acknowledge", "R-CON-9"])
+        let timed = try await timedCLI(desk, ["/usr/bin/time", "-f", "%M", "-o", rss, try Self.binary(), "cat", id.rawValue, "-o", out, "--acknowledge", "R-CON-9"])
         let seconds = Date().timeIntervalSince(started)
         XCTAssertEqual(timed.code, 0, timed.err)
         let kilobytes = Int((try String(contentsOfFile: rss, encoding: .utf8)).trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1

@@ -37,7 +37,7 @@ extension ServerAPITests {
         XCTAssertEqual(names[w.org1], "Norfolk NHS Complaints Advocacy")
         XCTAssertEqual(names[w.sam], "Sam Carter")
         // The rules' warnings about the record itself, as `consent show` prints them: a verbal consent (R-CON-9).
-        let expected = try w.open(as: w.sam).ruleWarnings(aboutAuthority: mistaken, caseID: caseID, actions: ["view_documents"])
+        let expected = try w.open(as: w.sam).ruleWarnings(aboutAuthority: RecordID(mistaken), caseID: CaseID(caseID), actions: ["view_documents"])
         XCTAssertEqual(shown.json["warnings"] as? [String], expected)
         XCTAssertTrue(expected.contains { $0.hasPrefix("R-CON-9") }, "\(expected)")
 
@@ -56,7 +56,7 @@ extension ServerAPITests {
         let voidEvents = try events(w, caseID: caseID, actor: w.sam, after: before)
         XCTAssertEqual(voidEvents.map(\.action), ["consent.void"])
         XCTAssertEqual(voidEvents.first?.details, ["authority": mistaken], "as `consent void` records it: the reason stays sealed")
-        XCTAssertEqual(try w.open(as: w.sam).authority(mistaken).voided?.reason, "recorded on the wrong case")
+        XCTAssertEqual(try w.open(as: w.sam).authority(RecordID(mistaken)).voided?.reason, "recorded on the wrong case")
         let again = try await w.request("POST", "/api/v1/consents/\(mistaken)/void", token: token, json: ["reason": "twice"])
         XCTAssertEqual(again.status, 400, again.text)
         XCTAssertTrue((again.json["message"] as? String ?? "").contains("already voided"), again.text)
@@ -88,7 +88,7 @@ extension ServerAPITests {
         let refusedVoid = try await w.request("POST", "/api/v1/consents/\(kept)/void", token: alex, json: ["reason": "not mine"])
         XCTAssertEqual(refusedVoid.status, 403, refusedVoid.text)
         XCTAssertEqual((refusedVoid.json["decision"] as? [String: Any])?["operation"] as? String, "case.change")
-        XCTAssertNil(try w.open(as: w.sam).authority(kept).voided, "nothing voided")
+        XCTAssertNil(try w.open(as: w.sam).authority(RecordID(kept)).voided, "nothing voided")
         let unknown = try await w.request("GET", "/api/v1/consents/auth-00000000", token: token)
         XCTAssertEqual(unknown.status, 404, unknown.text)
     }

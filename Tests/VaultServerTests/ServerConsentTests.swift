@@ -13,12 +13,12 @@ extension ServerAPITests {
         let client = try sam.addPerson(.init(name: name, dob: "1950-01-20"))
         let caseID = try sam.openCase(.init(clientID: client, organisationID: w.org1, advocateIDs: [w.sam], nhsBody: "trust-X"))
         try sam.writeCheckpoint()
-        return (caseID, client)
+        return (caseID.rawValue, client)
     }
 
     /// The audit events an account wrote on a case after the first `skip`.
     func events(_ w: ServerTestWorld, caseID: String, actor: String, after skip: Int = 0) throws -> [Vault.AuditLogEntry] {
-        Array(try w.open(as: w.lee).auditLog(caseID: caseID, since: nil, actor: actor).dropFirst(skip))
+        Array(try w.open(as: w.lee).auditLog(caseID: CaseID(caseID), since: nil, actor: actor).dropFirst(skip))
     }
 
     func testConsentIsRecordedListedAndWithdrawnAsTheCLIDoesAndAWithdrawalRefusesTheNextRead() async throws {
@@ -63,7 +63,7 @@ extension ServerAPITests {
         // A letter under that consent reads; after the withdrawal (of both), the read is refused with the reason.
         let letter = w.directory.appendingPathComponent("peters-letter.txt")
         try Data("Dear Mrs Peters, about the discharge on 3 March.".utf8).write(to: letter)
-        let stored = try w.open(as: w.sam).ingest(caseID: caseID, files: [Vault.IngestFile(path: letter.path)], options: .init())
+        let stored = try w.open(as: w.sam).ingest(caseID: CaseID(caseID), files: [Vault.IngestFile(path: letter.path)], options: .init())
         guard case .stored(let document, _) = stored.first?.outcome else { return XCTFail("the letter was not stored") }
         let read = try await w.request("GET", "/api/v1/documents/\(document)/content?acknowledge=R-CON-9", token: token)
         XCTAssertEqual(read.status, 200, read.text)
@@ -74,7 +74,7 @@ extension ServerAPITests {
         XCTAssertEqual(withdrawn.json["withdrawn_on"] as? String, today)
         let withdrawEvent = try XCTUnwrap(try events(w, caseID: caseID, actor: w.sam, after: withdrawnBefore).first { $0.action == "consent.withdraw" })
         XCTAssertEqual(withdrawEvent.details, ["authority": id, "withdrawn_on": today], "as `consent withdraw` records it")
-        XCTAssertEqual(try w.open(as: w.sam).authority(id).withdrawalReceivedBy, .letter)
+        XCTAssertEqual(try w.open(as: w.sam).authority(RecordID(id)).withdrawalReceivedBy, .letter)
         let other = try await w.request("POST", "/api/v1/consents/\(local.authority.id)/withdraw", token: token,
                                         json: ["received_by": "in-person", "date": today])
         XCTAssertEqual(other.status, 200, other.text)
@@ -97,9 +97,9 @@ extension ServerAPITests {
     func testConsentRoutesRefuseAPartnerAdvocateWithTheDecisionAndExplainBadJSON() async throws {
         let w = try await world()
         let alex = try await w.token(w.alex)
-        let existing = try XCTUnwrap(try w.open(as: w.sam).authorities(caseID: w.caseID).first?.authority.id)
-        let client = try w.open(as: w.sam).caseDetail(w.caseID).client
-        let before = try w.open(as: w.sam).authorities(caseID: w.caseID).count
+        let existing = try XCTUnwrap(try w.open(as: w.sam).authorities(caseID: CaseID(w.caseID)).first?.authority.id)
+        let client = try w.open(as: w.sam).caseDetail(CaseID(w.caseID)).client.rawValue
+        let before = try w.open(as: w.sam).authorities(caseID: CaseID(w.caseID)).count
         let attempts: [(String, String, Any)] = [
             ("POST", "/api/v1/cases/\(w.caseID)/consents", ["person": client, "kind": "verbal_consent", "grantee": w.org2, "actions": ["view_documents"],
                                                             "recorded_by": w.alex, "recorded_on": "2026-01-05"]),
@@ -117,8 +117,8 @@ extension ServerAPITests {
             // A role refusal names the access table's row; a consent refusal its rules.
             XCTAssertTrue(decision["operation"] as? String != nil || !(decision["rule_ids"] as? [String] ?? []).isEmpty, reply.text)
         }
-        XCTAssertEqual(try w.open(as: w.sam).authorities(caseID: w.caseID).count, before, "nothing recorded")
-        XCTAssertNil(try w.open(as: w.sam).authority(existing).authority.withdrawnOn, "nothing withdrawn")
+        XCTAssertEqual(try w.open(as: w.sam).authorities(caseID: CaseID(w.caseID)).count, before, "nothing recorded")
+        XCTAssertNil(try w.open(as: w.sam).authority(RecordID(existing)).authority.withdrawnOn, "nothing withdrawn")
 
         let sam = try await w.token(w.sam)
         let path = "/api/v1/cases/\(w.caseID)/consents"
@@ -154,8 +154,8 @@ extension ServerAPITests {
         let badChannel = try await w.request("POST", "/api/v1/consents/\(existing)/withdraw", token: sam, json: ["received_by": "pigeon"])
         XCTAssertEqual(badChannel.status, 400, badChannel.text)
         XCTAssertTrue((badChannel.json["message"] as? String ?? "").contains("in-person"), badChannel.text)
-        XCTAssertEqual(try w.open(as: w.sam).authorities(caseID: w.caseID).count, before, "nothing recorded by any of them")
-        XCTAssertNil(try w.open(as: w.sam).authority(existing).authority.withdrawnOn)
+        XCTAssertEqual(try w.open(as: w.sam).authorities(caseID: CaseID(w.caseID)).count, before, "nothing recorded by any of them")
+        XCTAssertNil(try w.open(as: w.sam).authority(RecordID(existing)).authority.withdrawnOn)
     }
 
     /// A record that looks wrong (an unregistered LPA) is not stored until the client confirms, as the CLI asks first.
@@ -170,9 +170,9 @@ extension ServerAPITests {
         XCTAssertEqual(unconfirmed.json["error"] as? String, "confirmation_needed")
         XCTAssertTrue((unconfirmed.json["message"] as? String ?? "").contains("Office of the Public Guardian"), unconfirmed.text)
         XCTAssertFalse((unconfirmed.json["message"] as? String ?? "").contains("--"), "no CLI option named: \(unconfirmed.text)")
-        XCTAssertEqual(try w.open(as: w.sam).authorities(caseID: caseID).count, 0)
+        XCTAssertEqual(try w.open(as: w.sam).authorities(caseID: CaseID(caseID)).count, 0)
         let confirmed = try await w.request("POST", "/api/v1/cases/\(caseID)/consents", token: token, json: body.merging(["confirm": true]) { $1 })
         XCTAssertEqual(confirmed.status, 201, confirmed.text)
-        XCTAssertEqual(try w.open(as: w.sam).authorities(caseID: caseID).count, 1)
+        XCTAssertEqual(try w.open(as: w.sam).authorities(caseID: CaseID(caseID)).count, 1)
     }
 }

@@ -10,7 +10,7 @@ extension ServerEndToEndTests {
         let sam = try w.open(as: w.sam)
         let client = try sam.addPerson(.init(name: name, dob: "1950-01-20"))
         let caseID = try sam.openCase(.init(clientID: client, organisationID: w.org1, advocateIDs: [w.sam], nhsBody: "trust-X"))
-        var consent = Vault.AuthorityInput(caseID: caseID, personID: client, kind: .writtenConsent, granteeID: w.org1,
+        var consent = Vault.AuthorityInput(caseID: caseID.rawValue, personID: client, kind: .writtenConsent, granteeID: w.org1,
                                            actions: [.viewDocuments, .ingestDocument], today: sam.today())
         consent.signedOn = sam.today()
         let form = w.directory.appendingPathComponent("form-\(UUID().uuidString).txt")
@@ -18,7 +18,7 @@ extension ServerEndToEndTests {
         consent.form = Vault.IngestFile(path: form.path)
         _ = try sam.recordAuthority(consent)
         try sam.writeCheckpoint()
-        return (caseID, client)
+        return (caseID.rawValue, client)
     }
 
     /// PostgreSQL restarted (stopped, then started) while an advocate uploads: the upload fails in words that say to
@@ -31,7 +31,7 @@ extension ServerEndToEndTests {
         XCTAssertEqual(login.code, 0, login.err)
         let file = desk.path("reply during restart.txt")
         try Data("The trust's reply, uploaded while the database restarts.\n".utf8).write(to: URL(fileURLWithPath: file))
-        let before = try w.open(as: w.sam).documents(caseID: caseID, filter: .init()).count
+        let before = try w.open(as: w.sam).documents(caseID: CaseID(caseID), filter: .init()).count
 
         try w.postgres.pause()
         let failed: ServerCLITests.Run
@@ -50,7 +50,7 @@ extension ServerEndToEndTests {
         XCTAssertLessThan(waited, 40, "the failed upload came back after \(Int(waited)) s")
         XCTAssertTrue(failed.err.contains("try again"), "the words say what to do: \(failed.err)")
         XCTAssertFalse(failed.out.contains("doc-"), "no document id is reported: \(failed.out)")
-        XCTAssertEqual(try w.open(as: w.sam).documents(caseID: caseID, filter: .init()).count, before, "nothing was stored")
+        XCTAssertEqual(try w.open(as: w.sam).documents(caseID: CaseID(caseID), filter: .init()).count, before, "nothing was stored")
 
         // The same session (kept in PostgreSQL) works again once the database is back; the retry stores it once.
         var retry = try await run(w, desk, .server, ["ingest", "--case", caseID, file])
@@ -64,7 +64,7 @@ extension ServerEndToEndTests {
         XCTAssertEqual(retry.code, 0, retry.err)
         print("ServerEndToEndTests: the upload succeeded again \(Int(Date().timeIntervalSince(started))) s after PostgreSQL came back")
         XCTAssertTrue(retry.err.contains("1 stored"), retry.err)
-        let names = try w.open(as: w.sam).documents(caseID: caseID, filter: .init()).map(\.name)
+        let names = try w.open(as: w.sam).documents(caseID: CaseID(caseID), filter: .init()).map(\.name)
         XCTAssertEqual(names.filter { $0 == "reply during restart.txt" }.count, 1, "stored once: \(names)")
         let check = try await run(w, desk, .server, ["verify"])
         XCTAssertEqual(check.code, 0, check.out + check.err)

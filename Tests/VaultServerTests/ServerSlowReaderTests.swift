@@ -58,7 +58,7 @@ extension ServerAPITests {
         let vault = try w.open(as: w.sam)
         let client = try vault.addPerson(.init(name: "Ada Pryce", dob: "1950-05-05"))
         let caseID = try vault.openCase(.init(clientID: client, organisationID: w.org1, advocateIDs: [w.sam], nhsBody: "trust-X"))
-        var consent = Vault.AuthorityInput(caseID: caseID, personID: client, kind: .verbalConsent, granteeID: w.org1,
+        var consent = Vault.AuthorityInput(caseID: caseID.rawValue, personID: client, kind: .verbalConsent, granteeID: w.org1,
                                            actions: ConsentAction.allCases, today: vault.today())
         consent.recordedBy = w.sam
         consent.recordedOn = vault.today()

@@ -74,11 +74,11 @@ extension ServerAPITests {
         XCTAssertEqual(refused.status, 401, "the phone is lost: no code")
 
         let otherManager = try w.addAccount("Jo Platt", org: w.org2, role: .manager)
-        XCTAssertThrowsError(try w.open(as: otherManager).resetTOTP(accountID: rae)) { error in
+        XCTAssertThrowsError(try w.open(as: otherManager).resetTOTP(accountID: AccountID(rae))) { error in
             guard case AccessError.refused = error else { return XCTFail("\(error)") }
         }
-        XCTAssertThrowsError(try w.open(as: w.sam).resetTOTP(accountID: rae), "an advocate cannot reset anyone's")
-        try w.open(as: w.admin).resetTOTP(accountID: rae)
+        XCTAssertThrowsError(try w.open(as: w.sam).resetTOTP(accountID: AccountID(rae)), "an advocate cannot reset anyone's")
+        try w.open(as: w.admin).resetTOTP(accountID: AccountID(rae))
         XCTAssertEqual(try w.open(as: rae).totpState(), Vault.TOTPState.none)
         let events = try w.open(as: w.admin).auditLog(caseID: nil, since: nil, actor: w.admin).filter { $0.action == Vault.totpResetAction }
         XCTAssertEqual(events.last?.details["advocate"], rae, "the reset names the account")

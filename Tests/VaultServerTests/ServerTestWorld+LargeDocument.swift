@@ -12,7 +12,7 @@ extension ServerTestWorld {
         let vault = try open(as: sam)
         let client = try vault.addPerson(.init(name: "Ruth Large", dob: "1950-01-20"))
         let caseID = try vault.openCase(.init(clientID: client, organisationID: org1, advocateIDs: [sam], nhsBody: "trust-X"))
-        var consent = Vault.AuthorityInput(caseID: caseID, personID: client, kind: .verbalConsent, granteeID: org1,
+        var consent = Vault.AuthorityInput(caseID: caseID.rawValue, personID: client, kind: .verbalConsent, granteeID: org1,
                                            actions: ConsentAction.allCases, today: vault.today())
         consent.recordedBy = sam
         consent.recordedOn = vault.today()
@@ -31,6 +31,6 @@ extension ServerTestWorld {
         let stored = try vault.ingest(caseID: caseID, files: [Vault.IngestFile(path: input.path)], options: .init())
         guard case .stored(let id, _) = stored.first?.outcome else { throw XCTSkip("the document was not stored") }
         try vault.writeCheckpoint()
-        return (id, bytes)
+        return (id.rawValue, bytes)
     }
 }

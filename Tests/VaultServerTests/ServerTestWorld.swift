@@ -72,7 +72,7 @@ final class ServerTestWorld: @unchecked Sendable {
 
     func addAccount(_ name: String, org: String?, role: AccountRole = .advocate, manager: String? = nil) throws -> String {
         let passphrase = "\(name) keeps this passphrase"
-        let made = try open(as: manager ?? admin).addAccount(name: name, organisationID: org, role: role,
+        let made = try open(as: manager ?? admin).addAccount(name: name, organisationID: org.map { OrganisationID($0) }, role: role,
                                                              identityPassphrase: SecureBytes(copying: Array(passphrase.utf8)))
         let path = directory.appendingPathComponent("\(made.id).identity").path
         try VaultSetup.writeNewIdentity(try XCTUnwrap(made.identity), to: path)
@@ -91,9 +91,9 @@ final class ServerTestWorld: @unchecked Sendable {
         kim = try addAccount("Kim Hale", org: org1)
         let vault = try open(as: sam)
         let client = try vault.addPerson(.init(name: "Margaret Ellis", dob: "1946-03-14"))
-        caseID = try vault.openCase(.init(clientID: client, organisationID: org1, advocateIDs: [sam], nhsBody: "trust-X"))
+        caseID = try vault.openCase(.init(clientID: client, organisationID: org1, advocateIDs: [sam], nhsBody: "trust-X")).rawValue
         let uploadClient = try vault.addPerson(.init(name: "Joan Hart", dob: "1951-09-02"))
-        uploadCase = try vault.openCase(.init(clientID: uploadClient, organisationID: org1, advocateIDs: [sam], nhsBody: "trust-X"))
+        uploadCase = try vault.openCase(.init(clientID: uploadClient, organisationID: org1, advocateIDs: [sam], nhsBody: "trust-X")).rawValue
         for (caseID, client) in [(caseID, client), (uploadCase, uploadClient)] {
             var consent = Vault.AuthorityInput(caseID: caseID, personID: client, kind: .verbalConsent, granteeID: org1,
                                                actions: ConsentAction.allCases, today: vault.today())
@@ -103,9 +103,9 @@ final class ServerTestWorld: @unchecked Sendable {
         }
         let input = directory.appendingPathComponent("letter.txt")
         try Data(Self.letterText.utf8).write(to: input)
-        let results = try vault.ingest(caseID: caseID, files: [Vault.IngestFile(path: input.path)], options: .init())
+        let results = try vault.ingest(caseID: CaseID(caseID), files: [Vault.IngestFile(path: input.path)], options: .init())
         guard case .stored(let id, _) = results.first?.outcome else { throw XCTSkip("the letter was not stored") }
-        letter = id
+        letter = id.rawValue
         var text = ""
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15
         while text.utf8.count < 3 * 1024 * 1024 {
@@ -115,9 +115,9 @@ final class ServerTestWorld: @unchecked Sendable {
         largeBytes = Data(text.utf8)
         let largeInput = directory.appendingPathComponent("notes.txt")
         try largeBytes.write(to: largeInput)
-        let stored = try vault.ingest(caseID: caseID, files: [Vault.IngestFile(path: largeInput.path)], options: .init())
+        let stored = try vault.ingest(caseID: CaseID(caseID), files: [Vault.IngestFile(path: largeInput.path)], options: .init())
         guard case .stored(let largeID, _) = stored.first?.outcome else { throw XCTSkip("the large document was not stored") }
-        large = largeID
+        large = largeID.rawValue
         try vault.writeCheckpoint()
     }
 

@@ -19,7 +19,7 @@ extension ServerAPITests {
     }
 
     func documentIDs(_ w: ServerTestWorld) throws -> Set<String> {
-        Set(try w.open(as: w.sam).documents(caseID: w.uploadCase).map(\.id))
+        Set(try w.open(as: w.sam).documents(caseID: CaseID(w.uploadCase)).map(\.id.rawValue))
     }
 
     /// Nothing an upload leaves behind: its spool file, or a body's temp file in the blob store.
@@ -40,13 +40,13 @@ extension ServerAPITests {
         XCTAssertEqual(stored.json["status"] as? String, "stored")
         let id = try XCTUnwrap(stored.json["id"] as? String)
         XCTAssertEqual(try documentIDs(w), before.union([id]))
-        let view = try XCTUnwrap(try w.open(as: w.sam).documents(caseID: w.uploadCase).first { $0.id == id })
+        let view = try XCTUnwrap(try w.open(as: w.sam).documents(caseID: CaseID(w.uploadCase)).first { $0.id.rawValue == id })
         XCTAssertEqual(view.name, "Ellis ward notes é.txt", "the name is the percent-decoded header")
         XCTAssertEqual(view.kind, "evidence")
         XCTAssertEqual(view.documentDate, "2024-05-01")
         XCTAssertEqual(view.ingestedBy, w.sam)
         XCTAssertEqual(view.size, Int64(bytes.count))
-        let audit = try w.open(as: w.lee).auditLog(caseID: w.uploadCase, since: nil, actor: w.sam)
+        let audit = try w.open(as: w.lee).auditLog(caseID: CaseID(w.uploadCase), since: nil, actor: w.sam)
         XCTAssertTrue(audit.contains { $0.action == "document.ingest" && $0.documentID == id }, "the core audited the ingest")
 
         let content = try await w.request("GET", "/api/v1/documents/\(id)/content?acknowledge=R-CON-9", token: token)
@@ -62,9 +62,9 @@ extension ServerAPITests {
         XCTAssertEqual(try documentIDs(w), before.union([id]))
         let local = w.directory.appendingPathComponent("local-copy.txt")
         try bytes.write(to: local)
-        let core = try w.open(as: w.sam).ingest(caseID: w.uploadCase, files: [.init(path: local.path)], options: .init())
+        let core = try w.open(as: w.sam).ingest(caseID: CaseID(w.uploadCase), files: [.init(path: local.path)], options: .init())
         guard case .duplicate(let of) = core.first?.outcome else { return XCTFail("the core did not report a duplicate") }
-        XCTAssertEqual(of, id)
+        XCTAssertEqual(of.rawValue, id)
         let forced = try await upload(w, bytes, name: "copy.txt", token: token, query: "&allow_duplicate=true")
         XCTAssertEqual(forced.status, 201, forced.text)
         XCTAssertEqual(leftovers(w), [])
@@ -125,6 +125,6 @@ extension ServerAPITests {
         let odd = try await upload(w, Data("quotes and brackets".utf8), name: "Ellis%20%22draft%22%20%3Cv2%3E%3B%20%25.txt", token: token)
         XCTAssertEqual(odd.status, 201, odd.text)
         let id = try XCTUnwrap(odd.json["id"] as? String)
-        XCTAssertEqual(try w.open(as: w.sam).documents(caseID: w.uploadCase).first { $0.id == id }?.name, "Ellis \"draft\" <v2>; %.txt")
+        XCTAssertEqual(try w.open(as: w.sam).documents(caseID: CaseID(w.uploadCase)).first { $0.id.rawValue == id }?.name, "Ellis \"draft\" <v2>; %.txt")
     }
 }

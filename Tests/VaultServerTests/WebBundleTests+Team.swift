@@ -17,12 +17,12 @@ extension WebBundleTests {
         XCTAssertFalse(page.text.contains("Alex Reid"), "only the case's organisation is offered")
         let forged = try await w.request("POST", "/cases/\(caseID)/team/assign", curlOptions: Self.cookie(token) + Self.form([("advocate", w.pat)]))
         XCTAssertEqual(forged.status, 403)
-        XCTAssertFalse(try w.open(as: w.sam).caseDetail(caseID).advocates.contains(w.pat))
+        XCTAssertFalse(try w.open(as: w.sam).caseDetail(CaseID(caseID)).advocates.contains(w.pat))
 
         let assigned = try await w.request("POST", "/cases/\(caseID)/team/assign", curlOptions: Self.cookie(token) + Self.form([
             ("form_token", formToken), ("advocate", w.pat)]))
         XCTAssertEqual(assigned.status, 303, assigned.text)
-        XCTAssertTrue(try w.open(as: w.sam).caseDetail(caseID).advocates.contains(w.pat))
+        XCTAssertTrue(try w.open(as: w.sam).caseDetail(CaseID(caseID)).advocates.contains(w.pat))
         let pat = try await w.token(w.pat)
         let patsView = try await w.request("GET", "/cases/\(caseID)", curlOptions: Self.cookie(pat))
         XCTAssertEqual(patsView.status, 200, "Pat, now on the case, sees it")
@@ -31,8 +31,8 @@ extension WebBundleTests {
         let unassigned = try await w.request("POST", "/cases/\(caseID)/team/unassign", curlOptions: Self.cookie(token) + Self.form([
             ("form_token", formToken), ("advocate", w.pat)]))
         XCTAssertEqual(unassigned.status, 303, unassigned.text)
-        XCTAssertFalse(try w.open(as: w.sam).caseDetail(caseID).advocates.contains(w.pat))
-        let events = try w.open(as: w.lee).auditLog(caseID: caseID, since: nil, actor: w.sam).map(\.action)
+        XCTAssertFalse(try w.open(as: w.sam).caseDetail(CaseID(caseID)).advocates.contains(w.pat))
+        let events = try w.open(as: w.lee).auditLog(caseID: CaseID(caseID), since: nil, actor: w.sam).map(\.action)
         XCTAssertTrue(events.contains("case.assign") && events.contains("case.unassign"), "\(events)")
         // Twice: the core's words, nothing changed.
         let again = try await w.request("POST", "/cases/\(caseID)/team/unassign", curlOptions: Self.cookie(token) + Self.form([
@@ -52,7 +52,7 @@ extension WebBundleTests {
         let unconfirmed = try await w.request("POST", "/cases/\(caseID)/transfer", curlOptions: Self.cookie(token) + Self.form([
             ("form_token", formToken), ("organisation", w.org2), ("agreement", "agreed")]))
         XCTAssertEqual(unconfirmed.status, 400, unconfirmed.text)
-        XCTAssertEqual(try w.open(as: w.sam).caseDetail(caseID).organisation, w.org1)
+        XCTAssertEqual(try w.open(as: w.sam).caseDetail(CaseID(caseID)).organisation, w.org1)
         let moved = try await w.request("POST", "/cases/\(caseID)/transfer", curlOptions: Self.cookie(token) + Self.form([
             ("form_token", formToken), ("organisation", w.org2), ("agreement", "agreed"), ("confirm", "yes")]))
         XCTAssertEqual(moved.status, 303, moved.text)

@@ -24,7 +24,7 @@ final class WebBundleTests: XCTestCase {
         let stamp = UUID().uuidString.prefix(8)
         let form = w.directory.appendingPathComponent("consent-form-\(stamp).txt")
         try Data("Signed: \(client), consent to the advocacy service.\n".utf8).write(to: form)
-        var consent = Vault.AuthorityInput(caseID: caseID, personID: person, kind: .writtenConsent, granteeID: w.org1,
+        var consent = Vault.AuthorityInput(caseID: caseID.rawValue, personID: person, kind: .writtenConsent, granteeID: w.org1,
                                            actions: [.viewDocuments, .ingestDocument, .exportBundle, .shareWithThirdParty], today: vault.today())
         consent.signedOn = vault.today().adding(days: -2)
         consent.form = Vault.IngestFile(path: form.path)
@@ -34,7 +34,7 @@ final class WebBundleTests: XCTestCase {
         let results = try vault.ingest(caseID: caseID, files: [Vault.IngestFile(path: letter.path)], options: .init(kind: .letter))
         guard case .stored(let document, _) = results.first?.outcome else { throw XCTSkip("the letter was not stored") }
         try vault.writeCheckpoint()
-        return (caseID, document, stored.authority.id)
+        return (caseID.rawValue, document.rawValue, stored.authority.id)
     }
 
     static func cookie(_ token: String) -> [String] { WebInterfaceTests.cookie(token) }
@@ -67,12 +67,12 @@ final class WebBundleTests: XCTestCase {
                                           ("recipient", "trust-X"), ("policy", "trust-meeting"), ("document", letter)]
 
         // The dry run: a table, nothing recorded.
-        let logsBefore = try w.open(as: w.sam).bundleLogs(caseID: caseID, as: BundleLogSummary.self).count
+        let logsBefore = try w.open(as: w.sam).bundleLogs(caseID: CaseID(caseID), as: BundleLogSummary.self).count
         let check = try await w.request("POST", "/cases/\(caseID)/bundle", curlOptions: Self.cookie(token) + Self.form(fields + [("step", "check")]))
         XCTAssertEqual(check.status, 200, check.text)
         XCTAssertTrue(check.text.contains("What the bundle would hold") && check.text.contains("A complaint letter: in by default."), check.text)
         XCTAssertTrue(check.text.contains("1 document would go in"), check.text)
-        XCTAssertEqual(try w.open(as: w.sam).bundleLogs(caseID: caseID, as: BundleLogSummary.self).count, logsBefore, "a dry run keeps nothing")
+        XCTAssertEqual(try w.open(as: w.sam).bundleLogs(caseID: CaseID(caseID), as: BundleLogSummary.self).count, logsBefore, "a dry run keeps nothing")
 
         // The export: recorded, then its download page.
         let export = try await w.request("POST", "/cases/\(caseID)/bundle", curlOptions: Self.cookie(token) + Self.form(fields + [("step", "export")]))
@@ -80,7 +80,7 @@ final class WebBundleTests: XCTestCase {
         let location = try XCTUnwrap(WebInterfaceTests.header("location", in: export).first)
         XCTAssertTrue(location.hasPrefix("/bundles/bun-"), location)
         let bundleID = String(location.dropFirst("/bundles/".count))
-        XCTAssertEqual(try w.open(as: w.sam).bundleLogs(caseID: caseID, as: BundleLogSummary.self).last?.bundleID, bundleID)
+        XCTAssertEqual(try w.open(as: w.sam).bundleLogs(caseID: CaseID(caseID), as: BundleLogSummary.self).last?.bundleID, bundleID)
         let ready = try await w.request("GET", location, curlOptions: Self.cookie(token))
         XCTAssertEqual(ready.status, 200, ready.text)
         XCTAssertTrue(ready.text.contains("action=\"/bundles/\(bundleID)/pdf\"") && ready.text.contains("action=\"/bundles/\(bundleID)/manifest\""))
@@ -92,7 +92,7 @@ final class WebBundleTests: XCTestCase {
         let otherForm = try await sessionFormToken(w, other)
         let elsewhere = try await w.request("POST", "/bundles/\(bundleID)/pdf", curlOptions: Self.cookie(other) + ["--data", "form_token=\(otherForm)"])
         XCTAssertEqual(elsewhere.status, 404)
-        let before = try w.open(as: w.lee).auditLog(caseID: caseID, since: nil, actor: w.sam).filter { $0.action == "bundle.download" }.count
+        let before = try w.open(as: w.lee).auditLog(caseID: CaseID(caseID), since: nil, actor: w.sam).filter { $0.action == "bundle.download" }.count
         let pdf = try await w.request("POST", "/bundles/\(bundleID)/pdf", curlOptions: Self.cookie(token) + ["--data", "form_token=\(formToken)"])
         XCTAssertEqual(pdf.status, 200)
         XCTAssertTrue(pdf.body.starts(with: Data("%PDF-".utf8)))
@@ -101,7 +101,7 @@ final class WebBundleTests: XCTestCase {
         let manifest = try await w.request("POST", "/bundles/\(bundleID)/manifest", curlOptions: Self.cookie(token) + ["--data", "form_token=\(formToken)"])
         XCTAssertEqual(manifest.status, 200)
         XCTAssertEqual(WebInterfaceTests.header("cache-control", in: manifest), ["no-store"])
-        let downloads = try w.open(as: w.lee).auditLog(caseID: caseID, since: nil, actor: w.sam).filter { $0.action == "bundle.download" }
+        let downloads = try w.open(as: w.lee).auditLog(caseID: CaseID(caseID), since: nil, actor: w.sam).filter { $0.action == "bundle.download" }
         XCTAssertEqual(downloads.count, before + 2, "each download is audited")
         XCTAssertEqual(downloads.last?.details["bundle"], bundleID)
 
@@ -166,7 +166,7 @@ final class WebBundleTests: XCTestCase {
         let w = try await world()
         let (caseID, letter, consent) = try Self.makeBundleCase(w, client: "Nora Blake")
         let token = try await w.token(w.sam)
-        let logsBefore = try w.open(as: w.sam).bundleLogs(caseID: caseID, as: BundleLogSummary.self).count
+        let logsBefore = try w.open(as: w.sam).bundleLogs(caseID: CaseID(caseID), as: BundleLogSummary.self).count
         for body in [[("form_token", "forged")], []] {
             let export = try await w.request("POST", "/cases/\(caseID)/bundle", curlOptions: Self.cookie(token) + Self.form(body + [
                 ("meeting", "Meeting"), ("recipient", "trust-X"), ("document", letter), ("step", "export")]))
@@ -175,8 +175,8 @@ final class WebBundleTests: XCTestCase {
                 ("received_by", "letter"), ("date", try w.open(as: w.sam).today().description), ("confirm", "yes")]))
             XCTAssertEqual(withdraw.status, 403, withdraw.text)
         }
-        XCTAssertEqual(try w.open(as: w.sam).bundleLogs(caseID: caseID, as: BundleLogSummary.self).count, logsBefore, "no bundle made")
-        XCTAssertNil(try w.open(as: w.sam).authority(consent).authority.withdrawnOn, "not withdrawn")
+        XCTAssertEqual(try w.open(as: w.sam).bundleLogs(caseID: CaseID(caseID), as: BundleLogSummary.self).count, logsBefore, "no bundle made")
+        XCTAssertNil(try w.open(as: w.sam).authority(RecordID(consent)).authority.withdrawnOn, "not withdrawn")
     }
 
     func testWithdrawingConsentFromTheCasePageRefusesTheNextReadWithTheReason() async throws {
@@ -198,12 +198,12 @@ final class WebBundleTests: XCTestCase {
             ("form_token", formToken), ("received_by", "letter"), ("date", today)]))
         XCTAssertEqual(unconfirmed.status, 400, unconfirmed.text)
         XCTAssertTrue(unconfirmed.text.contains("cannot be undone"), unconfirmed.text)
-        XCTAssertNil(try w.open(as: w.sam).authority(consent).authority.withdrawnOn)
+        XCTAssertNil(try w.open(as: w.sam).authority(RecordID(consent)).authority.withdrawnOn)
         let withdrawn = try await w.request("POST", "/consents/\(consent)/withdraw", curlOptions: Self.cookie(token) + Self.form([
             ("form_token", formToken), ("received_by", "letter"), ("date", today), ("confirm", "yes")]))
         XCTAssertEqual(withdrawn.status, 303, withdrawn.text)
-        XCTAssertEqual(try w.open(as: w.sam).authority(consent).authority.withdrawnOn?.description, today)
-        XCTAssertEqual(try w.open(as: w.sam).authority(consent).withdrawalReceivedBy, .letter)
+        XCTAssertEqual(try w.open(as: w.sam).authority(RecordID(consent)).authority.withdrawnOn?.description, today)
+        XCTAssertEqual(try w.open(as: w.sam).authority(RecordID(consent)).withdrawalReceivedBy, .letter)
         let done = try await w.request("GET", try XCTUnwrap(WebInterfaceTests.header("location", in: withdrawn).first), curlOptions: Self.cookie(token))
         XCTAssertTrue(done.text.contains("this consent was withdrawn on \(today)"), done.text)
         // The next read: refused by the consent rules, with their reasons (the CLI's words), and no text of the letter.
@@ -216,6 +216,6 @@ final class WebBundleTests: XCTestCase {
         let again = try await w.request("POST", "/consents/\(consent)/withdraw", curlOptions: Self.cookie(token) + Self.form([
             ("form_token", formToken), ("received_by", "phone"), ("date", today), ("confirm", "yes")]))
         XCTAssertNotEqual(again.status, 303)
-        XCTAssertEqual(try w.open(as: w.sam).authority(consent).withdrawalReceivedBy, .letter)
+        XCTAssertEqual(try w.open(as: w.sam).authority(RecordID(consent)).withdrawalReceivedBy, .letter)
     }
 }

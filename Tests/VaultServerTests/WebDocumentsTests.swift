@@ -30,14 +30,14 @@ final class WebDocumentsTests: XCTestCase {
         let vault = try world.open(as: world.sam)
         let input = world.directory.appendingPathComponent(letterName)
         try Data(letterText.utf8).write(to: input)
-        guard case .stored(let id, _) = try vault.ingest(caseID: world.uploadCase, files: [.init(path: input.path)], options: .init()).first?.outcome
+        guard case .stored(let id, _) = try vault.ingest(caseID: CaseID(world.uploadCase), files: [.init(path: input.path)], options: .init()).first?.outcome
         else { throw XCTSkip("the letter was not stored") }
-        letter = id
+        letter = id.rawValue
         let pdfInput = world.directory.appendingPathComponent("discharge.pdf")
         try pdfBytes.write(to: pdfInput)
-        guard case .stored(let pdfID, _) = try vault.ingest(caseID: world.uploadCase, files: [.init(path: pdfInput.path)], options: .init()).first?.outcome
+        guard case .stored(let pdfID, _) = try vault.ingest(caseID: CaseID(world.uploadCase), files: [.init(path: pdfInput.path)], options: .init()).first?.outcome
         else { throw XCTSkip("the PDF was not stored") }
-        pdf = pdfID
+        pdf = pdfID.rawValue
         try vault.writeCheckpoint()
     }
 
@@ -83,13 +83,13 @@ final class WebDocumentsTests: XCTestCase {
         let posted = try await w.request("POST", "/cases/\(w.uploadCase)/upload?acknowledge=R-CON-9", curlOptions: options)
         XCTAssertEqual(posted.status, 303, posted.text)
         let location = try XCTUnwrap(WebInterfaceTests.header("location", in: posted).first)
-        let count = try w.open(as: w.sam).documents(caseID: w.uploadCase).count
+        let count = try w.open(as: w.sam).documents(caseID: CaseID(w.uploadCase)).count
         for _ in 0..<2 {
             let shown = try await w.request("GET", location, curlOptions: Self.cookie(token))
             XCTAssertEqual(shown.status, 200, shown.text)
             XCTAssertTrue(shown.text.contains("1 stored.") && shown.text.contains("reload.txt"), shown.text)
         }
-        XCTAssertEqual(try w.open(as: w.sam).documents(caseID: w.uploadCase).count, count, "a reload stored the file again")
+        XCTAssertEqual(try w.open(as: w.sam).documents(caseID: CaseID(w.uploadCase)).count, count, "a reload stored the file again")
         // Another session, even the same advocate's, does not see it; nor does a made-up id.
         let other = try await w.token(w.sam)
         for (path, cookie) in [(location, other), ("/uploads/0000", token)] {
@@ -149,7 +149,7 @@ final class WebDocumentsTests: XCTestCase {
             + ["--data", "form_token=\(formToken)&acknowledge=R-CON-9&kind=meeting_notes&date=2024-06-30"])
         XCTAssertEqual(retag.status, 303, retag.text)
         XCTAssertEqual(WebInterfaceTests.header("location", in: retag), ["/cases/\(w.uploadCase)?acknowledge=R-CON-9"])
-        let document = try w.open(as: w.sam).document(id)
+        let document = try w.open(as: w.sam).document(DocumentID(id))
         XCTAssertEqual(document.kind, "meeting_notes")
         XCTAssertEqual(document.documentDate, "2024-06-30")
         XCTAssertEqual(document.documentDateSource, "corrected by hand")
@@ -158,8 +158,8 @@ final class WebDocumentsTests: XCTestCase {
     func testWithoutTheFormTokenNothingIsStoredOrChanged() async throws {
         let w = try await world()
         let token = try await w.token(w.sam)
-        let before = try w.open(as: w.sam).documents(caseID: w.uploadCase).count
-        let allowed = try w.open(as: w.sam).redactionTerms(caseID: w.uploadCase).caseTerms.allow
+        let before = try w.open(as: w.sam).documents(caseID: CaseID(w.uploadCase)).count
+        let allowed = try w.open(as: w.sam).redactionTerms(caseID: CaseID(w.uploadCase)).caseTerms.allow
         let other = try await w.token(w.sam)
         let otherPage = try await w.request("GET", "/cases", curlOptions: Self.cookie(other))
         for formToken in [nil, "", try XCTUnwrap(Self.formToken(otherPage.text))] {
@@ -171,8 +171,8 @@ final class WebDocumentsTests: XCTestCase {
             let refused = try await w.request("POST", path, curlOptions: Self.cookie(token) + ["--data", "name=Rupert+Vance&term=Rupert+Vance&role=witness"])
             XCTAssertEqual(refused.status, 403, path)
         }
-        XCTAssertEqual(try w.open(as: w.sam).documents(caseID: w.uploadCase).count, before)
-        XCTAssertEqual(try w.open(as: w.sam).redactionTerms(caseID: w.uploadCase).caseTerms.allow, allowed)
+        XCTAssertEqual(try w.open(as: w.sam).documents(caseID: CaseID(w.uploadCase)).count, before)
+        XCTAssertEqual(try w.open(as: w.sam).redactionTerms(caseID: CaseID(w.uploadCase)).caseTerms.allow, allowed)
     }
 
     func testThePreviewMarksWhatWouldBeRedactedAndRegistersOrAllowsAFoundName() async throws {
@@ -192,13 +192,13 @@ final class WebDocumentsTests: XCTestCase {
         XCTAssertEqual(register.status, 303, register.text)
         XCTAssertEqual(WebInterfaceTests.header("location", in: register), [path + "?done=registered&acknowledge=R-CON-9"])
         let vault = try w.open(as: w.sam)
-        let people = try vault.casePeople(caseID: w.uploadCase).map { try vault.person($0.personID) }
+        let people = try vault.casePeople(caseID: CaseID(w.uploadCase)).map { try vault.person(PersonID($0.personID)) }
         let registered = names[0].hasPrefix("Dr ") || names[0].hasPrefix("Mr ") ? String(names[0].dropFirst(3)) : names[0]
         XCTAssertTrue(people.contains { $0.name == registered }, "\(registered) was not registered: \(people.map(\.name))")
         let allow = try await w.request("POST", path + "/allow", curlOptions: Self.cookie(token) + [
             "--data", "form_token=\(formToken)&acknowledge=R-CON-9", "--data-urlencode", "term=\(names[1])"])
         XCTAssertEqual(allow.status, 303, allow.text)
-        XCTAssertEqual(try vault.redactionTerms(caseID: w.uploadCase).caseTerms.allow, [names[1]])
+        XCTAssertEqual(try vault.redactionTerms(caseID: CaseID(w.uploadCase)).caseTerms.allow, [names[1]])
         let after = try await w.request("GET", path + "?done=registered&acknowledge=R-CON-9", curlOptions: Self.cookie(token))
         XCTAssertTrue(after.text.contains("registered as a person on the case"), "no notice")
         // A witness is redacted as a known person from now on (the default policy keeps only staff).
@@ -211,7 +211,7 @@ final class WebDocumentsTests: XCTestCase {
     func testAnAdvocateOfAnotherOrganisationGets403AndNothingOfTheCase() async throws {
         let w = try await world()
         let alex = try await w.token(w.alex)
-        let kind = try w.open(as: w.sam).document(Self.letter).kind
+        let kind = try w.open(as: w.sam).document(DocumentID(Self.letter)).kind
         let page = try await w.request("GET", "/cases", curlOptions: Self.cookie(alex))
         let formToken = try XCTUnwrap(Self.formToken(page.text))
         var replies = [
@@ -231,7 +231,7 @@ final class WebDocumentsTests: XCTestCase {
                 XCTAssertFalse(reply.text.contains(secret), "request \(index) shows \(secret)")
             }
         }
-        XCTAssertEqual(try w.open(as: w.sam).document(Self.letter).kind, kind, "the correction went through")
+        XCTAssertEqual(try w.open(as: w.sam).document(DocumentID(Self.letter)).kind, kind, "the correction went through")
     }
 
     func testAPDFsPagesAreDrawnOnTheServerForThoseWhoMayReadIt() async throws {

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import VaultServer
+import VaultModel
 
 /// The web interface in a real browser: headless Chromium (Debian's chromium and chromium-driver) driven by Selenium
 /// (PyPI) through scripts/web-browser-test.py, against this class's server. Without Chromium or Selenium the test
@@ -26,14 +27,14 @@ extension WebInterfaceTests {
         let bundleCase = try WebBundleTests.makeBundleCase(w, client: "Edith Rowe")
         spec["bundle_case_id"] = bundleCase.caseID
         spec["bundle_letter_id"] = bundleCase.letter
-        spec["bundle_letter_name"] = try w.open(as: w.sam).document(bundleCase.letter).name
+        spec["bundle_letter_name"] = try w.open(as: w.sam).document(DocumentID(bundleCase.letter)).name
         spec["bundle_letter_text"] = "apologises for the delay"
         spec["bundle_consent_id"] = bundleCase.consent
         spec["downloads"] = w.directory.appendingPathComponent("browser-downloads").path
         // The guided situations' page: a case with no consent yet, where the patient's own is recorded with its form.
         let sam = try w.open(as: w.sam)
         let nora = try sam.addPerson(.init(name: "Nora Lane", dob: "1958-07-21"))
-        spec["situation_case_id"] = try sam.openCase(.init(clientID: nora, organisationID: w.org1, advocateIDs: [w.sam], nhsBody: "trust-X"))
+        spec["situation_case_id"] = try sam.openCase(.init(clientID: nora, organisationID: w.org1, advocateIDs: [w.sam], nhsBody: "trust-X")).rawValue
         spec["situation_signed_on"] = sam.today().description
         try sam.writeCheckpoint()
         let specFile = w.directory.appendingPathComponent("browser-spec.json")

@@ -13,7 +13,7 @@ final class WebInterfaceTests: XCTestCase {
     static let shared = SharedServerWorld { world in
         let vault = try world.open(as: world.sam)
         WebInterfaceTests.scriptPerson = try vault.addPerson(.init(name: WebInterfaceTests.scriptName, dob: "1970-01-01"))
-        try vault.addCasePerson(caseID: world.caseID, personID: WebInterfaceTests.scriptPerson, role: .relative, firstNameIsSafe: false)
+        try vault.addCasePerson(caseID: CaseID(world.caseID), personID: PersonID(WebInterfaceTests.scriptPerson), role: .relative, firstNameIsSafe: false)
         try vault.writeCheckpoint()
     }
     static let escapedName = "&lt;script&gt;window.__xss=1&lt;/script&gt; O&#39;Brien"

@@ -17,10 +17,10 @@ final class WebSituationTests: XCTestCase {
         let vault = try world.open(as: world.sam)
         for situation in CaseSituation.allCases {
             let client = try vault.addPerson(.init(name: "Client \(situation.rawValue)", dob: situation == .child ? "2015-05-05" : "1950-01-20"))
-            cases[situation] = try vault.openCase(.init(clientID: client, organisationID: world.org1, advocateIDs: [world.sam], nhsBody: "trust-X"))
+            cases[situation] = try vault.openCase(.init(clientID: client, organisationID: world.org1, advocateIDs: [world.sam], nhsBody: "trust-X")).rawValue
         }
         relative = try vault.addPerson(.init(name: hostileName))
-        try vault.addCasePerson(caseID: try XCTUnwrap(cases[.representative]), personID: relative, role: .relative, firstNameIsSafe: false)
+        try vault.addCasePerson(caseID: CaseID(try XCTUnwrap(cases[.representative])), personID: PersonID(relative), role: .relative, firstNameIsSafe: false)
         try vault.writeCheckpoint()
     }
 
@@ -53,7 +53,7 @@ final class WebSituationTests: XCTestCase {
         let caseID = try sam.openCase(.init(clientID: client, organisationID: w.org1, advocateIDs: [w.sam], nhsBody: "trust-X"))
         try sam.writeCheckpoint()
         let form = try await w.request("GET", "/cases/\(caseID)/consents/new?situation=\(situation.rawValue)", curlOptions: WebInterfaceTests.cookie(token))
-        return (caseID, try XCTUnwrap(WebInterfaceTests.formToken(in: form.text)))
+        return (caseID.rawValue, try XCTUnwrap(WebInterfaceTests.formToken(in: form.text)))
     }
 
     /// Each situation's fields beyond the common ones (who, date, actions), as an advocate fills them in.
@@ -117,7 +117,7 @@ final class WebSituationTests: XCTestCase {
             }
             // In the core: the records, each form a document of its kind, its bytes what was sent.
             let sam = try w.open(as: w.sam)
-            let records = try sam.authorities(caseID: caseID)
+            let records = try sam.authorities(caseID: CaseID(caseID))
             XCTAssertEqual(records.map { $0.authority.kind.rawValue.replacingOccurrences(of: "_", with: " ") }.sorted(),
                            (expectedKinds[situation] ?? []).sorted(), situation.rawValue)
             let consentForm = try XCTUnwrap(records.first { $0.authority.kind == .writtenConsent }?.formDocumentID)
@@ -127,15 +127,15 @@ final class WebSituationTests: XCTestCase {
             XCTAssertEqual(rows.first { $0.id == consentForm }?.size, Int64("Signed form zq-form-\(situation.rawValue)-5521.".utf8.count))
             XCTAssertEqual(rows.count, authorityForm ? 2 : 1, situation.rawValue)
             if situation == .patient {
-                XCTAssertEqual(try sam.document(consentForm).kind, "consent_form")
-                XCTAssertEqual(try sam.document(consentForm).name, "signed-patient.txt")
-                XCTAssertEqual(String(decoding: try sam.plaintext(documentID: consentForm), as: UTF8.self), "Signed form zq-form-patient-5521.")
+                XCTAssertEqual(try sam.document(DocumentID(consentForm)).kind, "consent_form")
+                XCTAssertEqual(try sam.document(DocumentID(consentForm)).name, "signed-patient.txt")
+                XCTAssertEqual(String(decoding: try sam.plaintext(documentID: DocumentID(consentForm)), as: UTF8.self), "Signed form zq-form-patient-5521.")
             }
             if authorityForm {
                 let order = try XCTUnwrap(records.first { $0.authority.kind == .courtDeputyWelfare }?.formDocumentID)
                 XCTAssertTrue(rows.contains { $0.id == order }, "the court order is a document of the case")
             }
-            if situation == .afterDeath { XCTAssertEqual(try sam.personStatus(try sam.caseDetail(caseID).client).dateOfDeath?.description, today) }
+            if situation == .afterDeath { XCTAssertEqual(try sam.personStatus(try sam.caseDetail(CaseID(caseID)).client).dateOfDeath?.description, today) }
         }
         // Encrypted: no file of the vault holds a form's words.
         let enumerator = try XCTUnwrap(FileManager.default.enumerator(atPath: w.root))
@@ -187,7 +187,7 @@ final class WebSituationTests: XCTestCase {
         XCTAssertEqual(bad.status, 400)
         XCTAssertTrue(bad.text.contains("as YYYY-MM-DD"), bad.text)
         let after = try w.open(as: w.sam)
-        XCTAssertEqual(try after.authorities(caseID: caseID).count, 0)
+        XCTAssertEqual(try after.authorities(caseID: CaseID(caseID)).count, 0)
         XCTAssertEqual(try after.store.read { try $0.documents(caseID: caseID) }.count, 0, "no form was stored")
         XCTAssertEqual(try after.people().count, people, "no one was registered")
     }
@@ -209,7 +209,7 @@ final class WebSituationTests: XCTestCase {
         XCTAssertTrue(asked.text.contains("<input type=\"checkbox\" id=\"confirm_anyway\" name=\"confirm_anyway\" value=\"yes\""), asked.text)
         XCTAssertTrue(asked.text.contains("id=\"signed_on\" name=\"signed_on\" value=\"\(signed)\""), "the typed date is kept: \(asked.text)")
         XCTAssertTrue(asked.text.contains("id=\"action-view_documents\" name=\"action_view_documents\" value=\"yes\" checked"))
-        XCTAssertEqual(try sam.authorities(caseID: caseID).count, 0, "not recorded before it is confirmed")
+        XCTAssertEqual(try sam.authorities(caseID: CaseID(caseID)).count, 0, "not recorded before it is confirmed")
         XCTAssertEqual(try sam.store.read { try $0.documents(caseID: caseID) }.count, 0, "no form was stored")
         // A form dated today is not asked about; ticking the box records the old one.
         var datedToday = CaseSetUpOptions(situation: .patient, today: sam.today())
@@ -217,7 +217,7 @@ final class WebSituationTests: XCTestCase {
         XCTAssertTrue(datedToday.entryWarnings.isEmpty)
         let confirmed = try await post(w, token: token, formToken: formToken, caseID: caseID, fields: fields + [("confirm_anyway", "yes")], files: files)
         XCTAssertEqual(confirmed.status, 303, confirmed.text)
-        let records = try w.open(as: w.sam).authorities(caseID: caseID)
+        let records = try w.open(as: w.sam).authorities(caseID: CaseID(caseID))
         XCTAssertEqual(records.map(\.authority.kind), [.writtenConsent])
         XCTAssertEqual(records.first?.authority.validFrom?.description, signed)
         let location = try XCTUnwrap(WebInterfaceTests.header("location", in: confirmed).first)
@@ -252,8 +252,8 @@ final class WebSituationTests: XCTestCase {
             XCTAssertTrue(location.hasPrefix("/cases/\(caseID)?recorded=\(situation.rawValue)&result="), location)
             XCTAssertFalse(location.contains("Olive") || location.contains("Warren"), "no personal data in the URL")
             let after = try w.open(as: w.sam)
-            let consent = try XCTUnwrap(try after.authorities(caseID: caseID).first { $0.authority.kind == .writtenConsent }).authority.id
-            let expected = try after.ruleWarnings(aboutAuthority: consent, caseID: caseID, actions: ["view_documents"])
+            let consent = try XCTUnwrap(try after.authorities(caseID: CaseID(caseID)).first { $0.authority.kind == .writtenConsent }).authority.id
+            let expected = try after.ruleWarnings(aboutAuthority: RecordID(consent), caseID: CaseID(caseID), actions: ["view_documents"])
             XCTAssertEqual(expected.isEmpty, next != nil, "\(situation.rawValue): \(expected)")
             let shown = try await w.request("GET", location, curlOptions: WebInterfaceTests.cookie(token))
             XCTAssertEqual(shown.status, 200, shown.text)
@@ -279,7 +279,7 @@ final class WebSituationTests: XCTestCase {
     func testAPartnerIsRefusedAndAFormWithoutItsTokenRecordsNothing() async throws {
         let w = try await world()
         let caseID = try XCTUnwrap(Self.cases[.patient])
-        let before = try w.open(as: w.sam).authorities(caseID: caseID).count
+        let before = try w.open(as: w.sam).authorities(caseID: CaseID(caseID)).count
         let today = try w.open(as: w.sam).today().description
         let fields: [(String, String)] = [("situation", "patient"), ("signed_on", today), ("action_view_documents", "yes")]
         let files = [(field: "consent_form", name: "forged.txt", text: "zq-forged-situation")]
@@ -303,13 +303,13 @@ final class WebSituationTests: XCTestCase {
             XCTAssertEqual(forged.status, 403, "form token \(formToken ?? "none")")
             XCTAssertTrue(forged.text.contains("did not come from this site"), forged.text)
         }
-        XCTAssertEqual(try w.open(as: w.sam).authorities(caseID: caseID).count, before, "nothing was recorded")
+        XCTAssertEqual(try w.open(as: w.sam).authorities(caseID: CaseID(caseID)).count, before, "nothing was recorded")
     }
 
     func testViewingTheCasePageAgainAddsNoAuditEventsButEachReadIsRecorded() async throws {
         let w = try await world()
         let token = try await w.token(w.sam)
-        func events() throws -> [String] { try w.open(as: w.lee).auditLog(caseID: w.caseID, since: nil, actor: w.sam).map(\.action) }
+        func events() throws -> [String] { try w.open(as: w.lee).auditLog(caseID: CaseID(w.caseID), since: nil, actor: w.sam).map(\.action) }
         // Verbal consent only: R-CON-9 warns on the document list, before and after it is acknowledged.
         for path in ["/cases/\(w.caseID)", "/cases/\(w.caseID)?acknowledge=R-CON-9", "/cases/\(w.caseID)/upload?acknowledge=R-CON-9"] {
             _ = try await w.request("GET", path, curlOptions: WebInterfaceTests.cookie(token))

@@ -31,7 +31,7 @@ final class AuditLogPageTests: XCTestCase {
         // A case's page holds only that case's events, and an advocate is refused as for the whole log.
         let casePage = try admin.auditLogPage(caseID: caseID, since: nil, actor: nil, before: nil, limit: 3)
         XCTAssertEqual(casePage.entries.count, 3)
-        XCTAssertTrue(casePage.entries.allSatisfy { $0.caseID == caseID })
+        XCTAssertTrue(casePage.entries.allSatisfy { $0.caseID == caseID.rawValue })
         XCTAssertThrowsError(try t.vault.auditLogPage(caseID: nil, since: nil, actor: nil, before: nil, limit: 5))
         // A manager's pages hold exactly the events the whole log shows them (their organisation's cases, and events
         // about no case), chosen from the index before any row is read.

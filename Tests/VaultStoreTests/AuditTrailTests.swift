@@ -27,7 +27,7 @@ final class AuditTrailTests: XCTestCase {
             return Array(try actions(t.vault).dropFirst(before))
         }
         let bytes = pattern(3000, seed: 1)
-        var docID = ""
+        var docID: DocumentID = ""
         XCTAssertEqual(try newEvents { docID = t.storedID(try t.ingest(caseID, [try t.file("a.txt", bytes)])[0]) },
                        ["consent.decision:success", "document.ingest:success"], "R-CON-7's warning (a consent to the organisation) is logged once per session")
         XCTAssertEqual(try newEvents { _ = try t.ingest(caseID, [try t.file("b.txt", bytes)]) }, ["document.ingest:duplicate"])
@@ -57,7 +57,7 @@ final class AuditTrailTests: XCTestCase {
         try t.vault.writeCheckpoint()
         XCTAssertTrue(try t.reopen().verifyAudit(external: nil).ok)
         let log = try t.reopen(as: t.administratorID).auditLog(caseID: caseID, since: nil, actor: nil)
-        XCTAssertTrue(log.contains { $0.action == "document.ingest" && $0.documentID == docID })
+        XCTAssertTrue(log.contains { $0.action == "document.ingest" && $0.documentID == docID.rawValue })
         let everything = try JSONEncoder().encode(try t.reopen(as: t.administratorID).auditLog(caseID: nil, since: nil, actor: nil))
         for secret in ["Margaret", "Ellis", "a.txt", "erasure request", "bk"] {
             XCTAssertNil(everything.range(of: Data(secret.utf8)), "\(secret) appears in the audit log")
@@ -111,7 +111,7 @@ final class AuditTrailTests: XCTestCase {
         let objectsBefore = try vault.blobs.storedDocumentIDs().keys.sorted()
 
         XCTAssertThrowsError(try vault.ingest(caseID: caseID, files: [Vault.IngestFile(path: try t.file("new.txt", pattern(900, seed: 4)))], options: .init()))
-        XCTAssertEqual(try vault.store.read { try $0.documents(caseID: caseID) }.map(\.id), [existing], "no row")
+        XCTAssertEqual(try vault.store.read { try $0.documents(caseID: caseID.rawValue) }.map(\.id), [existing.rawValue], "no row")
         XCTAssertEqual(try vault.blobs.storedDocumentIDs().keys.sorted(), objectsBefore, "no blob")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: t.paths.root + "/tmp"), [])
 
@@ -122,7 +122,7 @@ final class AuditTrailTests: XCTestCase {
         XCTAssertEqual(try vault.people().count, 1)
         XCTAssertThrowsError(try vault.eraseCase(caseID, reason: "again"))
         XCTAssertEqual(try vault.caseDetail(caseID).status, "open")
-        XCTAssertEqual(try vault.plaintextWithoutAudit(existing), pattern(500, seed: 3))
+        XCTAssertEqual(try vault.plaintextWithoutAudit(existing.rawValue), pattern(500, seed: 3))
     }
 }
 

@@ -10,22 +10,22 @@ final class ConsentVoidStoreTests: XCTestCase {
         let t = try TemporaryVault()
         let caseID = try t.openCase()
         let consent = try XCTUnwrap(try t.vault.authorities(caseID: caseID).first)
-        XCTAssertEqual(try t.vault.consentFacts(caseID: caseID).authorities.map(\.id), [consent.authority.id])
+        XCTAssertEqual(try t.vault.consentFacts(caseID: caseID.rawValue).authorities.map(\.id), [consent.authority.id])
         XCTAssertNoThrow(try t.vault.requireConsent(.viewDocuments, caseID: caseID))
 
-        XCTAssertThrowsError(try t.vault.voidAuthority(consent.authority.id, reason: "  ")) { error in
+        XCTAssertThrowsError(try t.vault.voidAuthority(RecordID(consent.authority.id), reason: "  ")) { error in
             guard case VaultError.invalidInput = error else { return XCTFail("\(error)") }
         }
-        let voided = try t.vault.voidAuthority(consent.authority.id, reason: "recorded for the wrong person")
+        let voided = try t.vault.voidAuthority(RecordID(consent.authority.id), reason: "recorded for the wrong person")
         XCTAssertEqual(voided.voided?.reason, "recorded for the wrong person")
         XCTAssertEqual(voided.voided?.by, t.advocateID)
-        XCTAssertEqual(try t.vault.consentFacts(caseID: caseID).authorities, [], "no decision rests on it")
+        XCTAssertEqual(try t.vault.consentFacts(caseID: caseID.rawValue).authorities, [], "no decision rests on it")
         let fresh = try t.reopen()
         XCTAssertThrowsError(try fresh.requireConsent(.viewDocuments, caseID: caseID)) { error in
             guard case AccessError.consentRefused(let check) = error else { return XCTFail("\(error)") }
             XCTAssertEqual(check.decision.ruleIDs, [.con1])
         }
-        XCTAssertEqual(try fresh.authority(consent.authority.id).voided?.reason, "recorded for the wrong person", "kept on file")
+        XCTAssertEqual(try fresh.authority(RecordID(consent.authority.id)).voided?.reason, "recorded for the wrong person", "kept on file")
         XCTAssertEqual(try fresh.verify(readData: false, repair: false, record: false).problems, [])
     }
 
@@ -33,9 +33,9 @@ final class ConsentVoidStoreTests: XCTestCase {
         let t = try TemporaryVault()
         let caseID = try t.openCase()
         let id = try XCTUnwrap(try t.vault.authorities(caseID: caseID).first).authority.id
-        _ = try t.vault.withdrawAuthority(id, on: t.vault.today(), receivedBy: .phone)
+        _ = try t.vault.withdrawAuthority(RecordID(id), on: t.vault.today(), receivedBy: .phone)
         let before = try t.vault.store.read { try $0.consentRecord(id) }
-        XCTAssertThrowsError(try t.vault.voidAuthority(id, reason: "typo")) { error in
+        XCTAssertThrowsError(try t.vault.voidAuthority(RecordID(id), reason: "typo")) { error in
             XCTAssertTrue("\(error)".contains("withdrawn by the person"), "\(error)")
         }
         XCTAssertEqual(try t.vault.store.read { try $0.consentRecord(id) }, before, "nothing changed")

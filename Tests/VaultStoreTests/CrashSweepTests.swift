@@ -62,7 +62,7 @@ final class CrashSweepTests: XCTestCase {
                 arguments = ["keys", "rotate"]
                 actor = manager
             case 8:
-                arguments = ["case", "erase", scratchCases[min(scratchIndex, scratchCases.count - 1)], "--yes", "--reason", "crash sweep"]
+                arguments = ["case", "erase", scratchCases[min(scratchIndex, scratchCases.count - 1)].rawValue, "--yes", "--reason", "crash sweep"]
                 scratchIndex += 1
                 actor = manager
             case 9:
@@ -70,10 +70,10 @@ final class CrashSweepTests: XCTestCase {
                 actor = manager
             default:
                 if mainComplete {
-                    arguments = ["ingest", "--case", repeatCase, folder, "--allow-duplicate"]
+                    arguments = ["ingest", "--case", repeatCase.rawValue, folder, "--allow-duplicate"]
                     actor = repeatAdvocate
                 } else {
-                    arguments = ["ingest", "--case", caseID, folder]
+                    arguments = ["ingest", "--case", caseID.rawValue, folder]
                 }
             }
             let process = Process()
@@ -118,7 +118,7 @@ final class CrashSweepTests: XCTestCase {
         // Re-running the command completes the job: every file present exactly once.
         let finish = Process()
         finish.executableURL = URL(fileURLWithPath: casevault)
-        finish.arguments = ["ingest", "--case", caseID, folder, "--vault", t.paths.root, "--as", advocate]
+        finish.arguments = ["ingest", "--case", caseID.rawValue, folder, "--vault", t.paths.root, "--as", advocate]
         finish.environment = environment
         finish.standardOutput = FileHandle.nullDevice
         finish.standardError = FileHandle.nullDevice

@@ -34,7 +34,7 @@ final class DocumentListTests: XCTestCase {
                 let folder = "\(prefix)/\(group)/\(index)"
                 paths.append(try t.file("\(folder)/\(name)", Array("\(prefix) \(group) \(index)\n".utf8)))
             }
-            _ = try t.vault.ingest(caseID: caseID, files: paths.map { Vault.IngestFile(path: $0) }, options: .init(kind: kinds[group], date: date))
+            _ = try t.vault.ingest(caseID: CaseID(caseID), files: paths.map { Vault.IngestFile(path: $0) }, options: .init(kind: kinds[group], date: date))
         }
     }
 
@@ -45,20 +45,20 @@ final class DocumentListTests: XCTestCase {
     private func streamed(_ vault: Vault, caseID: String?, filter: Vault.DocumentFilter = .init(), batchRows: Int, slices: Int?) throws -> [Vault.DocumentView] {
         var views: [Vault.DocumentView] = []
         var tableIDs: [String] = []
-        try vault.listDocuments(caseID: caseID, filter: filter, dateSource: true, batchRows: batchRows, slices: slices) { listed in
+        try vault.listDocuments(caseID: caseID.map { CaseID($0) }, filter: filter, dateSource: true, batchRows: batchRows, slices: slices) { listed in
             for index in 0..<listed.count { views.append(listed.view(index)) }
             listed.forEach { tableIDs.append(String(decoding: $0.id, as: UTF8.self)) }
         }
-        XCTAssertEqual(tableIDs, views.map(\.id), "the table's cells and the views agree")
+        XCTAssertEqual(tableIDs, views.map(\.id.rawValue), "the table's cells and the views agree")
         return views
     }
 
     private func assertSame(_ a: [Vault.DocumentView], _ b: [Vault.DocumentView], _ message: String, file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(a.count, b.count, message, file: file, line: line)
         for (x, y) in zip(a, b) {
-            XCTAssertEqual([x.id, x.caseID, x.kind, x.name, x.mediaType, x.documentDate ?? "-", x.documentDateSource, x.ingestedAt, x.ingestedBy ?? "-",
+            XCTAssertEqual([x.id.rawValue, x.caseID.rawValue, x.kind, x.name, x.mediaType, x.documentDate ?? "-", x.documentDateSource, x.ingestedAt, x.ingestedBy ?? "-",
                             x.ciphertextSHA256, String(x.size), String(x.caseKeyVersion)],
-                           [y.id, y.caseID, y.kind, y.name, y.mediaType, y.documentDate ?? "-", y.documentDateSource, y.ingestedAt, y.ingestedBy ?? "-",
+                           [y.id.rawValue, y.caseID.rawValue, y.kind, y.name, y.mediaType, y.documentDate ?? "-", y.documentDateSource, y.ingestedAt, y.ingestedBy ?? "-",
                             y.ciphertextSHA256, String(y.size), String(y.caseKeyVersion)], message, file: file, line: line)
         }
     }
@@ -66,10 +66,10 @@ final class DocumentListTests: XCTestCase {
     func testStreamedListingKeepsEveryRowInOrderAndShowsOnlyViewableCases() throws {
         let t = try TemporaryVault()
         let first = try t.openCase(withConsent: true)
-        try fill(t, first, count: 300, prefix: "first")
+        try fill(t, first.rawValue, count: 300, prefix: "first")
         let firstAdvocate = try XCTUnwrap(t.advocateID)
         let second = try t.openCase(client: "Joan Platt", withConsent: true)
-        try fill(t, second, count: 240, prefix: "second")
+        try fill(t, second.rawValue, count: 240, prefix: "second")
         let secondAdvocate = try XCTUnwrap(t.advocateID)
 
         // The first case's advocate: the whole case, in the promised order, however the rows are batched and split.
@@ -77,7 +77,7 @@ final class DocumentListTests: XCTestCase {
         let expected = straightforward(try asFirst.documents(caseID: first))
         XCTAssertEqual(expected.count, 301, "300 documents and the consent form")
         for (batchRows, slices) in [(4096, nil), (1, 1), (7, 3), (50, 2), (1000, 5)] as [(Int, Int?)] {
-            let listed = try streamed(asFirst, caseID: first, batchRows: batchRows, slices: slices)
+            let listed = try streamed(asFirst, caseID: first.rawValue, batchRows: batchRows, slices: slices)
             assertSame(listed, expected, "batches of \(batchRows), \(slices ?? 0) slices")
             XCTAssertEqual(Set(listed.map(\.id)).count, listed.count, "no document twice")
         }
@@ -87,17 +87,17 @@ final class DocumentListTests: XCTestCase {
         // (colleagues under their clients' consents) only theirs.
         let admin = try t.reopen(as: t.administratorID)
         let otherOrg = try admin.addOrganisation(name: "Suffolk Advocacy").id
-        let otherID = try admin.addAdvocate(name: "Pat Reid", organisationID: otherOrg)
+        let otherID = try admin.addAdvocate(name: "Pat Reid", organisationID: OrganisationID(otherOrg))
         let other = try t.reopen(as: otherID)
         let client = try other.addPerson(.init(name: "Ann Bell", dob: "1950-01-01"))
         let third = try other.openCase(.init(clientID: client, organisationID: otherOrg, advocateIDs: [otherID], nhsBody: "trust-X"))
-        var input = Vault.AuthorityInput(caseID: third, personID: client, kind: .verbalConsent, granteeID: otherOrg,
+        var input = Vault.AuthorityInput(caseID: third.rawValue, personID: client, kind: .verbalConsent, granteeID: otherOrg,
                                          actions: ConsentAction.allCases, today: other.today())
         input.recordedBy = otherID
         input.recordedOn = other.today()
         _ = try other.recordAuthority(input)
         t.vault = other
-        try fill(t, third, count: 120, prefix: "third")
+        try fill(t, third.rawValue, count: 120, prefix: "third")
         for (vault, hidden) in [(asFirst, [third]), (try t.reopen(as: secondAdvocate), [third]), (try t.reopen(as: otherID), [first, second])] {
             let everything = try vault.documents(caseID: nil)
             XCTAssertFalse(everything.isEmpty)
@@ -110,9 +110,9 @@ final class DocumentListTests: XCTestCase {
         XCTAssertEqual(Set(try streamed(try t.reopen(as: otherID), caseID: nil, batchRows: 64, slices: 2).map(\.caseID)), [third])
 
         // Filters: by the opened kind (the consent form's is sealed) and by dates, undated left out.
-        let forms = try streamed(asFirst, caseID: first, filter: .init(kinds: [.consentForm]), batchRows: 5, slices: 2)
+        let forms = try streamed(asFirst, caseID: first.rawValue, filter: .init(kinds: [.consentForm]), batchRows: 5, slices: 2)
         XCTAssertEqual(forms.map(\.kind), ["consent_form"])
-        let march = try streamed(asFirst, caseID: first, filter: .init(from: "2025-03-01", to: "2025-03-10"), batchRows: 9, slices: 3)
+        let march = try streamed(asFirst, caseID: first.rawValue, filter: .init(from: "2025-03-01", to: "2025-03-10"), batchRows: 9, slices: 3)
         assertSame(march, expected.filter { ($0.documentDate ?? "") >= "2025-03-01" && ($0.documentDate ?? "9") <= "2025-03-10" }, "dated in March")
         XCTAssertEqual(march.count, 150)
 
@@ -130,11 +130,11 @@ final class DocumentListTests: XCTestCase {
     func testADamagedNameInALaterBatchStopsTheListingWithItsID() throws {
         let t = try TemporaryVault()
         let caseID = try t.openCase(withConsent: true)
-        try fill(t, caseID, count: 120, prefix: "p")
-        let all = try streamed(t.vault, caseID: caseID, batchRows: 8, slices: nil)
+        try fill(t, caseID.rawValue, count: 120, prefix: "p")
+        let all = try streamed(t.vault, caseID: caseID.rawValue, batchRows: 8, slices: nil)
         XCTAssertEqual(all.count, 121)
         // Another document's sealed name in the row of one near the end: it no longer opens under its own AAD.
-        let (victim, donor) = (all[all.count - 3].id, all[0].id)
+        let (victim, donor) = (all[all.count - 3].id.rawValue, all[0].id.rawValue)
         let queue = try DatabaseQueue(path: t.paths.root + "/vault.db")
         try queue.write { db in
             let sealed = try Data.fetchOne(db, sql: "SELECT original_name_sealed FROM documents WHERE id = ?", arguments: [donor])
@@ -148,7 +148,7 @@ final class DocumentListTests: XCTestCase {
             XCTAssertEqual(error as? VaultError, .damagedField(table: "documents", column: "original_name", rowID: victim))
         }
         XCTAssertFalse(handed.contains(victim), "the damaged row's batch is never handed over")
-        XCTAssertEqual(handed, Array(all.map(\.id).prefix(handed.count)), "the batches before it come whole and in order")
+        XCTAssertEqual(handed, Array(all.map(\.id.rawValue).prefix(handed.count)), "the batches before it come whole and in order")
         XCTAssertGreaterThan(handed.count, 0)
     }
 

@@ -18,9 +18,9 @@ extension EntitlementKeysTests {
         let scope = KeyHierarchy.organisationScope(w.org1)
         let copied = try keysOpened(by: kim, in: w).filter { $0.scope == scope }.map(\.key)
         XCTAssertFalse(copied.isEmpty, "Kim was given the directory key and could copy it")
-        XCTAssertEqual(try w.open(as: kim).person(client).name, "Margaret Ellis")
+        XCTAssertEqual(try w.open(as: kim).person(PersonID(client)).name, "Margaret Ellis")
 
-        _ = try w.open(as: w.lee).removeAccount(kim)
+        _ = try w.open(as: w.lee).removeAccount(AccountID(kim))
         let sam = try w.open(as: w.sam)
         let later = try sam.addPerson(.init(name: "Rita Moss", dob: "1950-02-02", address: "1 Quay Street, Wells"))
         let db = try DatabaseQueue(path: w.root + "/vault.db")
@@ -53,10 +53,10 @@ extension EntitlementKeysTests {
                                      bindings: bindings))
         }
         // The remaining members read everyone; Kim acts no more.
-        XCTAssertEqual(try sam.person(later).address, "1 Quay Street, Wells")
-        XCTAssertEqual(try w.open(as: w.lee).person(client).name, "Margaret Ellis")
-        try assertReadsTheRecords(sam, client: client, caseID: w.caseID)
-        XCTAssertThrowsError(try w.open(as: kim).person(later))
+        XCTAssertEqual(try sam.person(PersonID(later)).address, "1 Quay Street, Wells")
+        XCTAssertEqual(try w.open(as: w.lee).person(PersonID(client)).name, "Margaret Ellis")
+        try assertReadsTheRecords(sam, client: client, caseID: w.caseID.rawValue)
+        XCTAssertThrowsError(try w.open(as: kim).person(PersonID(later)))
         XCTAssertTrue(try sam.verify(readData: false, repair: false).ok)
     }
 
@@ -77,9 +77,9 @@ extension EntitlementKeysTests {
             let vault = try w.open(as: w.sam)
             XCTAssertEqual(try vault.store.read { try $0.dataKeyVersions(scope: scope) }, [1], file: file, line: line)
             XCTAssertNil(try vault.store.read { try $0.advocate(kim) }?.removedAt, file: file, line: line)
-            XCTAssertEqual(try w.open(as: kim).person(client).name, "Margaret Ellis", file: file, line: line)
+            XCTAssertEqual(try w.open(as: kim).person(PersonID(client)).name, "Margaret Ellis", file: file, line: line)
         }
-        XCTAssertThrowsError(try w.open(as: pat).removeAccount(kim)) { error in
+        XCTAssertThrowsError(try w.open(as: pat).removeAccount(AccountID(kim))) { error in
             guard case AccessError.refused(_, _, let subject, let reason) = error else { return XCTFail("\(error)") }
             XCTAssertEqual(subject, kim)
             XCTAssertTrue(reason.text.contains("Lee Morgan (\(w.lee))") && reason.text.contains("Sam Carter (\(w.sam))"), reason.text)
@@ -89,11 +89,11 @@ extension EntitlementKeysTests {
         }
         try unchanged()
         // Another organisation's recovery key is refused as such.
-        XCTAssertThrowsError(try w.open(as: pat).removeAccount(kim, recoveryKey: try XCTUnwrap(w.recovery[w.org2])))
+        XCTAssertThrowsError(try w.open(as: pat).removeAccount(AccountID(kim), recoveryKey: try XCTUnwrap(w.recovery[w.org2])))
         try unchanged()
 
         let remover = try w.open(as: pat)
-        XCTAssertEqual(try remover.removeAccount(kim, recoveryKey: try XCTUnwrap(w.recovery[w.org1])).accountID, kim)
+        XCTAssertEqual(try remover.removeAccount(AccountID(kim), recoveryKey: try XCTUnwrap(w.recovery[w.org1])).accountID, kim)
         XCTAssertFalse(remover.dataKeys.keys.contains(scope + "#1"), "the key opened with the recovery key served the removal only")
         let sam = try w.open(as: w.sam)
         XCTAssertEqual(try sam.store.read { try $0.dataKeyVersions(scope: scope) }, [2])
@@ -106,7 +106,7 @@ extension EntitlementKeysTests {
         let header = try XCTUnwrap(PersonSealing.parse(sealed))
         XCTAssertFalse(try opens(sealed, keys: copied, table: "people", column: "name", rowID: later, offsets: [0, header.boxOffset], bindings: [[]]))
         let patVault = try w.open(as: pat)
-        XCTAssertEqual(try patVault.person(client).name, "Margaret Ellis")
+        XCTAssertEqual(try patVault.person(PersonID(client)).name, "Margaret Ellis")
         XCTAssertTrue(try sam.verify(readData: false, repair: false).ok)
     }
 }

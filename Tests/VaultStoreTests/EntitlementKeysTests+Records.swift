@@ -25,7 +25,7 @@ extension EntitlementKeysTests {
         _ = try sam.recordCapacity(personID: client, assessment: CapacityAssessment(decision: "conduct NHS complaint", date: sam.today(),
                                                                                     result: .hasCapacity, assessor: "Dr Okafor"), caseID: w.caseID)
         _ = try sam.updatePersonStatus(client) { $0.objectsTo = ["daughter"] }
-        return (w, son, client)
+        return (w, son, client.rawValue)
     }
 
     /// Tries every key `account` unwraps on every sealed record of the case and of its people, with every binding the
@@ -36,9 +36,9 @@ extension EntitlementKeysTests {
         let keys = try keysOpened(by: account, in: w).map(\.key)
         let rows = try DatabaseQueue(path: w.root + "/vault.db").read { db in
             try Row.fetchAll(db, sql: "SELECT id, record_type, case_id, person_id, sealed FROM consent_records WHERE case_id = ? OR person_id IN (?, ?)",
-                             arguments: [w.caseID, people[0], people[1]])
+                             arguments: [w.caseID.rawValue, people[0], people[1]])
         }
-        let scopes = [KeyHierarchy.organisationScope(w.org1), KeyHierarchy.organisationScope(w.org2), KeyHierarchy.caseScope(w.caseID)]
+        let scopes = [KeyHierarchy.organisationScope(w.org1), KeyHierarchy.organisationScope(w.org2), KeyHierarchy.caseScope(w.caseID.rawValue)]
         var opened = Set<String>()
         var tags: [String: Set<String>] = [:]
         for row in rows {
@@ -69,12 +69,12 @@ extension EntitlementKeysTests {
 
     /// What the case's own people, its manager and (through a re-issued identity) the recovery key read.
     func assertReadsTheRecords(_ vault: Vault, client: String, caseID: String, file: StaticString = #filePath, line: UInt = #line) throws {
-        XCTAssertEqual(try vault.authorities(caseID: caseID).count, 1, file: file, line: line)
-        XCTAssertEqual(try vault.capacityAssessments(personID: client).map(\.assessment.assessor), ["Dr Okafor"], file: file, line: line)
-        XCTAssertEqual(try vault.personStatus(client).objectsTo, ["daughter"], file: file, line: line)
-        XCTAssertEqual(try vault.personHistory(client).map(\.field), [.address], file: file, line: line)
-        XCTAssertEqual(try vault.casePeople(caseID: caseID).map(\.role), [.relative], file: file, line: line)
-        XCTAssertEqual(try vault.caseFacts(caseID).events.complaintDate, CivilDate(iso: "2026-01-10"), file: file, line: line)
+        XCTAssertEqual(try vault.authorities(caseID: CaseID(caseID)).count, 1, file: file, line: line)
+        XCTAssertEqual(try vault.capacityAssessments(personID: PersonID(client)).map(\.assessment.assessor), ["Dr Okafor"], file: file, line: line)
+        XCTAssertEqual(try vault.personStatus(PersonID(client)).objectsTo, ["daughter"], file: file, line: line)
+        XCTAssertEqual(try vault.personHistory(PersonID(client)).map(\.field), [.address], file: file, line: line)
+        XCTAssertEqual(try vault.casePeople(caseID: CaseID(caseID)).map(\.role), [.relative], file: file, line: line)
+        XCTAssertEqual(try vault.caseFacts(CaseID(caseID)).events.complaintDate, CivilDate(iso: "2026-01-10"), file: file, line: line)
     }
 
     func testAnotherOrganisationsAdvocateOpensNoAuthorityFactPeopleListOrPersonRecordFromTheDatabase() throws {
@@ -89,20 +89,20 @@ extension EntitlementKeysTests {
 
         // What the parties record holds: ids, transfers and whom the consent covers, nothing about the person.
         let alex = try w.open(as: w.alex)
-        let parties = try alex.store.read { try alex.caseParties(w.caseID, in: $0) }
+        let parties = try alex.store.read { try alex.caseParties(w.caseID.rawValue, in: $0) }
         XCTAssertEqual(parties.people, [son])
         XCTAssertEqual(parties.transfers, [])
         XCTAssertEqual(parties.coverage.map(\.party), [Party(type: .organisation, id: w.org1)])
         // Through the core: the rules get none of it for him, and the readers refuse.
-        let facts = try alex.consentFacts(caseID: w.caseID)
+        let facts = try alex.consentFacts(caseID: w.caseID.rawValue)
         XCTAssertEqual(facts.authorities, [])
         XCTAssertEqual(facts.person.capacityAssessments, [])
         XCTAssertEqual(facts.person.objectsTo, [])
         XCTAssertNil(facts.case?.events.complaintDate)
         let consent = try XCTUnwrap(parties.coverage.first?.id)
-        XCTAssertThrowsError(try alex.authority(consent))
-        XCTAssertThrowsError(try alex.capacityAssessments(personID: client))
-        XCTAssertThrowsError(try alex.personHistory(client))
+        XCTAssertThrowsError(try alex.authority(RecordID(consent)))
+        XCTAssertThrowsError(try alex.capacityAssessments(personID: PersonID(client)))
+        XCTAssertThrowsError(try alex.personHistory(PersonID(client)))
         XCTAssertThrowsError(try alex.casePeople(caseID: w.caseID))
         // He is still told which organisation the consent covers, and what would help (R-CON-8), not the person's circumstances.
         let explained = try alex.explainConsent(caseID: w.caseID, action: .viewDocuments)
@@ -111,27 +111,27 @@ extension EntitlementKeysTests {
         XCTAssertTrue(explained.decision.explanation.joined().contains(consent), "\(explained.decision.explanation)")
 
         // The assigned advocate and the organisation's manager read them all; verify is clean for both sides.
-        try assertReadsTheRecords(try w.open(as: w.sam), client: client, caseID: w.caseID)
-        try assertReadsTheRecords(try w.open(as: w.lee), client: client, caseID: w.caseID)
+        try assertReadsTheRecords(try w.open(as: w.sam), client: client, caseID: w.caseID.rawValue)
+        try assertReadsTheRecords(try w.open(as: w.lee), client: client, caseID: w.caseID.rawValue)
         XCTAssertTrue(try w.open(as: w.sam).verify(readData: false, repair: false).ok)
         XCTAssertTrue(try alex.verify(readData: false, repair: false).ok)
 
         // The organisation's recovery key: Sam's identity re-issued from it reads them all too.
-        let reissued = try w.open(as: w.lee).reissueIdentity(accountID: w.sam, organisationID: w.org1,
+        let reissued = try w.open(as: w.lee).reissueIdentity(accountID: AccountID(w.sam), organisationID: OrganisationID(w.org1),
                                                              recoveryKey: try XCTUnwrap(w.recovery[w.org1]), passphrase: nil)
         let path = w.directory.appendingPathComponent("sam-recovered.identity").path
         try VaultSetup.writeNewIdentity(reissued.identity, to: path)
         w.identities[w.sam] = path
-        try assertReadsTheRecords(try w.open(as: w.sam), client: client, caseID: w.caseID)
+        try assertReadsTheRecords(try w.open(as: w.sam), client: client, caseID: w.caseID.rawValue)
     }
 
     func testATransferMovesTheRecordsToTheReceivingOrganisation() throws {
         let (w, son, client) = try recordsWorld()
         let sam = try w.open(as: w.sam)
-        _ = try sam.transferCase(w.caseID, to: w.org2, agreement: .agreed, on: sam.today(), assign: [w.alex])
+        _ = try sam.transferCase(w.caseID, to: OrganisationID(w.org2), agreement: .agreed, on: sam.today(), assign: [AccountID(w.alex)])
 
         let alex = try w.open(as: w.alex)
-        try assertReadsTheRecords(alex, client: client, caseID: w.caseID)
+        try assertReadsTheRecords(alex, client: client, caseID: w.caseID.rawValue)
         XCTAssertEqual(try alex.caseFacts(w.caseID).transfers.map(\.toOrg), [w.org2])
         // The organisation the case left opens none of them from the file now (under the case's new key)...
         let (opened, tags) = try recordsOpened(by: w.sam, in: w, people: [client, son])
@@ -143,7 +143,7 @@ extension EntitlementKeysTests {
             guard case AccessError.consentRefused(let check) = error else { return XCTFail("\(error)") }
             XCTAssertTrue(check.caseDecision.explanation.joined().contains("no longer acts on it"), "\(check.caseDecision.explanation)")
         }
-        XCTAssertThrowsError(try w.open(as: w.sam).capacityAssessments(personID: client))
+        XCTAssertThrowsError(try w.open(as: w.sam).capacityAssessments(personID: PersonID(client)))
         XCTAssertTrue(try alex.verify(readData: false, repair: false).ok)
     }
 
@@ -153,7 +153,7 @@ extension EntitlementKeysTests {
         let (w, son, client) = try recordsWorld()
         try putBackAsAnEarlierRelease(w, client: client)
         let reopened = try w.open(as: w.sam)
-        try assertReadsTheRecords(reopened, client: client, caseID: w.caseID)
+        try assertReadsTheRecords(reopened, client: client, caseID: w.caseID.rawValue)
         XCTAssertTrue(try reopened.verify(readData: false, repair: false).ok)
         // Alex is still refused through the core (the client's fields are his organisation's secret), and the rules
         // still tell him whom the consent covers, from the earlier release's records.
@@ -163,8 +163,8 @@ extension EntitlementKeysTests {
         _ = try reopened.rekeyCase(w.caseID)
         try assertOutsiderOpensOnlyTheParties(w, client: client, son: son)
         let last = try w.open(as: w.sam)
-        try assertReadsTheRecords(last, client: client, caseID: w.caseID)
-        XCTAssertEqual(try last.store.read { try last.caseParties(w.caseID, in: $0) }.people, [son])
+        try assertReadsTheRecords(last, client: client, caseID: w.caseID.rawValue)
+        XCTAssertEqual(try last.store.read { try last.caseParties(w.caseID.rawValue, in: $0) }.people, [son])
         XCTAssertTrue(try last.verify(readData: false, repair: false).ok)
     }
 
@@ -177,7 +177,7 @@ extension EntitlementKeysTests {
         try sam.store.write { tx in
             let key = try sam.metadataFieldKey(tx)
             for row in try tx.consentRecords(type: nil, caseID: nil, personID: nil)
-            where ["authority", "case_facts", "case_people", "person_record"].contains(row.recordType) && (row.caseID == w.caseID || row.personID == client) {
+            where ["authority", "case_facts", "case_people", "person_record"].contains(row.recordType) && (row.caseID == w.caseID.rawValue || row.personID == client) {
                 var payload = Array(try sam.openPayload(row, in: tx))
                 let version = (try tx.recordState(kind: RecordKind.sealed.rawValue, id: row.id)?.version ?? 0) + 1
                 let binding = Array("\(row.recordType)|\(row.caseID ?? "")|\(row.personID ?? "")".utf8) + [0] + Array("ledger-version/v2\u{0}\(version)".utf8)
@@ -187,7 +187,7 @@ extension EntitlementKeysTests {
                 payload.withUnsafeMutableBytes { secureZero($0) }
                 try tx.save(old)
             }
-            try tx.deleteConsentRecord(Vault.partiesID(w.caseID))
+            try tx.deleteConsentRecord(Vault.partiesID(w.caseID.rawValue))
             try tx.setMeta(Vault.caseFactsMetaKey, "")
             try more(sam, tx)
         }

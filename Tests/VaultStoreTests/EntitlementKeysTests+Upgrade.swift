@@ -61,8 +61,8 @@ extension EntitlementKeysTests {
         // The case's people still read everything; the rules still tell Alex whom the consent covers; verify is clean
         // (the ledger and the state mark recorded every moved row); a second open moves nothing more.
         let again = try w.open(as: w.sam)
-        try assertReadsTheRecords(again, client: client, caseID: w.caseID)
-        XCTAssertEqual(try again.store.read { try again.caseParties(w.caseID, in: $0) }.people, [son])
+        try assertReadsTheRecords(again, client: client, caseID: w.caseID.rawValue)
+        XCTAssertEqual(try again.store.read { try again.caseParties(w.caseID.rawValue, in: $0) }.people, [son])
         XCTAssertEqual(try w.open(as: w.alex).explainConsent(caseID: w.caseID, action: .viewDocuments).decision.ruleIDs, [.con8])
         XCTAssertTrue(try again.verify(readData: false, repair: false).ok)
         XCTAssertTrue(try w.open(as: w.lee).verify(readData: false, repair: false).ok)
@@ -72,7 +72,7 @@ extension EntitlementKeysTests {
     func testARowChangedOutsideCasevaultIsLeftAndNamedAndTheMoveStaysPending() throws {
         let (w, _, client) = try earlierReleaseWorld()
         // The people list edited with sqlite3: it no longer matches the ledger.
-        let peopleRow: String = "people-" + w.caseID
+        let peopleRow: String = "people-" + w.caseID.rawValue
         try DatabaseQueue(path: w.root + "/vault.db").write { db in
             try db.execute(sql: "UPDATE consent_records SET updated_at = 'x' WHERE id = ?", arguments: [peopleRow])
         }

@@ -14,13 +14,13 @@ extension EntitlementKeysTests {
         let sam = try w.open(as: w.sam)
         let withdrawn = sam.today().adding(days: offset)
         let client = try sam.caseDetail(w.caseID).client
-        var consent = Vault.AuthorityInput(caseID: w.caseID, personID: client, kind: .verbalConsent, granteeID: w.org2,
+        var consent = Vault.AuthorityInput(caseID: w.caseID.rawValue, personID: client.rawValue, kind: .verbalConsent, granteeID: w.org2,
                                            actions: ConsentAction.allCases, today: sam.today())
         consent.validFrom = withdrawn.adding(days: -30)
         consent.recordedBy = w.sam
         consent.recordedOn = consent.validFrom
         let id = try sam.recordAuthority(consent).authority.id
-        _ = try sam.withdrawAuthority(id, on: withdrawn)
+        _ = try sam.withdrawAuthority(RecordID(id), on: withdrawn)
         return (w, withdrawn)
     }
 
@@ -30,12 +30,12 @@ extension EntitlementKeysTests {
             let alex = try w.open(as: w.alex)
             // The day before: the consent still stood. Alex cannot open its terms, so it is not judged as withdrawn:
             // the decision is marked undecidable (a key is missing), and R-CON-2 is not among its reasons.
-            let before = try alex.checkConsent(caseID: w.caseID, action: .viewDocuments, on: withdrawn.adding(days: -1))
+            let before = try alex.checkConsent(caseID: w.caseID.rawValue, action: .viewDocuments, on: withdrawn.adding(days: -1))
             XCTAssertFalse(before.decision.ruleIDs.contains(.con2), "withdrawn \(offset) days from today, asked the day before")
             XCTAssertTrue(before.undecidable, "withdrawn \(offset) days from today, asked the day before")
             // The day after (and the day itself): withdrawn, which the rules refuse on that alone.
             for asked in [withdrawn, withdrawn.adding(days: 1)] {
-                let after = try alex.checkConsent(caseID: w.caseID, action: .viewDocuments, on: asked)
+                let after = try alex.checkConsent(caseID: w.caseID.rawValue, action: .viewDocuments, on: asked)
                 XCTAssertEqual(after.decision.outcome, .deny)
                 XCTAssertTrue(after.decision.ruleIDs.contains(.con2), "withdrawn \(offset) days from today, asked \(withdrawn.days(until: asked)) after")
             }

@@ -26,7 +26,7 @@ final class EntitlementKeysTests: XCTestCase {
         let sam = try w.open(as: w.sam)
         let son = try sam.addPerson(.init(name: "Tom Ellis", dob: "1972-05-01", nhsNumber: "9434765919", address: "4 Mill Lane, Diss",
                                           phone: "01379 000000", email: "tom@example.org"))
-        try sam.addCasePerson(caseID: w.caseID, personID: son, role: .relative, firstNameIsSafe: false)
+        try sam.addCasePerson(caseID: w.caseID, personID: PersonID(son), role: .relative, firstNameIsSafe: false)
         let client = try sam.caseDetail(w.caseID).client
         _ = try sam.editPerson(client, changes: [.address: "12 Church Street, Norwich"])
         _ = try sam.addNote(caseID: w.caseID, text: "Her son says the ward sister was rude")
@@ -83,7 +83,7 @@ final class EntitlementKeysTests: XCTestCase {
 
         // (a) people: every sealed field of the case's client and registered person, at every offset a header could have.
         var fieldsTried = 0
-        for personID in [client, son] {
+        for personID in [client.rawValue, son] {
             let row = try XCTUnwrap(try db.read { try Row.fetchOne($0, sql: "SELECT * FROM people WHERE id = ?", arguments: [personID]) })
             for column in Self.personColumns {
                 guard let sealed = row[column + "_sealed"] as Data? else { continue }
@@ -97,15 +97,15 @@ final class EntitlementKeysTests: XCTestCase {
         XCTAssertEqual(fieldsTried, 9, "name, dob and address of the client; all six of the son")
 
         // The case's details (NHS body, dates), with every binding the format could use.
-        let details = try XCTUnwrap(try db.read { try Data.fetchOne($0, sql: "SELECT details_sealed FROM cases WHERE id = ?", arguments: [w.caseID]) })
+        let details = try XCTUnwrap(try db.read { try Data.fetchOne($0, sql: "SELECT details_sealed FROM cases WHERE id = ?", arguments: [w.caseID.rawValue]) })
         XCTAssertTrue(details.starts(with: Data("cvd3".utf8)))
         let versionBindings = (1...4).map { Array("case-key-version/v3\u{0}\($0)".utf8) }
-        XCTAssertFalse(try opens(details, keys: keys, table: "cases", column: "details", rowID: w.caseID, offsets: [0, 4, 8],
+        XCTAssertFalse(try opens(details, keys: keys, table: "cases", column: "details", rowID: w.caseID.rawValue, offsets: [0, 4, 8],
                                  bindings: [[]] + versionBindings))
 
         // Every sealed record of the case: only the kinds kept under the metadata key on purpose may open.
         let rows = try db.read { try Row.fetchAll($0, sql: "SELECT id, record_type, person_id, sealed FROM consent_records WHERE case_id = ?",
-                                                  arguments: [w.caseID]) }
+                                                  arguments: [w.caseID.rawValue]) }
         var openedTypes = Set<String>()
         for row in rows {
             let type: String = row["record_type"]
@@ -127,14 +127,14 @@ final class EntitlementKeysTests: XCTestCase {
         // Through the core: refused or left out, never a crash or ciphertext.
         let alex = try w.open(as: w.alex)
         XCTAssertThrowsError(try alex.person(client))
-        XCTAssertThrowsError(try alex.person(son))
+        XCTAssertThrowsError(try alex.person(PersonID(son)))
         XCTAssertEqual(try alex.people().map(\.id), [own])
         XCTAssertEqual(try alex.findPeopleShown(matching: "Ellis"), [])
         XCTAssertEqual(try alex.findPeople(nhsNumber: "9434765919", name: nil).map(\.id), [])
         XCTAssertFalse(try alex.cases().contains { $0.id == w.caseID })
         // Org 1's own people still read everything, and verify is clean for both.
         let sam = try w.open(as: w.sam)
-        XCTAssertEqual(try sam.person(son).phone, "01379 000000")
+        XCTAssertEqual(try sam.person(PersonID(son)).phone, "01379 000000")
         XCTAssertEqual(try sam.caseDetail(w.caseID).nhsBody, "trust-X")
         XCTAssertEqual(try sam.findPeopleShown(matching: "Ellis").map(\.name), ["Margaret Ellis", "Tom Ellis"])
         XCTAssertEqual(try w.open(as: w.lee).person(client).address, "12 Church Street, Norwich", "the manager holds the directory key")
@@ -146,24 +146,24 @@ final class EntitlementKeysTests: XCTestCase {
         let (w, son, _) = try world()
         let sam = try w.open(as: w.sam)
         let client = try sam.caseDetail(w.caseID).client
-        _ = try sam.transferCase(w.caseID, to: w.org2, agreement: .agreed, on: sam.today(), assign: [w.alex])
+        _ = try sam.transferCase(w.caseID, to: OrganisationID(w.org2), agreement: .agreed, on: sam.today(), assign: [AccountID(w.alex)])
 
         let alex = try w.open(as: w.alex)
         XCTAssertEqual(try alex.person(client).name, "Margaret Ellis")
-        XCTAssertEqual(try alex.person(son).nhsNumber, "9434765919")
+        XCTAssertEqual(try alex.person(PersonID(son)).nhsNumber, "9434765919")
         XCTAssertEqual(try alex.caseDetail(w.caseID).nhsBody, "trust-X")
-        XCTAssertEqual(Set(try alex.findPeopleShown(matching: "Ellis").map(\.id)), [client, son])
+        XCTAssertEqual(Set(try alex.findPeopleShown(matching: "Ellis").map(\.id)), [client.rawValue, son])
         // Under the case's new key, which the organisation the case left does not hold.
         let db = try DatabaseQueue(path: w.root + "/vault.db")
-        let name = try XCTUnwrap(try db.read { try Data.fetchOne($0, sql: "SELECT name_sealed FROM people WHERE id = ?", arguments: [client]) })
-        XCTAssertEqual(PersonSealing.parse(name)?.ref.scope, KeyHierarchy.caseScope(w.caseID))
+        let name = try XCTUnwrap(try db.read { try Data.fetchOne($0, sql: "SELECT name_sealed FROM people WHERE id = ?", arguments: [client.rawValue]) })
+        XCTAssertEqual(PersonSealing.parse(name)?.ref.scope, KeyHierarchy.caseScope(w.caseID.rawValue))
         XCTAssertThrowsError(try w.open(as: w.sam).person(client))
 
         // The receiving organisation's own rotation moves them under its directory key; they still read.
         _ = try alex.rekeyCase(w.caseID)
         let after = try w.open(as: w.alex)
         XCTAssertEqual(try after.person(client).address, "12 Church Street, Norwich")
-        let moved = try XCTUnwrap(try db.read { try Data.fetchOne($0, sql: "SELECT name_sealed FROM people WHERE id = ?", arguments: [client]) })
+        let moved = try XCTUnwrap(try db.read { try Data.fetchOne($0, sql: "SELECT name_sealed FROM people WHERE id = ?", arguments: [client.rawValue]) })
         XCTAssertEqual(PersonSealing.parse(moved)?.ref.scope, KeyHierarchy.organisationScope(w.org2))
         XCTAssertTrue(try after.verify(readData: false, repair: false).ok)
     }
@@ -177,11 +177,11 @@ final class EntitlementKeysTests: XCTestCase {
         let client = try sam.caseDetail(w.caseID).client
         try sam.store.write { tx in
             let key = try sam.metadataFieldKey(tx)
-            var person = try XCTUnwrap(try tx.person(client))
-            person.nameSealed = try KeyHierarchy.seal(Array("Margaret Ellis".utf8), fieldKey: key, table: "people", column: "name", rowID: client)
-            person.dobSealed = try KeyHierarchy.seal(Array("1946-03-14".utf8), fieldKey: key, table: "people", column: "dob", rowID: client)
+            var person = try XCTUnwrap(try tx.person(client.rawValue))
+            person.nameSealed = try KeyHierarchy.seal(Array("Margaret Ellis".utf8), fieldKey: key, table: "people", column: "name", rowID: client.rawValue)
+            person.dobSealed = try KeyHierarchy.seal(Array("1946-03-14".utf8), fieldKey: key, table: "people", column: "dob", rowID: client.rawValue)
             try tx.update(person)
-            var record = try XCTUnwrap(try tx.caseRecord(w.caseID))
+            var record = try XCTUnwrap(try tx.caseRecord(w.caseID.rawValue))
             try sam.setCaseDetails(CaseDetails(nhsBody: "trust-X"), on: &record, under: .metadataKey, in: tx)
             try tx.update(record)
         }
@@ -195,7 +195,7 @@ final class EntitlementKeysTests: XCTestCase {
         _ = try reopened.rekeyCase(w.caseID)
         let db = try DatabaseQueue(path: w.root + "/vault.db")
         let row = try XCTUnwrap(try db.read { try Row.fetchOne($0, sql: "SELECT p.name_sealed, c.details_sealed FROM people p, cases c WHERE p.id = ? AND c.id = ?",
-                                                                arguments: [client, w.caseID]) })
+                                                                arguments: [client.rawValue, w.caseID.rawValue]) })
         XCTAssertEqual(PersonSealing.parse(row["name_sealed"])?.ref.scope, KeyHierarchy.organisationScope(w.org1))
         XCTAssertTrue((row["details_sealed"] as Data).starts(with: Data("cvd3".utf8)))
         let last = try w.open(as: w.sam)

@@ -15,7 +15,8 @@ final class IdentityVaultTests: XCTestCase {
         let root: String
         var identities: [String: String] = [:]
         let admin: String
-        var org1 = "", org2 = "", sam = "", alex = "", lee = "", caseID = "", letter = ""
+        var org1 = "", org2 = "", sam = "", alex = "", lee = ""
+        var caseID: CaseID = "", letter: DocumentID = ""
         var recovery: [String: X25519.PrivateKey] = [:]
 
         init() throws {
@@ -40,7 +41,7 @@ final class IdentityVaultTests: XCTestCase {
         }
 
         func addAccount(_ name: String, org: String?, role: AccountRole = .advocate) throws -> String {
-            let made = try open(as: admin).addAccount(name: name, organisationID: org, role: role, identityPassphrase: nil)
+            let made = try open(as: admin).addAccount(name: name, organisationID: org.map { OrganisationID($0) }, role: role, identityPassphrase: nil)
             let path = directory.appendingPathComponent("\(made.id).identity").path
             try VaultSetup.writeNewIdentity(try XCTUnwrap(made.identity), to: path)
             identities[made.id] = path
@@ -71,7 +72,7 @@ final class IdentityVaultTests: XCTestCase {
             let vault = try open(as: sam)
             let client = try vault.addPerson(.init(name: "Margaret Ellis", dob: "1946-03-14"))
             caseID = try vault.openCase(.init(clientID: client, organisationID: org1, advocateIDs: [sam], nhsBody: "trust-X"))
-            var consent = Vault.AuthorityInput(caseID: caseID, personID: client, kind: .verbalConsent, granteeID: org1,
+            var consent = Vault.AuthorityInput(caseID: caseID.rawValue, personID: client, kind: .verbalConsent, granteeID: org1,
                                                actions: ConsentAction.allCases, today: vault.today())
             consent.recordedBy = sam
             consent.recordedOn = vault.today()
@@ -95,7 +96,7 @@ final class IdentityVaultTests: XCTestCase {
         // Alex: refused by the rules, and below them, by the keys.
         XCTAssertThrowsError(try w.open(as: w.alex).plaintext(documentID: w.letter))
         let alex = try w.open(as: w.alex)
-        let caseScope = KeyHierarchy.caseScope(w.caseID)
+        let caseScope = KeyHierarchy.caseScope(w.caseID.rawValue)
         XCTAssertThrowsError(try alex.store.read { tx in try alex.dataKey(scope: caseScope, version: 1, in: tx) }) {
             guard case VaultError.keyNotHeld = $0 else { return XCTFail("\($0)") }
         }
@@ -140,7 +141,7 @@ final class IdentityVaultTests: XCTestCase {
         let caseOnly = "record_type NOT IN ('authority', 'case_parties')"
         let rows = try DatabaseQueue(path: w.root + "/vault.db").read { db in
             try Row.fetchAll(db, sql: "SELECT id, record_type, case_id, sealed FROM consent_records WHERE case_id = ? AND \(caseOnly)",
-                             arguments: [w.caseID])
+                             arguments: [w.caseID.rawValue])
         }
         XCTAssertEqual(Set(rows.map { $0["record_type"] as String }), ["redaction_terms", "case_note", "document_listing"])
         for row in rows {
@@ -163,7 +164,7 @@ final class IdentityVaultTests: XCTestCase {
         let after = try w.open(as: w.sam)
         XCTAssertEqual(try after.redactionTerms(caseID: w.caseID).caseTerms.terms, ["Dr Okafor"])
         let versions = try DatabaseQueue(path: w.root + "/vault.db").read { db in
-            try Data.fetchAll(db, sql: "SELECT sealed FROM consent_records WHERE case_id = ? AND \(caseOnly)", arguments: [w.caseID])
+            try Data.fetchAll(db, sql: "SELECT sealed FROM consent_records WHERE case_id = ? AND \(caseOnly)", arguments: [w.caseID.rawValue])
         }.map { Array($0.prefix(8).suffix(4)) }
         XCTAssertEqual(Set(versions), [[0, 0, 0, 2]], "every row under key version 2")
         XCTAssertTrue(try after.verify(readData: true, repair: false).ok)
@@ -173,9 +174,9 @@ final class IdentityVaultTests: XCTestCase {
         let w = try World()
         try w.populate()
         let kim = try w.addAccount("Kim Hale", org: w.org1)
-        try w.open(as: w.sam).assignAdvocate(caseID: w.caseID, advocateID: kim)
+        try w.open(as: w.sam).assignAdvocate(caseID: w.caseID, advocateID: AccountID(kim))
         XCTAssertEqual(try w.open(as: kim).plaintext(documentID: w.letter).count, 33, "assigning shares the key")
-        try w.open(as: w.sam).unassignAdvocate(caseID: w.caseID, advocateID: kim)
+        try w.open(as: w.sam).unassignAdvocate(caseID: w.caseID, advocateID: AccountID(kim))
         let sam = try w.open(as: w.sam)
         let results = try sam.ingest(caseID: w.caseID, files: [Vault.IngestFile(path: try w.input("later.txt", "Added after Kim left"))], options: .init())
         guard case .stored(let later, _) = results.first?.outcome else { return XCTFail("not stored") }
@@ -184,10 +185,10 @@ final class IdentityVaultTests: XCTestCase {
         let kimVault = try w.open(as: kim)
         for document in [later, w.letter] {
             XCTAssertThrowsError(try kimVault.store.read { tx in
-                try kimVault.dataKey(scope: KeyHierarchy.caseScope(w.caseID), version: try XCTUnwrap(tx.document(document)).caseKeyVersion, in: tx)
+                try kimVault.dataKey(scope: KeyHierarchy.caseScope(w.caseID.rawValue), version: try XCTUnwrap(tx.document(document.rawValue)).caseKeyVersion, in: tx)
             })
         }
-        let versions = try sam.store.read { try $0.dataKeyVersions(scope: KeyHierarchy.caseScope(w.caseID)) }
+        let versions = try sam.store.read { try $0.dataKeyVersions(scope: KeyHierarchy.caseScope(w.caseID.rawValue)) }
         XCTAssertEqual(versions, [2], "assigning keeps version 1; unassigning rotates to 2 and destroys version 1")
     }
 
@@ -216,7 +217,7 @@ final class IdentityVaultTests: XCTestCase {
         try w.populate()
         let vault = try w.open(as: w.sam)
         let wrappers = try vault.store.read { try $0.wrappers() }
-        let ownCase = try XCTUnwrap(wrappers.first { $0.scope == KeyHierarchy.caseScope(w.caseID) && $0.wrapperKind == "recovery" })
+        let ownCase = try XCTUnwrap(wrappers.first { $0.scope == KeyHierarchy.caseScope(w.caseID.rawValue) && $0.wrapperKind == "recovery" })
         XCTAssertNoThrow(try vault.hierarchy.open(ownCase, with: try XCTUnwrap(w.recovery[w.org1]), kind: .recovery, holder: w.org1))
         XCTAssertThrowsError(try vault.hierarchy.open(ownCase, with: try XCTUnwrap(w.recovery[w.org2]), kind: .recovery, holder: w.org2))
     }
@@ -235,11 +236,11 @@ final class IdentityVaultTests: XCTestCase {
         XCTAssertEqual(asAlex.documentsCheckedWithoutKey, asAlex.documentsChecked)
         XCTAssertEqual(asAlex.bytesDecrypted, 0)
         // A blob changed on disk is still caught without its key.
-        let path = try w.open(as: w.alex).blobs.path(for: w.letter)
+        let path = try w.open(as: w.alex).blobs.path(for: w.letter.rawValue)
         var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
         bytes[bytes.count / 2] ^= 1
         try bytes.write(to: URL(fileURLWithPath: path))
-        XCTAssertTrue(try w.open(as: w.alex).verify(readData: false, repair: false, record: false).problems.contains { $0.id == w.letter })
+        XCTAssertTrue(try w.open(as: w.alex).verify(readData: false, repair: false, record: false).problems.contains { $0.id == w.letter.rawValue })
     }
 
     /// A vault of the previous kind (one key file) becomes one with identities: every account gets an identity, each
@@ -271,7 +272,7 @@ final class IdentityVaultTests: XCTestCase {
         try VaultSetup.writeNewIdentity(adminFile, to: adminPath)
         let admin = try Vault(try VaultSetup.open(paths: VaultPaths(root: t.paths.root, keyFile: adminPath)) { throw IdentityFileError.passphraseRequired })
         XCTAssertFalse(try admin.advocates().isEmpty)
-        XCTAssertThrowsError(try admin.store.read { tx in try admin.dataKey(scope: KeyHierarchy.caseScope(caseID), version: 1, in: tx) })
+        XCTAssertThrowsError(try admin.store.read { tx in try admin.dataKey(scope: KeyHierarchy.caseScope(caseID.rawValue), version: 1, in: tx) })
     }
 
     /// Sam forgot their passphrase: Lee (manager) re-issues Sam's identity with the organisation's recovery key, rebuilt
@@ -286,8 +287,8 @@ final class IdentityVaultTests: XCTestCase {
                                          context: context)
         let key = try X25519.PrivateKey(rawRepresentation: rebuilt)
         let oldPath = try XCTUnwrap(w.identities[w.sam])
-        XCTAssertThrowsError(try w.open(as: w.alex).reissueIdentity(accountID: w.sam, organisationID: w.org1, recoveryKey: key, passphrase: nil))
-        let reissued = try w.open(as: w.lee).reissueIdentity(accountID: w.sam, organisationID: w.org1, recoveryKey: key, passphrase: nil)
+        XCTAssertThrowsError(try w.open(as: w.alex).reissueIdentity(accountID: AccountID(w.sam), organisationID: OrganisationID(w.org1), recoveryKey: key, passphrase: nil))
+        let reissued = try w.open(as: w.lee).reissueIdentity(accountID: AccountID(w.sam), organisationID: OrganisationID(w.org1), recoveryKey: key, passphrase: nil)
         XCTAssertEqual(reissued.keysRewrapped, 5, "the case key, the organisation's directory key and the three member keys")
         let newPath = w.directory.appendingPathComponent("sam-new.identity").path
         try VaultSetup.writeNewIdentity(reissued.identity, to: newPath)
@@ -296,7 +297,7 @@ final class IdentityVaultTests: XCTestCase {
         w.identities["old"] = oldPath
         XCTAssertThrowsError(try w.open(as: "old").documents(caseID: w.caseID))
         // Another organisation's recovery key cannot re-issue Sam.
-        XCTAssertThrowsError(try w.open(as: w.lee).reissueIdentity(accountID: w.sam, organisationID: w.org1,
+        XCTAssertThrowsError(try w.open(as: w.lee).reissueIdentity(accountID: AccountID(w.sam), organisationID: OrganisationID(w.org1),
                                                                    recoveryKey: try XCTUnwrap(w.recovery[w.org2]), passphrase: nil))
     }
 }

@@ -107,17 +107,17 @@ final class IntegrityTests: XCTestCase {
         let client = try t.vault.caseDetail(erased).client
         let sister = try t.vault.addPerson(.init(name: "Joan Ellis", dob: "1950-02-02", nhsNumber: "943 476 5919", address: "1 Mill Lane"))
         let shared = try t.vault.addPerson(.init(name: "Peter Shaw"))
-        try t.vault.addCasePerson(caseID: erased, personID: sister, role: .relative, firstNameIsSafe: false)
-        try t.vault.addCasePerson(caseID: erased, personID: shared, role: .representative, firstNameIsSafe: false)
+        try t.vault.addCasePerson(caseID: erased, personID: PersonID(sister), role: .relative, firstNameIsSafe: false)
+        try t.vault.addCasePerson(caseID: erased, personID: PersonID(shared), role: .representative, firstNameIsSafe: false)
         // Peter is also on a case that stays, so he stays.
         let kept = try t.openCase(client: "Dora Quinn")
-        try t.vault.addCasePerson(caseID: kept, personID: shared, role: .witness, firstNameIsSafe: false)
+        try t.vault.addCasePerson(caseID: kept, personID: PersonID(shared), role: .witness, firstNameIsSafe: false)
         let before = try t.vault.store.read { try $0.person(sister) }
 
         let report = try t.asManager().eraseCase(erased, reason: "erasure request")
-        XCTAssertEqual(Set(report.peopleErased), [client, sister])
+        XCTAssertEqual(Set(report.peopleErased), [client.rawValue, sister])
 
-        for id in [client, sister] {
+        for id in [client.rawValue, sister] {
             let row = try XCTUnwrap(try t.vault.store.read { try $0.person(id) })
             XCTAssertEqual(row.erasedAt, report.erasedAt)
             XCTAssertTrue(row.nameSealed.isEmpty && row.nameIndex.isEmpty, "no name or name index left for \(id)")
@@ -130,14 +130,14 @@ final class IntegrityTests: XCTestCase {
         XCTAssertNotNil(before?.nhsNumberIndex, "the sister had an NHS number index before")
         // `person show` says they were erased, to the advocate who registered them and to the manager.
         for vault in [try t.reopen(as: advocate), try t.asManager()] {
-            XCTAssertThrowsError(try vault.person(sister)) { error in
+            XCTAssertThrowsError(try vault.person(PersonID(sister))) { error in
                 XCTAssertEqual(error as? VaultError, .personErased(id: sister, erasedAt: report.erasedAt))
                 XCTAssertTrue("\(error)".contains("erased"))
             }
         }
-        XCTAssertThrowsError(try t.asManager().person(client)) { XCTAssertEqual($0 as? VaultError, .personErased(id: client, erasedAt: report.erasedAt)) }
+        XCTAssertThrowsError(try t.asManager().person(client)) { XCTAssertEqual($0 as? VaultError, .personErased(id: client.rawValue, erasedAt: report.erasedAt)) }
         XCTAssertTrue(try t.reopen(as: advocate).findPeople(nhsNumber: "9434765919", name: nil).isEmpty, "the blind index no longer finds her")
-        XCTAssertEqual(try t.vault.person(shared).name, "Peter Shaw", "on another case: kept")
+        XCTAssertEqual(try t.vault.person(PersonID(shared)).name, "Peter Shaw", "on another case: kept")
         XCTAssertFalse(try t.reopen(as: advocate).people().contains { $0.id == sister })
         XCTAssertTrue(try t.asManager().verify(readData: true, repair: false).ok, "an erased person is not damage")
     }

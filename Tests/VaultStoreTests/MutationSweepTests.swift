@@ -25,7 +25,7 @@ final class MutationSweepTests: XCTestCase {
         let doomed = try t.openCase(client: "Ivy Short")
         let caseID = try t.openCase(withConsent: true)
         let neighbour = try t.vault.addPerson(.init(name: "Brian Cole", address: "3 Mill Lane"))
-        try t.vault.addCasePerson(caseID: caseID, personID: neighbour, role: .thirdParty, firstNameIsSafe: false)
+        try t.vault.addCasePerson(caseID: caseID, personID: PersonID(neighbour), role: .thirdParty, firstNameIsSafe: false)
         let document = t.storedID(try t.ingest(caseID, [try t.file("a.txt", Array("Dear Sir,\nOne.\n".utf8))])[0])
         _ = t.storedID(try t.ingest(caseID, [try t.file("b.txt", Array("Dear Sir,\nTwo.\n".utf8))])[0])
         // Person records (capacity, status: opaque `person_record` rows bound to their ledger version).
@@ -36,14 +36,14 @@ final class MutationSweepTests: XCTestCase {
         let database = t.paths.root + "/vault.db"
         // Older values to replay: every row as it was before the changes below.
         let older = try rows(database)
-        _ = try t.vault.editPerson(neighbour, changes: [.address: "5 Mill Lane"])
+        _ = try t.vault.editPerson(PersonID(neighbour), changes: [.address: "5 Mill Lane"])
         _ = try t.vault.updatePersonStatus(client) { $0.objectsTo = ["daughter", "son"] }
         _ = try t.vault.retagDocument(document, date: "2025-02-01", kind: nil)
         // Case references (v7): a prefix, a reference and the NHS body's sealed reference, so their columns hold values.
-        _ = try t.asManager().setCasePrefix(organisationID: try t.vault.caseDetail(caseID).organisation, prefix: "NCA")
+        _ = try t.asManager().setCasePrefix(organisationID: OrganisationID(try t.vault.caseDetail(caseID).organisation), prefix: "NCA")
         try t.vault.setTheirReference(caseID: caseID, reference: "CMP/2025/0917")
         let consent = try XCTUnwrap(try t.vault.authorities(caseID: caseID).first)
-        _ = try t.vault.withdrawAuthority(consent.authority.id, on: t.vault.today(), receivedBy: .letter)
+        _ = try t.vault.withdrawAuthority(RecordID(consent.authority.id), on: t.vault.today(), receivedBy: .letter)
         _ = try t.vault.addNote(caseID: caseID, text: "Phoned the ward manager.")
         try t.asManager().eraseCase(doomed, reason: "Complaint withdrawn")
         try t.vault.writeCheckpoint()

@@ -18,8 +18,8 @@ final class OverlappedBodyTests: XCTestCase {
             let bytes = pattern(size, seed: UInt64(size))
             let id = t.storedID(try t.ingest(caseID, [try t.file("large-\(size).bin", bytes)])[0])
             XCTAssertEqual(try t.vault.plaintext(documentID: id), bytes, "size \(size)")
-            let record = try XCTUnwrap(try t.vault.store.read { try $0.document(id) })
-            let blob = try Data(contentsOf: URL(fileURLWithPath: t.vault.blobs.path(for: id)))
+            let record = try XCTUnwrap(try t.vault.store.read { try $0.document(id.rawValue) })
+            let blob = try Data(contentsOf: URL(fileURLWithPath: t.vault.blobs.path(for: id.rawValue)))
             XCTAssertEqual(Int64(blob.count), record.ciphertextSize)
             XCTAssertEqual(UInt64(blob.count), Cobblestone256.ciphertextSize(forPlaintextSize: UInt64(size)))
             XCTAssertEqual(try HashFunction.sha256.hash(Array(blob)), Array(record.ciphertextSHA256), "recorded SHA-256 of \(size)")
@@ -34,7 +34,7 @@ final class OverlappedBodyTests: XCTestCase {
         let caseID = try t.openCase()
         let bytes = pattern(threshold + 2 * chunk + 3, seed: 21)
         let id = t.storedID(try t.ingest(caseID, [try t.file("letter.bin", bytes)])[0])
-        let path = t.vault.blobs.path(for: id)
+        let path = t.vault.blobs.path(for: id.rawValue)
         let bad = 150
         var blob = try Data(contentsOf: URL(fileURLWithPath: path))
         blob[Cobblestone256.headerSize + bad * Cobblestone256.sealedChunkSize + 99] ^= 0x20
@@ -42,13 +42,13 @@ final class OverlappedBodyTests: XCTestCase {
 
         var released = ArraySink()
         XCTAssertThrowsError(try t.vault.decrypt(documentID: id, to: &released)) { error in
-            guard case VaultError.blobDamaged(id, let reason) = error else { return XCTFail("\(error)") }
+            guard case VaultError.blobDamaged(id.rawValue, let reason) = error else { return XCTFail("\(error)") }
             XCTAssertEqual(reason, VaultCryptoError.authenticationFailure.description)
         }
         XCTAssertLessThanOrEqual(released.bytes.count, bad * chunk, "nothing from the tampered chunk or after it")
         XCTAssertEqual(released.bytes, Array(bytes.prefix(released.bytes.count)), "only authentic plaintext, in order")
         let report = try t.vault.verify(readData: true, repair: false)
-        XCTAssertEqual(report.problems.map(\.id), [id])
+        XCTAssertEqual(report.problems.map(\.id), [id.rawValue])
     }
 
     /// The source is cut while the pipeline reads it: the file is refused and leaves no blob, temp file or row.

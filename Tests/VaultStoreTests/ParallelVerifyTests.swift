@@ -17,7 +17,7 @@ final class ParallelVerifyTests: XCTestCase {
         let sizes = [100, 3_000, large, 3_000, large, 50_000, 700, large + 17, 16_384, 9_000, 20_000, large + 1]
         var ids: [String] = []
         for (i, size) in sizes.enumerated() {
-            ids.append(t.storedID(try t.ingest(caseID, [try t.file("doc-\(i).bin", pattern(size, seed: UInt64(300 + i)))])[0]))
+            ids.append(t.storedID(try t.ingest(caseID, [try t.file("doc-\(i).bin", pattern(size, seed: UInt64(300 + i)))])[0]).rawValue)
         }
         func path(_ i: Int) -> URL { URL(fileURLWithPath: t.vault.blobs.path(for: ids[i])) }
         for i in [5, 7] {
@@ -95,18 +95,18 @@ final class ParallelVerifyTests: XCTestCase {
         let caseID = try t.openCase()
         let original = pattern(40_000, seed: 5)
         let id = t.storedID(try t.ingest(caseID, [try t.file("letter.bin", original)])[0])
-        let (_, key, fd) = try t.vault.prepareRead(id)
+        let (_, key, fd) = try t.vault.prepareRead(id.rawValue)
         close(fd)
         let forged = Array("I withdraw my complaint.".utf8) + [UInt8](repeating: 0x20, count: original.count - 24)
-        let sealed = try Cobblestone256.seal(forged, key: key, context: t.vault.hierarchy.documentContext(documentID: id))
-        try Data(sealed).write(to: URL(fileURLWithPath: t.vault.blobs.path(for: id)))
+        let sealed = try Cobblestone256.seal(forged, key: key, context: t.vault.hierarchy.documentContext(documentID: id.rawValue))
+        try Data(sealed).write(to: URL(fileURLWithPath: t.vault.blobs.path(for: id.rawValue)))
 
         let vault = try t.reopen()
-        XCTAssertEqual(try vault.plaintextWithoutAudit(id), forged, "every tag and the commitment check out")
+        XCTAssertEqual(try vault.plaintextWithoutAudit(id.rawValue), forged, "every tag and the commitment check out")
         for readData in [true, false] {
             let report = try vault.verify(readData: readData, repair: false, record: false)
-            XCTAssertEqual(report.problems, [Vault.VerifyProblem(kind: "document", id: id,
-                message: VaultError.blobDamaged(documentID: id, reason: "its SHA-256 differs from the recorded one").description)])
+            XCTAssertEqual(report.problems, [Vault.VerifyProblem(kind: "document", id: id.rawValue,
+                message: VaultError.blobDamaged(documentID: id.rawValue, reason: "its SHA-256 differs from the recorded one").description)])
         }
     }
 }

@@ -59,7 +59,7 @@ final class PersonFindTests: XCTestCase {
         // Someone of another organisation registers their own people, one of them with a name that would match.
         let admin = try t.reopen(as: t.administratorID)
         let otherOrg = try admin.addOrganisation(name: "Suffolk Advocacy").id
-        let outsiderID = try admin.addAdvocate(name: "Pat Outsider", organisationID: otherOrg)
+        let outsiderID = try admin.addAdvocate(name: "Pat Outsider", organisationID: OrganisationID(otherOrg))
         let outsider = try t.reopen(as: outsiderID)
         let hidden = try outsider.addPerson(.init(name: "Joan Platt", nhsNumber: nhs.keys.sorted().first.map { _ in nhsNumber(999_000_111) }))
         let vault = try t.reopen()

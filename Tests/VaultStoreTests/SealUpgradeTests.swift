@@ -12,10 +12,10 @@ final class SealUpgradeTests: XCTestCase {
         let t = try TemporaryVault()
         let first = try t.openCase()
         let second = try t.vault.openCase(.init(clientID: try t.vault.addPerson(.init(name: "Brian Cole")), organisationID: try XCTUnwrap(
-            try t.vault.store.read { try $0.caseRecord(first) }?.organisationID), advocateIDs: [try XCTUnwrap(t.advocateID)], nhsBody: "gp-elm"))
+            try t.vault.store.read { try $0.caseRecord(first.rawValue) }?.organisationID), advocateIDs: [try XCTUnwrap(t.advocateID)], nhsBody: "gp-elm"))
         try t.vault.store.write { tx in
             for (id, body) in [(first, "trust-X"), (second, "gp-elm")] {
-                var record = try XCTUnwrap(try tx.caseRecord(id))
+                var record = try XCTUnwrap(try tx.caseRecord(id.rawValue))
                 record.detailsSealed = nil
                 record.nhsBody = body
                 record.incidentDate = "2025-01-15"
@@ -24,7 +24,7 @@ final class SealUpgradeTests: XCTestCase {
             try tx.setMeta(Vault.sealedColumnsMeta, "0")
         }
         try t.vault.writeCheckpoint()
-        return (t, first, second)
+        return (t, first.rawValue, second.rawValue)
     }
 
     func sql(_ t: TemporaryVault, _ statement: String) throws {
@@ -49,8 +49,8 @@ final class SealUpgradeTests: XCTestCase {
         let (sealed, left) = try opened.store.read { (try $0.caseRecord(first), try $0.caseRecord(second)) }
         XCTAssertNil(sealed?.nhsBody)
         XCTAssertNotNil(sealed?.detailsSealed)
-        XCTAssertEqual(try opened.caseDetail(first).nhsBody, "trust-X")
-        XCTAssertEqual(try opened.caseDetail(first).incidentDate, "2025-01-15")
+        XCTAssertEqual(try opened.caseDetail(CaseID(first)).nhsBody, "trust-X")
+        XCTAssertEqual(try opened.caseDetail(CaseID(first)).incidentDate, "2025-01-15")
         XCTAssertEqual(left?.nhsBody, "trust-evil", "not rewritten: that would record the change as casevault's own")
         XCTAssertNil(left?.detailsSealed)
         // verify still names the changed case, and only it.
@@ -79,7 +79,7 @@ final class SealUpgradeTests: XCTestCase {
         let opened = try t.reopen()
         XCTAssertEqual(try sealEvents(opened).first?["cases"], "2")
         XCTAssertEqual(try opened.verify(readData: true, repair: false, record: false).problems, [])
-        XCTAssertEqual(try opened.caseDetail(second).nhsBody, "gp-elm")
+        XCTAssertEqual(try opened.caseDetail(CaseID(second)).nhsBody, "gp-elm")
         let clear = try opened.store.read { tx in try tx.cases().filter(\.hasClearDetails).map(\.id) }
         XCTAssertEqual(clear, [], "\(first), \(second)")
     }

@@ -11,7 +11,7 @@ final class SealedDocumentKindTests: XCTestCase {
         try DatabaseQueue(path: t.paths.root + "/vault.db").read { try String.fetchOne($0, sql: query) }
     }
 
-    func ingest(_ t: TemporaryVault, _ caseID: String, _ name: String, kind: DocumentKind) throws -> String {
+    func ingest(_ t: TemporaryVault, _ caseID: CaseID, _ name: String, kind: DocumentKind) throws -> DocumentID {
         let path = try t.file(name, Array("Lasting power of attorney for health and welfare.\n".utf8))
         return t.storedID(try t.vault.ingest(caseID: caseID, files: [Vault.IngestFile(path: path)], options: .init(kind: kind))[0])
     }
@@ -34,7 +34,7 @@ final class SealedDocumentKindTests: XCTestCase {
         XCTAssertEqual(try value(t, "SELECT kind || '/' || (kind_sealed IS NULL) FROM documents WHERE id = '\(lpa)'"), "letter/1")
         _ = try t.vault.retagDocument(lpa, date: nil, kind: .authorityEvidence)
         XCTAssertEqual(try value(t, "SELECT kind || '/' || (kind_sealed IS NULL) FROM documents WHERE id = '\(lpa)'"), "form/0")
-        let retags = try t.vault.store.read { try $0.auditEntries(caseID: caseID, since: nil, actor: nil) }
+        let retags = try t.vault.store.read { try $0.auditEntries(caseID: caseID.rawValue, since: nil, actor: nil) }
             .filter { $0.event.action == "document.retag" }.compactMap { $0.event.details["kind"] }
         XCTAssertEqual(retags, ["form -> letter", "letter -> form"])
 
@@ -43,7 +43,7 @@ final class SealedDocumentKindTests: XCTestCase {
         XCTAssertEqual(try t.vault.documents(caseID: caseID, filter: .init(kinds: [.authorityEvidence])).map(\.id), [lpa])
         XCTAssertEqual(try t.reopen().verify(readData: true, repair: false, record: false).problems, [])
         XCTAssertEqual(try t.vault.removeDocument(lpa, reason: "filed on the wrong case").kind, "authority_evidence")
-        let removed = try t.vault.store.read { try $0.auditEntries(caseID: caseID, since: nil, actor: nil) }.last { $0.event.action == "document.remove" }
+        let removed = try t.vault.store.read { try $0.auditEntries(caseID: caseID.rawValue, since: nil, actor: nil) }.last { $0.event.action == "document.remove" }
         XCTAssertEqual(removed?.event.details["kind"], "form")
     }
 
@@ -53,9 +53,9 @@ final class SealedDocumentKindTests: XCTestCase {
         let caseID = try t.openCase()
         let lpa = try ingest(t, caseID, "lpa.txt", kind: .authorityEvidence)
         try t.vault.writeCheckpoint()
-        try DatabaseQueue(path: t.paths.root + "/vault.db").write { try $0.execute(sql: "UPDATE documents SET kind_sealed = NULL WHERE id = ?", arguments: [lpa]) }
+        try DatabaseQueue(path: t.paths.root + "/vault.db").write { try $0.execute(sql: "UPDATE documents SET kind_sealed = NULL WHERE id = ?", arguments: [lpa.rawValue]) }
         let vault = try t.reopen()
-        XCTAssertEqual(try vault.store.read { tx in try vault.view(try XCTUnwrap(try tx.document(lpa)), tx: tx).kind }, "form")
+        XCTAssertEqual(try vault.store.read { tx in try vault.view(try XCTUnwrap(try tx.document(lpa.rawValue)), tx: tx).kind }, "form")
         XCTAssertNil(DocumentKind(rawValue: "form"))
         let problems = try vault.verify(readData: false, repair: false, record: false).problems
         XCTAssertEqual(problems.map(\.id), ["document \(lpa)"], "\(problems)")
@@ -68,16 +68,16 @@ final class SealedDocumentKindTests: XCTestCase {
         let lpa = try ingest(t, caseID, "lpa.txt", kind: .authorityEvidence)
         let vault = t.vault
         try vault.store.write { tx in
-            var record = try XCTUnwrap(try tx.document(lpa))
-            let fieldKey = try KeyHierarchy.fieldKey(try vault.dataKey(scope: KeyHierarchy.caseScope(caseID), version: record.caseKeyVersion, in: tx))
+            var record = try XCTUnwrap(try tx.document(lpa.rawValue))
+            let fieldKey = try KeyHierarchy.fieldKey(try vault.dataKey(scope: KeyHierarchy.caseScope(caseID.rawValue), version: record.caseKeyVersion, in: tx))
             let opened = try Vault.openDocumentFields(record, fieldKey: fieldKey)
             // As an earlier release sealed it: the clear kind in the binding, no sealed kind.
             record.kind = "authority_evidence"
             record.kindSealed = nil
             record.dateSourceSealed = try KeyHierarchy.seal(Array(opened.dateSource.utf8), fieldKey: fieldKey, table: "documents",
-                                                            column: Vault.dateSourceColumn, rowID: lpa, binding: record.clearFieldsBinding)
+                                                            column: Vault.dateSourceColumn, rowID: lpa.rawValue, binding: record.clearFieldsBinding)
             record.originalNameSealed = try KeyHierarchy.seal(opened.name, fieldKey: fieldKey, table: "documents", column: "original_name",
-                                                              rowID: lpa, binding: record.clearFieldsBinding)
+                                                              rowID: lpa.rawValue, binding: record.clearFieldsBinding)
             try tx.update(record)
             try tx.setMeta(Vault.sealedColumnsMeta, "4")
         }

@@ -41,7 +41,7 @@ final class SealedRecordsTests: XCTestCase {
         // Read through every path: the capacity list, the consent engine's facts, status and history.
         XCTAssertEqual(try t.vault.capacityAssessments(personID: client).map(\.id), [id])
         XCTAssertEqual(try t.vault.capacityAssessments(personID: client).first?.assessment, assessment)
-        XCTAssertEqual(try t.vault.consentFacts(caseID: caseID).person.capacityAssessments, [assessment])
+        XCTAssertEqual(try t.vault.consentFacts(caseID: caseID.rawValue).person.capacityAssessments, [assessment])
         XCTAssertEqual(try t.vault.personStatus(client).objectsTo, ["daughter"])
         XCTAssertEqual(try t.vault.personHistory(client).map(\.field), [.address])
         XCTAssertEqual(try t.reopen().verify(readData: true, repair: false, record: false).problems, [])
@@ -81,13 +81,13 @@ final class SealedRecordsTests: XCTestCase {
         let caseID = try t.openCase()
         let client = try t.vault.caseDetail(caseID).client
         let other = try t.vault.addPerson(.init(name: "Brian Cole"))
-        try t.vault.addCasePerson(caseID: caseID, personID: other, role: .thirdParty, firstNameIsSafe: false)
+        try t.vault.addCasePerson(caseID: caseID, personID: PersonID(other), role: .thirdParty, firstNameIsSafe: false)
         var status = Vault.PersonStatus()
         status.deceased = true
         status.dateOfDeath = CivilDate(iso: "2025-01-20")
-        try saveEarlierRecord(t, id: "cap-0011223344556677", type: .capacity, personID: client,
-                              value: Vault.StoredCapacityAssessment(id: "cap-0011223344556677", personID: client, assessment: assessment))
-        try saveEarlierRecord(t, id: "status-" + client, type: .personStatus, personID: client, value: status)
+        try saveEarlierRecord(t, id: "cap-0011223344556677", type: .capacity, personID: client.rawValue,
+                              value: Vault.StoredCapacityAssessment(id: "cap-0011223344556677", personID: client.rawValue, assessment: assessment))
+        try saveEarlierRecord(t, id: "status-" + client.rawValue, type: .personStatus, personID: client.rawValue, value: status)
         try saveEarlierRecord(t, id: "cap-8899aabbccddeeff", type: .capacity, personID: other,
                               value: Vault.StoredCapacityAssessment(id: "cap-8899aabbccddeeff", personID: other, assessment: assessment))
         try t.vault.store.write { tx in try tx.setMeta(Vault.sealedColumnsMeta, "3") }
@@ -107,7 +107,7 @@ final class SealedRecordsTests: XCTestCase {
         XCTAssertEqual(moved.map(\.assessment), [assessment])
         XCTAssertTrue(try XCTUnwrap(moved.first?.id).hasPrefix("rec-"), "the assessment's own id moved with its row")
         XCTAssertEqual(try opened.personStatus(client).dateOfDeath, CivilDate(iso: "2025-01-20"))
-        XCTAssertEqual(try opened.consentFacts(caseID: caseID).person.deceased, true)
+        XCTAssertEqual(try opened.consentFacts(caseID: caseID.rawValue).person.deceased, true)
         XCTAssertEqual(try value(t, "SELECT count(*) FROM consent_records WHERE record_type IN ('capacity', 'person_status')"), "1")
         XCTAssertEqual(try value(t, "SELECT count(*) FROM consent_records WHERE id LIKE 'status-%'"), "0")
         XCTAssertEqual(try value(t, "SELECT created_at FROM consent_records WHERE id = '\(try XCTUnwrap(moved.first?.id))'"),
@@ -132,9 +132,9 @@ final class SealedRecordsTests: XCTestCase {
         let consent = try XCTUnwrap(try t.vault.authorities(caseID: caseID).first).authority.id
         let before = try XCTUnwrap(try t.vault.store.read { try $0.consentRecord(consent) })
         let indexBefore = try XCTUnwrap(try t.vault.store.read { try $0.recordState(kind: "sealed", id: consent) })
-        _ = try t.vault.withdrawAuthority(consent, on: t.vault.today(), receivedBy: .letter)
+        _ = try t.vault.withdrawAuthority(RecordID(consent), on: t.vault.today(), receivedBy: .letter)
         try t.vault.writeCheckpoint()
-        XCTAssertNotNil(try t.reopen().authority(consent).authority.withdrawnOn)
+        XCTAssertNotNil(try t.reopen().authority(RecordID(consent)).authority.withdrawnOn)
 
         // The old value back, and the index's hash of it (unkeyed: anyone can compute it), version left as it is: the
         // value no longer opens, since its AAD names the version it was written at.
@@ -163,8 +163,8 @@ final class SealedRecordsTests: XCTestCase {
         let t = try TemporaryVault()
         let caseID = try t.openCase()
         let client = try t.vault.caseDetail(caseID).client
-        try saveEarlierRecord(t, id: "cap-0011223344556677", type: .capacity, personID: client,
-                              value: Vault.StoredCapacityAssessment(id: "cap-0011223344556677", personID: client, assessment: assessment))
+        try saveEarlierRecord(t, id: "cap-0011223344556677", type: .capacity, personID: client.rawValue,
+                              value: Vault.StoredCapacityAssessment(id: "cap-0011223344556677", personID: client.rawValue, assessment: assessment))
         let earlier = try XCTUnwrap(try t.vault.store.read { try $0.consentRecord("cap-0011223344556677") })
         // At level 4 (a new vault) the same row no longer opens.
         XCTAssertThrowsError(try t.vault.capacityAssessments(personID: client)) { error in

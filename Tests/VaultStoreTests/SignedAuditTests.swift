@@ -167,7 +167,7 @@ final class SignedAuditTests: XCTestCase {
         let w = try World()
         try w.populate()
         let oldKey = try IdentityFile.decode(try Data(contentsOf: URL(fileURLWithPath: w.identities[w.sam]!))).unlock(passphrase: nil).signingKey
-        let reissued = try w.open(as: w.lee).reissueIdentity(accountID: w.sam, organisationID: w.org1,
+        let reissued = try w.open(as: w.lee).reissueIdentity(accountID: AccountID(w.sam), organisationID: OrganisationID(w.org1),
                                                             recoveryKey: try XCTUnwrap(w.recovery[w.org1]), passphrase: nil)
         let newPath = w.directory.appendingPathComponent("sam-new.identity").path
         try VaultSetup.writeNewIdentity(reissued.identity, to: newPath)
@@ -183,7 +183,7 @@ final class SignedAuditTests: XCTestCase {
 
         // Sam's old identity file, signing an event after the re-issue: refused.
         let forger = try AuditChain(auditKey: sam.secrets.auditKey, vaultID: sam.info.vaultID, signer: AuditSigner(accountID: w.sam, key: oldKey))
-        let forged = try forger.append(AuditEvent(time: try XCTUnwrap(all.last).event.time, actor: w.sam, action: "document.read", caseID: w.caseID),
+        let forged = try forger.append(AuditEvent(time: try XCTUnwrap(all.last).event.time, actor: w.sam, action: "document.read", caseID: w.caseID.rawValue),
                                        after: all.last)
         try sam.store.write { tx in try tx.append(forged) }
         let result = try w.open(as: w.lee).verifyAudit(external: nil)
@@ -196,7 +196,7 @@ final class SignedAuditTests: XCTestCase {
     func testReissuingOnesOwnIdentityKeepsTheLogVerifiable() throws {
         let w = try World()
         try w.populate()
-        let reissued = try w.open(as: w.admin).reissueIdentity(accountID: w.admin, organisationID: w.org1,
+        let reissued = try w.open(as: w.admin).reissueIdentity(accountID: AccountID(w.admin), organisationID: OrganisationID(w.org1),
                                                               recoveryKey: try XCTUnwrap(w.recovery[w.org1]), passphrase: nil)
         let newPath = w.directory.appendingPathComponent("admin-new.identity").path
         try VaultSetup.writeNewIdentity(reissued.identity, to: newPath)

@@ -8,8 +8,8 @@ import XCTest
 final class SituationRecordsTests: XCTestCase {
     func counts(_ t: TemporaryVault, _ caseID: String) throws -> [Int] {
         let vault = try t.reopen()
-        return [try vault.authorities(caseID: caseID).count, try vault.documents(caseID: caseID).count,
-                try vault.casePeople(caseID: caseID).count, try vault.people().count]
+        return [try vault.authorities(caseID: CaseID(caseID)).count, try vault.documents(caseID: CaseID(caseID)).count,
+                try vault.casePeople(caseID: CaseID(caseID)).count, try vault.people().count]
     }
 
     func testAnAttorneyRegisteredWithTheRecordsGetsTheLPATheInstructionAndBothFormsOnTheOpenCase() throws {
@@ -21,18 +21,18 @@ final class SituationRecordsTests: XCTestCase {
         options.actions = [.viewDocuments, .draftLetter]
         options.consentForm = Vault.IngestFile(path: try t.file("instruction.txt", Array("Signed instruction from the attorney\n".utf8)))
         options.authorityForm = Vault.IngestFile(path: try t.file("lpa.txt", Array("Lasting power of attorney, health and welfare\n".utf8)))
-        let before = try counts(t, caseID)
+        let before = try counts(t, caseID.rawValue)
         let made = try t.vault.recordSituation(caseID: caseID, setUp: options, newRepresentative: .init(name: "Ann <b>Ellis</b>"))
         XCTAssertEqual(made.caseID, caseID)
         XCTAssertEqual(made.authorities.map(\.kind), [.lpaHealthWelfare, .writtenConsent])
         let attorney = try XCTUnwrap(made.authorities.first?.grantee)
-        XCTAssertEqual(try t.vault.person(attorney).name, "Ann <b>Ellis</b>", "registered as typed (the pages escape it)")
+        XCTAssertEqual(try t.vault.person(PersonID(attorney)).name, "Ann <b>Ellis</b>", "registered as typed (the pages escape it)")
         XCTAssertEqual(made.authorities.last?.grantedBy, attorney, "the instruction stands on the attorney's authority")
-        XCTAssertEqual(try counts(t, caseID), [before[0] + 2, before[1] + 2, before[2] + 1, before[3] + 1])
+        XCTAssertEqual(try counts(t, caseID.rawValue), [before[0] + 2, before[1] + 2, before[2] + 1, before[3] + 1])
         let forms = try made.authorities.map { try XCTUnwrap($0.formDocument) }
-        XCTAssertEqual(try forms.map { try t.vault.document($0).kind }, ["authority_evidence", "consent_form"])
+        XCTAssertEqual(try forms.map { try t.vault.document(DocumentID($0)).kind }, ["authority_evidence", "consent_form"])
         XCTAssertEqual(try t.vault.casePeople(caseID: caseID).map(\.personID), [attorney])
-        XCTAssertEqual(try t.vault.authority(try XCTUnwrap(made.authorities.first?.id)).authority.evidence, ["opg_registration"])
+        XCTAssertEqual(try t.vault.authority(RecordID(try XCTUnwrap(made.authorities.first?.id))).authority.evidence, ["opg_registration"])
         // Stored encrypted: no file of the vault holds the form's words.
         for path in t.allVaultFiles() {
             let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -53,7 +53,7 @@ final class SituationRecordsTests: XCTestCase {
     func testAnIncompleteOrUnsuitableSituationRecordsAndRegistersNothing() throws {
         let t = try TemporaryVault()
         let caseID = try t.openCase()
-        let before = try counts(t, caseID)
+        let before = try counts(t, caseID.rawValue)
         let form = Vault.IngestFile(path: try t.file("form.txt", Array("Signed\n".utf8)))
         var options = CaseSetUpOptions(situation: .deputy, today: t.vault.today())
         options.consentForm = form
@@ -75,7 +75,7 @@ final class SituationRecordsTests: XCTestCase {
         future.signedOn = t.vault.today().adding(days: 3)
         future.actions = [.viewDocuments]
         XCTAssertThrowsError(try t.vault.recordSituation(caseID: caseID, setUp: future))
-        XCTAssertEqual(try counts(t, caseID), before, "no record, form, case person or registered person was left behind")
+        XCTAssertEqual(try counts(t, caseID.rawValue), before, "no record, form, case person or registered person was left behind")
         XCTAssertEqual(try Set(FileManager.default.contentsOfDirectory(atPath: t.vault.blobs.temporary)), [], "no temp blob left")
     }
 
@@ -84,10 +84,10 @@ final class SituationRecordsTests: XCTestCase {
         let caseID = try t.openCase()
         let admin = try t.reopen(as: t.administratorID)
         let org = try XCTUnwrap(try admin.organisations().first?.id)
-        let colleague = try admin.addAdvocate(name: "Pat Jones", organisationID: org)
+        let colleague = try admin.addAdvocate(name: "Pat Jones", organisationID: OrganisationID(org))
         let partnerOrg = try admin.addOrganisation(name: "Suffolk Advocacy").id
-        let partner = try admin.addAdvocate(name: "Alex Reid", organisationID: partnerOrg)
-        let before = try counts(t, caseID)
+        let partner = try admin.addAdvocate(name: "Alex Reid", organisationID: OrganisationID(partnerOrg))
+        let before = try counts(t, caseID.rawValue)
         var options = CaseSetUpOptions(situation: .patient, today: t.vault.today())
         options.consentForm = Vault.IngestFile(path: try t.file("form.txt", Array("Signed\n".utf8)))
         options.signedOn = t.vault.today()
@@ -97,7 +97,7 @@ final class SituationRecordsTests: XCTestCase {
             XCTAssertThrowsError(try vault.requireCaseChange(caseID: caseID)) { XCTAssertTrue($0 is AccessError, "\($0)") }
             XCTAssertThrowsError(try vault.recordSituation(caseID: caseID, setUp: options)) { XCTAssertTrue($0 is AccessError, "\($0)") }
         }
-        XCTAssertEqual(try counts(t, caseID), before)
+        XCTAssertEqual(try counts(t, caseID.rawValue), before)
         XCTAssertNoThrow(try t.vault.requireCaseChange(caseID: caseID))
         XCTAssertEqual(try t.vault.recordSituation(caseID: caseID, setUp: options).authorities.map(\.kind), [.writtenConsent])
     }
@@ -135,7 +135,7 @@ final class SituationRecordsTests: XCTestCase {
         XCTAssertEqual(try decisions(), start + 5)
         // A refusal is recorded on every view, even only shown: repeated refused attempts are what an audit must show.
         let consent = try XCTUnwrap(try t.vault.authorities(caseID: caseID).first).authority.id
-        _ = try t.vault.withdrawAuthority(consent, on: t.vault.today(), receivedBy: .phone)
+        _ = try t.vault.withdrawAuthority(RecordID(consent), on: t.vault.today(), receivedBy: .phone)
         let afterWithdrawal = try decisions()
         for _ in 0..<2 {
             let vault = try t.reopen()

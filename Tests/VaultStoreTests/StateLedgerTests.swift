@@ -13,12 +13,12 @@ final class StateLedgerTests: XCTestCase {
         let t = try TemporaryVault()
         let caseID = try t.openCase(withConsent: true)
         let neighbour = try t.vault.addPerson(.init(name: "Brian Cole"))
-        try t.vault.addCasePerson(caseID: caseID, personID: neighbour, role: .thirdParty, firstNameIsSafe: false)
+        try t.vault.addCasePerson(caseID: caseID, personID: PersonID(neighbour), role: .thirdParty, firstNameIsSafe: false)
         _ = try t.vault.addNote(caseID: caseID, text: "Phoned the ward manager.")
         let document = t.storedID(try t.ingest(caseID, [try t.file("letter.txt", Array("Dear Sir,\nA letter.\n".utf8))])[0])
         try t.vault.writeCheckpoint()
         XCTAssertEqual(try t.reopen().verify(readData: true, repair: false, record: false).problems, [], "a vault casevault wrote is clean")
-        return (t, caseID, document)
+        return (t, caseID.rawValue, document.rawValue)
     }
 
     func sql(_ t: TemporaryVault, _ statement: String, _ arguments: StatementArguments = []) throws {
@@ -33,9 +33,9 @@ final class StateLedgerTests: XCTestCase {
 
     func testWithdrawalUndoneWithTheOldSealedValueIsNamed() throws {
         let (t, caseID, _) = try makeCase()
-        let consent = try XCTUnwrap(try t.vault.authorities(caseID: caseID).first)
+        let consent = try XCTUnwrap(try t.vault.authorities(caseID: CaseID(caseID)).first)
         let before = try XCTUnwrap(try t.vault.store.read { try $0.consentRecord(consent.authority.id) })
-        _ = try t.vault.withdrawAuthority(consent.authority.id, on: t.vault.today(), receivedBy: .letter)
+        _ = try t.vault.withdrawAuthority(RecordID(consent.authority.id), on: t.vault.today(), receivedBy: .letter)
         try sql(t, "UPDATE consent_records SET sealed = ?, updated_at = ? WHERE id = ?", [before.sealed, before.updatedAt, consent.authority.id])
         let problems = try stateProblems(t)
         XCTAssertEqual(problems.map(\.id), ["sealed \(consent.authority.id)"])
@@ -67,7 +67,7 @@ final class StateLedgerTests: XCTestCase {
     func testRemovedDocumentIsLedgeredAndItsTombstoneIsCovered() throws {
         let (t, _, document) = try makeCase()
         let row = try XCTUnwrap(try t.vault.store.read { try $0.document(document) })
-        _ = try t.vault.removeDocument(document, reason: "filed on the wrong case")
+        _ = try t.vault.removeDocument(DocumentID(document), reason: "filed on the wrong case")
         XCTAssertNil(try t.vault.store.read { try $0.document(document) })
         XCTAssertFalse(FileManager.default.fileExists(atPath: t.vault.blobs.path(for: document)))
         XCTAssertEqual(try t.reopen().verify(readData: true, repair: false, record: false).problems, [])
@@ -129,16 +129,16 @@ final class StateLedgerTests: XCTestCase {
     /// or account is refused at once, not only by `verify`.
     func testCommandsRefuseRecordsTheVaultDidNotSign() throws {
         func refused(_ t: TemporaryVault, _ document: String, file: StaticString = #filePath, line: UInt = #line) {
-            XCTAssertThrowsError(try t.reopen().plaintext(documentID: document), file: file, line: line) { error in
+            XCTAssertThrowsError(try t.reopen().plaintext(documentID: DocumentID(document)), file: file, line: line) { error in
                 guard case VaultError.changedOutside = error else { return XCTFail("\(error)", file: file, line: line) }
             }
         }
         // A withdrawal undone with the old sealed value.
         var (t, caseID, document) = try makeCase()
-        XCTAssertNoThrow(try t.reopen().plaintext(documentID: document), "an untouched vault reads")
-        let consent = try XCTUnwrap(try t.vault.authorities(caseID: caseID).first)
+        XCTAssertNoThrow(try t.reopen().plaintext(documentID: DocumentID(document)), "an untouched vault reads")
+        let consent = try XCTUnwrap(try t.vault.authorities(caseID: CaseID(caseID)).first)
         let before = try XCTUnwrap(try t.vault.store.read { try $0.consentRecord(consent.authority.id) })
-        _ = try t.vault.withdrawAuthority(consent.authority.id, on: t.vault.today(), receivedBy: .letter)
+        _ = try t.vault.withdrawAuthority(RecordID(consent.authority.id), on: t.vault.today(), receivedBy: .letter)
         try t.vault.writeCheckpoint()
         try sql(t, "UPDATE consent_records SET sealed = ?, updated_at = ? WHERE id = ?", [before.sealed, before.updatedAt, consent.authority.id])
         refused(t, document)

@@ -18,7 +18,7 @@ final class TamperSweepTests: XCTestCase {
         for (index, size) in [0, 1, 700, 16383, 16384, 16385, 50_000, 200_000].enumerated() {
             let bytes = pattern(size, seed: UInt64(100 + index))
             let id = t.storedID(try t.ingest(caseID, [try t.file("doc-\(index).bin", bytes)])[0])
-            originals[id] = bytes
+            originals[id.rawValue] = bytes
         }
         let hartID = try t.vault.addPerson(.init(name: "Peter Hart", dob: "1950-02-03", nhsNumber: "9990000026", address: "14 Orchard Close"))
         try t.vault.writeCheckpoint()
@@ -53,7 +53,7 @@ final class TamperSweepTests: XCTestCase {
                 undo = try mutateColumn(database, table: "documents", column: column, key: "id", value: documentID, using: &generator)
                 what += " \(documentID) \(column)"
             case .caseKeyWrapper:
-                undo = try mutateColumn(database, table: "key_wrappers", column: "sealed", key: "scope", value: "case:" + caseID, using: &generator)
+                undo = try mutateColumn(database, table: "key_wrappers", column: "sealed", key: "scope", value: "case:" + caseID.rawValue, using: &generator)
             case .personField:
                 let column = ["name_sealed", "nhs_number_sealed", "address_sealed", "dob_sealed"].randomElement(using: &generator)!
                 undo = try mutateColumn(database, table: "people", column: column, key: "id", value: hartID, using: &generator)

@@ -47,11 +47,11 @@ final class VaultStoreTests: XCTestCase {
         let b1 = t.storedID(try t.ingest(caseB, [try t.file("b1.txt", pattern(20000, seed: 3))])[0])
 
         // Blob of a1 copied over a2 (same size): the commitment binds the document id.
-        try FileManager.default.removeItem(atPath: t.vault.blobs.path(for: a2))
-        try FileManager.default.copyItem(atPath: t.vault.blobs.path(for: a1), toPath: t.vault.blobs.path(for: a2))
+        try FileManager.default.removeItem(atPath: t.vault.blobs.path(for: a2.rawValue))
+        try FileManager.default.copyItem(atPath: t.vault.blobs.path(for: a1.rawValue), toPath: t.vault.blobs.path(for: a2.rawValue))
         XCTAssertThrowsError(try t.vault.plaintext(documentID: a2)) { error in
             guard case VaultError.blobDamaged(let id, _) = error else { return XCTFail("\(error)") }
-            XCTAssertEqual(id, a2)
+            XCTAssertEqual(id, a2.rawValue)
         }
         XCTAssertEqual(try t.vault.plaintext(documentID: a1), pattern(20000, seed: 1))
 
@@ -65,28 +65,28 @@ final class VaultStoreTests: XCTestCase {
             }
         }
         _ = store
-        try swapColumn("wrapped_key", b1, a1)
+        try swapColumn("wrapped_key", b1.rawValue, a1.rawValue)
         XCTAssertThrowsError(try t.reopen().plaintext(documentID: a1)) { error in
-            XCTAssertEqual(error as? VaultError, .damagedDocumentKey(documentID: a1))
+            XCTAssertEqual(error as? VaultError, .damagedDocumentKey(documentID: a1.rawValue))
         }
-        try swapColumn("original_name_sealed", a2, b1)
+        try swapColumn("original_name_sealed", a2.rawValue, b1.rawValue)
         XCTAssertThrowsError(try t.reopen().document(b1)) { error in
-            XCTAssertEqual(error as? VaultError, .damagedField(table: "documents", column: "original_name", rowID: b1))
+            XCTAssertEqual(error as? VaultError, .damagedField(table: "documents", column: "original_name", rowID: b1.rawValue))
         }
         // A case key wrapper moved to another case.
         let queue = try DatabaseQueue(path: t.paths.root + "/vault.db")
         try queue.write { db in
-            let sealed = try Data.fetchOne(db, sql: "SELECT sealed FROM key_wrappers WHERE scope = ?", arguments: ["case:" + caseA])
-            try db.execute(sql: "UPDATE key_wrappers SET sealed = ? WHERE scope = ?", arguments: [sealed, "case:" + caseB])
+            let sealed = try Data.fetchOne(db, sql: "SELECT sealed FROM key_wrappers WHERE scope = ?", arguments: ["case:" + caseA.rawValue])
+            try db.execute(sql: "UPDATE key_wrappers SET sealed = ? WHERE scope = ?", arguments: [sealed, "case:" + caseB.rawValue])
         }
         XCTAssertThrowsError(try t.reopen().plaintext(documentID: b1)) { error in
-            XCTAssertEqual(error as? VaultError, .damagedKey(scope: "case:" + caseB, version: 1))
+            XCTAssertEqual(error as? VaultError, .damagedKey(scope: "case:" + caseB.rawValue, version: 1))
         }
         let report = try t.reopen().verify(readData: true, repair: false)
         XCTAssertFalse(report.ok)
-        XCTAssertTrue(report.problems.contains { $0.id == a2 })
-        XCTAssertTrue(report.problems.contains { $0.id == a1 })
-        XCTAssertTrue(report.problems.contains { $0.kind == "wrapped_key" && $0.id.hasPrefix("case:" + caseB) })
+        XCTAssertTrue(report.problems.contains { $0.id == a2.rawValue })
+        XCTAssertTrue(report.problems.contains { $0.id == a1.rawValue })
+        XCTAssertTrue(report.problems.contains { $0.kind == "wrapped_key" && $0.id.hasPrefix("case:" + caseB.rawValue) })
     }
 
     func testPersonFieldsAreSealedAndFoundThroughBlindIndexes() throws {
@@ -97,7 +97,7 @@ final class VaultStoreTests: XCTestCase {
         XCTAssertEqual(try t.vault.findPeople(nhsNumber: "9434765919", name: nil).map(\.id), [id])
         XCTAssertEqual(try t.vault.findPeople(nhsNumber: nil, name: "joanne ellis").map(\.id), [id])
         XCTAssertEqual(try t.vault.findPeople(nhsNumber: nil, name: "Joanne Elliss").count, 0)
-        let view = try t.reopen().person(id)
+        let view = try t.reopen().person(PersonID(id))
         XCTAssertEqual(view.phone, "07700 900123")
         XCTAssertEqual(view.nhsNumber, "9434765919")
         XCTAssertThrowsError(try t.vault.addPerson(.init(name: "X", nhsNumber: "9434765918"))) { error in
@@ -134,22 +134,22 @@ final class VaultStoreTests: XCTestCase {
         let afterRekey = try t.reopen()
         XCTAssertEqual(try afterRekey.plaintext(documentID: ids[0]), pattern(5000, seed: 9))
         XCTAssertEqual(try afterRekey.document(ids[0]).caseKeyVersion, 2)
-        XCTAssertEqual(try afterRekey.store.read { try $0.dataKeyVersions(scope: "case:" + caseID) }, [2])
+        XCTAssertEqual(try afterRekey.store.read { try $0.dataKeyVersions(scope: "case:" + caseID.rawValue) }, [2])
     }
 
     func testEraseMakesTheCaseUndecryptableAndOthersStillVerify() throws {
         let t = try TemporaryVault()
         let erased = try t.openCase(), kept = try t.openCase(client: "Peter Hart")
         let gone = t.storedID(try t.ingest(erased, [try t.file("gone.txt", pattern(30000, seed: 4))])[0])
-        let blob = try Data(contentsOf: URL(fileURLWithPath: t.vault.blobs.path(for: gone)))
+        let blob = try Data(contentsOf: URL(fileURLWithPath: t.vault.blobs.path(for: gone.rawValue)))
         let stays = t.storedID(try t.ingest(kept, [try t.file("stays.txt", pattern(30000, seed: 5))])[0])
-        let wrappedBefore = try t.vault.store.read { try $0.wrappers(scope: "case:" + erased, version: 1) }
+        let wrappedBefore = try t.vault.store.read { try $0.wrappers(scope: "case:" + erased.rawValue, version: 1) }
         let report = try t.asManager().eraseCase(erased, reason: "erasure request")
         XCTAssertEqual(report.documentsErased, 1)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: t.vault.blobs.path(for: gone)))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: t.vault.blobs.path(for: gone.rawValue)))
         XCTAssertThrowsError(try t.vault.document(gone))
-        XCTAssertEqual(try t.vault.store.read { try $0.wrappers(scope: "case:" + erased, version: 1) }.count, 0)
-        XCTAssertEqual(try t.vault.store.read { try $0.tombstone(erased) }?.documentCount, 1)
+        XCTAssertEqual(try t.vault.store.read { try $0.wrappers(scope: "case:" + erased.rawValue, version: 1) }.count, 0)
+        XCTAssertEqual(try t.vault.store.read { try $0.tombstone(erased.rawValue) }?.documentCount, 1)
         XCTAssertEqual(try t.asManager().caseDetail(erased).status, "erased")
         // Even with the old blob and the old wrapper put back, nothing in the vault can open the key now
         // that its data-key row is gone; the saved wrapper (as in an older backup) needs master version 1,
@@ -221,22 +221,22 @@ final class VaultStoreTests: XCTestCase {
         let t = try TemporaryVault()
         let caseID = try t.openCase()
         let ids = try t.ingest(caseID, (0..<3).map { try t.file("d\($0).txt", pattern(40000, seed: UInt64($0))) }).map { t.storedID($0) }
-        try FileManager.default.removeItem(atPath: t.vault.blobs.path(for: ids[0]))
-        let truncate = try FileHandle(forWritingTo: URL(fileURLWithPath: t.vault.blobs.path(for: ids[1])))
+        try FileManager.default.removeItem(atPath: t.vault.blobs.path(for: ids[0].rawValue))
+        let truncate = try FileHandle(forWritingTo: URL(fileURLWithPath: t.vault.blobs.path(for: ids[1].rawValue)))
         try truncate.truncate(atOffset: 16456)
         try truncate.close()
-        var bytes = try Data(contentsOf: URL(fileURLWithPath: t.vault.blobs.path(for: ids[2])))
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: t.vault.blobs.path(for: ids[2].rawValue)))
         bytes[30000] ^= 0x40
-        try bytes.write(to: URL(fileURLWithPath: t.vault.blobs.path(for: ids[2])))
-        XCTAssertThrowsError(try t.vault.plaintext(documentID: ids[0])) { XCTAssertEqual($0 as? VaultError, .blobMissing(documentID: ids[0])) }
+        try bytes.write(to: URL(fileURLWithPath: t.vault.blobs.path(for: ids[2].rawValue)))
+        XCTAssertThrowsError(try t.vault.plaintext(documentID: ids[0])) { XCTAssertEqual($0 as? VaultError, .blobMissing(documentID: ids[0].rawValue)) }
         XCTAssertThrowsError(try t.vault.plaintext(documentID: ids[1])) { error in
-            guard case VaultError.blobWrongSize(ids[1], _, 16456) = error else { return XCTFail("\(error)") }
+            guard case VaultError.blobWrongSize(ids[1].rawValue, _, 16456) = error else { return XCTFail("\(error)") }
         }
         var partial = ArraySink()
         XCTAssertThrowsError(try t.vault.decrypt(documentID: ids[2], to: &partial))
         XCTAssertEqual(Array(partial.bytes), Array(pattern(40000, seed: 2).prefix(partial.bytes.count)), "only authentic chunks were released")
         let report = try t.vault.verify(readData: true, repair: false)
-        XCTAssertEqual(Set(report.problems.map(\.id)), Set(ids))
+        XCTAssertEqual(Set(report.problems.map(\.id)), Set(ids.map(\.rawValue)))
     }
 
     func testNewerDatabaseFormatAndForeignDatabaseAreRefused() throws {
@@ -326,11 +326,11 @@ final class VaultStoreTests: XCTestCase {
         getrusage(RUSAGE_SELF.rawValue, &usage)
         XCTAssertEqual(sink.count, Int64(gib) << 30)
         XCTAssertLessThan(usage.ru_maxrss - peakBefore, 64 * 1024, "peak RSS grew by \(usage.ru_maxrss - peakBefore) KiB")
-        let reader = try CobblestoneReader(source: try FileDescriptorRandomAccess(fd: open(t.vault.blobs.path(for: id), O_RDONLY)),
+        let reader = try CobblestoneReader(source: try FileDescriptorRandomAccess(fd: open(t.vault.blobs.path(for: id.rawValue), O_RDONLY)),
                                            key: try t.vault.store.read { tx in
-                                               try t.vault.hierarchy.unwrapDocumentKey(try XCTUnwrap(try tx.document(id)),
-                                                   caseKey: try t.vault.dataKey(scope: KeyHierarchy.caseScope(caseID), version: 1, in: tx)) },
-                                           context: t.vault.hierarchy.documentContext(documentID: id))
+                                               try t.vault.hierarchy.unwrapDocumentKey(try XCTUnwrap(try tx.document(id.rawValue)),
+                                                   caseKey: try t.vault.dataKey(scope: KeyHierarchy.caseScope(caseID.rawValue), version: 1, in: tx)) },
+                                           context: t.vault.hierarchy.documentContext(documentID: id.rawValue))
         XCTAssertEqual(try reader.read(offset: (UInt64(gib) << 30) - 5, count: 10), Array("tail!".utf8))
     }
 

@@ -59,7 +59,7 @@ final class TemporaryVault {
     func actAsAdvocate() throws {
         vault = try reopen(as: administratorID)
         let org = try vault.organisations().first?.id ?? vault.addOrganisation(name: "Norfolk NHS Complaints Advocacy").id
-        let advocate = try vault.addAdvocate(name: "Sam Carter", organisationID: org)
+        let advocate = try vault.addAdvocate(name: "Sam Carter", organisationID: OrganisationID(org))
         advocateID = advocate
         vault = try reopen(as: advocate)
     }
@@ -69,7 +69,7 @@ final class TemporaryVault {
         if managerID == nil {
             let admin = try reopen(as: administratorID)
             let org = try XCTUnwrap(try admin.organisations().first?.id)
-            managerID = try admin.addAdvocate(name: "Lee Morgan", organisationID: org, role: .manager)
+            managerID = try admin.addAdvocate(name: "Lee Morgan", organisationID: OrganisationID(org), role: .manager)
         }
         return try reopen(as: managerID)
     }
@@ -77,16 +77,16 @@ final class TemporaryVault {
     /// An organisation, an advocate, a client and an open case, after which the vault acts as that advocate. The
     /// client's consent to the organisation is recorded: verbal (no document) by default; `withConsent` records
     /// their signed written consent instead (its form becomes a consent_form document of the case).
-    func openCase(client: String = "Margaret Ellis", withConsent: Bool = false) throws -> String {
+    func openCase(client: String = "Margaret Ellis", withConsent: Bool = false) throws -> CaseID {
         vault = try reopen(as: administratorID)
         let org = try vault.organisations().first?.id ?? vault.addOrganisation(name: "Norfolk NHS Complaints Advocacy").id
-        let advocate = try vault.addAdvocate(name: "Sam Carter", organisationID: org)
+        let advocate = try vault.addAdvocate(name: "Sam Carter", organisationID: OrganisationID(org))
         advocateID = advocate
         vault = try reopen(as: advocate)
         let person = try vault.addPerson(.init(name: client, dob: "1946-03-14"))
         let caseID = try vault.openCase(.init(clientID: person, organisationID: org, advocateIDs: [advocate], nhsBody: "trust-X"))
         let today = vault.today()
-        var input = Vault.AuthorityInput(caseID: caseID, personID: person, kind: withConsent ? .writtenConsent : .verbalConsent,
+        var input = Vault.AuthorityInput(caseID: caseID.rawValue, personID: person, kind: withConsent ? .writtenConsent : .verbalConsent,
                                          granteeID: org, actions: ConsentAction.allCases, today: today)
         if withConsent {
             input.form = Vault.IngestFile(path: try file("consent-\(caseID).txt", Array("Signed consent form\n".utf8)))
@@ -99,11 +99,11 @@ final class TemporaryVault {
         return caseID
     }
 
-    func ingest(_ caseID: String, _ paths: [String], allowDuplicate: Bool = false) throws -> [Vault.IngestResult] {
+    func ingest(_ caseID: CaseID, _ paths: [String], allowDuplicate: Bool = false) throws -> [Vault.IngestResult] {
         try vault.ingest(caseID: caseID, files: paths.map { Vault.IngestFile(path: $0) }, options: .init(allowDuplicate: allowDuplicate))
     }
 
-    func storedID(_ result: Vault.IngestResult, file: StaticString = #filePath, line: UInt = #line) -> String {
+    func storedID(_ result: Vault.IngestResult, file: StaticString = #filePath, line: UInt = #line) -> DocumentID {
         if case .stored(let id, _) = result.outcome { return id }
         XCTFail("not stored: \(result.outcome)", file: file, line: line)
         return ""

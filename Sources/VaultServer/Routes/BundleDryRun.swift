@@ -55,7 +55,7 @@ extension VaultServer {
             documents = outcome.reports
             self.selection = selection.entries.map { entry in
                 let (code, words) = Self.reason(entry)
-                return Row(documentID: entry.document.id, kind: entry.kind?.rawValue ?? entry.document.kind, name: entry.document.name,
+                return Row(documentID: entry.document.id.rawValue, kind: entry.kind?.rawValue ?? entry.document.kind, name: entry.document.name,
                            included: entry.included, reasonCode: code, reason: words)
             }
             var warnings: [String] = []

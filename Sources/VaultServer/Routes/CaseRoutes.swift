@@ -35,7 +35,7 @@ extension VaultServer {
                 let caseID = try vault.caseID(text)
                 vault.acknowledged = acknowledged
                 try vault.requireConsent(.viewDocuments, caseID: caseID)
-                return DocumentList(caseID: caseID, documents: try vault.documents(caseID: caseID, filter: .init()))
+                return DocumentList(caseID: caseID.rawValue, documents: try vault.documents(caseID: caseID, filter: .init()))
             }
             return try jsonResponse(list)
         }

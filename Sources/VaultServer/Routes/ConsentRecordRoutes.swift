@@ -11,19 +11,19 @@ extension VaultServer {
     static func addConsentRecordRoutes(_ routes: RouteTable, sessions: SessionService) {
         routes.add(.get, "/api/v1/consents/{id}") { request, context in
             let id = try context.parameters.require("id")
-            let view = try await sessions.withVault(request) { vault in try vault.consentRecordView(id) }
+            let view = try await sessions.withVault(request) { vault in try vault.consentRecordView(RecordID(id)) }
             return try jsonResponse(ConsentShown(view))
         }
         routes.add(.get, "/api/v1/consents/{id}/history") { request, context in
             let id = try context.parameters.require("id")
-            let view = try await sessions.withVault(request) { vault in try vault.consentRecordView(id) }
+            let view = try await sessions.withVault(request) { vault in try vault.consentRecordView(RecordID(id)) }
             return try jsonResponse(ConsentHistoryReply(view))
         }
         routes.add(.post, "/api/v1/consents/{id}/void") { request, context in
             let id = try context.parameters.require("id")
             // The CLI asks on a terminal before voiding; a client asks its user before sending this.
             let body = try await JSONBody.decode(ConsentVoidBody.self, from: request, limit: smallBodyLimit, shape: ConsentVoidBody.shape)
-            let stored = try await sessions.withVault(request) { vault in try vault.voidAuthority(id, reason: body.reason) }
+            let stored = try await sessions.withVault(request) { vault in try vault.voidAuthority(RecordID(id), reason: body.reason) }
             return try jsonResponse(ConsentVoided(id: id, voidedAt: stored.voided?.at ?? "", voidedBy: stored.voided?.by))
         }
         routes.add(.get, "/api/v1/cases/{case}/consent-check") { request, context in
@@ -39,7 +39,7 @@ extension VaultServer {
             }
             let target = query["for"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
             let explained = try await sessions.withVault(request) { vault in
-                try vault.explainConsent(caseID: try vault.caseID(caseText), action: action, targetOrg: target)
+                try vault.explainConsent(caseID: try vault.caseID(caseText), action: action, targetOrg: target.map { OrganisationID($0) })
             }
             return try jsonResponse(ConsentChecked(explained))
         }

@@ -15,7 +15,7 @@ extension VaultServer {
             let caseText = try context.parameters.require("case")
             let list = try await sessions.withVault(request) { vault -> ConsentList in
                 let caseID = try vault.caseID(caseText)
-                return ConsentList(caseID: caseID, consents: try vault.authorities(caseID: caseID))
+                return ConsentList(caseID: caseID.rawValue, consents: try vault.authorities(caseID: caseID))
             }
             return try jsonResponse(list)
         }
@@ -27,7 +27,7 @@ extension VaultServer {
             let body = try await JSONBody.decode(ConsentWithdrawBody.self, from: request, limit: smallBodyLimit, shape: ConsentWithdrawBody.shape)
             let day = try await sessions.withVault(request) { vault in
                 let day = body.date ?? vault.today()
-                _ = try vault.withdrawAuthority(id, on: day, receivedBy: body.receivedBy)
+                _ = try vault.withdrawAuthority(RecordID(id), on: day, receivedBy: body.receivedBy)
                 return day
             }
             return try jsonResponse(["id": id, "withdrawn_on": day.description])
@@ -68,12 +68,12 @@ extension VaultServer {
                                sessions: SessionService) async throws -> ConsentRecorded {
         try await sessions.withVault(request) { vault -> ConsentRecorded in
             // As `consent record`: names work as well as ids, the court's own token stays as typed.
-            var input = body.input(caseID: try vault.caseID(caseText), today: vault.today())
-            input.personID = try vault.personID(body.person)
+            var input = body.input(caseID: try vault.caseID(caseText).rawValue, today: vault.today())
+            input.personID = try vault.personID(body.person).rawValue
             input.granteeID = try vault.partyID(body.grantee)
             input.grantedBy = try body.grantedBy.map { $0 == "court_of_protection" ? $0 : try vault.partyID($0) }
             input.form = formFile
-            let warnings = input.entryWarnings(died: try vault.personStatus(input.personID).deceased)
+            let warnings = input.entryWarnings(died: try vault.personStatus(PersonID(input.personID)).deceased)
             if !warnings.isEmpty && !body.confirm {
                 // The CLI asks on a terminal; here the client shows the warnings and repeats with "confirm": true.
                 throw APIError(.conflict, "confirmation_needed", "nothing was recorded: " + warnings.map(\.description).joined(separator: " ")
@@ -82,7 +82,7 @@ extension VaultServer {
             let stored = try vault.recordAuthority(input)
             return ConsentRecorded(id: stored.authority.id, validFrom: stored.authority.validFrom?.description,
                                    validUntil: stored.authority.validUntil?.description, formDocument: stored.formDocumentID,
-                                   warnings: try vault.ruleWarnings(aboutAuthority: stored.authority.id, caseID: stored.caseID,
+                                   warnings: try vault.ruleWarnings(aboutAuthority: RecordID(stored.authority.id), caseID: CaseID(stored.caseID),
                                                                     actions: stored.authority.scope?.actions),
                                    formIdentifiesPatient: stored.authority.form.map { $0.nhsNumber != nil || $0.dob != nil || $0.address != nil })
         }

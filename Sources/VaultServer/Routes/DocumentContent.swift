@@ -30,8 +30,8 @@ extension VaultServer {
                 _ = try vault.actingAccount()
                 // As `cat` does: the gate with the document named, then the read under that decision.
                 vault.acknowledged = acknowledged
-                try vault.requireConsent(.viewDocuments, caseID: try vault.caseID(ofDocument: id), documentID: id)
-                return try vault.document(id)
+                try vault.requireConsent(.viewDocuments, caseID: try vault.caseID(ofDocument: DocumentID(id)), documentID: DocumentID(id))
+                return try vault.document(DocumentID(id))
             }
         } catch let error as AccessError {
             try await sessions.endSessionsIfAccountGone(error, session: session)
@@ -43,7 +43,7 @@ extension VaultServer {
                 defer { vault.finishRequest() }
                 var sink = PipeSink(pipe: pipe)
                 do {
-                    try vault.decrypt(documentID: id, to: &sink)
+                    try vault.decrypt(documentID: DocumentID(id), to: &sink)
                     try sink.flush()
                     pipe.finish(nil)
                 } catch {

@@ -57,7 +57,7 @@ extension VaultServer {
                 let caseID = try vault.caseID(caseText)
                 vault.acknowledged = acknowledged
                 try vault.requireConsent(.ingestDocument, caseID: caseID)
-                return caseID
+                return caseID.rawValue
             }
         } catch let error as AccessError {
             try await sessions.endSessionsIfAccountGone(error, session: session)
@@ -74,7 +74,7 @@ extension VaultServer {
         do {
             result = try await handle.run { vault in
                 defer { vault.finishRequest() }
-                guard let result = try vault.ingest(caseID: caseID, files: [file], options: options).first else {
+                guard let result = try vault.ingest(caseID: CaseID(caseID), files: [file], options: options).first else {
                     throw ServerError.vault("ingest returned no result")
                 }
                 return result
@@ -86,10 +86,10 @@ extension VaultServer {
         switch result.outcome {
         case .stored(let id, let size):
             sessions.logger.info("document uploaded", metadata: ["document": "\(id)", "case": "\(caseID)", "account": "\(session.row.accountID)"])
-            return try jsonResponse(UploadResult(status: "stored", id: id, duplicateOf: nil, size: size, warning: result.warning,
+            return try jsonResponse(UploadResult(status: "stored", id: id.rawValue, duplicateOf: nil, size: size, warning: result.warning,
                                                  message: "stored as \(id)"), status: .created)
         case .duplicate(let of):
-            return try jsonResponse(UploadResult(status: "duplicate", id: nil, duplicateOf: of, size: nil, warning: nil,
+            return try jsonResponse(UploadResult(status: "duplicate", id: nil, duplicateOf: of.rawValue, size: nil, warning: nil,
                                                  message: "not stored: same content as \(of) (repeat with allow_duplicate=true to store it again)"))
         case .failed(let message):
             // The core's message names the temp file: it goes to the log, and the caller gets the request id.

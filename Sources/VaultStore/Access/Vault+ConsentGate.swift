@@ -20,8 +20,10 @@ extension Vault {
     /// `recordedDecisions` already holds is not recorded again (R-AUD-1 has it once; what is done is asked without).
     /// Refusals are recorded every time.
     @discardableResult
-    public func requireConsent(_ action: ConsentAction, caseID: String, targetOrg: String? = nil,
-                               documentID: String? = nil, showing: Bool = false) throws -> Decision {
+    public func requireConsent(_ action: ConsentAction, caseID: CaseID, targetOrg: OrganisationID? = nil,
+                               documentID: DocumentID? = nil, showing: Bool = false) throws -> Decision {
+        let caseID = caseID.rawValue
+        let targetOrg = targetOrg?.rawValue
         let cacheKey = "\(caseID)|\(action.rawValue)|\(targetOrg ?? "")"
         if let granted = consentGrants[cacheKey] { return granted }
         let check = try store.read { tx -> ConsentCheck in
@@ -64,7 +66,7 @@ extension Vault {
     }
 
     /// A decision already given in this session for the case and action (any recipient), else a fresh one.
-    func requireConsentForRead(_ action: ConsentAction, caseID: String, documentID: String) throws {
+    func requireConsentForRead(_ action: ConsentAction, caseID: CaseID, documentID: DocumentID) throws {
         if consentGrants["\(caseID)|\(action.rawValue)|*"] != nil { return }
         try requireConsent(action, caseID: caseID, documentID: documentID)
     }
@@ -171,8 +173,9 @@ extension Vault {
     /// Whether the rules would let the acting account do `action` on the case on `date`: yes or no, without words or
     /// an audit event (listings ask it for each case to decide what to show). An account that is neither a member of the
     /// case nor named by one of its records gets no: the rules' answer about a case is itself about the person.
-    public func consentPermits(_ action: ConsentAction, caseID: String, on date: CivilDate) throws -> Bool {
-        try store.read { tx in
+    public func consentPermits(_ action: ConsentAction, caseID: CaseID, on date: CivilDate) throws -> Bool {
+        let caseID = caseID.rawValue
+        return try store.read { tx in
             guard let caseRecord = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
             let account = try account(in: tx)
             guard try isMember(account, of: caseRecord, in: tx) || (account.role != .admin && isNamed(account, onCase: caseRecord, in: tx)) else {
@@ -222,8 +225,9 @@ extension Vault {
 
     /// R-AUD-1: a decision that refused or warned is logged with the rules and authorities behind it.
     /// `once`: the session's decisions already recorded; the same decision again (same day) is not written twice.
-    public func auditDecision(_ check: ConsentCheck, proceeded: Bool, acknowledged: [RuleID], documentID: String? = nil,
+    public func auditDecision(_ check: ConsentCheck, proceeded: Bool, acknowledged: [RuleID], documentID: DocumentID? = nil,
                               once recorded: RecordedDecisions? = nil) throws {
+        let documentID = documentID?.rawValue
         let decision = check.decision
         var details = ["action": check.request.action.rawValue, "person": check.request.onBehalfOf,
                        "matched": decision.authorities.filter { $0.status == .matched }.map(\.id).joined(separator: ","),
@@ -242,10 +246,11 @@ extension Vault {
     }
 
     /// The case of a document, for commands that start from a document id.
-    public func caseID(ofDocument documentID: String) throws -> String {
-        try store.read { tx in
+    public func caseID(ofDocument documentID: DocumentID) throws -> CaseID {
+        let documentID = documentID.rawValue
+        return try store.read { tx in
             guard let record = try tx.document(documentID) else { throw VaultError.notFound(kind: "document", id: documentID) }
-            return record.caseID
+            return CaseID(record.caseID)
         }
     }
 }

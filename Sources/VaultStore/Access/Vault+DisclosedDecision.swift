@@ -88,7 +88,9 @@ extension Vault {
 
     /// `consent check`: the rules' decision about the acting account's own access to a case today (deny and warn are
     /// audited, as the CLI's command does), cut to what the account may see. An advocate or manager asks (consent.explain).
-    public func explainConsent(caseID: String, action: ConsentAction, targetOrg: String? = nil) throws -> ExplainedConsent {
+    public func explainConsent(caseID: CaseID, action: ConsentAction, targetOrg: OrganisationID? = nil) throws -> ExplainedConsent {
+        let caseID = caseID.rawValue
+        let targetOrg = targetOrg?.rawValue
         let (check, member, named) = try guarded { try store.read { tx -> (ConsentCheck, Bool, Bool) in
             let account = try require(.consentExplain, roles: [.advocate, .manager], subject: caseID, in: tx)
             guard let caseRecord = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }

@@ -19,7 +19,8 @@ extension Vault {
     /// the last administrator stays, and an open case keeps an assigned advocate.
     /// `recoveryKey`: the organisation's recovery key, rebuilt from its trustees' shares, for a manager who has not been
     /// given the organisation's directory key or a case key the account held (see `keysForRemoval`).
-    public func removeAccount(_ accountID: String, recoveryKey: X25519.PrivateKey? = nil) throws -> AccountRemoval {
+    public func removeAccount(_ accountID: AccountID, recoveryKey: X25519.PrivateKey? = nil) throws -> AccountRemoval {
+        let accountID = accountID.rawValue
         var result: AccountRemoval?
         var borrowed: [String] = []
         // A key opened with the recovery key serves this removal only.

@@ -18,7 +18,8 @@ extension Vault {
     /// For `caseID` (or every case the acting identity holds a key to), wraps each key version the actor holds to every
     /// entitled holder who has no wrapper yet. Versions the actor cannot open are left for someone who can. Nothing is
     /// recorded when no one was missing.
-    public func shareHeldCaseKeys(caseID: String? = nil) throws -> [SharedCaseKeys] {
+    public func shareHeldCaseKeys(caseID: CaseID? = nil) throws -> [SharedCaseKeys] {
+        let caseID = caseID?.rawValue
         guard let own = hierarchy.unlock.identity else {
             throw VaultError.invalidInput("this vault has one key file, not identities: every key holder already holds every key")
         }

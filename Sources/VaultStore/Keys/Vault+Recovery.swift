@@ -20,8 +20,10 @@ extension Vault {
     /// recovery key holds the vault's member keys).
     /// `deliver` stores the new identity file inside the transaction: if it cannot be written, nothing changes and the
     /// old identity keeps working (a person is never left with neither).
-    public func reissueIdentity(accountID: String, organisationID: String, recoveryKey: X25519.PrivateKey,
+    public func reissueIdentity(accountID: AccountID, organisationID: OrganisationID, recoveryKey: X25519.PrivateKey,
                                 passphrase: SecureBytes?, deliver: ((IdentityFile) throws -> Void)? = nil) throws -> ReissuedIdentity {
+        let accountID = accountID.rawValue
+        let organisationID = organisationID.rawValue
         guard usesIdentities else { throw VaultError.invalidInput("this vault has no identities; nothing was changed") }
         var result: ReissuedIdentity?
         try guarded { try store.write { tx in
@@ -77,7 +79,8 @@ extension Vault {
     /// Returns how many wrapped keys the new recovery key now holds. The caller splits `newKey`'s private half into
     /// share codes and keeps nothing.
     @discardableResult
-    public func replaceRecoveryKey(organisationID: String, oldKey: X25519.PrivateKey, newKey: X25519.PublicKey) throws -> Int {
+    public func replaceRecoveryKey(organisationID: OrganisationID, oldKey: X25519.PrivateKey, newKey: X25519.PublicKey) throws -> Int {
+        let organisationID = organisationID.rawValue
         guard usesIdentities else { throw VaultError.invalidInput("this vault has no identities, so organisations have no recovery key") }
         var moved = 0
         try guarded { try store.write { tx in

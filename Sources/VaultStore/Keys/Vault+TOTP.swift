@@ -104,8 +104,9 @@ extension Vault {
 
     // MARK: - The account's own enrolment
 
-    public func totpState(accountID: String? = nil) throws -> TOTPState {
-        try store.read { tx in
+    public func totpState(accountID: AccountID? = nil) throws -> TOTPState {
+        let accountID = accountID?.rawValue
+        return try store.read { tx in
             let account = try account(in: tx)
             return try totpSetting(accountID ?? account.id, in: tx)?.state ?? TOTPState.none
         }
@@ -159,7 +160,8 @@ extension Vault {
 
     /// For a person who lost their phone: an administrator, or a manager of their organisation, removes the
     /// enrolment (they never see the secret). Audited, naming the account.
-    public func resetTOTP(accountID: String) throws {
+    public func resetTOTP(accountID: AccountID) throws {
+        let accountID = accountID.rawValue
         try guarded { try store.write { tx in
             let actor = try require(.organisationChange, roles: [.admin, .manager], subject: accountID, in: tx)
             guard let target = try tx.advocate(accountID) else { throw VaultError.notFound(kind: "advocate", id: accountID) }

@@ -61,7 +61,9 @@ extension CaseSetUpOptions {
 extension Vault {
     /// What the consent rules say about one stored record (a form without the NHS number, a verbal consent): shown
     /// when the record is made and by `consent show`, asked for the first of its actions (or view_documents).
-    public func ruleWarnings(aboutAuthority authorityID: String, caseID: String, actions: [String]?) throws -> [String] {
+    public func ruleWarnings(aboutAuthority authorityID: RecordID, caseID: CaseID, actions: [String]?) throws -> [String] {
+        let authorityID = authorityID.rawValue
+        let caseID = caseID.rawValue
         // The warnings quote the case's records by name: only for someone who may read the case.
         try guarded { try store.read { tx in
             guard let record = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }

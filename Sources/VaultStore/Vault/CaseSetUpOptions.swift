@@ -165,7 +165,7 @@ public struct CaseSetUp: Encodable, Sendable {
         }
     }
 
-    public let caseID: String
+    public let caseID: CaseID
     public let situation: CaseSituation
     public let authorities: [Record]
     /// People registered on the case for redaction (the representative).

@@ -24,7 +24,8 @@ extension Vault {
         }
     }
 
-    public func auditLog(caseID: String?, since: String?, actor: String?) throws -> [AuditLogEntry] {
+    public func auditLog(caseID: CaseID?, since: String?, actor: String?) throws -> [AuditLogEntry] {
+        let caseID = caseID?.rawValue
         if let since { _ = try Validation.date(since, field: "the start date") }
         let events = try guarded { try store.read { tx -> [AuditEvent] in
             let own = try readableCases(caseID: caseID, in: tx)
@@ -46,7 +47,8 @@ extension Vault {
         public let olderBefore: Int64?
     }
 
-    public func auditLogPage(caseID: String?, since: String?, actor: String?, before: Int64?, limit: Int) throws -> AuditLogPage {
+    public func auditLogPage(caseID: CaseID?, since: String?, actor: String?, before: Int64?, limit: Int) throws -> AuditLogPage {
+        let caseID = caseID?.rawValue
         if let since { _ = try Validation.date(since, field: "the start date") }
         let limit = max(1, limit)
         let (events, total, older) = try guarded { try store.read { tx -> ([AuditEvent], Int, Int64?) in

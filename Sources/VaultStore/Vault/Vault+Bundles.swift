@@ -20,7 +20,8 @@ extension Vault {
 
     /// Stores a bundle's log and its `bundle.export` audit event (ids and counts only) together, after the
     /// bundle's files are durable.
-    public func recordBundle(_ log: some Encodable, bundleID: String, caseID: String, auditDetails: [String: String]) throws {
+    public func recordBundle(_ log: some Encodable, bundleID: String, caseID: CaseID, auditDetails: [String: String]) throws {
+        let caseID = caseID.rawValue
         try requireExportAllowed(caseID: caseID)
         try store.write { tx in
             guard try tx.caseRecord(caseID) != nil else { throw VaultError.notFound(kind: "case", id: caseID) }
@@ -31,7 +32,8 @@ extension Vault {
 
     /// An export that was refused after the consent check (a leak found, a document unreadable): audited, nothing kept.
     /// Only after the export was allowed: a front end cannot write a `bundle.export` event about any case it likes.
-    public func recordBundleFailure(caseID: String, reason: String) throws {
+    public func recordBundleFailure(caseID: CaseID, reason: String) throws {
+        let caseID = caseID.rawValue
         try requireExportAllowed(caseID: caseID)
         try audit(event("bundle.export", caseID: caseID, outcome: .failure, details: ["reason": reason]))
     }
@@ -44,8 +46,9 @@ extension Vault {
     }
 
     /// A case's bundle logs, oldest first.
-    public func bundleLogs<Log: Decodable>(caseID: String, as _: Log.Type) throws -> [Log] {
+    public func bundleLogs<Log: Decodable>(caseID: CaseID, as _: Log.Type) throws -> [Log] {
         try requireConsent(.viewDocuments, caseID: caseID)
+        let caseID = caseID.rawValue
         return try store.read { tx in
             guard try tx.caseRecord(caseID) != nil else { throw VaultError.notFound(kind: "case", id: caseID) }
             return try tx.consentRecords(type: ConsentRecordType.bundleLog.rawValue, caseID: caseID, personID: nil)

@@ -24,8 +24,9 @@ extension Vault {
 
     /// Records the events and returns the case's facts as they now stand. Refused (nothing changed) when the body's
     /// acknowledgement would fall before the day it received the complaint.
-    public func recordCaseEvents(caseID: String, _ input: CaseEventsInput) throws -> CaseFacts {
-        try updateCaseFacts(caseID, operation: .caseChange, auditAction: "case.event", details: [:]) { facts, _, _ in
+    public func recordCaseEvents(caseID: CaseID, _ input: CaseEventsInput) throws -> CaseFacts {
+        let caseID = caseID.rawValue
+        return try updateCaseFacts(caseID, operation: .caseChange, auditAction: "case.event", details: [:]) { facts, _, _ in
             if let date = input.incidentDate { facts.events.incidentDate = date }
             if let date = input.awareDate { facts.events.awareDate = date }
             if let date = input.complaintDate { facts.events.complaintDate = date }

@@ -11,7 +11,9 @@ import VaultCrypto
 extension Vault {
     // MARK: - Capacity and person status
 
-    public func recordCapacity(personID: String, assessment: CapacityAssessment, caseID: String?) throws -> String {
+    public func recordCapacity(personID: PersonID, assessment: CapacityAssessment, caseID: CaseID?) throws -> String {
+        let personID = personID.rawValue
+        let caseID = caseID?.rawValue
         // A random id, a generic type and action: that an assessment exists for this person is health information.
         let id = try Self.newID("rec")
         try guarded { try store.write { tx in
@@ -29,8 +31,9 @@ extension Vault {
     }
 
     /// Capacity is health information: only for people on a case this account may read.
-    public func capacityAssessments(personID: String) throws -> [StoredCapacityAssessment] {
-        try guarded { try store.read { tx in
+    public func capacityAssessments(personID: PersonID) throws -> [StoredCapacityAssessment] {
+        let personID = personID.rawValue
+        return try guarded { try store.read { tx in
             try requireVisible(.personRead, person: personID, in: tx)
             return try capacityAssessments(personID: personID, in: tx)
         } }
@@ -51,15 +54,17 @@ extension Vault {
         try audit(event(Self.personRecordAction, details: ["person": personID, "record": id]), in: tx)
     }
 
-    public func personStatus(_ personID: String) throws -> PersonStatus {
-        try guarded { try store.read { tx in
+    public func personStatus(_ personID: PersonID) throws -> PersonStatus {
+        let personID = personID.rawValue
+        return try guarded { try store.read { tx in
             try requireVisible(.personRead, person: personID, in: tx)
             return try personStatus(personID, in: tx)
         } }
     }
 
-    public func updatePersonStatus(_ personID: String, change: (inout PersonStatus) throws -> Void) throws -> PersonStatus {
-        try guarded { try store.write { tx in
+    public func updatePersonStatus(_ personID: PersonID, change: (inout PersonStatus) throws -> Void) throws -> PersonStatus {
+        let personID = personID.rawValue
+        return try guarded { try store.write { tx in
             try requireCarer(person: personID, in: tx)
             var status = try personStatus(personID, in: tx)
             try change(&status)
@@ -81,8 +86,9 @@ extension Vault {
         return CaseFacts(id: caseRecord.id, nhsBodies: [details.nhsBody].compactMap { $0 }, events: events)
     }
 
-    public func caseFacts(_ caseID: String) throws -> CaseFacts {
-        try guarded { try store.read { tx in
+    public func caseFacts(_ caseID: CaseID) throws -> CaseFacts {
+        let caseID = caseID.rawValue
+        return try guarded { try store.read { tx in
             guard let record = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
             try requireRead(record, in: tx)
             // A reader who holds no key to the case (a colleague not on it) sees no dates rather than an error: the

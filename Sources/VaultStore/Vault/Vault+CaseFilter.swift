@@ -24,7 +24,7 @@ extension Vault {
     /// The cases this account may read that match every filter given.
     public func cases(matching filter: CaseFilter) throws -> [CaseView] {
         let clientID = try filter.client.map(personID)
-        let advocateID = try filter.advocate.map(accountID)
+        let advocateID = try filter.advocate.map { try accountID($0).rawValue }
         return try cases().filter { view in
             (clientID.map { $0 == view.client } ?? true) && (advocateID.map(view.advocates.contains) ?? true)
                 && (filter.status.map { $0 == view.status } ?? true) && (filter.nhsBody.map { $0 == view.nhsBody } ?? true)

@@ -44,13 +44,13 @@ extension Vault {
     /// against the clients of cases this account may read (as `person find` does), so it reveals no one else's case;
     /// a client with several such cases gets the list of their references to choose from. Access is checked by the
     /// operation that uses the id, as for an id typed directly.
-    public func caseID(_ text: String) throws -> String {
+    public func caseID(_ text: String) throws -> CaseID {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        if trimmed.hasPrefix("case-") { return trimmed }
+        if trimmed.hasPrefix("case-") { return CaseID(trimmed) }
         let reference = trimmed.uppercased()
         let notFound = VaultError.invalidInput("no case has the id or reference '\(trimmed)', and no case you may read has a client of that name "
                                                + "('casevault case list' shows them)")
-        return try guarded { try store.read { tx in
+        return CaseID(try guarded { try store.read { tx in
             let cases = try tx.cases()
             if let record = cases.first(where: { $0.reference == reference }) { return record.id }
             guard !Self.searchable(trimmed).isEmpty else { throw notFound }
@@ -70,7 +70,7 @@ extension Vault {
                     "\($0.record.reference ?? $0.record.id) (\($0.client), \($0.record.status))"
                 }.sorted())
             }
-        } }
+        } })
     }
 
     /// The references of these cases (those without one are left out), for listings that show cases the caller
@@ -85,7 +85,8 @@ extension Vault {
 
     /// Sets an organisation's case prefix (new cases use it; existing references never change, since letters and
     /// files quote them) and gives a reference to each of its cases opened before references existed.
-    public func setCasePrefix(organisationID: String, prefix: String) throws -> (prefix: String, referenced: Int) {
+    public func setCasePrefix(organisationID: OrganisationID, prefix: String) throws -> (prefix: String, referenced: Int) {
+        let organisationID = organisationID.rawValue
         let prefix = prefix.trimmingCharacters(in: .whitespaces).uppercased()
         guard Self.isValidCasePrefix(prefix) else {
             throw VaultError.invalidInput("a case prefix is 2 to 6 capital letters or digits, starting with a letter (e.g. NCA); nothing was changed")
@@ -112,7 +113,8 @@ extension Vault {
     }
 
     /// Records the NHS body's own reference for the complaint (sealed; the audit log says only that it changed).
-    public func setTheirReference(caseID: String, reference: String) throws {
+    public func setTheirReference(caseID: CaseID, reference: String) throws {
+        let caseID = caseID.rawValue
         let reference = reference.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reference.isEmpty, reference.count <= 100 else {
             throw VaultError.invalidInput("the NHS body's reference must be 1 to 100 characters; nothing was changed")

@@ -127,7 +127,7 @@ extension Vault {
                 try audit(event("case.add_person", caseID: caseID, details: ["person": representative.id]), in: tx)
             }
         }
-        return CaseSetUp(caseID: caseID, situation: options.situation, authorities: made, casePeople: people,
+        return CaseSetUp(caseID: CaseID(caseID), situation: options.situation, authorities: made, casePeople: people,
                          dateOfDeath: died ? nil : options.diedOn)
     }
 

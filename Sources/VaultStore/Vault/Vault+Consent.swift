@@ -160,7 +160,7 @@ extension Vault {
             _ = try ingest(caseID: input.caseID, files: [form], options: options, progress: { _, _ in }) { tx, results in
                 switch results.first?.outcome {
                 case .stored(let document, _)?, .duplicate(let document)?:
-                    stored.formDocumentID = document
+                    stored.formDocumentID = document.rawValue
                 case .failed(let reason)?:
                     throw VaultError.invalidInput("the form \(form.path) could not be stored (\(reason)); nothing was recorded")
                 case nil:
@@ -250,8 +250,9 @@ extension Vault {
     }
 
     /// Withdrawal is dated (from that day nothing new may be done, R-CON-2) and recorded, never undone.
-    public func withdrawAuthority(_ id: String, on date: CivilDate, receivedBy channel: WithdrawalChannel? = nil) throws -> StoredAuthority {
-        try guarded { try store.write { tx in
+    public func withdrawAuthority(_ id: RecordID, on date: CivilDate, receivedBy channel: WithdrawalChannel? = nil) throws -> StoredAuthority {
+        let id = id.rawValue
+        return try guarded { try store.write { tx in
             guard let record = try tx.consentRecord(id), record.recordType == ConsentRecordType.authority.rawValue else {
                 throw VaultError.notFound(kind: "consent", id: id)
             }
@@ -279,8 +280,9 @@ extension Vault {
     }
 
     /// The authorities of a case, or of every case this account may read.
-    public func authorities(caseID: String?) throws -> [StoredAuthority] {
-        try guarded { try store.read { tx in
+    public func authorities(caseID: CaseID?) throws -> [StoredAuthority] {
+        let caseID = caseID?.rawValue
+        return try guarded { try store.read { tx in
             let account = try account(in: tx)
             var readable: [String: Bool] = [:]
             if let caseID {
@@ -298,8 +300,9 @@ extension Vault {
         } }
     }
 
-    public func authority(_ id: String) throws -> StoredAuthority {
-        try guarded { try store.read { tx in
+    public func authority(_ id: RecordID) throws -> StoredAuthority {
+        let id = id.rawValue
+        return try guarded { try store.read { tx in
             guard let record = try tx.consentRecord(id), record.recordType == ConsentRecordType.authority.rawValue else {
                 throw VaultError.notFound(kind: "consent", id: id)
             }

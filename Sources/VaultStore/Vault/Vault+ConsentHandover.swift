@@ -19,8 +19,10 @@ extension Vault {
         }
     }
 
-    public func confirmHandover(_ id: String, to advocateID: String, on date: CivilDate) throws -> StoredAuthority {
-        try guarded { try store.write { tx in
+    public func confirmHandover(_ id: RecordID, to advocateID: AccountID, on date: CivilDate) throws -> StoredAuthority {
+        let id = id.rawValue
+        let advocateID = advocateID.rawValue
+        return try guarded { try store.write { tx in
             guard let record = try tx.consentRecord(id), record.recordType == ConsentRecordType.authority.rawValue else {
                 throw VaultError.notFound(kind: "consent", id: id)
             }

@@ -60,9 +60,9 @@ extension Vault {
     }
 
     /// One consent record for reading (case.read on its case, as `consent show`).
-    public func consentRecordView(_ id: String) throws -> ConsentRecordView {
+    public func consentRecordView(_ id: RecordID) throws -> ConsentRecordView {
         let stored = try authority(id)
-        let warnings = try ruleWarnings(aboutAuthority: id, caseID: stored.caseID, actions: stored.authority.scope?.actions)
+        let warnings = try ruleWarnings(aboutAuthority: id, caseID: CaseID(stored.caseID), actions: stored.authority.scope?.actions)
         let known = try names()
         var names: [String: String] = [:]
         for mentioned in stored.mentionedIDs { if let name = known.name(mentioned) { names[mentioned] = name } }

@@ -13,7 +13,8 @@ extension Vault {
         public var reason: String
     }
 
-    public func voidAuthority(_ id: String, reason: String) throws -> StoredAuthority {
+    public func voidAuthority(_ id: RecordID, reason: String) throws -> StoredAuthority {
+        let id = id.rawValue
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty else {
             throw VaultError.invalidInput("say why consent \(id) is void (what was recorded wrongly); nothing was changed")

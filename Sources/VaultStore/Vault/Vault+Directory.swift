@@ -44,7 +44,7 @@ extension Vault {
     /// new vault, or one made before roles existed), whose first administrator is added by whoever holds the key.
     /// With identities use `addAccount`, which also makes the person's identity (only the first administrator, whose
     /// identity `init` made, is added here).
-    public func addAdvocate(name: String, organisationID: String?, role: AccountRole = .advocate) throws -> String {
+    public func addAdvocate(name: String, organisationID: OrganisationID?, role: AccountRole = .advocate) throws -> String {
         // Anyone after the first administrator gets an identity file, which this call would drop on the floor.
         if usesIdentities, try store.read({ tx in try tx.advocates().contains { $0.role == AccountRole.admin.rawValue } }) {
             throw VaultError.invalidInput("with identities a new account's identity file must be handed to the person: add it with addAccount")
@@ -55,8 +55,9 @@ extension Vault {
     /// Adds an account. With identities (except for the first administrator, whose identity `init` made) it makes the
     /// person's identity too, and the vault's own keys are wrapped to it. `deliver` stores the identity file inside the
     /// transaction: if it fails nothing is recorded (the caller removes the file if the commit then fails).
-    public func addAccount(name: String, organisationID: String?, role: AccountRole = .advocate,
+    public func addAccount(name: String, organisationID: OrganisationID?, role: AccountRole = .advocate,
                            identityPassphrase: SecureBytes?, deliver: ((IdentityFile) throws -> Void)? = nil) throws -> NewAccount {
+        let organisationID = organisationID?.rawValue
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw VaultError.invalidInput("the name is empty") }
         var id = try Self.newID("adv")
@@ -215,8 +216,9 @@ extension Vault {
         } }
     }
 
-    public func person(_ id: String) throws -> PersonView {
-        try guarded { try store.read { tx in
+    public func person(_ id: PersonID) throws -> PersonView {
+        let id = id.rawValue
+        return try guarded { try store.read { tx in
             // An erased row holds ids only, so saying that it was erased tells any account nothing about the person.
             if let record = try tx.person(id), let erasedAt = record.erasedAt { throw VaultError.personErased(id: id, erasedAt: erasedAt) }
             try requireVisible(.personRead, person: id, in: tx)

@@ -27,7 +27,7 @@ extension Vault {
     /// viewing its documents; without, only the cases they let this account view are listed (a listing asks no
     /// questions: a warning counts only when its acknowledgements were given). `dateSource`: also open how each
     /// document's date was found (`DocumentView.documentDateSource`; the table does not show it).
-    public func listDocuments(caseID: String?, filter: DocumentFilter, dateSource: Bool = false,
+    public func listDocuments(caseID: CaseID?, filter: DocumentFilter, dateSource: Bool = false,
                               _ body: (ListedDocuments) throws -> Void) throws {
         try listDocuments(caseID: caseID, filter: filter, dateSource: dateSource, batchRows: 4096, slices: nil, body)
     }
@@ -35,11 +35,11 @@ extension Vault {
     /// `batchRows`, `slices`: how many rows a batch holds at least, and how many parts each is opened in (nil: one per
     /// core, one below 2 000 rows); tests ask for small batches in several parts to check that changes nothing.
     /// `listings`: false reads the rows even where sealed listings could be used (tests of the row reader).
-    func listDocuments(caseID: String?, filter: DocumentFilter, dateSource: Bool, batchRows: Int, slices: Int?, listings: Bool = true,
+    func listDocuments(caseID: CaseID?, filter: DocumentFilter, dateSource: Bool, batchRows: Int, slices: Int?, listings: Bool = true,
                        _ body: (ListedDocuments) throws -> Void) throws {
         if let from = filter.from { _ = try Validation.date(from, field: "the start date") }
         if let to = filter.to { _ = try Validation.date(to, field: "the end date") }
-        let query = DocumentListQuery(caseID: caseID, clearKinds: Set(filter.kinds.map { Self.clearKind(of: $0.rawValue) }).sorted(),
+        let query = DocumentListQuery(caseID: caseID?.rawValue, clearKinds: Set(filter.kinds.map { Self.clearKind(of: $0.rawValue) }).sorted(),
                                       from: filter.from, to: filter.to, batchRows: batchRows)
         let kinds = filter.kinds.map { Array($0.rawValue.utf8) }
         // The table (no date source asked for) comes from the cases' sealed listings when each is there and in step
@@ -47,7 +47,7 @@ extension Vault {
         if let caseID {
             try requireConsent(.viewDocuments, caseID: caseID)
             try store.read { tx in
-                if listings, !dateSource, let listed = try fromListings([caseID], kinds: kinds, filter: filter, in: tx) {
+                if listings, !dateSource, let listed = try fromListings([caseID.rawValue], kinds: kinds, filter: filter, in: tx) {
                     if listed.count > 0 { try body(listed) }
                     return
                 }
@@ -116,7 +116,7 @@ extension Vault {
     }
 
     /// `listDocuments` gathered as views (`list --json`, and callers that want every field).
-    public func documents(caseID: String?, filter: DocumentFilter) throws -> [DocumentView] {
+    public func documents(caseID: CaseID?, filter: DocumentFilter) throws -> [DocumentView] {
         var views: [DocumentView] = []
         try listDocuments(caseID: caseID, filter: filter, dateSource: true) { listed in
             for index in 0..<listed.count { views.append(listed.view(index)) }
@@ -255,7 +255,7 @@ public struct ListedDocuments: Sendable {
         if let listing {
             let row = listing.rows[Int(order[index])]
             func text(_ start: Int, _ count: Int) -> String { String(decoding: listing.bytes[start..<(start + count)], as: UTF8.self) }
-            return Vault.DocumentView(id: text(Int(row.start), Int(row.idLength)), caseID: caseIDs[Int(row.caseIndex)],
+            return Vault.DocumentView(id: DocumentID(text(Int(row.start), Int(row.idLength))), caseID: CaseID(caseIDs[Int(row.caseIndex)]),
                                       kind: text(row.kindStart, Int(row.kindLength)), name: text(row.nameStart, Int(row.nameLength)),
                                       mediaType: "", size: row.size, documentDate: row.dated ? text(row.dateStart, Int(row.dateLength)) : nil,
                                       documentDateSource: "", ingestedAt: "", ingestedBy: nil, caseKeyVersion: 0, ciphertextSHA256: "")
@@ -263,7 +263,7 @@ public struct ListedDocuments: Sendable {
         let row = Int(order[index])
         func text(_ column: DocumentListRows.Column) -> String? { rows.text(row, column) }
         func openedText(_ field: Int) -> String? { openedSpan(row, field).map { String(decoding: opened.bytes[$0], as: UTF8.self) } }
-        return Vault.DocumentView(id: text(.id) ?? "", caseID: text(.caseID) ?? "", kind: openedText(1) ?? text(.kind) ?? "",
+        return Vault.DocumentView(id: DocumentID(text(.id) ?? ""), caseID: CaseID(text(.caseID) ?? ""), kind: openedText(1) ?? text(.kind) ?? "",
                                   name: openedText(0) ?? "", mediaType: text(.mediaType) ?? "", size: rows.sizes[row],
                                   documentDate: text(.documentDate),
                                   documentDateSource: openedText(2) ?? text(.documentDateSource) ?? "",

@@ -26,7 +26,8 @@ extension Vault {
 
     static func tombstoneID(ofDocument documentID: String) -> String { "removed-" + documentID }
 
-    public func removeDocument(_ documentID: String, reason: String) throws -> DocumentTombstone {
+    public func removeDocument(_ documentID: DocumentID, reason: String) throws -> DocumentTombstone {
+        let documentID = documentID.rawValue
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty else {
             throw VaultError.invalidInput("say why document \(documentID) is removed; nothing was removed")
@@ -79,8 +80,9 @@ extension Vault {
     }
 
     /// The documents removed from a case, oldest first.
-    public func removedDocuments(caseID: String) throws -> [DocumentTombstone] {
-        try guarded { try store.read { tx in
+    public func removedDocuments(caseID: CaseID) throws -> [DocumentTombstone] {
+        let caseID = caseID.rawValue
+        return try guarded { try store.read { tx in
             guard let caseRecord = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
             try requireRead(caseRecord, in: tx)
             return try tx.consentRecords(type: ConsentRecordType.documentTombstone.rawValue, caseID: caseID, personID: nil)

@@ -60,8 +60,8 @@ extension Vault {
     }
 
     public enum IngestOutcome: Sendable {
-        case stored(documentID: String, size: Int64)
-        case duplicate(of: String)
+        case stored(documentID: DocumentID, size: Int64)
+        case duplicate(of: DocumentID)
         case failed(String)
     }
 
@@ -74,10 +74,10 @@ extension Vault {
 
     /// Encrypts each file into the case. A file that fails is reported and the others still go in; a
     /// failure never leaves a row without its blob, nor a temp file behind.
-    public func ingest(caseID: String, files: [IngestFile], options: IngestOptions,
+    public func ingest(caseID: CaseID, files: [IngestFile], options: IngestOptions,
                        progress: (Int, Int64) -> Void = { _, _ in }) throws -> [IngestResult] {
         try requireConsent(.ingestDocument, caseID: caseID)
-        return try ingest(caseID: caseID, files: files, options: options, progress: progress, alsoCommit: nil)
+        return try ingest(caseID: caseID.rawValue, files: files, options: options, progress: progress, alsoCommit: nil)
     }
 
     /// `alsoCommit` runs inside the last batch's transaction, with every result: a record that refers to the
@@ -139,10 +139,10 @@ extension Vault {
                 if let record {
                     pending.append((results.count, record))
                     knownMACs[record.contentMAC] = record.id
-                    outcome = .stored(documentID: record.id, size: record.size)
+                    outcome = .stored(documentID: DocumentID(record.id), size: record.size)
                     warning = DocumentClassifier.mismatch(fileName: String(decoding: file.originalName, as: UTF8.self), mediaType: record.mediaType)
                 } else {
-                    outcome = .duplicate(of: body)
+                    outcome = .duplicate(of: DocumentID(body))
                 }
             } catch {
                 outcome = .failed(Self.describe(error))
@@ -150,10 +150,10 @@ extension Vault {
             switch outcome {
             case .stored(let id, let size):
                 bytesDone += size
-                pendingEvents.append(event("document.ingest", caseID: caseID, documentID: id, details: ["bytes": String(size)]))
+                pendingEvents.append(event("document.ingest", caseID: caseID, documentID: id.rawValue, details: ["bytes": String(size)]))
             case .duplicate(let of):
                 pendingEvents.append(event("document.ingest", caseID: caseID, outcome: .duplicate,
-                                           details: ["duplicate_of": of, "name_hmac": try auditChain.pseudonym(file.path)]))
+                                           details: ["duplicate_of": of.rawValue, "name_hmac": try auditChain.pseudonym(file.path)]))
             case .failed:
                 pendingEvents.append(event("document.ingest", caseID: caseID, outcome: .failure,
                                            details: ["name_hmac": try auditChain.pseudonym(file.path)]))

@@ -56,7 +56,8 @@ extension Vault {
     /// Rotates one case key: a new version, every document key of the case rewrapped under it and its
     /// sealed fields resealed (its details, and the people kept under the case key), and the old version destroyed,
     /// all in one transaction.
-    public func rekeyCase(_ caseID: String) throws -> Int {
+    public func rekeyCase(_ caseID: CaseID) throws -> Int {
+        let caseID = caseID.rawValue
         let version = try guarded { try store.write { tx -> Int in
             guard let record = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
             try requireMember(.caseChange, of: record, in: tx)

@@ -27,7 +27,8 @@ extension Vault {
     /// Crypto-shredding for an erasure request: the case key is destroyed (every wrapper and version), the
     /// document rows and blobs go, the case keeps only ids and a tombstone (when, who, sealed reason). The people who
     /// were on this case and no other are erased with it (see `peopleOnlyOn`).
-    public func eraseCase(_ caseID: String, reason: String?) throws -> ErasureReport {
+    public func eraseCase(_ caseID: CaseID, reason: String?) throws -> ErasureReport {
+        let caseID = caseID.rawValue
         let erasedAt = timestamp()
         guard let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines), !reason.isEmpty else {
             throw VaultError.invalidInput("an erasure needs a reason (for example, the client's erasure request and its date)")

@@ -48,44 +48,47 @@ extension Vault {
     }
 
     /// An organisation by id or name (organisation names are not personal data: every account may use them).
-    public func organisationID(_ text: String) throws -> String {
-        try guarded { try store.read { tx in
+    public func organisationID(_ text: String) throws -> OrganisationID {
+        OrganisationID(try guarded { try store.read { tx in
             _ = try account(in: tx)
             // An exact name is found by its blind index; anything else by matching the opened names (organisations are few).
             if !text.hasPrefix("org-"), let exact = try organisation(named: text, in: tx) { return exact.id }
             return try resolve(text, kind: "organisation", idPrefix: "org-", candidates: try openedOrganisations(in: tx).map { ($0.id, $0.name) })
-        } }
+        } })
     }
 
     /// An account by id or name.
-    public func accountID(_ text: String) throws -> String {
-        try guarded { try store.read { tx in
+    public func accountID(_ text: String) throws -> AccountID {
+        AccountID(try guarded { try store.read { tx in
             _ = try account(in: tx)
             let key = try metadataFieldKey(tx)
             return try resolve(text, kind: "advocate", idPrefix: "adv-", candidates: try tx.advocates().map { ($0.id, try name(ofAccount: $0, key: key)) })
-        } }
+        } })
     }
 
     /// A person by id or name. A name is looked up only among the people this account may see (a name never reveals
     /// anyone else); an id is passed on as it is, so the operation itself refuses it (exit 3, audited) when the
     /// account may not see that person.
-    public func personID(_ text: String) throws -> String {
+    public func personID(_ text: String) throws -> PersonID {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if trimmed.hasPrefix("per-") { return trimmed }
-        return try guarded { try store.read { tx in
+        if trimmed.hasPrefix("per-") { return PersonID(trimmed) }
+        return PersonID(try guarded { try store.read { tx in
             let visible = try visiblePeople(as: try account(in: tx), in: tx)
             let people = try tx.people().filter { visible.contains($0.id) && $0.erasedAt == nil }
             return try resolve(text, kind: "person", idPrefix: "per-",
                                candidates: try people.compactMap { person in try viewIfHeld(person, in: tx).map { (person.id, $0.name) } })
-        } }
+        } })
     }
 
-    /// The id of a party a consent names: an organisation, an account or a person, by id or name.
+    /// The id of a party a consent names: an organisation, an account or a person, by id or name. Plain text, since
+    /// it may be any of the three kinds (a consent's grantee is stored as the bare id).
     public func partyID(_ text: String) throws -> String {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         for prefix in ["org-", "adv-", "per-"] where trimmed.hasPrefix(prefix) { return trimmed }
         var found: [String] = []
-        for lookup in [organisationID, accountID, personID] {
+        let lookups: [(String) throws -> String] = [{ try self.organisationID($0).rawValue }, { try self.accountID($0).rawValue },
+                                                    { try self.personID($0).rawValue }]
+        for lookup in lookups {
             do { found.append(try lookup(trimmed)) } catch VaultError.notFound { continue }
         }
         guard found.count == 1 else {
@@ -130,7 +133,9 @@ extension Vault {
 
 extension Vault {
     /// Assigns an advocate or manager of the case's organisation to it (a member of the case, or its manager, does).
-    public func assignAdvocate(caseID: String, advocateID: String) throws {
+    public func assignAdvocate(caseID: CaseID, advocateID: AccountID) throws {
+        let caseID = caseID.rawValue
+        let advocateID = advocateID.rawValue
         try guarded { try store.write { tx in
             guard let record = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
             try requireMember(.caseChange, of: record, in: tx)
@@ -152,7 +157,9 @@ extension Vault {
     }
 
     /// Unassigns an advocate; an open case always keeps at least one.
-    public func unassignAdvocate(caseID: String, advocateID: String) throws {
+    public func unassignAdvocate(caseID: CaseID, advocateID: AccountID) throws {
+        let caseID = caseID.rawValue
+        let advocateID = advocateID.rawValue
         try guarded { try store.write { tx in
             guard let record = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
             try requireMember(.caseChange, of: record, in: tx)

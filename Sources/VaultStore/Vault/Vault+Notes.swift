@@ -32,7 +32,8 @@ extension Vault {
         }
     }
 
-    public func addNote(caseID: String, text: String) throws -> CaseNote {
+    public func addNote(caseID: CaseID, text: String) throws -> CaseNote {
+        let caseID = caseID.rawValue
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw VaultError.invalidInput("the note is empty") }
         guard trimmed.utf8.count <= 1 << 20 else { throw VaultError.invalidInput("the note is over 1 MB: store it as a document instead") }
@@ -49,8 +50,9 @@ extension Vault {
     }
 
     /// Oldest first.
-    public func notes(caseID: String) throws -> [CaseNote] {
-        try guarded { try store.read { tx in
+    public func notes(caseID: CaseID) throws -> [CaseNote] {
+        let caseID = caseID.rawValue
+        return try guarded { try store.read { tx in
             guard let record = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
             try requireRead(record, in: tx)
             return try tx.consentRecords(type: ConsentRecordType.caseNote.rawValue, caseID: caseID, personID: nil)
@@ -59,7 +61,8 @@ extension Vault {
         } }
     }
 
-    public func addReminder(caseID: String, on due: CivilDate, text: String) throws -> Reminder {
+    public func addReminder(caseID: CaseID, on due: CivilDate, text: String) throws -> Reminder {
+        let caseID = caseID.rawValue
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw VaultError.invalidInput("the reminder says nothing: write what to do") }
         let reminder = Reminder(id: try Self.newID("rem"), caseID: caseID, due: due, text: trimmed, createdAt: timestamp(), createdBy: actor)
@@ -74,8 +77,9 @@ extension Vault {
     }
 
     /// A case's reminders, soonest first.
-    public func reminders(caseID: String) throws -> [Reminder] {
-        try guarded { try store.read { tx in
+    public func reminders(caseID: CaseID) throws -> [Reminder] {
+        let caseID = caseID.rawValue
+        return try guarded { try store.read { tx in
             guard let record = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
             try requireRead(record, in: tx)
             return try tx.consentRecords(type: ConsentRecordType.reminder.rawValue, caseID: caseID, personID: nil)
@@ -86,7 +90,7 @@ extension Vault {
     /// For listings over several cases: someone the consent rules let check a case's deadlines but who holds no key
     /// to it (another organisation's advocate) sees its statutory deadlines, not its reminders, which are sealed under
     /// the case key (Vault+CaseSealedRecords).
-    public func remindersIfKeyHeld(caseID: String) throws -> [Reminder] {
+    public func remindersIfKeyHeld(caseID: CaseID) throws -> [Reminder] {
         do {
             return try reminders(caseID: caseID)
         } catch VaultError.keyNotHeld {
@@ -95,8 +99,9 @@ extension Vault {
     }
 
     /// Marks a reminder done (it stays, marked, so the history shows what was chased and when).
-    public func completeReminder(_ id: String) throws -> Reminder {
-        try guarded { try store.write { tx in
+    public func completeReminder(_ id: RecordID) throws -> Reminder {
+        let id = id.rawValue
+        return try guarded { try store.write { tx in
             guard let row = try tx.consentRecord(id), row.recordType == ConsentRecordType.reminder.rawValue else {
                 throw VaultError.notFound(kind: "reminder", id: id)
             }

@@ -21,7 +21,8 @@ extension Vault {
     }
 
     /// Sets the given fields; an empty string clears an optional one.
-    public func editPerson(_ id: String, changes: [PersonField: String]) throws -> PersonView {
+    public func editPerson(_ id: PersonID, changes: [PersonField: String]) throws -> PersonView {
+        let id = id.rawValue
         guard !changes.isEmpty else { throw VaultError.invalidInput("nothing to change: give at least one field") }
         var cleaned: [PersonField: String?] = [:]
         for (field, raw) in changes {
@@ -96,8 +97,9 @@ extension Vault {
     }
 
     /// A person's earlier details, oldest first, for those who may see the person.
-    public func personHistory(_ id: String) throws -> [PersonChange] {
-        try guarded { try store.read { tx in
+    public func personHistory(_ id: PersonID) throws -> [PersonChange] {
+        let id = id.rawValue
+        return try guarded { try store.read { tx in
             try requireVisible(.personRead, person: id, in: tx)
             return try personRecord(id, kind: .history, as: PersonHistory.self, in: tx)?.value.changes ?? []
         } }

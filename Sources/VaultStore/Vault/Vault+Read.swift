@@ -9,8 +9,8 @@ import Glibc
 
 extension Vault {
     public struct DocumentView: Encodable, Sendable {
-        public let id: String
-        public let caseID: String
+        public let id: DocumentID
+        public let caseID: CaseID
         public let kind: String
         public let name: String
         public let mediaType: String
@@ -60,7 +60,7 @@ extension Vault {
         let name = try KeyHierarchy.open(record.originalNameSealed, opener: opener, table: "documents",
                                          column: "original_name", rowID: record.id, binding: binding)
         let dateSource = try Self.dateSource(record, opener: opener, binding: binding)
-        return DocumentView(id: record.id, caseID: record.caseID, kind: try Self.kind(record, opener: opener, binding: binding),
+        return DocumentView(id: DocumentID(record.id), caseID: CaseID(record.caseID), kind: try Self.kind(record, opener: opener, binding: binding),
                             name: String(decoding: name, as: UTF8.self),
                             mediaType: record.mediaType, size: record.size, documentDate: record.documentDate,
                             documentDateSource: dateSource, ingestedAt: record.ingestedAt, ingestedBy: record.ingestedBy,
@@ -70,10 +70,10 @@ extension Vault {
 
     /// The documents of a case (the consent rules must allow viewing them), or of every case the rules let this
     /// account view.
-    public func documents(caseID: String?) throws -> [DocumentView] {
+    public func documents(caseID: CaseID?) throws -> [DocumentView] {
         if let caseID {
             try requireConsent(.viewDocuments, caseID: caseID)
-            return try store.read { tx in try views(try tx.documents(caseID: caseID), tx: tx) }
+            return try store.read { tx in try views(try tx.documents(caseID: caseID.rawValue), tx: tx) }
         }
         return try guarded { try store.read { tx in
             let account = try account(in: tx)
@@ -95,11 +95,11 @@ extension Vault {
         } }
     }
 
-    public func document(_ id: String) throws -> DocumentView {
+    public func document(_ id: DocumentID) throws -> DocumentView {
         let caseID = try caseID(ofDocument: id)
         try requireConsentForRead(.viewDocuments, caseID: caseID, documentID: id)
         return try store.read { tx in
-            guard let record = try tx.document(id) else { throw VaultError.notFound(kind: "document", id: id) }
+            guard let record = try tx.document(id.rawValue) else { throw VaultError.notFound(kind: "document", id: id.rawValue) }
             return try view(record, tx: tx)
         }
     }
@@ -140,9 +140,9 @@ extension Vault {
     /// throws after the authentic prefix; callers writing to a file discard it.
     /// The read is recorded in the audit log (and committed) before any plaintext leaves; a read that then
     /// fails is recorded too.
-    public func decrypt(documentID: String, to sink: inout some ByteSink, purpose: ReadPurpose = .view) throws {
+    public func decrypt(documentID: DocumentID, to sink: inout some ByteSink, purpose: ReadPurpose = .view) throws {
         try requireConsentForRead(purpose.action, caseID: try caseID(ofDocument: documentID), documentID: documentID)
-        try decryptUnchecked(documentID: documentID, to: &sink, purpose: purpose.rawValue)
+        try decryptUnchecked(documentID: documentID.rawValue, to: &sink, purpose: purpose.rawValue)
     }
 
     /// Why a document is read: the consent action asked and the audit event recorded. A closed set, so a front end
@@ -185,7 +185,7 @@ extension Vault {
     }
 
     /// The whole plaintext in memory (for engines that work on text).
-    public func plaintext(documentID: String) throws -> [UInt8] {
+    public func plaintext(documentID: DocumentID) throws -> [UInt8] {
         var sink = ArraySink()
         try decrypt(documentID: documentID, to: &sink)
         return sink.bytes

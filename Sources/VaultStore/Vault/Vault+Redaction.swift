@@ -33,7 +33,9 @@ extension Vault {
         public init() {}
     }
 
-    public func addCasePerson(caseID: String, personID: String, role: CaseRole, firstNameIsSafe: Bool) throws {
+    public func addCasePerson(caseID: CaseID, personID: PersonID, role: CaseRole, firstNameIsSafe: Bool) throws {
+        let caseID = caseID.rawValue
+        let personID = personID.rawValue
         try guarded { try store.write { tx in
             guard let record = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
             try requireMember(.caseChange, of: record, in: tx)
@@ -56,8 +58,9 @@ extension Vault {
         } }
     }
 
-    public func casePeople(caseID: String) throws -> [CasePerson] {
-        try guarded { try store.read { tx in
+    public func casePeople(caseID: CaseID) throws -> [CasePerson] {
+        let caseID = caseID.rawValue
+        return try guarded { try store.read { tx in
             guard let record = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
             try requireRead(record, in: tx)
             return try registeredPeople(caseID: caseID, in: tx)
@@ -71,8 +74,10 @@ extension Vault {
     }
 
     /// Adds custom terms and allowed terms, for a case (`caseID`) or for a whole organisation (`organisationID`).
-    public func addRedactionTerms(caseID: String?, organisationID: String?, terms: [String], allow: [String],
+    public func addRedactionTerms(caseID: CaseID?, organisationID: OrganisationID?, terms: [String], allow: [String],
                                   reason: String? = nil) throws -> RedactionTerms {
+        let caseID = caseID?.rawValue
+        let organisationID = organisationID?.rawValue
         let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines)
         if organisationID != nil && (reason ?? "").isEmpty {
             // A term allowed organisation-wide is printed in every bundle of every case: say why, for the audit.
@@ -96,8 +101,9 @@ extension Vault {
     }
 
     /// The case's own terms and its organisation's allow-list.
-    public func redactionTerms(caseID: String) throws -> (caseTerms: RedactionTerms, organisation: RedactionTerms) {
-        try guarded { try store.read { tx in
+    public func redactionTerms(caseID: CaseID) throws -> (caseTerms: RedactionTerms, organisation: RedactionTerms) {
+        let caseID = caseID.rawValue
+        return try guarded { try store.read { tx in
             guard let record = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
             try requireRead(record, in: tx)
             let own = try tx.consentRecord("redact-" + caseID).map { try openConsent($0, as: RedactionTerms.self, in: tx) } ?? RedactionTerms()
@@ -111,8 +117,10 @@ extension Vault {
 extension Vault {
     /// Removes custom terms or allowed terms (a term added by mistake). Removing an allowed term makes redaction
     /// stricter; removing a custom term makes it looser, so both are audited with counts (never the terms).
-    public func removeRedactionTerms(caseID: String?, organisationID: String?, terms: [String], allow: [String],
+    public func removeRedactionTerms(caseID: CaseID?, organisationID: OrganisationID?, terms: [String], allow: [String],
                                      reason: String? = nil) throws -> RedactionTerms {
+        let caseID = caseID?.rawValue
+        let organisationID = organisationID?.rawValue
         guard (caseID == nil) != (organisationID == nil) else { throw VaultError.invalidInput("give either a case or an organisation") }
         let cleaned = { (list: [String]) in Set(list.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }) }
         let (dropTerms, dropAllowed) = (cleaned(terms), cleaned(allow))

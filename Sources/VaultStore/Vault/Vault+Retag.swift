@@ -14,7 +14,8 @@ extension Vault {
         public let details: [String: String]
     }
 
-    public func retagDocument(_ id: String, date: String?, kind: DocumentKind?) throws -> DocumentView {
+    public func retagDocument(_ id: DocumentID, date: String?, kind: DocumentKind?) throws -> DocumentView {
+        let id = id.rawValue
         guard date != nil || kind != nil else { throw VaultError.invalidInput("nothing to change: give a new date or kind") }
         if let date {
             guard let day = CivilDate(iso: date) else { throw VaultError.invalidInput("the document date must be a date written YYYY-MM-DD") }
@@ -51,8 +52,9 @@ extension Vault {
     }
 
     /// A document's corrections, oldest first, for those who may read its case.
-    public func documentHistory(_ id: String) throws -> [DocumentChange] {
-        try guarded { try store.read { tx in
+    public func documentHistory(_ id: DocumentID) throws -> [DocumentChange] {
+        let id = id.rawValue
+        return try guarded { try store.read { tx in
             // A removed document's history stays readable through its tombstone.
             guard let caseID = try tx.document(id)?.caseID ?? tx.consentRecord(Self.tombstoneID(ofDocument: id))?.caseID else {
                 throw VaultError.notFound(kind: "document", id: id)

@@ -13,8 +13,8 @@ import Glibc
 /// decrypts at memory speed.
 extension Vault {
     public struct SearchHit: Encodable, Sendable {
-        public let documentID: String
-        public let caseID: String
+        public let documentID: DocumentID
+        public let caseID: CaseID
         public let name: String
         public let kind: String
         public let documentDate: String?
@@ -51,7 +51,7 @@ extension Vault {
     }
 
     public struct NotSearched: Encodable, Sendable {
-        public let documentID: String
+        public let documentID: DocumentID
         /// Why, in words: "no text to read (a scan or photo)", "the PDF's text could not be read", "damaged: …".
         public let reason: String
 
@@ -64,17 +64,17 @@ extension Vault {
     /// `pdfText` reads an untrusted PDF's text layer (the front end runs it in a confined child process); nil
     /// leaves PDFs out, listed in `notSearched`. Each case searched is one audit event (how many documents were
     /// read and how many matched); the query itself is not logged, since it is usually a person's name.
-    public func search(_ text: String, caseID: String?, pdfText: (([UInt8]) -> String?)? = nil) throws -> SearchResult {
+    public func search(_ text: String, caseID: CaseID?, pdfText: (([UInt8]) -> String?)? = nil) throws -> SearchResult {
         guard let query = SearchQuery(text) else { throw VaultError.invalidInput("the search has no letters or digits to look for") }
         // documents(caseID:) applies the consent rules: a named case must allow viewing; otherwise only the cases
         // this account may view are listed.
         let documents = try documents(caseID: caseID)
         // The rows and case keys in one read, rather than a query per document.
         let (records, caseKeys) = try store.read { tx -> ([String: DocumentRecord], [String: SecureBytes]) in
-            let wanted = Set(documents.map(\.id))
+            let wanted = Set(documents.map(\.id.rawValue))
             var records: [String: DocumentRecord] = [:]
             var keys: [String: SecureBytes] = [:]
-            for caseID in Set(documents.map(\.caseID)) {
+            for caseID in Set(documents.map(\.caseID.rawValue)) {
                 for record in try tx.documents(caseID: caseID) where wanted.contains(record.id) {
                     records[record.id] = record
                     let scope = KeyHierarchy.caseScope(record.caseID)
@@ -86,14 +86,14 @@ extension Vault {
         }
         var hits: [SearchHit] = []
         var notSearched: [NotSearched] = []
-        var perCase: [String: (read: Int, matched: Int)] = [:]
+        var perCase: [CaseID: (read: Int, matched: Int)] = [:]
         // Decrypting is sequential (the vault's keys and files); folding and matching, most of the work, run on
         // every core, a batch at a time so memory stays bounded.
         let batchSize = 64
         for start in stride(from: 0, to: documents.count, by: batchSize) {
             var batch: [(document: DocumentView, body: String)] = []
             for document in documents[start..<min(start + batchSize, documents.count)] {
-                let record = records[document.id]
+                let record = records[document.id.rawValue]
                 let caseKey = record.flatMap { caseKeys["\(KeyHierarchy.caseScope($0.caseID))#\($0.caseKeyVersion)"] }
                 switch searchableText(of: document, record: record, caseKey: caseKey, pdfText: pdfText) {
                 case .success(let text):
@@ -119,7 +119,7 @@ extension Vault {
             }
         }
         for (caseID, counts) in perCase.sorted(by: { $0.key < $1.key }) {
-            try audit(event("document.search", caseID: caseID,
+            try audit(event("document.search", caseID: caseID.rawValue,
                             details: ["documents": String(counts.read), "matched": String(counts.matched)]))
         }
         // Ranked: the words together first, then by how often they occur, then the newest document.
@@ -148,12 +148,12 @@ extension Vault {
         var sink = ArraySink()
         do {
             // A row that went between the listing and this read (removed meanwhile) reads as not found.
-            guard let record, let caseKey else { throw VaultError.notFound(kind: "document", id: document.id) }
+            guard let record, let caseKey else { throw VaultError.notFound(kind: "document", id: document.id.rawValue) }
             let key = try hierarchy.unwrapDocumentKey(record, caseKey: caseKey)
             let fd = try openBlob(record)
             defer { close(fd) }
             var source = FileDescriptorSource(fd: fd)
-            try Cobblestone256.decrypt(from: &source, to: &sink, key: key, context: hierarchy.documentContext(documentID: document.id))
+            try Cobblestone256.decrypt(from: &source, to: &sink, key: key, context: hierarchy.documentContext(documentID: document.id.rawValue))
         } catch {
             return .failure(Unreadable(text: "its encrypted body could not be read (\(Self.describe(error))); verify the vault to find out more"))
         }

@@ -12,7 +12,8 @@ extension Vault {
     /// is the representative (`options.representativeID` is then ignored): a refused situation registers no one.
     /// Throws `CaseSetUpError` (incomplete, unsuitable) before anything is stored; only an advocate assigned to the case
     /// or a manager of its organisation may (`AccessError` otherwise, audited).
-    public func recordSituation(caseID: String, setUp given: CaseSetUpOptions, newRepresentative: PersonInput? = nil) throws -> CaseSetUp {
+    public func recordSituation(caseID: CaseID, setUp given: CaseSetUpOptions, newRepresentative: PersonInput? = nil) throws -> CaseSetUp {
+        let caseID = caseID.rawValue
         let newPerson = try newRepresentative.map { (try Self.checkedPerson($0), try Self.newID("per")) }
         var adjusted = given
         if let newPerson { adjusted.representativeID = newPerson.1 }
@@ -58,7 +59,8 @@ extension Vault {
 
     /// Refuses (audited, as `recordSituation` would) an account that may not record on the case: for a form shown
     /// before anything is typed into it, so a partner organisation's advocate sees the refusal, not the form.
-    public func requireCaseChange(caseID: String) throws {
+    public func requireCaseChange(caseID: CaseID) throws {
+        let caseID = caseID.rawValue
         try guarded { try store.read { tx in
             guard let caseRecord = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
             try requireMember(.caseChange, of: caseRecord, in: tx)

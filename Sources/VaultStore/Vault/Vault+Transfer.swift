@@ -31,8 +31,11 @@ extension Vault {
         public let advocates: [String]
     }
 
-    public func transferCase(_ caseID: String, to organisation: String, agreement: TransferAgreement, on date: CivilDate,
-                             assign advocates: [String] = []) throws -> TransferResult {
+    public func transferCase(_ caseID: CaseID, to organisation: OrganisationID, agreement: TransferAgreement, on date: CivilDate,
+                             assign advocates: [AccountID] = []) throws -> TransferResult {
+        let caseID = caseID.rawValue
+        let organisation = organisation.rawValue
+        let advocates = AccountID.raw(advocates)
         var formDocumentID: String?
         var result: TransferResult?
         func apply(_ tx: any VaultRecordWriting) throws {
@@ -45,7 +48,7 @@ extension Vault {
             _ = try guarded { try ingest(caseID: caseID, files: [file], options: options, progress: { _, _ in }) { tx, results in
                 switch results.first?.outcome {
                 case .stored(let document, _)?, .duplicate(let document)?:
-                    formDocumentID = document
+                    formDocumentID = document.rawValue
                 case .failed(let reason)?:
                     throw VaultError.invalidInput("the signed agreement \(file.path) could not be stored (\(reason)); nothing was recorded")
                 case nil:

@@ -232,11 +232,11 @@ public final class Vault {
         }
     }
 
-    public func openCase(_ input: CaseInput) throws -> String {
+    public func openCase(_ input: CaseInput) throws -> CaseID {
         let id = try Self.newID("case")
         let key = try SecureBytes.random(count: 32)
         try guarded { try store.write { tx in _ = try insertCase(id: id, input: input, key: key, in: tx) } }
-        return id
+        return CaseID(id)
     }
 
     /// The case's rows, its first key and its audit event, inside the caller's transaction (a plain opening, or a
@@ -275,8 +275,8 @@ public final class Vault {
     }
 
     public struct CaseView: Encodable, Sendable {
-        public let id: String
-        public let client: String
+        public let id: CaseID
+        public let client: PersonID
         public let organisation: String
         public let advocates: [String]
         public let nhsBody: String?
@@ -322,7 +322,7 @@ public final class Vault {
         let advocateNames = try advocates.map { id in try tx.advocate(id).map { try name(ofAccount: $0, key: key) } ?? id }
         // Details under a case key this account does not hold (a case it may read by consent) are labelled.
         let details = try caseDetailsIfHeld(record, in: tx) ?? CaseDetails(nhsBody: Self.noKeyLabel)
-        return CaseView(id: record.id, client: record.clientID, organisation: record.organisationID, advocates: advocates,
+        return CaseView(id: CaseID(record.id), client: PersonID(record.clientID), organisation: record.organisationID, advocates: advocates,
                         nhsBody: details.nhsBody, status: record.status, incidentDate: details.incidentDate, awareDate: details.awareDate,
                         complaintDate: details.complaintDate, openedAt: record.openedAt, closedAt: record.closedAt,
                         documents: try tx.documentCount(caseID: record.id),
@@ -339,8 +339,9 @@ public final class Vault {
         } }
     }
 
-    public func caseDetail(_ id: String) throws -> CaseView {
-        try guarded { try store.read { tx in
+    public func caseDetail(_ id: CaseID) throws -> CaseView {
+        let id = id.rawValue
+        return try guarded { try store.read { tx in
             guard let record = try tx.caseRecord(id) else { throw VaultError.notFound(kind: "case", id: id) }
             try requireRead(record, in: tx)
             var view = try caseView(record, tx: tx)
@@ -351,7 +352,8 @@ public final class Vault {
         } }
     }
 
-    public func closeCase(_ id: String) throws {
+    public func closeCase(_ id: CaseID) throws {
+        let id = id.rawValue
         let closed = timestamp()
         try guarded { try store.write { tx in
             guard var record = try tx.caseRecord(id) else { throw VaultError.notFound(kind: "case", id: id) }

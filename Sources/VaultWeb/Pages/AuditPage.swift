@@ -40,7 +40,7 @@ struct AuditPage: Sendable {
         let wantedSince = since.trimmingCharacters(in: .whitespacesAndNewlines)
         let cursor = Int64(before.trimmingCharacters(in: .whitespaces)).flatMap { $0 > 0 ? $0 : nil }
         let caseID = wantedCase.isEmpty ? nil : try WebPageBuilders.caseID(vault, wantedCase)
-        let page = try vault.auditLogPage(caseID: caseID, since: wantedSince.isEmpty ? nil : wantedSince, actor: nil, before: cursor, limit: limit)
+        let page = try vault.auditLogPage(caseID: caseID.map { CaseID($0) }, since: wantedSince.isEmpty ? nil : wantedSince, actor: nil, before: cursor, limit: limit)
         let names = try vault.names()
         let references = try vault.caseReferences(Set(page.entries.compactMap(\.caseID)))
         let rows = page.entries.map { entry in

@@ -76,17 +76,17 @@ enum BundleFormBuilder {
         let nhsBody: String
         /// The case's documents, oldest first, with the default selection's verdict on each.
         let entries: [BundleSelection.Entry]
-        var defaultIDs: [String] { entries.filter(\.included).map(\.document.id) }
+        var defaultIDs: [String] { entries.filter(\.included).map(\.document.id.rawValue) }
     }
 
     /// The documents are listed only where the consent rules let this account see them (as on the case page).
     static func context(_ vault: Vault, caseText: String) throws -> Context {
         let caseID = try WebPageBuilders.caseID(vault, caseText)
-        try vault.requireConsent(.viewDocuments, caseID: caseID)
-        let detail = try vault.caseDetail(caseID)
+        try vault.requireConsent(.viewDocuments, caseID: CaseID(caseID))
+        let detail = try vault.caseDetail(CaseID(caseID))
         var forms: [String: String] = [:]
-        for stored in try vault.authorities(caseID: caseID) { if let form = stored.formDocumentID { forms[form] = stored.authority.id } }
-        let documents = try vault.documents(caseID: caseID)
+        for stored in try vault.authorities(caseID: CaseID(caseID)) { if let form = stored.formDocumentID { forms[form] = stored.authority.id } }
+        let documents = try vault.documents(caseID: CaseID(caseID))
             .sorted { (WebPageBuilders.documentDay($0), $0.ingestedAt, $0.id) < (WebPageBuilders.documentDay($1), $1.ingestedAt, $1.id) }
         let selection = BundleSelection(documents: documents, named: [], includeKinds: [], authorityForms: forms)
         return Context(caseID: caseID, caseLabel: detail.clientName, nhsBody: detail.nhsBody ?? "", entries: selection.entries)
@@ -114,8 +114,8 @@ enum BundleFormBuilder {
             policies: presets.map { Choice(value: $0.0.rawValue, label: $0.1, hint: $0.2, selected: $0.0.rawValue == choices.policy) },
             documents: context.entries.map { entry in
                 let document = entry.document
-                return DocumentChoice(id: document.id, name: document.name, kind: document.kind.replacingOccurrences(of: "_", with: " "),
-                                      date: WebPageBuilders.documentDay(document), checked: ticked.contains(document.id),
+                return DocumentChoice(id: document.id.rawValue, name: document.name, kind: document.kind.replacingOccurrences(of: "_", with: " "),
+                                      date: WebPageBuilders.documentDay(document), checked: ticked.contains(document.id.rawValue),
                                       note: entry.included ? nil : reason(entry.reason))
             },
             includeUnreviewed: choices.includeUnreviewed, acknowledged: choices.acknowledged.map(\.rawValue).joined(separator: ","),
@@ -126,7 +126,7 @@ enum BundleFormBuilder {
     static func plan(_ run: CaseBundleExport.DryRun, includeUnreviewed: Bool) -> PlanView {
         let reports = Dictionary(run.outcome.reports.map { ($0.documentID, $0) }, uniquingKeysWith: { first, _ in first })
         let rows = run.selection.entries.map { entry in
-            let counts = reports[entry.document.id]?.redactions.filter { $0.value > 0 }.sorted { $0.key < $1.key }
+            let counts = reports[entry.document.id.rawValue]?.redactions.filter { $0.value > 0 }.sorted { $0.key < $1.key }
                 .map { "\($0.value) \($0.key.replacingOccurrences(of: "_", with: " "))" } ?? []
             return PlanRow(name: entry.document.name, kind: (entry.kind.map(BundleSelection.describe) ?? entry.document.kind),
                            included: entry.included, reason: reason(entry.reason),

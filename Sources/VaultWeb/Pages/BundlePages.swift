@@ -121,7 +121,7 @@ extension WebHandlers {
         try await backend.withVault(token: token) { vault in
             vault.acknowledged = entry.acknowledged
             _ = try CaseBundleExport(vault: vault, caseText: entry.caseID, options: entry.options)
-            try vault.recordBundleDownload(bundleID: entry.made.bundleID, caseID: entry.caseID, file: file)
+            try vault.recordBundleDownload(bundleID: entry.made.bundleID, caseID: CaseID(entry.caseID), file: file)
         }
         let (bytes, name, type) = file == "pdf" ? (entry.made.pdf, "\(id).pdf", "application/pdf")
             : (entry.made.manifestFile, "\(id).pdf.manifest.json", "application/json")

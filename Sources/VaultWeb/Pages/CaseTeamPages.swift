@@ -30,9 +30,9 @@ enum CaseTeamPages {
                         let caseID = try WebPageBuilders.caseID(vault, caseText)
                         do {
                             if change == "assign" {
-                                try vault.assignAdvocate(caseID: caseID, advocateID: advocate)
+                                try vault.assignAdvocate(caseID: CaseID(caseID), advocateID: AccountID(advocate))
                             } else {
-                                try vault.unassignAdvocate(caseID: caseID, advocateID: advocate)
+                                try vault.unassignAdvocate(caseID: CaseID(caseID), advocateID: AccountID(advocate))
                             }
                         } catch VaultError.invalidInput(let text) {
                             throw WebPageError(.badRequest, "Nothing was changed: \(text).")
@@ -47,7 +47,7 @@ enum CaseTeamPages {
 
     static func page(_ vault: Vault, caseText: String, notice: String?) throws -> CaseTeamPage {
         let caseID = try WebPageBuilders.caseID(vault, caseText)
-        let detail = try vault.caseDetail(caseID)
+        let detail = try vault.caseDetail(CaseID(caseID))
         let accounts = try vault.advocates().filter { $0.removedAt == nil && $0.organisation == detail.organisation && $0.role != .admin }
         let names = Dictionary(accounts.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         let assigned = Set(detail.advocates)

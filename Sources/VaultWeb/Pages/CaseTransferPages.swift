@@ -37,7 +37,7 @@ enum CaseTransferPages {
                 }
                 try await web.backend.withVault(token: token) { vault in
                     do {
-                        _ = try vault.transferCase(try WebPageBuilders.caseID(vault, caseText), to: organisation, agreement: agreement, on: vault.today())
+                        _ = try vault.transferCase(try CaseID(WebPageBuilders.caseID(vault, caseText)), to: OrganisationID(organisation), agreement: agreement, on: vault.today())
                     } catch VaultError.invalidInput(let text) {
                         throw WebPageError(.badRequest, "Nothing was changed: \(text).")
                     }
@@ -50,7 +50,7 @@ enum CaseTransferPages {
 
     static func page(_ vault: Vault, caseText: String, problem: String?) throws -> CaseTransferPage {
         let caseID = try WebPageBuilders.caseID(vault, caseText)
-        let detail = try vault.caseDetail(caseID)
+        let detail = try vault.caseDetail(CaseID(caseID))
         let partners = try vault.organisations().filter { $0.id != detail.organisation }.sorted { $0.name < $1.name }
         return CaseTransferPage(caseID: caseID, caseLabel: detail.clientName, from: detail.organisationName, problem: problem,
                                 organisations: partners.map { Choice(value: $0.id, label: $0.name, hint: "", selected: false) })

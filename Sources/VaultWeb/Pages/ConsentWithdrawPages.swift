@@ -28,11 +28,11 @@ enum ConsentWithdrawPages {
                                                                 (.inPerson, "In person")]
 
     static func page(_ vault: Vault, id: String, done: Bool, channel: String?, date: String?, problem: String?) throws -> WithdrawPage {
-        let stored = try vault.authority(id)
+        let stored = try vault.authority(RecordID(id))
         let authority = stored.authority
         let names = try vault.names()
         func name(_ id: String) -> String { names.name(id) ?? id }
-        let detail = try vault.caseDetail(stored.caseID)
+        let detail = try vault.caseDetail(CaseID(stored.caseID))
         let today = vault.today()
         let facts = [
             Fact(label: "Person", value: name(stored.personID)),
@@ -75,7 +75,7 @@ extension WebHandlers {
         do {
             _ = try await backend.withVault(token: token) { vault -> String in
                 guard let day else { return "" }
-                return try vault.withdrawAuthority(id, on: day, receivedBy: channel).authority.id
+                return try vault.withdrawAuthority(RecordID(id), on: day, receivedBy: channel).authority.id
             }
         } catch VaultError.invalidInput(let text) {
             // Already withdrawn (a withdrawal is never changed): the core's words.

@@ -112,7 +112,7 @@ extension WebHandlers {
         let acknowledged = Self.ruleList(fields["acknowledge"])
         try await backend.withVault(token: token) { vault in
             vault.acknowledged = acknowledged
-            try action(vault, try vault.caseID(ofDocument: documentID), fields)
+            try action(vault, try vault.caseID(ofDocument: DocumentID(documentID)).rawValue, fields)
         }
         let query = (["done=\(done(fields))"] + acknowledged.map { "acknowledge=\($0.rawValue)" }).joined(separator: "&")
         return WebHTTP.redirect("/documents/\(documentID)/redaction?" + query)

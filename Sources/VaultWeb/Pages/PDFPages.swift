@@ -35,16 +35,16 @@ enum WebPDFPages {
     /// The document's bytes, read as `cat` reads them (consent first, the read audited), if it is a PDF small enough.
     static func pdf(_ vault: Vault, documentID: String, acknowledged: [RuleID]) throws -> (Vault.DocumentView, String, [UInt8]) {
         vault.acknowledged = acknowledged
-        let caseID = try vault.caseID(ofDocument: documentID)
-        try vault.requireConsent(.viewDocuments, caseID: caseID, documentID: documentID)
-        let document = try vault.document(documentID)
+        let caseID = try vault.caseID(ofDocument: DocumentID(documentID))
+        try vault.requireConsent(.viewDocuments, caseID: caseID, documentID: DocumentID(documentID))
+        let document = try vault.document(DocumentID(documentID))
         guard document.mediaType == "application/pdf" else {
             throw WebPageError(.notFound, "This document is not a PDF, so it has no pages to show as pictures. Go back to the document.")
         }
         guard document.size <= WebPageBuilders.maxReadableBytes else {
             throw WebPageError(.notFound, "This PDF is too large to show here. Use Download on the document's page to open it on this computer.")
         }
-        return (document, caseID, try vault.plaintext(documentID: documentID))
+        return (document, caseID.rawValue, try vault.plaintext(documentID: DocumentID(documentID)))
     }
 
     static func pagesPage(_ vault: Vault, documentID: String, acknowledged: [RuleID], program: String?) throws -> PagesPage {
@@ -54,7 +54,7 @@ enum WebPDFPages {
         let shown = min(count, maxPages)
         let note: String? = count == 0 ? "The pages of this PDF could not be drawn. Use Download on the document's page to open it on this computer."
             : count > shown ? "The first \(shown) of \(count) pages are shown. Use Download to read the rest." : nil
-        return PagesPage(id: documentID, caseID: caseID, caseLabel: DisplayText.escaped(try vault.caseDetail(caseID).clientName),
+        return PagesPage(id: documentID, caseID: caseID, caseLabel: DisplayText.escaped(try vault.caseDetail(CaseID(caseID)).clientName),
                          name: DisplayText.escaped(document.name), query: WebUploadBuilders.query(acknowledged),
                          pages: shown == 0 ? [] : (1...shown).map { PageImage(number: $0, count: count) }, note: note)
     }

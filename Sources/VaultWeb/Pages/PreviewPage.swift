@@ -60,9 +60,9 @@ enum WebPreviewBuilders {
 
     static func previewPage(_ vault: Vault, documentID: String, acknowledged: [RuleID], done: String) throws -> PreviewPage {
         vault.acknowledged = acknowledged
-        let caseID = try vault.caseID(ofDocument: documentID)
-        try vault.requireConsent(.viewDocuments, caseID: caseID, documentID: documentID)
-        let document = try vault.document(documentID)
+        let caseID = try vault.caseID(ofDocument: DocumentID(documentID))
+        try vault.requireConsent(.viewDocuments, caseID: caseID, documentID: DocumentID(documentID))
+        let document = try vault.document(DocumentID(documentID))
         let detail = try vault.caseDetail(caseID)
         var text = ""
         var unreadable = ""
@@ -70,7 +70,7 @@ enum WebPreviewBuilders {
             if document.size > WebPageBuilders.maxReadableBytes {
                 unreadable = "This document is too large to preview here. A bundle still redacts it."
             } else {
-                var bytes = try vault.plaintext(documentID: documentID)
+                var bytes = try vault.plaintext(documentID: DocumentID(documentID))
                 defer { secureZero(&bytes) }
                 do {
                     text = try TextExtractor.extract(data: Data(bytes), format: format).renderedText
@@ -90,7 +90,7 @@ enum WebPreviewBuilders {
         case "allowed": "The term is on the case's allow-list: bundles of this case will not redact it."
         default: nil
         }
-        return PreviewPage(id: documentID, caseID: caseID, caseLabel: DisplayText.escaped(detail.clientName), name: DisplayText.escaped(document.name),
+        return PreviewPage(id: documentID, caseID: caseID.rawValue, caseLabel: DisplayText.escaped(detail.clientName), name: DisplayText.escaped(document.name),
                            notice: notice,
                            acknowledged: acknowledged.map(\.rawValue).joined(separator: ","), query: WebUploadBuilders.query(acknowledged),
                            bidiControls: TextHazards.hasBidiControls(text), total: spans.count,
@@ -142,12 +142,12 @@ enum WebPreviewBuilders {
             throw WebPageError(.badRequest, "Choose the person's role in the case, then press Register again.")
         }
         let personID = try vault.addPerson(.init(name: withoutTitle(try checkedTerm(name))))
-        try vault.addCasePerson(caseID: caseID, personID: personID, role: role, firstNameIsSafe: false)
+        try vault.addCasePerson(caseID: CaseID(caseID), personID: PersonID(personID), role: role, firstNameIsSafe: false)
     }
 
     /// "Allow": `redact allow add --case`, so bundles of this case leave the term as it is.
     static func allow(_ vault: Vault, caseID: String, term: String) throws {
-        _ = try vault.addRedactionTerms(caseID: caseID, organisationID: nil, terms: [], allow: [try checkedTerm(term)])
+        _ = try vault.addRedactionTerms(caseID: CaseID(caseID), organisationID: nil, terms: [], allow: [try checkedTerm(term)])
     }
 
     /// The finder reports "Dr Rupert Vance" whole; the person is Rupert Vance (their name is then found with any

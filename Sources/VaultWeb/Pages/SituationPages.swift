@@ -29,8 +29,8 @@ enum SituationPages {
                      missing: [CaseSetUpOptions.Input]) throws -> SituationPage {
         let caseID = try WebPageBuilders.caseID(vault, caseText)
         // The form is for those who may record on the case; anyone else gets the refusal before typing anything.
-        try vault.requireCaseChange(caseID: caseID)
-        let detail = try vault.caseDetail(caseID)
+        try vault.requireCaseChange(caseID: CaseID(caseID))
+        let detail = try vault.caseDetail(CaseID(caseID))
         guard let situation else {
             return SituationPage(caseID: caseID, caseLabel: DisplayText.escaped(detail.clientName),
                                  situations: SituationWords.all.map { Choice(value: $0.0.rawValue, label: $0.1, hint: $0.2, selected: false) })
@@ -44,7 +44,7 @@ enum SituationPages {
         if situation != .patient {
             let names = try vault.names()
             page.representativeLabel = SituationWords.representative(situation)
-            page.people = try vault.casePeople(caseID: caseID).map { person in
+            page.people = try vault.casePeople(caseID: CaseID(caseID)).map { person in
                 // Controls and direction overrides in a stored name are shown, not obeyed (as HTMLWriter shows them).
                 Choice(value: person.personID, label: "\(DisplayText.escaped(names.name(person.personID) ?? person.personID)) (\(person.role.rawValue.replacingOccurrences(of: "_", with: " ")))",
                        hint: "", selected: person.personID == fields.representative)
@@ -135,7 +135,7 @@ extension WebHandlers {
                         + "of the form, or correct the dates. The files you chose are not kept: choose them again."
                 } else {
                     do {
-                        let made = try vault.recordSituation(caseID: caseID, setUp: options, newRepresentative: fields.newPerson)
+                        let made = try vault.recordSituation(caseID: CaseID(caseID), setUp: options, newRepresentative: fields.newPerson)
                         return (caseID, nil, try SituationPages.notice(vault, made: made, actions: options.actions))
                     } catch CaseSetUpError.incomplete(_, let needed) {
                         missing = needed
@@ -175,13 +175,13 @@ extension SituationPages {
     static func notice(_ vault: Vault, made: CaseSetUp, actions: [ConsentAction]) throws -> RecordedNotice {
         var warnings: [String] = []
         for record in made.authorities where record.kind.isConsent {
-            for warning in try vault.ruleWarnings(aboutAuthority: record.id, caseID: made.caseID, actions: actions.map(\.rawValue))
+            for warning in try vault.ruleWarnings(aboutAuthority: RecordID(record.id), caseID: made.caseID, actions: actions.map(\.rawValue))
             where !warnings.contains(warning) {
                 warnings.append(warning)
             }
         }
         let client = try vault.caseDetail(made.caseID).clientName
-        return RecordedNotice(caseID: made.caseID, notice: SituationWords.recorded(made.situation, client: DisplayText.escaped(client)),
+        return RecordedNotice(caseID: made.caseID.rawValue, notice: SituationWords.recorded(made.situation, client: DisplayText.escaped(client)),
                               warnings: warnings.map { DisplayText.escaped($0) })
     }
 }

@@ -83,8 +83,8 @@ enum WebUploadBuilders {
         let caseID = try WebPageBuilders.caseID(vault, caseText)
         // Asked here too, so a refusal or a warning shows before anyone chooses files; showing the form records the
         // decision once per session (the upload itself asks again and is recorded every time).
-        try vault.requireConsent(.ingestDocument, caseID: caseID, showing: true)
-        let detail = try vault.caseDetail(caseID)
+        try vault.requireConsent(.ingestDocument, caseID: CaseID(caseID), showing: true)
+        let detail = try vault.caseDetail(CaseID(caseID))
         return UploadPage(caseID: caseID, client: detail.clientName, query: query(acknowledged), slots: (1...slots).map(UploadSlot.init),
                           kinds: kindOptions(selected: nil), limit: "\(max(1, maxBytes / (1 << 20))) MB")
     }
@@ -96,8 +96,8 @@ enum WebUploadBuilders {
     static func ingest(_ vault: Vault, caseText: String, files: [UploadedFile], acknowledged: [RuleID]) throws -> UploadedPage {
         vault.acknowledged = acknowledged
         let caseID = try WebPageBuilders.caseID(vault, caseText)
-        try vault.requireConsent(.ingestDocument, caseID: caseID)
-        let detail = try vault.caseDetail(caseID)
+        try vault.requireConsent(.ingestDocument, caseID: CaseID(caseID))
+        let detail = try vault.caseDetail(CaseID(caseID))
         let actor = try vault.actingAccount().id
         var stored: [StoredRow] = []
         var duplicates: [DuplicateRow] = []
@@ -111,7 +111,7 @@ enum WebUploadBuilders {
             let options = Vault.IngestOptions(kind: DocumentKind(rawValue: file.kind), date: file.date.isEmpty ? nil : file.date, actor: actor)
             let result: Vault.IngestResult?
             do {
-                result = try vault.ingest(caseID: caseID, files: [try file.buffer.sealed(name: Array(file.name.utf8))], options: options).first
+                result = try vault.ingest(caseID: CaseID(caseID), files: [try file.buffer.sealed(name: Array(file.name.utf8))], options: options).first
             } catch VaultError.invalidInput(let message) {
                 failed.append(FailedRow(name: shown, reason: "not stored: \(message)."))
                 continue
@@ -119,12 +119,12 @@ enum WebUploadBuilders {
             switch result?.outcome {
             case .stored(let id, _):
                 let document = try vault.document(id)
-                stored.append(StoredRow(id: id, name: document.name, kinds: kindOptions(selected: document.kind),
+                stored.append(StoredRow(id: id.rawValue, name: document.name, kinds: kindOptions(selected: document.kind),
                                         date: WebPageBuilders.documentDay(document),
                                         dateSource: "Date taken from: " + document.documentDateSource.replacingOccurrences(of: "_", with: " "),
                                         warning: result?.warning))
             case .duplicate(let existing):
-                duplicates.append(DuplicateRow(name: shown, existingID: existing, existingName: try vault.document(existing).name))
+                duplicates.append(DuplicateRow(name: shown, existingID: existing.rawValue, existingName: try vault.document(existing).name))
             case .failed, nil:
                 failed.append(FailedRow(name: shown, reason: "the server could not store it. Try again; if it keeps failing, tell your administrator."))
             }
@@ -156,17 +156,17 @@ enum WebUploadBuilders {
     /// Returns the document's case.
     static func retag(_ vault: Vault, documentID: String, kind: String, date: String, acknowledged: [RuleID]) throws -> String {
         vault.acknowledged = acknowledged
-        let document = try vault.document(documentID)
+        let document = try vault.document(DocumentID(documentID))
         let newKind = kind.isEmpty || kind == document.kind ? nil : DocumentKind(rawValue: kind)
         if !kind.isEmpty && DocumentKind(rawValue: kind) == nil { throw WebPageError(.badRequest, "That kind is not one this vault knows. Go back and choose another.") }
         let newDate = date.isEmpty || date == WebPageBuilders.documentDay(document) ? nil : date
         if newKind != nil || newDate != nil {
             do {
-                _ = try vault.retagDocument(documentID, date: newDate, kind: newKind)
+                _ = try vault.retagDocument(DocumentID(documentID), date: newDate, kind: newKind)
             } catch VaultError.invalidInput(let message) {
                 throw WebPageError(.badRequest, "The change was not saved: \(message). Go back and correct it.")
             }
         }
-        return document.caseID
+        return document.caseID.rawValue
     }
 }

@@ -11,7 +11,7 @@ extension CaseVault {
     struct Cat: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "cat", abstract: "Decrypt a document to stdout or to a file you name.")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The document id.") var id: String
+        @Argument(help: "The document id.") var id: DocumentID
         @Option(name: .shortAndLong, help: "Write to this path (created only once the document has decrypted; '-' for stdout).") var output: String?
         @OptionGroup var consent: ConsentOptions
 
@@ -24,7 +24,7 @@ extension CaseVault {
             if let target = try global.serverTarget() {
                 // Over the server the consent gate is the server's, asked before any byte is sent.
                 try deliver { sink in
-                    try target.api.content(documentID: id, acknowledging: consent.acknowledged) { try sink.write($0) }
+                    try target.api.content(documentID: id.rawValue, acknowledging: consent.acknowledged) { try sink.write($0) }
                 }
                 return
             }

@@ -53,14 +53,14 @@ extension CaseVault {
                 case .stored(let id, let size):
                     stored += 1
                     bytes += size
-                    rows.append(IngestRow(id: id, path: result.file.path, status: "stored", duplicateOf: nil, error: nil, warning: result.warning))
+                    rows.append(IngestRow(id: id.rawValue, path: result.file.path, status: "stored", duplicateOf: nil, error: nil, warning: result.warning))
                     if !global.json { Terminal.printOut("\(id)  \(result.file.path)") }
                     if let warning = result.warning {
                         Terminal.printError("casevault: warning: \(result.file.path): \(warning); ask the sender for the file they meant to send")
                     }
                 case .duplicate(let of):
                     duplicates += 1
-                    rows.append(IngestRow(id: nil, path: result.file.path, status: "duplicate", duplicateOf: of, error: nil, warning: nil))
+                    rows.append(IngestRow(id: nil, path: result.file.path, status: "duplicate", duplicateOf: of.rawValue, error: nil, warning: nil))
                     Terminal.printError("casevault: not stored \(result.file.path): same content as \(of) (use --allow-duplicate to store it again)")
                 case .failed(let message):
                     failed += 1

@@ -40,7 +40,7 @@ extension CaseVault {
                     pdfHelper = nil
                 }
                 let result = try vault.search(text, caseID: caseID, pdfText: pdfHelper?.allPages)
-                return (result, global.json ? [:] : try vault.caseReferences(Set(result.hits.map(\.caseID))))
+                return (result, global.json ? [:] : try vault.caseReferences(Set(result.hits.map(\.caseID.rawValue))))
             }
             // What was found is shown either way; PDFs left out for want of the reader then fail the command.
             let incomplete = result.pdfsWithoutReader > 0 ? missingHelper : nil
@@ -52,7 +52,7 @@ extension CaseVault {
             var lines: [String] = []
             for hit in result.hits {
                 let date = hit.documentDate.map { ", \($0)" } ?? ""
-                lines.append("\(hit.documentID)  \(Terminal.escaped(hit.name)) (\(hit.kind)\(date), case \(references[hit.caseID] ?? hit.caseID)): "
+                lines.append("\(hit.documentID)  \(Terminal.escaped(hit.name)) (\(hit.kind)\(date), case \(references[hit.caseID.rawValue] ?? hit.caseID.rawValue)): "
                              + "\(hit.matches) match\(hit.matches == 1 ? "" : "es")")
                 lines += hit.snippets.map { "    \(Terminal.escaped($0))" }
             }

@@ -6,7 +6,7 @@ extension CaseVault {
     struct ShowDocument: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a document's details (not its contents).")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The document id.") var id: String
+        @Argument(help: "The document id.") var id: DocumentID
         @OptionGroup var consent: ConsentOptions
 
         func run() throws {
@@ -16,7 +16,7 @@ extension CaseVault {
             }
             if global.json { try global.emitJSON(document); return }
             let lines: [(String, String?)] = [
-                ("id", document.id), ("case", document.caseID), ("kind", document.kind), ("name", document.name),
+                ("id", document.id.rawValue), ("case", document.caseID.rawValue), ("kind", document.kind), ("name", document.name),
                 ("media type", document.mediaType), ("size", "\(document.size) bytes"),
                 ("document date", document.documentDate.map { "\($0) (from \(document.documentDateSource))" }),
                 ("ingested", document.ingestedAt + (document.ingestedBy.map { " by \($0)" } ?? "")),

@@ -9,3 +9,7 @@ extension Vault.WithdrawalChannel: ExpressibleByArgument {}
 extension DocumentKind: ExpressibleByArgument {}
 extension AccountRole: ExpressibleByArgument {}
 extension Vault.CaseRole: ExpressibleByArgument {}
+
+/// Ids typed on the command line are taken as they are (a lookup by name or reference happens in the core); the
+/// type only keeps a document id from being passed where a case id is expected.
+extension Identifier: ExpressibleByArgument {}

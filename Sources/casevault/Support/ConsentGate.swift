@@ -33,14 +33,14 @@ enum Today {
 /// to call this is still checked; calling it first only lets the command pass a recipient and show the warning once.
 enum ConsentGate {
     @discardableResult
-    static func require(_ action: ConsentAction, caseID: String, vault: Vault, options: ConsentOptions, targetOrg: String? = nil,
-                        documentID: String? = nil) throws -> Decision {
+    static func require(_ action: ConsentAction, caseID: CaseID, vault: Vault, options: ConsentOptions, targetOrg: OrganisationID? = nil,
+                        documentID: DocumentID? = nil) throws -> Decision {
         try require(action, caseID: caseID, vault: vault, acknowledged: options.rules, targetOrg: targetOrg, documentID: documentID)
     }
 
     @discardableResult
-    static func require(_ action: ConsentAction, caseID: String, vault: Vault, acknowledged: [RuleID], targetOrg: String? = nil,
-                        documentID: String? = nil) throws -> Decision {
+    static func require(_ action: ConsentAction, caseID: CaseID, vault: Vault, acknowledged: [RuleID], targetOrg: OrganisationID? = nil,
+                        documentID: DocumentID? = nil) throws -> Decision {
         vault.acknowledged = acknowledged
         return try vault.requireConsent(action, caseID: caseID, targetOrg: targetOrg, documentID: documentID)
     }
@@ -61,7 +61,7 @@ enum ConsentGate {
     }
 
     /// The warnings the consent rules give about one record, for `consent record` and `consent show`.
-    static func warnings(about authorityID: String, caseID: String, actions: [String]?, vault: Vault) throws -> [String] {
+    static func warnings(about authorityID: RecordID, caseID: CaseID, actions: [String]?, vault: Vault) throws -> [String] {
         try vault.ruleWarnings(aboutAuthority: authorityID, caseID: caseID, actions: actions)
     }
 

@@ -36,7 +36,7 @@ extension CaseVault.Advocate {
                         throw CLIError("give at least 2 share codes, one per line, on standard input",
                                        hints: ["each trustee reads out their code; the organisation's threshold says how many are needed"])
                     }
-                    guard let organisation = try vault.advocates().first(where: { $0.id == id })?.organisation else {
+                    guard let organisation = try vault.advocates().first(where: { $0.id == id.rawValue })?.organisation else {
                         throw CLIError("\(id) belongs to no organisation, so no recovery shares apply", hints: ["remove them without --recovery-shares"])
                     }
                     recoveryKey = try RecoveryShares.combine(codes, vaultID: vault.vaultID, organisationID: organisation)

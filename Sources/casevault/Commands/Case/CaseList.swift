@@ -25,12 +25,12 @@ extension CaseVault.Case {
             let (cases, next) = try global.withVault { vault -> ([Vault.CaseView], [String: String]) in
                 let matching = try vault.cases(matching: filter)
                 let next = try Dictionary(uniqueKeysWithValues: matching.filter { $0.status == "open" }.compactMap { view in
-                    try CaseVault.Case.nextDeadlineOf(view.id, vault: vault, today: today).map { (view.id, $0) }
+                    try CaseVault.Case.nextDeadlineOf(view.id, vault: vault, today: today).map { (view.id.rawValue, $0) }
                 })
                 // Open cases first; among them the soonest deadline (a case with none after those with one); then the newest.
                 return (matching.sorted { a, b in
                     if (a.status == "open") != (b.status == "open") { return a.status == "open" }
-                    switch (next[a.id], next[b.id]) {
+                    switch (next[a.id.rawValue], next[b.id.rawValue]) {
                     case let (x?, y?) where x != y: return x < y
                     case (_?, nil): return true
                     case (nil, _?): return false
@@ -40,8 +40,9 @@ extension CaseVault.Case {
             }
             if global.json { try global.emitJSON(cases) } else {
                 let rows: [[String]] = cases.map { view in
-                    [view.id, view.reference ?? "-", view.status, view.clientName, view.nhsBody ?? "",
-                     view.advocateNames.joined(separator: ", "), String(view.documents), String(view.openedAt.prefix(10)), next[view.id] ?? ""]
+                    let id = view.id.rawValue
+                    return [id, view.reference ?? "-", view.status, view.clientName, view.nhsBody ?? "",
+                            view.advocateNames.joined(separator: ", "), String(view.documents), String(view.openedAt.prefix(10)), next[id] ?? ""]
                 }
                 Terminal.printOut(Table.render(Self.header, rows))
             }
@@ -50,7 +51,7 @@ extension CaseVault.Case {
 
     /// The soonest statutory deadline not yet met or reminder not yet done, where the consent rules let this
     /// account check the case's deadlines (a listing asks no questions: otherwise none is shown).
-    fileprivate static func nextDeadlineOf(_ caseID: String, vault: Vault, today: CivilDate) throws -> String? {
+    fileprivate static func nextDeadlineOf(_ caseID: CaseID, vault: Vault, today: CivilDate) throws -> String? {
         guard try vault.consentPermits(.checkDeadlines, caseID: caseID, on: today) else { return nil }
         let statutory = ComplaintDeadlines.compute(try vault.caseFacts(caseID).events, on: today).filter { $0.status != .met }.map(\.due.description)
         let reminders = try vault.remindersIfKeyHeld(caseID: caseID).filter { $0.doneAt == nil }.map(\.due.description)

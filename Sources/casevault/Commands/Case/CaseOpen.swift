@@ -46,29 +46,29 @@ extension CaseVault.Case {
 
         func run() throws {
             let planned = try situation.map { try setUpOptions($0) }
-            let opened = try global.withVault { vault -> (CaseSetUp?, String, [String], Vault.Names?) in
-                let input = Vault.CaseInput(clientID: try vault.personID(client), organisationID: try vault.organisationID(org),
-                                            advocateIDs: try advocate.map(vault.accountID), nhsBody: nhsBody, incidentDate: incidentDate,
+            let opened = try global.withVault { vault -> (CaseSetUp?, CaseID, [String], Vault.Names?) in
+                let input = Vault.CaseInput(clientID: try vault.personID(client).rawValue, organisationID: try vault.organisationID(org).rawValue,
+                                            advocateIDs: try advocate.map { try vault.accountID($0).rawValue }, nhsBody: nhsBody, incidentDate: incidentDate,
                                             awareDate: awareDate, complaintDate: complaintDate, openedBy: global.advocate)
                 guard var setUp = planned else { return (nil, try vault.openCase(input), [], nil) }
                 // Resolved before anything is written, so a misspelt name leaves nothing behind.
-                setUp.representativeID = try representative.map(vault.personID)
+                setUp.representativeID = try representative.map { try vault.personID($0).rawValue }
                 try Confirmation.require(entryWarnings(setUp), yes: yes)
                 let made = try vault.openCase(input, setUp: setUp)
                 // The records' own warnings, once, as `consent record` shows them.
                 var shown: [String] = []
                 for record in made.authorities where record.kind.isConsent {
-                    shown += try ConsentGate.warnings(about: record.id, caseID: made.caseID, actions: setUp.actions.map(\.rawValue), vault: vault)
+                    shown += try ConsentGate.warnings(about: RecordID(record.id), caseID: made.caseID, actions: setUp.actions.map(\.rawValue), vault: vault)
                 }
                 return (made, made.caseID, shown.uniqued(), try vault.names())
             }
             let (made, id, warnings, names) = opened
             for warning in warnings { Terminal.printError("casevault: warning: \(warning)") }
             guard let made, let names else {
-                if global.json { try global.emitJSON(CreatedID(id: id)) } else { Terminal.printOut(id) }
+                if global.json { try global.emitJSON(CreatedID(id: id.rawValue)) } else { Terminal.printOut(id.rawValue) }
                 return
             }
-            if global.json { try global.emitJSON(made) } else { Terminal.printOut(id) }
+            if global.json { try global.emitJSON(made) } else { Terminal.printOut(id.rawValue) }
             if let died = made.dateOfDeath { Terminal.printError("casevault: recorded that \(client) died on \(died)") }
             for record in made.authorities {
                 var line = "casevault: recorded \(record.kind.rawValue) \(record.id) for \(client), to \(names.label(record.grantee))"

@@ -16,7 +16,7 @@ extension CaseVault.Case {
             }
             if global.json { try global.emitJSON(detail); return }
             let advocates = zip(detail.advocateNames, detail.advocates).map { "\($0) (\($1))" }.joined(separator: ", ")
-            let lines: [(String, String?)] = [("id", detail.id), ("reference", detail.reference), ("their reference", detail.theirReference),
+            let lines: [(String, String?)] = [("id", detail.id.rawValue), ("reference", detail.reference), ("their reference", detail.theirReference),
                                               ("status", detail.status), ("client", "\(detail.clientName) (\(detail.client))"),
                                               ("organisation", "\(detail.organisationName) (\(detail.organisation))"), ("advocates", advocates),
                                               ("NHS body", detail.nhsBody), ("incident", detail.incidentDate), ("aware", detail.awareDate),

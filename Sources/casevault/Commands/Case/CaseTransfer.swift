@@ -47,11 +47,11 @@ extension CaseVault.Case {
             }
             let agreed = result.facts.transfers.last?.consented ?? false
             if global.json {
-                try global.emitJSON(["id": caseID, "organisation": organisation, "consented": String(agreed), "date": day.description,
+                try global.emitJSON(["id": caseID.rawValue, "organisation": organisation.rawValue, "consented": String(agreed), "date": day.description,
                                      "advocates": result.advocates.joined(separator: ","), "form_document": result.formDocumentID ?? ""])
                 return
             }
-            let org = names.label(organisation)
+            let org = names.label(organisation.rawValue)
             if result.agreementOnly {
                 Terminal.printOut("Case \(id) was already with \(org); the person's agreement of \(day) is now recorded (R-CON-8)")
             } else {

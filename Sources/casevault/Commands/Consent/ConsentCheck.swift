@@ -18,7 +18,7 @@ extension CaseVault.ConsentCommand {
             // The core cuts the decision to what the acting account may see (this case's records for a member; only whom
             // the consents cover for anyone else) and audits refusals and warnings; the audit keeps the full decision.
             let explained = try global.withVault { vault in
-                try vault.explainConsent(caseID: try vault.caseID(caseID), action: action, targetOrg: target)
+                try vault.explainConsent(caseID: try vault.caseID(caseID), action: action, targetOrg: target.map { OrganisationID($0) })
             }
             let decision = explained.decision
             if global.json {

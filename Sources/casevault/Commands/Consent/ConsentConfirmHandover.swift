@@ -21,9 +21,9 @@ extension CaseVault.ConsentCommand {
             if day > today { throw ValidationError("--date \(day) is in the future") }
             let (stored, colleague) = try global.withVault { vault in
                 let colleague = try vault.accountID(to)
-                return (try vault.confirmHandover(id, to: colleague, on: day), colleague)
+                return (try vault.confirmHandover(RecordID(id), to: colleague, on: day), colleague)
             }
-            if global.json { try global.emitJSON(["id": id, "to": colleague, "date": day.description]); return }
+            if global.json { try global.emitJSON(["id": id, "to": colleague.rawValue, "date": day.description]); return }
             Terminal.printOut("Consent \(stored.authority.id): \(to) may take over from \(day) (R-CON-7 confirmed)")
         }
     }

@@ -11,8 +11,8 @@ extension CaseVault.ConsentCommand {
 
         func run() throws {
             let (stored, warnings, names) = try global.withVault { vault in
-                let stored = try vault.authority(id)
-                return (stored, try ConsentGate.warnings(about: id, caseID: stored.caseID, actions: stored.authority.scope?.actions, vault: vault),
+                let stored = try vault.authority(RecordID(id))
+                return (stored, try ConsentGate.warnings(about: RecordID(id), caseID: CaseID(stored.caseID), actions: stored.authority.scope?.actions, vault: vault),
                         try vault.names())
             }
             if global.json { try global.emitJSON(stored); return }

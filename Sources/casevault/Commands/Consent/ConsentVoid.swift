@@ -17,10 +17,10 @@ extension CaseVault.ConsentCommand {
 
         func run() throws {
             let stored = try global.withVault { vault in
-                _ = try vault.authority(id)  // an unknown id is reported before any question is asked
+                _ = try vault.authority(RecordID(id))  // an unknown id is reported before any question is asked
                 try Confirmation.require(["voiding consent \(id) cannot be undone: no decision will rest on it from now on. "
                                           + "If the person has changed their mind, use 'consent withdraw' instead."], yes: yes, question: "Void it?")
-                return try vault.voidAuthority(id, reason: reason)
+                return try vault.voidAuthority(RecordID(id), reason: reason)
             }
             if global.json { try global.emitJSON(["id": id, "voided_at": stored.voided?.at ?? ""]); return }
             Terminal.printOut("Consent \(id) voided; it no longer counts for any decision")

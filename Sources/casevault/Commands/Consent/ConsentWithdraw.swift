@@ -15,11 +15,11 @@ extension CaseVault.ConsentCommand {
             if let target = try global.serverTarget() { try runOnServer(target); return }
             let day = try ConsentArguments.date(date, "--date") ?? Today.inEngland()
             let stored = try global.withVault { vault in
-                _ = try vault.authority(id)  // an unknown id is reported before any question is asked
+                _ = try vault.authority(RecordID(id))  // an unknown id is reported before any question is asked
                 // A withdrawal is never undone, so it is confirmed like a questionable record.
                 try Confirmation.require(["withdrawing consent \(id) cannot be undone: from \(day) nothing new may be done under it. "
                                           + "If the person changes their mind later, record a new consent."], yes: yes, question: "Withdraw it?")
-                return try vault.withdrawAuthority(id, on: day, receivedBy: receivedBy)
+                return try vault.withdrawAuthority(RecordID(id), on: day, receivedBy: receivedBy)
             }
             if global.json { try global.emitJSON(["id": id, "withdrawn_on": day.description]) } else {
                 Terminal.printOut("Consent \(stored.authority.id) withdrawn on \(day)")

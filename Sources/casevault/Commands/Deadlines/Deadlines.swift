@@ -44,7 +44,7 @@ extension CaseVault {
                     } else {
                         guard try vault.consentPermits(.checkDeadlines, caseID: id, on: today) else { continue }
                     }
-                    rows += ComplaintDeadlines.compute(try vault.caseFacts(id).events, on: today).map { Row(caseID: id, deadline: $0) }
+                    rows += ComplaintDeadlines.compute(try vault.caseFacts(id).events, on: today).map { Row(caseID: id.rawValue, deadline: $0) }
                     reminders += try vault.remindersIfKeyHeld(caseID: id).filter { !open || $0.doneAt == nil }
                 }
                 references = try vault.caseReferences(Set(rows.map(\.caseID) + reminders.map(\.caseID)))

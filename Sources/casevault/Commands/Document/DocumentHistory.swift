@@ -6,7 +6,7 @@ extension CaseVault.DocumentCommand {
     struct History: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "history", abstract: "When a document was stored and every correction since, oldest first.")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The document id.") var id: String
+        @Argument(help: "The document id.") var id: DocumentID
 
         func run() throws {
             let (changes, names) = try global.withVault { vault in (try vault.documentHistory(id), try vault.names()) }

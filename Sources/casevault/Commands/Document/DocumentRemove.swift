@@ -11,7 +11,7 @@ extension CaseVault.DocumentCommand {
             abstract: "Remove one document for good: its key and encrypted body are destroyed; a tombstone records that it existed.",
             discussion: "This cannot be undone. The reason is kept sealed with the tombstone; the audit log names only the document id.")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The document id.") var id: String
+        @Argument(help: "The document id.") var id: DocumentID
         @Option(help: "Why it is removed (kept sealed).") var reason: String
         @Flag(help: "Confirm without being asked (scripts need this; a terminal asks).") var yes = false
 

@@ -9,7 +9,7 @@ extension CaseVault.DocumentCommand {
             abstract: "Correct a document's date or kind (the date the trust sees in the bundle's index).",
             discussion: "The old and new values are kept in the audit log and shown by 'casevault document history DOC'.")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The document id.") var id: String
+        @Argument(help: "The document id.") var id: DocumentID
         @Option(help: "The document's date, YYYY-MM-DD (not in the future, not before 1900).") var date: String?
         @Option(help: "The kind: \(DocumentKind.allCases.map(\.rawValue).joined(separator: ", ")).") var kind: DocumentKind?
 

@@ -44,7 +44,7 @@ extension BundleSelection {
     }
 
     var rows: [Row] {
-        entries.map { Row(document: $0.document.id, kind: $0.kind?.rawValue ?? $0.document.kind, name: $0.document.name, included: $0.included,
+        entries.map { Row(document: $0.document.id.rawValue, kind: $0.kind?.rawValue ?? $0.document.kind, name: $0.document.name, included: $0.included,
                           reason: Self.explain($0)) }
     }
 }

@@ -123,7 +123,7 @@ extension CaseVault {
             vault.acknowledged = consent.rules
             // A reference works as well as the id; the consent rules are asked before anything else.
             let export = try CaseBundleExport(vault: vault, caseText: caseID, options: options)
-            caseID = export.caseID
+            caseID = export.caseID.rawValue
             if !dryRun, let output { try checkDestination(output) }
 
             let selection = try export.select()

@@ -39,10 +39,10 @@ extension CaseVault {
                 }
                 let reissued = try global.withVault { vault -> Vault.ReissuedIdentity in
                     let organisation = try vault.organisationID(org)
-                    let key = try RecoveryShares.combine(codes, vaultID: vault.vaultID, organisationID: organisation)
+                    let key = try RecoveryShares.combine(codes, vaultID: vault.vaultID, organisationID: organisation.rawValue)
                     let passphrase = try NewPassphrase.read(noPassphrase: noPassphrase, for: account)
                     return try IdentityOutput.delivering(to: identityOut) { deliver in
-                        try vault.reissueIdentity(accountID: account, organisationID: organisation, recoveryKey: key,
+                        try vault.reissueIdentity(accountID: AccountID(account), organisationID: organisation, recoveryKey: key,
                                                   passphrase: passphrase, deliver: deliver)
                     }
                 }

@@ -32,12 +32,12 @@ extension CaseVault.Recovery {
             var moved = 0
             let organisation = try global.withVault { vault -> String in
                 let organisation = try vault.organisationID(org)
-                let old = try RecoveryShares.combine(codes, vaultID: vault.vaultID, organisationID: organisation)
+                let old = try RecoveryShares.combine(codes, vaultID: vault.vaultID, organisationID: organisation.rawValue)
                 let replacement = try X25519.PrivateKey.generate()
                 // The codes are made before the change is recorded: if they cannot be made, nothing changes.
-                newCodes = try RecoveryShares.split(replacement, vaultID: vault.vaultID, organisationID: organisation, shares: shares, threshold: threshold)
+                newCodes = try RecoveryShares.split(replacement, vaultID: vault.vaultID, organisationID: organisation.rawValue, shares: shares, threshold: threshold)
                 moved = try vault.replaceRecoveryKey(organisationID: organisation, oldKey: old, newKey: replacement.publicKey)
-                return organisation
+                return organisation.rawValue
             }
             if global.json {
                 try global.emitJSON(Replaced(organisation: organisation, keys: moved, recoveryShares: newCodes, recoveryThreshold: threshold))

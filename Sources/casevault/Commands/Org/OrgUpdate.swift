@@ -20,7 +20,7 @@ extension CaseVault.Org {
                 return (id, try vault.setCasePrefix(organisationID: id, prefix: casePrefix))
             }
             if global.json {
-                try global.emitJSON(["id": id, "case_prefix": result.prefix, "cases_referenced": String(result.referenced)])
+                try global.emitJSON(["id": id.rawValue, "case_prefix": result.prefix, "cases_referenced": String(result.referenced)])
                 return
             }
             Terminal.printOut("New cases of \(org) are numbered \(result.prefix)-YYYY-NNNN"

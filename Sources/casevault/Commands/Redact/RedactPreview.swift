@@ -14,7 +14,7 @@ extension CaseVault.RedactCommand {
             abstract: "Show a document with what would be redacted marked, and a count per kind.",
             discussion: "On a terminal the redacted parts are highlighted; otherwise they are replaced by [REDACTED:kind]. --json lists the spans (kind, offsets, detector) without the text.")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The document id.") var id: String
+        @Argument(help: "The document id.") var id: DocumentID
         @Option(help: ArgumentHelp("The same as export's: a preset (trust-meeting, phso, third-party, default), a policy file, or clauses "
                                    + "such as keep=postcode;redact-staff (see docs/bundle-policies.md).", valueName: "POLICY")) var policy = "default"
         @OptionGroup var consent: ConsentOptions
@@ -62,7 +62,7 @@ extension CaseVault.RedactCommand {
             }
             let counts = Dictionary(Redactor.counts(spans).map { ($0.key.rawValue, $0.value) }, uniquingKeysWith: +)
             if global.json {
-                try global.emitJSON(PreviewOut(document: id, policy: policy, counts: counts, spans: spans.map {
+                try global.emitJSON(PreviewOut(document: id.rawValue, policy: policy, counts: counts, spans: spans.map {
                     SpanOut(kind: $0.kind.rawValue, start: $0.start, end: $0.end, detector: $0.detector, personID: $0.personID)
                 }, bidiControls: TextHazards.hasBidiControls(text)))
                 return

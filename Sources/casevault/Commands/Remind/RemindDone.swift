@@ -7,7 +7,7 @@ extension CaseVault.RemindCommand {
     struct Done: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "done", abstract: "Mark a reminder done (it stays listed as done).")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The reminder id.") var id: String
+        @Argument(help: "The reminder id.") var id: RecordID
 
         func run() throws {
             let reminder = try global.withVault { try $0.completeReminder(id) }

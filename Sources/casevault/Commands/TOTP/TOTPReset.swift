@@ -12,7 +12,7 @@ extension CaseVault.TOTPCommand {
         @Option(help: ArgumentHelp("The person's account id.", valueName: "ID")) var account: String
 
         func run() throws {
-            try CaseVault.TOTPCommand.presenting { try global.withVault { try $0.resetTOTP(accountID: account) } }
+            try CaseVault.TOTPCommand.presenting { try global.withVault { try $0.resetTOTP(accountID: AccountID(account)) } }
             if global.json { return try global.emitJSON(["account": account, "state": "none"]) }
             Terminal.printOut("Login codes for \(account) are reset: ask them to enrol again with 'casevault totp enable'.")
         }
