@@ -25,7 +25,7 @@ final class KeyRotationDuringIngestTests: XCTestCase {
         XCTAssertEqual(ids.count, 5)
 
         let reopened = try t.reopen()
-        let versions = try reopened.store.read { tx in try tx.documents(caseID: caseID).map(\.caseKeyVersion) }
+        let versions = try reopened.store.read { tx in try tx.documents(caseID: caseID.rawValue).map(\.caseKeyVersion) }
         XCTAssertEqual(versions, [3, 3, 3, 3, 3], "every row is wrapped under the only case key version left")
         for (id, content) in zip(ids, contents) {
             XCTAssertEqual(try reopened.plaintext(documentID: id), content)
