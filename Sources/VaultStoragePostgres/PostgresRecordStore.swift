@@ -83,17 +83,18 @@ public final class PostgresRecordStore: VaultRecordStore, @unchecked Sendable {
     // MARK: - Transactions
 
     public func read<T>(_ body: (any VaultRecordReading) throws -> T) throws -> T {
-        try transaction(begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
+        try transaction(begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", readOnly: true, body)
     }
 
     public func write<T>(_ body: (any VaultRecordWriting) throws -> T) throws -> T {
         try transaction(begin: "BEGIN", lockForWriting: true, body)
     }
 
-    private func transaction<T>(begin: String, lockForWriting: Bool = false, _ body: (PostgresTransaction) throws -> T) throws -> T {
+    private func transaction<T>(begin: String, readOnly: Bool = false, lockForWriting: Bool = false,
+                                _ body: (PostgresTransaction) throws -> T) throws -> T {
         lock.lock()
         defer { lock.unlock() }
-        let tx = PostgresTransaction(store: self)
+        let tx = PostgresTransaction(store: self, readOnly: readOnly)
         try tx.execute(PostgresQuery(unsafeSQL: begin))
         do {
             if lockForWriting { try tx.execute("SELECT pg_advisory_xact_lock(\(Self.writeLockKey))") }

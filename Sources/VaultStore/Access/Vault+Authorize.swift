@@ -116,7 +116,7 @@ extension Vault {
         var consent: ConsentRefusal?
         if account.role != .admin, caseRecord.caseStatus != .erased {
             // The same question `mayRead` asks; names are looked up only when it refuses.
-            let check = try evaluate(.viewDocuments, caseRecord: caseRecord, targetOrg: nil, naming: .unlessAllowed, in: tx)
+            let check = try evaluate(.viewDocuments, caseRecord: caseRecord, targetOrg: nil, naming: .whenRefused, in: tx)
             if check.permits { return account }
             // Refused for facts it cannot open: the refusal says what it needs, not a decision it was never given.
             if check.decision.outcome != .deny || check.undecidable { consent = nil } else { consent = try consentRefusal(check, caseRecord: caseRecord, as: account, in: tx) }

@@ -29,7 +29,7 @@ extension Vault {
             // The records the rules are about to read must be the ones the vault signed (a withdrawal undone with
             // sqlite3 is refused here, not only by `verify`).
             try checkSignedState(caseID: caseID, personIDs: [caseRecord.clientID], in: tx)
-            return try evaluate(action, caseRecord: caseRecord, targetOrg: targetOrg, naming: .unlessAllowed, in: tx)
+            return try evaluate(action, caseRecord: caseRecord, targetOrg: targetOrg, naming: .whenShown, in: tx)
         }
         let decision = check.decision
         // Facts this account cannot open (Vault+PersonSealing): the decision may refuse, or ask for an acknowledgement,
@@ -196,8 +196,33 @@ extension Vault {
 
     /// When the explanation names people, accounts and organisations (see `consentNames`) rather than ids: only when
     /// someone will read it. Access checks and listing filters ask the rules about many cases and show no words, so
-    /// they pay nothing for names.
-    enum Naming { case none, unlessAllowed, always }
+    /// they pay nothing for names. Names change only the explanation's words, never the outcome, the rules or the
+    /// authorities a decision records.
+    enum Naming {
+        case none
+        /// For a refusal only (`requireRead` words a refusal; whatever else the rules say, it shows nothing).
+        case whenRefused
+        /// For what `requireConsent` shows or throws: a refusal, and a warning that stops for an acknowledgement or for
+        /// a key not held, or that a front end shows (`onConsentWarning`). A warning that goes on unseen (a team
+        /// server's read of a letter whose consent form lacks a detail, every time) needs none: it is audited by
+        /// its rules and authorities, not by its words.
+        case whenShown
+        case always
+    }
+
+    func needsNames(_ naming: Naming, _ decision: Decision, withheld: Bool) -> Bool {
+        switch naming {
+        case .none: false
+        case .always: true
+        case .whenRefused: decision.outcome == .deny
+        case .whenShown:
+            switch decision.outcome {
+            case .allow: false
+            case .deny: true
+            case .warn: onConsentWarning != nil || withheld || !decision.acknowledgementRequired.allSatisfy(acknowledged.contains)
+            }
+        }
+    }
 
     func evaluate(_ action: ConsentAction, caseRecord: CaseRecord, targetOrg: String?, on date: CivilDate? = nil,
                   policy: ConsentPolicy = .standard, naming: Naming = .none, in tx: any VaultRecordReading) throws -> ConsentCheck {
@@ -212,7 +237,7 @@ extension Vault {
         // A refusal the rules give whatever the consents say (a transfer away, R-CON-8) stands as a refusal.
         let undecidable = reachingWithheld && !decision.findings.contains { $0.outcome == .deny && $0.authorityID == nil && $0.rule != .con1 }
         var names: [String: String] = [:]
-        if naming == .always || (naming == .unlessAllowed && decision.outcome != .allow) {
+        if needsNames(naming, decision, withheld: withheld != nil) {
             names = try consentNames(for: facts, request: request, decision: decision, caseRecord: caseRecord, as: account, in: tx)
             decision = engine.evaluate(request, facts: facts, names: names)
         }
@@ -243,9 +268,12 @@ extension Vault {
 
     /// The case of a document, for commands that start from a document id.
     public func caseID(ofDocument documentID: String) throws -> String {
-        try store.read { tx in
+        if let known = documentCases[documentID] { return known }
+        let caseID = try store.read { tx in
             guard let record = try tx.document(documentID) else { throw VaultError.notFound(kind: "document", id: documentID) }
             return record.caseID
         }
+        documentCases[documentID] = caseID
+        return caseID
     }
 }

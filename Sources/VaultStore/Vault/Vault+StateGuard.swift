@@ -23,8 +23,8 @@ extension Vault {
 
     /// Refuses to act on a clock that reads earlier than the newest audit event (beyond the tolerance): consent
     /// validity, deadlines and the audit log's order all depend on today's date being at least what it was.
-    func checkClock() throws {
-        guard let newest = try store.read({ try $0.lastAuditEntry() }) else { return }
+    func checkClock(reads: OpenReads? = nil) throws {
+        guard let newest = try reads.map({ $0.newestEntry }) ?? store.read({ try $0.lastAuditEntry() }) else { return }
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
         // An unparseable time is tampering, which `audit verify` reports by entry; it cannot date the clock.
