@@ -47,6 +47,9 @@ public final class PostgresRecordStore: VaultRecordStore, @unchecked Sendable {
     let lock = NSLock()
     /// Each table's columns, read once from the database (guarded by `lock`).
     var tableColumns: [String: [String]] = [:]
+    /// Statements sent so far (guarded by `lock`): the round trips a caller's transactions cost.
+    private var sent = 0
+    public var statementsSent: Int { lock.withLock { sent } }
 
     public init(endpoint: Endpoint) throws {
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -109,6 +112,7 @@ public final class PostgresRecordStore: VaultRecordStore, @unchecked Sendable {
     }
 
     func run(_ query: PostgresQuery) throws -> PostgresQueryResult {
+        sent += 1
         do {
             return try connection.query(query, logger: logger).wait()
         } catch {

@@ -12,7 +12,8 @@ import VaultStore
 /// chunk, each only after it authenticates, with one chunk in flight: a large document costs the server constant
 /// memory. The 200 head goes out only once the first chunk exists, that is once the read's audit event has committed
 /// (in a group commit it may share its COMMIT with other requests): a read that cannot be recorded is a 500 with no
-/// byte of the document, not a 200 cut short.
+/// byte of the document, not a 200 cut short. A document no larger than one of the stream's writes (64 KB, most letters)
+/// is read whole in the same trip to the thread pool as the gate, under the same rules: recorded before any byte leaves.
 extension VaultServer {
     static func documentContent(_ request: Request, id: String, sessions: SessionService, metrics: ServerMetrics) async throws -> Response {
         try await documentContent(session: try await sessions.session(for: request), acknowledged: try acknowledgements(request), id: id,
@@ -29,7 +30,7 @@ extension VaultServer {
                 _ = try vault.actingAccount()
                 // As `cat` does: the gate with the document named, then the read under that decision.
                 vault.acknowledged = acknowledged
-                try vault.requireConsent(.viewDocuments, caseID: try vault.caseID(ofDocument: id), documentID: id)
+                try vault.requireConsent(.viewDocuments, ofDocument: id)
                 let document = try vault.document(id)
                 guard document.size <= Self.wholeReadSize else { return FirstPart(document: document, whole: nil) }
                 // A letter smaller than one of the stream's writes is read whole in this same trip to the thread pool:

@@ -22,14 +22,41 @@ extension Vault {
     @discardableResult
     public func requireConsent(_ action: ConsentAction, caseID: String, targetOrg: String? = nil,
                                documentID: String? = nil, showing: Bool = false) throws -> Decision {
-        let cacheKey = "\(caseID)|\(action.rawValue)|\(targetOrg ?? "")"
-        if let granted = consentGrants[cacheKey] { return granted }
-        let check = try store.read { tx -> ConsentCheck in
+        try requireConsent(action, gateCase: .known(caseID), targetOrg: targetOrg, documentID: documentID, showing: showing)
+    }
+
+    /// The same for the case `documentID` is in (`cat`, a download), found in the decision's own read transaction
+    /// rather than in one of its own.
+    @discardableResult
+    public func requireConsent(_ action: ConsentAction, ofDocument documentID: String) throws -> Decision {
+        try requireConsent(action, gateCase: documentCases[documentID].map { .known($0) } ?? .ofDocument(documentID), targetOrg: nil,
+                           documentID: documentID, showing: false)
+    }
+
+    enum GateCase { case known(String), ofDocument(String) }
+
+    private func requireConsent(_ action: ConsentAction, gateCase: GateCase, targetOrg: String?, documentID: String?,
+                                showing: Bool) throws -> Decision {
+        func cacheKey(_ caseID: String) -> String { "\(caseID)|\(action.rawValue)|\(targetOrg ?? "")" }
+        if case .known(let caseID) = gateCase, let granted = consentGrants[cacheKey(caseID)] { return granted }
+        let (caseID, asked) = try store.read { tx -> (String, ConsentCheck?) in
+            let caseID: String
+            switch gateCase {
+            case .known(let id): caseID = id
+            case .ofDocument(let id):
+                caseID = try documentCase(id, in: tx)
+                if consentGrants[cacheKey(caseID)] != nil { return (caseID, nil) }
+            }
             guard let caseRecord = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
             // The records the rules are about to read must be the ones the vault signed (a withdrawal undone with
             // sqlite3 is refused here, not only by `verify`).
             try checkSignedState(caseID: caseID, personIDs: [caseRecord.clientID], in: tx)
-            return try evaluate(action, caseRecord: caseRecord, targetOrg: targetOrg, naming: .whenShown, in: tx)
+            return (caseID, try evaluate(action, caseRecord: caseRecord, targetOrg: targetOrg, naming: .whenShown, in: tx))
+        }
+        let cacheKey = cacheKey(caseID)
+        guard let check = asked else {
+            guard let granted = consentGrants[cacheKey] else { throw VaultError.notFound(kind: "consent decision", id: cacheKey) }
+            return granted
         }
         let decision = check.decision
         // Facts this account cannot open (Vault+PersonSealing): the decision may refuse, or ask for an acknowledgement,
@@ -269,11 +296,12 @@ extension Vault {
     /// The case of a document, for commands that start from a document id.
     public func caseID(ofDocument documentID: String) throws -> String {
         if let known = documentCases[documentID] { return known }
-        let caseID = try store.read { tx in
-            guard let record = try tx.document(documentID) else { throw VaultError.notFound(kind: "document", id: documentID) }
-            return record.caseID
-        }
-        documentCases[documentID] = caseID
-        return caseID
+        return try store.read { tx in try documentCase(documentID, in: tx) }
+    }
+
+    private func documentCase(_ documentID: String, in tx: any VaultRecordReading) throws -> String {
+        guard let record = try tx.document(documentID) else { throw VaultError.notFound(kind: "document", id: documentID) }
+        documentCases[documentID] = record.caseID
+        return record.caseID
     }
 }

@@ -16,14 +16,20 @@ struct OpenReads {
     let newestEntry: ChainedEvent?
     /// The acting identity's account row (nil with a key file, or when there is no such account).
     let account: AdvocateRecord?
+    /// The state mark's sequence as loaded before this read (`checkStateMark`), its entry and its checkpoints.
+    let markSequence: Int64?
+    let markEntry: ChainedEvent?
+    let markCheckpoints: [AuditCheckpoint]
 
-    init(_ store: any VaultRecordStore, unlock: VaultUnlock) throws {
+    init(_ store: any VaultRecordStore, unlock: VaultUnlock, markSequence: Int64?) throws {
         let identity = unlock.identity
-        (meta, vaultKeyVersions, auditWrappers, signingWrappers, newestEntry, account) = try store.read { tx in
+        self.markSequence = markSequence
+        (meta, vaultKeyVersions, auditWrappers, signingWrappers, newestEntry, account, markEntry, markCheckpoints) = try store.read { tx in
             (try tx.metaEntries(), try tx.dataKeyVersions(scope: KeyHierarchy.vaultScope),
              identity == nil ? [] : try tx.wrappers(scope: KeyHierarchy.auditScope, version: 1),
              identity == nil ? [] : try tx.wrappers(scope: KeyHierarchy.signingScope, version: 1),
-             try tx.lastAuditEntry(), try identity.flatMap { try tx.advocate($0.accountID) })
+             try tx.lastAuditEntry(), try identity.flatMap { try tx.advocate($0.accountID) },
+             try markSequence.flatMap { try tx.auditEntry(sequence: $0) }, try markSequence.map { try tx.auditCheckpoints(sequence: $0) } ?? [])
         }
     }
 

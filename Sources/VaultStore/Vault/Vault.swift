@@ -45,6 +45,10 @@ public final class Vault {
     /// The case of each document asked about (a document never moves to another case): `cat` asks at the gate, for
     /// the view and for the read, and a team server's read of a letter read its row three times for it.
     var documentCases: [String: String] = [:]
+    /// The row `document(id)` just made its view from, for the read that follows it (`prepareRead`), once.
+    var viewedRecord: DocumentRecord?
+    /// The acting identity's account row as the open read it (`actingAccount`, once; nil as the row: no such account).
+    var openedAccount: AdvocateRecord??
     /// Where this machine keeps the vault's high-water mark; nil keeps none (and checks none).
     let stateMarks: StateMarks?
     /// Set when a restore or an accepted older state must move the mark back to this vault's next checkpoint.
@@ -80,7 +84,9 @@ public final class Vault {
         self.stateMarks = stateMarks
         try blobs.ensureLayout()
         let base = try Self.openStore(opened)
-        var reads: OpenReads? = try OpenReads(base, unlock: opened.unlock)
+        // The mark before the rows it names (see checkStateMark).
+        let loadedMark = try stateMarks?.load(vaultID: info.vaultID, folder: paths.root)
+        var reads: OpenReads? = try OpenReads(base, unlock: opened.unlock, markSequence: loadedMark?.sequence)
         let (secrets, newSecrets) = try Self.loadSecrets(opened.unlock, hierarchy: hierarchy, reads: reads!)
         self.secrets = secrets
         // The audit key never changes with a rotation or retirement, so the log verifies for the vault's life. With
@@ -103,9 +109,10 @@ public final class Vault {
         try step { try prepareDatabase(newSecrets: newSecrets, reads: $0) }
         try step { try adoptEarlierState(reads: $0) }
         try step { try checkClock(reads: $0) }
-        try step { _ in try checkStateMark(acceptOlderState) }
+        try step { try checkStateMark(acceptOlderState, loaded: loadedMark, reads: $0) }
         try step { try sealClearColumns(reads: $0) }
         try step { try moveEarlierRowsToEntitledKeys(reads: $0) }
+        if let reads, opened.unlock.identity != nil { openedAccount = .some(reads.account) }
     }
 
     /// Binds a new database to this vault (id, metadata key, the init event). Checked with a read first, so
@@ -181,8 +188,10 @@ public final class Vault {
 
     // MARK: - Keys below the master key
 
+    static func dataKeyCacheKey(scope: String, version: Int) -> String { "\(scope)#\(version)" }
+
     func dataKey(scope: String, version: Int, in tx: any VaultRecordReading) throws -> SecureBytes {
-        let cacheKey = "\(scope)#\(version)"
+        let cacheKey = Self.dataKeyCacheKey(scope: scope, version: version)
         if let cached = dataKeys[cacheKey] { return cached }
         let wrappers = try tx.wrappers(scope: scope, version: version)
         guard !wrappers.isEmpty else { throw VaultError.damagedKey(scope: scope, version: version) }
