@@ -80,7 +80,7 @@ extension VaultServer {
     static let wholeReadSize = Int64(PipeSink.writeSize)
 
     /// What the first trip to the pool found: the document's view and, for a small one, all of it.
-    struct FirstPart: @unchecked Sendable {
+    struct FirstPart: Sendable {
         let document: Vault.DocumentView
         let whole: ByteBuffer?
     }

@@ -86,8 +86,9 @@ public final class Vault {
         let base = try Self.openStore(opened)
         // The mark before the rows it names (see checkStateMark).
         let loadedMark = try stateMarks?.load(vaultID: info.vaultID, folder: paths.root)
-        var reads: OpenReads? = try OpenReads(base, unlock: opened.unlock, markSequence: loadedMark?.sequence)
-        let (secrets, newSecrets) = try Self.loadSecrets(opened.unlock, hierarchy: hierarchy, reads: reads!)
+        let openReads = try OpenReads(base, unlock: opened.unlock, markSequence: loadedMark?.sequence)
+        var reads: OpenReads? = openReads
+        let (secrets, newSecrets) = try Self.loadSecrets(opened.unlock, hierarchy: hierarchy, reads: openReads)
         self.secrets = secrets
         // The audit key never changes with a rotation or retirement, so the log verifies for the vault's life. With
         // identities the acting identity signs every event this process appends (the state ledger's lines too).
