@@ -12,10 +12,15 @@ struct PostgresTransaction: VaultRecordWriting {
     /// statement with the same rows, so a statement the core asks twice in one read (the consent gate reads the
     /// case, its records and the audit head from several places) costs one round trip to the database, not two.
     let answers: ReadAnswers?
+    /// A write transaction's audit head once read or appended (nil in a read): under the writers' lock only this
+    /// transaction appends, so each event after the first is chained without reading the head back (a group commit's
+    /// writers each appended after a read of the head). Forgotten when a writer's savepoint is rolled back.
+    let head: AuditHead?
 
     init(store: PostgresRecordStore, readOnly: Bool = false) {
         self.store = store
         answers = readOnly ? ReadAnswers() : nil
+        head = readOnly ? nil : AuditHead()
     }
 
     // MARK: - Statements
@@ -270,4 +275,9 @@ struct PostgresTransaction: VaultRecordWriting {
 final class ReadAnswers {
     static let maxRows = 256
     var rows: [PostgresQuery: [PostgresRow]] = [:]
+}
+
+/// The newest audit entry as a write transaction knows it: `.some(nil)` for an empty log, nil when not known.
+final class AuditHead {
+    var entry: ChainedEvent??
 }
