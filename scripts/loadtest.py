@@ -80,7 +80,10 @@ try:
     latencies = {}
     errors = []
     lock = threading.Lock()
-    barrier = threading.Barrier(args.advocates)
+    # CPU seconds (user + system) of the servers, PostgreSQL and this client from when every advocate has logged in
+    # (the logins' scrypt is left out) to the end of the run, so a request's cost can be read off, not guessed.
+    cpu_at_start = {}
+    barrier = threading.Barrier(args.advocates, action=lambda: cpu_at_start.update(rig.cpu_seconds()))
 
     def worker(index, advocate):
         port = ports[index % len(ports)]
@@ -154,6 +157,8 @@ try:
     for t in threads:
         t.join()
     wall = time.perf_counter() - run_started
+    cpu_used = {part: seconds - cpu_at_start.get(part, 0) for part, seconds in rig.cpu_seconds().items()}
+    load = os.getloadavg()
 
     for server in servers:
         server.send_signal(signal.SIGTERM)
@@ -166,6 +171,10 @@ try:
         values.sort()
         p99 = values[min(len(values) - 1, int(len(values) * 0.99))]
         print(f"{name:24s} {len(values):9d} {len(values) / args.seconds:8.1f} {statistics.median(values) * 1000:8.1f} {p99 * 1000:8.1f}")
+    requests = sum(len(values) for values in latencies.values())
+    print("CPU during the run: " + ", ".join(f"{part} {seconds:.1f} s" for part, seconds in cpu_used.items())
+          + f"; servers {1000 * cpu_used['servers'] / max(requests, 1):.2f} ms per request ({requests} requests); "
+          + f"load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
     print(f"run: {wall:.1f} s wall for {args.seconds:.0f} s of requests; errors: {len(errors)}; verify --read-data exit {verified.returncode}")
     for error in errors[:20]:
         print(f"  {error}")

@@ -89,6 +89,35 @@ class Rig:
                 fail(self.tool, f"the server on port {port} did not start; the end of its log:\n"
                      + open(os.path.join(self.work, f"server{n}.log")).read()[-1500:])
 
+    def cpu_seconds(self):
+        """User + system CPU seconds so far of the servers, of the PostgreSQL cluster's processes and of this client."""
+        tick = os.sysconf("SC_CLK_TCK")
+
+        def of(pid):
+            try:
+                fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+                return (int(fields[11]) + int(fields[12])) / tick
+            except (OSError, IndexError, ValueError):
+                return 0.0
+
+        postmaster = None
+        try:
+            postmaster = int(open(os.path.join(self.pg_root, "data", "postmaster.pid")).readline())
+        except (OSError, ValueError):
+            pass
+        database = 0.0
+        if postmaster:
+            database = of(postmaster)
+            for entry in os.listdir("/proc"):
+                if entry.isdigit():
+                    try:
+                        if int(open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()[1]) == postmaster:
+                            database += of(entry)
+                    except (OSError, IndexError, ValueError):
+                        pass
+        own = os.times()
+        return {"servers": sum(of(server.pid) for server in self.servers), "postgresql": database, "client": own.user + own.system}
+
     def connection(self, port):
         return http.client.HTTPSConnection("127.0.0.1", port, context=self.context, timeout=60)
 

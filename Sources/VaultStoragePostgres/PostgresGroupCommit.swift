@@ -129,6 +129,8 @@ extension PostgresRecordStore {
                         try tx.execute("RELEASE SAVEPOINT casevault_writer")
                     } catch {
                         outcomes[index] = error
+                        // Whatever it appended is undone: the head is read again by the next writer.
+                        tx.head?.entry = nil
                         try tx.execute("ROLLBACK TO SAVEPOINT casevault_writer")
                         try tx.execute("RELEASE SAVEPOINT casevault_writer")
                     }

@@ -47,6 +47,9 @@ public final class PostgresRecordStore: VaultRecordStore, @unchecked Sendable {
     let lock = NSLock()
     /// Each table's columns, read once from the database (guarded by `lock`).
     var tableColumns: [String: [String]] = [:]
+    /// Statements sent so far (guarded by `lock`): the round trips a caller's transactions cost.
+    private var sent = 0
+    public var statementsSent: Int { lock.withLock { sent } }
 
     public init(endpoint: Endpoint) throws {
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -83,17 +86,18 @@ public final class PostgresRecordStore: VaultRecordStore, @unchecked Sendable {
     // MARK: - Transactions
 
     public func read<T>(_ body: (any VaultRecordReading) throws -> T) throws -> T {
-        try transaction(begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
+        try transaction(begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", readOnly: true, body)
     }
 
     public func write<T>(_ body: (any VaultRecordWriting) throws -> T) throws -> T {
         try transaction(begin: "BEGIN", lockForWriting: true, body)
     }
 
-    private func transaction<T>(begin: String, lockForWriting: Bool = false, _ body: (PostgresTransaction) throws -> T) throws -> T {
+    private func transaction<T>(begin: String, readOnly: Bool = false, lockForWriting: Bool = false,
+                                _ body: (PostgresTransaction) throws -> T) throws -> T {
         lock.lock()
         defer { lock.unlock() }
-        let tx = PostgresTransaction(store: self)
+        let tx = PostgresTransaction(store: self, readOnly: readOnly)
         try tx.execute(PostgresQuery(unsafeSQL: begin))
         do {
             if lockForWriting { try tx.execute("SELECT pg_advisory_xact_lock(\(Self.writeLockKey))") }
@@ -108,6 +112,7 @@ public final class PostgresRecordStore: VaultRecordStore, @unchecked Sendable {
     }
 
     func run(_ query: PostgresQuery) throws -> PostgresQueryResult {
+        sent += 1
         do {
             return try connection.query(query, logger: logger).wait()
         } catch {

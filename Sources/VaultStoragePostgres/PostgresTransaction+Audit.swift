@@ -8,7 +8,10 @@ import VaultStorage
 /// as something no MAC covers and the chain check names it.
 extension PostgresTransaction {
     func lastAuditEntry() throws -> ChainedEvent? {
-        try rows("SELECT * FROM audit_events ORDER BY seq DESC LIMIT 1").first.map(Self.chainedEvent)
+        if let known = head?.entry { return known }
+        let entry = try rows("SELECT * FROM audit_events ORDER BY seq DESC LIMIT 1").first.map(Self.chainedEvent)
+        head?.entry = .some(entry)
+        return entry
     }
 
     func auditEntries(caseID: String?, since: String?, actor: String?) throws -> [ChainedEvent] {
@@ -61,6 +64,7 @@ extension PostgresTransaction {
                     \(CanonicalJSON.encode(e.ruleIDs)), \(e.outcome), \(CanonicalJSON.encode(e.details)), \(Data(entry.previousMAC)),
                     \(Data(entry.entryMAC)), \(signature))
             """)
+        head?.entry = .some(entry)
     }
 
     func auditCheckpoints() throws -> [AuditCheckpoint] {

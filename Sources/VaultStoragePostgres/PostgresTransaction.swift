@@ -8,13 +8,34 @@ import VaultStorage
 /// database's own locale, so listings and the state check see the same order on both stores.
 struct PostgresTransaction: VaultRecordWriting {
     let store: PostgresRecordStore
+    /// A read-only transaction's answers so far (nil in a write transaction). One snapshot answers the same
+    /// statement with the same rows, so a statement the core asks twice in one read (the consent gate reads the
+    /// case, its records and the audit head from several places) costs one round trip to the database, not two.
+    let answers: ReadAnswers?
+    /// A write transaction's audit head once read or appended (nil in a read): under the writers' lock only this
+    /// transaction appends, so each event after the first is chained without reading the head back (a group commit's
+    /// writers each appended after a read of the head). Forgotten when a writer's savepoint is rolled back.
+    let head: AuditHead?
+
+    init(store: PostgresRecordStore, readOnly: Bool = false) {
+        self.store = store
+        answers = readOnly ? ReadAnswers() : nil
+        head = readOnly ? nil : AuditHead()
+    }
 
     // MARK: - Statements
 
     @discardableResult
     func execute(_ query: PostgresQuery) throws -> PostgresQueryResult { try store.run(query) }
 
-    func rows(_ query: PostgresQuery) throws -> [PostgresRow] { try store.run(query).rows }
+    func rows(_ query: PostgresQuery) throws -> [PostgresRow] {
+        guard let answers else { return try store.run(query).rows }
+        if let known = answers.rows[query] { return known }
+        let rows = try store.run(query).rows
+        // Small answers only: a listing's thousands of rows are read once and need not be held to the end.
+        if rows.count <= ReadAnswers.maxRows { answers.rows[query] = rows }
+        return rows
+    }
 
     func records<T: Decodable>(_ type: T.Type, _ query: PostgresQuery) throws -> [T] {
         try rows(query).map { try RowDecoder.decode(T.self, from: $0) }
@@ -247,4 +268,16 @@ struct PostgresTransaction: VaultRecordWriting {
     func setStateBucket(_ bucket: Int, digest: Data) throws {
         try execute("INSERT INTO state_buckets (bucket, digest) VALUES (\(bucket), \(digest)) ON CONFLICT (bucket) DO UPDATE SET digest = EXCLUDED.digest")
     }
+}
+
+/// The rows a read-only transaction already received, by statement and bound values. Used by one transaction on one
+/// thread at a time (the store's lock), and dropped with it.
+final class ReadAnswers {
+    static let maxRows = 256
+    var rows: [PostgresQuery: [PostgresRow]] = [:]
+}
+
+/// The newest audit entry as a write transaction knows it: `.some(nil)` for an empty log, nil when not known.
+final class AuditHead {
+    var entry: ChainedEvent??
 }

@@ -35,9 +35,10 @@ final class VaultGateway: Sendable {
         self.now = now
     }
 
-    /// Opens the vault as `identity` (the session's, held only for this request). The caller uses the handle from one
-    /// task at a time.
-    func open(as identity: UnlockedIdentity) async throws -> VaultHandle {
+    /// Opens the vault as `identity` (the session's, held only for this request) and runs `body` on it, in one trip to
+    /// the thread pool: each trip is a hand-off between threads and back, which cost more of a short request's CPU
+    /// than any one query. The caller uses the handle from one task at a time.
+    func open<T: Sendable>(as identity: UnlockedIdentity, then body: @escaping @Sendable (Vault) throws -> T) async throws -> (VaultHandle, T) {
         let opened = OpenedVault(paths: paths, info: info, unlock: .session(identity), sharedStore: store)
         let now = self.now
         let (pool, marks) = (self.pool, stateMarks)
@@ -45,17 +46,17 @@ final class VaultGateway: Sendable {
         return try await pool.runIfActive {
             let vault = try Vault(opened, now: { now() }, stateMarks: marks)
             learned.learn(vault.signingPublicKey)
-            return VaultHandle(vault: vault, pool: pool)
+            let result = try body(vault)
+            return (VaultHandle(vault: vault, pool: pool), result)
         }
     }
 
     /// Opens, runs `body`, and ends as the CLI's commands end: a signed checkpoint when events were written.
     func run<T: Sendable>(as identity: UnlockedIdentity, _ body: @escaping @Sendable (Vault) throws -> T) async throws -> T {
-        let handle = try await open(as: identity)
-        return try await handle.run { vault in
+        try await open(as: identity) { vault in
             defer { vault.finishRequest() }
             return try body(vault)
-        }
+        }.1
     }
 
     /// Closes the store's connections once no request is left (the server has stopped).

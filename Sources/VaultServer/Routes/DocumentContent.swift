@@ -12,7 +12,8 @@ import VaultStore
 /// chunk, each only after it authenticates, with one chunk in flight: a large document costs the server constant
 /// memory. The 200 head goes out only once the first chunk exists, that is once the read's audit event has committed
 /// (in a group commit it may share its COMMIT with other requests): a read that cannot be recorded is a 500 with no
-/// byte of the document, not a 200 cut short.
+/// byte of the document, not a 200 cut short. A document no larger than one of the stream's writes (64 KB, most letters)
+/// is read whole in the same trip to the thread pool as the gate, under the same rules: recorded before any byte leaves.
 extension VaultServer {
     static func documentContent(_ request: Request, id: String, sessions: SessionService, metrics: ServerMetrics) async throws -> Response {
         try await documentContent(session: try await sessions.session(for: request), acknowledged: try acknowledgements(request), id: id,
@@ -23,19 +24,29 @@ extension VaultServer {
     static func documentContent(session: SessionService.Session, acknowledged: [RuleID], id: String, sessions: SessionService,
                                 metrics: ServerMetrics) async throws -> Response {
         let handle: VaultHandle
-        let document: Vault.DocumentView
+        let first: FirstPart
         do {
-            handle = try await sessions.gateway.open(as: session.identity)
-            document = try await handle.run { vault in
+            (handle, first) = try await sessions.gateway.open(as: session.identity) { vault in
                 _ = try vault.actingAccount()
                 // As `cat` does: the gate with the document named, then the read under that decision.
                 vault.acknowledged = acknowledged
-                try vault.requireConsent(.viewDocuments, caseID: try vault.caseID(ofDocument: DocumentID(id)), documentID: DocumentID(id))
-                return try vault.document(DocumentID(id))
+                try vault.requireConsent(.viewDocuments, ofDocument: DocumentID(id))
+                let document = try vault.document(DocumentID(id))
+                guard document.size <= Self.wholeReadSize else { return FirstPart(document: document, whole: nil) }
+                // A letter smaller than one of the stream's writes is read whole in this same trip to the thread pool:
+                // the stream would hold all of it in one chunk anyway, and sends its head only once that chunk exists.
+                defer { vault.finishRequest() }
+                var sink = WholeSink(capacity: Int(document.size))
+                defer { secureZero(&sink.bytes) }
+                try vault.decrypt(documentID: DocumentID(id), to: &sink)
+                return FirstPart(document: document, whole: sink.bytes.withUnsafeBytes { ByteBuffer(bytes: $0) })
             }
         } catch let error as AccessError {
             try await sessions.endSessionsIfAccountGone(error, session: session)
             throw error
+        }
+        if let whole = first.whole {
+            return Response(status: .ok, headers: downloadHeaders(first.document), body: ResponseBody(byteBuffer: whole))
         }
         let pipe = ChunkPipe()
         let producer = Task {
@@ -59,12 +70,24 @@ extension VaultServer {
             await stream.stop()
             throw error
         }
-        let body = ResponseBody(contentLength: Int(document.size)) { writer in
+        let body = ResponseBody(contentLength: Int(first.document.size)) { writer in
             try await stream.write(to: &writer)
         }
-        // Saved, never rendered by a browser as this origin's page (a stored HTML letter must not run as the API's own).
-        return Response(status: .ok, headers: [.contentType: document.mediaType, .cacheControl: "no-store", .contentDisposition: "attachment",
-                                               .init("X-Content-Type-Options")!: "nosniff"], body: body)
+        return Response(status: .ok, headers: downloadHeaders(first.document), body: body)
+    }
+
+    /// Documents up to this size are read whole rather than streamed: one write of the stream (`PipeSink`).
+    static let wholeReadSize = Int64(PipeSink.writeSize)
+
+    /// What the first trip to the pool found: the document's view and, for a small one, all of it.
+    struct FirstPart: Sendable {
+        let document: Vault.DocumentView
+        let whole: ByteBuffer?
+    }
+
+    /// Saved, never rendered by a browser as this origin's page (a stored HTML letter must not run as the API's own).
+    static func downloadHeaders(_ document: Vault.DocumentView) -> HTTPFields {
+        [.contentType: document.mediaType, .cacheControl: "no-store", .contentDisposition: "attachment", .init("X-Content-Type-Options")!: "nosniff"]
     }
 }
 
@@ -194,4 +217,14 @@ struct PipeSink: ByteSink {
         defer { secureZero(&pending); pending.removeAll(keepingCapacity: true) }
         try pending.withUnsafeBytes { try pipe.push($0) }
     }
+}
+
+/// A small document's plaintext on its way to TLS, wiped after it is copied out (as `PipeSink` wipes its buffer). Its
+/// room is reserved at the document's size, so growing it leaves no unwiped copy behind.
+struct WholeSink: ByteSink {
+    var bytes: [UInt8] = []
+
+    init(capacity: Int) { bytes.reserveCapacity(capacity) }
+
+    mutating func write(_ chunk: UnsafeRawBufferPointer) throws { bytes.append(contentsOf: chunk) }
 }

@@ -51,8 +51,7 @@ extension VaultServer {
         let caseID: String
         do {
             // The consent gate first, as `ingest` asks it before reading any file: a refused upload is not stored anywhere.
-            handle = try await sessions.gateway.open(as: session.identity)
-            caseID = try await handle.run { vault in
+            (handle, caseID) = try await sessions.gateway.open(as: session.identity) { vault in
                 _ = try vault.actingAccount()
                 let caseID = try vault.caseID(caseText)
                 vault.acknowledged = acknowledged

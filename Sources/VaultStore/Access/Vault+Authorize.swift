@@ -48,12 +48,23 @@ extension Vault {
     /// The acting account, refused (`AccessError`) when it is unknown, removed or no longer has this identity: what a
     /// team server asks at login and on every request of a session.
     public func actingAccount() throws -> Account {
-        try store.read { try account(in: $0) }
+        // The row the open read moments ago in its one transaction, while nothing has been written since: the same
+        // row and the same checks as a read of its own (a team server asks this first on every request).
+        if let opened = openedAccount, eventsWritten == 0, ledger.eventsAppended == 0 {
+            openedAccount = nil
+            return try account(from: opened)
+        }
+        return try store.read { try account(in: $0) }
     }
 
     func account(in tx: any VaultRecordReading) throws -> Account {
         guard let actor else { throw VaultError.actorRequired }
-        guard let record = try tx.advocate(actor) else { throw AccessError.unknownAccount(id: actor) }
+        return try account(from: try tx.advocate(actor))
+    }
+
+    private func account(from record: AdvocateRecord?) throws -> Account {
+        guard let actor else { throw VaultError.actorRequired }
+        guard let record else { throw AccessError.unknownAccount(id: actor) }
         if let removed = record.removedAt { throw AccessError.accountRemoved(account: actor, on: removed) }
         // The vault, not the file, says whose identity this is now: an old or forged file for the account is refused.
         if let identity = hierarchy.unlock.identity,
@@ -116,7 +127,7 @@ extension Vault {
         var consent: ConsentRefusal?
         if account.role != .admin, caseRecord.caseStatus != .erased {
             // The same question `mayRead` asks; names are looked up only when it refuses.
-            let check = try evaluate(.viewDocuments, caseRecord: caseRecord, targetOrg: nil, naming: .unlessAllowed, in: tx)
+            let check = try evaluate(.viewDocuments, caseRecord: caseRecord, targetOrg: nil, naming: .whenRefused, in: tx)
             if check.permits { return account }
             // Refused for facts it cannot open: the refusal says what it needs, not a decision it was never given.
             if check.decision.outcome != .deny || check.undecidable { consent = nil } else { consent = try consentRefusal(check, caseRecord: caseRecord, as: account, in: tx) }

@@ -22,16 +22,43 @@ extension Vault {
     @discardableResult
     public func requireConsent(_ action: ConsentAction, caseID: CaseID, targetOrg: OrganisationID? = nil,
                                documentID: DocumentID? = nil, showing: Bool = false) throws -> Decision {
-        let caseID = caseID.rawValue
-        let targetOrg = targetOrg?.rawValue
-        let cacheKey = "\(caseID)|\(action.rawValue)|\(targetOrg ?? "")"
-        if let granted = consentGrants[cacheKey] { return granted }
-        let check = try store.read { tx -> ConsentCheck in
+        try requireConsent(action, gateCase: .known(caseID.rawValue), targetOrg: targetOrg?.rawValue, documentID: documentID?.rawValue,
+                           showing: showing)
+    }
+
+    /// The same for the case `documentID` is in (`cat`, a download), found in the decision's own read transaction
+    /// rather than in one of its own.
+    @discardableResult
+    public func requireConsent(_ action: ConsentAction, ofDocument documentID: DocumentID) throws -> Decision {
+        let documentID = documentID.rawValue
+        return try requireConsent(action, gateCase: documentCases[documentID].map { .known($0) } ?? .ofDocument(documentID), targetOrg: nil,
+                                  documentID: documentID, showing: false)
+    }
+
+    enum GateCase { case known(String), ofDocument(String) }
+
+    private func requireConsent(_ action: ConsentAction, gateCase: GateCase, targetOrg: String?, documentID: String?,
+                                showing: Bool) throws -> Decision {
+        func cacheKey(_ caseID: String) -> String { "\(caseID)|\(action.rawValue)|\(targetOrg ?? "")" }
+        if case .known(let caseID) = gateCase, let granted = consentGrants[cacheKey(caseID)] { return granted }
+        let (caseID, asked) = try store.read { tx -> (String, ConsentCheck?) in
+            let caseID: String
+            switch gateCase {
+            case .known(let id): caseID = id
+            case .ofDocument(let id):
+                caseID = try documentCase(id, in: tx)
+                if consentGrants[cacheKey(caseID)] != nil { return (caseID, nil) }
+            }
             guard let caseRecord = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
             // The records the rules are about to read must be the ones the vault signed (a withdrawal undone with
             // sqlite3 is refused here, not only by `verify`).
             try checkSignedState(caseID: caseID, personIDs: [caseRecord.clientID], in: tx)
-            return try evaluate(action, caseRecord: caseRecord, targetOrg: targetOrg, naming: .unlessAllowed, in: tx)
+            return (caseID, try evaluate(action, caseRecord: caseRecord, targetOrg: targetOrg, naming: .whenShown, in: tx))
+        }
+        let cacheKey = cacheKey(caseID)
+        guard let check = asked else {
+            guard let granted = consentGrants[cacheKey] else { throw VaultError.notFound(kind: "consent decision", id: cacheKey) }
+            return granted
         }
         let decision = check.decision
         // Facts this account cannot open (Vault+PersonSealing): the decision may refuse, or ask for an acknowledgement,
@@ -42,7 +69,7 @@ extension Vault {
             if let withheld { throw withheld }
         case .deny:
             // A refusal is recorded every time, shown or not: repeated refused attempts are what an audit must show.
-            try auditDecision(check, proceeded: false, acknowledged: [], documentID: documentID)
+            try auditDecision(check, proceeded: false, acknowledged: [], documentID: documentID.map { DocumentID($0) })
             if check.undecidable, let withheld { throw withheld }
             var named = check
             named.actorName = try? accountName(check.request.actor)
@@ -54,7 +81,7 @@ extension Vault {
         case .warn:
             let missing = decision.acknowledgementRequired.filter { !acknowledged.contains($0) }
             try auditDecision(check, proceeded: missing.isEmpty && withheld == nil, acknowledged: acknowledged.filter(decision.ruleIDs.contains),
-                              documentID: documentID, once: showing ? recordedDecisions : nil)
+                              documentID: documentID.map { DocumentID($0) }, once: showing ? recordedDecisions : nil)
             onConsentWarning?(check)
             guard missing.isEmpty else { throw AccessError.acknowledgementNeeded(check, missing: missing) }
             if let withheld { throw withheld }
@@ -199,8 +226,33 @@ extension Vault {
 
     /// When the explanation names people, accounts and organisations (see `consentNames`) rather than ids: only when
     /// someone will read it. Access checks and listing filters ask the rules about many cases and show no words, so
-    /// they pay nothing for names.
-    enum Naming { case none, unlessAllowed, always }
+    /// they pay nothing for names. Names change only the explanation's words, never the outcome, the rules or the
+    /// authorities a decision records.
+    enum Naming {
+        case none
+        /// For a refusal only (`requireRead` words a refusal; whatever else the rules say, it shows nothing).
+        case whenRefused
+        /// For what `requireConsent` shows or throws: a refusal, and a warning that stops for an acknowledgement or for
+        /// a key not held, or that a front end shows (`onConsentWarning`). A warning that goes on unseen (a team
+        /// server's read of a letter whose consent form lacks a detail, every time) needs none: it is audited by
+        /// its rules and authorities, not by its words.
+        case whenShown
+        case always
+    }
+
+    func needsNames(_ naming: Naming, _ decision: Decision, withheld: Bool) -> Bool {
+        switch naming {
+        case .none: false
+        case .always: true
+        case .whenRefused: decision.outcome == .deny
+        case .whenShown:
+            switch decision.outcome {
+            case .allow: false
+            case .deny: true
+            case .warn: onConsentWarning != nil || withheld || !decision.acknowledgementRequired.allSatisfy(acknowledged.contains)
+            }
+        }
+    }
 
     func evaluate(_ action: ConsentAction, caseRecord: CaseRecord, targetOrg: String?, on date: CivilDate? = nil,
                   policy: ConsentPolicy = .standard, naming: Naming = .none, in tx: any VaultRecordReading) throws -> ConsentCheck {
@@ -215,7 +267,7 @@ extension Vault {
         // A refusal the rules give whatever the consents say (a transfer away, R-CON-8) stands as a refusal.
         let undecidable = reachingWithheld && !decision.findings.contains { $0.outcome == .deny && $0.authorityID == nil && $0.rule != .con1 }
         var names: [String: String] = [:]
-        if naming == .always || (naming == .unlessAllowed && decision.outcome != .allow) {
+        if needsNames(naming, decision, withheld: withheld != nil) {
             names = try consentNames(for: facts, request: request, decision: decision, caseRecord: caseRecord, as: account, in: tx)
             decision = engine.evaluate(request, facts: facts, names: names)
         }
@@ -248,9 +300,13 @@ extension Vault {
     /// The case of a document, for commands that start from a document id.
     public func caseID(ofDocument documentID: DocumentID) throws -> CaseID {
         let documentID = documentID.rawValue
-        return try store.read { tx in
-            guard let record = try tx.document(documentID) else { throw VaultError.notFound(kind: "document", id: documentID) }
-            return CaseID(record.caseID)
-        }
+        if let known = documentCases[documentID] { return CaseID(known) }
+        return CaseID(try store.read { tx in try documentCase(documentID, in: tx) })
+    }
+
+    private func documentCase(_ documentID: String, in tx: any VaultRecordReading) throws -> String {
+        guard let record = try tx.document(documentID) else { throw VaultError.notFound(kind: "document", id: documentID) }
+        documentCases[documentID] = record.caseID
+        return record.caseID
     }
 }

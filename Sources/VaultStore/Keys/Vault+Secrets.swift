@@ -7,17 +7,14 @@ extension Vault {
     /// The audit and signing keys this process works with. A key file holds them; with identities they are data keys in
     /// the database wrapped to each account, opened before the audit chain exists (it needs the audit key). A new
     /// identity vault's database has none yet: they are made here and written, wrapped, by `prepareDatabase`.
-    static func loadSecrets(_ unlock: VaultUnlock, hierarchy: KeyHierarchy, base: any VaultRecordStore) throws -> (VaultSecrets, new: Bool) {
+    static func loadSecrets(_ unlock: VaultUnlock, hierarchy: KeyHierarchy, reads: OpenReads) throws -> (VaultSecrets, new: Bool) {
         switch unlock {
         case .keyFile(_, let keys):
             // After `migrate` the key file opens nothing: say so, rather than fail on the first key it cannot unwrap.
-            if try base.read({ try $0.meta(keyModelMeta) }) == identitiesKeyModel { throw VaultError.migratedToIdentities }
+            if reads.meta[keyModelMeta] == identitiesKeyModel { throw VaultError.migratedToIdentities }
             return (VaultSecrets(auditKey: keys.auditKey, signingKey: keys.signingKey), false)
         case .identity(_, let identity), .session(let identity):
-            let (audit, signing, fresh, account) = try base.read { tx in
-                (try tx.wrappers(scope: KeyHierarchy.auditScope, version: 1), try tx.wrappers(scope: KeyHierarchy.signingScope, version: 1),
-                 try tx.lastAuditEntry() == nil, try tx.advocate(identity.accountID))
-            }
+            let (audit, signing, fresh, account) = (reads.auditWrappers, reads.signingWrappers, reads.newestEntry == nil, reads.account)
             // Say why an identity opens nothing: its account was removed, or was given another identity since.
             if let account {
                 if let removed = account.removedAt { throw AccessError.accountRemoved(account: account.id, on: removed) }

@@ -43,7 +43,8 @@ extension Vault {
     }
 
     /// Runs at open (see above); does nothing, and takes no write lock, once done or when this opener can move nothing.
-    func moveEarlierRowsToEntitledKeys() throws {
+    func moveEarlierRowsToEntitledKeys(reads: OpenReads? = nil) throws {
+        if let reads, reads.meta[Self.entitledRowsMeta] == Self.entitledRowsMoved { return }
         let found = try store.read { tx -> EarlierRows? in
             guard try tx.meta(Self.entitledRowsMeta) != Self.entitledRowsMoved, try mayMoveEarlierRows(in: tx) else { return nil }
             return try earlierRows(in: tx)

@@ -15,8 +15,9 @@ extension Vault {
     static let sealedColumnsLevel = 6
 
     /// Seals what an earlier release left in clear; does nothing (and takes no write lock) once done.
-    func sealClearColumns() throws {
-        guard try store.read({ try Self.sealedLevel($0) }) < Self.sealedColumnsLevel else { return }
+    func sealClearColumns(reads: OpenReads? = nil) throws {
+        let level = try reads.map { $0.meta[Self.sealedColumnsMeta].flatMap(Int.init) ?? 0 } ?? store.read { try Self.sealedLevel($0) }
+        guard level < Self.sealedColumnsLevel else { return }
         try store.write { tx in
             // Checked again under the write lock: another process may have done it meanwhile.
             let level = try Self.sealedLevel(tx)

@@ -10,8 +10,8 @@ extension Vault {
     /// events, so later changes made outside casevault are caught. (Changes made before this moment cannot be.)
     /// Skipped when the index already holds entries: the flag was removed, which `verify` reports, and re-recording
     /// would bless whatever had been edited.
-    func adoptEarlierState() throws {
-        guard try store.read({ try $0.meta(Self.stateLedgerMeta) }) == nil else { return }
+    func adoptEarlierState(reads: OpenReads? = nil) throws {
+        guard try reads.map({ $0.meta[Self.stateLedgerMeta] }) ?? store.read({ try $0.meta(Self.stateLedgerMeta) }) == nil else { return }
         try ledger.write(action: StateHash.baselineAction) { tx in
             guard try tx.meta(Self.stateLedgerMeta) == nil, try tx.recordStates().isEmpty, let ledgerTx = tx as? LedgerTransaction else { return }
             for (key, stored) in try Self.storedRecords(tx).sorted(by: { $0.key < $1.key }) {

@@ -105,11 +105,34 @@ public struct StateMarks: Sendable {
     }
 
     func read(vaultID: String, folder: String, publicKey: Ed25519.PublicKey) throws -> Found {
+        try load(vaultID: vaultID, folder: folder).checked(vaultID: vaultID, publicKey: publicKey)
+    }
+
+    /// What is on disk before its signature is checked: an open reads the mark before the vault's key is unwrapped,
+    /// so that the rows the mark names are read in the open's one transaction (Vault+OpenReads).
+    enum Loaded {
+        case none
+        case decoded(StateMark, path: String)
+        case undecodable(path: String)
+
+        var sequence: Int64? { if case .decoded(let mark, _) = self { mark.sequence } else { nil } }
+
+        func checked(vaultID: String, publicKey: Ed25519.PublicKey) -> Found {
+            switch self {
+            case .none: return .none
+            case .undecodable(let path): return .invalid(path: path)
+            case .decoded(let mark, let path):
+                guard mark.vaultID == vaultID, mark.hasValidSignature(publicKey) else { return .invalid(path: path) }
+                return .valid(mark)
+            }
+        }
+    }
+
+    func load(vaultID: String, folder: String) throws -> Loaded {
         let path = try path(vaultID: vaultID, folder: folder)
         guard try PrivateFiles.status(path) != nil else { return .none }
-        guard let mark = try? JSONDecoder().decode(StateMark.self, from: PrivateFiles.read(path, limit: 64 << 10)),
-              mark.vaultID == vaultID, mark.hasValidSignature(publicKey) else { return .invalid(path: path) }
-        return .valid(mark)
+        guard let mark = try? JSONDecoder().decode(StateMark.self, from: PrivateFiles.read(path, limit: 64 << 10)) else { return .undecodable(path: path) }
+        return .decoded(mark, path: path)
     }
 
     /// Atomic (temp file, fsync, rename), mode 0600 in a 0700 folder: a crash leaves the old mark or the new one.

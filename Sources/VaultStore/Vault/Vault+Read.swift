@@ -100,12 +100,21 @@ extension Vault {
         try requireConsentForRead(.viewDocuments, caseID: caseID, documentID: id)
         return try store.read { tx in
             guard let record = try tx.document(id.rawValue) else { throw VaultError.notFound(kind: "document", id: id.rawValue) }
-            return try view(record, tx: tx)
+            let view = try view(record, tx: tx)
+            viewedRecord = record
+            return view
         }
     }
 
-    /// The document's key and its blob checked for presence and size, ready to decrypt.
+    /// The document's key and its blob checked for presence and size, ready to decrypt. Right after `document(id)`
+    /// (a download: the view for its headers, then the body) the row that view was made from is used, as one read
+    /// transaction would have given it, and its case key is already unwrapped: the row is not read a second time.
     func prepareRead(_ id: String) throws -> (record: DocumentRecord, key: SecureBytes, fd: Int32) {
+        defer { viewedRecord = nil }
+        if let record = viewedRecord, record.id == id,
+           let caseKey = dataKeys[Self.dataKeyCacheKey(scope: KeyHierarchy.caseScope(record.caseID), version: record.caseKeyVersion)] {
+            return (record, try hierarchy.unwrapDocumentKey(record, caseKey: caseKey), try openBlob(record))
+        }
         let (record, key) = try store.read { tx -> (DocumentRecord, SecureBytes) in
             guard let record = try tx.document(id) else { throw VaultError.notFound(kind: "document", id: id) }
             let caseKey = try dataKey(scope: KeyHierarchy.caseScope(record.caseID), version: record.caseKeyVersion, in: tx)

@@ -23,8 +23,8 @@ extension Vault {
 
     /// Refuses to act on a clock that reads earlier than the newest audit event (beyond the tolerance): consent
     /// validity, deadlines and the audit log's order all depend on today's date being at least what it was.
-    func checkClock() throws {
-        guard let newest = try store.read({ try $0.lastAuditEntry() }) else { return }
+    func checkClock(reads: OpenReads? = nil) throws {
+        guard let newest = try reads.map({ $0.newestEntry }) ?? store.read({ try $0.lastAuditEntry() }) else { return }
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
         // An unparseable time is tampering, which `audit verify` reports by entry; it cannot date the clock.
@@ -38,11 +38,16 @@ extension Vault {
     /// Compares the vault's audit log with the mark kept outside it. The vault is at or past the mark when it holds
     /// the entry at the mark's sequence with the mark's MAC and a signed checkpoint of exactly that head; anything
     /// else means entries were removed or an older copy was put in place.
-    func checkStateMark(_ acceptance: OlderStateAcceptance?) throws {
+    /// `reads`: the open's reads, made after the mark was loaded (`loaded`), so they hold the rows any mark on disk
+    /// then named (a mark moves only after its checkpoint commits). Without them the mark and the rows are read here.
+    func checkStateMark(_ acceptance: OlderStateAcceptance?, loaded: StateMarks.Loaded? = nil, reads: OpenReads? = nil) throws {
         guard let stateMarks else { return }
         let publicKey = secrets.signingKey.publicKey
         let (behind, vaultSequence): (StateMark?, Int64)
-        switch try stateMarks.read(vaultID: info.vaultID, folder: paths.root, publicKey: publicKey) {
+        let found = if let loaded, reads != nil { loaded.checked(vaultID: info.vaultID, publicKey: publicKey) } else {
+            try stateMarks.read(vaultID: info.vaultID, folder: paths.root, publicKey: publicKey)
+        }
+        switch found {
         case .none:
             if acceptance == .restore { moveMarkOnCheckpoint = true }
             return
@@ -50,14 +55,20 @@ extension Vault {
             guard acceptance != nil else { throw VaultError.stateMarkInvalid(path: path) }
             (behind, vaultSequence) = (nil, try store.read { try $0.lastAuditEntry()?.event.sequence ?? 0 })
         case .valid(let mark):
-            let (atMark, last) = try store.read { tx -> (Bool, Int64) in
-                let last = try tx.lastAuditEntry()?.event.sequence ?? 0
-                guard let entry = try tx.auditEntry(sequence: mark.sequence), entry.entryMAC.hexString == mark.headMAC else { return (false, last) }
-                let vouched = try tx.auditCheckpoints(sequence: mark.sequence).contains {
+            func vouched(_ entry: ChainedEvent?, _ checkpoints: () throws -> [AuditCheckpoint]) rethrows -> Bool {
+                guard let entry, entry.entryMAC.hexString == mark.headMAC else { return false }
+                return try checkpoints().contains {
                     $0.vaultID == info.vaultID && $0.headMAC == mark.headMAC && $0.hasValidSignature(vaultPublicKey: publicKey)
                         && (mark.stateDigest == nil || $0.stateDigest == mark.stateDigest)
                 }
-                return (vouched, last)
+            }
+            let (atMark, last) = if let reads, reads.markSequence == mark.sequence {
+                (vouched(reads.markEntry) { reads.markCheckpoints }, reads.newestEntry?.event.sequence ?? 0)
+            } else {
+                try store.read { tx -> (Bool, Int64) in
+                    (try vouched(try tx.auditEntry(sequence: mark.sequence)) { try tx.auditCheckpoints(sequence: mark.sequence) },
+                     try tx.lastAuditEntry()?.event.sequence ?? 0)
+                }
             }
             if atMark {
                 if acceptance == .restore { moveMarkOnCheckpoint = true }

@@ -42,6 +42,13 @@ public final class Vault {
     var consentGrants: [String: Decision] = [:]
     /// Cases (with the people read for them) whose records this process checked against the signed state.
     var stateChecked = Set<String>()
+    /// The case of each document asked about (a document never moves to another case): `cat` asks at the gate, for
+    /// the view and for the read, and a team server's read of a letter read its row three times for it.
+    var documentCases: [String: String] = [:]
+    /// The row `document(id)` just made its view from, for the read that follows it (`prepareRead`), once.
+    var viewedRecord: DocumentRecord?
+    /// The acting identity's account row as the open read it (`actingAccount`, once; nil as the row: no such account).
+    var openedAccount: AdvocateRecord??
     /// Where this machine keeps the vault's high-water mark; nil keeps none (and checks none).
     let stateMarks: StateMarks?
     /// Set when a restore or an accepted older state must move the mark back to this vault's next checkpoint.
@@ -77,7 +84,11 @@ public final class Vault {
         self.stateMarks = stateMarks
         try blobs.ensureLayout()
         let base = try Self.openStore(opened)
-        let (secrets, newSecrets) = try Self.loadSecrets(opened.unlock, hierarchy: hierarchy, base: base)
+        // The mark before the rows it names (see checkStateMark).
+        let loadedMark = try stateMarks?.load(vaultID: info.vaultID, folder: paths.root)
+        let openReads = try OpenReads(base, unlock: opened.unlock, markSequence: loadedMark?.sequence)
+        var reads: OpenReads? = openReads
+        let (secrets, newSecrets) = try Self.loadSecrets(opened.unlock, hierarchy: hierarchy, reads: openReads)
         self.secrets = secrets
         // The audit key never changes with a rotation or retirement, so the log verifies for the vault's life. With
         // identities the acting identity signs every event this process appends (the state ledger's lines too).
@@ -90,19 +101,26 @@ public final class Vault {
         store = ledger
         // Unowned: the store lives as long as the vault that made it.
         ledger.beforeFinish = { [unowned self] tx in try self.maintainListings(tx) }
-        try prepareDatabase(newSecrets: newSecrets)
-        try adoptEarlierState()
-        try checkClock()
-        try checkStateMark(acceptOlderState)
-        try sealClearColumns()
-        try moveEarlierRowsToEntitledKeys()
+        // Each check after one that wrote reads afresh (the write may have changed what the others read).
+        func step(_ check: (OpenReads?) throws -> Void) throws {
+            let before = (eventsWritten, ledger.eventsAppended)
+            try check(reads)
+            if (eventsWritten, ledger.eventsAppended) != before { reads = nil }
+        }
+        try step { try prepareDatabase(newSecrets: newSecrets, reads: $0) }
+        try step { try adoptEarlierState(reads: $0) }
+        try step { try checkClock(reads: $0) }
+        try step { try checkStateMark(acceptOlderState, loaded: loadedMark, reads: $0) }
+        try step { try sealClearColumns(reads: $0) }
+        try step { try moveEarlierRowsToEntitledKeys(reads: $0) }
+        if let reads, opened.unlock.identity != nil { openedAccount = .some(reads.account) }
     }
 
     /// Binds a new database to this vault (id, metadata key, the init event). Checked with a read first, so
     /// opening an existing vault for a listing takes no write lock.
-    private func prepareDatabase(newSecrets: Bool) throws {
+    private func prepareDatabase(newSecrets: Bool, reads: OpenReads?) throws {
         let vaultID = info.vaultID
-        let prepared = try store.read { tx -> Bool in
+        let prepared = try reads?.prepared(vaultID: vaultID) ?? store.read { tx -> Bool in
             if let stored = try tx.meta("vault_id"), stored != vaultID {
                 throw VaultError.invalidInput("the vault database belongs to vault \(stored), not \(vaultID)")
             }
@@ -171,8 +189,10 @@ public final class Vault {
 
     // MARK: - Keys below the master key
 
+    static func dataKeyCacheKey(scope: String, version: Int) -> String { "\(scope)#\(version)" }
+
     func dataKey(scope: String, version: Int, in tx: any VaultRecordReading) throws -> SecureBytes {
-        let cacheKey = "\(scope)#\(version)"
+        let cacheKey = Self.dataKeyCacheKey(scope: scope, version: version)
         if let cached = dataKeys[cacheKey] { return cached }
         let wrappers = try tx.wrappers(scope: scope, version: version)
         guard !wrappers.isEmpty else { throw VaultError.damagedKey(scope: scope, version: version) }
@@ -370,26 +390,4 @@ public final class Vault {
 extension CaseRecord {
     /// The stored status as the shared enum (nil for a word this release does not know, which matches no case below).
     var caseStatus: CaseStatus? { CaseStatus(rawValue: status) }
-}
-
-/// Checks on what people type, with messages that name the option.
-public enum Validation {
-    public static func date(_ text: String, field: String) throws -> String {
-        guard let date = CivilDate(iso: text), DocumentClassifier.plausibleYears.contains(date.year) else {
-            throw VaultError.invalidInput("\(field) must be a date written YYYY-MM-DD")
-        }
-        return date.description
-    }
-
-    /// Ten digits with a valid modulus-11 check digit; spaces and hyphens are allowed.
-    public static func nhsNumber(_ text: String) throws -> String {
-        let digits = text.filter { !$0.isWhitespace && $0 != "-" }
-        guard digits.count == 10, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) else {
-            throw VaultError.invalidInput("an NHS number has 10 digits")
-        }
-        guard NHSNumberCheck.isValid(digits.compactMap(\.wholeNumberValue)) else {
-            throw VaultError.invalidInput("that NHS number's check digit is wrong (a typo?)")
-        }
-        return digits
-    }
 }

@@ -1,0 +1,62 @@
+import Audit
+import Foundation
+import PostgresTestSupport
+import VaultCrypto
+import VaultStorage
+import VaultStoragePostgres
+import XCTest
+
+/// A read transaction sees one snapshot, so a statement it sends twice (the consent gate reads the case, its records
+/// and the audit head from several places) is answered from the first time; a write transaction asks every time, but
+/// for the audit head, which only it moves while it holds the writers' lock.
+final class PostgresReadAnswersTests: XCTestCase {
+    func testARepeatedStatementInAReadIsSentOnceAndAWriteAsksAgain() throws {
+        let server = try PostgresTestServer.start()
+        defer { server.stop() }
+        let store = try PostgresRecordStore(endpoint: server.endpoint(database: try server.makeDatabase()))
+        defer { store.close() }
+        try store.write { tx in try tx.setMeta("answered", "first") }
+
+        var sent = store.statementsSent
+        let (once, again) = try store.read { tx in (try tx.meta("answered"), try tx.meta("answered")) }
+        XCTAssertEqual([once, again], ["first", "first"])
+        XCTAssertEqual(store.statementsSent - sent, 3, "BEGIN, one SELECT, COMMIT")
+
+        sent = store.statementsSent
+        let seen = try store.write { tx -> [String?] in
+            let before = try tx.meta("answered")
+            try tx.setMeta("answered", "second")
+            return [before, try tx.meta("answered")]
+        }
+        XCTAssertEqual(seen, ["first", "second"], "a write reads its own change")
+        XCTAssertEqual(store.statementsSent - sent, 6, "BEGIN, the writers' lock, SELECT, the change, SELECT again, COMMIT")
+        XCTAssertEqual(try store.read { try $0.meta("answered") }, "second", "answers end with their transaction")
+    }
+
+    func testAWriteTransactionReadsTheAuditHeadOnceForAllItsEvents() throws {
+        let server = try PostgresTestServer.start()
+        defer { server.stop() }
+        let store = try PostgresRecordStore(endpoint: server.endpoint(database: try server.makeDatabase()))
+        defer { store.close() }
+        let chain = try AuditChain(auditKey: try SecureBytes.random(count: 32), vaultID: "vault-1")
+        func event(_ number: Int) -> AuditEvent {
+            AuditEvent(time: "2026-01-01T00:00:00Z", actor: "adv-1", action: "document.read", details: ["n": String(number)])
+        }
+        try store.write { tx in _ = try tx.appendChained(event(0), using: chain) }
+
+        let sent = store.statementsSent
+        let heads = try store.write { tx -> [Int64?] in
+            var seen: [Int64?] = []
+            for number in 1...3 {
+                _ = try tx.appendChained(event(number), using: chain)
+                seen.append(try tx.lastAuditEntry()?.event.sequence)
+            }
+            return seen
+        }
+        XCTAssertEqual(heads, [2, 3, 4], "each event is chained after the one before it")
+        XCTAssertEqual(store.statementsSent - sent, 7, "BEGIN, the writers' lock, one read of the head, three INSERTs, COMMIT")
+        let all = try store.read { tx in try tx.auditEntries(caseID: nil, since: nil, actor: nil) }
+        XCTAssertEqual(all.map(\.event.sequence), [1, 2, 3, 4])
+        XCTAssertNil(try AuditVerifier(chain: chain).verify(all, checkpoints: [], vaultPublicKey: try Ed25519.PrivateKey.generate().publicKey))
+    }
+}
