@@ -175,7 +175,7 @@ extension Vault {
     }
 
     /// Registers several people in one transaction, each checked and audited as `addPerson` does. For casevault-bench,
-    /// which registers 100 000 people: one transaction each took about 15 minutes on a shared machine.
+    /// which registers 100 000 people: one transaction each took 35 minutes on the shared machine (load 15–21).
     @_spi(Benchmark) public func addPeople(_ inputs: [PersonInput]) throws -> [String] {
         let checked = try inputs.map(Self.checkedPerson)
         let ids = try checked.map { _ in try Self.newID("per") }
