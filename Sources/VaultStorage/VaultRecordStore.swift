@@ -23,9 +23,11 @@ public protocol DirectoryReading {
     func person(_ id: String) throws -> PersonRecord?
     func people(nhsNumberIndex: Data) throws -> [PersonRecord]
     func people(nameIndex: Data) throws -> [PersonRecord]
-    /// Every person's id, registrar, erasure flag, sealed name and date of birth and NHS number index (person find).
+    /// Every person's id, registrar, erasure flag, sealed name and date of birth and NHS number index (person find), in
+    /// no particular order: a store reads them as they lie, since sorting every person would cost more than the search
+    /// (which orders what it finds itself).
     func personSearchRows() throws -> [PersonSearchRow]
-    /// The same rows in the same order, handed over in batches of `batchRows` as they are read.
+    /// The same rows, handed over in batches of `batchRows` as they are read.
     func personSearchRows(batchRows: Int, _ body: ([PersonSearchRow]) throws -> Void) throws
     /// The people with these ids, in no particular order (the rows a search found, in one query).
     func people(ids: [String]) throws -> [PersonRecord]

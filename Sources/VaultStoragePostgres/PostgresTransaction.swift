@@ -135,7 +135,6 @@ struct PostgresTransaction: VaultRecordWriting {
     func personSearchRows() throws -> [PersonSearchRow] {
         try rows(#"""
             SELECT id, added_by, erased_at IS NOT NULL, name_sealed, dob_sealed, nhs_number_index FROM people
-            ORDER BY created_at COLLATE "C", id COLLATE "C"
             """#).map { row in
             let (id, addedBy, erased, name, dob, nhs) = try row.decode((String, String?, Bool, Data, Data?, Data?).self)
             return PersonSearchRow(id: id, addedBy: addedBy, erased: erased, nameSealed: name, dobSealed: dob, nhsNumberIndex: nhs)

@@ -84,25 +84,33 @@ extension Vault {
         try tx.personSearchRows(batchRows: max(1, batchRows ?? 8_192)) { rows in
             let batch = batches
             batches += 1
-            let candidates = rows.filter { !$0.erased && ($0.addedBy == accountID || onCases.contains($0.id)) }
-            var headers: [[UInt8]] = []
-            headers.reserveCapacity(candidates.count)
-            for row in candidates {
+            // The visible people whose name's key is held, in one pass. Consecutive rows mostly share the last row's
+            // header, which is then compared in place: no array made and hashed per row.
+            var scanned: [PersonSearchRow] = []
+            scanned.reserveCapacity(rows.count)
+            var last: (header: [UInt8], held: Bool)?
+            for row in rows where !row.erased && (row.addedBy == accountID || onCases.contains(row.id)) {
+                if let last, Self.hasHeader(row.nameSealed, last.header) {
+                    if last.held { scanned.append(row) }
+                    continue
+                }
                 let header = Self.keyHeader(row.nameSealed)
-                headers.append(header)
-                guard fieldKeys[header] == nil, let (ref, _) = PersonSealing.parse(row.nameSealed) else { continue }
-                guard KeyHierarchy.organisationID(ofScope: ref.scope) != nil || KeyHierarchy.caseID(ofScope: ref.scope) != nil else {
-                    throw VaultError.damagedField(table: "people", column: "name", rowID: row.id)
+                if fieldKeys[header] == nil, let (ref, _) = PersonSealing.parse(row.nameSealed) {
+                    guard KeyHierarchy.organisationID(ofScope: ref.scope) != nil || KeyHierarchy.caseID(ofScope: ref.scope) != nil else {
+                        throw VaultError.damagedField(table: "people", column: "name", rowID: row.id)
+                    }
+                    do {
+                        fieldKeys[header] = .some(try KeyHierarchy.fieldKey(try dataKey(scope: ref.scope, version: ref.version, in: tx)))
+                    } catch VaultError.keyNotHeld {
+                        fieldKeys[header] = .some(nil)
+                    }
                 }
-                do {
-                    fieldKeys[header] = .some(try KeyHierarchy.fieldKey(try dataKey(scope: ref.scope, version: ref.version, in: tx)))
-                } catch VaultError.keyNotHeld {
-                    fieldKeys[header] = .some(nil)
-                }
+                let held = fieldKeys[header].map { $0 != nil } ?? false
+                last = (header, held)
+                if held { scanned.append(row) }
             }
             let keys = fieldKeys.compactMapValues { $0 }
-            let scanned = zip(candidates, headers).filter { keys[$0.1] != nil }.map(\.0)
-            DispatchQueue.global().async(group: group) {
+            DispatchQueue.global().async(group: group) { [scanned] in
                 results.set(batch, Result {
                     try Self.scan(scanned, 0..<scanned.count, criteria, keepNames: keepNames, keys: keys)
                 })
@@ -126,6 +134,14 @@ extension Vault {
         return length == 0 ? [] : Array(sealed.prefix(length))
     }
 
+    /// Whether `keyHeader(sealed) == header`, for a header that is not empty, without making an array: a field that
+    /// starts with a whole header and is longer than it has that header.
+    static func hasHeader(_ sealed: Data, _ header: [UInt8]) -> Bool {
+        !header.isEmpty && sealed.count > header.count && sealed.withUnsafeBytes { bytes in
+            header.withUnsafeBytes { memcmp(bytes.baseAddress!, $0.baseAddress!, header.count) == 0 }
+        }
+    }
+
     private static func scan(_ rows: [PersonSearchRow], _ range: Range<Int>, _ criteria: PersonCriteria, keepNames: Bool,
                              keys: [[UInt8]: SecureBytes]) throws -> [PersonMatch] {
         var found: [PersonMatch] = []
@@ -133,7 +149,7 @@ extension Vault {
         var openers: [[UInt8]: AESGCM.Opener] = [:]
         var last: (header: [UInt8], opener: AESGCM.Opener, offset: Int)?
         func opener(for sealed: Data) throws -> (AESGCM.Opener, Int) {
-            if let last, !last.header.isEmpty, sealed.count > last.header.count, sealed.starts(with: last.header) { return (last.opener, last.offset) }
+            if let last, hasHeader(sealed, last.header) { return (last.opener, last.offset) }
             let header = keyHeader(sealed)
             guard let key = keys[header] else { throw VaultError.keyNotHeld(scope: "", account: "") }
             let made = try openers[header] ?? AESGCM.Opener(key: key)
