@@ -18,10 +18,14 @@ extension Vault {
         /// The start of a PDF's text, for its date and kind; nil reads none (the vault runs no PDF parser itself:
         /// the CLI reads it in a child process with limits).
         public var pdfText: (@Sendable ([UInt8]) -> String?)?
+        /// Threads that encrypt files while the calling thread commits batches (nil: both cores); 0 encrypts each file
+        /// on the calling thread, in turn (the one-thread ingest, for comparing).
+        public var workers: Int?
 
         public init(kind: DocumentKind? = nil, date: String? = nil, allowDuplicate: Bool = false, actor: String? = nil, batchSize: Int = 500,
-                    pdfText: (@Sendable ([UInt8]) -> String?)? = nil) {
+                    pdfText: (@Sendable ([UInt8]) -> String?)? = nil, workers: Int? = nil) {
             self.pdfText = pdfText
+            self.workers = workers
             self.kind = kind
             self.date = date
             self.allowDuplicate = allowDuplicate
@@ -107,7 +111,7 @@ extension Vault {
         // commits each batch. The workers see only the content stored before this ingest; a file repeating one
         // earlier in the same ingest is found below, in order, and its temp blob removed.
         let allowDuplicate = options.allowDuplicate
-        let pool = IngestPool(count: files.count, workers: Self.sharesDescriptors(files) ? 0 : IngestPool.defaultWorkers,
+        let pool = IngestPool(count: files.count, workers: Self.sharesDescriptors(files) ? 0 : options.workers ?? IngestPool.defaultWorkers,
                               window: max(16, options.batchSize)) { index, writer in
             sealer.outcome(files[index], writer: writer) { mac in allowDuplicate ? nil : storedMACs[mac] }
         }
