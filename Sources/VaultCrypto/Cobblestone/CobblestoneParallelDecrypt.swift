@@ -54,7 +54,7 @@ extension Cobblestone256 {
 /// @unchecked Sendable: every stored property except the immutable `layout` is read and written only while
 /// `condition` is locked; a buffer is owned by one thread at a time, passed only under that lock (as in
 /// `PipelineHandOff`), and the caller joins the workers before `release`.
-public final class ParallelDecryption: @unchecked Sendable {
+public final class ParallelDecryption: StageCoordination, @unchecked Sendable {
     /// Both cores of the machines this runs on.
     public static var defaultWorkers: Int { max(1, min(2, ProcessInfo.processInfo.activeProcessorCount)) }
     /// 32 chunks a job: 512 KiB of plaintext, as the one-thread pipeline's buffers.
@@ -85,17 +85,16 @@ public final class ParallelDecryption: @unchecked Sendable {
     }
 
     let layout: Layout
-    private let condition = NSCondition()
     private var empty: [PipelineBuffer]
     private let all: [PipelineBuffer]
     private var filled: [Int: PipelineBuffer] = [:]
     private var nextJob = 0
-    private var failure: (any Error)?
 
     init(layout: Layout, outputs: Int) {
         self.layout = layout
         all = (0..<outputs).map { _ in PipelineBuffer(capacity: ParallelDecryption.chunksPerJob * Cobblestone256.chunkSize) }
         empty = all
+        super.init()
     }
 
     /// A worker: claims the next job with an empty output buffer, reads its sealed chunks and opens each into the
@@ -136,7 +135,7 @@ public final class ParallelDecryption: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         while true {
-            if failure != nil { throw PipelineHandOff.Stopped() }
+            if failure != nil { throw Stopped() }
             if nextJob >= layout.jobs { return nil }
             if let buffer = empty.popLast() {
                 nextJob += 1
@@ -149,7 +148,7 @@ public final class ParallelDecryption: @unchecked Sendable {
     private func deliver(_ buffer: PipelineBuffer, job: Int) throws {
         condition.lock()
         defer { condition.unlock() }
-        if failure != nil { throw PipelineHandOff.Stopped() }
+        if failure != nil { throw Stopped() }
         filled[job] = buffer
         condition.broadcast()
     }
@@ -159,7 +158,7 @@ public final class ParallelDecryption: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         while true {
-            if failure != nil { throw PipelineHandOff.Stopped() }
+            if failure != nil { throw Stopped() }
             if let buffer = filled.removeValue(forKey: index) { return buffer }
             condition.wait()
         }
@@ -171,20 +170,6 @@ public final class ParallelDecryption: @unchecked Sendable {
         buffer.setFilled(0)
         empty.append(buffer)
         condition.broadcast()
-    }
-
-    /// Stops every thread; the first error wins.
-    func fail(_ error: any Error) {
-        condition.lock()
-        defer { condition.unlock() }
-        if failure == nil { failure = error }
-        condition.broadcast()
-    }
-
-    var firstFailure: (any Error)? {
-        condition.lock()
-        defer { condition.unlock() }
-        return failure
     }
 
     /// Wipes and frees the output buffers (they held plaintext); only after every worker has ended.

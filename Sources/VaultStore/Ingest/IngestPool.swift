@@ -1,4 +1,5 @@
 import Foundation
+import VaultCrypto
 
 /// Encrypts an ingest's files on worker threads while the calling thread takes their outcomes in the files' order,
 /// completes their rows and commits them batch by batch. The workers keep encrypting while a batch is being made
@@ -37,16 +38,7 @@ final class IngestPool: @unchecked Sendable {
         self.work = work
         let workers = count > 1 ? max(0, workers) : 0
         if workers == 0 { inline = BodyWriter() }
-        for number in 0..<workers {
-            let joined = DispatchSemaphore(value: 0)
-            let thread = Thread { [self] in
-                run()
-                joined.signal()
-            }
-            thread.name = "casevault-ingest-\(number)"
-            thread.start()
-            joins.append(joined)
-        }
+        joins = (0..<workers).map { number in OverlappedPipeline.start("casevault-ingest-\(number)") { [self] in run() } }
     }
 
     /// The outcome of file `index`, waiting until a worker has it. Indexes are taken in order, each once.
