@@ -69,7 +69,7 @@ public struct FileDescriptorSink: ByteSink {
 }
 
 /// `pread` on a descriptor of known size. Does not own or close the descriptor.
-public struct FileDescriptorRandomAccess: RandomAccessByteSource {
+public struct FileDescriptorRandomAccess: RandomAccessByteSource, Sendable {
     public let fd: Int32
     public let size: UInt64
 
@@ -96,7 +96,7 @@ public struct FileDescriptorRandomAccess: RandomAccessByteSource {
 }
 
 /// An in-memory source over a byte array.
-public struct ArraySource: ByteSource, RandomAccessByteSource {
+public struct ArraySource: ByteSource, RandomAccessByteSource, Sendable {
     public let bytes: [UInt8]
     private var position = 0
     public init(_ bytes: [UInt8]) { self.bytes = bytes }

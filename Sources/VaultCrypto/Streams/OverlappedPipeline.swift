@@ -150,7 +150,7 @@ public struct OverlappedPipeline: Sendable {
     }
 
     /// A dedicated thread (not a shared queue's: the stages block on each other) and a semaphore to join it.
-    private static func start(_ name: String, _ body: @escaping @Sendable () -> Void) -> DispatchSemaphore {
+    public static func start(_ name: String, _ body: @escaping @Sendable () -> Void) -> DispatchSemaphore {
         let done = DispatchSemaphore(value: 0)
         let thread = Thread {
             body()

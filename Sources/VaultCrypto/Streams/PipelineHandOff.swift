@@ -44,19 +44,41 @@ enum PipelineLane: Int, CaseIterable {
     case emptyInput, fullInput, emptyOutput, fullOutput
 }
 
-/// The queues and the first failure, shared by the pipeline's threads.
+/// A lock and condition shared by threads that hand work to each other, and the first failure among them: a failure
+/// wakes every waiter, each of which then stops.
 ///
-/// @unchecked Sendable: every stored property is read and written only while `condition` is locked.
-final class PipelineHandOff: @unchecked Sendable {
+/// @unchecked Sendable: `failure` (and a subclass's state) is read and written only while `condition` is locked.
+public class StageCoordination: @unchecked Sendable {
     /// Thrown to a stage because another stage failed: it stops, and the first stage's error is the one reported.
     struct Stopped: Error {}
 
-    private let condition = NSCondition()
+    let condition = NSCondition()
+    var failure: (any Error)?
+
+    /// Stops every stage; the first error wins.
+    func fail(_ error: any Error) {
+        condition.lock()
+        defer { condition.unlock() }
+        if failure == nil { failure = error }
+        condition.broadcast()
+    }
+
+    var firstFailure: (any Error)? {
+        condition.lock()
+        defer { condition.unlock() }
+        return failure
+    }
+}
+
+/// The queues between the stages of an `OverlappedPipeline`.
+///
+/// @unchecked Sendable: every stored property is read and written only while `condition` is locked.
+final class PipelineHandOff: StageCoordination, @unchecked Sendable {
     private var lanes: [[PipelineBuffer]] = Array(repeating: [], count: PipelineLane.allCases.count)
     private var closed: [Bool] = Array(repeating: false, count: PipelineLane.allCases.count)
-    private var failure: (any Error)?
 
     init(emptyInputs: [PipelineBuffer], emptyOutputs: [PipelineBuffer]) {
+        super.init()
         lanes[PipelineLane.emptyInput.rawValue] = emptyInputs
         lanes[PipelineLane.emptyOutput.rawValue] = emptyOutputs
     }
@@ -87,20 +109,6 @@ final class PipelineHandOff: @unchecked Sendable {
         defer { condition.unlock() }
         closed[lane.rawValue] = true
         condition.broadcast()
-    }
-
-    /// Stops every stage; the first error wins.
-    func fail(_ error: any Error) {
-        condition.lock()
-        defer { condition.unlock() }
-        if failure == nil { failure = error }
-        condition.broadcast()
-    }
-
-    var firstFailure: (any Error)? {
-        condition.lock()
-        defer { condition.unlock() }
-        return failure
     }
 }
 

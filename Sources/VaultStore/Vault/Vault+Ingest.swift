@@ -18,10 +18,14 @@ extension Vault {
         /// The start of a PDF's text, for its date and kind; nil reads none (the vault runs no PDF parser itself:
         /// the CLI reads it in a child process with limits).
         public var pdfText: (@Sendable ([UInt8]) -> String?)?
+        /// Threads that encrypt files while the calling thread commits batches (nil: both cores); 0 encrypts each file
+        /// on the calling thread, in turn (the one-thread ingest, for comparing).
+        public var workers: Int?
 
         public init(kind: DocumentKind? = nil, date: String? = nil, allowDuplicate: Bool = false, actor: String? = nil, batchSize: Int = 500,
-                    pdfText: (@Sendable ([UInt8]) -> String?)? = nil) {
+                    pdfText: (@Sendable ([UInt8]) -> String?)? = nil, workers: Int? = nil) {
             self.pdfText = pdfText
+            self.workers = workers
             self.kind = kind
             self.date = date
             self.allowDuplicate = allowDuplicate
@@ -93,7 +97,8 @@ extension Vault {
             return (key, version, try KeyHierarchy.contentMACKey(metadataKey: metadataKey, caseID: caseID), try tx.contentMACs(caseID: caseID))
         }
         let fieldKey = try KeyHierarchy.fieldKey(caseKey)
-        let writer = BodyWriter()
+        let sealer = DocumentSealer(blobs: blobs, hierarchy: hierarchy, caseID: caseID, caseKey: caseKey, caseKeyVersion: caseKeyVersion,
+                                    macKey: macKey, options: options, actor: options.actor ?? actor)
         var results: [IngestResult] = []
         var pending: [(index: Int, record: DocumentRecord)] = []
         var pendingEvents: [AuditEvent] = []
@@ -101,6 +106,19 @@ extension Vault {
         // content at the same moment can still store it twice; duplicates are reported, never harmful.)
         var knownMACs = storedMACs
         var bytesDone: Int64 = 0
+
+        // Files are encrypted on both cores, up to a batch ahead, while this thread completes their rows in order and
+        // commits each batch. The workers see only the content stored before this ingest; a file repeating one
+        // earlier in the same ingest is found below, in order, and its temp blob removed.
+        let allowDuplicate = options.allowDuplicate
+        let pool = IngestPool(count: files.count, workers: Self.sharesDescriptors(files) ? 0 : options.workers ?? IngestPool.defaultWorkers,
+                              window: max(16, options.batchSize)) { index, writer in
+            sealer.outcome(files[index], writer: writer) { mac in allowDuplicate ? nil : storedMACs[mac] }
+        }
+        defer {
+            // Files encrypted ahead of a failed batch: their rows never commit, so their temp blobs go.
+            for case .sealed(let sealed) in pool.finish() { unlink(blobs.temporary + "/" + sealed.record.id + ".tmp") }
+        }
 
         func flush(last: Bool = false) throws {
             guard !pending.isEmpty || !pendingEvents.isEmpty || (last && alsoCommit != nil) else { return }
@@ -128,24 +146,30 @@ extension Vault {
             }
         }
 
-        for file in files {
+        for (index, file) in files.enumerated() {
             let outcome: IngestOutcome
             var warning: String?
-            do {
-                let (record, body) = try encryptOne(file, writer: writer, caseID: caseID, caseKey: caseKey, caseKeyVersion: caseKeyVersion,
-                                                    fieldKey: fieldKey, macKey: macKey, options: options) { mac in
-                    options.allowDuplicate ? nil : knownMACs[mac]
-                }
-                if let record {
-                    pending.append((results.count, record))
-                    knownMACs[record.contentMAC] = record.id
-                    outcome = .stored(documentID: DocumentID(record.id), size: record.size)
-                    warning = DocumentClassifier.mismatch(fileName: String(decoding: file.originalName, as: UTF8.self), mediaType: record.mediaType)
+            switch pool.take(index) {
+            case .sealed(let sealed):
+                if !allowDuplicate, let existing = knownMACs[sealed.record.contentMAC] {
+                    unlink(blobs.temporary + "/" + sealed.record.id + ".tmp")
+                    outcome = .duplicate(of: DocumentID(existing))
                 } else {
-                    outcome = .duplicate(of: DocumentID(body))
+                    do {
+                        let record = try completeRow(sealed, fieldKey: fieldKey)
+                        pending.append((results.count, record))
+                        knownMACs[record.contentMAC] = record.id
+                        outcome = .stored(documentID: DocumentID(record.id), size: record.size)
+                        warning = DocumentClassifier.mismatch(fileName: String(decoding: file.originalName, as: UTF8.self), mediaType: record.mediaType)
+                    } catch {
+                        unlink(blobs.temporary + "/" + sealed.record.id + ".tmp")
+                        outcome = .failed(Self.describe(error))
+                    }
                 }
-            } catch {
-                outcome = .failed(Self.describe(error))
+            case .duplicate(let existing):
+                outcome = .duplicate(of: DocumentID(existing))
+            case .failed(let message):
+                outcome = .failed(message)
             }
             switch outcome {
             case .stored(let id, let size):
@@ -164,6 +188,13 @@ extension Vault {
         }
         try flush(last: true)
         return results
+    }
+
+    /// Whether two files are the same open upload: a duplicated descriptor shares its offset, so they must not be
+    /// read at the same time.
+    static func sharesDescriptors(_ files: [IngestFile]) -> Bool {
+        var seen = Set<Int32>()
+        return files.contains { file in file.descriptor.map { !seen.insert($0).inserted } ?? false }
     }
 
     /// Forms encrypted for a case whose rows are not written yet (case set-up).
@@ -192,21 +223,26 @@ extension Vault {
         var known = knownMACs
         do {
             for (file, kind, date) in files {
-                let options = IngestOptions(kind: kind, date: date, actor: actor, batchSize: 1)
-                let record: DocumentRecord?
-                let existing: String
+                let sealer = DocumentSealer(blobs: blobs, hierarchy: hierarchy, caseID: caseID, caseKey: caseKey, caseKeyVersion: caseKeyVersion,
+                                            macKey: macKey, options: IngestOptions(kind: kind, date: date, actor: actor, batchSize: 1), actor: actor)
+                var temporary: String?
                 do {
-                    (record, existing) = try encryptOne(file, writer: writer, caseID: caseID, caseKey: caseKey, caseKeyVersion: caseKeyVersion, fieldKey: fieldKey,
-                                                        macKey: macKey, options: options) { known[$0] }
+                    switch try sealer.encrypt(file, writer: writer, duplicateOf: { known[$0] }) {
+                    case .sealed(let form):
+                        temporary = blobs.temporary + "/" + form.record.id + ".tmp"
+                        let record = try completeRow(form, fieldKey: fieldKey)
+                        sealed.records.append(record)
+                        known[record.contentMAC] = record.id
+                        sealed.documentIDs.append(record.id)
+                    case .duplicate(let existing):
+                        sealed.documentIDs.append(existing)
+                    case .failed(let message):  // `encrypt` throws instead; only `outcome` returns this
+                        throw VaultError.invalidInput(message)
+                    }
                 } catch {
+                    // Only completing the row throws after the blob is written; the blob is then no form's.
+                    if let temporary { unlink(temporary) }
                     throw VaultError.invalidInput("the form \(file.path) could not be stored (\(Self.describe(error))); nothing was opened or recorded")
-                }
-                if let record {
-                    sealed.records.append(record)
-                    known[record.contentMAC] = record.id
-                    sealed.documentIDs.append(record.id)
-                } else {
-                    sealed.documentIDs.append(existing)
                 }
             }
             try blobs.commitBatch(sealed.records.map(\.id))
@@ -227,73 +263,5 @@ extension Vault {
 
     static func describe(_ error: Error) -> String {
         String(describing: error)
-    }
-
-    /// Encrypts one file to a temp blob and returns its row (not yet committed), or nil and the id of the
-    /// document it duplicates. Its batch's `flush` makes the blob durable and moves it into place.
-    private func encryptOne(_ file: IngestFile, writer: BodyWriter, caseID: String, caseKey: SecureBytes, caseKeyVersion: Int, fieldKey: SecureBytes,
-                            macKey: SecureBytes, options: IngestOptions,
-                            duplicateOf: (Data) throws -> String?) throws -> (DocumentRecord?, String) {
-        let input: Int32
-        if let descriptor = file.descriptor {
-            // Our own descriptor (closed below), read from the start: the upload left the shared offset at its end.
-            input = CProcessShims_duplicate(descriptor)
-            if input >= 0 && lseek(input, 0, SEEK_SET) != 0 {
-                close(input)
-                throw FileError.system(operation: "seek", path: file.path, errno: errno)
-            }
-        } else {
-            input = (file.pathBytes + [0]).withUnsafeBufferPointer { bytes in
-                bytes.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) }
-            }
-        }
-        guard input >= 0 else { throw FileError.system(operation: "open", path: file.path, errno: errno) }
-        defer { close(input) }
-        var before = stat()
-        guard fstat(input, &before) == 0 else { throw FileError.system(operation: "stat", path: file.path, errno: errno) }
-        guard before.st_mode & S_IFMT == S_IFREG else { throw VaultError.invalidInput("\(file.path) is not a regular file") }
-
-        let documentID = try Self.newID("doc")
-        let documentKey = try SecureBytes.random(count: 32)
-        let (output, temporaryPath) = try blobs.createTemporary(for: documentID)
-        var keepTemporary = false
-        defer {
-            if !keepTemporary { unlink(temporaryPath) }
-        }
-        let body: EncryptedBody
-        do {
-            defer { close(output) }
-            let context = hierarchy.documentContext(documentID: documentID)
-            // A large file is read, sealed and written on three threads at once; a small one on this thread,
-            // where starting threads would cost more than overlapping saves. Same blob either way.
-            body = Int64(before.st_size) >= OverlappedPipeline.worthwhileSize
-                ? try BodyWriter.encryptOverlapped(input: input, output: output, key: documentKey, context: context, macKey: macKey)
-                : try writer.encrypt(input: input, output: output, key: documentKey, context: context, macKey: macKey)
-            var after = stat()
-            guard fstat(input, &after) == 0 else { throw FileError.system(operation: "stat", path: file.path, errno: errno) }
-            guard after.st_size == before.st_size, after.st_mtim.tv_sec == before.st_mtim.tv_sec,
-                  after.st_mtim.tv_nsec == before.st_mtim.tv_nsec, body.plaintextSize == Int64(before.st_size) else {
-                throw VaultError.fileChanged(path: file.path)
-            }
-            if let existing = try duplicateOf(Data(body.contentMAC)) { return (nil, existing) }
-        }
-        // The temp file stays until its batch is made durable and moved into place (`flush`).
-        keepTemporary = true
-
-        let name = String(decoding: file.originalName, as: UTF8.self)
-        let mediaType = DocumentClassifier.mediaType(fileName: name, head: body.head)
-        let dated = Self.dateAndKind(name: name, mediaType: mediaType, head: body.head, input: input, size: Int(before.st_size),
-                                     modified: before.st_mtim.tv_sec, options: options)
-        var record = DocumentRecord(
-            id: documentID, caseID: caseID, kind: dated.kind.rawValue,
-            mediaType: mediaType, size: body.plaintextSize, documentDate: dated.date, documentDateSource: dated.source.rawValue,
-            ingestedAt: timestamp(), ingestedBy: options.actor ?? actor, caseKeyVersion: caseKeyVersion,
-            wrappedKey: try hierarchy.wrapDocumentKey(documentKey, documentID: documentID, caseID: caseID, caseKey: caseKey,
-                                                      caseKeyVersion: caseKeyVersion),
-            originalNameSealed: Data(), ciphertextSize: body.ciphertextSize, ciphertextSHA256: Data(body.ciphertextSHA256),
-            contentMAC: Data(body.contentMAC))
-        try Self.sealDocumentFields(name: file.originalName, dateSource: dated.source.rawValue, kind: dated.kind.rawValue, into: &record,
-                                    fieldKey: fieldKey)
-        return (record, documentID)
     }
 }

@@ -177,9 +177,17 @@ extension Vault {
         try audit(event(purpose, caseID: record.caseID, documentID: documentID))
         let context = hierarchy.documentContext(documentID: documentID)
         do {
-            if record.ciphertextSize >= OverlappedPipeline.worthwhileSize {
-                // Read, decrypted and written overlapped; the sink still gets only chunks that authenticated, in order.
+            if record.ciphertextSize >= OverlappedPipeline.worthwhileSize && decryptWorkers == 0 {
+                // The three-stage pipeline of before (reader, decryptor, writer), kept for comparing.
                 try Cobblestone256.decrypt(fd: fd, to: &sink, key: key, context: context)
+            } else if record.ciphertextSize >= OverlappedPipeline.worthwhileSize {
+                // Read and decrypted on both cores, written here; the sink still gets only chunks that authenticated,
+                // in order. Read-ahead for the two workers' interleaved reads, which together are one sequential scan.
+                #if os(Linux)
+                _ = posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL)
+                #endif
+                try Cobblestone256.decryptParallel(source: try FileDescriptorRandomAccess(fd: fd), to: &sink, key: key, context: context,
+                                                   workers: decryptWorkers ?? ParallelDecryption.defaultWorkers)
             } else {
                 var source = FileDescriptorSource(fd: fd)
                 try Cobblestone256.decrypt(from: &source, to: &sink, key: key, context: context)

@@ -31,6 +31,9 @@ public final class Vault {
     var dataKeys: [String: SecureBytes] = [:]
     /// Field openers per data key (scope#version): HKDF and AES key setup once, not once per row.
     var fieldOpeners: [String: AESGCM.Opener] = [:]
+    /// Threads that read and decrypt a large document (nil: both cores); 0 uses the three-stage pipeline (one reader,
+    /// one decryptor), for comparing.
+    public var decryptWorkers: Int?
     /// Consent warnings the person acting has acknowledged for this session (R-CON-7 and the like).
     public var acknowledged: [RuleID] = []
     /// Called once per case and action when the consent rules allow with a warning, so a front end can show it.

@@ -14,6 +14,7 @@ extension CaseVault {
         @Argument(help: "The document id.") var id: DocumentID
         @Option(name: .shortAndLong, help: "Write to this path (created only once the document has decrypted; '-' for stdout).") var output: String?
         @OptionGroup var consent: ConsentOptions
+        @Option(help: .hidden) var decryptWorkers: Int?
 
         func run() throws {
             // Checked here, not in validate(): the parser would wrap our error and print it as a Swift value.
@@ -30,6 +31,7 @@ extension CaseVault {
             }
             let vault = try global.openStore()
             defer { global.finish(vault) }
+            vault.decryptWorkers = decryptWorkers
             try ConsentGate.require(.viewDocuments, caseID: try vault.caseID(ofDocument: id), vault: vault, options: consent, documentID: id)
             try deliver { sink in try vault.decrypt(documentID: id, to: &sink) }
         }

@@ -23,6 +23,7 @@ extension CaseVault {
         @Flag(help: "Include hidden files and folders.") var includeHidden = false
         @Flag(help: "Follow symbolic links.") var followSymlinks = false
         @Argument(help: "Files and folders.") var paths: [String]
+        @Option(help: .hidden) var encryptWorkers: Int?
         @OptionGroup var consent: ConsentOptions
 
         func run() throws {
@@ -43,7 +44,7 @@ extension CaseVault {
             if let pdfHelper { pdfText = { pdfHelper.firstPage($0) } }
             let results = try vault.ingest(caseID: caseID, files: files,
                                            options: .init(kind: kind, date: date, allowDuplicate: allowDuplicate, actor: global.advocate,
-                                                         pdfText: pdfText),
+                                                         pdfText: pdfText, workers: encryptWorkers),
                                            progress: progress.update)
             progress.finish()
             var stored = 0, duplicates = 0, failed = 0, bytes: Int64 = 0
