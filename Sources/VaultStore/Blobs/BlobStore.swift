@@ -28,9 +28,15 @@ public struct BlobStore: Sendable {
         }
     }
 
+    /// Where a body is written before its batch moves it into place.
+    func temporaryPath(for documentID: String) -> String { temporary + "/" + documentID + ".tmp" }
+
+    /// Takes away a body that will not be committed (its row did not, or will not, go in).
+    func removeTemporary(documentID: String) { unlink(temporaryPath(for: documentID)) }
+
     /// A new temp file for a body being written; the caller closes it.
     func createTemporary(for documentID: String) throws -> (fd: Int32, path: String) {
-        let path = temporary + "/" + documentID + ".tmp"
+        let path = temporaryPath(for: documentID)
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard fd >= 0 else { throw FileError.system(operation: "create", path: path, errno: errno) }
         return (fd, path)
@@ -54,7 +60,7 @@ public struct BlobStore: Sendable {
                 newShard = true
             }
             shards.insert(shard)
-            guard rename(temporary + "/" + id + ".tmp", path(for: id)) == 0 else {
+            guard rename(temporaryPath(for: id), path(for: id)) == 0 else {
                 throw FileError.system(operation: "rename", path: path(for: id), errno: errno)
             }
         }

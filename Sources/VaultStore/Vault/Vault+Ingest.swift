@@ -117,7 +117,7 @@ extension Vault {
         }
         defer {
             // Files encrypted ahead of a failed batch: their rows never commit, so their temp blobs go.
-            for case .sealed(let sealed) in pool.finish() { unlink(blobs.temporary + "/" + sealed.record.id + ".tmp") }
+            for case .sealed(let sealed) in pool.finish() { blobs.removeTemporary(documentID: sealed.record.id) }
         }
 
         func flush(last: Bool = false) throws {
@@ -139,7 +139,7 @@ extension Vault {
                 // The rows did not commit: their blobs (or temp files) would be orphans, so take them away again.
                 for item in batch {
                     blobs.remove(documentID: item.record.id)
-                    unlink(blobs.temporary + "/" + item.record.id + ".tmp")
+                    blobs.removeTemporary(documentID: item.record.id)
                     results[item.index] = IngestResult(file: results[item.index].file, outcome: .failed("not recorded: \(error)"))
                 }
                 throw error
@@ -152,7 +152,7 @@ extension Vault {
             switch pool.take(index) {
             case .sealed(let sealed):
                 if !allowDuplicate, let existing = knownMACs[sealed.record.contentMAC] {
-                    unlink(blobs.temporary + "/" + sealed.record.id + ".tmp")
+                    blobs.removeTemporary(documentID: sealed.record.id)
                     outcome = .duplicate(of: DocumentID(existing))
                 } else {
                     do {
@@ -162,7 +162,7 @@ extension Vault {
                         outcome = .stored(documentID: DocumentID(record.id), size: record.size)
                         warning = DocumentClassifier.mismatch(fileName: String(decoding: file.originalName, as: UTF8.self), mediaType: record.mediaType)
                     } catch {
-                        unlink(blobs.temporary + "/" + sealed.record.id + ".tmp")
+                        blobs.removeTemporary(documentID: sealed.record.id)
                         outcome = .failed(Self.describe(error))
                     }
                 }
@@ -229,7 +229,7 @@ extension Vault {
                 do {
                     switch try sealer.encrypt(file, writer: writer, duplicateOf: { known[$0] }) {
                     case .sealed(let form):
-                        temporary = blobs.temporary + "/" + form.record.id + ".tmp"
+                        temporary = blobs.temporaryPath(for: form.record.id)
                         let record = try completeRow(form, fieldKey: fieldKey)
                         sealed.records.append(record)
                         known[record.contentMAC] = record.id
@@ -257,7 +257,7 @@ extension Vault {
     func discardForms(_ documentIDs: [String]) {
         for id in documentIDs {
             blobs.remove(documentID: id)
-            unlink(blobs.temporary + "/" + id + ".tmp")
+            blobs.removeTemporary(documentID: id)
         }
     }
 
