@@ -84,7 +84,8 @@ webbench: release
 	@scripts/ensure-deps.sh postgresql openssl
 	python3 scripts/webbench.py --bin .build/release
 
-# The long reliability run: 10 000 tamper flips, 10 000 row mutations, 500 crash kills, a 5 GiB sparse file (make test: 300, 1 000, 50, 1 GiB) and
+# The long reliability run: 10 000 tamper flips, 10 000 random row mutations, 500 crash kills, a 5 GiB sparse file (make test:
+# 300, 100 after a systematic pass of ~200 (every row and column; see MutationSweepTests), 50, 1 GiB) and
 # every file of the real-PDF corpus (make test: the 10 marked quick).
 soak: build
 	$(SWIFT) build --build-tests
