@@ -28,7 +28,10 @@ serve: build
 # start their own throwaway server, and for the second pass below, which scripts/test-passes.sh runs beside the suite; headless Chromium and Selenium for the web interface's
 # browser test, WebInterfaceTests, which skips visibly without them). In parallel (TEST_WORKERS below): each test uses its own temporary
 # folders, HOME and vault, so tests do not share state; sequentially the suite took 15–16.5 minutes on 2 cores.
-test: build
+# One `swift build --build-tests`, not `swift build` then that: it builds the same programs (casevault, casevault-pdf,
+# casevault-server, casevault-bench) and the tests in one plan, so the tests compile while the programs link instead of
+# after them, and SwiftPM plans once.
+test: deps
 	@scripts/ensure-deps.sh faketime postgresql
 	@scripts/ensure-browser.sh
 	$(SWIFT) build --build-tests
@@ -87,7 +90,7 @@ webbench: release
 # The long reliability run: 10 000 tamper flips, 10 000 random row mutations, 500 crash kills, a 5 GiB sparse file (make test:
 # 300, 100 after a systematic pass of ~200 (every row and column; see MutationSweepTests), 50, 1 GiB) and
 # every file of the real-PDF corpus (make test: the 10 marked quick).
-soak: build
+soak: deps
 	$(SWIFT) build --build-tests
 	CASEVAULT_TAMPER_FLIPS=10000 CASEVAULT_MUTATIONS=10000 CASEVAULT_CRASH_KILLS=500 CASEVAULT_SPARSE_GIB=5 $(SWIFT) test --disable-swift-testing --filter 'TamperSweepTests|MutationSweepTests|CrashSweepTests|testLargeSparseFile'
 	CASEVAULT_REAL_PDFS=all $(SWIFT) test --disable-swift-testing --filter RealPDFCorpusTests
