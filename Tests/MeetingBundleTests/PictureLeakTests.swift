@@ -29,10 +29,10 @@ final class PictureLeakTests: XCTestCase {
 
     /// What OCR reads on every page of `pdf` at 200 and 150 dpi, with automatic segmentation and sparse text, and in
     /// `zoom` regions (points) enlarged to 600 dpi, where a small picture's print is legible.
-    static func ocrText(_ pdf: [UInt8], ocr: OCREngine, zoom: [Box] = []) throws -> String {
+    static func ocrText(_ pdf: [UInt8], ocr: OCREngine, zoom: [Box] = [], pages: [Int]? = nil) throws -> String {
         let document = try PDFSource(data: pdf)
         var text: [String] = []
-        for page in 0..<document.pageCount {
+        for page in pages ?? Array(0..<document.pageCount) {
             var rasters = [try document.render(page: page, dpi: 200), try document.render(page: page, dpi: 150)]
             rasters += try zoom.map { try document.render(page: page, region: $0, dpi: 600) }
             for raster in rasters {
