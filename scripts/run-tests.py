@@ -16,10 +16,10 @@ BINARY = ".build/debug/casevaultPackageTests.xctest"
 # Each of these took 30 s or more in a parallel run on 2 cores (xunit times, 2026-12-06; ServerEndToEndTests, whose
 # three tests run in one process of about 200 s, added 2026-12-07); start them first.
 SLOW = [
-    "VaultServerTests.ServerEndToEndTests", "MeetingBundleTests.TextLayerTrickTests", "VaultStoreTests.MutationSweepTests",
+    "VaultServerTests.ServerEndToEndTests", "MeetingBundleTests.TextLayerTrickTests", "VaultCoreTests.MutationSweepTests",
     "MeetingBundleTests.PictureLeakTests",
-    "CLITests.AnalysisLimitTests", "RedactionTests.CapitalISpellingLimitTests", "VaultStoreTests.CrashSweepTests",
-    "CLITests.RealPDFCorpusTests", "VaultStoreTests.TamperSweepTests", "CLITests.ErrorPresentationTests",
+    "CLITests.AnalysisLimitTests", "RedactionTests.CapitalISpellingLimitTests", "VaultCoreTests.CrashSweepTests",
+    "CLITests.RealPDFCorpusTests", "VaultCoreTests.TamperSweepTests", "CLITests.ErrorPresentationTests",
     "VaultCryptoTests.CobblestoneTests", "VaultServerTests.ServerAPITests", "VaultServerTests.WebInterfaceTests",
     "VaultServerTests.ServerCLITests", "VaultServerTests.WebBundleTests", "VaultServerTests.WebDocumentsTests",
 ]

@@ -2,7 +2,7 @@ import Consent
 import Foundation
 import XCTest
 @testable import VaultServer
-@testable import VaultStore
+@testable import VaultCore
 
 /// `consent show`, `consent show --history`, `consent void` and `consent check` over real HTTPS, on ServerAPITests'
 /// vault and server: the same core calls as the CLI's commands, the same audit events, names next to ids.

@@ -2,7 +2,7 @@ import Consent
 import Foundation
 import XCTest
 @testable import VaultServer
-@testable import VaultStore
+@testable import VaultCore
 
 /// The consent routes over real HTTPS, on ServerAPITests' vault and server: `consent record`, `consent withdraw` and
 /// `consent list` through the same core calls, with the same audit events, and what a withdrawal does to a read.

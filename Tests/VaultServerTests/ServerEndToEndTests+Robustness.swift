@@ -2,7 +2,7 @@ import Consent
 import Foundation
 import PostgresTestSupport
 import XCTest
-@testable import VaultStore
+@testable import VaultCore
 
 /// The CLI over the server when the database goes away, and text that looks like SQL.
 extension ServerEndToEndTests {

@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import VaultStore
+@testable import VaultCore
 
 /// Issue 21's done-when: the CLI's end-to-end sequence — consent record (with its signed form), ingest, list, cat,
 /// consent list, export and bundle verify, verify, case list with filters, consent withdraw and the refusal after it —

@@ -1,7 +1,7 @@
 import Consent
 import Foundation
 import XCTest
-@testable import VaultStore
+@testable import VaultCore
 
 extension ServerTestWorld {
     /// A document of `megabytes` MB on a case of its own (with its client's verbal consent, as the world's cases have),

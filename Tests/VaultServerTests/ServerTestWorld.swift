@@ -4,7 +4,7 @@ import PostgresTestSupport
 import VaultCrypto
 import XCTest
 @testable import VaultServer
-@testable import VaultStore
+@testable import VaultCore
 
 /// One vault on the shared throwaway PostgreSQL server, served over real HTTPS by one server for the whole test class
 /// (logins cost scrypt, and a server a PostgreSQL database): an administrator, two organisations, Lee (manager of the

@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 @testable import VaultServer
-@testable import VaultStore
+@testable import VaultCore
 
 /// The web interface's bundle wizard, download page, public verify page and consent withdrawal over real HTTPS
 /// (curl with the test's own CA), each test on its own case of a written consent with its signed form and a letter.

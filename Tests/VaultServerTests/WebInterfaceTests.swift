@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 @testable import VaultServer
-@testable import VaultStore
+@testable import VaultCore
 
 /// The web pages over real HTTPS (curl with the test's own CA) on the throwaway PostgreSQL: headers, the session
 /// cookie, CSRF, expiry and escaping. The real-browser run is in WebInterfaceTests+Browser.swift.

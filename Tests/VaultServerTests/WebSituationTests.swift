@@ -2,7 +2,7 @@ import Consent
 import Foundation
 import XCTest
 @testable import VaultServer
-@testable import VaultStore
+@testable import VaultCore
 
 /// The guided situations' page ("Record a consent or authority") over real HTTPS (curl) on the throwaway PostgreSQL:
 /// each situation recorded with its signed form, what is missing said in the core's words, the refusal, CSRF, escaping;

@@ -1,7 +1,7 @@
 import Consent
 import Foundation
 import VaultModel
-import VaultStore
+import VaultCore
 
 /// The JSON bodies of the consent routes: `casevault consent record`'s and `consent withdraw`'s options, typed. Enum
 /// and date fields are read as text and checked here, so a wrong value is named with the values it may take.

@@ -1,7 +1,7 @@
 import Consent
 import Foundation
 import Hummingbird
-import VaultStore
+import VaultCore
 
 /// `casevault consent record`, `consent withdraw` and `consent list --json` over HTTP: the same core calls, acting as
 /// the session's account, so the access table, the records' checks and the audit events (`consent.record`,

@@ -3,7 +3,7 @@ import DocumentText
 import Foundation
 import Redaction
 import VaultCrypto
-import VaultStore
+import VaultCore
 
 /// A piece of the document's text: marked when a bundle would redact it (its kind said in words beside it, so the
 /// highlight is not the only sign).

@@ -1,7 +1,7 @@
 import Consent
 import Foundation
 import VaultModel
-import VaultStore
+import VaultCore
 
 /// The situations as the page offers them, in `casevault case open --help`'s words (CaseSituationText): who the
 /// client is, and what each records. The rules behind them are the core's (`CaseSetUpOptions`, `recordSituation`).
