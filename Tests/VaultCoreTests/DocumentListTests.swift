@@ -90,8 +90,8 @@ final class DocumentListTests: XCTestCase {
         let otherID = try admin.addAdvocate(name: "Pat Reid", organisationID: OrganisationID(otherOrg))
         let other = try t.reopen(as: otherID)
         let client = try other.addPerson(.init(name: "Ann Bell", dob: "1950-01-01"))
-        let third = try other.openCase(.init(clientID: client, organisationID: otherOrg, advocateIDs: [otherID], nhsBody: "trust-X"))
-        var input = Vault.AuthorityInput(caseID: third.rawValue, personID: client, kind: .verbalConsent, granteeID: otherOrg,
+        let third = try other.openCase(.init(clientID: client, organisationID: OrganisationID(otherOrg), advocateIDs: [AccountID(otherID)], nhsBody: "trust-X"))
+        var input = Vault.AuthorityInput(caseID: third, personID: client, kind: .verbalConsent, granteeID: otherOrg,
                                          actions: ConsentAction.allCases, today: other.today())
         input.recordedBy = otherID
         input.recordedOn = other.today()

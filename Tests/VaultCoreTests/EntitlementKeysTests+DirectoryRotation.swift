@@ -22,7 +22,7 @@ extension EntitlementKeysTests {
 
         _ = try w.open(as: w.lee).removeAccount(AccountID(kim))
         let sam = try w.open(as: w.sam)
-        let later = try sam.addPerson(.init(name: "Rita Moss", dob: "1950-02-02", address: "1 Quay Street, Wells"))
+        let later = try sam.addPerson(.init(name: "Rita Moss", dob: "1950-02-02", address: "1 Quay Street, Wells")).rawValue
         let db = try DatabaseQueue(path: w.root + "/vault.db")
         for personID in [later, client] {
             let row = try XCTUnwrap(try db.read { try Row.fetchOne($0, sql: "SELECT * FROM people WHERE id = ?", arguments: [personID]) })
@@ -98,7 +98,7 @@ extension EntitlementKeysTests {
         let sam = try w.open(as: w.sam)
         XCTAssertEqual(try sam.store.read { try $0.dataKeyVersions(scope: scope) }, [2])
         // Kim's copy opens no one registered afterwards; Pat, entitled, now holds the new version.
-        let later = try sam.addPerson(.init(name: "Rita Moss", dob: "1950-02-02"))
+        let later = try sam.addPerson(.init(name: "Rita Moss", dob: "1950-02-02")).rawValue
         let row = try XCTUnwrap(try DatabaseQueue(path: w.root + "/vault.db").read {
             try Row.fetchOne($0, sql: "SELECT name_sealed FROM people WHERE id = ?", arguments: [later])
         })

@@ -14,7 +14,7 @@ extension EntitlementKeysTests {
         let sam = try w.open(as: w.sam)
         let withdrawn = sam.today().adding(days: offset)
         let client = try sam.caseDetail(w.caseID).client
-        var consent = Vault.AuthorityInput(caseID: w.caseID.rawValue, personID: client.rawValue, kind: .verbalConsent, granteeID: w.org2,
+        var consent = Vault.AuthorityInput(caseID: w.caseID, personID: client, kind: .verbalConsent, granteeID: w.org2,
                                            actions: ConsentAction.allCases, today: sam.today())
         consent.validFrom = withdrawn.adding(days: -30)
         consent.recordedBy = w.sam

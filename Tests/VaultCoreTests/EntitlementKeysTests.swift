@@ -25,12 +25,12 @@ final class EntitlementKeysTests: XCTestCase {
         try w.populate()
         let sam = try w.open(as: w.sam)
         let son = try sam.addPerson(.init(name: "Tom Ellis", dob: "1972-05-01", nhsNumber: "9434765919", address: "4 Mill Lane, Diss",
-                                          phone: "01379 000000", email: "tom@example.org"))
+                                          phone: "01379 000000", email: "tom@example.org")).rawValue
         try sam.addCasePerson(caseID: w.caseID, personID: PersonID(son), role: .relative, firstNameIsSafe: false)
         let client = try sam.caseDetail(w.caseID).client
         _ = try sam.editPerson(client, changes: [.address: "12 Church Street, Norwich"])
         _ = try sam.addNote(caseID: w.caseID, text: "Her son says the ward sister was rude")
-        let own = try w.open(as: w.alex).addPerson(.init(name: "Priya Shah", dob: "1980-01-01"))
+        let own = try w.open(as: w.alex).addPerson(.init(name: "Priya Shah", dob: "1980-01-01")).rawValue
         return (w, son, own)
     }
 

@@ -12,7 +12,7 @@ final class HiddenPersonTests: XCTestCase {
         let t = try TemporaryVault()
         let first = try t.openCase(client: "Margaret Ellis")
         // Registered by the first advocate and on no case: nobody else may see them.
-        let hidden = PersonID(try t.vault.addPerson(.init(name: "Harriet Quill", dob: "1950-01-02", nhsNumber: "9434765919")))
+        let hidden = try t.vault.addPerson(.init(name: "Harriet Quill", dob: "1950-01-02", nhsNumber: "9434765919"))
         let own = try t.openCase(client: "Peter Hart")
         let advocate = try XCTUnwrap(t.advocateID)
         let ownClient = try t.vault.caseDetail(own).client
@@ -30,12 +30,12 @@ final class HiddenPersonTests: XCTestCase {
         assertRefused("added to one's own case") {
             try t.vault.addCasePerson(caseID: own, personID: hidden, role: .relative, firstNameIsSafe: false)
         }
-        var grant = Vault.AuthorityInput(caseID: own.rawValue, personID: ownClient.rawValue, kind: .verbalConsent, granteeID: hidden.rawValue,
+        var grant = Vault.AuthorityInput(caseID: own, personID: ownClient, kind: .verbalConsent, granteeID: hidden.rawValue,
                                          actions: [.viewDocuments], today: t.vault.today())
         grant.recordedBy = advocate
         grant.recordedOn = t.vault.today()
         assertRefused("named as a consent's grantee") { _ = try t.vault.recordAuthority(grant) }
-        var about = Vault.AuthorityInput(caseID: own.rawValue, personID: hidden.rawValue, kind: .verbalConsent, granteeID: organisation,
+        var about = Vault.AuthorityInput(caseID: own, personID: hidden, kind: .verbalConsent, granteeID: organisation,
                                          actions: [.viewDocuments], today: t.vault.today())
         about.recordedBy = advocate
         about.recordedOn = t.vault.today()
@@ -45,7 +45,7 @@ final class HiddenPersonTests: XCTestCase {
         setUp.signedOn = t.vault.today()
         setUp.actions = [.viewDocuments]
         assertRefused("a case opened for them") {
-            _ = try t.vault.openCase(.init(clientID: hidden.rawValue, organisationID: organisation, advocateIDs: [advocate], nhsBody: "trust-X"), setUp: setUp)
+            _ = try t.vault.openCase(.init(clientID: hidden, organisationID: OrganisationID(organisation), advocateIDs: [AccountID(advocate)], nhsBody: "trust-X"), setUp: setUp)
         }
         XCTAssertEqual(try t.vault.casePeople(caseID: own).count, 0)
         XCTAssertEqual(try t.vault.authorities(caseID: own).count, 1, "only the consent the case was opened with")
@@ -55,7 +55,7 @@ final class HiddenPersonTests: XCTestCase {
                        "nothing was done")
 
         // Someone the advocate registered is theirs to add.
-        let relative = PersonID(try t.vault.addPerson(.init(name: "Tom Hart")))
+        let relative = try t.vault.addPerson(.init(name: "Tom Hart"))
         try t.vault.addCasePerson(caseID: own, personID: relative, role: .relative, firstNameIsSafe: false)
         XCTAssertEqual(try t.vault.casePeople(caseID: own).map(\.personID), [relative.rawValue])
         _ = first

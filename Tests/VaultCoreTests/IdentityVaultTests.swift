@@ -71,8 +71,8 @@ final class IdentityVaultTests: XCTestCase {
             alex = try addAccount("Alex Reid", org: org2)
             let vault = try open(as: sam)
             let client = try vault.addPerson(.init(name: "Margaret Ellis", dob: "1946-03-14"))
-            caseID = try vault.openCase(.init(clientID: client, organisationID: org1, advocateIDs: [sam], nhsBody: "trust-X"))
-            var consent = Vault.AuthorityInput(caseID: caseID.rawValue, personID: client, kind: .verbalConsent, granteeID: org1,
+            caseID = try vault.openCase(.init(clientID: client, organisationID: OrganisationID(org1), advocateIDs: [AccountID(sam)], nhsBody: "trust-X"))
+            var consent = Vault.AuthorityInput(caseID: caseID, personID: client, kind: .verbalConsent, granteeID: org1,
                                                actions: ConsentAction.allCases, today: vault.today())
             consent.recordedBy = sam
             consent.recordedOn = vault.today()

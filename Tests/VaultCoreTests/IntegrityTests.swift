@@ -105,13 +105,13 @@ final class IntegrityTests: XCTestCase {
         let erased = try t.openCase(client: "Margaret Ellis")
         let advocate = try XCTUnwrap(t.advocateID)
         let client = try t.vault.caseDetail(erased).client
-        let sister = try t.vault.addPerson(.init(name: "Joan Ellis", dob: "1950-02-02", nhsNumber: "943 476 5919", address: "1 Mill Lane"))
+        let sister = try t.vault.addPerson(.init(name: "Joan Ellis", dob: "1950-02-02", nhsNumber: "943 476 5919", address: "1 Mill Lane")).rawValue
         let shared = try t.vault.addPerson(.init(name: "Peter Shaw"))
         try t.vault.addCasePerson(caseID: erased, personID: PersonID(sister), role: .relative, firstNameIsSafe: false)
-        try t.vault.addCasePerson(caseID: erased, personID: PersonID(shared), role: .representative, firstNameIsSafe: false)
+        try t.vault.addCasePerson(caseID: erased, personID: shared, role: .representative, firstNameIsSafe: false)
         // Peter is also on a case that stays, so he stays.
         let kept = try t.openCase(client: "Dora Quinn")
-        try t.vault.addCasePerson(caseID: kept, personID: PersonID(shared), role: .witness, firstNameIsSafe: false)
+        try t.vault.addCasePerson(caseID: kept, personID: shared, role: .witness, firstNameIsSafe: false)
         let before = try t.vault.store.read { try $0.person(sister) }
 
         let report = try t.asManager().eraseCase(erased, reason: "erasure request")
@@ -137,7 +137,7 @@ final class IntegrityTests: XCTestCase {
         }
         XCTAssertThrowsError(try t.asManager().person(client)) { XCTAssertEqual($0 as? VaultError, .personErased(id: client.rawValue, erasedAt: report.erasedAt)) }
         XCTAssertTrue(try t.reopen(as: advocate).findPeople(nhsNumber: "9434765919", name: nil).isEmpty, "the blind index no longer finds her")
-        XCTAssertEqual(try t.vault.person(PersonID(shared)).name, "Peter Shaw", "on another case: kept")
+        XCTAssertEqual(try t.vault.person(shared).name, "Peter Shaw", "on another case: kept")
         XCTAssertFalse(try t.reopen(as: advocate).people().contains { $0.id == sister })
         XCTAssertTrue(try t.asManager().verify(readData: true, repair: false).ok, "an erased person is not damage")
     }

@@ -25,7 +25,7 @@ final class MutationSweepTests: XCTestCase {
         let doomed = try t.openCase(client: "Ivy Short")
         let caseID = try t.openCase(withConsent: true)
         let neighbour = try t.vault.addPerson(.init(name: "Brian Cole", address: "3 Mill Lane"))
-        try t.vault.addCasePerson(caseID: caseID, personID: PersonID(neighbour), role: .thirdParty, firstNameIsSafe: false)
+        try t.vault.addCasePerson(caseID: caseID, personID: neighbour, role: .thirdParty, firstNameIsSafe: false)
         let document = t.storedID(try t.ingest(caseID, [try t.file("a.txt", Array("Dear Sir,\nOne.\n".utf8))])[0])
         _ = t.storedID(try t.ingest(caseID, [try t.file("b.txt", Array("Dear Sir,\nTwo.\n".utf8))])[0])
         // Person records (capacity, status: opaque `person_record` rows bound to their ledger version).
@@ -36,7 +36,7 @@ final class MutationSweepTests: XCTestCase {
         let database = t.paths.root + "/vault.db"
         // Older values to replay: every row as it was before the changes below.
         let older = try rows(database)
-        _ = try t.vault.editPerson(PersonID(neighbour), changes: [.address: "5 Mill Lane"])
+        _ = try t.vault.editPerson(neighbour, changes: [.address: "5 Mill Lane"])
         _ = try t.vault.updatePersonStatus(client) { $0.objectsTo = ["daughter", "son"] }
         _ = try t.vault.retagDocument(document, date: "2025-02-01", kind: nil)
         // Case references (v7): a prefix, a reference and the NHS body's sealed reference, so their columns hold values.

@@ -52,7 +52,7 @@ final class PersonFindTests: XCTestCase {
         var nhs: [String: String] = [:]
         for (index, name) in names.enumerated() {
             let number = index % 5 == 0 ? nhsNumber(412_345_000 + index) : nil
-            let id = try t.vault.addPerson(.init(name: name, dob: index % 7 == 0 ? "1950-03-0\(index % 9 + 1)" : nil, nhsNumber: number))
+            let id = try t.vault.addPerson(.init(name: name, dob: index % 7 == 0 ? "1950-03-0\(index % 9 + 1)" : nil, nhsNumber: number)).rawValue
             mine[id] = name
             if let number { nhs[number] = id }
         }
@@ -61,7 +61,7 @@ final class PersonFindTests: XCTestCase {
         let otherOrg = try admin.addOrganisation(name: "Suffolk Advocacy").id
         let outsiderID = try admin.addAdvocate(name: "Pat Outsider", organisationID: OrganisationID(otherOrg))
         let outsider = try t.reopen(as: outsiderID)
-        let hidden = try outsider.addPerson(.init(name: "Joan Platt", nhsNumber: nhs.keys.sorted().first.map { _ in nhsNumber(999_000_111) }))
+        let hidden = try outsider.addPerson(.init(name: "Joan Platt", nhsNumber: nhs.keys.sorted().first.map { _ in nhsNumber(999_000_111) })).rawValue
         let vault = try t.reopen()
 
         let queries = ["platt", "Mrs Platt", "PLATT J", "zoe", "Zoë ellis", "nunez", "Núñez", "o'brien", "obr", "okafor", "okafor1",
@@ -102,8 +102,8 @@ final class PersonFindTests: XCTestCase {
     func testANameLongerThanTheScanBufferIsStillFound() throws {
         let t = try TemporaryVault()
         try t.actAsAdvocate()
-        let long = try t.vault.addPerson(.init(name: "Joan " + String(repeating: "Longname", count: 700) + " Platt"))
-        let short = try t.vault.addPerson(.init(name: "Joan Platt"))
+        let long = try t.vault.addPerson(.init(name: "Joan " + String(repeating: "Longname", count: 700) + " Platt")).rawValue
+        let short = try t.vault.addPerson(.init(name: "Joan Platt")).rawValue
         for batchRows in [1, 2] {
             XCTAssertEqual(Set(try t.vault.findPeople(matching: "platt", batchRows: batchRows).map(\.id)), [long, short])
             XCTAssertEqual(try t.vault.findPeople(matching: "longnamelong", batchRows: batchRows).map(\.id), [long])

@@ -11,8 +11,8 @@ final class SealUpgradeTests: XCTestCase {
     func makeEarlierVault() throws -> (TemporaryVault, String, String) {
         let t = try TemporaryVault()
         let first = try t.openCase()
-        let second = try t.vault.openCase(.init(clientID: try t.vault.addPerson(.init(name: "Brian Cole")), organisationID: try XCTUnwrap(
-            try t.vault.store.read { try $0.caseRecord(first.rawValue) }?.organisationID), advocateIDs: [try XCTUnwrap(t.advocateID)], nhsBody: "gp-elm"))
+        let second = try t.vault.openCase(.init(clientID: try t.vault.addPerson(.init(name: "Brian Cole")), organisationID: OrganisationID(try XCTUnwrap(
+            try t.vault.store.read { try $0.caseRecord(first.rawValue) }?.organisationID)), advocateIDs: [AccountID(try XCTUnwrap(t.advocateID))], nhsBody: "gp-elm"))
         try t.vault.store.write { tx in
             for (id, body) in [(first, "trust-X"), (second, "gp-elm")] {
                 var record = try XCTUnwrap(try tx.caseRecord(id.rawValue))

@@ -80,7 +80,7 @@ final class SealedRecordsTests: XCTestCase {
         let t = try TemporaryVault()
         let caseID = try t.openCase()
         let client = try t.vault.caseDetail(caseID).client
-        let other = try t.vault.addPerson(.init(name: "Brian Cole"))
+        let other = try t.vault.addPerson(.init(name: "Brian Cole")).rawValue
         try t.vault.addCasePerson(caseID: caseID, personID: PersonID(other), role: .thirdParty, firstNameIsSafe: false)
         var status = Vault.PersonStatus()
         status.deceased = true

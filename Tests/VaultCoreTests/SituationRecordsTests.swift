@@ -40,7 +40,7 @@ final class SituationRecordsTests: XCTestCase {
         }
         // The same form again (a second situation recorded with it) is the document already stored, not a copy.
         var again = CaseSetUpOptions(situation: .representative, today: t.vault.today())
-        again.representativeID = attorney
+        again.representativeID = PersonID(attorney)
         again.signedOn = options.signedOn
         again.actions = [.viewDocuments]
         again.consentForm = Vault.IngestFile(path: try t.file("instruction-again.txt", Array("Signed instruction from the attorney\n".utf8)))

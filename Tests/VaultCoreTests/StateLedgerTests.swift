@@ -13,7 +13,7 @@ final class StateLedgerTests: XCTestCase {
         let t = try TemporaryVault()
         let caseID = try t.openCase(withConsent: true)
         let neighbour = try t.vault.addPerson(.init(name: "Brian Cole"))
-        try t.vault.addCasePerson(caseID: caseID, personID: PersonID(neighbour), role: .thirdParty, firstNameIsSafe: false)
+        try t.vault.addCasePerson(caseID: caseID, personID: neighbour, role: .thirdParty, firstNameIsSafe: false)
         _ = try t.vault.addNote(caseID: caseID, text: "Phoned the ward manager.")
         let document = t.storedID(try t.ingest(caseID, [try t.file("letter.txt", Array("Dear Sir,\nA letter.\n".utf8))])[0])
         try t.vault.writeCheckpoint()

@@ -20,7 +20,7 @@ final class TamperSweepTests: XCTestCase {
             let id = t.storedID(try t.ingest(caseID, [try t.file("doc-\(index).bin", bytes)])[0])
             originals[id.rawValue] = bytes
         }
-        let hartID = try t.vault.addPerson(.init(name: "Peter Hart", dob: "1950-02-03", nhsNumber: "9990000026", address: "14 Orchard Close"))
+        let hartID = try t.vault.addPerson(.init(name: "Peter Hart", dob: "1950-02-03", nhsNumber: "9990000026", address: "14 Orchard Close")).rawValue
         try t.vault.writeCheckpoint()
         let ids = originals.keys.sorted()
         let database = t.paths.root + "/vault.db"

@@ -93,7 +93,7 @@ final class VaultCoreTests: XCTestCase {
         let t = try TemporaryVault()
         try t.actAsAdvocate()
         let id = try t.vault.addPerson(.init(name: "Joanne  Ellis", dob: "1975-06-01", nhsNumber: "943 476 5919", address: "4 Elm Road, NR1 3XX",
-                                             phone: "07700 900123", email: "joanne@example.org"))
+                                             phone: "07700 900123", email: "joanne@example.org")).rawValue
         XCTAssertEqual(try t.vault.findPeople(nhsNumber: "9434765919", name: nil).map(\.id), [id])
         XCTAssertEqual(try t.vault.findPeople(nhsNumber: nil, name: "joanne ellis").map(\.id), [id])
         XCTAssertEqual(try t.vault.findPeople(nhsNumber: nil, name: "Joanne Elliss").count, 0)

@@ -84,9 +84,9 @@ final class TemporaryVault {
         advocateID = advocate
         vault = try reopen(as: advocate)
         let person = try vault.addPerson(.init(name: client, dob: "1946-03-14"))
-        let caseID = try vault.openCase(.init(clientID: person, organisationID: org, advocateIDs: [advocate], nhsBody: "trust-X"))
+        let caseID = try vault.openCase(.init(clientID: person, organisationID: OrganisationID(org), advocateIDs: [AccountID(advocate)], nhsBody: "trust-X"))
         let today = vault.today()
-        var input = Vault.AuthorityInput(caseID: caseID.rawValue, personID: person, kind: withConsent ? .writtenConsent : .verbalConsent,
+        var input = Vault.AuthorityInput(caseID: caseID, personID: person, kind: withConsent ? .writtenConsent : .verbalConsent,
                                          granteeID: org, actions: ConsentAction.allCases, today: today)
         if withConsent {
             input.form = Vault.IngestFile(path: try file("consent-\(caseID).txt", Array("Signed consent form\n".utf8)))

@@ -12,10 +12,10 @@ final class VerbalConsentStoreTests: XCTestCase {
         let advocate = try temporary.vault.addAdvocate(name: "Sam Carter", organisationID: OrganisationID(org))
         let vault = try temporary.reopen(as: advocate)
         let person = try vault.addPerson(.init(name: "Margaret Ellis", dob: "1946-03-14"))
-        let caseID = try vault.openCase(.init(clientID: person, organisationID: org, advocateIDs: [advocate], nhsBody: "trust-X"))
+        let caseID = try vault.openCase(.init(clientID: person, organisationID: OrganisationID(org), advocateIDs: [AccountID(advocate)], nhsBody: "trust-X"))
         let today = CivilDate(dayNumber: Int(Date().timeIntervalSince1970 / 86_400))
         func verbal(by: String?, on: CivilDate?) -> Vault.AuthorityInput {
-            var input = Vault.AuthorityInput(caseID: caseID.rawValue, personID: person, kind: .verbalConsent, granteeID: org,
+            var input = Vault.AuthorityInput(caseID: caseID, personID: person, kind: .verbalConsent, granteeID: org,
                                              actions: [.draftLetter], today: today)
             input.recordedBy = by
             input.recordedOn = on

@@ -12,7 +12,7 @@ final class WebInterfaceTests: XCTestCase {
     /// The world with that relative on the client's case.
     static let shared = SharedServerWorld { world in
         let vault = try world.open(as: world.sam)
-        WebInterfaceTests.scriptPerson = try vault.addPerson(.init(name: WebInterfaceTests.scriptName, dob: "1970-01-01"))
+        WebInterfaceTests.scriptPerson = try vault.addPerson(.init(name: WebInterfaceTests.scriptName, dob: "1970-01-01")).rawValue
         try vault.addCasePerson(caseID: CaseID(world.caseID), personID: PersonID(WebInterfaceTests.scriptPerson), role: .relative, firstNameIsSafe: false)
         try vault.writeCheckpoint()
     }

@@ -55,7 +55,7 @@ public struct CaseSetUpOptions: Sendable {
 
     public var situation: CaseSituation
     /// The person acting for the patient (the representative, attorney, deputy, parent, personal representative).
-    public var representativeID: String?
+    public var representativeID: PersonID?
     public var consentForm: Vault.IngestFile?
     public var signedOn: CivilDate?
     /// When the consent ends, if the person agreed to other than the usual 12 months.

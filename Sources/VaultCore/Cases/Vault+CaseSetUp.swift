@@ -11,23 +11,24 @@ import VaultCrypto
 /// redaction. Any part refused leaves nothing behind: no case, no record, no stored form.
 extension Vault {
     public func openCase(_ input: CaseInput, setUp options: CaseSetUpOptions) throws -> CaseSetUp {
+        let (clientID, organisationID) = (input.clientID.rawValue, input.organisationID.rawValue)
         let (client, representative, organisation, died) = try guarded { try store.read { tx in
             _ = try require(.caseOpen, roles: [.advocate, .manager], in: tx)
             // Before anything is read about them: the checks below (a recorded death, say) would otherwise answer
             // questions about people the account may not see.
-            try requireVisible(.caseOpen, person: input.clientID, in: tx)
-            guard let clientRecord = try tx.person(input.clientID) else { throw VaultError.notFound(kind: "person", id: input.clientID) }
-            let representative = try options.representativeID.map { id -> PersonView in
+            try requireVisible(.caseOpen, person: clientID, in: tx)
+            guard let clientRecord = try tx.person(clientID) else { throw VaultError.notFound(kind: "person", id: clientID) }
+            let representative = try options.representativeID.map(\.rawValue).map { id -> PersonView in
                 try requireVisible(.caseOpen, person: id, in: tx)
                 guard let record = try tx.person(id) else { throw VaultError.notFound(kind: "person", id: id) }
                 return try view(record, in: tx)
             }
-            guard let organisation = try tx.organisation(input.organisationID).map({ try opened($0, in: tx) }) else {
-                throw VaultError.notFound(kind: "organisation", id: input.organisationID)
+            guard let organisation = try tx.organisation(organisationID).map({ try opened($0, in: tx) }) else {
+                throw VaultError.notFound(kind: "organisation", id: organisationID)
             }
-            return (try view(clientRecord, in: tx), representative, organisation, try personStatus(input.clientID, in: tx).deceased)
+            return (try view(clientRecord, in: tx), representative, organisation, try personStatus(clientID, in: tx).deceased)
         } }
-        try Self.check(options, clientID: input.clientID, died: died)
+        try Self.check(options, clientID: clientID, died: died)
         if input.nhsBody == nil && options.bodies == nil {
             throw VaultError.invalidInput("the case names no NHS body, so the consent cannot say which bodies it covers; name the NHS body of the complaint")
         }
@@ -87,7 +88,7 @@ extension Vault {
         }
         let service = (Party(type: .organisation, id: organisation.id), organisation.name)
         if let representative, let kind = options.authorityKind {
-            var legal = AuthorityInput(caseID: caseID, personID: client.id, kind: kind, granteeID: representative.id, actions: [],
+            var legal = AuthorityInput(caseID: CaseID(caseID), personID: PersonID(client.id), kind: kind, granteeID: representative.id, actions: [],
                                        today: options.today)
             legal.evidence = Self.evidence(for: kind, options)
             legal.registered = kind == .lpaHealthWelfare || kind == .lpaPropertyFinance ? options.registered : nil
@@ -95,7 +96,7 @@ extension Vault {
             if kind == .lpaHealthWelfare || kind == .courtDeputyWelfare { legal.matters = ["health", "complaints"] }
             try record(legal, grantee: (Party(type: .person, id: representative.id), representative.name), form: authorityFormID)
         }
-        var consent = AuthorityInput(caseID: caseID, personID: client.id, kind: .writtenConsent, granteeID: organisation.id,
+        var consent = AuthorityInput(caseID: CaseID(caseID), personID: PersonID(client.id), kind: .writtenConsent, granteeID: organisation.id,
                                      actions: options.actions, today: options.today)
         consent.bodies = options.bodies
         consent.form = options.consentForm
@@ -150,7 +151,7 @@ extension Vault {
         if died && (options.situation == .patient || options.situation == .representative) {
             throw CaseSetUpError.unsuitable(situation: options.situation, reason: "the patient is recorded as having died, so they cannot give consent (R-DEC-4); after a death the client is the personal representative or the next of kin (the after-death situation)")
         }
-        if options.representativeID == clientID {
+        if options.representativeID?.rawValue == clientID {
             throw CaseSetUpError.unsuitable(situation: options.situation, reason: "the person acting for the patient is the client (the patient) themselves")
         }
         if options.situation == .attorney && options.lpaKind == .propertyFinance {

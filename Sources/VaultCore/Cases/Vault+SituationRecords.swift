@@ -16,14 +16,14 @@ extension Vault {
         let caseID = caseID.rawValue
         let newPerson = try newRepresentative.map { (try Self.checkedPerson($0), try Self.newID("per")) }
         var adjusted = given
-        if let newPerson { adjusted.representativeID = newPerson.1 }
+        if let newPerson { adjusted.representativeID = PersonID(newPerson.1) }
         let options = adjusted
         let read = try guarded { try store.read { tx in
             guard let caseRecord = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
             try requireMember(.caseChange, of: caseRecord, in: tx)
             guard caseRecord.caseStatus == .open else { throw VaultError.caseNotOpen(id: caseID, status: caseRecord.status) }
             guard let clientRecord = try tx.person(caseRecord.clientID) else { throw VaultError.notFound(kind: "person", id: caseRecord.clientID) }
-            let representative = try newPerson == nil ? options.representativeID.map { id -> PersonView in
+            let representative = try newPerson == nil ? options.representativeID.map(\.rawValue).map { id -> PersonView in
                 try requireVisible(.caseChange, person: id, in: tx)
                 guard let record = try tx.person(id) else { throw VaultError.notFound(kind: "person", id: id) }
                 return try view(record, in: tx)

@@ -40,7 +40,7 @@ extension Vault.AuthorityInput {
             if end < today { warnings.append(.consentExpired(end: end, start: start)) }
         }
         if kind == .lpaHealthWelfare || kind == .lpaPropertyFinance, registered != true { warnings.append(.lpaNotRegistered) }
-        if kind.isConsent, died, grantedBy == nil || grantedBy == personID { warnings.append(.personHasDied) }
+        if kind.isConsent, died, grantedBy == nil || grantedBy == personID.rawValue { warnings.append(.personHasDied) }
         return warnings
     }
 }

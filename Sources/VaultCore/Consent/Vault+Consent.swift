@@ -89,9 +89,10 @@ extension Vault {
     }
 
     public struct AuthorityInput: Sendable {
-        public var caseID: String
-        public var personID: String
+        public var caseID: CaseID
+        public var personID: PersonID
         public var kind: AuthorityKind
+        /// An organisation, an account or a person (`org-…`, `adv-…`, `per-…`): a party of any kind, so no one typed id.
         public var granteeID: String
         public var grantedBy: String?
         public var actions: [ConsentAction]
@@ -112,7 +113,7 @@ extension Vault {
         /// The caller's date (the store reads no clock for the rules' dates).
         public var today: CivilDate
 
-        public init(caseID: String, personID: String, kind: AuthorityKind, granteeID: String, actions: [ConsentAction], today: CivilDate) {
+        public init(caseID: CaseID, personID: PersonID, kind: AuthorityKind, granteeID: String, actions: [ConsentAction], today: CivilDate) {
             self.caseID = caseID
             self.personID = personID
             self.kind = kind
@@ -129,15 +130,16 @@ extension Vault {
     /// Records an authority. With a form, the form is ingested into the case as an encrypted document in
     /// the same transaction as the record: both commit, or neither does.
     public func recordAuthority(_ input: AuthorityInput) throws -> StoredAuthority {
+        let (caseID, personID) = (input.caseID.rawValue, input.personID.rawValue)
         let id = try Self.newID("auth")
         let (prepared, grantee) = try guarded { try store.read { tx -> (Authority, Party) in
-            guard let caseRecord = try tx.caseRecord(input.caseID) else { throw VaultError.notFound(kind: "case", id: input.caseID) }
+            guard let caseRecord = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
             try requireMember(.caseChange, of: caseRecord, in: tx)
-            guard caseRecord.caseStatus == .open else { throw VaultError.caseNotOpen(id: input.caseID, status: caseRecord.status) }
+            guard caseRecord.caseStatus == .open else { throw VaultError.caseNotOpen(id: caseID, status: caseRecord.status) }
             // The person and a person grantee must be visible to the account: the record keeps the grantee's name,
             // which `consent show` prints, and the rules read the person's status.
-            try requireVisible(.caseChange, person: input.personID, onMemberCase: caseRecord, in: tx)
-            guard let personRecord = try tx.person(input.personID) else { throw VaultError.notFound(kind: "person", id: input.personID) }
+            try requireVisible(.caseChange, person: personID, onMemberCase: caseRecord, in: tx)
+            guard let personRecord = try tx.person(personID) else { throw VaultError.notFound(kind: "person", id: personID) }
             if input.granteeID.hasPrefix("per-") { try requireVisible(.caseChange, person: input.granteeID, onMemberCase: caseRecord, in: tx) }
             let (grantee, granteeName) = try resolveParty(input.granteeID, in: tx)
             let person = try view(personRecord, in: tx)
@@ -145,19 +147,19 @@ extension Vault {
                                        granteeName: granteeName, in: tx), grantee)
         } }
         _ = grantee
-        var stored = StoredAuthority(authority: prepared, caseID: input.caseID, personID: input.personID, formDocumentID: nil,
+        var stored = StoredAuthority(authority: prepared, caseID: caseID, personID: personID, formDocumentID: nil,
                                      recordedAt: timestamp(), recordedBy: actor)
         func commit(_ tx: any VaultRecordWriting) throws {
-            try saveAuthority(stored, id: id, caseID: input.caseID, personID: input.personID, in: tx)
+            try saveAuthority(stored, id: id, caseID: caseID, personID: personID, in: tx)
             // Ids only: the kind of authority (an LPA, a best-interests record) would itself reveal health information.
-            var details = ["authority": id, "person": input.personID]
+            var details = ["authority": id, "person": personID]
             if let document = stored.formDocumentID { details["form_document"] = document }
-            try audit(event("consent.record", caseID: input.caseID, details: details), in: tx)
+            try audit(event("consent.record", caseID: caseID, details: details), in: tx)
         }
         if let form = input.form {
             let kind: DocumentKind = input.kind.isConsent ? .consentForm : .authorityEvidence
             let options = IngestOptions(kind: kind, date: input.signedOn?.description, allowDuplicate: false, actor: actor, batchSize: 1)
-            _ = try ingest(caseID: input.caseID, files: [form], options: options, progress: { _, _ in }) { tx, results in
+            _ = try ingest(caseID: caseID, files: [form], options: options, progress: { _, _ in }) { tx, results in
                 switch results.first?.outcome {
                 case .stored(let document, _)?, .duplicate(let document)?:
                     stored.formDocumentID = document.rawValue
@@ -231,11 +233,11 @@ extension Vault {
         if let validFrom, let validUntil, validUntil < validFrom {
             throw VaultError.invalidInput("the consent would end (\(validUntil)) before it starts (\(validFrom))")
         }
-        let scope = AuthorityScope(cases: [input.caseID], organisations: bodies,
+        let scope = AuthorityScope(cases: [input.caseID.rawValue], organisations: bodies,
                                    actions: input.actions.isEmpty ? nil : input.actions.map(\.rawValue),
                                    thirdParties: isConsent ? input.thirdParties : (input.thirdParties.isEmpty ? nil : input.thirdParties),
                                    matters: input.matters)
-        let grantedBy = input.grantedBy ?? (input.kind == .courtDeputyWelfare || input.kind == .courtDeputyProperty ? "court_of_protection" : input.personID)
+        let grantedBy = input.grantedBy ?? (input.kind == .courtDeputyWelfare || input.kind == .courtDeputyProperty ? "court_of_protection" : input.personID.rawValue)
         var form: ConsentForm?
         if input.kind == .writtenConsent, let signedOn = input.signedOn {
             // The form's identifiers come from the person record; the advocate confirms the signature and date.

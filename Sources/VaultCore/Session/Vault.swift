@@ -233,17 +233,17 @@ public final class Vault {
     // MARK: - Cases
 
     public struct CaseInput: Sendable {
-        public var clientID: String
-        public var organisationID: String
-        public var advocateIDs: [String]
+        public var clientID: PersonID
+        public var organisationID: OrganisationID
+        public var advocateIDs: [AccountID]
         public var nhsBody: String?
         public var incidentDate: String?
         public var awareDate: String?
         public var complaintDate: String?
-        public var openedBy: String?
+        public var openedBy: AccountID?
 
-        public init(clientID: String, organisationID: String, advocateIDs: [String], nhsBody: String? = nil, incidentDate: String? = nil,
-                    awareDate: String? = nil, complaintDate: String? = nil, openedBy: String? = nil) {
+        public init(clientID: PersonID, organisationID: OrganisationID, advocateIDs: [AccountID], nhsBody: String? = nil, incidentDate: String? = nil,
+                    awareDate: String? = nil, complaintDate: String? = nil, openedBy: AccountID? = nil) {
             self.clientID = clientID
             self.organisationID = organisationID
             self.advocateIDs = advocateIDs
@@ -269,31 +269,32 @@ public final class Vault {
             if let value { _ = try Validation.date(value, field: field) }
         }
         let created = timestamp()
+        let (clientID, organisationID, advocateIDs) = (input.clientID.rawValue, input.organisationID.rawValue, AccountID.raw(input.advocateIDs))
         let account = try require(.caseOpen, roles: [.advocate, .manager], in: tx)
-        guard try tx.organisation(input.organisationID) != nil else { throw VaultError.notFound(kind: "organisation", id: input.organisationID) }
-        guard account.organisationID == input.organisationID else {
-            throw AccessError.refused(operation: .caseOpen, actor: account.id, subject: input.organisationID,
+        guard try tx.organisation(organisationID) != nil else { throw VaultError.notFound(kind: "organisation", id: organisationID) }
+        guard account.organisationID == organisationID else {
+            throw AccessError.refused(operation: .caseOpen, actor: account.id, subject: organisationID,
                                       reason: "a case is opened by its own organisation's advocates")
         }
-        try requireVisible(.caseOpen, person: input.clientID, in: tx)
-        for advocate in input.advocateIDs {
+        try requireVisible(.caseOpen, person: clientID, in: tx)
+        for advocate in advocateIDs {
             guard let record = try tx.advocate(advocate) else { throw VaultError.notFound(kind: "advocate", id: advocate) }
-            guard record.organisationID == input.organisationID, record.role != AccountRole.admin.rawValue else {
-                throw VaultError.invalidInput("advocate \(advocate) is not an advocate of \(input.organisationID), so cannot be assigned to its case")
+            guard record.organisationID == organisationID, record.role != AccountRole.admin.rawValue else {
+                throw VaultError.invalidInput("advocate \(advocate) is not an advocate of \(organisationID), so cannot be assigned to its case")
             }
         }
-        var record = CaseRecord(id: id, clientID: input.clientID, organisationID: input.organisationID, status: CaseStatus.open.rawValue, openedAt: created,
-                                openedBy: input.openedBy, closedAt: nil,
-                                reference: try nextCaseReference(prefix: try casePrefix(of: input.organisationID, in: tx),
+        var record = CaseRecord(id: id, clientID: clientID, organisationID: organisationID, status: CaseStatus.open.rawValue, openedAt: created,
+                                openedBy: input.openedBy?.rawValue, closedAt: nil,
+                                reference: try nextCaseReference(prefix: try casePrefix(of: organisationID, in: tx),
                                                                  year: created.prefix(4), in: tx))
         try setCaseDetails(CaseDetails(nhsBody: input.nhsBody, incidentDate: input.incidentDate, awareDate: input.awareDate,
                                        complaintDate: input.complaintDate), on: &record, under: .caseKey(key, version: 1), in: tx)
         try tx.insert(record)
-        for advocate in Set(input.advocateIDs) { try tx.insert(CaseAdvocateRecord(caseID: id, advocateID: advocate)) }
+        for advocate in Set(advocateIDs) { try tx.insert(CaseAdvocateRecord(caseID: id, advocateID: advocate)) }
         try tx.insert(DataKeyRecord(scope: KeyHierarchy.caseScope(id), version: 1, createdAt: created))
         try insertWrappers(of: key, scope: KeyHierarchy.caseScope(id), version: 1, createdAt: created, in: tx)
-        try audit(event("case.open", caseID: id, details: ["client": input.clientID, "organisation": input.organisationID,
-                                                         "advocates": input.advocateIDs.sorted().joined(separator: ",")]), in: tx)
+        try audit(event("case.open", caseID: id, details: ["client": clientID, "organisation": organisationID,
+                                                         "advocates": advocateIDs.sorted().joined(separator: ",")]), in: tx)
         return record
     }
 

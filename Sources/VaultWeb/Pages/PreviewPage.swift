@@ -142,7 +142,7 @@ enum WebPreviewBuilders {
             throw WebPageError(.badRequest, "Choose the person's role in the case, then press Register again.")
         }
         let personID = try vault.addPerson(.init(name: withoutTitle(try checkedTerm(name))))
-        try vault.addCasePerson(caseID: CaseID(caseID), personID: PersonID(personID), role: role, firstNameIsSafe: false)
+        try vault.addCasePerson(caseID: CaseID(caseID), personID: personID, role: role, firstNameIsSafe: false)
     }
 
     /// "Allow": `redact allow add --case`, so bundles of this case leave the term as it is.

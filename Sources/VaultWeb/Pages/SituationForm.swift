@@ -145,7 +145,7 @@ struct SituationFields: Sendable {
         options.standing = CaseSetUpOptions.Standing(rawValue: standing)
         options.evidence = evidence.isEmpty ? [] : [evidence]
         options.claimArisingFromDeath = claim
-        if situation != .patient && !representative.isEmpty && representative != "new" { options.representativeID = representative }
+        if situation != .patient && !representative.isEmpty && representative != "new" { options.representativeID = PersonID(representative) }
         return (options, problem)
     }
 
