@@ -89,6 +89,16 @@ extension Vault {
         return account
     }
 
+    /// An administrator, or an account of `organisationID`: what a change to one organisation's settings, accounts or
+    /// keys asks once `require` has checked the role (a manager acts for their own organisation only). Asked after
+    /// the caller's own not-found checks, so each refusal and its order stay as the service had them.
+    func requireOwnOrganisation(_ account: Account, of organisationID: String?, _ operation: VaultOperation, subject: String,
+                                reason: RefusalReason) throws {
+        guard account.role == .admin || (organisationID != nil && account.organisationID == organisationID) else {
+            throw AccessError.refused(operation: operation, actor: account.id, subject: subject, reason: reason)
+        }
+    }
+
     /// Assigned to the case, or a manager of its organisation, and (either way) of the organisation that holds it
     /// now: after a transfer the old organisation's advocates are no longer members.
     func isMember(_ account: Account, of caseRecord: CaseRecord, in tx: any VaultRecordReading) throws -> Bool {

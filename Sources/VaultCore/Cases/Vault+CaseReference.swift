@@ -94,10 +94,8 @@ extension Vault {
         return try guarded { try store.write { tx in
             let account = try require(.organisationChange, roles: [.admin, .manager], subject: organisationID, in: tx)
             guard var organisation = try tx.organisation(organisationID) else { throw VaultError.notFound(kind: "organisation", id: organisationID) }
-            guard account.role == .admin || account.organisationID == organisationID else {
-                throw AccessError.refused(operation: .organisationChange, actor: account.id, subject: organisationID,
-                                          reason: "this needs \(VaultOperation.organisationChange.who)")
-            }
+            try requireOwnOrganisation(account, of: organisationID, .organisationChange, subject: organisationID,
+                                       reason: "this needs \(VaultOperation.organisationChange.who)")
             organisation.casePrefix = prefix
             try tx.update(organisation)
             var referenced = 0

@@ -29,10 +29,8 @@ extension Vault {
         try guarded { try store.write { tx in
             let actor = try require(.organisationChange, roles: [.admin, .manager], in: tx)
             guard let organisation = try tx.organisation(organisationID) else { throw VaultError.notFound(kind: "organisation", id: organisationID) }
-            guard actor.role == .admin || actor.organisationID == organisationID else {
-                throw AccessError.refused(operation: .organisationChange, actor: actor.id, subject: accountID,
-                                          reason: "a manager re-issues identities of their own organisation only")
-            }
+            try requireOwnOrganisation(actor, of: organisationID, .organisationChange, subject: accountID,
+                                       reason: "a manager re-issues identities of their own organisation only")
             guard var account = try tx.advocate(accountID) else { throw VaultError.notFound(kind: "advocate", id: accountID) }
             guard account.organisationID == organisationID || (account.role == AccountRole.admin.rawValue && account.organisationID == nil) else {
                 throw VaultError.invalidInput("\(accountID) is not an account of \(organisationID): use that organisation's recovery shares")
@@ -86,10 +84,8 @@ extension Vault {
         try guarded { try store.write { tx in
             let actor = try require(.organisationChange, roles: [.admin, .manager], subject: organisationID, in: tx)
             guard var organisation = try tx.organisation(organisationID) else { throw VaultError.notFound(kind: "organisation", id: organisationID) }
-            guard actor.role == .admin || actor.organisationID == organisationID else {
-                throw AccessError.refused(operation: .organisationChange, actor: actor.id, subject: organisationID,
-                                          reason: "a manager replaces the recovery key of their own organisation only")
-            }
+            try requireOwnOrganisation(actor, of: organisationID, .organisationChange, subject: organisationID,
+                                       reason: "a manager replaces the recovery key of their own organisation only")
             guard organisation.recoveryPublic.map(Array.init) == oldKey.publicKey.rawRepresentation else {
                 throw VaultError.invalidInput("the shares rebuild a key that is not \(organisationID)'s recovery key; nothing was changed")
             }

@@ -165,10 +165,8 @@ extension Vault {
         try guarded { try store.write { tx in
             let actor = try require(.organisationChange, roles: [.admin, .manager], subject: accountID, in: tx)
             guard let target = try tx.advocate(accountID) else { throw VaultError.notFound(kind: "advocate", id: accountID) }
-            guard actor.role == .admin || (target.organisationID != nil && actor.organisationID == target.organisationID) else {
-                throw AccessError.refused(operation: .organisationChange, actor: actor.id, subject: accountID,
-                                          reason: "a manager resets the login codes of their own organisation's accounts only")
-            }
+            try requireOwnOrganisation(actor, of: target.organisationID, .organisationChange, subject: accountID,
+                                       reason: "a manager resets the login codes of their own organisation's accounts only")
             guard try totpSetting(accountID, in: tx) != nil else { throw TOTPError.notEnrolled }
             try saveTOTP(nil, accountID: accountID, in: tx)
             try audit(event(Self.totpResetAction, details: ["advocate": accountID]), in: tx)

@@ -156,10 +156,9 @@ extension Vault {
         guard let organisationID else { throw VaultError.invalidInput("give either a case or an organisation") }
         guard try tx.organisation(organisationID) != nil else { throw VaultError.notFound(kind: "organisation", id: organisationID) }
         let account = try require(.organisationAllowList, roles: [.manager], subject: organisationID, in: tx)
-        guard account.organisationID == organisationID else {
-            throw AccessError.refused(operation: .organisationAllowList, actor: account.id, subject: organisationID,
-                                      reason: "this needs \(VaultOperation.organisationAllowList.who)")
-        }
+        // Only a manager gets here (`require` above), so this asks that it is that organisation's.
+        try requireOwnOrganisation(account, of: organisationID, .organisationAllowList, subject: organisationID,
+                                   reason: "this needs \(VaultOperation.organisationAllowList.who)")
         return "redact-org-" + organisationID
     }
 }

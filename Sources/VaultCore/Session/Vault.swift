@@ -272,10 +272,9 @@ public final class Vault {
         let (clientID, organisationID, advocateIDs) = (input.clientID.rawValue, input.organisationID.rawValue, AccountID.raw(input.advocateIDs))
         let account = try require(.caseOpen, roles: [.advocate, .manager], in: tx)
         guard try tx.organisation(organisationID) != nil else { throw VaultError.notFound(kind: "organisation", id: organisationID) }
-        guard account.organisationID == organisationID else {
-            throw AccessError.refused(operation: .caseOpen, actor: account.id, subject: organisationID,
-                                      reason: "a case is opened by its own organisation's advocates")
-        }
+        // `require` let no administrator through, so this asks that it is the account's own organisation.
+        try requireOwnOrganisation(account, of: organisationID, .caseOpen, subject: organisationID,
+                                   reason: "a case is opened by its own organisation's advocates")
         try requireVisible(.caseOpen, person: clientID, in: tx)
         for advocate in advocateIDs {
             guard let record = try tx.advocate(advocate) else { throw VaultError.notFound(kind: "advocate", id: advocate) }
