@@ -17,7 +17,7 @@ let package = Package(
         .executable(name: "redaction-bench", targets: ["redaction-bench"]),
         // For the fuzz package in Fuzz/ (built with libFuzzer, kept apart so `swift build` stays normal).
         .library(name: "VaultCrypto", targets: ["VaultCrypto"]),
-        .library(name: "VaultStore", targets: ["VaultStore"]),
+        .library(name: "VaultCore", targets: ["VaultCore"]),
         .library(name: "Redaction", targets: ["Redaction"]),
         .library(name: "DocumentText", targets: ["DocumentText"]),
         .library(name: "MeetingBundle", targets: ["MeetingBundle"]),
@@ -70,7 +70,7 @@ let package = Package(
         // The PostgreSQL store for a team server: the same protocols and conformance suite as SQLite.
         .target(name: "VaultStoragePostgres", dependencies: ["VaultStorage", "Audit", .product(name: "PostgresNIO", package: "postgres-nio")]),
         .target(
-            name: "VaultStore",
+            name: "VaultCore",
             dependencies: [
                 "VaultModel", "VaultCrypto", "Audit", "Consent", "Redaction", "DocumentText", "CProcessShims", "VaultStorage",
                 "VaultStorageSQLite", "VaultStoragePostgres",
@@ -92,13 +92,13 @@ let package = Package(
         .target(name: "HelperProcess", dependencies: ["BundleModel", "CProcessShims"]),
         // The export use case over the core (consent, selection, redaction context, the bundle made by casevault-pdf, the
         // redaction log), for the CLI and the server alike. Links no PDF library.
-        .target(name: "BundleExport", dependencies: ["VaultStore", "VaultCrypto", "BundleModel", "HelperProcess", "Redaction", "Consent"]),
+        .target(name: "BundleExport", dependencies: ["VaultCore", "VaultCrypto", "BundleModel", "HelperProcess", "Redaction", "Consent"]),
         // The web interface (issue 22): HTML pages over the same core calls as the API. It knows no session store: the
         // server hands it a `WebBackend` (sign in, a vault opened as the session's account, sign out).
         .target(
             name: "VaultWeb",
             dependencies: [
-                "VaultStore", "VaultCrypto", "VaultModel", "Consent", "DocumentText", "BundleExport", "BundleModel",
+                "VaultCore", "VaultCrypto", "VaultModel", "Consent", "DocumentText", "BundleExport", "BundleModel",
                 // The redaction preview page runs the engine on the core's redaction context; HelperProcess draws PDF
                 // pages and makes bundles in confined casevault-pdf children.
                 "Redaction", "HelperProcess",
@@ -112,7 +112,7 @@ let package = Package(
         .target(
             name: "VaultServer",
             dependencies: [
-                "VaultWeb", "VaultStore", "VaultCrypto", "VaultStorage", "VaultStoragePostgres", "VaultModel", "Audit", "Consent", "BundleExport", "BundleModel",
+                "VaultWeb", "VaultCore", "VaultCrypto", "VaultStorage", "VaultStoragePostgres", "VaultModel", "Audit", "Consent", "BundleExport", "BundleModel",
                 "HelperProcess", "Redaction",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -143,7 +143,7 @@ let package = Package(
         .executableTarget(
             name: "casevault",
             dependencies: [
-                "VaultCrypto", "VaultStore", "Audit", "Consent", "Redaction", "DocumentText", "BundleModel", "HelperProcess", "CProcessShims",
+                "VaultCrypto", "VaultCore", "Audit", "Consent", "Redaction", "DocumentText", "BundleModel", "HelperProcess", "CProcessShims",
                 "BundleExport", "VaultClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -152,18 +152,18 @@ let package = Package(
         .executableTarget(name: "casevault-pdf", dependencies: ["MeetingBundle", "PDFRender", "BundleModel", "HelperProcess"]),
         // The team server, which `casevault serve` execs.
         .executableTarget(name: "casevault-server", dependencies: ["VaultServer", "HelperProcess"]),
-        .executableTarget(name: "casevault-bench", dependencies: ["VaultCrypto", "VaultStore", "Audit", "Consent", "Redaction", "RedactionBenchCorpus", "PDFRender"]),
+        .executableTarget(name: "casevault-bench", dependencies: ["VaultCrypto", "VaultCore", "Audit", "Consent", "Redaction", "RedactionBenchCorpus", "PDFRender"]),
         // The redaction row's text and case, shared by casevault-bench and redaction-bench (one copy).
         .target(name: "RedactionBenchCorpus", dependencies: ["Redaction"]),
         .executableTarget(name: "redaction-bench", dependencies: ["Redaction", "RedactionBenchCorpus"]),
         // The server over real HTTPS (curl with the test's own CA) on a throwaway PostgreSQL.
-        .testTarget(name: "VaultServerTests", dependencies: ["VaultServer", "VaultWeb", "VaultStore", "VaultCrypto", "VaultStorage", "VaultModel", "Consent",
+        .testTarget(name: "VaultServerTests", dependencies: ["VaultServer", "VaultWeb", "VaultCore", "VaultCrypto", "VaultStorage", "VaultModel", "Consent",
                                                             "PostgresTestSupport", "VaultClient"]),
         // The web pages' templates, escaping and headers, without a server (the browser test is in VaultServerTests).
-        .testTarget(name: "VaultWebTests", dependencies: ["VaultWeb", "VaultStore", "Consent", "HelperProcess", "VaultCrypto", "BundleExport",
+        .testTarget(name: "VaultWebTests", dependencies: ["VaultWeb", "VaultCore", "Consent", "HelperProcess", "VaultCrypto", "BundleExport",
                                                         .product(name: "Mustache", package: "swift-mustache")]),
         .testTarget(name: "VaultCryptoTests", dependencies: ["VaultCrypto", "CSystemZlib", "Audit"]),
-        .testTarget(name: "VaultStoreTests", dependencies: ["VaultStore", "VaultCrypto", "Consent", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "VaultCoreTests", dependencies: ["VaultCore", "VaultCrypto", "Consent", .product(name: "GRDB", package: "GRDB.swift")]),
         // Starts a throwaway PostgreSQL server for the tests that need one (the PostgreSQL store, the CLI on a PostgreSQL vault).
         .target(name: "PostgresTestSupport", path: "Tests/PostgresTestSupport"),
         .testTarget(name: "VaultStorageTests", dependencies: ["VaultStorage", "VaultStorageSQLite", "VaultStoragePostgres", "PostgresTestSupport", "Audit",

@@ -18,11 +18,11 @@ BINARY = ".build/debug/casevaultPackageTests.xctest"
 # MutationSweepTests (120 and 110 s before, about a fifth of that since their make test forms got cheaper) go last.
 SLOW = [
     "VaultServerTests.ServerEndToEndTests", "MeetingBundleTests.PictureLeakTests",
-    "CLITests.AnalysisLimitTests", "RedactionTests.CapitalISpellingLimitTests", "VaultStoreTests.CrashSweepTests",
-    "CLITests.RealPDFCorpusTests", "VaultStoreTests.TamperSweepTests", "CLITests.ErrorPresentationTests",
+    "CLITests.AnalysisLimitTests", "RedactionTests.CapitalISpellingLimitTests", "VaultCoreTests.CrashSweepTests",
+    "CLITests.RealPDFCorpusTests", "VaultCoreTests.TamperSweepTests", "CLITests.ErrorPresentationTests",
     "VaultCryptoTests.CobblestoneTests", "VaultServerTests.ServerAPITests", "VaultServerTests.WebInterfaceTests",
     "VaultServerTests.ServerCLITests", "VaultServerTests.WebBundleTests", "VaultServerTests.WebDocumentsTests",
-    "MeetingBundleTests.TextLayerTrickTests", "VaultStoreTests.MutationSweepTests",
+    "MeetingBundleTests.TextLayerTrickTests", "VaultCoreTests.MutationSweepTests",
 ]
 # Classes whose tests share one server world per process (SharedServerWorld): an administrator, organisations and five
 # accounts with passphrases (about six scrypt derivations), a PostgreSQL server and database, a 3 MB ingest and a TLS

@@ -1,6 +1,6 @@
 import Foundation
 import BundleModel
-import VaultStore
+import VaultCore
 
 /// Which documents of a case go into a bundle, and why each one is in or out. By default only the complaint
 /// correspondence and its evidence go: a bundle leaves the service, and notes, consent forms and forms of

@@ -1,7 +1,7 @@
 import BundleModel
 import Foundation
 import HelperProcess
-import VaultStore
+import VaultCore
 
 /// The dry run and the export as whole use cases: every front end that is not the CLI (the server's JSON API and its
 /// web pages) calls these, so the order of the core's steps (consent for the recipient, selection, each read audited

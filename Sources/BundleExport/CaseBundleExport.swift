@@ -4,7 +4,7 @@ import Foundation
 import HelperProcess
 import Redaction
 import VaultCrypto
-import VaultStore
+import VaultCore
 
 /// What to put in a case's meeting bundle and for whom: `casevault export`'s options and the server's bundle request,
 /// as values (the policy already parsed; files and flags are the front end's business).

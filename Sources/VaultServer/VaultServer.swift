@@ -8,7 +8,7 @@ import NIOPosix
 import NIOSSL
 import PostgresNIO
 import ServiceLifecycle
-import VaultStore
+import VaultCore
 import VaultWeb
 
 /// The team server (issue 21): the vault's core over HTTPS, on the vault's PostgreSQL database. `casevault serve`

@@ -1,6 +1,6 @@
 import Foundation
 
-// The key rows: data keys and their wrappers (the key hierarchy is in VaultStore/Keys).
+// The key rows: data keys and their wrappers (the key hierarchy is in VaultCore/Keys).
 
 /// A data key (the vault metadata key, or a case key version). Its bytes exist only in wrappers.
 public struct DataKeyRecord: Codable, Sendable, Equatable {

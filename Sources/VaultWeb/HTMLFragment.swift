@@ -1,5 +1,5 @@
 import Mustache
-import VaultStore
+import VaultCore
 
 /// A piece of HTML written by `HTMLWriter`, whose every stored value went through its escaping: the large tables
 /// (a case's documents, the activity log) are written with it rather than by a template section, because

@@ -3,7 +3,7 @@ import Consent
 import HelperProcess
 import Hummingbird
 import VaultCrypto
-import VaultStore
+import VaultCore
 
 /// What the web pages need from the server, and nothing more: sign in, a vault opened as the session's account for
 /// one request, the form token of a session, the audited download, and sign out. The server implements it over its

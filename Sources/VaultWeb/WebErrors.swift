@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
-import VaultStore
+import VaultCore
 
 /// The core's refusals and failures as pages: the same words the CLI and the API give (the core's own
 /// descriptions and decisions), never more than the API would tell the same person.

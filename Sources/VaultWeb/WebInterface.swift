@@ -4,7 +4,7 @@ import Logging
 import Consent
 import MultipartKit
 import NIOCore
-import VaultStore
+import VaultCore
 
 /// The web interface (issue 22): server-rendered pages outside `/api`, each through the same core calls as the JSON
 /// API, signed in with a cookie holding the same session token the API's bearer carries.

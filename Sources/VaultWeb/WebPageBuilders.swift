@@ -3,7 +3,7 @@ import DocumentText
 import Foundation
 import VaultCrypto
 import VaultModel
-import VaultStore
+import VaultCore
 
 /// Each page's data from the core, through the same calls the CLI and the JSON API make (`case list`, `case show`,
 /// `consent list`, `deadlines`, `list --case`, `show`, `cat`): the core decides who sees what, and these functions

@@ -4,7 +4,7 @@ import Foundation
 import Redaction
 import RedactionBenchCorpus
 import VaultCrypto
-@_spi(Benchmark) import VaultStore
+@_spi(Benchmark) import VaultCore
 
 // Release-mode benchmark harness. Every figure is a ratio against a reference measured in the same run,
 // because these machines are shared and noisy. Prints a table and writes bench/results.json.

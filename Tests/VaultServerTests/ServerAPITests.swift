@@ -2,7 +2,7 @@ import Foundation
 import VaultCrypto
 import XCTest
 @testable import VaultServer
-@testable import VaultStore
+@testable import VaultCore
 
 /// The server over real HTTPS (curl verifying the test's self-signed certificate) on a throwaway PostgreSQL: the same
 /// core as the CLI, acting as the session's account. One vault and one server for the class.

@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 @testable import VaultServer
-@testable import VaultStore
+@testable import VaultCore
 
 /// An audited read fails closed under group commit: when the transaction that carries the read's audit event cannot
 /// commit, the request answers an error (the 200 head waits for the read's event to commit) with no byte of the

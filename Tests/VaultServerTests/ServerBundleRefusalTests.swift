@@ -2,7 +2,7 @@ import Foundation
 import VaultModel
 import XCTest
 @testable import VaultServer
-@testable import VaultStore
+@testable import VaultCore
 
 /// The bundle route's refusals over real HTTPS, as `casevault export` refuses (BundleCommandsTests,
 /// PDFMessagesTests): a leak found in the finished bundle, pages that need a person to check them; the dry run; and

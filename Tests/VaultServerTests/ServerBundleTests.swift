@@ -2,7 +2,7 @@ import Foundation
 import PostgresTestSupport
 import XCTest
 @testable import VaultServer
-@testable import VaultStore
+@testable import VaultCore
 
 /// The bundle routes over real HTTPS, on ServerAPITests' vault and server: `casevault export` through the core's use
 /// case (consent for the recipient, redaction, leak check, signed manifest, redaction log), and `bundle verify` both

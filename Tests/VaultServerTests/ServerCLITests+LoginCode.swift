@@ -2,7 +2,7 @@ import Foundation
 import VaultCrypto
 import XCTest
 @testable import VaultServer
-@testable import VaultStore
+@testable import VaultCore
 
 /// `casevault login --totp CODE` for an account that has turned login codes on: without the code the login fails
 /// the one generic way and the hint names --totp; with the app's current code it logs in.

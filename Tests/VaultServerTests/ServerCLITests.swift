@@ -2,7 +2,7 @@ import Foundation
 import PostgresTestSupport
 import XCTest
 @testable import VaultServer
-@testable import VaultStore
+@testable import VaultCore
 
 /// The real `casevault` binary as a client of a real server over HTTPS (the test's own CA) on the throwaway
 /// PostgreSQL: login, the commands with routes, logout, and what a person sees when something is wrong.

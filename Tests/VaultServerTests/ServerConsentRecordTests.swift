@@ -2,7 +2,7 @@ import Consent
 import Foundation
 import XCTest
 @testable import VaultServer
-@testable import VaultStore
+@testable import VaultCore
 
 /// `consent show`, `consent show --history`, `consent void` and `consent check` over real HTTPS, on ServerAPITests'
 /// vault and server: the same core calls as the CLI's commands, the same audit events, names next to ids.
@@ -10,7 +10,7 @@ extension ServerAPITests {
     /// A verbal consent for the case's client, recorded on the core as Sam (as `consent record` does).
     func recordVerbalConsent(_ w: ServerTestWorld, caseID: String, client: String, grantee: String, actions: [ConsentAction]) throws -> String {
         let sam = try w.open(as: w.sam)
-        var input = Vault.AuthorityInput(caseID: caseID, personID: client, kind: .verbalConsent, granteeID: grantee, actions: actions, today: sam.today())
+        var input = Vault.AuthorityInput(caseID: CaseID(caseID), personID: PersonID(client), kind: .verbalConsent, granteeID: grantee, actions: actions, today: sam.today())
         input.recordedBy = w.sam
         input.recordedOn = sam.today()
         let id = try sam.recordAuthority(input).authority.id

@@ -2,7 +2,7 @@ import Consent
 import Foundation
 import XCTest
 @testable import VaultServer
-@testable import VaultStore
+@testable import VaultCore
 
 /// The consent routes over real HTTPS, on ServerAPITests' vault and server: `consent record`, `consent withdraw` and
 /// `consent list` through the same core calls, with the same audit events, and what a withdrawal does to a read.
@@ -11,9 +11,9 @@ extension ServerAPITests {
     func newCase(_ w: ServerTestWorld, client name: String) throws -> (caseID: String, client: String) {
         let sam = try w.open(as: w.sam)
         let client = try sam.addPerson(.init(name: name, dob: "1950-01-20"))
-        let caseID = try sam.openCase(.init(clientID: client, organisationID: w.org1, advocateIDs: [w.sam], nhsBody: "trust-X"))
+        let caseID = try sam.openCase(.init(clientID: client, organisationID: OrganisationID(w.org1), advocateIDs: [AccountID(w.sam)], nhsBody: "trust-X"))
         try sam.writeCheckpoint()
-        return (caseID.rawValue, client)
+        return (caseID.rawValue, client.rawValue)
     }
 
     /// The audit events an account wrote on a case after the first `skip`.
@@ -44,7 +44,7 @@ extension ServerAPITests {
 
         // The CLI's call on the core writes the same event, with the same details.
         let sam = try w.open(as: w.sam)
-        var input = Vault.AuthorityInput(caseID: caseID, personID: client, kind: .verbalConsent, granteeID: w.org1, actions: [.viewDocuments],
+        var input = Vault.AuthorityInput(caseID: CaseID(caseID), personID: PersonID(client), kind: .verbalConsent, granteeID: w.org1, actions: [.viewDocuments],
                                          today: sam.today())
         input.recordedBy = w.sam
         input.recordedOn = sam.today()
@@ -163,7 +163,7 @@ extension ServerAPITests {
         let w = try await world()
         let token = try await w.token(w.sam)
         let (caseID, client) = try newCase(w, client: "Owen Blake")
-        let attorney = try w.open(as: w.sam).addPerson(.init(name: "Nia Blake", dob: "1980-06-01"))
+        let attorney = try w.open(as: w.sam).addPerson(.init(name: "Nia Blake", dob: "1980-06-01")).rawValue
         let body: [String: Any] = ["person": client, "kind": "lpa_health_welfare", "grantee": attorney, "matters": ["health", "complaints"]]
         let unconfirmed = try await w.request("POST", "/api/v1/cases/\(caseID)/consents", token: token, json: body)
         XCTAssertEqual(unconfirmed.status, 409, unconfirmed.text)

@@ -2,15 +2,15 @@ import Consent
 import Foundation
 import PostgresTestSupport
 import XCTest
-@testable import VaultStore
+@testable import VaultCore
 
 /// The CLI over the server when the database goes away, and text that looks like SQL.
 extension ServerEndToEndTests {
     func newCase(_ w: ServerTestWorld, client name: String) throws -> (caseID: String, client: String) {
         let sam = try w.open(as: w.sam)
         let client = try sam.addPerson(.init(name: name, dob: "1950-01-20"))
-        let caseID = try sam.openCase(.init(clientID: client, organisationID: w.org1, advocateIDs: [w.sam], nhsBody: "trust-X"))
-        var consent = Vault.AuthorityInput(caseID: caseID.rawValue, personID: client, kind: .writtenConsent, granteeID: w.org1,
+        let caseID = try sam.openCase(.init(clientID: client, organisationID: OrganisationID(w.org1), advocateIDs: [AccountID(w.sam)], nhsBody: "trust-X"))
+        var consent = Vault.AuthorityInput(caseID: caseID, personID: client, kind: .writtenConsent, granteeID: w.org1,
                                            actions: [.viewDocuments, .ingestDocument], today: sam.today())
         consent.signedOn = sam.today()
         let form = w.directory.appendingPathComponent("form-\(UUID().uuidString).txt")
@@ -18,7 +18,7 @@ extension ServerEndToEndTests {
         consent.form = Vault.IngestFile(path: form.path)
         _ = try sam.recordAuthority(consent)
         try sam.writeCheckpoint()
-        return (caseID.rawValue, client)
+        return (caseID.rawValue, client.rawValue)
     }
 
     /// PostgreSQL restarted (stopped, then started) while an advocate uploads: the upload fails in words that say to

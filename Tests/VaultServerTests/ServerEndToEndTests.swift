@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import VaultStore
+@testable import VaultCore
 
 /// Issue 21's done-when: the CLI's end-to-end sequence — consent record (with its signed form), ingest, list, cat,
 /// consent list, export and bundle verify, verify, case list with filters, consent withdraw and the refusal after it —
@@ -148,9 +148,9 @@ final class ServerEndToEndTests: XCTestCase {
         for (mode, name) in [(Mode.local, "Rose Hill"), (Mode.server, "Iris Vale")] {
             let sam = try w.open(as: w.sam)
             let client = try sam.addPerson(.init(name: name, dob: "1950-01-20"))
-            let caseID = try sam.openCase(.init(clientID: client, organisationID: w.org1, advocateIDs: [w.sam], nhsBody: "trust-X"))
+            let caseID = try sam.openCase(.init(clientID: client, organisationID: OrganisationID(w.org1), advocateIDs: [AccountID(w.sam)], nhsBody: "trust-X"))
             try sam.writeCheckpoint()
-            twins.append(Twin(mode: mode, caseID: caseID.rawValue, client: client, clientName: name))
+            twins.append(Twin(mode: mode, caseID: caseID.rawValue, client: client.rawValue, clientName: name))
         }
         let local = try await sequence(w, desk, alex, twins[0])
         let remote = try await sequence(w, desk, alex, twins[1])

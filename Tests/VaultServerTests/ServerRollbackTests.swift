@@ -2,7 +2,7 @@ import Foundation
 import VaultCrypto
 import XCTest
 @testable import VaultServer
-@testable import VaultStore
+@testable import VaultCore
 
 /// The server's own rollback mark: a database restored to an older dump (pg_dump, then psql) is refused at start with
 /// an explanation, until an administrator accepts it with a reason (recorded in the audit log), as the CLI does.

@@ -2,7 +2,7 @@ import Consent
 import Foundation
 import XCTest
 @testable import VaultServer
-@testable import VaultStore
+@testable import VaultCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -57,8 +57,8 @@ extension ServerAPITests {
         // in a case of its own: 17 MB.
         let vault = try w.open(as: w.sam)
         let client = try vault.addPerson(.init(name: "Ada Pryce", dob: "1950-05-05"))
-        let caseID = try vault.openCase(.init(clientID: client, organisationID: w.org1, advocateIDs: [w.sam], nhsBody: "trust-X"))
-        var consent = Vault.AuthorityInput(caseID: caseID.rawValue, personID: client, kind: .verbalConsent, granteeID: w.org1,
+        let caseID = try vault.openCase(.init(clientID: client, organisationID: OrganisationID(w.org1), advocateIDs: [AccountID(w.sam)], nhsBody: "trust-X"))
+        var consent = Vault.AuthorityInput(caseID: caseID, personID: client, kind: .verbalConsent, granteeID: w.org1,
                                            actions: ConsentAction.allCases, today: vault.today())
         consent.recordedBy = w.sam
         consent.recordedOn = vault.today()

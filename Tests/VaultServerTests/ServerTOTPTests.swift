@@ -2,7 +2,7 @@ import Foundation
 import VaultCrypto
 import XCTest
 @testable import VaultServer
-@testable import VaultStore
+@testable import VaultCore
 
 /// Login codes (TOTP) at a real server login over HTTPS: enrolled by the account itself through the core (as
 /// `casevault totp enable/confirm` does), required once confirmed, one generic failure for a missing, wrong or reused

@@ -1,7 +1,7 @@
 import Consent
 import Foundation
 import XCTest
-@testable import VaultStore
+@testable import VaultCore
 
 extension ServerTestWorld {
     /// A document of `megabytes` MB on a case of its own (with its client's verbal consent, as the world's cases have),
@@ -11,8 +11,8 @@ extension ServerTestWorld {
     func ingestDocument(megabytes: Int) throws -> (id: String, bytes: Data) {
         let vault = try open(as: sam)
         let client = try vault.addPerson(.init(name: "Ruth Large", dob: "1950-01-20"))
-        let caseID = try vault.openCase(.init(clientID: client, organisationID: org1, advocateIDs: [sam], nhsBody: "trust-X"))
-        var consent = Vault.AuthorityInput(caseID: caseID.rawValue, personID: client, kind: .verbalConsent, granteeID: org1,
+        let caseID = try vault.openCase(.init(clientID: client, organisationID: OrganisationID(org1), advocateIDs: [AccountID(sam)], nhsBody: "trust-X"))
+        var consent = Vault.AuthorityInput(caseID: caseID, personID: client, kind: .verbalConsent, granteeID: org1,
                                            actions: ConsentAction.allCases, today: vault.today())
         consent.recordedBy = sam
         consent.recordedOn = vault.today()

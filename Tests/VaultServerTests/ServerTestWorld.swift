@@ -4,7 +4,7 @@ import PostgresTestSupport
 import VaultCrypto
 import XCTest
 @testable import VaultServer
-@testable import VaultStore
+@testable import VaultCore
 
 /// One vault on the shared throwaway PostgreSQL server, served over real HTTPS by one server for the whole test class
 /// (logins cost scrypt, and a server a PostgreSQL database): an administrator, two organisations, Lee (manager of the
@@ -91,11 +91,11 @@ final class ServerTestWorld: @unchecked Sendable {
         kim = try addAccount("Kim Hale", org: org1)
         let vault = try open(as: sam)
         let client = try vault.addPerson(.init(name: "Margaret Ellis", dob: "1946-03-14"))
-        caseID = try vault.openCase(.init(clientID: client, organisationID: org1, advocateIDs: [sam], nhsBody: "trust-X")).rawValue
+        caseID = try vault.openCase(.init(clientID: client, organisationID: OrganisationID(org1), advocateIDs: [AccountID(sam)], nhsBody: "trust-X")).rawValue
         let uploadClient = try vault.addPerson(.init(name: "Joan Hart", dob: "1951-09-02"))
-        uploadCase = try vault.openCase(.init(clientID: uploadClient, organisationID: org1, advocateIDs: [sam], nhsBody: "trust-X")).rawValue
+        uploadCase = try vault.openCase(.init(clientID: uploadClient, organisationID: OrganisationID(org1), advocateIDs: [AccountID(sam)], nhsBody: "trust-X")).rawValue
         for (caseID, client) in [(caseID, client), (uploadCase, uploadClient)] {
-            var consent = Vault.AuthorityInput(caseID: caseID, personID: client, kind: .verbalConsent, granteeID: org1,
+            var consent = Vault.AuthorityInput(caseID: CaseID(caseID), personID: client, kind: .verbalConsent, granteeID: org1,
                                                actions: ConsentAction.allCases, today: vault.today())
             consent.recordedBy = sam
             consent.recordedOn = vault.today()

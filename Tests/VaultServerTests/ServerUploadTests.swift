@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 @testable import VaultServer
-@testable import VaultStore
+@testable import VaultCore
 
 /// POST /api/v1/cases/{case}/documents over real HTTPS, on ServerAPITests' vault and server: the same core as
 /// `casevault ingest`, a capped body streamed to a temp file that never outlives the request.

@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 @testable import VaultServer
-@testable import VaultStore
+@testable import VaultCore
 
 /// Assigning and unassigning advocates from the case's "Who works on this case" page: the core's `assignAdvocate`
 /// and `unassignAdvocate` (the access table, the case key shared or taken back, `case.assign`/`case.unassign`).

@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 @testable import VaultServer
-@testable import VaultStore
+@testable import VaultCore
 
 /// The web interface's bundle wizard, download page, public verify page and consent withdrawal over real HTTPS
 /// (curl with the test's own CA), each test on its own case of a written consent with its signed form and a letter.
@@ -20,11 +20,11 @@ final class WebBundleTests: XCTestCase {
     static func makeBundleCase(_ w: ServerTestWorld, client: String) throws -> (caseID: String, letter: String, consent: String) {
         let vault = try w.open(as: w.sam)
         let person = try vault.addPerson(.init(name: client, dob: "1950-01-20"))
-        let caseID = try vault.openCase(.init(clientID: person, organisationID: w.org1, advocateIDs: [w.sam], nhsBody: "trust-X"))
+        let caseID = try vault.openCase(.init(clientID: person, organisationID: OrganisationID(w.org1), advocateIDs: [AccountID(w.sam)], nhsBody: "trust-X"))
         let stamp = UUID().uuidString.prefix(8)
         let form = w.directory.appendingPathComponent("consent-form-\(stamp).txt")
         try Data("Signed: \(client), consent to the advocacy service.\n".utf8).write(to: form)
-        var consent = Vault.AuthorityInput(caseID: caseID.rawValue, personID: person, kind: .writtenConsent, granteeID: w.org1,
+        var consent = Vault.AuthorityInput(caseID: caseID, personID: person, kind: .writtenConsent, granteeID: w.org1,
                                            actions: [.viewDocuments, .ingestDocument, .exportBundle, .shareWithThirdParty], today: vault.today())
         consent.signedOn = vault.today().adding(days: -2)
         consent.form = Vault.IngestFile(path: form.path)

@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 @testable import VaultServer
-@testable import VaultStore
+@testable import VaultCore
 
 /// The upload page, the kind-and-date correction and the redaction preview over real HTTPS (curl), on Joan Hart's
 /// case (the world's upload case, so the first case's documents stay as the other tests expect).

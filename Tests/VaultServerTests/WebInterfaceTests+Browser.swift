@@ -34,7 +34,7 @@ extension WebInterfaceTests {
         // The guided situations' page: a case with no consent yet, where the patient's own is recorded with its form.
         let sam = try w.open(as: w.sam)
         let nora = try sam.addPerson(.init(name: "Nora Lane", dob: "1958-07-21"))
-        spec["situation_case_id"] = try sam.openCase(.init(clientID: nora, organisationID: w.org1, advocateIDs: [w.sam], nhsBody: "trust-X")).rawValue
+        spec["situation_case_id"] = try sam.openCase(.init(clientID: nora, organisationID: OrganisationID(w.org1), advocateIDs: [AccountID(w.sam)], nhsBody: "trust-X")).rawValue
         spec["situation_signed_on"] = sam.today().description
         try sam.writeCheckpoint()
         let specFile = w.directory.appendingPathComponent("browser-spec.json")

@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 @testable import VaultServer
-@testable import VaultStore
+@testable import VaultCore
 
 /// The web pages over real HTTPS (curl with the test's own CA) on the throwaway PostgreSQL: headers, the session
 /// cookie, CSRF, expiry and escaping. The real-browser run is in WebInterfaceTests+Browser.swift.
@@ -12,7 +12,7 @@ final class WebInterfaceTests: XCTestCase {
     /// The world with that relative on the client's case.
     static let shared = SharedServerWorld { world in
         let vault = try world.open(as: world.sam)
-        WebInterfaceTests.scriptPerson = try vault.addPerson(.init(name: WebInterfaceTests.scriptName, dob: "1970-01-01"))
+        WebInterfaceTests.scriptPerson = try vault.addPerson(.init(name: WebInterfaceTests.scriptName, dob: "1970-01-01")).rawValue
         try vault.addCasePerson(caseID: CaseID(world.caseID), personID: PersonID(WebInterfaceTests.scriptPerson), role: .relative, firstNameIsSafe: false)
         try vault.writeCheckpoint()
     }

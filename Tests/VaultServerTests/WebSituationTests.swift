@@ -2,7 +2,7 @@ import Consent
 import Foundation
 import XCTest
 @testable import VaultServer
-@testable import VaultStore
+@testable import VaultCore
 
 /// The guided situations' page ("Record a consent or authority") over real HTTPS (curl) on the throwaway PostgreSQL:
 /// each situation recorded with its signed form, what is missing said in the core's words, the refusal, CSRF, escaping;
@@ -17,9 +17,9 @@ final class WebSituationTests: XCTestCase {
         let vault = try world.open(as: world.sam)
         for situation in CaseSituation.allCases {
             let client = try vault.addPerson(.init(name: "Client \(situation.rawValue)", dob: situation == .child ? "2015-05-05" : "1950-01-20"))
-            cases[situation] = try vault.openCase(.init(clientID: client, organisationID: world.org1, advocateIDs: [world.sam], nhsBody: "trust-X")).rawValue
+            cases[situation] = try vault.openCase(.init(clientID: client, organisationID: OrganisationID(world.org1), advocateIDs: [AccountID(world.sam)], nhsBody: "trust-X")).rawValue
         }
-        relative = try vault.addPerson(.init(name: hostileName))
+        relative = try vault.addPerson(.init(name: hostileName)).rawValue
         try vault.addCasePerson(caseID: CaseID(try XCTUnwrap(cases[.representative])), personID: PersonID(relative), role: .relative, firstNameIsSafe: false)
         try vault.writeCheckpoint()
     }
@@ -50,7 +50,7 @@ final class WebSituationTests: XCTestCase {
                  situation: CaseSituation) async throws -> (caseID: String, formToken: String) {
         let sam = try w.open(as: w.sam)
         let client = try sam.addPerson(.init(name: name, dob: dob))
-        let caseID = try sam.openCase(.init(clientID: client, organisationID: w.org1, advocateIDs: [w.sam], nhsBody: "trust-X"))
+        let caseID = try sam.openCase(.init(clientID: client, organisationID: OrganisationID(w.org1), advocateIDs: [AccountID(w.sam)], nhsBody: "trust-X"))
         try sam.writeCheckpoint()
         let form = try await w.request("GET", "/cases/\(caseID)/consents/new?situation=\(situation.rawValue)", curlOptions: WebInterfaceTests.cookie(token))
         return (caseID.rawValue, try XCTUnwrap(WebInterfaceTests.formToken(in: form.text)))

@@ -8,7 +8,7 @@ import XCTest
 final class AuditWordsTests: XCTestCase {
     func testEveryActionTheCoreWritesHasWordsOnTheActivityLog() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let sources = root.appendingPathComponent("Sources/VaultStore")
+        let sources = root.appendingPathComponent("Sources/VaultCore")
         let pattern = try NSRegularExpression(pattern: #"(?:event\(|action: )"([a-z_]+\.[a-z_.]+)""#)
         var actions = Set<String>()
         let files = FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? []

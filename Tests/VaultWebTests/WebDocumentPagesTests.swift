@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 import Redaction
-import VaultStore
+import VaultCore
 import XCTest
 @testable import VaultWeb
 

@@ -3,7 +3,7 @@ import Hummingbird
 import Consent
 import HelperProcess
 import VaultCrypto
-import VaultStore
+import VaultCore
 import XCTest
 @testable import VaultWeb
 

@@ -1,5 +1,5 @@
 import Foundation
-import VaultStore
+import VaultCore
 
 /// `casevault serve --config FILE`: a JSON file the service's administrator writes. Every setting a production server
 /// needs is here rather than in flags, so one file under configuration management describes the whole server.

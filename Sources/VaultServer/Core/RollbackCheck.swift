@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import VaultStore
+import VaultCore
 
 /// At start, before anyone logs in: a database restored to a state older than the one this server last served (a
 /// backup put back, a standby that missed the last transactions, rows deleted) is refused, as the CLI refuses a vault

@@ -2,7 +2,7 @@ import Foundation
 import NIOPosix
 import VaultCrypto
 import VaultStoragePostgres
-import VaultStore
+import VaultCore
 
 /// The server's one way into the core: a `Vault` opened for one request, acting as the session's account, exactly as
 /// the CLI opens one for one command. The core is synchronous and blocks on its database connection, so every call

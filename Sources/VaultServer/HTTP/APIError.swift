@@ -5,7 +5,7 @@ import Foundation
 import Hummingbird
 import BundleModel
 import VaultCrypto
-import VaultStore
+import VaultCore
 
 /// Every error the API returns: a status, a stable code, one sentence for a person, and for a refusal by the vault's
 /// rules the decision itself. The words come from the core's typed errors: the server re-decides nothing.

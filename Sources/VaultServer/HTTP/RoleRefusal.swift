@@ -1,6 +1,6 @@
 import Consent
 import VaultModel
-import VaultStore
+import VaultCore
 
 extension APIError {
     /// The access table's refusal as a decision: its row, and, when the core also asked the consent rules (someone who

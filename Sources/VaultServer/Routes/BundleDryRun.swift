@@ -4,7 +4,7 @@ import Foundation
 import HelperProcess
 import Hummingbird
 import VaultModel
-import VaultStore
+import VaultCore
 
 /// `casevault export --dry-run` over HTTP: the same calls on the core's export use case as the CLI's dry run (the
 /// consent rules for the recipient, the selection, each chosen document's read audited as `bundle.read`, the plan made

@@ -7,7 +7,7 @@ import HelperProcess
 import NIOCore
 import Redaction
 import VaultCrypto
-import VaultStore
+import VaultCore
 
 /// `casevault export` and `casevault bundle verify` over HTTP. The export is the core's use case (`CaseBundleExport`):
 /// the consent rules for the recipient, the selection, the redaction, the leak check, the signed manifest and the

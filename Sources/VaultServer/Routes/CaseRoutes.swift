@@ -1,7 +1,7 @@
 import Consent
 import Foundation
 import Hummingbird
-import VaultStore
+import VaultCore
 
 /// The caller's cases and documents, each through the same core calls the CLI makes for `case list`, `list --case`
 /// and `cat`, acting as the session's account.

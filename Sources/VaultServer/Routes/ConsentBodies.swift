@@ -1,7 +1,7 @@
 import Consent
 import Foundation
 import VaultModel
-import VaultStore
+import VaultCore
 
 /// The JSON bodies of the consent routes: `casevault consent record`'s and `consent withdraw`'s options, typed. Enum
 /// and date fields are read as text and checked here, so a wrong value is named with the values it may take.
@@ -81,8 +81,8 @@ extension VaultServer {
             + "\"recorded_by\": \"adv-…\", \"recorded_on\": \"YYYY-MM-DD\"} (docs/server.md lists every field)"
 
         /// The core's input, as `consent record` builds it from its options (names are resolved by the caller).
-        func input(caseID: String, today: CivilDate) -> Vault.AuthorityInput {
-            var input = Vault.AuthorityInput(caseID: caseID, personID: person, kind: kind, granteeID: grantee, actions: actions, today: today)
+        func input(caseID: CaseID, today: CivilDate) -> Vault.AuthorityInput {
+            var input = Vault.AuthorityInput(caseID: caseID, personID: PersonID(person), kind: kind, granteeID: grantee, actions: actions, today: today)
             input.bodies = bodies
             input.thirdParties = thirdParties
             input.matters = matters

@@ -2,7 +2,7 @@ import Consent
 import Foundation
 import Hummingbird
 import VaultModel
-import VaultStore
+import VaultCore
 
 /// `casevault consent show`, `consent show --history`, `consent void` and `consent check` over HTTP: the same core
 /// calls as the CLI's commands, acting as the session's account, so the access table (case.read to show, case.change

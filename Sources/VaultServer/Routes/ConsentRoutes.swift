@@ -1,7 +1,7 @@
 import Consent
 import Foundation
 import Hummingbird
-import VaultStore
+import VaultCore
 
 /// `casevault consent record`, `consent withdraw` and `consent list --json` over HTTP: the same core calls, acting as
 /// the session's account, so the access table, the records' checks and the audit events (`consent.record`,
@@ -68,12 +68,12 @@ extension VaultServer {
                                sessions: SessionService) async throws -> ConsentRecorded {
         try await sessions.withVault(request) { vault -> ConsentRecorded in
             // As `consent record`: names work as well as ids, the court's own token stays as typed.
-            var input = body.input(caseID: try vault.caseID(caseText).rawValue, today: vault.today())
-            input.personID = try vault.personID(body.person).rawValue
+            var input = body.input(caseID: try vault.caseID(caseText), today: vault.today())
+            input.personID = try vault.personID(body.person)
             input.granteeID = try vault.partyID(body.grantee)
             input.grantedBy = try body.grantedBy.map { $0 == "court_of_protection" ? $0 : try vault.partyID($0) }
             input.form = formFile
-            let warnings = input.entryWarnings(died: try vault.personStatus(PersonID(input.personID)).deceased)
+            let warnings = input.entryWarnings(died: try vault.personStatus(input.personID).deceased)
             if !warnings.isEmpty && !body.confirm {
                 // The CLI asks on a terminal; here the client shows the warnings and repeats with "confirm": true.
                 throw APIError(.conflict, "confirmation_needed", "nothing was recorded: " + warnings.map(\.description).joined(separator: " ")

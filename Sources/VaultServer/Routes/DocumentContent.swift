@@ -5,7 +5,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import VaultCrypto
-import VaultStore
+import VaultCore
 
 /// GET /api/v1/documents/{id}/content: `casevault cat` over HTTP. The consent gate is asked first (a refusal is a 403
 /// with the decision, before any header of a 200 is sent); then `Vault.decrypt` records the read and streams chunk by

@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 import VaultModel
-import VaultStore
+import VaultCore
 #if canImport(Glibc)
 import Glibc
 #endif

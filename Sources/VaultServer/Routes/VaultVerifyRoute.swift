@@ -1,6 +1,6 @@
 import Foundation
 import Hummingbird
-import VaultStore
+import VaultCore
 
 /// `casevault verify` over HTTP: the core's check of the whole vault (database, keys, records against the state
 /// ledger, every body's hash, and with `read_data` every chunk decrypted), acting as the session's account, so who may

@@ -1,5 +1,5 @@
 import Foundation
-import VaultStore
+import VaultCore
 
 /// Each sign-in session's `RecordedDecisions`, kept in memory for the server's life: the `Vault` opened for each
 /// request of a session gets the same one, so a page shown again records its consent decision once (see

@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import VaultCrypto
-import VaultStore
+import VaultCore
 
 /// Login, the session behind each request, and logout.
 final class SessionService: Sendable {

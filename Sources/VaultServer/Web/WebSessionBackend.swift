@@ -2,7 +2,7 @@ import Consent
 import Foundation
 import Hummingbird
 import VaultCrypto
-import VaultStore
+import VaultCore
 import VaultWeb
 
 /// The web interface's way into the server: the API's own session service, with the token taken from the page's

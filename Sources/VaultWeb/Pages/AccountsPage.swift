@@ -1,6 +1,6 @@
 import Foundation
 import VaultModel
-import VaultStore
+import VaultCore
 
 /// Organisations and their accounts with roles (issue 22: "accounts, roles and recovery shares for administrators"),
 /// from the core's `organisations()` and `advocates()`, as `casevault org list` and `advocate list` show them.

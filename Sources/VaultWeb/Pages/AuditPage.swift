@@ -1,6 +1,6 @@
 import Foundation
 import VaultModel
-import VaultStore
+import VaultCore
 
 /// The activity log for managers and administrators (issue 22: "audit view for managers"): the core's `auditLog`, as
 /// `casevault audit log` reads it (a manager sees their organisation's cases, an administrator every event, ids

@@ -4,7 +4,7 @@ import Consent
 import Foundation
 import Redaction
 import VaultModel
-import VaultStore
+import VaultCore
 
 /// What the wizard's form sent, checked as the API checks its bundle body (one line of text each, a known preset).
 struct BundleChoices: Sendable {

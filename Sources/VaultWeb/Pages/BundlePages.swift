@@ -5,7 +5,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 import Redaction
-import VaultStore
+import VaultCore
 
 /// The bundle wizard (issue 22): choose documents (the export's safe defaults ticked), a policy and the recipient;
 /// check the dry run's table; export; download the PDF and its signed manifest. Every step is the core's export use

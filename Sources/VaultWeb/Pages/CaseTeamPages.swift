@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 import VaultModel
-import VaultStore
+import VaultCore
 
 /// Who works on a case: assign an advocate of the case's organisation, or take one off, as `casevault case assign` and
 /// `case unassign` do. The core decides who may (a member of the case or its manager), moves the case key with the

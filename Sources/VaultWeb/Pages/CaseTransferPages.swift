@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 import VaultModel
-import VaultStore
+import VaultCore
 
 /// Transferring a case to a partner organisation, as `casevault case transfer` does: `transferCase` in the core (who
 /// may, the previous organisation's advocates taken off, keys following, R-CON-8's agreement recorded, audited). The

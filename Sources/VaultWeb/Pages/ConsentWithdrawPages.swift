@@ -2,7 +2,7 @@ import Consent
 import Foundation
 import Hummingbird
 import VaultModel
-import VaultStore
+import VaultCore
 
 /// Withdrawing a consent from the case page, as `casevault consent withdraw` does it: the core's
 /// `withdrawAuthority` (the access table's case.change, the `consent.withdraw` event), with how the withdrawal reached

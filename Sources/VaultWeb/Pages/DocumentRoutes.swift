@@ -1,7 +1,7 @@
 import Consent
 import Foundation
 import Hummingbird
-import VaultStore
+import VaultCore
 
 /// The routes of the upload page, the kind-and-date correction and the redaction preview (issue 22). Kept apart
 /// from WebInterface.swift, which registers them with one call.

@@ -4,7 +4,7 @@ import HelperProcess
 import Hummingbird
 import NIOCore
 import VaultCrypto
-import VaultStore
+import VaultCore
 
 struct PageImage: Sendable {
     let number: Int

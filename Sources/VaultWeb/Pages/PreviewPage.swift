@@ -3,7 +3,7 @@ import DocumentText
 import Foundation
 import Redaction
 import VaultCrypto
-import VaultStore
+import VaultCore
 
 /// A piece of the document's text: marked when a bundle would redact it (its kind said in words beside it, so the
 /// highlight is not the only sign).
@@ -142,7 +142,7 @@ enum WebPreviewBuilders {
             throw WebPageError(.badRequest, "Choose the person's role in the case, then press Register again.")
         }
         let personID = try vault.addPerson(.init(name: withoutTitle(try checkedTerm(name))))
-        try vault.addCasePerson(caseID: CaseID(caseID), personID: PersonID(personID), role: role, firstNameIsSafe: false)
+        try vault.addCasePerson(caseID: CaseID(caseID), personID: personID, role: role, firstNameIsSafe: false)
     }
 
     /// "Allow": `redact allow add --case`, so bundles of this case leave the term as it is.

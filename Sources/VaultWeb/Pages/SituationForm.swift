@@ -1,7 +1,7 @@
 import Consent
 import Foundation
 import VaultModel
-import VaultStore
+import VaultCore
 
 /// The situations as the page offers them, in `casevault case open --help`'s words (CaseSituationText): who the
 /// client is, and what each records. The rules behind them are the core's (`CaseSetUpOptions`, `recordSituation`).
@@ -145,7 +145,7 @@ struct SituationFields: Sendable {
         options.standing = CaseSetUpOptions.Standing(rawValue: standing)
         options.evidence = evidence.isEmpty ? [] : [evidence]
         options.claimArisingFromDeath = claim
-        if situation != .patient && !representative.isEmpty && representative != "new" { options.representativeID = representative }
+        if situation != .patient && !representative.isEmpty && representative != "new" { options.representativeID = PersonID(representative) }
         return (options, problem)
     }
 

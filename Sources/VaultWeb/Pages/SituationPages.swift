@@ -2,7 +2,7 @@ import Consent
 import Foundation
 import Hummingbird
 import VaultModel
-import VaultStore
+import VaultCore
 
 /// Recording a consent or authority on a case through the guided situations, as `casevault case open --situation`
 /// does for a new case: step 1 chooses the situation, step 2 asks what it needs, with the signed form (and the court

@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import MultipartKit
 import NIOCore
-import VaultStore
+import VaultCore
 
 /// Reads the upload form's `multipart/form-data` body as it arrives, part by part: each chosen file goes straight
 /// into its own `IngestBuffer` (memory, never a file in clear), the small fields into strings. The form's token

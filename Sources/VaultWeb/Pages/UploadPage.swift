@@ -1,7 +1,7 @@
 import Consent
 import Foundation
 import VaultModel
-import VaultStore
+import VaultCore
 
 /// The upload form's page and what an upload did, as plain values for the templates.
 struct KindOption: Sendable {

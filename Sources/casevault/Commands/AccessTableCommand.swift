@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import VaultStore
+import VaultCore
 
 extension CaseVault {
     /// `casevault __access-table`: the command → operation → who table, as JSON (for the test and for SECURITY.md).

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import VaultClient
-import VaultStore
+import VaultCore
 
 extension CaseVault.Ingest {
     /// `ingest` over the team server: each file streamed to the upload route, reported as the local command reports it.

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import HelperProcess
-import VaultStore
+import VaultCore
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import HelperProcess
 import Redaction
-import VaultStore
+import VaultCore
 
 extension CaseVault {
     /// `casevault search TEXT [--case C]`: words inside the documents of the cases you may view, with the passage

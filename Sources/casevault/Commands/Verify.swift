@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import VaultClient
-import VaultStore
+import VaultCore
 
 extension CaseVault {
     struct Verify: ParsableCommand {

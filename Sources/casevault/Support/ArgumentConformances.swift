@@ -1,6 +1,6 @@
 import ArgumentParser
 import Consent
-import VaultStore
+import VaultCore
 
 /// The library's enums and option types, parsed from their raw values (the names the help lists).
 extension AuthorityKind: ExpressibleByArgument {}

@@ -4,7 +4,7 @@ import VaultCrypto
 import BundleModel
 import HelperProcess
 import VaultClient
-import VaultStore
+import VaultCore
 
 /// An error for the user: what happened, then how to fix it, age-style on stderr:
 /// `casevault: error: …` / `casevault: hint: …`.

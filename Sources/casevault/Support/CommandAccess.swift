@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import VaultStore
+import VaultCore
 
 /// Which of the core's operations each command performs. The core enforces the rule whichever front end calls it;
 /// this table lets `__access-table` list it and a test check that no command is missing (SECURITY.md prints it).

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Consent
 import Foundation
-import VaultStore
+import VaultCore
 
 /// `--acknowledge RULE-ID`, on every command the consent rules guard.
 struct ConsentOptions: ParsableArguments {

@@ -1,5 +1,5 @@
 import Foundation
-import VaultStore
+import VaultCore
 
 /// The `list` table, laid out as `Table.render` lays out any table (columns as wide as their widest cell, two
 /// spaces apart, cells escaped), but built from the core's batches in two passes over one byte buffer: the first

@@ -1,5 +1,5 @@
 import Foundation
-import VaultStore
+import VaultCore
 import VaultCrypto
 #if canImport(Glibc)
 import Glibc

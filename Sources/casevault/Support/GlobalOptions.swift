@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import VaultCrypto
-import VaultStore
+import VaultCore
 
 /// The options every command shares (README: scripting contract).
 struct GlobalOptions: ParsableArguments {

@@ -1,6 +1,6 @@
 import Foundation
 import VaultCrypto
-import VaultStore
+import VaultCore
 
 /// `casevault unlock` keeps the unlocked identity in the Linux kernel keyring (the login session's keyring, with the
 /// timeout as the key's expiry), so later commands in that session ask for no passphrase. The keys are never written

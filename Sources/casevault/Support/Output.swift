@@ -1,5 +1,5 @@
 import Foundation
-import VaultStore
+import VaultCore
 
 /// Plain-text tables for people; `--json` for scripts.
 enum Table {

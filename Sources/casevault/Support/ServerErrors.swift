@@ -1,6 +1,6 @@
 import Foundation
 import VaultClient
-import VaultStore
+import VaultCore
 
 /// The team server's answers in the CLI's words. A refusal by the vault's rules reads as it does locally (the core's
 /// message, its reasons, what would allow it, exit 3); the hints name this CLI's commands and flags.

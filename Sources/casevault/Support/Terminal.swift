@@ -1,6 +1,6 @@
 import Foundation
 import VaultCrypto
-import VaultStore
+import VaultCore
 #if canImport(Glibc)
 import Glibc
 #endif

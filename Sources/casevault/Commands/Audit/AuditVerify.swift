@@ -1,7 +1,7 @@
 import ArgumentParser
 import Audit
 import Foundation
-import VaultStore
+import VaultCore
 
 extension CaseVault.AuditCommand {
     struct Verify: ParsableCommand {

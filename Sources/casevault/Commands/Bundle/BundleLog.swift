@@ -4,7 +4,7 @@ import Foundation
 import BundleModel
 import Redaction
 import VaultCrypto
-import VaultStore
+import VaultCore
 
 extension CaseVault.BundleCommand {
     struct Log: ParsableCommand {

@@ -1,7 +1,7 @@
 import BundleModel
 import Foundation
 import VaultClient
-import VaultStore
+import VaultCore
 
 extension CaseVault.BundleCommand.VerifyBundle {
     struct ServerVerified: Decodable {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import VaultStore
+import VaultCore
 
 extension CaseVault.Case {
     /// Resolves the advocate's name, makes the change, and says what was done (by name) or prints JSON.

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Consent
 import Foundation
-import VaultStore
+import VaultCore
 
 extension CaseVault.Case {
     struct List: ParsableCommand {

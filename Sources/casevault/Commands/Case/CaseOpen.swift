@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import VaultStore
+import VaultCore
 
 extension CaseVault.Case {
     struct Open: ParsableCommand {
@@ -47,12 +47,12 @@ extension CaseVault.Case {
         func run() throws {
             let planned = try situation.map { try setUpOptions($0) }
             let opened = try global.withVault { vault -> (CaseSetUp?, CaseID, [String], Vault.Names?) in
-                let input = Vault.CaseInput(clientID: try vault.personID(client).rawValue, organisationID: try vault.organisationID(org).rawValue,
-                                            advocateIDs: try advocate.map { try vault.accountID($0).rawValue }, nhsBody: nhsBody, incidentDate: incidentDate,
-                                            awareDate: awareDate, complaintDate: complaintDate, openedBy: global.advocate)
+                let input = Vault.CaseInput(clientID: try vault.personID(client), organisationID: try vault.organisationID(org),
+                                            advocateIDs: try advocate.map { try vault.accountID($0) }, nhsBody: nhsBody, incidentDate: incidentDate,
+                                            awareDate: awareDate, complaintDate: complaintDate, openedBy: global.advocate.map { AccountID($0) })
                 guard var setUp = planned else { return (nil, try vault.openCase(input), [], nil) }
                 // Resolved before anything is written, so a misspelt name leaves nothing behind.
-                setUp.representativeID = try representative.map { try vault.personID($0).rawValue }
+                setUp.representativeID = try representative.map { try vault.personID($0) }
                 try Confirmation.require(entryWarnings(setUp), yes: yes)
                 let made = try vault.openCase(input, setUp: setUp)
                 // The records' own warnings, once, as `consent record` shows them.

@@ -1,5 +1,5 @@
 import ArgumentParser
-import VaultStore
+import VaultCore
 
 extension CaseSituation: ExpressibleByArgument {}
 extension CaseSetUpOptions.LPAKind: ExpressibleByArgument {}

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import VaultStore
+import VaultCore
 
 extension CaseVault.Case {
     /// `case transfer`: the case moves to a partner organisation with the person's agreement given in the same step

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import VaultStore
+import VaultCore
 
 extension CaseVault.Case {
     /// `case update C --their-reference R`: the NHS body's own complaint reference, kept sealed.

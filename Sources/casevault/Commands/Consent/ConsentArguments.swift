@@ -1,7 +1,7 @@
 import ArgumentParser
 import Consent
 import Foundation
-import VaultStore
+import VaultCore
 
 /// Parsing for the consent options: dates and comma lists, with messages that name the option.
 enum ConsentArguments {

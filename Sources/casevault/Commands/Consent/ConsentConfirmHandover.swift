@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import VaultStore
+import VaultCore
 
 extension CaseVault.ConsentCommand {
     /// `consent confirm-handover`: the person agreed that a colleague may take over a consent that names one

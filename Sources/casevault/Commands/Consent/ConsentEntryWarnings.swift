@@ -1,6 +1,6 @@
 import Consent
 import Foundation
-import VaultStore
+import VaultCore
 
 /// Warnings about a record that is almost certainly wrong, given before it is stored (issue 20, point 5):
 /// each says what is wrong and how to put it right, and the command then asks for confirmation.

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Consent
 import Foundation
-import VaultStore
+import VaultCore
 
 /// What happened to a consent record, oldest first (`consent show --history`).
 enum ConsentHistory {

@@ -1,7 +1,7 @@
 import Consent
 import Foundation
 import VaultClient
-import VaultStore
+import VaultCore
 
 extension CaseVault.ConsentCommand.Record {
     /// The record route's body: `consent record`'s options, already checked by `run` as locally. Names stay as typed:

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Consent
 import Foundation
-import VaultStore
+import VaultCore
 
 extension CaseVault.ConsentCommand {
     struct Record: ParsableCommand {
@@ -42,7 +42,7 @@ extension CaseVault.ConsentCommand {
 
         func run() throws {
             let today = Today.inEngland()
-            var input = Vault.AuthorityInput(caseID: caseID, personID: person, kind: kind, granteeID: grantee,
+            var input = Vault.AuthorityInput(caseID: CaseID(caseID), personID: PersonID(person), kind: kind, granteeID: grantee,
                                              actions: try ConsentArguments.actions(actions), today: today)
             // After the actions are parsed, so a misspelt action is reported first.
             if kind == .verbalConsent {
@@ -80,12 +80,12 @@ extension CaseVault.ConsentCommand {
             // The record's own warnings are shown now, once (and by `consent show`), not on every later command.
             let (stored, warnings) = try global.withVault { vault in
                 // Names work as well as ids for the person and the grantee.
-                input.caseID = try vault.caseID(caseID).rawValue
-                input.personID = try vault.personID(person).rawValue
+                input.caseID = try vault.caseID(caseID)
+                input.personID = try vault.personID(person)
                 input.granteeID = try vault.partyID(grantee)
                 // A name must become the id the rules compare with; the court's own token stays as typed.
                 input.grantedBy = try grantedBy.map { $0 == "court_of_protection" ? $0 : try vault.partyID($0) }
-                let died = try vault.personStatus(PersonID(input.personID)).deceased
+                let died = try vault.personStatus(input.personID).deceased
                 try Confirmation.require(ConsentEntryWarnings.forAuthority(input, died: died, today: today), yes: yes)
                 let stored = try vault.recordAuthority(input)
                 return (stored, try ConsentGate.warnings(about: RecordID(stored.authority.id), caseID: CaseID(stored.caseID),

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import VaultStore
+import VaultCore
 
 extension CaseVault.ConsentCommand {
     /// `consent void`: the record was a mistake (never given by the person), unlike `consent withdraw`.

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Consent
 import Foundation
-import VaultStore
+import VaultCore
 
 /// One line of `deadlines`: a statutory deadline (its rule) or a reminder (its id), with the same fields for both.
 enum Listed: Encodable {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import VaultStore
+import VaultCore
 
 extension CaseVault.DocumentCommand {
     /// `document remove`: crypto-shreds one document (filed by mistake, on the wrong case, a duplicate the client

@@ -1,7 +1,7 @@
 import Foundation
 import BundleExport
 import BundleModel
-import VaultStore
+import VaultCore
 
 /// The selection (BundleExport's `BundleSelection`) in this command's words: why each document is in or out, with
 /// the option that would change it.

@@ -6,7 +6,7 @@ import BundleModel
 import HelperProcess
 import Redaction
 import VaultCrypto
-import VaultStore
+import VaultCore
 
 extension CaseVault {
     /// `casevault export`: the redacted meeting bundle, its signed manifest, and the redaction log in the vault.

@@ -1,7 +1,7 @@
 import Foundation
 import BundleModel
 import Redaction
-import VaultStore
+import VaultCore
 
 /// `--policy`: a preset name, a policy file, or clauses (as before presets existed).
 enum PolicyOption {

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import VaultCrypto
-import VaultStore
+import VaultCore
 
 extension CaseVault.Recovery {
     struct Split: ParsableCommand {

@@ -1,6 +1,6 @@
 import Foundation
 import VaultCrypto
-import VaultStore
+import VaultCore
 
 /// `keys show` in a vault with identities: whose identity this is, its public keys' fingerprints, and the vault's
 /// signing key (to check bundles and checkpoints without any secret). Never key bytes.

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import VaultStore
+import VaultCore
 
 extension CaseVault.Org {
     /// `org update ORG --case-prefix P`: the first part of the organisation's case references.

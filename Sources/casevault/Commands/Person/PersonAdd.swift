@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import VaultStore
+import VaultCore
 
 extension CaseVault.Person {
     struct Add: ParsableCommand {
@@ -15,7 +15,7 @@ extension CaseVault.Person {
 
         func run() throws {
             let id = try global.withVault { try $0.addPerson(.init(name: name, dob: dob, nhsNumber: nhsNumber, address: address, phone: phone, email: email)) }
-            if global.json { try global.emitJSON(CreatedID(id: id)) } else { Terminal.printOut(id) }
+            if global.json { try global.emitJSON(CreatedID(id: id.rawValue)) } else { Terminal.printOut(id.rawValue) }
         }
     }
 }

@@ -2,7 +2,7 @@ import ArgumentParser
 import DocumentText
 import Foundation
 import Redaction
-import VaultStore
+import VaultCore
 #if canImport(Glibc)
 import Glibc
 #endif

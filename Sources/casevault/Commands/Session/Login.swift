@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import VaultClient
 import VaultCrypto
-import VaultStore
+import VaultCore
 
 extension CaseVault {
     struct Login: ParsableCommand {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import VaultStore
+import VaultCore
 
 extension CaseVault {
     /// `casevault totp …`: the second factor for logging in to the team server (docs/server.md).

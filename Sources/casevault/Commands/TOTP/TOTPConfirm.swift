@@ -1,5 +1,5 @@
 import ArgumentParser
-import VaultStore
+import VaultCore
 
 extension CaseVault.TOTPCommand {
     struct Confirm: ParsableCommand {

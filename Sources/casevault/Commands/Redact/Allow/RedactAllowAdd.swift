@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import Redaction
-import VaultStore
+import VaultCore
 #if canImport(Glibc)
 import Glibc
 #endif

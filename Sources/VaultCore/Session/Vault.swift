@@ -1,0 +1,396 @@
+import VaultModel
+import Audit
+import Consent
+import Foundation
+import VaultCrypto
+import VaultStorageSQLite
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An open vault: the database, the encrypted bodies and the unlocked key hierarchy.
+/// The CLI calls this; this calls the record store (all SQL) and the blob store (all files).
+public final class Vault {
+    public let paths: VaultPaths
+    public let info: VaultInfo
+    /// The key file of a key-file vault (an earlier release's, until `migrate`); nil with identities.
+    public internal(set) var keyFile: KeyFile?
+    public internal(set) var hierarchy: KeyHierarchy
+    /// The audit MAC key and the vault signing key, from the key file or (with identities) the database.
+    let secrets: VaultSecrets
+    public let store: any VaultRecordStore
+    /// The same store: every write goes through the state ledger (State/).
+    let ledger: LedgeredStore
+    public let blobs: BlobStore
+    let now: () -> Date
+    /// The account acting, recorded in every audit event: the identity's with identities, else the one named (`--as`).
+    public let actor: String?
+    let auditChain: AuditChain
+    /// Events this process wrote; a command that wrote any ends with a signed checkpoint.
+    public internal(set) var eventsWritten = 0
+    var dataKeys: [String: SecureBytes] = [:]
+    /// Field openers per data key (scope#version): HKDF and AES key setup once, not once per row.
+    var fieldOpeners: [String: AESGCM.Opener] = [:]
+    /// Threads that read and decrypt a large document (nil: both cores); 0 uses the three-stage pipeline (one reader,
+    /// one decryptor), for comparing.
+    public var decryptWorkers: Int?
+    /// Consent warnings the person acting has acknowledged for this session (R-CON-7 and the like).
+    public var acknowledged: [RuleID] = []
+    /// Called once per case and action when the consent rules allow with a warning, so a front end can show it.
+    public var onConsentWarning: ((ConsentCheck) -> Void)?
+    /// The session's decisions already in the audit log, shared by the `Vault`s a server opens for one sign-in
+    /// session; asked only by `requireConsent(_:caseID:showing: true)`. nil: every decision is recorded.
+    public var recordedDecisions: RecordedDecisions?
+    /// Consent decisions already made in this session, by case and action: a bundle of 40 documents asks once.
+    var consentGrants: [String: Decision] = [:]
+    /// Cases (with the people read for them) whose records this process checked against the signed state.
+    var stateChecked = Set<String>()
+    /// The case of each document asked about (a document never moves to another case): `cat` asks at the gate, for
+    /// the view and for the read, and a team server's read of a letter read its row three times for it.
+    var documentCases: [String: String] = [:]
+    /// The row `document(id)` just made its view from, for the read that follows it (`prepareRead`), once.
+    var viewedRecord: DocumentRecord?
+    /// The acting identity's account row as the open read it (`actingAccount`, once; nil as the row: no such account).
+    var openedAccount: AdvocateRecord??
+    /// Where this machine keeps the vault's high-water mark; nil keeps none (and checks none).
+    let stateMarks: StateMarks?
+    /// Set when a restore or an accepted older state must move the mark back to this vault's next checkpoint.
+    var moveMarkOnCheckpoint = false
+    /// What this open accepted (an older state, or an unreadable mark), for the front end to say.
+    public internal(set) var acceptedOlderState: AcceptedOlderState?
+    /// Built once: a formatter per call costs more than encrypting a small letter.
+    private let timestampFormatter: ISO8601DateFormatter = {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter
+    }()
+
+    public var databasePath: String { paths.root + "/vault.db" }
+
+    /// Opens the database and checks, before anything else happens, that the clock is not behind the audit log and
+    /// (with `stateMarks`) that the vault is not behind the newest state this machine saw; `acceptOlderState`
+    /// lets an older state through once, recorded in the audit log.
+    public init(_ opened: OpenedVault, actor: String? = nil, now: @escaping () -> Date = Date.init,
+                stateMarks: StateMarks? = nil, acceptOlderState: OlderStateAcceptance? = nil) throws {
+        // With identities the account acting is the identity's: naming anyone else is refused, not believed.
+        if let identity = opened.unlock.identity, let actor, actor != identity.accountID {
+            throw AccessError.notYourIdentity(asked: actor, identity: identity.accountID)
+        }
+        let actor = opened.unlock.identity?.accountID ?? actor
+        self.actor = actor
+        paths = opened.paths
+        info = opened.info
+        keyFile = opened.keyFile
+        hierarchy = KeyHierarchy(vaultID: opened.info.vaultID, unlock: opened.unlock)
+        blobs = BlobStore(root: opened.paths.root)
+        self.now = now
+        self.stateMarks = stateMarks
+        try blobs.ensureLayout()
+        let base = try Self.openStore(opened)
+        // The mark before the rows it names (see checkStateMark).
+        let loadedMark = try stateMarks?.load(vaultID: info.vaultID, folder: paths.root)
+        let openReads = try OpenReads(base, unlock: opened.unlock, markSequence: loadedMark?.sequence)
+        var reads: OpenReads? = openReads
+        let (secrets, newSecrets) = try Self.loadSecrets(opened.unlock, hierarchy: hierarchy, reads: openReads)
+        self.secrets = secrets
+        // The audit key never changes with a rotation or retirement, so the log verifies for the vault's life. With
+        // identities the acting identity signs every event this process appends (the state ledger's lines too).
+        auditChain = try AuditChain(auditKey: secrets.auditKey, vaultID: opened.info.vaultID, signer: Self.auditSigner(opened.unlock))
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        ledger = LedgeredStore(base: base, chain: auditChain) { action, details in
+            AuditEvent(time: formatter.string(from: now()), actor: actor, action: action, outcome: AuditOutcome.success.rawValue, details: details)
+        }
+        store = ledger
+        // Unowned: the store lives as long as the vault that made it.
+        ledger.beforeFinish = { [unowned self] tx in try self.maintainListings(tx) }
+        // Each check after one that wrote reads afresh (the write may have changed what the others read).
+        func step(_ check: (OpenReads?) throws -> Void) throws {
+            let before = (eventsWritten, ledger.eventsAppended)
+            try check(reads)
+            if (eventsWritten, ledger.eventsAppended) != before { reads = nil }
+        }
+        try step { try prepareDatabase(newSecrets: newSecrets, reads: $0) }
+        try step { try adoptEarlierState(reads: $0) }
+        try step { try checkClock(reads: $0) }
+        try step { try checkStateMark(acceptOlderState, loaded: loadedMark, reads: $0) }
+        try step { try sealClearColumns(reads: $0) }
+        try step { try moveEarlierRowsToEntitledKeys(reads: $0) }
+        if let reads, opened.unlock.identity != nil { openedAccount = .some(reads.account) }
+    }
+
+    /// Binds a new database to this vault (id, metadata key, the init event). Checked with a read first, so
+    /// opening an existing vault for a listing takes no write lock.
+    private func prepareDatabase(newSecrets: Bool, reads: OpenReads?) throws {
+        let vaultID = info.vaultID
+        let prepared = try reads?.prepared(vaultID: vaultID) ?? store.read { tx -> Bool in
+            if let stored = try tx.meta("vault_id"), stored != vaultID {
+                throw VaultError.invalidInput("the vault database belongs to vault \(stored), not \(vaultID)")
+            }
+            return try tx.meta("vault_id") != nil && !(try tx.dataKeyVersions(scope: KeyHierarchy.vaultScope).isEmpty)
+        }
+        guard !prepared else { return }
+        let created = timestamp()
+        try store.write { tx in
+            // Only a new database is bound and keyed here: one whose log has entries but lost its vault id or its
+            // metadata key was changed outside casevault, and making new ones would hide that.
+            let fresh = try tx.lastAuditEntry() == nil
+            if let stored = try tx.meta("vault_id") {
+                guard stored == vaultID else {
+                    throw VaultError.invalidInput("the vault database belongs to vault \(stored), not \(vaultID)")
+                }
+            } else {
+                guard fresh else { throw VaultError.invalidInput("the vault database has lost its vault id: vault.db was changed outside casevault") }
+                try tx.setMeta("vault_id", vaultID)
+                try tx.setMeta(Self.stateLedgerMeta, "1")
+                try tx.setMeta(Self.sealedColumnsMeta, String(Self.sealedColumnsLevel))
+                try tx.setMeta(Self.caseRowsMetaKey, Self.caseRowsUnderCaseKey)
+                try tx.setMeta(Self.caseFactsMetaKey, Self.caseRowsUnderCaseKey)
+                try tx.setMeta(Self.entitledRowsMeta, Self.entitledRowsMoved)
+                try audit(event("vault.init"), in: tx)
+            }
+            if try tx.dataKeyVersions(scope: KeyHierarchy.vaultScope).isEmpty {
+                guard fresh else { throw VaultError.invalidInput("the vault database has lost its metadata key: vault.db was changed outside casevault") }
+                let key = try SecureBytes.random(count: 32)
+                if newSecrets {
+                    try storeNewSecrets(metadataKey: key, in: tx)
+                } else {
+                    try tx.insert(DataKeyRecord(scope: KeyHierarchy.vaultScope, version: 1, createdAt: created))
+                    try tx.insert(try hierarchy.wrap(key, scope: KeyHierarchy.vaultScope, version: 1, createdAt: created))
+                }
+            }
+        }
+    }
+
+    func timestamp() -> String {
+        timestampFormatter.string(from: now())
+    }
+
+    // MARK: - Audit
+
+    func event(_ action: String, caseID: String? = nil, documentID: String? = nil, outcome: AuditOutcome = .success,
+               details: [String: String] = [:]) -> AuditEvent {
+        AuditEvent(time: timestamp(), actor: actor, action: action, caseID: caseID, documentID: documentID, outcome: outcome.rawValue,
+                   details: details)
+    }
+
+    /// Appends to the hash chain inside the caller's transaction: the change and its record commit together.
+    func audit(_ event: AuditEvent, in tx: any VaultRecordWriting) throws {
+        try tx.appendChained(try sealingPrivateParts(of: event, in: tx), using: auditChain)
+        eventsWritten += 1
+    }
+
+    /// An event that stands alone (reads): it commits before anything else happens. Not public: a front end records
+    /// only the few things that happen outside the core, through `record(_:)`.
+    func audit(_ event: AuditEvent) throws {
+        try store.write { tx in try audit(event, in: tx) }
+    }
+
+    static func newID(_ prefix: String) throws -> String {
+        prefix + "-" + (try SystemRandom.bytes(count: 8)).hexString
+    }
+
+    // MARK: - Keys below the master key
+
+    static func dataKeyCacheKey(scope: String, version: Int) -> String { "\(scope)#\(version)" }
+
+    func dataKey(scope: String, version: Int, in tx: any VaultRecordReading) throws -> SecureBytes {
+        let cacheKey = Self.dataKeyCacheKey(scope: scope, version: version)
+        if let cached = dataKeys[cacheKey] { return cached }
+        let wrappers = try tx.wrappers(scope: scope, version: version)
+        guard !wrappers.isEmpty else { throw VaultError.damagedKey(scope: scope, version: version) }
+        let key = try hierarchy.unwrap(wrappers)
+        dataKeys[cacheKey] = key
+        return key
+    }
+
+    func fieldOpener(scope: String, version: Int, in tx: any VaultRecordReading) throws -> AESGCM.Opener {
+        let cacheKey = "\(scope)#\(version)"
+        if let cached = fieldOpeners[cacheKey] { return cached }
+        let opener = try AESGCM.Opener(key: try KeyHierarchy.fieldKey(try dataKey(scope: scope, version: version, in: tx)))
+        fieldOpeners[cacheKey] = opener
+        return opener
+    }
+
+    /// Drops cached keys of a case whose key versions were destroyed (rekey, erase).
+    func forgetCaseKeys(_ caseID: String) {
+        let prefix = KeyHierarchy.caseScope(caseID) + "#"
+        dataKeys = dataKeys.filter { !$0.key.hasPrefix(prefix) }
+        fieldOpeners = fieldOpeners.filter { !$0.key.hasPrefix(prefix) }
+    }
+
+    func metadataFieldKey(_ tx: any VaultRecordReading) throws -> SecureBytes {
+        try KeyHierarchy.fieldKey(try dataKey(scope: KeyHierarchy.vaultScope, version: 1, in: tx))
+    }
+
+    func currentCaseKey(_ caseID: String, in tx: any VaultRecordReading) throws -> (key: SecureBytes, version: Int) {
+        guard let version = try tx.dataKeyVersions(scope: KeyHierarchy.caseScope(caseID)).last else {
+            throw VaultError.damagedKey(scope: KeyHierarchy.caseScope(caseID), version: 0)
+        }
+        return (try dataKey(scope: KeyHierarchy.caseScope(caseID), version: version, in: tx), version)
+    }
+
+    // MARK: - Cases
+
+    public struct CaseInput: Sendable {
+        public var clientID: PersonID
+        public var organisationID: OrganisationID
+        public var advocateIDs: [AccountID]
+        public var nhsBody: String?
+        public var incidentDate: String?
+        public var awareDate: String?
+        public var complaintDate: String?
+        public var openedBy: AccountID?
+
+        public init(clientID: PersonID, organisationID: OrganisationID, advocateIDs: [AccountID], nhsBody: String? = nil, incidentDate: String? = nil,
+                    awareDate: String? = nil, complaintDate: String? = nil, openedBy: AccountID? = nil) {
+            self.clientID = clientID
+            self.organisationID = organisationID
+            self.advocateIDs = advocateIDs
+            self.nhsBody = nhsBody
+            self.incidentDate = incidentDate
+            self.awareDate = awareDate
+            self.complaintDate = complaintDate
+            self.openedBy = openedBy
+        }
+    }
+
+    public func openCase(_ input: CaseInput) throws -> CaseID {
+        let id = try Self.newID("case")
+        let key = try SecureBytes.random(count: 32)
+        try guarded { try store.write { tx in _ = try insertCase(id: id, input: input, key: key, in: tx) } }
+        return CaseID(id)
+    }
+
+    /// The case's rows, its first key and its audit event, inside the caller's transaction (a plain opening, or a
+    /// guided set-up that adds the situation's records to the same transaction).
+    func insertCase(id: String, input: CaseInput, key: SecureBytes, in tx: any VaultRecordWriting) throws -> CaseRecord {
+        for (value, field) in [(input.incidentDate, "the incident date"), (input.awareDate, "the date of awareness"), (input.complaintDate, "the complaint date")] {
+            if let value { _ = try Validation.date(value, field: field) }
+        }
+        let created = timestamp()
+        let (clientID, organisationID, advocateIDs) = (input.clientID.rawValue, input.organisationID.rawValue, AccountID.raw(input.advocateIDs))
+        let account = try require(.caseOpen, roles: [.advocate, .manager], in: tx)
+        guard try tx.organisation(organisationID) != nil else { throw VaultError.notFound(kind: "organisation", id: organisationID) }
+        // `require` let no administrator through, so this asks that it is the account's own organisation.
+        try requireOwnOrganisation(account, of: organisationID, .caseOpen, subject: organisationID,
+                                   reason: "a case is opened by its own organisation's advocates")
+        try requireVisible(.caseOpen, person: clientID, in: tx)
+        for advocate in advocateIDs {
+            guard let record = try tx.advocate(advocate) else { throw VaultError.notFound(kind: "advocate", id: advocate) }
+            guard record.organisationID == organisationID, record.role != AccountRole.admin.rawValue else {
+                throw VaultError.invalidInput("advocate \(advocate) is not an advocate of \(organisationID), so cannot be assigned to its case")
+            }
+        }
+        var record = CaseRecord(id: id, clientID: clientID, organisationID: organisationID, status: CaseStatus.open.rawValue, openedAt: created,
+                                openedBy: input.openedBy?.rawValue, closedAt: nil,
+                                reference: try nextCaseReference(prefix: try casePrefix(of: organisationID, in: tx),
+                                                                 year: created.prefix(4), in: tx))
+        try setCaseDetails(CaseDetails(nhsBody: input.nhsBody, incidentDate: input.incidentDate, awareDate: input.awareDate,
+                                       complaintDate: input.complaintDate), on: &record, under: .caseKey(key, version: 1), in: tx)
+        try tx.insert(record)
+        for advocate in Set(advocateIDs) { try tx.insert(CaseAdvocateRecord(caseID: id, advocateID: advocate)) }
+        try tx.insert(DataKeyRecord(scope: KeyHierarchy.caseScope(id), version: 1, createdAt: created))
+        try insertWrappers(of: key, scope: KeyHierarchy.caseScope(id), version: 1, createdAt: created, in: tx)
+        try audit(event("case.open", caseID: id, details: ["client": clientID, "organisation": organisationID,
+                                                         "advocates": advocateIDs.sorted().joined(separator: ",")]), in: tx)
+        return record
+    }
+
+    public struct CaseView: Encodable, Sendable {
+        public let id: CaseID
+        public let client: PersonID
+        public let organisation: String
+        public let advocates: [String]
+        public let nhsBody: String?
+        public let status: String
+        public let incidentDate: String?
+        public let awareDate: String?
+        public let complaintDate: String?
+        public let openedAt: String
+        public let closedAt: String?
+        public let documents: Int
+        public let caseKeyVersion: Int?
+        /// Names next to the ids (the case is one the account may read, so its people are visible to it).
+        public let clientName: String
+        public let organisationName: String
+        public let advocateNames: [String]
+        /// PREFIX-YYYY-NNNN (nil for a case opened before references, until its organisation sets a prefix).
+        public var reference: String? = nil
+        /// The NHS body's own reference: opened only for one case's detail, not for listings.
+        public var theirReference: String? = nil
+        /// The case's transfers, oldest first (one case's detail only).
+        public var transfers: [CaseTransfer]? = nil
+
+        enum CodingKeys: String, CodingKey {
+            case id, client, organisation, advocates, status, documents, reference, transfers
+            case theirReference = "their_reference"
+            case clientName = "client_name", organisationName = "organisation_name", advocateNames = "advocate_names"
+            case nhsBody = "nhs_body"
+            case incidentDate = "incident_date"
+            case awareDate = "aware_date"
+            case complaintDate = "complaint_date"
+            case openedAt = "opened_at"
+            case closedAt = "closed_at"
+            case caseKeyVersion = "case_key_version"
+        }
+    }
+
+    func caseView(_ record: CaseRecord, tx: any VaultRecordReading) throws -> CaseView {
+        let key = try metadataFieldKey(tx)
+        let advocates = try tx.caseAdvocates(record.id).sorted()
+        let client = try tx.person(record.clientID)
+        // A client whose fields this account holds no key to (a case it may read by consent) is labelled, not opened.
+        let clientName = try client.map { $0.erasedAt == nil ? try viewIfHeld($0, in: tx)?.name ?? Self.noKeyLabel : "(erased)" } ?? ""
+        let advocateNames = try advocates.map { id in try tx.advocate(id).map { try name(ofAccount: $0, key: key) } ?? id }
+        // Details under a case key this account does not hold (a case it may read by consent) are labelled.
+        let details = try caseDetailsIfHeld(record, in: tx) ?? CaseDetails(nhsBody: Self.noKeyLabel)
+        return CaseView(id: CaseID(record.id), client: PersonID(record.clientID), organisation: record.organisationID, advocates: advocates,
+                        nhsBody: details.nhsBody, status: record.status, incidentDate: details.incidentDate, awareDate: details.awareDate,
+                        complaintDate: details.complaintDate, openedAt: record.openedAt, closedAt: record.closedAt,
+                        documents: try tx.documentCount(caseID: record.id),
+                        caseKeyVersion: try tx.dataKeyVersions(scope: KeyHierarchy.caseScope(record.id)).last,
+                        clientName: clientName, organisationName: try organisationName(record.organisationID, in: tx) ?? record.organisationID,
+                        advocateNames: advocateNames, reference: record.reference)
+    }
+
+    /// The cases this account may read.
+    public func cases() throws -> [CaseView] {
+        try guarded { try store.read { tx in
+            let account = try account(in: tx)
+            return try tx.cases().filter { try mayRead($0, as: account, in: tx) }.map { try caseView($0, tx: tx) }
+        } }
+    }
+
+    public func caseDetail(_ id: CaseID) throws -> CaseView {
+        let id = id.rawValue
+        return try guarded { try store.read { tx in
+            guard let record = try tx.caseRecord(id) else { throw VaultError.notFound(kind: "case", id: id) }
+            try requireRead(record, in: tx)
+            var view = try caseView(record, tx: tx)
+            view.theirReference = try theirReference(record, in: tx)
+            // The transfers every account may read (Vault+CaseParties), not the facts under the case key.
+            view.transfers = try caseTransfers(caseID: record.id, in: tx)
+            return view
+        } }
+    }
+
+    public func closeCase(_ id: CaseID) throws {
+        let id = id.rawValue
+        let closed = timestamp()
+        try guarded { try store.write { tx in
+            guard var record = try tx.caseRecord(id) else { throw VaultError.notFound(kind: "case", id: id) }
+            try requireMember(.caseChange, of: record, in: tx)
+            guard record.caseStatus == .open else { throw VaultError.caseNotOpen(id: id, status: record.status) }
+            record.status = CaseStatus.closed.rawValue
+            record.closedAt = closed
+            try tx.update(record)
+            try audit(event("case.close", caseID: id), in: tx)
+        } }
+    }
+}
+
+extension CaseRecord {
+    /// The stored status as the shared enum (nil for a word this release does not know, which matches no case below).
+    var caseStatus: CaseStatus? { CaseStatus(rawValue: status) }
+}
