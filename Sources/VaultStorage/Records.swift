@@ -57,9 +57,15 @@ public struct AdvocateRecord: Codable, Sendable, Equatable {
     public var signingPublic: Data?
     /// When the account was removed (it then holds no key and acts no more); nil while it is active.
     public var removedAt: String?
+    /// Since when the account awaits confirmation by a member of its organisation (SECURITY.md, "Identities"): an
+    /// administrator added it to an organisation that already had key holders, so it holds none of the organisation's
+    /// keys until one of them confirms it. Nil once confirmed, and for every account made before confirmation existed
+    /// (nil is left out of the record's hash, so their ledger hashes are unchanged).
+    public var awaitingConfirmationSince: String?
 
     enum CodingKeys: String, CodingKey {
         case id, role
+        case awaitingConfirmationSince = "awaiting_confirmation_since"
         case organisationID = "organisation_id"
         case nameSealed = "name_sealed"
         case createdAt = "created_at"

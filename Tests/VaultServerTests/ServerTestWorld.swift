@@ -78,6 +78,15 @@ final class ServerTestWorld: @unchecked Sendable {
         try VaultSetup.writeNewIdentity(try XCTUnwrap(made.identity), to: path)
         identities[made.id] = path
         passphrases[made.id] = passphrase
+        // An account added to an organisation with members awaits confirmation: a manager of it confirms at once, as
+        // the server tests only need a colleague.
+        if made.awaitsConfirmation {
+            let accounts = try open(as: admin).advocates()
+            let holders = accounts.filter { $0.organisation == org && $0.removedAt == nil && !$0.awaitingConfirmation && $0.id != made.id }
+            let managers = holders.filter { $0.role == .manager }
+            let confirmer = try XCTUnwrap((managers.isEmpty ? holders : managers).first { identities[$0.id] != nil }?.id)
+            _ = try open(as: confirmer).confirmAccount(AccountID(made.id), fingerprint: try XCTUnwrap(made.identity).fingerprint)
+        }
         return made.id
     }
 

@@ -144,6 +144,7 @@ extension Vault {
             guard assignee.organisationID == record.organisationID, assignee.role != AccountRole.admin.rawValue else {
                 throw VaultError.invalidInput("\(advocateID) is not an advocate of the organisation that holds \(caseID)")
             }
+            try requireAssignable(assignee, in: tx)
             guard try !tx.caseAdvocates(caseID).contains(advocateID) else {
                 throw VaultError.invalidInput("\(advocateID) is already assigned to \(caseID)")
             }
