@@ -79,7 +79,7 @@ final class AccountConfirmationTests: XCTestCase {
         XCTAssertEqual(try now.plaintext(documentID: laterLetter), Array("Mr Dunn's discharge letter".utf8))
         XCTAssertEqual(try w.open(as: w.admin).advocates().first { $0.id == mallory }?.awaitingConfirmation, false)
         let events = try w.open(as: w.admin).auditLog(caseID: nil, since: nil, actor: w.lee)
-        let confirmation = try XCTUnwrap(events.first { $0.action == "account.confirm" })
+        let confirmation = try XCTUnwrap(events.last { $0.action == "account.confirm" })
         XCTAssertEqual(confirmation.details["advocate"], mallory)
         XCTAssertEqual(confirmation.details["organisation"], w.org1)
     }
