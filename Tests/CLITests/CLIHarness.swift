@@ -137,6 +137,15 @@ final class Sandbox {
     /// tests that set up an organisation's later accounts and then act as them have it confirmed here, as a manager of
     /// the organisation would, with the fingerprint the new person's own file shows. TEST_NO_AUTO_CONFIRM leaves it
     /// awaiting (the tests of confirmation itself).
+    /// Confirms an account left awaiting (TEST_NO_AUTO_CONFIRM) as a manager of its organisation would.
+    func confirmAsManager(_ account: String) throws {
+        guard let identity = identities[account] else { throw CLIHarnessError("no identity file is known for \(account)") }
+        var acting = environment
+        if acting["CASEVAULT_ADVOCATE"] == nil { acting["CASEVAULT_ADVOCATE"] = environment["TEST_ADMIN"] }
+        if let actor = acting["CASEVAULT_ADVOCATE"], let file = identities[actor], acting["CASEVAULT_KEYS"] == nil { acting["CASEVAULT_KEYS"] = file }
+        try confirmAsManager(identity: identity, added: [], environment: acting)
+    }
+
     private func confirmAsManager(identity: String, added arguments: [String], environment: [String: String]) throws {
         var global: [String] = []
         for option in ["--vault", "--passphrase-file"] {

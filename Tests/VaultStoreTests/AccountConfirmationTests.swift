@@ -65,7 +65,14 @@ final class AccountConfirmationTests: XCTestCase {
         XCTAssertThrowsError(try vault.addPerson(.init(name: "Someone Else"))) {
             guard case AccessError.awaitingConfirmation = $0 else { return XCTFail("\($0)") }
         }
-        XCTAssertEqual(try vault.cases().count, 0, "it lists no case")
+        XCTAssertThrowsError(try vault.cases(), "it lists no case")
+        XCTAssertThrowsError(try vault.eraseCase(w.caseID, reason: "an erasure request")) {
+            guard case AccessError.awaitingConfirmation = $0 else { return XCTFail("\($0)") }
+        }
+        XCTAssertThrowsError(try vault.removeAccount(AccountID(w.sam))) {
+            guard case AccessError.awaitingConfirmation = $0 else { return XCTFail("\($0)") }
+        }
+        XCTAssertEqual(try vault.advocates().count, 5, "it reads the directory's names, as an administrator does")
         // Nor can a member make it one by assigning it.
         XCTAssertThrowsError(try w.open(as: w.sam).assignAdvocate(caseID: later, advocateID: AccountID(mallory))) {
             XCTAssertTrue("\($0)".contains("awaits confirmation"), "\($0)")

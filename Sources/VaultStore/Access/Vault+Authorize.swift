@@ -68,9 +68,14 @@ extension Vault {
         return try store.read { try account(in: $0) }
     }
 
-    func account(in tx: any VaultRecordReading) throws -> Account {
+    /// `evenAwaiting`: the few things an account awaiting confirmation may still do (read the directory's names, its
+    /// own login codes); everything else refuses it here, whatever role checks follow (Vault+AccountConfirmation).
+    func account(in tx: any VaultRecordReading, evenAwaiting: Bool = false) throws -> Account {
         guard let actor else { throw VaultError.actorRequired }
-        return try account(from: try tx.advocate(actor))
+        let record = try tx.advocate(actor)
+        let account = try account(from: record)
+        if account.awaitsConfirmation, !evenAwaiting, let record { throw try awaitingConfirmation(record, in: tx) }
+        return account
     }
 
     private func account(from record: AdvocateRecord?) throws -> Account {

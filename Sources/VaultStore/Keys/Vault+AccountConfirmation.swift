@@ -60,7 +60,7 @@ extension Vault {
     /// from their own file (`IdentityFile.fingerprint`) before a manager confirms them.
     public func identityFingerprint(of accountID: AccountID) throws -> String {
         try guarded { try store.read { tx in
-            _ = try account(in: tx)
+            _ = try account(in: tx, evenAwaiting: true)
             guard let record = try tx.advocate(accountID.rawValue) else { throw VaultError.notFound(kind: "advocate", id: accountID.rawValue) }
             return try fingerprint(of: record)
         } }

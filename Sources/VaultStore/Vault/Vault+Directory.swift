@@ -35,7 +35,7 @@ extension Vault {
 
     public func organisations() throws -> [OrganisationRecord] {
         try guarded { try store.read { tx in
-            _ = try account(in: tx)
+            _ = try account(in: tx, evenAwaiting: true)
             return try openedOrganisations(in: tx)
         } }
     }
@@ -133,7 +133,7 @@ extension Vault {
 
     public func advocates() throws -> [AdvocateView] {
         try guarded { try store.read { tx in
-            _ = try account(in: tx)
+            _ = try account(in: tx, evenAwaiting: true)
             let key = try metadataFieldKey(tx)
             let organisations = Dictionary(uniqueKeysWithValues: try openedOrganisations(in: tx).map { ($0.id, $0.name) })
             return try tx.advocates().map { record in
