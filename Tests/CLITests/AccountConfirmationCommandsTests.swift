@@ -7,7 +7,7 @@ import XCTest
 final class AccountConfirmationCommandsTests: XCTestCase {
     /// The consent world (Sam's case with a letter; Lee manages the organisation) and a manager the administrator adds
     /// afterwards, left awaiting confirmation.
-    func world() throws -> (sandbox: Sandbox, world: ConsentWorld, letter: String, newcomer: String) {
+    static func world() throws -> (sandbox: Sandbox, world: ConsentWorld, letter: String, newcomer: String) {
         let sandbox = try Sandbox()
         let world = try ConsentWorld.make(sandbox)
         _ = try world.recordConsent(sandbox, grantee: world.org, actions: "view_documents,ingest_document")
@@ -26,7 +26,7 @@ final class AccountConfirmationCommandsTests: XCTestCase {
     }
 
     func testTheNewManagerReadsNothingUntilAManagerConfirmsIt() throws {
-        let (sandbox, world, letter, newcomer) = try world()
+        let (sandbox, world, letter, newcomer) = try Self.world()
         let listed = try sandbox.asAdmin(["advocate", "list"])
         XCTAssertTrue(listed.stdout.contains("manager (awaiting confirmation by a manager)"), listed.stdout)
 
@@ -50,7 +50,7 @@ final class AccountConfirmationCommandsTests: XCTestCase {
     }
 
     func testEveryoneElseAndAWrongFingerprintExitThreeAndChangeNothing() throws {
-        let (sandbox, world, _, newcomer) = try world()
+        let (sandbox, world, _, newcomer) = try Self.world()
         let right = try fingerprint(sandbox, of: newcomer)
         let attempts: [(actor: String, fingerprint: String)] = [
             (try XCTUnwrap(sandbox.environment["TEST_ADMIN"]), right),   // an administrator
