@@ -65,7 +65,7 @@ final class SignedAuditTests: XCTestCase {
             moved.event.sequence += 1
             XCTAssertFalse(vault.auditChain.hasValidSignature(moved, by: try XCTUnwrap(keys[actor])))
         }
-        XCTAssertEqual(Set(all.compactMap(\.event.actor)), [w.admin, w.sam], "Sam's and the administrator's own events")
+        XCTAssertEqual(Set(all.compactMap(\.event.actor)), [w.admin, w.sam, w.lee], "Sam's, Lee's (who confirmed Sam) and the administrator's own events")
         XCTAssertTrue(try vault.verifyAudit(external: nil).ok)
         XCTAssertTrue(try w.open(as: w.alex).verifyAudit(external: nil).ok, "any member verifies")
     }

@@ -99,7 +99,6 @@ extension Vault {
     func require(_ operation: VaultOperation, roles: Set<AccountRole>, subject: String? = nil,
                  in tx: any VaultRecordReading) throws -> Account {
         let account = try account(in: tx)
-        try requireConfirmed(account, in: tx)
         guard roles.contains(account.role) else {
             throw AccessError.refused(operation: operation, actor: account.id, subject: subject,
                                       reason: "this needs \(operation.who), and this account is \(account.role.article)")
@@ -118,7 +117,7 @@ extension Vault {
     @discardableResult
     func requireMember(_ operation: VaultOperation, of caseRecord: CaseRecord, in tx: any VaultRecordReading) throws -> Account {
         try checkSignedState(caseID: caseRecord.id, in: tx)
-        let account = try requireConfirmed(try account(in: tx), in: tx)
+        let account = try account(in: tx)
         guard try isMember(account, of: caseRecord, in: tx) else {
             throw AccessError.refused(operation: operation, actor: account.id, subject: caseRecord.id,
                                       reason: "this needs \(operation.who), and this account is neither")
@@ -140,7 +139,7 @@ extension Vault {
     @discardableResult
     func requireRead(_ caseRecord: CaseRecord, in tx: any VaultRecordReading) throws -> Account {
         try checkSignedState(caseID: caseRecord.id, in: tx)
-        let account = try requireConfirmed(try account(in: tx), in: tx)
+        let account = try account(in: tx)
         if try isMember(account, of: caseRecord, in: tx) { return account }
         var consent: ConsentRefusal?
         if account.role != .admin, caseRecord.caseStatus != .erased {
@@ -174,7 +173,7 @@ extension Vault {
     }
 
     func requireVisible(_ operation: VaultOperation, person personID: String, in tx: any VaultRecordReading) throws {
-        let account = try requireConfirmed(try account(in: tx), in: tx)
+        let account = try account(in: tx)
         guard let person = try tx.person(personID) else { throw VaultError.notFound(kind: "person", id: personID) }
         if let erasedAt = person.erasedAt { throw VaultError.personErased(id: personID, erasedAt: erasedAt) }
         guard try visiblePeople(as: account, in: tx).contains(personID) else {
@@ -195,7 +194,7 @@ extension Vault {
     /// Changing what is known about a person (status, capacity) needs a case of theirs the account is a member of,
     /// or to have registered them.
     func requireCarer(person personID: String, in tx: any VaultRecordReading) throws {
-        let account = try requireConfirmed(try account(in: tx), in: tx)
+        let account = try account(in: tx)
         guard let person = try tx.person(personID) else { throw VaultError.notFound(kind: "person", id: personID) }
         if person.addedBy == account.id && account.role != .admin { return }
         for caseRecord in try tx.cases() where try isMember(account, of: caseRecord, in: tx) {

@@ -40,13 +40,6 @@ extension Vault {
                                                 confirmers: confirmers)
     }
 
-    /// Refuses (typed, audited) an acting account that awaits confirmation; returns the account otherwise.
-    @discardableResult
-    func requireConfirmed(_ account: Account, in tx: any VaultRecordReading) throws -> Account {
-        guard account.awaitsConfirmation, let record = try tx.advocate(account.id) else { return account }
-        throw try awaitingConfirmation(record, in: tx)
-    }
-
     /// Assigning someone who awaits confirmation to a case would name them a member before anyone of the organisation
     /// vouched for them (and would give them the case key the moment they are confirmed for some other reason).
     func requireAssignable(_ assignee: AdvocateRecord, in tx: any VaultRecordReading) throws {
@@ -94,7 +87,7 @@ extension Vault {
         let accountID = accountID.rawValue
         var result: ConfirmedAccount?
         try guarded { try store.write { tx in
-            // `require` refuses an account that itself awaits confirmation, and an administrator.
+            // `require` refuses an account that itself awaits confirmation (`account(in:)`), and an administrator.
             let actor = try require(.accountConfirm, roles: [.manager, .advocate], subject: accountID, in: tx)
             guard var target = try tx.advocate(accountID) else { throw VaultError.notFound(kind: "advocate", id: accountID) }
             guard target.removedAt == nil, target.awaitingConfirmationSince != nil else {
