@@ -108,6 +108,7 @@ enum Schema {
         registerAccountRemoval(&migrator)
         registerListingOrder(&migrator)
         registerAccountConfirmation(&migrator)
+        registerIdentityRenewal(&migrator)
         return migrator
     }
 }
@@ -327,6 +328,15 @@ extension Schema {
     static func registerAccountConfirmation(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v16-confirm-accounts") { db in
             try db.alter(table: "advocates") { t in t.add(column: "awaiting_confirmation_since", .text) }
+        }
+    }
+}
+
+extension Schema {
+    /// A newcomer replaces the key pair the administrator wrote before a manager may confirm them: when they did.
+    static func registerIdentityRenewal(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v16-confirm-renewed-identities") { db in
+            try db.alter(table: "advocates") { t in t.add(column: "identity_renewed_at", .text) }
         }
     }
 }

@@ -59,8 +59,20 @@ final class IdentityVaultTests: XCTestCase {
             let holders = accounts.filter { $0.organisation == organisation && $0.removedAt == nil && !$0.awaitingConfirmation && $0.id != account }
             let managers = holders.filter { $0.role == .manager }
             let confirmer = try XCTUnwrap((managers.isEmpty ? holders : managers).first { identities[$0.id] != nil }?.id)
+            try renew(account)
             let fingerprint = try IdentityFile.decode(try Data(contentsOf: URL(fileURLWithPath: identities[account]!))).fingerprint
             _ = try open(as: confirmer).confirmAccount(AccountID(account), fingerprint: fingerprint)
+        }
+
+        /// The newcomer replaces the key pair the administrator wrote, as `identity renew` does: the new file is written
+        /// beside the old one in the renewal's transaction and takes its place after the commit.
+        @discardableResult
+        func renew(_ account: String, file: String? = nil) throws -> Vault.RenewedIdentity {
+            let path = file ?? identities[account]!
+            let vault = try Vault(try VaultSetup.open(paths: VaultPaths(root: root, keyFile: path)) { throw IdentityFileError.passphraseRequired })
+            let renewed = try vault.renewOwnIdentity(passphrase: nil) { try VaultSetup.writeNewIdentity($0, to: VaultSetup.renewedIdentityPath(for: path)) }
+            try VaultSetup.installRenewedIdentity(at: path)
+            return renewed
         }
 
         func addOrganisation(_ name: String) throws -> String {

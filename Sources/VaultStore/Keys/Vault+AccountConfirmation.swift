@@ -98,6 +98,7 @@ extension Vault {
                 throw AccessError.refused(operation: .accountConfirm, actor: actor.id, subject: accountID,
                                           reason: "this needs \(VaultOperation.accountConfirm.who)")
             }
+            try requireRenewedByHolder(target, actor: actor.id)
             guard Self.sameFingerprint(fingerprint, try self.fingerprint(of: target)) else {
                 throw AccessError.refused(operation: .accountConfirm, actor: actor.id, subject: accountID,
                                           reason: RefusalReason("the fingerprint given is not the one of this account's identity: the identity file "

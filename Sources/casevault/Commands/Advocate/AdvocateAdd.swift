@@ -55,7 +55,8 @@ extension CaseVault.Advocate {
                 }
                 if created.awaitsConfirmation {
                     Terminal.printError("\(name) awaits confirmation by a manager of their organisation before they hold any of its keys: "
-                                        + "they read their fingerprint from 'casevault identity show' to the manager, who runs 'casevault advocate confirm'")
+                                        + "they first run 'casevault identity renew' (new keys only they hold), then read the fingerprint it prints to the manager, "
+                                        + "who runs 'casevault advocate confirm'")
                 }
             }
         }

@@ -5,7 +5,7 @@ import VaultStore
 
 extension CaseVault {
     struct IdentityCommand: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "identity", abstract: "Your own identity file.", subcommands: [Show.self])
+        static let configuration = CommandConfiguration(commandName: "identity", abstract: "Your own identity file.", subcommands: [Show.self, Renew.self])
     }
 }
 
