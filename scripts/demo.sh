@@ -45,10 +45,10 @@ manager=$("$casevault" advocate add "Lee Morgan" --org "$org" --role manager --i
 adv=$("$casevault" advocate add "Sam Carter" --org "$org" --identity-out "$sam_keys" --json | json_id)
 run advocate list
 
-step "Lee, the service's first member, was trusted; Sam awaits Lee's confirmation (an administrator alone cannot give anyone the service's keys). Sam reads out the fingerprint of Sam's own identity file, Lee checks it and confirms"
-printf '$ casevault identity show   # as Sam\n'
+step "Lee, the service's first member, was trusted; Sam awaits Lee's confirmation (an administrator alone cannot give anyone the service's keys). Sam first replaces the keys the administrator wrote (so no copy of the file opens anything), then reads out the new fingerprint; Lee checks it and confirms"
+printf '$ casevault identity renew   # as Sam\n'
+CASEVAULT_KEYS="$sam_keys" "$casevault" identity renew
 fingerprint=$(CASEVAULT_KEYS="$sam_keys" "$casevault" identity show --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["fingerprint"])')
-echo "Fingerprint: $fingerprint"
 printf '$ casevault advocate confirm "Sam Carter" --fingerprint %s   # as Lee\n' "$fingerprint"
 CASEVAULT_KEYS="$lee_keys" "$casevault" advocate confirm "Sam Carter" --fingerprint "$fingerprint"
 

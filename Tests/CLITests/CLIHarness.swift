@@ -170,6 +170,9 @@ final class Sandbox {
         }
         var asNew = environment
         asNew["CASEVAULT_KEYS"] = identity
+        asNew["CASEVAULT_ADVOCATE"] = nil
+        // Only --vault: a --passphrase-file given to `advocate add` is the adder's, not the newcomer's.
+        try renewAsNewcomer(identity: identity, global: global.starts(with: ["--vault"]) ? Array(global.prefix(2)) : [], environment: asNew)
         let shown = try JSONSerialization.jsonObject(with: Data(try launch(["identity", "show", "--json"], environment: asNew, stdin: nil,
                                                                              timeout: nil).stdout.utf8)) as? [String: Any]
         guard let fingerprint = shown?["fingerprint"] as? String else { throw CLIHarnessError("identity show printed no fingerprint") }
@@ -178,6 +181,21 @@ final class Sandbox {
         asConfirmer["CASEVAULT_KEYS"] = identities[confirmer]
         let confirmed = try launch(global + ["advocate", "confirm", newID, "--fingerprint", fingerprint], environment: asConfirmer, stdin: nil, timeout: nil)
         guard confirmed.exitCode == 0 else { throw CLIHarnessError("advocate confirm failed: \(confirmed.stderr)") }
+    }
+
+    /// The new person first replaces the key pair the administrator wrote (`identity renew`), keeping the file's
+    /// protection: none, or the passphrase it was written with ($CASEVAULT_NEW_PASSPHRASE).
+    private func renewAsNewcomer(identity: String, global: [String], environment: [String: String]) throws {
+        var environment = environment
+        let file = try JSONSerialization.jsonObject(with: try Data(contentsOf: URL(fileURLWithPath: identity))) as? [String: Any]
+        var arguments = global + ["identity", "renew"]
+        if file?["passphrase"] is [String: Any], let passphrase = environment["CASEVAULT_NEW_PASSPHRASE"] {
+            environment["CASEVAULT_PASSPHRASE"] = passphrase
+        } else {
+            arguments.append("--no-passphrase")
+        }
+        let renewed = try launch(arguments, environment: environment, stdin: nil, timeout: nil)
+        guard renewed.exitCode == 0 else { throw CLIHarnessError("identity renew failed: \(renewed.stderr)") }
     }
 
     /// The environment a command launched by the test itself (not through `run`) needs: the acting account's identity.
