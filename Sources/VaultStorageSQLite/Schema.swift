@@ -108,7 +108,6 @@ enum Schema {
         registerAccountRemoval(&migrator)
         registerListingOrder(&migrator)
         registerAccountConfirmation(&migrator)
-        registerIdentityRenewal(&migrator)
         return migrator
     }
 }
@@ -329,12 +328,7 @@ extension Schema {
         migrator.registerMigration("v16-confirm-accounts") { db in
             try db.alter(table: "advocates") { t in t.add(column: "awaiting_confirmation_since", .text) }
         }
-    }
-}
-
-extension Schema {
-    /// A newcomer replaces the key pair the administrator wrote before a manager may confirm them: when they did.
-    static func registerIdentityRenewal(_ migrator: inout DatabaseMigrator) {
+        // A newcomer replaces the key pair the administrator wrote before a manager may confirm them: when they did.
         migrator.registerMigration("v16-confirm-renewed-identities") { db in
             try db.alter(table: "advocates") { t in t.add(column: "identity_renewed_at", .text) }
         }
