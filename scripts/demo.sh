@@ -41,9 +41,16 @@ fi
 step "Who is who: the administrator adds the service (its recovery share codes are printed once, for trustees) and its people, each with their own identity file"
 run org add "Norfolk NHS Complaints Advocacy"
 org=$("$casevault" org list --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
-adv=$("$casevault" advocate add "Sam Carter" --org "$org" --identity-out "$sam_keys" --json | json_id)
 manager=$("$casevault" advocate add "Lee Morgan" --org "$org" --role manager --identity-out "$lee_keys" --json | json_id)
+adv=$("$casevault" advocate add "Sam Carter" --org "$org" --identity-out "$sam_keys" --json | json_id)
 run advocate list
+
+step "Lee, the service's first member, was trusted; Sam awaits Lee's confirmation (an administrator alone cannot give anyone the service's keys). Sam first replaces the keys the administrator wrote (so no copy of the file opens anything), then reads out the new fingerprint; Lee checks it and confirms"
+printf '$ casevault identity renew   # as Sam\n'
+CASEVAULT_KEYS="$sam_keys" "$casevault" identity renew
+fingerprint=$(CASEVAULT_KEYS="$sam_keys" "$casevault" identity show --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["fingerprint"])')
+printf '$ casevault advocate confirm "Sam Carter" --fingerprint %s   # as Lee\n' "$fingerprint"
+CASEVAULT_KEYS="$lee_keys" "$casevault" advocate confirm "Sam Carter" --fingerprint "$fingerprint"
 
 step "From here on Sam works with Sam's identity; unlocking it once means no passphrase (and no scrypt) per command"
 export CASEVAULT_KEYS="$sam_keys"

@@ -57,9 +57,20 @@ public struct AdvocateRecord: Codable, Sendable, Equatable {
     public var signingPublic: Data?
     /// When the account was removed (it then holds no key and acts no more); nil while it is active.
     public var removedAt: String?
+    /// Since when the account awaits confirmation by a member of its organisation (SECURITY.md, "Identities"): an
+    /// administrator added it to an organisation that already had key holders, so it holds none of the organisation's
+    /// keys until one of them confirms it. Nil once confirmed, and for every account made before confirmation existed
+    /// (nil is left out of the record's hash, so their ledger hashes are unchanged).
+    public var awaitingConfirmationSince: String?
+    /// When the account's holder last replaced the key pair the administrator wrote for it (`renewOwnIdentity`): a
+    /// manager confirms an account only after that, so a copy of the file the administrator kept opens nothing.
+    /// Nil until then (and for every older account: nil is left out of the record's hash).
+    public var identityRenewedAt: String?
 
     enum CodingKeys: String, CodingKey {
         case id, role
+        case awaitingConfirmationSince = "awaiting_confirmation_since"
+        case identityRenewedAt = "identity_renewed_at"
         case organisationID = "organisation_id"
         case nameSealed = "name_sealed"
         case createdAt = "created_at"

@@ -5,7 +5,13 @@ import VaultStorage
 /// migrations at the end of `migrations`, never by editing one that has run.
 enum PostgresSchema {
     /// Applied in order, each once, recorded by name in `casevault_schema`.
-    static let migrations: [(name: String, sql: [String])] = [("p1-initial", initial)]
+    static let migrations: [(name: String, sql: [String])] = [("p1-initial", initial), ("p2-confirm-accounts", confirmAccounts),
+                                                                      ("p3-confirm-renewed-identities", renewedIdentities)]
+
+    /// SQLite's v16-confirm-accounts: accounts already here stay confirmed (NULL).
+    static let confirmAccounts = ["ALTER TABLE advocates ADD COLUMN awaiting_confirmation_since text"]
+    /// SQLite's v16-confirm-renewed-identities.
+    static let renewedIdentities = ["ALTER TABLE advocates ADD COLUMN identity_renewed_at text"]
 
     /// The primary key of each table a record is saved to (for updates and upserts).
     static let primaryKeys: [String: [String]] = [

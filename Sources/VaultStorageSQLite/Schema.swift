@@ -107,6 +107,7 @@ enum Schema {
         registerSignedAuditEvents(&migrator)
         registerAccountRemoval(&migrator)
         registerListingOrder(&migrator)
+        registerAccountConfirmation(&migrator)
         return migrator
     }
 }
@@ -316,6 +317,20 @@ extension Schema {
         migrator.registerMigration("v15-document-listing-order") { db in
             try db.execute(sql: "CREATE INDEX documents_listing_by_case ON documents(case_id, document_date IS NULL, document_date)")
             try db.execute(sql: "CREATE INDEX documents_listing ON documents(document_date IS NULL, document_date, case_id)")
+        }
+    }
+}
+
+extension Schema {
+    /// Accounts an administrator adds to an organisation that has key holders await a member's confirmation before
+    /// they hold any of its keys. Every account already here was trusted before: NULL (confirmed) for all of them.
+    static func registerAccountConfirmation(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v16-confirm-accounts") { db in
+            try db.alter(table: "advocates") { t in t.add(column: "awaiting_confirmation_since", .text) }
+        }
+        // A newcomer replaces the key pair the administrator wrote before a manager may confirm them: when they did.
+        migrator.registerMigration("v16-confirm-renewed-identities") { db in
+            try db.alter(table: "advocates") { t in t.add(column: "identity_renewed_at", .text) }
         }
     }
 }

@@ -38,6 +38,8 @@ extension WebInterface {
             case .refused(let operation, _, _, let reason):
                 return ErrorContent(status: .forbidden, heading: "Not allowed", message: error.description,
                                     details: [reason.text, "\(operation.who) may \(operation.summary)."])
+            case .awaitingConfirmation:
+                return ErrorContent(status: .forbidden, heading: "Your account awaits confirmation", message: error.description)
             case .unknownAccount, .notYourIdentity, .accountRemoved, .identityReplaced:
                 return ErrorContent(status: .unauthorized, heading: "Please sign in again", message: "Your account can no longer use this vault.")
             }

@@ -18,7 +18,7 @@ struct CaseVault: ParsableCommand {
         subcommands: [Init.self, Keys.self, Org.self, Advocate.self, Person.self, Case.self, Ingest.self, ListDocuments.self, SearchDocuments.self,
                       ShowDocument.self, Cat.self, Verify.self, Backup.self, Restore.self, AuditCommand.self,
                       ConsentCommand.self, CapacityCommand.self, Deadlines.self, RedactCommand.self, Export.self, BundleCommand.self, NoteCommand.self, RemindCommand.self, DocumentCommand.self,
-                      Passwd.self, Unlock.self, Lock.self, Recovery.self, Migrate.self, TOTPCommand.self,
+                      IdentityCommand.self, Passwd.self, Unlock.self, Lock.self, Recovery.self, Migrate.self, TOTPCommand.self,
                       Serve.self, Login.self, Logout.self, AccessTableCommand.self]
     )
 

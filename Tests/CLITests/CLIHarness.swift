@@ -119,6 +119,11 @@ final class Sandbox {
                 return try launch(Array(arguments.dropLast(3)), environment: environment, stdin: stdin, timeout: timeout)
             }
         }
+        if arguments.starts(with: ["advocate", "add"]), result.exitCode == 0, environment["TEST_NO_AUTO_CONFIRM"] == nil,
+           result.stderr.contains("awaits confirmation") || result.stdout.contains("\"awaiting_confirmation\" : true"),
+           let identity = newIdentity ?? arguments.firstIndex(of: "--identity-out").map({ arguments[$0 + 1] }) {
+            try confirmAsManager(identity: identity.hasPrefix("/") ? identity : path(identity), added: arguments, environment: environment)
+        }
         if arguments.first == "init", result.exitCode == 0 {
             let keys = arguments.firstIndex(of: "--keys").map { arguments[$0 + 1] } ?? environment["CASEVAULT_KEYS"]
                 ?? ((arguments.firstIndex(of: "--vault").map { arguments[$0 + 1] } ?? environment["CASEVAULT_VAULT"] ?? "vault") + "/keys.json")
@@ -126,6 +131,71 @@ final class Sandbox {
             if let account = Self.accountID(ofIdentity: absolute) { identities[account] = absolute }
         }
         return result
+    }
+
+    /// An account `advocate add` made in an organisation with members awaits confirmation (SECURITY.md, "Identities"):
+    /// tests that set up an organisation's later accounts and then act as them have it confirmed here, as a manager of
+    /// the organisation would, with the fingerprint the new person's own file shows. TEST_NO_AUTO_CONFIRM leaves it
+    /// awaiting (the tests of confirmation itself).
+    /// Confirms an account left awaiting (TEST_NO_AUTO_CONFIRM) as a manager of its organisation would.
+    func confirmAsManager(_ account: String) throws {
+        guard let identity = identities[account] else { throw CLIHarnessError("no identity file is known for \(account)") }
+        var acting = environment
+        if acting["CASEVAULT_ADVOCATE"] == nil { acting["CASEVAULT_ADVOCATE"] = environment["TEST_ADMIN"] }
+        if let actor = acting["CASEVAULT_ADVOCATE"], let file = identities[actor], acting["CASEVAULT_KEYS"] == nil { acting["CASEVAULT_KEYS"] = file }
+        try confirmAsManager(identity: identity, added: [], environment: acting)
+    }
+
+    private func confirmAsManager(identity: String, added arguments: [String], environment: [String: String]) throws {
+        var global: [String] = []
+        for option in ["--vault", "--passphrase-file"] {
+            if let index = arguments.firstIndex(of: option), index + 1 < arguments.count { global += [option, arguments[index + 1]] }
+        }
+        var asAdder = environment
+        if let actor = arguments.firstIndex(of: "--as").map({ arguments[$0 + 1] }) {
+            asAdder["CASEVAULT_ADVOCATE"] = actor
+            if let file = identities[actor] { asAdder["CASEVAULT_KEYS"] = file }
+        }
+        let accounts = try JSONSerialization.jsonObject(with: Data(try launch(global + ["advocate", "list", "--json"], environment: asAdder,
+                                                                                stdin: nil, timeout: nil).stdout.utf8)) as? [[String: Any]] ?? []
+        guard let newID = Self.accountID(ofIdentity: identity),
+              let organisation = accounts.first(where: { $0["id"] as? String == newID })?["organisation"] as? String else {
+            throw CLIHarnessError("the account `advocate add` made could not be found to confirm it")
+        }
+        let holders = accounts.filter { $0["organisation"] as? String == organisation && !($0["removed_at"] is String)
+            && $0["awaiting_confirmation"] as? Bool != true && $0["id"] as? String != newID }
+        let managers = holders.filter { $0["role"] as? String == "manager" }
+        guard let confirmer = (managers.isEmpty ? holders : managers).compactMap({ $0["id"] as? String }).first(where: { identities[$0] != nil }) else {
+            throw CLIHarnessError("no member of \(organisation) with a known identity file can confirm \(newID)")
+        }
+        var asNew = environment
+        asNew["CASEVAULT_KEYS"] = identity
+        asNew["CASEVAULT_ADVOCATE"] = nil
+        // Only --vault: a --passphrase-file given to `advocate add` is the adder's, not the newcomer's.
+        try renewAsNewcomer(identity: identity, global: global.starts(with: ["--vault"]) ? Array(global.prefix(2)) : [], environment: asNew)
+        let shown = try JSONSerialization.jsonObject(with: Data(try launch(["identity", "show", "--json"], environment: asNew, stdin: nil,
+                                                                             timeout: nil).stdout.utf8)) as? [String: Any]
+        guard let fingerprint = shown?["fingerprint"] as? String else { throw CLIHarnessError("identity show printed no fingerprint") }
+        var asConfirmer = environment
+        asConfirmer["CASEVAULT_ADVOCATE"] = confirmer
+        asConfirmer["CASEVAULT_KEYS"] = identities[confirmer]
+        let confirmed = try launch(global + ["advocate", "confirm", newID, "--fingerprint", fingerprint], environment: asConfirmer, stdin: nil, timeout: nil)
+        guard confirmed.exitCode == 0 else { throw CLIHarnessError("advocate confirm failed: \(confirmed.stderr)") }
+    }
+
+    /// The new person first replaces the key pair the administrator wrote (`identity renew`), keeping the file's
+    /// protection: none, or the passphrase it was written with ($CASEVAULT_NEW_PASSPHRASE).
+    private func renewAsNewcomer(identity: String, global: [String], environment: [String: String]) throws {
+        var environment = environment
+        let file = try JSONSerialization.jsonObject(with: try Data(contentsOf: URL(fileURLWithPath: identity))) as? [String: Any]
+        var arguments = global + ["identity", "renew"]
+        if file?["passphrase"] is [String: Any], let passphrase = environment["CASEVAULT_NEW_PASSPHRASE"] {
+            environment["CASEVAULT_PASSPHRASE"] = passphrase
+        } else {
+            arguments.append("--no-passphrase")
+        }
+        let renewed = try launch(arguments, environment: environment, stdin: nil, timeout: nil)
+        guard renewed.exitCode == 0 else { throw CLIHarnessError("identity renew failed: \(renewed.stderr)") }
     }
 
     /// The environment a command launched by the test itself (not through `run`) needs: the acting account's identity.
@@ -163,4 +233,9 @@ final class Sandbox {
         }
         return object
     }
+}
+
+struct CLIHarnessError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

@@ -40,12 +40,39 @@ final class IdentityVaultTests: XCTestCase {
             return vault
         }
 
-        func addAccount(_ name: String, org: String?, role: AccountRole = .advocate) throws -> String {
+        /// `confirm`: an account added to an organisation with members awaits confirmation; have a manager of it
+        /// confirm it at once, as the tests that only need a colleague do (false for the tests of confirmation).
+        func addAccount(_ name: String, org: String?, role: AccountRole = .advocate, confirm: Bool = true) throws -> String {
             let made = try open(as: admin).addAccount(name: name, organisationID: org.map { OrganisationID($0) }, role: role, identityPassphrase: nil)
             let path = directory.appendingPathComponent("\(made.id).identity").path
             try VaultSetup.writeNewIdentity(try XCTUnwrap(made.identity), to: path)
             identities[made.id] = path
+            if confirm, made.awaitsConfirmation { try confirmAsManager(made.id) }
             return made.id
+        }
+
+        /// Confirms `account` as the first confirmed manager (else member) of its organisation, with the fingerprint
+        /// of the identity file the person was given.
+        func confirmAsManager(_ account: String) throws {
+            let accounts = try open(as: admin).advocates()
+            let organisation = try XCTUnwrap(accounts.first { $0.id == account }?.organisation)
+            let holders = accounts.filter { $0.organisation == organisation && $0.removedAt == nil && !$0.awaitingConfirmation && $0.id != account }
+            let managers = holders.filter { $0.role == .manager }
+            let confirmer = try XCTUnwrap((managers.isEmpty ? holders : managers).first { identities[$0.id] != nil }?.id)
+            try renew(account)
+            let fingerprint = try IdentityFile.decode(try Data(contentsOf: URL(fileURLWithPath: identities[account]!))).fingerprint
+            _ = try open(as: confirmer).confirmAccount(AccountID(account), fingerprint: fingerprint)
+        }
+
+        /// The newcomer replaces the key pair the administrator wrote, as `identity renew` does: the new file is written
+        /// beside the old one in the renewal's transaction and takes its place after the commit.
+        @discardableResult
+        func renew(_ account: String, file: String? = nil) throws -> Vault.RenewedIdentity {
+            let path = file ?? identities[account]!
+            let vault = try Vault(try VaultSetup.open(paths: VaultPaths(root: root, keyFile: path)) { throw IdentityFileError.passphraseRequired })
+            let renewed = try vault.renewOwnIdentity(passphrase: nil) { try VaultSetup.writeNewIdentity($0, to: VaultSetup.renewedIdentityPath(for: path)) }
+            try VaultSetup.installRenewedIdentity(at: path)
+            return renewed
         }
 
         func addOrganisation(_ name: String) throws -> String {

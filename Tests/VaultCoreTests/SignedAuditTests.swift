@@ -56,16 +56,23 @@ final class SignedAuditTests: XCTestCase {
         let keys = try signingKeys(vault)
         let all = try entries(vault)
         XCTAssertGreaterThan(all.count, 10)
+        // Sam renewed the identity the administrator wrote before Lee confirmed Sam (populate): Sam's events up to the
+        // end of that transaction (its state lines follow it) carry the key the renewal names as the previous one.
+        let renewal = try XCTUnwrap(all.firstIndex { $0.event.action == Vault.reissueIdentityAction && $0.event.actor == w.sam })
+        let renewalEnd = all[renewal...].prefix { $0.event.sequence == all[renewal].event.sequence || $0.event.action == StateHash.changeAction }
+            .last?.event.sequence ?? 0
+        let samBefore = try Ed25519.PublicKey(rawRepresentation: Array(try XCTUnwrap(Data(base64Encoded: all[renewal].event.details["previous_signing_key"] ?? ""))))
         for entry in all {
             let actor = try XCTUnwrap(entry.event.actor, "event \(entry.event.sequence)")
+            let key = actor == w.sam && entry.event.sequence <= renewalEnd ? samBefore : try XCTUnwrap(keys[actor])
             XCTAssertEqual(entry.signature?.count, 64, "event \(entry.event.sequence) (\(entry.event.action))")
-            XCTAssertTrue(vault.auditChain.hasValidSignature(entry, by: try XCTUnwrap(keys[actor])), "event \(entry.event.sequence)")
+            XCTAssertTrue(vault.auditChain.hasValidSignature(entry, by: key), "event \(entry.event.sequence)")
             // The signature is bound to its place: the same event elsewhere, or in another vault, does not verify.
             var moved = entry
             moved.event.sequence += 1
-            XCTAssertFalse(vault.auditChain.hasValidSignature(moved, by: try XCTUnwrap(keys[actor])))
+            XCTAssertFalse(vault.auditChain.hasValidSignature(moved, by: key))
         }
-        XCTAssertEqual(Set(all.compactMap(\.event.actor)), [w.admin, w.sam], "Sam's and the administrator's own events")
+        XCTAssertEqual(Set(all.compactMap(\.event.actor)), [w.admin, w.sam, w.lee], "Sam's, Lee's (who confirmed Sam) and the administrator's own events")
         XCTAssertTrue(try vault.verifyAudit(external: nil).ok)
         XCTAssertTrue(try w.open(as: w.alex).verifyAudit(external: nil).ok, "any member verifies")
     }
@@ -175,7 +182,8 @@ final class SignedAuditTests: XCTestCase {
         let sam = try w.open(as: w.sam)
         _ = try sam.ingest(caseID: w.caseID, files: [Vault.IngestFile(path: try w.input("new.txt", "After the re-issue"))], options: .init())
         let all = try entries(sam)
-        let reissue = try XCTUnwrap(all.first { $0.event.action == "account.reissue_identity" })
+        // The last: Sam's own renewal before confirmation (populate) is a re-issue event too.
+        let reissue = try XCTUnwrap(all.last { $0.event.action == "account.reissue_identity" })
         XCTAssertEqual(reissue.event.details["previous_signing_key"], Data(oldKey.publicKey.rawRepresentation).base64EncodedString())
         XCTAssertTrue(all.contains { $0.event.actor == w.sam && $0.event.sequence < reissue.event.sequence })
         XCTAssertTrue(all.contains { $0.event.actor == w.sam && $0.event.sequence > reissue.event.sequence })
@@ -203,7 +211,8 @@ final class SignedAuditTests: XCTestCase {
         w.identities[w.admin] = newPath
         _ = try w.addOrganisation("Essex Advocacy")
         let all = try entries(try w.open(as: w.admin))
-        let reissue = try XCTUnwrap(all.first { $0.event.action == "account.reissue_identity" }).event.sequence
+        // The last: Sam's own renewal before confirmation (populate) is a re-issue event too.
+        let reissue = try XCTUnwrap(all.last { $0.event.action == "account.reissue_identity" }).event.sequence
         XCTAssertTrue(all.contains { $0.event.actor == w.admin && $0.event.action == "state.change" && $0.event.sequence > reissue })
         let result = try w.open(as: w.sam).verifyAudit(external: nil)
         XCTAssertTrue(result.ok, result.message ?? "")

@@ -78,6 +78,20 @@ final class ServerTestWorld: @unchecked Sendable {
         try VaultSetup.writeNewIdentity(try XCTUnwrap(made.identity), to: path)
         identities[made.id] = path
         passphrases[made.id] = passphrase
+        // An account added to an organisation with members awaits confirmation: it renews and a manager of it confirms at once, as
+        // the server tests only need a colleague.
+        if made.awaitsConfirmation {
+            let accounts = try open(as: admin).advocates()
+            let holders = accounts.filter { $0.organisation == org && $0.removedAt == nil && !$0.awaitingConfirmation && $0.id != made.id }
+            let managers = holders.filter { $0.role == .manager }
+            let confirmer = try XCTUnwrap((managers.isEmpty ? holders : managers).first { identities[$0.id] != nil }?.id)
+            // The person first replaces the keys the administrator wrote (same passphrase), as `identity renew` does.
+            let renewed = try open(as: made.id).renewOwnIdentity(passphrase: SecureBytes(copying: Array(passphrase.utf8))) {
+                try VaultSetup.writeNewIdentity($0, to: VaultSetup.renewedIdentityPath(for: path))
+            }
+            try VaultSetup.installRenewedIdentity(at: path)
+            _ = try open(as: confirmer).confirmAccount(AccountID(made.id), fingerprint: renewed.fingerprint)
+        }
         return made.id
     }
 

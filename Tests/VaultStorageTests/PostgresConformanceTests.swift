@@ -19,7 +19,7 @@ final class PostgresConformanceTests: XCTestCase {
             stores.append(store)
             return store
         }
-        XCTAssertEqual(stores.count, 8, "each check had its own database")
+        XCTAssertEqual(stores.count, 9, "each check had its own database")
     }
 
     /// Two server instances on one database append audit events at the same time: one chain, no gap, no fork, no

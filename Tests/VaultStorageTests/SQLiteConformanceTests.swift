@@ -14,6 +14,6 @@ final class SQLiteConformanceTests: XCTestCase {
             count += 1
             return try SQLiteRecordStore(path: folder.appendingPathComponent("vault-\(count).db").path)
         }
-        XCTAssertEqual(count, 8, "each check had its own database")
+        XCTAssertEqual(count, 9, "each check had its own database")
     }
 }

@@ -18,6 +18,23 @@ enum StorageConformance {
         try everyRowAndTheStateIndex(try makeStore(), file: file, line: line)
         try listingsComeInBatchesInOrder(try makeStore(), file: file, line: line)
         try sealedListingRowsRoundTrip(try makeStore(), file: file, line: line)
+        try anAccountsConfirmationRoundTrips(try makeStore(), file: file, line: line)
+    }
+
+    /// An account awaiting confirmation is stored as such, and confirming it (nil) is stored too.
+    static func anAccountsConfirmationRoundTrips(_ store: any VaultRecordStore, file: StaticString, line: UInt) throws {
+        try seed(store)
+        var awaiting = AdvocateRecord(id: "adv-2", organisationID: "org-1", nameSealed: Data([4]), createdAt: "2026-01-03T00:00:00Z", role: "manager")
+        awaiting.awaitingConfirmationSince = "2026-01-03T00:00:00Z"
+        try store.write { tx in try tx.insert(awaiting) }
+        try store.read { tx in
+            XCTAssertEqual(try tx.advocate("adv-2"), awaiting, file: file, line: line)
+            XCTAssertEqual(try tx.advocates().first { $0.id == "adv-2" }?.awaitingConfirmationSince, "2026-01-03T00:00:00Z", file: file, line: line)
+            XCTAssertNil(try tx.advocate("adv-1")?.awaitingConfirmationSince, file: file, line: line)
+        }
+        awaiting.awaitingConfirmationSince = nil
+        try store.write { tx in try tx.update(awaiting) }
+        XCTAssertNil(try store.read { tx in try tx.advocate("adv-2") }?.awaitingConfirmationSince, file: file, line: line)
     }
 
     /// The readers the whole-state check uses (every row of each table) and the state ledger's index.

@@ -6,6 +6,8 @@ public struct Account: Sendable, Equatable {
     public let id: String
     public let organisationID: String?
     public let role: AccountRole
+    /// Added to an organisation with key holders and not yet confirmed by one of them: it acts on no case or person.
+    public var awaitsConfirmation = false
 }
 
 /// Every operation on the vault, each with the one rule that authorizes it. The CLI maps each command to one
@@ -14,6 +16,8 @@ public enum VaultOperation: String, CaseIterable, Sendable {
     case organisationAdd = "organisation.add"
     case organisationChange = "organisation.change"
     case accountAdd = "account.add"
+    case accountConfirm = "account.confirm"
+    case identityRenew = "identity.renew"
     case directoryList = "directory.list"
     case personAdd = "person.add"
     case personRead = "person.read"
@@ -42,6 +46,8 @@ public enum VaultOperation: String, CaseIterable, Sendable {
         case .organisationAdd: "add an organisation"
         case .organisationChange: "change this organisation's settings"
         case .accountAdd: "add an account"
+        case .accountConfirm: "confirm this new account"
+        case .identityRenew: "renew its own identity's keys"
         case .directoryList: "list organisations and accounts"
         case .personAdd: "register a person"
         case .personRead: "see this person's record"
@@ -69,6 +75,9 @@ public enum VaultOperation: String, CaseIterable, Sendable {
     public var who: String {
         switch self {
         case .organisationAdd, .accountAdd: "an administrator"
+        case .accountConfirm: "a confirmed manager of the account's organisation (its confirmed advocates if it has no manager), not the account itself, "
+            + "with the fingerprint the person reads from their own identity file, after they renewed it"
+        case .identityRenew: "the account itself, while it awaits confirmation"
         case .directoryList: "any account"
         case .personAdd, .caseOpen: "an advocate or manager (for their own organisation)"
         case .personRead: "an account that may read a case the person is on, or who registered them"

@@ -15,6 +15,9 @@ public enum AccessError: Error, Sendable, CustomStringConvertible {
     case accountRemoved(account: String, on: String)
     /// The account's role or its relation to the case does not allow the operation.
     case refused(operation: VaultOperation, actor: String, subject: String?, reason: RefusalReason)
+    /// An administrator added the account to an organisation that has key holders, and none of them has confirmed it
+    /// yet: it acts on no case or person. `confirmers`: the names of those who can confirm it.
+    case awaitingConfirmation(account: String, organisation: String, confirmers: [String])
     /// The consent engine denied the action.
     case consentRefused(Vault.ConsentCheck)
     /// The consent engine warned, and the policy needs the warning acknowledged first.
@@ -29,6 +32,10 @@ public enum AccessError: Error, Sendable, CustomStringConvertible {
             "\(account) was removed from this vault on \(on) and can no longer act; nothing was done"
         case .identityReplaced(let account):
             "this identity file is no longer \(account)'s identity (the account was removed, or given a new identity); nothing was done"
+        case .awaitingConfirmation(let account, let organisation, let confirmers):
+            "\(account) awaits confirmation by a manager of \(organisation): until one confirms it, it holds none of \(organisation)'s keys "
+                + "and acts on no case or person; ask \(confirmers.isEmpty ? "a manager of \(organisation)" : Self.either(confirmers)) "
+                + "to confirm it, reading them your identity's fingerprint; nothing was done"
         case .refused(let operation, let actor, let subject, let reason):
             "\(actor) may not \(operation.summary)\(subject.map { " (\($0))" } ?? ""): \(reason); nothing was done"
         case .consentRefused(let check):
@@ -38,6 +45,10 @@ public enum AccessError: Error, Sendable, CustomStringConvertible {
             "\(check.request.action.rawValue) on case \(check.request.caseID ?? "-") needs the warning of "
                 + "\(missing.map(\.rawValue).joined(separator: ", ")) acknowledged first; nothing was done"
         }
+    }
+
+    static func either(_ names: [String]) -> String {
+        names.count < 2 ? names.joined() : names.dropLast().joined(separator: ", ") + " or " + names[names.count - 1]
     }
 }
 
@@ -57,9 +68,14 @@ extension Vault {
         return try store.read { try account(in: $0) }
     }
 
-    func account(in tx: any VaultRecordReading) throws -> Account {
+    /// `evenAwaiting`: the few things an account awaiting confirmation may still do (read the directory's names, its
+    /// own login codes); everything else refuses it here, whatever role checks follow (Vault+AccountConfirmation).
+    func account(in tx: any VaultRecordReading, evenAwaiting: Bool = false) throws -> Account {
         guard let actor else { throw VaultError.actorRequired }
-        return try account(from: try tx.advocate(actor))
+        let record = try tx.advocate(actor)
+        let account = try account(from: record)
+        if account.awaitsConfirmation, !evenAwaiting, let record { throw try awaitingConfirmation(record, in: tx) }
+        return account
     }
 
     private func account(from record: AdvocateRecord?) throws -> Account {
@@ -74,7 +90,8 @@ extension Vault {
         guard let role = AccountRole(rawValue: record.role) else {
             throw VaultError.damagedField(table: AdvocateRecord.tableName, column: "role", rowID: actor)
         }
-        return Account(id: actor, organisationID: record.organisationID, role: role)
+        return Account(id: actor, organisationID: record.organisationID, role: role,
+                       awaitsConfirmation: record.awaitingConfirmationSince != nil)
     }
 
     /// The account, refused unless its role is one of `roles`.
@@ -102,7 +119,7 @@ extension Vault {
     /// Assigned to the case, or a manager of its organisation, and (either way) of the organisation that holds it
     /// now: after a transfer the old organisation's advocates are no longer members.
     func isMember(_ account: Account, of caseRecord: CaseRecord, in tx: any VaultRecordReading) throws -> Bool {
-        guard account.role != .admin, account.organisationID == caseRecord.organisationID else { return false }
+        guard account.role != .admin, !account.awaitsConfirmation, account.organisationID == caseRecord.organisationID else { return false }
         if account.role == .manager { return true }
         return try tx.caseAdvocates(caseRecord.id).contains(account.id)
     }
@@ -122,7 +139,7 @@ extension Vault {
     /// rules would let them view the case's documents today.
     func mayRead(_ caseRecord: CaseRecord, as account: Account, in tx: any VaultRecordReading) throws -> Bool {
         if try isMember(account, of: caseRecord, in: tx) { return true }
-        guard account.role != .admin, caseRecord.caseStatus != .erased else { return false }
+        guard account.role != .admin, !account.awaitsConfirmation, caseRecord.caseStatus != .erased else { return false }
         return try evaluate(.viewDocuments, caseRecord: caseRecord, targetOrg: nil, in: tx).permits
     }
 
@@ -203,6 +220,10 @@ extension Vault {
         do {
             return try body()
         } catch let error as AccessError {
+            if case .awaitingConfirmation(let actor, _, _) = error {
+                try? audit(AuditEvent(time: timestamp(), actor: actor, action: "access.refused", outcome: AuditOutcome.refused.rawValue,
+                                      details: ["reason": "awaiting_confirmation"]))
+            }
             if case .refused(let operation, let actor, let subject, _) = error {
                 var details = ["operation": operation.rawValue]
                 if let subject { details["subject"] = subject }

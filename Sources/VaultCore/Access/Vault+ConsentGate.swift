@@ -41,7 +41,9 @@ extension Vault {
                                 showing: Bool) throws -> Decision {
         func cacheKey(_ caseID: String) -> String { "\(caseID)|\(action.rawValue)|\(targetOrg ?? "")" }
         if case .known(let caseID) = gateCase, let granted = consentGrants[cacheKey(caseID)] { return granted }
-        let (caseID, asked) = try store.read { tx -> (String, ConsentCheck?) in
+        // `guarded`: an account awaiting confirmation is refused here, audited, before the rules are asked.
+        let (caseID, asked) = try guarded { try store.read { tx -> (String, ConsentCheck?) in
+            _ = try account(in: tx)
             let caseID: String
             switch gateCase {
             case .known(let id): caseID = id
@@ -54,7 +56,7 @@ extension Vault {
             // sqlite3 is refused here, not only by `verify`).
             try checkSignedState(caseID: caseID, personIDs: [caseRecord.clientID], in: tx)
             return (caseID, try evaluate(action, caseRecord: caseRecord, targetOrg: targetOrg, naming: .whenShown, in: tx))
-        }
+        } }
         let cacheKey = cacheKey(caseID)
         guard let check = asked else {
             guard let granted = consentGrants[cacheKey] else { throw VaultError.notFound(kind: "consent decision", id: cacheKey) }

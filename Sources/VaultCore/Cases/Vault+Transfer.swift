@@ -105,6 +105,7 @@ extension Vault {
             guard account.organisationID == organisation, account.role != AccountRole.admin.rawValue else {
                 throw VaultError.invalidInput("advocate \(advocate) is not an advocate of \(organisation), so cannot be assigned to its case; nothing was changed")
             }
+            try requireAssignable(account, in: tx)
             if try !tx.caseAdvocates(caseID).contains(advocate) {
                 try tx.insert(CaseAdvocateRecord(caseID: caseID, advocateID: advocate))
                 assigned.append(advocate)

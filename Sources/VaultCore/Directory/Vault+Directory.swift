@@ -35,7 +35,7 @@ extension Vault {
 
     public func organisations() throws -> [OrganisationRecord] {
         try guarded { try store.read { tx in
-            _ = try account(in: tx)
+            _ = try account(in: tx, evenAwaiting: true)
             return try openedOrganisations(in: tx)
         } }
     }
@@ -62,6 +62,7 @@ extension Vault {
         guard !trimmed.isEmpty else { throw VaultError.invalidInput("the name is empty") }
         var id = try Self.newID("adv")
         var identity: IdentityFile?
+        var awaiting = false
         try guarded { try store.write { tx in
             let hasAdministrator = try tx.advocates().contains { $0.role == AccountRole.admin.rawValue }
             let bootstrap = role == .admin && !hasAdministrator
@@ -89,21 +90,28 @@ extension Vault {
                 break
             }
             let sealed = try KeyHierarchy.seal(Array(trimmed.utf8), fieldKey: try metadataFieldKey(tx), table: "advocates", column: "name", rowID: id)
-            try tx.insert(AdvocateRecord(id: id, organisationID: organisationID, nameSealed: sealed, createdAt: timestamp(), role: role.rawValue,
-                                         agreementPublic: keys?.agreement, signingPublic: keys?.signing))
+            var record = AdvocateRecord(id: id, organisationID: organisationID, nameSealed: sealed, createdAt: timestamp(), role: role.rawValue,
+                                        agreementPublic: keys?.agreement, signingPublic: keys?.signing)
+            // Checked before the insert: the account itself is no key holder of the organisation yet.
+            if try newAccountAwaitsConfirmation(organisationID: organisationID, in: tx) { record.awaitingConfirmationSince = timestamp() }
+            awaiting = record.awaitingConfirmationSince != nil
+            try tx.insert(record)
             // Every account reads the directory and writes the audit log: the vault's own keys are wrapped to it now.
             for scope in KeyHierarchy.memberScopes { try shareKey(scope: scope, in: tx) }
             var details = ["advocate": id, "role": role.rawValue]
             if let organisationID { details["organisation"] = organisationID }
+            if awaiting { details["awaiting_confirmation"] = "true" }
             try audit(event("advocate.add", details: details), in: tx)
         } }
-        return NewAccount(id: id, identity: identity)
+        return NewAccount(id: id, identity: identity, awaitsConfirmation: awaiting)
     }
 
     /// A new account, and (with identities) the identity file to hand to the person.
     public struct NewAccount: Sendable {
         public let id: String
         public let identity: IdentityFile?
+        /// It holds none of its organisation's keys until a key holder of it confirms it (`confirmAccount`).
+        public var awaitsConfirmation = false
     }
 
     public struct AdvocateView: Encodable, Sendable {
@@ -114,19 +122,25 @@ extension Vault {
         public let role: AccountRole
         /// When the account was removed; nil while active.
         public let removedAt: String?
+        /// It holds none of its organisation's keys until a key holder of it confirms it (`confirmAccount`).
+        public var awaitingConfirmation = false
 
-        enum CodingKeys: String, CodingKey { case id, name, organisation, role, organisationName = "organisation_name", removedAt = "removed_at" }
+        enum CodingKeys: String, CodingKey {
+            case id, name, organisation, role, organisationName = "organisation_name", removedAt = "removed_at"
+            case awaitingConfirmation = "awaiting_confirmation"
+        }
     }
 
     public func advocates() throws -> [AdvocateView] {
         try guarded { try store.read { tx in
-            _ = try account(in: tx)
+            _ = try account(in: tx, evenAwaiting: true)
             let key = try metadataFieldKey(tx)
             let organisations = Dictionary(uniqueKeysWithValues: try openedOrganisations(in: tx).map { ($0.id, $0.name) })
             return try tx.advocates().map { record in
                 AdvocateView(id: record.id, name: try name(ofAccount: record, key: key), organisation: record.organisationID,
                              organisationName: record.organisationID.flatMap { organisations[$0] },
-                             role: AccountRole(rawValue: record.role) ?? .advocate, removedAt: record.removedAt)
+                             role: AccountRole(rawValue: record.role) ?? .advocate, removedAt: record.removedAt,
+                             awaitingConfirmation: record.awaitingConfirmationSince != nil)
             }
         } }
     }

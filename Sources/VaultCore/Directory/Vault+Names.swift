@@ -50,7 +50,7 @@ extension Vault {
     /// An organisation by id or name (organisation names are not personal data: every account may use them).
     public func organisationID(_ text: String) throws -> OrganisationID {
         OrganisationID(try guarded { try store.read { tx in
-            _ = try account(in: tx)
+            _ = try account(in: tx, evenAwaiting: true)
             // An exact name is found by its blind index; anything else by matching the opened names (organisations are few).
             if !text.hasPrefix("org-"), let exact = try organisation(named: text, in: tx) { return exact.id }
             return try resolve(text, kind: "organisation", idPrefix: "org-", candidates: try openedOrganisations(in: tx).map { ($0.id, $0.name) })
@@ -60,7 +60,7 @@ extension Vault {
     /// An account by id or name.
     public func accountID(_ text: String) throws -> AccountID {
         AccountID(try guarded { try store.read { tx in
-            _ = try account(in: tx)
+            _ = try account(in: tx, evenAwaiting: true)
             let key = try metadataFieldKey(tx)
             return try resolve(text, kind: "advocate", idPrefix: "adv-", candidates: try tx.advocates().map { ($0.id, try name(ofAccount: $0, key: key)) })
         } })
@@ -144,6 +144,7 @@ extension Vault {
             guard assignee.organisationID == record.organisationID, assignee.role != AccountRole.admin.rawValue else {
                 throw VaultError.invalidInput("\(advocateID) is not an advocate of the organisation that holds \(caseID)")
             }
+            try requireAssignable(assignee, in: tx)
             guard try !tx.caseAdvocates(caseID).contains(advocateID) else {
                 throw VaultError.invalidInput("\(advocateID) is already assigned to \(caseID)")
             }

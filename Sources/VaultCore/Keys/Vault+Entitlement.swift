@@ -8,6 +8,8 @@ import VaultStorage
 ///   organisation's recovery key; never an administrator;
 /// - an organisation's directory key (its people's fields): its active advocates and managers and its recovery key;
 /// - the vault's own keys (metadata, audit, signing): every account, and every organisation's recovery key.
+/// An account that awaits confirmation (Vault+AccountConfirmation) is entitled to no case or directory key: leaving it
+/// out here, the one place entitlement is decided, keeps every wrap (new case, sharing, rotation, transfer) from it.
 /// Gaining entitlement adds a wrapper (made by someone who holds the key); losing it rotates the case key, so what is
 /// added afterwards is unreadable to the former holder.
 extension Vault {
@@ -20,7 +22,7 @@ extension Vault {
             guard let record = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
             let assigned = Set(try tx.caseAdvocates(caseID))
             let holders = try tx.advocates().filter { account in
-                account.removedAt == nil && account.organisationID == record.organisationID && account.role != AccountRole.admin.rawValue
+                Self.isKeyHolder(account) && account.organisationID == record.organisationID
                     && (assigned.contains(account.id) || account.role == AccountRole.manager.rawValue)
             }
             var recipients = try holders.compactMap(Self.recipient(of:))
@@ -33,7 +35,7 @@ extension Vault {
             // A directory key: every active advocate and manager of the organisation (its people are registered and
             // shared among colleagues), and its recovery key; never an administrator.
             var recipients = try tx.advocates().filter { account in
-                account.removedAt == nil && account.organisationID == organisationID && account.role != AccountRole.admin.rawValue
+                Self.isKeyHolder(account) && account.organisationID == organisationID
             }.compactMap(Self.recipient(of:))
             if let organisation = try tx.organisation(organisationID), let recovery = try Self.recoveryRecipient(of: organisation) {
                 recipients.append(recovery)

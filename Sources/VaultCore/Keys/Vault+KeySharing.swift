@@ -20,55 +20,63 @@ extension Vault {
     /// recorded when no one was missing.
     public func shareHeldCaseKeys(caseID: CaseID? = nil) throws -> [SharedCaseKeys] {
         let caseID = caseID?.rawValue
-        guard let own = hierarchy.unlock.identity else {
+        guard hierarchy.unlock.identity != nil else {
             throw VaultError.invalidInput("this vault has one key file, not identities: every key holder already holds every key")
         }
         var shared: [SharedCaseKeys] = []
-        try guarded { try store.write { tx in
-            let ownWrappers = try tx.wrappers().filter { $0.wrapperKind == KeyRecipient.Kind.identity.rawValue && $0.wrapperID == own.accountID }
-            let cases: [String]
-            if let caseID {
-                guard let record = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
-                _ = try requireMember(.caseChange, of: record, in: tx)
-                cases = [caseID]
-            } else {
-                cases = Array(Set(ownWrappers.compactMap { KeyHierarchy.caseID(ofScope: $0.scope) })).sorted()
-            }
-            for id in cases {
-                guard let record = try tx.caseRecord(id), record.caseStatus != .erased else { continue }
-                if caseID == nil { _ = try requireMember(.caseChange, of: record, in: tx) }
-                let scope = KeyHierarchy.caseScope(id)
-                let entitled = try entitledRecipients(scope: scope, in: tx)
-                var added: [String] = []
-                for wrapper in ownWrappers where wrapper.scope == scope {
-                    let existing = try tx.wrappers(scope: scope, version: wrapper.version)
-                    let missing = entitled.filter { recipient in
-                        !existing.contains { $0.wrapperKind == recipient.kind.rawValue && $0.wrapperID == recipient.id }
-                    }
-                    guard !missing.isEmpty else { continue }
-                    let key = try dataKey(scope: scope, version: wrapper.version, in: tx)
-                    for recipient in missing {
-                        try tx.insert(try hierarchy.wrap(key, scope: scope, version: wrapper.version, to: recipient, createdAt: timestamp()))
-                        added.append(recipient.id)
-                    }
-                }
-                guard !added.isEmpty else { continue }
-                let holders = added.uniqued()
-                try audit(event("case.keys_shared", caseID: id, details: ["holders": holders.joined(separator: ",")]), in: tx)
-                shared.append(SharedCaseKeys(caseID: id, holders: holders))
-            }
-            // The organisation's directory key (its people's fields) too, when the actor holds it.
-            if caseID == nil, let organisationID = try account(in: tx).organisationID {
-                let scope = KeyHierarchy.organisationScope(organisationID)
-                if ownWrappers.contains(where: { $0.scope == scope }) {
-                    let added = try shareKey(scope: scope, in: tx)
-                    if !added.isEmpty {
-                        try audit(event("organisation.keys_shared", details: ["organisation": organisationID,
-                                                                              "holders": added.uniqued().joined(separator: ",")]), in: tx)
-                    }
-                }
-            }
-        } }
+        try guarded { try store.write { tx in shared = try shareHeldKeys(caseID: caseID, in: tx).cases } }
         return shared
+    }
+
+    /// `shareHeldCaseKeys` inside the caller's transaction (a confirmation shares this way too): the case keys, and
+    /// when no one case is named the organisation's directory key, to whoever is entitled and lacks them.
+    func shareHeldKeys(caseID: String?, in tx: any VaultRecordWriting) throws -> (cases: [SharedCaseKeys], directoryHolders: [String]) {
+        guard let own = hierarchy.unlock.identity else { return ([], []) }
+        var shared: [SharedCaseKeys] = []
+        var directoryHolders: [String] = []
+        let ownWrappers = try tx.wrappers().filter { $0.wrapperKind == KeyRecipient.Kind.identity.rawValue && $0.wrapperID == own.accountID }
+        let cases: [String]
+        if let caseID {
+            guard let record = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
+            _ = try requireMember(.caseChange, of: record, in: tx)
+            cases = [caseID]
+        } else {
+            cases = Array(Set(ownWrappers.compactMap { KeyHierarchy.caseID(ofScope: $0.scope) })).sorted()
+        }
+        for id in cases {
+            guard let record = try tx.caseRecord(id), record.caseStatus != .erased else { continue }
+            if caseID == nil { _ = try requireMember(.caseChange, of: record, in: tx) }
+            let scope = KeyHierarchy.caseScope(id)
+            let entitled = try entitledRecipients(scope: scope, in: tx)
+            var added: [String] = []
+            for wrapper in ownWrappers where wrapper.scope == scope {
+                let existing = try tx.wrappers(scope: scope, version: wrapper.version)
+                let missing = entitled.filter { recipient in
+                    !existing.contains { $0.wrapperKind == recipient.kind.rawValue && $0.wrapperID == recipient.id }
+                }
+                guard !missing.isEmpty else { continue }
+                let key = try dataKey(scope: scope, version: wrapper.version, in: tx)
+                for recipient in missing {
+                    try tx.insert(try hierarchy.wrap(key, scope: scope, version: wrapper.version, to: recipient, createdAt: timestamp()))
+                    added.append(recipient.id)
+                }
+            }
+            guard !added.isEmpty else { continue }
+            let holders = added.uniqued()
+            try audit(event("case.keys_shared", caseID: id, details: ["holders": holders.joined(separator: ",")]), in: tx)
+            shared.append(SharedCaseKeys(caseID: id, holders: holders))
+        }
+        // The organisation's directory key (its people's fields) too, when the actor holds it.
+        if caseID == nil, let organisationID = try account(in: tx).organisationID {
+            let scope = KeyHierarchy.organisationScope(organisationID)
+            if ownWrappers.contains(where: { $0.scope == scope }) {
+                directoryHolders = try shareKey(scope: scope, in: tx).uniqued()
+                if !directoryHolders.isEmpty {
+                    try audit(event("organisation.keys_shared", details: ["organisation": organisationID,
+                                                                          "holders": directoryHolders.joined(separator: ",")]), in: tx)
+                }
+            }
+        }
+        return (shared, directoryHolders)
     }
 }

@@ -47,6 +47,8 @@ extension Vault {
             let previousSigningKey = account.signingPublic
             account.agreementPublic = Data(identity.agreementKey.publicKey.rawRepresentation)
             account.signingPublic = Data(identity.signingKey.publicKey.rawRepresentation)
+            // Whoever re-issues holds the new file for a moment: an account still awaiting confirmation renews it again.
+            account.identityRenewedAt = nil
             try tx.update(account)
             let recipient = KeyRecipient(kind: .identity, id: accountID, publicKey: identity.agreementKey.publicKey)
             var rewrapped = 0

@@ -107,7 +107,7 @@ extension Vault {
     public func totpState(accountID: AccountID? = nil) throws -> TOTPState {
         let accountID = accountID?.rawValue
         return try store.read { tx in
-            let account = try account(in: tx)
+            let account = try account(in: tx, evenAwaiting: true)
             return try totpSetting(accountID ?? account.id, in: tx)?.state ?? TOTPState.none
         }
     }
@@ -118,7 +118,7 @@ extension Vault {
         let identity = try ownIdentity()
         var enrolment: TOTPEnrolment?
         try guarded { try store.write { tx in
-            let account = try account(in: tx)
+            let account = try account(in: tx, evenAwaiting: true)
             if try totpSetting(account.id, in: tx)?.state == .active { throw TOTPError.alreadyActive }
             let secret = try SecureBytes.random(count: TOTP.secretSize)
             let wrapped = try RecipientWrap.wrap(secret, to: identity.agreementKey.publicKey, context: totpContext(account.id))
@@ -136,7 +136,7 @@ extension Vault {
     public func confirmTOTP(code: String) throws {
         let identity = try ownIdentity()
         try guarded { try store.write { tx in
-            let account = try account(in: tx)
+            let account = try account(in: tx, evenAwaiting: true)
             guard let setting = try totpSetting(account.id, in: tx) else { throw TOTPError.notEnrolled }
             guard setting.state == .pending else { throw TOTPError.alreadyActive }
             var accepted = try accept(code, setting, identity: identity)
@@ -150,7 +150,7 @@ extension Vault {
     public func disableTOTP(code: String) throws {
         let identity = try ownIdentity()
         try guarded { try store.write { tx in
-            let account = try account(in: tx)
+            let account = try account(in: tx, evenAwaiting: true)
             guard let setting = try totpSetting(account.id, in: tx) else { throw TOTPError.notEnrolled }
             if setting.state == .active { _ = try accept(code, setting, identity: identity) }
             try saveTOTP(nil, accountID: account.id, in: tx)

@@ -281,6 +281,7 @@ public final class Vault {
             guard record.organisationID == organisationID, record.role != AccountRole.admin.rawValue else {
                 throw VaultError.invalidInput("advocate \(advocate) is not an advocate of \(organisationID), so cannot be assigned to its case")
             }
+            try requireAssignable(record, in: tx)
         }
         var record = CaseRecord(id: id, clientID: clientID, organisationID: organisationID, status: CaseStatus.open.rawValue, openedAt: created,
                                 openedBy: input.openedBy?.rawValue, closedAt: nil,

@@ -48,6 +48,20 @@ extension VaultSetup {
         try PrivateFiles.atomicWrite(try file.encoded(), to: path, replacing: false)
     }
 
+    /// Where a renewed identity file (`Vault.renewOwnIdentity`) is written inside the renewal's transaction, beside
+    /// the old one (same folder, so the rename that replaces it is atomic).
+    public static func renewedIdentityPath(for path: String) -> String { path + ".renewed" }
+
+    /// Puts a renewed identity in the old file's place once the vault has committed the new keys. Written first under
+    /// its own name, fsynced, then renamed: at every moment the person has a file the vault accepts (the old one
+    /// until the commit, the new one after it, under the new name should a crash fall between commit and rename).
+    public static func installRenewedIdentity(at path: String) throws {
+        guard rename(renewedIdentityPath(for: path), path) == 0 else {
+            throw FileError.system(operation: "rename", path: path, errno: errno)
+        }
+        try PrivateFiles.syncDirectory(PrivateFiles.parentDirectory(of: path))
+    }
+
     /// Replaces an identity file atomically (a changed passphrase).
     public static func replaceIdentity(_ file: IdentityFile, at path: String) throws {
         try PrivateFiles.atomicWrite(try file.encoded(), to: path, replacing: true)

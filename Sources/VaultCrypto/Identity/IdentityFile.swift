@@ -214,3 +214,22 @@ public enum IdentityFileError: Error, Equatable, Sendable, CustomStringConvertib
         }
     }
 }
+
+extension IdentityFile {
+    /// What the person reads out and a manager compares before confirming their account: SHA-256 over the vault, the
+    /// account and both public keys, the first 16 bytes (128 bits, so no one can make another identity that shows
+    /// the same fingerprint), as colon-separated hex pairs. The vault computes it from the public keys it stores.
+    public static func fingerprint(vaultID: String, accountID: String, agreementPublic: [UInt8], signingPublic: [UInt8]) throws -> String {
+        var bytes = Array("casevault/identity-fingerprint/v1".utf8) + [0] + Array(vaultID.utf8) + [0] + Array(accountID.utf8) + [0]
+        bytes += agreementPublic + signingPublic
+        return UnlockedKeys.formatFingerprint(Array(try HashFunction.sha256.hash(bytes).prefix(16)))
+    }
+
+    /// This file's fingerprint (from its public keys, so no passphrase is needed).
+    public var fingerprint: String {
+        get throws {
+            try Self.fingerprint(vaultID: vaultID, accountID: accountID, agreementPublic: try Self.publicBytes(agreementKey, field: "agreement_key"),
+                             signingPublic: try Self.publicBytes(signingKey, field: "signing_key"))
+        }
+    }
+}

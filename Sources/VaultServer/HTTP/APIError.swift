@@ -123,6 +123,8 @@ struct APIError: Error, Sendable {
                                                                    + missing.map { "acknowledge=\($0.rawValue)" }.joined(separator: "&")]))
         case .refused(let operation, _, let subject, let reason):
             return APIError(.forbidden, "refused", error.description, decision: roleDecision(operation, subject: subject, reason: reason))
+        case .awaitingConfirmation:
+            return APIError(.forbidden, "awaiting_confirmation", error.description)
         case .unknownAccount, .notYourIdentity, .accountRemoved, .identityReplaced:
             // The session's account acts no more: the session ends (the caller deletes it) and the client logs in again.
             return notLoggedIn

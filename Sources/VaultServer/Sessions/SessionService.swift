@@ -194,7 +194,7 @@ final class SessionService: Sendable {
         case .accountRemoved, .identityReplaced, .unknownAccount, .notYourIdentity:
             logger.notice("account no longer acts: its sessions are ended", metadata: ["account": "\(session.row.accountID)"])
             try await store.deleteAll(accountID: session.row.accountID)
-        case .refused, .consentRefused, .acknowledgementNeeded:
+        case .refused, .consentRefused, .acknowledgementNeeded, .awaitingConfirmation:
             break
         }
     }

@@ -35,7 +35,8 @@ struct AccountsPage: Sendable {
         let me = try vault.actingAccount()
         let accounts = try vault.advocates()
         func row(_ view: Vault.AdvocateView) -> Account {
-            Account(name: view.name, id: view.id, role: Self.role(view.role), removed: view.removedAt.map { "removed \($0.prefix(10))" },
+            Account(name: view.name, id: view.id, role: Self.role(view.role), removed: view.removedAt.map { "removed \($0.prefix(10))" }
+                        ?? (view.awaitingConfirmation ? "awaiting confirmation by a manager" : nil),
                     isYou: view.id == me.id)
         }
         func ordered(_ views: [Vault.AdvocateView]) -> [Account] {

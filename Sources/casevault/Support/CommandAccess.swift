@@ -16,6 +16,7 @@ enum CommandAccess {
         "recovery split": [.organisationChange],
         "org add": [.organisationAdd], "org update": [.organisationChange], "org list": [.directoryList],
         "advocate add": [.accountAdd], "advocate list": [.directoryList], "advocate remove": [.organisationChange],
+        "advocate confirm": [.accountConfirm], "identity show": [.keyHolder], "identity renew": [.identityRenew],
         "person add": [.personAdd], "person list": [.personRead], "person show": [.personRead], "person find": [.personRead],
         "person update": [.personChange], "person edit": [.personChange], "person history": [.personRead],
         "case open": [.caseOpen], "case list": [.caseList], "case show": [.caseRead], "case close": [.caseChange],

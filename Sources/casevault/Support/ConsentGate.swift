@@ -81,6 +81,9 @@ enum ConsentGate {
                             exitCode: 3)
         case .refused(let operation, _, _, _):
             return CLIError(error.description, hints: [operationHint(operation)], exitCode: 3)
+        case .awaitingConfirmation:
+            return CLIError(error.description, hints: ["'casevault identity renew' replaces the keys the administrator wrote and prints your new fingerprint; the manager runs "
+                                                       + "'casevault advocate confirm YOUR-NAME --fingerprint FINGERPRINT'"], exitCode: 3)
         case .unknownAccount:
             return CLIError(error.description, hints: ["'casevault advocate list' shows the accounts; act as yours with --as or $CASEVAULT_ADVOCATE"],
                             exitCode: 3)
@@ -107,6 +110,10 @@ enum ConsentGate {
 
     static func operationHint(_ operation: VaultOperation) -> String {
         switch operation {
+        case .accountConfirm: "the new person runs 'casevault identity renew' with their own identity file and reads the fingerprint it prints "
+            + "to a manager of their organisation, who runs 'casevault advocate confirm NAME --fingerprint FINGERPRINT'"
+        case .identityRenew: "a confirmed account that lost its identity file or passphrase gets a new one from a manager of its organisation "
+            + "with the recovery shares ('casevault recovery restore')"
         case .organisationAdd, .accountAdd: "ask an administrator of the vault (the one 'casevault init' created) to do this"
         case .organisationChange: "ask an administrator, or a manager of that organisation, to do this"
         case .caseErase, .organisationAllowList: "ask a manager of the case's organisation to do this"

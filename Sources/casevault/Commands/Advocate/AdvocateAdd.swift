@@ -46,11 +46,17 @@ extension CaseVault.Advocate {
                 }
             }
             if global.json {
-                try global.emitJSON(AddedAccount(id: created.id, identityFile: created.identity == nil ? nil : identityOut))
+                try global.emitJSON(AddedAccount(id: created.id, identityFile: created.identity == nil ? nil : identityOut,
+                                                 awaitingConfirmation: created.awaitsConfirmation))
             } else {
                 Terminal.printOut(created.id)
                 if created.identity != nil, let identityOut {
                     Terminal.printError("Identity file for \(name): \(identityOut) (give it to them; they open the vault with --keys \(identityOut))")
+                }
+                if created.awaitsConfirmation {
+                    Terminal.printError("\(name) awaits confirmation by a manager of their organisation before they hold any of its keys: "
+                                        + "they first run 'casevault identity renew' (new keys only they hold), then read the fingerprint it prints to the manager, "
+                                        + "who runs 'casevault advocate confirm'")
                 }
             }
         }
@@ -59,7 +65,8 @@ extension CaseVault.Advocate {
     struct AddedAccount: Encodable {
         let id: String
         let identityFile: String?
+        let awaitingConfirmation: Bool
 
-        enum CodingKeys: String, CodingKey { case id, identityFile = "identity_file" }
+        enum CodingKeys: String, CodingKey { case id, identityFile = "identity_file", awaitingConfirmation = "awaiting_confirmation" }
     }
 }

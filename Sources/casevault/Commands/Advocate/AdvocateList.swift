@@ -10,9 +10,13 @@ extension CaseVault.Advocate {
         func run() throws {
             let advocates = try global.withVault { try $0.advocates() }
             if global.json { try global.emitJSON(advocates) } else {
-                Terminal.printOut(Table.render(["ID", "NAME", "ROLE", "ORGANISATION"],
-                                               advocates.map { [$0.id, $0.name, $0.role.rawValue + ($0.removedAt.map { " (removed \($0.prefix(10)))" } ?? ""), $0.organisationName ?? "-"] }))
+                Terminal.printOut(Table.render(["ID", "NAME", "ROLE", "ORGANISATION"], advocates.map { [$0.id, $0.name, Self.role(of: $0), $0.organisationName ?? "-"] }))
             }
+        }
+
+        static func role(of advocate: Vault.AdvocateView) -> String {
+            if let removed = advocate.removedAt { return advocate.role.rawValue + " (removed \(removed.prefix(10)))" }
+            return advocate.role.rawValue + (advocate.awaitingConfirmation ? " (awaiting confirmation by a manager)" : "")
         }
     }
 }
