@@ -108,6 +108,22 @@ final class AccountConfirmationCommandsTests: XCTestCase {
         XCTAssertEqual(try sandbox.json(try sandbox.run(["verify", "--read-data", "--json"]))["ok"] as? Bool, true)
     }
 
+    /// `identity renew --json`: the new fingerprint (the one `identity show` reads from the new file) and how many keys
+    /// were wrapped again, as a number: the vault's own keys every account holds, and no case key yet.
+    func testRenewalAsJSONNamesTheNewFingerprintAndCountsTheKeys() throws {
+        let (sandbox, _, _, newcomer) = try Self.world()
+        let before = try fingerprint(sandbox, of: newcomer)
+        let renewed = try sandbox.run(["identity", "renew", "--no-passphrase", "--json", "--as", newcomer])
+        XCTAssertEqual(renewed.exitCode, 0, renewed.stderr)
+        let object = try sandbox.json(renewed)
+        XCTAssertEqual(object["account"] as? String, newcomer)
+        let printed = try XCTUnwrap(object["fingerprint"] as? String)
+        XCTAssertNotEqual(printed, before, "new keys, a new fingerprint")
+        XCTAssertEqual(printed, try fingerprint(sandbox, of: newcomer))
+        let count = try XCTUnwrap(object["keys_rewrapped"] as? Int, "a number, not text: \(renewed.stdout)")
+        XCTAssertGreaterThan(count, 0)
+    }
+
     /// The newcomer replaces the keys the administrator wrote; returns the fingerprint `identity renew` printed.
     @discardableResult
     func renew(_ sandbox: Sandbox, _ account: String) throws -> String {

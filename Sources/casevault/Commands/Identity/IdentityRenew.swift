@@ -43,13 +43,27 @@ extension CaseVault.IdentityCommand {
                                hints: ["your new identity file is \(pending): move it to \(path) (the old one opens nothing any more)"])
             }
             if global.json {
-                try global.emitJSON(["account": renewed.accountID, "identity_file": path, "fingerprint": renewed.fingerprint,
-                                     "keys_rewrapped": String(renewed.keysRewrapped)])
+                try global.emitJSON(RenewedJSON(account: renewed.accountID, identityFile: path, fingerprint: renewed.fingerprint,
+                                                keysRewrapped: renewed.keysRewrapped))
             } else {
                 Terminal.printOut("Renewed \(path): new keys, which only this file holds.\nFingerprint: \(renewed.fingerprint)")
                 Terminal.printError("Next: read this fingerprint to a manager of \(organisation ?? "your organisation"), who runs "
                                     + "'casevault advocate confirm <your name> --fingerprint \(renewed.fingerprint)'")
             }
         }
+    }
+}
+
+/// `identity renew --json`: the count as a number, not text.
+private struct RenewedJSON: Encodable {
+    let account: String
+    let identityFile: String
+    let fingerprint: String
+    let keysRewrapped: Int
+
+    enum CodingKeys: String, CodingKey {
+        case account, fingerprint
+        case identityFile = "identity_file"
+        case keysRewrapped = "keys_rewrapped"
     }
 }
