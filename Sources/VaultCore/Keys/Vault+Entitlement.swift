@@ -68,14 +68,14 @@ extension Vault {
         }
     }
 
-    /// Adds a wrapper for every entitled holder who has none, for each version of `scope`; the acting identity must
-    /// hold the key. Returns the holders added.
+    /// Adds a wrapper for every entitled holder who has none, for each version of `scope` (or only `versions`, those
+    /// the acting identity holds); the acting identity must hold the key. Returns the holders added.
     @discardableResult
-    func shareKey(scope: String, in tx: any VaultRecordWriting) throws -> [String] {
+    func shareKey(scope: String, versions: [Int]? = nil, in tx: any VaultRecordWriting) throws -> [String] {
         guard usesIdentities else { return [] }
         let entitled = try entitledRecipients(scope: scope, in: tx)
         var added: [String] = []
-        for version in try tx.dataKeyVersions(scope: scope) {
+        for version in try versions ?? tx.dataKeyVersions(scope: scope) {
             let existing = try tx.wrappers(scope: scope, version: version)
             let missing = entitled.filter { recipient in
                 !existing.contains { $0.wrapperKind == recipient.kind.rawValue && $0.wrapperID == recipient.id }

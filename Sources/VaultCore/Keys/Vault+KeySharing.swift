@@ -47,20 +47,8 @@ extension Vault {
             guard let record = try tx.caseRecord(id), record.caseStatus != .erased else { continue }
             if caseID == nil { _ = try requireMember(.caseChange, of: record, in: tx) }
             let scope = KeyHierarchy.caseScope(id)
-            let entitled = try entitledRecipients(scope: scope, in: tx)
-            var added: [String] = []
-            for wrapper in ownWrappers where wrapper.scope == scope {
-                let existing = try tx.wrappers(scope: scope, version: wrapper.version)
-                let missing = entitled.filter { recipient in
-                    !existing.contains { $0.wrapperKind == recipient.kind.rawValue && $0.wrapperID == recipient.id }
-                }
-                guard !missing.isEmpty else { continue }
-                let key = try dataKey(scope: scope, version: wrapper.version, in: tx)
-                for recipient in missing {
-                    try tx.insert(try hierarchy.wrap(key, scope: scope, version: wrapper.version, to: recipient, createdAt: timestamp()))
-                    added.append(recipient.id)
-                }
-            }
+            // Only the versions the actor holds: the others are left for someone who can open them.
+            let added = try shareKey(scope: scope, versions: ownWrappers.filter { $0.scope == scope }.map(\.version), in: tx)
             guard !added.isEmpty else { continue }
             let holders = added.uniqued()
             try audit(event("case.keys_shared", caseID: id, details: ["holders": holders.joined(separator: ",")]), in: tx)
