@@ -204,23 +204,9 @@ extension Vault {
     /// case): an enrolment deleted or put back with psql is refused rather than trusted. Skipped while the log is past
     /// its newest signed checkpoint.
     func checkSignedSetting(_ metaKey: String, in tx: any VaultRecordReading) throws {
-        guard let head = try tx.lastAuditEntry(),
-              let checkpoint = try tx.auditCheckpoints(sequence: head.event.sequence).last(where: {
-                  $0.format == AuditCheckpoint.formatV2 && $0.hasValidSignature(vaultPublicKey: secrets.signingKey.publicKey)
-              }),
-              let signedDigest = checkpoint.stateDigest
-        else { return }
-        let buckets = try tx.stateBucketDigests().mapValues(Array.init)
-        guard try StateHash.root(buckets).hexString == signedDigest else {
-            throw VaultError.changedOutside(subject: "this vault", what: "the state index")
-        }
+        guard let buckets = try signedStateBuckets(in: tx) else { return }
         let key = RecordKey(kind: .meta, id: metaKey)
-        let bucket = try StateHash.bucket(key, scope: nil)
-        let states = try tx.recordStates(bucket: bucket)
-        let empty = try StateHash.bucketDigest([])
-        guard try StateHash.bucketDigest(StateHash.entries(states)) == buckets[bucket] ?? empty else {
-            throw VaultError.changedOutside(subject: "setting \(metaKey)", what: "the state index")
-        }
+        let states = try Self.checkedBucket(try StateHash.bucket(key, scope: nil), against: buckets, subject: "setting \(metaKey)", in: tx)
         let signed = states.first { $0.kind == RecordKind.meta.rawValue && $0.recordID == metaKey }?.hash.map(Array.init)
         let stored = try tx.meta(metaKey).map { try StateHash.of(key, $0) }
         guard signed == stored else { throw VaultError.changedOutside(subject: "setting \(metaKey)", what: "its value") }

@@ -16,23 +16,9 @@ extension Vault {
         let checked = ([caseID] + personIDs.sorted()).joined(separator: "|")
         guard !stateChecked.contains(checked) else { return }
         defer { stateChecked.insert(checked) }
-        guard let head = try tx.lastAuditEntry(),
-              let checkpoint = try tx.auditCheckpoints(sequence: head.event.sequence).last(where: {
-                  $0.format == AuditCheckpoint.formatV2 && $0.hasValidSignature(vaultPublicKey: secrets.signingKey.publicKey)
-              }),
-              let signedDigest = checkpoint.stateDigest
-        else { return }
-        let buckets = try tx.stateBucketDigests().mapValues(Array.init)
-        guard try StateHash.root(buckets).hexString == signedDigest else {
-            throw VaultError.changedOutside(subject: "this vault", what: "the state index")
-        }
-        let empty = try StateHash.bucketDigest([])
+        guard let buckets = try signedStateBuckets(in: tx) else { return }
         func checkBucket(_ bucket: Int, subject: String) throws -> [RecordStateRecord] {
-            let states = try tx.recordStates(bucket: bucket)
-            guard try StateHash.bucketDigest(StateHash.entries(states)) == buckets[bucket] ?? empty else {
-                throw VaultError.changedOutside(subject: subject, what: "the state index")
-            }
-            return states
+            try Self.checkedBucket(bucket, against: buckets, subject: subject, in: tx)
         }
         // The scope's complete set of records, as signed, against the rows stored.
         func checkScope(_ scope: String, subject: String, stored: [RecordKey: StoredState]) throws {
@@ -62,6 +48,32 @@ extension Vault {
                 throw VaultError.changedOutside(subject: "account \(actor)", what: "its role or organisation")
             }
         }
+    }
+
+    /// The state index's bucket digests, once their root is the one the newest signed checkpoint vouches for; nil when
+    /// no signed checkpoint covers the log's head (between a change and its checkpoint), so there is nothing to check.
+    func signedStateBuckets(in tx: any VaultRecordReading) throws -> [Int: [UInt8]]? {
+        guard let head = try tx.lastAuditEntry(),
+              let checkpoint = try tx.auditCheckpoints(sequence: head.event.sequence).last(where: {
+                  $0.format == AuditCheckpoint.formatV2 && $0.hasValidSignature(vaultPublicKey: secrets.signingKey.publicKey)
+              }),
+              let signedDigest = checkpoint.stateDigest
+        else { return nil }
+        let buckets = try tx.stateBucketDigests().mapValues(Array.init)
+        guard try StateHash.root(buckets).hexString == signedDigest else {
+            throw VaultError.changedOutside(subject: "this vault", what: "the state index")
+        }
+        return buckets
+    }
+
+    /// One bucket's index entries, once they hash to the signed bucket digest (a bucket absent there is empty).
+    static func checkedBucket(_ bucket: Int, against buckets: [Int: [UInt8]], subject: String,
+                              in tx: any VaultRecordReading) throws -> [RecordStateRecord] {
+        let states = try tx.recordStates(bucket: bucket)
+        guard try StateHash.bucketDigest(StateHash.entries(states)) == buckets[bucket] ?? StateHash.bucketDigest([]) else {
+            throw VaultError.changedOutside(subject: subject, what: "the state index")
+        }
+        return states
     }
 
     /// A case's sealed listing is left out of this check, as its documents are: a case of 100 000 documents has
