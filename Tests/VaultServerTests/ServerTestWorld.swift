@@ -61,11 +61,21 @@ final class ServerTestWorld: @unchecked Sendable {
 
     deinit { try? FileManager.default.removeItem(at: directory) }
 
+    /// Each account's identity as first unlocked, handed to `VaultSetup.open` as `casevault unlock`'s cache is: opening
+    /// the vault as a person cost an scrypt derivation each time (N = 2^17, about 0.4 s of CPU), which was most of these
+    /// classes' CPU time. The core uses it only while it is the identity in the file (same public keys), so a renewed
+    /// identity is unlocked from its passphrase again.
+    private var unlockedIdentities: [String: UnlockedIdentity] = [:]
+    private let unlockedLock = NSLock()
+
     func open(as account: String) throws -> Vault {
         let passphrase = passphrases[account]
-        let vault = try Vault(try VaultSetup.open(paths: VaultPaths(root: root, keyFile: identities[account]!)) {
+        let cached = unlockedLock.withLock { unlockedIdentities[account] }
+        let opened = try VaultSetup.open(paths: VaultPaths(root: root, keyFile: identities[account]!), unlocked: { _ in cached }) {
             SecureBytes(copying: Array((passphrase ?? "").utf8))
-        })
+        }
+        if let identity = opened.unlock.identity { unlockedLock.withLock { unlockedIdentities[account] = identity } }
+        let vault = try Vault(opened)
         vault.acknowledged = RuleID.allCases
         return vault
     }
