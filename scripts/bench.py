@@ -455,16 +455,20 @@ def main():
             cv(env, "case", "add-person", case, neighbour, "--role", "third_party")
             cv(env, "ingest", "--case", case, corpus)
             out = os.path.join(work, "bundle.pdf")
+            # Each timed export prints its summary (--json, a few hundred bytes): the page count is read from the last
+            # one rather than from one more export, which cost as much as the row itself.
+            summary = os.path.join(work, "bundle.json")
             def export_once():
                 for path in (out, out + ".manifest.json"):
                     if os.path.exists(path):
                         os.remove(path)
-                return timed([CASEVAULT, "export", "--case", case, "--meeting", "Benchmark meeting", "--for", "trust-X", "--out", out], env=env)[0]
+                with open(summary, "wb") as f:
+                    return timed([CASEVAULT, "export", "--case", case, "--meeting", "Benchmark meeting", "--for", "trust-X", "--out", out,
+                                  "--json"], stdout=f, env=env)[0]
             documents = len(os.listdir(corpus))
             seconds = measure(lambda: None, export_once)
-            os.remove(out)
-            os.remove(out + ".manifest.json")
-            result = cv(env, "export", "--case", case, "--meeting", "Benchmark meeting", "--for", "trust-X", "--out", out, json_out=True)
+            with open(summary) as f:
+                result = json.load(f)
             pages = sum(d["last_page"] - d["first_page"] + 1 for d in result["documents"] if d.get("first_page"))
             row(f"bundle, {documents} documents / {pages} pages (s)", "s", seconds, target="≤ 10 s for 50 documents / 100 pages",
                 higher_is_better=False)
@@ -477,8 +481,9 @@ def main():
             with open(os.path.join(folder, "corpus.json")) as f:
                 entries = [e for e in json.load(f) if e["expect"] == "exported" or "person to check" in e.get("message", "")]
             if args.quick:
-                # The harness check only: two small text files.
-                entries = [e for e in entries if e["file"] in ("pypdf-crazyones.pdf", "ocrmypdf-overlay.pdf")]
+                # The harness check only: one small file with a text layer over a scan (our export and the reference
+                # pipeline each OCR its page; a second file cost make test about 8 s of CPU and checked nothing more).
+                entries = [e for e in entries if e["file"] == "ocrmypdf-overlay.pdf"]
             env, case = new_vault(work, "pages-vault")
             ours, theirs = [], []
             for entry in entries:
