@@ -6,8 +6,15 @@ SWIFT ?= swift
 deps:
 	@scripts/ensure-deps.sh
 
+# Debug builds (build, demo, serve, test, soak) share these flags, so one reuses what another built. No index store
+# (it serves editors, not builds) and no debug information for C: the two vendored BoringSSL copies (swift-nio-ssl's and
+# swift-crypto's, 770 C++ files) were a third of make test's from-scratch build, and a sample of 30 of their files
+# compiled in 9.0-9.9 s of CPU this way against 10.9-12.8 s (three runs each). Swift keeps its debug information
+# (backtraces with lines), which cost under 3 % (BENCHMARKS.md, "make test's cost").
+DEBUG_FLAGS = --disable-index-store -Xcc -g0
+
 build: deps
-	$(SWIFT) build
+	$(SWIFT) build $(DEBUG_FLAGS)
 
 release: deps
 	$(SWIFT) build -c release
@@ -34,7 +41,7 @@ serve: build
 test: deps
 	@scripts/ensure-deps.sh faketime postgresql
 	@scripts/ensure-browser.sh
-	$(SWIFT) build --build-tests
+	$(SWIFT) build --build-tests $(DEBUG_FLAGS)
 	@[ -d ../shared/testvectors/wycheproof ] || echo "SKIPPED: ../shared is absent: the Wycheproof vectors and the shared consent examples will not be checked (the tests that need them skip)"
 	TEST_WORKERS=$(TEST_WORKERS) POSTGRES_PASS='$(POSTGRES_PASS)' scripts/test-passes.sh
 
@@ -91,9 +98,9 @@ webbench: release
 # 300, 100 after a systematic pass of ~200 (every row and column; see MutationSweepTests), 50, 1 GiB) and
 # every file of the real-PDF corpus (make test: the 10 marked quick).
 soak: deps
-	$(SWIFT) build --build-tests
-	CASEVAULT_TAMPER_FLIPS=10000 CASEVAULT_MUTATIONS=10000 CASEVAULT_CRASH_KILLS=500 CASEVAULT_SPARSE_GIB=5 $(SWIFT) test --disable-swift-testing --filter 'TamperSweepTests|MutationSweepTests|CrashSweepTests|testLargeSparseFile'
-	CASEVAULT_REAL_PDFS=all $(SWIFT) test --disable-swift-testing --filter RealPDFCorpusTests
+	$(SWIFT) build --build-tests $(DEBUG_FLAGS)
+	CASEVAULT_TAMPER_FLIPS=10000 CASEVAULT_MUTATIONS=10000 CASEVAULT_CRASH_KILLS=500 CASEVAULT_SPARSE_GIB=5 $(SWIFT) test $(DEBUG_FLAGS) --disable-swift-testing --filter 'TamperSweepTests|MutationSweepTests|CrashSweepTests|testLargeSparseFile'
+	CASEVAULT_REAL_PDFS=all $(SWIFT) test $(DEBUG_FLAGS) --disable-swift-testing --filter RealPDFCorpusTests
 
 # libFuzzer on the Cobblestone decryptor, the key-file parser, the .eml and .docx extractors and the bundle manifest verifier (FUZZ_SECONDS each, default 60).
 fuzz: deps
