@@ -34,8 +34,8 @@ SHARED_WORLD = [
     "VaultServerTests.WebDocumentsTests", "VaultServerTests.WebBundleTests", "VaultServerTests.ServerEndToEndTests",
     "VaultServerTests.WebSituationTests",
 ]
-# At most CHUNK tests to a process, a class's tests split evenly (35 tests make two processes of 18 and 17, not three of
-# (before, three of 12, 12 and 11). 12, not 6 (2026-12-07): the suite is CPU-bound on 2 cores, and each world costs
+# At most CHUNK tests to a process, a class's tests split evenly (35 tests make two processes of 18 and 17; 33 made three
+# of 12, 12 and 9 before). 12, not 6 (2026-12-07): the suite is CPU-bound on 2 cores, and each world costs
 # about 7 s of CPU (about 17 scrypt derivations: five identities made, three renewed, each first opened); 18, not 12
 # (later that day): ServerAPITests' third world was 7 s of CPU that no test needed.
 CHUNK = 18
