@@ -64,13 +64,17 @@ final class AnalysisLimitTests: XCTestCase {
         XCTAssertEqual(try sandbox.run(["ingest", "--case", caseID, "--date", "2025-03-02", "letter.txt"]).exitCode, 0)
         let plain = try ingest(sandbox, caseID, "ward-note.pdf", HostilePDFs.plain("Margaret Ellis was seen on the ward at 10:00."))
         var hostileIDs: [String: String] = [:]
-        for file in hostile { hostileIDs[file.name] = try ingest(sandbox, caseID, file.name, file.bytes) }
-
+        // The dry run with one hostile PDF in the case, the export with all of them: a dry run reads each document as
+        // the export does, and a hostile one that stalls costs its whole limit in processor time (the other three
+        // there cost make test about 10 s of CPU and showed nothing the one does not).
         for dryRun in [true, false] {
+            for file in hostile where hostileIDs[file.name] == nil && (!dryRun || file.name == "fan-out.pdf") {
+                hostileIDs[file.name] = try ingest(sandbox, caseID, file.name, file.bytes)
+            }
             let (result, seconds) = try export(sandbox, caseID, (dryRun ? ["--dry-run"] : ["--out", "bundle.pdf"]) + ["--json"])
             XCTAssertEqual(result.exitCode, 0, result.stderr)
-            print("export of 2 documents with \(hostile.count) hostile PDFs left out\(dryRun ? " (dry run)" : ""): \(String(format: "%.2f", seconds)) s")
-            XCTAssertLessThan(seconds, Double(hostile.count) * (limit + 8) + 10)
+            print("export of 2 documents with \(hostileIDs.count) hostile PDFs left out\(dryRun ? " (dry run)" : ""): \(String(format: "%.2f", seconds)) s")
+            XCTAssertLessThan(seconds, Double(hostileIDs.count) * (limit + 8) + 10)
             let summary = try sandbox.json(result)
             let documents = (summary["documents"] as? [[String: Any]])?.compactMap { $0["document_id"] as? String } ?? []
             XCTAssertEqual(documents.count, 2, "the letter and the plain PDF: \(documents)")
