@@ -4,7 +4,7 @@ import VaultCrypto
 import VaultCore
 
 /// A newcomer's `identity renew` and a manager's `advocate confirm` over HTTP: the same core calls, acting as the
-/// session's account, so who may, the fingerprint check and the audit events (`identity.reissue` by the holder,
+/// session's account, so who may, the fingerprint check and the audit events (`account.reissue_identity` by the holder,
 /// `account.confirm`) are the CLI's.
 extension VaultServer {
     struct ConfirmBody: Decodable {

@@ -32,10 +32,7 @@ extension CaseVault.Advocate {
                 if let fingerprint {
                     given = fingerprint
                 } else {
-                    guard isatty(STDIN_FILENO) == 1, isatty(STDERR_FILENO) == 1 else {
-                        throw CLIError("give the fingerprint the person read out with --fingerprint; nothing was recorded",
-                                       hints: ["they run 'casevault identity show' with their own identity file and read it to you"])
-                    }
+                    try Self.requireTerminal()
                     Terminal.printError("The vault's fingerprint of \(id)'s identity: \(expected)")
                     FileHandle.standardError.write(Data("Is it exactly what they read out from 'casevault identity show'? [y/N] ".utf8))
                     let answer = (readLine() ?? "").trimmingCharacters(in: .whitespaces).lowercased()
@@ -57,10 +54,7 @@ extension CaseVault.Advocate {
             if let fingerprint {
                 given = fingerprint
             } else {
-                guard isatty(STDIN_FILENO) == 1, isatty(STDERR_FILENO) == 1 else {
-                    throw CLIError("give the fingerprint the person read out with --fingerprint; nothing was recorded",
-                                   hints: ["they run 'casevault identity show' with their own identity file and read it to you"])
-                }
+                try Self.requireTerminal()
                 FileHandle.standardError.write(Data("Type the fingerprint they read out from 'casevault identity show': ".utf8))
                 given = readLine() ?? ""
             }
@@ -69,6 +63,14 @@ extension CaseVault.Advocate {
                 throw CLIError("the server at \(target.server) gave an answer casevault does not understand (not the JSON the API document describes)")
             }
             try report(reply)
+        }
+
+        /// Without --fingerprint the question is asked, on a terminal only (a script must give the fingerprint).
+        static func requireTerminal() throws {
+            guard isatty(STDIN_FILENO) == 1, isatty(STDERR_FILENO) == 1 else {
+                throw CLIError("give the fingerprint the person read out with --fingerprint; nothing was recorded",
+                               hints: ["they run 'casevault identity show' with their own identity file and read it to you"])
+            }
         }
 
         /// The same words and JSON locally and over the server.
