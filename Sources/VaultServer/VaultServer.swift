@@ -145,6 +145,7 @@ public struct VaultServer: Sendable {
         Self.addCaseRoutes(routes, sessions: sessions, metrics: metrics, maxUploadBytes: config.uploadLimit)
         Self.addConsentRoutes(routes, sessions: sessions, maxUploadBytes: config.uploadLimit)
         Self.addConsentRecordRoutes(routes, sessions: sessions)
+        Self.addAccountRoutes(routes, sessions: sessions)
         Self.addBundleRoutes(routes, sessions: sessions, metrics: metrics, maxUploadBytes: config.uploadLimit, analysisProgram: config.analysisProgram)
         Self.addBundleDryRunRoute(routes, sessions: sessions, analysisProgram: config.analysisProgram)
         Self.addVaultVerifyRoute(routes, sessions: sessions)

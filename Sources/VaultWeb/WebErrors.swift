@@ -20,6 +20,17 @@ extension WebInterface {
         return text.trimmingCharacters(in: CharacterSet(charactersIn: " ."))
     }
 
+    /// What a newcomer does next. The new keys are made on their own computer (never in a browser or on the server),
+    /// so the first step is the command line's; then the person who can confirm them, by name.
+    static func awaitingSteps(_ confirmers: Vault.Confirmers) -> [String] {
+        ["First, on your own computer, run casevault identity renew with your identity file (after casevault login --server "
+            + "and this site's address, if you use the server). It replaces the keys the administrator wrote with keys only your file "
+            + "holds, and prints your new fingerprint.",
+         "Then read that fingerprint out to \(confirmers.whom), in person or by phone, so they can check it is you. They confirm "
+            + "you on the Organisations and accounts page (or with casevault advocate confirm).",
+         "Once they have, sign in here again with your renewed identity file."]
+    }
+
     static func content(for error: any Error, requestID: String, logger: Logger) -> ErrorContent {
         switch error {
         case let error as WebPageError:
@@ -38,8 +49,9 @@ extension WebInterface {
             case .refused(let operation, _, _, let reason):
                 return ErrorContent(status: .forbidden, heading: "Not allowed", message: error.description,
                                     details: [reason.text, "\(operation.who) may \(operation.summary)."])
-            case .awaitingConfirmation:
-                return ErrorContent(status: .forbidden, heading: "Your account awaits confirmation", message: error.description)
+            case .awaitingConfirmation(_, let organisation, let names, let role):
+                return ErrorContent(status: .forbidden, heading: "Your account awaits confirmation", message: error.description,
+                                    details: awaitingSteps(Vault.Confirmers(organisation: organisation, names: names, role: role)))
             case .unknownAccount, .notYourIdentity, .accountRemoved, .identityReplaced:
                 return ErrorContent(status: .unauthorized, heading: "Please sign in again", message: "Your account can no longer use this vault.")
             }

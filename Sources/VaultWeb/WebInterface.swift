@@ -69,11 +69,6 @@ public enum WebInterface {
                 }
             }
         }
-        router.get("/accounts") { request, context in
-            await web.guarded(request, context.id) {
-                try await web.page(request, template: "accounts", title: "Organisations and accounts") { try AccountsPage.build($0) }
-            }
-        }
         router.post("/documents/{id}/download") { request, context in
             await web.guarded(request, context.id) {
                 let id = try context.parameters.require("id")
@@ -89,6 +84,7 @@ public enum WebInterface {
         VerifyPages.register(on: router, web: web, clientAddress: clientAddress)
         ConsentWithdrawPages.register(on: router, web: web)
         CaseTeamPages.register(on: router, web: web)
+        AccountsPage.register(on: router, web: web)
         SituationPages.register(on: router, web: web)
     }
 }

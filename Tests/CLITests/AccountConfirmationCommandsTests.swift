@@ -129,7 +129,7 @@ final class AccountConfirmationCommandsTests: XCTestCase {
     func renew(_ sandbox: Sandbox, _ account: String) throws -> String {
         let renewed = try sandbox.run(["identity", "renew", "--no-passphrase", "--as", account])
         XCTAssertEqual(renewed.exitCode, 0, renewed.stderr)
-        XCTAssertTrue(renewed.stderr.contains("read this fingerprint to a manager of Norfolk NHS Complaints Advocacy"), renewed.stderr)
+        XCTAssertTrue(renewed.stderr.contains("read this fingerprint to Lee Morgan, a manager of Norfolk NHS Complaints Advocacy, who runs"), renewed.stderr)
         let printed = try XCTUnwrap(renewed.stdout.components(separatedBy: "Fingerprint: ").last?.trimmingCharacters(in: .whitespacesAndNewlines))
         XCTAssertEqual(printed, try fingerprint(sandbox, of: account), "identity renew prints the fingerprint of the file it wrote")
         return printed

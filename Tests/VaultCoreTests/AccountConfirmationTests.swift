@@ -57,9 +57,11 @@ final class AccountConfirmationTests: XCTestCase {
         }
         for document in [w.letter, laterLetter] {
             XCTAssertThrowsError(try vault.plaintext(documentID: document)) { error in
-                guard case AccessError.awaitingConfirmation(_, let organisation, let confirmers) = error else { return XCTFail("\(error)") }
+                guard case AccessError.awaitingConfirmation(_, let organisation, let confirmers, let role) = error else { return XCTFail("\(error)") }
                 XCTAssertEqual(organisation, "Norfolk NHS Complaints Advocacy")
                 XCTAssertEqual(confirmers, ["Lee Morgan"])
+                XCTAssertEqual(role, .manager)
+                XCTAssertTrue("\(error)".contains("awaits confirmation by a manager of Norfolk NHS Complaints Advocacy"), "\(error)")
                 XCTAssertTrue("\(error)".contains("ask Lee Morgan to confirm it"), "\(error)")
             }
         }
@@ -134,6 +136,26 @@ final class AccountConfirmationTests: XCTestCase {
         XCTAssertEqual(try w.open(as: w.admin).advocates().first { $0.id == first }?.awaitingConfirmation, false)
         let second = try w.addAccount("Bo Hart", org: org, confirm: false)
         XCTAssertEqual(try w.open(as: w.admin).advocates().first { $0.id == second }?.awaitingConfirmation, true)
+    }
+
+    /// An organisation with no manager has its advocates confirm a newcomer: the refusal says so, not "a manager".
+    func testTheRefusalNamesAdvocatesWhenTheOrganisationHasNoManager() throws {
+        let w = try World()
+        try w.populate()
+        let newcomer = try w.addAccount("Ray Booth", org: w.org2, confirm: false)
+        XCTAssertThrowsError(try w.open(as: newcomer).addPerson(.init(name: "Someone Else"))) { error in
+            guard case AccessError.awaitingConfirmation(_, _, let confirmers, let role) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(confirmers, ["Alex Reid"])
+            XCTAssertEqual(role, .advocate)
+            XCTAssertTrue("\(error)".contains("awaits confirmation by an advocate of Suffolk Advocacy, which has no manager"), "\(error)")
+            XCTAssertFalse("\(error)".contains("a manager of"), "\(error)")
+        }
+        let sam = try w.open(as: w.alex)
+        let client = try sam.addPerson(.init(name: "Nell Price", dob: "1950-01-02"))
+        let opened = try sam.openCase(.init(clientID: client, organisationID: OrganisationID(w.org2), advocateIDs: [AccountID(w.alex)], nhsBody: "trust-Y"))
+        XCTAssertThrowsError(try sam.assignAdvocate(caseID: opened, advocateID: AccountID(newcomer))) {
+            XCTAssertTrue("\($0)".contains("awaits confirmation by an advocate of Suffolk Advocacy"), "\($0)")
+        }
     }
 
     func snapshot(_ w: World) throws -> [String] {

@@ -1,3 +1,4 @@
+import Consent
 import Foundation
 import GRDB
 import XCTest
@@ -112,5 +113,28 @@ final class IdentityRenewalTests: XCTestCase {
                                 + "|| ':' || IFNULL(hex(agreement_public), '-') FROM advocates ORDER BY id")
                 + String.fetchAll(db, sql: "SELECT scope || '/' || version || '/' || wrapper_id || '/' || hex(sealed) FROM key_wrappers ORDER BY 1")
         }
+    }
+
+    /// Over a team server the person's computer makes the key pairs and sends only their public halves: the vault
+    /// wraps every key to them, the new private keys (never given to the vault) open them, and the old file opens nothing.
+    func testARenewalToPublicKeysMadeElsewhereRewrapsEverythingToThem() throws {
+        let (w, newcomer, copy) = try world()
+        let path = try XCTUnwrap(w.identities[newcomer])
+        let vaultID = try w.open(as: w.admin).info.vaultID
+        let (file, made) = try IdentityFile.create(vaultID: vaultID, accountID: newcomer, passphrase: nil, createdAt: "2026-12-07T10:00:00Z")
+        // The keys it already has are no renewal: refused, nothing changed.
+        let old = try IdentityFile.decode(try Data(contentsOf: URL(fileURLWithPath: copy)))
+        XCTAssertThrowsError(try w.open(as: newcomer).renewOwnIdentity(agreementPublic: try old.agreementPublicKey, signingPublic: try old.signingPublicKey)) {
+            XCTAssertTrue("\($0)".contains("a renewal needs new key pairs"), "\($0)")
+        }
+        let renewed = try w.open(as: newcomer).renewOwnIdentity(agreementPublic: made.agreementKey.publicKey, signingPublic: made.signingKey.publicKey)
+        XCTAssertEqual(renewed.fingerprint, try file.fingerprint)
+        XCTAssertEqual(renewed.keysRewrapped, KeyHierarchy.memberScopes.count)
+        XCTAssertThrowsError(try openWith(w, file: path), "the file the administrator wrote is replaced")
+        try VaultSetup.replaceIdentity(file, at: path)
+        _ = try w.open(as: w.lee).confirmAccount(AccountID(newcomer), fingerprint: renewed.fingerprint)
+        let renewedVault = try openWith(w, file: path)
+        renewedVault.acknowledged = RuleID.allCases
+        XCTAssertEqual(try renewedVault.plaintext(documentID: w.letter), Array("Dear Ms Ellis, your mother's care".utf8))
     }
 }

@@ -105,6 +105,20 @@ final class ServerTestWorld: @unchecked Sendable {
         return made.id
     }
 
+    /// An account the administrator adds to an organisation with members, left awaiting confirmation with the
+    /// identity file the administrator wrote (the confirmation tests' newcomer).
+    func addNewcomer(_ name: String, org: String, role: AccountRole = .manager) throws -> String {
+        let passphrase = "\(name) keeps this passphrase"
+        let made = try open(as: admin).addAccount(name: name, organisationID: OrganisationID(org), role: role,
+                                                  identityPassphrase: SecureBytes(copying: Array(passphrase.utf8)))
+        XCTAssertTrue(made.awaitsConfirmation)
+        let path = directory.appendingPathComponent("\(made.id).identity").path
+        try VaultSetup.writeNewIdentity(try XCTUnwrap(made.identity), to: path)
+        identities[made.id] = path
+        passphrases[made.id] = passphrase
+        return made.id
+    }
+
     private func populate() throws {
         org1 = try open(as: admin).addOrganisation(name: "Norfolk NHS Complaints Advocacy", recoveryKey: try X25519.PrivateKey.generate().publicKey).id
         org2 = try open(as: admin).addOrganisation(name: "Suffolk Advocacy", recoveryKey: try X25519.PrivateKey.generate().publicKey).id

@@ -16,8 +16,9 @@ public enum AccessError: Error, Sendable, CustomStringConvertible {
     /// The account's role or its relation to the case does not allow the operation.
     case refused(operation: VaultOperation, actor: String, subject: String?, reason: RefusalReason)
     /// An administrator added the account to an organisation that has key holders, and none of them has confirmed it
-    /// yet: it acts on no case or person. `confirmers`: the names of those who can confirm it.
-    case awaitingConfirmation(account: String, organisation: String, confirmers: [String])
+    /// yet: it acts on no case or person. `confirmers`: the names of those who can confirm it; `confirmedBy`: their
+    /// role (managers, or the advocates of an organisation that has no manager), so the words name who can.
+    case awaitingConfirmation(account: String, organisation: String, confirmers: [String], confirmedBy: AccountRole)
     /// The consent engine denied the action.
     case consentRefused(Vault.ConsentCheck)
     /// The consent engine warned, and the policy needs the warning acknowledged first.
@@ -32,10 +33,10 @@ public enum AccessError: Error, Sendable, CustomStringConvertible {
             "\(account) was removed from this vault on \(on) and can no longer act; nothing was done"
         case .identityReplaced(let account):
             "this identity file is no longer \(account)'s identity (the account was removed, or given a new identity); nothing was done"
-        case .awaitingConfirmation(let account, let organisation, let confirmers):
-            "\(account) awaits confirmation by a manager of \(organisation): until one confirms it, it holds none of \(organisation)'s keys "
-                + "and acts on no case or person; ask \(confirmers.isEmpty ? "a manager of \(organisation)" : Self.either(confirmers)) "
-                + "to confirm it, reading them your identity's fingerprint; nothing was done"
+        case .awaitingConfirmation(let account, let organisation, let confirmers, let role):
+            "\(account) awaits confirmation by \(Self.confirmer(role, of: organisation)): until one confirms it, it holds none of \(organisation)'s keys "
+                + "and acts on no case or person; ask \(confirmers.isEmpty ? Self.confirmer(role, of: organisation) : Self.either(confirmers)) "
+                + "to confirm it once you have renewed your identity, reading them its new fingerprint; nothing was done"
         case .refused(let operation, let actor, let subject, let reason):
             "\(actor) may not \(operation.summary)\(subject.map { " (\($0))" } ?? ""): \(reason); nothing was done"
         case .consentRefused(let check):
@@ -45,6 +46,11 @@ public enum AccessError: Error, Sendable, CustomStringConvertible {
             "\(check.request.action.rawValue) on case \(check.request.caseID ?? "-") needs the warning of "
                 + "\(missing.map(\.rawValue).joined(separator: ", ")) acknowledged first; nothing was done"
         }
+    }
+
+    /// Who confirms a newcomer of `organisation`: its managers, or its advocates when it has no manager.
+    static func confirmer(_ role: AccountRole, of organisation: String) -> String {
+        role == .manager ? "a manager of \(organisation)" : "\(role.article) of \(organisation), which has no manager"
     }
 
     static func either(_ names: [String]) -> String {
@@ -220,7 +226,7 @@ extension Vault {
         do {
             return try body()
         } catch let error as AccessError {
-            if case .awaitingConfirmation(let actor, _, _) = error {
+            if case .awaitingConfirmation(let actor, _, _, _) = error {
                 try? audit(AuditEvent(time: timestamp(), actor: actor, action: "access.refused", outcome: AuditOutcome.refused.rawValue,
                                       details: ["reason": "awaiting_confirmation"]))
             }
@@ -241,5 +247,11 @@ extension Vault {
 }
 
 extension AccountRole {
-    var article: String { self == .admin ? "an administrator" : "an \(rawValue)" }
+    var article: String {
+        switch self {
+        case .admin: "an administrator"
+        case .manager: "a manager"
+        case .advocate: "an advocate"
+        }
+    }
 }

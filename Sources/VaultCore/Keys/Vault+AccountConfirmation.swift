@@ -24,6 +24,12 @@ extension Vault {
         return managers.isEmpty ? holders : managers
     }
 
+    /// The role `confirmers` share: managers, unless the organisation has none (then its advocates, or, with no
+    /// key holder left at all, still a manager it would need).
+    static func confirmerRole(_ confirmers: [AdvocateRecord]) -> AccountRole {
+        confirmers.isEmpty || confirmers.contains { $0.role == AccountRole.manager.rawValue } ? .manager : .advocate
+    }
+
     /// A new account of `organisationID` awaits confirmation when the organisation already has a key holder (with
     /// identities: a vault of one key file gives every key holder every key anyway). The first is trusted as before.
     func newAccountAwaitsConfirmation(organisationID: String?, in tx: any VaultRecordReading) throws -> Bool {
@@ -31,13 +37,38 @@ extension Vault {
         return try tx.advocates().contains { $0.organisationID == organisationID && Self.isKeyHolder($0) && $0.agreementPublic != nil }
     }
 
-    /// The refusal for an account that awaits confirmation, naming who can confirm it.
-    func awaitingConfirmation(_ record: AdvocateRecord, in tx: any VaultRecordReading) throws -> AccessError {
+    /// Who can confirm a newcomer, in words: their organisation, names and role.
+    public struct Confirmers: Sendable {
+        public let organisation: String
+        public let names: [String]
+        public let role: AccountRole
+
+        public init(organisation: String, names: [String], role: AccountRole) {
+            self.organisation = organisation
+            self.names = names
+            self.role = role
+        }
+
+        /// "Lee Morgan, a manager of Norfolk NHS Complaints Advocacy", or the role alone when no one can yet.
+        public var whom: String {
+            let role = AccessError.confirmer(self.role, of: organisation)
+            return names.isEmpty ? role : "\(AccessError.either(names)), \(role)"
+        }
+    }
+
+    func confirmers(of record: AdvocateRecord, in tx: any VaultRecordReading) throws -> Confirmers {
         let key = try metadataFieldKey(tx)
         let organisationID = record.organisationID ?? ""
-        let confirmers = try confirmers(ofOrganisation: organisationID, in: tx).map { try name(ofAccount: $0, key: key) }
-        return AccessError.awaitingConfirmation(account: record.id, organisation: try organisationName(organisationID, in: tx) ?? organisationID,
-                                                confirmers: confirmers)
+        let confirmers = try confirmers(ofOrganisation: organisationID, in: tx)
+        return Confirmers(organisation: try organisationName(organisationID, in: tx) ?? organisationID,
+                          names: try confirmers.map { try name(ofAccount: $0, key: key) }, role: Self.confirmerRole(confirmers))
+    }
+
+    /// The refusal for an account that awaits confirmation, naming who can confirm it.
+    func awaitingConfirmation(_ record: AdvocateRecord, in tx: any VaultRecordReading) throws -> AccessError {
+        let confirmers = try confirmers(of: record, in: tx)
+        return AccessError.awaitingConfirmation(account: record.id, organisation: confirmers.organisation, confirmers: confirmers.names,
+                                                confirmedBy: confirmers.role)
     }
 
     /// Assigning someone who awaits confirmation to a case would name them a member before anyone of the organisation
@@ -45,7 +76,8 @@ extension Vault {
     func requireAssignable(_ assignee: AdvocateRecord, in tx: any VaultRecordReading) throws {
         guard assignee.awaitingConfirmationSince != nil else { return }
         let organisation = try assignee.organisationID.flatMap { try organisationName($0, in: tx) } ?? "its organisation"
-        throw VaultError.invalidInput("\(assignee.id) awaits confirmation by a manager of \(organisation), so cannot be assigned to a case "
+        let role = Self.confirmerRole(try confirmers(ofOrganisation: assignee.organisationID ?? "", in: tx))
+        throw VaultError.invalidInput("\(assignee.id) awaits confirmation by \(AccessError.confirmer(role, of: organisation)), so cannot be assigned to a case "
                                       + "until one confirms it; nothing was changed")
     }
 
@@ -113,6 +145,18 @@ extension Vault {
         } }
         guard let result else { throw VaultError.invalidInput("\(accountID) was not confirmed") }
         return result
+    }
+
+    /// The accounts awaiting confirmation that the acting account may confirm (it is one of their organisation's
+    /// `confirmers`): what a front end offers to confirm. `confirmAccount` asks the same rule again when it is done.
+    public func accountsAwaitingMyConfirmation() throws -> [AccountID] {
+        try guarded { try store.read { tx in
+            let actor = try account(in: tx, evenAwaiting: true)
+            guard !actor.awaitsConfirmation, let organisationID = actor.organisationID,
+                  try confirmers(ofOrganisation: organisationID, in: tx).contains(where: { $0.id == actor.id }) else { return [] }
+            return try tx.advocates().filter { $0.organisationID == organisationID && $0.removedAt == nil && $0.awaitingConfirmationSince != nil }
+                .map { AccountID($0.id) }
+        } }
     }
 
     /// Fingerprints compare however they were written down (case, colons, spaces).

@@ -199,6 +199,12 @@ final class SessionService: Sendable {
         }
     }
 
+    /// Ends every session of an account whose identity was replaced by its own renewal (`POST /api/v1/identity/renew`).
+    func endAll(accountID: String) async throws {
+        logger.info("identity renewed: the account's sessions are ended", metadata: ["account": "\(accountID)"])
+        try await store.deleteAll(accountID: accountID)
+    }
+
     func logout(_ request: Request) async throws {
         try await logout(try await session(for: request))
     }

@@ -82,8 +82,7 @@ enum ConsentGate {
         case .refused(let operation, _, _, _):
             return CLIError(error.description, hints: [operationHint(operation)], exitCode: 3)
         case .awaitingConfirmation:
-            return CLIError(error.description, hints: ["'casevault identity renew' replaces the keys the administrator wrote and prints your new fingerprint; the manager runs "
-                                                       + "'casevault advocate confirm YOUR-NAME --fingerprint FINGERPRINT'"], exitCode: 3)
+            return CLIError(error.description, hints: [awaitingHint], exitCode: 3)
         case .unknownAccount:
             return CLIError(error.description, hints: ["'casevault advocate list' shows the accounts; act as yours with --as or $CASEVAULT_ADVOCATE"],
                             exitCode: 3)
@@ -96,6 +95,10 @@ enum ConsentGate {
                             exitCode: 3)
         }
     }
+
+    /// What an account awaiting confirmation does next, locally and over the server.
+    static let awaitingHint = "'casevault identity renew' replaces the keys the administrator wrote and prints your new fingerprint; "
+        + "whoever the message names runs 'casevault advocate confirm YOUR-NAME --fingerprint FINGERPRINT'"
 
     /// R-CON-8 refused a consent of another organisation: the command that records the transfer (or, when the case
     /// is already here, the agreement to it), and who may run it. Not for the organisation a case has left.

@@ -51,7 +51,9 @@ enum ServerErrors {
 
     /// As `ConsentGate.refusal` words the core's refusal locally, from the decision the server sent.
     static func refusal(_ failure: APIFailure) -> CLIError {
-        guard let decision = failure.decision else { return CLIError(failure.message, exitCode: 3) }
+        guard let decision = failure.decision else {
+            return CLIError(failure.message, hints: failure.error == "awaiting_confirmation" ? [ConsentGate.awaitingHint] : [], exitCode: 3)
+        }
         switch decision.kind {
         case "consent":
             let hints = (decision.wouldAllow.isEmpty ? [] : ["to proceed: " + decision.wouldAllow.joined(separator: "; ")])

@@ -24,6 +24,7 @@ extension CaseVault.Advocate {
         var fingerprint: String?
 
         func run() throws {
+            if let target = try global.serverTarget() { try runOnServer(target); return }
             let confirmed = try global.withVault { vault -> Vault.ConfirmedAccount in
                 let id = try vault.accountID(advocate)
                 let expected = try vault.identityFingerprint(of: id)
@@ -31,10 +32,7 @@ extension CaseVault.Advocate {
                 if let fingerprint {
                     given = fingerprint
                 } else {
-                    guard isatty(STDIN_FILENO) == 1, isatty(STDERR_FILENO) == 1 else {
-                        throw CLIError("give the fingerprint the person read out with --fingerprint; nothing was recorded",
-                                       hints: ["they run 'casevault identity show' with their own identity file and read it to you"])
-                    }
+                    try Self.requireTerminal()
                     Terminal.printError("The vault's fingerprint of \(id)'s identity: \(expected)")
                     FileHandle.standardError.write(Data("Is it exactly what they read out from 'casevault identity show'? [y/N] ".utf8))
                     let answer = (readLine() ?? "").trimmingCharacters(in: .whitespaces).lowercased()
@@ -46,9 +44,52 @@ extension CaseVault.Advocate {
                 }
                 return try vault.confirmAccount(id, fingerprint: given)
             }
+            try report(Reply(id: confirmed.accountID, casesShared: confirmed.casesShared, directoryKeyShared: confirmed.directoryKeyShared))
+        }
+
+        /// Over the team server: the core there resolves the name, checks who may and compares the fingerprint. It
+        /// shows no fingerprint to compare by eye, so without --fingerprint the one read out is typed in.
+        func runOnServer(_ target: ServerTarget) throws {
+            let given: String
+            if let fingerprint {
+                given = fingerprint
+            } else {
+                try Self.requireTerminal()
+                FileHandle.standardError.write(Data("Type the fingerprint they read out from 'casevault identity show': ".utf8))
+                given = readLine() ?? ""
+            }
+            let bytes = try target.api.confirmAccount(advocate, fingerprint: given)
+            guard let reply = try? JSONDecoder().decode(Reply.self, from: Data(bytes)) else {
+                throw CLIError("the server at \(target.server) gave an answer casevault does not understand (not the JSON the API document describes)")
+            }
+            try report(reply)
+        }
+
+        /// Without --fingerprint the question is asked, on a terminal only (a script must give the fingerprint).
+        static func requireTerminal() throws {
+            guard isatty(STDIN_FILENO) == 1, isatty(STDERR_FILENO) == 1 else {
+                throw CLIError("give the fingerprint the person read out with --fingerprint; nothing was recorded",
+                               hints: ["they run 'casevault identity show' with their own identity file and read it to you"])
+            }
+        }
+
+        /// The same words and JSON locally and over the server.
+        func report(_ confirmed: Reply) throws {
             if global.json { try global.emitJSON(confirmed) } else {
-                Terminal.printOut("Confirmed \(confirmed.accountID): shared the keys of \(confirmed.casesShared.count) case(s)"
+                Terminal.printOut("Confirmed \(confirmed.id): shared the keys of \(confirmed.casesShared.count) case(s)"
                                   + (confirmed.directoryKeyShared ? " and the organisation's directory key" : ""))
+            }
+        }
+
+        /// `Vault.ConfirmedAccount` as JSON (the route's answer, openapi.yaml).
+        struct Reply: Codable {
+            let id: String
+            let casesShared: [String]
+            let directoryKeyShared: Bool
+            enum CodingKeys: String, CodingKey {
+                case id
+                case casesShared = "cases_shared"
+                case directoryKeyShared = "directory_key_shared"
             }
         }
     }
