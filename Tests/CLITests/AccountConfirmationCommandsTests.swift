@@ -29,7 +29,7 @@ final class AccountConfirmationCommandsTests: XCTestCase {
     func testTheNewManagerReadsNothingUntilAManagerConfirmsIt() throws {
         let (sandbox, world, letter, newcomer) = try Self.world()
         let listed = try sandbox.asAdmin(["advocate", "list"])
-        XCTAssertTrue(listed.stdout.contains("manager (awaiting confirmation by a manager)"), listed.stdout)
+        XCTAssertTrue(listed.stdout.contains("manager (awaiting confirmation)"), listed.stdout)
 
         let refused = try sandbox.run(["cat", letter, "--as", newcomer])
         XCTAssertEqual(refused.exitCode, 3, refused.stderr)

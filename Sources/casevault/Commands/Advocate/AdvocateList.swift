@@ -16,7 +16,7 @@ extension CaseVault.Advocate {
 
         static func role(of advocate: Vault.AdvocateView) -> String {
             if let removed = advocate.removedAt { return advocate.role.rawValue + " (removed \(removed.prefix(10)))" }
-            return advocate.role.rawValue + (advocate.awaitingConfirmation ? " (awaiting confirmation by a manager)" : "")
+            return advocate.role.rawValue + (advocate.awaitingConfirmation ? " (awaiting confirmation)" : "")
         }
     }
 }
