@@ -65,6 +65,8 @@ enum BundleFixtures {
         let input = directory.appendingPathComponent("plain-\(UUID().uuidString).pdf")
         let output = directory.appendingPathComponent("annotated-\(UUID().uuidString).pdf")
         try Data(pdf).write(to: input)
+        // Callers pass the temporary folder itself: both files went on piling up there, two per run.
+        defer { for file in [input, output] { try? FileManager.default.removeItem(at: file) } }
         var error: UnsafeMutablePointer<GError>?
         guard let document = poppler_document_new_from_file(input.absoluteString, nil, &error) else {
             throw XCTSkip("poppler could not reopen the test PDF")
