@@ -166,6 +166,15 @@ public protocol AuditLogWriting: AuditLogReading {
     func insert(_ checkpoint: AuditCheckpoint) throws
 }
 
+/// The newest audit entry as a write transaction knows it: `.some(nil)` for an empty log, nil when not known. A store's
+/// write transaction holds the writers' lock, so only it appends meanwhile: once it has read or appended the head, it
+/// chains the next event without reading it back (an ingest appends one event per file).
+public final class AuditHead {
+    public var entry: ChainedEvent??
+
+    public init() {}
+}
+
 extension AuditLogWriting {
     /// Chains `event` after the current head and appends it, in the caller's transaction: two writers cannot both
     /// chain from the same head, since the store serialises transactions and refuses a taken sequence.

@@ -275,8 +275,3 @@ final class ReadAnswers {
     static let maxRows = 256
     var rows: [PostgresQuery: [PostgresRow]] = [:]
 }
-
-/// The newest audit entry as a write transaction knows it: `.some(nil)` for an empty log, nil when not known.
-final class AuditHead {
-    var entry: ChainedEvent??
-}

@@ -43,7 +43,7 @@ public final class SQLiteRecordStore: VaultRecordStore {
 
     public func read<T>(_ body: (any VaultRecordReading) throws -> T) throws -> T {
         do {
-            return try queue.read { db in try body(GRDBTransaction(db: db)) }
+            return try queue.read { db in try body(GRDBTransaction(db: db, head: nil)) }
         } catch let error as DatabaseError {
             throw Self.translate(error)
         }
@@ -51,7 +51,7 @@ public final class SQLiteRecordStore: VaultRecordStore {
 
     public func write<T>(_ body: (any VaultRecordWriting) throws -> T) throws -> T {
         do {
-            return try queue.write { db in try body(GRDBTransaction(db: db)) }
+            return try queue.write { db in try body(GRDBTransaction(db: db, head: AuditHead())) }
         } catch let error as DatabaseError {
             throw Self.translate(error)
         }
@@ -109,6 +109,9 @@ public final class SQLiteRecordStore: VaultRecordStore {
 
 struct GRDBTransaction: VaultRecordWriting {
     let db: Database
+    /// A write transaction's audit head once read or appended (nil in a read): `queue.write` holds the only write
+    /// lock, so no one else appends until it ends, and a rolled-back transaction takes its head with it.
+    let head: AuditHead?
 
     func meta(_ key: String) throws -> String? {
         try String.fetchOne(db, sql: "SELECT value FROM vault_meta WHERE key = ?", arguments: [key])
@@ -151,7 +154,10 @@ struct GRDBTransaction: VaultRecordWriting {
                                        arguments: [kind, id])
     }
     func recordStates(bucket: Int) throws -> [RecordStateRecord] {
-        try RecordStateRecord.filter(Column("bucket") == bucket).order(Column("kind"), Column("record_id")).fetchAll(db)
+        // Every bucket a write touched is read whole before it commits (an ingest's batch touches most of the 256):
+        // one cached statement, not a query built, prepared and authorised for each.
+        try RecordStateRecord.fetchAll(try db.cachedStatement(sql: "SELECT * FROM \(RecordStateRecord.tableName) WHERE bucket = ? ORDER BY kind, record_id"),
+                                       arguments: [bucket])
     }
     func recordStates() throws -> [RecordStateRecord] { try RecordStateRecord.order(Column("kind"), Column("record_id")).fetchAll(db) }
     func recordStates(scope: String) throws -> [RecordStateRecord] {
@@ -166,10 +172,17 @@ struct GRDBTransaction: VaultRecordWriting {
         }
         return digests
     }
-    func save(_ record: RecordStateRecord) throws { try record.save(db) }
+    func save(_ record: RecordStateRecord) throws {
+        // Once for every row written: one cached upsert, not GRDB's update-then-insert encoded and built for each.
+        try db.cachedStatement(sql: """
+            INSERT INTO \(RecordStateRecord.tableName) (kind, record_id, version, hash, bucket, scope) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT(kind, record_id) DO UPDATE SET version = excluded.version, hash = excluded.hash, bucket = excluded.bucket,
+                                                       scope = excluded.scope
+            """).execute(arguments: [record.kind, record.recordID, record.version, record.hash, record.bucket, record.scope])
+    }
     func setStateBucket(_ bucket: Int, digest: Data) throws {
-        try db.execute(sql: "INSERT INTO state_buckets(bucket, digest) VALUES (?, ?) ON CONFLICT(bucket) DO UPDATE SET digest = excluded.digest",
-                       arguments: [bucket, digest])
+        try db.cachedStatement(sql: "INSERT INTO state_buckets(bucket, digest) VALUES (?, ?) ON CONFLICT(bucket) DO UPDATE SET digest = excluded.digest")
+            .execute(arguments: [bucket, digest])
     }
     func dataKeyVersions(scope: String) throws -> [Int] {
         try Int.fetchAll(db, sql: "SELECT version FROM data_keys WHERE scope = ? ORDER BY version", arguments: [scope])
@@ -208,7 +221,19 @@ struct GRDBTransaction: VaultRecordWriting {
     func deleteDataKey(scope: String, version: Int) throws {
         try db.execute(sql: "DELETE FROM data_keys WHERE scope = ? AND version = ?", arguments: [scope, version])
     }
-    func insert(_ record: DocumentRecord) throws { try record.insert(db) }
+    func insert(_ record: DocumentRecord) throws {
+        // One row per file an ingest stores: a cached statement with the columns bound by hand, not the row encoded
+        // through Codable and its INSERT built again for each (the conformance suite reads every column back).
+        try db.cachedStatement(sql: """
+            INSERT INTO documents (id, case_id, kind, media_type, size, document_date, document_date_source, date_source_sealed, kind_sealed,
+                                   ingested_at, ingested_by, case_key_version, wrapped_key, original_name_sealed, ciphertext_size,
+                                   ciphertext_sha256, content_mac)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [record.id, record.caseID, record.kind, record.mediaType, record.size, record.documentDate,
+                                     record.documentDateSource, record.dateSourceSealed, record.kindSealed, record.ingestedAt, record.ingestedBy,
+                                     record.caseKeyVersion, record.wrappedKey, record.originalNameSealed, record.ciphertextSize,
+                                     record.ciphertextSHA256, record.contentMAC])
+    }
     func update(_ record: DocumentRecord) throws { try record.update(db) }
     func deleteDocuments(caseID: String) throws {
         try db.execute(sql: "DELETE FROM documents WHERE case_id = ?", arguments: [caseID])
@@ -243,7 +268,10 @@ struct GRDBTransaction: VaultRecordWriting {
     func consentRecord(_ id: String) throws -> ConsentRecord? { try ConsentRecord.fetchOne(db, key: id) }
 
     func lastAuditEntry() throws -> ChainedEvent? {
-        try Row.fetchOne(db, sql: "SELECT * FROM audit_events ORDER BY seq DESC LIMIT 1").map(Self.chainedEvent)
+        if let known = head?.entry { return known }
+        let entry = try Row.fetchOne(db, sql: "SELECT * FROM audit_events ORDER BY seq DESC LIMIT 1").map(Self.chainedEvent)
+        head?.entry = .some(entry)
+        return entry
     }
 
     func auditEntries(caseID: String?, since: String?, actor: String?) throws -> [ChainedEvent] {
@@ -292,13 +320,21 @@ struct GRDBTransaction: VaultRecordWriting {
 
     func append(_ entry: ChainedEvent) throws {
         let e = entry.event
-        try db.execute(sql: """
-            INSERT INTO audit_events (seq, time, actor, action, case_id, document_id, decision, rule_ids, outcome, details, prev_mac, entry_mac,
-                                      signature)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [e.sequence, e.time, e.actor, e.action, e.caseID, e.documentID, e.decision,
-                             CanonicalJSON.encode(e.ruleIDs), e.outcome, CanonicalJSON.encode(e.details),
-                             Data(entry.previousMAC), Data(entry.entryMAC), entry.signature.map { Data($0) }])
+        // One event per file an ingest stores: a cached statement, not the SQL parsed again for each.
+        do {
+            try db.cachedStatement(sql: """
+                INSERT INTO audit_events (seq, time, actor, action, case_id, document_id, decision, rule_ids, outcome, details, prev_mac, entry_mac,
+                                          signature)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """).execute(arguments: [e.sequence, e.time, e.actor, e.action, e.caseID, e.documentID, e.decision,
+                                         CanonicalJSON.encode(e.ruleIDs), e.outcome, CanonicalJSON.encode(e.details),
+                                         Data(entry.previousMAC), Data(entry.entryMAC), entry.signature.map { Data($0) }])
+        } catch {
+            // Refused (a taken sequence): whatever this transaction assumed of the head is read again.
+            head?.entry = nil
+            throw error
+        }
+        head?.entry = .some(entry)
     }
 
     func auditCheckpoints() throws -> [AuditCheckpoint] {

@@ -45,6 +45,25 @@ final class ParallelIngestTests: XCTestCase {
         XCTAssertTrue(report.ok, "\(report.problems)")
     }
 
+    /// A batch's documents get ids with one random first byte, so their blobs share one folder and committing the
+    /// batch fsyncs that folder once, not one folder per file; the ids stay distinct and every blob reads back.
+    func testEachBatchsBlobsShareOneFolder() throws {
+        let t = try TemporaryVault()
+        let caseID = try t.openCase()
+        let contents = (0..<60).map { pattern(2_500 + 13 * $0, seed: UInt64($0) + 31) }
+        let paths = try contents.enumerated().map { try t.file("page-\($0.offset).txt", $0.element) }
+        let results = try t.vault.ingest(caseID: caseID, files: paths.map { Vault.IngestFile(path: $0) }, options: .init(batchSize: 20))
+        let ids = results.map { t.storedID($0) }
+        XCTAssertEqual(Set(ids).count, 60)
+        for batch in 0..<3 {
+            let folders = Set(ids[batch * 20..<(batch + 1) * 20].map { t.vault.blobs.shard(for: $0.rawValue) })
+            XCTAssertEqual(folders.count, 1, "batch \(batch): its 20 blobs in one folder")
+        }
+        for (index, id) in ids.enumerated() { XCTAssertEqual(try t.vault.plaintext(documentID: id), contents[index], "file \(index)") }
+        let report = try t.vault.verify(readData: true, repair: false)
+        XCTAssertTrue(report.ok, "\(report.problems)")
+    }
+
     /// The second batch cannot be moved into place; by then the workers have encrypted files of later batches ahead
     /// of it. The ingest fails, and neither its batch's temp blobs nor those of the files encrypted ahead remain.
     func testABatchThatFailsLeavesNoTempBlobOfTheFilesEncryptedAhead() throws {

@@ -234,6 +234,30 @@ enum StorageConformance {
         }
         // Two appends at the same place: the second is refused (a chain never forks).
         XCTAssertThrowsError(try store.write { tx in try tx.append(previous!) }, file: file, line: line)
+
+        // Several events in one transaction (an ingest's batch): each chains after the one appended before it, which
+        // the store knows without reading it back; a transaction that fails after appending leaves the head as it was.
+        func event(_ index: Int) -> AuditEvent { AuditEvent(time: "2026-01-01T00:00:1\(index)Z", actor: "adv-1", action: "document.ingest") }
+        let head = try store.write { tx -> ChainedEvent? in
+            for index in 0..<3 {
+                let entry = try tx.appendChained(event(index), using: chain)
+                XCTAssertEqual(try tx.lastAuditEntry(), entry, "the head is the event just appended", file: file, line: line)
+            }
+            return try tx.lastAuditEntry()
+        }
+        XCTAssertThrowsError(try store.write { tx in
+            _ = try tx.appendChained(event(3), using: chain)
+            throw Failure()
+        }, file: file, line: line)
+        try store.write { tx in
+            XCTAssertEqual(try tx.lastAuditEntry(), head, "an event rolled back is not the head", file: file, line: line)
+        }
+        let all = try store.read { tx in try tx.auditEntries(caseID: nil, since: nil, actor: nil) }
+        XCTAssertEqual(all.map(\.event.sequence), Array(1...8), file: file, line: line)
+        XCTAssertEqual(all.last, head, file: file, line: line)
+        for (before, after) in zip(all, all.dropFirst()) {
+            XCTAssertEqual(after.previousMAC, before.entryMAC, "entry \(after.event.sequence) chains after the one before", file: file, line: line)
+        }
     }
 
     static func deletionsReachOnlyTheirCase(_ store: any VaultRecordStore, file: StaticString, line: UInt) throws {

@@ -111,9 +111,17 @@ extension Vault {
         // commits each batch. The workers see only the content stored before this ingest; a file repeating one
         // earlier in the same ingest is found below, in order, and its temp blob removed.
         let allowDuplicate = options.allowDuplicate
+        // The files of one batch (counted by file: repeats and failures can shift a batch's end, so a batch may span
+        // two groups) get ids with the same random first byte, so their blobs share one folder and the batch fsyncs one
+        // or two folders before its rows commit, not one for nearly every file (~220 of the 256 for 500 files, each a
+        // synchronous write: for 10 000 files of 2-50 KB, 4 393 folder fsyncs took 7.9 s of this thread at load 10).
+        let batchSize = max(1, options.batchSize)
+        let firstIDBytes = try SystemRandom.bytes(count: files.count / batchSize + 1)
         let pool = IngestPool(count: files.count, workers: Self.sharesDescriptors(files) ? 0 : options.workers ?? IngestPool.defaultWorkers,
                               window: max(16, options.batchSize)) { index, writer in
-            sealer.outcome(files[index], writer: writer) { mac in allowDuplicate ? nil : storedMACs[mac] }
+            sealer.outcome(files[index], writer: writer, firstIDByte: firstIDBytes[index / batchSize]) { mac in
+                allowDuplicate ? nil : storedMACs[mac]
+            }
         }
         defer {
             // Files encrypted ahead of a failed batch: their rows never commit, so their temp blobs go.

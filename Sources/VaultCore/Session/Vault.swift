@@ -190,6 +190,12 @@ public final class Vault {
         prefix + "-" + (try SystemRandom.bytes(count: 8)).hexString
     }
 
+    /// A new id whose first byte is given (random itself, chosen once for a group of documents): a document's blob
+    /// folder is named by that byte (`objects/ab/`), so the group's blobs share one folder.
+    static func newID(_ prefix: String, firstByte: UInt8) throws -> String {
+        prefix + "-" + ([firstByte] + (try SystemRandom.bytes(count: 7))).hexString
+    }
+
     // MARK: - Keys below the master key
 
     static func dataKeyCacheKey(scope: String, version: Int) -> String { "\(scope)#\(version)" }

@@ -10,6 +10,9 @@ public enum Ed25519 {
         /// The 32-byte seed; everything else is derived from it.
         public let seed: SecureBytes
         public let publicKey: PublicKey
+        /// OpenSSL's key, built once: building it derives the public key (a scalar multiplication), which cost as much
+        /// as the signature itself when it was rebuilt for each (every audit event of an identity is signed).
+        private let key: EVPKey
 
         public static func generate() throws -> PrivateKey {
             try PrivateKey(seed: try SecureBytes.random(count: seedSize))
@@ -20,12 +23,11 @@ public enum Ed25519 {
                 throw VaultCryptoError.incorrectKeySize(expected: Ed25519.seedSize, got: seed.count)
             }
             self.seed = seed
-            let key = try EVPKey(privateRaw: seed, type: COpenSSLShims_EVP_PKEY_ED25519())
+            key = try EVPKey(privateRaw: seed, type: COpenSSLShims_EVP_PKEY_ED25519())
             self.publicKey = PublicKey(unchecked: try key.rawPublicKey(count: Ed25519.publicKeySize))
         }
 
         public func signature(for message: [UInt8]) throws -> [UInt8] {
-            let key = try EVPKey(privateRaw: seed, type: COpenSSLShims_EVP_PKEY_ED25519())
             let digest = try DigestContext()
             try check(EVP_DigestSignInit(digest.pointer, nil, nil, nil, key.pointer))
             var signature = [UInt8](repeating: 0, count: Ed25519.signatureSize)
@@ -72,7 +74,11 @@ public enum Ed25519 {
 }
 
 /// Owns an `EVP_PKEY`.
-final class EVPKey {
+///
+/// @unchecked Sendable: the key is never changed after it is built, and OpenSSL lets threads use one `EVP_PKEY` at once
+/// when each has its own context (openssl-threads(7): "two threads can calculate a signature using two different
+/// EVP_PKEY_CTX objects"); each signature here makes its own `EVP_MD_CTX`.
+final class EVPKey: @unchecked Sendable {
     let pointer: OpaquePointer
 
     init(privateRaw: SecureBytes, type: Int32) throws {

@@ -37,17 +37,18 @@ struct DocumentSealer: Sendable {
     }
 
     /// `encrypt` with a file's failure as its outcome (the other files still go in).
-    func outcome(_ file: Vault.IngestFile, writer: BodyWriter, duplicateOf: (Data) throws -> String?) -> Outcome {
+    func outcome(_ file: Vault.IngestFile, writer: BodyWriter, firstIDByte: UInt8? = nil, duplicateOf: (Data) throws -> String?) -> Outcome {
         do {
-            return try encrypt(file, writer: writer, duplicateOf: duplicateOf)
+            return try encrypt(file, writer: writer, firstIDByte: firstIDByte, duplicateOf: duplicateOf)
         } catch {
             return .failed(Vault.describe(error))
         }
     }
 
     /// Encrypts one file to a temp blob, or finds that `duplicateOf` already holds its content (then no temp file is
-    /// left). The batch that commits the row makes the blob durable and moves it into place first.
-    func encrypt(_ file: Vault.IngestFile, writer: BodyWriter, duplicateOf: (Data) throws -> String?) throws -> Outcome {
+    /// left). The batch that commits the row makes the blob durable and moves it into place first. `firstIDByte`, when
+    /// given, is the first byte of the document's id (and so its blob folder's name).
+    func encrypt(_ file: Vault.IngestFile, writer: BodyWriter, firstIDByte: UInt8? = nil, duplicateOf: (Data) throws -> String?) throws -> Outcome {
         let input: Int32
         if let descriptor = file.descriptor {
             // Our own descriptor (closed below), read from the start: the upload left the shared offset at its end.
@@ -67,7 +68,7 @@ struct DocumentSealer: Sendable {
         guard fstat(input, &before) == 0 else { throw FileError.system(operation: "stat", path: file.path, errno: errno) }
         guard before.st_mode & S_IFMT == S_IFREG else { throw VaultError.invalidInput("\(file.path) is not a regular file") }
 
-        let documentID = try Vault.newID("doc")
+        let documentID = try firstIDByte.map { try Vault.newID("doc", firstByte: $0) } ?? Vault.newID("doc")
         let documentKey = try SecureBytes.random(count: 32)
         let (output, temporaryPath) = try blobs.createTemporary(for: documentID)
         var keepTemporary = false
