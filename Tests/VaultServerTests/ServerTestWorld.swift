@@ -81,16 +81,11 @@ final class ServerTestWorld: @unchecked Sendable {
     }
 
     func addAccount(_ name: String, org: String?, role: AccountRole = .advocate, manager: String? = nil) throws -> String {
-        let passphrase = "\(name) keeps this passphrase"
-        let made = try open(as: manager ?? admin).addAccount(name: name, organisationID: org.map { OrganisationID($0) }, role: role,
-                                                             identityPassphrase: SecureBytes(copying: Array(passphrase.utf8)))
-        let path = directory.appendingPathComponent("\(made.id).identity").path
-        try VaultSetup.writeNewIdentity(try XCTUnwrap(made.identity), to: path)
-        identities[made.id] = path
-        passphrases[made.id] = passphrase
+        let (made, passphrase) = try makeAccount(name, org: org, role: role, by: manager ?? admin)
         // An account added to an organisation with members awaits confirmation: it renews and a manager of it confirms at once, as
         // the server tests only need a colleague.
         if made.awaitsConfirmation {
+            let path = try XCTUnwrap(identities[made.id])
             let accounts = try open(as: admin).advocates()
             let holders = accounts.filter { $0.organisation == org && $0.removedAt == nil && !$0.awaitingConfirmation && $0.id != made.id }
             let managers = holders.filter { $0.role == .manager }
@@ -108,15 +103,22 @@ final class ServerTestWorld: @unchecked Sendable {
     /// An account the administrator adds to an organisation with members, left awaiting confirmation with the
     /// identity file the administrator wrote (the confirmation tests' newcomer).
     func addNewcomer(_ name: String, org: String, role: AccountRole = .manager) throws -> String {
-        let passphrase = "\(name) keeps this passphrase"
-        let made = try open(as: admin).addAccount(name: name, organisationID: OrganisationID(org), role: role,
-                                                  identityPassphrase: SecureBytes(copying: Array(passphrase.utf8)))
+        let (made, _) = try makeAccount(name, org: org, role: role, by: admin)
         XCTAssertTrue(made.awaitsConfirmation)
+        return made.id
+    }
+
+    /// An account added by `adder`, its identity file (with a passphrase) written into the world's folder and
+    /// remembered with its passphrase.
+    private func makeAccount(_ name: String, org: String?, role: AccountRole, by adder: String) throws -> (Vault.NewAccount, String) {
+        let passphrase = "\(name) keeps this passphrase"
+        let made = try open(as: adder).addAccount(name: name, organisationID: org.map { OrganisationID($0) }, role: role,
+                                                  identityPassphrase: SecureBytes(copying: Array(passphrase.utf8)))
         let path = directory.appendingPathComponent("\(made.id).identity").path
         try VaultSetup.writeNewIdentity(try XCTUnwrap(made.identity), to: path)
         identities[made.id] = path
         passphrases[made.id] = passphrase
-        return made.id
+        return (made, passphrase)
     }
 
     private func populate() throws {
