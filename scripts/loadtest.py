@@ -6,7 +6,7 @@
 
 Sets up a private PostgreSQL 15 cluster and a vault on it in a temporary folder: one organisation, a manager (who
 opens the cases, records each client's signed consent and ingests a 20 KB letter) and N advocates, each with their
-own passphrase-protected identity and one assigned case. Starts two `casevault serve` instances on one database and
+own passphrase-protected identity (renewed and confirmed by the manager) and one assigned case. Starts two `casevault serve` instances on one database and
 one vault folder. Each advocate logs in to one instance (alternately) and for the duration mixes, over one kept-alive
 HTTPS connection: reads of a letter (80 %), uploads of a new 2-20 KB document (10 %) and consent reads (10 %).
 
@@ -47,12 +47,12 @@ try:
     org = cv(env, "org", "add", "Load Test Advocacy")["id"]
     manager_keys = os.path.join(keys, "manager.identity")
     cv(env, "advocate", "add", "Lee Manager", "--org", org, "--role", "manager", "--identity-out", manager_keys, "--no-passphrase")
+    manager = dict(env, CASEVAULT_KEYS=manager_keys)
     advocates = []
     for i in range(args.advocates):
         identity = os.path.join(keys, f"adv{i}.identity")
-        made = cv(dict(env, CASEVAULT_NEW_PASSPHRASE=PASSPHRASE), "advocate", "add", f"Advocate {i:02d}", "--org", org, "--identity-out", identity)
-        advocates.append({"id": made["id"], "identity": identity})
-    manager = dict(env, CASEVAULT_KEYS=manager_keys)
+        made = rig.add_confirmed(env, manager, f"Advocate {i:02d}", org, identity, passphrase=PASSPHRASE)
+        advocates.append({"id": made, "identity": identity})
     form = os.path.join(work, "form.txt")
     with open(form, "w") as f:
         f.write("I consent to Load Test Advocacy acting on my complaint. Signed, dated; NHS number on file.\n")

@@ -83,8 +83,12 @@ if [ ! -f "$CASEVAULT_VAULT/vault.json" ]; then
     export CASEVAULT_KEYS="$keys/dana.identity"
     cv init --admin "Dana Brooks" --database "$database" --json >/dev/null
     org=$(cv org add "Norfolk NHS Complaints Advocacy" --json | json_id)
-    sam=$(cv advocate add "Sam Carter" --org "$org" --identity-out "$keys/sam.identity" --json | json_id)
     cv advocate add "Lee Morgan" --org "$org" --role manager --identity-out "$keys/lee.identity" --json >/dev/null
+    sam=$(cv advocate add "Sam Carter" --org "$org" --identity-out "$keys/sam.identity" --json | json_id)
+    # Lee, the service's first member, is trusted; Sam renews the identity the administrator wrote and Lee confirms
+    # its fingerprint (as scripts/demo.sh shows).
+    fingerprint=$(CASEVAULT_KEYS="$keys/sam.identity" cv identity renew --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["fingerprint"])')
+    CASEVAULT_KEYS="$keys/lee.identity" cv advocate confirm "$sam" --fingerprint "$fingerprint" --json >/dev/null
     export CASEVAULT_KEYS="$keys/sam.identity"
     client=$(cv person add --name "Margaret Ellis" --dob 1946-03-14 --json | json_id)
     case_id=$(cv case open --client "$client" --org "$org" --advocate "$sam" --nhs-body trust-nwh \

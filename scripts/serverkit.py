@@ -60,6 +60,25 @@ class Rig:
             fail(self.tool, f"casevault {' '.join(command[:2])} failed: {result.stderr.decode()[-500:]}")
         return json.loads(result.stdout) if result.stdout.strip() else {}
 
+    def add_confirmed(self, env, confirmer, name, org, identity, passphrase=None, role="advocate"):
+        """Adds an advocate and has them trusted, as a service does: the administrator writes their identity file; an
+        account added to an organisation that already has a member awaits confirmation, so the newcomer renews it (with
+        `passphrase`, else none) and reads out the new fingerprint, and `confirmer` (a member of the organisation who
+        may confirm) checks it and confirms. The organisation's first member only sets `passphrase`. Returns the id."""
+        made = self.cv(env, "advocate", "add", name, "--org", org, "--role", role, "--identity-out", identity, "--no-passphrase")
+        own = {k: v for k, v in env.items() if k not in ("CASEVAULT_PASSPHRASE", "CASEVAULT_NEW_PASSPHRASE")}
+        own["CASEVAULT_KEYS"] = identity
+        if passphrase is not None:
+            own["CASEVAULT_NEW_PASSPHRASE"] = passphrase
+        if not made["awaiting_confirmation"]:
+            # The organisation's first member is trusted as added; only the passphrase is theirs to set.
+            if passphrase is not None:
+                self.cv(own, "passwd")
+            return made["id"]
+        renewed = self.cv(own, "identity", "renew", *(["--no-passphrase"] if passphrase is None else []))
+        self.cv(confirmer, "advocate", "confirm", made["id"], "--fingerprint", renewed["fingerprint"])
+        return made["id"]
+
     def serve(self, env, database, instances=1):
         """Starts the servers and waits for /health; returns an SSL context trusting their certificate."""
         self.cert, key = os.path.join(self.work, "cert.pem"), os.path.join(self.work, "key.pem")

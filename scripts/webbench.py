@@ -32,9 +32,9 @@ try:
     people = {}
     for who, role in (("manager", "manager"), ("advocate", "advocate")):
         identity = os.path.join(rig.keys, f"{who}.identity")
-        made = rig.cv(dict(env, CASEVAULT_NEW_PASSPHRASE=PASSPHRASE), "advocate", "add", f"Bench {who.title()}", "--org", org,
-                      "--role", role, "--identity-out", identity)
-        people[who] = {"id": made["id"], "identity": identity, "env": dict(env, CASEVAULT_KEYS=identity, CASEVAULT_PASSPHRASE=PASSPHRASE)}
+        # The manager is the organisation's first member; the advocate awaits the manager's confirmation.
+        made = rig.add_confirmed(env, people.get("manager", {}).get("env"), f"Bench {who.title()}", org, identity, passphrase=PASSPHRASE, role=role)
+        people[who] = {"id": made, "identity": identity, "env": dict(env, CASEVAULT_KEYS=identity, CASEVAULT_PASSPHRASE=PASSPHRASE)}
     advocate = people["advocate"]["env"]
     client = rig.cv(advocate, "person", "add", "--name", "Margaret Bench", "--dob", "1946-03-14")["id"]
     case = rig.cv(advocate, "case", "open", "--client", client, "--org", org, "--advocate", people["advocate"]["id"], "--nhs-body", "trust-X",
