@@ -1,5 +1,6 @@
 import Audit
 import Foundation
+import VaultModel
 import VaultCrypto
 
 /// How a caller accepts opening a vault that is behind its state mark (or whose mark is unreadable).
@@ -25,13 +26,11 @@ extension Vault {
     /// validity, deadlines and the audit log's order all depend on today's date being at least what it was.
     func checkClock(reads: OpenReads? = nil) throws {
         guard let newest = try reads.map({ $0.newestEntry }) ?? store.read({ try $0.lastAuditEntry() }) else { return }
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
         // An unparseable time is tampering, which `audit verify` reports by entry; it cannot date the clock.
-        guard let newestDate = formatter.date(from: newest.event.time) else { return }
+        guard let newestDate = InternetTime.date(from: newest.event.time) else { return }
         let current = now()
         if current < newestDate.addingTimeInterval(-Self.clockTolerance) {
-            throw VaultError.clockBehind(now: formatter.string(from: current), newest: newest.event.time)
+            throw VaultError.clockBehind(now: InternetTime.string(from: current), newest: newest.event.time)
         }
     }
 

@@ -58,12 +58,6 @@ public final class Vault {
     var moveMarkOnCheckpoint = false
     /// What this open accepted (an older state, or an unreadable mark), for the front end to say.
     public internal(set) var acceptedOlderState: AcceptedOlderState?
-    /// Built once: a formatter per call costs more than encrypting a small letter.
-    private let timestampFormatter: ISO8601DateFormatter = {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter
-    }()
 
     public var databasePath: String { paths.root + "/vault.db" }
 
@@ -96,10 +90,8 @@ public final class Vault {
         // The audit key never changes with a rotation or retirement, so the log verifies for the vault's life. With
         // identities the acting identity signs every event this process appends (the state ledger's lines too).
         auditChain = try AuditChain(auditKey: secrets.auditKey, vaultID: opened.info.vaultID, signer: Self.auditSigner(opened.unlock))
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
         ledger = LedgeredStore(base: base, chain: auditChain) { action, details in
-            AuditEvent(time: formatter.string(from: now()), actor: actor, action: action, outcome: AuditOutcome.success.rawValue, details: details)
+            AuditEvent(time: InternetTime.string(from: now()), actor: actor, action: action, outcome: AuditOutcome.success.rawValue, details: details)
         }
         store = ledger
         // Unowned: the store lives as long as the vault that made it.
@@ -163,7 +155,7 @@ public final class Vault {
     }
 
     func timestamp() -> String {
-        timestampFormatter.string(from: now())
+        InternetTime.string(from: now())
     }
 
     // MARK: - Audit
@@ -203,7 +195,7 @@ public final class Vault {
     func dataKey(scope: String, version: Int, in tx: any VaultRecordReading) throws -> SecureBytes {
         let cacheKey = Self.dataKeyCacheKey(scope: scope, version: version)
         if let cached = dataKeys[cacheKey] { return cached }
-        let wrappers = try tx.wrappers(scope: scope, version: version)
+        let wrappers = try KeyHierarchy.wrappersToOpen(scope: scope, version: version, identity: hierarchy.unlock.identity, in: tx)
         guard !wrappers.isEmpty else { throw VaultError.damagedKey(scope: scope, version: version) }
         let key = try hierarchy.unwrap(wrappers)
         dataKeys[cacheKey] = key

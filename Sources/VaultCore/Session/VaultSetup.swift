@@ -1,4 +1,5 @@
 import Foundation
+import VaultModel
 import VaultCrypto
 
 /// Where a vault and its key file are.
@@ -86,9 +87,7 @@ public enum VaultSetupError: Error, Equatable, Sendable, CustomStringConvertible
 
 public enum VaultSetup {
     static func timestamp(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: date)
+        InternetTime.string(from: date)
     }
 
     /// Creates the vault folder (0700), the key file (0600) and vault.json. Written last, vault.json marks

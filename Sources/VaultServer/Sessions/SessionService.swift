@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import VaultCrypto
 import VaultCore
+import VaultModel
 
 /// Login, the session behind each request, and logout.
 final class SessionService: Sendable {
@@ -228,8 +229,6 @@ final class SessionService: Sendable {
     }
 
     static func timestamp(_ seconds: Int64) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
+        InternetTime.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
     }
 }
