@@ -50,6 +50,9 @@ public protocol KeyReading {
     func dataKeys() throws -> [DataKeyRecord]
     func wrappers() throws -> [KeyWrapperRecord]
     func wrappers(scope: String, version: Int) throws -> [KeyWrapperRecord]
+    /// One holder's wrapper of a key (the primary key's row): opening a key reads the opener's own, not the wrapper of
+    /// every account that holds it, which grew with the partnership and was a team server's costliest read.
+    func wrapper(scope: String, version: Int, kind: String, id: String) throws -> KeyWrapperRecord?
 }
 
 /// Document rows (the bodies are files, in the blob store).

@@ -186,6 +186,11 @@ struct PostgresTransaction: VaultRecordWriting {
             SELECT * FROM key_wrappers WHERE scope = \#(scope) AND version = \#(version) ORDER BY wrapper_kind COLLATE "C", wrapper_id COLLATE "C"
             """#)
     }
+    func wrapper(scope: String, version: Int, kind: String, id: String) throws -> KeyWrapperRecord? {
+        try record(KeyWrapperRecord.self, """
+            SELECT * FROM key_wrappers WHERE scope = \(scope) AND version = \(version) AND wrapper_kind = \(kind) AND wrapper_id = \(id)
+            """)
+    }
     func insert(_ record: DataKeyRecord) throws { try insert(record, into: DataKeyRecord.tableName) }
     func insert(_ record: KeyWrapperRecord) throws { try insert(record, into: KeyWrapperRecord.tableName) }
     func deleteWrapper(_ record: KeyWrapperRecord) throws {

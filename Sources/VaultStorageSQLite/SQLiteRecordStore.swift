@@ -191,6 +191,10 @@ struct GRDBTransaction: VaultRecordWriting {
     func wrappers(scope: String, version: Int) throws -> [KeyWrapperRecord] {
         try KeyWrapperRecord.filter(Column("scope") == scope && Column("version") == version).fetchAll(db)
     }
+    func wrapper(scope: String, version: Int, kind: String, id: String) throws -> KeyWrapperRecord? {
+        try KeyWrapperRecord.fetchOne(db, key: ["scope": scope.databaseValue, "version": version.databaseValue,
+                                                "wrapper_kind": kind.databaseValue, "wrapper_id": id.databaseValue])
+    }
     func document(_ id: String) throws -> DocumentRecord? { try DocumentRecord.fetchOne(db, key: id) }
     func contentMACs(caseID: String) throws -> [Data: String] {
         var found: [Data: String] = [:]

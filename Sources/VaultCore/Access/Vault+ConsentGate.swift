@@ -141,8 +141,17 @@ extension Vault {
         var undecidable = false
         let authorities = try authoritiesForDecision(personID: clientRecord.id, as: account, on: date ?? today(), withheld: &withheld, undecidable: &undecidable, in: tx)
         var actors: [String: ActorFacts] = [:]
-        for advocate in try tx.advocates() {
-            actors[advocate.id] = ActorFacts(kind: .advocate, organisation: advocate.organisationID)
+        if let account {
+            // For one account's decision the rules ask only about it and the accounts its consents name (R-CON-7, R-CON-8):
+            // those rows, not every account of the partnership on every read.
+            actors[account.id] = ActorFacts(kind: .advocate, organisation: account.organisationID)
+            for party in authorities.compactMap(\.party) where party.type == .advocate && actors[party.id] == nil {
+                if let advocate = try tx.advocate(party.id) { actors[party.id] = ActorFacts(kind: .advocate, organisation: advocate.organisationID) }
+            }
+        } else {
+            for advocate in try tx.advocates() {
+                actors[advocate.id] = ActorFacts(kind: .advocate, organisation: advocate.organisationID)
+            }
         }
         for party in authorities.compactMap(\.party) where party.type == .person { actors[party.id] = ActorFacts(kind: .individual) }
         let facts: CaseFacts

@@ -15,6 +15,16 @@ extension KeyHierarchy {
                                 sealed: Data(try RecipientWrap.wrap(dataKey, to: recipient.publicKey, context: aad)), createdAt: createdAt)
     }
 
+    /// The wrappers `unwrap` needs: an identity's own when it has one (one row by its primary key), else every wrapper
+    /// of the key, so that `unwrap` decides exactly as before (not held, destroyed, damaged) from all of them. Reading
+    /// every holder's wrapper to use one grew with the number of accounts and was a team server's costliest read.
+    static func wrappersToOpen(scope: String, version: Int, identity: UnlockedIdentity?, in tx: any KeyReading) throws -> [KeyWrapperRecord] {
+        if let identity, let own = try tx.wrapper(scope: scope, version: version, kind: KeyRecipient.Kind.identity.rawValue, id: identity.accountID) {
+            return [own]
+        }
+        return try tx.wrappers(scope: scope, version: version)
+    }
+
     /// The acting identity's own wrapper. None means the person holds no key to this scope: with identities that is
     /// the rule, not damage (a case of someone else's is simply not theirs to decrypt).
     func unwrapOwn(_ wrappers: [KeyWrapperRecord], identity: UnlockedIdentity) throws -> SecureBytes {

@@ -26,8 +26,8 @@ struct OpenReads {
         self.markSequence = markSequence
         (meta, vaultKeyVersions, auditWrappers, signingWrappers, newestEntry, account, markEntry, markCheckpoints) = try store.read { tx in
             (try tx.metaEntries(), try tx.dataKeyVersions(scope: KeyHierarchy.vaultScope),
-             identity == nil ? [] : try tx.wrappers(scope: KeyHierarchy.auditScope, version: 1),
-             identity == nil ? [] : try tx.wrappers(scope: KeyHierarchy.signingScope, version: 1),
+             identity == nil ? [] : try KeyHierarchy.wrappersToOpen(scope: KeyHierarchy.auditScope, version: 1, identity: identity, in: tx),
+             identity == nil ? [] : try KeyHierarchy.wrappersToOpen(scope: KeyHierarchy.signingScope, version: 1, identity: identity, in: tx),
              try tx.lastAuditEntry(), try identity.flatMap { try tx.advocate($0.accountID) },
              try markSequence.flatMap { try tx.auditEntry(sequence: $0) }, try markSequence.map { try tx.auditCheckpoints(sequence: $0) } ?? [])
         }

@@ -98,6 +98,9 @@ final class LedgerTransaction: VaultRecordWriting {
     func dataKeys() throws -> [DataKeyRecord] { try base.dataKeys() }
     func wrappers() throws -> [KeyWrapperRecord] { try base.wrappers() }
     func wrappers(scope: String, version: Int) throws -> [KeyWrapperRecord] { try base.wrappers(scope: scope, version: version) }
+    func wrapper(scope: String, version: Int, kind: String, id: String) throws -> KeyWrapperRecord? {
+        try base.wrapper(scope: scope, version: version, kind: kind, id: id)
+    }
     func document(_ id: String) throws -> DocumentRecord? { try base.document(id) }
     func documents(caseID: String?) throws -> [DocumentRecord] { try base.documents(caseID: caseID) }
     func documentListRows(_ query: DocumentListQuery, _ body: (DocumentListRows) throws -> Void) throws {
