@@ -36,4 +36,13 @@ final class DocumentDatingTests: XCTestCase {
         XCTAssertEqual(DocumentClassifier.kind(fileName: "d.pdf", mediaType: "application/pdf", text: "DISCHARGE SUMMARY\nWard 4"), .evidence)
         XCTAssertEqual(DocumentClassifier.kind(fileName: "consent.docx", mediaType: docx, text: "Meeting notes"), .consentForm, "the name first")
     }
+
+    /// A note typed as one long line: its date is read from where a title's would be, not from words thousands of
+    /// characters on (every upload read all of them, the team server's costliest step for such notes).
+    func testALongSingleLineIsReadOnlyAsFarAsATitle() {
+        let filler = String(repeating: "Phoned the ward again about the discharge. ", count: 400)
+        XCTAssertEqual(DocumentClassifier.letterheadDate("12 May 2025: " + filler), "2025-05-12")
+        XCTAssertNil(DocumentClassifier.letterheadDate(filler + "12 May 2025"), "a date 17 000 characters into the first line is not a title's")
+        XCTAssertEqual(DocumentClassifier.letterheadDate("Ward notes\n" + filler + "\nDate: 3 June 2025"), "2025-06-03")
+    }
 }

@@ -42,10 +42,12 @@ extension DocumentClassifier {
 
     /// A letter's date sits above "Dear …"; a body often names other dates (the appointment, the complaint), so
     /// only the lines before the salutation count. Without a salutation (notes, forms), only a date line among
-    /// the first lines: the title, or a line that starts with a date or with "Date".
+    /// the first lines: the title, or a line that starts with a date or with "Date". Each line counts up to
+    /// `letterheadLineLength` characters: a letterhead's lines are short, and a note typed as one long line (20 KB
+    /// without a break) made every upload read all its words for a date.
     static func letterheadDate(_ text: String) -> String? {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: true).prefix(40)
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            .map { $0.prefix(letterheadLineLength).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         let salutation = lines.firstIndex { line in
             let lower = line.lowercased()
             return lower.hasPrefix("dear ") || lower.hasPrefix("to whom it may concern") || lower.hasPrefix("hello ") || lower.hasPrefix("hi ")
@@ -54,6 +56,8 @@ extension DocumentClassifier {
         let datelines = lines.prefix(6).enumerated().filter { $0.offset == 0 || isDateline($0.element) }.map(\.element)
         return firstDate(in: datelines.joined(separator: "\n"))
     }
+
+    static let letterheadLineLength = 240
 
     static let weekdays: Set<String> = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
                                         "mon", "tue", "wed", "thu", "fri", "sat", "sun"]
