@@ -114,6 +114,10 @@ enum StorageConformance {
             XCTAssertEqual(try tx.caseAdvocates("case-1"), ["adv-1"], file: file, line: line)
             XCTAssertEqual(try tx.dataKeyVersions(scope: "case:case-1"), [1], file: file, line: line)
             XCTAssertEqual(try tx.wrappers(scope: "case:case-1", version: 1).map(\.sealed), [Data([8])], file: file, line: line)
+            XCTAssertEqual(try tx.wrapper(scope: "case:case-1", version: 1, kind: "master", id: "1")?.sealed, Data([8]), file: file, line: line)
+            for (kind, id, version) in [("master", "2", 1), ("identity", "1", 1), ("master", "1", 2)] {
+                XCTAssertNil(try tx.wrapper(scope: "case:case-1", version: version, kind: kind, id: id), "\(kind) \(id) v\(version)", file: file, line: line)
+            }
             XCTAssertEqual(try tx.document("doc-1"), document("doc-1", caseID: "case-1", mac: 11), file: file, line: line)
             // Listings read rows their own (faster) way: every column, the sealed ones too, must come back the same.
             XCTAssertEqual(try tx.documents(caseID: "case-1").first, document("doc-1", caseID: "case-1", mac: 11), file: file, line: line)
