@@ -19,7 +19,7 @@ try:
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
     from selenium.webdriver.support.ui import Select, WebDriverWait
 except ImportError:
     skip("selenium is not installed (pip install selenium)")
@@ -117,11 +117,27 @@ def sign_in(driver, identity, passphrase):
     button = driver.find_element(By.CSS_SELECTOR, "form[action='/signin'] button[type=submit]")
     button.click()
     # The next page (the cases, or the form again with the message) has loaded once the old button is gone.
-    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(button))
+    WebDriverWait(driver, 30).until(gone(button))
+
+def gone(element):
+    """A wait condition: `element`'s page has been replaced. Selenium's `staleness_of` expects a stale-element error,
+    but Chromium sometimes answers a question about an element of the page being left with an inspector error instead
+    ("Node with given id does not belong to the document"), which failed a run; both mean the page went."""
+    def predicate(_):
+        try:
+            element.is_enabled()
+            return False
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error) or "No node with given id" in str(error):
+                return True
+            raise
+    return predicate
 
 def click_and_wait(driver, element):
     element.click()
-    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(element))
+    WebDriverWait(driver, 30).until(gone(element))
 
 def no_sideways_scroll(driver, name):
     driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 320, "height": 640, "deviceScaleFactor": 1, "mobile": True})
@@ -181,7 +197,7 @@ def tab_to(driver, wanted, what):
 def press_and_wait(driver, element, key):
     """Activates a focused control from the keyboard (Enter on a button, Space on a box) and waits for the next page."""
     element.send_keys(key)
-    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(element))
+    WebDriverWait(driver, 30).until(gone(element))
 
 def bundle_flow(driver):
     """Makes a bundle with the wizard (keyboard for the first field), checks the dry run, exports, downloads both files,
