@@ -168,6 +168,8 @@ final class ServerAPITests: XCTestCase {
         // Sam, from the same address, still logs in.
         let sam = try await w.login(w.sam)
         XCTAssertEqual(sam.status, 200, sam.text)
+        XCTAssertEqual(sam.json["name"] as? String, "Sam Carter", "the answer names the person, whom the CLI greets by name")
+        XCTAssertNil(wrong.json["name"], "a failed login names no one")
     }
 
     func testARemovedAdvocatesSessionIsRefusedAndDeleted() async throws {

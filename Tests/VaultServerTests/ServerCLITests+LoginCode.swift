@@ -29,7 +29,7 @@ extension ServerCLITests {
 
         let with = try await cli(desk, ["login", "--server", url(w), "--ca-file", w.certificate, "--totp", try code(at: w.clock.now)])
         XCTAssertEqual(with.code, 0, with.err)
-        XCTAssertTrue(with.out.contains("as \(robin)"), with.out)
+        XCTAssertTrue(with.out.contains("as Robin Shaw (\(robin))"), with.out)
         let cases = try await cli(desk, ["case", "list", "--json"])
         XCTAssertEqual(cases.code, 0, cases.err)
     }

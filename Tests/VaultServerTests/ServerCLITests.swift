@@ -87,7 +87,7 @@ final class ServerCLITests: XCTestCase {
         let login = try await cli(desk, ["login", "--ca-file", w.certificate])
         runs.append(login)
         XCTAssertEqual(login.code, 0, login.err)
-        XCTAssertTrue(login.out.contains("Logged in to \(url(w)) as \(w.sam)"), login.out)
+        XCTAssertTrue(login.out.contains("Logged in to \(url(w)) as Sam Carter (\(w.sam))"), login.out)
         XCTAssertEqual(try mode(desk.sessionPath), 0o600, "the session file is private")
         XCTAssertEqual(try mode(desk.home.path + "/.config/casevault"), 0o700, "in a private folder")
         let token = try token(desk)

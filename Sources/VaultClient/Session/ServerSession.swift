@@ -65,9 +65,11 @@ public struct LoginResult: Decodable, Sendable, CustomStringConvertible {
     public let sessionID: String
     public let expiresAt: String
     public let idleMinutes: Int?
+    /// The account's own name (a server before names were sent gives none).
+    public let name: String?
 
     enum CodingKeys: String, CodingKey {
-        case token, account
+        case token, account, name
         case sessionID = "session_id"
         case expiresAt = "expires_at"
         case idleMinutes = "idle_minutes"

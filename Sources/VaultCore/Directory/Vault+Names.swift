@@ -22,6 +22,12 @@ extension Vault {
         return exact.isEmpty ? candidates.filter { nameMatches(query, name($0)) } : exact
     }
 
+    /// The acting account's own name, which a front end greets the person by (nil without an acting account).
+    public func actingAccountName() throws -> String? {
+        guard let actor else { return nil }
+        return try accountName(actor)
+    }
+
     /// An account's name (for refusal messages: the acting account's own name is no secret to it).
     func accountName(_ id: String) throws -> String? {
         try store.read { tx in try tx.advocate(id).map { try name(ofAccount: $0, key: try metadataFieldKey(tx)) } }

@@ -21,9 +21,11 @@ final class SessionService: Sendable {
         let sessionID: String
         let expiresAt: String
         let idleMinutes: Int
+        /// The account's own name, to greet the person by (absent if it could not be read: the login stands).
+        let name: String?
 
         enum CodingKeys: String, CodingKey {
-            case token, account
+            case token, account, name
             case sessionID = "session_id"
             case expiresAt = "expires_at"
             case idleMinutes = "idle_minutes"
@@ -126,8 +128,12 @@ final class SessionService: Sendable {
         try await store.insert(tokenHash: tokenHash, row)
         // In the vault's own audit log, signed by the person's identity like every other event: who opened a session
         // and when (the address stays in the server's log). A login the vault cannot record is not granted.
+        let name: String?
         do {
-            try await gateway.run(as: identity) { vault in try vault.record(.signedIn(session: sessionID)) }
+            name = try await gateway.run(as: identity) { vault in
+                try vault.record(.signedIn(session: sessionID))
+                return try? vault.actingAccountName()
+            }
         } catch {
             try? await store.delete(tokenHash: tokenHash)
             throw error
@@ -135,7 +141,7 @@ final class SessionService: Sendable {
         try? await store.deleteExpired(now: now, idleSeconds: idleSeconds)
         logger.info("login", metadata: ["account": "\(identity.accountID)", "session": "\(sessionID)", "address": "\(address)"])
         return LoginResult(token: token.bearer, account: identity.accountID, sessionID: sessionID,
-                           expiresAt: Self.timestamp(expires), idleMinutes: limits.idleMinutes)
+                           expiresAt: Self.timestamp(expires), idleMinutes: limits.idleMinutes, name: name)
     }
 
     // MARK: - Each request

@@ -50,11 +50,14 @@ extension CaseVault {
             let session = ServerSession(server: server, login: result, ca: pinned, now: Date())
             try global.sessionFile.write(session)
             if global.json {
-                try global.emitJSON(["server": session.server, "account": session.account, "session": session.sessionID,
-                                     "expires_at": session.expiresAt, "session_file": global.sessionFile.path])
+                var fields = ["server": session.server, "account": session.account, "session": session.sessionID,
+                              "expires_at": session.expiresAt, "session_file": global.sessionFile.path]
+                if let name = result.name { fields["name"] = name }
+                try global.emitJSON(fields)
             } else {
                 let idle = session.idleMinutes.map { ", or after \($0) minutes without a command" } ?? ""
-                Terminal.printOut("Logged in to \(session.server) as \(session.account) (session \(session.sessionID); it ends at \(session.expiresAt)\(idle))")
+                let who = result.name.map { "\($0) (\(session.account))" } ?? session.account
+                Terminal.printOut("Logged in to \(session.server) as \(who) (session \(session.sessionID); it ends at \(session.expiresAt)\(idle))")
             }
         }
 
