@@ -90,23 +90,43 @@ extension Vault {
     @discardableResult
     public func writeCheckpoint() throws -> AuditCheckpoint? {
         guard eventsWritten > 0 || ledger.eventsAppended > 0 else { return nil }
-        let checkpoint = try store.write { tx -> AuditCheckpoint? in
-            guard let head = try tx.lastAuditEntry() else { return nil }
-            // The head has not moved since someone signed it (another request whose events share this head, often in
-            // the same group commit): that checkpoint already vouches for it and for the state, which moves only with
-            // events. Reused, so a server's concurrent requests store one checkpoint, not one each with the state
-            // digest read and hashed again.
-            if let signed = try reusableCheckpoint(at: head, in: tx) { return signed }
-            let digest = try StateHash.root(try tx.stateBucketDigests().mapValues(Array.init))
-            let checkpoint = try AuditCheckpoint.sign(vaultID: info.vaultID, sequence: head.event.sequence, headMAC: head.entryMAC,
-                                                      time: timestamp(), stateDigest: digest, key: secrets.signingKey)
-            try tx.insert(checkpoint)
-            return checkpoint
-        }
+        let checkpoint = try store.write { tx in try signCheckpoint(in: tx) }
         eventsWritten = 0
         ledger.resetEventsAppended()
         // Only now that the checkpoint has committed (see moveStateMark for why the order matters).
         if let checkpoint { try moveStateMark(to: checkpoint) }
+        return checkpoint
+    }
+
+    /// One event and the checkpoint of the head it makes, in one transaction (`checkpointWithNextEvent`): a team
+    /// server's read recorded its event, then wrote its checkpoint in a write of its own. Nothing else changes: the
+    /// event is durable before any byte is read, and the mark moves only after the checkpoint commits.
+    func auditWithCheckpoint(_ event: AuditEvent) throws {
+        checkpointWithNextEvent = false
+        let ledgerBefore = ledger.eventsAppended
+        let checkpoint = try store.write { tx -> AuditCheckpoint? in
+            try audit(event, in: tx)
+            return try signCheckpoint(in: tx)
+        }
+        eventsWritten = 0
+        // The ledger writes its lines after the body: if it wrote any here the checkpoint no longer signs the head,
+        // and the end of the work signs again; otherwise it covers the earlier lines too.
+        if ledger.eventsAppended == ledgerBefore { ledger.resetEventsAppended() }
+        if let checkpoint { try moveStateMark(to: checkpoint) }
+    }
+
+    /// Signs the chain's head (with the state digest) and stores it, or finds the checkpoint that already does.
+    private func signCheckpoint(in tx: any VaultRecordWriting) throws -> AuditCheckpoint? {
+        guard let head = try tx.lastAuditEntry() else { return nil }
+        // The head has not moved since someone signed it (another request whose events share this head, often in
+        // the same group commit): that checkpoint already vouches for it and for the state, which moves only with
+        // events. Reused, so a server's concurrent requests store one checkpoint, not one each with the state
+        // digest read and hashed again.
+        if let signed = try reusableCheckpoint(at: head, in: tx) { return signed }
+        let digest = try StateHash.root(try tx.stateBucketDigests().mapValues(Array.init))
+        let checkpoint = try AuditCheckpoint.sign(vaultID: info.vaultID, sequence: head.event.sequence, headMAC: head.entryMAC,
+                                                  time: timestamp(), stateDigest: digest, key: secrets.signingKey)
+        try tx.insert(checkpoint)
         return checkpoint
     }
 

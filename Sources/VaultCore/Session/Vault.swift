@@ -28,6 +28,9 @@ public final class Vault {
     let auditChain: AuditChain
     /// Events this process wrote; a command that wrote any ends with a signed checkpoint.
     public internal(set) var eventsWritten = 0
+    /// Set by a front end that ends its work right after the next event this vault records alone (a download's read):
+    /// that event's transaction also signs the checkpoint the end would write, one write transaction fewer per read.
+    public var checkpointWithNextEvent = false
     var dataKeys: [String: SecureBytes] = [:]
     /// Field openers per data key (scope#version): HKDF and AES key setup once, not once per row.
     var fieldOpeners: [String: AESGCM.Opener] = [:]
@@ -175,6 +178,7 @@ public final class Vault {
     /// An event that stands alone (reads): it commits before anything else happens. Not public: a front end records
     /// only the few things that happen outside the core, through `record(_:)`.
     func audit(_ event: AuditEvent) throws {
+        if checkpointWithNextEvent { return try auditWithCheckpoint(event) }
         try store.write { tx in try audit(event, in: tx) }
     }
 

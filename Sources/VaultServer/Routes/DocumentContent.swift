@@ -38,6 +38,8 @@ extension VaultServer {
                 defer { vault.finishRequest() }
                 var sink = WholeSink(capacity: Int(document.size))
                 defer { secureZero(&sink.bytes) }
+                // The read's event is the request's last: it commits with the checkpoint the end would write.
+                vault.checkpointWithNextEvent = true
                 try vault.decrypt(documentID: DocumentID(id), to: &sink)
                 return FirstPart(document: document, whole: sink.bytes.withUnsafeBytes { ByteBuffer(bytes: $0) })
             }
@@ -53,6 +55,7 @@ extension VaultServer {
             try await handle.run { vault in
                 defer { vault.finishRequest() }
                 var sink = PipeSink(pipe: pipe)
+                vault.checkpointWithNextEvent = true
                 do {
                     try vault.decrypt(documentID: DocumentID(id), to: &sink)
                     try sink.flush()
