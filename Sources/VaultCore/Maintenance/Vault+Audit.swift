@@ -112,7 +112,9 @@ extension Vault {
         // The ledger writes its lines after the body: if it wrote any here the checkpoint no longer signs the head,
         // and the end of the work signs again; otherwise it covers the earlier lines too.
         if ledger.eventsAppended == ledgerBefore { ledger.resetEventsAppended() }
-        if let checkpoint { try moveStateMark(to: checkpoint) }
+        // The event and its checkpoint are durable: the read goes ahead even if the mark cannot move now, as at the
+        // end of a server's request (`finishRequest`); the next checkpoint moves it.
+        if let checkpoint { try? moveStateMark(to: checkpoint) }
     }
 
     /// Signs the chain's head (with the state digest) and stores it, or finds the checkpoint that already does.
