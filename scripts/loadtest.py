@@ -6,8 +6,8 @@
 
 Sets up a private PostgreSQL 15 cluster and a vault on it in a temporary folder: one organisation, a manager (who
 opens the cases, records each client's signed consent and ingests a 20 KB letter) and N advocates, each with their
-own passphrase-protected identity (renewed and confirmed by the manager) and one assigned case. Starts two `casevault serve` instances on one database and
-one vault folder. Each advocate logs in to one instance (alternately) and for the duration mixes, over one kept-alive
+own passphrase-protected identity (renewed and confirmed by the manager) and one assigned case. Starts two
+`casevault serve` instances on one database and one vault folder. Each advocate logs in to one instance (alternately) and for the duration mixes, over one kept-alive
 HTTPS connection: reads of a letter (80 %), uploads of a new 2-20 KB document (10 %) and consent reads (10 %).
 
 Then checks what must hold: no request failed, every upload that was answered "stored" is listed once in its case and

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # make test's runs over the built tree, at the same time rather than one after the other: the smoke runs of the
 # benchmarks and of the team server's load test (bench.py --quick; loadtest.py with 2 advocates for 2 s, ~7 s: a
-# change to who may do what once broke `make loadtest` unnoticed), the whole suite, and the second pass of the CLI classes on PostgreSQL. Most tests wait on child
-# processes, fsync and PostgreSQL rather than compute, so the second pass and the smoke run fill cores that would
-# otherwise idle (run after the suite they added about two minutes to make test). Both test runs use
-# scripts/run-tests.py (each test in its own process, the slow ones first); the side runs' output is kept in files
-# and printed after the suite's, so each reads whole. The exit status is the first failure's.
+# change to who may do what once broke `make loadtest` unnoticed), the whole suite, and the second pass of the CLI
+# classes on PostgreSQL. Most tests wait on child processes, fsync and PostgreSQL rather than compute, so the second
+# pass and the smoke runs fill cores that would otherwise idle (run after the suite they added about two minutes to
+# make test). Both test runs use scripts/run-tests.py (each test in its own process, the slow ones first); the side
+# runs' output is kept in files and printed after the suite's, so each reads whole. The exit status is the first
+# failure's.
 #
 #   TEST_WORKERS=4 POSTGRES_PASS='CLITests\.(...)' scripts/test-passes.sh
 set -u
