@@ -111,6 +111,24 @@ public final class PostgresRecordStore: VaultRecordStore, @unchecked Sendable {
         }
     }
 
+    /// Begins a read transaction that outlives one call (`PostgresRequestStore`): the caller has this connection to
+    /// itself (checked out of the pool), so the store's lock, which one thread must both take and release, is not
+    /// held across the calls.
+    func beginHeldRead() throws -> PostgresTransaction {
+        let tx = PostgresTransaction(store: self, readOnly: true)
+        try tx.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        return tx
+    }
+
+    /// Ends it: COMMIT, or ROLLBACK after a failure in it (a failed statement leaves the transaction aborted).
+    func endHeldRead(_ tx: PostgresTransaction, failed: Bool) throws {
+        if failed {
+            _ = try? tx.execute("ROLLBACK")
+        } else {
+            try tx.execute("COMMIT")
+        }
+    }
+
     func run(_ query: PostgresQuery) throws -> PostgresQueryResult {
         sent += 1
         do {

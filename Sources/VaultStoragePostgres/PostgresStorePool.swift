@@ -24,6 +24,9 @@ public final class PostgresStorePool: VaultRecordStore, @unchecked Sendable {
 
     deinit { close() }
 
+    /// Statements the idle reading connections have sent so far (for tests: the round trips requests' reads cost).
+    public var readStatementsSent: Int { condition.withLock { idle.reduce(0) { $0 + $1.statementsSent } } }
+
     /// Write transactions committed so far, however many writers each carried.
     public var commitBatches: Int { committer.batches }
 
@@ -65,7 +68,7 @@ public final class PostgresStorePool: VaultRecordStore, @unchecked Sendable {
         try store.purgeFreedPages()
     }
 
-    private func checkOut() throws -> PostgresRecordStore {
+    func checkOut() throws -> PostgresRecordStore {
         condition.lock()
         while true {
             if closed {
@@ -102,7 +105,7 @@ public final class PostgresStorePool: VaultRecordStore, @unchecked Sendable {
         }
     }
 
-    private func checkIn(_ store: PostgresRecordStore) {
+    func checkIn(_ store: PostgresRecordStore) {
         // A connection the server dropped is not handed out again; its place is opened anew when needed.
         let keep = !store.connection.isClosed
         let shut = condition.withLock {
