@@ -45,4 +45,56 @@ final class ReadCheckpointTests: XCTestCase {
         XCTAssertNotNil(try vault.writeCheckpoint())
         XCTAssertTrue(try t.reopen().verifyAudit(external: nil).ok)
     }
+
+    /// With `deferAllowedDecisions` (a server's download) the gate's decision waits for the read: both events and the
+    /// checkpoint signing them commit in one transaction, the decision first; none is left for the end.
+    func testADeferredDecisionCommitsWithTheReadItAllowed() throws {
+        let t = try TemporaryVault()
+        let caseID = try t.openCase(withConsent: true)
+        let id = t.storedID(try t.ingest(caseID, [try t.file("letter.txt", pattern(3000, seed: 3))])[0])
+        let vault = try t.reopen()
+        vault.acknowledged = RuleID.allCases
+        try vault.writeCheckpoint()
+        let before = try vault.store.read { try $0.lastAuditEntry() }
+
+        vault.deferAllowedDecisions = true
+        _ = try vault.requireConsent(.viewDocuments, ofDocument: id)
+        XCTAssertEqual(try vault.store.read { try $0.lastAuditEntry() }?.event.sequence, before?.event.sequence, "held, not written")
+        vault.checkpointWithNextEvent = true
+        var sink = ArraySink()
+        try vault.decrypt(documentID: id, to: &sink)
+        XCTAssertEqual(sink.bytes, pattern(3000, seed: 3))
+
+        let (events, checkpoints) = try vault.store.read { tx in
+            (try tx.auditEntries(from: (before?.event.sequence ?? 0) + 1, through: Int64.max), try tx.auditCheckpoints())
+        }
+        XCTAssertEqual(events.map(\.event.action), ["consent.decision", "document.read"])
+        XCTAssertEqual(events.first?.event.outcome, AuditOutcome.success.rawValue)
+        XCTAssertEqual(events.first?.event.documentID, id.rawValue)
+        XCTAssertEqual(checkpoints.last?.sequence, events.last?.event.sequence, "one checkpoint signs both")
+        XCTAssertNil(try vault.writeCheckpoint(), "nothing is left for the end of the request")
+        XCTAssertTrue(try t.reopen().verifyAudit(external: nil).ok)
+    }
+
+    /// A held decision whose read then fails (the blob is gone) is still recorded: by the end of the request.
+    func testADeferredDecisionIsRecordedWhenTheReadFails() throws {
+        let t = try TemporaryVault()
+        let caseID = try t.openCase(withConsent: true)
+        let id = t.storedID(try t.ingest(caseID, [try t.file("gone.txt", pattern(3000, seed: 4))])[0])
+        let vault = try t.reopen()
+        vault.acknowledged = RuleID.allCases
+        try vault.writeCheckpoint()
+        try FileManager.default.removeItem(atPath: vault.blobs.path(for: id.rawValue))
+        let before = try vault.store.read { try $0.lastAuditEntry() }?.event.sequence ?? 0
+
+        vault.deferAllowedDecisions = true
+        _ = try vault.requireConsent(.viewDocuments, ofDocument: id)
+        vault.checkpointWithNextEvent = true
+        var sink = ArraySink()
+        XCTAssertThrowsError(try vault.decrypt(documentID: id, to: &sink)) { XCTAssertEqual($0 as? VaultError, .blobMissing(documentID: id.rawValue)) }
+        XCTAssertNotNil(try vault.writeCheckpoint(), "the held decision makes the end write")
+        let events = try vault.store.read { try $0.auditEntries(from: before + 1, through: Int64.max) }
+        XCTAssertEqual(events.map(\.event.action), ["consent.decision"])
+        XCTAssertTrue(try t.reopen().verifyAudit(external: nil).ok)
+    }
 }

@@ -302,9 +302,17 @@ extension Vault {
                     ruleIDs.joined(separator: ","), String(proceeded)] + details.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })
             .joined(separator: "|")
         if let recorded, recorded.contains(key) { return }
-        try audit(AuditEvent(time: timestamp(), actor: actor, action: "consent.decision", caseID: check.request.caseID, documentID: documentID,
-                             decision: decision.outcome.rawValue, ruleIDs: ruleIDs,
-                             outcome: (proceeded ? AuditOutcome.success : .refused).rawValue, details: details))
+        let event = AuditEvent(time: timestamp(), actor: actor, action: "consent.decision", caseID: check.request.caseID, documentID: documentID,
+                               decision: decision.outcome.rawValue, ruleIDs: ruleIDs,
+                               outcome: (proceeded ? AuditOutcome.success : .refused).rawValue, details: details)
+        if proceeded && deferAllowedDecisions {
+            // Recorded with the action's own event, in its transaction (LedgeredStore.prelude): nothing the decision
+            // allows can happen before it commits, and `finishRequest` records it if the action never wrote. Sealed
+            // now, in the gate's read, so the write that carries it (under the writers' lock) reads no key for it.
+            deferredEvents.append(try store.read { tx in try sealingPrivateParts(of: event, in: tx) })
+        } else {
+            try audit(event)
+        }
         recorded?.insert(key)
     }
 

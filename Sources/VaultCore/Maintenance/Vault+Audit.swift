@@ -89,13 +89,21 @@ extension Vault {
     /// every command that wrote events.
     @discardableResult
     public func writeCheckpoint() throws -> AuditCheckpoint? {
-        guard eventsWritten > 0 || ledger.eventsAppended > 0 else { return nil }
+        // Decisions still held (`deferAllowedDecisions`) are written by this transaction's prelude, before it signs.
+        guard eventsWritten > 0 || ledger.eventsAppended > 0 || !deferredEvents.isEmpty else { return nil }
         let checkpoint = try store.write { tx in try signCheckpoint(in: tx) }
         eventsWritten = 0
         ledger.resetEventsAppended()
         // Only now that the checkpoint has committed (see moveStateMark for why the order matters).
         if let checkpoint { try moveStateMark(to: checkpoint) }
         return checkpoint
+    }
+
+    /// Writes the decisions held for the next write (`deferAllowedDecisions`) now, when the action will not write
+    /// in this trip (a large download streams its body later).
+    public func recordDeferredDecisions() throws {
+        guard !deferredEvents.isEmpty else { return }
+        try store.write { _ in }
     }
 
     /// One event and the checkpoint of the head it makes, in one transaction (`checkpointWithNextEvent`): a team

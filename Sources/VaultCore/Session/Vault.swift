@@ -31,6 +31,12 @@ public final class Vault {
     /// Set by a front end that ends its work right after the next event this vault records alone (a download's read):
     /// that event's transaction also signs the checkpoint the end would write, one write transaction fewer per read.
     public var checkpointWithNextEvent = false
+    /// Set by a front end that carries out the action right after the consent gate and ends with `finishRequest`
+    /// (a team server's download): a decision that lets the action go on is recorded in the next write transaction,
+    /// before that write's own events (the read's), not in a write of its own. Refusals are recorded at once.
+    public var deferAllowedDecisions = false
+    /// Decisions held for the next write (`deferAllowedDecisions`): kept until a write that carries them commits.
+    var deferredEvents: [AuditEvent] = []
     var dataKeys: [String: SecureBytes] = [:]
     /// Field openers per data key (scope#version): HKDF and AES key setup once, not once per row.
     var fieldOpeners: [String: AESGCM.Opener] = [:]
@@ -99,6 +105,10 @@ public final class Vault {
         store = ledger
         // Unowned: the store lives as long as the vault that made it.
         ledger.beforeFinish = { [unowned self] tx in try self.maintainListings(tx) }
+        ledger.prelude = { [unowned self] tx in
+            for event in deferredEvents { try audit(event, in: tx) }
+        }
+        ledger.committed = { [unowned self] in deferredEvents = [] }
         // Each check after one that wrote reads afresh (the write may have changed what the others read).
         func step(_ check: (OpenReads?) throws -> Void) throws {
             let before = (eventsWritten, ledger.eventsAppended)

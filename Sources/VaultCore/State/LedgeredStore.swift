@@ -13,6 +13,10 @@ final class LedgeredStore: VaultRecordStore, @unchecked Sendable {
     /// Called in every write transaction that wrote documents, before its ledger lines are written, so what it writes
     /// (each changed case's sealed listing) commits with the change and is in the ledger too. Set once by `Vault`.
     var beforeFinish: ((LedgerTransaction) throws -> Void)?
+    /// Called first in every write transaction (the vault's decisions held for its next write, `deferAllowedDecisions`),
+    /// and `committed` once it has committed: what the first wrote is forgotten only when it is durable.
+    var prelude: ((LedgerTransaction) throws -> Void)?
+    var committed: (() -> Void)?
 
     init(base: any VaultRecordStore, chain: AuditChain, makeEvent: @escaping (String, [String: String]) -> AuditEvent) {
         self.base = base
@@ -36,12 +40,14 @@ final class LedgeredStore: VaultRecordStore, @unchecked Sendable {
         var count = 0
         let result = try base.write { tx -> T in
             let ledger = LedgerTransaction(tx)
+            try prelude?(ledger)
             let result = try body(ledger)
             if !ledger.documentChanges.isEmpty, let beforeFinish { try beforeFinish(ledger) }
             count = try ledger.finish(action: action, append: { try tx.appendChained($0, using: chain) }, makeEvent: makeEvent)
             return result
         }
         if count > 0 { lock.withLock { appended += count } }
+        committed?()
         return result
     }
 

@@ -39,23 +39,36 @@ final class VaultGateway: Sendable {
     /// the thread pool: each trip is a hand-off between threads and back, which cost more of a short request's CPU
     /// than any one query. The caller uses the handle from one task at a time.
     func open<T: Sendable>(as identity: UnlockedIdentity, then body: @escaping @Sendable (Vault) throws -> T) async throws -> (VaultHandle, T) {
-        let opened = OpenedVault(paths: paths, info: info, unlock: .session(identity), sharedStore: store)
+        // The request's reads share one snapshot until it writes (PostgresRequestStore), never across trips: a
+        // connection is not held while the request waits for its client.
+        let requestStore = store.map { PostgresRequestStore(pool: $0) }
+        let opened = OpenedVault(paths: paths, info: info, unlock: .session(identity), sharedStore: requestStore)
         let now = self.now
         let (pool, marks) = (self.pool, stateMarks)
         let learned = signingKey
         return try await pool.runIfActive {
+            defer { requestStore?.release() }
             let vault = try Vault(opened, now: { now() }, stateMarks: marks)
             learned.learn(vault.signingPublicKey)
-            let result = try body(vault)
-            return (VaultHandle(vault: vault, pool: pool), result)
+            let result: T
+            do {
+                result = try body(vault)
+            } catch {
+                // A request that fails ends as one that succeeds: what it recorded (a refusal, a decision held for
+                // an action that then failed) is written and signed.
+                vault.finishRequest()
+                throw error
+            }
+            return (VaultHandle(vault: vault, pool: pool, requestStore: requestStore), result)
         }
     }
 
     /// Opens, runs `body`, and ends as the CLI's commands end: a signed checkpoint when events were written.
     func run<T: Sendable>(as identity: UnlockedIdentity, _ body: @escaping @Sendable (Vault) throws -> T) async throws -> T {
         try await open(as: identity) { vault in
-            defer { vault.finishRequest() }
-            return try body(vault)
+            let result = try body(vault)
+            vault.finishRequest()
+            return result
         }.1
     }
 
@@ -75,14 +88,19 @@ final class VaultGateway: Sendable {
 final class VaultHandle: @unchecked Sendable {
     private let vault: Vault
     private let pool: NIOThreadPool
+    private let requestStore: PostgresRequestStore?
 
-    init(vault: Vault, pool: NIOThreadPool) {
+    init(vault: Vault, pool: NIOThreadPool, requestStore: PostgresRequestStore?) {
         self.vault = vault
         self.pool = pool
+        self.requestStore = requestStore
     }
 
     func run<T: Sendable>(_ body: @escaping @Sendable (Vault) throws -> T) async throws -> T {
-        try await pool.runIfActive { [self] in try body(self.vault) }
+        try await pool.runIfActive { [self] in
+            defer { requestStore?.release() }
+            return try body(self.vault)
+        }
     }
 }
 

@@ -30,9 +30,16 @@ extension VaultServer {
                 _ = try vault.actingAccount()
                 // As `cat` does: the gate with the document named, then the read under that decision.
                 vault.acknowledged = acknowledged
+                // The decision is recorded with the read's event, in one write transaction (a refusal at once).
+                vault.deferAllowedDecisions = true
                 try vault.requireConsent(.viewDocuments, ofDocument: DocumentID(id))
+                vault.deferAllowedDecisions = false
                 let document = try vault.document(DocumentID(id))
-                guard document.size <= Self.wholeReadSize else { return FirstPart(document: document, whole: nil) }
+                guard document.size <= Self.wholeReadSize else {
+                    // The body streams in a later trip, which a client that leaves may never start: recorded now.
+                    try vault.recordDeferredDecisions()
+                    return FirstPart(document: document, whole: nil)
+                }
                 // A letter smaller than one of the stream's writes is read whole in this same trip to the thread pool:
                 // the stream would hold all of it in one chunk anyway, and sends its head only once that chunk exists.
                 defer { vault.finishRequest() }
