@@ -103,6 +103,8 @@ public protocol StateReading {
     func recordState(kind: String, id: String) throws -> RecordStateRecord?
     /// Ordered by kind, then id.
     func recordStates(bucket: Int) throws -> [RecordStateRecord]
+    /// Several buckets' entries, each ordered as `recordStates(bucket:)` orders them (a bucket with none is absent).
+    func recordStates(buckets: Set<Int>) throws -> [Int: [RecordStateRecord]]
     func recordStates() throws -> [RecordStateRecord]
     func recordStates(scope: String) throws -> [RecordStateRecord]
     func stateBucketDigests() throws -> [Int: Data]
@@ -225,5 +227,17 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .diskFull: "the disk is full"
         case .failed(let what): "database error: \(what)"
         }
+    }
+}
+
+extension VaultRecordReading {
+    /// One bucket at a time: what a store whose statements cost no round trip (SQLite) needs.
+    public func recordStates(buckets: Set<Int>) throws -> [Int: [RecordStateRecord]] {
+        var found: [Int: [RecordStateRecord]] = [:]
+        for bucket in buckets {
+            let states = try recordStates(bucket: bucket)
+            if !states.isEmpty { found[bucket] = states }
+        }
+        return found
     }
 }

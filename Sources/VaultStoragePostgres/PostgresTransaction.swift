@@ -232,13 +232,22 @@ struct PostgresTransaction: VaultRecordWriting {
     // MARK: - Sealed records
 
     func consentRecords(type: String?, caseID: String?, personID: String?) throws -> [ConsentRecord] {
+        // A read that already has the same records of every type (the consent gate reads a case's and its client's
+        // records, then their authorities) takes the type's from them: the same rows, in the same order.
+        if let type, let answers, let all = answers.rows[Self.consentRecordsQuery(type: nil, caseID: caseID, personID: personID)] {
+            return try all.map { try RowDecoder.decode(ConsentRecord.self, from: $0) }.filter { $0.recordType == type }
+        }
+        return try records(ConsentRecord.self, Self.consentRecordsQuery(type: type, caseID: caseID, personID: personID))
+    }
+
+    static func consentRecordsQuery(type: String?, caseID: String?, personID: String?) -> PostgresQuery {
         // NULL filters match everything, so one statement serves every combination.
-        try records(ConsentRecord.self, #"""
-            SELECT * FROM consent_records
-            WHERE (\#(type)::text IS NULL OR record_type = \#(type)) AND (\#(caseID)::text IS NULL OR case_id = \#(caseID))
-              AND (\#(personID)::text IS NULL OR person_id = \#(personID))
-            ORDER BY created_at COLLATE "C", id COLLATE "C"
-            """#)
+        #"""
+        SELECT * FROM consent_records
+        WHERE (\#(type)::text IS NULL OR record_type = \#(type)) AND (\#(caseID)::text IS NULL OR case_id = \#(caseID))
+          AND (\#(personID)::text IS NULL OR person_id = \#(personID))
+        ORDER BY created_at COLLATE "C", id COLLATE "C"
+        """#
     }
     func consentRecord(_ id: String) throws -> ConsentRecord? { try record(ConsentRecord.self, "SELECT * FROM consent_records WHERE id = \(id)") }
     func save(_ record: ConsentRecord) throws { try insert(record, into: ConsentRecord.tableName, onConflict: .replace) }
@@ -253,6 +262,13 @@ struct PostgresTransaction: VaultRecordWriting {
     }
     func recordStates(bucket: Int) throws -> [RecordStateRecord] {
         try records(RecordStateRecord.self, #"SELECT * FROM record_state WHERE bucket = \#(bucket) ORDER BY kind COLLATE "C", record_id COLLATE "C""#)
+    }
+    func recordStates(buckets: Set<Int>) throws -> [Int: [RecordStateRecord]] {
+        // One statement for the consent gate's buckets (the case's, the client's, the account's), not one each.
+        let states = try records(RecordStateRecord.self, #"""
+            SELECT * FROM record_state WHERE bucket = ANY(\#(buckets.sorted())) ORDER BY bucket, kind COLLATE "C", record_id COLLATE "C"
+            """#)
+        return Dictionary(grouping: states, by: \.bucket)
     }
     func recordStates() throws -> [RecordStateRecord] {
         try records(RecordStateRecord.self, #"SELECT * FROM record_state ORDER BY kind COLLATE "C", record_id COLLATE "C""#)

@@ -59,4 +59,32 @@ final class PostgresReadAnswersTests: XCTestCase {
         XCTAssertEqual(all.map(\.event.sequence), [1, 2, 3, 4])
         XCTAssertNil(try AuditVerifier(chain: chain).verify(all, checkpoints: [], vaultPublicKey: try Ed25519.PrivateKey.generate().publicKey))
     }
+
+    /// The gate reads a person's records of every type, then their authorities: the second is taken from the first's
+    /// rows in the same read, with the same records in the same order as the statement would give.
+    func testRecordsOfOneTypeComeFromTheSameReadsRecordsOfEveryType() throws {
+        let server = try PostgresTestServer.start()
+        defer { server.stop() }
+        let store = try PostgresRecordStore(endpoint: server.endpoint(database: try server.makeDatabase()))
+        defer { store.close() }
+        try store.write { tx in
+            for (n, type) in ["authority", "person_status", "authority", "capacity"].enumerated() {
+                try tx.save(ConsentRecord(id: "rec-\(9 - n)", recordType: type, personID: "per-1", createdAt: "2026-01-0\(n + 1)", updatedAt: "t",
+                                          sealed: Data([UInt8(n)])))
+            }
+            try tx.save(ConsentRecord(id: "rec-other", recordType: "authority", personID: "per-2", createdAt: "2026-01-01", updatedAt: "t", sealed: Data()))
+        }
+        let alone = try store.read { try $0.consentRecords(type: "authority", caseID: nil, personID: "per-1") }
+        XCTAssertEqual(alone.map(\.id), ["rec-9", "rec-7"])
+
+        let sent = store.statementsSent
+        let (all, authorities, none) = try store.read { tx in
+            (try tx.consentRecords(type: nil, caseID: nil, personID: "per-1"), try tx.consentRecords(type: "authority", caseID: nil, personID: "per-1"),
+             try tx.consentRecords(type: "case_note", caseID: nil, personID: "per-1"))
+        }
+        XCTAssertEqual(all.map(\.id), ["rec-9", "rec-8", "rec-7", "rec-6"])
+        XCTAssertEqual(authorities, alone, "the same records as the statement of the type gives")
+        XCTAssertEqual(none, [])
+        XCTAssertEqual(store.statementsSent - sent, 3, "BEGIN, one SELECT, COMMIT")
+    }
 }

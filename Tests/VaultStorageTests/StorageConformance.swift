@@ -56,6 +56,10 @@ enum StorageConformance {
             XCTAssertEqual(try tx.tombstones().map(\.caseID), ["case-9"], file: file, line: line)
             XCTAssertEqual(try tx.dataKeys().map(\.scope), ["case:case-1"], file: file, line: line)
             XCTAssertEqual(try tx.recordStates(bucket: 7).map(\.recordID), ["case-1", "doc-1"], "ordered by kind, then id", file: file, line: line)
+            let several = try tx.recordStates(buckets: [7, 9, 200])
+            XCTAssertEqual(several.keys.sorted(), [7, 9], "a bucket with no entries is absent", file: file, line: line)
+            XCTAssertEqual(several[7], try tx.recordStates(bucket: 7), "each bucket as read alone, in its order", file: file, line: line)
+            XCTAssertEqual(several[9], try tx.recordStates(bucket: 9), file: file, line: line)
             XCTAssertEqual(try tx.recordState(kind: "person", id: "per-1"),
                            RecordStateRecord(kind: "person", recordID: "per-1", version: 2, hash: nil, bucket: 9), file: file, line: line)
             XCTAssertEqual(try tx.recordStates().count, 3, file: file, line: line)
