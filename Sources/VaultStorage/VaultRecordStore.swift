@@ -176,8 +176,17 @@ public protocol AuditLogWriting: AuditLogReading {
 /// chains the next event without reading it back (an ingest appends one event per file).
 public final class AuditHead {
     public var entry: ChainedEvent??
+    /// The state index's bucket digests, once read (a store may keep them: only this transaction changes them, and
+    /// each checkpoint it signs digests all 256).
+    public var stateBuckets: [Int: Data]?
 
     public init() {}
+
+    /// What a rolled-back part of the transaction may have changed: read again when next needed.
+    public func forget() {
+        entry = nil
+        stateBuckets = nil
+    }
 }
 
 extension AuditLogWriting {

@@ -130,7 +130,7 @@ extension PostgresRecordStore {
                     } catch {
                         outcomes[index] = error
                         // Whatever it appended is undone: the head is read again by the next writer.
-                        tx.head?.entry = nil
+                        tx.head?.forget()
                         try tx.execute("ROLLBACK TO SAVEPOINT casevault_writer")
                         try tx.execute("RELEASE SAVEPOINT casevault_writer")
                     }

@@ -277,16 +277,20 @@ struct PostgresTransaction: VaultRecordWriting {
         try records(RecordStateRecord.self, #"SELECT * FROM record_state WHERE scope = \#(scope) ORDER BY kind COLLATE "C", record_id COLLATE "C""#)
     }
     func stateBucketDigests() throws -> [Int: Data] {
+        // A write transaction keeps them (the writers of one group commit each sign a checkpoint of all 256).
+        if let known = head?.stateBuckets { return known }
         var digests: [Int: Data] = [:]
         for row in try rows("SELECT bucket, digest FROM state_buckets") {
             let (bucket, digest) = try row.decode((Int, Data).self)
             digests[bucket] = digest
         }
+        head?.stateBuckets = digests
         return digests
     }
     func save(_ record: RecordStateRecord) throws { try insert(record, into: RecordStateRecord.tableName, onConflict: .replace) }
     func setStateBucket(_ bucket: Int, digest: Data) throws {
         try execute("INSERT INTO state_buckets (bucket, digest) VALUES (\(bucket), \(digest)) ON CONFLICT (bucket) DO UPDATE SET digest = EXCLUDED.digest")
+        head?.stateBuckets?[bucket] = digest
     }
 }
 

@@ -50,6 +50,8 @@ final class PostgresGroupCommitTests: XCTestCase {
     final class Writers: @unchecked Sendable {
         let lock = NSLock()
         var outcomes: [Int: (any Error)?] = [:]
+        /// The state index's digests each writer saw, where a test records them.
+        var buckets: [Int: [Int: Data]] = [:]
         let group = DispatchGroup()
 
         func start(_ index: Int, _ body: @escaping @Sendable () throws -> Void) {
@@ -132,10 +134,17 @@ final class PostgresGroupCommitTests: XCTestCase {
         let writers = Writers()
         writers.start(0) { try pool.write { tx in _ = try tx.appendChained(Self.event("adv-1", 0), using: audit) } }
         waitUntil("the first writer leads a batch") { pool.committer.isLeading }
+        // What each writer saw of the state index after changing its own bucket (a write transaction keeps the
+        // digests it read: one undone must not leave its change in what the next writer sees).
+        let seen = Writers()
         for number in 1..<6 {
             writers.start(number) {
                 try pool.write { tx in
                     _ = try tx.appendChained(Self.event("adv-1", number), using: audit)
+                    _ = try tx.stateBucketDigests()
+                    try tx.setStateBucket(number, digest: Data([UInt8(number)]))
+                    let digests = try tx.stateBucketDigests()
+                    seen.lock.withLock { seen.buckets[number] = digests }
                     // Its event was written, then the writer refuses: the event must go with it.
                     if number == 3 { throw Refused() }
                 }
@@ -149,6 +158,12 @@ final class PostgresGroupCommitTests: XCTestCase {
         let all = try pool.read { tx in try tx.auditEntries(caseID: nil, since: nil, actor: nil) }
         XCTAssertEqual(all.map(\.event.sequence), (1...5).map { Int64($0) }, "no gap where the undone event was")
         XCTAssertFalse(all.contains { $0.event.details["n"] == "3" })
+        let views = seen.lock.withLock { seen.buckets }
+        for number in [1, 2, 4, 5] {
+            XCTAssertEqual(views[number]?[number], Data([UInt8(number)]), "writer \(number) sees its own change")
+            XCTAssertNil(views[number]?[3], "writer \(number) does not see the undone writer's change")
+        }
+        XCTAssertEqual(try pool.read { try $0.stateBucketDigests() }.keys.sorted(), [1, 2, 4, 5])
         XCTAssertNil(try AuditVerifier(chain: try AuditChain(auditKey: auditKey, vaultID: "vault-1"))
             .verify(all, checkpoints: [], vaultPublicKey: try Ed25519.PrivateKey.generate().publicKey))
     }

@@ -31,6 +31,18 @@ final class PostgresReadAnswersTests: XCTestCase {
         XCTAssertEqual(seen, ["first", "second"], "a write reads its own change")
         XCTAssertEqual(store.statementsSent - sent, 6, "BEGIN, the writers' lock, SELECT, the change, SELECT again, COMMIT")
         XCTAssertEqual(try store.read { try $0.meta("answered") }, "second", "answers end with their transaction")
+
+        // The state index's digests: read once per write transaction, then kept with its own changes.
+        sent = store.statementsSent
+        let (before, after) = try store.write { tx -> ([Int: Data], [Int: Data]) in
+            let before = try tx.stateBucketDigests()
+            try tx.setStateBucket(4, digest: Data([4]))
+            return (before, try tx.stateBucketDigests())
+        }
+        XCTAssertNil(before[4])
+        XCTAssertEqual(after[4], Data([4]), "its own change is in what it sees next")
+        XCTAssertEqual(store.statementsSent - sent, 5, "BEGIN, the writers' lock, one SELECT, the change, COMMIT")
+        XCTAssertEqual(try store.read { try $0.stateBucketDigests() }, after)
     }
 
     func testAWriteTransactionReadsTheAuditHeadOnceForAllItsEvents() throws {

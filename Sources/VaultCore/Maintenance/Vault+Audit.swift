@@ -114,7 +114,7 @@ extension Vault {
         let ledgerBefore = ledger.eventsAppended
         let checkpoint = try store.write { tx -> AuditCheckpoint? in
             try audit(event, in: tx)
-            return try signCheckpoint(in: tx)
+            return try signCheckpoint(in: tx, headJustAppended: true)
         }
         eventsWritten = 0
         // The ledger writes its lines after the body: if it wrote any here the checkpoint no longer signs the head,
@@ -126,13 +126,15 @@ extension Vault {
     }
 
     /// Signs the chain's head (with the state digest) and stores it, or finds the checkpoint that already does.
-    private func signCheckpoint(in tx: any VaultRecordWriting) throws -> AuditCheckpoint? {
+    /// `headJustAppended`: this transaction appended the head a moment ago, under the writers' lock, so no
+    /// checkpoint can sign it yet and none is looked for.
+    private func signCheckpoint(in tx: any VaultRecordWriting, headJustAppended: Bool = false) throws -> AuditCheckpoint? {
         guard let head = try tx.lastAuditEntry() else { return nil }
         // The head has not moved since someone signed it (another request whose events share this head, often in
         // the same group commit): that checkpoint already vouches for it and for the state, which moves only with
         // events. Reused, so a server's concurrent requests store one checkpoint, not one each with the state
         // digest read and hashed again.
-        if let signed = try reusableCheckpoint(at: head, in: tx) { return signed }
+        if !headJustAppended, let signed = try reusableCheckpoint(at: head, in: tx) { return signed }
         let digest = try StateHash.root(try tx.stateBucketDigests().mapValues(Array.init))
         let checkpoint = try AuditCheckpoint.sign(vaultID: info.vaultID, sequence: head.event.sequence, headMAC: head.entryMAC,
                                                   time: timestamp(), stateDigest: digest, key: secrets.signingKey)
