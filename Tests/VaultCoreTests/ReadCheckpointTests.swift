@@ -5,7 +5,7 @@ import XCTest
 @testable import VaultCrypto
 @testable import VaultCore
 
-/// A team server's read ends right after its event: with `checkpointWithNextEvent` the event and the checkpoint that
+/// A team server's read ends right after its event: with `checkpointWithNextWrite` the event and the checkpoint that
 /// signs it commit in one transaction, the mark moves after it, and the end of the work has nothing left to write.
 final class ReadCheckpointTests: XCTestCase {
     func testAReadsEventCommitsWithItsCheckpointAndTheMarkFollows() throws {
@@ -21,11 +21,11 @@ final class ReadCheckpointTests: XCTestCase {
         _ = try vault.requireConsent(.viewDocuments, ofDocument: id)
         try vault.writeCheckpoint()
         let checkpointsBefore = try vault.store.read { try $0.auditCheckpoints() }.count
-        vault.checkpointWithNextEvent = true
+        vault.checkpointWithNextWrite = true
         var sink = ArraySink()
         try vault.decrypt(documentID: id, to: &sink)
         XCTAssertEqual(sink.bytes, pattern(4000, seed: 7))
-        XCTAssertFalse(vault.checkpointWithNextEvent, "the flag is for one event")
+        XCTAssertFalse(vault.checkpointWithNextWrite, "the flag is for one event")
 
         let (head, checkpoints) = try vault.store.read { (try $0.lastAuditEntry(), try $0.auditCheckpoints()) }
         XCTAssertEqual(head?.event.action, "document.read")
@@ -60,7 +60,7 @@ final class ReadCheckpointTests: XCTestCase {
         vault.deferAllowedDecisions = true
         _ = try vault.requireConsent(.viewDocuments, ofDocument: id)
         XCTAssertEqual(try vault.store.read { try $0.lastAuditEntry() }?.event.sequence, before?.event.sequence, "held, not written")
-        vault.checkpointWithNextEvent = true
+        vault.checkpointWithNextWrite = true
         var sink = ArraySink()
         try vault.decrypt(documentID: id, to: &sink)
         XCTAssertEqual(sink.bytes, pattern(3000, seed: 3))
@@ -89,12 +89,40 @@ final class ReadCheckpointTests: XCTestCase {
 
         vault.deferAllowedDecisions = true
         _ = try vault.requireConsent(.viewDocuments, ofDocument: id)
-        vault.checkpointWithNextEvent = true
+        vault.checkpointWithNextWrite = true
         var sink = ArraySink()
         XCTAssertThrowsError(try vault.decrypt(documentID: id, to: &sink)) { XCTAssertEqual($0 as? VaultError, .blobMissing(documentID: id.rawValue)) }
         XCTAssertNotNil(try vault.writeCheckpoint(), "the held decision makes the end write")
         let events = try vault.store.read { try $0.auditEntries(from: before + 1, through: Int64.max) }
         XCTAssertEqual(events.map(\.event.action), ["consent.decision"])
+        XCTAssertTrue(try t.reopen().verifyAudit(external: nil).ok)
+    }
+
+    /// A server's upload: the gate's decision held for the ingest, and `checkpointWithNextWrite`: the ingest's one
+    /// write records the decision first, then its own events and the ledger's lines, and signs the head they make.
+    func testAnIngestCarriesItsDecisionAndSignsItsOwnCheckpoint() throws {
+        let t = try TemporaryVault()
+        let caseID = try t.openCase(withConsent: true)
+        let vault = try t.reopen()
+        vault.acknowledged = RuleID.allCases
+        try vault.writeCheckpoint()
+        let before = try vault.store.read { try $0.lastAuditEntry() }?.event.sequence ?? 0
+
+        vault.deferAllowedDecisions = true
+        _ = try vault.requireConsent(.ingestDocument, caseID: caseID)
+        vault.deferAllowedDecisions = false
+        vault.checkpointWithNextWrite = true
+        let stored = try vault.ingest(caseID: caseID, files: [Vault.IngestFile(path: try t.file("note.txt", pattern(2000, seed: 5)))], options: .init())
+        _ = t.storedID(stored[0])
+
+        let (events, checkpoints) = try vault.store.read { tx in
+            (try tx.auditEntries(from: before + 1, through: Int64.max), try tx.auditCheckpoints())
+        }
+        XCTAssertEqual(events.first?.event.action, "consent.decision", "the decision first, in the ingest's write")
+        XCTAssertTrue(events.contains { $0.event.action == "document.ingest" }, "\(events.map(\.event.action))")
+        XCTAssertEqual(checkpoints.last?.sequence, events.last?.event.sequence, "the checkpoint signs the write's last line")
+        XCTAssertFalse(vault.checkpointWithNextWrite, "the flag is for one write")
+        XCTAssertNil(try vault.writeCheckpoint(), "nothing is left for the end of the request")
         XCTAssertTrue(try t.reopen().verifyAudit(external: nil).ok)
     }
 }

@@ -91,6 +91,8 @@ extension Vault {
     public func writeCheckpoint() throws -> AuditCheckpoint? {
         // Decisions still held (`deferAllowedDecisions`) are written by this transaction's prelude, before it signs.
         guard eventsWritten > 0 || ledger.eventsAppended > 0 || !deferredEvents.isEmpty else { return nil }
+        // This write signs its own checkpoint: the write hooks must not sign another.
+        checkpointWithNextWrite = false
         let checkpoint = try store.write { tx in try signCheckpoint(in: tx) }
         eventsWritten = 0
         ledger.resetEventsAppended()
@@ -106,23 +108,31 @@ extension Vault {
         try store.write { _ in }
     }
 
-    /// One event and the checkpoint of the head it makes, in one transaction (`checkpointWithNextEvent`): a team
-    /// server's read recorded its event, then wrote its checkpoint in a write of its own. Nothing else changes: the
-    /// event is durable before any byte is read, and the mark moves only after the checkpoint commits.
-    func auditWithCheckpoint(_ event: AuditEvent) throws {
-        checkpointWithNextEvent = false
-        let ledgerBefore = ledger.eventsAppended
-        let checkpoint = try store.write { tx -> AuditCheckpoint? in
-            try audit(event, in: tx)
-            return try signCheckpoint(in: tx, headJustAppended: true)
+    /// What every write transaction does besides its body (LedgeredStore): first the decisions held for it
+    /// (`deferAllowedDecisions`); last, when asked (`checkpointWithNextWrite`) and it recorded events, the signed
+    /// checkpoint of the head it made. Each is forgotten only once the write has committed; the mark moves after.
+    func installWriteHooks() {
+        ledger.prelude = { [unowned self] tx in
+            checkpointSignedInWrite = nil
+            eventsBeforeWrite = eventsWritten
+            for event in deferredEvents { try audit(event, in: tx) }
         }
-        eventsWritten = 0
-        // The ledger writes its lines after the body: if it wrote any here the checkpoint no longer signs the head,
-        // and the end of the work signs again; otherwise it covers the earlier lines too.
-        if ledger.eventsAppended == ledgerBefore { ledger.resetEventsAppended() }
-        // The event and its checkpoint are durable: the read goes ahead even if the mark cannot move now, as at the
-        // end of a server's request (`finishRequest`); the next checkpoint moves it.
-        if let checkpoint { try? moveStateMark(to: checkpoint) }
+        ledger.closing = { [unowned self] tx, ledgerLines in
+            guard checkpointWithNextWrite, eventsWritten > eventsBeforeWrite || ledgerLines > 0 else { return }
+            checkpointSignedInWrite = try signCheckpoint(in: tx, headJustAppended: true)
+        }
+        ledger.committed = { [unowned self] in
+            deferredEvents = []
+            guard let checkpoint = checkpointSignedInWrite else { return }
+            checkpointSignedInWrite = nil
+            checkpointWithNextWrite = false
+            // It signs every event this vault wrote before it: the end of the work has nothing left to sign.
+            eventsWritten = 0
+            ledger.resetEventsAppended()
+            // Durable now: the work goes ahead even if the mark cannot move yet, as at the end of a server's request
+            // (`finishRequest`); the next checkpoint moves it.
+            try? moveStateMark(to: checkpoint)
+        }
     }
 
     /// Signs the chain's head (with the state digest) and stores it, or finds the checkpoint that already does.

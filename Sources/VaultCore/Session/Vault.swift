@@ -28,9 +28,13 @@ public final class Vault {
     let auditChain: AuditChain
     /// Events this process wrote; a command that wrote any ends with a signed checkpoint.
     public internal(set) var eventsWritten = 0
-    /// Set by a front end that ends its work right after the next event this vault records alone (a download's read):
-    /// that event's transaction also signs the checkpoint the end would write, one write transaction fewer per read.
-    public var checkpointWithNextEvent = false
+    /// Set by a front end that ends its work right after its next write (a download's read event, an upload's
+    /// ingest): the next write transaction that records events also signs, after them and the ledger's lines, the
+    /// checkpoint the end would write; one write transaction fewer per request. Cleared once that write commits.
+    public var checkpointWithNextWrite = false
+    /// The running write's count of events at its start, and the checkpoint it signed (`checkpointWithNextWrite`).
+    var eventsBeforeWrite = 0
+    var checkpointSignedInWrite: AuditCheckpoint?
     /// Set by a front end that carries out the action right after the consent gate and ends with `finishRequest`
     /// (a team server's download): a decision that lets the action go on is recorded in the next write transaction,
     /// before that write's own events (the read's), not in a write of its own. Refusals are recorded at once.
@@ -105,10 +109,7 @@ public final class Vault {
         store = ledger
         // Unowned: the store lives as long as the vault that made it.
         ledger.beforeFinish = { [unowned self] tx in try self.maintainListings(tx) }
-        ledger.prelude = { [unowned self] tx in
-            for event in deferredEvents { try audit(event, in: tx) }
-        }
-        ledger.committed = { [unowned self] in deferredEvents = [] }
+        installWriteHooks()
         // Each check after one that wrote reads afresh (the write may have changed what the others read).
         func step(_ check: (OpenReads?) throws -> Void) throws {
             let before = (eventsWritten, ledger.eventsAppended)
@@ -188,7 +189,6 @@ public final class Vault {
     /// An event that stands alone (reads): it commits before anything else happens. Not public: a front end records
     /// only the few things that happen outside the core, through `record(_:)`.
     func audit(_ event: AuditEvent) throws {
-        if checkpointWithNextEvent { return try auditWithCheckpoint(event) }
         try store.write { tx in try audit(event, in: tx) }
     }
 

@@ -16,6 +16,8 @@ final class LedgeredStore: VaultRecordStore, @unchecked Sendable {
     /// Called first in every write transaction (the vault's decisions held for its next write, `deferAllowedDecisions`),
     /// and `committed` once it has committed: what the first wrote is forgotten only when it is durable.
     var prelude: ((LedgerTransaction) throws -> Void)?
+    /// Called last in every write transaction, after the ledger's lines (how many it wrote is given).
+    var closing: ((LedgerTransaction, Int) throws -> Void)?
     var committed: (() -> Void)?
 
     init(base: any VaultRecordStore, chain: AuditChain, makeEvent: @escaping (String, [String: String]) -> AuditEvent) {
@@ -44,6 +46,7 @@ final class LedgeredStore: VaultRecordStore, @unchecked Sendable {
             let result = try body(ledger)
             if !ledger.documentChanges.isEmpty, let beforeFinish { try beforeFinish(ledger) }
             count = try ledger.finish(action: action, append: { try tx.appendChained($0, using: chain) }, makeEvent: makeEvent)
+            try closing?(ledger, count)
             return result
         }
         if count > 0 { lock.withLock { appended += count } }

@@ -46,7 +46,7 @@ extension VaultServer {
                 var sink = WholeSink(capacity: Int(document.size))
                 defer { secureZero(&sink.bytes) }
                 // The read's event is the request's last: it commits with the checkpoint the end would write.
-                vault.checkpointWithNextEvent = true
+                vault.checkpointWithNextWrite = true
                 try vault.decrypt(documentID: DocumentID(id), to: &sink)
                 return FirstPart(document: document, whole: sink.bytes.withUnsafeBytes { ByteBuffer(bytes: $0) })
             }
@@ -62,7 +62,7 @@ extension VaultServer {
             try await handle.run { vault in
                 defer { vault.finishRequest() }
                 var sink = PipeSink(pipe: pipe)
-                vault.checkpointWithNextEvent = true
+                vault.checkpointWithNextWrite = true
                 do {
                     try vault.decrypt(documentID: DocumentID(id), to: &sink)
                     try sink.flush()

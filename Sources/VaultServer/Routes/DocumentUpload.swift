@@ -55,6 +55,9 @@ extension VaultServer {
                 _ = try vault.actingAccount()
                 let caseID = try vault.caseID(caseText)
                 vault.acknowledged = acknowledged
+                // Recorded with the ingest's events, in its write transaction (a refusal at once).
+                vault.deferAllowedDecisions = true
+                defer { vault.deferAllowedDecisions = false }
                 try vault.requireConsent(.ingestDocument, caseID: caseID)
                 return caseID.rawValue
             }
@@ -65,14 +68,23 @@ extension VaultServer {
 
         let spool = try UploadSpool()
         defer { spool.remove() }
-        try await spool.receive(request.body, maxBytes: maxBytes, gateway: sessions.gateway)
+        let file: Vault.IngestFile
+        do {
+            try await spool.receive(request.body, maxBytes: maxBytes, gateway: sessions.gateway)
+            file = try spool.ingestFile(name: name)
+        } catch {
+            // No ingest follows (the body was too large, cut off or slow): the decision held for it is recorded now.
+            _ = try? await handle.run { vault in vault.finishRequest() }
+            throw error
+        }
 
         let options = Vault.IngestOptions(kind: kind, date: date, allowDuplicate: allowDuplicate, actor: session.row.accountID)
-        let file = try spool.ingestFile(name: name)
         let result: Vault.IngestResult
         do {
             result = try await handle.run { vault in
                 defer { vault.finishRequest() }
+                // The ingest's write signs the request's checkpoint too: one write transaction fewer.
+                vault.checkpointWithNextWrite = true
                 guard let result = try vault.ingest(caseID: CaseID(caseID), files: [file], options: options).first else {
                     throw ServerError.vault("ingest returned no result")
                 }
