@@ -36,8 +36,9 @@ public final class Vault {
     var eventsBeforeWrite = 0
     var checkpointSignedInWrite: AuditCheckpoint?
     /// Set by a front end that carries out the action right after the consent gate and ends with `finishRequest`
-    /// (a team server's download): a decision that lets the action go on is recorded in the next write transaction,
-    /// before that write's own events (the read's), not in a write of its own. Refusals are recorded at once.
+    /// (a team server's download or upload): a decision that lets the action go on is recorded in the next write
+    /// transaction, before that write's own events (the read's, the ingest's), not in a write of its own. Refusals
+    /// are recorded at once.
     public var deferAllowedDecisions = false
     /// Decisions held for the next write (`deferAllowedDecisions`): kept until a write that carries them commits.
     var deferredEvents: [AuditEvent] = []
