@@ -49,24 +49,17 @@ final class ReadCheckpointTests: XCTestCase {
     /// With `deferAllowedDecisions` (a server's download) the gate's decision waits for the read: both events and the
     /// checkpoint signing them commit in one transaction, the decision first; none is left for the end.
     func testADeferredDecisionCommitsWithTheReadItAllowed() throws {
-        let t = try TemporaryVault()
-        let caseID = try t.openCase(withConsent: true)
-        let id = t.storedID(try t.ingest(caseID, [try t.file("letter.txt", pattern(3000, seed: 3))])[0])
-        let vault = try t.reopen()
-        vault.acknowledged = RuleID.allCases
-        try vault.writeCheckpoint()
-        let before = try vault.store.read { try $0.lastAuditEntry() }
-
+        let (t, vault, id, before) = try vaultWithLetter(seed: 3)
         vault.deferAllowedDecisions = true
         _ = try vault.requireConsent(.viewDocuments, ofDocument: id)
-        XCTAssertEqual(try vault.store.read { try $0.lastAuditEntry() }?.event.sequence, before?.event.sequence, "held, not written")
+        XCTAssertEqual(try vault.store.read { try $0.lastAuditEntry() }?.event.sequence, before, "held, not written")
         vault.checkpointWithNextWrite = true
         var sink = ArraySink()
         try vault.decrypt(documentID: id, to: &sink)
         XCTAssertEqual(sink.bytes, pattern(3000, seed: 3))
 
         let (events, checkpoints) = try vault.store.read { tx in
-            (try tx.auditEntries(from: (before?.event.sequence ?? 0) + 1, through: Int64.max), try tx.auditCheckpoints())
+            (try tx.auditEntries(from: before + 1, through: Int64.max), try tx.auditCheckpoints())
         }
         XCTAssertEqual(events.map(\.event.action), ["consent.decision", "document.read"])
         XCTAssertEqual(events.first?.event.outcome, AuditOutcome.success.rawValue)
@@ -78,14 +71,8 @@ final class ReadCheckpointTests: XCTestCase {
 
     /// A held decision whose read then fails (the blob is gone) is still recorded: by the end of the request.
     func testADeferredDecisionIsRecordedWhenTheReadFails() throws {
-        let t = try TemporaryVault()
-        let caseID = try t.openCase(withConsent: true)
-        let id = t.storedID(try t.ingest(caseID, [try t.file("gone.txt", pattern(3000, seed: 4))])[0])
-        let vault = try t.reopen()
-        vault.acknowledged = RuleID.allCases
-        try vault.writeCheckpoint()
+        let (t, vault, id, before) = try vaultWithLetter(seed: 4)
         try FileManager.default.removeItem(atPath: vault.blobs.path(for: id.rawValue))
-        let before = try vault.store.read { try $0.lastAuditEntry() }?.event.sequence ?? 0
 
         vault.deferAllowedDecisions = true
         _ = try vault.requireConsent(.viewDocuments, ofDocument: id)
@@ -124,5 +111,17 @@ final class ReadCheckpointTests: XCTestCase {
         XCTAssertFalse(vault.checkpointWithNextWrite, "the flag is for one write")
         XCTAssertNil(try vault.writeCheckpoint(), "nothing is left for the end of the request")
         XCTAssertTrue(try t.reopen().verifyAudit(external: nil).ok)
+    }
+
+    /// A case with one 3 000-byte letter, the vault reopened as its advocate with every warning acknowledged and its
+    /// events signed; and the audit head's sequence then.
+    func vaultWithLetter(seed: UInt64) throws -> (TemporaryVault, Vault, DocumentID, Int64) {
+        let t = try TemporaryVault()
+        let caseID = try t.openCase(withConsent: true)
+        let id = t.storedID(try t.ingest(caseID, [try t.file("letter-\(seed).txt", pattern(3000, seed: seed))])[0])
+        let vault = try t.reopen()
+        vault.acknowledged = RuleID.allCases
+        try vault.writeCheckpoint()
+        return (t, vault, id, try vault.store.read { try $0.lastAuditEntry() }?.event.sequence ?? 0)
     }
 }
