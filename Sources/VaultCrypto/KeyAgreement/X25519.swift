@@ -7,6 +7,9 @@ public enum X25519 {
     public struct PrivateKey: Sendable, CustomStringConvertible {
         public let rawRepresentation: SecureBytes
         public let publicKey: PublicKey
+        /// OpenSSL's key, built once: building it derives the public key (a scalar multiplication as costly as the
+        /// agreement itself), and a team server's request opened three wrappers with the same identity key.
+        private let key: EVPKey
 
         public static func generate() throws -> PrivateKey {
             try PrivateKey(rawRepresentation: try SecureBytes.random(count: keySize))
@@ -17,16 +20,15 @@ public enum X25519 {
                 throw VaultCryptoError.incorrectKeySize(expected: X25519.keySize, got: rawRepresentation.count)
             }
             self.rawRepresentation = rawRepresentation
-            let key = try EVPKey(privateRaw: rawRepresentation, type: COpenSSLShims_EVP_PKEY_X25519())
+            key = try EVPKey(privateRaw: rawRepresentation, type: COpenSSLShims_EVP_PKEY_X25519())
             publicKey = try PublicKey(rawRepresentation: try key.rawPublicKey(count: X25519.keySize))
         }
 
         /// The shared secret with `peer`. Throws when the result would be all zeros (a low-order peer key),
         /// as RFC 7748 §6.1 allows and OpenSSL does: such a secret carries no key material.
         public func sharedSecret(with peer: PublicKey) throws -> SecureBytes {
-            let own = try EVPKey(privateRaw: rawRepresentation, type: COpenSSLShims_EVP_PKEY_X25519())
             let other = try EVPKey(publicRaw: peer.rawRepresentation, type: COpenSSLShims_EVP_PKEY_X25519())
-            guard let context = EVP_PKEY_CTX_new(own.pointer, nil) else { throw VaultCryptoError.underlyingOpenSSL(.drain()) }
+            guard let context = EVP_PKEY_CTX_new(key.pointer, nil) else { throw VaultCryptoError.underlyingOpenSSL(.drain()) }
             defer { EVP_PKEY_CTX_free(context) }
             try check(EVP_PKEY_derive_init(context))
             try check(EVP_PKEY_derive_set_peer(context, other.pointer))

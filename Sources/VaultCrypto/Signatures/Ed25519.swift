@@ -38,6 +38,11 @@ public enum Ed25519 {
                 }
             }
             guard length == Ed25519.signatureSize else { throw VaultCryptoError.underlyingOpenSSL(.drain()) }
+            // A signature made here with this key is valid by construction: a check of it later in this process (the
+            // next request reading the checkpoint or mark this one wrote) need not verify it again.
+            if let memo = VerifiedSignatures.shared.fingerprint(publicKey: publicKey.rawRepresentation, signature: signature, message: message) {
+                VerifiedSignatures.shared.insert(memo)
+            }
             return signature
         }
 
@@ -46,29 +51,51 @@ public enum Ed25519 {
 
     public struct PublicKey: Sendable, Equatable {
         public let rawRepresentation: [UInt8]
+        /// OpenSSL's key, built once rather than per check; nil if OpenSSL refuses the bytes (then nothing verifies).
+        private let key: EVPKey?
 
-        init(unchecked raw: [UInt8]) { rawRepresentation = raw }
+        init(unchecked raw: [UInt8]) {
+            rawRepresentation = raw
+            key = Self.decode(raw)
+        }
 
         public init(rawRepresentation: [UInt8]) throws {
             guard rawRepresentation.count == Ed25519.publicKeySize else {
                 throw VaultCryptoError.incorrectKeySize(expected: Ed25519.publicKeySize, got: rawRepresentation.count)
             }
             self.rawRepresentation = rawRepresentation
+            key = Self.decode(rawRepresentation)
         }
 
-        /// False for any malformed signature or key, and for a signature over other bytes.
-        public func isValidSignature(_ signature: [UInt8], for message: [UInt8]) -> Bool {
-            guard signature.count == Ed25519.signatureSize else { return false }
+        private static func decode(_ raw: [UInt8]) -> EVPKey? {
             OpenSSLErrorStack.clear()
             defer { OpenSSLErrorStack.clear() }
-            guard let key = try? EVPKey(publicRaw: rawRepresentation, type: COpenSSLShims_EVP_PKEY_ED25519()),
-                  let digest = try? DigestContext(),
-                  EVP_DigestVerifyInit(digest.pointer, nil, nil, nil, key.pointer) == 1 else { return false }
-            return signature.withUnsafeBufferPointer { sig in
+            return try? EVPKey(publicRaw: raw, type: COpenSSLShims_EVP_PKEY_ED25519())
+        }
+
+        public static func == (lhs: PublicKey, rhs: PublicKey) -> Bool { lhs.rawRepresentation == rhs.rawRepresentation }
+
+        /// False for any malformed signature or key, and for a signature over other bytes. A signature this process
+        /// has verified before is answered from `VerifiedSignatures` (a team server's request checked the same
+        /// checkpoint's signature up to three times, and every request after it the same one again).
+        public func isValidSignature(_ signature: [UInt8], for message: [UInt8]) -> Bool {
+            isValidSignature(signature, for: message, remembering: .shared)
+        }
+
+        func isValidSignature(_ signature: [UInt8], for message: [UInt8], remembering verified: VerifiedSignatures) -> Bool {
+            guard signature.count == Ed25519.signatureSize, let key else { return false }
+            let memo = verified.fingerprint(publicKey: rawRepresentation, signature: signature, message: message)
+            if let memo, verified.contains(memo) { return true }
+            OpenSSLErrorStack.clear()
+            defer { OpenSSLErrorStack.clear() }
+            guard let digest = try? DigestContext(), EVP_DigestVerifyInit(digest.pointer, nil, nil, nil, key.pointer) == 1 else { return false }
+            let valid = signature.withUnsafeBufferPointer { sig in
                 message.withUnsafeBufferPointer { msg in
                     EVP_DigestVerify(digest.pointer, sig.baseAddress, sig.count, msg.baseAddress, msg.count) == 1
                 }
             }
+            if valid, let memo { verified.insert(memo) }
+            return valid
         }
     }
 }
