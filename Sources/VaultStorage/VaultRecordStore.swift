@@ -202,7 +202,20 @@ extension AuditLogWriting {
 
 /// Everything the vault reads, in one transaction.
 public protocol VaultRecordReading: MetaReading, DirectoryReading, CaseReading, KeyReading, DocumentReading, SealedRecordReading,
-    AuditLogReading, StateReading {}
+    AuditLogReading, StateReading, ReadBatching {}
+
+/// Reads sent together where each statement is a round trip (PostgreSQL), so that a caller who knows several reads
+/// it is about to make waits once, not once each.
+public protocol ReadBatching {
+    /// Makes `reads` together; the same reads made afterwards in this transaction are answered from them. Each
+    /// closure makes one read exactly as the caller then makes it (its result is ignored here). A store whose reads
+    /// cost no round trip ignores this, and so may any store: it changes when the rows arrive, never which.
+    func prefetch(_ reads: [(any VaultRecordReading) throws -> Void]) throws
+}
+
+extension ReadBatching {
+    public func prefetch(_ reads: [(any VaultRecordReading) throws -> Void]) throws {}
+}
 
 /// Changes, always inside one transaction (`VaultRecordStore.write`).
 public protocol VaultRecordWriting: VaultRecordReading, MetaWriting, DirectoryWriting, CaseWriting, KeyWriting, DocumentWriting,

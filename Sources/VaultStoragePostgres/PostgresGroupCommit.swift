@@ -116,8 +116,8 @@ extension PostgresRecordStore {
         var outcomes = [(any Error)?](repeating: nil, count: bodies.count)
         let tx = PostgresTransaction(store: self)
         do {
-            try tx.execute("BEGIN")
-            try tx.execute("SELECT pg_advisory_xact_lock(\(Self.writeLockKey))")
+            sendWithNext("BEGIN")
+            try tx.lockForWriting()
             if bodies.count == 1 {
                 // Alone, the transaction is the savepoint: two round trips fewer.
                 try bodies[0](tx)
@@ -136,10 +136,10 @@ extension PostgresRecordStore {
                     }
                 }
             }
-            try tx.execute("COMMIT")
+            try commit(tx)
         } catch {
             // A failed ROLLBACK means the connection is gone, and with it the transaction: nothing was committed.
-            _ = try? tx.execute("ROLLBACK")
+            if !discardPending() { _ = try? tx.execute("ROLLBACK") }
             for index in outcomes.indices where outcomes[index] == nil { outcomes[index] = error }
         }
         return outcomes

@@ -47,9 +47,15 @@ public final class PostgresRecordStore: VaultRecordStore, @unchecked Sendable {
     let lock = NSLock()
     /// Each table's columns, read once from the database (guarded by `lock`).
     var tableColumns: [String: [String]] = [:]
-    /// Statements sent so far (guarded by `lock`): the round trips a caller's transactions cost.
+    /// Statements sent so far (guarded by `lock`).
     private var sent = 0
     public var statementsSent: Int { lock.withLock { sent } }
+    /// Times the caller waited for the database (guarded by `lock`): statements sent together (`sendWithNext`,
+    /// `runTogether`) are one wait, however many they are.
+    private var waits = 0
+    public var roundTrips: Int { lock.withLock { waits } }
+    /// Statements that need no answer of their own before the next (a BEGIN), sent with it (guarded by `lock`).
+    private var pending: [PostgresQuery] = []
 
     public init(endpoint: Endpoint) throws {
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -98,30 +104,42 @@ public final class PostgresRecordStore: VaultRecordStore, @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         let tx = PostgresTransaction(store: self, readOnly: readOnly)
-        try tx.execute(PostgresQuery(unsafeSQL: begin))
+        sendWithNext(PostgresQuery(unsafeSQL: begin))
         do {
-            if lockForWriting { try tx.execute("SELECT pg_advisory_xact_lock(\(Self.writeLockKey))") }
+            if lockForWriting { try tx.lockForWriting() }
             let result = try body(tx)
-            try tx.execute("COMMIT")
+            try commit(tx)
             return result
         } catch {
             // A failed ROLLBACK means the connection is gone, and with it the transaction: nothing was committed either way.
-            _ = try? tx.execute("ROLLBACK")
+            if !discardPending() { _ = try? tx.execute("ROLLBACK") }
             throw error
+        }
+    }
+
+    /// COMMIT, unless nothing was sent since BEGIN (then BEGIN is not sent either). PostgreSQL answers the COMMIT of
+    /// a transaction a failed statement aborted with ROLLBACK, not an error: a caller that caught that statement's
+    /// error would otherwise believe its changes stored.
+    func commit(_ tx: PostgresTransaction) throws {
+        guard !discardPending() else { return }
+        let result = try tx.execute("COMMIT")
+        guard result.metadata.command == "COMMIT" else {
+            throw StoreError.failed("the database rolled the transaction back (a statement in it had failed); nothing of it was stored")
         }
     }
 
     /// Begins a read transaction that outlives one call (`PostgresRequestStore`): the caller has this connection to
     /// itself (checked out of the pool), so the store's lock, which one thread must both take and release, is not
-    /// held across the calls.
-    func beginHeldRead() throws -> PostgresTransaction {
-        let tx = PostgresTransaction(store: self, readOnly: true)
-        try tx.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        return tx
+    /// held across the calls. BEGIN goes with the first read.
+    func beginHeldRead() -> PostgresTransaction {
+        sendWithNext("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        return PostgresTransaction(store: self, readOnly: true)
     }
 
-    /// Ends it: COMMIT, or ROLLBACK after a failure in it (a failed statement leaves the transaction aborted).
+    /// Ends it: COMMIT, or ROLLBACK after a failure in it (a failed statement leaves the transaction aborted); nothing
+    /// when it never read.
     func endHeldRead(_ tx: PostgresTransaction, failed: Bool) throws {
+        guard !discardPending() else { return }
         if failed {
             _ = try? tx.execute("ROLLBACK")
         } else {
@@ -129,13 +147,40 @@ public final class PostgresRecordStore: VaultRecordStore, @unchecked Sendable {
         }
     }
 
+    // MARK: - Statements
+
+    /// `query` goes to the database with the next statement, in the same wait.
+    func sendWithNext(_ query: PostgresQuery) { pending.append(query) }
+
+    /// Forgets statements not sent yet; true if there were any.
+    func discardPending() -> Bool {
+        defer { pending = [] }
+        return !pending.isEmpty
+    }
+
     func run(_ query: PostgresQuery) throws -> PostgresQueryResult {
-        sent += 1
-        do {
-            return try connection.query(query, logger: logger).wait()
-        } catch {
-            throw Self.translate(error)
+        try runTogether([query])[0]
+    }
+
+    /// Sends the statements (after any waiting to go with them) without waiting for each answer, then waits for all:
+    /// one wake-up of the calling thread instead of one per statement. PostgreSQL runs them in order, as if sent one
+    /// by one; after a failure the rest fail too (the transaction is aborted), and the first failure is the error.
+    func runTogether(_ queries: [PostgresQuery]) throws -> [PostgresQueryResult] {
+        let all = pending + queries
+        pending = []
+        sent += all.count
+        waits += 1
+        let futures = all.map { connection.query($0, logger: logger) }
+        var results: [PostgresQueryResult] = [], failure: (any Error)?
+        for future in futures {
+            do {
+                results.append(try future.wait())
+            } catch {
+                failure = failure ?? error
+            }
         }
+        if let failure { throw Self.translate(failure) }
+        return Array(results.suffix(queries.count))
     }
 
     // MARK: - Errors

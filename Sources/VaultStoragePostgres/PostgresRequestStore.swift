@@ -65,14 +65,9 @@ public final class PostgresRequestStore: VaultRecordStore, @unchecked Sendable {
     private func heldTransaction() throws -> PostgresTransaction {
         if let held { return held.tx }
         let store = try pool.checkOut()
-        do {
-            let tx = try store.beginHeldRead()
-            held = (store, tx)
-            return tx
-        } catch {
-            pool.checkIn(store)
-            throw error
-        }
+        let tx = store.beginHeldRead()
+        held = (store, tx)
+        return tx
     }
 
     public func integrityProblems() throws -> [String] {

@@ -7,11 +7,20 @@ import VaultStorage
 /// and read back without trusting their types, as the SQLite store does: a column changed outside casevault reads
 /// as something no MAC covers and the chain check names it.
 extension PostgresTransaction {
+    static let headQuery: PostgresQuery = "SELECT * FROM audit_events ORDER BY seq DESC LIMIT 1"
+
     func lastAuditEntry() throws -> ChainedEvent? {
         if let known = head?.entry { return known }
-        let entry = try rows("SELECT * FROM audit_events ORDER BY seq DESC LIMIT 1").first.map(Self.chainedEvent)
+        let entry = try rows(Self.headQuery).first.map(Self.chainedEvent)
         head?.entry = .some(entry)
         return entry
+    }
+
+    /// Takes the vault's writers' lock and reads the chain's head under it, in one wait with the BEGIN before them:
+    /// nearly every write appends an event, and each needs the head once the lock is held.
+    func lockForWriting() throws {
+        let answers = try store.runTogether(["SELECT pg_advisory_xact_lock(\(PostgresRecordStore.writeLockKey))", Self.headQuery])
+        head?.entry = .some(answers[1].rows.first.map(Self.chainedEvent))
     }
 
     func auditEntries(caseID: String?, since: String?, actor: String?) throws -> [ChainedEvent] {

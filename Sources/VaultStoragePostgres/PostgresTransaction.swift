@@ -31,6 +31,10 @@ struct PostgresTransaction: VaultRecordWriting {
     func rows(_ query: PostgresQuery) throws -> [PostgresRow] {
         guard let answers else { return try store.run(query).rows }
         if let known = answers.rows[query] { return known }
+        if answers.recording != nil {
+            answers.recording?.append(query)
+            return []
+        }
         let rows = try store.run(query).rows
         // Small answers only: a listing's thousands of rows are read once and need not be held to the end.
         if rows.count <= ReadAnswers.maxRows { answers.rows[query] = rows }
@@ -50,7 +54,7 @@ struct PostgresTransaction: VaultRecordWriting {
             SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = \(table)
             ORDER BY ordinal_position
             """).map { try $0.decode(String.self) }
-        store.tableColumns[table] = names
+        if answers?.recording == nil { store.tableColumns[table] = names }
         return names
     }
 
@@ -299,4 +303,24 @@ struct PostgresTransaction: VaultRecordWriting {
 final class ReadAnswers {
     static let maxRows = 256
     var rows: [PostgresQuery: [PostgresRow]] = [:]
+    /// While `prefetch` learns which statements its reads make: each is noted and answered with no rows.
+    var recording: [PostgresQuery]?
+}
+
+extension PostgresTransaction {
+    /// Runs each read once with no database (`ReadAnswers.recording`) to learn its statement, sends the statements not
+    /// answered yet together (with the BEGIN, when this is the transaction's first), and keeps their answers for the
+    /// reads themselves. Only in a read-only transaction, whose snapshot makes an answer good until it ends.
+    func prefetch(_ reads: [(any VaultRecordReading) throws -> Void]) throws {
+        guard let answers, answers.recording == nil else { return }
+        answers.recording = []
+        for read in reads { try? read(self) }
+        var queries: [PostgresQuery] = []
+        for query in answers.recording ?? [] where answers.rows[query] == nil && !queries.contains(query) { queries.append(query) }
+        answers.recording = nil
+        guard !queries.isEmpty else { return }
+        for (query, result) in zip(queries, try store.runTogether(queries)) where result.rows.count <= ReadAnswers.maxRows {
+            answers.rows[query] = result.rows
+        }
+    }
 }

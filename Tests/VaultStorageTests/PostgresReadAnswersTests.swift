@@ -17,19 +17,21 @@ final class PostgresReadAnswersTests: XCTestCase {
         defer { store.close() }
         try store.write { tx in try tx.setMeta("answered", "first") }
 
-        var sent = store.statementsSent
+        var (sent, waits) = (store.statementsSent, store.roundTrips)
         let (once, again) = try store.read { tx in (try tx.meta("answered"), try tx.meta("answered")) }
         XCTAssertEqual([once, again], ["first", "first"])
         XCTAssertEqual(store.statementsSent - sent, 3, "BEGIN, one SELECT, COMMIT")
+        XCTAssertEqual(store.roundTrips - waits, 2, "BEGIN goes with the SELECT")
 
-        sent = store.statementsSent
+        (sent, waits) = (store.statementsSent, store.roundTrips)
         let seen = try store.write { tx -> [String?] in
             let before = try tx.meta("answered")
             try tx.setMeta("answered", "second")
             return [before, try tx.meta("answered")]
         }
         XCTAssertEqual(seen, ["first", "second"], "a write reads its own change")
-        XCTAssertEqual(store.statementsSent - sent, 6, "BEGIN, the writers' lock, SELECT, the change, SELECT again, COMMIT")
+        XCTAssertEqual(store.statementsSent - sent, 7, "BEGIN, the writers' lock and the audit head, SELECT, the change, SELECT again, COMMIT")
+        XCTAssertEqual(store.roundTrips - waits, 5, "BEGIN, the lock and the head in one wait")
         XCTAssertEqual(try store.read { try $0.meta("answered") }, "second", "answers end with their transaction")
 
         // The state index's digests: read once per write transaction, then kept with its own changes.
@@ -41,7 +43,7 @@ final class PostgresReadAnswersTests: XCTestCase {
         }
         XCTAssertNil(before[4])
         XCTAssertEqual(after[4], Data([4]), "its own change is in what it sees next")
-        XCTAssertEqual(store.statementsSent - sent, 5, "BEGIN, the writers' lock, one SELECT, the change, COMMIT")
+        XCTAssertEqual(store.statementsSent - sent, 6, "BEGIN, the writers' lock and the audit head, one SELECT, the change, COMMIT")
         XCTAssertEqual(try store.read { try $0.stateBucketDigests() }, after)
     }
 
@@ -56,7 +58,7 @@ final class PostgresReadAnswersTests: XCTestCase {
         }
         try store.write { tx in _ = try tx.appendChained(event(0), using: chain) }
 
-        let sent = store.statementsSent
+        let (sent, waits) = (store.statementsSent, store.roundTrips)
         let heads = try store.write { tx -> [Int64?] in
             var seen: [Int64?] = []
             for number in 1...3 {
@@ -67,6 +69,7 @@ final class PostgresReadAnswersTests: XCTestCase {
         }
         XCTAssertEqual(heads, [2, 3, 4], "each event is chained after the one before it")
         XCTAssertEqual(store.statementsSent - sent, 7, "BEGIN, the writers' lock, one read of the head, three INSERTs, COMMIT")
+        XCTAssertEqual(store.roundTrips - waits, 5, "BEGIN, the lock and the head in one wait")
         let all = try store.read { tx in try tx.auditEntries(caseID: nil, since: nil, actor: nil) }
         XCTAssertEqual(all.map(\.event.sequence), [1, 2, 3, 4])
         XCTAssertNil(try AuditVerifier(chain: chain).verify(all, checkpoints: [], vaultPublicKey: try Ed25519.PrivateKey.generate().publicKey))
@@ -98,5 +101,56 @@ final class PostgresReadAnswersTests: XCTestCase {
         XCTAssertEqual(authorities, alone, "the same records as the statement of the type gives")
         XCTAssertEqual(none, [])
         XCTAssertEqual(store.statementsSent - sent, 3, "BEGIN, one SELECT, COMMIT")
+    }
+
+    /// Reads a caller names ahead (`prefetch`) go to the database in one wait with the BEGIN, and the same reads after
+    /// are answered from them, with the rows they would have read; a read the prefetch did not name is sent as usual.
+    func testPrefetchedReadsAreOneWaitAndAnswerTheSameRows() throws {
+        let server = try PostgresTestServer.start()
+        defer { server.stop() }
+        let store = try PostgresRecordStore(endpoint: server.endpoint(database: try server.makeDatabase()))
+        defer { store.close() }
+        let chain = try AuditChain(auditKey: try SecureBytes.random(count: 32), vaultID: "vault-1")
+        try store.write { tx in
+            try tx.setMeta("vault_id", "vault-1")
+            _ = try tx.appendChained(AuditEvent(time: "2026-01-01T00:00:00Z", actor: "adv-1", action: "vault.init"), using: chain)
+        }
+        let plain = try store.read { tx in (try tx.metaEntries(), try tx.lastAuditEntry()?.entryMAC, try tx.advocate("adv-1")) }
+
+        let (sent, waits) = (store.statementsSent, store.roundTrips)
+        let prefetched = try store.read { tx in
+            try tx.prefetch([{ _ = try $0.metaEntries() }, { _ = try $0.lastAuditEntry() }, { _ = try $0.advocate("adv-1") }])
+            return (try tx.metaEntries(), try tx.lastAuditEntry()?.entryMAC, try tx.advocate("adv-1"))
+        }
+        XCTAssertEqual(prefetched.0, plain.0)
+        XCTAssertEqual(prefetched.1, plain.1)
+        XCTAssertNil(prefetched.2)
+        XCTAssertEqual(store.statementsSent - sent, 5, "BEGIN, three SELECTs, COMMIT: the reads themselves were answered")
+        XCTAssertEqual(store.roundTrips - waits, 2, "BEGIN and the three reads in one wait, then the COMMIT")
+
+        // A failed statement among them fails the read, as it would have alone, and leaves the connection usable.
+        XCTAssertThrowsError(try store.read { tx in
+            // Text with a NUL byte: PostgreSQL refuses the statement.
+            try tx.prefetch([{ _ = try $0.metaEntries() }, { _ = try $0.meta("no\u{0}such") }])
+        })
+        XCTAssertEqual(try store.read { try $0.meta("vault_id") }, "vault-1")
+    }
+
+    /// PostgreSQL answers the COMMIT of a transaction a failed statement aborted with ROLLBACK, not an error: a write
+    /// whose body caught that statement's error must fail, not report its other changes stored.
+    func testAWriteWhoseStatementFailedCannotCommitQuietly() throws {
+        let server = try PostgresTestServer.start()
+        defer { server.stop() }
+        let store = try PostgresRecordStore(endpoint: server.endpoint(database: try server.makeDatabase()))
+        defer { store.close() }
+        XCTAssertThrowsError(try store.write { tx in
+            try tx.setMeta("kept", "no")
+            _ = try? tx.meta("no\u{0}such")    // refused by PostgreSQL (text with a NUL byte), the error caught
+        }) { error in
+            XCTAssertTrue("\(error)".contains("rolled the transaction back"), "\(error)")
+        }
+        XCTAssertNil(try store.read { try $0.meta("kept") })
+        try store.write { tx in try tx.setMeta("kept", "yes") }
+        XCTAssertEqual(try store.read { try $0.meta("kept") }, "yes", "the connection works after it")
     }
 }

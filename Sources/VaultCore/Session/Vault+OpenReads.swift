@@ -1,5 +1,6 @@
 import Audit
 import Foundation
+import VaultCrypto
 import VaultStorage
 
 /// What opening a vault reads, read in one transaction. The checks at open (the keys, the database's binding, the
@@ -25,12 +26,33 @@ struct OpenReads {
         let identity = unlock.identity
         self.markSequence = markSequence
         (meta, vaultKeyVersions, auditWrappers, signingWrappers, newestEntry, account, markEntry, markCheckpoints) = try store.read { tx in
-            (try tx.metaEntries(), try tx.dataKeyVersions(scope: KeyHierarchy.vaultScope),
+            // Independent of one another: on PostgreSQL one wait for all (a request's open made eight before).
+            try tx.prefetch(Self.reads(identity: identity, markSequence: markSequence))
+            return (try tx.metaEntries(), try tx.dataKeyVersions(scope: KeyHierarchy.vaultScope),
              identity == nil ? [] : try KeyHierarchy.wrappersToOpen(scope: KeyHierarchy.auditScope, version: 1, identity: identity, in: tx),
              identity == nil ? [] : try KeyHierarchy.wrappersToOpen(scope: KeyHierarchy.signingScope, version: 1, identity: identity, in: tx),
              try tx.lastAuditEntry(), try identity.flatMap { try tx.advocate($0.accountID) },
              try markSequence.flatMap { try tx.auditEntry(sequence: $0) }, try markSequence.map { try tx.auditCheckpoints(sequence: $0) } ?? [])
         }
+    }
+
+    /// The reads below as `prefetch` takes them (an identity's own wrappers only: the fallback to every wrapper is
+    /// for a vault without them, which then reads as before).
+    private static func reads(identity: UnlockedIdentity?, markSequence: Int64?) -> [(any VaultRecordReading) throws -> Void] {
+        var reads: [(any VaultRecordReading) throws -> Void] = [
+            { _ = try $0.metaEntries() }, { _ = try $0.dataKeyVersions(scope: KeyHierarchy.vaultScope) }, { _ = try $0.lastAuditEntry() },
+        ]
+        if let identity {
+            for scope in [KeyHierarchy.auditScope, KeyHierarchy.signingScope] {
+                reads.append { _ = try $0.wrapper(scope: scope, version: 1, kind: KeyRecipient.Kind.identity.rawValue, id: identity.accountID) }
+            }
+            reads.append { _ = try $0.advocate(identity.accountID) }
+        }
+        if let markSequence {
+            reads.append { _ = try $0.auditEntry(sequence: markSequence) }
+            reads.append { _ = try $0.auditCheckpoints(sequence: markSequence) }
+        }
+        return reads
     }
 
     /// The database is this vault's and keyed: `prepareDatabase` has nothing to write.
