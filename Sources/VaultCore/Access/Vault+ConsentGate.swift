@@ -52,6 +52,7 @@ extension Vault {
                 if consentGrants[cacheKey(caseID)] != nil { return (caseID, nil) }
             }
             guard let caseRecord = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
+            try tx.prefetch(gateReads(caseID: caseID, clientID: caseRecord.clientID))
             // The records the rules are about to read must be the ones the vault signed (a withdrawal undone with
             // sqlite3 is refused here, not only by `verify`).
             try checkSignedState(caseID: caseID, personIDs: [caseRecord.clientID], in: tx)

@@ -19,10 +19,7 @@ extension Vault {
         guard let buckets = try signedStateBuckets(in: tx) else { return }
         let accountKey = actor.map { RecordKey(kind: .advocate, id: $0) }
         // Every bucket this check reads, in one read (one statement on a team server's database, not one each).
-        let needed = try Set([try StateHash.bucket(RecordKey(kind: .caseRecord, id: caseID), scope: caseID)]
-            + personIDs.map { try StateHash.bucket(RecordKey(kind: .caseRecord, id: $0), scope: $0) }
-            + (accountKey.map { [try StateHash.bucket($0, scope: nil)] } ?? []))
-        let read = try tx.recordStates(buckets: needed)
+        let read = try tx.recordStates(buckets: try stateCheckBuckets(caseID: caseID, personIDs: personIDs))
         func checkBucket(_ bucket: Int, subject: String) throws -> [RecordStateRecord] {
             try Self.checkedBucket(bucket, against: buckets, subject: subject, states: read[bucket] ?? [])
         }
@@ -57,6 +54,28 @@ extension Vault {
 
     /// The state index's bucket digests, once their root is the one the newest signed checkpoint vouches for; nil when
     /// no signed checkpoint covers the log's head (between a change and its checkpoint), so there is nothing to check.
+    /// The index buckets `checkSignedState` reads: the case's, each person's and the acting account's.
+    func stateCheckBuckets(caseID: String, personIDs: [String]) throws -> Set<Int> {
+        try Set([try StateHash.bucket(RecordKey(kind: .caseRecord, id: caseID), scope: caseID)]
+            + personIDs.map { try StateHash.bucket(RecordKey(kind: .caseRecord, id: $0), scope: $0) }
+            + (actor.map { [try StateHash.bucket(RecordKey(kind: .advocate, id: $0), scope: nil)] } ?? []))
+    }
+
+    /// What the consent gate reads next about a case and its client (the state check's rows, the rules' facts), as
+    /// `prefetch` takes them: one wait on a team server's database instead of one per statement. Only reads; which
+    /// of them the gate then makes is still its own decision.
+    func gateReads(caseID: String, clientID: String) -> [(any VaultRecordReading) throws -> Void] {
+        var reads: [(any VaultRecordReading) throws -> Void] = [
+            { _ = try $0.caseAdvocates(caseID) }, { _ = try $0.tombstone(caseID) }, { _ = try $0.person(clientID) },
+            { _ = try $0.consentRecords(type: nil, caseID: caseID, personID: nil) },
+            { _ = try $0.consentRecords(type: nil, caseID: nil, personID: clientID) },
+        ]
+        if !stateChecked.contains([caseID, clientID].joined(separator: "|")), let buckets = try? stateCheckBuckets(caseID: caseID, personIDs: [clientID]) {
+            reads += [{ _ = try $0.stateBucketDigests() }, { _ = try $0.recordStates(buckets: buckets) }]
+        }
+        return reads
+    }
+
     func signedStateBuckets(in tx: any VaultRecordReading) throws -> [Int: [UInt8]]? {
         guard let head = try tx.lastAuditEntry(),
               let checkpoint = try tx.auditCheckpoints(sequence: head.event.sequence).last(where: {
