@@ -16,11 +16,14 @@ extension PostgresTransaction {
         return entry
     }
 
-    /// Takes the vault's writers' lock and reads the chain's head under it, in one wait with the BEGIN before them:
-    /// nearly every write appends an event, and each needs the head once the lock is held.
+    /// Takes the vault's writers' lock and reads the chain's head and the state digests under it, in one wait with
+    /// the BEGIN before them: nearly every write appends an event after the head, and changes records or signs a
+    /// checkpoint, which needs the digests (256 small rows).
     func lockForWriting() throws {
-        let answers = try store.runTogether(["SELECT pg_advisory_xact_lock(\(PostgresRecordStore.writeLockKey))", Self.headQuery])
+        let answers = try store.runTogether(["SELECT pg_advisory_xact_lock(\(PostgresRecordStore.writeLockKey))", Self.headQuery,
+                                             Self.stateBucketsQuery])
         head?.entry = .some(answers[1].rows.first.map(Self.chainedEvent))
+        head?.stateBuckets = try Self.stateBucketDigests(answers[2].rows)
     }
 
     func auditEntries(caseID: String?, since: String?, actor: String?) throws -> [ChainedEvent] {

@@ -283,12 +283,17 @@ struct PostgresTransaction: VaultRecordWriting {
     func stateBucketDigests() throws -> [Int: Data] {
         // A write transaction keeps them (the writers of one group commit each sign a checkpoint of all 256).
         if let known = head?.stateBuckets { return known }
+        let digests = try Self.stateBucketDigests(try rows(Self.stateBucketsQuery))
+        head?.stateBuckets = digests
+        return digests
+    }
+    static let stateBucketsQuery: PostgresQuery = "SELECT bucket, digest FROM state_buckets"
+    static func stateBucketDigests(_ rows: [PostgresRow]) throws -> [Int: Data] {
         var digests: [Int: Data] = [:]
-        for row in try rows("SELECT bucket, digest FROM state_buckets") {
+        for row in rows {
             let (bucket, digest) = try row.decode((Int, Data).self)
             digests[bucket] = digest
         }
-        head?.stateBuckets = digests
         return digests
     }
     func save(_ record: RecordStateRecord) throws { try insert(record, into: RecordStateRecord.tableName, onConflict: .replace) }

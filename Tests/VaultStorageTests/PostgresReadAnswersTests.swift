@@ -30,8 +30,8 @@ final class PostgresReadAnswersTests: XCTestCase {
             return [before, try tx.meta("answered")]
         }
         XCTAssertEqual(seen, ["first", "second"], "a write reads its own change")
-        XCTAssertEqual(store.statementsSent - sent, 7, "BEGIN, the writers' lock and the audit head, SELECT, the change, SELECT again, COMMIT")
-        XCTAssertEqual(store.roundTrips - waits, 5, "BEGIN, the lock and the head in one wait")
+        XCTAssertEqual(store.statementsSent - sent, 8, "BEGIN, the writers' lock, the audit head and the state digests, SELECT, the change, SELECT again, COMMIT")
+        XCTAssertEqual(store.roundTrips - waits, 5, "BEGIN, the lock, the head and the digests in one wait")
         XCTAssertEqual(try store.read { try $0.meta("answered") }, "second", "answers end with their transaction")
 
         // The state index's digests: read once per write transaction, then kept with its own changes.
@@ -43,7 +43,7 @@ final class PostgresReadAnswersTests: XCTestCase {
         }
         XCTAssertNil(before[4])
         XCTAssertEqual(after[4], Data([4]), "its own change is in what it sees next")
-        XCTAssertEqual(store.statementsSent - sent, 6, "BEGIN, the writers' lock and the audit head, one SELECT, the change, COMMIT")
+        XCTAssertEqual(store.statementsSent - sent, 6, "BEGIN, the writers' lock, the audit head and the digests (read once), the change, COMMIT")
         XCTAssertEqual(try store.read { try $0.stateBucketDigests() }, after)
     }
 
@@ -68,8 +68,8 @@ final class PostgresReadAnswersTests: XCTestCase {
             return seen
         }
         XCTAssertEqual(heads, [2, 3, 4], "each event is chained after the one before it")
-        XCTAssertEqual(store.statementsSent - sent, 7, "BEGIN, the writers' lock, one read of the head, three INSERTs, COMMIT")
-        XCTAssertEqual(store.roundTrips - waits, 5, "BEGIN, the lock and the head in one wait")
+        XCTAssertEqual(store.statementsSent - sent, 8, "BEGIN, the writers' lock, one read of the head, the state digests, three INSERTs, COMMIT")
+        XCTAssertEqual(store.roundTrips - waits, 5, "BEGIN, the lock, the head and the digests in one wait")
         let all = try store.read { tx in try tx.auditEntries(caseID: nil, since: nil, actor: nil) }
         XCTAssertEqual(all.map(\.event.sequence), [1, 2, 3, 4])
         XCTAssertNil(try AuditVerifier(chain: chain).verify(all, checkpoints: [], vaultPublicKey: try Ed25519.PrivateKey.generate().publicKey))
