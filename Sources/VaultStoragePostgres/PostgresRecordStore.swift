@@ -170,16 +170,19 @@ public final class PostgresRecordStore: VaultRecordStore, @unchecked Sendable {
         pending = []
         sent += all.count
         waits += 1
+        if all.count == 1 {
+            do { return [try connection.query(all[0], logger: logger).wait()] } catch { throw Self.translate(error) }
+        }
         let futures = all.map { connection.query($0, logger: logger) }
-        var results: [PostgresQueryResult] = [], failure: (any Error)?
-        for future in futures {
-            do {
-                results.append(try future.wait())
-            } catch {
-                failure = failure ?? error
+        // One future for all: waiting on each in turn would wake this thread as each answer came.
+        let outcomes = try EventLoopFuture.whenAllComplete(futures, on: connection.eventLoop).wait()
+        var results: [PostgresQueryResult] = []
+        for outcome in outcomes {
+            switch outcome {
+            case .success(let result): results.append(result)
+            case .failure(let error): throw Self.translate(error)
             }
         }
-        if let failure { throw Self.translate(failure) }
         return Array(results.suffix(queries.count))
     }
 
