@@ -10,11 +10,21 @@ import XCTest
 /// and the audit head from several places) is answered from the first time; a write transaction asks every time, but
 /// for the audit head, which only it moves while it holds the writers' lock.
 final class PostgresReadAnswersTests: XCTestCase {
-    func testARepeatedStatementInAReadIsSentOnceAndAWriteAsksAgain() throws {
+    /// A store on a fresh database of a private server, and what stops both.
+    func startStore() throws -> (PostgresRecordStore, () -> Void) {
         let server = try PostgresTestServer.start()
-        defer { server.stop() }
-        let store = try PostgresRecordStore(endpoint: server.endpoint(database: try server.makeDatabase()))
-        defer { store.close() }
+        do {
+            let store = try PostgresRecordStore(endpoint: server.endpoint(database: try server.makeDatabase()))
+            return (store, { store.close(); server.stop() })
+        } catch {
+            server.stop()
+            throw error
+        }
+    }
+
+    func testARepeatedStatementInAReadIsSentOnceAndAWriteAsksAgain() throws {
+        let (store, stop) = try startStore()
+        defer { stop() }
         try store.write { tx in try tx.setMeta("answered", "first") }
 
         var (sent, waits) = (store.statementsSent, store.roundTrips)
@@ -48,10 +58,8 @@ final class PostgresReadAnswersTests: XCTestCase {
     }
 
     func testAWriteTransactionReadsTheAuditHeadOnceForAllItsEvents() throws {
-        let server = try PostgresTestServer.start()
-        defer { server.stop() }
-        let store = try PostgresRecordStore(endpoint: server.endpoint(database: try server.makeDatabase()))
-        defer { store.close() }
+        let (store, stop) = try startStore()
+        defer { stop() }
         let chain = try AuditChain(auditKey: try SecureBytes.random(count: 32), vaultID: "vault-1")
         func event(_ number: Int) -> AuditEvent {
             AuditEvent(time: "2026-01-01T00:00:00Z", actor: "adv-1", action: "document.read", details: ["n": String(number)])
@@ -78,10 +86,8 @@ final class PostgresReadAnswersTests: XCTestCase {
     /// The gate reads a person's records of every type, then their authorities: the second is taken from the first's
     /// rows in the same read, with the same records in the same order as the statement would give.
     func testRecordsOfOneTypeComeFromTheSameReadsRecordsOfEveryType() throws {
-        let server = try PostgresTestServer.start()
-        defer { server.stop() }
-        let store = try PostgresRecordStore(endpoint: server.endpoint(database: try server.makeDatabase()))
-        defer { store.close() }
+        let (store, stop) = try startStore()
+        defer { stop() }
         try store.write { tx in
             for (n, type) in ["authority", "person_status", "authority", "capacity"].enumerated() {
                 try tx.save(ConsentRecord(id: "rec-\(9 - n)", recordType: type, personID: "per-1", createdAt: "2026-01-0\(n + 1)", updatedAt: "t",
@@ -106,10 +112,8 @@ final class PostgresReadAnswersTests: XCTestCase {
     /// Reads a caller names ahead (`prefetch`) go to the database in one wait with the BEGIN, and the same reads after
     /// are answered from them, with the rows they would have read; a read the prefetch did not name is sent as usual.
     func testPrefetchedReadsAreOneWaitAndAnswerTheSameRows() throws {
-        let server = try PostgresTestServer.start()
-        defer { server.stop() }
-        let store = try PostgresRecordStore(endpoint: server.endpoint(database: try server.makeDatabase()))
-        defer { store.close() }
+        let (store, stop) = try startStore()
+        defer { stop() }
         let chain = try AuditChain(auditKey: try SecureBytes.random(count: 32), vaultID: "vault-1")
         try store.write { tx in
             try tx.setMeta("vault_id", "vault-1")
@@ -139,10 +143,8 @@ final class PostgresReadAnswersTests: XCTestCase {
     /// PostgreSQL answers the COMMIT of a transaction a failed statement aborted with ROLLBACK, not an error: a write
     /// whose body caught that statement's error must fail, not report its other changes stored.
     func testAWriteWhoseStatementFailedCannotCommitQuietly() throws {
-        let server = try PostgresTestServer.start()
-        defer { server.stop() }
-        let store = try PostgresRecordStore(endpoint: server.endpoint(database: try server.makeDatabase()))
-        defer { store.close() }
+        let (store, stop) = try startStore()
+        defer { stop() }
         XCTAssertThrowsError(try store.write { tx in
             try tx.setMeta("kept", "no")
             _ = try? tx.meta("no\u{0}such")    // refused by PostgreSQL (text with a NUL byte), the error caught
