@@ -52,8 +52,6 @@ extension Vault {
         }
     }
 
-    /// The state index's bucket digests, once their root is the one the newest signed checkpoint vouches for; nil when
-    /// no signed checkpoint covers the log's head (between a change and its checkpoint), so there is nothing to check.
     /// The index buckets `checkSignedState` reads: the case's, each person's and the acting account's.
     func stateCheckBuckets(caseID: String, personIDs: [String]) throws -> Set<Int> {
         try Set([try StateHash.bucket(RecordKey(kind: .caseRecord, id: caseID), scope: caseID)]
@@ -76,6 +74,8 @@ extension Vault {
         return reads
     }
 
+    /// The state index's bucket digests, once their root is the one the newest signed checkpoint vouches for; nil when
+    /// no signed checkpoint covers the log's head (between a change and its checkpoint), so there is nothing to check.
     func signedStateBuckets(in tx: any VaultRecordReading) throws -> [Int: [UInt8]]? {
         guard let head = try tx.lastAuditEntry(),
               let checkpoint = try tx.auditCheckpoints(sequence: head.event.sequence).last(where: {
