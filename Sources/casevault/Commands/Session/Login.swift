@@ -3,6 +3,9 @@ import Foundation
 import VaultClient
 import VaultCrypto
 import VaultCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension CaseVault {
     struct Login: ParsableCommand {
@@ -46,7 +49,15 @@ extension CaseVault {
             let passphrase = try global.passphrase.read(confirm: false)
             _ = try identity.unlock(passphrase: passphrase)
             let api = try VaultAPI(server: server, trust: pinned.map { .pinnedCA(pem: Array($0.pem.utf8)) } ?? .systemRoots)
-            let result = try api.login(identityFile: identityBytes, passphrase: passphrase, loginCode: totp)
+            let result: LoginResult
+            do {
+                result = try api.login(identityFile: identityBytes, passphrase: passphrase, loginCode: totp)
+            } catch ClientError.loginFailed(let message) where totp == nil {
+                // The passphrase was checked above, so the likeliest reason left is a login code the account asks for
+                // (the server says the same for every failure). On a terminal, ask once rather than fail.
+                guard let code = try Self.askForLoginCode() else { throw ClientError.loginFailed(message: message) }
+                result = try api.login(identityFile: identityBytes, passphrase: passphrase, loginCode: code)
+            }
             let session = ServerSession(server: server, login: result, ca: pinned, now: Date())
             try global.sessionFile.write(session)
             if global.json {
@@ -59,6 +70,21 @@ extension CaseVault {
                 let who = result.name.map { "\($0) (\(session.account))" } ?? session.account
                 Terminal.printOut("Logged in to \(session.server) as \(who) (session \(session.sessionID); it ends at \(session.expiresAt)\(idle))")
             }
+        }
+
+        /// The code from the advocate's authenticator app, asked for on a terminal (nil: not a terminal, or they
+        /// pressed Enter). Spaces are allowed, as apps show "123 456".
+        static func askForLoginCode() throws -> String? {
+            guard isatty(STDIN_FILENO) == 1, isatty(STDERR_FILENO) == 1 else { return nil }
+            FileHandle.standardError.write(Data(("The server did not accept the login. If you have turned login codes on, type the code your "
+                                                 + "authenticator app shows now (or press Enter to stop): ").utf8))
+            let typed = (readLine() ?? "").filter { $0 != " " }
+            guard !typed.isEmpty else { return nil }
+            guard (6...8).contains(typed.count), typed.allSatisfy(\.isASCII), typed.allSatisfy(\.isNumber) else {
+                throw CLIError("a login code is the 6 digits your authenticator app shows; nothing was sent",
+                               hints: ["run casevault login again, or give the code with --totp CODE"], exitCode: ExitCode.validationFailure.rawValue)
+            }
+            return typed
         }
 
         /// The CA file's PEM, checked to hold a certificate, with its SHA-256 for the record.
