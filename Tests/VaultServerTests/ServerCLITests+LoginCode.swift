@@ -7,16 +7,22 @@ import XCTest
 /// `casevault login --totp CODE` for an account that has turned login codes on: without the code the login fails
 /// the one generic way and the hint names --totp; with the app's current code it logs in.
 extension ServerCLITests {
-    func testLoginTakesTheLoginCodeOfAnAccountThatTurnedCodesOn() async throws {
+    /// A world with Robin Shaw, who has turned login codes on, and the code their app shows at a moment. The
+    /// confirming code's step is used up: the server's clock moves to the next one (reset it when done).
+    func accountWithLoginCodes() async throws -> (ServerTestWorld, String, (Date) throws -> String) {
         let w = try await world()
         let robin = try w.addAccount("Robin Shaw", org: w.org1)
         let enrolment = try w.open(as: robin).enrolTOTP()
         let secret = try XCTUnwrap(Base32.decode(enrolment.secretBase32))
         let totp = TOTP()
-        func code(at date: Date) throws -> String { try totp.code(secret: secret, step: totp.step(at: Int64(date.timeIntervalSince1970))) }
-        try w.open(as: robin).confirmTOTP(code: try code(at: Date()))
-        // The confirming code's step is used up: the server's clock moves to the next one.
+        let code = { (date: Date) throws -> String in try totp.code(secret: secret, step: totp.step(at: Int64(date.timeIntervalSince1970))) }
+        try w.open(as: robin).confirmTOTP(code: try code(Date()))
         w.clock.advance(30)
+        return (w, robin, code)
+    }
+
+    func testLoginTakesTheLoginCodeOfAnAccountThatTurnedCodesOn() async throws {
+        let (w, robin, code) = try await accountWithLoginCodes()
         defer { w.clock.reset() }
         let desk = try Desk(w, as: robin)
 
@@ -27,7 +33,7 @@ extension ServerCLITests {
         let malformed = try await cli(desk, ["login", "--server", url(w), "--ca-file", w.certificate, "--totp", "12ab56"])
         XCTAssertEqual(malformed.code, 64, malformed.err)
 
-        let with = try await cli(desk, ["login", "--server", url(w), "--ca-file", w.certificate, "--totp", try code(at: w.clock.now)])
+        let with = try await cli(desk, ["login", "--server", url(w), "--ca-file", w.certificate, "--totp", try code(w.clock.now)])
         XCTAssertEqual(with.code, 0, with.err)
         XCTAssertTrue(with.out.contains("as Robin Shaw (\(robin))"), with.out)
         let cases = try await cli(desk, ["case", "list", "--json"])
@@ -40,14 +46,7 @@ extension ServerCLITests {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else {
             throw XCTSkip("util-linux's script(1) is missing: it gives the login a terminal")
         }
-        let w = try await world()
-        let robin = try w.addAccount("Robin Shaw", org: w.org1)
-        let enrolment = try w.open(as: robin).enrolTOTP()
-        let secret = try XCTUnwrap(Base32.decode(enrolment.secretBase32))
-        let totp = TOTP()
-        func code(at date: Date) throws -> String { try totp.code(secret: secret, step: totp.step(at: Int64(date.timeIntervalSince1970))) }
-        try w.open(as: robin).confirmTOTP(code: try code(at: Date()))
-        w.clock.advance(30)
+        let (w, robin, code) = try await accountWithLoginCodes()
         defer { w.clock.reset() }
         let desk = try Desk(w, as: robin)
         func quoted(_ word: String) -> String { "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'" }
@@ -64,7 +63,7 @@ extension ServerCLITests {
         XCTAssertTrue(stopped.out.contains("add --totp CODE"), stopped.out)
         XCTAssertFalse(FileManager.default.fileExists(atPath: desk.sessionPath), "no session is kept")
 
-        let digits = try code(at: w.clock.now)
+        let digits = try code(w.clock.now)
         let typed = try await onTerminal(typing: digits.prefix(3) + " " + digits.dropFirst(3))
         XCTAssertEqual(typed.code, 0, typed.out + typed.err)
         XCTAssertTrue(typed.out.contains("as Robin Shaw (\(robin))"), typed.out)
