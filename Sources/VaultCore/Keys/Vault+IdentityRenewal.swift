@@ -78,6 +78,7 @@ extension Vault {
                 try tx.insert(try hierarchy.wrap(key, scope: wrapper.scope, version: wrapper.version, to: recipient, createdAt: created))
                 rewrapped += 1
             }
+            try rewrapTOTP(actor.id, from: current, to: agreement, in: tx)
             // Signed with the old key, as a re-issue is: the event keeps it, so `audit verify` checks the account's
             // earlier events (and this transaction's) against it (Vault+AuditSignatures).
             let previousSigningKey = record.signingPublic

@@ -88,6 +88,15 @@ extension Vault {
         }
     }
 
+    /// The login-code secret sealed again to a renewed identity's new agreement key, in the renewal's transaction
+    /// (it is sealed to the identity, so without this an account with login codes on could never log in again).
+    func rewrapTOTP(_ accountID: String, from identity: UnlockedIdentity, to publicKey: X25519.PublicKey, in tx: any VaultRecordWriting) throws {
+        guard var setting = try totpSetting(accountID, in: tx) else { return }
+        let secret = try openSecret(setting, identity: identity)
+        setting.sealed = Data(try RecipientWrap.wrap(secret, to: publicKey, context: totpContext(accountID))).base64EncodedString()
+        try saveTOTP(setting, accountID: accountID, in: tx)
+    }
+
     private var unixNow: Int64 { Int64(now().timeIntervalSince1970.rounded(.down)) }
 
     /// Accepts `code` for `setting` if it is current (±1 step) and later than any code accepted before; returns the
