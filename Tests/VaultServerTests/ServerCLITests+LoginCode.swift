@@ -7,18 +7,23 @@ import XCTest
 /// `casevault login --totp CODE` for an account that has turned login codes on: without the code the login fails
 /// the one generic way and the hint names --totp; with the app's current code it logs in.
 extension ServerCLITests {
-    /// A world with Robin Shaw, who has turned login codes on, and the code their app shows at a moment. The
-    /// confirming code's step is used up: the server's clock moves to the next one (reset it when done).
+    /// A world with Robin Shaw, who has turned login codes on, and the code their app shows at a moment.
     func accountWithLoginCodes() async throws -> (ServerTestWorld, String, (Date) throws -> String) {
         let w = try await world()
         let robin = try w.addAccount("Robin Shaw", org: w.org1)
-        let enrolment = try w.open(as: robin).enrolTOTP()
+        return (w, robin, try turnOnLoginCodes(robin, in: w))
+    }
+
+    /// Turns login codes on for `account`; the code its app shows at a moment. The confirming code's step is used up:
+    /// the server's clock moves to the next one (reset it when done).
+    func turnOnLoginCodes(_ account: String, in w: ServerTestWorld) throws -> (Date) throws -> String {
+        let enrolment = try w.open(as: account).enrolTOTP()
         let secret = try XCTUnwrap(Base32.decode(enrolment.secretBase32))
         let totp = TOTP()
         let code = { (date: Date) throws -> String in try totp.code(secret: secret, step: totp.step(at: Int64(date.timeIntervalSince1970))) }
-        try w.open(as: robin).confirmTOTP(code: try code(Date()))
+        try w.open(as: account).confirmTOTP(code: try code(Date()))
         w.clock.advance(30)
-        return (w, robin, code)
+        return code
     }
 
     func testLoginTakesTheLoginCodeOfAnAccountThatTurnedCodesOn() async throws {
@@ -79,12 +84,7 @@ extension ServerCLITests {
     func testARenewalOnATerminalAsksForTheLoginCodeOfItsNewSession() async throws {
         let w = try await world()
         let newcomer = try w.addNewcomer("Noor Hadi", org: w.org1)
-        let enrolment = try w.open(as: newcomer).enrolTOTP()
-        let secret = try XCTUnwrap(Base32.decode(enrolment.secretBase32))
-        let totp = TOTP()
-        func code(_ date: Date) throws -> String { try totp.code(secret: secret, step: totp.step(at: Int64(date.timeIntervalSince1970))) }
-        try w.open(as: newcomer).confirmTOTP(code: try code(Date()))
-        w.clock.advance(30)
+        let code = try turnOnLoginCodes(newcomer, in: w)
         defer { w.clock.reset() }
         let desk = try Desk(w, as: newcomer)
         desk.environment["CASEVAULT_SERVER"] = url(w)

@@ -13,7 +13,7 @@ extension Vault {
     /// rules read (`personIDs`). Skipped, not failed, when the log has moved past its newest signed checkpoint (this
     /// process, or another, is between a change and its checkpoint; a crash leaves it so until the next command).
     func checkSignedState(caseID: String, personIDs: [String] = [], in tx: any VaultRecordReading) throws {
-        let checked = ([caseID] + personIDs.sorted()).joined(separator: "|")
+        let checked = Self.stateCheckKey(caseID: caseID, personIDs: personIDs)
         guard !stateChecked.contains(checked) else { return }
         defer { stateChecked.insert(checked) }
         guard let buckets = try signedStateBuckets(in: tx) else { return }
@@ -52,6 +52,9 @@ extension Vault {
         }
     }
 
+    /// What `stateChecked` remembers a check of these records by.
+    static func stateCheckKey(caseID: String, personIDs: [String]) -> String { ([caseID] + personIDs.sorted()).joined(separator: "|") }
+
     /// The index buckets `checkSignedState` reads: the case's, each person's and the acting account's.
     func stateCheckBuckets(caseID: String, personIDs: [String]) throws -> Set<Int> {
         try Set([try StateHash.bucket(RecordKey(kind: .caseRecord, id: caseID), scope: caseID)]
@@ -68,7 +71,7 @@ extension Vault {
             { _ = try $0.consentRecords(type: nil, caseID: caseID, personID: nil) },
             { _ = try $0.consentRecords(type: nil, caseID: nil, personID: clientID) },
         ]
-        if !stateChecked.contains([caseID, clientID].joined(separator: "|")), let buckets = try? stateCheckBuckets(caseID: caseID, personIDs: [clientID]) {
+        if !stateChecked.contains(Self.stateCheckKey(caseID: caseID, personIDs: [clientID])), let buckets = try? stateCheckBuckets(caseID: caseID, personIDs: [clientID]) {
             reads += [{ _ = try $0.stateBucketDigests() }, { _ = try $0.recordStates(buckets: buckets) }]
         }
         return reads

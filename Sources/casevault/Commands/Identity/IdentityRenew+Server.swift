@@ -72,15 +72,8 @@ extension CaseVault.IdentityCommand.Renew {
     func logIn(_ target: ServerTarget, file: IdentityFile, passphrase: SecureBytes, proving: Bool, pending: String) throws -> Bool {
         do {
             let api = try VaultAPI(server: try target.session.address, trust: target.session.trust)
-            let identity = [UInt8](try file.encoded())
-            let result: LoginResult
-            do {
-                result = try api.login(identityFile: identity, passphrase: passphrase)
-            } catch ClientError.loginFailed(let message) {
-                // An account with login codes on: on a terminal the code is asked for, as `login` asks.
-                guard let code = try CaseVault.Login.askForLoginCode() else { throw ClientError.loginFailed(message: message) }
-                result = try api.login(identityFile: identity, passphrase: passphrase, loginCode: code)
-            }
+            // An account with login codes on: on a terminal the code is asked for, as `login` asks.
+            let result = try CaseVault.Login.logIn(api, identityFile: [UInt8](try file.encoded()), passphrase: passphrase, loginCode: nil)
             try global.sessionFile.write(ServerSession(server: try target.session.address, login: result, ca: target.session.ca, now: Date()))
             return true
         } catch {

@@ -49,15 +49,7 @@ extension CaseVault {
             let passphrase = try global.passphrase.read(confirm: false)
             _ = try identity.unlock(passphrase: passphrase)
             let api = try VaultAPI(server: server, trust: pinned.map { .pinnedCA(pem: Array($0.pem.utf8)) } ?? .systemRoots)
-            let result: LoginResult
-            do {
-                result = try api.login(identityFile: identityBytes, passphrase: passphrase, loginCode: totp)
-            } catch ClientError.loginFailed(let message) where totp == nil {
-                // The passphrase was checked above, so the likeliest reason left is a login code the account asks for
-                // (the server says the same for every failure). On a terminal, ask once rather than fail.
-                guard let code = try Self.askForLoginCode() else { throw ClientError.loginFailed(message: message) }
-                result = try api.login(identityFile: identityBytes, passphrase: passphrase, loginCode: code)
-            }
+            let result = try Self.logIn(api, identityFile: identityBytes, passphrase: passphrase, loginCode: totp)
             let session = ServerSession(server: server, login: result, ca: pinned, now: Date())
             try global.sessionFile.write(session)
             if global.json {
@@ -69,6 +61,18 @@ extension CaseVault {
                 let idle = session.idleMinutes.map { ", or after \($0) minutes without a command" } ?? ""
                 let who = result.name.map { "\($0) (\(session.account))" } ?? session.account
                 Terminal.printOut("Logged in to \(session.server) as \(who) (session \(session.sessionID); it ends at \(session.expiresAt)\(idle))")
+            }
+        }
+
+        /// Logs in; refused without a code, on a terminal, asks once for the code and tries again. The passphrase was
+        /// checked on this computer first, so the likeliest reason left is a login code the account asks for (the
+        /// server says the same for every failure).
+        static func logIn(_ api: VaultAPI, identityFile: [UInt8], passphrase: SecureBytes, loginCode: String?) throws -> LoginResult {
+            do {
+                return try api.login(identityFile: identityFile, passphrase: passphrase, loginCode: loginCode)
+            } catch ClientError.loginFailed(let message) where loginCode == nil {
+                guard let code = try askForLoginCode() else { throw ClientError.loginFailed(message: message) }
+                return try api.login(identityFile: identityFile, passphrase: passphrase, loginCode: code)
             }
         }
 
