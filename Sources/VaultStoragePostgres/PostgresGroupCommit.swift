@@ -116,7 +116,7 @@ extension PostgresRecordStore {
         var outcomes = [(any Error)?](repeating: nil, count: bodies.count)
         let tx = PostgresTransaction(store: self)
         do {
-            sendWithNext("BEGIN")
+            beginWithNext("BEGIN")
             try tx.lockForWriting()
             if bodies.count == 1 {
                 // Alone, the transaction is the savepoint: two round trips fewer.
@@ -131,6 +131,7 @@ extension PostgresRecordStore {
                         outcomes[index] = error
                         // Whatever it appended is undone: the head is read again by the next writer.
                         tx.head?.forget()
+                        dropPendingAppends()
                         try tx.execute("ROLLBACK TO SAVEPOINT casevault_writer")
                         try tx.execute("RELEASE SAVEPOINT casevault_writer")
                     }

@@ -54,8 +54,11 @@ public final class PostgresRecordStore: VaultRecordStore, @unchecked Sendable {
     /// `runTogether`) are one wait, however many they are.
     private var waits = 0
     public var roundTrips: Int { lock.withLock { waits } }
-    /// Statements that need no answer of their own before the next (a BEGIN), sent with it (guarded by `lock`).
+    /// Statements that need no answer of their own before the next, sent with it (guarded by `lock`): a transaction's
+    /// BEGIN, and a write's appends (`PostgresTransaction.appendWithNext`), whose only answer is that they worked.
     private var pending: [PostgresQuery] = []
+    /// Whether `pending` starts with its transaction's BEGIN: then nothing of the transaction has reached the database.
+    private var beginPending = false
 
     public init(endpoint: Endpoint) throws {
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -104,7 +107,7 @@ public final class PostgresRecordStore: VaultRecordStore, @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         let tx = PostgresTransaction(store: self, readOnly: readOnly)
-        sendWithNext(PostgresQuery(unsafeSQL: begin))
+        beginWithNext(PostgresQuery(unsafeSQL: begin))
         do {
             if lockForWriting { try tx.lockForWriting() }
             let result = try body(tx)
@@ -117,11 +120,12 @@ public final class PostgresRecordStore: VaultRecordStore, @unchecked Sendable {
         }
     }
 
-    /// COMMIT, unless nothing was sent since BEGIN (then BEGIN is not sent either). PostgreSQL answers the COMMIT of
-    /// a transaction a failed statement aborted with ROLLBACK, not an error: a caller that caught that statement's
-    /// error would otherwise believe its changes stored.
+    /// COMMIT, unless the transaction asked nothing (then BEGIN is not sent either); appends still waiting go with
+    /// it, and the first of them to fail is the error. PostgreSQL answers the COMMIT of a transaction a failed
+    /// statement aborted with ROLLBACK, not an error: a caller that caught that statement's error would otherwise
+    /// believe its changes stored.
     func commit(_ tx: PostgresTransaction) throws {
-        guard !discardPending() else { return }
+        guard !onlyBeginPending else { return clearPending() }
         let result = try tx.execute("COMMIT")
         guard result.metadata.command == "COMMIT" else {
             throw StoreError.failed("the database rolled the transaction back (a statement in it had failed); nothing of it was stored")
@@ -132,14 +136,14 @@ public final class PostgresRecordStore: VaultRecordStore, @unchecked Sendable {
     /// itself (checked out of the pool), so the store's lock, which one thread must both take and release, is not
     /// held across the calls. BEGIN goes with the first read.
     func beginHeldRead() -> PostgresTransaction {
-        sendWithNext("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        beginWithNext("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         return PostgresTransaction(store: self, readOnly: true)
     }
 
     /// Ends it: COMMIT, or ROLLBACK after a failure in it (a failed statement leaves the transaction aborted); nothing
     /// when it never read.
     func endHeldRead(_ tx: PostgresTransaction, failed: Bool) throws {
-        guard !discardPending() else { return }
+        guard !onlyBeginPending else { return clearPending() }
         if failed {
             _ = try? tx.execute("ROLLBACK")
         } else {
@@ -152,10 +156,31 @@ public final class PostgresRecordStore: VaultRecordStore, @unchecked Sendable {
     /// `query` goes to the database with the next statement, in the same wait.
     func sendWithNext(_ query: PostgresQuery) { pending.append(query) }
 
-    /// Forgets statements not sent yet; true if there were any.
+    /// A transaction's BEGIN, sent with its first statement.
+    func beginWithNext(_ query: PostgresQuery) {
+        pending = [query]
+        beginPending = true
+    }
+
+    /// The transaction has sent nothing yet and has nothing else to send.
+    private var onlyBeginPending: Bool { beginPending && pending.count == 1 }
+
+    private func clearPending() {
+        pending = []
+        beginPending = false
+    }
+
+    /// A writer's savepoint is rolled back: its appends not sent yet are dropped rather than sent to be undone (one
+    /// that failed would fail the rollback's wait, and with it the whole group).
+    func dropPendingAppends() {
+        pending = beginPending ? Array(pending.prefix(1)) : []
+    }
+
+    /// After a failure: forgets statements not sent yet; true if the transaction's BEGIN was among them, so nothing
+    /// of it reached the database and there is nothing to roll back.
     func discardPending() -> Bool {
-        defer { pending = [] }
-        return !pending.isEmpty
+        defer { clearPending() }
+        return beginPending
     }
 
     func run(_ query: PostgresQuery) throws -> PostgresQueryResult {
@@ -167,7 +192,7 @@ public final class PostgresRecordStore: VaultRecordStore, @unchecked Sendable {
     /// by one; after a failure the rest fail too (the transaction is aborted), and the first failure is the error.
     func runTogether(_ queries: [PostgresQuery]) throws -> [PostgresQueryResult] {
         let all = pending + queries
-        pending = []
+        clearPending()
         sent += all.count
         waits += 1
         if all.count == 1 {

@@ -69,7 +69,8 @@ extension PostgresTransaction {
     func append(_ entry: ChainedEvent) throws {
         let e = entry.event
         let signature = entry.signature.map { Data($0) }
-        try execute("""
+        // Under the writers' lock the sequence is free: nothing is read from the answer, so it need not be waited for.
+        try appendWithNext("""
             INSERT INTO audit_events (seq, time, actor, action, case_id, document_id, decision, rule_ids, outcome, details, prev_mac, entry_mac,
                                       signature)
             VALUES (\(e.sequence), \(e.time), \(e.actor), \(e.action), \(e.caseID), \(e.documentID), \(e.decision),
@@ -97,6 +98,6 @@ extension PostgresTransaction {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let json = String(decoding: try encoder.encode(checkpoint), as: UTF8.self)
-        try execute("INSERT INTO audit_checkpoints (sequence, checkpoint) VALUES (\(checkpoint.sequence), \(json))")
+        try appendWithNext("INSERT INTO audit_checkpoints (sequence, checkpoint) VALUES (\(checkpoint.sequence), \(json))")
     }
 }

@@ -168,6 +168,36 @@ final class PostgresGroupCommitTests: XCTestCase {
             .verify(all, checkpoints: [], vaultPublicKey: try Ed25519.PrivateKey.generate().publicKey))
     }
 
+    /// A writer's appended event goes to the database with the batch's next statement (its savepoint's release):
+    /// refused there, it is that writer's error alone, and the others of the batch commit.
+    func testAnAppendTheDatabaseRefusesInABatchFailsOnlyItsWriter() throws {
+        let endpoint = try database()
+        let pool = PostgresStorePool(endpoint: endpoint, readers: 1)
+        defer { pool.close() }
+        let (audit, _) = try chain(for: "adv-1", auditKey: try SecureBytes.random(count: 32))
+        let first = try pool.write { tx in try tx.appendChained(Self.event("adv-1", 0), using: audit) }
+        let holder = try holdWritersLock(endpoint)
+        let writers = Writers()
+        writers.start(0) { try pool.write { tx in _ = try tx.appendChained(Self.event("adv-1", 1), using: audit) } }
+        waitUntil("the first writer leads a batch") { pool.committer.isLeading }
+        for number in 2..<5 {
+            writers.start(number) {
+                try pool.write { tx in
+                    // Writer 3 appends an event whose sequence is taken: the primary key refuses it.
+                    if number == 3 { try tx.append(first) } else { _ = try tx.appendChained(Self.event("adv-1", number), using: audit) }
+                }
+            }
+        }
+        waitUntil("three writers queue") { pool.committer.queued == 3 }
+        try release(holder)
+        let outcomes = writers.wait()
+        XCTAssertNotNil(outcomes[3] ?? nil, "the refused writer's caller gets an error")
+        XCTAssertEqual(outcomes.filter { $0.value == nil }.map(\.key).sorted(), [0, 2, 4], "the others committed")
+        let all = try pool.read { tx in try tx.auditEntries(caseID: nil, since: nil, actor: nil) }
+        XCTAssertEqual(all.map(\.event.sequence), [1, 2, 3, 4])
+        XCTAssertEqual(all.compactMap { $0.event.details["n"] }, ["0", "1", "2", "4"])
+    }
+
     func testAFailedCommitFailsEveryWriterOfItsBatchAndKeepsNothing() throws {
         let endpoint = try database()
         let pool = PostgresStorePool(endpoint: endpoint, readers: 1)

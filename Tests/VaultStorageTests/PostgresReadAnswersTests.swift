@@ -77,7 +77,7 @@ final class PostgresReadAnswersTests: XCTestCase {
         }
         XCTAssertEqual(heads, [2, 3, 4], "each event is chained after the one before it")
         XCTAssertEqual(store.statementsSent - sent, 8, "BEGIN, the writers' lock, one read of the head, the state digests, three INSERTs, COMMIT")
-        XCTAssertEqual(store.roundTrips - waits, 5, "BEGIN, the lock, the head and the digests in one wait")
+        XCTAssertEqual(store.roundTrips - waits, 2, "BEGIN, the lock, the head and the digests in one wait; the three INSERTs with the COMMIT")
         let all = try store.read { tx in try tx.auditEntries(caseID: nil, since: nil, actor: nil) }
         XCTAssertEqual(all.map(\.event.sequence), [1, 2, 3, 4])
         XCTAssertNil(try AuditVerifier(chain: chain).verify(all, checkpoints: [], vaultPublicKey: try Ed25519.PrivateKey.generate().publicKey))
@@ -138,6 +138,53 @@ final class PostgresReadAnswersTests: XCTestCase {
             try tx.prefetch([{ _ = try $0.metaEntries() }, { _ = try $0.meta("no\u{0}such") }])
         })
         XCTAssertEqual(try store.read { try $0.meta("vault_id") }, "vault-1")
+    }
+
+    /// The state index's 256 bucket digests come back as one value (`stateBucketsQuery`), decoded to the same map the
+    /// rows gave, whatever the digests' lengths (a digest edited in the database still reads as what it is).
+    func testTheStateBucketDigestsReadAsOneValueDecodeToEachBucket() throws {
+        let (store, stop) = try startStore()
+        defer { stop() }
+        XCTAssertEqual(try store.read { try $0.stateBucketDigests() }, [:], "none yet")
+        var expected: [Int: Data] = [:]
+        for bucket in 0..<256 { expected[bucket] = Data((0..<32).map { UInt8(truncatingIfNeeded: bucket &* 7 &+ $0) }) }
+        expected[3] = Data()
+        expected[200] = Data(repeating: 0xAB, count: 100)
+        try store.write { tx in for (bucket, digest) in expected { try tx.setStateBucket(bucket, digest: digest) } }
+        XCTAssertEqual(try store.read { try $0.stateBucketDigests() }, expected)
+        XCTAssertEqual(try store.write { try $0.stateBucketDigests() }, expected, "as the writers' lock reads them")
+        try store.execute(sql: "INSERT INTO state_buckets (bucket, digest) VALUES (-5, '\\x0102')")
+        XCTAssertEqual(try store.read { try $0.stateBucketDigests() }[-5], Data([1, 2]), "an out-of-range bucket added outside reads as itself")
+    }
+
+    /// An appended event is sent with the transaction's next statement, not waited for alone: when the database
+    /// refuses it (here a sequence already taken), the write fails there and nothing of it is stored.
+    func testAnAppendRefusedByTheDatabaseFailsItsWriteWhereverItsAnswerArrives() throws {
+        let (store, stop) = try startStore()
+        defer { stop() }
+        let chain = try AuditChain(auditKey: try SecureBytes.random(count: 32), vaultID: "vault-1")
+        let first = try store.write { tx in
+            try tx.appendChained(AuditEvent(time: "2026-01-01T00:00:00Z", actor: "adv-1", action: "document.read"), using: chain)
+        }
+        // Answered with the COMMIT.
+        XCTAssertThrowsError(try store.write { tx in
+            try tx.setMeta("kept", "no")
+            try tx.append(first)
+        }) { error in
+            XCTAssertTrue("\(error)".contains("23505") || "\(error)".contains("duplicate"), "\(error)")
+        }
+        // Answered with the next statement, which the write then never sees succeed.
+        XCTAssertThrowsError(try store.write { tx in
+            try tx.append(first)
+            try tx.setMeta("kept", "no")
+        })
+        XCTAssertNil(try store.read { try $0.meta("kept") }, "nothing of either write was stored")
+        XCTAssertEqual(try store.read { try $0.auditEntries(caseID: nil, since: nil, actor: nil) }.map(\.event.sequence), [1])
+        _ = try store.write { tx in
+            try tx.appendChained(AuditEvent(time: "2026-01-01T00:00:01Z", actor: "adv-1", action: "document.read"), using: chain)
+        }
+        XCTAssertEqual(try store.read { try $0.auditEntries(caseID: nil, since: nil, actor: nil) }.map(\.event.sequence), [1, 2],
+                       "the connection works after it")
     }
 
     /// PostgreSQL answers the COMMIT of a transaction a failed statement aborted with ROLLBACK, not an error: a write
