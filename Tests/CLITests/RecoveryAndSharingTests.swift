@@ -1,4 +1,5 @@
 import Foundation
+import VaultCrypto
 import XCTest
 
 /// Issue 17: a manager added after a case was opened gets its key from someone who holds it (`keys share`), and an
@@ -72,10 +73,17 @@ final class RecoveryAndSharingTests: XCTestCase {
         let twoNew = try sandbox.run(["recovery", "restore", "--org", org, "--account", sam, "--identity-out", "sam-new.identity", "--no-passphrase", "--as", manager],
                                      stdin: Data((newCodes[0] + "\n\n" + newCodes[3] + "\n").utf8))
         XCTAssertEqual(twoNew.exitCode, 1, twoNew.stderr)
+        // Sam had turned login codes on, with a secret sealed to the identity being replaced.
+        let enrolled = try sandbox.run(["totp", "enable", "--json"])
+        let secret = try XCTUnwrap(try sandbox.json(enrolled)["secret"] as? String, enrolled.stderr)
+        XCTAssertEqual(try sandbox.run(["totp", "confirm", try TOTPCommandsTests.currentCode(secret)]).exitCode, 0)
         // Three new codes re-issue Sam, whose new identity reads the case: the moved wrappers open.
         let restored = try sandbox.run(["recovery", "restore", "--org", org, "--account", sam, "--identity-out", "sam-new.identity", "--no-passphrase", "--as", manager],
                                        stdin: Data((newCodes[0] + "\n\n" + newCodes[1] + "\n\n" + newCodes[3] + "\n").utf8))
         XCTAssertEqual(restored.exitCode, 0, restored.stderr)
+        XCTAssertTrue(restored.stdout.contains("login codes were turned off") && restored.stdout.contains("totp enable"), restored.stdout)
+        let status = try sandbox.run(["totp", "status", "--json"], environment: ["CASEVAULT_KEYS": sandbox.path("sam-new.identity"), "CASEVAULT_ADVOCATE": ""])
+        XCTAssertEqual(try sandbox.json(status)["state"] as? String, "none", "the new identity enrols afresh: \(status.stderr)")
         let read = try sandbox.run(["cat", document], environment: ["CASEVAULT_KEYS": sandbox.path("sam-new.identity"), "CASEVAULT_ADVOCATE": ""])
         XCTAssertEqual(read.exitCode, 0, read.stderr)
         XCTAssertEqual(read.stdout, "My complaint about the ward")

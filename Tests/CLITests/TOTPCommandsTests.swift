@@ -5,7 +5,7 @@ import XCTest
 /// `casevault totp`: enrolment by the account itself (the secret shown once, confirmed with a current code), turning it
 /// off only with a current code, and a reset by an administrator or the person's manager (audited), refused to others.
 final class TOTPCommandsTests: XCTestCase {
-    func currentCode(_ secretBase32: String) throws -> String {
+    static func currentCode(_ secretBase32: String) throws -> String {
         let totp = TOTP()
         let secret = try XCTUnwrap(Base32.decode(secretBase32))
         return try totp.code(secret: secret, step: totp.step(at: Int64(Date().timeIntervalSince1970)))
@@ -35,7 +35,7 @@ final class TOTPCommandsTests: XCTestCase {
         let replaced = try XCTUnwrap(text.stdout.components(separatedBy: "secret: ").dropFirst().first?.prefix { !$0.isWhitespace })
         XCTAssertNotEqual(String(replaced), secret, "enrolling again before confirming makes a new secret")
 
-        let code = try currentCode(String(replaced))
+        let code = try Self.currentCode(String(replaced))
         let wrong = try sandbox.run(["totp", "confirm", code == "000000" ? "111111" : "000000"], environment: asSam)
         XCTAssertEqual(wrong.exitCode, 1)
         XCTAssertTrue(wrong.stderr.contains("casevault: error: that is not the current code"), wrong.stderr)

@@ -326,5 +326,31 @@ final class IdentityVaultTests: XCTestCase {
         // Another organisation's recovery key cannot re-issue Sam.
         XCTAssertThrowsError(try w.open(as: w.lee).reissueIdentity(accountID: AccountID(w.sam), organisationID: OrganisationID(w.org1),
                                                                    recoveryKey: try XCTUnwrap(w.recovery[w.org2]), passphrase: nil))
+        XCTAssertFalse(reissued.loginCodesReset, "Sam had no login codes")
+    }
+
+    /// Sam had login codes on: their secret was sealed to the forgotten identity, which no one can open. The re-issue
+    /// removes the enrolment in its own transaction, audited as a reset, so the new identity logs in and enrols again
+    /// (left in place, every login of the new identity would fail until a manager reset it).
+    func testARecoveryReissueResetsLoginCodesSealedToTheOldIdentity() throws {
+        let w = try World()
+        try w.populate()
+        let secret = try XCTUnwrap(Base32.decode(try w.open(as: w.sam).enrolTOTP().secretBase32))
+        let totp = TOTP()
+        try w.open(as: w.sam).confirmTOTP(code: try totp.code(secret: secret, step: totp.step(at: Int64(Date().timeIntervalSince1970))))
+        XCTAssertFalse(try w.open(as: w.sam).checkTOTPAtLogin(code: nil), "on: a login without a code is refused")
+
+        let reissued = try w.open(as: w.lee).reissueIdentity(accountID: AccountID(w.sam), organisationID: OrganisationID(w.org1),
+                                                             recoveryKey: try XCTUnwrap(w.recovery[w.org1]), passphrase: nil)
+        XCTAssertTrue(reissued.loginCodesReset)
+        let newPath = w.directory.appendingPathComponent("sam-new.identity").path
+        try VaultSetup.writeNewIdentity(reissued.identity, to: newPath)
+        w.identities[w.sam] = newPath
+        XCTAssertEqual(try w.open(as: w.sam).totpState(), .none)
+        XCTAssertTrue(try w.open(as: w.sam).checkTOTPAtLogin(code: nil), "the new identity logs in with its passphrase")
+        XCTAssertNoThrow(try w.open(as: w.sam).enrolTOTP(), "and sets codes up again")
+        let reset = try w.open(as: w.lee).auditLog(caseID: nil, since: nil, actor: w.lee).last { $0.action == "account.totp_reset" }
+        XCTAssertEqual(reset?.details["advocate"], w.sam)
+        XCTAssertEqual(reset?.details["by"], "account.reissue_identity")
     }
 }

@@ -11,6 +11,8 @@ extension Vault {
         public let accountID: String
         public let identity: IdentityFile
         public let keysRewrapped: Int
+        /// The person had login codes on: the enrolment was removed with the old identity (see below).
+        public let loginCodesReset: Bool
     }
 
     /// Gives `accountID` a new identity: every key the organisation's recovery key holds and the account is entitled to
@@ -50,6 +52,15 @@ extension Vault {
             // Whoever re-issues holds the new file for a moment: an account still awaiting confirmation renews it again.
             account.identityRenewedAt = nil
             try tx.update(account)
+            // The login-code secret is sealed to the identity being replaced, which no one can open any more, and the
+            // recovery key never held it: left in place, it would refuse every login of the new identity until a
+            // manager reset it. It is removed here, as `totp reset` removes it (the same people may do both), and the
+            // person enrols again. Read raw: a damaged setting is removed too, not a reason to leave someone locked out.
+            let loginCodesReset = !(try tx.meta(Self.totpMetaKey(accountID)) ?? "").isEmpty
+            if loginCodesReset {
+                try saveTOTP(nil, accountID: accountID, in: tx)
+                try audit(event(Self.totpResetAction, details: ["advocate": accountID, "by": Self.reissueIdentityAction]), in: tx)
+            }
             let recipient = KeyRecipient(kind: .identity, id: accountID, publicKey: identity.agreementKey.publicKey)
             var rewrapped = 0
             for wrapper in try tx.wrappers() where wrapper.wrapperKind == KeyRecipient.Kind.recovery.rawValue && wrapper.wrapperID == organisationID {
@@ -62,7 +73,7 @@ extension Vault {
             var details = ["advocate": accountID, "organisation": organisationID, "keys": String(rewrapped)]
             if let previousSigningKey { details[Self.previousSigningKeyDetail] = previousSigningKey.base64EncodedString() }
             try audit(event(Self.reissueIdentityAction, details: details), in: tx)
-            result = ReissuedIdentity(accountID: accountID, identity: file, keysRewrapped: rewrapped)
+            result = ReissuedIdentity(accountID: accountID, identity: file, keysRewrapped: rewrapped, loginCodesReset: loginCodesReset)
         } }
         guard let result else { throw VaultError.invalidInput("the identity of \(accountID) was not re-issued") }
         return result

@@ -47,9 +47,14 @@ extension CaseVault {
                     }
                 }
                 if global.json {
-                    try global.emitJSON(["account": reissued.accountID, "identity_file": identityOut, "keys": String(reissued.keysRewrapped)])
+                    try global.emitJSON(["account": reissued.accountID, "identity_file": identityOut, "keys": String(reissued.keysRewrapped),
+                                         "login_codes_reset": String(reissued.loginCodesReset)])
                 } else {
                     Terminal.printOut("New identity for \(reissued.accountID): \(identityOut) (\(reissued.keysRewrapped) keys re-wrapped; the old identity file opens nothing now)")
+                    if reissued.loginCodesReset {
+                        Terminal.printOut("Their login codes were turned off with the old identity (the secret was sealed to it). Once they have "
+                                          + "logged in with the new file, they set them up again: casevault totp enable, then totp confirm CODE")
+                    }
                 }
             }
 
