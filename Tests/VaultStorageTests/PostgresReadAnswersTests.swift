@@ -140,9 +140,9 @@ final class PostgresReadAnswersTests: XCTestCase {
         XCTAssertEqual(try store.read { try $0.meta("vault_id") }, "vault-1")
     }
 
-    /// The state index's 256 bucket digests come back as one value (`stateBucketsQuery`), decoded to the same map the
-    /// rows gave, whatever the digests' lengths (a digest edited in the database still reads as what it is).
-    func testTheStateBucketDigestsReadAsOneValueDecodeToEachBucket() throws {
+    /// The state index's bucket digests, as a read and as the writers' lock read them, whatever the digests' lengths
+    /// and bucket numbers (a digest edited in the database still reads as what it is).
+    func testTheStateBucketDigestsReadAsStoredInAReadAndUnderTheWritersLock() throws {
         let (store, stop) = try startStore()
         defer { stop() }
         XCTAssertEqual(try store.read { try $0.stateBucketDigests() }, [:], "none yet")
