@@ -5,6 +5,10 @@ import XCTest
 /// (listings, filters, deadlines, consent decisions) still works. The file is read as bytes after the CLI exits
 /// (its last connection checkpoints the WAL into vault.db); any WAL left over is read too.
 final class SealedColumnsTests: XCTestCase {
+    override func setUpWithError() throws {
+        try Sandbox.skipOnPostgres("these read vault.db's bytes and columns with sqlite3; the sealing is the core's, the same on either store")
+    }
+
     static func databaseBytes(_ sandbox: Sandbox, vault: String = "vault") throws -> Data {
         var bytes = try Data(contentsOf: URL(fileURLWithPath: sandbox.path(vault + "/vault.db")))
         if let wal = try? Data(contentsOf: URL(fileURLWithPath: sandbox.path(vault + "/vault.db-wal"))) { bytes.append(wal) }
