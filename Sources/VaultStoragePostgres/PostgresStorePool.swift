@@ -26,6 +26,8 @@ public final class PostgresStorePool: VaultRecordStore, @unchecked Sendable {
 
     /// Statements the idle reading connections have sent so far (for tests: the round trips requests' reads cost).
     public var readStatementsSent: Int { condition.withLock { idle.reduce(0) { $0 + $1.statementsSent } } }
+    /// The waits for the database those statements cost.
+    public var readRoundTrips: Int { condition.withLock { idle.reduce(0) { $0 + $1.roundTrips } } }
 
     /// Write transactions committed so far, however many writers each carried.
     public var commitBatches: Int { committer.batches }
