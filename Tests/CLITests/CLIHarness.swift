@@ -76,7 +76,6 @@ final class Sandbox {
     var identities: [String: String] = [:]
     private var identityCount = 0
 
-    @discardableResult
     /// In make test's PostgreSQL pass, a test of something only a vault.db vault does (file backups, sqlite3 tampering)
     /// skips and says why.
     static func skipOnPostgres(_ why: String) throws {
