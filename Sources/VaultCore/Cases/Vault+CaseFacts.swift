@@ -75,8 +75,11 @@ extension Vault {
 
     // MARK: - Case facts
 
+    /// The id of a case's facts record (its transfers and dates, sealed under the case key).
+    static func factsRecordID(_ caseID: String) -> String { "facts-" + caseID }
+
     func caseFacts(_ caseRecord: CaseRecord, in tx: any VaultRecordReading) throws -> CaseFacts {
-        if let record = try tx.consentRecord("facts-" + caseRecord.id) {
+        if let record = try tx.consentRecord(Self.factsRecordID(caseRecord.id)) {
             return try openConsent(record, as: CaseFacts.self, in: tx)
         }
         let details = try caseDetails(caseRecord, in: tx)
@@ -107,7 +110,7 @@ extension Vault {
             guard var caseRecord = try tx.caseRecord(caseID) else { throw VaultError.notFound(kind: "case", id: caseID) }
             try requireMember(operation, of: caseRecord, in: tx)
             guard caseRecord.caseStatus != .erased else { throw VaultError.caseNotOpen(id: caseID, status: caseRecord.status) }
-            let existing = try tx.consentRecord("facts-" + caseID)
+            let existing = try tx.consentRecord(Self.factsRecordID(caseID))
             var facts = try caseFacts(caseRecord, in: tx)
             try change(&facts, &caseRecord, tx)
             var sealedDetails = try caseDetails(caseRecord, in: tx)
@@ -118,7 +121,7 @@ extension Vault {
             try tx.update(caseRecord)
             // The parties first: the facts go under the case key only once it exists (Vault+CaseParties).
             try saveCaseParties(caseID, in: tx) { $0.transfers = facts.transfers }
-            try tx.save(try sealConsent(facts, id: "facts-" + caseID, type: .caseFacts, caseID: caseID, personID: nil,
+            try tx.save(try sealConsent(facts, id: Self.factsRecordID(caseID), type: .caseFacts, caseID: caseID, personID: nil,
                                         createdAt: existing?.createdAt, in: tx))
             try audit(event(auditAction, caseID: caseID, details: details), in: tx)
             return facts

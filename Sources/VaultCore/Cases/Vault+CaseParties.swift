@@ -79,7 +79,7 @@ extension Vault {
         if let people = try tx.consentRecord("people-" + caseID) {
             parties.people = try openConsent(people, as: CasePeople.self, in: tx).people.map(\.personID)
         }
-        if let facts = try tx.consentRecord("facts-" + caseID) {
+        if let facts = try tx.consentRecord(Self.factsRecordID(caseID)) {
             parties.transfers = try openConsent(facts, as: CaseFacts.self, in: tx).transfers
         }
         for record in try tx.consentRecords(type: ConsentRecordType.authority.rawValue, caseID: caseID, personID: nil) {

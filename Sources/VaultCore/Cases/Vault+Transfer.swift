@@ -86,7 +86,7 @@ extension Vault {
     private func applyTransfer(_ caseID: String, to organisation: String, agreement: TransferAgreement, on date: CivilDate,
                                assign advocates: [String], form: String?, in tx: any VaultRecordWriting) throws -> TransferResult {
         var (record, facts) = try checkTransfer(caseID, to: organisation, agreed: agreement.isAgreed, in: tx)
-        let existing = try tx.consentRecord("facts-" + caseID)
+        let existing = try tx.consentRecord(Self.factsRecordID(caseID))
         let agreementOnly = record.organisationID == organisation
         // Appended, never edited: a later agreement is its own entry, dated when it was given.
         let from = agreementOnly ? (facts.transfers.last { $0.toOrg == organisation }?.fromOrg ?? record.organisationID) : record.organisationID
@@ -115,7 +115,7 @@ extension Vault {
         // Sealed before the rotation below, while the key is one this advocate holds: the rotation re-seals it under
         // the new version, which only the receiving organisation's people hold.
         try saveCaseParties(caseID, in: tx) { $0.transfers = facts.transfers }
-        try tx.save(try sealConsent(facts, id: "facts-" + caseID, type: .caseFacts, caseID: caseID, personID: nil,
+        try tx.save(try sealConsent(facts, id: Self.factsRecordID(caseID), type: .caseFacts, caseID: caseID, personID: nil,
                                     createdAt: existing?.createdAt, in: tx))
         // With identities the old organisation's people lose the case key: a new version, wrapped to the new holders
         // (those assigned just now among them). An agreement to a case already here only shares it with the newly assigned.

@@ -97,7 +97,7 @@ extension Vault {
         return true
     }
 
-    private static func earlierCaseRowIDs(_ caseID: String) -> [String] { ["facts-" + caseID, "people-" + caseID] }
+    private static func earlierCaseRowIDs(_ caseID: String) -> [String] { [Self.factsRecordID(caseID), "people-" + caseID] }
 
     private func earlierCaseRows(_ caseID: String, in tx: any VaultRecordReading) throws -> [ConsentRecord] {
         try Self.earlierCaseRowIDs(caseID).compactMap { try tx.consentRecord($0) }.filter { !$0.sealed.starts(with: Self.caseKeyTag) }

@@ -76,7 +76,7 @@ extension Vault {
         }
         // The case's facts record (the rules' transfers and dates), and the identity's wrapper of the vault's member
         // key, which the rules' facts open: each was a wait of its own after the batch.
-        reads.append { _ = try $0.consentRecord("facts-" + caseID) }
+        reads.append { _ = try $0.consentRecord(Self.factsRecordID(caseID)) }
         if let identity = hierarchy.unlock.identity, dataKeys[Self.dataKeyCacheKey(scope: KeyHierarchy.vaultScope, version: 1)] == nil {
             reads.append { _ = try $0.wrapper(scope: KeyHierarchy.vaultScope, version: 1, kind: KeyRecipient.Kind.identity.rawValue, id: identity.accountID) }
         }
