@@ -19,10 +19,14 @@ extension KeyHierarchy {
     /// of the key, so that `unwrap` decides exactly as before (not held, destroyed, damaged) from all of them. Reading
     /// every holder's wrapper to use one grew with the number of accounts and was a team server's costliest read.
     static func wrappersToOpen(scope: String, version: Int, identity: UnlockedIdentity?, in tx: any KeyReading) throws -> [KeyWrapperRecord] {
-        if let identity, let own = try tx.wrapper(scope: scope, version: version, kind: KeyRecipient.Kind.identity.rawValue, id: identity.accountID) {
-            return [own]
-        }
+        if let identity, let own = try ownWrapper(scope: scope, version: version, identity: identity, in: tx) { return [own] }
         return try tx.wrappers(scope: scope, version: version)
+    }
+
+    /// The identity's own wrapper of a key: the read `wrappersToOpen` makes first, and the one a batch names ahead of
+    /// it (`prefetch`), which answers it only when both make the very same statement.
+    static func ownWrapper(scope: String, version: Int, identity: UnlockedIdentity, in tx: any KeyReading) throws -> KeyWrapperRecord? {
+        try tx.wrapper(scope: scope, version: version, kind: KeyRecipient.Kind.identity.rawValue, id: identity.accountID)
     }
 
     /// The acting identity's own wrapper. None means the person holds no key to this scope: with identities that is

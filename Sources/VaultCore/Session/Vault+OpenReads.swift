@@ -44,7 +44,7 @@ struct OpenReads {
         ]
         if let identity {
             for scope in [KeyHierarchy.auditScope, KeyHierarchy.signingScope] {
-                reads.append { _ = try $0.wrapper(scope: scope, version: 1, kind: KeyRecipient.Kind.identity.rawValue, id: identity.accountID) }
+                reads.append { _ = try KeyHierarchy.ownWrapper(scope: scope, version: 1, identity: identity, in: $0) }
             }
             reads.append { _ = try $0.advocate(identity.accountID) }
         }

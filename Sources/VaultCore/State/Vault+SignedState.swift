@@ -78,7 +78,7 @@ extension Vault {
         // key, which the rules' facts open: each was a wait of its own after the batch.
         reads.append { _ = try $0.consentRecord(Self.factsRecordID(caseID)) }
         if let identity = hierarchy.unlock.identity, dataKeys[Self.dataKeyCacheKey(scope: KeyHierarchy.vaultScope, version: 1)] == nil {
-            reads.append { _ = try $0.wrapper(scope: KeyHierarchy.vaultScope, version: 1, kind: KeyRecipient.Kind.identity.rawValue, id: identity.accountID) }
+            reads.append { _ = try KeyHierarchy.ownWrapper(scope: KeyHierarchy.vaultScope, version: 1, identity: identity, in: $0) }
         }
         return reads
     }
